@@ -1,0 +1,61 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Every setting of every service, loaded from the environment (and an
+ * optional `.env` file in the working directory; the environment wins).
+ * Each service names the settings it uses and those it requires; a missing
+ * or malformed one fails start-up with a single line naming it. */
+typedef struct
+{
+  char *listen_host;
+  guint16 listen_port;
+  char *database_url;
+  char *jwt_public_key_file;
+  char *jwt_private_key_file;
+  char *id_key_file;
+  char *storage;
+  char *storage_dir;
+  char *s3_endpoint;
+  char *s3_region;
+  char *s3_bucket;
+  char *s3_access_key;
+  char *s3_secret_key;
+  char *s3_public_endpoint;
+  char *users_url;
+  char *photos_url;
+  char *folders_url;
+  char *jwt_issuer;
+  char *jwt_audience;
+  char *public_url;
+  guint64 max_upload_bytes;
+  guint64 url_ttl;
+  gboolean cookie_secure;
+  guint64 db_pool_size;
+  guint64 statement_timeout_ms;
+  guint64 hash_threads;
+} CarreteConfig;
+
+void carrete_config_clear (CarreteConfig *config);
+
+/* What one service reads: `used` lists the variable names (NULL-terminated),
+ * `required` those that must be present; unknown names are a programming
+ * error.  `default_listen` is the service's own host:port. */
+typedef struct
+{
+  const char *const *used;
+  const char *const *required;
+  const char *default_listen;
+} CarreteConfigSpec;
+
+/* `env` overrides the process environment (for tests); pass NULL. */
+gboolean carrete_config_load (CarreteConfig *config, const CarreteConfigSpec *spec,
+                              const char *const *env, const char *dotenv_path, GError **error);
+
+/* Parses a `.env` file into an environment block (KEY=VALUE lines, `#`
+ * comments, optional single or double quotes, optional `export `). */
+char **carrete_config_read_dotenv (const char *path, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,545 @@
+#define G_LOG_DOMAIN "carrete-db"
+
+#include "carrete-db.h"
+
+#include <string.h>
+
+#include "carrete-error.h"
+
+#define CONNECT_TIMEOUT_SECONDS 5
+
+typedef enum
+{
+  CONN_CONNECTING,
+  CONN_IDLE,
+  CONN_PREPARING,
+  CONN_EXECUTING,
+} ConnState;
+
+typedef struct _Conn Conn;
+
+typedef struct
+{
+  const CarreteStatement *stmt;
+  char **params; /* stmt->n_params entries; a NULL entry is SQL NULL */
+  GTask *task;
+  gboolean retried;
+} Query;
+
+/* A GSource watching one libpq socket. */
+typedef struct
+{
+  GSource source;
+  gpointer tag;
+  Conn *conn;
+} ConnSource;
+
+struct _Conn
+{
+  CarreteDb *db;
+  PGconn *pg;
+  ConnState state;
+  ConnSource *watch;
+  guint connect_timeout_id;
+  GHashTable *prepared; /* statement names prepared on this connection */
+  Query *query;         /* in flight, or NULL */
+  PGresult *result;     /* first result of the statement in flight */
+};
+
+struct _CarreteDb
+{
+  GObject parent_instance;
+  char *conninfo;
+  char *options;
+  char *application_name;
+  guint pool_size;
+  GPtrArray *conns; /* Conn */
+  GQueue pending;   /* Query */
+};
+
+G_DEFINE_FINAL_TYPE (CarreteDb, carrete_db, G_TYPE_OBJECT)
+
+static void conn_advance (Conn *conn);
+static void conn_drop (Conn *conn, GError *error);
+static void pool_schedule (CarreteDb *db);
+
+/* ---- queries ----------------------------------------------------------- */
+
+static void
+query_free (Query *query)
+{
+  g_clear_object (&query->task);
+  g_strfreev (query->params);
+  g_free (query);
+}
+
+static void
+query_fail (Query *query, GError *error)
+{
+  g_task_return_error (query->task, error);
+  query_free (query);
+}
+
+static GError *
+unavailable_error (void)
+{
+  return g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                              "The database is unavailable; try again shortly.");
+}
+
+static int
+error_code_for_sqlstate (const char *state)
+{
+  if (state == NULL)
+    return CARRETE_ERROR_UNAVAILABLE;
+  if (g_str_equal (state, "23505"))
+    return CARRETE_ERROR_CONFLICT;
+  if (g_str_equal (state, "57014"))
+    return CARRETE_ERROR_TIMEOUT;
+  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P")
+      || g_str_has_prefix (state, "53") || g_str_equal (state, "42P01"))
+    return CARRETE_ERROR_UNAVAILABLE; /* 42P01: schema missing, i.e. not migrated */
+  if (g_str_has_prefix (state, "22"))
+    return CARRETE_ERROR_INVALID;
+  return CARRETE_ERROR_FAILED;
+}
+
+/* CONFLICT errors carry the constraint name as their message so that the
+ * service can say which field collided. */
+static GError *
+error_from_result (const PGresult *res)
+{
+  const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+  const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
+  int code = error_code_for_sqlstate (state);
+  g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+
+  switch (code)
+    {
+    case CARRETE_ERROR_CONFLICT:
+      return g_error_new (CARRETE_ERROR, code, "%s", constraint != NULL ? constraint : "");
+    case CARRETE_ERROR_INVALID:
+      return g_error_new (CARRETE_ERROR, code, "%s", message);
+    case CARRETE_ERROR_TIMEOUT:
+      g_warning ("statement timed out: %s", message);
+      return g_error_new_literal (CARRETE_ERROR, code, "The database took too long to answer.");
+    case CARRETE_ERROR_UNAVAILABLE:
+      g_warning ("database unavailable (%s): %s", state != NULL ? state : "-", message);
+      return unavailable_error ();
+    default:
+      g_warning ("query failed (%s): %s", state, message);
+      return g_error_new (CARRETE_ERROR, code, "database: %s", message);
+    }
+}
+
+const char *
+carrete_db_error_get_constraint (const GError *error)
+{
+  if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT) || *error->message == '\0')
+    return NULL;
+  return error->message;
+}
+
+/* ---- the socket watch -------------------------------------------------- */
+
+static gboolean
+conn_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  ConnSource *cs = (ConnSource *) source;
+  GIOCondition revents = g_source_query_unix_fd (source, cs->tag);
+
+  if (revents != 0)
+    conn_advance (cs->conn);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs conn_source_funcs = {
+  .dispatch = conn_source_dispatch,
+};
+
+static void
+conn_watch (Conn *conn, GIOCondition condition)
+{
+  int fd = PQsocket (conn->pg);
+
+  if (conn->watch == NULL)
+    {
+      conn->watch = (ConnSource *) g_source_new (&conn_source_funcs, sizeof (ConnSource));
+      conn->watch->conn = conn;
+      g_source_set_static_name (&conn->watch->source, "carrete-db-connection");
+      conn->watch->tag = g_source_add_unix_fd (&conn->watch->source, fd, condition);
+      g_source_attach (&conn->watch->source, NULL);
+    }
+  else
+    g_source_modify_unix_fd (&conn->watch->source, conn->watch->tag, condition);
+}
+
+static void
+conn_unwatch (Conn *conn)
+{
+  if (conn->watch == NULL)
+    return;
+  g_source_destroy (&conn->watch->source);
+  g_source_unref (&conn->watch->source);
+  conn->watch = NULL;
+}
+
+/* ---- connection life cycle --------------------------------------------- */
+
+static void
+conn_free (Conn *conn)
+{
+  conn_unwatch (conn);
+  g_clear_handle_id (&conn->connect_timeout_id, g_source_remove);
+  g_clear_pointer (&conn->result, PQclear);
+  g_clear_pointer (&conn->pg, PQfinish);
+  g_clear_pointer (&conn->prepared, g_hash_table_unref);
+  g_free (conn);
+}
+
+/* Removes a broken connection.  Its query is retried once on another
+ * connection (the server never saw it, or saw it on a session it killed);
+ * if no new connection can be had, every waiting query fails with 503. */
+static void
+conn_drop (Conn *conn, GError *error)
+{
+  CarreteDb *db = conn->db;
+  Query *query = g_steal_pointer (&conn->query);
+  gboolean was_connecting = conn->state == CONN_CONNECTING;
+
+  g_ptr_array_remove (db->conns, conn);
+  if (query != NULL && !query->retried)
+    {
+      query->retried = TRUE;
+      g_queue_push_head (&db->pending, query);
+      query = NULL;
+    }
+  if (query != NULL)
+    query_fail (query, g_error_copy (error));
+
+  /* A failed connection attempt means the server is down or refusing us:
+   * answering the waiting queries now (503) beats letting them pile up. */
+  if (was_connecting)
+    while (!g_queue_is_empty (&db->pending))
+      query_fail (g_queue_pop_head (&db->pending), g_error_copy (error));
+  g_error_free (error);
+  pool_schedule (db);
+}
+
+static gboolean
+conn_connect_timed_out (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  conn->connect_timeout_id = 0;
+  g_warning ("connecting to the database timed out");
+  conn_drop (conn, unavailable_error ());
+  return G_SOURCE_REMOVE;
+}
+
+static Conn *
+conn_start (CarreteDb *db)
+{
+  const char *keywords[] = { "dbname", "options", "application_name", NULL };
+  const char *values[] = { db->conninfo, db->options, db->application_name, NULL };
+  Conn *conn = g_new0 (Conn, 1);
+
+  conn->db = db;
+  conn->state = CONN_CONNECTING;
+  conn->prepared = g_hash_table_new (g_str_hash, g_str_equal);
+  conn->pg = PQconnectStartParams (keywords, values, 1);
+  g_ptr_array_add (db->conns, conn);
+  if (conn->pg == NULL || PQstatus (conn->pg) == CONNECTION_BAD || PQsocket (conn->pg) < 0)
+    {
+      g_warning ("cannot connect to the database: %s",
+                 conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
+      conn_drop (conn, unavailable_error ());
+      return NULL;
+    }
+  conn->connect_timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS,
+                                                    conn_connect_timed_out, conn);
+  conn_watch (conn, G_IO_OUT);
+  return conn;
+}
+
+static void
+conn_continue_connecting (Conn *conn)
+{
+  switch (PQconnectPoll (conn->pg))
+    {
+    case PGRES_POLLING_READING:
+      conn_watch (conn, G_IO_IN);
+      return;
+    case PGRES_POLLING_WRITING:
+      conn_watch (conn, G_IO_OUT);
+      return;
+    case PGRES_POLLING_OK:
+      g_clear_handle_id (&conn->connect_timeout_id, g_source_remove);
+      PQsetnonblocking (conn->pg, 1);
+      /* The socket may have changed during the handshake. */
+      conn_unwatch (conn);
+      conn->state = CONN_IDLE;
+      conn_watch (conn, G_IO_IN);
+      pool_schedule (conn->db);
+      return;
+    default:
+      {
+        g_autofree char *reason = g_strstrip (g_strdup (PQerrorMessage (conn->pg)));
+        g_warning ("cannot connect to the database: %s", reason);
+        conn_drop (conn, unavailable_error ());
+        return;
+      }
+    }
+}
+
+/* ---- running a statement ------------------------------------------------ */
+
+static void
+conn_flush (Conn *conn)
+{
+  int flushed = PQflush (conn->pg);
+
+  if (flushed < 0)
+    conn_drop (conn, unavailable_error ());
+  else
+    conn_watch (conn, flushed > 0 ? G_IO_IN | G_IO_OUT : G_IO_IN);
+}
+
+static void
+conn_send (Conn *conn)
+{
+  const CarreteStatement *stmt = conn->query->stmt;
+  int sent;
+
+  if (!g_hash_table_contains (conn->prepared, stmt->name))
+    {
+      conn->state = CONN_PREPARING;
+      sent = PQsendPrepare (conn->pg, stmt->name, stmt->sql, stmt->n_params, NULL);
+    }
+  else
+    {
+      conn->state = CONN_EXECUTING;
+      sent = PQsendQueryPrepared (conn->pg, stmt->name, stmt->n_params,
+                                  (const char *const *) conn->query->params, NULL, NULL, 0);
+    }
+  if (!sent)
+    {
+      conn_drop (conn, unavailable_error ());
+      return;
+    }
+  conn_flush (conn);
+}
+
+static void
+conn_start_query (Conn *conn, Query *query)
+{
+  conn->query = query;
+  conn_send (conn);
+}
+
+/* Called when every result of the current step has been read. */
+static void
+conn_step_done (Conn *conn)
+{
+  g_autoptr (PGresult) result = g_steal_pointer (&conn->result);
+  ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+  Query *query;
+
+  if (conn->state == CONN_PREPARING && status == PGRES_COMMAND_OK)
+    {
+      g_hash_table_add (conn->prepared, (gpointer) conn->query->stmt->name);
+      conn_send (conn);
+      return;
+    }
+
+  query = g_steal_pointer (&conn->query);
+  conn->state = CONN_IDLE;
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
+    {
+      g_task_return_pointer (query->task, g_steal_pointer (&result), (GDestroyNotify) PQclear);
+      query_free (query);
+    }
+  else if (result == NULL)
+    query_fail (query, unavailable_error ());
+  else
+    query_fail (query, error_from_result (result));
+
+  if (PQstatus (conn->pg) == CONNECTION_BAD)
+    conn_drop (conn, unavailable_error ());
+  else
+    pool_schedule (conn->db);
+}
+
+static void
+conn_read_results (Conn *conn)
+{
+  if (!PQconsumeInput (conn->pg))
+    {
+      conn_drop (conn, unavailable_error ());
+      return;
+    }
+  while (!PQisBusy (conn->pg))
+    {
+      PGresult *res = PQgetResult (conn->pg);
+      if (res == NULL)
+        {
+          conn_step_done (conn);
+          return;
+        }
+      if (conn->result == NULL)
+        conn->result = res;
+      else
+        PQclear (res);
+    }
+}
+
+/* An idle connection became readable: either a notice, or the server
+ * closing the session (restart, admin command).  Drop it now rather than
+ * on the next query. */
+static void
+conn_check_idle (Conn *conn)
+{
+  if (!PQconsumeInput (conn->pg) || PQstatus (conn->pg) == CONNECTION_BAD)
+    {
+      g_message ("a database connection was closed by the server");
+      conn_drop (conn, unavailable_error ());
+    }
+}
+
+static void
+conn_advance (Conn *conn)
+{
+  switch (conn->state)
+    {
+    case CONN_CONNECTING:
+      conn_continue_connecting (conn);
+      return;
+    case CONN_IDLE:
+      conn_check_idle (conn);
+      return;
+    case CONN_PREPARING:
+    case CONN_EXECUTING:
+      if (PQflush (conn->pg) < 0)
+        {
+          conn_drop (conn, unavailable_error ());
+          return;
+        }
+      conn_read_results (conn);
+      return;
+    }
+}
+
+/* ---- the pool ----------------------------------------------------------- */
+
+static Conn *
+pool_find_idle (CarreteDb *db)
+{
+  for (guint i = 0; i < db->conns->len; i++)
+    {
+      Conn *conn = g_ptr_array_index (db->conns, i);
+      if (conn->state == CONN_IDLE)
+        return conn;
+    }
+  return NULL;
+}
+
+static guint
+pool_count_connecting (CarreteDb *db)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < db->conns->len; i++)
+    if (((Conn *) g_ptr_array_index (db->conns, i))->state == CONN_CONNECTING)
+      n++;
+  return n;
+}
+
+/* Hands waiting queries to idle connections, opening connections (up to
+ * the pool size) while queries wait and none is on its way. */
+static void
+pool_schedule (CarreteDb *db)
+{
+  Conn *conn;
+
+  while (!g_queue_is_empty (&db->pending) && (conn = pool_find_idle (db)) != NULL)
+    conn_start_query (conn, g_queue_pop_head (&db->pending));
+
+  if (!g_queue_is_empty (&db->pending) && db->conns->len < db->pool_size
+      && pool_count_connecting (db) < g_queue_get_length (&db->pending))
+    conn_start (db);
+}
+
+void
+carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char *const *params,
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  Query *query = g_new0 (Query, 1);
+
+  query->stmt = stmt;
+  query->params = g_new0 (char *, stmt->n_params + 1);
+  for (int i = 0; i < stmt->n_params; i++)
+    query->params[i] = g_strdup (params[i]);
+  query->task = g_task_new (db, cancellable, callback, user_data);
+  g_task_set_source_tag (query->task, carrete_db_query_async);
+  g_task_set_name (query->task, stmt->name);
+
+  g_queue_push_tail (&db->pending, query);
+  pool_schedule (db);
+}
+
+PGresult *
+carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, db), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+carrete_db_get_n_connections (CarreteDb *db)
+{
+  return db->conns->len;
+}
+
+static void
+carrete_db_finalize (GObject *object)
+{
+  CarreteDb *db = CARRETE_DB (object);
+
+  /* Queries hold a reference to the pool through their task, so none can
+   * be pending here. */
+  g_assert (g_queue_is_empty (&db->pending));
+  g_ptr_array_unref (db->conns);
+  g_free (db->conninfo);
+  g_free (db->options);
+  g_free (db->application_name);
+  G_OBJECT_CLASS (carrete_db_parent_class)->finalize (object);
+}
+
+static void
+carrete_db_class_init (CarreteDbClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = carrete_db_finalize;
+}
+
+static void
+carrete_db_init (CarreteDb *db)
+{
+  db->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  g_queue_init (&db->pending);
+}
+
+CarreteDb *
+carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_ms,
+                const char *application_name)
+{
+  CarreteDb *db = g_object_new (CARRETE_TYPE_DB, NULL);
+
+  db->conninfo = g_strdup (conninfo);
+  /* Every session gets a statement timeout and UTC, whatever the server's
+   * defaults, so times render the same everywhere. */
+  db->options = g_strdup_printf ("-c statement_timeout=%u -c TimeZone=UTC", statement_timeout_ms);
+  db->application_name = g_strdup (application_name);
+  db->pool_size = MAX (pool_size, 1);
+  return db;
+}

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* A named statement; stores declare them as static constants and the pool
+ * prepares each one lazily, once per connection. */
+typedef struct
+{
+  const char *name;
+  const char *sql;
+  int n_params;
+} CarreteStatement;
+
+/* A small pool of non-blocking libpq connections driven by the GLib main
+ * loop: connect with PQconnectStart/PQconnectPoll, send with
+ * PQsendPrepare/PQsendQueryPrepared, read with PQconsumeInput/PQgetResult,
+ * one GSource per connection watching its socket.  Queries wait in a FIFO
+ * when every connection is busy.  A broken connection is dropped and
+ * re-opened on demand, so the service recovers by itself when PostgreSQL
+ * comes back. */
+#define CARRETE_TYPE_DB (carrete_db_get_type ())
+G_DECLARE_FINAL_TYPE (CarreteDb, carrete_db, CARRETE, DB, GObject)
+
+CarreteDb *carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_ms,
+                           const char *application_name);
+
+/* `params` holds `stmt->n_params` strings (NULL means SQL NULL).  The
+ * result is PGRES_TUPLES_OK or PGRES_COMMAND_OK; anything else becomes a
+ * CARRETE_ERROR: 23505 → CONFLICT, connection trouble → UNAVAILABLE,
+ * statement timeout → TIMEOUT, data errors → INVALID, the rest FAILED. */
+void carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt,
+                             const char *const *params, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+PGresult *carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error);
+
+/* For CONFLICT errors: the violated constraint's name, or NULL. */
+const char *carrete_db_error_get_constraint (const GError *error);
+
+guint carrete_db_get_n_connections (CarreteDb *db);
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+#define G_LOG_DOMAIN "carrete-error"
+
+#include "carrete-error.h"
+
+G_DEFINE_QUARK (carrete-error-quark, carrete_error)
+
+guint
+carrete_error_http_status (const GError *error)
+{
+  static const guint status_by_code[] = {
+    [CARRETE_ERROR_INVALID] = 422,
+    [CARRETE_ERROR_BAD_REQUEST] = 400,
+    [CARRETE_ERROR_UNAUTHORIZED] = 401,
+    [CARRETE_ERROR_FORBIDDEN] = 403,
+    [CARRETE_ERROR_NOT_FOUND] = 404,
+    [CARRETE_ERROR_CONFLICT] = 409,
+    [CARRETE_ERROR_TOO_LARGE] = 413,
+    [CARRETE_ERROR_RATE_LIMITED] = 429,
+    [CARRETE_ERROR_UNAVAILABLE] = 503,
+    [CARRETE_ERROR_TIMEOUT] = 503,
+    [CARRETE_ERROR_FAILED] = 500,
+    [CARRETE_ERROR_CONFIG] = 500,
+  };
+
+  if (error == NULL || error->domain != CARRETE_ERROR)
+    return 500;
+  if ((guint) error->code >= G_N_ELEMENTS (status_by_code))
+    return 500;
+  return status_by_code[error->code];
+}

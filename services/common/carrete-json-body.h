@@ -1,0 +1,42 @@
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "carrete-problem.h"
+
+G_BEGIN_DECLS
+
+/* Declarative validation of JSON request bodies: each route lists its fields
+ * and this module refuses everything else with the field named. */
+typedef enum
+{
+  CARRETE_FIELD_STRING,
+  CARRETE_FIELD_INT,
+  CARRETE_FIELD_BOOL,
+  CARRETE_FIELD_STRING_ARRAY,
+  CARRETE_FIELD_NULLABLE_STRING,
+} CarreteFieldType;
+
+typedef struct
+{
+  const char *name;
+  CarreteFieldType type;
+  gboolean required;
+  guint min_len; /* characters for strings, items for arrays */
+  guint max_len;
+} CarreteFieldSpec;
+
+#define CARRETE_JSON_MAX_DEPTH 32
+
+/* Parses `body` as one JSON object whose members are all described by
+ * `specs`.  On failure returns NULL and sets *problem: 400 for bytes that are
+ * not a JSON object, 422 naming each offending field otherwise. */
+JsonObject *carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs, guint n_specs,
+                                     CarreteProblem **problem);
+
+/* Lower-level check used before parsing: valid UTF-8, bounded nesting, no
+ * NUL characters.  Exposed for tests. */
+gboolean carrete_json_body_prescan (const char *data, gsize len, const char **reason);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <glib.h>
+#include <sodium.h>
+
+G_BEGIN_DECLS
+
+/* The installation-wide ID key (CARRETE_ID_KEY_FILE): 32 random bytes stored
+ * as 64 hex characters.  Every other symmetric secret is derived from it so
+ * that an installation has a single secret to manage. */
+#define CARRETE_ID_KEY_BYTES 32
+
+typedef struct
+{
+  guint8 bytes[CARRETE_ID_KEY_BYTES];
+} CarreteIdKey;
+
+gboolean carrete_id_key_load (const char *path, CarreteIdKey *key, GError **error);
+gboolean carrete_id_key_parse (const char *text, CarreteIdKey *key, GError **error);
+
+/* Derives a purpose-specific subkey (libsodium crypto_kdf).  `context` is
+ * exactly 8 characters; `subkey_id` distinguishes keys within a context. */
+void carrete_id_key_derive (const CarreteIdKey *key, const char context[8], guint64 subkey_id,
+                            guint8 *out, gsize out_len);
+
+G_END_DECLS

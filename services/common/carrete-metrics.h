@@ -1,0 +1,20 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Request counters and latency histograms by route, method and status, in
+ * Prometheus text format.  Main-loop only: no locking. */
+typedef struct _CarreteMetrics CarreteMetrics;
+
+CarreteMetrics *carrete_metrics_new (const char *service_name);
+void carrete_metrics_free (CarreteMetrics *metrics);
+
+void carrete_metrics_observe (CarreteMetrics *metrics, const char *route, const char *method,
+                              guint status, double seconds);
+char *carrete_metrics_render (CarreteMetrics *metrics);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteMetrics, carrete_metrics_free)
+
+G_END_DECLS

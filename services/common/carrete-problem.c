@@ -1,0 +1,172 @@
+#define G_LOG_DOMAIN "carrete-problem"
+
+#include "carrete-problem.h"
+
+#include "carrete-error.h"
+
+typedef struct
+{
+  char *field;
+  char *message;
+} FieldError;
+
+struct _CarreteProblem
+{
+  guint status;
+  char *detail;
+  GArray *errors; /* FieldError */
+};
+
+typedef struct
+{
+  guint status;
+  const char *slug;
+  const char *title;
+} ProblemKind;
+
+static const ProblemKind problem_kinds[] = {
+  { 400, "bad-request", "Bad request" },
+  { 401, "unauthorized", "Authentication required" },
+  { 403, "forbidden", "Not allowed" },
+  { 404, "not-found", "Not found" },
+  { 405, "method-not-allowed", "Method not allowed" },
+  { 409, "conflict", "Conflict" },
+  { 413, "payload-too-large", "Request body too large" },
+  { 415, "unsupported-media-type", "Unsupported media type" },
+  { 422, "validation", "Invalid request" },
+  { 429, "rate-limited", "Too many requests" },
+  { 500, "internal", "Internal error" },
+  { 503, "unavailable", "Service unavailable" },
+};
+
+static const ProblemKind *
+problem_kind_for_status (guint status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (problem_kinds); i++)
+    if (problem_kinds[i].status == status)
+      return &problem_kinds[i];
+  return status >= 500 ? &problem_kinds[G_N_ELEMENTS (problem_kinds) - 2] : &problem_kinds[0];
+}
+
+const char *
+carrete_problem_type_for_status (guint status)
+{
+  static GHashTable *types = NULL;
+  const ProblemKind *kind = problem_kind_for_status (status);
+
+  /* Built once: the strings live as long as the process. */
+  if (g_once_init_enter (&types))
+    {
+      GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      for (guint i = 0; i < G_N_ELEMENTS (problem_kinds); i++)
+        g_hash_table_insert (table, (gpointer) problem_kinds[i].slug,
+                             g_strconcat ("urn:carrete:problem:", problem_kinds[i].slug, NULL));
+      g_once_init_leave (&types, table);
+    }
+  return g_hash_table_lookup (types, kind->slug);
+}
+
+const char *
+carrete_problem_title_for_status (guint status)
+{
+  return problem_kind_for_status (status)->title;
+}
+
+static void
+field_error_clear (gpointer data)
+{
+  FieldError *fe = data;
+  g_free (fe->field);
+  g_free (fe->message);
+}
+
+CarreteProblem *
+carrete_problem_new (guint status, const char *detail)
+{
+  CarreteProblem *problem = g_new0 (CarreteProblem, 1);
+
+  problem->status = status;
+  problem->detail = g_strdup (detail);
+  problem->errors = g_array_new (FALSE, FALSE, sizeof (FieldError));
+  g_array_set_clear_func (problem->errors, field_error_clear);
+  return problem;
+}
+
+CarreteProblem *
+carrete_problem_new_from_error (const GError *error)
+{
+  guint status = carrete_error_http_status (error);
+
+  /* Internal failures keep their details in the log, not in the answer. */
+  if (status >= 500 && status != 503)
+    return carrete_problem_new (status, "The server failed to handle this request.");
+  return carrete_problem_new (status, error->message);
+}
+
+void
+carrete_problem_free (CarreteProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->detail);
+  g_array_unref (problem->errors);
+  g_free (problem);
+}
+
+void
+carrete_problem_add_field_error (CarreteProblem *problem, const char *field, const char *message)
+{
+  FieldError fe = { g_strdup (field), g_strdup (message) };
+  g_array_append_val (problem->errors, fe);
+}
+
+guint
+carrete_problem_get_status (const CarreteProblem *problem)
+{
+  return problem->status;
+}
+
+guint
+carrete_problem_get_n_errors (const CarreteProblem *problem)
+{
+  return problem->errors->len;
+}
+
+char *
+carrete_problem_to_json (const CarreteProblem *problem, const char *request_id)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, carrete_problem_type_for_status (problem->status));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, carrete_problem_title_for_status (problem->status));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, problem->status);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, problem->detail != NULL ? problem->detail : "");
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < problem->errors->len; i++)
+    {
+      const FieldError *fe = &g_array_index (problem->errors, FieldError, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, fe->field);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, fe->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (request_id != NULL)
+    {
+      json_builder_set_member_name (builder, "request_id");
+      json_builder_add_string_value (builder, request_id);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "carrete-metrics.h"
+#include "carrete-request.h"
+
+G_BEGIN_DECLS
+
+#define CARRETE_MAX_PATH_PARAMS 8
+
+struct _CarreteRequest
+{
+  SoupServerMessage *msg; /* a reference, held while the message is paused */
+  gpointer app;
+  CarreteMetrics *metrics;
+  const char *route; /* pattern, or "unmatched" */
+  char *names[CARRETE_MAX_PATH_PARAMS];
+  char *values[CARRETE_MAX_PATH_PARAMS];
+  GHashTable *query;
+  GBytes *body;
+  char *request_id;
+  char *bearer;
+  CarreteClaims *claims;
+  gint64 started_us;
+  gboolean in_dispatch; /* handler still on the stack: no pause/unpause */
+  gboolean answered;
+};
+
+CarreteRequest *_carrete_request_new (SoupServerMessage *msg, gpointer app,
+                                      CarreteMetrics *metrics, const char *request_id);
+void _carrete_request_free (CarreteRequest *req);
+
+G_END_DECLS

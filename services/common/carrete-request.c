@@ -1,0 +1,220 @@
+#define G_LOG_DOMAIN "carrete-request"
+
+#include "carrete-request-private.h"
+
+#include <string.h>
+
+#include "carrete-error.h"
+#include "carrete-log.h"
+
+CarreteRequest *
+_carrete_request_new (SoupServerMessage *msg, gpointer app, CarreteMetrics *metrics,
+                      const char *request_id)
+{
+  CarreteRequest *req = g_new0 (CarreteRequest, 1);
+
+  req->msg = g_object_ref (msg);
+  req->app = app;
+  req->metrics = metrics;
+  req->route = "unmatched";
+  req->request_id = g_strdup (request_id);
+  req->started_us = g_get_monotonic_time ();
+  return req;
+}
+
+void
+_carrete_request_free (CarreteRequest *req)
+{
+  for (guint i = 0; i < CARRETE_MAX_PATH_PARAMS; i++)
+    {
+      g_free (req->names[i]);
+      g_free (req->values[i]);
+    }
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_clear_pointer (&req->claims, carrete_claims_free);
+  g_free (req->request_id);
+  if (req->bearer != NULL)
+    memset (req->bearer, 0, strlen (req->bearer));
+  g_free (req->bearer);
+  g_clear_object (&req->msg);
+  g_free (req);
+}
+
+const char *
+carrete_request_get_method (CarreteRequest *req)
+{
+  return soup_server_message_get_method (req->msg);
+}
+
+const char *
+carrete_request_get_route (CarreteRequest *req)
+{
+  return req->route;
+}
+
+const char *
+carrete_request_get_param (CarreteRequest *req, const char *name)
+{
+  for (guint i = 0; i < CARRETE_MAX_PATH_PARAMS && req->names[i] != NULL; i++)
+    if (g_str_equal (req->names[i], name))
+      return req->values[i];
+  return NULL;
+}
+
+const char *
+carrete_request_get_query (CarreteRequest *req, const char *name)
+{
+  return req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+const char *
+carrete_request_get_header (CarreteRequest *req, const char *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), name);
+}
+
+const char *
+carrete_request_get_request_id (CarreteRequest *req)
+{
+  return req->request_id;
+}
+
+const char *
+carrete_request_get_client_address (CarreteRequest *req)
+{
+  const char *host = soup_server_message_get_remote_host (req->msg);
+  return host != NULL ? host : "unknown";
+}
+
+const char *
+carrete_request_get_bearer (CarreteRequest *req)
+{
+  return req->bearer;
+}
+
+GBytes *
+carrete_request_get_body (CarreteRequest *req)
+{
+  return req->body;
+}
+
+const CarreteClaims *
+carrete_request_get_claims (CarreteRequest *req)
+{
+  return req->claims;
+}
+
+gpointer
+carrete_request_get_app (CarreteRequest *req)
+{
+  return req->app;
+}
+
+void
+carrete_request_set_header (CarreteRequest *req, const char *name, const char *value)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), name, value);
+}
+
+static void
+finish (CarreteRequest *req, guint status)
+{
+  double seconds = (double) (g_get_monotonic_time () - req->started_us) / G_USEC_PER_SEC;
+  CarreteRequestLog entry = {
+    .request_id = req->request_id,
+    .method = carrete_request_get_method (req),
+    .route = req->route,
+    .status = status,
+    .duration_ms = seconds * 1000.0,
+    .user_id = req->claims != NULL ? req->claims->sub : NULL,
+  };
+
+  g_assert (!req->answered);
+  req->answered = TRUE;
+  carrete_log_request (&entry);
+  carrete_metrics_observe (req->metrics, req->route, entry.method, status, seconds);
+
+  if (!req->in_dispatch)
+    {
+      soup_server_message_unpause (req->msg);
+      _carrete_request_free (req);
+    }
+}
+
+static void
+set_body (CarreteRequest *req, guint status, const char *content_type, GBytes *body)
+{
+  SoupServerMessage *msg = req->msg;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  gsize len = 0;
+  gconstpointer data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+  soup_message_headers_replace (headers, "X-Request-Id", req->request_id);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  if (soup_message_headers_get_one (headers, "Cache-Control") == NULL)
+    soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  if (content_type != NULL)
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, len);
+  soup_server_message_set_status (msg, status, NULL);
+  finish (req, status);
+}
+
+void
+carrete_request_respond_bytes (CarreteRequest *req, guint status, const char *content_type,
+                               GBytes *body)
+{
+  set_body (req, status, content_type, body);
+}
+
+void
+carrete_request_respond_json (CarreteRequest *req, guint status, JsonNode *body)
+{
+  gsize len = 0;
+  char *text = json_to_string (body, FALSE);
+  g_autoptr (GBytes) bytes = NULL;
+
+  len = strlen (text);
+  bytes = g_bytes_new_take (text, len);
+  set_body (req, status, "application/json", bytes);
+}
+
+void
+carrete_request_respond_empty (CarreteRequest *req, guint status)
+{
+  set_body (req, status, NULL, NULL);
+}
+
+void
+carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem)
+{
+  g_autoptr (CarreteProblem) owned = problem;
+  char *text = carrete_problem_to_json (owned, req->request_id);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (text, strlen (text));
+  guint status = carrete_problem_get_status (owned);
+
+  if (status == 401)
+    carrete_request_set_header (req, "WWW-Authenticate", "Bearer realm=\"carrete\"");
+  set_body (req, status, "application/problem+json", bytes);
+}
+
+void
+carrete_request_respond_error (CarreteRequest *req, const GError *error)
+{
+  guint status = carrete_error_http_status (error);
+
+  if (status == 500)
+    g_warning ("request %s failed: %s", req->request_id, error->message);
+  if (status == 503
+      && soup_message_headers_get_one (soup_server_message_get_response_headers (req->msg),
+                                       "Retry-After")
+             == NULL)
+    carrete_request_set_header (req, "Retry-After", "1");
+  carrete_request_respond_problem (req, carrete_problem_new_from_error (error));
+}
+
+void
+carrete_request_respond_status (CarreteRequest *req, guint status, const char *detail)
+{
+  carrete_request_respond_problem (req, carrete_problem_new (status, detail));
+}

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "carrete-jwt.h"
+#include "carrete-problem.h"
+
+G_BEGIN_DECLS
+
+/* One HTTP request in flight.  The scaffold pauses the message before the
+ * handler runs; the handler (or the callback of its async work) answers
+ * exactly once through a carrete_request_respond_* call, which logs,
+ * counts, unpauses and frees the request. */
+typedef struct _CarreteRequest CarreteRequest;
+
+const char *carrete_request_get_method (CarreteRequest *req);
+const char *carrete_request_get_route (CarreteRequest *req);
+const char *carrete_request_get_param (CarreteRequest *req, const char *name);
+const char *carrete_request_get_query (CarreteRequest *req, const char *name);
+const char *carrete_request_get_header (CarreteRequest *req, const char *name);
+const char *carrete_request_get_request_id (CarreteRequest *req);
+const char *carrete_request_get_client_address (CarreteRequest *req);
+/* The bearer token as sent, or NULL (for forwarding to other services). */
+const char *carrete_request_get_bearer (CarreteRequest *req);
+GBytes *carrete_request_get_body (CarreteRequest *req);
+/* Verified claims, or NULL for an anonymous caller. */
+const CarreteClaims *carrete_request_get_claims (CarreteRequest *req);
+gpointer carrete_request_get_app (CarreteRequest *req);
+
+void carrete_request_set_header (CarreteRequest *req, const char *name, const char *value);
+
+void carrete_request_respond_json (CarreteRequest *req, guint status, JsonNode *body);
+void carrete_request_respond_empty (CarreteRequest *req, guint status);
+void carrete_request_respond_bytes (CarreteRequest *req, guint status, const char *content_type,
+                                    GBytes *body);
+/* Takes ownership of `problem`. */
+void carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem);
+void carrete_request_respond_error (CarreteRequest *req, const GError *error);
+/* Shorthand for a problem without field errors. */
+void carrete_request_respond_status (CarreteRequest *req, guint status, const char *detail);
+
+G_END_DECLS

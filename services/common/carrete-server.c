@@ -1,0 +1,468 @@
+#define G_LOG_DOMAIN "carrete-server"
+
+#include "carrete-server.h"
+
+#include <glib-unix.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "carrete-docs.h"
+#include "carrete-error.h"
+#include "carrete-request-private.h"
+
+#define BODY_STATE_KEY "carrete-body-state"
+#define MAX_REQUEST_ID_LEN 128
+
+struct _CarreteServer
+{
+  CarreteServerOptions options;
+  SoupServer *soup;
+  CarreteMetrics *metrics;
+  GMainLoop *loop;
+  guint in_flight;
+  gboolean stopping;
+};
+
+/* The request body, collected by the server itself (instead of libsoup's
+ * accumulator) so that an oversized body costs no memory beyond the limit. */
+typedef struct
+{
+  GByteArray *data;
+  gsize limit;
+  gboolean too_large;
+} BodyState;
+
+static void
+body_state_free (gpointer data)
+{
+  BodyState *state = data;
+  g_byte_array_unref (state->data);
+  g_free (state);
+}
+
+/* ---- route matching ----------------------------------------------------- */
+
+int
+carrete_route_match (const char *pattern, const char *path, char **names, char **values)
+{
+  g_auto (GStrv) want = g_strsplit (pattern, "/", -1);
+  g_auto (GStrv) have = g_strsplit (path, "/", -1);
+  int n = 0;
+
+  if (g_strv_length (want) != g_strv_length (have))
+    return -1;
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      gsize len = strlen (want[i]);
+      if (len > 2 && want[i][0] == '{' && want[i][len - 1] == '}')
+        {
+          if (*have[i] == '\0' || n >= CARRETE_MAX_PATH_PARAMS)
+            goto mismatch;
+          names[n] = g_strndup (want[i] + 1, len - 2);
+          values[n] = g_uri_unescape_string (have[i], "/");
+          if (values[n] == NULL)
+            {
+              n++;
+              goto mismatch;
+            }
+          n++;
+        }
+      else if (!g_str_equal (want[i], have[i]))
+        goto mismatch;
+    }
+  return n;
+
+mismatch:
+  for (int i = 0; i < n; i++)
+    {
+      g_clear_pointer (&names[i], g_free);
+      g_clear_pointer (&values[i], g_free);
+    }
+  return -1;
+}
+
+/* ---- built-in routes ---------------------------------------------------- */
+
+static void
+handle_healthz (CarreteRequest *req)
+{
+  g_autoptr (GBytes) body = g_bytes_new_static ("ok\n", 3);
+  carrete_request_respond_bytes (req, 200, "text/plain; charset=utf-8", body);
+}
+
+static void
+handle_metrics (CarreteRequest *req)
+{
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  char *text = carrete_metrics_render (server->metrics);
+  g_autoptr (GBytes) body = g_bytes_new_take (text, strlen (text));
+
+  carrete_request_respond_bytes (req, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+}
+
+static void
+handle_openapi (CarreteRequest *req)
+{
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) doc = g_resources_lookup_data (server->options.openapi_resource,
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+  if (doc == NULL)
+    {
+      carrete_request_respond_status (req, 404, "This service has no API document.");
+      return;
+    }
+  carrete_request_set_header (req, "Cache-Control", "public, max-age=300");
+  carrete_request_respond_bytes (req, 200, "application/json", doc);
+}
+
+static void
+handle_docs (CarreteRequest *req)
+{
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) page = carrete_docs_render_resource (server->options.openapi_resource, &error);
+
+  if (page == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  carrete_request_set_header (req, "Content-Security-Policy",
+                              "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  carrete_request_respond_bytes (req, 200, "text/html; charset=utf-8", page);
+}
+
+static const CarreteRoute builtin_routes[] = {
+  { "GET", "/healthz", handle_healthz, CARRETE_AUTH_NONE },
+  { "GET", "/metrics", handle_metrics, CARRETE_AUTH_NONE },
+  { "GET", "/openapi.json", handle_openapi, CARRETE_AUTH_NONE },
+  { "GET", "/docs", handle_docs, CARRETE_AUTH_NONE },
+};
+
+/* ---- request set-up ------------------------------------------------------ */
+
+static gboolean
+request_id_is_acceptable (const char *id)
+{
+  gsize len = id != NULL ? strlen (id) : 0;
+
+  if (len == 0 || len > MAX_REQUEST_ID_LEN)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (id[i]) && id[i] != '-' && id[i] != '_' && id[i] != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+request_id_for (SoupServerMessage *msg)
+{
+  const char *given = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "X-Request-Id");
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  if (request_id_is_acceptable (given))
+    return g_strdup (given);
+  randombytes_buf (bytes, sizeof bytes);
+  return g_strdup (sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes));
+}
+
+static const CarreteRoute *
+find_route (CarreteServer *server, CarreteRequest *req, const char *method, const char *path,
+            gboolean *path_known)
+{
+  const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
+  guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+
+  *path_known = FALSE;
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < sizes[t]; i++)
+      {
+        const CarreteRoute *route = &tables[t][i];
+        char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
+        char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
+        int n = carrete_route_match (route->pattern, path, names, values);
+
+        if (n < 0)
+          continue;
+        *path_known = TRUE;
+        if (!g_str_equal (route->method, method)
+            && !(g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET")))
+          {
+            for (int k = 0; k < n; k++)
+              {
+                g_free (names[k]);
+                g_free (values[k]);
+              }
+            continue;
+          }
+        memcpy (req->names, names, sizeof names);
+        memcpy (req->values, values, sizeof values);
+        return route;
+      }
+  return NULL;
+}
+
+/* Returns FALSE after answering 401 when a token is required or present
+ * but not valid. */
+static gboolean
+authenticate (CarreteServer *server, CarreteRequest *req, CarreteAuthMode mode)
+{
+  const char *header = carrete_request_get_header (req, "Authorization");
+  g_autoptr (GError) error = NULL;
+
+  if (mode == CARRETE_AUTH_NONE)
+    return TRUE;
+  if (header == NULL)
+    {
+      if (mode == CARRETE_AUTH_OPTIONAL)
+        return TRUE;
+      carrete_request_respond_status (req, 401, "This route needs a bearer token.");
+      return FALSE;
+    }
+  if (g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || server->options.jwt == NULL)
+    {
+      carrete_request_respond_status (req, 401, "Authorization must be \"Bearer <token>\".");
+      return FALSE;
+    }
+  req->bearer = g_strstrip (g_strdup (header + 7));
+  req->claims = carrete_jwt_verify (server->options.jwt, req->bearer, g_get_real_time () / G_USEC_PER_SEC,
+                                    &error);
+  if (req->claims == NULL)
+    {
+      g_debug ("rejected token: %s", error->message);
+      carrete_request_respond_status (req, 401, "The access token is missing, expired or invalid.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GBytes *
+take_body (SoupServerMessage *msg, gboolean *too_large)
+{
+  BodyState *state = g_object_get_data (G_OBJECT (msg), BODY_STATE_KEY);
+
+  *too_large = state != NULL && state->too_large;
+  if (state == NULL || state->too_large)
+    return NULL;
+  return g_bytes_new (state->data->data, state->data->len);
+}
+
+static void
+on_message_finished (SoupServerMessage *msg, gpointer user_data)
+{
+  CarreteServer *server = user_data;
+
+  g_assert (server->in_flight > 0);
+  server->in_flight--;
+}
+
+static void
+dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+          gpointer user_data)
+{
+  CarreteServer *server = user_data;
+  g_autofree char *request_id = request_id_for (msg);
+  CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics, request_id);
+  const char *method = soup_server_message_get_method (msg);
+  const CarreteRoute *route;
+  gboolean path_known = FALSE;
+  gboolean too_large = FALSE;
+
+  req->in_dispatch = TRUE;
+  g_object_set_data (G_OBJECT (msg), "carrete-server", server);
+  req->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  req->body = take_body (msg, &too_large);
+
+  route = find_route (server, req, method, path, &path_known);
+  if (route == NULL)
+    {
+      if (path_known)
+        carrete_request_respond_status (req, 405, "This route does not accept that method.");
+      else
+        carrete_request_respond_status (req, 404, "There is nothing at this address.");
+    }
+  else
+    {
+      req->route = route->pattern;
+      if (too_large)
+        carrete_request_respond_status (req, 413, "The request body is too large.");
+      else if (authenticate (server, req, route->auth))
+        route->handler (req);
+    }
+
+  req->in_dispatch = FALSE;
+  if (req->answered)
+    _carrete_request_free (req);
+  else
+    soup_server_message_pause (msg);
+}
+
+/* ---- body collection (early handler) ------------------------------------ */
+
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  BodyState *state = user_data;
+  gsize len = g_bytes_get_size (chunk);
+
+  if (state->too_large)
+    return;
+  if (state->data->len + len > state->limit)
+    {
+      state->too_large = TRUE;
+      g_byte_array_set_size (state->data, 0);
+      return;
+    }
+  g_byte_array_append (state->data, g_bytes_get_data (chunk, NULL), len);
+}
+
+static void
+early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  CarreteServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset declared = soup_message_headers_get_content_length (headers);
+  BodyState *state;
+
+  server->in_flight++;
+  g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
+
+  state = g_new0 (BodyState, 1);
+  state->data = g_byte_array_new ();
+  state->limit = server->options.max_body_bytes;
+  /* Refuse a declared oversize body before reading it. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && declared > (goffset) state->limit)
+    state->too_large = TRUE;
+  g_object_set_data_full (G_OBJECT (msg), BODY_STATE_KEY, state, body_state_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), state);
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+CarreteServer *
+carrete_server_new (const CarreteServerOptions *options)
+{
+  CarreteServer *server = g_new0 (CarreteServer, 1);
+
+  server->options = *options;
+  if (server->options.max_body_bytes == 0)
+    server->options.max_body_bytes = 64 * 1024;
+  server->soup = soup_server_new ("server-header", NULL, NULL);
+  server->metrics = carrete_metrics_new (options->service_name);
+  server->loop = g_main_loop_new (NULL, FALSE);
+  soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
+  soup_server_add_handler (server->soup, NULL, dispatch, server, NULL);
+  return server;
+}
+
+void
+carrete_server_free (CarreteServer *server)
+{
+  if (server == NULL)
+    return;
+  soup_server_disconnect (server->soup);
+  g_clear_object (&server->soup);
+  carrete_metrics_free (server->metrics);
+  g_main_loop_unref (server->loop);
+  g_free (server);
+}
+
+gboolean
+carrete_server_listen (CarreteServer *server, const char *host, guint16 port, GError **error)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GSocketAddress) socket_address = NULL;
+
+  if (g_str_equal (host, "localhost"))
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
+                   "CARRETE_LISTEN: host must be an IP address or localhost, got \"%s\"", host);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, port);
+  return soup_server_listen (server->soup, socket_address, 0, error);
+}
+
+char *
+carrete_server_get_url (CarreteServer *server)
+{
+  GSList *uris = soup_server_get_uris (server->soup);
+  char *url = uris != NULL ? g_uri_to_string (uris->data) : NULL;
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  if (url != NULL && g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  return url;
+}
+
+typedef struct
+{
+  CarreteServer *server;
+  gint64 budget_us;
+  gint64 deadline;
+} Drain;
+
+static gboolean
+drain_tick (gpointer user_data)
+{
+  Drain *drain = user_data;
+
+  if (drain->server->in_flight > 0 && g_get_monotonic_time () < drain->deadline)
+    return G_SOURCE_CONTINUE;
+  if (drain->server->in_flight > 0)
+    g_warning ("shutting down with %u requests still in flight", drain->server->in_flight);
+  g_main_loop_quit (drain->server->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* soup_server_disconnect() would also cut the connections of requests in
+ * flight; closing the listening sockets alone stops new connections and
+ * lets those requests finish. */
+static void
+close_listeners (CarreteServer *server)
+{
+  GSList *listeners = soup_server_get_listeners (server->soup);
+
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
+}
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  Drain *drain = user_data;
+
+  if (drain->server->stopping)
+    return G_SOURCE_CONTINUE;
+  drain->server->stopping = TRUE;
+  g_message ("stopping: no new connections, finishing %u requests in flight",
+             drain->server->in_flight);
+  close_listeners (drain->server);
+  drain->deadline = g_get_monotonic_time () + drain->budget_us;
+  g_timeout_add (20, drain_tick, drain);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+carrete_server_run (CarreteServer *server, guint drain_seconds)
+{
+  Drain drain = { server, (gint64) drain_seconds * G_USEC_PER_SEC, G_MAXINT64 };
+  guint term_id = g_unix_signal_add (SIGTERM, on_stop_signal, &drain);
+  guint int_id = g_unix_signal_add (SIGINT, on_stop_signal, &drain);
+
+  g_main_loop_run (server->loop);
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+}

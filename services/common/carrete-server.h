@@ -1,0 +1,58 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "carrete-jwt.h"
+#include "carrete-request.h"
+
+G_BEGIN_DECLS
+
+typedef void (*CarreteHandlerFunc) (CarreteRequest *req);
+
+typedef enum
+{
+  CARRETE_AUTH_NONE,     /* the Authorization header is ignored */
+  CARRETE_AUTH_OPTIONAL, /* anonymous allowed; a bad token is still 401 */
+  CARRETE_AUTH_REQUIRED,
+} CarreteAuthMode;
+
+/* One row of a service's route table.  `pattern` segments written {name}
+ * match one path segment and are read with carrete_request_get_param. */
+typedef struct
+{
+  const char *method;
+  const char *pattern;
+  CarreteHandlerFunc handler;
+  CarreteAuthMode auth;
+} CarreteRoute;
+
+typedef struct
+{
+  const char *service_name;     /* "users" */
+  const CarreteRoute *routes;
+  guint n_routes;
+  gpointer app;                 /* handed to handlers */
+  CarreteJwt *jwt;              /* verifies bearer tokens; may be NULL */
+  const char *openapi_resource; /* GResource path of the OpenAPI document */
+  gsize max_body_bytes;         /* for buffered request bodies */
+} CarreteServerOptions;
+
+typedef struct _CarreteServer CarreteServer;
+
+CarreteServer *carrete_server_new (const CarreteServerOptions *options);
+void carrete_server_free (CarreteServer *server);
+
+gboolean carrete_server_listen (CarreteServer *server, const char *host, guint16 port,
+                                GError **error);
+/* The address actually bound (port 0 picks a free one). */
+char *carrete_server_get_url (CarreteServer *server);
+
+/* Runs the main loop until SIGTERM or SIGINT, then stops accepting, lets
+ * requests in flight finish (bounded by `drain_seconds`) and returns. */
+void carrete_server_run (CarreteServer *server, guint drain_seconds);
+
+/* Route matching, exposed for tests: fills `names`/`values` (each with
+ * room for 8) and returns the number of parameters, or -1. */
+int carrete_route_match (const char *pattern, const char *path, char **names, char **values);
+
+G_END_DECLS

@@ -1,0 +1,249 @@
+#define G_LOG_DOMAIN "carrete-users"
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "carrete-config.h"
+#include "carrete-error.h"
+#include "carrete-log.h"
+#include "carrete-migrate.h"
+#include "carrete-server.h"
+#include "roles.h"
+#include "routes.h"
+
+#define CLEANUP_INTERVAL_SECONDS (10 * 60)
+#define DRAIN_SECONDS 25
+#define HASH_QUEUE_LIMIT 64
+
+static const char usage[] =
+  "Usage: carrete-users [--help] [--version] COMMAND\n"
+  "\n"
+  "The Carrete users service: accounts, passwords and signed access tokens.\n"
+  "\n"
+  "Commands:\n"
+  "  serve                     answer HTTP requests (needs a migrated database)\n"
+  "  migrate                   apply the database migrations and exit\n"
+  "  set-role USERNAME ROLE    make USERNAME an \"admin\" or a plain \"user\"\n"
+  "\n"
+  "Configuration comes from the environment or a .env file in the working\n"
+  "directory: CARRETE_LISTEN (default 127.0.0.1:8081), CARRETE_DATABASE_URL,\n"
+  "CARRETE_JWT_PUBLIC_KEY_FILE, CARRETE_JWT_PRIVATE_KEY_FILE, CARRETE_ID_KEY_FILE,\n"
+  "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\").\n";
+
+static const char *const serve_settings[] = {
+  "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE",
+  "CARRETE_JWT_PRIVATE_KEY_FILE", "CARRETE_ID_KEY_FILE", "CARRETE_JWT_ISSUER",
+  "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE", "CARRETE_STATEMENT_TIMEOUT_MS",
+  "CARRETE_HASH_THREADS", NULL,
+};
+static const char *const serve_required[] = {
+  "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_JWT_PRIVATE_KEY_FILE",
+  "CARRETE_ID_KEY_FILE", NULL,
+};
+static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
+
+static int
+fail (const char *message)
+{
+  fprintf (stderr, "carrete-users: %s\n", message);
+  return 1;
+}
+
+static gboolean
+load_config (CarreteConfig *config, const char *const *used, const char *const *required,
+             GError **error)
+{
+  CarreteConfigSpec spec = { used, required, "127.0.0.1:8081" };
+  return carrete_config_load (config, &spec, NULL, ".env", error);
+}
+
+static void
+noop_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  users_password_verify_finish (result, NULL, NULL);
+}
+
+static gboolean
+run_cleanup (gpointer user_data)
+{
+  users_service_cleanup (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+build_service (UsersService *svc, const CarreteConfig *config, GError **error)
+{
+  CarreteIdKey id_key;
+
+  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
+    {
+      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
+      return FALSE;
+    }
+  svc->jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer,
+                              config->jwt_audience, error);
+  if (svc->jwt == NULL)
+    {
+      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
+      return FALSE;
+    }
+  if (!carrete_jwt_load_private_key (svc->jwt, config->jwt_private_key_file, error))
+    {
+      g_prefix_error (error, "CARRETE_JWT_PRIVATE_KEY_FILE: ");
+      return FALSE;
+    }
+  svc->ids = carrete_ids_new (&id_key);
+  svc->cursors = carrete_cursor_key_new (&id_key);
+  sodium_memzero (&id_key, sizeof id_key);
+  svc->workers = carrete_workers_new ((guint) config->hash_threads, HASH_QUEUE_LIMIT);
+  svc->hash_params = users_password_default_params ();
+  svc->access_ttl = USERS_ACCESS_TTL;
+  svc->refresh_ttl = USERS_REFRESH_TTL;
+  svc->login_max_failures = USERS_LOGIN_MAX_FAILURES;
+  svc->login_window = USERS_LOGIN_WINDOW;
+  return TRUE;
+}
+
+static void
+free_service (UsersService *svc)
+{
+  /* Workers first: queued jobs finish and release their tasks. */
+  g_clear_pointer (&svc->workers, carrete_workers_free);
+  g_clear_pointer (&svc->store, users_store_free);
+  g_clear_pointer (&svc->ids, carrete_ids_free);
+  g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
+  g_clear_pointer (&svc->jwt, carrete_jwt_free);
+}
+
+static int
+check_schema (const CarreteConfig *config, guint version)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_migrate_check (config->database_url, USERS_RESOURCE_PREFIX "/sql", &error))
+    return 0;
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+    {
+      /* Start anyway: /readyz answers 503 until the database is back. */
+      g_warning ("%s; starting without it", error->message);
+      return 0;
+    }
+  return fail (error->message);
+}
+
+static int
+serve (void)
+{
+  CarreteConfig config = { 0 };
+  UsersApp app = { 0 };
+  g_autoptr (GError) error = NULL;
+  CarreteServer *server;
+  guint n_routes, cleanup_id;
+  g_autofree char *url = NULL;
+  int status;
+
+  if (!load_config (&config, serve_settings, serve_required, &error)
+      || !build_service (&app.service, &config, &error))
+    {
+      status = fail (error->message);
+      goto out;
+    }
+  app.schema_version = carrete_migrate_latest_version (USERS_RESOURCE_PREFIX "/sql");
+  if ((status = check_schema (&config, app.schema_version)) != 0)
+    goto out;
+
+  app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
+                           (guint) config.statement_timeout_ms, "carrete-users");
+  app.service.store = users_store_new (app.db);
+  server = carrete_server_new (&(CarreteServerOptions) {
+      .service_name = "users",
+      .routes = users_routes (&n_routes),
+      .n_routes = n_routes,
+      .app = &app,
+      .jwt = app.service.jwt,
+      .openapi_resource = USERS_RESOURCE_PREFIX "/openapi.json",
+  });
+  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
+    {
+      status = fail (error->message);
+      carrete_server_free (server);
+      goto out;
+    }
+  url = carrete_server_get_url (server);
+  g_message ("carrete-users %s listening on %s", CARRETE_VERSION, url);
+
+  /* Make the dummy hash now so the first unknown-user login is not slower. */
+  users_password_verify_async (app.service.workers, NULL, "warm-up", &app.service.hash_params,
+                               noop_ready, NULL);
+  cleanup_id = g_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app.service);
+  carrete_server_run (server, DRAIN_SECONDS);
+  g_source_remove (cleanup_id);
+  carrete_server_free (server);
+  g_message ("carrete-users stopped");
+
+out:
+  free_service (&app.service);
+  g_clear_object (&app.db);
+  carrete_config_clear (&config);
+  return status;
+}
+
+static int
+migrate (void)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!load_config (&config, db_only, db_only, &error)
+      || !carrete_migrate_run (config.database_url, USERS_RESOURCE_PREFIX "/sql", &error))
+    status = fail (error->message);
+  carrete_config_clear (&config);
+  return status;
+}
+
+static int
+set_role (const char *username, const char *role)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!load_config (&config, db_only, db_only, &error)
+      || !users_set_role (config.database_url, username, role, &error))
+    status = fail (error->message);
+  else
+    printf ("%s is now %s\n", username, role);
+  carrete_config_clear (&config);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("carrete-users %s\n", CARRETE_VERSION);
+      return 0;
+    }
+  if (sodium_init () < 0)
+    return fail ("libsodium could not start");
+  carrete_log_init ("users");
+
+  if (g_str_equal (argv[1], "serve") && argc == 2)
+    return serve ();
+  if (g_str_equal (argv[1], "migrate") && argc == 2)
+    return migrate ();
+  if (g_str_equal (argv[1], "set-role") && argc == 4)
+    return set_role (argv[2], argv[3]);
+  fprintf (stderr, "carrete-users: unknown command or wrong arguments: %s\n\n%s", argv[1], usage);
+  return 2;
+}

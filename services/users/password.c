@@ -1,0 +1,179 @@
+#define G_LOG_DOMAIN "carrete-users-password"
+
+#include "password.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "carrete-error.h"
+
+UsersHashParams
+users_password_default_params (void)
+{
+  return (UsersHashParams) { crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE };
+}
+
+char *
+users_password_hash (const char *password, const UsersHashParams *params, GError **error)
+{
+  char out[crypto_pwhash_STRBYTES];
+
+  if (crypto_pwhash_str (out, password, strlen (password), params->opslimit, params->memlimit) != 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                   "Out of memory while hashing the password; try again.");
+      return NULL;
+    }
+  return g_strdup (out);
+}
+
+/* A hash of a random password with the current parameters, made once. */
+static const char *
+dummy_hash (const UsersHashParams *params)
+{
+  static char *hash = NULL;
+
+  if (g_once_init_enter (&hash))
+    {
+      guint8 secret[32];
+      char text[65];
+      char *made;
+
+      randombytes_buf (secret, sizeof secret);
+      sodium_bin2hex (text, sizeof text, secret, sizeof secret);
+      made = users_password_hash (text, params, NULL);
+      g_once_init_leave (&hash, made != NULL ? made : g_strdup ("$argon2id$invalid"));
+    }
+  return hash;
+}
+
+gboolean
+users_password_verify (const char *hash, const char *password, const UsersHashParams *params)
+{
+  if (hash == NULL)
+    {
+      /* The outcome is irrelevant: only the time spent matters. */
+      int ignored G_GNUC_UNUSED = crypto_pwhash_str_verify (dummy_hash (params), password,
+                                                            strlen (password));
+      return FALSE;
+    }
+  return crypto_pwhash_str_verify (hash, password, strlen (password)) == 0;
+}
+
+gboolean
+users_password_needs_rehash (const char *hash, const UsersHashParams *params)
+{
+  return crypto_pwhash_str_needs_rehash (hash, params->opslimit, params->memlimit) != 0;
+}
+
+typedef struct
+{
+  char *password;
+  char *hash;
+  UsersHashParams params;
+} HashJob;
+
+static void
+hash_job_free (gpointer data)
+{
+  HashJob *job = data;
+
+  sodium_memzero (job->password, strlen (job->password));
+  g_free (job->password);
+  g_free (job->hash);
+  g_free (job);
+}
+
+static GTask *
+hash_job_task (const char *hash, const char *password, const UsersHashParams *params,
+               GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  HashJob *job = g_new0 (HashJob, 1);
+
+  job->password = g_strdup (password);
+  job->hash = g_strdup (hash);
+  job->params = *params;
+  g_task_set_task_data (task, job, hash_job_free);
+  g_task_set_source_tag (task, tag);
+  return task;
+}
+
+static void
+run_hash (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  HashJob *job = data;
+  GError *error = NULL;
+  char *hash = users_password_hash (job->password, &job->params, &error);
+
+  if (hash == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, hash, g_free);
+}
+
+void
+users_password_hash_async (CarreteWorkers *workers, const char *password,
+                           const UsersHashParams *params, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = hash_job_task (NULL, password, params, callback, user_data,
+                                          users_password_hash_async);
+  GError *error = NULL;
+
+  if (!carrete_workers_run (workers, task, run_hash, &error))
+    g_task_return_error (task, error);
+}
+
+char *
+users_password_hash_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Encodes (matched, needs_rehash) as the task's integer result. */
+enum
+{
+  VERIFY_MATCHED = 1,
+  VERIFY_NEEDS_REHASH = 2,
+};
+
+static void
+run_verify (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  HashJob *job = data;
+  gssize outcome = 0;
+
+  if (users_password_verify (job->hash, job->password, &job->params))
+    {
+      outcome |= VERIFY_MATCHED;
+      if (users_password_needs_rehash (job->hash, &job->params))
+        outcome |= VERIFY_NEEDS_REHASH;
+    }
+  g_task_return_int (task, outcome);
+}
+
+void
+users_password_verify_async (CarreteWorkers *workers, const char *hash, const char *password,
+                             const UsersHashParams *params, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = hash_job_task (hash, password, params, callback, user_data,
+                                          users_password_verify_async);
+  GError *error = NULL;
+
+  if (!carrete_workers_run (workers, task, run_verify, &error))
+    g_task_return_error (task, error);
+}
+
+gboolean
+users_password_verify_finish (GAsyncResult *result, gboolean *needs_rehash, GError **error)
+{
+  gssize outcome = g_task_propagate_int (G_TASK (result), error);
+
+  if (outcome < 0)
+    return FALSE;
+  if (needs_rehash != NULL)
+    *needs_rehash = (outcome & VERIFY_NEEDS_REHASH) != 0;
+  return (outcome & VERIFY_MATCHED) != 0;
+}

@@ -1,0 +1,475 @@
+#define G_LOG_DOMAIN "carrete-users-routes"
+
+#include "routes.h"
+
+#include "app.h"
+#include "carrete-error.h"
+#include "carrete-json-body.h"
+#include "carrete-migrate.h"
+#include "validate.h"
+
+#define DEFAULT_PAGE 50
+#define MAX_PAGE 200
+
+static UsersApp *
+app_of (CarreteRequest *req)
+{
+  return carrete_request_get_app (req);
+}
+
+static const char *
+member (JsonObject *body, const char *name)
+{
+  return json_object_has_member (body, name) ? json_object_get_string_member (body, name) : NULL;
+}
+
+static void
+respond_user (CarreteRequest *req, guint status, UsersUser *user)
+{
+  g_autoptr (JsonNode) node = users_user_to_json (user, app_of (req)->service.ids);
+  carrete_request_respond_json (req, status, node);
+}
+
+/* The caller's own row id, from the verified token. */
+static gboolean
+caller_id (CarreteRequest *req, gint64 *id)
+{
+  const CarreteClaims *claims = carrete_request_get_claims (req);
+
+  if (carrete_ids_decode (app_of (req)->service.ids, CARRETE_ID_USER, claims->sub, id))
+    return TRUE;
+  carrete_request_respond_status (req, 401, "The access token names no user of this installation.");
+  return FALSE;
+}
+
+static gboolean
+path_user_id (CarreteRequest *req, gint64 *id)
+{
+  if (carrete_ids_decode (app_of (req)->service.ids, CARRETE_ID_USER,
+                          carrete_request_get_param (req, "id"), id))
+    return TRUE;
+  carrete_request_respond_status (req, 404, "No such user.");
+  return FALSE;
+}
+
+static gboolean
+require_admin (CarreteRequest *req)
+{
+  if (g_strcmp0 (carrete_request_get_claims (req)->role, "admin") == 0)
+    return TRUE;
+  carrete_request_respond_status (req, 403, "Only administrators may do this.");
+  return FALSE;
+}
+
+/* Parses the body against `specs`; answers the problem and returns NULL
+ * when it does not fit. */
+static JsonObject *
+parse_body (CarreteRequest *req, const CarreteFieldSpec *specs, guint n_specs)
+{
+  CarreteProblem *problem = NULL;
+  JsonObject *body = carrete_json_body_parse (carrete_request_get_body (req), specs, n_specs,
+                                              &problem);
+  if (body == NULL)
+    carrete_request_respond_problem (req, problem);
+  return body;
+}
+
+/* ---- register ------------------------------------------------------------ */
+
+static void
+registered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) user = users_service_register_finish (result, &error);
+  g_autofree char *id = NULL;
+  g_autofree char *location = NULL;
+
+  if (user == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  id = carrete_ids_encode (app_of (req)->service.ids, CARRETE_ID_USER, user->id);
+  location = g_strdup_printf ("/v1/users/%s", id);
+  carrete_request_set_header (req, "Location", location);
+  respond_user (req, 201, user);
+}
+
+static void
+handle_register (CarreteRequest *req)
+{
+  static const CarreteFieldSpec specs[] = {
+    { "username", CARRETE_FIELD_STRING, TRUE, 0, 0 },
+    { "email", CARRETE_FIELD_STRING, TRUE, 0, 0 },
+    { "password", CARRETE_FIELD_STRING, TRUE, 0, 0 },
+  };
+  g_autoptr (JsonObject) body = parse_body (req, specs, G_N_ELEMENTS (specs));
+  g_autoptr (CarreteProblem) problem = NULL;
+
+  if (body == NULL)
+    return;
+  problem = carrete_problem_new (422, "Some fields are invalid.");
+  users_validate_username (member (body, "username"), problem);
+  users_validate_email (member (body, "email"), problem);
+  users_validate_password ("password", member (body, "password"), problem);
+  if (carrete_problem_get_n_errors (problem) > 0)
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  users_service_register_async (&app_of (req)->service, member (body, "username"),
+                                member (body, "email"), member (body, "password"), registered, req);
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+static void
+respond_session (CarreteRequest *req, UsersSession *session)
+{
+  g_autoptr (JsonNode) node = users_session_to_json (session, app_of (req)->service.ids);
+  carrete_request_respond_json (req, 200, node);
+}
+
+static void
+logged_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  guint retry_after = 0;
+  g_autoptr (UsersSession) session = users_service_login_finish (result, &retry_after, &error);
+
+  if (session != NULL)
+    {
+      respond_session (req, session);
+      return;
+    }
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
+      carrete_request_set_header (req, "Retry-After", seconds);
+    }
+  carrete_request_respond_error (req, error);
+}
+
+static void
+handle_login (CarreteRequest *req)
+{
+  static const CarreteFieldSpec specs[] = {
+    { "username", CARRETE_FIELD_STRING, TRUE, 1, 254 },
+    { "password", CARRETE_FIELD_STRING, TRUE, 1, 1024 },
+  };
+  g_autoptr (JsonObject) body = parse_body (req, specs, G_N_ELEMENTS (specs));
+
+  if (body == NULL)
+    return;
+  users_service_login_async (&app_of (req)->service, member (body, "username"),
+                             member (body, "password"), carrete_request_get_client_address (req),
+                             logged_in, req);
+}
+
+static const CarreteFieldSpec refresh_specs[] = {
+  { "refresh_token", CARRETE_FIELD_STRING, TRUE, 1, 256 },
+};
+
+static void
+refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersSession) session = users_service_refresh_finish (result, &error);
+
+  if (session == NULL)
+    carrete_request_respond_error (req, error);
+  else
+    respond_session (req, session);
+}
+
+static void
+handle_refresh (CarreteRequest *req)
+{
+  g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
+
+  if (body != NULL)
+    users_service_refresh_async (&app_of (req)->service, member (body, "refresh_token"), refreshed,
+                                 req);
+}
+
+static void
+logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!users_service_logout_finish (result, &error))
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+static void
+handle_logout (CarreteRequest *req)
+{
+  g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
+
+  if (body != NULL)
+    users_service_logout_async (&app_of (req)->service, member (body, "refresh_token"), logged_out,
+                                req);
+}
+
+/* ---- the caller's account ------------------------------------------------ */
+
+static void
+got_me (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) user = users_service_get_finish (result, &error);
+
+  /* A valid token for an account deleted since it was issued. */
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    carrete_request_respond_status (req, 401, "This account no longer exists.");
+  else if (user == NULL)
+    carrete_request_respond_error (req, error);
+  else
+    respond_user (req, 200, user);
+}
+
+static void
+handle_get_me (CarreteRequest *req)
+{
+  gint64 id;
+
+  if (caller_id (req, &id))
+    users_service_get_async (&app_of (req)->service, id, got_me, req);
+}
+
+static void
+updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) user = users_service_update_finish (result, &error);
+
+  if (user != NULL)
+    respond_user (req, 200, user);
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
+    {
+      CarreteProblem *problem = carrete_problem_new (403, error->message);
+      carrete_problem_add_field_error (problem, "current_password", "is wrong");
+      carrete_request_respond_problem (req, problem);
+    }
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    carrete_request_respond_status (req, 401, "This account no longer exists.");
+  else
+    carrete_request_respond_error (req, error);
+}
+
+static gboolean
+validate_update (JsonObject *body, CarreteProblem *problem)
+{
+  const char *email = member (body, "email");
+  const char *password = member (body, "password");
+
+  if (email == NULL && password == NULL)
+    carrete_problem_add_field_error (problem, "email", "give email or password to change");
+  if (email != NULL)
+    users_validate_email (email, problem);
+  if (password != NULL)
+    {
+      users_validate_password ("password", password, problem);
+      if (member (body, "current_password") == NULL)
+        carrete_problem_add_field_error (problem, "current_password",
+                                         "is required to change the password");
+    }
+  return carrete_problem_get_n_errors (problem) == 0;
+}
+
+static void
+handle_patch_me (CarreteRequest *req)
+{
+  static const CarreteFieldSpec specs[] = {
+    { "email", CARRETE_FIELD_STRING, FALSE, 0, 0 },
+    { "password", CARRETE_FIELD_STRING, FALSE, 0, 0 },
+    { "current_password", CARRETE_FIELD_STRING, FALSE, 1, 1024 },
+  };
+  g_autoptr (JsonObject) body = NULL;
+  g_autoptr (CarreteProblem) problem = NULL;
+  gint64 id;
+
+  if (!caller_id (req, &id))
+    return;
+  body = parse_body (req, specs, G_N_ELEMENTS (specs));
+  if (body == NULL)
+    return;
+  problem = carrete_problem_new (422, "Some fields are invalid.");
+  if (!validate_update (body, problem))
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  users_service_update_async (&app_of (req)->service, id, member (body, "email"),
+                              member (body, "password"), member (body, "current_password"),
+                              updated_me, req);
+}
+
+static void
+deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!users_service_delete_finish (result, &error))
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+static void
+handle_delete_me (CarreteRequest *req)
+{
+  gint64 id;
+
+  if (caller_id (req, &id))
+    users_service_delete_async (&app_of (req)->service, id, deleted, req);
+}
+
+/* ---- other users ---------------------------------------------------------- */
+
+static void
+got_profile (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) user = users_service_get_finish (result, &error);
+  g_autoptr (JsonNode) node = NULL;
+
+  if (user == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  node = users_user_to_public_json (user, app_of (req)->service.ids);
+  carrete_request_respond_json (req, 200, node);
+}
+
+static void
+handle_get_user (CarreteRequest *req)
+{
+  gint64 id;
+
+  if (path_user_id (req, &id))
+    users_service_get_async (&app_of (req)->service, id, got_profile, req);
+}
+
+static void
+handle_admin_delete_user (CarreteRequest *req)
+{
+  gint64 id;
+
+  if (require_admin (req) && path_user_id (req, &id))
+    users_service_delete_async (&app_of (req)->service, id, deleted, req);
+}
+
+static void
+listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *next_cursor = NULL;
+  g_autoptr (GPtrArray) users = users_service_list_finish (result, &next_cursor, &error);
+  g_autoptr (JsonNode) node = NULL;
+
+  if (users == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  node = users_user_page_to_json (users, next_cursor, app_of (req)->service.ids);
+  carrete_request_respond_json (req, 200, node);
+}
+
+static gboolean
+page_limit (CarreteRequest *req, guint *limit)
+{
+  const char *text = carrete_request_get_query (req, "limit");
+  guint64 value = DEFAULT_PAGE;
+  CarreteProblem *problem;
+
+  if (text == NULL || g_ascii_string_to_unsigned (text, 10, 1, MAX_PAGE, &value, NULL))
+    {
+      *limit = (guint) value;
+      return TRUE;
+    }
+  problem = carrete_problem_new (422, "limit must be a whole number from 1 to 200.");
+  carrete_problem_add_field_error (problem, "limit", "must be a whole number from 1 to 200");
+  carrete_request_respond_problem (req, problem);
+  return FALSE;
+}
+
+static void
+handle_list_users (CarreteRequest *req)
+{
+  guint limit;
+
+  if (require_admin (req) && page_limit (req, &limit))
+    users_service_list_async (&app_of (req)->service, carrete_request_get_query (req, "cursor"),
+                              limit, listed, req);
+}
+
+/* ---- keys and readiness ---------------------------------------------------- */
+
+static void
+handle_jwks (CarreteRequest *req)
+{
+  g_autoptr (JsonNode) jwks = carrete_jwt_get_jwks (app_of (req)->service.jwt);
+
+  carrete_request_set_header (req, "Cache-Control", "public, max-age=300");
+  carrete_request_respond_json (req, 200, jwks);
+}
+
+static void
+ready_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!carrete_migrate_ready_finish (CARRETE_DB (source), result, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  {
+    g_autoptr (JsonNode) node = json_from_string ("{\"status\":\"ready\"}", NULL);
+    carrete_request_respond_json (req, 200, node);
+  }
+}
+
+static void
+handle_readyz (CarreteRequest *req)
+{
+  UsersApp *app = app_of (req);
+  carrete_migrate_ready_async (app->db, app->schema_version, ready_checked, req);
+}
+
+static const CarreteRoute routes[] = {
+  { "POST", "/v1/auth/register", handle_register, CARRETE_AUTH_NONE },
+  { "POST", "/v1/auth/login", handle_login, CARRETE_AUTH_NONE },
+  { "POST", "/v1/auth/refresh", handle_refresh, CARRETE_AUTH_NONE },
+  { "POST", "/v1/auth/logout", handle_logout, CARRETE_AUTH_NONE },
+  { "GET", "/v1/users/me", handle_get_me, CARRETE_AUTH_REQUIRED },
+  { "PATCH", "/v1/users/me", handle_patch_me, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/users/me", handle_delete_me, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/users", handle_list_users, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/users/{id}", handle_get_user, CARRETE_AUTH_OPTIONAL },
+  { "DELETE", "/v1/users/{id}", handle_admin_delete_user, CARRETE_AUTH_REQUIRED },
+  { "GET", "/.well-known/jwks.json", handle_jwks, CARRETE_AUTH_NONE },
+  { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
+};
+
+const CarreteRoute *
+users_routes (guint *n_routes)
+{
+  *n_routes = G_N_ELEMENTS (routes);
+  return routes;
+}

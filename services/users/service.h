@@ -1,0 +1,82 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "carrete-cursor.h"
+#include "carrete-ids.h"
+#include "carrete-jwt.h"
+#include "carrete-workers.h"
+#include "model.h"
+#include "password.h"
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/* The rules of the users service: registration, sessions (login, refresh
+ * rotation with re-use detection, logout), login throttling and account
+ * changes.  Every operation is async; errors are CARRETE_ERROR codes that
+ * the routes render as problems. */
+typedef struct
+{
+  UsersStore *store;
+  CarreteWorkers *workers;
+  CarreteIds *ids;
+  CarreteCursorKey *cursors;
+  CarreteJwt *jwt;
+  UsersHashParams hash_params;
+  guint access_ttl;         /* seconds */
+  guint refresh_ttl;        /* seconds */
+  guint login_max_failures; /* per window, per login name and client address */
+  guint login_window;       /* seconds */
+} UsersService;
+
+#define USERS_ACCESS_TTL (15 * 60)
+#define USERS_REFRESH_TTL (30 * 24 * 3600)
+#define USERS_LOGIN_MAX_FAILURES 10
+#define USERS_LOGIN_WINDOW (15 * 60)
+
+void users_service_register_async (UsersService *svc, const char *username, const char *email,
+                                   const char *password, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+UsersUser *users_service_register_finish (GAsyncResult *result, GError **error);
+
+void users_service_login_async (UsersService *svc, const char *login, const char *password,
+                                const char *client_address, GAsyncReadyCallback callback,
+                                gpointer user_data);
+/* On CARRETE_ERROR_RATE_LIMITED, *retry_after holds seconds to wait. */
+UsersSession *users_service_login_finish (GAsyncResult *result, guint *retry_after,
+                                          GError **error);
+
+void users_service_refresh_async (UsersService *svc, const char *refresh_token,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+UsersSession *users_service_refresh_finish (GAsyncResult *result, GError **error);
+
+void users_service_logout_async (UsersService *svc, const char *refresh_token,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean users_service_logout_finish (GAsyncResult *result, GError **error);
+
+void users_service_get_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
+                              gpointer user_data);
+UsersUser *users_service_get_finish (GAsyncResult *result, GError **error);
+
+/* `email`/`password` NULL leave them unchanged; a new password needs the
+ * current one. */
+void users_service_update_async (UsersService *svc, gint64 id, const char *email,
+                                 const char *password, const char *current_password,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+UsersUser *users_service_update_finish (GAsyncResult *result, GError **error);
+
+void users_service_delete_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean users_service_delete_finish (GAsyncResult *result, GError **error);
+
+/* `cursor` may be NULL (first page). */
+void users_service_list_async (UsersService *svc, const char *cursor, guint limit,
+                               GAsyncReadyCallback callback, gpointer user_data);
+/* Returns the users; *next_cursor is NULL on the last page. */
+GPtrArray *users_service_list_finish (GAsyncResult *result, char **next_cursor, GError **error);
+
+/* Periodic clean-up of expired tokens and old throttling rows. */
+void users_service_cleanup (UsersService *svc);
+
+G_END_DECLS

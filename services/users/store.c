@@ -1,0 +1,345 @@
+#define G_LOG_DOMAIN "carrete-users-store"
+
+#include "store.h"
+
+#include <stdlib.h>
+
+#include "carrete-error.h"
+
+struct _UsersStore
+{
+  CarreteDb *db;
+};
+
+#define USER_COLUMNS                                                                          \
+  "id, username, email, password_hash, role,"                                                 \
+  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
+  " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+static const CarreteStatement insert_user = {
+  "users_insert",
+  "INSERT INTO users (username, email, password_hash) VALUES ($1, $2, $3) RETURNING " USER_COLUMNS,
+  3,
+};
+
+static const CarreteStatement find_by_login = {
+  "users_find_by_login",
+  "SELECT " USER_COLUMNS " FROM users WHERE lower(username) = lower($1)"
+  " UNION ALL SELECT " USER_COLUMNS " FROM users WHERE lower(email) = lower($1) LIMIT 1",
+  1,
+};
+
+static const CarreteStatement find_by_id = {
+  "users_find_by_id",
+  "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
+  1,
+};
+
+static const CarreteStatement update_account = {
+  "users_update_account",
+  "WITH revoked AS (UPDATE refresh_tokens SET revoked_at = now()"
+  "   WHERE $3::text IS NOT NULL AND user_id = $1 AND revoked_at IS NULL)"
+  " UPDATE users SET email = coalesce($2, email), password_hash = coalesce($3, password_hash),"
+  "   updated_at = now() WHERE id = $1 RETURNING " USER_COLUMNS,
+  3,
+};
+
+static const CarreteStatement set_password_hash = {
+  "users_set_password_hash",
+  "UPDATE users SET password_hash = $2 WHERE id = $1",
+  2,
+};
+
+static const CarreteStatement delete_user = {
+  "users_delete",
+  "DELETE FROM users WHERE id = $1",
+  1,
+};
+
+static const CarreteStatement list_users = {
+  "users_list",
+  "SELECT " USER_COLUMNS " FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+  2,
+};
+
+static const CarreteStatement insert_refresh = {
+  "users_refresh_insert",
+  "INSERT INTO refresh_tokens (token_hash, user_id, family_id, expires_at)"
+  " VALUES (decode($1, 'hex'), $2, gen_random_uuid(), now() + make_interval(secs => $3))",
+  3,
+};
+
+static const CarreteStatement rotate_refresh = {
+  "users_refresh_rotate",
+  "WITH old AS (UPDATE refresh_tokens SET revoked_at = now()"
+  "   WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL AND expires_at > now()"
+  "   RETURNING user_id, family_id),"
+  " issued AS (INSERT INTO refresh_tokens (token_hash, user_id, family_id, expires_at)"
+  "   SELECT decode($2, 'hex'), user_id, family_id, now() + make_interval(secs => $3) FROM old"
+  "   RETURNING user_id)"
+  " SELECT " USER_COLUMNS " FROM users WHERE id = (SELECT user_id FROM issued)",
+  3,
+};
+
+static const CarreteStatement revoke_family = {
+  "users_refresh_revoke_family",
+  "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())"
+  " WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = decode($1, 'hex'))",
+  1,
+};
+
+static const CarreteStatement login_block = {
+  "users_login_block",
+  "SELECT failures,"
+  " greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $2) - now())))::int"
+  " FROM login_failures WHERE key = $1 AND window_start > now() - make_interval(secs => $2)",
+  2,
+};
+
+static const CarreteStatement record_failure = {
+  "users_login_record_failure",
+  "INSERT INTO login_failures AS f (key, failures, window_start) VALUES ($1, 1, now())"
+  " ON CONFLICT (key) DO UPDATE SET"
+  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $2)"
+  "                   THEN f.failures + 1 ELSE 1 END,"
+  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $2)"
+  "                   THEN f.window_start ELSE now() END",
+  2,
+};
+
+static const CarreteStatement clear_failures = {
+  "users_login_clear_failures",
+  "DELETE FROM login_failures WHERE key = $1",
+  1,
+};
+
+/* Revoked tokens stay until they expire: re-use detection needs them. */
+static const CarreteStatement cleanup = {
+  "users_cleanup",
+  "WITH t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day')"
+  " DELETE FROM login_failures WHERE window_start < now() - interval '1 day'",
+  0,
+};
+
+UsersStore *
+users_store_new (CarreteDb *db)
+{
+  UsersStore *store = g_new0 (UsersStore, 1);
+  store->db = g_object_ref (db);
+  return store;
+}
+
+void
+users_store_free (UsersStore *store)
+{
+  if (store == NULL)
+    return;
+  g_object_unref (store->db);
+  g_free (store);
+}
+
+static void
+store_send (UsersStore *store, const CarreteStatement *stmt, const char *const *params,
+      GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+}
+
+void
+users_store_insert_user (UsersStore *store, const char *username, const char *email,
+                         const char *password_hash, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  const char *params[] = { username, email, password_hash };
+  store_send (store, &insert_user, params, callback, user_data);
+}
+
+void
+users_store_find_by_login (UsersStore *store, const char *login, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  const char *params[] = { login };
+  store_send (store, &find_by_login, params, callback, user_data);
+}
+
+void
+users_store_find_by_id (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+  store_send (store, &find_by_id, params, callback, user_data);
+}
+
+void
+users_store_update_account (UsersStore *store, gint64 id, const char *email,
+                            const char *password_hash, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text, email, password_hash };
+  store_send (store, &update_account, params, callback, user_data);
+}
+
+void
+users_store_set_password_hash (UsersStore *store, gint64 id, const char *password_hash,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text, password_hash };
+  store_send (store, &set_password_hash, params, callback, user_data);
+}
+
+void
+users_store_delete_user (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+  store_send (store, &delete_user, params, callback, user_data);
+}
+
+void
+users_store_list_users (UsersStore *store, gint64 after_id, guint limit,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after_id);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { after_text, limit_text };
+  store_send (store, &list_users, params, callback, user_data);
+}
+
+void
+users_store_insert_refresh (UsersStore *store, const char *token_hash, gint64 user_id,
+                            guint ttl_seconds, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+  g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
+  const char *params[] = { token_hash, id_text, ttl_text };
+  store_send (store, &insert_refresh, params, callback, user_data);
+}
+
+void
+users_store_rotate_refresh (UsersStore *store, const char *old_hash, const char *new_hash,
+                            guint ttl_seconds, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
+  const char *params[] = { old_hash, new_hash, ttl_text };
+  store_send (store, &rotate_refresh, params, callback, user_data);
+}
+
+void
+users_store_revoke_family (UsersStore *store, const char *token_hash,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *params[] = { token_hash };
+  store_send (store, &revoke_family, params, callback, user_data);
+}
+
+void
+users_store_login_block (UsersStore *store, const char *key, guint window_seconds,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
+  const char *params[] = { key, window_text };
+  store_send (store, &login_block, params, callback, user_data);
+}
+
+void
+users_store_record_failure (UsersStore *store, const char *key, guint window_seconds,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
+  const char *params[] = { key, window_text };
+  store_send (store, &record_failure, params, callback, user_data);
+}
+
+void
+users_store_clear_failures (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  const char *params[] = { key };
+  store_send (store, &clear_failures, params, callback, user_data);
+}
+
+void
+users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data)
+{
+  store_send (store, &cleanup, NULL, callback, user_data);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+static UsersUser *
+user_from_row (PGresult *res, int row)
+{
+  UsersUser *user = g_new0 (UsersUser, 1);
+
+  user->id = g_ascii_strtoll (PQgetvalue (res, row, 0), NULL, 10);
+  user->username = g_strdup (PQgetvalue (res, row, 1));
+  user->email = g_strdup (PQgetvalue (res, row, 2));
+  user->password_hash = g_strdup (PQgetvalue (res, row, 3));
+  user->role = g_strdup (PQgetvalue (res, row, 4));
+  user->created_at = g_strdup (PQgetvalue (res, row, 5));
+  user->updated_at = g_strdup (PQgetvalue (res, row, 6));
+  return user;
+}
+
+UsersUser *
+users_store_user_finish (UsersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such user.");
+      return NULL;
+    }
+  return user_from_row (res, 0);
+}
+
+GPtrArray *
+users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+  GPtrArray *users;
+
+  if (res == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) users_user_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (users, user_from_row (res, row));
+  return users;
+}
+
+gint64
+users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return -1;
+  if (PQresultStatus (res) == PGRES_TUPLES_OK)
+    return PQntuples (res);
+  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+}
+
+gboolean
+users_store_login_block_finish (UsersStore *store, GAsyncResult *result, guint *failures,
+                                guint *retry_after, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return FALSE;
+  *failures = 0;
+  *retry_after = 0;
+  if (PQntuples (res) > 0)
+    {
+      *failures = (guint) strtoul (PQgetvalue (res, 0, 0), NULL, 10);
+      *retry_after = (guint) strtoul (PQgetvalue (res, 0, 1), NULL, 10);
+    }
+  return TRUE;
+}

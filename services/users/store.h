@@ -1,0 +1,66 @@
+#pragma once
+
+#include "carrete-db.h"
+#include "model.h"
+
+G_BEGIN_DECLS
+
+/* SQL for the users database, and nothing else: every function sends one
+ * prepared statement through the async pool; the *_finish functions turn
+ * the result into model values. */
+typedef struct _UsersStore UsersStore;
+
+UsersStore *users_store_new (CarreteDb *db);
+void users_store_free (UsersStore *store);
+
+void users_store_insert_user (UsersStore *store, const char *username, const char *email,
+                              const char *password_hash, GAsyncReadyCallback callback,
+                              gpointer user_data);
+void users_store_find_by_login (UsersStore *store, const char *login, GAsyncReadyCallback callback,
+                                gpointer user_data);
+void users_store_find_by_id (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
+                             gpointer user_data);
+/* NULL leaves a column unchanged; a new hash also revokes every refresh
+ * token of the user, in the same statement. */
+void users_store_update_account (UsersStore *store, gint64 id, const char *email,
+                                 const char *password_hash, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+void users_store_set_password_hash (UsersStore *store, gint64 id, const char *password_hash,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+void users_store_delete_user (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
+                              gpointer user_data);
+void users_store_list_users (UsersStore *store, gint64 after_id, guint limit,
+                             GAsyncReadyCallback callback, gpointer user_data);
+
+/* Refresh tokens, identified by the hex SHA-256 of the token. */
+void users_store_insert_refresh (UsersStore *store, const char *token_hash, gint64 user_id,
+                                 guint ttl_seconds, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+/* Revokes `old_hash` and issues `new_hash` in its family; the result holds
+ * the user row, or no row when `old_hash` is unknown, spent or expired. */
+void users_store_rotate_refresh (UsersStore *store, const char *old_hash, const char *new_hash,
+                                 guint ttl_seconds, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+void users_store_revoke_family (UsersStore *store, const char *token_hash,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+/* Login throttling. */
+void users_store_login_block (UsersStore *store, const char *key, guint window_seconds,
+                              GAsyncReadyCallback callback, gpointer user_data);
+void users_store_record_failure (UsersStore *store, const char *key, guint window_seconds,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+void users_store_clear_failures (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+
+void users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data);
+
+/* Finishers.  users_store_user_finish fails with NOT_FOUND on no row. */
+UsersUser *users_store_user_finish (UsersStore *store, GAsyncResult *result, GError **error);
+GPtrArray *users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error);
+/* Rows returned or affected, or -1 with `error` set. */
+gint64 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error);
+/* Failures counted in the current window, and seconds until it ends. */
+gboolean users_store_login_block_finish (UsersStore *store, GAsyncResult *result, guint *failures,
+                                         guint *retry_after, GError **error);
+
+G_END_DECLS

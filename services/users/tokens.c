@@ -1,0 +1,39 @@
+#define G_LOG_DOMAIN "carrete-users-tokens"
+
+#include "tokens.h"
+
+#include <sodium.h>
+#include <string.h>
+
+char *
+users_refresh_token_new (void)
+{
+  guint8 bytes[32];
+  char text[USERS_REFRESH_TOKEN_LEN + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2base64 (text, sizeof text, bytes, sizeof bytes,
+                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return g_strdup (text);
+}
+
+gboolean
+users_refresh_token_is_well_formed (const char *token)
+{
+  if (token == NULL || strlen (token) != USERS_REFRESH_TOKEN_LEN)
+    return FALSE;
+  for (const char *c = token; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+char *
+users_refresh_token_digest (const char *token)
+{
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char hex[sizeof digest * 2 + 1];
+
+  crypto_hash_sha256 (digest, (const guint8 *) token, strlen (token));
+  return g_strdup (sodium_bin2hex (hex, sizeof hex, digest, sizeof digest));
+}
