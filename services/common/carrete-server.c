@@ -12,6 +12,7 @@
 
 #define BODY_STATE_KEY "carrete-body-state"
 #define MAX_REQUEST_ID_LEN 128
+#define LISTENER_GRACE_MS 250
 
 struct _CarreteServer
 {
@@ -21,6 +22,7 @@ struct _CarreteServer
   GMainLoop *loop;
   guint in_flight;
   gboolean stopping;
+  gboolean listeners_closed;
 };
 
 /* The request body, collected by the server itself (instead of libsoup's
@@ -206,6 +208,34 @@ find_route (CarreteServer *server, CarreteRequest *req, const char *method, cons
   return NULL;
 }
 
+/* The Allow header of a 405: every method some route offers at `path`. */
+static char *
+allowed_methods (CarreteServer *server, const char *path)
+{
+  const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
+  guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+  g_autoptr (GStrvBuilder) methods = g_strv_builder_new ();
+  g_auto (GStrv) list = NULL;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < sizes[t]; i++)
+      {
+        char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
+        char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
+        int n = carrete_route_match (tables[t][i].pattern, path, names, values);
+
+        for (int k = 0; k < n; k++)
+          {
+            g_free (names[k]);
+            g_free (values[k]);
+          }
+        if (n >= 0)
+          g_strv_builder_add (methods, tables[t][i].method);
+      }
+  list = g_strv_builder_end (methods);
+  return g_strjoinv (", ", list);
+}
+
 /* Returns FALSE after answering 401 when a token is required or present
  * but not valid. */
 static gboolean
@@ -281,7 +311,11 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
   if (route == NULL)
     {
       if (path_known)
-        carrete_request_respond_status (req, 405, "This route does not accept that method.");
+        {
+          g_autofree char *allow = allowed_methods (server, path);
+          carrete_request_set_header (req, "Allow", allow);
+          carrete_request_respond_status (req, 405, "This route does not accept that method.");
+        }
       else
         carrete_request_respond_status (req, 404, "There is nothing at this address.");
     }
@@ -418,7 +452,8 @@ drain_tick (gpointer user_data)
 {
   Drain *drain = user_data;
 
-  if (drain->server->in_flight > 0 && g_get_monotonic_time () < drain->deadline)
+  if ((drain->server->in_flight > 0 || !drain->server->listeners_closed)
+      && g_get_monotonic_time () < drain->deadline)
     return G_SOURCE_CONTINUE;
   if (drain->server->in_flight > 0)
     g_warning ("shutting down with %u requests still in flight", drain->server->in_flight);
@@ -437,6 +472,14 @@ close_listeners (CarreteServer *server)
   for (GSList *l = listeners; l != NULL; l = l->next)
     g_socket_close (l->data, NULL);
   g_slist_free (listeners);
+  server->listeners_closed = TRUE;
+}
+
+static gboolean
+close_listeners_once (gpointer user_data)
+{
+  close_listeners (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -449,8 +492,11 @@ on_stop_signal (gpointer user_data)
   drain->server->stopping = TRUE;
   g_message ("stopping: no new connections, finishing %u requests in flight",
              drain->server->in_flight);
-  close_listeners (drain->server);
   drain->deadline = g_get_monotonic_time () + drain->budget_us;
+  /* Connections the kernel already accepted into the backlog would be reset
+   * by closing the listeners now; a short grace at low priority lets the
+   * main loop accept and serve them first. */
+  g_timeout_add_full (G_PRIORITY_LOW, LISTENER_GRACE_MS, close_listeners_once, drain->server, NULL);
   g_timeout_add (20, drain_tick, drain);
   return G_SOURCE_CONTINUE;
 }

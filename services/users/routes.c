@@ -61,6 +61,22 @@ require_admin (CarreteRequest *req)
   return FALSE;
 }
 
+/* Renders `error`, naming `field` (when given) as the one at fault. */
+static void
+respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
+{
+  CarreteProblem *problem;
+
+  if (field == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  problem = carrete_problem_new_from_error (error);
+  carrete_problem_add_field_error (problem, field, error->message);
+  carrete_request_respond_problem (req, problem);
+}
+
 /* Parses the body against `specs`; answers the problem and returns NULL
  * when it does not fit. */
 static JsonObject *
@@ -81,13 +97,14 @@ registered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CarreteRequest *req = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (UsersUser) user = users_service_register_finish (result, &error);
+  const char *conflict_field = NULL;
+  g_autoptr (UsersUser) user = users_service_register_finish (result, &conflict_field, &error);
   g_autofree char *id = NULL;
   g_autofree char *location = NULL;
 
   if (user == NULL)
     {
-      carrete_request_respond_error (req, error);
+      respond_error_on_field (req, error, conflict_field);
       return;
     }
   id = carrete_ids_encode (app_of (req)->service.ids, CARRETE_ID_USER, user->id);
@@ -254,11 +271,9 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
   if (user != NULL)
     respond_user (req, 200, user);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
-    {
-      CarreteProblem *problem = carrete_problem_new (403, error->message);
-      carrete_problem_add_field_error (problem, "current_password", "is wrong");
-      carrete_request_respond_problem (req, problem);
-    }
+    respond_error_on_field (req, error, "current_password");
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
+    respond_error_on_field (req, error, "email");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     carrete_request_respond_status (req, 401, "This account no longer exists.");
   else

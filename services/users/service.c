@@ -23,6 +23,7 @@ typedef struct
   char *refresh_digest;
   char *old_digest;
   UsersUser *user;
+  const char *conflict_field;
   guint retry_after;
   guint limit;
 } Op;
@@ -95,11 +96,17 @@ register_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
   if (user != NULL)
     g_task_return_pointer (task, user, (GDestroyNotify) users_user_free);
   else if (g_strcmp0 (constraint, "users_username_key") == 0)
-    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
-                             "That username is already taken.");
+    {
+      op->conflict_field = "username";
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                               "That username is already taken.");
+    }
   else if (g_strcmp0 (constraint, "users_email_key") == 0)
-    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
-                             "An account with that email already exists.");
+    {
+      op->conflict_field = "email";
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                               "An account with that email already exists.");
+    }
   else
     g_task_return_error (task, g_steal_pointer (&error));
 }
@@ -135,8 +142,10 @@ users_service_register_async (UsersService *svc, const char *username, const cha
 }
 
 UsersUser *
-users_service_register_finish (GAsyncResult *result, GError **error)
+users_service_register_finish (GAsyncResult *result, const char **conflict_field,
+                               GError **error)
 {
+  *conflict_field = task_op (G_TASK (result))->conflict_field;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

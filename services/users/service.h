@@ -38,7 +38,9 @@ typedef struct
 void users_service_register_async (UsersService *svc, const char *username, const char *email,
                                    const char *password, GAsyncReadyCallback callback,
                                    gpointer user_data);
-UsersUser *users_service_register_finish (GAsyncResult *result, GError **error);
+/* On CARRETE_ERROR_CONFLICT, *conflict_field names the taken field. */
+UsersUser *users_service_register_finish (GAsyncResult *result, const char **conflict_field,
+                                          GError **error);
 
 void users_service_login_async (UsersService *svc, const char *login, const char *password,
                                 const char *client_address, GAsyncReadyCallback callback,

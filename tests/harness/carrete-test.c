@@ -1,0 +1,560 @@
+#define G_LOG_DOMAIN "carrete-test"
+
+#include "carrete-test.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* ---- processes ----------------------------------------------------------- */
+
+typedef struct
+{
+  uid_t uid;
+  gid_t gid;
+  gboolean switch_user;
+  int death_signal;
+} ChildSetup;
+
+/* Runs in the child between fork and exec: drop to the service account if
+ * asked, then ask to be signalled when the test process dies (the order
+ * matters: changing credentials clears the death signal). */
+static void
+child_setup (gpointer user_data)
+{
+  ChildSetup *setup = user_data;
+
+  if (setup->switch_user && (setgid (setup->gid) != 0 || setuid (setup->uid) != 0))
+    _exit (126);
+  prctl (PR_SET_PDEATHSIG, setup->death_signal);
+}
+
+guint16
+ct_free_port (void)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+char *
+ct_make_tmpdir (const char *template_name)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (template_name, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+ct_remove_tree (const char *path)
+{
+  const char *argv[] = { "rm", "-rf", path, NULL };
+
+  if (path != NULL)
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                  NULL);
+}
+
+char *
+ct_run (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s%s", argv[0], out, err);
+  return out;
+}
+
+char *
+ct_build_path (const char *relative)
+{
+  const char *build = g_getenv ("CARRETE_BUILD_DIR");
+
+  g_assert_nonnull (build);
+  return g_build_filename (build, relative, NULL);
+}
+
+/* ---- PostgreSQL ---------------------------------------------------------- */
+
+struct _CtPostgres
+{
+  char *dir;
+  char *data;
+  char *bindir;
+  guint16 port;
+  ChildSetup setup;
+  GSubprocess *postmaster;
+};
+
+static char *
+postgres_bindir (void)
+{
+  const char *versions[] = { "17", "16", "15", NULL };
+
+  for (guint i = 0; versions[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename ("/usr/lib/postgresql", versions[i], "bin", NULL);
+      g_autofree char *initdb = g_build_filename (dir, "initdb", NULL);
+      if (g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&dir);
+    }
+  g_error ("no PostgreSQL server found under /usr/lib/postgresql");
+}
+
+static char *
+postgres_conninfo (CtPostgres *pg, const char *database)
+{
+  return g_strdup_printf ("host=127.0.0.1 port=%u user=postgres dbname=%s connect_timeout=5",
+                          pg->port, database);
+}
+
+static void
+postgres_launch (CtPostgres *pg)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *postgres = g_build_filename (pg->bindir, "postgres", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", pg->port);
+  g_autofree char *log = g_build_filename (pg->dir, "postgres.log", NULL);
+  g_autofree char *conninfo = postgres_conninfo (pg, "postgres");
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &pg->setup, NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  pg->postmaster = g_subprocess_launcher_spawn (
+      launcher, &error, postgres, "-D", pg->data, "-p", port, "-k", pg->dir, "-c",
+      "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+      "full_page_writes=off", "-c", "max_connections=200", NULL);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 500 && PQping (conninfo) != PQPING_OK; i++)
+    g_usleep (20 * 1000);
+  g_assert_cmpint (PQping (conninfo), ==, PQPING_OK);
+}
+
+CtPostgres *
+ct_postgres_start (void)
+{
+  CtPostgres *pg = g_new0 (CtPostgres, 1);
+  g_autofree char *initdb = NULL;
+  g_autofree char *out = NULL;
+
+  pg->dir = ct_make_tmpdir ("carrete-pg-XXXXXX");
+  pg->data = g_build_filename (pg->dir, "data", NULL);
+  pg->bindir = postgres_bindir ();
+  pg->port = ct_free_port ();
+  pg->setup.death_signal = SIGQUIT; /* immediate shutdown if we die */
+  if (getuid () == 0)
+    {
+      /* initdb refuses root: the cluster belongs to the postgres account. */
+      struct passwd *pw = getpwnam ("postgres");
+      g_assert_nonnull (pw);
+      pg->setup.switch_user = TRUE;
+      pg->setup.uid = pw->pw_uid;
+      pg->setup.gid = pw->pw_gid;
+      g_assert_no_errno (chown (pg->dir, pw->pw_uid, pw->pw_gid));
+    }
+  initdb = g_build_filename (pg->bindir, "initdb", NULL);
+  {
+    const char *as_root[] = { "runuser", "-u", "postgres", "--", initdb, "-D", pg->data, "-U",
+                              "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+                              "--no-sync", NULL };
+    out = ct_run (pg->setup.switch_user ? as_root : as_root + 4);
+  }
+  postgres_launch (pg);
+  return pg;
+}
+
+void
+ct_postgres_stop (CtPostgres *pg)
+{
+  if (pg->postmaster == NULL)
+    return;
+  g_subprocess_send_signal (pg->postmaster, SIGINT); /* fast shutdown */
+  g_subprocess_wait (pg->postmaster, NULL, NULL);
+  g_clear_object (&pg->postmaster);
+}
+
+void
+ct_postgres_restart (CtPostgres *pg)
+{
+  g_assert_null (pg->postmaster);
+  postgres_launch (pg);
+}
+
+void
+ct_postgres_free (CtPostgres *pg)
+{
+  if (pg == NULL)
+    return;
+  ct_postgres_stop (pg);
+  ct_remove_tree (pg->dir);
+  g_free (pg->dir);
+  g_free (pg->data);
+  g_free (pg->bindir);
+  g_free (pg);
+}
+
+char *
+ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
+{
+  g_autofree char *conninfo = postgres_conninfo (pg, database);
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *res;
+  char *value = NULL;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, sql);
+  if (PQresultStatus (res) != PGRES_TUPLES_OK && PQresultStatus (res) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0)
+    value = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  PQfinish (conn);
+  return value;
+}
+
+char *
+ct_postgres_create_database (CtPostgres *pg, const char *name)
+{
+  g_autofree char *role = g_strdup_printf ("CREATE ROLE %s LOGIN", name);
+  g_autofree char *db = g_strdup_printf ("CREATE DATABASE %s OWNER %s", name, name);
+  g_autofree char *r1 = ct_postgres_query (pg, "postgres", role);
+  g_autofree char *r2 = ct_postgres_query (pg, "postgres", db);
+
+  return g_strdup_printf ("postgresql://%s@127.0.0.1:%u/%s", name, pg->port, name);
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+CtKeys *
+ct_keys_new (void)
+{
+  CtKeys *keys = g_new0 (CtKeys, 1);
+  g_autofree char *hex = NULL;
+
+  keys->dir = ct_make_tmpdir ("carrete-keys-XXXXXX");
+  keys->jwt_private = g_build_filename (keys->dir, "jwt-private.pem", NULL);
+  keys->jwt_public = g_build_filename (keys->dir, "jwt-public.pem", NULL);
+  keys->id_key = g_build_filename (keys->dir, "id.key", NULL);
+  {
+    const char *gen[] = { "openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout",
+                          "-out", keys->jwt_private, NULL };
+    const char *pub[] = { "openssl", "ec", "-in", keys->jwt_private, "-pubout", "-out",
+                          keys->jwt_public, NULL };
+    const char *rand[] = { "openssl", "rand", "-hex", "32", NULL };
+    g_free (ct_run (gen));
+    g_free (ct_run (pub));
+    hex = ct_run (rand);
+  }
+  g_assert_true (g_file_set_contents (keys->id_key, hex, -1, NULL));
+  return keys;
+}
+
+void
+ct_keys_free (CtKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  ct_remove_tree (keys->dir);
+  g_free (keys->dir);
+  g_free (keys->jwt_private);
+  g_free (keys->jwt_public);
+  g_free (keys->id_key);
+  g_free (keys);
+}
+
+/* ---- services ---------------------------------------------------------------- */
+
+struct _CtService
+{
+  char *url;
+  char *log_path;
+  GSubprocess *process;
+  ChildSetup setup;
+};
+
+/* Sanitizer and GLib debugging settings travel from the test environment
+ * to the services under test. */
+static const char *const passthrough[] = { "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS",
+                                           "G_SLICE", "G_DEBUG", "PATH", NULL };
+
+static GSubprocessLauncher *
+service_launcher (const char *const *env, ChildSetup *setup, GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  g_auto (GStrv) clean = NULL;
+
+  g_subprocess_launcher_set_environ (launcher, (char **) (const char *const[]) { NULL });
+  for (guint i = 0; passthrough[i] != NULL; i++)
+    if (g_getenv (passthrough[i]) != NULL)
+      g_subprocess_launcher_setenv (launcher, passthrough[i], g_getenv (passthrough[i]), TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
+    }
+  setup->death_signal = SIGTERM;
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, setup, NULL);
+  return launcher;
+}
+
+CtService *
+ct_service_start (const char *binary, const char *const *env)
+{
+  CtService *service = g_new0 (CtService, 1);
+  g_autoptr (GSubprocessLauncher) launcher = service_launcher (env, &service->setup,
+                                                               G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *listen = NULL;
+  guint16 port = ct_free_port ();
+  int fd;
+
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  g_subprocess_launcher_setenv (launcher, "CARRETE_LISTEN", listen, TRUE);
+  service->url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  fd = g_file_open_tmp ("carrete-service-XXXXXX.log", &service->log_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_subprocess_launcher_set_stdout_file_path (launcher, service->log_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, service->log_path);
+  service->process = g_subprocess_launcher_spawn (launcher, &error, binary, "serve", NULL);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 1000; i++)
+    {
+      g_autoptr (CtResponse) health = NULL;
+      if (g_subprocess_get_identifier (service->process) == NULL)
+        break; /* exited */
+      health = ct_http (service->url, "GET", "/healthz", NULL, NULL);
+      if (health->status == 200)
+        return service;
+      g_usleep (10 * 1000);
+    }
+  {
+    g_autofree char *output = ct_service_output (service);
+    g_error ("%s did not become healthy:\n%s", binary, output);
+  }
+}
+
+const char *
+ct_service_url (CtService *service)
+{
+  return service->url;
+}
+
+GPid
+ct_service_pid (CtService *service)
+{
+  const char *id = g_subprocess_get_identifier (service->process);
+  return id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+char *
+ct_service_output (CtService *service)
+{
+  char *contents = NULL;
+
+  if (!g_file_get_contents (service->log_path, &contents, NULL, NULL))
+    return g_strdup ("");
+  return contents;
+}
+
+void
+ct_service_stop (CtService *service)
+{
+  if (service->process == NULL)
+    return;
+  g_subprocess_send_signal (service->process, SIGTERM);
+  g_subprocess_wait (service->process, NULL, NULL);
+  if (!g_subprocess_get_if_exited (service->process)
+      || g_subprocess_get_exit_status (service->process) != 0)
+    {
+      g_autofree char *output = ct_service_output (service);
+      g_error ("service did not exit cleanly (%s %d):\n%s",
+               g_subprocess_get_if_exited (service->process) ? "status" : "signal",
+               g_subprocess_get_if_exited (service->process)
+                   ? g_subprocess_get_exit_status (service->process)
+                   : g_subprocess_get_term_sig (service->process),
+               output);
+    }
+  g_clear_object (&service->process);
+}
+
+void
+ct_service_free (CtService *service)
+{
+  if (service == NULL)
+    return;
+  ct_service_stop (service);
+  g_unlink (service->log_path);
+  g_free (service->log_path);
+  g_free (service->url);
+  g_free (service);
+}
+
+int
+ct_command (const char *binary, const char *const *args, const char *const *env, char **output)
+{
+  ChildSetup setup = { 0 };
+  g_autoptr (GSubprocessLauncher) launcher = service_launcher (
+      env, &setup, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, output, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+/* ---- HTTP ------------------------------------------------------------------------ */
+
+static SoupSession *
+session (void)
+{
+  static SoupSession *shared = NULL;
+
+  if (shared == NULL)
+    shared = soup_session_new_with_options ("timeout", 60, "max-conns", 64,
+                                            "max-conns-per-host", 64, NULL);
+  return shared;
+}
+
+CtResponse *
+ct_http_raw (const char *base_url, const char *method, const char *path,
+             const char *const *headers, const char *content_type, GBytes *body)
+{
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GError) error = NULL;
+  CtResponse *response = g_new0 (CtResponse, 1);
+  const char *type;
+
+  g_assert_nonnull (msg);
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (headers[i], ": ", 2);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), kv[0], kv[1]);
+    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  response->body = soup_session_send_and_read (session (), msg, NULL, &error);
+  if (response->body == NULL)
+    {
+      /* Connection refused or reset: report as status 0. */
+      response->body = g_bytes_new (NULL, 0);
+      return response;
+    }
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  type = soup_message_headers_get_content_type (response->headers, NULL);
+  if (type != NULL && strstr (type, "json") != NULL)
+    response->json = json_from_string (g_bytes_get_data (response->body, NULL), NULL);
+  return response;
+}
+
+CtResponse *
+ct_http (const char *base_url, const char *method, const char *path, const char *bearer,
+         const char *json_body)
+{
+  g_autofree char *auth = bearer != NULL ? g_strdup_printf ("Authorization: Bearer %s", bearer)
+                                         : NULL;
+  const char *headers[] = { auth, NULL };
+  g_autoptr (GBytes) body = json_body != NULL ? g_bytes_new (json_body, strlen (json_body)) : NULL;
+
+  return ct_http_raw (base_url, method, path, headers, "application/json", body);
+}
+
+void
+ct_response_free (CtResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->json, json_node_unref);
+  g_free (response);
+}
+
+const char *
+ct_response_header (CtResponse *response, const char *name)
+{
+  return response->headers != NULL ? soup_message_headers_get_one (response->headers, name)
+                                   : NULL;
+}
+
+JsonObject *
+ct_response_object (CtResponse *response)
+{
+  g_assert_nonnull (response->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+  return json_node_get_object (response->json);
+}
+
+const char *
+ct_response_string (CtResponse *response, const char *member)
+{
+  JsonObject *object = ct_response_object (response);
+
+  g_assert_true (json_object_has_member (object, member));
+  return json_object_get_string_member (object, member);
+}
+
+void
+ct_assert_problem (CtResponse *response, guint status, const char *field)
+{
+  JsonObject *problem;
+  JsonArray *errors;
+  gboolean found = field == NULL;
+
+  if (response->status != status)
+    g_error ("expected %u, got %u: %.*s", status, response->status,
+             (int) g_bytes_get_size (response->body),
+             (const char *) g_bytes_get_data (response->body, NULL));
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==,
+                   "application/problem+json");
+  problem = ct_response_object (response);
+  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, status);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (problem, "type"),
+                                   "urn:carrete:problem:"));
+  g_assert_nonnull (json_object_get_string_member (problem, "title"));
+  g_assert_nonnull (json_object_get_string_member (problem, "detail"));
+  errors = json_object_get_array_member (problem, "errors");
+  for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (errors, i),
+                                                  "field"),
+                   field)
+        == 0)
+      found = TRUE;
+  if (!found)
+    g_error ("no error for field %s in %.*s", field, (int) g_bytes_get_size (response->body),
+             (const char *) g_bytes_get_data (response->body, NULL));
+  if (status == 401)
+    g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
+}

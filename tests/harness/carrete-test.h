@@ -1,0 +1,98 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Test harness: real servers on free ports in temporary directories.
+ * Every child process gets a parent-death signal, so an aborted test leaves
+ * nothing running. */
+
+guint16 ct_free_port (void);
+/* A fresh temporary directory, removed by ct_remove_tree. */
+char *ct_make_tmpdir (const char *template_name);
+void ct_remove_tree (const char *path);
+/* Runs argv and asserts it exits 0; returns its stdout. */
+char *ct_run (const char *const *argv);
+
+/* ---- PostgreSQL --------------------------------------------------------- */
+
+typedef struct _CtPostgres CtPostgres;
+
+CtPostgres *ct_postgres_start (void);
+void ct_postgres_stop (CtPostgres *pg);      /* fast shutdown, keeps the data */
+void ct_postgres_restart (CtPostgres *pg);   /* after ct_postgres_stop */
+void ct_postgres_free (CtPostgres *pg);      /* stops and removes everything */
+/* Creates a database owned by a new role and returns its URL. */
+char *ct_postgres_create_database (CtPostgres *pg, const char *name);
+/* Runs one SQL statement as superuser in `database`; returns the first
+ * column of the first row (or NULL). */
+char *ct_postgres_query (CtPostgres *pg, const char *database, const char *sql);
+
+/* ---- Keys ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  char *jwt_private;
+  char *jwt_public;
+  char *id_key;
+} CtKeys;
+
+CtKeys *ct_keys_new (void);
+void ct_keys_free (CtKeys *keys);
+
+/* ---- Services -------------------------------------------------------------- */
+
+typedef struct _CtService CtService;
+
+/* Runs `binary` with `subcommand` and exactly the given environment
+ * (NULL-terminated KEY=VALUE list) plus CARRETE_LISTEN on a free port, and
+ * waits for /healthz. */
+CtService *ct_service_start (const char *binary, const char *const *env);
+const char *ct_service_url (CtService *service);
+GPid ct_service_pid (CtService *service);
+/* SIGTERM, then asserts a clean exit (status 0: no crash, no leak report). */
+void ct_service_stop (CtService *service);
+void ct_service_free (CtService *service);
+/* The service's captured stdout+stderr. */
+char *ct_service_output (CtService *service);
+
+/* Runs a one-shot command of a binary (e.g. "migrate") and returns its exit
+ * status; *output gets stdout+stderr. */
+int ct_command (const char *binary, const char *const *args, const char *const *env,
+                char **output);
+
+/* Path of a built binary, from CARRETE_BUILD_DIR. */
+char *ct_build_path (const char *relative);
+
+/* ---- HTTP ------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint status;
+  SoupMessageHeaders *headers;
+  GBytes *body;
+  JsonNode *json; /* parsed when the body is JSON */
+} CtResponse;
+
+CtResponse *ct_http (const char *base_url, const char *method, const char *path,
+                     const char *bearer, const char *json_body);
+/* Full control: extra headers as "Name: value" strings, raw body bytes. */
+CtResponse *ct_http_raw (const char *base_url, const char *method, const char *path,
+                         const char *const *headers, const char *content_type, GBytes *body);
+void ct_response_free (CtResponse *response);
+const char *ct_response_header (CtResponse *response, const char *name);
+JsonObject *ct_response_object (CtResponse *response);
+const char *ct_response_string (CtResponse *response, const char *member);
+
+/* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
+ * of errors[].field equals it. */
+void ct_assert_problem (CtResponse *response, guint status, const char *field);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)
+
+G_END_DECLS

@@ -1,0 +1,450 @@
+#define G_LOG_DOMAIN "carrete-test-users-account"
+
+#include <signal.h>
+#include <string.h>
+
+#include "users-fixture.h"
+
+static UsersFixture *fx;
+
+static char *
+make_admin (void)
+{
+  g_autofree char *name = users_unique_name ("admin");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *output = NULL;
+  const char *args[] = { "set-role", name, "admin", NULL };
+
+  g_assert_cmpint (ct_command (fx->binary, args, (const char *const *) fx->env, &output), ==, 0);
+  return users_login (fx, name, USERS_PASSWORD, NULL);
+}
+
+static void
+test_patch_me (void)
+{
+  g_autofree char *name = users_unique_name ("patch");
+  g_autofree char *other = users_unique_name ("taken");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *other_id = users_register (fx, other);
+  g_autofree char *refresh = NULL;
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, &refresh);
+  g_autofree char *new_email = g_strdup_printf ("{\"email\":\"new-%s@example.org\"}", name);
+  g_autofree char *taken_email = g_strdup_printf ("{\"email\":\"%s@example.org\"}", other);
+  g_autofree char *refresh_body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
+  g_autoptr (CtResponse) email = ct_http (fx->url, "PATCH", "/v1/users/me", token, new_email);
+  g_autoptr (CtResponse) taken = ct_http (fx->url, "PATCH", "/v1/users/me", token, taken_email);
+  g_autoptr (CtResponse) no_current = ct_http (fx->url, "PATCH", "/v1/users/me", token,
+                                               "{\"password\":\"brand new secret\"}");
+  g_autoptr (CtResponse) wrong_current = ct_http (
+      fx->url, "PATCH", "/v1/users/me", token,
+      "{\"password\":\"brand new secret\",\"current_password\":\"not it at all\"}");
+  g_autoptr (CtResponse) escalate = ct_http (fx->url, "PATCH", "/v1/users/me", token,
+                                             "{\"role\":\"admin\"}");
+  g_autoptr (CtResponse) rename = ct_http (fx->url, "PATCH", "/v1/users/me", token,
+                                           "{\"username\":\"someone\",\"id\":\"us_x\"}");
+  g_autoptr (CtResponse) empty = ct_http (fx->url, "PATCH", "/v1/users/me", token, "{}");
+  g_autofree char *change = g_strdup_printf (
+      "{\"password\":\"brand new secret\",\"current_password\":\"%s\"}", USERS_PASSWORD);
+  g_autoptr (CtResponse) changed = NULL;
+  g_autoptr (CtResponse) old_refresh = NULL;
+  g_autoptr (CtResponse) me = NULL;
+  g_autofree char *relogin = NULL;
+
+  g_assert_cmpuint (email->status, ==, 200);
+  g_assert_true (g_str_has_prefix (ct_response_string (email, "email"), "new-"));
+  ct_assert_problem (taken, 409, "email");
+  ct_assert_problem (no_current, 422, "current_password");
+  ct_assert_problem (wrong_current, 403, "current_password");
+  ct_assert_problem (escalate, 422, "role");
+  ct_assert_problem (rename, 422, "username");
+  ct_assert_problem (empty, 422, NULL);
+
+  me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+  g_assert_cmpstr (ct_response_string (me, "role"), ==, "user");
+  g_assert_cmpstr (ct_response_string (me, "username"), ==, name);
+
+  changed = ct_http (fx->url, "PATCH", "/v1/users/me", token, change);
+  g_assert_cmpuint (changed->status, ==, 200);
+  /* A new password ends every other session. */
+  old_refresh = ct_http (fx->url, "POST", "/v1/auth/refresh", NULL, refresh_body);
+  ct_assert_problem (old_refresh, 401, NULL);
+  relogin = users_login (fx, name, "brand new secret", NULL);
+  g_assert_nonnull (relogin);
+}
+
+static void
+test_delete_me (void)
+{
+  g_autofree char *name = users_unique_name ("leaver");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *path = g_strdup_printf ("/v1/users/%s", id);
+  g_autofree char *login = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
+                                            USERS_PASSWORD);
+  g_autoptr (CtResponse) gone = ct_http (fx->url, "DELETE", "/v1/users/me", token, NULL);
+  g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+  g_autoptr (CtResponse) profile = ct_http (fx->url, "GET", path, NULL, NULL);
+  g_autoptr (CtResponse) again = ct_http (fx->url, "POST", "/v1/auth/login", NULL, login);
+
+  g_assert_cmpuint (gone->status, ==, 204);
+  ct_assert_problem (me, 401, NULL);
+  ct_assert_problem (profile, 404, NULL);
+  ct_assert_problem (again, 401, NULL);
+}
+
+static void
+test_public_profile_and_ids (void)
+{
+  g_autofree char *name = users_unique_name ("public");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *path = g_strdup_printf ("/v1/users/%s", id);
+  g_autofree char *wrong_type = g_strdup_printf ("/v1/users/ph_%s", id + 3);
+  g_autofree char *forged = g_strdup_printf ("/v1/users/%.13s%c", id, id[13] == 'a' ? 'b' : 'a');
+  g_autoptr (CtResponse) ok = ct_http (fx->url, "GET", path, NULL, NULL);
+  JsonObject *profile = ct_response_object (ok);
+  const char *bad[] = { wrong_type, forged, "/v1/users/us_abc!defghij", "/v1/users/us_",
+                        "/v1/users/12", "/v1/users/us_zzzzzzzzzzz", "/v1/users/us_%41%42%43" };
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_cmpuint (json_object_get_size (profile), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (profile, "username"), ==, name);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (CtResponse) r = ct_http (fx->url, "GET", bad[i], NULL, NULL);
+      g_test_message ("id: %s", bad[i]);
+      ct_assert_problem (r, 404, NULL);
+    }
+  /* A NUL in the path is refused by libsoup's request parser itself (a bare
+   * 400); what matters is that the service shrugs it off. */
+  {
+    g_autoptr (CtResponse) nul = ct_http (fx->url, "GET", "/v1/users/%00", NULL, NULL);
+    g_autoptr (CtResponse) health = ct_http (fx->url, "GET", "/healthz", NULL, NULL);
+    g_assert_cmpuint (nul->status, ==, 400);
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+}
+
+static void
+test_admin_routes (void)
+{
+  g_autofree char *name = users_unique_name ("plain");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *plain = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *admin = make_admin ();
+  g_autofree char *victim = users_unique_name ("victim");
+  g_autofree char *victim_id = users_register (fx, victim);
+  g_autofree char *victim_path = g_strdup_printf ("/v1/users/%s", victim_id);
+  g_autoptr (CtResponse) list_plain = ct_http (fx->url, "GET", "/v1/users", plain, NULL);
+  g_autoptr (CtResponse) delete_plain = ct_http (fx->url, "DELETE", victim_path, plain, NULL);
+  g_autoptr (CtResponse) list_anon = ct_http (fx->url, "GET", "/v1/users", NULL, NULL);
+  g_autoptr (CtResponse) zero = ct_http (fx->url, "GET", "/v1/users?limit=0", admin, NULL);
+  g_autoptr (CtResponse) huge = ct_http (fx->url, "GET", "/v1/users?limit=100000", admin, NULL);
+  g_autoptr (CtResponse) word = ct_http (fx->url, "GET", "/v1/users?limit=ten", admin, NULL);
+  g_autoptr (CtResponse) forged = ct_http (fx->url, "GET", "/v1/users?cursor=AAAAbogus", admin, NULL);
+  g_autoptr (CtResponse) deleted = ct_http (fx->url, "DELETE", victim_path, admin, NULL);
+  g_autoptr (CtResponse) deleted_again = ct_http (fx->url, "DELETE", victim_path, admin, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = NULL;
+  g_autofree char *total = NULL;
+  guint pages = 0;
+
+  ct_assert_problem (list_plain, 403, NULL);
+  ct_assert_problem (delete_plain, 403, NULL);
+  ct_assert_problem (list_anon, 401, NULL);
+  ct_assert_problem (zero, 422, "limit");
+  ct_assert_problem (huge, 422, "limit");
+  ct_assert_problem (word, 422, "limit");
+  ct_assert_problem (forged, 400, NULL);
+  g_assert_cmpuint (deleted->status, ==, 204);
+  ct_assert_problem (deleted_again, 404, NULL);
+
+  /* Walk every page with limit=2: each user once, cursor ends with null. */
+  do
+    {
+      g_autofree char *path = cursor != NULL
+                                  ? g_strdup_printf ("/v1/users?limit=2&cursor=%s", cursor)
+                                  : g_strdup ("/v1/users?limit=2");
+      g_autoptr (CtResponse) page = ct_http (fx->url, "GET", path, admin, NULL);
+      JsonObject *object = ct_response_object (page);
+      JsonArray *items = json_object_get_array_member (object, "items");
+      JsonNode *next = json_object_get_member (object, "next_cursor");
+
+      g_assert_cmpuint (page->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (items), <=, 2);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          const char *item_id = json_object_get_string_member (json_array_get_object_element (items, i), "id");
+          g_assert_false (g_hash_table_contains (seen, item_id));
+          g_hash_table_add (seen, g_strdup (item_id));
+        }
+      g_clear_pointer (&cursor, g_free);
+      if (!JSON_NODE_HOLDS_NULL (next))
+        cursor = g_strdup (json_node_get_string (next));
+      pages++;
+    }
+  while (cursor != NULL && pages < 1000);
+  total = ct_postgres_query (fx->pg, "carrete_users", "SELECT count(*) FROM users");
+  g_assert_cmpuint (g_hash_table_size (seen), ==, g_ascii_strtoull (total, NULL, 10));
+  g_assert_true (g_hash_table_contains (seen, id));
+  g_assert_false (g_hash_table_contains (seen, victim_id));
+}
+
+static void
+test_jwks_matches_tokens (void)
+{
+  g_autofree char *name = users_unique_name ("jwks");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autoptr (CtResponse) r = ct_http (fx->url, "GET", "/.well-known/jwks.json", NULL, NULL);
+  JsonObject *key = json_array_get_object_element (
+      json_object_get_array_member (ct_response_object (r), "keys"), 0);
+  g_auto (GStrv) parts = g_strsplit (token, ".", -1);
+  gsize len = 0;
+  g_autofree guchar *header = NULL;
+  g_autofree char *padded = g_strdup (parts[0]);
+  g_autoptr (JsonNode) header_json = NULL;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (key, "kty"), ==, "EC");
+  g_assert_cmpstr (json_object_get_string_member (key, "crv"), ==, "P-256");
+  g_assert_cmpstr (json_object_get_string_member (key, "alg"), ==, "ES256");
+  g_assert_false (json_object_has_member (key, "d")); /* never the private part */
+  /* base64url → base64 for GLib's decoder */
+  g_strdelimit (padded, "-", '+');
+  g_strdelimit (padded, "_", '/');
+  {
+    g_autofree char *b64 = g_strconcat (padded, strlen (padded) % 4 == 2 ? "==" : strlen (padded) % 4 == 3 ? "=" : "", NULL);
+    header = g_base64_decode (b64, &len);
+  }
+  header_json = json_from_string ((const char *) header, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (header_json), "alg"), ==, "ES256");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (header_json), "kid"), ==,
+                   json_object_get_string_member (key, "kid"));
+}
+
+static void
+test_operations_routes (void)
+{
+  g_autoptr (CtResponse) health = ct_http (fx->url, "GET", "/healthz", NULL, NULL);
+  g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
+  g_autoptr (CtResponse) openapi = ct_http (fx->url, "GET", "/openapi.json", NULL, NULL);
+  g_autoptr (CtResponse) docs = ct_http (fx->url, "GET", "/docs", NULL, NULL);
+  g_autoptr (CtResponse) missing = ct_http (fx->url, "GET", "/nope", NULL, NULL);
+  g_autoptr (CtResponse) wrong_method = ct_http (fx->url, "PUT", "/v1/auth/login", NULL, "{}");
+  const char *given_id[] = { "X-Request-Id: test-req-42", NULL };
+  const char *bad_id[] = { "X-Request-Id: <script>", NULL };
+  g_autoptr (CtResponse) echoed = ct_http_raw (fx->url, "GET", "/healthz", given_id, NULL, NULL);
+  g_autoptr (CtResponse) replaced = ct_http_raw (fx->url, "GET", "/healthz", bad_id, NULL, NULL);
+  g_autoptr (CtResponse) metrics = NULL;
+  const char *text;
+
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpuint (ready->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (ready, "status"), ==, "ready");
+  g_assert_cmpuint (openapi->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (openapi, "openapi"), ==, "3.1.0");
+  g_assert_true (json_object_has_member (
+      json_object_get_object_member (ct_response_object (openapi), "paths"), "/v1/auth/register"));
+  g_assert_cmpuint (docs->status, ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (docs->body, NULL), g_bytes_get_size (docs->body),
+                                  "/v1/auth/login"));
+  ct_assert_problem (missing, 404, NULL);
+  ct_assert_problem (wrong_method, 405, NULL);
+  g_assert_nonnull (strstr (ct_response_header (wrong_method, "Allow"), "POST"));
+  g_assert_cmpstr (ct_response_header (echoed, "X-Request-Id"), ==, "test-req-42");
+  g_assert_cmpuint (strlen (ct_response_header (replaced, "X-Request-Id")), ==, 32);
+
+  metrics = ct_http (fx->url, "GET", "/metrics", NULL, NULL);
+  text = g_bytes_get_data (metrics->body, NULL);
+  g_assert_cmpuint (metrics->status, ==, 200);
+  g_assert_nonnull (strstr (text, "carrete_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"));
+  g_assert_nonnull (strstr (text, "carrete_http_request_duration_seconds_bucket{route=\"/readyz\""));
+  g_assert_nonnull (strstr (text, "route=\"unmatched\""));
+  /* Request paths never become labels: ids would explode cardinality. */
+  g_assert_null (strstr (text, "/nope"));
+}
+
+/* PostgreSQL goes away under a running service: 503 (not a crash, not a
+ * hang), then the service recovers by itself when it returns. */
+static void
+test_database_outage (void)
+{
+  g_autofree char *name = users_unique_name ("outage");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *body = g_strdup_printf (
+      "{\"username\":\"%s_x\",\"email\":\"%s_x@example.org\",\"password\":\"%s\"}", name, name,
+      USERS_PASSWORD);
+
+  ct_postgres_stop (fx->pg);
+  {
+    g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    g_autoptr (CtResponse) reg = ct_http (fx->url, "POST", "/v1/auth/register", NULL, body);
+    g_autoptr (CtResponse) health = ct_http (fx->url, "GET", "/healthz", NULL, NULL);
+    ct_assert_problem (ready, 503, NULL);
+    ct_assert_problem (me, 503, NULL);
+    ct_assert_problem (reg, 503, NULL);
+    g_assert_nonnull (ct_response_header (me, "Retry-After"));
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  ct_postgres_restart (fx->pg);
+  {
+    g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    g_assert_cmpuint (ready->status, ==, 200);
+    g_assert_cmpuint (me->status, ==, 200);
+  }
+  {
+    /* The registration that failed during the outage wrote nothing. */
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM users WHERE username = '%s_x'", name);
+    g_autofree char *n = ct_postgres_query (fx->pg, "carrete_users", sql);
+    g_assert_cmpstr (n, ==, "0");
+  }
+}
+
+static void
+test_refuses_unmigrated_database (void)
+{
+  g_autofree char *url = ct_postgres_create_database (fx->pg, "carrete_unmigrated");
+  g_autofree char *db = g_strconcat ("CARRETE_DATABASE_URL=", url, NULL);
+  g_autofree char *output = NULL;
+  g_auto (GStrv) env = g_strdupv (fx->env);
+  const char *serve[] = { "serve", NULL };
+
+  for (guint i = 0; env[i] != NULL; i++)
+    if (g_str_has_prefix (env[i], "CARRETE_DATABASE_URL="))
+      {
+        g_free (env[i]);
+        env[i] = g_strdup (db);
+      }
+  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) env, &output), ==, 1);
+  g_assert_nonnull (strstr (output, "migrate"));
+}
+
+static void
+test_config_errors (void)
+{
+  const char *serve[] = { "serve", NULL };
+  const char *no_db[] = { "CARRETE_JWT_PUBLIC_KEY_FILE=/nonexistent", NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL;
+  g_auto (GStrv) bad_listen = g_strdupv (fx->env);
+  g_auto (GStrv) bad_key = g_strdupv (fx->env);
+  g_autofree char *garbage_key = g_build_filename (fx->keys->dir, "garbage.key", NULL);
+  guint n = g_strv_length (bad_listen);
+
+  bad_listen = g_renew (char *, bad_listen, n + 2);
+  bad_listen[n] = g_strdup ("CARRETE_LISTEN=nonsense");
+  bad_listen[n + 1] = NULL;
+  g_assert_true (g_file_set_contents (garbage_key, "not hex at all\n", -1, NULL));
+  for (guint i = 0; bad_key[i] != NULL; i++)
+    if (g_str_has_prefix (bad_key[i], "CARRETE_ID_KEY_FILE="))
+      {
+        g_free (bad_key[i]);
+        bad_key[i] = g_strconcat ("CARRETE_ID_KEY_FILE=", garbage_key, NULL);
+      }
+
+  g_assert_cmpint (ct_command (fx->binary, serve, no_db, &out1), ==, 1);
+  g_assert_nonnull (strstr (out1, "CARRETE_DATABASE_URL"));
+  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_listen, &out2), ==, 1);
+  g_assert_nonnull (strstr (out2, "CARRETE_LISTEN"));
+  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_key, &out3), ==, 1);
+  g_assert_nonnull (strstr (out3, "CARRETE_ID_KEY_FILE"));
+  /* One clear line. */
+  g_assert_null (strchr (g_strstrip (out1), '\n'));
+}
+
+typedef struct
+{
+  const char *url;
+  char *body;
+  guint status;
+  gint sent; /* atomic: the request body has left the client */
+} LoginJob;
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer user_data)
+{
+  LoginJob *job = user_data;
+  g_atomic_int_set (&job->sent, 1);
+}
+
+/* Each thread has its own session: SoupSession is not shared across
+ * threads. */
+static gpointer
+login_in_thread (gpointer data)
+{
+  LoginJob *job = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupSession) session = NULL;
+  g_autofree char *url = g_strconcat (job->url, "/v1/auth/login", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr (GBytes) body = g_bytes_new (job->body, strlen (job->body));
+  g_autoptr (GBytes) reply = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new ();
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+/* SIGTERM while logins (each ~100 ms of hashing) are in flight: they all
+ * complete with 200 and the process exits 0. */
+static void
+test_graceful_shutdown (void)
+{
+  CtService *second = ct_service_start (fx->binary, (const char *const *) fx->env);
+  g_autofree char *name = users_unique_name ("drain");
+  g_autofree char *id = users_register (fx, name);
+  LoginJob jobs[4];
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      jobs[i].url = ct_service_url (second);
+      jobs[i].body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name, USERS_PASSWORD);
+      jobs[i].status = 0;
+      threads[i] = g_thread_new ("login", login_in_thread, &jobs[i]);
+    }
+  /* Signal only once every request is with the server. */
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    while (!g_atomic_int_get (&jobs[i].sent))
+      g_usleep (1000);
+  kill (ct_service_pid (second), SIGTERM);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (jobs[i].status, ==, 200);
+      g_free (jobs[i].body);
+    }
+  ct_service_free (second); /* asserts exit status 0 */
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  fx = users_fixture_start ();
+
+  g_test_add_func ("/carrete/users/me/patch", test_patch_me);
+  g_test_add_func ("/carrete/users/me/delete", test_delete_me);
+  g_test_add_func ("/carrete/users/profile/ids", test_public_profile_and_ids);
+  g_test_add_func ("/carrete/users/admin", test_admin_routes);
+  g_test_add_func ("/carrete/users/jwks", test_jwks_matches_tokens);
+  g_test_add_func ("/carrete/users/operations", test_operations_routes);
+  g_test_add_func ("/carrete/users/database-outage", test_database_outage);
+  g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
+  g_test_add_func ("/carrete/users/config-errors", test_config_errors);
+  g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
+
+  status = g_test_run ();
+  users_fixture_free (fx);
+  return status;
+}

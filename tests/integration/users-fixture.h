@@ -1,0 +1,32 @@
+#pragma once
+
+#include "carrete-test.h"
+
+G_BEGIN_DECLS
+
+/* One private PostgreSQL, fresh keys, a migrated carrete_users database and
+ * the real carrete-users binary on a free port. */
+typedef struct
+{
+  CtPostgres *pg;
+  CtKeys *keys;
+  char *database_url;
+  char *binary;
+  char **env;
+  CtService *service;
+  const char *url;
+} UsersFixture;
+
+UsersFixture *users_fixture_start (void);
+void users_fixture_free (UsersFixture *fixture);
+
+/* A unique name for this test run, e.g. "ana_3f2a". */
+char *users_unique_name (const char *prefix);
+/* Registers `username` (password "correct horse battery") and returns its id. */
+char *users_register (UsersFixture *fixture, const char *username);
+/* Logs in; returns the access token and, if asked, the refresh token. */
+char *users_login (UsersFixture *fixture, const char *username, const char *password,
+                   char **refresh_token);
+#define USERS_PASSWORD "correct horse battery"
+
+G_END_DECLS
