@@ -128,11 +128,10 @@ parse_database_url (const char *value, char **target, GError **error)
 
   if (options == NULL)
     {
-      g_autofree char *reason = g_strstrip (g_strdup (pq_error != NULL ? pq_error : "invalid"));
+      /* libpq's reason may quote the URL, password included: not logged. */
       PQfreemem (pq_error);
-      /* libpq's message never includes the password, unlike the URL. */
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
-                   "not a PostgreSQL URL or connection string: %s", reason);
+                   "not a valid PostgreSQL URL or connection string");
       return FALSE;
     }
   PQconninfoFree (options);

@@ -68,8 +68,11 @@ static void pool_schedule (CarreteDb *db);
 static void
 query_free (Query *query)
 {
+  /* Not g_strfreev: a NULL entry (SQL NULL) may come before others. */
+  for (int i = 0; i < query->stmt->n_params; i++)
+    g_free (query->params[i]);
+  g_free (query->params);
   g_clear_object (&query->task);
-  g_strfreev (query->params);
   g_free (query);
 }
 

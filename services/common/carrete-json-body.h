@@ -35,8 +35,8 @@ typedef struct
 JsonObject *carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs, guint n_specs,
                                      CarreteProblem **problem);
 
-/* Lower-level check used before parsing: valid UTF-8, bounded nesting, no
- * NUL characters.  Exposed for tests. */
+/* The strict check run before parsing: exactly one RFC 8259 value, valid
+ * UTF-8, bounded nesting, no NUL characters.  Exposed for tests. */
 gboolean carrete_json_body_prescan (const char *data, gsize len, const char **reason);
 
 G_END_DECLS

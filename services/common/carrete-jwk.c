@@ -86,6 +86,7 @@ carrete_jwk_from_public_pem (const char *pem, gsize len, CarreteJwk *jwk, GError
                                jwk->x, jwk->y);
   crypto_hash_sha256 (digest, (const guint8 *) canonical, strlen (canonical));
   jwk->thumbprint = base64url (digest, sizeof digest);
+  jwk->public_key = g_steal_pointer (&pkey);
   return TRUE;
 }
 
@@ -124,4 +125,5 @@ carrete_jwk_clear (CarreteJwk *jwk)
   g_clear_pointer (&jwk->x, g_free);
   g_clear_pointer (&jwk->y, g_free);
   g_clear_pointer (&jwk->thumbprint, g_free);
+  g_clear_pointer (&jwk->public_key, EVP_PKEY_free);
 }

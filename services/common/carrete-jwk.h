@@ -10,6 +10,7 @@ typedef struct
   char *x; /* base64url */
   char *y;
   char *thumbprint; /* RFC 7638, used as `kid` */
+  struct evp_pkey_st *public_key; /* parsed once, for verification */
 } CarreteJwk;
 
 gboolean carrete_jwk_from_public_pem (const char *pem, gsize len, CarreteJwk *jwk,

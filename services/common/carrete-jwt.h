@@ -6,9 +6,10 @@
 G_BEGIN_DECLS
 
 /* ES256 access tokens.  Every service verifies with the public key; only
- * carrete-users loads the private key and signs.  Verification does the
- * checks libjwt 1.10 leaves to the caller: the algorithm is exactly ES256,
- * `kid` names our key, and `exp` (required), `nbf`, `iss` and `aud` hold. */
+ * carrete-users loads the private key and signs (with libjwt).  Verification
+ * is our own, with the key parsed once: the algorithm must be exactly ES256,
+ * `kid` must name our key, and `exp` (required), `nbf`, `iss` and `aud`
+ * must hold. */
 typedef struct _CarreteJwt CarreteJwt;
 
 typedef struct

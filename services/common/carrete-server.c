@@ -8,16 +8,19 @@
 
 #include "carrete-docs.h"
 #include "carrete-error.h"
+#include "carrete-idle-reaper.h"
 #include "carrete-request-private.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
 #define MAX_REQUEST_ID_LEN 128
 #define LISTENER_GRACE_MS 250
+#define IDLE_CONNECTION_SECONDS 75
 
 struct _CarreteServer
 {
   CarreteServerOptions options;
   SoupServer *soup;
+  CarreteIdleReaper *reaper;
   CarreteMetrics *metrics;
   GMainLoop *loop;
   guint in_flight;
@@ -389,6 +392,7 @@ carrete_server_new (const CarreteServerOptions *options)
   if (server->options.max_body_bytes == 0)
     server->options.max_body_bytes = 64 * 1024;
   server->soup = soup_server_new ("server-header", NULL, NULL);
+  server->reaper = carrete_idle_reaper_new (server->soup, IDLE_CONNECTION_SECONDS);
   server->metrics = carrete_metrics_new (options->service_name);
   server->loop = g_main_loop_new (NULL, FALSE);
   soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
@@ -401,6 +405,7 @@ carrete_server_free (CarreteServer *server)
 {
   if (server == NULL)
     return;
+  carrete_idle_reaper_free (server->reaper);
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
   carrete_metrics_free (server->metrics);
@@ -428,15 +433,25 @@ carrete_server_listen (CarreteServer *server, const char *host, guint16 port, GE
   return soup_server_listen (server->soup, socket_address, 0, error);
 }
 
+/* Built from the listening socket: soup_server_get_uris() leaks the
+ * addresses it reads in libsoup 3.2. */
 char *
 carrete_server_get_url (CarreteServer *server)
 {
-  GSList *uris = soup_server_get_uris (server->soup);
-  char *url = uris != NULL ? g_uri_to_string (uris->data) : NULL;
+  GSList *listeners = soup_server_get_listeners (server->soup);
+  g_autoptr (GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  char *url = NULL;
 
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  if (url != NULL && g_str_has_suffix (url, "/"))
-    url[strlen (url) - 1] = '\0';
+  if (listeners != NULL)
+    address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  host = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  url = g_strdup_printf (strchr (host, ':') != NULL ? "http://[%s]:%u" : "http://%s:%u", host,
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
   return url;
 }
 

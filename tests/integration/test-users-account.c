@@ -425,6 +425,61 @@ test_graceful_shutdown (void)
   ct_service_free (second); /* asserts exit status 0 */
 }
 
+static guint
+count_open_descriptors (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Regression test for libsoup 3.2's leak of keep-alive connections closed by
+ * the client (see carrete-idle-reaper.h): 300 clients come and go, and the
+ * service must not keep their descriptors. */
+static void
+test_client_closed_connections_released (void)
+{
+  GPid pid = ct_service_pid (fx->service);
+  guint16 port = (guint16) g_ascii_strtoull (strrchr (fx->url, ':') + 1, NULL, 10);
+  guint before = count_open_descriptors (pid);
+  guint after = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr (GSocketClient) client = g_socket_client_new ();
+      g_autoptr (GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", port,
+                                                                            NULL, NULL);
+      const char request[] = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n";
+      char reply[512];
+      gssize got;
+
+      g_assert_nonnull (conn);
+      g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                                request, sizeof request - 1, NULL, NULL, NULL));
+      got = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), reply,
+                                 sizeof reply - 1, NULL, NULL);
+      g_assert_cmpint (got, >, 0);
+      reply[got] = '\0';
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+  /* The server notices each close on its next main-loop turn. */
+  for (int i = 0; i < 200; i++)
+    {
+      after = count_open_descriptors (pid);
+      if (after <= before + 5)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_test_message ("descriptors before %u, after 300 clients %u", before, after);
+  g_assert_cmpuint (after, <=, before + 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,6 +498,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
   g_test_add_func ("/carrete/users/config-errors", test_config_errors);
   g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
+  g_test_add_func ("/carrete/server/client-closed-connections-released",
+                   test_client_closed_connections_released);
 
   status = g_test_run ();
   users_fixture_free (fx);

@@ -1,0 +1,99 @@
+# Shared shell functions for the run and test commands.  Sourced, not run.
+# shellcheck shell=bash
+
+CARRETE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio, pinned
+PG_BINDIR=/usr/lib/postgresql/15/bin
+
+# Debian packages by purpose.  Keep in step with the README.
+BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
+                libpq-dev libjwt-dev libsodium-dev libssl-dev libcurl4-openssl-dev)
+RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl ca-certificates procps)
+TEST_PACKAGES=(python3)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the packages that are missing; one apt-get update at most.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root or install them)"
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts a system cluster on install; ours are private, so stop it.
+  if printf '%s\n' "${missing[@]}" | grep -q '^postgresql-15$'; then
+    pg_ctlcluster 15 main stop 2>/dev/null || true
+  fi
+}
+
+# Configures (once) and builds a Meson tree.  Extra arguments go to setup.
+build_tree() {
+  local dir=$1; shift
+  local log
+  log=$(mktemp)
+  if [ ! -f "$CARRETE_ROOT/$dir/build.ninja" ]; then
+    say "configuring $dir"
+    meson setup "$CARRETE_ROOT/$dir" "$CARRETE_ROOT" "$@" >"$log" 2>&1 ||
+      { cat "$log"; rm -rf "${CARRETE_ROOT:?}/$dir"; die "meson setup failed"; }
+  fi
+  say "building $dir"
+  ninja -C "$CARRETE_ROOT/$dir" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; die "build failed"; }
+  rm -f "$log"
+}
+
+find_go() {
+  local go
+  for go in "$(command -v go 2>/dev/null)" /usr/local/go/bin/go /usr/lib/go/bin/go; do
+    [ -n "$go" ] && [ -x "$go" ] && { echo "$go"; return 0; }
+  done
+  return 1
+}
+
+# Builds the pinned MinIO with `go install` into .cache/bin (once).
+ensure_minio() {
+  local bin="$CARRETE_ROOT/.cache/bin" go
+  if [ -x "$bin/minio" ] && [ "$(cat "$bin/minio.version" 2>/dev/null)" = "$MINIO_VERSION" ]; then
+    return 0
+  fi
+  go=$(find_go) || { ensure_packages golang-go; go=$(find_go) || die "no Go toolchain"; }
+  say "building MinIO $MINIO_VERSION with go install (first run only, about 2-5 minutes)"
+  mkdir -p "$bin"
+  GOBIN="$bin" GOFLAGS=-trimpath "$go" install "github.com/minio/minio@$MINIO_VERSION" ||
+    die "go install of MinIO failed (MinIO needs Go >= 1.24; found $("$go" version))"
+  echo "$MINIO_VERSION" > "$bin/minio.version"
+}
+
+# Keys live in an ignored folder and are made on first use, never committed.
+ensure_keys() {
+  local dir=$1
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [ ! -f "$dir/jwt-private.pem" ]; then
+    say "generating the JWT signing key and the ID key in $dir"
+    openssl ecparam -genkey -name prime256v1 -noout -out "$dir/jwt-private.pem"
+    openssl ec -in "$dir/jwt-private.pem" -pubout -out "$dir/jwt-public.pem" 2>/dev/null
+    openssl rand -hex 32 > "$dir/id.key"
+    chmod 600 "$dir"/*
+  fi
+}
+
+port_is_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+wait_for_http() {
+  local url=$1 tries=${2:-200}
+  while [ "$tries" -gt 0 ]; do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.05
+    tries=$((tries - 1))
+  done
+  return 1
+}
