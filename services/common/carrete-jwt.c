@@ -13,6 +13,11 @@
 #include "carrete-jwk.h"
 
 #define MAX_TOKEN_LEN 4096
+/* Verified tokens remembered, keyed by their exact text.  A hit skips one
+ * ECDSA verification (the largest cost of an authenticated request); an
+ * entry never outlives the token's own `exp`.  Bounded: when full, the
+ * cache starts over. */
+#define VERIFIED_CACHE_MAX 4096
 
 struct _CarreteJwt
 {
@@ -23,6 +28,7 @@ struct _CarreteJwt
   char *issuer;
   char *audience;
   CarreteJwk jwk;
+  GHashTable *verified; /* token text → CarreteClaims */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (jwt_t, jwt_free)
@@ -43,6 +49,8 @@ carrete_jwt_new (const char *public_key_path, const char *issuer, const char *au
     return NULL;
   jwt->issuer = g_strdup (issuer);
   jwt->audience = g_strdup (audience);
+  jwt->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) carrete_claims_free);
   return g_steal_pointer (&jwt);
 }
 
@@ -57,6 +65,7 @@ carrete_jwt_free (CarreteJwt *jwt)
   g_free (jwt->private_pem);
   g_free (jwt->issuer);
   g_free (jwt->audience);
+  g_clear_pointer (&jwt->verified, g_hash_table_unref);
   carrete_jwk_clear (&jwt->jwk);
   g_free (jwt);
 }
@@ -258,11 +267,44 @@ check_claims (CarreteJwt *jwt, JsonObject *claims, gint64 now, GError **error)
   return TRUE;
 }
 
-/* Verification is done here rather than by libjwt: libjwt 1.10 parses the
- * PEM key on every call (most of the CPU of an authenticated request) and
- * leaves the algorithm, exp, nbf, iss and aud checks to the caller anyway. */
+static CarreteClaims *
+claims_copy (const CarreteClaims *claims)
+{
+  CarreteClaims *copy = g_new0 (CarreteClaims, 1);
+
+  copy->sub = g_strdup (claims->sub);
+  copy->role = g_strdup (claims->role);
+  copy->jti = g_strdup (claims->jti);
+  copy->exp = claims->exp;
+  return copy;
+}
+
+static CarreteClaims *verify_uncached (CarreteJwt *jwt, const char *token, gint64 now,
+                                       GError **error);
+
 CarreteClaims *
 carrete_jwt_verify (CarreteJwt *jwt, const char *token, gint64 now, GError **error)
+{
+  const CarreteClaims *known = token != NULL ? g_hash_table_lookup (jwt->verified, token) : NULL;
+  CarreteClaims *claims;
+
+  if (known != NULL && known->exp > now)
+    return claims_copy (known);
+  claims = verify_uncached (jwt, token, now, error);
+  if (claims == NULL)
+    return NULL;
+  if (g_hash_table_size (jwt->verified) >= VERIFIED_CACHE_MAX)
+    g_hash_table_remove_all (jwt->verified);
+  g_hash_table_replace (jwt->verified, g_strdup (token), claims_copy (claims));
+  return claims;
+}
+
+/* Verification is done here rather than by libjwt: libjwt 1.10 parses the
+ * PEM key on every call (most of the CPU of an authenticated request) and
+ * leaves the algorithm, exp, nbf, iss and aud checks to the caller anyway.
+ * Only a token that passes every check reaches the cache above. */
+static CarreteClaims *
+verify_uncached (CarreteJwt *jwt, const char *token, gint64 now, GError **error)
 {
   g_auto (GStrv) parts = NULL;
   g_autoptr (GBytes) signature = NULL;

@@ -30,7 +30,9 @@ gboolean carrete_jwt_load_private_key (CarreteJwt *jwt, const char *private_key_
 
 char *carrete_jwt_sign (CarreteJwt *jwt, const char *sub, const char *role, gint64 now,
                         guint ttl_seconds, GError **error);
-/* Any failure is CARRETE_ERROR_UNAUTHORIZED with a reason fit for logs. */
+/* Any failure is CARRETE_ERROR_UNAUTHORIZED with a reason fit for logs.
+ * Remembers verified tokens until their expiry, so call it from one thread
+ * (the main loop). */
 CarreteClaims *carrete_jwt_verify (CarreteJwt *jwt, const char *token, gint64 now,
                                    GError **error);
 

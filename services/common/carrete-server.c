@@ -47,35 +47,60 @@ body_state_free (gpointer data)
 
 /* ---- route matching ----------------------------------------------------- */
 
+static const char *
+segment_end (const char *s)
+{
+  const char *slash = strchr (s, '/');
+  return slash != NULL ? slash : s + strlen (s);
+}
+
+static gboolean
+is_param_segment (const char *segment, gsize len)
+{
+  return len > 2 && segment[0] == '{' && segment[len - 1] == '}';
+}
+
+/* Walks pattern and path one segment at a time; only a matched parameter
+ * allocates. */
 int
 carrete_route_match (const char *pattern, const char *path, char **names, char **values)
 {
-  g_auto (GStrv) want = g_strsplit (pattern, "/", -1);
-  g_auto (GStrv) have = g_strsplit (path, "/", -1);
+  const char *p = pattern;
+  const char *q = path;
   int n = 0;
 
-  if (g_strv_length (want) != g_strv_length (have))
-    return -1;
-  for (guint i = 0; want[i] != NULL; i++)
+  for (;;)
     {
-      gsize len = strlen (want[i]);
-      if (len > 2 && want[i][0] == '{' && want[i][len - 1] == '}')
+      const char *p_end = segment_end (p);
+      const char *q_end = segment_end (q);
+      gsize p_len = (gsize) (p_end - p);
+      gsize q_len = (gsize) (q_end - q);
+
+      if (is_param_segment (p, p_len))
         {
-          if (*have[i] == '\0' || n >= CARRETE_MAX_PATH_PARAMS)
+          g_autofree char *raw = NULL;
+
+          if (q_len == 0 || n >= CARRETE_MAX_PATH_PARAMS)
             goto mismatch;
-          names[n] = g_strndup (want[i] + 1, len - 2);
-          values[n] = g_uri_unescape_string (have[i], "/");
-          if (values[n] == NULL)
-            {
-              n++;
-              goto mismatch;
-            }
+          raw = g_strndup (q, q_len);
+          names[n] = g_strndup (p + 1, p_len - 2);
+          values[n] = g_uri_unescape_string (raw, "/");
           n++;
+          if (values[n - 1] == NULL)
+            goto mismatch;
         }
-      else if (!g_str_equal (want[i], have[i]))
+      else if (p_len != q_len || memcmp (p, q, p_len) != 0)
         goto mismatch;
+
+      if (*p_end == '\0' || *q_end == '\0')
+        {
+          if (*p_end != *q_end)
+            goto mismatch; /* one has more segments */
+          return n;
+        }
+      p = p_end + 1;
+      q = q_end + 1;
     }
-  return n;
 
 mismatch:
   for (int i = 0; i < n; i++)
