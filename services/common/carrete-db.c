@@ -498,12 +498,6 @@ carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-guint
-carrete_db_get_n_connections (CarreteDb *db)
-{
-  return db->conns->len;
-}
-
 static void
 carrete_db_finalize (GObject *object)
 {

@@ -41,6 +41,4 @@ PGresult *carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError *
 /* For CONFLICT errors: the violated constraint's name, or NULL. */
 const char *carrete_db_error_get_constraint (const GError *error);
 
-guint carrete_db_get_n_connections (CarreteDb *db);
-
 G_END_DECLS

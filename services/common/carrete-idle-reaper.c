@@ -122,9 +122,3 @@ carrete_idle_reaper_free (CarreteIdleReaper *reaper)
   g_hash_table_unref (reaper->watches);
   g_free (reaper);
 }
-
-guint
-carrete_idle_reaper_get_n_watched (CarreteIdleReaper *reaper)
-{
-  return g_hash_table_size (reaper->watches);
-}

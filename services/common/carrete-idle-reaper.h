@@ -17,6 +17,5 @@ typedef struct _CarreteIdleReaper CarreteIdleReaper;
 
 CarreteIdleReaper *carrete_idle_reaper_new (SoupServer *server, guint idle_timeout_seconds);
 void carrete_idle_reaper_free (CarreteIdleReaper *reaper);
-guint carrete_idle_reaper_get_n_watched (CarreteIdleReaper *reaper);
 
 G_END_DECLS

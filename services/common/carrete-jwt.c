@@ -21,8 +21,6 @@
 
 struct _CarreteJwt
 {
-  char *public_pem;
-  gsize public_pem_len;
   char *private_pem;
   gsize private_pem_len;
   char *issuer;
@@ -39,13 +37,15 @@ carrete_jwt_new (const char *public_key_path, const char *issuer, const char *au
 {
   g_autoptr (CarreteJwt) jwt = g_new0 (CarreteJwt, 1);
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *pem = NULL;
+  gsize pem_len = 0;
 
-  if (!g_file_get_contents (public_key_path, &jwt->public_pem, &jwt->public_pem_len, &local_error))
+  if (!g_file_get_contents (public_key_path, &pem, &pem_len, &local_error))
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s", local_error->message);
       return NULL;
     }
-  if (!carrete_jwk_from_public_pem (jwt->public_pem, jwt->public_pem_len, &jwt->jwk, error))
+  if (!carrete_jwk_from_public_pem (pem, pem_len, &jwt->jwk, error))
     return NULL;
   jwt->issuer = g_strdup (issuer);
   jwt->audience = g_strdup (audience);
@@ -59,7 +59,6 @@ carrete_jwt_free (CarreteJwt *jwt)
 {
   if (jwt == NULL)
     return;
-  g_free (jwt->public_pem);
   if (jwt->private_pem != NULL)
     sodium_memzero (jwt->private_pem, jwt->private_pem_len);
   g_free (jwt->private_pem);

@@ -48,12 +48,6 @@ carrete_request_get_method (CarreteRequest *req)
 }
 
 const char *
-carrete_request_get_route (CarreteRequest *req)
-{
-  return req->route;
-}
-
-const char *
 carrete_request_get_param (CarreteRequest *req, const char *name)
 {
   for (guint i = 0; i < CARRETE_MAX_PATH_PARAMS && req->names[i] != NULL; i++)

@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 typedef struct _CarreteRequest CarreteRequest;
 
 const char *carrete_request_get_method (CarreteRequest *req);
-const char *carrete_request_get_route (CarreteRequest *req);
 const char *carrete_request_get_param (CarreteRequest *req, const char *name);
 const char *carrete_request_get_query (CarreteRequest *req, const char *name);
 const char *carrete_request_get_header (CarreteRequest *req, const char *name);
