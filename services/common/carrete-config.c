@@ -62,6 +62,8 @@ static const Setting settings[] = {
   { "CARRETE_STATEMENT_TIMEOUT_MS", SETTING_UINT, FIELD (statement_timeout_ms), "5000", 10,
     600000 },
   { "CARRETE_HASH_THREADS", SETTING_UINT, FIELD (hash_threads), "2", 1, 64 },
+  { "CARRETE_READ_TIMEOUT", SETTING_UINT, FIELD (read_timeout), "30", 1, 3600 },
+  { "CARRETE_TRUST_FORWARDED_FOR", SETTING_BOOL, FIELD (trust_forwarded_for), "false", 0, 0 },
 };
 
 static const Setting *

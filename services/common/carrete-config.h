@@ -36,6 +36,8 @@ typedef struct
   guint64 db_pool_size;
   guint64 statement_timeout_ms;
   guint64 hash_threads;
+  guint64 read_timeout;
+  gboolean trust_forwarded_for;
 } CarreteConfig;
 
 void carrete_config_clear (CarreteConfig *config);

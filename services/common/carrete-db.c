@@ -7,6 +7,11 @@
 #include "carrete-error.h"
 
 #define CONNECT_TIMEOUT_SECONDS 5
+/* After a failed connection attempt, wait this long before the next one,
+ * so that a refusing server is not hammered (and nothing recurses). */
+#define CONNECT_BACKOFF_MS 500
+/* Queries waiting for a connection, at most; beyond it: 503. */
+#define MAX_PENDING 1024
 
 typedef enum
 {
@@ -24,6 +29,7 @@ typedef struct
   char **params; /* stmt->n_params entries; a NULL entry is SQL NULL */
   GTask *task;
   gboolean retried;
+  gboolean executed; /* sent to the server: never run it twice */
 } Query;
 
 /* A GSource watching one libpq socket. */
@@ -55,6 +61,8 @@ struct _CarreteDb
   guint pool_size;
   GPtrArray *conns; /* Conn */
   GQueue pending;   /* Query */
+  gint64 connect_not_before; /* monotonic µs; backoff after a failure */
+  guint backoff_id;
 };
 
 G_DEFINE_FINAL_TYPE (CarreteDb, carrete_db, G_TYPE_OBJECT)
@@ -200,9 +208,20 @@ conn_free (Conn *conn)
   g_free (conn);
 }
 
-/* Removes a broken connection.  Its query is retried once on another
- * connection (the server never saw it, or saw it on a session it killed);
- * if no new connection can be had, every waiting query fails with 503. */
+static gboolean
+pool_has_live_connection (CarreteDb *db)
+{
+  for (guint i = 0; i < db->conns->len; i++)
+    if (((Conn *) g_ptr_array_index (db->conns, i))->state != CONN_CONNECTING)
+      return TRUE;
+  return FALSE;
+}
+
+/* Removes a broken connection.  Its query is retried once elsewhere only if
+ * the server cannot have run it (it failed while preparing or sending);
+ * otherwise it fails with 503, since running a statement twice could, for
+ * example, rotate a refresh token twice.  A failed connection attempt
+ * fails the waiting queries only when no live connection could serve them. */
 static void
 conn_drop (Conn *conn, GError *error)
 {
@@ -210,21 +229,20 @@ conn_drop (Conn *conn, GError *error)
   Query *query = g_steal_pointer (&conn->query);
   gboolean was_connecting = conn->state == CONN_CONNECTING;
 
-  g_ptr_array_remove (db->conns, conn);
-  if (query != NULL && !query->retried)
+  g_ptr_array_remove (db->conns, conn); /* frees conn */
+  if (query != NULL && !query->retried && !query->executed)
     {
       query->retried = TRUE;
       g_queue_push_head (&db->pending, query);
       query = NULL;
     }
-  if (query != NULL)
-    query_fail (query, g_error_copy (error));
-
-  /* A failed connection attempt means the server is down or refusing us:
-   * answering the waiting queries now (503) beats letting them pile up. */
   if (was_connecting)
+    db->connect_not_before = g_get_monotonic_time () + CONNECT_BACKOFF_MS * 1000;
+  if (was_connecting && !pool_has_live_connection (db))
     while (!g_queue_is_empty (&db->pending))
       query_fail (g_queue_pop_head (&db->pending), g_error_copy (error));
+  if (query != NULL)
+    query_fail (query, g_error_copy (error));
   g_error_free (error);
   pool_schedule (db);
 }
@@ -243,8 +261,12 @@ conn_connect_timed_out (gpointer user_data)
 static Conn *
 conn_start (CarreteDb *db)
 {
-  const char *keywords[] = { "dbname", "options", "application_name", NULL };
-  const char *values[] = { db->conninfo, db->options, db->application_name, NULL };
+  /* TCP keepalives notice a database host that vanished without a word. */
+  const char *keywords[] = { "dbname", "options", "application_name", "keepalives",
+                             "keepalives_idle", "keepalives_interval", "keepalives_count",
+                             NULL };
+  const char *values[] = { db->conninfo, db->options, db->application_name, "1", "30", "10",
+                           "3", NULL };
   Conn *conn = g_new0 (Conn, 1);
 
   conn->db = db;
@@ -324,6 +346,7 @@ conn_send (Conn *conn)
       conn->state = CONN_EXECUTING;
       sent = PQsendQueryPrepared (conn->pg, stmt->name, stmt->n_params,
                                   (const char *const *) conn->query->params, NULL, NULL, 0);
+      conn->query->executed = sent != 0;
     }
   if (!sent)
     {
@@ -340,12 +363,15 @@ conn_start_query (Conn *conn, Query *query)
   conn_send (conn);
 }
 
-/* Called when every result of the current step has been read. */
+/* Called when every result of the current step has been read.  The
+ * connection's own bookkeeping is finished before the task completes: its
+ * callback may start queries that land on this very connection. */
 static void
 conn_step_done (Conn *conn)
 {
   g_autoptr (PGresult) result = g_steal_pointer (&conn->result);
   ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+  CarreteDb *db = conn->db;
   Query *query;
 
   if (conn->state == CONN_PREPARING && status == PGRES_COMMAND_OK)
@@ -357,6 +383,11 @@ conn_step_done (Conn *conn)
 
   query = g_steal_pointer (&conn->query);
   conn->state = CONN_IDLE;
+  conn_watch (conn, G_IO_IN);
+  if (PQstatus (conn->pg) == CONNECTION_BAD)
+    conn_drop (conn, unavailable_error ()); /* conn is gone from here on */
+
+  g_object_ref (db);
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
     {
       g_task_return_pointer (query->task, g_steal_pointer (&result), (GDestroyNotify) PQclear);
@@ -366,11 +397,8 @@ conn_step_done (Conn *conn)
     query_fail (query, unavailable_error ());
   else
     query_fail (query, error_from_result (result));
-
-  if (PQstatus (conn->pg) == CONNECTION_BAD)
-    conn_drop (conn, unavailable_error ());
-  else
-    pool_schedule (conn->db);
+  pool_schedule (db);
+  g_object_unref (db);
 }
 
 static void
@@ -422,13 +450,19 @@ conn_advance (Conn *conn)
       return;
     case CONN_PREPARING:
     case CONN_EXECUTING:
-      if (PQflush (conn->pg) < 0)
-        {
-          conn_drop (conn, unavailable_error ());
-          return;
-        }
-      conn_read_results (conn);
-      return;
+      {
+        int flushed = PQflush (conn->pg);
+        if (flushed < 0)
+          {
+            conn_drop (conn, unavailable_error ());
+            return;
+          }
+        /* Stop watching for writability once everything is out, or the
+         * always-writable socket would spin the loop. */
+        conn_watch (conn, flushed > 0 ? G_IO_IN | G_IO_OUT : G_IO_IN);
+        conn_read_results (conn);
+        return;
+      }
     }
 }
 
@@ -457,19 +491,40 @@ pool_count_connecting (CarreteDb *db)
   return n;
 }
 
+static gboolean
+backoff_over (gpointer user_data)
+{
+  CarreteDb *db = user_data;
+
+  db->backoff_id = 0;
+  pool_schedule (db);
+  return G_SOURCE_REMOVE;
+}
+
 /* Hands waiting queries to idle connections, opening connections (up to
- * the pool size) while queries wait and none is on its way. */
+ * the pool size) while queries wait and none is on its way, except during
+ * the back-off that follows a failed attempt. */
 static void
 pool_schedule (CarreteDb *db)
 {
   Conn *conn;
+  gint64 now;
 
   while (!g_queue_is_empty (&db->pending) && (conn = pool_find_idle (db)) != NULL)
     conn_start_query (conn, g_queue_pop_head (&db->pending));
 
-  if (!g_queue_is_empty (&db->pending) && db->conns->len < db->pool_size
-      && pool_count_connecting (db) < g_queue_get_length (&db->pending))
-    conn_start (db);
+  if (g_queue_is_empty (&db->pending) || db->conns->len >= db->pool_size
+      || pool_count_connecting (db) >= g_queue_get_length (&db->pending))
+    return;
+  now = g_get_monotonic_time ();
+  if (now < db->connect_not_before)
+    {
+      if (db->backoff_id == 0)
+        db->backoff_id = g_timeout_add ((guint) ((db->connect_not_before - now) / 1000) + 1,
+                                        backoff_over, db);
+      return;
+    }
+  conn_start (db);
 }
 
 void
@@ -487,6 +542,12 @@ carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char 
   g_task_set_source_tag (query->task, carrete_db_query_async);
   g_task_set_name (query->task, stmt->name);
 
+  if (g_queue_get_length (&db->pending) >= MAX_PENDING)
+    {
+      query_fail (query, g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                                              "The database is overloaded; try again shortly."));
+      return;
+    }
   g_queue_push_tail (&db->pending, query);
   pool_schedule (db);
 }
@@ -506,6 +567,7 @@ carrete_db_finalize (GObject *object)
   /* Queries hold a reference to the pool through their task, so none can
    * be pending here. */
   g_assert (g_queue_is_empty (&db->pending));
+  g_clear_handle_id (&db->backoff_id, g_source_remove);
   g_ptr_array_unref (db->conns);
   g_free (db->conninfo);
   g_free (db->options);

@@ -55,6 +55,20 @@ carrete_metrics_free (CarreteMetrics *metrics)
   g_free (metrics);
 }
 
+/* The method comes from the client: anything unusual is counted as OTHER,
+ * so that label values stay few and never need escaping. */
+static const char *
+method_label (const char *method)
+{
+  static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                       "OPTIONS", NULL };
+
+  for (guint i = 0; known[i] != NULL; i++)
+    if (g_str_equal (method, known[i]))
+      return known[i];
+  return "OTHER";
+}
+
 void
 carrete_metrics_observe (CarreteMetrics *metrics, const char *route, const char *method,
                          guint status, double seconds)
@@ -62,6 +76,7 @@ carrete_metrics_observe (CarreteMetrics *metrics, const char *route, const char 
   char key[512];
   Series *s;
 
+  method = method_label (method);
   g_snprintf (key, sizeof key, "%s %s %u", route, method, status);
   s = g_hash_table_lookup (metrics->series, key);
   if (s == NULL)

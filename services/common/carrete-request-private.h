@@ -21,6 +21,8 @@ struct _CarreteRequest
   char *bearer;
   CarreteClaims *claims;
   gint64 started_us;
+  gboolean trust_forwarded_for;
+  char *client_address;
   gboolean in_dispatch; /* handler still on the stack: no pause/unpause */
   gboolean answered;
 };

@@ -34,6 +34,7 @@ _carrete_request_free (CarreteRequest *req)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_pointer (&req->claims, carrete_claims_free);
   g_free (req->request_id);
+  g_free (req->client_address);
   if (req->bearer != NULL)
     memset (req->bearer, 0, strlen (req->bearer));
   g_free (req->bearer);
@@ -74,11 +75,27 @@ carrete_request_get_request_id (CarreteRequest *req)
   return req->request_id;
 }
 
+/* Behind a trusted proxy (an ingress) every peer is the proxy, so the
+ * client is the last hop the proxy appended to X-Forwarded-For; earlier
+ * entries come from the client and prove nothing. */
 const char *
 carrete_request_get_client_address (CarreteRequest *req)
 {
+  const char *forwarded = carrete_request_get_header (req, "X-Forwarded-For");
   const char *host = soup_server_message_get_remote_host (req->msg);
-  return host != NULL ? host : "unknown";
+
+  if (req->client_address != NULL)
+    return req->client_address;
+  if (req->trust_forwarded_for && forwarded != NULL)
+    {
+      const char *last = strrchr (forwarded, ',');
+      req->client_address = g_strstrip (g_strdup (last != NULL ? last + 1 : forwarded));
+      if (*req->client_address != '\0' && strlen (req->client_address) <= 64)
+        return req->client_address;
+      g_clear_pointer (&req->client_address, g_free);
+    }
+  req->client_address = g_strdup (host != NULL ? host : "unknown");
+  return req->client_address;
 }
 
 const char *

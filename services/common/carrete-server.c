@@ -8,7 +8,7 @@
 
 #include "carrete-docs.h"
 #include "carrete-error.h"
-#include "carrete-idle-reaper.h"
+#include "carrete-connection-guard.h"
 #include "carrete-request-private.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
@@ -20,7 +20,7 @@ struct _CarreteServer
 {
   CarreteServerOptions options;
   SoupServer *soup;
-  CarreteIdleReaper *reaper;
+  CarreteConnectionGuard *guard;
   CarreteMetrics *metrics;
   GMainLoop *loop;
   guint in_flight;
@@ -331,6 +331,7 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
   gboolean too_large = FALSE;
 
   req->in_dispatch = TRUE;
+  req->trust_forwarded_for = server->options.trust_forwarded_for;
   g_object_set_data (G_OBJECT (msg), "carrete-server", server);
   req->query = query != NULL ? g_hash_table_ref (query) : NULL;
   req->body = take_body (msg, &too_large);
@@ -416,8 +417,11 @@ carrete_server_new (const CarreteServerOptions *options)
   server->options = *options;
   if (server->options.max_body_bytes == 0)
     server->options.max_body_bytes = 64 * 1024;
+  if (server->options.read_timeout_seconds == 0)
+    server->options.read_timeout_seconds = 30;
   server->soup = soup_server_new ("server-header", NULL, NULL);
-  server->reaper = carrete_idle_reaper_new (server->soup, IDLE_CONNECTION_SECONDS);
+  server->guard = carrete_connection_guard_new (server->soup, IDLE_CONNECTION_SECONDS,
+                                                server->options.read_timeout_seconds);
   server->metrics = carrete_metrics_new (options->service_name);
   server->loop = g_main_loop_new (NULL, FALSE);
   soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
@@ -430,7 +434,7 @@ carrete_server_free (CarreteServer *server)
 {
   if (server == NULL)
     return;
-  carrete_idle_reaper_free (server->reaper);
+  carrete_connection_guard_free (server->guard);
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
   carrete_metrics_free (server->metrics);

@@ -35,6 +35,8 @@ typedef struct
   CarreteJwt *jwt;              /* verifies bearer tokens; may be NULL */
   const char *openapi_resource; /* GResource path of the OpenAPI document */
   gsize max_body_bytes;         /* for buffered request bodies */
+  guint read_timeout_seconds;   /* a whole request must arrive within it */
+  gboolean trust_forwarded_for; /* behind a proxy: client = last X-Forwarded-For hop */
 } CarreteServerOptions;
 
 typedef struct _CarreteServer CarreteServer;

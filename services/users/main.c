@@ -37,7 +37,7 @@ static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE",
   "CARRETE_JWT_PRIVATE_KEY_FILE", "CARRETE_ID_KEY_FILE", "CARRETE_JWT_ISSUER",
   "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE", "CARRETE_STATEMENT_TIMEOUT_MS",
-  "CARRETE_HASH_THREADS", NULL,
+  "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_JWT_PRIVATE_KEY_FILE",
@@ -103,6 +103,7 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
   svc->access_ttl = USERS_ACCESS_TTL;
   svc->refresh_ttl = USERS_REFRESH_TTL;
   svc->login_max_failures = USERS_LOGIN_MAX_FAILURES;
+  svc->address_max_failures = USERS_ADDRESS_MAX_FAILURES;
   svc->login_window = USERS_LOGIN_WINDOW;
   return TRUE;
 }
@@ -165,6 +166,8 @@ serve (void)
       .app = &app,
       .jwt = app.service.jwt,
       .openapi_resource = USERS_RESOURCE_PREFIX "/openapi.json",
+      .read_timeout_seconds = (guint) config.read_timeout,
+      .trust_forwarded_for = config.trust_forwarded_for,
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {

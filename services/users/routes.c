@@ -52,13 +52,54 @@ path_user_id (CarreteRequest *req, gint64 *id)
   return FALSE;
 }
 
-static gboolean
-require_admin (CarreteRequest *req)
+/* Admin routes run `then` only for a caller who is an administrator now:
+ * the role is read from the database, not trusted from the token, so a
+ * demoted or deleted administrator loses access at once rather than when
+ * the token expires. */
+typedef void (*AdminAction) (CarreteRequest *req);
+
+typedef struct
 {
-  if (g_strcmp0 (carrete_request_get_claims (req)->role, "admin") == 0)
-    return TRUE;
-  carrete_request_respond_status (req, 403, "Only administrators may do this.");
-  return FALSE;
+  CarreteRequest *req;
+  AdminAction then;
+} AdminCheck;
+
+static void
+admin_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree AdminCheck *check = user_data;
+  CarreteRequest *req = check->req;
+  AdminAction then = check->then;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) caller = users_service_get_finish (result, &error);
+
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    carrete_request_respond_status (req, 401, "This account no longer exists.");
+  else if (caller == NULL)
+    carrete_request_respond_error (req, error);
+  else if (!g_str_equal (caller->role, "admin"))
+    carrete_request_respond_status (req, 403, "Only administrators may do this.");
+  else
+    then (req);
+}
+
+static void
+require_admin (CarreteRequest *req, AdminAction then)
+{
+  AdminCheck *check;
+  gint64 id;
+
+  if (g_strcmp0 (carrete_request_get_claims (req)->role, "admin") != 0)
+    {
+      carrete_request_respond_status (req, 403, "Only administrators may do this.");
+      return;
+    }
+  if (!caller_id (req, &id))
+    return;
+  check = g_new0 (AdminCheck, 1);
+  check->req = req;
+  check->then = then;
+  users_service_get_async (&app_of (req)->service, id, admin_checked, check);
 }
 
 /* Renders `error`, naming `field` (when given) as the one at fault. */
@@ -378,12 +419,18 @@ handle_get_user (CarreteRequest *req)
 }
 
 static void
-handle_admin_delete_user (CarreteRequest *req)
+admin_delete_user (CarreteRequest *req)
 {
   gint64 id;
 
-  if (require_admin (req) && path_user_id (req, &id))
+  if (path_user_id (req, &id))
     users_service_delete_async (&app_of (req)->service, id, deleted, req);
+}
+
+static void
+handle_admin_delete_user (CarreteRequest *req)
+{
+  require_admin (req, admin_delete_user);
 }
 
 static void
@@ -423,13 +470,19 @@ page_limit (CarreteRequest *req, guint *limit)
 }
 
 static void
-handle_list_users (CarreteRequest *req)
+list_users (CarreteRequest *req)
 {
   guint limit;
 
-  if (require_admin (req) && page_limit (req, &limit))
+  if (page_limit (req, &limit))
     users_service_list_async (&app_of (req)->service, carrete_request_get_query (req, "cursor"),
                               limit, listed, req);
+}
+
+static void
+handle_list_users (CarreteRequest *req)
+{
+  require_admin (req, list_users);
 }
 
 /* ---- keys and readiness ---------------------------------------------------- */

@@ -19,6 +19,7 @@ typedef struct
   char *current_password;
   char *new_hash;
   char *login_key;
+  char *address_key;
   char *refresh_token;
   char *refresh_digest;
   char *old_digest;
@@ -43,6 +44,7 @@ op_free (gpointer data)
   g_free (op->current_password);
   g_free (op->new_hash);
   g_free (op->login_key);
+  g_free (op->address_key);
   g_free (op->refresh_token);
   g_free (op->refresh_digest);
   g_free (op->old_digest);
@@ -227,7 +229,8 @@ login_rehashed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
 {
-  users_store_clear_failures (op->svc->store, op->login_key, log_if_failed, op->svc);
+  users_store_login_succeeded (op->svc->store, op->login_key, op->address_key, log_if_failed,
+                               op->svc);
   /* Parameters changed since this hash was made: upgrade it in the
    * background, as the password is at hand only now. */
   if (needs_rehash)
@@ -260,8 +263,7 @@ login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (!matched || op->user == NULL)
     {
-      users_store_record_failure (op->svc->store, op->login_key, op->svc->login_window,
-                                  log_if_failed, op->svc);
+      /* Already counted before the check. */
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
                                "Wrong username or password.");
       return;
@@ -291,20 +293,24 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-login_checked_block (GObject *source, GAsyncResult *result, gpointer user_data)
+login_counted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Op *op = task_op (task);
   GError *error = NULL;
-  guint failures = 0;
+  UsersLoginAttempts attempts;
 
-  if (!users_store_login_block_finish (op->svc->store, result, &failures, &op->retry_after, &error))
+  if (!users_store_login_attempt_finish (op->svc->store, result, &attempts, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  if (failures >= op->svc->login_max_failures)
+  if (attempts.for_login > op->svc->login_max_failures
+      || attempts.for_address > op->svc->address_max_failures)
     {
+      op->retry_after = attempts.for_login > op->svc->login_max_failures
+                            ? attempts.login_retry_after
+                            : attempts.address_retry_after;
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
                                "Too many failed logins; try again in %u seconds.",
                                op->retry_after);
@@ -324,8 +330,10 @@ users_service_login_async (UsersService *svc, const char *login, const char *pas
 
   op->username = g_strdup (login);
   op->password = g_strdup (password);
-  op->login_key = g_strdup_printf ("%s|%s", folded, client_address);
-  users_store_login_block (svc->store, op->login_key, svc->login_window, login_checked_block, task);
+  op->login_key = g_strdup_printf ("login|%s|%s", folded, client_address);
+  op->address_key = g_strdup_printf ("address|%s", client_address);
+  users_store_login_attempt (svc->store, op->login_key, op->address_key, svc->login_window,
+                             login_counted, task);
 }
 
 UsersSession *

@@ -26,13 +26,15 @@ typedef struct
   UsersHashParams hash_params;
   guint access_ttl;         /* seconds */
   guint refresh_ttl;        /* seconds */
-  guint login_max_failures; /* per window, per login name and client address */
-  guint login_window;       /* seconds */
+  guint login_max_failures;   /* per window, per login name and client address */
+  guint address_max_failures; /* per window, per client address */
+  guint login_window;         /* seconds */
 } UsersService;
 
 #define USERS_ACCESS_TTL (15 * 60)
 #define USERS_REFRESH_TTL (30 * 24 * 3600)
 #define USERS_LOGIN_MAX_FAILURES 10
+#define USERS_ADDRESS_MAX_FAILURES 100
 #define USERS_LOGIN_WINDOW (15 * 60)
 
 void users_service_register_async (UsersService *svc, const char *username, const char *email,

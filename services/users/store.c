@@ -88,29 +88,35 @@ static const CarreteStatement revoke_family = {
   1,
 };
 
-static const CarreteStatement login_block = {
-  "users_login_block",
-  "SELECT failures,"
-  " greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $2) - now())))::int"
-  " FROM login_failures WHERE key = $1 AND window_start > now() - make_interval(secs => $2)",
-  2,
-};
-
-static const CarreteStatement record_failure = {
-  "users_login_record_failure",
-  "INSERT INTO login_failures AS f (key, failures, window_start) VALUES ($1, 1, now())"
+/* Counts a login attempt against two keys at once (login name + address,
+ * and the address alone) and returns both counts with the seconds left in
+ * their windows.  Counting before the password is checked, in one
+ * statement, means parallel guesses cannot all slip under the limit. */
+static const CarreteStatement login_attempt = {
+  "users_login_attempt",
+  "WITH bump AS ("
+  " INSERT INTO login_failures AS f (key, failures, window_start)"
+  "   VALUES ($1, 1, now()), ($2, 1, now())"
   " ON CONFLICT (key) DO UPDATE SET"
-  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $2)"
+  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
   "                   THEN f.failures + 1 ELSE 1 END,"
-  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $2)"
-  "                   THEN f.window_start ELSE now() END",
-  2,
+  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
+  "                   THEN f.window_start ELSE now() END"
+  " RETURNING key, failures,"
+  "   greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int"
+  "     AS retry_after)"
+  " SELECT (SELECT failures FROM bump WHERE key = $1), (SELECT retry_after FROM bump WHERE key = $1),"
+  "        (SELECT failures FROM bump WHERE key = $2), (SELECT retry_after FROM bump WHERE key = $2)",
+  3,
 };
 
-static const CarreteStatement clear_failures = {
-  "users_login_clear_failures",
-  "DELETE FROM login_failures WHERE key = $1",
-  1,
+/* A successful login forgets the name's attempts and takes its own attempt
+ * back from the address's budget. */
+static const CarreteStatement login_succeeded = {
+  "users_login_succeeded",
+  "WITH forget AS (DELETE FROM login_failures WHERE key = $1)"
+  " UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $2",
+  2,
 };
 
 /* Revoked tokens stay until they expire: re-use detection needs them. */
@@ -237,29 +243,20 @@ users_store_revoke_family (UsersStore *store, const char *token_hash,
 }
 
 void
-users_store_login_block (UsersStore *store, const char *key, guint window_seconds,
-                         GAsyncReadyCallback callback, gpointer user_data)
+users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
+                           guint window_seconds, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
-  const char *params[] = { key, window_text };
-  store_send (store, &login_block, params, callback, user_data);
+  const char *params[] = { login_key, address_key, window_text };
+  store_send (store, &login_attempt, params, callback, user_data);
 }
 
 void
-users_store_record_failure (UsersStore *store, const char *key, guint window_seconds,
-                            GAsyncReadyCallback callback, gpointer user_data)
+users_store_login_succeeded (UsersStore *store, const char *login_key, const char *address_key,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
-  const char *params[] = { key, window_text };
-  store_send (store, &record_failure, params, callback, user_data);
-}
-
-void
-users_store_clear_failures (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                            gpointer user_data)
-{
-  const char *params[] = { key };
-  store_send (store, &clear_failures, params, callback, user_data);
+  const char *params[] = { login_key, address_key };
+  store_send (store, &login_succeeded, params, callback, user_data);
 }
 
 void
@@ -327,19 +324,16 @@ users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **erro
 }
 
 gboolean
-users_store_login_block_finish (UsersStore *store, GAsyncResult *result, guint *failures,
-                                guint *retry_after, GError **error)
+users_store_login_attempt_finish (UsersStore *store, GAsyncResult *result,
+                                  UsersLoginAttempts *attempts, GError **error)
 {
   g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
 
   if (res == NULL)
     return FALSE;
-  *failures = 0;
-  *retry_after = 0;
-  if (PQntuples (res) > 0)
-    {
-      *failures = (guint) strtoul (PQgetvalue (res, 0, 0), NULL, 10);
-      *retry_after = (guint) strtoul (PQgetvalue (res, 0, 1), NULL, 10);
-    }
+  attempts->for_login = (guint) strtoul (PQgetvalue (res, 0, 0), NULL, 10);
+  attempts->login_retry_after = (guint) strtoul (PQgetvalue (res, 0, 1), NULL, 10);
+  attempts->for_address = (guint) strtoul (PQgetvalue (res, 0, 2), NULL, 10);
+  attempts->address_retry_after = (guint) strtoul (PQgetvalue (res, 0, 3), NULL, 10);
   return TRUE;
 }

@@ -44,13 +44,22 @@ void users_store_rotate_refresh (UsersStore *store, const char *old_hash, const 
 void users_store_revoke_family (UsersStore *store, const char *token_hash,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-/* Login throttling. */
-void users_store_login_block (UsersStore *store, const char *key, guint window_seconds,
-                              GAsyncReadyCallback callback, gpointer user_data);
-void users_store_record_failure (UsersStore *store, const char *key, guint window_seconds,
-                                 GAsyncReadyCallback callback, gpointer user_data);
-void users_store_clear_failures (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                                 gpointer user_data);
+/* Login throttling: attempts counted per (login name, address) and per
+ * address, in one window. */
+typedef struct
+{
+  guint for_login;
+  guint login_retry_after;
+  guint for_address;
+  guint address_retry_after;
+} UsersLoginAttempts;
+
+void users_store_login_attempt (UsersStore *store, const char *login_key,
+                                const char *address_key, guint window_seconds,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void users_store_login_succeeded (UsersStore *store, const char *login_key,
+                                  const char *address_key, GAsyncReadyCallback callback,
+                                  gpointer user_data);
 
 void users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data);
 
@@ -59,8 +68,7 @@ UsersUser *users_store_user_finish (UsersStore *store, GAsyncResult *result, GEr
 GPtrArray *users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error);
 /* Rows returned or affected, or -1 with `error` set. */
 gint64 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error);
-/* Failures counted in the current window, and seconds until it ends. */
-gboolean users_store_login_block_finish (UsersStore *store, GAsyncResult *result, guint *failures,
-                                         guint *retry_after, GError **error);
+gboolean users_store_login_attempt_finish (UsersStore *store, GAsyncResult *result,
+                                           UsersLoginAttempts *attempts, GError **error);
 
 G_END_DECLS

@@ -189,6 +189,31 @@ test_admin_routes (void)
   g_assert_false (g_hash_table_contains (seen, victim_id));
 }
 
+/* The role is read from the database: a demoted administrator's token,
+ * still unexpired and still saying "admin", no longer opens admin routes. */
+static void
+test_demoted_admin (void)
+{
+  g_autofree char *name = users_unique_name ("demoted");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *output = NULL, *output2 = NULL;
+  const char *promote[] = { "set-role", name, "admin", NULL };
+  const char *demote[] = { "set-role", name, "user", NULL };
+  g_autofree char *token = NULL;
+
+  g_assert_cmpint (ct_command (fx->binary, promote, (const char *const *) fx->env, &output), ==, 0);
+  token = users_login (fx, name, USERS_PASSWORD, NULL);
+  {
+    g_autoptr (CtResponse) allowed = ct_http (fx->url, "GET", "/v1/users?limit=1", token, NULL);
+    g_assert_cmpuint (allowed->status, ==, 200);
+  }
+  g_assert_cmpint (ct_command (fx->binary, demote, (const char *const *) fx->env, &output2), ==, 0);
+  {
+    g_autoptr (CtResponse) refused = ct_http (fx->url, "GET", "/v1/users?limit=1", token, NULL);
+    ct_assert_problem (refused, 403, NULL);
+  }
+}
+
 static void
 test_jwks_matches_tokens (void)
 {
@@ -354,45 +379,6 @@ test_config_errors (void)
   g_assert_null (strchr (g_strstrip (out1), '\n'));
 }
 
-typedef struct
-{
-  const char *url;
-  char *body;
-  guint status;
-  gint sent; /* atomic: the request body has left the client */
-} LoginJob;
-
-static void
-on_wrote_body (SoupMessage *msg, gpointer user_data)
-{
-  LoginJob *job = user_data;
-  g_atomic_int_set (&job->sent, 1);
-}
-
-/* Each thread has its own session: SoupSession is not shared across
- * threads. */
-static gpointer
-login_in_thread (gpointer data)
-{
-  LoginJob *job = data;
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (SoupSession) session = NULL;
-  g_autofree char *url = g_strconcat (job->url, "/v1/auth/login", NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr (GBytes) body = g_bytes_new (job->body, strlen (job->body));
-  g_autoptr (GBytes) reply = NULL;
-
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
-  reply = soup_session_send_and_read (session, msg, NULL, NULL);
-  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
-}
-
 /* SIGTERM while logins (each ~100 ms of hashing) are in flight: they all
  * complete with 200 and the process exits 0. */
 static void
@@ -401,27 +387,16 @@ test_graceful_shutdown (void)
   CtService *second = ct_service_start (fx->binary, (const char *const *) fx->env);
   g_autofree char *name = users_unique_name ("drain");
   g_autofree char *id = users_register (fx, name);
-  LoginJob jobs[4];
-  GThread *threads[4];
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
+                                           USERS_PASSWORD);
+  UsersParallel *logins = users_parallel_start (ct_service_url (second), "/v1/auth/login", body, 4);
 
-  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
-    {
-      jobs[i].url = ct_service_url (second);
-      jobs[i].body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name, USERS_PASSWORD);
-      jobs[i].status = 0;
-      threads[i] = g_thread_new ("login", login_in_thread, &jobs[i]);
-    }
   /* Signal only once every request is with the server. */
-  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
-    while (!g_atomic_int_get (&jobs[i].sent))
-      g_usleep (1000);
+  users_parallel_wait_sent (logins);
   kill (ct_service_pid (second), SIGTERM);
-  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
-    {
-      g_thread_join (threads[i]);
-      g_assert_cmpuint (jobs[i].status, ==, 200);
-      g_free (jobs[i].body);
-    }
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (users_parallel_status (logins, i), ==, 200);
+  users_parallel_free (logins);
   ct_service_free (second); /* asserts exit status 0 */
 }
 
@@ -439,7 +414,7 @@ count_open_descriptors (GPid pid)
 }
 
 /* Regression test for libsoup 3.2's leak of keep-alive connections closed by
- * the client (see carrete-idle-reaper.h): 300 clients come and go, and the
+ * the client (see carrete-connection-guard.h): 300 clients come and go, and the
  * service must not keep their descriptors. */
 static void
 test_client_closed_connections_released (void)
@@ -480,6 +455,94 @@ test_client_closed_connections_released (void)
   g_assert_cmpuint (after, <=, before + 5);
 }
 
+static GSocketConnection *
+raw_connect (const char *url)
+{
+  guint16 port = (guint16) g_ascii_strtoull (strrchr (url, ':') + 1, NULL, 10);
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+
+  g_assert_nonnull (conn);
+  return conn;
+}
+
+/* Reads until the server closes the connection or `seconds` pass; returns
+ * how long the server took to close it, or -1. */
+static double
+seconds_until_closed (GSocketConnection *conn, double seconds)
+{
+  GSocket *socket = g_socket_connection_get_socket (conn);
+  gint64 start = g_get_monotonic_time ();
+  char buffer[1024];
+
+  g_socket_set_timeout (socket, (guint) seconds + 1);
+  while ((g_get_monotonic_time () - start) / 1e6 < seconds)
+    {
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        return (g_get_monotonic_time () - start) / 1e6;
+    }
+  return -1;
+}
+
+/* A client that connects and sends nothing, or only part of its headers,
+ * loses the connection after CARRETE_READ_TIMEOUT (a slowloris defence);
+ * the service stays healthy. */
+static void
+test_slow_clients_cut_off (void)
+{
+  g_auto (GStrv) env = g_strdupv (fx->env);
+  guint n = g_strv_length (env);
+  CtService *strict;
+  g_autoptr (GSocketConnection) silent = NULL;
+  g_autoptr (GSocketConnection) partial = NULL;
+  const char half[] = "GET /healthz HTTP/1.1\r\nHost: test\r\n";
+  double silent_closed, partial_closed;
+
+  env = g_renew (char *, env, n + 2);
+  env[n] = g_strdup ("CARRETE_READ_TIMEOUT=1");
+  env[n + 1] = NULL;
+  strict = ct_service_start (fx->binary, (const char *const *) env);
+  silent = raw_connect (ct_service_url (strict));
+  partial = raw_connect (ct_service_url (strict));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (partial)),
+                                            half, sizeof half - 1, NULL, NULL, NULL));
+  silent_closed = seconds_until_closed (silent, 5);
+  partial_closed = seconds_until_closed (partial, 5);
+  g_test_message ("closed after %.1f s (silent), %.1f s (partial)", silent_closed, partial_closed);
+  g_assert_cmpfloat (silent_closed, >=, 0);
+  g_assert_cmpfloat (partial_closed, >=, 0);
+  {
+    g_autoptr (CtResponse) health = ct_http (ct_service_url (strict), "GET", "/healthz", NULL, NULL);
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  ct_service_free (strict);
+}
+
+/* Two requests in one write: both are answered, in order. */
+static void
+test_pipelined_requests (void)
+{
+  g_autoptr (GSocketConnection) conn = raw_connect (fx->url);
+  const char both[] = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                      "GET /readyz HTTP/1.1\r\nHost: test\r\n\r\n";
+  g_autoptr (GString) replies = g_string_new (NULL);
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  char buffer[4096];
+
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                            both, sizeof both - 1, NULL, NULL, NULL));
+  while (strstr (replies->str, "\"status\":\"ready\"") == NULL)
+    {
+      gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (replies, buffer, n);
+    }
+  g_assert_true (g_str_has_prefix (replies->str, "HTTP/1.1 200"));
+  g_assert_nonnull (strstr (replies->str + 10, "HTTP/1.1 200"));
+  g_assert_true (strstr (replies->str, "ok\n") < strstr (replies->str, "ready"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,6 +555,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/me/delete", test_delete_me);
   g_test_add_func ("/carrete/users/profile/ids", test_public_profile_and_ids);
   g_test_add_func ("/carrete/users/admin", test_admin_routes);
+  g_test_add_func ("/carrete/users/admin-demoted", test_demoted_admin);
   g_test_add_func ("/carrete/users/jwks", test_jwks_matches_tokens);
   g_test_add_func ("/carrete/users/operations", test_operations_routes);
   g_test_add_func ("/carrete/users/database-outage", test_database_outage);
@@ -500,6 +564,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
   g_test_add_func ("/carrete/server/client-closed-connections-released",
                    test_client_closed_connections_released);
+  g_test_add_func ("/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off);
+  g_test_add_func ("/carrete/server/pipelined-requests", test_pipelined_requests);
 
   status = g_test_run ();
   users_fixture_free (fx);

@@ -250,6 +250,30 @@ test_login_rate_limited (void)
   ct_assert_problem (still, 429, NULL);
 }
 
+/* Twenty guesses at once: the attempt is counted before the password is
+ * checked, so no more than ten can be judged; the rest wait (429). */
+static void
+test_login_rate_limit_parallel (void)
+{
+  g_autofree char *name = users_unique_name ("burst");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  UsersParallel *burst = users_parallel_start (fx->url, "/v1/auth/login", wrong, 20);
+  guint judged = 0, limited = 0;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      guint status = users_parallel_status (burst, i);
+      g_assert_true (status == 401 || status == 429);
+      judged += status == 401;
+      limited += status == 429;
+    }
+  users_parallel_free (burst);
+  g_test_message ("401: %u, 429: %u", judged, limited);
+  g_assert_cmpuint (judged, ==, 10);
+  g_assert_cmpuint (limited, ==, 10);
+}
+
 static void
 test_refresh_rotation_and_reuse (void)
 {
@@ -434,6 +458,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/login/ok-and-me", test_login_and_me);
   g_test_add_func ("/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike);
   g_test_add_func ("/carrete/users/login/rate-limited", test_login_rate_limited);
+  g_test_add_func ("/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel);
   g_test_add_func ("/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse);
   g_test_add_func ("/carrete/users/refresh/bad-input", test_refresh_bad_input);
   g_test_add_func ("/carrete/users/logout", test_logout);

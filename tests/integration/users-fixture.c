@@ -2,6 +2,8 @@
 
 #include "users-fixture.h"
 
+#include <string.h>
+
 UsersFixture *
 users_fixture_start (void)
 {
@@ -72,4 +74,100 @@ users_login (UsersFixture *fixture, const char *username, const char *password,
   if (refresh_token != NULL)
     *refresh_token = g_strdup (ct_response_string (response, "refresh_token"));
   return g_strdup (ct_response_string (response, "access_token"));
+}
+
+typedef struct
+{
+  char *url;
+  const char *body;
+  guint status;
+  gint sent; /* atomic: the request body has left the client */
+  GThread *thread;
+} ParallelJob;
+
+struct _UsersParallel
+{
+  char *body;
+  guint n;
+  gboolean joined;
+  ParallelJob *jobs;
+};
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer user_data)
+{
+  ParallelJob *job = user_data;
+  g_atomic_int_set (&job->sent, 1);
+}
+
+/* Each thread has its own context and session: a SoupSession is not shared
+ * across threads. */
+static gpointer
+post_in_thread (gpointer data)
+{
+  ParallelJob *job = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", job->url);
+  g_autoptr (GBytes) body = g_bytes_new (job->body, strlen (job->body));
+  g_autoptr (GBytes) reply = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new ();
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  g_atomic_int_set (&job->sent, 1);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+UsersParallel *
+users_parallel_start (const char *base_url, const char *path, const char *body, guint n)
+{
+  UsersParallel *parallel = g_new0 (UsersParallel, 1);
+
+  parallel->body = g_strdup (body);
+  parallel->n = n;
+  parallel->jobs = g_new0 (ParallelJob, n);
+  for (guint i = 0; i < n; i++)
+    {
+      parallel->jobs[i].url = g_strconcat (base_url, path, NULL);
+      parallel->jobs[i].body = parallel->body;
+      parallel->jobs[i].thread = g_thread_new ("post", post_in_thread, &parallel->jobs[i]);
+    }
+  return parallel;
+}
+
+void
+users_parallel_wait_sent (UsersParallel *parallel)
+{
+  for (guint i = 0; i < parallel->n; i++)
+    while (!g_atomic_int_get (&parallel->jobs[i].sent))
+      g_usleep (1000);
+}
+
+guint
+users_parallel_status (UsersParallel *parallel, guint i)
+{
+  if (!parallel->joined)
+    {
+      for (guint k = 0; k < parallel->n; k++)
+        g_thread_join (parallel->jobs[k].thread);
+      parallel->joined = TRUE;
+    }
+  return parallel->jobs[i].status;
+}
+
+void
+users_parallel_free (UsersParallel *parallel)
+{
+  users_parallel_status (parallel, 0);
+  for (guint i = 0; i < parallel->n; i++)
+    g_free (parallel->jobs[i].url);
+  g_free (parallel->jobs);
+  g_free (parallel->body);
+  g_free (parallel);
 }

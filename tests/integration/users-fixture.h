@@ -29,4 +29,15 @@ char *users_login (UsersFixture *fixture, const char *username, const char *pass
                    char **refresh_token);
 #define USERS_PASSWORD "correct horse battery"
 
+/* The same POST sent `n` times at once, one thread and session each. */
+typedef struct _UsersParallel UsersParallel;
+
+UsersParallel *users_parallel_start (const char *base_url, const char *path, const char *body,
+                                     guint n);
+/* Waits until every request body has left its client. */
+void users_parallel_wait_sent (UsersParallel *parallel);
+/* Joins the threads (first call) and returns the status of request i. */
+guint users_parallel_status (UsersParallel *parallel, guint i);
+void users_parallel_free (UsersParallel *parallel);
+
 G_END_DECLS

@@ -188,6 +188,25 @@ test_empty (void)
   g_assert_nonnull (strstr (text, "folders"));
 }
 
+/* Clients choose the method: unknown ones must not add series, and a quote
+ * or brace in one must never reach the exposition text. */
+static void
+test_unknown_methods_bounded (void)
+{
+  g_autoptr (CarreteMetrics) metrics = carrete_metrics_new ("test");
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *method = g_strdup_printf ("FOO%u\"}", i);
+      carrete_metrics_observe (metrics, "unmatched", method, 404, 0.001);
+    }
+  text = carrete_metrics_render (metrics);
+  g_assert_nonnull (strstr (text,
+                            "carrete_http_requests_total{route=\"unmatched\",method=\"OTHER\",status=\"404\"} 1000"));
+  g_assert_null (strstr (text, "FOO"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -197,6 +216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/metrics/histogram-consistent", test_histogram_consistent);
   g_test_add_func ("/carrete/metrics/bucket-boundary", test_bucket_boundary);
   g_test_add_func ("/carrete/metrics/empty", test_empty);
+  g_test_add_func ("/carrete/metrics/unknown-methods-bounded", test_unknown_methods_bounded);
 
   return g_test_run ();
 }
