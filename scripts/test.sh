@@ -4,8 +4,10 @@
 # every test suite against real PostgreSQL and MinIO servers that the tests
 # start themselves.  Ends with "N passed, N failed".
 #
-#   scripts/test.sh                 all suites
-#   scripts/test.sh --suite unit    one suite (meson test arguments pass through)
+#   scripts/test.sh                 all suites, then the fuzz targets (tests/fuzz)
+#   scripts/test.sh --suite unit    one suite (meson test arguments pass through;
+#                                   the fuzz run happens only with no arguments)
+#   CARRETE_FUZZ_SECONDS=60 scripts/test.sh   fuzz each target longer (default 10 s)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,11 +25,23 @@ say "running the tests"
 status=0
 meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 2 "$@" || status=$?
 
+fuzz_log="$CARRETE_ROOT/build-asan/meson-logs/fuzz.tap"
+: > "$fuzz_log"
+if [ $# -eq 0 ]; then
+  say "fuzzing the input parsers (${CARRETE_FUZZ_SECONDS:-10} s each)"
+  FUZZ_SECONDS=${CARRETE_FUZZ_SECONDS:-10} "$CARRETE_ROOT/tests/fuzz/run-fuzz.sh" \
+    > "$fuzz_log" || status=1
+  cat "$fuzz_log"
+fi
+
 # Count TAP results of every test program; a program that died before
 # reporting counts as one failure.
-python3 - "$CARRETE_ROOT/build-asan/meson-logs/testlog.json" <<'PY'
+python3 - "$CARRETE_ROOT/build-asan/meson-logs/testlog.json" "$fuzz_log" <<'PY'
 import json, re, sys
 passed = failed = 0
+fuzz = open(sys.argv[2]).read()
+passed += len(re.findall(r"^ok \d+", fuzz, re.M))
+failed += len(re.findall(r"^not ok \d+", fuzz, re.M))
 for line in open(sys.argv[1]):
     entry = json.loads(line)
     out = entry.get("stdout") or ""

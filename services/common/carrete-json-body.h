@@ -27,16 +27,12 @@ typedef struct
   guint max_len;
 } CarreteFieldSpec;
 
-#define CARRETE_JSON_MAX_DEPTH 32
+#define CARRETE_JSON_MAX_DEPTH 32 /* same as CARRETE_JSON_STRICT_MAX_DEPTH */
 
 /* Parses `body` as one JSON object whose members are all described by
  * `specs`.  On failure returns NULL and sets *problem: 400 for bytes that are
  * not a JSON object, 422 naming each offending field otherwise. */
 JsonObject *carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs, guint n_specs,
                                      CarreteProblem **problem);
-
-/* The strict check run before parsing: exactly one RFC 8259 value, valid
- * UTF-8, bounded nesting, no NUL characters.  Exposed for tests. */
-gboolean carrete_json_body_prescan (const char *data, gsize len, const char **reason);
 
 G_END_DECLS

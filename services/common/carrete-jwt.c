@@ -10,6 +10,7 @@
 
 #include "carrete-error.h"
 #include "carrete-es256.h"
+#include "carrete-json-strict.h"
 #include "carrete-jwk.h"
 
 #define MAX_TOKEN_LEN 4096
@@ -170,9 +171,14 @@ decode_json_part (const char *part, gsize len)
 {
   g_autoptr (GBytes) bytes = decode_part (part, len, MAX_TOKEN_LEN);
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  const char *reason = NULL;
   JsonNode *root;
 
+  /* The header is read before the signature can be checked, so this is
+   * attacker-chosen text: it passes the strict gate first. */
   if (bytes == NULL
+      || !carrete_json_strict_check (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                     &reason)
       || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                       (gssize) g_bytes_get_size (bytes), NULL))
     return NULL;

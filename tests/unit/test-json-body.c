@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "carrete-json-body.h"
+#include "carrete-json-strict.h"
 
 static const CarreteFieldSpec specs[] = {
   { "name", CARRETE_FIELD_STRING, TRUE, 1, 10 },
@@ -190,7 +191,7 @@ test_concatenated (void)
   g_autoptr (JsonObject) object = NULL;
   const char *reason = NULL;
 
-  g_assert_false (carrete_json_body_prescan (text, strlen (text), &reason));
+  g_assert_false (carrete_json_strict_check (text, strlen (text), &reason));
   g_assert_nonnull (reason);
   object = carrete_json_body_parse (body, specs, G_N_ELEMENTS (specs), &problem);
   g_assert_null (object);
@@ -319,15 +320,15 @@ test_depth (void)
   expect_400 (over);
   expect_400 (deep);
 
-  g_assert_false (carrete_json_body_prescan (over, strlen (over), &reason));
+  g_assert_false (carrete_json_strict_check (over, strlen (over), &reason));
   g_assert_nonnull (reason);
-  g_assert_true (carrete_json_body_prescan (at_limit, strlen (at_limit), &reason));
+  g_assert_true (carrete_json_strict_check (at_limit, strlen (at_limit), &reason));
 
   /* Brackets inside strings are text, not nesting. */
   {
     g_autofree char *brackets = g_strnfill (200, '[');
     in_string = g_strdup_printf ("{\"name\":\"x\",\"note\":\"%s\"}", brackets);
-    g_assert_true (carrete_json_body_prescan (in_string, strlen (in_string), &reason));
+    g_assert_true (carrete_json_strict_check (in_string, strlen (in_string), &reason));
     expect_422 (in_string, "note"); /* too long, but not a 400 */
   }
 }
@@ -343,7 +344,7 @@ test_nul (void)
   {
     g_autoptr (CarreteProblem) problem = expect_problem_len (raw_nul, sizeof raw_nul - 1, 400);
   }
-  g_assert_false (carrete_json_body_prescan ("\"\\u0000\"", 8, &reason));
+  g_assert_false (carrete_json_strict_check ("\"\\u0000\"", 8, &reason));
   g_assert_nonnull (reason);
 }
 
@@ -357,12 +358,27 @@ test_invalid_utf8 (void)
   expect_400 ("{\"na\xfe\":\"x\"}");
 }
 
+/* UTF-16 escapes must pair up (json-glib 1.6 leaks on a broken pair). */
+static void
+test_surrogates (void)
+{
+  const char *reason = NULL;
+
+  expect_400 ("{\"name\":\"\\ud800\\u0041\"}");
+  expect_400 ("{\"name\":\"\\ud800\"}");
+  expect_400 ("{\"name\":\"\\udc00\"}");
+  expect_400 ("{\"name\":\"\\ud800x\"}");
+  g_assert_true (carrete_json_strict_check ("\"\\ud83d\\ude00\"", 14, &reason));
+  g_assert_true (carrete_json_strict_check ("\"\\u00e9\"", 8, &reason));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/carrete/json-body/valid", test_valid);
+  g_test_add_func ("/carrete/json-body/400/surrogates", test_surrogates);
   g_test_add_func ("/carrete/json-body/valid-variants", test_valid_minimal);
   g_test_add_func ("/carrete/json-body/400/malformed", test_malformed);
   g_test_add_func ("/carrete/json-body/400/not-json", test_not_json);
