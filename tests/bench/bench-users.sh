@@ -306,6 +306,10 @@ fi
 
 AFTER_RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status")
 PEAK_RSS_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SVC_PID/status")
+# Logins still queued when the load stops keep hashing (64 MiB each) for a
+# moment; this second sample shows what stays once they are done.
+sleep 3
+SETTLED_RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status")
 HEALTH_AFTER=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz" || true)
 
 # ---- report ---------------------------------------------------------------------------------
@@ -313,7 +317,8 @@ jq -n \
   --argjson pg_tps "$PG_TPS" --argjson pg_failed "${PG_FAILED:-0}" \
   --argjson users "$N_READY" --argjson startup_ms "$STARTUP_MS" \
   --argjson idle_rss_kb "$IDLE_RSS_KB" --argjson after_rss_kb "$AFTER_RSS_KB" \
-  --argjson peak_rss_kb "$PEAK_RSS_KB" --arg health_after "$HEALTH_AFTER" \
+  --argjson peak_rss_kb "$PEAK_RSS_KB" --argjson settled_rss_kb "$SETTLED_RSS_KB" \
+  --arg health_after "$HEALTH_AFTER" \
   --argjson cpu_me "$(cat "$TMP/me.cpu")" --argjson cpu_login "$(cat "$TMP/login.cpu")" \
   --argjson cpu_mix "$(cat "$TMP/mix.cpu")" \
   --slurpfile me "$TMP/me.json" --slurpfile login "$TMP/login.json" \
@@ -321,6 +326,7 @@ jq -n \
   --slurpfile mixmepaced "$TMP/mixmepaced.json" --slurpfile mixloginpaced "$TMP/mixloginpaced.json" \
   '{pg_tps: $pg_tps, pg_failed: $pg_failed, users: $users, startup_ms: $startup_ms,
     idle_rss_kb: $idle_rss_kb, after_rss_kb: $after_rss_kb, peak_rss_kb: $peak_rss_kb,
+    settled_rss_kb: $settled_rss_kb,
     health_after: $health_after, cpu: {me: $cpu_me, login: $cpu_login, mix: $cpu_mix}, me: $me[0], login: $login[0], mixme: $mixme[0],
     mixlogin: $mixlogin[0], mixmepaced: $mixmepaced[0], mixloginpaced: $mixloginpaced[0]}' \
   >"$TMP/all.json"
@@ -383,6 +389,7 @@ rows += [
     ("exec -> first /healthz 200", f"{r['startup_ms']:.1f} ms", "< 200 ms",
      check("startup", r["startup_ms"] < 200, f"{r['startup_ms']:.1f} ms >= 200 ms"),
      "median of 3"),
+    ("RSS 3 s after load", f"{r['settled_rss_kb']/1024:.1f} MiB", "", "", "hash queue drained"),
     ("RSS after load (peak)", f"{r['after_rss_kb']/1024:.1f} MiB ({r['peak_rss_kb']/1024:.1f})",
      "", "", f"/healthz after: {r['health_after']}"),
 ]
@@ -410,6 +417,7 @@ summary = {
     "me_p99_during_login_ms": round(mixme["p99_ms"], 3), "me_rps_during_login": round(mixme["rps"], 1),
     "idle_rss_mib": round(idle_mib, 2), "startup_ms": r["startup_ms"],
     "rss_after_load_mib": round(r["after_rss_kb"] / 1024, 1),
+    "rss_settled_mib": round(r["settled_rss_kb"] / 1024, 1),
     "targets_missed": [m.split(":")[0] for m in misses],
 }
 if paced_delay > 0:
