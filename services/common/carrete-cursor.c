@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "carrete-base64url.h"
 #include "carrete-error.h"
 
 #define CURSOR_MAC_BYTES 16
@@ -49,8 +50,6 @@ carrete_cursor_encode (const CarreteCursorKey *key, const char *const *fields)
 {
   g_autoptr (GByteArray) buffer = g_byte_array_new ();
   guint8 mac[CURSOR_MAC_BYTES];
-  gsize encoded_len;
-  char *encoded;
 
   for (guint i = 0; fields[i] != NULL; i++)
     {
@@ -60,30 +59,25 @@ carrete_cursor_encode (const CarreteCursorKey *key, const char *const *fields)
     }
   cursor_mac (key, buffer->data, buffer->len, mac);
   g_byte_array_append (buffer, mac, sizeof mac);
-
-  encoded_len = sodium_base64_encoded_len (buffer->len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  encoded = g_malloc (encoded_len);
-  sodium_bin2base64 (encoded, encoded_len, buffer->data, buffer->len,
-                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return encoded;
+  return carrete_base64url_encode (buffer->data, buffer->len);
 }
 
 char **
 carrete_cursor_decode (const CarreteCursorKey *key, const char *cursor, guint n_fields,
                        GError **error)
 {
-  g_autofree guint8 *raw = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const guint8 *raw;
   gsize raw_len = 0;
   guint8 mac[CURSOR_MAC_BYTES];
   g_autofree char *payload = NULL;
   g_auto (GStrv) fields = NULL;
   gsize len = cursor != NULL ? strlen (cursor) : 0;
 
-  raw = g_malloc (len + 1);
-  if (len == 0 || len > CURSOR_MAX_LEN
-      || sodium_base642bin (raw, len + 1, cursor, len, NULL, &raw_len, NULL,
-                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0
-      || raw_len < CURSOR_MAC_BYTES)
+  if (len == 0 || len > CURSOR_MAX_LEN || (bytes = carrete_base64url_decode (cursor, len)) == NULL)
+    goto invalid;
+  raw = g_bytes_get_data (bytes, &raw_len);
+  if (raw_len < CURSOR_MAC_BYTES)
     goto invalid;
 
   cursor_mac (key, raw, raw_len - CURSOR_MAC_BYTES, mac);

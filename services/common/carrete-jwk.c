@@ -8,22 +8,13 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "carrete-base64url.h"
 #include "carrete-error.h"
 
 #define P256_COORD_BYTES 32
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free)
-
-static char *
-base64url (const guint8 *data, gsize len)
-{
-  gsize out_len = sodium_base64_encoded_len (len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  char *out = g_malloc (out_len);
-
-  sodium_bin2base64 (out, out_len, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
-}
 
 static gboolean
 check_p256 (EVP_PKEY *pkey, GError **error)
@@ -79,13 +70,13 @@ carrete_jwk_from_public_pem (const char *pem, gsize len, CarreteJwk *jwk, GError
     }
   if (!read_public_point (pkey, point, error))
     return FALSE;
-  jwk->x = base64url (point + 1, P256_COORD_BYTES);
-  jwk->y = base64url (point + 1 + P256_COORD_BYTES, P256_COORD_BYTES);
+  jwk->x = carrete_base64url_encode (point + 1, P256_COORD_BYTES);
+  jwk->y = carrete_base64url_encode (point + 1 + P256_COORD_BYTES, P256_COORD_BYTES);
   /* RFC 7638: members in lexicographic order, no white space. */
   canonical = g_strdup_printf ("{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
                                jwk->x, jwk->y);
   crypto_hash_sha256 (digest, (const guint8 *) canonical, strlen (canonical));
-  jwk->thumbprint = base64url (digest, sizeof digest);
+  jwk->thumbprint = carrete_base64url_encode (digest, sizeof digest);
   jwk->public_key = g_steal_pointer (&pkey);
   return TRUE;
 }
@@ -108,8 +99,8 @@ carrete_jwk_matches_private_pem (const CarreteJwk *jwk, const char *pem, gsize l
     }
   if (!read_public_point (pkey, point, error))
     return FALSE;
-  x = base64url (point + 1, P256_COORD_BYTES);
-  y = base64url (point + 1 + P256_COORD_BYTES, P256_COORD_BYTES);
+  x = carrete_base64url_encode (point + 1, P256_COORD_BYTES);
+  y = carrete_base64url_encode (point + 1 + P256_COORD_BYTES, P256_COORD_BYTES);
   if (!g_str_equal (x, jwk->x) || !g_str_equal (y, jwk->y))
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrete-base64url.h"
 #include "carrete-error.h"
 #include "carrete-es256.h"
 #include "carrete-json-strict.h"
@@ -153,17 +154,9 @@ unauthorized (GError **error, const char *reason)
 static GBytes *
 decode_part (const char *part, gsize len, gsize max)
 {
-  g_autofree guint8 *out = NULL;
-  gsize out_len = 0;
-
   if (len == 0 || len > max * 4 / 3 + 4)
     return NULL;
-  out = g_malloc (len);
-  if (sodium_base642bin (out, len, part, len, NULL, &out_len, NULL,
-                         sodium_base64_VARIANT_URLSAFE_NO_PADDING)
-      != 0)
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&out), out_len);
+  return carrete_base64url_decode (part, len);
 }
 
 static JsonObject *

@@ -2,6 +2,8 @@
 
 #include "tokens.h"
 
+#include "carrete-base64url.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -9,12 +11,9 @@ char *
 users_refresh_token_new (void)
 {
   guint8 bytes[32];
-  char text[USERS_REFRESH_TOKEN_LEN + 1];
 
   randombytes_buf (bytes, sizeof bytes);
-  sodium_bin2base64 (text, sizeof text, bytes, sizeof bytes,
-                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return g_strdup (text);
+  return carrete_base64url_encode (bytes, sizeof bytes);
 }
 
 gboolean

@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <sodium.h>
 
+#include "carrete-base64url.h"
 #include "carrete-error.h"
 #include "carrete-es256.h"
 #include "carrete-jwt.h"
@@ -59,16 +60,6 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   jwt_forged = jwt_from_public_key (private_key);
   jwt_signed = jwt_from_public_key (private_key);
   return 0;
-}
-
-static char *
-base64url (const void *data, gsize len)
-{
-  gsize out_len = sodium_base64_encoded_len (len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  char *out = g_malloc (out_len);
-
-  sodium_bin2base64 (out, out_len, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
 }
 
 /* The JOSE r || s signature of `data` with the real key. */
@@ -150,12 +141,12 @@ structured_tokens (const uint8_t *data, size_t size)
   header_json = g_strndup ((const char *) data, (gsize) (nl1 - data));
   header = g_string_new (header_json);
   g_string_replace (header, KID_PLACEHOLDER, carrete_jwt_get_kid (jwt_forged), 0);
-  b64_header = base64url (header->str, header->len);
-  b64_claims = base64url (nl1 + 1, (gsize) (nl2 - nl1 - 1));
+  b64_header = carrete_base64url_encode (header->str, header->len);
+  b64_claims = carrete_base64url_encode (nl1 + 1, (gsize) (nl2 - nl1 - 1));
   signing_input = g_strconcat (b64_header, ".", b64_claims, NULL);
 
   /* The attacker's own signature bytes. */
-  b64_sig = base64url (nl2 + 1, size - (gsize) (nl2 + 1 - data));
+  b64_sig = carrete_base64url_encode (nl2 + 1, size - (gsize) (nl2 + 1 - data));
   token = g_strconcat (signing_input, ".", b64_sig, NULL);
   verify_forged (token);
   g_free (token);
@@ -164,7 +155,7 @@ structured_tokens (const uint8_t *data, size_t size)
   /* A genuine signature over the same header and claims. */
   if (sign_es256 (signing_input, strlen (signing_input), signature))
     {
-      b64_sig = base64url (signature, sizeof signature);
+      b64_sig = carrete_base64url_encode (signature, sizeof signature);
       token = g_strconcat (signing_input, ".", b64_sig, NULL);
       verify_signed (token);
       g_free (token);

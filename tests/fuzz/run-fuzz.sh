@@ -24,7 +24,7 @@ SECONDS_EACH="${FUZZ_SECONDS:-20}"
 declare -A SOURCES=(
   [fuzz-json-body]="carrete-json-body.c carrete-json-strict.c carrete-problem.c carrete-error.c"
   [fuzz-ids]="carrete-ids.c carrete-keys.c carrete-error.c"
-  [fuzz-cursor]="carrete-cursor.c carrete-keys.c carrete-error.c"
+  [fuzz-cursor]="carrete-cursor.c carrete-base64url.c carrete-keys.c carrete-error.c"
   [fuzz-jwt]="*.c"
   [fuzz-dotenv]="carrete-config.c carrete-error.c"
 )

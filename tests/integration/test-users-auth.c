@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "carrete-base64url.h"
 #include "carrete-jwt.h"
 #include "users-fixture.h"
 
@@ -341,15 +342,6 @@ test_logout (void)
 /* ---- hostile tokens -------------------------------------------------------- */
 
 static char *
-b64url (const void *data, gsize len)
-{
-  gsize out_len = sodium_base64_encoded_len (len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  char *out = g_malloc (out_len);
-  sodium_bin2base64 (out, out_len, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
-}
-
-static char *
 claims_json (const char *sub)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -361,8 +353,8 @@ claims_json (const char *sub)
 static char *
 hand_made_token (const char *header, const char *payload, const guint8 *key, gsize key_len)
 {
-  g_autofree char *h = b64url (header, strlen (header));
-  g_autofree char *p = b64url (payload, strlen (payload));
+  g_autofree char *h = carrete_base64url_encode (header, strlen (header));
+  g_autofree char *p = carrete_base64url_encode (payload, strlen (payload));
   g_autofree char *signing_input = g_strconcat (h, ".", p, NULL);
   guint8 mac[crypto_auth_hmacsha256_BYTES];
   g_autofree char *sig = NULL;
@@ -373,7 +365,7 @@ hand_made_token (const char *header, const char *payload, const guint8 *key, gsi
   crypto_auth_hmacsha256_init (&state, key, key_len);
   crypto_auth_hmacsha256_update (&state, (const guint8 *) signing_input, strlen (signing_input));
   crypto_auth_hmacsha256_final (&state, mac);
-  sig = b64url (mac, sizeof mac);
+  sig = carrete_base64url_encode (mac, sizeof mac);
   return g_strconcat (signing_input, ".", sig, NULL);
 }
 

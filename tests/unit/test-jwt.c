@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-base64url.h"
 #include "carrete-jwt.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
@@ -146,23 +147,16 @@ read_file (const char *path)
 static char *
 b64url (const void *data, gsize len)
 {
-  gsize out_len = sodium_base64_encoded_len (len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  char *out = g_malloc (out_len);
-
-  sodium_bin2base64 (out, out_len, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return out;
+  return carrete_base64url_encode (data, len);
 }
 
 static guint8 *
 b64url_decode (const char *text, gsize *len)
 {
-  gsize max = strlen (text) + 1;
-  guint8 *out = g_malloc (max);
+  GBytes *bytes = carrete_base64url_decode (text, strlen (text));
 
-  g_assert_cmpint (sodium_base642bin (out, max, text, strlen (text), NULL, len, NULL,
-                                      sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                   ==, 0);
-  return out;
+  g_assert_nonnull (bytes);
+  return g_bytes_unref_to_data (bytes, len);
 }
 
 static char *
