@@ -217,13 +217,20 @@ ct_postgres_free (CtPostgres *pg)
 char *
 ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
 {
+  return ct_postgres_query_param (pg, database, sql, NULL);
+}
+
+char *
+ct_postgres_query_param (CtPostgres *pg, const char *database, const char *sql,
+                         const char *param)
+{
   g_autofree char *conninfo = postgres_conninfo (pg, database);
   PGconn *conn = PQconnectdb (conninfo);
   PGresult *res;
   char *value = NULL;
 
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  res = PQexec (conn, sql);
+  res = PQexecParams (conn, sql, param != NULL ? 1 : 0, NULL, &param, NULL, NULL, 0);
   if (PQresultStatus (res) != PGRES_TUPLES_OK && PQresultStatus (res) != PGRES_COMMAND_OK)
     g_error ("%s: %s", sql, PQresultErrorMessage (res));
   if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) > 0)

@@ -30,6 +30,9 @@ char *ct_postgres_create_database (CtPostgres *pg, const char *name);
 /* Runs one SQL statement as superuser in `database`; returns the first
  * column of the first row (or NULL). */
 char *ct_postgres_query (CtPostgres *pg, const char *database, const char *sql);
+/* The same with one parameter, $1. */
+char *ct_postgres_query_param (CtPostgres *pg, const char *database, const char *sql,
+                               const char *param);
 
 /* ---- Keys ----------------------------------------------------------------- */
 

@@ -322,8 +322,9 @@ test_database_outage (void)
   }
   {
     /* The registration that failed during the outage wrote nothing. */
-    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM users WHERE username = '%s_x'", name);
-    g_autofree char *n = ct_postgres_query (fx->pg, "carrete_users", sql);
+    g_autofree char *failed_name = g_strconcat (name, "_x", NULL);
+    g_autofree char *n = ct_postgres_query_param (
+        fx->pg, "carrete_users", "SELECT count(*) FROM users WHERE username = $1", failed_name);
     g_assert_cmpstr (n, ==, "0");
   }
 }

@@ -40,9 +40,8 @@ test_register_ok (void)
   g_assert_cmpstr (ct_response_header (r, "Location"), ==, location);
   /* The password is stored as an argon2id hash, never in clear. */
   {
-    g_autofree char *sql = g_strdup_printf (
-        "SELECT password_hash FROM users WHERE username = '%s'", name);
-    g_autofree char *hash = ct_postgres_query (fx->pg, "carrete_users", sql);
+    g_autofree char *hash = ct_postgres_query_param (
+        fx->pg, "carrete_users", "SELECT password_hash FROM users WHERE username = $1", name);
     g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
   }
 }
