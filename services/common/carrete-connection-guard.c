@@ -117,6 +117,7 @@ typedef struct
   CarreteConnectionGuard *guard;
   SoupServerMessage *msg; /* a reference, so the timer never sees a dead one */
   guint timeout_id;
+  gulong disconnected_id;
 } ReadDeadline;
 
 static void
@@ -125,8 +126,19 @@ read_deadline_free (gpointer data)
   ReadDeadline *deadline = data;
 
   g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  g_clear_signal_handler (&deadline->disconnected_id, deadline->msg);
   g_object_unref (deadline->msg);
   g_free (deadline);
+}
+
+/* A client that hangs up mid-request gets neither request-read nor
+ * request-aborted, but its message says "disconnected": let it go now
+ * rather than holding it until the timer. */
+static void
+on_message_disconnected (SoupServerMessage *msg, gpointer user_data)
+{
+  ReadDeadline *deadline = user_data;
+  g_hash_table_remove (deadline->guard->deadlines, msg);
 }
 
 static gboolean
@@ -156,6 +168,8 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_da
   deadline->guard = guard;
   deadline->msg = g_object_ref (msg);
   deadline->timeout_id = g_timeout_add_seconds (guard->read_seconds, on_read_deadline, deadline);
+  deadline->disconnected_id = g_signal_connect (msg, "disconnected",
+                                                G_CALLBACK (on_message_disconnected), deadline);
   g_hash_table_replace (guard->deadlines, msg, deadline);
 }
 

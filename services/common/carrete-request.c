@@ -75,9 +75,32 @@ carrete_request_get_request_id (CarreteRequest *req)
   return req->request_id;
 }
 
+/* An X-Forwarded-For hop as a canonical IP address: some proxies append
+ * "ip:port" or "[v6]:port".  NULL when it is not an address at all. */
+static char *
+canonical_address (const char *hop)
+{
+  g_autofree char *text = g_strstrip (g_strdup (hop));
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (text);
+  char *colon;
+
+  if (address == NULL && text[0] == '[' && (colon = strstr (text, "]:")) != NULL)
+    {
+      *colon = '\0';
+      address = g_inet_address_new_from_string (text + 1);
+    }
+  else if (address == NULL && (colon = strchr (text, ':')) != NULL && strchr (colon + 1, ':') == NULL)
+    {
+      *colon = '\0';
+      address = g_inet_address_new_from_string (text);
+    }
+  return address != NULL ? g_inet_address_to_string (address) : NULL;
+}
+
 /* Behind a trusted proxy (an ingress) every peer is the proxy, so the
  * client is the last hop the proxy appended to X-Forwarded-For; earlier
- * entries come from the client and prove nothing. */
+ * entries come from the client and prove nothing.  Only enable it when the
+ * service cannot be reached except through that proxy. */
 const char *
 carrete_request_get_client_address (CarreteRequest *req)
 {
@@ -89,10 +112,9 @@ carrete_request_get_client_address (CarreteRequest *req)
   if (req->trust_forwarded_for && forwarded != NULL)
     {
       const char *last = strrchr (forwarded, ',');
-      req->client_address = g_strstrip (g_strdup (last != NULL ? last + 1 : forwarded));
-      if (*req->client_address != '\0' && strlen (req->client_address) <= 64)
+      req->client_address = canonical_address (last != NULL ? last + 1 : forwarded);
+      if (req->client_address != NULL)
         return req->client_address;
-      g_clear_pointer (&req->client_address, g_free);
     }
   req->client_address = g_strdup (host != NULL ? host : "unknown");
   return req->client_address;

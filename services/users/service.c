@@ -229,8 +229,8 @@ login_rehashed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
 {
-  users_store_login_succeeded (op->svc->store, op->login_key, op->address_key, log_if_failed,
-                               op->svc);
+  users_store_login_forget (op->svc->store, op->login_key, log_if_failed, op->svc);
+  users_store_login_refund (op->svc->store, op->address_key, log_if_failed, op->svc);
   /* Parameters changed since this hash was made: upgrade it in the
    * background, as the password is at hand only now. */
   if (needs_rehash)
@@ -247,6 +247,16 @@ login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
                               op->svc->refresh_ttl, login_refresh_stored, g_object_ref (task));
 }
 
+/* The attempt was counted but never judged (database or hash pool
+ * trouble): give it back, so that an outage does not lock users out. */
+static void
+login_fail_unjudged (GTask *task, Op *op, GError *error)
+{
+  users_store_login_refund (op->svc->store, op->login_key, log_if_failed, op->svc);
+  users_store_login_refund (op->svc->store, op->address_key, log_if_failed, op->svc);
+  g_task_return_error (task, error);
+}
+
 static void
 login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -258,7 +268,7 @@ login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (error != NULL)
     {
-      g_task_return_error (task, error);
+      login_fail_unjudged (task, op, error);
       return;
     }
   if (!matched || op->user == NULL)
@@ -281,7 +291,7 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   op->user = users_store_user_finish (op->svc->store, result, &error);
   if (op->user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {
-      g_task_return_error (task, error);
+      login_fail_unjudged (task, op, error);
       return;
     }
   g_clear_error (&error);
@@ -333,7 +343,8 @@ users_service_login_async (UsersService *svc, const char *login, const char *pas
   op->login_key = g_strdup_printf ("login|%s|%s", folded, client_address);
   op->address_key = g_strdup_printf ("address|%s", client_address);
   users_store_login_attempt (svc->store, op->login_key, op->address_key, svc->login_window,
-                             login_counted, task);
+                             svc->login_max_failures, svc->address_max_failures, login_counted,
+                             task);
 }
 
 UsersSession *

@@ -88,35 +88,52 @@ static const CarreteStatement revoke_family = {
   1,
 };
 
-/* Counts a login attempt against two keys at once (login name + address,
- * and the address alone) and returns both counts with the seconds left in
- * their windows.  Counting before the password is checked, in one
- * statement, means parallel guesses cannot all slip under the limit. */
+/* Counts a login attempt before the password is checked, in one
+ * statement, so parallel guesses cannot all slip under the limit.  The
+ * name's counter ($1) stops at its limit + 1 (a blocked name stays blocked
+ * without pushing its window out); the address's counter ($2) moves only for
+ * attempts that will be judged, so retries against a blocked name do not
+ * use up everyone else's budget at that address.  Rows are locked name
+ * first, address second; no other statement holds both. */
 static const CarreteStatement login_attempt = {
   "users_login_attempt",
-  "WITH bump AS ("
-  " INSERT INTO login_failures AS f (key, failures, window_start)"
-  "   VALUES ($1, 1, now()), ($2, 1, now())"
+  "WITH name AS ("
+  " INSERT INTO login_failures AS f (key, failures, window_start) VALUES ($1, 1, now())"
   " ON CONFLICT (key) DO UPDATE SET"
   "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
-  "                   THEN f.failures + 1 ELSE 1 END,"
+  "                   THEN least(f.failures + 1, $4::int + 1) ELSE 1 END,"
   "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
   "                   THEN f.window_start ELSE now() END"
-  " RETURNING key, failures,"
+  " RETURNING failures,"
+  "   greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int"
+  "     AS retry_after),"
+  " address AS ("
+  " INSERT INTO login_failures AS f (key, failures, window_start)"
+  "   SELECT $2, 1, now() FROM name WHERE name.failures <= $4::int"
+  " ON CONFLICT (key) DO UPDATE SET"
+  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
+  "                   THEN least(f.failures + 1, $5::int + 1) ELSE 1 END,"
+  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
+  "                   THEN f.window_start ELSE now() END"
+  " RETURNING failures,"
   "   greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int"
   "     AS retry_after)"
-  " SELECT (SELECT failures FROM bump WHERE key = $1), (SELECT retry_after FROM bump WHERE key = $1),"
-  "        (SELECT failures FROM bump WHERE key = $2), (SELECT retry_after FROM bump WHERE key = $2)",
-  3,
+  " SELECT name.failures, name.retry_after, coalesce(address.failures, 0),"
+  "        coalesce(address.retry_after, 0) FROM name LEFT JOIN address ON true",
+  5,
 };
 
-/* A successful login forgets the name's attempts and takes its own attempt
- * back from the address's budget. */
-static const CarreteStatement login_succeeded = {
-  "users_login_succeeded",
-  "WITH forget AS (DELETE FROM login_failures WHERE key = $1)"
-  " UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $2",
-  2,
+/* One key at a time, so no two row locks are ever held together. */
+static const CarreteStatement login_forget = {
+  "users_login_forget",
+  "DELETE FROM login_failures WHERE key = $1",
+  1,
+};
+
+static const CarreteStatement login_refund = {
+  "users_login_refund",
+  "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1",
+  1,
 };
 
 /* Revoked tokens stay until they expire: re-use detection needs them. */
@@ -244,19 +261,31 @@ users_store_revoke_family (UsersStore *store, const char *token_hash,
 
 void
 users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
-                           guint window_seconds, GAsyncReadyCallback callback, gpointer user_data)
+                           guint window_seconds, guint login_limit, guint address_limit,
+                           GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
-  const char *params[] = { login_key, address_key, window_text };
+  g_autofree char *login_limit_text = g_strdup_printf ("%u", login_limit);
+  g_autofree char *address_limit_text = g_strdup_printf ("%u", address_limit);
+  const char *params[] = { login_key, address_key, window_text, login_limit_text,
+                           address_limit_text };
   store_send (store, &login_attempt, params, callback, user_data);
 }
 
 void
-users_store_login_succeeded (UsersStore *store, const char *login_key, const char *address_key,
-                             GAsyncReadyCallback callback, gpointer user_data)
+users_store_login_forget (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
-  const char *params[] = { login_key, address_key };
-  store_send (store, &login_succeeded, params, callback, user_data);
+  const char *params[] = { key };
+  store_send (store, &login_forget, params, callback, user_data);
+}
+
+void
+users_store_login_refund (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  const char *params[] = { key };
+  store_send (store, &login_refund, params, callback, user_data);
 }
 
 void

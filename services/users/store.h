@@ -54,12 +54,19 @@ typedef struct
   guint address_retry_after;
 } UsersLoginAttempts;
 
+/* Counts one attempt; counters stop at their limit + 1, and the address
+ * is counted only when the name is not already over its limit (then its
+ * count reads 0). */
 void users_store_login_attempt (UsersStore *store, const char *login_key,
                                 const char *address_key, guint window_seconds,
+                                guint login_limit, guint address_limit,
                                 GAsyncReadyCallback callback, gpointer user_data);
-void users_store_login_succeeded (UsersStore *store, const char *login_key,
-                                  const char *address_key, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+/* Forgets a key's attempts (after a success). */
+void users_store_login_forget (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                               gpointer user_data);
+/* Gives one attempt back (a success at that address, or a 503). */
+void users_store_login_refund (UsersStore *store, const char *key, GAsyncReadyCallback callback,
+                               gpointer user_data);
 
 void users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data);
 

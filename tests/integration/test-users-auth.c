@@ -250,6 +250,82 @@ test_login_rate_limited (void)
   ct_assert_problem (still, 429, NULL);
 }
 
+static guint64
+address_count (const char *address)
+{
+  g_autofree char *key = g_strconcat ("address|", address, NULL);
+  g_autofree char *n = ct_postgres_query_param (
+      fx->pg, "carrete_users", "SELECT coalesce(max(failures), 0) FROM login_failures WHERE key = $1",
+      key);
+  return g_ascii_strtoull (n, NULL, 10);
+}
+
+static guint
+login_status (const char *url, const char *body, const char *forwarded_for)
+{
+  g_autofree char *header = forwarded_for != NULL
+                                ? g_strdup_printf ("X-Forwarded-For: %s", forwarded_for)
+                                : NULL;
+  const char *headers[] = { header, NULL };
+  g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr (CtResponse) r = ct_http_raw (url, "POST", "/v1/auth/login", headers,
+                                          "application/json", bytes);
+  return r->status;
+}
+
+/* The address budget counts judged failures only: retries against a
+ * blocked name and successful logins leave it alone, so one noisy client
+ * does not lock out everyone behind the same address. */
+static void
+test_address_budget_counts_judged_failures (void)
+{
+  g_autofree char *name = users_unique_name ("budget");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  g_autofree char *right = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
+                                            USERS_PASSWORD);
+  guint64 before = address_count ("127.0.0.1");
+
+  g_assert_cmpuint (login_status (fx->url, right, NULL), ==, 200);
+  g_assert_cmpuint (address_count ("127.0.0.1"), ==, before);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (login_status (fx->url, wrong, NULL), ==, 401);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint (login_status (fx->url, wrong, NULL), ==, 429);
+  g_assert_cmpuint (address_count ("127.0.0.1"), ==, before + 10);
+}
+
+/* By default X-Forwarded-For is not trusted: changing it does not buy a
+ * fresh set of guesses.  When trusted (behind an ingress), the proxy's last
+ * hop is the client, normalised (a port is dropped). */
+static void
+test_forwarded_for (void)
+{
+  g_autofree char *name = users_unique_name ("xff");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  g_auto (GStrv) env = g_strdupv (fx->env);
+  guint n = g_strv_length (env);
+  CtService *trusting;
+
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (login_status (fx->url, wrong, "198.51.100.1"), ==, 401);
+  g_assert_cmpuint (login_status (fx->url, wrong, "198.51.100.2"), ==, 429);
+
+  env = g_renew (char *, env, n + 2);
+  env[n] = g_strdup ("CARRETE_TRUST_FORWARDED_FOR=true");
+  env[n + 1] = NULL;
+  trusting = ct_service_start (fx->binary, (const char *const *) env);
+  /* The earlier attempts were keyed by the real peer, not these hops. */
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (login_status (ct_service_url (trusting), wrong, "spoofed, 203.0.113.7:5123"),
+                      ==, 401);
+  g_assert_cmpuint (login_status (ct_service_url (trusting), wrong, "203.0.113.7"), ==, 429);
+  g_assert_cmpuint (login_status (ct_service_url (trusting), wrong, "203.0.113.8"), ==, 401);
+  g_assert_cmpuint (address_count ("203.0.113.7"), ==, 10);
+  ct_service_free (trusting);
+}
+
 /* Twenty guesses at once: the attempt is counted before the password is
  * checked, so no more than ten can be judged; the rest wait (429). */
 static void
@@ -450,6 +526,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike);
   g_test_add_func ("/carrete/users/login/rate-limited", test_login_rate_limited);
   g_test_add_func ("/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel);
+  g_test_add_func ("/carrete/users/login/address-budget", test_address_budget_counts_judged_failures);
+  g_test_add_func ("/carrete/users/login/forwarded-for", test_forwarded_for);
   g_test_add_func ("/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse);
   g_test_add_func ("/carrete/users/refresh/bad-input", test_refresh_bad_input);
   g_test_add_func ("/carrete/users/logout", test_logout);
