@@ -14,17 +14,20 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}"
 build_tree build
 ensure_keys "$LOCAL/keys"
 pg_init "$LOCAL/pg"
-pg_start "$LOCAL/pg" "$PG_PORT"
 
 pids=()
 cleanup() {
-  trap - INT TERM EXIT
+  # A second Ctrl-C must not cut the clean-up short and leave PostgreSQL up.
+  trap '' INT TERM
+  trap - EXIT
   say "stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pg_stop "$LOCAL/pg"
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 0' INT TERM
+trap cleanup EXIT
+pg_start "$LOCAL/pg" "$PG_PORT"
 
 # start_service NAME PORT: migrate, then serve in the background.
 start_service() {
