@@ -27,7 +27,6 @@ typedef struct
   guint max_len;
 } CarreteFieldSpec;
 
-#define CARRETE_JSON_MAX_DEPTH 32 /* same as CARRETE_JSON_STRICT_MAX_DEPTH */
 
 /* Parses `body` as one JSON object whose members are all described by
  * `specs`.  On failure returns NULL and sets *problem: 400 for bytes that are

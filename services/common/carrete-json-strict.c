@@ -4,14 +4,12 @@
 
 #include <string.h>
 
-#define MAX_DEPTH CARRETE_JSON_STRICT_MAX_DEPTH
-
 /* A strict RFC 8259 checker run before json-glib, which is lenient: it
  * takes single quotes, comments, hex numbers and trailing garbage such as a
  * second object.  The checker also bounds nesting (json-glib recurses, so a
  * deep body could exhaust the stack) and refuses \u0000, which C strings
  * would silently truncate.  Recursion depth is bounded by
- * MAX_DEPTH. */
+ * CARRETE_JSON_STRICT_MAX_DEPTH. */
 typedef struct
 {
   const char *p;
@@ -159,7 +157,7 @@ scan_string (Scanner *s)
 static gboolean
 scan_container (Scanner *s, char close)
 {
-  if (++s->depth > MAX_DEPTH)
+  if (++s->depth > CARRETE_JSON_STRICT_MAX_DEPTH)
     return scan_fail (s, "JSON is nested too deeply");
   s->p++;
   scan_space (s);

@@ -13,6 +13,17 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 /* A fixed installation key: the targets must be deterministic. */
 #define FUZZ_ID_KEY_HEX "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
+/* Common start-up of the targets that need the installation key: criticals
+ * become crashes, libsodium is ready, and the fixed key is parsed. */
+#define FUZZ_SET_UP_ID_KEY(key)                                                                 \
+  do                                                                                            \
+    {                                                                                           \
+      fuzz_fatal_criticals ();                                                                  \
+      if (sodium_init () < 0 || !carrete_id_key_parse (FUZZ_ID_KEY_HEX, (key), NULL))           \
+        g_error ("cannot set up the id key");                                                   \
+    }                                                                                           \
+  while (0)
+
 /* An invariant broke: say which, then crash so that libFuzzer keeps the
  * input. */
 #define FUZZ_CHECK(cond)                                                                        \

@@ -14,9 +14,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   CarreteIdKey key;
 
-  fuzz_fatal_criticals ();
-  if (sodium_init () < 0 || !carrete_id_key_parse (FUZZ_ID_KEY_HEX, &key, NULL))
-    g_error ("cannot set up the id key");
+  FUZZ_SET_UP_ID_KEY (&key);
   cursor_key = carrete_cursor_key_new (&key);
   return 0;
 }

@@ -309,8 +309,8 @@ nested (guint depth)
 static void
 test_depth (void)
 {
-  g_autofree char *at_limit = nested (CARRETE_JSON_MAX_DEPTH);
-  g_autofree char *over = nested (CARRETE_JSON_MAX_DEPTH + 1);
+  g_autofree char *at_limit = nested (CARRETE_JSON_STRICT_MAX_DEPTH);
+  g_autofree char *over = nested (CARRETE_JSON_STRICT_MAX_DEPTH + 1);
   g_autofree char *deep = nested (100000);
   g_autofree char *in_string = NULL;
   const char *reason = NULL;
