@@ -20,6 +20,7 @@ carrete_error_http_status (const GError *error)
     [CARRETE_ERROR_TIMEOUT] = 503,
     [CARRETE_ERROR_FAILED] = 500,
     [CARRETE_ERROR_CONFIG] = 500,
+    [CARRETE_ERROR_UNSUPPORTED] = 415,
   };
 
   if (error == NULL || error->domain != CARRETE_ERROR)

@@ -23,6 +23,7 @@ typedef enum
   CARRETE_ERROR_TIMEOUT,       /* 503: a dependency took too long */
   CARRETE_ERROR_FAILED,        /* 500: a bug or an unexpected answer */
   CARRETE_ERROR_CONFIG,        /* start-up only: a bad setting */
+  CARRETE_ERROR_UNSUPPORTED,   /* 415: a body of a type the route does not take */
 } CarreteError;
 
 GQuark carrete_error_quark (void);

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A streaming parser for multipart/form-data (RFC 7578) request bodies:
+ * feed it the body in chunks of any size as they arrive; it never holds
+ * more than one boundary's worth of the body plus the headers of the
+ * current part.  The part named `file` is streamed out through `on_file`;
+ * small text parts (at most PHOTOS_MULTIPART_FIELD_MAX bytes) are collected
+ * and readable by name once the body is complete. */
+
+#define PHOTOS_MULTIPART_FIELD_MAX 4096
+#define PHOTOS_MULTIPART_HEADERS_MAX 8192
+#define PHOTOS_MULTIPART_MAX_PARTS 16
+
+typedef struct _PhotosMultipart PhotosMultipart;
+
+/* Called with consecutive bytes of the `file` part.  Return FALSE (and set
+ * `error`) to stop parsing, e.g. when the sink is over its size limit. */
+typedef gboolean (*PhotosMultipartFileFunc) (const guint8 *data, gsize len, gpointer user_data,
+                                             GError **error);
+
+/* `content_type` is the request's Content-Type header; NULL with
+ * CARRETE_ERROR_BAD_REQUEST when it is not multipart/form-data with a
+ * usable boundary (1–70 characters). */
+PhotosMultipart *photos_multipart_new (const char *content_type, PhotosMultipartFileFunc on_file,
+                                       gpointer user_data, GError **error);
+void photos_multipart_free (PhotosMultipart *parser);
+
+/* FALSE with CARRETE_ERROR_BAD_REQUEST on malformed input (bad part
+ * headers, a second `file` part, too many parts, an oversized field or
+ * header block, data after the closing boundary that is not whitespace),
+ * or the callback's error. */
+gboolean photos_multipart_feed (PhotosMultipart *parser, const guint8 *data, gsize len,
+                                GError **error);
+/* At the end of the body: FALSE with CARRETE_ERROR_BAD_REQUEST when the
+ * closing boundary never came, or there was no `file` part. */
+gboolean photos_multipart_finish (PhotosMultipart *parser, GError **error);
+
+/* After finish: a text field's value (NULL if absent), and the file part's
+ * filename parameter and Content-Type (either may be NULL). */
+const char *photos_multipart_get_field (PhotosMultipart *parser, const char *name);
+const char *photos_multipart_get_filename (PhotosMultipart *parser);
+const char *photos_multipart_get_file_type (PhotosMultipart *parser);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosMultipart, photos_multipart_free)
+
+G_END_DECLS
