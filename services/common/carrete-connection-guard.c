@@ -118,6 +118,8 @@ typedef struct
   SoupServerMessage *msg; /* a reference, so the timer never sees a dead one */
   guint timeout_id;
   gulong disconnected_id;
+  gulong chunk_id;          /* progress mode: a long body that keeps coming */
+  gint64 last_progress_us;  /* monotonic time of the last chunk */
 } ReadDeadline;
 
 static void
@@ -127,6 +129,7 @@ read_deadline_free (gpointer data)
 
   g_clear_handle_id (&deadline->timeout_id, g_source_remove);
   g_clear_signal_handler (&deadline->disconnected_id, deadline->msg);
+  g_clear_signal_handler (&deadline->chunk_id, deadline->msg);
   g_object_unref (deadline->msg);
   g_free (deadline);
 }
@@ -145,8 +148,17 @@ static gboolean
 on_read_deadline (gpointer user_data)
 {
   ReadDeadline *deadline = user_data;
+  gint64 quiet_us = g_get_monotonic_time () - deadline->last_progress_us;
+  gint64 limit_us = (gint64) deadline->guard->read_seconds * G_USEC_PER_SEC;
 
   deadline->timeout_id = 0;
+  if (deadline->chunk_id != 0 && quiet_us < limit_us)
+    {
+      /* Still arriving: wait out the rest of a quiet period. */
+      guint left_ms = (guint) ((limit_us - quiet_us) / 1000) + 1;
+      deadline->timeout_id = g_timeout_add (left_ms, on_read_deadline, deadline);
+      return G_SOURCE_REMOVE;
+    }
   g_debug ("closing a connection that did not send a whole request in time");
   close_socket (soup_server_message_get_socket (deadline->msg));
   g_hash_table_remove (deadline->guard->deadlines, deadline->msg);
@@ -178,6 +190,25 @@ on_request_read_or_aborted (SoupServer *server, SoupServerMessage *msg, gpointer
 {
   CarreteConnectionGuard *guard = user_data;
   g_hash_table_remove (guard->deadlines, msg);
+}
+
+static void
+on_progress_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  ReadDeadline *deadline = user_data;
+  deadline->last_progress_us = g_get_monotonic_time ();
+}
+
+void
+carrete_connection_guard_allow_long_body (CarreteConnectionGuard *guard, SoupServerMessage *msg)
+{
+  ReadDeadline *deadline = g_hash_table_lookup (guard->deadlines, msg);
+
+  if (deadline == NULL || deadline->chunk_id != 0)
+    return;
+  deadline->last_progress_us = g_get_monotonic_time ();
+  deadline->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_progress_chunk),
+                                         deadline);
 }
 
 /* ---- life cycle ---------------------------------------------------------- */

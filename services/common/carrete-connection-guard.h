@@ -21,6 +21,11 @@ typedef struct _CarreteConnectionGuard CarreteConnectionGuard;
 
 CarreteConnectionGuard *carrete_connection_guard_new (SoupServer *server, guint idle_seconds,
                                                       guint read_seconds);
+/* For a route that takes big bodies (uploads): instead of the whole request
+ * arriving within `read_seconds`, the body may take as long as it needs
+ * provided no `read_seconds` pass without a byte of it. */
+void carrete_connection_guard_allow_long_body (CarreteConnectionGuard *guard,
+                                               SoupServerMessage *msg);
 void carrete_connection_guard_free (CarreteConnectionGuard *guard);
 
 G_END_DECLS

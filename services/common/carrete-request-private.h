@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 #define CARRETE_MAX_PATH_PARAMS 8
+#define CARRETE_STREAM_KEY "carrete-body-stream"
 
 struct _CarreteRequest
 {

@@ -132,6 +132,24 @@ carrete_request_get_body (CarreteRequest *req)
   return req->body;
 }
 
+gpointer
+carrete_request_get_stream (CarreteRequest *req)
+{
+  return g_object_get_data (G_OBJECT (req->msg), CARRETE_STREAM_KEY);
+}
+
+GHashTable *
+carrete_request_get_query_table (CarreteRequest *req)
+{
+  return req->query;
+}
+
+SoupServerMessage *
+carrete_request_get_message (CarreteRequest *req)
+{
+  return req->msg;
+}
+
 const CarreteClaims *
 carrete_request_get_claims (CarreteRequest *req)
 {

@@ -23,6 +23,13 @@ const char *carrete_request_get_client_address (CarreteRequest *req);
 /* The bearer token as sent, or NULL (for forwarding to other services). */
 const char *carrete_request_get_bearer (CarreteRequest *req);
 GBytes *carrete_request_get_body (CarreteRequest *req);
+/* The state a streaming route's `begin` returned (see CarreteBodyStream),
+ * or NULL. */
+gpointer carrete_request_get_stream (CarreteRequest *req);
+/* All query parameters (may be NULL when there are none). */
+GHashTable *carrete_request_get_query_table (CarreteRequest *req);
+/* For handlers that answer in ways the respond_* calls do not cover. */
+SoupServerMessage *carrete_request_get_message (CarreteRequest *req);
 /* Verified claims, or NULL for an anonymous caller. */
 const CarreteClaims *carrete_request_get_claims (CarreteRequest *req);
 gpointer carrete_request_get_app (CarreteRequest *req);

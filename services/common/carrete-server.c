@@ -60,6 +60,12 @@ is_param_segment (const char *segment, gsize len)
   return len > 2 && segment[0] == '{' && segment[len - 1] == '}';
 }
 
+static gboolean
+is_rest_segment (const char *segment, gsize len)
+{
+  return len > 3 && segment[len - 2] == '*';
+}
+
 /* Walks pattern and path one segment at a time; only a matched parameter
  * allocates. */
 int
@@ -79,11 +85,14 @@ carrete_route_match (const char *pattern, const char *path, char **names, char *
       if (is_param_segment (p, p_len))
         {
           g_autofree char *raw = NULL;
+          gboolean rest = is_rest_segment (p, p_len) && *p_end == '\0';
 
           if (q_len == 0 || n >= CARRETE_MAX_PATH_PARAMS)
             goto mismatch;
+          if (rest)
+            q_end = q + strlen (q), q_len = (gsize) (q_end - q);
           raw = g_strndup (q, q_len);
-          names[n] = g_strndup (p + 1, p_len - 2);
+          names[n] = g_strndup (p + 1, p_len - (rest ? 3 : 2));
           values[n] = g_uri_unescape_string (raw, "/");
           n++;
           if (values[n - 1] == NULL)
@@ -383,6 +392,74 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   g_byte_array_append (state->data, g_bytes_get_data (chunk, NULL), len);
 }
 
+/* The streaming route `msg` goes to, or NULL. */
+static const CarreteRoute *
+stream_route_for (CarreteServer *server, SoupServerMessage *msg, const char *path)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  for (guint i = 0; i < server->options.n_routes; i++)
+    {
+      const CarreteRoute *route = &server->options.routes[i];
+      char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
+      char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
+      int n;
+
+      if (route->stream == NULL || !g_str_equal (route->method, method))
+        continue;
+      n = carrete_route_match (route->pattern, path, names, values);
+      for (int k = 0; k < n; k++)
+        {
+          g_free (names[k]);
+          g_free (values[k]);
+        }
+      if (n >= 0)
+        return route;
+    }
+  return NULL;
+}
+
+/* Whether the bearer token of `msg`, if any, is acceptable for `mode`;
+ * the real check (and the 401) happens again in dispatch. */
+static gboolean
+token_is_acceptable (CarreteServer *server, SoupServerMessage *msg, CarreteAuthMode mode)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  CarreteClaims *claims;
+
+  if (mode == CARRETE_AUTH_NONE)
+    return TRUE;
+  if (header == NULL)
+    return mode == CARRETE_AUTH_OPTIONAL;
+  if (g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || server->options.jwt == NULL)
+    return FALSE;
+  token = g_strstrip (g_strdup (header + 7));
+  claims = carrete_jwt_verify (server->options.jwt, token, g_get_real_time () / G_USEC_PER_SEC,
+                               &error);
+  if (claims == NULL)
+    return FALSE;
+  carrete_claims_free (claims);
+  return TRUE;
+}
+
+static void
+begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessage *msg,
+              GHashTable *query)
+{
+  gpointer stream;
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  if (!token_is_acceptable (server, msg, route->auth))
+    return; /* read and dropped; dispatch answers 401 */
+  carrete_connection_guard_allow_long_body (server->guard, msg);
+  stream = route->stream->begin (server->options.app, msg, query);
+  if (stream != NULL)
+    g_object_set_data_full (G_OBJECT (msg), CARRETE_STREAM_KEY, stream, route->stream->free);
+}
+
 static void
 early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                gpointer user_data)
@@ -390,10 +467,18 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   CarreteServer *server = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset declared = soup_message_headers_get_content_length (headers);
+  const CarreteRoute *stream_route;
   BodyState *state;
 
   server->in_flight++;
   g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
+
+  stream_route = stream_route_for (server, msg, path);
+  if (stream_route != NULL)
+    {
+      begin_stream (server, stream_route, msg, query);
+      return;
+    }
 
   state = g_new0 (BodyState, 1);
   state->data = g_byte_array_new ();

@@ -16,14 +16,30 @@ typedef enum
   CARRETE_AUTH_REQUIRED,
 } CarreteAuthMode;
 
+/* A route whose body is too big to hold (an upload): instead of collecting
+ * it, the scaffold calls `begin` once the headers are in, and `begin`
+ * connects its own "got-chunk" handler to `msg` to consume the body as it
+ * arrives.  It returns the per-request state the handler later reads with
+ * carrete_request_get_stream(), or NULL to let the body be discarded (the
+ * handler still runs).  `begin` is not called for a request whose bearer
+ * token is invalid: such a body is never written anywhere. */
+typedef struct
+{
+  gpointer (*begin) (gpointer app, SoupServerMessage *msg, GHashTable *query);
+  GDestroyNotify free;
+} CarreteBodyStream;
+
 /* One row of a service's route table.  `pattern` segments written {name}
- * match one path segment and are read with carrete_request_get_param. */
+ * match one path segment and are read with carrete_request_get_param; a
+ * last segment written {name*} matches the rest of the path, slashes
+ * included. */
 typedef struct
 {
   const char *method;
   const char *pattern;
   CarreteHandlerFunc handler;
   CarreteAuthMode auth;
+  const CarreteBodyStream *stream; /* NULL: the body is collected (max_body_bytes) */
 } CarreteRoute;
 
 typedef struct
