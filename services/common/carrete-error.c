@@ -21,6 +21,7 @@ carrete_error_http_status (const GError *error)
     [CARRETE_ERROR_FAILED] = 500,
     [CARRETE_ERROR_CONFIG] = 500,
     [CARRETE_ERROR_UNSUPPORTED] = 415,
+    [CARRETE_ERROR_GONE] = 410,
   };
 
   if (error == NULL || error->domain != CARRETE_ERROR)

@@ -24,6 +24,7 @@ typedef enum
   CARRETE_ERROR_FAILED,        /* 500: a bug or an unexpected answer */
   CARRETE_ERROR_CONFIG,        /* start-up only: a bad setting */
   CARRETE_ERROR_UNSUPPORTED,   /* 415: a body of a type the route does not take */
+  CARRETE_ERROR_GONE,          /* 410: it existed, and has expired */
 } CarreteError;
 
 GQuark carrete_error_quark (void);

@@ -15,6 +15,8 @@ struct _CarreteProblem
   guint status;
   char *detail;
   GArray *errors; /* FieldError */
+  char *extra_name;  /* one extension member (RFC 9457 §3.2), e.g. existing_id */
+  char *extra_value;
 };
 
 typedef struct
@@ -31,6 +33,7 @@ static const ProblemKind problem_kinds[] = {
   { 404, "not-found", "Not found" },
   { 405, "method-not-allowed", "Method not allowed" },
   { 409, "conflict", "Conflict" },
+  { 410, "gone", "Gone" },
   { 413, "payload-too-large", "Request body too large" },
   { 415, "unsupported-media-type", "Unsupported media type" },
   { 422, "validation", "Invalid request" },
@@ -109,6 +112,8 @@ carrete_problem_free (CarreteProblem *problem)
   if (problem == NULL)
     return;
   g_free (problem->detail);
+  g_free (problem->extra_name);
+  g_free (problem->extra_value);
   g_array_unref (problem->errors);
   g_free (problem);
 }
@@ -118,6 +123,15 @@ carrete_problem_add_field_error (CarreteProblem *problem, const char *field, con
 {
   FieldError fe = { g_strdup (field), g_strdup (message) };
   g_array_append_val (problem->errors, fe);
+}
+
+void
+carrete_problem_set_member (CarreteProblem *problem, const char *name, const char *value)
+{
+  g_free (problem->extra_name);
+  g_free (problem->extra_value);
+  problem->extra_name = g_strdup (name);
+  problem->extra_value = g_strdup (value);
 }
 
 guint
@@ -160,6 +174,11 @@ carrete_problem_to_json (const CarreteProblem *problem, const char *request_id)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  if (problem->extra_name != NULL)
+    {
+      json_builder_set_member_name (builder, problem->extra_name);
+      json_builder_add_string_value (builder, problem->extra_value);
+    }
   if (request_id != NULL)
     {
       json_builder_set_member_name (builder, "request_id");

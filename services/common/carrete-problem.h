@@ -15,6 +15,8 @@ void carrete_problem_free (CarreteProblem *problem);
 
 void carrete_problem_add_field_error (CarreteProblem *problem, const char *field,
                                       const char *message);
+/* An extension member with a string value, e.g. the id of a duplicate. */
+void carrete_problem_set_member (CarreteProblem *problem, const char *name, const char *value);
 guint carrete_problem_get_status (const CarreteProblem *problem);
 guint carrete_problem_get_n_errors (const CarreteProblem *problem);
 

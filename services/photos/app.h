@@ -1,0 +1,32 @@
+#pragma once
+
+#include "carrete-cursor.h"
+#include "carrete-db.h"
+#include "carrete-ids.h"
+#include "carrete-storage.h"
+#include "carrete-workers.h"
+#include "folders-client.h"
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/* Everything a request handler of carrete-photos can reach. */
+typedef struct
+{
+  CarreteDb *db;
+  PhotosStore *store;
+  CarreteIds *ids;
+  CarreteCursorKey *cursors;
+  CarreteStorage *storage;
+  CarreteWorkers *workers;   /* storage I/O and image work */
+  FoldersClient *folders;
+  char *spool_dir;           /* uploads in progress, thumbnails being made */
+  guint64 max_upload_bytes;
+  guint64 max_pixels;
+  guint url_ttl;             /* presigned URLs */
+  guint schema_version;
+} PhotosApp;
+
+#define PHOTOS_RESOURCE_PREFIX "/dev/carrete/photos"
+
+G_END_DECLS

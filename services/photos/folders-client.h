@@ -1,0 +1,44 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "carrete-ids.h"
+
+G_BEGIN_DECLS
+
+/* carrete-photos asks carrete-folders about folders over HTTP, forwarding
+ * the caller's token and request id, so that every permission rule stays
+ * the folders service's.  A folders service that cannot be reached, times
+ * out or answers 5xx gives CARRETE_ERROR_UNAVAILABLE; 404 (the caller may
+ * not see the folder) gives CARRETE_ERROR_NOT_FOUND. */
+typedef struct _FoldersClient FoldersClient;
+
+typedef struct
+{
+  gint64 id;
+  gint64 owner_id;
+  gboolean is_public;
+} FoldersFolder;
+
+FoldersClient *folders_client_new (const char *base_url, const CarreteIds *ids,
+                                   guint timeout_seconds);
+void folders_client_free (FoldersClient *client);
+
+/* `bearer` and `request_id` may be NULL (an anonymous caller). */
+void folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *bearer,
+                               const char *request_id, GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean folders_client_get_finish (FoldersClient *client, GAsyncResult *result,
+                                    FoldersFolder *folder, GError **error);
+
+/* The ids of the caller's folders carrying the tags (comma-separated,
+ * `match` "all" or "any"), every page of them, at most `max` ids. */
+void folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, const char *match,
+                                       guint max, const char *bearer, const char *request_id,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+GArray *folders_client_ids_by_tags_finish (FoldersClient *client, GAsyncResult *result,
+                                           GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersClient, folders_client_free)
+
+G_END_DECLS

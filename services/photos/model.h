@@ -1,0 +1,55 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libpq-fe.h>
+
+#include "carrete-ids.h"
+
+G_BEGIN_DECLS
+
+/* A photos row, as the store reads it. */
+typedef struct
+{
+  gint64 id;
+  gint64 owner_id;
+  gint64 folder_id;     /* 0: in no folder */
+  char *name;
+  char *object_prefix;
+  char *content_type;
+  gint64 size;
+  char *sha256;         /* hex, or NULL while pending */
+  gint width;           /* 0 while pending */
+  gint height;
+  char *taken_at;       /* RFC 3339, or NULL */
+  char *uploaded_at;    /* RFC 3339 */
+  char *updated_at;
+  char *state;          /* "pending", "ready", "deleting" */
+  char *expires_at;     /* RFC 3339, or NULL */
+  char *sort_time;      /* shot_at / uploaded_at as exact text, for cursors */
+} PhotosPhoto;
+
+void photos_photo_free (PhotosPhoto *photo);
+PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
+
+/* The storage keys of a photo's objects. */
+char *photos_key_original (const char *prefix);
+char *photos_key_thumb (const char *prefix, guint size);
+
+/* Presigned addresses handed out with a photo; any may be NULL. */
+typedef struct
+{
+  char *url;
+  char *thumbnail_url;
+  char *preview_url;
+} PhotosUrls;
+
+void photos_urls_clear (PhotosUrls *urls);
+
+void photos_photo_build_json (JsonBuilder *builder, const PhotosPhoto *photo,
+                              const PhotosUrls *urls, const CarreteIds *ids);
+JsonNode *photos_photo_to_json (const PhotosPhoto *photo, const PhotosUrls *urls,
+                                const CarreteIds *ids);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosPhoto, photos_photo_free)
+
+G_END_DECLS

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "app.h"
+#include "model.h"
+#include "sniff.h"
+
+G_BEGIN_DECLS
+
+/* The rules of carrete-photos.  Every operation is asynchronous: database
+ * work goes through the pool, storage and image work through the worker
+ * pool, folder questions to carrete-folders.  Errors are CARRETE_ERROR
+ * codes ready to be answered. */
+
+/* Who is asking: `user_id` 0 for an anonymous caller; the token and
+ * request id are forwarded to carrete-folders. */
+typedef struct
+{
+  gint64 user_id;
+  const char *bearer;
+  const char *request_id;
+} PhotosCaller;
+
+/* A photo and what the caller may do with it. */
+typedef struct
+{
+  PhotosPhoto *photo;
+  gboolean is_owner;
+} PhotosAccess;
+
+void photos_access_free (PhotosAccess *access);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosAccess, photos_access_free)
+
+/* Checks that the caller owns `folder_id` (0: no folder, always fine):
+ * NOT_FOUND when they cannot see it, FORBIDDEN when it is someone else's
+ * public folder. */
+void photos_service_check_folder_async (PhotosApp *app, const PhotosCaller *caller,
+                                        gint64 folder_id, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
+
+/* A new photo from a spool file the caller no longer owns (it is removed
+ * whatever happens): probe, thumbnails, duplicate check, row, objects,
+ * ready.  On a duplicate: CONFLICT, and `*duplicate` is the existing
+ * photo. */
+typedef struct
+{
+  gint64 owner_id;
+  gint64 folder_id;
+  const char *name;
+  char *spool_path;      /* taken */
+  guint64 size;
+  const char *sha256;
+  PhotosType type;
+} PhotosNewPhoto;
+
+void photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_service_ingest_finish (GAsyncResult *result, PhotosPhoto **duplicate,
+                                           GError **error);
+
+/* Direct upload: a pending row the client PUTs the bytes for. */
+void photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                          const char *name, PhotosType type, guint64 size,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_service_create_pending_finish (GAsyncResult *result, GError **error);
+
+/* Verifies the PUT object of a pending photo and makes it ready. */
+void photos_service_complete_async (PhotosApp *app, gint64 caller_id, gint64 photo_id,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate,
+                                             GError **error);
+
+/* A ready photo the caller may read (owner, or in a public folder). */
+void photos_service_get_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+                               GAsyncReadyCallback callback, gpointer user_data);
+PhotosAccess *photos_service_get_finish (GAsyncResult *result, GError **error);
+
+/* Rename and/or move (owner only; FORBIDDEN for a readable photo of
+ * someone else). */
+void photos_service_update_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+                                  const char *name, gboolean set_folder, gint64 folder_id,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_service_update_finish (GAsyncResult *result, GError **error);
+
+/* Removes a photo's row and every object. */
+void photos_service_delete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean photos_service_delete_finish (GAsyncResult *result, GError **error);
+
+/* Removes every photo of `owner_id` (in `folder_id` when not 0). */
+void photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+gboolean photos_service_delete_all_finish (GAsyncResult *result, GError **error);
+
+/* One page of GET /v1/photos.  The query's owner is filled in here: the
+ * caller, or the owner of the (readable) folder being listed. */
+typedef struct
+{
+  PhotosQuery query;
+  const char *tags;  /* comma-separated, or NULL */
+  const char *match;
+} PhotosListRequest;
+
+void photos_service_list_async (PhotosApp *app, const PhotosCaller *caller,
+                                PhotosListRequest *request, GAsyncReadyCallback callback,
+                                gpointer user_data);
+GPtrArray *photos_service_list_finish (GAsyncResult *result, GError **error);
+
+/* Finishes abandoned uploads and deletions (expired pending rows, stale
+ * `deleting` ones); run periodically. */
+void photos_service_sweep (PhotosApp *app);
+
+G_END_DECLS

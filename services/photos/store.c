@@ -1,0 +1,390 @@
+#define G_LOG_DOMAIN "carrete-photos-store"
+
+#include "store.h"
+
+#include "carrete-error.h"
+
+#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+/* Exact to the microsecond, for keyset positions. */
+#define EXACT(col) "(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00')"
+
+#define PHOTO_COLUMNS_WITH(sort_key)                                                          \
+  "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"  \
+  " width, height, " RFC3339 ("taken_at") ", " RFC3339 ("uploaded_at") ", "                   \
+  RFC3339 ("updated_at") ", state, " RFC3339 ("expires_at") ", " sort_key
+#define PHOTO_COLUMNS PHOTO_COLUMNS_WITH (EXACT ("shot_at"))
+
+/* Which sort key a list statement orders by, and how its cursor value is
+ * written and read back. */
+static const struct
+{
+  const char *column;
+  const char *key_text; /* the column as cursor text */
+  const char *key_param; /* the cursor text as a value of the column's type */
+} sort_keys[] = {
+  [PHOTOS_SORT_TAKEN_AT] = { "shot_at", EXACT ("shot_at"), "$8::timestamptz" },
+  [PHOTOS_SORT_UPLOADED_AT] = { "uploaded_at", EXACT ("uploaded_at"), "$8::timestamptz" },
+  [PHOTOS_SORT_NAME] = { "name", "name", "$8::text" },
+};
+
+#define N_SORTS G_N_ELEMENTS (sort_keys)
+
+struct _PhotosStore
+{
+  CarreteDb *db;
+  /* [sort][descending][after][by_folder]: generated once from one template
+   * so that every variant is a plain prepared statement whose keyset
+   * condition the planner can use as an index bound. */
+  CarreteStatement list[N_SORTS][2][2][2];
+};
+
+static const CarreteStatement insert_pending = {
+  "photos_insert_pending",
+  "INSERT INTO photos (owner_id, folder_id, name, object_prefix, content_type, size, expires_at)"
+  " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))"
+  " RETURNING " PHOTO_COLUMNS,
+  7,
+};
+
+static const CarreteStatement mark_ready = {
+  "photos_mark_ready",
+  "UPDATE photos SET state = 'ready', expires_at = NULL, content_type = $2, size = $3,"
+  "   sha256 = decode($4, 'hex'), width = $5, height = $6,"
+  "   taken_at = CASE WHEN $7::bigint IS NULL THEN NULL ELSE to_timestamp($7::bigint) END,"
+  "   uploaded_at = now(), updated_at = now()"
+  " WHERE id = $1 AND state = 'pending' RETURNING " PHOTO_COLUMNS,
+  7,
+};
+
+static const CarreteStatement find_photo = {
+  "photos_find",
+  "SELECT " PHOTO_COLUMNS " FROM photos WHERE id = $1",
+  1,
+};
+
+static const CarreteStatement find_duplicate = {
+  "photos_find_duplicate",
+  "SELECT " PHOTO_COLUMNS " FROM photos WHERE owner_id = $1 AND coalesce(folder_id, 0) = $2"
+  " AND sha256 = decode($3, 'hex') AND state = 'ready' LIMIT 1",
+  3,
+};
+
+static const CarreteStatement update_photo = {
+  "photos_update",
+  "UPDATE photos SET name = coalesce($2, name),"
+  "   folder_id = CASE WHEN $3::boolean THEN nullif($4::bigint, 0) ELSE folder_id END,"
+  "   updated_at = now()"
+  " WHERE id = $1 AND state = 'ready' RETURNING " PHOTO_COLUMNS,
+  4,
+};
+
+/* A deletion gets five minutes before the sweeper may take it over. */
+#define CLAIM " SET state = 'deleting', expires_at = now() + interval '5 minutes'"
+
+static const CarreteStatement begin_delete = {
+  "photos_begin_delete",
+  "UPDATE photos" CLAIM " WHERE id = $1 RETURNING " PHOTO_COLUMNS,
+  1,
+};
+
+static const CarreteStatement begin_delete_batch = {
+  "photos_begin_delete_batch",
+  "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE owner_id = $1"
+  "   AND ($2::bigint = 0 OR folder_id = $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+  " RETURNING " PHOTO_COLUMNS,
+  3,
+};
+
+static const CarreteStatement begin_sweep = {
+  "photos_begin_sweep",
+  "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE state <> 'ready'"
+  "   AND expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+  " RETURNING " PHOTO_COLUMNS,
+  1,
+};
+
+static const CarreteStatement delete_rows = {
+  "photos_delete_rows",
+  "DELETE FROM photos WHERE id = ANY ($1::bigint[]) AND state = 'deleting'",
+  1,
+};
+
+/* ---- list statements ------------------------------------------------------ */
+
+static char *
+list_sql (PhotosSort sort, gboolean descending, gboolean after, gboolean by_folder)
+{
+  const char *column = sort_keys[sort].column;
+  const char *dir = descending ? "DESC" : "ASC";
+  g_autofree char *keyset = after ? g_strdup_printf (" AND (%s, id) %s (%s, $9)", column,
+                                                     descending ? "<" : ">",
+                                                     sort_keys[sort].key_param)
+                                  : g_strdup (" AND $8::text IS NULL AND $9::bigint IS NULL");
+
+  /* $2 is the folder when listing one; it is also checked when given with
+   * the owner scope, so both variants take the same parameters. */
+  return g_strdup_printf (
+    "SELECT " PHOTO_COLUMNS_WITH ("%s") " FROM photos WHERE %s AND state = 'ready'"
+    " AND ($2::bigint = 0 OR folder_id = $2)"
+    " AND ($3::bigint[] IS NULL OR folder_id = ANY ($3))"
+    " AND ($4::text IS NULL OR name ILIKE $4)"
+    " AND ($5::timestamptz IS NULL OR shot_at >= $5)"
+    " AND ($6::timestamptz IS NULL OR shot_at <= $6)"
+    "%s ORDER BY %s %s, id %s LIMIT $7",
+    sort_keys[sort].key_text,
+    by_folder ? "folder_id = $2 AND owner_id = $1" : "owner_id = $1", keyset, column, dir, dir);
+}
+
+static void
+build_list_statements (PhotosStore *store)
+{
+  for (guint s = 0; s < N_SORTS; s++)
+    for (guint d = 0; d < 2; d++)
+      for (guint a = 0; a < 2; a++)
+        for (guint f = 0; f < 2; f++)
+          {
+            CarreteStatement *stmt = &store->list[s][d][a][f];
+
+            stmt->name = g_strdup_printf ("photos_list_%u_%u_%u_%u", s, d, a, f);
+            stmt->sql = list_sql (s, d, a, f);
+            stmt->n_params = 9;
+          }
+}
+
+PhotosStore *
+photos_store_new (CarreteDb *db)
+{
+  PhotosStore *store = g_new0 (PhotosStore, 1);
+
+  store->db = g_object_ref (db);
+  build_list_statements (store);
+  return store;
+}
+
+void
+photos_store_free (PhotosStore *store)
+{
+  if (store == NULL)
+    return;
+  for (guint s = 0; s < N_SORTS; s++)
+    for (guint d = 0; d < 2; d++)
+      for (guint a = 0; a < 2; a++)
+        for (guint f = 0; f < 2; f++)
+          {
+            g_free ((char *) store->list[s][d][a][f].name);
+            g_free ((char *) store->list[s][d][a][f].sql);
+          }
+  g_object_unref (store->db);
+  g_free (store);
+}
+
+static void
+store_send (PhotosStore *store, const CarreteStatement *stmt, const char *const *params,
+            GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+}
+
+#define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
+
+static char *
+folder_param (gint64 folder_id)
+{
+  return folder_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, folder_id) : NULL;
+}
+
+void
+photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_id,
+                             const char *name, const char *object_prefix,
+                             const char *content_type, gint64 size, guint expires_in,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (owner, owner_id);
+  INT_TEXT (size_text, size);
+  INT_TEXT (expires, expires_in);
+  g_autofree char *folder = folder_param (folder_id);
+  const char *params[] = { owner, folder, name, object_prefix, content_type, size_text, expires };
+
+  store_send (store, &insert_pending, params, callback, user_data);
+}
+
+void
+photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
+                         const char *sha256_hex, guint width, guint height, gint64 taken_at,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  INT_TEXT (size_text, size);
+  INT_TEXT (width_text, width);
+  INT_TEXT (height_text, height);
+  g_autofree char *taken = taken_at >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, taken_at) : NULL;
+  const char *params[] = { id_text, content_type, size_text, sha256_hex, width_text, height_text,
+                           taken };
+
+  store_send (store, &mark_ready, params, callback, user_data);
+}
+
+void
+photos_store_find (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
+                   gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  const char *params[] = { id_text };
+
+  store_send (store, &find_photo, params, callback, user_data);
+}
+
+void
+photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_id,
+                             const char *sha256_hex, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  INT_TEXT (owner, owner_id);
+  INT_TEXT (folder, folder_id);
+  const char *params[] = { owner, folder, sha256_hex };
+
+  store_send (store, &find_duplicate, params, callback, user_data);
+}
+
+void
+photos_store_update (PhotosStore *store, gint64 id, const char *name, gboolean set_folder,
+                     gint64 folder_id, GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  INT_TEXT (folder, folder_id);
+  const char *params[] = { id_text, name, set_folder ? "true" : "false", folder };
+
+  store_send (store, &update_photo, params, callback, user_data);
+}
+
+void
+photos_store_begin_delete (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  const char *params[] = { id_text };
+
+  store_send (store, &begin_delete, params, callback, user_data);
+}
+
+void
+photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 folder_id,
+                                 guint limit, GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (owner, owner_id);
+  INT_TEXT (folder, folder_id);
+  INT_TEXT (limit_text, limit);
+  const char *params[] = { owner, folder, limit_text };
+
+  store_send (store, &begin_delete_batch, params, callback, user_data);
+}
+
+void
+photos_store_begin_sweep (PhotosStore *store, guint limit, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  INT_TEXT (limit_text, limit);
+  const char *params[] = { limit_text };
+
+  store_send (store, &begin_sweep, params, callback, user_data);
+}
+
+/* A PostgreSQL array literal of ids: "{1,2,3}". */
+static char *
+id_array_literal (GArray *ids)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+void
+photos_store_delete_rows (PhotosStore *store, GArray *ids, GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autofree char *array = id_array_literal (ids);
+  const char *params[] = { array };
+
+  store_send (store, &delete_rows, params, callback, user_data);
+}
+
+/* `name ILIKE` pattern matching `text` anywhere, with its own wildcards
+ * escaped. */
+static char *
+substring_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+void
+photos_store_list (PhotosStore *store, const PhotosQuery *query, GAsyncReadyCallback callback,
+                   gpointer user_data)
+{
+  gboolean after = query->after_key != NULL;
+  const CarreteStatement *stmt
+    = &store->list[query->sort][query->descending ? 1 : 0][after ? 1 : 0][query->folder_id != 0];
+  INT_TEXT (owner, query->owner_id);
+  INT_TEXT (folder, query->folder_id);
+  INT_TEXT (limit_text, query->limit);
+  g_autofree char *folders = query->folder_ids != NULL ? id_array_literal (query->folder_ids) : NULL;
+  g_autofree char *like = query->name_like != NULL ? substring_pattern (query->name_like) : NULL;
+  g_autofree char *after_id = after ? g_strdup_printf ("%" G_GINT64_FORMAT, query->after_id) : NULL;
+  const char *params[] = { owner, folder, folders, like, query->from, query->to, limit_text,
+                           query->after_key, after_id };
+
+  store_send (store, stmt, params, callback, user_data);
+}
+
+/* ---- finishers ------------------------------------------------------------ */
+
+PhotosPhoto *
+photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
+      return NULL;
+    }
+  return photos_photo_from_row (res, 0);
+}
+
+GPtrArray *
+photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+  GPtrArray *photos;
+
+  if (res == NULL)
+    return NULL;
+  photos = g_ptr_array_new_full (PQntuples (res), (GDestroyNotify) photos_photo_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (photos, photos_photo_from_row (res, i));
+  return photos;
+}
+
+gint64
+photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return -1;
+  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+}

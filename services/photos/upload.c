@@ -1,0 +1,248 @@
+#define G_LOG_DOMAIN "carrete-photos-upload"
+
+#include "upload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "carrete-error.h"
+#include "multipart.h"
+
+struct _PhotosUpload
+{
+  char *spool_dir;
+  guint64 max_bytes;
+  PhotosMultipart *form;    /* NULL for a raw body */
+  char *path;               /* the spool file, once created */
+  int fd;
+  guint64 size;
+  crypto_hash_sha256_state hash;
+  char sha256[crypto_hash_sha256_BYTES * 2 + 1];
+  guint8 head[PHOTOS_SNIFF_BYTES];
+  gsize head_len;
+  GError *error;            /* the first problem; later bytes are dropped */
+  gboolean finished;
+  gulong chunk_id;
+  SoupServerMessage *msg;
+};
+
+static void
+fail (PhotosUpload *upload, GError *error)
+{
+  if (upload->error == NULL)
+    upload->error = error;
+  else
+    g_error_free (error);
+}
+
+static gboolean
+open_spool_file (PhotosUpload *upload, GError **error)
+{
+  g_autofree char *template = g_build_filename (upload->spool_dir, "upload-XXXXXX", NULL);
+
+  upload->fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
+  if (upload->fd < 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                   "Cannot create a spool file in %s: %s", upload->spool_dir, g_strerror (errno));
+      return FALSE;
+    }
+  upload->path = g_steal_pointer (&template);
+  return TRUE;
+}
+
+static gboolean
+write_all (int fd, const guint8 *data, gsize len, GError **error)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                       "Cannot write the upload to disk: %s", g_strerror (errno));
+          return FALSE;
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Bytes of the image itself, from a raw body or the `file` part. */
+static gboolean
+take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
+{
+  PhotosUpload *upload = user_data;
+  gsize head_room = sizeof upload->head - upload->head_len;
+
+  if (upload->size + len > upload->max_bytes)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE,
+                   "The file is larger than the limit of %" G_GUINT64_FORMAT " bytes.",
+                   upload->max_bytes);
+      return FALSE;
+    }
+  if (upload->fd < 0 && !open_spool_file (upload, error))
+    return FALSE;
+  memcpy (upload->head + upload->head_len, data, MIN (head_room, len));
+  upload->head_len += MIN (head_room, len);
+  crypto_hash_sha256_update (&upload->hash, data, len);
+  upload->size += len;
+  return write_all (upload->fd, data, len, error);
+}
+
+void
+photos_upload_feed (PhotosUpload *upload, const guint8 *data, gsize len)
+{
+  GError *error = NULL;
+
+  if (upload->error != NULL || upload->finished || len == 0)
+    return;
+  if (upload->form != NULL ? !photos_multipart_feed (upload->form, data, len, &error)
+                           : !take_file_bytes (data, len, upload, &error))
+    fail (upload, error);
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+
+  photos_upload_feed (user_data, data, len);
+}
+
+PhotosUpload *
+photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind kind,
+                   const char *content_type, goffset content_length)
+{
+  PhotosUpload *upload = g_new0 (PhotosUpload, 1);
+  GError *error = NULL;
+
+  upload->spool_dir = g_strdup (spool_dir);
+  upload->max_bytes = max_bytes;
+  upload->fd = -1;
+  crypto_hash_sha256_init (&upload->hash);
+  if (kind == PHOTOS_UPLOAD_FORM)
+    {
+      upload->form = photos_multipart_new (content_type, take_file_bytes, upload, &error);
+      if (upload->form == NULL)
+        fail (upload, error);
+    }
+  /* A multipart body carries a little more than the file: allow for it. */
+  if (content_length >= 0
+      && (guint64) content_length > max_bytes + (kind == PHOTOS_UPLOAD_FORM ? 64 * 1024 : 0))
+    fail (upload, g_error_new (CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE,
+                               "The file is larger than the limit of %" G_GUINT64_FORMAT " bytes.",
+                               max_bytes));
+  return upload;
+}
+
+void
+photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg)
+{
+  upload->msg = g_object_ref (msg);
+  upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
+}
+
+void
+photos_upload_free (PhotosUpload *upload)
+{
+  if (upload == NULL)
+    return;
+  if (upload->msg != NULL)
+    {
+      g_clear_signal_handler (&upload->chunk_id, upload->msg);
+      g_object_unref (upload->msg);
+    }
+  if (upload->fd >= 0)
+    close (upload->fd);
+  if (upload->path != NULL)
+    g_unlink (upload->path);
+  g_free (upload->path);
+  g_clear_pointer (&upload->form, photos_multipart_free);
+  g_clear_error (&upload->error);
+  g_free (upload->spool_dir);
+  g_free (upload);
+}
+
+gboolean
+photos_upload_finish (PhotosUpload *upload, GError **error)
+{
+  guint8 digest[crypto_hash_sha256_BYTES];
+  GError *form_error = NULL;
+
+  if (upload->error == NULL && upload->form != NULL && !upload->finished
+      && !photos_multipart_finish (upload->form, &form_error))
+    fail (upload, form_error);
+  upload->finished = TRUE;
+  if (upload->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (upload->error));
+      return FALSE;
+    }
+  if (upload->size == 0)
+    {
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_BAD_REQUEST,
+                           "The upload is empty: send the image as the request body.");
+      return FALSE;
+    }
+  if (upload->fd >= 0)
+    {
+      close (upload->fd);
+      upload->fd = -1;
+    }
+  crypto_hash_sha256_final (&upload->hash, digest);
+  sodium_bin2hex (upload->sha256, sizeof upload->sha256, digest, sizeof digest);
+  return TRUE;
+}
+
+const char *
+photos_upload_get_path (PhotosUpload *upload)
+{
+  return upload->path;
+}
+
+char *
+photos_upload_steal_path (PhotosUpload *upload)
+{
+  return g_steal_pointer (&upload->path);
+}
+
+guint64
+photos_upload_get_size (PhotosUpload *upload)
+{
+  return upload->size;
+}
+
+const char *
+photos_upload_get_sha256 (PhotosUpload *upload)
+{
+  return upload->sha256;
+}
+
+PhotosType
+photos_upload_get_type (PhotosUpload *upload)
+{
+  return photos_sniff (upload->head, upload->head_len);
+}
+
+const char *
+photos_upload_get_field (PhotosUpload *upload, const char *name)
+{
+  return upload->form != NULL ? photos_multipart_get_field (upload->form, name) : NULL;
+}
+
+const char *
+photos_upload_get_filename (PhotosUpload *upload)
+{
+  return upload->form != NULL ? photos_multipart_get_filename (upload->form) : NULL;
+}

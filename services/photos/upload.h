@@ -1,0 +1,55 @@
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "sniff.h"
+
+G_BEGIN_DECLS
+
+/* The body of a streamed upload (POST /v1/photos, and PUT of an fs
+ * presigned URL) on its way to a spool file: written chunk by chunk as it
+ * arrives, hashed (SHA-256) and sniffed on the way, never held in memory.
+ * A raw body is the image itself; a multipart/form-data body carries it in
+ * its `file` part.  The first problem (too big, malformed multipart, disk
+ * full) is remembered and the rest of the body is dropped; it is reported
+ * by photos_upload_finish.  Freeing the upload removes the spool file
+ * unless the caller took it. */
+typedef struct _PhotosUpload PhotosUpload;
+
+typedef enum
+{
+  PHOTOS_UPLOAD_RAW,       /* the body is the file */
+  PHOTOS_UPLOAD_FORM,      /* multipart/form-data with a `file` part */
+} PhotosUploadKind;
+
+/* `content_length` is -1 when the body is chunked.  Fails with
+ * CARRETE_ERROR_TOO_LARGE (declared length over `max_bytes`) or
+ * CARRETE_ERROR_BAD_REQUEST (unusable multipart Content-Type); the
+ * route still has to read the body, so on failure the caller answers the
+ * error once the body is in. */
+PhotosUpload *photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind kind,
+                                 const char *content_type, goffset content_length);
+void photos_upload_free (PhotosUpload *upload);
+
+/* Consumes the request body of `msg` through "got-chunk". */
+void photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg);
+/* For tests and the fuzzer: feed bytes directly. */
+void photos_upload_feed (PhotosUpload *upload, const guint8 *data, gsize len);
+
+/* After the whole body: FALSE with the first problem, or with
+ * CARRETE_ERROR_BAD_REQUEST for an empty file. */
+gboolean photos_upload_finish (PhotosUpload *upload, GError **error);
+
+const char *photos_upload_get_path (PhotosUpload *upload);
+/* The spool file now belongs to the caller, who must unlink it. */
+char *photos_upload_steal_path (PhotosUpload *upload);
+guint64 photos_upload_get_size (PhotosUpload *upload);
+const char *photos_upload_get_sha256 (PhotosUpload *upload); /* hex, after finish */
+PhotosType photos_upload_get_type (PhotosUpload *upload);    /* from the bytes */
+/* Multipart only: a text field, and the file part's file name (or NULL). */
+const char *photos_upload_get_field (PhotosUpload *upload, const char *name);
+const char *photos_upload_get_filename (PhotosUpload *upload);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUpload, photos_upload_free)
+
+G_END_DECLS
