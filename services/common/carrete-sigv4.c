@@ -524,26 +524,69 @@ parse_endpoint (const char *endpoint, char **origin, char **host_header, GError 
   return TRUE;
 }
 
+/* The signer's own X-Amz-* parameters plus the caller's (e.g.
+ * response-content-type), all signed. */
 static char *
-presign_query (const CarreteSigv4Credentials *credentials, const Canonical *c, guint expires)
+presign_query (const CarreteSigv4Credentials *credentials, const Canonical *c, guint expires,
+               const CarreteSigv4Pair *extra, gsize n_extra)
 {
   g_autofree char *credential = g_strdup_printf ("%s/%s", credentials->access_key, c->scope);
   g_autofree char *expires_text = g_strdup_printf ("%u", expires);
-  const CarreteSigv4Pair query[] = {
+  const CarreteSigv4Pair own[] = {
     { "X-Amz-Algorithm", ALGORITHM },
     { "X-Amz-Credential", credential },
     { "X-Amz-Date", c->amz_date },
     { "X-Amz-Expires", expires_text },
     { "X-Amz-SignedHeaders", c->signed_headers },
   };
+  g_autoptr (GArray) query = g_array_new (FALSE, FALSE, sizeof (CarreteSigv4Pair));
 
-  return canonical_query (query, G_N_ELEMENTS (query));
+  g_array_append_vals (query, own, G_N_ELEMENTS (own));
+  if (n_extra > 0)
+    g_array_append_vals (query, extra, n_extra);
+  return canonical_query ((const CarreteSigv4Pair *) (gpointer) query->data, query->len);
+}
+
+/* The caller may not set (or shadow) the signer's own parameters. */
+static gboolean
+presign_extra_query_valid (const CarreteSigv4Pair *query, gsize n_query, GError **error)
+{
+  if (!query_valid (query, n_query))
+    return fail (error, "invalid query");
+  for (gsize i = 0; i < n_query; i++)
+    if (g_ascii_strncasecmp (query[i].name, "X-Amz-", 6) == 0)
+      return fail (error, "query parameter set by the signer");
+  return TRUE;
+}
+
+gboolean
+carrete_sigv4_endpoint_host (const char *endpoint, char **origin, char **host, GError **error)
+{
+  g_autofree char *o = NULL;
+  g_autofree char *h = NULL;
+
+  if (!parse_endpoint (endpoint, &o, &h, error))
+    return FALSE;
+  *origin = g_steal_pointer (&o);
+  *host = g_steal_pointer (&h);
+  return TRUE;
 }
 
 char *
 carrete_sigv4_presign (const CarreteSigv4Credentials *credentials, const char *method,
                        const char *endpoint, const char *path, guint expires, gint64 unix_time,
                        const CarreteSigv4Pair *headers, gsize n_headers, GError **error)
+{
+  return carrete_sigv4_presign_with_query (credentials, method, endpoint, path, NULL, 0, expires,
+                                           unix_time, headers, n_headers, error);
+}
+
+char *
+carrete_sigv4_presign_with_query (const CarreteSigv4Credentials *credentials, const char *method,
+                                  const char *endpoint, const char *path,
+                                  const CarreteSigv4Pair *query, gsize n_query, guint expires,
+                                  gint64 unix_time, const CarreteSigv4Pair *headers,
+                                  gsize n_headers, GError **error)
 {
   g_auto (Canonical) c = { 0 };
   g_auto (CarreteSigv4Result) result = { 0 };
@@ -558,12 +601,13 @@ carrete_sigv4_presign (const CarreteSigv4Credentials *credentials, const char *m
     }
   if (!canonical_begin (&c, credentials, method, path, unix_time, error)
       || !parse_endpoint (endpoint, &origin, &host, error)
-      || !add_caller_headers (signed_headers, headers, n_headers, error))
+      || !add_caller_headers (signed_headers, headers, n_headers, error)
+      || !presign_extra_query_valid (query, n_query, error))
     return NULL;
 
   pair_array_add (signed_headers, g_strdup ("host"), g_strdup (host));
   canonical_headers (signed_headers, &c.headers, &c.signed_headers);
-  c.query = presign_query (credentials, &c, expires);
+  c.query = presign_query (credentials, &c, expires, query, n_query);
   /* The body is not known when the URL is made. */
   c.payload_hash = CARRETE_SIGV4_UNSIGNED_PAYLOAD;
 

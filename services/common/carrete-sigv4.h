@@ -74,6 +74,22 @@ char *carrete_sigv4_presign (const CarreteSigv4Credentials *credentials, const c
                              gint64 unix_time, const CarreteSigv4Pair *headers, gsize n_headers,
                              GError **error);
 
+/* The same with extra query parameters (e.g. S3's response-content-type),
+ * which are signed and must be sent verbatim; names starting with X-Amz- are
+ * refused. */
+char *carrete_sigv4_presign_with_query (const CarreteSigv4Credentials *credentials,
+                                        const char *method, const char *endpoint,
+                                        const char *path, const CarreteSigv4Pair *query,
+                                        gsize n_query, guint expires, gint64 unix_time,
+                                        const CarreteSigv4Pair *headers, gsize n_headers,
+                                        GError **error);
+
+/* Checks "scheme://host[:port]" (http or https, no path) and gives the origin
+ * to put in URLs and the Host header value a client sends to it (lower case,
+ * default port left out): the host that signatures must cover. */
+gboolean carrete_sigv4_endpoint_host (const char *endpoint, char **origin, char **host,
+                                      GError **error);
+
 /* S3's URI encoding: unreserved characters kept, everything else %XX
  * (upper case).  '/' is kept only when keep_slash is TRUE (paths). */
 char *carrete_sigv4_uri_encode (const char *text, gboolean keep_slash);

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "carrete-storage.h"
+
+G_BEGIN_DECLS
+
+/* What each backend implements.  The dispatcher (carrete-storage.c) has
+ * already validated keys and arguments when these run. */
+typedef struct
+{
+  void (*free) (CarreteStorage *storage);
+  gboolean (*ensure_ready) (CarreteStorage *storage, GError **error);
+  gboolean (*put_file) (CarreteStorage *storage, const char *key, const char *path,
+                        const char *content_type, GCancellable *cancellable, GError **error);
+  gboolean (*get_to_file) (CarreteStorage *storage, const char *key, const char *path,
+                           guint64 max_bytes, GCancellable *cancellable, GError **error);
+  gboolean (*stat) (CarreteStorage *storage, const char *key, CarreteObjectInfo *info,
+                    GError **error);
+  gboolean (*delete) (CarreteStorage *storage, const char *key, GError **error);
+  GPtrArray *(*list) (CarreteStorage *storage, const char *prefix, GError **error);
+  char *(*presign) (CarreteStorage *storage, const char *method, const char *key, gint64 now,
+                    guint ttl_seconds, const char *content_type, GError **error);
+} CarreteStorageBackend;
+
+/* Each backend's struct starts with this. */
+struct _CarreteStorage
+{
+  CarreteStorageKind kind;
+  const CarreteStorageBackend *backend;
+};
+
+CarreteStorage *carrete_storage_fs_new (const CarreteStorageOptions *options, GError **error);
+CarreteStorage *carrete_storage_s3_new (const CarreteStorageOptions *options, GError **error);
+
+/* A prefix for listing: empty, or the start of a valid key.  Every complete
+ * segment (followed by '/') obeys the key rules, so a prefix can never point
+ * outside the store. */
+gboolean carrete_storage_prefix_is_valid (const char *prefix);
+
+/* A Content-Type value safe to sign and to send as a header: printable
+ * ASCII, 1 to 255 bytes. */
+gboolean carrete_storage_content_type_is_valid (const char *content_type);
+
+/* Removes a partly written download; keeps the first error. */
+void carrete_storage_remove_partial (const char *path);
+
+G_END_DECLS

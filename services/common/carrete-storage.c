@@ -1,0 +1,247 @@
+#define G_LOG_DOMAIN "carrete-storage"
+
+#include "carrete-storage.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "carrete-error.h"
+#include "carrete-storage-private.h"
+
+#define MAX_KEY_BYTES 512
+#define MAX_CONTENT_TYPE_BYTES 255
+
+/* ---- Keys ------------------------------------------------------------------ */
+
+static gboolean
+is_key_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '/' || c == '-' || c == '_' || c == '.';
+}
+
+/* A segment may not start with '.': that rules out "." and ".." and leaves
+ * dot-names to the fs backend (temporary files, the .meta tree). */
+static gboolean
+segment_is_valid (const char *start, gsize len)
+{
+  return len > 0 && start[0] != '.';
+}
+
+static gboolean
+chars_are_valid (const char *text, gsize *len)
+{
+  gsize n = 0;
+
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if (n >= MAX_KEY_BYTES || !is_key_char (*p))
+      return FALSE;
+  *len = n;
+  return TRUE;
+}
+
+/* Checks the segments that end in '/' (all of them when `last_complete`). */
+static gboolean
+segments_are_valid (const char *text, gboolean last_complete)
+{
+  const char *start = text;
+
+  for (const char *slash = strchr (start, '/'); slash != NULL; slash = strchr (start, '/'))
+    {
+      if (!segment_is_valid (start, (gsize) (slash - start)))
+        return FALSE;
+      start = slash + 1;
+    }
+  return !last_complete || segment_is_valid (start, strlen (start));
+}
+
+gboolean
+carrete_storage_key_is_valid (const char *key)
+{
+  gsize len = 0;
+
+  if (key == NULL || !chars_are_valid (key, &len) || len == 0)
+    return FALSE;
+  return segments_are_valid (key, TRUE);
+}
+
+gboolean
+carrete_storage_prefix_is_valid (const char *prefix)
+{
+  gsize len = 0;
+
+  if (prefix == NULL || *prefix == '\0')
+    return TRUE;
+  return chars_are_valid (prefix, &len) && segments_are_valid (prefix, FALSE);
+}
+
+gboolean
+carrete_storage_content_type_is_valid (const char *content_type)
+{
+  gsize len = 0;
+
+  if (content_type == NULL)
+    return FALSE;
+  for (const char *p = content_type; *p != '\0'; p++, len++)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e || len >= MAX_CONTENT_TYPE_BYTES)
+      return FALSE;
+  return len > 0;
+}
+
+void
+carrete_storage_remove_partial (const char *path)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_warning ("could not remove the partial download %s: %s", path, g_strerror (errno));
+}
+
+/* ---- Argument checks ------------------------------------------------------- */
+
+static gboolean
+check_key (const char *key, GError **error)
+{
+  if (carrete_storage_key_is_valid (key))
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "invalid object key");
+  return FALSE;
+}
+
+static gboolean
+check_content_type (const char *content_type, gboolean required, GError **error)
+{
+  if ((content_type == NULL && !required) || carrete_storage_content_type_is_valid (content_type))
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "invalid content type");
+  return FALSE;
+}
+
+static gboolean
+check_ttl (guint ttl_seconds, GError **error)
+{
+  /* Seven days: S3's limit, kept for fs too so both behave alike. */
+  if (ttl_seconds >= 1 && ttl_seconds <= 604800)
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID,
+               "URL lifetime must be 1 s to 7 days, not %u s", ttl_seconds);
+  return FALSE;
+}
+
+/* ---- Dispatch -------------------------------------------------------------- */
+
+CarreteStorage *
+carrete_storage_new (const CarreteStorageOptions *options, GError **error)
+{
+  g_return_val_if_fail (options != NULL, NULL);
+
+  switch (options->kind)
+    {
+    case CARRETE_STORAGE_FS:
+      return carrete_storage_fs_new (options, error);
+    case CARRETE_STORAGE_S3:
+      return carrete_storage_s3_new (options, error);
+    default:
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "unknown storage kind");
+      return NULL;
+    }
+}
+
+void
+carrete_storage_free (CarreteStorage *storage)
+{
+  if (storage != NULL)
+    storage->backend->free (storage);
+}
+
+CarreteStorageKind
+carrete_storage_get_kind (CarreteStorage *storage)
+{
+  return storage->kind;
+}
+
+gboolean
+carrete_storage_ensure_ready (CarreteStorage *storage, GError **error)
+{
+  return storage->backend->ensure_ready (storage, error);
+}
+
+gboolean
+carrete_storage_put_file (CarreteStorage *storage, const char *key, const char *path,
+                          const char *content_type, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_key (key, error) || !check_content_type (content_type, FALSE, error))
+    return FALSE;
+  return storage->backend->put_file (storage, key, path, content_type, cancellable, error);
+}
+
+gboolean
+carrete_storage_get_to_file (CarreteStorage *storage, const char *key, const char *path,
+                             guint64 max_bytes, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_key (key, error))
+    return FALSE;
+  return storage->backend->get_to_file (storage, key, path, max_bytes, cancellable, error);
+}
+
+gboolean
+carrete_storage_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info,
+                      GError **error)
+{
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  memset (info, 0, sizeof *info);
+  if (!check_key (key, error))
+    return FALSE;
+  return storage->backend->stat (storage, key, info, error);
+}
+
+void
+carrete_object_info_clear (CarreteObjectInfo *info)
+{
+  g_clear_pointer (&info->content_type, g_free);
+  g_clear_pointer (&info->etag, g_free);
+  info->size = 0;
+}
+
+gboolean
+carrete_storage_delete (CarreteStorage *storage, const char *key, GError **error)
+{
+  if (!check_key (key, error))
+    return FALSE;
+  return storage->backend->delete (storage, key, error);
+}
+
+GPtrArray *
+carrete_storage_list (CarreteStorage *storage, const char *prefix, GError **error)
+{
+  if (!carrete_storage_prefix_is_valid (prefix))
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "invalid key prefix");
+      return NULL;
+    }
+  return storage->backend->list (storage, prefix != NULL ? prefix : "", error);
+}
+
+char *
+carrete_storage_presign_get (CarreteStorage *storage, const char *key, gint64 now,
+                             guint ttl_seconds, const char *response_content_type, GError **error)
+{
+  if (!check_key (key, error) || !check_ttl (ttl_seconds, error)
+      || !check_content_type (response_content_type, FALSE, error))
+    return NULL;
+  return storage->backend->presign (storage, "GET", key, now, ttl_seconds, response_content_type,
+                                    error);
+}
+
+char *
+carrete_storage_presign_put (CarreteStorage *storage, const char *key, gint64 now,
+                             guint ttl_seconds, const char *content_type, GError **error)
+{
+  if (!check_key (key, error) || !check_ttl (ttl_seconds, error)
+      || !check_content_type (content_type, TRUE, error))
+    return NULL;
+  return storage->backend->presign (storage, "PUT", key, now, ttl_seconds, content_type, error);
+}

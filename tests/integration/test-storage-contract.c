@@ -1,0 +1,843 @@
+#define G_LOG_DOMAIN "carrete-test-storage-contract"
+
+/* One contract, two backends: every test here runs against the fs backend
+ * (a temporary directory) and the s3 backend (a real MinIO that checks
+ * signatures), registered as /storage/fs/... and /storage/s3/....  The
+ * HTTP side of fs URLs belongs to the photos service and is tested there;
+ * here fs URLs are checked with carrete_storage_fs_verify, as the service
+ * does. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "carrete-error.h"
+#include "carrete-storage.h"
+#include "carrete-test-minio.h"
+#include "carrete-test.h"
+
+#define TIMEOUT_SECONDS 5
+#define BIG_BYTES (20 * 1024 * 1024)
+
+static CtMinio *minio; /* shared by the s3 tests, started on first use */
+static guint bucket_serial;
+
+typedef struct
+{
+  CarreteStorageKind kind;
+  CarreteStorage *storage;
+  char *work;  /* source and destination files */
+  char *dir;   /* fs: the store */
+  char *bucket;
+  guint8 url_key[32];
+} Fixture;
+
+static const CarreteStorageKind fs_kind = CARRETE_STORAGE_FS;
+static const CarreteStorageKind s3_kind = CARRETE_STORAGE_S3;
+
+static CarreteStorage *
+storage_new (Fixture *f)
+{
+  CarreteStorageOptions options = {
+    .kind = f->kind,
+    .dir = f->dir,
+    .public_url = "http://127.0.0.1:8082/",
+    .url_key = f->url_key,
+    .region = "us-east-1",
+    .bucket = f->bucket,
+    .timeout_seconds = TIMEOUT_SECONDS,
+  };
+  g_autoptr (GError) error = NULL;
+  CarreteStorage *storage;
+
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      options.endpoint = ct_minio_endpoint (minio);
+      options.access_key = ct_minio_access_key (minio);
+      options.secret_key = ct_minio_secret_key (minio);
+    }
+  storage = carrete_storage_new (&options, &error);
+  g_assert_no_error (error);
+  return storage;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->kind = *(const CarreteStorageKind *) data;
+  f->work = ct_make_tmpdir ("carrete-storage-work-XXXXXX");
+  for (guint i = 0; i < sizeof f->url_key; i++)
+    f->url_key[i] = (guint8) g_random_int_range (0, 256);
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      if (minio == NULL)
+        minio = ct_minio_start ();
+      f->bucket = g_strdup_printf ("carrete-contract-%u", ++bucket_serial);
+    }
+  else
+    {
+      /* A store that does not exist yet: ensure_ready creates it. */
+      f->dir = g_build_filename (f->work, "store", "objects", NULL);
+    }
+  f->storage = storage_new (f);
+  g_assert_true (carrete_storage_ensure_ready (f->storage, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_pointer (&f->storage, carrete_storage_free);
+  ct_remove_tree (f->work);
+  g_free (f->work);
+  g_free (f->dir);
+  g_free (f->bucket);
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static char *
+work_file (Fixture *f, const char *name)
+{
+  return g_build_filename (f->work, name, NULL);
+}
+
+static char *
+write_source (Fixture *f, const char *name, const char *contents)
+{
+  char *path = work_file (f, name);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+put_text (Fixture *f, const char *key, const char *contents, const char *type)
+{
+  g_autofree char *source = write_source (f, "source", contents);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (carrete_storage_put_file (f->storage, key, source, type, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+get_text (Fixture *f, const char *key)
+{
+  g_autofree char *dest = work_file (f, "dest");
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (carrete_storage_get_to_file (f->storage, key, dest, 1 << 20, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dest, &contents, NULL, NULL));
+  g_unlink (dest);
+  return contents;
+}
+
+/* ---- ready --------------------------------------------------------------------- */
+
+static void
+test_ensure_ready (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) again = storage_new (f);
+  g_autoptr (GPtrArray) keys = NULL;
+
+  g_assert_cmpint (carrete_storage_get_kind (f->storage), ==, f->kind);
+  /* Idempotent, from the same instance and from another replica. */
+  g_assert_true (carrete_storage_ensure_ready (f->storage, &error));
+  g_assert_no_error (error);
+  g_assert_true (carrete_storage_ensure_ready (again, &error));
+  g_assert_no_error (error);
+  if (f->kind == CARRETE_STORAGE_FS)
+    g_assert_true (g_file_test (f->dir, G_FILE_TEST_IS_DIR));
+  keys = carrete_storage_list (again, "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+}
+
+/* ---- put, stat, get ----------------------------------------------------------------- */
+
+static void
+test_roundtrip (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+  g_autofree char *first_etag = NULL;
+  g_autofree char *got = NULL;
+
+  put_text (f, "photos/a/original.jpg", "hello, storage", "image/jpeg");
+  g_assert_true (carrete_storage_stat (f->storage, "photos/a/original.jpg", &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.size, ==, strlen ("hello, storage"));
+  g_assert_cmpstr (info.content_type, ==, "image/jpeg");
+  g_assert_nonnull (info.etag);
+  g_assert_true (info.etag[0] == '"' && g_str_has_suffix (info.etag, "\""));
+  first_etag = g_steal_pointer (&info.etag);
+  carrete_object_info_clear (&info);
+  got = get_text (f, "photos/a/original.jpg");
+  g_assert_cmpstr (got, ==, "hello, storage");
+
+  /* Replacing the object changes size, type and etag. */
+  put_text (f, "photos/a/original.jpg", "other bytes!", "image/png");
+  g_assert_true (carrete_storage_stat (f->storage, "photos/a/original.jpg", &info, &error));
+  g_assert_cmpuint (info.size, ==, strlen ("other bytes!"));
+  g_assert_cmpstr (info.content_type, ==, "image/png");
+  g_assert_cmpstr (info.etag, !=, first_etag);
+  carrete_object_info_clear (&info);
+  g_free (got);
+  got = get_text (f, "photos/a/original.jpg");
+  g_assert_cmpstr (got, ==, "other bytes!");
+
+  /* An empty object is an object. */
+  put_text (f, "photos/empty", "", "application/octet-stream");
+  g_assert_true (carrete_storage_stat (f->storage, "photos/empty", &info, &error));
+  g_assert_cmpuint (info.size, ==, 0);
+  carrete_object_info_clear (&info);
+  g_free (got);
+  got = get_text (f, "photos/empty");
+  g_assert_cmpstr (got, ==, "");
+}
+
+/* ---- big objects are streamed ------------------------------------------------------ */
+
+static void
+write_pattern_file (const char *path, gsize size)
+{
+  g_autofree guint32 *chunk = g_new (guint32, 16384);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (gsize done = 0; done < size; done += 16384 * 4)
+    {
+      for (guint i = 0; i < 16384; i++)
+        chunk[i] = g_rand_int (rand);
+      g_assert_cmpint (write (fd, chunk, 16384 * 4), ==, 16384 * 4);
+    }
+  close (fd);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buffer = g_malloc (65536);
+  int fd = g_open (path, O_RDONLY, 0);
+  gssize n;
+
+  g_assert_cmpint (fd, >=, 0);
+  while ((n = read (fd, buffer, 65536)) > 0)
+    g_checksum_update (sum, buffer, n);
+  close (fd);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* The resident-set high-water mark, in KiB, and a way to reset it (Linux:
+ * writing 5 to clear_refs). */
+static gint64
+rss_peak_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+static gboolean
+rss_peak_reset (void)
+{
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
+  gboolean ok = fd >= 0 && write (fd, "5", 1) == 1;
+
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+static void
+test_big_object_streams (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = work_file (f, "big-source");
+  g_autofree char *dest = work_file (f, "big-dest");
+  g_autofree char *source_sum = NULL;
+  g_autofree char *dest_sum = NULL;
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+  gint64 before;
+  gboolean can_measure;
+
+  write_pattern_file (source, BIG_BYTES);
+  source_sum = file_sha256 (source);
+  can_measure = rss_peak_reset ();
+  before = rss_peak_kib ();
+  g_assert_true (carrete_storage_put_file (f->storage, "big/object", source, "image/webp", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (carrete_storage_get_to_file (f->storage, "big/object", dest, BIG_BYTES, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  /* Holding the object would raise the peak by 20 MiB or more. */
+  g_test_message ("RSS peak rose by %" G_GINT64_FORMAT " KiB", rss_peak_kib () - before);
+  if (can_measure)
+    g_assert_cmpint (rss_peak_kib () - before, <, 8 * 1024);
+  else
+    g_test_message ("cannot reset the RSS peak here; memory not checked");
+
+  dest_sum = file_sha256 (dest);
+  g_assert_cmpstr (source_sum, ==, dest_sum);
+  g_assert_true (carrete_storage_stat (f->storage, "big/object", &info, &error));
+  g_assert_cmpuint (info.size, ==, BIG_BYTES);
+  carrete_object_info_clear (&info);
+}
+
+static void
+test_get_too_large (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = work_file (f, "too-large");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *big = g_strnfill (1000, 'x');
+
+  put_text (f, "sized", big, "text/plain");
+  g_assert_false (carrete_storage_get_to_file (f->storage, "sized", dest, 999, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* Exactly the limit is fine. */
+  g_assert_true (carrete_storage_get_to_file (f->storage, "sized", dest, 1000, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
+/* ---- delete and missing keys ----------------------------------------------------------- */
+
+static void
+test_delete_twice (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+
+  put_text (f, "gone/soon", "bytes", "text/plain");
+  g_assert_true (carrete_storage_delete (f->storage, "gone/soon", &error));
+  g_assert_no_error (error);
+  g_assert_true (carrete_storage_delete (f->storage, "gone/soon", &error));
+  g_assert_no_error (error);
+  g_assert_false (carrete_storage_stat (f->storage, "gone/soon", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* A key that never existed, and one whose "directory" never existed. */
+  g_assert_true (carrete_storage_delete (f->storage, "never/was/here", &error));
+  g_assert_no_error (error);
+  if (f->kind == CARRETE_STORAGE_FS)
+    {
+      /* Pruned: no empty directory left behind. */
+      g_autofree char *gone = g_build_filename (f->dir, "gone", NULL);
+      g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_missing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dest = work_file (f, "missing");
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+
+  put_text (f, "present/one", "x", "text/plain");
+  g_assert_false (carrete_storage_stat (f->storage, "present/two", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_get_to_file (f->storage, "present/two", dest, 100, NULL,
+                                               &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  /* A "directory" of objects is not an object. */
+  g_assert_false (carrete_storage_stat (f->storage, "present", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+}
+
+static void
+test_invalid_keys (Fixture *f, gconstpointer data)
+{
+  static const char *const bad[] = { "", "/abs", "a/../b", "a//b", "a/", ".hidden",
+                                     "a/.meta", "a b", "a\\b", "ñ" };
+  g_autofree char *source = write_source (f, "source", "x");
+  g_autofree char *dest = work_file (f, "dest");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      CarreteObjectInfo info = { 0 };
+
+      g_assert_false (carrete_storage_put_file (f->storage, bad[i], source, NULL, NULL, &error));
+      g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+      g_clear_error (&error);
+      g_assert_false (carrete_storage_get_to_file (f->storage, bad[i], dest, 10, NULL, &error));
+      g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+      g_clear_error (&error);
+      g_assert_false (carrete_storage_stat (f->storage, bad[i], &info, &error));
+      g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+      g_clear_error (&error);
+      g_assert_false (carrete_storage_delete (f->storage, bad[i], &error));
+      g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+    }
+}
+
+/* ---- listing -------------------------------------------------------------------------- */
+
+#define MANY_KEYS 1100
+
+typedef struct
+{
+  Fixture *f;
+  char *source;
+} PutJob;
+
+static void
+put_one (gpointer data, gpointer user_data)
+{
+  PutJob *job = user_data;
+  guint index = GPOINTER_TO_UINT (data) - 1;
+  g_autofree char *key = g_strdup_printf ("many/%04u", index);
+  g_autoptr (GError) error = NULL;
+
+  if (!carrete_storage_put_file (job->f->storage, key, job->source, "text/plain", NULL, &error))
+    g_error ("put %s: %s", key, error->message);
+}
+
+static void
+test_list_many (Fixture *f, gconstpointer data)
+{
+  PutJob job = { f, write_source (f, "tiny", "t") };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) many = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) some = NULL;
+  GThreadPool *pool = g_thread_pool_new (put_one, &job, 4, TRUE, &error);
+
+  /* Four threads at once: the store is used concurrently, as the
+   * photos service's worker pool does. */
+  g_assert_no_error (error);
+  for (guint i = 1; i <= MANY_KEYS; i++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (i), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  put_text (f, "other/a", "a", NULL);
+  put_text (f, "other/b", "b", NULL);
+  put_text (f, "manyfold", "m", NULL);
+
+  many = carrete_storage_list (f->storage, "many/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (many->len, ==, MANY_KEYS);
+  for (guint i = 0; i < many->len; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("many/%04u", i);
+      g_assert_cmpstr (many->pdata[i], ==, expected);
+    }
+  all = carrete_storage_list (f->storage, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, MANY_KEYS + 3);
+  g_assert_cmpstr (all->pdata[0], ==, "many/0000");
+  g_assert_cmpstr (all->pdata[MANY_KEYS], ==, "manyfold");
+  g_assert_cmpstr (all->pdata[MANY_KEYS + 2], ==, "other/b");
+  /* A prefix that ends inside a segment. */
+  some = carrete_storage_list (f->storage, "many/105", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (some->len, ==, 10);
+  g_assert_cmpstr (some->pdata[0], ==, "many/1050");
+  g_free (job.source);
+}
+
+static void
+test_list_bad_prefix (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *keys = carrete_storage_list (f->storage, "../", &error);
+
+  g_assert_null (keys);
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+}
+
+/* ---- presigned URLs --------------------------------------------------------------------- */
+
+/* Uses `url` the way a client does: over HTTP for s3; for fs, the check the
+ * photos service makes (signature, then the Content-Type a PUT must send). */
+static guint
+use_url (Fixture *f, const char *method, const char *url, const char *content_type,
+         const char *body, gint64 now, GBytes **got)
+{
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+      const char *path = strchr (url + strlen ("http://"), '/');
+      g_autofree char *origin = g_strndup (url, (gsize) (path - url));
+      g_autoptr (CtResponse) response =
+        ct_http_raw (origin, method, path, NULL, content_type, bytes);
+
+      if (got != NULL)
+        *got = g_bytes_ref (response->body);
+      return response->status;
+    }
+  else
+    {
+      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+      g_autoptr (GHashTable) query = NULL;
+      g_autoptr (GError) error = NULL;
+      const char *prefix = "/v1/storage/";
+      const char *path;
+
+      g_assert_nonnull (uri);
+      path = g_uri_get_path (uri);
+      g_assert_true (g_str_has_prefix (path, prefix));
+      query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+      g_assert_nonnull (query);
+      if (!carrete_storage_fs_verify (f->storage, method, path + strlen (prefix), query, now,
+                                      &error))
+        {
+          g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN);
+          return 403;
+        }
+      if (strcmp (method, "PUT") == 0
+          && g_strcmp0 (g_hash_table_lookup (query, "content_type"), content_type) != 0)
+        return 403;
+      if (got != NULL)
+        {
+          g_autofree char *file = carrete_storage_fs_path (f->storage, path + strlen (prefix));
+          char *contents = NULL;
+          gsize len = 0;
+
+          g_assert_true (g_file_get_contents (file, &contents, &len, NULL));
+          *got = g_bytes_new_take (contents, len);
+        }
+      return 200;
+    }
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+test_presigned_get (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) got = NULL;
+  g_autofree char *url = NULL;
+
+  put_text (f, "shared/photo.jpg", "jpeg bytes", "image/jpeg");
+  url = carrete_storage_presign_get (f->storage, "shared/photo.jpg", now_seconds (), 60, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now_seconds (), &got), ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "jpeg bytes", 10);
+  g_clear_pointer (&url, g_free);
+
+  /* With a response type (signed, so it cannot be swapped). */
+  url = carrete_storage_presign_get (f->storage, "shared/photo.jpg", now_seconds (), 60,
+                                     "application/octet-stream", &error);
+  g_assert_no_error (error);
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      const char *path = strchr (url + strlen ("http://"), '/');
+      g_autofree char *origin = g_strndup (url, (gsize) (path - url));
+      g_autoptr (CtResponse) response = ct_http_raw (origin, "GET", path, NULL, NULL, NULL);
+
+      g_assert_cmpuint (response->status, ==, 200);
+      g_assert_cmpstr (ct_response_header (response, "Content-Type"), ==,
+                       "application/octet-stream");
+    }
+  else
+    g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now_seconds (), NULL), ==, 200);
+}
+
+static void
+test_presigned_put (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url =
+    carrete_storage_presign_put (f->storage, "uploads/direct.png", now_seconds (), 60,
+                                 "image/png", &error);
+  CarreteObjectInfo info = { 0 };
+  guint status;
+
+  g_assert_no_error (error);
+  /* A different type is refused, and so is none at all. */
+  g_assert_cmpuint (use_url (f, "PUT", url, "image/jpeg", "png bytes", now_seconds (), NULL),
+                    ==, 403);
+  g_assert_cmpuint (use_url (f, "PUT", url, "image/png", "png bytes", now_seconds (), NULL), ==,
+                    200);
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      g_assert_true (carrete_storage_stat (f->storage, "uploads/direct.png", &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (info.size, ==, strlen ("png bytes"));
+      g_assert_cmpstr (info.content_type, ==, "image/png");
+      carrete_object_info_clear (&info);
+    }
+  /* A PUT URL is not a GET URL (MinIO says 400: the signed Content-Type
+   * header is missing from a GET). */
+  status = use_url (f, "GET", url, NULL, NULL, now_seconds (), NULL);
+  g_assert_true (status == 403 || status == 400);
+}
+
+/* Replaces the first `from` in `url` with `to`. */
+static char *
+replace_once (const char *url, const char *from, const char *to)
+{
+  const char *at = strstr (url, from);
+
+  g_assert_nonnull (at);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - url), url, to, at + strlen (from));
+}
+
+static char *
+flip_last_hex (const char *url)
+{
+  char *copy = g_strdup (url);
+  char *last = copy + strlen (copy) - 1;
+
+  *last = *last == '0' ? '1' : '0';
+  return copy;
+}
+
+static void
+test_presigned_tampered (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = now_seconds ();
+  g_autofree char *url = NULL;
+  char *tampered[3];
+
+  put_text (f, "secret/one", "one", "text/plain");
+  put_text (f, "secret/two", "two", "text/plain");
+  url = carrete_storage_presign_get (f->storage, "secret/one", now, 60, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now, NULL), ==, 200);
+
+  if (f->kind == CARRETE_STORAGE_S3)
+    tampered[0] = replace_once (url, "X-Amz-Expires=60", "X-Amz-Expires=600");
+  else
+    {
+      g_autofree char *expires = g_strdup_printf ("expires=%" G_GINT64_FORMAT, now + 60);
+      g_autofree char *later = g_strdup_printf ("expires=%" G_GINT64_FORMAT, now + 600);
+      tampered[0] = replace_once (url, expires, later);
+    }
+  tampered[1] = replace_once (url, "secret/one", "secret/two");
+  tampered[2] = flip_last_hex (url);
+  for (guint i = 0; i < G_N_ELEMENTS (tampered); i++)
+    {
+      g_assert_cmpuint (use_url (f, "GET", tampered[i], NULL, NULL, now, NULL), ==, 403);
+      g_free (tampered[i]);
+    }
+}
+
+static void
+test_presigned_expired (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = now_seconds ();
+  g_autofree char *url = NULL;
+
+  put_text (f, "old/news", "old", "text/plain");
+  url = carrete_storage_presign_get (f->storage, "old/news", now - 120, 60, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now, NULL), ==, 403);
+}
+
+/* ---- failures ------------------------------------------------------------------------------ */
+
+static void
+assert_unavailable_quickly (gboolean ok, GError *error, gint64 started)
+{
+  g_assert_false (ok);
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, (TIMEOUT_SECONDS + 1) * G_USEC_PER_SEC);
+}
+
+static void
+test_unavailable (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = write_source (f, "source", "bytes");
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+  gint64 started;
+  gboolean ok;
+
+  put_text (f, "survivor", "still here", "text/plain");
+  ct_minio_stop (minio);
+
+  started = g_get_monotonic_time ();
+  ok = carrete_storage_put_file (f->storage, "k", source, "text/plain", NULL, &error);
+  assert_unavailable_quickly (ok, error, started);
+  g_clear_error (&error);
+  started = g_get_monotonic_time ();
+  ok = carrete_storage_stat (f->storage, "survivor", &info, &error);
+  assert_unavailable_quickly (ok, error, started);
+  g_clear_error (&error);
+  started = g_get_monotonic_time ();
+  ok = carrete_storage_delete (f->storage, "survivor", &error);
+  assert_unavailable_quickly (ok, error, started);
+  g_clear_error (&error);
+  started = g_get_monotonic_time ();
+  ok = carrete_storage_ensure_ready (f->storage, &error);
+  assert_unavailable_quickly (ok, error, started);
+  g_clear_error (&error);
+
+  ct_minio_restart (minio);
+  g_assert_true (carrete_storage_stat (f->storage, "survivor", &info, &error));
+  g_assert_no_error (error);
+  carrete_object_info_clear (&info);
+  g_assert_true (carrete_storage_put_file (f->storage, "k", source, "text/plain", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_bad_credentials (Fixture *f, gconstpointer data)
+{
+  CarreteStorageOptions options = {
+    .kind = CARRETE_STORAGE_S3,
+    .endpoint = ct_minio_endpoint (minio),
+    .region = "us-east-1",
+    .bucket = f->bucket,
+    .access_key = ct_minio_access_key (minio),
+    .secret_key = "not-the-secret",
+    .timeout_seconds = TIMEOUT_SECONDS,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) wrong = carrete_storage_new (&options, &error);
+  g_autofree char *source = write_source (f, "source", "bytes");
+
+  g_assert_no_error (error);
+  g_assert_false (carrete_storage_put_file (wrong, "k", source, NULL, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "SignatureDoesNotMatch"));
+  g_assert_nonnull (strstr (error->message, "CARRETE_S3_SECRET_KEY"));
+}
+
+static void
+assert_no_stray_files (const char *dir)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_false (g_str_has_prefix (name, ".tmp-"));
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_no_stray_files (path);
+    }
+}
+
+static void
+test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing = work_file (f, "no-such-source");
+  g_autofree char *object = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_autofree char *source = write_source (f, "source", "new bytes");
+  g_autofree char *got = NULL;
+
+  g_assert_false (carrete_storage_put_file (f->storage, "half/object", missing, "text/plain",
+                                            NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED);
+  g_clear_error (&error);
+  object = carrete_storage_fs_path (f->storage, "half/object");
+  g_assert_false (g_file_test (object, G_FILE_TEST_EXISTS));
+
+  /* A cancelled put leaves the old object as it was. */
+  put_text (f, "half/object", "old bytes", "text/plain");
+  g_cancellable_cancel (cancelled);
+  g_assert_false (carrete_storage_put_file (f->storage, "half/object", source, "text/plain",
+                                            cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  got = get_text (f, "half/object");
+  g_assert_cmpstr (got, ==, "old bytes");
+  assert_no_stray_files (f->dir);
+}
+
+static void
+test_fs_key_collision (Fixture *f, gconstpointer data)
+{
+  g_autofree char *source = write_source (f, "source", "x");
+  g_autoptr (GError) error = NULL;
+
+  /* A file cannot also be a directory: "a" and "a/b" cannot both exist. */
+  put_text (f, "nest/a", "file", NULL);
+  g_assert_false (carrete_storage_put_file (f->storage, "nest/a/b", source, NULL, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  put_text (f, "nest/c/d", "file", NULL);
+  g_assert_false (carrete_storage_put_file (f->storage, "nest/c", source, NULL, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT);
+  assert_no_stray_files (f->dir);
+}
+
+/* ---- registration ------------------------------------------------------------------------- */
+
+typedef void (*ContractTest) (Fixture *f, gconstpointer data);
+
+static void
+add_test (const char *backend, const CarreteStorageKind *kind, const char *name, ContractTest test)
+{
+  g_autofree char *path = g_strdup_printf ("/storage/%s/%s", backend, name);
+
+  g_test_add (path, Fixture, kind, fixture_setup, test, fixture_teardown);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct
+  {
+    const char *name;
+    ContractTest test;
+  } contract[] = {
+    { "ensure-ready", test_ensure_ready },
+    { "roundtrip", test_roundtrip },
+    { "big-object-streams", test_big_object_streams },
+    { "get-too-large", test_get_too_large },
+    { "delete-twice", test_delete_twice },
+    { "missing", test_missing },
+    { "invalid-keys", test_invalid_keys },
+    { "list-many", test_list_many },
+    { "list-bad-prefix", test_list_bad_prefix },
+    { "presigned-get", test_presigned_get },
+    { "presigned-put", test_presigned_put },
+    { "presigned-tampered", test_presigned_tampered },
+    { "presigned-expired", test_presigned_expired },
+  };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (contract); i++)
+    {
+      add_test ("fs", &fs_kind, contract[i].name, contract[i].test);
+      add_test ("s3", &s3_kind, contract[i].name, contract[i].test);
+    }
+  add_test ("fs", &fs_kind, "failed-put-leaves-nothing", test_failed_put_leaves_nothing);
+  add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);
+  add_test ("s3", &s3_kind, "unavailable", test_unavailable);
+  add_test ("s3", &s3_kind, "bad-credentials", test_bad_credentials);
+  status = g_test_run ();
+  g_clear_pointer (&minio, ct_minio_free);
+  return status;
+}
