@@ -367,8 +367,6 @@ parse_header_line (PhotosMultipart *self, const char *line, PartHeaders *part, G
   g_autofree char *name = NULL;
   g_autofree char *value = NULL;
 
-  if (is_ows (line[0]))
-    return fail (self, error, "folded part header lines are not supported");
   if (colon == NULL || colon == line)
     return fail (self, error, "a part header line has no name");
   for (const char *p = line; p < colon; p++)
@@ -404,6 +402,10 @@ begin_part (PhotosMultipart *self, GError **error)
   /* Drop the terminating CRLF CRLF (or the lone CRLF of an empty block). */
   g_string_truncate (self->headers, self->headers->len >= 4 ? self->headers->len - 4 : 0);
   lines = g_strsplit (self->headers->str, "\r\n", -1);
+  /* Before any line is read alone: a folded line continues the one above. */
+  for (char **line = lines; *line != NULL; line++)
+    if (is_ows (**line))
+      return fail (self, error, "folded part header lines are not supported");
   for (char **line = lines; *line != NULL; line++)
     if (**line != '\0' && !parse_header_line (self, *line, &part, error))
       return FALSE;
@@ -577,6 +579,8 @@ after_delimiter (PhotosMultipart *self, char c, GError **error)
         self->state = STATE_PADDING;
       else if (c == '\r')
         self->state = STATE_PADDING_LF;
+      else if (c == '\n')
+        return fail (self, error, "a boundary line does not end in CRLF");
       else
         return fail (self, error, "a boundary line has text after the boundary");
       return TRUE;
@@ -588,6 +592,8 @@ after_delimiter (PhotosMultipart *self, char c, GError **error)
     case STATE_PADDING:
       if (c == '\r')
         self->state = STATE_PADDING_LF;
+      else if (c == '\n')
+        return fail (self, error, "a boundary line does not end in CRLF");
       else if (!is_ows (c))
         return fail (self, error, "a boundary line has text after the boundary");
       return TRUE;
