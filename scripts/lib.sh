@@ -7,8 +7,8 @@ PG_BINDIR=/usr/lib/postgresql/15/bin
 
 # Debian packages by purpose.  Keep in step with the README.
 BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
-                libpq-dev libjwt-dev libsodium-dev libssl-dev libcurl4-openssl-dev)
-RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl libcurl4 ca-certificates procps)
+                libpq-dev libjwt-dev libsodium-dev libssl-dev libcurl4-openssl-dev libvips-dev)
+RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl libcurl4 ca-certificates procps libvips42)
 TEST_PACKAGES=(python3 clang) # clang: libFuzzer for tests/fuzz
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
