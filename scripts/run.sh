@@ -9,6 +9,13 @@ source "$(dirname "$0")/postgres.sh"
 LOCAL="$CARRETE_ROOT/.local"
 PG_PORT=${CARRETE_PG_PORT:-5544}
 USERS_PORT=${CARRETE_USERS_PORT:-8081}
+PHOTOS_PORT=${CARRETE_PHOTOS_PORT:-8082}
+FOLDERS_PORT=${CARRETE_FOLDERS_PORT:-8083}
+MINIO_PORT=${CARRETE_MINIO_PORT:-9000}
+# fs (default): photos in .local/storage, served by carrete-photos itself.
+# s3: a private MinIO in .local/minio (built on first use).
+STORAGE=${CARRETE_STORAGE:-fs}
+case "$STORAGE" in fs|s3) ;; *) die "CARRETE_STORAGE must be fs or s3, not '$STORAGE'" ;; esac
 
 ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}"
 build_tree build
@@ -29,6 +36,39 @@ trap 'cleanup; exit 0' INT TERM
 trap cleanup EXIT
 pg_start "$LOCAL/pg" "$PG_PORT"
 
+# start_minio: a private MinIO with generated credentials, for CARRETE_STORAGE=s3.
+start_minio() {
+  ensure_minio
+  mkdir -p "$LOCAL/minio/data" "$LOCAL/log"
+  if [ ! -f "$LOCAL/keys/minio.env" ]; then
+    printf 'MINIO_ROOT_USER=carrete%s\nMINIO_ROOT_PASSWORD=%s\n' "$(openssl rand -hex 4)" \
+      "$(openssl rand -hex 20)" > "$LOCAL/keys/minio.env"
+    chmod 600 "$LOCAL/keys/minio.env"
+  fi
+  port_is_free "$MINIO_PORT" || die "port $MINIO_PORT is taken (set CARRETE_MINIO_PORT)"
+  (set -a; source "$LOCAL/keys/minio.env"; exec "$CARRETE_ROOT/.cache/bin/minio" server \
+     --quiet --address "127.0.0.1:$MINIO_PORT" --console-address "127.0.0.1:$((MINIO_PORT + 1))" \
+     "$LOCAL/minio/data" >>"$LOCAL/log/minio.log" 2>&1) &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$MINIO_PORT/minio/health/ready" 600 ||
+    die "MinIO did not start; see $LOCAL/log/minio.log"
+}
+
+# Settings of carrete-photos for the chosen storage.
+photos_storage_env() {
+  export CARRETE_STORAGE=$STORAGE CARRETE_SPOOL_DIR=$LOCAL/spool
+  export CARRETE_PUBLIC_URL=http://127.0.0.1:$PHOTOS_PORT
+  if [ "$STORAGE" = fs ]; then
+    export CARRETE_STORAGE_DIR=$LOCAL/storage
+  else
+    local user pass
+    user=$(sed -n 's/^MINIO_ROOT_USER=//p' "$LOCAL/keys/minio.env")
+    pass=$(sed -n 's/^MINIO_ROOT_PASSWORD=//p' "$LOCAL/keys/minio.env")
+    export CARRETE_S3_ENDPOINT=http://127.0.0.1:$MINIO_PORT CARRETE_S3_BUCKET=carrete
+    export CARRETE_S3_ACCESS_KEY=$user CARRETE_S3_SECRET_KEY=$pass
+  fi
+}
+
 # start_service NAME PORT: migrate, then serve in the background.
 start_service() {
   local name=$1 port=$2 url
@@ -47,12 +87,20 @@ start_service() {
     die "carrete-$name did not become ready; see $LOCAL/log/$name.log"
 }
 
+export CARRETE_USERS_URL=http://127.0.0.1:$USERS_PORT
+export CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT
+export CARRETE_FOLDERS_URL=http://127.0.0.1:$FOLDERS_PORT
+[ "$STORAGE" = s3 ] && start_minio
 start_service users "$USERS_PORT"
+photos_storage_env
+start_service photos "$PHOTOS_PORT"
 
 cat <<BANNER
 
   Carrete is running.
     users service   http://127.0.0.1:$USERS_PORT   (API docs: http://127.0.0.1:$USERS_PORT/docs)
+    photos service  http://127.0.0.1:$PHOTOS_PORT   (API docs: http://127.0.0.1:$PHOTOS_PORT/docs)
+    storage         $( [ "$STORAGE" = fs ] && echo "fs, in .local/storage" || echo "MinIO on http://127.0.0.1:$MINIO_PORT (data in .local/minio)")
     PostgreSQL      127.0.0.1:$PG_PORT             (data in .local/pg)
     logs            .local/log/
 

@@ -64,6 +64,10 @@ static const Setting settings[] = {
   { "CARRETE_HASH_THREADS", SETTING_UINT, FIELD (hash_threads), "2", 1, 64 },
   { "CARRETE_READ_TIMEOUT", SETTING_UINT, FIELD (read_timeout), "30", 1, 3600 },
   { "CARRETE_TRUST_FORWARDED_FOR", SETTING_BOOL, FIELD (trust_forwarded_for), "false", 0, 0 },
+  { "CARRETE_WORKER_THREADS", SETTING_UINT, FIELD (worker_threads), "4", 1, 64 },
+  { "CARRETE_SPOOL_DIR", SETTING_STRING, FIELD (spool_dir), NULL, 0, 0 },
+  { "CARRETE_MAX_PIXELS", SETTING_UINT, FIELD (max_pixels), "100000000", 1,
+    G_GUINT64_CONSTANT (1) << 32 },
 };
 
 static const Setting *

@@ -38,6 +38,9 @@ typedef struct
   guint64 hash_threads;
   guint64 read_timeout;
   gboolean trust_forwarded_for;
+  guint64 worker_threads;   /* photos: storage and image work */
+  char *spool_dir;          /* photos: uploads in progress (default: the temp dir) */
+  guint64 max_pixels;       /* photos: refuse larger images before decoding */
 } CarreteConfig;
 
 void carrete_config_clear (CarreteConfig *config);

@@ -108,5 +108,6 @@ gboolean carrete_storage_fs_verify (CarreteStorage *storage, const char *method,
 char *carrete_storage_fs_path (CarreteStorage *storage, const char *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteStorage, carrete_storage_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CarreteObjectInfo, carrete_object_info_clear)
 
 G_END_DECLS

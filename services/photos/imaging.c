@@ -274,8 +274,9 @@ make_large (const char *path, PhotosType type, GError **error)
     image = open_image (path, type, load_shrink (type, header, PHOTOS_THUMB_LARGE));
   if (image == NULL)
     return fail_not_image (error, type), NULL;
-  if (vips_thumbnail_image (image, &thumb, PHOTOS_THUMB_LARGE, "size", VIPS_SIZE_DOWN,
-                            "import_profile", "srgb", "export_profile", "srgb", NULL)
+  /* No import/export profile: a greyscale or CMYK image has no use for an
+   * sRGB import profile (libvips refuses it); to_opaque_srgb converts. */
+  if (vips_thumbnail_image (image, &thumb, PHOTOS_THUMB_LARGE, "size", VIPS_SIZE_DOWN, NULL)
           != 0
       || (opaque = to_opaque_srgb (thumb)) == NULL
       || (large = vips_image_copy_memory (opaque)) == NULL)

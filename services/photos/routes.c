@@ -6,6 +6,7 @@
 #include "carrete-error.h"
 #include "carrete-json-body.h"
 #include "carrete-migrate.h"
+#include "imaging.h"
 #include "service.h"
 #include "storage-routes.h"
 #include "upload.h"
@@ -903,7 +904,7 @@ on_database_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   task = g_task_new (NULL, NULL, on_storage_ready, req);
   g_task_set_task_data (task, app, NULL);
   if (!carrete_workers_run (app->workers, task, storage_ready_in_thread, &error))
-    carrete_request_respond_error (req, error);
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void

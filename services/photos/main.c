@@ -1,0 +1,298 @@
+#define G_LOG_DOMAIN "carrete-photos"
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "carrete-config.h"
+#include "carrete-error.h"
+#include "carrete-log.h"
+#include "carrete-migrate.h"
+#include "carrete-server.h"
+#include "imaging.h"
+#include "routes.h"
+#include "service.h"
+
+#define SWEEP_INTERVAL_SECONDS 60
+#define DRAIN_SECONDS 25
+#define WORKER_QUEUE_LIMIT 256
+#define FOLDERS_TIMEOUT_SECONDS 10
+
+static const char usage[] =
+  "Usage: carrete-photos [--help] [--version] COMMAND\n"
+  "\n"
+  "The Carrete photos service: uploads, thumbnails and presigned URLs.\n"
+  "\n"
+  "Commands:\n"
+  "  serve     answer HTTP requests (needs a migrated database)\n"
+  "  migrate   apply the database migrations and exit\n"
+  "\n"
+  "Configuration comes from the environment or a .env file in the working\n"
+  "directory: CARRETE_LISTEN (default 127.0.0.1:8082), CARRETE_DATABASE_URL,\n"
+  "CARRETE_JWT_PUBLIC_KEY_FILE, CARRETE_ID_KEY_FILE, CARRETE_FOLDERS_URL,\n"
+  "CARRETE_PUBLIC_URL, CARRETE_STORAGE (fs or s3), CARRETE_STORAGE_DIR,\n"
+  "CARRETE_S3_ENDPOINT, CARRETE_S3_PUBLIC_ENDPOINT, CARRETE_S3_REGION,\n"
+  "CARRETE_S3_BUCKET, CARRETE_S3_ACCESS_KEY, CARRETE_S3_SECRET_KEY,\n"
+  "CARRETE_MAX_UPLOAD_BYTES, CARRETE_URL_TTL; see the README for the rest.\n";
+
+static const char *const serve_settings[] = {
+  "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
+  "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_FOLDERS_URL", "CARRETE_PUBLIC_URL",
+  "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT", "CARRETE_S3_PUBLIC_ENDPOINT",
+  "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
+  "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR",
+  "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", NULL,
+};
+static const char *const serve_required[] = {
+  "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
+  "CARRETE_FOLDERS_URL", NULL,
+};
+static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
+
+static int
+fail (const char *message)
+{
+  fprintf (stderr, "carrete-photos: %s\n", message);
+  return 1;
+}
+
+static gboolean
+load_config (CarreteConfig *config, const char *const *used, const char *const *required,
+             GError **error)
+{
+  CarreteConfigSpec spec = { used, required, "127.0.0.1:8082" };
+  return carrete_config_load (config, &spec, NULL, ".env", error);
+}
+
+/* A setting that only one storage backend needs. */
+static gboolean
+require (const char *value, const char *name, const char *backend, GError **error)
+{
+  if (value != NULL && *value != '\0')
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s is required with CARRETE_STORAGE=%s",
+               name, backend);
+  return FALSE;
+}
+
+static CarreteStorage *
+open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **error)
+{
+  g_autofree char *public_url = NULL;
+  guint8 url_key[32];
+  CarreteStorage *storage;
+
+  if (g_str_equal (config->storage, "fs"))
+    {
+      if (!require (config->storage_dir, "CARRETE_STORAGE_DIR", "fs", error))
+        return NULL;
+      /* Without a public address, URLs point at the address served. */
+      public_url = g_strdup (config->public_url != NULL
+                               ? config->public_url
+                               : "http://127.0.0.1:8082");
+      /* Its own context, so no other use of the ID key shares this key. */
+      carrete_id_key_derive (id_key, "carrete3", 1, url_key, sizeof url_key);
+      storage = carrete_storage_new (&(CarreteStorageOptions) {
+          .kind = CARRETE_STORAGE_FS,
+          .dir = config->storage_dir,
+          .public_url = public_url,
+          .url_key = url_key,
+      }, error);
+      sodium_memzero (url_key, sizeof url_key);
+      return storage;
+    }
+  if (!require (config->s3_endpoint, "CARRETE_S3_ENDPOINT", "s3", error)
+      || !require (config->s3_access_key, "CARRETE_S3_ACCESS_KEY", "s3", error)
+      || !require (config->s3_secret_key, "CARRETE_S3_SECRET_KEY", "s3", error))
+    return NULL;
+  return carrete_storage_new (&(CarreteStorageOptions) {
+      .kind = CARRETE_STORAGE_S3,
+      .endpoint = config->s3_endpoint,
+      .public_endpoint = config->s3_public_endpoint,
+      .region = config->s3_region,
+      .bucket = config->s3_bucket,
+      .access_key = config->s3_access_key,
+      .secret_key = config->s3_secret_key,
+  }, error);
+}
+
+static gboolean
+build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError **error)
+{
+  CarreteIdKey id_key;
+
+  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
+    {
+      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
+      return FALSE;
+    }
+  *jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
+                          error);
+  if (*jwt == NULL)
+    {
+      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
+      sodium_memzero (&id_key, sizeof id_key);
+      return FALSE;
+    }
+  app->storage = open_storage (config, &id_key, error);
+  app->ids = carrete_ids_new (&id_key);
+  app->cursors = carrete_cursor_key_new (&id_key);
+  sodium_memzero (&id_key, sizeof id_key);
+  if (app->storage == NULL)
+    return FALSE;
+  app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
+  if (g_mkdir_with_parents (app->spool_dir, 0700) != 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
+                   "CARRETE_SPOOL_DIR: cannot create %s", app->spool_dir);
+      return FALSE;
+    }
+  app->workers = carrete_workers_new ((guint) config->worker_threads, WORKER_QUEUE_LIMIT);
+  app->folders = folders_client_new (config->folders_url, app->ids, FOLDERS_TIMEOUT_SECONDS);
+  app->max_upload_bytes = config->max_upload_bytes;
+  app->max_pixels = config->max_pixels;
+  app->url_ttl = (guint) config->url_ttl;
+  return TRUE;
+}
+
+static void
+free_app (PhotosApp *app)
+{
+  /* Workers first: queued jobs finish and release their tasks. */
+  g_clear_pointer (&app->workers, carrete_workers_free);
+  g_clear_pointer (&app->folders, folders_client_free);
+  g_clear_pointer (&app->store, photos_store_free);
+  g_clear_pointer (&app->storage, carrete_storage_free);
+  g_clear_pointer (&app->ids, carrete_ids_free);
+  g_clear_pointer (&app->cursors, carrete_cursor_key_free);
+  g_clear_pointer (&app->spool_dir, g_free);
+  g_clear_object (&app->db);
+}
+
+static int
+check_schema (const CarreteConfig *config)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_migrate_check (config->database_url, PHOTOS_RESOURCE_PREFIX "/sql", &error))
+    return 0;
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+    {
+      /* Start anyway: /readyz answers 503 until the database is back. */
+      g_warning ("%s; starting without it", error->message);
+      return 0;
+    }
+  return fail (error->message);
+}
+
+static gboolean
+run_sweep (gpointer user_data)
+{
+  photos_service_sweep (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  CarreteServer *server;
+  guint n_routes, sweep_id;
+
+  server = carrete_server_new (&(CarreteServerOptions) {
+      .service_name = "photos",
+      .routes = photos_routes (&n_routes),
+      .n_routes = n_routes,
+      .app = app,
+      .jwt = jwt,
+      .openapi_resource = PHOTOS_RESOURCE_PREFIX "/openapi.json",
+      .read_timeout_seconds = (guint) config->read_timeout,
+      .trust_forwarded_for = config->trust_forwarded_for,
+  });
+  if (!carrete_server_listen (server, config->listen_host, config->listen_port, &error))
+    {
+      carrete_server_free (server);
+      return fail (error->message);
+    }
+  url = carrete_server_get_url (server);
+  g_message ("carrete-photos %s listening on %s (storage: %s)", CARRETE_VERSION, url,
+             config->storage);
+  sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, app);
+  photos_service_sweep (app);
+  carrete_server_run (server, DRAIN_SECONDS);
+  g_source_remove (sweep_id);
+  carrete_server_free (server);
+  g_message ("carrete-photos stopped");
+  return 0;
+}
+
+static int
+serve (const char *argv0)
+{
+  CarreteConfig config = { 0 };
+  PhotosApp app = { 0 };
+  CarreteJwt *jwt = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (!load_config (&config, serve_settings, serve_required, &error)
+      || !build_app (&app, &config, &jwt, &error)
+      || !photos_imaging_init (argv0, 1, &error))
+    status = fail (error->message);
+  else if ((status = check_schema (&config)) == 0)
+    {
+      app.schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");
+      app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
+                               (guint) config.statement_timeout_ms, "carrete-photos");
+      app.store = photos_store_new (app.db);
+      status = serve_with (&app, &config, jwt);
+    }
+  free_app (&app);
+  g_clear_pointer (&jwt, carrete_jwt_free);
+  photos_imaging_shutdown ();
+  carrete_config_clear (&config);
+  return status;
+}
+
+static int
+migrate (void)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!load_config (&config, db_only, db_only, &error)
+      || !carrete_migrate_run (config.database_url, PHOTOS_RESOURCE_PREFIX "/sql", &error))
+    status = fail (error->message);
+  carrete_config_clear (&config);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("carrete-photos %s\n", CARRETE_VERSION);
+      return 0;
+    }
+  if (sodium_init () < 0)
+    return fail ("libsodium could not start");
+  carrete_log_init ("photos");
+
+  if (g_str_equal (argv[1], "serve") && argc == 2)
+    return serve (argv[0]);
+  if (g_str_equal (argv[1], "migrate") && argc == 2)
+    return migrate ();
+  fprintf (stderr, "carrete-photos: unknown command or wrong arguments: %s\n\n%s", argv[1], usage);
+  return 2;
+}

@@ -1,0 +1,303 @@
+#define G_LOG_DOMAIN "carrete-photos-storage-routes"
+
+#include "storage-routes.h"
+
+#include <string.h>
+
+#include "app.h"
+#include "carrete-error.h"
+#include "upload.h"
+
+#include <glib/gstdio.h>
+
+#define STORAGE_PREFIX "/v1/storage/"
+
+static PhotosApp *
+app_of (CarreteRequest *req)
+{
+  return carrete_request_get_app (req);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Only for the fs backend; with s3 there is nothing here. */
+static gboolean
+serving_files (CarreteRequest *req)
+{
+  if (carrete_storage_get_kind (app_of (req)->storage) == CARRETE_STORAGE_FS)
+    return TRUE;
+  carrete_request_respond_status (req, 404, "There is nothing at this address.");
+  return FALSE;
+}
+
+static gboolean
+url_is_valid (CarreteRequest *req, const char *method)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_storage_fs_verify (app_of (req)->storage, method, carrete_request_get_param (req, "key"),
+                                 carrete_request_get_query_table (req), now_seconds (), &error))
+    return TRUE;
+  carrete_request_respond_status (req, 403, error->message);
+  return FALSE;
+}
+
+/* ---- GET ------------------------------------------------------------------------------- */
+
+static gboolean
+etag_matches (const char *if_none_match, const char *etag)
+{
+  g_auto (GStrv) tags = NULL;
+
+  if (if_none_match == NULL || etag == NULL)
+    return FALSE;
+  if (g_str_equal (g_strstrip (g_strdup (if_none_match)), "*"))
+    return TRUE;
+  tags = g_strsplit (if_none_match, ",", -1);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      const char *tag = g_strstrip (tags[i]);
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      if (g_str_equal (tag, etag))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+cache_control (CarreteRequest *req)
+{
+  const char *expires = carrete_request_get_query (req, "expires");
+  gint64 left = expires != NULL ? g_ascii_strtoll (expires, NULL, 10) - now_seconds () : 0;
+
+  /* The object under a key never changes; the URL stops working at its
+   * expiry, so caches may keep the bytes until then. */
+  return g_strdup_printf ("private, max-age=%" G_GINT64_FORMAT, MAX (left, 0));
+}
+
+/* Answers a single byte range (206), or 416 for one outside the file. */
+static void
+respond_range (CarreteRequest *req, GBytes *whole, const char *content_type)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (carrete_request_get_message (req));
+  gsize total = g_bytes_get_size (whole);
+  SoupRange *ranges = NULL;
+  int n = 0;
+  g_autofree char *content_range = NULL;
+  g_autoptr (GBytes) part = NULL;
+  goffset start, end;
+
+  if (!soup_message_headers_get_ranges (headers, (goffset) total, &ranges, &n) || n != 1)
+    {
+      g_autofree char *unsatisfied = g_strdup_printf ("bytes */%zu", total);
+      if (ranges != NULL)
+        soup_message_headers_free_ranges (headers, ranges);
+      if (n > 1)
+        {
+          /* Several ranges would need multipart/byteranges: send it all. */
+          carrete_request_respond_bytes (req, 200, content_type, whole);
+          return;
+        }
+      carrete_request_set_header (req, "Content-Range", unsatisfied);
+      carrete_request_respond_status (req, 416, "The range is outside the file.");
+      return;
+    }
+  start = ranges[0].start;
+  end = ranges[0].end;
+  soup_message_headers_free_ranges (headers, ranges);
+  content_range = g_strdup_printf ("bytes %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "/%zu", start,
+                                   end, total);
+  part = g_bytes_new_from_bytes (whole, (gsize) start, (gsize) (end - start + 1));
+  carrete_request_set_header (req, "Content-Range", content_range);
+  carrete_request_respond_bytes (req, 206, content_type, part);
+}
+
+void
+photos_handle_storage_get (CarreteRequest *req)
+{
+  PhotosApp *app = app_of (req);
+  const char *key = carrete_request_get_param (req, "key");
+  const char *signed_type = carrete_request_get_query (req, "content_type");
+  g_auto (CarreteObjectInfo) info = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *cache = NULL;
+  g_autoptr (GMappedFile) file = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const char *content_type;
+
+  if (!serving_files (req) || !url_is_valid (req, "GET"))
+    return;
+  /* Local disk: a stat and a map are cheap enough for the main loop. */
+  if (!carrete_storage_stat (app->storage, key, &info, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  content_type = signed_type != NULL ? signed_type
+                 : info.content_type != NULL ? info.content_type : "application/octet-stream";
+  cache = cache_control (req);
+  carrete_request_set_header (req, "Cache-Control", cache);
+  carrete_request_set_header (req, "Accept-Ranges", "bytes");
+  carrete_request_set_header (req, "X-Content-Type-Options", "nosniff");
+  if (info.etag != NULL)
+    carrete_request_set_header (req, "ETag", info.etag);
+  if (etag_matches (carrete_request_get_header (req, "If-None-Match"), info.etag))
+    {
+      carrete_request_respond_empty (req, 304);
+      return;
+    }
+  path = carrete_storage_fs_path (app->storage, key);
+  file = info.size > 0 ? g_mapped_file_new (path, FALSE, &error) : NULL;
+  if (info.size > 0 && file == NULL)
+    {
+      carrete_request_respond_status (req, 404, "No such object.");
+      return;
+    }
+  bytes = file != NULL ? g_mapped_file_get_bytes (file) : g_bytes_new_static ("", 0);
+  if (carrete_request_get_header (req, "Range") != NULL)
+    respond_range (req, bytes, content_type);
+  else
+    carrete_request_respond_bytes (req, 200, content_type, bytes);
+}
+
+/* ---- PUT ------------------------------------------------------------------------------- */
+
+/* The key a PUT is for, from the raw path (the route has not run yet). */
+static char *
+key_of_message (SoupServerMessage *msg)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (!g_str_has_prefix (path, STORAGE_PREFIX))
+    return NULL;
+  return g_uri_unescape_string (path + strlen (STORAGE_PREFIX), "/");
+}
+
+static gboolean
+content_type_is_signed (const char *given, GHashTable *query)
+{
+  const char *signed_type = query != NULL ? g_hash_table_lookup (query, "content_type") : NULL;
+
+  return signed_type == NULL || g_strcmp0 (given, signed_type) == 0;
+}
+
+/* Only a correctly signed PUT gets a spool file; anything else is read
+ * and dropped, and the handler explains. */
+static gpointer
+storage_put_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
+{
+  PhotosApp *app = app_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *key = key_of_message (msg);
+  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                     ? soup_message_headers_get_content_length (headers)
+                     : -1;
+  PhotosUpload *upload;
+
+  if (carrete_storage_get_kind (app->storage) != CARRETE_STORAGE_FS || key == NULL
+      || !carrete_storage_fs_verify (app->storage, "PUT", key, query, now_seconds (), NULL)
+      || !content_type_is_signed (soup_message_headers_get_one (headers, "Content-Type"), query))
+    return NULL;
+  upload = photos_upload_new (app->spool_dir, app->max_upload_bytes, PHOTOS_UPLOAD_RAW, NULL, length);
+  photos_upload_attach (upload, msg);
+  return upload;
+}
+
+const CarreteBodyStream photos_storage_put_stream = { storage_put_begin,
+                                                      (GDestroyNotify) photos_upload_free };
+
+typedef struct
+{
+  PhotosApp *app;
+  char *key;
+  char *path;
+  char *content_type;
+} StoredPut;
+
+static void
+stored_put_free (gpointer data)
+{
+  StoredPut *put = data;
+
+  if (put->path != NULL)
+    g_unlink (put->path);
+  g_free (put->path);
+  g_free (put->key);
+  g_free (put->content_type);
+  g_free (put);
+}
+
+static void
+put_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  StoredPut *put = data;
+  GError *error = NULL;
+
+  if (!carrete_storage_put_file (put->app->storage, put->key, put->path, put->content_type, NULL,
+                                 &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_put_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  StoredPut *put = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_auto (CarreteObjectInfo) info = { 0 };
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  if (carrete_storage_stat (put->app->storage, put->key, &info, NULL) && info.etag != NULL)
+    carrete_request_set_header (req, "ETag", info.etag);
+  carrete_request_respond_empty (req, 200);
+}
+
+void
+photos_handle_storage_put (CarreteRequest *req)
+{
+  PhotosApp *app = app_of (req);
+  PhotosUpload *upload = carrete_request_get_stream (req);
+  const char *given_type = carrete_request_get_header (req, "Content-Type");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  StoredPut *put;
+
+  if (!serving_files (req) || !url_is_valid (req, "PUT"))
+    return;
+  if (!content_type_is_signed (given_type, carrete_request_get_query_table (req)))
+    {
+      carrete_request_respond_status (req, 403, "The Content-Type differs from the signed one.");
+      return;
+    }
+  if (upload == NULL)
+    {
+      carrete_request_respond_status (req, 400, "The upload could not be read.");
+      return;
+    }
+  if (!photos_upload_finish (upload, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  put = g_new0 (StoredPut, 1);
+  put->app = app;
+  put->key = g_strdup (carrete_request_get_param (req, "key"));
+  put->path = photos_upload_steal_path (upload);
+  put->content_type = g_strdup (given_type != NULL ? given_type : "application/octet-stream");
+  task = g_task_new (NULL, NULL, on_put_stored, req);
+  g_task_set_task_data (task, put, stored_put_free);
+  if (!carrete_workers_run (app->workers, task, put_in_thread, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+}
