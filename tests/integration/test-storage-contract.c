@@ -800,6 +800,7 @@ test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
   g_autoptr (GCancellable) cancelled = g_cancellable_new ();
   g_autofree char *source = write_source (f, "source", "new bytes");
   g_autofree char *got = NULL;
+  CarreteObjectInfo info = { 0 };
 
   g_assert_false (carrete_storage_put_file (f->storage, "half/object", missing, "text/plain",
                                             NULL, &error));
@@ -816,6 +817,9 @@ test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   got = get_text (f, "half/object");
   g_assert_cmpstr (got, ==, "old bytes");
+  g_assert_true (carrete_storage_stat (f->storage, "half/object", &info, &error));
+  g_assert_cmpstr (info.content_type, ==, "text/plain");
+  carrete_object_info_clear (&info);
   assert_no_stray_files (f->dir);
 }
 
