@@ -11,7 +11,8 @@
  *   `dir/.meta/<key>`, which no key can reach.  It records the inode number
  *   of the object it describes; rename keeps inode numbers, so a sidecar
  *   left from an earlier put (a crash or a race between the two renames) is
- *   recognised and ignored instead of describing the wrong bytes.
+ *   recognised and ignored instead of describing the wrong bytes (stat
+ *   then reports no content type and a size-and-time etag).
  * - URLs are `<public_url>/v1/storage/<key>?expires=…[&content_type=…]&signature=…`
  *   with an HMAC-SHA256 over method, key, expiry and content type. */
 
@@ -265,14 +266,18 @@ fs_put_file (CarreteStorage *storage, const char *key, const char *path, const c
   struct stat staged;
   CopyResult copy;
 
+  /* The sidecar first, naming the staged file's inode (the rename keeps
+   * it): a put that fails before the last step leaves the old object and
+   * its sidecar as they were. */
   if (!stage_object (path, target, cancellable, &temp, &staged, &copy, error)
+      || !write_meta (fs, key, staged.st_ino, &copy, content_type, error)
       || !rename_into_place (temp, target, error))
     {
       if (temp != NULL)
         g_unlink (temp);
       return FALSE;
     }
-  return write_meta (fs, key, staged.st_ino, &copy, content_type, error);
+  return TRUE;
 }
 
 /* ---- Reading ---------------------------------------------------------------- */
@@ -666,19 +671,26 @@ public_url_is_valid (const char *url)
              || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0);
 }
 
+static gboolean
+options_valid (const CarreteStorageOptions *options, GError **error)
+{
+  if (options->dir == NULL || *options->dir == '\0')
+    return config_error (error, "CARRETE_STORAGE_DIR is not set");
+  if (!public_url_is_valid (options->public_url))
+    return config_error (error, "CARRETE_PUBLIC_URL must be an http(s) URL");
+  if (options->url_key == NULL)
+    return config_error (error, "no URL signing key");
+  return TRUE;
+}
+
 CarreteStorage *
 carrete_storage_fs_new (const CarreteStorageOptions *options, GError **error)
 {
   FsStorage *fs;
   gsize len;
 
-  if (options->dir == NULL || *options->dir == '\0')
-    return config_error (error, "CARRETE_STORAGE_DIR is not set"), NULL;
-  if (!public_url_is_valid (options->public_url))
-    return config_error (error, "CARRETE_PUBLIC_URL must be an http(s) URL"), NULL;
-  if (options->url_key == NULL)
-    return config_error (error, "no URL signing key"), NULL;
-
+  if (!options_valid (options, error))
+    return NULL;
   fs = g_new0 (FsStorage, 1);
   fs->parent.kind = CARRETE_STORAGE_FS;
   fs->parent.backend = &fs_backend;

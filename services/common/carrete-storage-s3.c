@@ -445,18 +445,18 @@ s3_perform (S3Storage *s3, const S3Request *request, S3Response *response, GErro
 {
   g_autofree char *path = request_path (s3, request->key);
   g_autofree char *url = request_url (s3, path, request);
-  struct curl_slist *headers = signed_headers (s3, path, request, error);
+  struct curl_slist *headers = NULL;
   char errbuf[CURL_ERROR_SIZE] = "";
-  Transfer t = { handle_take (s3), request, response };
+  Transfer t = { NULL, request, response };
   CURLcode code;
 
   response->body = g_string_new (NULL);
-  if (headers == NULL || t.curl == NULL)
+  headers = signed_headers (s3, path, request, error);
+  if (headers == NULL)
+    return FALSE;
+  t.curl = handle_take (s3);
+  if (t.curl == NULL)
     {
-      if (t.curl != NULL)
-        handle_give_back (s3, t.curl);
-      if (headers == NULL)
-        return FALSE;
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "curl_easy_init failed");
       curl_slist_free_all (headers);
       return FALSE;

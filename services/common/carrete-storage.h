@@ -6,22 +6,29 @@ G_BEGIN_DECLS
 
 /* Where photo bytes live: one interface, two backends.
  *
- *   s3  MinIO or any S3: path-style requests signed with SigV4 (libcurl),
- *       presigned GET/PUT URLs signed for the public endpoint.
+ *   s3  MinIO or any S3: path-style requests signed with SigV4 (libcurl,
+ *       connections kept alive), presigned GET/PUT URLs signed for the
+ *       public endpoint.
  *   fs  a directory; "presigned" URLs point at the photos service itself
- *       (`<public_url>/v1/storage/<key>?expires=…&signature=…`), signed
- *       with an HMAC key derived from the ID key, and served by the photos
- *       service through carrete_storage_fs_* below.
+ *       (`<public_url>/v1/storage/<key>?expires=…[&content_type=…]&signature=…`),
+ *       signed with an HMAC key derived from the ID key, and served by the
+ *       photos service through carrete_storage_fs_* below.
  *
  * Every call blocks: run them on the worker pool, never on the main loop.
  * Calls are thread-safe.  Errors are CARRETE_ERROR codes:
  * CARRETE_ERROR_NOT_FOUND for a missing object, CARRETE_ERROR_UNAVAILABLE
- * when the store cannot be reached or answers 5xx (→ 503), and
- * CARRETE_ERROR_INVALID for a key that is not a valid object key.
+ * when the store cannot be reached, times out or answers 5xx (→ 503),
+ * CARRETE_ERROR_INVALID for a key (or content type, or URL lifetime) that
+ * is not valid, CARRETE_ERROR_FAILED for a refused signature (a
+ * configuration error: the message names the settings to check) and other
+ * unexpected answers, G_IO_ERROR_CANCELLED when `cancellable` fired.
  *
  * Object keys are made by the photos service: ASCII letters, digits, '/',
- * '-', '_', '.', no empty segment, no "." or ".." segment, at most 512
- * bytes.  carrete_storage_key_is_valid() is the check both backends apply. */
+ * '-', '_', '.', no empty segment, no segment starting with '.' (so no "."
+ * or ".."; the fs backend keeps its own files under dot-names), at most 512
+ * bytes.  The fs backend cannot hold both "a" and "a/b" (a file is not a
+ * directory): such a put fails with CARRETE_ERROR_CONFLICT.
+ * carrete_storage_key_is_valid() is the check both backends apply. */
 typedef struct _CarreteStorage CarreteStorage;
 
 typedef enum
@@ -44,14 +51,16 @@ typedef struct
   const char *bucket;
   const char *access_key;
   const char *secret_key;
-  guint timeout_seconds;       /* per request, 0 = 30 */
+  /* Per request, 0 = 30.  Object transfers (put, get) have no total limit
+   * but fail when stalled (under 1 KiB/s) this long. */
+  guint timeout_seconds;
 } CarreteStorageOptions;
 
 typedef struct
 {
   guint64 size;
-  char *content_type; /* may be NULL */
-  char *etag;         /* may be NULL */
+  char *content_type; /* may be NULL (fs: put without one) */
+  char *etag;         /* quoted; may be NULL */
 } CarreteObjectInfo;
 
 CarreteStorage *carrete_storage_new (const CarreteStorageOptions *options, GError **error);
@@ -64,13 +73,16 @@ gboolean carrete_storage_key_is_valid (const char *key);
  * missing).  Also the readiness probe. */
 gboolean carrete_storage_ensure_ready (CarreteStorage *storage, GError **error);
 
-/* Uploads the file at `path` as `key` (replacing any object there). */
+/* Uploads the file at `path` as `key` (replacing any object there),
+ * streamed.  Readers see the old object or the new one, never a mix.
+ * `content_type` may be NULL. */
 gboolean carrete_storage_put_file (CarreteStorage *storage, const char *key, const char *path,
                                    const char *content_type, GCancellable *cancellable,
                                    GError **error);
 
-/* Downloads `key` into a new file at `path`.  More than `max_bytes` →
- * CARRETE_ERROR_TOO_LARGE and no file left behind. */
+/* Downloads `key` into a new file at `path` (created or truncated),
+ * streamed.  More than `max_bytes` → CARRETE_ERROR_TOO_LARGE.  On any
+ * failure, no file is left at `path`. */
 gboolean carrete_storage_get_to_file (CarreteStorage *storage, const char *key, const char *path,
                                       guint64 max_bytes, GCancellable *cancellable, GError **error);
 
@@ -82,14 +94,15 @@ void carrete_object_info_clear (CarreteObjectInfo *info);
 /* Removes `key`; a missing object is success (deletes are retried). */
 gboolean carrete_storage_delete (CarreteStorage *storage, const char *key, GError **error);
 
-/* Keys under `prefix` (for tests and clean-up), sorted.  Pages through the
- * whole listing. */
+/* Keys under `prefix` (NULL or "" for all; for tests and clean-up), sorted
+ * by byte value.  Pages through the whole listing.  Objects whose names are
+ * not valid keys (put there by something else) are left out. */
 GPtrArray *carrete_storage_list (CarreteStorage *storage, const char *prefix, GError **error);
 
-/* Presigned URLs valid for `ttl_seconds` from `now` (unix seconds).
- * A GET URL may carry a response content type and a download file name
- * (both may be NULL).  A PUT URL binds `content_type`: the client must send
- * exactly that Content-Type header. */
+/* Presigned URLs valid for `ttl_seconds` (1 s to 7 days) from `now` (unix
+ * seconds).  A GET URL may carry a response content type (may be NULL): the
+ * type the object is served as.  A PUT URL binds `content_type` (required):
+ * the client must send exactly that Content-Type header. */
 char *carrete_storage_presign_get (CarreteStorage *storage, const char *key, gint64 now,
                                    guint ttl_seconds, const char *response_content_type,
                                    GError **error);
@@ -101,7 +114,13 @@ char *carrete_storage_presign_put (CarreteStorage *storage, const char *key, gin
  * asks here whether the query string of a request is a valid, unexpired
  * signature for (method, key); `query` maps names to values as libsoup
  * parsed them.  FALSE with CARRETE_ERROR_FORBIDDEN for a bad or missing
- * signature, a method mismatch or an expired URL (the message says which). */
+ * signature, a method mismatch or an expired URL (the message says which).
+ * HEAD is accepted on GET URLs.
+ *
+ * The signature also covers query["content_type"] when present.  On a GET
+ * URL it is the type to answer with.  On a PUT URL it is the bound type, and
+ * the service must refuse (403) a request whose Content-Type header is not
+ * exactly query["content_type"]: this function sees only the URL. */
 gboolean carrete_storage_fs_verify (CarreteStorage *storage, const char *method, const char *key,
                                     GHashTable *query, gint64 now, GError **error);
 /* The path of `key` on disk (the object may not exist). */

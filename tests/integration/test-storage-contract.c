@@ -728,6 +728,51 @@ test_bad_credentials (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "CARRETE_S3_SECRET_KEY"));
 }
 
+/* A server that takes connections and never answers: the request and
+ * transfer time limits end the wait. */
+static void
+test_hung_server (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocket) listener =
+    g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *source = write_source (f, "source", "bytes");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) hung = NULL;
+  CarreteObjectInfo info = { 0 };
+  CarreteStorageOptions options = {
+    .kind = CARRETE_STORAGE_S3,
+    .region = "us-east-1",
+    .bucket = f->bucket,
+    .access_key = "key",
+    .secret_key = "secret",
+    .timeout_seconds = 1,
+  };
+  gint64 started;
+
+  g_assert_true (g_socket_bind (listener, any, TRUE, NULL));
+  g_assert_true (g_socket_listen (listener, NULL));
+  bound = g_socket_get_local_address (listener, NULL);
+  endpoint = g_strdup_printf ("http://127.0.0.1:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  options.endpoint = endpoint;
+  hung = carrete_storage_new (&options, &error);
+  g_assert_no_error (error);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (carrete_storage_stat (hung, "k", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  started = g_get_monotonic_time ();
+  g_assert_false (carrete_storage_put_file (hung, "k", source, NULL, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 4 * G_USEC_PER_SEC);
+}
+
 static void
 assert_no_stray_files (const char *dir)
 {
@@ -755,6 +800,7 @@ test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
   g_autoptr (GCancellable) cancelled = g_cancellable_new ();
   g_autofree char *source = write_source (f, "source", "new bytes");
   g_autofree char *got = NULL;
+  CarreteObjectInfo info = { 0 };
 
   g_assert_false (carrete_storage_put_file (f->storage, "half/object", missing, "text/plain",
                                             NULL, &error));
@@ -771,6 +817,9 @@ test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   got = get_text (f, "half/object");
   g_assert_cmpstr (got, ==, "old bytes");
+  g_assert_true (carrete_storage_stat (f->storage, "half/object", &info, &error));
+  g_assert_cmpstr (info.content_type, ==, "text/plain");
+  carrete_object_info_clear (&info);
   assert_no_stray_files (f->dir);
 }
 
@@ -837,6 +886,7 @@ main (int argc, char **argv)
   add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);
   add_test ("s3", &s3_kind, "unavailable", test_unavailable);
   add_test ("s3", &s3_kind, "bad-credentials", test_bad_credentials);
+  add_test ("s3", &s3_kind, "hung-server", test_hung_server);
   status = g_test_run ();
   g_clear_pointer (&minio, ct_minio_free);
   return status;
