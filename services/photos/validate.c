@@ -80,6 +80,7 @@ photos_parse_timestamp (const char *text)
 {
   g_autoptr (GDateTime) when = NULL;
   g_autoptr (GDateTime) utc = NULL;
+  g_autofree char *upper = NULL;
   gsize len;
 
   if (text == NULL)
@@ -91,7 +92,8 @@ photos_parse_timestamp (const char *text)
   if (len < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't')
       || text[13] != ':' || text[16] != ':')
     return NULL;
-  when = g_date_time_new_from_iso8601 (text, NULL);
+  upper = g_ascii_strup (text, -1); /* RFC 3339 allows "t" and "z" */
+  when = g_date_time_new_from_iso8601 (upper, NULL);
   if (when == NULL)
     return NULL;
   utc = g_date_time_to_utc (when);

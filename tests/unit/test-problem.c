@@ -71,6 +71,22 @@ test_minimal (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "errors")), ==, 0);
 }
 
+/* An extension member (RFC 9457 §3.2) sits beside the standard ones. */
+static void
+test_extension_member (void)
+{
+  g_autoptr (CarreteProblem) problem = carrete_problem_new (409, "Already there.");
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *object;
+
+  carrete_problem_set_member (problem, "existing_id", "ph_first");
+  carrete_problem_set_member (problem, "existing_id", "ph_\"quoted\"");
+  object = render (problem, NULL, &node);
+  g_assert_cmpstr (json_object_get_string_member (object, "existing_id"), ==, "ph_\"quoted\"");
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "urn:carrete:problem:conflict");
+  g_assert_cmpint (json_object_get_int_member (object, "status"), ==, 409);
+}
+
 /* Details written by the code must be escaped, not spliced into the JSON. */
 static void
 test_escaping (void)
@@ -146,6 +162,7 @@ test_error_status (void)
     { CARRETE_ERROR_TOO_LARGE, 413 },   { CARRETE_ERROR_RATE_LIMITED, 429 },
     { CARRETE_ERROR_UNAVAILABLE, 503 }, { CARRETE_ERROR_TIMEOUT, 503 },
     { CARRETE_ERROR_FAILED, 500 },      { CARRETE_ERROR_CONFIG, 500 },
+    { CARRETE_ERROR_UNSUPPORTED, 415 }, { CARRETE_ERROR_GONE, 410 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -211,6 +228,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/carrete/problem/to-json", test_to_json);
   g_test_add_func ("/carrete/problem/minimal", test_minimal);
+  g_test_add_func ("/carrete/problem/extension-member", test_extension_member);
   g_test_add_func ("/carrete/problem/escaping", test_escaping);
   g_test_add_func ("/carrete/problem/types", test_types);
   g_test_add_func ("/carrete/problem/error-status", test_error_status);

@@ -190,6 +190,30 @@ test_braces_literal (void)
   assert_no_match ("/a/{}", "/a/x");
 }
 
+static void
+test_rest_param (void)
+{
+  g_auto (Match) m = { 0 };
+
+  /* {name*} as the last segment takes the rest of the path, slashes too. */
+  match (&m, "/v1/storage/{key*}", "/v1/storage/p/ab12/original");
+  g_assert_cmpint (m.n, ==, 1);
+  g_assert_cmpstr (m.names[0], ==, "key");
+  g_assert_cmpstr (m.values[0], ==, "p/ab12/original");
+  match (&m, "/v1/storage/{key*}", "/v1/storage/one");
+  g_assert_cmpint (m.n, ==, 1);
+  g_assert_cmpstr (m.values[0], ==, "one");
+  /* Percent-escapes are decoded, but an escaped slash is refused. */
+  match (&m, "/v1/storage/{key*}", "/v1/storage/a%20b/c");
+  g_assert_cmpstr (m.values[0], ==, "a b/c");
+  assert_no_match ("/v1/storage/{key*}", "/v1/storage/a%2Fb");
+  assert_no_match ("/v1/storage/{key*}", "/v1/storage/");
+  assert_no_match ("/v1/storage/{key*}", "/v1/storage");
+  assert_no_match ("/v1/storage/{key*}", "/v1/other/x");
+  /* Only a last segment can be a rest parameter. */
+  assert_no_match ("/a/{key*}/b", "/a/x/y/b");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,6 +226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/routes/empty-segment", test_empty_segment);
   g_test_add_func ("/carrete/routes/too-many-params", test_too_many_params);
   g_test_add_func ("/carrete/routes/braces-literal", test_braces_literal);
+  g_test_add_func ("/carrete/routes/rest-param", test_rest_param);
 
   return g_test_run ();
 }
