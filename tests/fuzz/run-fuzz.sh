@@ -60,7 +60,7 @@ fi
 mkdir -p "$BUILD"
 # shellcheck disable=SC2207 # pkg-config output is meant to be word-split
 PKG_FLAGS=($(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libsoup-3.0 json-glib-1.0 \
-  libpq libjwt libsodium libcrypto))
+  libpq libjwt libsodium libcrypto libcurl))
 CFLAGS=(-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
   "-DCARRETE_VERSION=\"0.1.0\"" -I"$COMMON" -I"$FUZZ_DIR")
