@@ -31,13 +31,16 @@ static const char usage[] =
   "Configuration comes from the environment or a .env file in the working\n"
   "directory: CARRETE_LISTEN (default 127.0.0.1:8081), CARRETE_DATABASE_URL,\n"
   "CARRETE_JWT_PUBLIC_KEY_FILE, CARRETE_JWT_PRIVATE_KEY_FILE, CARRETE_ID_KEY_FILE,\n"
-  "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\").\n";
+  "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\"),\n"
+  "CARRETE_PHOTOS_URL and CARRETE_FOLDERS_URL (account deletion removes the\n"
+  "user's photos and folders there).\n";
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE",
   "CARRETE_JWT_PRIVATE_KEY_FILE", "CARRETE_ID_KEY_FILE", "CARRETE_JWT_ISSUER",
   "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE", "CARRETE_STATEMENT_TIMEOUT_MS",
-  "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
+  "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR",
+  "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_JWT_PRIVATE_KEY_FILE",
@@ -96,6 +99,10 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
       return FALSE;
     }
   svc->ids = carrete_ids_new (&id_key);
+  svc->cascade = users_cascade_new (config->photos_url, config->folders_url, svc->jwt, svc->ids);
+  if (svc->cascade == NULL)
+    g_warning ("CARRETE_PHOTOS_URL or CARRETE_FOLDERS_URL is not set: deleting an account will "
+               "not delete its photos and folders");
   svc->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);
   svc->workers = carrete_workers_new ((guint) config->hash_threads, HASH_QUEUE_LIMIT);
@@ -113,6 +120,7 @@ free_service (UsersService *svc)
 {
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&svc->workers, carrete_workers_free);
+  g_clear_pointer (&svc->cascade, users_cascade_free);
   g_clear_pointer (&svc->store, users_store_free);
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);

@@ -387,7 +387,8 @@ handle_delete_me (CarreteRequest *req)
   gint64 id;
 
   if (caller_id (req, &id))
-    users_service_delete_async (&app_of (req)->service, id, deleted, req);
+    users_service_delete_async (&app_of (req)->service, id, carrete_request_get_request_id (req),
+                                deleted, req);
 }
 
 /* ---- other users ---------------------------------------------------------- */
@@ -424,7 +425,8 @@ admin_delete_user (CarreteRequest *req)
   gint64 id;
 
   if (path_user_id (req, &id))
-    users_service_delete_async (&app_of (req)->service, id, deleted, req);
+    users_service_delete_async (&app_of (req)->service, id, carrete_request_get_request_id (req),
+                                deleted, req);
 }
 
 static void

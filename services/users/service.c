@@ -27,6 +27,8 @@ typedef struct
   const char *conflict_field;
   guint retry_after;
   guint limit;
+  gint64 user_id;
+  char *request_id;
 } Op;
 
 static void
@@ -48,6 +50,7 @@ op_free (gpointer data)
   g_free (op->refresh_token);
   g_free (op->refresh_digest);
   g_free (op->old_digest);
+  g_free (op->request_id);
   users_user_free (op->user);
   g_free (op);
 }
@@ -610,14 +613,53 @@ delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_boolean (task, TRUE);
 }
 
+/* The row goes last, once nothing of the user is left elsewhere. */
+static void
+delete_cascaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+
+  if (!users_cascade_delete_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  users_store_delete_user (op->svc->store, op->user_id, delete_done, task);
+}
+
+static void
+delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+  g_autoptr (UsersUser) user = users_store_user_finish (op->svc->store, result, &error);
+
+  if (user == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  users_cascade_delete_async (op->svc->cascade, op->user_id, op->request_id, delete_cascaded, task);
+}
+
 void
-users_service_delete_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
-                            gpointer user_data)
+users_service_delete_async (UsersService *svc, gint64 id, const char *request_id,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
   GTask *task = op_task (svc, users_service_delete_async, callback, user_data, &op);
 
-  users_store_delete_user (svc->store, id, delete_done, task);
+  op->user_id = id;
+  op->request_id = g_strdup (request_id);
+  if (svc->cascade == NULL)
+    users_store_delete_user (svc->store, id, delete_done, task);
+  else
+    users_store_find_by_id (svc->store, id, delete_found, task);
 }
 
 gboolean

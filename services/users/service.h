@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include "cascade.h"
 #include "carrete-cursor.h"
 #include "carrete-ids.h"
 #include "carrete-jwt.h"
@@ -23,6 +24,7 @@ typedef struct
   CarreteIds *ids;
   CarreteCursorKey *cursors;
   CarreteJwt *jwt;
+  UsersCascade *cascade;    /* NULL: no other services to clean up */
   UsersHashParams hash_params;
   guint access_ttl;         /* seconds */
   guint refresh_ttl;        /* seconds */
@@ -70,8 +72,10 @@ void users_service_update_async (UsersService *svc, gint64 id, const char *email
                                  GAsyncReadyCallback callback, gpointer user_data);
 UsersUser *users_service_update_finish (GAsyncResult *result, GError **error);
 
-void users_service_delete_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
-                                 gpointer user_data);
+/* Deletes the account, after the user's photos and folders (see
+ * cascade.h); `request_id` is forwarded to the other services. */
+void users_service_delete_async (UsersService *svc, gint64 id, const char *request_id,
+                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean users_service_delete_finish (GAsyncResult *result, GError **error);
 
 /* `cursor` may be NULL (first page). */
