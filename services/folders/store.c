@@ -14,7 +14,7 @@ struct _FoldersStore
   "id, owner_id, name, visibility, array_to_json(tags)::text,"                                \
   " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
   " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
-  " created_at::text"
+  " created_at::text AS sort_key"
 
 static const CarreteStatement insert_folder = {
   "folders_insert",
