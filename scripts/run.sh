@@ -9,6 +9,8 @@ source "$(dirname "$0")/postgres.sh"
 LOCAL="$CARRETE_ROOT/.local"
 PG_PORT=${CARRETE_PG_PORT:-5544}
 USERS_PORT=${CARRETE_USERS_PORT:-8081}
+PHOTOS_PORT=${CARRETE_PHOTOS_PORT:-8082}
+FOLDERS_PORT=${CARRETE_FOLDERS_PORT:-8083}
 
 ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}"
 build_tree build
@@ -38,21 +40,24 @@ start_service() {
   export CARRETE_JWT_PUBLIC_KEY_FILE=$LOCAL/keys/jwt-public.pem
   export CARRETE_ID_KEY_FILE=$LOCAL/keys/id.key
   [ "$name" = users ] && export CARRETE_JWT_PRIVATE_KEY_FILE=$LOCAL/keys/jwt-private.pem
+  [ "$name" = folders ] && export CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT
   "$CARRETE_ROOT/build/services/$name/carrete-$name" migrate >/dev/null
   mkdir -p "$LOCAL/log"
   "$CARRETE_ROOT/build/services/$name/carrete-$name" serve >>"$LOCAL/log/$name.log" 2>&1 &
   pids+=($!)
-  unset CARRETE_JWT_PRIVATE_KEY_FILE
+  unset CARRETE_JWT_PRIVATE_KEY_FILE CARRETE_PHOTOS_URL
   wait_for_http "http://127.0.0.1:$port/readyz" ||
     die "carrete-$name did not become ready; see $LOCAL/log/$name.log"
 }
 
 start_service users "$USERS_PORT"
+start_service folders "$FOLDERS_PORT"
 
 cat <<BANNER
 
   Carrete is running.
     users service   http://127.0.0.1:$USERS_PORT   (API docs: http://127.0.0.1:$USERS_PORT/docs)
+    folders service http://127.0.0.1:$FOLDERS_PORT   (API docs: http://127.0.0.1:$FOLDERS_PORT/docs)
     PostgreSQL      127.0.0.1:$PG_PORT             (data in .local/pg)
     logs            .local/log/
 
