@@ -78,11 +78,12 @@ start_service() {
   export CARRETE_JWT_PUBLIC_KEY_FILE=$LOCAL/keys/jwt-public.pem
   export CARRETE_ID_KEY_FILE=$LOCAL/keys/id.key
   [ "$name" = users ] && export CARRETE_JWT_PRIVATE_KEY_FILE=$LOCAL/keys/jwt-private.pem
+  [ "$name" = folders ] && export CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT
   "$CARRETE_ROOT/build/services/$name/carrete-$name" migrate >/dev/null
   mkdir -p "$LOCAL/log"
   "$CARRETE_ROOT/build/services/$name/carrete-$name" serve >>"$LOCAL/log/$name.log" 2>&1 &
   pids+=($!)
-  unset CARRETE_JWT_PRIVATE_KEY_FILE
+  unset CARRETE_JWT_PRIVATE_KEY_FILE CARRETE_PHOTOS_URL
   wait_for_http "http://127.0.0.1:$port/readyz" ||
     die "carrete-$name did not become ready; see $LOCAL/log/$name.log"
 }
@@ -92,6 +93,7 @@ export CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT
 export CARRETE_FOLDERS_URL=http://127.0.0.1:$FOLDERS_PORT
 [ "$STORAGE" = s3 ] && start_minio
 start_service users "$USERS_PORT"
+start_service folders "$FOLDERS_PORT"
 photos_storage_env
 start_service photos "$PHOTOS_PORT"
 
@@ -101,6 +103,7 @@ cat <<BANNER
     users service   http://127.0.0.1:$USERS_PORT   (API docs: http://127.0.0.1:$USERS_PORT/docs)
     photos service  http://127.0.0.1:$PHOTOS_PORT   (API docs: http://127.0.0.1:$PHOTOS_PORT/docs)
     storage         $( [ "$STORAGE" = fs ] && echo "fs, in .local/storage" || echo "MinIO on http://127.0.0.1:$MINIO_PORT (data in .local/minio)")
+    folders service http://127.0.0.1:$FOLDERS_PORT   (API docs: http://127.0.0.1:$FOLDERS_PORT/docs)
     PostgreSQL      127.0.0.1:$PG_PORT             (data in .local/pg)
     logs            .local/log/
 

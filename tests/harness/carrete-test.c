@@ -328,12 +328,17 @@ service_launcher (const char *const *env, ChildSetup *setup, GSubprocessFlags fl
 CtService *
 ct_service_start (const char *binary, const char *const *env)
 {
+  return ct_service_start_at (binary, env, ct_free_port ());
+}
+
+CtService *
+ct_service_start_at (const char *binary, const char *const *env, guint16 port)
+{
   CtService *service = g_new0 (CtService, 1);
   g_autoptr (GSubprocessLauncher) launcher = service_launcher (env, &service->setup,
                                                                G_SUBPROCESS_FLAGS_NONE);
   g_autoptr (GError) error = NULL;
   g_autofree char *listen = NULL;
-  guint16 port = ct_free_port ();
   int fd;
 
   listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -482,7 +487,16 @@ ct_http_raw (const char *base_url, const char *method, const char *path,
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   type = soup_message_headers_get_content_type (response->headers, NULL);
   if (type != NULL && strstr (type, "json") != NULL)
-    response->json = json_from_string (g_bytes_get_data (response->body, NULL), NULL);
+    {
+      /* The body is not NUL-terminated: parse it with its length. */
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      gsize len = 0;
+      const char *data = g_bytes_get_data (response->body, &len);
+
+      if (len > 0 && json_parser_load_from_data (parser, data, (gssize) len, NULL)
+          && json_parser_get_root (parser) != NULL)
+        response->json = json_node_copy (json_parser_get_root (parser));
+    }
   return response;
 }
 

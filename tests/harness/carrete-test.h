@@ -55,6 +55,9 @@ typedef struct _CtService CtService;
  * (NULL-terminated KEY=VALUE list) plus CARRETE_LISTEN on a free port, and
  * waits for /healthz. */
 CtService *ct_service_start (const char *binary, const char *const *env);
+/* The same on a chosen port (from ct_free_port), for services that must
+ * know each other's address before either starts. */
+CtService *ct_service_start_at (const char *binary, const char *const *env, guint16 port);
 const char *ct_service_url (CtService *service);
 GPid ct_service_pid (CtService *service);
 /* SIGTERM, then asserts a clean exit (status 0: no crash, no leak report). */

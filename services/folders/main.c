@@ -1,0 +1,203 @@
+#define G_LOG_DOMAIN "carrete-folders"
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "carrete-config.h"
+#include "carrete-error.h"
+#include "carrete-log.h"
+#include "carrete-migrate.h"
+#include "carrete-server.h"
+#include "routes.h"
+
+#define DRAIN_SECONDS 25
+/* A photos call slower than this answers 503; it stays under the drain. */
+#define PHOTOS_TIMEOUT_SECONDS 20
+
+static const char usage[] =
+  "Usage: carrete-folders [--help] [--version] COMMAND\n"
+  "\n"
+  "The Carrete folders service: named, tagged, private or public folders.\n"
+  "\n"
+  "Commands:\n"
+  "  serve      answer HTTP requests (needs a migrated database)\n"
+  "  migrate    apply the database migrations and exit\n"
+  "\n"
+  "Configuration comes from the environment or a .env file in the working\n"
+  "directory: CARRETE_LISTEN (default 127.0.0.1:8083), CARRETE_DATABASE_URL,\n"
+  "CARRETE_JWT_PUBLIC_KEY_FILE, CARRETE_ID_KEY_FILE, CARRETE_PHOTOS_URL,\n"
+  "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\").\n";
+
+static const char *const serve_settings[] = {
+  "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
+  "CARRETE_PHOTOS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
+};
+static const char *const serve_required[] = {
+  "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
+  "CARRETE_PHOTOS_URL", NULL,
+};
+static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
+
+static int
+fail (const char *message)
+{
+  fprintf (stderr, "carrete-folders: %s\n", message);
+  return 1;
+}
+
+static gboolean
+load_config (CarreteConfig *config, const char *const *used, const char *const *required,
+             GError **error)
+{
+  CarreteConfigSpec spec = { used, required, "127.0.0.1:8083" };
+  return carrete_config_load (config, &spec, NULL, ".env", error);
+}
+
+static gboolean
+build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *config, GError **error)
+{
+  CarreteIdKey id_key;
+
+  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
+    {
+      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
+      return FALSE;
+    }
+  *jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
+                          error);
+  if (*jwt == NULL)
+    {
+      sodium_memzero (&id_key, sizeof id_key);
+      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
+      return FALSE;
+    }
+  svc->ids = carrete_ids_new (&id_key);
+  svc->cursors = carrete_cursor_key_new (&id_key);
+  sodium_memzero (&id_key, sizeof id_key);
+  svc->photos = folders_photos_new (config->photos_url, PHOTOS_TIMEOUT_SECONDS);
+  return TRUE;
+}
+
+static void
+free_service (FoldersService *svc, CarreteJwt **jwt)
+{
+  g_clear_pointer (&svc->photos, folders_photos_free);
+  g_clear_pointer (&svc->store, folders_store_free);
+  g_clear_pointer (&svc->ids, carrete_ids_free);
+  g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
+  g_clear_pointer (jwt, carrete_jwt_free);
+}
+
+static int
+check_schema (const CarreteConfig *config)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_migrate_check (config->database_url, FOLDERS_RESOURCE_PREFIX "/sql", &error))
+    return 0;
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+    {
+      /* Start anyway: /readyz answers 503 until the database is back. */
+      g_warning ("%s; starting without it", error->message);
+      return 0;
+    }
+  return fail (error->message);
+}
+
+static int
+serve (void)
+{
+  CarreteConfig config = { 0 };
+  FoldersApp app = { 0 };
+  CarreteJwt *jwt = NULL;
+  g_autoptr (GError) error = NULL;
+  CarreteServer *server;
+  guint n_routes;
+  g_autofree char *url = NULL;
+  int status;
+
+  if (!load_config (&config, serve_settings, serve_required, &error)
+      || !build_service (&app.service, &jwt, &config, &error))
+    {
+      status = fail (error->message);
+      goto out;
+    }
+  app.schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
+  if ((status = check_schema (&config)) != 0)
+    goto out;
+
+  app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
+                           (guint) config.statement_timeout_ms, "carrete-folders");
+  app.service.store = folders_store_new (app.db);
+  server = carrete_server_new (&(CarreteServerOptions) {
+      .service_name = "folders",
+      .routes = folders_routes (&n_routes),
+      .n_routes = n_routes,
+      .app = &app,
+      .jwt = jwt,
+      .openapi_resource = FOLDERS_RESOURCE_PREFIX "/openapi.json",
+      .read_timeout_seconds = (guint) config.read_timeout,
+      .trust_forwarded_for = config.trust_forwarded_for,
+  });
+  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
+    {
+      status = fail (error->message);
+      carrete_server_free (server);
+      goto out;
+    }
+  url = carrete_server_get_url (server);
+  g_message ("carrete-folders %s listening on %s", CARRETE_VERSION, url);
+  carrete_server_run (server, DRAIN_SECONDS);
+  carrete_server_free (server);
+  g_message ("carrete-folders stopped");
+
+out:
+  free_service (&app.service, &jwt);
+  g_clear_object (&app.db);
+  carrete_config_clear (&config);
+  return status;
+}
+
+static int
+migrate (void)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!load_config (&config, db_only, db_only, &error)
+      || !carrete_migrate_run (config.database_url, FOLDERS_RESOURCE_PREFIX "/sql", &error))
+    status = fail (error->message);
+  carrete_config_clear (&config);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      fputs (usage, argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("carrete-folders %s\n", CARRETE_VERSION);
+      return 0;
+    }
+  if (sodium_init () < 0)
+    return fail ("libsodium could not start");
+  carrete_log_init ("folders");
+
+  if (g_str_equal (argv[1], "serve") && argc == 2)
+    return serve ();
+  if (g_str_equal (argv[1], "migrate") && argc == 2)
+    return migrate ();
+  fprintf (stderr, "carrete-folders: unknown command or wrong arguments: %s\n\n%s", argv[1],
+           usage);
+  return 2;
+}

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "carrete-ids.h"
+
+G_BEGIN_DECLS
+
+/* A folder row. */
+typedef struct
+{
+  gint64 id;
+  gint64 owner_id;
+  char *name;
+  char *visibility; /* "private" or "public" */
+  char **tags;      /* normalised, never NULL */
+  char *created_at; /* RFC 3339, UTC, milliseconds */
+  char *updated_at;
+  char *sort_key;   /* created_at to the microsecond, for keyset cursors */
+} FoldersFolder;
+
+void folders_folder_free (FoldersFolder *folder);
+gboolean folders_folder_is_public (const FoldersFolder *folder);
+
+JsonNode *folders_folder_to_json (const FoldersFolder *folder, const CarreteIds *ids);
+JsonNode *folders_folder_page_to_json (GPtrArray *folders, const char *next_cursor,
+                                       const CarreteIds *ids);
+
+/* What a PATCH changes; NULL members stay as they are. */
+typedef struct
+{
+  char *name;
+  char *visibility;
+  char **tags;
+} FoldersChanges;
+
+void folders_changes_clear (FoldersChanges *changes);
+
+typedef enum
+{
+  FOLDERS_MATCH_ALL,
+  FOLDERS_MATCH_ANY,
+} FoldersMatch;
+
+/* One search of GET /v1/folders, validated and normalised. */
+typedef struct
+{
+  gint64 owner_id;        /* the caller's own folders, or 0 for none */
+  gboolean public_ones;   /* everyone's public folders too */
+  char *scope;            /* as resolved: "mine", "public" or "all" */
+  char *q;                /* name substring, or NULL */
+  char **tags;            /* normalised, or NULL */
+  FoldersMatch match;
+  char *from;             /* RFC 3339, or NULL */
+  char *to;
+  guint limit;
+  char *cursor;           /* as given, or NULL */
+} FoldersSearch;
+
+void folders_search_clear (FoldersSearch *search);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersFolder, folders_folder_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersChanges, folders_changes_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersSearch, folders_search_clear)
+
+G_END_DECLS

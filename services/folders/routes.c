@@ -1,0 +1,488 @@
+#define G_LOG_DOMAIN "carrete-folders-routes"
+
+#include "routes.h"
+
+#include "app.h"
+#include "carrete-error.h"
+#include "carrete-json-body.h"
+#include "carrete-migrate.h"
+#include "validate.h"
+
+#define DEFAULT_PAGE 50
+#define MAX_PAGE 200
+/* Raw items accepted in a body's tags before normalising (duplicates may
+ * fold them to 20 or fewer); bounds the work per request. */
+#define MAX_RAW_TAGS 100
+
+static FoldersApp *
+app_of (CarreteRequest *req)
+{
+  return carrete_request_get_app (req);
+}
+
+static FoldersService *
+service_of (CarreteRequest *req)
+{
+  return &app_of (req)->service;
+}
+
+static const char *
+member (JsonObject *body, const char *name)
+{
+  return json_object_has_member (body, name) ? json_object_get_string_member (body, name) : NULL;
+}
+
+static void
+respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
+{
+  g_autoptr (JsonNode) node = folders_folder_to_json (folder, service_of (req)->ids);
+  carrete_request_respond_json (req, status, node);
+}
+
+/* The caller's own row id (0 for an anonymous caller); FALSE after
+ * answering 401 for a token naming no user of this installation. */
+static gboolean
+caller_id (CarreteRequest *req, gint64 *id)
+{
+  const CarreteClaims *claims = carrete_request_get_claims (req);
+
+  *id = 0;
+  if (claims == NULL
+      || carrete_ids_decode (service_of (req)->ids, CARRETE_ID_USER, claims->sub, id))
+    return TRUE;
+  carrete_request_respond_status (req, 401, "The access token names no user of this installation.");
+  return FALSE;
+}
+
+static gboolean
+path_folder_id (CarreteRequest *req, gint64 *id)
+{
+  if (carrete_ids_decode (service_of (req)->ids, CARRETE_ID_FOLDER,
+                          carrete_request_get_param (req, "id"), id))
+    return TRUE;
+  carrete_request_respond_status (req, 404, "No such folder.");
+  return FALSE;
+}
+
+/* Renders `error`, naming `field` as the one at fault. */
+static void
+respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
+{
+  CarreteProblem *problem = carrete_problem_new_from_error (error);
+
+  carrete_problem_add_field_error (problem, field, error->message);
+  carrete_request_respond_problem (req, problem);
+}
+
+/* Answers a write: the folder, or the error (a name conflict names it). */
+static void
+respond_written (CarreteRequest *req, guint status, FoldersFolder *folder, const GError *error)
+{
+  if (folder != NULL)
+    respond_folder (req, status, folder);
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
+    respond_error_on_field (req, error, "name");
+  else
+    carrete_request_respond_error (req, error);
+}
+
+static JsonObject *
+parse_body (CarreteRequest *req, const CarreteFieldSpec *specs, guint n_specs)
+{
+  CarreteProblem *problem = NULL;
+  JsonObject *body = carrete_json_body_parse (carrete_request_get_body (req), specs, n_specs,
+                                              &problem);
+  if (body == NULL)
+    carrete_request_respond_problem (req, problem);
+  return body;
+}
+
+static const CarreteFieldSpec folder_specs[] = {
+  { "name", CARRETE_FIELD_STRING, FALSE, 0, 0 },
+  { "visibility", CARRETE_FIELD_STRING, FALSE, 0, 0 },
+  { "tags", CARRETE_FIELD_STRING_ARRAY, FALSE, 0, MAX_RAW_TAGS },
+};
+
+/* The body's tags as a string vector (NULL when absent). */
+static char **
+body_tags (JsonObject *body, CarreteProblem *problem)
+{
+  JsonArray *array;
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+
+  if (!json_object_has_member (body, "tags"))
+    return NULL;
+  array = json_object_get_array_member (body, "tags");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (items, (gpointer) json_array_get_string_element (array, i));
+  return folders_normalise_tags ("tags", (const char *const *) items->pdata, items->len, problem);
+}
+
+/* Validates and normalises the members present in `body` into `changes`;
+ * FALSE when `problem` got an error. */
+static gboolean
+read_changes (JsonObject *body, FoldersChanges *changes, CarreteProblem *problem)
+{
+  if (member (body, "name") != NULL)
+    changes->name = folders_validate_name (member (body, "name"), problem);
+  if (member (body, "visibility") != NULL
+      && folders_validate_visibility (member (body, "visibility"), problem))
+    changes->visibility = g_strdup (member (body, "visibility"));
+  changes->tags = body_tags (body, problem);
+  return carrete_problem_get_n_errors (problem) == 0;
+}
+
+/* ---- create ----------------------------------------------------------------- */
+
+static void
+created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_service_create_finish (result, &error);
+
+  if (folder != NULL)
+    {
+      g_autofree char *id = carrete_ids_encode (service_of (req)->ids, CARRETE_ID_FOLDER,
+                                                folder->id);
+      g_autofree char *location = g_strdup_printf ("/v1/folders/%s", id);
+      carrete_request_set_header (req, "Location", location);
+    }
+  respond_written (req, 201, folder, error);
+}
+
+static void
+handle_create (CarreteRequest *req)
+{
+  g_autoptr (JsonObject) body = NULL;
+  g_autoptr (CarreteProblem) problem = carrete_problem_new (422, "Some fields are invalid.");
+  g_auto (FoldersChanges) fields = { 0 };
+  gint64 owner;
+
+  if (!caller_id (req, &owner) || (body = parse_body (req, folder_specs,
+                                                      G_N_ELEMENTS (folder_specs))) == NULL)
+    return;
+  if (!json_object_has_member (body, "name"))
+    carrete_problem_add_field_error (problem, "name", "is required");
+  if (!read_changes (body, &fields, problem))
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  if (fields.tags == NULL)
+    fields.tags = g_new0 (char *, 1);
+  folders_service_create_async (service_of (req), owner, fields.name,
+                                fields.visibility != NULL ? fields.visibility : "private",
+                                (const char *const *) fields.tags, created, req);
+}
+
+/* ---- one folder ----------------------------------------------------------------- */
+
+static void
+got (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_service_get_finish (result, &error);
+
+  if (folder == NULL)
+    carrete_request_respond_error (req, error);
+  else
+    respond_folder (req, 200, folder);
+}
+
+static void
+handle_get (CarreteRequest *req)
+{
+  gint64 caller, id;
+
+  if (caller_id (req, &caller) && path_folder_id (req, &id))
+    folders_service_get_async (service_of (req), caller, id, got, req);
+}
+
+static void
+updated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_service_update_finish (result, &error);
+
+  respond_written (req, 200, folder, error);
+}
+
+static void
+handle_patch (CarreteRequest *req)
+{
+  g_autoptr (JsonObject) body = NULL;
+  g_autoptr (CarreteProblem) problem = NULL;
+  g_auto (FoldersChanges) changes = { 0 };
+  gint64 caller, id;
+
+  if (!caller_id (req, &caller) || !path_folder_id (req, &id)
+      || (body = parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
+    return;
+  if (json_object_get_size (body) == 0)
+    {
+      carrete_request_respond_status (req, 422, "Give at least one of name, visibility and tags.");
+      return;
+    }
+  problem = carrete_problem_new (422, "Some fields are invalid.");
+  if (!read_changes (body, &changes, problem))
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  folders_service_update_async (service_of (req), caller, id, &changes, updated, req);
+}
+
+static void
+deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!folders_service_delete_finish (result, &error))
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+/* ?recursive=true|false (default false). */
+static gboolean
+recursive_flag (CarreteRequest *req, gboolean *recursive)
+{
+  const char *text = carrete_request_get_query (req, "recursive");
+  CarreteProblem *problem;
+
+  *recursive = g_strcmp0 (text, "true") == 0;
+  if (text == NULL || g_str_equal (text, "true") || g_str_equal (text, "false"))
+    return TRUE;
+  problem = carrete_problem_new (422, "recursive must be true or false.");
+  carrete_problem_add_field_error (problem, "recursive", "must be true or false");
+  carrete_request_respond_problem (req, problem);
+  return FALSE;
+}
+
+static void
+handle_delete (CarreteRequest *req)
+{
+  FoldersCaller caller = { 0 };
+  gboolean recursive;
+  gint64 id;
+
+  if (!caller_id (req, &caller.id) || !path_folder_id (req, &id) || !recursive_flag (req, &recursive))
+    return;
+  caller.forward.bearer = carrete_request_get_bearer (req);
+  caller.forward.request_id = carrete_request_get_request_id (req);
+  folders_service_delete_async (service_of (req), &caller, id, recursive, deleted, req);
+}
+
+/* ---- every folder of an owner (account deletion) ---------------------------------- */
+
+static void
+owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!folders_service_delete_owner_finish (result, &error))
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+static void
+handle_delete_owner (CarreteRequest *req)
+{
+  const char *owner = carrete_request_get_query (req, "owner_id");
+  gint64 caller;
+
+  if (!caller_id (req, &caller))
+    return;
+  if (owner == NULL)
+    {
+      CarreteProblem *problem = carrete_problem_new (422, "Name the owner whose folders go.");
+      carrete_problem_add_field_error (problem, "owner_id", "is required");
+      carrete_request_respond_problem (req, problem);
+      return;
+    }
+  /* Ids are canonical: the token's own id is the only accepted spelling. */
+  if (!g_str_equal (owner, carrete_request_get_claims (req)->sub))
+    {
+      carrete_request_respond_status (req, 403, "Only the owner may delete all their folders.");
+      return;
+    }
+  folders_service_delete_owner_async (service_of (req), caller, owner_deleted, req);
+}
+
+/* ---- search ---------------------------------------------------------------------- */
+
+static void
+searched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *next_cursor = NULL;
+  g_autoptr (GPtrArray) folders = folders_service_search_finish (result, &next_cursor, &error);
+  g_autoptr (JsonNode) node = NULL;
+
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_INVALID))
+    {
+      respond_error_on_field (req, error, "cursor");
+      return;
+    }
+  if (folders == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  node = folders_folder_page_to_json (folders, next_cursor, service_of (req)->ids);
+  carrete_request_respond_json (req, 200, node);
+}
+
+static void
+read_limit (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
+{
+  const char *text = carrete_request_get_query (req, "limit");
+  guint64 value = DEFAULT_PAGE;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, MAX_PAGE, &value, NULL))
+    carrete_problem_add_field_error (problem, "limit", "must be a whole number from 1 to 200");
+  search->limit = (guint) value;
+}
+
+/* Absent scope: the caller's own folders, or the public ones for an
+ * anonymous caller.  An anonymous caller asking for "mine" gets 401 (there
+ * is no "mine" without a token); "all" means everything they may see. */
+static gboolean
+read_scope (CarreteRequest *req, gint64 caller, FoldersSearch *search, CarreteProblem *problem)
+{
+  const char *scope = carrete_request_get_query (req, "scope");
+
+  if (scope == NULL)
+    scope = caller != 0 ? "mine" : "public";
+  if (caller == 0 && g_str_equal (scope, "mine"))
+    {
+      carrete_request_respond_status (req, 401, "scope=mine needs a bearer token.");
+      return FALSE;
+    }
+  if (caller == 0 && g_str_equal (scope, "all"))
+    scope = "public";
+  if (g_str_equal (scope, "mine"))
+    search->owner_id = caller;
+  else if (g_str_equal (scope, "public"))
+    search->public_ones = TRUE;
+  else if (g_str_equal (scope, "all"))
+    {
+      search->owner_id = caller;
+      search->public_ones = TRUE;
+    }
+  else
+    carrete_problem_add_field_error (problem, "scope", "must be mine, public or all");
+  search->scope = g_strdup (scope);
+  return TRUE;
+}
+
+static void
+read_filters (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
+{
+  const char *q = carrete_request_get_query (req, "q");
+  const char *tags = carrete_request_get_query (req, "tags");
+  const char *match = carrete_request_get_query (req, "match");
+
+  if (q != NULL && *q != '\0')
+    {
+      if (g_utf8_strlen (q, -1) > FOLDERS_NAME_MAX)
+        carrete_problem_add_field_error (problem, "q", "must be at most 128 characters long");
+      else
+        search->q = g_strdup (q);
+    }
+  if (tags != NULL)
+    search->tags = folders_parse_tag_list (tags, problem);
+  if (match == NULL || g_str_equal (match, "all"))
+    search->match = FOLDERS_MATCH_ALL;
+  else if (g_str_equal (match, "any"))
+    search->match = FOLDERS_MATCH_ANY;
+  else
+    carrete_problem_add_field_error (problem, "match", "must be all or any");
+}
+
+static void
+read_dates (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
+{
+  const char *from_text = carrete_request_get_query (req, "from");
+  const char *to_text = carrete_request_get_query (req, "to");
+  g_autoptr (GDateTime) from = from_text != NULL ? folders_parse_time ("from", from_text, problem)
+                                                 : NULL;
+  g_autoptr (GDateTime) to = to_text != NULL ? folders_parse_time ("to", to_text, problem) : NULL;
+
+  if (from != NULL && to != NULL && g_date_time_compare (from, to) > 0)
+    carrete_problem_add_field_error (problem, "from", "must not be after to");
+  if (from != NULL)
+    search->from = g_date_time_format_iso8601 (from);
+  if (to != NULL)
+    search->to = g_date_time_format_iso8601 (to);
+}
+
+static void
+handle_search (CarreteRequest *req)
+{
+  g_auto (FoldersSearch) search = { 0 };
+  g_autoptr (CarreteProblem) problem = carrete_problem_new (422, "Some search parameters are invalid.");
+  gint64 caller;
+
+  if (!caller_id (req, &caller) || !read_scope (req, caller, &search, problem))
+    return;
+  read_limit (req, &search, problem);
+  read_filters (req, &search, problem);
+  read_dates (req, &search, problem);
+  if (carrete_problem_get_n_errors (problem) > 0)
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  search.cursor = g_strdup (carrete_request_get_query (req, "cursor"));
+  folders_service_search_async (service_of (req), &search, searched, req);
+}
+
+/* ---- readiness ---------------------------------------------------------------------- */
+
+static void
+ready_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  if (!carrete_migrate_ready_finish (CARRETE_DB (source), result, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  node = json_from_string ("{\"status\":\"ready\"}", NULL);
+  carrete_request_respond_json (req, 200, node);
+}
+
+static void
+handle_readyz (CarreteRequest *req)
+{
+  FoldersApp *app = app_of (req);
+  carrete_migrate_ready_async (app->db, app->schema_version, ready_checked, req);
+}
+
+static const CarreteRoute routes[] = {
+  { "POST", "/v1/folders", handle_create, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/folders", handle_search, CARRETE_AUTH_OPTIONAL },
+  { "DELETE", "/v1/folders", handle_delete_owner, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/folders/{id}", handle_get, CARRETE_AUTH_OPTIONAL },
+  { "PATCH", "/v1/folders/{id}", handle_patch, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/folders/{id}", handle_delete, CARRETE_AUTH_REQUIRED },
+  { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
+};
+
+const CarreteRoute *
+folders_routes (guint *n_routes)
+{
+  *n_routes = G_N_ELEMENTS (routes);
+  return routes;
+}

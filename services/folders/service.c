@@ -1,0 +1,480 @@
+#define G_LOG_DOMAIN "carrete-folders-service"
+
+#include "service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "carrete-error.h"
+
+#define CURSOR_KIND "folders"
+
+/* State shared by the steps of one operation; it rides on the GTask. */
+typedef struct
+{
+  FoldersService *svc;
+  gint64 caller_id;
+  gint64 id;
+  FoldersChanges changes;
+  gboolean recursive;
+  char *bearer;
+  char *request_id;
+  char *folder_id; /* opaque, for the photos service */
+  char *digest;    /* of the search, bound into its cursors */
+  guint limit;
+} Op;
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  folders_changes_clear (&op->changes);
+  g_free (op->bearer);
+  g_free (op->request_id);
+  g_free (op->folder_id);
+  g_free (op->digest);
+  g_free (op);
+}
+
+static GTask *
+op_task (FoldersService *svc, gpointer tag, GAsyncReadyCallback callback, gpointer user_data,
+         Op **op_out)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  op->svc = svc;
+  g_task_set_task_data (task, op, op_free);
+  g_task_set_source_tag (task, tag);
+  *op_out = op;
+  return task;
+}
+
+static Op *
+task_op (GTask *task)
+{
+  return g_task_get_task_data (task);
+}
+
+static void
+return_not_found (GTask *task)
+{
+  g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+}
+
+/* Private folders of others do not exist for the caller; public ones do,
+ * so changing them is refused outright.  Returns TRUE when the caller owns
+ * `folder`, otherwise answers the task. */
+static gboolean
+check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id)
+{
+  if (folder->owner_id == caller_id)
+    return TRUE;
+  if (folders_folder_is_public (folder))
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
+                             "Only the owner may change or delete this folder.");
+  else
+    return_not_found (task);
+  return FALSE;
+}
+
+static void
+return_folder_or_error (GTask *task, FoldersFolder *folder, GError *error)
+{
+  if (folder != NULL)
+    g_task_return_pointer (task, folder, (GDestroyNotify) folders_folder_free);
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
+    {
+      g_error_free (error);
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                               "You already have a folder with that name.");
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+static void
+created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  FoldersFolder *folder = folders_store_folder_finish (task_op (task)->svc->store, result, &error);
+
+  return_folder_or_error (task, folder, error);
+}
+
+void
+folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
+                              const char *visibility, const char *const *tags,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+  GTask *task = op_task (svc, folders_service_create_async, callback, user_data, &op);
+
+  folders_store_insert (svc->store, owner_id, name, visibility, tags, created, task);
+}
+
+FoldersFolder *
+folders_service_create_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- get ------------------------------------------------------------------ */
+
+static void
+got (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+  FoldersFolder *folder = folders_store_folder_finish (op->svc->store, result, &error);
+
+  if (folder == NULL)
+    g_task_return_error (task, error);
+  else if (folder->owner_id != op->caller_id && !folders_folder_is_public (folder))
+    {
+      folders_folder_free (folder);
+      return_not_found (task);
+    }
+  else
+    g_task_return_pointer (task, folder, (GDestroyNotify) folders_folder_free);
+}
+
+void
+folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+  GTask *task = op_task (svc, folders_service_get_async, callback, user_data, &op);
+
+  op->caller_id = caller_id;
+  folders_store_find (svc->store, id, got, task);
+}
+
+FoldersFolder *
+folders_service_get_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- update ---------------------------------------------------------------- */
+
+static void
+updated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  FoldersFolder *folder = folders_store_folder_finish (task_op (task)->svc->store, result, &error);
+
+  return_folder_or_error (task, folder, error);
+}
+
+static void
+update_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
+
+  if (folder == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!check_owner (task, folder, op->caller_id))
+    return;
+  /* The statement checks the owner again: no window for a race. */
+  folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, updated,
+                        g_steal_pointer (&task));
+}
+
+void
+folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
+                              const FoldersChanges *changes, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  Op *op;
+  GTask *task = op_task (svc, folders_service_update_async, callback, user_data, &op);
+
+  op->caller_id = caller_id;
+  op->id = id;
+  op->changes.name = g_strdup (changes->name);
+  op->changes.visibility = g_strdup (changes->visibility);
+  op->changes.tags = g_strdupv (changes->tags);
+  folders_store_find (svc->store, id, update_found, task);
+}
+
+FoldersFolder *
+folders_service_update_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- delete ------------------------------------------------------------------ */
+
+static void
+delete_row_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  /* No row means a concurrent delete got there first: the folder is gone
+   * either way. */
+  if (folders_store_count_finish (task_op (task)->svc->store, result, &error) < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+delete_row (GTask *task)
+{
+  Op *op = task_op (task);
+
+  folders_store_delete (op->svc->store, op->id, op->caller_id, delete_row_done, task);
+}
+
+static void
+delete_photos_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!folders_photos_delete_all_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    delete_row (g_steal_pointer (&task));
+}
+
+static void
+emptiness_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  gboolean any = FALSE;
+
+  if (!folders_photos_any_finish (result, &any, &error))
+    g_task_return_error (task, error);
+  else if (any)
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                             "The folder holds photos; delete them first or ask for"
+                             " ?recursive=true.");
+  else
+    delete_row (g_steal_pointer (&task));
+}
+
+static void
+delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
+  FoldersForward forward = { op->bearer, op->request_id };
+
+  if (folder == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!check_owner (task, folder, op->caller_id))
+    return;
+  op->folder_id = carrete_ids_encode (op->svc->ids, CARRETE_ID_FOLDER, op->id);
+  /* Photos first, the row last: if anything fails on the way the folder is
+   * still there, and the same request finishes the job when retried. */
+  if (op->recursive)
+    folders_photos_delete_all_async (op->svc->photos, op->folder_id, &forward,
+                                     delete_photos_done, g_steal_pointer (&task));
+  else
+    folders_photos_any_async (op->svc->photos, op->folder_id, &forward, emptiness_checked,
+                              g_steal_pointer (&task));
+}
+
+void
+folders_service_delete_async (FoldersService *svc, const FoldersCaller *caller, gint64 id,
+                              gboolean recursive, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  Op *op;
+  GTask *task = op_task (svc, folders_service_delete_async, callback, user_data, &op);
+
+  op->caller_id = caller->id;
+  op->id = id;
+  op->recursive = recursive;
+  op->bearer = g_strdup (caller->forward.bearer);
+  op->request_id = g_strdup (caller->forward.request_id);
+  folders_store_find (svc->store, id, delete_found, task);
+}
+
+gboolean
+folders_service_delete_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (folders_store_count_finish (task_op (task)->svc->store, result, &error) < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+  GTask *task = op_task (svc, folders_service_delete_owner_async, callback, user_data, &op);
+
+  folders_store_delete_owner (svc->store, owner_id, owner_deleted, task);
+}
+
+gboolean
+folders_service_delete_owner_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- search -------------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *folders;
+  char *next_cursor;
+} Page;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+  g_clear_pointer (&page->folders, g_ptr_array_unref);
+  g_free (page->next_cursor);
+  g_free (page);
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+add_part (GChecksum *checksum, const char *part)
+{
+  g_autofree char *framed = g_strdup_printf ("%zu:%s;", part != NULL ? strlen (part) : 0,
+                                             part != NULL ? part : "");
+  g_checksum_update (checksum, (const guchar *) framed, -1);
+}
+
+/* A digest of everything that selects the rows (not the page size), so
+ * that a cursor cannot be carried over to another search or caller. */
+static char *
+search_digest (const FoldersSearch *search)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *owner = g_strdup_printf ("%" G_GINT64_FORMAT, search->owner_id);
+  g_autofree char *tags = NULL;
+  g_auto (GStrv) sorted = g_strdupv (search->tags);
+
+  if (sorted != NULL)
+    {
+      qsort (sorted, g_strv_length (sorted), sizeof (char *), compare_strings);
+      tags = g_strjoinv (",", sorted);
+    }
+  add_part (checksum, owner);
+  add_part (checksum, search->public_ones ? "public" : "own");
+  add_part (checksum, search->q);
+  add_part (checksum, tags);
+  add_part (checksum, search->match == FOLDERS_MATCH_ALL ? "all" : "any");
+  add_part (checksum, search->from);
+  add_part (checksum, search->to);
+  return g_strndup (g_checksum_get_string (checksum), 32);
+}
+
+static void
+searched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Op *op = task_op (task);
+  GError *error = NULL;
+  GPtrArray *folders = folders_store_folders_finish (op->svc->store, result, &error);
+  Page *page;
+
+  if (folders == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  page = g_new0 (Page, 1);
+  /* One extra row was asked for: its presence means there is a next page. */
+  if (folders->len > op->limit)
+    {
+      FoldersFolder *last;
+      g_autofree char *last_id = NULL;
+
+      g_ptr_array_set_size (folders, op->limit);
+      last = g_ptr_array_index (folders, folders->len - 1);
+      last_id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
+      page->next_cursor = carrete_cursor_encode (
+          op->svc->cursors,
+          (const char *const[]) { CURSOR_KIND, op->digest, last->sort_key, last_id, NULL });
+    }
+  page->folders = folders;
+  g_task_return_pointer (task, page, page_free);
+}
+
+void
+folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op;
+  g_autoptr (GTask) task = op_task (svc, folders_service_search_async, callback, user_data, &op);
+  g_auto (GStrv) fields = NULL;
+  gint64 after_id = 0;
+
+  op->digest = search_digest (search);
+  op->limit = search->limit;
+  if (search->cursor != NULL)
+    {
+      fields = carrete_cursor_decode (svc->cursors, search->cursor, 4, NULL);
+      if (fields == NULL || !g_str_equal (fields[0], CURSOR_KIND)
+          || !g_ascii_string_to_signed (fields[3], 10, 1, G_MAXINT64, &after_id, NULL))
+        {
+          g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_BAD_REQUEST,
+                                   "cursor is not one this service issued");
+          return;
+        }
+      if (!g_str_equal (fields[1], op->digest))
+        {
+          g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_INVALID,
+                                   "cursor belongs to another search; start again without it");
+          return;
+        }
+    }
+  folders_store_search (svc->store, search, fields != NULL ? fields[2] : NULL, after_id,
+                        search->limit + 1, searched, g_steal_pointer (&task));
+}
+
+GPtrArray *
+folders_service_search_finish (GAsyncResult *result, char **next_cursor, GError **error)
+{
+  Page *page = g_task_propagate_pointer (G_TASK (result), error);
+  GPtrArray *folders;
+
+  if (page == NULL)
+    return NULL;
+  folders = g_steal_pointer (&page->folders);
+  *next_cursor = g_steal_pointer (&page->next_cursor);
+  page_free (page);
+  return folders;
+}

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "carrete-cursor.h"
+#include "carrete-ids.h"
+#include "model.h"
+#include "photos-client.h"
+#include "store.h"
+
+G_BEGIN_DECLS
+
+/* The rules of the folders service: who may see and change which folder,
+ * name conflicts, keyset pages bound to their search, and deletion through
+ * the photos service.  Every operation is async; errors are CARRETE_ERROR
+ * codes that the routes render as problems. */
+typedef struct
+{
+  FoldersStore *store;
+  FoldersPhotos *photos;
+  CarreteIds *ids;
+  CarreteCursorKey *cursors;
+} FoldersService;
+
+/* Who asks: the row id of the token's user (0 for anonymous callers) and
+ * what to forward to the photos service. */
+typedef struct
+{
+  gint64 id;
+  FoldersForward forward;
+} FoldersCaller;
+
+void folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
+                                   const char *visibility, const char *const *tags,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+/* CARRETE_ERROR_CONFLICT: the owner has a folder of that name already. */
+FoldersFolder *folders_service_create_finish (GAsyncResult *result, GError **error);
+
+/* A folder the caller may see: their own, or anyone's public one. */
+void folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
+                                GAsyncReadyCallback callback, gpointer user_data);
+FoldersFolder *folders_service_get_finish (GAsyncResult *result, GError **error);
+
+/* NOT_FOUND for folders the caller may not see, FORBIDDEN for someone
+ * else's public folder (its existence is public), CONFLICT for a taken
+ * name. */
+void folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
+                                   const FoldersChanges *changes, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+FoldersFolder *folders_service_update_finish (GAsyncResult *result, GError **error);
+
+/* As update for who may; CONFLICT when the folder holds photos and
+ * `recursive` is FALSE; UNAVAILABLE when the photos service cannot answer
+ * (nothing is changed then).  With `recursive`, the photos go first and the
+ * row last, so a retry after a failure half-way finishes the job. */
+void folders_service_delete_async (FoldersService *svc, const FoldersCaller *caller, gint64 id,
+                                   gboolean recursive, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean folders_service_delete_finish (GAsyncResult *result, GError **error);
+
+/* Every folder of `owner_id` (account deletion); idempotent. */
+void folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean folders_service_delete_owner_finish (GAsyncResult *result, GError **error);
+
+/* One page of a search.  A cursor is valid only for the search (and
+ * caller) it was issued for: BAD_REQUEST for a forged one, INVALID for one
+ * of another search. */
+void folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+/* Returns the folders; *next_cursor is NULL on the last page. */
+GPtrArray *folders_service_search_finish (GAsyncResult *result, char **next_cursor,
+                                          GError **error);
+
+G_END_DECLS

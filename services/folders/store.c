@@ -1,0 +1,292 @@
+#define G_LOG_DOMAIN "carrete-folders-store"
+
+#include "store.h"
+
+#include "carrete-error.h"
+
+struct _FoldersStore
+{
+  CarreteDb *db;
+};
+
+/* The last column is the exact creation time, the keyset cursor's key. */
+#define FOLDER_COLUMNS                                                                        \
+  "id, owner_id, name, visibility, array_to_json(tags)::text,"                                \
+  " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
+  " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
+  " created_at::text AS sort_key"
+
+static const CarreteStatement insert_folder = {
+  "folders_insert",
+  "INSERT INTO folders (owner_id, name, visibility, tags) VALUES ($1, $2, $3, $4::text[])"
+  " RETURNING " FOLDER_COLUMNS,
+  4,
+};
+
+static const CarreteStatement find_folder = {
+  "folders_find",
+  "SELECT " FOLDER_COLUMNS " FROM folders WHERE id = $1",
+  1,
+};
+
+static const CarreteStatement update_folder = {
+  "folders_update",
+  "UPDATE folders SET name = coalesce($3, name), visibility = coalesce($4, visibility),"
+  " tags = coalesce($5::text[], tags), updated_at = now()"
+  " WHERE id = $1 AND owner_id = $2 RETURNING " FOLDER_COLUMNS,
+  5,
+};
+
+static const CarreteStatement delete_folder = {
+  "folders_delete",
+  "DELETE FROM folders WHERE id = $1 AND owner_id = $2",
+  2,
+};
+
+static const CarreteStatement delete_owner = {
+  "folders_delete_owner",
+  "DELETE FROM folders WHERE owner_id = $1",
+  1,
+};
+
+/* Every filter is optional: an absent one is NULL and, as the database
+ * plans each execution for its values (see sql/folders/001_folders.sql),
+ * folds away, leaving the predicates an index can serve.  $1 restricts to
+ * one owner's folders, $2 adds everyone's public ones. */
+#define SEARCH_SQL                                                                            \
+  "SELECT " FOLDER_COLUMNS " FROM folders"                                                    \
+  " WHERE (($1::bigint IS NOT NULL AND owner_id = $1)"                                        \
+  "        OR ($2::boolean AND visibility = 'public'))"                                       \
+  "   AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')"                                  \
+  "   AND ($4::text[] IS NULL OR tags @> $4)"                                                 \
+  "   AND ($5::text[] IS NULL OR tags && $5)"                                                 \
+  "   AND ($6::timestamptz IS NULL OR created_at >= $6)"                                      \
+  "   AND ($7::timestamptz IS NULL OR created_at <= $7)"                                      \
+  "   AND ($8::timestamptz IS NULL OR (created_at, id) < ($8, $9::bigint))"                   \
+  " ORDER BY created_at DESC, id DESC LIMIT $10"
+
+static const CarreteStatement search_folders = { "folders_search", SEARCH_SQL, 10 };
+
+const char *
+folders_store_search_sql (void)
+{
+  return SEARCH_SQL;
+}
+
+FoldersStore *
+folders_store_new (CarreteDb *db)
+{
+  FoldersStore *store = g_new0 (FoldersStore, 1);
+  store->db = g_object_ref (db);
+  return store;
+}
+
+void
+folders_store_free (FoldersStore *store)
+{
+  if (store == NULL)
+    return;
+  g_object_unref (store->db);
+  g_free (store);
+}
+
+static void
+store_send (FoldersStore *store, const CarreteStatement *stmt, const char *const *params,
+            GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+}
+
+/* A PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
+static char *
+array_literal (const char *const *items)
+{
+  GString *out;
+
+  if (items == NULL)
+    return NULL;
+  out = g_string_new ("{");
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = items[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* A LIKE pattern that matches `text` literally (backslash is LIKE's
+ * default escape character). */
+static char *
+like_escape (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+int_text (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+void
+folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
+                      const char *visibility, const char *const *tags,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *owner_text = int_text (owner_id);
+  g_autofree char *tags_text = array_literal (tags);
+  const char *params[] = { owner_text, name, visibility, tags_text };
+  store_send (store, &insert_folder, params, callback, user_data);
+}
+
+void
+folders_store_find (FoldersStore *store, gint64 id, GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  g_autofree char *id_text = int_text (id);
+  const char *params[] = { id_text };
+  store_send (store, &find_folder, params, callback, user_data);
+}
+
+void
+folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
+                      const FoldersChanges *changes, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autofree char *id_text = int_text (id);
+  g_autofree char *owner_text = int_text (owner_id);
+  g_autofree char *tags_text = array_literal ((const char *const *) changes->tags);
+  const char *params[] = { id_text, owner_text, changes->name, changes->visibility, tags_text };
+  store_send (store, &update_folder, params, callback, user_data);
+}
+
+void
+folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = int_text (id);
+  g_autofree char *owner_text = int_text (owner_id);
+  const char *params[] = { id_text, owner_text };
+  store_send (store, &delete_folder, params, callback, user_data);
+}
+
+void
+folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_autofree char *owner_text = int_text (owner_id);
+  const char *params[] = { owner_text };
+  store_send (store, &delete_owner, params, callback, user_data);
+}
+
+void
+folders_store_search (FoldersStore *store, const FoldersSearch *search, const char *after_key,
+                      gint64 after_id, guint limit, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autofree char *owner_text = search->owner_id > 0 ? int_text (search->owner_id) : NULL;
+  g_autofree char *pattern = like_escape (search->q);
+  g_autofree char *tags_text = array_literal ((const char *const *) search->tags);
+  g_autofree char *after_id_text = after_key != NULL ? int_text (after_id) : NULL;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  gboolean all = search->match == FOLDERS_MATCH_ALL;
+  const char *params[] = {
+    owner_text, search->public_ones ? "true" : "false", pattern,
+    all ? tags_text : NULL, all ? NULL : tags_text,
+    search->from, search->to, after_key, after_id_text, limit_text,
+  };
+  store_send (store, &search_folders, params, callback, user_data);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+static char **
+tags_from_json (const char *text)
+{
+  g_autoptr (JsonNode) node = json_from_string (text, NULL);
+  g_autoptr (GStrvBuilder) tags = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_strv_builder_add (tags, json_array_get_string_element (array, i));
+    }
+  return g_strv_builder_end (tags);
+}
+
+static FoldersFolder *
+folder_from_row (PGresult *res, int row)
+{
+  FoldersFolder *folder = g_new0 (FoldersFolder, 1);
+
+  folder->id = g_ascii_strtoll (PQgetvalue (res, row, 0), NULL, 10);
+  folder->owner_id = g_ascii_strtoll (PQgetvalue (res, row, 1), NULL, 10);
+  folder->name = g_strdup (PQgetvalue (res, row, 2));
+  folder->visibility = g_strdup (PQgetvalue (res, row, 3));
+  folder->tags = tags_from_json (PQgetvalue (res, row, 4));
+  folder->created_at = g_strdup (PQgetvalue (res, row, 5));
+  folder->updated_at = g_strdup (PQgetvalue (res, row, 6));
+  folder->sort_key = g_strdup (PQgetvalue (res, row, 7));
+  return folder;
+}
+
+FoldersFolder *
+folders_store_folder_finish (FoldersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+      return NULL;
+    }
+  return folder_from_row (res, 0);
+}
+
+GPtrArray *
+folders_store_folders_finish (FoldersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+  GPtrArray *folders;
+
+  if (res == NULL)
+    return NULL;
+  folders = g_ptr_array_new_with_free_func ((GDestroyNotify) folders_folder_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (folders, folder_from_row (res, row));
+  return folders;
+}
+
+gint64
+folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
+
+  if (res == NULL)
+    return -1;
+  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+}

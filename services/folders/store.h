@@ -1,0 +1,46 @@
+#pragma once
+
+#include "carrete-db.h"
+#include "model.h"
+
+G_BEGIN_DECLS
+
+/* SQL for the folders database, and nothing else: every function sends one
+ * prepared statement through the async pool; the *_finish functions turn
+ * the result into model values. */
+typedef struct _FoldersStore FoldersStore;
+
+FoldersStore *folders_store_new (CarreteDb *db);
+void folders_store_free (FoldersStore *store);
+
+void folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
+                           const char *visibility, const char *const *tags,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void folders_store_find (FoldersStore *store, gint64 id, GAsyncReadyCallback callback,
+                         gpointer user_data);
+/* Changes the folder only if `owner_id` owns it; no row otherwise. */
+void folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
+                           const FoldersChanges *changes, GAsyncReadyCallback callback,
+                           gpointer user_data);
+void folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id,
+                           GAsyncReadyCallback callback, gpointer user_data);
+void folders_store_delete_owner (FoldersStore *store, gint64 owner_id,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* Asks for `limit` rows after the keyset position (`after_key`, `after_id`;
+ * NULL key for the first page). */
+void folders_store_search (FoldersStore *store, const FoldersSearch *search, const char *after_key,
+                           gint64 after_id, guint limit, GAsyncReadyCallback callback,
+                           gpointer user_data);
+
+/* Finishers.  folders_store_folder_finish fails with NOT_FOUND on no row. */
+FoldersFolder *folders_store_folder_finish (FoldersStore *store, GAsyncResult *result,
+                                            GError **error);
+GPtrArray *folders_store_folders_finish (FoldersStore *store, GAsyncResult *result,
+                                         GError **error);
+/* Rows affected, or -1 with `error` set. */
+gint64 folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error);
+
+/* The SQL text of the search (for the EXPLAIN test and the benchmark). */
+const char *folders_store_search_sql (void);
+
+G_END_DECLS

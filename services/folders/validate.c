@@ -1,0 +1,146 @@
+#define G_LOG_DOMAIN "carrete-folders-validate"
+
+#include "validate.h"
+
+#include <string.h>
+
+static gboolean
+has_control_character (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+char *
+folders_validate_name (const char *name, CarreteProblem *problem)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (name));
+  glong chars = g_utf8_strlen (trimmed, -1);
+
+  if (chars < 1 || chars > FOLDERS_NAME_MAX)
+    {
+      carrete_problem_add_field_error (problem, "name", "must be 1 to 128 characters long");
+      return NULL;
+    }
+  if (has_control_character (trimmed))
+    {
+      carrete_problem_add_field_error (problem, "name", "must not contain control characters");
+      return NULL;
+    }
+  return g_steal_pointer (&trimmed);
+}
+
+gboolean
+folders_validate_visibility (const char *visibility, CarreteProblem *problem)
+{
+  if (g_strcmp0 (visibility, "private") == 0 || g_strcmp0 (visibility, "public") == 0)
+    return TRUE;
+  carrete_problem_add_field_error (problem, "visibility", "must be \"private\" or \"public\"");
+  return FALSE;
+}
+
+/* One tag in its stored form, or NULL with the reason in *reason. */
+static char *
+normalise_tag (const char *raw, const char **reason)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (raw));
+  g_autofree char *composed = g_utf8_normalize (trimmed, -1, G_NORMALIZE_NFC);
+  g_autofree char *lower = NULL;
+  glong chars;
+
+  if (composed == NULL)
+    {
+      *reason = "must be valid UTF-8";
+      return NULL;
+    }
+  lower = g_utf8_strdown (composed, -1);
+  chars = g_utf8_strlen (lower, -1);
+  if (chars < 1 || chars > FOLDERS_TAG_MAX)
+    *reason = "must be 1 to 32 characters long";
+  else if (strchr (lower, ',') != NULL)
+    *reason = "must not contain a comma";
+  else if (has_control_character (lower))
+    *reason = "must not contain control characters";
+  else
+    return g_steal_pointer (&lower);
+  return NULL;
+}
+
+char **
+folders_normalise_tags (const char *field, const char *const *items, guint n_items,
+                        CarreteProblem *problem)
+{
+  g_autoptr (GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  guint errors = carrete_problem_get_n_errors (problem);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      const char *reason = NULL;
+      char *tag = normalise_tag (items[i], &reason);
+
+      if (tag == NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("%s[%u]", field, i);
+          carrete_problem_add_field_error (problem, name, reason);
+          continue;
+        }
+      if (g_ptr_array_find_with_equal_func (tags, tag, g_str_equal, NULL))
+        g_free (tag);
+      else
+        g_ptr_array_add (tags, tag);
+    }
+  if (carrete_problem_get_n_errors (problem) > errors)
+    return NULL;
+  if (tags->len > FOLDERS_TAGS_MAX)
+    {
+      carrete_problem_add_field_error (problem, field, "must hold at most 20 different tags");
+      return NULL;
+    }
+  g_ptr_array_add (tags, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
+}
+
+char **
+folders_parse_tag_list (const char *text, CarreteProblem *problem)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_auto (GStrv) tags = NULL;
+  guint errors = carrete_problem_get_n_errors (problem);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*g_strstrip (parts[i]) != '\0')
+      g_ptr_array_add (items, parts[i]);
+  if (items->len == 0)
+    return NULL;
+  tags = folders_normalise_tags ("tags", (const char *const *) items->pdata, items->len, problem);
+  if (carrete_problem_get_n_errors (problem) > errors)
+    return NULL;
+  return g_steal_pointer (&tags);
+}
+
+GDateTime *
+folders_parse_time (const char *field, const char *text, CarreteProblem *problem)
+{
+  static GRegex *rfc3339 = NULL;
+  g_autofree char *upper = NULL;
+  GDateTime *time = NULL;
+
+  if (g_once_init_enter (&rfc3339))
+    g_once_init_leave (&rfc3339,
+                       g_regex_new ("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}"
+                                    "(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+                                    G_REGEX_OPTIMIZE, 0, NULL));
+  if (g_regex_match (rfc3339, text, 0, NULL))
+    {
+      upper = g_ascii_strup (text, -1);
+      time = g_date_time_new_from_iso8601 (upper, NULL);
+    }
+  if (time == NULL)
+    carrete_problem_add_field_error (
+        problem, field,
+        "must be an RFC 3339 date-time such as 2024-05-01T10:00:00Z (write + as %2B in a URL)");
+  return time;
+}

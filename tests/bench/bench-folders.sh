@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# On-demand benchmark for carrete-folders.  See tests/bench/README.md.
+#
+#   tests/bench/bench-folders.sh          # BUILD defaults to <repo>/build
+#
+# Starts a private PostgreSQL 15 cluster, carrete-users (to register the
+# user whose token the requests carry) and carrete-folders on 127.0.0.1,
+# bulk-loads 100,000 folders of 1,000 owners (5 tags each) straight into the
+# folders database with generate_series, measures, prints a table and one
+# JSON line, and removes everything on exit.  Every load phase is bounded in
+# time; a full run takes about 45 s.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+FOLDERS_BIN=$BUILD/services/folders/carrete-folders
+USERS_BIN=$BUILD/services/users/carrete-users
+LUA=$HERE/folders.lua
+PG_BIN=/usr/lib/postgresql/15/bin
+
+N_FOLDERS=${BENCH_FOLDERS:-100000}
+N_OWNERS=${BENCH_OWNERS:-1000}
+DUR=${BENCH_DURATION:-10}            # seconds per throughput phase
+LAT_DUR=${BENCH_LATENCY_DURATION:-5} # seconds of the one-connection latency phase
+QUERY='/v1/folders?tags=a,b'
+PASSWORD='bench-password-0123456789'
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---- tools ------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+command -v pgbench >/dev/null || [ -x "$PG_BIN/pgbench" ] || missing+=(postgresql-contrib)
+command -v psql >/dev/null || [ -x "$PG_BIN/psql" ] || missing+=(postgresql-client-15)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v curl >/dev/null || missing+=(curl)
+command -v jq >/dev/null || missing+=(jq)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+  log "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+PGBENCH=$(command -v pgbench || echo "$PG_BIN/pgbench")
+PSQL=$(command -v psql || echo "$PG_BIN/psql")
+
+if [ ! -x "$FOLDERS_BIN" ] || [ ! -x "$USERS_BIN" ]; then
+  log "building in $BUILD"
+  ninja -C "$BUILD" >/dev/null
+fi
+[ -x "$FOLDERS_BIN" ] || die "no binary at $FOLDERS_BIN"
+
+# ---- scratch dir and cleanup --------------------------------------------------
+TMP=$(mktemp -d /tmp/carrete-bench.XXXXXX)
+chmod 755 "$TMP"
+PGDIR=$TMP/pg
+PIDS=()
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  if [ -f "$PGDIR/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+  fi
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# ---- PostgreSQL -----------------------------------------------------------------
+PGPORT=$(free_port)
+log "PostgreSQL 15 on 127.0.0.1:$PGPORT in $PGDIR"
+install -d -o postgres -g postgres -m 700 "$PGDIR" "$PGDIR/data"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 \
+  --locale=C.UTF-8 --no-sync >"$TMP/initdb.log" 2>&1 || { cat "$TMP/initdb.log" >&2; die "initdb failed"; }
+timeout 30 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
+  -o "-k $PGDIR -p $PGPORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" \
+  start >/dev/null || { cat "$PGDIR/server.log" >&2; die "PostgreSQL did not start"; }
+psql_q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
+psql_q -d postgres -c 'CREATE DATABASE carrete_users' -c 'CREATE DATABASE carrete_folders'
+
+# ---- services ------------------------------------------------------------------------
+mkdir "$TMP/keys"
+openssl ecparam -genkey -name prime256v1 -noout -out "$TMP/keys/jwt.pem" 2>/dev/null
+openssl ec -in "$TMP/keys/jwt.pem" -pubout -out "$TMP/keys/jwt.pub" 2>/dev/null
+openssl rand -hex 32 >"$TMP/keys/id.key"
+export CARRETE_JWT_PUBLIC_KEY_FILE=$TMP/keys/jwt.pub CARRETE_ID_KEY_FILE=$TMP/keys/id.key
+USERS_PORT=$(free_port)
+FOLDERS_PORT=$(free_port)
+USERS=http://127.0.0.1:$USERS_PORT
+BASE=http://127.0.0.1:$FOLDERS_PORT
+
+# start NAME BINARY PORT DB [ENV=VALUE...]: migrate, then serve in the background.
+start() {
+  local name=$1 bin=$2 port=$3 db=$4
+  shift 4
+  env CARRETE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" "$@" \
+    timeout 60 "$bin" migrate >/dev/null 2>"$TMP/$name.log" || { cat "$TMP/$name.log" >&2; die "$name migrate failed"; }
+  env CARRETE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" \
+    CARRETE_LISTEN=127.0.0.1:$port "$@" "$bin" serve >"$TMP/$name.out" 2>>"$TMP/$name.log" &
+  PIDS+=($!)
+  for _ in $(seq 200); do curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && return 0; sleep 0.05; done
+  cat "$TMP/$name.log" >&2
+  die "$name did not become ready"
+}
+start users "$USERS_BIN" "$USERS_PORT" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
+start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
+FOLDERS_PID=${PIDS[-1]}
+
+# The first registered user has row id 1: the bulk rows of owner 1 are theirs.
+curl -fsS -o /dev/null -X POST "$USERS/v1/auth/register" \
+  -d "{\"username\":\"bench\",\"email\":\"bench@example.org\",\"password\":\"$PASSWORD\"}" ||
+  die "register failed"
+TOKEN=$(curl -fsS -X POST "$USERS/v1/auth/login" \
+  -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
+[ -n "$TOKEN" ] && [ "$TOKEN" != null ] || die "login failed"
+[ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+
+# ---- bulk load ---------------------------------------------------------------------
+# Owners get contiguous blocks of 100 rows.  Tags: one of a c e g i, one of
+# b d f h j, and three from larger sets, so "a and b" matches 1 row in 25
+# (4 of each owner's 100).
+log "loading $N_FOLDERS folders of $N_OWNERS owners, 5 tags each"
+LOAD_START=$(date +%s.%N)
+psql_q -d carrete_folders <<SQL
+INSERT INTO folders (owner_id, name, visibility, tags, created_at)
+SELECT 1 + (g / ($N_FOLDERS / $N_OWNERS)) % $N_OWNERS, 'folder ' || g,
+       CASE WHEN g % 4 = 0 THEN 'public' ELSE 'private' END,
+       ARRAY[(ARRAY['a','c','e','g','i'])[1 + g % 5], (ARRAY['b','d','f','h','j'])[1 + g / 5 % 5],
+             'k' || (g * 13 % 17), 'm' || (g * 7 % 23), 'n' || (g % 31)],
+       now() - make_interval(secs => g)
+FROM generate_series(0, $N_FOLDERS - 1) AS g;
+VACUUM ANALYZE folders;
+SQL
+LOAD_S=$(python3 -c "import time; print(f'{time.time() - $LOAD_START:.1f}')")
+ROWS=$(psql_q -d carrete_folders -c 'SELECT count(*) FROM folders')
+MATCHES=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$QUERY" | jq '.items | length')
+EXPECTED=$(psql_q -d carrete_folders -c "SELECT count(*) FROM folders WHERE owner_id = 1 AND tags @> '{a,b}'")
+[ "$MATCHES" = "$EXPECTED" ] || die "the API found $MATCHES folders, the database $EXPECTED"
+log "$ROWS rows in ${LOAD_S} s; owner 1 has $MATCHES folders tagged a and b"
+psql_q -d carrete_folders -c "EXPLAIN SELECT id FROM folders WHERE owner_id = 1 AND tags @> '{a,b}'
+  ORDER BY created_at DESC, id DESC LIMIT 51" >"$TMP/plan.txt"
+
+# ---- wrk helper -------------------------------------------------------------------------
+# run_wrk NAME THREADS CONNS DURATION: result JSON in $TMP/NAME.json
+run_wrk() {
+  local name=$1 t=$2 c=$3 d=$4
+  BENCH_TOKEN=$TOKEN timeout $((d + 20)) wrk -t"$t" -c"$c" -d"${d}s" --timeout 5s --latency \
+    -s "$LUA" "$BASE$QUERY" >"$TMP/$name.out" 2>&1 || true
+  grep -q '^BENCH_JSON ' "$TMP/$name.out" || { cat "$TMP/$name.out" >&2; die "wrk run '$name' produced no result"; }
+  sed -n 's/^BENCH_JSON //p' "$TMP/$name.out" >"$TMP/$name.json"
+  kill -0 "$FOLDERS_PID" 2>/dev/null || { tail -n 30 "$TMP/folders.log" >&2; die "carrete-folders died during $name"; }
+}
+
+# ---- 1. latency: one connection, one request at a time ---------------------------------
+log "wrk GET $QUERY: -t1 -c1 -d${LAT_DUR}s (latency)"
+LOG_FROM=$(wc -l <"$TMP/folders.out")
+run_wrk latency 1 1 "$LAT_DUR"
+# Server-side durations of those requests, from the service's request log.
+SERVER_P50=$(tail -n +"$((LOG_FROM + 1))" "$TMP/folders.out" | python3 -c '
+import json, statistics, sys
+d = []
+for line in sys.stdin:
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("route") == "/v1/folders" and e.get("status") == 200:
+        d.append(e["duration_ms"])
+print(f"{statistics.median(d):.3f}" if d else "nan")')
+
+# ---- 2. throughput at 16 connections, then pgbench on the bare SELECT -----------------------
+log "wrk GET $QUERY: -t2 -c16 -d${DUR}s (throughput)"
+run_wrk throughput 2 16 "$DUR"
+
+# The statement the service runs for this search, with the filters it was
+# given written in and the absent ones dropped.  pgbench would read ":MI"
+# and ":SS" in the to_char formats as variables, so those colons are \x3a in
+# an E'' literal: the same string, the same query.
+cat >"$TMP/select.sql" <<'SQL'
+SELECT id, owner_id, name, visibility, array_to_json(tags)::text, to_char(created_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), to_char(updated_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), created_at::text AS sort_key FROM folders WHERE owner_id = 1 AND tags @> '{a,b}' ORDER BY created_at DESC, id DESC LIMIT 51;
+SQL
+log "pgbench: 16 clients, 2 threads, ${DUR} s, -M prepared, the bare SELECT"
+timeout $((DUR + 20)) "$PGBENCH" -n -h 127.0.0.1 -p "$PGPORT" -U postgres -M prepared \
+  -c 16 -j 2 -T "$DUR" -f "$TMP/select.sql" carrete_folders >"$TMP/pgbench.out" 2>&1 ||
+  { cat "$TMP/pgbench.out" >&2; die "pgbench failed"; }
+PG_TPS=$(awk -F'= ' '/^tps = / { split($2, a, " "); print a[1] }' "$TMP/pgbench.out")
+
+# ---- report ---------------------------------------------------------------------------------
+python3 - "$TMP/latency.json" "$TMP/throughput.json" "$PG_TPS" "$SERVER_P50" "$ROWS" "$MATCHES" \
+  "$LOAD_S" "$TMP/plan.txt" "$DUR" <<'PY'
+import json, sys
+lat, thr = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+pg_tps, server_p50 = float(sys.argv[3]), float(sys.argv[4])
+rows, matches, load_s, plan, dur = sys.argv[5], sys.argv[6], sys.argv[7], open(sys.argv[8]).read(), sys.argv[9]
+ratio = thr["rps"] / pg_tps if pg_tps else 0.0
+misses = []
+
+def check(name, ok, text):
+    if not ok:
+        misses.append(f"{name}: {text}")
+    return "ok" if ok else "MISS"
+
+def errs(x):
+    sock = x["connect_err"] + x["read_err"] + x["write_err"] + x["timeout_err"]
+    return f"non-2xx {x['non2xx']}, sock {sock}"
+
+rows_out = [
+    ("metric", "measured", "target", "result", "notes"),
+    ("owner search, 2 tags, p50 (server)", f"{server_p50:.3f} ms", "< 5 ms",
+     check("p50", server_p50 < 5, f"{server_p50:.3f} ms >= 5 ms"), "from the service's request log, 1 connection"),
+    ("  same, p50 / p99 at the client", f"{lat['p50_ms']:.3f} / {lat['p99_ms']:.3f} ms", "", "",
+     f"wrk -c1, {lat['rps']:.0f} req/s; " + errs(lat)),
+    (f"GET {'/v1/folders?tags=a,b'} (wrk -t2 -c16)", f"{thr['rps']:.0f} req/s", "", "",
+     f"p50 {thr['p50_ms']:.2f} ms, p99 {thr['p99_ms']:.2f} ms; " + errs(thr)),
+    (f"pgbench bare SELECT, 16c/2j/{dur}s", f"{pg_tps:.0f} tps", "(baseline)", "", "-M prepared"),
+    ("HTTP req/s / pgbench tps", f"{ratio:.2f}", ">= 0.30",
+     check("ratio", ratio >= 0.30, f"{ratio:.2f} < 0.30"), ""),
+]
+widths = [max(len(r[i]) for r in rows_out) for i in range(5)]
+print()
+print(f"carrete-folders benchmark ({rows} folders, 1 000 owners, {matches} matches for owner 1,"
+      f" loaded in {load_s} s; 127.0.0.1)")
+for n, r in enumerate(rows_out):
+    print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if n == 0:
+        print("  ".join("-" * w for w in widths))
+print()
+print("plan of the bare SELECT:")
+print("".join("  " + l + "\n" for l in plan.strip().splitlines()))
+if misses:
+    print(f"TARGETS MISSED ({len(misses)}):")
+    for m in misses:
+        print(f"  MISS {m}")
+else:
+    print("All targets met.")
+print(json.dumps({"rows": int(rows), "server_p50_ms": server_p50, "client_p50_ms": lat["p50_ms"],
+                  "client_p99_ms": lat["p99_ms"], "rps_16c": round(thr["rps"], 1),
+                  "pgbench_tps": pg_tps, "ratio": round(ratio, 2),
+                  "non2xx": lat["non2xx"] + thr["non2xx"],
+                  "targets_missed": [m.split(":")[0] for m in misses]}, separators=(",", ":")))
+PY
