@@ -146,15 +146,28 @@ read_taken_at (VipsImage *image)
   return photos_exif_date_parse (text);
 }
 
+/* libvips sizes a shrunk JPEG or WebP by rounding down: a side shorter than
+ * the shrink would become zero pixels, which libvips asserts against. */
+static int
+cap_shrink (VipsImage *header, int shrink)
+{
+  int short_side = MIN (vips_image_get_width (header), vips_image_get_height (header));
+
+  while (shrink > 1 && short_side < shrink)
+    shrink /= 2;
+  return shrink;
+}
+
 /* Decodes every pixel (of the first frame), so that truncation or corrupt
  * data shows now and not half-way through a thumbnail.  A JPEG is decoded
  * at 1/8 size: libjpeg still reads every byte of the entropy-coded data, so
  * truncation is caught, but skips most of the inverse DCT and colour
  * conversion. */
 static gboolean
-decode_all (const char *path, PhotosType type, GError **error)
+decode_all (const char *path, PhotosType type, VipsImage *header, GError **error)
 {
-  g_autoptr (VipsImage) image = open_image (path, type, type == PHOTOS_TYPE_JPEG ? 8 : 1);
+  int shrink = type == PHOTOS_TYPE_JPEG ? cap_shrink (header, 8) : 1;
+  g_autoptr (VipsImage) image = open_image (path, type, shrink);
   double average;
 
   if (image == NULL || vips_avg (image, &average, NULL) != 0)
@@ -199,7 +212,7 @@ photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
       return FALSE;
     }
 
-  if (!decode_all (path, type, error))
+  if (!decode_all (path, type, header, error))
     return FALSE;
 
   info->type = type;
@@ -220,15 +233,17 @@ load_shrink (PhotosType type, VipsImage *header, int target)
   int long_side = MAX (vips_image_get_width (header), vips_image_get_height (header));
   double factor = (double) long_side / target;
 
+  int shrink = 1;
+
   if (type != PHOTOS_TYPE_JPEG && type != PHOTOS_TYPE_WEBP)
     return 1;
   if (factor >= 16)
-    return 8;
-  if (factor >= 8)
-    return 4;
-  if (factor >= 4)
-    return 2;
-  return 1;
+    shrink = 8;
+  else if (factor >= 8)
+    shrink = 4;
+  else if (factor >= 4)
+    shrink = 2;
+  return cap_shrink (header, shrink);
 }
 
 /* 8-bit sRGB without alpha (flattened on white), as JPEG needs. */
