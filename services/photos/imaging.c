@@ -180,23 +180,23 @@ decode_all (const char *path, PhotosType type, VipsImage *header, GError **error
   return TRUE;
 }
 
-gboolean
-photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
-                      PhotosImageInfo *info, GError **error)
+/* Opens the file's header and refuses what must not be decoded: AVIF, and
+ * more than `max_pixels`.  Fills `info`. */
+static VipsImage *
+read_header (const char *path, PhotosType type, guint64 max_pixels, PhotosImageInfo *info,
+             GError **error)
 {
   g_autoptr (VipsImage) header = NULL;
   guint width, height;
 
-  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
-
   header = open_image (path, type, 1);
   if (header == NULL)
-    return fail_not_image (error, type);
+    return fail_not_image (error, type), NULL;
   if (is_avif (header, type))
     {
       g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED,
                            "AVIF images are not supported");
-      return FALSE;
+      return NULL;
     }
 
   /* The size check comes before any pixel is decoded: a tiny file may
@@ -209,17 +209,26 @@ photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
                    "the image has %u × %u pixels, more than the %" G_GUINT64_FORMAT
                    " allowed",
                    width, height, max_pixels);
-      return FALSE;
+      return NULL;
     }
-
-  if (!decode_all (path, type, header, error))
-    return FALSE;
 
   info->type = type;
   info->width = vips_image_get_orientation_swap (header) ? height : width;
   info->height = vips_image_get_orientation_swap (header) ? width : height;
   info->taken_at = read_taken_at (header);
-  return TRUE;
+  return g_steal_pointer (&header);
+}
+
+gboolean
+photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
+                      PhotosImageInfo *info, GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
+
+  header = read_header (path, type, max_pixels, info, error);
+  return header != NULL && decode_all (path, type, header, error);
 }
 
 /* --- Thumbnails ------------------------------------------------------------- */
@@ -276,21 +285,18 @@ to_opaque_srgb (VipsImage *in)
 /* The large thumbnail, decoded into memory: it is saved and also the source
  * of the small one.  Decoding fails on truncated or corrupt data. */
 static VipsImage *
-make_large (const char *path, PhotosType type, GError **error)
+make_large (const char *path, PhotosType type, VipsImage *header, GError **error)
 {
-  g_autoptr (VipsImage) header = NULL;
   g_autoptr (VipsImage) image = NULL;
   g_autoptr (VipsImage) thumb = NULL;
   g_autoptr (VipsImage) opaque = NULL;
   VipsImage *large;
 
-  header = open_image (path, type, 1);
-  if (header != NULL)
-    image = open_image (path, type, load_shrink (type, header, PHOTOS_THUMB_LARGE));
+  image = open_image (path, type, load_shrink (type, header, PHOTOS_THUMB_LARGE));
   if (image == NULL)
     return fail_not_image (error, type), NULL;
   if (vips_thumbnail_image (image, &thumb, PHOTOS_THUMB_LARGE, "size", VIPS_SIZE_DOWN,
-                            "import_profile", "srgb", "export_profile", "srgb", NULL)
+                            "export_profile", "srgb", NULL)
           != 0
       || (opaque = to_opaque_srgb (thumb)) == NULL
       || (large = vips_image_copy_memory (opaque)) == NULL)
@@ -313,22 +319,48 @@ save_jpeg (VipsImage *image, const char *path, GError **error)
   return TRUE;
 }
 
-gboolean
-photos_imaging_thumbnails (const char *path, PhotosType type, const char *small_path,
-                           const char *large_path, GError **error)
+static gboolean
+write_thumbnails (const char *path, PhotosType type, VipsImage *header, const char *small_path,
+                  const char *large_path, GError **error)
 {
   g_autoptr (VipsImage) large = NULL;
   g_autoptr (VipsImage) small = NULL;
 
-  g_return_val_if_fail (path != NULL && small_path != NULL && large_path != NULL, FALSE);
-
-  large = make_large (path, type, error);
+  large = make_large (path, type, header, error);
   if (large == NULL || !save_jpeg (large, large_path, error))
     return FALSE;
   /* The large thumbnail is already upright, opaque and sRGB. */
   if (vips_thumbnail_image (large, &small, PHOTOS_THUMB_SMALL, "size", VIPS_SIZE_DOWN, NULL) != 0)
     return fail_vips (error, CARRETE_ERROR_FAILED, "cannot make the small thumbnail");
   return save_jpeg (small, small_path, error);
+}
+
+gboolean
+photos_imaging_thumbnails (const char *path, PhotosType type, const char *small_path,
+                           const char *large_path, GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && small_path != NULL && large_path != NULL, FALSE);
+
+  header = open_image (path, type, 1);
+  if (header == NULL)
+    return fail_not_image (error, type);
+  return write_thumbnails (path, type, header, small_path, large_path, error);
+}
+
+gboolean
+photos_imaging_process (const char *path, PhotosType type, guint64 max_pixels,
+                        PhotosImageInfo *info, const char *small_path, const char *large_path,
+                        GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
+  g_return_val_if_fail (small_path != NULL && large_path != NULL, FALSE);
+
+  header = read_header (path, type, max_pixels, info, error);
+  return header != NULL && write_thumbnails (path, type, header, small_path, large_path, error);
 }
 
 /* --- EXIF dates ------------------------------------------------------------- */

@@ -690,6 +690,68 @@ test_garbage (void)
   }
 }
 
+/* --- Probe and thumbnails in one pass --------------------------------------- */
+
+static void
+test_process (void)
+{
+  g_autoptr (VipsImage) stored = make_halves (2000, 1000);
+  g_autoptr (VipsImage) tagged = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *small = tmp_path ("process-small.jpg");
+  g_autofree char *large = tmp_path ("process-large.jpg");
+  g_autoptr (GError) error = NULL;
+  PhotosImageInfo info = { 0 };
+
+  g_assert_cmpint (vips_copy (stored, &tagged, NULL), ==, 0);
+  vips_image_set_int (tagged, VIPS_META_ORIENTATION, 6);
+  vips_image_set_string (tagged, "exif-ifd2-DateTimeOriginal", "2019:05:01 12:00:00");
+  path = save_jpeg_file (tagged, "process.jpg");
+
+  g_assert_true (photos_imaging_process (path, PHOTOS_TYPE_JPEG, MAX_PIXELS, &info, small, large,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.type, ==, PHOTOS_TYPE_JPEG);
+  g_assert_cmpuint (info.width, ==, 1000);
+  g_assert_cmpuint (info.height, ==, 2000);
+  g_assert_cmpint (info.taken_at, ==, MAY_DAY_2019);
+  assert_image_size (large, 640, PHOTOS_THUMB_LARGE);
+  assert_image_size (small, 128, PHOTOS_THUMB_SMALL);
+  g_assert_cmpfloat (pixel_value (large, 320, 100), <, 30);
+  g_assert_cmpfloat (pixel_value (large, 320, 1180), >, 225);
+}
+
+/* The one decode of process is also the check for truncation. */
+static void
+test_process_refusals (void)
+{
+  g_autoptr (VipsImage) image = make_photo (400, 300);
+  g_autofree char *whole = save_jpeg_file (image, "process-whole.jpg");
+  g_autofree char *small = tmp_path ("process-small.jpg");
+  g_autofree char *large = tmp_path ("process-large.jpg");
+  g_autofree char *contents = NULL;
+  g_autofree char *cut = NULL;
+  g_autoptr (GError) error = NULL;
+  PhotosImageInfo info;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (whole, &contents, &len, NULL));
+  cut = write_bytes ("process-cut.jpg", contents, len / 2);
+  g_assert_false (photos_imaging_process (cut, PHOTOS_TYPE_JPEG, MAX_PIXELS, &info, small, large,
+                                          &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  g_assert_false (photos_imaging_process (whole, PHOTOS_TYPE_JPEG, 400 * 300 - 1, &info, small,
+                                          large, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_false (photos_imaging_process (whole, PHOTOS_TYPE_PNG, MAX_PIXELS, &info, small, large,
+                                          &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED);
+}
+
 /* --- Set-up ----------------------------------------------------------------- */
 
 /* libvips warns (G_LOG_LEVEL_WARNING, domain "VIPS") about the broken files
@@ -760,6 +822,9 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/photos/imaging/refuse/decompression-bomb", test_decompression_bomb);
   g_test_add_func ("/carrete/photos/imaging/refuse/pixel-limit", test_pixel_limit);
   g_test_add_func ("/carrete/photos/imaging/refuse/garbage", test_garbage);
+
+  g_test_add_func ("/carrete/photos/imaging/process/ok", test_process);
+  g_test_add_func ("/carrete/photos/imaging/process/refusals", test_process_refusals);
 
   status = g_test_run ();
   remove_tmp_dir ();
