@@ -281,6 +281,37 @@ test_alpha_on_white (void)
   g_assert_cmpfloat (pixel_value (large, 5, 24), >, 240);
 }
 
+/* 16-bit and greyscale PNGs come out as 8-bit sRGB JPEGs. */
+static void
+test_deep_and_grey (void)
+{
+  g_autoptr (VipsImage) rgb = make_halves (64, 48);
+  g_autoptr (VipsImage) deep = NULL;
+  g_autoptr (VipsImage) deep_tagged = NULL;
+  g_autoptr (VipsImage) grey = NULL;
+  g_autofree char *deep_path = tmp_path ("deep.png");
+  g_autofree char *grey_path = tmp_path ("grey.png");
+  g_autofree char *small = NULL;
+  g_autofree char *large = NULL;
+
+  g_assert_cmpint (vips_linear1 (rgb, &deep, 257, 0, "uchar", FALSE, NULL), ==, 0);
+  g_assert_cmpint (vips_cast_ushort (deep, &deep_tagged, NULL), ==, 0);
+  deep_tagged->Type = VIPS_INTERPRETATION_RGB16;
+  g_assert_cmpint (vips_pngsave (deep_tagged, deep_path, NULL), ==, 0);
+  thumbnails_ok (deep_path, PHOTOS_TYPE_PNG, &small, &large);
+  assert_image_size (large, 64, 48);
+  g_assert_cmpfloat (pixel_value (large, 60, 24), >, 225);
+  g_free (small);
+  g_free (large);
+
+  g_assert_cmpint (vips_extract_band (rgb, &grey, 0, NULL), ==, 0);
+  grey->Type = VIPS_INTERPRETATION_B_W;
+  g_assert_cmpint (vips_pngsave (grey, grey_path, NULL), ==, 0);
+  thumbnails_ok (grey_path, PHOTOS_TYPE_PNG, &small, &large);
+  assert_image_size (large, 64, 48);
+  g_assert_cmpfloat (pixel_value (large, 60, 24), >, 225);
+}
+
 /* --- EXIF ------------------------------------------------------------------- */
 
 /* Orientation 6 (rotate 90° clockwise to display): the probe reports the
@@ -752,6 +783,37 @@ test_process_refusals (void)
   g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED);
 }
 
+/* --- Threads ---------------------------------------------------------------- */
+
+static gpointer
+process_in_thread (gpointer data)
+{
+  const char *path = data;
+  g_autofree char *small = tmp_path ("thread-small.jpg");
+  g_autofree char *large = tmp_path ("thread-large.jpg");
+  g_autoptr (GError) error = NULL;
+  PhotosImageInfo info;
+
+  if (!photos_imaging_process (path, PHOTOS_TYPE_JPEG, MAX_PIXELS, &info, small, large, &error))
+    g_error ("process in a thread: %s", error->message);
+  return NULL;
+}
+
+/* The service calls in from worker threads that come and go: libvips'
+ * per-thread state must not leak when they exit (LSan checks). */
+static void
+test_worker_threads (void)
+{
+  g_autoptr (VipsImage) image = make_photo (600, 400);
+  g_autofree char *path = save_jpeg_file (image, "thread.jpg");
+
+  for (int i = 0; i < 3; i++)
+    {
+      GThread *thread = g_thread_new ("imaging", process_in_thread, path);
+      g_thread_join (thread);
+    }
+}
+
 /* --- Set-up ----------------------------------------------------------------- */
 
 /* libvips warns (G_LOG_LEVEL_WARNING, domain "VIPS") about the broken files
@@ -814,6 +876,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/photos/imaging/thumbnails/sizes", test_thumbnail_sizes);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/never-upscaled", test_never_upscaled);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/alpha-on-white", test_alpha_on_white);
+  g_test_add_func ("/carrete/photos/imaging/thumbnails/deep-and-grey", test_deep_and_grey);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/one-pixel", test_one_pixel);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/sliver", test_sliver);
   g_test_add_func ("/carrete/photos/imaging/refuse/truncated", test_truncated);
@@ -825,6 +888,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/carrete/photos/imaging/process/ok", test_process);
   g_test_add_func ("/carrete/photos/imaging/process/refusals", test_process_refusals);
+
+  g_test_add_func ("/carrete/photos/imaging/worker-threads", test_worker_threads);
 
   status = g_test_run ();
   remove_tmp_dir ();
