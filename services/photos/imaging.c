@@ -58,7 +58,9 @@ photos_imaging_shutdown (void)
 /* --- Errors ----------------------------------------------------------------- */
 
 /* libvips' own message names server paths and library internals: it goes
- * to the log, and the client gets `message`. */
+ * to the log, and the client gets `message`.  (libvips keeps one error
+ * buffer for all threads, so under concurrency the logged detail may hold
+ * another image's complaint too; the client's message is always right.) */
 static gboolean
 fail_vips (GError **error, CarreteError code, const char *message)
 {
@@ -194,6 +196,7 @@ read_header (const char *path, PhotosType type, guint64 max_pixels, PhotosImageI
     return fail_not_image (error, type), NULL;
   if (is_avif (header, type))
     {
+      vips_error_clear (); /* whatever libheif complained about is moot */
       g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED,
                            "AVIF images are not supported");
       return NULL;

@@ -30,7 +30,11 @@ void photos_imaging_shutdown (void);
 
 /* Reads the header of the file at `path` with the loader of `type` and
  * checks it is a whole, decodable image within `max_pixels`
- * (width × height).  Fails with CARRETE_ERROR_UNSUPPORTED (415) when the
+ * (width × height).  Wholeness is checked by decoding every pixel of the
+ * first frame (a JPEG at 1/8 scale: libjpeg still reads all its entropy-coded
+ * data, so truncation shows, for about half the cost of a full decode), with
+ * libvips' fail_on=error.  HEIF files whose image is AV1 (AVIF) are refused
+ * with CARRETE_ERROR_UNSUPPORTED: the API has no AVIF type yet.  Fails with CARRETE_ERROR_UNSUPPORTED (415) when the
  * bytes are not an image of that type or are truncated/corrupt, and
  * CARRETE_ERROR_INVALID (422) with a message about the size when it has
  * more than `max_pixels` (a decompression bomb is refused before
