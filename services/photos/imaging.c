@@ -58,7 +58,9 @@ photos_imaging_shutdown (void)
 /* --- Errors ----------------------------------------------------------------- */
 
 /* libvips' own message names server paths and library internals: it goes
- * to the log, and the client gets `message`. */
+ * to the log, and the client gets `message`.  (libvips keeps one error
+ * buffer for all threads, so under concurrency the logged detail may hold
+ * another image's complaint too; the client's message is always right.) */
 static gboolean
 fail_vips (GError **error, CarreteError code, const char *message)
 {
@@ -146,15 +148,28 @@ read_taken_at (VipsImage *image)
   return photos_exif_date_parse (text);
 }
 
+/* libvips sizes a shrunk JPEG or WebP by rounding down: a side shorter than
+ * the shrink would become zero pixels, which libvips asserts against. */
+static int
+cap_shrink (VipsImage *header, int shrink)
+{
+  int short_side = MIN (vips_image_get_width (header), vips_image_get_height (header));
+
+  while (shrink > 1 && short_side < shrink)
+    shrink /= 2;
+  return shrink;
+}
+
 /* Decodes every pixel (of the first frame), so that truncation or corrupt
  * data shows now and not half-way through a thumbnail.  A JPEG is decoded
  * at 1/8 size: libjpeg still reads every byte of the entropy-coded data, so
  * truncation is caught, but skips most of the inverse DCT and colour
  * conversion. */
 static gboolean
-decode_all (const char *path, PhotosType type, GError **error)
+decode_all (const char *path, PhotosType type, VipsImage *header, GError **error)
 {
-  g_autoptr (VipsImage) image = open_image (path, type, type == PHOTOS_TYPE_JPEG ? 8 : 1);
+  int shrink = type == PHOTOS_TYPE_JPEG ? cap_shrink (header, 8) : 1;
+  g_autoptr (VipsImage) image = open_image (path, type, shrink);
   double average;
 
   if (image == NULL || vips_avg (image, &average, NULL) != 0)
@@ -167,23 +182,24 @@ decode_all (const char *path, PhotosType type, GError **error)
   return TRUE;
 }
 
-gboolean
-photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
-                      PhotosImageInfo *info, GError **error)
+/* Opens the file's header and refuses what must not be decoded: AVIF, and
+ * more than `max_pixels`.  Fills `info`. */
+static VipsImage *
+read_header (const char *path, PhotosType type, guint64 max_pixels, PhotosImageInfo *info,
+             GError **error)
 {
   g_autoptr (VipsImage) header = NULL;
   guint width, height;
 
-  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
-
   header = open_image (path, type, 1);
   if (header == NULL)
-    return fail_not_image (error, type);
+    return fail_not_image (error, type), NULL;
   if (is_avif (header, type))
     {
+      vips_error_clear (); /* whatever libheif complained about is moot */
       g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED,
                            "AVIF images are not supported");
-      return FALSE;
+      return NULL;
     }
 
   /* The size check comes before any pixel is decoded: a tiny file may
@@ -196,17 +212,26 @@ photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
                    "the image has %u × %u pixels, more than the %" G_GUINT64_FORMAT
                    " allowed",
                    width, height, max_pixels);
-      return FALSE;
+      return NULL;
     }
-
-  if (!decode_all (path, type, error))
-    return FALSE;
 
   info->type = type;
   info->width = vips_image_get_orientation_swap (header) ? height : width;
   info->height = vips_image_get_orientation_swap (header) ? width : height;
   info->taken_at = read_taken_at (header);
-  return TRUE;
+  return g_steal_pointer (&header);
+}
+
+gboolean
+photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
+                      PhotosImageInfo *info, GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
+
+  header = read_header (path, type, max_pixels, info, error);
+  return header != NULL && decode_all (path, type, header, error);
 }
 
 /* --- Thumbnails ------------------------------------------------------------- */
@@ -220,15 +245,17 @@ load_shrink (PhotosType type, VipsImage *header, int target)
   int long_side = MAX (vips_image_get_width (header), vips_image_get_height (header));
   double factor = (double) long_side / target;
 
+  int shrink = 1;
+
   if (type != PHOTOS_TYPE_JPEG && type != PHOTOS_TYPE_WEBP)
     return 1;
   if (factor >= 16)
-    return 8;
-  if (factor >= 8)
-    return 4;
-  if (factor >= 4)
-    return 2;
-  return 1;
+    shrink = 8;
+  else if (factor >= 8)
+    shrink = 4;
+  else if (factor >= 4)
+    shrink = 2;
+  return cap_shrink (header, shrink);
 }
 
 /* 8-bit sRGB without alpha (flattened on white), as JPEG needs. */
@@ -261,17 +288,14 @@ to_opaque_srgb (VipsImage *in)
 /* The large thumbnail, decoded into memory: it is saved and also the source
  * of the small one.  Decoding fails on truncated or corrupt data. */
 static VipsImage *
-make_large (const char *path, PhotosType type, GError **error)
+make_large (const char *path, PhotosType type, VipsImage *header, GError **error)
 {
-  g_autoptr (VipsImage) header = NULL;
   g_autoptr (VipsImage) image = NULL;
   g_autoptr (VipsImage) thumb = NULL;
   g_autoptr (VipsImage) opaque = NULL;
   VipsImage *large;
 
-  header = open_image (path, type, 1);
-  if (header != NULL)
-    image = open_image (path, type, load_shrink (type, header, PHOTOS_THUMB_LARGE));
+  image = open_image (path, type, load_shrink (type, header, PHOTOS_THUMB_LARGE));
   if (image == NULL)
     return fail_not_image (error, type), NULL;
   /* No import/export profile: a greyscale or CMYK image has no use for an
@@ -299,22 +323,48 @@ save_jpeg (VipsImage *image, const char *path, GError **error)
   return TRUE;
 }
 
-gboolean
-photos_imaging_thumbnails (const char *path, PhotosType type, const char *small_path,
-                           const char *large_path, GError **error)
+static gboolean
+write_thumbnails (const char *path, PhotosType type, VipsImage *header, const char *small_path,
+                  const char *large_path, GError **error)
 {
   g_autoptr (VipsImage) large = NULL;
   g_autoptr (VipsImage) small = NULL;
 
-  g_return_val_if_fail (path != NULL && small_path != NULL && large_path != NULL, FALSE);
-
-  large = make_large (path, type, error);
+  large = make_large (path, type, header, error);
   if (large == NULL || !save_jpeg (large, large_path, error))
     return FALSE;
   /* The large thumbnail is already upright, opaque and sRGB. */
   if (vips_thumbnail_image (large, &small, PHOTOS_THUMB_SMALL, "size", VIPS_SIZE_DOWN, NULL) != 0)
     return fail_vips (error, CARRETE_ERROR_FAILED, "cannot make the small thumbnail");
   return save_jpeg (small, small_path, error);
+}
+
+gboolean
+photos_imaging_thumbnails (const char *path, PhotosType type, const char *small_path,
+                           const char *large_path, GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && small_path != NULL && large_path != NULL, FALSE);
+
+  header = open_image (path, type, 1);
+  if (header == NULL)
+    return fail_not_image (error, type);
+  return write_thumbnails (path, type, header, small_path, large_path, error);
+}
+
+gboolean
+photos_imaging_process (const char *path, PhotosType type, guint64 max_pixels,
+                        PhotosImageInfo *info, const char *small_path, const char *large_path,
+                        GError **error)
+{
+  g_autoptr (VipsImage) header = NULL;
+
+  g_return_val_if_fail (path != NULL && info != NULL, FALSE);
+  g_return_val_if_fail (small_path != NULL && large_path != NULL, FALSE);
+
+  header = read_header (path, type, max_pixels, info, error);
+  return header != NULL && write_thumbnails (path, type, header, small_path, large_path, error);
 }
 
 /* --- EXIF dates ------------------------------------------------------------- */

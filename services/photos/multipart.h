@@ -9,7 +9,18 @@ G_BEGIN_DECLS
  * more than one boundary's worth of the body plus the headers of the
  * current part.  The part named `file` is streamed out through `on_file`;
  * small text parts (at most PHOTOS_MULTIPART_FIELD_MAX bytes) are collected
- * and readable by name once the body is complete. */
+ * and readable by name once the body is complete.
+ *
+ * Every split of the same body into chunks gives the same result (the same
+ * file bytes, fields and error message); only the sizes of the pieces
+ * handed to `on_file` differ.  At most boundary length + 3 bytes are held
+ * back, while it is not yet known whether they start the next delimiter.
+ *
+ * It is strict where guessing would be unsafe: lines end in CRLF (a bare CR
+ * or LF in part headers is an error), folded header lines are refused, a
+ * Content-Transfer-Encoding other than binary/8bit/7bit is refused, a field
+ * name may appear once, and names, filenames and field values must be
+ * UTF-8 (field values without NUL bytes).  The preamble is ignored. */
 
 #define PHOTOS_MULTIPART_FIELD_MAX 4096
 #define PHOTOS_MULTIPART_HEADERS_MAX 8192
@@ -24,7 +35,8 @@ typedef gboolean (*PhotosMultipartFileFunc) (const guint8 *data, gsize len, gpoi
 
 /* `content_type` is the request's Content-Type header; NULL with
  * CARRETE_ERROR_BAD_REQUEST when it is not multipart/form-data with a
- * usable boundary (1–70 characters). */
+ * usable boundary (1–70 printable ASCII characters, quoted or not; the
+ * parameter name is case-insensitive). */
 PhotosMultipart *photos_multipart_new (const char *content_type, PhotosMultipartFileFunc on_file,
                                        gpointer user_data, GError **error);
 void photos_multipart_free (PhotosMultipart *parser);
@@ -32,7 +44,8 @@ void photos_multipart_free (PhotosMultipart *parser);
 /* FALSE with CARRETE_ERROR_BAD_REQUEST on malformed input (bad part
  * headers, a second `file` part, too many parts, an oversized field or
  * header block, data after the closing boundary that is not whitespace),
- * or the callback's error. */
+ * or the callback's error unchanged.  Once it has failed, every later call
+ * fails again with the same error. */
 gboolean photos_multipart_feed (PhotosMultipart *parser, const guint8 *data, gsize len,
                                 GError **error);
 /* At the end of the body: FALSE with CARRETE_ERROR_BAD_REQUEST when the

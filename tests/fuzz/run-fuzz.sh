@@ -18,7 +18,8 @@ COMMON="$ROOT/services/common"
 BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
 
-# Each target with the services/common sources it needs.  fuzz-jwt also
+# Each target with the services/common sources it needs (paths relative to
+# services/common, so that a service's own file is ../NAME/FILE.c).  fuzz-jwt also
 # matches routes, and carrete-server.c pulls in most of the library: it
 # takes every source, so that the list cannot go stale.
 declare -A SOURCES=(
@@ -27,8 +28,9 @@ declare -A SOURCES=(
   [fuzz-cursor]="carrete-cursor.c carrete-base64url.c carrete-keys.c carrete-error.c"
   [fuzz-jwt]="*.c"
   [fuzz-dotenv]="carrete-config.c carrete-error.c"
+  [fuzz-multipart]="../photos/multipart.c carrete-error.c"
 )
-ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv)
+ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv fuzz-multipart)
 
 if [ $# -gt 0 ]; then
   TARGETS=("$@")
@@ -63,7 +65,7 @@ PKG_FLAGS=($(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libsoup-3.
   libpq libjwt libsodium libcrypto libcurl))
 CFLAGS=(-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
-  "-DCARRETE_VERSION=\"0.1.0\"" -I"$COMMON" -I"$FUZZ_DIR")
+  "-DCARRETE_VERSION=\"0.1.0\"" -I"$COMMON" -I"$ROOT/services/photos" -I"$FUZZ_DIR")
 
 declare -A BUILD_FAILED=()
 for t in "${TARGETS[@]}"; do
