@@ -230,8 +230,9 @@ analyse_image (Pipeline *p, GError **error)
 {
   p->small_path = g_strconcat (p->spool_path, ".small.jpg", NULL);
   p->large_path = g_strconcat (p->spool_path, ".large.jpg", NULL);
-  return photos_imaging_probe (p->spool_path, p->type, p->app->max_pixels, &p->info, error)
-         && photos_imaging_thumbnails (p->spool_path, p->type, p->small_path, p->large_path, error);
+  /* One decode serves as the integrity check and the large thumbnail. */
+  return photos_imaging_process (p->spool_path, p->type, p->app->max_pixels, &p->info,
+                                 p->small_path, p->large_path, error);
 }
 
 static void
