@@ -19,7 +19,8 @@ folders_photos_new (const char *base_url, guint timeout_seconds)
   FoldersPhotos *photos = g_new0 (FoldersPhotos, 1);
 
   photos->base_url = g_strdup (base_url);
-  photos->session = soup_session_new_with_options ("timeout", timeout_seconds,
+  /* No proxy lookup: it would cost GIO work on every request. */
+  photos->session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout", timeout_seconds,
                                                    "idle-timeout", 60, "user-agent",
                                                    "carrete-folders/" CARRETE_VERSION, NULL);
   return photos;

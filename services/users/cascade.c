@@ -40,7 +40,8 @@ users_cascade_new (const char *photos_url, const char *folders_url, CarreteJwt *
     return NULL;
   cascade = g_new0 (UsersCascade, 1);
   /* Deleting thousands of photos takes a while: allow for it. */
-  cascade->session = soup_session_new_with_options ("timeout", CASCADE_TIMEOUT_SECONDS, NULL);
+  cascade->session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout",
+                                                    CASCADE_TIMEOUT_SECONDS, NULL);
   cascade->photos_url = without_trailing_slash (photos_url);
   cascade->folders_url = without_trailing_slash (folders_url);
   cascade->jwt = jwt;
