@@ -419,6 +419,23 @@ stream_route_for (CarreteServer *server, SoupServerMessage *msg, const char *pat
   return NULL;
 }
 
+/* Answers before the body is read: libsoup then skips the handlers, and
+ * does not wait for a body nobody will read (the connection is closed). */
+static void
+refuse_early (CarreteServer *server, const CarreteRoute *route, SoupServerMessage *msg,
+              const GError *why)
+{
+  g_autofree char *request_id = request_id_for (msg);
+  CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics,
+                                              request_id);
+
+  req->in_dispatch = TRUE; /* not paused: nothing to unpause */
+  req->route = route->pattern;
+  carrete_request_set_header (req, "Connection", "close");
+  carrete_request_respond_error (req, why);
+  _carrete_request_free (req);
+}
+
 /* Whether the bearer token of `msg`, if any, is acceptable for `mode`;
  * the real check (and the 401) happens again in dispatch. */
 static gboolean
@@ -456,6 +473,18 @@ begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessag
     return; /* read and dropped; dispatch answers 401 */
   carrete_connection_guard_allow_long_body (server->guard, msg);
   stream = route->stream->begin (server->options.app, msg, query);
+  if (stream != NULL && route->stream->refusal != NULL)
+    {
+      g_autoptr (GError) why = route->stream->refusal (stream);
+
+      if (why != NULL)
+        {
+          refuse_early (server, route, msg, why);
+          g_signal_handlers_disconnect_by_data (msg, stream);
+          route->stream->free (stream);
+          return;
+        }
+    }
   if (stream != NULL)
     g_object_set_data_full (G_OBJECT (msg), CARRETE_STREAM_KEY, stream, route->stream->free);
 }

@@ -27,6 +27,10 @@ typedef struct
 {
   gpointer (*begin) (gpointer app, SoupServerMessage *msg, GHashTable *query);
   GDestroyNotify free;
+  /* Optional: a reason to refuse the request before reading its body (e.g.
+   * a declared length over the limit), or NULL.  A refused request is
+   * answered at once and the connection closed; the handler does not run. */
+  GError *(*refusal) (gpointer stream);
 } CarreteBodyStream;
 
 /* One row of a service's route table.  `pattern` segments written {name}

@@ -148,7 +148,10 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   return upload;
 }
 
-static const CarreteBodyStream upload_stream = { upload_begin, (GDestroyNotify) photos_upload_free };
+static const CarreteBodyStream upload_stream = {
+  upload_begin, (GDestroyNotify) photos_upload_free,
+  (GError * (*) (gpointer)) photos_upload_get_early_error,
+};
 
 typedef struct
 {

@@ -209,8 +209,10 @@ storage_put_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   return upload;
 }
 
-const CarreteBodyStream photos_storage_put_stream = { storage_put_begin,
-                                                      (GDestroyNotify) photos_upload_free };
+const CarreteBodyStream photos_storage_put_stream = {
+  storage_put_begin, (GDestroyNotify) photos_upload_free,
+  (GError * (*) (gpointer)) photos_upload_get_early_error,
+};
 
 typedef struct
 {

@@ -26,9 +26,20 @@ struct _PhotosUpload
   gsize head_len;
   GError *error;            /* the first problem; later bytes are dropped */
   gboolean finished;
-  gulong chunk_id;
-  SoupServerMessage *msg;
 };
+
+/* The bytes so far are of no use once the upload failed: give the disk
+ * space back now rather than when the request is over. */
+static void
+discard_spool_file (PhotosUpload *upload)
+{
+  if (upload->fd >= 0)
+    close (upload->fd);
+  upload->fd = -1;
+  if (upload->path != NULL)
+    g_unlink (upload->path);
+  g_clear_pointer (&upload->path, g_free);
+}
 
 static void
 fail (PhotosUpload *upload, GError *error)
@@ -37,6 +48,7 @@ fail (PhotosUpload *upload, GError *error)
     upload->error = error;
   else
     g_error_free (error);
+  discard_spool_file (upload);
 }
 
 static gboolean
@@ -146,11 +158,18 @@ photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind ki
   return upload;
 }
 
+GError *
+photos_upload_get_early_error (PhotosUpload *upload)
+{
+  return upload->error != NULL ? g_error_copy (upload->error) : NULL;
+}
+
+/* The upload lives as data on `msg` (see CarreteBodyStream), so it holds
+ * no reference back: the handler goes when the message does. */
 void
 photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg)
 {
-  upload->msg = g_object_ref (msg);
-  upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
 }
 
 void
@@ -158,16 +177,7 @@ photos_upload_free (PhotosUpload *upload)
 {
   if (upload == NULL)
     return;
-  if (upload->msg != NULL)
-    {
-      g_clear_signal_handler (&upload->chunk_id, upload->msg);
-      g_object_unref (upload->msg);
-    }
-  if (upload->fd >= 0)
-    close (upload->fd);
-  if (upload->path != NULL)
-    g_unlink (upload->path);
-  g_free (upload->path);
+  discard_spool_file (upload);
   g_clear_pointer (&upload->form, photos_multipart_free);
   g_clear_error (&upload->error);
   g_free (upload->spool_dir);

@@ -31,6 +31,10 @@ PhotosUpload *photos_upload_new (const char *spool_dir, guint64 max_bytes, Photo
                                  const char *content_type, goffset content_length);
 void photos_upload_free (PhotosUpload *upload);
 
+/* A problem known before any byte of the body (declared too large, an
+ * unusable multipart Content-Type), or NULL.  Copied for the caller. */
+GError *photos_upload_get_early_error (PhotosUpload *upload);
+
 /* Consumes the request body of `msg` through "got-chunk". */
 void photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg);
 /* For tests and the fuzzer: feed bytes directly. */
