@@ -204,6 +204,7 @@ typedef struct
   PhotosPhoto *photo;     /* the pending row, once there is one */
   PhotosPhoto *duplicate;
   GError *failure;        /* kept while the pending row is discarded */
+  gboolean url_expired;   /* complete: the PUT URL can no longer be used */
 } Pipeline;
 
 static void
@@ -289,7 +290,10 @@ fetch_direct_upload (Pipeline *p, GError **error)
 
   if (!carrete_storage_stat (storage, key, &info, &local))
     {
-      if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+      if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND) && p->url_expired)
+        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_GONE,
+                             "The upload URL expired before the file arrived; start a new upload.");
+      else if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
         g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
                              "The upload has not arrived: PUT the file to upload_url first.");
       else
@@ -632,13 +636,15 @@ photos_service_create_pending_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Whether `rfc3339` minus `grace` seconds is in the past. */
 static gboolean
-has_passed (const char *rfc3339)
+has_passed (const char *rfc3339, guint grace)
 {
   g_autoptr (GDateTime) when = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) deadline = when != NULL ? g_date_time_add_seconds (when, -(gdouble) grace) : NULL;
 
-  return when != NULL && g_date_time_compare (when, now) <= 0;
+  return deadline != NULL && g_date_time_compare (deadline, now) <= 0;
 }
 
 static void
@@ -660,7 +666,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
                                  "This upload is already complete.");
   else if (p->photo != NULL && g_str_equal (p->photo->state, "deleting"))
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
-  else if (p->photo != NULL && has_passed (p->photo->expires_at))
+  else if (p->photo != NULL && has_passed (p->photo->expires_at, 0))
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
                                  "This upload expired; start a new one.");
   if (error != NULL)
@@ -670,6 +676,9 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   p->folder_id = p->photo->folder_id;
+  /* The row outlives its URL by a grace period, for a PUT that finished
+   * just in time. */
+  p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS);
   inner = g_task_new (NULL, NULL, on_analysed, task);
   g_task_set_task_data (inner, p, NULL);
   run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
