@@ -75,9 +75,11 @@ minio_launch (CtMinio *minio)
 
   for (int i = 0; i < 1500; i++)
     {
-      g_autoptr (CtResponse) live = ct_http (minio->endpoint, "GET", "/minio/health/live", NULL,
-                                             NULL);
-      if (live->status == 200)
+      /* "ready", not "live": a live MinIO may still answer 503 to requests
+       * while its object layer starts (seen on a loaded machine). */
+      g_autoptr (CtResponse) ready = ct_http (minio->endpoint, "GET", "/minio/health/ready",
+                                              NULL, NULL);
+      if (ready->status == 200)
         return;
       g_usleep (20 * 1000);
     }
