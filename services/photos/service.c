@@ -9,7 +9,9 @@
 #include "imaging.h"
 
 #define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
-#define DIRECT_GRACE_SECONDS 300      /* after the PUT URL expires */
+/* A pending direct upload outlives its PUT URL by this much, for a PUT
+ * that finished just in time: the URL's own lifetime, at most 5 minutes. */
+#define DIRECT_GRACE_SECONDS(app) MIN ((app)->url_ttl, 300u)
 #define DELETE_BATCH 100
 #define SWEEP_BATCH 100
 
@@ -627,7 +629,7 @@ photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 fol
   g_task_set_task_data (task, app, NULL);
   photos_store_insert_pending (app->store, owner_id, folder_id, name, prefix,
                                photos_type_mime (type), (gint64) size,
-                               app->url_ttl + DIRECT_GRACE_SECONDS, on_pending_created, task);
+                               app->url_ttl + DIRECT_GRACE_SECONDS (app), on_pending_created, task);
 }
 
 PhotosPhoto *
@@ -678,7 +680,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   p->folder_id = p->photo->folder_id;
   /* The row outlives its URL by a grace period, for a PUT that finished
    * just in time. */
-  p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS);
+  p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS (p->app));
   inner = g_task_new (NULL, NULL, on_analysed, task);
   g_task_set_task_data (inner, p, NULL);
   run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
