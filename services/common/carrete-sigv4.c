@@ -366,21 +366,69 @@ string_to_sign_text (const Canonical *c, const char *canonical_request)
   return g_strdup_printf (ALGORITHM "\n%s\n%s\n%s", c->amz_date, c->scope, hash);
 }
 
+static void
+derive_signing_key (const CarreteSigv4Credentials *credentials, const char *date_stamp,
+                    guint8 key[crypto_auth_hmacsha256_BYTES])
+{
+  g_autofree char *first_key = g_strconcat ("AWS4", credentials->secret_key, NULL);
+
+  hmac ((const guint8 *) first_key, strlen (first_key), date_stamp, key);
+  hmac (key, crypto_auth_hmacsha256_BYTES, credentials->region, key);
+  hmac (key, crypto_auth_hmacsha256_BYTES, credentials->service, key);
+  hmac (key, crypto_auth_hmacsha256_BYTES, SCOPE_TERMINATOR, key);
+  sodium_memzero (first_key, strlen (first_key));
+}
+
+/* The signing key depends only on the secret, the day, the region and the
+ * service, so it is derived once a day instead of on every signature: four
+ * HMACs saved per presigned URL, and a page of photos carries fifty. */
+typedef struct
+{
+  GMutex lock;
+  char *secret_key;
+  char *region;
+  char *service;
+  char date_stamp[9];
+  guint8 key[crypto_auth_hmacsha256_BYTES];
+} SigningKeyCache;
+
+static SigningKeyCache key_cache;
+
+static void
+signing_key (const CarreteSigv4Credentials *credentials, const char *date_stamp,
+             guint8 key[crypto_auth_hmacsha256_BYTES])
+{
+  g_mutex_lock (&key_cache.lock);
+  if (g_strcmp0 (key_cache.secret_key, credentials->secret_key) != 0
+      || g_strcmp0 (key_cache.region, credentials->region) != 0
+      || g_strcmp0 (key_cache.service, credentials->service) != 0
+      || strncmp (key_cache.date_stamp, date_stamp, sizeof key_cache.date_stamp) != 0)
+    {
+      derive_signing_key (credentials, date_stamp, key_cache.key);
+      if (key_cache.secret_key != NULL)
+        sodium_memzero (key_cache.secret_key, strlen (key_cache.secret_key));
+      g_free (key_cache.secret_key);
+      g_free (key_cache.region);
+      g_free (key_cache.service);
+      key_cache.secret_key = g_strdup (credentials->secret_key);
+      key_cache.region = g_strdup (credentials->region);
+      key_cache.service = g_strdup (credentials->service);
+      g_strlcpy (key_cache.date_stamp, date_stamp, sizeof key_cache.date_stamp);
+    }
+  memcpy (key, key_cache.key, crypto_auth_hmacsha256_BYTES);
+  g_mutex_unlock (&key_cache.lock);
+}
+
 static char *
 signature_hex (const CarreteSigv4Credentials *credentials, const char *date_stamp,
                const char *string_to_sign)
 {
-  g_autofree char *first_key = g_strconcat ("AWS4", credentials->secret_key, NULL);
   guint8 key[crypto_auth_hmacsha256_BYTES];
   guint8 mac[crypto_auth_hmacsha256_BYTES];
   char hex[sizeof mac * 2 + 1];
 
-  hmac ((const guint8 *) first_key, strlen (first_key), date_stamp, key);
-  hmac (key, sizeof key, credentials->region, key);
-  hmac (key, sizeof key, credentials->service, key);
-  hmac (key, sizeof key, SCOPE_TERMINATOR, key);
+  signing_key (credentials, date_stamp, key);
   hmac (key, sizeof key, string_to_sign, mac);
-  sodium_memzero (first_key, strlen (first_key));
   sodium_memzero (key, sizeof key);
   sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
   return g_strdup (hex);
