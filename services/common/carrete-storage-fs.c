@@ -258,7 +258,7 @@ stage_object (const char *source, const char *target, GCancellable *cancellable,
 
 static gboolean
 fs_put_file (CarreteStorage *storage, const char *key, const char *path, const char *content_type,
-             GCancellable *cancellable, GError **error)
+             const char *sha256_hex, GCancellable *cancellable, GError **error)
 {
   FsStorage *fs = fs_of (storage);
   g_autofree char *target = object_path (fs, key);

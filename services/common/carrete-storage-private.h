@@ -11,7 +11,8 @@ typedef struct
   void (*free) (CarreteStorage *storage);
   gboolean (*ensure_ready) (CarreteStorage *storage, GError **error);
   gboolean (*put_file) (CarreteStorage *storage, const char *key, const char *path,
-                        const char *content_type, GCancellable *cancellable, GError **error);
+                        const char *content_type, const char *sha256_hex,
+                        GCancellable *cancellable, GError **error);
   gboolean (*get_to_file) (CarreteStorage *storage, const char *key, const char *path,
                            guint64 max_bytes, GCancellable *cancellable, GError **error);
   gboolean (*stat) (CarreteStorage *storage, const char *key, CarreteObjectInfo *info,

@@ -696,13 +696,15 @@ hash_file (int fd, GCancellable *cancellable, char hex[crypto_hash_sha256_BYTES 
 
 static gboolean
 upload_fd (S3Storage *s3, const char *key, int fd, guint64 size, const char *content_type,
-           GCancellable *cancellable, GError **error)
+           const char *known_sha256, GCancellable *cancellable, GError **error)
 {
   char hash[crypto_hash_sha256_BYTES * 2 + 1];
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  if (!hash_file (fd, cancellable, hash, error))
+  if (known_sha256 != NULL)
+    g_strlcpy (hash, known_sha256, sizeof hash);
+  else if (!hash_file (fd, cancellable, hash, error))
     return FALSE;
   request.method = "PUT";
   request.key = key;
@@ -721,7 +723,7 @@ upload_fd (S3Storage *s3, const char *key, int fd, guint64 size, const char *con
 
 static gboolean
 s3_put_file (CarreteStorage *storage, const char *key, const char *path, const char *content_type,
-             GCancellable *cancellable, GError **error)
+             const char *sha256_hex, GCancellable *cancellable, GError **error)
 {
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   struct stat st;
@@ -739,8 +741,8 @@ s3_put_file (CarreteStorage *storage, const char *key, const char *path, const c
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: %s is not a file", path);
       return FALSE;
     }
-  ok = upload_fd (s3_of (storage), key, fd, (guint64) st.st_size, content_type, cancellable,
-                  error);
+  ok = upload_fd (s3_of (storage), key, fd, (guint64) st.st_size, content_type, sha256_hex,
+                  cancellable, error);
   close (fd);
   return ok;
 }

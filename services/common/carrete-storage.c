@@ -172,7 +172,23 @@ carrete_storage_put_file (CarreteStorage *storage, const char *key, const char *
 
   if (!check_key (key, error) || !check_content_type (content_type, FALSE, error))
     return FALSE;
-  return storage->backend->put_file (storage, key, path, content_type, cancellable, error);
+  return storage->backend->put_file (storage, key, path, content_type, NULL, cancellable, error);
+}
+
+gboolean
+carrete_storage_put_file_hashed (CarreteStorage *storage, const char *key, const char *path,
+                                 const char *content_type, const char *sha256_hex,
+                                 GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_key (key, error) || !check_content_type (content_type, FALSE, error))
+    return FALSE;
+  if (sha256_hex != NULL
+      && (strlen (sha256_hex) != 64 || strspn (sha256_hex, "0123456789abcdef") != 64))
+    sha256_hex = NULL; /* not a digest we can vouch for: let the backend hash */
+  return storage->backend->put_file (storage, key, path, content_type, sha256_hex, cancellable,
+                                     error);
 }
 
 gboolean

@@ -80,6 +80,14 @@ gboolean carrete_storage_put_file (CarreteStorage *storage, const char *key, con
                                    const char *content_type, GCancellable *cancellable,
                                    GError **error);
 
+/* The same, for a file whose SHA-256 (lower-case hex) the caller already
+ * computed while writing it: the s3 backend signs the payload with it
+ * instead of reading the file a second time.  The file must not change. */
+gboolean carrete_storage_put_file_hashed (CarreteStorage *storage, const char *key,
+                                          const char *path, const char *content_type,
+                                          const char *sha256_hex, GCancellable *cancellable,
+                                          GError **error);
+
 /* Downloads `key` into a new file at `path` (created or truncated),
  * streamed.  More than `max_bytes` → CARRETE_ERROR_TOO_LARGE.  On any
  * failure, no file is left at `path`. */

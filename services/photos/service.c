@@ -359,8 +359,8 @@ store_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancellab
   GError *error = NULL;
 
   if ((p->direct
-       || carrete_storage_put_file (storage, original, p->spool_path, photos_type_mime (p->type),
-                                    NULL, &error))
+       || carrete_storage_put_file_hashed (storage, original, p->spool_path,
+                                           photos_type_mime (p->type), p->sha256, NULL, &error))
       && carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
       && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error))
     g_task_return_boolean (task, TRUE);
