@@ -3,6 +3,7 @@
 #include "service.h"
 
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <sodium.h>
 
 #include "carrete-error.h"
@@ -238,12 +239,23 @@ analyse_image (Pipeline *p, GError **error)
                                  p->small_path, p->large_path, error);
 }
 
+/* Decoding a large image borrows tens of megabytes; hand them back to the
+ * system once the thumbnails are written rather than keep the peak. */
+static gboolean
+analyse_and_trim (Pipeline *p, GError **error)
+{
+  gboolean ok = analyse_image (p, error);
+
+  malloc_trim (0);
+  return ok;
+}
+
 static void
 analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
 
-  if (!analyse_image (data, &error))
+  if (!analyse_and_trim (data, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -342,7 +354,7 @@ fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
 {
   GError *error = NULL;
 
-  if (!fetch_direct_upload (data, &error) || !analyse_image (data, &error))
+  if (!fetch_direct_upload (data, &error) || !analyse_and_trim (data, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
