@@ -50,7 +50,8 @@ for target in "${targets[@]}"; do
       # The context is a temporary folder: the binary is not in the repo.
       ctx=$(mktemp -d)
       cp "$CARRETE_ROOT/deploy/minio/Dockerfile" "$ctx/"
-      cp "$CARRETE_ROOT/.cache/bin/minio" "$ctx/minio"
+      # Stripped: the symbol table is a third of the binary.
+      strip -o "$ctx/minio" "$CARRETE_ROOT/.cache/bin/minio"
       build minio "$ctx/Dockerfile" "$ctx"
       rm -rf "$ctx" ;;
     *) die "unknown image: $target (users, photos, folders, web, postgresql, minio)" ;;

@@ -37,8 +37,9 @@ ensure_kubeconform() {
 
 # Offline Kubernetes JSON schemas (strict flavour) taken from the
 # kubernetes-validate wheel on PyPI, laid out for kubeconform's
-# -schema-location.  Their $refs name "/api/_definitions.json"; they are made
-# relative so that they resolve beside each file.  Prints the directory.
+# -schema-location.  Their $id (a kubernetes.io address) is dropped and their
+# $refs to "/api/_definitions.json" made relative, so that everything resolves
+# beside each file with no network.  Prints the directory.
 ensure_k8s_schemas() {
   local dir="$CARRETE_ROOT/.cache/k8s-schemas" tag="$K8S_SCHEMAS_PACKAGE v$K8S_SCHEMAS_VERSION"
   local sub="v$K8S_SCHEMAS_VERSION-local-strict" tmp
@@ -49,7 +50,7 @@ ensure_k8s_schemas() {
       die "pip download $K8S_SCHEMAS_PACKAGE failed"
     rm -rf "$dir" && mkdir -p "$dir"
     python3 - "$tmp"/*.whl "$dir" "$sub" <<'PY' || die "could not unpack the schemas"
-import os, sys, zipfile
+import json, os, sys, zipfile
 wheel, out, sub = sys.argv[1:]
 prefix = f"kubernetes_validate/kubernetes-json-schema/{sub}/"
 with zipfile.ZipFile(wheel) as z:
@@ -58,9 +59,11 @@ with zipfile.ZipFile(wheel) as z:
         sys.exit(f"no schemas under {prefix} in {wheel}")
     os.makedirs(os.path.join(out, sub), exist_ok=True)
     for n in names:
-        text = z.read(n).decode().replace('"/api/_definitions.json#', '"_definitions.json#')
+        # Without their web $id, refs resolve next to the file, offline.
+        schema = json.loads(z.read(n).decode().replace('"/api/_definitions.json#', '"_definitions.json#'))
+        schema.pop("$id", None)
         with open(os.path.join(out, sub, os.path.basename(n)), "w") as f:
-            f.write(text)
+            json.dump(schema, f)
 PY
     rm -rf "$tmp"
     echo "$tag" > "$dir/version"

@@ -3,7 +3,7 @@
 # $PGDATA with the superuser "postgres" (password from POSTGRES_PASSWORD_FILE
 # or POSTGRES_PASSWORD; scram-sha-256 over TCP, trust on the local socket).
 # The socket lives in /tmp so that the root filesystem can stay read-only.
-# Extra arguments go to postgres (e.g. -c shared_buffers=256MB).
+# JIT is off: the image leaves LLVM out.  Extra arguments go to postgres (e.g. -c shared_buffers=256MB).
 set -euo pipefail
 : "${PGDATA:=/var/lib/postgresql/data/pgdata}"
 
@@ -28,4 +28,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "carrete-postgres: initialised $PGDATA"
 fi
 
-exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/tmp "$@"
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/tmp \
+  -c jit=off "$@"
