@@ -4,7 +4,7 @@
 
 # Podman without a registry, and what the deploy suite runs.
 DEPLOY_PACKAGES=(podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap netavark
-                 aardvark-dns python3-yaml python3-pip python3-venv openssl curl)
+                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl)
 HELM_VERSION=v3.22.0             # helm.sh/helm/v3, built with go install
 KUBECONFORM_VERSION=v0.7.0       # github.com/yannh/kubeconform, built with go install
 K8S_SCHEMAS_PACKAGE=kubernetes-validate==1.37.0 # PyPI; its wheel ships the Kubernetes JSON schemas
@@ -33,6 +33,18 @@ ensure_helm() {
 
 ensure_kubeconform() {
   ensure_go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
+}
+
+# podman-compose from PyPI in a virtualenv under .cache (once per version).
+ensure_podman_compose() {
+  local venv="$CARRETE_ROOT/.cache/venv"
+  if [ "$(cat "$venv/podman-compose.version" 2>/dev/null)" = "$PODMAN_COMPOSE_PACKAGE" ]; then
+    return 0
+  fi
+  say "installing $PODMAN_COMPOSE_PACKAGE into .cache/venv"
+  python3 -m venv "$venv" >&2 && "$venv/bin/pip" install --quiet "$PODMAN_COMPOSE_PACKAGE" >&2 ||
+    die "pip install $PODMAN_COMPOSE_PACKAGE failed"
+  echo "$PODMAN_COMPOSE_PACKAGE" > "$venv/podman-compose.version"
 }
 
 # Offline Kubernetes JSON schemas (strict flavour) taken from the
