@@ -10,10 +10,18 @@
 #   CARRETE_FUZZ_SECONDS=60 scripts/test.sh   fuzz each target longer (default 10 s)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/deploy-lib.sh"
 
-ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" \
+  "${DEPLOY_PACKAGES[@]}"
 build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ensure_minio
+# The deploy suite's tools: pinned helm and kubeconform (go install), offline
+# Kubernetes schemas and podman-compose (PyPI).
+ensure_helm
+ensure_kubeconform
+ensure_k8s_schemas >/dev/null
+ensure_podman_compose
 
 # Full stacks (fast_unwind_on_malloc=0): GLib lacks frame pointers, and the
 # leak suppressions match frames deep inside it.

@@ -1,0 +1,160 @@
+{{/* Names, labels and the values every template shares. */}}
+
+{{- define "carrete.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "carrete.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels; call with (dict "ctx" $ "component" "users"). */}}
+{{- define "carrete.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: carrete
+{{ include "carrete.selectorLabels" . }}
+{{- end -}}
+
+{{- define "carrete.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "carrete.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* An image of this chart: (dict "ctx" $ "name" "carrete-users"). */}}
+{{- define "carrete.image" -}}
+{{- $tag := .ctx.Values.image.tag | default .ctx.Chart.AppVersion -}}
+{{- if .ctx.Values.image.registry -}}
+{{- printf "%s/%s:%s" .ctx.Values.image.registry .name $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .name $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "carrete.publicUrl" -}}
+{{- $url := required "publicUrl is required: the address clients reach Carrete at, e.g. --set publicUrl=https://photos.example.org" .Values.publicUrl -}}
+{{- if not (regexMatch "^https?://[^/:]+(:[0-9]+)?/?$" $url) -}}
+{{- fail (printf "publicUrl must look like https://host[:port], got %q" $url) -}}
+{{- end -}}
+{{- trimSuffix "/" $url -}}
+{{- end -}}
+
+{{- define "carrete.host" -}}
+{{- regexReplaceAll "^https?://([^/:]+).*$" (include "carrete.publicUrl" .) "${1}" -}}
+{{- end -}}
+
+{{- define "carrete.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "carrete.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The services that own a database, enabled ones only, as a list. */}}
+{{- define "carrete.dbServices" -}}
+{{- $out := list -}}
+{{- range $name := list "users" "photos" "folders" -}}
+{{- if (index $.Values.services $name).enabled -}}
+{{- $out = append $out $name -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{- define "carrete.keysSecret" -}}
+{{- .Values.keys.existingSecret | default (printf "%s-keys" (include "carrete.fullname" .)) -}}
+{{- end -}}
+
+{{- define "carrete.dbSecret" -}}
+{{- .Values.database.existingSecret | default (printf "%s-db" (include "carrete.fullname" .)) -}}
+{{- end -}}
+
+{{- define "carrete.s3Secret" -}}
+{{- .Values.storage.s3.existingSecret | default (printf "%s-s3" (include "carrete.fullname" .)) -}}
+{{- end -}}
+
+{{- define "carrete.databaseHost" -}}
+{{- if .Values.postgresql.enabled -}}
+{{- printf "%s-postgresql" (include "carrete.fullname" .) -}}
+{{- else if .Values.database.existingSecret -}}
+{{- .Values.database.host -}}
+{{- else -}}
+{{- required "database.host is required when postgresql.enabled is false (or give database.existingSecret)" .Values.database.host -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "carrete.sslMode" -}}
+{{- if .Values.postgresql.enabled -}}disable{{- else -}}{{ .Values.database.sslMode }}{{- end -}}
+{{- end -}}
+
+{{- define "carrete.s3Endpoint" -}}
+{{- if .Values.minio.enabled -}}
+{{- printf "http://%s-minio:9000" (include "carrete.fullname" .) -}}
+{{- else -}}
+{{- required "storage.s3.endpoint is required when storage.type is s3 and minio.enabled is false" .Values.storage.s3.endpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "carrete.s3PublicEndpoint" -}}
+{{- .Values.storage.s3.publicEndpoint | default (ternary (include "carrete.publicUrl" .) (include "carrete.s3Endpoint" .) .Values.minio.enabled) -}}
+{{- end -}}
+
+{{- define "carrete.serviceUrl" -}}
+{{- printf "http://%s-%s:%v" (include "carrete.fullname" .ctx) .name (index .ctx.Values.services .name).port -}}
+{{- end -}}
+
+{{/*
+The public key of a P-256 private key made by genPrivateKey "ecdsa", as
+PEM.  Helm has no function for it, but the key is SEC1 DER of a fixed
+shape: its last 65 bytes are the public point (04 || X || Y).  A
+SubjectPublicKeyInfo is a fixed 26-byte header (id-ecPublicKey, prime256v1,
+BIT STRING) followed by that point.  The deploy suite checks the result
+against `openssl ec -pubout`.
+*/}}
+{{- define "carrete.ecPublicKey" -}}
+{{- $body := regexReplaceAll "-----[A-Z ]+-----|\\s" . "" -}}
+{{- $der := b64dec $body -}}
+{{- if ne (len $der) 121 -}}
+{{- fail "carrete.ecPublicKey: expected a 121-byte SEC1 P-256 key" -}}
+{{- end -}}
+{{- $header := b64dec "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgA=" -}}
+{{- $spki := b64enc (print $header (substr 56 121 $der)) -}}
+-----BEGIN PUBLIC KEY-----
+{{ substr 0 64 $spki }}
+{{ substr 64 124 $spki }}
+-----END PUBLIC KEY-----
+{{ end -}}
+
+{{/* Annotations that make a Secret exist before the migration hooks. */}}
+{{- define "carrete.secretHook" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: "-10"
+helm.sh/hook-delete-policy: before-hook-creation
+{{- end -}}
+
+{{/* Pod-level settings shared by every workload: (dict "ctx" $ "component" "users"). */}}
+{{- define "carrete.podCommon" -}}
+{{- with .ctx.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .ctx.Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .ctx.Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .ctx.Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

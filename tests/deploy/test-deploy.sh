@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# The deploy suite (TAP).  Checks the Helm chart (lint, strict schema, bad
+# values, kubeconform against offline Kubernetes schemas), that k8s/ and the
+# Dockerfiles are in step, builds the images, then runs the rendered chart
+# under `podman kube play` and drives the system through it.
+#
+# scripts/test.sh installs what it needs (packages, helm, kubeconform, the
+# schemas) before meson runs it.  Services are detected from
+# services/<name>/meson.build: photos, folders and web steps switch on by
+# themselves when their sources land.
+set -uo pipefail
+ROOT=${CARRETE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+source "$ROOT/scripts/lib.sh"
+source "$ROOT/scripts/deploy-lib.sh"
+
+HELM="$ROOT/.cache/bin/helm"
+KUBECONFORM="$ROOT/.cache/bin/kubeconform"
+CHART="$ROOT/charts/carrete"
+WORK=$(mktemp -d)
+LOG="$WORK/log"
+RUN_ID=$$
+RELEASE="carrete-t$RUN_ID"
+NETWORK="carrete-deploy-$RUN_ID"
+mapfile -t SERVICES < <(carrete_services)
+START=$(date +%s)
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+note() { echo "# $*"; }
+show_log() { sed 's/^/#   /' "$LOG" | grep -v 'unable to get systemd connection' | tail -n 30; }
+# check DESCRIPTION COMMAND...: one test that passes when the command does.
+check() {
+  local desc=$1
+  shift
+  if "$@" >"$LOG" 2>&1; then ok "$desc"; else not_ok "$desc"; show_log; fi
+}
+# check_fails DESCRIPTION PATTERN COMMAND...: the command must fail, saying PATTERN.
+check_fails() {
+  local desc=$1 pattern=$2
+  shift 2
+  if "$@" >"$LOG" 2>&1; then
+    not_ok "$desc (it succeeded)"
+  elif grep -q -- "$pattern" "$LOG"; then
+    ok "$desc"
+  else
+    not_ok "$desc (no \"$pattern\" in the message)"; show_log
+  fi
+}
+has_service() { printf '%s\n' "${SERVICES[@]}" | grep -qx "$1"; }
+
+# ---- the chart ------------------------------------------------------------
+PUBLIC=(--set publicUrl=https://photos.example.org)
+ALL_ON=(--set services.photos.enabled=true --set services.folders.enabled=true
+        --set services.web.enabled=true)
+SCHEMAS=$(ensure_k8s_schemas 2>/dev/null)
+
+template() { "$HELM" template "$RELEASE" "$CHART" "$@"; }
+conform() {
+  "$KUBECONFORM" -strict -summary \
+    -schema-location "$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$@"
+}
+template_conforms() { template "$@" > "$WORK/rendered.yaml" && conform "$WORK/rendered.yaml"; }
+
+check "helm lint with the default values" "$HELM" lint --strict "$CHART" "${PUBLIC[@]}"
+check "helm lint with every service on" "$HELM" lint --strict "$CHART" "${PUBLIC[@]}" "${ALL_ON[@]}"
+check "kubeconform (strict, Kubernetes $K8S_SCHEMAS_VERSION): default values" \
+  template_conforms "${PUBLIC[@]}"
+check "kubeconform: every service on, HPA, TLS" template_conforms "${PUBLIC[@]}" "${ALL_ON[@]}" \
+  --set services.users.autoscaling.enabled=true --set ingress.tls.enabled=true \
+  --set ingress.className=nginx
+check "kubeconform: external PostgreSQL and S3" template_conforms "${PUBLIC[@]}" "${ALL_ON[@]}" \
+  --set postgresql.enabled=false --set database.host=db.example.org \
+  --set database.adminPassword=x --set minio.enabled=false \
+  --set storage.s3.endpoint=https://s3.example.org --set storage.s3.accessKey=a \
+  --set storage.s3.secretKey=b
+check "kubeconform: fs storage, existing Secrets, no NetworkPolicies" template_conforms \
+  "${PUBLIC[@]}" "${ALL_ON[@]}" --set storage.type=fs --set keys.existingSecret=k \
+  --set database.existingSecret=d --set networkPolicy.enabled=false
+check_fails "kubeconform rejects an unknown field (the check can fail)" "additional properties" \
+  bash -c "sed 's/^  replicas: 2\$/  replicas: 2\n  bogus: 1/' '$WORK/rendered.yaml' | $KUBECONFORM -strict -schema-location '$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json' -"
+check_fails "helm template without publicUrl fails naming it" "publicUrl is required" template
+check_fails "external PostgreSQL without database.host fails naming it" "database.host is required" \
+  template "${PUBLIC[@]}" --set postgresql.enabled=false
+check_fails "values.schema.json rejects a string where a number goes" "replicas" \
+  template "${PUBLIC[@]}" --set-string services.users.replicas=two
+check_fails "values.schema.json rejects an unknown top-level key" "bogusKey" \
+  template "${PUBLIC[@]}" --set bogusKey=1
+
+# The chart derives the JWT public key from genPrivateKey's output itself.
+generated_keys_match() {
+  template "${PUBLIC[@]}" -s templates/secrets.yaml | python3 -c '
+import base64, subprocess, sys, yaml
+for doc in yaml.safe_load_all(sys.stdin):
+    if doc and doc["metadata"]["name"].endswith("-keys"):
+        data = {k: base64.b64decode(v) for k, v in doc["data"].items()}
+        want = subprocess.run(["openssl", "ec", "-pubout"], input=data["jwt-private.pem"],
+                              capture_output=True, check=True).stdout
+        assert data["jwt-public.pem"] == want, (data["jwt-public.pem"], want)
+        assert len(data["id.key"].strip()) == 64 and int(data["id.key"], 16) >= 0
+        sys.exit(0)
+sys.exit("no keys Secret")'
+}
+check "generated JWT public key equals openssl's, ID key is 64 hex" generated_keys_match
+
+check "k8s/ is what scripts/gen-k8s.sh makes from the chart" \
+  bash -c "'$ROOT/scripts/gen-k8s.sh' '$WORK/k8s' && diff -ru -x README.md -x secrets '$ROOT/k8s' '$WORK/k8s'"
+check "kubeconform: k8s/ manifests" bash -c "ls '$ROOT'/k8s/*.yaml | grep -v kustomization.yaml |
+  xargs '$KUBECONFORM' -strict -summary -schema-location '$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json'"
+
+# The four Dockerfiles share their build stage (one cached layer) and shape.
+dockerfiles_in_step() {
+  local svc port ref
+  ref=$(sed 's/users/SVC/g; s/8081/PORT/g' "$ROOT/Dockerfile.users" | grep -v '^#' |
+        grep -v 'description=' | grep -v '      libvips42 libcurl4')
+  for svc in photos folders web; do
+    case $svc in photos) port=8082 ;; folders) port=8083 ;; web) port=8080 ;; esac
+    diff <(echo "$ref") <(sed "s/$svc/SVC/g; s/$port/PORT/g" "$ROOT/Dockerfile.$svc" |
+           grep -v '^#' | grep -v 'description=' | grep -v '      libvips42 libcurl4') || return 1
+  done
+}
+check "Dockerfile.{users,photos,folders,web} differ only in name, port and libraries" \
+  dockerfiles_in_step
+
+check "docker-compose.yml matches the chart (images, env, ports)" \
+  python3 "$ROOT/tests/deploy/check-compose.py" "$ROOT/docker-compose.yml" "$WORK/rendered-all.yaml" \
+  --render "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set services.photos.enabled=true --set services.folders.enabled=true --set services.web.enabled=true"
+if [ -x "$ROOT/.cache/venv/bin/podman-compose" ]; then
+  check "podman-compose accepts docker-compose.yml (with scripts/k8s-secrets.sh's compose.env)" \
+    bash -c "'$ROOT/scripts/k8s-secrets.sh' '$WORK/compose' && cd '$ROOT' &&
+      .cache/venv/bin/podman-compose --env-file '$WORK/compose/compose.env' -f docker-compose.yml config"
+else
+  skip "podman-compose accepts docker-compose.yml" "podman-compose is not installed"
+fi
+
+# ---- the system under podman ------------------------------------------------
+setup_podman
+if ! podman info >/dev/null 2>&1; then
+  skip "images and podman kube play" "podman cannot run on this machine"
+  echo "1..$n"
+  exit 0
+fi
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+declare -A PORT
+for c in users photos folders web minio; do PORT[$c]=$(free_port); done
+
+for target in "${SERVICES[@]}" postgresql minio; do
+  if "$ROOT/scripts/build-images.sh" "$target" >"$LOG" 2>&1; then
+    size=$(image_size_mb "localhost/carrete-$target:$IMAGE_TAG")
+    ok "image carrete-$target builds ($size MB)"
+    case $target in
+      postgresql|minio) ;;
+      *) if awk -v s="$size" 'BEGIN { exit !(s < 120) }'; then
+           ok "image carrete-$target is under 120 MB ($size MB)"
+         else
+           not_ok "image carrete-$target is under 120 MB ($size MB)"
+         fi ;;
+    esac
+  else
+    not_ok "image carrete-$target builds"; show_log
+  fi
+done
+
+# Render for podman: this run's release name, local images, no volumes to
+# claim, presigned URLs signed for the MinIO port published on loopback.
+set_args=(--set publicUrl=http://127.0.0.1:${PORT[web]} --set image.tag=$IMAGE_TAG
+          --set postgresql.persistence.enabled=false --set minio.persistence.enabled=false
+          --set storage.s3.publicEndpoint=http://127.0.0.1:${PORT[minio]}
+          --set services.web.cookieSecure=false)
+for svc in "${SERVICES[@]}"; do set_args+=(--set "services.$svc.enabled=true"); done
+template "${set_args[@]}" > "$WORK/podman.yaml" 2>"$LOG" || { not_ok "render for podman"; show_log; }
+publish=()
+for c in users photos folders web minio; do publish+=(--publish "$c=${PORT[$c]}"); done
+python3 "$ROOT/tests/deploy/kube-to-podman.py" "$WORK/podman.yaml" "$WORK/pods" "${publish[@]}" \
+  >"$LOG" 2>&1 || { not_ok "convert for podman"; show_log; }
+
+played=()
+play() {
+  played+=("$WORK/pods/$RELEASE-$1.yaml")
+  podman kube play --quiet --network "$NETWORK" --configmap "$WORK/pods/configmaps.yaml" \
+    "$WORK/pods/$RELEASE-$1.yaml"
+}
+teardown() {
+  local f
+  for f in "${played[@]}"; do podman kube down "$f" >/dev/null 2>&1; done
+  podman network rm -f "$NETWORK" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap teardown EXIT
+podman network create "$NETWORK" >/dev/null
+
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1"; }
+wait_status() { # URL STATUS SECONDS
+  local deadline=$(( $(date +%s) + $3 ))
+  while [ "$(date +%s)" -le "$deadline" ]; do
+    [ "$(status_of "$1")" = "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+USERS="http://127.0.0.1:${PORT[users]}"
+
+# A service started before its database answers /readyz 503, then recovers.
+check "users pod starts without its database" play users
+if wait_status "$USERS/healthz" 200 20; then
+  check "/readyz answers 503 while the database is missing" \
+    bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' '$USERS/readyz') = 503 ]"
+else
+  not_ok "users answers /healthz without its database"
+  podman logs "$RELEASE-users-users" >"$LOG" 2>&1; show_log
+fi
+
+check "PostgreSQL pod starts" play postgresql
+if has_service photos; then check "MinIO pod starts" play minio; fi
+job_succeeds() { # the migration Job's pod: db-setup, then migrate, exit 0
+  play "migrate-$1" || return 1
+  podman wait "$RELEASE-migrate-$1-migrate" | grep -qx 0 || {
+    podman logs "$RELEASE-migrate-$1-migrate"; return 1; }
+}
+for svc in "${SERVICES[@]}"; do
+  [ "$svc" = web ] && continue
+  check "migration Job for $svc (db-setup + migrate) succeeds" job_succeeds "$svc"
+done
+check "users /readyz recovers to 200 once the database is there" wait_status "$USERS/readyz" 200 30
+for svc in photos folders web; do
+  has_service "$svc" || continue
+  check "$svc pod starts" play "$svc"
+  check "$svc /readyz answers 200" wait_status "http://127.0.0.1:${PORT[$svc]}/readyz" 200 30
+done
+
+# Ready within a second of the container's start.
+ready_time() {
+  podman stop -t 10 "$RELEASE-users-users" >/dev/null 2>&1 || return 1
+  local t0 t1
+  t0=$(date +%s%N)
+  podman start "$RELEASE-users-users" >/dev/null 2>&1 || return 1
+  wait_status "$USERS/readyz" 200 10 || return 1
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+if ms=$(ready_time); then
+  if [ "$ms" -lt 1000 ]; then ok "users is ready ${ms} ms after podman start"
+  else not_ok "users is ready within 1 s of podman start (took ${ms} ms)"; fi
+else
+  not_ok "users restarts and becomes ready"
+fi
+
+# ---- end to end through the pods ------------------------------------------
+api() { # METHOD URL [BODY] -> sets CODE and BODY
+  local out
+  out=$(curl -s --max-time 20 -w '\n%{http_code}' -X "$1" "$2" \
+        ${TOKEN:+-H "Authorization: Bearer $TOKEN"} ${3:+-H 'Content-Type: application/json' -d "$3"})
+  CODE=${out##*$'\n'}
+  BODY=${out%$'\n'*}
+}
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$BODY"; }
+TOKEN=
+user="ana$RUN_ID"
+api POST "$USERS/v1/auth/register" "{\"username\":\"$user\",\"email\":\"$user@example.org\",\"password\":\"correct horse battery\"}"
+check "register answers 201" test "$CODE" = 201
+api POST "$USERS/v1/auth/login" "{\"username\":\"$user\",\"password\":\"correct horse battery\"}"
+check "login answers 200 with a token" test "$CODE" = 200
+TOKEN=$(json '["access_token"]' 2>/dev/null)
+api GET "$USERS/v1/users/me"
+check "GET /v1/users/me answers 200 with the user" bash -c "[ '$CODE' = 200 ] && grep -q '\"$user\"' <<<'$BODY'"
+
+if has_service folders && has_service photos; then
+  FOLDERS="http://127.0.0.1:${PORT[folders]}"
+  PHOTOS="http://127.0.0.1:${PORT[photos]}"
+  api POST "$FOLDERS/v1/folders" '{"name":"Holidays","visibility":"private","tags":["sea"]}'
+  check "create a folder: 201" test "$CODE" = 201
+  folder=$(json '["id"]' 2>/dev/null)
+  python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(
+"iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="))' > "$WORK/pic.png"
+  out=$(curl -s -w '\n%{http_code}' -X POST "$PHOTOS/v1/photos?name=pic.png&folder_id=$folder" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: image/png' --data-binary @"$WORK/pic.png")
+  CODE=${out##*$'\n'} BODY=${out%$'\n'*}
+  check "upload a photo into it: 201" test "$CODE" = 201
+  photo=$(json '["id"]' 2>/dev/null)
+  api GET "$PHOTOS/v1/photos?folder_id=$folder"
+  check "list the folder's photos: the photo is there" bash -c "[ '$CODE' = 200 ] && grep -q '$photo' <<<'$BODY'"
+  api GET "$PHOTOS/v1/photos/$photo"
+  url=$(json '["url"]' 2>/dev/null)
+  check "the presigned GET URL returns the bytes" bash -c "curl -sf '$url' | cmp - '$WORK/pic.png'"
+else
+  note "folders/photos steps wait for services/folders and services/photos"
+fi
+if has_service web; then
+  WEB="http://127.0.0.1:${PORT[web]}"
+  check "web: /login answers 200" wait_status "$WEB/login" 200 5
+fi
+
+# helm test: the chart's test pod asks every service's /readyz.
+helm_test() {
+  play test >/dev/null || return 1
+  local c
+  for c in $(podman ps -a --filter "pod=$RELEASE-test" --format '{{.Names}}' | grep -v infra); do
+    [ "$(podman wait "$c")" = 0 ] || { podman logs "$c"; return 1; }
+  done
+}
+check "the helm test pod passes" helm_test
+
+# SIGTERM while logins (argon2id, slow on purpose) are in flight: every one
+# of them still gets its answer, and the service exits 0.
+sigterm_drains() {
+  local i codes since code=
+  since=$(date +%s)
+  for i in 1 2 3 4 5 6; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -X POST "$USERS/v1/auth/login" \
+      -d "{\"username\":\"$user\",\"password\":\"correct horse battery\"}" >> "$WORK/codes" &
+  done
+  sleep 0.2
+  podman kill --signal TERM "$RELEASE-users-users" >/dev/null
+  wait
+  codes=$(sort "$WORK/codes" | uniq -c | tr '\n' ' ')
+  echo "answers: $codes"
+  [ "$(grep -c '^200$' "$WORK/codes")" = 6 ] || return 1
+  # The pod's restartPolicy (Always, as in the Deployment) starts it again:
+  # the exit status is in the "died" event.
+  for i in $(seq 100); do
+    code=$(podman events --stream=false --since "$since" --filter "container=$RELEASE-users-users" \
+           --filter event=died --format '{{.ContainerExitCode}}' 2>/dev/null | head -n1)
+    [ -n "$code" ] && break
+    sleep 0.3
+  done
+  echo "exit status: $code"
+  [ "$code" = 0 ]
+}
+check "SIGTERM during 6 logins: all answered 200, exit status 0" sigterm_drains
+
+teardown_ok() {
+  local f
+  for f in "${played[@]}"; do podman kube down "$f" || return 1; done
+  played=()
+}
+check "podman kube down removes every pod" teardown_ok
+note "deploy suite took $(( $(date +%s) - START )) s"
+echo "1..$n"
+[ "$failed" -eq 0 ]
