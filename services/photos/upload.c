@@ -149,7 +149,10 @@ photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind ki
 void
 photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg)
 {
-  upload->msg = g_object_ref (msg);
+  /* The message owns the upload (as object data): a strong reference back
+   * would be a cycle that keeps both, and the spool file, forever. */
+  upload->msg = msg;
+  g_object_add_weak_pointer (G_OBJECT (msg), (gpointer *) &upload->msg);
   upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
 }
 
@@ -158,10 +161,12 @@ photos_upload_free (PhotosUpload *upload)
 {
   if (upload == NULL)
     return;
+  /* A message being finalized has dropped its handlers and cleared the
+   * weak pointer already. */
   if (upload->msg != NULL)
     {
       g_clear_signal_handler (&upload->chunk_id, upload->msg);
-      g_object_unref (upload->msg);
+      g_object_remove_weak_pointer (G_OBJECT (upload->msg), (gpointer *) &upload->msg);
     }
   if (upload->fd >= 0)
     close (upload->fd);
