@@ -146,15 +146,30 @@ read_taken_at (VipsImage *image)
   return photos_exif_date_parse (text);
 }
 
+/* libvips 8.14 aborts the process (an assertion, not an error) when
+ * shrink-on-load would leave a side of 0 pixels, as 8 does to a 1×1 JPEG:
+ * never shrink by more than the short side. */
+static int
+bounded_shrink (VipsImage *header, int shrink)
+{
+  int short_side = MIN (vips_image_get_width (header), vips_image_get_height (header));
+
+  while (shrink > 1 && shrink > short_side)
+    shrink /= 2;
+  return shrink;
+}
+
 /* Decodes every pixel (of the first frame), so that truncation or corrupt
  * data shows now and not half-way through a thumbnail.  A JPEG is decoded
  * at 1/8 size: libjpeg still reads every byte of the entropy-coded data, so
  * truncation is caught, but skips most of the inverse DCT and colour
  * conversion. */
 static gboolean
-decode_all (const char *path, PhotosType type, GError **error)
+decode_all (const char *path, PhotosType type, VipsImage *header, GError **error)
 {
-  g_autoptr (VipsImage) image = open_image (path, type, type == PHOTOS_TYPE_JPEG ? 8 : 1);
+  g_autoptr (VipsImage) image = open_image (path, type,
+                                            type == PHOTOS_TYPE_JPEG ? bounded_shrink (header, 8)
+                                                                     : 1);
   double average;
 
   if (image == NULL || vips_avg (image, &average, NULL) != 0)
@@ -199,7 +214,7 @@ photos_imaging_probe (const char *path, PhotosType type, guint64 max_pixels,
       return FALSE;
     }
 
-  if (!decode_all (path, type, error))
+  if (!decode_all (path, type, header, error))
     return FALSE;
 
   info->type = type;
@@ -223,11 +238,11 @@ load_shrink (PhotosType type, VipsImage *header, int target)
   if (type != PHOTOS_TYPE_JPEG && type != PHOTOS_TYPE_WEBP)
     return 1;
   if (factor >= 16)
-    return 8;
+    return bounded_shrink (header, 8);
   if (factor >= 8)
-    return 4;
+    return bounded_shrink (header, 4);
   if (factor >= 4)
-    return 2;
+    return bounded_shrink (header, 2);
   return 1;
 }
 
