@@ -274,6 +274,17 @@ hash_file (const char *path, char sha256[65], guint8 *head, gsize head_size, GEr
   return TRUE;
 }
 
+/* Whether `rfc3339` plus `offset` seconds is now or past. */
+static gboolean
+is_past (const char *rfc3339, gint64 offset)
+{
+  g_autoptr (GDateTime) when = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
+  g_autoptr (GDateTime) shifted = when != NULL ? g_date_time_add_seconds (when, (gdouble) offset) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return shifted != NULL && g_date_time_compare (shifted, now) <= 0;
+}
+
 /* complete: the PUT object must be there, of the declared size and type. */
 static gboolean
 fetch_direct_upload (Pipeline *p, GError **error)
@@ -288,7 +299,13 @@ fetch_direct_upload (Pipeline *p, GError **error)
 
   if (!carrete_storage_stat (storage, key, &info, &local))
     {
-      if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+      /* The PUT URL lives DIRECT_GRACE_SECONDS less than the row: once it
+       * has expired, the bytes can never arrive. */
+      if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND)
+          && is_past (p->photo->expires_at, -DIRECT_GRACE_SECONDS))
+        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_GONE,
+                             "The upload URL expired before the file arrived; start a new upload.");
+      else if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
         g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
                              "The upload has not arrived: PUT the file to upload_url first.");
       else
@@ -538,12 +555,14 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* A direct upload that fails verification keeps its pending row (the
  * client may PUT again until the URL expires) unless it is a duplicate;
- * a streamed one never leaves anything behind. */
+ * a streamed one never leaves anything behind.  (Not every conflict is a
+ * duplicate: "not arrived yet" must keep the row, or the PUT that follows
+ * leaves an object no row knows of.) */
 static void
 pipeline_fail (GTask *task, GError *error)
 {
   Pipeline *p = g_task_get_task_data (task);
-  gboolean keep = p->direct && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT);
+  gboolean keep = p->direct && p->duplicate == NULL;
 
   g_clear_error (&p->failure);
   p->failure = error;
@@ -631,15 +650,6 @@ photos_service_create_pending_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gboolean
-has_passed (const char *rfc3339)
-{
-  g_autoptr (GDateTime) when = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-  return when != NULL && g_date_time_compare (when, now) <= 0;
-}
-
 static void
 on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -659,7 +669,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
                                  "This upload is already complete.");
   else if (p->photo != NULL && g_str_equal (p->photo->state, "deleting"))
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
-  else if (p->photo != NULL && has_passed (p->photo->expires_at))
+  else if (p->photo != NULL && is_past (p->photo->expires_at, 0))
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
                                  "This upload expired; start a new one.");
   if (error != NULL)
