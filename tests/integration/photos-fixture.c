@@ -335,7 +335,8 @@ plain_image (guint width, guint height, guint bands, guint seed)
 {
   g_autoptr (VipsImage) black = NULL;
   double a[4] = { 1, 1, 1, 1 };
-  double b[4] = { seed % 251, (seed / 251) % 251, 60 + seed % 7, 200 };
+  /* Far-apart colours: JPEG quantization must not make two seeds equal. */
+  double b[4] = { (seed * 67) % 256, (seed * 131 + 50) % 256, (seed * 29 + 100) % 256, 200 };
   VipsImage *out = NULL;
 
   if (vips_black (&black, (int) width, (int) height, "bands", (int) bands, NULL) != 0
