@@ -314,9 +314,16 @@ photos_folder_id (PhotosStack *stack, gint64 value)
 
 /* ---- images --------------------------------------------------------------------- */
 
+static void
+ignore_log (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+}
+
 void
 photos_images_init (const char *argv0)
 {
+  /* libvips says where it finds its modules: noise in a test log. */
+  g_log_set_handler ("VIPS", G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, ignore_log, NULL);
   if (VIPS_INIT (argv0) != 0)
     g_error ("libvips: %s", vips_error_buffer ());
   vips_cache_set_max (0);
@@ -522,6 +529,115 @@ photos_send_and_hang_up (const char *base_url, const char *path, const char *tok
   /* Let the server read what came, then vanish without finishing. */
   g_usleep (300 * 1000);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+}
+
+static GSocketConnection *
+connect_to (const char *base_url, char **host_header)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &error);
+  GSocketConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                (guint16) g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  *host_header = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return connection;
+}
+
+guint
+photos_post_chunked (const char *base_url, const char *path, const char *token,
+                     const char *content_type, GBytes *body)
+{
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketConnection) connection = connect_to (base_url, &host);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autofree char *head = g_strdup_printf (
+      "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\n"
+      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+      path, host, token, content_type);
+  g_autofree char *status_line = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (body, &len);
+  const gsize chunk = 64 * 1024;
+
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  for (gsize at = 0; at < len && error == NULL; at += chunk)
+    {
+      gsize n = MIN (chunk, len - at);
+      g_autofree char *size = g_strdup_printf ("%zx\r\n", n);
+
+      /* The service may answer and close before the last chunk: a failed
+       * write is then fine, the answer is what counts. */
+      if (!g_output_stream_write_all (out, size, strlen (size), NULL, NULL, &error)
+          || !g_output_stream_write_all (out, data + at, n, NULL, NULL, &error)
+          || !g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error))
+        break;
+    }
+  if (error == NULL)
+    g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, NULL);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  status_line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  g_assert_nonnull (status_line);
+  g_assert_true (g_str_has_prefix (status_line, "HTTP/1.1 "));
+  return (guint) g_ascii_strtoull (status_line + 9, NULL, 10);
+}
+
+typedef struct
+{
+  char *url;
+  const char *token;
+  GBytes *body;
+  guint status;
+} ParallelPost;
+
+/* Each thread has its own context and session: a SoupSession is not shared
+ * across threads. */
+static gpointer
+post_in_thread (gpointer data)
+{
+  ParallelPost *post = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", post->url);
+  g_autofree char *auth = g_strconcat ("Bearer ", post->token, NULL);
+  g_autoptr (GBytes) reply = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "image/jpeg", post->body);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  post->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+void
+photos_post_parallel (PhotosStack *stack, const char *token, const char *query, GBytes *body,
+                      guint n, guint *statuses)
+{
+  g_autofree ParallelPost *posts = g_new0 (ParallelPost, n);
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      posts[i].url = g_strconcat (stack->photos_url, "/v1/photos", query, NULL);
+      posts[i].token = token;
+      posts[i].body = body;
+      threads[i] = g_thread_new ("post", post_in_thread, &posts[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_thread_join (threads[i]);
+      statuses[i] = posts[i].status;
+      g_free (posts[i].url);
+    }
 }
 
 /* ---- consistency --------------------------------------------------------------------- */

@@ -124,6 +124,17 @@ void photos_send_and_hang_up (const char *base_url, const char *path, const char
                               const char *content_type, gsize content_length, GBytes *body,
                               gsize sent);
 
+/* Sends a whole POST with Transfer-Encoding: chunked (no Content-Length,
+ * so the service only learns the size by reading) and returns the status
+ * of the answer. */
+guint photos_post_chunked (const char *base_url, const char *path, const char *token,
+                           const char *content_type, GBytes *body);
+
+/* The same raw upload sent `n` times at once, one thread and connection
+ * each; statuses[i] gets each answer's status. */
+void photos_post_parallel (PhotosStack *stack, const char *token, const char *query,
+                           GBytes *body, guint n, guint *statuses);
+
 /* ---- consistency --------------------------------------------------------------------- */
 
 /* Every stored object belongs to a row (its key starts with the row's

@@ -369,6 +369,36 @@ test_size_limit (PhotosStack *s)
     ct_assert_problem (r, 413, NULL);
   }
   assert_unchanged (s, before);
+  /* Without a Content-Length the limit is found by counting. */
+  g_assert_cmpuint (photos_post_chunked (s->photos_url, "/v1/photos?name=big.jpg", ana->token,
+                                         "image/jpeg", over),
+                    ==, 413);
+  assert_unchanged (s, before);
+  /* A body that fits, sent the same way, is fine. */
+  g_assert_cmpuint (photos_post_chunked (s->photos_url, "/v1/photos?name=chunked.jpg",
+                                         ana->token, "image/jpeg", jpeg),
+                    ==, 201);
+  photos_assert_consistent (s, NULL);
+}
+
+static void
+test_same_bytes_at_once (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "race");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (1024, 768, 55, NULL, 0);
+  guint statuses[4] = { 0 };
+  guint created = 0;
+
+  /* Racing uploads of the same bytes: one wins, the others are told. */
+  photos_post_parallel (s, ana->token, "?name=race.jpg", jpeg, G_N_ELEMENTS (statuses), statuses);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_test_message ("upload %u: %u", i, statuses[i]);
+      g_assert_true (statuses[i] == 201 || statuses[i] == 409);
+      created += statuses[i] == 201;
+    }
+  g_assert_cmpuint (created, ==, 1);
+  photos_assert_consistent (s, NULL);
 }
 
 static void
@@ -938,6 +968,7 @@ main (int argc, char **argv)
   photos_add_test ("upload/duplicate", test_duplicate, TRUE, TRUE);
   photos_add_test ("upload/bad-bodies", test_bad_bodies, TRUE, TRUE);
   photos_add_test ("upload/size-limit", test_size_limit, TRUE, TRUE);
+  photos_add_test ("upload/same-bytes-at-once", test_same_bytes_at_once, TRUE, TRUE);
   photos_add_test ("upload/client-hangs-up", test_client_hangs_up, TRUE, TRUE);
   photos_add_test ("upload/names", test_names, TRUE, TRUE);
   photos_add_test ("direct/upload", test_direct_upload, TRUE, TRUE);
