@@ -851,7 +851,14 @@ test_folders_unreachable (PhotosStack *s)
   }
   {
     g_autoptr (CtResponse) r = ct_http (s->photos_url, "GET", list_path, ana->token, NULL);
+    g_autoptr (CtResponse) tags = ct_http (s->photos_url, "GET", "/v1/photos?tags=sea,sun",
+                                           ana->token, NULL);
+    g_autoptr (CtResponse) anonymous = ct_http (s->photos_url, "GET", "/v1/photos?tags=sea",
+                                                NULL, NULL);
     ct_assert_problem (r, 503, NULL);
+    /* Tags belong to folders: filtering by them needs carrete-folders. */
+    ct_assert_problem (tags, 503, NULL);
+    ct_assert_problem (anonymous, 401, NULL);
   }
   assert_unchanged (s, before);
 
