@@ -174,6 +174,17 @@ test_get_photo (PhotosStack *s)
     g_test_message ("beyond: %u %s %zu bytes", beyond->status,
                     ct_response_header (beyond, "Content-Range"), g_bytes_get_size (beyond->body));
     g_assert_cmpuint (beyond->status, ==, 416);
+    /* HEAD on a GET URL: the headers without the bytes (fs; S3 signs the
+     * method, so a GET URL is only for GET there). */
+    if (s->backend == PHOTOS_BACKEND_FS)
+      {
+        g_autoptr (CtResponse) head = ct_http_raw ("", "HEAD", url, NULL, NULL, NULL);
+        g_autofree char *length = g_strdup_printf ("%zu", len);
+        g_assert_cmpuint (head->status, ==, 200);
+        g_assert_cmpuint (g_bytes_get_size (head->body), ==, 0);
+        g_assert_cmpstr (ct_response_header (head, "Content-Length"), ==, length);
+        g_assert_cmpstr (ct_response_header (head, "Content-Type"), ==, "image/jpeg");
+      }
     if_none_match = g_strconcat ("If-None-Match: ", etag, NULL);
     cached = photos_fetch (url, (const char *const[]) { if_none_match, NULL });
     g_assert_cmpuint (cached->status, ==, 304);
@@ -580,6 +591,16 @@ test_delete_all (PhotosStack *s)
     ct_assert_problem (neither, 422, NULL);
     ct_assert_problem (two, 422, NULL);
     ct_assert_problem (anonymous, 401, NULL);
+  }
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  /* By folder: only the caller's photos in it, and these are in none. */
+  {
+    g_autofree char *folder = photos_folder_id (s, 77);
+    g_autofree char *in_folder = g_strconcat ("/v1/photos?folder_id=", folder, NULL);
+    g_autoptr (CtResponse) r = request (s, "DELETE", in_folder, ana, NULL);
+    g_autoptr (CtResponse) malformed = request (s, "DELETE", "/v1/photos?folder_id=fo_x", ana, NULL);
+    g_assert_cmpuint (r->status, ==, 204);
+    ct_assert_problem (malformed, 404, NULL);
   }
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
 
