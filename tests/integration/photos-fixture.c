@@ -394,6 +394,14 @@ photos_make_png (guint width, guint height, guint seed, gboolean alpha)
   return save_buffer (image, ".png");
 }
 
+GBytes *
+photos_make_image (guint width, guint height, guint seed, const char *suffix)
+{
+  g_autoptr (VipsImage) image = plain_image (width, height, 3, seed);
+
+  return save_buffer (image, suffix);
+}
+
 void
 photos_image_size (GBytes *bytes, guint *width, guint *height, char **loader)
 {

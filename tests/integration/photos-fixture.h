@@ -93,6 +93,8 @@ GBytes *photos_make_jpeg (guint width, guint height, guint seed, const char *tak
                           int orientation);
 GBytes *photos_make_gray_jpeg (guint width, guint height, guint seed);
 GBytes *photos_make_png (guint width, guint height, guint seed, gboolean alpha);
+/* Any format libvips can write, by file suffix (".webp", ".gif", ".heic"). */
+GBytes *photos_make_image (guint width, guint height, guint seed, const char *suffix);
 /* Decodes `bytes` (asserting they are an image) and gives its size and the
  * libvips loader that read it ("VipsForeignLoadJpegBuffer", ...). */
 void photos_image_size (GBytes *bytes, guint *width, guint *height, char **loader);

@@ -171,6 +171,36 @@ test_type_from_bytes (PhotosStack *s)
 }
 
 static void
+test_other_types (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "types");
+  static const struct
+  {
+    const char *suffix;
+    const char *type;
+  } types[] = {
+    { ".webp", "image/webp" },
+    { ".gif", "image/gif" },
+    { ".heic", "image/heic" },
+  };
+
+  /* Every accepted type is stored as sent, with JPEG thumbnails. */
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr (GBytes) image = photos_make_image (640, 320, 5 + i, types[i].suffix);
+      g_autofree char *query = g_strdup_printf ("?name=image%s", types[i].suffix);
+      g_autofree char *name = g_strdup_printf ("image%s", types[i].suffix);
+      g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, query, types[i].type, image);
+
+      g_test_message ("%s", types[i].type);
+      g_assert_cmpuint (r->status, ==, 201);
+      assert_ready_photo (ct_response_object (r), ana, name, image, types[i].type, 640, 320);
+      assert_downloads (ct_response_object (r), image, 256, 128, 640, 320);
+    }
+  photos_assert_consistent (s, NULL);
+}
+
+static void
 test_multipart_upload (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "form");
@@ -970,6 +1000,7 @@ main (int argc, char **argv)
   photos_images_init (argv[0]);
   photos_add_test ("upload/raw", test_raw_upload, TRUE, TRUE);
   photos_add_test ("upload/type-from-bytes", test_type_from_bytes, TRUE, TRUE);
+  photos_add_test ("upload/other-types", test_other_types, TRUE, TRUE);
   photos_add_test ("upload/multipart", test_multipart_upload, TRUE, TRUE);
   photos_add_test ("upload/orientation-and-grey", test_orientation_and_grey, TRUE, TRUE);
   photos_add_test ("upload/duplicate", test_duplicate, TRUE, TRUE);
