@@ -838,6 +838,47 @@ test_expired_urls (PhotosStack *s)
   ct_service_free (brief);
 }
 
+/* Pending uploads past their deadline are cleaned: row and object. */
+static void
+test_sweeper (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "sweep");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 115, NULL, 0);
+  g_auto (Direct) d = { 0 };
+  g_autofree char *sql = NULL;
+  g_autofree char *spool = NULL;
+  g_autofree char *state = NULL;
+  gint64 id = 0;
+  guint objects;
+  CtService *sweeper;
+
+  start_direct (s->photos_url, ana, "forgotten.jpg", "image/jpeg", g_bytes_get_size (jpeg), &d);
+  g_assert_cmpuint (put_to (d.url, d.type, jpeg), ==, 200);
+  objects = photos_count_objects (s);
+  g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, d.id, &id));
+  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
+                         " WHERE id = %" G_GINT64_FORMAT, id);
+  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  /* A service sweeps when it starts (then every minute). */
+  sweeper = photos_stack_start_instance (s, NULL, &spool);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&state, g_free);
+      state = photos_row_state (s, d.id);
+      if (state == NULL)
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_null (state);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects - 1);
+  {
+    g_autoptr (CtResponse) r = complete (s->photos_url, ana, d.id);
+    ct_assert_problem (r, 404, NULL);
+  }
+  photos_assert_consistent (s, spool);
+  ct_service_free (sweeper);
+}
+
 /* ---- carrete-folders unreachable ---------------------------------------------------- */
 
 static void
@@ -1015,6 +1056,7 @@ main (int argc, char **argv)
   photos_add_test ("direct/duplicate", test_direct_duplicate, TRUE, TRUE);
   photos_add_test ("urls/tampered", test_tampered_urls, TRUE, TRUE);
   photos_add_test ("urls/expired", test_expired_urls, TRUE, TRUE);
+  photos_add_test ("urls/sweeper", test_sweeper, TRUE, TRUE);
   photos_add_test ("folders/unreachable", test_folders_unreachable, TRUE, TRUE);
   photos_add_test ("storage/minio-down", test_minio_down, FALSE, TRUE);
   status = g_test_run ();
