@@ -327,6 +327,39 @@ on_message_finished (SoupServerMessage *msg, gpointer user_data)
   server->in_flight--;
 }
 
+/* libsoup decodes "%00" into a NUL byte that silently cuts a query value
+ * short ("a%00b" reads as "a"): find the parameter that has one, so that
+ * it is refused instead. */
+static char *
+query_parameter_with_nul (SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_auto (GStrv) pairs = NULL;
+
+  if (query == NULL || strstr (query, "%00") == NULL)
+    return NULL;
+  pairs = g_strsplit (query, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (strstr (pairs[i], "%00") != NULL)
+      {
+        g_autofree char *key = g_strndup (pairs[i], strcspn (pairs[i], "="));
+        g_autofree char *name = g_uri_unescape_string (key, NULL);
+
+        /* A NUL in the name itself leaves nothing to name. */
+        return g_strdup (name != NULL && *name != '\0' ? name : "query");
+      }
+  return NULL;
+}
+
+static void
+respond_nul_in_query (CarreteRequest *req, const char *parameter)
+{
+  CarreteProblem *problem = carrete_problem_new (422, "The query string has an invalid value.");
+
+  carrete_problem_add_field_error (problem, parameter, "must not contain a NUL byte (%00)");
+  carrete_request_respond_problem (req, problem);
+}
+
 static void
 dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
           gpointer user_data)
@@ -338,6 +371,7 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
   const CarreteRoute *route;
   gboolean path_known = FALSE;
   gboolean too_large = FALSE;
+  g_autofree char *nul_parameter = query_parameter_with_nul (msg);
 
   req->in_dispatch = TRUE;
   req->trust_forwarded_for = server->options.trust_forwarded_for;
@@ -362,6 +396,8 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
       req->route = route->pattern;
       if (too_large)
         carrete_request_respond_status (req, 413, "The request body is too large.");
+      else if (nul_parameter != NULL)
+        respond_nul_in_query (req, nul_parameter);
       else if (authenticate (server, req, route->auth))
         route->handler (req);
     }
@@ -480,8 +516,7 @@ begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessag
       if (why != NULL)
         {
           refuse_early (server, route, msg, why);
-          g_signal_handlers_disconnect_by_data (msg, stream);
-          route->stream->free (stream);
+          route->stream->free (stream); /* disconnects what begin connected */
           return;
         }
     }

@@ -26,7 +26,7 @@ typedef enum
 typedef struct
 {
   gpointer (*begin) (gpointer app, SoupServerMessage *msg, GHashTable *query);
-  GDestroyNotify free;
+  GDestroyNotify free; /* must also disconnect what begin connected to msg */
   /* Optional: a reason to refuse the request before reading its body (e.g.
    * a declared length over the limit), or NULL.  A refused request is
    * answered at once and the connection closed; the handler does not run. */

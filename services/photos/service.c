@@ -557,12 +557,14 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* A direct upload that fails verification keeps its pending row (the
  * client may PUT again until the URL expires) unless it is a duplicate;
- * a streamed one never leaves anything behind. */
+ * a streamed one never leaves anything behind.  (Not every conflict is a
+ * duplicate: "not arrived yet" must keep the row, or the PUT that follows
+ * leaves an object no row knows of.) */
 static void
 pipeline_fail (GTask *task, GError *error)
 {
   Pipeline *p = g_task_get_task_data (task);
-  gboolean keep = p->direct && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT);
+  gboolean keep = p->direct && p->duplicate == NULL;
 
   g_clear_error (&p->failure);
   p->failure = error;

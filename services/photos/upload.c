@@ -26,6 +26,8 @@ struct _PhotosUpload
   gsize head_len;
   GError *error;            /* the first problem; later bytes are dropped */
   gboolean finished;
+  SoupServerMessage *msg; /* weak: the message owns the upload */
+  gulong chunk_id;
 };
 
 /* The bytes so far are of no use once the upload failed: give the disk
@@ -164,12 +166,14 @@ photos_upload_get_early_error (PhotosUpload *upload)
   return upload->error != NULL ? g_error_copy (upload->error) : NULL;
 }
 
-/* The upload lives as data on `msg` (see CarreteBodyStream), so it holds
- * no reference back: the handler goes when the message does. */
 void
 photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg)
 {
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
+  /* The message owns the upload (as object data): a strong reference back
+   * would be a cycle that keeps both, and the spool file, forever. */
+  upload->msg = msg;
+  g_object_add_weak_pointer (G_OBJECT (msg), (gpointer *) &upload->msg);
+  upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
 }
 
 void
@@ -177,6 +181,13 @@ photos_upload_free (PhotosUpload *upload)
 {
   if (upload == NULL)
     return;
+  /* A message being finalized has dropped its handlers and cleared the
+   * weak pointer already. */
+  if (upload->msg != NULL)
+    {
+      g_clear_signal_handler (&upload->chunk_id, upload->msg);
+      g_object_remove_weak_pointer (G_OBJECT (upload->msg), (gpointer *) &upload->msg);
+    }
   discard_spool_file (upload);
   g_clear_pointer (&upload->form, photos_multipart_free);
   g_clear_error (&upload->error);

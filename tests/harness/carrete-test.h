@@ -52,8 +52,8 @@ void ct_keys_free (CtKeys *keys);
 typedef struct _CtService CtService;
 
 /* Runs `binary` with `subcommand` and exactly the given environment
- * (NULL-terminated KEY=VALUE list) plus CARRETE_LISTEN on a free port, and
- * waits for /healthz. */
+ * (NULL-terminated KEY=VALUE list) plus CARRETE_LISTEN on a free port
+ * (unless `env` sets CARRETE_LISTEN=127.0.0.1:PORT), and waits for /healthz. */
 CtService *ct_service_start (const char *binary, const char *const *env);
 /* The same on a chosen port (from ct_free_port), for services that must
  * know each other's address before either starts. */
