@@ -884,6 +884,8 @@ on_storage_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      /* The reason goes to the log, for whoever runs the service. */
+      g_warning ("not ready: storage: %s", error->message);
       carrete_request_respond_status (req, 503, "The storage cannot be reached.");
       return;
     }

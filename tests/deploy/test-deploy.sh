@@ -35,7 +35,7 @@ show_log() { sed 's/^/#   /' "$LOG" | grep -v 'unable to get systemd connection'
 check() {
   local desc=$1
   shift
-  if "$@" >"$LOG" 2>&1; then ok "$desc"; else not_ok "$desc"; show_log; fi
+  if "$@" >"$LOG" 2>&1; then ok "$desc"; else not_ok "$desc"; show_log; return 1; fi
 }
 # check_fails DESCRIPTION PATTERN COMMAND...: the command must fail, saying PATTERN.
 check_fails() {
@@ -230,7 +230,9 @@ check "users /readyz recovers to 200 once the database is there" wait_status "$U
 for svc in photos folders web; do
   has_service "$svc" || continue
   check "$svc pod starts" play "$svc"
-  check "$svc /readyz answers 200" wait_status "http://127.0.0.1:${PORT[$svc]}/readyz" 200 30
+  if ! check "$svc /readyz answers 200" wait_status "http://127.0.0.1:${PORT[$svc]}/readyz" 200 30; then
+    podman logs "$RELEASE-$svc-$svc" >"$LOG" 2>&1; show_log
+  fi
 done
 
 # Ready within a second of the container's start.
