@@ -64,6 +64,7 @@ StackUser *stack_user_new (Stack *stack, const char *prefix);
  * logging in (the role is in the token). */
 StackUser *stack_admin_new (Stack *stack, const char *prefix);
 void stack_user_free (StackUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StackUser, stack_user_free)
 /* POST /v1/auth/login; the access token (and the refresh token when asked),
  * or NULL when the login is refused. */
 char *stack_login (Stack *stack, const char *name, char **refresh_token);

@@ -137,6 +137,8 @@ static const Row folders_rows[] = {
     { 401, G (204), 403, 403, 401, 401 } },
   { "folders", "DELETE", "/v1/folders?owner_id={user}", PRIV_FOLDER, FRESH_OWNER, NULL,
     { 401, G (204), 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders", PRIV_FOLDER, FRESH, NULL,
+    { 401, 422, 422, 422, 401, 401 } },
 };
 
 #define DIRECT_BODY(folder) \
@@ -193,6 +195,7 @@ static const Row photos_rows[] = {
     { 401, G (204), K (204), K (204), 401, 401 } },
   { "photos", "DELETE", "/v1/photos?owner_id={user}", LOOSE_PHOTO, FRESH_OWNER, NULL,
     { 401, G (204), 403, 403, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos", LOOSE_PHOTO, FRESH, NULL, { 401, 422, 422, 422, 401, 401 } },
   /* With s3 storage the photos service serves no bytes itself. */
   { "photos", "GET", "/v1/storage/p/0/original", NONE, 0, NULL, ALL (404) },
   { "photos", "PUT", "/v1/storage/p/0/original", NONE, BODY_PNG, NULL, ALL (404) },
