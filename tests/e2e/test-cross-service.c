@@ -255,6 +255,31 @@ test_into_others_folders (void)
   }
 }
 
+/* A direct upload does not count as content (its folder may be deleted
+ * while it is pending), so completing it checks the folder again: no photo
+ * becomes ready in a folder that is gone. */
+static void
+test_complete_into_deleted_folder (void)
+{
+  g_autoptr (StackUser) ana = stack_user_new (stack, "pendana");
+  g_autofree char *folder = stack_folder_new (stack, ana->token, "public", NULL);
+  g_autofree char *pending = stack_direct_upload_new (stack, ana->token, folder);
+  g_autofree char *path = g_strdup_printf ("/v1/folders/%s", folder);
+  g_autofree char *complete = g_strdup_printf ("/v1/photos/%s/complete", pending);
+  g_autoptr (CtResponse) removed = folders_call ("DELETE", path, ana->token, NULL);
+  g_autoptr (CtResponse) done = photos_call ("POST", complete, ana->token, NULL);
+  g_autofree char *ready = NULL;
+  g_autofree char *folder_row = stack_row_id (stack, folder);
+
+  assert_status (removed, 204);
+  ct_assert_problem (done, 404, NULL);
+  g_assert_cmpuint (photo_status (ana->token, pending), ==, 404);
+  ready = stack_sql (stack, "photos",
+                     "SELECT count(*) FROM photos WHERE folder_id = $1::bigint AND state = 'ready'",
+                     folder_row);
+  g_assert_cmpstr (ready, ==, "0");
+}
+
 /* ---- public folders -------------------------------------------------------------------------- */
 
 static GBytes *
@@ -564,6 +589,8 @@ test_folders_down (void)
   g_autofree char *inside = stack_photo_new (stack, ana->token, folder);
   g_autofree char *loose = stack_photo_new (stack, ana->token, NULL);
   g_autofree char *list_path = g_strdup_printf ("/v1/photos?folder_id=%s", folder);
+  g_autofree char *pending = stack_direct_upload_new (stack, ana->token, folder);
+  g_autofree char *complete = g_strdup_printf ("/v1/photos/%s/complete", pending);
   g_autofree char *extra = NULL;
   guint rows, objects;
 
@@ -589,6 +616,7 @@ test_folders_down (void)
     g_autoptr (CtResponse) listed = photos_call ("GET", list_path, ana->token, NULL);
     g_autofree char *path = g_strdup_printf ("/v1/photos/%s", inside);
     g_autoptr (CtResponse) theirs = photos_call ("GET", path, bea->token, NULL);
+    g_autoptr (CtResponse) completed = photos_call ("POST", complete, ana->token, NULL);
     g_autofree char *still = folder_of_photo (ana->token, loose);
 
     assert_unavailable (up);
@@ -597,6 +625,8 @@ test_folders_down (void)
     assert_unavailable (tags);
     assert_unavailable (listed);
     assert_unavailable (theirs);
+    assert_unavailable (completed);
+    g_assert_cmpuint (photo_status (ana->token, pending), ==, 404);
     g_assert_null (still);
     g_assert_cmpuint (photo_rows_of (ana->id), ==, rows);
     g_assert_cmpuint (object_count (), ==, objects);
@@ -605,9 +635,12 @@ test_folders_down (void)
   stack_restart (&stack->folders);
   {
     g_autofree char *again = stack_photo_new (stack, ana->token, folder);
+    g_autoptr (CtResponse) completed = photos_call ("POST", complete, ana->token, NULL);
     g_autofree char *tagged = photos_listing (ana->token, "tags=down");
-    g_autofree char *both = sorted_ids (inside, again, NULL);
-    g_assert_cmpstr (tagged, ==, both);
+    g_autofree char *all = sorted_ids (inside, again, pending, NULL);
+    assert_status (completed, 200);
+    g_assert_cmpstr (ct_response_string (completed, "folder_id"), ==, folder);
+    g_assert_cmpstr (tagged, ==, all);
     g_assert_cmpuint (photo_status (bea->token, inside), ==, 200);
   }
 }
@@ -655,6 +688,67 @@ test_photos_down (void)
   }
 }
 
+/* ---- one request id across services ---------------------------------------------------- */
+
+static CtResponse *
+traced (const char *base_url, const char *method, const char *path, const char *token,
+        const char *request_id)
+{
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *trace = g_strdup_printf ("X-Request-Id: %s", request_id);
+  const char *headers[] = { auth, trace, NULL };
+
+  return ct_http_raw (base_url, method, path, headers, NULL, NULL);
+}
+
+/* Whether `service` logged a request of `method` on `route` with `id`. */
+static gboolean
+logged (StackService *service, const char *id, const char *method, const char *route)
+{
+  g_autofree char *output = ct_service_output (service->service);
+  g_auto (GStrv) lines = g_strsplit (output, "\n", -1);
+  g_autofree char *id_member = g_strdup_printf ("\"request_id\":\"%s\"", id);
+  g_autofree char *method_member = g_strdup_printf ("\"method\":\"%s\"", method);
+  g_autofree char *route_member = g_strdup_printf ("\"route\":\"%s\"", route);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], id_member) != NULL && strstr (lines[i], method_member) != NULL
+        && strstr (lines[i], route_member) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_request_id_travels (void)
+{
+  g_autoptr (StackUser) ana = stack_user_new (stack, "traceana");
+  g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
+  g_autofree char *photo = stack_photo_new (stack, ana->token, folder);
+  g_autofree char *list_path = g_strdup_printf ("/v1/photos?folder_id=%s", folder);
+  g_autofree char *delete_path = g_strdup_printf ("/v1/folders/%s?recursive=true", folder);
+
+  {
+    g_autoptr (CtResponse) r = traced (stack->photos.url, "GET", list_path, ana->token,
+                                       "e2e-trace-list");
+    assert_status (r, 200);
+    g_assert_cmpstr (ct_response_header (r, "X-Request-Id"), ==, "e2e-trace-list");
+    g_assert_true (logged (&stack->folders, "e2e-trace-list", "GET", "/v1/folders/{id}"));
+  }
+  {
+    g_autoptr (CtResponse) r = traced (stack->folders.url, "DELETE", delete_path, ana->token,
+                                       "e2e-trace-rmdir");
+    assert_status (r, 204);
+    g_assert_true (logged (&stack->photos, "e2e-trace-rmdir", "DELETE", "/v1/photos"));
+  }
+  {
+    g_autoptr (CtResponse) r = traced (stack->users.url, "DELETE", "/v1/users/me", ana->token,
+                                       "e2e-trace-bye");
+    assert_status (r, 204);
+    g_assert_true (logged (&stack->photos, "e2e-trace-bye", "DELETE", "/v1/photos"));
+    g_assert_true (logged (&stack->folders, "e2e-trace-bye", "DELETE", "/v1/folders"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -667,12 +761,15 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/e2e/cross/public-folder-read", test_public_folder_read);
   g_test_add_func ("/carrete/e2e/cross/tags", test_tags);
   g_test_add_func ("/carrete/e2e/cross/folder-delete", test_folder_delete);
+  g_test_add_func ("/carrete/e2e/cross/complete-into-deleted-folder",
+                   test_complete_into_deleted_folder);
   g_test_add_func ("/carrete/e2e/cross/account/delete-me", test_delete_me);
   g_test_add_func ("/carrete/e2e/cross/account/admin-deletes", test_admin_deletes);
   g_test_add_func ("/carrete/e2e/cross/account/photos-down", test_delete_me_photos_down);
   g_test_add_func ("/carrete/e2e/cross/account/folders-down", test_delete_me_folders_down);
   g_test_add_func ("/carrete/e2e/cross/down/folders", test_folders_down);
   g_test_add_func ("/carrete/e2e/cross/down/photos", test_photos_down);
+  g_test_add_func ("/carrete/e2e/cross/request-id-travels", test_request_id_travels);
 
   status = g_test_run ();
   stack_free (stack);
