@@ -246,7 +246,8 @@ register_user (Stack *stack, const char *prefix)
   if (r->status != 201)
     {
       g_autofree char *text = stack_body_text (r);
-      g_error ("register %s: %u %s", user->name, r->status, text);
+      g_autofree char *log = ct_service_output (stack->users.service);
+      g_error ("register %s: %u %s\ncarrete-users said:\n%s", user->name, r->status, text, log);
     }
   user->id = g_strdup (ct_response_string (r, "id"));
   return user;
