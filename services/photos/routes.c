@@ -467,7 +467,7 @@ handle_complete (CarreteRequest *req)
 
   if (!caller_of (req, &caller) || !path_photo_id (req, &id))
     return;
-  photos_service_complete_async (app_of (req), caller.user_id, id, on_completed, req);
+  photos_service_complete_async (app_of (req), &caller, id, on_completed, req);
 }
 
 /* ---- GET /v1/photos/{id} ------------------------------------------------------------------- */

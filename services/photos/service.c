@@ -195,6 +195,7 @@ typedef struct
   PhotosApp *app;
   gboolean direct;        /* the original is already in storage */
   gint64 owner_id;
+  Caller caller;          /* complete: asks carrete-folders as the caller */
   gint64 folder_id;
   char *name;
   char *spool_path;
@@ -215,6 +216,7 @@ pipeline_free (gpointer data)
 {
   Pipeline *p = data;
 
+  caller_clear (&p->caller);
   remove_file (&p->spool_path);
   remove_file (&p->small_path);
   remove_file (&p->large_path);
@@ -664,12 +666,34 @@ has_passed (const char *rfc3339, guint grace)
 }
 
 static void
+fetch_and_analyse (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  GTask *inner = g_task_new (NULL, NULL, on_analysed, task);
+
+  g_task_set_task_data (inner, p, NULL);
+  run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
+  g_object_unref (inner);
+}
+
+static void
+on_complete_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!photos_service_check_folder_finish (result, &error))
+    pipeline_fail (task, error);
+  else
+    fetch_and_analyse (task);
+}
+
+static void
 on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   Pipeline *p = g_task_get_task_data (task);
   GError *error = NULL;
-  GTask *inner;
 
   p->photo = photos_store_photo_finish (p->app->store, result, &error);
   if (p->photo != NULL && p->photo->owner_id != p->owner_id)
@@ -695,14 +719,21 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The row outlives its URL by a grace period, for a PUT that finished
    * just in time. */
   p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS (p->app));
-  inner = g_task_new (NULL, NULL, on_analysed, task);
-  g_task_set_task_data (inner, p, NULL);
-  run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
-  g_object_unref (inner);
+  /* The folder may have gone (an empty-looking folder is deletable while
+   * an upload into it is pending): ask again, as every put into a folder
+   * does, so that no photo becomes ready in a folder that is not there. */
+  if (p->folder_id != 0)
+    {
+      PhotosCaller caller = { p->caller.user_id, p->caller.bearer, p->caller.request_id };
+      photos_service_check_folder_async (p->app, &caller, p->folder_id,
+                                         on_complete_folder_checked, task);
+      return;
+    }
+  fetch_and_analyse (task);
 }
 
 void
-photos_service_complete_async (PhotosApp *app, gint64 caller_id, gint64 photo_id,
+photos_service_complete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
                                GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
@@ -710,7 +741,8 @@ photos_service_complete_async (PhotosApp *app, gint64 caller_id, gint64 photo_id
 
   p->app = app;
   p->direct = TRUE;
-  p->owner_id = caller_id;
+  p->owner_id = caller->user_id;
+  caller_init (&p->caller, caller);
   g_task_set_task_data (task, p, pipeline_free);
   photos_store_find (app->store, photo_id, on_complete_found, task);
 }

@@ -66,8 +66,9 @@ void photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint6
                                           GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_service_create_pending_finish (GAsyncResult *result, GError **error);
 
-/* Verifies the PUT object of a pending photo and makes it ready. */
-void photos_service_complete_async (PhotosApp *app, gint64 caller_id, gint64 photo_id,
+/* Verifies the PUT object of a pending photo and makes it ready; a photo
+ * bound for a folder needs the folder to be still there and the caller's. */
+void photos_service_complete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
                                     GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate,
                                              GError **error);

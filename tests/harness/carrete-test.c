@@ -342,12 +342,12 @@ ct_service_start_at (const char *binary, const char *const *env, guint16 port)
   int fd;
 
   /* A service that must know its own address beforehand (its URLs point at
-   * itself) is given CARRETE_LISTEN; the others get a free port. */
+   * itself) is given CARRETE_LISTEN; the others get `port`. */
   for (guint i = 0; env != NULL && env[i] != NULL && listen == NULL; i++)
     if (g_str_has_prefix (env[i], "CARRETE_LISTEN="))
       listen = g_strdup (env[i] + strlen ("CARRETE_LISTEN="));
   if (listen == NULL)
-    listen = g_strdup_printf ("127.0.0.1:%u", ct_free_port ());
+    listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_subprocess_launcher_setenv (launcher, "CARRETE_LISTEN", listen, TRUE);
   service->url = g_strdup_printf ("http://%s", listen);
   fd = g_file_open_tmp ("carrete-service-XXXXXX.log", &service->log_path, &error);

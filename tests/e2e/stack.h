@@ -1,0 +1,112 @@
+#pragma once
+
+#include "carrete-ids.h"
+#include "carrete-jwt.h"
+#include "carrete-storage.h"
+#include "carrete-test-minio.h"
+#include "carrete-test.h"
+
+G_BEGIN_DECLS
+
+/* The whole system on loopback: one PostgreSQL with the three databases,
+ * MinIO, and the real carrete-users, carrete-folders and carrete-photos
+ * binaries (photos on s3 storage in MinIO), each knowing the others'
+ * addresses.  Ports are chosen before anything starts, so a stopped
+ * service comes back at the same address with stack_restart(). */
+typedef struct
+{
+  const char *name; /* "users", "folders", "photos" */
+  char *binary;
+  char *database;   /* carrete_<name> */
+  char **env;
+  guint16 port;
+  char *url;        /* fixed, also while stopped */
+  CtService *service;
+} StackService;
+
+typedef struct
+{
+  CtPostgres *pg;
+  CtMinio *minio;
+  CtKeys *keys;
+  char *spool_dir;
+  char *bucket;
+  CarreteStorage *storage; /* photos' bucket, as the test sees it */
+  StackService users;
+  StackService folders;
+  StackService photos;
+  CarreteJwt *signer;      /* the installation's key pair */
+  char *forger_key;        /* another P-256 private key (PEM file) */
+  CarreteIds *ids;
+} Stack;
+
+Stack *stack_start (void);
+void stack_free (Stack *stack);
+
+/* SIGTERM (asserting a clean exit), and back at the same port. */
+void stack_stop (StackService *service);
+void stack_restart (StackService *service);
+
+/* ---- users -------------------------------------------------------------- */
+
+#define STACK_PASSWORD "correct horse battery"
+
+typedef struct
+{
+  char *name;
+  char *id;    /* us_… */
+  char *token; /* access token from a real login */
+} StackUser;
+
+/* Registers a unique user named after `prefix` and logs in. */
+StackUser *stack_user_new (Stack *stack, const char *prefix);
+/* The same, made an administrator with `carrete-users set-role` before
+ * logging in (the role is in the token). */
+StackUser *stack_admin_new (Stack *stack, const char *prefix);
+void stack_user_free (StackUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StackUser, stack_user_free)
+/* POST /v1/auth/login; the access token (and the refresh token when asked),
+ * or NULL when the login is refused. */
+char *stack_login (Stack *stack, const char *name, char **refresh_token);
+
+/* A token for `sub` signed with the installation's private key whose
+ * lifetime ended an hour ago. */
+char *stack_expired_token (Stack *stack, const char *sub, const char *role);
+/* A well-formed, unexpired token for `sub` that names the installation's
+ * key id but is signed with another P-256 key. */
+char *stack_forged_token (Stack *stack, const char *sub, const char *role);
+
+/* ---- folders and photos -------------------------------------------------- */
+
+/* POST /v1/folders {name (unique), visibility, tags}; asserts 201.
+ * `tags_json` is a JSON array or NULL. */
+char *stack_folder_new (Stack *stack, const char *token, const char *visibility,
+                        const char *tags_json);
+
+/* A small PNG whose bytes no other call returns (a tEXt chunk carries a
+ * counter): photos refuses the same bytes twice in one folder. */
+GBytes *stack_unique_png (void);
+/* POST /v1/photos?name=…[&folder_id=…] with a raw unique PNG. */
+CtResponse *stack_upload (Stack *stack, const char *token, const char *folder_id);
+/* The same, asserting 201; returns the photo id. */
+char *stack_photo_new (Stack *stack, const char *token, const char *folder_id);
+/* POST /v1/photos/uploads, then PUT of a unique PNG to the presigned URL;
+ * returns the pending photo's id (not completed). */
+char *stack_direct_upload_new (Stack *stack, const char *token, const char *folder_id);
+
+/* ---- looking behind the services' backs ---------------------------------- */
+
+/* One SQL statement as superuser in carrete_<service>; the first column of
+ * the first row or NULL. */
+char *stack_sql (Stack *stack, const char *service, const char *sql, const char *param);
+/* The internal row id behind an opaque id. */
+char *stack_row_id (Stack *stack, const char *opaque_id);
+/* The object keys in MinIO that start with `prefix` ("" for all). */
+GPtrArray *stack_objects (Stack *stack, const char *prefix);
+/* The object prefixes (p/…) of every photo row of `user_id` (opaque). */
+GPtrArray *stack_photo_prefixes (Stack *stack, const char *user_id);
+
+/* The body of a response as a NUL-terminated string, for messages. */
+char *stack_body_text (CtResponse *response);
+
+G_END_DECLS

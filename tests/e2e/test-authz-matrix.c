@@ -1,0 +1,605 @@
+#define G_LOG_DOMAIN "carrete-e2e-authz"
+
+/* The authorization matrix: every route of the three services, asked by
+ * six callers, against the live stack.  The table below is the contract
+ * (from DESIGN.md):
+ *
+ *   - a missing token on a route that needs one, and an expired or forged
+ *     token on any route that reads tokens (even where anonymous callers are
+ *     welcome), is 401 with WWW-Authenticate: Bearer;
+ *   - other people's private folders and photos do not exist (404); their
+ *     public ones can be read (200) but not changed (403);
+ *   - administrators have the admin routes of carrete-users and no other
+ *     extra right: on folders and photos they are just another user;
+ *   - routes that read no token (register, login, refresh, logout, JWKS,
+ *     probes, documents) ignore whatever Authorization comes with them.
+ *
+ * A cell that changes state runs against resources made for it alone, and
+ * afterwards the resource is looked at again: G(…) means it must be gone,
+ * K(…) (and every refusal) that it must be exactly as before.
+ *
+ * Every cell runs; the whole table (expected/got) is printed as TAP
+ * comments, and each part fails listing every cell that differs. */
+
+#include <string.h>
+
+#include "stack.h"
+
+typedef enum
+{
+  ANON,
+  OWNER,
+  OTHER,
+  ADMIN,
+  EXPIRED,
+  FORGED,
+  N_CALLERS
+} Caller;
+
+static const char *const caller_names[N_CALLERS] = { "anon", "owner", "other", "admin",
+                                                     "expired", "forged" };
+
+/* What a row acts on, made by the owner (see setup_resource). */
+typedef enum
+{
+  NONE,         /* the route itself */
+  SELF,         /* the caller's own account */
+  USER,         /* the owner's account: {user} */
+  SESSION,      /* a fresh refresh token of the owner: {refresh} */
+  PRIV_FOLDER,  /* {folder} */
+  PUB_FOLDER,
+  LOOSE_PHOTO,  /* a photo in no folder: {photo} */
+  PRIV_PHOTO,   /* a photo ({photo}) in a private folder ({folder}) */
+  PUB_PHOTO,    /* … in a public folder */
+  PRIV_PENDING, /* a direct upload PUT but not completed, private folder */
+  PUB_PENDING,  /* … public folder */
+  N_KINDS
+} Kind;
+
+static const char *const kind_names[N_KINDS] = {
+  "-", "self", "user", "session", "priv-folder", "pub-folder", "loose-photo", "priv-photo",
+  "pub-photo", "priv-pending", "pub-pending",
+};
+
+enum
+{
+  FRESH = 1 << 0,       /* a new resource for every cell */
+  FRESH_OWNER = 1 << 1, /* … owned by a new account, who is the "owner" caller */
+  BODY_PNG = 1 << 2,    /* the body is a raw unique PNG */
+  BODY_FORM = 1 << 3,   /* the body is multipart/form-data with a unique PNG */
+};
+
+#define STATUS_MASK 0xfff
+#define GONE 0x1000 /* the resource is gone afterwards */
+#define KEPT 0x2000 /* the resource is unchanged afterwards (implied for refusals) */
+#define G(s) ((s) | GONE)
+#define K(s) ((s) | KEPT)
+
+typedef struct
+{
+  const char *service;
+  const char *method;
+  const char *path; /* with {user} {folder} {photo} {u} */
+  Kind kind;
+  guint flags;
+  const char *body; /* JSON template, or NULL */
+  int expect[N_CALLERS];
+} Row;
+
+#define ALL(s) { s, s, s, s, s, s }
+#define PASSWORD_JSON "\"password\":\"" STACK_PASSWORD "\""
+
+static const Row users_rows[] = {
+  { "users", "POST", "/v1/auth/register", NONE, 0,
+    "{\"username\":\"r{u}\",\"email\":\"r{u}@example.org\"," PASSWORD_JSON "}", ALL (201) },
+  { "users", "POST", "/v1/auth/login", NONE, 0, "{\"username\":\"{name}\"," PASSWORD_JSON "}",
+    ALL (200) },
+  { "users", "POST", "/v1/auth/refresh", SESSION, FRESH, "{\"refresh_token\":\"{refresh}\"}",
+    ALL (200) },
+  { "users", "POST", "/v1/auth/logout", SESSION, FRESH, "{\"refresh_token\":\"{refresh}\"}",
+    ALL (204) },
+  { "users", "GET", "/v1/users/me", SELF, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "users", "PATCH", "/v1/users/me", SELF, 0, "{\"email\":\"m{u}@example.org\"}",
+    { 401, 200, 200, 200, 401, 401 } },
+  { "users", "DELETE", "/v1/users/me", SELF, FRESH, NULL,
+    { 401, G (204), G (204), G (204), 401, 401 } },
+  { "users", "GET", "/v1/users/{user}", USER, 0, NULL, { 200, 200, 200, 200, 401, 401 } },
+  { "users", "GET", "/v1/users", NONE, 0, NULL, { 401, 403, 403, 200, 401, 401 } },
+  { "users", "DELETE", "/v1/users/{user}", USER, FRESH_OWNER, NULL,
+    { 401, 403, 403, G (204), 401, 401 } },
+  { "users", "GET", "/.well-known/jwks.json", NONE, 0, NULL, ALL (200) },
+};
+
+static const Row folders_rows[] = {
+  { "folders", "POST", "/v1/folders", NONE, 0, "{\"name\":\"n{u}\"}",
+    { 401, 201, 201, 201, 401, 401 } },
+  { "folders", "GET", "/v1/folders", NONE, 0, NULL, { 200, 200, 200, 200, 401, 401 } },
+  { "folders", "GET", "/v1/folders?scope=mine", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "folders", "GET", "/v1/folders?scope=public", NONE, 0, NULL,
+    { 200, 200, 200, 200, 401, 401 } },
+  { "folders", "GET", "/v1/folders/{folder}", PRIV_FOLDER, 0, NULL,
+    { 404, 200, 404, 404, 401, 401 } },
+  { "folders", "GET", "/v1/folders/{folder}", PUB_FOLDER, 0, NULL,
+    { 200, 200, 200, 200, 401, 401 } },
+  { "folders", "PATCH", "/v1/folders/{folder}", PRIV_FOLDER, FRESH, "{\"tags\":[\"patched\"]}",
+    { 401, 200, 404, 404, 401, 401 } },
+  { "folders", "PATCH", "/v1/folders/{folder}", PUB_FOLDER, FRESH, "{\"tags\":[\"patched\"]}",
+    { 401, 200, 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}", PRIV_FOLDER, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}", PUB_FOLDER, FRESH, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}", PRIV_PHOTO, FRESH, NULL,
+    { 401, 409, 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}?recursive=true", PRIV_PHOTO, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}?recursive=true", PUB_PHOTO, FRESH, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders?owner_id={user}", PRIV_FOLDER, FRESH_OWNER, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders", PRIV_FOLDER, FRESH, NULL,
+    { 401, 422, 422, 422, 401, 401 } },
+};
+
+#define DIRECT_BODY(folder) \
+  "{\"name\":\"d.png\",\"folder_id\":" folder ",\"content_type\":\"image/png\",\"size\":100}"
+
+static const Row photos_rows[] = {
+  { "photos", "POST", "/v1/photos?name=raw.png", NONE, BODY_PNG, NULL,
+    { 401, 201, 201, 201, 401, 401 } },
+  { "photos", "POST", "/v1/photos?name=raw.png&folder_id={folder}", PRIV_FOLDER, BODY_PNG, NULL,
+    { 401, 201, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos?name=raw.png&folder_id={folder}", PUB_FOLDER, BODY_PNG, NULL,
+    { 401, 201, 403, 403, 401, 401 } },
+  { "photos", "POST", "/v1/photos (multipart)", NONE, BODY_FORM, NULL,
+    { 401, 201, 201, 201, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads", NONE, 0, DIRECT_BODY ("null"),
+    { 401, 201, 201, 201, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads", PRIV_FOLDER, 0, DIRECT_BODY ("\"{folder}\""),
+    { 401, 201, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads", PUB_FOLDER, 0, DIRECT_BODY ("\"{folder}\""),
+    { 401, 201, 403, 403, 401, 401 } },
+  { "photos", "POST", "/v1/photos/{photo}/complete", PRIV_PENDING, FRESH, NULL,
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos/{photo}/complete", PUB_PENDING, FRESH, NULL,
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "GET", "/v1/photos/{photo}", LOOSE_PHOTO, 0, NULL, { 404, 200, 404, 404, 401, 401 } },
+  { "photos", "GET", "/v1/photos/{photo}", PRIV_PHOTO, 0, NULL, { 404, 200, 404, 404, 401, 401 } },
+  { "photos", "GET", "/v1/photos/{photo}", PUB_PHOTO, 0, NULL, { 200, 200, 200, 200, 401, 401 } },
+  { "photos", "PATCH", "/v1/photos/{photo}", LOOSE_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "PATCH", "/v1/photos/{photo}", PRIV_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "PATCH", "/v1/photos/{photo}", PUB_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
+    { 401, 200, 403, 403, 401, 401 } },
+  { "photos", "PATCH", "/v1/photos/{photo}", PRIV_PHOTO, FRESH, "{\"folder_id\":null}",
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}", LOOSE_PHOTO, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}", PRIV_PHOTO, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}", PUB_PHOTO, FRESH, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "photos", "GET", "/v1/photos", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "photos", "GET", "/v1/photos?folder_id={folder}", PRIV_PHOTO, 0, NULL,
+    { 404, 200, 404, 404, 401, 401 } },
+  { "photos", "GET", "/v1/photos?folder_id={folder}", PUB_PHOTO, 0, NULL,
+    { 200, 200, 200, 200, 401, 401 } },
+  { "photos", "GET", "/v1/photos?tags=e2e&match=any", NONE, 0, NULL,
+    { 401, 200, 200, 200, 401, 401 } },
+  /* Bulk deletion only ever removes the caller's own photos: asked by
+   * someone else it succeeds and removes nothing. */
+  { "photos", "DELETE", "/v1/photos?folder_id={folder}", PRIV_PHOTO, FRESH, NULL,
+    { 401, G (204), K (204), K (204), 401, 401 } },
+  { "photos", "DELETE", "/v1/photos?folder_id={folder}", PUB_PHOTO, FRESH, NULL,
+    { 401, G (204), K (204), K (204), 401, 401 } },
+  { "photos", "DELETE", "/v1/photos?owner_id={user}", LOOSE_PHOTO, FRESH_OWNER, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos", LOOSE_PHOTO, FRESH, NULL, { 401, 422, 422, 422, 401, 401 } },
+  /* With s3 storage the photos service serves no bytes itself. */
+  { "photos", "GET", "/v1/storage/p/0/original", NONE, 0, NULL, ALL (404) },
+  { "photos", "PUT", "/v1/storage/p/0/original", NONE, BODY_PNG, NULL, ALL (404) },
+};
+
+#define PROBES(svc)                                                   \
+  { svc, "GET", "/healthz", NONE, 0, NULL, ALL (200) },               \
+  { svc, "GET", "/readyz", NONE, 0, NULL, ALL (200) },                \
+  { svc, "GET", "/metrics", NONE, 0, NULL, ALL (200) },               \
+  { svc, "GET", "/openapi.json", NONE, 0, NULL, ALL (200) },          \
+  { svc, "GET", "/docs", NONE, 0, NULL, ALL (200) }
+
+static const Row probe_rows[] = { PROBES ("users"), PROBES ("folders"), PROBES ("photos") };
+
+/* ---- the stack and the standing callers -------------------------------------------------- */
+
+static Stack *stack;
+static StackUser *owner, *other, *admin;
+
+typedef struct
+{
+  char *folder;
+  char *photo;
+  char *refresh;
+} Resource;
+
+static void
+resource_clear (Resource *res)
+{
+  g_clear_pointer (&res->folder, g_free);
+  g_clear_pointer (&res->photo, g_free);
+  g_clear_pointer (&res->refresh, g_free);
+}
+
+/* Resources of rows without FRESH, made once by the standing owner. */
+static Resource shared[N_KINDS];
+static gboolean shared_made[N_KINDS];
+
+static void
+setup_resource (Kind kind, StackUser *by, Resource *res)
+{
+  switch (kind)
+    {
+    case NONE:
+    case SELF:
+    case USER:
+      break;
+    case SESSION:
+      g_free (stack_login (stack, by->name, &res->refresh));
+      break;
+    case PRIV_FOLDER:
+    case PRIV_PHOTO:
+    case PRIV_PENDING:
+      res->folder = stack_folder_new (stack, by->token, "private", "[\"e2e\"]");
+      break;
+    case PUB_FOLDER:
+    case PUB_PHOTO:
+    case PUB_PENDING:
+      res->folder = stack_folder_new (stack, by->token, "public", "[\"e2e\"]");
+      break;
+    case LOOSE_PHOTO:
+    case N_KINDS:
+      break;
+    }
+  if (kind == LOOSE_PHOTO || kind == PRIV_PHOTO || kind == PUB_PHOTO)
+    res->photo = stack_photo_new (stack, by->token, res->folder);
+  if (kind == PRIV_PENDING || kind == PUB_PENDING)
+    res->photo = stack_direct_upload_new (stack, by->token, res->folder);
+}
+
+/* ---- one cell ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const Row *row;
+  Caller caller;
+  StackUser *owner;       /* whose resource it is */
+  StackUser *fresh_owner; /* owned by the cell */
+  Resource res;
+  char *token;            /* the caller's */
+  char *path;
+  char *before;           /* the resource's fingerprint */
+} Cell;
+
+static void
+cell_clear (Cell *cell)
+{
+  stack_user_free (cell->fresh_owner);
+  if (!(cell->row->flags & (FRESH | FRESH_OWNER)))
+    memset (&cell->res, 0, sizeof cell->res); /* shared: not ours */
+  resource_clear (&cell->res);
+  g_free (cell->token);
+  g_free (cell->path);
+  g_free (cell->before);
+}
+
+static char *
+expand (const char *template, Cell *cell)
+{
+  static guint counter;
+  g_autofree char *unique = g_strdup_printf ("%x%u", g_random_int_range (0, 0xffff), ++counter);
+  const char *names[] = { "{user}", "{folder}", "{photo}", "{u}", "{name}", "{refresh}" };
+  const char *values[] = { cell->owner->id, cell->res.folder, cell->res.photo, unique,
+                           cell->owner->name, cell->res.refresh };
+  GString *out = g_string_new (template);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (values[i] != NULL)
+      g_string_replace (out, names[i], values[i], 0);
+  return g_string_free (out, FALSE);
+}
+
+/* A self row acts on the caller's own account: a fresh one of the
+ * caller's kind when the cell destroys it. */
+static StackUser *
+fresh_account (Caller caller)
+{
+  return caller == ADMIN ? stack_admin_new (stack, "fadmin") : stack_user_new (stack, "fself");
+}
+
+static void
+choose_owner (Cell *cell)
+{
+  const Row *row = cell->row;
+
+  cell->owner = owner;
+  if (row->kind == SELF && !(row->flags & FRESH))
+    cell->owner = cell->caller == OTHER ? other : cell->caller == ADMIN ? admin : owner;
+  else if (row->kind == SELF || (row->flags & FRESH_OWNER))
+    cell->owner = cell->fresh_owner = fresh_account (row->kind == SELF ? cell->caller : OWNER);
+}
+
+static char *
+caller_token (Cell *cell)
+{
+  switch (cell->caller)
+    {
+    case ANON:
+      return NULL;
+    case OWNER:
+      return g_strdup (cell->owner->token);
+    case OTHER:
+      return g_strdup (cell->row->kind == SELF ? cell->owner->token : other->token);
+    case ADMIN:
+      return g_strdup (cell->row->kind == SELF ? cell->owner->token : admin->token);
+    case EXPIRED:
+      return stack_expired_token (stack, cell->owner->id, "user");
+    case FORGED:
+      /* A forger would claim everything. */
+      return stack_forged_token (stack, cell->owner->id, "admin");
+    case N_CALLERS:
+      break;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+cell_prepare (Cell *cell)
+{
+  const Row *row = cell->row;
+
+  choose_owner (cell);
+  if (row->flags & (FRESH | FRESH_OWNER))
+    setup_resource (row->kind, cell->owner, &cell->res);
+  else
+    {
+      if (!shared_made[row->kind])
+        setup_resource (row->kind, owner, &shared[row->kind]);
+      shared_made[row->kind] = TRUE;
+      cell->res = shared[row->kind];
+    }
+  cell->token = caller_token (cell);
+  cell->path = expand (row->path, cell);
+  if (strstr (cell->path, " (") != NULL)
+    *strstr (cell->path, " (") = '\0';
+}
+
+/* What an owner's look at the resource shows, to compare before and after
+ * (NULL when the row's resource has no such look). */
+static char *
+fingerprint (Cell *cell)
+{
+  g_autoptr (CtResponse) r = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *object;
+
+  if (cell->row->kind == SELF || cell->row->kind == USER)
+    {
+      path = g_strdup_printf ("/v1/users/%s", cell->owner->id);
+      r = ct_http (stack->users.url, "GET", path, NULL, NULL);
+      return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
+    }
+  if (cell->res.photo != NULL)
+    {
+      path = g_strdup_printf ("/v1/photos/%s", cell->res.photo);
+      r = ct_http (stack->photos.url, "GET", path, cell->owner->token, NULL);
+      if (r->status != 200)
+        return g_strdup_printf ("%u", r->status);
+      object = ct_response_object (r);
+      return g_strdup_printf ("200 %s %s %s", json_object_get_string_member (object, "name"),
+                              json_object_get_string_member (object, "folder_id"),
+                              json_object_get_string_member (object, "updated_at"));
+    }
+  if (cell->res.folder != NULL)
+    {
+      path = g_strdup_printf ("/v1/folders/%s", cell->res.folder);
+      r = ct_http (stack->folders.url, "GET", path, cell->owner->token, NULL);
+      return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
+    }
+  return NULL;
+}
+
+static const char *
+service_url (const char *service)
+{
+  if (g_str_equal (service, "users"))
+    return stack->users.url;
+  if (g_str_equal (service, "folders"))
+    return stack->folders.url;
+  return stack->photos.url;
+}
+
+static GBytes *
+form_body (const char *boundary)
+{
+  g_autoptr (GBytes) png = stack_unique_png ();
+  g_autofree char *head = g_strdup_printf (
+      "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.png\"\r\n"
+      "Content-Type: image/png\r\n\r\n",
+      boundary);
+  g_autofree char *tail = g_strdup_printf ("\r\n--%s--\r\n", boundary);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) head, strlen (head));
+  g_byte_array_append (out, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_byte_array_append (out, (const guint8 *) tail, strlen (tail));
+  return g_byte_array_free_to_bytes (out);
+}
+
+static CtResponse *
+cell_send (Cell *cell)
+{
+  const Row *row = cell->row;
+  g_autofree char *auth = cell->token != NULL
+                            ? g_strdup_printf ("Authorization: Bearer %s", cell->token)
+                            : NULL;
+  const char *headers[] = { auth, NULL };
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *json = NULL;
+  const char *type = "application/json";
+
+  if (row->flags & BODY_PNG)
+    {
+      body = stack_unique_png ();
+      type = "image/png";
+    }
+  else if (row->flags & BODY_FORM)
+    {
+      body = form_body ("e2e-boundary");
+      type = "multipart/form-data; boundary=e2e-boundary";
+    }
+  else if (row->body != NULL)
+    {
+      json = expand (row->body, cell);
+      body = g_bytes_new (json, strlen (json));
+    }
+  return ct_http_raw (service_url (row->service), row->method, cell->path, headers, type, body);
+}
+
+/* Why an answer with the right status is still wrong, or NULL. */
+static const char *
+answer_defect (CtResponse *r)
+{
+  const char *type = r->headers != NULL
+                       ? soup_message_headers_get_content_type (r->headers, NULL)
+                       : NULL;
+  const char *challenge = ct_response_header (r, "WWW-Authenticate");
+
+  if (r->status >= 400 && g_strcmp0 (type, "application/problem+json") != 0)
+    return "not problem+json";
+  if (r->status == 401 && (challenge == NULL || !g_str_has_prefix (challenge, "Bearer")))
+    return "401 without WWW-Authenticate: Bearer";
+  return NULL;
+}
+
+/* Runs one cell; returns what to print, and sets *defect when it is wrong. */
+static char *
+run_cell (const Row *row, Caller caller, char **defect)
+{
+  Cell cell = { .row = row, .caller = caller };
+  int want = row->expect[caller];
+  guint status = want & STATUS_MASK;
+  gboolean refused = status >= 300;
+  g_autoptr (CtResponse) r = NULL;
+  g_autofree char *after = NULL;
+  const char *problem = NULL;
+  char *text;
+
+  cell_prepare (&cell);
+  cell.before = (row->flags & (FRESH | FRESH_OWNER)) ? fingerprint (&cell) : NULL;
+  r = cell_send (&cell);
+  if (r->status == status)
+    problem = answer_defect (r);
+  if (cell.before != NULL && problem == NULL && r->status == status)
+    {
+      after = fingerprint (&cell);
+      if ((want & GONE) && g_strcmp0 (after, "404") != 0)
+        problem = "the resource is still there";
+      else if (((want & KEPT) || refused) && g_strcmp0 (after, cell.before) != 0)
+        problem = "the resource changed";
+    }
+  text = g_strdup_printf ("%u%s/%u%s", status, (want & GONE) ? "g" : (want & KEPT) ? "k" : "",
+                          r->status, r->status != status || problem != NULL ? "*" : "");
+  if (r->status != status || problem != NULL)
+    {
+      g_autofree char *body = stack_body_text (r);
+      *defect = g_strdup_printf ("%s %s %s [%s] as %s: expected %u, got %u%s%s -- %.200s",
+                                 row->service, row->method, row->path, kind_names[row->kind],
+                                 caller_names[caller], status, r->status,
+                                 problem != NULL ? ", " : "", problem != NULL ? problem : "",
+                                 body);
+    }
+  cell_clear (&cell);
+  return text;
+}
+
+static void
+run_rows (const Row *rows, guint n_rows)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  g_autoptr (GPtrArray) defects = g_ptr_array_new_with_free_func (g_free);
+
+  g_string_printf (line, "%-8s %-6s %-40s %-12s", "service", "method", "route", "resource");
+  for (guint c = 0; c < N_CALLERS; c++)
+    g_string_append_printf (line, " %-11s", caller_names[c]);
+  g_test_message ("%s", line->str);
+  g_test_message ("(expected/got; g = gone afterwards, k = kept unchanged; * = mismatch)");
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_string_printf (line, "%-8s %-6s %-40s %-12s", rows[i].service, rows[i].method,
+                       rows[i].path, kind_names[rows[i].kind]);
+      for (guint c = 0; c < N_CALLERS; c++)
+        {
+          char *defect = NULL;
+          g_autofree char *text = run_cell (&rows[i], c, &defect);
+          g_string_append_printf (line, " %-11s", text);
+          if (defect != NULL)
+            g_ptr_array_add (defects, defect);
+        }
+      g_test_message ("%s", line->str);
+    }
+  for (guint i = 0; i < defects->len; i++)
+    g_test_message ("MISMATCH %s", (const char *) g_ptr_array_index (defects, i));
+  if (defects->len > 0)
+    g_test_fail_printf ("%u of %u cells differ from the table (see MISMATCH lines)", defects->len,
+                        n_rows * N_CALLERS);
+}
+
+static void
+test_users (void)
+{
+  run_rows (users_rows, G_N_ELEMENTS (users_rows));
+}
+
+static void
+test_folders (void)
+{
+  run_rows (folders_rows, G_N_ELEMENTS (folders_rows));
+}
+
+static void
+test_photos (void)
+{
+  run_rows (photos_rows, G_N_ELEMENTS (photos_rows));
+}
+
+static void
+test_probes (void)
+{
+  run_rows (probe_rows, G_N_ELEMENTS (probe_rows));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  stack = stack_start ();
+  owner = stack_user_new (stack, "owner");
+  other = stack_user_new (stack, "other");
+  admin = stack_admin_new (stack, "admin");
+
+  g_test_add_func ("/carrete/e2e/authz/users", test_users);
+  g_test_add_func ("/carrete/e2e/authz/folders", test_folders);
+  g_test_add_func ("/carrete/e2e/authz/photos", test_photos);
+  g_test_add_func ("/carrete/e2e/authz/probes", test_probes);
+
+  status = g_test_run ();
+  for (guint k = 0; k < N_KINDS; k++)
+    resource_clear (&shared[k]);
+  stack_user_free (owner);
+  stack_user_free (other);
+  stack_user_free (admin);
+  stack_free (stack);
+  return status;
+}
