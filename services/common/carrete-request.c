@@ -244,7 +244,12 @@ carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem)
   g_autoptr (GBytes) bytes = g_bytes_new_take (text, strlen (text));
   guint status = carrete_problem_get_status (owned);
 
-  if (status == 401)
+  /* RFC 6750 §3: a presented token that failed says invalid_token; a
+   * request without one gets the bare challenge. */
+  if (status == 401 && carrete_request_get_header (req, "Authorization") != NULL)
+    carrete_request_set_header (req, "WWW-Authenticate",
+                                "Bearer realm=\"carrete\", error=\"invalid_token\"");
+  else if (status == 401)
     carrete_request_set_header (req, "WWW-Authenticate", "Bearer realm=\"carrete\"");
   set_body (req, status, "application/problem+json", bytes);
 }
