@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "carrete-storage-private.h"
 
 #define META_DIR ".meta"
@@ -101,10 +102,8 @@ copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResu
          GError **error)
 {
   g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
-  crypto_hash_sha256_state state;
-  guint8 digest[crypto_hash_sha256_BYTES];
+  g_autoptr (CarreteSha256) state = carrete_sha256_new ();
 
-  crypto_hash_sha256_init (&state);
   result->size = 0;
   for (;;)
     {
@@ -125,12 +124,11 @@ copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResu
                        "object larger than %" G_GUINT64_FORMAT " bytes", max_bytes);
           return FALSE;
         }
-      crypto_hash_sha256_update (&state, buffer, (gsize) n);
+      carrete_sha256_update (state, buffer, (gsize) n);
       if (!write_all (out, buffer, (gsize) n))
         return set_io_error (error, errno, "write", "the destination");
     }
-  crypto_hash_sha256_final (&state, digest);
-  sodium_bin2hex (result->sha256, sizeof result->sha256, digest, sizeof digest);
+  carrete_sha256_finish_hex (state, result->sha256);
   return TRUE;
 }
 

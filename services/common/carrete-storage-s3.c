@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "carrete-sigv4.h"
 #include "carrete-storage-private.h"
 
@@ -664,11 +665,9 @@ hash_file (int fd, GCancellable *cancellable, char hex[crypto_hash_sha256_BYTES 
            GError **error)
 {
   g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
-  crypto_hash_sha256_state state;
-  guint8 digest[crypto_hash_sha256_BYTES];
+  g_autoptr (CarreteSha256) state = carrete_sha256_new ();
   gssize n;
 
-  crypto_hash_sha256_init (&state);
   while ((n = read (fd, buffer, HASH_CHUNK)) != 0)
     {
       if (n < 0 && errno == EINTR)
@@ -681,10 +680,9 @@ hash_file (int fd, GCancellable *cancellable, char hex[crypto_hash_sha256_BYTES 
         }
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      crypto_hash_sha256_update (&state, buffer, (gsize) n);
+      carrete_sha256_update (state, buffer, (gsize) n);
     }
-  crypto_hash_sha256_final (&state, digest);
-  sodium_bin2hex (hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof digest);
+  carrete_sha256_finish_hex (state, hex);
   if (lseek (fd, 0, SEEK_SET) != 0)
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: seek: %s",

@@ -15,9 +15,7 @@
 #include "routes.h"
 #include "service.h"
 
-/* The sweeper runs every minute, or as often as URLs expire when they live
- * shorter than that. */
-#define SWEEP_INTERVAL_SECONDS(ttl) CLAMP ((ttl), 1u, 60u)
+#define SWEEP_INTERVAL_SECONDS 60
 #define DRAIN_SECONDS 25
 #define WORKER_QUEUE_LIMIT 256
 #define FOLDERS_TIMEOUT_SECONDS 10
@@ -223,7 +221,7 @@ serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
   url = carrete_server_get_url (server);
   g_message ("carrete-photos %s listening on %s (storage: %s)", CARRETE_VERSION, url,
              config->storage);
-  sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS (app->url_ttl), run_sweep, app);
+  sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, app);
   photos_service_sweep (app);
   carrete_server_run (server, DRAIN_SECONDS);
   g_source_remove (sweep_id);

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "imaging.h"
 
 #define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
@@ -265,30 +266,28 @@ analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
 
 /* Reads a file's SHA-256 and first bytes. */
 static gboolean
-hash_file (const char *path, char sha256[65], guint8 *head, gsize head_size, GError **error)
+hash_file (const char *path, char sha256[CARRETE_SHA256_HEX_LEN + 1], guint8 *head,
+           gsize head_size, GError **error)
 {
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
-  crypto_hash_sha256_state state;
-  guint8 digest[crypto_hash_sha256_BYTES];
-  g_autofree guint8 *buffer = g_malloc (64 * 1024);
+  g_autoptr (CarreteSha256) hash = carrete_sha256_new ();
+  g_autofree guint8 *buffer = g_malloc (256 * 1024);
   gsize total = 0;
   gssize n;
 
   if (in == NULL)
     return FALSE;
-  crypto_hash_sha256_init (&state);
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 64 * 1024, NULL, error)) > 0)
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 256 * 1024, NULL, error)) > 0)
     {
       if (total < head_size)
         memcpy (head + total, buffer, MIN (head_size - total, (gsize) n));
       total += (gsize) n;
-      crypto_hash_sha256_update (&state, buffer, (gsize) n);
+      carrete_sha256_update (hash, buffer, (gsize) n);
     }
   if (n < 0)
     return FALSE;
-  crypto_hash_sha256_final (&state, digest);
-  sodium_bin2hex (sha256, 65, digest, sizeof digest);
+  carrete_sha256_finish_hex (hash, sha256);
   return TRUE;
 }
 
@@ -300,7 +299,7 @@ fetch_direct_upload (Pipeline *p, GError **error)
   g_autofree char *key = photos_key_original (p->photo->object_prefix);
   g_auto (CarreteObjectInfo) info = { 0 };
   guint8 head[PHOTOS_SNIFF_BYTES] = { 0 };
-  char sha256[65];
+  char sha256[CARRETE_SHA256_HEX_LEN + 1];
   g_autoptr (GError) local = NULL;
   PhotosType sniffed;
 

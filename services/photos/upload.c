@@ -5,11 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "multipart.h"
 
 struct _PhotosUpload
@@ -20,8 +20,9 @@ struct _PhotosUpload
   char *path;               /* the spool file, once created */
   int fd;
   guint64 size;
-  crypto_hash_sha256_state hash;
-  char sha256[crypto_hash_sha256_BYTES * 2 + 1];
+  CarreteSha256 *hash;
+  char sha256[CARRETE_SHA256_HEX_LEN + 1];
+  GByteArray *pending;      /* written in large blocks: fewer system calls */
   guint8 head[PHOTOS_SNIFF_BYTES];
   gsize head_len;
   GError *error;            /* the first problem; later bytes are dropped */
@@ -29,6 +30,8 @@ struct _PhotosUpload
   SoupServerMessage *msg; /* weak: the message owns the upload */
   gulong chunk_id;
 };
+
+#define WRITE_BLOCK (256 * 1024)
 
 /* The bytes so far are of no use once the upload failed: give the disk
  * space back now rather than when the request is over. */
@@ -90,6 +93,16 @@ write_all (int fd, const guint8 *data, gsize len, GError **error)
   return TRUE;
 }
 
+static gboolean
+flush_pending (PhotosUpload *upload, GError **error)
+{
+  gboolean ok = upload->pending->len == 0
+                || write_all (upload->fd, upload->pending->data, upload->pending->len, error);
+
+  g_byte_array_set_size (upload->pending, 0);
+  return ok;
+}
+
 /* Bytes of the image itself, from a raw body or the `file` part. */
 static gboolean
 take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
@@ -108,9 +121,12 @@ take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **err
     return FALSE;
   memcpy (upload->head + upload->head_len, data, MIN (head_room, len));
   upload->head_len += MIN (head_room, len);
-  crypto_hash_sha256_update (&upload->hash, data, len);
+  carrete_sha256_update (upload->hash, data, len);
   upload->size += len;
-  return write_all (upload->fd, data, len, error);
+  g_byte_array_append (upload->pending, data, len);
+  if (upload->pending->len < WRITE_BLOCK)
+    return TRUE;
+  return flush_pending (upload, error);
 }
 
 void
@@ -144,7 +160,8 @@ photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind ki
   upload->spool_dir = g_strdup (spool_dir);
   upload->max_bytes = max_bytes;
   upload->fd = -1;
-  crypto_hash_sha256_init (&upload->hash);
+  upload->hash = carrete_sha256_new ();
+  upload->pending = g_byte_array_sized_new (WRITE_BLOCK);
   if (kind == PHOTOS_UPLOAD_FORM)
     {
       upload->form = photos_multipart_new (content_type, take_file_bytes, upload, &error);
@@ -190,6 +207,8 @@ photos_upload_free (PhotosUpload *upload)
     }
   discard_spool_file (upload);
   g_clear_pointer (&upload->form, photos_multipart_free);
+  g_clear_pointer (&upload->hash, carrete_sha256_free);
+  g_clear_pointer (&upload->pending, g_byte_array_unref);
   g_clear_error (&upload->error);
   g_free (upload->spool_dir);
   g_free (upload);
@@ -198,7 +217,6 @@ photos_upload_free (PhotosUpload *upload)
 gboolean
 photos_upload_finish (PhotosUpload *upload, GError **error)
 {
-  guint8 digest[crypto_hash_sha256_BYTES];
   GError *form_error = NULL;
 
   if (upload->error == NULL && upload->form != NULL && !upload->finished
@@ -216,13 +234,17 @@ photos_upload_finish (PhotosUpload *upload, GError **error)
                            "The upload is empty: send the image as the request body.");
       return FALSE;
     }
+  if (!flush_pending (upload, error))
+    {
+      discard_spool_file (upload);
+      return FALSE;
+    }
   if (upload->fd >= 0)
     {
       close (upload->fd);
       upload->fd = -1;
     }
-  crypto_hash_sha256_final (&upload->hash, digest);
-  sodium_bin2hex (upload->sha256, sizeof upload->sha256, digest, sizeof digest);
+  carrete_sha256_finish_hex (upload->hash, upload->sha256);
   return TRUE;
 }
 

@@ -1,0 +1,54 @@
+#define G_LOG_DOMAIN "carrete-sha256"
+
+#include "carrete-sha256.h"
+
+#include <openssl/evp.h>
+
+struct _CarreteSha256
+{
+  EVP_MD_CTX *ctx;
+};
+
+CarreteSha256 *
+carrete_sha256_new (void)
+{
+  CarreteSha256 *sha = g_new0 (CarreteSha256, 1);
+
+  sha->ctx = EVP_MD_CTX_new ();
+  if (sha->ctx == NULL || EVP_DigestInit_ex (sha->ctx, EVP_sha256 (), NULL) != 1)
+    g_error ("OpenSSL cannot start a SHA-256 digest"); /* out of memory */
+  return sha;
+}
+
+void
+carrete_sha256_update (CarreteSha256 *sha, const void *data, gsize len)
+{
+  if (len > 0 && EVP_DigestUpdate (sha->ctx, data, len) != 1)
+    g_error ("OpenSSL SHA-256 update failed");
+}
+
+void
+carrete_sha256_finish_hex (CarreteSha256 *sha, char hex[CARRETE_SHA256_HEX_LEN + 1])
+{
+  static const char digits[] = "0123456789abcdef";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+
+  if (EVP_DigestFinal_ex (sha->ctx, digest, &len) != 1 || len != 32)
+    g_error ("OpenSSL SHA-256 final failed");
+  for (unsigned int i = 0; i < len; i++)
+    {
+      hex[2 * i] = digits[digest[i] >> 4];
+      hex[2 * i + 1] = digits[digest[i] & 0xf];
+    }
+  hex[CARRETE_SHA256_HEX_LEN] = '\0';
+}
+
+void
+carrete_sha256_free (CarreteSha256 *sha)
+{
+  if (sha == NULL)
+    return;
+  EVP_MD_CTX_free (sha->ctx);
+  g_free (sha);
+}
