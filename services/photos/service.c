@@ -210,6 +210,8 @@ typedef struct
   PhotosPhoto *duplicate;
   GError *failure;        /* kept while the pending row is discarded */
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
+  guint parallel_left;    /* streamed: the original's PUT and the analysis */
+  GError *parallel_error;
 } Pipeline;
 
 static void
@@ -226,6 +228,7 @@ pipeline_free (gpointer data)
   photos_photo_free (p->photo);
   photos_photo_free (p->duplicate);
   g_clear_error (&p->failure);
+  g_clear_error (&p->parallel_error);
   g_free (p);
 }
 
@@ -362,26 +365,44 @@ fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
 }
 
 static void
-store_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Pipeline *p = data;
+  g_autofree char *original = photos_key_original (p->photo->object_prefix);
+  GError *error = NULL;
+
+  if (carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
+                                       photos_type_mime (p->type), p->sha256, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+store_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
+                            GCancellable *cancellable)
 {
   Pipeline *p = data;
   CarreteStorage *storage = p->app->storage;
-  g_autofree char *original = photos_key_original (p->photo->object_prefix);
   g_autofree char *small = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_SMALL);
   g_autofree char *large = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_LARGE);
   GError *error = NULL;
 
-  if ((p->direct
-       || carrete_storage_put_file_hashed (storage, original, p->spool_path,
-                                           photos_type_mime (p->type), p->sha256, NULL, &error))
-      && carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
+  if (carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
       && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
-/* Steps, in order.  Each continues on the main loop. */
+/* Steps.  Each continues on the main loop.
+ *
+ *   streamed:  duplicate? → pending row → original PUT ∥ probe + thumbnails
+ *              → thumbnails PUT → ready
+ *   complete:  fetch + probe + thumbnails → duplicate? → thumbnails PUT → ready
+ *
+ * A streamed upload's original goes to storage while its thumbnails are
+ * made: the two longest steps of a big upload overlap. */
 static void pipeline_check_duplicate (GTask *task);
 static void pipeline_insert (GTask *task);
 static void pipeline_store (GTask *task);
@@ -432,6 +453,39 @@ pipeline_check_duplicate (GTask *task)
 }
 
 static void
+on_parallel_step_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (p->parallel_error == NULL)
+        p->parallel_error = error;
+      else
+        g_error_free (error);
+    }
+  if (--p->parallel_left > 0)
+    return;
+  if (p->parallel_error != NULL)
+    pipeline_fail (task, g_steal_pointer (&p->parallel_error));
+  else
+    pipeline_store (task);
+}
+
+static void
+run_parallel_step (GTask *task, GTaskThreadFunc func)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  GTask *inner = g_task_new (NULL, NULL, on_parallel_step_done, task);
+
+  g_task_set_task_data (inner, p, NULL);
+  run_on_worker (p->app, inner, func);
+  g_object_unref (inner);
+}
+
+static void
 on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -440,9 +494,13 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
 
   p->photo = photos_store_photo_finish (p->app->store, result, &error);
   if (p->photo == NULL)
-    pipeline_fail (task, error);
-  else
-    pipeline_store (task);
+    {
+      pipeline_fail (task, error);
+      return;
+    }
+  p->parallel_left = 2;
+  run_parallel_step (task, put_original_in_thread);
+  run_parallel_step (task, analyse_in_thread);
 }
 
 static void
@@ -475,7 +533,7 @@ pipeline_store (GTask *task)
   GTask *inner = g_task_new (NULL, NULL, on_stored, task);
 
   g_task_set_task_data (inner, p, NULL);
-  run_on_worker (p->app, inner, store_objects_in_thread);
+  run_on_worker (p->app, inner, store_thumbnails_in_thread);
   g_object_unref (inner);
 }
 
@@ -594,7 +652,6 @@ photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   Pipeline *p = g_new0 (Pipeline, 1);
-  GTask *inner;
 
   p->app = app;
   p->owner_id = upload->owner_id;
@@ -605,10 +662,7 @@ photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
   p->sha256 = g_strdup (upload->sha256);
   p->type = upload->type;
   g_task_set_task_data (task, p, pipeline_free);
-  inner = g_task_new (NULL, NULL, on_analysed, task);
-  g_task_set_task_data (inner, p, NULL);
-  run_on_worker (app, inner, analyse_in_thread);
-  g_object_unref (inner);
+  pipeline_check_duplicate (task);
 }
 
 PhotosPhoto *
