@@ -799,6 +799,20 @@ pm.test('204, 403 or 404', () => pm.expect(pm.response.code).to.be.oneOf([204, 4
 """, token="b"),
         req("Ana's public photo is still there", "GET", f"{P}/v1/photos/{{{{p_sunset}}}}",
             "C.json(200);", token="a"),
+        req("Ana makes her public folder private", "PATCH", f"{F}/v1/folders/{{{{f_pub}}}}", r"""
+const body = C.json(200);
+pm.test('private now', () => pm.expect(body.visibility).to.equal('private'));
+""", token="a", body='{"visibility": "private"}'),
+        req("Bob can no longer read the photo in it: 404", "GET", f"{P}/v1/photos/{{{{p_sunset}}}}",
+            "C.notFound();", token="b"),
+        req("Nobody can list that folder anonymously: 404", "GET",
+            f"{P}/v1/photos?folder_id={{{{f_pub}}}}", "C.notFound();"),
+        req("Ana makes it public again", "PATCH", f"{F}/v1/folders/{{{{f_pub}}}}", r"""
+const body = C.json(200);
+pm.test('public again', () => pm.expect(body.visibility).to.equal('public'));
+""", token="a", body='{"visibility": "public"}'),
+        req("Bob reads the photo again: 200", "GET", f"{P}/v1/photos/{{{{p_sunset}}}}", "C.json(200);",
+            token="b"),
         req("Bob creates his own public folder", "POST", f"{F}/v1/folders", r"""
 const body = C.json(201);
 pm.test('Bob\'s', () => pm.expect(body.owner_id).to.equal(C.get('b_id')));
