@@ -32,7 +32,7 @@ static const char usage[] =
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
-  "CARRETE_PHOTOS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_PHOTOS_URL", "CARRETE_USERS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
 };
 static const char *const serve_required[] = {
@@ -78,6 +78,7 @@ build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *confi
   svc->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);
   svc->photos = folders_photos_new (config->photos_url, PHOTOS_TIMEOUT_SECONDS);
+  svc->accounts = carrete_accounts_new (config->users_url);
   return TRUE;
 }
 
@@ -85,6 +86,7 @@ static void
 free_service (FoldersService *svc, CarreteJwt **jwt)
 {
   g_clear_pointer (&svc->photos, folders_photos_free);
+  g_clear_pointer (&svc->accounts, carrete_accounts_free);
   g_clear_pointer (&svc->store, folders_store_free);
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);

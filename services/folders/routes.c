@@ -173,7 +173,8 @@ handle_create (CarreteRequest *req)
     fields.tags = g_new0 (char *, 1);
   folders_service_create_async (service_of (req), owner, fields.name,
                                 fields.visibility != NULL ? fields.visibility : "private",
-                                (const char *const *) fields.tags, created, req);
+                                (const char *const *) fields.tags,
+                                carrete_request_get_request_id (req), created, req);
 }
 
 /* ---- one folder ----------------------------------------------------------------- */

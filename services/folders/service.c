@@ -106,15 +106,59 @@ created (GObject *source, GAsyncResult *result, gpointer user_data)
   return_folder_or_error (task, folder, error);
 }
 
+typedef struct
+{
+  gint64 owner_id;
+  char *name;
+  char *visibility;
+  char **tags;
+} NewFolder;
+
+static void
+new_folder_free (gpointer data)
+{
+  NewFolder *folder = data;
+
+  g_free (folder->name);
+  g_free (folder->visibility);
+  g_strfreev (folder->tags);
+  g_free (folder);
+}
+
+static void
+account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  NewFolder *folder = g_object_get_data (G_OBJECT (task), "new-folder");
+  GError *error = NULL;
+
+  if (!carrete_accounts_check_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  folders_store_insert (task_op (task)->svc->store, folder->owner_id, folder->name,
+                        folder->visibility, (const char *const *) folder->tags, created, task);
+}
+
 void
 folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
                               const char *visibility, const char *const *tags,
-                              GAsyncReadyCallback callback, gpointer user_data)
+                              const char *request_id, GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
   Op *op;
   GTask *task = op_task (svc, folders_service_create_async, callback, user_data, &op);
+  NewFolder *folder = g_new0 (NewFolder, 1);
+  g_autofree char *owner = carrete_ids_encode (svc->ids, CARRETE_ID_USER, owner_id);
 
-  folders_store_insert (svc->store, owner_id, name, visibility, tags, created, task);
+  folder->owner_id = owner_id;
+  folder->name = g_strdup (name);
+  folder->visibility = g_strdup (visibility);
+  folder->tags = g_strdupv ((char **) tags);
+  g_object_set_data_full (G_OBJECT (task), "new-folder", folder, new_folder_free);
+  carrete_accounts_check_async (svc->accounts, owner, request_id, account_checked, task);
 }
 
 FoldersFolder *

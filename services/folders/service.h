@@ -2,6 +2,8 @@
 
 #include <gio/gio.h>
 
+#include "carrete-accounts.h"
+
 #include "carrete-cursor.h"
 #include "carrete-ids.h"
 #include "model.h"
@@ -18,6 +20,7 @@ typedef struct
 {
   FoldersStore *store;
   FoldersPhotos *photos;
+  CarreteAccounts *accounts; /* NULL: no CARRETE_USERS_URL, no check */
   CarreteIds *ids;
   CarreteCursorKey *cursors;
 } FoldersService;
@@ -30,9 +33,12 @@ typedef struct
   FoldersForward forward;
 } FoldersCaller;
 
+/* The owner's account is confirmed with carrete-users first (a token may
+ * outlive its account): UNAUTHORIZED when it is gone. */
 void folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
                                    const char *visibility, const char *const *tags,
-                                   GAsyncReadyCallback callback, gpointer user_data);
+                                   const char *request_id, GAsyncReadyCallback callback,
+                                   gpointer user_data);
 /* CARRETE_ERROR_CONFLICT: the owner has a folder of that name already. */
 FoldersFolder *folders_service_create_finish (GAsyncResult *result, GError **error);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "carrete-accounts.h"
 #include "carrete-cursor.h"
 #include "carrete-db.h"
 #include "carrete-ids.h"
@@ -20,6 +21,7 @@ typedef struct
   CarreteStorage *storage;
   CarreteWorkers *workers;   /* storage I/O and image work */
   FoldersClient *folders;
+  CarreteAccounts *accounts; /* NULL without CARRETE_USERS_URL: no check */
   char *spool_dir;           /* uploads in progress, thumbnails being made */
   guint64 max_upload_bytes;
   guint64 max_pixels;

@@ -44,7 +44,7 @@ static const char *const serve_settings[] = {
   "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
   "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR",
-  "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", NULL,
+  "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
@@ -152,6 +152,7 @@ build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError
     }
   app->workers = carrete_workers_new ((guint) config->worker_threads, WORKER_QUEUE_LIMIT);
   app->folders = folders_client_new (config->folders_url, app->ids, FOLDERS_TIMEOUT_SECONDS);
+  app->accounts = carrete_accounts_new (config->users_url);
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_pixels = config->max_pixels;
   app->url_ttl = (guint) config->url_ttl;
@@ -164,6 +165,7 @@ free_app (PhotosApp *app)
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&app->workers, carrete_workers_free);
   g_clear_pointer (&app->folders, folders_client_free);
+  g_clear_pointer (&app->accounts, carrete_accounts_free);
   g_clear_pointer (&app->store, photos_store_free);
   g_clear_pointer (&app->storage, carrete_storage_free);
   g_clear_pointer (&app->ids, carrete_ids_free);

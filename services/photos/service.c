@@ -858,22 +858,40 @@ on_folder_owner_checked (GObject *source, GAsyncResult *result, gpointer user_da
     g_task_return_boolean (task, TRUE);
 }
 
+/* A token may outlive its account: nothing is written for an account
+ * carrete-users no longer knows. */
+static void
+on_account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  AccessOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!carrete_accounts_check_finish (result, &error))
+    g_task_return_error (task, error);
+  else if (op->folder_id == 0)
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      folders_client_get_async (op->app->folders, op->folder_id, op->caller.bearer,
+                                op->caller.request_id, on_folder_owner_checked, task);
+      return;
+    }
+  g_object_unref (task);
+}
+
 void
 photos_service_check_folder_async (PhotosApp *app, const PhotosCaller *caller, gint64 folder_id,
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
+  g_autofree char *user = carrete_ids_encode (app->ids, CARRETE_ID_USER, caller->user_id);
 
+  op->folder_id = folder_id;
   g_task_set_task_data (task, op, access_op_free);
-  if (folder_id == 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  folders_client_get_async (app->folders, folder_id, op->caller.bearer, op->caller.request_id,
-                            on_folder_owner_checked, task);
+  carrete_accounts_check_async (app->accounts, user, op->caller.request_id, on_account_checked,
+                                task);
 }
 
 gboolean

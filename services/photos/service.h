@@ -32,9 +32,10 @@ typedef struct
 void photos_access_free (PhotosAccess *access);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosAccess, photos_access_free)
 
-/* Checks that the caller owns `folder_id` (0: no folder, always fine):
- * NOT_FOUND when they cannot see it, FORBIDDEN when it is someone else's
- * public folder. */
+/* Before anything is written for the caller: their account still exists
+ * (UNAUTHORIZED otherwise, see carrete-accounts.h), and they own
+ * `folder_id` (0: no folder): NOT_FOUND when they cannot see it, FORBIDDEN
+ * when it is someone else's public folder. */
 void photos_service_check_folder_async (PhotosApp *app, const PhotosCaller *caller,
                                         gint64 folder_id, GAsyncReadyCallback callback,
                                         gpointer user_data);

@@ -63,6 +63,8 @@ configure_folders (Stack *stack)
   g_autoptr (GStrvBuilder) env = common_env (stack, &stack->folders);
 
   add_setting (env, "CARRETE_PHOTOS_URL", stack->photos.url);
+  /* Creations are checked against the account (tokens outlive accounts). */
+  add_setting (env, "CARRETE_USERS_URL", stack->users.url);
   stack->folders.env = g_strv_builder_end (env);
 }
 
@@ -72,6 +74,7 @@ configure_photos (Stack *stack)
   g_autoptr (GStrvBuilder) env = common_env (stack, &stack->photos);
 
   add_setting (env, "CARRETE_FOLDERS_URL", stack->folders.url);
+  add_setting (env, "CARRETE_USERS_URL", stack->users.url);
   add_setting (env, "CARRETE_PUBLIC_URL", stack->photos.url);
   add_setting (env, "CARRETE_STORAGE", "s3");
   add_setting (env, "CARRETE_S3_ENDPOINT", ct_minio_endpoint (stack->minio));

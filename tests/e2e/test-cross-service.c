@@ -505,6 +505,30 @@ assert_account_intact (Account *account)
   g_assert_cmpuint (folder_rows_of (account->user->id), ==, 2);
 }
 
+/* The access token still verifies for up to 15 minutes, but nothing may be
+ * created with it any more: folders and photos ask carrete-users first. */
+static void
+assert_token_creates_nothing (Account *account)
+{
+  const char *token = account->user->token;
+  g_autoptr (CtResponse) folder = ct_http (stack->folders.url, "POST", "/v1/folders", token,
+                                           "{\"name\":\"ghost\",\"visibility\":\"public\"}");
+  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", token, NULL);
+  g_autoptr (GBytes) png = stack_unique_png ();
+  g_autoptr (CtResponse) photo = ct_http_raw (stack->photos.url, "POST", "/v1/photos?name=ghost",
+                                              (const char *const[]) { auth, NULL }, "image/png",
+                                              png);
+  g_autoptr (CtResponse) direct = ct_http (stack->photos.url, "POST", "/v1/photos/uploads", token,
+                                           "{\"name\":\"ghost\",\"content_type\":\"image/png\","
+                                           "\"size\":100}");
+
+  ct_assert_problem (folder, 401, NULL);
+  ct_assert_problem (photo, 401, NULL);
+  ct_assert_problem (direct, 401, NULL);
+  g_assert_cmpuint (folder_rows_of (account->user->id), ==, 0);
+  g_assert_cmpuint (photo_rows_of (account->user->id), ==, 0);
+}
+
 static void
 test_delete_me (void)
 {
@@ -514,6 +538,7 @@ test_delete_me (void)
 
   assert_status (r, 204);
   assert_account_gone (account);
+  assert_token_creates_nothing (account);
 }
 
 static void
