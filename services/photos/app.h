@@ -8,6 +8,7 @@
 #include "carrete-workers.h"
 #include "folders-client.h"
 #include "store.h"
+#include "url-cache.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ typedef struct
   CarreteIds *ids;
   CarreteCursorKey *cursors;
   CarreteStorage *storage;
+  PhotosUrlCache *urls;      /* presigned GET URLs, stable per window */
   CarreteWorkers *workers;   /* storage I/O and image work */
   FoldersClient *folders;
   CarreteAccounts *accounts; /* NULL without CARRETE_USERS_URL: no check */

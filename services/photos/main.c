@@ -19,6 +19,7 @@
 #define DRAIN_SECONDS 25
 #define WORKER_QUEUE_LIMIT 256
 #define FOLDERS_TIMEOUT_SECONDS 10
+#define URL_CACHE_ENTRIES 20000
 
 static const char usage[] =
   "Usage: carrete-photos [--help] [--version] COMMAND\n"
@@ -156,6 +157,7 @@ build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_pixels = config->max_pixels;
   app->url_ttl = (guint) config->url_ttl;
+  app->urls = photos_url_cache_new (app->storage, app->url_ttl, URL_CACHE_ENTRIES);
   return TRUE;
 }
 
@@ -167,6 +169,7 @@ free_app (PhotosApp *app)
   g_clear_pointer (&app->folders, folders_client_free);
   g_clear_pointer (&app->accounts, carrete_accounts_free);
   g_clear_pointer (&app->store, photos_store_free);
+  g_clear_pointer (&app->urls, photos_url_cache_free);
   g_clear_pointer (&app->storage, carrete_storage_free);
   g_clear_pointer (&app->ids, carrete_ids_free);
   g_clear_pointer (&app->cursors, carrete_cursor_key_free);

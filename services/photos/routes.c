@@ -82,17 +82,14 @@ presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls
 
   if (!g_str_equal (photo->state, "ready"))
     return;
-  urls->thumbnail_url = carrete_storage_presign_get (app->storage, small, now, app->url_ttl,
-                                                     "image/jpeg", NULL);
+  urls->thumbnail_url = photos_url_cache_get (app->urls, small, "image/jpeg", now);
   if (all)
     {
       g_autofree char *original = photos_key_original (photo->object_prefix);
       g_autofree char *large = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_LARGE);
 
-      urls->url = carrete_storage_presign_get (app->storage, original, now, app->url_ttl,
-                                               photo->content_type, NULL);
-      urls->preview_url = carrete_storage_presign_get (app->storage, large, now, app->url_ttl,
-                                                       "image/jpeg", NULL);
+      urls->url = photos_url_cache_get (app->urls, original, photo->content_type, now);
+      urls->preview_url = photos_url_cache_get (app->urls, large, "image/jpeg", now);
     }
 }
 
