@@ -81,28 +81,25 @@ photos_urls_clear (PhotosUrls *urls)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder, const char *name, const char *value)
+member_string (CarreteJsonWriter *writer, const char *name, const char *value)
 {
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_string (writer, value);
 }
 
 static void
-add_int_or_null (JsonBuilder *builder, const char *name, gint64 value, gboolean known)
+member_int_or_null (CarreteJsonWriter *writer, const char *name, gint64 value, gboolean known)
 {
-  json_builder_set_member_name (builder, name);
+  carrete_json_writer_member (writer, name);
   if (known)
-    json_builder_add_int_value (builder, value);
+    carrete_json_writer_int (writer, value);
   else
-    json_builder_add_null_value (builder);
+    carrete_json_writer_null (writer);
 }
 
 void
-photos_photo_build_json (JsonBuilder *builder, const PhotosPhoto *photo, const PhotosUrls *urls,
-                         const CarreteIds *ids)
+photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
+                         const PhotosUrls *urls, const CarreteIds *ids)
 {
   g_autofree char *id = carrete_ids_encode (ids, CARRETE_ID_PHOTO, photo->id);
   g_autofree char *owner = carrete_ids_encode (ids, CARRETE_ID_USER, photo->owner_id);
@@ -111,34 +108,25 @@ photos_photo_build_json (JsonBuilder *builder, const PhotosPhoto *photo, const P
                               : NULL;
   gboolean ready = g_strcmp0 (photo->state, "ready") == 0;
 
-  json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", id);
-  add_string_or_null (builder, "owner_id", owner);
-  add_string_or_null (builder, "folder_id", folder);
-  add_string_or_null (builder, "name", photo->name);
-  add_string_or_null (builder, "content_type", photo->content_type);
-  add_int_or_null (builder, "size", photo->size, TRUE);
-  add_int_or_null (builder, "width", photo->width, ready);
-  add_int_or_null (builder, "height", photo->height, ready);
-  add_string_or_null (builder, "sha256", photo->sha256);
-  add_string_or_null (builder, "taken_at", photo->taken_at);
-  add_string_or_null (builder, "uploaded_at", photo->uploaded_at);
-  add_string_or_null (builder, "updated_at", photo->updated_at);
-  add_string_or_null (builder, "state", photo->state);
+  carrete_json_writer_begin_object (writer);
+  member_string (writer, "id", id);
+  member_string (writer, "owner_id", owner);
+  member_string (writer, "folder_id", folder);
+  member_string (writer, "name", photo->name);
+  member_string (writer, "content_type", photo->content_type);
+  member_int_or_null (writer, "size", photo->size, TRUE);
+  member_int_or_null (writer, "width", photo->width, ready);
+  member_int_or_null (writer, "height", photo->height, ready);
+  member_string (writer, "sha256", photo->sha256);
+  member_string (writer, "taken_at", photo->taken_at);
+  member_string (writer, "uploaded_at", photo->uploaded_at);
+  member_string (writer, "updated_at", photo->updated_at);
+  member_string (writer, "state", photo->state);
   if (urls != NULL)
     {
-      add_string_or_null (builder, "url", urls->url);
-      add_string_or_null (builder, "thumbnail_url", urls->thumbnail_url);
-      add_string_or_null (builder, "preview_url", urls->preview_url);
+      member_string (writer, "url", urls->url);
+      member_string (writer, "thumbnail_url", urls->thumbnail_url);
+      member_string (writer, "preview_url", urls->preview_url);
     }
-  json_builder_end_object (builder);
-}
-
-JsonNode *
-photos_photo_to_json (const PhotosPhoto *photo, const PhotosUrls *urls, const CarreteIds *ids)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  photos_photo_build_json (builder, photo, urls, ids);
-  return json_builder_get_root (builder);
+  carrete_json_writer_end_object (writer);
 }

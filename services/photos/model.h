@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include "carrete-ids.h"
+#include "carrete-json-writer.h"
 
 G_BEGIN_DECLS
 
@@ -45,10 +46,9 @@ typedef struct
 
 void photos_urls_clear (PhotosUrls *urls);
 
-void photos_photo_build_json (JsonBuilder *builder, const PhotosPhoto *photo,
+/* The photo as a JSON object (urls may be NULL: no URL members). */
+void photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
                               const PhotosUrls *urls, const CarreteIds *ids);
-JsonNode *photos_photo_to_json (const PhotosPhoto *photo, const PhotosUrls *urls,
-                                const CarreteIds *ids);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosPhoto, photos_photo_free)
 

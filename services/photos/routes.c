@@ -93,18 +93,30 @@ presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls
     }
 }
 
+/* Takes `text`, JSON written with a CarreteJsonWriter.  Answers carry
+ * presigned URLs: no cache may keep them. */
+static void
+respond_json_text (CarreteRequest *req, guint status, GString *text)
+{
+  g_autoptr (GBytes) body = g_string_free_to_bytes (text);
+
+  carrete_request_set_header (req, "Cache-Control", "private, no-store");
+  carrete_request_respond_bytes (req, status, "application/json", body);
+}
+
 static void
 respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo)
 {
   PhotosApp *app = app_of (req);
   PhotosUrls urls = { 0 };
-  g_autoptr (JsonNode) node = NULL;
+  GString *text = g_string_sized_new (1024);
+  CarreteJsonWriter writer;
 
   presign_urls (app, photo, TRUE, &urls);
-  node = photos_photo_to_json (photo, &urls, app->ids);
+  carrete_json_writer_init (&writer, text);
+  photos_photo_write_json (&writer, photo, &urls, app->ids);
   photos_urls_clear (&urls);
-  carrete_request_set_header (req, "Cache-Control", "private, no-store");
-  carrete_request_respond_json (req, status, node);
+  respond_json_text (req, status, text);
 }
 
 /* A 409 for a duplicate names the photo that already has those bytes. */
@@ -319,9 +331,9 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
   PhotosApp *app = app_of (op->req);
   g_autoptr (GError) error = NULL;
   g_autoptr (PhotosPhoto) photo = photos_service_create_pending_finish (result, &error);
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
   g_autoptr (GDateTime) expires = NULL;
+  CarreteJsonWriter writer;
+  GString *text;
   g_autofree char *key = NULL;
   g_autofree char *url = NULL;
   g_autofree char *expires_text = NULL;
@@ -342,24 +354,24 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   expires = g_date_time_new_from_unix_utc (now + app->url_ttl);
   expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "photo");
-  photos_photo_build_json (builder, photo, NULL, app->ids);
-  json_builder_set_member_name (builder, "upload_url");
-  json_builder_add_string_value (builder, url);
-  json_builder_set_member_name (builder, "upload_method");
-  json_builder_add_string_value (builder, "PUT");
-  json_builder_set_member_name (builder, "upload_headers");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "Content-Type");
-  json_builder_add_string_value (builder, photo->content_type);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires_text);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  carrete_request_set_header (op->req, "Cache-Control", "no-store");
-  carrete_request_respond_json (op->req, 201, node);
+  text = g_string_sized_new (1024);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "photo");
+  photos_photo_write_json (&writer, photo, NULL, app->ids);
+  carrete_json_writer_member (&writer, "upload_url");
+  carrete_json_writer_string (&writer, url);
+  carrete_json_writer_member (&writer, "upload_method");
+  carrete_json_writer_string (&writer, "PUT");
+  carrete_json_writer_member (&writer, "upload_headers");
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "Content-Type");
+  carrete_json_writer_string (&writer, photo->content_type);
+  carrete_json_writer_end_object (&writer);
+  carrete_json_writer_member (&writer, "expires_at");
+  carrete_json_writer_string (&writer, expires_text);
+  carrete_json_writer_end_object (&writer);
+  respond_json_text (op->req, 201, text);
 }
 
 static void
@@ -788,35 +800,31 @@ static void
 respond_page (CarreteRequest *req, ListOp *op, GPtrArray *photos)
 {
   PhotosApp *app = app_of (req);
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
   g_autofree char *cursor = NULL;
   guint limit = op->request.query.limit - 1; /* one extra row was fetched */
+  GString *text = g_string_sized_new (1024 * (limit + 1));
+  CarreteJsonWriter writer;
 
   if (photos->len > limit)
     cursor = next_cursor (req, op, g_ptr_array_index (photos, limit - 1));
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "items");
+  carrete_json_writer_begin_array (&writer);
   for (guint i = 0; i < MIN (photos->len, limit); i++)
     {
       PhotosUrls urls = { 0 };
       const PhotosPhoto *photo = g_ptr_array_index (photos, i);
 
       presign_urls (app, photo, FALSE, &urls);
-      photos_photo_build_json (builder, photo, &urls, app->ids);
+      photos_photo_write_json (&writer, photo, &urls, app->ids);
       photos_urls_clear (&urls);
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (cursor != NULL)
-    json_builder_add_string_value (builder, cursor);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  carrete_request_set_header (req, "Cache-Control", "private, no-store");
-  carrete_request_respond_json (req, 200, node);
+  carrete_json_writer_end_array (&writer);
+  carrete_json_writer_member (&writer, "next_cursor");
+  carrete_json_writer_string (&writer, cursor);
+  carrete_json_writer_end_object (&writer);
+  respond_json_text (req, 200, text);
 }
 
 static void

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Writes JSON text straight into a GString, for the few answers that are
+ * big and hot (pages of photos): building a json-glib tree costs a hash
+ * table and a node per member, and dominated the profile of a 50-item page.
+ * Objects are written member by member; the caller keeps the structure
+ * balanced.  Strings are escaped per RFC 8259 (invalid UTF-8 never reaches
+ * here: every string comes from PostgreSQL or from our own code). */
+typedef struct
+{
+  GString *out;
+  guint depth;
+  gboolean need_comma[16]; /* an element is already written at this depth */
+  gboolean after_member;   /* the next value is a member's: no comma */
+} CarreteJsonWriter;
+
+void carrete_json_writer_init (CarreteJsonWriter *writer, GString *out);
+
+void carrete_json_writer_begin_object (CarreteJsonWriter *writer);
+void carrete_json_writer_end_object (CarreteJsonWriter *writer);
+void carrete_json_writer_begin_array (CarreteJsonWriter *writer);
+void carrete_json_writer_end_array (CarreteJsonWriter *writer);
+
+/* A member name, then exactly one value. */
+void carrete_json_writer_member (CarreteJsonWriter *writer, const char *name);
+/* NULL writes null. */
+void carrete_json_writer_string (CarreteJsonWriter *writer, const char *value);
+void carrete_json_writer_int (CarreteJsonWriter *writer, gint64 value);
+void carrete_json_writer_null (CarreteJsonWriter *writer);
+
+/* The JSON string literal of `value`, appended to `out`. */
+void carrete_json_append_quoted (GString *out, const char *value);
+
+G_END_DECLS
