@@ -2,9 +2,11 @@
 # after lib.sh, not run.
 # shellcheck shell=bash
 
-# Podman without a registry, and what the deploy suite runs.
+# Podman without a registry, and what the deploy suite runs (libvips-tools:
+# the suite makes its HEIC, WebP, GIF and JPEG test pictures with vips).
 DEPLOY_PACKAGES=(podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap netavark
-                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl)
+                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl
+                 libvips-tools)
 HELM_VERSION=v3.22.0             # helm.sh/helm/v3, built with go install
 KUBECONFORM_VERSION=v0.7.0       # github.com/yannh/kubeconform, built with go install
 K8S_SCHEMAS_PACKAGE=kubernetes-validate==1.37.0 # PyPI; its wheel ships the Kubernetes JSON schemas
