@@ -29,7 +29,9 @@ build() {
   log=$(mktemp)
   say "building localhost/carrete-$name:$IMAGE_TAG"
   # Docker format keeps HEALTHCHECK (the OCI format has no such field).
-  if ! podman build --format docker --layers --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+  # The host's network for RUN steps: apt-get must reach the archive, and a
+  # bridge network's NAT does not always reach it (sandboxes, gVisor).
+  if ! podman build --format docker --layers --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" \
        -f "$file" -t "localhost/carrete-$name:$IMAGE_TAG" "$context" >"$log" 2>&1; then
     tail -n 40 "$log"; rm -f "$log"; die "image carrete-$name failed to build"
   fi

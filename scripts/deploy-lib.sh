@@ -2,9 +2,11 @@
 # after lib.sh, not run.
 # shellcheck shell=bash
 
-# Podman without a registry, and what the deploy suite runs.
+# Podman without a registry, and what the deploy suite runs (libvips-tools:
+# the suite makes its HEIC, WebP, GIF and JPEG test pictures with vips).
 DEPLOY_PACKAGES=(podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap netavark
-                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl)
+                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl
+                 libvips-tools)
 HELM_VERSION=v3.22.0             # helm.sh/helm/v3, built with go install
 KUBECONFORM_VERSION=v0.7.0       # github.com/yannh/kubeconform, built with go install
 K8S_SCHEMAS_PACKAGE=kubernetes-validate==1.37.0 # PyPI; its wheel ships the Kubernetes JSON schemas
@@ -121,6 +123,7 @@ path-exclude /usr/share/lintian/*
 path-exclude /usr/share/linda/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
+path-exclude /usr/lib/*/gconv/*.so
 EOF
   cat > "$root/etc/apt/apt.conf.d/slim" <<'EOF'
 APT::Install-Recommends "false";
@@ -130,11 +133,17 @@ EOF
 }
 
 # Builds the Debian base image from the archive with debootstrap, once (the
-# image store is the cache; CARRETE_REBUILD_BASE=1 forces it).  Slimmed like
-# Debian's official -slim images: no docs, man pages or translations, and apt
-# installs no recommends.
+# image store is the cache; CARRETE_REBUILD_BASE=1 forces it, and so does a
+# change of BASE_RECIPE).  Slimmed like Debian's official -slim images: no
+# docs, man pages or translations, and apt installs no recommends; and
+# without glibc's iconv modules for legacy character sets (8 MB): the
+# services speak UTF-8 only, and UTF-8/16/32, ASCII and ISO-8859-1 are built
+# into glibc.
+BASE_RECIPE=2
 ensure_base_image() {
-  if podman image exists "$BASE_IMAGE" && [ "${CARRETE_REBUILD_BASE:-0}" != 1 ]; then
+  if podman image exists "$BASE_IMAGE" && [ "${CARRETE_REBUILD_BASE:-0}" != 1 ] &&
+     [ "$(podman image inspect --format '{{index .Config.Labels "org.carrete.base-recipe"}}' \
+          "$BASE_IMAGE" 2>/dev/null)" = "$BASE_RECIPE" ]; then
     return 0
   fi
   local root mirror
@@ -150,9 +159,11 @@ ensure_base_image() {
   # debootstrap unpacked its own packages before the excludes applied.
   find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete 2>/dev/null || true
   find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  find "$root"/usr/lib/*/gconv -name '*.so' -delete
   rm -rf "$root"/usr/share/{man,info,groff,lintian,linda}/* "$root"/var/cache/apt/archives/*.deb \
          "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/* "$root"/var/log/*.log "$root"/tmp/*
-  tar -C "$root" -c . | podman import --quiet --change 'CMD ["bash"]' - "$BASE_IMAGE" >/dev/null ||
+  tar -C "$root" -c . | podman import --quiet --change 'CMD ["bash"]' \
+      --change "LABEL org.carrete.base-recipe=$BASE_RECIPE" - "$BASE_IMAGE" >/dev/null ||
     die "podman import failed"
   rm -rf "$root" "$root.log"
 }

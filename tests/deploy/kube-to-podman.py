@@ -9,6 +9,10 @@ possible:
   front of it (carrete-users, carrete-postgresql...), so that the other pods
   reach it by that name through the network's DNS, as they would the Service;
   volume claim templates become emptyDirs;
+* every emptyDir is renamed after its pod: podman 4.3 turns an emptyDir into
+  a named volume called after it, so that every pod's "data" or "tmp" would
+  be one volume, shared, and owned by whichever pod came first (MinIO could
+  not write the /data PostgreSQL had taken);
 * every Job becomes a Pod that runs its template once (restartPolicy Never);
 * the helm test Pod is kept as it is;
 * containers named in --publish get a hostPort on 127.0.0.1, so that the
@@ -73,6 +77,18 @@ def add_claim_volumes(p, claims):
             {"name": claim["metadata"]["name"], "emptyDir": {}})
 
 
+def own_empty_dirs(p):
+    """Prefixes the pod's name to its emptyDir volumes (and their mounts)."""
+    name, spec = p["metadata"]["name"], p["spec"]
+    renamed = {}
+    for volume in spec.get("volumes", []):
+        if "emptyDir" in volume:
+            renamed[volume["name"]] = volume["name"] = f"{name}-{volume['name']}"
+    for container in spec.get("initContainers", []) + spec.get("containers", []):
+        for mount in container.get("volumeMounts", []):
+            mount["name"] = renamed.get(mount["name"], mount["name"])
+
+
 def publish(p, ports):
     for container in p["spec"]["containers"]:
         key = container["name"]
@@ -127,6 +143,7 @@ def main():
                 f.write(value)
             os.chmod(path, 0o444)
     for name, p in pods.items():
+        own_empty_dirs(p)
         publish(p, ports)
         with open(os.path.join(args.outdir, f"{name}.yaml"), "w") as f:
             yaml.safe_dump(p, f, sort_keys=False)

@@ -111,14 +111,19 @@ check "kubeconform: k8s/ manifests" bash -c "ls '$ROOT'/k8s/*.yaml | grep -v kus
   xargs '$KUBECONFORM' -strict -summary -schema-location '$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json'"
 
 # The four Dockerfiles share their build stage (one cached layer) and shape.
+# Dockerfile.photos also has its own libvips stage ("AS vips", up to the
+# runtime stage), copies its output, and installs the libraries libvips needs.
+dockerfile_shape() { # FILE SVC PORT
+  sed "/^FROM .* AS vips\$/,/^# ---- runtime/d; s/$2/SVC/g; s/$3/PORT/g" "$1" | grep -v '^#' |
+    grep -v 'description=' | grep -v '^COPY --from=vips ' |
+    grep -vE '^      (libcurl4 ca-certificates|libwebp7) '
+}
 dockerfiles_in_step() {
   local svc port ref
-  ref=$(sed 's/users/SVC/g; s/8081/PORT/g' "$ROOT/Dockerfile.users" | grep -v '^#' |
-        grep -v 'description=' | grep -v '      libvips42 libcurl4')
+  ref=$(dockerfile_shape "$ROOT/Dockerfile.users" users 8081)
   for svc in photos folders web; do
     case $svc in photos) port=8082 ;; folders) port=8083 ;; web) port=8080 ;; esac
-    diff <(echo "$ref") <(sed "s/$svc/SVC/g; s/$port/PORT/g" "$ROOT/Dockerfile.$svc" |
-           grep -v '^#' | grep -v 'description=' | grep -v '      libvips42 libcurl4') || return 1
+    diff <(echo "$ref") <(dockerfile_shape "$ROOT/Dockerfile.$svc" "$svc" "$port") || return 1
   done
 }
 check "Dockerfile.{users,photos,folders,web} differ only in name, port and libraries" \
@@ -165,6 +170,19 @@ for target in "${SERVICES[@]}" postgresql minio; do
     not_ok "image carrete-$target builds"; show_log
   fi
 done
+# The photos image carries no library for a format carrete-photos refuses
+# (the image build itself checks libvips' list of loaders).
+no_blocked_codecs() {
+  podman run --rm --network none --entrypoint bash "localhost/carrete-photos:$IMAGE_TAG" -c \
+    'ls /usr/lib/*-linux-gnu/ | grep -E "^lib(Magick|poppler|openslide|rsvg|jxl|OpenEXR|Iex|x265|aom|dav1d|tiff|openjp2|cfitsio|matio|hdf5|gsf|pdfium|fftw3|cairo|pango)" && exit 1
+     ls /usr/lib/*-linux-gnu/libvips.so.42 /usr/lib/*-linux-gnu/libheif.so.1' 2>&1 |
+    grep -v 'systemd'
+  return "${PIPESTATUS[0]}"
+}
+if has_service photos; then
+  check "image carrete-photos has no PDF, SVG, TIFF, ImageMagick, AV1 or x265 libraries" \
+    no_blocked_codecs
+fi
 
 # Render for podman: this run's release name, local images, no volumes to
 # claim, presigned URLs signed for the MinIO port published on loopback.
@@ -289,6 +307,22 @@ if has_service folders && has_service photos; then
   api GET "$PHOTOS/v1/photos/$photo"
   url=$(json '["url"]' 2>/dev/null)
   check "the presigned GET URL returns the bytes" bash -c "curl -sf '$url' | cmp - '$WORK/pic.png'"
+  # The image's own libvips decodes every accepted format (16x16 pictures
+  # made here with the host's vips, which can also encode HEIC).
+  if vips resize "$WORK/pic.png" "$WORK/pic16.v" 8 >"$LOG" 2>&1; then
+    for ext in jpg png webp gif heic; do
+      case $ext in jpg) type=image/jpeg ;; *) type=image/$ext ;; esac
+      vips copy "$WORK/pic16.v" "$WORK/pic16.$ext" >"$LOG" 2>&1 || { not_ok "vips makes a .$ext"; show_log; continue; }
+      out=$(curl -s -w '\n%{http_code}' -X POST "$PHOTOS/v1/photos?name=pic16.$ext&folder_id=$folder" \
+            -H "Authorization: Bearer $TOKEN" -H "Content-Type: $type" --data-binary @"$WORK/pic16.$ext")
+      CODE=${out##*$'\n'} BODY=${out%$'\n'*}
+      dims=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print("%sx%s %s" % (d["width"], d["height"], d["state"]))' <<<"$BODY" 2>/dev/null)
+      check "the photos image decodes $type (201, 16x16, ready)" \
+        bash -c "echo 'got: $CODE ${dims:-no size}'; [ '$CODE $dims' = '201 16x16 ready' ]"
+    done
+  else
+    not_ok "the host's vips makes test pictures"; show_log
+  fi
 else
   note "folders/photos steps wait for services/folders and services/photos"
 fi
