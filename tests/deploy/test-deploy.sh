@@ -49,7 +49,13 @@ check_fails() {
     not_ok "$desc (no \"$pattern\" in the message)"; show_log
   fi
 }
-has_service() { printf '%s\n' "${SERVICES[@]}" | grep -qx "$1"; }
+# No pipe here: with pipefail, `printf | grep -q` fails at random when grep
+# exits before printf has written everything (SIGPIPE).
+has_service() {
+  local s
+  for s in "${SERVICES[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
 
 # ---- the chart ------------------------------------------------------------
 PUBLIC=(--set publicUrl=https://photos.example.org)
@@ -237,7 +243,7 @@ check "PostgreSQL pod starts" play postgresql
 if has_service photos; then check "MinIO pod starts" play minio; fi
 job_succeeds() { # the migration Job's pod: db-setup, then migrate, exit 0
   play "migrate-$1" || return 1
-  podman wait "$RELEASE-migrate-$1-migrate" | grep -qx 0 || {
+  [ "$(podman wait "$RELEASE-migrate-$1-migrate")" = 0 ] || {
     podman logs "$RELEASE-migrate-$1-migrate"; return 1; }
 }
 for svc in "${SERVICES[@]}"; do
