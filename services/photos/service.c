@@ -936,7 +936,11 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
   op->access = g_new0 (PhotosAccess, 1);
   op->access->photo = photo;
   op->access->is_owner = op->caller.user_id != 0 && photo->owner_id == op->caller.user_id;
-  if (!g_str_equal (photo->state, "ready") || (!op->access->is_owner && photo->folder_id == 0))
+  /* Only the owner sees a pending direct upload (to follow or cancel it);
+   * nobody sees one being deleted. */
+  if (g_str_equal (photo->state, "deleting")
+      || (!g_str_equal (photo->state, "ready") && !op->access->is_owner)
+      || (!op->access->is_owner && photo->folder_id == 0))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
   else if (op->access->is_owner)
     g_task_return_pointer (task, g_steal_pointer (&op->access), (GDestroyNotify) photos_access_free);

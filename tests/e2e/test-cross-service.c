@@ -273,7 +273,8 @@ test_complete_into_deleted_folder (void)
 
   assert_status (removed, 204);
   ct_assert_problem (done, 404, NULL);
-  g_assert_cmpuint (photo_status (ana->token, pending), ==, 404);
+  /* Still pending (its owner sees it), never ready in a folder that is gone. */
+  g_assert_cmpuint (photo_status (ana->token, pending), ==, 200);
   ready = stack_sql (stack, "photos",
                      "SELECT count(*) FROM photos WHERE folder_id = $1::bigint AND state = 'ready'",
                      folder_row);
@@ -651,7 +652,8 @@ test_folders_down (void)
     assert_unavailable (listed);
     assert_unavailable (theirs);
     assert_unavailable (completed);
-    g_assert_cmpuint (photo_status (ana->token, pending), ==, 404);
+    /* Still pending: the owner sees it, not ready. */
+    g_assert_cmpuint (photo_status (ana->token, pending), ==, 200);
     g_assert_null (still);
     g_assert_cmpuint (photo_rows_of (ana->id), ==, rows);
     g_assert_cmpuint (object_count (), ==, objects);

@@ -586,9 +586,11 @@ test_direct_upload (PhotosStack *s)
   g_autofree char *state = NULL;
 
   start_direct (s->photos_url, ana, "direct.jpg", "image/jpeg", g_bytes_get_size (jpeg), &d);
-  /* A pending photo is nobody's to see yet. */
+  /* Its owner can follow a pending upload (no URLs yet). */
   pending = get_photo (s, ana, d.id);
-  ct_assert_problem (pending, 404, NULL);
+  g_assert_cmpuint (pending->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (pending, "state"), ==, "pending");
+  g_assert_null (ct_response_string (pending, "thumbnail_url"));
   state = photos_row_state (s, d.id);
   g_assert_cmpstr (state, ==, "pending");
 
