@@ -15,11 +15,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/bench-lib.sh"
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-FOLDERS_BIN=$BUILD/services/folders/carrete-folders
-PHOTOS_BIN=$BUILD/services/photos/carrete-photos
-USERS_BIN=$BUILD/services/users/carrete-users
 LUA=$HERE/folders.lua
 
 LAT_DUR=${BENCH_LATENCY_DURATION:-5} # seconds of each one-connection latency phase
@@ -28,11 +23,7 @@ PASSWORD='bench-password-0123456789'
 # ---- tools ------------------------------------------------------------------
 bench_tools libvips-tools
 
-if [ ! -x "$FOLDERS_BIN" ] || [ ! -x "$USERS_BIN" ] || [ ! -x "$PHOTOS_BIN" ]; then
-  log "building in $BUILD"
-  ninja -C "$BUILD" >/dev/null
-fi
-[ -x "$FOLDERS_BIN" ] || die "no binary at $FOLDERS_BIN"
+bench_binaries "$USERS_BIN" "$FOLDERS_BIN" "$PHOTOS_BIN"
 
 # ---- scratch dir and cleanup --------------------------------------------------
 bench_scratch

@@ -13,10 +13,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/bench-lib.sh"
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-FOLDERS_BIN=$BUILD/services/folders/carrete-folders
-USERS_BIN=$BUILD/services/users/carrete-users
 LUA=$HERE/folders.lua
 
 N_FOLDERS=${BENCH_FOLDERS:-100000}
@@ -29,11 +25,7 @@ PASSWORD='bench-password-0123456789'
 # ---- tools ------------------------------------------------------------------
 bench_tools
 
-if [ ! -x "$FOLDERS_BIN" ] || [ ! -x "$USERS_BIN" ]; then
-  log "building in $BUILD"
-  ninja -C "$BUILD" >/dev/null
-fi
-[ -x "$FOLDERS_BIN" ] || die "no binary at $FOLDERS_BIN"
+bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
 
 # ---- scratch dir and cleanup --------------------------------------------------
 bench_scratch

@@ -7,6 +7,11 @@
 
 BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
+ROOT=$(cd "$BENCH_HERE/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+USERS_BIN=$BUILD/services/users/carrete-users
+FOLDERS_BIN=$BUILD/services/folders/carrete-folders
+PHOTOS_BIN=$BUILD/services/photos/carrete-photos
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -39,6 +44,18 @@ bench_tools() {
   if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3); fi
   PGBENCH=$(command -v pgbench || echo "$PG_BIN/pgbench")
   PSQL=$(command -v psql || echo "$PG_BIN/psql")
+}
+
+# bench_binaries BINARY...: runs ninja in $BUILD when one is missing.
+bench_binaries() {
+  local bin
+  for bin in "$@"; do
+    [ -x "$bin" ] && continue
+    log "building in $BUILD"
+    ninja -C "$BUILD" >/dev/null
+    break
+  done
+  for bin in "$@"; do [ -x "$bin" ] || die "no binary at $bin"; done
 }
 
 # bench_scratch [PREFIX]: a private folder in $TMP (PostgreSQL's in $PGDIR),

@@ -10,9 +10,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/bench-lib.sh"
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-BIN=$BUILD/services/users/carrete-users
+BIN=$USERS_BIN
 LUA=$HERE/users.lua
 
 N_USERS=${BENCH_USERS:-200}       # accounts registered through the API
@@ -23,11 +21,7 @@ PASSWORD='bench-password-0123456789'
 # ---- tools ------------------------------------------------------------------
 bench_tools
 
-if [ ! -x "$BIN" ]; then
-  log "building $BIN"
-  ninja -C "$BUILD" >/dev/null
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+bench_binaries "$BIN"
 
 # ---- scratch dir and cleanup --------------------------------------------------
 bench_scratch
