@@ -1,13 +1,11 @@
 #define G_LOG_DOMAIN "carrete-folders"
 
-#include <locale.h>
 #include <sodium.h>
 #include <stdio.h>
 
 #include "app.h"
+#include "carrete-cli.h"
 #include "carrete-config.h"
-#include "carrete-error.h"
-#include "carrete-log.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "routes.h"
@@ -39,22 +37,13 @@ static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
   "CARRETE_PHOTOS_URL", NULL,
 };
-static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
 
-static int
-fail (const char *message)
-{
-  fprintf (stderr, "carrete-folders: %s\n", message);
-  return 1;
-}
-
-static gboolean
-load_config (CarreteConfig *config, const char *const *used, const char *const *required,
-             GError **error)
-{
-  CarreteConfigSpec spec = { used, required, "127.0.0.1:8083" };
-  return carrete_config_load (config, &spec, NULL, ".env", error);
-}
+static const CarreteCli cli = {
+  .name = "folders",
+  .default_listen = "127.0.0.1:8083",
+  .resource_prefix = FOLDERS_RESOURCE_PREFIX,
+  .usage = usage,
+};
 
 static gboolean
 build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *config, GError **error)
@@ -94,22 +83,6 @@ free_service (FoldersService *svc, CarreteJwt **jwt)
 }
 
 static int
-check_schema (const CarreteConfig *config)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (carrete_migrate_check (config->database_url, FOLDERS_RESOURCE_PREFIX "/sql", &error))
-    return 0;
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
-    {
-      /* Start anyway: /readyz answers 503 until the database is back. */
-      g_warning ("%s; starting without it", error->message);
-      return 0;
-    }
-  return fail (error->message);
-}
-
-static int
 serve (void)
 {
   CarreteConfig config = { 0 };
@@ -121,14 +94,14 @@ serve (void)
   g_autofree char *url = NULL;
   int status;
 
-  if (!load_config (&config, serve_settings, serve_required, &error)
+  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_service (&app.service, &jwt, &config, &error))
     {
-      status = fail (error->message);
+      status = carrete_cli_fail (&cli, error->message);
       goto out;
     }
   app.schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
-  if ((status = check_schema (&config)) != 0)
+  if ((status = carrete_cli_check_schema (&cli, &config)) != 0)
     goto out;
 
   app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
@@ -146,7 +119,7 @@ serve (void)
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {
-      status = fail (error->message);
+      status = carrete_cli_fail (&cli, error->message);
       carrete_server_free (server);
       goto out;
     }
@@ -163,43 +136,17 @@ out:
   return status;
 }
 
-static int
-migrate (void)
-{
-  CarreteConfig config = { 0 };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (!load_config (&config, db_only, db_only, &error)
-      || !carrete_migrate_run (config.database_url, FOLDERS_RESOURCE_PREFIX "/sql", &error))
-    status = fail (error->message);
-  carrete_config_clear (&config);
-  return status;
-}
-
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      fputs (usage, argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
-    }
-  if (g_str_equal (argv[1], "--version"))
-    {
-      printf ("carrete-folders %s\n", CARRETE_VERSION);
-      return 0;
-    }
-  if (sodium_init () < 0)
-    return fail ("libsodium could not start");
-  carrete_log_init ("folders");
+  int status;
+
+  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
+    return status;
 
   if (g_str_equal (argv[1], "serve") && argc == 2)
     return serve ();
   if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return migrate ();
-  fprintf (stderr, "carrete-folders: unknown command or wrong arguments: %s\n\n%s", argv[1],
-           usage);
-  return 2;
+    return carrete_cli_migrate (&cli);
+  return carrete_cli_unknown_command (&cli, argv[1]);
 }

@@ -1,14 +1,13 @@
 #define G_LOG_DOMAIN "carrete-photos"
 
-#include <locale.h>
 #include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 
 #include "app.h"
+#include "carrete-cli.h"
 #include "carrete-config.h"
 #include "carrete-error.h"
-#include "carrete-log.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "imaging.h"
@@ -51,22 +50,13 @@ static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
   "CARRETE_FOLDERS_URL", NULL,
 };
-static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
 
-static int
-fail (const char *message)
-{
-  fprintf (stderr, "carrete-photos: %s\n", message);
-  return 1;
-}
-
-static gboolean
-load_config (CarreteConfig *config, const char *const *used, const char *const *required,
-             GError **error)
-{
-  CarreteConfigSpec spec = { used, required, "127.0.0.1:8082" };
-  return carrete_config_load (config, &spec, NULL, ".env", error);
-}
+static const CarreteCli cli = {
+  .name = "photos",
+  .default_listen = "127.0.0.1:8082",
+  .resource_prefix = PHOTOS_RESOURCE_PREFIX,
+  .usage = usage,
+};
 
 /* A setting that only one storage backend needs. */
 static gboolean
@@ -177,22 +167,6 @@ free_app (PhotosApp *app)
   g_clear_object (&app->db);
 }
 
-static int
-check_schema (const CarreteConfig *config)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (carrete_migrate_check (config->database_url, PHOTOS_RESOURCE_PREFIX "/sql", &error))
-    return 0;
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
-    {
-      /* Start anyway: /readyz answers 503 until the database is back. */
-      g_warning ("%s; starting without it", error->message);
-      return 0;
-    }
-  return fail (error->message);
-}
-
 static gboolean
 run_sweep (gpointer user_data)
 {
@@ -221,7 +195,7 @@ serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
   if (!carrete_server_listen (server, config->listen_host, config->listen_port, &error))
     {
       carrete_server_free (server);
-      return fail (error->message);
+      return carrete_cli_fail (&cli, error->message);
     }
   url = carrete_server_get_url (server);
   g_message ("carrete-photos %s listening on %s (storage: %s)", CARRETE_VERSION, url,
@@ -244,11 +218,11 @@ serve (const char *argv0)
   g_autoptr (GError) error = NULL;
   int status;
 
-  if (!load_config (&config, serve_settings, serve_required, &error)
+  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_app (&app, &config, &jwt, &error)
       || !photos_imaging_init (argv0, 1, &error))
-    status = fail (error->message);
-  else if ((status = check_schema (&config)) == 0)
+    status = carrete_cli_fail (&cli, error->message);
+  else if ((status = carrete_cli_check_schema (&cli, &config)) == 0)
     {
       app.schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");
       app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
@@ -263,46 +237,21 @@ serve (const char *argv0)
   return status;
 }
 
-static int
-migrate (void)
-{
-  CarreteConfig config = { 0 };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (!load_config (&config, db_only, db_only, &error)
-      || !carrete_migrate_run (config.database_url, PHOTOS_RESOURCE_PREFIX "/sql", &error))
-    status = fail (error->message);
-  carrete_config_clear (&config);
-  return status;
-}
-
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  int status;
+
   /* Image work happens on several threads; with one malloc arena per thread
    * glibc keeps each thread's peak for good.  Two arenas keep a long-running
    * service near its working set. */
   mallopt (M_ARENA_MAX, 2);
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      fputs (usage, argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
-    }
-  if (g_str_equal (argv[1], "--version"))
-    {
-      printf ("carrete-photos %s\n", CARRETE_VERSION);
-      return 0;
-    }
-  if (sodium_init () < 0)
-    return fail ("libsodium could not start");
-  carrete_log_init ("photos");
+  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
+    return status;
 
   if (g_str_equal (argv[1], "serve") && argc == 2)
     return serve (argv[0]);
   if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return migrate ();
-  fprintf (stderr, "carrete-photos: unknown command or wrong arguments: %s\n\n%s", argv[1], usage);
-  return 2;
+    return carrete_cli_migrate (&cli);
+  return carrete_cli_unknown_command (&cli, argv[1]);
 }

@@ -1,14 +1,12 @@
 #define G_LOG_DOMAIN "carrete-users"
 
-#include <locale.h>
 #include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 
 #include "app.h"
+#include "carrete-cli.h"
 #include "carrete-config.h"
-#include "carrete-error.h"
-#include "carrete-log.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "roles.h"
@@ -48,20 +46,12 @@ static const char *const serve_required[] = {
 };
 static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
 
-static int
-fail (const char *message)
-{
-  fprintf (stderr, "carrete-users: %s\n", message);
-  return 1;
-}
-
-static gboolean
-load_config (CarreteConfig *config, const char *const *used, const char *const *required,
-             GError **error)
-{
-  CarreteConfigSpec spec = { used, required, "127.0.0.1:8081" };
-  return carrete_config_load (config, &spec, NULL, ".env", error);
-}
+static const CarreteCli cli = {
+  .name = "users",
+  .default_listen = "127.0.0.1:8081",
+  .resource_prefix = USERS_RESOURCE_PREFIX,
+  .usage = usage,
+};
 
 static void
 noop_ready (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -128,22 +118,6 @@ free_service (UsersService *svc)
 }
 
 static int
-check_schema (const CarreteConfig *config, guint version)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (carrete_migrate_check (config->database_url, USERS_RESOURCE_PREFIX "/sql", &error))
-    return 0;
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
-    {
-      /* Start anyway: /readyz answers 503 until the database is back. */
-      g_warning ("%s; starting without it", error->message);
-      return 0;
-    }
-  return fail (error->message);
-}
-
-static int
 serve (void)
 {
   CarreteConfig config = { 0 };
@@ -154,14 +128,14 @@ serve (void)
   g_autofree char *url = NULL;
   int status;
 
-  if (!load_config (&config, serve_settings, serve_required, &error)
+  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_service (&app.service, &config, &error))
     {
-      status = fail (error->message);
+      status = carrete_cli_fail (&cli, error->message);
       goto out;
     }
   app.schema_version = carrete_migrate_latest_version (USERS_RESOURCE_PREFIX "/sql");
-  if ((status = check_schema (&config, app.schema_version)) != 0)
+  if ((status = carrete_cli_check_schema (&cli, &config)) != 0)
     goto out;
 
   app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
@@ -179,7 +153,7 @@ serve (void)
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {
-      status = fail (error->message);
+      status = carrete_cli_fail (&cli, error->message);
       carrete_server_free (server);
       goto out;
     }
@@ -203,29 +177,15 @@ out:
 }
 
 static int
-migrate (void)
-{
-  CarreteConfig config = { 0 };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (!load_config (&config, db_only, db_only, &error)
-      || !carrete_migrate_run (config.database_url, USERS_RESOURCE_PREFIX "/sql", &error))
-    status = fail (error->message);
-  carrete_config_clear (&config);
-  return status;
-}
-
-static int
 set_role (const char *username, const char *role)
 {
   CarreteConfig config = { 0 };
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  if (!load_config (&config, db_only, db_only, &error)
+  if (!carrete_cli_load_config (&cli, &config, db_only, db_only, &error)
       || !users_set_role (config.database_url, username, role, &error))
-    status = fail (error->message);
+    status = carrete_cli_fail (&cli, error->message);
   else
     printf ("%s is now %s\n", username, role);
   carrete_config_clear (&config);
@@ -235,31 +195,20 @@ set_role (const char *username, const char *role)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  int status;
+
   /* Each argon2id hash borrows 64 MiB.  A fixed mmap threshold makes glibc
    * hand such blocks back to the system when freed, instead of raising the
    * threshold and keeping them in the heap for good. */
   mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      fputs (usage, argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
-    }
-  if (g_str_equal (argv[1], "--version"))
-    {
-      printf ("carrete-users %s\n", CARRETE_VERSION);
-      return 0;
-    }
-  if (sodium_init () < 0)
-    return fail ("libsodium could not start");
-  carrete_log_init ("users");
+  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
+    return status;
 
   if (g_str_equal (argv[1], "serve") && argc == 2)
     return serve ();
   if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return migrate ();
+    return carrete_cli_migrate (&cli);
   if (g_str_equal (argv[1], "set-role") && argc == 4)
     return set_role (argv[2], argv[3]);
-  fprintf (stderr, "carrete-users: unknown command or wrong arguments: %s\n\n%s", argv[1], usage);
-  return 2;
+  return carrete_cli_unknown_command (&cli, argv[1]);
 }

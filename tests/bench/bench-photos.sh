@@ -12,6 +12,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../../scripts/lib.sh"
 source "$HERE/../../scripts/postgres.sh"
+source "$HERE/bench-lib.sh"
 
 BUILD_DIR=${BENCH_BUILD_DIR:-build-bench}      # relative to the repository
 BUILD=$CARRETE_ROOT/$BUILD_DIR
@@ -27,8 +28,6 @@ SMALL_CLIENTS=${BENCH_SMALL_CLIENTS:-8}
 SMALL_DEADLINE=${BENCH_SMALL_DEADLINE:-240}    # seconds; uploads not started by then are skipped
 PERF_DIR=${BENCH_PERF:-}                       # a folder: perf profiles of the photos service
 PASSWORD='bench-password-0123456789'
-
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # ---- tools and build ----------------------------------------------------------------
 [ "$(id -u)" -eq 0 ] || die "run as root (the private PostgreSQL runs as the postgres account)"
@@ -47,38 +46,8 @@ USERS_BIN=$BUILD/services/users/carrete-users
 PHOTOS_BIN=$BUILD/services/photos/carrete-photos
 
 # ---- scratch dir and cleanup ----------------------------------------------------------
-TMP=$(mktemp -d /tmp/carrete-phbench.XXXXXX)
-chmod 755 "$TMP"
-PIDS=()
+bench_scratch carrete-phbench
 PERF_PIDS=()
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
-  [ -d "$TMP/pg/data" ] && pg_stop "$TMP/pg"
-  if [ -n "${BENCH_KEEP:-}" ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-alive() {
-  local pid=$1 name=$2 what=$3
-  kill -0 "$pid" 2>/dev/null && return 0
-  log "$name (pid $pid) DIED during: $what"
-  tail -n 30 "$TMP/$name.log" >&2
-  exit 1
-}
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average before: $LOAD_BEFORE ($(nproc) CPUs)"
@@ -255,12 +224,9 @@ log "  pgbench $PG_TPS tps"
 log "wrk -t2 -c16 -d${DUR}s GET /v1/photos?limit=50"
 snap wrk0
 perf_during list $((DUR - 2))
-BENCH_TOKEN=$LIST_TOKEN timeout $((DUR + 30)) wrk -t2 -c16 -d"${DUR}s" --timeout 5s --latency \
-  -s "$HERE/photos.lua" "$BASE/v1/photos?limit=50" >"$TMP/wrk.out" 2>&1 || true
+bench_wrk wrk "$HERE/photos.lua" "$BASE/v1/photos?limit=50" 2 16 "$DUR" BENCH_TOKEN="$LIST_TOKEN"
 snap wrk1
 alive "$PHOTOS_PID" photos "the list load"
-grep -q '^BENCH_JSON ' "$TMP/wrk.out" || { cat "$TMP/wrk.out" >&2; die "wrk gave no result"; }
-sed -n 's/^BENCH_JSON //p' "$TMP/wrk.out" >"$TMP/wrk.json"
 log "  wrk $(jq -r .rps "$TMP/wrk.json") req/s"
 
 # ---- 4. 1,000 small JPEGs from 8 clients -------------------------------------------------------

@@ -9,104 +9,34 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-BIN=$BUILD/services/users/carrete-users
+source "$HERE/bench-lib.sh"
+BIN=$USERS_BIN
 LUA=$HERE/users.lua
-PG_BIN=/usr/lib/postgresql/15/bin
 
 N_USERS=${BENCH_USERS:-200}       # accounts registered through the API
 DUR=${BENCH_DURATION:-10}         # seconds per load phase
 PACED_DELAY_MS=${BENCH_PACED_DELAY_MS:-4}   # extra paced /me run in phase 4 (0 = skip)
 PASSWORD='bench-password-0123456789'
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # ---- tools ------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-[ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
-command -v pgbench >/dev/null || [ -x "$PG_BIN/pgbench" ] || missing+=(postgresql-contrib)
-command -v psql >/dev/null || [ -x "$PG_BIN/psql" ] || missing+=(postgresql-client-15)
-command -v openssl >/dev/null || missing+=(openssl)
-command -v curl >/dev/null || missing+=(curl)
-command -v jq >/dev/null || missing+=(jq)
-if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3
-elif command -v python3 >/dev/null; then PY=$(command -v python3)
-else missing+=(python3); PY=/usr/bin/python3; fi
-if ((${#missing[@]})); then
-  log "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-PGBENCH=$(command -v pgbench || echo "$PG_BIN/pgbench")
-PSQL=$(command -v psql || echo "$PG_BIN/psql")
+bench_tools
 
-if [ ! -x "$BIN" ]; then
-  log "building $BIN"
-  ninja -C "$BUILD" >/dev/null
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+bench_binaries "$BIN"
 
 # ---- scratch dir and cleanup --------------------------------------------------
-TMP=$(mktemp -d /tmp/carrete-bench.XXXXXX)
-chmod 755 "$TMP"
-PGDIR=$TMP/pg
-SVC_PID=
-BG_PIDS=()
-
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  if [ -n "$SVC_PID" ] && kill -0 "$SVC_PID" 2>/dev/null; then
-    kill -TERM "$SVC_PID"
-    for _ in $(seq 50); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SVC_PID" 2>/dev/null
-    wait "$SVC_PID" 2>/dev/null
-  fi
-  if [ -f "$PGDIR/data/postmaster.pid" ]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
-  fi
-  rm -rf "$TMP"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() {
-  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+bench_scratch
 
 # ---- PostgreSQL -----------------------------------------------------------------
-PGPORT=$(free_port)
-log "PostgreSQL 15 on 127.0.0.1:$PGPORT in $PGDIR"
-install -d -o postgres -g postgres -m 700 "$PGDIR" "$PGDIR/data"
-install -d -o postgres -g postgres "$PGDIR/sock"
-runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 \
-  --locale=C.UTF-8 --no-sync >"$TMP/initdb.log" 2>&1 || { cat "$TMP/initdb.log" >&2; die "initdb failed"; }
-timeout 30 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
-  -o "-k $PGDIR/sock -p $PGPORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" \
-  start >/dev/null || { cat "$PGDIR/server.log" >&2; die "PostgreSQL did not start"; }
-psql_q() { "$PSQL" -X -q -At -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
-psql_q -d postgres -c 'CREATE DATABASE carrete'
+bench_postgres carrete
 
 # ---- service configuration ---------------------------------------------------------
 PORT=$(free_port)
-mkdir "$TMP/keys"
-openssl ecparam -genkey -name prime256v1 -noout -out "$TMP/keys/jwt.pem" 2>/dev/null
-openssl ec -in "$TMP/keys/jwt.pem" -pubout -out "$TMP/keys/jwt.pub" 2>/dev/null
-openssl rand -hex 32 >"$TMP/keys/id.key"
+bench_keys
 export CARRETE_LISTEN=127.0.0.1:$PORT
 export CARRETE_DATABASE_URL=postgresql://postgres@127.0.0.1:$PGPORT/carrete
-export CARRETE_JWT_PUBLIC_KEY_FILE=$TMP/keys/jwt.pub
 export CARRETE_JWT_PRIVATE_KEY_FILE=$TMP/keys/jwt.pem
-export CARRETE_ID_KEY_FILE=$TMP/keys/id.key
 BASE=http://127.0.0.1:$PORT
-SVC_ERR=$TMP/users.stderr
+SVC_ERR=$TMP/users.log
 
 timeout 30 "$BIN" migrate >/dev/null 2>"$SVC_ERR" || { cat "$SVC_ERR" >&2; die "migrate failed"; }
 
@@ -162,6 +92,7 @@ EOF
 # ---- 5a. idle RSS of a fresh instance (no request before reading it) ---------------------
 "$BIN" serve >/dev/null 2>>"$SVC_ERR" &
 SVC_PID=$!
+PIDS+=("$SVC_PID")
 port_hex=$(printf '%04X' "$PORT")
 listening() { awk -v p=":$port_hex" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' /proc/net/tcp; }
 for _ in $(seq 400); do listening && break; kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.005; done
@@ -170,13 +101,6 @@ sleep 0.5
 IDLE_RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SVC_PID/status")
 log "idle RSS ${IDLE_RSS_KB} kB (pid $SVC_PID, port $PORT)"
 
-alive() {
-  kill -0 "$SVC_PID" 2>/dev/null && return 0
-  log "carrete-users (pid $SVC_PID) DIED during: $1"
-  tail -n 30 "$SVC_ERR" >&2
-  SVC_PID=
-  exit 1
-}
 
 # ---- 2a. register and log in the users --------------------------------------------------
 log "registering and logging in $N_USERS users (4 in parallel)"
@@ -222,7 +146,7 @@ print(f"[bench] {len(done)}/{n} users ready in {time.monotonic() - t0:.1f} s;"
       f" error statuses seen: {codes or 'none'}", file=sys.stderr)
 sys.exit(0 if len(done) >= max(1, n // 2) else 1)
 EOF
-alive "user setup"
+alive "$SVC_PID" users "user setup"
 N_READY=$(wc -l <"$TMP/tokens.txt")
 
 # ---- 1. pgbench baseline ------------------------------------------------------------------
@@ -256,28 +180,21 @@ cpu_around() {
 }
 # run_wrk NAME URL_PATH THREADS CONNS DURATION [ENV=VALUE...]; result JSON in $TMP/NAME.json
 run_wrk() {
-  local name=$1 path=$2 t=$3 c=$4 d=$5
-  shift 5
-  env BENCH_TOKENS_FILE="$TMP/tokens.txt" BENCH_USERS_FILE="$TMP/users.txt" \
-    BENCH_PASSWORD="$PASSWORD" "$@" \
-    timeout $((d + 20)) wrk -t"$t" -c"$c" -d"${d}s" --timeout 5s --latency -s "$LUA" \
-    "$BASE$path" >"$TMP/$name.out" 2>&1 || true
-  if ! grep -q '^BENCH_JSON ' "$TMP/$name.out"; then
-    cat "$TMP/$name.out" >&2
-    die "wrk run '$name' produced no result"
-  fi
-  sed -n 's/^BENCH_JSON //p' "$TMP/$name.out" >"$TMP/$name.json"
+  local name=$1 path=$2
+  shift 2
+  bench_wrk "$name" "$LUA" "$BASE$path" "$@" BENCH_TOKENS_FILE="$TMP/tokens.txt" \
+    BENCH_USERS_FILE="$TMP/users.txt" BENCH_PASSWORD="$PASSWORD"
 }
 
 # ---- 2b. GET /v1/users/me throughput ------------------------------------------------------
 log "wrk GET /v1/users/me: -t2 -c16 -d${DUR}s over $N_READY tokens"
 cpu_around me run_wrk me /v1/users/me 2 16 "$DUR" BENCH_MODE=me
-alive "GET /v1/users/me load"
+alive "$SVC_PID" users "GET /v1/users/me load"
 
 # ---- 3. login throughput ------------------------------------------------------------------
 log "wrk POST /v1/auth/login: -t2 -c8 -d${DUR}s over $N_READY users"
 cpu_around login run_wrk login /v1/auth/login 2 8 "$DUR" BENCH_MODE=login BENCH_COUNT_STATUS=1
-alive "login load"
+alive "$SVC_PID" users "login load"
 
 # ---- 4. /v1/users/me while logins saturate the hash pool -----------------------------------
 # The login load starts 0.5 s early and ends 0.5 s late, so the whole /me
@@ -294,11 +211,11 @@ mixed() {
 }
 log "wrk GET /v1/users/me -c4 (unpaced) while POST /v1/auth/login -c8 runs"
 cpu_around mix mixed ""
-alive "mixed load"
+alive "$SVC_PID" users "mixed load"
 if [ "$PACED_DELAY_MS" -gt 0 ]; then
   log "same, with /me paced at one request per ${PACED_DELAY_MS} ms per connection"
   mixed paced BENCH_DELAY_MS="$PACED_DELAY_MS"
-  alive "paced mixed load"
+  alive "$SVC_PID" users "paced mixed load"
 else
   echo '{}' >"$TMP/mixmepaced.json"
   echo '{}' >"$TMP/mixloginpaced.json"

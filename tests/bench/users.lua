@@ -10,20 +10,14 @@
 --                       per response, so it is off for the throughput run)
 --
 -- Each request takes the next credential round-robin; each thread starts at a
--- different offset.  done() prints one line "BENCH_JSON {...}".
+-- different offset.  done() (bench-report.lua) prints one line "BENCH_JSON {...}".
 
 local mode = os.getenv("BENCH_MODE") or "me"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0") or 0
 local count_status = os.getenv("BENCH_COUNT_STATUS") == "1"
 
-local threads = {}
-local created = 0
-
-function setup(thread)
-  created = created + 1
-  thread:set("thread_no", created)
-  table.insert(threads, thread)
-end
+-- bench-report.lua, next to this script, defines setup() and done().
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "bench-report.lua")
 
 local function read_lines(path)
   local out = {}
@@ -72,30 +66,4 @@ if count_status then
     local key = tostring(status)
     statuses[key] = (statuses[key] or 0) + 1
   end
-end
-
-function done(summary, latency, requests)
-  local merged = {}
-  for _, thread in ipairs(threads) do
-    local counts = thread:get("statuses")
-    if type(counts) == "table" then
-      for code, n in pairs(counts) do
-        merged[code] = (merged[code] or 0) + n
-      end
-    end
-  end
-  local parts = {}
-  for code, n in pairs(merged) do
-    parts[#parts + 1] = string.format('"%s":%d', code, n)
-  end
-  table.sort(parts)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests":%d,"duration_s":%.3f,"rps":%.2f,"p50_ms":%.3f,"p90_ms":%.3f,'
-      .. '"p99_ms":%.3f,"max_ms":%.3f,"non2xx":%d,"connect_err":%d,"read_err":%d,'
-      .. '"write_err":%d,"timeout_err":%d,"statuses":{%s}}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000,
-    e.status, e.connect, e.read, e.write, e.timeout, table.concat(parts, ",")))
 end

@@ -83,10 +83,7 @@ char *stack_forged_token (Stack *stack, const char *sub, const char *role);
 char *stack_folder_new (Stack *stack, const char *token, const char *visibility,
                         const char *tags_json);
 
-/* A small PNG whose bytes no other call returns (a tEXt chunk carries a
- * counter): photos refuses the same bytes twice in one folder. */
-GBytes *stack_unique_png (void);
-/* POST /v1/photos?name=…[&folder_id=…] with a raw unique PNG. */
+/* POST /v1/photos?name=…[&folder_id=…] with a raw unique PNG (ct_unique_png). */
 CtResponse *stack_upload (Stack *stack, const char *token, const char *folder_id);
 /* The same, asserting 201; returns the photo id. */
 char *stack_photo_new (Stack *stack, const char *token, const char *folder_id);

@@ -421,7 +421,7 @@ service_url (const char *service)
 static GBytes *
 form_body (const char *boundary)
 {
-  g_autoptr (GBytes) png = stack_unique_png ();
+  g_autoptr (GBytes) png = ct_unique_png ("e2e");
   g_autofree char *head = g_strdup_printf (
       "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.png\"\r\n"
       "Content-Type: image/png\r\n\r\n",
@@ -449,7 +449,7 @@ cell_send (Cell *cell)
 
   if (row->flags & BODY_PNG)
     {
-      body = stack_unique_png ();
+      body = ct_unique_png ("e2e");
       type = "image/png";
     }
   else if (row->flags & BODY_FORM)

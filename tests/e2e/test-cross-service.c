@@ -298,7 +298,7 @@ test_public_folder_read (void)
   g_autoptr (StackUser) ana = stack_user_new (stack, "pubana");
   g_autoptr (StackUser) bea = stack_user_new (stack, "pubbea");
   g_autofree char *folder = stack_folder_new (stack, ana->token, "public", NULL);
-  g_autoptr (GBytes) png = stack_unique_png ();
+  g_autoptr (GBytes) png = ct_unique_png ("e2e");
   g_autofree char *upload_path = g_strdup_printf ("/v1/photos?name=shown.png&folder_id=%s", folder);
   g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", ana->token);
   const char *headers[] = { auth, NULL };
@@ -515,7 +515,7 @@ assert_token_creates_nothing (Account *account)
   g_autoptr (CtResponse) folder = ct_http (stack->folders.url, "POST", "/v1/folders", token,
                                            "{\"name\":\"ghost\",\"visibility\":\"public\"}");
   g_autofree char *auth = g_strconcat ("Authorization: Bearer ", token, NULL);
-  g_autoptr (GBytes) png = stack_unique_png ();
+  g_autoptr (GBytes) png = ct_unique_png ("e2e");
   g_autoptr (CtResponse) photo = ct_http_raw (stack->photos.url, "POST", "/v1/photos?name=ghost",
                                               (const char *const[]) { auth, NULL }, "image/png",
                                               png);

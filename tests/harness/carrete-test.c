@@ -585,3 +585,57 @@ ct_assert_problem (CtResponse *response, guint status, const char *field)
   if (status == 401)
     g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
 }
+
+/* An 8x8 PNG. */
+static const guint8 tiny_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+  0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08,
+  0x08, 0x02, 0x00, 0x00, 0x00, 0x4b, 0x6d, 0x29, 0xdc, 0x00, 0x00, 0x00,
+  0x11, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x30, 0x5e, 0x55, 0x8e,
+  0x15, 0x31, 0x0c, 0x2d, 0x09, 0x00, 0x25, 0xb7, 0x55, 0x01, 0xd8, 0x80,
+  0x0f, 0x10, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42,
+  0x60, 0x82,
+};
+
+static guint32
+crc32_of (const guint8 *data, gsize len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+  return ~crc;
+}
+
+static void
+append_be32 (GByteArray *out, guint32 value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+  g_byte_array_append (out, bytes, 4);
+}
+
+GBytes *
+ct_unique_png (const char *label)
+{
+  static guint counter;
+  g_autofree char *text = g_strdup_printf ("%s-%u-%08x", label, ++counter, g_random_int ());
+  const char keyword[] = "Comment";
+  gsize iend = sizeof tiny_png - 12;
+  g_autoptr (GByteArray) chunk = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+
+  /* tEXt: keyword, NUL, text; the CRC covers the type and the data. */
+  g_byte_array_append (chunk, (const guint8 *) "tEXt", 4);
+  g_byte_array_append (chunk, (const guint8 *) keyword, sizeof keyword);
+  g_byte_array_append (chunk, (const guint8 *) text, strlen (text));
+  g_byte_array_append (out, tiny_png, iend);
+  append_be32 (out, chunk->len - 4);
+  g_byte_array_append (out, chunk->data, chunk->len);
+  append_be32 (out, crc32_of (chunk->data, chunk->len));
+  g_byte_array_append (out, tiny_png + iend, 12);
+  return g_byte_array_free_to_bytes (out);
+}

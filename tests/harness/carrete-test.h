@@ -98,6 +98,11 @@ const char *ct_response_string (CtResponse *response, const char *member);
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);
 
+/* An 8x8 PNG whose bytes no other call returns: a tEXt chunk carries
+ * `label`, a counter and a random number, because carrete-photos refuses
+ * the same bytes twice in one folder. */
+GBytes *ct_unique_png (const char *label);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)
 

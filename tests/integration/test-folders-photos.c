@@ -9,64 +9,10 @@
  * adjusting to the service as written. */
 
 #include <sodium.h>
-#include <string.h>
 
 #include "folders-fixture.h"
 
 static FoldersFixture *fx;
-
-/* An 8x8 PNG. */
-static const guint8 png[] = {
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
-  0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08,
-  0x08, 0x02, 0x00, 0x00, 0x00, 0x4b, 0x6d, 0x29, 0xdc, 0x00, 0x00, 0x00,
-  0x11, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x30, 0x5e, 0x55, 0x8e,
-  0x15, 0x31, 0x0c, 0x2d, 0x09, 0x00, 0x25, 0xb7, 0x55, 0x01, 0xd8, 0x80,
-  0x0f, 0x10, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42,
-  0x60, 0x82,
-};
-
-static guint32
-crc32_of (const guint8 *data, gsize len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= data[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
-    }
-  return ~crc;
-}
-
-/* The PNG above with a tEXt chunk naming `name` before IEND, so that every
- * upload has different bytes (photos refuses the same bytes twice in one
- * folder). */
-static GBytes *
-unique_png (const char *name)
-{
-  static guint counter;
-  g_autofree char *text = g_strdup_printf ("Comment%c%s-%u", 0, name, ++counter);
-  gsize text_len = strlen ("Comment") + 1 + strlen (text + strlen ("Comment") + 1);
-  gsize iend = sizeof png - 12;
-  GByteArray *out = g_byte_array_new ();
-  guint8 length[4] = { text_len >> 24, text_len >> 16, text_len >> 8, text_len };
-  g_autofree guint8 *chunk = g_malloc (4 + text_len);
-  guint32 crc;
-  guint8 crc_bytes[4];
-
-  memcpy (chunk, "tEXt", 4);
-  memcpy (chunk + 4, text, text_len);
-  crc = crc32_of (chunk, 4 + text_len);
-  crc_bytes[0] = crc >> 24, crc_bytes[1] = crc >> 16, crc_bytes[2] = crc >> 8, crc_bytes[3] = crc;
-  g_byte_array_append (out, png, iend);
-  g_byte_array_append (out, length, 4);
-  g_byte_array_append (out, chunk, 4 + text_len);
-  g_byte_array_append (out, crc_bytes, 4);
-  g_byte_array_append (out, png + iend, 12);
-  return g_byte_array_free_to_bytes (out);
-}
 
 /* Uploads a photo into `folder_id` (raw body) and returns its id. */
 static char *
@@ -75,7 +21,7 @@ upload (const char *token, const char *folder_id, const char *name)
   g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
   g_autofree char *path = g_strdup_printf ("/v1/photos?name=%s&folder_id=%s", name, folder_id);
   const char *headers[] = { auth, NULL };
-  g_autoptr (GBytes) body = unique_png (name);
+  g_autoptr (GBytes) body = ct_unique_png (name);
   g_autoptr (CtResponse) r = ct_http_raw (fx->photos_url, "POST", path, headers, "image/png", body);
 
   if (r->status != 201)

@@ -1,0 +1,160 @@
+# Shared prologue of the on-demand benchmarks (tests/bench/bench-*.sh).
+# Sourced, not run.  Every benchmark starts the same way: install missing
+# tools, make a scratch folder that a trap removes on exit together with
+# every process started, pick free loopback ports, start a private
+# PostgreSQL 15 and the services, and drive them with wrk.
+# shellcheck shell=bash
+
+BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PG_BIN=/usr/lib/postgresql/15/bin
+ROOT=$(cd "$BENCH_HERE/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+USERS_BIN=$BUILD/services/users/carrete-users
+FOLDERS_BIN=$BUILD/services/folders/carrete-folders
+PHOTOS_BIN=$BUILD/services/photos/carrete-photos
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# bench_tools [PACKAGE...]: install (with apt-get) the tools every benchmark
+# uses, plus PACKAGE... when their command is missing; sets PY, PGBENCH, PSQL.
+bench_tools() {
+  local missing=() pkg
+  command -v wrk >/dev/null || missing+=(wrk)
+  [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+  command -v pgbench >/dev/null || [ -x "$PG_BIN/pgbench" ] || missing+=(postgresql-contrib)
+  command -v psql >/dev/null || [ -x "$PG_BIN/psql" ] || missing+=(postgresql-client-15)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq)
+  command -v python3 >/dev/null || missing+=(python3)
+  # Extra packages are named by package; libvips-tools provides `vips`.
+  for pkg in "$@"; do
+    case $pkg in
+      libvips-tools) command -v vips >/dev/null || missing+=("$pkg") ;;
+      *) dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg") ;;
+    esac
+  done
+  if ((${#missing[@]})); then
+    log "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # The system python3 when there is one, not whatever python3 leads PATH.
+  if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3); fi
+  PGBENCH=$(command -v pgbench || echo "$PG_BIN/pgbench")
+  PSQL=$(command -v psql || echo "$PG_BIN/psql")
+}
+
+# bench_binaries BINARY...: runs ninja in $BUILD when one is missing.
+bench_binaries() {
+  local bin
+  for bin in "$@"; do
+    [ -x "$bin" ] && continue
+    log "building in $BUILD"
+    ninja -C "$BUILD" >/dev/null
+    break
+  done
+  for bin in "$@"; do [ -x "$bin" ] || die "no binary at $bin"; done
+}
+
+# bench_scratch [PREFIX]: a private folder in $TMP (PostgreSQL's in $PGDIR),
+# removed on exit with every process listed in PIDS; BENCH_KEEP keeps it.
+bench_scratch() {
+  TMP=$(mktemp -d "/tmp/${1:-carrete-bench}.XXXXXX")
+  # The postgres account must be able to reach $PGDIR inside it.
+  chmod 755 "$TMP"
+  PGDIR=$TMP/pg
+  PIDS=()
+  BG_PIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+bench_cleanup() {
+  local rc=$? p
+  set +e
+  trap - EXIT INT TERM
+  # Background wrk runs first: they would only report errors from the
+  # services stopped next.
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  if [ -f "$PGDIR/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+  fi
+  if [ -n "${BENCH_KEEP:-}" ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+  exit "$rc"
+}
+
+free_port() {
+  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bench_postgres DATABASE...: a throwaway PostgreSQL 15 (trust, fsync off) on
+# 127.0.0.1:$PGPORT in $PGDIR with these databases; defines psql_q.
+bench_postgres() {
+  PGPORT=$(free_port)
+  log "PostgreSQL 15 on 127.0.0.1:$PGPORT in $PGDIR"
+  install -d -o postgres -g postgres -m 700 "$PGDIR" "$PGDIR/data"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 \
+    --locale=C.UTF-8 --no-sync >"$TMP/initdb.log" 2>&1 || { cat "$TMP/initdb.log" >&2; die "initdb failed"; }
+  timeout 30 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
+    -o "-k $PGDIR -p $PGPORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60" \
+    start >/dev/null || { cat "$PGDIR/server.log" >&2; die "PostgreSQL did not start"; }
+  local db create=()
+  for db in "$@"; do create+=(-c "CREATE DATABASE $db"); done
+  psql_q -d postgres "${create[@]}"
+}
+psql_q() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
+
+# bench_keys: an ES256 key pair and an id key in $TMP/keys, exported to the
+# services through CARRETE_JWT_PUBLIC_KEY_FILE and CARRETE_ID_KEY_FILE.
+bench_keys() {
+  mkdir "$TMP/keys"
+  openssl ecparam -genkey -name prime256v1 -noout -out "$TMP/keys/jwt.pem" 2>/dev/null
+  openssl ec -in "$TMP/keys/jwt.pem" -pubout -out "$TMP/keys/jwt.pub" 2>/dev/null
+  openssl rand -hex 32 >"$TMP/keys/id.key"
+  export CARRETE_JWT_PUBLIC_KEY_FILE=$TMP/keys/jwt.pub CARRETE_ID_KEY_FILE=$TMP/keys/id.key
+}
+
+# start NAME BINARY PORT DB [ENV=VALUE...]: migrate, then serve in the
+# background (stdout in $TMP/NAME.out, stderr in $TMP/NAME.log).
+start() {
+  local name=$1 bin=$2 port=$3 db=$4
+  shift 4
+  env CARRETE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" "$@" \
+    timeout 60 "$bin" migrate >/dev/null 2>"$TMP/$name.log" || { cat "$TMP/$name.log" >&2; die "$name migrate failed"; }
+  env CARRETE_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" \
+    CARRETE_LISTEN=127.0.0.1:$port "$@" "$bin" serve >"$TMP/$name.out" 2>>"$TMP/$name.log" &
+  PIDS+=($!)
+  for _ in $(seq 200); do curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && return 0; sleep 0.05; done
+  cat "$TMP/$name.log" >&2
+  die "$name did not become ready"
+}
+
+# alive PID NAME WHAT: exit with the tail of $TMP/NAME.log if PID is gone.
+alive() {
+  local pid=$1 name=$2 what=$3
+  kill -0 "$pid" 2>/dev/null && return 0
+  log "$name (pid $pid) DIED during: $what"
+  tail -n 30 "$TMP/$name.log" >&2
+  exit 1
+}
+
+# bench_wrk NAME SCRIPT URL THREADS CONNS SECONDS [ENV=VALUE...]: one wrk run
+# (bounded by timeout), its output in $TMP/NAME.wrk and the BENCH_JSON line
+# that the script's done() prints (bench-report.lua) in $TMP/NAME.json.
+bench_wrk() {
+  local name=$1 script=$2 url=$3 t=$4 c=$5 d=$6
+  shift 6
+  env "$@" timeout $((d + 30)) wrk -t"$t" -c"$c" -d"${d}s" --timeout 5s --latency -s "$script" \
+    "$url" >"$TMP/$name.wrk" 2>&1 || true
+  grep -q '^BENCH_JSON ' "$TMP/$name.wrk" || { cat "$TMP/$name.wrk" >&2; die "wrk run '$name' produced no result"; }
+  sed -n 's/^BENCH_JSON //p' "$TMP/$name.wrk" >"$TMP/$name.json"
+}
