@@ -5,7 +5,7 @@
 #include "app.h"
 #include "carrete-error.h"
 #include "carrete-json-body.h"
-#include "carrete-migrate.h"
+#include "carrete-readiness.h"
 #include "imaging.h"
 #include "service.h"
 #include "storage-routes.h"
@@ -885,7 +885,6 @@ on_storage_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CarreteRequest *req = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -894,23 +893,17 @@ on_storage_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       carrete_request_respond_status (req, 503, "The storage cannot be reached.");
       return;
     }
-  node = json_from_string ("{\"status\":\"ready\"}", NULL);
-  carrete_request_respond_json (req, 200, node);
+  carrete_readiness_respond_ready (req);
 }
 
+/* Once the database is ready: the storage too (off the main loop). */
 static void
-on_database_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+check_storage (CarreteRequest *req)
 {
-  CarreteRequest *req = user_data;
   PhotosApp *app = app_of (req);
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
 
-  if (!carrete_migrate_ready_finish (CARRETE_DB (source), result, &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
   task = g_task_new (NULL, NULL, on_storage_ready, req);
   g_task_set_task_data (task, app, NULL);
   if (!carrete_workers_run (app->workers, task, storage_ready_in_thread, &error))
@@ -922,7 +915,7 @@ handle_readyz (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
 
-  carrete_migrate_ready_async (app->db, app->schema_version, on_database_ready, req);
+  carrete_readiness_check (req, app->db, app->schema_version, check_storage);
 }
 
 static const CarreteRoute routes[] = {

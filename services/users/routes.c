@@ -5,7 +5,7 @@
 #include "app.h"
 #include "carrete-error.h"
 #include "carrete-json-body.h"
-#include "carrete-migrate.h"
+#include "carrete-readiness.h"
 #include "validate.h"
 
 #define DEFAULT_PAGE 50
@@ -499,27 +499,11 @@ handle_jwks (CarreteRequest *req)
 }
 
 static void
-ready_checked (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!carrete_migrate_ready_finish (CARRETE_DB (source), result, &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  {
-    g_autoptr (JsonNode) node = json_from_string ("{\"status\":\"ready\"}", NULL);
-    carrete_request_respond_json (req, 200, node);
-  }
-}
-
-static void
 handle_readyz (CarreteRequest *req)
 {
   UsersApp *app = app_of (req);
-  carrete_migrate_ready_async (app->db, app->schema_version, ready_checked, req);
+
+  carrete_readiness_check (req, app->db, app->schema_version, NULL);
 }
 
 static const CarreteRoute routes[] = {
