@@ -76,10 +76,16 @@ minio_launch (CtMinio *minio)
   for (int i = 0; i < 1500; i++)
     {
       /* "ready", not "live": a live MinIO may still answer 503 to requests
-       * while its object layer starts (seen on a loaded machine). */
+       * while its object layer starts.  Even "ready" comes a moment before
+       * S3 requests are served on a loaded machine, so also wait until an
+       * unsigned request is refused (403) rather than turned away (503). */
       g_autoptr (CtResponse) ready = ct_http (minio->endpoint, "GET", "/minio/health/ready",
                                               NULL, NULL);
-      if (ready->status == 200)
+      g_autoptr (CtResponse) s3 = ready->status == 200
+                                    ? ct_http (minio->endpoint, "GET", "/", NULL, NULL)
+                                    : NULL;
+
+      if (s3 != NULL && s3->status != 503 && s3->status != 0)
         return;
       g_usleep (20 * 1000);
     }
