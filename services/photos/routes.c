@@ -651,7 +651,7 @@ typedef struct
   PhotosListRequest request;
   char *from;
   char *to;
-  char *filters;     /* what a cursor is bound to */
+  char *filters;     /* digest of what selects rows: a cursor is bound to it */
   char **position;   /* decoded cursor fields */
 } ListOp;
 
@@ -747,20 +747,20 @@ parse_text_filters (CarreteRequest *req, ListOp *op)
   return TRUE;
 }
 
-/* Everything that selects rows, so that a cursor only continues the
- * listing it came from. */
+/* A digest of everything that selects rows, so that a cursor only
+ * continues the listing it came from. */
 static char *
 filters_of (CarreteRequest *req)
 {
   const char *names[] = { "folder_id", "q", "tags", "match", "from", "to", "sort", "order" };
-  GString *text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       const char *value = carrete_request_get_query (req, names[i]);
       g_string_append_printf (text, "%s=%s;", names[i], value != NULL ? value : "");
     }
-  return g_string_free (text, FALSE);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
 }
 
 static gboolean
@@ -768,14 +768,12 @@ parse_cursor (CarreteRequest *req, ListOp *op)
 {
   const char *cursor = carrete_request_get_query (req, "cursor");
   g_autoptr (GError) error = NULL;
-  g_autofree char *digest = NULL;
 
   op->filters = filters_of (req);
   if (cursor == NULL)
     return TRUE;
   op->position = carrete_cursor_decode (app_of (req)->cursors, cursor, 3, &error);
-  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, op->filters, -1);
-  if (op->position == NULL || !g_str_equal (op->position[0], digest)
+  if (op->position == NULL || !g_str_equal (op->position[0], op->filters)
       || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64,
                                     &op->request.query.after_id, NULL))
     {
@@ -789,9 +787,8 @@ parse_cursor (CarreteRequest *req, ListOp *op)
 static char *
 next_cursor (CarreteRequest *req, ListOp *op, const PhotosPhoto *last)
 {
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, op->filters, -1);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-  const char *fields[] = { digest, last->sort_time, id, NULL };
+  const char *fields[] = { op->filters, last->sort_time, id, NULL };
 
   return carrete_cursor_encode (app_of (req)->cursors, fields);
 }
