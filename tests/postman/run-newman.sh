@@ -30,44 +30,14 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$CARRETE_ROOT/tests/lsan.supp}
 
 exec 3>&1 1>&2 # fd 3: TAP; everything else to stderr
 
-RESULTS=() # "ok - …" / "not ok - …", numbered when printed
-tap_result() { RESULTS+=("$1 - $2"); }
-tap_print() {
-  printf '%s\n' "${RESULTS[@]}" | awk '{ sub(/^(ok|not ok)/, "& " NR); print } END { print "1.." NR }' >&3
-}
-
 STACK=$(mktemp -d -t carrete-postman-XXXXXX)
-declare -A PIDS=()
-PG_UP=0
 NEWMAN_RAN=0
-
-# stop_service NAME: SIGTERM, up to 30 s to exit, then SIGKILL; the exit
-# status must be 0 (LeakSanitizer findings make it non-zero).
-stop_service() {
-  local name=$1 pid=${PIDS[$1]} status=0 tries=300
-  kill -TERM "$pid" 2>/dev/null || true
-  while [ "$tries" -gt 0 ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" != Z ]; do
-    sleep 0.1
-    tries=$((tries - 1))
-  done
-  [ "$tries" -gt 0 ] || { echo "carrete-$name ignored SIGTERM for 30 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
-  wait "$pid" || status=$?
-  if [ "$status" -eq 0 ] && [ "$tries" -gt 0 ]; then
-    tap_result ok "carrete-$name exits 0 on SIGTERM"
-  else
-    tap_result "not ok" "carrete-$name exits 0 on SIGTERM (status $status)"
-    echo "---- last lines of carrete-$name's log ----"
-    tail -n 60 "$STACK/log/$name.log" || true
-  fi
-}
+source "$HERE/../harness/stack.sh"
 
 finish() {
-  local status=$? name line
+  local status=$?
   trap - EXIT
-  for name in photos folders users; do
-    [ -n "${PIDS[$name]:-}" ] && stop_service "$name"
-  done
-  [ "$PG_UP" -eq 1 ] && pg_stop "$STACK/pg"
+  stack_stop
   if [ "$status" -ne 0 ] && [ "$NEWMAN_RAN" -eq 0 ]; then
     tap_result "not ok" "the stack and newman ran (see the log above)"
   fi
@@ -77,9 +47,7 @@ finish() {
   else
     rm -rf "$STACK"
   fi
-  for line in "${RESULTS[@]}"; do
-    [[ $line == "not ok"* ]] && exit 1
-  done
+  tap_failed && exit 1
   exit "$status"
 }
 trap finish EXIT
@@ -109,54 +77,9 @@ fi
 
 # ---- the stack ------------------------------------------------------------
 
-for name in users folders photos; do
-  [ -x "$BUILD_DIR/services/$name/carrete-$name" ] ||
-    die "no $BUILD_DIR/services/$name/carrete-$name (build first, or set BUILD)"
-done
-
-# Four free loopback ports, asked of the kernel together so they differ.
-read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT < <(node -e '
-  const net = require("net"); const servers = [], ports = [];
-  (function next() {
-    if (ports.length === 4) { console.log(ports.join(" ")); servers.forEach(s => s.close()); return; }
-    const s = net.createServer().listen(0, "127.0.0.1", () => { ports.push(s.address().port); next(); });
-    servers.push(s);
-  })();')
-
-# The postgres account must reach its data folder; the keys stay private.
-chmod 711 "$STACK"
-mkdir -p "$STACK/log" "$STACK/spool" "$STACK/storage"
-ensure_keys "$STACK/keys" 2>/dev/null
-pg_init "$STACK/pg"
-pg_start "$STACK/pg" "$PG_PORT"
-PG_UP=1
-
-export CARRETE_USERS_URL=http://127.0.0.1:$USERS_PORT
-export CARRETE_FOLDERS_URL=http://127.0.0.1:$FOLDERS_PORT
-export CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT
-export CARRETE_JWT_PUBLIC_KEY_FILE=$STACK/keys/jwt-public.pem
-export CARRETE_ID_KEY_FILE=$STACK/keys/id.key
-
-# start_service NAME PORT [VAR=VALUE...]: migrate, then serve in the
-# background from the temp dir (so that no developer's .env is read).
-start_service() {
-  local name=$1 port=$2 url bin=$BUILD_DIR/services/$1/carrete-$1
-  shift 2
-  url=$(pg_service_database "$STACK/pg" "$PG_PORT" "carrete_$name")
-  (cd "$STACK" && env "$@" CARRETE_DATABASE_URL="$url" "$bin" migrate) >>"$STACK/log/$name.log" 2>&1 ||
-    { cat "$STACK/log/$name.log"; die "carrete-$name migrate failed"; }
-  (cd "$STACK" && exec env "$@" CARRETE_DATABASE_URL="$url" CARRETE_LISTEN="127.0.0.1:$port" \
-     "$bin" serve) >>"$STACK/log/$name.log" 2>&1 &
-  PIDS[$name]=$!
-  wait_for_http "http://127.0.0.1:$port/readyz" 1200 ||
-    { cat "$STACK/log/$name.log"; die "carrete-$name did not become ready"; }
-}
-
-say "starting carrete-users, carrete-folders, carrete-photos from $BUILD_DIR"
-start_service users "$USERS_PORT" CARRETE_JWT_PRIVATE_KEY_FILE="$STACK/keys/jwt-private.pem"
-start_service folders "$FOLDERS_PORT"
-start_service photos "$PHOTOS_PORT" CARRETE_STORAGE=fs CARRETE_STORAGE_DIR="$STACK/storage" \
-  CARRETE_SPOOL_DIR="$STACK/spool" CARRETE_PUBLIC_URL="$CARRETE_PHOTOS_URL"
+read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT < <(stack_free_ports 4)
+stack_start_db "$PG_PORT"
+stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT"
 
 # ---- the collection -------------------------------------------------------
 

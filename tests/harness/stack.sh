@@ -1,0 +1,147 @@
+# A private Carrete stack for script-driven tests (tests/postman,
+# tests/browser).  Sourced, not run; the caller has sourced scripts/lib.sh and
+# scripts/postgres.sh, set BUILD_DIR and STACK (an empty temp dir) and sends
+# TAP to fd 3 with tap_print.
+#
+# Each service runs under a small wrapper that writes its pid to
+# $STACK/run/NAME.pid and, once it exits, its exit status to
+# $STACK/run/NAME.status.  A test may therefore stop a service itself (SIGTERM
+# to the pid) and start it again with $STACK/run/NAME.start, and the final
+# clean-exit check still sees the status of whichever process ran last.
+# shellcheck shell=bash
+
+RESULTS=() # "ok - …" / "not ok - …", numbered when printed
+STACK_SERVICES=() # started services, in start order
+PG_UP=0
+
+tap_result() { RESULTS+=("$1 - $2"); }
+tap_print() {
+  [ ${#RESULTS[@]} -gt 0 ] || return 0
+  printf '%s\n' "${RESULTS[@]}" | awk '{ sub(/^(ok|not ok)/, "& " NR); print } END { print "1.." NR }' >&3
+}
+tap_failed() {
+  local line
+  for line in "${RESULTS[@]}"; do
+    [[ $line == "not ok"* ]] && return 0
+  done
+  return 1
+}
+
+# stack_free_ports N: N free loopback ports, asked of the kernel together so
+# that they differ.
+stack_free_ports() {
+  node -e '
+    const net = require("net"); const want = Number(process.argv[1]), servers = [], ports = [];
+    (function next() {
+      if (ports.length === want) { console.log(ports.join(" ")); servers.forEach(s => s.close()); return; }
+      const s = net.createServer().listen(0, "127.0.0.1", () => { ports.push(s.address().port); next(); });
+      servers.push(s);
+    })();' "$1"
+}
+
+# stack_start_db PORT: keys for this run and a PostgreSQL cluster.
+stack_start_db() {
+  # The postgres account must reach its data folder; the keys stay private.
+  chmod 711 "$STACK"
+  mkdir -p "$STACK/log" "$STACK/run" "$STACK/spool" "$STACK/storage"
+  ensure_keys "$STACK/keys" 2>/dev/null
+  pg_init "$STACK/pg"
+  pg_start "$STACK/pg" "$1"
+  PG_UP=1
+  STACK_PG_PORT=$1
+}
+
+# stack_start_service NAME PORT BIN [VAR=VALUE...]: migrate (when the service
+# has a database), then serve in the background from the temp dir (so that no
+# developer's .env is read) and wait for /readyz.
+stack_start_service() {
+  local name=$1 port=$2 bin=$3 db_env=() q arg
+  shift 3
+  if [ "$name" != web ]; then
+    db_env=("CARRETE_DATABASE_URL=$(pg_service_database "$STACK/pg" "$STACK_PG_PORT" "carrete_$name")")
+    (cd "$STACK" && env "$@" "${db_env[@]}" "$bin" migrate) >>"$STACK/log/$name.log" 2>&1 ||
+      { cat "$STACK/log/$name.log"; die "carrete-$name migrate failed"; }
+  fi
+  # The start script is what a test runs to bring the service back.
+  {
+    echo '#!/usr/bin/env bash'
+    echo "cd $(printf '%q' "$STACK") || exit 1"
+    echo "rm -f run/$name.status run/$name.pid"
+    printf '( env'
+    for arg in "$@" "${db_env[@]}" "CARRETE_LISTEN=127.0.0.1:$port"; do
+      printf -v q ' %q' "$arg"
+      printf '%s' "$q"
+    done
+    printf -v q ' %q serve' "$bin"
+    printf '%s' "$q"
+    echo " >>log/$name.log 2>&1 & pid=\$!; echo \$pid > run/$name.pid; wait \$pid; echo \$? > run/$name.status ) </dev/null >/dev/null 2>\&1 &"
+    echo "while [ ! -s run/$name.pid ]; do sleep 0.02; done"
+  } > "$STACK/run/$name.start"
+  chmod +x "$STACK/run/$name.start"
+  "$STACK/run/$name.start"
+  STACK_SERVICES+=("$name")
+  wait_for_http "http://127.0.0.1:$port/readyz" 1200 ||
+    { cat "$STACK/log/$name.log"; die "carrete-$name did not become ready"; }
+}
+
+# stack_start_services USERS_PORT FOLDERS_PORT PHOTOS_PORT [PHOTOS VAR=VALUE...]:
+# the three API services on fs storage; exports their URLs and keys.
+stack_start_services() {
+  local users_port=$1 folders_port=$2 photos_port=$3
+  shift 3
+  local name
+  for name in users folders photos; do
+    [ -x "$BUILD_DIR/services/$name/carrete-$name" ] ||
+      die "no $BUILD_DIR/services/$name/carrete-$name (build first, or set BUILD)"
+  done
+  export CARRETE_USERS_URL=http://127.0.0.1:$users_port
+  export CARRETE_FOLDERS_URL=http://127.0.0.1:$folders_port
+  export CARRETE_PHOTOS_URL=http://127.0.0.1:$photos_port
+  export CARRETE_JWT_PUBLIC_KEY_FILE=$STACK/keys/jwt-public.pem
+  export CARRETE_ID_KEY_FILE=$STACK/keys/id.key
+  say "starting carrete-users, carrete-folders, carrete-photos from $BUILD_DIR"
+  stack_start_service users "$users_port" "$BUILD_DIR/services/users/carrete-users" \
+    CARRETE_JWT_PRIVATE_KEY_FILE="$STACK/keys/jwt-private.pem"
+  stack_start_service folders "$folders_port" "$BUILD_DIR/services/folders/carrete-folders"
+  stack_start_service photos "$photos_port" "$BUILD_DIR/services/photos/carrete-photos" \
+    CARRETE_STORAGE=fs CARRETE_STORAGE_DIR="$STACK/storage" \
+    CARRETE_SPOOL_DIR="$STACK/spool" CARRETE_PUBLIC_URL="$CARRETE_PHOTOS_URL" "$@"
+}
+
+# stack_stop_service NAME: SIGTERM, up to 30 s to exit, then SIGKILL; the exit
+# status must be 0 (LeakSanitizer findings make it non-zero).  A service that
+# a test stopped and did not start again counts by its recorded status.
+stack_stop_service() {
+  local name=$1 pid status tries=300
+  pid=$(cat "$STACK/run/$name.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && [ ! -e "$STACK/run/$name.status" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+  while [ "$tries" -gt 0 ] && [ ! -s "$STACK/run/$name.status" ]; do
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  if [ "$tries" -eq 0 ]; then
+    echo "carrete-$name ignored SIGTERM for 30 s; killing it"
+    [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  status=$(cat "$STACK/run/$name.status" 2>/dev/null || echo "unknown")
+  if [ "$status" = 0 ] && [ "$tries" -gt 0 ]; then
+    tap_result ok "carrete-$name exits 0 on SIGTERM"
+  else
+    tap_result "not ok" "carrete-$name exits 0 on SIGTERM (status $status)"
+    echo "---- last lines of carrete-$name's log ----"
+    tail -n 60 "$STACK/log/$name.log" || true
+  fi
+}
+
+# stack_stop: every service, last started first, then PostgreSQL.
+stack_stop() {
+  local i
+  for ((i = ${#STACK_SERVICES[@]} - 1; i >= 0; i--)); do
+    stack_stop_service "${STACK_SERVICES[$i]}"
+  done
+  STACK_SERVICES=()
+  [ "$PG_UP" -eq 1 ] && pg_stop "$STACK/pg"
+  PG_UP=0
+}
