@@ -1,0 +1,57 @@
+'use strict';
+// Test files made at run time: real JPEG and PNG images drawn by chromium on
+// a canvas (each run's pixels differ, so no upload is a duplicate of an
+// earlier run's), a text file that claims nothing, and a file over the web
+// service's upload limit.
+const crypto = require('node:crypto');
+
+const WIDTH = 640;
+const HEIGHT = 480;
+
+async function draw(page, type, hue, label) {
+  const dataUrl = await page.evaluate(([type, hue, label, width, height]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const g = canvas.getContext('2d');
+    const gradient = g.createLinearGradient(0, 0, width, height);
+    gradient.addColorStop(0, `hsl(${hue}, 70%, 60%)`);
+    gradient.addColorStop(1, `hsl(${(hue + 60) % 360}, 60%, 30%)`);
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, width, height);
+    for (let i = 0; i < 40; i++) {
+      g.fillStyle = `hsla(${Math.random() * 360}, 80%, 70%, 0.35)`;
+      g.beginPath();
+      g.arc(Math.random() * width, Math.random() * height, 10 + Math.random() * 60, 0, Math.PI * 2);
+      g.fill();
+    }
+    g.fillStyle = '#fff';
+    g.font = 'bold 48px sans-serif';
+    g.fillText(label, 32, height - 40);
+    return canvas.toDataURL(type, 0.9);
+  }, [type, hue, label, WIDTH, HEIGHT]);
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+async function makeImages(browser) {
+  const page = await browser.newPage();
+  const images = {
+    sunrise: { name: 'sunrise.jpg', mimeType: 'image/jpeg', buffer: await draw(page, 'image/jpeg', 30, 'sunrise') },
+    harbour: { name: 'harbour.png', mimeType: 'image/png', buffer: await draw(page, 'image/png', 200, 'harbour') },
+    forest: { name: 'forest.png', mimeType: 'image/png', buffer: await draw(page, 'image/png', 110, 'forest') },
+    notes: { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('These are notes, not a photo.\n') },
+  };
+  await page.close();
+  // A PNG signature followed by noise, larger than the limit by half a MiB:
+  // the size must be refused before anything looks at the bytes.
+  const limit = Number(process.env.CARRETE_WEB_MAX_UPLOAD_BYTES);
+  const huge = crypto.randomBytes(limit + 512 * 1024);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(huge);
+  images.huge = { name: 'huge.png', mimeType: 'image/png', buffer: huge };
+  for (const image of Object.values(images)) {
+    if (image.buffer.length === 0) throw new Error(`${image.name} came out empty`);
+  }
+  return images;
+}
+
+module.exports = { makeImages, WIDTH, HEIGHT };

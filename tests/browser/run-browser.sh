@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Browser tests of carrete-web: Debian's chromium driven by playwright-core
+# (tests/browser/journey.js) against a private stack, printing TAP: one line
+# per step of the journey, then one per service saying it stopped cleanly on
+# SIGTERM.
+#
+#   tests/browser/run-browser.sh                       (Meson runs it: suite "browser")
+#   tests/browser/run-browser.sh --update-screenshots  also copy the screenshots to docs/screenshots/
+#   BUILD=build tests/browser/run-browser.sh           binaries of another build dir
+#   WEB_BIN=/path/to/carrete-web tests/browser/run-browser.sh   another carrete-web
+#   CARRETE_SCREENSHOT_DIR=dir                         where the screenshots go
+#                                   (default BUILD_DIR/meson-logs/screenshots)
+#   CARRETE_BROWSER_KEEP=1   keep the temp dir (logs, storage)
+#   CARRETE_BROWSER_HOLD=1   start the stack, print its addresses and wait
+#
+# The stack (tests/harness/stack.sh) lives in a temp dir: PostgreSQL, fresh
+# keys, carrete-users, carrete-folders, carrete-photos on fs storage and
+# carrete-web with non-Secure cookies (plain http on loopback), each on a free
+# loopback port.  playwright-core is installed once, pinned, into
+# .cache/node/playwright (ignored by git); it drives /usr/bin/chromium and
+# downloads no browser of its own.  Only TAP goes to stdout.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/../../scripts/lib.sh"
+source "$HERE/../../scripts/postgres.sh"
+
+PLAYWRIGHT_VERSION=1.64.1 # drives chromium 156 over CDP
+PLAYWRIGHT_DIR=$CARRETE_ROOT/.cache/node/playwright
+BUILD_DIR=${CARRETE_BUILD_DIR:-$CARRETE_ROOT/${BUILD:-build-asan}}
+WEB_BIN=${WEB_BIN:-$BUILD_DIR/services/web/carrete-web}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+SCREENSHOT_DIR=${CARRETE_SCREENSHOT_DIR:-$BUILD_DIR/meson-logs/screenshots}
+# Small, so that the over-the-limit upload stays quick.
+WEB_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024))
+UPDATE_SCREENSHOTS=0
+for arg in "$@"; do
+  case $arg in
+    --update-screenshots) UPDATE_SCREENSHOTS=1 ;;
+    *) die "unknown argument $arg (see the top of $0)" ;;
+  esac
+done
+# Standalone runs get the sanitizer settings of scripts/test.sh.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_unwind_on_malloc=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$CARRETE_ROOT/tests/lsan.supp}
+
+exec 3>&1 1>&2 # fd 3: TAP; everything else to stderr
+
+STACK=$(mktemp -d -t carrete-browser-XXXXXX)
+JOURNEY_RAN=0
+source "$HERE/../harness/stack.sh"
+
+finish() {
+  local status=$?
+  trap - EXIT
+  stack_stop
+  if [ "$status" -ne 0 ] && [ "$JOURNEY_RAN" -eq 0 ]; then
+    tap_result "not ok" "the stack and the browser ran (see the log above)"
+  fi
+  tap_print
+  if [ -n "${CARRETE_BROWSER_KEEP:-}" ]; then
+    echo "kept $STACK"
+  else
+    rm -rf "$STACK"
+  fi
+  tap_failed && exit 1
+  exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+# ---- playwright-core and chromium -----------------------------------------
+
+command -v node >/dev/null && command -v npm >/dev/null ||
+  die "node and npm are needed (Debian: apt-get install nodejs npm)"
+[ -x "$CHROMIUM" ] || die "no $CHROMIUM (Debian: apt-get install chromium)"
+installed=$(node -p "require('$PLAYWRIGHT_DIR/node_modules/playwright-core/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$PLAYWRIGHT_VERSION" ]; then
+  say "installing playwright-core $PLAYWRIGHT_VERSION into $PLAYWRIGHT_DIR"
+  mkdir -p "$PLAYWRIGHT_DIR"
+  # Its own prefix: an npm install into .cache/node would prune newman, and
+  # newman's would prune this.  Several runs may share it: one installs.
+  flock "$CARRETE_ROOT/.cache/node/.lock" npm install --no-save --no-audit --no-fund --loglevel=error \
+    --prefix "$PLAYWRIGHT_DIR" "playwright-core@$PLAYWRIGHT_VERSION" ||
+    die "npm install playwright-core@$PLAYWRIGHT_VERSION failed"
+fi
+
+# ---- the stack ------------------------------------------------------------
+
+[ -x "$WEB_BIN" ] || die "no $WEB_BIN (build carrete-web first, or set WEB_BIN)"
+read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT WEB_PORT < <(stack_free_ports 5)
+stack_start_db "$PG_PORT"
+stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT"
+stack_start_service web "$WEB_PORT" "$WEB_BIN" CARRETE_COOKIE_SECURE=false \
+  CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES"
+WEB_URL=http://127.0.0.1:$WEB_PORT
+
+if [ -n "${CARRETE_BROWSER_HOLD:-}" ]; then
+  say "holding the stack: web $WEB_URL users $CARRETE_USERS_URL folders $CARRETE_FOLDERS_URL photos $CARRETE_PHOTOS_URL (Ctrl-C stops)"
+  while sleep 1; do :; done
+fi
+
+# ---- the journey ----------------------------------------------------------
+
+say "running the browser journey against $WEB_URL (screenshots into $SCREENSHOT_DIR)"
+mkdir -p "$SCREENSHOT_DIR"
+journey_status=0
+CARRETE_WEB_URL=$WEB_URL CARRETE_STACK=$STACK CARRETE_SCREENSHOT_DIR=$SCREENSHOT_DIR \
+  CARRETE_WEB_MAX_UPLOAD_BYTES=$WEB_MAX_UPLOAD_BYTES \
+  PLAYWRIGHT_CORE=$PLAYWRIGHT_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
+  node "$HERE/journey.js" > "$STACK/journey.tap" || journey_status=$?
+JOURNEY_RAN=1
+cat "$STACK/journey.tap" >&2
+# The journey's own plan line is dropped: the results are renumbered with
+# the services' exit checks.
+while IFS= read -r line; do
+  case $line in
+    "ok "*|"not ok "*) RESULTS+=("$(sed -E 's/^(ok|not ok) [0-9]+ /\1 /' <<<"$line")") ;;
+  esac
+done < "$STACK/journey.tap"
+grep -q '^not ok' "$STACK/journey.tap" || [ "$journey_status" -eq 0 ] ||
+  tap_result "not ok" "journey.js exited with status $journey_status"
+
+if [ "$UPDATE_SCREENSHOTS" -eq 1 ]; then
+  mkdir -p "$CARRETE_ROOT/docs/screenshots"
+  cp "$SCREENSHOT_DIR"/*.png "$CARRETE_ROOT/docs/screenshots/"
+  say "copied $(ls "$SCREENSHOT_DIR"/*.png | wc -l) screenshots to docs/screenshots/"
+fi
