@@ -41,6 +41,11 @@ async function makeImages(browser) {
     forest: { name: 'forest.png', mimeType: 'image/png', buffer: await draw(page, 'image/png', 110, 'forest') },
     notes: { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('These are notes, not a photo.\n') },
   };
+  // A few more for the screenshots, so that the grid looks like a gallery.
+  images.album = [];
+  for (const [hue, label] of [[10, 'tram'], [180, 'tiles'], [260, 'river'], [45, 'castle']]) {
+    images.album.push({ name: `${label}.jpg`, mimeType: 'image/jpeg', buffer: await draw(page, 'image/jpeg', hue, label) });
+  }
   await page.close();
   // A PNG signature followed by noise, larger than the limit by half a MiB:
   // the size must be refused before anything looks at the bytes.
@@ -48,7 +53,7 @@ async function makeImages(browser) {
   const huge = crypto.randomBytes(limit + 512 * 1024);
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(huge);
   images.huge = { name: 'huge.png', mimeType: 'image/png', buffer: huge };
-  for (const image of Object.values(images)) {
+  for (const image of [...Object.values(images).filter((i) => i.buffer), ...images.album]) {
     if (image.buffer.length === 0) throw new Error(`${image.name} came out empty`);
   }
   return images;
