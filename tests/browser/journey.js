@@ -681,8 +681,9 @@ async function main() {
         const overflow = await page.evaluate(() => {
           const excess = document.documentElement.scrollWidth - window.innerWidth;
           const wide = [...document.body.querySelectorAll('*')]
-            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-            .slice(-3).map((el) => `<${el.tagName.toLowerCase()} id="${el.id}" class="${el.className}">`);
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 &&
+              el.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+            .slice(0, 4).map((el) => `<${el.tagName.toLowerCase()} id="${el.id}" class="${el.className}">`);
           return { excess, wide };
         });
         await page.screenshot({ path: path.join(SHOTS, `${name}-${width}x${height}.png`) });

@@ -37,6 +37,7 @@ UPDATE_SCREENSHOTS=0
 for arg in "$@"; do
   case $arg in
     --update-screenshots) UPDATE_SCREENSHOTS=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $arg (see the top of $0)" ;;
   esac
 done
