@@ -125,6 +125,14 @@ async function main() {
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   diag(`chromium ${browser.version()}, carrete-web at ${BASE}`);
+  try {
+    await journey(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function journey(browser) {
   const images = await makeImages(browser);
   const alice = { username: `alice_${RUN}`, password: 'correct horse battery' };
   const bob = { username: `bob_${RUN}`, password: 'another long secret' };
@@ -144,8 +152,11 @@ async function main() {
 
   await step('?lang=es serves Spanish (<html lang="es">) and remembers it', async () => {
     const page = await (await newContext(browser)).newPage();
+    await visit(page, '/login?lang=en');
+    const english = await page.locator('h1').innerText();
     await visit(page, '/login?lang=es');
     assert.equal(await page.getAttribute('html', 'lang'), 'es');
+    assert.notEqual(await page.locator('h1').innerText(), english, 'the heading is not translated');
     await visit(page, '/register');
     assert.equal(await page.getAttribute('html', 'lang'), 'es', 'the language cookie is kept');
     await page.context().close();
@@ -314,6 +325,28 @@ async function main() {
     const item = pageA.locator('#upload-queue li.upload-error');
     await item.waitFor();
     assert.match(await item.innerText(), /sunrise\.jpg/);
+  });
+
+  await step('with JavaScript: a non-image and a file over the limit each get a sentence, not a bare status', async () => {
+    await visit(pageA, '/upload');
+    const answers = [];
+    const listener = (r) => { if (r.request().method() === 'POST' && new URL(r.url()).pathname === '/upload') answers.push(r); };
+    pageA.on('response', listener);
+    await pageA.setInputFiles('#upload-form input[type="file"]', [images.notes, images.huge]);
+    await pageA.locator('#upload-form button[type="submit"], #upload-form input[type="submit"]').first().click();
+    await pageA.waitForFunction(() => document.querySelectorAll('#upload-queue li.upload-error').length === 2);
+    pageA.off('response', listener);
+    const statuses = answers.map((r) => r.status());
+    assert.equal(statuses.length, 2, `one answer per file: ${statuses}`);
+    assert.ok(statuses.every((status) => status >= 400 && status < 500), `statuses ${statuses}`);
+    assert.ok(statuses.includes(413), `the oversized file is not a 413: ${statuses}`);
+    for (const item of await pageA.locator('#upload-queue li.upload-error').all()) {
+      const text = await item.innerText();
+      assert.match(text, /notes\.txt|huge\.png/);
+      assert.ok(!/^\S+\s+\d{3}$/.test(text.trim()), `only a status code: "${text}"`);
+      assert.ok(text.replace(/notes\.txt|huge\.png/, '').trim().length > 10, `no sentence: "${text}"`);
+    }
+    await assertInert(pageA, dialogs);
   });
 
   await step('without JavaScript: a form POST uploads an image and reports a non-image per file', async () => {
@@ -698,6 +731,21 @@ async function main() {
 
   // ---- the end of the journey ----------------------------------------------------
 
+  await step('Alice edits the album (new name, private); Bob then gets 404 for it', async () => {
+    await visit(pageA, `/folders/${state.albumId}`);
+    await pageA.fill('#folder-edit [name="name"]', 'Lisbon 2026 (family only)');
+    await pageA.selectOption('#folder-edit [name="visibility"]', 'private');
+    const response = await submit(pageA, '#folder-edit');
+    assert.equal(response.status(), 200);
+    assert.equal(new URL(pageA.url()).pathname, `/folders/${state.albumId}`);
+    assert.equal(await pageA.locator('h1').innerText(), 'Lisbon 2026 (family only)');
+    assert.equal(await pageA.locator('#folder-visibility').getAttribute('data-visibility'), 'private');
+    await visit(pageB, `/folders/${state.albumId}`, 404);
+    await visit(pageB, state.albumPhoto, 404);
+    await visit(pageB, '/');
+    assert.equal(await pageB.locator(`a[href="/folders/${state.albumId}"]`).count(), 0);
+  });
+
   await step('Alice deletes the public folder with its photo', async () => {
     await visit(pageA, `/folders/${state.publicId}`);
     await pageA.check('#folder-delete [name="recursive"]');
@@ -722,8 +770,14 @@ async function main() {
     assert.deepEqual(dialogs, []);
   });
 
-  await browser.close();
 }
+
+// A hung page must not hold the suite until Meson's timeout.
+setTimeout(() => {
+  require('./tap').report(false, 'the browser journey finished within 10 minutes');
+  plan();
+  process.exit(1);
+}, 10 * 60 * 1000).unref();
 
 main().then(() => {
   process.exitCode = plan() ? 1 : 0;
