@@ -8,7 +8,7 @@ const crypto = require('node:crypto');
 const WIDTH = 640;
 const HEIGHT = 480;
 
-async function draw(page, type, hue, label) {
+async function draw(page, type, hue, label, width = WIDTH, height = HEIGHT) {
   const dataUrl = await page.evaluate(([type, hue, label, width, height]) => {
     const canvas = document.createElement('canvas');
     canvas.width = width;
@@ -26,10 +26,10 @@ async function draw(page, type, hue, label) {
       g.fill();
     }
     g.fillStyle = '#fff';
-    g.font = 'bold 48px sans-serif';
+    g.font = `bold ${Math.round(height / 10)}px sans-serif`;
     g.fillText(label, 32, height - 40);
     return canvas.toDataURL(type, 0.9);
-  }, [type, hue, label, WIDTH, HEIGHT]);
+  }, [type, hue, label, width, height]);
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
 
@@ -59,4 +59,16 @@ async function makeImages(browser) {
   return images;
 }
 
-module.exports = { makeImages, WIDTH, HEIGHT };
+// COUNT small JPEGs (96x64, about 2 KB each) for paging through a gallery.
+async function makeSmallImages(browser, count) {
+  const page = await browser.newPage();
+  const images = [];
+  for (let i = 0; i < count; i++) {
+    const name = `small-${String(i).padStart(2, '0')}.jpg`;
+    images.push({ name, mimeType: 'image/jpeg', buffer: await draw(page, 'image/jpeg', (i * 37) % 360, String(i), 96, 64) });
+  }
+  await page.close();
+  return images;
+}
+
+module.exports = { makeImages, makeSmallImages, WIDTH, HEIGHT };

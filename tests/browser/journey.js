@@ -16,7 +16,7 @@ const path = require('node:path');
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const { step, diag, plan } = require('./tap');
 const { assertPage, assertInert } = require('./pages');
-const { makeImages } = require('./images');
+const { makeImages, makeSmallImages } = require('./images');
 
 const BASE = process.env.CARRETE_WEB_URL;
 const STACK = process.env.CARRETE_STACK;
@@ -576,6 +576,26 @@ async function journey(browser) {
     const folder = await visit(pageB, `/folders/${state.privateId}`, 404);
     await assertPage(pageB, folder, dialogs);
     await visit(pageB, `/photos/${state.sunriseId}`, 404);
+  });
+
+  await step('a gallery of 51 photos pages: 50, then a rel=next link to the last one', async () => {
+    const ctx = await newContext(browser, { javaScriptEnabled: false, storageState: await ctxB.storageState() });
+    const page = await ctx.newPage();
+    await visit(page, '/upload');
+    await page.setInputFiles('#upload-form input[type="file"]', await makeSmallImages(browser, 51));
+    const response = await submit(page, '#upload-form');
+    assert.equal(response.status(), 200);
+    assert.equal(await page.locator('#upload-results li.upload-ok').count(), 51);
+    await ctx.close();
+    await visit(pageB, '/?sort=name');
+    assert.equal(await cards(pageB), 50);
+    const next = pageB.locator('a[rel="next"]');
+    assert.equal(await next.count(), 1, 'no rel=next link');
+    assert.match(await next.getAttribute('href'), /^\/\?.*cursor=/);
+    assert.match(await next.getAttribute('href'), /sort=name/, 'the next page forgets the sort');
+    await Promise.all([pageB.waitForNavigation(), next.click()]);
+    assert.equal(await cards(pageB), 1);
+    assert.equal(await pageB.locator('a[rel="next"]').count(), 0);
   });
 
   await step("Bob cannot change Alice's photo with his own valid csrf_token (nothing changed)", async () => {
