@@ -10,6 +10,8 @@
 #   WEB_BIN=/path/to/carrete-web tests/browser/run-browser.sh   another carrete-web
 #   CARRETE_SCREENSHOT_DIR=dir                         where the screenshots go
 #                                   (default BUILD_DIR/meson-logs/screenshots)
+#   CARRETE_BROWSER_STORAGE=s3   photos in a MinIO started for the run (default fs);
+#                            CARRETE_MINIO_BIN or .cache/bin/minio
 #   CARRETE_BROWSER_KEEP=1   keep the temp dir (logs, storage)
 #   CARRETE_BROWSER_HOLD=1   start the stack, print its addresses and wait
 #
@@ -34,6 +36,7 @@ SCREENSHOT_DIR=${CARRETE_SCREENSHOT_DIR:-$BUILD_DIR/meson-logs/screenshots}
 # Small, so that the over-the-limit upload stays quick.
 WEB_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024))
 UPDATE_SCREENSHOTS=0
+STORAGE=${CARRETE_BROWSER_STORAGE:-fs}
 for arg in "$@"; do
   case $arg in
     --update-screenshots) UPDATE_SCREENSHOTS=1 ;;
@@ -90,11 +93,24 @@ fi
 # ---- the stack ------------------------------------------------------------
 
 [ -x "$WEB_BIN" ] || die "no $WEB_BIN (build carrete-web first, or set WEB_BIN)"
-read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT WEB_PORT < <(stack_free_ports 5)
+read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT WEB_PORT MINIO_PORT < <(stack_free_ports 6)
 stack_start_db "$PG_PORT"
-stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT"
+STACK_S3_ENV=()
+WEB_S3_ENV=()
+case $STORAGE in
+  fs) ;;
+  s3)
+    say "starting MinIO for the photos (CARRETE_BROWSER_STORAGE=s3)"
+    stack_start_minio "$MINIO_PORT" "${CARRETE_MINIO_BIN:-$CARRETE_ROOT/.cache/bin/minio}"
+    # The browser loads the presigned image URLs from MinIO itself.
+    WEB_S3_ENV=(CARRETE_IMAGES_ORIGIN="http://127.0.0.1:$MINIO_PORT")
+    ;;
+  *) die "CARRETE_BROWSER_STORAGE is fs or s3, not $STORAGE" ;;
+esac
+stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT" "${STACK_S3_ENV[@]}"
+mkdir -p "$STACK/web-spool"
 stack_start_service web "$WEB_PORT" "$WEB_BIN" CARRETE_COOKIE_SECURE=false \
-  CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES"
+  CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES" CARRETE_SPOOL_DIR="$STACK/web-spool" "${WEB_S3_ENV[@]}"
 WEB_URL=http://127.0.0.1:$WEB_PORT
 
 if [ -n "${CARRETE_BROWSER_HOLD:-}" ]; then
@@ -122,6 +138,14 @@ while IFS= read -r line; do
 done < "$STACK/journey.tap"
 grep -q '^not ok' "$STACK/journey.tap" || [ "$journey_status" -eq 0 ] ||
   tap_result "not ok" "journey.js exited with status $journey_status"
+
+# Every upload went through the spool folders; none may be left there.
+left=$(find "$STACK/web-spool" "$STACK/spool" -type f | wc -l)
+if [ "$left" -eq 0 ]; then
+  tap_result ok "no upload is left half-written in the spool folders of carrete-web and carrete-photos"
+else
+  tap_result "not ok" "no upload is left half-written in the spool folders ($left files: $(find "$STACK/web-spool" "$STACK/spool" -type f | head -5 | tr '\n' ' '))"
+fi
 
 if [ "$UPDATE_SCREENSHOTS" -eq 1 ]; then
   mkdir -p "$CARRETE_ROOT/docs/screenshots"

@@ -51,37 +51,58 @@ stack_start_db() {
   STACK_PG_PORT=$1
 }
 
-# stack_start_service NAME PORT BIN [VAR=VALUE...]: migrate (when the service
-# has a database), then serve in the background from the temp dir (so that no
-# developer's .env is read) and wait for /readyz.
-stack_start_service() {
-  local name=$1 port=$2 bin=$3 db_env=() q arg
-  shift 3
-  if [ "$name" != web ]; then
-    db_env=("CARRETE_DATABASE_URL=$(pg_service_database "$STACK/pg" "$STACK_PG_PORT" "carrete_$name")")
-    (cd "$STACK" && env "$@" "${db_env[@]}" "$bin" migrate) >>"$STACK/log/$name.log" 2>&1 ||
-      { cat "$STACK/log/$name.log"; die "carrete-$name migrate failed"; }
-  fi
-  # The start script is what a test runs to bring the service back.
+# stack_spawn NAME COMMAND...: runs COMMAND in the background from the temp
+# dir under the pid/status wrapper; $STACK/run/NAME.start starts it again.
+stack_spawn() {
+  local name=$1 q arg
+  shift
   {
     echo '#!/usr/bin/env bash'
     echo "cd $(printf '%q' "$STACK") || exit 1"
     echo "rm -f run/$name.status run/$name.pid"
-    printf '( env'
-    for arg in "$@" "${db_env[@]}" "CARRETE_LISTEN=127.0.0.1:$port"; do
+    printf '('
+    for arg in "$@"; do
       printf -v q ' %q' "$arg"
       printf '%s' "$q"
     done
-    printf -v q ' %q serve' "$bin"
-    printf '%s' "$q"
     echo " >>log/$name.log 2>&1 & pid=\$!; echo \$pid > run/$name.pid; wait \$pid; echo \$? > run/$name.status ) </dev/null >/dev/null 2>\&1 &"
     echo "while [ ! -s run/$name.pid ]; do sleep 0.02; done"
   } > "$STACK/run/$name.start"
   chmod +x "$STACK/run/$name.start"
   "$STACK/run/$name.start"
   STACK_SERVICES+=("$name")
+}
+
+# stack_start_service NAME PORT BIN [VAR=VALUE...]: migrate (when the service
+# has a database), then serve in the background from the temp dir (so that no
+# developer's .env is read) and wait for /readyz.
+stack_start_service() {
+  local name=$1 port=$2 bin=$3 db_env=()
+  shift 3
+  if [ "$name" != web ]; then
+    db_env=("CARRETE_DATABASE_URL=$(pg_service_database "$STACK/pg" "$STACK_PG_PORT" "carrete_$name")")
+    (cd "$STACK" && env "$@" "${db_env[@]}" "$bin" migrate) >>"$STACK/log/$name.log" 2>&1 ||
+      { cat "$STACK/log/$name.log"; die "carrete-$name migrate failed"; }
+  fi
+  stack_spawn "$name" env "$@" "${db_env[@]}" "CARRETE_LISTEN=127.0.0.1:$port" "$bin" serve
   wait_for_http "http://127.0.0.1:$port/readyz" 1200 ||
     { cat "$STACK/log/$name.log"; die "carrete-$name did not become ready"; }
+}
+
+# stack_start_minio PORT BIN: a MinIO with credentials made for this run;
+# sets STACK_S3_ENV to the photos service's s3 settings (VAR=VALUE words).
+stack_start_minio() {
+  local port=$1 bin=$2 user pass
+  [ -x "$bin" ] || die "no MinIO at $bin (scripts/test.sh builds it into .cache/bin)"
+  user=carrete$(openssl rand -hex 4)
+  pass=$(openssl rand -hex 20)
+  mkdir -p "$STACK/minio"
+  stack_spawn minio env MINIO_ROOT_USER="$user" MINIO_ROOT_PASSWORD="$pass" MINIO_BROWSER=off \
+    "$bin" server --quiet --address "127.0.0.1:$port" "$STACK/minio"
+  wait_for_http "http://127.0.0.1:$port/minio/health/ready" 1200 ||
+    { cat "$STACK/log/minio.log"; die "MinIO did not become ready"; }
+  STACK_S3_ENV=(CARRETE_STORAGE=s3 "CARRETE_S3_ENDPOINT=http://127.0.0.1:$port" CARRETE_S3_BUCKET=carrete
+                "CARRETE_S3_ACCESS_KEY=$user" "CARRETE_S3_SECRET_KEY=$pass")
 }
 
 # stack_start_services USERS_PORT FOLDERS_PORT PHOTOS_PORT [PHOTOS VAR=VALUE...]:
@@ -112,7 +133,8 @@ stack_start_services() {
 # status must be 0 (LeakSanitizer findings make it non-zero).  A service that
 # a test stopped and did not start again counts by its recorded status.
 stack_stop_service() {
-  local name=$1 pid status tries=300
+  local name=$1 pid status tries=300 label=carrete-$1
+  [ "$1" = minio ] && label=minio
   pid=$(cat "$STACK/run/$name.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && [ ! -e "$STACK/run/$name.status" ]; then
     kill -TERM "$pid" 2>/dev/null || true
@@ -122,15 +144,15 @@ stack_stop_service() {
     tries=$((tries - 1))
   done
   if [ "$tries" -eq 0 ]; then
-    echo "carrete-$name ignored SIGTERM for 30 s; killing it"
+    echo "$label ignored SIGTERM for 30 s; killing it"
     [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
   fi
   status=$(cat "$STACK/run/$name.status" 2>/dev/null || echo "unknown")
   if [ "$status" = 0 ] && [ "$tries" -gt 0 ]; then
-    tap_result ok "carrete-$name exits 0 on SIGTERM"
+    tap_result ok "$label exits 0 on SIGTERM"
   else
-    tap_result "not ok" "carrete-$name exits 0 on SIGTERM (status $status)"
-    echo "---- last lines of carrete-$name's log ----"
+    tap_result "not ok" "$label exits 0 on SIGTERM (status $status)"
+    echo "---- last lines of $label's log ----"
     tail -n 60 "$STACK/log/$name.log" || true
   fi
 }
