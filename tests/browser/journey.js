@@ -413,6 +413,7 @@ async function journey(browser) {
     }
     await pageA.waitForFunction(() => [...document.querySelectorAll('#photo-grid img')]
       .every((img) => img.complete && img.naturalWidth > 0), null, { timeout: 20000 });
+    diag(`thumbnails come from ${new URL(await pageA.locator('#photo-grid img').first().getAttribute('src'), BASE).origin}`);
   });
 
   async function filter(fields) {
