@@ -229,6 +229,26 @@ async function journey(browser) {
     assert.equal((await pageA.locator('#current-user').innerText()).trim(), alice.username);
   });
 
+  await step('sign-in never redirects off the site, whatever next= says', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const landed = {};
+    for (const next of ['https://example.org/x', '/\\example.org/x', 'javascript:alert(1)', '//example.org', '/%2F%2Fexample.org']) {
+      await visit(page, '/login');
+      const csrf = await page.inputValue('#login-form [name="csrf_token"]');
+      const answer = await ctx.request.post(BASE + '/login', {
+        form: { username: alice.username, password: alice.password, next, csrf_token: csrf }, maxRedirects: 0,
+      });
+      assert.equal(answer.status(), 303, `next=${next}: status ${answer.status()}`);
+      const location = answer.headers().location;
+      landed[next] = location;
+      // Resolved the way a browser does (a backslash counts as a slash).
+      assert.equal(new URL(location, BASE).origin, new URL(BASE).origin, `next=${next} sent to ${location}`);
+    }
+    diag(`next= → Location: ${JSON.stringify(landed)}`);
+    await ctx.close();
+  });
+
   // ---- folders -------------------------------------------------------------
 
   state.publicName = `Beach ${XSS_SCRIPT}`;
@@ -626,6 +646,12 @@ async function journey(browser) {
     await visit(pageA, `/folders/${state.privateId}`);
     assert.equal(new URL(pageA.url()).pathname, `/folders/${state.privateId}`);
     assert.ok((await ctxA.cookies()).some((c) => c.name === 'carrete_access'), 'no new access cookie');
+    // A forged access token with a good refresh token: the same.
+    const access = (await ctxA.cookies()).find((c) => c.name === 'carrete_access');
+    await ctxA.addCookies([{ ...access, value: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }]);
+    await visit(pageA, `/folders/${state.privateId}`);
+    assert.equal(new URL(pageA.url()).pathname, `/folders/${state.privateId}`);
+    assert.equal((await pageA.locator('#current-user').innerText()).trim(), alice.username);
   });
 
   await step('an expired session sends to /login?next=… and back to the same page after signing in', async () => {
