@@ -412,6 +412,24 @@ async function journey(browser) {
     await ctx.close();
   });
 
+  await step('a whole form body over the request limit gets a 413 page and stores nothing', async () => {
+    const ctx = await newContext(browser, { javaScriptEnabled: false, storageState: await ctxA.storageState() });
+    const page = await ctx.newPage();
+    await visit(page, '/upload');
+    // Each file under the per-file limit, all of them far over any sane body limit.
+    const parts = [];
+    for (let i = 0; i < 6; i++) {
+      parts.push({ name: `part-${i}.png`, mimeType: 'image/png', buffer: images.huge.buffer.subarray(0, MAX_UPLOAD - 4096) });
+    }
+    await page.setInputFiles('#upload-form input[type="file"]', parts);
+    const response = await submit(page, '#upload-form');
+    assert.equal(response.status(), 413);
+    assert.equal(await page.locator('h1').count(), 1);
+    assert.ok(await page.locator('[role="alert"]').count() > 0);
+    assert.equal(await page.locator('#upload-results li.upload-ok').count(), 0);
+    await ctx.close();
+  });
+
   await step('the web service is still up after the oversized upload', async () => {
     const response = await visit(pageA, '/');
     assert.equal(response.status(), 200);
