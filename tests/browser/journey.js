@@ -66,6 +66,13 @@ async function submit(page, formSelector) {
   return response;
 }
 
+// The status of the POST that redirected to `response` (303 per the contract).
+async function redirectStatus(response) {
+  const post = response.request().redirectedFrom();
+  assert.ok(post, `${response.url()} was not reached through a redirect`);
+  return (await post.response()).status();
+}
+
 async function cards(page) {
   return page.locator('#photo-grid li.photo-card').count();
 }
@@ -101,6 +108,7 @@ async function createFolder(page, name, visibility, tags) {
   await page.fill('#folder-form [name="tags"]', tags);
   const response = await submit(page, '#folder-form');
   assert.equal(response.status(), 200, `creating "${name}" ended in ${response.status()}`);
+  assert.equal(await redirectStatus(response), 303);
   await assertPage(page, response, dialogs);
   assert.equal(await page.locator('h1').innerText(), name, 'the folder page shows its name literally');
   assert.equal(await page.locator('#folder-visibility').getAttribute('data-visibility'), visibility);
@@ -173,6 +181,7 @@ async function journey(browser) {
   await step('registering Alice signs her in and lands on the gallery', async () => {
     const response = await register(pageA, alice.username, alice.password);
     assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
     assert.equal(new URL(pageA.url()).pathname, '/');
     assert.equal((await pageA.locator('#current-user').innerText()).trim(), alice.username);
     await assertPage(pageA, response, dialogs);
@@ -203,6 +212,7 @@ async function journey(browser) {
     const before = (await ctxA.cookies()).find((c) => c.name === 'carrete_refresh');
     const response = await submit(pageA, '#logout-form');
     assert.equal(new URL(pageA.url()).pathname, '/login');
+    assert.equal(await redirectStatus(response), 303);
     await assertPage(pageA, response, dialogs);
     const names = (await ctxA.cookies()).map((c) => c.name);
     assert.ok(!names.includes('carrete_access') && !names.includes('carrete_refresh'), `cookies left: ${names}`);
@@ -511,6 +521,7 @@ async function journey(browser) {
     await pageA.fill('#photo-rename [name="name"]', state.photoName);
     const response = await submit(pageA, '#photo-rename');
     assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
     assert.equal(idFrom(pageA.url(), 'photos'), state.sunriseId);
     assert.equal(await pageA.locator('h1').innerText(), state.photoName);
     assert.equal(await pageA.getAttribute('#photo-full', 'alt'), state.photoName);
