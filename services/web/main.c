@@ -86,7 +86,10 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
-  app->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 64,
+  /* No proxy lookup: it would load GSettings (dconf) and cost GIO work on
+   * every request; the services are reached directly. */
+  app->session = soup_session_new_with_options ("proxy-resolver", NULL, "max-conns", 128,
+                                                "max-conns-per-host", 64, "idle-timeout", 60,
                                                 "timeout", SERVICE_TIMEOUT_SECONDS,
                                                 "user-agent", "carrete-web/" CARRETE_VERSION, NULL);
   return TRUE;

@@ -373,7 +373,7 @@ on_folder_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     web_ctx_respond_not_found (ctx);
   else if (result->status == 409 && change->deleting)
     web_ctx_respond_message (ctx, 409, N_("The folder is not empty"),
-                             N_("This folder still has photos. Tick “Also delete the photos in it” "
+                             N_("This folder still has photos. Tick 'Also delete the photos in it' "
                                 "to delete them with it, or move them first."));
   else if (result->status == 409)
     web_ctx_respond_message (ctx, 409, N_("That name is taken"),

@@ -11,7 +11,8 @@
 
 struct _WebUploadSpool
 {
-  SoupServerMessage *msg; /* not a reference: the spool lives on the message */
+  SoupServerMessage *msg; /* weak: the spool lives on the message, and the
+                             message's finalization clears this first */
   gulong handler;
   int fd;
   guint64 limit;
@@ -77,6 +78,7 @@ spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
     spool->write_errno = errno;
   else
     g_unlink (template); /* nothing is left behind, whatever happens next */
+  g_object_add_weak_pointer (G_OBJECT (msg), (gpointer *) &spool->msg);
   spool->handler = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_chunk), spool);
   return spool;
 }
@@ -86,7 +88,13 @@ spool_free (gpointer data)
 {
   WebUploadSpool *spool = data;
 
-  g_signal_handler_disconnect (spool->msg, spool->handler);
+  /* Freed with the message's data, its handlers are gone and the weak
+   * pointer already cleared; freed early (a refusal), both are live. */
+  if (spool->msg != NULL)
+    {
+      g_clear_signal_handler (&spool->handler, spool->msg);
+      g_object_remove_weak_pointer (G_OBJECT (spool->msg), (gpointer *) &spool->msg);
+    }
   if (spool->fd >= 0)
     close (spool->fd);
   g_free (spool);

@@ -39,7 +39,7 @@ web_widgets_photo_grid (WebCtx *ctx, GString *out, JsonArray *items, const char 
         web_append (out, "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
                     thumb, name != NULL ? name : "");
       else
-        web_append (out, "<span class=\"thumb-missing\">%s</span>", T (ctx, "Processing…"));
+        web_append (out, "<span class=\"thumb-missing\">%s</span>", T (ctx, "Processing..."));
       web_append (out, "<span class=\"photo-name\">%s</span></a></li>\n", name != NULL ? name : "");
     }
   g_string_append (out, "</ul>\n");
