@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "carrete-error.h"
+
 #include "web-api.h"
 #include "web-form.h"
 #include "web-html.h"
@@ -455,8 +457,15 @@ pages_upload_post (CarreteRequest *req)
     }
   if ((body = web_upload_spool_map (spool, &error)) == NULL)
     {
-      web_ctx_respond_message (ctx, 400, N_("This form could not be read"),
-                               N_("The upload arrived empty or damaged. Please try again."));
+      if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+        {
+          g_warning ("upload spool: %s", error->message);
+          web_ctx_respond_message (ctx, 503, N_("Unavailable"),
+                                   N_("Uploads are unavailable right now. Please try again in a moment."));
+        }
+      else
+        web_ctx_respond_message (ctx, 400, N_("This form could not be read"),
+                                 N_("The upload arrived empty or damaged. Please try again."));
       return;
     }
   job = g_new0 (UploadJob, 1);
