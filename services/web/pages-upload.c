@@ -35,11 +35,14 @@ render_upload_form (WebCtx *ctx, GString *html, JsonArray *folders, const char *
 {
   g_autofree char *limit = g_format_size (ctx->app->max_upload_bytes);
 
-  web_append (html, "<form id=\"upload-form\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" class=\"card\">"
+  /* data-*: the words upload.js shows, translated here. */
+  web_append (html, "<form id=\"upload-form\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" class=\"card\""
+              " data-done=\"%s\" data-failed=\"%s\">"
               "<div id=\"drop-zone\" class=\"drop-zone\"><label for=\"file\">%s</label>"
               "<input id=\"file\" name=\"file\" type=\"file\" multiple accept=\"image/*\" required>"
               "<p class=\"hint\">%s %s</p></div>"
               "<label for=\"upload-folder\">%s</label><select id=\"upload-folder\" name=\"folder_id\">",
+              T (ctx, "Uploaded: open it"), T (ctx, "The upload failed: check your connection and try again."),
               T (ctx, "Choose photos, or drop them here"),
               T (ctx, "JPEG, PNG, WebP, GIF or HEIC; each file up to"), limit, T (ctx, "Folder"));
   web_widgets_folder_options (ctx, html, folders, folder_id, TRUE);
