@@ -105,6 +105,7 @@ start_web() {
   port_is_free "$WEB_PORT" || die "port $WEB_PORT is taken (set CARRETE_WEB_PORT)"
   mkdir -p "$LOCAL/spool" "$LOCAL/log"
   (export CARRETE_LISTEN=127.0.0.1:$WEB_PORT CARRETE_COOKIE_SECURE=false \
+     CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT \
      CARRETE_ID_KEY_FILE=$LOCAL/keys/id.key CARRETE_SPOOL_DIR=$LOCAL/spool
    [ "$STORAGE" = s3 ] && export CARRETE_IMAGES_ORIGIN=http://127.0.0.1:$MINIO_PORT
    exec "$CARRETE_ROOT/build/services/web/carrete-web" serve >>"$LOCAL/log/web.log" 2>&1) &
