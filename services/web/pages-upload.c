@@ -174,6 +174,24 @@ job_status (UploadJob *job)
   return status != 0 ? status : 422;
 }
 
+/* {"results": [], "message": …}: the script shows the message. */
+static void
+respond_json_message (WebCtx *ctx, guint status, const char *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  web_ctx_respond_json (ctx, status, root);
+}
+
 static void
 respond_json_results (UploadJob *job)
 {
@@ -234,10 +252,7 @@ static void
 job_finish (UploadJob *job)
 {
   if (job->session_lost && job->wants_json)
-    {
-      g_autoptr (JsonNode) root = json_from_string ("{\"results\":[],\"message\":\"Your session has ended. Sign in again.\"}", NULL);
-      web_ctx_respond_json (job->ctx, 401, root);
-    }
+    respond_json_message (job->ctx, 401, T (job->ctx, "Your session has ended. Sign in again."));
   else if (job->session_lost)
     web_ctx_redirect_to_login (job->ctx);
   else if (job->wants_json)
@@ -379,9 +394,13 @@ job_read_parts (UploadJob *job)
     }
   if (!web_ctx_csrf_ok (ctx, csrf))
     {
-      web_ctx_respond_message (ctx, 403, N_("This form has expired"),
-                               N_("The form did not carry a valid security token, so nothing was "
-                                  "changed. Go back, reload the page and try again."));
+      if (job->wants_json)
+        respond_json_message (ctx, 403, T (ctx, "The form did not carry a valid security token, so nothing was "
+                                                "changed. Go back, reload the page and try again."));
+      else
+        web_ctx_respond_message (ctx, 403, N_("This form has expired"),
+                                 N_("The form did not carry a valid security token, so nothing was "
+                                    "changed. Go back, reload the page and try again."));
       return FALSE;
     }
   if (job->folder_id != NULL && !web_form_id_is_plausible (job->folder_id))
@@ -424,18 +443,7 @@ respond_too_large (WebCtx *ctx, gboolean wants_json)
 
   if (wants_json)
     {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "results");
-      json_builder_begin_array (builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, message);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      web_ctx_respond_json (ctx, 413, root);
+      respond_json_message (ctx, 413, message);
       return;
     }
   web_ctx_respond_message (ctx, 413, N_("Too large"), message);

@@ -174,6 +174,18 @@ test_json_one_file (Fixture *f, gconstpointer data)
   g_assert_true (json_object_get_boolean_member (result, "ok"));
   g_assert_true (g_str_has_prefix (json_object_get_string_member (result, "photo_id"), "ph_"));
 
+  {
+    WbMultipart *forged = wb_multipart_new ();
+    g_autoptr (WbPage) refused_csrf = NULL;
+
+    wb_multipart_add_field (forged, "csrf_token", "forged");
+    wb_multipart_add_file (forged, "file", "forged.png", "image/png", png);
+    refused_csrf = wb_post_multipart (f->browser, "/upload", forged, json_accept);
+    g_assert_cmpuint (refused_csrf->status, ==, 403);
+    g_assert_true (g_str_has_prefix (wb_header (refused_csrf, "Content-Type"), "application/json"));
+    g_assert_nonnull (strstr (refused_csrf->body, "\"message\":\"The form did not carry a valid security token"));
+    g_assert_cmpuint (count_photos (f->user), ==, 1);
+  }
   wb_multipart_add_file (bad, "file", "doc.pdf", "application/pdf", text);
   refused = wb_post_multipart (f->browser, "/upload", bad, json_accept);
   g_assert_cmpuint (refused->status, ==, 415);
