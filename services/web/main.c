@@ -92,6 +92,9 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
                                                 "max-conns-per-host", 64, "idle-timeout", 60,
                                                 "timeout", SERVICE_TIMEOUT_SECONDS,
                                                 "user-agent", "carrete-web/" CARRETE_VERSION, NULL);
+  /* Bodies pass through as the services sent them (the API proxy copies
+   * their headers, Content-Encoding included). */
+  soup_session_remove_feature_by_type (app->session, SOUP_TYPE_CONTENT_DECODER);
   return TRUE;
 }
 

@@ -3,6 +3,7 @@
 #include "routes.h"
 
 #include "pages.h"
+#include "web-proxy.h"
 #include "web-upload.h"
 
 /* Sessions travel in cookies, not bearer tokens: every route is
@@ -29,6 +30,13 @@ static const CarreteRoute routes[] = {
   { "POST", "/photos/{id}/delete", pages_photo_delete_post, CARRETE_AUTH_NONE },
   { "GET", "/static/{file*}", pages_static, CARRETE_AUTH_NONE },
   { "GET", "/readyz", pages_readyz, CARRETE_AUTH_NONE },
+  /* One API address for the local run (see web-proxy.h). */
+  { "GET", "/v1/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE },
+  { "POST", "/v1/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE, &web_upload_stream },
+  { "PUT", "/v1/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE, &web_upload_stream },
+  { "PATCH", "/v1/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE, &web_upload_stream },
+  { "DELETE", "/v1/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE, &web_upload_stream },
+  { "GET", "/.well-known/{rest*}", web_proxy_handle, CARRETE_AUTH_NONE },
   { "GET", "/{path*}", pages_not_found, CARRETE_AUTH_NONE },
 };
 

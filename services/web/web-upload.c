@@ -111,6 +111,12 @@ web_upload_spool_too_large (WebUploadSpool *spool)
   return spool->too_large;
 }
 
+gboolean
+web_upload_spool_has_body (WebUploadSpool *spool)
+{
+  return spool->received > 0;
+}
+
 GBytes *
 web_upload_spool_map (WebUploadSpool *spool, GError **error)
 {

@@ -16,6 +16,8 @@ typedef struct _WebUploadSpool WebUploadSpool;
 extern const CarreteBodyStream web_upload_stream;
 
 gboolean web_upload_spool_too_large (WebUploadSpool *spool);
+/* Whether any body byte arrived. */
+gboolean web_upload_spool_has_body (WebUploadSpool *spool);
 /* The whole body, mapped; NULL with an error when it could not be written
  * or is empty. */
 GBytes *web_upload_spool_map (WebUploadSpool *spool, GError **error);

@@ -777,6 +777,82 @@ test_gallery_filters_and_pages (void)
   assert_alert (bad_date, NULL);
 }
 
+/* ---- the API through carrete-web ------------------------------------------------------------------ */
+
+static void
+test_api_pass_through (void)
+{
+  g_autofree char *name = g_strdup_printf ("webapi%u", g_random_int_range (0, 1 << 30));
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"email\":\"%s@example.org\",\"password\":\"%s\"}",
+                                           name, name, STACK_PASSWORD);
+  g_autofree char *login = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name, STACK_PASSWORD);
+  g_autoptr (CtResponse) registered = ct_http (web_url, "POST", "/v1/auth/register", NULL, body);
+  g_autoptr (CtResponse) pair = ct_http (web_url, "POST", "/v1/auth/login", NULL, login);
+  const char *token = ct_response_string (pair, "access_token");
+  g_autoptr (CtResponse) me = ct_http (web_url, "GET", "/v1/users/me", token, NULL);
+  g_autoptr (CtResponse) folder = ct_http (web_url, "POST", "/v1/folders", token,
+                                           "{\"name\":\"via web\",\"visibility\":\"private\",\"tags\":[]}");
+  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", token, NULL);
+  g_autoptr (GBytes) png = ct_unique_png ("proxy");
+  g_autofree char *upload_path = g_strdup_printf ("/v1/photos?name=through.png&folder_id=%s",
+                                                  ct_response_string (folder, "id"));
+  g_autoptr (CtResponse) photo = ct_http_raw (web_url, "POST", upload_path,
+                                              (const char *const[]) { auth, "Cookie: carrete_access=not-forwarded", NULL },
+                                              "image/png", png);
+  g_autoptr (CtResponse) list = ct_http (web_url, "GET", "/v1/photos?limit=10", token, NULL);
+  g_autoptr (CtResponse) jwks = ct_http (web_url, "GET", "/.well-known/jwks.json", NULL, NULL);
+  g_autoptr (CtResponse) direct_jwks = ct_http (stack->users.url, "GET", "/.well-known/jwks.json", NULL, NULL);
+  g_autoptr (CtResponse) nothing = ct_http (web_url, "GET", "/v1/nothing", token, NULL);
+  g_autoptr (CtResponse) anonymous = ct_http (web_url, "GET", "/v1/users/me", NULL, NULL);
+  g_autoptr (CtResponse) deleted = NULL;
+  g_autofree char *delete_path = NULL;
+  gsize a_len = 0, b_len = 0;
+  const char *a, *b;
+
+  g_assert_cmpuint (registered->status, ==, 201);
+  g_assert_cmpuint (pair->status, ==, 200);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (me, "username"), ==, name);
+  g_assert_cmpuint (folder->status, ==, 201);
+  g_assert_cmpuint (photo->status, ==, 201);
+  g_assert_cmpstr (ct_response_string (photo, "name"), ==, "through.png");
+  g_assert_cmpuint (list->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ct_response_object (list), "items")), ==, 1);
+  g_assert_cmpuint (jwks->status, ==, 200);
+  a = g_bytes_get_data (jwks->body, &a_len);
+  b = g_bytes_get_data (direct_jwks->body, &b_len);
+  g_assert_cmpmem (a, a_len, b, b_len);
+  ct_assert_problem (nothing, 404, NULL);
+  g_assert_cmpuint (anonymous->status, ==, 401);
+  g_assert_nonnull (ct_response_header (anonymous, "WWW-Authenticate"));
+  /* A longer answer (about 30 KB) arrives in several chunks and is passed
+   * on whole. */
+  {
+    g_autoptr (StackUser) many = stack_user_new (stack, "webapimany");
+    g_autoptr (CtResponse) page = NULL;
+    g_autoptr (CtResponse) direct = NULL;
+    JsonArray *items, *direct_items;
+
+    for (guint i = 0; i < 30; i++)
+      {
+        g_autofree char *id = photo_with_name (many, "many.png", NULL);
+      }
+    page = ct_http (web_url, "GET", "/v1/photos?limit=200&sort=name", many->token, NULL);
+    direct = ct_http (stack->photos.url, "GET", "/v1/photos?limit=200&sort=name", many->token, NULL);
+    g_assert_cmpuint (page->status, ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (page->body), >, 16 * 1024);
+    items = json_object_get_array_member (ct_response_object (page), "items");
+    direct_items = json_object_get_array_member (ct_response_object (direct), "items");
+    g_assert_cmpuint (json_array_get_length (items), ==, 30);
+    for (guint i = 0; i < 30; i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, i), "id"), ==,
+                       json_object_get_string_member (json_array_get_object_element (direct_items, i), "id"));
+  }
+  delete_path = g_strconcat ("/v1/photos/", ct_response_string (photo, "id"), NULL);
+  deleted = ct_http (web_url, "DELETE", delete_path, token, NULL);
+  g_assert_cmpuint (deleted->status, ==, 204);
+}
+
 /* ---- language ------------------------------------------------------------------------------------ */
 
 static void
@@ -839,6 +915,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/web/photos/rename-move-delete", test_photo_rename_move_delete);
   g_test_add_func ("/carrete/web/gallery/filters-and-pages", test_gallery_filters_and_pages);
   g_test_add_func ("/carrete/web/i18n/spanish", test_spanish);
+  g_test_add_func ("/carrete/web/api/pass-through", test_api_pass_through);
 
   status = g_test_run ();
   ct_service_stop (web);

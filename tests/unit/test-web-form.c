@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "web-form.h"
+#include "web-proxy.h"
 
 static void
 test_parse (void)
@@ -82,6 +83,21 @@ test_ids (void)
   g_assert_false (web_form_id_is_plausible ("fo_1%2F"));
 }
 
+static void
+test_proxy_targets (void)
+{
+  const char *cases[][2] = {
+    { "/v1/auth/login", "U" }, { "/v1/users/me", "U" }, { "/v1/users", "U" },
+    { "/.well-known/jwks.json", "U" }, { "/v1/photos", "P" }, { "/v1/photos/ph_1/complete", "P" },
+    { "/v1/storage/p/x/256.jpg", "P" }, { "/v1/folders", "F" }, { "/v1/folders/fo_1", "F" },
+    { "/v1/photosx", NULL }, { "/v1/auth", NULL }, { "/v1/", NULL }, { "/v1/metrics", NULL },
+    { "/healthz", NULL }, { "/v1/storage", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (web_proxy_target (cases[i][0], "U", "P", "F"), ==, cases[i][1]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -92,5 +108,6 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/web/form/next", test_next);
   g_test_add_func ("/carrete/web/form/days", test_days);
   g_test_add_func ("/carrete/web/form/ids", test_ids);
+  g_test_add_func ("/carrete/web/proxy/targets", test_proxy_targets);
   return g_test_run ();
 }
