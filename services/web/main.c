@@ -11,6 +11,7 @@
 #include "carrete-server.h"
 #include "routes.h"
 #include "web-headers.h"
+#include "web-refresh.h"
 
 #define DRAIN_SECONDS 25
 /* A service call slower than this fails the page with "unavailable". */
@@ -85,6 +86,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->cookie_secure = config->cookie_secure;
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
+  app->refreshes = web_refreshes_new ();
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
   /* No proxy lookup: it would load GSettings (dconf) and cost GIO work on
    * every request; the services are reached directly. */
@@ -103,6 +105,7 @@ free_app (WebApp *app)
 {
   g_clear_object (&app->session);
   g_clear_pointer (&app->i18n, web_i18n_free);
+  g_clear_pointer (&app->refreshes, web_refreshes_free);
   g_free (app->users_url);
   g_free (app->photos_url);
   g_free (app->folders_url);

@@ -2,6 +2,8 @@
 
 #include "web-api.h"
 
+#include "web-refresh.h"
+
 #include <string.h>
 
 /* Refresh a little before the token really expires, so that it does not
@@ -179,17 +181,15 @@ release_waiting (WebCtx *ctx, gboolean refreshed)
 }
 
 static void
-on_refreshed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+on_refreshed (WebCtx *ctx, guint status, JsonObject *pair, gpointer user_data)
 {
-  JsonObject *pair = web_api_object (result);
-
-  if (result->status == 200 && pair != NULL && web_json_string (pair, "access_token") != NULL)
+  if (status == 200 && pair != NULL)
     {
       web_ctx_set_session (ctx, pair, NULL);
       release_waiting (ctx, TRUE);
       return;
     }
-  if (result->status == 0 || result->status >= 500)
+  if (status == 0)
     {
       /* The users service is down: the page can still say so instead of
        * pretending the visitor signed out. */
@@ -207,8 +207,6 @@ refresh_then_send (Call *call)
 {
   WebCtx *ctx = call->ctx;
   GPtrArray *waiting = waiting_calls (ctx);
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) body = NULL;
   gboolean start = waiting == NULL;
 
   if (waiting == NULL && ctx->refresh_tried)
@@ -226,13 +224,7 @@ refresh_then_send (Call *call)
   if (!start)
     return;
   ctx->refresh_tried = TRUE;
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, ctx->refresh);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/refresh", body, on_refreshed, NULL);
+  web_refresh (ctx, on_refreshed, NULL);
 }
 
 static gboolean

@@ -400,6 +400,62 @@ test_expired_access_refreshed (void)
   g_assert_null (wb_set_cookie (again, "carrete_access"));
 }
 
+static gpointer
+get_gallery (gpointer data)
+{
+  return wb_get (data, "/");
+}
+
+static WbBrowser *
+clone_browser (WbBrowser *browser)
+{
+  WbBrowser *copy = browser_new ();
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_hash_table_iter_init (&iter, browser->cookies);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    g_hash_table_insert (copy->cookies, g_strdup (name), g_strdup (value));
+  return copy;
+}
+
+/* Two tabs after the access token expired: both refresh with the same
+ * refresh token at once.  Used twice, the users service would revoke the
+ * whole family; carrete-web makes them share one refresh. */
+static void
+test_concurrent_refresh_shared (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "webtabs");
+  g_autoptr (WbBrowser) first = signed_in_browser (user);
+  g_autofree char *expired = stack_expired_token (stack, user->id, "user");
+  g_autoptr (WbBrowser) second = NULL;
+  GThread *threads[2];
+  WbPage *pages[2];
+
+  g_hash_table_insert (first->cookies, g_strdup ("carrete_access"), g_strdup (expired));
+  second = clone_browser (first);
+  threads[0] = g_thread_new ("tab-1", get_gallery, first);
+  threads[1] = g_thread_new ("tab-2", get_gallery, second);
+  pages[0] = g_thread_join (threads[0]);
+  pages[1] = g_thread_join (threads[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (pages[i]->status, ==, 200);
+      g_assert_nonnull (wb_set_cookie (pages[i], "carrete_refresh"));
+    }
+  g_assert_cmpstr (g_hash_table_lookup (first->cookies, "carrete_refresh"), ==,
+                   g_hash_table_lookup (second->cookies, "carrete_refresh"));
+  wb_page_free (pages[0]);
+  wb_page_free (pages[1]);
+  /* The family is alive: the new refresh token still works. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}",
+                                             (char *) g_hash_table_lookup (second->cookies, "carrete_refresh"));
+    g_autoptr (CtResponse) direct = ct_http (stack->users.url, "POST", "/v1/auth/refresh", NULL, body);
+    g_assert_cmpuint (direct->status, ==, 200);
+  }
+}
+
 /* ---- CSRF ------------------------------------------------------------------------------ */
 
 static void
@@ -906,6 +962,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/web/auth/anonymous-redirects", test_anonymous_redirects);
   g_test_add_func ("/carrete/web/session/expired-back-after-login", test_expired_session_back_after_login);
   g_test_add_func ("/carrete/web/session/refreshed-transparently", test_expired_access_refreshed);
+  g_test_add_func ("/carrete/web/session/concurrent-refresh-shared", test_concurrent_refresh_shared);
   g_test_add_func ("/carrete/web/csrf/every-post", test_csrf_every_post);
   g_test_add_func ("/carrete/web/escaping/user-strings", test_user_strings_are_inert);
   g_test_add_func ("/carrete/web/outage/photos-down", test_photos_down);
