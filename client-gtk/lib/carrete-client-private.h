@@ -1,0 +1,62 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "carrete-client.h"
+
+G_BEGIN_DECLS
+
+/* Library-internal API, shared by the types of the library and its tests. */
+
+void _carrete_client_error_set_details (GError *error, guint status, const char *existing_id,
+                                        const char *field, guint retry_after);
+
+/* Which service serves `path` (by prefix, as the Ingress routes);
+ * FALSE for a path no service serves. */
+gboolean _carrete_client_route_path (const char *path, CarreteService *service);
+/* `base` (with or without a trailing slash, maybe with a path prefix) joined
+ * with `path_and_query` (starting with '/'). */
+char *_carrete_client_join_url (const char *base, const char *path_and_query);
+/* The absolute URL of `path_and_query` on the service that serves it. */
+char *_carrete_client_build_url (CarreteClient *self, const char *path_and_query);
+
+/* Maps an answer that is not a 2xx into an error.  `content_type` and
+ * `body` come from the answer (body may be NULL).  A problem+json body gives
+ * the message and the details; an answer that is not Carrete's (HTML, other
+ * JSON) → NOT_CARRETE.  `login` maps 401 to INVALID_CREDENTIALS. */
+GError *_carrete_client_error_from_response (guint status, const char *content_type,
+                                             GBytes *body, const char *retry_after,
+                                             gboolean login);
+/* Maps a transport failure (GIOError, GResolverError, GTlsError…). */
+GError *_carrete_client_error_from_transport (const GError *error);
+
+/* The send pipeline of every JSON call: routes `path_and_query`, adds the
+ * bearer token when `auth`, sends `body` (JSON, may be NULL), refreshes once
+ * on a 401 and retries, maps failures.  Finishes with the parsed JSON node
+ * (NULL for 204). */
+void _carrete_client_call_async (CarreteClient *self, const char *method,
+                                 const char *path_and_query, JsonNode *body, gboolean auth,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+JsonNode *_carrete_client_call_finish (CarreteClient *self, GAsyncResult *result,
+                                       GError **error);
+
+SoupSession *_carrete_client_get_session (CarreteClient *self);
+/* The access token, NULL when signed out. */
+const char *_carrete_client_get_access_token (CarreteClient *self);
+/* Refreshes the access token, sharing one refresh among concurrent callers
+ * (`stale_token` is the token the caller saw refused: when it was replaced
+ * meanwhile, finishes at once). */
+void _carrete_client_refresh_async (CarreteClient *self, const char *stale_token,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean _carrete_client_refresh_finish (CarreteClient *self, GAsyncResult *result,
+                                         GError **error);
+
+/* Small JSON helpers for the model types. */
+const char *_carrete_json_get_string (JsonObject *object, const char *member);
+gint64 _carrete_json_get_int (JsonObject *object, const char *member);
+GDateTime *_carrete_json_get_time (JsonObject *object, const char *member);
+
+G_END_DECLS
