@@ -68,6 +68,9 @@ GError *_carrete_client_error_from_message (SoupMessage *msg, GBytes *bytes,
 /* The JSON object of `node`, or a NOT_CARRETE error. */
 JsonObject *_carrete_json_node_object (JsonNode *node, GError **error);
 
+/* Tests: replace the access token (e.g. with an expired one). */
+void _carrete_client_set_access_token (CarreteClient *self, const char *access_token);
+
 SoupSession *_carrete_client_get_session (CarreteClient *self);
 /* The access token, NULL when signed out. */
 const char *_carrete_client_get_access_token (CarreteClient *self);

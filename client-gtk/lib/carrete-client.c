@@ -883,3 +883,10 @@ carrete_client_restore_finish (CarreteClient *self, GAsyncResult *result, GError
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+void
+_carrete_client_set_access_token (CarreteClient *self, const char *access_token)
+{
+  g_free (self->access_token);
+  self->access_token = g_strdup (access_token);
+}
