@@ -365,9 +365,11 @@ on_call_read (GObject *source, GAsyncResult *result, gpointer user_data)
   status = soup_message_get_status (call->msg);
   if (status == 401 && call->auth && call->sent_token != NULL && !call->refreshed)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       call->refreshed = TRUE;
-      _carrete_client_refresh_async (self, call->sent_token, g_task_get_cancellable (task),
-                                     on_call_refreshed, g_steal_pointer (&task));
+      _carrete_client_refresh_async (self, call->sent_token, cancellable, on_call_refreshed,
+                                     g_steal_pointer (&task));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -843,6 +845,7 @@ on_restore_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
   CarreteClient *self = CARRETE_CLIENT (source);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
+  GCancellable *cancellable;
 
   if (error == NULL && !apply_session (self, node, &error))
     g_assert (error != NULL);
@@ -856,8 +859,8 @@ on_restore_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  carrete_client_me_async (self, g_task_get_cancellable (task), on_restore_me,
-                           g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  carrete_client_me_async (self, cancellable, on_restore_me, g_steal_pointer (&task));
 }
 
 void
