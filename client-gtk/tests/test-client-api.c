@@ -754,6 +754,50 @@ test_photo_list_server_stops (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
 }
 
+/* The thumbnail comes from the network once, then from disk: the second
+ * time its URL points at a closed port. */
+static void
+test_thumbnail_fetch_cached (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "thumbs");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *photo_id = stack_photo_new (stack, user->token, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("carrete-thumbs-XXXXXX", NULL);
+  g_autoptr (CarreteThumbnailCache) cache = carrete_thumbnail_cache_new (dir, 0);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarretePhoto) photo = NULL;
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (CarretePhoto) offline = NULL;
+  g_autoptr (JsonObject) object = json_object_new ();
+  g_autofree char *dead_url = g_strdup_printf ("http://127.0.0.1:%u/thumb", ct_free_port ());
+
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_client_get_photo_async (client, photo_id, NULL, ctu_on_result, &result);
+  photo = carrete_client_get_photo_finish (client, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  carrete_thumbnail_cache_fetch_async (cache, client, photo, NULL, ctu_on_result, &result);
+  first = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (cache), ==, g_bytes_get_size (first));
+  g_clear_object (&result);
+
+  json_object_set_string_member (object, "id", photo_id);
+  json_object_set_string_member (object, "name", "x");
+  json_object_set_string_member (object, "sha256", carrete_photo_get_sha256 (photo));
+  json_object_set_string_member (object, "thumbnail_url", dead_url);
+  offline = carrete_photo_new_from_json (object, &error);
+  g_assert_no_error (error);
+  carrete_thumbnail_cache_fetch_async (cache, client, offline, NULL, ctu_on_result, &result);
+  second = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (first, second));
+  ct_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -783,6 +827,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/photo-list/pages", test_photo_list_pages);
   g_test_add_func ("/carrete/client/photo-list/stale-query", test_photo_list_stale_query);
   g_test_add_func ("/carrete/client/photo-list/server-stops", test_photo_list_server_stops);
+
+  g_test_add_func ("/carrete/client/thumbnails/fetch-cached", test_thumbnail_fetch_cached);
 
   status = g_test_run ();
   stack_free (stack);
