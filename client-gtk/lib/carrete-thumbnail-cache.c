@@ -14,7 +14,7 @@
 typedef struct
 {
   guint64 size;
-  gint64 used; /* monotonic-ish: wall clock µs of the last store/lookup */
+  gint64 used; /* wall clock (µs) of the last store or lookup; mtime after a restart */
 } Entry;
 
 struct _CarreteThumbnailCache
