@@ -568,7 +568,8 @@ test_photo_get_patch_bytes_delete (void)
   carrete_client_fetch_bytes_async (client, forged_url, NULL, ctu_on_result, &result);
   missing = carrete_client_fetch_bytes_finish (client, ctu_await (&result), &error);
   g_assert_null (missing);
-  g_assert_true (error != NULL && error->domain == CARRETE_CLIENT_ERROR);
+  /* What storage answers to a bad or expired signature. */
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
   g_clear_error (&error);
   g_clear_object (&result);
 
@@ -808,6 +809,26 @@ test_thumbnail_fetch_cached (void)
   second = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (first, second));
+  g_clear_object (&result);
+
+  /* Not cached, and its URL refused (as an expired one is): the photo is
+   * asked for again and its fresh URL used. */
+  {
+    g_autoptr (CarreteThumbnailCache) empty = NULL;
+    g_autofree char *empty_dir = g_build_filename (dir, "other", NULL);
+    g_autofree char *refused_url = g_strdup_printf ("%sx", carrete_photo_get_thumbnail_url (photo));
+    g_autoptr (CarretePhoto) stale = NULL;
+    g_autoptr (GBytes) renewed = NULL;
+
+    empty = carrete_thumbnail_cache_new (empty_dir, 0);
+    json_object_set_string_member (object, "thumbnail_url", refused_url);
+    stale = carrete_photo_new_from_json (object, &error);
+    g_assert_no_error (error);
+    carrete_thumbnail_cache_fetch_async (empty, client, stale, NULL, ctu_on_result, &result);
+    renewed = carrete_thumbnail_cache_fetch_finish (empty, ctu_await (&result), &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (first, renewed));
+  }
   ct_remove_tree (dir);
 }
 
