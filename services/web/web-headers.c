@@ -31,7 +31,11 @@ web_headers_csp (const char *photos_url, const char *images_origins)
   for (guint i = 0; extra[i] != NULL; i++)
     {
       g_autofree char *origin = web_headers_origin (extra[i]);
-      if (origin != NULL && strstr (img->str, origin) == NULL)
+      g_autofree char *token = origin != NULL ? g_strdup_printf (" %s ", origin) : NULL;
+      g_autofree char *listed = g_strdup_printf ("%s ", img->str);
+
+      /* Whole-token comparison: http://h:80 is not already in http://h:8080. */
+      if (origin != NULL && strstr (listed, token) == NULL)
         g_string_append_printf (img, " %s", origin);
     }
   img_src = g_string_free (img, FALSE);

@@ -82,6 +82,10 @@ test_csp (void)
   g_assert_nonnull (strstr (csp, "form-action 'self'"));
   g_assert_null (strstr (csp, "unsafe"));
   g_assert_null (strstr (csp, "javascript"));
+
+  /* An origin whose text starts another's (port 80 vs 8080) is still added. */
+  g_autofree char *ports = web_headers_csp ("http://h:8080", "http://h:80");
+  g_assert_nonnull (strstr (ports, "img-src 'self' http://h:8080 http://h:80;"));
 }
 
 static void
