@@ -11,6 +11,7 @@ PG_PORT=${CARRETE_PG_PORT:-5544}
 USERS_PORT=${CARRETE_USERS_PORT:-8081}
 PHOTOS_PORT=${CARRETE_PHOTOS_PORT:-8082}
 FOLDERS_PORT=${CARRETE_FOLDERS_PORT:-8083}
+WEB_PORT=${CARRETE_WEB_PORT:-8080}
 MINIO_PORT=${CARRETE_MINIO_PORT:-9000}
 # fs (default): photos in .local/storage, served by carrete-photos itself.
 # s3: a private MinIO in .local/minio (built on first use).
@@ -97,9 +98,27 @@ start_service folders "$FOLDERS_PORT"
 photos_storage_env
 start_service photos "$PHOTOS_PORT"
 
+# start_web: the browser frontend.  No database; plain http on loopback, so
+# the session cookies go without Secure (the pages say so).  Images load
+# from photos itself (fs) or from MinIO (s3).
+start_web() {
+  port_is_free "$WEB_PORT" || die "port $WEB_PORT is taken (set CARRETE_WEB_PORT)"
+  mkdir -p "$LOCAL/spool" "$LOCAL/log"
+  (export CARRETE_LISTEN=127.0.0.1:$WEB_PORT CARRETE_COOKIE_SECURE=false \
+     CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT \
+     CARRETE_ID_KEY_FILE=$LOCAL/keys/id.key CARRETE_SPOOL_DIR=$LOCAL/spool
+   [ "$STORAGE" = s3 ] && export CARRETE_IMAGES_ORIGIN=http://127.0.0.1:$MINIO_PORT
+   exec "$CARRETE_ROOT/build/services/web/carrete-web" serve >>"$LOCAL/log/web.log" 2>&1) &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$WEB_PORT/readyz" ||
+    die "carrete-web did not become ready; see $LOCAL/log/web.log"
+}
+start_web
+
 cat <<BANNER
 
   Carrete is running.
+    web (open this) http://127.0.0.1:$WEB_PORT   (plain http: cookies without Secure)
     users service   http://127.0.0.1:$USERS_PORT   (API docs: http://127.0.0.1:$USERS_PORT/docs)
     photos service  http://127.0.0.1:$PHOTOS_PORT   (API docs: http://127.0.0.1:$PHOTOS_PORT/docs)
     storage         $( [ "$STORAGE" = fs ] && echo "fs, in .local/storage" || echo "MinIO on http://127.0.0.1:$MINIO_PORT (data in .local/minio)")

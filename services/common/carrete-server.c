@@ -525,6 +525,16 @@ begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessag
 }
 
 static void
+set_response_headers (CarreteServer *server, SoupServerMessage *msg)
+{
+  const char *const *h = server->options.response_headers;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  for (guint i = 0; h != NULL && h[i] != NULL && h[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (headers, h[i], h[i + 1]);
+}
+
+static void
 early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                gpointer user_data)
 {
@@ -536,6 +546,7 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
 
   server->in_flight++;
   g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
+  set_response_headers (server, msg);
 
   stream_route = stream_route_for (server, msg, path);
   if (stream_route != NULL)

@@ -57,6 +57,9 @@ typedef struct
   gsize max_body_bytes;         /* for buffered request bodies */
   guint read_timeout_seconds;   /* a whole request must arrive within it */
   gboolean trust_forwarded_for; /* behind a proxy: client = last X-Forwarded-For hop */
+  /* Optional NULL-terminated name, value, name, value… list set on every
+   * response before any handler runs (the web's security headers). */
+  const char *const *response_headers;
 } CarreteServerOptions;
 
 typedef struct _CarreteServer CarreteServer;

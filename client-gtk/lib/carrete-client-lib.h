@@ -1,0 +1,16 @@
+#pragma once
+
+/* Everything of the carrete-client library in one include. */
+#include "carrete-client-error.h"
+#include "carrete-client-types.h"
+#include "carrete-client.h"
+#include "carrete-folder-query.h"
+#include "carrete-folder.h"
+#include "carrete-keyring.h"
+#include "carrete-photo-list.h"
+#include "carrete-photo-query.h"
+#include "carrete-photo.h"
+#include "carrete-thumbnail-cache.h"
+#include "carrete-upload-queue.h"
+#include "carrete-upload.h"
+#include "carrete-user.h"

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "carrete-client-types.h"
+
+G_BEGIN_DECLS
+
+/* The filters of GET /v1/folders.  NULL / 0 fields are not sent. */
+struct _CarreteFolderQuery
+{
+  char *scope;  /* "mine" (server default), "public" or "all" */
+  char *q;
+  char **tags;  /* NULL-terminated; sent as tags=a,b */
+  char *match;  /* "all" or "any" */
+  char *from;
+  char *to;
+  guint limit;
+  char *cursor;
+};
+
+#define CARRETE_TYPE_FOLDER_QUERY (carrete_folder_query_get_type ())
+GType carrete_folder_query_get_type (void);
+
+CarreteFolderQuery *carrete_folder_query_new (void);
+CarreteFolderQuery *carrete_folder_query_copy (const CarreteFolderQuery *query);
+void carrete_folder_query_free (CarreteFolderQuery *query);
+char *carrete_folder_query_to_path (const CarreteFolderQuery *query);
+
+struct _CarreteFolderPage
+{
+  GPtrArray *items;  /* CarreteFolder, owned */
+  char *next_cursor; /* NULL on the last page */
+};
+
+void carrete_folder_page_free (CarreteFolderPage *page);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderQuery, carrete_folder_query_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_folder_page_free)
+
+G_END_DECLS

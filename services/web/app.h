@@ -1,0 +1,28 @@
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "web-csrf.h"
+#include "web-i18n.h"
+
+G_BEGIN_DECLS
+
+/* Everything a request handler of carrete-web can reach. */
+typedef struct
+{
+  SoupSession *session; /* to the three services */
+  char *users_url;
+  char *photos_url;
+  char *folders_url;
+  WebCsrf csrf;
+  WebI18n *i18n;
+  gboolean cookie_secure;
+  guint64 max_upload_bytes;  /* one file */
+  guint64 max_request_bytes; /* one upload request, all files */
+  char *spool_dir;           /* upload bodies on their way to photos */
+  struct _WebRefreshes *refreshes; /* one refresh per token (web-refresh.h) */
+} WebApp;
+
+#define WEB_RESOURCE_PREFIX "/dev/carrete/web"
+
+G_END_DECLS

@@ -1,0 +1,178 @@
+#define G_LOG_DOMAIN "carrete-web"
+
+#include <sodium.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "carrete-cli.h"
+#include "carrete-config.h"
+#include "carrete-error.h"
+#include "carrete-keys.h"
+#include "carrete-server.h"
+#include "routes.h"
+#include "web-headers.h"
+#include "web-refresh.h"
+
+#define DRAIN_SECONDS 25
+/* A service call slower than this fails the page with "unavailable". */
+#define SERVICE_TIMEOUT_SECONDS 20
+/* One no-JavaScript upload may carry several files of the per-file limit. */
+#define FILES_PER_REQUEST 4
+#define FORM_OVERHEAD_BYTES (1024 * 1024)
+
+static const char usage[] =
+  "Usage: carrete-web [--help] [--version] COMMAND\n"
+  "\n"
+  "The Carrete web frontend: server-rendered pages over the three services.\n"
+  "\n"
+  "Commands:\n"
+  "  serve      answer HTTP requests\n"
+  "  migrate    nothing to migrate (exits 0; the deploy jobs call it)\n"
+  "\n"
+  "Configuration comes from the environment or a .env file in the working\n"
+  "directory: CARRETE_LISTEN (default 127.0.0.1:8080), CARRETE_USERS_URL,\n"
+  "CARRETE_PHOTOS_URL, CARRETE_FOLDERS_URL, CARRETE_ID_KEY_FILE (the CSRF key\n"
+  "is derived from it), CARRETE_COOKIE_SECURE (default true; false drops the\n"
+  "Secure cookie flag for plain-http local runs), CARRETE_MAX_UPLOAD_BYTES\n"
+  "(per file, default 50 MiB), CARRETE_SPOOL_DIR (uploads on their way,\n"
+  "default the temp dir), CARRETE_IMAGES_ORIGIN (space-separated origins\n"
+  "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's).\n";
+
+static const char *const serve_settings[] = {
+  "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
+  "CARRETE_ID_KEY_FILE", "CARRETE_COOKIE_SECURE", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_SPOOL_DIR",
+  "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
+};
+static const char *const serve_required[] = {
+  "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", "CARRETE_ID_KEY_FILE", NULL,
+};
+
+static const CarreteCli cli = {
+  .name = "web",
+  .default_listen = "127.0.0.1:8080",
+  .resource_prefix = WEB_RESOURCE_PREFIX,
+  .usage = usage,
+};
+
+static char *
+without_trailing_slash (const char *url)
+{
+  char *copy = g_strdup (url);
+  gsize len = strlen (copy);
+
+  while (len > 0 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  return copy;
+}
+
+static gboolean
+build_app (WebApp *app, const CarreteConfig *config, GError **error)
+{
+  CarreteIdKey id_key;
+
+  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
+    {
+      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
+      return FALSE;
+    }
+  web_csrf_init (&app->csrf, &id_key);
+  sodium_memzero (&id_key, sizeof id_key);
+  app->i18n = web_i18n_new ();
+  if (!web_i18n_load_builtin (app->i18n, error))
+    return FALSE;
+  app->users_url = without_trailing_slash (config->users_url);
+  app->photos_url = without_trailing_slash (config->photos_url);
+  app->folders_url = without_trailing_slash (config->folders_url);
+  app->cookie_secure = config->cookie_secure;
+  app->max_upload_bytes = config->max_upload_bytes;
+  app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
+  app->refreshes = web_refreshes_new ();
+  app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
+  /* No proxy lookup: it would load GSettings (dconf) and cost GIO work on
+   * every request; the services are reached directly. */
+  app->session = soup_session_new_with_options ("proxy-resolver", NULL, "max-conns", 128,
+                                                "max-conns-per-host", 64, "idle-timeout", 60,
+                                                "timeout", SERVICE_TIMEOUT_SECONDS,
+                                                "user-agent", "carrete-web/" CARRETE_VERSION, NULL);
+  /* Bodies pass through as the services sent them (the API proxy copies
+   * their headers, Content-Encoding included). */
+  soup_session_remove_feature_by_type (app->session, SOUP_TYPE_CONTENT_DECODER);
+  return TRUE;
+}
+
+static void
+free_app (WebApp *app)
+{
+  g_clear_object (&app->session);
+  g_clear_pointer (&app->i18n, web_i18n_free);
+  g_clear_pointer (&app->refreshes, web_refreshes_free);
+  g_free (app->users_url);
+  g_free (app->photos_url);
+  g_free (app->folders_url);
+  g_free (app->spool_dir);
+  sodium_memzero (&app->csrf, sizeof app->csrf);
+}
+
+static int
+serve (void)
+{
+  CarreteConfig config = { 0 };
+  WebApp app = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csp = NULL;
+  g_auto (GStrv) headers = NULL;
+  g_autofree char *url = NULL;
+  CarreteServer *server;
+  guint n_routes;
+  int status = 0;
+
+  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
+      || !build_app (&app, &config, &error))
+    {
+      status = carrete_cli_fail (&cli, error->message);
+      goto out;
+    }
+  csp = web_headers_csp (app.photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
+  headers = web_headers_all (csp);
+  server = carrete_server_new (&(CarreteServerOptions) {
+      .service_name = "web",
+      .routes = web_routes (&n_routes),
+      .n_routes = n_routes,
+      .app = &app,
+      .read_timeout_seconds = (guint) config.read_timeout,
+      .trust_forwarded_for = config.trust_forwarded_for,
+      .response_headers = (const char *const *) headers,
+  });
+  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
+    {
+      status = carrete_cli_fail (&cli, error->message);
+      carrete_server_free (server);
+      goto out;
+    }
+  url = carrete_server_get_url (server);
+  g_message ("carrete-web %s listening on %s%s", CARRETE_VERSION, url,
+             app.cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
+  carrete_server_run (server, DRAIN_SECONDS);
+  carrete_server_free (server);
+  g_message ("carrete-web stopped");
+
+out:
+  free_app (&app);
+  carrete_config_clear (&config);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
+    return status;
+
+  if (g_str_equal (argv[1], "serve") && argc == 2)
+    return serve ();
+  if (g_str_equal (argv[1], "migrate") && argc == 2)
+    return 0; /* no database: nothing to migrate */
+  return carrete_cli_unknown_command (&cli, argv[1]);
+}

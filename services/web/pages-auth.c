@@ -1,0 +1,268 @@
+#define G_LOG_DOMAIN "carrete-web"
+
+#include "pages.h"
+
+#include "web-api.h"
+#include "web-form.h"
+#include "web-html.h"
+#include "web-layout.h"
+#include "web-widgets.h"
+
+/* ---- forms ---------------------------------------------------------------- */
+
+static void
+render_login (WebCtx *ctx, guint status, const char *error, const char *username,
+              const char *next)
+{
+  g_autoptr (GString) html = g_string_new (NULL);
+
+  web_append (html, "<section class=\"card narrow\"><h1>%s</h1>\n", T (ctx, "Sign in"));
+  if (error != NULL)
+    web_widgets_alert (html, error);
+  web_append (html, "<form id=\"login-form\" method=\"post\" action=\"/login\">"
+              "<label for=\"username\">%s</label>"
+              "<input id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"%s\">"
+              "<label for=\"password\">%s</label>"
+              "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+              "<input type=\"hidden\" name=\"next\" value=\"%s\">",
+              T (ctx, "Username or email"), username != NULL ? username : "", T (ctx, "Password"),
+              next != NULL ? next : "/");
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
+              "<p>%s <a href=\"/register\">%s</a></p></section>\n",
+              T (ctx, "Sign in"), T (ctx, "New here?"), T (ctx, "Create an account"));
+  web_ctx_respond_html (ctx, status, T (ctx, "Sign in"), html->str);
+}
+
+static void
+render_register (WebCtx *ctx, guint status, const char *error, const char *username,
+                 const char *email)
+{
+  g_autoptr (GString) html = g_string_new (NULL);
+
+  web_append (html, "<section class=\"card narrow\"><h1>%s</h1>\n", T (ctx, "Create an account"));
+  if (error != NULL)
+    web_widgets_alert (html, error);
+  web_append (html, "<form id=\"register-form\" method=\"post\" action=\"/register\">"
+              "<label for=\"username\">%s</label>"
+              "<input id=\"username\" name=\"username\" autocomplete=\"username\" required minlength=\"3\" maxlength=\"32\" value=\"%s\">"
+              "<p class=\"hint\">%s</p>"
+              "<label for=\"email\">%s</label>"
+              "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"%s\">"
+              "<label for=\"password\">%s</label>"
+              "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\">"
+              "<p class=\"hint\">%s</p>",
+              T (ctx, "Username"), username != NULL ? username : "",
+              T (ctx, "3 to 32 letters, digits, dots, dashes or underscores."), T (ctx, "Email"),
+              email != NULL ? email : "", T (ctx, "Password"), T (ctx, "At least 8 characters."));
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
+              "<p>%s <a href=\"/login\">%s</a></p></section>\n",
+              T (ctx, "Create account"), T (ctx, "Already have an account?"), T (ctx, "Sign in"));
+  web_ctx_respond_html (ctx, status, T (ctx, "Create an account"), html->str);
+}
+
+static const char *
+safe_next (const char *next)
+{
+  return web_form_next_is_safe (next) ? next : "/";
+}
+
+void
+pages_login_get (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+
+  render_login (ctx, 200, NULL, NULL, safe_next (carrete_request_get_query (req, "next")));
+}
+
+void
+pages_register_get (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+
+  render_register (ctx, 200, NULL, NULL, NULL);
+}
+
+/* ---- sign in ------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *username;
+  char *email;
+  char *password;
+  char *next;
+  gboolean registering;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->username);
+  g_free (sign_in->email);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in->next);
+  g_free (sign_in);
+}
+
+static JsonNode *
+credentials (SignIn *sign_in, gboolean with_email)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, sign_in->username);
+  if (with_email)
+    {
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, sign_in->email);
+    }
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, sign_in->password);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  SignIn *sign_in = user_data;
+  JsonObject *pair = web_api_object (result);
+
+  if (result->status == 200 && web_json_string (pair, "access_token") != NULL)
+    {
+      web_ctx_set_session (ctx, pair, NULL);
+      web_ctx_redirect (ctx, safe_next (sign_in->next));
+    }
+  else if (result->status == 401)
+    render_login (ctx, 401, T (ctx, "That username and password do not match. Check them and try again."),
+                  sign_in->username, sign_in->next);
+  else if (result->status == 429)
+    render_login (ctx, 429, T (ctx, "Too many failed attempts. Wait a minute, then try again."),
+                  sign_in->username, sign_in->next);
+  else if (web_api_unavailable (result))
+    render_login (ctx, 503, T (ctx, "Signing in is unavailable right now. Please try again in a moment."),
+                  sign_in->username, sign_in->next);
+  else
+    render_login (ctx, result->status,
+                  result->message != NULL ? result->message : T (ctx, "Signing in failed."),
+                  sign_in->username, sign_in->next);
+  sign_in_free (sign_in);
+}
+
+static void
+on_registered (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  SignIn *sign_in = user_data;
+  g_autoptr (JsonNode) body = NULL;
+
+  if (result->status == 201)
+    {
+      body = credentials (sign_in, FALSE);
+      web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/login", body, on_logged_in, sign_in);
+      return;
+    }
+  if (result->status == 409)
+    render_register (ctx, 409, T (ctx, "That username or email is already taken. Choose another one, or sign in."),
+                     sign_in->username, sign_in->email);
+  else if (web_api_unavailable (result))
+    render_register (ctx, 503, T (ctx, "Creating accounts is unavailable right now. Please try again in a moment."),
+                     sign_in->username, sign_in->email);
+  else
+    render_register (ctx, result->status == 400 ? 422 : result->status,
+                     result->message != NULL ? result->message : T (ctx, "Check the fields and try again."),
+                     sign_in->username, sign_in->email);
+  sign_in_free (sign_in);
+}
+
+static SignIn *
+sign_in_from_form (GHashTable *form)
+{
+  SignIn *sign_in = g_new0 (SignIn, 1);
+  const char *username = g_hash_table_lookup (form, "username");
+  const char *email = g_hash_table_lookup (form, "email");
+  const char *password = g_hash_table_lookup (form, "password");
+
+  sign_in->username = g_strstrip (g_strdup (username != NULL ? username : ""));
+  sign_in->email = g_strstrip (g_strdup (email != NULL ? email : ""));
+  sign_in->password = g_strdup (password != NULL ? password : "");
+  sign_in->next = g_strdup (safe_next (g_hash_table_lookup (form, "next")));
+  return sign_in;
+}
+
+void
+pages_login_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+  g_autoptr (JsonNode) body = NULL;
+  SignIn *sign_in;
+
+  if (form == NULL)
+    return;
+  sign_in = sign_in_from_form (form);
+  if (*sign_in->username == '\0' || *sign_in->password == '\0')
+    {
+      render_login (ctx, 422, T (ctx, "Enter your username and your password."), sign_in->username,
+                    sign_in->next);
+      sign_in_free (sign_in);
+      return;
+    }
+  body = credentials (sign_in, FALSE);
+  web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/login", body, on_logged_in, sign_in);
+}
+
+void
+pages_register_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+  g_autoptr (JsonNode) body = NULL;
+  SignIn *sign_in;
+
+  if (form == NULL)
+    return;
+  sign_in = sign_in_from_form (form);
+  sign_in->registering = TRUE;
+  body = credentials (sign_in, TRUE);
+  web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/register", body, on_registered, sign_in);
+}
+
+/* ---- sign out --------------------------------------------------------------- */
+
+static void
+on_logged_out (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  if (result->status != 204)
+    g_message ("logout answered %u; the cookies are cleared anyway", result->status);
+  web_ctx_clear_session (ctx);
+  web_ctx_redirect (ctx, "/login");
+}
+
+void
+pages_logout_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body = NULL;
+
+  if (form == NULL)
+    return;
+  if (ctx->refresh == NULL)
+    {
+      web_ctx_clear_session (ctx);
+      web_ctx_redirect (ctx, "/login");
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, ctx->refresh);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/logout", body, on_logged_out, NULL);
+}

@@ -1,0 +1,310 @@
+#define G_LOG_DOMAIN "carrete-web"
+
+#include "pages.h"
+
+#include "web-api.h"
+#include "web-form.h"
+#include "web-html.h"
+#include "web-layout.h"
+#include "web-widgets.h"
+
+/* ---- viewing ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *id;
+  WebApiResult photo;
+} PhotoView;
+
+static void
+photo_view_free (PhotoView *view)
+{
+  g_free (view->id);
+  web_api_result_clear (&view->photo);
+  g_free (view);
+}
+
+static void
+meta_row (GString *html, const char *term, const char *value)
+{
+  web_append (html, "<dt>%s</dt><dd>%s</dd>", term, value);
+}
+
+/* "2026-11-28T10:00:00Z" → "2026-11-28 10:00 UTC"; other text unchanged. */
+static char *
+readable_time (WebCtx *ctx, const char *rfc3339)
+{
+  g_autoptr (GDateTime) time = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
+
+  if (time == NULL)
+    return g_strdup (rfc3339 != NULL ? rfc3339 : T (ctx, "unknown"));
+  return g_date_time_format (time, "%Y-%m-%d %H:%M UTC");
+}
+
+static void
+render_meta (WebCtx *ctx, GString *html, JsonObject *photo, const char *folder_name)
+{
+  const char *folder_id = web_json_string (photo, "folder_id");
+  g_autofree char *size = g_format_size ((guint64) web_json_int (photo, "size", 0));
+  g_autofree char *dimensions = g_strdup_printf ("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " px",
+                                                 web_json_int (photo, "width", 0),
+                                                 web_json_int (photo, "height", 0));
+  g_autofree char *taken = readable_time (ctx, web_json_string (photo, "taken_at"));
+  g_autofree char *uploaded = readable_time (ctx, web_json_string (photo, "uploaded_at"));
+  const char *type = web_json_string (photo, "content_type");
+
+  g_string_append (html, "<dl id=\"photo-meta\" class=\"meta\">");
+  meta_row (html, T (ctx, "Size"), size);
+  meta_row (html, T (ctx, "Dimensions"), dimensions);
+  meta_row (html, T (ctx, "Type"), type != NULL ? type : "");
+  meta_row (html, T (ctx, "Taken"), taken);
+  meta_row (html, T (ctx, "Uploaded"), uploaded);
+  web_append (html, "<dt>%s</dt><dd>", T (ctx, "Folder"));
+  if (folder_id != NULL)
+    web_append (html, "<a href=\"/folders/%s\">%s</a>", folder_id,
+                folder_name != NULL ? folder_name : T (ctx, "Open the folder"));
+  else
+    web_append_escaped (html, T (ctx, "No folder"));
+  g_string_append (html, "</dd></dl>\n");
+}
+
+static void
+render_owner_forms (WebCtx *ctx, GString *html, const char *id, JsonObject *photo, JsonArray *folders)
+{
+  const char *folder_id = web_json_string (photo, "folder_id");
+
+  web_append (html, "<section class=\"card owner-tools\"><h2>%s</h2>"
+              "<form id=\"photo-rename\" method=\"post\" action=\"/photos/%s/rename\">"
+              "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required value=\"%s\">",
+              T (ctx, "Manage this photo"), id, T (ctx, "Name"), web_json_string (photo, "name"));
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-secondary\">%s</button></form>"
+              "<form id=\"photo-move\" method=\"post\" action=\"/photos/%s/move\">"
+              "<label for=\"folder_id\">%s</label><select id=\"folder_id\" name=\"folder_id\">",
+              T (ctx, "Rename"), id, T (ctx, "Folder"));
+  web_widgets_folder_options (ctx, html, folders, folder_id, TRUE);
+  g_string_append (html, "</select>");
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-secondary\">%s</button></form>"
+              "<form id=\"photo-delete\" method=\"post\" action=\"/photos/%s/delete\">"
+              "<input type=\"hidden\" name=\"folder_id\" value=\"%s\">",
+              T (ctx, "Move"), id, folder_id != NULL ? folder_id : "");
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-danger\">%s</button></form></section>\n",
+              T (ctx, "Delete photo"));
+}
+
+static void
+render_photo (WebCtx *ctx, PhotoView *view, JsonArray *folders, const char *folder_name)
+{
+  g_autoptr (GString) html = g_string_new (NULL);
+  JsonObject *photo = web_api_object (&view->photo);
+  const char *name = web_json_string (photo, "name");
+  const char *preview = web_json_string (photo, "preview_url");
+  const char *src = preview != NULL ? preview : web_json_string (photo, "url");
+  const char *full = web_json_string (photo, "url");
+  gboolean owner = ctx->user_id != NULL && g_strcmp0 (web_json_string (photo, "owner_id"), ctx->user_id) == 0;
+
+  if (name == NULL)
+    name = "";
+  web_append (html, "<h1>%s</h1>\n<figure class=\"photo\">", name);
+  if (src != NULL)
+    web_append (html, "<img id=\"photo-full\" src=\"%s\" alt=\"%s\">", src, name);
+  else
+    web_append (html, "<p id=\"photo-full\" class=\"muted\">%s</p>", T (ctx, "This photo is still being processed."));
+  if (full != NULL)
+    web_append (html, "<figcaption><a href=\"%s\">%s</a></figcaption>", full, T (ctx, "Open the original"));
+  g_string_append (html, "</figure>\n");
+  render_meta (ctx, html, photo, folder_name);
+  if (owner)
+    render_owner_forms (ctx, html, view->id, photo, folders);
+  web_ctx_respond_html (ctx, 200, name, html->str);
+}
+
+static void
+on_owner_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  PhotoView *view = user_data;
+  JsonArray *folders = web_api_items (result);
+  const char *folder_id = web_json_string (web_api_object (&view->photo), "folder_id");
+
+  render_photo (ctx, view, folders, web_widgets_folder_name (folders, folder_id));
+  photo_view_free (view);
+}
+
+static void
+on_photo_folder (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  PhotoView *view = user_data;
+
+  render_photo (ctx, view, NULL, web_json_string (web_api_object (result), "name"));
+  photo_view_free (view);
+}
+
+static void
+on_photo (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  PhotoView *view = user_data;
+  JsonObject *photo = web_api_object (result);
+  const char *folder_id = web_json_string (photo, "folder_id");
+  gboolean owner = ctx->user_id != NULL && g_strcmp0 (web_json_string (photo, "owner_id"), ctx->user_id) == 0;
+
+  if (result->status == 404 || result->status == 403)
+    web_ctx_respond_not_found (ctx);
+  else if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else if (result->status != 200 || photo == NULL)
+    web_ctx_respond_message (ctx, 503, N_("Unavailable"),
+                             N_("Photos are unavailable right now. Please try again in a moment."));
+  else
+    {
+      web_api_result_move (&view->photo, result);
+      if (owner)
+        web_api_call (ctx, WEB_FOLDERS, "GET", "/v1/folders?scope=mine&limit=200", NULL,
+                      on_owner_folders, view);
+      else if (folder_id != NULL && web_form_id_is_plausible (folder_id))
+        {
+          g_autofree char *path = g_strconcat ("/v1/folders/", folder_id, NULL);
+          web_api_call (ctx, WEB_FOLDERS, "GET", path, NULL, on_photo_folder, view);
+        }
+      else
+        {
+          render_photo (ctx, view, NULL, NULL);
+          photo_view_free (view);
+        }
+      return;
+    }
+  photo_view_free (view);
+}
+
+void
+pages_photo_get (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  const char *id = carrete_request_get_param (req, "id");
+  g_autofree char *path = NULL;
+  PhotoView *view;
+
+  if (!web_form_id_is_plausible (id))
+    {
+      web_ctx_respond_not_found (ctx);
+      return;
+    }
+  view = g_new0 (PhotoView, 1);
+  view->id = g_strdup (id);
+  path = g_strconcat ("/v1/photos/", id, NULL);
+  web_api_call (ctx, WEB_PHOTOS, "GET", path, NULL, on_photo, view);
+}
+
+/* ---- changing --------------------------------------------------------------------- */
+
+static void
+on_photo_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  g_autofree char *location = user_data;
+
+  if (result->status == 200 || result->status == 204)
+    web_ctx_redirect (ctx, location);
+  else if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else if (result->status == 404)
+    web_ctx_respond_not_found (ctx);
+  else if (web_api_unavailable (result))
+    web_ctx_respond_message (ctx, 503, N_("Unavailable"),
+                             N_("Photos are unavailable right now. Please try again in a moment."));
+  else
+    {
+      g_autoptr (GString) html = g_string_new (NULL);
+      web_append (html, "<h1>%s</h1>", T (ctx, "The photo was not changed"));
+      web_widgets_alert (html, result->message != NULL ? result->message
+                                                       : T (ctx, "Check the fields and try again."));
+      web_append (html, "<p><a href=\"%s\">%s</a></p>", location, T (ctx, "Back"));
+      web_ctx_respond_html (ctx, result->status == 409 ? 409 : 422, T (ctx, "The photo was not changed"),
+                            html->str);
+    }
+}
+
+static gboolean
+begin_change (WebCtx *ctx, GHashTable **form, const char **id)
+{
+  *id = carrete_request_get_param (ctx->req, "id");
+  *form = web_ctx_take_form (ctx);
+  if (*form == NULL)
+    return FALSE;
+  if (!web_ctx_has_session (ctx))
+    {
+      web_ctx_redirect_to_login (ctx);
+      return FALSE;
+    }
+  if (!web_form_id_is_plausible (*id))
+    {
+      web_ctx_respond_not_found (ctx);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+patch_photo (WebCtx *ctx, const char *id, const char *member, const char *value)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  web_api_call (ctx, WEB_PHOTOS, "PATCH", path, body, on_photo_changed,
+                g_strconcat ("/photos/", id, NULL));
+}
+
+void
+pages_photo_rename_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = NULL;
+  const char *id;
+  const char *name;
+
+  if (!begin_change (ctx, &form, &id))
+    return;
+  name = g_hash_table_lookup (form, "name");
+  patch_photo (ctx, id, "name", name != NULL ? name : "");
+}
+
+void
+pages_photo_move_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = NULL;
+  const char *id;
+  const char *folder_id;
+
+  if (!begin_change (ctx, &form, &id))
+    return;
+  folder_id = g_hash_table_lookup (form, "folder_id");
+  patch_photo (ctx, id, "folder_id", folder_id != NULL && *folder_id != '\0' ? folder_id : NULL);
+}
+
+void
+pages_photo_delete_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  g_autoptr (GHashTable) form = NULL;
+  const char *id;
+  const char *folder_id;
+  g_autofree char *path = NULL;
+
+  if (!begin_change (ctx, &form, &id))
+    return;
+  folder_id = g_hash_table_lookup (form, "folder_id");
+  path = g_strconcat ("/v1/photos/", id, NULL);
+  web_api_call (ctx, WEB_PHOTOS, "DELETE", path, NULL, on_photo_changed,
+                web_form_id_is_plausible (folder_id) ? g_strconcat ("/folders/", folder_id, NULL)
+                                                     : g_strdup ("/"));
+}

@@ -1,0 +1,508 @@
+#define G_LOG_DOMAIN "carrete-web"
+
+#include "pages.h"
+
+#include <string.h>
+
+#include "carrete-error.h"
+
+#include "web-api.h"
+#include "web-form.h"
+#include "web-html.h"
+#include "web-layout.h"
+#include "web-upload.h"
+#include "web-widgets.h"
+
+/* ---- the form ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *folder_id;
+  char *error;
+  guint status;
+} UploadForm;
+
+static void
+upload_form_free (UploadForm *form)
+{
+  g_free (form->folder_id);
+  g_free (form->error);
+  g_free (form);
+}
+
+static void
+render_upload_form (WebCtx *ctx, GString *html, JsonArray *folders, const char *folder_id)
+{
+  g_autofree char *limit = g_format_size (ctx->app->max_upload_bytes);
+
+  /* data-*: the words upload.js shows, translated here. */
+  web_append (html, "<form id=\"upload-form\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" class=\"card\""
+              " data-done=\"%s\" data-failed=\"%s\">"
+              "<div id=\"drop-zone\" class=\"drop-zone\"><label for=\"file\">%s</label>"
+              "<input id=\"file\" name=\"file\" type=\"file\" multiple accept=\"image/*\" required>"
+              "<p class=\"hint\">%s %s</p></div>"
+              "<label for=\"upload-folder\">%s</label><select id=\"upload-folder\" name=\"folder_id\">",
+              T (ctx, "Uploaded: open it"), T (ctx, "The upload failed: check your connection and try again."),
+              T (ctx, "Choose photos, or drop them here"),
+              T (ctx, "JPEG, PNG, WebP, GIF or HEIC; each file up to"), limit, T (ctx, "Folder"));
+  web_widgets_folder_options (ctx, html, folders, folder_id, TRUE);
+  g_string_append (html, "</select>");
+  web_layout_csrf_field (ctx, html);
+  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
+              "<ul id=\"upload-queue\" class=\"upload-queue\" aria-live=\"polite\"></ul>\n",
+              T (ctx, "Upload"));
+}
+
+static void
+on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  UploadForm *form = user_data;
+  g_autoptr (GString) html = g_string_new (NULL);
+
+  if (web_api_session_lost (ctx, result))
+    {
+      web_ctx_redirect_to_login (ctx);
+      upload_form_free (form);
+      return;
+    }
+  web_append (html, "<h1>%s</h1>\n", T (ctx, "Upload photos"));
+  if (form->error != NULL)
+    web_widgets_alert (html, form->error);
+  if (web_api_unavailable (result))
+    web_widgets_alert (html, T (ctx, "Folders are unavailable right now; you can still upload without a folder."));
+  render_upload_form (ctx, html, web_api_items (result), form->folder_id);
+  web_ctx_respond_html (ctx, form->status, T (ctx, "Upload photos"), html->str);
+  upload_form_free (form);
+}
+
+static void
+show_upload_form (WebCtx *ctx, guint status, const char *folder_id, const char *error)
+{
+  UploadForm *form = g_new0 (UploadForm, 1);
+
+  form->status = status;
+  form->folder_id = g_strdup (folder_id);
+  form->error = g_strdup (error);
+  web_api_call (ctx, WEB_FOLDERS, "GET", "/v1/folders?scope=mine&limit=200", NULL,
+                on_upload_folders, form);
+}
+
+void
+pages_upload_get (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+
+  if (!web_ctx_has_session (ctx))
+    web_ctx_redirect_to_login (ctx);
+  else
+    show_upload_form (ctx, 200, carrete_request_get_query (req, "folder_id"), NULL);
+}
+
+/* ---- the post ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *file_name;
+  GBytes *bytes;
+  gboolean ok;
+  char *photo_id;
+  char *message;
+  guint status;
+} UploadFile;
+
+typedef struct
+{
+  WebCtx *ctx;
+  GBytes *body;          /* the mapped request body the parts slice */
+  SoupMultipart *multipart;
+  char *folder_id;
+  GPtrArray *files;      /* UploadFile */
+  guint next;
+  gboolean wants_json;
+  gboolean session_lost;
+} UploadJob;
+
+static void
+upload_file_free (gpointer data)
+{
+  UploadFile *file = data;
+
+  g_free (file->file_name);
+  g_clear_pointer (&file->bytes, g_bytes_unref);
+  g_free (file->photo_id);
+  g_free (file->message);
+  g_free (file);
+}
+
+static void
+upload_job_free (UploadJob *job)
+{
+  g_ptr_array_unref (job->files);
+  g_clear_pointer (&job->multipart, soup_multipart_free);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->folder_id);
+  web_ctx_unref (job->ctx);
+  g_free (job);
+}
+
+static void
+file_fail (UploadFile *file, guint status, const char *message)
+{
+  file->ok = FALSE;
+  file->status = status;
+  g_free (file->message);
+  file->message = g_strdup (message);
+}
+
+/* The overall status: 200 when something was stored, else the failure
+ * the files had in common (413 if all were too large, …). */
+static guint
+job_status (UploadJob *job)
+{
+  guint status = 0;
+
+  for (guint i = 0; i < job->files->len; i++)
+    {
+      UploadFile *file = g_ptr_array_index (job->files, i);
+      if (file->ok)
+        return 200;
+      if (status == 0)
+        status = file->status;
+      else if (status != file->status)
+        status = 422;
+    }
+  return status != 0 ? status : 422;
+}
+
+/* {"results": [], "message": …}: the script shows the message. */
+static void
+respond_json_message (WebCtx *ctx, guint status, const char *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  web_ctx_respond_json (ctx, status, root);
+}
+
+static void
+respond_json_results (UploadJob *job)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < job->files->len; i++)
+    {
+      UploadFile *file = g_ptr_array_index (job->files, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, file->file_name);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, file->ok);
+      json_builder_set_member_name (builder, file->ok ? "photo_id" : "message");
+      json_builder_add_string_value (builder, file->ok ? file->photo_id : file->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  web_ctx_respond_json (job->ctx, job_status (job), root);
+}
+
+static void
+respond_html_results (UploadJob *job)
+{
+  WebCtx *ctx = job->ctx;
+  g_autoptr (GString) html = g_string_new (NULL);
+  g_autofree char *back = g_strconcat ("/upload", job->folder_id != NULL ? "?folder_id=" : "",
+                                       job->folder_id != NULL ? job->folder_id : "", NULL);
+  g_autofree char *see = job->folder_id != NULL ? g_strconcat ("/folders/", job->folder_id, NULL)
+                                                : g_strdup ("/");
+
+  web_append (html, "<h1>%s</h1>\n<ul id=\"upload-results\" class=\"upload-results\">",
+              T (ctx, "Upload results"));
+  for (guint i = 0; i < job->files->len; i++)
+    {
+      UploadFile *file = g_ptr_array_index (job->files, i);
+
+      if (file->ok)
+        web_append (html, "<li class=\"upload-ok\"><a href=\"/photos/%s\">%s</a>: %s</li>",
+                    file->photo_id, file->file_name, T (ctx, "uploaded."));
+      else
+        web_append (html, "<li class=\"upload-error\" role=\"alert\"><strong>%s</strong>: %s</li>",
+                    file->file_name, file->message);
+    }
+  web_append (html, "</ul>\n<p><a class=\"btn btn-primary\" href=\"%s\">%s</a> <a href=\"%s\">%s</a></p>\n",
+              back, T (ctx, "Upload more"), see, T (ctx, "See your photos"));
+  web_ctx_respond_html (ctx, job_status (job), T (ctx, "Upload results"), html->str);
+}
+
+static void
+job_finish (UploadJob *job)
+{
+  if (job->session_lost && job->wants_json)
+    respond_json_message (job->ctx, 401, T (job->ctx, "Your session has ended. Sign in again."));
+  else if (job->session_lost)
+    web_ctx_redirect_to_login (job->ctx);
+  else if (job->wants_json)
+    respond_json_results (job);
+  else
+    respond_html_results (job);
+  upload_job_free (job);
+}
+
+static void job_next (UploadJob *job);
+
+static const char *
+refusal_message (WebCtx *ctx, WebApiResult *result)
+{
+  switch (result->status)
+    {
+    case 409:
+      return T (ctx, "This photo is already in that folder.");
+    case 413:
+      return T (ctx, "This file is too large.");
+    case 415:
+      return T (ctx, "This file is not an image Carrete can read (JPEG, PNG, WebP, GIF or HEIC).");
+    case 404:
+      return T (ctx, "The folder does not exist any more, or is not yours.");
+    default:
+      if (web_api_unavailable (result))
+        return T (ctx, "Photos are unavailable right now. Please try again in a moment.");
+      return result->message != NULL ? result->message : T (ctx, "This file could not be uploaded.");
+    }
+}
+
+static void
+on_file_sent (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  UploadJob *job = user_data;
+  UploadFile *file = g_ptr_array_index (job->files, job->next);
+  const char *id = web_json_string (web_api_object (result), "id");
+
+  g_clear_pointer (&file->bytes, g_bytes_unref);
+  if (result->status == 201 && id != NULL)
+    {
+      file->ok = TRUE;
+      file->photo_id = g_strdup (id);
+    }
+  else if (web_api_session_lost (ctx, result))
+    {
+      job->session_lost = TRUE;
+      job_finish (job);
+      return;
+    }
+  else
+    file_fail (file, result->status == 0 ? 503 : result->status, refusal_message (ctx, result));
+  job->next++;
+  job_next (job);
+}
+
+static void
+job_next (UploadJob *job)
+{
+  WebCtx *ctx = job->ctx;
+  UploadFile *file;
+  g_autofree char *name = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+
+  while (job->next < job->files->len)
+    {
+      file = g_ptr_array_index (job->files, job->next);
+      if (file->bytes != NULL)
+        break;
+      job->next++; /* already refused here */
+    }
+  if (job->next >= job->files->len)
+    {
+      job_finish (job);
+      return;
+    }
+  name = web_query_escape (file->file_name);
+  folder = web_query_escape (job->folder_id);
+  path = g_strdup_printf ("/v1/photos?name=%s%s%s", name, job->folder_id != NULL ? "&folder_id=" : "",
+                          job->folder_id != NULL ? folder : "");
+  web_api_send_bytes (ctx, WEB_PHOTOS, "POST", path, "application/octet-stream", file->bytes,
+                      on_file_sent, job);
+}
+
+static char *
+part_text (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  char *text = g_strndup (data, len);
+
+  if (strlen (text) != len || !g_utf8_validate (text, -1, NULL))
+    g_clear_pointer (&text, g_free);
+  return text;
+}
+
+/* Reads the parts: the CSRF token and folder, and the files.  FALSE after
+ * answering when the body is not a form this page sent. */
+static gboolean
+job_read_parts (UploadJob *job)
+{
+  WebCtx *ctx = job->ctx;
+  g_autofree char *csrf = NULL;
+  int n = soup_multipart_get_length (job->multipart);
+
+  for (int i = 0; i < n; i++)
+    {
+      SoupMessageHeaders *headers = NULL;
+      GBytes *bytes = NULL;
+      g_autoptr (GHashTable) params = NULL;
+      const char *name;
+
+      if (!soup_multipart_get_part (job->multipart, i, &headers, &bytes)
+          || !soup_message_headers_get_content_disposition (headers, NULL, &params))
+        continue;
+      name = g_hash_table_lookup (params, "name");
+      if (g_strcmp0 (name, "csrf_token") == 0 && csrf == NULL)
+        csrf = part_text (bytes);
+      else if (g_strcmp0 (name, "folder_id") == 0 && job->folder_id == NULL)
+        {
+          g_autofree char *folder = part_text (bytes);
+          if (folder != NULL && *folder != '\0')
+            job->folder_id = g_steal_pointer (&folder);
+        }
+      else if (g_strcmp0 (name, "file") == 0)
+        {
+          const char *file_name = g_hash_table_lookup (params, "filename");
+          UploadFile *file;
+
+          if ((file_name == NULL || *file_name == '\0') && g_bytes_get_size (bytes) == 0)
+            continue; /* the empty part of a file input left empty */
+          file = g_new0 (UploadFile, 1);
+          file->file_name = g_strdup (file_name != NULL && g_utf8_validate (file_name, -1, NULL)
+                                          && *file_name != '\0' ? file_name : "photo");
+          file->bytes = g_bytes_ref (bytes);
+          g_ptr_array_add (job->files, file);
+        }
+    }
+  if (!web_ctx_csrf_ok (ctx, csrf))
+    {
+      if (job->wants_json)
+        respond_json_message (ctx, 403, T (ctx, "The form did not carry a valid security token, so nothing was "
+                                                "changed. Go back, reload the page and try again."));
+      else
+        web_ctx_respond_message (ctx, 403, N_("This form has expired"),
+                                 N_("The form did not carry a valid security token, so nothing was "
+                                    "changed. Go back, reload the page and try again."));
+      return FALSE;
+    }
+  if (job->folder_id != NULL && !web_form_id_is_plausible (job->folder_id))
+    {
+      web_ctx_respond_not_found (ctx);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Files refused before they reach the photos service. */
+static void
+job_check_files (UploadJob *job)
+{
+  for (guint i = 0; i < job->files->len; i++)
+    {
+      UploadFile *file = g_ptr_array_index (job->files, i);
+      gsize size = g_bytes_get_size (file->bytes);
+
+      if (size == 0)
+        file_fail (file, 422, T (job->ctx, "This file is empty."));
+      else if (size > job->ctx->app->max_upload_bytes)
+        {
+          g_autofree char *limit = g_format_size (job->ctx->app->max_upload_bytes);
+          g_autofree char *message = web_ctx_t_replace (job->ctx, "This file is too large: the limit is {limit} per file.", "{limit}", limit);
+          file_fail (file, 413, message);
+        }
+      else
+        continue;
+      g_clear_pointer (&file->bytes, g_bytes_unref);
+    }
+}
+
+static void
+respond_too_large (WebCtx *ctx, gboolean wants_json)
+{
+  g_autofree char *limit = g_format_size (ctx->app->max_request_bytes);
+  g_autofree char *message = web_ctx_t_replace (ctx, "These files are too large to send at once (the limit is {limit}). "
+                                                      "Send fewer or smaller files.", "{limit}", limit);
+
+  if (wants_json)
+    {
+      respond_json_message (ctx, 413, message);
+      return;
+    }
+  web_ctx_respond_message (ctx, 413, N_("Too large"), message);
+}
+
+void
+pages_upload_post (CarreteRequest *req)
+{
+  g_autoptr (WebCtx) ctx = web_ctx_new (req);
+  WebUploadSpool *spool = carrete_request_get_stream (req);
+  const char *accept = carrete_request_get_header (req, "Accept");
+  gboolean wants_json = accept != NULL && strstr (accept, "application/json") != NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (carrete_request_get_message (req));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  UploadJob *job;
+
+  if (spool == NULL || web_upload_spool_too_large (spool))
+    {
+      respond_too_large (ctx, wants_json);
+      return;
+    }
+  if ((body = web_upload_spool_map (spool, &error)) == NULL)
+    {
+      if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+        {
+          g_warning ("upload spool: %s", error->message);
+          web_ctx_respond_message (ctx, 503, N_("Unavailable"),
+                                   N_("Uploads are unavailable right now. Please try again in a moment."));
+        }
+      else
+        web_ctx_respond_message (ctx, 400, N_("This form could not be read"),
+                                 N_("The upload arrived empty or damaged. Please try again."));
+      return;
+    }
+  job = g_new0 (UploadJob, 1);
+  job->ctx = web_ctx_ref (ctx);
+  job->body = g_steal_pointer (&body);
+  job->wants_json = wants_json;
+  job->files = g_ptr_array_new_with_free_func (upload_file_free);
+  job->multipart = soup_multipart_new_from_message (headers, job->body);
+  if (job->multipart == NULL)
+    web_ctx_respond_message (ctx, 400, N_("This form could not be read"),
+                             N_("The upload arrived empty or damaged. Please try again."));
+  else if (!job_read_parts (job))
+    ; /* answered */
+  else if (!web_ctx_has_session (ctx))
+    {
+      job->session_lost = TRUE;
+      job_finish (job);
+      return;
+    }
+  else if (job->files->len == 0)
+    show_upload_form (ctx, 422, job->folder_id, T (ctx, "Choose at least one photo to upload."));
+  else
+    {
+      job_check_files (job);
+      job_next (job);
+      return;
+    }
+  upload_job_free (job);
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "carrete-request.h"
+
+G_BEGIN_DECLS
+
+/* The page handlers, one file per area (pages-*.c). */
+void pages_login_get (CarreteRequest *req);
+void pages_login_post (CarreteRequest *req);
+void pages_register_get (CarreteRequest *req);
+void pages_register_post (CarreteRequest *req);
+void pages_logout_post (CarreteRequest *req);
+
+void pages_gallery (CarreteRequest *req);
+
+void pages_folder_new_get (CarreteRequest *req);
+void pages_folder_new_post (CarreteRequest *req);
+void pages_folder_get (CarreteRequest *req);
+void pages_folder_edit_post (CarreteRequest *req);
+void pages_folder_delete_post (CarreteRequest *req);
+
+void pages_photo_get (CarreteRequest *req);
+void pages_photo_rename_post (CarreteRequest *req);
+void pages_photo_move_post (CarreteRequest *req);
+void pages_photo_delete_post (CarreteRequest *req);
+
+void pages_upload_get (CarreteRequest *req);
+void pages_upload_post (CarreteRequest *req);
+
+void pages_static (CarreteRequest *req);
+void pages_not_found (CarreteRequest *req);
+void pages_readyz (CarreteRequest *req);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "web-ctx.h"
+
+G_BEGIN_DECLS
+
+/* Calls to the three services on behalf of a page, with the visitor's
+ * access token.  An expired token is refreshed once per page request with
+ * the refresh cookie (the new pair goes back to the browser as cookies) and
+ * the call repeated; calls that need the refresh while it is in flight wait
+ * for it, because a refresh token used twice revokes the whole family. */
+typedef enum
+{
+  WEB_USERS,
+  WEB_PHOTOS,
+  WEB_FOLDERS,
+} WebService;
+
+typedef struct
+{
+  guint status;  /* 0 when the service could not be reached */
+  JsonNode *json; /* the parsed body, or NULL */
+  char *message; /* the service's problem detail and field messages, or NULL */
+  char *field;   /* the first field a problem names, or NULL */
+} WebApiResult;
+
+typedef void (*WebApiFunc) (WebCtx *ctx, WebApiResult *result, gpointer user_data);
+
+/* `body` (not taken) is sent as JSON when not NULL. */
+void web_api_call (WebCtx *ctx, WebService service, const char *method, const char *path,
+                   JsonNode *body, WebApiFunc callback, gpointer user_data);
+/* A raw body (an upload).  `body` is referenced, not copied. */
+void web_api_send_bytes (WebCtx *ctx, WebService service, const char *method, const char *path,
+                         const char *content_type, GBytes *body, WebApiFunc callback,
+                         gpointer user_data);
+
+void web_api_result_clear (WebApiResult *result);
+/* Moves `from` into `to` (a callback keeping a result past its return). */
+void web_api_result_move (WebApiResult *to, WebApiResult *from);
+
+/* The body as an object, or NULL. */
+JsonObject *web_api_object (WebApiResult *result);
+/* The "items" array of a list, or NULL. */
+JsonArray *web_api_items (WebApiResult *result);
+const char *web_json_string (JsonObject *object, const char *member);
+gint64 web_json_int (JsonObject *object, const char *member, gint64 fallback);
+
+/* Whether the call failed because the session is gone for good (the
+ * refresh failed, or there never was one): the page should send the
+ * visitor to /login. */
+gboolean web_api_session_lost (WebCtx *ctx, WebApiResult *result);
+/* Whether the service was unreachable or said 5xx. */
+gboolean web_api_unavailable (WebApiResult *result);
+
+G_END_DECLS

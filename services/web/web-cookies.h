@@ -1,0 +1,24 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WEB_COOKIE_ACCESS "carrete_access"
+#define WEB_COOKIE_REFRESH "carrete_refresh"
+#define WEB_COOKIE_USER "carrete_user"
+#define WEB_COOKIE_CSRF "carrete_csrf"
+#define WEB_COOKIE_LANG "carrete_lang"
+
+/* The Cookie request header as name → value (the first of a repeated name
+ * wins; pairs without '=' are skipped).  Never NULL. */
+GHashTable *web_cookies_parse (const char *header);
+
+/* A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure when asked.
+ * `max_age` < 0 makes a session cookie, 0 deletes it.  NULL when `value`
+ * holds a character a cookie may not carry (RFC 6265 cookie-octet). */
+char *web_cookie_format (const char *name, const char *value, gint64 max_age, gboolean secure);
+
+gboolean web_cookie_value_is_valid (const char *value);
+
+G_END_DECLS

@@ -1,0 +1,312 @@
+/* carrete-web's upload page against the real stack: several files at once
+ * without JavaScript, one file per request with JSON (the script's way),
+ * non-images, duplicates, files and bodies over the limits. */
+#define G_LOG_DOMAIN "test-web-upload"
+
+#include <string.h>
+
+#include "stack.h"
+#include "web-browser.h"
+
+/* Small, so that "too large" needs no big buffers: the per-file limit;
+ * one request may carry 4 files' worth plus 1 MiB of form. */
+#define FILE_LIMIT 100000
+#define REQUEST_LIMIT (4 * FILE_LIMIT + 1024 * 1024)
+
+static Stack *stack;
+static CtService *web;
+
+static CtService *
+start_web (void)
+{
+  g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", stack->users.url, NULL);
+  g_autofree char *photos = g_strconcat ("CARRETE_PHOTOS_URL=", stack->photos.url, NULL);
+  g_autofree char *folders = g_strconcat ("CARRETE_FOLDERS_URL=", stack->folders.url, NULL);
+  g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", stack->keys->id_key, NULL);
+  g_autofree char *limit = g_strdup_printf ("CARRETE_MAX_UPLOAD_BYTES=%d", FILE_LIMIT);
+  g_autofree char *binary = ct_build_path ("services/web/carrete-web");
+  const char *env[] = { users, photos, folders, id_key, "CARRETE_COOKIE_SECURE=false", limit, NULL };
+
+  return ct_service_start (binary, env);
+}
+
+typedef struct
+{
+  StackUser *user;
+  WbBrowser *browser;
+  char *csrf;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (WbPage) login = NULL;
+  g_autoptr (WbPage) done = NULL;
+  g_autoptr (WbPage) upload = NULL;
+  g_autofree char *csrf = NULL;
+
+  f->user = stack_user_new (stack, "webup");
+  f->browser = wb_browser_new (ct_service_url (web));
+  login = wb_get (f->browser, "/login");
+  csrf = wb_csrf (login);
+  done = wb_post (f->browser, "/login",
+                  (const char *const[]) { "username", f->user->name, "password", STACK_PASSWORD,
+                                          "csrf_token", csrf, NULL });
+  g_assert_cmpuint (done->status, ==, 303);
+  upload = wb_get (f->browser, "/upload");
+  g_assert_cmpuint (upload->status, ==, 200);
+  wb_assert_page_contract (upload);
+  wb_assert_security_headers (upload);
+  g_assert_nonnull (strstr (upload->body, "<form id=\"upload-form\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\""));
+  g_assert_nonnull (strstr (upload->body, "type=\"file\" multiple accept=\"image/*\""));
+  g_assert_nonnull (strstr (upload->body, "id=\"drop-zone\""));
+  f->csrf = wb_csrf (upload);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_free (f->csrf);
+  wb_browser_free (f->browser);
+  stack_user_free (f->user);
+}
+
+static WbMultipart *
+form_with_token (Fixture *f, const char *folder_id)
+{
+  WbMultipart *form = wb_multipart_new ();
+
+  wb_multipart_add_field (form, "csrf_token", f->csrf);
+  wb_multipart_add_field (form, "folder_id", folder_id != NULL ? folder_id : "");
+  return form;
+}
+
+static guint
+count_photos (StackUser *user)
+{
+  g_autoptr (CtResponse) r = ct_http (stack->photos.url, "GET", "/v1/photos?limit=200", user->token, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (ct_response_object (r), "items"));
+}
+
+static void
+assert_contains (WbPage *page, const char *text)
+{
+  if (strstr (page->body, text) == NULL)
+    g_error ("the page lacks \"%s\":\n%s", text, page->body);
+}
+
+static GBytes *
+filler (gsize size)
+{
+  guint8 *data = g_malloc (size);
+
+  memset (data, 'x', size);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+test_several_files_without_js (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder = stack_folder_new (stack, f->user->token, "private", NULL);
+  WbMultipart *form = form_with_token (f, folder);
+  g_autoptr (GBytes) one = ct_unique_png ("one");
+  g_autoptr (GBytes) two = ct_unique_png ("two");
+  g_autoptr (GBytes) text = g_bytes_new_static ("just words, not pixels\n", 23);
+  g_autoptr (WbPage) page = NULL;
+
+  wb_multipart_add_file (form, "file", "one.png", "image/png", one);
+  wb_multipart_add_file (form, "file", "two.png", "image/png", two);
+  wb_multipart_add_file (form, "file", "notes.txt", "text/plain", text);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  wb_assert_page_contract (page);
+  g_assert_nonnull (strstr (page->body, "<ul id=\"upload-results\""));
+  g_assert_cmpuint (wb_count (page, "<li class=\"upload-ok\">"), ==, 2);
+  g_assert_cmpuint (wb_count (page, "<li class=\"upload-error\""), ==, 1);
+  g_assert_nonnull (strstr (page->body, "<strong>notes.txt</strong>: This file is not an image"));
+  g_assert_cmpuint (count_photos (f->user), ==, 2);
+}
+
+static void
+test_duplicate_and_markup_names (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder = stack_folder_new (stack, f->user->token, "private", NULL);
+  g_autoptr (GBytes) png = ct_unique_png ("dup");
+  WbMultipart *form = form_with_token (f, folder);
+  g_autoptr (WbPage) page = NULL;
+
+  /* No '/' in the name: libsoup keeps only a filename's last path segment. */
+  wb_multipart_add_file (form, "file", "<script>alert(1).png", "image/png", png);
+  wb_multipart_add_file (form, "file", "\"><img src=x onerror=alert(1)>.png", "image/png", png);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_cmpuint (wb_count (page, "<li class=\"upload-ok\">"), ==, 1);
+  g_assert_nonnull (strstr (page->body, "This photo is already in that folder."));
+  g_assert_null (strstr (page->body, "<script>alert"));
+  g_assert_null (strstr (page->body, "<img src=x"));
+  assert_contains (page, "&lt;script&gt;alert(1).png");
+  assert_contains (page, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.png");
+}
+
+static void
+test_json_one_file (Fixture *f, gconstpointer data)
+{
+  const char *json_accept[] = { "Accept: application/json", NULL };
+  WbMultipart *good = form_with_token (f, NULL);
+  WbMultipart *bad = form_with_token (f, NULL);
+  g_autoptr (GBytes) png = ct_unique_png ("json");
+  g_autoptr (GBytes) text = g_bytes_new_static ("%PDF-1.4 not an image", 21);
+  g_autoptr (WbPage) ok = NULL;
+  g_autoptr (WbPage) refused = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *result;
+
+  wb_multipart_add_file (good, "file", "drop.png", "image/png", png);
+  ok = wb_post_multipart (f->browser, "/upload", good, json_accept);
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_true (g_str_has_prefix (wb_header (ok, "Content-Type"), "application/json"));
+  g_assert_true (json_parser_load_from_data (parser, ok->body, -1, NULL));
+  result = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "file"), ==, "drop.png");
+  g_assert_true (json_object_get_boolean_member (result, "ok"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (result, "photo_id"), "ph_"));
+
+  {
+    WbMultipart *forged = wb_multipart_new ();
+    g_autoptr (WbPage) refused_csrf = NULL;
+
+    wb_multipart_add_field (forged, "csrf_token", "forged");
+    wb_multipart_add_file (forged, "file", "forged.png", "image/png", png);
+    refused_csrf = wb_post_multipart (f->browser, "/upload", forged, json_accept);
+    g_assert_cmpuint (refused_csrf->status, ==, 403);
+    g_assert_true (g_str_has_prefix (wb_header (refused_csrf, "Content-Type"), "application/json"));
+    g_assert_nonnull (strstr (refused_csrf->body, "\"message\":\"The form did not carry a valid security token"));
+    g_assert_cmpuint (count_photos (f->user), ==, 1);
+  }
+  wb_multipart_add_file (bad, "file", "doc.pdf", "application/pdf", text);
+  refused = wb_post_multipart (f->browser, "/upload", bad, json_accept);
+  g_assert_cmpuint (refused->status, ==, 415);
+  g_assert_true (json_parser_load_from_data (parser, refused->body, -1, NULL));
+  result = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "results"), 0);
+  g_assert_false (json_object_get_boolean_member (result, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "message"), "not an image"));
+}
+
+static void
+test_file_over_limit (Fixture *f, gconstpointer data)
+{
+  WbMultipart *form = form_with_token (f, NULL);
+  g_autoptr (GBytes) big = filler (FILE_LIMIT + 1);
+  g_autoptr (GBytes) png = ct_unique_png ("small");
+  g_autoptr (WbPage) page = NULL;
+
+  wb_multipart_add_file (form, "file", "huge.png", "image/png", big);
+  wb_multipart_add_file (form, "file", "small.png", "image/png", png);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "<strong>huge.png</strong>: This file is too large: the limit is"));
+  g_assert_cmpuint (wb_count (page, "<li class=\"upload-ok\">"), ==, 1);
+  g_assert_cmpuint (count_photos (f->user), ==, 1);
+}
+
+static void
+test_body_over_limit (Fixture *f, gconstpointer data)
+{
+  WbMultipart *form = form_with_token (f, NULL);
+  g_autoptr (GBytes) big = filler (REQUEST_LIMIT + 4096);
+  g_autoptr (WbPage) page = NULL;
+  g_autoptr (WbPage) alive = NULL;
+
+  wb_multipart_add_file (form, "file", "enormous.png", "image/png", big);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 413);
+  g_assert_cmpuint (wb_count (page, "<h1"), ==, 1);
+  g_assert_nonnull (strstr (page->body, "role=\"alert\""));
+  g_assert_nonnull (strstr (page->body, "too large to send at once"));
+  wb_assert_security_headers (page);
+  g_assert_cmpuint (count_photos (f->user), ==, 0);
+  alive = wb_get (f->browser, "/upload");
+  g_assert_cmpuint (alive->status, ==, 200);
+}
+
+static void
+test_no_file_chosen (Fixture *f, gconstpointer data)
+{
+  WbMultipart *form = form_with_token (f, NULL);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (WbPage) page = NULL;
+
+  wb_multipart_add_file (form, "file", "", "application/octet-stream", empty);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 422);
+  g_assert_nonnull (strstr (page->body, "Choose at least one photo"));
+  g_assert_nonnull (strstr (page->body, "id=\"upload-form\""));
+}
+
+static void
+test_not_multipart (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) body = g_bytes_new_static ("file=abc", 8);
+  g_autoptr (WbPage) page = wb_request (f->browser, "POST", "/upload", "application/x-www-form-urlencoded",
+                                        body, NULL);
+
+  g_assert_cmpuint (page->status, ==, 400);
+  g_assert_nonnull (strstr (page->body, "role=\"alert\""));
+}
+
+static void
+test_signed_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) png = ct_unique_png ("anon");
+  WbMultipart *form = NULL;
+  g_autoptr (WbPage) page = NULL;
+
+  g_hash_table_remove (f->browser->cookies, "carrete_access");
+  g_hash_table_remove (f->browser->cookies, "carrete_refresh");
+  form = form_with_token (f, NULL);
+  wb_multipart_add_file (form, "file", "anon.png", "image/png", png);
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 303);
+  g_assert_cmpstr (wb_header (page, "Location"), ==, "/login?next=%2Fupload");
+  g_assert_cmpuint (count_photos (f->user), ==, 0);
+}
+
+static void
+print_web_log (void)
+{
+  g_autofree char *log = ct_service_output (web);
+  g_printerr ("carrete-web said:\n%s\n", log);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  wb_failure_hook = print_web_log;
+
+  g_test_init (&argc, &argv, NULL);
+  stack = stack_start ();
+  web = start_web ();
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/carrete/web/upload/several-files-without-js", test_several_files_without_js);
+  ADD ("/carrete/web/upload/duplicate-and-markup-names", test_duplicate_and_markup_names);
+  ADD ("/carrete/web/upload/json-one-file", test_json_one_file);
+  ADD ("/carrete/web/upload/file-over-limit", test_file_over_limit);
+  ADD ("/carrete/web/upload/body-over-limit", test_body_over_limit);
+  ADD ("/carrete/web/upload/no-file-chosen", test_no_file_chosen);
+  ADD ("/carrete/web/upload/not-multipart", test_not_multipart);
+  ADD ("/carrete/web/upload/signed-out", test_signed_out);
+#undef ADD
+
+  status = g_test_run ();
+  ct_service_stop (web);
+  ct_service_free (web);
+  stack_free (stack);
+  return status;
+}
