@@ -769,6 +769,7 @@ async function journey(browser) {
     ['upload', 'alice', () => `/upload?folder_id=${state.albumId}`],
     ['folder', 'alice', () => `/folders/${state.albumId}`],
   ];
+  const sideways = { 1280: [], 390: [] };
   for (const [width, height] of [[1280, 800], [390, 844]]) {
     await step(`screenshots at ${width}x${height}: login, gallery, photo, upload, folder`, async () => {
       const ctx = await newContext(browser, {
@@ -778,7 +779,6 @@ async function journey(browser) {
       });
       const page = await ctx.newPage();
       fs.mkdirSync(SHOTS, { recursive: true });
-      const sideways = [];
       for (const [name, who, route] of shots) {
         await ctx.clearCookies();
         if (who) await ctx.addCookies((await ctxA.storageState()).cookies);
@@ -788,20 +788,28 @@ async function journey(browser) {
         assert.equal(await page.locator('#current-user').count(), who ? 1 : 0, `${name}: signed in?`);
         await page.waitForFunction(() => [...document.images].every((img) => img.complete), null, { timeout: 20000 });
         const overflow = await page.evaluate(() => {
-          const excess = document.documentElement.scrollWidth - window.innerWidth;
-          const wide = [...document.body.querySelectorAll('*')]
-            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 &&
-              el.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
-            .slice(0, 4).map((el) => `<${el.tagName.toLowerCase()} id="${el.id}" class="${el.className}">`);
-          return { excess, wide };
+          const past = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
+          const describe = (el) => `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ').join('.') : ''}> ${Math.round(el.getBoundingClientRect().width)} px`;
+          const all = [...document.body.querySelectorAll('*')];
+          // The outermost elements past the edge (whose parent fits), and the
+          // innermost ones (none of whose children is past it): the culprits.
+          return {
+            excess: document.documentElement.scrollWidth - window.innerWidth,
+            outer: all.filter((el) => past(el) && !past(el.parentElement)).slice(0, 4).map(describe),
+            inner: all.filter((el) => past(el) && ![...el.children].some(past)).slice(0, 6).map(describe),
+          };
         });
         await page.screenshot({ path: path.join(SHOTS, `${name}-${width}x${height}.png`) });
         if (overflow.excess > 0) {
-          sideways.push(`${name} scrolls sideways by ${overflow.excess} px: ${overflow.wide.join(' ')}`);
+          sideways[width].push(`${name} is ${overflow.excess} px too wide; outermost: ${overflow.outer.join(', ')}; innermost: ${overflow.inner.join(', ')}`);
         }
       }
       await ctx.close();
-      assert.deepEqual(sideways, [], `pages wider than ${width} px`);
+    });
+  }
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await step(`no screenshot page scrolls sideways at ${width}x${height}`, async () => {
+      assert.deepEqual(sideways[width], [], `pages wider than ${width} px`);
     });
   }
 
