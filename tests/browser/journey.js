@@ -165,8 +165,9 @@ async function journey(browser) {
     await visit(page, '/login?lang=es');
     assert.equal(await page.getAttribute('html', 'lang'), 'es');
     assert.notEqual(await page.locator('h1').innerText(), english, 'the heading is not translated');
-    await visit(page, '/register');
+    const response = await visit(page, '/register');
     assert.equal(await page.getAttribute('html', 'lang'), 'es', 'the language cookie is kept');
+    await assertPage(page, response, dialogs);
     await page.context().close();
   });
 
