@@ -356,7 +356,8 @@ respond_refused_change (WebCtx *ctx, WebApiResult *result, const char *back)
   web_widgets_alert (html, result->message != NULL ? result->message
                                                    : T (ctx, "Check the fields and try again."));
   web_append (html, "<p><a href=\"%s\">%s</a></p>", back, T (ctx, "Back to the folder"));
-  web_ctx_respond_html (ctx, 422, T (ctx, "The folder was not changed"), html->str);
+  web_ctx_respond_html (ctx, result->status >= 400 && result->status < 500 ? result->status : 422,
+                        T (ctx, "The folder was not changed"), html->str);
 }
 
 static void

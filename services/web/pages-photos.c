@@ -219,7 +219,9 @@ on_photo_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       web_widgets_alert (html, result->message != NULL ? result->message
                                                        : T (ctx, "Check the fields and try again."));
       web_append (html, "<p><a href=\"%s\">%s</a></p>", location, T (ctx, "Back"));
-      web_ctx_respond_html (ctx, result->status == 409 ? 409 : 422, T (ctx, "The photo was not changed"),
+      /* The service's own 4xx says it best (403 for someone else's photo in a public folder). */
+      web_ctx_respond_html (ctx, result->status >= 400 && result->status < 500 ? result->status : 422,
+                            T (ctx, "The photo was not changed"),
                             html->str);
     }
 }
