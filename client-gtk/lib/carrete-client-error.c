@@ -22,6 +22,10 @@ static void
 carrete_client_error_private_copy (const CarreteClientErrorPrivate *src,
                                    CarreteClientErrorPrivate *dest)
 {
+  /* GLib never passes NULL; the check keeps -Wnull-dereference quiet at -O2,
+   * where GCC cannot see that through G_DEFINE_EXTENDED_ERROR. */
+  if (src == NULL || dest == NULL)
+    return;
   dest->existing_id = g_strdup (src->existing_id);
   dest->field = g_strdup (src->field);
   dest->retry_after = src->retry_after;
@@ -31,6 +35,8 @@ carrete_client_error_private_copy (const CarreteClientErrorPrivate *src,
 static void
 carrete_client_error_private_clear (CarreteClientErrorPrivate *priv)
 {
+  if (priv == NULL) /* as above: for -Wnull-dereference at -O2 */
+    return;
   g_clear_pointer (&priv->existing_id, g_free);
   g_clear_pointer (&priv->field, g_free);
 }
