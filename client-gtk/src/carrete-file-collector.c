@@ -124,7 +124,10 @@ collect_one (CarreteCollectedFiles *collected, GFile *file, guint depth,
   if (depth > 0 && g_file_info_get_is_hidden (info))
     return TRUE;
 
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+  /* A symbolic link whose target is gone is still "a file" to GIO. */
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_SYMBOLIC_LINK)
+    reject (collected, file, _("The file cannot be read"));
+  else if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     reject (collected, file, _("Not a regular file"));
   else if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_ACCESS_CAN_READ)
            && !g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_ACCESS_CAN_READ))

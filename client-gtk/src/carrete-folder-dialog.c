@@ -5,6 +5,7 @@
 #include "carrete-client-lib.h"
 #include "carrete-folder-dialog.h"
 #include "carrete-sign-in-page.h"
+#include "carrete-tags.h"
 
 struct _CarreteFolderDialog
 {
@@ -26,21 +27,6 @@ G_DEFINE_FINAL_TYPE (CarreteFolderDialog, carrete_folder_dialog, ADW_TYPE_WINDOW
 
 enum { SAVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-char **
-carrete_split_tags (const char *text)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *tag = g_strstrip (parts[i]);
-      if (*tag != '\0')
-        g_strv_builder_add (builder, tag);
-    }
-  return g_strv_builder_end (builder);
-}
 
 static void
 show_error (CarreteFolderDialog *self, const char *message)

@@ -23,8 +23,4 @@ gboolean carrete_folder_dialog_get_busy (CarreteFolderDialog *self);
 /* The error shown, or NULL. */
 const char *carrete_folder_dialog_get_error (CarreteFolderDialog *self);
 
-/* "a, B ,c" → {"a", "B", "c"}: trimmed, empty items dropped (the server
- * lower-cases and removes duplicates). */
-char **carrete_split_tags (const char *text);
-
 G_END_DECLS
