@@ -37,10 +37,19 @@ carrete_client_error_private_clear (CarreteClientErrorPrivate *priv)
 
 G_DEFINE_EXTENDED_ERROR (CarreteClientError, carrete_client_error)
 
+/* NULL for errors of other domains (a cancellation is a GIOError). */
+static CarreteClientErrorPrivate *
+private_of (const GError *error)
+{
+  if (error == NULL || error->domain != CARRETE_CLIENT_ERROR)
+    return NULL;
+  return carrete_client_error_get_private (error);
+}
+
 const char *
 carrete_client_error_get_existing_id (const GError *error)
 {
-  CarreteClientErrorPrivate *priv = carrete_client_error_get_private (error);
+  CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->existing_id : NULL;
 }
@@ -48,7 +57,7 @@ carrete_client_error_get_existing_id (const GError *error)
 const char *
 carrete_client_error_get_field (const GError *error)
 {
-  CarreteClientErrorPrivate *priv = carrete_client_error_get_private (error);
+  CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->field : NULL;
 }
@@ -56,7 +65,7 @@ carrete_client_error_get_field (const GError *error)
 guint
 carrete_client_error_get_retry_after (const GError *error)
 {
-  CarreteClientErrorPrivate *priv = carrete_client_error_get_private (error);
+  CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->retry_after : 0;
 }
@@ -64,7 +73,7 @@ carrete_client_error_get_retry_after (const GError *error)
 guint
 carrete_client_error_get_status (const GError *error)
 {
-  CarreteClientErrorPrivate *priv = carrete_client_error_get_private (error);
+  CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->status : 0;
 }
@@ -73,7 +82,7 @@ void
 _carrete_client_error_set_details (GError *error, guint status, const char *existing_id,
                                    const char *field, guint retry_after)
 {
-  CarreteClientErrorPrivate *priv = carrete_client_error_get_private (error);
+  CarreteClientErrorPrivate *priv = private_of (error);
 
   if (priv == NULL)
     return;

@@ -1,0 +1,62 @@
+#define G_LOG_DOMAIN "carrete-json"
+
+#include "carrete-client-private.h"
+
+/* Lenient readers for the model types: a member that is missing, null or of
+ * another type reads as absent, so that a newer server's answer still loads. */
+const char *
+_carrete_json_get_string (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+_carrete_json_get_int (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+GDateTime *
+_carrete_json_get_time (JsonObject *object, const char *member)
+{
+  const char *text = _carrete_json_get_string (object, member);
+
+  return text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+}
+
+/* The ids and names a model cannot do without. */
+gboolean
+_carrete_json_require (JsonObject *object, const char *const *members, const char *what,
+                       GError **error)
+{
+  for (guint i = 0; members[i] != NULL; i++)
+    if (_carrete_json_get_string (object, members[i]) == NULL)
+      {
+        g_set_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL,
+                     "The server sent a %s without “%s”.", what, members[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+JsonObject *
+_carrete_json_node_object (JsonNode *node, GError **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
+                           "The server's answer is not what a Carrete server sends.");
+      return NULL;
+    }
+  return json_node_get_object (node);
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "carrete-client-lib.h"
+#include "carrete-client-private.h"
+
+G_BEGIN_DECLS
+
+/* Waiting for an async call in a test: pass `&result` as user data with
+ * ctu_on_result as callback, then ctu_await (&result). */
+void ctu_on_result (GObject *source, GAsyncResult *result, gpointer user_data);
+GAsyncResult *ctu_await (GAsyncResult **slot);
+/* Spins the main context until `*flag` is TRUE or `seconds` pass. */
+gboolean ctu_wait_for (gboolean *flag, guint seconds);
+
+/* A client on the stack's three services (no gateway). */
+CarreteClient *ctu_client_new (const char *users_url, const char *photos_url,
+                               const char *folders_url);
+/* Logs `client` in; asserts success. */
+void ctu_login (CarreteClient *client, const char *username, const char *password);
+
+/* A PNG of about `size` bytes (a large tEXt chunk), unique bytes. */
+GBytes *ctu_png_of_size (gsize size);
+/* Writes `bytes` to a new file under `dir`; returns its path. */
+char *ctu_write_file (const char *dir, const char *name, GBytes *bytes);
+
+G_END_DECLS

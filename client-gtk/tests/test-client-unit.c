@@ -1,0 +1,325 @@
+#define G_LOG_DOMAIN "carrete-test-client-unit"
+
+/* Pure logic of the API-client library: answers → errors, routing by path
+ * prefix, URL joining, query encoding, models from JSON. */
+
+#include <string.h>
+
+#include "client-test-util.h"
+
+static GError *
+map (guint status, const char *content_type, const char *body, CarreteResponseFlags flags)
+{
+  g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return _carrete_client_error_from_response (status, content_type, bytes, NULL, flags);
+}
+
+static void
+test_problem_detail (void)
+{
+  g_autoptr (GError) error =
+    map (422, "application/problem+json",
+         "{\"type\":\"urn:x\",\"title\":\"Unprocessable\",\"status\":422,"
+         "\"detail\":\"A folder name may not be blank.\","
+         "\"errors\":[{\"field\":\"name\",\"message\":\"must not be blank\"}]}",
+         CARRETE_RESPONSE_API);
+
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "A folder name may not be blank.");
+  g_assert_cmpstr (carrete_client_error_get_field (error), ==, "name");
+  g_assert_cmpuint (carrete_client_error_get_status (error), ==, 422);
+  g_assert_null (carrete_client_error_get_existing_id (error));
+}
+
+static void
+test_problem_field_message (void)
+{
+  g_autoptr (GError) error =
+    map (400, "application/problem+json; charset=utf-8",
+         "{\"status\":400,\"errors\":[{\"field\":\"tags\",\"message\":\"at most 20\"}]}",
+         CARRETE_RESPONSE_API);
+
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "at most 20");
+  g_assert_cmpstr (carrete_client_error_get_field (error), ==, "tags");
+}
+
+static void
+test_problem_duplicate (void)
+{
+  g_autoptr (GError) error =
+    map (409, "application/problem+json",
+         "{\"status\":409,\"detail\":\"Already uploaded.\",\"existing_id\":\"ph_abc\"}",
+         CARRETE_RESPONSE_API);
+  g_autoptr (GError) copy = g_error_copy (error);
+
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT);
+  g_assert_cmpstr (carrete_client_error_get_existing_id (error), ==, "ph_abc");
+  /* The details survive a copy (GTask copies errors). */
+  g_assert_cmpstr (carrete_client_error_get_existing_id (copy), ==, "ph_abc");
+  g_assert_cmpuint (carrete_client_error_get_status (copy), ==, 409);
+}
+
+static void
+test_status_codes (void)
+{
+  const struct
+  {
+    guint status;
+    CarreteClientError code;
+  } cases[] = {
+    { 400, CARRETE_CLIENT_ERROR_INVALID },          { 401, CARRETE_CLIENT_ERROR_UNAUTHORIZED },
+    { 403, CARRETE_CLIENT_ERROR_FORBIDDEN },        { 404, CARRETE_CLIENT_ERROR_NOT_FOUND },
+    { 409, CARRETE_CLIENT_ERROR_CONFLICT },         { 413, CARRETE_CLIENT_ERROR_TOO_LARGE },
+    { 415, CARRETE_CLIENT_ERROR_UNSUPPORTED_TYPE }, { 422, CARRETE_CLIENT_ERROR_INVALID },
+    { 429, CARRETE_CLIENT_ERROR_RATE_LIMITED },     { 500, CARRETE_CLIENT_ERROR_SERVER },
+    { 502, CARRETE_CLIENT_ERROR_UNAVAILABLE },      { 503, CARRETE_CLIENT_ERROR_UNAVAILABLE },
+    { 504, CARRETE_CLIENT_ERROR_UNAVAILABLE },      { 507, CARRETE_CLIENT_ERROR_SERVER },
+    { 418, CARRETE_CLIENT_ERROR_INVALID },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = map (cases[i].status, "application/problem+json",
+                                      "{\"title\":\"t\"}", CARRETE_RESPONSE_API);
+
+      g_assert_error (error, CARRETE_CLIENT_ERROR, (int) cases[i].code);
+      g_assert_cmpstr (error->message, ==, "t");
+    }
+}
+
+static void
+test_login_401 (void)
+{
+  g_autoptr (GError) error = map (401, "application/problem+json",
+                                  "{\"status\":401,\"detail\":\"Wrong username or password.\"}",
+                                  CARRETE_RESPONSE_API | CARRETE_RESPONSE_LOGIN);
+
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID_CREDENTIALS);
+  g_assert_cmpstr (error->message, ==, "Wrong username or password.");
+}
+
+static void
+test_not_carrete (void)
+{
+  const char *const bodies[][2] = {
+    { "text/html", "<html><body>It works!</body></html>" },
+    { "application/json", "{\"error\":\"nope\"}" },
+    { "application/problem+json", "not json at all" },
+    { NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (GError) error = map (404, bodies[i][0], bodies[i][1], CARRETE_RESPONSE_API);
+
+      g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE);
+    }
+}
+
+static void
+test_gateway_and_bytes (void)
+{
+  g_autoptr (GError) gateway = map (502, "text/html", "<h1>Bad gateway</h1>", CARRETE_RESPONSE_API);
+  g_autoptr (GError) s3 = map (403, "application/xml", "<Error><Code>AccessDenied</Code></Error>", 0);
+  g_autoptr (GBytes) body = g_bytes_new_static ("{\"status\":429}", 14);
+  g_autoptr (GError) limited =
+    _carrete_client_error_from_response (429, "application/problem+json", body, "17",
+                                         CARRETE_RESPONSE_API | CARRETE_RESPONSE_LOGIN);
+
+  g_assert_error (gateway, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAVAILABLE);
+  /* Bytes (presigned URLs) come from storage, not Carrete's JSON. */
+  g_assert_error (s3, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
+  g_assert_error (limited, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (carrete_client_error_get_retry_after (limited), ==, 17);
+}
+
+static void
+test_transport (void)
+{
+  g_autoptr (GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                                                    "Connection refused");
+  g_autoptr (GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+  g_autoptr (GError) mapped = _carrete_client_error_from_transport (refused);
+  g_autoptr (GError) kept = _carrete_client_error_from_transport (cancelled);
+
+  g_assert_error (mapped, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (mapped->message, "Connection refused"));
+  g_assert_error (kept, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (carrete_client_error_get_existing_id (kept));
+}
+
+static void
+test_routing (void)
+{
+  const struct
+  {
+    const char *path;
+    gboolean routed;
+    CarreteService service;
+  } cases[] = {
+    { "/v1/auth/login", TRUE, CARRETE_SERVICE_USERS },
+    { "/v1/users/me", TRUE, CARRETE_SERVICE_USERS },
+    { "/.well-known/jwks.json", TRUE, CARRETE_SERVICE_USERS },
+    { "/v1/photos", TRUE, CARRETE_SERVICE_PHOTOS },
+    { "/v1/photos?limit=3", TRUE, CARRETE_SERVICE_PHOTOS },
+    { "/v1/photos/uploads", TRUE, CARRETE_SERVICE_PHOTOS },
+    { "/v1/storage/p/abc", TRUE, CARRETE_SERVICE_PHOTOS },
+    { "/v1/folders/fo_1?recursive=true", TRUE, CARRETE_SERVICE_FOLDERS },
+    { "/v1/photosx", FALSE, 0 },
+    { "/v1/authority", FALSE, 0 },
+    { "/", FALSE, 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CarreteService service = 99;
+
+      g_assert_cmpint (_carrete_client_route_path (cases[i].path, &service), ==, cases[i].routed);
+      if (cases[i].routed)
+        g_assert_cmpint (service, ==, cases[i].service);
+    }
+}
+
+static void
+test_service_urls (void)
+{
+  g_autoptr (CarreteClient) client = carrete_client_new ("https://photos.example.org/");
+  g_autofree char *users = NULL;
+  g_autofree char *photos = NULL;
+  g_autofree char *folders = NULL;
+
+  users = _carrete_client_build_url (client, "/v1/auth/login");
+  g_assert_cmpstr (users, ==, "https://photos.example.org/v1/auth/login");
+  carrete_client_set_service_urls (client, NULL, "http://127.0.0.1:8082", "http://127.0.0.1:8083//");
+  photos = _carrete_client_build_url (client, "/v1/photos?limit=3");
+  folders = _carrete_client_build_url (client, "/v1/folders");
+  g_assert_cmpstr (photos, ==, "http://127.0.0.1:8082/v1/photos?limit=3");
+  g_assert_cmpstr (folders, ==, "http://127.0.0.1:8083/v1/folders");
+  g_assert_cmpstr (carrete_client_get_service_url (client, CARRETE_SERVICE_USERS), ==,
+                   "https://photos.example.org/");
+  g_assert_null (carrete_client_get_service_url_override (client, CARRETE_SERVICE_USERS));
+  g_assert_cmpstr (carrete_client_get_service_url_override (client, CARRETE_SERVICE_PHOTOS), ==,
+                   "http://127.0.0.1:8082");
+  /* A prefix on the server URL is kept (a gateway under a path). */
+  {
+    g_autofree char *joined = _carrete_client_join_url ("https://x.org/carrete/", "/v1/photos");
+    g_assert_cmpstr (joined, ==, "https://x.org/carrete/v1/photos");
+  }
+}
+
+static void
+test_photo_query (void)
+{
+  g_autoptr (CarretePhotoQuery) query = carrete_photo_query_new ();
+  g_autoptr (CarretePhotoQuery) copy = NULL;
+  g_autofree char *empty = carrete_photo_query_to_path (NULL);
+  g_autofree char *path = NULL;
+  const char *const tags[] = { "a b", "c&d", NULL };
+
+  g_assert_cmpstr (empty, ==, "/v1/photos");
+  query->folder_id = g_strdup ("fo_1");
+  query->q = g_strdup ("sun & sea #1+2");
+  query->tags = g_strdupv ((char **) tags);
+  query->from = g_strdup ("2024-01-01T00:00:00+01:00");
+  query->sort = g_strdup ("taken_at");
+  query->order = g_strdup ("desc");
+  query->limit = 200;
+  query->cursor = g_strdup ("abc/=");
+  path = carrete_photo_query_to_path (query);
+  g_assert_cmpstr (path, ==,
+                   "/v1/photos?folder_id=fo_1&q=sun%20%26%20sea%20%231%2B2&tags=a%20b%2Cc%26d"
+                   "&from=2024-01-01T00%3A00%3A00%2B01%3A00&sort=taken_at&order=desc&limit=200"
+                   "&cursor=abc%2F%3D");
+
+  copy = carrete_photo_query_copy (query);
+  g_assert_true (carrete_photo_query_equal (query, copy));
+  /* The cursor is not part of what is asked for. */
+  g_free (copy->cursor);
+  copy->cursor = NULL;
+  g_assert_true (carrete_photo_query_equal (query, copy));
+  g_free (copy->q);
+  copy->q = g_strdup ("other");
+  g_assert_false (carrete_photo_query_equal (query, copy));
+  g_assert_true (carrete_photo_query_equal (NULL, NULL));
+  g_assert_false (carrete_photo_query_equal (query, NULL));
+}
+
+static void
+test_folder_query (void)
+{
+  g_autoptr (CarreteFolderQuery) query = carrete_folder_query_new ();
+  g_autofree char *path = NULL;
+  const char *const tags[] = { "x", NULL };
+
+  query->scope = g_strdup ("public");
+  query->tags = g_strdupv ((char **) tags);
+  query->match = g_strdup ("any");
+  path = carrete_folder_query_to_path (query);
+  g_assert_cmpstr (path, ==, "/v1/folders?scope=public&tags=x&match=any");
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_models (void)
+{
+  g_autoptr (JsonObject) photo_json =
+    parse_object ("{\"id\":\"ph_1\",\"name\":\"a.png\",\"folder_id\":null,\"size\":1234,"
+                  "\"width\":8,\"height\":6,\"taken_at\":\"2024-05-01T10:00:00Z\","
+                  "\"uploaded_at\":\"2024-05-02T10:00:00Z\",\"state\":\"ready\","
+                  "\"thumbnail_url\":\"http://x/t\",\"unknown\":{\"future\":true}}");
+  g_autoptr (JsonObject) bad_json = parse_object ("{\"name\":\"no id\"}");
+  g_autoptr (JsonObject) folder_json =
+    parse_object ("{\"id\":\"fo_1\",\"name\":\"F\",\"tags\":[\"a\",3,\"b\"]}");
+  g_autoptr (CarretePhoto) photo = carrete_photo_new_from_json (photo_json, NULL);
+  g_autoptr (CarreteFolder) folder = carrete_folder_new_from_json (folder_json, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarretePhoto) bad = carrete_photo_new_from_json (bad_json, &error);
+  g_autoptr (GDateTime) taken = NULL;
+  const char *const expected_tags[] = { "a", "b", NULL };
+
+  g_assert_cmpstr (carrete_photo_get_id (photo), ==, "ph_1");
+  g_assert_null (carrete_photo_get_folder_id (photo));
+  g_assert_cmpint (carrete_photo_get_size (photo), ==, 1234);
+  g_assert_cmpint (carrete_photo_get_width (photo), ==, 8);
+  g_assert_cmpint (g_date_time_get_day_of_month (carrete_photo_get_taken_at (photo)), ==, 1);
+  g_object_get (photo, "taken-at", &taken, NULL);
+  g_assert_true (g_date_time_equal (taken, carrete_photo_get_taken_at (photo)));
+  g_assert_null (bad);
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL);
+  g_assert_cmpstrv (carrete_folder_get_tags (folder), expected_tags);
+  g_assert_finalize_object (g_steal_pointer (&photo));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/carrete/client/unit/problem/detail", test_problem_detail);
+  g_test_add_func ("/carrete/client/unit/problem/field-message", test_problem_field_message);
+  g_test_add_func ("/carrete/client/unit/problem/duplicate", test_problem_duplicate);
+  g_test_add_func ("/carrete/client/unit/problem/status-codes", test_status_codes);
+  g_test_add_func ("/carrete/client/unit/problem/login-401", test_login_401);
+  g_test_add_func ("/carrete/client/unit/problem/not-carrete", test_not_carrete);
+  g_test_add_func ("/carrete/client/unit/problem/gateway-and-bytes", test_gateway_and_bytes);
+  g_test_add_func ("/carrete/client/unit/problem/transport", test_transport);
+  g_test_add_func ("/carrete/client/unit/routing", test_routing);
+  g_test_add_func ("/carrete/client/unit/service-urls", test_service_urls);
+  g_test_add_func ("/carrete/client/unit/photo-query", test_photo_query);
+  g_test_add_func ("/carrete/client/unit/folder-query", test_folder_query);
+  g_test_add_func ("/carrete/client/unit/models", test_models);
+
+  return g_test_run ();
+}
