@@ -14,6 +14,11 @@ TEST_PACKAGES=(python3 clang) # clang: libFuzzer for tests/fuzz
 # preinstalled one is kept and Debian's (18 in bookworm) only fills a gap.
 command -v node >/dev/null 2>&1 || TEST_PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
+# carrete-desktop (client-gtk/): GTK 4.8 and libadwaita 1.2 from bookworm; its
+# UI tests run under Xvfb in a private D-Bus session with gnome-keyring, and
+# validate the .desktop file and the AppStream metainfo.
+BUILD_PACKAGES+=(libgtk-4-dev libadwaita-1-dev libsecret-1-dev gettext)
+TEST_PACKAGES+=(xvfb xauth dbus-daemon dbus-x11 gnome-keyring desktop-file-utils appstream)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
