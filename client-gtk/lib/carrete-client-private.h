@@ -88,6 +88,10 @@ void _carrete_query_append (GString *path, const char *name, const char *value);
 void _carrete_query_append_tags (GString *path, const char *const *tags);
 void _carrete_query_append_uint (GString *path, const char *name, guint value);
 
+/* The image type of a file's first bytes (at least 12 for all types), or
+ * NULL when it is none the server accepts. */
+const char *_carrete_sniff_image_type (const guint8 *data, gsize length);
+
 /* Small JSON helpers for the model types. */
 const char *_carrete_json_get_string (JsonObject *object, const char *member);
 gint64 _carrete_json_get_int (JsonObject *object, const char *member);
