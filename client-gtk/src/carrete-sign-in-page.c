@@ -26,6 +26,7 @@ struct _CarreteSignInPage
 
   GCancellable *cancellable;
   CarreteClient *pending; /* the client being signed in */
+  CarreteClient *resume;  /* signs in again with this one (session ended) */
   gboolean registering;
   gboolean busy;
 };
@@ -210,7 +211,12 @@ carrete_sign_in_page_submit (CarreteSignInPage *self)
     }
 
   g_clear_object (&self->pending);
-  self->pending = build_client (self);
+  /* After an expired session the same client signs in again, so that what
+   * hangs on it (the upload queue) carries on. */
+  if (self->resume != NULL && !self->registering)
+    self->pending = g_object_ref (self->resume);
+  else
+    self->pending = build_client (self);
   if (self->pending == NULL)
     return;
 
@@ -300,6 +306,20 @@ carrete_sign_in_page_get_error (CarreteSignInPage *self)
 }
 
 void
+carrete_sign_in_page_set_resume_client (CarreteSignInPage *self, CarreteClient *client)
+{
+  g_return_if_fail (CARRETE_IS_SIGN_IN_PAGE (self));
+
+  g_set_object (&self->resume, client);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), client == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->advanced_row), client == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_button), client == NULL);
+  if (client != NULL && carrete_client_get_user (client) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->username_row),
+                           carrete_user_get_username (carrete_client_get_user (client)));
+}
+
+void
 carrete_sign_in_page_reset (CarreteSignInPage *self)
 {
   g_return_if_fail (CARRETE_IS_SIGN_IN_PAGE (self));
@@ -329,6 +349,7 @@ carrete_sign_in_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->pending);
+  g_clear_object (&self->resume);
   G_OBJECT_CLASS (carrete_sign_in_page_parent_class)->finalize (object);
 }
 

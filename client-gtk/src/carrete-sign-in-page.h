@@ -27,6 +27,9 @@ gboolean carrete_sign_in_page_get_busy (CarreteSignInPage *self);
 /* The error shown, or NULL. */
 const char *carrete_sign_in_page_get_error (CarreteSignInPage *self);
 void carrete_sign_in_page_show_error (CarreteSignInPage *self, const char *message);
+/* After the session expired: sign in again with this client (its address
+ * fields are locked) so that its upload queue carries on; NULL forgets it. */
+void carrete_sign_in_page_set_resume_client (CarreteSignInPage *self, CarreteClient *client);
 /* Clears the password (after sign out); keeps the addresses and username. */
 void carrete_sign_in_page_reset (CarreteSignInPage *self);
 

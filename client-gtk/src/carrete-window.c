@@ -1167,6 +1167,7 @@ on_session_expired (CarreteWindow *self)
   /* The uploads stay queued on this client and resume after signing in. */
   carrete_keyring_clear_async (NULL, cleared_cb, NULL);
   carrete_sign_in_page_reset (self->sign_in_page);
+  carrete_sign_in_page_set_resume_client (self->sign_in_page, self->client);
   carrete_sign_in_page_show_error (self->sign_in_page,
                                    _("Your session has ended. Please sign in again; your uploads will continue."));
   set_page (self, "sign-in");
@@ -1213,6 +1214,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
   g_autoptr(GtkListItemFactory) factory = NULL;
   CarreteUser *user;
 
+  carrete_sign_in_page_set_resume_client (self->sign_in_page, NULL);
   if (client == self->client)
     {
       /* Signed in again after the session ended: same models, same uploads. */
@@ -1355,6 +1357,7 @@ carrete_window_sign_out (CarreteWindow *self)
   if (self->thumbnails != NULL)
     carrete_thumbnail_loader_clear (self->thumbnails);
   end_session (self);
+  carrete_sign_in_page_set_resume_client (self->sign_in_page, NULL);
   g_ptr_array_set_size (self->tags, 0);
   rebuild_chips (self);
   carrete_sign_in_page_reset (self->sign_in_page);
