@@ -7,18 +7,22 @@ PG_BINDIR=/usr/lib/postgresql/15/bin
 
 # Debian packages by purpose.  Keep in step with the README.
 BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libsoup-3.0-dev libjson-glib-dev
-                libpq-dev libjwt-dev libsodium-dev libssl-dev libcurl4-openssl-dev libvips-dev)
-RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl libcurl4 ca-certificates procps libvips42)
-TEST_PACKAGES=(python3 clang) # clang: libFuzzer for tests/fuzz
+                libpq-dev libjwt-dev libsodium-dev libssl-dev libcurl4-openssl-dev libvips-dev
+                libsecret-1-dev libgtk-4-dev libadwaita-1-dev) # the last three: carrete-desktop
+RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl libcurl4 ca-certificates procps libvips42
+                  libsecret-1-0)
+# dbus-daemon and gnome-keyring: a private Secret Service for the desktop
+# client's keyring test (client-gtk/tests/keyring-session.sh).
+TEST_PACKAGES=(python3 clang dbus-daemon gnome-keyring) # clang: libFuzzer for tests/fuzz
 # node and npm run newman (tests/postman); any node >= 16 will do, so a
 # preinstalled one is kept and Debian's (18 in bookworm) only fills a gap.
 command -v node >/dev/null 2>&1 || TEST_PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
-# carrete-desktop (client-gtk/): GTK 4.8 and libadwaita 1.2 from bookworm; its
-# UI tests run under Xvfb in a private D-Bus session with gnome-keyring, and
-# validate the .desktop file and the AppStream metainfo.
-BUILD_PACKAGES+=(libgtk-4-dev libadwaita-1-dev libsecret-1-dev gettext)
-TEST_PACKAGES+=(xvfb xauth dbus-daemon dbus-x11 gnome-keyring desktop-file-utils appstream)
+# carrete-desktop's app (client-gtk/src): gettext for its catalogues; its UI
+# tests run under Xvfb (in the private D-Bus session and gnome-keyring above)
+# and validate the .desktop file and the AppStream metainfo.
+BUILD_PACKAGES+=(gettext)
+TEST_PACKAGES+=(xvfb xauth dbus-x11 desktop-file-utils appstream)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

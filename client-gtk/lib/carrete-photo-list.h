@@ -24,7 +24,9 @@ CarretePhotoList *carrete_photo_list_new (CarreteClient *client);
  * over from the first page. */
 void carrete_photo_list_set_query (CarretePhotoList *self, const CarretePhotoQuery *query);
 const CarretePhotoQuery *carrete_photo_list_get_query (CarretePhotoList *self);
-/* Loads the next page unless one is loading or there is none. */
+/* Loads the next page unless one is loading or there is none.  The first
+ * call (or set_query()) loads the first page; until then the list is empty
+ * and asks for nothing. */
 void carrete_photo_list_load_more (CarretePhotoList *self);
 /* Starts over from the first page with the same query. */
 void carrete_photo_list_reload (CarretePhotoList *self);

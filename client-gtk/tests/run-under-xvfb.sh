@@ -13,22 +13,17 @@ if [ -z "${CARRETE_UI_INNER:-}" ]; then
 fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/carrete-ui-XXXXXX")
-keyring_pid=
-cleanup() {
-  [ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
+trap 'rm -rf "$scratch"' EXIT
 
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CACHE_HOME="$scratch/cache"
 export XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 
-# --unlock reads the password from stdin and creates the login keyring.
-eval "$(printf '' | gnome-keyring-daemon --unlock --components=secrets --daemonize)"
-export GNOME_KEYRING_CONTROL
-keyring_pid=${GNOME_KEYRING_PID:-}
+# --unlock reads the password from stdin and creates the login keyring.  Not
+# an empty one: that makes gnome-keyring ask on the display instead.  The
+# daemon ends with this D-Bus session.
+printf 'throwaway' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 
 export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
 export GSETTINGS_BACKEND=memory

@@ -583,6 +583,221 @@ test_photo_get_patch_bytes_delete (void)
   g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
+/* ---- CarretePhotoList --------------------------------------------------------------------- */
+
+static void
+wait_not_loading (CarretePhotoList *list)
+{
+  while (carrete_photo_list_get_loading (list))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static CarretePhotoQuery *
+folder_query (const char *folder_id, guint limit)
+{
+  CarretePhotoQuery *query = carrete_photo_query_new ();
+
+  query->folder_id = g_strdup (folder_id);
+  query->limit = limit;
+  return query;
+}
+
+static void
+test_photo_list_pages (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "plist");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *folder_id = stack_folder_new (stack, user->token, "private", NULL);
+  g_autoptr (CarretePhotoList) list = carrete_photo_list_new (client);
+  g_autoptr (CarretePhotoQuery) query = folder_query (folder_id, 3);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GListModel *model = G_LIST_MODEL (list);
+  guint changes = 0;
+
+  for (int i = 0; i < 7; i++)
+    g_free (stack_photo_new (stack, user->token, folder_id));
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_photo_list_set_threshold (list, 1);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  carrete_photo_list_set_query (list, query);
+  g_assert_true (carrete_photo_list_get_loading (list));
+  wait_not_loading (list);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_true (carrete_photo_list_get_has_more (list));
+
+  /* Far from the end: nothing more is asked for. */
+  {
+    g_autoptr (CarretePhoto) first = g_list_model_get_item (model, 0);
+
+    g_main_context_iteration (NULL, FALSE);
+    g_assert_false (carrete_photo_list_get_loading (list));
+  }
+  /* Near the end: the next page. */
+  while (carrete_photo_list_get_has_more (list))
+    {
+      guint n = g_list_model_get_n_items (model);
+      g_autoptr (CarretePhoto) last = g_list_model_get_item (model, n - 1);
+
+      wait_not_loading (list);
+      g_assert_cmpuint (g_list_model_get_n_items (model), >, n);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
+  g_assert_cmpuint (changes, ==, 3);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr (CarretePhoto) photo = g_list_model_get_item (model, i);
+
+      g_assert_true (g_hash_table_add (seen, g_strdup (carrete_photo_get_id (photo))));
+    }
+  g_assert_null (g_list_model_get_item (model, 7));
+  g_assert_null (carrete_photo_list_get_error (list));
+}
+
+/* The query changes while the first answer is on the way: only the new
+ * query's photos are in the list. */
+static void
+test_photo_list_stale_query (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "pstale");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *first = stack_folder_new (stack, user->token, "private", NULL);
+  g_autofree char *second = stack_folder_new (stack, user->token, "private", NULL);
+  g_autoptr (CarretePhotoList) list = carrete_photo_list_new (client);
+  g_autoptr (CarretePhotoQuery) first_query = folder_query (first, 50);
+  g_autoptr (CarretePhotoQuery) second_query = folder_query (second, 50);
+
+  for (int i = 0; i < 3; i++)
+    g_free (stack_photo_new (stack, user->token, first));
+  for (int i = 0; i < 2; i++)
+    g_free (stack_photo_new (stack, user->token, second));
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_photo_list_set_query (list, first_query);
+  carrete_photo_list_set_query (list, second_query);
+  wait_not_loading (list);
+  /* Let any answer to the first query arrive too. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (CarretePhoto) photo = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpstr (carrete_photo_get_folder_id (photo), ==, second);
+    }
+  g_assert_false (carrete_photo_list_get_has_more (list));
+}
+
+/* The server stops while scrolling: the items stay, the error is set, and
+ * the next load_more() continues where it stopped. */
+static void
+test_photo_list_server_stops (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "pstops");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *folder_id = stack_folder_new (stack, user->token, "private", NULL);
+  g_autoptr (CarretePhotoList) list = carrete_photo_list_new (client);
+  g_autoptr (CarretePhotoQuery) query = folder_query (folder_id, 2);
+  g_autofree char *new_id = NULL;
+  g_autoptr (CarretePhoto) uploaded = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < 3; i++)
+    g_free (stack_photo_new (stack, user->token, folder_id));
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_photo_list_set_query (list, query);
+  wait_not_loading (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+
+  stack_stop (&stack->photos);
+  carrete_photo_list_load_more (list);
+  wait_not_loading (list);
+  g_assert_error ((GError *) carrete_photo_list_get_error (list), CARRETE_CLIENT_ERROR,
+                  CARRETE_CLIENT_ERROR_UNREACHABLE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_assert_true (carrete_photo_list_get_has_more (list));
+
+  stack_restart (&stack->photos);
+  carrete_photo_list_load_more (list);
+  wait_not_loading (list);
+  g_assert_null (carrete_photo_list_get_error (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_false (carrete_photo_list_get_has_more (list));
+
+  /* An upload appears at the start, once; deleting removes it. */
+  new_id = stack_photo_new (stack, user->token, folder_id);
+  carrete_client_get_photo_async (client, new_id, NULL, ctu_on_result, &result);
+  uploaded = carrete_client_get_photo_finish (client, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (carrete_photo_list_prepend (list, uploaded));
+  g_assert_false (carrete_photo_list_prepend (list, uploaded));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+  carrete_photo_list_reload (list);
+  while (carrete_photo_list_get_has_more (list))
+    {
+      carrete_photo_list_load_more (list);
+      wait_not_loading (list);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+  g_assert_true (carrete_photo_list_remove_id (list, new_id));
+  g_assert_false (carrete_photo_list_remove_id (list, new_id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+}
+
+/* The thumbnail comes from the network once, then from disk: the second
+ * time its URL points at a closed port. */
+static void
+test_thumbnail_fetch_cached (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "thumbs");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *photo_id = stack_photo_new (stack, user->token, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("carrete-thumbs-XXXXXX", NULL);
+  g_autoptr (CarreteThumbnailCache) cache = carrete_thumbnail_cache_new (dir, 0);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarretePhoto) photo = NULL;
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (CarretePhoto) offline = NULL;
+  g_autoptr (JsonObject) object = json_object_new ();
+  g_autofree char *dead_url = g_strdup_printf ("http://127.0.0.1:%u/thumb", ct_free_port ());
+
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_client_get_photo_async (client, photo_id, NULL, ctu_on_result, &result);
+  photo = carrete_client_get_photo_finish (client, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  carrete_thumbnail_cache_fetch_async (cache, client, photo, NULL, ctu_on_result, &result);
+  first = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (cache), ==, g_bytes_get_size (first));
+  g_clear_object (&result);
+
+  json_object_set_string_member (object, "id", photo_id);
+  json_object_set_string_member (object, "name", "x");
+  json_object_set_string_member (object, "sha256", carrete_photo_get_sha256 (photo));
+  json_object_set_string_member (object, "thumbnail_url", dead_url);
+  offline = carrete_photo_new_from_json (object, &error);
+  g_assert_no_error (error);
+  carrete_thumbnail_cache_fetch_async (cache, client, offline, NULL, ctu_on_result, &result);
+  second = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (first, second));
+  ct_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -608,6 +823,12 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/folders/delete-non-empty", test_folder_delete_non_empty);
   g_test_add_func ("/carrete/client/photos/pages", test_photos_pages);
   g_test_add_func ("/carrete/client/photos/get-patch-bytes-delete", test_photo_get_patch_bytes_delete);
+
+  g_test_add_func ("/carrete/client/photo-list/pages", test_photo_list_pages);
+  g_test_add_func ("/carrete/client/photo-list/stale-query", test_photo_list_stale_query);
+  g_test_add_func ("/carrete/client/photo-list/server-stops", test_photo_list_server_stops);
+
+  g_test_add_func ("/carrete/client/thumbnails/fetch-cached", test_thumbnail_fetch_cached);
 
   status = g_test_run ();
   stack_free (stack);

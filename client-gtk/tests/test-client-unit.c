@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "carrete-test.h"
 #include "client-test-util.h"
 
 static GError *
@@ -302,6 +303,116 @@ test_models (void)
   g_assert_finalize_object (g_steal_pointer (&photo));
 }
 
+/* ---- thumbnail cache (files only) ---------------------------------------------------------- */
+
+static GBytes *
+cache_lookup (CarreteThumbnailCache *cache, const char *key)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *bytes;
+
+  carrete_thumbnail_cache_lookup_async (cache, key, NULL, ctu_on_result, &result);
+  bytes = carrete_thumbnail_cache_lookup_finish (cache, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+static void
+cache_store (CarreteThumbnailCache *cache, const char *key, gsize size)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = g_strnfill (size, 'x');
+  g_autoptr (GBytes) bytes = g_bytes_new (data, size);
+
+  carrete_thumbnail_cache_store_async (cache, key, bytes, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_thumbnail_cache_store_finish (cache, ctu_await (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_thumbnail_cache (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carrete-thumbs-XXXXXX", NULL);
+  g_autofree char *sub = g_build_filename (dir, "deep", "thumbnails", NULL);
+  g_autoptr (CarreteThumbnailCache) cache = carrete_thumbnail_cache_new (sub, 10000);
+  g_autoptr (CarreteThumbnailCache) again = NULL;
+  g_autoptr (GBytes) missing = cache_lookup (cache, "ph_none-0-256");
+  g_autoptr (GBytes) hit = NULL;
+  g_autoptr (GBytes) evicted = NULL;
+  g_autoptr (GBytes) kept = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (missing);
+  /* A key is not a path. */
+  cache_store (cache, "../../etc/passwd", 100);
+  hit = cache_lookup (cache, "../../etc/passwd");
+  g_assert_cmpuint (g_bytes_get_size (hit), ==, 100);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (cache), ==, 100);
+
+  /* Bounded: the least recently used go first. */
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("ph_%d", i);
+
+      cache_store (cache, key, 3000);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (cache), <=, 10000);
+  evicted = cache_lookup (cache, "../../etc/passwd");
+  g_assert_null (evicted);
+  kept = cache_lookup (cache, "ph_3");
+  g_assert_nonnull (kept);
+
+  /* A new cache object finds the files on disk. */
+  again = carrete_thumbnail_cache_new (sub, 10000);
+  g_clear_pointer (&kept, g_bytes_unref);
+  kept = cache_lookup (again, "ph_3");
+  g_assert_nonnull (kept);
+  cache_store (again, "ph_9", 10);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (again), ==, carrete_thumbnail_cache_get_size (cache) + 10);
+
+  carrete_thumbnail_cache_clear_async (again, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_thumbnail_cache_clear_finish (again, ctu_await (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_size (again), ==, 0);
+  g_clear_pointer (&kept, g_bytes_unref);
+  kept = cache_lookup (again, "ph_3");
+  g_assert_null (kept);
+  ct_remove_tree (dir);
+}
+
+static void
+test_thumbnail_default_dir (void)
+{
+  g_autoptr (CarreteThumbnailCache) cache = carrete_thumbnail_cache_new (NULL, 0);
+  g_autofree char *expected = g_build_filename (g_get_user_cache_dir (), "carrete", "thumbnails", NULL);
+
+  g_assert_cmpstr (carrete_thumbnail_cache_get_directory (cache), ==, expected);
+  g_assert_cmpuint (carrete_thumbnail_cache_get_max_bytes (cache), ==,
+                    CARRETE_THUMBNAIL_CACHE_DEFAULT_MAX_BYTES);
+}
+
+static void
+test_sniff (void)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13 };
+  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff, 0xe0 };
+  static const guint8 webp[] = { 'R', 'I', 'F', 'F', 1, 2, 3, 4, 'W', 'E', 'B', 'P' };
+  static const guint8 heic[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c' };
+
+  g_assert_cmpstr (_carrete_sniff_image_type (png, sizeof png), ==, "image/png");
+  g_assert_cmpstr (_carrete_sniff_image_type (png, 4), ==, NULL);
+  g_assert_cmpstr (_carrete_sniff_image_type (jpeg, sizeof jpeg), ==, "image/jpeg");
+  g_assert_cmpstr (_carrete_sniff_image_type ((const guint8 *) "GIF89a", 6), ==, "image/gif");
+  g_assert_cmpstr (_carrete_sniff_image_type (webp, sizeof webp), ==, "image/webp");
+  g_assert_cmpstr (_carrete_sniff_image_type (heic, sizeof heic), ==, "image/heic");
+  g_assert_cmpstr (_carrete_sniff_image_type ((const guint8 *) "hello world!", 12), ==, NULL);
+  g_assert_cmpstr (_carrete_sniff_image_type (NULL, 0), ==, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,6 +431,10 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/unit/photo-query", test_photo_query);
   g_test_add_func ("/carrete/client/unit/folder-query", test_folder_query);
   g_test_add_func ("/carrete/client/unit/models", test_models);
+
+  g_test_add_func ("/carrete/client/unit/thumbnail-cache/store-lookup-trim", test_thumbnail_cache);
+  g_test_add_func ("/carrete/client/unit/thumbnail-cache/default-dir", test_thumbnail_default_dir);
+  g_test_add_func ("/carrete/client/unit/sniff", test_sniff);
 
   return g_test_run ();
 }
