@@ -20,7 +20,7 @@ carrete_desktop_init (void)
 
   if (g_once_init_enter (&done))
     {
-      g_resources_register (carrete_desktop_get_resource ());
+      carrete_desktop_register_resource ();
       bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);

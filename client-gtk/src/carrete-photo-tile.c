@@ -104,6 +104,13 @@ carrete_photo_tile_dispose (GObject *object)
 
   cancel_load (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_PHOTO_TILE);
+  /* The template's top-level box is not bound, so it is not unparented
+   * by dispose_template (GTK 4.8). */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (carrete_photo_tile_parent_class)->dispose (object);
 }
 

@@ -339,6 +339,13 @@ carrete_sign_in_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_SIGN_IN_PAGE);
+  /* The template's top-level box is not bound, so it is not unparented
+   * by dispose_template (GTK 4.8). */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (carrete_sign_in_page_parent_class)->dispose (object);
 }
 

@@ -111,6 +111,13 @@ carrete_upload_row_dispose (GObject *object)
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_UPLOAD_ROW);
+  /* The template's top-level box is not bound, so it is not unparented
+   * by dispose_template (GTK 4.8). */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (carrete_upload_row_parent_class)->dispose (object);
 }
 

@@ -110,6 +110,34 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_run_in_thread (task, decode_thread);
 }
 
+static const char *
+preview_url (CarretePhoto *photo)
+{
+  if (carrete_photo_get_preview_url (photo) != NULL)
+    return carrete_photo_get_preview_url (photo);
+  return carrete_photo_get_url (photo);
+}
+
+static void
+detail_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CarreteViewer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarretePhoto) detail = NULL;
+
+  detail = carrete_client_get_photo_finish (CARRETE_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (detail == NULL || preview_url (detail) == NULL)
+    {
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      show_error (self, error);
+      return;
+    }
+  carrete_client_fetch_bytes_async (CARRETE_CLIENT (source), preview_url (detail),
+                                    self->load_cancellable, fetched_cb, g_object_ref (self));
+}
+
 static guint
 folder_position (CarreteViewer *self, const char *folder_id)
 {
@@ -168,15 +196,21 @@ show_photo (CarreteViewer *self, CarretePhoto *photo)
     return;
 
   show_metadata (self);
-  url = carrete_photo_get_preview_url (photo);
-  if (url == NULL)
-    url = carrete_photo_get_url (photo);
-  if (url == NULL || self->client == NULL)
+  if (self->client == NULL)
     return;
   self->load_cancellable = g_cancellable_new ();
   gtk_spinner_set_spinning (self->spinner, TRUE);
-  carrete_client_fetch_bytes_async (self->client, url, self->load_cancellable, fetched_cb,
-                                    g_object_ref (self));
+  url = preview_url (photo);
+  if (url != NULL)
+    {
+      carrete_client_fetch_bytes_async (self->client, url, self->load_cancellable, fetched_cb,
+                                        g_object_ref (self));
+      return;
+    }
+  /* List items carry only the thumbnail's URL; the photo itself has the
+   * preview's. */
+  carrete_client_get_photo_async (self->client, carrete_photo_get_id (photo),
+                                  self->load_cancellable, detail_cb, g_object_ref (self));
 }
 
 void
@@ -387,6 +421,13 @@ carrete_viewer_dispose (GObject *object)
   if (self->folders != NULL)
     g_signal_handlers_disconnect_by_data (self->folders, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_VIEWER);
+  /* The template's top-level box is not bound, so it is not unparented
+   * by dispose_template (GTK 4.8). */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (carrete_viewer_parent_class)->dispose (object);
 }
 

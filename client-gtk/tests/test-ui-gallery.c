@@ -6,6 +6,7 @@
  * expired session, sign out.  The tests run in order and share one window,
  * as one person's session would. */
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <gtk/gtk.h>
 
 #include "carrete-application.h"
@@ -634,7 +635,7 @@ test_session_expired (void)
   setting = g_strdup_printf ("CARRETE_JWT_PUBLIC_KEY_FILE=%s", forger_public);
   restart_photos_with (setting);
   g_free (stack_sql (ui.stack, "users",
-                     "UPDATE refresh_tokens SET expires_at = now() - interval '1 hour' WHERE $1::text IS NULL",
+                     "UPDATE refresh_tokens SET expires_at = now() - interval '1 hour'",
                      NULL));
 
   carrete_window_upload_files (ui.window, files);
@@ -677,7 +678,10 @@ main (int argc, char *argv[])
 {
   int status;
 
+  /* Line by line, so that a crash does not swallow the TAP already printed. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   g_test_init (&argc, &argv, NULL);
+  /* All tests are leaves of one suite, so they run in the order added. */
   gtk_init ();
   carrete_desktop_init ();
   g_timeout_add (10, tick, NULL);
@@ -688,21 +692,21 @@ main (int argc, char *argv[])
   ui.window = g_object_ref_sink (carrete_window_new (NULL));
   gtk_window_present (GTK_WINDOW (ui.window));
 
-  g_test_add_func ("/carrete/desktop/ui/sign-in/empty", test_sign_in_empty);
-  g_test_add_func ("/carrete/desktop/ui/sign-in/wrong-password", test_sign_in_wrong_password);
-  g_test_add_func ("/carrete/desktop/ui/sign-in/unreachable", test_sign_in_unreachable);
-  g_test_add_func ("/carrete/desktop/ui/sign-in/not-carrete", test_sign_in_not_carrete);
-  g_test_add_func ("/carrete/desktop/ui/sign-in/ok", test_sign_in);
-  g_test_add_func ("/carrete/desktop/ui/folder/refused", test_folder_refused);
-  g_test_add_func ("/carrete/desktop/ui/folder/create", test_folder_create);
-  g_test_add_func ("/carrete/desktop/ui/upload/three", test_upload_three);
-  g_test_add_func ("/carrete/desktop/ui/upload/bad-files", test_upload_bad_files);
-  g_test_add_func ("/carrete/desktop/ui/upload/duplicate", test_upload_duplicate);
+  g_test_add_func ("/carrete/desktop/ui/sign-in-empty", test_sign_in_empty);
+  g_test_add_func ("/carrete/desktop/ui/sign-in-wrong-password", test_sign_in_wrong_password);
+  g_test_add_func ("/carrete/desktop/ui/sign-in-unreachable", test_sign_in_unreachable);
+  g_test_add_func ("/carrete/desktop/ui/sign-in-not-carrete", test_sign_in_not_carrete);
+  g_test_add_func ("/carrete/desktop/ui/sign-in-ok", test_sign_in);
+  g_test_add_func ("/carrete/desktop/ui/folder-refused", test_folder_refused);
+  g_test_add_func ("/carrete/desktop/ui/folder-create", test_folder_create);
+  g_test_add_func ("/carrete/desktop/ui/upload-three", test_upload_three);
+  g_test_add_func ("/carrete/desktop/ui/upload-bad-files", test_upload_bad_files);
+  g_test_add_func ("/carrete/desktop/ui/upload-duplicate", test_upload_duplicate);
   g_test_add_func ("/carrete/desktop/ui/filter", test_filter);
   g_test_add_func ("/carrete/desktop/ui/viewer", test_viewer);
   g_test_add_func ("/carrete/desktop/ui/delete-undo", test_delete_undo);
   g_test_add_func ("/carrete/desktop/ui/server-stops", test_server_stops);
-  g_test_add_func ("/carrete/desktop/ui/upload/too-large", test_upload_too_large);
+  g_test_add_func ("/carrete/desktop/ui/upload-too-large", test_upload_too_large);
   g_test_add_func ("/carrete/desktop/ui/session-expired", test_session_expired);
   g_test_add_func ("/carrete/desktop/ui/sign-out", test_sign_out);
   status = g_test_run ();
