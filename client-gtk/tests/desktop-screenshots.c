@@ -41,23 +41,50 @@ spin (guint ms)
 }
 
 static void
-save (GtkWidget *window, const char *dir, const char *name)
+after_paint (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+/* The window as drawn in its last frame, or NULL while a layout is pending
+ * (the paintable's image is then empty). */
+static GdkTexture *
+render_window (GtkWidget *window)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (dir, name, NULL);
   int width = gtk_widget_get_width (window);
   int height = gtk_widget_get_height (window);
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
+  if (node == NULL)
+    return NULL;
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static void
+save (GtkWidget *window, const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (guint attempt = 0; attempt < 50 && texture == NULL; attempt++)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+      gboolean painted = FALSE;
+      gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
+
+      gtk_widget_queue_draw (window);
+      WAIT_UNTIL (painted);
+      g_signal_handler_disconnect (clock, id);
+      texture = render_window (window);
+    }
+  if (texture == NULL || !gdk_texture_save_to_png (texture, path))
     g_error ("could not write %s", path);
-  g_print ("wrote %s (%d×%d)\n", path, width, height);
+  g_print ("wrote %s (%d×%d)\n", path, gdk_texture_get_width (texture), gdk_texture_get_height (texture));
 }
 
 static void
@@ -75,7 +102,7 @@ static gboolean
 upload_in_flight (CarreteUploadQueue *queue)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (queue));
-  guint moving = 0, done = 0;
+  guint moving = 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -83,9 +110,8 @@ upload_in_flight (CarreteUploadQueue *queue)
       double fraction = carrete_upload_get_fraction (upload);
       moving += carrete_upload_get_state (upload) == CARRETE_UPLOAD_UPLOADING
                 && fraction > 0.15 && fraction < 0.85;
-      done += carrete_upload_get_state (upload) == CARRETE_UPLOAD_DONE;
     }
-  return moving >= 1 && done >= 1;
+  return moving >= 2;
 }
 
 static gboolean
@@ -145,8 +171,12 @@ main (int argc, char *argv[])
   carrete_window_upload_files (window, files);
   WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == 15 && queue_finished (queue));
   carrete_upload_queue_clear_finished (queue);
+  carrete_window_select_folder (window, NULL);
   WAIT_UNTIL (carrete_thumbnail_loader_get_n_decoded (carrete_window_get_thumbnail_loader (window)) >= 15);
-  spin (1500);
+  /* Until the "folder saved" toasts have gone (5 s each, one at a time). */
+  spin (16000);
+  carrete_window_set_filter (window, "", NULL, NULL); /* shows the filter bar */
+  spin (500);
   save (GTK_WIDGET (window), out, "desktop-gallery.png");
 
   carrete_window_open_photo (window, 3);

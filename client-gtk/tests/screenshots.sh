@@ -9,7 +9,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-asan}
 source "$root/scripts/lib.sh"
 ensure_minio >/dev/null
-ninja -C "$build" client-gtk/tests/desktop-screenshots carrete-users carrete-photos carrete-folders \
+ninja -C "$build" client-gtk/tests/desktop-screenshots services/users/carrete-users \
+  services/photos/carrete-photos services/folders/carrete-folders \
   >/dev/null
 mkdir -p "$root/docs/screenshots"
 export CARRETE_SOURCE_DIR=$root CARRETE_BUILD_DIR=$build

@@ -10,7 +10,8 @@ build=$CARRETE_ROOT/build-bench
 ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 build_tree build-bench -Dbuildtype=release
 ensure_minio
-ninja -C "$build" client-gtk/tests/bench-desktop carrete-users carrete-photos carrete-folders >/dev/null
+ninja -C "$build" client-gtk/tests/bench-desktop services/users/carrete-users \
+  services/photos/carrete-photos services/folders/carrete-folders >/dev/null
 export CARRETE_SOURCE_DIR=$CARRETE_ROOT CARRETE_BUILD_DIR=$build
 export CARRETE_MINIO_BIN=$CARRETE_ROOT/.cache/bin/minio
 "$CARRETE_ROOT/client-gtk/tests/run-under-xvfb.sh" "$build/client-gtk/tests/bench-desktop"
