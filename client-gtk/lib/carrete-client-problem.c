@@ -93,7 +93,7 @@ first_field (JsonObject *problem)
   return _carrete_json_get_string (json_node_get_object (first), "field");
 }
 
-/* "a: must be …" for 422s whose detail is generic but name a field. */
+/* The detail; else the first field error's message; else the title. */
 static char *
 problem_message (JsonObject *problem, const StatusMap *map)
 {

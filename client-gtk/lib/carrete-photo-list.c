@@ -49,7 +49,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 maybe_load_ahead (CarretePhotoList *self, guint position)
 {
-  if (position + self->threshold < self->items->len || !self->has_more || self->loading
+  if (position + self->threshold + 1 < self->items->len || !self->has_more || self->loading
       || self->error != NULL || !self->started)
     return;
   carrete_photo_list_load_more (self);

@@ -14,7 +14,7 @@
 typedef struct
 {
   guint64 size;
-  gint64 used; /* monotonic-ish: wall clock µs of the last store/lookup */
+  gint64 used; /* wall clock (µs) of the last store or lookup; mtime after a restart */
 } Entry;
 
 struct _CarreteThumbnailCache
@@ -423,6 +423,8 @@ typedef struct
   CarreteClient *client;
   char *key;
   char *url;
+  char *photo_id;
+  gboolean renewed;
 } Fetch;
 
 static void
@@ -431,7 +433,42 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->client);
   g_free (fetch->key);
   g_free (fetch->url);
+  g_free (fetch->photo_id);
   g_free (fetch);
+}
+
+static void on_fetch_downloaded (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Presigned URLs expire (CARRETE_URL_TTL): a grid scrolled to after that
+ * gets 403s.  The photo, asked for again, carries fresh URLs. */
+static gboolean
+url_expired (const GError *error)
+{
+  return g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
+}
+
+static void
+on_fetch_renewed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarretePhoto) photo = carrete_client_get_photo_finish (CARRETE_CLIENT (source), result,
+                                                                    &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (photo == NULL || carrete_photo_get_thumbnail_url (photo) == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                     "This photo has no thumbnail yet.");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_free (fetch->url);
+  fetch->url = g_strdup (carrete_photo_get_thumbnail_url (photo));
+  carrete_client_fetch_bytes_async (fetch->client, fetch->url, cancellable, on_fetch_downloaded,
+                                    g_steal_pointer (&task));
 }
 
 static void
@@ -457,6 +494,15 @@ on_fetch_downloaded (GObject *source, GAsyncResult *result, gpointer user_data)
   CarreteThumbnailCache *self = g_task_get_source_object (task);
   g_autofree char *key = NULL;
 
+  if (bytes == NULL && url_expired (error) && !fetch->renewed)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      fetch->renewed = TRUE;
+      carrete_client_get_photo_async (fetch->client, fetch->photo_id, cancellable,
+                                      on_fetch_renewed, g_steal_pointer (&task));
+      return;
+    }
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -514,6 +560,7 @@ carrete_thumbnail_cache_fetch_async (CarreteThumbnailCache *self, CarreteClient 
   fetch->client = g_object_ref (client);
   fetch->key = carrete_thumbnail_cache_key_for_photo (photo);
   fetch->url = g_strdup (carrete_photo_get_thumbnail_url (photo));
+  fetch->photo_id = g_strdup (carrete_photo_get_id (photo));
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
   carrete_thumbnail_cache_lookup_async (self, fetch->key, cancellable, on_fetch_looked_up, task);
 }

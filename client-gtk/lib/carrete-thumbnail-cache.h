@@ -42,7 +42,8 @@ gboolean carrete_thumbnail_cache_store_finish (CarreteThumbnailCache *self, GAsy
                                                GError **error);
 
 /* The photo's thumbnail: from disk when cached, else fetched through
- * `client` (carrete_client_fetch_bytes_async) and stored. */
+ * `client` (carrete_client_fetch_bytes_async) and stored.  An expired
+ * presigned URL (403) is renewed once by asking for the photo again. */
 void carrete_thumbnail_cache_fetch_async (CarreteThumbnailCache *self, CarreteClient *client,
                                           CarretePhoto *photo, GCancellable *cancellable,
                                           GAsyncReadyCallback callback, gpointer user_data);

@@ -130,6 +130,7 @@ body_message (GTask *task, const char *method, const char *url, const char *cont
   Job *job = g_task_get_task_data (task);
   SoupMessage *msg;
 
+  /* An lseek() on a local file: it does not wait for the disk. */
   if (!g_seekable_seek (G_SEEKABLE (job->stream), 0, G_SEEK_SET, job_cancellable (task), error))
     return NULL;
   msg = soup_message_new (method, url);

@@ -138,24 +138,38 @@ test_bad_address (void)
   g_assert_nonnull (strstr (error->message, "ftp:/nowhere"));
 }
 
-static void
-html_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-              gpointer user_data)
+typedef struct
 {
-  static const char page[] = "<!doctype html><title>Router</title><p>Welcome</p>";
-  guint *status = user_data;
+  guint status;
+  const char *content_type;
+  const char *body;
+} ForeignAnswer;
 
-  soup_server_message_set_status (msg, *status, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+static void
+foreign_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  const ForeignAnswer *answer = user_data;
+
+  soup_server_message_set_status (msg, answer->status, NULL);
+  soup_server_message_set_response (msg, answer->content_type, SOUP_MEMORY_STATIC, answer->body,
+                                    strlen (answer->body));
 }
 
-/* A web server that is not Carrete: HTML for everything, 200 or 404. */
+/* A web server that is not Carrete: HTML pages, or another JSON API. */
 static void
 test_not_carrete (void)
 {
-  const guint statuses[] = { 200, 404, 401 };
+  static const char page[] = "<!doctype html><title>Router</title><p>Welcome</p>";
+  const ForeignAnswer answers[] = {
+    { 200, "text/html", page },
+    { 404, "text/html", page },
+    { 401, "text/html", page },
+    { 200, "application/json", "{\"ok\":true}" },
+    { 200, "application/json", "[1,2,3]" },
+  };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (answers); i++)
     {
       g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
       g_autoptr (GError) error = NULL;
@@ -164,11 +178,10 @@ test_not_carrete (void)
       guint16 port = ct_free_port ();
       g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
       g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
-      guint status = statuses[i];
 
       /* A known port: soup_server_listen_local() and soup_server_get_uris()
        * of libsoup 3.2 leak the addresses they read. */
-      soup_server_add_handler (server, NULL, html_handler, &status, NULL);
+      soup_server_add_handler (server, NULL, foreign_handler, (gpointer) &answers[i], NULL);
       g_assert_true (soup_server_listen (server, address, 0, &error));
       g_assert_no_error (error);
       client = carrete_client_new (url);
@@ -555,7 +568,8 @@ test_photo_get_patch_bytes_delete (void)
   carrete_client_fetch_bytes_async (client, forged_url, NULL, ctu_on_result, &result);
   missing = carrete_client_fetch_bytes_finish (client, ctu_await (&result), &error);
   g_assert_null (missing);
-  g_assert_true (error != NULL && error->domain == CARRETE_CLIENT_ERROR);
+  /* What storage answers to a bad or expired signature. */
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
   g_clear_error (&error);
   g_clear_object (&result);
 
@@ -795,6 +809,26 @@ test_thumbnail_fetch_cached (void)
   second = carrete_thumbnail_cache_fetch_finish (cache, ctu_await (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (first, second));
+  g_clear_object (&result);
+
+  /* Not cached, and its URL refused (as an expired one is): the photo is
+   * asked for again and its fresh URL used. */
+  {
+    g_autoptr (CarreteThumbnailCache) empty = NULL;
+    g_autofree char *empty_dir = g_build_filename (dir, "other", NULL);
+    g_autofree char *refused_url = g_strdup_printf ("%sx", carrete_photo_get_thumbnail_url (photo));
+    g_autoptr (CarretePhoto) stale = NULL;
+    g_autoptr (GBytes) renewed = NULL;
+
+    empty = carrete_thumbnail_cache_new (empty_dir, 0);
+    json_object_set_string_member (object, "thumbnail_url", refused_url);
+    stale = carrete_photo_new_from_json (object, &error);
+    g_assert_no_error (error);
+    carrete_thumbnail_cache_fetch_async (empty, client, stale, NULL, ctu_on_result, &result);
+    renewed = carrete_thumbnail_cache_fetch_finish (empty, ctu_await (&result), &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (first, renewed));
+  }
   ct_remove_tree (dir);
 }
 

@@ -413,6 +413,184 @@ test_sniff (void)
   g_assert_cmpstr (_carrete_sniff_image_type (NULL, 0), ==, NULL);
 }
 
+/* ---- paging state machine (CarretePhotoList against a scripted server) --------------------
+ * Not Carrete: a SoupServer on loopback that answers GET /v1/photos with
+ * fixed pages, so that timing (a slow answer to an old query) and failures
+ * are exact.  The real services are in test-client-api.c. */
+
+typedef struct
+{
+  SoupServer *server;
+  char *url;
+  guint requests;
+  gboolean fail_next;
+} Pager;
+
+static char *
+page_json (const char *prefix, const char *cursor)
+{
+  int first = cursor == NULL ? 0 : cursor[1] - '0';
+  int last = MIN (first + 3, 7);
+  GString *json = g_string_new ("{\"items\":[");
+
+  for (int i = first; i < last; i++)
+    g_string_append_printf (json, "%s{\"id\":\"ph_%s%d\",\"name\":\"%s%d.png\"}",
+                            i > first ? "," : "", prefix, i, prefix, i);
+  if (last < 7)
+    g_string_append_printf (json, "],\"next_cursor\":\"c%d\"}", last);
+  else
+    g_string_append (json, "],\"next_cursor\":null}");
+  return g_string_free (json, FALSE);
+}
+
+static gboolean
+unpause_later (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pager_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  Pager *pager = user_data;
+  const char *q = query != NULL ? g_hash_table_lookup (query, "q") : NULL;
+  const char *cursor = query != NULL ? g_hash_table_lookup (query, "cursor") : NULL;
+  g_autofree char *json = NULL;
+
+  pager->requests++;
+  if (pager->fail_next)
+    {
+      static const char problem[] = "{\"status\":503,\"detail\":\"Storage is down.\"}";
+
+      pager->fail_next = FALSE;
+      soup_server_message_set_status (msg, 503, NULL);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        problem, strlen (problem));
+      return;
+    }
+  json = page_json (q != NULL ? q : "all", cursor);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+  /* "slow" answers after the others. */
+  if (g_strcmp0 (q, "slow") == 0)
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add (300, unpause_later, g_object_ref (msg));
+    }
+}
+
+static void
+pager_start (Pager *pager)
+{
+  guint16 port = ct_free_port ();
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  g_autoptr (GError) error = NULL;
+
+  pager->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (pager->server, "/v1/photos", pager_handler, pager, NULL);
+  g_assert_true (soup_server_listen (pager->server, address, 0, &error));
+  g_assert_no_error (error);
+  pager->url = g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+static void
+pager_stop (Pager *pager)
+{
+  g_clear_object (&pager->server);
+  g_free (pager->url);
+}
+
+static void
+wait_idle (CarretePhotoList *list)
+{
+  while (carrete_photo_list_get_loading (list))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static const char *
+item_id (CarretePhotoList *list, guint position)
+{
+  g_autoptr (CarretePhoto) photo = g_list_model_get_item (G_LIST_MODEL (list), position);
+
+  /* The list keeps its own reference. */
+  return carrete_photo_get_id (photo);
+}
+
+static void
+test_paging_state (void)
+{
+  Pager pager = { 0 };
+  g_autoptr (CarreteClient) client = NULL;
+  g_autoptr (CarretePhotoList) list = NULL;
+  g_autoptr (CarretePhotoQuery) slow = carrete_photo_query_new ();
+  g_autoptr (CarretePhotoQuery) fast = carrete_photo_query_new ();
+
+  pager_start (&pager);
+  client = carrete_client_new (pager.url);
+  _carrete_client_set_access_token (client, "token");
+  list = carrete_photo_list_new (client);
+  carrete_photo_list_set_threshold (list, 0);
+
+  /* Nothing is asked for before the first load. */
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 0));
+  g_assert_cmpuint (pager.requests, ==, 0);
+
+  /* A slow answer to an old query is dropped. */
+  slow->q = g_strdup ("slow");
+  fast->q = g_strdup ("fast");
+  carrete_photo_list_set_query (list, slow);
+  carrete_photo_list_set_query (list, fast);
+  wait_idle (list);
+  {
+    /* Past the slow answer's time: the old request was cancelled, and an
+     * answer to it would be dropped anyway (generations). */
+    gboolean never = FALSE;
+
+    ctu_wait_for (&never, 1);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpstr (item_id (list, 0), ==, "ph_fast0");
+
+  /* Only the last item (threshold 0) asks for more, once. */
+  g_assert_nonnull (item_id (list, 1));
+  g_assert_false (carrete_photo_list_get_loading (list));
+  g_assert_nonnull (item_id (list, 2));
+  g_assert_true (carrete_photo_list_get_loading (list));
+  g_assert_nonnull (item_id (list, 2));
+  wait_idle (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 6);
+
+  /* A failure keeps the items and stops the scroll from retrying. */
+  pager.fail_next = TRUE;
+  g_assert_nonnull (item_id (list, 5));
+  wait_idle (list);
+  g_assert_error ((GError *) carrete_photo_list_get_error (list), CARRETE_CLIENT_ERROR,
+                  CARRETE_CLIENT_ERROR_UNAVAILABLE);
+  g_assert_cmpstr (carrete_photo_list_get_error (list)->message, ==, "Storage is down.");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 6);
+  g_assert_nonnull (item_id (list, 5));
+  g_assert_false (carrete_photo_list_get_loading (list));
+
+  /* load_more() retries; the last page ends it. */
+  carrete_photo_list_load_more (list);
+  wait_idle (list);
+  g_assert_null (carrete_photo_list_get_error (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 7);
+  g_assert_false (carrete_photo_list_get_has_more (list));
+  g_assert_cmpstr (item_id (list, 6), ==, "ph_fast6");
+  carrete_photo_list_load_more (list);
+  g_assert_false (carrete_photo_list_get_loading (list));
+
+  g_clear_object (&list);
+  g_clear_object (&client);
+  pager_stop (&pager);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,6 +613,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/unit/thumbnail-cache/store-lookup-trim", test_thumbnail_cache);
   g_test_add_func ("/carrete/client/unit/thumbnail-cache/default-dir", test_thumbnail_default_dir);
   g_test_add_func ("/carrete/client/unit/sniff", test_sniff);
+
+  g_test_add_func ("/carrete/client/unit/photo-list/paging-state", test_paging_state);
 
   return g_test_run ();
 }
