@@ -81,8 +81,11 @@ update (CarreteUploadRow *self)
 static void
 on_action_clicked (CarreteUploadRow *self)
 {
-  CarreteUploadState state = carrete_upload_get_state (self->upload);
+  CarreteUploadState state;
 
+  if (self->upload == NULL)
+    return;
+  state = carrete_upload_get_state (self->upload);
   if (state == CARRETE_UPLOAD_FAILED || state == CARRETE_UPLOAD_CANCELLED)
     carrete_upload_queue_retry (self->queue, self->upload);
   else
@@ -157,15 +160,26 @@ carrete_upload_row_init (CarreteUploadRow *self)
 }
 
 GtkWidget *
-carrete_upload_row_new (CarreteUploadQueue *queue, CarreteUpload *upload)
+carrete_upload_row_new (CarreteUploadQueue *queue)
 {
   CarreteUploadRow *self = g_object_new (CARRETE_TYPE_UPLOAD_ROW, NULL);
 
   self->queue = g_object_ref (queue);
-  self->upload = g_object_ref (upload);
+  return GTK_WIDGET (self);
+}
+
+void
+carrete_upload_row_set_upload (CarreteUploadRow *self, CarreteUpload *upload)
+{
+  g_return_if_fail (CARRETE_IS_UPLOAD_ROW (self));
+
+  if (self->upload != NULL)
+    g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_set_object (&self->upload, upload);
+  if (upload == NULL)
+    return;
   gtk_label_set_text (self->name_label, carrete_upload_get_name (upload));
   g_signal_connect_swapped (upload, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (upload, "notify::fraction", G_CALLBACK (update), self);
   update (self);
-  return GTK_WIDGET (self);
 }

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 #define CARRETE_TYPE_UPLOAD_ROW (carrete_upload_row_get_type ())
 G_DECLARE_FINAL_TYPE (CarreteUploadRow, carrete_upload_row, CARRETE, UPLOAD_ROW, GtkWidget)
 
-GtkWidget *carrete_upload_row_new (CarreteUploadQueue *queue, CarreteUpload *upload);
+/* Rows are recycled by the uploads list: set_upload rebinds (NULL unbinds). */
+GtkWidget *carrete_upload_row_new (CarreteUploadQueue *queue);
+void carrete_upload_row_set_upload (CarreteUploadRow *self, CarreteUpload *upload);
 CarreteUpload *carrete_upload_row_get_upload (CarreteUploadRow *self);
 const char *carrete_upload_row_get_status (CarreteUploadRow *self);
 

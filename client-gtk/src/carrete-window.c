@@ -44,7 +44,7 @@ struct _CarreteWindow
   AdwStatusPage *empty_page;
   GtkRevealer *uploads_revealer;
   GtkLabel *uploads_label;
-  GtkListBox *upload_list;
+  GtkListView *upload_list;
   CarreteViewer *viewer;
 
   /* The session: all NULL while signed out. */
@@ -965,12 +965,26 @@ update_uploads_label (CarreteWindow *self)
   gtk_label_set_text (self->uploads_label, text);
 }
 
-static GtkWidget *
-create_upload_row (gpointer item, gpointer user_data)
+static void
+setup_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   CarreteWindow *self = user_data;
 
-  return carrete_upload_row_new (self->uploads, item);
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_child (item, carrete_upload_row_new (self->uploads));
+}
+
+static void
+bind_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  carrete_upload_row_set_upload (CARRETE_UPLOAD_ROW (gtk_list_item_get_child (item)),
+                                 gtk_list_item_get_item (item));
+}
+
+static void
+unbind_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  carrete_upload_row_set_upload (CARRETE_UPLOAD_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 static gboolean
@@ -1182,7 +1196,8 @@ end_session (CarreteWindow *self)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   gtk_grid_view_set_model (self->grid_view, NULL);
   gtk_grid_view_set_factory (self->grid_view, NULL);
-  gtk_list_box_bind_model (self->upload_list, NULL, NULL, NULL, NULL);
+  gtk_list_view_set_model (self->upload_list, NULL);
+  gtk_list_view_set_factory (self->upload_list, NULL);
   carrete_viewer_set_selection (self->viewer, NULL);
   carrete_viewer_set_folders (self->viewer, NULL);
   carrete_viewer_set_client (self->viewer, NULL);
@@ -1250,8 +1265,18 @@ start_session (CarreteWindow *self, CarreteClient *client)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tile), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_box_bind_model (self->upload_list, G_LIST_MODEL (self->uploads), create_upload_row,
-                           self, NULL);
+  /* A list view, not a list box: dropping 200 files makes a few rows, not 200. */
+  g_clear_object (&factory);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_upload_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_upload_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_upload_row), self);
+  gtk_list_view_set_factory (self->upload_list, factory);
+  {
+    GtkNoSelection *none = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->uploads)));
+    gtk_list_view_set_model (self->upload_list, GTK_SELECTION_MODEL (none));
+    g_object_unref (none);
+  }
   carrete_viewer_set_client (self->viewer, client);
   carrete_viewer_set_selection (self->viewer, self->selection);
   carrete_viewer_set_folders (self->viewer, G_LIST_MODEL (self->my_folders));
