@@ -127,17 +127,38 @@ keep_result (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static CarreteKeyringEntry *
-keyring_lookup (void)
+keyring_try_lookup (GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CarreteKeyringEntry *entry;
 
   carrete_keyring_lookup_async (NULL, keep_result, &result);
   WAIT_UNTIL (result != NULL);
-  entry = carrete_keyring_lookup_finish (result, &error);
+  return carrete_keyring_lookup_finish (result, error);
+}
+
+static CarreteKeyringEntry *
+keyring_lookup (void)
+{
+  g_autoptr(GError) error = NULL;
+  CarreteKeyringEntry *entry = keyring_try_lookup (&error);
+
   g_assert_no_error (error);
   return entry;
+}
+
+/* TRUE when the keyring holds `token` (NULL: holds nothing). */
+static gboolean
+keyring_holds (const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarreteKeyringEntry) entry = keyring_try_lookup (&error);
+
+  /* Storing replaces the item: a lookup in between may find it half gone. */
+  if (error != NULL)
+    return FALSE;
+  if (token == NULL)
+    return entry == NULL;
+  return entry != NULL && g_strcmp0 (entry->refresh_token, token) == 0;
 }
 
 /* ---- sign in ------------------------------------------------------------------ */
@@ -244,11 +265,45 @@ test_sign_in (void)
   g_assert_cmpuint (n_photos (), ==, 0);
 
   /* The refresh token is in the keyring (the password is not). */
-  WAIT_UNTIL ((entry = keyring_lookup ()) != NULL);
+  WAIT_UNTIL (keyring_holds (carrete_client_get_refresh_token (client)));
+  entry = keyring_lookup ();
+  g_assert_nonnull (entry);
   g_assert_cmpstr (entry->username, ==, ui.user->name);
   g_assert_cmpstr (entry->users_url, ==, ui.stack->users.url);
   g_assert_nonnull (entry->refresh_token);
   g_assert_cmpstr (entry->refresh_token, ==, carrete_client_get_refresh_token (client));
+}
+
+/* The next start signs in silently from the keyring; a refresh token the
+ * server no longer accepts sends it to the sign-in page instead. */
+static void
+test_restore (void)
+{
+  g_autoptr(CarreteWindow) again = g_object_ref_sink (carrete_window_new (NULL));
+  g_autoptr(CarreteWindow) expired = NULL;
+  CarreteClient *client;
+
+  carrete_window_restore_session (again);
+  g_assert_cmpstr (carrete_window_get_page (again), ==, "loading");
+  WAIT_UNTIL (g_strcmp0 (carrete_window_get_page (again), "loading") != 0);
+  g_assert_cmpstr (carrete_window_get_page (again), ==, "gallery");
+  client = carrete_window_get_client (again);
+  g_assert_cmpstr (carrete_user_get_username (carrete_client_get_user (client)), ==, ui.user->name);
+  /* The refresh token was rotated and the keyring has the new one. */
+  WAIT_UNTIL (keyring_holds (carrete_client_get_refresh_token (client)));
+  gtk_window_destroy (GTK_WINDOW (again));
+
+  g_free (stack_sql (ui.stack, "users", "UPDATE refresh_tokens SET expires_at = now() - interval '1 hour'", NULL));
+  expired = g_object_ref_sink (carrete_window_new (NULL));
+  carrete_window_restore_session (expired);
+  WAIT_UNTIL (g_strcmp0 (carrete_window_get_page (expired), "loading") != 0);
+  g_assert_cmpstr (carrete_window_get_page (expired), ==, "sign-in");
+  g_assert_null (carrete_window_get_client (expired));
+  g_assert_cmpstr (carrete_sign_in_page_get_error (carrete_window_get_sign_in_page (expired)), ==,
+                   "Your session has ended. Please sign in again.");
+  gtk_window_destroy (GTK_WINDOW (expired));
+  /* It forgot the refused token. */
+  WAIT_UNTIL (keyring_holds (NULL));
 }
 
 /* ---- folders ------------------------------------------------------------------ */
@@ -673,16 +728,12 @@ test_session_expired (void)
 static void
 test_sign_out (void)
 {
-  g_autoptr(CarreteKeyringEntry) entry = NULL;
-
   gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.sign-out", NULL);
   g_assert_cmpstr (carrete_window_get_page (ui.window), ==, "sign-in");
   g_assert_null (carrete_window_get_client (ui.window));
   g_assert_null (carrete_window_get_photos (ui.window));
   /* The keyring forgets the session. */
-  spin (200);
-  entry = keyring_lookup ();
-  g_assert_null (entry);
+  WAIT_UNTIL (keyring_holds (NULL));
 }
 
 int
@@ -709,6 +760,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/sign-in-unreachable", test_sign_in_unreachable);
   g_test_add_func ("/carrete/desktop/ui/sign-in-not-carrete", test_sign_in_not_carrete);
   g_test_add_func ("/carrete/desktop/ui/sign-in-ok", test_sign_in);
+  g_test_add_func ("/carrete/desktop/ui/restore-from-keyring", test_restore);
   g_test_add_func ("/carrete/desktop/ui/folder-refused", test_folder_refused);
   g_test_add_func ("/carrete/desktop/ui/folder-create", test_folder_create);
   g_test_add_func ("/carrete/desktop/ui/upload-three", test_upload_three);
