@@ -9,7 +9,9 @@ struct _CarretePhotoTile
   GtkWidget parent_instance;
 
   GtkPicture *picture;
-  GtkSpinner *spinner;
+  /* A still icon, not a spinner, until the thumbnail comes: hundreds of
+   * spinners animating while a drop uploads would redraw every frame. */
+  GtkImage *placeholder;
 
   CarreteThumbnailLoader *loader;
   CarretePhoto *photo;
@@ -22,8 +24,7 @@ static void
 show_texture (CarretePhotoTile *self, GdkTexture *texture)
 {
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_spinner_set_spinning (self->spinner, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), FALSE);
 }
 
 static void
@@ -40,8 +41,7 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* A broken or missing thumbnail: an icon, and the next bind retries. */
       g_debug ("No thumbnail: %s", error->message);
-      gtk_spinner_set_spinning (self->spinner, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
       gtk_picture_set_paintable (self->picture, NULL);
       return;
     }
@@ -76,8 +76,7 @@ carrete_photo_tile_set_photo (CarretePhotoTile *self, CarretePhoto *photo)
       show_texture (self, texture);
       return;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
   self->cancellable = g_cancellable_new ();
   carrete_thumbnail_loader_load_async (self->loader, photo, self->cancellable, loaded_cb,
                                        g_object_ref (self));
@@ -138,7 +137,7 @@ carrete_photo_tile_class_init (CarretePhotoTileClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "carrete-photo-tile");
   gtk_widget_class_bind_template_child (widget_class, CarretePhotoTile, picture);
-  gtk_widget_class_bind_template_child (widget_class, CarretePhotoTile, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CarretePhotoTile, placeholder);
 }
 
 static void

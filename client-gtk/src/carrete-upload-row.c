@@ -17,7 +17,13 @@ struct _CarreteUploadRow
 
   CarreteUploadQueue *queue;
   CarreteUpload *upload;
+  guint update_source; /* a pending progress update */
 };
+
+/* Progress arrives with every chunk written (hundreds a second for a few
+ * parallel uploads); a person reads it a few times a second, and every
+ * redraw costs a frame, so progress is shown at most this often. */
+#define PROGRESS_INTERVAL_MS 200
 
 G_DEFINE_FINAL_TYPE (CarreteUploadRow, carrete_upload_row, GTK_TYPE_WIDGET)
 
@@ -78,6 +84,23 @@ update (CarreteUploadRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
 }
 
+static gboolean
+update_cb (gpointer user_data)
+{
+  CarreteUploadRow *self = user_data;
+
+  self->update_source = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_progress (CarreteUploadRow *self)
+{
+  if (self->update_source == 0)
+    self->update_source = g_timeout_add (PROGRESS_INTERVAL_MS, update_cb, self);
+}
+
 static void
 on_action_clicked (CarreteUploadRow *self)
 {
@@ -113,6 +136,7 @@ carrete_upload_row_dispose (GObject *object)
 
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_clear_handle_id (&self->update_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_UPLOAD_ROW);
   /* The template's top-level box is not bound, so it is not unparented
    * by dispose_template (GTK 4.8). */
@@ -175,11 +199,12 @@ carrete_upload_row_set_upload (CarreteUploadRow *self, CarreteUpload *upload)
 
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_clear_handle_id (&self->update_source, g_source_remove);
   g_set_object (&self->upload, upload);
   if (upload == NULL)
     return;
   gtk_label_set_text (self->name_label, carrete_upload_get_name (upload));
   g_signal_connect_swapped (upload, "notify::state", G_CALLBACK (update), self);
-  g_signal_connect_swapped (upload, "notify::fraction", G_CALLBACK (update), self);
+  g_signal_connect_swapped (upload, "notify::fraction", G_CALLBACK (on_progress), self);
   update (self);
 }

@@ -12,9 +12,11 @@
  * service presigns per object).  Run by tests/bench/bench-desktop.sh, which
  * uses an optimized build without sanitizers (ASan's shadow memory would be
  * most of the RSS). */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "carrete-application.h"
 #include "carrete-client-lib.h"
@@ -147,6 +149,8 @@ wait_frame (GtkWidget *window)
   g_signal_handler_disconnect (clock, id);
 }
 
+static gboolean drop_only;
+
 static void
 measure_first_thumbnails (CarreteWindow *window, Stack *stack, StackUser *user)
 {
@@ -171,6 +175,8 @@ measure_first_thumbnails (CarreteWindow *window, Stack *stack, StackUser *user)
           wait_frame (GTK_WIDGET (window));
           first = ms_since (start);
         }
+      if (drop_only)
+        break;
       if (bound > 0 && with == bound)
         {
           wait_frame (GTK_WIDGET (window));
@@ -180,6 +186,8 @@ measure_first_thumbnails (CarreteWindow *window, Stack *stack, StackUser *user)
       if (ms_since (start) > 60000)
         g_error ("no full screen of thumbnails after 60 s (%u of %u)", with, bound);
     }
+  if (drop_only)
+    return;
   g_print ("first thumbnails painted: %.0f ms after the gallery opened (target 1000 ms) %s\n",
            first, first < 1000 ? "OK" : "MISSED");
   g_print ("full screen (%u thumbnails) painted: %.0f ms\n", bound, screen);
@@ -231,6 +239,7 @@ typedef struct
   gint64 worst;
   guint over_50ms;
   guint ticks;
+  GArray *spans; /* gint64 pairs: when each stall over 50 ms began and ended */
 } Stalls;
 
 static gboolean
@@ -242,10 +251,36 @@ stall_tick (gpointer user_data)
 
   if (late > stalls->worst)
     stalls->worst = late;
-  stalls->over_50ms += late > 50 * G_TIME_SPAN_MILLISECOND;
+  if (late > 50 * G_TIME_SPAN_MILLISECOND)
+    {
+      gint64 span[2] = { stalls->expected, now };
+      stalls->over_50ms++;
+      g_array_append_vals (stalls->spans, span, 2);
+    }
   stalls->ticks++;
   stalls->expected = now + 5 * G_TIME_SPAN_MILLISECOND;
   return G_SOURCE_CONTINUE;
+}
+
+/* The same timer with the app idle: the floor that the machine itself
+ * (other processes on the same cores, Xvfb) puts under the figure above. */
+static void
+measure_idle_stalls (guint seconds)
+{
+  Stalls stalls = { .spans = g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  g_autofree char *loadavg = NULL;
+  guint source;
+
+  stalls.expected = g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND;
+  source = g_timeout_add (5, stall_tick, &stalls);
+  spin (seconds * 1000);
+  g_source_remove (source);
+  if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+    *strchr (loadavg, '\n') = '\0';
+  g_print ("main loop idle for %u s: longest stall %.1f ms, %u ticks over 50 ms of %u "
+           "(the machine's floor; load average %s)\n", seconds, stalls.worst / 1000.0,
+           stalls.over_50ms, stalls.ticks, loadavg ? loadavg : "?");
+  g_array_unref (stalls.spans);
 }
 
 typedef struct
@@ -277,14 +312,41 @@ on_upload_added (GListModel *model, guint position, guint removed, guint added, 
     }
 }
 
+typedef struct
+{
+  guint frames;
+  gint64 paint_start;
+  gint64 paint_total;
+  gint64 paint_worst;
+} Frames;
+
+static void
+on_before_paint (GdkFrameClock *clock, Frames *frames)
+{
+  frames->paint_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, Frames *frames)
+{
+  gint64 took = g_get_monotonic_time () - frames->paint_start;
+
+  frames->frames++;
+  frames->paint_total += took;
+  frames->paint_worst = MAX (frames->paint_worst, took);
+}
+
 static void
 measure_drop (CarreteWindow *window, const char *dir)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  Frames frames = { 0 };
+  struct rusage usage_before, usage_after;
   CarreteUploadQueue *queue = carrete_window_get_upload_queue (window);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   guint64 total_size = 0, total_sent = 0;
   guint done = 0, exact = 0;
-  Stalls stalls = { 0 };
+  Stalls stalls = { .spans = g_array_new (FALSE, FALSE, sizeof (gint64)) };
   ProgressCheck check = { 0 };
   gint64 start;
   guint source;
@@ -300,13 +362,18 @@ measure_drop (CarreteWindow *window, const char *dir)
     }
   g_signal_connect (queue, "items-changed", G_CALLBACK (on_upload_added), &check);
 
+  getrusage (RUSAGE_THREAD, &usage_before);
   start = g_get_monotonic_time ();
   stalls.expected = start + 5 * G_TIME_SPAN_MILLISECOND;
   source = g_timeout_add (5, stall_tick, &stalls);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &frames);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
   carrete_window_upload_files (window, files);
   WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) >= N_UPLOADS
               && carrete_upload_queue_get_n_pending (queue) == 0);
   g_source_remove (source);
+  getrusage (RUSAGE_THREAD, &usage_after);
+  g_signal_handlers_disconnect_by_data (clock, &frames);
   g_signal_handlers_disconnect_by_data (queue, &check);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
@@ -328,6 +395,27 @@ measure_drop (CarreteWindow *window, const char *dir)
   g_print ("main loop while uploading: longest stall %.1f ms (target 50 ms) %s, %u ticks over 50 ms of %u\n",
            stalls.worst / 1000.0, stalls.worst < 50 * G_TIME_SPAN_MILLISECOND ? "OK" : "MISSED",
            stalls.over_50ms, stalls.ticks);
+  g_print ("frames drawn while uploading: %u (%.1f a second), painting took %.1f ms on average, "
+           "%.1f ms at worst\n", frames.frames, frames.frames / (ms_since (start) / 1000.0),
+           frames.frames ? frames.paint_total / 1000.0 / frames.frames : 0.0,
+           frames.paint_worst / 1000.0);
+  /* How busy the UI thread itself was, and how often it was pushed off a
+   * core by other processes (the services and MinIO share the machine). */
+  {
+    double cpu = (usage_after.ru_utime.tv_sec - usage_before.ru_utime.tv_sec)
+                 + (usage_after.ru_stime.tv_sec - usage_before.ru_stime.tv_sec)
+                 + ((usage_after.ru_utime.tv_usec - usage_before.ru_utime.tv_usec)
+                    + (usage_after.ru_stime.tv_usec - usage_before.ru_stime.tv_usec)) / 1e6;
+    g_print ("UI thread while uploading: %.1f s of CPU in %.1f s (%.0f%%), %ld involuntary context switches\n",
+             cpu, ms_since (start) / 1000.0, 100.0 * cpu / (ms_since (start) / 1000.0),
+             usage_after.ru_nivcsw - usage_before.ru_nivcsw);
+  }
+  /* For matching with `perf record -k CLOCK_MONOTONIC` samples of the main thread. */
+  if (g_getenv ("BENCH_PRINT_STALLS") != NULL)
+    for (guint i = 0; i + 1 < stalls.spans->len; i += 2)
+      g_print ("STALL %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+               g_array_index (stalls.spans, gint64, i), g_array_index (stalls.spans, gint64, i + 1));
+  g_array_unref (stalls.spans);
 }
 
 int
@@ -344,7 +432,11 @@ main (int argc, char *argv[])
   stack = stack_start ();
   user = stack_user_new (stack, "bench");
   dir = ct_make_tmpdir ("carrete-bench-desktop-XXXXXX");
-  seed (stack, user, dir);
+  /* BENCH_DROP_ONLY=1: only the drop, into an empty gallery (to tell the
+   * grid's share of the stalls from the uploads'). */
+  drop_only = g_strcmp0 (g_getenv ("BENCH_DROP_ONLY"), "1") == 0;
+  if (!drop_only)
+    seed (stack, user, dir);
 
   window = g_object_ref_sink (carrete_window_new (NULL));
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
@@ -352,7 +444,9 @@ main (int argc, char *argv[])
   spin (500);
 
   measure_first_thumbnails (window, stack, user);
-  measure_scroll (window);
+  if (!drop_only)
+    measure_scroll (window);
+  measure_idle_stalls (10);
   measure_drop (window, dir);
 
   gtk_window_destroy (GTK_WINDOW (window));
