@@ -614,6 +614,70 @@ test_delete_undo (void)
   g_assert_cmpuint (n_photos (), ==, 2);
 }
 
+/* ---- sort, move, cancel and retry --------------------------------------------------------- */
+
+static void
+test_sort_and_move (void)
+{
+  CarreteViewer *viewer = carrete_window_get_viewer (ui.window);
+  GListModel *photos = carrete_window_get_photos (ui.window);
+  g_autoptr(CarretePhoto) moved = NULL;
+  g_autofree char *folder = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.sort", "s", "name:asc");
+  filter_and_wait ();
+  g_assert_cmpuint (g_list_model_get_n_items (photos), ==, 2);
+  for (guint i = 0; i + 1 < g_list_model_get_n_items (photos); i++)
+    {
+      g_autoptr(CarretePhoto) a = g_list_model_get_item (photos, i);
+      g_autoptr(CarretePhoto) b = g_list_model_get_item (photos, i + 1);
+      g_assert_cmpint (g_utf8_collate (carrete_photo_get_name (a), carrete_photo_get_name (b)), <=, 0);
+    }
+  g_assert_cmpstr (carrete_photo_list_get_query (CARRETE_PHOTO_LIST (photos))->sort, ==, "name");
+
+  /* Out of its folder, from the viewer. */
+  carrete_window_open_photo (ui.window, 0);
+  moved = g_object_ref (carrete_viewer_get_photo (viewer));
+  g_assert_cmpstr (carrete_photo_get_folder_id (moved), ==, ui.folder_id);
+  carrete_viewer_move (viewer, NULL);
+  WAIT_UNTIL (carrete_photo_get_folder_id (carrete_viewer_get_photo (viewer)) == NULL);
+  folder = stack_sql (ui.stack, "photos", "SELECT coalesce(folder_id::text, 'none') FROM photos WHERE name = $1",
+                      carrete_photo_get_name (moved));
+  g_assert_cmpstr (folder, ==, "none");
+  gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.close", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.sort", "s", "uploaded_at:desc");
+  filter_and_wait ();
+}
+
+static void
+test_upload_cancel_retry (void)
+{
+  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
+  g_autoptr(GBytes) png = ct_unique_png ("second-thoughts");
+  g_autofree char *path = write_file ("second-thoughts.png", png);
+  g_autoptr(GPtrArray) files = files_of ((const char *[]) { path, NULL });
+  g_autoptr(CarreteUpload) upload = NULL;
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  guint photos_before = n_photos ();
+
+  /* Cancel, as the row's button does, then Retry. */
+  carrete_upload_queue_set_max_parallel (queue, 1);
+  carrete_window_upload_files (ui.window, files);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
+  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
+  carrete_upload_queue_cancel (queue, upload);
+  WAIT_UNTIL (carrete_upload_is_finished (upload));
+  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_CANCELLED);
+  g_assert_cmpuint (n_photos (), ==, photos_before);
+
+  carrete_upload_queue_retry (queue, upload);
+  WAIT_UNTIL (carrete_upload_is_finished (upload));
+  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
+  g_assert_cmpuint (carrete_upload_get_bytes_sent (upload), ==, g_bytes_get_size (png));
+  carrete_upload_queue_set_max_parallel (queue, 3);
+  WAIT_UNTIL (n_photos () == photos_before + 1);
+}
+
 /* ---- the server goes away and comes back ------------------------------------------------ */
 
 static void
@@ -632,7 +696,7 @@ test_server_stops (void)
   /* The app retries by itself. */
   WAIT_UNTIL (!carrete_window_get_offline (ui.window));
   filter_and_wait ();
-  g_assert_cmpuint (n_photos (), ==, 2);
+  g_assert_cmpuint (n_photos (), ==, 3);
 }
 
 /* ---- the server's size limit --------------------------------------------------------------- */
@@ -676,7 +740,7 @@ test_upload_too_large (void)
   WAIT_UNTIL (carrete_upload_is_finished (upload));
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
   g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
-  g_assert_cmpuint (n_photos (), ==, 2);
+  g_assert_cmpuint (n_photos (), ==, 3);
 }
 
 /* ---- an expired session keeps the pending uploads ---------------------------------------- */
@@ -721,6 +785,40 @@ test_session_expired (void)
   g_assert_true (carrete_window_get_upload_queue (ui.window) == queue);
   WAIT_UNTIL (carrete_upload_is_finished (upload));
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
+}
+
+/* ---- create an account ---------------------------------------------------------------------- */
+
+static void
+test_register (void)
+{
+  CarreteSignInPage *page = carrete_window_get_sign_in_page (ui.window);
+  g_autofree char *name = g_strdup_printf ("newcomer%u", g_random_int_range (1000, 9999));
+  g_autofree char *email = g_strdup_printf ("%s@example.org", name);
+
+  g_assert_cmpstr (carrete_window_get_page (ui.window), ==, "sign-in");
+  carrete_sign_in_page_set_registering (page, TRUE, email);
+  carrete_sign_in_page_fill (page, "", ui.stack->users.url, ui.stack->photos.url,
+                             ui.stack->folders.url, name, "short");
+  carrete_sign_in_page_submit (page);
+  WAIT_UNTIL (!carrete_sign_in_page_get_busy (page));
+  /* The server's reason for a password it refuses. */
+  g_assert_nonnull (sign_in_error ());
+  g_test_message ("refused: %s", sign_in_error ());
+  g_assert_cmpstr (carrete_window_get_page (ui.window), ==, "sign-in");
+
+  carrete_sign_in_page_fill (page, NULL, NULL, NULL, NULL, NULL, "a long enough password");
+  carrete_sign_in_page_submit (page);
+  WAIT_UNTIL (!carrete_sign_in_page_get_busy (page));
+  g_assert_null (sign_in_error ());
+  g_assert_cmpstr (carrete_window_get_page (ui.window), ==, "gallery");
+  g_assert_cmpstr (carrete_user_get_username (carrete_client_get_user (carrete_window_get_client (ui.window))),
+                   ==, name);
+  WAIT_UNTIL (photos_settled ());
+  g_assert_cmpuint (n_photos (), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.sign-out", NULL);
+  g_assert_cmpstr (carrete_window_get_page (ui.window), ==, "sign-in");
+  carrete_sign_in_page_set_registering (page, FALSE, NULL);
 }
 
 /* ---- sign out -------------------------------------------------------------------------------- */
@@ -769,10 +867,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/filter", test_filter);
   g_test_add_func ("/carrete/desktop/ui/viewer", test_viewer);
   g_test_add_func ("/carrete/desktop/ui/delete-undo", test_delete_undo);
+  g_test_add_func ("/carrete/desktop/ui/sort-and-move", test_sort_and_move);
+  g_test_add_func ("/carrete/desktop/ui/upload-cancel-retry", test_upload_cancel_retry);
   g_test_add_func ("/carrete/desktop/ui/server-stops", test_server_stops);
   g_test_add_func ("/carrete/desktop/ui/upload-too-large", test_upload_too_large);
   g_test_add_func ("/carrete/desktop/ui/session-expired", test_session_expired);
   g_test_add_func ("/carrete/desktop/ui/sign-out", test_sign_out);
+  g_test_add_func ("/carrete/desktop/ui/register", test_register);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (ui.window));
