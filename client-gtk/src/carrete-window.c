@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "carrete-client-lib.h"
+#include "carrete-dates.h"
 #include "carrete-file-collector.h"
 #include "carrete-folder-dialog.h"
 #include "carrete-photo-tile.h"
@@ -380,36 +381,10 @@ delete_selected_action (GtkWidget *widget, const char *name, GVariant *param)
 
 /* ---- filters ------------------------------------------------------------- */
 
-/* "YYYY-MM-DD" typed by a person → the start (or end) of that local day in
- * UTC; NULL for an empty field; FALSE for anything else. */
-static gboolean
-parse_day (const char *text, gboolean end_of_day, char **out)
-{
-  g_autofree char *clean = g_strstrip (g_strdup (text));
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  int year, month, day;
-  char trailing;
-
-  *out = NULL;
-  if (*clean == '\0')
-    return TRUE;
-  if (sscanf (clean, "%4d-%2d-%2d%c", &year, &month, &day, &trailing) != 3
-      || !g_date_valid_dmy (day, month, year))
-    return FALSE;
-  local = end_of_day ? g_date_time_new_local (year, month, day, 23, 59, 59.999)
-                     : g_date_time_new_local (year, month, day, 0, 0, 0);
-  if (local == NULL)
-    return FALSE;
-  utc = g_date_time_to_utc (local);
-  *out = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-  return TRUE;
-}
-
 static gboolean
 read_day (GtkEntry *entry, gboolean end_of_day, char **out)
 {
-  gboolean ok = parse_day (gtk_editable_get_text (GTK_EDITABLE (entry)), end_of_day, out);
+  gboolean ok = carrete_parse_day (gtk_editable_get_text (GTK_EDITABLE (entry)), end_of_day, out);
 
   if (ok)
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");

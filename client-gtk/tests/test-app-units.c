@@ -2,6 +2,7 @@
  * sorting dropped files into uploads and refusals (on a temp directory). */
 #include <glib/gstdio.h>
 
+#include "carrete-dates.h"
 #include "carrete-file-collector.h"
 #include "carrete-tags.h"
 #include "carrete-texture-cache.h"
@@ -71,6 +72,41 @@ test_split_tags (void)
   g_assert_cmpstrv (tags, ((const char *[]) { "Beach", "summer", "trip 2026", NULL }));
   g_assert_cmpuint (g_strv_length (none), ==, 0);
   g_assert_cmpuint (g_strv_length (null), ==, 0);
+}
+
+static void
+test_parse_day (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean ok;
+    const char *from; /* start of the day */
+    const char *to;   /* end of the day */
+  } cases[] = {
+    { "2026-11-28", TRUE, "2026-11-28T00:00:00Z", "2026-11-28T23:59:59Z" },
+    { "  2024-02-29 ", TRUE, "2024-02-29T00:00:00Z", "2024-02-29T23:59:59Z" },
+    { "", TRUE, NULL, NULL },
+    { "   ", TRUE, NULL, NULL },
+    { "2026-02-30", FALSE, NULL, NULL },
+    { "2026-13-01", FALSE, NULL, NULL },
+    { "2026-1", FALSE, NULL, NULL },
+    { "2026-11-28x", FALSE, NULL, NULL },
+    { "28/11/2026", FALSE, NULL, NULL },
+    { "tomorrow", FALSE, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *from = NULL;
+      g_autofree char *to = NULL;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpint (carrete_parse_day (cases[i].text, FALSE, &from), ==, cases[i].ok);
+      g_assert_cmpint (carrete_parse_day (cases[i].text, TRUE, &to), ==, cases[i].ok);
+      g_assert_cmpstr (from, ==, cases[i].from);
+      g_assert_cmpstr (to, ==, cases[i].to);
+    }
 }
 
 static void
@@ -174,7 +210,10 @@ test_collect_cancelled (void)
 int
 main (int argc, char *argv[])
 {
+  /* The filter's days are local days: pin the zone. */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/carrete/desktop/parse-day", test_parse_day);
   g_test_add_func ("/carrete/desktop/texture-cache/bound", test_lru_bound);
   g_test_add_func ("/carrete/desktop/texture-cache/replace-oversize", test_lru_replace_and_oversize);
   g_test_add_func ("/carrete/desktop/split-tags", test_split_tags);
