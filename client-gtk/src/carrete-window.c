@@ -1458,8 +1458,13 @@ carrete_window_dispose (GObject *object)
 {
   CarreteWindow *self = CARRETE_WINDOW (object);
 
-  carrete_window_commit_deletes (self);
-  end_session (self);
+  /* Dispose may run more than once; the template's widgets are gone after
+   * the first time. */
+  if (self->grid_view != NULL)
+    {
+      carrete_window_commit_deletes (self);
+      end_session (self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_WINDOW);
   G_OBJECT_CLASS (carrete_window_parent_class)->dispose (object);
 }
