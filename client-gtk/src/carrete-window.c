@@ -6,6 +6,7 @@
 #include "carrete-dates.h"
 #include "carrete-file-collector.h"
 #include "carrete-folder-dialog.h"
+#include "carrete-folder-store.h"
 #include "carrete-photo-tile.h"
 #include "carrete-sign-in-page.h"
 #include "carrete-texture-cache.h"
@@ -18,8 +19,6 @@
 #define THUMBNAIL_MEMORY_BYTES (64 * 1024 * 1024)
 /* While the server cannot be reached, try again this often. */
 #define RETRY_SECONDS 3
-/* Folder pages fetched for the sidebar at most (200 each). */
-#define MAX_FOLDER_PAGES 10
 
 struct _CarreteWindow
 {
@@ -54,8 +53,7 @@ struct _CarreteWindow
   GtkSingleSelection *selection;
   CarreteUploadQueue *uploads;
   CarreteThumbnailLoader *thumbnails;
-  GListStore *my_folders;
-  GListStore *public_folders;
+  CarreteFolderStore *folders;
   GCancellable *session_cancellable;
 
   GPtrArray *tags;          /* the tag chips' tags */
@@ -605,23 +603,7 @@ heading_row_new (const char *title)
 static CarreteFolder *
 find_folder (CarreteWindow *self, const char *folder_id, gboolean *is_mine)
 {
-  GListStore *stores[] = { self->my_folders, self->public_folders };
-
-  for (guint s = 0; s < G_N_ELEMENTS (stores); s++)
-    {
-      guint n = stores[s] ? g_list_model_get_n_items (G_LIST_MODEL (stores[s])) : 0;
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(CarreteFolder) folder = g_list_model_get_item (G_LIST_MODEL (stores[s]), i);
-          if (g_strcmp0 (carrete_folder_get_id (folder), folder_id) == 0)
-            {
-              if (is_mine != NULL)
-                *is_mine = s == 0;
-              return folder; /* the store keeps it alive */
-            }
-        }
-    }
-  return NULL;
+  return carrete_folder_store_find (self->folders, folder_id, is_mine);
 }
 
 static void
@@ -641,10 +623,10 @@ rebuild_folder_list (CarreteWindow *self)
   select = all;
 
   gtk_list_box_append (self->folder_list, heading_row_new (_("My Folders")));
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->my_folders));
+  n = g_list_model_get_n_items (carrete_folder_store_get_mine (self->folders));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CarreteFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->my_folders), i);
+      g_autoptr(CarreteFolder) folder = g_list_model_get_item (carrete_folder_store_get_mine (self->folders), i);
       gboolean is_public = g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0;
       GtkWidget *row = folder_row_new (carrete_folder_get_name (folder),
                                        is_public ? "folder-publicshare-symbolic" : "folder-symbolic",
@@ -654,12 +636,12 @@ rebuild_folder_list (CarreteWindow *self)
         select = row;
     }
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->public_folders));
+  n = g_list_model_get_n_items (carrete_folder_store_get_public (self->folders));
   if (n > 0)
     gtk_list_box_append (self->folder_list, heading_row_new (_("Public Folders")));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CarreteFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->public_folders), i);
+      g_autoptr(CarreteFolder) folder = g_list_model_get_item (carrete_folder_store_get_public (self->folders), i);
       GtkWidget *row = folder_row_new (carrete_folder_get_name (folder),
                                        "folder-publicshare-symbolic", folder);
       gtk_list_box_append (self->folder_list, row);
@@ -728,109 +710,30 @@ on_back_clicked (CarreteWindow *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-typedef struct
-{
-  CarreteWindow *self;
-  GListStore *store;
-  CarreteFolderQuery *query;
-  guint pages;
-  GPtrArray *items;
-} FolderLoad;
-
-static void
-folder_load_free (FolderLoad *load)
-{
-  g_object_unref (load->self);
-  g_object_unref (load->store);
-  carrete_folder_query_free (load->query);
-  g_ptr_array_unref (load->items);
-  g_free (load);
-}
-
-static void
-folders_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  FolderLoad *load = user_data;
-  CarreteWindow *self = load->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CarreteFolderPage) page = NULL;
-
-  page = carrete_client_list_folders_finish (CARRETE_CLIENT (source), result, &error);
-  if (page == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAUTHORIZED))
-        set_offline (self, error);
-      folder_load_free (load);
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    {
-      CarreteFolder *folder = page->items->pdata[i];
-      /* My public folders are already under "My Folders". */
-      if (load->store == self->public_folders && self->client != NULL
-          && carrete_client_get_user (self->client) != NULL
-          && g_strcmp0 (carrete_folder_get_owner_id (folder),
-                        carrete_user_get_id (carrete_client_get_user (self->client))) == 0)
-        continue;
-      g_ptr_array_add (load->items, g_object_ref (folder));
-    }
-  if (page->next_cursor != NULL && ++load->pages < MAX_FOLDER_PAGES && self->client != NULL)
-    {
-      g_free (load->query->cursor);
-      load->query->cursor = g_strdup (page->next_cursor);
-      carrete_client_list_folders_async (self->client, load->query, self->session_cancellable,
-                                         folders_page_cb, load);
-      return;
-    }
-  g_list_store_splice (load->store, 0, g_list_model_get_n_items (G_LIST_MODEL (load->store)),
-                       load->items->pdata, load->items->len);
-  rebuild_folder_list (self);
-  folder_load_free (load);
-}
-
-static void
-load_folders (CarreteWindow *self, GListStore *store, const char *scope)
-{
-  FolderLoad *load = g_new0 (FolderLoad, 1);
-
-  load->self = g_object_ref (self);
-  load->store = g_object_ref (store);
-  load->query = carrete_folder_query_new ();
-  load->query->scope = g_strdup (scope);
-  load->query->limit = 200;
-  load->items = g_ptr_array_new_with_free_func (g_object_unref);
-  carrete_client_list_folders_async (self->client, load->query, self->session_cancellable,
-                                     folders_page_cb, load);
-}
-
 static void
 reload_folders (CarreteWindow *self)
 {
   if (self->client == NULL)
     return;
-  load_folders (self, self->my_folders, "mine");
-  load_folders (self, self->public_folders, "public");
+  carrete_folder_store_reload (self->folders, self->client, self->session_cancellable);
+}
+
+static void
+on_folders_error (CarreteWindow *self, const GError *error)
+{
+  /* An expired session is the client's "session-expired" signal's business. */
+  if (!g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAUTHORIZED))
+    set_offline (self, error);
 }
 
 static void
 on_folder_saved (CarreteWindow *self, CarreteFolder *folder)
 {
   g_autofree char *text = g_strdup_printf (_("Folder “%s” saved"), carrete_folder_get_name (folder));
-  gboolean mine = FALSE;
-  CarreteFolder *old = find_folder (self, carrete_folder_get_id (folder), &mine);
 
-  if (old != NULL && mine)
-    {
-      guint position;
-      if (g_list_store_find (self->my_folders, old, &position))
-        g_list_store_splice (self->my_folders, position, 1, (gpointer *) &folder, 1);
-    }
-  else
-    g_list_store_append (self->my_folders, folder);
   g_free (self->folder_id);
   self->folder_id = g_strdup (carrete_folder_get_id (folder));
-  rebuild_folder_list (self);
+  carrete_folder_store_put_mine (self->folders, folder); /* rebuilds the list */
   show_folder (self, folder);
   toast (self, text);
 }
@@ -1190,8 +1093,7 @@ end_session (CarreteWindow *self)
   g_clear_object (&self->photos);
   g_clear_object (&self->thumbnails);
   g_clear_object (&self->client);
-  g_list_store_remove_all (self->my_folders);
-  g_list_store_remove_all (self->public_folders);
+  carrete_folder_store_clear (self->folders);
   g_clear_pointer (&self->folder_id, g_free);
   self->offline = FALSE;
   gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
@@ -1254,7 +1156,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
   }
   carrete_viewer_set_client (self->viewer, client);
   carrete_viewer_set_selection (self->viewer, self->selection);
-  carrete_viewer_set_folders (self->viewer, G_LIST_MODEL (self->my_folders));
+  carrete_viewer_set_folders (self->viewer, carrete_folder_store_get_mine (self->folders));
 
   user = carrete_client_get_user (client);
   if (user != NULL)
@@ -1413,7 +1315,7 @@ GListModel *
 carrete_window_get_folders (CarreteWindow *self)
 {
   g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
-  return G_LIST_MODEL (self->my_folders);
+  return carrete_folder_store_get_mine (self->folders);
 }
 
 CarreteUploadQueue *
@@ -1474,8 +1376,7 @@ carrete_window_finalize (GObject *object)
 {
   CarreteWindow *self = CARRETE_WINDOW (object);
 
-  g_clear_object (&self->my_folders);
-  g_clear_object (&self->public_folders);
+  g_clear_object (&self->folders);
   g_clear_pointer (&self->tags, g_ptr_array_unref);
   g_clear_pointer (&self->pending_deletes, g_ptr_array_unref);
   g_free (self->folder_id);
@@ -1548,8 +1449,9 @@ carrete_window_init (CarreteWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->my_folders = g_list_store_new (CARRETE_TYPE_FOLDER);
-  self->public_folders = g_list_store_new (CARRETE_TYPE_FOLDER);
+  self->folders = carrete_folder_store_new ();
+  g_signal_connect_swapped (self->folders, "changed", G_CALLBACK (rebuild_folder_list), self);
+  g_signal_connect_swapped (self->folders, "error", G_CALLBACK (on_folders_error), self);
   self->tags = g_ptr_array_new_with_free_func (g_free);
   self->pending_deletes = g_ptr_array_new ();
   self->sort = g_strdup ("uploaded_at:desc");
