@@ -758,19 +758,27 @@ new_folder_action (GtkWidget *widget, const char *name, GVariant *param)
   carrete_window_new_folder (CARRETE_WINDOW (widget));
 }
 
-static void
-edit_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+CarreteFolderDialog *
+carrete_window_edit_folder (CarreteWindow *self)
 {
-  CarreteWindow *self = CARRETE_WINDOW (widget);
   gboolean mine = FALSE;
-  CarreteFolder *folder = self->folder_id ? find_folder (self, self->folder_id, &mine) : NULL;
+  CarreteFolder *folder;
   CarreteFolderDialog *dialog;
 
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  folder = self->folder_id ? find_folder (self, self->folder_id, &mine) : NULL;
   if (folder == NULL || !mine)
-    return;
+    return NULL;
   dialog = carrete_folder_dialog_new (GTK_WINDOW (self), self->client, folder);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_folder_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+edit_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  carrete_window_edit_folder (CARRETE_WINDOW (widget));
 }
 
 static void
@@ -802,17 +810,18 @@ on_delete_folder_response (AdwMessageDialog *dialog, const char *response, Carre
                                       folder_deleted_cb, g_object_ref (self));
 }
 
-static void
-delete_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+AdwMessageDialog *
+carrete_window_delete_folder (CarreteWindow *self)
 {
-  CarreteWindow *self = CARRETE_WINDOW (widget);
   gboolean mine = FALSE;
-  CarreteFolder *folder = self->folder_id ? find_folder (self, self->folder_id, &mine) : NULL;
+  CarreteFolder *folder;
   AdwMessageDialog *dialog;
   g_autofree char *heading = NULL;
 
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  folder = self->folder_id ? find_folder (self, self->folder_id, &mine) : NULL;
   if (folder == NULL || !mine)
-    return;
+    return NULL;
   heading = g_strdup_printf (_("Delete “%s”?"), carrete_folder_get_name (folder));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                                                        _("The folder and every photo in it will be deleted. This cannot be undone.")));
@@ -823,6 +832,13 @@ delete_folder_action (GtkWidget *widget, const char *name, GVariant *param)
                           g_strdup (carrete_folder_get_id (folder)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_folder_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+delete_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  carrete_window_delete_folder (CARRETE_WINDOW (widget));
 }
 
 /* ---- uploads ------------------------------------------------------------- */

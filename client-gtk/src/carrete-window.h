@@ -53,6 +53,10 @@ void carrete_window_clear_filters (CarreteWindow *self);
 gboolean carrete_window_select_folder (CarreteWindow *self, const char *folder_id);
 /* The New Folder dialog (shown). */
 CarreteFolderDialog *carrete_window_new_folder (CarreteWindow *self);
+/* Edit Folder and Delete Folder on the folder shown (NULL unless it is one
+ * of the user's): the dialog, shown; deleting asks first. */
+CarreteFolderDialog *carrete_window_edit_folder (CarreteWindow *self);
+AdwMessageDialog *carrete_window_delete_folder (CarreteWindow *self);
 /* Opens the viewer on the grid's photo at `position`. */
 void carrete_window_open_photo (CarreteWindow *self, guint position);
 /* Deletes with an undo toast, as the Delete key does. */

@@ -678,6 +678,55 @@ test_upload_cancel_retry (void)
   WAIT_UNTIL (n_photos () == photos_before + 1);
 }
 
+/* ---- edit and delete a folder ---------------------------------------------------------------- */
+
+static void
+test_folder_edit_delete (void)
+{
+  CarreteFolderDialog *dialog;
+  AdwMessageDialog *confirm;
+  GListModel *folders = carrete_window_get_folders (ui.window);
+  g_autoptr(CarreteFolder) edited = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *count = NULL;
+  guint n_folders = g_list_model_get_n_items (folders);
+
+  /* A second folder, to edit and delete. */
+  dialog = carrete_window_new_folder (ui.window);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  carrete_folder_dialog_fill (dialog, "Scratch", FALSE, "tmp");
+  carrete_folder_dialog_submit (dialog);
+  WAIT_UNTIL (dialog == NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (folders), ==, n_folders + 1);
+
+  /* Edit it: new name, public, other tags. */
+  dialog = carrete_window_edit_folder (ui.window);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  carrete_folder_dialog_fill (dialog, "Scratch pad", TRUE, "tmp, drafts");
+  carrete_folder_dialog_submit (dialog);
+  WAIT_UNTIL (dialog == NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (folders), ==, n_folders + 1);
+  edited = g_list_model_get_item (folders, n_folders);
+  g_assert_cmpstr (carrete_folder_get_name (edited), ==, "Scratch pad");
+  g_assert_cmpstr (carrete_folder_get_visibility (edited), ==, "public");
+  g_assert_cmpstrv (carrete_folder_get_tags (edited), ((const char *[]) { "tmp", "drafts", NULL }));
+  id = g_strdup (carrete_folder_get_id (edited));
+
+  /* Delete it (and what is in it), after saying yes. */
+  confirm = carrete_window_delete_folder (ui.window);
+  g_assert_nonnull (confirm);
+  g_object_add_weak_pointer (G_OBJECT (confirm), (gpointer *) &confirm);
+  adw_message_dialog_response (confirm, "delete");
+  WAIT_UNTIL (g_list_model_get_n_items (folders) == n_folders);
+  count = stack_sql (ui.stack, "folders", "SELECT count(*) FROM folders WHERE name = $1", "Scratch pad");
+  g_assert_cmpstr (count, ==, "0");
+  g_assert_false (carrete_window_select_folder (ui.window, id));
+  if (confirm != NULL)
+    gtk_window_destroy (GTK_WINDOW (confirm));
+  WAIT_UNTIL (confirm == NULL);
+}
+
 /* ---- the server goes away and comes back ------------------------------------------------ */
 
 static void
@@ -869,6 +918,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/delete-undo", test_delete_undo);
   g_test_add_func ("/carrete/desktop/ui/sort-and-move", test_sort_and_move);
   g_test_add_func ("/carrete/desktop/ui/upload-cancel-retry", test_upload_cancel_retry);
+  g_test_add_func ("/carrete/desktop/ui/folder-edit-delete", test_folder_edit_delete);
   g_test_add_func ("/carrete/desktop/ui/server-stops", test_server_stops);
   g_test_add_func ("/carrete/desktop/ui/upload-too-large", test_upload_too_large);
   g_test_add_func ("/carrete/desktop/ui/session-expired", test_session_expired);
