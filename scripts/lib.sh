@@ -19,6 +19,11 @@ TEST_PACKAGES=(python3 clang gettext dbus-daemon gnome-keyring chromium)
 # preinstalled one is kept and Debian's (18 in bookworm) only fills a gap.
 command -v node >/dev/null 2>&1 || TEST_PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
+# carrete-desktop's app (client-gtk/src): gettext for its catalogues; its UI
+# tests run under Xvfb (in the private D-Bus session and gnome-keyring above)
+# and validate the .desktop file and the AppStream metainfo.
+BUILD_PACKAGES+=(gettext)
+TEST_PACKAGES+=(xvfb xauth dbus-x11 desktop-file-utils appstream)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

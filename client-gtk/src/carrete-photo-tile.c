@@ -1,0 +1,156 @@
+#define G_LOG_DOMAIN "carrete-photo-tile"
+
+#include "carrete-client-lib.h"
+#include "carrete-photo-tile.h"
+#include "carrete-thumbnail-loader.h"
+
+struct _CarretePhotoTile
+{
+  GtkWidget parent_instance;
+
+  GtkPicture *picture;
+  /* A still icon, not a spinner, until the thumbnail comes: hundreds of
+   * spinners animating while a drop uploads would redraw every frame. */
+  GtkImage *placeholder;
+
+  CarreteThumbnailLoader *loader;
+  CarretePhoto *photo;
+  GCancellable *cancellable; /* the load for `photo` */
+};
+
+G_DEFINE_FINAL_TYPE (CarretePhotoTile, carrete_photo_tile, GTK_TYPE_WIDGET)
+
+static void
+show_texture (CarretePhotoTile *self, GdkTexture *texture)
+{
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), FALSE);
+}
+
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CarretePhotoTile) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = carrete_thumbnail_loader_load_finish (CARRETE_THUMBNAIL_LOADER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (texture == NULL)
+    {
+      /* A broken or missing thumbnail: an icon, and the next bind retries. */
+      g_debug ("No thumbnail: %s", error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
+      gtk_picture_set_paintable (self->picture, NULL);
+      return;
+    }
+  show_texture (self, texture);
+}
+
+static void
+cancel_load (CarretePhotoTile *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+void
+carrete_photo_tile_set_photo (CarretePhotoTile *self, CarretePhoto *photo)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_if_fail (CARRETE_IS_PHOTO_TILE (self));
+
+  cancel_load (self);
+  g_set_object (&self->photo, photo);
+  gtk_picture_set_paintable (self->picture, NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), photo ? carrete_photo_get_name (photo) : NULL);
+  if (photo == NULL)
+    return;
+
+  texture = carrete_thumbnail_loader_lookup (self->loader, photo);
+  if (texture != NULL)
+    {
+      show_texture (self, texture);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
+  self->cancellable = g_cancellable_new ();
+  carrete_thumbnail_loader_load_async (self->loader, photo, self->cancellable, loaded_cb,
+                                       g_object_ref (self));
+}
+
+CarretePhoto *
+carrete_photo_tile_get_photo (CarretePhotoTile *self)
+{
+  g_return_val_if_fail (CARRETE_IS_PHOTO_TILE (self), NULL);
+  return self->photo;
+}
+
+gboolean
+carrete_photo_tile_has_thumbnail (CarretePhotoTile *self)
+{
+  g_return_val_if_fail (CARRETE_IS_PHOTO_TILE (self), FALSE);
+  return gtk_picture_get_paintable (self->picture) != NULL;
+}
+
+static void
+carrete_photo_tile_dispose (GObject *object)
+{
+  CarretePhotoTile *self = CARRETE_PHOTO_TILE (object);
+
+  cancel_load (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_PHOTO_TILE);
+  /* The template's top-level box is not bound, so it is not unparented
+   * by dispose_template (GTK 4.8). */
+  {
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
+  G_OBJECT_CLASS (carrete_photo_tile_parent_class)->dispose (object);
+}
+
+static void
+carrete_photo_tile_finalize (GObject *object)
+{
+  CarretePhotoTile *self = CARRETE_PHOTO_TILE (object);
+
+  g_clear_object (&self->photo);
+  g_clear_object (&self->loader);
+  G_OBJECT_CLASS (carrete_photo_tile_parent_class)->finalize (object);
+}
+
+static void
+carrete_photo_tile_class_init (CarretePhotoTileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = carrete_photo_tile_dispose;
+  object_class->finalize = carrete_photo_tile_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/carrete/Desktop/carrete-photo-tile.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "carrete-photo-tile");
+  gtk_widget_class_bind_template_child (widget_class, CarretePhotoTile, picture);
+  gtk_widget_class_bind_template_child (widget_class, CarretePhotoTile, placeholder);
+}
+
+static void
+carrete_photo_tile_init (CarretePhotoTile *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CarretePhotoTile *
+carrete_photo_tile_new (CarreteThumbnailLoader *loader)
+{
+  CarretePhotoTile *self = g_object_new (CARRETE_TYPE_PHOTO_TILE, NULL);
+
+  self->loader = g_object_ref (loader);
+  return self;
+}

@@ -1,0 +1,194 @@
+#define G_LOG_DOMAIN "carrete-thumbnail-loader"
+
+#include "carrete-client-lib.h"
+#include "carrete-texture-cache.h"
+#include "carrete-thumbnail-loader.h"
+
+struct _CarreteThumbnailLoader
+{
+  GObject parent_instance;
+
+  CarreteClient *client;
+  CarreteThumbnailCache *disk;
+  CarreteTextureCache *memory;
+  guint n_decoded;
+};
+
+G_DEFINE_FINAL_TYPE (CarreteThumbnailLoader, carrete_thumbnail_loader, G_TYPE_OBJECT)
+
+static char *
+memory_key (CarretePhoto *photo)
+{
+  return carrete_thumbnail_cache_key_for_photo (photo);
+}
+
+GdkTexture *
+carrete_thumbnail_loader_lookup (CarreteThumbnailLoader *self, CarretePhoto *photo)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (CARRETE_IS_THUMBNAIL_LOADER (self), NULL);
+
+  key = memory_key (photo);
+  return carrete_texture_cache_lookup (self->memory, key);
+}
+
+static void
+decode_thread (GTask *task, gpointer source_object, gpointer task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CarreteThumbnailLoader *self = g_task_get_source_object (task);
+  CarretePhoto *photo = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *key = NULL;
+
+  if (texture == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->n_decoded++;
+  key = memory_key (photo);
+  carrete_texture_cache_insert (self->memory, key, texture,
+                                (gsize) gdk_texture_get_width (texture)
+                                * (gsize) gdk_texture_get_height (texture) * 4);
+  g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+}
+
+static void
+fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) decode = NULL;
+
+  bytes = carrete_thumbnail_cache_fetch_finish (CARRETE_THUMBNAIL_CACHE (source), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  decode = g_task_new (NULL, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
+  g_task_set_source_tag (decode, fetched_cb);
+  g_task_set_task_data (decode, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (decode, decode_thread);
+}
+
+void
+carrete_thumbnail_loader_load_async (CarreteThumbnailLoader *self, CarretePhoto *photo,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_if_fail (CARRETE_IS_THUMBNAIL_LOADER (self));
+  g_return_if_fail (CARRETE_IS_PHOTO (photo));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, carrete_thumbnail_loader_load_async);
+  g_task_set_task_data (task, g_object_ref (photo), g_object_unref);
+
+  texture = carrete_thumbnail_loader_lookup (self, photo);
+  if (texture != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+      return;
+    }
+  if (carrete_photo_get_thumbnail_url (photo) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "The photo has no thumbnail yet");
+      return;
+    }
+  carrete_thumbnail_cache_fetch_async (self->disk, self->client, photo, cancellable,
+                                       fetched_cb, g_steal_pointer (&task));
+}
+
+GdkTexture *
+carrete_thumbnail_loader_load_finish (CarreteThumbnailLoader *self, GAsyncResult *result,
+                                      GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!carrete_thumbnail_cache_clear_finish (CARRETE_THUMBNAIL_CACHE (source), result, &error))
+    g_warning ("Could not empty the thumbnail cache: %s", error->message);
+}
+
+void
+carrete_thumbnail_loader_clear (CarreteThumbnailLoader *self)
+{
+  g_return_if_fail (CARRETE_IS_THUMBNAIL_LOADER (self));
+
+  carrete_texture_cache_clear (self->memory);
+  carrete_thumbnail_cache_clear_async (self->disk, NULL, cleared_cb, NULL);
+}
+
+CarreteTextureCache *
+carrete_thumbnail_loader_get_memory (CarreteThumbnailLoader *self)
+{
+  g_return_val_if_fail (CARRETE_IS_THUMBNAIL_LOADER (self), NULL);
+  return self->memory;
+}
+
+guint
+carrete_thumbnail_loader_get_n_decoded (CarreteThumbnailLoader *self)
+{
+  g_return_val_if_fail (CARRETE_IS_THUMBNAIL_LOADER (self), 0);
+  return self->n_decoded;
+}
+
+static void
+carrete_thumbnail_loader_finalize (GObject *object)
+{
+  CarreteThumbnailLoader *self = CARRETE_THUMBNAIL_LOADER (object);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->disk);
+  g_clear_object (&self->memory);
+  G_OBJECT_CLASS (carrete_thumbnail_loader_parent_class)->finalize (object);
+}
+
+static void
+carrete_thumbnail_loader_class_init (CarreteThumbnailLoaderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = carrete_thumbnail_loader_finalize;
+}
+
+static void
+carrete_thumbnail_loader_init (CarreteThumbnailLoader *self)
+{
+}
+
+CarreteThumbnailLoader *
+carrete_thumbnail_loader_new (CarreteClient *client, const char *cache_dir, gsize memory_bytes)
+{
+  CarreteThumbnailLoader *self = g_object_new (CARRETE_TYPE_THUMBNAIL_LOADER, NULL);
+
+  self->client = g_object_ref (client);
+  self->disk = carrete_thumbnail_cache_new (cache_dir, 0);
+  self->memory = carrete_texture_cache_new (memory_bytes);
+  return self;
+}

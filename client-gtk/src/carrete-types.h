@@ -1,0 +1,18 @@
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The app's own types; the API client's are in carrete-client-types.h. */
+typedef struct _CarreteApplication CarreteApplication;
+typedef struct _CarreteWindow CarreteWindow;
+typedef struct _CarreteSignInPage CarreteSignInPage;
+typedef struct _CarretePhotoTile CarretePhotoTile;
+typedef struct _CarreteViewer CarreteViewer;
+typedef struct _CarreteFolderDialog CarreteFolderDialog;
+typedef struct _CarreteUploadRow CarreteUploadRow;
+typedef struct _CarreteTextureCache CarreteTextureCache;
+typedef struct _CarreteThumbnailLoader CarreteThumbnailLoader;
+
+G_END_DECLS
