@@ -27,6 +27,7 @@
 #include "carrete-error.h"
 #include "carrete-sha256.h"
 #include "carrete-storage-private.h"
+#include "carrete-fd.h"
 
 #define META_DIR ".meta"
 #define META_VERSION "carrete-meta-1"
@@ -78,23 +79,6 @@ typedef struct
   char sha256[crypto_hash_sha256_BYTES * 2 + 1];
 } CopyResult;
 
-static gboolean
-write_all (int fd, const guint8 *data, gsize len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* Copies `in` to `out`, hashing as it goes.  More than `max_bytes` →
  * CARRETE_ERROR_TOO_LARGE. */
 static gboolean
@@ -125,7 +109,7 @@ copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResu
           return FALSE;
         }
       carrete_sha256_update (state, buffer, (gsize) n);
-      if (!write_all (out, buffer, (gsize) n))
+      if (carrete_fd_write_all (out, buffer, (gsize) n) != 0)
         return set_io_error (error, errno, "write", "the destination");
     }
   carrete_sha256_finish_hex (state, result->sha256);
@@ -199,7 +183,7 @@ write_small_file (const char *target, const char *contents, GError **error)
 
   if (fd < 0)
     return FALSE;
-  ok = write_all (fd, (const guint8 *) contents, strlen (contents));
+  ok = carrete_fd_write_all (fd, contents, strlen (contents)) == 0;
   if (!ok)
     set_io_error (error, errno, "write", temp);
   if (close (fd) != 0 && ok)

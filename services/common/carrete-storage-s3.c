@@ -27,6 +27,7 @@
 #include "carrete-sha256.h"
 #include "carrete-sigv4.h"
 #include "carrete-storage-private.h"
+#include "carrete-fd.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_CONNECT_SECONDS 10
@@ -161,26 +162,6 @@ status_is_success (long status)
   return status >= 200 && status < 300;
 }
 
-static gboolean
-write_all (int fd, const char *data, gsize len, int *errsv)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          *errsv = n < 0 ? errno : EIO;
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* The declared length is checked first, so an object that is too big is
  * refused before any of it is written. */
 static gboolean
@@ -209,7 +190,7 @@ on_body (char *data, size_t size, size_t count, void *user_data)
           t->response->too_large = TRUE;
           return 0;
         }
-      if (!write_all (t->request->download_fd, data, len, &t->response->file_errno))
+      if ((t->response->file_errno = carrete_fd_write_all (t->request->download_fd, data, len)) != 0)
         return 0;
       t->response->received += len;
       return len;

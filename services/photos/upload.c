@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "carrete-photos-upload"
 
 #include "upload.h"
+#include "carrete-fd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,22 +76,12 @@ open_spool_file (PhotosUpload *upload, GError **error)
 static gboolean
 write_all (int fd, const guint8 *data, gsize len, GError **error)
 {
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
+  int errsv = carrete_fd_write_all (fd, data, len);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
-                       "Cannot write the upload to disk: %s", g_strerror (errno));
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
+  if (errsv != 0)
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                 "Cannot write the upload to disk: %s", g_strerror (errsv));
+  return errsv == 0;
 }
 
 static gboolean

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "carrete-web"
 
 #include "web-upload.h"
+#include "carrete-fd.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -21,25 +22,6 @@ struct _WebUploadSpool
   int write_errno;
 };
 
-static gboolean
-write_all (int fd, const guint8 *data, gsize len, int *error_number)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          *error_number = n < 0 ? errno : EIO;
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 static void
 on_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
@@ -57,7 +39,7 @@ on_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
         g_message ("could not truncate an oversized upload: %s", g_strerror (errno));
       return;
     }
-  write_all (spool->fd, data, len, &spool->write_errno);
+  spool->write_errno = carrete_fd_write_all (spool->fd, data, len);
 }
 
 static gpointer

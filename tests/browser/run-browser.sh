@@ -44,35 +44,8 @@ for arg in "$@"; do
     *) die "unknown argument $arg (see the top of $0)" ;;
   esac
 done
-# Standalone runs get the sanitizer settings of scripts/test.sh.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_unwind_on_malloc=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$CARRETE_ROOT/tests/lsan.supp}
-
-exec 3>&1 1>&2 # fd 3: TAP; everything else to stderr
-
-STACK=$(mktemp -d -t carrete-browser-XXXXXX)
-JOURNEY_RAN=0
 source "$HERE/../harness/stack.sh"
-
-finish() {
-  local status=$?
-  trap - EXIT
-  stack_stop
-  if [ "$status" -ne 0 ] && [ "$JOURNEY_RAN" -eq 0 ]; then
-    tap_result "not ok" "the stack and the browser ran (see the log above)"
-  fi
-  tap_print
-  if [ -n "${CARRETE_BROWSER_KEEP:-}" ]; then
-    echo "kept $STACK"
-  else
-    rm -rf "$STACK"
-  fi
-  tap_failed && exit 1
-  exit "$status"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+stack_script_begin browser "the stack and the browser ran"
 
 # ---- playwright-core and chromium -----------------------------------------
 
@@ -127,7 +100,7 @@ CARRETE_WEB_URL=$WEB_URL CARRETE_STACK=$STACK CARRETE_SCREENSHOT_DIR=$SCREENSHOT
   CARRETE_WEB_MAX_UPLOAD_BYTES=$WEB_MAX_UPLOAD_BYTES \
   PLAYWRIGHT_CORE=$PLAYWRIGHT_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
   node "$HERE/journey.js" > "$STACK/journey.tap" || journey_status=$?
-JOURNEY_RAN=1
+STACK_RAN=1
 cat "$STACK/journey.tap" >&2
 # The journey's own plan line is dropped: the results are renumbered with
 # the services' exit checks.

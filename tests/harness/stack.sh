@@ -1,7 +1,7 @@
 # A private Carrete stack for script-driven tests (tests/postman,
 # tests/browser).  Sourced, not run; the caller has sourced scripts/lib.sh and
-# scripts/postgres.sh, set BUILD_DIR and STACK (an empty temp dir) and sends
-# TAP to fd 3 with tap_print.
+# scripts/postgres.sh, set BUILD_DIR, and calls stack_script_begin, which
+# makes STACK (an empty temp dir) and sends TAP to fd 3.
 #
 # Each service runs under a small wrapper that writes its pid to
 # $STACK/run/NAME.pid and, once it exits, its exit status to
@@ -25,6 +25,42 @@ tap_failed() {
     [[ $line == "not ok"* ]] && return 0
   done
   return 1
+}
+
+# stack_script_begin KIND "WHAT RAN": the start every such script shares.
+# Sanitizer settings of scripts/test.sh for standalone runs, TAP on fd 3 and
+# everything else on stderr, STACK in a new temp dir, and an EXIT trap that
+# stops the stack, reports a run that died before STACK_RAN=1 as one failure
+# ("WHAT RAN"), prints the TAP and removes STACK unless CARRETE_<KIND>_KEEP
+# is set.
+stack_script_begin() {
+  STACK_KIND=$1
+  STACK_WHAT=$2
+  STACK_RAN=0
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_unwind_on_malloc=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$CARRETE_ROOT/tests/lsan.supp}
+  exec 3>&1 1>&2
+  STACK=$(mktemp -d -t "carrete-${STACK_KIND,,}-XXXXXX")
+  trap stack_script_finish EXIT
+  trap 'exit 130' INT TERM
+}
+
+stack_script_finish() {
+  local status=$? keep_var="CARRETE_${STACK_KIND^^}_KEEP"
+  trap - EXIT
+  stack_stop
+  if [ "$status" -ne 0 ] && [ "$STACK_RAN" -eq 0 ]; then
+    tap_result "not ok" "$STACK_WHAT (see the log above)"
+  fi
+  tap_print
+  if [ -n "${!keep_var:-}" ]; then
+    echo "kept $STACK"
+  else
+    rm -rf "$STACK"
+  fi
+  tap_failed && exit 1
+  exit "$status"
 }
 
 # stack_free_ports N: N free loopback ports, asked of the kernel together so

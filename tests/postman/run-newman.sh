@@ -23,35 +23,8 @@ source "$HERE/../../scripts/postgres.sh"
 NEWMAN_VERSION=6.2.2
 NODE_DIR=$CARRETE_ROOT/.cache/node
 BUILD_DIR=${CARRETE_BUILD_DIR:-$CARRETE_ROOT/${BUILD:-build-asan}}
-# Standalone runs get the sanitizer settings of scripts/test.sh.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_unwind_on_malloc=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$CARRETE_ROOT/tests/lsan.supp}
-
-exec 3>&1 1>&2 # fd 3: TAP; everything else to stderr
-
-STACK=$(mktemp -d -t carrete-postman-XXXXXX)
-NEWMAN_RAN=0
 source "$HERE/../harness/stack.sh"
-
-finish() {
-  local status=$?
-  trap - EXIT
-  stack_stop
-  if [ "$status" -ne 0 ] && [ "$NEWMAN_RAN" -eq 0 ]; then
-    tap_result "not ok" "the stack and newman ran (see the log above)"
-  fi
-  tap_print
-  if [ -n "${CARRETE_POSTMAN_KEEP:-}" ]; then
-    echo "kept $STACK"
-  else
-    rm -rf "$STACK"
-  fi
-  tap_failed && exit 1
-  exit "$status"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+stack_script_begin postman "the stack and newman ran"
 
 # ---- newman ---------------------------------------------------------------
 
@@ -100,7 +73,7 @@ newman_status=0
   --color off --disable-unicode \
   --reporters cli,json --reporter-json-export "$STACK/newman.json" || newman_status=$?
 
-NEWMAN_RAN=1
+STACK_RAN=1
 if [ -s "$STACK/newman.json" ]; then
   while IFS= read -r line; do
     RESULTS+=("$line")
