@@ -7,9 +7,9 @@
 #                                   catalogue) under /usr/local, so that it
 #                                   appears among the applications
 #
-# With `scripts/run.sh` running in another terminal, sign in with the
-# Advanced addresses http://127.0.0.1:8081, :8082 and :8083 (or one server
-# address when a gateway routes /v1/* to the services).
+# With `scripts/run.sh` running in another terminal, sign in with the server
+# address http://127.0.0.1:8080 (carrete-web passes /v1/* through to the
+# services), or with the Advanced addresses http://127.0.0.1:8081, :8082, :8083.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_packages "${BUILD_PACKAGES[@]}"
