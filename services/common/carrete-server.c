@@ -144,8 +144,11 @@ handle_openapi (CarreteRequest *req)
 {
   CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) doc = g_resources_lookup_data (server->options.openapi_resource,
-                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  /* carrete-web has no API document of its own. */
+  g_autoptr (GBytes) doc = server->options.openapi_resource == NULL
+                               ? NULL
+                               : g_resources_lookup_data (server->options.openapi_resource,
+                                                          G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 
   if (doc == NULL)
     {

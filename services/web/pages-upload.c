@@ -338,6 +338,23 @@ job_next (UploadJob *job)
                       on_file_sent, job);
 }
 
+/* Each file is one call to carrete-photos: a cap keeps one request from
+ * fanning out into thousands of them. */
+#define MAX_FILES_PER_REQUEST 20
+
+static void
+respond_too_many (WebCtx *ctx, gboolean wants_json)
+{
+  g_autofree char *count = g_strdup_printf ("%d", MAX_FILES_PER_REQUEST);
+  g_autofree char *message = web_ctx_t_replace (ctx, "You can send at most {count} files at once. "
+                                                      "Send the others in another upload.", "{count}", count);
+
+  if (wants_json)
+    respond_json_message (ctx, 413, message);
+  else
+    web_ctx_respond_message (ctx, 413, N_("Too many files"), message);
+}
+
 static char *
 part_text (GBytes *bytes)
 {
@@ -401,6 +418,11 @@ job_read_parts (UploadJob *job)
         web_ctx_respond_message (ctx, 403, N_("This form has expired"),
                                  N_("The form did not carry a valid security token, so nothing was "
                                     "changed. Go back, reload the page and try again."));
+      return FALSE;
+    }
+  if (job->files->len > MAX_FILES_PER_REQUEST)
+    {
+      respond_too_many (ctx, job->wants_json);
       return FALSE;
     }
   if (job->folder_id != NULL && !web_form_id_is_plausible (job->folder_id))

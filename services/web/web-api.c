@@ -296,6 +296,10 @@ call_send (Call *call)
   soup_message_headers_replace (headers, "X-Request-Id",
                                 carrete_request_get_request_id (call->ctx->req));
   soup_message_headers_replace (headers, "Accept", "application/json");
+  /* The visitor's address, not ours: carrete-users throttles failed logins
+   * per address, and every visitor would otherwise share carrete-web's. */
+  soup_message_headers_replace (headers, "X-Forwarded-For",
+                                carrete_request_get_client_address (call->ctx->req));
   call->sent_with_token = call->ctx->access != NULL;
   if (call->sent_with_token)
     {

@@ -24,6 +24,16 @@ static const struct
 static const char *const dropped_headers[] = {
   "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
   "Upgrade", "Host", "Content-Length", "Cookie", "Set-Cookie", "Expect",
+  /* Credentials for a proxy, and forwarding claims the browser may not make
+   * (X-Forwarded-For is set from the address carrete-web saw). */
+  "Proxy-Authorization", "Forwarded", "X-Forwarded-For",
+};
+
+/* Headers carrete-web sets on every response; a service's own (say on a
+ * stored object) must not loosen them on carrete-web's origin. */
+static const char *const web_owned_headers[] = {
+  "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+  "Cross-Origin-Opener-Policy",
 };
 
 const char *
@@ -65,6 +75,7 @@ typedef struct
   gulong wrote_id;
   gulong finished_id;
   char *what; /* "GET /v1/…" for log lines */
+  gboolean client_gone; /* the message is finished: never unpause it again */
 } Proxy;
 
 static void
@@ -87,18 +98,30 @@ copy_request_header (const char *name, const char *value, gpointer user_data)
     soup_message_headers_append (user_data, name, value);
 }
 
+static gboolean
+header_is_web_owned (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (web_owned_headers); i++)
+    if (g_ascii_strcasecmp (name, web_owned_headers[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 copy_response_header (const char *name, const char *value, gpointer user_data)
 {
-  if (!header_is_dropped (name))
+  if (!header_is_dropped (name) && !header_is_web_owned (name))
     soup_message_headers_replace (user_data, name, value);
 }
 
 static void
 end_body (Proxy *proxy)
 {
-  soup_message_body_complete (soup_server_message_get_response_body (proxy->msg));
-  soup_server_message_unpause (proxy->msg);
+  if (!proxy->client_gone)
+    {
+      soup_message_body_complete (soup_server_message_get_response_body (proxy->msg));
+      soup_server_message_unpause (proxy->msg);
+    }
   proxy_free (proxy);
 }
 
@@ -117,7 +140,7 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
       end_body (proxy);
       return;
     }
-  if (g_bytes_get_size (chunk) == 0)
+  if (g_bytes_get_size (chunk) == 0 || proxy->client_gone)
     {
       end_body (proxy);
       return;
@@ -145,6 +168,7 @@ on_client_gone (SoupServerMessage *msg, gpointer user_data)
 {
   Proxy *proxy = user_data;
 
+  proxy->client_gone = TRUE;
   g_cancellable_cancel (proxy->cancellable);
 }
 
@@ -246,6 +270,8 @@ web_proxy_handle (CarreteRequest *req)
                                 soup_message_get_request_headers (proxy->upstream));
   soup_message_headers_replace (soup_message_get_request_headers (proxy->upstream), "X-Request-Id",
                                 carrete_request_get_request_id (req));
+  soup_message_headers_replace (soup_message_get_request_headers (proxy->upstream), "X-Forwarded-For",
+                                carrete_request_get_client_address (req));
   if (body != NULL)
     soup_message_set_request_body_from_bytes (
         proxy->upstream, soup_message_headers_get_content_type (request_headers, NULL), body);

@@ -4,12 +4,16 @@
 
 #include "web-api.h"
 
-/* How long a refresh's answer serves requests that carried the same token. */
-#define KEEP_SECONDS 60
+/* How long a refresh's answer serves requests of the same browser that
+ * carried the same token (a second tab, a request already on its way).
+ * Short, and keyed on the browser's CSRF seed too, so that a refresh cookie
+ * replayed from elsewhere is not answered with the new pair but reaches
+ * carrete-users, whose reuse detection then revokes the family. */
+#define KEEP_SECONDS 10
 
 struct _WebRefreshes
 {
-  GHashTable *entries; /* sha256(refresh token) hex → Entry */
+  GHashTable *entries; /* sha256(refresh token, CSRF seed) hex → Entry */
 };
 
 typedef struct
@@ -109,7 +113,8 @@ void
 web_refresh (WebCtx *ctx, WebRefreshFunc callback, gpointer user_data)
 {
   WebRefreshes *refreshes = ctx->app->refreshes;
-  g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ctx->refresh, -1);
+  g_autofree char *keyed = g_strconcat (ctx->refresh, "\n", ctx->csrf_seed, NULL);
+  g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, keyed, -1);
   gint64 now = g_get_monotonic_time ();
   Entry *entry;
   Waiter *waiter = g_new0 (Waiter, 1);

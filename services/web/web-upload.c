@@ -1,14 +1,19 @@
 #define G_LOG_DOMAIN "carrete-web"
 
 #include "web-upload.h"
-#include "carrete-fd.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "carrete-error.h"
+#include "carrete-fd.h"
+#include "web-cookies.h"
+
+/* What an anonymous request may send: a login or registration form. */
+#define ANONYMOUS_BODY_BYTES (64 * 1024)
 
 struct _WebUploadSpool
 {
@@ -42,6 +47,17 @@ on_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   spool->write_errno = carrete_fd_write_all (spool->fd, data, len);
 }
 
+static gboolean
+has_credentials (SoupMessageHeaders *headers)
+{
+  const char *cookies = soup_message_headers_get_list (headers, "Cookie");
+
+  return soup_message_headers_get_one (headers, "Authorization") != NULL
+         || (cookies != NULL
+             && (strstr (cookies, WEB_COOKIE_ACCESS "=") != NULL
+                 || strstr (cookies, WEB_COOKIE_REFRESH "=") != NULL));
+}
+
 static gpointer
 spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
 {
@@ -51,7 +67,10 @@ spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   g_autofree char *template = g_build_filename (app->spool_dir, "carrete-web-upload-XXXXXX", NULL);
 
   spool->msg = msg;
-  spool->limit = app->max_request_bytes;
+  /* Only a signed-in caller (session cookie or bearer token) may make us
+   * store a large body; an anonymous one gets room for a login's JSON, so
+   * that strangers cannot fill the spool folder with slow uploads. */
+  spool->limit = has_credentials (headers) ? app->max_request_bytes : ANONYMOUS_BODY_BYTES;
   spool->fd = -1;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && (guint64) soup_message_headers_get_content_length (headers) > spool->limit)

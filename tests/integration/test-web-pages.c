@@ -456,6 +456,52 @@ test_concurrent_refresh_shared (void)
   }
 }
 
+/* A refresh cookie replayed from another browser (another CSRF seed) right
+ * after the owner's refresh is not answered with the owner's new pair: it
+ * reaches carrete-users, whose reuse detection revokes the whole family. */
+static void
+test_replayed_refresh_not_served (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "webreplay");
+  g_autoptr (WbBrowser) owner = signed_in_browser (user);
+  g_autofree char *expired = stack_expired_token (stack, user->id, "user");
+  g_autofree char *stolen = g_strdup (g_hash_table_lookup (owner->cookies, "carrete_refresh"));
+  g_autoptr (WbBrowser) thief = browser_new ();
+  g_autoptr (WbPage) first = NULL;
+  g_autoptr (WbPage) replay = NULL;
+
+  g_hash_table_insert (owner->cookies, g_strdup ("carrete_access"), g_strdup (expired));
+  first = wb_get (owner, "/");
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_nonnull (wb_set_cookie (first, "carrete_refresh"));
+
+  g_hash_table_insert (thief->cookies, g_strdup ("carrete_access"), g_strdup (expired));
+  g_hash_table_insert (thief->cookies, g_strdup ("carrete_refresh"), g_strdup (stolen));
+  replay = wb_get (thief, "/");
+  g_assert_cmpuint (replay->status, ==, 303);
+  g_assert_true (g_str_has_prefix (wb_header (replay, "Location"), "/login"));
+  {
+    /* The owner's new refresh token died with its family. */
+    g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}",
+                                             (char *) g_hash_table_lookup (owner->cookies, "carrete_refresh"));
+    g_autoptr (CtResponse) direct = ct_http (stack->users.url, "POST", "/v1/auth/refresh", NULL, body);
+    g_assert_cmpuint (direct->status, ==, 401);
+  }
+}
+
+/* The scaffold's API-document route on a service without one: 404, not a crash. */
+static void
+test_no_openapi_document (void)
+{
+  g_autoptr (WbBrowser) browser = browser_new ();
+  g_autoptr (WbPage) doc = wb_get (browser, "/openapi.json");
+  g_autoptr (WbPage) after = NULL;
+
+  g_assert_cmpuint (doc->status, ==, 404);
+  after = wb_get (browser, "/login");
+  g_assert_cmpuint (after->status, ==, 200);
+}
+
 /* ---- CSRF ------------------------------------------------------------------------------ */
 
 static void
@@ -869,6 +915,9 @@ test_api_pass_through (void)
   g_assert_cmpuint (pair->status, ==, 200);
   g_assert_cmpuint (me->status, ==, 200);
   g_assert_cmpstr (ct_response_string (me, "username"), ==, name);
+  /* carrete-web's own security headers, whatever the service sent. */
+  g_assert_nonnull (strstr (ct_response_header (me, "Content-Security-Policy"), "frame-ancestors 'none'"));
+  g_assert_cmpstr (ct_response_header (me, "X-Frame-Options"), ==, "DENY");
   g_assert_cmpuint (folder->status, ==, 201);
   g_assert_cmpuint (photo->status, ==, 201);
   g_assert_cmpstr (ct_response_string (photo, "name"), ==, "through.png");
@@ -963,6 +1012,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/web/session/expired-back-after-login", test_expired_session_back_after_login);
   g_test_add_func ("/carrete/web/session/refreshed-transparently", test_expired_access_refreshed);
   g_test_add_func ("/carrete/web/session/concurrent-refresh-shared", test_concurrent_refresh_shared);
+  g_test_add_func ("/carrete/web/session/replayed-refresh-not-served", test_replayed_refresh_not_served);
+  g_test_add_func ("/carrete/web/no-openapi-document", test_no_openapi_document);
   g_test_add_func ("/carrete/web/csrf/every-post", test_csrf_every_post);
   g_test_add_func ("/carrete/web/escaping/user-strings", test_user_strings_are_inert);
   g_test_add_func ("/carrete/web/outage/photos-down", test_photos_down);

@@ -275,6 +275,46 @@ test_signed_out (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_photos (f->user), ==, 0);
 }
 
+/* Each file is a call to carrete-photos: more than 20 in one request are
+ * refused as a whole, and none is stored. */
+static void
+test_too_many_files (Fixture *f, gconstpointer data)
+{
+  WbMultipart *form = form_with_token (f, NULL);
+  g_autoptr (WbPage) page = NULL;
+
+  for (int i = 0; i < 21; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("many-%d", i);
+      g_autofree char *name = g_strdup_printf ("%s.png", label);
+      g_autoptr (GBytes) png = ct_unique_png (label);
+
+      wb_multipart_add_file (form, "file", name, "image/png", png);
+    }
+  page = wb_post_multipart (f->browser, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 413);
+  g_assert_nonnull (strstr (page->body, "at most 20 files at once"));
+  g_assert_cmpuint (count_photos (f->user), ==, 0);
+}
+
+/* Without a session, a body is not stored past a login form's size: the
+ * spool cannot be filled by strangers.  The answer is still the way to the
+ * login page. */
+static void
+test_anonymous_body_not_spooled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (WbBrowser) stranger = wb_browser_new (ct_service_url (web));
+  g_autoptr (GBytes) big = filler (200 * 1024);
+  WbMultipart *form = wb_multipart_new ();
+  g_autoptr (WbPage) page = NULL;
+
+  wb_multipart_add_field (form, "csrf_token", "none");
+  wb_multipart_add_file (form, "file", "big.png", "image/png", big);
+  page = wb_post_multipart (stranger, "/upload", form, NULL);
+  g_assert_cmpuint (page->status, ==, 413);
+  g_assert_nonnull (strstr (page->body, "role=\"alert\""));
+}
+
 static void
 print_web_log (void)
 {
@@ -298,6 +338,8 @@ main (int argc, char **argv)
   ADD ("/carrete/web/upload/duplicate-and-markup-names", test_duplicate_and_markup_names);
   ADD ("/carrete/web/upload/json-one-file", test_json_one_file);
   ADD ("/carrete/web/upload/file-over-limit", test_file_over_limit);
+  ADD ("/carrete/web/upload/too-many-files", test_too_many_files);
+  ADD ("/carrete/web/upload/anonymous-body-not-spooled", test_anonymous_body_not_spooled);
   ADD ("/carrete/web/upload/body-over-limit", test_body_over_limit);
   ADD ("/carrete/web/upload/no-file-chosen", test_no_file_chosen);
   ADD ("/carrete/web/upload/not-multipart", test_not_multipart);
