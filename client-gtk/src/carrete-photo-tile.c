@@ -66,7 +66,6 @@ carrete_photo_tile_set_photo (CarretePhotoTile *self, CarretePhoto *photo)
   cancel_load (self);
   g_set_object (&self->photo, photo);
   gtk_picture_set_paintable (self->picture, NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), photo ? carrete_photo_get_name (photo) : NULL);
   if (photo == NULL)
     return;
 
@@ -94,6 +93,23 @@ carrete_photo_tile_has_thumbnail (CarretePhotoTile *self)
 {
   g_return_val_if_fail (CARRETE_IS_PHOTO_TILE (self), FALSE);
   return gtk_picture_get_paintable (self->picture) != NULL;
+}
+
+/* The name as a tooltip, asked for only when one is about to show: setting
+ * it with gtk_widget_set_tooltip_text() on every bind made GTK query the
+ * pointer (a synchronous X round trip) for each tile that a prepended
+ * upload shifted, which stalled the main loop for up to 200 ms. */
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  gpointer user_data)
+{
+  CarretePhotoTile *self = CARRETE_PHOTO_TILE (widget);
+  const char *name = self->photo != NULL ? carrete_photo_get_name (self->photo) : NULL;
+
+  if (name == NULL || *name == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, name);
+  return TRUE;
 }
 
 static void
@@ -144,6 +160,8 @@ static void
 carrete_photo_tile_init (CarretePhotoTile *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 }
 
 CarretePhotoTile *

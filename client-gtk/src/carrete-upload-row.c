@@ -70,14 +70,14 @@ update (CarreteUploadRow *self)
   CarreteUploadState state = carrete_upload_get_state (self->upload);
   g_autofree char *status = carrete_upload_describe (self->upload);
   gboolean retryable = state == CARRETE_UPLOAD_FAILED || state == CARRETE_UPLOAD_CANCELLED;
+  const char *icon = retryable ? "view-refresh-symbolic" : "process-stop-symbolic";
 
   gtk_label_set_text (self->status_label, status);
   gtk_progress_bar_set_fraction (self->progress_bar, carrete_upload_get_fraction (self->upload));
   gtk_widget_set_visible (GTK_WIDGET (self->action_button), state != CARRETE_UPLOAD_DONE);
-  gtk_button_set_icon_name (self->action_button,
-                            retryable ? "view-refresh-symbolic" : "process-stop-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->action_button),
-                               retryable ? _("Retry") : _("Cancel"));
+  /* The button's tooltip comes from on_action_query_tooltip(). */
+  if (g_strcmp0 (gtk_button_get_icon_name (self->action_button), icon) != 0)
+    gtk_button_set_icon_name (self->action_button, icon);
   if (state == CARRETE_UPLOAD_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
@@ -99,6 +99,24 @@ on_progress (CarreteUploadRow *self)
 {
   if (self->update_source == 0)
     self->update_source = g_timeout_add (PROGRESS_INTERVAL_MS, update_cb, self);
+}
+
+/* Asked for only when the tooltip is about to show: setting it with
+ * gtk_widget_set_tooltip_text() in update() made GTK query the pointer (a
+ * synchronous X round trip) for every row on every state change, which
+ * stalled the main loop while a drop was being added and uploaded. */
+static gboolean
+on_action_query_tooltip (GtkWidget *button, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                         CarreteUploadRow *self)
+{
+  CarreteUploadState state;
+
+  if (self->upload == NULL)
+    return FALSE;
+  state = carrete_upload_get_state (self->upload);
+  gtk_tooltip_set_text (tooltip, state == CARRETE_UPLOAD_FAILED || state == CARRETE_UPLOAD_CANCELLED
+                                   ? _("Retry") : _("Cancel"));
+  return TRUE;
 }
 
 static void
@@ -175,6 +193,7 @@ carrete_upload_row_class_init (CarreteUploadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CarreteUploadRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CarreteUploadRow, action_button);
   gtk_widget_class_bind_template_callback (widget_class, on_action_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_query_tooltip);
 }
 
 static void
