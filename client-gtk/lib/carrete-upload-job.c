@@ -432,9 +432,8 @@ on_head_read (GObject *source, GAsyncResult *result, gpointer user_data)
  * 8 KiB at a time through g_input_stream_read_async(), which for a local
  * file is a hop to a worker thread and back to the UI thread per chunk:
  * some 40,000 hops and wake-ups of the UI thread for a drop of 200 photos.
- * Bigger files are still streamed from disk: with a few uploads at once,
- * whole files in memory would weigh on the app's RSS. */
-#define MEMORY_BODY_MAX (16 * 1024 * 1024)
+ * Bigger files (a few run at once) are still streamed from disk. */
+#define MEMORY_BODY_MAX (64 * 1024 * 1024)
 
 static void
 load_thread (GTask *load, gpointer source_object, gpointer task_data, GCancellable *cancellable)
