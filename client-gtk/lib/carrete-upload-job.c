@@ -1,16 +1,12 @@
 #define G_LOG_DOMAIN "carrete-upload-job"
 
-#include <string.h>
-
 #include "carrete-client-private.h"
 #include "carrete-upload-private.h"
 
 /* One upload run:
- *   query info (regular, non-empty) → read it whole (or open it, when large)
- *   → sniff the first bytes →
+ *   query info (regular, non-empty) → open → sniff the first bytes →
  *   direct:   POST /v1/photos/uploads → PUT the file to the presigned URL
- *             (from memory, or streamed from disk when large; progress
- *             from wrote-body-data) →
+ *             (streamed from disk, progress from wrote-body-data) →
  *             POST /v1/photos/{id}/complete
  *   streamed: POST /v1/photos?name=…&folder_id=… with the file as body
  * The direct way falls back to the streamed one when the server does not
@@ -22,8 +18,7 @@ typedef struct
 {
   CarreteClient *client;
   gboolean use_direct;
-  GFileInputStream *stream; /* the body when it is not in `body` */
-  GBytes *body;              /* the whole file, when it is small enough */
+  GFileInputStream *stream;
   guint64 size;
   const char *content_type; /* static, or NULL when unknown */
   guint8 head[16];
@@ -41,7 +36,6 @@ job_free (Job *job)
 {
   g_clear_object (&job->client);
   g_clear_object (&job->stream);
-  g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->pending_id);
   g_free (job->upload_url);
   g_free (job->upload_content_type);
@@ -137,8 +131,7 @@ body_message (GTask *task, const char *method, const char *url, const char *cont
   SoupMessage *msg;
 
   /* An lseek() on a local file: it does not wait for the disk. */
-  if (job->body == NULL
-      && !g_seekable_seek (G_SEEKABLE (job->stream), 0, G_SEEK_SET, job_cancellable (task), error))
+  if (!g_seekable_seek (G_SEEKABLE (job->stream), 0, G_SEEK_SET, job_cancellable (task), error))
     return NULL;
   msg = soup_message_new (method, url);
   if (msg == NULL)
@@ -147,11 +140,7 @@ body_message (GTask *task, const char *method, const char *url, const char *cont
                    "The server gave an unusable upload address: %s", url);
       return NULL;
     }
-  if (job->body != NULL)
-    soup_message_set_request_body_from_bytes (msg, content_type, job->body);
-  else
-    soup_message_set_request_body (msg, content_type, G_INPUT_STREAM (job->stream),
-                                   (gssize) job->size);
+  soup_message_set_request_body (msg, content_type, G_INPUT_STREAM (job->stream), (gssize) job->size);
   g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
                            job_upload (task), 0);
   _carrete_upload_reset_progress (job_upload (task));
@@ -396,23 +385,11 @@ create_upload (GTask *task)
 
 /* ---- local checks ------------------------------------------------------------------------- */
 
-/* The first bytes are in job->head: name the type and send. */
-static void
-send_sniffed (GTask *task, gsize n)
-{
-  Job *job = g_task_get_task_data (task);
-
-  job->content_type = _carrete_sniff_image_type (job->head, n);
-  if (job->use_direct && job->content_type != NULL)
-    create_upload (task);
-  else
-    send_streamed (task);
-}
-
 static void
 on_head_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   gsize n = 0;
 
@@ -424,62 +401,11 @@ on_head_read (GObject *source, GAsyncResult *result, gpointer user_data)
         job_fail (task, local_error (task, error->message));
       return;
     }
-  send_sniffed (task, n);
-}
-
-/* Files up to this size are read whole, in one worker thread, and sent from
- * memory (a pollable stream).  Sent from the file, libsoup reads the body
- * 8 KiB at a time through g_input_stream_read_async(), which for a local
- * file is a hop to a worker thread and back to the UI thread per chunk:
- * some 40,000 hops and wake-ups of the UI thread for a drop of 200 photos.
- * Bigger files (a few run at once) are still streamed from disk. */
-#define MEMORY_BODY_MAX (64 * 1024 * 1024)
-
-static void
-load_thread (GTask *load, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_load_contents (G_FILE (source_object), cancellable, &contents, &length, NULL, &error))
-    g_task_return_error (load, error);
+  job->content_type = _carrete_sniff_image_type (job->head, n);
+  if (job->use_direct && job->content_type != NULL)
+    create_upload (task);
   else
-    g_task_return_pointer (load, g_bytes_new_take (contents, length), (GDestroyNotify) g_bytes_unref);
-}
-
-static void
-on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  Job *job = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  GBytes *body = g_task_propagate_pointer (G_TASK (result), &error);
-  gsize n;
-
-  if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        job_fail (task, g_steal_pointer (&error));
-      else
-        job_fail (task, local_error (task, error->message));
-      return;
-    }
-  job->body = body;
-  if (g_bytes_get_size (body) == 0)
-    {
-      job_fail (task, local_error (task, "the file is empty."));
-      return;
-    }
-  /* The file may have changed since it was measured: what is sent counts. */
-  if (g_bytes_get_size (body) != job->size)
-    {
-      job->size = g_bytes_get_size (body);
-      _carrete_upload_set_total (job_upload (task), job->size);
-    }
-  n = MIN (sizeof job->head, g_bytes_get_size (body));
-  memcpy (job->head, g_bytes_get_data (body, NULL), n);
-  send_sniffed (task, n);
+    send_streamed (task);
 }
 
 static void
@@ -532,15 +458,6 @@ on_info (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   job->size = (guint64) g_file_info_get_size (info);
   _carrete_upload_set_total (job_upload (task), job->size);
-  if (job->size <= MEMORY_BODY_MAX)
-    {
-      GTask *load = g_task_new (source, job_cancellable (task), on_loaded, task);
-
-      g_task_set_source_tag (load, on_info);
-      g_task_run_in_thread (load, load_thread);
-      g_object_unref (load);
-      return;
-    }
   g_file_read_async (G_FILE (source), G_PRIORITY_DEFAULT, job_cancellable (task), on_opened, task);
 }
 
