@@ -123,11 +123,29 @@ on_wrote_body_data (SoupMessage *msg, guint chunk_size, gpointer user_data)
 }
 
 /* A message whose body is the file, from its first byte. */
+/* Still streamed from disk, but through a 1 MiB buffer: libsoup reads the
+ * body 8 KiB at a time, and each read of a local file is a hop to a worker
+ * thread and back to the UI thread (some 40,000 for a drop of 200 photos).
+ * Buffered, one hop fills 1 MiB and the reads in between are served from
+ * memory.  The wrapper leaves the file open for a retry or the fallback. */
+#define BODY_BUFFER_BYTES (1024 * 1024)
+
+static GInputStream *
+body_stream (Job *job)
+{
+  g_autoptr (GInputStream) buffered =
+      g_buffered_input_stream_new_sized (G_INPUT_STREAM (job->stream), BODY_BUFFER_BYTES);
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (buffered), FALSE);
+  return g_steal_pointer (&buffered);
+}
+
 static SoupMessage *
 body_message (GTask *task, const char *method, const char *url, const char *content_type,
               GError **error)
 {
   Job *job = g_task_get_task_data (task);
+  g_autoptr (GInputStream) body = NULL;
   SoupMessage *msg;
 
   /* An lseek() on a local file: it does not wait for the disk. */
@@ -140,7 +158,8 @@ body_message (GTask *task, const char *method, const char *url, const char *cont
                    "The server gave an unusable upload address: %s", url);
       return NULL;
     }
-  soup_message_set_request_body (msg, content_type, G_INPUT_STREAM (job->stream), (gssize) job->size);
+  body = body_stream (job);
+  soup_message_set_request_body (msg, content_type, body, (gssize) job->size);
   g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
                            job_upload (task), 0);
   _carrete_upload_reset_progress (job_upload (task));
