@@ -12,33 +12,10 @@
 #include "carrete-viewer.h"
 #include "carrete-window.h"
 #include "desktop-test-images.h"
+#include "desktop-test-loop.h"
 #include "stack.h"
 
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 deadline_ = g_get_monotonic_time () + 120 * G_TIME_SPAN_SECOND; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > deadline_) \
-          g_error ("timed out waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-  } G_STMT_END
-
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-}
+#define WAIT_UNTIL(cond) DESKTOP_WAIT_UNTIL (cond, 120 * 1000)
 
 static void
 after_paint (GdkFrameClock *clock, gboolean *painted)
@@ -138,7 +115,7 @@ main (int argc, char *argv[])
 
   gtk_init ();
   carrete_desktop_init ();
-  g_timeout_add (10, tick, NULL);
+  g_timeout_add (10, desktop_test_tick, NULL);
   stack = stack_start ();
   user = stack_user_new (stack, "ana");
   dir = ct_make_tmpdir ("carrete-shots-XXXXXX");
@@ -150,7 +127,7 @@ main (int argc, char *argv[])
   /* Sign-in, as a person would see it while typing. */
   page = carrete_window_get_sign_in_page (window);
   carrete_sign_in_page_fill (page, "https://photos.example.org", NULL, NULL, NULL, "ana", "secret-pass");
-  spin (800);
+  desktop_test_spin (800);
   save (GTK_WIDGET (window), out, "desktop-sign-in.png");
 
   carrete_sign_in_page_fill (page, "", stack->users.url, stack->photos.url, stack->folders.url,
@@ -174,14 +151,14 @@ main (int argc, char *argv[])
   carrete_window_select_folder (window, NULL);
   WAIT_UNTIL (carrete_thumbnail_loader_get_n_decoded (carrete_window_get_thumbnail_loader (window)) >= 15);
   /* Until the "folder saved" toasts have gone (5 s each, one at a time). */
-  spin (16000);
+  desktop_test_spin (16000);
   carrete_window_set_filter (window, "", NULL, NULL); /* shows the filter bar */
-  spin (500);
+  desktop_test_spin (500);
   save (GTK_WIDGET (window), out, "desktop-gallery.png");
 
   carrete_window_open_photo (window, 3);
   WAIT_UNTIL (carrete_viewer_has_image (carrete_window_get_viewer (window)));
-  spin (800);
+  desktop_test_spin (800);
   save (GTK_WIDGET (window), out, "desktop-viewer.png");
   gtk_widget_activate_action (GTK_WIDGET (carrete_window_get_viewer (window)), "viewer.close", NULL);
 
@@ -198,7 +175,7 @@ main (int argc, char *argv[])
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  spin (100);
+  desktop_test_spin (100);
   ct_remove_tree (dir);
   stack_user_free (user);
   stack_free (stack);

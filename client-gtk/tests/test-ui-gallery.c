@@ -16,6 +16,7 @@
 #include "carrete-thumbnail-loader.h"
 #include "carrete-viewer.h"
 #include "carrete-window.h"
+#include "desktop-test-loop.h"
 #include "stack.h"
 
 #define TIMEOUT_MS 60000
@@ -32,31 +33,7 @@ static struct
 
 /* ---- driving the main loop ------------------------------------------------- */
 
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_MS * G_TIME_SPAN_MILLISECOND; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > deadline_) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-}
+#define WAIT_UNTIL(cond) DESKTOP_WAIT_UNTIL (cond, TIMEOUT_MS)
 
 static guint
 n_photos (void)
@@ -498,7 +475,7 @@ test_upload_duplicate (void)
 static void
 filter_and_wait (void)
 {
-  spin (50);
+  desktop_test_spin (50);
   WAIT_UNTIL (photos_settled ());
 }
 
@@ -598,7 +575,7 @@ test_delete_undo (void)
   g_assert_cmpuint (n_photos (), ==, 2);
   carrete_window_undo_deletes (ui.window);
   g_assert_cmpuint (n_photos (), ==, 3);
-  spin (100);
+  desktop_test_spin (100);
   count = stack_sql (ui.stack, "photos", "SELECT count(*) FROM photos", NULL);
   g_assert_cmpstr (count, ==, "3");
   g_clear_pointer (&count, g_free);
@@ -894,7 +871,7 @@ main (int argc, char *argv[])
   /* All tests are leaves of one suite, so they run in the order added. */
   gtk_init ();
   carrete_desktop_init ();
-  g_timeout_add (10, tick, NULL);
+  g_timeout_add (10, desktop_test_tick, NULL);
 
   ui.stack = stack_start ();
   ui.user = stack_user_new (ui.stack, "ui");
@@ -928,7 +905,7 @@ main (int argc, char *argv[])
 
   gtk_window_destroy (GTK_WINDOW (ui.window));
   g_clear_object (&ui.window);
-  spin (100);
+  desktop_test_spin (100);
   ct_remove_tree (ui.dir);
   g_free (ui.dir);
   g_free (ui.folder_id);

@@ -25,36 +25,13 @@
 #include "carrete-thumbnail-loader.h"
 #include "carrete-window.h"
 #include "desktop-test-images.h"
+#include "desktop-test-loop.h"
 #include "stack.h"
 
 #define N_PHOTOS 10000
 #define N_UPLOADS 200
 
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 deadline_ = g_get_monotonic_time () + 600 * G_TIME_SPAN_SECOND; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > deadline_) \
-          g_error ("timed out waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-  } G_STMT_END
-
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-}
+#define WAIT_UNTIL(cond) DESKTOP_WAIT_UNTIL (cond, 600 * 1000)
 
 static double
 rss_mb (void)
@@ -218,11 +195,11 @@ measure_scroll (CarreteWindow *window)
       gtk_adjustment_set_value (adjustment, MIN (value + gtk_adjustment_get_page_size (adjustment), end));
       wait_frame (GTK_WIDGET (window));
       /* Let the visible thumbnails arrive, as they would for a person. */
-      spin (15);
+      desktop_test_spin (15);
       steps++;
       peak = MAX (peak, rss_mb ());
     }
-  spin (2000);
+  desktop_test_spin (2000);
   peak = MAX (peak, rss_mb ());
   g_print ("scrolled to the end (%u items, %u screens) in %.1f s; peak RSS %.0f MB (target 300 MB) %s\n",
            g_list_model_get_n_items (G_LIST_MODEL (photos)), steps, ms_since (start) / 1000.0,
@@ -273,7 +250,7 @@ measure_idle_stalls (guint seconds)
 
   stalls.expected = g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND;
   source = g_timeout_add (5, stall_tick, &stalls);
-  spin (seconds * 1000);
+  desktop_test_spin (seconds * 1000);
   g_source_remove (source);
   if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
     *strchr (loadavg, '\n') = '\0';
@@ -428,7 +405,7 @@ main (int argc, char *argv[])
 
   gtk_init ();
   carrete_desktop_init ();
-  g_timeout_add (10, tick, NULL);
+  g_timeout_add (10, desktop_test_tick, NULL);
   stack = stack_start ();
   user = stack_user_new (stack, "bench");
   dir = ct_make_tmpdir ("carrete-bench-desktop-XXXXXX");
@@ -441,7 +418,7 @@ main (int argc, char *argv[])
   window = g_object_ref_sink (carrete_window_new (NULL));
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
-  spin (500);
+  desktop_test_spin (500);
 
   measure_first_thumbnails (window, stack, user);
   if (!drop_only)
