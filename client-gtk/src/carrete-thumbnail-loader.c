@@ -3,6 +3,7 @@
 #include "carrete-client-lib.h"
 #include "carrete-texture-cache.h"
 #include "carrete-thumbnail-loader.h"
+#include "carrete-texture-decode.h"
 
 struct _CarreteThumbnailLoader
 {
@@ -34,26 +35,13 @@ carrete_thumbnail_loader_lookup (CarreteThumbnailLoader *self, CarretePhoto *pho
 }
 
 static void
-decode_thread (GTask *task, gpointer source_object, gpointer task_data,
-               GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
 decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   CarreteThumbnailLoader *self = g_task_get_source_object (task);
   CarretePhoto *photo = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GdkTexture) texture = carrete_texture_decode_finish (result, &error);
   g_autofree char *key = NULL;
 
   if (texture == NULL)
@@ -75,7 +63,6 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GTask) decode = NULL;
 
   bytes = carrete_thumbnail_cache_fetch_finish (CARRETE_THUMBNAIL_CACHE (source), result, &error);
   if (bytes == NULL)
@@ -83,10 +70,7 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  decode = g_task_new (NULL, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
-  g_task_set_source_tag (decode, fetched_cb);
-  g_task_set_task_data (decode, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (decode, decode_thread);
+  carrete_texture_decode_async (bytes, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
 }
 
 void

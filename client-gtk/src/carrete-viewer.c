@@ -6,6 +6,7 @@
 #include "carrete-client-lib.h"
 #include "carrete-sign-in-page.h"
 #include "carrete-viewer.h"
+#include "carrete-texture-decode.h"
 
 struct _CarreteViewer
 {
@@ -57,24 +58,11 @@ format_date (GDateTime *date)
 }
 
 static void
-decode_thread (GTask *task, gpointer source_object, gpointer task_data,
-               GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
 decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CarreteViewer) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GdkTexture) texture = carrete_texture_decode_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -93,7 +81,6 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(CarreteViewer) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GTask) task = NULL;
 
   bytes = carrete_client_fetch_bytes_finish (CARRETE_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -104,10 +91,7 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_error (self, error);
       return;
     }
-  task = g_task_new (NULL, self->load_cancellable, decoded_cb, g_object_ref (self));
-  g_task_set_source_tag (task, fetched_cb);
-  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, decode_thread);
+  carrete_texture_decode_async (bytes, self->load_cancellable, decoded_cb, g_object_ref (self));
 }
 
 static const char *

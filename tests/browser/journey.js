@@ -633,14 +633,23 @@ async function journey(browser) {
     await visit(pageB, `/photos/${state.sunriseId}`, 404);
   });
 
-  await step('a gallery of 51 photos pages: 50, then a rel=next link to the last one', async () => {
+  await step('21 files in one upload are refused (413); a gallery of 51 photos pages: 50, then a rel=next link to the last one', async () => {
     const ctx = await newContext(browser, { javaScriptEnabled: false, storageState: await ctxB.storageState() });
     const page = await ctx.newPage();
+    const images = await makeSmallImages(browser, 51);
+    // One request may carry 20 files: 21 are refused whole, with a sentence.
     await visit(page, '/upload');
-    await page.setInputFiles('#upload-form input[type="file"]', await makeSmallImages(browser, 51));
-    const response = await submit(page, '#upload-form');
-    assert.equal(response.status(), 200);
-    assert.equal(await page.locator('#upload-results li.upload-ok').count(), 51);
+    await page.setInputFiles('#upload-form input[type="file"]', images.slice(0, 21));
+    const refused = await submit(page, '#upload-form');
+    assert.equal(refused.status(), 413);
+    assert.match(await page.locator('[role="alert"]').first().innerText(), /at most 20 files/);
+    for (const batch of [images.slice(0, 20), images.slice(20, 40), images.slice(40)]) {
+      await visit(page, '/upload');
+      await page.setInputFiles('#upload-form input[type="file"]', batch);
+      const response = await submit(page, '#upload-form');
+      assert.equal(response.status(), 200);
+      assert.equal(await page.locator('#upload-results li.upload-ok').count(), batch.length);
+    }
     await ctx.close();
     await visit(pageB, '/?sort=name');
     assert.equal(await cards(pageB), 50);
