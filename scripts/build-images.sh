@@ -24,6 +24,15 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets+=(postgresql minio)
 fi
 
+# One line that says where and why a build failed: the step podman was at
+# and the first error line of apt, of our scripts or of podman itself.
+build_failure_cause() {
+  local step why
+  step=$(grep -oE '\[[0-9]+/[0-9]+\] STEP [0-9]+/[0-9]+: .{0,60}' "$1" | tail -n 1)
+  why=$(grep -m1 -E '^(error: |E: )' "$1" || grep -m1 '^Error: ' "$1" || tail -n 1 "$1")
+  printf '%s: %s' "${step:-before the first step}" "$why" | tr -s '\n' ' '
+}
+
 build() {
   local name=$1 file=$2 context=$3 log
   log=$(mktemp)
@@ -33,7 +42,9 @@ build() {
   # bridge network's NAT does not always reach it (sandboxes, gVisor).
   if ! podman build --format docker --layers --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" \
        -f "$file" -t "localhost/carrete-$name:$IMAGE_TAG" "$context" >"$log" 2>&1; then
-    tail -n 40 "$log"; rm -f "$log"; die "image carrete-$name failed to build"
+    tail -n 40 "$log"
+    local cause; cause=$(build_failure_cause "$log"); rm -f "$log"
+    die "image carrete-$name failed to build: $cause"
   fi
   rm -f "$log"
   printf 'image localhost/carrete-%s:%s %s MB\n' "$name" "$IMAGE_TAG" \

@@ -7,7 +7,7 @@
 DEPLOY_PACKAGES=(podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap netavark
                  aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl
                  libvips-tools)
-HELM_VERSION=v3.22.0             # helm.sh/helm/v3, built with go install
+HELM_VERSION=v3.21.4             # helm.sh/helm/v3, built with go install (v3.22.0 is served but not approved)
 KUBECONFORM_VERSION=v0.7.0       # github.com/yannh/kubeconform, built with go install
 K8S_SCHEMAS_PACKAGE=kubernetes-validate==1.37.0 # PyPI; its wheel ships the Kubernetes JSON schemas
 K8S_SCHEMAS_VERSION=1.30.0       # the Kubernetes version the manifests are checked against

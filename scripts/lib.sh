@@ -11,10 +11,11 @@ BUILD_PACKAGES=(meson ninja-build pkg-config gcc libglib2.0-dev libsoup-3.0-dev 
                 libsecret-1-dev libgtk-4-dev libadwaita-1-dev) # the last three: carrete-desktop
 RUNTIME_PACKAGES=(postgresql-15 postgresql-client-15 openssl curl libcurl4 ca-certificates procps libvips42
                   libsecret-1-0)
-# clang: libFuzzer for tests/fuzz; gettext: the .po checks; dbus-daemon and
+# clang and libclang-rt-14-dev: libFuzzer for tests/fuzz (clang only
+# recommends the runtime, and recommends are not installed); gettext: the .po checks; dbus-daemon and
 # gnome-keyring: a private Secret Service for the desktop client's keyring
 # test (client-gtk/tests/keyring-session.sh); chromium: tests/browser.
-TEST_PACKAGES=(python3 clang gettext dbus-daemon gnome-keyring chromium)
+TEST_PACKAGES=(python3 clang libclang-rt-14-dev gettext dbus-daemon gnome-keyring chromium)
 # node and npm run newman (tests/postman); any node >= 16 will do, so a
 # preinstalled one is kept and Debian's (18 in bookworm) only fills a gap.
 command -v node >/dev/null 2>&1 || TEST_PACKAGES+=(nodejs)

@@ -46,16 +46,25 @@ done
 
 # ---- clang ------------------------------------------------------------------
 
-if ! command -v clang > /dev/null; then
-  echo "# installing clang" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  if ! $SUDO apt-get install -y clang > /dev/null; then
-    $SUDO apt-get update > /dev/null
-    $SUDO apt-get install -y clang > /dev/null
-  fi
+# shellcheck source=../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+ensure_packages clang libclang-rt-14-dev
+
+# One link of an empty target first: without the libFuzzer or sanitizer
+# runtime every target would fail the same way, so that is said once.
+probe_dir=$(mktemp -d)
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+  'int LLVMFuzzerTestOneInput (const uint8_t *d, size_t n) { (void) d; (void) n; return 0; }' \
+  > "$probe_dir/probe.c"
+if ! clang -fsanitize=fuzzer,address,undefined "$probe_dir/probe.c" -o "$probe_dir/probe" \
+  > "$probe_dir/log" 2>&1; then
+  echo "1..1"
+  echo "not ok 1 - clang links a libFuzzer target: $(grep -m1 -E 'error|cannot find' "$probe_dir/log")" \
+    "(libFuzzer and the sanitizer runtimes are in libclang-rt-14-dev); no fuzz target was built"
+  rm -rf "$probe_dir"
+  exit 1
 fi
+rm -rf "$probe_dir"
 
 # ---- build ------------------------------------------------------------------
 
