@@ -24,9 +24,13 @@ static const char *const allowed_loaders[] = {
 
 /* --- Start-up --------------------------------------------------------------- */
 
+/* Whether libvips runs: photos_imaging_init succeeded and no shutdown since. */
+static gboolean imaging_started;
+
 gboolean
 photos_imaging_init (const char *argv0, guint threads, GError **error)
 {
+  g_return_val_if_fail (!imaging_started, FALSE);
   if (VIPS_INIT (argv0 != NULL ? argv0 : "carrete-photos") != 0)
     {
       g_autofree char *detail = vips_error_buffer_copy ();
@@ -46,13 +50,19 @@ photos_imaging_init (const char *argv0, guint threads, GError **error)
   vips_operation_block_set ("VipsForeignLoad", TRUE);
   for (gsize i = 0; i < G_N_ELEMENTS (allowed_loaders); i++)
     vips_operation_block_set (allowed_loaders[i], FALSE);
+  imaging_started = TRUE;
   return TRUE;
 }
 
 void
 photos_imaging_shutdown (void)
 {
+  /* vips_shutdown before a successful VIPS_INIT dereferences NULL: start-up
+   * can fail on a bad setting before libvips was ever started. */
+  if (!imaging_started)
+    return;
   vips_shutdown ();
+  imaging_started = FALSE;
 }
 
 /* --- Errors ----------------------------------------------------------------- */
