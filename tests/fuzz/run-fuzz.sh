@@ -27,7 +27,7 @@ declare -A SOURCES=(
   [fuzz-ids]="carrete-ids.c carrete-keys.c carrete-error.c"
   [fuzz-cursor]="carrete-cursor.c carrete-base64url.c carrete-keys.c carrete-error.c"
   [fuzz-jwt]="*.c"
-  [fuzz-dotenv]="carrete-config.c carrete-error.c"
+  [fuzz-dotenv]="carrete-config.c carrete-db.c carrete-error.c"
   [fuzz-multipart]="../photos/multipart.c carrete-error.c"
 )
 ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv fuzz-multipart)
