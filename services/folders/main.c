@@ -4,8 +4,9 @@
 #include <stdio.h>
 
 #include "app.h"
-#include "carrete-cli.h"
+#include "carrete-cli-db.h"
 #include "carrete-config.h"
+#include "carrete-db.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "routes.h"
@@ -43,6 +44,7 @@ static const CarreteCli cli = {
   .default_listen = "127.0.0.1:8083",
   .resource_prefix = FOLDERS_RESOURCE_PREFIX,
   .usage = usage,
+  .check_database_url = carrete_db_check_conninfo,
 };
 
 static gboolean

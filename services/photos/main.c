@@ -5,8 +5,9 @@
 #include <stdio.h>
 
 #include "app.h"
-#include "carrete-cli.h"
+#include "carrete-cli-db.h"
 #include "carrete-config.h"
+#include "carrete-db.h"
 #include "carrete-error.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
@@ -56,6 +57,7 @@ static const CarreteCli cli = {
   .default_listen = "127.0.0.1:8082",
   .resource_prefix = PHOTOS_RESOURCE_PREFIX,
   .usage = usage,
+  .check_database_url = carrete_db_check_conninfo,
 };
 
 /* A setting that only one storage backend needs. */

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "carrete-config.h"
+#include "carrete-db.h"
 #include "carrete-error.h"
 #include "fuzz-common.h"
 
@@ -55,7 +56,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (env != NULL)
     {
       CarreteConfig config = { 0 };
-      const CarreteConfigSpec spec = { used, NULL, "127.0.0.1:8081" };
+      const CarreteConfigSpec spec = { used, NULL, "127.0.0.1:8081", carrete_db_check_conninfo };
       const char *const empty_env[] = { NULL };
 
       FUZZ_CHECK (error == NULL);

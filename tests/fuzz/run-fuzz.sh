@@ -19,16 +19,19 @@ BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
 
 # Each target with the services/common sources it needs (paths relative to
-# services/common, so that a service's own file is ../NAME/FILE.c).  fuzz-jwt also
-# matches routes, and carrete-server.c pulls in most of the library: it
-# takes every source, so that the list cannot go stale.
+# services/common, whose libraries are its subfolders, so that a service's
+# own file is ../NAME/FILE.c).  fuzz-jwt also matches routes, and
+# carrete-server.c pulls in most of the code: it takes every source, so that
+# the list cannot go stale.
 declare -A SOURCES=(
-  [fuzz-json-body]="carrete-json-body.c carrete-json-strict.c carrete-problem.c carrete-error.c"
-  [fuzz-ids]="carrete-ids.c carrete-keys.c carrete-error.c"
-  [fuzz-cursor]="carrete-cursor.c carrete-base64url.c carrete-keys.c carrete-error.c"
-  [fuzz-jwt]="*.c"
-  [fuzz-dotenv]="carrete-config.c carrete-error.c"
-  [fuzz-multipart]="../photos/multipart.c carrete-error.c"
+  [fuzz-json-body]="http/carrete-json-body.c json/carrete-json-strict.c http/carrete-problem.c
+    base/carrete-error.c"
+  [fuzz-ids]="ids/carrete-ids.c base/carrete-keys.c base/carrete-error.c"
+  [fuzz-cursor]="ids/carrete-cursor.c base/carrete-base64url.c base/carrete-keys.c
+    base/carrete-error.c"
+  [fuzz-jwt]="*/*.c"
+  [fuzz-dotenv]="base/carrete-config.c db/carrete-db.c base/carrete-error.c"
+  [fuzz-multipart]="../photos/multipart.c base/carrete-error.c"
 )
 ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv fuzz-multipart)
 
@@ -74,7 +77,8 @@ PKG_FLAGS=($(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libsoup-3.
   libpq libjwt libsodium libcrypto libcurl))
 CFLAGS=(-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
-  "-DCARRETE_VERSION=\"0.1.0\"" -I"$COMMON" -I"$ROOT/services/photos" -I"$FUZZ_DIR")
+  "-DCARRETE_VERSION=\"0.1.0\"" -I"$ROOT/services/photos" -I"$FUZZ_DIR")
+for dir in "$COMMON"/*/; do CFLAGS+=(-I"${dir%/}"); done
 
 declare -A BUILD_FAILED=()
 for t in "${TARGETS[@]}"; do

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "carrete-config.h"
+#include "carrete-db.h"
 #include "carrete-error.h"
 
 typedef struct
@@ -56,7 +57,7 @@ static gboolean
 load (Fixture *f, const char *const *used, const char *const *required, const char *const *env,
       const char *dotenv_path, GError **error)
 {
-  const CarreteConfigSpec spec = { used, required, "127.0.0.1:8081" };
+  const CarreteConfigSpec spec = { used, required, "127.0.0.1:8081", carrete_db_check_conninfo };
 
   carrete_config_clear (&f->config);
   memset (&f->config, 0, sizeof f->config);

@@ -45,14 +45,23 @@ typedef struct
 
 void carrete_config_clear (CarreteConfig *config);
 
+/* Checks a value that the parsers here cannot judge; on failure sets a
+ * CARRETE_ERROR_CONFIG error, whose message follows "NAME: ". */
+typedef gboolean (*CarreteConfigCheck) (const char *value, GError **error);
+
 /* What one service reads: `used` lists the variable names (NULL-terminated),
  * `required` those that must be present; unknown names are a programming
- * error.  `default_listen` is the service's own host:port. */
+ * error.  `default_listen` is the service's own host:port.
+ * `check_database_url` judges CARRETE_DATABASE_URL (carrete_db_check_conninfo,
+ * libpq's parser, which stays out of this library so that a service without
+ * a database does not link libpq); a spec that uses CARRETE_DATABASE_URL
+ * without it is a programming error. */
 typedef struct
 {
   const char *const *used;
   const char *const *required;
   const char *default_listen;
+  CarreteConfigCheck check_database_url;
 } CarreteConfigSpec;
 
 /* `env` overrides the process environment (for tests); pass NULL. */

@@ -588,6 +588,24 @@ carrete_db_init (CarreteDb *db)
   g_queue_init (&db->pending);
 }
 
+gboolean
+carrete_db_check_conninfo (const char *conninfo, GError **error)
+{
+  char *pq_error = NULL;
+  PQconninfoOption *options = PQconninfoParse (conninfo, &pq_error);
+
+  if (options == NULL)
+    {
+      /* libpq's reason may quote the URL, password included: not logged. */
+      PQfreemem (pq_error);
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
+                   "not a valid PostgreSQL URL or connection string");
+      return FALSE;
+    }
+  PQconninfoFree (options);
+  return TRUE;
+}
+
 CarreteDb *
 carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_ms,
                 const char *application_name)

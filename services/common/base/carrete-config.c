@@ -3,7 +3,6 @@
 #include "carrete-config.h"
 
 #include <errno.h>
-#include <libpq-fe.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -127,20 +126,10 @@ parse_http_url (const char *value, char **target, GError **error)
 }
 
 static gboolean
-parse_database_url (const char *value, char **target, GError **error)
+parse_database_url (CarreteConfigCheck check, const char *value, char **target, GError **error)
 {
-  char *pq_error = NULL;
-  PQconninfoOption *options = PQconninfoParse (value, &pq_error);
-
-  if (options == NULL)
-    {
-      /* libpq's reason may quote the URL, password included: not logged. */
-      PQfreemem (pq_error);
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
-                   "not a valid PostgreSQL URL or connection string");
-      return FALSE;
-    }
-  PQconninfoFree (options);
+  if (!check (value, error))
+    return FALSE;
   *target = g_strdup (value);
   return TRUE;
 }
@@ -192,7 +181,8 @@ parse_bool (const char *value, gboolean *target, GError **error)
 }
 
 static gboolean
-parse_setting (CarreteConfig *config, const Setting *setting, const char *value, GError **error)
+parse_setting (CarreteConfig *config, const CarreteConfigSpec *spec, const Setting *setting,
+               const char *value, GError **error)
 {
   gpointer field = G_STRUCT_MEMBER_P (config, setting->offset);
 
@@ -211,7 +201,7 @@ parse_setting (CarreteConfig *config, const Setting *setting, const char *value,
     case SETTING_HTTP_URL:
       return parse_http_url (value, field, error);
     case SETTING_DATABASE_URL:
-      return parse_database_url (value, field, error);
+      return parse_database_url (spec->check_database_url, value, field, error);
     case SETTING_FILE:
       return parse_file (value, field, error);
     case SETTING_UINT:
@@ -283,8 +273,8 @@ carrete_config_read_dotenv (const char *path, GError **error)
 }
 
 static gboolean
-load_one (CarreteConfig *config, const Setting *setting, const char *value, gboolean required,
-          GError **error)
+load_one (CarreteConfig *config, const CarreteConfigSpec *spec, const Setting *setting,
+          const char *value, gboolean required, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
 
@@ -298,7 +288,7 @@ load_one (CarreteConfig *config, const Setting *setting, const char *value, gboo
                    setting->name);
       return FALSE;
     }
-  if (!parse_setting (config, setting, value, &local_error))
+  if (!parse_setting (config, spec, setting, value, &local_error))
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s: %s", setting->name,
                    local_error->message);
@@ -332,13 +322,14 @@ carrete_config_load (CarreteConfig *config, const CarreteConfigSpec *spec,
       const char *value;
 
       g_assert (setting != NULL);
+      g_assert (setting->type != SETTING_DATABASE_URL || spec->check_database_url != NULL);
       value = g_environ_getenv ((char **) env, setting->name);
       if (value == NULL && dotenv != NULL)
         value = g_environ_getenv (dotenv, setting->name);
       if (value == NULL && setting->type == SETTING_LISTEN)
         value = spec->default_listen;
-      if (!load_one (config, setting, value, required != NULL && g_strv_contains (required, used[i]),
-                     error))
+      if (!load_one (config, spec, setting, value,
+                     required != NULL && g_strv_contains (required, used[i]), error))
         return FALSE;
     }
   return TRUE;

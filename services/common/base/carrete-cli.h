@@ -14,6 +14,9 @@ typedef struct
   const char *default_listen;  /* CARRETE_LISTEN when unset */
   const char *resource_prefix; /* GResource folder holding sql/ */
   const char *usage;           /* the --help text */
+  /* Judges CARRETE_DATABASE_URL: carrete_db_check_conninfo for a service
+   * with a database, else NULL (see CarreteConfigSpec). */
+  CarreteConfigCheck check_database_url;
 } CarreteCli;
 
 /* Prints "carrete-NAME: message" on stderr; returns the exit status 1. */
@@ -23,13 +26,6 @@ int carrete_cli_fail (const CarreteCli *cli, const char *message);
 gboolean carrete_cli_load_config (const CarreteCli *cli, CarreteConfig *config,
                                   const char *const *used, const char *const *required,
                                   GError **error);
-
-/* 0 when `serve` may start: the schema is current, or the database cannot
- * be reached (readiness reports it); else the exit status. */
-int carrete_cli_check_schema (const CarreteCli *cli, const CarreteConfig *config);
-
-/* The `migrate` command: applies the migrations; returns the exit status. */
-int carrete_cli_migrate (const CarreteCli *cli);
 
 /* Handles no command, --help/-h and --version, then starts libsodium and
  * the log.  Returns -1 when main() goes on with argv[1], else the exit

@@ -26,6 +26,11 @@ typedef struct
 #define CARRETE_TYPE_DB (carrete_db_get_type ())
 G_DECLARE_FINAL_TYPE (CarreteDb, carrete_db, CARRETE, DB, GObject)
 
+/* TRUE when libpq can parse `conninfo` (a postgresql:// URL or key=value
+ * string); the CarreteConfigCheck for CARRETE_DATABASE_URL.  The error,
+ * CARRETE_ERROR_CONFIG, never quotes the string: it may hold a password. */
+gboolean carrete_db_check_conninfo (const char *conninfo, GError **error);
+
 CarreteDb *carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_ms,
                            const char *application_name);
 

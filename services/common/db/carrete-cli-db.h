@@ -1,0 +1,18 @@
+#pragma once
+
+#include "carrete-cli.h"
+
+G_BEGIN_DECLS
+
+/* The command-line steps of a service with a database (carrete-cli.h has
+ * the rest, which needs no libpq).  Its CarreteCli sets
+ * .check_database_url = carrete_db_check_conninfo. */
+
+/* 0 when `serve` may start: the schema is current, or the database cannot
+ * be reached (readiness reports it); else the exit status. */
+int carrete_cli_check_schema (const CarreteCli *cli, const CarreteConfig *config);
+
+/* The `migrate` command: applies the migrations; returns the exit status. */
+int carrete_cli_migrate (const CarreteCli *cli);
+
+G_END_DECLS
