@@ -99,7 +99,7 @@ serve (void)
   if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_service (&app.service, &jwt, &config, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       goto out;
     }
   app.schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
@@ -121,7 +121,7 @@ serve (void)
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       carrete_server_free (server);
       goto out;
     }

@@ -197,7 +197,7 @@ serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
   if (!carrete_server_listen (server, config->listen_host, config->listen_port, &error))
     {
       carrete_server_free (server);
-      return carrete_cli_fail (&cli, error->message);
+      return carrete_cli_fail_error (&cli, error);
     }
   url = carrete_server_get_url (server);
   g_message ("carrete-photos %s listening on %s (storage: %s)", CARRETE_VERSION, url,
@@ -223,7 +223,7 @@ serve (const char *argv0)
   if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_app (&app, &config, &jwt, &error)
       || !photos_imaging_init (argv0, 1, &error))
-    status = carrete_cli_fail (&cli, error->message);
+    status = carrete_cli_fail_error (&cli, error);
   else if ((status = carrete_cli_check_schema (&cli, &config)) == 0)
     {
       app.schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");

@@ -133,7 +133,7 @@ serve (void)
   if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_service (&app.service, &config, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       goto out;
     }
   app.schema_version = carrete_migrate_latest_version (USERS_RESOURCE_PREFIX "/sql");
@@ -155,7 +155,7 @@ serve (void)
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       carrete_server_free (server);
       goto out;
     }
@@ -187,7 +187,7 @@ set_role (const char *username, const char *role)
 
   if (!carrete_cli_load_config (&cli, &config, db_only, db_only, &error)
       || !users_set_role (config.database_url, username, role, &error))
-    status = carrete_cli_fail (&cli, error->message);
+    status = carrete_cli_fail_error (&cli, error);
   else
     printf ("%s is now %s\n", username, role);
   carrete_config_clear (&config);

@@ -129,7 +129,7 @@ serve (void)
   if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
       || !build_app (&app, &config, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       goto out;
     }
   csp = web_headers_csp (app.photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
@@ -145,7 +145,7 @@ serve (void)
   });
   if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
     {
-      status = carrete_cli_fail (&cli, error->message);
+      status = carrete_cli_fail_error (&cli, error);
       carrete_server_free (server);
       goto out;
     }

@@ -370,11 +370,11 @@ test_config_errors (void)
         bad_key[i] = g_strconcat ("CARRETE_ID_KEY_FILE=", garbage_key, NULL);
       }
 
-  g_assert_cmpint (ct_command (fx->binary, serve, no_db, &out1), ==, 1);
+  g_assert_cmpint (ct_command (fx->binary, serve, no_db, &out1), ==, 2);
   g_assert_nonnull (strstr (out1, "CARRETE_DATABASE_URL"));
-  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_listen, &out2), ==, 1);
+  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_listen, &out2), ==, 2);
   g_assert_nonnull (strstr (out2, "CARRETE_LISTEN"));
-  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_key, &out3), ==, 1);
+  g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_key, &out3), ==, 2);
   g_assert_nonnull (strstr (out3, "CARRETE_ID_KEY_FILE"));
   /* One clear line. */
   g_assert_null (strchr (g_strstrip (out1), '\n'));

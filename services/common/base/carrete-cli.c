@@ -14,6 +14,13 @@ carrete_cli_fail (const CarreteCli *cli, const char *message)
   return 1;
 }
 
+int
+carrete_cli_fail_error (const CarreteCli *cli, const GError *error)
+{
+  carrete_cli_fail (cli, error->message);
+  return g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG) ? 2 : 1;
+}
+
 gboolean
 carrete_cli_load_config (const CarreteCli *cli, CarreteConfig *config, const char *const *used,
                          const char *const *required, GError **error)

@@ -22,6 +22,11 @@ typedef struct
 /* Prints "carrete-NAME: message" on stderr; returns the exit status 1. */
 int carrete_cli_fail (const CarreteCli *cli, const char *message);
 
+/* The same for `error`, with the exit status that says whose fault it is:
+ * 2 for a bad or missing setting (CARRETE_ERROR_CONFIG: fix the settings,
+ * a restart will not help), 1 for anything else. */
+int carrete_cli_fail_error (const CarreteCli *cli, const GError *error);
+
 /* The environment (and ./.env) with the service's default listen address. */
 gboolean carrete_cli_load_config (const CarreteCli *cli, CarreteConfig *config,
                                   const char *const *used, const char *const *required,

@@ -39,7 +39,7 @@ carrete_cli_migrate (const CarreteCli *cli)
 
   if (!carrete_cli_load_config (cli, &config, db_only, db_only, &error)
       || !carrete_migrate_run (config.database_url, dir, &error))
-    status = carrete_cli_fail (cli, error->message);
+    status = carrete_cli_fail_error (cli, error);
   carrete_config_clear (&config);
   return status;
 }
