@@ -4,9 +4,12 @@
 
 # Podman without a registry, and what the deploy suite runs (libvips-tools:
 # the suite makes its HEIC, WebP, GIF and JPEG test pictures with vips).
+# iptables: netavark sets up every bridge network with it, and no package
+# depends on it (without it each pod fails with "netavark: No such file or
+# directory").
 DEPLOY_PACKAGES=(podman buildah debootstrap runc fuse-overlayfs slirp4netns uidmap netavark
-                 aardvark-dns catatonit python3-yaml python3-pip python3-venv openssl curl
-                 libvips-tools)
+                 aardvark-dns iptables catatonit python3-yaml python3-pip python3-venv openssl
+                 curl libvips-tools)
 HELM_VERSION=v3.21.4             # helm.sh/helm/v3, built with go install (v3.22.0 is served but not approved)
 KUBECONFORM_VERSION=v0.7.0       # github.com/yannh/kubeconform, built with go install
 K8S_SCHEMAS_PACKAGE=kubernetes-validate==1.37.0 # PyPI; its wheel ships the Kubernetes JSON schemas
