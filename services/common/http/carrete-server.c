@@ -12,6 +12,7 @@
 #include "carrete-request-private.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
+#define PENDING_KEY "carrete-pending-request"
 #define MAX_REQUEST_ID_LEN 128
 #define LISTENER_GRACE_MS 250
 #define IDLE_CONNECTION_SECONDS 75
@@ -276,38 +277,71 @@ allowed_methods (CarreteServer *server, const char *path)
   return g_strjoinv (", ", list);
 }
 
-/* Returns FALSE after answering 401 when a token is required or present
- * but not valid. */
-static gboolean
-authenticate (CarreteServer *server, CarreteRequest *req, CarreteAuthMode mode)
+/* Checks the bearer token once, when the headers are in.  Returns NULL
+ * when the request may go on (claims set if a token was given), else the
+ * reason for the 401 that dispatch answers. */
+static const char *
+verify_bearer (CarreteServer *server, CarreteRequest *req, CarreteAuthMode mode)
 {
   const char *header = carrete_request_get_header (req, "Authorization");
   g_autoptr (GError) error = NULL;
 
   if (mode == CARRETE_AUTH_NONE)
-    return TRUE;
+    return NULL;
   if (header == NULL)
-    {
-      if (mode == CARRETE_AUTH_OPTIONAL)
-        return TRUE;
-      carrete_request_respond_status (req, 401, "This route needs a bearer token.");
-      return FALSE;
-    }
+    return mode == CARRETE_AUTH_OPTIONAL ? NULL : "This route needs a bearer token.";
   if (g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || server->options.jwt == NULL)
-    {
-      carrete_request_respond_status (req, 401, "Authorization must be \"Bearer <token>\".");
-      return FALSE;
-    }
+    return "Authorization must be \"Bearer <token>\".";
   req->bearer = g_strstrip (g_strdup (header + 7));
-  req->claims = carrete_jwt_verify (server->options.jwt, req->bearer, g_get_real_time () / G_USEC_PER_SEC,
-                                    &error);
+  req->claims = carrete_jwt_verify (server->options.jwt, req->bearer,
+                                    g_get_real_time () / G_USEC_PER_SEC, &error);
   if (req->claims == NULL)
     {
       g_debug ("rejected token: %s", error->message);
-      carrete_request_respond_status (req, 401, "The access token is missing, expired or invalid.");
-      return FALSE;
+      return "The access token is missing, expired or invalid.";
     }
-  return TRUE;
+  return NULL;
+}
+
+/* What the early handler learnt of a request, for dispatch: the request
+ * itself (id, route, path parameters, verified claims) is built once, when
+ * the headers are in, and dispatch takes it over. */
+typedef struct
+{
+  CarreteRequest *req;
+  const CarreteRoute *route; /* NULL: no route for this method and path */
+  gboolean path_known;       /* some route has this path: 405, not 404 */
+  const char *auth_failure;  /* the 401's reason, or NULL */
+} Pending;
+
+static Pending *
+pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
+{
+  Pending *pending = g_new0 (Pending, 1);
+  g_autofree char *request_id = request_id_for (msg);
+  CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics,
+                                              request_id);
+
+  req->trust_forwarded_for = server->options.trust_forwarded_for;
+  pending->req = req;
+  pending->route = find_route (server, req, soup_server_message_get_method (msg), path,
+                               &pending->path_known);
+  if (pending->route != NULL)
+    {
+      req->route = pending->route->pattern;
+      pending->auth_failure = verify_bearer (server, req, pending->route->auth);
+    }
+  return pending;
+}
+
+/* Takes the request out of a pending one, which is freed. */
+static CarreteRequest *
+pending_steal_request (Pending *pending)
+{
+  CarreteRequest *req = pending->req;
+
+  g_free (pending);
+  return req;
 }
 
 static GBytes *
@@ -325,7 +359,11 @@ static void
 on_message_finished (SoupServerMessage *msg, gpointer user_data)
 {
   CarreteServer *server = user_data;
+  Pending *pending = g_object_steal_data (G_OBJECT (msg), PENDING_KEY);
 
+  /* The client went away before the body was in: dispatch never ran. */
+  if (pending != NULL)
+    _carrete_request_free (pending_steal_request (pending));
   g_assert (server->in_flight > 0);
   server->in_flight--;
 }
@@ -368,21 +406,27 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
           gpointer user_data)
 {
   CarreteServer *server = user_data;
-  g_autofree char *request_id = request_id_for (msg);
-  CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics, request_id);
-  const char *method = soup_server_message_get_method (msg);
+  Pending *pending = g_object_steal_data (G_OBJECT (msg), PENDING_KEY);
   const CarreteRoute *route;
-  gboolean path_known = FALSE;
+  gboolean path_known;
+  const char *auth_failure;
+  CarreteRequest *req;
   gboolean too_large = FALSE;
   g_autofree char *nul_parameter = query_parameter_with_nul (msg);
 
+  /* The early handler runs for every request and leaves one behind. */
+  g_return_if_fail (pending != NULL);
+  route = pending->route;
+  path_known = pending->path_known;
+  auth_failure = pending->auth_failure;
+  req = pending_steal_request (pending);
+  /* Latency counts from here, as before the request was built early. */
+  req->started_us = g_get_monotonic_time ();
   req->in_dispatch = TRUE;
-  req->trust_forwarded_for = server->options.trust_forwarded_for;
   g_object_set_data (G_OBJECT (msg), "carrete-server", server);
   req->query = query != NULL ? g_hash_table_ref (query) : NULL;
   req->body = take_body (msg, &too_large);
 
-  route = find_route (server, req, method, path, &path_known);
   if (route == NULL)
     {
       if (path_known)
@@ -394,16 +438,14 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
       else
         carrete_request_respond_status (req, 404, "There is nothing at this address.");
     }
+  else if (too_large)
+    carrete_request_respond_status (req, 413, "The request body is too large.");
+  else if (nul_parameter != NULL)
+    respond_nul_in_query (req, nul_parameter);
+  else if (auth_failure != NULL)
+    carrete_request_respond_status (req, 401, auth_failure);
   else
-    {
-      req->route = route->pattern;
-      if (too_large)
-        carrete_request_respond_status (req, 413, "The request body is too large.");
-      else if (nul_parameter != NULL)
-        respond_nul_in_query (req, nul_parameter);
-      else if (authenticate (server, req, route->auth))
-        route->handler (req);
-    }
+    route->handler (req);
 
   req->in_dispatch = FALSE;
   if (req->answered)
@@ -431,84 +473,28 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   g_byte_array_append (state->data, g_bytes_get_data (chunk, NULL), len);
 }
 
-/* The streaming route `msg` goes to, or NULL. */
-static const CarreteRoute *
-stream_route_for (CarreteServer *server, SoupServerMessage *msg, const char *path)
-{
-  const char *method = soup_server_message_get_method (msg);
-
-  for (guint i = 0; i < server->options.n_routes; i++)
-    {
-      const CarreteRoute *route = &server->options.routes[i];
-      char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
-      char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
-      int n;
-
-      if (route->stream == NULL || !g_str_equal (route->method, method))
-        continue;
-      n = carrete_route_match (route->pattern, path, names, values);
-      for (int k = 0; k < n; k++)
-        {
-          g_free (names[k]);
-          g_free (values[k]);
-        }
-      if (n >= 0)
-        return route;
-    }
-  return NULL;
-}
-
 /* Answers before the body is read: libsoup then skips the handlers, and
  * does not wait for a body nobody will read (the connection is closed). */
 static void
-refuse_early (CarreteServer *server, const CarreteRoute *route, SoupServerMessage *msg,
-              const GError *why)
+refuse_early (SoupServerMessage *msg, const GError *why)
 {
-  g_autofree char *request_id = request_id_for (msg);
-  CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics,
-                                              request_id);
+  CarreteRequest *req = pending_steal_request (g_object_steal_data (G_OBJECT (msg), PENDING_KEY));
 
   req->in_dispatch = TRUE; /* not paused: nothing to unpause */
-  req->route = route->pattern;
   carrete_request_set_header (req, "Connection", "close");
   carrete_request_respond_error (req, why);
   _carrete_request_free (req);
 }
 
-/* Whether the bearer token of `msg`, if any, is acceptable for `mode`;
- * the real check (and the 401) happens again in dispatch. */
-static gboolean
-token_is_acceptable (CarreteServer *server, SoupServerMessage *msg, CarreteAuthMode mode)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
-  g_autoptr (GError) error = NULL;
-  g_autofree char *token = NULL;
-  CarreteClaims *claims;
-
-  if (mode == CARRETE_AUTH_NONE)
-    return TRUE;
-  if (header == NULL)
-    return mode == CARRETE_AUTH_OPTIONAL;
-  if (g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || server->options.jwt == NULL)
-    return FALSE;
-  token = g_strstrip (g_strdup (header + 7));
-  claims = carrete_jwt_verify (server->options.jwt, token, g_get_real_time () / G_USEC_PER_SEC,
-                               &error);
-  if (claims == NULL)
-    return FALSE;
-  carrete_claims_free (claims);
-  return TRUE;
-}
-
 static void
-begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessage *msg,
+begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *msg,
               GHashTable *query)
 {
+  const CarreteRoute *route = pending->route;
   gpointer stream;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  if (!token_is_acceptable (server, msg, route->auth))
+  if (pending->auth_failure != NULL)
     return; /* read and dropped; dispatch answers 401 */
   carrete_connection_guard_allow_long_body (server->guard, msg);
   stream = route->stream->begin (server->options.app, msg, query);
@@ -518,7 +504,7 @@ begin_stream (CarreteServer *server, const CarreteRoute *route, SoupServerMessag
 
       if (why != NULL)
         {
-          refuse_early (server, route, msg, why);
+          refuse_early (msg, why);
           route->stream->free (stream); /* disconnects what begin connected */
           return;
         }
@@ -544,17 +530,19 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   CarreteServer *server = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset declared = soup_message_headers_get_content_length (headers);
-  const CarreteRoute *stream_route;
+  Pending *pending;
   BodyState *state;
 
   server->in_flight++;
   g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
   set_response_headers (server, msg);
 
-  stream_route = stream_route_for (server, msg, path);
-  if (stream_route != NULL)
+  /* The one route match and token check of this request. */
+  pending = pending_new (server, msg, path);
+  g_object_set_data (G_OBJECT (msg), PENDING_KEY, pending);
+  if (pending->route != NULL && pending->route->stream != NULL)
     {
-      begin_stream (server, stream_route, msg, query);
+      begin_stream (server, pending, msg, query);
       return;
     }
 
