@@ -190,6 +190,7 @@ serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
       .n_routes = n_routes,
       .app = app,
       .jwt = jwt,
+      .ids = app->ids,
       .openapi_resource = PHOTOS_RESOURCE_PREFIX "/openapi.json",
       .read_timeout_seconds = (guint) config->read_timeout,
       .trust_forwarded_for = config->trust_forwarded_for,

@@ -149,6 +149,7 @@ serve (void)
       .n_routes = n_routes,
       .app = &app,
       .jwt = app.service.jwt,
+      .ids = app.service.ids,
       .openapi_resource = USERS_RESOURCE_PREFIX "/openapi.json",
       .read_timeout_seconds = (guint) config.read_timeout,
       .trust_forwarded_for = config.trust_forwarded_for,
