@@ -1,6 +1,7 @@
 #pragma once
 
 #include "carrete-db.h"
+#include "carrete-jwt.h"
 #include "service.h"
 
 G_BEGIN_DECLS
@@ -9,6 +10,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   FoldersService service;
+  CarreteJwt *jwt;
   CarreteDb *db;
   guint schema_version; /* the migration this build expects */
 } FoldersApp;

@@ -9,6 +9,7 @@
 #include "carrete-db.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
+#include "carrete-service.h"
 #include "routes.h"
 
 #define DRAIN_SECONDS 25
@@ -39,16 +40,9 @@ static const char *const serve_required[] = {
   "CARRETE_PHOTOS_URL", NULL,
 };
 
-static const CarreteCli cli = {
-  .name = "folders",
-  .default_listen = "127.0.0.1:8083",
-  .resource_prefix = FOLDERS_RESOURCE_PREFIX,
-  .usage = usage,
-  .check_database_url = carrete_db_check_conninfo,
-};
-
 static gboolean
-build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *config, GError **error)
+build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *config,
+               GError **error)
 {
   CarreteIdKey id_key;
 
@@ -74,81 +68,69 @@ build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *confi
 }
 
 static void
-free_service (FoldersService *svc, CarreteJwt **jwt)
+app_free (gpointer data)
 {
+  FoldersApp *app = data;
+  FoldersService *svc = &app->service;
+
   g_clear_pointer (&svc->photos, folders_photos_free);
   g_clear_pointer (&svc->accounts, carrete_accounts_free);
   g_clear_pointer (&svc->store, folders_store_free);
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
-  g_clear_pointer (jwt, carrete_jwt_free);
+  g_clear_pointer (&app->jwt, carrete_jwt_free);
+  g_clear_object (&app->db);
+  g_free (app);
 }
 
-static int
-serve (void)
+static gpointer
+app_new (const CarreteConfig *config, GError **error)
 {
-  CarreteConfig config = { 0 };
-  FoldersApp app = { 0 };
-  CarreteJwt *jwt = NULL;
-  g_autoptr (GError) error = NULL;
-  CarreteServer *server;
-  guint n_routes;
-  g_autofree char *url = NULL;
-  int status;
+  FoldersApp *app = g_new0 (FoldersApp, 1);
 
-  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
-      || !build_service (&app.service, &jwt, &config, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      goto out;
-    }
-  app.schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
-  if ((status = carrete_cli_check_schema (&cli, &config)) != 0)
-    goto out;
-
-  app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
-                           (guint) config.statement_timeout_ms, "carrete-folders");
-  app.service.store = folders_store_new (app.db);
-  server = carrete_server_new (&(CarreteServerOptions) {
-      .service_name = "folders",
-      .routes = folders_routes (&n_routes),
-      .n_routes = n_routes,
-      .app = &app,
-      .jwt = jwt,
-      .openapi_resource = FOLDERS_RESOURCE_PREFIX "/openapi.json",
-      .read_timeout_seconds = (guint) config.read_timeout,
-      .trust_forwarded_for = config.trust_forwarded_for,
-  });
-  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      carrete_server_free (server);
-      goto out;
-    }
-  url = carrete_server_get_url (server);
-  g_message ("carrete-folders %s listening on %s", CARRETE_VERSION, url);
-  carrete_server_run (server, DRAIN_SECONDS);
-  carrete_server_free (server);
-  g_message ("carrete-folders stopped");
-
-out:
-  free_service (&app.service, &jwt);
-  g_clear_object (&app.db);
-  carrete_config_clear (&config);
-  return status;
+  if (build_service (&app->service, &app->jwt, config, error))
+    return app;
+  app_free (app);
+  return NULL;
 }
+
+static void
+app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
+{
+  FoldersApp *app = data;
+  guint n_routes;
+
+  app->schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
+  app->db = carrete_db_new (config->database_url, (guint) config->db_pool_size,
+                            (guint) config->statement_timeout_ms, "carrete-folders");
+  app->service.store = folders_store_new (app->db);
+  options->routes = folders_routes (&n_routes);
+  options->n_routes = n_routes;
+  options->openapi_resource = FOLDERS_RESOURCE_PREFIX "/openapi.json";
+  options->jwt = app->jwt;
+  options->ids = app->service.ids;
+}
+
+static const CarreteServiceSpec spec = {
+  .cli = {
+    .name = "folders",
+    .default_listen = "127.0.0.1:8083",
+    .resource_prefix = FOLDERS_RESOURCE_PREFIX,
+    .usage = usage,
+    .check_database_url = carrete_db_check_conninfo,
+  },
+  .settings = serve_settings,
+  .required = serve_required,
+  .database = &carrete_service_postgres,
+  .drain_seconds = DRAIN_SECONDS,
+  .app_new = app_new,
+  .app_start = app_start,
+  .app_free = app_free,
+};
 
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
-    return status;
-
-  if (g_str_equal (argv[1], "serve") && argc == 2)
-    return serve ();
-  if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return carrete_cli_migrate (&cli);
-  return carrete_cli_unknown_command (&cli, argv[1]);
+  return carrete_service_main (&spec, argc, argv);
 }
+

@@ -39,31 +39,6 @@ respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
   carrete_request_respond_json (req, status, node);
 }
 
-/* The caller's own row id (0 for an anonymous caller); FALSE after
- * answering 401 for a token naming no user of this installation. */
-static gboolean
-caller_id (CarreteRequest *req, gint64 *id)
-{
-  const CarreteClaims *claims = carrete_request_get_claims (req);
-
-  *id = 0;
-  if (claims == NULL
-      || carrete_ids_decode (service_of (req)->ids, CARRETE_ID_USER, claims->sub, id))
-    return TRUE;
-  carrete_request_respond_status (req, 401, "The access token names no user of this installation.");
-  return FALSE;
-}
-
-static gboolean
-path_folder_id (CarreteRequest *req, gint64 *id)
-{
-  if (carrete_ids_decode (service_of (req)->ids, CARRETE_ID_FOLDER,
-                          carrete_request_get_param (req, "id"), id))
-    return TRUE;
-  carrete_request_respond_status (req, 404, "No such folder.");
-  return FALSE;
-}
-
 /* Renders `error`, naming `field` as the one at fault. */
 static void
 respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
@@ -157,10 +132,9 @@ handle_create (CarreteRequest *req)
   g_autoptr (JsonObject) body = NULL;
   g_autoptr (CarreteProblem) problem = carrete_problem_new (422, "Some fields are invalid.");
   g_auto (FoldersChanges) fields = { 0 };
-  gint64 owner;
+  gint64 owner = carrete_request_get_caller (req)->id;
 
-  if (!caller_id (req, &owner) || (body = parse_body (req, folder_specs,
-                                                      G_N_ELEMENTS (folder_specs))) == NULL)
+  if ((body = parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
     return;
   if (!json_object_has_member (body, "name"))
     carrete_problem_add_field_error (problem, "name", "is required");
@@ -195,10 +169,11 @@ got (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_get (CarreteRequest *req)
 {
-  gint64 caller, id;
+  gint64 id;
 
-  if (caller_id (req, &caller) && path_folder_id (req, &id))
-    folders_service_get_async (service_of (req), caller, id, got, req);
+  if (carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id))
+    folders_service_get_async (service_of (req), carrete_request_get_caller (req)->id, id, got,
+                               req);
 }
 
 static void
@@ -217,9 +192,9 @@ handle_patch (CarreteRequest *req)
   g_autoptr (JsonObject) body = NULL;
   g_autoptr (CarreteProblem) problem = NULL;
   g_auto (FoldersChanges) changes = { 0 };
-  gint64 caller, id;
+  gint64 caller = carrete_request_get_caller (req)->id, id;
 
-  if (!caller_id (req, &caller) || !path_folder_id (req, &id)
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id)
       || (body = parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
     return;
   if (json_object_get_size (body) == 0)
@@ -267,15 +242,14 @@ recursive_flag (CarreteRequest *req, gboolean *recursive)
 static void
 handle_delete (CarreteRequest *req)
 {
-  FoldersCaller caller = { 0 };
   gboolean recursive;
   gint64 id;
 
-  if (!caller_id (req, &caller.id) || !path_folder_id (req, &id) || !recursive_flag (req, &recursive))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id)
+      || !recursive_flag (req, &recursive))
     return;
-  caller.forward.bearer = carrete_request_get_bearer (req);
-  caller.forward.request_id = carrete_request_get_request_id (req);
-  folders_service_delete_async (service_of (req), &caller, id, recursive, deleted, req);
+  folders_service_delete_async (service_of (req), carrete_request_get_caller (req), id, recursive,
+                                deleted, req);
 }
 
 /* ---- every folder of an owner (account deletion) ---------------------------------- */
@@ -296,10 +270,8 @@ static void
 handle_delete_owner (CarreteRequest *req)
 {
   const char *owner = carrete_request_get_query (req, "owner_id");
-  gint64 caller;
+  gint64 caller = carrete_request_get_caller (req)->id;
 
-  if (!caller_id (req, &caller))
-    return;
   if (owner == NULL)
     {
       CarreteProblem *problem = carrete_problem_new (422, "Name the owner whose folders go.");
@@ -430,9 +402,9 @@ handle_search (CarreteRequest *req)
 {
   g_auto (FoldersSearch) search = { 0 };
   g_autoptr (CarreteProblem) problem = carrete_problem_new (422, "Some search parameters are invalid.");
-  gint64 caller;
+  gint64 caller = carrete_request_get_caller (req)->id;
 
-  if (!caller_id (req, &caller) || !read_scope (req, caller, &search, problem))
+  if (!read_scope (req, caller, &search, problem))
     return;
   read_limit (req, &search, problem);
   read_filters (req, &search, problem);

@@ -340,7 +340,7 @@ delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-folders_service_delete_async (FoldersService *svc, const FoldersCaller *caller, gint64 id,
+folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, gint64 id,
                               gboolean recursive, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
@@ -350,8 +350,8 @@ folders_service_delete_async (FoldersService *svc, const FoldersCaller *caller, 
   op->caller_id = caller->id;
   op->id = id;
   op->recursive = recursive;
-  op->bearer = g_strdup (caller->forward.bearer);
-  op->request_id = g_strdup (caller->forward.request_id);
+  op->bearer = g_strdup (caller->token);
+  op->request_id = g_strdup (caller->request_id);
   folders_store_find (svc->store, id, delete_found, task);
 }
 

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "carrete-accounts.h"
+#include "carrete-caller.h"
 
 #include "carrete-cursor.h"
 #include "carrete-ids.h"
@@ -24,14 +25,6 @@ typedef struct
   CarreteIds *ids;
   CarreteCursorKey *cursors;
 } FoldersService;
-
-/* Who asks: the row id of the token's user (0 for anonymous callers) and
- * what to forward to the photos service. */
-typedef struct
-{
-  gint64 id;
-  FoldersForward forward;
-} FoldersCaller;
 
 /* The owner's account is confirmed with carrete-users first (a token may
  * outlive its account): UNAUTHORIZED when it is gone. */
@@ -59,7 +52,7 @@ FoldersFolder *folders_service_update_finish (GAsyncResult *result, GError **err
  * `recursive` is FALSE; UNAVAILABLE when the photos service cannot answer
  * (nothing is changed then).  With `recursive`, the photos go first and the
  * row last, so a retry after a failure half-way finishes the job. */
-void folders_service_delete_async (FoldersService *svc, const FoldersCaller *caller, gint64 id,
+void folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, gint64 id,
                                    gboolean recursive, GAsyncReadyCallback callback,
                                    gpointer user_data);
 gboolean folders_service_delete_finish (GAsyncResult *result, GError **error);

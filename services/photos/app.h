@@ -3,6 +3,7 @@
 #include "carrete-accounts.h"
 #include "carrete-cursor.h"
 #include "carrete-db.h"
+#include "carrete-jwt.h"
 #include "carrete-ids.h"
 #include "carrete-storage.h"
 #include "carrete-workers.h"
@@ -16,6 +17,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   CarreteDb *db;
+  CarreteJwt *jwt; /* verifies bearer tokens */
   PhotosStore *store;
   CarreteIds *ids;
   CarreteCursorKey *cursors;

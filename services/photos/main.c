@@ -11,6 +11,7 @@
 #include "carrete-error.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
+#include "carrete-service.h"
 #include "imaging.h"
 #include "routes.h"
 #include "service.h"
@@ -50,14 +51,6 @@ static const char *const serve_settings[] = {
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
   "CARRETE_FOLDERS_URL", NULL,
-};
-
-static const CarreteCli cli = {
-  .name = "photos",
-  .default_listen = "127.0.0.1:8082",
-  .resource_prefix = PHOTOS_RESOURCE_PREFIX,
-  .usage = usage,
-  .check_database_url = carrete_db_check_conninfo,
 };
 
 /* A setting that only one storage backend needs. */
@@ -113,7 +106,7 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
 }
 
 static gboolean
-build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError **error)
+build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
 
@@ -122,9 +115,9 @@ build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError
       g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
       return FALSE;
     }
-  *jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
+  app->jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
                           error);
-  if (*jwt == NULL)
+  if (app->jwt == NULL)
     {
       g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
       sodium_memzero (&id_key, sizeof id_key);
@@ -154,8 +147,10 @@ build_app (PhotosApp *app, const CarreteConfig *config, CarreteJwt **jwt, GError
 }
 
 static void
-free_app (PhotosApp *app)
+app_free (gpointer data)
 {
+  PhotosApp *app = data;
+
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&app->workers, carrete_workers_free);
   g_clear_pointer (&app->folders, folders_client_free);
@@ -166,7 +161,38 @@ free_app (PhotosApp *app)
   g_clear_pointer (&app->ids, carrete_ids_free);
   g_clear_pointer (&app->cursors, carrete_cursor_key_free);
   g_clear_pointer (&app->spool_dir, g_free);
+  g_clear_pointer (&app->jwt, carrete_jwt_free);
   g_clear_object (&app->db);
+  photos_imaging_shutdown ();
+  g_free (app);
+}
+
+static gpointer
+app_new (const CarreteConfig *config, GError **error)
+{
+  PhotosApp *app = g_new0 (PhotosApp, 1);
+
+  if (build_app (app, config, error) && photos_imaging_init (NULL, 1, error))
+    return app;
+  app_free (app);
+  return NULL;
+}
+
+static void
+app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
+{
+  PhotosApp *app = data;
+  guint n_routes;
+
+  app->schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");
+  app->db = carrete_db_new (config->database_url, (guint) config->db_pool_size,
+                            (guint) config->statement_timeout_ms, "carrete-photos");
+  app->store = photos_store_new (app->db);
+  options->routes = photos_routes (&n_routes);
+  options->n_routes = n_routes;
+  options->openapi_resource = PHOTOS_RESOURCE_PREFIX "/openapi.json";
+  options->jwt = app->jwt;
+  options->ids = app->ids;
 }
 
 static gboolean
@@ -176,84 +202,46 @@ run_sweep (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-serve_with (PhotosApp *app, const CarreteConfig *config, CarreteJwt *jwt)
+static void
+app_running (gpointer data, GArray *source_ids)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-  CarreteServer *server;
-  guint n_routes, sweep_id;
+  guint sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, data);
 
-  server = carrete_server_new (&(CarreteServerOptions) {
-      .service_name = "photos",
-      .routes = photos_routes (&n_routes),
-      .n_routes = n_routes,
-      .app = app,
-      .jwt = jwt,
-      .openapi_resource = PHOTOS_RESOURCE_PREFIX "/openapi.json",
-      .read_timeout_seconds = (guint) config->read_timeout,
-      .trust_forwarded_for = config->trust_forwarded_for,
-  });
-  if (!carrete_server_listen (server, config->listen_host, config->listen_port, &error))
-    {
-      carrete_server_free (server);
-      return carrete_cli_fail_error (&cli, error);
-    }
-  url = carrete_server_get_url (server);
-  g_message ("carrete-photos %s listening on %s (storage: %s)", CARRETE_VERSION, url,
-             config->storage);
-  sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, app);
-  photos_service_sweep (app);
-  carrete_server_run (server, DRAIN_SECONDS);
-  g_source_remove (sweep_id);
-  carrete_server_free (server);
-  g_message ("carrete-photos stopped");
-  return 0;
+  g_array_append_val (source_ids, sweep_id);
+  photos_service_sweep (data);
 }
 
-static int
-serve (const char *argv0)
+static char *
+app_describe (gpointer data, const CarreteConfig *config)
 {
-  CarreteConfig config = { 0 };
-  PhotosApp app = { 0 };
-  CarreteJwt *jwt = NULL;
-  g_autoptr (GError) error = NULL;
-  int status;
-
-  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
-      || !build_app (&app, &config, &jwt, &error)
-      || !photos_imaging_init (argv0, 1, &error))
-    status = carrete_cli_fail_error (&cli, error);
-  else if ((status = carrete_cli_check_schema (&cli, &config)) == 0)
-    {
-      app.schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");
-      app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
-                               (guint) config.statement_timeout_ms, "carrete-photos");
-      app.store = photos_store_new (app.db);
-      status = serve_with (&app, &config, jwt);
-    }
-  free_app (&app);
-  g_clear_pointer (&jwt, carrete_jwt_free);
-  photos_imaging_shutdown ();
-  carrete_config_clear (&config);
-  return status;
+  return g_strdup_printf (" (storage: %s)", config->storage);
 }
+
+static const CarreteServiceSpec spec = {
+  .cli = {
+    .name = "photos",
+    .default_listen = "127.0.0.1:8082",
+    .resource_prefix = PHOTOS_RESOURCE_PREFIX,
+    .usage = usage,
+    .check_database_url = carrete_db_check_conninfo,
+  },
+  .settings = serve_settings,
+  .required = serve_required,
+  .database = &carrete_service_postgres,
+  .drain_seconds = DRAIN_SECONDS,
+  .app_new = app_new,
+  .app_start = app_start,
+  .app_running = app_running,
+  .app_describe = app_describe,
+  .app_free = app_free,
+};
 
 int
 main (int argc, char **argv)
 {
-  int status;
-
   /* Image work happens on several threads; with one malloc arena per thread
    * glibc keeps each thread's peak for good.  Two arenas keep a long-running
    * service near its working set. */
   mallopt (M_ARENA_MAX, 2);
-  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
-    return status;
-
-  if (g_str_equal (argv[1], "serve") && argc == 2)
-    return serve (argv[0]);
-  if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return carrete_cli_migrate (&cli);
-  return carrete_cli_unknown_command (&cli, argv[1]);
+  return carrete_service_main (&spec, argc, argv);
 }

@@ -24,41 +24,6 @@ app_of (CarreteRequest *req)
   return carrete_request_get_app (req);
 }
 
-/* The caller as the service layer sees it (0 = anonymous). */
-static gboolean
-caller_of (CarreteRequest *req, PhotosCaller *caller)
-{
-  const CarreteClaims *claims = carrete_request_get_claims (req);
-
-  caller->user_id = 0;
-  caller->bearer = carrete_request_get_bearer (req);
-  caller->request_id = carrete_request_get_request_id (req);
-  if (claims == NULL
-      || carrete_ids_decode (app_of (req)->ids, CARRETE_ID_USER, claims->sub, &caller->user_id))
-    return TRUE;
-  carrete_request_respond_status (req, 401, "The access token names no user of this installation.");
-  return FALSE;
-}
-
-static gboolean
-path_photo_id (CarreteRequest *req, gint64 *id)
-{
-  if (carrete_ids_decode (app_of (req)->ids, CARRETE_ID_PHOTO, carrete_request_get_param (req, "id"),
-                          id))
-    return TRUE;
-  carrete_request_respond_status (req, 404, "No such photo.");
-  return FALSE;
-}
-
-static void
-respond_field (CarreteRequest *req, guint status, const char *field, const char *message)
-{
-  CarreteProblem *problem = carrete_problem_new (status, "The request has an invalid field.");
-
-  carrete_problem_add_field_error (problem, field, message);
-  carrete_request_respond_problem (req, problem);
-}
-
 /* A folder id given by the client: "" or absent → 0 (no folder); one that
  * is not a folder id at all → 404, like a folder the caller cannot see. */
 static gboolean
@@ -250,12 +215,10 @@ handle_upload (CarreteRequest *req)
   PhotosUpload *upload = carrete_request_get_stream (req);
   g_autoptr (GError) error = NULL;
   g_autoptr (UploadOp) op = g_new0 (UploadOp, 1);
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   const char *message = NULL;
   const char *folder;
 
-  if (!caller_of (req, &caller))
-    return;
   if (upload == NULL)
     {
       carrete_request_respond_status (req, 400, "The upload could not be read.");
@@ -277,7 +240,7 @@ handle_upload (CarreteRequest *req)
   op->name = upload_name (req, upload, &message);
   if (op->name == NULL)
     {
-      respond_field (req, 422, "name", message);
+      carrete_request_respond_field (req, 422, "name", message);
       return;
     }
   folder = carrete_request_get_query (req, "folder_id");
@@ -286,13 +249,13 @@ handle_upload (CarreteRequest *req)
   if (!decode_folder (req, folder, &op->photo.folder_id))
     return;
   op->req = req;
-  op->photo.owner_id = caller.user_id;
+  op->photo.owner_id = caller->id;
   op->photo.size = photos_upload_get_size (upload);
   op->photo.sha256 = g_strdup (photos_upload_get_sha256 (upload));
   op->photo.spool_path = photos_upload_steal_path (upload);
   {
     UploadOp *owned = g_steal_pointer (&op);
-    photos_service_check_folder_async (app, &caller, owned->photo.folder_id,
+    photos_service_check_folder_async (app, caller, owned->photo.folder_id,
                                        on_upload_folder_checked, owned);
   }
 }
@@ -379,17 +342,16 @@ on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
 {
   g_autoptr (DirectOp) op = user_data;
   g_autoptr (GError) error = NULL;
-  PhotosCaller caller;
 
   if (!photos_service_check_folder_finish (result, &error))
     {
       carrete_request_respond_error (op->req, error);
       return;
     }
-  caller_of (op->req, &caller);
   {
     DirectOp *owned = g_steal_pointer (&op);
-    photos_service_create_pending_async (app_of (owned->req), caller.user_id, owned->folder_id,
+    photos_service_create_pending_async (app_of (owned->req),
+                                         carrete_request_get_caller (owned->req)->id, owned->folder_id,
                                          owned->name, owned->type, owned->size,
                                          on_pending_created, owned);
   }
@@ -415,13 +377,13 @@ read_direct_body (CarreteRequest *req, DirectOp *op)
   op->name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
   if (op->name == NULL)
     {
-      respond_field (req, 422, "name", message);
+      carrete_request_respond_field (req, 422, "name", message);
       return FALSE;
     }
   op->type = photos_type_from_mime (json_object_get_string_member (body, "content_type"));
   if (op->type == PHOTOS_TYPE_UNKNOWN)
     {
-      respond_field (req, 422, "content_type",
+      carrete_request_respond_field (req, 422, "content_type",
                      "must be image/jpeg, image/png, image/webp, image/gif or image/heic");
       return FALSE;
     }
@@ -430,7 +392,7 @@ read_direct_body (CarreteRequest *req, DirectOp *op)
     {
       g_autofree char *limit = g_strdup_printf ("must be between 1 and %" G_GUINT64_FORMAT " bytes",
                                                 app->max_upload_bytes);
-      respond_field (req, size > 0 ? 413 : 422, "size", limit);
+      carrete_request_respond_field (req, size > 0 ? 413 : 422, "size", limit);
       return FALSE;
     }
   op->size = (guint64) size;
@@ -442,14 +404,14 @@ static void
 handle_create_upload (CarreteRequest *req)
 {
   g_autoptr (DirectOp) op = g_new0 (DirectOp, 1);
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
 
-  if (!caller_of (req, &caller) || !read_direct_body (req, op))
+  if (!read_direct_body (req, op))
     return;
   op->req = req;
   {
     DirectOp *owned = g_steal_pointer (&op);
-    photos_service_check_folder_async (app_of (req), &caller, owned->folder_id,
+    photos_service_check_folder_async (app_of (req), caller, owned->folder_id,
                                        on_direct_folder_checked, owned);
   }
 }
@@ -471,12 +433,12 @@ on_completed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_complete (CarreteRequest *req)
 {
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 id;
 
-  if (!caller_of (req, &caller) || !path_photo_id (req, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_complete_async (app_of (req), &caller, id, on_completed, req);
+  photos_service_complete_async (app_of (req), caller, id, on_completed, req);
 }
 
 /* ---- GET /v1/photos/{id} ------------------------------------------------------------------- */
@@ -497,12 +459,12 @@ on_got_photo (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_get (CarreteRequest *req)
 {
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 id;
 
-  if (!caller_of (req, &caller) || !path_photo_id (req, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_get_async (app_of (req), &caller, id, on_got_photo, req);
+  photos_service_get_async (app_of (req), caller, id, on_got_photo, req);
 }
 
 /* ---- PATCH /v1/photos/{id} -------------------------------------------------------------------- */
@@ -532,12 +494,12 @@ handle_patch (CarreteRequest *req)
   g_autoptr (JsonObject) body = NULL;
   g_autofree char *name = NULL;
   const char *message = NULL;
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   gboolean set_folder;
   gint64 folder_id = 0;
   gint64 id;
 
-  if (!caller_of (req, &caller) || !path_photo_id (req, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
   body = carrete_json_body_parse (carrete_request_get_body (req), patch_fields,
                                   G_N_ELEMENTS (patch_fields), &problem);
@@ -551,7 +513,7 @@ handle_patch (CarreteRequest *req)
       name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
       if (name == NULL)
         {
-          respond_field (req, 422, "name", message);
+          carrete_request_respond_field (req, 422, "name", message);
           return;
         }
     }
@@ -560,7 +522,7 @@ handle_patch (CarreteRequest *req)
       && !decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
                          &folder_id))
     return;
-  photos_service_update_async (app_of (req), &caller, id, name, set_folder, folder_id, on_patched,
+  photos_service_update_async (app_of (req), caller, id, name, set_folder, folder_id, on_patched,
                                req);
 }
 
@@ -581,12 +543,12 @@ on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_delete (CarreteRequest *req)
 {
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 id;
 
-  if (!caller_of (req, &caller) || !path_photo_id (req, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_delete_async (app_of (req), &caller, id, on_deleted, req);
+  photos_service_delete_async (app_of (req), caller, id, on_deleted, req);
 }
 
 static void
@@ -611,12 +573,10 @@ handle_delete_all (CarreteRequest *req)
   PhotosApp *app = app_of (req);
   const char *folder = carrete_request_get_query (req, "folder_id");
   const char *owner = carrete_request_get_query (req, "owner_id");
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 folder_id = 0;
   gint64 owner_id = 0;
 
-  if (!caller_of (req, &caller))
-    return;
   if ((folder == NULL) == (owner == NULL))
     {
       carrete_request_respond_status (req, 422, "Give exactly one of folder_id or owner_id.");
@@ -629,12 +589,12 @@ handle_delete_all (CarreteRequest *req)
     }
   if (owner != NULL
       && (!carrete_ids_decode (app->ids, CARRETE_ID_USER, owner, &owner_id)
-          || owner_id != caller.user_id))
+          || owner_id != caller->id))
     {
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  photos_service_delete_all_async (app, caller.user_id, folder_id, on_all_deleted, req);
+  photos_service_delete_all_async (app, caller->id, folder_id, on_all_deleted, req);
 }
 
 /* ---- GET /v1/photos ---------------------------------------------------------------------------- */
@@ -680,14 +640,14 @@ parse_sort (CarreteRequest *req, PhotosQuery *query)
       query->sort = i, sort = NULL;
   if (sort != NULL)
     {
-      respond_field (req, 422, "sort", "must be taken_at, uploaded_at or name");
+      carrete_request_respond_field (req, 422, "sort", "must be taken_at, uploaded_at or name");
       return FALSE;
     }
   /* Newest first for dates, A to Z for names, unless asked otherwise. */
   query->descending = query->sort != PHOTOS_SORT_NAME;
   if (order != NULL && !g_str_equal (order, "asc") && !g_str_equal (order, "desc"))
     {
-      respond_field (req, 422, "order", "must be asc or desc");
+      carrete_request_respond_field (req, 422, "order", "must be asc or desc");
       return FALSE;
     }
   if (order != NULL)
@@ -705,13 +665,13 @@ parse_dates (CarreteRequest *req, ListOp *op)
   op->to = photos_parse_timestamp (to);
   if ((from != NULL && op->from == NULL) || (to != NULL && op->to == NULL))
     {
-      respond_field (req, 422, op->from == NULL && from != NULL ? "from" : "to",
+      carrete_request_respond_field (req, 422, op->from == NULL && from != NULL ? "from" : "to",
                      "must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z");
       return FALSE;
     }
   if (op->from != NULL && op->to != NULL && strcmp (op->from, op->to) > 0)
     {
-      respond_field (req, 422, "from", "must not be after to");
+      carrete_request_respond_field (req, 422, "from", "must not be after to");
       return FALSE;
     }
   op->request.query.from = op->from;
@@ -728,17 +688,17 @@ parse_text_filters (CarreteRequest *req, ListOp *op)
 
   if (q != NULL && (!g_utf8_validate (q, -1, NULL) || g_utf8_strlen (q, -1) > PHOTOS_NAME_MAX))
     {
-      respond_field (req, 422, "q", "must be UTF-8 text of at most 255 characters");
+      carrete_request_respond_field (req, 422, "q", "must be UTF-8 text of at most 255 characters");
       return FALSE;
     }
   if (match != NULL && !g_str_equal (match, "all") && !g_str_equal (match, "any"))
     {
-      respond_field (req, 422, "match", "must be all or any");
+      carrete_request_respond_field (req, 422, "match", "must be all or any");
       return FALSE;
     }
   if (tags != NULL && (*tags == '\0' || strlen (tags) > 1024))
     {
-      respond_field (req, 422, "tags", "must be a comma-separated list of tags");
+      carrete_request_respond_field (req, 422, "tags", "must be a comma-separated list of tags");
       return FALSE;
     }
   op->request.query.name_like = q != NULL && *q != '\0' ? q : NULL;
@@ -777,7 +737,7 @@ parse_cursor (CarreteRequest *req, ListOp *op)
       || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64,
                                     &op->request.query.after_id, NULL))
     {
-      respond_field (req, 422, "cursor", "is not a cursor of this listing");
+      carrete_request_respond_field (req, 422, "cursor", "is not a cursor of this listing");
       return FALSE;
     }
   op->request.query.after_key = op->position[1];
@@ -841,14 +801,12 @@ static void
 handle_list (CarreteRequest *req)
 {
   g_autoptr (ListOp) op = g_new0 (ListOp, 1);
-  PhotosCaller caller;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   guint limit;
 
-  if (!caller_of (req, &caller))
-    return;
   if (!photos_parse_limit (carrete_request_get_query (req, "limit"), DEFAULT_PAGE, MAX_PAGE, &limit))
     {
-      respond_field (req, 422, "limit", "must be a whole number from 1 to 200");
+      carrete_request_respond_field (req, 422, "limit", "must be a whole number from 1 to 200");
       return;
     }
   op->req = req;
@@ -859,7 +817,7 @@ handle_list (CarreteRequest *req)
     return;
   {
     ListOp *owned = g_steal_pointer (&op);
-    photos_service_list_async (app_of (req), &caller, &owned->request, on_listed, owned);
+    photos_service_list_async (app_of (req), caller, &owned->request, on_listed, owned);
   }
 }
 

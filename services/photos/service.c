@@ -28,28 +28,6 @@ photos_access_free (PhotosAccess *access)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-typedef struct
-{
-  gint64 user_id;
-  char *bearer;
-  char *request_id;
-} Caller;
-
-static void
-caller_init (Caller *copy, const PhotosCaller *caller)
-{
-  copy->user_id = caller->user_id;
-  copy->bearer = g_strdup (caller->bearer);
-  copy->request_id = g_strdup (caller->request_id);
-}
-
-static void
-caller_clear (Caller *caller)
-{
-  g_clear_pointer (&caller->bearer, g_free);
-  g_clear_pointer (&caller->request_id, g_free);
-}
-
 /* Submits `func` to the worker pool for `task`; a full queue fails the
  * task (503) instead of waiting. */
 static void
@@ -196,7 +174,7 @@ typedef struct
   PhotosApp *app;
   gboolean direct;        /* the original is already in storage */
   gint64 owner_id;
-  Caller caller;          /* complete: asks carrete-folders as the caller */
+  CarreteCaller *caller;          /* complete: asks carrete-folders as the caller */
   gint64 folder_id;
   char *name;
   char *spool_path;
@@ -219,7 +197,7 @@ pipeline_free (gpointer data)
 {
   Pipeline *p = data;
 
-  caller_clear (&p->caller);
+  g_clear_pointer (&p->caller, g_free);
   remove_file (&p->spool_path);
   remove_file (&p->small_path);
   remove_file (&p->large_path);
@@ -777,8 +755,8 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
    * does, so that no photo becomes ready in a folder that is not there. */
   if (p->folder_id != 0)
     {
-      PhotosCaller caller = { p->caller.user_id, p->caller.bearer, p->caller.request_id };
-      photos_service_check_folder_async (p->app, &caller, p->folder_id,
+      const CarreteCaller *caller = p->caller;
+      photos_service_check_folder_async (p->app, caller, p->folder_id,
                                          on_complete_folder_checked, task);
       return;
     }
@@ -786,7 +764,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-photos_service_complete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
@@ -794,8 +772,8 @@ photos_service_complete_async (PhotosApp *app, const PhotosCaller *caller, gint6
 
   p->app = app;
   p->direct = TRUE;
-  p->owner_id = caller->user_id;
-  caller_init (&p->caller, caller);
+  p->owner_id = caller->id;
+  p->caller = carrete_caller_dup (caller);
   g_task_set_task_data (task, p, pipeline_free);
   photos_store_find (app->store, photo_id, on_complete_found, task);
 }
@@ -811,7 +789,7 @@ photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate, G
 typedef struct
 {
   PhotosApp *app;
-  Caller caller;
+  CarreteCaller *caller;
   gint64 folder_id;
   PhotosAccess *access;          /* the photo being read, updated or deleted */
   /* for update */
@@ -825,19 +803,19 @@ access_op_free (gpointer data)
 {
   AccessOp *op = data;
 
-  caller_clear (&op->caller);
+  g_clear_pointer (&op->caller, g_free);
   photos_access_free (op->access);
   g_free (op->name);
   g_free (op);
 }
 
 static AccessOp *
-access_op_new (PhotosApp *app, const PhotosCaller *caller)
+access_op_new (PhotosApp *app, const CarreteCaller *caller)
 {
   AccessOp *op = g_new0 (AccessOp, 1);
 
   op->app = app;
-  caller_init (&op->caller, caller);
+  op->caller = carrete_caller_dup (caller);
   return op;
 }
 
@@ -851,7 +829,7 @@ on_folder_owner_checked (GObject *source, GAsyncResult *result, gpointer user_da
 
   if (!folders_client_get_finish (op->app->folders, result, &folder, &error))
     g_task_return_error (task, error);
-  else if (folder.owner_id != op->caller.user_id)
+  else if (folder.owner_id != op->caller->id)
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
                              "Photos can only be put into your own folders.");
   else
@@ -873,24 +851,24 @@ on_account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_boolean (task, TRUE);
   else
     {
-      folders_client_get_async (op->app->folders, op->folder_id, op->caller.bearer,
-                                op->caller.request_id, on_folder_owner_checked, task);
+      folders_client_get_async (op->app->folders, op->folder_id, op->caller->token,
+                                op->caller->request_id, on_folder_owner_checked, task);
       return;
     }
   g_object_unref (task);
 }
 
 void
-photos_service_check_folder_async (PhotosApp *app, const PhotosCaller *caller, gint64 folder_id,
+photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller, gint64 folder_id,
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
-  g_autofree char *user = carrete_ids_encode (app->ids, CARRETE_ID_USER, caller->user_id);
+  g_autofree char *user = carrete_ids_encode (app->ids, CARRETE_ID_USER, caller->id);
 
   op->folder_id = folder_id;
   g_task_set_task_data (task, op, access_op_free);
-  carrete_accounts_check_async (app->accounts, user, op->caller.request_id, on_account_checked,
+  carrete_accounts_check_async (app->accounts, user, op->caller->request_id, on_account_checked,
                                 task);
 }
 
@@ -935,7 +913,7 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   op->access = g_new0 (PhotosAccess, 1);
   op->access->photo = photo;
-  op->access->is_owner = op->caller.user_id != 0 && photo->owner_id == op->caller.user_id;
+  op->access->is_owner = op->caller->id != 0 && photo->owner_id == op->caller->id;
   /* Only the owner sees a pending direct upload (to follow or cancel it);
    * nobody sees one being deleted. */
   if (g_str_equal (photo->state, "deleting")
@@ -945,12 +923,12 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (op->access->is_owner)
     g_task_return_pointer (task, g_steal_pointer (&op->access), (GDestroyNotify) photos_access_free);
   else
-    folders_client_get_async (op->app->folders, photo->folder_id, op->caller.bearer,
-                              op->caller.request_id, on_photo_folder_read, g_steal_pointer (&task));
+    folders_client_get_async (op->app->folders, photo->folder_id, op->caller->token,
+                              op->caller->request_id, on_photo_folder_read, g_steal_pointer (&task));
 }
 
 static void
-find_readable_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+find_readable_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                      GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
@@ -960,7 +938,7 @@ find_readable_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id
 }
 
 void
-photos_service_get_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   find_readable_async (app, caller, photo_id, callback, user_data);
@@ -1042,7 +1020,7 @@ on_update_access (GObject *source, GAsyncResult *result, gpointer user_data)
   AccessOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   PhotosPhoto *photo = take_owned_photo (result, &error);
-  PhotosCaller caller = { op->caller.user_id, op->caller.bearer, op->caller.request_id };
+  const CarreteCaller *caller = op->caller;
 
   if (photo == NULL)
     {
@@ -1054,14 +1032,14 @@ on_update_access (GObject *source, GAsyncResult *result, gpointer user_data)
   op->access->photo = photo;
   op->access->is_owner = TRUE;
   if (op->set_folder && op->new_folder_id != 0 && op->new_folder_id != photo->folder_id)
-    photos_service_check_folder_async (op->app, &caller, op->new_folder_id,
+    photos_service_check_folder_async (op->app, caller, op->new_folder_id,
                                        on_target_folder_checked, task);
   else
     send_update (task);
 }
 
 void
-photos_service_update_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                              const char *name, gboolean set_folder, gint64 folder_id,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -1138,11 +1116,11 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   AccessOp *op = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (PhotosPhoto) photo = photos_store_photo_finish (op->app->store, result, &error);
-  PhotosCaller caller = { op->caller.user_id, op->caller.bearer, op->caller.request_id };
+  const CarreteCaller *caller = op->caller;
 
   /* The owner's own photo, ready or half-deleted (a retry finishes the
    * job): no need to ask anyone. */
-  if (photo != NULL && photo->owner_id == op->caller.user_id
+  if (photo != NULL && photo->owner_id == op->caller->id
       && !g_str_equal (photo->state, "pending"))
     photos_store_begin_delete (op->app->store, photo->id, on_delete_claimed, task);
   else if (photo == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
@@ -1151,11 +1129,11 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
     }
   else
-    find_readable_async (op->app, &caller, op->folder_id, on_delete_access, task);
+    find_readable_async (op->app, caller, op->folder_id, on_delete_access, task);
 }
 
 void
-photos_service_delete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
@@ -1252,7 +1230,7 @@ photos_service_delete_all_finish (GAsyncResult *result, GError **error)
 typedef struct
 {
   PhotosApp *app;
-  Caller caller;
+  CarreteCaller *caller;
   PhotosListRequest *request;
 } ListOp;
 
@@ -1261,7 +1239,7 @@ list_op_free (gpointer data)
 {
   ListOp *op = data;
 
-  caller_clear (&op->caller);
+  g_clear_pointer (&op->caller, g_free);
   g_free (op);
 }
 
@@ -1326,7 +1304,7 @@ resolve_tags_then_list (GTask *task)
       send_list (task);
       return;
     }
-  if (op->caller.user_id == 0)
+  if (op->caller->id == 0)
     {
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
                                "Filtering by tags needs a bearer token.");
@@ -1334,7 +1312,7 @@ resolve_tags_then_list (GTask *task)
       return;
     }
   folders_client_ids_by_tags_async (op->app->folders, op->request->tags, op->request->match,
-                                    MAX_TAG_FOLDERS, op->caller.bearer, op->caller.request_id,
+                                    MAX_TAG_FOLDERS, op->caller->token, op->caller->request_id,
                                     on_tag_folders, task);
 }
 
@@ -1358,20 +1336,20 @@ on_listed_folder (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-photos_service_list_async (PhotosApp *app, const PhotosCaller *caller, PhotosListRequest *request,
+photos_service_list_async (PhotosApp *app, const CarreteCaller *caller, PhotosListRequest *request,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   ListOp *op = g_new0 (ListOp, 1);
 
   op->app = app;
-  caller_init (&op->caller, caller);
+  op->caller = carrete_caller_dup (caller);
   op->request = request;
   g_task_set_task_data (task, op, list_op_free);
   if (request->query.folder_id != 0)
-    folders_client_get_async (app->folders, request->query.folder_id, op->caller.bearer,
-                              op->caller.request_id, on_listed_folder, task);
-  else if (caller->user_id == 0)
+    folders_client_get_async (app->folders, request->query.folder_id, op->caller->token,
+                              op->caller->request_id, on_listed_folder, task);
+  else if (caller->id == 0)
     {
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
                                "Listing photos needs a bearer token, or a public folder_id.");
@@ -1379,7 +1357,7 @@ photos_service_list_async (PhotosApp *app, const PhotosCaller *caller, PhotosLis
     }
   else
     {
-      request->query.owner_id = caller->user_id;
+      request->query.owner_id = caller->id;
       resolve_tags_then_list (task);
     }
 }

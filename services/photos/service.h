@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "app.h"
+#include "carrete-caller.h"
 #include "model.h"
 #include "sniff.h"
 
@@ -12,15 +13,6 @@ G_BEGIN_DECLS
  * work goes through the pool, storage and image work through the worker
  * pool, folder questions to carrete-folders.  Errors are CARRETE_ERROR
  * codes ready to be answered. */
-
-/* Who is asking: `user_id` 0 for an anonymous caller; the token and
- * request id are forwarded to carrete-folders. */
-typedef struct
-{
-  gint64 user_id;
-  const char *bearer;
-  const char *request_id;
-} PhotosCaller;
 
 /* A photo and what the caller may do with it. */
 typedef struct
@@ -36,7 +28,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosAccess, photos_access_free)
  * (UNAUTHORIZED otherwise, see carrete-accounts.h), and they own
  * `folder_id` (0: no folder): NOT_FOUND when they cannot see it, FORBIDDEN
  * when it is someone else's public folder. */
-void photos_service_check_folder_async (PhotosApp *app, const PhotosCaller *caller,
+void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller,
                                         gint64 folder_id, GAsyncReadyCallback callback,
                                         gpointer user_data);
 gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
@@ -69,25 +61,25 @@ PhotosPhoto *photos_service_create_pending_finish (GAsyncResult *result, GError 
 
 /* Verifies the PUT object of a pending photo and makes it ready; a photo
  * bound for a folder needs the folder to be still there and the caller's. */
-void photos_service_complete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+void photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                     GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate,
                                              GError **error);
 
 /* A ready photo the caller may read (owner, or in a public folder). */
-void photos_service_get_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+void photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                GAsyncReadyCallback callback, gpointer user_data);
 PhotosAccess *photos_service_get_finish (GAsyncResult *result, GError **error);
 
 /* Rename and/or move (owner only; FORBIDDEN for a readable photo of
  * someone else). */
-void photos_service_update_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+void photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                   const char *name, gboolean set_folder, gint64 folder_id,
                                   GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_service_update_finish (GAsyncResult *result, GError **error);
 
 /* Removes a photo's row and every object. */
-void photos_service_delete_async (PhotosApp *app, const PhotosCaller *caller, gint64 photo_id,
+void photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_service_delete_finish (GAsyncResult *result, GError **error);
 
@@ -105,7 +97,7 @@ typedef struct
   const char *match;
 } PhotosListRequest;
 
-void photos_service_list_async (PhotosApp *app, const PhotosCaller *caller,
+void photos_service_list_async (PhotosApp *app, const CarreteCaller *caller,
                                 PhotosListRequest *request, GAsyncReadyCallback callback,
                                 gpointer user_data);
 GPtrArray *photos_service_list_finish (GAsyncResult *result, GError **error);

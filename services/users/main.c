@@ -10,6 +10,7 @@
 #include "carrete-db.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
+#include "carrete-service.h"
 #include "roles.h"
 #include "routes.h"
 
@@ -46,14 +47,6 @@ static const char *const serve_required[] = {
   "CARRETE_ID_KEY_FILE", NULL,
 };
 static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
-
-static const CarreteCli cli = {
-  .name = "users",
-  .default_listen = "127.0.0.1:8081",
-  .resource_prefix = USERS_RESOURCE_PREFIX,
-  .usage = usage,
-  .check_database_url = carrete_db_check_conninfo,
-};
 
 static void
 noop_ready (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -108,8 +101,11 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
 }
 
 static void
-free_service (UsersService *svc)
+app_free (gpointer data)
 {
+  UsersApp *app = data;
+  UsersService *svc = &app->service;
+
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&svc->workers, carrete_workers_free);
   g_clear_pointer (&svc->cascade, users_cascade_free);
@@ -117,100 +113,97 @@ free_service (UsersService *svc)
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
   g_clear_pointer (&svc->jwt, carrete_jwt_free);
+  g_clear_object (&app->db);
+  g_free (app);
 }
 
-static int
-serve (void)
+static gpointer
+app_new (const CarreteConfig *config, GError **error)
 {
-  CarreteConfig config = { 0 };
-  UsersApp app = { 0 };
-  g_autoptr (GError) error = NULL;
-  CarreteServer *server;
-  guint n_routes, cleanup_id;
-  g_autofree char *url = NULL;
-  int status;
+  UsersApp *app = g_new0 (UsersApp, 1);
 
-  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
-      || !build_service (&app.service, &config, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      goto out;
-    }
-  app.schema_version = carrete_migrate_latest_version (USERS_RESOURCE_PREFIX "/sql");
-  if ((status = carrete_cli_check_schema (&cli, &config)) != 0)
-    goto out;
+  if (build_service (&app->service, config, error))
+    return app;
+  app_free (app);
+  return NULL;
+}
 
-  app.db = carrete_db_new (config.database_url, (guint) config.db_pool_size,
-                           (guint) config.statement_timeout_ms, "carrete-users");
-  app.service.store = users_store_new (app.db);
-  server = carrete_server_new (&(CarreteServerOptions) {
-      .service_name = "users",
-      .routes = users_routes (&n_routes),
-      .n_routes = n_routes,
-      .app = &app,
-      .jwt = app.service.jwt,
-      .openapi_resource = USERS_RESOURCE_PREFIX "/openapi.json",
-      .read_timeout_seconds = (guint) config.read_timeout,
-      .trust_forwarded_for = config.trust_forwarded_for,
-  });
-  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      carrete_server_free (server);
-      goto out;
-    }
-  url = carrete_server_get_url (server);
-  g_message ("carrete-users %s listening on %s", CARRETE_VERSION, url);
+static void
+app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
+{
+  UsersApp *app = data;
+  guint n_routes;
+
+  app->schema_version = carrete_migrate_latest_version (USERS_RESOURCE_PREFIX "/sql");
+  app->db = carrete_db_new (config->database_url, (guint) config->db_pool_size,
+                            (guint) config->statement_timeout_ms, "carrete-users");
+  app->service.store = users_store_new (app->db);
+  options->routes = users_routes (&n_routes);
+  options->n_routes = n_routes;
+  options->openapi_resource = USERS_RESOURCE_PREFIX "/openapi.json";
+  options->jwt = app->service.jwt;
+  options->ids = app->service.ids;
+}
+
+static void
+app_running (gpointer data, GArray *source_ids)
+{
+  UsersApp *app = data;
+  guint cleanup_id;
 
   /* Make the dummy hash now so the first unknown-user login is not slower. */
-  users_password_verify_async (app.service.workers, NULL, "warm-up", &app.service.hash_params,
+  users_password_verify_async (app->service.workers, NULL, "warm-up", &app->service.hash_params,
                                noop_ready, NULL);
-  cleanup_id = g_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app.service);
-  carrete_server_run (server, DRAIN_SECONDS);
-  g_source_remove (cleanup_id);
-  carrete_server_free (server);
-  g_message ("carrete-users stopped");
-
-out:
-  free_service (&app.service);
-  g_clear_object (&app.db);
-  carrete_config_clear (&config);
-  return status;
+  cleanup_id = g_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app->service);
+  g_array_append_val (source_ids, cleanup_id);
 }
 
 static int
-set_role (const char *username, const char *role)
+set_role (const CarreteCli *cli, char **args)
 {
   CarreteConfig config = { 0 };
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  if (!carrete_cli_load_config (&cli, &config, db_only, db_only, &error)
-      || !users_set_role (config.database_url, username, role, &error))
-    status = carrete_cli_fail_error (&cli, error);
+  if (!carrete_cli_load_config (cli, &config, db_only, db_only, &error)
+      || !users_set_role (config.database_url, args[0], args[1], &error))
+    status = carrete_cli_fail_error (cli, error);
   else
-    printf ("%s is now %s\n", username, role);
+    printf ("%s is now %s\n", args[0], args[1]);
   carrete_config_clear (&config);
   return status;
 }
 
+static const CarreteServiceCommand commands[] = {
+  { "set-role", 2, set_role },
+  { NULL },
+};
+
+static const CarreteServiceSpec spec = {
+  .cli = {
+    .name = "users",
+    .default_listen = "127.0.0.1:8081",
+    .resource_prefix = USERS_RESOURCE_PREFIX,
+    .usage = usage,
+    .check_database_url = carrete_db_check_conninfo,
+  },
+  .settings = serve_settings,
+  .required = serve_required,
+  .database = &carrete_service_postgres,
+  .commands = commands,
+  .drain_seconds = DRAIN_SECONDS,
+  .app_new = app_new,
+  .app_start = app_start,
+  .app_running = app_running,
+  .app_free = app_free,
+};
+
 int
 main (int argc, char **argv)
 {
-  int status;
-
   /* Each argon2id hash borrows 64 MiB.  A fixed mmap threshold makes glibc
    * hand such blocks back to the system when freed, instead of raising the
    * threshold and keeping them in the heap for good. */
   mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
-  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
-    return status;
-
-  if (g_str_equal (argv[1], "serve") && argc == 2)
-    return serve ();
-  if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return carrete_cli_migrate (&cli);
-  if (g_str_equal (argv[1], "set-role") && argc == 4)
-    return set_role (argv[2], argv[3]);
-  return carrete_cli_unknown_command (&cli, argv[1]);
+  return carrete_service_main (&spec, argc, argv);
 }

@@ -30,28 +30,6 @@ respond_user (CarreteRequest *req, guint status, UsersUser *user)
   carrete_request_respond_json (req, status, node);
 }
 
-/* The caller's own row id, from the verified token. */
-static gboolean
-caller_id (CarreteRequest *req, gint64 *id)
-{
-  const CarreteClaims *claims = carrete_request_get_claims (req);
-
-  if (carrete_ids_decode (app_of (req)->service.ids, CARRETE_ID_USER, claims->sub, id))
-    return TRUE;
-  carrete_request_respond_status (req, 401, "The access token names no user of this installation.");
-  return FALSE;
-}
-
-static gboolean
-path_user_id (CarreteRequest *req, gint64 *id)
-{
-  if (carrete_ids_decode (app_of (req)->service.ids, CARRETE_ID_USER,
-                          carrete_request_get_param (req, "id"), id))
-    return TRUE;
-  carrete_request_respond_status (req, 404, "No such user.");
-  return FALSE;
-}
-
 /* Admin routes run `then` only for a caller who is an administrator now:
  * the role is read from the database, not trusted from the token, so a
  * demoted or deleted administrator loses access at once rather than when
@@ -86,20 +64,18 @@ admin_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 require_admin (CarreteRequest *req, AdminAction then)
 {
+  const CarreteCaller *caller = carrete_request_get_caller (req);
   AdminCheck *check;
-  gint64 id;
 
-  if (g_strcmp0 (carrete_request_get_claims (req)->role, "admin") != 0)
+  if (g_strcmp0 (caller->role, "admin") != 0)
     {
       carrete_request_respond_status (req, 403, "Only administrators may do this.");
       return;
     }
-  if (!caller_id (req, &id))
-    return;
   check = g_new0 (AdminCheck, 1);
   check->req = req;
   check->then = then;
-  users_service_get_async (&app_of (req)->service, id, admin_checked, check);
+  users_service_get_async (&app_of (req)->service, caller->id, admin_checked, check);
 }
 
 /* Renders `error`, naming `field` (when given) as the one at fault. */
@@ -296,10 +272,8 @@ got_me (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_get_me (CarreteRequest *req)
 {
-  gint64 id;
-
-  if (caller_id (req, &id))
-    users_service_get_async (&app_of (req)->service, id, got_me, req);
+  users_service_get_async (&app_of (req)->service, carrete_request_get_caller (req)->id, got_me,
+                           req);
 }
 
 static void
@@ -351,10 +325,8 @@ handle_patch_me (CarreteRequest *req)
   };
   g_autoptr (JsonObject) body = NULL;
   g_autoptr (CarreteProblem) problem = NULL;
-  gint64 id;
+  gint64 id = carrete_request_get_caller (req)->id;
 
-  if (!caller_id (req, &id))
-    return;
   body = parse_body (req, specs, G_N_ELEMENTS (specs));
   if (body == NULL)
     return;
@@ -384,11 +356,9 @@ deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_delete_me (CarreteRequest *req)
 {
-  gint64 id;
+  const CarreteCaller *caller = carrete_request_get_caller (req);
 
-  if (caller_id (req, &id))
-    users_service_delete_async (&app_of (req)->service, id, carrete_request_get_request_id (req),
-                                deleted, req);
+  users_service_delete_async (&app_of (req)->service, caller->id, caller->request_id, deleted, req);
 }
 
 /* ---- other users ---------------------------------------------------------- */
@@ -415,7 +385,7 @@ handle_get_user (CarreteRequest *req)
 {
   gint64 id;
 
-  if (path_user_id (req, &id))
+  if (carrete_request_decode_id (req, "id", CARRETE_ID_USER, &id))
     users_service_get_async (&app_of (req)->service, id, got_profile, req);
 }
 
@@ -424,7 +394,7 @@ admin_delete_user (CarreteRequest *req)
 {
   gint64 id;
 
-  if (path_user_id (req, &id))
+  if (carrete_request_decode_id (req, "id", CARRETE_ID_USER, &id))
     users_service_delete_async (&app_of (req)->service, id, carrete_request_get_request_id (req),
                                 deleted, req);
 }

@@ -21,6 +21,7 @@ typedef struct
   guint64 max_request_bytes; /* one upload request, all files */
   char *spool_dir;           /* upload bodies on their way to photos */
   struct _WebRefreshes *refreshes; /* one refresh per token (web-refresh.h) */
+  char **response_headers;   /* name, value, …: on every answer (CSP…) */
 } WebApp;
 
 #define WEB_RESOURCE_PREFIX "/dev/carrete/web"

@@ -9,6 +9,7 @@
 #include "carrete-error.h"
 #include "carrete-keys.h"
 #include "carrete-server.h"
+#include "carrete-service.h"
 #include "routes.h"
 #include "web-headers.h"
 #include "web-refresh.h"
@@ -45,13 +46,6 @@ static const char *const serve_settings[] = {
 };
 static const char *const serve_required[] = {
   "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", "CARRETE_ID_KEY_FILE", NULL,
-};
-
-static const CarreteCli cli = {
-  .name = "web",
-  .default_listen = "127.0.0.1:8080",
-  .resource_prefix = WEB_RESOURCE_PREFIX,
-  .usage = usage,
 };
 
 static char *
@@ -101,8 +95,10 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
 }
 
 static void
-free_app (WebApp *app)
+app_free (gpointer data)
 {
+  WebApp *app = data;
+
   g_clear_object (&app->session);
   g_clear_pointer (&app->i18n, web_i18n_free);
   g_clear_pointer (&app->refreshes, web_refreshes_free);
@@ -110,69 +106,62 @@ free_app (WebApp *app)
   g_free (app->photos_url);
   g_free (app->folders_url);
   g_free (app->spool_dir);
+  g_strfreev (app->response_headers);
   sodium_memzero (&app->csrf, sizeof app->csrf);
+  g_free (app);
 }
 
-static int
-serve (void)
+static gpointer
+app_new (const CarreteConfig *config, GError **error)
 {
-  CarreteConfig config = { 0 };
-  WebApp app = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *csp = NULL;
-  g_auto (GStrv) headers = NULL;
-  g_autofree char *url = NULL;
-  CarreteServer *server;
-  guint n_routes;
-  int status = 0;
+  WebApp *app = g_new0 (WebApp, 1);
 
-  if (!carrete_cli_load_config (&cli, &config, serve_settings, serve_required, &error)
-      || !build_app (&app, &config, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      goto out;
-    }
-  csp = web_headers_csp (app.photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
-  headers = web_headers_all (csp);
-  server = carrete_server_new (&(CarreteServerOptions) {
-      .service_name = "web",
-      .routes = web_routes (&n_routes),
-      .n_routes = n_routes,
-      .app = &app,
-      .read_timeout_seconds = (guint) config.read_timeout,
-      .trust_forwarded_for = config.trust_forwarded_for,
-      .response_headers = (const char *const *) headers,
-  });
-  if (!carrete_server_listen (server, config.listen_host, config.listen_port, &error))
-    {
-      status = carrete_cli_fail_error (&cli, error);
-      carrete_server_free (server);
-      goto out;
-    }
-  url = carrete_server_get_url (server);
-  g_message ("carrete-web %s listening on %s%s", CARRETE_VERSION, url,
-             app.cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
-  carrete_server_run (server, DRAIN_SECONDS);
-  carrete_server_free (server);
-  g_message ("carrete-web stopped");
-
-out:
-  free_app (&app);
-  carrete_config_clear (&config);
-  return status;
+  if (build_app (app, config, error))
+    return app;
+  app_free (app);
+  return NULL;
 }
+
+static void
+app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
+{
+  WebApp *app = data;
+  g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
+  guint n_routes;
+
+  app->response_headers = web_headers_all (csp);
+  options->routes = web_routes (&n_routes);
+  options->n_routes = n_routes;
+  options->response_headers = (const char *const *) app->response_headers;
+}
+
+static char *
+app_describe (gpointer data, const CarreteConfig *config)
+{
+  WebApp *app = data;
+
+  return g_strdup (app->cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
+}
+
+/* No database: `migrate` exits 0 (the deploy jobs call it all the same). */
+static const CarreteServiceSpec spec = {
+  .cli = {
+    .name = "web",
+    .default_listen = "127.0.0.1:8080",
+    .resource_prefix = WEB_RESOURCE_PREFIX,
+    .usage = usage,
+  },
+  .settings = serve_settings,
+  .required = serve_required,
+  .drain_seconds = DRAIN_SECONDS,
+  .app_new = app_new,
+  .app_start = app_start,
+  .app_describe = app_describe,
+  .app_free = app_free,
+};
 
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  if ((status = carrete_cli_main_prologue (&cli, argc, argv)) >= 0)
-    return status;
-
-  if (g_str_equal (argv[1], "serve") && argc == 2)
-    return serve ();
-  if (g_str_equal (argv[1], "migrate") && argc == 2)
-    return 0; /* no database: nothing to migrate */
-  return carrete_cli_unknown_command (&cli, argv[1]);
+  return carrete_service_main (&spec, argc, argv);
 }

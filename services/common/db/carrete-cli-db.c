@@ -43,3 +43,8 @@ carrete_cli_migrate (const CarreteCli *cli)
   carrete_config_clear (&config);
   return status;
 }
+
+const CarreteServiceDatabase carrete_service_postgres = {
+  .check_schema = carrete_cli_check_schema,
+  .migrate = carrete_cli_migrate,
+};

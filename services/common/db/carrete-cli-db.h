@@ -1,6 +1,7 @@
 #pragma once
 
 #include "carrete-cli.h"
+#include "carrete-service.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,8 @@ int carrete_cli_check_schema (const CarreteCli *cli, const CarreteConfig *config
 
 /* The `migrate` command: applies the migrations; returns the exit status. */
 int carrete_cli_migrate (const CarreteCli *cli);
+
+/* Both, for a CarreteServiceSpec's `database`. */
+extern const CarreteServiceDatabase carrete_service_postgres;
 
 G_END_DECLS

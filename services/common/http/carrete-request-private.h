@@ -21,6 +21,8 @@ struct _CarreteRequest
   char *request_id;
   char *bearer;
   CarreteClaims *claims;
+  CarreteCaller caller;    /* views into request_id, bearer and claims */
+  const CarreteIds *ids;   /* decodes path ids; NULL for a service without them */
   gint64 started_us;
   gboolean trust_forwarded_for;
   char *client_address;

@@ -18,6 +18,7 @@ _carrete_request_new (SoupServerMessage *msg, gpointer app, CarreteMetrics *metr
   req->metrics = metrics;
   req->route = "unmatched";
   req->request_id = g_strdup (request_id);
+  req->caller.request_id = req->request_id;
   req->started_us = g_get_monotonic_time ();
   return req;
 }
@@ -156,6 +157,28 @@ carrete_request_get_claims (CarreteRequest *req)
   return req->claims;
 }
 
+const CarreteCaller *
+carrete_request_get_caller (CarreteRequest *req)
+{
+  return &req->caller;
+}
+
+gboolean
+carrete_request_decode_id (CarreteRequest *req, const char *name, CarreteIdType type, gint64 *id)
+{
+  static const char *const not_found[CARRETE_ID_N_TYPES] = {
+    [CARRETE_ID_USER] = "No such user.",
+    [CARRETE_ID_PHOTO] = "No such photo.",
+    [CARRETE_ID_FOLDER] = "No such folder.",
+  };
+
+  g_return_val_if_fail (req->ids != NULL && type < CARRETE_ID_N_TYPES, FALSE);
+  if (carrete_ids_decode (req->ids, type, carrete_request_get_param (req, name), id))
+    return TRUE;
+  carrete_request_respond_status (req, 404, not_found[type]);
+  return FALSE;
+}
+
 gpointer
 carrete_request_get_app (CarreteRequest *req)
 {
@@ -273,4 +296,14 @@ void
 carrete_request_respond_status (CarreteRequest *req, guint status, const char *detail)
 {
   carrete_request_respond_problem (req, carrete_problem_new (status, detail));
+}
+
+void
+carrete_request_respond_field (CarreteRequest *req, guint status, const char *field,
+                               const char *message)
+{
+  CarreteProblem *problem = carrete_problem_new (status, "The request has an invalid field.");
+
+  carrete_problem_add_field_error (problem, field, message);
+  carrete_request_respond_problem (req, problem);
 }

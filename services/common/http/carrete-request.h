@@ -3,6 +3,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "carrete-caller.h"
+#include "carrete-ids.h"
 #include "carrete-jwt.h"
 #include "carrete-problem.h"
 
@@ -32,6 +34,13 @@ GHashTable *carrete_request_get_query_table (CarreteRequest *req);
 SoupServerMessage *carrete_request_get_message (CarreteRequest *req);
 /* Verified claims, or NULL for an anonymous caller. */
 const CarreteClaims *carrete_request_get_claims (CarreteRequest *req);
+/* The caller (id 0 and no token when anonymous). */
+const CarreteCaller *carrete_request_get_caller (CarreteRequest *req);
+/* Decodes the path parameter `name` as an id of `type`; when it is none,
+ * answers 404 ("No such photo.") and returns FALSE: a malformed id, one of
+ * another type and a missing row all look the same to the client. */
+gboolean carrete_request_decode_id (CarreteRequest *req, const char *name, CarreteIdType type,
+                                    gint64 *id);
 gpointer carrete_request_get_app (CarreteRequest *req);
 
 void carrete_request_set_header (CarreteRequest *req, const char *name, const char *value);
@@ -45,5 +54,8 @@ void carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *probl
 void carrete_request_respond_error (CarreteRequest *req, const GError *error);
 /* Shorthand for a problem without field errors. */
 void carrete_request_respond_status (CarreteRequest *req, guint status, const char *detail);
+/* A problem naming one field at fault: `message` says what is wrong with it. */
+void carrete_request_respond_field (CarreteRequest *req, guint status, const char *field,
+                                    const char *message);
 
 G_END_DECLS

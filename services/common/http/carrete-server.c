@@ -300,6 +300,12 @@ verify_bearer (CarreteServer *server, CarreteRequest *req, CarreteAuthMode mode)
       g_debug ("rejected token: %s", error->message);
       return "The access token is missing, expired or invalid.";
     }
+  if (server->options.ids != NULL
+      && !carrete_ids_decode (server->options.ids, CARRETE_ID_USER, req->claims->sub,
+                              &req->caller.id))
+    return "The access token names no user of this installation.";
+  req->caller.role = req->claims->role;
+  req->caller.token = req->bearer;
   return NULL;
 }
 
@@ -323,6 +329,7 @@ pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
                                               request_id);
 
   req->trust_forwarded_for = server->options.trust_forwarded_for;
+  req->ids = server->options.ids;
   pending->req = req;
   pending->route = find_route (server, req, soup_server_message_get_method (msg), path,
                                &pending->path_known);

@@ -53,6 +53,7 @@ typedef struct
   guint n_routes;
   gpointer app;                 /* handed to handlers */
   CarreteJwt *jwt;              /* verifies bearer tokens; may be NULL */
+  const CarreteIds *ids;        /* decodes the caller and path ids; may be NULL */
   const char *openapi_resource; /* GResource path of the OpenAPI document */
   gsize max_body_bytes;         /* for buffered request bodies */
   guint read_timeout_seconds;   /* a whole request must arrive within it */

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <glib.h>
+
+#include "carrete-cli.h"
+#include "carrete-config.h"
+#include "carrete-server.h"
+
+G_BEGIN_DECLS
+
+/* What a service with a database adds to the command line: the schema
+ * check before `serve` and the `migrate` command (its CarreteCli also sets
+ * check_database_url).  The db library provides it
+ * (carrete_service_postgres), so that a service without a database links
+ * no libpq. */
+typedef struct
+{
+  int (*check_schema) (const CarreteCli *cli, const CarreteConfig *config);
+  int (*migrate) (const CarreteCli *cli);
+} CarreteServiceDatabase;
+
+/* A command beyond serve and migrate: `name` followed by exactly `n_args`
+ * arguments.  Returns the exit status. */
+typedef struct
+{
+  const char *name;
+  int n_args;
+  int (*run) (const CarreteCli *cli, char **args);
+} CarreteServiceCommand;
+
+/* A whole service, declared: its command line, its settings, and the four
+ * steps of `serve` that differ from one service to the next. */
+typedef struct
+{
+  CarreteCli cli;               /* name, listen address, resources, usage */
+  const char *const *settings;  /* what `serve` reads */
+  const char *const *required;  /* what `serve` cannot do without */
+  const CarreteServiceDatabase *database; /* NULL: none, and `migrate` has nothing to do */
+  const CarreteServiceCommand *commands;  /* more commands, ended by a NULL name; may be NULL */
+  guint drain_seconds;          /* SIGTERM: how long requests in flight may take */
+
+  /* Builds the service from its settings.  A bad setting is a
+   * CARRETE_ERROR_CONFIG error (exit 2); anything else exits 1. */
+  gpointer (*app_new) (const CarreteConfig *config, GError **error);
+  /* Once the schema is known to be current: opens what needs the database
+   * and fills the server's routes, token verifier, ids, OpenAPI document
+   * and headers. */
+  void (*app_start) (gpointer app, const CarreteConfig *config, CarreteServerOptions *options);
+  /* Optional: runs while the server is listening, for periodic work; the
+   * returned source ids are removed when it stops. */
+  void (*app_running) (gpointer app, GArray *source_ids);
+  /* Optional: what the "listening on" line adds, e.g. " (storage: s3)". */
+  char *(*app_describe) (gpointer app, const CarreteConfig *config);
+  void (*app_free) (gpointer app);
+} CarreteServiceSpec;
+
+/* The whole of a service's main(): --help and --version, `serve`,
+ * `migrate` and the spec's commands, with the exit statuses of
+ * carrete-cli.h.  Returns the exit status. */
+int carrete_service_main (const CarreteServiceSpec *spec, int argc, char **argv);
+
+G_END_DECLS
