@@ -12,6 +12,7 @@
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "carrete-service.h"
+#include "carrete-source.h"
 #include "imaging.h"
 #include "routes.h"
 #include "service.h"
@@ -45,7 +46,7 @@ static const char *const serve_settings[] = {
   "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT", "CARRETE_S3_PUBLIC_ENDPOINT",
   "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
   "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_DB_POOL_SIZE",
-  "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR",
+  "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
   "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL", NULL,
 };
 static const char *const serve_required[] = {
@@ -163,7 +164,6 @@ app_free (gpointer data)
   g_clear_pointer (&app->spool_dir, g_free);
   g_clear_pointer (&app->jwt, carrete_jwt_free);
   g_clear_object (&app->db);
-  photos_imaging_shutdown ();
   g_free (app);
 }
 
@@ -172,10 +172,17 @@ app_new (const CarreteConfig *config, GError **error)
 {
   PhotosApp *app = g_new0 (PhotosApp, 1);
 
-  if (build_app (app, config, error) && photos_imaging_init (NULL, 1, error))
+  if (build_app (app, config, error))
     return app;
   app_free (app);
   return NULL;
+}
+
+/* libvips is process-wide: started once for every worker. */
+static gboolean
+process_init (const CarreteConfig *config, GError **error)
+{
+  return photos_imaging_init (NULL, 1, error);
 }
 
 static void
@@ -205,14 +212,14 @@ run_sweep (gpointer user_data)
 static void
 app_running (gpointer data, GArray *source_ids)
 {
-  guint sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, data);
+  guint sweep_id = carrete_timeout_add_seconds (SWEEP_INTERVAL_SECONDS, run_sweep, data);
 
   g_array_append_val (source_ids, sweep_id);
   photos_service_sweep (data);
 }
 
 static char *
-app_describe (gpointer data, const CarreteConfig *config)
+describe (const CarreteConfig *config)
 {
   return g_strdup_printf (" (storage: %s)", config->storage);
 }
@@ -229,10 +236,12 @@ static const CarreteServiceSpec spec = {
   .required = serve_required,
   .database = &carrete_service_postgres,
   .drain_seconds = DRAIN_SECONDS,
+  .process_init = process_init,
+  .process_shutdown = photos_imaging_shutdown,
   .app_new = app_new,
   .app_start = app_start,
   .app_running = app_running,
-  .app_describe = app_describe,
+  .describe = describe,
   .app_free = app_free,
 };
 

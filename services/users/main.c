@@ -11,6 +11,7 @@
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "carrete-service.h"
+#include "carrete-source.h"
 #include "roles.h"
 #include "routes.h"
 
@@ -39,7 +40,7 @@ static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE",
   "CARRETE_JWT_PRIVATE_KEY_FILE", "CARRETE_ID_KEY_FILE", "CARRETE_JWT_ISSUER",
   "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE", "CARRETE_STATEMENT_TIMEOUT_MS",
-  "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR",
+  "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
   "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", NULL,
 };
 static const char *const serve_required[] = {
@@ -154,7 +155,7 @@ app_running (gpointer data, GArray *source_ids)
   /* Make the dummy hash now so the first unknown-user login is not slower. */
   users_password_verify_async (app->service.workers, NULL, "warm-up", &app->service.hash_params,
                                noop_ready, NULL);
-  cleanup_id = g_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app->service);
+  cleanup_id = carrete_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app->service);
   g_array_append_val (source_ids, cleanup_id);
 }
 

@@ -42,7 +42,7 @@ static const char usage[] =
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
   "CARRETE_ID_KEY_FILE", "CARRETE_COOKIE_SECURE", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_SPOOL_DIR",
-  "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", NULL,
+  "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", "CARRETE_ID_KEY_FILE", NULL,
@@ -136,14 +136,16 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
 }
 
 static char *
-app_describe (gpointer data, const CarreteConfig *config)
+describe (const CarreteConfig *config)
 {
-  WebApp *app = data;
-
-  return g_strdup (app->cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
+  return g_strdup (config->cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
 }
 
-/* No database: `migrate` exits 0 (the deploy jobs call it all the same). */
+/* No database: `migrate` exits 0 (the deploy jobs call it all the same).
+ * One worker: requests that carry the same refresh cookie share one refresh
+ * (web-refresh.c), which only holds within one main context; two workers
+ * refreshing the same token at once would make carrete-users revoke the
+ * whole token family. */
 static const CarreteServiceSpec spec = {
   .cli = {
     .name = "web",
@@ -154,9 +156,10 @@ static const CarreteServiceSpec spec = {
   .settings = serve_settings,
   .required = serve_required,
   .drain_seconds = DRAIN_SECONDS,
+  .max_workers = 1,
   .app_new = app_new,
   .app_start = app_start,
-  .app_describe = app_describe,
+  .describe = describe,
   .app_free = app_free,
 };
 

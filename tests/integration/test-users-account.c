@@ -401,6 +401,76 @@ test_graceful_shutdown (void)
   ct_service_free (second); /* asserts exit status 0 */
 }
 
+/* Nanoseconds on a CPU of each worker thread of `pid`, by thread id. */
+static GHashTable *
+worker_cpu_ns (GPid pid)
+{
+  g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GHashTable *times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename (dir_path, tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename (dir_path, tid, "schedstat", NULL);
+      g_autofree char *comm = NULL, *stat = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL)
+          || !g_str_equal (g_strstrip (comm), "carrete-worker")
+          || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      g_hash_table_insert (times, g_strdup (tid),
+                           GSIZE_TO_POINTER ((gsize) g_ascii_strtoull (stat, NULL, 10)));
+    }
+  return times;
+}
+
+/* CARRETE_WORKERS=3: three worker threads share the port, new connections
+ * spread over them (more than one of them does work), /metrics counts the
+ * requests of all of them (one worker answers it), and SIGTERM drains them
+ * all (exit 0). */
+static void
+test_workers (void)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) env = NULL;
+  const char *close[] = { "Connection: close", NULL };
+  g_autoptr (GHashTable) before = NULL, after = NULL;
+  g_autoptr (CtResponse) metrics = NULL;
+  g_autofree char *text = NULL;
+  GHashTableIter iter;
+  gpointer tid, ns;
+  guint busy = 0;
+  CtService *service;
+
+  g_strv_builder_addv (builder, (const char **) fx->env);
+  g_strv_builder_add (builder, "CARRETE_WORKERS=3");
+  env = g_strv_builder_end (builder);
+  service = ct_service_start (fx->binary, (const char *const *) env);
+  before = worker_cpu_ns (ct_service_pid (service));
+  g_assert_cmpuint (g_hash_table_size (before), ==, 3);
+  for (guint i = 0; i < 60; i++)
+    {
+      /* A route nothing else asks, so that the count below is exact. */
+      g_autoptr (CtResponse) r = ct_http_raw (ct_service_url (service), "GET", "/v1/users/me",
+                                              close, NULL, NULL);
+      g_assert_cmpuint (r->status, ==, 401);
+    }
+  after = worker_cpu_ns (ct_service_pid (service));
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &tid, &ns))
+    if (GPOINTER_TO_SIZE (ns) > GPOINTER_TO_SIZE (g_hash_table_lookup (before, tid)))
+      busy++;
+  g_assert_cmpuint (busy, >=, 2);
+  metrics = ct_http (ct_service_url (service), "GET", "/metrics", NULL, NULL);
+  text = g_strndup (g_bytes_get_data (metrics->body, NULL), g_bytes_get_size (metrics->body));
+  g_assert_nonnull (strstr (text, "carrete_http_requests_total{route=\"/v1/users/me\","
+                                  "method=\"GET\",status=\"401\"} 60\n"));
+  ct_service_free (service); /* asserts exit status 0 */
+}
+
 static guint
 count_open_descriptors (GPid pid)
 {
@@ -563,6 +633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
   g_test_add_func ("/carrete/users/config-errors", test_config_errors);
   g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
+  g_test_add_func ("/carrete/server/workers", test_workers);
   g_test_add_func ("/carrete/server/client-closed-connections-released",
                    test_client_closed_connections_released);
   g_test_add_func ("/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off);

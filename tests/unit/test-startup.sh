@@ -70,6 +70,9 @@ for svc in users photos folders web; do
   expect "$svc" CARRETE_ID_KEY_FILE "an ID key file that does not exist" $all \
     CARRETE_ID_KEY_FILE=$WORK/missing.key
   expect "$svc" CARRETE_READ_TIMEOUT "CARRETE_READ_TIMEOUT=abc" $all CARRETE_READ_TIMEOUT=abc
+  for workers in 0 -3 abc 10000 "" " 2"; do
+    expect "$svc" CARRETE_WORKERS "CARRETE_WORKERS='$workers'" $all "CARRETE_WORKERS=$workers"
+  done
 done
 # shellcheck disable=SC2086
 {

@@ -64,6 +64,8 @@ static const Setting settings[] = {
   { "CARRETE_READ_TIMEOUT", SETTING_UINT, FIELD (read_timeout), "30", 1, 3600 },
   { "CARRETE_TRUST_FORWARDED_FOR", SETTING_BOOL, FIELD (trust_forwarded_for), "false", 0, 0 },
   { "CARRETE_WORKER_THREADS", SETTING_UINT, FIELD (worker_threads), "4", 1, 64 },
+  /* Unset: the CPUs this process may use (carrete_cpus_available). */
+  { "CARRETE_WORKERS", SETTING_UINT, FIELD (workers), NULL, 1, 256 },
   { "CARRETE_SPOOL_DIR", SETTING_STRING, FIELD (spool_dir), NULL, 0, 0 },
   { "CARRETE_MAX_PIXELS", SETTING_UINT, FIELD (max_pixels), "100000000", 1,
     G_GUINT64_CONSTANT (1) << 32 },

@@ -39,6 +39,7 @@ typedef struct
   guint64 read_timeout;
   gboolean trust_forwarded_for;
   guint64 worker_threads;   /* photos: storage and image work */
+  guint64 workers;          /* HTTP worker threads; 0: unset, one per usable CPU */
   char *spool_dir;          /* photos: uploads in progress (default: the temp dir) */
   guint64 max_pixels;       /* photos: refuse larger images before decoding */
 } CarreteConfig;

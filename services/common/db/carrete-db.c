@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-source.h"
 
 #define CONNECT_TIMEOUT_SECONDS 5
 /* After a failed connection attempt, wait this long before the next one,
@@ -179,7 +180,7 @@ conn_watch (Conn *conn, GIOCondition condition)
       conn->watch->conn = conn;
       g_source_set_static_name (&conn->watch->source, "carrete-db-connection");
       conn->watch->tag = g_source_add_unix_fd (&conn->watch->source, fd, condition);
-      g_source_attach (&conn->watch->source, NULL);
+      carrete_source_attach (&conn->watch->source);
     }
   else
     g_source_modify_unix_fd (&conn->watch->source, conn->watch->tag, condition);
@@ -201,7 +202,7 @@ static void
 conn_free (Conn *conn)
 {
   conn_unwatch (conn);
-  g_clear_handle_id (&conn->connect_timeout_id, g_source_remove);
+  g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
   g_clear_pointer (&conn->result, PQclear);
   g_clear_pointer (&conn->pg, PQfinish);
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
@@ -281,7 +282,7 @@ conn_start (CarreteDb *db)
       conn_drop (conn, unavailable_error ());
       return NULL;
     }
-  conn->connect_timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS,
+  conn->connect_timeout_id = carrete_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS,
                                                     conn_connect_timed_out, conn);
   conn_watch (conn, G_IO_OUT);
   return conn;
@@ -299,7 +300,7 @@ conn_continue_connecting (Conn *conn)
       conn_watch (conn, G_IO_OUT);
       return;
     case PGRES_POLLING_OK:
-      g_clear_handle_id (&conn->connect_timeout_id, g_source_remove);
+      g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
       PQsetnonblocking (conn->pg, 1);
       /* The socket may have changed during the handshake. */
       conn_unwatch (conn);
@@ -520,7 +521,7 @@ pool_schedule (CarreteDb *db)
   if (now < db->connect_not_before)
     {
       if (db->backoff_id == 0)
-        db->backoff_id = g_timeout_add ((guint) ((db->connect_not_before - now) / 1000) + 1,
+        db->backoff_id = carrete_timeout_add ((guint) ((db->connect_not_before - now) / 1000) + 1,
                                         backoff_over, db);
       return;
     }
@@ -567,7 +568,7 @@ carrete_db_finalize (GObject *object)
   /* Queries hold a reference to the pool through their task, so none can
    * be pending here. */
   g_assert (g_queue_is_empty (&db->pending));
-  g_clear_handle_id (&db->backoff_id, g_source_remove);
+  g_clear_handle_id (&db->backoff_id, carrete_source_remove);
   g_ptr_array_unref (db->conns);
   g_free (db->conninfo);
   g_free (db->options);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "carrete-source.h"
+
 struct _CarreteConnectionGuard
 {
   SoupServer *server;
@@ -35,7 +37,7 @@ idle_watch_free (gpointer data)
       g_source_destroy (watch->readable);
       g_source_unref (watch->readable);
     }
-  g_clear_handle_id (&watch->timeout_id, g_source_remove);
+  g_clear_handle_id (&watch->timeout_id, carrete_source_remove);
   g_object_unref (watch->socket);
   g_free (watch);
 }
@@ -105,8 +107,8 @@ on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_d
   watch->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (watch->readable, G_SOURCE_FUNC (on_idle_socket_event), watch, NULL);
   g_source_set_static_name (watch->readable, "carrete-idle-connection");
-  g_source_attach (watch->readable, NULL);
-  watch->timeout_id = g_timeout_add_seconds (guard->idle_seconds, on_idle_timeout, watch);
+  carrete_source_attach (watch->readable);
+  watch->timeout_id = carrete_timeout_add_seconds (guard->idle_seconds, on_idle_timeout, watch);
   g_hash_table_insert (guard->idle, socket, watch);
 }
 
@@ -127,7 +129,7 @@ read_deadline_free (gpointer data)
 {
   ReadDeadline *deadline = data;
 
-  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  g_clear_handle_id (&deadline->timeout_id, carrete_source_remove);
   g_clear_signal_handler (&deadline->disconnected_id, deadline->msg);
   g_clear_signal_handler (&deadline->chunk_id, deadline->msg);
   g_object_unref (deadline->msg);
@@ -156,7 +158,7 @@ on_read_deadline (gpointer user_data)
     {
       /* Still arriving: wait out the rest of a quiet period. */
       guint left_ms = (guint) ((limit_us - quiet_us) / 1000) + 1;
-      deadline->timeout_id = g_timeout_add (left_ms, on_read_deadline, deadline);
+      deadline->timeout_id = carrete_timeout_add (left_ms, on_read_deadline, deadline);
       return G_SOURCE_REMOVE;
     }
   g_debug ("closing a connection that did not send a whole request in time");
@@ -179,7 +181,7 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_da
   deadline = g_new0 (ReadDeadline, 1);
   deadline->guard = guard;
   deadline->msg = g_object_ref (msg);
-  deadline->timeout_id = g_timeout_add_seconds (guard->read_seconds, on_read_deadline, deadline);
+  deadline->timeout_id = carrete_timeout_add_seconds (guard->read_seconds, on_read_deadline, deadline);
   deadline->disconnected_id = g_signal_connect (msg, "disconnected",
                                                 G_CALLBACK (on_message_disconnected), deadline);
   g_hash_table_replace (guard->deadlines, msg, deadline);

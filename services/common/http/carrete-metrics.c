@@ -20,6 +20,7 @@ typedef struct
 
 struct _CarreteMetrics
 {
+  GMutex lock; /* every worker thread of the process observes into one set */
   char *service;
   GHashTable *series; /* "route method status" -> Series */
   gint64 started_at;
@@ -39,6 +40,7 @@ carrete_metrics_new (const char *service_name)
 {
   CarreteMetrics *metrics = g_new0 (CarreteMetrics, 1);
 
+  g_mutex_init (&metrics->lock);
   metrics->service = g_strdup (service_name);
   metrics->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, series_free);
   metrics->started_at = g_get_real_time ();
@@ -52,6 +54,7 @@ carrete_metrics_free (CarreteMetrics *metrics)
     return;
   g_hash_table_unref (metrics->series);
   g_free (metrics->service);
+  g_mutex_clear (&metrics->lock);
   g_free (metrics);
 }
 
@@ -78,6 +81,7 @@ carrete_metrics_observe (CarreteMetrics *metrics, const char *route, const char 
 
   method = method_label (method);
   g_snprintf (key, sizeof key, "%s %s %u", route, method, status);
+  g_mutex_lock (&metrics->lock);
   s = g_hash_table_lookup (metrics->series, key);
   if (s == NULL)
     {
@@ -95,6 +99,7 @@ carrete_metrics_observe (CarreteMetrics *metrics, const char *route, const char 
         s->buckets[i]++;
         break;
       }
+  g_mutex_unlock (&metrics->lock);
 }
 
 static int
@@ -139,6 +144,7 @@ carrete_metrics_render (CarreteMetrics *metrics)
 
   /* Route labels come from the route table, never from the request path,
    * so cardinality is bounded and no escaping is needed. */
+  g_mutex_lock (&metrics->lock);
   keys = g_hash_table_get_keys_as_array (metrics->series, &n_keys);
   qsort (keys, n_keys, sizeof (gpointer), compare_keys);
 
@@ -162,5 +168,6 @@ carrete_metrics_render (CarreteMetrics *metrics)
                         "# TYPE carrete_http_request_duration_seconds histogram\n");
   for (guint i = 0; i < n_keys; i++)
     render_series (out, g_hash_table_lookup (metrics->series, keys[i]));
+  g_mutex_unlock (&metrics->lock);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

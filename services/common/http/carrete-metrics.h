@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 /* Request counters and latency histograms by route, method and status, in
  * Prometheus text format.  Routes come from the route table and methods
  * from a fixed list (others count as OTHER), so the number of series is
- * bounded whatever clients send.  Main-loop only: no locking. */
+ * bounded whatever clients send.  Safe from any thread: the worker threads
+ * of a process share one. */
 typedef struct _CarreteMetrics CarreteMetrics;
 
 CarreteMetrics *carrete_metrics_new (const char *service_name);

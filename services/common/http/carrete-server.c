@@ -2,14 +2,16 @@
 
 #include "carrete-server.h"
 
-#include <glib-unix.h>
+#include <errno.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "carrete-docs.h"
 #include "carrete-error.h"
 #include "carrete-connection-guard.h"
 #include "carrete-request-private.h"
+#include "carrete-source.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
 #define PENDING_KEY "carrete-pending-request"
@@ -23,10 +25,14 @@ struct _CarreteServer
   SoupServer *soup;
   CarreteConnectionGuard *guard;
   CarreteMetrics *metrics;
+  gboolean owns_metrics;  /* FALSE: the process's workers share options.metrics */
+  GMainContext *context;  /* the thread-default context it was made on */
   GMainLoop *loop;
   guint in_flight;
   gboolean stopping;
   gboolean listeners_closed;
+  gint64 drain_budget_us;
+  gint64 drain_deadline;
 };
 
 /* The request body, collected by the server itself (instead of libsoup's
@@ -580,8 +586,11 @@ carrete_server_new (const CarreteServerOptions *options)
   server->soup = soup_server_new ("server-header", NULL, NULL);
   server->guard = carrete_connection_guard_new (server->soup, IDLE_CONNECTION_SECONDS,
                                                 server->options.read_timeout_seconds);
-  server->metrics = carrete_metrics_new (options->service_name);
-  server->loop = g_main_loop_new (NULL, FALSE);
+  server->owns_metrics = options->metrics == NULL;
+  server->metrics = server->owns_metrics ? carrete_metrics_new (options->service_name)
+                                         : options->metrics;
+  server->context = g_main_context_ref_thread_default ();
+  server->loop = g_main_loop_new (server->context, FALSE);
   soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
   soup_server_add_handler (server->soup, NULL, dispatch, server, NULL);
   return server;
@@ -595,16 +604,17 @@ carrete_server_free (CarreteServer *server)
   carrete_connection_guard_free (server->guard);
   soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
-  carrete_metrics_free (server->metrics);
+  if (server->owns_metrics)
+    carrete_metrics_free (server->metrics);
   g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
   g_free (server);
 }
 
-gboolean
-carrete_server_listen (CarreteServer *server, const char *host, guint16 port, GError **error)
+static GSocketAddress *
+listen_address (const char *host, guint16 port, GError **error)
 {
   g_autoptr (GInetAddress) address = NULL;
-  g_autoptr (GSocketAddress) socket_address = NULL;
 
   if (g_str_equal (host, "localhost"))
     address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -614,10 +624,72 @@ carrete_server_listen (CarreteServer *server, const char *host, guint16 port, GE
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
                    "CARRETE_LISTEN: host must be an IP address or localhost, got \"%s\"", host);
-      return FALSE;
+      return NULL;
     }
-  socket_address = g_inet_socket_address_new (address, port);
-  return soup_server_listen (server->soup, socket_address, 0, error);
+  return g_inet_socket_address_new (address, port);
+}
+
+/* bind(2) itself: g_socket_bind() turns SO_REUSEPORT off again on stream
+ * sockets. */
+static GSocket *
+bind_socket (GSocketAddress *address, gboolean reuse_port, GError **error)
+{
+  g_autoptr (GSocket) socket = g_socket_new (g_socket_address_get_family (address),
+                                             G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  struct sockaddr_storage native;
+  gsize len = (gsize) g_socket_address_get_native_size (address);
+
+  if (socket == NULL
+      || !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error)
+      || (reuse_port && !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, error))
+      || !g_socket_address_to_native (address, &native, sizeof native, error))
+    return NULL;
+  if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native, (socklen_t) len) != 0)
+    {
+      int saved = errno;
+      g_autofree char *where = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Error binding to address %s: %s", where, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&socket);
+}
+
+GPtrArray *
+carrete_server_open_sockets (const char *host, guint16 port, guint n, GError **error)
+{
+  g_autoptr (GSocketAddress) address = listen_address (host, port, error);
+  g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (address == NULL)
+    return NULL;
+  /* SO_REUSEPORT would let this process share the port with another one
+   * already on it: bind once without it first, so that a port in use
+   * still fails as it should. */
+  {
+    g_autoptr (GSocket) probe = bind_socket (address, FALSE, error);
+    if (probe == NULL)
+      return NULL;
+  }
+  for (guint i = 0; i < n; i++)
+    {
+      GSocket *socket = bind_socket (address, n > 1, error);
+
+      if (socket == NULL)
+        return NULL;
+      g_ptr_array_add (sockets, socket);
+      g_socket_set_listen_backlog (socket, SOMAXCONN);
+      if (!g_socket_listen (socket, error))
+        return NULL;
+    }
+  return g_steal_pointer (&sockets);
+}
+
+gboolean
+carrete_server_listen (CarreteServer *server, GSocket *socket, GError **error)
+{
+  return soup_server_listen_socket (server->soup, socket, 0, error);
 }
 
 /* Built from the listening socket: soup_server_get_uris() leaks the
@@ -642,24 +714,17 @@ carrete_server_get_url (CarreteServer *server)
   return url;
 }
 
-typedef struct
-{
-  CarreteServer *server;
-  gint64 budget_us;
-  gint64 deadline;
-} Drain;
-
 static gboolean
 drain_tick (gpointer user_data)
 {
-  Drain *drain = user_data;
+  CarreteServer *server = user_data;
 
-  if ((drain->server->in_flight > 0 || !drain->server->listeners_closed)
-      && g_get_monotonic_time () < drain->deadline)
+  if ((server->in_flight > 0 || !server->listeners_closed)
+      && g_get_monotonic_time () < server->drain_deadline)
     return G_SOURCE_CONTINUE;
-  if (drain->server->in_flight > 0)
-    g_warning ("shutting down with %u requests still in flight", drain->server->in_flight);
-  g_main_loop_quit (drain->server->loop);
+  if (server->in_flight > 0)
+    g_warning ("shutting down with %u requests still in flight", server->in_flight);
+  g_main_loop_quit (server->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -684,33 +749,35 @@ close_listeners_once (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* On the server's own context (its worker thread). */
 static gboolean
-on_stop_signal (gpointer user_data)
+begin_drain (gpointer user_data)
 {
-  Drain *drain = user_data;
+  CarreteServer *server = user_data;
 
-  if (drain->server->stopping)
-    return G_SOURCE_CONTINUE;
-  drain->server->stopping = TRUE;
+  if (server->stopping)
+    return G_SOURCE_REMOVE;
+  server->stopping = TRUE;
   g_message ("stopping: no new connections, finishing %u requests in flight",
-             drain->server->in_flight);
-  drain->deadline = g_get_monotonic_time () + drain->budget_us;
+             server->in_flight);
+  server->drain_deadline = g_get_monotonic_time () + server->drain_budget_us;
   /* Connections the kernel already accepted into the backlog would be reset
    * by closing the listeners now; a short grace at low priority lets the
    * main loop accept and serve them first. */
-  g_timeout_add_full (G_PRIORITY_LOW, LISTENER_GRACE_MS, close_listeners_once, drain->server, NULL);
-  g_timeout_add (20, drain_tick, drain);
-  return G_SOURCE_CONTINUE;
+  carrete_timeout_add_full (G_PRIORITY_LOW, LISTENER_GRACE_MS, close_listeners_once, server);
+  carrete_timeout_add (20, drain_tick, server);
+  return G_SOURCE_REMOVE;
 }
 
 void
-carrete_server_run (CarreteServer *server, guint drain_seconds)
+carrete_server_run (CarreteServer *server)
 {
-  Drain drain = { server, (gint64) drain_seconds * G_USEC_PER_SEC, G_MAXINT64 };
-  guint term_id = g_unix_signal_add (SIGTERM, on_stop_signal, &drain);
-  guint int_id = g_unix_signal_add (SIGINT, on_stop_signal, &drain);
-
   g_main_loop_run (server->loop);
-  g_source_remove (term_id);
-  g_source_remove (int_id);
+}
+
+void
+carrete_server_stop (CarreteServer *server, guint drain_seconds)
+{
+  server->drain_budget_us = (gint64) drain_seconds * G_USEC_PER_SEC;
+  g_main_context_invoke (server->context, begin_drain, server);
 }

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "carrete-jwt.h"
+#include "carrete-metrics.h"
 #include "carrete-request.h"
 
 G_BEGIN_DECLS
@@ -61,21 +62,31 @@ typedef struct
   /* Optional NULL-terminated name, value, name, value… list set on every
    * response before any handler runs (the web's security headers). */
   const char *const *response_headers;
+  /* Shared by the process's workers, so that /metrics counts them all;
+   * NULL: the server keeps its own. */
+  CarreteMetrics *metrics;
 } CarreteServerOptions;
 
 typedef struct _CarreteServer CarreteServer;
 
+/* Made on the calling thread's thread-default main context, where it
+ * answers every request: one server per worker thread. */
 CarreteServer *carrete_server_new (const CarreteServerOptions *options);
 void carrete_server_free (CarreteServer *server);
 
-gboolean carrete_server_listen (CarreteServer *server, const char *host, guint16 port,
-                                GError **error);
-/* The address actually bound (port 0 picks a free one). */
+/* `n` listening sockets on host:port that share it (SO_REUSEPORT when n > 1:
+ * the kernel spreads connections over the workers).  A port already in use
+ * by anyone else still fails. */
+GPtrArray *carrete_server_open_sockets (const char *host, guint16 port, guint n, GError **error);
+gboolean carrete_server_listen (CarreteServer *server, GSocket *socket, GError **error);
+/* The address actually bound. */
 char *carrete_server_get_url (CarreteServer *server);
 
-/* Runs the main loop until SIGTERM or SIGINT, then stops accepting, lets
- * requests in flight finish (bounded by `drain_seconds`) and returns. */
-void carrete_server_run (CarreteServer *server, guint drain_seconds);
+/* Runs the server's main loop until a stop has drained it. */
+void carrete_server_run (CarreteServer *server);
+/* From any thread: stops accepting connections, lets requests in flight
+ * finish (bounded by `drain_seconds`), then ends carrete_server_run. */
+void carrete_server_stop (CarreteServer *server, guint drain_seconds);
 
 /* Route matching, exposed for tests: fills `names`/`values` (each with
  * room for 8) and returns the number of parameters, or -1. */

@@ -2,41 +2,276 @@
 
 #include "carrete-service.h"
 
-#include "carrete-error.h"
+#include <glib-unix.h>
 
-static int
-serve_with (const CarreteServiceSpec *spec, gpointer app, const CarreteConfig *config)
+#include "carrete-cpus.h"
+#include "carrete-error.h"
+#include "carrete-source.h"
+
+/* How far a worker has come; the main thread waits on these. */
+typedef enum
 {
+  WORKER_STARTING,
+  WORKER_BUILT,     /* app_new succeeded; waiting for the go */
+  WORKER_LISTENING, /* serving */
+  WORKER_FAILED,    /* error set */
+  WORKER_ENDED,
+} WorkerState;
+
+typedef enum
+{
+  GO_WAIT,
+  GO_START,
+  GO_ABORT,
+} Go;
+
+typedef struct _Group Group;
+
+typedef struct
+{
+  Group *group;
+  guint index;
+  GSocket *socket;
+  GThread *thread;
+  CarreteServer *server; /* set before WORKER_LISTENING */
+  WorkerState state;
+  GError *error;
+} Worker;
+
+/* Every worker of one `serve`, and what they share. */
+struct _Group
+{
+  const CarreteServiceSpec *spec;
+  CarreteConfig share; /* the settings with each worker's share of pools and threads */
+  CarreteMetrics *metrics;
+  GMutex lock;
+  GCond changed;
+  Go go;
+  Worker *workers;
+  guint n;
+};
+
+static void
+set_state (Worker *worker, WorkerState state, GError *error)
+{
+  Group *group = worker->group;
+
+  g_mutex_lock (&group->lock);
+  worker->state = state;
+  if (error != NULL)
+    worker->error = error;
+  g_cond_broadcast (&group->changed);
+  g_mutex_unlock (&group->lock);
+}
+
+static Go
+wait_for_go (Group *group)
+{
+  Go go;
+
+  g_mutex_lock (&group->lock);
+  while (group->go == GO_WAIT)
+    g_cond_wait (&group->changed, &group->lock);
+  go = group->go;
+  g_mutex_unlock (&group->lock);
+  return go;
+}
+
+static void
+set_go (Group *group, Go go)
+{
+  g_mutex_lock (&group->lock);
+  group->go = go;
+  g_cond_broadcast (&group->changed);
+  g_mutex_unlock (&group->lock);
+}
+
+/* Waits until every worker has reached `state` or failed (each gets there:
+ * none is left behind to be stopped later); returns the first failure's
+ * error (owned by the worker), or NULL. */
+static const GError *
+wait_for_all (Group *group, WorkerState state)
+{
+  const GError *failure;
+  gboolean waiting = TRUE;
+
+  g_mutex_lock (&group->lock);
+  while (waiting)
+    {
+      waiting = FALSE;
+      for (guint i = 0; i < group->n; i++)
+        if (group->workers[i].state < state)
+          waiting = TRUE;
+      if (waiting)
+        g_cond_wait (&group->changed, &group->lock);
+    }
+  failure = NULL;
+  for (guint i = 0; i < group->n && failure == NULL; i++)
+    if (group->workers[i].state == WORKER_FAILED)
+      failure = group->workers[i].error;
+  g_mutex_unlock (&group->lock);
+  return failure;
+}
+
+static void
+serve_worker (Worker *worker, gpointer app)
+{
+  Group *group = worker->group;
+  const CarreteServiceSpec *spec = group->spec;
   CarreteServerOptions options = {
     .service_name = spec->cli.name,
     .app = app,
-    .read_timeout_seconds = (guint) config->read_timeout,
-    .trust_forwarded_for = config->trust_forwarded_for,
+    .read_timeout_seconds = (guint) group->share.read_timeout,
+    .trust_forwarded_for = group->share.trust_forwarded_for,
+    .metrics = group->metrics,
   };
-  g_autoptr (GError) error = NULL;
   g_autoptr (GArray) sources = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree char *url = NULL;
-  g_autofree char *extra = NULL;
-  CarreteServer *server;
+  GError *error = NULL;
 
-  spec->app_start (app, config, &options);
-  server = carrete_server_new (&options);
-  if (!carrete_server_listen (server, config->listen_host, config->listen_port, &error))
+  spec->app_start (app, &group->share, &options);
+  worker->server = carrete_server_new (&options);
+  if (!carrete_server_listen (worker->server, worker->socket, &error))
     {
-      carrete_server_free (server);
-      return carrete_cli_fail_error (&spec->cli, error);
+      set_state (worker, WORKER_FAILED, error);
+      return;
     }
-  url = carrete_server_get_url (server);
-  extra = spec->app_describe != NULL ? spec->app_describe (app, config) : NULL;
-  g_message ("carrete-%s %s listening on %s%s", spec->cli.name, CARRETE_VERSION, url,
-             extra != NULL ? extra : "");
-  if (spec->app_running != NULL)
+  if (worker->index == 0 && spec->app_running != NULL)
     spec->app_running (app, sources);
-  carrete_server_run (server, spec->drain_seconds);
+  set_state (worker, WORKER_LISTENING, NULL);
+  carrete_server_run (worker->server);
   for (guint i = 0; i < sources->len; i++)
-    g_source_remove (g_array_index (sources, guint, i));
-  carrete_server_free (server);
-  g_message ("carrete-%s stopped", spec->cli.name);
+    carrete_source_remove (g_array_index (sources, guint, i));
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *worker = data;
+  Group *group = worker->group;
+  GMainContext *context = g_main_context_new ();
+  GError *error = NULL;
+  gpointer app;
+
+  g_main_context_push_thread_default (context);
+  app = group->spec->app_new (&group->share, &error);
+  set_state (worker, app != NULL ? WORKER_BUILT : WORKER_FAILED, error);
+  if (app != NULL && wait_for_go (group) == GO_START)
+    serve_worker (worker, app);
+  g_clear_pointer (&worker->server, carrete_server_free);
+  if (app != NULL)
+    group->spec->app_free (app);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  if (worker->state != WORKER_FAILED)
+    set_state (worker, WORKER_ENDED, NULL);
+  return NULL;
+}
+
+/* A worker's share of a per-process count: rounded up, at least 1. */
+static guint64
+share_of (guint64 total, guint n)
+{
+  return MAX ((total + n - 1) / n, 1);
+}
+
+static guint
+worker_count (const CarreteServiceSpec *spec, const CarreteConfig *config)
+{
+  guint n = config->workers != 0 ? (guint) config->workers : carrete_cpus_available ();
+
+  return spec->max_workers != 0 ? MIN (n, spec->max_workers) : n;
+}
+
+typedef struct
+{
+  Group *group;
+  GMainLoop *loop;
+} Stopper;
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  Stopper *stopper = user_data;
+
+  for (guint i = 0; i < stopper->group->n; i++)
+    carrete_server_stop (stopper->group->workers[i].server, stopper->group->spec->drain_seconds);
+  g_main_loop_quit (stopper->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+join_workers (Group *group)
+{
+  for (guint i = 0; i < group->n; i++)
+    g_clear_pointer (&group->workers[i].thread, g_thread_join);
+}
+
+/* Runs until SIGTERM or SIGINT, then waits for the workers to drain.  The
+ * handlers stay until they have: another signal meanwhile must not kill
+ * the process mid-drain. */
+static void
+wait_for_stop_signal (Group *group)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Stopper stopper = { group, loop };
+  guint term_id = g_unix_signal_add (SIGTERM, on_stop_signal, &stopper);
+  guint int_id = g_unix_signal_add (SIGINT, on_stop_signal, &stopper);
+
+  g_main_loop_run (loop);
+  join_workers (group);
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+}
+
+static void
+announce (Group *group)
+{
+  const CarreteServiceSpec *spec = group->spec;
+  g_autofree char *url = carrete_server_get_url (group->workers[0].server);
+  g_autofree char *extra = spec->describe != NULL ? spec->describe (&group->share) : NULL;
+
+  g_message ("carrete-%s %s listening on %s with %u worker%s%s", spec->cli.name,
+             CARRETE_VERSION, url, group->n, group->n == 1 ? "" : "s", extra != NULL ? extra : "");
+}
+
+/* Starts the workers, waits for them all to build their apps, checks the
+ * schema, lets them listen, and serves until a stop signal. */
+static int
+run_group (Group *group, GPtrArray *sockets, const CarreteConfig *config)
+{
+  const CarreteServiceSpec *spec = group->spec;
+  const GError *failure;
+  int status = 0;
+
+  for (guint i = 0; i < group->n; i++)
+    {
+      Worker *w = &group->workers[i];
+
+      w->group = group;
+      w->index = i;
+      w->socket = g_ptr_array_index (sockets, i);
+      w->thread = g_thread_new ("carrete-worker", worker_main, w);
+    }
+  if ((failure = wait_for_all (group, WORKER_BUILT)) != NULL)
+    status = carrete_cli_fail_error (&spec->cli, failure);
+  else if (spec->database != NULL)
+    status = spec->database->check_schema (&spec->cli, config);
+  if (status != 0)
+    {
+      set_go (group, GO_ABORT);
+      return status;
+    }
+  set_go (group, GO_START);
+  if ((failure = wait_for_all (group, WORKER_LISTENING)) != NULL)
+    {
+      status = carrete_cli_fail_error (&spec->cli, failure);
+      for (guint i = 0; i < group->n; i++)
+        if (group->workers[i].state == WORKER_LISTENING)
+          carrete_server_stop (group->workers[i].server, 0);
+      return status;
+    }
+  announce (group);
+  wait_for_stop_signal (group);
   return 0;
 }
 
@@ -45,17 +280,46 @@ serve (const CarreteServiceSpec *spec)
 {
   CarreteConfig config = { 0 };
   g_autoptr (GError) error = NULL;
-  gpointer app = NULL;
+  g_autoptr (GPtrArray) sockets = NULL;
+  Group group = { .spec = spec };
+  gboolean process_started = FALSE;
   int status;
 
   if (!carrete_cli_load_config (&spec->cli, &config, spec->settings, spec->required, &error)
-      || (app = spec->app_new (&config, &error)) == NULL)
-    status = carrete_cli_fail_error (&spec->cli, error);
-  else if (spec->database == NULL
-           || (status = spec->database->check_schema (&spec->cli, &config)) == 0)
-    status = serve_with (spec, app, &config);
-  if (app != NULL)
-    spec->app_free (app);
+      || (spec->process_init != NULL
+          && !(process_started = spec->process_init (&config, &error))))
+    {
+      status = carrete_cli_fail_error (&spec->cli, error);
+      goto out;
+    }
+  group.n = worker_count (spec, &config);
+  sockets = carrete_server_open_sockets (config.listen_host, config.listen_port, group.n, &error);
+  if (sockets == NULL)
+    {
+      status = carrete_cli_fail_error (&spec->cli, error);
+      goto out;
+    }
+  group.share = config;
+  group.share.db_pool_size = share_of (config.db_pool_size, group.n);
+  group.share.hash_threads = share_of (config.hash_threads, group.n);
+  group.share.worker_threads = share_of (config.worker_threads, group.n);
+  group.metrics = carrete_metrics_new (spec->cli.name);
+  group.workers = g_new0 (Worker, group.n);
+  g_mutex_init (&group.lock);
+  g_cond_init (&group.changed);
+  status = run_group (&group, sockets, &config);
+  join_workers (&group);
+  for (guint i = 0; i < group.n; i++)
+    g_clear_error (&group.workers[i].error);
+  if (status == 0)
+    g_message ("carrete-%s stopped", spec->cli.name);
+  g_cond_clear (&group.changed);
+  g_mutex_clear (&group.lock);
+  g_free (group.workers);
+  carrete_metrics_free (group.metrics);
+out:
+  if (process_started && spec->process_shutdown != NULL)
+    spec->process_shutdown ();
   carrete_config_clear (&config);
   return status;
 }

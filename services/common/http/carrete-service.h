@@ -38,25 +38,38 @@ typedef struct
   const CarreteServiceDatabase *database; /* NULL: none, and `migrate` has nothing to do */
   const CarreteServiceCommand *commands;  /* more commands, ended by a NULL name; may be NULL */
   guint drain_seconds;          /* SIGTERM: how long requests in flight may take */
+  /* At most this many worker threads, whatever CARRETE_WORKERS says (0: no
+   * limit): for a service whose in-memory coordination is per worker. */
+  guint max_workers;
 
-  /* Builds the service from its settings.  A bad setting is a
-   * CARRETE_ERROR_CONFIG error (exit 2); anything else exits 1. */
+  /* Optional: process-wide set-up before any worker starts, and its undoing
+   * after the last one ends (a library with global state). */
+  gboolean (*process_init) (const CarreteConfig *config, GError **error);
+  void (*process_shutdown) (void);
+
+  /* Builds one worker's service from the settings, on that worker's thread
+   * and main context; the config's pool and thread counts are already this
+   * worker's share.  A bad setting is a CARRETE_ERROR_CONFIG error (exit 2);
+   * anything else exits 1. */
   gpointer (*app_new) (const CarreteConfig *config, GError **error);
   /* Once the schema is known to be current: opens what needs the database
    * and fills the server's routes, token verifier, ids, OpenAPI document
    * and headers. */
   void (*app_start) (gpointer app, const CarreteConfig *config, CarreteServerOptions *options);
-  /* Optional: runs while the server is listening, for periodic work; the
-   * returned source ids are removed when it stops. */
+  /* Optional, on the first worker only: periodic work once it listens (the
+   * source ids it adds to `source_ids` are removed when it stops). */
   void (*app_running) (gpointer app, GArray *source_ids);
   /* Optional: what the "listening on" line adds, e.g. " (storage: s3)". */
-  char *(*app_describe) (gpointer app, const CarreteConfig *config);
+  char *(*describe) (const CarreteConfig *config);
   void (*app_free) (gpointer app);
 } CarreteServiceSpec;
 
 /* The whole of a service's main(): --help and --version, `serve`,
  * `migrate` and the spec's commands, with the exit statuses of
- * carrete-cli.h.  Returns the exit status. */
+ * carrete-cli.h.  `serve` runs CARRETE_WORKERS worker threads (default: the
+ * CPUs the process may use), each with its own main context, app and
+ * server on a shared port (SO_REUSEPORT), and one /metrics for them all;
+ * SIGTERM or SIGINT drains every one.  Returns the exit status. */
 int carrete_service_main (const CarreteServiceSpec *spec, int argc, char **argv);
 
 G_END_DECLS

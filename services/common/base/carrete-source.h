@@ -1,0 +1,24 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Timers and watches on the calling thread's main context.  A service runs
+ * one main context per worker thread (carrete-service.c), so the global
+ * default context that g_timeout_add() and g_source_remove() use would be
+ * another thread's, or nobody's. */
+
+/* Attaches `source` to the thread-default main context; returns its id. */
+guint carrete_source_attach (GSource *source);
+
+guint carrete_timeout_add (guint interval_ms, GSourceFunc func, gpointer data);
+guint carrete_timeout_add_seconds (guint seconds, GSourceFunc func, gpointer data);
+/* Same, at `priority`. */
+guint carrete_timeout_add_full (gint priority, guint interval_ms, GSourceFunc func, gpointer data);
+
+/* Removes the source with this id from the thread-default main context
+ * (for g_clear_handle_id). */
+void carrete_source_remove (guint id);
+
+G_END_DECLS
