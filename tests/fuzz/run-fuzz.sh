@@ -30,7 +30,7 @@ declare -A SOURCES=(
   [fuzz-cursor]="ids/carrete-cursor.c base/carrete-base64url.c base/carrete-keys.c
     base/carrete-error.c"
   [fuzz-jwt]="*/*.c"
-  [fuzz-dotenv]="base/carrete-config.c db/carrete-db.c base/carrete-error.c"
+  [fuzz-dotenv]="base/carrete-config.c db/carrete-db.c base/carrete-error.c base/carrete-source.c"
   [fuzz-multipart]="../photos/multipart.c base/carrete-error.c"
 )
 ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv fuzz-multipart)
