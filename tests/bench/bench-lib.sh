@@ -158,3 +158,78 @@ bench_wrk() {
   grep -q '^BENCH_JSON ' "$TMP/$name.wrk" || { cat "$TMP/$name.wrk" >&2; die "wrk run '$name' produced no result"; }
   sed -n 's/^BENCH_JSON //p' "$TMP/$name.wrk" >"$TMP/$name.json"
 }
+
+# bench_register BASE N PASSWORD: registers N users bench0000.. through the
+# carrete-users at BASE (4 at a time, retrying 503s for up to 90 s) and logs
+# each in; writes their names to $TMP/users.txt and access tokens to
+# $TMP/tokens.txt, one a line.  Fails when fewer than half are ready.
+bench_register() {
+  log "registering and logging in $2 users (4 in parallel)"
+  "$PY" - "$1" "$2" "$3" "$TMP" <<'EOF' || die "user setup failed"
+import concurrent.futures, json, sys, time, urllib.error, urllib.request
+base, n, password, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+deadline = time.monotonic() + 90
+codes = {}
+
+def post(path, body):
+    while True:
+        req = urllib.request.Request(base + path, json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            codes[e.code] = codes.get(e.code, 0) + 1
+            if e.code == 503 and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            return e.code, None
+
+def one(i):
+    name = f"bench{i:04d}"
+    if time.monotonic() > deadline:
+        return None
+    st, _ = post("/v1/auth/register", {"username": name, "email": f"{name}@example.com",
+                                       "password": password})
+    if st not in (201, 409):
+        return None
+    st, body = post("/v1/auth/login", {"username": name, "password": password})
+    return (name, body["access_token"]) if st == 200 else None
+
+t0 = time.monotonic()
+with concurrent.futures.ThreadPoolExecutor(4) as ex:
+    done = [r for r in ex.map(one, range(n)) if r]
+with open(f"{tmp}/users.txt", "w") as u, open(f"{tmp}/tokens.txt", "w") as t:
+    for name, token in done:
+        u.write(name + "\n")
+        t.write(token + "\n")
+print(f"[bench] {len(done)}/{n} users ready in {time.monotonic() - t0:.1f} s;"
+      f" error statuses seen: {codes or 'none'}", file=sys.stderr)
+sys.exit(0 if len(done) >= max(1, n // 2) else 1)
+EOF
+}
+
+# bench_cpu PID...: CPU seconds (user + system) used so far by these
+# processes and all their descendants, with the children they have reaped.
+bench_cpu() {
+  "$PY" - "$(getconf CLK_TCK)" "$@" <<'EOF'
+import os, sys
+hz, roots = int(sys.argv[1]), {int(p) for p in sys.argv[2:]}
+procs = {}
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields[1] is the parent; [11:15] utime, stime, cutime, cstime.
+        procs[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+tree, grew = set(roots & procs.keys()), True
+while grew:
+    more = {pid for pid, (ppid, _) in procs.items() if ppid in tree} - tree
+    tree |= more
+    grew = bool(more)
+print(f"{sum(procs[pid][1] for pid in tree) / hz:.3f}")
+EOF
+}

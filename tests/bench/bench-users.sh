@@ -103,49 +103,7 @@ log "idle RSS ${IDLE_RSS_KB} kB (pid $SVC_PID, port $PORT)"
 
 
 # ---- 2a. register and log in the users --------------------------------------------------
-log "registering and logging in $N_USERS users (4 in parallel)"
-"$PY" - "$BASE" "$N_USERS" "$PASSWORD" "$TMP" <<'EOF' || die "user setup failed"
-import concurrent.futures, json, sys, time, urllib.error, urllib.request
-base, n, password, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-deadline = time.monotonic() + 90
-codes = {}
-
-def post(path, body):
-    while True:
-        req = urllib.request.Request(base + path, json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.load(r)
-        except urllib.error.HTTPError as e:
-            codes[e.code] = codes.get(e.code, 0) + 1
-            if e.code == 503 and time.monotonic() < deadline:
-                time.sleep(0.05)
-                continue
-            return e.code, None
-
-def one(i):
-    name = f"bench{i:04d}"
-    if time.monotonic() > deadline:
-        return None
-    st, _ = post("/v1/auth/register", {"username": name, "email": f"{name}@example.com",
-                                       "password": password})
-    if st not in (201, 409):
-        return None
-    st, body = post("/v1/auth/login", {"username": name, "password": password})
-    return (name, body["access_token"]) if st == 200 else None
-
-t0 = time.monotonic()
-with concurrent.futures.ThreadPoolExecutor(4) as ex:
-    done = [r for r in ex.map(one, range(n)) if r]
-with open(f"{tmp}/users.txt", "w") as u, open(f"{tmp}/tokens.txt", "w") as t:
-    for name, token in done:
-        u.write(name + "\n")
-        t.write(token + "\n")
-print(f"[bench] {len(done)}/{n} users ready in {time.monotonic() - t0:.1f} s;"
-      f" error statuses seen: {codes or 'none'}", file=sys.stderr)
-sys.exit(0 if len(done) >= max(1, n // 2) else 1)
-EOF
+bench_register "$BASE" "$N_USERS" "$PASSWORD"
 alive "$SVC_PID" users "user setup"
 N_READY=$(wc -l <"$TMP/tokens.txt")
 
@@ -168,7 +126,7 @@ log "pgbench tps $PG_TPS"
 
 # ---- wrk helper -------------------------------------------------------------------------
 # CPU seconds (user+system, all threads) the service has used so far.
-svc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15) / hz }' "/proc/$SVC_PID/stat"; }
+svc_cpu() { bench_cpu "$SVC_PID"; }
 # cpu_around NAME COMMAND...: run COMMAND, store the service's CPU use in cores in $TMP/NAME.cpu
 cpu_around() {
   local name=$1 c0 t0

@@ -2,6 +2,8 @@
 --
 -- Environment:
 --   BENCH_MODE          "me" (GET /v1/users/me) or "login" (POST /v1/auth/login)
+--   BENCH_PATH          me: the path to GET instead of /v1/users/me (bench-peers.sh
+--                       also lists photos with it)
 --   BENCH_TOKENS_FILE   me: one access token per line
 --   BENCH_USERS_FILE    login: one username per line
 --   BENCH_PASSWORD      login: the password shared by those users
@@ -13,6 +15,7 @@
 -- different offset.  done() (bench-report.lua) prints one line "BENCH_JSON {...}".
 
 local mode = os.getenv("BENCH_MODE") or "me"
+local path = os.getenv("BENCH_PATH") or "/v1/users/me"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0") or 0
 local count_status = os.getenv("BENCH_COUNT_STATUS") == "1"
 
@@ -40,7 +43,7 @@ function init(args)
     end
   else
     for _, token in ipairs(read_lines(os.getenv("BENCH_TOKENS_FILE"))) do
-      prepared[#prepared + 1] = wrk.format("GET", "/v1/users/me",
+      prepared[#prepared + 1] = wrk.format("GET", path,
         { ["Authorization"] = "Bearer " .. token })
     end
   end
