@@ -115,8 +115,6 @@ if [ -n "$CHECK_ONLY" ]; then
 fi
 
 # ---- measure ---------------------------------------------------------------------------------
-# run SIDE ENDPOINT PATH URL PID LOG: wrk -t2 -c16 over every token, with the
-# CPU seconds of the server's processes (and of PostgreSQL) around it.
 # The CPU ticks of each uvicorn worker (a child started by multiprocessing's
 # spawn_main, not its resource tracker), to show how they shared the load.
 worker_ticks() {
@@ -126,19 +124,62 @@ worker_ticks() {
   done
   return 0
 }
+# snapshot FILE: every process's pid, parent, start time and CPU ticks
+# (user + system, with reaped children), to tell afterwards how much CPU
+# processes outside this benchmark took during a run.
+snapshot() {
+  "$PY" - >"$1" <<'EOF'
+import os
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        print(entry, fields[1], fields[19], sum(int(x) for x in fields[11:15]))
+EOF
+}
+delta() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+# run SIDE ENDPOINT PATH URL PID LOG: wrk -t2 -c16 over every token, with the
+# CPU seconds of the server's processes (and of PostgreSQL) around it.
 run() {
-  local side=$1 ep=$2 path=$3 url=$4 pid=$5 logname=$6 name=$2-$1 c0 p0 w0
+  local side=$1 ep=$2 path=$3 url=$4 pid=$5 logname=$6 name=$2-$1 c0 p0 w0 t0
   bench_wrk "warm-$name" "$LUA" "$url$path" 2 16 "$WARM" BENCH_MODE=me BENCH_PATH="$path" \
     BENCH_TOKENS_FILE="$TMP/tokens.txt"
   c0=$(bench_cpu "$pid")
   p0=$(bench_cpu "$PG_PID")
   w0=$(worker_ticks "$pid")
+  snapshot "$TMP/$name.snap0"; t0=$(date +%s.%N)
   bench_wrk "$name" "$LUA" "$url$path" 2 16 "$DUR" BENCH_MODE=me BENCH_PATH="$path" \
     BENCH_TOKENS_FILE="$TMP/tokens.txt"
-  jq -c --argjson cpu "$(awk -v a="$c0" -v b="$(bench_cpu "$pid")" 'BEGIN { print b - a }')" \
-    --argjson pg "$(awk -v a="$p0" -v b="$(bench_cpu "$PG_PID")" 'BEGIN { print b - a }')" \
+  snapshot "$TMP/$name.snap1"
+  # The CPU of processes that are neither this script's (services, wrk) nor
+  # PostgreSQL's: other work that shared the cores, in cores.
+  local others
+  others=$("$PY" - "$TMP/$name.snap0" "$TMP/$name.snap1" "$(delta "$t0" "$(date +%s.%N)")" \
+    "$(getconf CLK_TCK)" $$ "$PG_PID" <<'EOF'
+import sys
+def load(path):
+    return {int(p): (int(pp), st, int(t)) for p, pp, st, t in (line.split() for line in open(path))}
+before, after = load(sys.argv[1]), load(sys.argv[2])
+seconds, hz, ours = float(sys.argv[3]), int(sys.argv[4]), {int(p) for p in sys.argv[5:]}
+for snap in (before, after):
+    grew = True
+    while grew:
+        more = {p for p, (pp, _, _) in snap.items() if pp in ours} - ours
+        ours |= more
+        grew = bool(more)
+ticks = sum(t - (before[p][2] if p in before and before[p][1] == st else 0)
+            for p, (_, st, t) in after.items() if p not in ours)
+print(f"{max(ticks, 0) / hz / seconds:.3f}")
+EOF
+)
+  jq -c --argjson cpu "$(delta "$c0" "$(bench_cpu "$pid")")" \
+    --argjson pg "$(delta "$p0" "$(bench_cpu "$PG_PID")")" --argjson others "$others" \
     --argjson split "$(paste <(echo "$w0") <(worker_ticks "$pid") | awk '$1 != "" { print $2 - $1 }' | jq -s -c .)" \
-    '. + {cpu_s: $cpu, pg_cpu_s: $pg, worker_ticks: $split}' "$TMP/$name.json" >"$TMP/$name.run.json"
+    '. + {cpu_s: $cpu, pg_cpu_s: $pg, worker_ticks: $split, others_cores: $others}' \
+    "$TMP/$name.json" >"$TMP/$name.run.json"
   alive "$pid" "$logname" "wrk on $path"
   log "  $side $path: $(jq -r '.rps | floor' "$TMP/$name.json") req/s"
 }
@@ -164,24 +205,28 @@ def per_k(r, key):
 def errors(r):
     return r["non2xx"] + r["connect_err"] + r["read_err"] + r["write_err"] + r["timeout_err"]
 
-rows = [("endpoint", "side", "req/s", "p50 ms", "p99 ms", "CPU s/1k req", "PG CPU s/1k", "errors")]
+rows = [("endpoint", "side", "req/s", "p50 ms", "p99 ms", "CPU s/1k req", "PG CPU s/1k", "errors",
+         "others")]
 summary = {"date": time.strftime("%Y-%m-%d"), "users": int(users), "photos_per_user": int(photos),
            "duration_s": int(dur), "peer_workers": int(workers), "peer_pool": int(pool),
            "target_ratio": target, "load_before": load0, "load_after": load1}
-broken = []
+broken, disturbed = [], []
 for ep in ("me", "photos"):
     for side in ("carrete", "peer"):
         r = runs[ep, side]
         rows.append((paths[ep], "carrete" if side == "carrete" else "fastapi peer",
                      f"{r['rps']:.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}",
-                     f"{per_k(r, 'cpu_s'):.3f}", f"{per_k(r, 'pg_cpu_s'):.3f}", str(errors(r))))
+                     f"{per_k(r, 'cpu_s'):.3f}", f"{per_k(r, 'pg_cpu_s'):.3f}", str(errors(r)),
+                     f"{r['others_cores']:.2f}"))
         if errors(r):
             broken.append(f"{paths[ep]} on {side}: {errors(r)} errors or non-2xx answers")
+        if r["others_cores"] > 0.1:
+            disturbed.append(f"{paths[ep]} on {side}: {r['others_cores']:.2f} cores")
     c, p = runs[ep, "carrete"], runs[ep, "peer"]
     summary[ep] = {
         side: {"rps": round(r["rps"], 1), "p50_ms": round(r["p50_ms"], 3), "p99_ms": round(r["p99_ms"], 3),
                "cpu_s_per_1k": round(per_k(r, "cpu_s"), 4), "pg_cpu_s_per_1k": round(per_k(r, "pg_cpu_s"), 4),
-               "errors": errors(r)}
+               "errors": errors(r), "others_cores": r["others_cores"]}
         for side, r in (("carrete", c), ("peer", p))}
     summary[ep]["peer_worker_cpu_share"] = [round(t / sum(p["worker_ticks"]), 2) for t in p["worker_ticks"]
                                             if sum(p["worker_ticks"])]
@@ -193,7 +238,7 @@ print()
 print(f"Carrete vs FastAPI peer ({users} users, {photos} photos each; wrk -t2 -c16 -d{dur}s;"
       f" peer: uvicorn {workers} workers, asyncpg pools of {pool}; load {load0} -> {load1})")
 for n, row in enumerate(rows):
-    print("  ".join(cell.rjust(w) if 2 <= i <= 7 else cell.ljust(w)
+    print("  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w)
                     for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
     if n == 0:
         print("  ".join("-" * w for w in widths))
@@ -207,6 +252,10 @@ for ep in ("me", "photos"):
           f"{'met' if ok else 'MISSED'}); peer CPU per request = {s['cpu_per_request_ratio']:.2f} x carrete's;"
           f" peer workers' shares of its CPU: {'/'.join(f'{x:.0%}' for x in s['peer_worker_cpu_share'])}")
 summary["target_met"] = met
+summary["disturbed"] = bool(disturbed)
+if disturbed:
+    print("DISTURBED: other work used the machine during " + "; ".join(disturbed)
+          + ": these figures are not comparable; run again on a quiet machine")
 print(json.dumps(summary, separators=(",", ":")))
 if broken:
     print("INVALID: " + "; ".join(broken), file=sys.stderr)
