@@ -24,7 +24,7 @@ N_PHOTOS=${BENCH_PHOTOS:-60}         # ready photos of each account
 DUR=${BENCH_DURATION:-10}            # seconds of each measured wrk run
 WARM=${BENCH_WARMUP:-3}              # seconds of wrk on each side before measuring
 WORKERS=${BENCH_PEER_WORKERS:-2}     # uvicorn worker processes
-POOL=${BENCH_PEER_POOL:-4}           # asyncpg connections per worker and database
+POOL=${BENCH_PEER_POOL:-10}          # asyncpg connections per worker and database (its default)
 CHECK_ONLY=${BENCH_CHECK_ONLY:-}
 TARGET=5                             # the goal: carrete req/s >= 5 x the peer's
 PASSWORD='bench-password-0123456789'

@@ -299,7 +299,7 @@ IDS = Ids(ID_KEY)
 CURSORS = Cursors(ID_KEY)
 URLS = UrlCache(ID_KEY, env("CARRETE_PUBLIC_URL", "http://127.0.0.1:8082"),
                 int(env("CARRETE_URL_TTL", "900")))
-POOL_SIZE = int(env("PEER_DB_POOL_SIZE", "4"))
+POOL_SIZE = int(env("PEER_DB_POOL_SIZE", "10"))  # asyncpg's own default size
 del ID_KEY
 
 
