@@ -9,8 +9,8 @@
 # Starts a private PostgreSQL 15, carrete-users, carrete-photos (fs storage)
 # and the peer on the same two databases, all on 127.0.0.1; checks that both
 # sides give the same answers; then runs wrk on each endpoint of each side
-# in turn and prints a table, the ratios and one JSON line.  About 3 minutes,
-# most of it registering the users (two password hashes each).
+# in turn and prints a table, the ratios and one JSON line.  About 75 s
+# (more the first time, when it installs the peer).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -63,6 +63,9 @@ start photos "$PHOTOS_BIN" "$PHOTOS_PORT" carrete_photos CARRETE_STORAGE=fs \
   CARRETE_STORAGE_DIR="$TMP/storage" CARRETE_PUBLIC_URL="$PHOTOS" \
   CARRETE_FOLDERS_URL="http://127.0.0.1:$CLOSED_PORT"
 PHOTOS_PID=${PIDS[-1]}
+# How many worker threads each service chose (CARRETE_WORKERS, default: the CPUs).
+carrete_workers() { grep -o 'with [0-9]* worker' "$TMP/$1.out" | head -n1 | awk '{ print $2 }'; }
+C_WORKERS="$(carrete_workers users)/$(carrete_workers photos)"
 
 # ---- users and their photos -------------------------------------------------------------
 bench_register "$USERS" "$N_USERS" "$PASSWORD"
@@ -191,9 +194,10 @@ run peer photos "/v1/photos?limit=50" "$PEER" "$PEER_PID" peer
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ------------------------------------------------------------------------------------
-"$PY" - "$TMP" "$N_READY" "$N_PHOTOS" "$DUR" "$WORKERS" "$POOL" "$TARGET" "$LOAD_BEFORE" "$LOAD_AFTER" <<'EOF'
+"$PY" - "$TMP" "$N_READY" "$N_PHOTOS" "$DUR" "$WORKERS" "$POOL" "$TARGET" "$LOAD_BEFORE" "$LOAD_AFTER" \
+  "$C_WORKERS" <<'EOF'
 import json, sys, time
-tmp, users, photos, dur, workers, pool, target, load0, load1 = sys.argv[1:]
+tmp, users, photos, dur, workers, pool, target, load0, load1, c_workers = sys.argv[1:]
 target = float(target)
 runs = {(ep, side): json.load(open(f"{tmp}/{ep}-{side}.run.json"))
         for ep in ("me", "photos") for side in ("carrete", "peer")}
@@ -208,7 +212,8 @@ def errors(r):
 rows = [("endpoint", "side", "req/s", "p50 ms", "p99 ms", "CPU s/1k req", "PG CPU s/1k", "errors",
          "others")]
 summary = {"date": time.strftime("%Y-%m-%d"), "users": int(users), "photos_per_user": int(photos),
-           "duration_s": int(dur), "peer_workers": int(workers), "peer_pool": int(pool),
+           "duration_s": int(dur), "carrete_workers": c_workers, "peer_workers": int(workers),
+           "peer_pool": int(pool),
            "target_ratio": target, "load_before": load0, "load_after": load1}
 broken, disturbed = [], []
 for ep in ("me", "photos"):
@@ -236,7 +241,8 @@ for ep in ("me", "photos"):
 widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 print()
 print(f"Carrete vs FastAPI peer ({users} users, {photos} photos each; wrk -t2 -c16 -d{dur}s;"
-      f" peer: uvicorn {workers} workers, asyncpg pools of {pool}; load {load0} -> {load1})")
+      f" carrete-users/-photos worker threads {c_workers}; peer: uvicorn {workers} workers,"
+      f" asyncpg pools of {pool}; load {load0} -> {load1})")
 for n, row in enumerate(rows):
     print("  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w)
                     for i, (cell, w) in enumerate(zip(row, widths))).rstrip())

@@ -7,13 +7,13 @@ with the same bodies, and keeps the same caches they keep -- no more, no
 fewer:
 
 * verified access tokens, keyed by their text, until their `exp`, at most
-  4,096, forgotten all at once when full (services/common/carrete-jwt.c);
+  4,096, forgotten all at once when full (services/common/auth/carrete-jwt.c);
 * signed storage URLs, signed for the start of a window of a quarter of
   their lifetime (at most 5 minutes), forgotten at each new window or at
   20,000 entries (services/photos/url-cache.c).
 
-Each worker process has its own pools and caches, as each Carrete process
-has its own.  Settings come from the environment, under Carrete's names
+Each worker process has its own pools and caches, as each of Carrete's
+worker threads has its own.  Settings come from the environment, under Carrete's names
 where Carrete has one (see README in tests/bench/).
 """
 
@@ -38,7 +38,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from nacl.bindings import crypto_shorthash_siphash24
 
-# ---- libsodium's KDF, and the opaque ids of services/common/carrete-ids.c ----------
+# ---- libsodium's KDF, and the opaque ids of services/common/ids/carrete-ids.c ------
 
 
 def kdf(master: bytes, context: bytes, subkey_id: int, length: int) -> bytes:
@@ -110,7 +110,7 @@ class Ids:
         return plain if 0 < plain < 1 << 63 else None
 
 
-# ---- cursors (services/common/carrete-cursor.c) and list filters (routes.c) -------
+# ---- cursors (services/common/ids/carrete-cursor.c), list filters (photos/routes.c) -
 
 
 def b64url(data: bytes) -> str:
@@ -343,8 +343,8 @@ def json_response(body: dict, cache_control: str = "no-store") -> Response:
 
 
 async def caller_id(request: Request) -> int:
-    """The bearer token's user, as carrete-server.c authenticate() and the
-    services' caller_id()/caller_of() find it.  (async: FastAPI would run a
+    """The bearer token's user, as services/common/http/carrete-server.c
+    finds it for every route that needs one.  (async: FastAPI would run a
     plain `def` dependency in its thread pool, a hop per request.)"""
     header = request.headers.get("authorization")
     if header is None:
