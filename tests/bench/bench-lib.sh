@@ -211,25 +211,4 @@ EOF
 
 # bench_cpu PID...: CPU seconds (user + system) used so far by these
 # processes and all their descendants, with the children they have reaped.
-bench_cpu() {
-  "$PY" - "$(getconf CLK_TCK)" "$@" <<'EOF'
-import os, sys
-hz, roots = int(sys.argv[1]), {int(p) for p in sys.argv[2:]}
-procs = {}
-for entry in os.listdir("/proc"):
-    if entry.isdigit():
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        # fields[1] is the parent; [11:15] utime, stime, cutime, cstime.
-        procs[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
-tree, grew = set(roots & procs.keys()), True
-while grew:
-    more = {pid for pid, (ppid, _) in procs.items() if ppid in tree} - tree
-    tree |= more
-    grew = bool(more)
-print(f"{sum(procs[pid][1] for pid in tree) / hz:.3f}")
-EOF
-}
+bench_cpu() { "$PY" "$BENCH_HERE/proc-cpu.py" tree "$@"; }

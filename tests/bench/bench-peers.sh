@@ -127,22 +127,6 @@ worker_ticks() {
   done
   return 0
 }
-# snapshot FILE: every process's pid, parent, start time and CPU ticks
-# (user + system, with reaped children), to tell afterwards how much CPU
-# processes outside this benchmark took during a run.
-snapshot() {
-  "$PY" - >"$1" <<'EOF'
-import os
-for entry in os.listdir("/proc"):
-    if entry.isdigit():
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        print(entry, fields[1], fields[19], sum(int(x) for x in fields[11:15]))
-EOF
-}
 delta() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 # run SIDE ENDPOINT PATH URL PID LOG: wrk -t2 -c16 over every token, with the
 # CPU seconds of the server's processes (and of PostgreSQL) around it.
@@ -153,31 +137,15 @@ run() {
   c0=$(bench_cpu "$pid")
   p0=$(bench_cpu "$PG_PID")
   w0=$(worker_ticks "$pid")
-  snapshot "$TMP/$name.snap0"; t0=$(date +%s.%N)
+  "$PY" "$HERE/proc-cpu.py" snapshot "$TMP/$name.snap0"; t0=$(date +%s.%N)
   bench_wrk "$name" "$LUA" "$url$path" 2 16 "$DUR" BENCH_MODE=me BENCH_PATH="$path" \
     BENCH_TOKENS_FILE="$TMP/tokens.txt"
-  snapshot "$TMP/$name.snap1"
+  "$PY" "$HERE/proc-cpu.py" snapshot "$TMP/$name.snap1"
   # The CPU of processes that are neither this script's (services, wrk) nor
   # PostgreSQL's: other work that shared the cores, in cores.
   local others
-  others=$("$PY" - "$TMP/$name.snap0" "$TMP/$name.snap1" "$(delta "$t0" "$(date +%s.%N)")" \
-    "$(getconf CLK_TCK)" $$ "$PG_PID" <<'EOF'
-import sys
-def load(path):
-    return {int(p): (int(pp), st, int(t)) for p, pp, st, t in (line.split() for line in open(path))}
-before, after = load(sys.argv[1]), load(sys.argv[2])
-seconds, hz, ours = float(sys.argv[3]), int(sys.argv[4]), {int(p) for p in sys.argv[5:]}
-for snap in (before, after):
-    grew = True
-    while grew:
-        more = {p for p, (pp, _, _) in snap.items() if pp in ours} - ours
-        ours |= more
-        grew = bool(more)
-ticks = sum(t - (before[p][2] if p in before and before[p][1] == st else 0)
-            for p, (_, st, t) in after.items() if p not in ours)
-print(f"{max(ticks, 0) / hz / seconds:.3f}")
-EOF
-)
+  others=$("$PY" "$HERE/proc-cpu.py" others "$TMP/$name.snap0" "$TMP/$name.snap1" \
+    "$(delta "$t0" "$(date +%s.%N)")" $$ "$PG_PID")
   jq -c --argjson cpu "$(delta "$c0" "$(bench_cpu "$pid")")" \
     --argjson pg "$(delta "$p0" "$(bench_cpu "$PG_PID")")" --argjson others "$others" \
     --argjson split "$(paste <(echo "$w0") <(worker_ticks "$pid") | awk '$1 != "" { print $2 - $1 }' | jq -s -c .)" \
