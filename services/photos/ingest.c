@@ -1,0 +1,658 @@
+#define G_LOG_DOMAIN "carrete-photos-service"
+
+/* The ingest pipeline, a part of the photos service (streamed uploads, and
+ * direct uploads from their pending row to ready); the rest is in service.c. */
+
+#include "service.h"
+#include "service-private.h"
+
+#include <glib/gstdio.h>
+#include <malloc.h>
+#include <sodium.h>
+
+#include "carrete-error.h"
+#include "carrete-sha256.h"
+#include "imaging.h"
+
+#define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
+/* A pending direct upload outlives its PUT URL by this much, for a PUT
+ * that finished just in time: the URL's own lifetime, at most 5 minutes. */
+#define DIRECT_GRACE_SECONDS(app) MIN ((app)->url_ttl, 300u)
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static char *
+new_object_prefix (void)
+{
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  return g_strconcat ("p/", hex, NULL);
+}
+
+static void
+remove_file (char **path)
+{
+  if (*path != NULL)
+    g_unlink (*path);
+  g_clear_pointer (path, g_free);
+}
+
+/* ---- the ingest pipeline (streamed upload, and complete of a direct one) ------- */
+
+typedef struct
+{
+  PhotosApp *app;
+  gboolean direct;        /* the original is already in storage */
+  gint64 owner_id;
+  CarreteCaller *caller;          /* complete: asks carrete-folders as the caller */
+  gint64 folder_id;
+  char *name;
+  char *spool_path;
+  char *small_path;
+  char *large_path;
+  guint64 size;
+  char *sha256;
+  PhotosType type;
+  PhotosImageInfo info;
+  PhotosPhoto *photo;     /* the pending row, once there is one */
+  PhotosPhoto *duplicate;
+  GError *failure;        /* kept while the pending row is discarded */
+  gboolean url_expired;   /* complete: the PUT URL can no longer be used */
+  guint parallel_left;    /* streamed: the original's PUT and the analysis */
+  GError *parallel_error;
+} Pipeline;
+
+static void
+pipeline_free (gpointer data)
+{
+  Pipeline *p = data;
+
+  g_clear_pointer (&p->caller, g_free);
+  remove_file (&p->spool_path);
+  remove_file (&p->small_path);
+  remove_file (&p->large_path);
+  g_free (p->name);
+  g_free (p->sha256);
+  photos_photo_free (p->photo);
+  photos_photo_free (p->duplicate);
+  g_clear_error (&p->failure);
+  g_clear_error (&p->parallel_error);
+  g_free (p);
+}
+
+static void
+pipeline_fail (GTask *task, GError *error);
+
+static gboolean
+analyse_image (Pipeline *p, GError **error)
+{
+  p->small_path = g_strconcat (p->spool_path, ".small.jpg", NULL);
+  p->large_path = g_strconcat (p->spool_path, ".large.jpg", NULL);
+  /* One decode serves as the integrity check and the large thumbnail. */
+  return photos_imaging_process (p->spool_path, p->type, p->app->max_pixels, &p->info,
+                                 p->small_path, p->large_path, error);
+}
+
+/* Decoding a large image borrows tens of megabytes; hand them back to the
+ * system once the thumbnails are written rather than keep the peak. */
+static gboolean
+analyse_and_trim (Pipeline *p, GError **error)
+{
+  gboolean ok = analyse_image (p, error);
+
+  malloc_trim (0);
+  return ok;
+}
+
+static void
+analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!analyse_and_trim (data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Reads a file's SHA-256 and first bytes. */
+static gboolean
+hash_file (const char *path, char sha256[CARRETE_SHA256_HEX_LEN + 1], guint8 *head,
+           gsize head_size, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
+  g_autoptr (CarreteSha256) hash = carrete_sha256_new ();
+  g_autofree guint8 *buffer = g_malloc (256 * 1024);
+  gsize total = 0;
+  gssize n;
+
+  if (in == NULL)
+    return FALSE;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 256 * 1024, NULL, error)) > 0)
+    {
+      if (total < head_size)
+        memcpy (head + total, buffer, MIN (head_size - total, (gsize) n));
+      total += (gsize) n;
+      carrete_sha256_update (hash, buffer, (gsize) n);
+    }
+  if (n < 0)
+    return FALSE;
+  carrete_sha256_finish_hex (hash, sha256);
+  return TRUE;
+}
+
+/* complete: the PUT object must be there, of the declared size and type. */
+static gboolean
+fetch_direct_upload (Pipeline *p, GError **error)
+{
+  CarreteStorage *storage = p->app->storage;
+  g_autofree char *key = photos_key_original (p->photo->object_prefix);
+  g_auto (CarreteObjectInfo) info = { 0 };
+  guint8 head[PHOTOS_SNIFF_BYTES] = { 0 };
+  char sha256[CARRETE_SHA256_HEX_LEN + 1];
+  g_autoptr (GError) local = NULL;
+  PhotosType sniffed;
+
+  if (!carrete_storage_stat (storage, key, &info, &local))
+    {
+      if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND) && p->url_expired)
+        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_GONE,
+                             "The upload URL expired before the file arrived; start a new upload.");
+      else if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                             "The upload has not arrived: PUT the file to upload_url first.");
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if ((gint64) info.size != p->photo->size)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID,
+                   "The uploaded file has %" G_GUINT64_FORMAT " bytes, not the %" G_GINT64_FORMAT
+                   " announced.", info.size, p->photo->size);
+      return FALSE;
+    }
+  p->spool_path = g_build_filename (p->app->spool_dir, "direct-XXXXXX", NULL);
+  {
+    int fd = g_mkstemp (p->spool_path);
+    if (fd < 0)
+      {
+        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "No spool space.");
+        return FALSE;
+      }
+    close (fd);
+  }
+  if (!carrete_storage_get_to_file (storage, key, p->spool_path, (guint64) p->photo->size, NULL,
+                                    error)
+      || !hash_file (p->spool_path, sha256, head, sizeof head, error))
+    return FALSE;
+  sniffed = photos_sniff (head, MIN (sizeof head, info.size));
+  if (sniffed == PHOTOS_TYPE_UNKNOWN || sniffed != photos_type_from_mime (p->photo->content_type))
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED,
+                   "The uploaded file is not a %s image.", p->photo->content_type);
+      return FALSE;
+    }
+  p->type = sniffed;
+  p->size = info.size;
+  p->sha256 = g_strdup (sha256);
+  return TRUE;
+}
+
+static void
+fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
+                             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!fetch_direct_upload (data, &error) || !analyse_and_trim (data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Pipeline *p = data;
+  g_autofree char *original = photos_key_original (p->photo->object_prefix);
+  GError *error = NULL;
+
+  if (carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
+                                       photos_type_mime (p->type), p->sha256, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+store_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
+                            GCancellable *cancellable)
+{
+  Pipeline *p = data;
+  CarreteStorage *storage = p->app->storage;
+  g_autofree char *small = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_SMALL);
+  g_autofree char *large = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_LARGE);
+  GError *error = NULL;
+
+  if (carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
+      && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Steps.  Each continues on the main loop.
+ *
+ *   streamed:  duplicate? → pending row → original PUT ∥ probe + thumbnails
+ *              → thumbnails PUT → ready
+ *   complete:  fetch + probe + thumbnails → duplicate? → thumbnails PUT → ready
+ *
+ * A streamed upload's original goes to storage while its thumbnails are
+ * made: the two longest steps of a big upload overlap. */
+static void pipeline_check_duplicate (GTask *task);
+static void pipeline_insert (GTask *task);
+static void pipeline_store (GTask *task);
+static void pipeline_mark_ready (GTask *task);
+
+static void
+on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    pipeline_fail (task, error);
+  else
+    pipeline_check_duplicate (task);
+}
+
+static void
+on_duplicate_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  PhotosPhoto *existing = photos_store_photo_finish (p->app->store, result, &error);
+
+  if (existing != NULL)
+    {
+      g_autofree char *id = carrete_ids_encode (p->app->ids, CARRETE_ID_PHOTO, existing->id);
+      p->duplicate = existing;
+      pipeline_fail (task, g_error_new (CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                                        "The same image is already here as photo %s.", id));
+    }
+  else if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    pipeline_fail (task, g_steal_pointer (&error));
+  else if (p->direct)
+    pipeline_store (task);
+  else
+    pipeline_insert (task);
+}
+
+static void
+pipeline_check_duplicate (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  photos_store_find_duplicate (p->app->store, p->owner_id, p->folder_id, p->sha256,
+                               on_duplicate_checked, task);
+}
+
+static void
+on_parallel_step_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (p->parallel_error == NULL)
+        p->parallel_error = error;
+      else
+        g_error_free (error);
+    }
+  if (--p->parallel_left > 0)
+    return;
+  if (p->parallel_error != NULL)
+    pipeline_fail (task, g_steal_pointer (&p->parallel_error));
+  else
+    pipeline_store (task);
+}
+
+static void
+run_parallel_step (GTask *task, GTaskThreadFunc func)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  GTask *inner = g_task_new (NULL, NULL, on_parallel_step_done, task);
+
+  g_task_set_task_data (inner, p, NULL);
+  run_on_worker (p->app, inner, func);
+  g_object_unref (inner);
+}
+
+static void
+on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  p->photo = photos_store_photo_finish (p->app->store, result, &error);
+  if (p->photo == NULL)
+    {
+      pipeline_fail (task, error);
+      return;
+    }
+  p->parallel_left = 2;
+  run_parallel_step (task, put_original_in_thread);
+  run_parallel_step (task, analyse_in_thread);
+}
+
+static void
+pipeline_insert (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  g_autofree char *prefix = new_object_prefix ();
+
+  photos_store_insert_pending (p->app->store, p->owner_id, p->folder_id, p->name, prefix,
+                               photos_type_mime (p->type), (gint64) p->size,
+                               PENDING_STREAMED_SECONDS, on_inserted, task);
+}
+
+static void
+on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    pipeline_fail (task, error);
+  else
+    pipeline_mark_ready (task);
+}
+
+static void
+pipeline_store (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  GTask *inner = g_task_new (NULL, NULL, on_stored, task);
+
+  g_task_set_task_data (inner, p, NULL);
+  run_on_worker (p->app, inner, store_thumbnails_in_thread);
+  g_object_unref (inner);
+}
+
+static void
+on_marked_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+  PhotosPhoto *ready = photos_store_photo_finish (p->app->store, result, &error);
+
+  if (ready == NULL)
+    {
+      /* Lost a race: the same bytes became ready here meanwhile, or the
+       * sweeper took an upload that ran out of time. */
+      if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
+                                       "The upload expired before it was complete.");
+        }
+      pipeline_fail (task, error);
+      return;
+    }
+  g_task_return_pointer (task, ready, (GDestroyNotify) photos_photo_free);
+  g_object_unref (task);
+}
+
+static void
+pipeline_mark_ready (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  photos_store_mark_ready (p->app->store, p->photo->id, photos_type_mime (p->type),
+                           (gint64) p->size, p->sha256, p->info.width, p->info.height,
+                           p->info.taken_at, on_marked_ready, task);
+}
+
+/* ---- failure: discard what exists, then answer ---------------------------------- */
+
+static void
+finish_failure (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  g_task_return_error (task, g_steal_pointer (&p->failure));
+  g_object_unref (task);
+}
+
+static void
+on_discarded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* Whatever could not be removed now is a `deleting` row the sweeper
+   * finishes; the client's answer is about its own request. */
+  if (!remove_photos_finish (result, &error))
+    g_message ("clean-up after a failed upload is left to the sweeper: %s", error->message);
+  finish_failure (task);
+}
+
+static void
+on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhotosPhoto) claimed = photos_store_photo_finish (p->app->store, result, &error);
+  g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) photos_photo_free);
+
+  if (claimed == NULL)
+    {
+      finish_failure (task); /* the pending row's deadline lets the sweeper have it */
+      return;
+    }
+  g_ptr_array_add (photos, g_steal_pointer (&claimed));
+  remove_photos_async (p->app, photos, on_discarded, task);
+}
+
+/* A direct upload that fails verification keeps its pending row (the
+ * client may PUT again until the URL expires) unless it is a duplicate;
+ * a streamed one never leaves anything behind.  (Not every conflict is a
+ * duplicate: "not arrived yet" must keep the row, or the PUT that follows
+ * leaves an object no row knows of.) */
+static void
+pipeline_fail (GTask *task, GError *error)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  gboolean keep = p->direct && p->duplicate == NULL;
+
+  g_clear_error (&p->failure);
+  p->failure = error;
+  if (p->photo == NULL || keep
+      || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_GONE))
+    {
+      finish_failure (task);
+      return;
+    }
+  photos_store_begin_delete (p->app->store, p->photo->id, on_discard_claimed, task);
+}
+
+static PhotosPhoto *
+pipeline_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
+{
+  Pipeline *p = g_task_get_task_data (G_TASK (result));
+
+  if (duplicate != NULL)
+    *duplicate = g_steal_pointer (&p->duplicate);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  Pipeline *p = g_new0 (Pipeline, 1);
+
+  p->app = app;
+  p->owner_id = upload->owner_id;
+  p->folder_id = upload->folder_id;
+  p->name = g_strdup (upload->name);
+  p->spool_path = g_steal_pointer (&upload->spool_path);
+  p->size = upload->size;
+  p->sha256 = g_strdup (upload->sha256);
+  p->type = upload->type;
+  g_task_set_task_data (task, p, pipeline_free);
+  pipeline_check_duplicate (task);
+}
+
+PhotosPhoto *
+photos_service_ingest_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
+{
+  return pipeline_finish (result, duplicate, error);
+}
+
+/* ---- direct uploads --------------------------------------------------------------- */
+
+static void
+on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PhotosApp *app = g_task_get_task_data (task);
+  GError *error = NULL;
+  PhotosPhoto *photo = photos_store_photo_finish (app->store, result, &error);
+
+  if (photo == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, photo, (GDestroyNotify) photos_photo_free);
+}
+
+void
+photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                     const char *name, PhotosType type, guint64 size,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  g_autofree char *prefix = new_object_prefix ();
+
+  g_task_set_task_data (task, app, NULL);
+  photos_store_insert_pending (app->store, owner_id, folder_id, name, prefix,
+                               photos_type_mime (type), (gint64) size,
+                               app->url_ttl + DIRECT_GRACE_SECONDS (app), on_pending_created, task);
+}
+
+PhotosPhoto *
+photos_service_create_pending_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Whether `rfc3339` minus `grace` seconds is in the past. */
+static gboolean
+has_passed (const char *rfc3339, guint grace)
+{
+  g_autoptr (GDateTime) when = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) deadline = when != NULL ? g_date_time_add_seconds (when, -(gdouble) grace) : NULL;
+
+  return deadline != NULL && g_date_time_compare (deadline, now) <= 0;
+}
+
+static void
+fetch_and_analyse (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+  GTask *inner = g_task_new (NULL, NULL, on_analysed, task);
+
+  g_task_set_task_data (inner, p, NULL);
+  run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
+  g_object_unref (inner);
+}
+
+static void
+on_complete_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!photos_service_check_folder_finish (result, &error))
+    pipeline_fail (task, error);
+  else
+    fetch_and_analyse (task);
+}
+
+static void
+on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  p->photo = photos_store_photo_finish (p->app->store, result, &error);
+  if (p->photo != NULL && p->photo->owner_id != p->owner_id)
+    {
+      g_clear_pointer (&p->photo, photos_photo_free);
+      error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
+    }
+  else if (p->photo != NULL && g_str_equal (p->photo->state, "ready"))
+    error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                                 "This upload is already complete.");
+  else if (p->photo != NULL && g_str_equal (p->photo->state, "deleting"))
+    error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
+  else if (p->photo != NULL && has_passed (p->photo->expires_at, 0))
+    error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
+                                 "This upload expired; start a new one.");
+  if (error != NULL)
+    {
+      g_clear_pointer (&p->photo, photos_photo_free); /* nothing to discard */
+      pipeline_fail (task, error);
+      return;
+    }
+  p->folder_id = p->photo->folder_id;
+  /* The row outlives its URL by a grace period, for a PUT that finished
+   * just in time. */
+  p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS (p->app));
+  /* The folder may have gone (an empty-looking folder is deletable while
+   * an upload into it is pending): ask again, as every put into a folder
+   * does, so that no photo becomes ready in a folder that is not there. */
+  if (p->folder_id != 0)
+    {
+      const CarreteCaller *caller = p->caller;
+      photos_service_check_folder_async (p->app, caller, p->folder_id,
+                                         on_complete_folder_checked, task);
+      return;
+    }
+  fetch_and_analyse (task);
+}
+
+void
+photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  Pipeline *p = g_new0 (Pipeline, 1);
+
+  p->app = app;
+  p->direct = TRUE;
+  p->owner_id = caller->id;
+  p->caller = carrete_caller_dup (caller);
+  g_task_set_task_data (task, p, pipeline_free);
+  photos_store_find (app->store, photo_id, on_complete_found, task);
+}
+
+PhotosPhoto *
+photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
+{
+  return pipeline_finish (result, duplicate, error);
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+/* What routes.c and routes-upload.c share; not part of routes.h. */
+
+#include "app.h"
+#include "carrete-server.h"
+#include "model.h"
+
+G_BEGIN_DECLS
+
+static inline PhotosApp *
+app_of (CarreteRequest *req)
+{
+  return carrete_request_get_app (req);
+}
+
+/* A folder id given by the client: "" or absent → 0 (no folder); one that
+ * is not a folder id at all → 404 (answered here), and FALSE. */
+G_GNUC_INTERNAL
+gboolean decode_folder (CarreteRequest *req, const char *text, gint64 *folder_id);
+
+/* Takes `text`, JSON written with a CarreteJsonWriter, and answers it
+ * uncacheable (it carries presigned URLs). */
+G_GNUC_INTERNAL
+void respond_json_text (CarreteRequest *req, guint status, GString *text);
+
+/* Answers `photo`, with its presigned URLs. */
+G_GNUC_INTERNAL
+void respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo);
+
+/* routes-upload.c: POST /v1/photos (a streamed body, read by
+ * `upload_stream`), POST /v1/photos/uploads, POST /v1/photos/{id}/complete. */
+G_GNUC_INTERNAL
+extern const CarreteBodyStream upload_stream;
+G_GNUC_INTERNAL
+void handle_upload (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_create_upload (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_complete (CarreteRequest *req);
+
+G_END_DECLS

@@ -1,0 +1,371 @@
+#define G_LOG_DOMAIN "carrete-photos-routes"
+
+/* The upload routes of carrete-photos, streamed and direct; the route
+ * table and the other routes are in routes.c. */
+
+#include "routes-private.h"
+
+#include "carrete-error.h"
+#include "carrete-json-body.h"
+#include "service.h"
+#include "upload.h"
+#include "validate.h"
+
+#include <glib/gstdio.h>
+
+/* A 409 for a duplicate names the photo that already has those bytes. */
+static void
+respond_failure (CarreteRequest *req, const GError *error, const PhotosPhoto *duplicate)
+{
+  CarreteProblem *problem;
+  g_autofree char *existing = NULL;
+
+  if (duplicate == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  problem = carrete_problem_new_from_error (error);
+  existing = carrete_ids_encode (app_of (req)->ids, CARRETE_ID_PHOTO, duplicate->id);
+  carrete_problem_set_member (problem, "existing_id", existing);
+  carrete_request_respond_problem (req, problem);
+}
+
+/* ---- POST /v1/photos: streamed upload ------------------------------------------------ */
+
+static gpointer
+upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
+{
+  PhotosApp *app = app_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *type = soup_message_headers_get_one (headers, "Content-Type");
+  gboolean form = type != NULL && g_ascii_strncasecmp (type, "multipart/form-data", 19) == 0;
+  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                     ? soup_message_headers_get_content_length (headers)
+                     : -1;
+  PhotosUpload *upload = photos_upload_new (app->spool_dir, app->max_upload_bytes,
+                                            form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type,
+                                            length);
+
+  photos_upload_attach (upload, msg);
+  return upload;
+}
+
+const CarreteBodyStream upload_stream = {
+  upload_begin, (GDestroyNotify) photos_upload_free,
+  (GError * (*) (gpointer)) photos_upload_get_early_error,
+};
+
+typedef struct
+{
+  CarreteRequest *req;
+  PhotosNewPhoto photo;
+  char *name;
+} UploadOp;
+
+static void
+upload_op_free (UploadOp *op)
+{
+  g_free (op->photo.spool_path);
+  g_free ((char *) op->photo.sha256);
+  g_free (op->name);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadOp, upload_op_free)
+
+static void
+on_ingested (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (UploadOp) op = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhotosPhoto) duplicate = NULL;
+  g_autoptr (PhotosPhoto) photo = photos_service_ingest_finish (result, &duplicate, &error);
+
+  if (photo == NULL)
+    respond_failure (op->req, error, duplicate);
+  else
+    respond_photo (op->req, 201, photo);
+}
+
+static void
+on_upload_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  UploadOp *op = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!photos_service_check_folder_finish (result, &error))
+    {
+      carrete_request_respond_error (op->req, error);
+      g_unlink (op->photo.spool_path);
+      upload_op_free (op);
+      return;
+    }
+  op->photo.name = op->name;
+  photos_service_ingest_async (app_of (op->req), &op->photo, on_ingested, op);
+}
+
+/* A raw body must say it is an image (what it really is comes from the
+ * bytes); anything else is refused before looking. */
+static gboolean
+declared_type_is_acceptable (CarreteRequest *req)
+{
+  const char *declared = carrete_request_get_header (req, "Content-Type");
+
+  if (declared == NULL || g_ascii_strncasecmp (declared, "multipart/form-data", 19) == 0
+      || photos_type_from_mime (declared) != PHOTOS_TYPE_UNKNOWN
+      || g_ascii_strncasecmp (declared, "application/octet-stream", 24) == 0)
+    return TRUE;
+  carrete_request_respond_status (req, 415,
+                                  "Send the image itself (image/jpeg, image/png, image/webp, "
+                                  "image/gif or image/heic) or multipart/form-data with a file part.");
+  return FALSE;
+}
+
+/* The name: ?name=, else the form's name field, else the file's name. */
+static char *
+upload_name (CarreteRequest *req, PhotosUpload *upload, const char **message)
+{
+  const char *given = carrete_request_get_query (req, "name");
+  g_autofree char *from_file = NULL;
+
+  if (given == NULL)
+    given = photos_upload_get_field (upload, "name");
+  if (given != NULL)
+    return photos_validate_name (given, message);
+  from_file = photos_name_from_filename (photos_upload_get_filename (upload));
+  return from_file != NULL ? g_steal_pointer (&from_file) : g_strdup ("Untitled");
+}
+
+void
+handle_upload (CarreteRequest *req)
+{
+  PhotosApp *app = app_of (req);
+  PhotosUpload *upload = carrete_request_get_stream (req);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UploadOp) op = g_new0 (UploadOp, 1);
+  const CarreteCaller *caller = carrete_request_get_caller (req);
+  const char *message = NULL;
+  const char *folder;
+
+  if (upload == NULL)
+    {
+      carrete_request_respond_status (req, 400, "The upload could not be read.");
+      return;
+    }
+  if (!photos_upload_finish (upload, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  if (!declared_type_is_acceptable (req))
+    return;
+  op->photo.type = photos_upload_get_type (upload);
+  if (op->photo.type == PHOTOS_TYPE_UNKNOWN)
+    {
+      carrete_request_respond_status (req, 415, "The file is not a JPEG, PNG, WebP, GIF or HEIC image.");
+      return;
+    }
+  op->name = upload_name (req, upload, &message);
+  if (op->name == NULL)
+    {
+      carrete_request_respond_field (req, 422, "name", message);
+      return;
+    }
+  folder = carrete_request_get_query (req, "folder_id");
+  if (folder == NULL)
+    folder = photos_upload_get_field (upload, "folder_id");
+  if (!decode_folder (req, folder, &op->photo.folder_id))
+    return;
+  op->req = req;
+  op->photo.owner_id = caller->id;
+  op->photo.size = photos_upload_get_size (upload);
+  op->photo.sha256 = g_strdup (photos_upload_get_sha256 (upload));
+  op->photo.spool_path = photos_upload_steal_path (upload);
+  {
+    UploadOp *owned = g_steal_pointer (&op);
+    photos_service_check_folder_async (app, caller, owned->photo.folder_id,
+                                       on_upload_folder_checked, owned);
+  }
+}
+
+/* ---- POST /v1/photos/uploads and /complete: direct upload -------------------------------- */
+
+static const CarreteFieldSpec direct_fields[] = {
+  { "name", CARRETE_FIELD_STRING, TRUE, 1, 1024 },
+  { "folder_id", CARRETE_FIELD_NULLABLE_STRING, FALSE, 0, 64 },
+  { "content_type", CARRETE_FIELD_STRING, TRUE, 1, 64 },
+  { "size", CARRETE_FIELD_INT, TRUE, 0, 0 },
+};
+
+typedef struct
+{
+  CarreteRequest *req;
+  char *name;
+  gint64 folder_id;
+  PhotosType type;
+  guint64 size;
+} DirectOp;
+
+static void
+direct_op_free (DirectOp *op)
+{
+  g_free (op->name);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DirectOp, direct_op_free)
+
+static void
+on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DirectOp) op = user_data;
+  PhotosApp *app = app_of (op->req);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhotosPhoto) photo = photos_service_create_pending_finish (result, &error);
+  g_autoptr (GDateTime) expires = NULL;
+  CarreteJsonWriter writer;
+  GString *text;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *expires_text = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (photo == NULL)
+    {
+      carrete_request_respond_error (op->req, error);
+      return;
+    }
+  key = photos_key_original (photo->object_prefix);
+  url = carrete_storage_presign_put (app->storage, key, now, app->url_ttl, photo->content_type,
+                                     &error);
+  if (url == NULL)
+    {
+      carrete_request_respond_error (op->req, error);
+      return;
+    }
+  expires = g_date_time_new_from_unix_utc (now + app->url_ttl);
+  expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
+  text = g_string_sized_new (1024);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "photo");
+  photos_photo_write_json (&writer, photo, NULL, app->ids);
+  carrete_json_writer_member (&writer, "upload_url");
+  carrete_json_writer_string (&writer, url);
+  carrete_json_writer_member (&writer, "upload_method");
+  carrete_json_writer_string (&writer, "PUT");
+  carrete_json_writer_member (&writer, "upload_headers");
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "Content-Type");
+  carrete_json_writer_string (&writer, photo->content_type);
+  carrete_json_writer_end_object (&writer);
+  carrete_json_writer_member (&writer, "expires_at");
+  carrete_json_writer_string (&writer, expires_text);
+  carrete_json_writer_end_object (&writer);
+  respond_json_text (op->req, 201, text);
+}
+
+static void
+on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DirectOp) op = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!photos_service_check_folder_finish (result, &error))
+    {
+      carrete_request_respond_error (op->req, error);
+      return;
+    }
+  {
+    DirectOp *owned = g_steal_pointer (&op);
+    photos_service_create_pending_async (app_of (owned->req),
+                                         carrete_request_get_caller (owned->req)->id, owned->folder_id,
+                                         owned->name, owned->type, owned->size,
+                                         on_pending_created, owned);
+  }
+}
+
+/* Validates the direct-upload body; answers and returns FALSE on a bad one. */
+static gboolean
+read_direct_body (CarreteRequest *req, DirectOp *op)
+{
+  PhotosApp *app = app_of (req);
+  CarreteProblem *problem = NULL;
+  g_autoptr (JsonObject) body = carrete_json_body_parse (carrete_request_get_body (req),
+                                                         direct_fields,
+                                                         G_N_ELEMENTS (direct_fields), &problem);
+  const char *message = NULL;
+  gint64 size;
+
+  if (body == NULL)
+    {
+      carrete_request_respond_problem (req, problem);
+      return FALSE;
+    }
+  op->name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
+  if (op->name == NULL)
+    {
+      carrete_request_respond_field (req, 422, "name", message);
+      return FALSE;
+    }
+  op->type = photos_type_from_mime (json_object_get_string_member (body, "content_type"));
+  if (op->type == PHOTOS_TYPE_UNKNOWN)
+    {
+      carrete_request_respond_field (req, 422, "content_type",
+                     "must be image/jpeg, image/png, image/webp, image/gif or image/heic");
+      return FALSE;
+    }
+  size = json_object_get_int_member (body, "size");
+  if (size <= 0 || (guint64) size > app->max_upload_bytes)
+    {
+      g_autofree char *limit = g_strdup_printf ("must be between 1 and %" G_GUINT64_FORMAT " bytes",
+                                                app->max_upload_bytes);
+      carrete_request_respond_field (req, size > 0 ? 413 : 422, "size", limit);
+      return FALSE;
+    }
+  op->size = (guint64) size;
+  return decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
+                        &op->folder_id);
+}
+
+void
+handle_create_upload (CarreteRequest *req)
+{
+  g_autoptr (DirectOp) op = g_new0 (DirectOp, 1);
+  const CarreteCaller *caller = carrete_request_get_caller (req);
+
+  if (!read_direct_body (req, op))
+    return;
+  op->req = req;
+  {
+    DirectOp *owned = g_steal_pointer (&op);
+    photos_service_check_folder_async (app_of (req), caller, owned->folder_id,
+                                       on_direct_folder_checked, owned);
+  }
+}
+
+static void
+on_completed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhotosPhoto) duplicate = NULL;
+  g_autoptr (PhotosPhoto) photo = photos_service_complete_finish (result, &duplicate, &error);
+
+  if (photo == NULL)
+    respond_failure (req, error, duplicate);
+  else
+    respond_photo (req, 200, photo);
+}
+
+void
+handle_complete (CarreteRequest *req)
+{
+  const CarreteCaller *caller = carrete_request_get_caller (req);
+  gint64 id;
+
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
+    return;
+  photos_service_complete_async (app_of (req), caller, id, on_completed, req);
+}
