@@ -1,0 +1,118 @@
+#pragma once
+
+/* What the two halves of the s3 backend share: carrete-storage-s3-request.c
+ * builds, signs and runs one request and maps S3's answers to GErrors;
+ * carrete-storage-s3.c makes the storage operations out of them. */
+
+#include "carrete-sigv4.h"
+#include "carrete-storage-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  CarreteStorage parent;
+  char *origin;        /* scheme://host[:port] the service talks to */
+  char *host;          /* its Host header */
+  char *public_origin; /* what clients reach, for presigning */
+  char *bucket;
+  char *region;
+  char *access_key;
+  char *secret_key;
+  guint timeout;
+  GMutex lock;
+  GPtrArray *idle; /* CURL * */
+} S3Storage;
+
+static inline S3Storage *
+s3_of (CarreteStorage *storage)
+{
+  g_assert (storage->kind == CARRETE_STORAGE_S3);
+  return (S3Storage *) storage;
+}
+
+static inline CarreteSigv4Credentials
+credentials_of (S3Storage *s3)
+{
+  return (CarreteSigv4Credentials) {
+    .access_key = s3->access_key,
+    .secret_key = s3->secret_key,
+    .region = s3->region,
+    .service = "s3",
+  };
+}
+
+typedef struct
+{
+  const char *method;
+  const char *key; /* NULL: the bucket itself */
+  const CarreteSigv4Pair *query;
+  gsize n_query;
+  const char *content_type;
+  /* PUT body: a file (upload_fd >= 0) or a small buffer. */
+  int upload_fd;
+  const char *upload_data;
+  guint64 upload_size;
+  const char *payload_hash; /* NULL: empty body */
+  /* A 2xx body goes to download_fd when >= 0, at most max_bytes of it. */
+  int download_fd;
+  guint64 max_bytes;
+  gboolean long_transfer; /* an object's bytes: a stall limit, no total limit */
+  GCancellable *cancellable;
+} S3Request;
+
+typedef struct
+{
+  long status;
+  GString *body; /* error documents, listings */
+  char *content_type;
+  char *etag;
+  guint64 content_length; /* HEAD: the object's size */
+  guint64 received;       /* bytes written to download_fd */
+  guint64 sent;           /* bytes read from the upload buffer */
+  gboolean too_large;
+  gboolean body_overflow;
+  int file_errno;
+} S3Response;
+
+/* Collects the few elements we read from error documents and listings.
+ * GMarkup undoes the entity escaping (&amp;, &#38;, …) of the text. */
+typedef struct
+{
+  GString *text;
+  GPtrArray *keys; /* Contents/Key */
+  char *code;
+  char *message;
+  char *is_truncated;
+  char *next_token;
+} XmlFields;
+
+static inline gboolean
+status_is_success (long status)
+{
+  return status >= 200 && status < 300;
+}
+
+static inline char *
+request_path (S3Storage *s3, const char *key)
+{
+  return key != NULL ? g_strdup_printf ("/%s/%s", s3->bucket, key)
+                     : g_strdup_printf ("/%s", s3->bucket);
+}
+
+/* carrete-storage-s3-request.c */
+
+void _carrete_s3_response_clear (S3Response *response);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (S3Response, _carrete_s3_response_clear)
+
+void _carrete_s3_xml_fields_clear (XmlFields *fields);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XmlFields, _carrete_s3_xml_fields_clear)
+
+gboolean _carrete_s3_perform (S3Storage *s3, const S3Request *request, S3Response *response,
+                              GError **error);
+gboolean _carrete_s3_xml_parse (const GString *body, XmlFields *fields);
+/* Always FALSE. */
+gboolean _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
+                                   GError **error);
+
+G_END_DECLS
