@@ -38,6 +38,9 @@ GError *_carrete_client_error_from_response (guint status, const char *content_t
 /* Maps a transport failure (GIOError, GResolverError, GTlsError…). */
 GError *_carrete_client_error_from_transport (const GError *error);
 
+/* _carrete_client_call_async/_finish/_start and _carrete_client_error_from_message
+ * are in carrete-client-call.c; the rest of this part in carrete-client.c. */
+
 /* The send pipeline of every JSON call: routes `path_and_query`, adds the
  * bearer token when `auth`, sends `body` (JSON, may be NULL), refreshes once
  * on a 401 and retries, maps failures.  Finishes with the parsed JSON node
@@ -48,6 +51,13 @@ void _carrete_client_call_async (CarreteClient *self, const char *method,
                                  gpointer user_data);
 JsonNode *_carrete_client_call_finish (CarreteClient *self, GAsyncResult *result,
                                        GError **error);
+/* _carrete_client_call_async with `flags` (e.g. LOGIN) and the task's
+ * source tag `source_tag`. */
+void _carrete_client_call_start (CarreteClient *self, const char *method,
+                                 const char *path_and_query, JsonNode *body, gboolean auth,
+                                 CarreteResponseFlags flags, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data,
+                                 gpointer source_tag);
 
 /* A JSON call whose answer becomes a value: `convert` (NULL for calls
  * answered by 204) turns the JSON into it; the task (source tag `tag`) then
