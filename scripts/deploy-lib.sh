@@ -43,10 +43,14 @@ ensure_kubeconform() {
 # podman-compose from PyPI in a virtualenv under .cache (once per version).
 ensure_podman_compose() {
   local venv="$CARRETE_ROOT/.cache/venv"
-  if [ "$(cat "$venv/podman-compose.version" 2>/dev/null)" = "$PODMAN_COMPOSE_PACKAGE" ]; then
+  # A venv names its own path in its scripts: a moved or copied checkout
+  # leaves one that no longer runs, so it is made again.
+  if [ "$(cat "$venv/podman-compose.version" 2>/dev/null)" = "$PODMAN_COMPOSE_PACKAGE" ] &&
+     "$venv/bin/podman-compose" --version >/dev/null 2>&1; then
     return 0
   fi
   say "installing $PODMAN_COMPOSE_PACKAGE into .cache/venv"
+  rm -rf "$venv"
   python3 -m venv "$venv" >&2 && "$venv/bin/pip" install --quiet "$PODMAN_COMPOSE_PACKAGE" >&2 ||
     die "pip install $PODMAN_COMPOSE_PACKAGE failed"
   echo "$PODMAN_COMPOSE_PACKAGE" > "$venv/podman-compose.version"
