@@ -94,19 +94,16 @@ app_new (const CarreteConfig *config, GError **error)
   return NULL;
 }
 
+/* Defined below: app_start names the database pool after it. */
+static const CarreteServiceSpec spec;
+
 static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
   FoldersApp *app = data;
-  guint n_routes;
 
-  app->schema_version = carrete_migrate_latest_version (FOLDERS_RESOURCE_PREFIX "/sql");
-  app->db = carrete_db_new (config->database_url, (guint) config->db_pool_size,
-                            (guint) config->statement_timeout_ms, "carrete-folders");
+  app->db = carrete_cli_open_db (&spec.cli, config, &app->schema_version);
   app->service.store = folders_store_new (app->db);
-  options->routes = folders_routes (&n_routes);
-  options->n_routes = n_routes;
-  options->openapi_resource = FOLDERS_RESOURCE_PREFIX "/openapi.json";
   options->jwt = app->jwt;
   options->ids = app->service.ids;
 }
@@ -122,6 +119,8 @@ static const CarreteServiceSpec spec = {
   .settings = serve_settings,
   .required = serve_required,
   .database = &carrete_service_postgres,
+  .routes = folders_routes,
+  .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,
   .app_new = app_new,
   .app_start = app_start,

@@ -185,19 +185,16 @@ process_init (const CarreteConfig *config, GError **error)
   return photos_imaging_init (NULL, 1, error);
 }
 
+/* Defined below: app_start names the database pool after it. */
+static const CarreteServiceSpec spec;
+
 static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
   PhotosApp *app = data;
-  guint n_routes;
 
-  app->schema_version = carrete_migrate_latest_version (PHOTOS_RESOURCE_PREFIX "/sql");
-  app->db = carrete_db_new (config->database_url, (guint) config->db_pool_size,
-                            (guint) config->statement_timeout_ms, "carrete-photos");
+  app->db = carrete_cli_open_db (&spec.cli, config, &app->schema_version);
   app->store = photos_store_new (app->db);
-  options->routes = photos_routes (&n_routes);
-  options->n_routes = n_routes;
-  options->openapi_resource = PHOTOS_RESOURCE_PREFIX "/openapi.json";
   options->jwt = app->jwt;
   options->ids = app->ids;
 }
@@ -235,6 +232,8 @@ static const CarreteServiceSpec spec = {
   .settings = serve_settings,
   .required = serve_required,
   .database = &carrete_service_postgres,
+  .routes = photos_routes,
+  .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,
   .process_init = process_init,
   .process_shutdown = photos_imaging_shutdown,

@@ -127,11 +127,8 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
 {
   WebApp *app = data;
   g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
-  guint n_routes;
 
   app->response_headers = web_headers_all (csp);
-  options->routes = web_routes (&n_routes);
-  options->n_routes = n_routes;
   options->response_headers = (const char *const *) app->response_headers;
 }
 
@@ -155,6 +152,7 @@ static const CarreteServiceSpec spec = {
   },
   .settings = serve_settings,
   .required = serve_required,
+  .routes = web_routes,
   .drain_seconds = DRAIN_SECONDS,
   .max_workers = 1,
   .app_new = app_new,

@@ -44,6 +44,17 @@ carrete_cli_migrate (const CarreteCli *cli)
   return status;
 }
 
+CarreteDb *
+carrete_cli_open_db (const CarreteCli *cli, const CarreteConfig *config, guint *schema_version)
+{
+  g_autofree char *dir = sql_dir (cli);
+  g_autofree char *app_name = g_strconcat ("carrete-", cli->name, NULL);
+
+  *schema_version = carrete_migrate_latest_version (dir);
+  return carrete_db_new (config->database_url, (guint) config->db_pool_size,
+                         (guint) config->statement_timeout_ms, app_name);
+}
+
 const CarreteServiceDatabase carrete_service_postgres = {
   .check_schema = carrete_cli_check_schema,
   .migrate = carrete_cli_migrate,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "carrete-cli.h"
+#include "carrete-db.h"
 #include "carrete-service.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,11 @@ int carrete_cli_check_schema (const CarreteCli *cli, const CarreteConfig *config
 
 /* The `migrate` command: applies the migrations; returns the exit status. */
 int carrete_cli_migrate (const CarreteCli *cli);
+
+/* The service's database pool (named carrete-NAME in pg_stat_activity),
+ * with the schema version this build expects in `schema_version`. */
+CarreteDb *carrete_cli_open_db (const CarreteCli *cli, const CarreteConfig *config,
+                                guint *schema_version);
 
 /* Both, for a CarreteServiceSpec's `database`. */
 extern const CarreteServiceDatabase carrete_service_postgres;

@@ -126,8 +126,13 @@ serve_worker (Worker *worker, gpointer app)
     .metrics = group->metrics,
   };
   g_autoptr (GArray) sources = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *openapi = NULL;
   GError *error = NULL;
 
+  options.routes = spec->routes (&options.n_routes);
+  if (spec->openapi)
+    options.openapi_resource = openapi = g_strconcat (spec->cli.resource_prefix, "/openapi.json",
+                                                      NULL);
   spec->app_start (app, &group->share, &options);
   worker->server = carrete_server_new (&options);
   if (!carrete_server_listen (worker->server, worker->socket, &error))

@@ -37,6 +37,8 @@ typedef struct
   const char *const *required;  /* what `serve` cannot do without */
   const CarreteServiceDatabase *database; /* NULL: none, and `migrate` has nothing to do */
   const CarreteServiceCommand *commands;  /* more commands, ended by a NULL name; may be NULL */
+  const CarreteRoute *(*routes) (guint *n_routes); /* the route table */
+  gboolean openapi;             /* resource_prefix has openapi.json for /openapi.json and /docs */
   guint drain_seconds;          /* SIGTERM: how long requests in flight may take */
   /* At most this many worker threads, whatever CARRETE_WORKERS says (0: no
    * limit): for a service whose in-memory coordination is per worker. */
@@ -53,8 +55,7 @@ typedef struct
    * anything else exits 1. */
   gpointer (*app_new) (const CarreteConfig *config, GError **error);
   /* Once the schema is known to be current: opens what needs the database
-   * and fills the server's routes, token verifier, ids, OpenAPI document
-   * and headers. */
+   * and fills the server's token verifier, ids and headers. */
   void (*app_start) (gpointer app, const CarreteConfig *config, CarreteServerOptions *options);
   /* Optional, on the first worker only: periodic work once it listens (the
    * source ids it adds to `source_ids` are removed when it stops). */
