@@ -75,7 +75,8 @@ require_admin (CarreteRequest *req, AdminAction then)
   check = g_new0 (AdminCheck, 1);
   check->req = req;
   check->then = then;
-  users_service_get_async (&app_of (req)->service, caller->id, admin_checked, check);
+  users_service_get_async (&app_of (req)->service, caller->id,
+                           carrete_request_get_cancellable (req), admin_checked, check);
 }
 
 /* Renders `error`, naming `field` (when given) as the one at fault. */
@@ -153,7 +154,8 @@ handle_register (CarreteRequest *req)
       return;
     }
   users_service_register_async (&app_of (req)->service, member (body, "username"),
-                                member (body, "email"), member (body, "password"), registered, req);
+                                member (body, "email"), member (body, "password"),
+                                carrete_request_get_cancellable (req), registered, req);
 }
 
 /* ---- sessions -------------------------------------------------------------- */
@@ -199,7 +201,7 @@ handle_login (CarreteRequest *req)
     return;
   users_service_login_async (&app_of (req)->service, member (body, "username"),
                              member (body, "password"), carrete_request_get_client_address (req),
-                             logged_in, req);
+                             carrete_request_get_cancellable (req), logged_in, req);
 }
 
 static const CarreteFieldSpec refresh_specs[] = {
@@ -225,8 +227,8 @@ handle_refresh (CarreteRequest *req)
   g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
 
   if (body != NULL)
-    users_service_refresh_async (&app_of (req)->service, member (body, "refresh_token"), refreshed,
-                                 req);
+    users_service_refresh_async (&app_of (req)->service, member (body, "refresh_token"),
+                                 carrete_request_get_cancellable (req), refreshed, req);
 }
 
 static void
@@ -272,8 +274,8 @@ got_me (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_get_me (CarreteRequest *req)
 {
-  users_service_get_async (&app_of (req)->service, carrete_request_get_caller (req)->id, got_me,
-                           req);
+  users_service_get_async (&app_of (req)->service, carrete_request_get_caller (req)->id,
+                           carrete_request_get_cancellable (req), got_me, req);
 }
 
 static void
@@ -338,7 +340,7 @@ handle_patch_me (CarreteRequest *req)
     }
   users_service_update_async (&app_of (req)->service, id, member (body, "email"),
                               member (body, "password"), member (body, "current_password"),
-                              updated_me, req);
+                              carrete_request_get_cancellable (req), updated_me, req);
 }
 
 static void
@@ -386,7 +388,8 @@ handle_get_user (CarreteRequest *req)
   gint64 id;
 
   if (carrete_request_decode_id (req, "id", CARRETE_ID_USER, &id))
-    users_service_get_async (&app_of (req)->service, id, got_profile, req);
+    users_service_get_async (&app_of (req)->service, id, carrete_request_get_cancellable (req),
+                             got_profile, req);
 }
 
 static void
@@ -448,7 +451,7 @@ list_users (CarreteRequest *req)
 
   if (page_limit (req, &limit))
     users_service_list_async (&app_of (req)->service, carrete_request_get_query (req, "cursor"),
-                              limit, listed, req);
+                              limit, carrete_request_get_cancellable (req), listed, req);
 }
 
 static void

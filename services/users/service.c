@@ -12,6 +12,7 @@
 typedef struct
 {
   UsersService *svc;
+  GCancellable *cancellable; /* the task's: statements for a caller who hung up stop */
   gint64 id;
   char *username;
   char *email;
@@ -56,13 +57,14 @@ op_free (gpointer data)
 }
 
 static GTask *
-op_task (UsersService *svc, gpointer tag, GAsyncReadyCallback callback, gpointer user_data,
-         Op **op_out)
+op_task (UsersService *svc, gpointer tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+         gpointer user_data, Op **op_out)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
 
   op->svc = svc;
+  op->cancellable = cancellable;
   g_task_set_task_data (task, op, op_free);
   g_task_set_source_tag (task, tag);
   *op_out = op;
@@ -129,17 +131,17 @@ register_hashed (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  users_store_insert_user (op->svc->store, op->username, op->email, hash, register_inserted,
-                           g_steal_pointer (&task));
+  users_store_insert_user (op->svc->store, op->username, op->email, hash, op->cancellable,
+                           register_inserted, g_steal_pointer (&task));
 }
 
 void
 users_service_register_async (UsersService *svc, const char *username, const char *email,
-                              const char *password, GAsyncReadyCallback callback,
-                              gpointer user_data)
+                              const char *password, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, users_service_register_async, callback, user_data, &op);
+  GTask *task = op_task (svc, users_service_register_async, cancellable, callback, user_data, &op);
 
   op->username = g_strdup (username);
   op->email = g_strdup (email);
@@ -225,15 +227,15 @@ login_rehashed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (hash == NULL)
     g_warning ("could not rehash a password: %s", error->message);
   else
-    users_store_set_password_hash (rehash->svc->store, rehash->user_id, hash, log_if_failed,
+    users_store_set_password_hash (rehash->svc->store, rehash->user_id, hash, NULL, log_if_failed,
                                    rehash->svc);
 }
 
 static void
 login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
 {
-  users_store_login_forget (op->svc->store, op->login_key, log_if_failed, op->svc);
-  users_store_login_refund (op->svc->store, op->address_key, log_if_failed, op->svc);
+  users_store_login_forget (op->svc->store, op->login_key, NULL, log_if_failed, op->svc);
+  users_store_login_refund (op->svc->store, op->address_key, NULL, log_if_failed, op->svc);
   /* Parameters changed since this hash was made: upgrade it in the
    * background, as the password is at hand only now. */
   if (needs_rehash)
@@ -247,7 +249,8 @@ login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
   op->refresh_token = users_refresh_token_new ();
   op->refresh_digest = users_refresh_token_digest (op->refresh_token);
   users_store_insert_refresh (op->svc->store, op->refresh_digest, op->user->id,
-                              op->svc->refresh_ttl, login_refresh_stored, g_object_ref (task));
+                              op->svc->refresh_ttl, op->cancellable, login_refresh_stored,
+                              g_object_ref (task));
 }
 
 /* The attempt was counted but never judged (database or hash pool
@@ -255,8 +258,8 @@ login_succeeded (GTask *task, Op *op, gboolean needs_rehash)
 static void
 login_fail_unjudged (GTask *task, Op *op, GError *error)
 {
-  users_store_login_refund (op->svc->store, op->login_key, log_if_failed, op->svc);
-  users_store_login_refund (op->svc->store, op->address_key, log_if_failed, op->svc);
+  users_store_login_refund (op->svc->store, op->login_key, NULL, log_if_failed, op->svc);
+  users_store_login_refund (op->svc->store, op->address_key, NULL, log_if_failed, op->svc);
   g_task_return_error (task, error);
 }
 
@@ -329,16 +332,17 @@ login_counted (GObject *source, GAsyncResult *result, gpointer user_data)
                                op->retry_after);
       return;
     }
-  users_store_find_by_login (op->svc->store, op->username, login_found, g_steal_pointer (&task));
+  users_store_find_by_login (op->svc->store, op->username, op->cancellable, login_found,
+                             g_steal_pointer (&task));
 }
 
 void
 users_service_login_async (UsersService *svc, const char *login, const char *password,
-                           const char *client_address, GAsyncReadyCallback callback,
-                           gpointer user_data)
+                           const char *client_address, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, users_service_login_async, callback, user_data, &op);
+  GTask *task = op_task (svc, users_service_login_async, cancellable, callback, user_data, &op);
   g_autofree char *folded = g_utf8_casefold (login, -1);
 
   op->username = g_strdup (login);
@@ -346,8 +350,8 @@ users_service_login_async (UsersService *svc, const char *login, const char *pas
   op->login_key = g_strdup_printf ("login|%s|%s", folded, client_address);
   op->address_key = g_strdup_printf ("address|%s", client_address);
   users_store_login_attempt (svc->store, op->login_key, op->address_key, svc->login_window,
-                             svc->login_max_failures, svc->address_max_failures, login_counted,
-                             task);
+                             svc->login_max_failures, svc->address_max_failures, op->cancellable,
+                             login_counted, task);
 }
 
 UsersSession *
@@ -397,16 +401,18 @@ refresh_rotated (GObject *source, GAsyncResult *result, gpointer user_data)
   g_error_free (error);
   /* Unknown, spent or expired: if it was spent, someone replays a stolen
    * token, so the whole family goes. */
-  users_store_revoke_family (op->svc->store, op->old_digest, refresh_family_revoked,
+  users_store_revoke_family (op->svc->store, op->old_digest, NULL, refresh_family_revoked,
                              g_steal_pointer (&task));
 }
 
 void
 users_service_refresh_async (UsersService *svc, const char *refresh_token,
-                             GAsyncReadyCallback callback, gpointer user_data)
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   Op *op;
-  g_autoptr (GTask) task = op_task (svc, users_service_refresh_async, callback, user_data, &op);
+  g_autoptr (GTask) task
+      = op_task (svc, users_service_refresh_async, cancellable, callback, user_data, &op);
 
   if (!users_refresh_token_is_well_formed (refresh_token))
     {
@@ -418,7 +424,7 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
   op->refresh_token = users_refresh_token_new ();
   op->refresh_digest = users_refresh_token_digest (op->refresh_token);
   users_store_rotate_refresh (svc->store, op->old_digest, op->refresh_digest, svc->refresh_ttl,
-                              refresh_rotated, g_steal_pointer (&task));
+                              op->cancellable, refresh_rotated, g_steal_pointer (&task));
 }
 
 UsersSession *
@@ -447,7 +453,8 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  g_autoptr (GTask) task = op_task (svc, users_service_logout_async, callback, user_data, &op);
+  g_autoptr (GTask) task
+      = op_task (svc, users_service_logout_async, NULL, callback, user_data, &op);
   g_autofree char *digest = NULL;
 
   /* Logging out with an unknown token is not an error: the session is gone
@@ -458,7 +465,7 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
       return;
     }
   digest = users_refresh_token_digest (refresh_token);
-  users_store_revoke_family (svc->store, digest, logout_revoked, g_steal_pointer (&task));
+  users_store_revoke_family (svc->store, digest, NULL, logout_revoked, g_steal_pointer (&task));
 }
 
 gboolean
@@ -484,13 +491,13 @@ user_found (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-users_service_get_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
-                         gpointer user_data)
+users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, users_service_get_async, callback, user_data, &op);
+  GTask *task = op_task (svc, users_service_get_async, cancellable, callback, user_data, &op);
 
-  users_store_find_by_id (svc->store, id, user_found, task);
+  users_store_find_by_id (svc->store, id, op->cancellable, user_found, task);
 }
 
 UsersUser *
@@ -531,8 +538,8 @@ update_new_hash_ready (GObject *source, GAsyncResult *result, gpointer user_data
       g_task_return_error (task, error);
       return;
     }
-  users_store_update_account (op->svc->store, op->id, op->email, op->new_hash, update_stored,
-                              g_steal_pointer (&task));
+  users_store_update_account (op->svc->store, op->id, op->email, op->new_hash, op->cancellable,
+                              update_stored, g_steal_pointer (&task));
 }
 
 static void
@@ -572,21 +579,21 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-users_service_update_async (UsersService *svc, gint64 id, const char *email,
-                            const char *password, const char *current_password,
+users_service_update_async (UsersService *svc, gint64 id, const char *email, const char *password,
+                            const char *current_password, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, users_service_update_async, callback, user_data, &op);
+  GTask *task = op_task (svc, users_service_update_async, cancellable, callback, user_data, &op);
 
   op->id = id;
   op->email = g_strdup (email);
   op->password = g_strdup (password);
   op->current_password = g_strdup (current_password);
   if (password != NULL)
-    users_store_find_by_id (svc->store, id, update_user_loaded, task);
+    users_store_find_by_id (svc->store, id, op->cancellable, update_user_loaded, task);
   else
-    users_store_update_account (svc->store, id, email, NULL, update_stored, task);
+    users_store_update_account (svc->store, id, email, NULL, op->cancellable, update_stored, task);
 }
 
 UsersUser *
@@ -627,7 +634,7 @@ delete_cascaded (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  users_store_delete_user (op->svc->store, op->user_id, delete_done, task);
+  users_store_delete_user (op->svc->store, op->user_id, NULL, delete_done, task);
 }
 
 static void
@@ -652,14 +659,14 @@ users_service_delete_async (UsersService *svc, gint64 id, const char *request_id
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, users_service_delete_async, callback, user_data, &op);
+  GTask *task = op_task (svc, users_service_delete_async, NULL, callback, user_data, &op);
 
   op->user_id = id;
   op->request_id = g_strdup (request_id);
   if (svc->cascade == NULL)
-    users_store_delete_user (svc->store, id, delete_done, task);
+    users_store_delete_user (svc->store, id, NULL, delete_done, task);
   else
-    users_store_find_by_id (svc->store, id, delete_found, task);
+    users_store_find_by_id (svc->store, id, NULL, delete_found, task);
 }
 
 gboolean
@@ -718,10 +725,12 @@ list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 users_service_list_async (UsersService *svc, const char *cursor, guint limit,
-                          GAsyncReadyCallback callback, gpointer user_data)
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
   Op *op;
-  g_autoptr (GTask) task = op_task (svc, users_service_list_async, callback, user_data, &op);
+  g_autoptr (GTask) task
+      = op_task (svc, users_service_list_async, cancellable, callback, user_data, &op);
   gint64 after = 0;
 
   if (cursor != NULL)
@@ -739,7 +748,8 @@ users_service_list_async (UsersService *svc, const char *cursor, guint limit,
         }
     }
   op->limit = limit;
-  users_store_list_users (svc->store, after, limit + 1, list_loaded, g_steal_pointer (&task));
+  users_store_list_users (svc->store, after, limit + 1, op->cancellable, list_loaded,
+                          g_steal_pointer (&task));
 }
 
 GPtrArray *
@@ -759,5 +769,5 @@ users_service_list_finish (GAsyncResult *result, char **next_cursor, GError **er
 void
 users_service_cleanup (UsersService *svc)
 {
-  users_store_cleanup (svc->store, log_if_failed, svc);
+  users_store_cleanup (svc->store, NULL, log_if_failed, svc);
 }

@@ -40,47 +40,52 @@ typedef struct
 #define USERS_LOGIN_WINDOW (15 * 60)
 
 void users_service_register_async (UsersService *svc, const char *username, const char *email,
-                                   const char *password, GAsyncReadyCallback callback,
-                                   gpointer user_data);
+                                   const char *password, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 /* On CARRETE_ERROR_CONFLICT, *conflict_field names the taken field. */
 UsersUser *users_service_register_finish (GAsyncResult *result, const char **conflict_field,
                                           GError **error);
 
 void users_service_login_async (UsersService *svc, const char *login, const char *password,
-                                const char *client_address, GAsyncReadyCallback callback,
-                                gpointer user_data);
+                                const char *client_address, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
 /* On CARRETE_ERROR_RATE_LIMITED, *retry_after holds seconds to wait. */
 UsersSession *users_service_login_finish (GAsyncResult *result, guint *retry_after,
                                           GError **error);
 
 void users_service_refresh_async (UsersService *svc, const char *refresh_token,
-                                  GAsyncReadyCallback callback, gpointer user_data);
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
 UsersSession *users_service_refresh_finish (GAsyncResult *result, GError **error);
 
 void users_service_logout_async (UsersService *svc, const char *refresh_token,
                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean users_service_logout_finish (GAsyncResult *result, GError **error);
 
-void users_service_get_async (UsersService *svc, gint64 id, GAsyncReadyCallback callback,
-                              gpointer user_data);
+void users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
 UsersUser *users_service_get_finish (GAsyncResult *result, GError **error);
 
 /* `email`/`password` NULL leave them unchanged; a new password needs the
  * current one. */
 void users_service_update_async (UsersService *svc, gint64 id, const char *email,
                                  const char *password, const char *current_password,
-                                 GAsyncReadyCallback callback, gpointer user_data);
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
 UsersUser *users_service_update_finish (GAsyncResult *result, GError **error);
 
 /* Deletes the account, after the user's photos and folders (see
- * cascade.h); `request_id` is forwarded to the other services. */
+ * cascade.h); `request_id` is forwarded to the other services.  Not
+ * cancellable: a deletion that has begun is finished, never left half
+ * done because the client hung up.  Logging out is not cancellable either. */
 void users_service_delete_async (UsersService *svc, gint64 id, const char *request_id,
                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean users_service_delete_finish (GAsyncResult *result, GError **error);
 
 /* `cursor` may be NULL (first page). */
 void users_service_list_async (UsersService *svc, const char *cursor, guint limit,
-                               GAsyncReadyCallback callback, gpointer user_data);
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
 /* Returns the users; *next_cursor is NULL on the last page. */
 GPtrArray *users_service_list_finish (GAsyncResult *result, char **next_cursor, GError **error);
 

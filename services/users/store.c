@@ -163,135 +163,140 @@ users_store_free (UsersStore *store)
 
 static void
 store_send (UsersStore *store, const CarreteStatement *stmt, const char *const *params,
-      GAsyncReadyCallback callback, gpointer user_data)
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }
 
 void
 users_store_insert_user (UsersStore *store, const char *username, const char *email,
-                         const char *password_hash, GAsyncReadyCallback callback,
-                         gpointer user_data)
+                         const char *password_hash, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { username, email, password_hash };
-  store_send (store, &insert_user, params, callback, user_data);
+  store_send (store, &insert_user, params, cancellable, callback, user_data);
 }
 
 void
-users_store_find_by_login (UsersStore *store, const char *login, GAsyncReadyCallback callback,
-                           gpointer user_data)
+users_store_find_by_login (UsersStore *store, const char *login, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { login };
-  store_send (store, &find_by_login, params, callback, user_data);
+  store_send (store, &find_by_login, params, cancellable, callback, user_data);
 }
 
 void
-users_store_find_by_id (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
-                        gpointer user_data)
+users_store_find_by_id (UsersStore *store, gint64 id, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text };
-  store_send (store, &find_by_id, params, callback, user_data);
+  store_send (store, &find_by_id, params, cancellable, callback, user_data);
 }
 
 void
 users_store_update_account (UsersStore *store, gint64 id, const char *email,
-                            const char *password_hash, GAsyncReadyCallback callback,
-                            gpointer user_data)
+                            const char *password_hash, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text, email, password_hash };
-  store_send (store, &update_account, params, callback, user_data);
+  store_send (store, &update_account, params, cancellable, callback, user_data);
 }
 
 void
 users_store_set_password_hash (UsersStore *store, gint64 id, const char *password_hash,
-                               GAsyncReadyCallback callback, gpointer user_data)
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text, password_hash };
-  store_send (store, &set_password_hash, params, callback, user_data);
+  store_send (store, &set_password_hash, params, cancellable, callback, user_data);
 }
 
 void
-users_store_delete_user (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
-                         gpointer user_data)
+users_store_delete_user (UsersStore *store, gint64 id, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text };
-  store_send (store, &delete_user, params, callback, user_data);
+  store_send (store, &delete_user, params, cancellable, callback, user_data);
 }
 
 void
-users_store_list_users (UsersStore *store, gint64 after_id, guint limit,
+users_store_list_users (UsersStore *store, gint64 after_id, guint limit, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after_id);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[] = { after_text, limit_text };
-  store_send (store, &list_users, params, callback, user_data);
+  store_send (store, &list_users, params, cancellable, callback, user_data);
 }
 
 void
 users_store_insert_refresh (UsersStore *store, const char *token_hash, gint64 user_id,
-                            guint ttl_seconds, GAsyncReadyCallback callback, gpointer user_data)
+                            guint ttl_seconds, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
   g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
   const char *params[] = { token_hash, id_text, ttl_text };
-  store_send (store, &insert_refresh, params, callback, user_data);
+  store_send (store, &insert_refresh, params, cancellable, callback, user_data);
 }
 
 void
 users_store_rotate_refresh (UsersStore *store, const char *old_hash, const char *new_hash,
-                            guint ttl_seconds, GAsyncReadyCallback callback, gpointer user_data)
+                            guint ttl_seconds, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
   const char *params[] = { old_hash, new_hash, ttl_text };
-  store_send (store, &rotate_refresh, params, callback, user_data);
+  store_send (store, &rotate_refresh, params, cancellable, callback, user_data);
 }
 
 void
-users_store_revoke_family (UsersStore *store, const char *token_hash,
+users_store_revoke_family (UsersStore *store, const char *token_hash, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { token_hash };
-  store_send (store, &revoke_family, params, callback, user_data);
+  store_send (store, &revoke_family, params, cancellable, callback, user_data);
 }
 
 void
 users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
                            guint window_seconds, guint login_limit, guint address_limit,
-                           GAsyncReadyCallback callback, gpointer user_data)
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
 {
   g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
   g_autofree char *login_limit_text = g_strdup_printf ("%u", login_limit);
   g_autofree char *address_limit_text = g_strdup_printf ("%u", address_limit);
   const char *params[] = { login_key, address_key, window_text, login_limit_text,
                            address_limit_text };
-  store_send (store, &login_attempt, params, callback, user_data);
+  store_send (store, &login_attempt, params, cancellable, callback, user_data);
 }
 
 void
-users_store_login_forget (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                          gpointer user_data)
+users_store_login_forget (UsersStore *store, const char *key, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { key };
-  store_send (store, &login_forget, params, callback, user_data);
+  store_send (store, &login_forget, params, cancellable, callback, user_data);
 }
 
 void
-users_store_login_refund (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                          gpointer user_data)
+users_store_login_refund (UsersStore *store, const char *key, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { key };
-  store_send (store, &login_refund, params, callback, user_data);
+  store_send (store, &login_refund, params, cancellable, callback, user_data);
 }
 
 void
-users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data)
+users_store_cleanup (UsersStore *store, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
 {
-  store_send (store, &cleanup, NULL, callback, user_data);
+  store_send (store, &cleanup, NULL, cancellable, callback, user_data);
 }
 
 /* ---- results ------------------------------------------------------------ */

@@ -14,35 +14,38 @@ UsersStore *users_store_new (CarreteDb *db);
 void users_store_free (UsersStore *store);
 
 void users_store_insert_user (UsersStore *store, const char *username, const char *email,
-                              const char *password_hash, GAsyncReadyCallback callback,
-                              gpointer user_data);
-void users_store_find_by_login (UsersStore *store, const char *login, GAsyncReadyCallback callback,
-                                gpointer user_data);
-void users_store_find_by_id (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
-                             gpointer user_data);
+                              const char *password_hash, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+void users_store_find_by_login (UsersStore *store, const char *login, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+void users_store_find_by_id (UsersStore *store, gint64 id, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
 /* NULL leaves a column unchanged; a new hash also revokes every refresh
  * token of the user, in the same statement. */
 void users_store_update_account (UsersStore *store, gint64 id, const char *email,
-                                 const char *password_hash, GAsyncReadyCallback callback,
-                                 gpointer user_data);
+                                 const char *password_hash, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
 void users_store_set_password_hash (UsersStore *store, gint64 id, const char *password_hash,
-                                    GAsyncReadyCallback callback, gpointer user_data);
-void users_store_delete_user (UsersStore *store, gint64 id, GAsyncReadyCallback callback,
-                              gpointer user_data);
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+void users_store_delete_user (UsersStore *store, gint64 id, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
 void users_store_list_users (UsersStore *store, gint64 after_id, guint limit,
-                             GAsyncReadyCallback callback, gpointer user_data);
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
 
 /* Refresh tokens, identified by the hex SHA-256 of the token. */
 void users_store_insert_refresh (UsersStore *store, const char *token_hash, gint64 user_id,
-                                 guint ttl_seconds, GAsyncReadyCallback callback,
-                                 gpointer user_data);
+                                 guint ttl_seconds, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
 /* Revokes `old_hash` and issues `new_hash` in its family; the result holds
  * the user row, or no row when `old_hash` is unknown, spent or expired. */
 void users_store_rotate_refresh (UsersStore *store, const char *old_hash, const char *new_hash,
-                                 guint ttl_seconds, GAsyncReadyCallback callback,
-                                 gpointer user_data);
+                                 guint ttl_seconds, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
 void users_store_revoke_family (UsersStore *store, const char *token_hash,
-                                GAsyncReadyCallback callback, gpointer user_data);
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
 
 /* Login throttling: attempts counted per (login name, address) and per
  * address, in one window. */
@@ -57,18 +60,19 @@ typedef struct
 /* Counts one attempt; counters stop at their limit + 1, and the address
  * is counted only when the name is not already over its limit (then its
  * count reads 0). */
-void users_store_login_attempt (UsersStore *store, const char *login_key,
-                                const char *address_key, guint window_seconds,
-                                guint login_limit, guint address_limit,
-                                GAsyncReadyCallback callback, gpointer user_data);
+void users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
+                                guint window_seconds, guint login_limit, guint address_limit,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
 /* Forgets a key's attempts (after a success). */
-void users_store_login_forget (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                               gpointer user_data);
+void users_store_login_forget (UsersStore *store, const char *key, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 /* Gives one attempt back (a success at that address, or a 503). */
-void users_store_login_refund (UsersStore *store, const char *key, GAsyncReadyCallback callback,
-                               gpointer user_data);
+void users_store_login_refund (UsersStore *store, const char *key, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 
-void users_store_cleanup (UsersStore *store, GAsyncReadyCallback callback, gpointer user_data);
+void users_store_cleanup (UsersStore *store, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
 
 /* Finishers.  users_store_user_finish fails with NOT_FOUND on no row. */
 UsersUser *users_store_user_finish (UsersStore *store, GAsyncResult *result, GError **error);

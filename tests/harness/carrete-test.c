@@ -214,6 +214,26 @@ ct_postgres_free (CtPostgres *pg)
   g_free (pg);
 }
 
+PGconn *
+ct_postgres_connect (CtPostgres *pg, const char *database)
+{
+  g_autofree char *conninfo = postgres_conninfo (pg, database);
+  PGconn *conn = PQconnectdb (conninfo);
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  return conn;
+}
+
+void
+ct_postgres_exec (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+
+  if (PQresultStatus (res) != PGRES_TUPLES_OK && PQresultStatus (res) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+}
+
 char *
 ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
 {
@@ -516,6 +536,39 @@ ct_http (const char *base_url, const char *method, const char *path, const char 
   g_autoptr (GBytes) body = json_body != NULL ? g_bytes_new (json_body, strlen (json_body)) : NULL;
 
   return ct_http_raw (base_url, method, path, headers, "application/json", body);
+}
+
+GSocketConnection *
+ct_connect (const char *base_url, char **host_header)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &error);
+  GSocketConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                (guint16)g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  *host_header = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return connection;
+}
+
+GSocketConnection *
+ct_http_send_only (const char *base_url, const char *method, const char *path, const char *bearer)
+{
+  g_autofree char *host = NULL;
+  GSocketConnection *connection = ct_connect (base_url, &host);
+  g_autofree char *authorization
+      = bearer != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", bearer) : g_strdup ("");
+  g_autofree char *head
+      = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n", method, path, host, authorization);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_no_error (error);
+  return connection;
 }
 
 void

@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 
 G_BEGIN_DECLS
@@ -33,6 +34,12 @@ char *ct_postgres_query (CtPostgres *pg, const char *database, const char *sql);
 /* The same with one parameter, $1. */
 char *ct_postgres_query_param (CtPostgres *pg, const char *database, const char *sql,
                                const char *param);
+
+/* A session of its own as superuser in `database` (PQfinish it), for a
+ * test that holds a lock or a transaction across requests. */
+PGconn *ct_postgres_connect (CtPostgres *pg, const char *database);
+/* Runs `sql` on that session and asserts that it succeeded. */
+void ct_postgres_exec (PGconn *conn, const char *sql);
 
 /* ---- Keys ----------------------------------------------------------------- */
 
@@ -93,6 +100,15 @@ void ct_response_free (CtResponse *response);
 const char *ct_response_header (CtResponse *response, const char *name);
 JsonObject *ct_response_object (CtResponse *response);
 const char *ct_response_string (CtResponse *response, const char *member);
+
+/* A raw connection to the host and port of `base_url`, for requests that
+ * ct_http cannot send (chunked, cut short, never read); *host_header gets
+ * "host:port". */
+GSocketConnection *ct_connect (const char *base_url, char **host_header);
+/* Sends `method path` with a bearer token (NULL for none) and no body over
+ * a new connection, and returns the connection without reading the answer. */
+GSocketConnection *ct_http_send_only (const char *base_url, const char *method, const char *path,
+                                      const char *bearer);
 
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */

@@ -512,23 +512,16 @@ void
 photos_send_and_hang_up (const char *base_url, const char *path, const char *token,
                          const char *content_type, gsize content_length, GBytes *body, gsize sent)
 {
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &error);
-  g_autofree char *head = NULL;
-  GOutputStream *out;
+  g_autofree char *head
+      = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                         "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+                         path, host, token, content_type, content_length);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   gsize written = 0;
 
-  g_assert_no_error (error);
-  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
-                                                (guint16) g_uri_get_port (uri), NULL, &error);
-  g_assert_no_error (error);
-  head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n"
-                          "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n",
-                          path, g_uri_get_host (uri), g_uri_get_port (uri), token, content_type,
-                          content_length);
-  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_assert_true (g_output_stream_write_all (out, head, strlen (head), &written, NULL, &error));
   g_assert_true (g_output_stream_write_all (out, g_bytes_get_data (body, NULL),
                                             MIN (sent, g_bytes_get_size (body)), &written, NULL,
@@ -539,28 +532,12 @@ photos_send_and_hang_up (const char *base_url, const char *path, const char *tok
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 }
 
-static GSocketConnection *
-connect_to (const char *base_url, char **host_header)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &error);
-  GSocketConnection *connection;
-
-  g_assert_no_error (error);
-  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
-                                                (guint16) g_uri_get_port (uri), NULL, &error);
-  g_assert_no_error (error);
-  *host_header = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-  return connection;
-}
-
 guint
 photos_post_chunked (const char *base_url, const char *path, const char *token,
                      const char *content_type, GBytes *body)
 {
   g_autofree char *host = NULL;
-  g_autoptr (GSocketConnection) connection = connect_to (base_url, &host);
+  g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) in = NULL;
   g_autofree char *head = g_strdup_printf (

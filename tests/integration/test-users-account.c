@@ -329,6 +329,55 @@ test_database_outage (void)
   }
 }
 
+/* How many statements of carrete-users wait for a lock right now. */
+static gboolean
+service_statements_waiting_become (const char *count, guint timeout_ms)
+{
+  for (guint waited = 0; waited <= timeout_ms; waited += 20)
+    {
+      g_autofree char *n = ct_postgres_query (
+          fx->pg, "carrete_users",
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'carrete-users'"
+          " AND state = 'active' AND wait_event_type = 'Lock'");
+      if (g_strcmp0 (n, count) == 0)
+        return TRUE;
+      g_usleep (20 * 1000);
+    }
+  return FALSE;
+}
+
+/* A client that hangs up while its statement runs cancels the statement:
+ * it stops at once (not at the 5 s statement timeout, which would log 503),
+ * and the connection goes back to the pool in working order. */
+static void
+test_hang_up_cancels_statement (void)
+{
+  g_autofree char *name = users_unique_name ("hangup");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  PGconn *locker = ct_postgres_connect (fx->pg, "carrete_users");
+  g_autofree char *output = NULL;
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+  {
+    g_autoptr (GSocketConnection) hung = ct_http_send_only (fx->url, "GET", "/v1/users/me", token);
+
+    g_assert_true (service_statements_waiting_become ("1", 3000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (service_statements_waiting_become ("0", 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  {
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    g_assert_cmpuint (me->status, ==, 200);
+  }
+  output = ct_service_output (fx->service);
+  g_assert_nonnull (strstr (output, "\"route\":\"/v1/users/me\",\"status\":499"));
+}
+
 static void
 test_refuses_unmigrated_database (void)
 {
@@ -630,6 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/users/jwks", test_jwks_matches_tokens);
   g_test_add_func ("/carrete/users/operations", test_operations_routes);
   g_test_add_func ("/carrete/users/database-outage", test_database_outage);
+  g_test_add_func ("/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement);
   g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
   g_test_add_func ("/carrete/users/config-errors", test_config_errors);
   g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);

@@ -29,6 +29,8 @@ typedef struct
   const CarreteStatement *stmt;
   char **params; /* stmt->n_params entries; a NULL entry is SQL NULL */
   GTask *task;
+  GCancellable *cancellable; /* or NULL */
+  gulong cancelled_id;
   gboolean retried;
   gboolean executed; /* sent to the server: never run it twice */
 } Query;
@@ -38,8 +40,18 @@ typedef struct
 {
   GSource source;
   gpointer tag;
+  GIOCondition condition; /* watched now: modifying wakes the loop up */
   Conn *conn;
 } ConnSource;
+
+/* A cancel request on its way to the server (PQcancel blocks, so it runs
+ * in a thread).  Its connection takes no new statement until it is back:
+ * a late cancel must not hit the next caller's statement. */
+typedef struct
+{
+  PGcancel *cancel;
+  Conn *conn; /* cleared when the connection goes first */
+} CancelRequest;
 
 struct _Conn
 {
@@ -51,6 +63,7 @@ struct _Conn
   GHashTable *prepared; /* statement names prepared on this connection */
   Query *query;         /* in flight, or NULL */
   PGresult *result;     /* first result of the statement in flight */
+  CancelRequest *cancelling; /* a cancel request on its way, or NULL */
 };
 
 struct _CarreteDb
@@ -62,6 +75,7 @@ struct _CarreteDb
   guint pool_size;
   GPtrArray *conns; /* Conn */
   GQueue pending;   /* Query */
+  GMainContext *context;     /* the thread's that made the pool: it runs the pool */
   gint64 connect_not_before; /* monotonic µs; backoff after a failure */
   guint backoff_id;
 };
@@ -81,6 +95,9 @@ query_free (Query *query)
   for (int i = 0; i < query->stmt->n_params; i++)
     g_free (query->params[i]);
   g_free (query->params);
+  if (query->cancellable != NULL)
+    g_cancellable_disconnect (query->cancellable, query->cancelled_id);
+  g_clear_object (&query->cancellable);
   g_clear_object (&query->task);
   g_free (query);
 }
@@ -90,6 +107,12 @@ query_fail (Query *query, GError *error)
 {
   g_task_return_error (query->task, error);
   query_free (query);
+}
+
+static gboolean
+query_is_cancelled (const Query *query)
+{
+  return g_cancellable_is_cancelled (query->cancellable);
 }
 
 static GError *
@@ -182,8 +205,9 @@ conn_watch (Conn *conn, GIOCondition condition)
       conn->watch->tag = g_source_add_unix_fd (&conn->watch->source, fd, condition);
       carrete_source_attach (&conn->watch->source);
     }
-  else
+  else if (conn->watch->condition != condition)
     g_source_modify_unix_fd (&conn->watch->source, conn->watch->tag, condition);
+  conn->watch->condition = condition;
 }
 
 static void
@@ -201,6 +225,8 @@ conn_unwatch (Conn *conn)
 static void
 conn_free (Conn *conn)
 {
+  if (conn->cancelling != NULL)
+    conn->cancelling->conn = NULL;
   conn_unwatch (conn);
   g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
   g_clear_pointer (&conn->result, PQclear);
@@ -378,8 +404,11 @@ conn_step_done (Conn *conn)
   if (conn->state == CONN_PREPARING && status == PGRES_COMMAND_OK)
     {
       g_hash_table_add (conn->prepared, (gpointer) conn->query->stmt->name);
-      conn_send (conn);
-      return;
+      if (!query_is_cancelled (conn->query))
+        {
+          conn_send (conn);
+          return;
+        }
     }
 
   query = g_steal_pointer (&conn->query);
@@ -475,7 +504,7 @@ pool_find_idle (CarreteDb *db)
   for (guint i = 0; i < db->conns->len; i++)
     {
       Conn *conn = g_ptr_array_index (db->conns, i);
-      if (conn->state == CONN_IDLE)
+      if (conn->state == CONN_IDLE && conn->cancelling == NULL)
         return conn;
     }
   return NULL;
@@ -528,6 +557,102 @@ pool_schedule (CarreteDb *db)
   conn_start (db);
 }
 
+/* ---- cancellation ------------------------------------------------------- */
+
+static void
+send_cancel_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *unused)
+{
+  CancelRequest *request = task_data;
+  char reason[256];
+
+  if (!PQcancel (request->cancel, reason, sizeof reason))
+    g_debug ("the cancel request did not reach the server: %s", reason);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+cancel_request_free (CancelRequest *request)
+{
+  PQfreeCancel (request->cancel);
+  g_free (request);
+}
+
+static void
+cancel_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CarreteDb) db = user_data;
+  CancelRequest *request = g_task_get_task_data (G_TASK (result));
+
+  if (request->conn != NULL)
+    request->conn->cancelling = NULL;
+  pool_schedule (db);
+}
+
+/* The statement keeps running until the server hears of it; its error
+ * (57014) completes the query, whose task then reports the cancellation. */
+static void
+conn_send_cancel (Conn *conn)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, cancel_sent, g_object_ref (conn->db));
+  CancelRequest *request = g_new0 (CancelRequest, 1);
+
+  request->cancel = PQgetCancel (conn->pg);
+  request->conn = conn;
+  if (request->cancel == NULL)
+    {
+      g_free (request);
+      return;
+    }
+  conn->cancelling = request;
+  g_task_set_source_tag (task, conn_send_cancel);
+  g_task_set_task_data (task, request, (GDestroyNotify) cancel_request_free);
+  g_task_run_in_thread (task, send_cancel_in_thread);
+}
+
+/* Runs in the pool's thread after a cancellable fired (its handler may run
+ * in any thread, and must not complete a query: that disconnects it). */
+static gboolean
+cancel_sweep (gpointer user_data)
+{
+  CarreteDb *db = user_data;
+  GList *link = db->pending.head;
+
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      Query *query = link->data;
+
+      if (query_is_cancelled (query))
+        {
+          g_queue_delete_link (&db->pending, link);
+          query_fail (query, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                  "The operation was cancelled."));
+        }
+      link = next;
+    }
+  for (guint i = 0; i < db->conns->len; i++)
+    {
+      Conn *conn = g_ptr_array_index (db->conns, i);
+
+      /* Preparing can wait too (for a lock on a table it names). */
+      if ((conn->state == CONN_PREPARING || conn->state == CONN_EXECUTING)
+          && conn->cancelling == NULL && conn->query != NULL && query_is_cancelled (conn->query))
+        conn_send_cancel (conn);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_query_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  CarreteDb *db = user_data;
+  g_autoptr (GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, cancel_sweep, g_object_ref (db), g_object_unref);
+  g_source_set_static_name (idle, "carrete-db-cancel");
+  g_source_attach (idle, db->context);
+}
+
 void
 carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char *const *params,
                         GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -542,6 +667,12 @@ carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char 
   query->task = g_task_new (db, cancellable, callback, user_data);
   g_task_set_source_tag (query->task, carrete_db_query_async);
   g_task_set_name (query->task, stmt->name);
+  if (cancellable != NULL)
+    {
+      query->cancellable = g_object_ref (cancellable);
+      query->cancelled_id
+          = g_cancellable_connect (cancellable, G_CALLBACK (on_query_cancelled), db, NULL);
+    }
 
   if (g_queue_get_length (&db->pending) >= MAX_PENDING)
     {
@@ -570,6 +701,7 @@ carrete_db_finalize (GObject *object)
   g_assert (g_queue_is_empty (&db->pending));
   g_clear_handle_id (&db->backoff_id, carrete_source_remove);
   g_ptr_array_unref (db->conns);
+  g_main_context_unref (db->context);
   g_free (db->conninfo);
   g_free (db->options);
   g_free (db->application_name);
@@ -587,6 +719,7 @@ carrete_db_init (CarreteDb *db)
 {
   db->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   g_queue_init (&db->pending);
+  db->context = g_main_context_ref_thread_default ();
 }
 
 gboolean

@@ -26,6 +26,9 @@ struct _CarreteRequest
   gint64 started_us;
   gboolean trust_forwarded_for;
   char *client_address;
+  GCancellable *cancellable; /* made on first use; cancelled when the client hangs up */
+  GSource *hang_up_watch;    /* the socket, while the handler works */
+  gulong disconnected_id;
   gboolean in_dispatch; /* handler still on the stack: no pause/unpause */
   gboolean answered;
 };

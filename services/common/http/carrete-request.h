@@ -42,6 +42,10 @@ const CarreteCaller *carrete_request_get_caller (CarreteRequest *req);
 gboolean carrete_request_decode_id (CarreteRequest *req, const char *name, CarreteIdType type,
                                     gint64 *id);
 gpointer carrete_request_get_app (CarreteRequest *req);
+/* Cancelled when the client hangs up before the answer: pass it to every
+ * operation the request starts, so that a statement still running is
+ * cancelled and nothing is written for nobody.  The request owns it. */
+GCancellable *carrete_request_get_cancellable (CarreteRequest *req);
 
 void carrete_request_set_header (CarreteRequest *req, const char *name, const char *value);
 
