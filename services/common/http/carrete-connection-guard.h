@@ -8,15 +8,16 @@ G_BEGIN_DECLS
  *
  * Idle connections: libsoup 3.2 never notices a keep-alive connection that
  * the client closes while idle (fixed upstream in 3.3), so it stays in
- * CLOSE_WAIT with its descriptor.  After each response the guard watches
- * the socket while it is idle; if the peer has closed it (a 0-byte peek) or
- * it stays idle longer than `idle_seconds`, the socket is closed.  The watch
- * ends as soon as the next request starts, so busy connections cost
- * nothing.
+ * CLOSE_WAIT with its descriptor.  The guard notes when each connection
+ * went idle; a sweep four times a second closes those whose peer has
+ * closed them (a 0-byte peek) or that stayed idle longer than
+ * `idle_seconds`.  A request costs two hash-table updates, no timer and no
+ * socket watch of its own.
  *
  * Slow requests: a request must arrive whole (headers and body) within
  * `read_seconds` of its first byte, or of the connection's opening;
- * otherwise the connection is closed (a slowloris defence). */
+ * otherwise the connection is closed (a slowloris defence).  Both limits
+ * hold to within the sweep's quarter of a second. */
 typedef struct _CarreteConnectionGuard CarreteConnectionGuard;
 
 CarreteConnectionGuard *carrete_connection_guard_new (SoupServer *server, guint idle_seconds,
