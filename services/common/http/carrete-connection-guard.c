@@ -22,6 +22,7 @@ struct _CarreteConnectionGuard
   gint64 read_us;
   GHashTable *idle;      /* GSocket* (a reference) → monotonic µs when it went idle */
   GHashTable *deadlines; /* SoupServerMessage* → ReadDeadline* */
+  GHashTable *working;   /* SoupServerMessage* → GCancellable* (references both) */
   guint sweep_id;
 };
 
@@ -103,6 +104,29 @@ sweep_deadlines (CarreteConnectionGuard *guard, gint64 now)
     }
 }
 
+/* libsoup reads nothing from a connection while its request is paused, so
+ * it would not notice the client leaving: the requests being worked on are
+ * peeked at here.  Bytes are a pipelined next request, which proves
+ * nothing; the end of the stream or an error is a hang-up. */
+static void
+sweep_working (CarreteConnectionGuard *guard)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, guard->working);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GSocket *socket = soup_server_message_get_socket (key);
+
+      if (socket == NULL || g_socket_is_closed (socket) || peer_has_gone (socket))
+        {
+          g_cancellable_cancel (value);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
 static gboolean
 sweep (gpointer user_data)
 {
@@ -111,7 +135,9 @@ sweep (gpointer user_data)
 
   sweep_idle (guard, now);
   sweep_deadlines (guard, now);
-  if (g_hash_table_size (guard->idle) > 0 || g_hash_table_size (guard->deadlines) > 0)
+  sweep_working (guard);
+  if (g_hash_table_size (guard->idle) > 0 || g_hash_table_size (guard->deadlines) > 0
+      || g_hash_table_size (guard->working) > 0)
     return G_SOURCE_CONTINUE;
   /* Nothing to watch: an idle server does not wake up. */
   guard->sweep_id = 0;
@@ -198,6 +224,20 @@ carrete_connection_guard_allow_long_body (CarreteConnectionGuard *guard, SoupSer
                                          deadline);
 }
 
+void
+carrete_connection_guard_watch_hang_up (CarreteConnectionGuard *guard, SoupServerMessage *msg,
+                                        GCancellable *cancellable)
+{
+  g_hash_table_replace (guard->working, g_object_ref (msg), g_object_ref (cancellable));
+  ensure_sweeping (guard);
+}
+
+void
+carrete_connection_guard_unwatch_hang_up (CarreteConnectionGuard *guard, SoupServerMessage *msg)
+{
+  g_hash_table_remove (guard->working, msg);
+}
+
 /* ---- life cycle ---------------------------------------------------------- */
 
 CarreteConnectionGuard *
@@ -211,6 +251,8 @@ carrete_connection_guard_new (SoupServer *server, guint idle_seconds, guint read
   guard->idle = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_free);
   guard->deadlines = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             read_deadline_free);
+  guard->working
+      = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_object_unref);
   guard->handlers[0] = g_signal_connect (server, "request-started",
                                          G_CALLBACK (on_request_started), guard);
   guard->handlers[1] = g_signal_connect (server, "request-read",
@@ -232,5 +274,6 @@ carrete_connection_guard_free (CarreteConnectionGuard *guard)
   g_clear_handle_id (&guard->sweep_id, carrete_source_remove);
   g_hash_table_unref (guard->idle);
   g_hash_table_unref (guard->deadlines);
+  g_hash_table_unref (guard->working);
   g_free (guard);
 }

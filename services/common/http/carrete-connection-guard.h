@@ -17,7 +17,9 @@ G_BEGIN_DECLS
  * Slow requests: a request must arrive whole (headers and body) within
  * `read_seconds` of its first byte, or of the connection's opening;
  * otherwise the connection is closed (a slowloris defence).  Both limits
- * hold to within the sweep's quarter of a second. */
+ * hold to within the sweep's quarter of a second.
+ *
+ * Hang-ups: see carrete_connection_guard_watch_hang_up. */
 typedef struct _CarreteConnectionGuard CarreteConnectionGuard;
 
 CarreteConnectionGuard *carrete_connection_guard_new (SoupServer *server, guint idle_seconds,
@@ -26,6 +28,13 @@ CarreteConnectionGuard *carrete_connection_guard_new (SoupServer *server, guint 
  * arriving within `read_seconds`, the body may take as long as it needs
  * provided no `read_seconds` pass without a byte of it. */
 void carrete_connection_guard_allow_long_body (CarreteConnectionGuard *guard,
+                                               SoupServerMessage *msg);
+/* While a request is being worked on (its message paused), the same sweep
+ * cancels `cancellable` when the client hangs up; unwatch it once the
+ * answer is set.  Both are held until then. */
+void carrete_connection_guard_watch_hang_up (CarreteConnectionGuard *guard, SoupServerMessage *msg,
+                                             GCancellable *cancellable);
+void carrete_connection_guard_unwatch_hang_up (CarreteConnectionGuard *guard,
                                                SoupServerMessage *msg);
 void carrete_connection_guard_free (CarreteConnectionGuard *guard);
 

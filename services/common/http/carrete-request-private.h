@@ -1,5 +1,6 @@
 #pragma once
 
+#include "carrete-connection-guard.h"
 #include "carrete-metrics.h"
 #include "carrete-request.h"
 
@@ -26,8 +27,8 @@ struct _CarreteRequest
   gint64 started_us;
   gboolean trust_forwarded_for;
   char *client_address;
-  GCancellable *cancellable; /* made on first use; cancelled when the client hangs up */
-  GSource *hang_up_watch;    /* the socket, while the handler works */
+  CarreteConnectionGuard *guard; /* watches for a hang-up once the cancellable exists */
+  GCancellable *cancellable;     /* made on first use; cancelled when the client hangs up */
   gulong disconnected_id;
   gboolean in_dispatch; /* handler still on the stack: no pause/unpause */
   gboolean answered;

@@ -2,13 +2,10 @@
 
 #include "carrete-request-private.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "carrete-error.h"
 #include "carrete-log.h"
-#include "carrete-source.h"
 
 CarreteRequest *
 _carrete_request_new (SoupServerMessage *msg, gpointer app, CarreteMetrics *metrics,
@@ -29,11 +26,10 @@ _carrete_request_new (SoupServerMessage *msg, gpointer app, CarreteMetrics *metr
 static void
 stop_watching_for_hang_up (CarreteRequest *req)
 {
-  if (req->hang_up_watch != NULL)
-    {
-      g_source_destroy (req->hang_up_watch);
-      g_clear_pointer (&req->hang_up_watch, g_source_unref);
-    }
+  if (req->cancellable == NULL)
+    return;
+  if (req->guard != NULL)
+    carrete_connection_guard_unwatch_hang_up (req->guard, req->msg);
   g_clear_signal_handler (&req->disconnected_id, req->msg);
 }
 
@@ -209,43 +205,18 @@ on_disconnected (SoupServerMessage *msg, gpointer user_data)
   g_cancellable_cancel (req->cancellable);
 }
 
-/* libsoup reads nothing from a connection while its request is paused, so
- * it would not notice the client leaving: the socket is watched here.  A
- * peek that finds the end of the stream (or an error) is a hang-up; bytes
- * are a pipelined next request, which proves nothing, so the watch ends. */
-static gboolean
-on_socket_event (GSocket *socket, GIOCondition condition, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  char byte;
-  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return G_SOURCE_CONTINUE;
-  g_clear_pointer (&req->hang_up_watch, g_source_unref);
-  if (n <= 0)
-    g_cancellable_cancel (req->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 GCancellable *
 carrete_request_get_cancellable (CarreteRequest *req)
 {
-  GSocket *socket;
-
   if (req->cancellable != NULL)
     return req->cancellable;
   req->cancellable = g_cancellable_new ();
+  /* libsoup says so while it reads a body; a paused message is the
+   * guard's to watch. */
   req->disconnected_id
       = g_signal_connect (req->msg, "disconnected", G_CALLBACK (on_disconnected), req);
-  socket = soup_server_message_get_socket (req->msg);
-  if (socket != NULL && !g_socket_is_closed (socket))
-    {
-      req->hang_up_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-      g_source_set_callback (req->hang_up_watch, G_SOURCE_FUNC (on_socket_event), req, NULL);
-      g_source_set_static_name (req->hang_up_watch, "carrete-request-hang-up");
-      carrete_source_attach (req->hang_up_watch);
-    }
+  if (req->guard != NULL && !req->answered)
+    carrete_connection_guard_watch_hang_up (req->guard, req->msg, req->cancellable);
   return req->cancellable;
 }
 

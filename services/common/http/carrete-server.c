@@ -336,6 +336,7 @@ pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
 
   req->trust_forwarded_for = server->options.trust_forwarded_for;
   req->ids = server->options.ids;
+  req->guard = server->guard;
   pending->req = req;
   pending->route = find_route (server, req, soup_server_message_get_method (msg), path,
                                &pending->path_known);
