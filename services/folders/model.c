@@ -23,60 +23,42 @@ folders_folder_is_public (const FoldersFolder *folder)
 }
 
 static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
+write_string (CarreteJsonWriter *writer, const char *name, const char *value)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_string (writer, value);
 }
 
-static void
-build_folder (JsonBuilder *builder, const FoldersFolder *folder, const CarreteIds *ids)
+void
+folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folder,
+                           const CarreteIds *ids)
 {
   g_autofree char *id = carrete_ids_encode (ids, CARRETE_ID_FOLDER, folder->id);
   g_autofree char *owner = carrete_ids_encode (ids, CARRETE_ID_USER, folder->owner_id);
 
-  json_builder_begin_object (builder);
-  add_string (builder, "id", id);
-  add_string (builder, "owner_id", owner);
-  add_string (builder, "name", folder->name);
-  add_string (builder, "visibility", folder->visibility);
-  json_builder_set_member_name (builder, "tags");
-  json_builder_begin_array (builder);
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "id", id);
+  write_string (writer, "owner_id", owner);
+  write_string (writer, "name", folder->name);
+  write_string (writer, "visibility", folder->visibility);
+  carrete_json_writer_member (writer, "tags");
+  carrete_json_writer_begin_array (writer);
   for (guint i = 0; folder->tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, folder->tags[i]);
-  json_builder_end_array (builder);
-  add_string (builder, "created_at", folder->created_at);
-  add_string (builder, "updated_at", folder->updated_at);
-  json_builder_end_object (builder);
+    carrete_json_writer_string (writer, folder->tags[i]);
+  carrete_json_writer_end_array (writer);
+  write_string (writer, "created_at", folder->created_at);
+  write_string (writer, "updated_at", folder->updated_at);
+  carrete_json_writer_end_object (writer);
 }
 
-JsonNode *
-folders_folder_to_json (const FoldersFolder *folder, const CarreteIds *ids)
+void
+folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
+                                const char *next_cursor, const CarreteIds *ids)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  build_folder (builder, folder, ids);
-  return json_builder_get_root (builder);
-}
-
-JsonNode *
-folders_folder_page_to_json (GPtrArray *folders, const char *next_cursor, const CarreteIds *ids)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  carrete_json_writer_begin_page (writer);
   for (guint i = 0; i < folders->len; i++)
-    build_folder (builder, g_ptr_array_index (folders, i), ids);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (next_cursor != NULL)
-    json_builder_add_string_value (builder, next_cursor);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+    folders_folder_write_json (writer, g_ptr_array_index (folders, i), ids);
+  carrete_json_writer_end_page (writer, next_cursor);
 }
 
 void

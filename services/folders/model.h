@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-ids.h"
+#include "carrete-json-writer.h"
 
 G_BEGIN_DECLS
 
@@ -22,9 +23,11 @@ typedef struct
 void folders_folder_free (FoldersFolder *folder);
 gboolean folders_folder_is_public (const FoldersFolder *folder);
 
-JsonNode *folders_folder_to_json (const FoldersFolder *folder, const CarreteIds *ids);
-JsonNode *folders_folder_page_to_json (GPtrArray *folders, const char *next_cursor,
-                                       const CarreteIds *ids);
+void folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folder,
+                                const CarreteIds *ids);
+/* A page: {"items": [...], "next_cursor": ... or null}. */
+void folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
+                                     const char *next_cursor, const CarreteIds *ids);
 
 /* What a PATCH changes; NULL members stay as they are. */
 typedef struct

@@ -35,8 +35,12 @@ member (JsonObject *body, const char *name)
 static void
 respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
 {
-  g_autoptr (JsonNode) node = folders_folder_to_json (folder, service_of (req)->ids);
-  carrete_request_respond_json (req, status, node);
+  GString *text = g_string_sized_new (256);
+  CarreteJsonWriter writer;
+
+  carrete_json_writer_init (&writer, text);
+  folders_folder_write_json (&writer, folder, service_of (req)->ids);
+  carrete_request_respond_json_text (req, status, text);
 }
 
 /* Renders `error`, naming `field` as the one at fault. */
@@ -297,7 +301,8 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *next_cursor = NULL;
   g_autoptr (GPtrArray) folders = folders_service_search_finish (result, &next_cursor, &error);
-  g_autoptr (JsonNode) node = NULL;
+  GString *text;
+  CarreteJsonWriter writer;
 
   if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_INVALID))
     {
@@ -309,8 +314,10 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
       carrete_request_respond_error (req, error);
       return;
     }
-  node = folders_folder_page_to_json (folders, next_cursor, service_of (req)->ids);
-  carrete_request_respond_json (req, 200, node);
+  text = g_string_sized_new (256 * (folders->len + 1));
+  carrete_json_writer_init (&writer, text);
+  folders_folder_page_write_json (&writer, folders, next_cursor, service_of (req)->ids);
+  carrete_request_respond_json_text (req, 200, text);
 }
 
 static void

@@ -56,10 +56,8 @@ presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls
 void
 respond_json_text (CarreteRequest *req, guint status, GString *text)
 {
-  g_autoptr (GBytes) body = g_string_free_to_bytes (text);
-
   carrete_request_set_header (req, "Cache-Control", "private, no-store");
-  carrete_request_respond_bytes (req, status, "application/json", body);
+  carrete_request_respond_json_text (req, status, text);
 }
 
 void
@@ -401,9 +399,7 @@ respond_page (CarreteRequest *req, ListOp *op, GPtrArray *photos)
   if (photos->len > limit)
     cursor = next_cursor (req, op, g_ptr_array_index (photos, limit - 1));
   carrete_json_writer_init (&writer, text);
-  carrete_json_writer_begin_object (&writer);
-  carrete_json_writer_member (&writer, "items");
-  carrete_json_writer_begin_array (&writer);
+  carrete_json_writer_begin_page (&writer);
   for (guint i = 0; i < MIN (photos->len, limit); i++)
     {
       PhotosUrls urls = { 0 };
@@ -413,10 +409,7 @@ respond_page (CarreteRequest *req, ListOp *op, GPtrArray *photos)
       photos_photo_write_json (&writer, photo, &urls, app->ids);
       photos_urls_clear (&urls);
     }
-  carrete_json_writer_end_array (&writer);
-  carrete_json_writer_member (&writer, "next_cursor");
-  carrete_json_writer_string (&writer, cursor);
-  carrete_json_writer_end_object (&writer);
+  carrete_json_writer_end_page (&writer, cursor);
   respond_json_text (req, 200, text);
 }
 

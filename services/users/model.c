@@ -22,66 +22,46 @@ users_user_free (UsersUser *user)
 }
 
 static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
+write_string (CarreteJsonWriter *writer, const char *name, const char *value)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_string (writer, value);
 }
 
 static void
-build_user (JsonBuilder *builder, const UsersUser *user, const CarreteIds *ids, gboolean full)
+write_int (CarreteJsonWriter *writer, const char *name, gint64 value)
+{
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_int (writer, value);
+}
+
+void
+users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const CarreteIds *ids,
+                       gboolean full)
 {
   g_autofree char *id = carrete_ids_encode (ids, CARRETE_ID_USER, user->id);
 
-  json_builder_begin_object (builder);
-  add_string (builder, "id", id);
-  add_string (builder, "username", user->username);
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "id", id);
+  write_string (writer, "username", user->username);
   if (full)
     {
-      add_string (builder, "email", user->email);
-      add_string (builder, "role", user->role);
-      add_string (builder, "created_at", user->created_at);
-      add_string (builder, "updated_at", user->updated_at);
+      write_string (writer, "email", user->email);
+      write_string (writer, "role", user->role);
+      write_string (writer, "created_at", user->created_at);
+      write_string (writer, "updated_at", user->updated_at);
     }
-  json_builder_end_object (builder);
+  carrete_json_writer_end_object (writer);
 }
 
-JsonNode *
-users_user_to_json (const UsersUser *user, const CarreteIds *ids)
+void
+users_user_page_write_json (CarreteJsonWriter *writer, GPtrArray *users, const char *next_cursor,
+                            const CarreteIds *ids)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  build_user (builder, user, ids, TRUE);
-  return json_builder_get_root (builder);
-}
-
-JsonNode *
-users_user_to_public_json (const UsersUser *user, const CarreteIds *ids)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  build_user (builder, user, ids, FALSE);
-  return json_builder_get_root (builder);
-}
-
-JsonNode *
-users_user_page_to_json (GPtrArray *users, const char *next_cursor, const CarreteIds *ids)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  carrete_json_writer_begin_page (writer);
   for (guint i = 0; i < users->len; i++)
-    build_user (builder, g_ptr_array_index (users, i), ids, TRUE);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (next_cursor != NULL)
-    json_builder_add_string_value (builder, next_cursor);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+    users_user_write_json (writer, g_ptr_array_index (users, i), ids, TRUE);
+  carrete_json_writer_end_page (writer, next_cursor);
 }
 
 void
@@ -97,21 +77,17 @@ users_session_free (UsersSession *session)
   g_free (session);
 }
 
-JsonNode *
-users_session_to_json (const UsersSession *session, const CarreteIds *ids)
+void
+users_session_write_json (CarreteJsonWriter *writer, const UsersSession *session,
+                          const CarreteIds *ids)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_string (builder, "access_token", session->access_token);
-  add_string (builder, "token_type", "Bearer");
-  json_builder_set_member_name (builder, "expires_in");
-  json_builder_add_int_value (builder, session->expires_in);
-  add_string (builder, "refresh_token", session->refresh_token);
-  json_builder_set_member_name (builder, "refresh_expires_in");
-  json_builder_add_int_value (builder, session->refresh_expires_in);
-  json_builder_set_member_name (builder, "user");
-  build_user (builder, session->user, ids, TRUE);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "access_token", session->access_token);
+  write_string (writer, "token_type", "Bearer");
+  write_int (writer, "expires_in", session->expires_in);
+  write_string (writer, "refresh_token", session->refresh_token);
+  write_int (writer, "refresh_expires_in", session->refresh_expires_in);
+  carrete_json_writer_member (writer, "user");
+  users_user_write_json (writer, session->user, ids, TRUE);
+  carrete_json_writer_end_object (writer);
 }

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-ids.h"
+#include "carrete-json-writer.h"
 
 G_BEGIN_DECLS
 
@@ -21,10 +22,13 @@ typedef struct
 
 void users_user_free (UsersUser *user);
 
-JsonNode *users_user_to_json (const UsersUser *user, const CarreteIds *ids);
-JsonNode *users_user_to_public_json (const UsersUser *user, const CarreteIds *ids);
-JsonNode *users_user_page_to_json (GPtrArray *users, const char *next_cursor,
-                                   const CarreteIds *ids);
+/* The user as the API shows it: `full` adds email, role and times (the
+ * public profile has only id and username). */
+void users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const CarreteIds *ids,
+                            gboolean full);
+/* A page: {"items": [...], "next_cursor": ... or null}. */
+void users_user_page_write_json (CarreteJsonWriter *writer, GPtrArray *users,
+                                 const char *next_cursor, const CarreteIds *ids);
 
 /* A freshly issued access/refresh pair. */
 typedef struct
@@ -37,7 +41,8 @@ typedef struct
 } UsersSession;
 
 void users_session_free (UsersSession *session);
-JsonNode *users_session_to_json (const UsersSession *session, const CarreteIds *ids);
+void users_session_write_json (CarreteJsonWriter *writer, const UsersSession *session,
+                               const CarreteIds *ids);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UsersUser, users_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UsersSession, users_session_free)

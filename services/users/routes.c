@@ -24,10 +24,14 @@ member (JsonObject *body, const char *name)
 }
 
 static void
-respond_user (CarreteRequest *req, guint status, UsersUser *user)
+respond_user (CarreteRequest *req, guint status, const UsersUser *user, gboolean full)
 {
-  g_autoptr (JsonNode) node = users_user_to_json (user, app_of (req)->service.ids);
-  carrete_request_respond_json (req, status, node);
+  GString *text = g_string_sized_new (256);
+  CarreteJsonWriter writer;
+
+  carrete_json_writer_init (&writer, text);
+  users_user_write_json (&writer, user, app_of (req)->service.ids, full);
+  carrete_request_respond_json_text (req, status, text);
 }
 
 /* Admin routes run `then` only for a caller who is an administrator now:
@@ -128,7 +132,7 @@ registered (GObject *source, GAsyncResult *result, gpointer user_data)
   id = carrete_ids_encode (app_of (req)->service.ids, CARRETE_ID_USER, user->id);
   location = g_strdup_printf ("/v1/users/%s", id);
   carrete_request_set_header (req, "Location", location);
-  respond_user (req, 201, user);
+  respond_user (req, 201, user, TRUE);
 }
 
 static void
@@ -163,8 +167,12 @@ handle_register (CarreteRequest *req)
 static void
 respond_session (CarreteRequest *req, UsersSession *session)
 {
-  g_autoptr (JsonNode) node = users_session_to_json (session, app_of (req)->service.ids);
-  carrete_request_respond_json (req, 200, node);
+  GString *text = g_string_sized_new (1024);
+  CarreteJsonWriter writer;
+
+  carrete_json_writer_init (&writer, text);
+  users_session_write_json (&writer, session, app_of (req)->service.ids);
+  carrete_request_respond_json_text (req, 200, text);
 }
 
 static void
@@ -268,7 +276,7 @@ got_me (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (user == NULL)
     carrete_request_respond_error (req, error);
   else
-    respond_user (req, 200, user);
+    respond_user (req, 200, user, TRUE);
 }
 
 static void
@@ -286,7 +294,7 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (UsersUser) user = users_service_update_finish (result, &error);
 
   if (user != NULL)
-    respond_user (req, 200, user);
+    respond_user (req, 200, user, TRUE);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
     respond_error_on_field (req, error, "current_password");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
@@ -371,15 +379,11 @@ got_profile (GObject *source, GAsyncResult *result, gpointer user_data)
   CarreteRequest *req = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (UsersUser) user = users_service_get_finish (result, &error);
-  g_autoptr (JsonNode) node = NULL;
 
   if (user == NULL)
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  node = users_user_to_public_json (user, app_of (req)->service.ids);
-  carrete_request_respond_json (req, 200, node);
+    carrete_request_respond_error (req, error);
+  else
+    respond_user (req, 200, user, FALSE);
 }
 
 static void
@@ -415,15 +419,18 @@ listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *next_cursor = NULL;
   g_autoptr (GPtrArray) users = users_service_list_finish (result, &next_cursor, &error);
-  g_autoptr (JsonNode) node = NULL;
+  GString *text;
+  CarreteJsonWriter writer;
 
   if (users == NULL)
     {
       carrete_request_respond_error (req, error);
       return;
     }
-  node = users_user_page_to_json (users, next_cursor, app_of (req)->service.ids);
-  carrete_request_respond_json (req, 200, node);
+  text = g_string_sized_new (256 * (users->len + 1));
+  carrete_json_writer_init (&writer, text);
+  users_user_page_write_json (&writer, users, next_cursor, app_of (req)->service.ids);
+  carrete_request_respond_json_text (req, 200, text);
 }
 
 static gboolean
@@ -465,10 +472,8 @@ handle_list_users (CarreteRequest *req)
 static void
 handle_jwks (CarreteRequest *req)
 {
-  g_autoptr (JsonNode) jwks = carrete_jwt_get_jwks (app_of (req)->service.jwt);
-
   carrete_request_set_header (req, "Cache-Control", "public, max-age=300");
-  carrete_request_respond_json (req, 200, jwks);
+  carrete_request_respond_json_text (req, 200, carrete_jwt_get_jwks (app_of (req)->service.jwt));
 }
 
 static void

@@ -178,46 +178,46 @@ job_status (UploadJob *job)
 static void
 respond_json_message (WebCtx *ctx, guint status, const char *message)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  GString *text = g_string_new (NULL);
+  CarreteJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  web_ctx_respond_json (ctx, status, root);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "results");
+  carrete_json_writer_begin_array (&writer);
+  carrete_json_writer_end_array (&writer);
+  carrete_json_writer_member (&writer, "message");
+  carrete_json_writer_string (&writer, message);
+  carrete_json_writer_end_object (&writer);
+  web_ctx_respond_json (ctx, status, text);
 }
 
 static void
 respond_json_results (UploadJob *job)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  GString *text = g_string_new (NULL);
+  CarreteJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "results");
+  carrete_json_writer_begin_array (&writer);
   for (guint i = 0; i < job->files->len; i++)
     {
       UploadFile *file = g_ptr_array_index (job->files, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, file->file_name);
-      json_builder_set_member_name (builder, "ok");
-      json_builder_add_boolean_value (builder, file->ok);
-      json_builder_set_member_name (builder, file->ok ? "photo_id" : "message");
-      json_builder_add_string_value (builder, file->ok ? file->photo_id : file->message);
-      json_builder_end_object (builder);
+      carrete_json_writer_begin_object (&writer);
+      carrete_json_writer_member (&writer, "file");
+      carrete_json_writer_string (&writer, file->file_name);
+      carrete_json_writer_member (&writer, "ok");
+      carrete_json_writer_bool (&writer, file->ok);
+      carrete_json_writer_member (&writer, file->ok ? "photo_id" : "message");
+      carrete_json_writer_string (&writer, file->ok ? file->photo_id : file->message);
+      carrete_json_writer_end_object (&writer);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  web_ctx_respond_json (job->ctx, job_status (job), root);
+  carrete_json_writer_end_array (&writer);
+  carrete_json_writer_end_object (&writer);
+  web_ctx_respond_json (job->ctx, job_status (job), text);
 }
 
 static void

@@ -330,11 +330,14 @@ web_ctx_respond_message (WebCtx *ctx, guint status, const char *title, const cha
 }
 
 void
-web_ctx_respond_json (WebCtx *ctx, guint status, JsonNode *body)
+web_ctx_respond_json (WebCtx *ctx, guint status, GString *text)
 {
   if (!begin_answer (ctx))
-    return;
-  carrete_request_respond_json (ctx->req, status, body);
+    {
+      g_string_free (text, TRUE);
+      return;
+    }
+  carrete_request_respond_json_text (ctx->req, status, text);
 }
 
 void

@@ -61,7 +61,8 @@ gboolean web_ctx_csrf_ok (WebCtx *ctx, const char *token);
 void web_ctx_respond_html (WebCtx *ctx, guint status, const char *title, const char *main_html);
 /* A page with only an h1 and a sentence in role=alert. */
 void web_ctx_respond_message (WebCtx *ctx, guint status, const char *title, const char *message);
-void web_ctx_respond_json (WebCtx *ctx, guint status, JsonNode *body);
+/* `text` (taken) was written by a CarreteJsonWriter. */
+void web_ctx_respond_json (WebCtx *ctx, guint status, GString *text);
 void web_ctx_redirect (WebCtx *ctx, const char *location);
 /* 303 /login?next=<this page>, clearing a session that no longer works. */
 void web_ctx_redirect_to_login (WebCtx *ctx);

@@ -860,7 +860,9 @@ coordinate (EVP_PKEY *pkey, const char *param)
 static void
 test_jwks (Fixture *f, gconstpointer data)
 {
-  g_autoptr (JsonNode) jwks = carrete_jwt_get_jwks (f->jwt);
+  g_autoptr (GString) jwks_text = carrete_jwt_get_jwks (f->jwt);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) jwks = json_from_string (jwks_text->str, &error);
   JsonArray *list;
   JsonObject *key;
   const char *x, *y;
@@ -871,6 +873,7 @@ test_jwks (Fixture *f, gconstpointer data)
   g_autofree char *want_y = coordinate (keys.key_a, OSSL_PKEY_PARAM_EC_PUB_Y);
   g_autofree char *text = NULL;
 
+  g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (jwks));
   list = json_object_get_array_member (json_node_get_object (jwks), "keys");
   g_assert_nonnull (list);

@@ -11,6 +11,7 @@
 #include "carrete-base64url.h"
 #include "carrete-error.h"
 #include "carrete-es256.h"
+#include "carrete-json-writer.h"
 #include "carrete-json-strict.h"
 #include "carrete-jwk.h"
 
@@ -346,33 +347,35 @@ verify_uncached (CarreteJwt *jwt, const char *token, gint64 now, GError **error)
   return result;
 }
 
-JsonNode *
+static void
+write_member (CarreteJsonWriter *writer, const char *name, const char *value)
+{
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_string (writer, value);
+}
+
+GString *
 carrete_jwt_get_jwks (CarreteJwt *jwt)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  GString *text = g_string_new (NULL);
+  CarreteJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "keys");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kty");
-  json_builder_add_string_value (builder, "EC");
-  json_builder_set_member_name (builder, "crv");
-  json_builder_add_string_value (builder, "P-256");
-  json_builder_set_member_name (builder, "x");
-  json_builder_add_string_value (builder, jwt->jwk.x);
-  json_builder_set_member_name (builder, "y");
-  json_builder_add_string_value (builder, jwt->jwk.y);
-  json_builder_set_member_name (builder, "use");
-  json_builder_add_string_value (builder, "sig");
-  json_builder_set_member_name (builder, "alg");
-  json_builder_add_string_value (builder, "ES256");
-  json_builder_set_member_name (builder, "kid");
-  json_builder_add_string_value (builder, jwt->jwk.thumbprint);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, "keys");
+  carrete_json_writer_begin_array (&writer);
+  carrete_json_writer_begin_object (&writer);
+  write_member (&writer, "kty", "EC");
+  write_member (&writer, "crv", "P-256");
+  write_member (&writer, "x", jwt->jwk.x);
+  write_member (&writer, "y", jwt->jwk.y);
+  write_member (&writer, "use", "sig");
+  write_member (&writer, "alg", "ES256");
+  write_member (&writer, "kid", jwt->jwk.thumbprint);
+  carrete_json_writer_end_object (&writer);
+  carrete_json_writer_end_array (&writer);
+  carrete_json_writer_end_object (&writer);
+  return text;
 }
 
 void

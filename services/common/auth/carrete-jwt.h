@@ -37,8 +37,9 @@ CarreteClaims *carrete_jwt_verify (CarreteJwt *jwt, const char *token, gint64 no
                                    GError **error);
 
 const char *carrete_jwt_get_kid (CarreteJwt *jwt);
-/* The JSON Web Key Set with our public key. */
-JsonNode *carrete_jwt_get_jwks (CarreteJwt *jwt);
+/* The JSON Web Key Set with our public key, as JSON text (the caller
+ * frees it). */
+GString *carrete_jwt_get_jwks (CarreteJwt *jwt);
 
 void carrete_claims_free (CarreteClaims *claims);
 

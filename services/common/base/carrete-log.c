@@ -2,32 +2,41 @@
 
 #include "carrete-log.h"
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <time.h>
+
+#include "carrete-json-writer.h"
 
 static char *log_service_name;
 
+/* Log lines are JSON: text that is not UTF-8 (a message quoting what a
+ * client sent) is repaired rather than breaking the line. */
 static void
 append_json_string (GString *out, const char *value)
 {
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_VALUE);
-  g_autofree char *encoded = NULL;
+  g_autofree char *repaired = NULL;
 
-  json_node_set_string (node, value != NULL ? value : "");
-  encoded = json_to_string (node, FALSE);
-  g_string_append (out, encoded);
+  if (value == NULL)
+    value = "";
+  else if (!g_utf8_validate (value, -1, NULL))
+    value = repaired = g_utf8_make_valid (value, -1);
+  carrete_json_append_quoted (out, value);
 }
 
 static void
 append_prologue (GString *line, const char *level)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  struct timespec now;
+  struct tm utc;
 
-  /* %f gives microseconds; three digits are enough for logs. */
-  time[23] = 'Z';
-  time[24] = '\0';
-  g_string_append_printf (line, "{\"time\":\"%s\",\"level\":\"%s\",\"service\":", time, level);
+  /* Milliseconds are enough for logs. */
+  clock_gettime (CLOCK_REALTIME, &now);
+  gmtime_r (&now.tv_sec, &utc);
+  g_string_append_printf (line,
+                          "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\",\"level\":\"%s\","
+                          "\"service\":",
+                          utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                          utc.tm_sec, now.tv_nsec / 1000000, level);
   append_json_string (line, log_service_name);
 }
 

@@ -13,9 +13,7 @@ typedef struct
 void
 carrete_readiness_respond_ready (CarreteRequest *req)
 {
-  g_autoptr (JsonNode) node = json_from_string ("{\"status\":\"ready\"}", NULL);
-
-  carrete_request_respond_json (req, 200, node);
+  carrete_request_respond_json_text (req, 200, g_string_new ("{\"status\":\"ready\"}"));
 }
 
 static void

@@ -3,6 +3,7 @@
 #include "carrete-problem.h"
 
 #include "carrete-error.h"
+#include "carrete-json-writer.h"
 
 typedef struct
 {
@@ -146,46 +147,49 @@ carrete_problem_get_n_errors (const CarreteProblem *problem)
   return problem->errors->len;
 }
 
+/* Details, field names and messages may quote what a client sent: text
+ * that is not UTF-8 is repaired, so that the answer stays JSON.  Member
+ * names are our own. */
+static void
+write_member (CarreteJsonWriter *writer, const char *name, const char *value)
+{
+  g_autofree char *repaired = NULL;
+
+  if (!g_utf8_validate (value, -1, NULL))
+    value = repaired = g_utf8_make_valid (value, -1);
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_string (writer, value);
+}
+
 char *
 carrete_problem_to_json (const CarreteProblem *problem, const char *request_id)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  GString *text = g_string_sized_new (256);
+  CarreteJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, carrete_problem_type_for_status (problem->status));
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, carrete_problem_title_for_status (problem->status));
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_int_value (builder, problem->status);
-  json_builder_set_member_name (builder, "detail");
-  json_builder_add_string_value (builder, problem->detail != NULL ? problem->detail : "");
-  json_builder_set_member_name (builder, "errors");
-  json_builder_begin_array (builder);
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  write_member (&writer, "type", carrete_problem_type_for_status (problem->status));
+  write_member (&writer, "title", carrete_problem_title_for_status (problem->status));
+  carrete_json_writer_member (&writer, "status");
+  carrete_json_writer_int (&writer, problem->status);
+  write_member (&writer, "detail", problem->detail != NULL ? problem->detail : "");
+  carrete_json_writer_member (&writer, "errors");
+  carrete_json_writer_begin_array (&writer);
   for (guint i = 0; i < problem->errors->len; i++)
     {
       const FieldError *fe = &g_array_index (problem->errors, FieldError, i);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "field");
-      json_builder_add_string_value (builder, fe->field);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, fe->message);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  if (problem->extra_name != NULL)
-    {
-      json_builder_set_member_name (builder, problem->extra_name);
-      json_builder_add_string_value (builder, problem->extra_value);
-    }
-  if (request_id != NULL)
-    {
-      json_builder_set_member_name (builder, "request_id");
-      json_builder_add_string_value (builder, request_id);
-    }
-  json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+      carrete_json_writer_begin_object (&writer);
+      write_member (&writer, "field", fe->field);
+      write_member (&writer, "message", fe->message);
+      carrete_json_writer_end_object (&writer);
+    }
+  carrete_json_writer_end_array (&writer);
+  if (problem->extra_name != NULL)
+    write_member (&writer, problem->extra_name, problem->extra_value);
+  if (request_id != NULL)
+    write_member (&writer, "request_id", request_id);
+  carrete_json_writer_end_object (&writer);
+  return g_string_free (text, FALSE);
 }

@@ -278,14 +278,10 @@ carrete_request_respond_bytes (CarreteRequest *req, guint status, const char *co
 }
 
 void
-carrete_request_respond_json (CarreteRequest *req, guint status, JsonNode *body)
+carrete_request_respond_json_text (CarreteRequest *req, guint status, GString *text)
 {
-  gsize len = 0;
-  char *text = json_to_string (body, FALSE);
-  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) bytes = g_string_free_to_bytes (text);
 
-  len = strlen (text);
-  bytes = g_bytes_new_take (text, len);
   set_body (req, status, "application/json", bytes);
 }
 

@@ -5,6 +5,7 @@
 
 #include "carrete-caller.h"
 #include "carrete-ids.h"
+#include "carrete-json-writer.h"
 #include "carrete-jwt.h"
 #include "carrete-problem.h"
 
@@ -49,7 +50,9 @@ GCancellable *carrete_request_get_cancellable (CarreteRequest *req);
 
 void carrete_request_set_header (CarreteRequest *req, const char *name, const char *value);
 
-void carrete_request_respond_json (CarreteRequest *req, guint status, JsonNode *body);
+/* Answers application/json with `text`, written by a CarreteJsonWriter
+ * (taken): the one way JSON leaves a service. */
+void carrete_request_respond_json_text (CarreteRequest *req, guint status, GString *text);
 void carrete_request_respond_empty (CarreteRequest *req, guint status);
 void carrete_request_respond_bytes (CarreteRequest *req, guint status, const char *content_type,
                                     GBytes *body);

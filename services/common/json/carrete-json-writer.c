@@ -8,32 +8,59 @@ carrete_json_writer_init (CarreteJsonWriter *writer, GString *out)
   *writer = (CarreteJsonWriter) { .out = out };
 }
 
-void
-carrete_json_append_quoted (GString *out, const char *value)
+static gboolean
+needs_escape (unsigned char c)
+{
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+static void
+append_escaped (GString *out, unsigned char c)
 {
   static const char hex[] = "0123456789abcdef";
 
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) value; *p != '\0'; p++)
+  switch (c)
     {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            {
-              g_string_append (out, "\\u00");
-              g_string_append_c (out, hex[*p >> 4]);
-              g_string_append_c (out, hex[*p & 0xf]);
-            }
-          else
-            g_string_append_c (out, (char) *p);
-        }
+    case '"':
+      g_string_append (out, "\\\"");
+      break;
+    case '\\':
+      g_string_append (out, "\\\\");
+      break;
+    case '\n':
+      g_string_append (out, "\\n");
+      break;
+    case '\r':
+      g_string_append (out, "\\r");
+      break;
+    case '\t':
+      g_string_append (out, "\\t");
+      break;
+    default:
+      g_string_append (out, "\\u00");
+      g_string_append_c (out, hex[c >> 4]);
+      g_string_append_c (out, hex[c & 0xf]);
     }
+}
+
+/* Runs of characters that need no escape are copied in one go: one
+ * character at a time was a fifth of the time of a page of photos. */
+void
+carrete_json_append_quoted (GString *out, const char *value)
+{
+  const unsigned char *run = (const unsigned char *)value;
+  const unsigned char *p = run;
+
+  g_string_append_c (out, '"');
+  for (; *p != '\0'; p++)
+    {
+      if (!needs_escape (*p))
+        continue;
+      g_string_append_len (out, (const char *)run, p - run);
+      append_escaped (out, *p);
+      run = p + 1;
+    }
+  g_string_append_len (out, (const char *)run, p - run);
   g_string_append_c (out, '"');
 }
 
@@ -122,8 +149,32 @@ carrete_json_writer_int (CarreteJsonWriter *writer, gint64 value)
 }
 
 void
+carrete_json_writer_bool (CarreteJsonWriter *writer, gboolean value)
+{
+  value_prefix (writer);
+  g_string_append (writer->out, value ? "true" : "false");
+}
+
+void
 carrete_json_writer_null (CarreteJsonWriter *writer)
 {
   value_prefix (writer);
   g_string_append (writer->out, "null");
+}
+
+void
+carrete_json_writer_begin_page (CarreteJsonWriter *writer)
+{
+  carrete_json_writer_begin_object (writer);
+  carrete_json_writer_member (writer, "items");
+  carrete_json_writer_begin_array (writer);
+}
+
+void
+carrete_json_writer_end_page (CarreteJsonWriter *writer, const char *next_cursor)
+{
+  carrete_json_writer_end_array (writer);
+  carrete_json_writer_member (writer, "next_cursor");
+  carrete_json_writer_string (writer, next_cursor);
+  carrete_json_writer_end_object (writer);
 }
