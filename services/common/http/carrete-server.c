@@ -205,6 +205,23 @@ request_id_is_acceptable (const char *id)
   return TRUE;
 }
 
+/* Request ids must be unique and unguessable, not secret: ChaCha20 keyed
+ * once per thread from the system's random source, with a counter as
+ * nonce, saves a getrandom() system call per request. */
+static void
+random_request_id (guint8 bytes[16])
+{
+  static __thread guint8 key[crypto_stream_chacha20_ietf_KEYBYTES];
+  static __thread guint64 counter;
+  guint8 nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
+
+  if (counter == 0)
+    randombytes_buf (key, sizeof key);
+  counter++;
+  memcpy (nonce, &counter, sizeof counter);
+  crypto_stream_chacha20_ietf (bytes, 16, nonce, key);
+}
+
 static char *
 request_id_for (SoupServerMessage *msg)
 {
@@ -215,7 +232,7 @@ request_id_for (SoupServerMessage *msg)
 
   if (request_id_is_acceptable (given))
     return g_strdup (given);
-  randombytes_buf (bytes, sizeof bytes);
+  random_request_id (bytes);
   return g_strdup (sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes));
 }
 
