@@ -149,10 +149,10 @@ handle_create (CarreteRequest *req)
     }
   if (fields.tags == NULL)
     fields.tags = g_new0 (char *, 1);
-  folders_service_create_async (service_of (req), owner, fields.name,
-                                fields.visibility != NULL ? fields.visibility : "private",
-                                (const char *const *) fields.tags,
-                                carrete_request_get_request_id (req), created, req);
+  folders_service_create_async (
+      service_of (req), owner, fields.name,
+      fields.visibility != NULL ? fields.visibility : "private", (const char *const *) fields.tags,
+      carrete_request_get_request_id (req), carrete_request_get_cancellable (req), created, req);
 }
 
 /* ---- one folder ----------------------------------------------------------------- */
@@ -176,8 +176,8 @@ handle_get (CarreteRequest *req)
   gint64 id;
 
   if (carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id))
-    folders_service_get_async (service_of (req), carrete_request_get_caller (req)->id, id, got,
-                               req);
+    folders_service_get_async (service_of (req), carrete_request_get_caller (req)->id, id,
+                               carrete_request_get_cancellable (req), got, req);
 }
 
 static void
@@ -212,7 +212,8 @@ handle_patch (CarreteRequest *req)
       carrete_request_respond_problem (req, g_steal_pointer (&problem));
       return;
     }
-  folders_service_update_async (service_of (req), caller, id, &changes, updated, req);
+  folders_service_update_async (service_of (req), caller, id, &changes,
+                                carrete_request_get_cancellable (req), updated, req);
 }
 
 static void
@@ -422,7 +423,8 @@ handle_search (CarreteRequest *req)
       return;
     }
   search.cursor = g_strdup (carrete_request_get_query (req, "cursor"));
-  folders_service_search_async (service_of (req), &search, searched, req);
+  folders_service_search_async (service_of (req), &search, carrete_request_get_cancellable (req),
+                                searched, req);
 }
 
 /* ---- readiness ---------------------------------------------------------------------- */

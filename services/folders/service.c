@@ -13,6 +13,7 @@
 typedef struct
 {
   FoldersService *svc;
+  GCancellable *cancellable; /* the task's: statements for a caller who hung up stop */
   gint64 caller_id;
   gint64 id;
   FoldersChanges changes;
@@ -38,13 +39,14 @@ op_free (gpointer data)
 }
 
 static GTask *
-op_task (FoldersService *svc, gpointer tag, GAsyncReadyCallback callback, gpointer user_data,
-         Op **op_out)
+op_task (FoldersService *svc, gpointer tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+         gpointer user_data, Op **op_out)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
 
   op->svc = svc;
+  op->cancellable = cancellable;
   g_task_set_task_data (task, op, op_free);
   g_task_set_source_tag (task, tag);
   *op_out = op;
@@ -139,17 +141,18 @@ account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   folders_store_insert (task_op (task)->svc->store, folder->owner_id, folder->name,
-                        folder->visibility, (const char *const *) folder->tags, created, task);
+                        folder->visibility, (const char *const *) folder->tags,
+                        task_op (task)->cancellable, created, task);
 }
 
 void
 folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
                               const char *visibility, const char *const *tags,
-                              const char *request_id, GAsyncReadyCallback callback,
-                              gpointer user_data)
+                              const char *request_id, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, folders_service_create_async, callback, user_data, &op);
+  GTask *task = op_task (svc, folders_service_create_async, cancellable, callback, user_data, &op);
   NewFolder *folder = g_new0 (NewFolder, 1);
   g_autofree char *owner = carrete_ids_encode (svc->ids, CARRETE_ID_USER, owner_id);
 
@@ -190,13 +193,14 @@ got (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
-                           GAsyncReadyCallback callback, gpointer user_data)
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, folders_service_get_async, callback, user_data, &op);
+  GTask *task = op_task (svc, folders_service_get_async, cancellable, callback, user_data, &op);
 
   op->caller_id = caller_id;
-  folders_store_find (svc->store, id, got, task);
+  folders_store_find (svc->store, id, op->cancellable, got, task);
 }
 
 FoldersFolder *
@@ -233,24 +237,24 @@ update_found (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!check_owner (task, folder, op->caller_id))
     return;
   /* The statement checks the owner again: no window for a race. */
-  folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, updated,
-                        g_steal_pointer (&task));
+  folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, op->cancellable,
+                        updated, g_steal_pointer (&task));
 }
 
 void
 folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
-                              const FoldersChanges *changes, GAsyncReadyCallback callback,
-                              gpointer user_data)
+                              const FoldersChanges *changes, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, folders_service_update_async, callback, user_data, &op);
+  GTask *task = op_task (svc, folders_service_update_async, cancellable, callback, user_data, &op);
 
   op->caller_id = caller_id;
   op->id = id;
   op->changes.name = g_strdup (changes->name);
   op->changes.visibility = g_strdup (changes->visibility);
   op->changes.tags = g_strdupv (changes->tags);
-  folders_store_find (svc->store, id, update_found, task);
+  folders_store_find (svc->store, id, op->cancellable, update_found, task);
 }
 
 FoldersFolder *
@@ -280,7 +284,7 @@ delete_row (GTask *task)
 {
   Op *op = task_op (task);
 
-  folders_store_delete (op->svc->store, op->id, op->caller_id, delete_row_done, task);
+  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, delete_row_done, task);
 }
 
 static void
@@ -345,14 +349,16 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
                               gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, folders_service_delete_async, callback, user_data, &op);
+  /* Not cancellable: a deletion that has begun (the photos first, the row
+   * last) is finished even when the client hung up, never left half done. */
+  GTask *task = op_task (svc, folders_service_delete_async, NULL, callback, user_data, &op);
 
   op->caller_id = caller->id;
   op->id = id;
   op->recursive = recursive;
   op->bearer = g_strdup (caller->token);
   op->request_id = g_strdup (caller->request_id);
-  folders_store_find (svc->store, id, delete_found, task);
+  folders_store_find (svc->store, id, NULL, delete_found, task);
 }
 
 gboolean
@@ -378,9 +384,11 @@ folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
-  GTask *task = op_task (svc, folders_service_delete_owner_async, callback, user_data, &op);
+  /* Not cancellable: part of an account deletion, which carrete-users
+   * finishes even when its own client hung up. */
+  GTask *task = op_task (svc, folders_service_delete_owner_async, NULL, callback, user_data, &op);
 
-  folders_store_delete_owner (svc->store, owner_id, owner_deleted, task);
+  folders_store_delete_owner (svc->store, owner_id, NULL, owner_deleted, task);
 }
 
 gboolean
@@ -479,10 +487,12 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
-                              GAsyncReadyCallback callback, gpointer user_data)
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
   Op *op;
-  g_autoptr (GTask) task = op_task (svc, folders_service_search_async, callback, user_data, &op);
+  g_autoptr (GTask) task
+      = op_task (svc, folders_service_search_async, cancellable, callback, user_data, &op);
   g_auto (GStrv) fields = NULL;
   gint64 after_id = 0;
 
@@ -506,7 +516,7 @@ folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
         }
     }
   folders_store_search (svc->store, search, fields != NULL ? fields[2] : NULL, after_id,
-                        search->limit + 1, searched, g_steal_pointer (&task));
+                        search->limit + 1, op->cancellable, searched, g_steal_pointer (&task));
 }
 
 GPtrArray *

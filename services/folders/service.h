@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 /* The rules of the folders service: who may see and change which folder,
  * name conflicts, keyset pages bound to their search, and deletion through
  * the photos service.  Every operation is async; errors are CARRETE_ERROR
- * codes that the routes render as problems. */
+ * codes that the routes render as problems.  A `cancellable` (the
+ * request's, which fires when the client hangs up) stops the operation's
+ * statements and fails it with G_IO_ERROR_CANCELLED.  Deletions take none:
+ * one that has begun is finished, never left half done. */
 typedef struct
 {
   FoldersStore *store;
@@ -30,22 +33,23 @@ typedef struct
  * outlive its account): UNAUTHORIZED when it is gone. */
 void folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *name,
                                    const char *visibility, const char *const *tags,
-                                   const char *request_id, GAsyncReadyCallback callback,
-                                   gpointer user_data);
+                                   const char *request_id, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 /* CARRETE_ERROR_CONFLICT: the owner has a folder of that name already. */
 FoldersFolder *folders_service_create_finish (GAsyncResult *result, GError **error);
 
 /* A folder the caller may see: their own, or anyone's public one. */
 void folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
-                                GAsyncReadyCallback callback, gpointer user_data);
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
 FoldersFolder *folders_service_get_finish (GAsyncResult *result, GError **error);
 
 /* NOT_FOUND for folders the caller may not see, FORBIDDEN for someone
  * else's public folder (its existence is public), CONFLICT for a taken
  * name. */
 void folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
-                                   const FoldersChanges *changes, GAsyncReadyCallback callback,
-                                   gpointer user_data);
+                                   const FoldersChanges *changes, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 FoldersFolder *folders_service_update_finish (GAsyncResult *result, GError **error);
 
 /* As update for who may; CONFLICT when the folder holds photos and
@@ -66,7 +70,8 @@ gboolean folders_service_delete_owner_finish (GAsyncResult *result, GError **err
  * caller) it was issued for: BAD_REQUEST for a forged one, INVALID for one
  * of another search. */
 void folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
-                                   GAsyncReadyCallback callback, gpointer user_data);
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
 /* Returns the folders; *next_cursor is NULL on the last page. */
 GPtrArray *folders_service_search_finish (GAsyncResult *result, char **next_cursor,
                                           GError **error);

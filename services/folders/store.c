@@ -92,9 +92,9 @@ folders_store_free (FoldersStore *store)
 
 static void
 store_send (FoldersStore *store, const CarreteStatement *stmt, const char *const *params,
-            GAsyncReadyCallback callback, gpointer user_data)
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }
 
 /* A PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
@@ -150,59 +150,59 @@ int_text (gint64 value)
 
 void
 folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
-                      const char *visibility, const char *const *tags,
+                      const char *visibility, const char *const *tags, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *owner_text = int_text (owner_id);
   g_autofree char *tags_text = array_literal (tags);
   const char *params[] = { owner_text, name, visibility, tags_text };
-  store_send (store, &insert_folder, params, callback, user_data);
+  store_send (store, &insert_folder, params, cancellable, callback, user_data);
 }
 
 void
-folders_store_find (FoldersStore *store, gint64 id, GAsyncReadyCallback callback,
-                    gpointer user_data)
+folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = int_text (id);
   const char *params[] = { id_text };
-  store_send (store, &find_folder, params, callback, user_data);
+  store_send (store, &find_folder, params, cancellable, callback, user_data);
 }
 
 void
 folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
-                      const FoldersChanges *changes, GAsyncReadyCallback callback,
-                      gpointer user_data)
+                      const FoldersChanges *changes, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = int_text (id);
   g_autofree char *owner_text = int_text (owner_id);
   g_autofree char *tags_text = array_literal ((const char *const *) changes->tags);
   const char *params[] = { id_text, owner_text, changes->name, changes->visibility, tags_text };
-  store_send (store, &update_folder, params, callback, user_data);
+  store_send (store, &update_folder, params, cancellable, callback, user_data);
 }
 
 void
-folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id,
+folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *id_text = int_text (id);
   g_autofree char *owner_text = int_text (owner_id);
   const char *params[] = { id_text, owner_text };
-  store_send (store, &delete_folder, params, callback, user_data);
+  store_send (store, &delete_folder, params, cancellable, callback, user_data);
 }
 
 void
-folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GAsyncReadyCallback callback,
-                            gpointer user_data)
+folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *owner_text = int_text (owner_id);
   const char *params[] = { owner_text };
-  store_send (store, &delete_owner, params, callback, user_data);
+  store_send (store, &delete_owner, params, cancellable, callback, user_data);
 }
 
 void
 folders_store_search (FoldersStore *store, const FoldersSearch *search, const char *after_key,
-                      gint64 after_id, guint limit, GAsyncReadyCallback callback,
-                      gpointer user_data)
+                      gint64 after_id, guint limit, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *owner_text = search->owner_id > 0 ? int_text (search->owner_id) : NULL;
   g_autofree char *pattern = like_escape (search->q);
@@ -215,7 +215,7 @@ folders_store_search (FoldersStore *store, const FoldersSearch *search, const ch
     all ? tags_text : NULL, all ? NULL : tags_text,
     search->from, search->to, after_key, after_id_text, limit_text,
   };
-  store_send (store, &search_folders, params, callback, user_data);
+  store_send (store, &search_folders, params, cancellable, callback, user_data);
 }
 
 /* ---- results ------------------------------------------------------------ */

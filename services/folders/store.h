@@ -7,7 +7,10 @@ G_BEGIN_DECLS
 
 /* SQL for the folders database, and nothing else: every function sends one
  * prepared statement through the async pool; the *_finish functions turn
- * the result into model values. */
+ * the result into model values.  A `cancellable` (may be NULL) that fires
+ * stops the statement, queued or running, and its finisher fails with
+ * G_IO_ERROR_CANCELLED, even when the statement had just finished: a
+ * cancelled write may or may not have happened. */
 typedef struct _FoldersStore FoldersStore;
 
 FoldersStore *folders_store_new (CarreteDb *db);
@@ -15,22 +18,24 @@ void folders_store_free (FoldersStore *store);
 
 void folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
                            const char *visibility, const char *const *tags,
-                           GAsyncReadyCallback callback, gpointer user_data);
-void folders_store_find (FoldersStore *store, gint64 id, GAsyncReadyCallback callback,
-                         gpointer user_data);
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+void folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
 /* Changes the folder only if `owner_id` owns it; no row otherwise. */
 void folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
-                           const FoldersChanges *changes, GAsyncReadyCallback callback,
-                           gpointer user_data);
-void folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id,
+                           const FoldersChanges *changes, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data);
-void folders_store_delete_owner (FoldersStore *store, gint64 owner_id,
+void folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+void folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
 /* Asks for `limit` rows after the keyset position (`after_key`, `after_id`;
  * NULL key for the first page). */
 void folders_store_search (FoldersStore *store, const FoldersSearch *search, const char *after_key,
-                           gint64 after_id, guint limit, GAsyncReadyCallback callback,
-                           gpointer user_data);
+                           gint64 after_id, guint limit, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
 
 /* Finishers.  folders_store_folder_finish fails with NOT_FOUND on no row. */
 FoldersFolder *folders_store_folder_finish (FoldersStore *store, GAsyncResult *result,

@@ -300,7 +300,7 @@ pipeline_check_duplicate (GTask *task)
   Pipeline *p = g_task_get_task_data (task);
 
   photos_store_find_duplicate (p->app->store, p->owner_id, p->folder_id, p->sha256,
-                               on_duplicate_checked, task);
+                               g_task_get_cancellable (task), on_duplicate_checked, task);
 }
 
 static void
@@ -346,6 +346,9 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
   p->photo = photos_store_photo_finish (p->app->store, result, &error);
   if (p->photo == NULL)
     {
+      /* Nothing is in storage yet.  (Cancelled just as it committed, the
+       * row is pending without objects: the sweeper takes it at its
+       * deadline.) */
       pipeline_fail (task, error);
       return;
     }
@@ -360,9 +363,9 @@ pipeline_insert (GTask *task)
   Pipeline *p = g_task_get_task_data (task);
   g_autofree char *prefix = new_object_prefix ();
 
-  photos_store_insert_pending (p->app->store, p->owner_id, p->folder_id, p->name, prefix,
-                               photos_type_mime (p->type), (gint64) p->size,
-                               PENDING_STREAMED_SECONDS, on_inserted, task);
+  photos_store_insert_pending (
+      p->app->store, p->owner_id, p->folder_id, p->name, prefix, photos_type_mime (p->type),
+      (gint64) p->size, PENDING_STREAMED_SECONDS, g_task_get_cancellable (task), on_inserted, task);
 }
 
 static void
@@ -420,7 +423,7 @@ pipeline_mark_ready (GTask *task)
 
   photos_store_mark_ready (p->app->store, p->photo->id, photos_type_mime (p->type),
                            (gint64) p->size, p->sha256, p->info.width, p->info.height,
-                           p->info.taken_at, on_marked_ready, task);
+                           p->info.taken_at, g_task_get_cancellable (task), on_marked_ready, task);
 }
 
 /* ---- failure: discard what exists, then answer ---------------------------------- */
@@ -469,7 +472,9 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
  * client may PUT again until the URL expires) unless it is a duplicate;
  * a streamed one never leaves anything behind.  (Not every conflict is a
  * duplicate: "not arrived yet" must keep the row, or the PUT that follows
- * leaves an object no row knows of.) */
+ * leaves an object no row knows of.)  A client that hung up is a failure
+ * like any other (G_IO_ERROR_CANCELLED), so the discard is never
+ * cancellable: it is what removes the objects already stored. */
 static void
 pipeline_fail (GTask *task, GError *error)
 {
@@ -484,7 +489,7 @@ pipeline_fail (GTask *task, GError *error)
       finish_failure (task);
       return;
     }
-  photos_store_begin_delete (p->app->store, p->photo->id, on_discard_claimed, task);
+  photos_store_begin_delete (p->app->store, p->photo->id, NULL, on_discard_claimed, task);
 }
 
 static PhotosPhoto *
@@ -498,10 +503,10 @@ pipeline_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
 }
 
 void
-photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
+photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Pipeline *p = g_new0 (Pipeline, 1);
 
   p->app = app;
@@ -541,15 +546,18 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                      const char *name, PhotosType type, guint64 size,
-                                     GAsyncReadyCallback callback, gpointer user_data)
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *prefix = new_object_prefix ();
 
   g_task_set_task_data (task, app, NULL);
-  photos_store_insert_pending (app->store, owner_id, folder_id, name, prefix,
-                               photos_type_mime (type), (gint64) size,
-                               app->url_ttl + DIRECT_GRACE_SECONDS (app), on_pending_created, task);
+  /* Cancelled just as it committed, the row is pending and nobody has its
+   * URL: the sweeper takes it at its deadline. */
+  photos_store_insert_pending (
+      app->store, owner_id, folder_id, name, prefix, photos_type_mime (type), (gint64) size,
+      app->url_ttl + DIRECT_GRACE_SECONDS (app), cancellable, on_pending_created, task);
 }
 
 PhotosPhoto *
@@ -630,7 +638,8 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       const CarreteCaller *caller = p->caller;
       photos_service_check_folder_async (p->app, caller, p->folder_id,
-                                         on_complete_folder_checked, task);
+                                         g_task_get_cancellable (task), on_complete_folder_checked,
+                                         task);
       return;
     }
   fetch_and_analyse (task);
@@ -638,9 +647,10 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                               GAsyncReadyCallback callback, gpointer user_data)
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Pipeline *p = g_new0 (Pipeline, 1);
 
   p->app = app;
@@ -648,7 +658,7 @@ photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint
   p->owner_id = caller->id;
   p->caller = carrete_caller_dup (caller);
   g_task_set_task_data (task, p, pipeline_free);
-  photos_store_find (app->store, photo_id, on_complete_found, task);
+  photos_store_find (app->store, photo_id, cancellable, on_complete_found, task);
 }
 
 PhotosPhoto *

@@ -43,7 +43,8 @@ send_list (GTask *task)
 {
   ListOp *op = g_task_get_task_data (task);
 
-  photos_store_list (op->app->store, &op->request->query, on_listed, task);
+  photos_store_list (op->app->store, &op->request->query, g_task_get_cancellable (task), on_listed,
+                     task);
 }
 
 static void
@@ -118,9 +119,10 @@ on_listed_folder (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 photos_service_list_async (PhotosApp *app, const CarreteCaller *caller, PhotosListRequest *request,
-                           GAsyncReadyCallback callback, gpointer user_data)
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   ListOp *op = g_new0 (ListOp, 1);
 
   op->app = app;

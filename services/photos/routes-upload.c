@@ -102,7 +102,8 @@ on_upload_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
       return;
     }
   op->photo.name = op->name;
-  photos_service_ingest_async (app_of (op->req), &op->photo, on_ingested, op);
+  photos_service_ingest_async (app_of (op->req), &op->photo,
+                               carrete_request_get_cancellable (op->req), on_ingested, op);
 }
 
 /* A raw body must say it is an image (what it really is comes from the
@@ -185,6 +186,7 @@ handle_upload (CarreteRequest *req)
   {
     UploadOp *owned = g_steal_pointer (&op);
     photos_service_check_folder_async (app, caller, owned->photo.folder_id,
+                                       carrete_request_get_cancellable (req),
                                        on_upload_folder_checked, owned);
   }
 }
@@ -279,10 +281,10 @@ on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
     }
   {
     DirectOp *owned = g_steal_pointer (&op);
-    photos_service_create_pending_async (app_of (owned->req),
-                                         carrete_request_get_caller (owned->req)->id, owned->folder_id,
-                                         owned->name, owned->type, owned->size,
-                                         on_pending_created, owned);
+    photos_service_create_pending_async (
+        app_of (owned->req), carrete_request_get_caller (owned->req)->id, owned->folder_id,
+        owned->name, owned->type, owned->size, carrete_request_get_cancellable (owned->req),
+        on_pending_created, owned);
   }
 }
 
@@ -341,6 +343,7 @@ handle_create_upload (CarreteRequest *req)
   {
     DirectOp *owned = g_steal_pointer (&op);
     photos_service_check_folder_async (app_of (req), caller, owned->folder_id,
+                                       carrete_request_get_cancellable (req),
                                        on_direct_folder_checked, owned);
   }
 }
@@ -367,5 +370,6 @@ handle_complete (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_complete_async (app_of (req), caller, id, on_completed, req);
+  photos_service_complete_async (app_of (req), caller, id, carrete_request_get_cancellable (req),
+                                 on_completed, req);
 }

@@ -98,7 +98,8 @@ handle_get (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_get_async (app_of (req), caller, id, on_got_photo, req);
+  photos_service_get_async (app_of (req), caller, id, carrete_request_get_cancellable (req),
+                            on_got_photo, req);
 }
 
 /* ---- PATCH /v1/photos/{id} -------------------------------------------------------------------- */
@@ -156,8 +157,8 @@ handle_patch (CarreteRequest *req)
       && !decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
                          &folder_id))
     return;
-  photos_service_update_async (app_of (req), caller, id, name, set_folder, folder_id, on_patched,
-                               req);
+  photos_service_update_async (app_of (req), caller, id, name, set_folder, folder_id,
+                               carrete_request_get_cancellable (req), on_patched, req);
 }
 
 /* ---- DELETE /v1/photos/{id} and DELETE /v1/photos?folder_id= | ?owner_id= ------------------- */
@@ -446,7 +447,8 @@ handle_list (CarreteRequest *req)
     return;
   {
     ListOp *owned = g_steal_pointer (&op);
-    photos_service_list_async (app_of (req), caller, &owned->request, on_listed, owned);
+    photos_service_list_async (app_of (req), caller, &owned->request,
+                               carrete_request_get_cancellable (req), on_listed, owned);
   }
 }
 

@@ -107,10 +107,11 @@ on_objects_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (guint i = 0; i < removal->photos->len; i++)
     g_array_append_val (ids, ((PhotosPhoto *) g_ptr_array_index (removal->photos, i))->id);
-  photos_store_delete_rows (removal->app->store, ids, on_rows_deleted, outer);
+  photos_store_delete_rows (removal->app->store, ids, NULL, on_rows_deleted, outer);
 }
 
-/* Removes the objects, then the rows, of `photos` (marked `deleting`). */
+/* Removes the objects, then the rows, of `photos` (marked `deleting`).
+ * Never cancelled: it is what cleans up after a cancelled upload too. */
 void
 remove_photos_async (PhotosApp *app, GPtrArray *photos, GAsyncReadyCallback callback,
                      gpointer user_data)
@@ -216,9 +217,10 @@ on_account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller, gint64 folder_id,
-                                   GAsyncReadyCallback callback, gpointer user_data)
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
   g_autofree char *user = carrete_ids_encode (app->ids, CARRETE_ID_USER, caller->id);
 
@@ -285,19 +287,20 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
 
 static void
 find_readable_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                     GAsyncReadyCallback callback, gpointer user_data)
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_task_data (task, access_op_new (app, caller), access_op_free);
-  photos_store_find (app->store, photo_id, on_photo_found, task);
+  photos_store_find (app->store, photo_id, cancellable, on_photo_found, task);
 }
 
 void
 photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                          GAsyncReadyCallback callback, gpointer user_data)
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
-  find_readable_async (app, caller, photo_id, callback, user_data);
+  find_readable_async (app, caller, photo_id, cancellable, callback, user_data);
 }
 
 PhotosAccess *
@@ -351,7 +354,7 @@ send_update (GTask *task)
   AccessOp *op = g_task_get_task_data (task);
 
   photos_store_update (op->app->store, op->access->photo->id, op->name, op->set_folder,
-                       op->new_folder_id, on_updated, task);
+                       op->new_folder_id, g_task_get_cancellable (task), on_updated, task);
 }
 
 static void
@@ -389,7 +392,8 @@ on_update_access (GObject *source, GAsyncResult *result, gpointer user_data)
   op->access->is_owner = TRUE;
   if (op->set_folder && op->new_folder_id != 0 && op->new_folder_id != photo->folder_id)
     photos_service_check_folder_async (op->app, caller, op->new_folder_id,
-                                       on_target_folder_checked, task);
+                                       g_task_get_cancellable (task), on_target_folder_checked,
+                                       task);
   else
     send_update (task);
 }
@@ -397,16 +401,17 @@ on_update_access (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                              const char *name, gboolean set_folder, gint64 folder_id,
-                             GAsyncReadyCallback callback, gpointer user_data)
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
 
   op->name = g_strdup (name);
   op->set_folder = set_folder;
   op->new_folder_id = folder_id;
   g_task_set_task_data (task, op, access_op_free);
-  find_readable_async (app, caller, photo_id, on_update_access, task);
+  find_readable_async (app, caller, photo_id, cancellable, on_update_access, task);
 }
 
 PhotosPhoto *
@@ -462,7 +467,7 @@ on_delete_access (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  photos_store_begin_delete (op->app->store, photo->id, on_delete_claimed, task);
+  photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
 }
 
 static void
@@ -478,26 +483,28 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
    * job): no need to ask anyone. */
   if (photo != NULL && photo->owner_id == op->caller->id
       && !g_str_equal (photo->state, "pending"))
-    photos_store_begin_delete (op->app->store, photo->id, on_delete_claimed, task);
+    photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
   else if (photo == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
     }
   else
-    find_readable_async (op->app, caller, op->folder_id, on_delete_access, task);
+    find_readable_async (op->app, caller, op->folder_id, NULL, on_delete_access, task);
 }
 
 void
 photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
+  /* Not cancellable (no statement of it is): a deletion that has begun is
+   * finished even if the client hung up, never left half done. */
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
 
   op->folder_id = photo_id; /* the photo to delete */
   g_task_set_task_data (task, op, access_op_free);
-  photos_store_find (app->store, photo_id, on_delete_found, task);
+  photos_store_find (app->store, photo_id, NULL, on_delete_found, task);
 }
 
 gboolean
@@ -557,14 +564,16 @@ claim_next_batch (GTask *task)
 {
   BulkDelete *bulk = g_task_get_task_data (task);
 
-  photos_store_begin_delete_batch (bulk->app->store, bulk->owner_id, bulk->folder_id,
-                                   DELETE_BATCH, on_batch_claimed, task);
+  photos_store_begin_delete_batch (bulk->app->store, bulk->owner_id, bulk->folder_id, DELETE_BATCH,
+                                   NULL, on_batch_claimed, task);
 }
 
 void
 photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
+  /* Not cancellable: the folder and account deletions this serves go on
+   * when their own client hangs up, and so does every batch of theirs. */
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   BulkDelete *bulk = g_new0 (BulkDelete, 1);
 
@@ -619,5 +628,5 @@ photos_service_sweep (PhotosApp *app)
   if (sweeping)
     return;
   sweeping = TRUE;
-  photos_store_begin_sweep (app->store, SWEEP_BATCH, on_sweep_claimed, app);
+  photos_store_begin_sweep (app->store, SWEEP_BATCH, NULL, on_sweep_claimed, app);
 }

@@ -12,7 +12,11 @@ G_BEGIN_DECLS
 /* The rules of carrete-photos.  Every operation is asynchronous: database
  * work goes through the pool, storage and image work through the worker
  * pool, folder questions to carrete-folders.  Errors are CARRETE_ERROR
- * codes ready to be answered. */
+ * codes ready to be answered.  A `cancellable` (the request's, which fires
+ * when the client hangs up) stops the operation's statements and fails it
+ * with G_IO_ERROR_CANCELLED; an upload then cleans up as after any other
+ * failure.  Deletions and the sweeper take none: one that has begun is
+ * finished, never left half done. */
 
 /* A photo and what the caller may do with it. */
 typedef struct
@@ -29,8 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosAccess, photos_access_free)
  * `folder_id` (0: no folder): NOT_FOUND when they cannot see it, FORBIDDEN
  * when it is someone else's public folder. */
 void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller,
-                                        gint64 folder_id, GAsyncReadyCallback callback,
-                                        gpointer user_data);
+                                        gint64 folder_id, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
 
 /* A new photo from a spool file the caller no longer owns (it is removed
@@ -48,7 +52,7 @@ typedef struct
   PhotosType type;
 } PhotosNewPhoto;
 
-void photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload,
+void photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_service_ingest_finish (GAsyncResult *result, PhotosPhoto **duplicate,
                                            GError **error);
@@ -56,26 +60,30 @@ PhotosPhoto *photos_service_ingest_finish (GAsyncResult *result, PhotosPhoto **d
 /* Direct upload: a pending row the client PUTs the bytes for. */
 void photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                           const char *name, PhotosType type, guint64 size,
-                                          GAsyncReadyCallback callback, gpointer user_data);
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data);
 PhotosPhoto *photos_service_create_pending_finish (GAsyncResult *result, GError **error);
 
 /* Verifies the PUT object of a pending photo and makes it ready; a photo
  * bound for a folder needs the folder to be still there and the caller's. */
 void photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                                    GAsyncReadyCallback callback, gpointer user_data);
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
 PhotosPhoto *photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate,
                                              GError **error);
 
 /* A ready photo the caller may read (owner, or in a public folder). */
 void photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                               GAsyncReadyCallback callback, gpointer user_data);
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
 PhotosAccess *photos_service_get_finish (GAsyncResult *result, GError **error);
 
 /* Rename and/or move (owner only; FORBIDDEN for a readable photo of
  * someone else). */
 void photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                   const char *name, gboolean set_folder, gint64 folder_id,
-                                  GAsyncReadyCallback callback, gpointer user_data);
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
 PhotosPhoto *photos_service_update_finish (GAsyncResult *result, GError **error);
 
 /* Removes a photo's row and every object. */
@@ -98,8 +106,8 @@ typedef struct
 } PhotosListRequest;
 
 void photos_service_list_async (PhotosApp *app, const CarreteCaller *caller,
-                                PhotosListRequest *request, GAsyncReadyCallback callback,
-                                gpointer user_data);
+                                PhotosListRequest *request, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *photos_service_list_finish (GAsyncResult *result, GError **error);
 
 /* Finishes abandoned uploads and deletions (expired pending rows, stale

@@ -180,9 +180,9 @@ photos_store_free (PhotosStore *store)
 
 static void
 store_send (PhotosStore *store, const CarreteStatement *stmt, const char *const *params,
-            GAsyncReadyCallback callback, gpointer user_data)
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  carrete_db_query_async (store->db, stmt, params, NULL, callback, user_data);
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }
 
 #define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
@@ -195,8 +195,8 @@ folder_param (gint64 folder_id)
 
 void
 photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_id,
-                             const char *name, const char *object_prefix,
-                             const char *content_type, gint64 size, guint expires_in,
+                             const char *name, const char *object_prefix, const char *content_type,
+                             gint64 size, guint expires_in, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (owner, owner_id);
@@ -205,13 +205,14 @@ photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_
   g_autofree char *folder = folder_param (folder_id);
   const char *params[] = { owner, folder, name, object_prefix, content_type, size_text, expires };
 
-  store_send (store, &insert_pending, params, callback, user_data);
+  store_send (store, &insert_pending, params, cancellable, callback, user_data);
 }
 
 void
 photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
                          const char *sha256_hex, guint width, guint height, gint64 taken_at,
-                         GAsyncReadyCallback callback, gpointer user_data)
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data)
 {
   INT_TEXT (id_text, id);
   INT_TEXT (size_text, size);
@@ -221,72 +222,74 @@ photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type
   const char *params[] = { id_text, content_type, size_text, sha256_hex, width_text, height_text,
                            taken };
 
-  store_send (store, &mark_ready, params, callback, user_data);
+  store_send (store, &mark_ready, params, cancellable, callback, user_data);
 }
 
 void
-photos_store_find (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
-                   gpointer user_data)
+photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (id_text, id);
   const char *params[] = { id_text };
 
-  store_send (store, &find_photo, params, callback, user_data);
+  store_send (store, &find_photo, params, cancellable, callback, user_data);
 }
 
 void
 photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_id,
-                             const char *sha256_hex, GAsyncReadyCallback callback,
-                             gpointer user_data)
+                             const char *sha256_hex, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (owner, owner_id);
   INT_TEXT (folder, folder_id);
   const char *params[] = { owner, folder, sha256_hex };
 
-  store_send (store, &find_duplicate, params, callback, user_data);
+  store_send (store, &find_duplicate, params, cancellable, callback, user_data);
 }
 
 void
 photos_store_update (PhotosStore *store, gint64 id, const char *name, gboolean set_folder,
-                     gint64 folder_id, GAsyncReadyCallback callback, gpointer user_data)
+                     gint64 folder_id, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
 {
   INT_TEXT (id_text, id);
   INT_TEXT (folder, folder_id);
   const char *params[] = { id_text, name, set_folder ? "true" : "false", folder };
 
-  store_send (store, &update_photo, params, callback, user_data);
+  store_send (store, &update_photo, params, cancellable, callback, user_data);
 }
 
 void
-photos_store_begin_delete (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
-                           gpointer user_data)
+photos_store_begin_delete (PhotosStore *store, gint64 id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (id_text, id);
   const char *params[] = { id_text };
 
-  store_send (store, &begin_delete, params, callback, user_data);
+  store_send (store, &begin_delete, params, cancellable, callback, user_data);
 }
 
 void
-photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 folder_id,
-                                 guint limit, GAsyncReadyCallback callback, gpointer user_data)
+photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 folder_id, guint limit,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
 {
   INT_TEXT (owner, owner_id);
   INT_TEXT (folder, folder_id);
   INT_TEXT (limit_text, limit);
   const char *params[] = { owner, folder, limit_text };
 
-  store_send (store, &begin_delete_batch, params, callback, user_data);
+  store_send (store, &begin_delete_batch, params, cancellable, callback, user_data);
 }
 
 void
-photos_store_begin_sweep (PhotosStore *store, guint limit, GAsyncReadyCallback callback,
-                          gpointer user_data)
+photos_store_begin_sweep (PhotosStore *store, guint limit, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (limit_text, limit);
   const char *params[] = { limit_text };
 
-  store_send (store, &begin_sweep, params, callback, user_data);
+  store_send (store, &begin_sweep, params, cancellable, callback, user_data);
 }
 
 /* A PostgreSQL array literal of ids: "{1,2,3}". */
@@ -303,13 +306,13 @@ id_array_literal (GArray *ids)
 }
 
 void
-photos_store_delete_rows (PhotosStore *store, GArray *ids, GAsyncReadyCallback callback,
-                          gpointer user_data)
+photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *array = id_array_literal (ids);
   const char *params[] = { array };
 
-  store_send (store, &delete_rows, params, callback, user_data);
+  store_send (store, &delete_rows, params, cancellable, callback, user_data);
 }
 
 /* `name ILIKE` pattern matching `text` anywhere, with its own wildcards
@@ -330,8 +333,8 @@ substring_pattern (const char *text)
 }
 
 void
-photos_store_list (PhotosStore *store, const PhotosQuery *query, GAsyncReadyCallback callback,
-                   gpointer user_data)
+photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
 {
   gboolean after = query->after_key != NULL;
   const CarreteStatement *stmt
@@ -345,7 +348,7 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GAsyncReadyCall
   const char *params[] = { owner, folder, folders, like, query->from, query->to, limit_text,
                            query->after_key, after_id };
 
-  store_send (store, stmt, params, callback, user_data);
+  store_send (store, stmt, params, cancellable, callback, user_data);
 }
 
 /* ---- finishers ------------------------------------------------------------ */

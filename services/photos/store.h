@@ -7,7 +7,10 @@ G_BEGIN_DECLS
 
 /* SQL for the photos database, and nothing else: each function sends one
  * prepared statement through the async pool; the *_finish functions turn
- * results into model values. */
+ * results into model values.  A `cancellable` (may be NULL) that fires
+ * stops the statement, queued or running, and its finisher fails with
+ * G_IO_ERROR_CANCELLED, even when the statement had just finished: a
+ * cancelled write may or may not have happened. */
 typedef struct _PhotosStore PhotosStore;
 
 typedef enum
@@ -39,36 +42,39 @@ void photos_store_free (PhotosStore *store);
 void photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_id,
                                   const char *name, const char *object_prefix,
                                   const char *content_type, gint64 size, guint expires_in,
-                                  GAsyncReadyCallback callback, gpointer user_data);
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
 /* pending → ready with what the bytes told; no row if it is not pending
  * any more.  `taken_at` is unix seconds or -1. */
-void photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type,
-                              gint64 size, const char *sha256_hex, guint width, guint height,
-                              gint64 taken_at, GAsyncReadyCallback callback, gpointer user_data);
-void photos_store_find (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
-                        gpointer user_data);
+void photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
+                              const char *sha256_hex, guint width, guint height, gint64 taken_at,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data);
+void photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data);
 /* A ready photo of `owner_id` in `folder_id` (0: none) with these bytes. */
 void photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_id,
-                                  const char *sha256_hex, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+                                  const char *sha256_hex, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 /* `name` NULL keeps it; `set_folder` FALSE keeps the folder, TRUE sets it
  * to `folder_id` (0: out of any folder). */
 void photos_store_update (PhotosStore *store, gint64 id, const char *name, gboolean set_folder,
-                          gint64 folder_id, GAsyncReadyCallback callback, gpointer user_data);
+                          gint64 folder_id, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data);
 /* Marks photos `deleting` (so no client sees them again) and returns them:
  * one photo, a batch of an owner's (optionally in one folder), or a batch
  * of expired unfinished ones for the sweeper. */
-void photos_store_begin_delete (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
-                                gpointer user_data);
+void photos_store_begin_delete (PhotosStore *store, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 folder_id,
-                                      guint limit, GAsyncReadyCallback callback,
-                                      gpointer user_data);
-void photos_store_begin_sweep (PhotosStore *store, guint limit, GAsyncReadyCallback callback,
-                               gpointer user_data);
+                                      guint limit, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+void photos_store_begin_sweep (PhotosStore *store, guint limit, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 /* Removes rows once their objects are gone. */
-void photos_store_delete_rows (PhotosStore *store, GArray *ids, GAsyncReadyCallback callback,
-                               gpointer user_data);
-void photos_store_list (PhotosStore *store, const PhotosQuery *query,
+void photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
 
 /* Finishers.  photos_store_photo_finish fails with NOT_FOUND on no row. */

@@ -234,6 +234,35 @@ ct_postgres_exec (PGconn *conn, const char *sql)
   PQclear (res);
 }
 
+gboolean
+ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database, const char *application_name,
+                                 const char *query_part, guint count, guint timeout_ms)
+{
+  PGconn *conn = ct_postgres_connect (pg, database);
+  g_autofree char *wanted = g_strdup_printf ("%u", count);
+  const char *params[] = { application_name, query_part };
+  gboolean reached = FALSE;
+
+  for (guint waited = 0; !reached && waited <= timeout_ms; waited += 20)
+    {
+      PGresult *res = PQexecParams (
+          conn,
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+          " AND application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'"
+          " AND ($2::text IS NULL OR strpos (query, $2) > 0)",
+          2, NULL, params, NULL, NULL, 0);
+
+      if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        g_error ("pg_stat_activity: %s", PQresultErrorMessage (res));
+      reached = g_str_equal (PQgetvalue (res, 0, 0), wanted);
+      PQclear (res);
+      if (!reached)
+        g_usleep (20 * 1000);
+    }
+  PQfinish (conn);
+  return reached;
+}
+
 char *
 ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
 {

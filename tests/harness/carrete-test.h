@@ -40,6 +40,14 @@ char *ct_postgres_query_param (CtPostgres *pg, const char *database, const char 
 PGconn *ct_postgres_connect (CtPostgres *pg, const char *database);
 /* Runs `sql` on that session and asserts that it succeeded. */
 void ct_postgres_exec (PGconn *conn, const char *sql);
+/* Waits up to `timeout_ms` until exactly `count` statements of the
+ * sessions named `application_name` in `database` wait for a lock; FALSE
+ * if that never happens.  When `query_part` is not NULL, only statements
+ * whose text holds it count: a service's background work (a sweeper) may
+ * wait on the same lock. */
+gboolean ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database,
+                                          const char *application_name, const char *query_part,
+                                          guint count, guint timeout_ms);
 
 /* ---- Keys ----------------------------------------------------------------- */
 

@@ -508,12 +508,12 @@ photos_url_with_param (const char *url, const char *name, const char *value)
   return g_strdup_printf ("%.*s%s%s", (int) (at - url), url, value, end != NULL ? end : "");
 }
 
-void
-photos_send_and_hang_up (const char *base_url, const char *path, const char *token,
-                         const char *content_type, gsize content_length, GBytes *body, gsize sent)
+GSocketConnection *
+photos_send_only (const char *base_url, const char *path, const char *token,
+                  const char *content_type, gsize content_length, GBytes *body, gsize sent)
 {
   g_autofree char *host = NULL;
-  g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
+  GSocketConnection *connection = ct_connect (base_url, &host);
   g_autoptr (GError) error = NULL;
   g_autofree char *head
       = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
@@ -527,6 +527,16 @@ photos_send_and_hang_up (const char *base_url, const char *path, const char *tok
                                             MIN (sent, g_bytes_get_size (body)), &written, NULL,
                                             &error));
   g_assert_no_error (error);
+  return connection;
+}
+
+void
+photos_send_and_hang_up (const char *base_url, const char *path, const char *token,
+                         const char *content_type, gsize content_length, GBytes *body, gsize sent)
+{
+  g_autoptr (GSocketConnection) connection
+      = photos_send_only (base_url, path, token, content_type, content_length, body, sent);
+
   /* Let the server read what came, then vanish without finishing. */
   g_usleep (300 * 1000);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);

@@ -121,7 +121,12 @@ CtResponse *photos_fetch (const char *url, const char *const *headers);
 char *photos_url_with_param (const char *url, const char *name, const char *value);
 
 /* Sends the headers of a POST with `content_length` and only `sent` bytes
- * of `body`, then closes the connection. */
+ * of `body` (all of it, when `sent` is its size), and returns the
+ * connection without reading the answer. */
+GSocketConnection *photos_send_only (const char *base_url, const char *path, const char *token,
+                                     const char *content_type, gsize content_length, GBytes *body,
+                                     gsize sent);
+/* The same, then closes the connection. */
 void photos_send_and_hang_up (const char *base_url, const char *path, const char *token,
                               const char *content_type, gsize content_length, GBytes *body,
                               gsize sent);

@@ -308,6 +308,38 @@ test_tag_search_uses_index (void)
   (void) first;
 }
 
+/* A client that hangs up while its search waits for a lock cancels the
+ * statement: it ends while the lock is still held (not at the statement
+ * timeout, which would log 503), and the pool's connection serves the next
+ * request. */
+static void
+test_hang_up_cancels_search (void)
+{
+  g_autofree char *ana = folders_new_user (fx, "hangup", NULL);
+  PGconn *locker = ct_postgres_connect (fx->users->pg, "carrete_folders");
+  g_autofree char *output = NULL;
+
+  g_free (folders_create (fx, ana, "{\"name\":\"Left waiting\"}"));
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE folders IN ACCESS EXCLUSIVE MODE");
+  {
+    g_autoptr (GSocketConnection) hung
+        = ct_http_send_only (fx->url, "GET", "/v1/folders?q=waiting", ana);
+
+    g_assert_true (ct_postgres_lock_waiters_become (fx->users->pg, "carrete_folders",
+                                                    "carrete-folders", NULL, 1, 3000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (ct_postgres_lock_waiters_become (fx->users->pg, "carrete_folders",
+                                                  "carrete-folders", NULL, 0, 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  assert_search (ana, "?q=waiting", "Left waiting");
+  output = ct_service_output (fx->service);
+  g_assert_nonnull (strstr (output, "\"method\":\"GET\",\"route\":\"/v1/folders\",\"status\":499"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,6 +352,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/folders/search/filters", test_filters);
   g_test_add_func ("/carrete/folders/search/pages", test_pages);
   g_test_add_func ("/carrete/folders/search/tags-use-index", test_tag_search_uses_index);
+  g_test_add_func ("/carrete/folders/search/hang-up-cancels-statement",
+                   test_hang_up_cancels_search);
 
   status = g_test_run ();
   folders_fixture_free (fx);

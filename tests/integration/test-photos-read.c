@@ -310,6 +310,43 @@ test_list_pages (PhotosStack *s)
   g_assert_cmpstr (whole, ==, expected->str);
 }
 
+/* A client that hangs up while its list waits for a lock cancels the
+ * statement: it ends while the lock is still held (not at the statement
+ * timeout, which would log 503), and the next list is answered. */
+static void
+test_list_hang_up (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "hangup");
+  g_autofree char *id = upload_numbered (s, ana, "waiting.jpg", 90, NULL);
+  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
+  /* Only the list statement: the sweeper's may wait on the lock too. */
+  const char *list = " FROM photos WHERE owner_id = $1 AND state = 'ready'";
+  g_autofree char *output = NULL;
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE photos IN ACCESS EXCLUSIVE MODE");
+  {
+    g_autoptr (GSocketConnection) hung
+        = ct_http_send_only (s->photos_url, "GET", "/v1/photos", ana->token);
+
+    g_assert_true (
+        ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 1, 3000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (
+      ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 0, 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  {
+    g_autoptr (CtResponse) r = request (s, "GET", "/v1/photos", ana, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (items_of (r)), ==, 1);
+  }
+  output = ct_service_output (s->photos);
+  g_assert_nonnull (strstr (output, "\"method\":\"GET\",\"route\":\"/v1/photos\",\"status\":499"));
+}
+
 /* Four photos whose order differs by each sort. */
 static PhotosUser *
 sorted_user (PhotosStack *s)
@@ -764,6 +801,7 @@ main (int argc, char **argv)
   photos_add_test ("list/sorts-and-dates", test_list_sorts, TRUE, TRUE);
   photos_add_test ("list/search", test_list_search, TRUE, TRUE);
   photos_add_test ("list/cursors-and-limits", test_list_cursors, TRUE, TRUE);
+  photos_add_test ("list/hang-up-cancels-statement", test_list_hang_up, TRUE, FALSE);
   photos_add_test ("change/rename", test_rename, TRUE, TRUE);
   photos_add_test ("change/delete", test_delete, TRUE, TRUE);
   photos_add_test ("change/delete-all", test_delete_all, TRUE, TRUE);

@@ -453,6 +453,94 @@ test_client_hangs_up (PhotosStack *s)
   photos_assert_consistent (s, NULL);
 }
 
+/* How many requests carrete-photos logged as `method` `route` → `status`. */
+static guint
+count_logged (PhotosStack *s, const char *method, const char *route, guint status)
+{
+  g_autofree char *output = ct_service_output (s->photos);
+  g_autofree char *entry
+      = g_strdup_printf ("\"method\":\"%s\",\"route\":\"%s\",\"status\":%u", method, route, status);
+  guint n = 0;
+
+  for (const char *at = strstr (output, entry); at != NULL; at = strstr (at + 1, entry))
+    n++;
+  return n;
+}
+
+/* The whole body is in, the row insert waits for a lock, and the client
+ * hangs up: the insert is cancelled while the lock is still held, and
+ * nothing is left behind, no row and no object. */
+static void
+test_hang_up_cancels_insert (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "hanginsert");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 62, NULL, 0);
+  gsize len = g_bytes_get_size (jpeg);
+  guint cancelled = count_logged (s, "POST", "/v1/photos", 499);
+  Snapshot before = snapshot (s);
+  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
+
+  /* SHARE lets the duplicate check read, and makes the insert wait (its
+   * PREPARE too). */
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE photos IN SHARE MODE");
+  {
+    g_autoptr (GSocketConnection) hung = photos_send_only (
+        s->photos_url, "/v1/photos?name=late.jpg", ana->token, "image/jpeg", len, jpeg, len);
+
+    g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
+                                                    "INSERT INTO photos", 1, 5000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
+                                                  "INSERT INTO photos", 0, 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  assert_unchanged (s, before);
+  g_assert_cmpuint (count_logged (s, "POST", "/v1/photos", 499), ==, cancelled + 1);
+}
+
+/* The same once the objects are in storage: the statement that makes the
+ * photo ready waits (for an advisory lock a trigger takes), the client
+ * hangs up, and the upload is undone, objects and row, while the lock is
+ * still held (the clean-up itself is never cancelled). */
+static void
+test_hang_up_after_storing (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "hangready");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 63, NULL, 0);
+  gsize len = g_bytes_get_size (jpeg);
+  guint cancelled = count_logged (s, "POST", "/v1/photos", 499);
+  Snapshot before = snapshot (s);
+  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
+  const char *ready = "SET state = 'ready'";
+
+  ct_postgres_exec (locker, "CREATE FUNCTION test_hold_ready () RETURNS trigger LANGUAGE plpgsql"
+                            " AS $$BEGIN PERFORM pg_advisory_xact_lock (4711); RETURN NEW; END$$");
+  ct_postgres_exec (locker, "CREATE TRIGGER test_hold_ready BEFORE UPDATE ON photos FOR EACH ROW"
+                            " WHEN (OLD.state = 'pending' AND NEW.state = 'ready')"
+                            " EXECUTE FUNCTION test_hold_ready ()");
+  ct_postgres_exec (locker, "SELECT pg_advisory_lock (4711)");
+  {
+    g_autoptr (GSocketConnection) hung = photos_send_only (
+        s->photos_url, "/v1/photos?name=late.jpg", ana->token, "image/jpeg", len, jpeg, len);
+
+    g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
+                                                    ready, 1, 5000));
+    g_assert_cmpuint (photos_count_objects (s), ==, before.objects + 3);
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  g_assert_true (
+      ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", ready, 0, 2000));
+  assert_unchanged (s, before);
+  ct_postgres_exec (locker, "SELECT pg_advisory_unlock (4711)");
+  ct_postgres_exec (locker, "DROP TRIGGER test_hold_ready ON photos");
+  ct_postgres_exec (locker, "DROP FUNCTION test_hold_ready ()");
+  PQfinish (locker);
+  g_assert_cmpuint (count_logged (s, "POST", "/v1/photos", 499), ==, cancelled + 1);
+}
+
 static void
 test_names (PhotosStack *s)
 {
@@ -1051,6 +1139,8 @@ main (int argc, char **argv)
   photos_add_test ("upload/size-limit", test_size_limit, TRUE, TRUE);
   photos_add_test ("upload/same-bytes-at-once", test_same_bytes_at_once, TRUE, TRUE);
   photos_add_test ("upload/client-hangs-up", test_client_hangs_up, TRUE, TRUE);
+  photos_add_test ("upload/hang-up-cancels-insert", test_hang_up_cancels_insert, TRUE, TRUE);
+  photos_add_test ("upload/hang-up-after-storing", test_hang_up_after_storing, TRUE, TRUE);
   photos_add_test ("upload/names", test_names, TRUE, TRUE);
   photos_add_test ("direct/upload", test_direct_upload, TRUE, TRUE);
   photos_add_test ("direct/refusals", test_direct_refusals, TRUE, TRUE);

@@ -329,23 +329,6 @@ test_database_outage (void)
   }
 }
 
-/* How many statements of carrete-users wait for a lock right now. */
-static gboolean
-service_statements_waiting_become (const char *count, guint timeout_ms)
-{
-  for (guint waited = 0; waited <= timeout_ms; waited += 20)
-    {
-      g_autofree char *n = ct_postgres_query (
-          fx->pg, "carrete_users",
-          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'carrete-users'"
-          " AND state = 'active' AND wait_event_type = 'Lock'");
-      if (g_strcmp0 (n, count) == 0)
-        return TRUE;
-      g_usleep (20 * 1000);
-    }
-  return FALSE;
-}
-
 /* A client that hangs up while its statement runs cancels the statement:
  * it stops at once (not at the 5 s statement timeout, which would log 503),
  * and the connection goes back to the pool in working order. */
@@ -363,11 +346,13 @@ test_hang_up_cancels_statement (void)
   {
     g_autoptr (GSocketConnection) hung = ct_http_send_only (fx->url, "GET", "/v1/users/me", token);
 
-    g_assert_true (service_statements_waiting_become ("1", 3000));
+    g_assert_true (
+        ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 1, 3000));
     g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
   }
   /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (service_statements_waiting_become ("0", 2000));
+  g_assert_true (
+      ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 0, 2000));
   ct_postgres_exec (locker, "ROLLBACK");
   PQfinish (locker);
   {
