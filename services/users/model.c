@@ -2,8 +2,7 @@
 
 #include "model.h"
 
-#include <sodium.h>
-#include <string.h>
+#include "carrete-keys.h"
 
 void
 users_user_free (UsersUser *user)
@@ -12,9 +11,7 @@ users_user_free (UsersUser *user)
     return;
   g_free (user->username);
   g_free (user->email);
-  if (user->password_hash != NULL)
-    sodium_memzero (user->password_hash, strlen (user->password_hash));
-  g_free (user->password_hash);
+  carrete_secret_free (user->password_hash);
   g_free (user->role);
   g_free (user->created_at);
   g_free (user->updated_at);
@@ -70,9 +67,7 @@ users_session_free (UsersSession *session)
   if (session == NULL)
     return;
   g_free (session->access_token);
-  if (session->refresh_token != NULL)
-    sodium_memzero (session->refresh_token, strlen (session->refresh_token));
-  g_free (session->refresh_token);
+  carrete_secret_free (session->refresh_token);
   users_user_free (session->user);
   g_free (session);
 }

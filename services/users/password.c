@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-keys.h"
 
 UsersHashParams
 users_password_default_params (void)
@@ -78,8 +79,7 @@ hash_job_free (gpointer data)
 {
   HashJob *job = data;
 
-  sodium_memzero (job->password, strlen (job->password));
-  g_free (job->password);
+  carrete_secret_free (job->password);
   g_free (job->hash);
   g_free (job);
 }

@@ -48,3 +48,12 @@ carrete_id_key_derive (const CarreteIdKey *key, const char context[8], guint64 s
   g_assert (out_len >= crypto_kdf_BYTES_MIN && out_len <= crypto_kdf_BYTES_MAX);
   crypto_kdf_derive_from_key (out, out_len, subkey_id, context, key->bytes);
 }
+
+void
+carrete_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}

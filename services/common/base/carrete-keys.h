@@ -23,4 +23,9 @@ gboolean carrete_id_key_parse (const char *text, CarreteIdKey *key, GError **err
 void carrete_id_key_derive (const CarreteIdKey *key, const char context[8], guint64 subkey_id,
                             guint8 *out, gsize out_len);
 
+/* Frees a secret string (a password, a refresh token, a hash) after
+ * overwriting it, so that it does not linger in freed memory.  NULL is
+ * fine. */
+void carrete_secret_free (char *secret);
+
 G_END_DECLS

@@ -116,6 +116,12 @@ query_is_cancelled (const Query *query)
 }
 
 static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The operation was cancelled.");
+}
+
+static GError *
 unavailable_error (void)
 {
   return g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
@@ -426,7 +432,10 @@ conn_step_done (Conn *conn)
   else if (result == NULL)
     query_fail (query, unavailable_error ());
   else
-    query_fail (query, error_from_result (result));
+    query_fail (query, query_is_cancelled (query)
+                           /* 57014 after our cancel request: no time-out to report */
+                           ? cancelled_error ()
+                           : error_from_result (result));
   pool_schedule (db);
   g_object_unref (db);
 }
@@ -625,8 +634,7 @@ cancel_sweep (gpointer user_data)
       if (query_is_cancelled (query))
         {
           g_queue_delete_link (&db->pending, link);
-          query_fail (query, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                  "The operation was cancelled."));
+          query_fail (query, cancelled_error ());
         }
       link = next;
     }

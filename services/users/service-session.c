@@ -1,0 +1,393 @@
+#define G_LOG_DOMAIN "carrete-users-service"
+
+/* Sessions: login (throttled), refresh-token rotation with re-use
+ * detection, and logout.  Each operation has its own state struct riding on
+ * its GTask (carrete_op_new). */
+
+#include "service-private.h"
+
+#include "carrete-error.h"
+#include "carrete-keys.h"
+#include "tokens.h"
+
+/* ---- issuing a pair ----------------------------------------------------- */
+
+static UsersSession *
+session_new (UsersService *svc, UsersUser *user, char *refresh_token, GError **error)
+{
+  g_autofree char *sub = carrete_ids_encode (svc->ids, CARRETE_ID_USER, user->id);
+  char *access = carrete_jwt_sign (svc->jwt, sub, user->role, g_get_real_time () / G_USEC_PER_SEC,
+                                   svc->access_ttl, error);
+  UsersSession *session;
+
+  if (access == NULL)
+    return NULL;
+  session = g_new0 (UsersSession, 1);
+  session->access_token = access;
+  session->expires_in = svc->access_ttl;
+  session->refresh_token = refresh_token;
+  session->refresh_expires_in = svc->refresh_ttl;
+  session->user = user;
+  return session;
+}
+
+/* Returns a session made of `*user` and `*refresh_token`, which it takes. */
+static void
+return_session (GTask *task, UsersService *svc, UsersUser **user, char **refresh_token)
+{
+  GError *error = NULL;
+  UsersSession *session = session_new (svc, *user, *refresh_token, &error);
+
+  if (session == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  *user = NULL;
+  *refresh_token = NULL;
+  g_task_return_pointer (task, session, (GDestroyNotify) users_session_free);
+}
+
+/* ---- login ---------------------------------------------------------------- */
+
+typedef struct
+{
+  UsersService *svc;
+  GCancellable *cancellable; /* the task's */
+  char *login;
+  char *password; /* wiped when freed */
+  char *login_key;
+  char *address_key;
+  UsersUser *user;
+  char *refresh_token; /* wiped when freed */
+  char *refresh_digest;
+  guint retry_after;
+} LoginOp;
+
+static void
+login_op_free (gpointer data)
+{
+  LoginOp *op = data;
+
+  g_free (op->login);
+  carrete_secret_free (op->password);
+  g_free (op->login_key);
+  g_free (op->address_key);
+  users_user_free (op->user);
+  carrete_secret_free (op->refresh_token);
+  g_free (op->refresh_digest);
+  g_free (op);
+}
+
+static void
+login_refresh_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LoginOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (users_store_count_finish (op->svc->store, result, &error) < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  return_session (task, op->svc, &op->user, &op->refresh_token);
+}
+
+/* A background upgrade of one user's hash. */
+typedef struct
+{
+  UsersService *svc;
+  gint64 user_id;
+} Rehash;
+
+static void
+login_rehashed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree Rehash *rehash = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = users_password_hash_finish (result, &error);
+
+  if (hash == NULL)
+    g_warning ("could not rehash a password: %s", error->message);
+  else
+    users_store_set_password_hash (rehash->svc->store, rehash->user_id, hash, NULL,
+                                   users_service_log_if_failed, rehash->svc);
+}
+
+static void
+login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
+{
+  UsersService *svc = op->svc;
+
+  /* Bookkeeping is not cancelled: the success is counted whatever happens
+   * to the answer. */
+  users_store_login_forget (svc->store, op->login_key, NULL, users_service_log_if_failed, svc);
+  users_store_login_refund (svc->store, op->address_key, NULL, users_service_log_if_failed, svc);
+  /* Parameters changed since this hash was made: upgrade it in the
+   * background, as the password is at hand only now. */
+  if (needs_rehash)
+    {
+      Rehash *rehash = g_new0 (Rehash, 1);
+      rehash->svc = svc;
+      rehash->user_id = op->user->id;
+      users_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
+                                 rehash);
+    }
+  op->refresh_token = users_refresh_token_new ();
+  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
+  users_store_insert_refresh (svc->store, op->refresh_digest, op->user->id, svc->refresh_ttl,
+                              op->cancellable, login_refresh_stored, g_object_ref (task));
+}
+
+/* The attempt was counted but never judged (database or hash pool
+ * trouble, or a client that hung up): give it back, so that an outage does
+ * not lock users out. */
+static void
+login_fail_unjudged (GTask *task, LoginOp *op, GError *error)
+{
+  users_store_login_refund (op->svc->store, op->login_key, NULL, users_service_log_if_failed,
+                            op->svc);
+  users_store_login_refund (op->svc->store, op->address_key, NULL, users_service_log_if_failed,
+                            op->svc);
+  g_task_return_error (task, error);
+}
+
+static void
+login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LoginOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean needs_rehash = FALSE;
+  gboolean matched = users_password_verify_finish (result, &needs_rehash, &error);
+
+  if (error != NULL)
+    {
+      login_fail_unjudged (task, op, error);
+      return;
+    }
+  if (!matched || op->user == NULL)
+    {
+      /* Already counted before the check. */
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
+                               "Wrong username or password.");
+      return;
+    }
+  login_succeeded (task, op, needs_rehash);
+}
+
+static void
+login_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LoginOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    {
+      login_fail_unjudged (task, op, error);
+      return;
+    }
+  g_clear_error (&error);
+  /* An unknown user still costs one hash verification (against a dummy),
+   * so timing does not tell which logins exist. */
+  users_password_verify_async (op->svc->workers, op->user != NULL ? op->user->password_hash : NULL,
+                               op->password, &op->svc->hash_params, login_verified,
+                               g_steal_pointer (&task));
+}
+
+static void
+login_counted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LoginOp *op = g_task_get_task_data (task);
+  UsersService *svc = op->svc;
+  GError *error = NULL;
+  UsersLoginAttempts attempts;
+
+  if (!users_store_login_attempt_finish (svc->store, result, &attempts, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (attempts.for_login > svc->login_max_failures
+      || attempts.for_address > svc->address_max_failures)
+    {
+      op->retry_after = attempts.for_login > svc->login_max_failures ? attempts.login_retry_after
+                                                                      : attempts.address_retry_after;
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
+                               "Too many failed logins; try again in %u seconds.",
+                               op->retry_after);
+      return;
+    }
+  users_store_find_by_login (svc->store, op->login, op->cancellable, login_found,
+                             g_steal_pointer (&task));
+}
+
+void
+users_service_login_async (UsersService *svc, const char *login, const char *password,
+                           const char *client_address, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  LoginOp *op = g_new0 (LoginOp, 1);
+  GTask *task = carrete_op_new (op, login_op_free, users_service_login_async, cancellable,
+                                callback, user_data);
+  g_autofree char *folded = g_utf8_casefold (login, -1);
+
+  op->svc = svc;
+  op->cancellable = cancellable;
+  op->login = g_strdup (login);
+  op->password = g_strdup (password);
+  op->login_key = g_strdup_printf ("login|%s|%s", folded, client_address);
+  op->address_key = g_strdup_printf ("address|%s", client_address);
+  users_store_login_attempt (svc->store, op->login_key, op->address_key, svc->login_window,
+                             svc->login_max_failures, svc->address_max_failures, cancellable,
+                             login_counted, task);
+}
+
+UsersSession *
+users_service_login_finish (GAsyncResult *result, guint *retry_after, GError **error)
+{
+  LoginOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (retry_after != NULL)
+    *retry_after = op->retry_after;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- refresh ------------------------------------------------------------ */
+
+typedef struct
+{
+  UsersService *svc;
+  char *old_digest;
+  char *refresh_token; /* wiped when freed */
+  char *refresh_digest;
+  UsersUser *user;
+} RefreshOp;
+
+static void
+refresh_op_free (gpointer data)
+{
+  RefreshOp *op = data;
+
+  g_free (op->old_digest);
+  carrete_secret_free (op->refresh_token);
+  g_free (op->refresh_digest);
+  users_user_free (op->user);
+  g_free (op);
+}
+
+static void
+refresh_family_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RefreshOp *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gint64 revoked = users_store_count_finish (op->svc->store, result, &error);
+
+  if (revoked > 0)
+    g_message ("a spent or expired refresh token was presented; its session was revoked");
+  g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
+                           "The refresh token is no longer valid; sign in again.");
+}
+
+static void
+refresh_rotated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RefreshOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->user != NULL)
+    {
+      return_session (task, op->svc, &op->user, &op->refresh_token);
+      return;
+    }
+  if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_error_free (error);
+  /* Unknown, spent or expired: if it was spent, someone replays a stolen
+   * token, so the whole family goes, whether or not the client waits. */
+  users_store_revoke_family (op->svc->store, op->old_digest, NULL, refresh_family_revoked,
+                             g_steal_pointer (&task));
+}
+
+void
+users_service_refresh_async (UsersService *svc, const char *refresh_token,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  RefreshOp *op = g_new0 (RefreshOp, 1);
+  g_autoptr (GTask) task = carrete_op_new (op, refresh_op_free, users_service_refresh_async,
+                                           cancellable, callback, user_data);
+
+  op->svc = svc;
+  if (!users_refresh_token_is_well_formed (refresh_token))
+    {
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
+                               "The refresh token is no longer valid; sign in again.");
+      return;
+    }
+  op->old_digest = users_refresh_token_digest (refresh_token);
+  op->refresh_token = users_refresh_token_new ();
+  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
+  /* Cancelled, the rotation does not happen and the client keeps its
+   * session: better than rotating to a token nobody received. */
+  users_store_rotate_refresh (svc->store, op->old_digest, op->refresh_digest, svc->refresh_ttl,
+                              cancellable, refresh_rotated, g_steal_pointer (&task));
+}
+
+UsersSession *
+users_service_refresh_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- logout --------------------------------------------------------------- */
+
+static void
+logout_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  UsersService *svc = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (users_store_count_finish (svc->store, result, &error) < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Not cancellable: a logout the client asked for happens even if it does
+ * not wait for the answer.  Its only state is the service. */
+void
+users_service_logout_async (UsersService *svc, const char *refresh_token,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task
+      = carrete_op_new (svc, NULL, users_service_logout_async, NULL, callback, user_data);
+  g_autofree char *digest = NULL;
+
+  /* Logging out with an unknown token is not an error: the session is gone
+   * either way, and the answer reveals nothing. */
+  if (!users_refresh_token_is_well_formed (refresh_token))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  digest = users_refresh_token_digest (refresh_token);
+  users_store_revoke_family (svc->store, digest, NULL, logout_revoked, g_steal_pointer (&task));
+}
+
+gboolean
+users_service_logout_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
