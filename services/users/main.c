@@ -86,9 +86,6 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
     }
   svc->ids = carrete_ids_new (&id_key);
   svc->cascade = users_cascade_new (config->photos_url, config->folders_url, svc->jwt, svc->ids);
-  if (svc->cascade == NULL)
-    g_warning ("CARRETE_PHOTOS_URL or CARRETE_FOLDERS_URL is not set: deleting an account will "
-               "not delete its photos and folders");
   svc->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);
   svc->workers = carrete_workers_new ((guint) config->hash_threads, HASH_QUEUE_LIMIT);
@@ -116,6 +113,16 @@ app_free (gpointer data)
   g_clear_pointer (&svc->jwt, carrete_jwt_free);
   g_clear_object (&app->db);
   g_free (app);
+}
+
+/* Once per process, not once per worker. */
+static gboolean
+process_init (const CarreteConfig *config, GError **error)
+{
+  if (config->photos_url == NULL || config->folders_url == NULL)
+    g_warning ("CARRETE_PHOTOS_URL or CARRETE_FOLDERS_URL is not set: deleting an account will "
+               "not delete its photos and folders");
+  return TRUE;
 }
 
 static gpointer
@@ -192,6 +199,7 @@ static const CarreteServiceSpec spec = {
   .openapi = TRUE,
   .commands = commands,
   .drain_seconds = DRAIN_SECONDS,
+  .process_init = process_init,
   .app_new = app_new,
   .app_start = app_start,
   .app_running = app_running,
