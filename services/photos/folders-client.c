@@ -2,18 +2,15 @@
 
 #include "folders-client.h"
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
-#include <string.h>
-
 #include "carrete-error.h"
+#include "carrete-service-client.h"
 
-#define MAX_FOLDER_RESPONSE (256 * 1024)
+/* The most folder ids one page of a tag search asks for. */
+#define TAG_PAGE_LIMIT "200"
 
 struct _FoldersClient
 {
-  SoupSession *session;
-  char *base_url;
+  CarreteServiceClient *folders;
   const CarreteIds *ids;
 };
 
@@ -22,14 +19,7 @@ folders_client_new (const char *base_url, const CarreteIds *ids, guint timeout_s
 {
   FoldersClient *client = g_new0 (FoldersClient, 1);
 
-  /* No proxy lookup: services talk to each other directly, and the default
-   * resolver costs a round of GIO work on every request. */
-  client->session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout",
-                                                   timeout_seconds, "idle-timeout", 60,
-                                                   "max-conns-per-host", 32, NULL);
-  client->base_url = g_strdup (base_url);
-  while (g_str_has_suffix (client->base_url, "/"))
-    client->base_url[strlen (client->base_url) - 1] = '\0';
+  client->folders = carrete_service_client_new (base_url, timeout_seconds);
   client->ids = ids;
   return client;
 }
@@ -39,76 +29,50 @@ folders_client_free (FoldersClient *client)
 {
   if (client == NULL)
     return;
-  soup_session_abort (client->session);
-  g_object_unref (client->session);
-  g_free (client->base_url);
+  carrete_service_client_free (client->folders);
   g_free (client);
 }
 
-static SoupMessage *
-new_request (FoldersClient *client, const char *path_and_query, const char *bearer,
-             const char *request_id)
+/* The folders service's refusals, in the terms of a photo request: a folder
+ * the caller may not see there (401, 403 or 404) is no folder at all, and a
+ * search it refuses is the caller's to fix.  Takes `error`. */
+static void
+return_folders_error (GTask *task, GError *error)
 {
-  g_autofree char *url = g_strconcat (client->base_url, path_and_query, NULL);
-  SoupMessage *msg = soup_message_new ("GET", url);
-  SoupMessageHeaders *headers;
-
-  if (msg == NULL)
-    return NULL;
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (bearer != NULL)
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND)
+      || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED)
+      || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_BAD_REQUEST)
+           || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_INVALID))
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_INVALID,
+                             "The folders service refused the search.");
+  else
     {
-      g_autofree char *auth = g_strconcat ("Bearer ", bearer, NULL);
-      soup_message_headers_replace (headers, "Authorization", auth);
+      g_task_return_error (task, error);
+      return;
     }
-  if (request_id != NULL)
-    soup_message_headers_replace (headers, "X-Request-Id", request_id);
-  return msg;
+  g_error_free (error);
 }
 
-/* Turns a finished exchange into JSON, or the error the caller answers. */
-static JsonNode *
-response_json (SoupMessage *msg, GBytes *body, GError *transport_error, GError **error)
+/* The answer's object, or NULL with `task` answered. */
+static JsonObject *
+finish_object (GTask *task, GAsyncResult *result, JsonNode **root)
 {
-  guint status = soup_message_get_status (msg);
-  g_autoptr (JsonParser) parser = NULL;
-  gsize len = 0;
-  const char *data;
+  GError *error = NULL;
 
-  if (transport_error != NULL)
+  if (!carrete_service_client_call_finish (result, NULL, root, &error))
     {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
-                   "The folders service cannot be reached: %s", transport_error->message);
+      return_folders_error (task, error);
       return NULL;
     }
-  if (status == 404 || status == 401 || status == 403)
+  if (*root == NULL || !JSON_NODE_HOLDS_OBJECT (*root))
     {
-      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                               "The folders service sent an unreadable answer.");
       return NULL;
     }
-  if (status == 400 || status == 422)
-    {
-      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_INVALID,
-                           "The folders service refused the search.");
-      return NULL;
-    }
-  if (status != 200 || body == NULL)
-    {
-      g_set_error (error, CARRETE_ERROR, status >= 500 ? CARRETE_ERROR_UNAVAILABLE : CARRETE_ERROR_FAILED,
-                   "The folders service answered %u.", status);
-      return NULL;
-    }
-  data = g_bytes_get_data (body, &len);
-  parser = json_parser_new_immutable ();
-  if (len > MAX_FOLDER_RESPONSE || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
-                           "The folders service sent an unreadable answer.");
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  return json_node_get_object (*root);
 }
 
 static gboolean
@@ -131,44 +95,32 @@ on_folder_received (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   FoldersClient *client = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) transport_error = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &transport_error);
-  g_autoptr (JsonNode) root = response_json (msg, body, transport_error, &error);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object = finish_object (task, result, &root);
   g_autofree FoldersFolder *folder = g_new0 (FoldersFolder, 1);
 
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (!folder_from_json (client, json_node_get_object (root), folder))
+  if (object == NULL)
+    return;
+  if (!folder_from_json (client, object, folder))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
                              "The folders service sent a folder without ids.");
   else
     g_task_return_pointer (task, g_steal_pointer (&folder), g_free);
 }
 
-static GTask *
-new_task (FoldersClient *client, gpointer tag, GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
-
-  g_task_set_task_data (task, client, NULL);
-  g_task_set_source_tag (task, tag);
-  return task;
-}
-
 void
 folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *bearer,
                           const char *request_id, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = new_task (client, folders_client_get_async, callback, user_data);
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
   g_autofree char *id = carrete_ids_encode (client->ids, CARRETE_ID_FOLDER, folder_id);
   g_autofree char *path = g_strconcat ("/v1/folders/", id, NULL);
-  g_autoptr (SoupMessage) msg = new_request (client, path, bearer, request_id);
+  CarreteForward forward = { .bearer = bearer, .request_id = request_id };
 
-  soup_session_send_and_read_async (client->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_folder_received, task);
+  g_task_set_task_data (task, client, NULL);
+  g_task_set_source_tag (task, folders_client_get_async);
+  carrete_service_client_call_async (client->folders, "GET", path, NULL, NULL, &forward, NULL,
+                                     on_folder_received, task);
 }
 
 gboolean
@@ -187,6 +139,7 @@ folders_client_get_finish (FoldersClient *client, GAsyncResult *result, FoldersF
 
 typedef struct
 {
+  FoldersClient *client;
   char *tags;
   char *match;
   char *bearer;
@@ -211,7 +164,7 @@ tag_search_free (gpointer data)
 static void request_tag_page (GTask *task, const char *cursor);
 
 static gboolean
-collect_page (FoldersClient *client, TagSearch *search, JsonObject *page, const char **next)
+collect_page (TagSearch *search, JsonObject *page, const char **next)
 {
   JsonNode *items = json_object_get_member (page, "items");
   JsonNode *cursor = json_object_get_member (page, "next_cursor");
@@ -223,7 +176,8 @@ collect_page (FoldersClient *client, TagSearch *search, JsonObject *page, const 
       JsonNode *item = json_array_get_element (json_node_get_array (items), i);
       FoldersFolder folder;
 
-      if (!JSON_NODE_HOLDS_OBJECT (item) || !folder_from_json (client, json_node_get_object (item), &folder))
+      if (!JSON_NODE_HOLDS_OBJECT (item)
+          || !folder_from_json (search->client, json_node_get_object (item), &folder))
         return FALSE;
       if (search->ids->len < search->max)
         g_array_append_val (search->ids, folder.id);
@@ -235,47 +189,35 @@ collect_page (FoldersClient *client, TagSearch *search, JsonObject *page, const 
 static void
 on_tag_page (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  FoldersClient *client = g_object_get_data (G_OBJECT (task), "client");
+  g_autoptr (GTask) task = user_data;
   TagSearch *search = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) transport_error = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &transport_error);
-  g_autoptr (JsonNode) root = response_json (msg, body, transport_error, &error);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *page = finish_object (task, result, &root);
   const char *next = NULL;
 
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else if (!collect_page (client, search, json_node_get_object (root), &next))
+  if (page == NULL)
+    return;
+  if (!collect_page (search, page, &next))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
                              "The folders service sent an unreadable page.");
   else if (next != NULL && search->ids->len < search->max)
-    {
-      request_tag_page (task, next);
-      return;
-    }
+    request_tag_page (g_steal_pointer (&task), next);
   else
     g_task_return_pointer (task, g_array_ref (search->ids), (GDestroyNotify) g_array_unref);
-  g_object_unref (task);
 }
 
 static void
 request_tag_page (GTask *task, const char *cursor)
 {
-  FoldersClient *client = g_object_get_data (G_OBJECT (task), "client");
   TagSearch *search = g_task_get_task_data (task);
-  g_autofree char *tags = g_uri_escape_string (search->tags, ",", FALSE);
-  g_autofree char *match = g_uri_escape_string (search->match, NULL, FALSE);
-  g_autofree char *after = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
-  g_autofree char *path = g_strdup_printf ("/v1/folders?scope=mine&limit=200&tags=%s&match=%s%s%s",
-                                           tags, match, after != NULL ? "&cursor=" : "",
-                                           after != NULL ? after : "");
-  g_autoptr (SoupMessage) msg = new_request (client, path, search->bearer, search->request_id);
+  const CarreteQueryParam query[] = {
+    { "scope", "mine" },        { "limit", TAG_PAGE_LIMIT }, { "tags", search->tags },
+    { "match", search->match }, { "cursor", cursor },        { NULL, NULL },
+  };
+  CarreteForward forward = { .bearer = search->bearer, .request_id = search->request_id };
 
-  soup_session_send_and_read_async (client->session, msg, G_PRIORITY_DEFAULT, NULL, on_tag_page,
-                                    task);
+  carrete_service_client_call_async (search->client->folders, "GET", "/v1/folders", query, NULL,
+                                     &forward, NULL, on_tag_page, task);
 }
 
 void
@@ -286,6 +228,7 @@ folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, const
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   TagSearch *search = g_new0 (TagSearch, 1);
 
+  search->client = client;
   search->tags = g_strdup (tags);
   search->match = g_strdup (match != NULL ? match : "all");
   search->bearer = g_strdup (bearer);
@@ -293,7 +236,7 @@ folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, const
   search->max = max;
   search->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_task_set_task_data (task, search, tag_search_free);
-  g_object_set_data (G_OBJECT (task), "client", client);
+  g_task_set_source_tag (task, folders_client_ids_by_tags_async);
   request_tag_page (task, NULL);
 }
 

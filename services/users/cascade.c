@@ -2,33 +2,20 @@
 
 #include "cascade.h"
 
-#include <libsoup/soup.h>
-#include <string.h>
-
 #include "carrete-error.h"
+#include "carrete-service-client.h"
 
 #define CASCADE_TOKEN_TTL 60
+/* Deleting thousands of photos takes a while: allow for it. */
 #define CASCADE_TIMEOUT_SECONDS 120
 
 struct _UsersCascade
 {
-  SoupSession *session;
-  char *photos_url;
-  char *folders_url;
+  CarreteServiceClient *photos;
+  CarreteServiceClient *folders;
   CarreteJwt *jwt;       /* borrowed: signs the per-user tokens */
   const CarreteIds *ids;
 };
-
-static char *
-without_trailing_slash (const char *url)
-{
-  char *copy = g_strdup (url);
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return copy;
-}
 
 UsersCascade *
 users_cascade_new (const char *photos_url, const char *folders_url, CarreteJwt *jwt,
@@ -39,11 +26,8 @@ users_cascade_new (const char *photos_url, const char *folders_url, CarreteJwt *
   if (photos_url == NULL || folders_url == NULL)
     return NULL;
   cascade = g_new0 (UsersCascade, 1);
-  /* Deleting thousands of photos takes a while: allow for it. */
-  cascade->session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout",
-                                                    CASCADE_TIMEOUT_SECONDS, NULL);
-  cascade->photos_url = without_trailing_slash (photos_url);
-  cascade->folders_url = without_trailing_slash (folders_url);
+  cascade->photos = carrete_service_client_new (photos_url, CASCADE_TIMEOUT_SECONDS);
+  cascade->folders = carrete_service_client_new (folders_url, CASCADE_TIMEOUT_SECONDS);
   cascade->jwt = jwt;
   cascade->ids = ids;
   return cascade;
@@ -54,10 +38,8 @@ users_cascade_free (UsersCascade *cascade)
 {
   if (cascade == NULL)
     return;
-  soup_session_abort (cascade->session);
-  g_object_unref (cascade->session);
-  g_free (cascade->photos_url);
-  g_free (cascade->folders_url);
+  carrete_service_client_free (cascade->photos);
+  carrete_service_client_free (cascade->folders);
   g_free (cascade);
 }
 
@@ -81,65 +63,59 @@ deletion_free (gpointer data)
   g_free (d);
 }
 
-static void send_delete (GTask *task, const char *base_url, const char *what);
+static void send_delete (GTask *task, CarreteServiceClient *service, const char *path);
 
 static void
 on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   Deletion *d = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
   const char *what = d->folders_done ? "folders" : "photos";
-  guint status = soup_message_get_status (msg);
+  guint status = 0;
 
-  if (body == NULL || status != 204)
+  /* Only 204 says everything is gone; a 404 or any other answer is a
+   * failure here, so that the user row stays for the retry. */
+  if (!carrete_service_client_call_finish (result, &status, NULL, &error) || status != 204)
     {
       g_warning ("account deletion: the %s service answered %u%s%s", what, status,
                  error != NULL ? ": " : "", error != NULL ? error->message : "");
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
                                "The %s of this account could not be deleted right now; "
-                               "nothing else was deleted. Try again.", what);
-      g_object_unref (task);
+                               "nothing else was deleted. Try again.",
+                               what);
       return;
     }
   if (!d->folders_done)
     {
       /* Photos first: a folder is only removable once it is empty. */
       d->folders_done = TRUE;
-      send_delete (task, d->cascade->folders_url, "folders");
+      send_delete (g_steal_pointer (&task), d->cascade->folders, "/v1/folders");
       return;
     }
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
-send_delete (GTask *task, const char *base_url, const char *what)
+send_delete (GTask *task, CarreteServiceClient *service, const char *path)
 {
   Deletion *d = g_task_get_task_data (task);
-  g_autofree char *url = g_strdup_printf ("%s/v1/%s?owner_id=%s", base_url, what, d->user);
-  g_autofree char *auth = g_strconcat ("Bearer ", d->token, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new ("DELETE", url);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  const CarreteQueryParam query[] = { { "owner_id", d->user }, { NULL, NULL } };
+  CarreteForward forward = { .bearer = d->token, .request_id = d->request_id };
 
-  soup_message_headers_replace (headers, "Authorization", auth);
-  if (d->request_id != NULL)
-    soup_message_headers_replace (headers, "X-Request-Id", d->request_id);
-  soup_session_send_and_read_async (d->cascade->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_deleted, task);
+  carrete_service_client_call_async (service, "DELETE", path, query, NULL, &forward, NULL,
+                                     on_deleted, task);
 }
 
 void
 users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *request_id,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
   Deletion *d = g_new0 (Deletion, 1);
   GError *error = NULL;
 
+  g_task_set_source_tag (task, users_cascade_delete_async);
   d->cascade = cascade;
   d->user = carrete_ids_encode (cascade->ids, CARRETE_ID_USER, user_id);
   d->request_id = g_strdup (request_id);
@@ -149,14 +125,14 @@ users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *r
   if (d->token == NULL)
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
-  send_delete (task, cascade->photos_url, "photos");
+  send_delete (g_steal_pointer (&task), cascade->photos, "/v1/photos");
 }
 
 gboolean
 users_cascade_delete_finish (GAsyncResult *result, GError **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -2,6 +2,7 @@
 
 #include <libsoup/soup.h>
 
+#include "carrete-service-client.h"
 #include "web-csrf.h"
 #include "web-i18n.h"
 
@@ -10,7 +11,10 @@ G_BEGIN_DECLS
 /* Everything a request handler of carrete-web can reach. */
 typedef struct
 {
-  SoupSession *session; /* to the three services */
+  CarreteServiceClient *users; /* the API calls of pages (web-api.c) */
+  CarreteServiceClient *photos;
+  CarreteServiceClient *folders;
+  SoupSession *session; /* the API proxy's, which streams bodies (web-proxy.c) */
   char *users_url;
   char *photos_url;
   char *folders_url;

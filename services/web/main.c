@@ -82,6 +82,9 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
   app->refreshes = web_refreshes_new ();
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
+  app->users = carrete_service_client_new (app->users_url, SERVICE_TIMEOUT_SECONDS);
+  app->photos = carrete_service_client_new (app->photos_url, SERVICE_TIMEOUT_SECONDS);
+  app->folders = carrete_service_client_new (app->folders_url, SERVICE_TIMEOUT_SECONDS);
   /* No proxy lookup: it would load GSettings (dconf) and cost GIO work on
    * every request; the services are reached directly. */
   app->session = soup_session_new_with_options ("proxy-resolver", NULL, "max-conns", 128,
@@ -99,6 +102,9 @@ app_free (gpointer data)
 {
   WebApp *app = data;
 
+  g_clear_pointer (&app->users, carrete_service_client_free);
+  g_clear_pointer (&app->photos, carrete_service_client_free);
+  g_clear_pointer (&app->folders, carrete_service_client_free);
   g_clear_object (&app->session);
   g_clear_pointer (&app->i18n, web_i18n_free);
   g_clear_pointer (&app->refreshes, web_refreshes_free);

@@ -36,18 +36,18 @@ call_free (Call *call)
   g_free (call);
 }
 
-static const char *
-base_url (WebCtx *ctx, WebService service)
+static CarreteServiceClient *
+service_client (WebCtx *ctx, WebService service)
 {
   switch (service)
     {
     case WEB_USERS:
-      return ctx->app->users_url;
+      return ctx->app->users;
     case WEB_PHOTOS:
-      return ctx->app->photos_url;
+      return ctx->app->photos;
     case WEB_FOLDERS:
     default:
-      return ctx->app->folders_url;
+      return ctx->app->folders;
     }
 }
 
@@ -249,31 +249,24 @@ static void
 on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Call *call = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), res);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
   WebApiResult result = { 0 };
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data;
 
-  if (bytes == NULL)
+  /* Any answer is the page's to read, a problem included; none at all is
+   * status 0. */
+  if (!carrete_service_client_answer_finish (res, &result.status, &result.json, &error))
     {
       g_message ("%s %s: %s", call->method, call->path, error->message);
       call_fail_unreachable (call);
       return;
     }
-  result.status = soup_message_get_status (msg);
   if (result.status == 401 && call->sent_with_token && call->ctx->refresh != NULL
       && call->service != WEB_USERS)
     {
+      web_api_result_clear (&result);
       refresh_then_send (call);
       return;
     }
-  data = g_bytes_get_data (bytes, &len);
-  if (len > 0 && json_parser_load_from_data (parser, data, (gssize) len, NULL)
-      && json_parser_get_root (parser) != NULL)
-    result.json = json_node_copy (json_parser_get_root (parser));
   if (result.status >= 400)
     read_problem (&result);
   call_finish (call, &result);
@@ -282,34 +275,19 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 call_send (Call *call)
 {
-  g_autofree char *url = g_strconcat (base_url (call->ctx, call->service), call->path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (call->method, url);
-  SoupMessageHeaders *headers;
+  CarreteForward forward = {
+    .bearer = call->ctx->access,
+    .request_id = carrete_request_get_request_id (call->ctx->req),
+    /* The visitor's address, not ours: carrete-users throttles failed
+     * logins per address, and every visitor would otherwise share
+     * carrete-web's. */
+    .forwarded_for = carrete_request_get_client_address (call->ctx->req),
+  };
 
-  if (msg == NULL)
-    {
-      g_warning ("cannot build a request to %s", call->path);
-      call_fail_unreachable (call);
-      return;
-    }
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "X-Request-Id",
-                                carrete_request_get_request_id (call->ctx->req));
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  /* The visitor's address, not ours: carrete-users throttles failed logins
-   * per address, and every visitor would otherwise share carrete-web's. */
-  soup_message_headers_replace (headers, "X-Forwarded-For",
-                                carrete_request_get_client_address (call->ctx->req));
   call->sent_with_token = call->ctx->access != NULL;
-  if (call->sent_with_token)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", call->ctx->access, NULL);
-      soup_message_headers_replace (headers, "Authorization", bearer);
-    }
-  if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (msg, call->content_type, call->body);
-  soup_session_send_and_read_async (call->ctx->app->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_sent, call);
+  carrete_service_client_send_async (service_client (call->ctx, call->service), call->method,
+                                     call->path, NULL, call->content_type, call->body, &forward,
+                                     NULL, on_sent, call);
 }
 
 void
