@@ -65,6 +65,7 @@ typedef struct
   GCancellable *caller_cancellable; /* may be NULL */
   gulong caller_handler;
   GSource *timer;
+  gulong wrote_body_handler;
   GInputStream *in;
   GByteArray *body;
   guint timeout_seconds;
@@ -87,6 +88,8 @@ call_free (gpointer data)
   Call *call = data;
 
   stop_timer (call);
+  if (call->wrote_body_handler != 0)
+    g_signal_handler_disconnect (call->msg, call->wrote_body_handler);
   if (call->caller_handler != 0)
     g_cancellable_disconnect (call->caller_cancellable, call->caller_handler);
   g_clear_object (&call->caller_cancellable);
@@ -233,6 +236,16 @@ set_forward_headers (SoupMessage *msg, const CarreteForward *forward)
     soup_message_headers_replace (headers, "X-Forwarded-For", forward->forwarded_for);
 }
 
+static void
+start_timer (Call *call)
+{
+  if (call->timer != NULL)
+    return;
+  call->timer = g_timeout_source_new_seconds (call->timeout_seconds);
+  g_source_set_callback (call->timer, on_timeout, call, NULL);
+  carrete_source_attach (call->timer);
+}
+
 /* The per-call limit and the caller's cancellable both cancel ours. */
 static void
 watch_call (Call *call, GCancellable *caller)
@@ -247,9 +260,11 @@ watch_call (Call *call, GCancellable *caller)
     }
   if (call->timeout_seconds == 0)
     return;
-  call->timer = g_timeout_source_new_seconds (call->timeout_seconds);
-  g_source_set_callback (call->timer, on_timeout, call, NULL);
-  carrete_source_attach (call->timer);
+  /* The limit starts once the request body is out: an upload passed on to
+   * another service may take as long as its bytes keep flowing (a stall is
+   * soup's "timeout"); the answer must then come within the limit. */
+  call->wrote_body_handler
+      = g_signal_connect_swapped (call->msg, "wrote-body", G_CALLBACK (start_timer), call);
 }
 
 void

@@ -30,7 +30,9 @@ typedef struct
 
 /* `base_url` without the path ("http://folders:8083"; a trailing '/' is
  * dropped).  `timeout_seconds` bounds both a silence of the other side
- * (connecting, waiting for the answer, reading it) and a call as a whole. */
+ * (connecting, sending, waiting for the answer, reading it) and the call as
+ * a whole from the moment its request body has been sent (an upload passed
+ * on may take as long as its bytes keep flowing). */
 CarreteServiceClient *carrete_service_client_new (const char *base_url, guint timeout_seconds);
 void carrete_service_client_free (CarreteServiceClient *client);
 
