@@ -1,63 +1,18 @@
 #define G_LOG_DOMAIN "carrete-folders-service"
 
+/* Each operation has its own state struct riding on its GTask
+ * (carrete_op_new); operations whose only state is the service use it as
+ * the task data. */
+
 #include "service.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 
 #define CURSOR_KIND "folders"
-
-/* State shared by the steps of one operation; it rides on the GTask. */
-typedef struct
-{
-  FoldersService *svc;
-  GCancellable *cancellable; /* the task's: statements for a caller who hung up stop */
-  gint64 caller_id;
-  gint64 id;
-  FoldersChanges changes;
-  gboolean recursive;
-  char *bearer;
-  char *request_id;
-  char *folder_id; /* opaque, for the photos service */
-  char *digest;    /* of the search, bound into its cursors */
-  guint limit;
-} Op;
-
-static void
-op_free (gpointer data)
-{
-  Op *op = data;
-
-  folders_changes_clear (&op->changes);
-  g_free (op->bearer);
-  g_free (op->request_id);
-  g_free (op->folder_id);
-  g_free (op->digest);
-  g_free (op);
-}
-
-static GTask *
-op_task (FoldersService *svc, gpointer tag, GCancellable *cancellable, GAsyncReadyCallback callback,
-         gpointer user_data, Op **op_out)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Op *op = g_new0 (Op, 1);
-
-  op->svc = svc;
-  op->cancellable = cancellable;
-  g_task_set_task_data (task, op, op_free);
-  g_task_set_source_tag (task, tag);
-  *op_out = op;
-  return task;
-}
-
-static Op *
-task_op (GTask *task)
-{
-  return g_task_get_task_data (task);
-}
 
 static void
 return_not_found (GTask *task)
@@ -81,9 +36,14 @@ check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id)
   return FALSE;
 }
 
+/* The last step of a create or an update: the row written, or the error
+ * with a friendlier word for a taken name. */
 static void
-return_folder_or_error (GTask *task, FoldersFolder *folder, GError *error)
+return_folder_or_error (GTask *task, FoldersStore *store, GAsyncResult *result)
 {
+  GError *error = NULL;
+  FoldersFolder *folder = folders_store_folder_finish (store, result, &error);
+
   if (folder != NULL)
     g_task_return_pointer (task, folder, (GDestroyNotify) folders_folder_free);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
@@ -98,51 +58,51 @@ return_folder_or_error (GTask *task, FoldersFolder *folder, GError *error)
 
 /* ---- create ------------------------------------------------------------ */
 
-static void
-created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-  FoldersFolder *folder = folders_store_folder_finish (task_op (task)->svc->store, result, &error);
-
-  return_folder_or_error (task, folder, error);
-}
-
 typedef struct
 {
+  FoldersService *svc;
+  GCancellable *cancellable; /* the task's */
   gint64 owner_id;
   char *name;
   char *visibility;
   char **tags;
-} NewFolder;
+} CreateOp;
 
 static void
-new_folder_free (gpointer data)
+create_op_free (gpointer data)
 {
-  NewFolder *folder = data;
+  CreateOp *op = data;
 
-  g_free (folder->name);
-  g_free (folder->visibility);
-  g_strfreev (folder->tags);
-  g_free (folder);
+  g_free (op->name);
+  g_free (op->visibility);
+  g_strfreev (op->tags);
+  g_free (op);
+}
+
+static void
+created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CreateOp *op = g_task_get_task_data (task);
+
+  return_folder_or_error (task, op->svc->store, result);
 }
 
 static void
 account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  NewFolder *folder = g_object_get_data (G_OBJECT (task), "new-folder");
+  g_autoptr (GTask) task = user_data;
+  CreateOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!carrete_accounts_check_finish (result, &error))
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
-  folders_store_insert (task_op (task)->svc->store, folder->owner_id, folder->name,
-                        folder->visibility, (const char *const *) folder->tags,
-                        task_op (task)->cancellable, created, task);
+  folders_store_insert (op->svc->store, op->owner_id, op->name, op->visibility,
+                        (const char *const *) op->tags, op->cancellable, created,
+                        g_steal_pointer (&task));
 }
 
 void
@@ -151,16 +111,17 @@ folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *
                               const char *request_id, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  Op *op;
-  GTask *task = op_task (svc, folders_service_create_async, cancellable, callback, user_data, &op);
-  NewFolder *folder = g_new0 (NewFolder, 1);
+  CreateOp *op = g_new0 (CreateOp, 1);
+  GTask *task = carrete_op_new (op, create_op_free, folders_service_create_async, cancellable,
+                                callback, user_data);
   g_autofree char *owner = carrete_ids_encode (svc->ids, CARRETE_ID_USER, owner_id);
 
-  folder->owner_id = owner_id;
-  folder->name = g_strdup (name);
-  folder->visibility = g_strdup (visibility);
-  folder->tags = g_strdupv ((char **) tags);
-  g_object_set_data_full (G_OBJECT (task), "new-folder", folder, new_folder_free);
+  op->svc = svc;
+  op->cancellable = cancellable;
+  op->owner_id = owner_id;
+  op->name = g_strdup (name);
+  op->visibility = g_strdup (visibility);
+  op->tags = g_strdupv ((char **) tags);
   carrete_accounts_check_async (svc->accounts, owner, request_id, account_checked, task);
 }
 
@@ -172,11 +133,17 @@ folders_service_create_finish (GAsyncResult *result, GError **error)
 
 /* ---- get ------------------------------------------------------------------ */
 
+typedef struct
+{
+  FoldersService *svc;
+  gint64 caller_id;
+} GetOp;
+
 static void
 got (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Op *op = task_op (task);
+  GetOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   FoldersFolder *folder = folders_store_folder_finish (op->svc->store, result, &error);
 
@@ -196,11 +163,13 @@ folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  Op *op;
-  GTask *task = op_task (svc, folders_service_get_async, cancellable, callback, user_data, &op);
+  GetOp *op = g_new0 (GetOp, 1);
+  GTask *task
+      = carrete_op_new (op, g_free, folders_service_get_async, cancellable, callback, user_data);
 
+  op->svc = svc;
   op->caller_id = caller_id;
-  folders_store_find (svc->store, id, op->cancellable, got, task);
+  folders_store_find (svc->store, id, cancellable, got, task);
 }
 
 FoldersFolder *
@@ -211,21 +180,38 @@ folders_service_get_finish (GAsyncResult *result, GError **error)
 
 /* ---- update ---------------------------------------------------------------- */
 
+typedef struct
+{
+  FoldersService *svc;
+  GCancellable *cancellable; /* the task's */
+  gint64 caller_id;
+  gint64 id;
+  FoldersChanges changes;
+} UpdateOp;
+
+static void
+update_op_free (gpointer data)
+{
+  UpdateOp *op = data;
+
+  folders_changes_clear (&op->changes);
+  g_free (op);
+}
+
 static void
 updated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-  FoldersFolder *folder = folders_store_folder_finish (task_op (task)->svc->store, result, &error);
+  UpdateOp *op = g_task_get_task_data (task);
 
-  return_folder_or_error (task, folder, error);
+  return_folder_or_error (task, op->svc->store, result);
 }
 
 static void
 update_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Op *op = task_op (task);
+  UpdateOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
 
@@ -246,15 +232,18 @@ folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
                               const FoldersChanges *changes, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  Op *op;
-  GTask *task = op_task (svc, folders_service_update_async, cancellable, callback, user_data, &op);
+  UpdateOp *op = g_new0 (UpdateOp, 1);
+  GTask *task = carrete_op_new (op, update_op_free, folders_service_update_async, cancellable,
+                                callback, user_data);
 
+  op->svc = svc;
+  op->cancellable = cancellable;
   op->caller_id = caller_id;
   op->id = id;
   op->changes.name = g_strdup (changes->name);
   op->changes.visibility = g_strdup (changes->visibility);
   op->changes.tags = g_strdupv (changes->tags);
-  folders_store_find (svc->store, id, op->cancellable, update_found, task);
+  folders_store_find (svc->store, id, cancellable, update_found, task);
 }
 
 FoldersFolder *
@@ -265,24 +254,55 @@ folders_service_update_finish (GAsyncResult *result, GError **error)
 
 /* ---- delete ------------------------------------------------------------------ */
 
+/* The last statement of a deletion: any number of rows is success.  None
+ * means nothing was left (a concurrent delete got there first, or the owner
+ * had no folders): gone either way. */
 static void
-delete_row_done (GObject *source, GAsyncResult *result, gpointer user_data)
+return_deleted (GTask *task, FoldersStore *store, GAsyncResult *result)
 {
-  g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
-  /* No row means a concurrent delete got there first: the folder is gone
-   * either way. */
-  if (folders_store_count_finish (task_op (task)->svc->store, result, &error) < 0)
+  if (folders_store_count_finish (store, result, &error) < 0)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
 
+typedef struct
+{
+  FoldersService *svc;
+  gint64 caller_id;
+  gint64 id;
+  gboolean recursive;
+  char *bearer;
+  char *request_id;
+  char *folder_id; /* opaque, for the photos service */
+} DeleteOp;
+
+static void
+delete_op_free (gpointer data)
+{
+  DeleteOp *op = data;
+
+  g_free (op->bearer);
+  g_free (op->request_id);
+  g_free (op->folder_id);
+  g_free (op);
+}
+
+static void
+delete_row_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  DeleteOp *op = g_task_get_task_data (task);
+
+  return_deleted (task, op->svc->store, result);
+}
+
 static void
 delete_row (GTask *task)
 {
-  Op *op = task_op (task);
+  DeleteOp *op = g_task_get_task_data (task);
 
   folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, delete_row_done, task);
 }
@@ -320,7 +340,7 @@ static void
 delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Op *op = task_op (task);
+  DeleteOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
   FoldersForward forward = { op->bearer, op->request_id };
@@ -348,11 +368,13 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
                               gboolean recursive, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  Op *op;
+  DeleteOp *op = g_new0 (DeleteOp, 1);
   /* Not cancellable: a deletion that has begun (the photos first, the row
    * last) is finished even when the client hung up, never left half done. */
-  GTask *task = op_task (svc, folders_service_delete_async, NULL, callback, user_data, &op);
+  GTask *task = carrete_op_new (op, delete_op_free, folders_service_delete_async, NULL, callback,
+                                user_data);
 
+  op->svc = svc;
   op->caller_id = caller->id;
   op->id = id;
   op->recursive = recursive;
@@ -367,26 +389,24 @@ folders_service_delete_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The task's data is the service. */
 static void
 owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
+  FoldersService *svc = g_task_get_task_data (task);
 
-  if (folders_store_count_finish (task_op (task)->svc->store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  return_deleted (task, svc->store, result);
 }
 
 void
 folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
-  Op *op;
   /* Not cancellable: part of an account deletion, which carrete-users
    * finishes even when its own client hung up. */
-  GTask *task = op_task (svc, folders_service_delete_owner_async, NULL, callback, user_data, &op);
+  GTask *task
+      = carrete_op_new (svc, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
 
   folders_store_delete_owner (svc->store, owner_id, NULL, owner_deleted, task);
 }
@@ -398,6 +418,22 @@ folders_service_delete_owner_finish (GAsyncResult *result, GError **error)
 }
 
 /* ---- search -------------------------------------------------------------------- */
+
+typedef struct
+{
+  FoldersService *svc;
+  char *digest; /* of the search, bound into its cursors */
+  guint limit;
+} SearchOp;
+
+static void
+search_op_free (gpointer data)
+{
+  SearchOp *op = data;
+
+  g_free (op->digest);
+  g_free (op);
+}
 
 typedef struct
 {
@@ -457,7 +493,7 @@ static void
 searched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Op *op = task_op (task);
+  SearchOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *folders = folders_store_folders_finish (op->svc->store, result, &error);
   Page *page;
@@ -490,12 +526,13 @@ folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
                               GCancellable *cancellable, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  Op *op;
-  g_autoptr (GTask) task
-      = op_task (svc, folders_service_search_async, cancellable, callback, user_data, &op);
+  SearchOp *op = g_new0 (SearchOp, 1);
+  g_autoptr (GTask) task = carrete_op_new (op, search_op_free, folders_service_search_async,
+                                           cancellable, callback, user_data);
   g_auto (GStrv) fields = NULL;
   gint64 after_id = 0;
 
+  op->svc = svc;
   op->digest = search_digest (search);
   op->limit = search->limit;
   if (search->cursor != NULL)
@@ -516,7 +553,7 @@ folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
         }
     }
   folders_store_search (svc->store, search, fields != NULL ? fields[2] : NULL, after_id,
-                        search->limit + 1, op->cancellable, searched, g_steal_pointer (&task));
+                        search->limit + 1, cancellable, searched, g_steal_pointer (&task));
 }
 
 GPtrArray *

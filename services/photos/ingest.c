@@ -506,8 +506,9 @@ void
 photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Pipeline *p = g_new0 (Pipeline, 1);
+  GTask *task = carrete_op_new (p, pipeline_free, photos_service_ingest_async, cancellable,
+                                callback, user_data);
 
   p->app = app;
   p->owner_id = upload->owner_id;
@@ -517,7 +518,6 @@ photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellabl
   p->size = upload->size;
   p->sha256 = g_strdup (upload->sha256);
   p->type = upload->type;
-  g_task_set_task_data (task, p, pipeline_free);
   pipeline_check_duplicate (task);
 }
 
@@ -549,10 +549,10 @@ photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 fol
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = carrete_op_new (app, NULL, photos_service_create_pending_async, cancellable,
+                                callback, user_data);
   g_autofree char *prefix = new_object_prefix ();
 
-  g_task_set_task_data (task, app, NULL);
   /* Cancelled just as it committed, the row is pending and nobody has its
    * URL: the sweeper takes it at its deadline. */
   photos_store_insert_pending (
@@ -650,14 +650,14 @@ photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Pipeline *p = g_new0 (Pipeline, 1);
+  GTask *task = carrete_op_new (p, pipeline_free, photos_service_complete_async, cancellable,
+                                callback, user_data);
 
   p->app = app;
   p->direct = TRUE;
   p->owner_id = caller->id;
   p->caller = carrete_caller_dup (caller);
-  g_task_set_task_data (task, p, pipeline_free);
   photos_store_find (app->store, photo_id, cancellable, on_complete_found, task);
 }
 

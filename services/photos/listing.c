@@ -3,6 +3,7 @@
 /* Listing photos, a part of the photos service; the rest is in service.c. */
 
 #include "service.h"
+#include "service-private.h"
 
 #include "carrete-error.h"
 
@@ -122,13 +123,13 @@ photos_service_list_async (PhotosApp *app, const CarreteCaller *caller, PhotosLi
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   ListOp *op = g_new0 (ListOp, 1);
+  GTask *task = carrete_op_new (op, list_op_free, photos_service_list_async, cancellable, callback,
+                                user_data);
 
   op->app = app;
   op->caller = carrete_caller_dup (caller);
   op->request = request;
-  g_task_set_task_data (task, op, list_op_free);
   if (request->query.folder_id != 0)
     folders_client_get_async (app->folders, request->query.folder_id, op->caller->token,
                               op->caller->request_id, on_listed_folder, task);

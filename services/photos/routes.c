@@ -6,6 +6,7 @@
 #include "app.h"
 #include "carrete-error.h"
 #include "carrete-json-body.h"
+#include "carrete-op.h"
 #include "carrete-readiness.h"
 #include "imaging.h"
 #include "service.h"
@@ -490,8 +491,8 @@ check_storage (CarreteRequest *req)
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
 
-  task = g_task_new (NULL, NULL, on_storage_ready, req);
-  g_task_set_task_data (task, app, NULL);
+  /* No cancellable: the worker runs its check to the end either way. */
+  task = carrete_op_new (app, NULL, check_storage, NULL, on_storage_ready, req);
   if (!carrete_workers_run (app->workers, task, storage_ready_in_thread, &error))
     g_task_return_error (task, g_steal_pointer (&error));
 }

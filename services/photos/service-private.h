@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "app.h"
+#include "carrete-op.h"
 
 G_BEGIN_DECLS
 

@@ -116,13 +116,13 @@ void
 remove_photos_async (PhotosApp *app, GPtrArray *photos, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
-  GTask *outer = g_task_new (NULL, NULL, callback, user_data);
   Removal *removal = g_new0 (Removal, 1);
+  GTask *outer
+      = carrete_op_new (removal, removal_free, remove_photos_async, NULL, callback, user_data);
   GTask *inner;
 
   removal->app = app;
   removal->photos = g_ptr_array_ref (photos);
-  g_task_set_task_data (outer, removal, removal_free);
   if (photos->len == 0)
     {
       g_task_return_boolean (outer, TRUE);
@@ -220,12 +220,12 @@ photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller, 
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
+  GTask *task = carrete_op_new (op, access_op_free, photos_service_check_folder_async, cancellable,
+                                callback, user_data);
   g_autofree char *user = carrete_ids_encode (app->ids, CARRETE_ID_USER, caller->id);
 
   op->folder_id = folder_id;
-  g_task_set_task_data (task, op, access_op_free);
   carrete_accounts_check_async (app->accounts, user, op->caller->request_id, on_account_checked,
                                 task);
 }
@@ -285,13 +285,16 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
                               op->caller->request_id, on_photo_folder_read, g_steal_pointer (&task));
 }
 
+/* `source_tag`: photos_service_get_async when this is the whole operation,
+ * find_readable_async when it is the first step of an update or delete. */
 static void
 find_readable_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                     gpointer source_tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = carrete_op_new (access_op_new (app, caller), access_op_free, source_tag,
+                                cancellable, callback, user_data);
 
-  g_task_set_task_data (task, access_op_new (app, caller), access_op_free);
   photos_store_find (app->store, photo_id, cancellable, on_photo_found, task);
 }
 
@@ -300,7 +303,8 @@ photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 ph
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  find_readable_async (app, caller, photo_id, cancellable, callback, user_data);
+  find_readable_async (app, caller, photo_id, photos_service_get_async, cancellable, callback,
+                       user_data);
 }
 
 PhotosAccess *
@@ -404,14 +408,15 @@ photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   AccessOp *op = access_op_new (app, caller);
+  GTask *task = carrete_op_new (op, access_op_free, photos_service_update_async, cancellable,
+                                callback, user_data);
 
   op->name = g_strdup (name);
   op->set_folder = set_folder;
   op->new_folder_id = folder_id;
-  g_task_set_task_data (task, op, access_op_free);
-  find_readable_async (app, caller, photo_id, cancellable, on_update_access, task);
+  find_readable_async (app, caller, photo_id, find_readable_async, cancellable, on_update_access,
+                       task);
 }
 
 PhotosPhoto *
@@ -490,20 +495,21 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
     }
   else
-    find_readable_async (op->app, caller, op->folder_id, NULL, on_delete_access, task);
+    find_readable_async (op->app, caller, op->folder_id, find_readable_async, NULL,
+                         on_delete_access, task);
 }
 
 void
 photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                              GAsyncReadyCallback callback, gpointer user_data)
 {
+  AccessOp *op = access_op_new (app, caller);
   /* Not cancellable (no statement of it is): a deletion that has begun is
    * finished even if the client hung up, never left half done. */
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
-  AccessOp *op = access_op_new (app, caller);
+  GTask *task
+      = carrete_op_new (op, access_op_free, photos_service_delete_async, NULL, callback, user_data);
 
   op->folder_id = photo_id; /* the photo to delete */
-  g_task_set_task_data (task, op, access_op_free);
   photos_store_find (app->store, photo_id, NULL, on_delete_found, task);
 }
 
@@ -572,15 +578,15 @@ void
 photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
+  BulkDelete *bulk = g_new0 (BulkDelete, 1);
   /* Not cancellable: the folder and account deletions this serves go on
    * when their own client hangs up, and so does every batch of theirs. */
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
-  BulkDelete *bulk = g_new0 (BulkDelete, 1);
+  GTask *task
+      = carrete_op_new (bulk, g_free, photos_service_delete_all_async, NULL, callback, user_data);
 
   bulk->app = app;
   bulk->owner_id = owner_id;
   bulk->folder_id = folder_id;
-  g_task_set_task_data (task, bulk, g_free);
   claim_next_batch (task);
 }
 

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "upload.h"
 
 #include <glib/gstdio.h>
@@ -303,8 +304,8 @@ photos_handle_storage_put (CarreteRequest *req)
   put->key = g_strdup (carrete_request_get_param (req, "key"));
   put->path = photos_upload_steal_path (upload);
   put->content_type = g_strdup (given_type != NULL ? given_type : "application/octet-stream");
-  task = g_task_new (NULL, NULL, on_put_stored, req);
-  g_task_set_task_data (task, put, stored_put_free);
+  /* No cancellable: the worker writes the object to the end either way. */
+  task = carrete_op_new (put, stored_put_free, photos_handle_storage_put, NULL, on_put_stored, req);
   if (!carrete_workers_run (app->workers, task, put_in_thread, &error))
     g_task_return_error (task, g_steal_pointer (&error));
 }
