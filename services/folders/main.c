@@ -10,6 +10,7 @@
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "carrete-service.h"
+#include "carrete-service-keys.h"
 #include "routes.h"
 
 #define DRAIN_SECONDS 25
@@ -46,19 +47,9 @@ build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *confi
 {
   CarreteIdKey id_key;
 
-  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
-    {
-      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
-      return FALSE;
-    }
-  *jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
-                          error);
+  *jwt = carrete_service_load_keys (config, &id_key, error);
   if (*jwt == NULL)
-    {
-      sodium_memzero (&id_key, sizeof id_key);
-      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
-      return FALSE;
-    }
+    return FALSE;
   svc->ids = carrete_ids_new (&id_key);
   svc->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);

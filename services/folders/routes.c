@@ -216,18 +216,6 @@ handle_patch (CarreteRequest *req)
                                 carrete_request_get_cancellable (req), updated, req);
 }
 
-static void
-deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!folders_service_delete_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
-}
-
 /* ?recursive=true|false (default false). */
 static gboolean
 recursive_flag (CarreteRequest *req, gboolean *recursive)
@@ -254,22 +242,10 @@ handle_delete (CarreteRequest *req)
       || !recursive_flag (req, &recursive))
     return;
   folders_service_delete_async (service_of (req), carrete_request_get_caller (req), id, recursive,
-                                deleted, req);
+                                carrete_request_answer_no_content, req);
 }
 
 /* ---- every folder of an owner (account deletion) ---------------------------------- */
-
-static void
-owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!folders_service_delete_owner_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
-}
 
 static void
 handle_delete_owner (CarreteRequest *req)
@@ -290,7 +266,8 @@ handle_delete_owner (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only the owner may delete all their folders.");
       return;
     }
-  folders_service_delete_owner_async (service_of (req), caller, owner_deleted, req);
+  folders_service_delete_owner_async (service_of (req), caller, carrete_request_answer_no_content,
+                                      req);
 }
 
 /* ---- search ---------------------------------------------------------------------- */

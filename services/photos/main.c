@@ -12,6 +12,7 @@
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "carrete-service.h"
+#include "carrete-service-keys.h"
 #include "carrete-source.h"
 #include "imaging.h"
 #include "routes.h"
@@ -111,19 +112,9 @@ build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
 
-  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
-    {
-      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
-      return FALSE;
-    }
-  app->jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer, config->jwt_audience,
-                          error);
+  app->jwt = carrete_service_load_keys (config, &id_key, error);
   if (app->jwt == NULL)
-    {
-      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
-      sodium_memzero (&id_key, sizeof id_key);
-      return FALSE;
-    }
+    return FALSE;
   app->storage = open_storage (config, &id_key, error);
   app->ids = carrete_ids_new (&id_key);
   app->cursors = carrete_cursor_key_new (&id_key);

@@ -165,18 +165,6 @@ handle_patch (CarreteRequest *req)
 /* ---- DELETE /v1/photos/{id} and DELETE /v1/photos?folder_id= | ?owner_id= ------------------- */
 
 static void
-on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!photos_service_delete_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
-}
-
-static void
 handle_delete (CarreteRequest *req)
 {
   const CarreteCaller *caller = carrete_request_get_caller (req);
@@ -184,19 +172,7 @@ handle_delete (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_delete_async (app_of (req), caller, id, on_deleted, req);
-}
-
-static void
-on_all_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!photos_service_delete_all_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
+  photos_service_delete_async (app_of (req), caller, id, carrete_request_answer_no_content, req);
 }
 
 /* Bulk deletion is only ever of the caller's own photos: every photo in a
@@ -230,7 +206,8 @@ handle_delete_all (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  photos_service_delete_all_async (app, caller->id, folder_id, on_all_deleted, req);
+  photos_service_delete_all_async (app, caller->id, folder_id, carrete_request_answer_no_content,
+                                   req);
 }
 
 /* ---- GET /v1/photos ---------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "carrete-migrate.h"
 #include "carrete-server.h"
 #include "carrete-service.h"
+#include "carrete-service-keys.h"
 #include "carrete-source.h"
 #include "roles.h"
 #include "routes.h"
@@ -67,20 +68,12 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
 
-  if (!carrete_id_key_load (config->id_key_file, &id_key, error))
-    {
-      g_prefix_error (error, "CARRETE_ID_KEY_FILE: ");
-      return FALSE;
-    }
-  svc->jwt = carrete_jwt_new (config->jwt_public_key_file, config->jwt_issuer,
-                              config->jwt_audience, error);
+  svc->jwt = carrete_service_load_keys (config, &id_key, error);
   if (svc->jwt == NULL)
-    {
-      g_prefix_error (error, "CARRETE_JWT_PUBLIC_KEY_FILE: ");
-      return FALSE;
-    }
+    return FALSE;
   if (!carrete_jwt_load_private_key (svc->jwt, config->jwt_private_key_file, error))
     {
+      sodium_memzero (&id_key, sizeof id_key);
       g_prefix_error (error, "CARRETE_JWT_PRIVATE_KEY_FILE: ");
       return FALSE;
     }

@@ -240,25 +240,13 @@ handle_refresh (CarreteRequest *req)
 }
 
 static void
-logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!users_service_logout_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
-}
-
-static void
 handle_logout (CarreteRequest *req)
 {
   g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
 
   if (body != NULL)
-    users_service_logout_async (&app_of (req)->service, member (body, "refresh_token"), logged_out,
-                                req);
+    users_service_logout_async (&app_of (req)->service, member (body, "refresh_token"),
+                                carrete_request_answer_no_content, req);
 }
 
 /* ---- the caller's account ------------------------------------------------ */
@@ -352,23 +340,12 @@ handle_patch_me (CarreteRequest *req)
 }
 
 static void
-deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!users_service_delete_finish (result, &error))
-    carrete_request_respond_error (req, error);
-  else
-    carrete_request_respond_empty (req, 204);
-}
-
-static void
 handle_delete_me (CarreteRequest *req)
 {
   const CarreteCaller *caller = carrete_request_get_caller (req);
 
-  users_service_delete_async (&app_of (req)->service, caller->id, caller->request_id, deleted, req);
+  users_service_delete_async (&app_of (req)->service, caller->id, caller->request_id,
+                              carrete_request_answer_no_content, req);
 }
 
 /* ---- other users ---------------------------------------------------------- */
@@ -403,7 +380,7 @@ admin_delete_user (CarreteRequest *req)
 
   if (carrete_request_decode_id (req, "id", CARRETE_ID_USER, &id))
     users_service_delete_async (&app_of (req)->service, id, carrete_request_get_request_id (req),
-                                deleted, req);
+                                carrete_request_answer_no_content, req);
 }
 
 static void

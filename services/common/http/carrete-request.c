@@ -292,6 +292,18 @@ carrete_request_respond_empty (CarreteRequest *req, guint status)
 }
 
 void
+carrete_request_answer_no_content (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+void
 carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem)
 {
   g_autoptr (CarreteProblem) owned = problem;

@@ -54,6 +54,9 @@ void carrete_request_set_header (CarreteRequest *req, const char *name, const ch
  * (taken): the one way JSON leaves a service. */
 void carrete_request_respond_json_text (CarreteRequest *req, guint status, GString *text);
 void carrete_request_respond_empty (CarreteRequest *req, guint status);
+/* A GAsyncReadyCallback (user data: the request) for an operation whose
+ * task returns a boolean (carrete_op_new): 204 No Content, or its error. */
+void carrete_request_answer_no_content (GObject *source, GAsyncResult *result, gpointer user_data);
 void carrete_request_respond_bytes (CarreteRequest *req, guint status, const char *content_type,
                                     GBytes *body);
 /* Takes ownership of `problem`. */
