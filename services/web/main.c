@@ -59,6 +59,9 @@ without_trailing_slash (const char *url)
   return copy;
 }
 
+/* One table of refreshes for all the worker threads (web-refresh.h). */
+static WebRefreshes *shared_refreshes;
+
 static gboolean
 build_app (WebApp *app, const CarreteConfig *config, GError **error)
 {
@@ -80,7 +83,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->cookie_secure = config->cookie_secure;
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
-  app->refreshes = web_refreshes_new ();
+  app->refreshes = shared_refreshes;
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
   app->users = carrete_service_client_new (app->users_url, SERVICE_TIMEOUT_SECONDS);
   app->photos = carrete_service_client_new (app->photos_url, SERVICE_TIMEOUT_SECONDS);
@@ -97,6 +100,19 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   return TRUE;
 }
 
+static gboolean
+process_init (const CarreteConfig *config, GError **error)
+{
+  shared_refreshes = web_refreshes_new ();
+  return TRUE;
+}
+
+static void
+process_shutdown (void)
+{
+  g_clear_pointer (&shared_refreshes, web_refreshes_free);
+}
+
 static void
 app_free (gpointer data)
 {
@@ -107,7 +123,6 @@ app_free (gpointer data)
   g_clear_pointer (&app->folders, carrete_service_client_free);
   g_clear_object (&app->session);
   g_clear_pointer (&app->i18n, web_i18n_free);
-  g_clear_pointer (&app->refreshes, web_refreshes_free);
   g_free (app->users_url);
   g_free (app->photos_url);
   g_free (app->folders_url);
@@ -144,11 +159,7 @@ describe (const CarreteConfig *config)
   return g_strdup (config->cookie_secure ? "" : " (cookies without Secure: plain-http mode)");
 }
 
-/* No database: `migrate` exits 0 (the deploy jobs call it all the same).
- * One worker: requests that carry the same refresh cookie share one refresh
- * (web-refresh.c), which only holds within one main context; two workers
- * refreshing the same token at once would make carrete-users revoke the
- * whole token family. */
+/* No database: `migrate` exits 0 (the deploy jobs call it all the same). */
 static const CarreteServiceSpec spec = {
   .cli = {
     .name = "web",
@@ -160,7 +171,8 @@ static const CarreteServiceSpec spec = {
   .required = serve_required,
   .routes = web_routes,
   .drain_seconds = DRAIN_SECONDS,
-  .max_workers = 1,
+  .process_init = process_init,
+  .process_shutdown = process_shutdown,
   .app_new = app_new,
   .app_start = app_start,
   .describe = describe,

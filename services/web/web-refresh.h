@@ -9,9 +9,10 @@ G_BEGIN_DECLS
  * refresh with the same token, and the users service takes a rotated token
  * used twice for theft and revokes the whole family, signing the visitor
  * out.  So requests carrying the same refresh token share one call to
- * /v1/auth/refresh, and its answer is kept for a minute for requests that
- * arrive just after.  Only a cache: another replica, or a restart, simply
- * refreshes again. */
+ * /v1/auth/refresh, and its answer is kept a few seconds for requests that
+ * arrive just after.  One table serves all the worker threads of a process
+ * (each waiting request is answered on its own worker); only a cache:
+ * another replica, or a restart, simply refreshes again. */
 typedef struct _WebRefreshes WebRefreshes;
 
 /* `pair` is the token pair (status 200), or NULL. `status` 0 means the

@@ -182,9 +182,7 @@ share_of (guint64 total, guint n)
 static guint
 worker_count (const CarreteServiceSpec *spec, const CarreteConfig *config)
 {
-  guint n = config->workers != 0 ? (guint) config->workers : carrete_cpus_available ();
-
-  return spec->max_workers != 0 ? MIN (n, spec->max_workers) : n;
+  return config->workers != 0 ? (guint)config->workers : carrete_cpus_available ();
 }
 
 typedef struct

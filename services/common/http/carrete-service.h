@@ -40,12 +40,9 @@ typedef struct
   const CarreteRoute *(*routes) (guint *n_routes); /* the route table */
   gboolean openapi;             /* resource_prefix has openapi.json for /openapi.json and /docs */
   guint drain_seconds;          /* SIGTERM: how long requests in flight may take */
-  /* At most this many worker threads, whatever CARRETE_WORKERS says (0: no
-   * limit): for a service whose in-memory coordination is per worker. */
-  guint max_workers;
-
   /* Optional: process-wide set-up before any worker starts, and its undoing
-   * after the last one ends (a library with global state). */
+   * after the last one ends (a library with global state, state the
+   * workers share). */
   gboolean (*process_init) (const CarreteConfig *config, GError **error);
   void (*process_shutdown) (void);
 
