@@ -175,16 +175,23 @@ job_status (UploadJob *job)
 }
 
 /* {"results": [], "message": …}: the script shows the message. */
+/* Both answers are {"results": [...], ...}: opens the array. */
+static void
+begin_results (CarreteJsonWriter *writer, GString *text)
+{
+  carrete_json_writer_init (writer, text);
+  carrete_json_writer_begin_object (writer);
+  carrete_json_writer_member (writer, "results");
+  carrete_json_writer_begin_array (writer);
+}
+
 static void
 respond_json_message (WebCtx *ctx, guint status, const char *message)
 {
   GString *text = g_string_new (NULL);
   CarreteJsonWriter writer;
 
-  carrete_json_writer_init (&writer, text);
-  carrete_json_writer_begin_object (&writer);
-  carrete_json_writer_member (&writer, "results");
-  carrete_json_writer_begin_array (&writer);
+  begin_results (&writer, text);
   carrete_json_writer_end_array (&writer);
   carrete_json_writer_member (&writer, "message");
   carrete_json_writer_string (&writer, message);
@@ -198,10 +205,7 @@ respond_json_results (UploadJob *job)
   GString *text = g_string_new (NULL);
   CarreteJsonWriter writer;
 
-  carrete_json_writer_init (&writer, text);
-  carrete_json_writer_begin_object (&writer);
-  carrete_json_writer_member (&writer, "results");
-  carrete_json_writer_begin_array (&writer);
+  begin_results (&writer, text);
   for (guint i = 0; i < job->files->len; i++)
     {
       UploadFile *file = g_ptr_array_index (job->files, i);
