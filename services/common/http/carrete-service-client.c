@@ -100,11 +100,45 @@ call_free (gpointer data)
   g_free (call);
 }
 
-/* Runs on whichever thread cancels the caller's cancellable. */
+/* What the caller's cancellable reaches: our cancellable, on the main
+ * context the call runs on. */
+typedef struct
+{
+  GCancellable *ours;
+  GMainContext *context;
+} CallerLink;
+
 static void
-on_caller_cancelled (GCancellable *caller, gpointer ours)
+caller_link_free (gpointer data)
+{
+  CallerLink *link = data;
+
+  g_object_unref (link->ours);
+  g_main_context_unref (link->context);
+  g_free (link);
+}
+
+static gboolean
+cancel_ours (gpointer ours)
 {
   g_cancellable_cancel (ours);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on whichever thread cancels the caller's cancellable, inside its
+ * "cancelled" emission.  Cancelling ours there could complete the call
+ * (and free it) at once, and freeing disconnects from the caller's
+ * cancellable, which GLib 2.74 cannot do during its emission: it would
+ * wait for itself.  So ours is cancelled from the call's own main context. */
+static void
+on_caller_cancelled (GCancellable *caller, gpointer data)
+{
+  CallerLink *link = data;
+  g_autoptr (GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, cancel_ours, g_object_ref (link->ours), g_object_unref);
+  g_source_set_static_name (idle, "carrete-service-client-cancel");
+  g_source_attach (idle, link->context);
 }
 
 static gboolean
@@ -253,10 +287,13 @@ watch_call (Call *call, GCancellable *caller)
   call->cancellable = g_cancellable_new ();
   if (caller != NULL)
     {
+      CallerLink *link = g_new0 (CallerLink, 1);
+
+      link->ours = g_object_ref (call->cancellable);
+      link->context = g_main_context_ref_thread_default ();
       call->caller_cancellable = g_object_ref (caller);
-      call->caller_handler
-          = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
-                                   g_object_ref (call->cancellable), g_object_unref);
+      call->caller_handler = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled), link,
+                                                    caller_link_free);
     }
   if (call->timeout_seconds == 0)
     return;
