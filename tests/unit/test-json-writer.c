@@ -57,11 +57,42 @@ test_escaping (void)
   g_assert_null (strchr (out->str, '\a'));
 }
 
+/* Every control character, escapes back to back, at the very start and
+ * end, and the empty string: plain runs are copied whole, so the edges of
+ * a run are where a mistake would be. */
+static void
+test_escaping_edges (void)
+{
+  GString *all = g_string_new (NULL);
+  g_autofree char *every_control = NULL;
+  const char *cases[] = { "", "\"", "\\\\", "\n\n\t", "a\"", "\"a", "\x01plain\x1f", NULL };
+
+  for (char c = 1; c < 0x20; c++)
+    g_string_append_c (all, c);
+  g_string_append (all, "\"\\");
+  every_control = g_string_free (all, FALSE);
+  for (int i = -1; i == -1 || cases[i] != NULL; i++)
+    {
+      const char *value = i < 0 ? every_control : cases[i];
+      g_autoptr (GString) out = g_string_new (NULL);
+      g_autoptr (JsonNode) parsed = NULL;
+      g_autoptr (GError) error = NULL;
+
+      carrete_json_append_quoted (out, value);
+      parsed = json_from_string (out->str, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_node_get_string (parsed), ==, value);
+      for (const char *p = out->str; *p != '\0'; p++)
+        g_assert_cmpint ((unsigned char)*p, >=, 0x20);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/carrete/json-writer/structure", test_structure);
   g_test_add_func ("/carrete/json-writer/escaping", test_escaping);
+  g_test_add_func ("/carrete/json-writer/escaping-edges", test_escaping_edges);
   return g_test_run ();
 }
