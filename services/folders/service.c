@@ -383,12 +383,6 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
   folders_store_find (svc->store, id, NULL, delete_found, task);
 }
 
-gboolean
-folders_service_delete_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* The task's data is the service. */
 static void
 owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -409,12 +403,6 @@ folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
       = carrete_op_new (svc, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
 
   folders_store_delete_owner (svc->store, owner_id, NULL, owner_deleted, task);
-}
-
-gboolean
-folders_service_delete_owner_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- search -------------------------------------------------------------------- */

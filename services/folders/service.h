@@ -55,16 +55,18 @@ FoldersFolder *folders_service_update_finish (GAsyncResult *result, GError **err
 /* As update for who may; CONFLICT when the folder holds photos and
  * `recursive` is FALSE; UNAVAILABLE when the photos service cannot answer
  * (nothing is changed then).  With `recursive`, the photos go first and the
- * row last, so a retry after a failure half-way finishes the job. */
+ * row last, so a retry after a failure half-way finishes the job.
+ * The task returns a boolean: carrete_request_answer_no_content answers
+ * it. */
 void folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, gint64 id,
                                    gboolean recursive, GAsyncReadyCallback callback,
                                    gpointer user_data);
-gboolean folders_service_delete_finish (GAsyncResult *result, GError **error);
 
-/* Every folder of `owner_id` (account deletion); idempotent. */
+/* Every folder of `owner_id` (account deletion); idempotent.
+ * The task returns a boolean: carrete_request_answer_no_content answers
+ * it. */
 void folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
                                          GAsyncReadyCallback callback, gpointer user_data);
-gboolean folders_service_delete_owner_finish (GAsyncResult *result, GError **error);
 
 /* One page of a search.  A cursor is valid only for the search (and
  * caller) it was issued for: BAD_REQUEST for a forged one, INVALID for one

@@ -329,11 +329,8 @@ static void
 run_parallel_step (GTask *task, GTaskThreadFunc func)
 {
   Pipeline *p = g_task_get_task_data (task);
-  GTask *inner = g_task_new (NULL, NULL, on_parallel_step_done, task);
 
-  g_task_set_task_data (inner, p, NULL);
-  run_on_worker (p->app, inner, func);
-  g_object_unref (inner);
+  run_step_on_worker (p->app, task, p, func, on_parallel_step_done);
 }
 
 static void
@@ -384,11 +381,8 @@ static void
 pipeline_store (GTask *task)
 {
   Pipeline *p = g_task_get_task_data (task);
-  GTask *inner = g_task_new (NULL, NULL, on_stored, task);
 
-  g_task_set_task_data (inner, p, NULL);
-  run_on_worker (p->app, inner, store_thumbnails_in_thread);
-  g_object_unref (inner);
+  run_step_on_worker (p->app, task, p, store_thumbnails_in_thread, on_stored);
 }
 
 static void
@@ -581,11 +575,8 @@ static void
 fetch_and_analyse (GTask *task)
 {
   Pipeline *p = g_task_get_task_data (task);
-  GTask *inner = g_task_new (NULL, NULL, on_analysed, task);
 
-  g_task_set_task_data (inner, p, NULL);
-  run_on_worker (p->app, inner, fetch_and_analyse_in_thread);
-  g_object_unref (inner);
+  run_step_on_worker (p->app, task, p, fetch_and_analyse_in_thread, on_analysed);
 }
 
 static void

@@ -10,10 +10,12 @@
 
 G_BEGIN_DECLS
 
-/* Submits `func` to the worker pool for `task`; a full queue fails the
- * task (503) instead of waiting. */
+/* Runs `func` on the worker pool as one step of the operation `outer`: its
+ * task borrows `state` (owned by `outer`) and `done` gets `outer` as user
+ * data.  A full queue fails the step (503) instead of waiting. */
 G_GNUC_INTERNAL
-void run_on_worker (PhotosApp *app, GTask *task, GTaskThreadFunc func);
+void run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
+                         GAsyncReadyCallback done);
 
 /* Removes the objects, then the rows, of `photos` (marked `deleting`). */
 G_GNUC_INTERNAL

@@ -20,15 +20,16 @@ photos_access_free (PhotosAccess *access)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-/* Submits `func` to the worker pool for `task`; a full queue fails the
- * task (503) instead of waiting. */
 void
-run_on_worker (PhotosApp *app, GTask *task, GTaskThreadFunc func)
+run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
+                    GAsyncReadyCallback done)
 {
+  g_autoptr (GTask) step = g_task_new (NULL, NULL, done, outer);
   g_autoptr (GError) error = NULL;
 
-  if (!carrete_workers_run (app->workers, task, func, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  g_task_set_task_data (step, state, NULL);
+  if (!carrete_workers_run (app->workers, step, func, &error))
+    g_task_return_error (step, g_steal_pointer (&error));
 }
 
 /* Deletes the three objects of a photo; missing ones are fine. */
@@ -119,7 +120,6 @@ remove_photos_async (PhotosApp *app, GPtrArray *photos, GAsyncReadyCallback call
   Removal *removal = g_new0 (Removal, 1);
   GTask *outer
       = carrete_op_new (removal, removal_free, remove_photos_async, NULL, callback, user_data);
-  GTask *inner;
 
   removal->app = app;
   removal->photos = g_ptr_array_ref (photos);
@@ -129,10 +129,7 @@ remove_photos_async (PhotosApp *app, GPtrArray *photos, GAsyncReadyCallback call
       g_object_unref (outer);
       return;
     }
-  inner = g_task_new (NULL, NULL, on_objects_deleted, outer);
-  g_task_set_task_data (inner, removal, NULL);
-  run_on_worker (app, inner, delete_objects_in_thread);
-  g_object_unref (inner);
+  run_step_on_worker (app, outer, removal, delete_objects_in_thread, on_objects_deleted);
 }
 
 gboolean
@@ -513,12 +510,6 @@ photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64
   photos_store_find (app->store, photo_id, NULL, on_delete_found, task);
 }
 
-gboolean
-photos_service_delete_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---- delete everything of an owner (or of one folder) ---------------------------------- */
 
 typedef struct
@@ -588,12 +579,6 @@ photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_
   bulk->owner_id = owner_id;
   bulk->folder_id = folder_id;
   claim_next_batch (task);
-}
-
-gboolean
-photos_service_delete_all_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- the sweeper ----------------------------------------------------------------------------- */

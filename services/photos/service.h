@@ -86,15 +86,17 @@ void photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, g
                                   gpointer user_data);
 PhotosPhoto *photos_service_update_finish (GAsyncResult *result, GError **error);
 
-/* Removes a photo's row and every object. */
+/* Removes a photo's row and every object.
+ * The task returns a boolean: carrete_request_answer_no_content answers
+ * it. */
 void photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                   GAsyncReadyCallback callback, gpointer user_data);
-gboolean photos_service_delete_finish (GAsyncResult *result, GError **error);
 
-/* Removes every photo of `owner_id` (in `folder_id` when not 0). */
+/* Removes every photo of `owner_id` (in `folder_id` when not 0).
+ * The task returns a boolean: carrete_request_answer_no_content answers
+ * it. */
 void photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                       GAsyncReadyCallback callback, gpointer user_data);
-gboolean photos_service_delete_all_finish (GAsyncResult *result, GError **error);
 
 /* One page of GET /v1/photos.  The query's owner is filled in here: the
  * caller, or the owner of the (readable) folder being listed. */

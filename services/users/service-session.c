@@ -385,9 +385,3 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
   digest = users_refresh_token_digest (refresh_token);
   users_store_revoke_family (svc->store, digest, NULL, logout_revoked, g_steal_pointer (&task));
 }
-
-gboolean
-users_service_logout_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}

@@ -353,12 +353,6 @@ users_service_delete_async (UsersService *svc, gint64 id, const char *request_id
     users_store_find_by_id (svc->store, id, NULL, delete_found, task);
 }
 
-gboolean
-users_service_delete_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---- list -------------------------------------------------------------------- */
 
 typedef struct

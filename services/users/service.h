@@ -58,9 +58,9 @@ void users_service_refresh_async (UsersService *svc, const char *refresh_token,
                                   gpointer user_data);
 UsersSession *users_service_refresh_finish (GAsyncResult *result, GError **error);
 
+/* The task returns a boolean: carrete_request_answer_no_content answers it. */
 void users_service_logout_async (UsersService *svc, const char *refresh_token,
                                  GAsyncReadyCallback callback, gpointer user_data);
-gboolean users_service_logout_finish (GAsyncResult *result, GError **error);
 
 void users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data);
@@ -77,10 +77,11 @@ UsersUser *users_service_update_finish (GAsyncResult *result, GError **error);
 /* Deletes the account, after the user's photos and folders (see
  * cascade.h); `request_id` is forwarded to the other services.  Not
  * cancellable: a deletion that has begun is finished, never left half
- * done because the client hung up.  Logging out is not cancellable either. */
+ * done because the client hung up.  Logging out is not cancellable either.
+ * The task returns a boolean: carrete_request_answer_no_content answers
+ * it. */
 void users_service_delete_async (UsersService *svc, gint64 id, const char *request_id,
                                  GAsyncReadyCallback callback, gpointer user_data);
-gboolean users_service_delete_finish (GAsyncResult *result, GError **error);
 
 /* `cursor` may be NULL (first page). */
 void users_service_list_async (UsersService *svc, const char *cursor, guint limit,

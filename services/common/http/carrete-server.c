@@ -3,19 +3,18 @@
 #include "carrete-server.h"
 
 #include <errno.h>
-#include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "carrete-docs.h"
 #include "carrete-error.h"
 #include "carrete-connection-guard.h"
+#include "carrete-request-id.h"
 #include "carrete-request-private.h"
 #include "carrete-source.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
 #define PENDING_KEY "carrete-pending-request"
-#define MAX_REQUEST_ID_LEN 128
 #define LISTENER_GRACE_MS 250
 #define IDLE_CONNECTION_SECONDS 75
 
@@ -192,50 +191,6 @@ static const CarreteRoute builtin_routes[] = {
 
 /* ---- request set-up ------------------------------------------------------ */
 
-static gboolean
-request_id_is_acceptable (const char *id)
-{
-  gsize len = id != NULL ? strlen (id) : 0;
-
-  if (len == 0 || len > MAX_REQUEST_ID_LEN)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (id[i]) && id[i] != '-' && id[i] != '_' && id[i] != '.')
-      return FALSE;
-  return TRUE;
-}
-
-/* Request ids must be unique and unguessable, not secret: ChaCha20 keyed
- * once per thread from the system's random source, with a counter as
- * nonce, saves a getrandom() system call per request. */
-static void
-random_request_id (guint8 bytes[16])
-{
-  static __thread guint8 key[crypto_stream_chacha20_ietf_KEYBYTES];
-  static __thread guint64 counter;
-  guint8 nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
-
-  if (counter == 0)
-    randombytes_buf (key, sizeof key);
-  counter++;
-  memcpy (nonce, &counter, sizeof counter);
-  crypto_stream_chacha20_ietf (bytes, 16, nonce, key);
-}
-
-static char *
-request_id_for (SoupServerMessage *msg)
-{
-  const char *given = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    "X-Request-Id");
-  guint8 bytes[16];
-  char hex[sizeof bytes * 2 + 1];
-
-  if (request_id_is_acceptable (given))
-    return g_strdup (given);
-  random_request_id (bytes);
-  return g_strdup (sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes));
-}
-
 static const CarreteRoute *
 find_route (CarreteServer *server, CarreteRequest *req, const char *method, const char *path,
             gboolean *path_known)
@@ -347,7 +302,7 @@ static Pending *
 pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
 {
   Pending *pending = g_new0 (Pending, 1);
-  g_autofree char *request_id = request_id_for (msg);
+  g_autofree char *request_id = carrete_request_id_for (msg);
   CarreteRequest *req = _carrete_request_new (msg, server->options.app, server->metrics,
                                               request_id);
 
