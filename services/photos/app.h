@@ -7,6 +7,7 @@
 #include "carrete-ids.h"
 #include "carrete-storage.h"
 #include "carrete-workers.h"
+#include "decoder.h"
 #include "folders-client.h"
 #include "store.h"
 #include "url-cache.h"
@@ -24,6 +25,7 @@ typedef struct
   CarreteStorage *storage;
   PhotosUrlCache *urls;      /* presigned GET URLs, stable per window */
   CarreteWorkers *workers;   /* storage I/O and image work */
+  PhotosDecoder *decoder;    /* images are decoded in its child processes */
   FoldersClient *folders;
   CarreteAccounts *accounts; /* NULL without CARRETE_USERS_URL: no check */
   char *spool_dir;           /* uploads in progress, thumbnails being made */

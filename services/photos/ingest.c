@@ -7,12 +7,11 @@
 #include "service-private.h"
 
 #include <glib/gstdio.h>
-#include <malloc.h>
 #include <sodium.h>
 
 #include "carrete-error.h"
 #include "carrete-sha256.h"
-#include "imaging.h"
+#include "decoder.h"
 
 #define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
 /* A pending direct upload outlives its PUT URL by this much, for a PUT
@@ -92,19 +91,8 @@ analyse_image (Pipeline *p, GError **error)
   p->small_path = g_strconcat (p->spool_path, ".small.jpg", NULL);
   p->large_path = g_strconcat (p->spool_path, ".large.jpg", NULL);
   /* One decode serves as the integrity check and the large thumbnail. */
-  return photos_imaging_process (p->spool_path, p->type, p->app->max_pixels, &p->info,
-                                 p->small_path, p->large_path, error);
-}
-
-/* Decoding a large image borrows tens of megabytes; hand them back to the
- * system once the thumbnails are written rather than keep the peak. */
-static gboolean
-analyse_and_trim (Pipeline *p, GError **error)
-{
-  gboolean ok = analyse_image (p, error);
-
-  malloc_trim (0);
-  return ok;
+  return photos_decoder_process (p->app->decoder, p->spool_path, p->type, p->app->max_pixels,
+                                 &p->info, p->small_path, p->large_path, error);
 }
 
 static void
@@ -112,7 +100,7 @@ analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
 {
   GError *error = NULL;
 
-  if (!analyse_and_trim (data, &error))
+  if (!analyse_image (data, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -209,7 +197,7 @@ fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
 {
   GError *error = NULL;
 
-  if (!fetch_direct_upload (data, &error) || !analyse_and_trim (data, &error))
+  if (!fetch_direct_upload (data, &error) || !analyse_image (data, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

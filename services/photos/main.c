@@ -14,7 +14,7 @@
 #include "carrete-service.h"
 #include "carrete-service-keys.h"
 #include "carrete-source.h"
-#include "imaging.h"
+#include "decoder.h"
 #include "routes.h"
 #include "service.h"
 
@@ -32,6 +32,7 @@ static const char usage[] =
   "Commands:\n"
   "  serve     answer HTTP requests (needs a migrated database)\n"
   "  migrate   apply the database migrations and exit\n"
+  "  decode    (internal) decode one image in the child process serve starts\n"
   "\n"
   "Configuration comes from the environment or a .env file in the working\n"
   "directory: CARRETE_LISTEN (default 127.0.0.1:8082), CARRETE_DATABASE_URL,\n"
@@ -48,7 +49,8 @@ static const char *const serve_settings[] = {
   "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
   "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
-  "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL", NULL,
+  "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL",
+  "CARRETE_DECODER_MEMORY_MB", "CARRETE_DECODER_CPU_SECONDS", "CARRETE_DECODER_TIMEOUT", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
@@ -128,6 +130,11 @@ build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
                    "CARRETE_SPOOL_DIR: cannot create %s", app->spool_dir);
       return FALSE;
     }
+  app->decoder = photos_decoder_new (config->decoder_memory_mb * 1024 * 1024,
+                                     (guint) config->decoder_cpu_seconds,
+                                     (guint) config->decoder_timeout, error);
+  if (app->decoder == NULL)
+    return FALSE;
   app->workers = carrete_workers_new ((guint) config->worker_threads, WORKER_QUEUE_LIMIT);
   app->folders = folders_client_new (config->folders_url, app->ids, FOLDERS_TIMEOUT_SECONDS);
   app->accounts = carrete_accounts_new (config->users_url);
@@ -153,6 +160,7 @@ app_free (gpointer data)
   g_clear_pointer (&app->ids, carrete_ids_free);
   g_clear_pointer (&app->cursors, carrete_cursor_key_free);
   g_clear_pointer (&app->spool_dir, g_free);
+  g_clear_pointer (&app->decoder, photos_decoder_free);
   g_clear_pointer (&app->jwt, carrete_jwt_free);
   g_clear_object (&app->db);
   g_free (app);
@@ -169,12 +177,16 @@ app_new (const CarreteConfig *config, GError **error)
   return NULL;
 }
 
-/* libvips is process-wide: started once for every worker. */
-static gboolean
-process_init (const CarreteConfig *config, GError **error)
+static int
+run_decoder (const CarreteCli *cli, char **args)
 {
-  return photos_imaging_init (NULL, 1, error);
+  return photos_decoder_child_main (args);
 }
+
+static const CarreteServiceCommand commands[] = {
+  { PHOTOS_DECODER_COMMAND, PHOTOS_DECODER_N_ARGS, run_decoder },
+  { NULL, 0, NULL },
+};
 
 /* Defined below: app_start names the database pool after it. */
 static const CarreteServiceSpec spec;
@@ -226,8 +238,7 @@ static const CarreteServiceSpec spec = {
   .routes = photos_routes,
   .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,
-  .process_init = process_init,
-  .process_shutdown = photos_imaging_shutdown,
+  .commands = commands,
   .app_new = app_new,
   .app_start = app_start,
   .app_running = app_running,
@@ -238,9 +249,9 @@ static const CarreteServiceSpec spec = {
 int
 main (int argc, char **argv)
 {
-  /* Image work happens on several threads; with one malloc arena per thread
-   * glibc keeps each thread's peak for good.  Two arenas keep a long-running
-   * service near its working set. */
+  /* Storage work happens on several threads; with one malloc arena per
+   * thread glibc keeps each thread's peak for good.  Two arenas keep a
+   * long-running service near its working set. */
   mallopt (M_ARENA_MAX, 2);
   return carrete_service_main (&spec, argc, argv);
 }

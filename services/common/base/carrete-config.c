@@ -69,6 +69,10 @@ static const Setting settings[] = {
   { "CARRETE_SPOOL_DIR", SETTING_STRING, FIELD (spool_dir), NULL, 0, 0 },
   { "CARRETE_MAX_PIXELS", SETTING_UINT, FIELD (max_pixels), "100000000", 1,
     G_GUINT64_CONSTANT (1) << 32 },
+  { "CARRETE_DECODER_MEMORY_MB", SETTING_UINT, FIELD (decoder_memory_mb), "2048", 64,
+    1024 * 1024 },
+  { "CARRETE_DECODER_CPU_SECONDS", SETTING_UINT, FIELD (decoder_cpu_seconds), "60", 1, 3600 },
+  { "CARRETE_DECODER_TIMEOUT", SETTING_UINT, FIELD (decoder_timeout), "120", 1, 3600 },
 };
 
 static const Setting *

@@ -42,6 +42,9 @@ typedef struct
   guint64 workers;          /* HTTP worker threads; 0: unset, one per usable CPU */
   char *spool_dir;          /* photos: uploads in progress (default: the temp dir) */
   guint64 max_pixels;       /* photos: refuse larger images before decoding */
+  guint64 decoder_memory_mb;   /* photos: the decoder child's address space */
+  guint64 decoder_cpu_seconds; /* photos: the decoder child's CPU time */
+  guint64 decoder_timeout;     /* photos: the decoder child's wall time, seconds */
 } CarreteConfig;
 
 void carrete_config_clear (CarreteConfig *config);

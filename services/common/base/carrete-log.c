@@ -83,6 +83,12 @@ level_name (GLogLevelFlags level)
   return "debug";
 }
 
+static gboolean
+is_own_domain (const char *domain)
+{
+  return domain != NULL && g_str_has_prefix (domain, "carrete");
+}
+
 static GLogWriterOutput
 json_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
@@ -90,12 +96,16 @@ json_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoi
   const char *message = NULL;
   const char *domain = NULL;
 
-  if (level & G_LOG_LEVEL_DEBUG)
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
     {
       for (gsize i = 0; i < n_fields; i++)
         if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
           domain = fields[i].value;
-      if (g_log_writer_default_would_drop (level, domain))
+      /* Our own info lines always go out; a library's (libvips narrates
+       * every load and resize with g_info) only when G_MESSAGES_DEBUG asks,
+       * as GLib's default writer does. */
+      if (((level & G_LOG_LEVEL_DEBUG) || !is_own_domain (domain))
+          && g_log_writer_default_would_drop (level, domain))
         return G_LOG_WRITER_HANDLED;
     }
 

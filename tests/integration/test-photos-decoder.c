@@ -1,0 +1,189 @@
+/* Images are decoded in a child process: a decoder that crashes, spins or
+ * hangs fails that one upload with a clear reason, and the service (a real
+ * carrete-photos on real PostgreSQL and storage) answers throughout.  The
+ * faults are real ones in the child (abort(), a busy loop, a blocked
+ * wait), switched on by CARRETE_DECODER_FAULT, which only test builds
+ * honour. */
+
+#include "photos-fixture.h"
+
+static CtResponse *
+upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
+{
+  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", user->token, NULL);
+  g_autofree char *path = g_strconcat ("/v1/photos?name=", name, NULL);
+
+  return ct_http_raw (url, "POST", path, (const char *const[]) { auth, NULL }, "image/jpeg",
+                      image);
+}
+
+/* A 415 whose detail carries `reason`, and nothing stored. */
+static void
+assert_refused (PhotosStack *s, CtResponse *r, const char *reason, guint rows, guint objects)
+{
+  const char *detail;
+
+  g_test_message ("status %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
+                  (const char *) g_bytes_get_data (r->body, NULL));
+  ct_assert_problem (r, 415, NULL);
+  detail = ct_response_string (r, "detail");
+  g_assert_nonnull (detail);
+  g_test_message ("detail: %s", detail);
+  g_assert_nonnull (strstr (detail, "could not be decoded"));
+  g_assert_nonnull (strstr (detail, reason));
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+}
+
+/* The instance still answers, and the healthy main instance still
+ * decodes. */
+static void
+assert_service_goes_on (PhotosStack *s, const char *url, PhotosUser *user, guint seed)
+{
+  g_autoptr (CtResponse) list = ct_http (url, "GET", "/v1/photos", user->token, NULL);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, seed, NULL, 0);
+  g_autofree char *id = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_cmpuint (list->status, ==, 200);
+  id = photos_upload (s, user->token, "healthy.jpg", jpeg);
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "ready");
+}
+
+static void
+test_crash (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "crash");
+  g_autofree char *spool = NULL;
+  CtService *faulty
+    = photos_stack_start_instance (s, (const char *const[]) { "CARRETE_DECODER_FAULT=crash", NULL }, &spool);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 301, NULL, 0);
+  guint rows = photos_count_rows (s), objects = photos_count_objects (s);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (CtResponse) r = upload_to (ct_service_url (faulty), ana, "crash.jpg", jpeg);
+      assert_refused (s, r, "the decoder crashed (signal 6, SIGABRT)", rows, objects);
+    }
+  assert_service_goes_on (s, ct_service_url (faulty), ana, 302);
+  photos_assert_consistent (s, spool);
+  ct_service_free (faulty);
+}
+
+static void
+test_cpu_limit (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "spin");
+  g_autofree char *spool = NULL;
+  CtService *faulty = photos_stack_start_instance (
+    s,
+    (const char *const[]) { "CARRETE_DECODER_FAULT=spin", "CARRETE_DECODER_CPU_SECONDS=1",
+                            "CARRETE_DECODER_TIMEOUT=60", NULL },
+    &spool);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 311, NULL, 0);
+  guint rows = photos_count_rows (s), objects = photos_count_objects (s);
+  g_autoptr (CtResponse) r = upload_to (ct_service_url (faulty), ana, "spin.jpg", jpeg);
+
+  assert_refused (s, r, "the decoder used more than 1 s of CPU time", rows, objects);
+  assert_service_goes_on (s, ct_service_url (faulty), ana, 312);
+  photos_assert_consistent (s, spool);
+  ct_service_free (faulty);
+}
+
+typedef struct
+{
+  const char *url;
+  PhotosUser *user;
+  GBytes *image;
+  CtResponse *answer;
+} Upload;
+
+static gpointer
+upload_in_thread (gpointer data)
+{
+  Upload *upload = data;
+
+  upload->answer = upload_to (upload->url, upload->user, "hang.jpg", upload->image);
+  return NULL;
+}
+
+/* A decoder that blocks forever is killed at the wall-time limit; while it
+ * hangs, the same instance answers other requests at once. */
+static void
+test_hang (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "hang");
+  g_autofree char *spool = NULL;
+  CtService *faulty = photos_stack_start_instance (
+    s, (const char *const[]) { "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=3", NULL },
+    &spool);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 321, NULL, 0);
+  guint rows = photos_count_rows (s), objects = photos_count_objects (s);
+  Upload upload = { ct_service_url (faulty), ana, jpeg, NULL };
+  gint64 started = g_get_monotonic_time ();
+  GThread *thread = g_thread_new ("upload", upload_in_thread, &upload);
+
+  /* Past the upload's start, well inside the decoder's 3 s. */
+  g_usleep (G_USEC_PER_SEC);
+  {
+    gint64 asked = g_get_monotonic_time ();
+    g_autoptr (CtResponse) list = ct_http (upload.url, "GET", "/v1/photos", ana->token, NULL);
+    g_assert_cmpuint (list->status, ==, 200);
+    g_assert_cmpint (g_get_monotonic_time () - asked, <, G_USEC_PER_SEC);
+    g_assert_null (upload.answer);
+  }
+  g_thread_join (thread);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 3 * G_USEC_PER_SEC);
+  assert_refused (s, upload.answer, "the decoder did not finish within 3 s", rows, objects);
+  ct_response_free (upload.answer);
+  assert_service_goes_on (s, upload.url, ana, 322);
+  photos_assert_consistent (s, spool);
+  ct_service_free (faulty);
+}
+
+/* Bad limits stop the service at start-up with one line naming them. */
+static void
+test_bad_limits (PhotosStack *s)
+{
+  const char *const bad[] = {
+    "CARRETE_DECODER_MEMORY_MB=0", "CARRETE_DECODER_MEMORY_MB=abc",
+    "CARRETE_DECODER_CPU_SECONDS=0", "CARRETE_DECODER_CPU_SECONDS=-3",
+    "CARRETE_DECODER_TIMEOUT=100000", "CARRETE_DECODER_TIMEOUT=",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *name = g_strndup (bad[i], strchr (bad[i], '=') - bad[i]);
+      g_autoptr (GPtrArray) env = g_ptr_array_new ();
+      g_autofree char *output = NULL;
+      int status;
+
+      for (char **e = s->photos_env; *e != NULL; e++)
+        g_ptr_array_add (env, *e);
+      g_ptr_array_add (env, (gpointer) bad[i]);
+      g_ptr_array_add (env, NULL);
+      status = ct_command (s->photos_binary, (const char *const[]) { "serve", NULL },
+                           (const char *const *) env->pdata, &output);
+      g_test_message ("%s → %d: %s", bad[i], status, output);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (output, name));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  photos_images_init (argv[0]);
+  photos_add_test ("decoder/crash", test_crash, TRUE, TRUE);
+  photos_add_test ("decoder/cpu-limit", test_cpu_limit, TRUE, FALSE);
+  photos_add_test ("decoder/hang", test_hang, TRUE, FALSE);
+  photos_add_test ("decoder/bad-limits", test_bad_limits, TRUE, FALSE);
+  status = g_test_run ();
+  photos_shared_stacks_free ();
+  photos_images_shutdown ();
+  return status;
+}
