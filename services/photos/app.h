@@ -25,7 +25,7 @@ typedef struct
   CarreteStorage *storage;
   PhotosUrlCache *urls;      /* presigned GET URLs, stable per window */
   CarreteWorkers *workers;   /* storage I/O and image work */
-  PhotosDecoder *decoder;    /* images are decoded in its child processes */
+  PhotosDecoder *decoder;    /* the process's pool of decoder children (not owned) */
   FoldersClient *folders;
   CarreteAccounts *accounts; /* NULL without CARRETE_USERS_URL: no check */
   char *spool_dir;           /* uploads in progress, thumbnails being made */

@@ -1,27 +1,45 @@
 #define G_LOG_DOMAIN "carrete-photos-decoder"
 #define _GNU_SOURCE /* sigabbrev_np */
 
+/* The service's side of the decoder: a pool of `carrete-photos decode`
+ * children (see decoder.h). */
+
 #include "decoder.h"
+#include "decoder-private.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gio/gio.h>
-#include <glib-unix.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "carrete-error.h"
 
-/* The child writes its one-line answer here (stdout carries its log). */
-#define ANSWER_FD 3
-#define ANSWER_MAX 1024
 /* Enough for libvips, its loaders and the three files. */
 #define CHILD_MAX_FILES 64
+
+typedef struct
+{
+  GSubprocess *process;
+  int socket;         /* the service's end of the child's fd 3 */
+  guint jobs;         /* images decoded so far */
+  gint64 idle_since;  /* monotonic µs */
+} Child;
+
+struct _PhotosDecoder
+{
+  char *program;        /* the carrete-photos binary */
+  struct rlimit memory; /* RLIMIT_AS of every child */
+  guint cpu_seconds;    /* per image */
+  guint wall_seconds;   /* per image */
+  GMutex lock;
+  GQueue idle;          /* Child, most recently used first */
+  guint n_children;     /* idle or decoding */
+};
 
 PhotosDecoder *
 photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds, GError **error)
@@ -38,88 +56,230 @@ photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds,
     }
   decoder = g_new0 (PhotosDecoder, 1);
   decoder->program = g_steal_pointer (&program);
-  decoder->memory_bytes = memory_bytes;
+  decoder->memory = (struct rlimit) { memory_bytes, memory_bytes };
   decoder->cpu_seconds = cpu_seconds;
   decoder->wall_seconds = wall_seconds;
+  g_mutex_init (&decoder->lock);
+  g_queue_init (&decoder->idle);
   return decoder;
+}
+
+/* Closing its socket tells a child to exit; GLib reaps it. */
+static void
+child_end (Child *child, gboolean kill)
+{
+  if (kill)
+    g_subprocess_force_exit (child->process);
+  close (child->socket);
+  g_object_unref (child->process);
+  g_free (child);
+}
+
+static void
+forget_child (PhotosDecoder *decoder, Child *child, gboolean kill)
+{
+  g_mutex_lock (&decoder->lock);
+  decoder->n_children--;
+  g_mutex_unlock (&decoder->lock);
+  child_end (child, kill);
 }
 
 void
 photos_decoder_free (PhotosDecoder *decoder)
 {
+  Child *child;
+
   if (decoder == NULL)
     return;
+  while ((child = g_queue_pop_head (&decoder->idle)) != NULL)
+    child_end (child, FALSE);
+  g_mutex_clear (&decoder->lock);
   g_free (decoder->program);
   g_free (decoder);
 }
 
-/* ---- the parent's side ---------------------------------------------------------- */
-
-typedef struct
-{
-  struct rlimit memory;
-  struct rlimit cpu;
-} ChildLimits;
+/* ---- starting a child --------------------------------------------------------------- */
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void
 limit_child (gpointer data)
 {
-  const ChildLimits *limits = data;
+  const PhotosDecoder *decoder = data;
   const struct rlimit no_core = { 0, 0 };
   const struct rlimit files = { CHILD_MAX_FILES, CHILD_MAX_FILES };
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
   setrlimit (RLIMIT_CORE, &no_core);
   setrlimit (RLIMIT_NOFILE, &files);
-  setrlimit (RLIMIT_CPU, &limits->cpu);
   /* AddressSanitizer reserves terabytes of shadow memory up front: under it
    * an address-space limit would stop every child at start-up. */
 #ifndef __SANITIZE_ADDRESS__
-  setrlimit (RLIMIT_AS, &limits->memory);
+  setrlimit (RLIMIT_AS, &decoder->memory);
+#else
+  (void) decoder;
 #endif
 }
 
-static GSubprocess *
-spawn_child (const PhotosDecoder *decoder, const ChildLimits *limits, int answer_fd,
-             const char *const *argv, GError **error)
+static Child *
+child_start (PhotosDecoder *decoder, GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *cpu = g_strdup_printf ("%u", decoder->cpu_seconds);
+  const char *argv[] = { decoder->program, PHOTOS_DECODER_COMMAND, cpu, NULL };
+  int pair[2];
+  Child *child;
 
-  g_subprocess_launcher_take_fd (launcher, answer_fd, ANSWER_FD);
-  g_subprocess_launcher_set_child_setup (launcher, limit_child, (gpointer) limits, NULL);
-  return g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                   "cannot start the image decoder: %s", g_strerror (errno));
+      return NULL;
+    }
+  /* The launcher owns the child's end from here, and closes it once spawned. */
+  g_subprocess_launcher_take_fd (launcher, pair[1], PHOTOS_DECODER_FD);
+  g_subprocess_launcher_set_child_setup (launcher, limit_child, decoder, NULL);
+  child = g_new0 (Child, 1);
+  child->socket = pair[0];
+  child->process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (child->process == NULL)
+    {
+      close (child->socket);
+      g_free (child);
+      return NULL;
+    }
+  g_mutex_lock (&decoder->lock);
+  decoder->n_children++;
+  g_mutex_unlock (&decoder->lock);
+  return child;
 }
 
-/* Reads the child's answer until it closes fd 3 or `deadline` (monotonic
- * µs) passes; FALSE on the deadline. */
+/* An idle child says nothing; one whose socket is readable or hung up has
+ * died since (killed from outside, say). */
 static gboolean
-read_answer (int fd, gint64 deadline, GString *answer)
+child_is_alive (Child *child)
 {
-  char buffer[256];
+  struct pollfd pfd = { .fd = child->socket, .events = POLLIN };
+
+  return poll (&pfd, 1, 0) == 0;
+}
+
+static Child *
+take_child (PhotosDecoder *decoder, GError **error)
+{
+  Child *child;
 
   for (;;)
     {
-      gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      g_mutex_lock (&decoder->lock);
+      child = g_queue_pop_head (&decoder->idle);
+      g_mutex_unlock (&decoder->lock);
+      if (child == NULL)
+        return child_start (decoder, error);
+      if (child_is_alive (child))
+        return child;
+      forget_child (decoder, child, TRUE);
+    }
+}
+
+static void
+give_back (PhotosDecoder *decoder, Child *child)
+{
+  if (++child->jobs >= PHOTOS_DECODER_JOBS_PER_CHILD)
+    {
+      forget_child (decoder, child, FALSE);
+      return;
+    }
+  child->idle_since = g_get_monotonic_time ();
+  g_mutex_lock (&decoder->lock);
+  g_queue_push_head (&decoder->idle, child);
+  g_mutex_unlock (&decoder->lock);
+}
+
+void
+photos_decoder_trim (PhotosDecoder *decoder, guint idle_seconds)
+{
+  gint64 oldest = g_get_monotonic_time () - (gint64) idle_seconds * G_USEC_PER_SEC;
+  GQueue ended = G_QUEUE_INIT;
+  Child *child;
+
+  g_mutex_lock (&decoder->lock);
+  /* Most recently used first: the stale ones are at the tail. */
+  while ((child = g_queue_peek_tail (&decoder->idle)) != NULL && child->idle_since < oldest)
+    {
+      g_queue_push_tail (&ended, g_queue_pop_tail (&decoder->idle));
+      decoder->n_children--;
+    }
+  g_mutex_unlock (&decoder->lock);
+  while ((child = g_queue_pop_head (&ended)) != NULL)
+    child_end (child, FALSE);
+}
+
+guint
+photos_decoder_n_children (PhotosDecoder *decoder)
+{
+  guint n;
+
+  g_mutex_lock (&decoder->lock);
+  n = decoder->n_children;
+  g_mutex_unlock (&decoder->lock);
+  return n;
+}
+
+/* ---- one image -------------------------------------------------------------------- */
+
+static gboolean
+send_request (Child *child, const char *request)
+{
+  gsize left = strlen (request);
+
+  while (left > 0)
+    {
+      /* MSG_NOSIGNAL: a dead child is an error here, not a SIGPIPE. */
+      ssize_t n = send (child->socket, request, left, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      request += n;
+      left -= (gsize) n;
+    }
+  return TRUE;
+}
+
+typedef enum
+{
+  ANSWERED,
+  ENDED,     /* the child closed its end without a whole answer */
+  TIMED_OUT,
+} Outcome;
+
+/* Reads one answer line until `deadline` (monotonic µs). */
+static Outcome
+read_answer (Child *child, gint64 deadline, GString *answer)
+{
+  char buffer[512];
+
+  while (strchr (answer->str, '\n') == NULL)
+    {
+      gint64 left_ms = (deadline - g_get_monotonic_time () + 999) / 1000;
+      struct pollfd pfd = { .fd = child->socket, .events = POLLIN };
       int ready;
       ssize_t n;
 
       if (left_ms <= 0)
-        return FALSE;
+        return TIMED_OUT;
       ready = poll (&pfd, 1, (int) MIN (left_ms, G_MAXINT));
       if (ready < 0 && errno == EINTR)
         continue;
       if (ready == 0)
-        return FALSE;
-      n = read (fd, buffer, sizeof buffer);
+        return TIMED_OUT;
+      n = recv (child->socket, buffer, sizeof buffer, 0);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
-        return TRUE;
-      if (answer->len < ANSWER_MAX)
-        g_string_append_len (answer, buffer, MIN ((gsize) n, ANSWER_MAX - answer->len));
+      if (n <= 0 || answer->len + (gsize) n > PHOTOS_DECODER_LINE_MAX)
+        return ENDED;
+      g_string_append_len (answer, buffer, n);
     }
+  return ANSWERED;
 }
 
 static gboolean
@@ -157,143 +317,109 @@ parse_answer (const char *answer, PhotosImageInfo *info, GError **error)
   return decoder_failed (error, "the decoder's answer makes no sense");
 }
 
+/* Waits for a child that closed its end to be gone, at most until
+ * `deadline`; then it is killed. */
+static void
+wait_for_end (Child *child, gint64 deadline)
+{
+  /* GLib reaps the child on its own thread; the identifier goes NULL then. */
+  while (g_subprocess_get_identifier (child->process) != NULL
+         && g_get_monotonic_time () < deadline)
+    g_usleep (2000);
+  g_subprocess_force_exit (child->process);
+  g_subprocess_wait (child->process, NULL, NULL);
+}
+
 /* Why a child that gave no answer ended. */
 static gboolean
-explain_end (GSubprocess *child, const PhotosDecoder *decoder, GError **error)
+explain_end (PhotosDecoder *decoder, Child *child, gint64 deadline, GError **error)
 {
   g_autofree char *reason = NULL;
 
-  if (g_subprocess_get_if_signaled (child))
+  wait_for_end (child, deadline);
+  if (g_subprocess_get_if_signaled (child->process))
     {
-      int sig = g_subprocess_get_term_sig (child);
-      if (sig == SIGXCPU || sig == SIGKILL)
+      int sig = g_subprocess_get_term_sig (child->process);
+      const char *name = sigabbrev_np (sig);
+
+      if (sig == SIGXCPU)
         reason = g_strdup_printf ("the decoder used more than %u s of CPU time",
                                   decoder->cpu_seconds);
       else
         reason = g_strdup_printf ("the decoder crashed (signal %d, SIG%s)", sig,
-                                  sigabbrev_np (sig) != NULL ? sigabbrev_np (sig) : "?");
+                                  name != NULL ? name : "?");
     }
   else
     reason = g_strdup_printf ("the decoder stopped without an answer (exit status %d)",
-                              g_subprocess_get_exit_status (child));
+                              g_subprocess_get_exit_status (child->process));
   return decoder_failed (error, reason);
 }
 
+static char *
+request_for (const char *path, PhotosType type, guint64 max_pixels, const char *small_path,
+             const char *large_path)
+{
+  const char *const paths[] = { path, small_path, large_path };
+
+  /* Tabs and newlines frame the request; the spool's paths never hold one. */
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (strpbrk (paths[i], "\t\n") != NULL)
+      return NULL;
+  return g_strdup_printf ("%s\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", photos_type_mime (type),
+                          max_pixels, path, small_path, large_path);
+}
+
 gboolean
-photos_decoder_process (const PhotosDecoder *decoder, const char *path, PhotosType type,
+photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType type,
                         guint64 max_pixels, PhotosImageInfo *info, const char *small_path,
                         const char *large_path, GError **error)
 {
-  g_autofree char *pixels = g_strdup_printf ("%" G_GUINT64_FORMAT, max_pixels);
-  const char *argv[] = { decoder->program, PHOTOS_DECODER_COMMAND, photos_type_mime (type),
-                         pixels, path, small_path, large_path, NULL };
-  ChildLimits limits = {
-    .memory = { decoder->memory_bytes, decoder->memory_bytes },
-    /* The soft limit sends SIGXCPU; the hard one a second later, SIGKILL. */
-    .cpu = { decoder->cpu_seconds, decoder->cpu_seconds + 1 },
-  };
-  g_autoptr (GSubprocess) child = NULL;
+  g_autofree char *request = request_for (path, type, max_pixels, small_path, large_path);
   g_autoptr (GString) answer = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + decoder->wall_seconds * G_USEC_PER_SEC;
-  int fds[2];
-  gboolean finished;
-
-  info->type = type;
-  if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
-    return FALSE;
-  /* The launcher owns the write end from here, and closes it after the spawn. */
-  child = spawn_child (decoder, &limits, fds[1], argv, error);
-  if (child == NULL)
-    {
-      close (fds[0]);
-      return FALSE;
-    }
-  finished = read_answer (fds[0], deadline, answer);
-  close (fds[0]);
-  if (!finished)
-    g_subprocess_force_exit (child);
-  /* Killed, or its answer complete: the wait is short either way. */
-  g_subprocess_wait (child, NULL, NULL);
-  if (!finished)
-    {
-      g_autofree char *reason = g_strdup_printf ("the decoder did not finish within %u s",
-                                                 decoder->wall_seconds);
-      return decoder_failed (error, reason);
-    }
-  if (g_subprocess_get_if_exited (child) && g_subprocess_get_exit_status (child) == 0)
-    return parse_answer (answer->str, info, error);
-  return explain_end (child, decoder, error);
-}
-
-/* ---- the child's side ------------------------------------------------------------- */
-
-#ifdef CARRETE_TEST_HOOKS
-/* Test builds only: CARRETE_DECODER_FAULT makes the decoder fail the way a
- * real decoder bug would, so the tests can prove the service survives it. */
-static void
-inject_fault (void)
-{
-  const char *fault = g_getenv ("CARRETE_DECODER_FAULT");
-  volatile guint64 spin = 0;
-
-  if (fault == NULL)
-    return;
-  if (g_str_equal (fault, "crash"))
-    abort ();
-  if (g_str_equal (fault, "hang"))
-    for (;;)
-      pause ();
-  if (g_str_equal (fault, "spin"))
-    for (;;)
-      spin++;
-}
-#endif
-
-static int
-answer (const char *line)
-{
-  FILE *out = fdopen (ANSWER_FD, "w");
-
-  if (out == NULL)
-    return 1;
-  fputs (line, out);
-  return fclose (out) == 0 ? 0 : 1;
-}
-
-int
-photos_decoder_child_main (char **args)
-{
-  PhotosType type = photos_type_from_mime (args[0]);
-  guint64 max_pixels = 0;
-  PhotosImageInfo info = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *line = NULL;
+  gint64 deadline = g_get_monotonic_time () + (gint64) decoder->wall_seconds * G_USEC_PER_SEC;
+  Child *child;
   gboolean ok;
 
-  if (type == PHOTOS_TYPE_UNKNOWN
-      || !g_ascii_string_to_unsigned (args[1], 10, 1, G_MAXUINT64, &max_pixels, NULL))
+  info->type = type;
+  if (request == NULL)
     {
-      g_printerr ("carrete-photos: decode: expected TYPE MAX_PIXELS INPUT SMALL LARGE\n");
-      return 2;
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_FAILED,
+                           "a spool path holds a tab or a newline");
+      return FALSE;
     }
-#ifdef CARRETE_TEST_HOOKS
-  inject_fault ();
-#endif
-  if (!photos_imaging_init (NULL, 1, &error))
-    ok = FALSE;
-  else
-    ok = photos_imaging_process (args[2], type, max_pixels, &info, args[3], args[4], &error);
-  photos_imaging_shutdown ();
-  if (ok)
-    line = g_strdup_printf ("ok %u %u %" G_GINT64_FORMAT "\n", info.width, info.height,
-                            info.taken_at);
-  else
+  child = take_child (decoder, error);
+  if (child == NULL)
+    return FALSE;
+  if (!send_request (child, request))
     {
-      /* One line: the message must not end the answer early. */
-      g_autofree char *message = g_strdelimit (g_strdup (error->message), "\n", ' ');
-      line = g_strdup_printf ("error %d %s\n", error->domain == CARRETE_ERROR ? error->code
-                                                                              : CARRETE_ERROR_FAILED,
-                              message);
+      /* It died between its last image and this one: a fresh one. */
+      forget_child (decoder, child, TRUE);
+      if ((child = child_start (decoder, error)) == NULL)
+        return FALSE;
+      if (!send_request (child, request))
+        {
+          ok = explain_end (decoder, child, deadline, error);
+          forget_child (decoder, child, TRUE);
+          return ok;
+        }
     }
-  return answer (line);
+  switch (read_answer (child, deadline, answer))
+    {
+    case ANSWERED:
+      ok = parse_answer (answer->str, info, error);
+      give_back (decoder, child);
+      return ok;
+    case TIMED_OUT:
+      forget_child (decoder, child, TRUE);
+      {
+        g_autofree char *reason = g_strdup_printf ("the decoder did not finish within %u s",
+                                                   decoder->wall_seconds);
+        return decoder_failed (error, reason);
+      }
+    case ENDED:
+    default:
+      ok = explain_end (decoder, child, deadline, error);
+      forget_child (decoder, child, TRUE);
+      return ok;
+    }
 }

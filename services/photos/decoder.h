@@ -6,40 +6,48 @@
 
 G_BEGIN_DECLS
 
-/* Images are decoded in a child process, never in the service: a decoder
+/* Images are decoded in child processes, never in the service: a decoder
  * bug (libvips has aborted the process on a 1×1 JPEG before) or a hostile
- * file then costs one upload, not every request of the pod.  The child is
- * this same program run as `carrete-photos decode …`; it gets an address
- * space, CPU-time and open-file limit, dies with its parent, and is killed
- * when it outlives the wall-time limit.  Its answer comes back on fd 3. */
+ * file then costs one upload, not every request of the pod.
+ *
+ * A child is this same program run as `carrete-photos decode`; it has an
+ * address-space limit, a CPU-time limit per image, and is killed when an
+ * image outlives the wall-time limit.  Starting one (libvips loads its
+ * modules) costs far more than a small image, so children are kept and
+ * reused: one image at a time each, a fresh one after a crash, a kill, or
+ * PHOTOS_DECODER_JOBS_PER_CHILD images, and idle ones end after a while.
+ * One pool serves the whole process, from any thread. */
+typedef struct _PhotosDecoder PhotosDecoder;
 
-typedef struct
-{
-  char *program;         /* the carrete-photos binary (/proc/self/exe) */
-  guint64 memory_bytes;  /* RLIMIT_AS of the child */
-  guint cpu_seconds;     /* RLIMIT_CPU of the child */
-  guint wall_seconds;    /* killed after this long */
-} PhotosDecoder;
-
-/* The child's command: `decode` and its arguments. */
+/* The child's command. */
 #define PHOTOS_DECODER_COMMAND "decode"
-#define PHOTOS_DECODER_N_ARGS 5
+#define PHOTOS_DECODER_N_ARGS 1 /* the CPU seconds per image */
 
-/* Resolves this program's path; the limits as given. */
+/* Images a child decodes before it is replaced (bounds what a slow leak or
+ * fragmentation in a decoder can grow to). */
+#define PHOTOS_DECODER_JOBS_PER_CHILD 100
+
+/* Resolves this program's path (/proc/self/exe); starts no child yet. */
 PhotosDecoder *photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds,
                                    GError **error);
+/* Ends every idle child. */
 void photos_decoder_free (PhotosDecoder *decoder);
 
-/* photos_imaging_process in a child process with the decoder's limits.
- * Blocks (run it on the worker pool).  Errors are photos_imaging_process's;
- * a child that crashes, runs out of its limits or hangs fails with
- * CARRETE_ERROR_UNSUPPORTED and a message that says which. */
-gboolean photos_decoder_process (const PhotosDecoder *decoder, const char *path, PhotosType type,
+/* photos_imaging_process in a child.  Blocks (run it on the worker pool).
+ * Errors are photos_imaging_process's; a child that crashes, goes over its
+ * limits or hangs fails with CARRETE_ERROR_UNSUPPORTED and a message that
+ * says which. */
+gboolean photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType type,
                                  guint64 max_pixels, PhotosImageInfo *info,
                                  const char *small_path, const char *large_path, GError **error);
 
-/* The child's side: `args` are the PHOTOS_DECODER_N_ARGS arguments of the
- * command.  Returns the exit status. */
+/* Ends the children idle for more than `idle_seconds`. */
+void photos_decoder_trim (PhotosDecoder *decoder, guint idle_seconds);
+/* Children alive now (idle or decoding), for tests and /metrics. */
+guint photos_decoder_n_children (PhotosDecoder *decoder);
+
+/* The child's side: `args` are the command's PHOTOS_DECODER_N_ARGS
+ * arguments; requests arrive on fd 3.  Returns the exit status. */
 int photos_decoder_child_main (char **args);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosDecoder, photos_decoder_free)

@@ -19,6 +19,7 @@
 #include "service.h"
 
 #define SWEEP_INTERVAL_SECONDS 60
+#define DECODER_IDLE_SECONDS 60 /* an idle decoder child ends after this */
 #define DRAIN_SECONDS 25
 #define WORKER_QUEUE_LIMIT 256
 #define FOLDERS_TIMEOUT_SECONDS 10
@@ -109,6 +110,9 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
   }, error);
 }
 
+/* One pool of decoder children for every worker of the process. */
+static PhotosDecoder *decoder;
+
 static gboolean
 build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
 {
@@ -130,11 +134,7 @@ build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
                    "CARRETE_SPOOL_DIR: cannot create %s", app->spool_dir);
       return FALSE;
     }
-  app->decoder = photos_decoder_new (config->decoder_memory_mb * 1024 * 1024,
-                                     (guint) config->decoder_cpu_seconds,
-                                     (guint) config->decoder_timeout, error);
-  if (app->decoder == NULL)
-    return FALSE;
+  app->decoder = decoder;
   app->workers = carrete_workers_new ((guint) config->worker_threads, WORKER_QUEUE_LIMIT);
   app->folders = folders_client_new (config->folders_url, app->ids, FOLDERS_TIMEOUT_SECONDS);
   app->accounts = carrete_accounts_new (config->users_url);
@@ -160,7 +160,6 @@ app_free (gpointer data)
   g_clear_pointer (&app->ids, carrete_ids_free);
   g_clear_pointer (&app->cursors, carrete_cursor_key_free);
   g_clear_pointer (&app->spool_dir, g_free);
-  g_clear_pointer (&app->decoder, photos_decoder_free);
   g_clear_pointer (&app->jwt, carrete_jwt_free);
   g_clear_object (&app->db);
   g_free (app);
@@ -175,6 +174,21 @@ app_new (const CarreteConfig *config, GError **error)
     return app;
   app_free (app);
   return NULL;
+}
+
+static gboolean
+process_init (const CarreteConfig *config, GError **error)
+{
+  decoder = photos_decoder_new (config->decoder_memory_mb * 1024 * 1024,
+                                (guint) config->decoder_cpu_seconds,
+                                (guint) config->decoder_timeout, error);
+  return decoder != NULL;
+}
+
+static void
+process_shutdown (void)
+{
+  g_clear_pointer (&decoder, photos_decoder_free);
 }
 
 static int
@@ -205,7 +219,10 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
 static gboolean
 run_sweep (gpointer user_data)
 {
-  photos_service_sweep (user_data);
+  PhotosApp *app = user_data;
+
+  photos_service_sweep (app);
+  photos_decoder_trim (app->decoder, DECODER_IDLE_SECONDS);
   return G_SOURCE_CONTINUE;
 }
 
@@ -239,6 +256,8 @@ static const CarreteServiceSpec spec = {
   .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,
   .commands = commands,
+  .process_init = process_init,
+  .process_shutdown = process_shutdown,
   .app_new = app_new,
   .app_start = app_start,
   .app_running = app_running,

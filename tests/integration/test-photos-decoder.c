@@ -7,6 +7,9 @@
 
 #include "photos-fixture.h"
 
+#include <signal.h>
+#include <stdio.h>
+
 static CtResponse *
 upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
 {
@@ -142,6 +145,74 @@ test_hang (PhotosStack *s)
   ct_service_free (faulty);
 }
 
+/* The pids of `service`'s decoder children. */
+static GArray *
+decoder_children (CtService *service)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *cmd_path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize cmd_len = 0;
+      const char *after_name;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL)
+          || !g_file_get_contents (cmd_path, &cmdline, &cmd_len, NULL))
+        continue;
+      /* "pid (comm) state ppid …": comm may hold spaces, so after the last ')'. */
+      after_name = strrchr (stat, ')');
+      if (after_name == NULL || sscanf (after_name, ") %*c %d", &ppid) != 1
+          || ppid != ct_service_pid (service))
+        continue;
+      /* argv[1] is the command. */
+      if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
+        {
+          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
+          g_array_append_val (pids, pid);
+        }
+    }
+  return pids;
+}
+
+/* Children are kept and reused, one image at a time each; a child killed
+ * from outside while idle is replaced without failing the next upload. */
+static void
+test_pool (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "pool");
+  g_autofree char *spool = NULL;
+  CtService *instance = photos_stack_start_instance (s, NULL, &spool);
+  g_autoptr (GArray) first = NULL;
+  g_autoptr (GArray) after_kill = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 330 + i, NULL, 0);
+      g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "pool.jpg", jpeg);
+      g_assert_cmpuint (r->status, ==, 201);
+    }
+  first = decoder_children (instance);
+  g_assert_cmpuint (first->len, ==, 1);
+  g_assert_cmpint (kill (g_array_index (first, GPid, 0), SIGKILL), ==, 0);
+  {
+    g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 339, NULL, 0);
+    g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "again.jpg", jpeg);
+    g_assert_cmpuint (r->status, ==, 201);
+  }
+  after_kill = decoder_children (instance);
+  g_assert_cmpuint (after_kill->len, ==, 1);
+  g_assert_cmpint (g_array_index (after_kill, GPid, 0), !=, g_array_index (first, GPid, 0));
+  photos_assert_consistent (s, spool);
+  ct_service_free (instance);
+}
+
 /* Bad limits stop the service at start-up with one line naming them. */
 static void
 test_bad_limits (PhotosStack *s)
@@ -181,6 +252,7 @@ main (int argc, char **argv)
   photos_add_test ("decoder/crash", test_crash, TRUE, TRUE);
   photos_add_test ("decoder/cpu-limit", test_cpu_limit, TRUE, FALSE);
   photos_add_test ("decoder/hang", test_hang, TRUE, FALSE);
+  photos_add_test ("decoder/pool", test_pool, TRUE, FALSE);
   photos_add_test ("decoder/bad-limits", test_bad_limits, TRUE, FALSE);
   status = g_test_run ();
   photos_shared_stacks_free ();
