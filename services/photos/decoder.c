@@ -21,6 +21,8 @@
 
 /* Enough for libvips, its loaders and the three files. */
 #define CHILD_MAX_FILES 64
+/* How long a child told to end may take (libvips shuts down). */
+#define CHILD_EXIT_SECONDS 5
 
 typedef struct
 {
@@ -84,6 +86,8 @@ forget_child (PhotosDecoder *decoder, Child *child, gboolean kill)
   child_end (child, kill);
 }
 
+static void wait_for_end (Child *child, gint64 deadline);
+
 void
 photos_decoder_free (PhotosDecoder *decoder)
 {
@@ -91,8 +95,14 @@ photos_decoder_free (PhotosDecoder *decoder)
 
   if (decoder == NULL)
     return;
+  /* The service leaves no child behind: each is told to end, and waited
+   * for (a few seconds at most, then killed). */
   while ((child = g_queue_pop_head (&decoder->idle)) != NULL)
-    child_end (child, FALSE);
+    {
+      shutdown (child->socket, SHUT_WR);
+      wait_for_end (child, g_get_monotonic_time () + CHILD_EXIT_SECONDS * G_USEC_PER_SEC);
+      child_end (child, FALSE);
+    }
   g_mutex_clear (&decoder->lock);
   g_free (decoder->program);
   g_free (decoder);

@@ -446,6 +446,21 @@ ct_service_output (CtService *service)
   return contents;
 }
 
+/* A sanitizer report in the log fails the test even when the process that
+ * wrote it is not the service itself (a child it ran, such as the image
+ * decoder, whose exit status nobody else sees). */
+static void
+assert_no_sanitizer_report (CtService *service)
+{
+  static const char *const reports[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                         "runtime error:" };
+  g_autofree char *output = ct_service_output (service);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
+    if (strstr (output, reports[i]) != NULL)
+      g_error ("a process of the service reported \"%s\":\n%s", reports[i], output);
+}
+
 void
 ct_service_stop (CtService *service)
 {
@@ -465,6 +480,7 @@ ct_service_stop (CtService *service)
                output);
     }
   g_clear_object (&service->process);
+  assert_no_sanitizer_report (service);
 }
 
 void
