@@ -38,10 +38,29 @@ struct _PhotosDecoder
   struct rlimit memory; /* RLIMIT_AS of every child */
   guint cpu_seconds;    /* per image */
   guint wall_seconds;   /* per image */
+  char **child_env;     /* the service's, without its settings */
   GMutex lock;
   GQueue idle;          /* Child, most recently used first */
   guint n_children;     /* idle or decoding */
 };
+
+/* The child reads hostile files: it gets none of the service's settings
+ * (storage keys, the database URL), only the rest of the environment
+ * (locale, sanitizer and GLib debugging options). */
+static char **
+child_environment (void)
+{
+  g_auto (GStrv) all = g_get_environ ();
+  GStrvBuilder *kept = g_strv_builder_new ();
+  char **env;
+
+  for (guint i = 0; all[i] != NULL; i++)
+    if (!g_str_has_prefix (all[i], "CARRETE_") || g_str_has_prefix (all[i], "CARRETE_DECODER_"))
+      g_strv_builder_add (kept, all[i]);
+  env = g_strv_builder_end (kept);
+  g_strv_builder_unref (kept);
+  return env;
+}
 
 PhotosDecoder *
 photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds, GError **error)
@@ -58,6 +77,7 @@ photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds,
     }
   decoder = g_new0 (PhotosDecoder, 1);
   decoder->program = g_steal_pointer (&program);
+  decoder->child_env = child_environment ();
   decoder->memory = (struct rlimit) { memory_bytes, memory_bytes };
   decoder->cpu_seconds = cpu_seconds;
   decoder->wall_seconds = wall_seconds;
@@ -104,6 +124,7 @@ photos_decoder_free (PhotosDecoder *decoder)
       child_end (child, FALSE);
     }
   g_mutex_clear (&decoder->lock);
+  g_strfreev (decoder->child_env);
   g_free (decoder->program);
   g_free (decoder);
 }
@@ -135,6 +156,7 @@ child_start (PhotosDecoder *decoder, GError **error)
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *cpu = g_strdup_printf ("%u", decoder->cpu_seconds);
   const char *argv[] = { decoder->program, PHOTOS_DECODER_COMMAND, cpu, NULL };
+  g_autoptr (GError) local = NULL;
   int pair[2];
   Child *child;
 
@@ -146,12 +168,15 @@ child_start (PhotosDecoder *decoder, GError **error)
     }
   /* The launcher owns the child's end from here, and closes it once spawned. */
   g_subprocess_launcher_take_fd (launcher, pair[1], PHOTOS_DECODER_FD);
+  g_subprocess_launcher_set_environ (launcher, decoder->child_env);
   g_subprocess_launcher_set_child_setup (launcher, limit_child, decoder, NULL);
   child = g_new0 (Child, 1);
   child->socket = pair[0];
-  child->process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  child->process = g_subprocess_launcher_spawnv (launcher, argv, &local);
   if (child->process == NULL)
     {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                   "cannot start the image decoder: %s", local->message);
       close (child->socket);
       g_free (child);
       return NULL;

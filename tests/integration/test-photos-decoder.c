@@ -181,6 +181,22 @@ decoder_children (CtService *service)
   return pids;
 }
 
+/* A decoder child reads hostile files: it must not hold the service's
+ * settings (database URL, key files, storage secrets). */
+static void
+assert_no_settings (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/environ", pid);
+  g_autofree char *environ_text = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &environ_text, &length, NULL));
+  g_assert_cmpuint (length, >, 0);
+  for (const char *v = environ_text; v < environ_text + length; v += strlen (v) + 1)
+    if (g_str_has_prefix (v, "CARRETE_"))
+      g_assert_true (g_str_has_prefix (v, "CARRETE_DECODER_"));
+}
+
 /* Children are kept and reused, one image at a time each; a child killed
  * from outside while idle is replaced without failing the next upload. */
 static void
@@ -200,6 +216,7 @@ test_pool (PhotosStack *s)
     }
   first = decoder_children (instance);
   g_assert_cmpuint (first->len, ==, 1);
+  assert_no_settings (g_array_index (first, GPid, 0));
   g_assert_cmpint (kill (g_array_index (first, GPid, 0), SIGKILL), ==, 0);
   {
     g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 339, NULL, 0);
