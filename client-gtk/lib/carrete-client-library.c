@@ -22,74 +22,20 @@ convert_photo (JsonNode *node, GError **error)
   return object != NULL ? carrete_photo_new_from_json (object, error) : NULL;
 }
 
-typedef gpointer (*ItemFromJson) (JsonObject *object, GError **error);
-
-/* {items: [...], next_cursor}. */
-static GPtrArray *
-convert_items (JsonNode *node, ItemFromJson item_from_json, char **next_cursor, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-  JsonNode *items_node = object != NULL ? json_object_get_member (object, "items") : NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
-
-  if (object == NULL)
-    return NULL;
-  if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
-    {
-      g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
-                           "The server's list has no items.");
-      return NULL;
-    }
-  array = json_node_get_array (items_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gpointer item;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL,
-                               "The server's list holds something that is not an object.");
-          return NULL;
-        }
-      item = item_from_json (json_node_get_object (element), error);
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
-    }
-  *next_cursor = g_strdup (_carrete_json_get_string (object, "next_cursor"));
-  return g_steal_pointer (&items);
-}
-
 static gpointer
 convert_folder_page (JsonNode *node, GError **error)
 {
-  g_autofree char *next = NULL;
-  GPtrArray *items = convert_items (node, (ItemFromJson) carrete_folder_new_from_json, &next, error);
-  CarreteFolderPage *page;
+  JsonObject *object = _carrete_json_node_object (node, error);
 
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarreteFolderPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
+  return object != NULL ? carrete_folder_page_new_from_json (object, error) : NULL;
 }
 
 static gpointer
 convert_photo_page (JsonNode *node, GError **error)
 {
-  g_autofree char *next = NULL;
-  GPtrArray *items = convert_items (node, (ItemFromJson) carrete_photo_new_from_json, &next, error);
-  CarretePhotoPage *page;
+  JsonObject *object = _carrete_json_node_object (node, error);
 
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarretePhotoPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
+  return object != NULL ? carrete_photo_page_new_from_json (object, error) : NULL;
 }
 
 /* "/v1/<collection>/<escaped id><suffix>". */

@@ -2,6 +2,7 @@
 
 #include "carrete-client.h"
 #include "carrete-client-private.h"
+#include "carrete-refresh-gate.h"
 
 struct _CarreteClient
 {
@@ -12,10 +13,10 @@ struct _CarreteClient
   char *access_token;
   char *refresh_token;
   CarreteUser *user;
-  /* One refresh in flight at a time: a rotated refresh token used twice
-   * revokes the whole family, so concurrent 401s wait for the same one. */
-  GPtrArray *refresh_waiters; /* GTask */
-  gboolean refreshing;
+  /* One refresh in flight per refresh token: a rotated refresh token used
+   * twice revokes the whole family, so concurrent 401s wait for the same
+   * one (carrete-refresh-gate.h; nothing kept after the answer). */
+  CarreteRefreshGate *refresh_gate;
   GCancellable *cancellable;  /* the client's own requests (refresh) */
 };
 
@@ -48,7 +49,7 @@ carrete_client_finalize (GObject *object)
   g_free (self->access_token);
   g_free (self->refresh_token);
   g_clear_object (&self->user);
-  g_clear_pointer (&self->refresh_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->refresh_gate, carrete_refresh_gate_free);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (carrete_client_parent_class)->finalize (object);
 }
@@ -122,7 +123,7 @@ carrete_client_init (CarreteClient *self)
   self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60,
                                                  "max-conns-per-host", 8, NULL);
   soup_session_set_user_agent (self->session, "carrete-desktop/" CARRETE_VERSION " ");
-  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->refresh_gate = carrete_refresh_gate_new (0);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -285,24 +286,6 @@ refresh_body (const char *refresh_token)
   return json_builder_get_root (builder);
 }
 
-static void
-finish_refresh_waiters (CarreteClient *self, const GError *error)
-{
-  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
-
-  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  self->refreshing = FALSE;
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *waiter = g_ptr_array_index (waiters, i);
-
-      if (error != NULL)
-        g_task_return_error (waiter, g_error_copy (error));
-      else
-        g_task_return_boolean (waiter, TRUE);
-    }
-}
-
 /* A refused refresh token ends the session; a server that is down does not. */
 static gboolean
 refresh_was_refused (const GError *error)
@@ -312,16 +295,34 @@ refresh_was_refused (const GError *error)
          || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
+/* The refresh the gate started: `key` is the refresh token sent. */
+typedef struct
+{
+  CarreteClient *self; /* owned */
+  char *key;
+} Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_object_unref (refresh->self);
+  g_free (refresh->key);
+  g_free (refresh);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Refresh, refresh_free)
+
 static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (CarreteClient) self = user_data;
+  g_autoptr (Refresh) refresh = user_data;
+  CarreteClient *self = refresh->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
 
   if (node != NULL && apply_session (self, node, &error))
     {
-      finish_refresh_waiters (self, NULL);
+      carrete_refresh_gate_answer (self->refresh_gate, refresh->key, node, NULL);
       return;
     }
   if (error == NULL)
@@ -336,11 +337,39 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
       _carrete_client_error_set_details (expired, carrete_client_error_get_status (error), NULL,
                                          NULL, 0);
       sign_out_locally (self);
-      finish_refresh_waiters (self, expired);
+      carrete_refresh_gate_answer (self->refresh_gate, refresh->key, NULL, expired);
       g_signal_emit (self, signals[SESSION_EXPIRED], 0);
       return;
     }
-  finish_refresh_waiters (self, error);
+  carrete_refresh_gate_answer (self->refresh_gate, refresh->key, NULL, error);
+}
+
+/* Started by the gate for the first caller of a refresh token. */
+static void
+start_refresh (CarreteRefreshGate *gate, const char *key, gpointer start_data)
+{
+  CarreteClient *self = start_data;
+  g_autoptr (JsonNode) body = refresh_body (key);
+  Refresh *refresh = g_new0 (Refresh, 1);
+
+  refresh->self = g_object_ref (self);
+  refresh->key = g_strdup (key);
+  /* Not the caller's cancellable: other callers wait for this refresh. */
+  _carrete_client_call_async (self, "POST", "/v1/auth/refresh", body, FALSE, self->cancellable,
+                              on_refreshed, refresh);
+}
+
+static void
+on_refresh_waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) pair = carrete_refresh_gate_wait_finish (result, &error);
+
+  if (pair == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -349,7 +378,6 @@ _carrete_client_refresh_async (CarreteClient *self, const char *stale_token,
                                gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (JsonNode) body = NULL;
 
   g_task_set_source_tag (task, _carrete_client_refresh_async);
   /* Someone refreshed since the caller's token was refused: use theirs. */
@@ -365,14 +393,8 @@ _carrete_client_refresh_async (CarreteClient *self, const char *stale_token,
                                "You are signed out; please sign in.");
       return;
     }
-  g_ptr_array_add (self->refresh_waiters, g_steal_pointer (&task));
-  if (self->refreshing)
-    return;
-  self->refreshing = TRUE;
-  body = refresh_body (self->refresh_token);
-  /* Not the caller's cancellable: other callers wait for this refresh. */
-  _carrete_client_call_async (self, "POST", "/v1/auth/refresh", body, FALSE, self->cancellable,
-                              on_refreshed, g_object_ref (self));
+  carrete_refresh_gate_wait_async (self->refresh_gate, self->refresh_token, start_refresh, self,
+                                   cancellable, on_refresh_waited, g_steal_pointer (&task));
 }
 
 gboolean

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "carrete-client-types.h"
+#include <json-glib/json-glib.h>
+
+#include "carrete-api-types.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +33,9 @@ struct _CarreteFolderPage
   char *next_cursor; /* NULL on the last page */
 };
 
+/* From the service's JSON; an error when `items` is missing or one of them
+ * is not a folder. */
+CarreteFolderPage *carrete_folder_page_new_from_json (JsonObject *object, GError **error);
 void carrete_folder_page_free (CarreteFolderPage *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderQuery, carrete_folder_query_free)

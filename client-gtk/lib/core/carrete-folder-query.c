@@ -1,7 +1,8 @@
 #define G_LOG_DOMAIN "carrete-folder-query"
 
 #include "carrete-folder-query.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
+#include "carrete-folder.h"
 
 G_DEFINE_BOXED_TYPE (CarreteFolderQuery, carrete_folder_query, carrete_folder_query_copy,
                      carrete_folder_query_free)
@@ -69,4 +70,20 @@ carrete_folder_page_free (CarreteFolderPage *page)
   g_clear_pointer (&page->items, g_ptr_array_unref);
   g_free (page->next_cursor);
   g_free (page);
+}
+
+CarreteFolderPage *
+carrete_folder_page_new_from_json (JsonObject *object, GError **error)
+{
+  g_autofree char *next = NULL;
+  GPtrArray *items = _carrete_json_read_items (
+    object, (CarreteItemFromJson) carrete_folder_new_from_json, &next, error);
+  CarreteFolderPage *page;
+
+  if (items == NULL)
+    return NULL;
+  page = g_new0 (CarreteFolderPage, 1);
+  page->items = items;
+  page->next_cursor = g_steal_pointer (&next);
+  return page;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "carrete-client-types.h"
+#include <json-glib/json-glib.h>
+
+#include "carrete-api-types.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +40,9 @@ struct _CarretePhotoPage
   char *next_cursor; /* NULL on the last page */
 };
 
+/* From the service's JSON; an error when `items` is missing or one of them
+ * is not a photo. */
+CarretePhotoPage *carrete_photo_page_new_from_json (JsonObject *object, GError **error);
 void carrete_photo_page_free (CarretePhotoPage *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoQuery, carrete_photo_query_free)

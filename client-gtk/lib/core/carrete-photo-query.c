@@ -1,7 +1,8 @@
 #define G_LOG_DOMAIN "carrete-photo-query"
 
 #include "carrete-photo-query.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
+#include "carrete-photo.h"
 
 G_DEFINE_BOXED_TYPE (CarretePhotoQuery, carrete_photo_query, carrete_photo_query_copy,
                      carrete_photo_query_free)
@@ -95,4 +96,20 @@ carrete_photo_page_free (CarretePhotoPage *page)
   g_clear_pointer (&page->items, g_ptr_array_unref);
   g_free (page->next_cursor);
   g_free (page);
+}
+
+CarretePhotoPage *
+carrete_photo_page_new_from_json (JsonObject *object, GError **error)
+{
+  g_autofree char *next = NULL;
+  GPtrArray *items = _carrete_json_read_items (
+    object, (CarreteItemFromJson) carrete_photo_new_from_json, &next, error);
+  CarretePhotoPage *page;
+
+  if (items == NULL)
+    return NULL;
+  page = g_new0 (CarretePhotoPage, 1);
+  page->items = items;
+  page->next_cursor = g_steal_pointer (&next);
+  return page;
 }

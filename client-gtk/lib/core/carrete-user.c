@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-user"
 
 #include "carrete-user.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 struct _CarreteUser
 {
