@@ -250,8 +250,8 @@ static gboolean
 apply_session (CarreteClient *self, JsonNode *node, GError **error)
 {
   JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *access = object != NULL ? _carrete_json_get_string (object, "access_token") : NULL;
-  const char *refresh = object != NULL ? _carrete_json_get_string (object, "refresh_token") : NULL;
+  const char *access = object != NULL ? carrete_json_get_string (object, "access_token") : NULL;
+  const char *refresh = object != NULL ? carrete_json_get_string (object, "refresh_token") : NULL;
   JsonNode *user_node = object != NULL ? json_object_get_member (object, "user") : NULL;
 
   if (access == NULL || refresh == NULL)

@@ -132,7 +132,7 @@ on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   SignIn *sign_in = user_data;
   JsonObject *pair = web_api_object (result);
 
-  if (result->status == 200 && web_json_string (pair, "access_token") != NULL)
+  if (result->status == 200 && carrete_json_get_string (pair, "access_token") != NULL)
     {
       web_ctx_set_session (ctx, pair, NULL);
       web_ctx_redirect (ctx, safe_next (sign_in->next));
@@ -147,8 +147,7 @@ on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     render_login (ctx, 503, T (ctx, "Signing in is unavailable right now. Please try again in a moment."),
                   sign_in->username, sign_in->next);
   else
-    render_login (ctx, result->status,
-                  result->message != NULL ? result->message : T (ctx, "Signing in failed."),
+    render_login (ctx, result->status, web_api_problem (result, T (ctx, "Signing in failed.")),
                   sign_in->username, sign_in->next);
   sign_in_free (sign_in);
 }
@@ -173,7 +172,7 @@ on_registered (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                      sign_in->username, sign_in->email);
   else
     render_register (ctx, result->status == 400 ? 422 : result->status,
-                     result->message != NULL ? result->message : T (ctx, "Check the fields and try again."),
+                     web_api_problem (result, T (ctx, "Check the fields and try again.")),
                      sign_in->username, sign_in->email);
   sign_in_free (sign_in);
 }

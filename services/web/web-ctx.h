@@ -45,6 +45,9 @@ char *web_ctx_t_replace (WebCtx *ctx, const char *msgid, const char *placeholder
 #define N_(msgid) (msgid)
 
 gboolean web_ctx_has_session (WebCtx *ctx);
+/* Whether the visitor is signed in as `user_id` (a photo's or folder's
+ * owner): the page then shows the owner's forms. */
+gboolean web_ctx_is_user (WebCtx *ctx, const char *user_id);
 /* The request's path and query, for ?next= (never holds a token). */
 char *web_ctx_here (WebCtx *ctx);
 

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-client-error.h"
+#include "carrete-json.h"
 
 G_BEGIN_DECLS
 
@@ -35,10 +36,7 @@ void _carrete_query_append (GString *path, const char *name, const char *value);
 void _carrete_query_append_tags (GString *path, const char *const *tags);
 void _carrete_query_append_uint (GString *path, const char *name, guint value);
 
-/* Small JSON helpers for the model types. */
-const char *_carrete_json_get_string (JsonObject *object, const char *member);
-gint64 _carrete_json_get_int (JsonObject *object, const char *member);
-GDateTime *_carrete_json_get_time (JsonObject *object, const char *member);
+/* The model types' check of what they cannot do without. */
 /* PROTOCOL error naming the first of `members` (strings) that is missing. */
 gboolean _carrete_json_require (JsonObject *object, const char *const *members, const char *what,
                                 GError **error);

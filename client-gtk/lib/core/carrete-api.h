@@ -5,6 +5,7 @@
 #include "carrete-client-error.h"
 #include "carrete-folder-query.h"
 #include "carrete-folder.h"
+#include "carrete-json.h"
 #include "carrete-photo-query.h"
 #include "carrete-photo.h"
 #include "carrete-refresh-gate.h"

@@ -98,15 +98,15 @@ error_member (JsonArray *errors, guint index, const char *member)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
-  return _carrete_json_get_string (json_node_get_object (node), member);
+  return carrete_json_get_string (json_node_get_object (node), member);
 }
 
 /* The detail; else the first field error's message; else the title. */
 static char *
 problem_message (JsonObject *problem, const StatusMap *map)
 {
-  const char *detail = _carrete_json_get_string (problem, "detail");
-  const char *title = _carrete_json_get_string (problem, "title");
+  const char *detail = carrete_json_get_string (problem, "detail");
+  const char *title = carrete_json_get_string (problem, "title");
   const char *first = error_member (problem_errors (problem), 0, "message");
 
   if (detail != NULL && *detail != '\0')
@@ -122,10 +122,10 @@ problem_message (JsonObject *problem, const StatusMap *map)
 static char *
 problem_text (JsonObject *problem)
 {
-  const char *detail = _carrete_json_get_string (problem, "detail");
+  const char *detail = carrete_json_get_string (problem, "detail");
   JsonArray *errors = problem_errors (problem);
   guint length = errors != NULL ? json_array_get_length (errors) : 0;
-  GString *text = g_string_new (detail != NULL ? detail : _carrete_json_get_string (problem, "title"));
+  GString *text = g_string_new (detail != NULL ? detail : carrete_json_get_string (problem, "title"));
 
   for (guint i = 0; i < length; i++)
     {
@@ -188,7 +188,7 @@ error_from_problem (guint status, JsonObject *problem, const char *retry_after,
       return error;
     }
   _carrete_client_error_set_details (error, status,
-                                     _carrete_json_get_string (problem, "existing_id"),
+                                     carrete_json_get_string (problem, "existing_id"),
                                      error_member (problem_errors (problem), 0, "field"),
                                      parse_retry_after (retry_after));
   text = problem_text (problem);
