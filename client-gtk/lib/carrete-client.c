@@ -295,34 +295,20 @@ refresh_was_refused (const GError *error)
          || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
-/* The refresh the gate started: `key` is the refresh token sent. */
-typedef struct
-{
-  CarreteClient *self; /* owned */
-  char *key;
-} Refresh;
-
-static void
-refresh_free (Refresh *refresh)
-{
-  g_object_unref (refresh->self);
-  g_free (refresh->key);
-  g_free (refresh);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Refresh, refresh_free)
-
+/* The end of the refresh the gate started; `user_data` is its key, the
+ * refresh token sent.  The call's task holds the client until this
+ * returns. */
 static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (Refresh) refresh = user_data;
-  CarreteClient *self = refresh->self;
+  CarreteClient *self = CARRETE_CLIENT (source);
+  g_autofree char *key = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
 
   if (node != NULL && apply_session (self, node, &error))
     {
-      carrete_refresh_gate_answer (self->refresh_gate, refresh->key, node, NULL);
+      carrete_refresh_gate_answer (self->refresh_gate, key, node, NULL);
       return;
     }
   if (error == NULL)
@@ -337,11 +323,11 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
       _carrete_client_error_set_details (expired, carrete_client_error_get_status (error), NULL,
                                          NULL, 0);
       sign_out_locally (self);
-      carrete_refresh_gate_answer (self->refresh_gate, refresh->key, NULL, expired);
+      carrete_refresh_gate_answer (self->refresh_gate, key, NULL, expired);
       g_signal_emit (self, signals[SESSION_EXPIRED], 0);
       return;
     }
-  carrete_refresh_gate_answer (self->refresh_gate, refresh->key, NULL, error);
+  carrete_refresh_gate_answer (self->refresh_gate, key, NULL, error);
 }
 
 /* Started by the gate for the first caller of a refresh token. */
@@ -350,26 +336,23 @@ start_refresh (CarreteRefreshGate *gate, const char *key, gpointer start_data)
 {
   CarreteClient *self = start_data;
   g_autoptr (JsonNode) body = refresh_body (key);
-  Refresh *refresh = g_new0 (Refresh, 1);
 
-  refresh->self = g_object_ref (self);
-  refresh->key = g_strdup (key);
   /* Not the caller's cancellable: other callers wait for this refresh. */
   _carrete_client_call_async (self, "POST", "/v1/auth/refresh", body, FALSE, self->cancellable,
-                              on_refreshed, refresh);
+                              on_refreshed, g_strdup (key));
 }
 
 static void
 on_refresh_waited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) pair = carrete_refresh_gate_wait_finish (result, &error);
+  GError *error = NULL;
 
-  if (pair == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
+  /* The new tokens are already the client's (on_refreshed). */
+  if (carrete_refresh_gate_wait_finish (result, NULL, &error))
     g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 void

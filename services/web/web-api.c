@@ -66,12 +66,8 @@ web_api_object (WebApiResult *result)
            : NULL;
 }
 
-typedef gpointer (*FromJson) (JsonObject *object, GError **error);
-
-/* A 2xx's body read by `from_json`; a body that is not one is logged,
- * and the page treats it as no answer. */
-static gpointer
-read_model (WebApiResult *result, FromJson from_json)
+gpointer
+web_api_model (WebApiResult *result, CarreteItemFromJson from_json)
 {
   JsonObject *object = result->status >= 200 && result->status < 300 ? web_api_object (result) : NULL;
   g_autoptr (GError) error = NULL;
@@ -80,33 +76,10 @@ read_model (WebApiResult *result, FromJson from_json)
   if (object == NULL)
     return NULL;
   model = from_json (object, &error);
+  /* Logged: the page treats it as no answer. */
   if (model == NULL)
     g_message ("a service's answer: %s", error->message);
   return model;
-}
-
-CarretePhoto *
-web_api_photo (WebApiResult *result)
-{
-  return read_model (result, (FromJson) carrete_photo_new_from_json);
-}
-
-CarreteFolder *
-web_api_folder (WebApiResult *result)
-{
-  return read_model (result, (FromJson) carrete_folder_new_from_json);
-}
-
-CarretePhotoPage *
-web_api_photo_page (WebApiResult *result)
-{
-  return read_model (result, (FromJson) carrete_photo_page_new_from_json);
-}
-
-CarreteFolderPage *
-web_api_folder_page (WebApiResult *result)
-{
-  return read_model (result, (FromJson) carrete_folder_page_new_from_json);
 }
 
 const char *

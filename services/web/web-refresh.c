@@ -55,7 +55,9 @@ on_waited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Waiter *waiter = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) pair = carrete_refresh_gate_wait_finish (result, &error);
+  g_autoptr (JsonNode) pair = NULL;
+
+  carrete_refresh_gate_wait_finish (result, &pair, &error);
 
   waiter->callback (waiter->ctx, pair != NULL ? json_node_get_object (pair) : NULL, error,
                     waiter->user_data);

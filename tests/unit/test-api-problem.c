@@ -42,26 +42,32 @@ test_problem_text (void)
 static void
 test_problem_text_fallbacks (void)
 {
-  g_autoptr (JsonNode) titled = parse ("{\"title\":\"Conflict\"}");
-  g_autoptr (JsonNode) fields = parse ("{\"errors\":[{\"field\":\"email\",\"message\":\"is taken\"}]}");
-  g_autoptr (JsonNode) empty = parse ("{}");
-  g_autoptr (JsonNode) list = parse ("[1,2]");
-  g_autoptr (GError) titled_error = carrete_client_error_new_from_answer (409, titled, NULL);
-  g_autoptr (GError) fields_error = carrete_client_error_new_from_answer (400, fields, NULL);
-  g_autoptr (GError) empty_error = carrete_client_error_new_from_answer (403, empty, NULL);
-  g_autoptr (GError) list_error = carrete_client_error_new_from_answer (404, list, NULL);
-  g_autoptr (GError) bare_error = carrete_client_error_new_from_answer (401, NULL, NULL);
+  static const struct
+  {
+    guint status;
+    const char *body; /* NULL: no body */
+    CarreteClientError code;
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { 409, "{\"title\":\"Conflict\"}", CARRETE_CLIENT_ERROR_CONFLICT, "Conflict", "Conflict" },
+    { 400, "{\"errors\":[{\"field\":\"email\",\"message\":\"is taken\"}]}",
+      CARRETE_CLIENT_ERROR_INVALID, "email: is taken", "is taken" },
+    { 403, "{}", CARRETE_CLIENT_ERROR_FORBIDDEN, NULL, NULL },
+    { 404, "[1,2]", CARRETE_CLIENT_ERROR_NOT_FOUND, NULL, NULL },
+    { 401, NULL, CARRETE_CLIENT_ERROR_UNAUTHORIZED, NULL, NULL },
+  };
 
-  g_assert_cmpstr (carrete_client_error_get_problem_text (titled_error), ==, "Conflict");
-  g_assert_error (titled_error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT);
-  g_assert_cmpstr (carrete_client_error_get_problem_text (fields_error), ==, "email: is taken");
-  g_assert_cmpstr (fields_error->message, ==, "is taken");
-  g_assert_null (carrete_client_error_get_problem_text (empty_error));
-  g_assert_error (empty_error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
-  g_assert_null (carrete_client_error_get_problem_text (list_error));
-  g_assert_error (list_error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
-  g_assert_null (carrete_client_error_get_problem_text (bare_error));
-  g_assert_error (bare_error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAUTHORIZED);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (JsonNode) body = cases[i].body != NULL ? parse (cases[i].body) : NULL;
+      g_autoptr (GError) error = carrete_client_error_new_from_answer (cases[i].status, body, NULL);
+
+      g_assert_error (error, CARRETE_CLIENT_ERROR, (gint) cases[i].code);
+      g_assert_cmpstr (carrete_client_error_get_problem_text (error), ==, cases[i].text);
+      if (cases[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
 }
 
 /* The text travels with the error through g_error_copy (GTask, the gate). */

@@ -44,7 +44,9 @@ on_waited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Waited *waited = user_data;
 
-  waited->answer = carrete_refresh_gate_wait_finish (result, &waited->error);
+  gboolean ok = carrete_refresh_gate_wait_finish (result, &waited->answer, &waited->error);
+
+  g_assert_true (ok == (waited->answer != NULL));
   waited->thread = g_thread_self ();
   waited->context = g_main_context_get_thread_default ();
   waited->done = TRUE;

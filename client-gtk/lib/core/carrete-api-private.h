@@ -40,11 +40,6 @@ void _carrete_query_append_uint (GString *path, const char *name, guint value);
 /* PROTOCOL error naming the first of `members` (strings) that is missing. */
 gboolean _carrete_json_require (JsonObject *object, const char *const *members, const char *what,
                                 GError **error);
-/* The items of a list page {items: [...], next_cursor}, each read by
- * `item_from_json`; *next_cursor is set (NULL on the last page). */
-typedef gpointer (*CarreteItemFromJson) (JsonObject *object, GError **error);
-GPtrArray *_carrete_json_read_items (JsonObject *object, CarreteItemFromJson item_from_json,
-                                     char **next_cursor, GError **error);
 /* The JSON object of `node`, or a NOT_CARRETE error. */
 JsonObject *_carrete_json_node_object (JsonNode *node, GError **error);
 

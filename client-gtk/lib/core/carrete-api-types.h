@@ -11,8 +11,11 @@ typedef struct _CarreteUser CarreteUser;
 typedef struct _CarreteFolder CarreteFolder;
 typedef struct _CarretePhoto CarretePhoto;
 typedef struct _CarretePhotoQuery CarretePhotoQuery;
-typedef struct _CarretePhotoPage CarretePhotoPage;
 typedef struct _CarreteFolderQuery CarreteFolderQuery;
-typedef struct _CarreteFolderPage CarreteFolderPage;
+/* A page of photos and a page of folders are both a CarreteListPage
+ * (carrete-list-page.h). */
+typedef struct _CarreteListPage CarreteListPage;
+typedef struct _CarreteListPage CarretePhotoPage;
+typedef struct _CarreteListPage CarreteFolderPage;
 
 G_END_DECLS

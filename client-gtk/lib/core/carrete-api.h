@@ -6,6 +6,7 @@
 #include "carrete-folder-query.h"
 #include "carrete-folder.h"
 #include "carrete-json.h"
+#include "carrete-list-page.h"
 #include "carrete-photo-query.h"
 #include "carrete-photo.h"
 #include "carrete-refresh-gate.h"

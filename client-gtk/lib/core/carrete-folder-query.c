@@ -62,28 +62,9 @@ carrete_folder_query_to_path (const CarreteFolderQuery *query)
   return g_string_free (path, FALSE);
 }
 
-void
-carrete_folder_page_free (CarreteFolderPage *page)
-{
-  if (page == NULL)
-    return;
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
-}
-
 CarreteFolderPage *
 carrete_folder_page_new_from_json (JsonObject *object, GError **error)
 {
-  g_autofree char *next = NULL;
-  GPtrArray *items = _carrete_json_read_items (
-    object, (CarreteItemFromJson) carrete_folder_new_from_json, &next, error);
-  CarreteFolderPage *page;
-
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarreteFolderPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
+  return carrete_list_page_new_from_json (object, (CarreteItemFromJson) carrete_folder_new_from_json,
+                                          error);
 }

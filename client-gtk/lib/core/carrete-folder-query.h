@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-api-types.h"
+#include "carrete-list-page.h"
 
 G_BEGIN_DECLS
 
@@ -27,18 +28,11 @@ CarreteFolderQuery *carrete_folder_query_copy (const CarreteFolderQuery *query);
 void carrete_folder_query_free (CarreteFolderQuery *query);
 char *carrete_folder_query_to_path (const CarreteFolderQuery *query);
 
-struct _CarreteFolderPage
-{
-  GPtrArray *items;  /* CarreteFolder, owned */
-  char *next_cursor; /* NULL on the last page */
-};
-
-/* From the service's JSON; an error when `items` is missing or one of them
- * is not a folder. */
+/* One page of GET /v1/folders: a CarreteListPage of CarreteFolder. */
 CarreteFolderPage *carrete_folder_page_new_from_json (JsonObject *object, GError **error);
-void carrete_folder_page_free (CarreteFolderPage *page);
+#define carrete_folder_page_free carrete_list_page_free
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderQuery, carrete_folder_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_folder_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_list_page_free)
 
 G_END_DECLS

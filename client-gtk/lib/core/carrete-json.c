@@ -61,39 +61,3 @@ _carrete_json_node_object (JsonNode *node, GError **error)
     }
   return json_node_get_object (node);
 }
-
-/* {items: [...], next_cursor}: each item read by `item_from_json`. */
-GPtrArray *
-_carrete_json_read_items (JsonObject *object, CarreteItemFromJson item_from_json,
-                          char **next_cursor, GError **error)
-{
-  JsonNode *items_node = json_object_get_member (object, "items");
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
-
-  if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
-    {
-      g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
-                           "The server's list has no items.");
-      return NULL;
-    }
-  array = json_node_get_array (items_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gpointer item;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL,
-                               "The server's list holds something that is not an object.");
-          return NULL;
-        }
-      item = item_from_json (json_node_get_object (element), error);
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
-    }
-  *next_cursor = g_strdup (carrete_json_get_string (object, "next_cursor"));
-  return g_steal_pointer (&items);
-}

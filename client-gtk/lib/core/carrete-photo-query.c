@@ -88,28 +88,9 @@ carrete_photo_query_to_path (const CarretePhotoQuery *query)
   return g_string_free (path, FALSE);
 }
 
-void
-carrete_photo_page_free (CarretePhotoPage *page)
-{
-  if (page == NULL)
-    return;
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
-}
-
 CarretePhotoPage *
 carrete_photo_page_new_from_json (JsonObject *object, GError **error)
 {
-  g_autofree char *next = NULL;
-  GPtrArray *items = _carrete_json_read_items (
-    object, (CarreteItemFromJson) carrete_photo_new_from_json, &next, error);
-  CarretePhotoPage *page;
-
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarretePhotoPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
+  return carrete_list_page_new_from_json (object, (CarreteItemFromJson) carrete_photo_new_from_json,
+                                          error);
 }

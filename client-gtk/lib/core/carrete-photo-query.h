@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-api-types.h"
+#include "carrete-list-page.h"
 
 G_BEGIN_DECLS
 
@@ -33,19 +34,11 @@ gboolean carrete_photo_query_equal (const CarretePhotoQuery *a, const CarretePho
 /* "/v1/photos?…" with every parameter percent-encoded. */
 char *carrete_photo_query_to_path (const CarretePhotoQuery *query);
 
-/* One page of GET /v1/photos. */
-struct _CarretePhotoPage
-{
-  GPtrArray *items;  /* CarretePhoto, owned */
-  char *next_cursor; /* NULL on the last page */
-};
-
-/* From the service's JSON; an error when `items` is missing or one of them
- * is not a photo. */
+/* One page of GET /v1/photos: a CarreteListPage of CarretePhoto. */
 CarretePhotoPage *carrete_photo_page_new_from_json (JsonObject *object, GError **error);
-void carrete_photo_page_free (CarretePhotoPage *page);
+#define carrete_photo_page_free carrete_list_page_free
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoQuery, carrete_photo_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_photo_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_list_page_free)
 
 G_END_DECLS

@@ -21,10 +21,8 @@ typedef struct
 } Entry;
 
 static void
-entry_free (gpointer data)
+entry_free (Entry *entry)
 {
-  Entry *entry = data;
-
   g_clear_pointer (&entry->waiters, g_ptr_array_unref);
   g_clear_pointer (&entry->answer, json_node_unref);
   g_clear_error (&entry->error);
@@ -37,7 +35,8 @@ carrete_refresh_gate_new (guint keep_seconds)
   CarreteRefreshGate *gate = g_new0 (CarreteRefreshGate, 1);
 
   g_mutex_init (&gate->lock);
-  gate->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
+  gate->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) entry_free);
   gate->keep_us = (gint64) keep_seconds * G_USEC_PER_SEC;
   return gate;
 }
@@ -113,13 +112,20 @@ carrete_refresh_gate_wait_async (CarreteRefreshGate *gate, const char *key,
     start (gate, key, start_data);
 }
 
-JsonNode *
-carrete_refresh_gate_wait_finish (GAsyncResult *result, GError **error)
+gboolean
+carrete_refresh_gate_wait_finish (GAsyncResult *result, JsonNode **answer, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == carrete_refresh_gate_wait_async,
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+                        FALSE);
+  node = g_task_propagate_pointer (G_TASK (result), error);
+  if (node == NULL)
+    return FALSE;
+  if (answer != NULL)
+    *answer = g_steal_pointer (&node);
+  return TRUE;
 }
 
 void

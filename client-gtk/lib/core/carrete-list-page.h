@@ -1,0 +1,30 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "carrete-api-types.h"
+
+G_BEGIN_DECLS
+
+/* One page of a list the services answer, {items: [...], next_cursor}:
+ * GET /v1/photos (CarretePhotoPage, items are CarretePhoto) and
+ * GET /v1/folders (CarreteFolderPage, items are CarreteFolder). */
+struct _CarreteListPage
+{
+  GPtrArray *items;  /* the models, owned */
+  char *next_cursor; /* NULL on the last page */
+};
+
+/* Reads one item of the list into its model, or fails. */
+typedef gpointer (*CarreteItemFromJson) (JsonObject *object, GError **error);
+
+/* From the service's JSON: NOT_CARRETE when `items` is missing, PROTOCOL
+ * when one of them is not an object, else `item_from_json`'s error. */
+CarreteListPage *carrete_list_page_new_from_json (JsonObject *object,
+                                                  CarreteItemFromJson item_from_json,
+                                                  GError **error);
+void carrete_list_page_free (CarreteListPage *page);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteListPage, carrete_list_page_free)
+
+G_END_DECLS
