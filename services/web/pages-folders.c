@@ -32,13 +32,10 @@ static FolderFields *
 folder_fields_from_form (GHashTable *form)
 {
   FolderFields *fields = g_new0 (FolderFields, 1);
-  const char *name = g_hash_table_lookup (form, "name");
-  const char *visibility = g_hash_table_lookup (form, "visibility");
-  const char *tags = g_hash_table_lookup (form, "tags");
 
-  fields->name = g_strstrip (g_strdup (name != NULL ? name : ""));
-  fields->visibility = g_strdup (visibility != NULL ? visibility : "private");
-  fields->tags = g_strdup (tags != NULL ? tags : "");
+  fields->name = web_form_dup_stripped (form, "name");
+  fields->visibility = g_strdup (web_form_get (form, "visibility", "private"));
+  fields->tags = g_strdup (web_form_get (form, "tags", ""));
   return fields;
 }
 
@@ -372,26 +369,6 @@ on_folder_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   change_free (change);
 }
 
-static gboolean
-begin_change (WebCtx *ctx, GHashTable **form, const char **id)
-{
-  *id = carrete_request_get_param (ctx->req, "id");
-  *form = web_ctx_take_form (ctx);
-  if (*form == NULL)
-    return FALSE;
-  if (!web_ctx_has_session (ctx))
-    {
-      web_ctx_redirect_to_login (ctx);
-      return FALSE;
-    }
-  if (!web_form_id_is_plausible (*id))
-    {
-      web_ctx_respond_not_found (ctx);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 pages_folder_edit_post (CarreteRequest *req)
 {
@@ -402,7 +379,8 @@ pages_folder_edit_post (CarreteRequest *req)
   g_autofree char *path = NULL;
   FolderFields *fields;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   fields = folder_fields_from_form (form);
   body = folder_body (fields);
@@ -419,7 +397,8 @@ pages_folder_delete_post (CarreteRequest *req)
   const char *id;
   g_autofree char *path = NULL;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   path = g_strconcat ("/v1/folders/", id,
                       g_strcmp0 (g_hash_table_lookup (form, "recursive"), "true") == 0 ? "?recursive=true" : "",

@@ -223,26 +223,6 @@ on_photo_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     }
 }
 
-static gboolean
-begin_change (WebCtx *ctx, GHashTable **form, const char **id)
-{
-  *id = carrete_request_get_param (ctx->req, "id");
-  *form = web_ctx_take_form (ctx);
-  if (*form == NULL)
-    return FALSE;
-  if (!web_ctx_has_session (ctx))
-    {
-      web_ctx_redirect_to_login (ctx);
-      return FALSE;
-    }
-  if (!web_form_id_is_plausible (*id))
-    {
-      web_ctx_respond_not_found (ctx);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 patch_photo (WebCtx *ctx, const char *id, const char *member, const char *value)
 {
@@ -262,32 +242,33 @@ patch_photo (WebCtx *ctx, const char *id, const char *member, const char *value)
                 g_strconcat ("/photos/", id, NULL));
 }
 
-void
-pages_photo_rename_post (CarreteRequest *req)
+/* Sets the photo's `member` to the form's field of that name; an empty
+ * value is null when `empty_is_null` (no folder), else "". */
+static void
+patch_from_form (CarreteRequest *req, const char *member, gboolean empty_is_null)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
   g_autoptr (GHashTable) form = NULL;
   const char *id;
-  const char *name;
+  const char *value;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
-  name = g_hash_table_lookup (form, "name");
-  patch_photo (ctx, id, "name", name != NULL ? name : "");
+  value = web_form_get (form, member, "");
+  patch_photo (ctx, id, member, empty_is_null && *value == '\0' ? NULL : value);
+}
+
+void
+pages_photo_rename_post (CarreteRequest *req)
+{
+  patch_from_form (req, "name", FALSE);
 }
 
 void
 pages_photo_move_post (CarreteRequest *req)
 {
-  g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = NULL;
-  const char *id;
-  const char *folder_id;
-
-  if (!begin_change (ctx, &form, &id))
-    return;
-  folder_id = g_hash_table_lookup (form, "folder_id");
-  patch_photo (ctx, id, "folder_id", folder_id != NULL && *folder_id != '\0' ? folder_id : NULL);
+  patch_from_form (req, "folder_id", TRUE);
 }
 
 void
@@ -299,7 +280,8 @@ pages_photo_delete_post (CarreteRequest *req)
   const char *folder_id;
   g_autofree char *path = NULL;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   folder_id = g_hash_table_lookup (form, "folder_id");
   path = g_strconcat ("/v1/photos/", id, NULL);

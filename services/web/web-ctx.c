@@ -271,6 +271,27 @@ web_ctx_take_form (WebCtx *ctx)
   return form;
 }
 
+GHashTable *
+web_ctx_take_change_form (WebCtx *ctx, const char **id)
+{
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+
+  *id = carrete_request_get_param (ctx->req, "id");
+  if (form == NULL)
+    return NULL;
+  if (!web_ctx_has_session (ctx))
+    {
+      web_ctx_redirect_to_login (ctx);
+      return NULL;
+    }
+  if (!web_form_id_is_plausible (*id))
+    {
+      web_ctx_respond_not_found (ctx);
+      return NULL;
+    }
+  return g_steal_pointer (&form);
+}
+
 static void
 add_cookies (WebCtx *ctx)
 {

@@ -60,6 +60,10 @@ void web_ctx_set_access (WebCtx *ctx, const char *token);
  * (unreadable) or 403 (missing or wrong token). */
 GHashTable *web_ctx_take_form (WebCtx *ctx);
 gboolean web_ctx_csrf_ok (WebCtx *ctx, const char *token);
+/* web_ctx_take_form() for a change to the photo or folder the path's {id}
+ * names (*id): NULL too after sending a visitor without a session to
+ * /login, or answering 404 for an id that cannot be one. */
+GHashTable *web_ctx_take_change_form (WebCtx *ctx, const char **id);
 
 void web_ctx_respond_html (WebCtx *ctx, guint status, const char *title, const char *main_html);
 /* A page with only an h1 and a sentence in role=alert. */
