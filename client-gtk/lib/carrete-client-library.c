@@ -6,37 +6,8 @@
 /* CarreteClient's calls on folders, photos and bytes (the session calls are
  * in carrete-client.c). */
 
-static gpointer
-convert_folder (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_folder_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-convert_photo (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_photo_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-convert_folder_page (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_folder_page_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-convert_photo_page (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_photo_page_new_from_json (object, error) : NULL;
-}
+#define FOLDER_FROM_JSON ((CarreteFromJson) carrete_folder_new_from_json)
+#define PHOTO_FROM_JSON ((CarreteFromJson) carrete_photo_new_from_json)
 
 /* "/v1/<collection>/<escaped id><suffix>". */
 static char *
@@ -57,7 +28,7 @@ carrete_client_list_folders_async (CarreteClient *self, const CarreteFolderQuery
   g_autofree char *path = carrete_folder_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_folder_page,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, (CarreteFromJson) carrete_folder_page_new_from_json,
                                       (GDestroyNotify) carrete_folder_page_free,
                                       carrete_client_list_folders_async, cancellable, callback,
                                       user_data);
@@ -107,7 +78,7 @@ carrete_client_create_folder_async (CarreteClient *self, const char *name,
   add_tags (builder, tags != NULL ? tags : no_tags);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  _carrete_client_call_convert_async (self, "POST", "/v1/folders", body, convert_folder,
+  _carrete_client_call_convert_async (self, "POST", "/v1/folders", body, FOLDER_FROM_JSON,
                                       g_object_unref, carrete_client_create_folder_async,
                                       cancellable, callback, user_data);
 }
@@ -129,7 +100,7 @@ carrete_client_get_folder_async (CarreteClient *self, const char *folder_id,
   g_return_if_fail (CARRETE_IS_CLIENT (self));
   g_return_if_fail (folder_id != NULL);
   path = item_path ("folders", folder_id, NULL);
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_folder, g_object_unref,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, FOLDER_FROM_JSON, g_object_unref,
                                       carrete_client_get_folder_async, cancellable, callback,
                                       user_data);
 }
@@ -161,7 +132,7 @@ carrete_client_update_folder_async (CarreteClient *self, const char *folder_id, 
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   path = item_path ("folders", folder_id, NULL);
-  _carrete_client_call_convert_async (self, "PATCH", path, body, convert_folder, g_object_unref,
+  _carrete_client_call_convert_async (self, "PATCH", path, body, FOLDER_FROM_JSON, g_object_unref,
                                       carrete_client_update_folder_async, cancellable, callback,
                                       user_data);
 }
@@ -205,7 +176,7 @@ carrete_client_list_photos_async (CarreteClient *self, const CarretePhotoQuery *
   g_autofree char *path = carrete_photo_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_photo_page,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, (CarreteFromJson) carrete_photo_page_new_from_json,
                                       (GDestroyNotify) carrete_photo_page_free,
                                       carrete_client_list_photos_async, cancellable, callback,
                                       user_data);
@@ -228,7 +199,7 @@ carrete_client_get_photo_async (CarreteClient *self, const char *photo_id,
   g_return_if_fail (CARRETE_IS_CLIENT (self));
   g_return_if_fail (photo_id != NULL);
   path = item_path ("photos", photo_id, NULL);
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_photo, g_object_unref,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, PHOTO_FROM_JSON, g_object_unref,
                                       carrete_client_get_photo_async, cancellable, callback,
                                       user_data);
 }
@@ -264,7 +235,7 @@ carrete_client_update_photo_async (CarreteClient *self, const char *photo_id, co
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   path = item_path ("photos", photo_id, NULL);
-  _carrete_client_call_convert_async (self, "PATCH", path, body, convert_photo, g_object_unref,
+  _carrete_client_call_convert_async (self, "PATCH", path, body, PHOTO_FROM_JSON, g_object_unref,
                                       carrete_client_update_photo_async, cancellable, callback,
                                       user_data);
 }

@@ -41,12 +41,11 @@ void _carrete_client_call_start (CarreteClient *self, const char *method,
                                  gpointer source_tag);
 
 /* A JSON call whose answer becomes a value: `convert` (NULL for calls
- * answered by 204) turns the JSON into it; the task (source tag `tag`) then
+ * answered by 204) reads the JSON object into it (carrete_json_read_model); the task (source tag `tag`) then
  * holds the value, freed with `free_func`, or TRUE for convert == NULL. */
-typedef gpointer (*CarreteConvertFunc) (JsonNode *node, GError **error);
 void _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                          const char *path_and_query, JsonNode *body,
-                                         CarreteConvertFunc convert, GDestroyNotify free_func,
+                                         CarreteFromJson convert, GDestroyNotify free_func,
                                          gpointer tag, GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data);
 gpointer _carrete_client_call_convert_finish (CarreteClient *self, GAsyncResult *result,

@@ -391,7 +391,7 @@ _carrete_client_refresh_finish (CarreteClient *self, GAsyncResult *result, GErro
 
 typedef struct
 {
-  CarreteConvertFunc convert;
+  CarreteFromJson convert;
   GDestroyNotify free_func;
 } Convert;
 
@@ -414,7 +414,7 @@ on_convert_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_boolean (task, TRUE);
       return;
     }
-  value = convert->convert (node, &error);
+  value = carrete_json_read_model (node, convert->convert, &error);
   if (value == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -424,7 +424,7 @@ on_convert_done (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                     const char *path_and_query, JsonNode *body,
-                                    CarreteConvertFunc convert, GDestroyNotify free_func,
+                                    CarreteFromJson convert, GDestroyNotify free_func,
                                     gpointer tag, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -459,13 +459,7 @@ _carrete_client_call_convert_finish_boolean (CarreteClient *self, GAsyncResult *
 
 /* ---- session calls ---------------------------------------------------------------------- */
 
-static gpointer
-convert_user (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_user_new_from_json (object, error) : NULL;
-}
+#define USER_FROM_JSON ((CarreteFromJson) carrete_user_new_from_json)
 
 void
 carrete_client_register_async (CarreteClient *self, const char *username, const char *email,
@@ -491,7 +485,7 @@ carrete_client_register_async (CarreteClient *self, const char *username, const 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, carrete_client_register_async);
   data = g_new0 (Convert, 1);
-  data->convert = convert_user;
+  data->convert = USER_FROM_JSON;
   data->free_func = g_object_unref;
   g_task_set_task_data (task, data, g_free);
   _carrete_client_call_async (self, "POST", "/v1/auth/register", body, FALSE, cancellable,
@@ -604,7 +598,7 @@ on_me_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (CarreteUser) user = NULL;
 
   if (error == NULL)
-    user = convert_user (node, &error);
+    user = carrete_json_read_model (node, USER_FROM_JSON, &error);
   if (user == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

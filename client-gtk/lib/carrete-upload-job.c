@@ -102,8 +102,8 @@ static void
 job_succeed (GTask *task, JsonNode *node)
 {
   g_autoptr (GError) error = NULL;
-  JsonObject *object = _carrete_json_node_object (node, &error);
-  g_autoptr (CarretePhoto) photo = object != NULL ? carrete_photo_new_from_json (object, &error) : NULL;
+  g_autoptr (CarretePhoto) photo =
+    carrete_json_read_model (node, (CarreteFromJson) carrete_photo_new_from_json, &error);
 
   if (photo == NULL)
     {

@@ -67,15 +67,14 @@ web_api_object (WebApiResult *result)
 }
 
 gpointer
-web_api_model (WebApiResult *result, CarreteItemFromJson from_json)
+web_api_model (WebApiResult *result, CarreteFromJson from_json)
 {
-  JsonObject *object = result->status >= 200 && result->status < 300 ? web_api_object (result) : NULL;
   g_autoptr (GError) error = NULL;
   gpointer model;
 
-  if (object == NULL)
+  if (result->status < 200 || result->status >= 300)
     return NULL;
-  model = from_json (object, &error);
+  model = carrete_json_read_model (result->json, from_json, &error);
   /* Logged: the page treats it as no answer. */
   if (model == NULL)
     g_message ("a service's answer: %s", error->message);

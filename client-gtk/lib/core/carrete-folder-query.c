@@ -65,6 +65,6 @@ carrete_folder_query_to_path (const CarreteFolderQuery *query)
 CarreteFolderPage *
 carrete_folder_page_new_from_json (JsonObject *object, GError **error)
 {
-  return carrete_list_page_new_from_json (object, (CarreteItemFromJson) carrete_folder_new_from_json,
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_folder_new_from_json,
                                           error);
 }

@@ -61,3 +61,11 @@ _carrete_json_node_object (JsonNode *node, GError **error)
     }
   return json_node_get_object (node);
 }
+
+gpointer
+carrete_json_read_model (JsonNode *node, CarreteFromJson from_json, GError **error)
+{
+  JsonObject *object = _carrete_json_node_object (node, error);
+
+  return object != NULL ? from_json (object, error) : NULL;
+}

@@ -5,7 +5,7 @@
 #include "carrete-api-private.h"
 
 CarreteListPage *
-carrete_list_page_new_from_json (JsonObject *object, CarreteItemFromJson item_from_json,
+carrete_list_page_new_from_json (JsonObject *object, CarreteFromJson item_from_json,
                                  GError **error)
 {
   JsonNode *items_node = json_object_get_member (object, "items");

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "carrete-api-types.h"
+#include "carrete-json.h"
 
 G_BEGIN_DECLS
 
@@ -15,13 +16,10 @@ struct _CarreteListPage
   char *next_cursor; /* NULL on the last page */
 };
 
-/* Reads one item of the list into its model, or fails. */
-typedef gpointer (*CarreteItemFromJson) (JsonObject *object, GError **error);
-
 /* From the service's JSON: NOT_CARRETE when `items` is missing, PROTOCOL
  * when one of them is not an object, else `item_from_json`'s error. */
 CarreteListPage *carrete_list_page_new_from_json (JsonObject *object,
-                                                  CarreteItemFromJson item_from_json,
+                                                  CarreteFromJson item_from_json,
                                                   GError **error);
 void carrete_list_page_free (CarreteListPage *page);
 

@@ -91,6 +91,6 @@ carrete_photo_query_to_path (const CarretePhotoQuery *query)
 CarretePhotoPage *
 carrete_photo_page_new_from_json (JsonObject *object, GError **error)
 {
-  return carrete_list_page_new_from_json (object, (CarreteItemFromJson) carrete_photo_new_from_json,
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_photo_new_from_json,
                                           error);
 }
