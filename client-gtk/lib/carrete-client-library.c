@@ -28,10 +28,10 @@ carrete_client_list_folders_async (CarreteClient *self, const CarreteFolderQuery
   g_autofree char *path = carrete_folder_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, (CarreteFromJson) carrete_folder_page_new_from_json,
-                                      (GDestroyNotify) carrete_folder_page_free,
-                                      carrete_client_list_folders_async, cancellable, callback,
-                                      user_data);
+  _carrete_client_call_convert_async (
+      self, "GET", path, NULL, (CarreteFromJson) carrete_folder_page_new_from_json,
+      (GDestroyNotify) carrete_folder_page_free, carrete_client_list_folders_async, cancellable,
+      callback, user_data);
 }
 
 CarreteFolderPage *
@@ -176,10 +176,10 @@ carrete_client_list_photos_async (CarreteClient *self, const CarretePhotoQuery *
   g_autofree char *path = carrete_photo_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, (CarreteFromJson) carrete_photo_page_new_from_json,
-                                      (GDestroyNotify) carrete_photo_page_free,
-                                      carrete_client_list_photos_async, cancellable, callback,
-                                      user_data);
+  _carrete_client_call_convert_async (
+      self, "GET", path, NULL, (CarreteFromJson) carrete_photo_page_new_from_json,
+      (GDestroyNotify) carrete_photo_page_free, carrete_client_list_photos_async, cancellable,
+      callback, user_data);
 }
 
 CarretePhotoPage *

@@ -41,8 +41,8 @@ void _carrete_client_call_start (CarreteClient *self, const char *method,
                                  gpointer source_tag);
 
 /* A JSON call whose answer becomes a value: `convert` (NULL for calls
- * answered by 204) reads the JSON object into it (carrete_json_read_model); the task (source tag `tag`) then
- * holds the value, freed with `free_func`, or TRUE for convert == NULL. */
+ * answered by 204) reads the JSON object into it (carrete_json_read_model); the task (source tag
+ * `tag`) then holds the value, freed with `free_func`, or TRUE for convert == NULL. */
 void _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                          const char *path_and_query, JsonNode *body,
                                          CarreteFromJson convert, GDestroyNotify free_func,

@@ -424,9 +424,9 @@ on_convert_done (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                     const char *path_and_query, JsonNode *body,
-                                    CarreteFromJson convert, GDestroyNotify free_func,
-                                    gpointer tag, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data)
+                                    CarreteFromJson convert, GDestroyNotify free_func, gpointer tag,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Convert *data = g_new0 (Convert, 1);

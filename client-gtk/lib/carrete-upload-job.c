@@ -102,8 +102,8 @@ static void
 job_succeed (GTask *task, JsonNode *node)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CarretePhoto) photo =
-    carrete_json_read_model (node, (CarreteFromJson) carrete_photo_new_from_json, &error);
+  g_autoptr (CarretePhoto) photo
+      = carrete_json_read_model (node, (CarreteFromJson) carrete_photo_new_from_json, &error);
 
   if (photo == NULL)
     {
@@ -333,10 +333,11 @@ read_created (Job *job, JsonNode *node, GError **error)
   JsonNode *headers = object != NULL ? json_object_get_member (object, "upload_headers") : NULL;
   const char *url = object != NULL ? carrete_json_get_string (object, "upload_url") : NULL;
   const char *id = photo != NULL && JSON_NODE_HOLDS_OBJECT (photo)
-                     ? carrete_json_get_string (json_node_get_object (photo), "id") : NULL;
-  const char *type = headers != NULL && JSON_NODE_HOLDS_OBJECT (headers)
-                       ? carrete_json_get_string (json_node_get_object (headers), "Content-Type")
+                       ? carrete_json_get_string (json_node_get_object (photo), "id")
                        : NULL;
+  const char *type = headers != NULL && JSON_NODE_HOLDS_OBJECT (headers)
+                         ? carrete_json_get_string (json_node_get_object (headers), "Content-Type")
+                         : NULL;
 
   if (object == NULL)
     return FALSE;

@@ -29,7 +29,8 @@ close_card (WebCtx *ctx, GString *html, guint status, const char *title, const c
             const char *question, const char *href, const char *link)
 {
   web_layout_csrf_field (ctx, html);
-  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
+  web_append (html,
+              "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
               "<p>%s <a href=\"%s\">%s</a></p></section>\n",
               button, question, href, link);
   web_ctx_respond_html (ctx, status, title, html->str);

@@ -121,7 +121,8 @@ on_created (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   else if (web_api_unavailable (result))
     render_new (ctx, 503, T (ctx, "Folders are unavailable right now. Please try again in a moment."), fields);
   else
-    render_new (ctx, 422, web_api_problem (result, T (ctx, "Check the fields and try again.")), fields);
+    render_new (ctx, 422, web_api_problem (result, T (ctx, "Check the fields and try again.")),
+                fields);
   folder_fields_free (fields);
 }
 
@@ -202,15 +203,16 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
   g_autoptr (GString) html = g_string_new (NULL);
   CarreteFolder *folder = view->folder;
   const char *name = carrete_folder_get_name (folder);
-  const char *visibility =
-    g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0 ? "public" : "private";
+  const char *visibility
+      = g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0 ? "public" : "private";
   gboolean owner = web_ctx_is_user (ctx, carrete_folder_get_owner_id (folder));
   g_autofree char *upload = g_strconcat ("/upload?folder_id=", view->id, NULL);
   g_autoptr (CarretePhotoPage) page = web_api_photo_page (photos);
   const char *next = page != NULL ? page->next_cursor : NULL;
   guint status = 200;
 
-  web_append (html, "<div class=\"page-head\"><h1>%s</h1><span id=\"folder-visibility\" "
+  web_append (html,
+              "<div class=\"page-head\"><h1>%s</h1><span id=\"folder-visibility\" "
               "class=\"badge\" data-visibility=\"%s\">%s</span></div>\n",
               name, visibility,
               g_str_equal (visibility, "public") ? T (ctx, "public") : T (ctx, "private"));
@@ -276,8 +278,9 @@ on_folder (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   view->folder = web_api_folder (result);
   if (view->folder == NULL)
     {
-      web_ctx_respond_message (ctx, 503, N_("Unavailable"),
-                               N_("Folders are unavailable right now. Please try again in a moment."));
+      web_ctx_respond_message (
+          ctx, 503, N_("Unavailable"),
+          N_("Folders are unavailable right now. Please try again in a moment."));
       folder_view_free (view);
       return;
     }

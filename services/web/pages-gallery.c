@@ -173,7 +173,8 @@ render_gallery (Gallery *gallery)
                                        "please try again in a moment."));
     }
   else if (gallery->photos.status != 200)
-    web_widgets_alert (html, web_api_problem (&gallery->photos, T (ctx, "These filters could not be applied.")));
+    web_widgets_alert (
+        html, web_api_problem (&gallery->photos, T (ctx, "These filters could not be applied.")));
   else
     web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, "/upload");
   if (next != NULL)

@@ -71,10 +71,12 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarretePhoto *ph
 {
   const char *folder_id = carrete_photo_get_folder_id (photo);
 
-  web_append (html, "<section class=\"card owner-tools\"><h2>%s</h2>"
-              "<form id=\"photo-rename\" method=\"post\" action=\"/photos/%s/rename\">"
-              "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required value=\"%s\">",
-              T (ctx, "Manage this photo"), id, T (ctx, "Name"), carrete_photo_get_name (photo));
+  web_append (
+      html,
+      "<section class=\"card owner-tools\"><h2>%s</h2>"
+      "<form id=\"photo-rename\" method=\"post\" action=\"/photos/%s/rename\">"
+      "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required value=\"%s\">",
+      T (ctx, "Manage this photo"), id, T (ctx, "Name"), carrete_photo_get_name (photo));
   web_layout_csrf_field (ctx, html);
   web_append (html, "<button type=\"submit\" class=\"btn btn-secondary\">%s</button></form>"
               "<form id=\"photo-move\" method=\"post\" action=\"/photos/%s/move\">"
@@ -214,7 +216,8 @@ on_photo_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     {
       g_autoptr (GString) html = g_string_new (NULL);
       web_append (html, "<h1>%s</h1>", T (ctx, "The photo was not changed"));
-      web_widgets_alert (html, web_api_problem (result, T (ctx, "Check the fields and try again.")));
+      web_widgets_alert (html,
+                         web_api_problem (result, T (ctx, "Check the fields and try again.")));
       web_append (html, "<p><a href=\"%s\">%s</a></p>", location, T (ctx, "Back"));
       /* The service's own 4xx says it best (403 for someone else's photo in a public folder). */
       web_ctx_respond_html (ctx, result->status >= 400 && result->status < 500 ? result->status : 422,

@@ -43,16 +43,15 @@ JsonObject *web_api_object (WebApiResult *result);
 /* A 2xx's body read by `from_json`, one of the shared models' readers
  * (carrete-api), or NULL when the call failed or the body is not one. */
 gpointer web_api_model (WebApiResult *result, CarreteFromJson from_json);
-#define web_api_photo(result) \
+#define web_api_photo(result)                                                                      \
   ((CarretePhoto *) web_api_model ((result), (CarreteFromJson) carrete_photo_new_from_json))
-#define web_api_folder(result) \
+#define web_api_folder(result)                                                                     \
   ((CarreteFolder *) web_api_model ((result), (CarreteFromJson) carrete_folder_new_from_json))
-#define web_api_photo_page(result) \
-  ((CarretePhotoPage *) web_api_model ((result), \
-                                       (CarreteFromJson) carrete_photo_page_new_from_json))
-#define web_api_folder_page(result) \
-  ((CarreteFolderPage *) web_api_model ((result), \
-                                        (CarreteFromJson) carrete_folder_page_new_from_json))
+#define web_api_photo_page(result)                                                                 \
+  ((CarretePhotoPage *) web_api_model ((result), (CarreteFromJson) carrete_photo_page_new_from_json))
+#define web_api_folder_page(result)                                                                \
+  ((CarreteFolderPage *) web_api_model ((result),                                                   \
+                                       (CarreteFromJson) carrete_folder_page_new_from_json))
 /* What the service's problem says (its detail and every field's message),
  * else `fallback`: for the page to show. */
 const char *web_api_problem (WebApiResult *result, const char *fallback);

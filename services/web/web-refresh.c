@@ -28,9 +28,9 @@ on_refreshed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   /* A refusal is kept like a new pair; an outage (status 0, 5xx) is not,
    * and the next page tries again. */
   error = result->error != NULL
-            ? g_error_copy (result->error)
-            : g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
-                                   "The answer to a token refresh has no token.");
+              ? g_error_copy (result->error)
+              : g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
+                                     "The answer to a token refresh has no token.");
   carrete_refresh_gate_answer (ctx->app->refreshes, key, NULL, error);
 }
 

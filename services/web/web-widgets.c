@@ -24,9 +24,11 @@ web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char
       const char *name = carrete_photo_get_name (photo);
       const char *thumb = carrete_photo_get_thumbnail_url (photo);
 
-      web_append (out, "<li class=\"photo-card\"><a href=\"/photos/%s\">", carrete_photo_get_id (photo));
+      web_append (out, "<li class=\"photo-card\"><a href=\"/photos/%s\">",
+                  carrete_photo_get_id (photo));
       if (thumb != NULL)
-        web_append (out, "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
+        web_append (out,
+                    "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
                     thumb, name);
       else
         web_append (out, "<span class=\"thumb-missing\">%s</span>", T (ctx, "Processing..."));
@@ -50,7 +52,8 @@ web_widgets_folder_options (WebCtx *ctx, GString *out, GPtrArray *folders, const
       const char *id = carrete_folder_get_id (folder);
 
       web_append (out, "<option value=\"%s\"%s>%s</option>", id,
-                  g_strcmp0 (id, selected) == 0 ? " selected" : "", carrete_folder_get_name (folder));
+                  g_strcmp0 (id, selected) == 0 ? " selected" : "",
+                  carrete_folder_get_name (folder));
     }
 }
 

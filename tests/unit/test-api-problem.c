@@ -20,12 +20,12 @@ parse (const char *text)
 static void
 test_problem_text (void)
 {
-  g_autoptr (JsonNode) body =
-    parse ("{\"title\":\"Unprocessable\",\"detail\":\"Some fields are wrong.\",\"errors\":["
-           "{\"field\":\"name\",\"message\":\"is required\"},"
-           "{\"message\":\"no field\"},"
-           "{\"field\":\"tags[1]\",\"message\":\"is too long\"},"
-           "{\"field\":\"nothing said\"}, 7]}");
+  g_autoptr (JsonNode) body
+      = parse ("{\"title\":\"Unprocessable\",\"detail\":\"Some fields are wrong.\",\"errors\":["
+               "{\"field\":\"name\",\"message\":\"is required\"},"
+               "{\"message\":\"no field\"},"
+               "{\"field\":\"tags[1]\",\"message\":\"is too long\"},"
+               "{\"field\":\"nothing said\"}, 7]}");
   g_autoptr (GError) error = carrete_client_error_new_from_answer (422, body, NULL);
 
   g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID);
@@ -100,7 +100,8 @@ test_transient (void)
 static void
 test_json_readers (void)
 {
-  g_autoptr (JsonNode) node = parse ("{\"s\":\"text\",\"n\":42,\"z\":null,\"t\":\"2026-11-28T10:00:00Z\"}");
+  g_autoptr (JsonNode) node
+      = parse ("{\"s\":\"text\",\"n\":42,\"z\":null,\"t\":\"2026-11-28T10:00:00Z\"}");
   JsonObject *object = json_node_get_object (node);
   g_autoptr (GDateTime) time = carrete_json_get_time (object, "t");
 
@@ -122,14 +123,15 @@ test_json_readers (void)
 static void
 test_pages (void)
 {
-  g_autoptr (JsonNode) photos =
-    parse ("{\"items\":[{\"id\":\"p1\",\"name\":\"a.jpg\",\"width\":3}],\"next_cursor\":\"c2\"}");
-  g_autoptr (JsonNode) folders = parse ("{\"items\":[{\"id\":\"f1\",\"name\":\"Trip\",\"tags\":[\"x\",1]}]}");
+  g_autoptr (JsonNode) photos = parse (
+      "{\"items\":[{\"id\":\"p1\",\"name\":\"a.jpg\",\"width\":3}],\"next_cursor\":\"c2\"}");
+  g_autoptr (JsonNode) folders
+      = parse ("{\"items\":[{\"id\":\"f1\",\"name\":\"Trip\",\"tags\":[\"x\",1]}]}");
   g_autoptr (JsonNode) broken = parse ("{\"items\":[{\"name\":\"no id\"}]}");
   g_autoptr (JsonNode) none = parse ("{\"next_cursor\":\"c\"}");
   g_autoptr (GError) error = NULL;
-  g_autoptr (CarretePhotoPage) photo_page =
-    carrete_photo_page_new_from_json (json_node_get_object (photos), &error);
+  g_autoptr (CarretePhotoPage) photo_page
+      = carrete_photo_page_new_from_json (json_node_get_object (photos), &error);
   g_autoptr (CarreteFolderPage) folder_page = NULL;
   CarreteFolder *folder;
 
@@ -143,7 +145,7 @@ test_pages (void)
   g_assert_no_error (error);
   folder = g_ptr_array_index (folder_page->items, 0);
   g_assert_cmpstr (carrete_folder_get_name (folder), ==, "Trip");
-  g_assert_cmpstrv (carrete_folder_get_tags (folder), ((const char *const[]) { "x", NULL }));
+  g_assert_cmpstrv (carrete_folder_get_tags (folder), ((const char *const[]){ "x", NULL }));
   g_assert_null (folder_page->next_cursor);
 
   g_assert_null (carrete_photo_page_new_from_json (json_node_get_object (broken), &error));

@@ -69,7 +69,8 @@ static JsonNode *
 token_pair (const char *access)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = g_strdup_printf ("{\"access_token\":\"%s\",\"refresh_token\":\"r\"}", access);
+  g_autofree char *text
+      = g_strdup_printf ("{\"access_token\":\"%s\",\"refresh_token\":\"r\"}", access);
   JsonNode *node = json_from_string (text, &error);
 
   g_assert_no_error (error);
@@ -87,8 +88,8 @@ test_waiters_share_one_start (void)
 {
   g_autoptr (CarreteRefreshGate) gate = carrete_refresh_gate_new (0);
   g_autoptr (JsonNode) pair = token_pair ("a1");
-  g_autoptr (GError) refused = g_error_new_literal (CARRETE_CLIENT_ERROR,
-                                                    CARRETE_CLIENT_ERROR_UNAUTHORIZED, "refused");
+  g_autoptr (GError) refused
+      = g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAUTHORIZED, "refused");
   Starter starter = { 0 };
   Waited first = { 0 }, second = { 0 }, other = { 0 };
 
@@ -157,12 +158,12 @@ test_keep_window (void)
 static void
 test_failures_not_remembered (void)
 {
-  static const CarreteClientError transient[] = { CARRETE_CLIENT_ERROR_UNREACHABLE,
-                                                   CARRETE_CLIENT_ERROR_UNAVAILABLE,
-                                                   CARRETE_CLIENT_ERROR_SERVER };
+  static const CarreteClientError transient[]
+      = { CARRETE_CLIENT_ERROR_UNREACHABLE, CARRETE_CLIENT_ERROR_UNAVAILABLE,
+          CARRETE_CLIENT_ERROR_SERVER };
   g_autoptr (CarreteRefreshGate) gate = carrete_refresh_gate_new (10);
-  g_autoptr (GError) refused = g_error_new_literal (CARRETE_CLIENT_ERROR,
-                                                    CARRETE_CLIENT_ERROR_UNAUTHORIZED, "refused");
+  g_autoptr (GError) refused
+      = g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAUTHORIZED, "refused");
   Starter starter = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (transient); i++)
@@ -291,8 +292,7 @@ test_answers_on_each_waiters_context (void)
   run_until_done (&mine);
 
   g_assert_true (mine.thread == g_thread_self ());
-  g_assert_true (mine.context == g_main_context_default ()
-                 || mine.context == NULL);
+  g_assert_true (mine.context == g_main_context_default () || mine.context == NULL);
   g_assert_true (worker.waited.thread == thread);
   g_assert_true (worker.waited.context == worker.context);
   g_assert_cmpstr (access_of (mine.answer), ==, "a4");

@@ -25,9 +25,8 @@ typedef enum
  * the message and the details.  For API calls, an answer that is not
  * Carrete's (HTML, other JSON) → NOT_CARRETE, except gateway statuses
  * (502-504), which are UNAVAILABLE. */
-GError *_carrete_client_error_from_response (guint status, const char *content_type,
-                                             GBytes *body, const char *retry_after,
-                                             CarreteResponseFlags flags);
+GError *_carrete_client_error_from_response (guint status, const char *content_type, GBytes *body,
+                                             const char *retry_after, CarreteResponseFlags flags);
 /* Maps a transport failure (GIOError, GResolverError, GTlsError…). */
 GError *_carrete_client_error_from_transport (const GError *error);
 

@@ -93,8 +93,8 @@ static const char *
 error_member (JsonArray *errors, guint index, const char *member)
 {
   JsonNode *node = errors != NULL && index < json_array_get_length (errors)
-                     ? json_array_get_element (errors, index)
-                     : NULL;
+                       ? json_array_get_element (errors, index)
+                       : NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
@@ -125,7 +125,8 @@ problem_text (JsonObject *problem)
   const char *detail = carrete_json_get_string (problem, "detail");
   JsonArray *errors = problem_errors (problem);
   guint length = errors != NULL ? json_array_get_length (errors) : 0;
-  GString *text = g_string_new (detail != NULL ? detail : carrete_json_get_string (problem, "title"));
+  GString *text
+      = g_string_new (detail != NULL ? detail : carrete_json_get_string (problem, "title"));
 
   for (guint i = 0; i < length; i++)
     {
@@ -184,13 +185,13 @@ error_from_problem (guint status, JsonObject *problem, const char *retry_after,
   error = g_error_new_literal (CARRETE_CLIENT_ERROR, code, message);
   if (problem == NULL)
     {
-      _carrete_client_error_set_details (error, status, NULL, NULL, parse_retry_after (retry_after));
+      _carrete_client_error_set_details (error, status, NULL, NULL,
+                                         parse_retry_after (retry_after));
       return error;
     }
-  _carrete_client_error_set_details (error, status,
-                                     carrete_json_get_string (problem, "existing_id"),
-                                     error_member (problem_errors (problem), 0, "field"),
-                                     parse_retry_after (retry_after));
+  _carrete_client_error_set_details (
+      error, status, carrete_json_get_string (problem, "existing_id"),
+      error_member (problem_errors (problem), 0, "field"), parse_retry_after (retry_after));
   text = problem_text (problem);
   _carrete_client_error_set_problem_text (error, text);
   return error;
@@ -208,7 +209,8 @@ _carrete_client_error_from_response (guint status, const char *content_type, GBy
 GError *
 carrete_client_error_new_from_answer (guint status, JsonNode *body, const char *retry_after)
 {
-  JsonObject *problem = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+  JsonObject *problem
+      = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
 
   return error_from_problem (status, problem, retry_after, 0);
 }

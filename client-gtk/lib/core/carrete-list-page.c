@@ -5,8 +5,7 @@
 #include "carrete-api-private.h"
 
 CarreteListPage *
-carrete_list_page_new_from_json (JsonObject *object, CarreteFromJson item_from_json,
-                                 GError **error)
+carrete_list_page_new_from_json (JsonObject *object, CarreteFromJson item_from_json, GError **error)
 {
   JsonNode *items_node = json_object_get_member (object, "items");
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);

@@ -19,8 +19,7 @@ struct _CarreteListPage
 /* From the service's JSON: NOT_CARRETE when `items` is missing, PROTOCOL
  * when one of them is not an object, else `item_from_json`'s error. */
 CarreteListPage *carrete_list_page_new_from_json (JsonObject *object,
-                                                  CarreteFromJson item_from_json,
-                                                  GError **error);
+                                                  CarreteFromJson item_from_json, GError **error);
 void carrete_list_page_free (CarreteListPage *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteListPage, carrete_list_page_free)

@@ -35,8 +35,8 @@ carrete_refresh_gate_new (guint keep_seconds)
   CarreteRefreshGate *gate = g_new0 (CarreteRefreshGate, 1);
 
   g_mutex_init (&gate->lock);
-  gate->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) entry_free);
+  gate->entries
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entry_free);
   gate->keep_us = (gint64) keep_seconds * G_USEC_PER_SEC;
   return gate;
 }

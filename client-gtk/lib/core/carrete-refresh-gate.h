@@ -42,8 +42,7 @@ void carrete_refresh_gate_wait_async (CarreteRefreshGate *gate, const char *key,
 /* TRUE with the refresh's answer in *answer (when `answer` is not NULL; a
  * sealed node: read it from any thread, never change it), or FALSE with
  * `error` set. */
-gboolean carrete_refresh_gate_wait_finish (GAsyncResult *result, JsonNode **answer,
-                                           GError **error);
+gboolean carrete_refresh_gate_wait_finish (GAsyncResult *result, JsonNode **answer, GError **error);
 
 /* Ends the refresh of `key` with `answer` (referenced and sealed) or, when
  * `answer` is NULL, `error`; may be called from any thread. */
