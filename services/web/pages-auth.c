@@ -191,10 +191,16 @@ on_registered (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   sign_in_free (sign_in);
 }
 
+/* The posted sign-in or register form, or NULL after answering. */
 static SignIn *
-sign_in_from_form (GHashTable *form)
+take_sign_in (WebCtx *ctx)
 {
-  SignIn *sign_in = g_new0 (SignIn, 1);
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+  SignIn *sign_in;
+
+  if (form == NULL)
+    return NULL;
+  sign_in = g_new0 (SignIn, 1);
 
   sign_in->username = web_form_dup_stripped (form, "username");
   sign_in->email = web_form_dup_stripped (form, "email");
@@ -207,13 +213,11 @@ void
 pages_login_post (CarreteRequest *req)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
   g_autoptr (JsonNode) body = NULL;
-  SignIn *sign_in;
+  SignIn *sign_in = take_sign_in (ctx);
 
-  if (form == NULL)
+  if (sign_in == NULL)
     return;
-  sign_in = sign_in_from_form (form);
   if (*sign_in->username == '\0' || *sign_in->password == '\0')
     {
       render_login (ctx, 422, T (ctx, "Enter your username and your password."), sign_in->username,
@@ -229,13 +233,11 @@ void
 pages_register_post (CarreteRequest *req)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
   g_autoptr (JsonNode) body = NULL;
-  SignIn *sign_in;
+  SignIn *sign_in = take_sign_in (ctx);
 
-  if (form == NULL)
+  if (sign_in == NULL)
     return;
-  sign_in = sign_in_from_form (form);
   sign_in->registering = TRUE;
   body = credentials (sign_in, TRUE);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/register", body, on_registered, sign_in);

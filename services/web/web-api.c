@@ -153,11 +153,15 @@ release_waiting (WebCtx *ctx, gboolean refreshed)
 }
 
 static void
-on_refreshed (WebCtx *ctx, JsonObject *pair, const GError *error, gpointer user_data)
+on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  if (pair != NULL)
+  g_autoptr (WebCtx) ctx = user_data;
+  g_autoptr (JsonNode) pair = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_refresh_gate_wait_finish (result, &pair, &error))
     {
-      web_ctx_set_session (ctx, pair, NULL);
+      web_ctx_set_session (ctx, json_node_get_object (pair), NULL);
       release_waiting (ctx, TRUE);
       return;
     }
@@ -196,7 +200,7 @@ refresh_then_send (Call *call)
   if (!start)
     return;
   ctx->refresh_tried = TRUE;
-  web_refresh (ctx, on_refreshed, NULL);
+  web_refresh_async (ctx, on_refreshed, web_ctx_ref (ctx));
 }
 
 static gboolean

@@ -4,15 +4,6 @@
 
 #include "web-api.h"
 
-/* A request waiting for the refresh; the gate answers it on its own
- * worker's main context. */
-typedef struct
-{
-  WebCtx *ctx;
-  WebRefreshFunc callback;
-  gpointer user_data;
-} Waiter;
-
 static void
 on_refreshed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
@@ -50,31 +41,14 @@ send_refresh (CarreteRefreshGate *gate, const char *key, gpointer start_data)
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/refresh", body, on_refreshed, g_strdup (key));
 }
 
-static void
-on_waited (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) pair = NULL;
-
-  carrete_refresh_gate_wait_finish (result, &pair, &error);
-
-  waiter->callback (waiter->ctx, pair != NULL ? json_node_get_object (pair) : NULL, error,
-                    waiter->user_data);
-  web_ctx_unref (waiter->ctx);
-  g_free (waiter);
-}
-
 void
-web_refresh (WebCtx *ctx, WebRefreshFunc callback, gpointer user_data)
+web_refresh_async (WebCtx *ctx, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *keyed = g_strconcat (ctx->refresh, "\n", ctx->csrf_seed, NULL);
   g_autofree char *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, keyed, -1);
-  Waiter *waiter = g_new0 (Waiter, 1);
 
-  waiter->ctx = web_ctx_ref (ctx);
-  waiter->callback = callback;
-  waiter->user_data = user_data;
-  carrete_refresh_gate_wait_async (ctx->app->refreshes, key, send_refresh, ctx, NULL, on_waited,
-                                   waiter);
+  /* The gate answers on this worker's main context, the thread-default one
+   * here. */
+  carrete_refresh_gate_wait_async (ctx->app->refreshes, key, send_refresh, ctx, NULL, callback,
+                                   user_data);
 }

@@ -22,13 +22,10 @@ G_BEGIN_DECLS
  * carrete-users, whose reuse detection then revokes the family. */
 #define WEB_REFRESH_KEEP_SECONDS 10
 
-/* `pair` is the new token pair, or NULL with `error`: transient
- * (carrete_client_error_is_transient()) when the users service could not
- * be reached or failed, else the refresh was refused. */
-typedef void (*WebRefreshFunc) (WebCtx *ctx, JsonObject *pair, const GError *error,
-                                gpointer user_data);
-
-/* Refreshes ctx->refresh (not NULL) and calls back with ctx. */
-void web_refresh (WebCtx *ctx, WebRefreshFunc callback, gpointer user_data);
+/* Refreshes ctx->refresh (not NULL); `callback` runs on this worker.
+ * carrete_refresh_gate_wait_finish() gives the new token pair, or an error:
+ * transient (carrete_client_error_is_transient()) when the users service
+ * could not be reached or failed, else the refresh was refused. */
+void web_refresh_async (WebCtx *ctx, GAsyncReadyCallback callback, gpointer user_data);
 
 G_END_DECLS
