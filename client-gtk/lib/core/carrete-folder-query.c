@@ -2,7 +2,6 @@
 
 #include "carrete-folder-query.h"
 #include "carrete-api-private.h"
-#include "carrete-folder.h"
 
 G_DEFINE_BOXED_TYPE (CarreteFolderQuery, carrete_folder_query, carrete_folder_query_copy,
                      carrete_folder_query_free)
@@ -60,11 +59,4 @@ carrete_folder_query_to_path (const CarreteFolderQuery *query)
   _carrete_query_append_uint (path, "limit", query->limit);
   _carrete_query_append (path, "cursor", query->cursor);
   return g_string_free (path, FALSE);
-}
-
-CarreteFolderPage *
-carrete_folder_page_new_from_json (JsonObject *object, GError **error)
-{
-  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_folder_new_from_json,
-                                          error);
 }

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "carrete-api-types.h"
+/* The pages of the list this query asks for. */
 #include "carrete-list-page.h"
 
 G_BEGIN_DECLS
@@ -28,11 +27,6 @@ CarreteFolderQuery *carrete_folder_query_copy (const CarreteFolderQuery *query);
 void carrete_folder_query_free (CarreteFolderQuery *query);
 char *carrete_folder_query_to_path (const CarreteFolderQuery *query);
 
-/* One page of GET /v1/folders: a CarreteListPage of CarreteFolder. */
-CarreteFolderPage *carrete_folder_page_new_from_json (JsonObject *object, GError **error);
-#define carrete_folder_page_free carrete_list_page_free
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderQuery, carrete_folder_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_list_page_free)
 
 G_END_DECLS

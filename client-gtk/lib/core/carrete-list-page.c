@@ -3,6 +3,8 @@
 #include "carrete-list-page.h"
 
 #include "carrete-api-private.h"
+#include "carrete-folder.h"
+#include "carrete-photo.h"
 
 CarreteListPage *
 carrete_list_page_new_from_json (JsonObject *object, CarreteFromJson item_from_json, GError **error)
@@ -49,4 +51,18 @@ carrete_list_page_free (CarreteListPage *page)
   g_clear_pointer (&page->items, g_ptr_array_unref);
   g_free (page->next_cursor);
   g_free (page);
+}
+
+CarretePhotoPage *
+carrete_photo_page_new_from_json (JsonObject *object, GError **error)
+{
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_photo_new_from_json,
+                                          error);
+}
+
+CarreteFolderPage *
+carrete_folder_page_new_from_json (JsonObject *object, GError **error)
+{
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_folder_new_from_json,
+                                          error);
 }

@@ -24,4 +24,14 @@ void carrete_list_page_free (CarreteListPage *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteListPage, carrete_list_page_free)
 
+/* One page of GET /v1/photos, of CarretePhoto. */
+CarretePhotoPage *carrete_photo_page_new_from_json (JsonObject *object, GError **error);
+#define carrete_photo_page_free carrete_list_page_free
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_list_page_free)
+
+/* One page of GET /v1/folders, of CarreteFolder. */
+CarreteFolderPage *carrete_folder_page_new_from_json (JsonObject *object, GError **error);
+#define carrete_folder_page_free carrete_list_page_free
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_list_page_free)
+
 G_END_DECLS

@@ -2,7 +2,6 @@
 
 #include "carrete-photo-query.h"
 #include "carrete-api-private.h"
-#include "carrete-photo.h"
 
 G_DEFINE_BOXED_TYPE (CarretePhotoQuery, carrete_photo_query, carrete_photo_query_copy,
                      carrete_photo_query_free)
@@ -86,11 +85,4 @@ carrete_photo_query_to_path (const CarretePhotoQuery *query)
   _carrete_query_append_uint (path, "limit", query->limit);
   _carrete_query_append (path, "cursor", query->cursor);
   return g_string_free (path, FALSE);
-}
-
-CarretePhotoPage *
-carrete_photo_page_new_from_json (JsonObject *object, GError **error)
-{
-  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_photo_new_from_json,
-                                          error);
 }

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "carrete-api-types.h"
+/* The pages of the list this query asks for. */
 #include "carrete-list-page.h"
 
 G_BEGIN_DECLS
@@ -34,11 +33,6 @@ gboolean carrete_photo_query_equal (const CarretePhotoQuery *a, const CarretePho
 /* "/v1/photos?…" with every parameter percent-encoded. */
 char *carrete_photo_query_to_path (const CarretePhotoQuery *query);
 
-/* One page of GET /v1/photos: a CarreteListPage of CarretePhoto. */
-CarretePhotoPage *carrete_photo_page_new_from_json (JsonObject *object, GError **error);
-#define carrete_photo_page_free carrete_list_page_free
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoQuery, carrete_photo_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_list_page_free)
 
 G_END_DECLS
