@@ -137,16 +137,23 @@ waiting_calls (WebCtx *ctx)
   return ctx->refresh_waiting;
 }
 
+/* Sends the calls that waited for the refresh, or fails them: with
+ * `error`, as signed out, or as unreachable when the users service is
+ * down (the page can still say so instead of pretending the visitor
+ * signed out). */
 static void
-release_waiting (WebCtx *ctx, gboolean refreshed)
+release_waiting (WebCtx *ctx, const GError *error)
 {
   g_autoptr (GPtrArray) waiting = g_steal_pointer (&ctx->refresh_waiting);
 
   for (guint i = 0; waiting != NULL && i < waiting->len; i++)
     {
       Call *call = g_ptr_array_index (waiting, i);
-      if (refreshed)
+
+      if (error == NULL)
         call_send (call);
+      else if (carrete_client_error_is_transient (error))
+        call_fail_unreachable (call, error->message);
       else
         call_fail_session (call);
     }
@@ -156,25 +163,12 @@ static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (WebCtx) ctx = user_data;
-  g_autoptr (JsonNode) pair = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) pair = NULL;
 
   if (carrete_refresh_gate_wait_finish (result, &pair, &error))
-    {
-      web_ctx_set_session (ctx, json_node_get_object (pair), NULL);
-      release_waiting (ctx, TRUE);
-      return;
-    }
-  if (carrete_client_error_is_transient (error))
-    {
-      /* The users service is down: the page can still say so instead of
-       * pretending the visitor signed out. */
-      g_autoptr (GPtrArray) waiting = g_steal_pointer (&ctx->refresh_waiting);
-      for (guint i = 0; waiting != NULL && i < waiting->len; i++)
-        call_fail_unreachable (g_ptr_array_index (waiting, i), error->message);
-      return;
-    }
-  release_waiting (ctx, FALSE);
+    web_ctx_set_session (ctx, json_node_get_object (pair), NULL);
+  release_waiting (ctx, error);
 }
 
 /* Queues `call` behind the one refresh of its page request. */
