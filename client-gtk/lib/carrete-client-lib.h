@@ -1,7 +1,8 @@
 #pragma once
 
-/* Everything of the carrete-client library in one include. */
-#include "carrete-client-error.h"
+/* Everything of the carrete-client library in one include, the shared
+ * carrete-api (core/) included. */
+#include "carrete-api.h"
 #include "carrete-client-types.h"
 #include "carrete-client.h"
 #include "carrete-folder-query.h"

@@ -6,91 +6,8 @@
 /* CarreteClient's calls on folders, photos and bytes (the session calls are
  * in carrete-client.c). */
 
-static gpointer
-convert_folder (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_folder_new_from_json (object, error) : NULL;
-}
-
-static gpointer
-convert_photo (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_photo_new_from_json (object, error) : NULL;
-}
-
-typedef gpointer (*ItemFromJson) (JsonObject *object, GError **error);
-
-/* {items: [...], next_cursor}. */
-static GPtrArray *
-convert_items (JsonNode *node, ItemFromJson item_from_json, char **next_cursor, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-  JsonNode *items_node = object != NULL ? json_object_get_member (object, "items") : NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
-
-  if (object == NULL)
-    return NULL;
-  if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
-    {
-      g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_CARRETE,
-                           "The server's list has no items.");
-      return NULL;
-    }
-  array = json_node_get_array (items_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gpointer item;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_set_error_literal (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL,
-                               "The server's list holds something that is not an object.");
-          return NULL;
-        }
-      item = item_from_json (json_node_get_object (element), error);
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (items, item);
-    }
-  *next_cursor = g_strdup (_carrete_json_get_string (object, "next_cursor"));
-  return g_steal_pointer (&items);
-}
-
-static gpointer
-convert_folder_page (JsonNode *node, GError **error)
-{
-  g_autofree char *next = NULL;
-  GPtrArray *items = convert_items (node, (ItemFromJson) carrete_folder_new_from_json, &next, error);
-  CarreteFolderPage *page;
-
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarreteFolderPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
-}
-
-static gpointer
-convert_photo_page (JsonNode *node, GError **error)
-{
-  g_autofree char *next = NULL;
-  GPtrArray *items = convert_items (node, (ItemFromJson) carrete_photo_new_from_json, &next, error);
-  CarretePhotoPage *page;
-
-  if (items == NULL)
-    return NULL;
-  page = g_new0 (CarretePhotoPage, 1);
-  page->items = items;
-  page->next_cursor = g_steal_pointer (&next);
-  return page;
-}
+#define FOLDER_FROM_JSON ((CarreteFromJson) carrete_folder_new_from_json)
+#define PHOTO_FROM_JSON ((CarreteFromJson) carrete_photo_new_from_json)
 
 /* "/v1/<collection>/<escaped id><suffix>". */
 static char *
@@ -111,10 +28,10 @@ carrete_client_list_folders_async (CarreteClient *self, const CarreteFolderQuery
   g_autofree char *path = carrete_folder_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_folder_page,
-                                      (GDestroyNotify) carrete_folder_page_free,
-                                      carrete_client_list_folders_async, cancellable, callback,
-                                      user_data);
+  _carrete_client_call_convert_async (
+      self, "GET", path, NULL, (CarreteFromJson) carrete_folder_page_new_from_json,
+      (GDestroyNotify) carrete_folder_page_free, carrete_client_list_folders_async, cancellable,
+      callback, user_data);
 }
 
 CarreteFolderPage *
@@ -161,7 +78,7 @@ carrete_client_create_folder_async (CarreteClient *self, const char *name,
   add_tags (builder, tags != NULL ? tags : no_tags);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  _carrete_client_call_convert_async (self, "POST", "/v1/folders", body, convert_folder,
+  _carrete_client_call_convert_async (self, "POST", "/v1/folders", body, FOLDER_FROM_JSON,
                                       g_object_unref, carrete_client_create_folder_async,
                                       cancellable, callback, user_data);
 }
@@ -183,7 +100,7 @@ carrete_client_get_folder_async (CarreteClient *self, const char *folder_id,
   g_return_if_fail (CARRETE_IS_CLIENT (self));
   g_return_if_fail (folder_id != NULL);
   path = item_path ("folders", folder_id, NULL);
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_folder, g_object_unref,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, FOLDER_FROM_JSON, g_object_unref,
                                       carrete_client_get_folder_async, cancellable, callback,
                                       user_data);
 }
@@ -215,7 +132,7 @@ carrete_client_update_folder_async (CarreteClient *self, const char *folder_id, 
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   path = item_path ("folders", folder_id, NULL);
-  _carrete_client_call_convert_async (self, "PATCH", path, body, convert_folder, g_object_unref,
+  _carrete_client_call_convert_async (self, "PATCH", path, body, FOLDER_FROM_JSON, g_object_unref,
                                       carrete_client_update_folder_async, cancellable, callback,
                                       user_data);
 }
@@ -259,10 +176,10 @@ carrete_client_list_photos_async (CarreteClient *self, const CarretePhotoQuery *
   g_autofree char *path = carrete_photo_query_to_path (query);
 
   g_return_if_fail (CARRETE_IS_CLIENT (self));
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_photo_page,
-                                      (GDestroyNotify) carrete_photo_page_free,
-                                      carrete_client_list_photos_async, cancellable, callback,
-                                      user_data);
+  _carrete_client_call_convert_async (
+      self, "GET", path, NULL, (CarreteFromJson) carrete_photo_page_new_from_json,
+      (GDestroyNotify) carrete_photo_page_free, carrete_client_list_photos_async, cancellable,
+      callback, user_data);
 }
 
 CarretePhotoPage *
@@ -282,7 +199,7 @@ carrete_client_get_photo_async (CarreteClient *self, const char *photo_id,
   g_return_if_fail (CARRETE_IS_CLIENT (self));
   g_return_if_fail (photo_id != NULL);
   path = item_path ("photos", photo_id, NULL);
-  _carrete_client_call_convert_async (self, "GET", path, NULL, convert_photo, g_object_unref,
+  _carrete_client_call_convert_async (self, "GET", path, NULL, PHOTO_FROM_JSON, g_object_unref,
                                       carrete_client_get_photo_async, cancellable, callback,
                                       user_data);
 }
@@ -318,7 +235,7 @@ carrete_client_update_photo_async (CarreteClient *self, const char *photo_id, co
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
   path = item_path ("photos", photo_id, NULL);
-  _carrete_client_call_convert_async (self, "PATCH", path, body, convert_photo, g_object_unref,
+  _carrete_client_call_convert_async (self, "PATCH", path, body, PHOTO_FROM_JSON, g_object_unref,
                                       carrete_client_update_photo_async, cancellable, callback,
                                       user_data);
 }

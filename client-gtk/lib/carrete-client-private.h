@@ -3,14 +3,12 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "carrete-api-private.h"
 #include "carrete-client.h"
 
 G_BEGIN_DECLS
 
 /* Library-internal API, shared by the types of the library and its tests. */
-
-void _carrete_client_error_set_details (GError *error, guint status, const char *existing_id,
-                                        const char *field, guint retry_after);
 
 /* Which service serves `path` (by prefix, as the Ingress routes);
  * FALSE for a path no service serves. */
@@ -20,23 +18,6 @@ gboolean _carrete_client_route_path (const char *path, CarreteService *service);
 char *_carrete_client_join_url (const char *base, const char *path_and_query);
 /* The absolute URL of `path_and_query` on the service that serves it. */
 char *_carrete_client_build_url (CarreteClient *self, const char *path_and_query);
-
-typedef enum
-{
-  CARRETE_RESPONSE_API = 1 << 0,   /* a JSON API call: a foreign answer is NOT_CARRETE */
-  CARRETE_RESPONSE_LOGIN = 1 << 1, /* 401 means wrong credentials */
-} CarreteResponseFlags;
-
-/* Maps an answer that is not a 2xx into an error.  `content_type` and
- * `body` come from the answer (both may be NULL).  A problem+json body gives
- * the message and the details.  For API calls, an answer that is not
- * Carrete's (HTML, other JSON) → NOT_CARRETE, except gateway statuses
- * (502-504), which are UNAVAILABLE. */
-GError *_carrete_client_error_from_response (guint status, const char *content_type,
-                                             GBytes *body, const char *retry_after,
-                                             CarreteResponseFlags flags);
-/* Maps a transport failure (GIOError, GResolverError, GTlsError…). */
-GError *_carrete_client_error_from_transport (const GError *error);
 
 /* _carrete_client_call_async/_finish/_start and _carrete_client_error_from_message
  * are in carrete-client-call.c; the rest of this part in carrete-client.c. */
@@ -60,12 +41,11 @@ void _carrete_client_call_start (CarreteClient *self, const char *method,
                                  gpointer source_tag);
 
 /* A JSON call whose answer becomes a value: `convert` (NULL for calls
- * answered by 204) turns the JSON into it; the task (source tag `tag`) then
- * holds the value, freed with `free_func`, or TRUE for convert == NULL. */
-typedef gpointer (*CarreteConvertFunc) (JsonNode *node, GError **error);
+ * answered by 204) reads the JSON object into it (carrete_json_read_model); the task (source tag
+ * `tag`) then holds the value, freed with `free_func`, or TRUE for convert == NULL. */
 void _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                          const char *path_and_query, JsonNode *body,
-                                         CarreteConvertFunc convert, GDestroyNotify free_func,
+                                         CarreteFromJson convert, GDestroyNotify free_func,
                                          gpointer tag, GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data);
 gpointer _carrete_client_call_convert_finish (CarreteClient *self, GAsyncResult *result,
@@ -75,8 +55,6 @@ gboolean _carrete_client_call_convert_finish_boolean (CarreteClient *self, GAsyn
 /* The error of a finished SoupMessage that is not a 2xx. */
 GError *_carrete_client_error_from_message (SoupMessage *msg, GBytes *bytes,
                                             CarreteResponseFlags flags);
-/* The JSON object of `node`, or a NOT_CARRETE error. */
-JsonObject *_carrete_json_node_object (JsonNode *node, GError **error);
 
 /* Tests: replace the access token (e.g. with an expired one). */
 void _carrete_client_set_access_token (CarreteClient *self, const char *access_token);
@@ -93,21 +71,8 @@ void _carrete_client_refresh_async (CarreteClient *self, const char *stale_token
 gboolean _carrete_client_refresh_finish (CarreteClient *self, GAsyncResult *result,
                                          GError **error);
 
-/* Query strings (carrete-query-string.c); NULL / 0 values are skipped. */
-void _carrete_query_append (GString *path, const char *name, const char *value);
-void _carrete_query_append_tags (GString *path, const char *const *tags);
-void _carrete_query_append_uint (GString *path, const char *name, guint value);
-
 /* The image type of a file's first bytes (at least 12 for all types), or
  * NULL when it is none the server accepts. */
 const char *_carrete_sniff_image_type (const guint8 *data, gsize length);
-
-/* Small JSON helpers for the model types. */
-const char *_carrete_json_get_string (JsonObject *object, const char *member);
-gint64 _carrete_json_get_int (JsonObject *object, const char *member);
-GDateTime *_carrete_json_get_time (JsonObject *object, const char *member);
-/* PROTOCOL error naming the first of `members` (strings) that is missing. */
-gboolean _carrete_json_require (JsonObject *object, const char *const *members, const char *what,
-                                GError **error);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 
 #include "carrete-client.h"
 #include "carrete-client-private.h"
+#include "carrete-refresh-gate.h"
 
 struct _CarreteClient
 {
@@ -12,10 +13,10 @@ struct _CarreteClient
   char *access_token;
   char *refresh_token;
   CarreteUser *user;
-  /* One refresh in flight at a time: a rotated refresh token used twice
-   * revokes the whole family, so concurrent 401s wait for the same one. */
-  GPtrArray *refresh_waiters; /* GTask */
-  gboolean refreshing;
+  /* One refresh in flight per refresh token: a rotated refresh token used
+   * twice revokes the whole family, so concurrent 401s wait for the same
+   * one (carrete-refresh-gate.h; nothing kept after the answer). */
+  CarreteRefreshGate *refresh_gate;
   GCancellable *cancellable;  /* the client's own requests (refresh) */
 };
 
@@ -48,7 +49,7 @@ carrete_client_finalize (GObject *object)
   g_free (self->access_token);
   g_free (self->refresh_token);
   g_clear_object (&self->user);
-  g_clear_pointer (&self->refresh_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->refresh_gate, carrete_refresh_gate_free);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (carrete_client_parent_class)->finalize (object);
 }
@@ -122,7 +123,7 @@ carrete_client_init (CarreteClient *self)
   self->session = soup_session_new_with_options ("timeout", 60, "idle-timeout", 60,
                                                  "max-conns-per-host", 8, NULL);
   soup_session_set_user_agent (self->session, "carrete-desktop/" CARRETE_VERSION " ");
-  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->refresh_gate = carrete_refresh_gate_new (0);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -249,8 +250,8 @@ static gboolean
 apply_session (CarreteClient *self, JsonNode *node, GError **error)
 {
   JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *access = object != NULL ? _carrete_json_get_string (object, "access_token") : NULL;
-  const char *refresh = object != NULL ? _carrete_json_get_string (object, "refresh_token") : NULL;
+  const char *access = object != NULL ? carrete_json_get_string (object, "access_token") : NULL;
+  const char *refresh = object != NULL ? carrete_json_get_string (object, "refresh_token") : NULL;
   JsonNode *user_node = object != NULL ? json_object_get_member (object, "user") : NULL;
 
   if (access == NULL || refresh == NULL)
@@ -285,24 +286,6 @@ refresh_body (const char *refresh_token)
   return json_builder_get_root (builder);
 }
 
-static void
-finish_refresh_waiters (CarreteClient *self, const GError *error)
-{
-  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
-
-  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  self->refreshing = FALSE;
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *waiter = g_ptr_array_index (waiters, i);
-
-      if (error != NULL)
-        g_task_return_error (waiter, g_error_copy (error));
-      else
-        g_task_return_boolean (waiter, TRUE);
-    }
-}
-
 /* A refused refresh token ends the session; a server that is down does not. */
 static gboolean
 refresh_was_refused (const GError *error)
@@ -312,16 +295,20 @@ refresh_was_refused (const GError *error)
          || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
+/* The end of the refresh the gate started; `user_data` is its key, the
+ * refresh token sent.  The call's task holds the client until this
+ * returns. */
 static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (CarreteClient) self = user_data;
+  CarreteClient *self = CARRETE_CLIENT (source);
+  g_autofree char *key = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
 
   if (node != NULL && apply_session (self, node, &error))
     {
-      finish_refresh_waiters (self, NULL);
+      carrete_refresh_gate_answer (self->refresh_gate, key, node, NULL);
       return;
     }
   if (error == NULL)
@@ -336,11 +323,36 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
       _carrete_client_error_set_details (expired, carrete_client_error_get_status (error), NULL,
                                          NULL, 0);
       sign_out_locally (self);
-      finish_refresh_waiters (self, expired);
+      carrete_refresh_gate_answer (self->refresh_gate, key, NULL, expired);
       g_signal_emit (self, signals[SESSION_EXPIRED], 0);
       return;
     }
-  finish_refresh_waiters (self, error);
+  carrete_refresh_gate_answer (self->refresh_gate, key, NULL, error);
+}
+
+/* Started by the gate for the first caller of a refresh token. */
+static void
+start_refresh (CarreteRefreshGate *gate, const char *key, gpointer start_data)
+{
+  CarreteClient *self = start_data;
+  g_autoptr (JsonNode) body = refresh_body (key);
+
+  /* Not the caller's cancellable: other callers wait for this refresh. */
+  _carrete_client_call_async (self, "POST", "/v1/auth/refresh", body, FALSE, self->cancellable,
+                              on_refreshed, g_strdup (key));
+}
+
+static void
+on_refresh_waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  /* The new tokens are already the client's (on_refreshed). */
+  if (carrete_refresh_gate_wait_finish (result, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 void
@@ -349,7 +361,6 @@ _carrete_client_refresh_async (CarreteClient *self, const char *stale_token,
                                gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (JsonNode) body = NULL;
 
   g_task_set_source_tag (task, _carrete_client_refresh_async);
   /* Someone refreshed since the caller's token was refused: use theirs. */
@@ -365,14 +376,8 @@ _carrete_client_refresh_async (CarreteClient *self, const char *stale_token,
                                "You are signed out; please sign in.");
       return;
     }
-  g_ptr_array_add (self->refresh_waiters, g_steal_pointer (&task));
-  if (self->refreshing)
-    return;
-  self->refreshing = TRUE;
-  body = refresh_body (self->refresh_token);
-  /* Not the caller's cancellable: other callers wait for this refresh. */
-  _carrete_client_call_async (self, "POST", "/v1/auth/refresh", body, FALSE, self->cancellable,
-                              on_refreshed, g_object_ref (self));
+  carrete_refresh_gate_wait_async (self->refresh_gate, self->refresh_token, start_refresh, self,
+                                   cancellable, on_refresh_waited, g_steal_pointer (&task));
 }
 
 gboolean
@@ -386,7 +391,7 @@ _carrete_client_refresh_finish (CarreteClient *self, GAsyncResult *result, GErro
 
 typedef struct
 {
-  CarreteConvertFunc convert;
+  CarreteFromJson convert;
   GDestroyNotify free_func;
 } Convert;
 
@@ -409,7 +414,7 @@ on_convert_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_boolean (task, TRUE);
       return;
     }
-  value = convert->convert (node, &error);
+  value = carrete_json_read_model (node, convert->convert, &error);
   if (value == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -419,9 +424,9 @@ on_convert_done (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 _carrete_client_call_convert_async (CarreteClient *self, const char *method,
                                     const char *path_and_query, JsonNode *body,
-                                    CarreteConvertFunc convert, GDestroyNotify free_func,
-                                    gpointer tag, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data)
+                                    CarreteFromJson convert, GDestroyNotify free_func, gpointer tag,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Convert *data = g_new0 (Convert, 1);
@@ -454,13 +459,7 @@ _carrete_client_call_convert_finish_boolean (CarreteClient *self, GAsyncResult *
 
 /* ---- session calls ---------------------------------------------------------------------- */
 
-static gpointer
-convert_user (JsonNode *node, GError **error)
-{
-  JsonObject *object = _carrete_json_node_object (node, error);
-
-  return object != NULL ? carrete_user_new_from_json (object, error) : NULL;
-}
+#define USER_FROM_JSON ((CarreteFromJson) carrete_user_new_from_json)
 
 void
 carrete_client_register_async (CarreteClient *self, const char *username, const char *email,
@@ -486,7 +485,7 @@ carrete_client_register_async (CarreteClient *self, const char *username, const 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, carrete_client_register_async);
   data = g_new0 (Convert, 1);
-  data->convert = convert_user;
+  data->convert = USER_FROM_JSON;
   data->free_func = g_object_unref;
   g_task_set_task_data (task, data, g_free);
   _carrete_client_call_async (self, "POST", "/v1/auth/register", body, FALSE, cancellable,
@@ -599,7 +598,7 @@ on_me_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (CarreteUser) user = NULL;
 
   if (error == NULL)
-    user = convert_user (node, &error);
+    user = carrete_json_read_model (node, USER_FROM_JSON, &error);
   if (user == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -102,8 +102,8 @@ static void
 job_succeed (GTask *task, JsonNode *node)
 {
   g_autoptr (GError) error = NULL;
-  JsonObject *object = _carrete_json_node_object (node, &error);
-  g_autoptr (CarretePhoto) photo = object != NULL ? carrete_photo_new_from_json (object, &error) : NULL;
+  g_autoptr (CarretePhoto) photo
+      = carrete_json_read_model (node, (CarreteFromJson) carrete_photo_new_from_json, &error);
 
   if (photo == NULL)
     {
@@ -331,12 +331,13 @@ read_created (Job *job, JsonNode *node, GError **error)
   JsonObject *object = _carrete_json_node_object (node, error);
   JsonNode *photo = object != NULL ? json_object_get_member (object, "photo") : NULL;
   JsonNode *headers = object != NULL ? json_object_get_member (object, "upload_headers") : NULL;
-  const char *url = object != NULL ? _carrete_json_get_string (object, "upload_url") : NULL;
+  const char *url = object != NULL ? carrete_json_get_string (object, "upload_url") : NULL;
   const char *id = photo != NULL && JSON_NODE_HOLDS_OBJECT (photo)
-                     ? _carrete_json_get_string (json_node_get_object (photo), "id") : NULL;
-  const char *type = headers != NULL && JSON_NODE_HOLDS_OBJECT (headers)
-                       ? _carrete_json_get_string (json_node_get_object (headers), "Content-Type")
+                       ? carrete_json_get_string (json_node_get_object (photo), "id")
                        : NULL;
+  const char *type = headers != NULL && JSON_NODE_HOLDS_OBJECT (headers)
+                         ? carrete_json_get_string (json_node_get_object (headers), "Content-Type")
+                         : NULL;
 
   if (object == NULL)
     return FALSE;

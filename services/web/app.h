@@ -2,6 +2,7 @@
 
 #include <libsoup/soup.h>
 
+#include "carrete-refresh-gate.h"
 #include "carrete-service-client.h"
 #include "web-csrf.h"
 #include "web-i18n.h"
@@ -24,7 +25,7 @@ typedef struct
   guint64 max_upload_bytes;  /* one file */
   guint64 max_request_bytes; /* one upload request, all files */
   char *spool_dir;           /* upload bodies on their way to photos */
-  struct _WebRefreshes *refreshes; /* one refresh per token (web-refresh.h) */
+  CarreteRefreshGate *refreshes; /* one refresh per token (web-refresh.h) */
   char **response_headers;   /* name, value, …: on every answer (CSP…) */
 } WebApp;
 

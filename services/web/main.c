@@ -60,7 +60,7 @@ without_trailing_slash (const char *url)
 }
 
 /* One table of refreshes for all the worker threads (web-refresh.h). */
-static WebRefreshes *shared_refreshes;
+static CarreteRefreshGate *shared_refreshes;
 
 static gboolean
 build_app (WebApp *app, const CarreteConfig *config, GError **error)
@@ -103,14 +103,14 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
 static gboolean
 process_init (const CarreteConfig *config, GError **error)
 {
-  shared_refreshes = web_refreshes_new ();
+  shared_refreshes = carrete_refresh_gate_new (WEB_REFRESH_KEEP_SECONDS);
   return TRUE;
 }
 
 static void
 process_shutdown (void)
 {
-  g_clear_pointer (&shared_refreshes, web_refreshes_free);
+  g_clear_pointer (&shared_refreshes, carrete_refresh_gate_free);
 }
 
 static void

@@ -10,15 +10,38 @@
 
 /* ---- forms ---------------------------------------------------------------- */
 
+/* The narrow card both forms stand in: heading and error, if any. */
+static GString *
+open_card (const char *title, const char *error)
+{
+  GString *html = g_string_new (NULL);
+
+  web_append (html, "<section class=\"card narrow\"><h1>%s</h1>\n", title);
+  if (error != NULL)
+    web_widgets_alert (html, error);
+  return html;
+}
+
+/* The end of a form's card: its token and button, the way to the other
+ * form; then the page. */
+static void
+close_card (WebCtx *ctx, GString *html, guint status, const char *title, const char *button,
+            const char *question, const char *href, const char *link)
+{
+  web_layout_csrf_field (ctx, html);
+  web_append (html,
+              "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
+              "<p>%s <a href=\"%s\">%s</a></p></section>\n",
+              button, question, href, link);
+  web_ctx_respond_html (ctx, status, title, html->str);
+}
+
 static void
 render_login (WebCtx *ctx, guint status, const char *error, const char *username,
               const char *next)
 {
-  g_autoptr (GString) html = g_string_new (NULL);
+  g_autoptr (GString) html = open_card (T (ctx, "Sign in"), error);
 
-  web_append (html, "<section class=\"card narrow\"><h1>%s</h1>\n", T (ctx, "Sign in"));
-  if (error != NULL)
-    web_widgets_alert (html, error);
   web_append (html, "<form id=\"login-form\" method=\"post\" action=\"/login\">"
               "<label for=\"username\">%s</label>"
               "<input id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"%s\">"
@@ -27,22 +50,16 @@ render_login (WebCtx *ctx, guint status, const char *error, const char *username
               "<input type=\"hidden\" name=\"next\" value=\"%s\">",
               T (ctx, "Username or email"), username != NULL ? username : "", T (ctx, "Password"),
               next != NULL ? next : "/");
-  web_layout_csrf_field (ctx, html);
-  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
-              "<p>%s <a href=\"/register\">%s</a></p></section>\n",
-              T (ctx, "Sign in"), T (ctx, "New here?"), T (ctx, "Create an account"));
-  web_ctx_respond_html (ctx, status, T (ctx, "Sign in"), html->str);
+  close_card (ctx, html, status, T (ctx, "Sign in"), T (ctx, "Sign in"), T (ctx, "New here?"),
+              "/register", T (ctx, "Create an account"));
 }
 
 static void
 render_register (WebCtx *ctx, guint status, const char *error, const char *username,
                  const char *email)
 {
-  g_autoptr (GString) html = g_string_new (NULL);
+  g_autoptr (GString) html = open_card (T (ctx, "Create an account"), error);
 
-  web_append (html, "<section class=\"card narrow\"><h1>%s</h1>\n", T (ctx, "Create an account"));
-  if (error != NULL)
-    web_widgets_alert (html, error);
   web_append (html, "<form id=\"register-form\" method=\"post\" action=\"/register\">"
               "<label for=\"username\">%s</label>"
               "<input id=\"username\" name=\"username\" autocomplete=\"username\" required minlength=\"3\" maxlength=\"32\" value=\"%s\">"
@@ -55,11 +72,8 @@ render_register (WebCtx *ctx, guint status, const char *error, const char *usern
               T (ctx, "Username"), username != NULL ? username : "",
               T (ctx, "3 to 32 letters, digits, dots, dashes or underscores."), T (ctx, "Email"),
               email != NULL ? email : "", T (ctx, "Password"), T (ctx, "At least 8 characters."));
-  web_layout_csrf_field (ctx, html);
-  web_append (html, "<button type=\"submit\" class=\"btn btn-primary\">%s</button></form>"
-              "<p>%s <a href=\"/login\">%s</a></p></section>\n",
-              T (ctx, "Create account"), T (ctx, "Already have an account?"), T (ctx, "Sign in"));
-  web_ctx_respond_html (ctx, status, T (ctx, "Create an account"), html->str);
+  close_card (ctx, html, status, T (ctx, "Create an account"), T (ctx, "Create account"),
+              T (ctx, "Already have an account?"), "/login", T (ctx, "Sign in"));
 }
 
 static const char *
@@ -132,7 +146,7 @@ on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   SignIn *sign_in = user_data;
   JsonObject *pair = web_api_object (result);
 
-  if (result->status == 200 && web_json_string (pair, "access_token") != NULL)
+  if (result->status == 200 && carrete_json_get_string (pair, "access_token") != NULL)
     {
       web_ctx_set_session (ctx, pair, NULL);
       web_ctx_redirect (ctx, safe_next (sign_in->next));
@@ -147,8 +161,7 @@ on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     render_login (ctx, 503, T (ctx, "Signing in is unavailable right now. Please try again in a moment."),
                   sign_in->username, sign_in->next);
   else
-    render_login (ctx, result->status,
-                  result->message != NULL ? result->message : T (ctx, "Signing in failed."),
+    render_login (ctx, result->status, web_api_problem (result, T (ctx, "Signing in failed.")),
                   sign_in->username, sign_in->next);
   sign_in_free (sign_in);
 }
@@ -173,22 +186,25 @@ on_registered (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                      sign_in->username, sign_in->email);
   else
     render_register (ctx, result->status == 400 ? 422 : result->status,
-                     result->message != NULL ? result->message : T (ctx, "Check the fields and try again."),
+                     web_api_problem (result, T (ctx, "Check the fields and try again.")),
                      sign_in->username, sign_in->email);
   sign_in_free (sign_in);
 }
 
+/* The posted sign-in or register form, or NULL after answering. */
 static SignIn *
-sign_in_from_form (GHashTable *form)
+take_sign_in (WebCtx *ctx)
 {
-  SignIn *sign_in = g_new0 (SignIn, 1);
-  const char *username = g_hash_table_lookup (form, "username");
-  const char *email = g_hash_table_lookup (form, "email");
-  const char *password = g_hash_table_lookup (form, "password");
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+  SignIn *sign_in;
 
-  sign_in->username = g_strstrip (g_strdup (username != NULL ? username : ""));
-  sign_in->email = g_strstrip (g_strdup (email != NULL ? email : ""));
-  sign_in->password = g_strdup (password != NULL ? password : "");
+  if (form == NULL)
+    return NULL;
+  sign_in = g_new0 (SignIn, 1);
+
+  sign_in->username = web_form_dup_stripped (form, "username");
+  sign_in->email = web_form_dup_stripped (form, "email");
+  sign_in->password = g_strdup (web_form_get (form, "password", ""));
   sign_in->next = g_strdup (safe_next (g_hash_table_lookup (form, "next")));
   return sign_in;
 }
@@ -197,13 +213,11 @@ void
 pages_login_post (CarreteRequest *req)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
   g_autoptr (JsonNode) body = NULL;
-  SignIn *sign_in;
+  SignIn *sign_in = take_sign_in (ctx);
 
-  if (form == NULL)
+  if (sign_in == NULL)
     return;
-  sign_in = sign_in_from_form (form);
   if (*sign_in->username == '\0' || *sign_in->password == '\0')
     {
       render_login (ctx, 422, T (ctx, "Enter your username and your password."), sign_in->username,
@@ -219,13 +233,11 @@ void
 pages_register_post (CarreteRequest *req)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
   g_autoptr (JsonNode) body = NULL;
-  SignIn *sign_in;
+  SignIn *sign_in = take_sign_in (ctx);
 
-  if (form == NULL)
+  if (sign_in == NULL)
     return;
-  sign_in = sign_in_from_form (form);
   sign_in->registering = TRUE;
   body = credentials (sign_in, TRUE);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/register", body, on_registered, sign_in);

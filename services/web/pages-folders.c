@@ -32,13 +32,10 @@ static FolderFields *
 folder_fields_from_form (GHashTable *form)
 {
   FolderFields *fields = g_new0 (FolderFields, 1);
-  const char *name = g_hash_table_lookup (form, "name");
-  const char *visibility = g_hash_table_lookup (form, "visibility");
-  const char *tags = g_hash_table_lookup (form, "tags");
 
-  fields->name = g_strstrip (g_strdup (name != NULL ? name : ""));
-  fields->visibility = g_strdup (visibility != NULL ? visibility : "private");
-  fields->tags = g_strdup (tags != NULL ? tags : "");
+  fields->name = web_form_dup_stripped (form, "name");
+  fields->visibility = g_strdup (web_form_get (form, "visibility", "private"));
+  fields->tags = g_strdup (web_form_get (form, "tags", ""));
   return fields;
 }
 
@@ -110,11 +107,11 @@ static void
 on_created (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   FolderFields *fields = user_data;
-  const char *id = web_json_string (web_api_object (result), "id");
+  g_autoptr (CarreteFolder) folder = web_api_folder (result);
 
-  if (result->status == 201 && id != NULL)
+  if (result->status == 201 && folder != NULL)
     {
-      g_autofree char *location = g_strconcat ("/folders/", id, NULL);
+      g_autofree char *location = g_strconcat ("/folders/", carrete_folder_get_id (folder), NULL);
       web_ctx_redirect (ctx, location);
     }
   else if (web_api_session_lost (ctx, result))
@@ -124,7 +121,7 @@ on_created (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   else if (web_api_unavailable (result))
     render_new (ctx, 503, T (ctx, "Folders are unavailable right now. Please try again in a moment."), fields);
   else
-    render_new (ctx, 422, result->message != NULL ? result->message : T (ctx, "Check the fields and try again."),
+    render_new (ctx, 422, web_api_problem (result, T (ctx, "Check the fields and try again.")),
                 fields);
   folder_fields_free (fields);
 }
@@ -154,64 +151,42 @@ pages_folder_new_post (CarreteRequest *req)
 typedef struct
 {
   char *id;
-  WebApiResult folder;
+  CarreteFolder *folder;
 } FolderView;
 
 static void
 folder_view_free (FolderView *view)
 {
   g_free (view->id);
-  web_api_result_clear (&view->folder);
+  g_clear_object (&view->folder);
   g_free (view);
 }
 
 static void
-render_tags (WebCtx *ctx, GString *html, JsonObject *folder)
+render_tags (WebCtx *ctx, GString *html, CarreteFolder *folder)
 {
-  JsonNode *tags = json_object_get_member (folder, "tags");
-  JsonArray *list = tags != NULL && JSON_NODE_HOLDS_ARRAY (tags) ? json_node_get_array (tags) : NULL;
-  guint n = list != NULL ? json_array_get_length (list) : 0;
+  const char *const *tags = carrete_folder_get_tags (folder);
 
-  if (n == 0)
+  if (tags[0] == NULL)
     return;
   web_append (html, "<ul class=\"tags\" aria-label=\"%s\">", T (ctx, "Tags"));
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *tag = json_array_get_element (list, i);
-      if (json_node_get_value_type (tag) == G_TYPE_STRING)
-        web_append (html, "<li class=\"tag\">%s</li>", json_node_get_string (tag));
-    }
+  for (guint i = 0; tags[i] != NULL; i++)
+    web_append (html, "<li class=\"tag\">%s</li>", tags[i]);
   g_string_append (html, "</ul>\n");
 }
 
-static char *
-tags_text (JsonObject *folder)
-{
-  JsonNode *tags = json_object_get_member (folder, "tags");
-  JsonArray *list = tags != NULL && JSON_NODE_HOLDS_ARRAY (tags) ? json_node_get_array (tags) : NULL;
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
-    {
-      JsonNode *tag = json_array_get_element (list, i);
-      if (json_node_get_value_type (tag) == G_TYPE_STRING)
-        g_string_append_printf (out, "%s%s", out->len > 0 ? ", " : "", json_node_get_string (tag));
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
-render_owner_forms (WebCtx *ctx, GString *html, const char *id, JsonObject *folder)
+render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarreteFolder *folder)
 {
-  g_autofree char *tags = tags_text (folder);
+  g_autofree char *tags = g_strjoinv (", ", (char **) carrete_folder_get_tags (folder));
   g_autofree char *upload = g_strconcat ("/upload?folder_id=", id, NULL);
 
   web_append (html, "<section class=\"card owner-tools\"><h2>%s</h2>"
               "<p><a class=\"btn btn-primary\" href=\"%s\">%s</a></p>"
               "<form id=\"folder-edit\" method=\"post\" action=\"/folders/%s\">",
               T (ctx, "Manage this folder"), upload, T (ctx, "Upload to this folder"), id);
-  render_folder_fields (ctx, html, "edit-", web_json_string (folder, "name"),
-                        web_json_string (folder, "visibility"), tags);
+  render_folder_fields (ctx, html, "edit-", carrete_folder_get_name (folder),
+                        carrete_folder_get_visibility (folder), tags);
   web_append (html, "<button type=\"submit\" class=\"btn btn-secondary\">%s</button></form>"
               "<form id=\"folder-delete\" method=\"post\" action=\"/folders/%s/delete\">",
               T (ctx, "Save changes"), id);
@@ -226,17 +201,20 @@ static void
 render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
 {
   g_autoptr (GString) html = g_string_new (NULL);
-  JsonObject *folder = web_api_object (&view->folder);
-  const char *name = web_json_string (folder, "name");
-  const char *visibility = g_strcmp0 (web_json_string (folder, "visibility"), "public") == 0 ? "public" : "private";
-  gboolean owner = ctx->user_id != NULL && g_strcmp0 (web_json_string (folder, "owner_id"), ctx->user_id) == 0;
+  CarreteFolder *folder = view->folder;
+  const char *name = carrete_folder_get_name (folder);
+  const char *visibility
+      = g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0 ? "public" : "private";
+  gboolean owner = web_ctx_is_user (ctx, carrete_folder_get_owner_id (folder));
   g_autofree char *upload = g_strconcat ("/upload?folder_id=", view->id, NULL);
-  const char *next = web_json_string (web_api_object (photos), "next_cursor");
+  g_autoptr (CarretePhotoPage) page = web_api_photo_page (photos);
+  const char *next = page != NULL ? page->next_cursor : NULL;
   guint status = 200;
 
-  web_append (html, "<div class=\"page-head\"><h1>%s</h1><span id=\"folder-visibility\" "
+  web_append (html,
+              "<div class=\"page-head\"><h1>%s</h1><span id=\"folder-visibility\" "
               "class=\"badge\" data-visibility=\"%s\">%s</span></div>\n",
-              name != NULL ? name : "", visibility,
+              name, visibility,
               g_str_equal (visibility, "public") ? T (ctx, "public") : T (ctx, "private"));
   render_tags (ctx, html, folder);
   if (web_api_unavailable (photos))
@@ -245,7 +223,7 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
       web_widgets_alert (html, T (ctx, "Photos are unavailable right now. Please try again in a moment."));
     }
   else
-    web_widgets_photo_grid (ctx, html, web_api_items (photos), upload);
+    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, upload);
   if (next != NULL)
     {
       g_autofree char *cursor = web_query_escape (next);
@@ -255,7 +233,7 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
     }
   if (owner)
     render_owner_forms (ctx, html, view->id, folder);
-  web_ctx_respond_html (ctx, status, name != NULL ? name : "", html->str);
+  web_ctx_respond_html (ctx, status, name, html->str);
 }
 
 static void
@@ -297,7 +275,15 @@ on_folder (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       folder_view_free (view);
       return;
     }
-  web_api_result_move (&view->folder, result);
+  view->folder = web_api_folder (result);
+  if (view->folder == NULL)
+    {
+      web_ctx_respond_message (
+          ctx, 503, N_("Unavailable"),
+          N_("Folders are unavailable right now. Please try again in a moment."));
+      folder_view_free (view);
+      return;
+    }
   path = g_strdup_printf ("/v1/photos?limit=50&folder_id=%s%s%s", folder_id,
                           *cursor != '\0' ? "&cursor=" : "", cursor);
   web_api_call (ctx, WEB_PHOTOS, "GET", path, NULL, on_folder_photos, view);
@@ -353,8 +339,7 @@ respond_refused_change (WebCtx *ctx, WebApiResult *result, const char *back)
   g_autoptr (GString) html = g_string_new (NULL);
 
   web_append (html, "<h1>%s</h1>", T (ctx, "The folder was not changed"));
-  web_widgets_alert (html, result->message != NULL ? result->message
-                                                   : T (ctx, "Check the fields and try again."));
+  web_widgets_alert (html, web_api_problem (result, T (ctx, "Check the fields and try again.")));
   web_append (html, "<p><a href=\"%s\">%s</a></p>", back, T (ctx, "Back to the folder"));
   web_ctx_respond_html (ctx, result->status >= 400 && result->status < 500 ? result->status : 422,
                         T (ctx, "The folder was not changed"), html->str);
@@ -387,26 +372,6 @@ on_folder_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   change_free (change);
 }
 
-static gboolean
-begin_change (WebCtx *ctx, GHashTable **form, const char **id)
-{
-  *id = carrete_request_get_param (ctx->req, "id");
-  *form = web_ctx_take_form (ctx);
-  if (*form == NULL)
-    return FALSE;
-  if (!web_ctx_has_session (ctx))
-    {
-      web_ctx_redirect_to_login (ctx);
-      return FALSE;
-    }
-  if (!web_form_id_is_plausible (*id))
-    {
-      web_ctx_respond_not_found (ctx);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 pages_folder_edit_post (CarreteRequest *req)
 {
@@ -417,7 +382,8 @@ pages_folder_edit_post (CarreteRequest *req)
   g_autofree char *path = NULL;
   FolderFields *fields;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   fields = folder_fields_from_form (form);
   body = folder_body (fields);
@@ -434,7 +400,8 @@ pages_folder_delete_post (CarreteRequest *req)
   const char *id;
   g_autofree char *path = NULL;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   path = g_strconcat ("/v1/folders/", id,
                       g_strcmp0 (g_hash_table_lookup (form, "recursive"), "true") == 0 ? "?recursive=true" : "",

@@ -82,7 +82,7 @@ photos_path (Gallery *gallery)
 }
 
 static void
-render_filters (WebCtx *ctx, GString *html, JsonArray *mine)
+render_filters (WebCtx *ctx, GString *html, GPtrArray *mine)
 {
   const char *sort = query_value (ctx, "sort");
 
@@ -109,24 +109,21 @@ render_filters (WebCtx *ctx, GString *html, JsonArray *mine)
 }
 
 static void
-render_folder_list (WebCtx *ctx, GString *html, const char *id, JsonArray *folders,
+render_folder_list (WebCtx *ctx, GString *html, const char *id, CarreteFolderPage *folders,
                     gboolean skip_own)
 {
-  guint n = folders != NULL ? json_array_get_length (folders) : 0;
+  guint n = folders != NULL ? folders->items->len : 0;
   guint shown = 0;
 
   web_append (html, "<ul id=\"%s\" class=\"folder-list\">", id);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (folders, i);
-      JsonObject *folder = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *folder_id = web_json_string (folder, "id");
-      const char *name = web_json_string (folder, "name");
+      CarreteFolder *folder = g_ptr_array_index (folders->items, i);
 
-      if (folder_id == NULL || name == NULL
-          || (skip_own && g_strcmp0 (web_json_string (folder, "owner_id"), ctx->user_id) == 0))
+      if (skip_own && g_strcmp0 (carrete_folder_get_owner_id (folder), ctx->user_id) == 0)
         continue;
-      web_append (html, "<li><a href=\"/folders/%s\">%s</a></li>", folder_id, name);
+      web_append (html, "<li><a href=\"/folders/%s\">%s</a></li>", carrete_folder_get_id (folder),
+                  carrete_folder_get_name (folder));
       shown++;
     }
   if (shown == 0)
@@ -135,18 +132,19 @@ render_folder_list (WebCtx *ctx, GString *html, const char *id, JsonArray *folde
 }
 
 static void
-render_folders_nav (Gallery *gallery, GString *html)
+render_folders_nav (Gallery *gallery, GString *html, CarreteFolderPage *mine)
 {
   WebCtx *ctx = gallery->ctx;
+  g_autoptr (CarreteFolderPage) public = web_api_folder_page (&gallery->public);
 
   web_append (html, "<nav id=\"folders\" class=\"sidebar\" aria-label=\"%s\"><h2>%s</h2>",
               T (ctx, "Folders"), T (ctx, "My folders"));
   if (web_api_unavailable (&gallery->mine))
     web_widgets_alert (html, T (ctx, "Folders are unavailable right now."));
-  render_folder_list (ctx, html, "my-folders", web_api_items (&gallery->mine), FALSE);
+  render_folder_list (ctx, html, "my-folders", mine, FALSE);
   web_append (html, "<p><a class=\"btn btn-secondary\" href=\"/folders/new\">%s</a></p><h2>%s</h2>",
               T (ctx, "New folder"), T (ctx, "Public folders of others"));
-  render_folder_list (ctx, html, "public-folders", web_api_items (&gallery->public), TRUE);
+  render_folder_list (ctx, html, "public-folders", public, TRUE);
   g_string_append (html, "</nav>\n");
 }
 
@@ -155,8 +153,9 @@ render_gallery (Gallery *gallery)
 {
   WebCtx *ctx = gallery->ctx;
   g_autoptr (GString) html = g_string_new (NULL);
-  JsonObject *page = web_api_object (&gallery->photos);
-  const char *next = web_json_string (page, "next_cursor");
+  g_autoptr (CarretePhotoPage) page = web_api_photo_page (&gallery->photos);
+  g_autoptr (CarreteFolderPage) mine = web_api_folder_page (&gallery->mine);
+  const char *next = page != NULL ? page->next_cursor : NULL;
   guint status = 200;
 
   web_append (html, "<div class=\"page-head\"><h1>%s</h1><a class=\"btn btn-primary\" href=\"/upload\">%s</a></div>\n",
@@ -164,9 +163,9 @@ render_gallery (Gallery *gallery)
   if (gallery->filter_error != NULL)
     web_widgets_alert (html, gallery->filter_error);
   g_string_append (html, "<div class=\"layout\">\n");
-  render_folders_nav (gallery, html);
+  render_folders_nav (gallery, html, mine);
   g_string_append (html, "<section class=\"content\">\n");
-  render_filters (ctx, html, web_api_items (&gallery->mine));
+  render_filters (ctx, html, mine != NULL ? mine->items : NULL);
   if (web_api_unavailable (&gallery->photos))
     {
       status = 503;
@@ -174,10 +173,10 @@ render_gallery (Gallery *gallery)
                                        "please try again in a moment."));
     }
   else if (gallery->photos.status != 200)
-    web_widgets_alert (html, gallery->photos.message != NULL ? gallery->photos.message
-                                                             : T (ctx, "These filters could not be applied."));
+    web_widgets_alert (
+        html, web_api_problem (&gallery->photos, T (ctx, "These filters could not be applied.")));
   else
-    web_widgets_photo_grid (ctx, html, web_api_items (&gallery->photos), "/upload");
+    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, "/upload");
   if (next != NULL)
     {
       g_autofree char *filters = filters_query (ctx);

@@ -13,14 +13,14 @@
 typedef struct
 {
   char *id;
-  WebApiResult photo;
+  CarretePhoto *photo;
 } PhotoView;
 
 static void
 photo_view_free (PhotoView *view)
 {
   g_free (view->id);
-  web_api_result_clear (&view->photo);
+  g_clear_object (&view->photo);
   g_free (view);
 }
 
@@ -30,28 +30,25 @@ meta_row (GString *html, const char *term, const char *value)
   web_append (html, "<dt>%s</dt><dd>%s</dd>", term, value);
 }
 
-/* "2026-11-28T10:00:00Z" → "2026-11-28 10:00 UTC"; other text unchanged. */
+/* "2026-11-28 10:00 UTC" (the services send RFC 3339 in UTC). */
 static char *
-readable_time (WebCtx *ctx, const char *rfc3339)
+readable_time (WebCtx *ctx, GDateTime *time)
 {
-  g_autoptr (GDateTime) time = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
-
   if (time == NULL)
-    return g_strdup (rfc3339 != NULL ? rfc3339 : T (ctx, "unknown"));
+    return g_strdup (T (ctx, "unknown"));
   return g_date_time_format (time, "%Y-%m-%d %H:%M UTC");
 }
 
 static void
-render_meta (WebCtx *ctx, GString *html, JsonObject *photo, const char *folder_name)
+render_meta (WebCtx *ctx, GString *html, CarretePhoto *photo, const char *folder_name)
 {
-  const char *folder_id = web_json_string (photo, "folder_id");
-  g_autofree char *size = g_format_size ((guint64) web_json_int (photo, "size", 0));
-  g_autofree char *dimensions = g_strdup_printf ("%" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " px",
-                                                 web_json_int (photo, "width", 0),
-                                                 web_json_int (photo, "height", 0));
-  g_autofree char *taken = readable_time (ctx, web_json_string (photo, "taken_at"));
-  g_autofree char *uploaded = readable_time (ctx, web_json_string (photo, "uploaded_at"));
-  const char *type = web_json_string (photo, "content_type");
+  const char *folder_id = carrete_photo_get_folder_id (photo);
+  g_autofree char *size = g_format_size ((guint64) carrete_photo_get_size (photo));
+  g_autofree char *dimensions = g_strdup_printf ("%d × %d px", carrete_photo_get_width (photo),
+                                                 carrete_photo_get_height (photo));
+  g_autofree char *taken = readable_time (ctx, carrete_photo_get_taken_at (photo));
+  g_autofree char *uploaded = readable_time (ctx, carrete_photo_get_uploaded_at (photo));
+  const char *type = carrete_photo_get_content_type (photo);
 
   g_string_append (html, "<dl id=\"photo-meta\" class=\"meta\">");
   meta_row (html, T (ctx, "Size"), size);
@@ -69,14 +66,17 @@ render_meta (WebCtx *ctx, GString *html, JsonObject *photo, const char *folder_n
 }
 
 static void
-render_owner_forms (WebCtx *ctx, GString *html, const char *id, JsonObject *photo, JsonArray *folders)
+render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarretePhoto *photo,
+                    GPtrArray *folders)
 {
-  const char *folder_id = web_json_string (photo, "folder_id");
+  const char *folder_id = carrete_photo_get_folder_id (photo);
 
-  web_append (html, "<section class=\"card owner-tools\"><h2>%s</h2>"
-              "<form id=\"photo-rename\" method=\"post\" action=\"/photos/%s/rename\">"
-              "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required value=\"%s\">",
-              T (ctx, "Manage this photo"), id, T (ctx, "Name"), web_json_string (photo, "name"));
+  web_append (
+      html,
+      "<section class=\"card owner-tools\"><h2>%s</h2>"
+      "<form id=\"photo-rename\" method=\"post\" action=\"/photos/%s/rename\">"
+      "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required value=\"%s\">",
+      T (ctx, "Manage this photo"), id, T (ctx, "Name"), carrete_photo_get_name (photo));
   web_layout_csrf_field (ctx, html);
   web_append (html, "<button type=\"submit\" class=\"btn btn-secondary\">%s</button></form>"
               "<form id=\"photo-move\" method=\"post\" action=\"/photos/%s/move\">"
@@ -95,18 +95,16 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, JsonObject *phot
 }
 
 static void
-render_photo (WebCtx *ctx, PhotoView *view, JsonArray *folders, const char *folder_name)
+render_photo (WebCtx *ctx, PhotoView *view, GPtrArray *folders, const char *folder_name)
 {
   g_autoptr (GString) html = g_string_new (NULL);
-  JsonObject *photo = web_api_object (&view->photo);
-  const char *name = web_json_string (photo, "name");
-  const char *preview = web_json_string (photo, "preview_url");
-  const char *src = preview != NULL ? preview : web_json_string (photo, "url");
-  const char *full = web_json_string (photo, "url");
-  gboolean owner = ctx->user_id != NULL && g_strcmp0 (web_json_string (photo, "owner_id"), ctx->user_id) == 0;
+  CarretePhoto *photo = view->photo;
+  const char *name = carrete_photo_get_name (photo);
+  const char *preview = carrete_photo_get_preview_url (photo);
+  const char *full = carrete_photo_get_url (photo);
+  const char *src = preview != NULL ? preview : full;
+  gboolean owner = web_ctx_is_user (ctx, carrete_photo_get_owner_id (photo));
 
-  if (name == NULL)
-    name = "";
   web_append (html, "<h1>%s</h1>\n<figure class=\"photo\">", name);
   if (src != NULL)
     web_append (html, "<img id=\"photo-full\" src=\"%s\" alt=\"%s\">", src, name);
@@ -125,8 +123,9 @@ static void
 on_owner_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   PhotoView *view = user_data;
-  JsonArray *folders = web_api_items (result);
-  const char *folder_id = web_json_string (web_api_object (&view->photo), "folder_id");
+  g_autoptr (CarreteFolderPage) page = web_api_folder_page (result);
+  GPtrArray *folders = page != NULL ? page->items : NULL;
+  const char *folder_id = carrete_photo_get_folder_id (view->photo);
 
   render_photo (ctx, view, folders, web_widgets_folder_name (folders, folder_id));
   photo_view_free (view);
@@ -136,8 +135,9 @@ static void
 on_photo_folder (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   PhotoView *view = user_data;
+  g_autoptr (CarreteFolder) folder = web_api_folder (result);
 
-  render_photo (ctx, view, NULL, web_json_string (web_api_object (result), "name"));
+  render_photo (ctx, view, NULL, folder != NULL ? carrete_folder_get_name (folder) : NULL);
   photo_view_free (view);
 }
 
@@ -145,9 +145,9 @@ static void
 on_photo (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   PhotoView *view = user_data;
-  JsonObject *photo = web_api_object (result);
-  const char *folder_id = web_json_string (photo, "folder_id");
-  gboolean owner = ctx->user_id != NULL && g_strcmp0 (web_json_string (photo, "owner_id"), ctx->user_id) == 0;
+  g_autoptr (CarretePhoto) photo = web_api_photo (result);
+  const char *folder_id = photo != NULL ? carrete_photo_get_folder_id (photo) : NULL;
+  gboolean owner = photo != NULL && web_ctx_is_user (ctx, carrete_photo_get_owner_id (photo));
 
   if (result->status == 404 || result->status == 403)
     web_ctx_respond_not_found (ctx);
@@ -158,7 +158,7 @@ on_photo (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                              N_("Photos are unavailable right now. Please try again in a moment."));
   else
     {
-      web_api_result_move (&view->photo, result);
+      view->photo = g_steal_pointer (&photo);
       if (owner)
         web_api_call (ctx, WEB_FOLDERS, "GET", "/v1/folders?scope=mine&limit=200", NULL,
                       on_owner_folders, view);
@@ -216,34 +216,14 @@ on_photo_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     {
       g_autoptr (GString) html = g_string_new (NULL);
       web_append (html, "<h1>%s</h1>", T (ctx, "The photo was not changed"));
-      web_widgets_alert (html, result->message != NULL ? result->message
-                                                       : T (ctx, "Check the fields and try again."));
+      web_widgets_alert (html,
+                         web_api_problem (result, T (ctx, "Check the fields and try again.")));
       web_append (html, "<p><a href=\"%s\">%s</a></p>", location, T (ctx, "Back"));
       /* The service's own 4xx says it best (403 for someone else's photo in a public folder). */
       web_ctx_respond_html (ctx, result->status >= 400 && result->status < 500 ? result->status : 422,
                             T (ctx, "The photo was not changed"),
                             html->str);
     }
-}
-
-static gboolean
-begin_change (WebCtx *ctx, GHashTable **form, const char **id)
-{
-  *id = carrete_request_get_param (ctx->req, "id");
-  *form = web_ctx_take_form (ctx);
-  if (*form == NULL)
-    return FALSE;
-  if (!web_ctx_has_session (ctx))
-    {
-      web_ctx_redirect_to_login (ctx);
-      return FALSE;
-    }
-  if (!web_form_id_is_plausible (*id))
-    {
-      web_ctx_respond_not_found (ctx);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -265,32 +245,33 @@ patch_photo (WebCtx *ctx, const char *id, const char *member, const char *value)
                 g_strconcat ("/photos/", id, NULL));
 }
 
-void
-pages_photo_rename_post (CarreteRequest *req)
+/* Sets the photo's `member` to the form's field of that name; an empty
+ * value is null when `empty_is_null` (no folder), else "". */
+static void
+patch_from_form (CarreteRequest *req, const char *member, gboolean empty_is_null)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
   g_autoptr (GHashTable) form = NULL;
   const char *id;
-  const char *name;
+  const char *value;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
-  name = g_hash_table_lookup (form, "name");
-  patch_photo (ctx, id, "name", name != NULL ? name : "");
+  value = web_form_get (form, member, "");
+  patch_photo (ctx, id, member, empty_is_null && *value == '\0' ? NULL : value);
+}
+
+void
+pages_photo_rename_post (CarreteRequest *req)
+{
+  patch_from_form (req, "name", FALSE);
 }
 
 void
 pages_photo_move_post (CarreteRequest *req)
 {
-  g_autoptr (WebCtx) ctx = web_ctx_new (req);
-  g_autoptr (GHashTable) form = NULL;
-  const char *id;
-  const char *folder_id;
-
-  if (!begin_change (ctx, &form, &id))
-    return;
-  folder_id = g_hash_table_lookup (form, "folder_id");
-  patch_photo (ctx, id, "folder_id", folder_id != NULL && *folder_id != '\0' ? folder_id : NULL);
+  patch_from_form (req, "folder_id", TRUE);
 }
 
 void
@@ -302,7 +283,8 @@ pages_photo_delete_post (CarreteRequest *req)
   const char *folder_id;
   g_autofree char *path = NULL;
 
-  if (!begin_change (ctx, &form, &id))
+  form = web_ctx_take_change_form (ctx, &id);
+  if (form == NULL)
     return;
   folder_id = g_hash_table_lookup (form, "folder_id");
   path = g_strconcat ("/v1/photos/", id, NULL);

@@ -31,7 +31,7 @@ upload_form_free (UploadForm *form)
 }
 
 static void
-render_upload_form (WebCtx *ctx, GString *html, JsonArray *folders, const char *folder_id)
+render_upload_form (WebCtx *ctx, GString *html, GPtrArray *folders, const char *folder_id)
 {
   g_autofree char *limit = g_format_size (ctx->app->max_upload_bytes);
 
@@ -58,6 +58,7 @@ on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   UploadForm *form = user_data;
   g_autoptr (GString) html = g_string_new (NULL);
+  g_autoptr (CarreteFolderPage) folders = web_api_folder_page (result);
 
   if (web_api_session_lost (ctx, result))
     {
@@ -70,7 +71,7 @@ on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     web_widgets_alert (html, form->error);
   if (web_api_unavailable (result))
     web_widgets_alert (html, T (ctx, "Folders are unavailable right now; you can still upload without a folder."));
-  render_upload_form (ctx, html, web_api_items (result), form->folder_id);
+  render_upload_form (ctx, html, folders != NULL ? folders->items : NULL, form->folder_id);
   web_ctx_respond_html (ctx, form->status, T (ctx, "Upload photos"), html->str);
   upload_form_free (form);
 }
@@ -284,7 +285,7 @@ refusal_message (WebCtx *ctx, WebApiResult *result)
     default:
       if (web_api_unavailable (result))
         return T (ctx, "Photos are unavailable right now. Please try again in a moment.");
-      return result->message != NULL ? result->message : T (ctx, "This file could not be uploaded.");
+      return web_api_problem (result, T (ctx, "This file could not be uploaded."));
     }
 }
 
@@ -293,13 +294,13 @@ on_file_sent (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   UploadJob *job = user_data;
   UploadFile *file = g_ptr_array_index (job->files, job->next);
-  const char *id = web_json_string (web_api_object (result), "id");
+  g_autoptr (CarretePhoto) photo = web_api_photo (result);
 
   g_clear_pointer (&file->bytes, g_bytes_unref);
-  if (result->status == 201 && id != NULL)
+  if (result->status == 201 && photo != NULL)
     {
       file->ok = TRUE;
-      file->photo_id = g_strdup (id);
+      file->photo_id = g_strdup (carrete_photo_get_id (photo));
     }
   else if (web_api_session_lost (ctx, result))
     {

@@ -55,24 +55,7 @@ void
 web_api_result_clear (WebApiResult *result)
 {
   g_clear_pointer (&result->json, json_node_unref);
-  g_clear_pointer (&result->message, g_free);
-  g_clear_pointer (&result->field, g_free);
-}
-
-const char *
-web_json_string (JsonObject *object, const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
-                                                                           : NULL;
-}
-
-gint64
-web_json_int (JsonObject *object, const char *member, gint64 fallback)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
-                                                                          : fallback;
+  g_clear_error (&result->error);
 }
 
 JsonObject *
@@ -83,12 +66,27 @@ web_api_object (WebApiResult *result)
            : NULL;
 }
 
-JsonArray *
-web_api_items (WebApiResult *result)
+gpointer
+web_api_model (WebApiResult *result, CarreteFromJson from_json)
 {
-  JsonObject *object = web_api_object (result);
-  JsonNode *items = object != NULL ? json_object_get_member (object, "items") : NULL;
-  return items != NULL && JSON_NODE_HOLDS_ARRAY (items) ? json_node_get_array (items) : NULL;
+  g_autoptr (GError) error = NULL;
+  gpointer model;
+
+  if (result->status < 200 || result->status >= 300)
+    return NULL;
+  model = carrete_json_read_model (result->json, from_json, &error);
+  /* Logged: the page treats it as no answer. */
+  if (model == NULL)
+    g_message ("a service's answer: %s", error->message);
+  return model;
+}
+
+const char *
+web_api_problem (WebApiResult *result, const char *fallback)
+{
+  const char *text = carrete_client_error_get_problem_text (result->error);
+
+  return text != NULL ? text : fallback;
 }
 
 gboolean
@@ -103,38 +101,6 @@ web_api_session_lost (WebCtx *ctx, WebApiResult *result)
   return result->status == 401;
 }
 
-/* "detail" plus each "errors[].message", as one sentence for people. */
-static void
-read_problem (WebApiResult *result)
-{
-  JsonObject *problem = web_api_object (result);
-  JsonNode *errors = problem != NULL ? json_object_get_member (problem, "errors") : NULL;
-  GString *message;
-  const char *detail = web_json_string (problem, "detail");
-
-  if (problem == NULL)
-    return;
-  message = g_string_new (detail != NULL ? detail : web_json_string (problem, "title"));
-  if (errors != NULL && JSON_NODE_HOLDS_ARRAY (errors))
-    {
-      JsonArray *list = json_node_get_array (errors);
-      for (guint i = 0; i < json_array_get_length (list); i++)
-        {
-          JsonNode *item = json_array_get_element (list, i);
-          JsonObject *error = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
-          const char *field = web_json_string (error, "field");
-          const char *text = web_json_string (error, "message");
-
-          if (field != NULL && result->field == NULL)
-            result->field = g_strdup (field);
-          if (text != NULL)
-            g_string_append_printf (message, "%s%s%s%s", message->len > 0 ? " " : "",
-                                    field != NULL ? field : "", field != NULL ? ": " : "", text);
-        }
-    }
-  result->message = g_string_free (message, message->len == 0);
-}
-
 static void
 call_finish (Call *call, WebApiResult *result)
 {
@@ -143,10 +109,14 @@ call_finish (Call *call, WebApiResult *result)
   call_free (call);
 }
 
+/* No answer: the service could not be reached (status 0). */
 static void
-call_fail_unreachable (Call *call)
+call_fail_unreachable (Call *call, const char *why)
 {
   WebApiResult result = { 0 };
+
+  result.error = g_error_new (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNREACHABLE,
+                              "Cannot reach the service: %s", why);
   call_finish (call, &result);
 }
 
@@ -154,6 +124,8 @@ static void
 call_fail_session (Call *call)
 {
   WebApiResult result = { .status = 401 };
+
+  result.error = carrete_client_error_new_from_answer (401, NULL, NULL);
   call_finish (call, &result);
 }
 
@@ -165,40 +137,38 @@ waiting_calls (WebCtx *ctx)
   return ctx->refresh_waiting;
 }
 
+/* Sends the calls that waited for the refresh, or fails them: with
+ * `error`, as signed out, or as unreachable when the users service is
+ * down (the page can still say so instead of pretending the visitor
+ * signed out). */
 static void
-release_waiting (WebCtx *ctx, gboolean refreshed)
+release_waiting (WebCtx *ctx, const GError *error)
 {
   g_autoptr (GPtrArray) waiting = g_steal_pointer (&ctx->refresh_waiting);
 
   for (guint i = 0; waiting != NULL && i < waiting->len; i++)
     {
       Call *call = g_ptr_array_index (waiting, i);
-      if (refreshed)
+
+      if (error == NULL)
         call_send (call);
+      else if (carrete_client_error_is_transient (error))
+        call_fail_unreachable (call, error->message);
       else
         call_fail_session (call);
     }
 }
 
 static void
-on_refreshed (WebCtx *ctx, guint status, JsonObject *pair, gpointer user_data)
+on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  if (status == 200 && pair != NULL)
-    {
-      web_ctx_set_session (ctx, pair, NULL);
-      release_waiting (ctx, TRUE);
-      return;
-    }
-  if (status == 0)
-    {
-      /* The users service is down: the page can still say so instead of
-       * pretending the visitor signed out. */
-      g_autoptr (GPtrArray) waiting = g_steal_pointer (&ctx->refresh_waiting);
-      for (guint i = 0; waiting != NULL && i < waiting->len; i++)
-        call_fail_unreachable (g_ptr_array_index (waiting, i));
-      return;
-    }
-  release_waiting (ctx, FALSE);
+  g_autoptr (WebCtx) ctx = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) pair = NULL;
+
+  if (carrete_refresh_gate_wait_finish (result, &pair, &error))
+    web_ctx_set_session (ctx, json_node_get_object (pair), NULL);
+  release_waiting (ctx, error);
 }
 
 /* Queues `call` behind the one refresh of its page request. */
@@ -224,7 +194,7 @@ refresh_then_send (Call *call)
   if (!start)
     return;
   ctx->refresh_tried = TRUE;
-  web_refresh (ctx, on_refreshed, NULL);
+  web_refresh_async (ctx, on_refreshed, web_ctx_ref (ctx));
 }
 
 static gboolean
@@ -257,7 +227,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
   if (!carrete_service_client_answer_finish (res, &result.status, &result.json, &error))
     {
       g_message ("%s %s: %s", call->method, call->path, error->message);
-      call_fail_unreachable (call);
+      call_fail_unreachable (call, error->message);
       return;
     }
   if (result.status == 401 && call->sent_with_token && call->ctx->refresh != NULL
@@ -268,7 +238,7 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   if (result.status >= 400)
-    read_problem (&result);
+    result.error = carrete_client_error_new_from_answer (result.status, result.json, NULL);
   call_finish (call, &result);
 }
 

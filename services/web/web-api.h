@@ -1,5 +1,6 @@
 #pragma once
 
+#include "carrete-api.h"
 #include "web-ctx.h"
 
 G_BEGIN_DECLS
@@ -18,10 +19,9 @@ typedef enum
 
 typedef struct
 {
-  guint status;  /* 0 when the service could not be reached */
+  guint status;   /* 0 when the service could not be reached */
   JsonNode *json; /* the parsed body, or NULL */
-  char *message; /* the service's problem detail and field messages, or NULL */
-  char *field;   /* the first field a problem names, or NULL */
+  GError *error;  /* CARRETE_CLIENT_ERROR for status 0 and 4xx/5xx, else NULL */
 } WebApiResult;
 
 typedef void (*WebApiFunc) (WebCtx *ctx, WebApiResult *result, gpointer user_data);
@@ -40,10 +40,21 @@ void web_api_result_move (WebApiResult *to, WebApiResult *from);
 
 /* The body as an object, or NULL. */
 JsonObject *web_api_object (WebApiResult *result);
-/* The "items" array of a list, or NULL. */
-JsonArray *web_api_items (WebApiResult *result);
-const char *web_json_string (JsonObject *object, const char *member);
-gint64 web_json_int (JsonObject *object, const char *member, gint64 fallback);
+/* A 2xx's body read by `from_json`, one of the shared models' readers
+ * (carrete-api), or NULL when the call failed or the body is not one. */
+gpointer web_api_model (WebApiResult *result, CarreteFromJson from_json);
+#define web_api_photo(result)                                                                      \
+  ((CarretePhoto *) web_api_model ((result), (CarreteFromJson) carrete_photo_new_from_json))
+#define web_api_folder(result)                                                                     \
+  ((CarreteFolder *) web_api_model ((result), (CarreteFromJson) carrete_folder_new_from_json))
+#define web_api_photo_page(result)                                                                 \
+  ((CarretePhotoPage *) web_api_model ((result), (CarreteFromJson) carrete_photo_page_new_from_json))
+#define web_api_folder_page(result)                                                                \
+  ((CarreteFolderPage *) web_api_model ((result),                                                   \
+                                       (CarreteFromJson) carrete_folder_page_new_from_json))
+/* What the service's problem says (its detail and every field's message),
+ * else `fallback`: for the page to show. */
+const char *web_api_problem (WebApiResult *result, const char *fallback);
 
 /* Whether the call failed because the session is gone for good (the
  * refresh failed, or there never was one): the page should send the

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "carrete-base64url.h"
+#include "carrete-json.h"
 #include "web-cookies.h"
 #include "web-form.h"
 #include "web-html.h"
@@ -172,6 +173,12 @@ page_of_action (const char *path)
   return g_strdup (g_str_equal (path, "/logout") ? "/" : path);
 }
 
+gboolean
+web_ctx_is_user (WebCtx *ctx, const char *user_id)
+{
+  return ctx->user_id != NULL && g_strcmp0 (user_id, ctx->user_id) == 0;
+}
+
 char *
 web_ctx_here (WebCtx *ctx)
 {
@@ -192,33 +199,16 @@ web_ctx_set_access (WebCtx *ctx, const char *token)
   read_access_claims (ctx);
 }
 
-static gint64
-member_int (JsonObject *object, const char *name, gint64 fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64
-           ? json_node_get_int (node)
-           : fallback;
-}
-
-static const char *
-member_string (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
-                                                                           : NULL;
-}
-
 void
 web_ctx_set_session (WebCtx *ctx, JsonObject *pair, const char *username)
 {
-  const char *access = member_string (pair, "access_token");
-  const char *refresh = member_string (pair, "refresh_token");
-  gint64 refresh_age = member_int (pair, "refresh_expires_in", DEFAULT_REFRESH_SECONDS);
+  const char *access = carrete_json_get_string (pair, "access_token");
+  const char *refresh = carrete_json_get_string (pair, "refresh_token");
+  gint64 refresh_age = carrete_json_get_int (pair, "refresh_expires_in", DEFAULT_REFRESH_SECONDS);
   JsonNode *user = json_object_get_member (pair, "user");
 
   if (username == NULL && user != NULL && JSON_NODE_HOLDS_OBJECT (user))
-    username = member_string (json_node_get_object (user), "username");
+    username = carrete_json_get_string (json_node_get_object (user), "username");
   if (access == NULL || refresh == NULL)
     return;
   web_ctx_set_access (ctx, access);
@@ -279,6 +269,27 @@ web_ctx_take_form (WebCtx *ctx)
       return NULL;
     }
   return form;
+}
+
+GHashTable *
+web_ctx_take_change_form (WebCtx *ctx, const char **id)
+{
+  g_autoptr (GHashTable) form = web_ctx_take_form (ctx);
+
+  *id = carrete_request_get_param (ctx->req, "id");
+  if (form == NULL)
+    return NULL;
+  if (!web_ctx_has_session (ctx))
+    {
+      web_ctx_redirect_to_login (ctx);
+      return NULL;
+    }
+  if (!web_form_id_is_plausible (*id))
+    {
+      web_ctx_respond_not_found (ctx);
+      return NULL;
+    }
+  return g_steal_pointer (&form);
 }
 
 static void

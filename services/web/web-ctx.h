@@ -45,6 +45,9 @@ char *web_ctx_t_replace (WebCtx *ctx, const char *msgid, const char *placeholder
 #define N_(msgid) (msgid)
 
 gboolean web_ctx_has_session (WebCtx *ctx);
+/* Whether the visitor is signed in as `user_id` (a photo's or folder's
+ * owner): the page then shows the owner's forms. */
+gboolean web_ctx_is_user (WebCtx *ctx, const char *user_id);
 /* The request's path and query, for ?next= (never holds a token). */
 char *web_ctx_here (WebCtx *ctx);
 
@@ -57,6 +60,10 @@ void web_ctx_set_access (WebCtx *ctx, const char *token);
  * (unreadable) or 403 (missing or wrong token). */
 GHashTable *web_ctx_take_form (WebCtx *ctx);
 gboolean web_ctx_csrf_ok (WebCtx *ctx, const char *token);
+/* web_ctx_take_form() for a change to the photo or folder the path's {id}
+ * names (*id): NULL too after sending a visitor without a session to
+ * /login, or answering 404 for an id that cannot be one. */
+GHashTable *web_ctx_take_change_form (WebCtx *ctx, const char **id);
 
 void web_ctx_respond_html (WebCtx *ctx, guint status, const char *title, const char *main_html);
 /* A page with only an h1 and a sentence in role=alert. */

@@ -26,6 +26,20 @@ web_form_parse (const char *body, gsize len)
   return form;
 }
 
+const char *
+web_form_get (GHashTable *form, const char *name, const char *fallback)
+{
+  const char *value = g_hash_table_lookup (form, name);
+
+  return value != NULL ? value : fallback;
+}
+
+char *
+web_form_dup_stripped (GHashTable *form, const char *name)
+{
+  return g_strstrip (g_strdup (web_form_get (form, name, "")));
+}
+
 JsonNode *
 web_form_tags (const char *text)
 {

@@ -9,6 +9,10 @@ G_BEGIN_DECLS
  * NUL byte: such a form is answered 400, never half-read. */
 GHashTable *web_form_parse (const char *body, gsize len);
 
+/* The value of `name` in a parsed form, or `fallback` when it is absent. */
+const char *web_form_get (GHashTable *form, const char *name, const char *fallback);
+/* The value of `name` without surrounding blanks, "" when absent (free it). */
+char *web_form_dup_stripped (GHashTable *form, const char *name);
 /* "a, B ,,c" → ["a", "B", "c"]: split on commas, trimmed, empty pieces
  * dropped.  The folders service lower-cases and checks each tag. */
 JsonNode *web_form_tags (const char *text);

@@ -10,19 +10,22 @@ G_BEGIN_DECLS
  * used twice for theft and revokes the whole family, signing the visitor
  * out.  So requests carrying the same refresh token share one call to
  * /v1/auth/refresh, and its answer is kept a few seconds for requests that
- * arrive just after.  One table serves all the worker threads of a process
- * (each waiting request is answered on its own worker); only a cache:
- * another replica, or a restart, simply refreshes again. */
-typedef struct _WebRefreshes WebRefreshes;
+ * arrive just after: the shared CarreteRefreshGate (carrete-api), one for
+ * all the worker threads of a process (each waiting request is answered on
+ * its own worker); only a cache: another replica, or a restart, simply
+ * refreshes again. */
 
-/* `pair` is the token pair (status 200), or NULL. `status` 0 means the
- * users service could not be reached. */
-typedef void (*WebRefreshFunc) (WebCtx *ctx, guint status, JsonObject *pair, gpointer user_data);
+/* How long a refresh's answer serves requests of the same browser that
+ * carried the same token (a second tab, a request already on its way).
+ * Short, and keyed on the browser's CSRF seed too, so that a refresh cookie
+ * replayed from elsewhere is not answered with the new pair but reaches
+ * carrete-users, whose reuse detection then revokes the family. */
+#define WEB_REFRESH_KEEP_SECONDS 10
 
-WebRefreshes *web_refreshes_new (void);
-void web_refreshes_free (WebRefreshes *refreshes);
-
-/* Refreshes ctx->refresh (not NULL) and calls back with ctx. */
-void web_refresh (WebCtx *ctx, WebRefreshFunc callback, gpointer user_data);
+/* Refreshes ctx->refresh (not NULL); `callback` runs on this worker.
+ * carrete_refresh_gate_wait_finish() gives the new token pair, or an error:
+ * transient (carrete_client_error_is_transient()) when the users service
+ * could not be reached or failed, else the refresh was refused. */
+void web_refresh_async (WebCtx *ctx, GAsyncReadyCallback callback, gpointer user_data);
 
 G_END_DECLS

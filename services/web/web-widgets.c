@@ -4,17 +4,10 @@
 
 #include "web-html.h"
 
-static JsonObject *
-element_object (JsonArray *array, guint i)
-{
-  JsonNode *node = json_array_get_element (array, i);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 void
-web_widgets_photo_grid (WebCtx *ctx, GString *out, JsonArray *items, const char *upload_href)
+web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char *upload_href)
 {
-  guint n = items != NULL ? json_array_get_length (items) : 0;
+  guint n = photos != NULL ? photos->len : 0;
 
   if (n == 0)
     {
@@ -27,43 +20,40 @@ web_widgets_photo_grid (WebCtx *ctx, GString *out, JsonArray *items, const char 
   g_string_append (out, "<ul id=\"photo-grid\" class=\"grid\">\n");
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *photo = element_object (items, i);
-      const char *id = web_json_string (photo, "id");
-      const char *name = web_json_string (photo, "name");
-      const char *thumb = web_json_string (photo, "thumbnail_url");
+      CarretePhoto *photo = g_ptr_array_index (photos, i);
+      const char *name = carrete_photo_get_name (photo);
+      const char *thumb = carrete_photo_get_thumbnail_url (photo);
 
-      if (id == NULL)
-        continue;
-      web_append (out, "<li class=\"photo-card\"><a href=\"/photos/%s\">", id);
+      web_append (out, "<li class=\"photo-card\"><a href=\"/photos/%s\">",
+                  carrete_photo_get_id (photo));
       if (thumb != NULL)
-        web_append (out, "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
-                    thumb, name != NULL ? name : "");
+        web_append (out,
+                    "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
+                    thumb, name);
       else
         web_append (out, "<span class=\"thumb-missing\">%s</span>", T (ctx, "Processing..."));
-      web_append (out, "<span class=\"photo-name\">%s</span></a></li>\n", name != NULL ? name : "");
+      web_append (out, "<span class=\"photo-name\">%s</span></a></li>\n", name);
     }
   g_string_append (out, "</ul>\n");
 }
 
 void
-web_widgets_folder_options (WebCtx *ctx, GString *out, JsonArray *folders, const char *selected,
+web_widgets_folder_options (WebCtx *ctx, GString *out, GPtrArray *folders, const char *selected,
                             gboolean with_none)
 {
-  guint n = folders != NULL ? json_array_get_length (folders) : 0;
+  guint n = folders != NULL ? folders->len : 0;
 
   if (with_none)
     web_append (out, "<option value=\"\"%s>%s</option>",
                 selected == NULL || *selected == '\0' ? " selected" : "", T (ctx, "No folder"));
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *folder = element_object (folders, i);
-      const char *id = web_json_string (folder, "id");
+      CarreteFolder *folder = g_ptr_array_index (folders, i);
+      const char *id = carrete_folder_get_id (folder);
 
-      if (id == NULL)
-        continue;
       web_append (out, "<option value=\"%s\"%s>%s</option>", id,
                   g_strcmp0 (id, selected) == 0 ? " selected" : "",
-                  web_json_string (folder, "name"));
+                  carrete_folder_get_name (folder));
     }
 }
 
@@ -80,15 +70,15 @@ web_widgets_status (GString *out, const char *message)
 }
 
 const char *
-web_widgets_folder_name (JsonArray *folders, const char *id)
+web_widgets_folder_name (GPtrArray *folders, const char *id)
 {
-  guint n = folders != NULL ? json_array_get_length (folders) : 0;
+  guint n = folders != NULL ? folders->len : 0;
 
   for (guint i = 0; id != NULL && i < n; i++)
     {
-      JsonObject *folder = element_object (folders, i);
-      if (g_strcmp0 (web_json_string (folder, "id"), id) == 0)
-        return web_json_string (folder, "name");
+      CarreteFolder *folder = g_ptr_array_index (folders, i);
+      if (g_strcmp0 (carrete_folder_get_id (folder), id) == 0)
+        return carrete_folder_get_name (folder);
     }
   return NULL;
 }

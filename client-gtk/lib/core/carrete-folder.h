@@ -2,7 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "carrete-client-types.h"
+#include "carrete-api-types.h"
 
 G_BEGIN_DECLS
 

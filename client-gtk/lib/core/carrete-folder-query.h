@@ -1,6 +1,8 @@
 #pragma once
 
-#include "carrete-client-types.h"
+#include "carrete-api-types.h"
+/* The pages of the list this query asks for. */
+#include "carrete-list-page.h"
 
 G_BEGIN_DECLS
 
@@ -25,15 +27,6 @@ CarreteFolderQuery *carrete_folder_query_copy (const CarreteFolderQuery *query);
 void carrete_folder_query_free (CarreteFolderQuery *query);
 char *carrete_folder_query_to_path (const CarreteFolderQuery *query);
 
-struct _CarreteFolderPage
-{
-  GPtrArray *items;  /* CarreteFolder, owned */
-  char *next_cursor; /* NULL on the last page */
-};
-
-void carrete_folder_page_free (CarreteFolderPage *page);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderQuery, carrete_folder_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_folder_page_free)
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-user"
 
 #include "carrete-user.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 struct _CarreteUser
 {
@@ -78,11 +78,11 @@ carrete_user_new_from_json (JsonObject *object, GError **error)
   if (!_carrete_json_require (object, required, "user", error))
     return NULL;
   self = g_object_new (CARRETE_TYPE_USER, NULL);
-  self->id = g_strdup (_carrete_json_get_string (object, "id"));
-  self->username = g_strdup (_carrete_json_get_string (object, "username"));
-  self->email = g_strdup (_carrete_json_get_string (object, "email"));
-  self->role = g_strdup (_carrete_json_get_string (object, "role"));
-  self->created_at = _carrete_json_get_time (object, "created_at");
+  self->id = g_strdup (carrete_json_get_string (object, "id"));
+  self->username = g_strdup (carrete_json_get_string (object, "username"));
+  self->email = g_strdup (carrete_json_get_string (object, "email"));
+  self->role = g_strdup (carrete_json_get_string (object, "role"));
+  self->created_at = carrete_json_get_time (object, "created_at");
   return self;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "carrete-client-types.h"
+#include "carrete-api-types.h"
+/* The pages of the list this query asks for. */
+#include "carrete-list-page.h"
 
 G_BEGIN_DECLS
 
@@ -31,16 +33,6 @@ gboolean carrete_photo_query_equal (const CarretePhotoQuery *a, const CarretePho
 /* "/v1/photos?…" with every parameter percent-encoded. */
 char *carrete_photo_query_to_path (const CarretePhotoQuery *query);
 
-/* One page of GET /v1/photos. */
-struct _CarretePhotoPage
-{
-  GPtrArray *items;  /* CarretePhoto, owned */
-  char *next_cursor; /* NULL on the last page */
-};
-
-void carrete_photo_page_free (CarretePhotoPage *page);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoQuery, carrete_photo_query_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_photo_page_free)
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-folder-query"
 
 #include "carrete-folder-query.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 G_DEFINE_BOXED_TYPE (CarreteFolderQuery, carrete_folder_query, carrete_folder_query_copy,
                      carrete_folder_query_free)
@@ -59,14 +59,4 @@ carrete_folder_query_to_path (const CarreteFolderQuery *query)
   _carrete_query_append_uint (path, "limit", query->limit);
   _carrete_query_append (path, "cursor", query->cursor);
   return g_string_free (path, FALSE);
-}
-
-void
-carrete_folder_page_free (CarreteFolderPage *page)
-{
-  if (page == NULL)
-    return;
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
 }

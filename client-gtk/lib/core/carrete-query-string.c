@@ -1,6 +1,6 @@
 #define G_LOG_DOMAIN "carrete-query-string"
 
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 /* Appends name=value to a path, '?' before the first parameter and '&'
  * after; the value is percent-encoded except RFC 3986's unreserved

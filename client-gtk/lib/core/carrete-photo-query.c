@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-photo-query"
 
 #include "carrete-photo-query.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 G_DEFINE_BOXED_TYPE (CarretePhotoQuery, carrete_photo_query, carrete_photo_query_copy,
                      carrete_photo_query_free)
@@ -85,14 +85,4 @@ carrete_photo_query_to_path (const CarretePhotoQuery *query)
   _carrete_query_append_uint (path, "limit", query->limit);
   _carrete_query_append (path, "cursor", query->cursor);
   return g_string_free (path, FALSE);
-}
-
-void
-carrete_photo_page_free (CarretePhotoPage *page)
-{
-  if (page == NULL)
-    return;
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
 }

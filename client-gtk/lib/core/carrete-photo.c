@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-photo"
 
 #include "carrete-photo.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 struct _CarretePhoto
 {
@@ -174,22 +174,22 @@ carrete_photo_new_from_json (JsonObject *object, GError **error)
   if (!_carrete_json_require (object, required, "photo", error))
     return NULL;
   self = g_object_new (CARRETE_TYPE_PHOTO, NULL);
-  self->id = g_strdup (_carrete_json_get_string (object, "id"));
-  self->owner_id = g_strdup (_carrete_json_get_string (object, "owner_id"));
-  self->folder_id = g_strdup (_carrete_json_get_string (object, "folder_id"));
-  self->name = g_strdup (_carrete_json_get_string (object, "name"));
-  self->content_type = g_strdup (_carrete_json_get_string (object, "content_type"));
-  self->sha256 = g_strdup (_carrete_json_get_string (object, "sha256"));
-  self->state = g_strdup (_carrete_json_get_string (object, "state"));
-  self->url = g_strdup (_carrete_json_get_string (object, "url"));
-  self->thumbnail_url = g_strdup (_carrete_json_get_string (object, "thumbnail_url"));
-  self->preview_url = g_strdup (_carrete_json_get_string (object, "preview_url"));
-  self->size = (gint64) _carrete_json_get_int (object, "size");
-  self->width = (int) _carrete_json_get_int (object, "width");
-  self->height = (int) _carrete_json_get_int (object, "height");
-  self->taken_at = _carrete_json_get_time (object, "taken_at");
-  self->uploaded_at = _carrete_json_get_time (object, "uploaded_at");
-  self->updated_at = _carrete_json_get_time (object, "updated_at");
+  self->id = g_strdup (carrete_json_get_string (object, "id"));
+  self->owner_id = g_strdup (carrete_json_get_string (object, "owner_id"));
+  self->folder_id = g_strdup (carrete_json_get_string (object, "folder_id"));
+  self->name = g_strdup (carrete_json_get_string (object, "name"));
+  self->content_type = g_strdup (carrete_json_get_string (object, "content_type"));
+  self->sha256 = g_strdup (carrete_json_get_string (object, "sha256"));
+  self->state = g_strdup (carrete_json_get_string (object, "state"));
+  self->url = g_strdup (carrete_json_get_string (object, "url"));
+  self->thumbnail_url = g_strdup (carrete_json_get_string (object, "thumbnail_url"));
+  self->preview_url = g_strdup (carrete_json_get_string (object, "preview_url"));
+  self->size = (gint64) carrete_json_get_int (object, "size", 0);
+  self->width = (int) carrete_json_get_int (object, "width", 0);
+  self->height = (int) carrete_json_get_int (object, "height", 0);
+  self->taken_at = carrete_json_get_time (object, "taken_at");
+  self->uploaded_at = carrete_json_get_time (object, "uploaded_at");
+  self->updated_at = carrete_json_get_time (object, "updated_at");
   return self;
 }
 

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-client-error"
 
 #include "carrete-client-error.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 /* The extra facts travel in the GError itself (an extended error domain), so
  * that they survive g_error_copy() and GTask. */
@@ -9,6 +9,7 @@ typedef struct
 {
   char *existing_id;
   char *field;
+  char *problem_text;
   guint retry_after;
   guint status;
 } CarreteClientErrorPrivate;
@@ -28,6 +29,7 @@ carrete_client_error_private_copy (const CarreteClientErrorPrivate *src,
     return;
   dest->existing_id = g_strdup (src->existing_id);
   dest->field = g_strdup (src->field);
+  dest->problem_text = g_strdup (src->problem_text);
   dest->retry_after = src->retry_after;
   dest->status = src->status;
 }
@@ -39,6 +41,7 @@ carrete_client_error_private_clear (CarreteClientErrorPrivate *priv)
     return;
   g_clear_pointer (&priv->existing_id, g_free);
   g_clear_pointer (&priv->field, g_free);
+  g_clear_pointer (&priv->problem_text, g_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (CarreteClientError, carrete_client_error)
@@ -66,6 +69,23 @@ carrete_client_error_get_field (const GError *error)
   CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->field : NULL;
+}
+
+const char *
+carrete_client_error_get_problem_text (const GError *error)
+{
+  CarreteClientErrorPrivate *priv = private_of (error);
+
+  return priv != NULL ? priv->problem_text : NULL;
+}
+
+gboolean
+carrete_client_error_is_transient (const GError *error)
+{
+  return g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNREACHABLE)
+         || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_UNAVAILABLE)
+         || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_SERVER)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 guint
@@ -98,4 +118,15 @@ _carrete_client_error_set_details (GError *error, guint status, const char *exis
   g_free (priv->field);
   priv->field = g_strdup (field);
   priv->retry_after = retry_after;
+}
+
+void
+_carrete_client_error_set_problem_text (GError *error, const char *text)
+{
+  CarreteClientErrorPrivate *priv = private_of (error);
+
+  if (priv == NULL)
+    return;
+  g_free (priv->problem_text);
+  priv->problem_text = g_strdup (text);
 }

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "carrete-folder"
 
 #include "carrete-folder.h"
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 struct _CarreteFolder
 {
@@ -119,13 +119,13 @@ carrete_folder_new_from_json (JsonObject *object, GError **error)
   if (!_carrete_json_require (object, required, "folder", error))
     return NULL;
   self = g_object_new (CARRETE_TYPE_FOLDER, NULL);
-  self->id = g_strdup (_carrete_json_get_string (object, "id"));
-  self->owner_id = g_strdup (_carrete_json_get_string (object, "owner_id"));
-  self->name = g_strdup (_carrete_json_get_string (object, "name"));
-  self->visibility = g_strdup (_carrete_json_get_string (object, "visibility"));
+  self->id = g_strdup (carrete_json_get_string (object, "id"));
+  self->owner_id = g_strdup (carrete_json_get_string (object, "owner_id"));
+  self->name = g_strdup (carrete_json_get_string (object, "name"));
+  self->visibility = g_strdup (carrete_json_get_string (object, "visibility"));
   self->tags = read_tags (object);
-  self->created_at = _carrete_json_get_time (object, "created_at");
-  self->updated_at = _carrete_json_get_time (object, "updated_at");
+  self->created_at = carrete_json_get_time (object, "created_at");
+  self->updated_at = carrete_json_get_time (object, "updated_at");
   return self;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,19 @@ const char *carrete_client_error_get_field (const GError *error);
 guint carrete_client_error_get_retry_after (const GError *error);
 /* The HTTP status behind the error, 0 when there was no answer. */
 guint carrete_client_error_get_status (const GError *error);
+/* The problem's detail (else its title) followed by every "field: message"
+ * of its `errors`, for a page that shows them all at once (carrete-web);
+ * NULL when the answer carried no problem. */
+const char *carrete_client_error_get_problem_text (const GError *error);
+/* Whether the server could not be reached or failed (UNREACHABLE,
+ * UNAVAILABLE, SERVER), or the call was cancelled: trying again later may
+ * work, so such an answer is not remembered. */
+gboolean carrete_client_error_is_transient (const GError *error);
+
+/* The error of an answer that is not a 2xx, from its status and its body as
+ * the caller's transport already parsed it (`body` may be NULL; a JSON
+ * object is read as a problem); `retry_after` is the header, or NULL. */
+GError *carrete_client_error_new_from_answer (guint status, JsonNode *body,
+                                              const char *retry_after);
 
 G_END_DECLS

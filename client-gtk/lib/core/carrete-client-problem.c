@@ -1,9 +1,12 @@
 #define G_LOG_DOMAIN "carrete-client-problem"
 
-#include "carrete-client-private.h"
+#include "carrete-api-private.h"
 
 /* Turning the services' answers into CARRETE_CLIENT_ERROR: pure functions,
- * unit-tested in test-client-unit.c. */
+ * unit-tested in test-client-unit.c and test-api-problem.c.  carrete-desktop
+ * maps what libsoup read (_carrete_client_error_from_response), carrete-web
+ * what its CarreteServiceClient parsed (carrete_client_error_new_from_answer);
+ * both through error_from_problem(). */
 
 typedef struct
 {
@@ -75,46 +78,66 @@ parse_problem (const char *content_type, GBytes *body)
   return json_object_ref (json_node_get_object (root));
 }
 
-static const char *
-first_field (JsonObject *problem)
+/* The `errors` list of a problem, or NULL. */
+static JsonArray *
+problem_errors (JsonObject *problem)
 {
   JsonNode *node = json_object_get_member (problem, "errors");
-  JsonArray *errors;
-  JsonNode *first;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Member `member` of the `index`th entry of the problem's `errors`, when it
+ * is an object with that string. */
+static const char *
+error_member (JsonArray *errors, guint index, const char *member)
+{
+  JsonNode *node = errors != NULL && index < json_array_get_length (errors)
+                       ? json_array_get_element (errors, index)
+                       : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
-  errors = json_node_get_array (node);
-  if (json_array_get_length (errors) == 0)
-    return NULL;
-  first = json_array_get_element (errors, 0);
-  if (!JSON_NODE_HOLDS_OBJECT (first))
-    return NULL;
-  return _carrete_json_get_string (json_node_get_object (first), "field");
+  return carrete_json_get_string (json_node_get_object (node), member);
 }
 
 /* The detail; else the first field error's message; else the title. */
 static char *
 problem_message (JsonObject *problem, const StatusMap *map)
 {
-  const char *detail = _carrete_json_get_string (problem, "detail");
-  const char *title = _carrete_json_get_string (problem, "title");
-  JsonNode *node = json_object_get_member (problem, "errors");
+  const char *detail = carrete_json_get_string (problem, "detail");
+  const char *title = carrete_json_get_string (problem, "title");
+  const char *first = error_member (problem_errors (problem), 0, "message");
 
   if (detail != NULL && *detail != '\0')
     return g_strdup (detail);
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
-    {
-      JsonNode *first = json_array_get_element (json_node_get_array (node), 0);
-
-      if (JSON_NODE_HOLDS_OBJECT (first))
-        {
-          const char *message = _carrete_json_get_string (json_node_get_object (first), "message");
-          if (message != NULL)
-            return g_strdup (message);
-        }
-    }
+  if (first != NULL)
+    return g_strdup (first);
   return g_strdup (title != NULL ? title : map->message);
+}
+
+/* The detail (else the title) and then every "field: message" of the
+ * errors, as one text for a page that shows them all at once; NULL when
+ * that says nothing. */
+static char *
+problem_text (JsonObject *problem)
+{
+  const char *detail = carrete_json_get_string (problem, "detail");
+  JsonArray *errors = problem_errors (problem);
+  guint length = errors != NULL ? json_array_get_length (errors) : 0;
+  GString *text
+      = g_string_new (detail != NULL ? detail : carrete_json_get_string (problem, "title"));
+
+  for (guint i = 0; i < length; i++)
+    {
+      const char *field = error_member (errors, i, "field");
+      const char *message = error_member (errors, i, "message");
+
+      if (message != NULL)
+        g_string_append_printf (text, "%s%s%s%s", text->len > 0 ? " " : "",
+                                field != NULL ? field : "", field != NULL ? ": " : "", message);
+    }
+  return g_string_free (text, text->len == 0);
 }
 
 static guint
@@ -133,14 +156,14 @@ is_gateway_status (guint status)
   return status == 502 || status == 503 || status == 504;
 }
 
-GError *
-_carrete_client_error_from_response (guint status, const char *content_type, GBytes *body,
-                                     const char *retry_after, CarreteResponseFlags flags)
+static GError *
+error_from_problem (guint status, JsonObject *problem, const char *retry_after,
+                    CarreteResponseFlags flags)
 {
-  g_autoptr (JsonObject) problem = parse_problem (content_type, body);
   const StatusMap *map = lookup_status (status);
   CarreteClientError code = map->code;
   g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
   GError *error;
 
   if (problem == NULL && (flags & CARRETE_RESPONSE_API) && !is_gateway_status (status))
@@ -160,11 +183,36 @@ _carrete_client_error_from_response (guint status, const char *content_type, GBy
       message = g_strdup ("Wrong username or password.");
     }
   error = g_error_new_literal (CARRETE_CLIENT_ERROR, code, message);
-  _carrete_client_error_set_details (error, status,
-                                     problem != NULL ? _carrete_json_get_string (problem, "existing_id") : NULL,
-                                     problem != NULL ? first_field (problem) : NULL,
-                                     parse_retry_after (retry_after));
+  if (problem == NULL)
+    {
+      _carrete_client_error_set_details (error, status, NULL, NULL,
+                                         parse_retry_after (retry_after));
+      return error;
+    }
+  _carrete_client_error_set_details (
+      error, status, carrete_json_get_string (problem, "existing_id"),
+      error_member (problem_errors (problem), 0, "field"), parse_retry_after (retry_after));
+  text = problem_text (problem);
+  _carrete_client_error_set_problem_text (error, text);
   return error;
+}
+
+GError *
+_carrete_client_error_from_response (guint status, const char *content_type, GBytes *body,
+                                     const char *retry_after, CarreteResponseFlags flags)
+{
+  g_autoptr (JsonObject) problem = parse_problem (content_type, body);
+
+  return error_from_problem (status, problem, retry_after, flags);
+}
+
+GError *
+carrete_client_error_new_from_answer (guint status, JsonNode *body, const char *retry_after)
+{
+  JsonObject *problem
+      = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+
+  return error_from_problem (status, problem, retry_after, 0);
 }
 
 GError *

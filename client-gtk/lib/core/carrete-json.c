@@ -1,13 +1,14 @@
 #define G_LOG_DOMAIN "carrete-json"
 
-#include "carrete-client-private.h"
+#include "carrete-json.h"
 
-/* Lenient readers for the model types: a member that is missing, null or of
- * another type reads as absent, so that a newer server's answer still loads. */
+#include "carrete-api-private.h"
+
+/* The readers of carrete-json.h, and the models' internal helpers. */
 const char *
-_carrete_json_get_string (JsonObject *object, const char *member)
+carrete_json_get_string (JsonObject *object, const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
       || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -16,20 +17,20 @@ _carrete_json_get_string (JsonObject *object, const char *member)
 }
 
 gint64
-_carrete_json_get_int (JsonObject *object, const char *member)
+carrete_json_get_int (JsonObject *object, const char *member, gint64 fallback)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
       || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
+    return fallback;
   return json_node_get_int (node);
 }
 
 GDateTime *
-_carrete_json_get_time (JsonObject *object, const char *member)
+carrete_json_get_time (JsonObject *object, const char *member)
 {
-  const char *text = _carrete_json_get_string (object, member);
+  const char *text = carrete_json_get_string (object, member);
 
   return text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
 }
@@ -40,7 +41,7 @@ _carrete_json_require (JsonObject *object, const char *const *members, const cha
                        GError **error)
 {
   for (guint i = 0; members[i] != NULL; i++)
-    if (_carrete_json_get_string (object, members[i]) == NULL)
+    if (carrete_json_get_string (object, members[i]) == NULL)
       {
         g_set_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_PROTOCOL,
                      "The server sent a %s without “%s”.", what, members[i]);
@@ -59,4 +60,12 @@ _carrete_json_node_object (JsonNode *node, GError **error)
       return NULL;
     }
   return json_node_get_object (node);
+}
+
+gpointer
+carrete_json_read_model (JsonNode *node, CarreteFromJson from_json, GError **error)
+{
+  JsonObject *object = _carrete_json_node_object (node, error);
+
+  return object != NULL ? from_json (object, error) : NULL;
 }

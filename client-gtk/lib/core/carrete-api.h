@@ -1,0 +1,13 @@
+#pragma once
+
+/* Everything of the shared carrete-api library in one include. */
+#include "carrete-api-types.h"
+#include "carrete-client-error.h"
+#include "carrete-folder-query.h"
+#include "carrete-folder.h"
+#include "carrete-json.h"
+#include "carrete-list-page.h"
+#include "carrete-photo-query.h"
+#include "carrete-photo.h"
+#include "carrete-refresh-gate.h"
+#include "carrete-user.h"

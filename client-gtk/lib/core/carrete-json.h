@@ -1,0 +1,23 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Lenient readers of the services' JSON, for the models and for pages that
+ * read a member or two of an answer: a member that is missing, null or of
+ * another type reads as absent, so that a newer server's answer still
+ * loads.  `object` may be NULL (absent too). */
+const char *carrete_json_get_string (JsonObject *object, const char *member);
+gint64 carrete_json_get_int (JsonObject *object, const char *member, gint64 fallback);
+/* An RFC 3339 string member as a time, or NULL. */
+GDateTime *carrete_json_get_time (JsonObject *object, const char *member);
+
+/* Reads one object of the services' JSON into its model
+ * (carrete_photo_new_from_json, carrete_photo_page_new_from_json…). */
+typedef gpointer (*CarreteFromJson) (JsonObject *object, GError **error);
+/* The model `from_json` reads from `node`; NOT_CARRETE when `node` is not
+ * an object. */
+gpointer carrete_json_read_model (JsonNode *node, CarreteFromJson from_json, GError **error);
+
+G_END_DECLS
