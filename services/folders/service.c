@@ -11,6 +11,7 @@
 
 #include "carrete-error.h"
 #include "carrete-op.h"
+#include "carrete-page.h"
 
 #define CURSOR_KIND "folders"
 
@@ -423,21 +424,6 @@ search_op_free (gpointer data)
   g_free (op);
 }
 
-typedef struct
-{
-  GPtrArray *folders;
-  char *next_cursor;
-} Page;
-
-static void
-page_free (gpointer data)
-{
-  Page *page = data;
-  g_clear_pointer (&page->folders, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
-}
-
 static int
 compare_strings (const void *a, const void *b)
 {
@@ -477,6 +463,18 @@ search_digest (const FoldersSearch *search)
   return g_strndup (g_checksum_get_string (checksum), 32);
 }
 
+static char *
+cursor_after (gconstpointer last, gpointer data)
+{
+  const FoldersFolder *folder = last;
+  SearchOp *op = data;
+  g_autofree char *last_id = g_strdup_printf ("%" G_GINT64_FORMAT, folder->id);
+
+  return carrete_cursor_encode (
+      op->svc->cursors,
+      (const char *const[]) { CURSOR_KIND, op->digest, folder->sort_key, last_id, NULL });
+}
+
 static void
 searched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -484,29 +482,11 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
   SearchOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *folders = folders_store_folders_finish (op->svc->store, result, &error);
-  Page *page;
 
   if (folders == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  page = g_new0 (Page, 1);
-  /* One extra row was asked for: its presence means there is a next page. */
-  if (folders->len > op->limit)
-    {
-      FoldersFolder *last;
-      g_autofree char *last_id = NULL;
-
-      g_ptr_array_set_size (folders, op->limit);
-      last = g_ptr_array_index (folders, folders->len - 1);
-      last_id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-      page->next_cursor = carrete_cursor_encode (
-          op->svc->cursors,
-          (const char *const[]) { CURSOR_KIND, op->digest, last->sort_key, last_id, NULL });
-    }
-  page->folders = folders;
-  g_task_return_pointer (task, page, page_free);
+    g_task_return_error (task, error);
+  else
+    carrete_page_return (task, folders, op->limit, cursor_after, op);
 }
 
 void
@@ -547,13 +527,5 @@ folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
 GPtrArray *
 folders_service_search_finish (GAsyncResult *result, char **next_cursor, GError **error)
 {
-  Page *page = g_task_propagate_pointer (G_TASK (result), error);
-  GPtrArray *folders;
-
-  if (page == NULL)
-    return NULL;
-  folders = g_steal_pointer (&page->folders);
-  *next_cursor = g_steal_pointer (&page->next_cursor);
-  page_free (page);
-  return folders;
+  return carrete_page_propagate (result, next_cursor, error);
 }
