@@ -63,6 +63,7 @@ typedef struct
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
   guint parallel_left;    /* streamed: the original's PUT and the analysis */
   GError *parallel_error;
+  void (*then) (GTask *task); /* after the worker step under way */
 } Pipeline;
 
 static void
@@ -259,16 +260,28 @@ static void pipeline_insert (GTask *task);
 static void pipeline_store (GTask *task);
 static void pipeline_mark_ready (GTask *task);
 
+/* The end of a step on a worker: a failure ends the pipeline, success goes
+ * on with the step it named. */
 static void
-on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+on_worker_step_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     pipeline_fail (task, error);
   else
-    pipeline_check_duplicate (task);
+    p->then (task);
+}
+
+static void
+run_worker_step (GTask *task, GTaskThreadFunc func, void (*then) (GTask *task))
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  p->then = then;
+  run_step_on_worker (p->app, task, p, func, on_worker_step_done);
 }
 
 static void
@@ -366,23 +379,9 @@ pipeline_insert (GTask *task)
 }
 
 static void
-on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    pipeline_fail (task, error);
-  else
-    pipeline_mark_ready (task);
-}
-
-static void
 pipeline_store (GTask *task)
 {
-  Pipeline *p = g_task_get_task_data (task);
-
-  run_step_on_worker (p->app, task, p, store_thumbnails_in_thread, on_stored);
+  run_worker_step (task, store_thumbnails_in_thread, pipeline_mark_ready);
 }
 
 static void
@@ -574,9 +573,7 @@ has_passed (const char *rfc3339, guint grace)
 static void
 fetch_and_analyse (GTask *task)
 {
-  Pipeline *p = g_task_get_task_data (task);
-
-  run_step_on_worker (p->app, task, p, fetch_and_analyse_in_thread, on_analysed);
+  run_worker_step (task, fetch_and_analyse_in_thread, pipeline_check_duplicate);
 }
 
 static void
