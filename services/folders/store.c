@@ -284,9 +284,5 @@ folders_store_folders_finish (FoldersStore *store, GAsyncResult *result, GError 
 gint64
 folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_count_finish (store->db, result, error);
 }

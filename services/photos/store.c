@@ -385,9 +385,5 @@ photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **e
 gint64
 photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_count_finish (store->db, result, error);
 }

@@ -348,13 +348,7 @@ users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **erro
 gint64
 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  if (PQresultStatus (res) == PGRES_TUPLES_OK)
-    return PQntuples (res);
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_count_finish (store->db, result, error);
 }
 
 gboolean

@@ -699,6 +699,18 @@ carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gint64
+carrete_db_count_finish (CarreteDb *db, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (db, result, error);
+
+  if (res == NULL)
+    return -1;
+  if (PQresultStatus (res) == PGRES_TUPLES_OK)
+    return PQntuples (res);
+  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+}
+
 static void
 carrete_db_finalize (GObject *object)
 {

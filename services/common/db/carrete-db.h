@@ -43,6 +43,11 @@ void carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt,
                              GAsyncReadyCallback callback, gpointer user_data);
 PGresult *carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error);
 
+/* For a statement that is run for what it changes: the rows it returned,
+ * when it returns rows (RETURNING, or a SELECT of a function), else the
+ * rows it changed; -1 with `error` when it failed. */
+gint64 carrete_db_count_finish (CarreteDb *db, GAsyncResult *result, GError **error);
+
 /* For CONFLICT errors: the violated constraint's name, or NULL. */
 const char *carrete_db_error_get_constraint (const GError *error);
 
