@@ -33,6 +33,19 @@
 
 static const S3Request request_defaults = { .upload_fd = -1, .download_fd = -1 };
 
+/* A request with neither body nor query: a HEAD of the bucket (`key`
+ * NULL) or of an object, a DELETE. */
+static gboolean
+perform_bare (S3Storage *s3, const char *method, const char *key, S3Response *response,
+              GError **error)
+{
+  S3Request request = request_defaults;
+
+  request.method = method;
+  request.key = key;
+  return _carrete_s3_perform (s3, &request, response, error);
+}
+
 static gboolean
 bucket_create (S3Storage *s3, GError **error)
 {
@@ -70,11 +83,9 @@ static gboolean
 s3_ensure_ready (CarreteStorage *storage, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "HEAD";
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "HEAD", NULL, &response, error))
     return FALSE;
   if (status_is_success (response.status))
     return TRUE;
@@ -210,12 +221,9 @@ static gboolean
 s3_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "HEAD";
-  request.key = key;
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "HEAD", key, &response, error))
     return FALSE;
   if (!status_is_success (response.status))
     return _carrete_s3_status_error (s3, &response, key, error);
@@ -229,12 +237,9 @@ static gboolean
 s3_delete (CarreteStorage *storage, const char *key, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "DELETE";
-  request.key = key;
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "DELETE", key, &response, error))
     return FALSE;
   /* S3 answers 204 for a missing key too; 404 would be an older store's way. */
   if (status_is_success (response.status) || response.status == 404)
