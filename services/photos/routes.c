@@ -465,13 +465,10 @@ static void
 check_storage (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-
   /* No cancellable: the worker runs its check to the end either way. */
-  task = carrete_op_new (app, NULL, check_storage, NULL, on_storage_ready, req);
-  if (!carrete_workers_run (app->workers, task, storage_ready_in_thread, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  g_autoptr (GTask) task = carrete_op_new (app, NULL, check_storage, NULL, on_storage_ready, req);
+
+  carrete_workers_run_task (app->workers, task, storage_ready_in_thread);
 }
 
 static void

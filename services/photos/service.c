@@ -25,11 +25,9 @@ run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFun
                     GAsyncReadyCallback done)
 {
   g_autoptr (GTask) step = g_task_new (NULL, NULL, done, outer);
-  g_autoptr (GError) error = NULL;
 
   g_task_set_task_data (step, state, NULL);
-  if (!carrete_workers_run (app->workers, step, func, &error))
-    g_task_return_error (step, g_steal_pointer (&error));
+  carrete_workers_run_task (app->workers, step, func);
 }
 
 /* Deletes the three objects of a photo; missing ones are fine. */

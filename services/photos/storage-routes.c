@@ -306,6 +306,5 @@ photos_handle_storage_put (CarreteRequest *req)
   put->content_type = g_strdup (given_type != NULL ? given_type : "application/octet-stream");
   /* No cancellable: the worker writes the object to the end either way. */
   task = carrete_op_new (put, stored_put_free, photos_handle_storage_put, NULL, on_put_stored, req);
-  if (!carrete_workers_run (app->workers, task, put_in_thread, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  carrete_workers_run_task (app->workers, task, put_in_thread);
 }
