@@ -293,18 +293,13 @@ static gboolean
 read_direct_body (CarreteRequest *req, DirectOp *op)
 {
   PhotosApp *app = app_of (req);
-  CarreteProblem *problem = NULL;
-  g_autoptr (JsonObject) body = carrete_json_body_parse (carrete_request_get_body (req),
-                                                         direct_fields,
-                                                         G_N_ELEMENTS (direct_fields), &problem);
+  g_autoptr (JsonObject) body
+      = carrete_request_parse_body (req, direct_fields, G_N_ELEMENTS (direct_fields));
   const char *message = NULL;
   gint64 size;
 
   if (body == NULL)
-    {
-      carrete_request_respond_problem (req, problem);
-      return FALSE;
-    }
+    return FALSE;
   op->name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
   if (op->name == NULL)
     {

@@ -126,7 +126,6 @@ on_patched (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_patch (CarreteRequest *req)
 {
-  CarreteProblem *problem = NULL;
   g_autoptr (JsonObject) body = NULL;
   g_autofree char *name = NULL;
   const char *message = NULL;
@@ -137,13 +136,9 @@ handle_patch (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  body = carrete_json_body_parse (carrete_request_get_body (req), patch_fields,
-                                  G_N_ELEMENTS (patch_fields), &problem);
+  body = carrete_request_parse_body (req, patch_fields, G_N_ELEMENTS (patch_fields));
   if (body == NULL)
-    {
-      carrete_request_respond_problem (req, problem);
-      return;
-    }
+    return;
   if (json_object_has_member (body, "name"))
     {
       name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
