@@ -163,9 +163,7 @@ void
 folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = int_text (id);
-  const char *params[] = { id_text };
-  store_send (store, &find_folder, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_folder, id, cancellable, callback, user_data);
 }
 
 void
@@ -194,9 +192,7 @@ void
 folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *owner_text = int_text (owner_id);
-  const char *params[] = { owner_text };
-  store_send (store, &delete_owner, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &delete_owner, owner_id, cancellable, callback, user_data);
 }
 
 void

@@ -229,10 +229,7 @@ void
 photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  const char *params[] = { id_text };
-
-  store_send (store, &find_photo, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_photo, id, cancellable, callback, user_data);
 }
 
 void
@@ -263,10 +260,7 @@ void
 photos_store_begin_delete (PhotosStore *store, gint64 id, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  const char *params[] = { id_text };
-
-  store_send (store, &begin_delete, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &begin_delete, id, cancellable, callback, user_data);
 }
 
 void

@@ -189,9 +189,7 @@ void
 users_store_find_by_id (UsersStore *store, gint64 id, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-  store_send (store, &find_by_id, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_by_id, id, cancellable, callback, user_data);
 }
 
 void
@@ -218,9 +216,7 @@ void
 users_store_delete_user (UsersStore *store, gint64 id, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-  store_send (store, &delete_user, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &delete_user, id, cancellable, callback, user_data);
 }
 
 void

@@ -692,6 +692,17 @@ carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char 
   pool_schedule (db);
 }
 
+void
+carrete_db_query_id_async (CarreteDb *db, const CarreteStatement *stmt, gint64 id,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+
+  carrete_db_query_async (db, stmt, params, cancellable, callback, user_data);
+}
+
 PGresult *
 carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error)
 {

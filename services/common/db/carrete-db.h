@@ -41,6 +41,10 @@ CarreteDb *carrete_db_new (const char *conninfo, guint pool_size, guint statemen
 void carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt,
                              const char *const *params, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
+/* The same for the many statements whose one parameter is an id. */
+void carrete_db_query_id_async (CarreteDb *db, const CarreteStatement *stmt, gint64 id,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
 PGresult *carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error);
 
 /* For a statement that is run for what it changes: the rows it returned,
