@@ -31,20 +31,44 @@ session_new (UsersService *svc, UsersUser *user, char *refresh_token, GError **e
   return session;
 }
 
-/* Returns a session made of `*user` and `*refresh_token`, which it takes. */
+/* What a login or a refresh hands out: a new refresh token (the database
+ * keeps only its digest) and, once it is known, the user. */
+typedef struct
+{
+  UsersUser *user;
+  char *refresh_token; /* wiped when freed */
+  char *refresh_digest;
+} Grant;
+
 static void
-return_session (GTask *task, UsersService *svc, UsersUser **user, char **refresh_token)
+grant_new_token (Grant *grant)
+{
+  grant->refresh_token = users_refresh_token_new ();
+  grant->refresh_digest = users_refresh_token_digest (grant->refresh_token);
+}
+
+static void
+grant_clear (Grant *grant)
+{
+  users_user_free (grant->user);
+  carrete_secret_free (grant->refresh_token);
+  g_free (grant->refresh_digest);
+}
+
+/* Returns a session made of the grant's user and token, which it takes. */
+static void
+return_session (GTask *task, UsersService *svc, Grant *grant)
 {
   GError *error = NULL;
-  UsersSession *session = session_new (svc, *user, *refresh_token, &error);
+  UsersSession *session = session_new (svc, grant->user, grant->refresh_token, &error);
 
   if (session == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  *user = NULL;
-  *refresh_token = NULL;
+  grant->user = NULL;
+  grant->refresh_token = NULL;
   g_task_return_pointer (task, session, (GDestroyNotify) users_session_free);
 }
 
@@ -58,9 +82,7 @@ typedef struct
   char *password; /* wiped when freed */
   char *login_key;
   char *address_key;
-  UsersUser *user;
-  char *refresh_token; /* wiped when freed */
-  char *refresh_digest;
+  Grant grant;
   guint retry_after;
 } LoginOp;
 
@@ -73,9 +95,7 @@ login_op_free (gpointer data)
   carrete_secret_free (op->password);
   g_free (op->login_key);
   g_free (op->address_key);
-  users_user_free (op->user);
-  carrete_secret_free (op->refresh_token);
-  g_free (op->refresh_digest);
+  grant_clear (&op->grant);
   g_free (op);
 }
 
@@ -91,7 +111,7 @@ login_refresh_stored (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  return_session (task, op->svc, &op->user, &op->refresh_token);
+  return_session (task, op->svc, &op->grant);
 }
 
 /* A background upgrade of one user's hash. */
@@ -130,14 +150,14 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
     {
       Rehash *rehash = g_new0 (Rehash, 1);
       rehash->svc = svc;
-      rehash->user_id = op->user->id;
+      rehash->user_id = op->grant.user->id;
       users_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
                                  rehash);
     }
-  op->refresh_token = users_refresh_token_new ();
-  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
-  users_store_insert_refresh (svc->store, op->refresh_digest, op->user->id, svc->refresh_ttl,
-                              op->cancellable, login_refresh_stored, g_object_ref (task));
+  grant_new_token (&op->grant);
+  users_store_insert_refresh (svc->store, op->grant.refresh_digest, op->grant.user->id,
+                              svc->refresh_ttl, op->cancellable, login_refresh_stored,
+                              g_object_ref (task));
 }
 
 /* The attempt was counted but never judged (database or hash pool
@@ -167,7 +187,7 @@ login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
       login_fail_unjudged (task, op, error);
       return;
     }
-  if (!matched || op->user == NULL)
+  if (!matched || op->grant.user == NULL)
     {
       /* Already counted before the check. */
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
@@ -184,8 +204,8 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   LoginOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->user = users_store_user_finish (op->svc->store, result, &error);
-  if (op->user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+  op->grant.user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->grant.user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {
       login_fail_unjudged (task, op, error);
       return;
@@ -193,9 +213,9 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_error (&error);
   /* An unknown user still costs one hash verification (against a dummy),
    * so timing does not tell which logins exist. */
-  users_password_verify_async (op->svc->workers, op->user != NULL ? op->user->password_hash : NULL,
-                               op->password, &op->svc->hash_params, login_verified,
-                               g_steal_pointer (&task));
+  users_password_verify_async (
+      op->svc->workers, op->grant.user != NULL ? op->grant.user->password_hash : NULL, op->password,
+      &op->svc->hash_params, login_verified, g_steal_pointer (&task));
 }
 
 static void
@@ -263,9 +283,7 @@ typedef struct
 {
   UsersService *svc;
   char *old_digest;
-  char *refresh_token; /* wiped when freed */
-  char *refresh_digest;
-  UsersUser *user;
+  Grant grant;
 } RefreshOp;
 
 static void
@@ -274,9 +292,7 @@ refresh_op_free (gpointer data)
   RefreshOp *op = data;
 
   g_free (op->old_digest);
-  carrete_secret_free (op->refresh_token);
-  g_free (op->refresh_digest);
-  users_user_free (op->user);
+  grant_clear (&op->grant);
   g_free (op);
 }
 
@@ -301,10 +317,10 @@ refresh_rotated (GObject *source, GAsyncResult *result, gpointer user_data)
   RefreshOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->user = users_store_user_finish (op->svc->store, result, &error);
-  if (op->user != NULL)
+  op->grant.user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->grant.user != NULL)
     {
-      return_session (task, op->svc, &op->user, &op->refresh_token);
+      return_session (task, op->svc, &op->grant);
       return;
     }
   if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
@@ -336,12 +352,12 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
       return;
     }
   op->old_digest = users_refresh_token_digest (refresh_token);
-  op->refresh_token = users_refresh_token_new ();
-  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
+  grant_new_token (&op->grant);
   /* Cancelled, the rotation does not happen and the client keeps its
    * session: better than rotating to a token nobody received. */
-  users_store_rotate_refresh (svc->store, op->old_digest, op->refresh_digest, svc->refresh_ttl,
-                              cancellable, refresh_rotated, g_steal_pointer (&task));
+  users_store_rotate_refresh (svc->store, op->old_digest, op->grant.refresh_digest,
+                              svc->refresh_ttl, cancellable, refresh_rotated,
+                              g_steal_pointer (&task));
 }
 
 UsersSession *
