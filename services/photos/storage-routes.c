@@ -201,23 +201,19 @@ storage_put_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   PhotosApp *app = app_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *key = key_of_message (msg);
-  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-                     ? soup_message_headers_get_content_length (headers)
-                     : -1;
-  PhotosUpload *upload;
 
   if (carrete_storage_get_kind (app->storage) != CARRETE_STORAGE_FS || key == NULL
       || !carrete_storage_fs_verify (app->storage, "PUT", key, query, now_seconds (), NULL)
       || !content_type_is_signed (soup_message_headers_get_one (headers, "Content-Type"), query))
     return NULL;
-  upload = photos_upload_new (app->spool_dir, app->max_upload_bytes, PHOTOS_UPLOAD_RAW, NULL, length);
-  photos_upload_attach (upload, msg);
-  return upload;
+  return photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
+                                        PHOTOS_UPLOAD_RAW, NULL);
 }
 
 const CarreteBodyStream photos_storage_put_stream = {
-  storage_put_begin, (GDestroyNotify) photos_upload_free,
-  (GError * (*) (gpointer)) photos_upload_get_early_error,
+  storage_put_begin,
+  photos_upload_stream_free,
+  photos_upload_stream_refusal,
 };
 
 typedef struct
@@ -276,9 +272,8 @@ void
 photos_handle_storage_put (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
-  PhotosUpload *upload = carrete_request_get_stream (req);
   const char *given_type = carrete_request_get_header (req, "Content-Type");
-  g_autoptr (GError) error = NULL;
+  PhotosUpload *upload;
   g_autoptr (GTask) task = NULL;
   StoredPut *put;
 
@@ -289,16 +284,9 @@ photos_handle_storage_put (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "The Content-Type differs from the signed one.");
       return;
     }
+  upload = photos_upload_finish_request (req);
   if (upload == NULL)
-    {
-      carrete_request_respond_status (req, 400, "The upload could not be read.");
-      return;
-    }
-  if (!photos_upload_finish (upload, &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
+    return;
   put = g_new0 (StoredPut, 1);
   put->app = app;
   put->key = g_strdup (carrete_request_get_param (req, "key"));
