@@ -255,20 +255,6 @@ folders_service_update_finish (GAsyncResult *result, GError **error)
 
 /* ---- delete ------------------------------------------------------------------ */
 
-/* The last statement of a deletion: any number of rows is success.  None
- * means nothing was left (a concurrent delete got there first, or the owner
- * had no folders): gone either way. */
-static void
-return_deleted (GTask *task, FoldersStore *store, GAsyncResult *result)
-{
-  GError *error = NULL;
-
-  if (folders_store_count_finish (store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 typedef struct
 {
   FoldersService *svc;
@@ -291,21 +277,15 @@ delete_op_free (gpointer data)
   g_free (op);
 }
 
-static void
-delete_row_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  DeleteOp *op = g_task_get_task_data (task);
-
-  return_deleted (task, op->svc->store, result);
-}
-
+/* The last statement of a deletion: any number of rows is success.  None
+ * means nothing was left (a concurrent delete got there first): gone
+ * either way. */
 static void
 delete_row (GTask *task)
 {
   DeleteOp *op = g_task_get_task_data (task);
 
-  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, delete_row_done, task);
+  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, carrete_db_answer_done, task);
 }
 
 static void
@@ -384,26 +364,17 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
   folders_store_find (svc->store, id, NULL, delete_found, task);
 }
 
-/* The task's data is the service. */
-static void
-owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FoldersService *svc = g_task_get_task_data (task);
-
-  return_deleted (task, svc->store, result);
-}
-
 void
 folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   /* Not cancellable: part of an account deletion, which carrete-users
-   * finishes even when its own client hung up. */
+   * finishes even when its own client hung up.  No rows (the owner had no
+   * folders) is success too. */
   GTask *task
-      = carrete_op_new (svc, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
+      = carrete_op_new (NULL, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
 
-  folders_store_delete_owner (svc->store, owner_id, NULL, owner_deleted, task);
+  folders_store_delete_owner (svc->store, owner_id, NULL, carrete_db_answer_done, task);
 }
 
 /* ---- search -------------------------------------------------------------------- */

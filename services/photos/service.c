@@ -78,19 +78,6 @@ delete_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancella
 }
 
 static void
-on_rows_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Removal *removal = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (photos_store_count_finish (removal->app->store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 on_objects_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *outer = user_data;
@@ -106,7 +93,7 @@ on_objects_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (guint i = 0; i < removal->photos->len; i++)
     g_array_append_val (ids, ((PhotosPhoto *) g_ptr_array_index (removal->photos, i))->id);
-  photos_store_delete_rows (removal->app->store, ids, NULL, on_rows_deleted, outer);
+  photos_store_delete_rows (removal->app->store, ids, NULL, carrete_db_answer_done, outer);
 }
 
 /* Removes the objects, then the rows, of `photos` (marked `deleting`).

@@ -368,27 +368,14 @@ users_service_refresh_finish (GAsyncResult *result, GError **error)
 
 /* ---- logout --------------------------------------------------------------- */
 
-static void
-logout_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  UsersService *svc = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (users_store_count_finish (svc->store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /* Not cancellable: a logout the client asked for happens even if it does
- * not wait for the answer.  Its only state is the service. */
+ * not wait for the answer.  It has no state. */
 void
 users_service_logout_async (UsersService *svc, const char *refresh_token,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task
-      = carrete_op_new (svc, NULL, users_service_logout_async, NULL, callback, user_data);
+      = carrete_op_new (NULL, NULL, users_service_logout_async, NULL, callback, user_data);
   g_autofree char *digest = NULL;
 
   /* Logging out with an unknown token is not an error: the session is gone
@@ -399,5 +386,6 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
       return;
     }
   digest = users_refresh_token_digest (refresh_token);
-  users_store_revoke_family (svc->store, digest, NULL, logout_revoked, g_steal_pointer (&task));
+  users_store_revoke_family (svc->store, digest, NULL, carrete_db_answer_done,
+                             g_steal_pointer (&task));
 }

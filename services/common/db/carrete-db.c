@@ -692,34 +692,11 @@ carrete_db_query_async (CarreteDb *db, const CarreteStatement *stmt, const char 
   pool_schedule (db);
 }
 
-void
-carrete_db_query_id_async (CarreteDb *db, const CarreteStatement *stmt, gint64 id,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data)
-{
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-
-  carrete_db_query_async (db, stmt, params, cancellable, callback, user_data);
-}
-
 PGresult *
 carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, db), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gint64
-carrete_db_count_finish (CarreteDb *db, GAsyncResult *result, GError **error)
-{
-  g_autoptr (PGresult) res = carrete_db_query_finish (db, result, error);
-
-  if (res == NULL)
-    return -1;
-  if (PQresultStatus (res) == PGRES_TUPLES_OK)
-    return PQntuples (res);
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
 }
 
 static void

@@ -52,6 +52,11 @@ PGresult *carrete_db_query_finish (CarreteDb *db, GAsyncResult *result, GError *
  * rows it changed; -1 with `error` when it failed. */
 gint64 carrete_db_count_finish (CarreteDb *db, GAsyncResult *result, GError **error);
 
+/* A GAsyncReadyCallback for a statement run only for its effect, whose user
+ * data is the GTask of the operation it ends: the task answers TRUE (any
+ * number of rows, none included), or the statement's error. */
+void carrete_db_answer_done (GObject *source, GAsyncResult *result, gpointer user_data);
+
 /* For CONFLICT errors: the violated constraint's name, or NULL. */
 const char *carrete_db_error_get_constraint (const GError *error);
 
