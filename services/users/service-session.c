@@ -31,20 +31,21 @@ session_new (UsersService *svc, UsersUser *user, char *refresh_token, GError **e
   return session;
 }
 
-/* What a login or a refresh hands out: a new refresh token (the database
- * keeps only its digest) and, once it is known, the user. */
+/* What a login or a refresh hands out: a new refresh token and, once it
+ * is known, the user. */
 typedef struct
 {
   UsersUser *user;
   char *refresh_token; /* wiped when freed */
-  char *refresh_digest;
 } Grant;
 
-static void
+/* Makes the grant's refresh token; returns its digest, which is all the
+ * database keeps of it. */
+static char *
 grant_new_token (Grant *grant)
 {
   grant->refresh_token = users_refresh_token_new ();
-  grant->refresh_digest = users_refresh_token_digest (grant->refresh_token);
+  return users_refresh_token_digest (grant->refresh_token);
 }
 
 static void
@@ -52,7 +53,6 @@ grant_clear (Grant *grant)
 {
   users_user_free (grant->user);
   carrete_secret_free (grant->refresh_token);
-  g_free (grant->refresh_digest);
 }
 
 /* Returns a session made of the grant's user and token, which it takes. */
@@ -139,6 +139,7 @@ static void
 login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 {
   UsersService *svc = op->svc;
+  g_autofree char *digest = NULL;
 
   /* Bookkeeping is not cancelled: the success is counted whatever happens
    * to the answer. */
@@ -154,10 +155,9 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
       users_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
                                  rehash);
     }
-  grant_new_token (&op->grant);
-  users_store_insert_refresh (svc->store, op->grant.refresh_digest, op->grant.user->id,
-                              svc->refresh_ttl, op->cancellable, login_refresh_stored,
-                              g_object_ref (task));
+  digest = grant_new_token (&op->grant);
+  users_store_insert_refresh (svc->store, digest, op->grant.user->id, svc->refresh_ttl,
+                              op->cancellable, login_refresh_stored, g_object_ref (task));
 }
 
 /* The attempt was counted but never judged (database or hash pool
@@ -343,6 +343,7 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
   RefreshOp *op = g_new0 (RefreshOp, 1);
   g_autoptr (GTask) task = carrete_op_new (op, refresh_op_free, users_service_refresh_async,
                                            cancellable, callback, user_data);
+  g_autofree char *digest = NULL;
 
   op->svc = svc;
   if (!users_refresh_token_is_well_formed (refresh_token))
@@ -352,12 +353,11 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
       return;
     }
   op->old_digest = users_refresh_token_digest (refresh_token);
-  grant_new_token (&op->grant);
+  digest = grant_new_token (&op->grant);
   /* Cancelled, the rotation does not happen and the client keeps its
    * session: better than rotating to a token nobody received. */
-  users_store_rotate_refresh (svc->store, op->old_digest, op->grant.refresh_digest,
-                              svc->refresh_ttl, cancellable, refresh_rotated,
-                              g_steal_pointer (&task));
+  users_store_rotate_refresh (svc->store, op->old_digest, digest, svc->refresh_ttl, cancellable,
+                              refresh_rotated, g_steal_pointer (&task));
 }
 
 UsersSession *
