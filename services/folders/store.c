@@ -276,9 +276,3 @@ folders_store_folders_finish (FoldersStore *store, GAsyncResult *result, GError 
     g_ptr_array_add (folders, folder_from_row (res, row));
   return folders;
 }
-
-gint64
-folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error)
-{
-  return carrete_db_count_finish (store->db, result, error);
-}

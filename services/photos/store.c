@@ -375,9 +375,3 @@ photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **e
     g_ptr_array_add (photos, photos_photo_from_row (res, i));
   return photos;
 }
-
-gint64
-photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error)
-{
-  return carrete_db_count_finish (store->db, result, error);
-}

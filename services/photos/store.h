@@ -80,7 +80,6 @@ void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellab
 /* Finishers.  photos_store_photo_finish fails with NOT_FOUND on no row. */
 PhotosPhoto *photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 GPtrArray *photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **error);
-gint64 photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosStore, photos_store_free)
 
