@@ -112,11 +112,9 @@ static void
 analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  gboolean ok = analyse_and_trim (data, &error);
 
-  if (!analyse_and_trim (data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 /* Reads a file's SHA-256 and first bytes. */
@@ -209,11 +207,9 @@ fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
                              GCancellable *cancellable)
 {
   GError *error = NULL;
+  gboolean ok = fetch_direct_upload (data, &error) && analyse_and_trim (data, &error);
 
-  if (!fetch_direct_upload (data, &error) || !analyse_and_trim (data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -222,12 +218,11 @@ put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellabl
   Pipeline *p = data;
   g_autofree char *original = photos_key_original (p->photo->object_prefix);
   GError *error = NULL;
+  gboolean ok
+      = carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
+                                         photos_type_mime (p->type), p->sha256, NULL, &error);
 
-  if (carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
-                                       photos_type_mime (p->type), p->sha256, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -239,12 +234,11 @@ store_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
   g_autofree char *small = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_SMALL);
   g_autofree char *large = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_LARGE);
   GError *error = NULL;
+  gboolean ok
+      = carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
+        && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error);
 
-  if (carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
-      && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 /* Steps.  Each continues on the main loop.

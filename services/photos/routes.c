@@ -432,11 +432,9 @@ storage_ready_in_thread (GTask *task, gpointer source, gpointer data, GCancellab
 {
   PhotosApp *app = data;
   GError *error = NULL;
+  gboolean ok = carrete_storage_ensure_ready (app->storage, &error);
 
-  if (!carrete_storage_ensure_ready (app->storage, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void

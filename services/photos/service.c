@@ -67,14 +67,11 @@ delete_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancella
 {
   Removal *removal = data;
   GError *error = NULL;
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < removal->photos->len; i++)
-    if (!delete_objects (removal->app->storage, g_ptr_array_index (removal->photos, i), &error))
-      {
-        g_task_return_error (task, error);
-        return;
-      }
-  g_task_return_boolean (task, TRUE);
+  for (guint i = 0; ok && i < removal->photos->len; i++)
+    ok = delete_objects (removal->app->storage, g_ptr_array_index (removal->photos, i), &error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -414,11 +411,9 @@ on_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
+  gboolean ok = remove_photos_finish (result, &error);
 
-  if (!remove_photos_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void

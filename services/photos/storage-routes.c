@@ -242,12 +242,10 @@ put_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 {
   StoredPut *put = data;
   GError *error = NULL;
+  gboolean ok = carrete_storage_put_file (put->app->storage, put->key, put->path, put->content_type,
+                                          NULL, &error);
 
-  if (!carrete_storage_put_file (put->app->storage, put->key, put->path, put->content_type, NULL,
-                                 &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
