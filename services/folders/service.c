@@ -59,32 +59,46 @@ return_folder_or_error (GTask *task, FoldersStore *store, GAsyncResult *result)
 
 /* ---- create ------------------------------------------------------------ */
 
+/* Both write a folder's fields: a create all of them (for `caller_id`, the
+ * owner), an update those given (of folder `id`). */
 typedef struct
 {
   FoldersService *svc;
   GCancellable *cancellable; /* the task's */
-  gint64 owner_id;
-  char *name;
-  char *visibility;
-  char **tags;
-} CreateOp;
+  gint64 caller_id;
+  gint64 id;
+  FoldersChanges changes;
+} WriteOp;
 
 static void
-create_op_free (gpointer data)
+write_op_free (gpointer data)
 {
-  CreateOp *op = data;
+  WriteOp *op = data;
 
-  g_free (op->name);
-  g_free (op->visibility);
-  g_strfreev (op->tags);
+  folders_changes_clear (&op->changes);
   g_free (op);
 }
 
+static WriteOp *
+write_op_new (FoldersService *svc, GCancellable *cancellable, gint64 caller_id, const char *name,
+              const char *visibility, const char *const *tags)
+{
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->svc = svc;
+  op->cancellable = cancellable;
+  op->caller_id = caller_id;
+  op->changes.name = g_strdup (name);
+  op->changes.visibility = g_strdup (visibility);
+  op->changes.tags = g_strdupv ((char **) tags);
+  return op;
+}
+
 static void
-created (GObject *source, GAsyncResult *result, gpointer user_data)
+written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  CreateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
 
   return_folder_or_error (task, op->svc->store, result);
 }
@@ -93,7 +107,7 @@ static void
 account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  CreateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!carrete_accounts_check_finish (result, &error))
@@ -101,8 +115,8 @@ account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  folders_store_insert (op->svc->store, op->owner_id, op->name, op->visibility,
-                        (const char *const *) op->tags, op->cancellable, created,
+  folders_store_insert (op->svc->store, op->caller_id, op->changes.name, op->changes.visibility,
+                        (const char *const *) op->changes.tags, op->cancellable, written,
                         g_steal_pointer (&task));
 }
 
@@ -112,17 +126,11 @@ folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *
                               const char *request_id, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  CreateOp *op = g_new0 (CreateOp, 1);
-  GTask *task = carrete_op_new (op, create_op_free, folders_service_create_async, cancellable,
+  WriteOp *op = write_op_new (svc, cancellable, owner_id, name, visibility, tags);
+  GTask *task = carrete_op_new (op, write_op_free, folders_service_create_async, cancellable,
                                 callback, user_data);
   g_autofree char *owner = carrete_ids_encode (svc->ids, CARRETE_ID_USER, owner_id);
 
-  op->svc = svc;
-  op->cancellable = cancellable;
-  op->owner_id = owner_id;
-  op->name = g_strdup (name);
-  op->visibility = g_strdup (visibility);
-  op->tags = g_strdupv ((char **) tags);
   carrete_accounts_check_async (svc->accounts, owner, request_id, account_checked, task);
 }
 
@@ -181,38 +189,11 @@ folders_service_get_finish (GAsyncResult *result, GError **error)
 
 /* ---- update ---------------------------------------------------------------- */
 
-typedef struct
-{
-  FoldersService *svc;
-  GCancellable *cancellable; /* the task's */
-  gint64 caller_id;
-  gint64 id;
-  FoldersChanges changes;
-} UpdateOp;
-
-static void
-update_op_free (gpointer data)
-{
-  UpdateOp *op = data;
-
-  folders_changes_clear (&op->changes);
-  g_free (op);
-}
-
-static void
-updated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  UpdateOp *op = g_task_get_task_data (task);
-
-  return_folder_or_error (task, op->svc->store, result);
-}
-
 static void
 update_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  UpdateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
 
@@ -225,7 +206,7 @@ update_found (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   /* The statement checks the owner again: no window for a race. */
   folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, op->cancellable,
-                        updated, g_steal_pointer (&task));
+                        written, g_steal_pointer (&task));
 }
 
 void
@@ -233,17 +214,12 @@ folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
                               const FoldersChanges *changes, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  UpdateOp *op = g_new0 (UpdateOp, 1);
-  GTask *task = carrete_op_new (op, update_op_free, folders_service_update_async, cancellable,
+  WriteOp *op = write_op_new (svc, cancellable, caller_id, changes->name, changes->visibility,
+                              (const char *const *) changes->tags);
+  GTask *task = carrete_op_new (op, write_op_free, folders_service_update_async, cancellable,
                                 callback, user_data);
 
-  op->svc = svc;
-  op->cancellable = cancellable;
-  op->caller_id = caller_id;
   op->id = id;
-  op->changes.name = g_strdup (changes->name);
-  op->changes.visibility = g_strdup (changes->visibility);
-  op->changes.tags = g_strdupv (changes->tags);
   folders_store_find (svc->store, id, cancellable, update_found, task);
 }
 
