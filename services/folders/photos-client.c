@@ -3,6 +3,7 @@
 #include "photos-client.h"
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "carrete-service-client.h"
 
 struct _FoldersPhotos
@@ -92,7 +93,7 @@ start_folder_call (FoldersPhotos *photos, const char *method, const char *folder
                    const char *limit, const FoldersForward *forward, gpointer tag,
                    GAsyncReadyCallback done, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = carrete_op_new (NULL, NULL, tag, NULL, callback, user_data);
   const CarreteQueryParam query[] = {
     { "folder_id", folder_id },
     { "limit", limit },
@@ -100,7 +101,6 @@ start_folder_call (FoldersPhotos *photos, const char *method, const char *folder
   };
   CarreteForward headers = { .bearer = forward->bearer, .request_id = forward->request_id };
 
-  g_task_set_source_tag (task, tag);
   carrete_service_client_call_async (photos->photos, method, "/v1/photos", query, NULL, &headers,
                                      NULL, done, task);
 }

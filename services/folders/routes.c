@@ -4,7 +4,6 @@
 
 #include "app.h"
 #include "carrete-error.h"
-#include "carrete-json-body.h"
 #include "carrete-readiness.h"
 #include "validate.h"
 
@@ -26,12 +25,6 @@ service_of (CarreteRequest *req)
   return &app_of (req)->service;
 }
 
-static const char *
-member (JsonObject *body, const char *name)
-{
-  return json_object_has_member (body, name) ? json_object_get_string_member (body, name) : NULL;
-}
-
 static void
 respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
 {
@@ -43,16 +36,6 @@ respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
   carrete_request_respond_json_text (req, status, text);
 }
 
-/* Renders `error`, naming `field` as the one at fault. */
-static void
-respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
-{
-  CarreteProblem *problem = carrete_problem_new_from_error (error);
-
-  carrete_problem_add_field_error (problem, field, error->message);
-  carrete_request_respond_problem (req, problem);
-}
-
 /* Answers a write: the folder, or the error (a name conflict names it). */
 static void
 respond_written (CarreteRequest *req, guint status, FoldersFolder *folder, const GError *error)
@@ -60,20 +43,9 @@ respond_written (CarreteRequest *req, guint status, FoldersFolder *folder, const
   if (folder != NULL)
     respond_folder (req, status, folder);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
-    respond_error_on_field (req, error, "name");
+    carrete_request_respond_error_on_field (req, error, "name");
   else
     carrete_request_respond_error (req, error);
-}
-
-static JsonObject *
-parse_body (CarreteRequest *req, const CarreteFieldSpec *specs, guint n_specs)
-{
-  CarreteProblem *problem = NULL;
-  JsonObject *body = carrete_json_body_parse (carrete_request_get_body (req), specs, n_specs,
-                                              &problem);
-  if (body == NULL)
-    carrete_request_respond_problem (req, problem);
-  return body;
 }
 
 static const CarreteFieldSpec folder_specs[] = {
@@ -102,11 +74,11 @@ body_tags (JsonObject *body, CarreteProblem *problem)
 static gboolean
 read_changes (JsonObject *body, FoldersChanges *changes, CarreteProblem *problem)
 {
-  if (member (body, "name") != NULL)
-    changes->name = folders_validate_name (member (body, "name"), problem);
-  if (member (body, "visibility") != NULL
-      && folders_validate_visibility (member (body, "visibility"), problem))
-    changes->visibility = g_strdup (member (body, "visibility"));
+  if (carrete_json_body_get_string (body, "name") != NULL)
+    changes->name = folders_validate_name (carrete_json_body_get_string (body, "name"), problem);
+  if (carrete_json_body_get_string (body, "visibility") != NULL
+      && folders_validate_visibility (carrete_json_body_get_string (body, "visibility"), problem))
+    changes->visibility = g_strdup (carrete_json_body_get_string (body, "visibility"));
   changes->tags = body_tags (body, problem);
   return carrete_problem_get_n_errors (problem) == 0;
 }
@@ -138,7 +110,7 @@ handle_create (CarreteRequest *req)
   g_auto (FoldersChanges) fields = { 0 };
   gint64 owner = carrete_request_get_caller (req)->id;
 
-  if ((body = parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
+  if ((body = carrete_request_parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
     return;
   if (!json_object_has_member (body, "name"))
     carrete_problem_add_field_error (problem, "name", "is required");
@@ -199,7 +171,8 @@ handle_patch (CarreteRequest *req)
   gint64 caller = carrete_request_get_caller (req)->id, id;
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id)
-      || (body = parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs))) == NULL)
+      || (body = carrete_request_parse_body (req, folder_specs, G_N_ELEMENTS (folder_specs)))
+             == NULL)
     return;
   if (json_object_get_size (body) == 0)
     {
@@ -284,7 +257,7 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_INVALID))
     {
-      respond_error_on_field (req, error, "cursor");
+      carrete_request_respond_error_on_field (req, error, "cursor");
       return;
     }
   if (folders == NULL)

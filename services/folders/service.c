@@ -11,6 +11,7 @@
 
 #include "carrete-error.h"
 #include "carrete-op.h"
+#include "carrete-page.h"
 
 #define CURSOR_KIND "folders"
 
@@ -58,32 +59,46 @@ return_folder_or_error (GTask *task, FoldersStore *store, GAsyncResult *result)
 
 /* ---- create ------------------------------------------------------------ */
 
+/* Both write a folder's fields: a create all of them (for `caller_id`, the
+ * owner), an update those given (of folder `id`). */
 typedef struct
 {
   FoldersService *svc;
   GCancellable *cancellable; /* the task's */
-  gint64 owner_id;
-  char *name;
-  char *visibility;
-  char **tags;
-} CreateOp;
+  gint64 caller_id;
+  gint64 id;
+  FoldersChanges changes;
+} WriteOp;
 
 static void
-create_op_free (gpointer data)
+write_op_free (gpointer data)
 {
-  CreateOp *op = data;
+  WriteOp *op = data;
 
-  g_free (op->name);
-  g_free (op->visibility);
-  g_strfreev (op->tags);
+  folders_changes_clear (&op->changes);
   g_free (op);
 }
 
+static WriteOp *
+write_op_new (FoldersService *svc, GCancellable *cancellable, gint64 caller_id, const char *name,
+              const char *visibility, const char *const *tags)
+{
+  WriteOp *op = g_new0 (WriteOp, 1);
+
+  op->svc = svc;
+  op->cancellable = cancellable;
+  op->caller_id = caller_id;
+  op->changes.name = g_strdup (name);
+  op->changes.visibility = g_strdup (visibility);
+  op->changes.tags = g_strdupv ((char **) tags);
+  return op;
+}
+
 static void
-created (GObject *source, GAsyncResult *result, gpointer user_data)
+written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  CreateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
 
   return_folder_or_error (task, op->svc->store, result);
 }
@@ -92,7 +107,7 @@ static void
 account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  CreateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!carrete_accounts_check_finish (result, &error))
@@ -100,8 +115,8 @@ account_checked (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  folders_store_insert (op->svc->store, op->owner_id, op->name, op->visibility,
-                        (const char *const *) op->tags, op->cancellable, created,
+  folders_store_insert (op->svc->store, op->caller_id, op->changes.name, op->changes.visibility,
+                        (const char *const *) op->changes.tags, op->cancellable, written,
                         g_steal_pointer (&task));
 }
 
@@ -111,17 +126,11 @@ folders_service_create_async (FoldersService *svc, gint64 owner_id, const char *
                               const char *request_id, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  CreateOp *op = g_new0 (CreateOp, 1);
-  GTask *task = carrete_op_new (op, create_op_free, folders_service_create_async, cancellable,
+  WriteOp *op = write_op_new (svc, cancellable, owner_id, name, visibility, tags);
+  GTask *task = carrete_op_new (op, write_op_free, folders_service_create_async, cancellable,
                                 callback, user_data);
   g_autofree char *owner = carrete_ids_encode (svc->ids, CARRETE_ID_USER, owner_id);
 
-  op->svc = svc;
-  op->cancellable = cancellable;
-  op->owner_id = owner_id;
-  op->name = g_strdup (name);
-  op->visibility = g_strdup (visibility);
-  op->tags = g_strdupv ((char **) tags);
   carrete_accounts_check_async (svc->accounts, owner, request_id, account_checked, task);
 }
 
@@ -180,38 +189,11 @@ folders_service_get_finish (GAsyncResult *result, GError **error)
 
 /* ---- update ---------------------------------------------------------------- */
 
-typedef struct
-{
-  FoldersService *svc;
-  GCancellable *cancellable; /* the task's */
-  gint64 caller_id;
-  gint64 id;
-  FoldersChanges changes;
-} UpdateOp;
-
-static void
-update_op_free (gpointer data)
-{
-  UpdateOp *op = data;
-
-  folders_changes_clear (&op->changes);
-  g_free (op);
-}
-
-static void
-updated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  UpdateOp *op = g_task_get_task_data (task);
-
-  return_folder_or_error (task, op->svc->store, result);
-}
-
 static void
 update_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  UpdateOp *op = g_task_get_task_data (task);
+  WriteOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
 
@@ -224,7 +206,7 @@ update_found (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   /* The statement checks the owner again: no window for a race. */
   folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, op->cancellable,
-                        updated, g_steal_pointer (&task));
+                        written, g_steal_pointer (&task));
 }
 
 void
@@ -232,17 +214,12 @@ folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
                               const FoldersChanges *changes, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  UpdateOp *op = g_new0 (UpdateOp, 1);
-  GTask *task = carrete_op_new (op, update_op_free, folders_service_update_async, cancellable,
+  WriteOp *op = write_op_new (svc, cancellable, caller_id, changes->name, changes->visibility,
+                              (const char *const *) changes->tags);
+  GTask *task = carrete_op_new (op, write_op_free, folders_service_update_async, cancellable,
                                 callback, user_data);
 
-  op->svc = svc;
-  op->cancellable = cancellable;
-  op->caller_id = caller_id;
   op->id = id;
-  op->changes.name = g_strdup (changes->name);
-  op->changes.visibility = g_strdup (changes->visibility);
-  op->changes.tags = g_strdupv (changes->tags);
   folders_store_find (svc->store, id, cancellable, update_found, task);
 }
 
@@ -253,20 +230,6 @@ folders_service_update_finish (GAsyncResult *result, GError **error)
 }
 
 /* ---- delete ------------------------------------------------------------------ */
-
-/* The last statement of a deletion: any number of rows is success.  None
- * means nothing was left (a concurrent delete got there first, or the owner
- * had no folders): gone either way. */
-static void
-return_deleted (GTask *task, FoldersStore *store, GAsyncResult *result)
-{
-  GError *error = NULL;
-
-  if (folders_store_count_finish (store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
 
 typedef struct
 {
@@ -290,21 +253,15 @@ delete_op_free (gpointer data)
   g_free (op);
 }
 
-static void
-delete_row_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  DeleteOp *op = g_task_get_task_data (task);
-
-  return_deleted (task, op->svc->store, result);
-}
-
+/* The last statement of a deletion: any number of rows is success.  None
+ * means nothing was left (a concurrent delete got there first): gone
+ * either way. */
 static void
 delete_row (GTask *task)
 {
   DeleteOp *op = g_task_get_task_data (task);
 
-  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, delete_row_done, task);
+  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, carrete_db_answer_done, task);
 }
 
 static void
@@ -383,26 +340,17 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
   folders_store_find (svc->store, id, NULL, delete_found, task);
 }
 
-/* The task's data is the service. */
-static void
-owner_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  FoldersService *svc = g_task_get_task_data (task);
-
-  return_deleted (task, svc->store, result);
-}
-
 void
 folders_service_delete_owner_async (FoldersService *svc, gint64 owner_id,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   /* Not cancellable: part of an account deletion, which carrete-users
-   * finishes even when its own client hung up. */
+   * finishes even when its own client hung up.  No rows (the owner had no
+   * folders) is success too. */
   GTask *task
-      = carrete_op_new (svc, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
+      = carrete_op_new (NULL, NULL, folders_service_delete_owner_async, NULL, callback, user_data);
 
-  folders_store_delete_owner (svc->store, owner_id, NULL, owner_deleted, task);
+  folders_store_delete_owner (svc->store, owner_id, NULL, carrete_db_answer_done, task);
 }
 
 /* ---- search -------------------------------------------------------------------- */
@@ -421,21 +369,6 @@ search_op_free (gpointer data)
 
   g_free (op->digest);
   g_free (op);
-}
-
-typedef struct
-{
-  GPtrArray *folders;
-  char *next_cursor;
-} Page;
-
-static void
-page_free (gpointer data)
-{
-  Page *page = data;
-  g_clear_pointer (&page->folders, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
 }
 
 static int
@@ -477,6 +410,18 @@ search_digest (const FoldersSearch *search)
   return g_strndup (g_checksum_get_string (checksum), 32);
 }
 
+static char *
+cursor_after (gconstpointer last, gpointer data)
+{
+  const FoldersFolder *folder = last;
+  SearchOp *op = data;
+  g_autofree char *last_id = g_strdup_printf ("%" G_GINT64_FORMAT, folder->id);
+
+  return carrete_cursor_encode (
+      op->svc->cursors,
+      (const char *const[]) { CURSOR_KIND, op->digest, folder->sort_key, last_id, NULL });
+}
+
 static void
 searched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -484,29 +429,11 @@ searched (GObject *source, GAsyncResult *result, gpointer user_data)
   SearchOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *folders = folders_store_folders_finish (op->svc->store, result, &error);
-  Page *page;
 
   if (folders == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  page = g_new0 (Page, 1);
-  /* One extra row was asked for: its presence means there is a next page. */
-  if (folders->len > op->limit)
-    {
-      FoldersFolder *last;
-      g_autofree char *last_id = NULL;
-
-      g_ptr_array_set_size (folders, op->limit);
-      last = g_ptr_array_index (folders, folders->len - 1);
-      last_id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-      page->next_cursor = carrete_cursor_encode (
-          op->svc->cursors,
-          (const char *const[]) { CURSOR_KIND, op->digest, last->sort_key, last_id, NULL });
-    }
-  page->folders = folders;
-  g_task_return_pointer (task, page, page_free);
+    g_task_return_error (task, error);
+  else
+    carrete_page_return (task, folders, op->limit, cursor_after, op);
 }
 
 void
@@ -547,13 +474,5 @@ folders_service_search_async (FoldersService *svc, const FoldersSearch *search,
 GPtrArray *
 folders_service_search_finish (GAsyncResult *result, char **next_cursor, GError **error)
 {
-  Page *page = g_task_propagate_pointer (G_TASK (result), error);
-  GPtrArray *folders;
-
-  if (page == NULL)
-    return NULL;
-  folders = g_steal_pointer (&page->folders);
-  *next_cursor = g_steal_pointer (&page->next_cursor);
-  page_free (page);
-  return folders;
+  return carrete_page_propagate (result, next_cursor, error);
 }

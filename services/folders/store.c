@@ -90,13 +90,6 @@ folders_store_free (FoldersStore *store)
   g_free (store);
 }
 
-static void
-store_send (FoldersStore *store, const CarreteStatement *stmt, const char *const *params,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
-}
-
 /* A PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
 static char *
 array_literal (const char *const *items)
@@ -156,16 +149,14 @@ folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
   g_autofree char *owner_text = int_text (owner_id);
   g_autofree char *tags_text = array_literal (tags);
   const char *params[] = { owner_text, name, visibility, tags_text };
-  store_send (store, &insert_folder, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &insert_folder, params, cancellable, callback, user_data);
 }
 
 void
 folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = int_text (id);
-  const char *params[] = { id_text };
-  store_send (store, &find_folder, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_folder, id, cancellable, callback, user_data);
 }
 
 void
@@ -177,7 +168,7 @@ folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
   g_autofree char *owner_text = int_text (owner_id);
   g_autofree char *tags_text = array_literal ((const char *const *) changes->tags);
   const char *params[] = { id_text, owner_text, changes->name, changes->visibility, tags_text };
-  store_send (store, &update_folder, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &update_folder, params, cancellable, callback, user_data);
 }
 
 void
@@ -187,16 +178,14 @@ folders_store_delete (FoldersStore *store, gint64 id, gint64 owner_id, GCancella
   g_autofree char *id_text = int_text (id);
   g_autofree char *owner_text = int_text (owner_id);
   const char *params[] = { id_text, owner_text };
-  store_send (store, &delete_folder, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &delete_folder, params, cancellable, callback, user_data);
 }
 
 void
 folders_store_delete_owner (FoldersStore *store, gint64 owner_id, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *owner_text = int_text (owner_id);
-  const char *params[] = { owner_text };
-  store_send (store, &delete_owner, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &delete_owner, owner_id, cancellable, callback, user_data);
 }
 
 void
@@ -215,7 +204,7 @@ folders_store_search (FoldersStore *store, const FoldersSearch *search, const ch
     all ? tags_text : NULL, all ? NULL : tags_text,
     search->from, search->to, after_key, after_id_text, limit_text,
   };
-  store_send (store, &search_folders, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &search_folders, params, cancellable, callback, user_data);
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -255,38 +244,13 @@ folder_from_row (PGresult *res, int row)
 FoldersFolder *
 folders_store_folder_finish (FoldersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) == 0)
-    {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
-      return NULL;
-    }
-  return folder_from_row (res, 0);
+  return carrete_db_row_finish (store->db, result, (CarreteDbRowFunc) folder_from_row,
+                                "No such folder.", error);
 }
 
 GPtrArray *
 folders_store_folders_finish (FoldersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-  GPtrArray *folders;
-
-  if (res == NULL)
-    return NULL;
-  folders = g_ptr_array_new_with_free_func ((GDestroyNotify) folders_folder_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (folders, folder_from_row (res, row));
-  return folders;
-}
-
-gint64
-folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error)
-{
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_rows_finish (store->db, result, (CarreteDbRowFunc) folder_from_row,
+                                 (GDestroyNotify) folders_folder_free, error);
 }

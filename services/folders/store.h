@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* SQL for the folders database, and nothing else: every function sends one
  * prepared statement through the async pool; the *_finish functions turn
- * the result into model values.  A `cancellable` (may be NULL) that fires
+ * the result into model values (a statement run only for its effect ends
+ * with carrete_db_answer_done).  A `cancellable` (may be NULL) that fires
  * stops the statement, queued or running, and its finisher fails with
  * G_IO_ERROR_CANCELLED, even when the statement had just finished: a
  * cancelled write may or may not have happened. */
@@ -40,10 +41,7 @@ void folders_store_search (FoldersStore *store, const FoldersSearch *search, con
 /* Finishers.  folders_store_folder_finish fails with NOT_FOUND on no row. */
 FoldersFolder *folders_store_folder_finish (FoldersStore *store, GAsyncResult *result,
                                             GError **error);
-GPtrArray *folders_store_folders_finish (FoldersStore *store, GAsyncResult *result,
-                                         GError **error);
-/* Rows affected, or -1 with `error` set. */
-gint64 folders_store_count_finish (FoldersStore *store, GAsyncResult *result, GError **error);
+GPtrArray *folders_store_folders_finish (FoldersStore *store, GAsyncResult *result, GError **error);
 
 /* The SQL text of the search (for the EXPLAIN test and the benchmark). */
 const char *folders_store_search_sql (void);

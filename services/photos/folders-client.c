@@ -3,6 +3,7 @@
 #include "folders-client.h"
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "carrete-service-client.h"
 
 /* The most folder ids one page of a tag search asks for. */
@@ -112,13 +113,11 @@ void
 folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *bearer,
                           const char *request_id, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  GTask *task = carrete_op_new (client, NULL, folders_client_get_async, NULL, callback, user_data);
   g_autofree char *id = carrete_ids_encode (client->ids, CARRETE_ID_FOLDER, folder_id);
   g_autofree char *path = g_strconcat ("/v1/folders/", id, NULL);
   CarreteForward forward = { .bearer = bearer, .request_id = request_id };
 
-  g_task_set_task_data (task, client, NULL);
-  g_task_set_source_tag (task, folders_client_get_async);
   carrete_service_client_call_async (client->folders, "GET", path, NULL, NULL, &forward, NULL,
                                      on_folder_received, task);
 }
@@ -225,8 +224,9 @@ folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, const
                                   guint max, const char *bearer, const char *request_id,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
   TagSearch *search = g_new0 (TagSearch, 1);
+  GTask *task = carrete_op_new (search, tag_search_free, folders_client_ids_by_tags_async, NULL,
+                                callback, user_data);
 
   search->client = client;
   search->tags = g_strdup (tags);
@@ -235,8 +235,6 @@ folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, const
   search->request_id = g_strdup (request_id);
   search->max = max;
   search->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_task_set_task_data (task, search, tag_search_free);
-  g_task_set_source_tag (task, folders_client_ids_by_tags_async);
   request_tag_page (task, NULL);
 }
 

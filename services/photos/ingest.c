@@ -62,6 +62,7 @@ typedef struct
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
   guint parallel_left;    /* streamed: the original's PUT and the analysis */
   GError *parallel_error;
+  void (*then) (GTask *task); /* after the worker step under way */
 } Pipeline;
 
 static void
@@ -99,11 +100,9 @@ static void
 analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  gboolean ok = analyse_image (data, &error);
 
-  if (!analyse_image (data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 /* Reads a file's SHA-256 and first bytes. */
@@ -196,11 +195,9 @@ fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
                              GCancellable *cancellable)
 {
   GError *error = NULL;
+  gboolean ok = fetch_direct_upload (data, &error) && analyse_image (data, &error);
 
-  if (!fetch_direct_upload (data, &error) || !analyse_image (data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -209,12 +206,11 @@ put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellabl
   Pipeline *p = data;
   g_autofree char *original = photos_key_original (p->photo->object_prefix);
   GError *error = NULL;
+  gboolean ok
+      = carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
+                                         photos_type_mime (p->type), p->sha256, NULL, &error);
 
-  if (carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
-                                       photos_type_mime (p->type), p->sha256, NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -226,12 +222,11 @@ store_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
   g_autofree char *small = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_SMALL);
   g_autofree char *large = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_LARGE);
   GError *error = NULL;
+  gboolean ok
+      = carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
+        && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error);
 
-  if (carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
-      && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 /* Steps.  Each continues on the main loop.
@@ -247,16 +242,28 @@ static void pipeline_insert (GTask *task);
 static void pipeline_store (GTask *task);
 static void pipeline_mark_ready (GTask *task);
 
+/* The end of a step on a worker: a failure ends the pipeline, success goes
+ * on with the step it named. */
 static void
-on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+on_worker_step_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     pipeline_fail (task, error);
   else
-    pipeline_check_duplicate (task);
+    p->then (task);
+}
+
+static void
+run_worker_step (GTask *task, GTaskThreadFunc func, void (*then) (GTask *task))
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  p->then = then;
+  run_step_on_worker (p->app, task, p, func, on_worker_step_done);
 }
 
 static void
@@ -354,23 +361,9 @@ pipeline_insert (GTask *task)
 }
 
 static void
-on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    pipeline_fail (task, error);
-  else
-    pipeline_mark_ready (task);
-}
-
-static void
 pipeline_store (GTask *task)
 {
-  Pipeline *p = g_task_get_task_data (task);
-
-  run_step_on_worker (p->app, task, p, store_thumbnails_in_thread, on_stored);
+  run_worker_step (task, store_thumbnails_in_thread, pipeline_mark_ready);
 }
 
 static void
@@ -562,9 +555,7 @@ has_passed (const char *rfc3339, guint grace)
 static void
 fetch_and_analyse (GTask *task)
 {
-  Pipeline *p = g_task_get_task_data (task);
-
-  run_step_on_worker (p->app, task, p, fetch_and_analyse_in_thread, on_analysed);
+  run_worker_step (task, fetch_and_analyse_in_thread, pipeline_check_duplicate);
 }
 
 static void

@@ -40,20 +40,15 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *type = soup_message_headers_get_one (headers, "Content-Type");
   gboolean form = type != NULL && g_ascii_strncasecmp (type, "multipart/form-data", 19) == 0;
-  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-                     ? soup_message_headers_get_content_length (headers)
-                     : -1;
-  PhotosUpload *upload = photos_upload_new (app->spool_dir, app->max_upload_bytes,
-                                            form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type,
-                                            length);
 
-  photos_upload_attach (upload, msg);
-  return upload;
+  return photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
+                                        form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type);
 }
 
 const CarreteBodyStream upload_stream = {
-  upload_begin, (GDestroyNotify) photos_upload_free,
-  (GError * (*) (gpointer)) photos_upload_get_early_error,
+  upload_begin,
+  photos_upload_stream_free,
+  photos_upload_stream_refusal,
 };
 
 typedef struct
@@ -142,24 +137,13 @@ void
 handle_upload (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
-  PhotosUpload *upload = carrete_request_get_stream (req);
-  g_autoptr (GError) error = NULL;
+  PhotosUpload *upload = photos_upload_finish_request (req);
   g_autoptr (UploadOp) op = g_new0 (UploadOp, 1);
   const CarreteCaller *caller = carrete_request_get_caller (req);
   const char *message = NULL;
   const char *folder;
 
-  if (upload == NULL)
-    {
-      carrete_request_respond_status (req, 400, "The upload could not be read.");
-      return;
-    }
-  if (!photos_upload_finish (upload, &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  if (!declared_type_is_acceptable (req))
+  if (upload == NULL || !declared_type_is_acceptable (req))
     return;
   op->photo.type = photos_upload_get_type (upload);
   if (op->photo.type == PHOTOS_TYPE_UNKNOWN)
@@ -293,18 +277,13 @@ static gboolean
 read_direct_body (CarreteRequest *req, DirectOp *op)
 {
   PhotosApp *app = app_of (req);
-  CarreteProblem *problem = NULL;
-  g_autoptr (JsonObject) body = carrete_json_body_parse (carrete_request_get_body (req),
-                                                         direct_fields,
-                                                         G_N_ELEMENTS (direct_fields), &problem);
+  g_autoptr (JsonObject) body
+      = carrete_request_parse_body (req, direct_fields, G_N_ELEMENTS (direct_fields));
   const char *message = NULL;
   gint64 size;
 
   if (body == NULL)
-    {
-      carrete_request_respond_problem (req, problem);
-      return FALSE;
-    }
+    return FALSE;
   op->name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
   if (op->name == NULL)
     {

@@ -126,7 +126,6 @@ on_patched (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_patch (CarreteRequest *req)
 {
-  CarreteProblem *problem = NULL;
   g_autoptr (JsonObject) body = NULL;
   g_autofree char *name = NULL;
   const char *message = NULL;
@@ -137,13 +136,9 @@ handle_patch (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  body = carrete_json_body_parse (carrete_request_get_body (req), patch_fields,
-                                  G_N_ELEMENTS (patch_fields), &problem);
+  body = carrete_request_parse_body (req, patch_fields, G_N_ELEMENTS (patch_fields));
   if (body == NULL)
-    {
-      carrete_request_respond_problem (req, problem);
-      return;
-    }
+    return;
   if (json_object_has_member (body, "name"))
     {
       name = photos_validate_name (json_object_get_string_member (body, "name"), &message);
@@ -437,11 +432,9 @@ storage_ready_in_thread (GTask *task, gpointer source, gpointer data, GCancellab
 {
   PhotosApp *app = data;
   GError *error = NULL;
+  gboolean ok = carrete_storage_ensure_ready (app->storage, &error);
 
-  if (!carrete_storage_ensure_ready (app->storage, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -465,13 +458,10 @@ static void
 check_storage (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-
   /* No cancellable: the worker runs its check to the end either way. */
-  task = carrete_op_new (app, NULL, check_storage, NULL, on_storage_ready, req);
-  if (!carrete_workers_run (app->workers, task, storage_ready_in_thread, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  g_autoptr (GTask) task = carrete_op_new (app, NULL, check_storage, NULL, on_storage_ready, req);
+
+  carrete_workers_run_task (app->workers, task, storage_ready_in_thread);
 }
 
 static void

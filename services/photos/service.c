@@ -25,11 +25,9 @@ run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFun
                     GAsyncReadyCallback done)
 {
   g_autoptr (GTask) step = g_task_new (NULL, NULL, done, outer);
-  g_autoptr (GError) error = NULL;
 
   g_task_set_task_data (step, state, NULL);
-  if (!carrete_workers_run (app->workers, step, func, &error))
-    g_task_return_error (step, g_steal_pointer (&error));
+  carrete_workers_run_task (app->workers, step, func);
 }
 
 /* Deletes the three objects of a photo; missing ones are fine. */
@@ -69,27 +67,11 @@ delete_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancella
 {
   Removal *removal = data;
   GError *error = NULL;
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < removal->photos->len; i++)
-    if (!delete_objects (removal->app->storage, g_ptr_array_index (removal->photos, i), &error))
-      {
-        g_task_return_error (task, error);
-        return;
-      }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_rows_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Removal *removal = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (photos_store_count_finish (removal->app->store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  for (guint i = 0; ok && i < removal->photos->len; i++)
+    ok = delete_objects (removal->app->storage, g_ptr_array_index (removal->photos, i), &error);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -108,7 +90,7 @@ on_objects_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (guint i = 0; i < removal->photos->len; i++)
     g_array_append_val (ids, ((PhotosPhoto *) g_ptr_array_index (removal->photos, i))->id);
-  photos_store_delete_rows (removal->app->store, ids, NULL, on_rows_deleted, outer);
+  photos_store_delete_rows (removal->app->store, ids, NULL, carrete_db_answer_done, outer);
 }
 
 /* Removes the objects, then the rows, of `photos` (marked `deleting`).
@@ -429,11 +411,9 @@ on_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
+  gboolean ok = remove_photos_finish (result, &error);
 
-  if (!remove_photos_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void

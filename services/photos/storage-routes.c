@@ -201,23 +201,19 @@ storage_put_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   PhotosApp *app = app_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *key = key_of_message (msg);
-  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-                     ? soup_message_headers_get_content_length (headers)
-                     : -1;
-  PhotosUpload *upload;
 
   if (carrete_storage_get_kind (app->storage) != CARRETE_STORAGE_FS || key == NULL
       || !carrete_storage_fs_verify (app->storage, "PUT", key, query, now_seconds (), NULL)
       || !content_type_is_signed (soup_message_headers_get_one (headers, "Content-Type"), query))
     return NULL;
-  upload = photos_upload_new (app->spool_dir, app->max_upload_bytes, PHOTOS_UPLOAD_RAW, NULL, length);
-  photos_upload_attach (upload, msg);
-  return upload;
+  return photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
+                                        PHOTOS_UPLOAD_RAW, NULL);
 }
 
 const CarreteBodyStream photos_storage_put_stream = {
-  storage_put_begin, (GDestroyNotify) photos_upload_free,
-  (GError * (*) (gpointer)) photos_upload_get_early_error,
+  storage_put_begin,
+  photos_upload_stream_free,
+  photos_upload_stream_refusal,
 };
 
 typedef struct
@@ -246,12 +242,10 @@ put_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 {
   StoredPut *put = data;
   GError *error = NULL;
+  gboolean ok = carrete_storage_put_file (put->app->storage, put->key, put->path, put->content_type,
+                                          NULL, &error);
 
-  if (!carrete_storage_put_file (put->app->storage, put->key, put->path, put->content_type, NULL,
-                                 &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  carrete_op_return_ok (task, ok, error);
 }
 
 static void
@@ -276,9 +270,8 @@ void
 photos_handle_storage_put (CarreteRequest *req)
 {
   PhotosApp *app = app_of (req);
-  PhotosUpload *upload = carrete_request_get_stream (req);
   const char *given_type = carrete_request_get_header (req, "Content-Type");
-  g_autoptr (GError) error = NULL;
+  PhotosUpload *upload;
   g_autoptr (GTask) task = NULL;
   StoredPut *put;
 
@@ -289,16 +282,9 @@ photos_handle_storage_put (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "The Content-Type differs from the signed one.");
       return;
     }
+  upload = photos_upload_finish_request (req);
   if (upload == NULL)
-    {
-      carrete_request_respond_status (req, 400, "The upload could not be read.");
-      return;
-    }
-  if (!photos_upload_finish (upload, &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
+    return;
   put = g_new0 (StoredPut, 1);
   put->app = app;
   put->key = g_strdup (carrete_request_get_param (req, "key"));
@@ -306,6 +292,5 @@ photos_handle_storage_put (CarreteRequest *req)
   put->content_type = g_strdup (given_type != NULL ? given_type : "application/octet-stream");
   /* No cancellable: the worker writes the object to the end either way. */
   task = carrete_op_new (put, stored_put_free, photos_handle_storage_put, NULL, on_put_stored, req);
-  if (!carrete_workers_run (app->workers, task, put_in_thread, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+  carrete_workers_run_task (app->workers, task, put_in_thread);
 }

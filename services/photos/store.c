@@ -178,13 +178,6 @@ photos_store_free (PhotosStore *store)
   g_free (store);
 }
 
-static void
-store_send (PhotosStore *store, const CarreteStatement *stmt, const char *const *params,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
-}
-
 #define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
 
 static char *
@@ -205,7 +198,7 @@ photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_
   g_autofree char *folder = folder_param (folder_id);
   const char *params[] = { owner, folder, name, object_prefix, content_type, size_text, expires };
 
-  store_send (store, &insert_pending, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &insert_pending, params, cancellable, callback, user_data);
 }
 
 void
@@ -222,17 +215,14 @@ photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type
   const char *params[] = { id_text, content_type, size_text, sha256_hex, width_text, height_text,
                            taken };
 
-  store_send (store, &mark_ready, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &mark_ready, params, cancellable, callback, user_data);
 }
 
 void
 photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  const char *params[] = { id_text };
-
-  store_send (store, &find_photo, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_photo, id, cancellable, callback, user_data);
 }
 
 void
@@ -244,7 +234,7 @@ photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_
   INT_TEXT (folder, folder_id);
   const char *params[] = { owner, folder, sha256_hex };
 
-  store_send (store, &find_duplicate, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &find_duplicate, params, cancellable, callback, user_data);
 }
 
 void
@@ -256,17 +246,14 @@ photos_store_update (PhotosStore *store, gint64 id, const char *name, gboolean s
   INT_TEXT (folder, folder_id);
   const char *params[] = { id_text, name, set_folder ? "true" : "false", folder };
 
-  store_send (store, &update_photo, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &update_photo, params, cancellable, callback, user_data);
 }
 
 void
 photos_store_begin_delete (PhotosStore *store, gint64 id, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  const char *params[] = { id_text };
-
-  store_send (store, &begin_delete, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &begin_delete, id, cancellable, callback, user_data);
 }
 
 void
@@ -279,7 +266,7 @@ photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 fol
   INT_TEXT (limit_text, limit);
   const char *params[] = { owner, folder, limit_text };
 
-  store_send (store, &begin_delete_batch, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &begin_delete_batch, params, cancellable, callback, user_data);
 }
 
 void
@@ -289,7 +276,7 @@ photos_store_begin_sweep (PhotosStore *store, guint limit, GCancellable *cancell
   INT_TEXT (limit_text, limit);
   const char *params[] = { limit_text };
 
-  store_send (store, &begin_sweep, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &begin_sweep, params, cancellable, callback, user_data);
 }
 
 /* A PostgreSQL array literal of ids: "{1,2,3}". */
@@ -312,7 +299,7 @@ photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *cancell
   g_autofree char *array = id_array_literal (ids);
   const char *params[] = { array };
 
-  store_send (store, &delete_rows, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &delete_rows, params, cancellable, callback, user_data);
 }
 
 /* `name ILIKE` pattern matching `text` anywhere, with its own wildcards
@@ -348,7 +335,7 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
   const char *params[] = { owner, folder, folders, like, query->from, query->to, limit_text,
                            query->after_key, after_id };
 
-  store_send (store, stmt, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }
 
 /* ---- finishers ------------------------------------------------------------ */
@@ -356,38 +343,13 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
 PhotosPhoto *
 photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) == 0)
-    {
-      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
-      return NULL;
-    }
-  return photos_photo_from_row (res, 0);
+  return carrete_db_row_finish (store->db, result, (CarreteDbRowFunc) photos_photo_from_row,
+                                "No such photo.", error);
 }
 
 GPtrArray *
 photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-  GPtrArray *photos;
-
-  if (res == NULL)
-    return NULL;
-  photos = g_ptr_array_new_full (PQntuples (res), (GDestroyNotify) photos_photo_free);
-  for (int i = 0; i < PQntuples (res); i++)
-    g_ptr_array_add (photos, photos_photo_from_row (res, i));
-  return photos;
-}
-
-gint64
-photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error)
-{
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_rows_finish (store->db, result, (CarreteDbRowFunc) photos_photo_from_row,
+                                 (GDestroyNotify) photos_photo_free, error);
 }

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* SQL for the photos database, and nothing else: each function sends one
  * prepared statement through the async pool; the *_finish functions turn
- * results into model values.  A `cancellable` (may be NULL) that fires
+ * results into model values (a statement run only for its effect ends with
+ * carrete_db_answer_done).  A `cancellable` (may be NULL) that fires
  * stops the statement, queued or running, and its finisher fails with
  * G_IO_ERROR_CANCELLED, even when the statement had just finished: a
  * cancelled write may or may not have happened. */
@@ -80,7 +81,6 @@ void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellab
 /* Finishers.  photos_store_photo_finish fails with NOT_FOUND on no row. */
 PhotosPhoto *photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 GPtrArray *photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **error);
-gint64 photos_store_count_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosStore, photos_store_free)
 

@@ -175,13 +175,33 @@ photos_upload_get_early_error (PhotosUpload *upload)
 }
 
 void
-photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg)
+photos_upload_stream_free (gpointer upload)
 {
+  photos_upload_free (upload);
+}
+
+GError *
+photos_upload_stream_refusal (gpointer upload)
+{
+  return photos_upload_get_early_error (upload);
+}
+
+PhotosUpload *
+photos_upload_new_for_message (SoupServerMessage *msg, const char *spool_dir, guint64 max_bytes,
+                               PhotosUploadKind kind, const char *content_type)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                       ? soup_message_headers_get_content_length (headers)
+                       : -1;
+  PhotosUpload *upload = photos_upload_new (spool_dir, max_bytes, kind, content_type, length);
+
   /* The message owns the upload (as object data): a strong reference back
    * would be a cycle that keeps both, and the spool file, forever. */
   upload->msg = msg;
   g_object_add_weak_pointer (G_OBJECT (msg), (gpointer *) &upload->msg);
   upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), upload);
+  return upload;
 }
 
 void
@@ -237,6 +257,25 @@ photos_upload_finish (PhotosUpload *upload, GError **error)
     }
   carrete_sha256_finish_hex (upload->hash, upload->sha256);
   return TRUE;
+}
+
+PhotosUpload *
+photos_upload_finish_request (CarreteRequest *req)
+{
+  PhotosUpload *upload = carrete_request_get_stream (req);
+  g_autoptr (GError) error = NULL;
+
+  if (upload == NULL)
+    {
+      carrete_request_respond_status (req, 400, "The upload could not be read.");
+      return NULL;
+    }
+  if (!photos_upload_finish (upload, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return NULL;
+    }
+  return upload;
 }
 
 const char *

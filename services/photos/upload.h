@@ -2,6 +2,7 @@
 
 #include <libsoup/soup.h>
 
+#include "carrete-request.h"
 #include "sniff.h"
 
 G_BEGIN_DECLS
@@ -35,8 +36,21 @@ void photos_upload_free (PhotosUpload *upload);
  * unusable multipart Content-Type), or NULL.  Copied for the caller. */
 GError *photos_upload_get_early_error (PhotosUpload *upload);
 
-/* Consumes the request body of `msg` through "got-chunk". */
-void photos_upload_attach (PhotosUpload *upload, SoupServerMessage *msg);
+/* photos_upload_new for the request body of `msg`, with its declared
+ * length (if any), consuming the body through "got-chunk". */
+PhotosUpload *photos_upload_new_for_message (SoupServerMessage *msg, const char *spool_dir,
+                                             guint64 max_bytes, PhotosUploadKind kind,
+                                             const char *content_type);
+
+/* The `free` and `refusal` of a CarreteBodyStream whose stream is an
+ * upload. */
+void photos_upload_stream_free (gpointer upload);
+GError *photos_upload_stream_refusal (gpointer upload);
+
+/* The upload of a stream route's request, finished; NULL once the
+ * problem (no upload could be made, or it failed) is answered. */
+PhotosUpload *photos_upload_finish_request (CarreteRequest *req);
+
 /* For tests and the fuzzer: feed bytes directly. */
 void photos_upload_feed (PhotosUpload *upload, const guint8 *data, gsize len);
 

@@ -3,6 +3,7 @@
 #include "cascade.h"
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "carrete-service-client.h"
 
 #define CASCADE_TOKEN_TTL 60
@@ -111,15 +112,14 @@ void
 users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *request_id,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
   Deletion *d = g_new0 (Deletion, 1);
+  g_autoptr (GTask) task
+      = carrete_op_new (d, deletion_free, users_cascade_delete_async, NULL, callback, user_data);
   GError *error = NULL;
 
-  g_task_set_source_tag (task, users_cascade_delete_async);
   d->cascade = cascade;
   d->user = carrete_ids_encode (cascade->ids, CARRETE_ID_USER, user_id);
   d->request_id = g_strdup (request_id);
-  g_task_set_task_data (task, d, deletion_free);
   d->token = carrete_jwt_sign (cascade->jwt, d->user, "user", g_get_real_time () / G_USEC_PER_SEC,
                                CASCADE_TOKEN_TTL, &error);
   if (d->token == NULL)

@@ -7,6 +7,7 @@
 
 #include "carrete-error.h"
 #include "carrete-keys.h"
+#include "carrete-op.h"
 
 UsersHashParams
 users_password_default_params (void)
@@ -88,15 +89,13 @@ static GTask *
 hash_job_task (const char *hash, const char *password, const UsersHashParams *params,
                GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
 {
-  GTask *task = g_task_new (NULL, NULL, callback, user_data);
   HashJob *job = g_new0 (HashJob, 1);
 
   job->password = g_strdup (password);
   job->hash = g_strdup (hash);
   job->params = *params;
-  g_task_set_task_data (task, job, hash_job_free);
-  g_task_set_source_tag (task, tag);
-  return task;
+  /* No cancellable: the worker computes the hash to the end either way. */
+  return carrete_op_new (job, hash_job_free, tag, NULL, callback, user_data);
 }
 
 static void
@@ -117,12 +116,10 @@ users_password_hash_async (CarreteWorkers *workers, const char *password,
                            const UsersHashParams *params, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  g_autoptr (GTask) task = hash_job_task (NULL, password, params, callback, user_data,
-                                          users_password_hash_async);
-  GError *error = NULL;
+  g_autoptr (GTask) task
+      = hash_job_task (NULL, password, params, callback, user_data, users_password_hash_async);
 
-  if (!carrete_workers_run (workers, task, run_hash, &error))
-    g_task_return_error (task, error);
+  carrete_workers_run_task (workers, task, run_hash);
 }
 
 char *
@@ -158,12 +155,10 @@ users_password_verify_async (CarreteWorkers *workers, const char *hash, const ch
                              const UsersHashParams *params, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  g_autoptr (GTask) task = hash_job_task (hash, password, params, callback, user_data,
-                                          users_password_verify_async);
-  GError *error = NULL;
+  g_autoptr (GTask) task
+      = hash_job_task (hash, password, params, callback, user_data, users_password_verify_async);
 
-  if (!carrete_workers_run (workers, task, run_verify, &error))
-    g_task_return_error (task, error);
+  carrete_workers_run_task (workers, task, run_verify);
 }
 
 gboolean

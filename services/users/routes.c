@@ -4,7 +4,6 @@
 
 #include "app.h"
 #include "carrete-error.h"
-#include "carrete-json-body.h"
 #include "carrete-readiness.h"
 #include "validate.h"
 
@@ -15,12 +14,6 @@ static UsersApp *
 app_of (CarreteRequest *req)
 {
   return carrete_request_get_app (req);
-}
-
-static const char *
-member (JsonObject *body, const char *name)
-{
-  return json_object_has_member (body, name) ? json_object_get_string_member (body, name) : NULL;
 }
 
 static void
@@ -83,35 +76,6 @@ require_admin (CarreteRequest *req, AdminAction then)
                            carrete_request_get_cancellable (req), admin_checked, check);
 }
 
-/* Renders `error`, naming `field` (when given) as the one at fault. */
-static void
-respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
-{
-  CarreteProblem *problem;
-
-  if (field == NULL)
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  problem = carrete_problem_new_from_error (error);
-  carrete_problem_add_field_error (problem, field, error->message);
-  carrete_request_respond_problem (req, problem);
-}
-
-/* Parses the body against `specs`; answers the problem and returns NULL
- * when it does not fit. */
-static JsonObject *
-parse_body (CarreteRequest *req, const CarreteFieldSpec *specs, guint n_specs)
-{
-  CarreteProblem *problem = NULL;
-  JsonObject *body = carrete_json_body_parse (carrete_request_get_body (req), specs, n_specs,
-                                              &problem);
-  if (body == NULL)
-    carrete_request_respond_problem (req, problem);
-  return body;
-}
-
 /* ---- register ------------------------------------------------------------ */
 
 static void
@@ -126,7 +90,7 @@ registered (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (user == NULL)
     {
-      respond_error_on_field (req, error, conflict_field);
+      carrete_request_respond_error_on_field (req, error, conflict_field);
       return;
     }
   id = carrete_ids_encode (app_of (req)->service.ids, CARRETE_ID_USER, user->id);
@@ -143,23 +107,24 @@ handle_register (CarreteRequest *req)
     { "email", CARRETE_FIELD_STRING, TRUE, 0, 0 },
     { "password", CARRETE_FIELD_STRING, TRUE, 0, 0 },
   };
-  g_autoptr (JsonObject) body = parse_body (req, specs, G_N_ELEMENTS (specs));
+  g_autoptr (JsonObject) body = carrete_request_parse_body (req, specs, G_N_ELEMENTS (specs));
   g_autoptr (CarreteProblem) problem = NULL;
 
   if (body == NULL)
     return;
   problem = carrete_problem_new (422, "Some fields are invalid.");
-  users_validate_username (member (body, "username"), problem);
-  users_validate_email (member (body, "email"), problem);
-  users_validate_password ("password", member (body, "password"), problem);
+  users_validate_username (carrete_json_body_get_string (body, "username"), problem);
+  users_validate_email (carrete_json_body_get_string (body, "email"), problem);
+  users_validate_password ("password", carrete_json_body_get_string (body, "password"), problem);
   if (carrete_problem_get_n_errors (problem) > 0)
     {
       carrete_request_respond_problem (req, g_steal_pointer (&problem));
       return;
     }
-  users_service_register_async (&app_of (req)->service, member (body, "username"),
-                                member (body, "email"), member (body, "password"),
-                                carrete_request_get_cancellable (req), registered, req);
+  users_service_register_async (
+      &app_of (req)->service, carrete_json_body_get_string (body, "username"),
+      carrete_json_body_get_string (body, "email"), carrete_json_body_get_string (body, "password"),
+      carrete_request_get_cancellable (req), registered, req);
 }
 
 /* ---- sessions -------------------------------------------------------------- */
@@ -203,13 +168,14 @@ handle_login (CarreteRequest *req)
     { "username", CARRETE_FIELD_STRING, TRUE, 1, 254 },
     { "password", CARRETE_FIELD_STRING, TRUE, 1, 1024 },
   };
-  g_autoptr (JsonObject) body = parse_body (req, specs, G_N_ELEMENTS (specs));
+  g_autoptr (JsonObject) body = carrete_request_parse_body (req, specs, G_N_ELEMENTS (specs));
 
   if (body == NULL)
     return;
-  users_service_login_async (&app_of (req)->service, member (body, "username"),
-                             member (body, "password"), carrete_request_get_client_address (req),
-                             carrete_request_get_cancellable (req), logged_in, req);
+  users_service_login_async (
+      &app_of (req)->service, carrete_json_body_get_string (body, "username"),
+      carrete_json_body_get_string (body, "password"), carrete_request_get_client_address (req),
+      carrete_request_get_cancellable (req), logged_in, req);
 }
 
 static const CarreteFieldSpec refresh_specs[] = {
@@ -232,20 +198,24 @@ refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 handle_refresh (CarreteRequest *req)
 {
-  g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
+  g_autoptr (JsonObject) body
+      = carrete_request_parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
 
   if (body != NULL)
-    users_service_refresh_async (&app_of (req)->service, member (body, "refresh_token"),
+    users_service_refresh_async (&app_of (req)->service,
+                                 carrete_json_body_get_string (body, "refresh_token"),
                                  carrete_request_get_cancellable (req), refreshed, req);
 }
 
 static void
 handle_logout (CarreteRequest *req)
 {
-  g_autoptr (JsonObject) body = parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
+  g_autoptr (JsonObject) body
+      = carrete_request_parse_body (req, refresh_specs, G_N_ELEMENTS (refresh_specs));
 
   if (body != NULL)
-    users_service_logout_async (&app_of (req)->service, member (body, "refresh_token"),
+    users_service_logout_async (&app_of (req)->service,
+                                carrete_json_body_get_string (body, "refresh_token"),
                                 carrete_request_answer_no_content, req);
 }
 
@@ -284,9 +254,9 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
   if (user != NULL)
     respond_user (req, 200, user, TRUE);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
-    respond_error_on_field (req, error, "current_password");
+    carrete_request_respond_error_on_field (req, error, "current_password");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
-    respond_error_on_field (req, error, "email");
+    carrete_request_respond_error_on_field (req, error, "email");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     carrete_request_respond_status (req, 401, "This account no longer exists.");
   else
@@ -296,8 +266,8 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 validate_update (JsonObject *body, CarreteProblem *problem)
 {
-  const char *email = member (body, "email");
-  const char *password = member (body, "password");
+  const char *email = carrete_json_body_get_string (body, "email");
+  const char *password = carrete_json_body_get_string (body, "password");
 
   if (email == NULL && password == NULL)
     carrete_problem_add_field_error (problem, "email", "give email or password to change");
@@ -306,7 +276,7 @@ validate_update (JsonObject *body, CarreteProblem *problem)
   if (password != NULL)
     {
       users_validate_password ("password", password, problem);
-      if (member (body, "current_password") == NULL)
+      if (carrete_json_body_get_string (body, "current_password") == NULL)
         carrete_problem_add_field_error (problem, "current_password",
                                          "is required to change the password");
     }
@@ -325,7 +295,7 @@ handle_patch_me (CarreteRequest *req)
   g_autoptr (CarreteProblem) problem = NULL;
   gint64 id = carrete_request_get_caller (req)->id;
 
-  body = parse_body (req, specs, G_N_ELEMENTS (specs));
+  body = carrete_request_parse_body (req, specs, G_N_ELEMENTS (specs));
   if (body == NULL)
     return;
   problem = carrete_problem_new (422, "Some fields are invalid.");
@@ -334,8 +304,10 @@ handle_patch_me (CarreteRequest *req)
       carrete_request_respond_problem (req, g_steal_pointer (&problem));
       return;
     }
-  users_service_update_async (&app_of (req)->service, id, member (body, "email"),
-                              member (body, "password"), member (body, "current_password"),
+  users_service_update_async (&app_of (req)->service, id,
+                              carrete_json_body_get_string (body, "email"),
+                              carrete_json_body_get_string (body, "password"),
+                              carrete_json_body_get_string (body, "current_password"),
                               carrete_request_get_cancellable (req), updated_me, req);
 }
 

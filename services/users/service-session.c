@@ -31,20 +31,44 @@ session_new (UsersService *svc, UsersUser *user, char *refresh_token, GError **e
   return session;
 }
 
-/* Returns a session made of `*user` and `*refresh_token`, which it takes. */
+/* What a login or a refresh hands out: a new refresh token and, once it
+ * is known, the user. */
+typedef struct
+{
+  UsersUser *user;
+  char *refresh_token; /* wiped when freed */
+} Grant;
+
+/* Makes the grant's refresh token; returns its digest, which is all the
+ * database keeps of it. */
+static char *
+grant_new_token (Grant *grant)
+{
+  grant->refresh_token = users_refresh_token_new ();
+  return users_refresh_token_digest (grant->refresh_token);
+}
+
 static void
-return_session (GTask *task, UsersService *svc, UsersUser **user, char **refresh_token)
+grant_clear (Grant *grant)
+{
+  users_user_free (grant->user);
+  carrete_secret_free (grant->refresh_token);
+}
+
+/* Returns a session made of the grant's user and token, which it takes. */
+static void
+return_session (GTask *task, UsersService *svc, Grant *grant)
 {
   GError *error = NULL;
-  UsersSession *session = session_new (svc, *user, *refresh_token, &error);
+  UsersSession *session = session_new (svc, grant->user, grant->refresh_token, &error);
 
   if (session == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  *user = NULL;
-  *refresh_token = NULL;
+  grant->user = NULL;
+  grant->refresh_token = NULL;
   g_task_return_pointer (task, session, (GDestroyNotify) users_session_free);
 }
 
@@ -58,9 +82,7 @@ typedef struct
   char *password; /* wiped when freed */
   char *login_key;
   char *address_key;
-  UsersUser *user;
-  char *refresh_token; /* wiped when freed */
-  char *refresh_digest;
+  Grant grant;
   guint retry_after;
 } LoginOp;
 
@@ -73,9 +95,7 @@ login_op_free (gpointer data)
   carrete_secret_free (op->password);
   g_free (op->login_key);
   g_free (op->address_key);
-  users_user_free (op->user);
-  carrete_secret_free (op->refresh_token);
-  g_free (op->refresh_digest);
+  grant_clear (&op->grant);
   g_free (op);
 }
 
@@ -91,7 +111,7 @@ login_refresh_stored (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  return_session (task, op->svc, &op->user, &op->refresh_token);
+  return_session (task, op->svc, &op->grant);
 }
 
 /* A background upgrade of one user's hash. */
@@ -119,6 +139,7 @@ static void
 login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 {
   UsersService *svc = op->svc;
+  g_autofree char *digest = NULL;
 
   /* Bookkeeping is not cancelled: the success is counted whatever happens
    * to the answer. */
@@ -130,13 +151,12 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
     {
       Rehash *rehash = g_new0 (Rehash, 1);
       rehash->svc = svc;
-      rehash->user_id = op->user->id;
+      rehash->user_id = op->grant.user->id;
       users_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
                                  rehash);
     }
-  op->refresh_token = users_refresh_token_new ();
-  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
-  users_store_insert_refresh (svc->store, op->refresh_digest, op->user->id, svc->refresh_ttl,
+  digest = grant_new_token (&op->grant);
+  users_store_insert_refresh (svc->store, digest, op->grant.user->id, svc->refresh_ttl,
                               op->cancellable, login_refresh_stored, g_object_ref (task));
 }
 
@@ -167,7 +187,7 @@ login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
       login_fail_unjudged (task, op, error);
       return;
     }
-  if (!matched || op->user == NULL)
+  if (!matched || op->grant.user == NULL)
     {
       /* Already counted before the check. */
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
@@ -184,8 +204,8 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   LoginOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->user = users_store_user_finish (op->svc->store, result, &error);
-  if (op->user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+  op->grant.user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->grant.user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {
       login_fail_unjudged (task, op, error);
       return;
@@ -193,9 +213,9 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_error (&error);
   /* An unknown user still costs one hash verification (against a dummy),
    * so timing does not tell which logins exist. */
-  users_password_verify_async (op->svc->workers, op->user != NULL ? op->user->password_hash : NULL,
-                               op->password, &op->svc->hash_params, login_verified,
-                               g_steal_pointer (&task));
+  users_password_verify_async (
+      op->svc->workers, op->grant.user != NULL ? op->grant.user->password_hash : NULL, op->password,
+      &op->svc->hash_params, login_verified, g_steal_pointer (&task));
 }
 
 static void
@@ -263,9 +283,7 @@ typedef struct
 {
   UsersService *svc;
   char *old_digest;
-  char *refresh_token; /* wiped when freed */
-  char *refresh_digest;
-  UsersUser *user;
+  Grant grant;
 } RefreshOp;
 
 static void
@@ -274,9 +292,7 @@ refresh_op_free (gpointer data)
   RefreshOp *op = data;
 
   g_free (op->old_digest);
-  carrete_secret_free (op->refresh_token);
-  g_free (op->refresh_digest);
-  users_user_free (op->user);
+  grant_clear (&op->grant);
   g_free (op);
 }
 
@@ -301,10 +317,10 @@ refresh_rotated (GObject *source, GAsyncResult *result, gpointer user_data)
   RefreshOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->user = users_store_user_finish (op->svc->store, result, &error);
-  if (op->user != NULL)
+  op->grant.user = users_store_user_finish (op->svc->store, result, &error);
+  if (op->grant.user != NULL)
     {
-      return_session (task, op->svc, &op->user, &op->refresh_token);
+      return_session (task, op->svc, &op->grant);
       return;
     }
   if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
@@ -327,6 +343,7 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
   RefreshOp *op = g_new0 (RefreshOp, 1);
   g_autoptr (GTask) task = carrete_op_new (op, refresh_op_free, users_service_refresh_async,
                                            cancellable, callback, user_data);
+  g_autofree char *digest = NULL;
 
   op->svc = svc;
   if (!users_refresh_token_is_well_formed (refresh_token))
@@ -336,12 +353,11 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
       return;
     }
   op->old_digest = users_refresh_token_digest (refresh_token);
-  op->refresh_token = users_refresh_token_new ();
-  op->refresh_digest = users_refresh_token_digest (op->refresh_token);
+  digest = grant_new_token (&op->grant);
   /* Cancelled, the rotation does not happen and the client keeps its
    * session: better than rotating to a token nobody received. */
-  users_store_rotate_refresh (svc->store, op->old_digest, op->refresh_digest, svc->refresh_ttl,
-                              cancellable, refresh_rotated, g_steal_pointer (&task));
+  users_store_rotate_refresh (svc->store, op->old_digest, digest, svc->refresh_ttl, cancellable,
+                              refresh_rotated, g_steal_pointer (&task));
 }
 
 UsersSession *
@@ -352,27 +368,14 @@ users_service_refresh_finish (GAsyncResult *result, GError **error)
 
 /* ---- logout --------------------------------------------------------------- */
 
-static void
-logout_revoked (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  UsersService *svc = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (users_store_count_finish (svc->store, result, &error) < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /* Not cancellable: a logout the client asked for happens even if it does
- * not wait for the answer.  Its only state is the service. */
+ * not wait for the answer.  It has no state. */
 void
 users_service_logout_async (UsersService *svc, const char *refresh_token,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task
-      = carrete_op_new (svc, NULL, users_service_logout_async, NULL, callback, user_data);
+      = carrete_op_new (NULL, NULL, users_service_logout_async, NULL, callback, user_data);
   g_autofree char *digest = NULL;
 
   /* Logging out with an unknown token is not an error: the session is gone
@@ -383,5 +386,6 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
       return;
     }
   digest = users_refresh_token_digest (refresh_token);
-  users_store_revoke_family (svc->store, digest, NULL, logout_revoked, g_steal_pointer (&task));
+  users_store_revoke_family (svc->store, digest, NULL, carrete_db_answer_done,
+                             g_steal_pointer (&task));
 }

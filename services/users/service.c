@@ -8,6 +8,7 @@
 
 #include "carrete-error.h"
 #include "carrete-keys.h"
+#include "carrete-page.h"
 
 void
 users_service_log_if_failed (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -361,19 +362,14 @@ typedef struct
   guint limit;
 } ListOp;
 
-typedef struct
+static char *
+cursor_after (gconstpointer last, gpointer data)
 {
-  GPtrArray *users;
-  char *next_cursor;
-} Page;
+  const UsersUser *user = last;
+  ListOp *op = data;
+  g_autofree char *last_id = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
 
-static void
-page_free (gpointer data)
-{
-  Page *page = data;
-  g_clear_pointer (&page->users, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
+  return carrete_cursor_encode (op->svc->cursors, (const char *const[]) { "users", last_id, NULL });
 }
 
 static void
@@ -383,28 +379,11 @@ list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   ListOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *users = users_store_users_finish (op->svc->store, result, &error);
-  Page *page;
 
   if (users == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  page = g_new0 (Page, 1);
-  /* One extra row was asked for: its presence means there is a next page. */
-  if (users->len > op->limit)
-    {
-      UsersUser *last;
-      g_autofree char *last_id = NULL;
-
-      g_ptr_array_set_size (users, op->limit);
-      last = g_ptr_array_index (users, users->len - 1);
-      last_id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-      page->next_cursor = carrete_cursor_encode (op->svc->cursors,
-                                                 (const char *const[]) { "users", last_id, NULL });
-    }
-  page->users = users;
-  g_task_return_pointer (task, page, page_free);
+    g_task_return_error (task, error);
+  else
+    carrete_page_return (task, users, op->limit, cursor_after, op);
 }
 
 void
@@ -440,15 +419,7 @@ users_service_list_async (UsersService *svc, const char *cursor, guint limit,
 GPtrArray *
 users_service_list_finish (GAsyncResult *result, char **next_cursor, GError **error)
 {
-  Page *page = g_task_propagate_pointer (G_TASK (result), error);
-  GPtrArray *users;
-
-  if (page == NULL)
-    return NULL;
-  users = g_steal_pointer (&page->users);
-  *next_cursor = g_steal_pointer (&page->next_cursor);
-  page_free (page);
-  return users;
+  return carrete_page_propagate (result, next_cursor, error);
 }
 
 void

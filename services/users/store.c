@@ -161,20 +161,13 @@ users_store_free (UsersStore *store)
   g_free (store);
 }
 
-static void
-store_send (UsersStore *store, const CarreteStatement *stmt, const char *const *params,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
-}
-
 void
 users_store_insert_user (UsersStore *store, const char *username, const char *email,
                          const char *password_hash, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { username, email, password_hash };
-  store_send (store, &insert_user, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &insert_user, params, cancellable, callback, user_data);
 }
 
 void
@@ -182,16 +175,14 @@ users_store_find_by_login (UsersStore *store, const char *login, GCancellable *c
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { login };
-  store_send (store, &find_by_login, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &find_by_login, params, cancellable, callback, user_data);
 }
 
 void
 users_store_find_by_id (UsersStore *store, gint64 id, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-  store_send (store, &find_by_id, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &find_by_id, id, cancellable, callback, user_data);
 }
 
 void
@@ -201,7 +192,7 @@ users_store_update_account (UsersStore *store, gint64 id, const char *email,
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text, email, password_hash };
-  store_send (store, &update_account, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &update_account, params, cancellable, callback, user_data);
 }
 
 void
@@ -211,16 +202,14 @@ users_store_set_password_hash (UsersStore *store, gint64 id, const char *passwor
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text, password_hash };
-  store_send (store, &set_password_hash, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &set_password_hash, params, cancellable, callback, user_data);
 }
 
 void
 users_store_delete_user (UsersStore *store, gint64 id, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-  store_send (store, &delete_user, params, cancellable, callback, user_data);
+  carrete_db_query_id_async (store->db, &delete_user, id, cancellable, callback, user_data);
 }
 
 void
@@ -230,7 +219,7 @@ users_store_list_users (UsersStore *store, gint64 after_id, guint limit, GCancel
   g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after_id);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   const char *params[] = { after_text, limit_text };
-  store_send (store, &list_users, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &list_users, params, cancellable, callback, user_data);
 }
 
 void
@@ -241,7 +230,7 @@ users_store_insert_refresh (UsersStore *store, const char *token_hash, gint64 us
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
   g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
   const char *params[] = { token_hash, id_text, ttl_text };
-  store_send (store, &insert_refresh, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &insert_refresh, params, cancellable, callback, user_data);
 }
 
 void
@@ -251,7 +240,7 @@ users_store_rotate_refresh (UsersStore *store, const char *old_hash, const char 
 {
   g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
   const char *params[] = { old_hash, new_hash, ttl_text };
-  store_send (store, &rotate_refresh, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &rotate_refresh, params, cancellable, callback, user_data);
 }
 
 void
@@ -259,7 +248,7 @@ users_store_revoke_family (UsersStore *store, const char *token_hash, GCancellab
                            GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { token_hash };
-  store_send (store, &revoke_family, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &revoke_family, params, cancellable, callback, user_data);
 }
 
 void
@@ -273,7 +262,7 @@ users_store_login_attempt (UsersStore *store, const char *login_key, const char 
   g_autofree char *address_limit_text = g_strdup_printf ("%u", address_limit);
   const char *params[] = { login_key, address_key, window_text, login_limit_text,
                            address_limit_text };
-  store_send (store, &login_attempt, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &login_attempt, params, cancellable, callback, user_data);
 }
 
 void
@@ -281,7 +270,7 @@ users_store_login_forget (UsersStore *store, const char *key, GCancellable *canc
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { key };
-  store_send (store, &login_forget, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &login_forget, params, cancellable, callback, user_data);
 }
 
 void
@@ -289,14 +278,14 @@ users_store_login_refund (UsersStore *store, const char *key, GCancellable *canc
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   const char *params[] = { key };
-  store_send (store, &login_refund, params, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &login_refund, params, cancellable, callback, user_data);
 }
 
 void
 users_store_cleanup (UsersStore *store, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
-  store_send (store, &cleanup, NULL, cancellable, callback, user_data);
+  carrete_db_query_async (store->db, &cleanup, NULL, cancellable, callback, user_data);
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -319,42 +308,21 @@ user_from_row (PGresult *res, int row)
 UsersUser *
 users_store_user_finish (UsersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) == 0)
-    {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such user.");
-      return NULL;
-    }
-  return user_from_row (res, 0);
+  return carrete_db_row_finish (store->db, result, (CarreteDbRowFunc) user_from_row,
+                                "No such user.", error);
 }
 
 GPtrArray *
 users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-  GPtrArray *users;
-
-  if (res == NULL)
-    return NULL;
-  users = g_ptr_array_new_with_free_func ((GDestroyNotify) users_user_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (users, user_from_row (res, row));
-  return users;
+  return carrete_db_rows_finish (store->db, result, (CarreteDbRowFunc) user_from_row,
+                                 (GDestroyNotify) users_user_free, error);
 }
 
 gint64
 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error)
 {
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return -1;
-  if (PQresultStatus (res) == PGRES_TUPLES_OK)
-    return PQntuples (res);
-  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  return carrete_db_count_finish (store->db, result, error);
 }
 
 gboolean

@@ -14,6 +14,7 @@
 #include "carrete-json-writer.h"
 #include "carrete-json-strict.h"
 #include "carrete-jwk.h"
+#include "carrete-keys.h"
 
 #define MAX_TOKEN_LEN 4096
 /* Verified tokens remembered, keyed by their exact text.  A hit skips one
@@ -39,16 +40,11 @@ carrete_jwt_new (const char *public_key_path, const char *issuer, const char *au
                  GError **error)
 {
   g_autoptr (CarreteJwt) jwt = g_new0 (CarreteJwt, 1);
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *pem = NULL;
   gsize pem_len = 0;
 
-  if (!g_file_get_contents (public_key_path, &pem, &pem_len, &local_error))
-    {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s", local_error->message);
-      return NULL;
-    }
-  if (!carrete_jwk_from_public_pem (pem, pem_len, &jwt->jwk, error))
+  if (!carrete_key_file_read (public_key_path, &pem, &pem_len, error)
+      || !carrete_jwk_from_public_pem (pem, pem_len, &jwt->jwk, error))
     return NULL;
   jwt->issuer = g_strdup (issuer);
   jwt->audience = g_strdup (audience);
@@ -75,15 +71,11 @@ carrete_jwt_free (CarreteJwt *jwt)
 gboolean
 carrete_jwt_load_private_key (CarreteJwt *jwt, const char *private_key_path, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *pem = NULL;
   gsize len = 0;
 
-  if (!g_file_get_contents (private_key_path, &pem, &len, &local_error))
-    {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s", local_error->message);
-      return FALSE;
-    }
+  if (!carrete_key_file_read (private_key_path, &pem, &len, error))
+    return FALSE;
   if (!carrete_jwk_matches_private_pem (&jwt->jwk, pem, len, error))
     {
       sodium_memzero (pem, len);

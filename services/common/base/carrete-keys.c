@@ -25,17 +25,26 @@ carrete_id_key_parse (const char *text, CarreteIdKey *key, GError **error)
 }
 
 gboolean
-carrete_id_key_load (const char *path, CarreteIdKey *key, GError **error)
+carrete_key_file_read (const char *path, char **contents, gsize *length, GError **error)
 {
-  g_autofree char *contents = NULL;
   g_autoptr (GError) local_error = NULL;
-  gboolean ok;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  if (!g_file_get_contents (path, contents, length, &local_error))
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s", local_error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+carrete_id_key_load (const char *path, CarreteIdKey *key, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gboolean ok;
+
+  if (!carrete_key_file_read (path, &contents, NULL, error))
+    return FALSE;
   ok = carrete_id_key_parse (contents, key, error);
   sodium_memzero (contents, strlen (contents));
   return ok;

@@ -15,6 +15,11 @@ typedef struct
   guint8 bytes[CARRETE_ID_KEY_BYTES];
 } CarreteIdKey;
 
+/* Reads a key file a setting names (the ID key, the JWT key pair); a
+ * failure is CARRETE_ERROR_CONFIG, with GLib's message, which names the
+ * file.  `length` may be NULL. */
+gboolean carrete_key_file_read (const char *path, char **contents, gsize *length, GError **error);
+
 gboolean carrete_id_key_load (const char *path, CarreteIdKey *key, GError **error);
 gboolean carrete_id_key_parse (const char *text, CarreteIdKey *key, GError **error);
 

@@ -12,3 +12,12 @@ carrete_op_new (gpointer state, GDestroyNotify state_free, gpointer source_tag,
   g_task_set_source_tag (task, source_tag);
   return task;
 }
+
+void
+carrete_op_return_ok (GTask *task, gboolean ok, GError *error)
+{
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}

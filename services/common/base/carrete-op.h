@@ -14,4 +14,9 @@ GTask *carrete_op_new (gpointer state, GDestroyNotify state_free, gpointer sourc
                        GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data);
 
+/* Answers the task TRUE when `ok`, else with `error` (taken): the end of a
+ * step whose only result is whether it worked.  Compute `ok` in a
+ * statement of its own: arguments are evaluated in no set order. */
+void carrete_op_return_ok (GTask *task, gboolean ok, GError *error);
+
 G_END_DECLS

@@ -37,6 +37,17 @@ carrete_timeout_add_full (gint priority, guint interval_ms, GSourceFunc func, gp
 }
 
 void
+carrete_idle_add_on (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy,
+                     const char *name)
+{
+  g_autoptr (GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, func, data, destroy);
+  g_source_set_static_name (idle, name);
+  g_source_attach (idle, context);
+}
+
+void
 carrete_source_remove (guint id)
 {
   GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);

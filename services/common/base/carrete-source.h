@@ -17,6 +17,13 @@ guint carrete_timeout_add_seconds (guint seconds, GSourceFunc func, gpointer dat
 /* Same, at `priority`. */
 guint carrete_timeout_add_full (gint priority, guint interval_ms, GSourceFunc func, gpointer data);
 
+/* Runs `func` (with `data`, released with `destroy`) once, soon, on
+ * `context`, another thread's as a rule: for work that must not run where
+ * the caller is, such as inside a cancellable's "cancelled" emission.
+ * `name` is a string literal naming the source. */
+void carrete_idle_add_on (GMainContext *context, GSourceFunc func, gpointer data,
+                          GDestroyNotify destroy, const char *name);
+
 /* Removes the source with this id from the thread-default main context
  * (for g_clear_handle_id). */
 void carrete_source_remove (guint id);

@@ -70,3 +70,12 @@ carrete_workers_run (CarreteWorkers *workers, GTask *task, GTaskThreadFunc func,
   g_thread_pool_push (workers->pool, job, NULL);
   return TRUE;
 }
+
+void
+carrete_workers_run_task (CarreteWorkers *workers, GTask *task, GTaskThreadFunc func)
+{
+  GError *error = NULL;
+
+  if (!carrete_workers_run (workers, task, func, &error))
+    g_task_return_error (task, error);
+}

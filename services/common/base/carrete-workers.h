@@ -17,6 +17,9 @@ void carrete_workers_free (CarreteWorkers *workers);
  * GTask, which then completes on the task's main context. */
 gboolean carrete_workers_run (CarreteWorkers *workers, GTask *task, GTaskThreadFunc func,
                               GError **error);
+/* The same for a caller that only waits for the task: a full queue answers
+ * the task with the error. */
+void carrete_workers_run_task (CarreteWorkers *workers, GTask *task, GTaskThreadFunc func);
 
 guint carrete_workers_get_queued (CarreteWorkers *workers);
 

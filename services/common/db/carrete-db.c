@@ -654,11 +654,9 @@ static void
 on_query_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   CarreteDb *db = user_data;
-  g_autoptr (GSource) idle = g_idle_source_new ();
 
-  g_source_set_callback (idle, cancel_sweep, g_object_ref (db), g_object_unref);
-  g_source_set_static_name (idle, "carrete-db-cancel");
-  g_source_attach (idle, db->context);
+  carrete_idle_add_on (db->context, cancel_sweep, g_object_ref (db), g_object_unref,
+                       "carrete-db-cancel");
 }
 
 void

@@ -3,6 +3,7 @@
 #include "carrete-accounts.h"
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "carrete-service-client.h"
 
 #define ACCOUNTS_TIMEOUT_SECONDS 10
@@ -55,12 +56,12 @@ void
 carrete_accounts_check_async (CarreteAccounts *accounts, const char *user, const char *request_id,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  g_autoptr (GTask) task
+      = carrete_op_new (NULL, NULL, carrete_accounts_check_async, NULL, callback, user_data);
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   CarreteForward forward = { .request_id = request_id };
 
-  g_task_set_source_tag (task, carrete_accounts_check_async);
   if (accounts == NULL)
     {
       g_task_return_boolean (task, TRUE);

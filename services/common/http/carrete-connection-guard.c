@@ -57,74 +57,68 @@ peer_has_gone (GSocket *socket)
   return n == 0;
 }
 
-/* libsoup 3.2 never notices a keep-alive connection that the client closes
- * while idle: it is closed here, as is one idle for too long. */
+/* One kind of connection the guard watches: TRUE when the entry is done
+ * with (and, where that is the rule, its connection closed or its work
+ * cancelled), so that it leaves the table. */
+typedef gboolean (*SettleFunc) (CarreteConnectionGuard *guard, gpointer key, gpointer value,
+                                gint64 now);
+
 static void
-sweep_idle (CarreteConnectionGuard *guard, gint64 now)
+sweep_table (CarreteConnectionGuard *guard, GHashTable *table, SettleFunc settle, gint64 now)
 {
   GHashTableIter iter;
   gpointer key, value;
 
-  g_hash_table_iter_init (&iter, guard->idle);
+  g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GSocket *socket = key;
-      gint64 since = *(gint64 *)value;
-
-      if (g_socket_is_closed (socket))
-        g_hash_table_iter_remove (&iter);
-      else if (now - since >= guard->idle_us || peer_has_gone (socket))
-        {
-          close_socket (socket);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
+    if (settle (guard, key, value, now))
+      g_hash_table_iter_remove (&iter);
 }
 
-static void
-sweep_deadlines (CarreteConnectionGuard *guard, gint64 now)
+/* libsoup 3.2 never notices a keep-alive connection that the client closes
+ * while idle: it is closed here, as is one idle for too long. */
+static gboolean
+settle_idle (CarreteConnectionGuard *guard, gpointer key, gpointer value, gint64 now)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  GSocket *socket = key;
+  gint64 since = *(gint64 *)value;
 
-  g_hash_table_iter_init (&iter, guard->deadlines);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GSocket *socket = soup_server_message_get_socket (key);
-      ReadDeadline *deadline = value;
+  if (g_socket_is_closed (socket))
+    return TRUE;
+  if (now - since < guard->idle_us && !peer_has_gone (socket))
+    return FALSE;
+  close_socket (socket);
+  return TRUE;
+}
 
-      if (socket == NULL || g_socket_is_closed (socket))
-        g_hash_table_iter_remove (&iter); /* the client hung up */
-      else if (now - deadline->since_us >= guard->read_us)
-        {
-          g_debug ("closing a connection that did not send a whole request in time");
-          close_socket (socket);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
+static gboolean
+settle_deadline (CarreteConnectionGuard *guard, gpointer key, gpointer value, gint64 now)
+{
+  GSocket *socket = soup_server_message_get_socket (key);
+  ReadDeadline *deadline = value;
+
+  if (socket == NULL || g_socket_is_closed (socket))
+    return TRUE; /* the client hung up */
+  if (now - deadline->since_us < guard->read_us)
+    return FALSE;
+  g_debug ("closing a connection that did not send a whole request in time");
+  close_socket (socket);
+  return TRUE;
 }
 
 /* libsoup reads nothing from a connection while its request is paused, so
  * it would not notice the client leaving: the requests being worked on are
  * peeked at here.  Bytes are a pipelined next request, which proves
  * nothing; the end of the stream or an error is a hang-up. */
-static void
-sweep_working (CarreteConnectionGuard *guard)
+static gboolean
+settle_working (CarreteConnectionGuard *guard, gpointer key, gpointer value, gint64 now)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  GSocket *socket = soup_server_message_get_socket (key);
 
-  g_hash_table_iter_init (&iter, guard->working);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      GSocket *socket = soup_server_message_get_socket (key);
-
-      if (socket == NULL || g_socket_is_closed (socket) || peer_has_gone (socket))
-        {
-          g_cancellable_cancel (value);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
+  if (socket != NULL && !g_socket_is_closed (socket) && !peer_has_gone (socket))
+    return FALSE;
+  g_cancellable_cancel (value);
+  return TRUE;
 }
 
 static gboolean
@@ -133,9 +127,9 @@ sweep (gpointer user_data)
   CarreteConnectionGuard *guard = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  sweep_idle (guard, now);
-  sweep_deadlines (guard, now);
-  sweep_working (guard);
+  sweep_table (guard, guard->idle, settle_idle, now);
+  sweep_table (guard, guard->deadlines, settle_deadline, now);
+  sweep_table (guard, guard->working, settle_working, now);
   if (g_hash_table_size (guard->idle) > 0 || g_hash_table_size (guard->deadlines) > 0
       || g_hash_table_size (guard->working) > 0)
     return G_SOURCE_CONTINUE;

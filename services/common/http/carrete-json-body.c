@@ -155,3 +155,9 @@ carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs, guint n_sp
     }
   return json_object_ref (object);
 }
+
+const char *
+carrete_json_body_get_string (JsonObject *body, const char *name)
+{
+  return json_object_has_member (body, name) ? json_object_get_string_member (body, name) : NULL;
+}

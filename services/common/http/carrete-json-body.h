@@ -34,4 +34,7 @@ typedef struct
 JsonObject *carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs, guint n_specs,
                                      CarreteProblem **problem);
 
+/* A string member of a parsed body, or NULL when it is absent. */
+const char *carrete_json_body_get_string (JsonObject *body, const char *name);
+
 G_END_DECLS

@@ -351,3 +351,29 @@ carrete_request_respond_field (CarreteRequest *req, guint status, const char *fi
   carrete_problem_add_field_error (problem, field, message);
   carrete_request_respond_problem (req, problem);
 }
+
+void
+carrete_request_respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
+{
+  CarreteProblem *problem;
+
+  if (field == NULL)
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  problem = carrete_problem_new_from_error (error);
+  carrete_problem_add_field_error (problem, field, error->message);
+  carrete_request_respond_problem (req, problem);
+}
+
+JsonObject *
+carrete_request_parse_body (CarreteRequest *req, const CarreteFieldSpec *specs, guint n_specs)
+{
+  CarreteProblem *problem = NULL;
+  JsonObject *body = carrete_json_body_parse (req->body, specs, n_specs, &problem);
+
+  if (body == NULL)
+    carrete_request_respond_problem (req, problem);
+  return body;
+}

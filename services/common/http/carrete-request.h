@@ -5,6 +5,7 @@
 
 #include "carrete-caller.h"
 #include "carrete-ids.h"
+#include "carrete-json-body.h"
 #include "carrete-json-writer.h"
 #include "carrete-jwt.h"
 #include "carrete-problem.h"
@@ -67,5 +68,14 @@ void carrete_request_respond_status (CarreteRequest *req, guint status, const ch
 /* A problem naming one field at fault: `message` says what is wrong with it. */
 void carrete_request_respond_field (CarreteRequest *req, guint status, const char *field,
                                     const char *message);
+/* `error` answered with `field` named as the one at fault (its message is
+ * the field's); with `field` NULL, as carrete_request_respond_error. */
+void carrete_request_respond_error_on_field (CarreteRequest *req, const GError *error,
+                                             const char *field);
+
+/* The body parsed against `specs` (carrete_json_body_parse), or NULL once
+ * the problem with it is answered. */
+JsonObject *carrete_request_parse_body (CarreteRequest *req, const CarreteFieldSpec *specs,
+                                        guint n_specs);
 
 G_END_DECLS

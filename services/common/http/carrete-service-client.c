@@ -134,11 +134,9 @@ static void
 on_caller_cancelled (GCancellable *caller, gpointer data)
 {
   CallerLink *link = data;
-  g_autoptr (GSource) idle = g_idle_source_new ();
 
-  g_source_set_callback (idle, cancel_ours, g_object_ref (link->ours), g_object_unref);
-  g_source_set_static_name (idle, "carrete-service-client-cancel");
-  g_source_attach (idle, link->context);
+  carrete_idle_add_on (link->context, cancel_ours, g_object_ref (link->ours), g_object_unref,
+                       "carrete-service-client-cancel");
 }
 
 static gboolean

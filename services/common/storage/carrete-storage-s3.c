@@ -33,6 +33,33 @@
 
 static const S3Request request_defaults = { .upload_fd = -1, .download_fd = -1 };
 
+/* A request with neither body nor query: a HEAD of the bucket (`key`
+ * NULL) or of an object, a DELETE. */
+static gboolean
+perform_bare (S3Storage *s3, const char *method, const char *key, S3Response *response,
+              GError **error)
+{
+  S3Request request = request_defaults;
+
+  request.method = method;
+  request.key = key;
+  return _carrete_s3_perform (s3, &request, response, error);
+}
+
+/* A request that moves an object's bytes: it may take long (no overall
+ * time limit), and the caller can cancel it. */
+static S3Request
+transfer_request (const char *method, const char *key, GCancellable *cancellable)
+{
+  S3Request request = request_defaults;
+
+  request.method = method;
+  request.key = key;
+  request.long_transfer = TRUE;
+  request.cancellable = cancellable;
+  return request;
+}
+
 static gboolean
 bucket_create (S3Storage *s3, GError **error)
 {
@@ -70,11 +97,9 @@ static gboolean
 s3_ensure_ready (CarreteStorage *storage, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "HEAD";
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "HEAD", NULL, &response, error))
     return FALSE;
   if (status_is_success (response.status))
     return TRUE;
@@ -122,21 +147,17 @@ upload_fd (S3Storage *s3, const char *key, int fd, guint64 size, const char *con
            const char *known_sha256, GCancellable *cancellable, GError **error)
 {
   char hash[crypto_hash_sha256_BYTES * 2 + 1];
-  S3Request request = request_defaults;
+  S3Request request = transfer_request ("PUT", key, cancellable);
   g_auto (S3Response) response = { 0 };
 
   if (known_sha256 != NULL)
     g_strlcpy (hash, known_sha256, sizeof hash);
   else if (!hash_file (fd, cancellable, hash, error))
     return FALSE;
-  request.method = "PUT";
-  request.key = key;
   request.content_type = content_type;
   request.upload_fd = fd;
   request.upload_size = size;
   request.payload_hash = hash;
-  request.long_transfer = TRUE;
-  request.cancellable = cancellable;
   if (!_carrete_s3_perform (s3, &request, &response, error))
     return FALSE;
   if (status_is_success (response.status))
@@ -175,7 +196,7 @@ s3_get_to_file (CarreteStorage *storage, const char *key, const char *path, guin
                 GCancellable *cancellable, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
+  S3Request request = transfer_request ("GET", key, cancellable);
   g_auto (S3Response) response = { 0 };
   int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   gboolean ok;
@@ -186,12 +207,8 @@ s3_get_to_file (CarreteStorage *storage, const char *key, const char *path, guin
                    path, g_strerror (errno));
       return FALSE;
     }
-  request.method = "GET";
-  request.key = key;
   request.download_fd = fd;
   request.max_bytes = max_bytes;
-  request.long_transfer = TRUE;
-  request.cancellable = cancellable;
   ok = _carrete_s3_perform (s3, &request, &response, error);
   if (ok && !status_is_success (response.status))
     ok = _carrete_s3_status_error (s3, &response, key, error);
@@ -210,12 +227,9 @@ static gboolean
 s3_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "HEAD";
-  request.key = key;
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "HEAD", key, &response, error))
     return FALSE;
   if (!status_is_success (response.status))
     return _carrete_s3_status_error (s3, &response, key, error);
@@ -229,12 +243,9 @@ static gboolean
 s3_delete (CarreteStorage *storage, const char *key, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
-  S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  request.method = "DELETE";
-  request.key = key;
-  if (!_carrete_s3_perform (s3, &request, &response, error))
+  if (!perform_bare (s3, "DELETE", key, &response, error))
     return FALSE;
   /* S3 answers 204 for a missing key too; 404 would be an older store's way. */
   if (status_is_success (response.status) || response.status == 404)
