@@ -45,12 +45,7 @@ start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=
 FOLDERS_PID=${PIDS[-1]}
 
 # The first registered user has row id 1: the bulk rows of owner 1 are theirs.
-curl -fsS -o /dev/null -X POST "$USERS/v1/auth/register" \
-  -d "{\"username\":\"bench\",\"email\":\"bench@example.org\",\"password\":\"$PASSWORD\"}" ||
-  die "register failed"
-TOKEN=$(curl -fsS -X POST "$USERS/v1/auth/login" \
-  -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
-[ -n "$TOKEN" ] && [ "$TOKEN" != null ] || die "login failed"
+TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
 [ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
 
 # ---- bulk load ---------------------------------------------------------------------
