@@ -679,27 +679,6 @@ static const guint8 tiny_png[] = {
   0x60, 0x82,
 };
 
-static guint32
-crc32_of (const guint8 *data, gsize len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= data[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
-    }
-  return ~crc;
-}
-
-static void
-append_be32 (GByteArray *out, guint32 value)
-{
-  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
-  g_byte_array_append (out, bytes, 4);
-}
-
 GBytes *
 ct_unique_png (const char *label)
 {
@@ -710,14 +689,11 @@ ct_unique_png (const char *label)
   g_autoptr (GByteArray) chunk = g_byte_array_new ();
   GByteArray *out = g_byte_array_new ();
 
-  /* tEXt: keyword, NUL, text; the CRC covers the type and the data. */
-  g_byte_array_append (chunk, (const guint8 *) "tEXt", 4);
+  /* tEXt: keyword, NUL, text. */
   g_byte_array_append (chunk, (const guint8 *) keyword, sizeof keyword);
   g_byte_array_append (chunk, (const guint8 *) text, strlen (text));
   g_byte_array_append (out, tiny_png, iend);
-  append_be32 (out, chunk->len - 4);
-  g_byte_array_append (out, chunk->data, chunk->len);
-  append_be32 (out, crc32_of (chunk->data, chunk->len));
+  ct_png_append_chunk (out, "tEXt", chunk->data, chunk->len);
   g_byte_array_append (out, tiny_png + iend, 12);
   return g_byte_array_free_to_bytes (out);
 }

@@ -5,6 +5,8 @@
 #include <libpq-fe.h>
 #include <libsoup/soup.h>
 
+#include "carrete-test-util.h"
+
 G_BEGIN_DECLS
 
 /* Test harness: real servers on free ports in temporary directories.

@@ -15,16 +15,6 @@ count_folders (void)
   return folders_sql (fx, "SELECT count(*) FROM folders", NULL);
 }
 
-static char *
-repeat (const char *unit, guint times)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < times; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
-
 static void
 assert_tags (CtResponse *response, const char *const *expected)
 {
@@ -40,7 +30,7 @@ test_create_ok (void)
 {
   g_autofree char *owner = NULL;
   g_autofree char *token = folders_new_user (fx, "creator", &owner);
-  g_autofree char *tag32 = repeat ("x", 32);
+  g_autofree char *tag32 = ct_repeat ("x", 32);
   g_autofree char *body = g_strdup_printf (
       "{\"name\":\"  Holidays 2024 \",\"visibility\":\"public\","
       "\"tags\":[\"Beach\",\" FAMILY \",\"beach\",\"Family\",\"%s\",\"Ñandú\"]}",
@@ -85,8 +75,8 @@ static void
 test_create_bad_input (void)
 {
   g_autofree char *token = folders_new_user (fx, "badinput", NULL);
-  g_autofree char *tag33 = repeat ("x", 33);
-  g_autofree char *name300 = repeat ("n", 300);
+  g_autofree char *tag33 = ct_repeat ("x", 33);
+  g_autofree char *name300 = ct_repeat ("n", 300);
   g_autoptr (GString) tags21 = g_string_new ("{\"name\":\"many tags\",\"tags\":[");
   g_autofree char *long_tag = g_strdup_printf ("{\"name\":\"long tag\",\"tags\":[\"%s\"]}", tag33);
   g_autofree char *long_name = g_strdup_printf ("{\"name\":\"%s\"}", name300);

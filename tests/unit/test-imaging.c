@@ -6,6 +6,7 @@
 #include <vips/vips.h>
 
 #include "carrete-error.h"
+#include "carrete-test-util.h"
 #include "imaging.h"
 
 /* libvips 8.14 declares no autoptr cleanups of its own. */
@@ -608,41 +609,6 @@ test_blocked_loaders (void)
   vips_error_clear ();
 }
 
-static guint32
-crc_of (const guint8 *data, gsize len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= data[i];
-      for (int bit = 0; bit < 8; bit++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
-    }
-  return crc ^ 0xffffffff;
-}
-
-static void
-put_be32 (GByteArray *array, guint32 value)
-{
-  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (array, bytes, 4);
-}
-
-static void
-put_chunk (GByteArray *png, const char *type, const guint8 *data, guint32 len)
-{
-  g_autoptr (GByteArray) typed = g_byte_array_new ();
-
-  g_byte_array_append (typed, (const guint8 *) type, 4);
-  if (len > 0)
-    g_byte_array_append (typed, data, len);
-  put_be32 (png, len);
-  g_byte_array_append (png, typed->data, typed->len);
-  put_be32 (png, crc_of (typed->data, typed->len));
-}
-
 static glong
 peak_rss_kib (void)
 {
@@ -668,9 +634,9 @@ test_decompression_bomb (void)
   ihdr[4] = 0, ihdr[5] = 0, ihdr[6] = 0x4e, ihdr[7] = 0x20; /* height 20000 */
   ihdr[8] = 8;                                              /* bit depth */
   ihdr[9] = 2;                                              /* RGB */
-  put_chunk (png, "IHDR", ihdr, sizeof ihdr);
-  put_chunk (png, "IDAT", idat, sizeof idat);
-  put_chunk (png, "IEND", NULL, 0);
+  ct_png_append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  ct_png_append_chunk (png, "IDAT", idat, sizeof idat);
+  ct_png_append_chunk (png, "IEND", NULL, 0);
   path = write_bytes ("bomb.png", png->data, png->len);
 
   before = peak_rss_kib ();
