@@ -500,6 +500,19 @@ ct_command (const char *binary, const char *const *args, const char *const *env,
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
+/* ---- users ------------------------------------------------------------------------- */
+
+void
+ct_user_free (CtUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->name);
+  g_free (user->id);
+  g_free (user->token);
+  g_free (user);
+}
+
 /* ---- HTTP ------------------------------------------------------------------------ */
 
 static SoupSession *

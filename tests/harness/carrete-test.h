@@ -91,6 +91,18 @@ int ct_command (const char *binary, const char *const *args, const char *const *
 /* Path of a built binary, from CARRETE_BUILD_DIR. */
 char *ct_build_path (const char *relative);
 
+/* ---- Users ------------------------------------------------------------------- */
+
+/* A registered user of carrete-users, logged in. */
+typedef struct
+{
+  char *name;
+  char *id;    /* us_… */
+  char *token; /* access token */
+} CtUser;
+
+void ct_user_free (CtUser *user);
+
 /* ---- HTTP ------------------------------------------------------------------- */
 
 typedef struct
@@ -131,5 +143,6 @@ GBytes *ct_unique_png (const char *label);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtUser, ct_user_free)
 
 G_END_DECLS

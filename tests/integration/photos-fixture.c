@@ -285,17 +285,6 @@ photos_user_new (PhotosStack *stack, const char *prefix)
   return user;
 }
 
-void
-photos_user_free (PhotosUser *user)
-{
-  if (user == NULL)
-    return;
-  g_free (user->name);
-  g_free (user->id);
-  g_free (user->token);
-  g_free (user);
-}
-
 char *
 photos_token_at (PhotosStack *stack, const char *sub, gint64 now, guint ttl)
 {
