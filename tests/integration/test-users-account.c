@@ -75,12 +75,11 @@ test_patch_me (void)
 static void
 test_delete_me (void)
 {
-  g_autofree char *name = users_unique_name ("leaver");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *token = users_new_user (fx, "leaver", &name, &id, NULL);
   g_autofree char *path = g_strdup_printf ("/v1/users/%s", id);
-  g_autofree char *login = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *login = users_login_body (name, USERS_PASSWORD);
   g_autoptr (CtResponse) gone = ct_http (fx->url, "DELETE", "/v1/users/me", token, NULL);
   g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
   g_autoptr (CtResponse) profile = ct_http (fx->url, "GET", path, NULL, NULL);
@@ -127,9 +126,8 @@ test_public_profile_and_ids (void)
 static void
 test_admin_routes (void)
 {
-  g_autofree char *name = users_unique_name ("plain");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *plain = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *plain = users_new_user (fx, "plain", NULL, &id, NULL);
   g_autofree char *admin = make_admin ();
   g_autofree char *victim = users_unique_name ("victim");
   g_autofree char *victim_id = users_register (fx, victim);
@@ -217,9 +215,7 @@ test_demoted_admin (void)
 static void
 test_jwks_matches_tokens (void)
 {
-  g_autofree char *name = users_unique_name ("jwks");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *token = users_new_user (fx, "jwks", NULL, NULL, NULL);
   g_autoptr (CtResponse) r = ct_http (fx->url, "GET", "/.well-known/jwks.json", NULL, NULL);
   JsonObject *key = json_array_get_object_element (
       json_object_get_array_member (ct_response_object (r), "keys"), 0);
@@ -294,9 +290,8 @@ test_operations_routes (void)
 static void
 test_database_outage (void)
 {
-  g_autofree char *name = users_unique_name ("outage");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *token = users_new_user (fx, "outage", &name, NULL, NULL);
   g_autofree char *body = g_strdup_printf (
       "{\"username\":\"%s_x\",\"email\":\"%s_x@example.org\",\"password\":\"%s\"}", name, name,
       USERS_PASSWORD);
@@ -335,9 +330,7 @@ test_database_outage (void)
 static void
 test_hang_up_cancels_statement (void)
 {
-  g_autofree char *name = users_unique_name ("hangup");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *token = users_new_user (fx, "hangup", NULL, NULL, NULL);
   PGconn *locker = ct_postgres_connect (fx->pg, "carrete_users");
   g_autofree char *output = NULL;
 
@@ -422,8 +415,7 @@ test_graceful_shutdown (void)
   CtService *second = ct_service_start (fx->binary, (const char *const *) fx->env);
   g_autofree char *name = users_unique_name ("drain");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                           USERS_PASSWORD);
+  g_autofree char *body = users_login_body (name, USERS_PASSWORD);
   UsersParallel *logins = users_parallel_start (ct_service_url (second), "/v1/auth/login", body, 4);
 
   /* Signal only once every request is with the server. */

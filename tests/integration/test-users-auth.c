@@ -178,8 +178,7 @@ static double
 login_seconds (const char *username, const char *password, const char **detail_out,
                CtResponse **kept)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
+  g_autofree char *body = users_login_body (username, password);
   gint64 start = g_get_monotonic_time ();
   CtResponse *r = ct_http (fx->url, "POST", "/v1/auth/login", NULL, body);
   double seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
@@ -229,9 +228,8 @@ test_login_rate_limited (void)
 {
   g_autofree char *name = users_unique_name ("limited");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
-  g_autofree char *right = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
+  g_autofree char *right = users_login_body (name, USERS_PASSWORD);
   g_autoptr (CtResponse) limited = NULL;
   g_autoptr (CtResponse) still = NULL;
   guint64 retry_after = 0;
@@ -281,9 +279,8 @@ test_address_budget_counts_judged_failures (void)
 {
   g_autofree char *name = users_unique_name ("budget");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
-  g_autofree char *right = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
+  g_autofree char *right = users_login_body (name, USERS_PASSWORD);
   guint64 before = address_count ("127.0.0.1");
 
   g_assert_cmpuint (login_status (fx->url, right, NULL), ==, 200);
@@ -303,7 +300,7 @@ test_forwarded_for (void)
 {
   g_autofree char *name = users_unique_name ("xff");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
   g_auto (GStrv) env = g_strdupv (fx->env);
   guint n = g_strv_length (env);
   CtService *trusting;
@@ -333,7 +330,7 @@ test_login_rate_limit_parallel (void)
 {
   g_autofree char *name = users_unique_name ("burst");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
   UsersParallel *burst = users_parallel_start (fx->url, "/v1/auth/login", wrong, 20);
   guint judged = 0, limited = 0;
 
@@ -353,10 +350,8 @@ test_login_rate_limit_parallel (void)
 static void
 test_refresh_rotation_and_reuse (void)
 {
-  g_autofree char *name = users_unique_name ("refresh");
-  g_autofree char *id = users_register (fx, name);
   g_autofree char *first = NULL;
-  g_autofree char *access = users_login (fx, name, USERS_PASSWORD, &first);
+  g_autofree char *access = users_new_user (fx, "refresh", NULL, NULL, &first);
   g_autofree char *body1 = g_strdup_printf ("{\"refresh_token\":\"%s\"}", first);
   g_autoptr (CtResponse) rotated = ct_http (fx->url, "POST", "/v1/auth/refresh", NULL, body1);
   g_autofree char *second = NULL;
@@ -398,10 +393,8 @@ test_refresh_bad_input (void)
 static void
 test_logout (void)
 {
-  g_autofree char *name = users_unique_name ("logout");
-  g_autofree char *id = users_register (fx, name);
   g_autofree char *refresh = NULL;
-  g_autofree char *access = users_login (fx, name, USERS_PASSWORD, &refresh);
+  g_autofree char *access = users_new_user (fx, "logout", NULL, NULL, &refresh);
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
   g_autoptr (CtResponse) out = ct_http (fx->url, "POST", "/v1/auth/logout", NULL, body);
   g_autoptr (CtResponse) again = ct_http (fx->url, "POST", "/v1/auth/refresh", NULL, body);
@@ -455,9 +448,8 @@ assert_rejected (const char *what, const char *token)
 static void
 test_hostile_tokens (void)
 {
-  g_autofree char *name = users_unique_name ("tokens");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *good = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *good = users_new_user (fx, "tokens", NULL, &id, NULL);
   g_autoptr (CarreteJwt) ours = carrete_jwt_new (fx->keys->jwt_public, "carrete", "carrete", NULL);
   g_autoptr (CarreteJwt) other_aud = carrete_jwt_new (fx->keys->jwt_public, "carrete", "elsewhere", NULL);
   g_autoptr (CarreteJwt) other_iss = carrete_jwt_new (fx->keys->jwt_public, "mallory", "carrete", NULL);

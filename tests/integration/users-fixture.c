@@ -63,17 +63,37 @@ users_register (UsersFixture *fixture, const char *username)
 }
 
 char *
+users_login_body (const char *username, const char *password)
+{
+  return g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
+}
+
+char *
 users_login (UsersFixture *fixture, const char *username, const char *password,
              char **refresh_token)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
+  g_autofree char *body = users_login_body (username, password);
   g_autoptr (CtResponse) response = ct_http (fixture->url, "POST", "/v1/auth/login", NULL, body);
 
   g_assert_cmpuint (response->status, ==, 200);
   if (refresh_token != NULL)
     *refresh_token = g_strdup (ct_response_string (response, "refresh_token"));
   return g_strdup (ct_response_string (response, "access_token"));
+}
+
+char *
+users_new_user (UsersFixture *fixture, const char *prefix, char **name, char **id,
+                char **refresh_token)
+{
+  g_autofree char *username = users_unique_name (prefix);
+  g_autofree char *user_id = users_register (fixture, username);
+  char *token = users_login (fixture, username, USERS_PASSWORD, refresh_token);
+
+  if (name != NULL)
+    *name = g_steal_pointer (&username);
+  if (id != NULL)
+    *id = g_steal_pointer (&user_id);
+  return token;
 }
 
 typedef struct

@@ -24,10 +24,17 @@ void users_fixture_free (UsersFixture *fixture);
 char *users_unique_name (const char *prefix);
 /* Registers `username` (password "correct horse battery") and returns its id. */
 char *users_register (UsersFixture *fixture, const char *username);
+/* The JSON body of a login: {"username": …, "password": …}. */
+char *users_login_body (const char *username, const char *password);
 /* Logs in; returns the access token and, if asked, the refresh token. */
 char *users_login (UsersFixture *fixture, const char *username, const char *password,
                    char **refresh_token);
 #define USERS_PASSWORD "correct horse battery"
+/* Registers a user with a unique name after `prefix` and logs in; returns
+ * the access token and, for each one asked, the name, the id and the
+ * refresh token. */
+char *users_new_user (UsersFixture *fixture, const char *prefix, char **name, char **id,
+                      char **refresh_token);
 
 /* The same POST sent `n` times at once, one thread and session each. */
 typedef struct _UsersParallel UsersParallel;
