@@ -269,6 +269,30 @@ ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
   return ct_postgres_query_param (pg, database, sql, NULL);
 }
 
+void
+ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *table,
+                           const char *application_name, const char *query_part,
+                           const char *base_url, const char *path, const char *bearer)
+{
+  PGconn *locker = ct_postgres_connect (pg, database);
+  g_autofree char *lock = g_strdup_printf ("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table);
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, lock);
+  {
+    g_autoptr (GSocketConnection) hung = ct_http_send_only (base_url, "GET", path, bearer);
+
+    g_assert_true (
+        ct_postgres_lock_waiters_become (pg, database, application_name, query_part, 1, 3000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (
+      ct_postgres_lock_waiters_become (pg, database, application_name, query_part, 0, 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+}
+
 char *
 ct_postgres_query_param (CtPostgres *pg, const char *database, const char *sql,
                          const char *param)

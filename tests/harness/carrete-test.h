@@ -51,6 +51,16 @@ gboolean ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database,
                                           const char *application_name, const char *query_part,
                                           guint count, guint timeout_ms);
 
+/* Locks `table` of `database`, sends GET `path` (with `bearer`, may be
+ * NULL) to the service at `base_url` (named `application_name` in
+ * pg_stat_activity), and asserts that its statement (only one whose text
+ * holds `query_part`, when not NULL) comes to wait on the lock and that
+ * hanging up ends it while the lock is still held: a cancel.  Then lets go
+ * of the lock. */
+void ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *table,
+                                const char *application_name, const char *query_part,
+                                const char *base_url, const char *path, const char *bearer);
+
 /* ---- Keys ----------------------------------------------------------------- */
 
 typedef struct

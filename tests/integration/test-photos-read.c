@@ -318,26 +318,12 @@ test_list_hang_up (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "hangup");
   g_autofree char *id = upload_numbered (s, ana, "waiting.jpg", 90, NULL);
-  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
   /* Only the list statement: the sweeper's may wait on the lock too. */
   const char *list = " FROM photos WHERE owner_id = $1 AND state = 'ready'";
   g_autofree char *output = NULL;
 
-  ct_postgres_exec (locker, "BEGIN");
-  ct_postgres_exec (locker, "LOCK TABLE photos IN ACCESS EXCLUSIVE MODE");
-  {
-    g_autoptr (GSocketConnection) hung
-        = ct_http_send_only (s->photos_url, "GET", "/v1/photos", ana->token);
-
-    g_assert_true (
-        ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 1, 3000));
-    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
-  }
-  /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (
-      ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 0, 2000));
-  ct_postgres_exec (locker, "ROLLBACK");
-  PQfinish (locker);
+  ct_assert_hang_up_cancels (s->pg, "carrete_photos", "photos", "carrete-photos", list,
+                             s->photos_url, "/v1/photos", ana->token);
   {
     g_autoptr (CtResponse) r = request (s, "GET", "/v1/photos", ana, NULL);
     g_assert_cmpuint (r->status, ==, 200);

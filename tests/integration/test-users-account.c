@@ -331,23 +331,10 @@ static void
 test_hang_up_cancels_statement (void)
 {
   g_autofree char *token = users_new_user (fx, "hangup", NULL, NULL, NULL);
-  PGconn *locker = ct_postgres_connect (fx->pg, "carrete_users");
   g_autofree char *output = NULL;
 
-  ct_postgres_exec (locker, "BEGIN");
-  ct_postgres_exec (locker, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-  {
-    g_autoptr (GSocketConnection) hung = ct_http_send_only (fx->url, "GET", "/v1/users/me", token);
-
-    g_assert_true (
-        ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 1, 3000));
-    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
-  }
-  /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (
-      ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 0, 2000));
-  ct_postgres_exec (locker, "ROLLBACK");
-  PQfinish (locker);
+  ct_assert_hang_up_cancels (fx->pg, "carrete_users", "users", "carrete-users", NULL, fx->url,
+                             "/v1/users/me", token);
   {
     g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
     g_assert_cmpuint (me->status, ==, 200);
