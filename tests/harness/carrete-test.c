@@ -705,6 +705,47 @@ ct_assert_problem (CtResponse *response, guint status, const char *field)
     g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
 }
 
+CtOperations *
+ct_operations_check (const char *base_url, const char *api_path)
+{
+  CtOperations *operations = g_new0 (CtOperations, 1);
+  JsonObject *paths;
+
+  operations->healthz = ct_http (base_url, "GET", "/healthz", NULL, NULL);
+  operations->readyz = ct_http (base_url, "GET", "/readyz", NULL, NULL);
+  operations->openapi = ct_http (base_url, "GET", "/openapi.json", NULL, NULL);
+  operations->docs = ct_http (base_url, "GET", "/docs", NULL, NULL);
+  operations->metrics = ct_http (base_url, "GET", "/metrics", NULL, NULL);
+
+  g_assert_cmpuint (operations->healthz->status, ==, 200);
+  g_assert_cmpuint (operations->readyz->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (operations->readyz, "status"), ==, "ready");
+  g_assert_cmpuint (operations->openapi->status, ==, 200);
+  g_assert_true (g_str_has_prefix (ct_response_string (operations->openapi, "openapi"), "3.1"));
+  paths = json_object_get_object_member (ct_response_object (operations->openapi), "paths");
+  g_assert_nonnull (paths);
+  if (api_path != NULL)
+    g_assert_true (json_object_has_member (paths, api_path));
+  g_assert_cmpuint (operations->docs->status, ==, 200);
+  g_assert_true (
+      g_str_has_prefix (ct_response_header (operations->docs, "Content-Type"), "text/html"));
+  g_assert_cmpuint (operations->metrics->status, ==, 200);
+  return operations;
+}
+
+void
+ct_operations_free (CtOperations *operations)
+{
+  if (operations == NULL)
+    return;
+  ct_response_free (operations->healthz);
+  ct_response_free (operations->readyz);
+  ct_response_free (operations->openapi);
+  ct_response_free (operations->docs);
+  ct_response_free (operations->metrics);
+  g_free (operations);
+}
+
 /* An 8x8 PNG. */
 static const guint8 tiny_png[] = {
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,

@@ -146,6 +146,23 @@ GSocketConnection *ct_http_send_only (const char *base_url, const char *method, 
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);
 
+/* The answers of the operations routes every service has, asked in this
+ * order: /healthz, /readyz, /openapi.json, /docs, /metrics. */
+typedef struct
+{
+  CtResponse *healthz;
+  CtResponse *readyz;
+  CtResponse *openapi;
+  CtResponse *docs;
+  CtResponse *metrics;
+} CtOperations;
+
+/* Asks them, and asserts what holds for every service: each answers 200,
+ * /readyz says "ready", /openapi.json is an OpenAPI 3.1 document with paths
+ * (among them `api_path`, unless NULL), /docs is an HTML page. */
+CtOperations *ct_operations_check (const char *base_url, const char *api_path);
+void ct_operations_free (CtOperations *operations);
+
 /* An 8x8 PNG whose bytes no other call returns: a tEXt chunk carries
  * `label`, a counter and a random number, because carrete-photos refuses
  * the same bytes twice in one folder. */
@@ -154,5 +171,6 @@ GBytes *ct_unique_png (const char *label);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtUser, ct_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtOperations, ct_operations_free)
 
 G_END_DECLS
