@@ -637,6 +637,113 @@ ct_http_send_only (const char *base_url, const char *method, const char *path, c
   return connection;
 }
 
+typedef struct
+{
+  char *url;
+  char *authorization;
+  char *content_type;
+  GBytes *body;
+  guint status;
+  gint sent; /* atomic: the request body has left the client */
+  GThread *thread;
+} ParallelJob;
+
+struct _CtParallel
+{
+  guint n;
+  gboolean joined;
+  ParallelJob *jobs;
+};
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer user_data)
+{
+  ParallelJob *job = user_data;
+  g_atomic_int_set (&job->sent, 1);
+}
+
+/* Each thread has its own context and session: a SoupSession is not shared
+ * across threads. */
+static gpointer
+post_in_thread (gpointer data)
+{
+  ParallelJob *job = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", job->url);
+  g_autoptr (GBytes) reply = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+  if (job->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                  job->authorization);
+  soup_message_set_request_body_from_bytes (msg, job->content_type, job->body);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  g_atomic_int_set (&job->sent, 1);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+CtParallel *
+ct_parallel_post (const char *base_url, const char *path, const char *bearer,
+                  const char *content_type, GBytes *body, guint n)
+{
+  CtParallel *parallel = g_new0 (CtParallel, 1);
+
+  parallel->n = n;
+  parallel->jobs = g_new0 (ParallelJob, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ParallelJob *job = &parallel->jobs[i];
+
+      job->url = g_strconcat (base_url, path, NULL);
+      job->authorization = bearer != NULL ? g_strconcat ("Bearer ", bearer, NULL) : NULL;
+      job->content_type = g_strdup (content_type);
+      job->body = g_bytes_ref (body);
+      job->thread = g_thread_new ("post", post_in_thread, job);
+    }
+  return parallel;
+}
+
+void
+ct_parallel_wait_sent (CtParallel *parallel)
+{
+  for (guint i = 0; i < parallel->n; i++)
+    while (!g_atomic_int_get (&parallel->jobs[i].sent))
+      g_usleep (1000);
+}
+
+guint
+ct_parallel_status (CtParallel *parallel, guint i)
+{
+  if (!parallel->joined)
+    {
+      for (guint k = 0; k < parallel->n; k++)
+        g_thread_join (parallel->jobs[k].thread);
+      parallel->joined = TRUE;
+    }
+  return parallel->jobs[i].status;
+}
+
+void
+ct_parallel_free (CtParallel *parallel)
+{
+  ct_parallel_status (parallel, 0);
+  for (guint i = 0; i < parallel->n; i++)
+    {
+      g_free (parallel->jobs[i].url);
+      g_free (parallel->jobs[i].authorization);
+      g_free (parallel->jobs[i].content_type);
+      g_bytes_unref (parallel->jobs[i].body);
+    }
+  g_free (parallel->jobs);
+  g_free (parallel);
+}
+
 void
 ct_response_free (CtResponse *response)
 {

@@ -142,6 +142,19 @@ GSocketConnection *ct_connect (const char *base_url, char **host_header);
 GSocketConnection *ct_http_send_only (const char *base_url, const char *method, const char *path,
                                       const char *bearer);
 
+/* The same POST of `path` sent `n` times at once, one thread and session
+ * each, with `bearer` (may be NULL) and `body` of `content_type`. */
+typedef struct _CtParallel CtParallel;
+
+CtParallel *ct_parallel_post (const char *base_url, const char *path, const char *bearer,
+                              const char *content_type, GBytes *body, guint n);
+/* Waits until every request body has left its client. */
+void ct_parallel_wait_sent (CtParallel *parallel);
+/* Joins the threads (first call) and returns the status of request i (0
+ * when it got no answer). */
+guint ct_parallel_status (CtParallel *parallel, guint i);
+void ct_parallel_free (CtParallel *parallel);
+
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);

@@ -390,14 +390,16 @@ test_graceful_shutdown (void)
   g_autofree char *name = users_unique_name ("drain");
   g_autofree char *id = users_register (fx, name);
   g_autofree char *body = users_login_body (name, USERS_PASSWORD);
-  UsersParallel *logins = users_parallel_start (ct_service_url (second), "/v1/auth/login", body, 4);
+  g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+  CtParallel *logins = ct_parallel_post (ct_service_url (second), "/v1/auth/login", NULL,
+                                         "application/json", bytes, 4);
 
   /* Signal only once every request is with the server. */
-  users_parallel_wait_sent (logins);
+  ct_parallel_wait_sent (logins);
   kill (ct_service_pid (second), SIGTERM);
   for (guint i = 0; i < 4; i++)
-    g_assert_cmpuint (users_parallel_status (logins, i), ==, 200);
-  users_parallel_free (logins);
+    g_assert_cmpuint (ct_parallel_status (logins, i), ==, 200);
+  ct_parallel_free (logins);
   ct_service_free (second); /* asserts exit status 0 */
 }
 

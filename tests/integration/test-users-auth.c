@@ -331,17 +331,19 @@ test_login_rate_limit_parallel (void)
   g_autofree char *name = users_unique_name ("burst");
   g_autofree char *id = users_register (fx, name);
   g_autofree char *wrong = users_login_body (name, "nope nope");
-  UsersParallel *burst = users_parallel_start (fx->url, "/v1/auth/login", wrong, 20);
+  g_autoptr (GBytes) body = g_bytes_new (wrong, strlen (wrong));
+  CtParallel *burst
+      = ct_parallel_post (fx->url, "/v1/auth/login", NULL, "application/json", body, 20);
   guint judged = 0, limited = 0;
 
   for (guint i = 0; i < 20; i++)
     {
-      guint status = users_parallel_status (burst, i);
+      guint status = ct_parallel_status (burst, i);
       g_assert_true (status == 401 || status == 429);
       judged += status == 401;
       limited += status == 429;
     }
-  users_parallel_free (burst);
+  ct_parallel_free (burst);
   g_test_message ("401: %u, 429: %u", judged, limited);
   g_assert_cmpuint (judged, ==, 10);
   g_assert_cmpuint (limited, ==, 10);

@@ -36,15 +36,4 @@ char *users_login (UsersFixture *fixture, const char *username, const char *pass
 char *users_new_user (UsersFixture *fixture, const char *prefix, char **name, char **id,
                       char **refresh_token);
 
-/* The same POST sent `n` times at once, one thread and session each. */
-typedef struct _UsersParallel UsersParallel;
-
-UsersParallel *users_parallel_start (const char *base_url, const char *path, const char *body,
-                                     guint n);
-/* Waits until every request body has left its client. */
-void users_parallel_wait_sent (UsersParallel *parallel);
-/* Joins the threads (first call) and returns the status of request i. */
-guint users_parallel_status (UsersParallel *parallel, guint i);
-void users_parallel_free (UsersParallel *parallel);
-
 G_END_DECLS
