@@ -779,26 +779,21 @@ test_request_id_travels (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/e2e/cross/into-others-folders", test_into_others_folders },
+    { "/carrete/e2e/cross/public-folder-read", test_public_folder_read },
+    { "/carrete/e2e/cross/tags", test_tags },
+    { "/carrete/e2e/cross/folder-delete", test_folder_delete },
+    { "/carrete/e2e/cross/complete-into-deleted-folder", test_complete_into_deleted_folder },
+    { "/carrete/e2e/cross/account/delete-me", test_delete_me },
+    { "/carrete/e2e/cross/account/admin-deletes", test_admin_deletes },
+    { "/carrete/e2e/cross/account/photos-down", test_delete_me_photos_down },
+    { "/carrete/e2e/cross/account/folders-down", test_delete_me_folders_down },
+    { "/carrete/e2e/cross/down/folders", test_folders_down },
+    { "/carrete/e2e/cross/down/photos", test_photos_down },
+    { "/carrete/e2e/cross/request-id-travels", test_request_id_travels },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  stack = stack_start ();
-
-  g_test_add_func ("/carrete/e2e/cross/into-others-folders", test_into_others_folders);
-  g_test_add_func ("/carrete/e2e/cross/public-folder-read", test_public_folder_read);
-  g_test_add_func ("/carrete/e2e/cross/tags", test_tags);
-  g_test_add_func ("/carrete/e2e/cross/folder-delete", test_folder_delete);
-  g_test_add_func ("/carrete/e2e/cross/complete-into-deleted-folder",
-                   test_complete_into_deleted_folder);
-  g_test_add_func ("/carrete/e2e/cross/account/delete-me", test_delete_me);
-  g_test_add_func ("/carrete/e2e/cross/account/admin-deletes", test_admin_deletes);
-  g_test_add_func ("/carrete/e2e/cross/account/photos-down", test_delete_me_photos_down);
-  g_test_add_func ("/carrete/e2e/cross/account/folders-down", test_delete_me_folders_down);
-  g_test_add_func ("/carrete/e2e/cross/down/folders", test_folders_down);
-  g_test_add_func ("/carrete/e2e/cross/down/photos", test_photos_down);
-  g_test_add_func ("/carrete/e2e/cross/request-id-travels", test_request_id_travels);
-
-  status = g_test_run ();
-  stack_free (stack);
-  return status;
+  return ct_test_main (&argc, &argv, (gpointer (*) (void)) stack_start, (GDestroyNotify) stack_free,
+                       (gpointer *) &stack, tests, G_N_ELEMENTS (tests));
 }

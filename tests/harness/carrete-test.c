@@ -84,6 +84,21 @@ ct_run (const char *const *argv)
   return out;
 }
 
+int
+ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNotify stop,
+              gpointer *fixture, const CtTest *tests, gsize n_tests)
+{
+  int status;
+
+  g_test_init (argc, argv, NULL);
+  *fixture = start ();
+  for (gsize i = 0; i < n_tests; i++)
+    g_test_add_func (tests[i].path, tests[i].func);
+  status = g_test_run ();
+  g_clear_pointer (fixture, stop);
+  return status;
+}
+
 char *
 ct_build_path (const char *relative)
 {
@@ -263,12 +278,6 @@ ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database, const cha
   return reached;
 }
 
-char *
-ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
-{
-  return ct_postgres_query_param (pg, database, sql, NULL);
-}
-
 void
 ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *table,
                            const char *application_name, const char *query_part,
@@ -291,6 +300,12 @@ ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *tab
       ct_postgres_lock_waiters_become (pg, database, application_name, query_part, 0, 2000));
   ct_postgres_exec (locker, "ROLLBACK");
   PQfinish (locker);
+}
+
+char *
+ct_postgres_query (CtPostgres *pg, const char *database, const char *sql)
+{
+  return ct_postgres_query_param (pg, database, sql, NULL);
 }
 
 char *

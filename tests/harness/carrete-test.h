@@ -98,6 +98,22 @@ char *ct_service_output (CtService *service);
 int ct_command (const char *binary, const char *const *args, const char *const *env,
                 char **output);
 
+/* ---- Test programs ------------------------------------------------------------ */
+
+/* One test of a program: its path and its function. */
+typedef struct
+{
+  const char *path;
+  GTestFunc func;
+} CtTest;
+
+/* The whole main() of a test program whose tests share one fixture:
+ * initialises GLib's tests, sets *fixture to what `start` returns, adds and
+ * runs the `n_tests` tests in order, then frees the fixture with `stop`.
+ * Returns the status of g_test_run(). */
+int ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNotify stop,
+                  gpointer *fixture, const CtTest *tests, gsize n_tests);
+
 /* Path of a built binary, from CARRETE_BUILD_DIR. */
 char *ct_build_path (const char *relative);
 

@@ -1,6 +1,5 @@
 #define G_LOG_DOMAIN "carrete-test-folders-api"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "carrete-base64url.h"
@@ -370,21 +369,17 @@ test_operations (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/create/ok", test_create_ok },
+    { "/carrete/folders/create/bad-input", test_create_bad_input },
+    { "/carrete/folders/create/duplicates", test_create_duplicates },
+    { "/carrete/folders/get", test_get },
+    { "/carrete/folders/patch", test_patch },
+    { "/carrete/folders/tokens", test_tokens },
+    { "/carrete/folders/operations", test_operations },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start ();
-
-  g_test_add_func ("/carrete/folders/create/ok", test_create_ok);
-  g_test_add_func ("/carrete/folders/create/bad-input", test_create_bad_input);
-  g_test_add_func ("/carrete/folders/create/duplicates", test_create_duplicates);
-  g_test_add_func ("/carrete/folders/get", test_get);
-  g_test_add_func ("/carrete/folders/patch", test_patch);
-  g_test_add_func ("/carrete/folders/tokens", test_tokens);
-  g_test_add_func ("/carrete/folders/operations", test_operations);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return ct_test_main (&argc, &argv, (gpointer (*) (void)) folders_fixture_start,
+                       (GDestroyNotify) folders_fixture_free, (gpointer *) &fx, tests,
+                       G_N_ELEMENTS (tests));
 }

@@ -1,7 +1,6 @@
 #define G_LOG_DOMAIN "carrete-test-folders-search"
 
 #include <libpq-fe.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "folders-fixture.h"
@@ -329,19 +328,14 @@ test_hang_up_cancels_search (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/search/filters", test_filters },
+    { "/carrete/folders/search/pages", test_pages },
+    { "/carrete/folders/search/tags-use-index", test_tag_search_uses_index },
+    { "/carrete/folders/search/hang-up-cancels-statement", test_hang_up_cancels_search },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start ();
-
-  g_test_add_func ("/carrete/folders/search/filters", test_filters);
-  g_test_add_func ("/carrete/folders/search/pages", test_pages);
-  g_test_add_func ("/carrete/folders/search/tags-use-index", test_tag_search_uses_index);
-  g_test_add_func ("/carrete/folders/search/hang-up-cancels-statement",
-                   test_hang_up_cancels_search);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return ct_test_main (&argc, &argv, (gpointer (*) (void)) folders_fixture_start,
+                       (GDestroyNotify) folders_fixture_free, (gpointer *) &fx, tests,
+                       G_N_ELEMENTS (tests));
 }

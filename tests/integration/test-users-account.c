@@ -643,30 +643,27 @@ test_pipelined_requests (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/users/me/patch", test_patch_me },
+    { "/carrete/users/me/delete", test_delete_me },
+    { "/carrete/users/profile/ids", test_public_profile_and_ids },
+    { "/carrete/users/admin", test_admin_routes },
+    { "/carrete/users/admin-demoted", test_demoted_admin },
+    { "/carrete/users/jwks", test_jwks_matches_tokens },
+    { "/carrete/users/operations", test_operations_routes },
+    { "/carrete/users/database-outage", test_database_outage },
+    { "/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement },
+    { "/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database },
+    { "/carrete/users/config-errors", test_config_errors },
+    { "/carrete/users/graceful-shutdown", test_graceful_shutdown },
+    { "/carrete/server/workers", test_workers },
+    { "/carrete/server/client-closed-connections-released",
+      test_client_closed_connections_released },
+    { "/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off },
+    { "/carrete/server/pipelined-requests", test_pipelined_requests },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  fx = users_fixture_start ();
-
-  g_test_add_func ("/carrete/users/me/patch", test_patch_me);
-  g_test_add_func ("/carrete/users/me/delete", test_delete_me);
-  g_test_add_func ("/carrete/users/profile/ids", test_public_profile_and_ids);
-  g_test_add_func ("/carrete/users/admin", test_admin_routes);
-  g_test_add_func ("/carrete/users/admin-demoted", test_demoted_admin);
-  g_test_add_func ("/carrete/users/jwks", test_jwks_matches_tokens);
-  g_test_add_func ("/carrete/users/operations", test_operations_routes);
-  g_test_add_func ("/carrete/users/database-outage", test_database_outage);
-  g_test_add_func ("/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement);
-  g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
-  g_test_add_func ("/carrete/users/config-errors", test_config_errors);
-  g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
-  g_test_add_func ("/carrete/server/workers", test_workers);
-  g_test_add_func ("/carrete/server/client-closed-connections-released",
-                   test_client_closed_connections_released);
-  g_test_add_func ("/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off);
-  g_test_add_func ("/carrete/server/pipelined-requests", test_pipelined_requests);
-
-  status = g_test_run ();
-  users_fixture_free (fx);
-  return status;
+  return ct_test_main (&argc, &argv, (gpointer (*) (void)) users_fixture_start,
+                       (GDestroyNotify) users_fixture_free, (gpointer *) &fx, tests,
+                       G_N_ELEMENTS (tests));
 }

@@ -506,28 +506,24 @@ test_hostile_tokens (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/users/register/ok", test_register_ok },
+    { "/carrete/users/register/duplicates", test_register_duplicates },
+    { "/carrete/users/register/bad-input", test_register_bad_input },
+    { "/carrete/users/register/huge-body", test_register_huge_body },
+    { "/carrete/users/login/ok-and-me", test_login_and_me },
+    { "/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike },
+    { "/carrete/users/login/rate-limited", test_login_rate_limited },
+    { "/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel },
+    { "/carrete/users/login/address-budget", test_address_budget_counts_judged_failures },
+    { "/carrete/users/login/forwarded-for", test_forwarded_for },
+    { "/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse },
+    { "/carrete/users/refresh/bad-input", test_refresh_bad_input },
+    { "/carrete/users/logout", test_logout },
+    { "/carrete/users/tokens/hostile", test_hostile_tokens },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = users_fixture_start ();
-
-  g_test_add_func ("/carrete/users/register/ok", test_register_ok);
-  g_test_add_func ("/carrete/users/register/duplicates", test_register_duplicates);
-  g_test_add_func ("/carrete/users/register/bad-input", test_register_bad_input);
-  g_test_add_func ("/carrete/users/register/huge-body", test_register_huge_body);
-  g_test_add_func ("/carrete/users/login/ok-and-me", test_login_and_me);
-  g_test_add_func ("/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike);
-  g_test_add_func ("/carrete/users/login/rate-limited", test_login_rate_limited);
-  g_test_add_func ("/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel);
-  g_test_add_func ("/carrete/users/login/address-budget", test_address_budget_counts_judged_failures);
-  g_test_add_func ("/carrete/users/login/forwarded-for", test_forwarded_for);
-  g_test_add_func ("/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse);
-  g_test_add_func ("/carrete/users/refresh/bad-input", test_refresh_bad_input);
-  g_test_add_func ("/carrete/users/logout", test_logout);
-  g_test_add_func ("/carrete/users/tokens/hostile", test_hostile_tokens);
-
-  status = g_test_run ();
-  users_fixture_free (fx);
-  return status;
+  return ct_test_main (&argc, &argv, (gpointer (*) (void)) users_fixture_start,
+                       (GDestroyNotify) users_fixture_free, (gpointer *) &fx, tests,
+                       G_N_ELEMENTS (tests));
 }

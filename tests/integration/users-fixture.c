@@ -2,6 +2,7 @@
 
 #include "users-fixture.h"
 
+#include <sodium.h>
 #include <string.h>
 
 UsersFixture *
@@ -11,6 +12,7 @@ users_fixture_start (void)
   g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
   g_autofree char *db = NULL, *pub = NULL, *priv = NULL, *id = NULL, *output = NULL;
 
+  g_assert_cmpint (sodium_init (), >=, 0);
   fixture->pg = ct_postgres_start ();
   fixture->keys = ct_keys_new ();
   fixture->database_url = ct_postgres_create_database (fixture->pg, "carrete_users");

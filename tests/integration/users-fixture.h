@@ -4,7 +4,7 @@
 
 G_BEGIN_DECLS
 
-/* One private PostgreSQL, fresh keys, a migrated carrete_users database and
+/* libsodium initialised, one private PostgreSQL, fresh keys, a migrated carrete_users database and
  * the real carrete-users binary on a free port. */
 typedef struct
 {
