@@ -530,15 +530,38 @@ assert_token_creates_nothing (Account *account)
   g_assert_cmpuint (photo_rows_of (account->user->id), ==, 0);
 }
 
+/* DELETE /v1/users/me with the account's own token: 204, and it is gone. */
 static void
-test_delete_me (void)
+assert_delete_me_completes (Account *account)
 {
-  g_autoptr (Account) account = account_with_things ("byeme");
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
                                       account->user->token, NULL);
 
   assert_status (r, 204);
   assert_account_gone (account);
+}
+
+/* The same while `service` is down: 503, and the account stays.  The
+ * service is back up afterwards. */
+static void
+assert_delete_me_refused_while_down (Account *account, StackService *service)
+{
+  stack_stop (service);
+  {
+    g_autoptr (CtResponse) r
+        = ct_http (stack->users.url, "DELETE", "/v1/users/me", account->user->token, NULL);
+    assert_unavailable (r);
+  }
+  stack_restart (service);
+  assert_account_intact (account);
+}
+
+static void
+test_delete_me (void)
+{
+  g_autoptr (Account) account = account_with_things ("byeme");
+
+  assert_delete_me_completes (account);
   assert_token_creates_nothing (account);
 }
 
@@ -563,22 +586,10 @@ test_delete_me_photos_down (void)
 {
   g_autoptr (Account) account = account_with_things ("byedown");
 
-  stack_stop (&stack->photos);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_unavailable (r);
-  }
-  stack_restart (&stack->photos);
-  assert_account_intact (account);
+  assert_delete_me_refused_while_down (account, &stack->photos);
   g_assert_cmpuint (photo_rows_of (account->user->id), ==, 3);
   g_assert_cmpuint (objects_under (account->prefixes), ==, 9);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_status (r, 204);
-  }
-  assert_account_gone (account);
+  assert_delete_me_completes (account);
 }
 
 /* carrete-folders is down: 503 and the account stays (its photos may be
@@ -588,20 +599,8 @@ test_delete_me_folders_down (void)
 {
   g_autoptr (Account) account = account_with_things ("byefold");
 
-  stack_stop (&stack->folders);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_unavailable (r);
-  }
-  stack_restart (&stack->folders);
-  assert_account_intact (account);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_status (r, 204);
-  }
-  assert_account_gone (account);
+  assert_delete_me_refused_while_down (account, &stack->folders);
+  assert_delete_me_completes (account);
 }
 
 /* ---- one service down ---------------------------------------------------------------------- */
