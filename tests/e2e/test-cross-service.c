@@ -793,6 +793,5 @@ main (int argc, char **argv)
     { "/carrete/e2e/cross/request-id-travels", test_request_id_travels },
   };
 
-  return ct_test_main (&argc, &argv, (gpointer (*) (void)) stack_start, (GDestroyNotify) stack_free,
-                       (gpointer *) &stack, tests, G_N_ELEMENTS (tests));
+  return CT_TEST_MAIN (argc, argv, stack_start, stack_free, &stack, tests);
 }

@@ -113,6 +113,11 @@ typedef struct
  * Returns the status of g_test_run(). */
 int ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNotify stop,
                   gpointer *fixture, const CtTest *tests, gsize n_tests);
+/* The same with the casts written once: `fixture` is the address of the
+ * program's fixture pointer, `tests` an array of CtTest. */
+#define CT_TEST_MAIN(argc, argv, start, stop, fixture, tests)                                      \
+  ct_test_main (&(argc), &(argv), (gpointer (*) (void)) (start), (GDestroyNotify) (stop),          \
+                (gpointer *) (fixture), (tests), G_N_ELEMENTS (tests))
 
 /* Path of a built binary, from CARRETE_BUILD_DIR. */
 char *ct_build_path (const char *relative);

@@ -174,7 +174,6 @@ main (int argc, char **argv)
     { "/carrete/folders/photos/photos-goes-away", test_photos_goes_away },
   };
 
-  return ct_test_main (&argc, &argv, (gpointer (*) (void)) folders_fixture_start_with_photos,
-                       (GDestroyNotify) folders_fixture_free, (gpointer *) &fx, tests,
-                       G_N_ELEMENTS (tests));
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start_with_photos, folders_fixture_free, &fx,
+                       tests);
 }

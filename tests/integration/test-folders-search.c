@@ -335,7 +335,5 @@ main (int argc, char **argv)
     { "/carrete/folders/search/hang-up-cancels-statement", test_hang_up_cancels_search },
   };
 
-  return ct_test_main (&argc, &argv, (gpointer (*) (void)) folders_fixture_start,
-                       (GDestroyNotify) folders_fixture_free, (gpointer *) &fx, tests,
-                       G_N_ELEMENTS (tests));
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start, folders_fixture_free, &fx, tests);
 }

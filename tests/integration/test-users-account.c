@@ -663,7 +663,5 @@ main (int argc, char **argv)
     { "/carrete/server/pipelined-requests", test_pipelined_requests },
   };
 
-  return ct_test_main (&argc, &argv, (gpointer (*) (void)) users_fixture_start,
-                       (GDestroyNotify) users_fixture_free, (gpointer *) &fx, tests,
-                       G_N_ELEMENTS (tests));
+  return CT_TEST_MAIN (argc, argv, users_fixture_start, users_fixture_free, &fx, tests);
 }

@@ -523,7 +523,5 @@ main (int argc, char **argv)
     { "/carrete/users/tokens/hostile", test_hostile_tokens },
   };
 
-  return ct_test_main (&argc, &argv, (gpointer (*) (void)) users_fixture_start,
-                       (GDestroyNotify) users_fixture_free, (gpointer *) &fx, tests,
-                       G_N_ELEMENTS (tests));
+  return CT_TEST_MAIN (argc, argv, users_fixture_start, users_fixture_free, &fx, tests);
 }
