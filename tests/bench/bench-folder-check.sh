@@ -47,14 +47,8 @@ start photos "$PHOTOS_BIN" "$PHOTOS_PORT" carrete_photos CARRETE_FOLDERS_URL="$F
 PHOTOS_PID=${PIDS[-1]}
 
 # ---- data: two users, a public folder, two photos ------------------------------------
-token_of() {
-  curl -fsS -X POST "$USERS/v1/auth/register" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"email\":\"$1@example.org\",\"password\":\"$PASSWORD\"}" >/dev/null
-  curl -fsS -X POST "$USERS/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" | jq -r .access_token
-}
-ANA=$(token_of ana)
-BEA=$(token_of bea)
+ANA=$(bench_token "$USERS" ana "$PASSWORD") || die "cannot log in"
+BEA=$(bench_token "$USERS" bea "$PASSWORD") || die "cannot log in"
 FOLDER=$(curl -fsS -X POST "$FOLDERS/v1/folders" -H "Authorization: Bearer $ANA" \
   -H 'Content-Type: application/json' -d '{"name":"Public","visibility":"public","tags":["bench"]}' | jq -r .id)
 vips gaussnoise "$TMP/a.v" 640 480 && vips copy "$TMP/a.v" "$TMP/a.jpg"

@@ -45,12 +45,7 @@ start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=
 FOLDERS_PID=${PIDS[-1]}
 
 # The first registered user has row id 1: the bulk rows of owner 1 are theirs.
-curl -fsS -o /dev/null -X POST "$USERS/v1/auth/register" \
-  -d "{\"username\":\"bench\",\"email\":\"bench@example.org\",\"password\":\"$PASSWORD\"}" ||
-  die "register failed"
-TOKEN=$(curl -fsS -X POST "$USERS/v1/auth/login" \
-  -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
-[ -n "$TOKEN" ] && [ "$TOKEN" != null ] || die "login failed"
+TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
 [ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
 
 # ---- bulk load ---------------------------------------------------------------------
@@ -120,23 +115,14 @@ timeout $((DUR + 20)) "$PGBENCH" -n -h 127.0.0.1 -p "$PGPORT" -U postgres -M pre
 PG_TPS=$(awk -F'= ' '/^tps = / { split($2, a, " "); print a[1] }' "$TMP/pgbench.out")
 
 # ---- report ---------------------------------------------------------------------------------
-python3 - "$TMP/latency.json" "$TMP/throughput.json" "$PG_TPS" "$SERVER_P50" "$ROWS" "$MATCHES" \
+PYTHONPATH="$BENCH_HERE" PYTHONDONTWRITEBYTECODE=1 python3 - "$TMP/latency.json" "$TMP/throughput.json" "$PG_TPS" "$SERVER_P50" "$ROWS" "$MATCHES" \
   "$LOAD_S" "$TMP/plan.txt" "$DUR" <<'PY'
 import json, sys
+from bench_report import check, errs, missed_names, print_table, print_verdict
 lat, thr = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 pg_tps, server_p50 = float(sys.argv[3]), float(sys.argv[4])
 rows, matches, load_s, plan, dur = sys.argv[5], sys.argv[6], sys.argv[7], open(sys.argv[8]).read(), sys.argv[9]
 ratio = thr["rps"] / pg_tps if pg_tps else 0.0
-misses = []
-
-def check(name, ok, text):
-    if not ok:
-        misses.append(f"{name}: {text}")
-    return "ok" if ok else "MISS"
-
-def errs(x):
-    sock = x["connect_err"] + x["read_err"] + x["write_err"] + x["timeout_err"]
-    return f"non-2xx {x['non2xx']}, sock {sock}"
 
 rows_out = [
     ("metric", "measured", "target", "result", "notes"),
@@ -150,26 +136,14 @@ rows_out = [
     ("HTTP req/s / pgbench tps", f"{ratio:.2f}", ">= 0.30",
      check("ratio", ratio >= 0.30, f"{ratio:.2f} < 0.30"), ""),
 ]
-widths = [max(len(r[i]) for r in rows_out) for i in range(5)]
-print()
-print(f"carrete-folders benchmark ({rows} folders, 1 000 owners, {matches} matches for owner 1,"
-      f" loaded in {load_s} s; 127.0.0.1)")
-for n, r in enumerate(rows_out):
-    print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    if n == 0:
-        print("  ".join("-" * w for w in widths))
-print()
+print_table(f"carrete-folders benchmark ({rows} folders, 1 000 owners, {matches} matches for owner 1,"
+            f" loaded in {load_s} s; 127.0.0.1)", rows_out)
 print("plan of the bare SELECT:")
 print("".join("  " + l + "\n" for l in plan.strip().splitlines()))
-if misses:
-    print(f"TARGETS MISSED ({len(misses)}):")
-    for m in misses:
-        print(f"  MISS {m}")
-else:
-    print("All targets met.")
+print_verdict()
 print(json.dumps({"rows": int(rows), "server_p50_ms": server_p50, "client_p50_ms": lat["p50_ms"],
                   "client_p99_ms": lat["p99_ms"], "rps_16c": round(thr["rps"], 1),
                   "pgbench_tps": pg_tps, "ratio": round(ratio, 2),
                   "non2xx": lat["non2xx"] + thr["non2xx"],
-                  "targets_missed": [m.split(":")[0] for m in misses]}, separators=(",", ":")))
+                  "targets_missed": missed_names()}, separators=(",", ":")))
 PY

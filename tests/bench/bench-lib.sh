@@ -159,6 +159,16 @@ bench_wrk() {
   sed -n 's/^BENCH_JSON //p' "$TMP/$name.wrk" >"$TMP/$name.json"
 }
 
+# bench_token BASE NAME PASSWORD: registers NAME at the carrete-users at
+# BASE, logs in and prints the access token; fails when either is refused.
+bench_token() {
+  curl -fsS --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$2\",\"email\":\"$2@example.org\",\"password\":\"$3\"}" \
+    "$1/v1/auth/register" &&
+    curl -fsS --max-time 10 -H 'Content-Type: application/json' \
+      -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/v1/auth/login" | jq -re .access_token
+}
+
 # bench_register BASE N PASSWORD: registers N users bench0000.. through the
 # carrete-users at BASE (4 at a time, retrying 503s for up to 90 s) and logs
 # each in; writes their names to $TMP/users.txt and access tokens to

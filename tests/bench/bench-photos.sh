@@ -127,17 +127,8 @@ perf_during() {
 snap() { "$PY" "$HELPER" snap "$TMP/snap-$1.json" photos="$PHOTOS_PID" users="$USERS_PID" \
            minio="$MINIO_PID" pg="$PG_PID"; }
 
-# token USERNAME: register (once) and log in; prints the access token.
-token() {
-  local name=$1 users=http://127.0.0.1:$USERS_PORT
-  curl -fsS --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$name\",\"email\":\"$name@example.com\",\"password\":\"$PASSWORD\"}" \
-    "$users/v1/auth/register"
-  curl -fsS --max-time 10 -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$name\",\"password\":\"$PASSWORD\"}" "$users/v1/auth/login" | jq -re .access_token
-}
-UP_TOKEN=$(token benchupload) || die "cannot log in"
-LIST_TOKEN=$(token benchlist) || die "cannot log in"
+UP_TOKEN=$(bench_token "http://127.0.0.1:$USERS_PORT" benchupload "$PASSWORD") || die "cannot log in"
+LIST_TOKEN=$(bench_token "http://127.0.0.1:$USERS_PORT" benchlist "$PASSWORD") || die "cannot log in"
 
 # ---- 1. a 200 MB upload: through the service versus straight to MinIO ----------------------
 BIG=$TMP/big.$BIG_FORMAT

@@ -1,5 +1,5 @@
 -- The reporting half of the wrk scripts (folders.lua, photos.lua,
--- users.lua), loaded by each with dofile.  setup() numbers the threads
+-- users.lua, web.lua), loaded by each with dofile.  setup() numbers the threads
 -- (thread_no, from 1) and keeps them so that done() can add up the
 -- per-status counts that a script's response() keeps in the thread global
 -- "statuses"; done() prints one line "BENCH_JSON {...}" that the bench
@@ -29,6 +29,19 @@ local function merged_statuses()
   end
   table.sort(parts)
   return table.concat(parts, ",")
+end
+
+-- For a script whose only work per response is that count: defines init(),
+-- which starts the thread's counts, and response(), which adds to them.
+function count_statuses()
+  function init(args)
+    statuses = {}
+  end
+
+  function response(status, headers, body)
+    local key = tostring(status)
+    statuses[key] = (statuses[key] or 0) + 1
+  end
 end
 
 function done(summary, latency, requests)

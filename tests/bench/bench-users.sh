@@ -206,27 +206,14 @@ jq -n \
     mixlogin: $mixlogin[0], mixmepaced: $mixmepaced[0], mixloginpaced: $mixloginpaced[0]}' \
   >"$TMP/all.json"
 
-"$PY" - "$TMP/all.json" "$DUR" "$PACED_DELAY_MS" <<'EOF'
+PYTHONPATH="$BENCH_HERE" PYTHONDONTWRITEBYTECODE=1 "$PY" - "$TMP/all.json" "$DUR" "$PACED_DELAY_MS" <<'EOF'
 import json, sys
+from bench_report import check, errs, missed_names, print_table, print_verdict
 r = json.load(open(sys.argv[1]))
 dur, paced_delay = sys.argv[2], int(sys.argv[3])
 me, login, mixme, mixlogin = r["me"], r["login"], r["mixme"], r["mixlogin"]
 ratio = me["rps"] / r["pg_tps"] if r["pg_tps"] else 0.0
 idle_mib = r["idle_rss_kb"] / 1024
-misses = []
-
-def check(name, ok, text):
-    if not ok:
-        misses.append(f"{name}: {text}")
-    return "ok" if ok else "MISS"
-
-def errs(x):
-    if not x:
-        return ""
-    sock = x["connect_err"] + x["read_err"] + x["write_err"] + x["timeout_err"]
-    codes = ",".join(f"{k}:{v}" for k, v in sorted(x.get("statuses", {}).items()))
-    s = f"non-2xx {x['non2xx']}, sock {sock}"
-    return s + (f" [{codes}]" if codes else "")
 
 rows = [
     ("metric", "measured", "target", "result", "notes"),
@@ -268,20 +255,8 @@ rows += [
     ("RSS after load (peak)", f"{r['after_rss_kb']/1024:.1f} MiB ({r['peak_rss_kb']/1024:.1f})",
      "", "", f"/healthz after: {r['health_after']}"),
 ]
-widths = [max(len(row[i]) for row in rows) for i in range(5)]
-print()
-print(f"carrete-users benchmark ({r['users']} users, 127.0.0.1, {dur} s phases)")
-for n, row in enumerate(rows):
-    print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    if n == 0:
-        print("  ".join("-" * w for w in widths))
-print()
-if misses:
-    print(f"TARGETS MISSED ({len(misses)}):")
-    for m in misses:
-        print(f"  MISS {m}")
-else:
-    print("All targets met.")
+print_table(f"carrete-users benchmark ({r['users']} users, 127.0.0.1, {dur} s phases)", rows)
+print_verdict()
 summary = {
     "pgbench_tps": round(r["pg_tps"], 1),
     "me_rps": round(me["rps"], 1), "me_p50_ms": round(me["p50_ms"], 3),
@@ -293,7 +268,7 @@ summary = {
     "idle_rss_mib": round(idle_mib, 2), "startup_ms": r["startup_ms"],
     "rss_after_load_mib": round(r["after_rss_kb"] / 1024, 1),
     "rss_settled_mib": round(r["settled_rss_kb"] / 1024, 1),
-    "targets_missed": [m.split(":")[0] for m in misses],
+    "targets_missed": missed_names(),
 }
 if paced_delay > 0:
     summary["me_paced_p99_during_login_ms"] = round(r["mixmepaced"]["p99_ms"], 3)

@@ -48,12 +48,7 @@ start web "$WEB_BIN" "$WEB_PORT" none CARRETE_COOKIE_SECURE=false CARRETE_SPOOL_
 WEB_PID=${PIDS[-1]}
 
 # ---- a user with 50 photos -------------------------------------------------
-curl -fsS -o /dev/null -X POST "$USERS/v1/auth/register" \
-  -d "{\"username\":\"bench\",\"email\":\"bench@example.org\",\"password\":\"$PASSWORD\"}" ||
-  die "register failed"
-TOKEN=$(curl -fsS -X POST "$USERS/v1/auth/login" \
-  -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
-[ -n "$TOKEN" ] && [ "$TOKEN" != null ] || die "login failed"
+TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
 log "uploading $N_PHOTOS photos"
 for i in $(seq "$N_PHOTOS"); do
   # A distinct 64x48 PNG each time (the service refuses duplicates).

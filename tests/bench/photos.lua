@@ -6,14 +6,7 @@ local token = os.getenv("BENCH_TOKEN")
 assert(token and token ~= "", "BENCH_TOKEN is not set")
 wrk.headers["Authorization"] = "Bearer " .. token
 
--- bench-report.lua, next to this script, defines setup() and done().
+-- bench-report.lua, next to this script, defines setup(), done() and
+-- count_statuses(), which gives init() and response() here.
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "bench-report.lua")
-
-function init(args)
-  statuses = {}
-end
-
-function response(status, headers, body)
-  local key = tostring(status)
-  statuses[key] = (statuses[key] or 0) + 1
-end
+count_statuses()

@@ -290,12 +290,7 @@ stack_admin_new (Stack *stack, const char *prefix)
 void
 stack_user_free (StackUser *user)
 {
-  if (user == NULL)
-    return;
-  g_free (user->name);
-  g_free (user->id);
-  g_free (user->token);
-  g_free (user);
+  ct_user_free (user);
 }
 
 char *

@@ -51,18 +51,15 @@ void stack_restart (StackService *service);
 
 #define STACK_PASSWORD "correct horse battery"
 
-typedef struct
-{
-  char *name;
-  char *id;    /* us_… */
-  char *token; /* access token from a real login */
-} StackUser;
+/* Its token is from a real login. */
+typedef CtUser StackUser;
 
 /* Registers a unique user named after `prefix` and logs in. */
 StackUser *stack_user_new (Stack *stack, const char *prefix);
 /* The same, made an administrator with `carrete-users set-role` before
  * logging in (the role is in the token). */
 StackUser *stack_admin_new (Stack *stack, const char *prefix);
+/* ct_user_free, by the name the callers know. */
 void stack_user_free (StackUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StackUser, stack_user_free)
 /* POST /v1/auth/login; the access token (and the refresh token when asked),

@@ -530,15 +530,38 @@ assert_token_creates_nothing (Account *account)
   g_assert_cmpuint (photo_rows_of (account->user->id), ==, 0);
 }
 
+/* DELETE /v1/users/me with the account's own token: 204, and it is gone. */
 static void
-test_delete_me (void)
+assert_delete_me_completes (Account *account)
 {
-  g_autoptr (Account) account = account_with_things ("byeme");
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
                                       account->user->token, NULL);
 
   assert_status (r, 204);
   assert_account_gone (account);
+}
+
+/* The same while `service` is down: 503, and the account stays.  The
+ * service is back up afterwards. */
+static void
+assert_delete_me_refused_while_down (Account *account, StackService *service)
+{
+  stack_stop (service);
+  {
+    g_autoptr (CtResponse) r
+        = ct_http (stack->users.url, "DELETE", "/v1/users/me", account->user->token, NULL);
+    assert_unavailable (r);
+  }
+  stack_restart (service);
+  assert_account_intact (account);
+}
+
+static void
+test_delete_me (void)
+{
+  g_autoptr (Account) account = account_with_things ("byeme");
+
+  assert_delete_me_completes (account);
   assert_token_creates_nothing (account);
 }
 
@@ -563,22 +586,10 @@ test_delete_me_photos_down (void)
 {
   g_autoptr (Account) account = account_with_things ("byedown");
 
-  stack_stop (&stack->photos);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_unavailable (r);
-  }
-  stack_restart (&stack->photos);
-  assert_account_intact (account);
+  assert_delete_me_refused_while_down (account, &stack->photos);
   g_assert_cmpuint (photo_rows_of (account->user->id), ==, 3);
   g_assert_cmpuint (objects_under (account->prefixes), ==, 9);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_status (r, 204);
-  }
-  assert_account_gone (account);
+  assert_delete_me_completes (account);
 }
 
 /* carrete-folders is down: 503 and the account stays (its photos may be
@@ -588,20 +599,8 @@ test_delete_me_folders_down (void)
 {
   g_autoptr (Account) account = account_with_things ("byefold");
 
-  stack_stop (&stack->folders);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_unavailable (r);
-  }
-  stack_restart (&stack->folders);
-  assert_account_intact (account);
-  {
-    g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
-                                        account->user->token, NULL);
-    assert_status (r, 204);
-  }
-  assert_account_gone (account);
+  assert_delete_me_refused_while_down (account, &stack->folders);
+  assert_delete_me_completes (account);
 }
 
 /* ---- one service down ---------------------------------------------------------------------- */
@@ -779,26 +778,20 @@ test_request_id_travels (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/e2e/cross/into-others-folders", test_into_others_folders },
+    { "/carrete/e2e/cross/public-folder-read", test_public_folder_read },
+    { "/carrete/e2e/cross/tags", test_tags },
+    { "/carrete/e2e/cross/folder-delete", test_folder_delete },
+    { "/carrete/e2e/cross/complete-into-deleted-folder", test_complete_into_deleted_folder },
+    { "/carrete/e2e/cross/account/delete-me", test_delete_me },
+    { "/carrete/e2e/cross/account/admin-deletes", test_admin_deletes },
+    { "/carrete/e2e/cross/account/photos-down", test_delete_me_photos_down },
+    { "/carrete/e2e/cross/account/folders-down", test_delete_me_folders_down },
+    { "/carrete/e2e/cross/down/folders", test_folders_down },
+    { "/carrete/e2e/cross/down/photos", test_photos_down },
+    { "/carrete/e2e/cross/request-id-travels", test_request_id_travels },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  stack = stack_start ();
-
-  g_test_add_func ("/carrete/e2e/cross/into-others-folders", test_into_others_folders);
-  g_test_add_func ("/carrete/e2e/cross/public-folder-read", test_public_folder_read);
-  g_test_add_func ("/carrete/e2e/cross/tags", test_tags);
-  g_test_add_func ("/carrete/e2e/cross/folder-delete", test_folder_delete);
-  g_test_add_func ("/carrete/e2e/cross/complete-into-deleted-folder",
-                   test_complete_into_deleted_folder);
-  g_test_add_func ("/carrete/e2e/cross/account/delete-me", test_delete_me);
-  g_test_add_func ("/carrete/e2e/cross/account/admin-deletes", test_admin_deletes);
-  g_test_add_func ("/carrete/e2e/cross/account/photos-down", test_delete_me_photos_down);
-  g_test_add_func ("/carrete/e2e/cross/account/folders-down", test_delete_me_folders_down);
-  g_test_add_func ("/carrete/e2e/cross/down/folders", test_folders_down);
-  g_test_add_func ("/carrete/e2e/cross/down/photos", test_photos_down);
-  g_test_add_func ("/carrete/e2e/cross/request-id-travels", test_request_id_travels);
-
-  status = g_test_run ();
-  stack_free (stack);
-  return status;
+  return CT_TEST_MAIN (argc, argv, stack_start, stack_free, &stack, tests);
 }

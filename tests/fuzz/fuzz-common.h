@@ -24,6 +24,16 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
     }                                                                                           \
   while (0)
 
+/* The whole start-up of a target that needs nothing but fatal criticals
+ * (fuzz_fatal_criticals): use at file scope, it defines
+ * LLVMFuzzerInitialize. */
+#define FUZZ_INITIALIZE_WITH_FATAL_CRITICALS()                                                     \
+  int LLVMFuzzerInitialize (int *argc, char ***argv)                                               \
+  {                                                                                                \
+    fuzz_fatal_criticals ();                                                                       \
+    return 0;                                                                                      \
+  }
+
 /* An invariant broke: say which, then crash so that libFuzzer keeps the
  * input. */
 #define FUZZ_CHECK(cond)                                                                        \

@@ -14,12 +14,7 @@ static const CarreteFieldSpec specs[] = {
   { "bio", CARRETE_FIELD_NULLABLE_STRING, FALSE, 0, 200 },
 };
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_fatal_criticals ();
-  return 0;
-}
+FUZZ_INITIALIZE_WITH_FATAL_CRITICALS ()
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -113,12 +113,7 @@ check_same (const Outcome *a, const Outcome *b)
                     || memcmp (a->file->data, b->file->data, a->file->len) == 0));
 }
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_fatal_criticals ();
-  return 0;
-}
+FUZZ_INITIALIZE_WITH_FATAL_CRITICALS ()
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -84,6 +84,21 @@ ct_run (const char *const *argv)
   return out;
 }
 
+int
+ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNotify stop,
+              gpointer *fixture, const CtTest *tests, gsize n_tests)
+{
+  int status;
+
+  g_test_init (argc, argv, NULL);
+  *fixture = start ();
+  for (gsize i = 0; i < n_tests; i++)
+    g_test_add_func (tests[i].path, tests[i].func);
+  status = g_test_run ();
+  g_clear_pointer (fixture, stop);
+  return status;
+}
+
 char *
 ct_build_path (const char *relative)
 {
@@ -261,6 +276,30 @@ ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database, const cha
     }
   PQfinish (conn);
   return reached;
+}
+
+void
+ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *table,
+                           const char *application_name, const char *query_part,
+                           const char *base_url, const char *path, const char *bearer)
+{
+  PGconn *locker = ct_postgres_connect (pg, database);
+  g_autofree char *lock = g_strdup_printf ("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table);
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, lock);
+  {
+    g_autoptr (GSocketConnection) hung = ct_http_send_only (base_url, "GET", path, bearer);
+
+    g_assert_true (
+        ct_postgres_lock_waiters_become (pg, database, application_name, query_part, 1, 3000));
+    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
+  }
+  /* The lock is still held: only a cancel can have ended the statement. */
+  g_assert_true (
+      ct_postgres_lock_waiters_become (pg, database, application_name, query_part, 0, 2000));
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
 }
 
 char *
@@ -516,6 +555,19 @@ ct_command (const char *binary, const char *const *args, const char *const *env,
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
+/* ---- users ------------------------------------------------------------------------- */
+
+void
+ct_user_free (CtUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->name);
+  g_free (user->id);
+  g_free (user->token);
+  g_free (user);
+}
+
 /* ---- HTTP ------------------------------------------------------------------------ */
 
 static SoupSession *
@@ -616,6 +668,113 @@ ct_http_send_only (const char *base_url, const char *method, const char *path, c
   return connection;
 }
 
+typedef struct
+{
+  char *url;
+  char *authorization;
+  char *content_type;
+  GBytes *body;
+  guint status;
+  gint sent; /* atomic: the request body has left the client */
+  GThread *thread;
+} ParallelJob;
+
+struct _CtParallel
+{
+  guint n;
+  gboolean joined;
+  ParallelJob *jobs;
+};
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer user_data)
+{
+  ParallelJob *job = user_data;
+  g_atomic_int_set (&job->sent, 1);
+}
+
+/* Each thread has its own context and session: a SoupSession is not shared
+ * across threads. */
+static gpointer
+post_in_thread (gpointer data)
+{
+  ParallelJob *job = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", job->url);
+  g_autoptr (GBytes) reply = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+  if (job->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                  job->authorization);
+  soup_message_set_request_body_from_bytes (msg, job->content_type, job->body);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  g_atomic_int_set (&job->sent, 1);
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+CtParallel *
+ct_parallel_post (const char *base_url, const char *path, const char *bearer,
+                  const char *content_type, GBytes *body, guint n)
+{
+  CtParallel *parallel = g_new0 (CtParallel, 1);
+
+  parallel->n = n;
+  parallel->jobs = g_new0 (ParallelJob, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ParallelJob *job = &parallel->jobs[i];
+
+      job->url = g_strconcat (base_url, path, NULL);
+      job->authorization = bearer != NULL ? g_strconcat ("Bearer ", bearer, NULL) : NULL;
+      job->content_type = g_strdup (content_type);
+      job->body = g_bytes_ref (body);
+      job->thread = g_thread_new ("post", post_in_thread, job);
+    }
+  return parallel;
+}
+
+void
+ct_parallel_wait_sent (CtParallel *parallel)
+{
+  for (guint i = 0; i < parallel->n; i++)
+    while (!g_atomic_int_get (&parallel->jobs[i].sent))
+      g_usleep (1000);
+}
+
+guint
+ct_parallel_status (CtParallel *parallel, guint i)
+{
+  if (!parallel->joined)
+    {
+      for (guint k = 0; k < parallel->n; k++)
+        g_thread_join (parallel->jobs[k].thread);
+      parallel->joined = TRUE;
+    }
+  return parallel->jobs[i].status;
+}
+
+void
+ct_parallel_free (CtParallel *parallel)
+{
+  ct_parallel_status (parallel, 0);
+  for (guint i = 0; i < parallel->n; i++)
+    {
+      g_free (parallel->jobs[i].url);
+      g_free (parallel->jobs[i].authorization);
+      g_free (parallel->jobs[i].content_type);
+      g_bytes_unref (parallel->jobs[i].body);
+    }
+  g_free (parallel->jobs);
+  g_free (parallel);
+}
+
 void
 ct_response_free (CtResponse *response)
 {
@@ -684,6 +843,47 @@ ct_assert_problem (CtResponse *response, guint status, const char *field)
     g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
 }
 
+CtOperations *
+ct_operations_check (const char *base_url, const char *api_path)
+{
+  CtOperations *operations = g_new0 (CtOperations, 1);
+  JsonObject *paths;
+
+  operations->healthz = ct_http (base_url, "GET", "/healthz", NULL, NULL);
+  operations->readyz = ct_http (base_url, "GET", "/readyz", NULL, NULL);
+  operations->openapi = ct_http (base_url, "GET", "/openapi.json", NULL, NULL);
+  operations->docs = ct_http (base_url, "GET", "/docs", NULL, NULL);
+  operations->metrics = ct_http (base_url, "GET", "/metrics", NULL, NULL);
+
+  g_assert_cmpuint (operations->healthz->status, ==, 200);
+  g_assert_cmpuint (operations->readyz->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (operations->readyz, "status"), ==, "ready");
+  g_assert_cmpuint (operations->openapi->status, ==, 200);
+  g_assert_true (g_str_has_prefix (ct_response_string (operations->openapi, "openapi"), "3.1"));
+  paths = json_object_get_object_member (ct_response_object (operations->openapi), "paths");
+  g_assert_nonnull (paths);
+  if (api_path != NULL)
+    g_assert_true (json_object_has_member (paths, api_path));
+  g_assert_cmpuint (operations->docs->status, ==, 200);
+  g_assert_true (
+      g_str_has_prefix (ct_response_header (operations->docs, "Content-Type"), "text/html"));
+  g_assert_cmpuint (operations->metrics->status, ==, 200);
+  return operations;
+}
+
+void
+ct_operations_free (CtOperations *operations)
+{
+  if (operations == NULL)
+    return;
+  ct_response_free (operations->healthz);
+  ct_response_free (operations->readyz);
+  ct_response_free (operations->openapi);
+  ct_response_free (operations->docs);
+  ct_response_free (operations->metrics);
+  g_free (operations);
+}
+
 /* An 8x8 PNG. */
 static const guint8 tiny_png[] = {
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
@@ -695,27 +895,6 @@ static const guint8 tiny_png[] = {
   0x60, 0x82,
 };
 
-static guint32
-crc32_of (const guint8 *data, gsize len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= data[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
-    }
-  return ~crc;
-}
-
-static void
-append_be32 (GByteArray *out, guint32 value)
-{
-  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
-  g_byte_array_append (out, bytes, 4);
-}
-
 GBytes *
 ct_unique_png (const char *label)
 {
@@ -726,14 +905,11 @@ ct_unique_png (const char *label)
   g_autoptr (GByteArray) chunk = g_byte_array_new ();
   GByteArray *out = g_byte_array_new ();
 
-  /* tEXt: keyword, NUL, text; the CRC covers the type and the data. */
-  g_byte_array_append (chunk, (const guint8 *) "tEXt", 4);
+  /* tEXt: keyword, NUL, text. */
   g_byte_array_append (chunk, (const guint8 *) keyword, sizeof keyword);
   g_byte_array_append (chunk, (const guint8 *) text, strlen (text));
   g_byte_array_append (out, tiny_png, iend);
-  append_be32 (out, chunk->len - 4);
-  g_byte_array_append (out, chunk->data, chunk->len);
-  append_be32 (out, crc32_of (chunk->data, chunk->len));
+  ct_png_append_chunk (out, "tEXt", chunk->data, chunk->len);
   g_byte_array_append (out, tiny_png + iend, 12);
   return g_byte_array_free_to_bytes (out);
 }

@@ -5,6 +5,8 @@
 #include <libpq-fe.h>
 #include <libsoup/soup.h>
 
+#include "carrete-test-util.h"
+
 G_BEGIN_DECLS
 
 /* Test harness: real servers on free ports in temporary directories.
@@ -49,6 +51,16 @@ gboolean ct_postgres_lock_waiters_become (CtPostgres *pg, const char *database,
                                           const char *application_name, const char *query_part,
                                           guint count, guint timeout_ms);
 
+/* Locks `table` of `database`, sends GET `path` (with `bearer`, may be
+ * NULL) to the service at `base_url` (named `application_name` in
+ * pg_stat_activity), and asserts that its statement (only one whose text
+ * holds `query_part`, when not NULL) comes to wait on the lock and that
+ * hanging up ends it while the lock is still held: a cancel.  Then lets go
+ * of the lock. */
+void ct_assert_hang_up_cancels (CtPostgres *pg, const char *database, const char *table,
+                                const char *application_name, const char *query_part,
+                                const char *base_url, const char *path, const char *bearer);
+
 /* ---- Keys ----------------------------------------------------------------- */
 
 typedef struct
@@ -86,8 +98,41 @@ char *ct_service_output (CtService *service);
 int ct_command (const char *binary, const char *const *args, const char *const *env,
                 char **output);
 
+/* ---- Test programs ------------------------------------------------------------ */
+
+/* One test of a program: its path and its function. */
+typedef struct
+{
+  const char *path;
+  GTestFunc func;
+} CtTest;
+
+/* The whole main() of a test program whose tests share one fixture:
+ * initialises GLib's tests, sets *fixture to what `start` returns, adds and
+ * runs the `n_tests` tests in order, then frees the fixture with `stop`.
+ * Returns the status of g_test_run(). */
+int ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNotify stop,
+                  gpointer *fixture, const CtTest *tests, gsize n_tests);
+/* The same with the casts written once: `fixture` is the address of the
+ * program's fixture pointer, `tests` an array of CtTest. */
+#define CT_TEST_MAIN(argc, argv, start, stop, fixture, tests)                                      \
+  ct_test_main (&(argc), &(argv), (gpointer (*) (void)) (start), (GDestroyNotify) (stop),          \
+                (gpointer *) (fixture), (tests), G_N_ELEMENTS (tests))
+
 /* Path of a built binary, from CARRETE_BUILD_DIR. */
 char *ct_build_path (const char *relative);
+
+/* ---- Users ------------------------------------------------------------------- */
+
+/* A registered user of carrete-users, logged in. */
+typedef struct
+{
+  char *name;
+  char *id;    /* us_… */
+  char *token; /* access token */
+} CtUser;
+
+void ct_user_free (CtUser *user);
 
 /* ---- HTTP ------------------------------------------------------------------- */
 
@@ -118,9 +163,39 @@ GSocketConnection *ct_connect (const char *base_url, char **host_header);
 GSocketConnection *ct_http_send_only (const char *base_url, const char *method, const char *path,
                                       const char *bearer);
 
+/* The same POST of `path` sent `n` times at once, one thread and session
+ * each, with `bearer` (may be NULL) and `body` of `content_type`. */
+typedef struct _CtParallel CtParallel;
+
+CtParallel *ct_parallel_post (const char *base_url, const char *path, const char *bearer,
+                              const char *content_type, GBytes *body, guint n);
+/* Waits until every request body has left its client. */
+void ct_parallel_wait_sent (CtParallel *parallel);
+/* Joins the threads (first call) and returns the status of request i (0
+ * when it got no answer). */
+guint ct_parallel_status (CtParallel *parallel, guint i);
+void ct_parallel_free (CtParallel *parallel);
+
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);
+
+/* The answers of the operations routes every service has, asked in this
+ * order: /healthz, /readyz, /openapi.json, /docs, /metrics. */
+typedef struct
+{
+  CtResponse *healthz;
+  CtResponse *readyz;
+  CtResponse *openapi;
+  CtResponse *docs;
+  CtResponse *metrics;
+} CtOperations;
+
+/* Asks them, and asserts what holds for every service: each answers 200,
+ * /readyz says "ready", /openapi.json is an OpenAPI 3.1 document with paths
+ * (among them `api_path`, unless NULL), /docs is an HTML page. */
+CtOperations *ct_operations_check (const char *base_url, const char *api_path);
+void ct_operations_free (CtOperations *operations);
 
 /* An 8x8 PNG whose bytes no other call returns: a tEXt chunk carries
  * `label`, a counter and a random number, because carrete-photos refuses
@@ -129,5 +204,7 @@ GBytes *ct_unique_png (const char *label);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtUser, ct_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtOperations, ct_operations_free)
 
 G_END_DECLS

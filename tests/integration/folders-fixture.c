@@ -114,12 +114,7 @@ folders_fixture_free (FoldersFixture *fixture)
 char *
 folders_new_user (FoldersFixture *fixture, const char *prefix, char **id)
 {
-  g_autofree char *name = users_unique_name (prefix);
-  g_autofree char *user_id = users_register (fixture->users, name);
-
-  if (id != NULL)
-    *id = g_strdup (user_id);
-  return users_login (fixture->users, name, USERS_PASSWORD, NULL);
+  return users_new_user (fixture->users, prefix, NULL, id, NULL);
 }
 
 char *

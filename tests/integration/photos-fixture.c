@@ -285,17 +285,6 @@ photos_user_new (PhotosStack *stack, const char *prefix)
   return user;
 }
 
-void
-photos_user_free (PhotosUser *user)
-{
-  if (user == NULL)
-    return;
-  g_free (user->name);
-  g_free (user->id);
-  g_free (user->token);
-  g_free (user);
-}
-
 char *
 photos_token_at (PhotosStack *stack, const char *sub, gint64 now, guint ttl)
 {
@@ -582,57 +571,16 @@ photos_post_chunked (const char *base_url, const char *path, const char *token,
   return (guint) g_ascii_strtoull (status_line + 9, NULL, 10);
 }
 
-typedef struct
-{
-  char *url;
-  const char *token;
-  GBytes *body;
-  guint status;
-} ParallelPost;
-
-/* Each thread has its own context and session: a SoupSession is not shared
- * across threads. */
-static gpointer
-post_in_thread (gpointer data)
-{
-  ParallelPost *post = data;
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (SoupSession) session = NULL;
-  g_autoptr (SoupMessage) msg = soup_message_new ("POST", post->url);
-  g_autofree char *auth = g_strconcat ("Bearer ", post->token, NULL);
-  g_autoptr (GBytes) reply = NULL;
-
-  g_main_context_push_thread_default (context);
-  session = soup_session_new_with_options ("timeout", 60, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_message_set_request_body_from_bytes (msg, "image/jpeg", post->body);
-  reply = soup_session_send_and_read (session, msg, NULL, NULL);
-  post->status = reply != NULL ? soup_message_get_status (msg) : 0;
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
-}
-
 void
 photos_post_parallel (PhotosStack *stack, const char *token, const char *query, GBytes *body,
                       guint n, guint *statuses)
 {
-  g_autofree ParallelPost *posts = g_new0 (ParallelPost, n);
-  g_autofree GThread **threads = g_new0 (GThread *, n);
+  g_autofree char *path = g_strconcat ("/v1/photos", query, NULL);
+  CtParallel *parallel = ct_parallel_post (stack->photos_url, path, token, "image/jpeg", body, n);
 
   for (guint i = 0; i < n; i++)
-    {
-      posts[i].url = g_strconcat (stack->photos_url, "/v1/photos", query, NULL);
-      posts[i].token = token;
-      posts[i].body = body;
-      threads[i] = g_thread_new ("post", post_in_thread, &posts[i]);
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      g_thread_join (threads[i]);
-      statuses[i] = posts[i].status;
-      g_free (posts[i].url);
-    }
+    statuses[i] = ct_parallel_status (parallel, i);
+  ct_parallel_free (parallel);
 }
 
 /* ---- consistency --------------------------------------------------------------------- */

@@ -65,16 +65,10 @@ void photos_add_test (const char *name, PhotosTest test, gboolean fs, gboolean s
 
 /* ---- users ------------------------------------------------------------------ */
 
-typedef struct
-{
-  char *name;
-  char *id;     /* us_… */
-  char *token;  /* access token */
-} PhotosUser;
+typedef CtUser PhotosUser;
 
-/* Registers and logs in a new user with a unique name. */
+/* Registers and logs in a new user with a unique name (ct_user_free). */
 PhotosUser *photos_user_new (PhotosStack *stack, const char *prefix);
-void photos_user_free (PhotosUser *user);
 
 /* A token signed with the installation's key for `sub`, issued at `now`
  * and valid `ttl` seconds. */
@@ -159,6 +153,6 @@ char *photos_row_state (PhotosStack *stack, const char *photo_id);
 /* A folder id of this installation (for requests that name a folder). */
 char *photos_folder_id (PhotosStack *stack, gint64 value);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUser, photos_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUser, ct_user_free)
 
 G_END_DECLS

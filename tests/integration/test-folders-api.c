@@ -1,6 +1,5 @@
 #define G_LOG_DOMAIN "carrete-test-folders-api"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "carrete-base64url.h"
@@ -13,16 +12,6 @@ static char *
 count_folders (void)
 {
   return folders_sql (fx, "SELECT count(*) FROM folders", NULL);
-}
-
-static char *
-repeat (const char *unit, guint times)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < times; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
 }
 
 static void
@@ -40,7 +29,7 @@ test_create_ok (void)
 {
   g_autofree char *owner = NULL;
   g_autofree char *token = folders_new_user (fx, "creator", &owner);
-  g_autofree char *tag32 = repeat ("x", 32);
+  g_autofree char *tag32 = ct_repeat ("x", 32);
   g_autofree char *body = g_strdup_printf (
       "{\"name\":\"  Holidays 2024 \",\"visibility\":\"public\","
       "\"tags\":[\"Beach\",\" FAMILY \",\"beach\",\"Family\",\"%s\",\"Ñandú\"]}",
@@ -85,8 +74,8 @@ static void
 test_create_bad_input (void)
 {
   g_autofree char *token = folders_new_user (fx, "badinput", NULL);
-  g_autofree char *tag33 = repeat ("x", 33);
-  g_autofree char *name300 = repeat ("n", 300);
+  g_autofree char *tag33 = ct_repeat ("x", 33);
+  g_autofree char *name300 = ct_repeat ("n", 300);
   g_autoptr (GString) tags21 = g_string_new ("{\"name\":\"many tags\",\"tags\":[");
   g_autofree char *long_tag = g_strdup_printf ("{\"name\":\"long tag\",\"tags\":[\"%s\"]}", tag33);
   g_autofree char *long_name = g_strdup_printf ("{\"name\":\"%s\"}", name300);
@@ -365,43 +354,30 @@ test_tokens (void)
 static void
 test_operations (void)
 {
-  g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
-  g_autoptr (CtResponse) openapi = ct_http (fx->url, "GET", "/openapi.json", NULL, NULL);
-  g_autoptr (CtResponse) docs = ct_http (fx->url, "GET", "/docs", NULL, NULL);
-  g_autoptr (CtResponse) metrics = ct_http (fx->url, "GET", "/metrics", NULL, NULL);
+  g_autoptr (CtOperations) operations = ct_operations_check (fx->url, "/v1/folders");
   g_autoptr (CtResponse) wrong_method = ct_http (fx->url, "PUT", "/v1/folders", NULL, "{}");
-  JsonObject *paths;
+  GBytes *metrics = operations->metrics->body;
 
-  g_assert_cmpuint (ready->status, ==, 200);
-  g_assert_cmpuint (openapi->status, ==, 200);
-  paths = json_object_get_object_member (ct_response_object (openapi), "paths");
-  g_assert_true (json_object_has_member (paths, "/v1/folders"));
-  g_assert_true (json_object_has_member (paths, "/v1/folders/{id}"));
-  g_assert_cmpuint (docs->status, ==, 200);
-  g_assert_cmpuint (metrics->status, ==, 200);
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (metrics->body, NULL),
-                                  g_bytes_get_size (metrics->body), "route=\"/v1/folders\""));
+  g_assert_true (json_object_has_member (
+      json_object_get_object_member (ct_response_object (operations->openapi), "paths"),
+      "/v1/folders/{id}"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (metrics, NULL), g_bytes_get_size (metrics),
+                                  "route=\"/v1/folders\""));
   ct_assert_problem (wrong_method, 405, NULL);
 }
 
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/create/ok", test_create_ok },
+    { "/carrete/folders/create/bad-input", test_create_bad_input },
+    { "/carrete/folders/create/duplicates", test_create_duplicates },
+    { "/carrete/folders/get", test_get },
+    { "/carrete/folders/patch", test_patch },
+    { "/carrete/folders/tokens", test_tokens },
+    { "/carrete/folders/operations", test_operations },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start ();
-
-  g_test_add_func ("/carrete/folders/create/ok", test_create_ok);
-  g_test_add_func ("/carrete/folders/create/bad-input", test_create_bad_input);
-  g_test_add_func ("/carrete/folders/create/duplicates", test_create_duplicates);
-  g_test_add_func ("/carrete/folders/get", test_get);
-  g_test_add_func ("/carrete/folders/patch", test_patch);
-  g_test_add_func ("/carrete/folders/tokens", test_tokens);
-  g_test_add_func ("/carrete/folders/operations", test_operations);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start, folders_fixture_free, &fx, tests);
 }

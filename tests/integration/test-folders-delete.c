@@ -1,6 +1,5 @@
 #define G_LOG_DOMAIN "carrete-test-folders-delete"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "folders-fixture.h"
@@ -139,17 +138,11 @@ test_delete_owner (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/delete/photos-unreachable", test_photos_unreachable },
+    { "/carrete/folders/delete/not-yours", test_not_yours },
+    { "/carrete/folders/delete/owner", test_delete_owner },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start ();
-
-  g_test_add_func ("/carrete/folders/delete/photos-unreachable", test_photos_unreachable);
-  g_test_add_func ("/carrete/folders/delete/not-yours", test_not_yours);
-  g_test_add_func ("/carrete/folders/delete/owner", test_delete_owner);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start, folders_fixture_free, &fx, tests);
 }

@@ -8,8 +8,6 @@
  * folders_fixture_start_with_photos follow DESIGN.md and may need
  * adjusting to the service as written. */
 
-#include <sodium.h>
-
 #include "folders-fixture.h"
 
 static FoldersFixture *fx;
@@ -168,19 +166,14 @@ test_photos_goes_away (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/photos/delete-empty", test_delete_empty },
+    { "/carrete/folders/photos/non-empty-and-recursive", test_non_empty_and_recursive },
+    { "/carrete/folders/photos/retry-completes", test_retry_completes },
+    { "/carrete/folders/photos/someone-elses", test_someone_elses },
+    { "/carrete/folders/photos/photos-goes-away", test_photos_goes_away },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start_with_photos ();
-
-  g_test_add_func ("/carrete/folders/photos/delete-empty", test_delete_empty);
-  g_test_add_func ("/carrete/folders/photos/non-empty-and-recursive", test_non_empty_and_recursive);
-  g_test_add_func ("/carrete/folders/photos/retry-completes", test_retry_completes);
-  g_test_add_func ("/carrete/folders/photos/someone-elses", test_someone_elses);
-  g_test_add_func ("/carrete/folders/photos/photos-goes-away", test_photos_goes_away);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start_with_photos, folders_fixture_free, &fx,
+                       tests);
 }

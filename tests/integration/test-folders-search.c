@@ -1,7 +1,6 @@
 #define G_LOG_DOMAIN "carrete-test-folders-search"
 
 #include <libpq-fe.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "folders-fixture.h"
@@ -316,25 +315,11 @@ static void
 test_hang_up_cancels_search (void)
 {
   g_autofree char *ana = folders_new_user (fx, "hangup", NULL);
-  PGconn *locker = ct_postgres_connect (fx->users->pg, "carrete_folders");
   g_autofree char *output = NULL;
 
   g_free (folders_create (fx, ana, "{\"name\":\"Left waiting\"}"));
-  ct_postgres_exec (locker, "BEGIN");
-  ct_postgres_exec (locker, "LOCK TABLE folders IN ACCESS EXCLUSIVE MODE");
-  {
-    g_autoptr (GSocketConnection) hung
-        = ct_http_send_only (fx->url, "GET", "/v1/folders?q=waiting", ana);
-
-    g_assert_true (ct_postgres_lock_waiters_become (fx->users->pg, "carrete_folders",
-                                                    "carrete-folders", NULL, 1, 3000));
-    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
-  }
-  /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (ct_postgres_lock_waiters_become (fx->users->pg, "carrete_folders",
-                                                  "carrete-folders", NULL, 0, 2000));
-  ct_postgres_exec (locker, "ROLLBACK");
-  PQfinish (locker);
+  ct_assert_hang_up_cancels (fx->users->pg, "carrete_folders", "folders", "carrete-folders", NULL,
+                             fx->url, "/v1/folders?q=waiting", ana);
   assert_search (ana, "?q=waiting", "Left waiting");
   output = ct_service_output (fx->service);
   g_assert_nonnull (strstr (output, "\"method\":\"GET\",\"route\":\"/v1/folders\",\"status\":499"));
@@ -343,19 +328,12 @@ test_hang_up_cancels_search (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/folders/search/filters", test_filters },
+    { "/carrete/folders/search/pages", test_pages },
+    { "/carrete/folders/search/tags-use-index", test_tag_search_uses_index },
+    { "/carrete/folders/search/hang-up-cancels-statement", test_hang_up_cancels_search },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = folders_fixture_start ();
-
-  g_test_add_func ("/carrete/folders/search/filters", test_filters);
-  g_test_add_func ("/carrete/folders/search/pages", test_pages);
-  g_test_add_func ("/carrete/folders/search/tags-use-index", test_tag_search_uses_index);
-  g_test_add_func ("/carrete/folders/search/hang-up-cancels-statement",
-                   test_hang_up_cancels_search);
-
-  status = g_test_run ();
-  folders_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, folders_fixture_start, folders_fixture_free, &fx, tests);
 }

@@ -318,26 +318,12 @@ test_list_hang_up (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "hangup");
   g_autofree char *id = upload_numbered (s, ana, "waiting.jpg", 90, NULL);
-  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
   /* Only the list statement: the sweeper's may wait on the lock too. */
   const char *list = " FROM photos WHERE owner_id = $1 AND state = 'ready'";
   g_autofree char *output = NULL;
 
-  ct_postgres_exec (locker, "BEGIN");
-  ct_postgres_exec (locker, "LOCK TABLE photos IN ACCESS EXCLUSIVE MODE");
-  {
-    g_autoptr (GSocketConnection) hung
-        = ct_http_send_only (s->photos_url, "GET", "/v1/photos", ana->token);
-
-    g_assert_true (
-        ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 1, 3000));
-    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
-  }
-  /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (
-      ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos", list, 0, 2000));
-  ct_postgres_exec (locker, "ROLLBACK");
-  PQfinish (locker);
+  ct_assert_hang_up_cancels (s->pg, "carrete_photos", "photos", "carrete-photos", list,
+                             s->photos_url, "/v1/photos", ana->token);
   {
     g_autoptr (CtResponse) r = request (s, "GET", "/v1/photos", ana, NULL);
     g_assert_cmpuint (r->status, ==, 200);
@@ -763,27 +749,15 @@ test_auth (PhotosStack *s)
 static void
 test_service_endpoints (PhotosStack *s)
 {
-  g_autoptr (CtResponse) ready = ct_http (s->photos_url, "GET", "/readyz", NULL, NULL);
-  g_autoptr (CtResponse) health = ct_http (s->photos_url, "GET", "/healthz", NULL, NULL);
-  g_autoptr (CtResponse) openapi = ct_http (s->photos_url, "GET", "/openapi.json", NULL, NULL);
-  g_autoptr (CtResponse) docs = ct_http (s->photos_url, "GET", "/docs", NULL, NULL);
-  g_autoptr (CtResponse) metrics = ct_http (s->photos_url, "GET", "/metrics", NULL, NULL);
+  /* (The OpenAPI document's contents are its own business: the lead keeps
+   * it.) */
+  g_autoptr (CtOperations) operations = ct_operations_check (s->photos_url, NULL);
   g_autoptr (CtResponse) storage = ct_http (s->photos_url, "GET", "/v1/storage/p/x/original",
                                             NULL, NULL);
-  JsonObject *paths;
+  GBytes *metrics = operations->metrics->body;
 
-  g_assert_cmpuint (ready->status, ==, 200);
-  g_assert_cmpuint (health->status, ==, 200);
-  g_assert_cmpuint (openapi->status, ==, 200);
-  g_assert_true (g_str_has_prefix (ct_response_string (openapi, "openapi"), "3.1"));
-  paths = json_object_get_object_member (ct_response_object (openapi), "paths");
-  /* (Its contents are the document's own business: the lead keeps it.) */
-  g_assert_nonnull (paths);
-  g_assert_cmpuint (docs->status, ==, 200);
-  g_assert_true (g_str_has_prefix (ct_response_header (docs, "Content-Type"), "text/html"));
-  g_assert_cmpuint (metrics->status, ==, 200);
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (metrics->body, NULL),
-                                  (gssize) g_bytes_get_size (metrics->body), "/v1/photos"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (metrics, NULL),
+                                  (gssize) g_bytes_get_size (metrics), "/v1/photos"));
   /* Storage URLs need a signature (fs), or are not served at all (s3). */
   ct_assert_problem (storage, s->backend == PHOTOS_BACKEND_FS ? 403 : 404, NULL);
 }

@@ -75,12 +75,11 @@ test_patch_me (void)
 static void
 test_delete_me (void)
 {
-  g_autofree char *name = users_unique_name ("leaver");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *token = users_new_user (fx, "leaver", &name, &id, NULL);
   g_autofree char *path = g_strdup_printf ("/v1/users/%s", id);
-  g_autofree char *login = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *login = users_login_body (name, USERS_PASSWORD);
   g_autoptr (CtResponse) gone = ct_http (fx->url, "DELETE", "/v1/users/me", token, NULL);
   g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
   g_autoptr (CtResponse) profile = ct_http (fx->url, "GET", path, NULL, NULL);
@@ -127,9 +126,8 @@ test_public_profile_and_ids (void)
 static void
 test_admin_routes (void)
 {
-  g_autofree char *name = users_unique_name ("plain");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *plain = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *plain = users_new_user (fx, "plain", NULL, &id, NULL);
   g_autofree char *admin = make_admin ();
   g_autofree char *victim = users_unique_name ("victim");
   g_autofree char *victim_id = users_register (fx, victim);
@@ -217,9 +215,7 @@ test_demoted_admin (void)
 static void
 test_jwks_matches_tokens (void)
 {
-  g_autofree char *name = users_unique_name ("jwks");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *token = users_new_user (fx, "jwks", NULL, NULL, NULL);
   g_autoptr (CtResponse) r = ct_http (fx->url, "GET", "/.well-known/jwks.json", NULL, NULL);
   JsonObject *key = json_array_get_object_element (
       json_object_get_array_member (ct_response_object (r), "keys"), 0);
@@ -250,38 +246,25 @@ test_jwks_matches_tokens (void)
 static void
 test_operations_routes (void)
 {
-  g_autoptr (CtResponse) health = ct_http (fx->url, "GET", "/healthz", NULL, NULL);
-  g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
-  g_autoptr (CtResponse) openapi = ct_http (fx->url, "GET", "/openapi.json", NULL, NULL);
-  g_autoptr (CtResponse) docs = ct_http (fx->url, "GET", "/docs", NULL, NULL);
   g_autoptr (CtResponse) missing = ct_http (fx->url, "GET", "/nope", NULL, NULL);
   g_autoptr (CtResponse) wrong_method = ct_http (fx->url, "PUT", "/v1/auth/login", NULL, "{}");
   const char *given_id[] = { "X-Request-Id: test-req-42", NULL };
   const char *bad_id[] = { "X-Request-Id: <script>", NULL };
   g_autoptr (CtResponse) echoed = ct_http_raw (fx->url, "GET", "/healthz", given_id, NULL, NULL);
   g_autoptr (CtResponse) replaced = ct_http_raw (fx->url, "GET", "/healthz", bad_id, NULL, NULL);
-  g_autoptr (CtResponse) metrics = NULL;
-  const char *text;
+  /* After those: the metrics must count them. */
+  g_autoptr (CtOperations) operations = ct_operations_check (fx->url, "/v1/auth/register");
+  GBytes *docs = operations->docs->body;
+  const char *text = g_bytes_get_data (operations->metrics->body, NULL);
 
-  g_assert_cmpuint (health->status, ==, 200);
-  g_assert_cmpuint (ready->status, ==, 200);
-  g_assert_cmpstr (ct_response_string (ready, "status"), ==, "ready");
-  g_assert_cmpuint (openapi->status, ==, 200);
-  g_assert_cmpstr (ct_response_string (openapi, "openapi"), ==, "3.1.0");
-  g_assert_true (json_object_has_member (
-      json_object_get_object_member (ct_response_object (openapi), "paths"), "/v1/auth/register"));
-  g_assert_cmpuint (docs->status, ==, 200);
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (docs->body, NULL), g_bytes_get_size (docs->body),
-                                  "/v1/auth/login"));
+  g_assert_cmpstr (ct_response_string (operations->openapi, "openapi"), ==, "3.1.0");
+  g_assert_nonnull (
+      g_strstr_len (g_bytes_get_data (docs, NULL), g_bytes_get_size (docs), "/v1/auth/login"));
   ct_assert_problem (missing, 404, NULL);
   ct_assert_problem (wrong_method, 405, NULL);
   g_assert_nonnull (strstr (ct_response_header (wrong_method, "Allow"), "POST"));
   g_assert_cmpstr (ct_response_header (echoed, "X-Request-Id"), ==, "test-req-42");
   g_assert_cmpuint (strlen (ct_response_header (replaced, "X-Request-Id")), ==, 32);
-
-  metrics = ct_http (fx->url, "GET", "/metrics", NULL, NULL);
-  text = g_bytes_get_data (metrics->body, NULL);
-  g_assert_cmpuint (metrics->status, ==, 200);
   g_assert_nonnull (strstr (text, "carrete_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"));
   g_assert_nonnull (strstr (text, "carrete_http_request_duration_seconds_bucket{route=\"/readyz\""));
   g_assert_nonnull (strstr (text, "route=\"unmatched\""));
@@ -294,9 +277,8 @@ test_operations_routes (void)
 static void
 test_database_outage (void)
 {
-  g_autofree char *name = users_unique_name ("outage");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *token = users_new_user (fx, "outage", &name, NULL, NULL);
   g_autofree char *body = g_strdup_printf (
       "{\"username\":\"%s_x\",\"email\":\"%s_x@example.org\",\"password\":\"%s\"}", name, name,
       USERS_PASSWORD);
@@ -335,26 +317,11 @@ test_database_outage (void)
 static void
 test_hang_up_cancels_statement (void)
 {
-  g_autofree char *name = users_unique_name ("hangup");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
-  PGconn *locker = ct_postgres_connect (fx->pg, "carrete_users");
+  g_autofree char *token = users_new_user (fx, "hangup", NULL, NULL, NULL);
   g_autofree char *output = NULL;
 
-  ct_postgres_exec (locker, "BEGIN");
-  ct_postgres_exec (locker, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-  {
-    g_autoptr (GSocketConnection) hung = ct_http_send_only (fx->url, "GET", "/v1/users/me", token);
-
-    g_assert_true (
-        ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 1, 3000));
-    g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
-  }
-  /* The lock is still held: only a cancel can have ended the statement. */
-  g_assert_true (
-      ct_postgres_lock_waiters_become (fx->pg, "carrete_users", "carrete-users", NULL, 0, 2000));
-  ct_postgres_exec (locker, "ROLLBACK");
-  PQfinish (locker);
+  ct_assert_hang_up_cancels (fx->pg, "carrete_users", "users", "carrete-users", NULL, fx->url,
+                             "/v1/users/me", token);
   {
     g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
     g_assert_cmpuint (me->status, ==, 200);
@@ -422,16 +389,17 @@ test_graceful_shutdown (void)
   CtService *second = ct_service_start (fx->binary, (const char *const *) fx->env);
   g_autofree char *name = users_unique_name ("drain");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                           USERS_PASSWORD);
-  UsersParallel *logins = users_parallel_start (ct_service_url (second), "/v1/auth/login", body, 4);
+  g_autofree char *body = users_login_body (name, USERS_PASSWORD);
+  g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+  CtParallel *logins = ct_parallel_post (ct_service_url (second), "/v1/auth/login", NULL,
+                                         "application/json", bytes, 4);
 
   /* Signal only once every request is with the server. */
-  users_parallel_wait_sent (logins);
+  ct_parallel_wait_sent (logins);
   kill (ct_service_pid (second), SIGTERM);
   for (guint i = 0; i < 4; i++)
-    g_assert_cmpuint (users_parallel_status (logins, i), ==, 200);
-  users_parallel_free (logins);
+    g_assert_cmpuint (ct_parallel_status (logins, i), ==, 200);
+  ct_parallel_free (logins);
   ct_service_free (second); /* asserts exit status 0 */
 }
 
@@ -675,30 +643,25 @@ test_pipelined_requests (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/users/me/patch", test_patch_me },
+    { "/carrete/users/me/delete", test_delete_me },
+    { "/carrete/users/profile/ids", test_public_profile_and_ids },
+    { "/carrete/users/admin", test_admin_routes },
+    { "/carrete/users/admin-demoted", test_demoted_admin },
+    { "/carrete/users/jwks", test_jwks_matches_tokens },
+    { "/carrete/users/operations", test_operations_routes },
+    { "/carrete/users/database-outage", test_database_outage },
+    { "/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement },
+    { "/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database },
+    { "/carrete/users/config-errors", test_config_errors },
+    { "/carrete/users/graceful-shutdown", test_graceful_shutdown },
+    { "/carrete/server/workers", test_workers },
+    { "/carrete/server/client-closed-connections-released",
+      test_client_closed_connections_released },
+    { "/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off },
+    { "/carrete/server/pipelined-requests", test_pipelined_requests },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  fx = users_fixture_start ();
-
-  g_test_add_func ("/carrete/users/me/patch", test_patch_me);
-  g_test_add_func ("/carrete/users/me/delete", test_delete_me);
-  g_test_add_func ("/carrete/users/profile/ids", test_public_profile_and_ids);
-  g_test_add_func ("/carrete/users/admin", test_admin_routes);
-  g_test_add_func ("/carrete/users/admin-demoted", test_demoted_admin);
-  g_test_add_func ("/carrete/users/jwks", test_jwks_matches_tokens);
-  g_test_add_func ("/carrete/users/operations", test_operations_routes);
-  g_test_add_func ("/carrete/users/database-outage", test_database_outage);
-  g_test_add_func ("/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement);
-  g_test_add_func ("/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database);
-  g_test_add_func ("/carrete/users/config-errors", test_config_errors);
-  g_test_add_func ("/carrete/users/graceful-shutdown", test_graceful_shutdown);
-  g_test_add_func ("/carrete/server/workers", test_workers);
-  g_test_add_func ("/carrete/server/client-closed-connections-released",
-                   test_client_closed_connections_released);
-  g_test_add_func ("/carrete/server/slow-clients-cut-off", test_slow_clients_cut_off);
-  g_test_add_func ("/carrete/server/pipelined-requests", test_pipelined_requests);
-
-  status = g_test_run ();
-  users_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, users_fixture_start, users_fixture_free, &fx, tests);
 }

@@ -178,8 +178,7 @@ static double
 login_seconds (const char *username, const char *password, const char **detail_out,
                CtResponse **kept)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
+  g_autofree char *body = users_login_body (username, password);
   gint64 start = g_get_monotonic_time ();
   CtResponse *r = ct_http (fx->url, "POST", "/v1/auth/login", NULL, body);
   double seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
@@ -229,9 +228,8 @@ test_login_rate_limited (void)
 {
   g_autofree char *name = users_unique_name ("limited");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
-  g_autofree char *right = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
+  g_autofree char *right = users_login_body (name, USERS_PASSWORD);
   g_autoptr (CtResponse) limited = NULL;
   g_autoptr (CtResponse) still = NULL;
   guint64 retry_after = 0;
@@ -281,9 +279,8 @@ test_address_budget_counts_judged_failures (void)
 {
   g_autofree char *name = users_unique_name ("budget");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
-  g_autofree char *right = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name,
-                                            USERS_PASSWORD);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
+  g_autofree char *right = users_login_body (name, USERS_PASSWORD);
   guint64 before = address_count ("127.0.0.1");
 
   g_assert_cmpuint (login_status (fx->url, right, NULL), ==, 200);
@@ -303,7 +300,7 @@ test_forwarded_for (void)
 {
   g_autofree char *name = users_unique_name ("xff");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
   g_auto (GStrv) env = g_strdupv (fx->env);
   guint n = g_strv_length (env);
   CtService *trusting;
@@ -333,18 +330,20 @@ test_login_rate_limit_parallel (void)
 {
   g_autofree char *name = users_unique_name ("burst");
   g_autofree char *id = users_register (fx, name);
-  g_autofree char *wrong = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"nope nope\"}", name);
-  UsersParallel *burst = users_parallel_start (fx->url, "/v1/auth/login", wrong, 20);
+  g_autofree char *wrong = users_login_body (name, "nope nope");
+  g_autoptr (GBytes) body = g_bytes_new (wrong, strlen (wrong));
+  CtParallel *burst
+      = ct_parallel_post (fx->url, "/v1/auth/login", NULL, "application/json", body, 20);
   guint judged = 0, limited = 0;
 
   for (guint i = 0; i < 20; i++)
     {
-      guint status = users_parallel_status (burst, i);
+      guint status = ct_parallel_status (burst, i);
       g_assert_true (status == 401 || status == 429);
       judged += status == 401;
       limited += status == 429;
     }
-  users_parallel_free (burst);
+  ct_parallel_free (burst);
   g_test_message ("401: %u, 429: %u", judged, limited);
   g_assert_cmpuint (judged, ==, 10);
   g_assert_cmpuint (limited, ==, 10);
@@ -353,10 +352,8 @@ test_login_rate_limit_parallel (void)
 static void
 test_refresh_rotation_and_reuse (void)
 {
-  g_autofree char *name = users_unique_name ("refresh");
-  g_autofree char *id = users_register (fx, name);
   g_autofree char *first = NULL;
-  g_autofree char *access = users_login (fx, name, USERS_PASSWORD, &first);
+  g_autofree char *access = users_new_user (fx, "refresh", NULL, NULL, &first);
   g_autofree char *body1 = g_strdup_printf ("{\"refresh_token\":\"%s\"}", first);
   g_autoptr (CtResponse) rotated = ct_http (fx->url, "POST", "/v1/auth/refresh", NULL, body1);
   g_autofree char *second = NULL;
@@ -398,10 +395,8 @@ test_refresh_bad_input (void)
 static void
 test_logout (void)
 {
-  g_autofree char *name = users_unique_name ("logout");
-  g_autofree char *id = users_register (fx, name);
   g_autofree char *refresh = NULL;
-  g_autofree char *access = users_login (fx, name, USERS_PASSWORD, &refresh);
+  g_autofree char *access = users_new_user (fx, "logout", NULL, NULL, &refresh);
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
   g_autoptr (CtResponse) out = ct_http (fx->url, "POST", "/v1/auth/logout", NULL, body);
   g_autoptr (CtResponse) again = ct_http (fx->url, "POST", "/v1/auth/refresh", NULL, body);
@@ -455,9 +450,8 @@ assert_rejected (const char *what, const char *token)
 static void
 test_hostile_tokens (void)
 {
-  g_autofree char *name = users_unique_name ("tokens");
-  g_autofree char *id = users_register (fx, name);
-  g_autofree char *good = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *good = users_new_user (fx, "tokens", NULL, &id, NULL);
   g_autoptr (CarreteJwt) ours = carrete_jwt_new (fx->keys->jwt_public, "carrete", "carrete", NULL);
   g_autoptr (CarreteJwt) other_aud = carrete_jwt_new (fx->keys->jwt_public, "carrete", "elsewhere", NULL);
   g_autoptr (CarreteJwt) other_iss = carrete_jwt_new (fx->keys->jwt_public, "mallory", "carrete", NULL);
@@ -512,28 +506,22 @@ test_hostile_tokens (void)
 int
 main (int argc, char **argv)
 {
-  int status;
+  static const CtTest tests[] = {
+    { "/carrete/users/register/ok", test_register_ok },
+    { "/carrete/users/register/duplicates", test_register_duplicates },
+    { "/carrete/users/register/bad-input", test_register_bad_input },
+    { "/carrete/users/register/huge-body", test_register_huge_body },
+    { "/carrete/users/login/ok-and-me", test_login_and_me },
+    { "/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike },
+    { "/carrete/users/login/rate-limited", test_login_rate_limited },
+    { "/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel },
+    { "/carrete/users/login/address-budget", test_address_budget_counts_judged_failures },
+    { "/carrete/users/login/forwarded-for", test_forwarded_for },
+    { "/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse },
+    { "/carrete/users/refresh/bad-input", test_refresh_bad_input },
+    { "/carrete/users/logout", test_logout },
+    { "/carrete/users/tokens/hostile", test_hostile_tokens },
+  };
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
-  fx = users_fixture_start ();
-
-  g_test_add_func ("/carrete/users/register/ok", test_register_ok);
-  g_test_add_func ("/carrete/users/register/duplicates", test_register_duplicates);
-  g_test_add_func ("/carrete/users/register/bad-input", test_register_bad_input);
-  g_test_add_func ("/carrete/users/register/huge-body", test_register_huge_body);
-  g_test_add_func ("/carrete/users/login/ok-and-me", test_login_and_me);
-  g_test_add_func ("/carrete/users/login/unknown-and-wrong-alike", test_login_unknown_and_wrong_alike);
-  g_test_add_func ("/carrete/users/login/rate-limited", test_login_rate_limited);
-  g_test_add_func ("/carrete/users/login/rate-limit-parallel", test_login_rate_limit_parallel);
-  g_test_add_func ("/carrete/users/login/address-budget", test_address_budget_counts_judged_failures);
-  g_test_add_func ("/carrete/users/login/forwarded-for", test_forwarded_for);
-  g_test_add_func ("/carrete/users/refresh/rotation-and-reuse", test_refresh_rotation_and_reuse);
-  g_test_add_func ("/carrete/users/refresh/bad-input", test_refresh_bad_input);
-  g_test_add_func ("/carrete/users/logout", test_logout);
-  g_test_add_func ("/carrete/users/tokens/hostile", test_hostile_tokens);
-
-  status = g_test_run ();
-  users_fixture_free (fx);
-  return status;
+  return CT_TEST_MAIN (argc, argv, users_fixture_start, users_fixture_free, &fx, tests);
 }

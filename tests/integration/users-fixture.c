@@ -2,6 +2,7 @@
 
 #include "users-fixture.h"
 
+#include <sodium.h>
 #include <string.h>
 
 UsersFixture *
@@ -11,6 +12,7 @@ users_fixture_start (void)
   g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
   g_autofree char *db = NULL, *pub = NULL, *priv = NULL, *id = NULL, *output = NULL;
 
+  g_assert_cmpint (sodium_init (), >=, 0);
   fixture->pg = ct_postgres_start ();
   fixture->keys = ct_keys_new ();
   fixture->database_url = ct_postgres_create_database (fixture->pg, "carrete_users");
@@ -63,11 +65,16 @@ users_register (UsersFixture *fixture, const char *username)
 }
 
 char *
+users_login_body (const char *username, const char *password)
+{
+  return g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
+}
+
+char *
 users_login (UsersFixture *fixture, const char *username, const char *password,
              char **refresh_token)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", username,
-                                           password);
+  g_autofree char *body = users_login_body (username, password);
   g_autoptr (CtResponse) response = ct_http (fixture->url, "POST", "/v1/auth/login", NULL, body);
 
   g_assert_cmpuint (response->status, ==, 200);
@@ -76,98 +83,17 @@ users_login (UsersFixture *fixture, const char *username, const char *password,
   return g_strdup (ct_response_string (response, "access_token"));
 }
 
-typedef struct
+char *
+users_new_user (UsersFixture *fixture, const char *prefix, char **name, char **id,
+                char **refresh_token)
 {
-  char *url;
-  const char *body;
-  guint status;
-  gint sent; /* atomic: the request body has left the client */
-  GThread *thread;
-} ParallelJob;
+  g_autofree char *username = users_unique_name (prefix);
+  g_autofree char *user_id = users_register (fixture, username);
+  char *token = users_login (fixture, username, USERS_PASSWORD, refresh_token);
 
-struct _UsersParallel
-{
-  char *body;
-  guint n;
-  gboolean joined;
-  ParallelJob *jobs;
-};
-
-static void
-on_wrote_body (SoupMessage *msg, gpointer user_data)
-{
-  ParallelJob *job = user_data;
-  g_atomic_int_set (&job->sent, 1);
-}
-
-/* Each thread has its own context and session: a SoupSession is not shared
- * across threads. */
-static gpointer
-post_in_thread (gpointer data)
-{
-  ParallelJob *job = data;
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (SoupSession) session = NULL;
-  g_autoptr (SoupMessage) msg = soup_message_new ("POST", job->url);
-  g_autoptr (GBytes) body = g_bytes_new (job->body, strlen (job->body));
-  g_autoptr (GBytes) reply = NULL;
-
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
-  reply = soup_session_send_and_read (session, msg, NULL, NULL);
-  job->status = reply != NULL ? soup_message_get_status (msg) : 0;
-  g_atomic_int_set (&job->sent, 1);
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
-}
-
-UsersParallel *
-users_parallel_start (const char *base_url, const char *path, const char *body, guint n)
-{
-  UsersParallel *parallel = g_new0 (UsersParallel, 1);
-
-  parallel->body = g_strdup (body);
-  parallel->n = n;
-  parallel->jobs = g_new0 (ParallelJob, n);
-  for (guint i = 0; i < n; i++)
-    {
-      parallel->jobs[i].url = g_strconcat (base_url, path, NULL);
-      parallel->jobs[i].body = parallel->body;
-      parallel->jobs[i].thread = g_thread_new ("post", post_in_thread, &parallel->jobs[i]);
-    }
-  return parallel;
-}
-
-void
-users_parallel_wait_sent (UsersParallel *parallel)
-{
-  for (guint i = 0; i < parallel->n; i++)
-    while (!g_atomic_int_get (&parallel->jobs[i].sent))
-      g_usleep (1000);
-}
-
-guint
-users_parallel_status (UsersParallel *parallel, guint i)
-{
-  if (!parallel->joined)
-    {
-      for (guint k = 0; k < parallel->n; k++)
-        g_thread_join (parallel->jobs[k].thread);
-      parallel->joined = TRUE;
-    }
-  return parallel->jobs[i].status;
-}
-
-void
-users_parallel_free (UsersParallel *parallel)
-{
-  users_parallel_status (parallel, 0);
-  for (guint i = 0; i < parallel->n; i++)
-    g_free (parallel->jobs[i].url);
-  g_free (parallel->jobs);
-  g_free (parallel->body);
-  g_free (parallel);
+  if (name != NULL)
+    *name = g_steal_pointer (&username);
+  if (id != NULL)
+    *id = g_steal_pointer (&user_id);
+  return token;
 }

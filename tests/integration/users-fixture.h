@@ -4,7 +4,7 @@
 
 G_BEGIN_DECLS
 
-/* One private PostgreSQL, fresh keys, a migrated carrete_users database and
+/* libsodium initialised, one private PostgreSQL, fresh keys, a migrated carrete_users database and
  * the real carrete-users binary on a free port. */
 typedef struct
 {
@@ -24,20 +24,16 @@ void users_fixture_free (UsersFixture *fixture);
 char *users_unique_name (const char *prefix);
 /* Registers `username` (password "correct horse battery") and returns its id. */
 char *users_register (UsersFixture *fixture, const char *username);
+/* The JSON body of a login: {"username": …, "password": …}. */
+char *users_login_body (const char *username, const char *password);
 /* Logs in; returns the access token and, if asked, the refresh token. */
 char *users_login (UsersFixture *fixture, const char *username, const char *password,
                    char **refresh_token);
 #define USERS_PASSWORD "correct horse battery"
-
-/* The same POST sent `n` times at once, one thread and session each. */
-typedef struct _UsersParallel UsersParallel;
-
-UsersParallel *users_parallel_start (const char *base_url, const char *path, const char *body,
-                                     guint n);
-/* Waits until every request body has left its client. */
-void users_parallel_wait_sent (UsersParallel *parallel);
-/* Joins the threads (first call) and returns the status of request i. */
-guint users_parallel_status (UsersParallel *parallel, guint i);
-void users_parallel_free (UsersParallel *parallel);
+/* Registers a user with a unique name after `prefix` and logs in; returns
+ * the access token and, for each one asked, the name, the id and the
+ * refresh token. */
+char *users_new_user (UsersFixture *fixture, const char *prefix, char **name, char **id,
+                      char **refresh_token);
 
 G_END_DECLS

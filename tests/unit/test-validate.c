@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "carrete-test-util.h"
 #include "validate.h"
 
 typedef gboolean (*Validator) (const char *value, CarreteProblem *problem);
@@ -33,21 +34,11 @@ check (Validator validator, const char *field, const char *value, gboolean want_
     }
 }
 
-static char *
-repeat (const char *unit, guint times)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < times; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
-
 static void
 test_username (void)
 {
-  g_autofree char *len32 = repeat ("a", 32);
-  g_autofree char *len33 = repeat ("a", 33);
+  g_autofree char *len32 = ct_repeat ("a", 32);
+  g_autofree char *len33 = ct_repeat ("a", 33);
   const char *good[] = { "ana", "a.b-c_1", "Ana", "ANA_99", "0.0", "___", len32 };
   const char *bad[] = { "ab", "", "ana maria", "ana@x", "ñandú", "ana/b", "ana\n", "ana\t1",
                         "ana:b", "<ana>", "añ", len33 };
@@ -61,11 +52,11 @@ test_username (void)
 static void
 test_email (void)
 {
-  g_autofree char *local64 = repeat ("a", 64);
-  g_autofree char *local65 = repeat ("a", 65);
+  g_autofree char *local64 = ct_repeat ("a", 64);
+  g_autofree char *local65 = ct_repeat ("a", 65);
   g_autofree char *ok64 = g_strconcat (local64, "@example.org", NULL);
   g_autofree char *bad65 = g_strconcat (local65, "@example.org", NULL);
-  g_autofree char *label = repeat ("d", 60);
+  g_autofree char *label = ct_repeat ("d", 60);
   g_autofree char *long_domain = g_strdup_printf ("ana@%s.%s.%s.%s.%s.org", label, label,
                                                   label, label, label);
   const char *good[] = { "ana@example.org", "ana.maria+fotos@mail.example.co", "A_B@x-y.io",
@@ -85,18 +76,18 @@ test_email (void)
 static void
 test_password (void)
 {
-  g_autofree char *p8 = repeat ("x", 8);
-  g_autofree char *p7 = repeat ("x", 7);
-  g_autofree char *p1024 = repeat ("x", 1024);
-  g_autofree char *p1025 = repeat ("x", 1025);
-  g_autofree char *p10000 = repeat ("x", 10000);
+  g_autofree char *p8 = ct_repeat ("x", 8);
+  g_autofree char *p7 = ct_repeat ("x", 7);
+  g_autofree char *p1024 = ct_repeat ("x", 1024);
+  g_autofree char *p1025 = ct_repeat ("x", 1025);
+  g_autofree char *p10000 = ct_repeat ("x", 10000);
   /* Characters, not bytes: 8 two-byte characters are 8 characters... */
-  g_autofree char *multi8 = repeat ("ñ", 8);
+  g_autofree char *multi8 = ct_repeat ("ñ", 8);
   /* ...and 7 of them (14 bytes) are still too few. */
-  g_autofree char *multi7 = repeat ("ñ", 7);
+  g_autofree char *multi7 = ct_repeat ("ñ", 7);
   /* 1024 four-byte characters (4096 bytes) fit. */
-  g_autofree char *multi1024 = repeat ("📷", 1024);
-  g_autofree char *multi1025 = repeat ("📷", 1025);
+  g_autofree char *multi1024 = ct_repeat ("📷", 1024);
+  g_autofree char *multi1025 = ct_repeat ("📷", 1025);
   const char *good[] = { p8, p1024, multi8, multi1024, "correct horse", "  spaces  " };
   const char *bad[] = { "abc", "", p7, p1025, p10000, multi7, multi1025 };
 
