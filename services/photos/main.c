@@ -32,7 +32,7 @@ static const char usage[] =
   "\n"
   "Commands:\n"
   "  serve     answer HTTP requests (needs a migrated database)\n"
-  "  migrate   apply the database migrations and exit\n"
+  "  migrate   apply the database migrations, create the S3 bucket, and exit\n"
   "  decode    (internal) decode one image in the child process serve starts\n"
   "\n"
   "Configuration comes from the environment or a .env file in the working\n"
@@ -191,6 +191,58 @@ process_shutdown (void)
   g_clear_pointer (&decoder, photos_decoder_free);
 }
 
+/* `migrate` also makes the bucket with CARRETE_STORAGE=s3: a missing
+ * bucket at run time is then an outage (503), never something a request
+ * creates.  It needs the storage settings, and no key files. */
+static const char *const migrate_settings[] = {
+  "CARRETE_DATABASE_URL", "CARRETE_STORAGE", "CARRETE_S3_ENDPOINT", "CARRETE_S3_REGION",
+  "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY", NULL,
+};
+static const char *const migrate_required[] = { "CARRETE_DATABASE_URL", NULL };
+
+static gboolean
+create_bucket (const CarreteConfig *config, GError **error)
+{
+  g_autoptr (CarreteStorage) storage = NULL;
+
+  if (!g_str_equal (config->storage, "s3"))
+    return TRUE;
+  if (!require (config->s3_endpoint, "CARRETE_S3_ENDPOINT", "s3", error)
+      || !require (config->s3_access_key, "CARRETE_S3_ACCESS_KEY", "s3", error)
+      || !require (config->s3_secret_key, "CARRETE_S3_SECRET_KEY", "s3", error))
+    return FALSE;
+  storage = carrete_storage_new (&(CarreteStorageOptions) {
+      .kind = CARRETE_STORAGE_S3,
+      .endpoint = config->s3_endpoint,
+      .region = config->s3_region,
+      .bucket = config->s3_bucket,
+      .access_key = config->s3_access_key,
+      .secret_key = config->s3_secret_key,
+  }, error);
+  return storage != NULL && carrete_storage_ensure_ready (storage, error);
+}
+
+static int
+migrate (const CarreteCli *cli)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  /* Every setting is judged before the database is touched. */
+  if (!carrete_cli_load_config (cli, &config, migrate_settings, migrate_required, &error))
+    status = carrete_cli_fail_error (cli, error);
+  else if ((status = carrete_cli_migrate (cli)) == 0 && !create_bucket (&config, &error))
+    status = carrete_cli_fail_error (cli, error);
+  carrete_config_clear (&config);
+  return status;
+}
+
+static const CarreteServiceDatabase database = {
+  .check_schema = carrete_cli_check_schema,
+  .migrate = migrate,
+};
+
 static int
 run_decoder (const CarreteCli *cli, char **args)
 {
@@ -251,7 +303,7 @@ static const CarreteServiceSpec spec = {
   },
   .settings = serve_settings,
   .required = serve_required,
-  .database = &carrete_service_postgres,
+  .database = &database,
   .routes = photos_routes,
   .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,

@@ -669,6 +669,14 @@ assert_unavailable_quickly (gboolean ok, GError *error, gint64 started)
 }
 
 static void
+assert_bucket_missing (const GError *error)
+{
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "carrete-no-such-bucket"));
+  g_assert_nonnull (strstr (error->message, "does not exist"));
+}
+
+static void
 test_unavailable (Fixture *f, gconstpointer data)
 {
   g_autofree char *source = write_source (f, "source", "bytes");
@@ -703,6 +711,52 @@ test_unavailable (Fixture *f, gconstpointer data)
   carrete_object_info_clear (&info);
   g_assert_true (carrete_storage_put_file (f->storage, "k", source, "text/plain", NULL, &error));
   g_assert_no_error (error);
+}
+
+/* A bucket that does not exist (deleted, or never made) is an outage of
+ * the installation: every operation fails with UNAVAILABLE and says so,
+ * never NOT_FOUND, which would read as "no such photo". */
+static void
+test_missing_bucket (Fixture *f, gconstpointer data)
+{
+  CarreteStorageOptions options = {
+    .kind = CARRETE_STORAGE_S3,
+    .endpoint = ct_minio_endpoint (minio),
+    .region = "us-east-1",
+    .bucket = "carrete-no-such-bucket",
+    .access_key = ct_minio_access_key (minio),
+    .secret_key = ct_minio_secret_key (minio),
+    .timeout_seconds = TIMEOUT_SECONDS,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) gone = carrete_storage_new (&options, &error);
+  g_autofree char *source = write_source (f, "source", "bytes");
+  g_autofree char *dest = work_file (f, "dest");
+  g_autoptr (GPtrArray) keys = NULL;
+  CarreteObjectInfo info = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_false (carrete_storage_put_file (gone, "k", source, NULL, NULL, &error));
+  assert_bucket_missing (error);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_get_to_file (gone, "k", dest, 100, NULL, &error));
+  assert_bucket_missing (error);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  /* A HEAD's 404 has no body: the storage must ask about the bucket. */
+  g_assert_false (carrete_storage_stat (gone, "k", &info, &error));
+  assert_bucket_missing (error);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_delete (gone, "k", &error));
+  assert_bucket_missing (error);
+  g_clear_error (&error);
+  keys = carrete_storage_list (gone, "p/", &error);
+  g_assert_null (keys);
+  assert_bucket_missing (error);
+  g_clear_error (&error);
+  /* A missing key in a bucket that exists is still NOT_FOUND. */
+  g_assert_false (carrete_storage_stat (f->storage, "k", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
 }
 
 static void
@@ -886,6 +940,7 @@ main (int argc, char **argv)
   add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);
   add_test ("s3", &s3_kind, "unavailable", test_unavailable);
   add_test ("s3", &s3_kind, "bad-credentials", test_bad_credentials);
+  add_test ("s3", &s3_kind, "missing-bucket", test_missing_bucket);
   add_test ("s3", &s3_kind, "hung-server", test_hung_server);
   status = g_test_run ();
   g_clear_pointer (&minio, ct_minio_free);

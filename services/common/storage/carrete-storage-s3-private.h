@@ -112,6 +112,8 @@ gboolean _carrete_s3_perform (S3Storage *s3, const S3Request *request, S3Respons
                               GError **error);
 gboolean _carrete_s3_xml_parse (const GString *body, XmlFields *fields);
 /* Always FALSE. */
+/* Whether a 404 answer is about the bucket rather than a key. */
+gboolean _carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response);
 gboolean _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
                                    GError **error);
 

@@ -449,8 +449,26 @@ is_credentials_error (const char *code)
          || g_strcmp0 (code, "RequestTimeTooSkewed") == 0;
 }
 
+gboolean
+_carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response)
+{
+  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Response) bucket = { 0 };
+  S3Request head = { .method = "HEAD", .upload_fd = -1, .download_fd = -1 };
+
+  if (response->status != 404)
+    return FALSE;
+  if (response->body->len > 0 && _carrete_s3_xml_parse (response->body, &fields)
+      && fields.code != NULL)
+    return g_str_equal (fields.code, "NoSuchBucket");
+  /* A HEAD's 404 has no body to tell a missing key from a missing bucket:
+   * ask about the bucket (only on this error path). */
+  return _carrete_s3_perform (s3, &head, &bucket, NULL) && bucket.status == 404;
+}
+
 /* Maps a non-2xx answer to a GError.  A refused signature is a
- * configuration error, not an outage: say what to check. */
+ * configuration error, not an outage: say what to check.  A missing bucket
+ * is an outage of the installation (503), never a missing object (404). */
 gboolean
 _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
                           GError **error)
@@ -461,7 +479,11 @@ _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char 
   if (response->body->len > 0)
     _carrete_s3_xml_parse (response->body, &fields);
   code = fields.code != NULL ? fields.code : "";
-  if (response->status == 404)
+  if (_carrete_s3_bucket_missing (s3, response))
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                 "S3: %s: the bucket \"%s\" does not exist (carrete-photos migrate creates it)",
+                 what, s3->bucket);
+  else if (response->status == 404)
     g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "S3: %s: not found (%s)", what,
                  code);
   else if (response->status >= 500)
