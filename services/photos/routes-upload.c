@@ -6,6 +6,7 @@
 #include "routes-private.h"
 
 #include "carrete-error.h"
+#include "carrete-op.h"
 #include "carrete-json-body.h"
 #include "service.h"
 #include "upload.h"
@@ -45,10 +46,64 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
                                         form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type);
 }
 
+/* Before the body: the caller's account and, when the query names one,
+ * the folder (theirs?).  A folder named only in a multipart field is
+ * checked once the body is in. */
+typedef struct
+{
+  PhotosUpload *upload; /* the request's: outlives the check */
+  gint64 folder_id;
+} Admission;
+
+static void
+on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Admission *admission = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!photos_service_check_folder_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  photos_upload_set_admitted_folder (admission->upload, admission->folder_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+upload_admit_async (gpointer stream, CarreteRequest *req, GHashTable *query,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  PhotosApp *app = app_of (req);
+  Admission *admission = g_new0 (Admission, 1);
+  g_autoptr (GTask) task = carrete_op_new (admission, g_free, upload_admit_async, NULL, callback,
+                                           user_data);
+  const char *folder = query != NULL ? g_hash_table_lookup (query, "folder_id") : NULL;
+
+  admission->upload = stream;
+  if (folder != NULL && *folder != '\0'
+      && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &admission->folder_id))
+    {
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+      return;
+    }
+  photos_service_check_folder_async (app, carrete_request_get_caller (req), admission->folder_id,
+                                     NULL, on_upload_admitted, g_steal_pointer (&task));
+}
+
+static gboolean
+upload_admit_finish (gpointer stream, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 const CarreteBodyStream upload_stream = {
   upload_begin,
   photos_upload_stream_free,
   photos_upload_stream_refusal,
+  upload_admit_async,
+  upload_admit_finish,
 };
 
 typedef struct
@@ -84,6 +139,14 @@ on_ingested (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+start_ingest (UploadOp *op)
+{
+  op->photo.name = op->name;
+  photos_service_ingest_async (app_of (op->req), &op->photo,
+                               carrete_request_get_cancellable (op->req), on_ingested, op);
+}
+
+static void
 on_upload_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   UploadOp *op = user_data;
@@ -96,9 +159,7 @@ on_upload_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
       upload_op_free (op);
       return;
     }
-  op->photo.name = op->name;
-  photos_service_ingest_async (app_of (op->req), &op->photo,
-                               carrete_request_get_cancellable (op->req), on_ingested, op);
+  start_ingest (op);
 }
 
 /* A raw body must say it is an image (what it really is comes from the
@@ -142,6 +203,7 @@ handle_upload (CarreteRequest *req)
   const CarreteCaller *caller = carrete_request_get_caller (req);
   const char *message = NULL;
   const char *folder;
+  gint64 admitted_folder = 0;
 
   if (upload == NULL || !declared_type_is_acceptable (req))
     return;
@@ -167,6 +229,13 @@ handle_upload (CarreteRequest *req)
   op->photo.size = photos_upload_get_size (upload);
   op->photo.sha256 = g_strdup (photos_upload_get_sha256 (upload));
   op->photo.spool_path = photos_upload_steal_path (upload);
+  /* Checked before the body already, unless a form field named another. */
+  if (photos_upload_get_admitted_folder (upload, &admitted_folder)
+      && admitted_folder == op->photo.folder_id)
+    {
+      start_ingest (g_steal_pointer (&op));
+      return;
+    }
   {
     UploadOp *owned = g_steal_pointer (&op);
     photos_service_check_folder_async (app, caller, owned->photo.folder_id,

@@ -30,6 +30,8 @@ struct _PhotosUpload
   gboolean finished;
   SoupServerMessage *msg; /* weak: the message owns the upload */
   gulong chunk_id;
+  gboolean admitted;        /* the caller and a folder were checked before the body */
+  gint64 admitted_folder_id;
 };
 
 #define WRITE_BLOCK (256 * 1024)
@@ -318,4 +320,18 @@ const char *
 photos_upload_get_filename (PhotosUpload *upload)
 {
   return upload->form != NULL ? photos_multipart_get_filename (upload->form) : NULL;
+}
+
+void
+photos_upload_set_admitted_folder (PhotosUpload *upload, gint64 folder_id)
+{
+  upload->admitted = TRUE;
+  upload->admitted_folder_id = folder_id;
+}
+
+gboolean
+photos_upload_get_admitted_folder (PhotosUpload *upload, gint64 *folder_id)
+{
+  *folder_id = upload->admitted_folder_id;
+  return upload->admitted;
 }

@@ -68,6 +68,11 @@ PhotosType photos_upload_get_type (PhotosUpload *upload);    /* from the bytes *
 const char *photos_upload_get_field (PhotosUpload *upload, const char *name);
 const char *photos_upload_get_filename (PhotosUpload *upload);
 
+/* The caller's account and the folder (0: none) that were checked before
+ * the body was read; FALSE when nothing was. */
+void photos_upload_set_admitted_folder (PhotosUpload *upload, gint64 folder_id);
+gboolean photos_upload_get_admitted_folder (PhotosUpload *upload, gint64 *folder_id);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUpload, photos_upload_free)
 
 G_END_DECLS

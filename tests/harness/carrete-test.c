@@ -651,6 +651,34 @@ ct_connect (const char *base_url, char **host_header)
   return connection;
 }
 
+guint
+ct_status_before_body (const char *base_url, const char *path, const char *bearer,
+                       const char *content_type, gsize declared)
+{
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
+  g_autofree char *auth = bearer != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", bearer)
+                                         : g_strdup ("");
+  g_autofree char *head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: %s\r\n"
+                                           "Content-Length: %zu\r\n\r\n",
+                                           path, host, auth, content_type, declared);
+  g_autofree guint8 *first = g_malloc0 (1024);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GDataInputStream) in
+      = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, first, MIN (declared, 1024), NULL, NULL, &error));
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 3);
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_test_message ("before the body: %s", line != NULL ? line : error->message);
+  if (line == NULL || !g_str_has_prefix (line, "HTTP/1.1 "))
+    return 0;
+  return (guint) g_ascii_strtoull (line + 9, NULL, 10);
+}
+
 GSocketConnection *
 ct_http_send_only (const char *base_url, const char *method, const char *path, const char *bearer)
 {
@@ -703,6 +731,7 @@ post_in_thread (gpointer data)
   g_autoptr (SoupSession) session = NULL;
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", job->url);
   g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_main_context_push_thread_default (context);
   session = soup_session_new_with_options ("timeout", 60, NULL);
@@ -711,8 +740,10 @@ post_in_thread (gpointer data)
                                   job->authorization);
   soup_message_set_request_body_from_bytes (msg, job->content_type, job->body);
   g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), job);
-  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
   job->status = reply != NULL ? soup_message_get_status (msg) : 0;
+  if (reply == NULL)
+    g_test_message ("POST %s: %s", job->url, error->message);
   g_atomic_int_set (&job->sent, 1);
   g_clear_object (&session);
   g_main_context_pop_thread_default (context);

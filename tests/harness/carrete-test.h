@@ -176,6 +176,13 @@ void ct_parallel_wait_sent (CtParallel *parallel);
 guint ct_parallel_status (CtParallel *parallel, guint i);
 void ct_parallel_free (CtParallel *parallel);
 
+/* Sends the headers of a POST declaring `declared` bytes of `content_type`
+ * and only its first KiB, then waits up to 3 s for the answer, sending
+ * nothing more.  Returns the answer's status, or 0 when none came: a
+ * request refused before its body gets its answer without the rest. */
+guint ct_status_before_body (const char *base_url, const char *path, const char *bearer,
+                             const char *content_type, gsize declared);
+
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);

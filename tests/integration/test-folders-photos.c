@@ -163,6 +163,35 @@ test_photos_goes_away (void)
   }
 }
 
+/* An upload into someone else's folder, private or public, is refused
+ * after its headers: the client sends 1 KiB of the 50 MiB it declares and
+ * has its answer, and nothing is stored. */
+static void
+test_upload_refused_before_body (void)
+{
+  g_autofree char *ana = folders_new_user (fx, "ownerana", NULL);
+  g_autofree char *bob = folders_new_user (fx, "intruderbob", NULL);
+  g_autofree char *private_id = folders_create (fx, ana, "{\"name\":\"Ana's own\"}");
+  g_autofree char *public_id
+      = folders_create (fx, ana, "{\"name\":\"Ana's shown\",\"visibility\":\"public\"}");
+  const char *folders[] = { private_id, public_id };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/photos?name=big.jpg&folder_id=%s", folders[i]);
+      guint status = ct_status_before_body (fx->photos_url, path, bob, "image/jpeg",
+                                            50 * 1024 * 1024);
+
+      g_assert_true (status == 403 || status == 404);
+    }
+  {
+    g_autoptr (CtResponse) list = ct_http (fx->photos_url, "GET", "/v1/photos", bob, NULL);
+    JsonArray *items = json_object_get_array_member (ct_response_object (list), "items");
+
+    g_assert_cmpuint (json_array_get_length (items), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,6 +201,7 @@ main (int argc, char **argv)
     { "/carrete/folders/photos/retry-completes", test_retry_completes },
     { "/carrete/folders/photos/someone-elses", test_someone_elses },
     { "/carrete/folders/photos/photos-goes-away", test_photos_goes_away },
+    { "/carrete/folders/photos/upload-refused-before-body", test_upload_refused_before_body },
   };
 
   return CT_TEST_MAIN (argc, argv, folders_fixture_start_with_photos, folders_fixture_free, &fx,

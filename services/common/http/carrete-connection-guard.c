@@ -232,6 +232,13 @@ carrete_connection_guard_unwatch_hang_up (CarreteConnectionGuard *guard, SoupSer
   g_hash_table_remove (guard->working, msg);
 }
 
+void
+carrete_connection_guard_forget (CarreteConnectionGuard *guard, SoupServerMessage *msg)
+{
+  g_hash_table_remove (guard->deadlines, msg);
+  g_hash_table_remove (guard->working, msg);
+}
+
 /* ---- life cycle ---------------------------------------------------------- */
 
 CarreteConnectionGuard *

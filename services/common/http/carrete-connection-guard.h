@@ -38,4 +38,8 @@ void carrete_connection_guard_unwatch_hang_up (CarreteConnectionGuard *guard,
                                                SoupServerMessage *msg);
 void carrete_connection_guard_free (CarreteConnectionGuard *guard);
 
+/* `msg`'s connection was taken from libsoup (carrete-early-answer.h): no
+ * "request-read" or "request-aborted" will say it is done. */
+void carrete_connection_guard_forget (CarreteConnectionGuard *guard, SoupServerMessage *msg);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "carrete-docs.h"
 #include "carrete-error.h"
 #include "carrete-connection-guard.h"
+#include "carrete-early-answer.h"
 #include "carrete-request-id.h"
 #include "carrete-request-private.h"
 #include "carrete-source.h"
@@ -459,17 +460,67 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   g_byte_array_append (state->data, g_bytes_get_data (chunk, NULL), len);
 }
 
-/* Answers before the body is read: libsoup then skips the handlers, and
- * does not wait for a body nobody will read (the connection is closed). */
+/* Answers before the body is read, on the connection taken from libsoup
+ * (which would otherwise read the whole body first), and closes it.  The
+ * message then never says "finished": what on_message_finished does for
+ * every other request is done here. */
 static void
-refuse_early (SoupServerMessage *msg, const GError *why)
+refuse_early (CarreteServer *server, SoupServerMessage *msg, const GError *why)
 {
   CarreteRequest *req = pending_steal_request (g_object_steal_data (G_OBJECT (msg), PENDING_KEY));
 
   req->in_dispatch = TRUE; /* not paused: nothing to unpause */
-  carrete_request_set_header (req, "Connection", "close");
   carrete_request_respond_error (req, why);
   _carrete_request_free (req);
+  g_signal_handlers_disconnect_by_func (msg, on_message_finished, server);
+  carrete_connection_guard_forget (server->guard, msg);
+  g_assert (server->in_flight > 0);
+  server->in_flight--;
+  carrete_early_answer_send (msg);
+}
+
+/* A body held back while the stream's admission checks run. */
+typedef struct
+{
+  CarreteServer *server;
+  SoupServerMessage *msg; /* a reference */
+  const CarreteBodyStream *stream_type;
+  gpointer stream;        /* the msg's; lives as long as the msg */
+} Admission;
+
+static void
+on_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Admission *admission = user_data;
+  SoupServerMessage *msg = admission->msg;
+  g_autoptr (GError) error = NULL;
+  gboolean admitted = admission->stream_type->admit_finish (admission->stream, result, &error);
+
+  /* The request may have ended meanwhile (the server shutting down). */
+  if (g_object_get_data (G_OBJECT (msg), PENDING_KEY) != NULL)
+    {
+      if (admitted)
+        soup_server_message_unpause (msg);
+      else
+        refuse_early (admission->server, msg, error);
+    }
+  g_object_unref (msg);
+  g_free (admission);
+}
+
+static void
+admit_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *msg,
+              GHashTable *query, gpointer stream)
+{
+  Admission *admission = g_new0 (Admission, 1);
+
+  admission->server = server;
+  admission->msg = g_object_ref (msg);
+  admission->stream_type = pending->route->stream;
+  admission->stream = stream;
+  /* Paused in its early handler, libsoup reads nothing more of it. */
+  soup_server_message_pause (msg);
+  pending->route->stream->admit_async (stream, pending->req, query, on_admitted, admission);
 }
 
 static void
@@ -490,13 +541,16 @@ begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *
 
       if (why != NULL)
         {
-          refuse_early (msg, why);
+          refuse_early (server, msg, why);
           route->stream->free (stream); /* disconnects what begin connected */
           return;
         }
     }
-  if (stream != NULL)
-    g_object_set_data_full (G_OBJECT (msg), CARRETE_STREAM_KEY, stream, route->stream->free);
+  if (stream == NULL)
+    return;
+  g_object_set_data_full (G_OBJECT (msg), CARRETE_STREAM_KEY, stream, route->stream->free);
+  if (route->stream->admit_async != NULL)
+    admit_stream (server, pending, msg, query, stream);
 }
 
 static void

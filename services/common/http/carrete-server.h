@@ -32,6 +32,15 @@ typedef struct
    * a declared length over the limit), or NULL.  A refused request is
    * answered at once and the connection closed; the handler does not run. */
   GError *(*refusal) (gpointer stream);
+  /* Optional: checks that need a round trip (may this caller upload
+   * there?), started once the headers are in.  Nothing of the body is read
+   * until they answer: a failure is answered at once, like a refusal, and
+   * costs the client its headers and what it sent meanwhile, never the
+   * whole body.  `req` is the request so far (caller, route, request id; no
+   * body yet); `query` may be NULL and is valid only during the call. */
+  void (*admit_async) (gpointer stream, CarreteRequest *req, GHashTable *query,
+                       GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*admit_finish) (gpointer stream, GAsyncResult *result, GError **error);
 } CarreteBodyStream;
 
 /* One row of a service's route table.  `pattern` segments written {name}

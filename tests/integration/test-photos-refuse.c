@@ -1,0 +1,102 @@
+/* Uploads refused before their body (real carrete-photos and carrete-users,
+ * real PostgreSQL): the answer comes after the headers and the first KiB,
+ * without the client sending the rest.  Refusals that need carrete-folders
+ * running (someone else's folder) are in test-folders-photos.c. */
+
+#include "photos-fixture.h"
+
+/* As much as the stack takes (CARRETE_MAX_UPLOAD_BYTES): only the check
+ * under test can refuse it. */
+#define DECLARED PHOTOS_MAX_UPLOAD
+
+static guint
+status_before_body (PhotosStack *s, const char *token, const char *query)
+{
+  g_autofree char *path = g_strconcat ("/v1/photos", query, NULL);
+
+  return ct_status_before_body (s->photos_url, path, token, "image/jpeg", DECLARED);
+}
+
+/* Over CARRETE_MAX_UPLOAD_BYTES by its Content-Length: 413 at once. */
+static void
+test_too_large (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "toolarge");
+  guint rows = photos_count_rows (s);
+
+  g_assert_cmpuint (ct_status_before_body (s->photos_url, "/v1/photos?name=big.jpg", ana->token,
+                                           "image/jpeg", 50 * 1024 * 1024),
+                    ==, 413);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+}
+
+/* A folder id that is none of this installation's: 404 at once. */
+static void
+test_unknown_folder (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "nofolder");
+
+  g_assert_cmpuint (status_before_body (s, ana->token, "?name=a.jpg&folder_id=fo_nonsense"), ==,
+                    404);
+}
+
+/* A folder that cannot be checked (carrete-folders is down in this
+ * stack): 503 at once, not after 50 MiB. */
+static void
+test_folders_down (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "foldersdown");
+  g_autofree char *folder = photos_folder_id (s, 7);
+  g_autofree char *query = g_strconcat ("?name=a.jpg&folder_id=", folder, NULL);
+
+  g_assert_cmpuint (status_before_body (s, ana->token, query), ==, 503);
+}
+
+/* A token whose account no longer exists, on an instance that asks
+ * carrete-users (CARRETE_USERS_URL): 401 at once. */
+static void
+test_account_gone (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "gone");
+  g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", s->users_url, NULL);
+  CtService *asking = photos_stack_start_instance (s, (const char *const[]) { users, NULL }, NULL);
+  g_autoptr (CtResponse) deleted = ct_http (s->users_url, "DELETE", "/v1/users/me", ana->token,
+                                            NULL);
+
+  g_assert_cmpuint (deleted->status, ==, 204);
+  g_assert_cmpuint (ct_status_before_body (ct_service_url (asking), "/v1/photos?name=a.jpg",
+                                           ana->token, "image/jpeg", DECLARED),
+                    ==, 401);
+  ct_service_free (asking);
+}
+
+/* What is admitted still arrives whole: a body sent after the checks. */
+static void
+test_admitted_upload_works (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "admitted");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 501, NULL, 0);
+  g_autofree char *id = photos_upload (s, ana->token, "whole.jpg", jpeg);
+  g_autofree char *state = photos_row_state (s, id);
+
+  g_assert_cmpstr (state, ==, "ready");
+  photos_assert_consistent (s, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  photos_images_init (argv[0]);
+  photos_add_test ("refuse/too-large", test_too_large, TRUE, FALSE);
+  photos_add_test ("refuse/unknown-folder", test_unknown_folder, TRUE, FALSE);
+  photos_add_test ("refuse/folders-down", test_folders_down, TRUE, FALSE);
+  photos_add_test ("refuse/account-gone", test_account_gone, TRUE, FALSE);
+  photos_add_test ("refuse/admitted-upload-works", test_admitted_upload_works, TRUE, TRUE);
+  status = g_test_run ();
+  photos_shared_stacks_free ();
+  photos_images_shutdown ();
+  return status;
+}
