@@ -42,8 +42,12 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   const char *type = soup_message_headers_get_one (headers, "Content-Type");
   gboolean form = type != NULL && g_ascii_strncasecmp (type, "multipart/form-data", 19) == 0;
 
-  return photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
-                                        form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type);
+  PhotosUpload *upload = photos_upload_new_for_message (
+      msg, app->spool_dir, app->max_upload_bytes, form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW,
+      type);
+
+  photos_upload_refuse_early (upload);
+  return upload;
 }
 
 /* Before the body: the caller's account and, when the query names one,
@@ -210,7 +214,7 @@ handle_upload (CarreteRequest *req)
   op->photo.type = photos_upload_get_type (upload);
   if (op->photo.type == PHOTOS_TYPE_UNKNOWN)
     {
-      carrete_request_respond_status (req, 415, "The file is not a JPEG, PNG, WebP, GIF or HEIC image.");
+      carrete_request_respond_status (req, 415, PHOTOS_NOT_AN_IMAGE);
       return;
     }
   op->name = upload_name (req, upload, &message);

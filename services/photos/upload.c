@@ -1,6 +1,8 @@
 #define G_LOG_DOMAIN "carrete-photos-upload"
 
 #include "upload.h"
+
+#include "carrete-server.h"
 #include "carrete-fd.h"
 
 #include <errno.h>
@@ -30,6 +32,7 @@ struct _PhotosUpload
   gboolean finished;
   SoupServerMessage *msg; /* weak: the message owns the upload */
   gulong chunk_id;
+  gboolean refuse_early;    /* a problem is answered at once, not after the body */
   gboolean admitted;        /* the caller and a folder were checked before the body */
   gint64 admitted_folder_id;
 };
@@ -57,6 +60,8 @@ fail (PhotosUpload *upload, GError *error)
   else
     g_error_free (error);
   discard_spool_file (upload);
+  if (upload->refuse_early && upload->msg != NULL)
+    carrete_server_refuse_body (upload->msg, upload->error);
 }
 
 static gboolean
@@ -114,6 +119,14 @@ take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **err
     return FALSE;
   memcpy (upload->head + upload->head_len, data, MIN (head_room, len));
   upload->head_len += MIN (head_room, len);
+  /* The type is known from the first bytes: no need for the rest to say
+   * that it is not an image. */
+  if (upload->refuse_early && head_room > 0 && upload->head_len == sizeof upload->head
+      && photos_sniff (upload->head, upload->head_len) == PHOTOS_TYPE_UNKNOWN)
+    {
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNSUPPORTED, PHOTOS_NOT_AN_IMAGE);
+      return FALSE;
+    }
   carrete_sha256_update (upload->hash, data, len);
   upload->size += len;
   g_byte_array_append (upload->pending, data, len);
@@ -334,4 +347,10 @@ photos_upload_get_admitted_folder (PhotosUpload *upload, gint64 *folder_id)
 {
   *folder_id = upload->admitted_folder_id;
   return upload->admitted;
+}
+
+void
+photos_upload_refuse_early (PhotosUpload *upload)
+{
+  upload->refuse_early = TRUE;
 }

@@ -68,6 +68,14 @@ PhotosType photos_upload_get_type (PhotosUpload *upload);    /* from the bytes *
 const char *photos_upload_get_field (PhotosUpload *upload, const char *name);
 const char *photos_upload_get_filename (PhotosUpload *upload);
 
+/* What every route says of a body that is no image. */
+#define PHOTOS_NOT_AN_IMAGE "The file is not a JPEG, PNG, WebP, GIF or HEIC image."
+
+/* From now on a problem with the body (over the limit, malformed, not an
+ * image by its first bytes) is answered at once
+ * (carrete_server_refuse_body) instead of once the whole body is in. */
+void photos_upload_refuse_early (PhotosUpload *upload);
+
 /* The caller's account and the folder (0: none) that were checked before
  * the body was read; FALSE when nothing was. */
 void photos_upload_set_admitted_folder (PhotosUpload *upload, gint64 folder_id);

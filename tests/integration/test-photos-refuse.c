@@ -30,6 +30,60 @@ test_too_large (PhotosStack *s)
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
 }
 
+/* Bytes that no image starts with: 415 after the first of them (the
+ * helper sends a KiB of zeros). */
+static void
+test_not_an_image (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "notimage");
+  guint rows = photos_count_rows (s);
+
+  g_assert_cmpuint (status_before_body (s, ana->token, "?name=zeros.jpg"), ==, 415);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  photos_assert_consistent (s, NULL);
+}
+
+/* A chunked body (no Content-Length) is refused as soon as it passes the
+ * limit, not when it ends: here it never ends. */
+static void
+test_chunked_over_limit (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "chunkedover");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (64, 64, 502, NULL, 0);
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketConnection) connection = ct_connect (s->photos_url, &host);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GDataInputStream) in
+      = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_autofree char *head = g_strdup_printf (
+      "POST /v1/photos?name=endless.jpg HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+      "Content-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n",
+      host, ana->token);
+  g_autofree guint8 *block = g_malloc0 (64 * 1024);
+  g_autofree char *chunk_head = g_strdup_printf ("%x\r\n", 64 * 1024);
+  g_autofree char *line = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize sent = 0;
+
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  /* A JPEG's first bytes, then zeros: one byte over the limit, and stop. */
+  memcpy (block, g_bytes_get_data (jpeg, NULL), MIN (g_bytes_get_size (jpeg), 64 * 1024));
+  while (sent <= PHOTOS_MAX_UPLOAD)
+    {
+      g_assert_true (g_output_stream_write_all (out, chunk_head, strlen (chunk_head), NULL, NULL,
+                                                &error));
+      g_assert_true (g_output_stream_write_all (out, block, 64 * 1024, NULL, NULL, &error));
+      g_assert_true (g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error));
+      sent += 64 * 1024;
+      memset (block, 0, 64);
+    }
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 3);
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "HTTP/1.1 413 Request Entity Too Large\r");
+  photos_assert_consistent (s, NULL);
+}
+
 /* A folder id that is none of this installation's: 404 at once. */
 static void
 test_unknown_folder (PhotosStack *s)
@@ -91,6 +145,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   photos_images_init (argv[0]);
   photos_add_test ("refuse/too-large", test_too_large, TRUE, FALSE);
+  photos_add_test ("refuse/not-an-image", test_not_an_image, TRUE, FALSE);
+  photos_add_test ("refuse/chunked-over-limit", test_chunked_over_limit, TRUE, FALSE);
   photos_add_test ("refuse/unknown-folder", test_unknown_folder, TRUE, FALSE);
   photos_add_test ("refuse/folders-down", test_folders_down, TRUE, FALSE);
   photos_add_test ("refuse/account-gone", test_account_gone, TRUE, FALSE);

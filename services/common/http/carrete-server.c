@@ -16,6 +16,8 @@
 
 #define BODY_STATE_KEY "carrete-body-state"
 #define PENDING_KEY "carrete-pending-request"
+#define SERVER_KEY "carrete-server"
+#define REFUSING_KEY "carrete-refusing"
 #define LISTENER_GRACE_MS 250
 #define IDLE_CONNECTION_SECONDS 75
 
@@ -139,7 +141,7 @@ handle_healthz (CarreteRequest *req)
 static void
 handle_metrics (CarreteRequest *req)
 {
-  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), SERVER_KEY);
   char *text = carrete_metrics_render (server->metrics);
   g_autoptr (GBytes) body = g_bytes_new_take (text, strlen (text));
 
@@ -149,7 +151,7 @@ handle_metrics (CarreteRequest *req)
 static void
 handle_openapi (CarreteRequest *req)
 {
-  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), SERVER_KEY);
   g_autoptr (GError) error = NULL;
   /* carrete-web has no API document of its own. */
   g_autoptr (GBytes) doc = server->options.openapi_resource == NULL
@@ -169,7 +171,7 @@ handle_openapi (CarreteRequest *req)
 static void
 handle_docs (CarreteRequest *req)
 {
-  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), "carrete-server");
+  CarreteServer *server = g_object_get_data (G_OBJECT (req->msg), SERVER_KEY);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) page = carrete_docs_render_resource (server->options.openapi_resource, &error);
 
@@ -410,7 +412,7 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
   /* Latency counts from here, as before the request was built early. */
   req->started_us = g_get_monotonic_time ();
   req->in_dispatch = TRUE;
-  g_object_set_data (G_OBJECT (msg), "carrete-server", server);
+  g_object_set_data (G_OBJECT (msg), SERVER_KEY, server);
   req->query = query != NULL ? g_hash_table_ref (query) : NULL;
   req->body = take_body (msg, &too_large);
 
@@ -477,6 +479,54 @@ refuse_early (CarreteServer *server, SoupServerMessage *msg, const GError *why)
   g_assert (server->in_flight > 0);
   server->in_flight--;
   carrete_early_answer_send (msg);
+}
+
+/* A refusal decided in the middle of the body. */
+typedef struct
+{
+  CarreteServer *server;
+  SoupServerMessage *msg; /* a reference */
+  GError *why;
+} Refusal;
+
+static gboolean
+refuse_now (gpointer data)
+{
+  Refusal *refusal = data;
+
+  /* Still ours: not finished, not refused already. */
+  if (g_object_get_data (G_OBJECT (refusal->msg), PENDING_KEY) != NULL)
+    refuse_early (refusal->server, refusal->msg, refusal->why);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_free (gpointer data)
+{
+  Refusal *refusal = data;
+
+  g_object_unref (refusal->msg);
+  g_error_free (refusal->why);
+  g_free (refusal);
+}
+
+void
+carrete_server_refuse_body (SoupServerMessage *msg, const GError *why)
+{
+  CarreteServer *server = g_object_get_data (G_OBJECT (msg), SERVER_KEY);
+  Refusal *refusal;
+
+  if (server == NULL || g_object_get_data (G_OBJECT (msg), REFUSING_KEY) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), REFUSING_KEY, GINT_TO_POINTER (TRUE));
+  refusal = g_new0 (Refusal, 1);
+  refusal->server = server;
+  refusal->msg = g_object_ref (msg);
+  refusal->why = g_error_copy (why);
+  /* Read no more; answer once the chunk's handlers are done, because
+   * taking the connection frees the message and the stream with it. */
+  soup_server_message_pause (msg);
+  carrete_idle_add_on (server->context, refuse_now, refusal, refusal_free, "carrete refuse body");
 }
 
 /* A body held back while the stream's admission checks run. */
@@ -574,6 +624,7 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   BodyState *state;
 
   server->in_flight++;
+  g_object_set_data (G_OBJECT (msg), SERVER_KEY, server);
   g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
   set_response_headers (server, msg);
 

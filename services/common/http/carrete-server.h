@@ -43,6 +43,13 @@ typedef struct
   gboolean (*admit_finish) (gpointer stream, GAsyncResult *result, GError **error);
 } CarreteBodyStream;
 
+/* For a stream's "got-chunk" handler that finds the body unacceptable
+ * half-way (over the limit, not an image): the request is answered with
+ * `why` as soon as the handler returns, nothing more of the body is read,
+ * and the connection is closed; the route's handler does not run.  The
+ * first call counts. */
+void carrete_server_refuse_body (SoupServerMessage *msg, const GError *why);
+
 /* One row of a service's route table.  `pattern` segments written {name}
  * match one path segment and are read with carrete_request_get_param; a
  * last segment written {name*} matches the rest of the path, slashes
