@@ -27,9 +27,9 @@
 typedef struct
 {
   GSubprocess *process;
-  int socket;         /* the service's end of the child's fd 3 */
-  guint jobs;         /* images decoded so far */
-  gint64 idle_since;  /* monotonic µs */
+  int socket;        /* the service's end of the child's fd 3 */
+  guint jobs;        /* images decoded so far */
+  gint64 idle_since; /* monotonic µs */
 } Child;
 
 struct _PhotosDecoder
@@ -40,8 +40,8 @@ struct _PhotosDecoder
   guint wall_seconds;   /* per image */
   char **child_env;     /* the service's, without its settings */
   GMutex lock;
-  GQueue idle;          /* Child, most recently used first */
-  guint n_children;     /* idle or decoding */
+  GQueue idle;      /* Child, most recently used first */
+  guint n_children; /* idle or decoding */
 };
 
 /* The child reads hostile files: it gets none of the service's settings
@@ -78,7 +78,7 @@ photos_decoder_new (guint64 memory_bytes, guint cpu_seconds, guint wall_seconds,
   decoder = g_new0 (PhotosDecoder, 1);
   decoder->program = g_steal_pointer (&program);
   decoder->child_env = child_environment ();
-  decoder->memory = (struct rlimit) { memory_bytes, memory_bytes };
+  decoder->memory = (struct rlimit){ memory_bytes, memory_bytes };
   decoder->cpu_seconds = cpu_seconds;
   decoder->wall_seconds = wall_seconds;
   g_mutex_init (&decoder->lock);
@@ -283,7 +283,7 @@ send_request (Child *child, const char *request)
 typedef enum
 {
   ANSWERED,
-  ENDED,     /* the child closed its end without a whole answer */
+  ENDED, /* the child closed its end without a whole answer */
   TIMED_OUT,
 } Outcome;
 
@@ -334,7 +334,7 @@ parse_answer (const char *answer, PhotosImageInfo *info, GError **error)
   int code, consumed = 0;
 
   if (sscanf (answer, "ok %u %u %" G_GINT64_FORMAT "\n%n", &width, &height, &taken_at, &consumed)
-        == 3
+          == 3
       && consumed > 0)
     {
       info->width = width;
@@ -358,8 +358,7 @@ static void
 wait_for_end (Child *child, gint64 deadline)
 {
   /* GLib reaps the child on its own thread; the identifier goes NULL then. */
-  while (g_subprocess_get_identifier (child->process) != NULL
-         && g_get_monotonic_time () < deadline)
+  while (g_subprocess_get_identifier (child->process) != NULL && g_get_monotonic_time () < deadline)
     g_usleep (2000);
   g_subprocess_force_exit (child->process);
   g_subprocess_wait (child->process, NULL, NULL);
@@ -378,8 +377,8 @@ explain_end (PhotosDecoder *decoder, Child *child, gint64 deadline, GError **err
       const char *name = sigabbrev_np (sig);
 
       if (sig == SIGXCPU)
-        reason = g_strdup_printf ("the decoder used more than %u s of CPU time",
-                                  decoder->cpu_seconds);
+        reason
+            = g_strdup_printf ("the decoder used more than %u s of CPU time", decoder->cpu_seconds);
       else
         reason = g_strdup_printf ("the decoder crashed (signal %d, SIG%s)", sig,
                                   name != NULL ? name : "?");
@@ -447,8 +446,8 @@ photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType typ
     case TIMED_OUT:
       forget_child (decoder, child, TRUE);
       {
-        g_autofree char *reason = g_strdup_printf ("the decoder did not finish within %u s",
-                                                   decoder->wall_seconds);
+        g_autofree char *reason
+            = g_strdup_printf ("the decoder did not finish within %u s", decoder->wall_seconds);
         return decoder_failed (error, reason);
       }
     case ENDED:

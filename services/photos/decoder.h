@@ -38,8 +38,8 @@ void photos_decoder_free (PhotosDecoder *decoder);
  * limits or hangs fails with CARRETE_ERROR_UNSUPPORTED and a message that
  * says which. */
 gboolean photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType type,
-                                 guint64 max_pixels, PhotosImageInfo *info,
-                                 const char *small_path, const char *large_path, GError **error);
+                                 guint64 max_pixels, PhotosImageInfo *info, const char *small_path,
+                                 const char *large_path, GError **error);
 
 /* Ends the children idle for more than `idle_seconds`. */
 void photos_decoder_trim (PhotosDecoder *decoder, guint idle_seconds);

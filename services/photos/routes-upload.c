@@ -42,9 +42,9 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   const char *type = soup_message_headers_get_one (headers, "Content-Type");
   gboolean form = type != NULL && g_ascii_strncasecmp (type, "multipart/form-data", 19) == 0;
 
-  PhotosUpload *upload = photos_upload_new_for_message (
-      msg, app->spool_dir, app->max_upload_bytes, form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW,
-      type);
+  PhotosUpload *upload
+      = photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
+                                       form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type);
 
   photos_upload_refuse_early (upload);
   return upload;
@@ -81,8 +81,8 @@ upload_admit_async (gpointer stream, CarreteRequest *req, GHashTable *query,
 {
   PhotosApp *app = app_of (req);
   Admission *admission = g_new0 (Admission, 1);
-  g_autoptr (GTask) task = carrete_op_new (admission, g_free, upload_admit_async, NULL, callback,
-                                           user_data);
+  g_autoptr (GTask) task
+      = carrete_op_new (admission, g_free, upload_admit_async, NULL, callback, user_data);
   const char *folder = query != NULL ? g_hash_table_lookup (query, "folder_id") : NULL;
 
   admission->upload = stream;
@@ -103,11 +103,8 @@ upload_admit_finish (gpointer stream, GAsyncResult *result, GError **error)
 }
 
 const CarreteBodyStream upload_stream = {
-  upload_begin,
-  photos_upload_stream_free,
-  photos_upload_stream_refusal,
-  upload_admit_async,
-  upload_admit_finish,
+  upload_begin,       photos_upload_stream_free, photos_upload_stream_refusal,
+  upload_admit_async, upload_admit_finish,
 };
 
 typedef struct

@@ -32,8 +32,8 @@ struct _PhotosUpload
   gboolean finished;
   SoupServerMessage *msg; /* weak: the message owns the upload */
   gulong chunk_id;
-  gboolean refuse_early;    /* a problem is answered at once, not after the body */
-  gboolean admitted;        /* the caller and a folder were checked before the body */
+  gboolean refuse_early; /* a problem is answered at once, not after the body */
+  gboolean admitted;     /* the caller and a folder were checked before the body */
   gint64 admitted_folder_id;
 };
 

@@ -491,8 +491,8 @@ ct_service_output (CtService *service)
 static void
 assert_no_sanitizer_report (CtService *service)
 {
-  static const char *const reports[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                                         "runtime error:" };
+  static const char *const reports[]
+      = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:" };
   g_autofree char *output = ct_service_output (service);
 
   for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
@@ -657,8 +657,8 @@ ct_status_before_body (const char *base_url, const char *path, const char *beare
 {
   g_autofree char *host = NULL;
   g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
-  g_autofree char *auth = bearer != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", bearer)
-                                         : g_strdup ("");
+  g_autofree char *auth
+      = bearer != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", bearer) : g_strdup ("");
   g_autofree char *head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: %s\r\n"
                                            "Content-Length: %zu\r\n\r\n",
                                            path, host, auth, content_type, declared);

@@ -116,7 +116,7 @@ int ct_test_main (int *argc, char ***argv, gpointer (*start) (void), GDestroyNot
 /* The same with the casts written once: `fixture` is the address of the
  * program's fixture pointer, `tests` an array of CtTest. */
 #define CT_TEST_MAIN(argc, argv, start, stop, fixture, tests)                                      \
-  ct_test_main (&(argc), &(argv), (gpointer (*) (void)) (start), (GDestroyNotify) (stop),          \
+  ct_test_main (&(argc), &(argv), (gpointer (*) (void)) (start), (GDestroyNotify) (stop),           \
                 (gpointer *) (fixture), (tests), G_N_ELEMENTS (tests))
 
 /* Path of a built binary, from CARRETE_BUILD_DIR. */

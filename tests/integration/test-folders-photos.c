@@ -179,8 +179,8 @@ test_upload_refused_before_body (void)
   for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
     {
       g_autofree char *path = g_strdup_printf ("/v1/photos?name=big.jpg&folder_id=%s", folders[i]);
-      guint status = ct_status_before_body (fx->photos_url, path, bob, "image/jpeg",
-                                            50 * 1024 * 1024);
+      guint status
+          = ct_status_before_body (fx->photos_url, path, bob, "image/jpeg", 50 * 1024 * 1024);
 
       g_assert_true (status == 403 || status == 404);
     }

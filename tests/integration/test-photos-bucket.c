@@ -23,7 +23,7 @@ run_migrate (PhotosStack *s, const char *const *extra, char **output)
 {
   g_auto (GStrv) env = photos_env_with (s, extra);
 
-  return ct_command (s->photos_binary, (const char *const[]) { "migrate", NULL },
+  return ct_command (s->photos_binary, (const char *const[]){ "migrate", NULL },
                      (const char *const *) env, output);
 }
 
@@ -31,15 +31,17 @@ static CarreteStorage *
 open_bucket (PhotosStack *s, const char *bucket)
 {
   g_autoptr (GError) error = NULL;
-  CarreteStorage *storage = carrete_storage_new (&(CarreteStorageOptions) {
-      .kind = CARRETE_STORAGE_S3,
-      .endpoint = ct_minio_endpoint (s->minio),
-      .region = "us-east-1",
-      .bucket = bucket,
-      .access_key = ct_minio_access_key (s->minio),
-      .secret_key = ct_minio_secret_key (s->minio),
-      .timeout_seconds = 10,
-  }, &error);
+  CarreteStorage *storage = carrete_storage_new (
+      &(CarreteStorageOptions){
+          .kind = CARRETE_STORAGE_S3,
+          .endpoint = ct_minio_endpoint (s->minio),
+          .region = "us-east-1",
+          .bucket = bucket,
+          .access_key = ct_minio_access_key (s->minio),
+          .secret_key = ct_minio_secret_key (s->minio),
+          .timeout_seconds = 10,
+      },
+      &error);
 
   g_assert_no_error (error);
   return storage;
@@ -60,7 +62,7 @@ test_migrate_creates (PhotosStack *s)
     {
       g_autofree char *output = NULL;
       int status = run_migrate (
-          s, (const char *const[]) { "CARRETE_S3_BUCKET=carrete-made-by-migrate", NULL }, &output);
+          s, (const char *const[]){ "CARRETE_S3_BUCKET=carrete-made-by-migrate", NULL }, &output);
 
       g_test_message ("migrate: %d %s", status, output);
       g_assert_cmpint (status, ==, 0);
@@ -74,8 +76,8 @@ test_migrate_creates (PhotosStack *s)
 static void
 test_migrate_bad_settings (PhotosStack *s)
 {
-  g_autofree char *closed = g_strdup_printf ("CARRETE_S3_ENDPOINT=http://127.0.0.1:%u",
-                                             ct_free_port ());
+  g_autofree char *closed
+      = g_strdup_printf ("CARRETE_S3_ENDPOINT=http://127.0.0.1:%u", ct_free_port ());
   const struct
   {
     const char *setting;
@@ -91,7 +93,7 @@ test_migrate_bad_settings (PhotosStack *s)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *output = NULL;
-      int status = run_migrate (s, (const char *const[]) { cases[i].setting, NULL }, &output);
+      int status = run_migrate (s, (const char *const[]){ cases[i].setting, NULL }, &output);
 
       g_test_message ("%s → %d: %s", cases[i].setting, status, output);
       g_assert_cmpint (status, ==, cases[i].status);
@@ -121,15 +123,15 @@ test_missing_bucket_is_503 (PhotosStack *s)
   g_autofree char *kept_path = g_strconcat ("/v1/photos/", kept, NULL);
   g_autofree char *spool = NULL;
   CtService *gone = photos_stack_start_instance (
-      s, (const char *const[]) { "CARRETE_S3_BUCKET=carrete-deleted-bucket", NULL }, &spool);
+      s, (const char *const[]){ "CARRETE_S3_BUCKET=carrete-deleted-bucket", NULL }, &spool);
   const char *url = ct_service_url (gone);
   guint rows = live_rows (s), objects = photos_count_objects (s);
 
   {
     g_autofree char *auth = g_strconcat ("Authorization: Bearer ", ana->token, NULL);
-    g_autoptr (CtResponse) r = ct_http_raw (url, "POST", "/v1/photos?name=lost.jpg",
-                                            (const char *const[]) { auth, NULL }, "image/jpeg",
-                                            jpeg);
+    g_autoptr (CtResponse) r
+        = ct_http_raw (url, "POST", "/v1/photos?name=lost.jpg", (const char *const[]){ auth, NULL },
+                       "image/jpeg", jpeg);
     ct_assert_problem (r, 503, NULL);
   }
   {

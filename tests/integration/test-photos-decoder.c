@@ -16,8 +16,7 @@ upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
   g_autofree char *auth = g_strconcat ("Authorization: Bearer ", user->token, NULL);
   g_autofree char *path = g_strconcat ("/v1/photos?name=", name, NULL);
 
-  return ct_http_raw (url, "POST", path, (const char *const[]) { auth, NULL }, "image/jpeg",
-                      image);
+  return ct_http_raw (url, "POST", path, (const char *const[]){ auth, NULL }, "image/jpeg", image);
 }
 
 /* A 415 whose detail carries `reason`, and nothing stored. */
@@ -59,8 +58,8 @@ test_crash (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "crash");
   g_autofree char *spool = NULL;
-  CtService *faulty
-    = photos_stack_start_instance (s, (const char *const[]) { "CARRETE_DECODER_FAULT=crash", NULL }, &spool);
+  CtService *faulty = photos_stack_start_instance (
+      s, (const char *const[]){ "CARRETE_DECODER_FAULT=crash", NULL }, &spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 301, NULL, 0);
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
 
@@ -80,10 +79,10 @@ test_cpu_limit (PhotosStack *s)
   g_autoptr (PhotosUser) ana = photos_user_new (s, "spin");
   g_autofree char *spool = NULL;
   CtService *faulty = photos_stack_start_instance (
-    s,
-    (const char *const[]) { "CARRETE_DECODER_FAULT=spin", "CARRETE_DECODER_CPU_SECONDS=1",
-                            "CARRETE_DECODER_TIMEOUT=60", NULL },
-    &spool);
+      s,
+      (const char *const[]){ "CARRETE_DECODER_FAULT=spin", "CARRETE_DECODER_CPU_SECONDS=1",
+                             "CARRETE_DECODER_TIMEOUT=60", NULL },
+      &spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 311, NULL, 0);
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
   g_autoptr (CtResponse) r = upload_to (ct_service_url (faulty), ana, "spin.jpg", jpeg);
@@ -119,8 +118,8 @@ test_hang (PhotosStack *s)
   g_autoptr (PhotosUser) ana = photos_user_new (s, "hang");
   g_autofree char *spool = NULL;
   CtService *faulty = photos_stack_start_instance (
-    s, (const char *const[]) { "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=3", NULL },
-    &spool);
+      s, (const char *const[]){ "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=3", NULL },
+      &spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 321, NULL, 0);
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
   Upload upload = { ct_service_url (faulty), ana, jpeg, NULL };
@@ -235,8 +234,8 @@ static void
 test_bad_limits (PhotosStack *s)
 {
   const char *const bad[] = {
-    "CARRETE_DECODER_MEMORY_MB=0", "CARRETE_DECODER_MEMORY_MB=abc",
-    "CARRETE_DECODER_CPU_SECONDS=0", "CARRETE_DECODER_CPU_SECONDS=-3",
+    "CARRETE_DECODER_MEMORY_MB=0",    "CARRETE_DECODER_MEMORY_MB=abc",
+    "CARRETE_DECODER_CPU_SECONDS=0",  "CARRETE_DECODER_CPU_SECONDS=-3",
     "CARRETE_DECODER_TIMEOUT=100000", "CARRETE_DECODER_TIMEOUT=",
   };
 
@@ -251,7 +250,7 @@ test_bad_limits (PhotosStack *s)
         g_ptr_array_add (env, *e);
       g_ptr_array_add (env, (gpointer) bad[i]);
       g_ptr_array_add (env, NULL);
-      status = ct_command (s->photos_binary, (const char *const[]) { "serve", NULL },
+      status = ct_command (s->photos_binary, (const char *const[]){ "serve", NULL },
                            (const char *const *) env->pdata, &output);
       g_test_message ("%s → %d: %s", bad[i], status, output);
       g_assert_cmpint (status, ==, 2);

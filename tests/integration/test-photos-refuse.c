@@ -70,8 +70,8 @@ test_chunked_over_limit (PhotosStack *s)
   memcpy (block, g_bytes_get_data (jpeg, NULL), MIN (g_bytes_get_size (jpeg), 64 * 1024));
   while (sent <= PHOTOS_MAX_UPLOAD)
     {
-      g_assert_true (g_output_stream_write_all (out, chunk_head, strlen (chunk_head), NULL, NULL,
-                                                &error));
+      g_assert_true (
+          g_output_stream_write_all (out, chunk_head, strlen (chunk_head), NULL, NULL, &error));
       g_assert_true (g_output_stream_write_all (out, block, 64 * 1024, NULL, NULL, &error));
       g_assert_true (g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error));
       sent += 64 * 1024;
@@ -113,9 +113,9 @@ test_account_gone (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "gone");
   g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", s->users_url, NULL);
-  CtService *asking = photos_stack_start_instance (s, (const char *const[]) { users, NULL }, NULL);
-  g_autoptr (CtResponse) deleted = ct_http (s->users_url, "DELETE", "/v1/users/me", ana->token,
-                                            NULL);
+  CtService *asking = photos_stack_start_instance (s, (const char *const[]){ users, NULL }, NULL);
+  g_autoptr (CtResponse) deleted
+      = ct_http (s->users_url, "DELETE", "/v1/users/me", ana->token, NULL);
 
   g_assert_cmpuint (deleted->status, ==, 204);
   g_assert_cmpuint (ct_status_before_body (ct_service_url (asking), "/v1/photos?name=a.jpg",

@@ -47,8 +47,8 @@ static void
 on_drained (GObject *source, GAsyncResult *result, gpointer data)
 {
   Linger *linger = data;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                                NULL);
+  g_autoptr (GBytes) bytes
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
   gsize n = bytes != NULL ? g_bytes_get_size (bytes) : 0;
 
   linger->drained += n;

@@ -9,33 +9,14 @@
 #include "carrete-docs.h"
 #include "carrete-error.h"
 #include "carrete-connection-guard.h"
-#include "carrete-early-answer.h"
 #include "carrete-request-id.h"
 #include "carrete-request-private.h"
+#include "carrete-server-private.h"
 #include "carrete-source.h"
 
 #define BODY_STATE_KEY "carrete-body-state"
-#define PENDING_KEY "carrete-pending-request"
-#define SERVER_KEY "carrete-server"
-#define REFUSING_KEY "carrete-refusing"
 #define LISTENER_GRACE_MS 250
 #define IDLE_CONNECTION_SECONDS 75
-
-struct _CarreteServer
-{
-  CarreteServerOptions options;
-  SoupServer *soup;
-  CarreteConnectionGuard *guard;
-  CarreteMetrics *metrics;
-  gboolean owns_metrics;  /* FALSE: the process's workers share options.metrics */
-  GMainContext *context;  /* the thread-default context it was made on */
-  GMainLoop *loop;
-  guint in_flight;
-  gboolean stopping;
-  gboolean listeners_closed;
-  gint64 drain_budget_us;
-  gint64 drain_deadline;
-};
 
 /* The request body, collected by the server itself (instead of libsoup's
  * accumulator) so that an oversized body costs no memory beyond the limit. */
@@ -290,17 +271,6 @@ verify_bearer (CarreteServer *server, CarreteRequest *req, CarreteAuthMode mode)
   return NULL;
 }
 
-/* What the early handler learnt of a request, for dispatch: the request
- * itself (id, route, path parameters, verified claims) is built once, when
- * the headers are in, and dispatch takes it over. */
-typedef struct
-{
-  CarreteRequest *req;
-  const CarreteRoute *route; /* NULL: no route for this method and path */
-  gboolean path_known;       /* some route has this path: 405, not 404 */
-  const char *auth_failure;  /* the 401's reason, or NULL */
-} Pending;
-
 static Pending *
 pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
 {
@@ -323,9 +293,8 @@ pending_new (CarreteServer *server, SoupServerMessage *msg, const char *path)
   return pending;
 }
 
-/* Takes the request out of a pending one, which is freed. */
-static CarreteRequest *
-pending_steal_request (Pending *pending)
+CarreteRequest *
+_carrete_server_pending_steal (Pending *pending)
 {
   CarreteRequest *req = pending->req;
 
@@ -344,15 +313,15 @@ take_body (SoupServerMessage *msg, gboolean *too_large)
   return g_bytes_new (state->data->data, state->data->len);
 }
 
-static void
-on_message_finished (SoupServerMessage *msg, gpointer user_data)
+void
+_carrete_server_on_message_finished (SoupServerMessage *msg, gpointer user_data)
 {
   CarreteServer *server = user_data;
   Pending *pending = g_object_steal_data (G_OBJECT (msg), PENDING_KEY);
 
   /* The client went away before the body was in: dispatch never ran. */
   if (pending != NULL)
-    _carrete_request_free (pending_steal_request (pending));
+    _carrete_request_free (_carrete_server_pending_steal (pending));
   g_assert (server->in_flight > 0);
   server->in_flight--;
 }
@@ -408,7 +377,7 @@ dispatch (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable
   route = pending->route;
   path_known = pending->path_known;
   auth_failure = pending->auth_failure;
-  req = pending_steal_request (pending);
+  req = _carrete_server_pending_steal (pending);
   /* Latency counts from here, as before the request was built early. */
   req->started_us = g_get_monotonic_time ();
   req->in_dispatch = TRUE;
@@ -462,117 +431,6 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   g_byte_array_append (state->data, g_bytes_get_data (chunk, NULL), len);
 }
 
-/* Answers before the body is read, on the connection taken from libsoup
- * (which would otherwise read the whole body first), and closes it.  The
- * message then never says "finished": what on_message_finished does for
- * every other request is done here. */
-static void
-refuse_early (CarreteServer *server, SoupServerMessage *msg, const GError *why)
-{
-  CarreteRequest *req = pending_steal_request (g_object_steal_data (G_OBJECT (msg), PENDING_KEY));
-
-  req->in_dispatch = TRUE; /* not paused: nothing to unpause */
-  carrete_request_respond_error (req, why);
-  _carrete_request_free (req);
-  g_signal_handlers_disconnect_by_func (msg, on_message_finished, server);
-  carrete_connection_guard_forget (server->guard, msg);
-  g_assert (server->in_flight > 0);
-  server->in_flight--;
-  carrete_early_answer_send (msg);
-}
-
-/* A refusal decided in the middle of the body. */
-typedef struct
-{
-  CarreteServer *server;
-  SoupServerMessage *msg; /* a reference */
-  GError *why;
-} Refusal;
-
-static gboolean
-refuse_now (gpointer data)
-{
-  Refusal *refusal = data;
-
-  /* Still ours: not finished, not refused already. */
-  if (g_object_get_data (G_OBJECT (refusal->msg), PENDING_KEY) != NULL)
-    refuse_early (refusal->server, refusal->msg, refusal->why);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-refusal_free (gpointer data)
-{
-  Refusal *refusal = data;
-
-  g_object_unref (refusal->msg);
-  g_error_free (refusal->why);
-  g_free (refusal);
-}
-
-void
-carrete_server_refuse_body (SoupServerMessage *msg, const GError *why)
-{
-  CarreteServer *server = g_object_get_data (G_OBJECT (msg), SERVER_KEY);
-  Refusal *refusal;
-
-  if (server == NULL || g_object_get_data (G_OBJECT (msg), REFUSING_KEY) != NULL)
-    return;
-  g_object_set_data (G_OBJECT (msg), REFUSING_KEY, GINT_TO_POINTER (TRUE));
-  refusal = g_new0 (Refusal, 1);
-  refusal->server = server;
-  refusal->msg = g_object_ref (msg);
-  refusal->why = g_error_copy (why);
-  /* Read no more; answer once the chunk's handlers are done, because
-   * taking the connection frees the message and the stream with it. */
-  soup_server_message_pause (msg);
-  carrete_idle_add_on (server->context, refuse_now, refusal, refusal_free, "carrete refuse body");
-}
-
-/* A body held back while the stream's admission checks run. */
-typedef struct
-{
-  CarreteServer *server;
-  SoupServerMessage *msg; /* a reference */
-  const CarreteBodyStream *stream_type;
-  gpointer stream;        /* the msg's; lives as long as the msg */
-} Admission;
-
-static void
-on_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Admission *admission = user_data;
-  SoupServerMessage *msg = admission->msg;
-  g_autoptr (GError) error = NULL;
-  gboolean admitted = admission->stream_type->admit_finish (admission->stream, result, &error);
-
-  /* The request may have ended meanwhile (the server shutting down). */
-  if (g_object_get_data (G_OBJECT (msg), PENDING_KEY) != NULL)
-    {
-      if (admitted)
-        soup_server_message_unpause (msg);
-      else
-        refuse_early (admission->server, msg, error);
-    }
-  g_object_unref (msg);
-  g_free (admission);
-}
-
-static void
-admit_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *msg,
-              GHashTable *query, gpointer stream)
-{
-  Admission *admission = g_new0 (Admission, 1);
-
-  admission->server = server;
-  admission->msg = g_object_ref (msg);
-  admission->stream_type = pending->route->stream;
-  admission->stream = stream;
-  /* Paused in its early handler, libsoup reads nothing more of it. */
-  soup_server_message_pause (msg);
-  pending->route->stream->admit_async (stream, pending->req, query, on_admitted, admission);
-}
-
 static void
 begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *msg,
               GHashTable *query)
@@ -591,7 +449,7 @@ begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *
 
       if (why != NULL)
         {
-          refuse_early (server, msg, why);
+          _carrete_server_refuse_early (server, msg, why);
           route->stream->free (stream); /* disconnects what begin connected */
           return;
         }
@@ -600,7 +458,7 @@ begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *
     return;
   g_object_set_data_full (G_OBJECT (msg), CARRETE_STREAM_KEY, stream, route->stream->free);
   if (route->stream->admit_async != NULL)
-    admit_stream (server, pending, msg, query, stream);
+    _carrete_server_admit_stream (server, pending, msg, query, stream);
 }
 
 static void
@@ -625,7 +483,7 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
 
   server->in_flight++;
   g_object_set_data (G_OBJECT (msg), SERVER_KEY, server);
-  g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished), server);
+  g_signal_connect (msg, "finished", G_CALLBACK (_carrete_server_on_message_finished), server);
   set_response_headers (server, msg);
 
   /* The one route match and token check of this request. */
