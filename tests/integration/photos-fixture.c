@@ -733,3 +733,17 @@ photos_row_state (PhotosStack *stack, const char *photo_id)
   return ct_postgres_query_param (stack->pg, "carrete_photos",
                                   "SELECT state FROM photos WHERE id = $1::bigint", text);
 }
+
+int
+photos_test_main (int argc, char **argv, void (*add_tests) (void))
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  photos_images_init (argv[0]);
+  add_tests ();
+  status = g_test_run ();
+  photos_shared_stacks_free ();
+  photos_images_shutdown ();
+  return status;
+}

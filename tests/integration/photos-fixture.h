@@ -63,6 +63,11 @@ void photos_shared_stacks_free (void);
 typedef void (*PhotosTest) (PhotosStack *stack);
 void photos_add_test (const char *name, PhotosTest test, gboolean fs, gboolean s3);
 
+/* The whole main() of a photos test program: GTest and the image helpers
+ * set up, `add_tests` (which calls photos_add_test), the run, and the
+ * shared stacks and helpers taken down.  Returns the exit status. */
+int photos_test_main (int argc, char **argv, void (*add_tests) (void));
+
 /* ---- users ------------------------------------------------------------------ */
 
 typedef CtUser PhotosUser;

@@ -162,18 +162,16 @@ test_missing_bucket_is_503 (PhotosStack *s)
   photos_assert_consistent (s, spool);
 }
 
-int
-main (int argc, char **argv)
+static void
+add_tests (void)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  photos_images_init (argv[0]);
   photos_add_test ("bucket/migrate-creates", test_migrate_creates, FALSE, TRUE);
   photos_add_test ("bucket/migrate-bad-settings", test_migrate_bad_settings, FALSE, TRUE);
   photos_add_test ("bucket/missing-is-503", test_missing_bucket_is_503, FALSE, TRUE);
-  status = g_test_run ();
-  photos_shared_stacks_free ();
-  photos_images_shutdown ();
-  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  return photos_test_main (argc, argv, add_tests);
 }

@@ -258,20 +258,18 @@ test_bad_limits (PhotosStack *s)
     }
 }
 
-int
-main (int argc, char **argv)
+static void
+add_tests (void)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  photos_images_init (argv[0]);
   photos_add_test ("decoder/crash", test_crash, TRUE, TRUE);
   photos_add_test ("decoder/cpu-limit", test_cpu_limit, TRUE, FALSE);
   photos_add_test ("decoder/hang", test_hang, TRUE, FALSE);
   photos_add_test ("decoder/pool", test_pool, TRUE, FALSE);
   photos_add_test ("decoder/bad-limits", test_bad_limits, TRUE, FALSE);
-  status = g_test_run ();
-  photos_shared_stacks_free ();
-  photos_images_shutdown ();
-  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  return photos_test_main (argc, argv, add_tests);
 }

@@ -762,13 +762,9 @@ test_service_endpoints (PhotosStack *s)
   ct_assert_problem (storage, s->backend == PHOTOS_BACKEND_FS ? 403 : 404, NULL);
 }
 
-int
-main (int argc, char **argv)
+static void
+add_tests (void)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  photos_images_init (argv[0]);
   photos_add_test ("read/get", test_get_photo, TRUE, TRUE);
   photos_add_test ("read/not-yours", test_not_yours, TRUE, TRUE);
   photos_add_test ("list/pages", test_list_pages, TRUE, TRUE);
@@ -781,8 +777,10 @@ main (int argc, char **argv)
   photos_add_test ("change/delete-all", test_delete_all, TRUE, TRUE);
   photos_add_test ("auth/tokens", test_auth, TRUE, TRUE);
   photos_add_test ("service/endpoints", test_service_endpoints, TRUE, TRUE);
-  status = g_test_run ();
-  photos_shared_stacks_free ();
-  photos_images_shutdown ();
-  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  return photos_test_main (argc, argv, add_tests);
 }

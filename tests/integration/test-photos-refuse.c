@@ -137,13 +137,9 @@ test_admitted_upload_works (PhotosStack *s)
   photos_assert_consistent (s, NULL);
 }
 
-int
-main (int argc, char **argv)
+static void
+add_tests (void)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  photos_images_init (argv[0]);
   photos_add_test ("refuse/too-large", test_too_large, TRUE, FALSE);
   photos_add_test ("refuse/not-an-image", test_not_an_image, TRUE, FALSE);
   photos_add_test ("refuse/chunked-over-limit", test_chunked_over_limit, TRUE, FALSE);
@@ -151,8 +147,10 @@ main (int argc, char **argv)
   photos_add_test ("refuse/folders-down", test_folders_down, TRUE, FALSE);
   photos_add_test ("refuse/account-gone", test_account_gone, TRUE, FALSE);
   photos_add_test ("refuse/admitted-upload-works", test_admitted_upload_works, TRUE, TRUE);
-  status = g_test_run ();
-  photos_shared_stacks_free ();
-  photos_images_shutdown ();
-  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  return photos_test_main (argc, argv, add_tests);
 }

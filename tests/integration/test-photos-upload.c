@@ -1122,13 +1122,9 @@ test_minio_down (PhotosStack *s)
   photos_assert_consistent (s, NULL);
 }
 
-int
-main (int argc, char **argv)
+static void
+add_tests (void)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  photos_images_init (argv[0]);
   photos_add_test ("upload/raw", test_raw_upload, TRUE, TRUE);
   photos_add_test ("upload/type-from-bytes", test_type_from_bytes, TRUE, TRUE);
   photos_add_test ("upload/other-types", test_other_types, TRUE, TRUE);
@@ -1151,8 +1147,10 @@ main (int argc, char **argv)
   photos_add_test ("urls/sweeper", test_sweeper, TRUE, TRUE);
   photos_add_test ("folders/unreachable", test_folders_unreachable, TRUE, TRUE);
   photos_add_test ("storage/minio-down", test_minio_down, FALSE, TRUE);
-  status = g_test_run ();
-  photos_shared_stacks_free ();
-  photos_images_shutdown ();
-  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  return photos_test_main (argc, argv, add_tests);
 }
