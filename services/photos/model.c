@@ -122,6 +122,9 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
   member_string (writer, "uploaded_at", photo->uploaded_at);
   member_string (writer, "updated_at", photo->updated_at);
   member_string (writer, "state", photo->state);
+  /* Thumbnails are made before a photo becomes ready (a photo whose image
+   * cannot be decoded is refused), so they are ready exactly when it is. */
+  member_string (writer, "thumbnails", ready ? "ready" : "pending");
   if (urls != NULL)
     {
       member_string (writer, "url", urls->url);

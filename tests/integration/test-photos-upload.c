@@ -48,6 +48,7 @@ assert_ready_photo (JsonObject *photo, PhotosUser *owner, const char *name, GByt
   g_assert_cmpint (json_object_get_int_member (photo, "width"), ==, width);
   g_assert_cmpint (json_object_get_int_member (photo, "height"), ==, height);
   g_assert_cmpstr (member_string (photo, "state"), ==, "ready");
+  g_assert_cmpstr (member_string (photo, "thumbnails"), ==, "ready");
   assert_rfc3339 (member_string (photo, "uploaded_at"));
   assert_rfc3339 (member_string (photo, "updated_at"));
   g_assert_nonnull (member_string (photo, "url"));
@@ -629,6 +630,9 @@ start_direct (const char *base_url, PhotosUser *user, const char *name, const ch
   body = ct_response_object (r);
   photo = json_object_get_object_member (body, "photo");
   g_assert_cmpstr (member_string (photo, "state"), ==, "pending");
+  g_assert_cmpstr (member_string (photo, "thumbnails"), ==, "pending");
+  g_assert_true (!json_object_has_member (photo, "thumbnail_url")
+                 || json_object_get_null_member (photo, "thumbnail_url"));
   g_assert_cmpstr (member_string (photo, "name"), ==, name);
   g_assert_cmpstr (member_string (photo, "owner_id"), ==, user->id);
   g_assert_cmpstr (member_string (body, "upload_method"), ==, "PUT");

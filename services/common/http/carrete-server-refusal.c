@@ -64,7 +64,10 @@ carrete_server_refuse_body (SoupServerMessage *msg, const GError *why)
   CarreteServer *server = g_object_get_data (G_OBJECT (msg), SERVER_KEY);
   Refusal *refusal;
 
-  if (server == NULL || g_object_get_data (G_OBJECT (msg), REFUSING_KEY) != NULL)
+  /* Once dispatch has the request (the body is all in), its handler
+   * answers: there is nothing left to refuse early. */
+  if (server == NULL || g_object_get_data (G_OBJECT (msg), PENDING_KEY) == NULL
+      || g_object_get_data (G_OBJECT (msg), REFUSING_KEY) != NULL)
     return;
   g_object_set_data (G_OBJECT (msg), REFUSING_KEY, GINT_TO_POINTER (TRUE));
   refusal = g_new0 (Refusal, 1);

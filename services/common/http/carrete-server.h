@@ -47,7 +47,8 @@ typedef struct
  * half-way (over the limit, not an image): the request is answered with
  * `why` as soon as the handler returns, nothing more of the body is read,
  * and the connection is closed; the route's handler does not run.  The
- * first call counts. */
+ * first call counts; a call once the whole body is in (the handler has
+ * the request) does nothing. */
 void carrete_server_refuse_body (SoupServerMessage *msg, const GError *why);
 
 /* One row of a service's route table.  `pattern` segments written {name}
