@@ -7,9 +7,14 @@
 #include "carrete-source.h"
 
 /* The lingering close: at most this long, and this much, of what the
- * client keeps sending after its answer. */
-#define LINGER_MS 2000
-#define LINGER_BYTES (1024 * 1024)
+ * client keeps sending after its answer.  A client that reads its answer
+ * early (curl, or any client that sent Expect: 100-continue) stops at
+ * once; a simple one (libsoup's, a proxy's) writes the whole body before
+ * it reads, and would see its write fail instead of the answer if the
+ * connection closed under it: so uploads of an ordinary size are drained
+ * to their end, and only a huge or endless one is cut off. */
+#define LINGER_MS 15000
+#define LINGER_BYTES (128 * 1024 * 1024)
 #define DRAIN_CHUNK (64 * 1024)
 
 typedef struct

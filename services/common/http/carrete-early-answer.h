@@ -14,9 +14,9 @@ G_BEGIN_DECLS
  * is taken from libsoup (soup_server_message_steal_connection, after which
  * `msg` emits no "finished": the caller does what that would have done),
  * the answer is written on it, the sending side shut, and what the client
- * still sends is read and dropped for at most a moment (a bounded
- * lingering close, so that the client reads the answer instead of a
- * reset) before the socket is closed. */
+ * still sends is read and dropped, within bounds (a lingering close, so
+ * that a client that writes its whole body before reading gets the answer
+ * instead of a broken pipe), before the socket is closed. */
 void carrete_early_answer_send (SoupServerMessage *msg);
 
 G_END_DECLS
