@@ -84,6 +84,14 @@ test_chunked_over_limit (PhotosStack *s)
   photos_assert_consistent (s, NULL);
 }
 
+/* No token, or a bad one: 401 at once. */
+static void
+test_no_token (PhotosStack *s)
+{
+  g_assert_cmpuint (status_before_body (s, NULL, "?name=a.jpg"), ==, 401);
+  g_assert_cmpuint (status_before_body (s, "not-a-token", "?name=a.jpg"), ==, 401);
+}
+
 /* A folder id that is none of this installation's: 404 at once. */
 static void
 test_unknown_folder (PhotosStack *s)
@@ -141,6 +149,7 @@ static void
 add_tests (void)
 {
   photos_add_test ("refuse/too-large", test_too_large, TRUE, FALSE);
+  photos_add_test ("refuse/no-token", test_no_token, TRUE, FALSE);
   photos_add_test ("refuse/not-an-image", test_not_an_image, TRUE, FALSE);
   photos_add_test ("refuse/chunked-over-limit", test_chunked_over_limit, TRUE, FALSE);
   photos_add_test ("refuse/unknown-folder", test_unknown_folder, TRUE, FALSE);

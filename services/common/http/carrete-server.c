@@ -440,7 +440,13 @@ begin_stream (CarreteServer *server, const Pending *pending, SoupServerMessage *
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (pending->auth_failure != NULL)
-    return; /* read and dropped; dispatch answers 401 */
+    {
+      /* A body nobody may send is not read at all. */
+      g_autoptr (GError) why = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
+                                                    pending->auth_failure);
+      _carrete_server_refuse_early (server, msg, why);
+      return;
+    }
   carrete_connection_guard_allow_long_body (server->guard, msg);
   stream = route->stream->begin (server->options.app, msg, query);
   if (stream != NULL && route->stream->refusal != NULL)

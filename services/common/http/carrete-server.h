@@ -23,7 +23,7 @@ typedef enum
  * arrives.  It returns the per-request state the handler later reads with
  * carrete_request_get_stream(), or NULL to let the body be discarded (the
  * handler still runs).  `begin` is not called for a request whose bearer
- * token is invalid: such a body is never written anywhere. */
+ * token is invalid: it is answered 401 at once, its body never read. */
 typedef struct
 {
   gpointer (*begin) (gpointer app, SoupServerMessage *msg, GHashTable *query);
