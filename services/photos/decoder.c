@@ -41,7 +41,6 @@ struct _PhotosDecoder
   char **child_env;     /* the service's, without its settings */
   GMutex lock;
   GQueue idle;      /* Child, most recently used first */
-  guint n_children; /* idle or decoding */
 };
 
 /* The child reads hostile files: it gets none of the service's settings
@@ -95,15 +94,6 @@ child_end (Child *child, gboolean kill)
   close (child->socket);
   g_object_unref (child->process);
   g_free (child);
-}
-
-static void
-forget_child (PhotosDecoder *decoder, Child *child, gboolean kill)
-{
-  g_mutex_lock (&decoder->lock);
-  decoder->n_children--;
-  g_mutex_unlock (&decoder->lock);
-  child_end (child, kill);
 }
 
 static void wait_for_end (Child *child, gint64 deadline);
@@ -181,9 +171,6 @@ child_start (PhotosDecoder *decoder, GError **error)
       g_free (child);
       return NULL;
     }
-  g_mutex_lock (&decoder->lock);
-  decoder->n_children++;
-  g_mutex_unlock (&decoder->lock);
   return child;
 }
 
@@ -211,7 +198,7 @@ take_child (PhotosDecoder *decoder, GError **error)
         return child_start (decoder, error);
       if (child_is_alive (child))
         return child;
-      forget_child (decoder, child, TRUE);
+      child_end (child, TRUE);
     }
 }
 
@@ -220,7 +207,7 @@ give_back (PhotosDecoder *decoder, Child *child)
 {
   if (++child->jobs >= PHOTOS_DECODER_JOBS_PER_CHILD)
     {
-      forget_child (decoder, child, FALSE);
+      child_end (child, FALSE);
       return;
     }
   child->idle_since = g_get_monotonic_time ();
@@ -239,24 +226,10 @@ photos_decoder_trim (PhotosDecoder *decoder, guint idle_seconds)
   g_mutex_lock (&decoder->lock);
   /* Most recently used first: the stale ones are at the tail. */
   while ((child = g_queue_peek_tail (&decoder->idle)) != NULL && child->idle_since < oldest)
-    {
-      g_queue_push_tail (&ended, g_queue_pop_tail (&decoder->idle));
-      decoder->n_children--;
-    }
+    g_queue_push_tail (&ended, g_queue_pop_tail (&decoder->idle));
   g_mutex_unlock (&decoder->lock);
   while ((child = g_queue_pop_head (&ended)) != NULL)
     child_end (child, FALSE);
-}
-
-guint
-photos_decoder_n_children (PhotosDecoder *decoder)
-{
-  guint n;
-
-  g_mutex_lock (&decoder->lock);
-  n = decoder->n_children;
-  g_mutex_unlock (&decoder->lock);
-  return n;
 }
 
 /* ---- one image -------------------------------------------------------------------- */
@@ -427,13 +400,13 @@ photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType typ
   if (!send_request (child, request))
     {
       /* It died between its last image and this one: a fresh one. */
-      forget_child (decoder, child, TRUE);
+      child_end (child, TRUE);
       if ((child = child_start (decoder, error)) == NULL)
         return FALSE;
       if (!send_request (child, request))
         {
           ok = explain_end (decoder, child, deadline, error);
-          forget_child (decoder, child, TRUE);
+          child_end (child, TRUE);
           return ok;
         }
     }
@@ -444,7 +417,7 @@ photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType typ
       give_back (decoder, child);
       return ok;
     case TIMED_OUT:
-      forget_child (decoder, child, TRUE);
+      child_end (child, TRUE);
       {
         g_autofree char *reason
             = g_strdup_printf ("the decoder did not finish within %u s", decoder->wall_seconds);
@@ -453,7 +426,7 @@ photos_decoder_process (PhotosDecoder *decoder, const char *path, PhotosType typ
     case ENDED:
     default:
       ok = explain_end (decoder, child, deadline, error);
-      forget_child (decoder, child, TRUE);
+      child_end (child, TRUE);
       return ok;
     }
 }

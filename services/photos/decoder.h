@@ -43,8 +43,6 @@ gboolean photos_decoder_process (PhotosDecoder *decoder, const char *path, Photo
 
 /* Ends the children idle for more than `idle_seconds`. */
 void photos_decoder_trim (PhotosDecoder *decoder, guint idle_seconds);
-/* Children alive now (idle or decoding), for tests and /metrics. */
-guint photos_decoder_n_children (PhotosDecoder *decoder);
 
 /* The child's side: `args` are the command's PHOTOS_DECODER_N_ARGS
  * arguments; requests arrive on fd 3.  Returns the exit status. */
