@@ -530,6 +530,16 @@ ct_service_stop (CtService *service)
 }
 
 void
+ct_service_kill (CtService *service)
+{
+  if (service->process == NULL)
+    return;
+  g_subprocess_force_exit (service->process);
+  g_subprocess_wait (service->process, NULL, NULL);
+  g_clear_object (&service->process);
+}
+
+void
 ct_service_free (CtService *service)
 {
   if (service == NULL)

@@ -93,6 +93,9 @@ const char *ct_service_url (CtService *service);
 GPid ct_service_pid (CtService *service);
 /* SIGTERM, then asserts a clean exit (status 0: no crash, no leak report). */
 void ct_service_stop (CtService *service);
+/* SIGKILL, as a crash or an OOM kill would: no drain, no exit checks
+ * (ct_service_free then only cleans up). */
+void ct_service_kill (CtService *service);
 void ct_service_free (CtService *service);
 /* The service's captured stdout+stderr. */
 char *ct_service_output (CtService *service);

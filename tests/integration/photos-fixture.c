@@ -2,6 +2,7 @@
 
 #include "photos-fixture.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <vips/vips.h>
 
@@ -774,6 +775,42 @@ photos_row_state (PhotosStack *stack, const char *photo_id)
   text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   return ct_postgres_query_param (stack->pg, "carrete_photos",
                                   "SELECT state FROM photos WHERE id = $1::bigint", text);
+}
+
+/* The pids of `service`'s decoder children. */
+GArray *
+photos_decoder_children (CtService *service)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *cmd_path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize cmd_len = 0;
+      const char *after_name;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL)
+          || !g_file_get_contents (cmd_path, &cmdline, &cmd_len, NULL))
+        continue;
+      /* "pid (comm) state ppid …": comm may hold spaces, so after the last ')'. */
+      after_name = strrchr (stat, ')');
+      if (after_name == NULL || sscanf (after_name, ") %*c %d", &ppid) != 1
+          || ppid != ct_service_pid (service))
+        continue;
+      /* argv[1] is the command. */
+      if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
+        {
+          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
+          g_array_append_val (pids, pid);
+        }
+    }
+  return pids;
 }
 
 int

@@ -164,6 +164,9 @@ guint photos_count_objects (PhotosStack *stack);
 /* The `state` column of a photo by its opaque id, or NULL without a row. */
 char *photos_row_state (PhotosStack *stack, const char *photo_id);
 
+/* The pids of `service`'s decoder children (`carrete-photos decode`). */
+GArray *photos_decoder_children (CtService *service);
+
 /* A folder id of this installation (for requests that name a folder). */
 char *photos_folder_id (PhotosStack *stack, gint64 value);
 

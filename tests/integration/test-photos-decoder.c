@@ -10,7 +10,6 @@
 #include "photos-fixture.h"
 
 #include <signal.h>
-#include <stdio.h>
 
 static CtResponse *
 upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
@@ -145,42 +144,6 @@ test_hang (PhotosStack *s)
   ct_service_free (faulty);
 }
 
-/* The pids of `service`'s decoder children. */
-static GArray *
-decoder_children (CtService *service)
-{
-  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *cmd_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      g_autofree char *stat = NULL;
-      g_autofree char *cmdline = NULL;
-      gsize cmd_len = 0;
-      const char *after_name;
-      int ppid = 0;
-
-      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL)
-          || !g_file_get_contents (cmd_path, &cmdline, &cmd_len, NULL))
-        continue;
-      /* "pid (comm) state ppid …": comm may hold spaces, so after the last ')'. */
-      after_name = strrchr (stat, ')');
-      if (after_name == NULL || sscanf (after_name, ") %*c %d", &ppid) != 1
-          || ppid != ct_service_pid (service))
-        continue;
-      /* argv[1] is the command. */
-      if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
-        {
-          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
-          g_array_append_val (pids, pid);
-        }
-    }
-  return pids;
-}
-
 /* A decoder child reads hostile files: it must not hold the service's
  * settings (database URL, key files, storage secrets). */
 static void
@@ -218,7 +181,7 @@ test_pool (PhotosStack *s)
                                       ct_response_string (r, "id"));
       g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
     }
-  first = decoder_children (instance);
+  first = photos_decoder_children (instance);
   g_assert_cmpuint (first->len, ==, 1);
   assert_no_settings (g_array_index (first, GPid, 0));
   g_assert_cmpint (kill (g_array_index (first, GPid, 0), SIGKILL), ==, 0);
@@ -231,7 +194,7 @@ test_pool (PhotosStack *s)
                                     ct_response_string (r, "id"));
     g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   }
-  after_kill = decoder_children (instance);
+  after_kill = photos_decoder_children (instance);
   g_assert_cmpuint (after_kill->len, ==, 1);
   g_assert_cmpint (g_array_index (after_kill, GPid, 0), !=, g_array_index (first, GPid, 0));
   photos_assert_consistent (s, spool);
