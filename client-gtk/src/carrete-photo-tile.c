@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "carrete-photo-tile"
 
+#include <glib/gi18n.h>
+
 #include "carrete-client-lib.h"
 #include "carrete-photo-tile.h"
 #include "carrete-thumbnail-loader.h"
@@ -12,6 +14,7 @@ struct _CarretePhotoTile
   /* A still icon, not a spinner, until the thumbnail comes: hundreds of
    * spinners animating while a drop uploads would redraw every frame. */
   GtkImage *placeholder;
+  gboolean no_preview; /* the service could not make a thumbnail */
 
   CarreteThumbnailLoader *loader;
   CarretePhoto *photo;
@@ -27,6 +30,18 @@ show_texture (CarretePhotoTile *self, GdkTexture *texture)
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), FALSE);
 }
 
+/* The image could not be read by the service: no thumbnail will come. */
+static void
+show_no_preview (CarretePhotoTile *self)
+{
+  self->no_preview = TRUE;
+  gtk_image_set_from_icon_name (self->placeholder, "image-missing-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->placeholder),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("No preview"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), TRUE);
+  gtk_picture_set_paintable (self->picture, NULL);
+}
+
 static void
 loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -37,6 +52,11 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   texture = carrete_thumbnail_loader_load_finish (CARRETE_THUMBNAIL_LOADER (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      show_no_preview (self);
+      return;
+    }
   if (texture == NULL)
     {
       /* A broken or missing thumbnail: an icon, and the next bind retries. */
@@ -66,6 +86,12 @@ carrete_photo_tile_set_photo (CarretePhotoTile *self, CarretePhoto *photo)
   cancel_load (self);
   g_set_object (&self->photo, photo);
   gtk_picture_set_paintable (self->picture, NULL);
+  /* Until told otherwise, a thumbnail is on its way (while the service
+   * makes it, the loader asks for the photo again). */
+  self->no_preview = FALSE;
+  gtk_image_set_from_icon_name (self->placeholder, "image-x-generic-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->placeholder),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Preparing the preview…"), -1);
   if (photo == NULL)
     return;
 
@@ -95,6 +121,13 @@ carrete_photo_tile_has_thumbnail (CarretePhotoTile *self)
   return gtk_picture_get_paintable (self->picture) != NULL;
 }
 
+gboolean
+carrete_photo_tile_has_no_preview (CarretePhotoTile *self)
+{
+  g_return_val_if_fail (CARRETE_IS_PHOTO_TILE (self), FALSE);
+  return self->no_preview;
+}
+
 /* The name as a tooltip, asked for only when one is about to show: setting
  * it with gtk_widget_set_tooltip_text() on every bind made GTK query the
  * pointer (a synchronous X round trip) for each tile that a prepended
@@ -108,6 +141,12 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
 
   if (name == NULL || *name == '\0')
     return FALSE;
+  if (self->no_preview)
+    {
+      g_autofree char *text = g_strdup_printf ("%s\n%s", name, _("No preview"));
+      gtk_tooltip_set_text (tooltip, text);
+      return TRUE;
+    }
   gtk_tooltip_set_text (tooltip, name);
   return TRUE;
 }

@@ -18,5 +18,7 @@ void carrete_photo_tile_set_photo (CarretePhotoTile *self, CarretePhoto *photo);
 CarretePhoto *carrete_photo_tile_get_photo (CarretePhotoTile *self);
 /* TRUE once the thumbnail is shown. */
 gboolean carrete_photo_tile_has_thumbnail (CarretePhotoTile *self);
+/* TRUE when the service could not make this photo's thumbnail. */
+gboolean carrete_photo_tile_has_no_preview (CarretePhotoTile *self);
 
 G_END_DECLS

@@ -17,6 +17,11 @@ struct _CarreteThumbnailLoader
 
 G_DEFINE_FINAL_TYPE (CarreteThumbnailLoader, carrete_thumbnail_loader, G_TYPE_OBJECT)
 
+/* A photo whose thumbnails the service is still making is asked for again
+ * after 1 s, then 2 s, 4 s… at most every 30 s. */
+#define PENDING_FIRST_SECONDS 1
+#define PENDING_MAX_SECONDS 30
+
 static char *
 memory_key (CarretePhoto *photo)
 {
@@ -73,6 +78,75 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   carrete_texture_decode_async (bytes, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
 }
 
+static void
+fetch_thumbnail (GTask *task, CarretePhoto *photo)
+{
+  CarreteThumbnailLoader *self = g_task_get_source_object (task);
+
+  if (g_strcmp0 (carrete_photo_get_thumbnails (photo), "failed") == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "The service could not make a preview of this photo");
+      g_object_unref (task);
+      return;
+    }
+  if (carrete_photo_get_thumbnail_url (photo) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "The photo has no thumbnail yet");
+      g_object_unref (task);
+      return;
+    }
+  carrete_thumbnail_cache_fetch_async (self->disk, self->client, photo,
+                                       g_task_get_cancellable (task), fetched_cb, task);
+}
+
+/* ---- waiting for thumbnails the service is still making ---------------------- */
+
+static void ask_again (GTask *task, guint delay);
+
+static void
+photo_again_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  guint delay = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "delay"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarretePhoto) fresh
+    = carrete_client_get_photo_finish (CARRETE_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+    }
+  else if (fresh == NULL || g_strcmp0 (carrete_photo_get_thumbnails (fresh), "pending") == 0)
+    ask_again (task, MIN (delay * 2, PENDING_MAX_SECONDS)); /* a failed GET too: later */
+  else
+    fetch_thumbnail (task, fresh);
+}
+
+static gboolean
+ask_again_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CarreteThumbnailLoader *self = g_task_get_source_object (task);
+  CarretePhoto *photo = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    g_object_unref (task);
+  else
+    carrete_client_get_photo_async (self->client, carrete_photo_get_id (photo),
+                                    g_task_get_cancellable (task), photo_again_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ask_again (GTask *task, guint delay)
+{
+  g_object_set_data (G_OBJECT (task), "delay", GUINT_TO_POINTER (delay));
+  g_timeout_add_seconds (delay, ask_again_cb, task);
+}
+
 void
 carrete_thumbnail_loader_load_async (CarreteThumbnailLoader *self, CarretePhoto *photo,
                                      GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -94,14 +168,15 @@ carrete_thumbnail_loader_load_async (CarreteThumbnailLoader *self, CarretePhoto 
       g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
       return;
     }
-  if (carrete_photo_get_thumbnail_url (photo) == NULL)
+  /* The photo as listed says pending: ask the service again until its
+   * thumbnails are made (or could not be). */
+  if (g_strcmp0 (carrete_photo_get_thumbnails (photo), "pending") == 0
+      && g_strcmp0 (carrete_photo_get_state (photo), "ready") == 0)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               "The photo has no thumbnail yet");
+      ask_again (g_steal_pointer (&task), PENDING_FIRST_SECONDS);
       return;
     }
-  carrete_thumbnail_cache_fetch_async (self->disk, self->client, photo, cancellable,
-                                       fetched_cb, g_steal_pointer (&task));
+  fetch_thumbnail (g_steal_pointer (&task), photo);
 }
 
 GdkTexture *

@@ -102,14 +102,22 @@ render_photo (WebCtx *ctx, PhotoView *view, GPtrArray *folders, const char *fold
   const char *name = carrete_photo_get_name (photo);
   const char *preview = carrete_photo_get_preview_url (photo);
   const char *full = carrete_photo_get_url (photo);
-  const char *src = preview != NULL ? preview : full;
+  const char *state = carrete_photo_get_thumbnails (photo);
   gboolean owner = web_ctx_is_user (ctx, carrete_photo_get_owner_id (photo));
 
-  web_append (html, "<h1>%s</h1>\n<figure class=\"photo\">", name);
-  if (src != NULL)
-    web_append (html, "<img id=\"photo-full\" src=\"%s\" alt=\"%s\">", src, name);
+  /* The preview once the service has made it (thumbs.js takes it from the
+   * page then); the original is only linked: it may be huge, or a type
+   * browsers do not show. */
+  web_append (html, "<h1>%s</h1>\n<figure id=\"photo-figure\" class=\"photo\" data-thumbnails=\"%s\">",
+              name, state);
+  if (preview != NULL)
+    web_append (html, "<img id=\"photo-full\" src=\"%s\" alt=\"%s\">", preview, name);
+  else if (g_str_equal (state, "failed"))
+    web_append (html, "<p id=\"photo-full\" class=\"muted thumb-failed\">%s</p>",
+                T (ctx, "No preview: this image could not be read."));
   else
-    web_append (html, "<p id=\"photo-full\" class=\"muted\">%s</p>", T (ctx, "This photo is still being processed."));
+    web_append (html, "<p id=\"photo-full\" class=\"muted thumb-pending\">%s</p>",
+                T (ctx, "This photo is still being processed."));
   if (full != NULL)
     web_append (html, "<figcaption><a href=\"%s\">%s</a></figcaption>", full, T (ctx, "Open the original"));
   g_string_append (html, "</figure>\n");

@@ -59,6 +59,7 @@ web_layout_render (WebCtx *ctx, const char *title, const char *main_html)
               "<title>%s · Carrete</title>\n"
               "<link rel=\"stylesheet\" href=\"/static/carrete.css?v=" ASSET_VERSION "\">\n"
               "<script src=\"/static/upload.js?v=" ASSET_VERSION "\" defer></script>\n"
+              "<script src=\"/static/thumbs.js?v=" ASSET_VERSION "\" defer></script>\n"
               "</head>\n<body>\n",
               ctx->lang, title);
   render_header (ctx, out);

@@ -22,16 +22,24 @@ web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char
     {
       CarretePhoto *photo = g_ptr_array_index (photos, i);
       const char *name = carrete_photo_get_name (photo);
+      const char *id = carrete_photo_get_id (photo);
+      const char *state = carrete_photo_get_thumbnails (photo);
       const char *thumb = carrete_photo_get_thumbnail_url (photo);
 
-      web_append (out, "<li class=\"photo-card\"><a href=\"/photos/%s\">",
-                  carrete_photo_get_id (photo));
+      /* thumbs.js finds the pending tiles by id and state, and takes the
+       * ready tile from the page once the service has made it. */
+      web_append (out, "<li class=\"photo-card\"><a id=\"tile-%s\" href=\"/photos/%s\""
+                  " data-thumbnails=\"%s\">", id, id, state);
       if (thumb != NULL)
         web_append (out,
                     "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",
                     thumb, name);
+      else if (g_str_equal (state, "failed"))
+        web_append (out, "<span class=\"thumb-missing thumb-failed\">%s</span>",
+                    T (ctx, "No preview"));
       else
-        web_append (out, "<span class=\"thumb-missing\">%s</span>", T (ctx, "Processing..."));
+        web_append (out, "<span class=\"thumb-missing thumb-pending\">%s</span>",
+                    T (ctx, "Processing..."));
       web_append (out, "<span class=\"photo-name\">%s</span></a></li>\n", name);
     }
   g_string_append (out, "</ul>\n");

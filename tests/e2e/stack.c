@@ -375,12 +375,16 @@ char *
 stack_photo_new (Stack *stack, const char *token, const char *folder_id)
 {
   g_autoptr (CtResponse) r = stack_upload (stack, token, folder_id);
+  g_autoptr (CtResponse) ready = NULL;
 
   if (r->status != 201)
     {
       g_autofree char *text = stack_body_text (r);
       g_error ("upload into %s: %u %s", folder_id, r->status, text);
     }
+  /* As a user would see it a moment later: with its thumbnails. */
+  ready = ct_await_thumbnails (stack->photos.url, token, ct_response_string (r, "id"));
+  g_assert_cmpstr (ct_response_string (ready, "thumbnails"), ==, "ready");
   return g_strdup (ct_response_string (r, "id"));
 }
 

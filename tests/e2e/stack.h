@@ -82,7 +82,8 @@ char *stack_folder_new (Stack *stack, const char *token, const char *visibility,
 
 /* POST /v1/photos?name=…[&folder_id=…] with a raw unique PNG (ct_unique_png). */
 CtResponse *stack_upload (Stack *stack, const char *token, const char *folder_id);
-/* The same, asserting 201; returns the photo id. */
+/* The same, asserting 201 and waiting for its thumbnails; returns the
+ * photo id. */
 char *stack_photo_new (Stack *stack, const char *token, const char *folder_id);
 /* POST /v1/photos/uploads, then PUT of a unique PNG to the presigned URL;
  * returns the pending photo's id (not completed). */

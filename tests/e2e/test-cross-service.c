@@ -312,6 +312,10 @@ test_public_folder_read (void)
   assert_status (up, 201);
   photo = g_strdup (ct_response_string (up, "id"));
   photo_path = g_strdup_printf ("/v1/photos/%s", photo);
+  {
+    g_autoptr (CtResponse) ready = ct_await_thumbnails (stack->photos.url, ana->token, photo);
+    g_assert_cmpstr (ct_response_string (ready, "thumbnails"), ==, "ready");
+  }
 
   /* Anyone reads it, and its presigned URLs download from MinIO. */
   {

@@ -823,6 +823,24 @@ ct_parallel_free (CtParallel *parallel)
   g_free (parallel);
 }
 
+CtResponse *
+ct_await_thumbnails (const char *base_url, const char *token, const char *id)
+{
+  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
+
+  for (guint i = 0; i < 600; i++)
+    {
+      CtResponse *r = ct_http (base_url, "GET", path, token, NULL);
+
+      g_assert_cmpuint (r->status, ==, 200);
+      if (g_strcmp0 (ct_response_string (r, "thumbnails"), "pending") != 0)
+        return r;
+      ct_response_free (r);
+      g_usleep (100 * 1000);
+    }
+  g_error ("the thumbnails of photo %s are still pending after a minute", id);
+}
+
 void
 ct_response_free (CtResponse *response)
 {

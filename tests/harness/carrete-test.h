@@ -157,6 +157,10 @@ CtResponse *ct_http (const char *base_url, const char *method, const char *path,
 CtResponse *ct_http_raw (const char *base_url, const char *method, const char *path,
                          const char *const *headers, const char *content_type, GBytes *body);
 void ct_response_free (CtResponse *response);
+/* GET /v1/photos/{id} of carrete-photos at `base_url` until the photo's
+ * thumbnails are no longer pending (its thumbnails job has run; a minute
+ * at most); returns that last answer (200). */
+CtResponse *ct_await_thumbnails (const char *base_url, const char *token, const char *id);
 const char *ct_response_header (CtResponse *response, const char *name);
 JsonObject *ct_response_object (CtResponse *response);
 const char *ct_response_string (CtResponse *response, const char *member);

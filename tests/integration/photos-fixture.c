@@ -491,27 +491,9 @@ photos_upload (PhotosStack *stack, const char *token, const char *name, GBytes *
     g_error ("upload of %s: %u %.*s", name, r->status, (int) g_bytes_get_size (r->body),
              (const char *) g_bytes_get_data (r->body, NULL));
   g_assert_cmpstr (ct_response_string (r, "thumbnails"), ==, "pending");
-  done = photos_await_thumbnails (stack->photos_url, token, ct_response_string (r, "id"));
+  done = ct_await_thumbnails (stack->photos_url, token, ct_response_string (r, "id"));
   g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   return g_strdup (ct_response_string (r, "id"));
-}
-
-CtResponse *
-photos_await_thumbnails (const char *base_url, const char *token, const char *id)
-{
-  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
-
-  for (guint i = 0; i < 600; i++)
-    {
-      CtResponse *r = ct_http (base_url, "GET", path, token, NULL);
-
-      g_assert_cmpuint (r->status, ==, 200);
-      if (g_strcmp0 (ct_response_string (r, "thumbnails"), "pending") != 0)
-        return r;
-      ct_response_free (r);
-      g_usleep (100 * 1000);
-    }
-  g_error ("the thumbnails of photo %s are still pending after a minute", id);
 }
 
 CtResponse *

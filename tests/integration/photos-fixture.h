@@ -117,9 +117,6 @@ CtResponse *photos_post_form (PhotosStack *stack, const char *token, const char 
 /* A raw upload that must succeed (201, thumbnails pending) and whose
  * thumbnails must then become ready: returns the photo's id. */
 char *photos_upload (PhotosStack *stack, const char *token, const char *name, GBytes *image);
-/* GET /v1/photos/{id} at `base_url` until its thumbnails are no longer
- * pending (a minute at most); returns that last answer (200). */
-CtResponse *photos_await_thumbnails (const char *base_url, const char *token, const char *id);
 
 /* GET of an absolute URL (a presigned one), with extra "Name: value"
  * headers. */

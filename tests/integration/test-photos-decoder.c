@@ -35,7 +35,7 @@ assert_refused (PhotosStack *s, const char *url, PhotosUser *user, CtResponse *r
   g_test_message ("status %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
                   (const char *) g_bytes_get_data (r->body, NULL));
   g_assert_cmpuint (r->status, ==, 201);
-  done = photos_await_thumbnails (url, user->token, ct_response_string (r, "id"));
+  done = ct_await_thumbnails (url, user->token, ct_response_string (r, "id"));
   g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "failed");
   g_assert_null (ct_response_string (done, "thumbnail_url"));
   detail = ct_response_string (done, "thumbnails_error");
@@ -177,7 +177,7 @@ test_pool (PhotosStack *s)
       g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "pool.jpg", jpeg);
       g_autoptr (CtResponse) done = NULL;
       g_assert_cmpuint (r->status, ==, 201);
-      done = photos_await_thumbnails (ct_service_url (instance), ana->token,
+      done = ct_await_thumbnails (ct_service_url (instance), ana->token,
                                       ct_response_string (r, "id"));
       g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
     }
@@ -190,7 +190,7 @@ test_pool (PhotosStack *s)
     g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "again.jpg", jpeg);
     g_autoptr (CtResponse) done = NULL;
     g_assert_cmpuint (r->status, ==, 201);
-    done = photos_await_thumbnails (ct_service_url (instance), ana->token,
+    done = ct_await_thumbnails (ct_service_url (instance), ana->token,
                                     ct_response_string (r, "id"));
     g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   }

@@ -152,7 +152,7 @@ test_ready (PhotosStack *s)
   g_autoptr (PhotosUser) ana = photos_user_new (s, "jobready");
   g_autoptr (GBytes) jpeg = photos_make_jpeg (900, 600, 501, "2020:07:08 09:10:11", 0);
   g_autofree char *id = upload_pending (s->photos_url, ana, "ready.jpg", jpeg);
-  g_autoptr (CtResponse) done = photos_await_thumbnails (s->photos_url, ana->token, id);
+  g_autoptr (CtResponse) done = ct_await_thumbnails (s->photos_url, ana->token, id);
   g_autofree char *state = NULL;
 
   assert_ready (done, 900, 600, "2020-07-08T09:10:11.000Z");
@@ -209,7 +209,7 @@ test_worker_killed (PhotosStack *s)
   g_assert_cmpstr (ct_response_string (during, "thumbnails"), ==, "pending");
 
   fresh = photos_stack_start_worker (s, (const char *const[]){ FAST, NULL }, &fresh_spool);
-  done = photos_await_thumbnails (url, ana->token, id);
+  done = ct_await_thumbnails (url, ana->token, id);
   assert_ready (done, 640, 480, "2018-01-02T03:04:05.000Z");
   g_assert_cmpuint (job_attempts (s, id), ==, 2);
   /* What the killed worker was writing is its spool's (a pod's emptyDir). */
@@ -250,7 +250,7 @@ test_decoder_verdict (PhotosStack *s)
 
       await_job_state (s, id, "running", 10);
       assert_answers (url, ana);
-      done = photos_await_thumbnails (url, ana->token, id);
+      done = ct_await_thumbnails (url, ana->token, id);
       assert_failed (s, done, faults[i].reason);
       g_assert_cmpuint (job_attempts (s, id), ==, 1);
       assert_answers (url, ana);
@@ -295,7 +295,7 @@ test_transient_retry (PhotosStack *s)
   during = get_photo (url, ana, id);
   g_assert_cmpstr (ct_response_string (during, "thumbnails"), ==, "pending");
   ct_postgres_exec (db, "DROP TRIGGER test_refuse_ready ON photos");
-  done = photos_await_thumbnails (url, ana->token, id);
+  done = ct_await_thumbnails (url, ana->token, id);
   assert_ready (done, 320, 240, NULL);
 
   /* The most attempts: three, then failed. */
@@ -304,7 +304,7 @@ test_transient_retry (PhotosStack *s)
                         " EXECUTE FUNCTION test_refuse_ready ()");
   g_clear_pointer (&id, g_free);
   id = upload_pending (url, ana, "never.jpg", second);
-  failed = photos_await_thumbnails (url, ana->token, id);
+  failed = ct_await_thumbnails (url, ana->token, id);
   assert_failed (s, failed, "not now");
   g_assert_cmpuint (job_attempts (s, id), ==, 3);
   ct_postgres_exec (db, "DROP TRIGGER test_refuse_ready ON photos");

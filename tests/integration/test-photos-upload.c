@@ -75,7 +75,7 @@ settle (PhotosStack *s, PhotosUser *owner, CtResponse *created)
   g_assert_true (json_object_get_null_member (photo, "preview_url"));
   g_assert_true (json_object_get_null_member (photo, "thumbnails_error"));
   g_assert_nonnull (member_string (photo, "url"));
-  return photos_await_thumbnails (s->photos_url, owner->token, member_string (photo, "id"));
+  return ct_await_thumbnails (s->photos_url, owner->token, member_string (photo, "id"));
 }
 
 /* Downloads a thumbnail URL: a whole JPEG; gives its size. */

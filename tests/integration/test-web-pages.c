@@ -82,8 +82,11 @@ photo_with_name (StackUser *user, const char *name, const char *folder_id)
   g_autoptr (GBytes) png = ct_unique_png ("web");
   g_autoptr (CtResponse) r = ct_http_raw (stack->photos.url, "POST", path,
                                           (const char *const[]) { auth, NULL }, "image/png", png);
+  g_autoptr (CtResponse) ready = NULL;
 
   g_assert_cmpuint (r->status, ==, 201);
+  ready = ct_await_thumbnails (stack->photos.url, user->token, ct_response_string (r, "id"));
+  g_assert_cmpstr (ct_response_string (ready, "thumbnails"), ==, "ready");
   return g_strdup (ct_response_string (r, "id"));
 }
 
@@ -157,6 +160,50 @@ test_csp_allows_thumbnail_origin (void)
   /* Thumbnails are presigned MinIO URLs: MinIO's origin must be allowed. */
   g_assert_nonnull (strstr (page->body, ct_minio_endpoint (stack->minio)));
   g_assert_nonnull (strstr (csp, ct_minio_endpoint (stack->minio)));
+}
+
+/* A photo whose thumbnails are still being made shows a placeholder that
+ * thumbs.js swaps for the tile once it is ready; one whose thumbnails
+ * failed says there is no preview.  (The state is set behind the
+ * service's back: the job is too quick to catch.) */
+static void
+test_thumbnail_placeholders (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "webthumb");
+  g_autoptr (WbBrowser) browser = signed_in_browser (user);
+  g_autofree char *photo = photo_with_name (user, "later.png", NULL);
+  g_autofree char *row = stack_row_id (stack, photo);
+  g_autofree char *tile = g_strdup_printf ("<li class=\"photo-card\"><a id=\"tile-%s\""
+                                           " href=\"/photos/%s\" data-thumbnails=\"pending\">",
+                                           photo, photo);
+  g_autofree char *photo_page = g_strconcat ("/photos/", photo, NULL);
+
+  g_free (stack_sql (stack, "photos", "UPDATE photos SET thumbnails = 'pending' WHERE id = $1::bigint",
+                     row));
+  {
+    g_autoptr (WbPage) page = wb_get (browser, "/");
+    g_autoptr (WbPage) single = wb_get (browser, photo_page);
+    g_assert_cmpuint (page->status, ==, 200);
+    g_assert_nonnull (strstr (page->body, tile));
+    g_assert_nonnull (strstr (page->body, "class=\"thumb-missing thumb-pending\""));
+    g_assert_nonnull (strstr (page->body, "/static/thumbs.js"));
+    g_assert_nonnull (strstr (single->body, "data-thumbnails=\"pending\""));
+    g_assert_nonnull (strstr (single->body, "This photo is still being processed."));
+  }
+  g_free (stack_sql (stack, "photos", "UPDATE photos SET thumbnails = 'failed' WHERE id = $1::bigint",
+                     row));
+  {
+    g_autoptr (WbPage) page = wb_get (browser, "/?lang=es");
+    g_autoptr (WbPage) single = wb_get (browser, photo_page);
+    g_assert_nonnull (strstr (page->body, "data-thumbnails=\"failed\""));
+    g_assert_nonnull (strstr (page->body, "Sin vista previa"));
+    g_assert_nonnull (strstr (single->body, "thumb-failed"));
+  }
+  {
+    g_autoptr (WbPage) script = wb_get (browser, "/static/thumbs.js");
+    g_assert_cmpuint (script->status, ==, 200);
+    g_assert_nonnull (strstr (script->body, "data-thumbnails"));
+  }
 }
 
 static void
@@ -1015,6 +1062,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/carrete/web/headers/every-page", test_security_headers_everywhere);
   g_test_add_func ("/carrete/web/headers/csp-thumbnail-origin", test_csp_allows_thumbnail_origin);
+  g_test_add_func ("/carrete/web/gallery/thumbnail-placeholders", test_thumbnail_placeholders);
   g_test_add_func ("/carrete/web/cookies/flags-local-http", test_cookie_flags);
   g_test_add_func ("/carrete/web/cookies/secure-by-default", test_secure_cookies_by_default);
   g_test_add_func ("/carrete/web/cookies/insecure-notice", test_insecure_notice);

@@ -58,6 +58,35 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* The services that own a database, enabled ones only, as a list. */}}
+{{/*
+The enabled Deployments: the services, and photos-worker (carrete-photos
+running `work`) when photos and its worker are enabled.  JSON: a list of
+names.
+*/}}
+{{- define "carrete.components" -}}
+{{- $out := list -}}
+{{- range $name := list "users" "photos" "folders" "web" -}}
+{{- if (index $.Values.services $name).enabled -}}
+{{- $out = append $out $name -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.services.photos.enabled .Values.services.photos.worker.enabled -}}
+{{- $out = append $out "photos-worker" -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The values of one component (see carrete.components), as JSON.
+*/}}
+{{- define "carrete.component" -}}
+{{- if eq .name "photos-worker" -}}
+{{- toJson .ctx.Values.services.photos.worker -}}
+{{- else -}}
+{{- toJson (index .ctx.Values.services .name) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "carrete.dbServices" -}}
 {{- $out := list -}}
 {{- range $name := list "users" "photos" "folders" -}}

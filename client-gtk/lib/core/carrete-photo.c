@@ -16,6 +16,7 @@ struct _CarretePhoto
   char *url;
   char *thumbnail_url;
   char *preview_url;
+  char *thumbnails; /* "pending", "ready", "failed" */
   gint64 size;
   int width;
   int height;
@@ -39,6 +40,7 @@ enum
   PROP_URL,
   PROP_THUMBNAIL_URL,
   PROP_PREVIEW_URL,
+  PROP_THUMBNAILS,
   PROP_SIZE,
   PROP_WIDTH,
   PROP_HEIGHT,
@@ -64,6 +66,7 @@ carrete_photo_finalize (GObject *object)
   g_free (self->url);
   g_free (self->thumbnail_url);
   g_free (self->preview_url);
+  g_free (self->thumbnails);
   g_clear_pointer (&self->taken_at, g_date_time_unref);
   g_clear_pointer (&self->uploaded_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -107,6 +110,9 @@ carrete_photo_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_PREVIEW_URL:
       g_value_set_string (value, self->preview_url);
       break;
+    case PROP_THUMBNAILS:
+      g_value_set_string (value, self->thumbnails);
+      break;
     case PROP_SIZE:
       g_value_set_int64 (value, self->size);
       break;
@@ -148,6 +154,7 @@ carrete_photo_class_init (CarretePhotoClass *klass)
   properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, NULL, flags);
   properties[PROP_THUMBNAIL_URL] = g_param_spec_string ("thumbnail-url", NULL, NULL, NULL, flags);
   properties[PROP_PREVIEW_URL] = g_param_spec_string ("preview-url", NULL, NULL, NULL, flags);
+  properties[PROP_THUMBNAILS] = g_param_spec_string ("thumbnails", NULL, NULL, NULL, flags);
   properties[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_WIDTH] = g_param_spec_int ("width", NULL, NULL, 0, G_MAXINT, 0, flags);
   properties[PROP_HEIGHT] = g_param_spec_int ("height", NULL, NULL, 0, G_MAXINT, 0, flags);
@@ -184,6 +191,7 @@ carrete_photo_new_from_json (JsonObject *object, GError **error)
   self->url = g_strdup (carrete_json_get_string (object, "url"));
   self->thumbnail_url = g_strdup (carrete_json_get_string (object, "thumbnail_url"));
   self->preview_url = g_strdup (carrete_json_get_string (object, "preview_url"));
+  self->thumbnails = g_strdup (carrete_json_get_string (object, "thumbnails"));
   self->size = (gint64) carrete_json_get_int (object, "size", 0);
   self->width = (int) carrete_json_get_int (object, "width", 0);
   self->height = (int) carrete_json_get_int (object, "height", 0);
@@ -303,4 +311,16 @@ carrete_photo_get_updated_at (CarretePhoto *self)
 {
   g_return_val_if_fail (CARRETE_IS_PHOTO (self), NULL);
   return self->updated_at;
+}
+
+/* "pending" (the service is still making them: ask again later), "ready"
+ * or "failed" (the image has no preview).  A service older than the
+ * thumbnails job says nothing: then a thumbnail URL means ready. */
+const char *
+carrete_photo_get_thumbnails (CarretePhoto *self)
+{
+  g_return_val_if_fail (CARRETE_IS_PHOTO (self), NULL);
+  if (self->thumbnails != NULL)
+    return self->thumbnails;
+  return self->thumbnail_url != NULL ? "ready" : "pending";
 }

@@ -32,5 +32,6 @@ GDateTime *carrete_photo_get_updated_at (CarretePhoto *self);
 const char *carrete_photo_get_url (CarretePhoto *self);
 const char *carrete_photo_get_thumbnail_url (CarretePhoto *self);
 const char *carrete_photo_get_preview_url (CarretePhoto *self);
+const char *carrete_photo_get_thumbnails (CarretePhoto *self);
 
 G_END_DECLS
