@@ -140,11 +140,23 @@ ask_again_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The pause ends early when the load is cancelled (the tile shows
+ * another photo, or goes): the task must not outlive its tile. */
 static void
 ask_again (GTask *task, guint delay)
 {
+  g_autoptr(GSource) timer = g_timeout_source_new_seconds (delay);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
   g_object_set_data (G_OBJECT (task), "delay", GUINT_TO_POINTER (delay));
-  g_timeout_add_seconds (delay, ask_again_cb, task);
+  if (cancellable != NULL)
+    {
+      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_dummy_callback (cancelled);
+      g_source_add_child_source (timer, cancelled);
+    }
+  g_source_set_callback (timer, ask_again_cb, task, NULL);
+  g_source_attach (timer, g_main_context_get_thread_default ());
 }
 
 void

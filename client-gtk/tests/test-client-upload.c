@@ -367,17 +367,28 @@ test_bad_files (Fixture *fixture, gconstpointer data)
   assert_fails (fixture, missing, CARRETE_CLIENT_ERROR_LOCAL_FILE);
   assert_fails (fixture, directory, CARRETE_CLIENT_ERROR_LOCAL_FILE);
   carrete_upload_queue_set_use_direct (fixture->queue, TRUE);
-  /* Looks like a PNG to the client, is not one to the server's check. */
-  {
-    CarreteUpload *upload = carrete_upload_queue_add_file (fixture->queue, fake_file, NULL);
-
-    wait_finished (fixture->queue, upload);
-    g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-    g_assert_nonnull (carrete_upload_get_error (upload));
-    g_test_message ("fake png: %s", carrete_upload_get_error (upload)->message);
-  }
   g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
   g_assert_cmpuint (fixture->uploaded, ==, 0);
+  /* Looks like a PNG to the client and to the server's look at its first
+   * bytes, so it is accepted; the thumbnails job then finds it is not one,
+   * and the photo says so. */
+  {
+    CarreteUpload *upload = carrete_upload_queue_add_file (fixture->queue, fake_file, NULL);
+    CarretePhoto *photo;
+    g_autoptr (CtResponse) done = NULL;
+
+    wait_finished (fixture->queue, upload);
+    g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
+    photo = carrete_upload_get_photo (upload);
+    g_assert_cmpstr (carrete_photo_get_thumbnails (photo), ==, "pending");
+    done = ct_await_thumbnails (stack->photos.url, fixture->user->token,
+                                carrete_photo_get_id (photo));
+    g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "failed");
+    g_assert_nonnull (ct_response_string (done, "thumbnails_error"));
+    g_test_message ("fake png: %s", ct_response_string (done, "thumbnails_error"));
+  }
+  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (fixture->uploaded, ==, 1);
 }
 
 static void

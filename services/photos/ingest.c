@@ -33,14 +33,6 @@ new_object_prefix (void)
   return g_strconcat ("p/", hex, NULL);
 }
 
-static void
-remove_file (char **path)
-{
-  if (*path != NULL)
-    g_unlink (*path);
-  g_clear_pointer (path, g_free);
-}
-
 /* ---- the ingest pipeline (streamed upload, and complete of a direct one) ------- */
 
 typedef struct
@@ -68,7 +60,7 @@ pipeline_free (gpointer data)
   Pipeline *p = data;
 
   g_clear_pointer (&p->caller, g_free);
-  remove_file (&p->spool_path);
+  photos_remove_spool_file (&p->spool_path);
   g_free (p->name);
   g_free (p->sha256);
   photos_photo_free (p->photo);

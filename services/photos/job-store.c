@@ -2,6 +2,8 @@
 
 #include "job-store.h"
 
+#include "model.h"
+
 static const CarreteStatement claim = {
   "jobs_claim",
   "WITH claimed AS ("
@@ -74,19 +76,6 @@ photos_job_free (PhotosJob *job)
   g_free (job);
 }
 
-static char *
-text_or_null (PGresult *result, int column)
-{
-  return PQgetisnull (result, 0, column) ? NULL : g_strdup (PQgetvalue (result, 0, column));
-}
-
-static gint64
-int_of (PGresult *result, int column)
-{
-  return PQgetisnull (result, 0, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, column),
-                                                                  NULL, 10);
-}
-
 void
 photos_job_store_claim (CarreteDb *db, guint lease_seconds, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
@@ -106,22 +95,23 @@ photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **err
   if (res == NULL || PQntuples (res) == 0)
     return NULL;
   job = g_new0 (PhotosJob, 1);
-  job->id = int_of (res, 0);
-  job->kind = text_or_null (res, 1);
-  job->photo_id = int_of (res, 2);
-  job->attempts = (guint) int_of (res, 3);
-  job->object_prefix = text_or_null (res, 4);
-  job->content_type = text_or_null (res, 5);
-  job->size = int_of (res, 6);
-  job->photo_state = text_or_null (res, 7);
+  job->id = photos_row_int (res, 0, 0);
+  job->kind = photos_row_text (res, 0, 1);
+  job->photo_id = photos_row_int (res, 0, 2);
+  job->attempts = (guint) photos_row_int (res, 0, 3);
+  job->object_prefix = photos_row_text (res, 0, 4);
+  job->content_type = photos_row_text (res, 0, 5);
+  job->size = photos_row_int (res, 0, 6);
+  job->photo_state = photos_row_text (res, 0, 7);
   return job;
 }
 
-#define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
+#define INT_TEXT(name, value)                                                                      \
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
 
 void
-photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
-                                    guint height, gint64 taken_at, GAsyncReadyCallback callback,
+photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width, guint height,
+                                    gint64 taken_at, GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
   INT_TEXT (id, job->id);
@@ -146,9 +136,8 @@ photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,
 }
 
 void
-photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason,
-                        guint max_attempts, guint backoff_seconds, GAsyncReadyCallback callback,
-                        gpointer user_data)
+photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason, guint max_attempts,
+                        guint backoff_seconds, GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (id, job->id);
   INT_TEXT (max, max_attempts);

@@ -12,13 +12,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   gint64 id;
-  char *kind;           /* "thumbnails" */
+  char *kind; /* "thumbnails" */
   gint64 photo_id;
-  guint attempts;       /* this claim included */
-  char *object_prefix;  /* the photo's; NULL when the photo is gone */
+  guint attempts;      /* this claim included */
+  char *object_prefix; /* the photo's; NULL when the photo is gone */
   char *content_type;
   gint64 size;
-  char *photo_state;    /* "ready", "deleting", or NULL when gone */
+  char *photo_state; /* "ready", "deleting", or NULL when gone */
 } PhotosJob;
 
 void photos_job_free (PhotosJob *job);
@@ -37,8 +37,8 @@ PhotosJob *photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, G
  * carrete_db_count_finish gives 1, or 0 when the photo was deleted (or is
  * being deleted) meanwhile. */
 void photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
-                                         guint height, gint64 taken_at, GAsyncReadyCallback callback,
-                                         gpointer user_data);
+                                         guint height, gint64 taken_at,
+                                         GAsyncReadyCallback callback, gpointer user_data);
 /* A job that can never succeed: it and its photo's thumbnails are
  * `failed` with `reason`. */
 void photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,

@@ -5,7 +5,7 @@
 #include "jobs.h"
 #include "service-private.h"
 
-#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "carrete-error.h"
 #include "decoder.h"
@@ -14,7 +14,7 @@
 typedef struct
 {
   PhotosApp *app;
-  PhotosJob *job;    /* borrowed from the runner */
+  PhotosJob *job; /* borrowed from the runner */
   char *spool_path;
   char *small_path;
   char *large_path;
@@ -23,21 +23,13 @@ typedef struct
 } ThumbnailsJob;
 
 static void
-remove_file (char **path)
-{
-  if (*path != NULL)
-    g_unlink (*path);
-  g_clear_pointer (path, g_free);
-}
-
-static void
 thumbnails_job_free (gpointer data)
 {
   ThumbnailsJob *t = data;
 
-  remove_file (&t->spool_path);
-  remove_file (&t->small_path);
-  remove_file (&t->large_path);
+  photos_remove_spool_file (&t->spool_path);
+  photos_remove_spool_file (&t->small_path);
+  photos_remove_spool_file (&t->large_path);
   g_free (t);
 }
 
@@ -56,8 +48,8 @@ fetch_original (ThumbnailsJob *t, GError **error)
       return FALSE;
     }
   close (fd);
-  if (carrete_storage_get_to_file (t->app->storage, key, t->spool_path, (guint64) t->job->size,
-                                   NULL, &local))
+  if (carrete_storage_get_to_file (t->app->storage, key, t->spool_path, (guint64) t->job->size, NULL,
+                                   &local))
     return TRUE;
   /* A ready photo always has its original: if it is gone, no retry brings
    * it back. */
@@ -109,8 +101,7 @@ make_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancell
 /* The photo went while its thumbnails were made: whatever of them this
  * job stored would belong to no row. */
 static void
-remove_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
-                             GCancellable *cancellable)
+remove_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ThumbnailsJob *t = data;
   g_autofree char *small = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_SMALL);
@@ -176,8 +167,8 @@ photos_thumbnails_job_async (PhotosApp *app, PhotosJob *job, GAsyncReadyCallback
                              gpointer user_data)
 {
   ThumbnailsJob *t = g_new0 (ThumbnailsJob, 1);
-  GTask *task = carrete_op_new (t, thumbnails_job_free, photos_thumbnails_job_async, NULL,
-                                callback, user_data);
+  GTask *task = carrete_op_new (t, thumbnails_job_free, photos_thumbnails_job_async, NULL, callback,
+                                user_data);
 
   t->app = app;
   t->job = job;

@@ -32,6 +32,10 @@ typedef struct
 } PhotosPhoto;
 
 void photos_photo_free (PhotosPhoto *photo);
+/* A column of a result row: text (NULL for SQL NULL), or an integer (0
+ * for NULL). */
+char *photos_row_text (PGresult *result, int row, int column);
+gint64 photos_row_int (PGresult *result, int row, int column);
 PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
 
 /* The storage keys of a photo's objects. */

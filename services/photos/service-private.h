@@ -17,6 +17,10 @@ G_GNUC_INTERNAL
 void run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
                          GAsyncReadyCallback done);
 
+/* Removes the spool file at *path, if any, and frees and clears *path. */
+G_GNUC_INTERNAL
+void photos_remove_spool_file (char **path);
+
 /* Removes the objects, then the rows, of `photos` (marked `deleting`). */
 G_GNUC_INTERNAL
 void remove_photos_async (PhotosApp *app, GPtrArray *photos, GAsyncReadyCallback callback,

@@ -3,6 +3,8 @@
 #include "service.h"
 #include "service-private.h"
 
+#include <glib/gstdio.h>
+
 #include "carrete-error.h"
 #include "imaging.h"
 
@@ -28,6 +30,14 @@ run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFun
 
   g_task_set_task_data (step, state, NULL);
   carrete_workers_run_task (app->workers, step, func);
+}
+
+void
+photos_remove_spool_file (char **path)
+{
+  if (*path != NULL)
+    g_unlink (*path);
+  g_clear_pointer (path, g_free);
 }
 
 /* Deletes the three objects of a photo; missing ones are fine. */

@@ -6,7 +6,9 @@
 # Starts, on 127.0.0.1 only, a private PostgreSQL 15, a private MinIO,
 # carrete-users and carrete-photos (s3 storage), all in a mktemp -d folder,
 # measures, prints a table and one JSON line, and removes everything on exit.
-# Every phase is bounded in requests and in time; a run takes 3-5 minutes.
+# Every phase is bounded in requests and in time; a run takes 3-5 minutes,
+# plus the thumbnails-job phase (1,000 12 MP JPEGs: about 10 minutes on 2
+# cores; BENCH_JOBS sets the count, BENCH_PHASES which phases run).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,6 +37,13 @@ N_SMALL=${BENCH_SMALL:-1000}
 SMALL_CLIENTS=${BENCH_SMALL_CLIENTS:-8}
 SMALL_DEADLINE=${BENCH_SMALL_DEADLINE:-240}    # seconds; uploads not started by then are skipped
 PERF_DIR=${BENCH_PERF:-}                       # a folder: perf profiles of the photos service
+N_JOBS=${BENCH_JOBS:-1000}                     # 12 MP JPEGs of the thumbnails-job phase
+JOBS_CLIENTS=${BENCH_JOBS_CLIENTS:-8}
+JOBS_DEADLINE=${BENCH_JOBS_DEADLINE:-1800}     # seconds until every thumbnail is ready
+# Which phases run (comma-separated): big, thumbs, list, small, jobs.  E.g.
+# BENCH_PHASES=jobs BENCH_JOBS=20 for a quick look at the thumbnails jobs.
+PHASES=${BENCH_PHASES:-big,thumbs,list,small,jobs}
+phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 PASSWORD='bench-password-0123456789'
 
 # ---- tools and build ----------------------------------------------------------------
@@ -124,6 +133,18 @@ perf_during() {
   PERF_PIDS+=($!)
 }
 
+# photo_jpeg NAME W H SLOPES SIGMA QUALITY: a JPEG in $TMP that compresses like a
+# photo (a colour gradient with some noise), made with vips.
+photo_jpeg() {
+  (cd "$TMP" &&
+    vips xyz xyz.v "$2" "$3" && vips linear xyz.v grad.v "$4" "20 20" &&
+    vips extract_band grad.v g0.v 0 && vips extract_band grad.v g1.v 1 &&
+    vips gaussnoise noise.v "$2" "$3" --sigma "$5" --mean 0 &&
+    vips add g0.v noise.v r.v && vips add g1.v noise.v g.v && vips bandjoin "r.v g.v r.v" rgb.v &&
+    vips cast rgb.v rgbu.v uchar && vips copy rgbu.v "$1[Q=$6]" && rm -f ./*.v) ||
+    die "cannot make $1"
+}
+
 snap() { "$PY" "$HELPER" snap "$TMP/snap-$1.json" photos="$PHOTOS_PID" users="$USERS_PID" \
            minio="$MINIO_PID" pg="$PG_PID"; }
 
@@ -131,6 +152,8 @@ UP_TOKEN=$(bench_token "http://127.0.0.1:$USERS_PORT" benchupload "$PASSWORD") |
 LIST_TOKEN=$(bench_token "http://127.0.0.1:$USERS_PORT" benchlist "$PASSWORD") || die "cannot log in"
 
 # ---- 1. a 200 MB upload: through the service versus straight to MinIO ----------------------
+SHA_S=0 VIPS_S=0
+if phase big; then
 BIG=$TMP/big.$BIG_FORMAT
 log "making a ${BIG_W}x${BIG_H} noise $BIG_FORMAT"
 if [ "$BIG_FORMAT" = png ]; then
@@ -173,10 +196,13 @@ log "direct PUT with a signed payload (MinIO checks the SHA-256), once"
 "$PY" "$HELPER" put "$TMP/direct-signed.json" --url "$S3/bench/direct-signed.png" --file "$BIG" \
   --auth "$MINIO_USER:$MINIO_PASS" --sha256 "$BIG_SHA"
 rm -f "$BIG"
+fi
 
 # ---- 2. thumbnails of a 24-megapixel JPEG (a separate program, if merged) ---------------------
 THUMBS=
-if [ -f "$HERE/bench-thumbnails.c" ]; then
+if ! phase thumbs; then
+  :
+elif [ -f "$HERE/bench-thumbnails.c" ]; then
   log "bench-thumbnails"
   ninja -j2 -C "$BUILD" tests/bench/bench-thumbnails >/dev/null
   "$BUILD/tests/bench/bench-thumbnails" | tee "$TMP/thumbs.out"
@@ -186,20 +212,21 @@ else
 fi
 
 # ---- 3. listing 100,000 photos ---------------------------------------------------------------
+if phase list; then
 OWNER=$(psql -X -q -At "$USERS_DB" -c "SELECT id FROM users WHERE username = 'benchlist'")
 log "inserting $N_ROWS ready photos for user id $OWNER"
 psql -X -q -v ON_ERROR_STOP=1 "$PHOTOS_DB" >/dev/null <<SQL
 -- Plausible rows: camera names, one JPEG of 3-7 MB each, 6000x4000, shot
 -- every 37 minutes from 2015; one in ten without EXIF (shot_at = upload time).
 INSERT INTO photos (owner_id, name, object_prefix, content_type, size, sha256, width, height,
-                    taken_at, uploaded_at, updated_at, state)
+                    taken_at, uploaded_at, updated_at, state, thumbnails)
 SELECT $OWNER, format('IMG_%s.JPG', lpad(i::text, 6, '0')), 'p/' || md5('bench' || i),
        'image/jpeg', 3000000 + (i * 7919) % 4000000,
        decode(md5(i::text) || md5('x' || i), 'hex'), 6000, 4000,
        CASE WHEN i % 10 = 0 THEN NULL
             ELSE timestamptz '2015-01-01 00:00:00+00' + i * interval '37 minutes' END,
        now() - (($N_ROWS - i) * interval '1 second'), now() - (($N_ROWS - i) * interval '1 second'),
-       'ready'
+       'ready', 'ready'
   FROM generate_series(1, $N_ROWS) AS i;
 ANALYZE photos;
 SQL
@@ -234,16 +261,12 @@ bench_wrk wrk "$HERE/photos.lua" "$BASE/v1/photos?limit=50" 2 16 "$DUR" BENCH_TO
 snap wrk1
 alive "$PHOTOS_PID" photos "the list load"
 log "  wrk $(jq -r .rps "$TMP/wrk.json") req/s"
+fi
 
 # ---- 4. 1,000 small JPEGs from 8 clients -------------------------------------------------------
+if phase small; then
 log "making $N_SMALL different ~200 KB JPEGs"
-(cd "$TMP" &&
-  vips xyz xyz.v 1600 1200 && vips linear xyz.v grad.v "0.1 0.15" "20 20" &&
-  vips extract_band grad.v g0.v 0 && vips extract_band grad.v g1.v 1 &&
-  vips gaussnoise noise.v 1600 1200 --sigma 3 --mean 0 &&
-  vips add g0.v noise.v r.v && vips add g1.v noise.v g.v && vips bandjoin "r.v g.v r.v" rgb.v &&
-  vips cast rgb.v rgbu.v uchar && vips copy rgbu.v "base.jpg[Q=85]" && rm -f ./*.v) ||
-  die "cannot make the base JPEG"
+photo_jpeg base.jpg 1600 1200 "0.1 0.15" 3 85
 "$PY" "$HELPER" jpegs "$TMP/base.jpg" "$TMP/small" "$N_SMALL"
 log "uploading them, $SMALL_CLIENTS clients, at most ${SMALL_DEADLINE} s"
 snap small0
@@ -253,6 +276,39 @@ perf_during small 20
 snap small1
 alive "$PHOTOS_PID" photos "the small uploads"
 log "  $(jq -r '"\(.created) created in \(.seconds|.*10|round/10) s"' "$TMP/small.json")"
+fi
+
+# ---- 5. 1,000 12-megapixel JPEGs from 8 clients: until every thumbnail is ready --------------
+# The uploads answer once the originals are stored; serve's job runner
+# (CARRETE_JOBS_IN_SERVE, the default) makes the thumbnails meanwhile.
+# Measured: from the first upload until no photo of the user is pending,
+# and the CPU of the service and its decoder children over that time.
+if phase jobs; then
+log "making $N_JOBS different 12 MP JPEGs"
+photo_jpeg base12.jpg 4000 3000 "0.05 0.07" 6 90
+"$PY" "$HELPER" jpegs "$TMP/base12.jpg" "$TMP/jobs" "$N_JOBS"
+JOBS_TOKEN=$(bench_token "http://127.0.0.1:$USERS_PORT" benchjobs "$PASSWORD") || die "cannot log in"
+JOBS_OWNER=$(psql -X -q -At "$USERS_DB" -c "SELECT id FROM users WHERE username = 'benchjobs'")
+log "uploading them, $JOBS_CLIENTS clients, then waiting for their thumbnails (at most ${JOBS_DEADLINE} s)"
+snap jobs0
+perf_during jobs 20
+t0=$(date +%s.%N)
+"$PY" "$HELPER" small "$TMP/jobs-upload.json" --base "$BASE" --token "$JOBS_TOKEN" --dir "$TMP/jobs" \
+  --clients "$JOBS_CLIENTS" --deadline "$JOBS_DEADLINE"
+count() { psql -X -q -At "$PHOTOS_DB" -c "SELECT count(*) FROM photos WHERE owner_id = $JOBS_OWNER AND thumbnails = '$1'"; }
+deadline=$(( $(date +%s) + JOBS_DEADLINE ))
+while [ "$(count pending)" -gt 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+t1=$(date +%s.%N)
+snap jobs1
+alive "$PHOTOS_PID" photos "the thumbnails jobs"
+jq -n --argjson up "$(cat "$TMP/jobs-upload.json")" --arg s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+  --arg ready "$(count ready)" --arg failed "$(count failed)" --arg pending "$(count pending)" \
+  --arg clients "$JOBS_CLIENTS" \
+  '{files: $up.files, clients: ($clients|tonumber), megapixels: 12, mean_bytes: $up.mean_bytes,
+    upload_seconds: $up.seconds, seconds: ($s|tonumber), ready: ($ready|tonumber),
+    failed: ($failed|tonumber), pending: ($pending|tonumber)}' >"$TMP/jobs.json"
+log "  $(jq -r '"\(.ready) ready in \(.seconds|.*10|round/10) s (uploads answered in \(.upload_seconds|.*10|round/10) s)"' "$TMP/jobs.json")"
+fi
 
 # ---- report ------------------------------------------------------------------------------------
 for p in "${PERF_PIDS[@]}"; do wait "$p" || true; done
@@ -279,18 +335,20 @@ def median_run(runs):
 rounds = sorted(int(f[7:-5]) for f in os.listdir(tmp) if f.startswith("direct-") and f[7:-5].isdigit())
 direct = [load(f"direct-{i}.json") for i in rounds]
 service = [load(f"service-{i}.json") for i in rounds]
+has = lambda name: os.path.exists(os.path.join(tmp, name))
 print(json.dumps({
     "duration": int(dur), "small_clients": int(clients), "load_before": lb, "load_after": la,
     "big": {"direct": direct, "service": service, "direct_median": median_run(direct),
             "service_median": median_run(service), "direct_signed": load("direct-signed.json"),
-            "vips_avg_s": float(vips_s), "sha256_s": float(sha_s)},
+            "vips_avg_s": float(vips_s), "sha256_s": float(sha_s)} if rounds else None,
     "thumbs": thumbs or None,
     "list": {"walk": load("walk.json"), "latency": load("latency.json"), "wrk": load("wrk.json"),
              "pgbench_tps": float(open(os.path.join(tmp, "pgbench.out")).read().split("tps = ")[1].split()[0]),
-             "select": load("select.json")},
-    "small": load("small.json"),
-    "cpu": {"big": cpu("big0", "big1"), "pgbench": cpu("pgbench0", "pgbench1"),
-            "wrk": cpu("wrk0", "wrk1"), "small": cpu("small0", "small1")},
+             "select": load("select.json")} if has("walk.json") else None,
+    "small": load("small.json") if has("small.json") else None,
+    "jobs": load("jobs.json") if has("jobs.json") else None,
+    "cpu": {phase: cpu(f"{phase}0", f"{phase}1")
+            for phase in ("big", "pgbench", "wrk", "small", "jobs") if has(f"snap-{phase}1.json")},
 }))
 EOF
 "$PY" "$HELPER" report "$TMP/all.json"

@@ -111,8 +111,11 @@ def snapshot(named):
     snap = {"t": time.monotonic(), "machine_total": sum(cpu), "machine_busy": sum(cpu) - idle,
             "loadavg": open("/proc/loadavg").read().split()[:3], "procs": {}}
     for name, pid in named.items():
-        ticks = proc_cpu_ticks(pid, reaped=(name == "pg"))
-        if name == "pg":  # postmaster plus its live and exited backends
+        # PostgreSQL: the postmaster plus its live and exited backends;
+        # photos: the service plus its decoder children.
+        family = name in ("pg", "photos")
+        ticks = proc_cpu_ticks(pid, reaped=family)
+        if family:
             ticks += sum(proc_cpu_ticks(c) for c in children_of(pid))
         snap["procs"][name] = ticks
     return snap
@@ -468,6 +471,23 @@ def report(path):
         row("  wrk req/s / pgbench tps", f"{ratio:.2f}", ">= 0.30", ratio / 0.30, ratio >= 0.30,
             cpu_note("wrk"))
 
+    jb = r.get("jobs")
+    if jb:
+        c = r["cpu"]["jobs"]
+        busy_cores = c["machine_busy_pct"] / 100 * os.cpu_count()
+        per_core = jb["ready"] / jb["seconds"] / max(busy_cores, 1e-9)
+        # carrete-photos' own cores (its decoder children included): what
+        # the thumbnails cost, whatever else shares the machine.
+        per_photos_core = jb["ready"] / jb["seconds"] / max(c.get("photos", 0), 1e-9)
+        row(f"{jb['files']} x {jb['megapixels']:.0f} MP JPEGs, {jb['clients']} clients:"
+            " all thumbnails ready", f"{jb['seconds']:.1f} s", "(reported)",
+            note=f"uploads answered in {jb['upload_seconds']:.1f} s; {jb['ready']} ready,"
+                 f" {jb['failed']} failed, {jb['pending']} still pending; mean"
+                 f" {jb['mean_bytes']/1e6:.1f} MB")
+        row("  photos/s", f"{jb['ready'] / jb['seconds']:.2f}", "(reported)",
+            note=f"per core of carrete-photos and its decoders: {per_photos_core:.2f};"
+                 f" per busy core of the machine: {per_core:.2f}; {cpu_note('jobs')}")
+
     sm = r.get("small")
     if sm:
         row(f"{sm['files']} x {sm['mean_bytes']/1024:.0f} KB JPEG uploads, {r['small_clients']} clients",
@@ -503,6 +523,9 @@ def report(path):
                        list_rps=round(lst["wrk"]["rps"], 1), pgbench_tps=round(lst["pgbench_tps"], 1))
     if sm:
         summary.update(small_photos_per_s=round(sm["photos_per_s"], 2))
+    if jb:
+        summary.update(jobs_seconds=round(jb["seconds"], 1),
+                       jobs_photos_per_s=round(jb["ready"] / jb["seconds"], 2))
     print(json.dumps(summary, separators=(",", ":")))
 
 

@@ -98,8 +98,7 @@ photos_settings (PhotosStack *stack, const char *database_url)
 }
 
 static CtService *
-start_instance (PhotosStack *stack, const char *command, const char *const *extra,
-                char **spool_dir)
+start_instance (PhotosStack *stack, const char *command, const char *const *extra, char **spool_dir)
 {
   static guint serial;
   g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
@@ -121,8 +120,7 @@ start_instance (PhotosStack *stack, const char *command, const char *const *extr
     *spool_dir = spool;
   else
     g_free (spool);
-  return ct_service_start_command (stack->photos_binary, command, (const char *const *) settings,
-                                   0);
+  return ct_service_start_command (stack->photos_binary, command, (const char *const *)settings, 0);
 }
 
 CtService *
@@ -788,7 +786,7 @@ photos_decoder_children (CtService *service)
       /* argv[1] is the command. */
       if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
         {
-          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
+          GPid pid = (GPid)g_ascii_strtoll (name, NULL, 10);
           g_array_append_val (pids, pid);
         }
     }

@@ -178,7 +178,7 @@ test_pool (PhotosStack *s)
       g_autoptr (CtResponse) done = NULL;
       g_assert_cmpuint (r->status, ==, 201);
       done = ct_await_thumbnails (ct_service_url (instance), ana->token,
-                                      ct_response_string (r, "id"));
+                                  ct_response_string (r, "id"));
       g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
     }
   first = photos_decoder_children (instance);
@@ -190,8 +190,8 @@ test_pool (PhotosStack *s)
     g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "again.jpg", jpeg);
     g_autoptr (CtResponse) done = NULL;
     g_assert_cmpuint (r->status, ==, 201);
-    done = ct_await_thumbnails (ct_service_url (instance), ana->token,
-                                    ct_response_string (r, "id"));
+    done
+        = ct_await_thumbnails (ct_service_url (instance), ana->token, ct_response_string (r, "id"));
     g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   }
   after_kill = photos_decoder_children (instance);

@@ -21,9 +21,8 @@
 static CtService *
 start_api (PhotosStack *s)
 {
-  return photos_stack_start_instance (s, (const char *const[]){ "CARRETE_JOBS_IN_SERVE=false",
-                                                                NULL },
-                                      NULL);
+  return photos_stack_start_instance (
+      s, (const char *const[]){ "CARRETE_JOBS_IN_SERVE=false", NULL }, NULL);
 }
 
 /* A column of the job of a photo (by its opaque id), as text; NULL
@@ -31,8 +30,8 @@ start_api (PhotosStack *s)
 static char *
 job_column (PhotosStack *s, const char *photo_id, const char *column)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s::text FROM jobs WHERE photo_id = $1::bigint",
-                                          column);
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT %s::text FROM jobs WHERE photo_id = $1::bigint", column);
   g_autofree char *id_text = NULL;
   gint64 id = 0;
 
@@ -188,10 +187,11 @@ test_worker_killed (PhotosStack *s)
   const char *url = ct_service_url (api);
   g_autofree char *slow_spool = NULL;
   g_autofree char *fresh_spool = NULL;
-  CtService *slow = photos_stack_start_worker (
-      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=600",
-                                NULL },
-      &slow_spool);
+  CtService *slow
+      = photos_stack_start_worker (s,
+                                   (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang",
+                                                          "CARRETE_DECODER_TIMEOUT=600", NULL },
+                                   &slow_spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (640, 480, 502, "2018:01:02 03:04:05", 0);
   g_autofree char *id = upload_pending (url, ana, "killed.jpg", jpeg);
   g_autoptr (GArray) decoders = NULL;
@@ -260,6 +260,16 @@ test_decoder_verdict (PhotosStack *s)
   ct_service_free (api);
 }
 
+/* From now on the statement that makes thumbnails ready fails (a trigger
+ * raises "test: not now"), until the trigger is dropped. */
+static void
+refuse_ready (PGconn *db)
+{
+  ct_postgres_exec (db, "CREATE TRIGGER test_refuse_ready BEFORE UPDATE ON photos FOR EACH ROW"
+                        " WHEN (NEW.thumbnails = 'ready' AND OLD.thumbnails <> 'ready')"
+                        " EXECUTE FUNCTION test_refuse_ready ()");
+}
+
 /* A statement that fails for a while (a trigger refuses the photo's
  * update): retried with back-off until it works; with too few attempts
  * allowed, the job and the photo's thumbnails fail with the last reason. */
@@ -283,9 +293,7 @@ test_transient_retry (PhotosStack *s)
 
   ct_postgres_exec (db, "CREATE FUNCTION test_refuse_ready () RETURNS trigger LANGUAGE plpgsql"
                         " AS $$BEGIN RAISE EXCEPTION 'test: not now'; END$$");
-  ct_postgres_exec (db, "CREATE TRIGGER test_refuse_ready BEFORE UPDATE ON photos FOR EACH ROW"
-                        " WHEN (NEW.thumbnails = 'ready' AND OLD.thumbnails <> 'ready')"
-                        " EXECUTE FUNCTION test_refuse_ready ()");
+  refuse_ready (db);
   id = upload_pending (url, ana, "retry.jpg", first);
   for (guint i = 0; i < 100 && job_attempts (s, id) < 2; i++)
     g_usleep (100 * 1000);
@@ -299,9 +307,7 @@ test_transient_retry (PhotosStack *s)
   assert_ready (done, 320, 240, NULL);
 
   /* The most attempts: three, then failed. */
-  ct_postgres_exec (db, "CREATE TRIGGER test_refuse_ready BEFORE UPDATE ON photos FOR EACH ROW"
-                        " WHEN (NEW.thumbnails = 'ready' AND OLD.thumbnails <> 'ready')"
-                        " EXECUTE FUNCTION test_refuse_ready ()");
+  refuse_ready (db);
   g_clear_pointer (&id, g_free);
   id = upload_pending (url, ana, "never.jpg", second);
   failed = ct_await_thumbnails (url, ana->token, id);
@@ -352,10 +358,10 @@ test_delete_with_job (PhotosStack *s)
 
   /* Running (its decoder hangs until the 3 s limit): the job ends without
    * a word when it finds its photo gone. */
-  worker = photos_stack_start_worker (
-      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=3",
-                                NULL },
-      &spool);
+  worker = photos_stack_start_worker (s,
+                                      (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang",
+                                                             "CARRETE_DECODER_TIMEOUT=3", NULL },
+                                      &spool);
   running = upload_pending (url, ana, "running.jpg", running_jpeg);
   await_job_state (s, running, "running", 10);
   delete_photo (url, ana, running);
@@ -380,8 +386,9 @@ test_sigterm (PhotosStack *s)
   const char *url = ct_service_url (api);
   g_autofree char *spool = NULL;
   CtService *worker = photos_stack_start_worker (
-      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=2",
-                                "CARRETE_JOB_CONCURRENCY=1", NULL },
+      s,
+      (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=2",
+                             "CARRETE_JOB_CONCURRENCY=1", NULL },
       &spool);
   g_autoptr (GBytes) busy_jpeg = photos_make_jpeg (320, 240, 540, NULL, 0);
   g_autoptr (GBytes) later_jpeg = photos_make_jpeg (320, 240, 541, NULL, 0);

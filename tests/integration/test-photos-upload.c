@@ -57,10 +57,9 @@ assert_ready_photo (JsonObject *photo, PhotosUser *owner, const char *name, GByt
   g_assert_nonnull (member_string (photo, "preview_url"));
 }
 
-/* A photo just uploaded (201, or 200 for a completed direct upload): its thumbnails are pending, and so is what
- * only decoding tells (size, taken_at, the thumbnails' URLs); the
- * original is there already.  Returns the photo as GET shows it once its
- * thumbnails job has run. */
+/* A photo just uploaded (201, or 200 for a completed direct upload): its thumbnails are pending,
+ * and so is what only decoding tells (size, taken_at, the thumbnails' URLs); the original is there
+ * already.  Returns the photo as GET shows it once its thumbnails job has run. */
 static CtResponse *
 settle (PhotosStack *s, PhotosUser *owner, CtResponse *created)
 {
@@ -221,8 +220,7 @@ test_other_types (PhotosStack *s)
       g_autoptr (GBytes) image = photos_make_image (640, 320, 5 + i, types[i].suffix);
       g_autofree char *query = g_strdup_printf ("?name=image%s", types[i].suffix);
       g_autofree char *name = g_strdup_printf ("image%s", types[i].suffix);
-      g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, query, types[i].type,
-                                                        image);
+      g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, query, types[i].type, image);
       g_autoptr (CtResponse) r = NULL;
 
       g_test_message ("%s", types[i].type);
@@ -261,15 +259,16 @@ test_multipart_upload (PhotosStack *s)
 
   g_assert_cmpuint (field->status, ==, 201);
   field_ready = settle (s, ana, field);
-  assert_ready_photo (ct_response_object (field_ready), ana, "From field.jpg", a, "image/jpeg",
-                      400, 300);
+  assert_ready_photo (ct_response_object (field_ready), ana, "From field.jpg", a, "image/jpeg", 400,
+                      300);
   assert_downloads (ct_response_object (field_ready), a, 256, 192, 400, 300);
   g_assert_cmpuint (query->status, ==, 201);
   g_assert_cmpstr (ct_response_string (query, "name"), ==, "From query.jpg");
   /* Only the last segment of a client's path is a name. */
   g_assert_cmpuint (file->status, ==, 201);
   file_ready = settle (s, ana, file);
-  assert_ready_photo (ct_response_object (file_ready), ana, "holiday.png", c, "image/png", 500, 250);
+  assert_ready_photo (ct_response_object (file_ready), ana, "holiday.png", c, "image/png", 500,
+                      250);
   assert_downloads (ct_response_object (file_ready), c, 256, 128, 500, 250);
   g_assert_cmpuint (traversal->status, ==, 201);
   g_assert_cmpstr (ct_response_string (traversal, "name"), ==, "passwd.jpg");
@@ -295,10 +294,10 @@ test_orientation_and_grey (PhotosStack *s)
   /* Stored landscape, shown portrait: orientation 6 turns it 90°. */
   g_autoptr (GBytes) turned = photos_make_jpeg (300, 200, 20, NULL, 6);
   g_autoptr (GBytes) grey = photos_make_gray_jpeg (640, 480, 21);
-  g_autoptr (CtResponse) turned_created = photos_post_raw (s, ana->token, "?name=turned.jpg",
-                                                           "image/jpeg", turned);
-  g_autoptr (CtResponse) grey_created = photos_post_raw (s, ana->token, "?name=grey.jpg",
-                                                         "image/jpeg", grey);
+  g_autoptr (CtResponse) turned_created
+      = photos_post_raw (s, ana->token, "?name=turned.jpg", "image/jpeg", turned);
+  g_autoptr (CtResponse) grey_created
+      = photos_post_raw (s, ana->token, "?name=grey.jpg", "image/jpeg", grey);
   g_autoptr (CtResponse) r = NULL;
   g_autoptr (CtResponse) g = NULL;
   guint w = 0, h = 0;
@@ -376,8 +375,8 @@ static void
 assert_thumbnails_fail (PhotosStack *s, PhotosUser *owner, GBytes *body, const char *reason)
 {
   Snapshot before = snapshot (s);
-  g_autoptr (CtResponse) created = photos_post_raw (s, owner->token, "?name=x.jpg", "image/jpeg",
-                                                    body);
+  g_autoptr (CtResponse) created
+      = photos_post_raw (s, owner->token, "?name=x.jpg", "image/jpeg", body);
   g_autoptr (CtResponse) failed = NULL;
   JsonObject *photo;
   g_autofree char *path = NULL;
@@ -440,8 +439,8 @@ test_bad_bodies (PhotosStack *s)
 
   /* The smallest image is fine, and its thumbnails are not upscaled. */
   {
-    g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, "?name=dot.jpg",
-                                                      "image/jpeg", tiny);
+    g_autoptr (CtResponse) created
+        = photos_post_raw (s, ana->token, "?name=dot.jpg", "image/jpeg", tiny);
     one = settle (s, ana, created);
   }
   assert_ready_photo (ct_response_object (one), ana, "dot.jpg", tiny, "image/jpeg", 1, 1);
@@ -450,10 +449,10 @@ test_bad_bodies (PhotosStack *s)
   {
     g_autoptr (GBytes) thin = photos_make_jpeg (9, 3, 43, NULL, 0);
     g_autoptr (GBytes) panorama = photos_make_jpeg (20000, 3, 44, NULL, 0);
-    g_autoptr (CtResponse) thin_created = photos_post_raw (s, ana->token, "?name=thin.jpg",
-                                                           "image/jpeg", thin);
-    g_autoptr (CtResponse) pan_created = photos_post_raw (s, ana->token, "?name=pan.jpg",
-                                                          "image/jpeg", panorama);
+    g_autoptr (CtResponse) thin_created
+        = photos_post_raw (s, ana->token, "?name=thin.jpg", "image/jpeg", thin);
+    g_autoptr (CtResponse) pan_created
+        = photos_post_raw (s, ana->token, "?name=pan.jpg", "image/jpeg", panorama);
     g_autoptr (CtResponse) r = NULL;
     g_autoptr (CtResponse) p = NULL;
 
@@ -919,8 +918,8 @@ test_tampered_urls (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "tamper");
   g_autoptr (GBytes) jpeg = photos_make_jpeg (640, 480, 100, NULL, 0);
-  g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, "?name=t.jpg", "image/jpeg",
-                                                    jpeg);
+  g_autoptr (CtResponse) created
+      = photos_post_raw (s, ana->token, "?name=t.jpg", "image/jpeg", jpeg);
   g_autoptr (CtResponse) r = settle (s, ana, created);
   gboolean fs = s->backend == PHOTOS_BACKEND_FS;
   const char *expires = fs ? "expires" : "X-Amz-Expires";

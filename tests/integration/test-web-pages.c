@@ -178,8 +178,8 @@ test_thumbnail_placeholders (void)
                                            photo, photo);
   g_autofree char *photo_page = g_strconcat ("/photos/", photo, NULL);
 
-  g_free (stack_sql (stack, "photos", "UPDATE photos SET thumbnails = 'pending' WHERE id = $1::bigint",
-                     row));
+  g_free (stack_sql (stack, "photos",
+                     "UPDATE photos SET thumbnails = 'pending' WHERE id = $1::bigint", row));
   {
     g_autoptr (WbPage) page = wb_get (browser, "/");
     g_autoptr (WbPage) single = wb_get (browser, photo_page);
@@ -190,8 +190,8 @@ test_thumbnail_placeholders (void)
     g_assert_nonnull (strstr (single->body, "data-thumbnails=\"pending\""));
     g_assert_nonnull (strstr (single->body, "This photo is still being processed."));
   }
-  g_free (stack_sql (stack, "photos", "UPDATE photos SET thumbnails = 'failed' WHERE id = $1::bigint",
-                     row));
+  g_free (stack_sql (stack, "photos",
+                     "UPDATE photos SET thumbnails = 'failed' WHERE id = $1::bigint", row));
   {
     g_autoptr (WbPage) page = wb_get (browser, "/?lang=es");
     g_autoptr (WbPage) single = wb_get (browser, photo_page);
