@@ -14,6 +14,7 @@
 typedef struct
 {
   PhotosApp *app;
+  CarreteWorkers *pool;
   PhotosJob *job; /* borrowed from the runner */
   char *spool_path;
   char *small_path;
@@ -137,7 +138,7 @@ on_finished (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, error);
   else if (updated == 0)
     {
-      run_step_on_worker (t->app, task, t, remove_thumbnails_in_thread, on_thumbnails_removed);
+      run_step_on (t->pool, task, t, remove_thumbnails_in_thread, on_thumbnails_removed);
       return;
     }
   else
@@ -163,14 +164,15 @@ on_made (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-photos_thumbnails_job_async (PhotosApp *app, PhotosJob *job, GAsyncReadyCallback callback,
-                             gpointer user_data)
+photos_thumbnails_job_async (PhotosApp *app, CarreteWorkers *pool, PhotosJob *job,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   ThumbnailsJob *t = g_new0 (ThumbnailsJob, 1);
   GTask *task = carrete_op_new (t, thumbnails_job_free, photos_thumbnails_job_async, NULL, callback,
                                 user_data);
 
   t->app = app;
+  t->pool = pool;
   t->job = job;
   if (g_strcmp0 (job->photo_state, "ready") != 0)
     {
@@ -178,7 +180,7 @@ photos_thumbnails_job_async (PhotosApp *app, PhotosJob *job, GAsyncReadyCallback
       photos_job_store_drop (app->db, job, carrete_db_answer_done, task);
       return;
     }
-  run_step_on_worker (app, task, t, make_thumbnails_in_thread, on_made);
+  run_step_on (pool, task, t, make_thumbnails_in_thread, on_made);
 }
 
 gboolean

@@ -13,6 +13,7 @@ struct _PhotosJobs
   PhotosApp *app;
   PhotosJobsOptions options;
   GMainContext *context;
+  CarreteWorkers *pool; /* one thread per job at once */
   guint running;     /* jobs under way, their outcome recorded included */
   gboolean claiming; /* a claim statement is in flight */
   gboolean woken;    /* a job was queued while it was */
@@ -108,7 +109,7 @@ start_job (PhotosJobs *jobs, PhotosJob *job)
       record_failure (run, error, TRUE);
       return;
     }
-  photos_thumbnails_job_async (jobs->app, job, on_job_done, run);
+  photos_thumbnails_job_async (jobs->app, jobs->pool, job, on_job_done, run);
 }
 
 /* ---- claiming ------------------------------------------------------------------- */
@@ -183,6 +184,7 @@ photos_jobs_new (PhotosApp *app, const PhotosJobsOptions *options)
   jobs->app = app;
   jobs->options = *options;
   jobs->context = g_main_context_ref_thread_default ();
+  jobs->pool = carrete_workers_new (options->concurrency, options->concurrency);
   jobs->poll_id = carrete_timeout_add_seconds (options->poll_seconds, on_poll, jobs);
   g_mutex_lock (&runner_lock);
   g_assert (runner == NULL);
@@ -221,6 +223,9 @@ photos_jobs_free (PhotosJobs *jobs)
    * runner takes them when the leases end. */
   if (photos_jobs_busy (jobs))
     g_warning ("jobs: %u left to their leases", jobs->running);
+  /* Waits for the blocking steps under way (a decode ends within
+   * CARRETE_DECODER_TIMEOUT). */
+  carrete_workers_free (jobs->pool);
   g_main_context_unref (jobs->context);
   g_free (jobs);
 }

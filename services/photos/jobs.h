@@ -11,7 +11,9 @@ G_BEGIN_DECLS
  * due jobs, up to `concurrency` at once, looking every `poll_seconds` and
  * at once when this process queued one (photos_jobs_wake).  One runner per
  * process, on the main context of the thread that made it (`serve`'s
- * first worker, or `work`'s).  A job that fails for now (storage or the
+ * first worker, or `work`'s), with a thread pool of its own, one thread per
+ * job it may run: a decode that takes two minutes holds up no request's
+ * storage transfers.  A job that fails for now (storage or the
  * database down) is retried with back-off, up to `max_attempts`; a
  * decoder's verdict fails it at once.  A job whose runner dies keeps its
  * lease and is taken again when the lease ends. */
@@ -38,11 +40,12 @@ void photos_jobs_wake (void);
 
 /* The thumbnails job (job-thumbnails.c): fetches the original, reads its
  * size and EXIF date and makes both thumbnails in the decoder, stores
- * them, and marks the photo's thumbnails ready.  A photo deleted
+ * them, and marks the photo's thumbnails ready.  Its blocking steps run
+ * on `pool`.  A photo deleted
  * meanwhile ends it quietly, its thumbnails removed.  On failure,
  * `*permanent` says whether trying again could help. */
-void photos_thumbnails_job_async (PhotosApp *app, PhotosJob *job, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+void photos_thumbnails_job_async (PhotosApp *app, CarreteWorkers *pool, PhotosJob *job,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_thumbnails_job_finish (GAsyncResult *result, gboolean *permanent, GError **error);
 
 G_END_DECLS

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 G_GNUC_INTERNAL
 void run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
                          GAsyncReadyCallback done);
+/* The same on another pool (the job runner's). */
+G_GNUC_INTERNAL
+void run_step_on (CarreteWorkers *workers, GTask *outer, gpointer state, GTaskThreadFunc func,
+                  GAsyncReadyCallback done);
 
 /* Removes the spool file at *path, if any, and frees and clears *path. */
 G_GNUC_INTERNAL

@@ -23,13 +23,20 @@ photos_access_free (PhotosAccess *access)
 /* ---- small helpers ------------------------------------------------------------ */
 
 void
-run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
-                    GAsyncReadyCallback done)
+run_step_on (CarreteWorkers *workers, GTask *outer, gpointer state, GTaskThreadFunc func,
+             GAsyncReadyCallback done)
 {
   g_autoptr (GTask) step = g_task_new (NULL, NULL, done, outer);
 
   g_task_set_task_data (step, state, NULL);
-  carrete_workers_run_task (app->workers, step, func);
+  carrete_workers_run_task (workers, step, func);
+}
+
+void
+run_step_on_worker (PhotosApp *app, GTask *outer, gpointer state, GTaskThreadFunc func,
+                    GAsyncReadyCallback done)
+{
+  run_step_on (app->workers, outer, state, func, done);
 }
 
 void
