@@ -44,8 +44,12 @@ render_meta (WebCtx *ctx, GString *html, CarretePhoto *photo, const char *folder
 {
   const char *folder_id = carrete_photo_get_folder_id (photo);
   g_autofree char *size = g_format_size ((guint64) carrete_photo_get_size (photo));
-  g_autofree char *dimensions = g_strdup_printf ("%d × %d px", carrete_photo_get_width (photo),
-                                                 carrete_photo_get_height (photo));
+  /* Known once the thumbnails job has read the image. */
+  g_autofree char *dimensions = carrete_photo_get_width (photo) > 0
+                                    ? g_strdup_printf ("%d × %d px",
+                                                       carrete_photo_get_width (photo),
+                                                       carrete_photo_get_height (photo))
+                                    : g_strdup ("—");
   g_autofree char *taken = readable_time (ctx, carrete_photo_get_taken_at (photo));
   g_autofree char *uploaded = readable_time (ctx, carrete_photo_get_uploaded_at (photo));
   const char *type = carrete_photo_get_content_type (photo);
