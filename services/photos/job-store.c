@@ -4,14 +4,16 @@
 
 #include "model.h"
 
+/* A claimed job's run_after is its lease's end: past it, the job is due
+ * again (its worker died), by the same condition as a queued one. */
 static const CarreteStatement claim = {
   "jobs_claim",
   "WITH claimed AS ("
   "  UPDATE jobs SET state = 'running', attempts = attempts + 1,"
-  "    locked_until = now() + make_interval(secs => $1), updated_at = now()"
+  "    locked_until = now() + make_interval(secs => $1),"
+  "    run_after = now() + make_interval(secs => $1), updated_at = now()"
   "  WHERE id = (SELECT id FROM jobs"
-  "    WHERE (state = 'queued' AND run_after <= now())"
-  "       OR (state = 'running' AND locked_until < now())"
+  "    WHERE state IN ('queued', 'running') AND run_after <= now()"
   "    ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
   "  RETURNING id, kind, photo_id, attempts)"
   " SELECT c.id, c.kind, c.photo_id, c.attempts, p.object_prefix, p.content_type, p.size, p.state"

@@ -17,7 +17,9 @@ ALTER TABLE photos ALTER COLUMN thumbnails SET DEFAULT 'pending';
 --
 -- state: `queued`  waiting until run_after;
 --        `running` a worker holds it until locked_until (its lease); a
---                  worker that dies leaves it to be claimed again then;
+--                  worker that dies leaves it to be claimed again then.
+--                  run_after is the lease's end too, so that "due" is one
+--                  condition on one index for both states;
 --        `done`, `failed` (last_error says why).
 CREATE TABLE jobs (
   id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -35,7 +37,6 @@ CREATE TABLE jobs (
   CHECK (state <> 'running' OR locked_until IS NOT NULL)
 );
 
--- The claim's queue: what is due, or running past its lease.
-CREATE INDEX jobs_queued_idx ON jobs (run_after, id) WHERE state = 'queued';
-CREATE INDEX jobs_running_idx ON jobs (locked_until, id) WHERE state = 'running';
+-- The claim's queue, in order: queued and due, or running past its lease.
+CREATE INDEX jobs_due_idx ON jobs (run_after, id) WHERE state IN ('queued', 'running');
 CREATE INDEX jobs_photo_idx ON jobs (photo_id);
