@@ -18,6 +18,20 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+/* A `work` process whose decoder hangs until `timeout` seconds (one job at
+ * a time): a job that stays running as long as a test needs. */
+static CtService *
+start_hanging_worker (PhotosStack *s, guint timeout, char **spool)
+{
+  g_autofree char *limit = g_strdup_printf ("CARRETE_DECODER_TIMEOUT=%u", timeout);
+
+  return photos_stack_start_worker (
+      s,
+      (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", limit,
+                             "CARRETE_JOB_CONCURRENCY=1", NULL },
+      spool);
+}
+
 static CtService *
 start_api (PhotosStack *s)
 {
@@ -187,11 +201,7 @@ test_worker_killed (PhotosStack *s)
   const char *url = ct_service_url (api);
   g_autofree char *slow_spool = NULL;
   g_autofree char *fresh_spool = NULL;
-  CtService *slow
-      = photos_stack_start_worker (s,
-                                   (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang",
-                                                          "CARRETE_DECODER_TIMEOUT=600", NULL },
-                                   &slow_spool);
+  CtService *slow = start_hanging_worker (s, 600, &slow_spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (640, 480, 502, "2018:01:02 03:04:05", 0);
   g_autofree char *id = upload_pending (url, ana, "killed.jpg", jpeg);
   g_autoptr (GArray) decoders = NULL;
@@ -358,10 +368,7 @@ test_delete_with_job (PhotosStack *s)
 
   /* Running (its decoder hangs until the 3 s limit): the job ends without
    * a word when it finds its photo gone. */
-  worker = photos_stack_start_worker (s,
-                                      (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang",
-                                                             "CARRETE_DECODER_TIMEOUT=3", NULL },
-                                      &spool);
+  worker = start_hanging_worker (s, 3, &spool);
   running = upload_pending (url, ana, "running.jpg", running_jpeg);
   await_job_state (s, running, "running", 10);
   delete_photo (url, ana, running);
@@ -385,11 +392,7 @@ test_sigterm (PhotosStack *s)
   CtService *api = start_api (s);
   const char *url = ct_service_url (api);
   g_autofree char *spool = NULL;
-  CtService *worker = photos_stack_start_worker (
-      s,
-      (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=2",
-                             "CARRETE_JOB_CONCURRENCY=1", NULL },
-      &spool);
+  CtService *worker = start_hanging_worker (s, 2, &spool);
   g_autoptr (GBytes) busy_jpeg = photos_make_jpeg (320, 240, 540, NULL, 0);
   g_autoptr (GBytes) later_jpeg = photos_make_jpeg (320, 240, 541, NULL, 0);
   g_autofree char *busy = upload_pending (url, ana, "busy.jpg", busy_jpeg);
