@@ -31,6 +31,9 @@ inject_fault (void)
   if (g_str_equal (fault, "spin"))
     for (;;)
       spin++;
+  /* A slow but sound decoder: the image is decoded after 3 s. */
+  if (g_str_equal (fault, "slow"))
+    g_usleep (3 * G_USEC_PER_SEC);
 }
 #endif
 

@@ -118,11 +118,16 @@ static void
 on_thumbnails_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
+  ThumbnailsJob *t = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
   /* The sweeper removes a deleted photo's objects again if this failed. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_message ("thumbnails of a deleted photo left to the sweeper: %s", error->message);
+    g_message ("job %" G_GINT64_FORMAT ": thumbnails of a deleted photo left to the sweeper: %s",
+               t->job->id, error->message);
+  else
+    g_message ("job %" G_GINT64_FORMAT ": its photo was deleted meanwhile; thumbnails removed",
+               t->job->id);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -383,6 +383,40 @@ test_delete_with_job (PhotosStack *s)
   ct_service_free (api);
 }
 
+/* A photo deleted while its (slow) decoder runs: the job stores the
+ * thumbnails afterwards, finds the photo gone, and removes them. */
+static void
+test_delete_before_store (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "jobgone");
+  CtService *api = start_api (s);
+  const char *url = ct_service_url (api);
+  guint rows = photos_count_rows (s), objects = photos_count_objects (s);
+  g_autofree char *spool = NULL;
+  CtService *worker = photos_stack_start_worker (
+      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=slow", NULL }, &spool);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 550, NULL, 0);
+  g_autofree char *id = upload_pending (url, ana, "gone.jpg", jpeg);
+  gboolean removed = FALSE;
+
+  await_job_state (s, id, "running", 10);
+  delete_photo (url, ana, id);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  /* The decode ends 3 s after it began; then the PUTs, and their removal. */
+  for (guint i = 0; i < 200 && !removed; i++)
+    {
+      g_autofree char *output = ct_service_output (worker);
+      removed = strstr (output, "its photo was deleted meanwhile; thumbnails removed") != NULL;
+      g_usleep (50 * 1000);
+    }
+  g_assert_true (removed);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  photos_assert_consistent (s, spool);
+  ct_service_free (worker);
+  ct_service_free (api);
+}
+
 /* SIGTERM: the worker claims nothing more, records the outcome of the job
  * under way, and exits 0 (ct_service_free checks). */
 static void
@@ -424,6 +458,7 @@ add_tests (void)
   photos_add_test ("jobs/decoder-verdict", test_decoder_verdict, TRUE, FALSE);
   photos_add_test ("jobs/transient-retry", test_transient_retry, TRUE, TRUE);
   photos_add_test ("jobs/delete-with-job", test_delete_with_job, TRUE, TRUE);
+  photos_add_test ("jobs/delete-before-store", test_delete_before_store, TRUE, TRUE);
   photos_add_test ("jobs/sigterm", test_sigterm, TRUE, FALSE);
 }
 
