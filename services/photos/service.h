@@ -38,9 +38,9 @@ void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *cal
 gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
 
 /* A new photo from a spool file the caller no longer owns (it is removed
- * whatever happens): probe, thumbnails, duplicate check, row, objects,
- * ready.  On a duplicate: CONFLICT, and `*duplicate` is the existing
- * photo. */
+ * whatever happens): duplicate check, row, original stored, ready with its
+ * thumbnails job queued (thumbnails `pending`; jobs.h).  On a duplicate:
+ * CONFLICT, and `*duplicate` is the existing photo. */
 typedef struct
 {
   gint64 owner_id;
@@ -64,8 +64,10 @@ void photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint6
                                           gpointer user_data);
 PhotosPhoto *photos_service_create_pending_finish (GAsyncResult *result, GError **error);
 
-/* Verifies the PUT object of a pending photo and makes it ready; a photo
- * bound for a folder needs the folder to be still there and the caller's. */
+/* Verifies the PUT object of a pending photo (size, type from its bytes,
+ * duplicate check) and makes it ready, its thumbnails job queued in the
+ * same statement, as a streamed upload ends; a photo bound for a folder
+ * needs the folder to be still there and the caller's. */
 void photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data);
