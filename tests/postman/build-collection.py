@@ -548,10 +548,42 @@ pm.test('a ready photo of Ana', () => {
   pm.expect(body.sha256).to.match(/^[0-9a-f]{64}$/);
   pm.expect(body.uploaded_at).to.match(C.time);
   pm.expect(body.url).to.be.a('string');
-  pm.expect(body.thumbnail_url).to.be.a('string');
-  pm.expect(body.preview_url).to.be.a('string');
+});
+pm.test('its thumbnails are still to be made', () => {
+  pm.expect(body.thumbnails).to.equal('pending');
+  pm.expect(body.thumbnail_url).to.equal(null);
+  pm.expect(body.preview_url).to.equal(null);
+  pm.expect([body.width, body.height, body.taken_at]).to.deep.equal([null, null, null]);
 });
 """
+
+
+def await_thumbnails(name, var, test):
+    """GET of the photo in {{var}}, sent again (every 100 ms, 20 s at most)
+    while its thumbnails are pending; then `test` runs on `body`, the ready
+    photo."""
+    return req(f"{name}: its thumbnails become ready", "GET", f"{P}/v1/photos/{{{{{var}}}}}", r"""
+const body = C.json(200);
+const tries = Number(C.get('thumbnail_tries') || 0);
+if (body.thumbnails === 'pending' && tries < 200) {
+  C.set('thumbnail_tries', tries + 1);
+  setTimeout(() => {}, 100);
+  if (pm.execution && pm.execution.setNextRequest) {
+    pm.execution.setNextRequest(pm.info.requestName);
+  } else {
+    postman.setNextRequest(pm.info.requestName);
+  }
+} else {
+  C.set('thumbnail_tries', 0);
+  pm.test('thumbnails ready, with their URLs', () => {
+    pm.expect(body.thumbnails).to.equal('ready');
+    pm.expect(body.thumbnails_error).to.equal(null);
+    pm.expect(body.thumbnail_url).to.be.a('string');
+    pm.expect(body.preview_url).to.be.a('string');
+  });
+""" + test + """
+}
+""", token="a")
 
 
 def photos_upload():
@@ -559,17 +591,21 @@ def photos_upload():
     return folder("04 Photo uploads", "Streamed (raw and multipart) and direct uploads.", [
         req("Upload a JPEG into the public folder", "POST",
             f"{up}?name=Atardecer&folder_id={{{{f_pub}}}}", photo_expect() + r"""
-pm.test('its size, type, dimensions, EXIF date and folder', () => {
+pm.test('its size, type and folder', () => {
   pm.expect(body.name).to.equal('Atardecer');
   pm.expect(body.content_type).to.equal('image/jpeg');
   pm.expect(body.size).to.equal(Number(C.get('sunset_size')));
-  pm.expect([body.width, body.height]).to.deep.equal([96, 64]);
-  pm.expect(body.taken_at).to.match(/^2019-07-14T20:15:00(\.0+)?Z$/);
   pm.expect(body.folder_id).to.equal(C.get('f_pub'));
 });
 pm.test('not cached by proxies', () => pm.expect(C.header('Cache-Control')).to.include('no-store'));
 C.set('p_sunset', body.id);
 """, token="a", file="sunset.jpg", ctype="image/jpeg"),
+        await_thumbnails("Upload a JPEG into the public folder", "p_sunset", r"""
+  pm.test('its dimensions and EXIF date', () => {
+    pm.expect([body.width, body.height]).to.deep.equal([96, 64]);
+    pm.expect(body.taken_at).to.match(/^2019-07-14T20:15:00(\.0+)?Z$/);
+  });
+"""),
         req("The same bytes into the same folder: 409 naming the photo", "POST",
             f"{up}?folder_id={{{{f_pub}}}}", r"""
 const body = C.problem(409, 'conflict');
@@ -579,12 +615,16 @@ pm.test('existing_id is the first upload', () => pm.expect(body.existing_id).to.
             f"{up}?name=Puerto&folder_id={{{{f_priv}}}}", photo_expect() + r"""
 pm.test('the type comes from the bytes', () => {
   pm.expect(body.content_type).to.equal('image/png');
-  pm.expect([body.width, body.height]).to.deep.equal([80, 60]);
-  pm.expect(body.taken_at).to.equal(null);
   pm.expect(body.folder_id).to.equal(C.get('f_priv'));
 });
 C.set('p_harbour', body.id);
 """, token="a", file="harbour.png", ctype="application/octet-stream"),
+        await_thumbnails("A PNG sent as octet-stream", "p_harbour", r"""
+  pm.test('its dimensions, and no EXIF date', () => {
+    pm.expect([body.width, body.height]).to.deep.equal([80, 60]);
+    pm.expect(body.taken_at).to.equal(null);
+  });
+"""),
         req("Multipart upload with a name part, no folder", "POST", up, photo_expect() + r"""
 pm.test('named by its form part, in no folder', () => {
   pm.expect(body.name).to.equal('Bosque');
@@ -593,6 +633,7 @@ pm.test('named by its form part, in no folder', () => {
 });
 C.set('p_forest', body.id);
 """, token="a", form=[("name", "Bosque", False), ("file", "forest.png", True)]),
+        await_thumbnails("Multipart upload", "p_forest", ""),
         req("Text claiming to be a JPEG: 415", "POST", f"{up}?folder_id={{{{f_pub}}}}",
             "C.problem(415, 'unsupported-media-type');", token="a", file="not-an-image.txt",
             ctype="image/jpeg"),
@@ -635,15 +676,17 @@ pm.test('stored (an ETag comes back)', () => pm.expect(C.header('ETag')).to.not.
 """, file="market.jpg", ctype="{{upload_type}}"),
         req("Direct upload: complete", "POST", f"{up}/{{{{p_market}}}}/complete", r"""
 const body = C.json(200);
-pm.test('ready, measured and hashed', () => {
+pm.test('ready and hashed, its thumbnails to be made', () => {
   pm.expect(body.id).to.equal(C.get('p_market'));
   pm.expect(body.state).to.equal('ready');
-  pm.expect([body.width, body.height]).to.deep.equal([64, 96]);
   pm.expect(body.size).to.equal(Number(C.get('market_size')));
   pm.expect(body.sha256).to.match(/^[0-9a-f]{64}$/);
-  pm.expect(body.thumbnail_url).to.be.a('string');
+  pm.expect(body.thumbnails).to.equal('pending');
 });
 """, token="a"),
+        await_thumbnails("Direct upload", "p_market", r"""
+  pm.test('measured', () => pm.expect([body.width, body.height]).to.deep.equal([64, 96]));
+"""),
         req("Direct upload: complete again: 409", "POST", f"{up}/{{{{p_market}}}}/complete",
             "C.problem(409, 'conflict');", token="a"),
         req("Early complete: announce another upload", "POST", f"{up}/uploads", r"""
