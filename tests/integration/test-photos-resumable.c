@@ -149,7 +149,7 @@ send_part (Upload *u, GBytes *file, guint number)
 
   g_assert_cmpuint (put (u->urls->pdata[number - 1], body, &etag), ==, 200);
   g_assert_nonnull (etag);
-  g_assert_true (etag[0] == '"');
+  g_assert_true (etag != NULL && etag[0] == '"');
   return etag;
 }
 

@@ -929,7 +929,7 @@ send_part (Fixture *f, const char *key, const char *id, guint number, const guin
 
   g_assert_no_error (error);
   g_assert_nonnull (etag);
-  g_assert_true (etag[0] == '"' && g_str_has_suffix (etag, "\""));
+  g_assert_true (etag != NULL && etag[0] == '"' && g_str_has_suffix (etag, "\""));
   return etag;
 }
 
