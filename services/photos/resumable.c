@@ -40,6 +40,7 @@ typedef struct
   GArray *listed;     /* PhotosListedPart, complete */
   GPtrArray *expired; /* PhotosUploadRow *, sweep */
   PhotosPhoto *duplicate;
+  GAsyncReadyCallback after_listing; /* status, complete: once list_parts answered */
   guint bad_part;
   GError *failure;
 } Op;
@@ -263,8 +264,9 @@ on_status_listed (GObject *source, GAsyncResult *result, gpointer user_data)
     return_row (task);
 }
 
+/* The open upload found, the store is asked for its parts. */
 static void
-on_status_found (GObject *source, GAsyncResult *result, gpointer user_data)
+on_found_list_parts (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
@@ -274,7 +276,7 @@ on_status_found (GObject *source, GAsyncResult *result, gpointer user_data)
   if (op->row == NULL)
     fail (task, error);
   else
-    run_step_on_worker (op->app, task, op, list_parts_in_thread, on_status_listed);
+    run_step_on_worker (op->app, task, op, list_parts_in_thread, op->after_listing);
 }
 
 void
@@ -286,7 +288,8 @@ photos_resumable_status_async (PhotosApp *app, gint64 owner_id, gint64 upload_id
   GTask *task = carrete_op_new (op, op_free, photos_resumable_status_async, cancellable, callback,
                                 user_data);
 
-  photos_uploads_find_open (app->db, upload_id, owner_id, cancellable, on_status_found, task);
+  op->after_listing = on_status_listed;
+  photos_uploads_find_open (app->db, upload_id, owner_id, cancellable, on_found_list_parts, task);
 }
 
 PhotosUploadRow *
@@ -450,20 +453,6 @@ on_complete_listed (GObject *source, GAsyncResult *result, gpointer user_data)
                                  g_task_get_cancellable (task), on_claimed, task);
 }
 
-static void
-on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  op->row = photos_uploads_row_finish (op->app->db, result, &error);
-  if (op->row == NULL)
-    fail (task, error);
-  else
-    run_step_on_worker (op->app, task, op, list_parts_in_thread, on_complete_listed);
-}
-
 void
 photos_resumable_complete_async (PhotosApp *app, const CarreteCaller *caller, gint64 upload_id,
                                  GArray *listed, GCancellable *cancellable,
@@ -475,7 +464,8 @@ photos_resumable_complete_async (PhotosApp *app, const CarreteCaller *caller, gi
 
   op->caller = carrete_caller_dup (caller);
   op->listed = listed;
-  photos_uploads_find_open (app->db, upload_id, caller->id, cancellable, on_complete_found, task);
+  op->after_listing = on_complete_listed;
+  photos_uploads_find_open (app->db, upload_id, caller->id, cancellable, on_found_list_parts, task);
 }
 
 PhotosPhoto *

@@ -245,12 +245,16 @@ const CarreteBodyStream photos_storage_put_stream = {
   photos_upload_stream_refusal,
 };
 
+/* An object's PUT, or (upload_id set) a part's. */
 typedef struct
 {
   PhotosApp *app;
   char *key;
   char *path;
   char *content_type;
+  char *upload_id;
+  guint number;
+  char *etag;
 } StoredPut;
 
 static void
@@ -263,6 +267,8 @@ stored_put_free (gpointer data)
   g_free (put->path);
   g_free (put->key);
   g_free (put->content_type);
+  g_free (put->upload_id);
+  g_free (put->etag);
   g_free (put);
 }
 
@@ -290,41 +296,19 @@ on_put_stored (GObject *source, GAsyncResult *result, gpointer user_data)
       carrete_request_respond_error (req, error);
       return;
     }
-  if (carrete_storage_stat (put->app->storage, put->key, &info, NULL) && info.etag != NULL)
+  if (put->etag != NULL)
+    carrete_request_set_header (req, "ETag", put->etag);
+  else if (carrete_storage_stat (put->app->storage, put->key, &info, NULL) && info.etag != NULL)
     carrete_request_set_header (req, "ETag", info.etag);
   carrete_request_respond_empty (req, 200);
 }
 
 /* ---- PUT of a part of a resumable upload --------------------------------------------- */
 
-typedef struct
-{
-  PhotosApp *app;
-  char *key;
-  char *upload_id;
-  guint number;
-  char *path;
-  char *etag;
-} StoredPart;
-
-static void
-stored_part_free (gpointer data)
-{
-  StoredPart *part = data;
-
-  if (part->path != NULL)
-    g_unlink (part->path);
-  g_free (part->path);
-  g_free (part->key);
-  g_free (part->upload_id);
-  g_free (part->etag);
-  g_free (part);
-}
-
 static void
 put_part_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  StoredPart *part = data;
+  StoredPut *part = data;
   GError *error = NULL;
 
   part->etag = carrete_storage_fs_put_part (part->app->storage, part->key, part->upload_id,
@@ -336,22 +320,6 @@ put_part_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
                                    "This upload is gone (completed or aborted).");
     }
   carrete_op_return_ok (task, part->etag != NULL, error);
-}
-
-static void
-on_part_stored (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CarreteRequest *req = user_data;
-  StoredPart *part = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  carrete_request_set_header (req, "ETag", part->etag);
-  carrete_request_respond_empty (req, 200);
 }
 
 /* A body of another length than the URL binds: 413 for more, 400 for
@@ -379,7 +347,7 @@ handle_part_put (CarreteRequest *req)
   guint number = 0;
   guint64 length = 0;
   PhotosUpload *upload;
-  StoredPart *part;
+  StoredPut *part;
 
   if (!carrete_storage_fs_verify_part (app->storage, key, carrete_request_get_query_table (req),
                                        now_seconds (), &upload_id, &number, &length, &error))
@@ -402,14 +370,14 @@ handle_part_put (CarreteRequest *req)
       respond_wrong_length (req, photos_upload_get_size (upload), length);
       return;
     }
-  part = g_new0 (StoredPart, 1);
+  part = g_new0 (StoredPut, 1);
   part->app = app;
   part->key = g_strdup (key);
   part->upload_id = g_strdup (upload_id);
   part->number = number;
   part->path = photos_upload_steal_path (upload);
   /* No cancellable: the worker writes the part to the end either way. */
-  task = carrete_op_new (part, stored_part_free, handle_part_put, NULL, on_part_stored, req);
+  task = carrete_op_new (part, stored_put_free, handle_part_put, NULL, on_put_stored, req);
   carrete_workers_run_task (app->workers, task, put_part_in_thread);
 }
 

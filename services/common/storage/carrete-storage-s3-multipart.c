@@ -391,10 +391,7 @@ _carrete_s3_mp_abort (CarreteStorage *storage, const char *key, const char *uplo
   if (!_carrete_s3_perform (s3, &request, &response, error))
     return FALSE;
   /* NoSuchUpload: already completed or aborted (aborts are retried). */
-  if (status_is_success (response.status)
-      || (response.status == 404 && !_carrete_s3_bucket_missing (s3, &response)))
-    return TRUE;
-  return _carrete_s3_status_error (s3, &response, key, error);
+  return _carrete_s3_removed (s3, &response, key, error);
 }
 
 static gboolean

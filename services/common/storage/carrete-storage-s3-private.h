@@ -116,6 +116,10 @@ gboolean _carrete_s3_xml_parse (const GString *body, XmlFields *fields);
 gboolean _carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response);
 gboolean _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
                                    GError **error);
+/* The answer to a removal (DELETE): success, also when what was to be
+ * removed is missing (removals are retried), unless the bucket is. */
+gboolean _carrete_s3_removed (S3Storage *s3, const S3Response *response, const char *what,
+                              GError **error);
 
 /* carrete-storage-s3-multipart.c: the multipart entries of the backend. */
 

@@ -507,3 +507,12 @@ _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char 
                  response->status, code, fields.message != NULL ? fields.message : "");
   return FALSE;
 }
+
+gboolean
+_carrete_s3_removed (S3Storage *s3, const S3Response *response, const char *what, GError **error)
+{
+  if (status_is_success (response->status)
+      || (response->status == 404 && !_carrete_s3_bucket_missing (s3, response)))
+    return TRUE;
+  return _carrete_s3_status_error (s3, response, what, error);
+}
