@@ -2,6 +2,7 @@
 
 #include "model.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 
 void
@@ -136,4 +137,15 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
       member_string (writer, "preview_url", urls->preview_url);
     }
   carrete_json_writer_end_object (writer);
+}
+
+char *
+photos_new_object_prefix (void)
+{
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  return g_strconcat ("p/", hex, NULL);
 }

@@ -38,6 +38,9 @@ char *photos_row_text (PGresult *result, int row, int column);
 gint64 photos_row_int (PGresult *result, int row, int column);
 PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
 
+/* A new random prefix for a photo's objects: keys reveal nothing. */
+char *photos_new_object_prefix (void);
+
 /* The storage keys of a photo's objects. */
 char *photos_key_original (const char *prefix);
 char *photos_key_thumb (const char *prefix, guint size);

@@ -8,6 +8,9 @@ talks to 127.0.0.1 and stops at a count or a deadline, whichever comes first.
     photos-bench.py snap OUT.json NAME=PID...      (pg=<postmaster pid> sums its children)
     photos-bench.py big OUT.json --url U --token T --file F --pid P --spool DIR
     photos-bench.py put OUT.json --url U --file F --auth USER:PASS [--sha256 HEX]
+    photos-bench.py padjpeg SMALL.jpg OUT.jpg BYTES   (a valid JPEG padded with COM segments)
+    photos-bench.py resumable OUT.json --base B --token T --file F --s3 BUCKET_URL --auth USER:PASS
+                    --parts DIR [--parallel N]   (presigned parts versus a direct multipart)
     photos-bench.py walk OUT.json --base B --token T --pages N
     photos-bench.py latency OUT.json --base B --token T --cursor C --runs N
     photos-bench.py small OUT.json --base B --token T --dir D --clients N --deadline S
@@ -153,6 +156,135 @@ def direct_put(args):
     if code != 200:
         raise SystemExit(f"direct PUT answered {code}")
     return {"seconds": total, "status": code, "bytes": size, "mb_per_s": size / total / 1e6}
+
+
+def pad_jpeg(small_path, out_path, size):
+    """A valid JPEG of exactly `size` bytes: the small one with comment
+    segments (which decoders skip) after its SOI."""
+    small = open(small_path, "rb").read()
+    left = size - len(small)
+    if left < 8:
+        raise SystemExit("padjpeg: too small a target")
+    block = bytes((i * 7 + i // 97) % 26 + 97 for i in range(65533))
+    with open(out_path, "wb") as out:
+        out.write(small[:2])
+        while left > 0:
+            seg = min(left, 65537)
+            if 0 < left - seg < 4:
+                seg -= 4
+            out.write(b"\xff\xfe" + struct.pack(">H", seg - 2) + block[:seg - 4])
+            left -= seg
+        out.write(small[2:])
+
+
+def split_parts(path, part_size, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    names = []
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(part_size)
+            if not chunk:
+                return names
+            names.append(os.path.join(out_dir, f"{len(names) + 1:05d}"))
+            with open(names[-1], "wb") as out:
+                out.write(chunk)
+
+
+def curl_put_part(url, path, extra=()):
+    """PUTs one part file with curl; returns its ETag."""
+    out = subprocess.run(["curl", "-sS", "--max-time", "300", "-o", "/dev/null", "-D", "-",
+                          "-w", "%{http_code}", *extra, "-T", path, url],
+                         capture_output=True, text=True, timeout=330)
+    etag = re.search(r"(?im)^etag:\s*(\S+)", out.stdout)
+    if out.returncode != 0 or not out.stdout.endswith("200") or not etag:
+        raise SystemExit(f"part PUT failed: {out.stderr.strip()} {out.stdout[-300:]}")
+    return etag.group(1)
+
+
+def put_parts(jobs, parallel, extra=()):
+    """jobs: [(number, url, path)] → {number: etag}, `parallel` curls at a time."""
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        futures = {pool.submit(curl_put_part, url, path, extra): n for n, url, path in jobs}
+        return {futures[f]: f.result() for f in concurrent.futures.as_completed(futures)}
+
+
+def api(base, token, method, path, body=None):
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+    headers = {"Authorization": "Bearer " + token}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    conn.request(method, path, body=body, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, (json.loads(data) if data else None)
+
+
+def resumable_upload(args):
+    """The same file twice, same run: a resumable upload through
+    carrete-photos (create, presigned part PUTs `parallel` at a time,
+    complete), and a direct S3 multipart upload to the same MinIO signed by
+    curl --aws-sigv4 with the same part size and parallelism."""
+    size = os.path.getsize(args.file)
+    result = {"bytes": size, "parallel": args.parallel}
+    sigv4 = ("--aws-sigv4", "aws:amz:us-east-1:s3", "--user", args.auth,
+             "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+
+    t0 = time.monotonic()
+    parts = split_parts(args.file, 8 * 1024 * 1024, args.parts)
+    result["split_s"] = time.monotonic() - t0
+
+    # Direct multipart: create, parts, complete.
+    key = f"{args.s3}/bench/multipart-{int(time.time())}"
+    t0 = time.monotonic()
+    out = subprocess.run(["curl", "-sS", "-X", "POST", *sigv4, key + "?uploads="],
+                         capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r"<UploadId>([^<]+)</UploadId>", out)
+    if not found:
+        raise SystemExit("CreateMultipartUpload failed: " + out[-300:])
+    quoted = urllib.parse.quote(found.group(1), safe="")
+    etags = put_parts([(i + 1, f"{key}?partNumber={i + 1}&uploadId={quoted}", p)
+                       for i, p in enumerate(parts)], args.parallel, sigv4)
+    xml = "<CompleteMultipartUpload>" + "".join(
+        f"<Part><PartNumber>{n}</PartNumber><ETag>{etags[n]}</ETag></Part>" for n in sorted(etags)) + \
+        "</CompleteMultipartUpload>"
+    done = subprocess.run(["curl", "-sS", "-X", "POST", *sigv4, "--data-binary", xml,
+                           f"{key}?uploadId={quoted}"], capture_output=True, text=True, timeout=600)
+    if "<Error>" in done.stdout or done.returncode != 0:
+        raise SystemExit("direct multipart complete failed: " + done.stdout[-300:])
+    result["direct"] = {"seconds": time.monotonic() - t0, "parts": len(parts)}
+
+    # Resumable, through the service.
+    t0 = time.monotonic()
+    status, created = api(args.base, args.token, "POST", "/v1/photos/uploads",
+                          {"name": "resumable.jpg", "content_type": "image/jpeg", "size": size,
+                           "resumable": True})
+    if status != 201:
+        raise SystemExit(f"create answered {status}: {created}")
+    if created["part_size"] != 8 * 1024 * 1024:
+        raise SystemExit("the service chose another part size than the direct run")
+    urls = {p["number"]: p["url"] for p in created["parts"]}
+    while len(urls) < created["part_count"]:
+        first = len(urls) + 1
+        last = min(created["part_count"], first + 99)
+        status, more = api(args.base, args.token, "POST",
+                           f"/v1/photos/uploads/{created['upload_id']}/parts?from={first}&to={last}")
+        urls.update({p["number"]: p["url"] for p in more["parts"]})
+    t1 = time.monotonic()
+    etags = put_parts([(n, urls[n], parts[n - 1]) for n in sorted(urls)], args.parallel)
+    t2 = time.monotonic()
+    status, photo = api(args.base, args.token, "POST",
+                        f"/v1/photos/uploads/{created['upload_id']}/complete",
+                        {"parts": [{"number": n, "etag": etags[n]} for n in sorted(etags)]})
+    t3 = time.monotonic()
+    if status != 201:
+        raise SystemExit(f"complete answered {status}: {photo}")
+    result["resumable"] = {"seconds": t2 - t0, "urls_s": t1 - t0, "parts_s": t2 - t1,
+                           "complete_s": t3 - t2, "photo_id": photo["id"]}
+    result["ratio"] = result["resumable"]["seconds"] / result["direct"]["seconds"]
+    return result
 
 
 def spool_state(spool):
@@ -411,6 +543,14 @@ def report(path):
         procs = ", ".join(f"{k} {c[k]:.2f}" for k in ("photos", "minio", "pg", "users") if k in c)
         return f"cores: {procs}; machine busy {c['machine_busy_pct']:.0f}% (load {c['loadavg']})"
 
+    res = r.get("resumable")
+    if res:
+        row(f"resumable upload, {res['bytes'] / 1e9:.1f} GB, {res['parallel']} parts at a time",
+            f"{res['bytes'] / res['resumable']['seconds'] / 1e6:.1f} MB/s", "(vs direct multipart)",
+            ratio=res["ratio"],
+            note=f"create+parts {res['resumable']['seconds']:.2f} s, direct multipart "
+                 f"{res['direct']['seconds']:.2f} s; complete (whole ingest) "
+                 f"{res['resumable']['complete_s']:.2f} s")
     big = r.get("big")
     if big:
         d, s = big["direct_median"], big["service_median"]
@@ -546,6 +686,12 @@ def main():
     for o in ("--url", "--file", "--auth"):
         a.add_argument(o, required=True)
     a.add_argument("--sha256")
+    a = sub.add_parser("padjpeg"); a.add_argument("small"); a.add_argument("path")
+    a.add_argument("size", type=int)
+    a = sub.add_parser("resumable"); a.add_argument("out")
+    for o in ("--base", "--token", "--file", "--s3", "--auth", "--parts"):
+        a.add_argument(o, required=True)
+    a.add_argument("--parallel", type=int, default=4)
     a = sub.add_parser("walk"); a.add_argument("out")
     a.add_argument("--base", required=True); a.add_argument("--token", required=True)
     a.add_argument("--pages", type=int, required=True)
@@ -569,6 +715,9 @@ def main():
     if args.cmd == "report":
         report(args.path)
         return
+    if args.cmd == "padjpeg":
+        pad_jpeg(args.small, args.path, args.size)
+        return
     if args.cmd == "pgsql":
         print(json.dumps(pgbench_sql(args.log, args.out)))
         return
@@ -576,7 +725,7 @@ def main():
         result = snapshot({k: int(v) for k, v in (x.split("=", 1) for x in args.pids)})
     else:
         result = {"big": big_upload, "put": direct_put, "walk": walk, "latency": latency,
-                  "small": small_uploads}[args.cmd](args)
+                  "small": small_uploads, "resumable": resumable_upload}[args.cmd](args)
     with open(args.out, "w") as f:
         json.dump(result, f)
 

@@ -414,6 +414,35 @@ stack_direct_upload_new (Stack *stack, const char *token, const char *folder_id)
   return g_strdup (json_object_get_string_member (photo, "id"));
 }
 
+char *
+stack_resumable_upload_new (Stack *stack, const char *token, const char *folder_id, char **etag)
+{
+  g_autoptr (GBytes) bytes = ct_unique_png ("e2e");
+  g_autofree char *folder
+      = folder_id != NULL ? g_strdup_printf ("\"%s\"", folder_id) : g_strdup ("null");
+  g_autofree char *body = g_strdup_printf (
+      "{\"name\":\"resumable.png\",\"folder_id\":%s,\"content_type\":\"image/png\","
+      "\"size\":%zu,\"resumable\":true}",
+      folder, g_bytes_get_size (bytes));
+  g_autoptr (CtResponse) created
+      = ct_http (stack->photos.url, "POST", "/v1/photos/uploads", token, body);
+  g_autoptr (CtResponse) put = NULL;
+  JsonArray *parts;
+
+  if (created->status != 201)
+    {
+      g_autofree char *text = stack_body_text (created);
+      g_error ("POST /v1/photos/uploads (resumable): %u %s", created->status, text);
+    }
+  parts = json_object_get_array_member (ct_response_object (created), "parts");
+  put = ct_http_raw (
+      json_object_get_string_member (json_array_get_object_element (parts, 0), "url"), "PUT", "",
+      NULL, NULL, bytes);
+  g_assert_cmpuint (put->status, ==, 200);
+  *etag = g_strdup (ct_response_header (put, "ETag"));
+  return g_strdup (ct_response_string (created, "upload_id"));
+}
+
 /* ---- behind the services' backs ------------------------------------------------------ */
 
 char *

@@ -88,6 +88,11 @@ char *stack_photo_new (Stack *stack, const char *token, const char *folder_id);
 /* POST /v1/photos/uploads, then PUT of a unique PNG to the presigned URL;
  * returns the pending photo's id (not completed). */
 char *stack_direct_upload_new (Stack *stack, const char *token, const char *folder_id);
+/* POST /v1/photos/uploads with `resumable`, then PUT of a unique PNG as
+ * its one part; returns the upload's id (not completed) and the part's
+ * ETag in *etag. */
+char *stack_resumable_upload_new (Stack *stack, const char *token, const char *folder_id,
+                                  char **etag);
 
 /* ---- looking behind the services' backs ---------------------------------- */
 

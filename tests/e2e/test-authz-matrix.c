@@ -53,12 +53,13 @@ typedef enum
   PUB_PHOTO,    /* … in a public folder */
   PRIV_PENDING, /* a direct upload PUT but not completed, private folder */
   PUB_PENDING,  /* … public folder */
+  RESUMABLE,    /* a resumable upload ({upload}, one part sent: {etag}), private folder */
   N_KINDS
 } Kind;
 
 static const char *const kind_names[N_KINDS] = {
   "-", "self", "user", "session", "priv-folder", "pub-folder", "loose-photo", "priv-photo",
-  "pub-photo", "priv-pending", "pub-pending",
+  "pub-photo", "priv-pending", "pub-pending", "resumable",
 };
 
 enum
@@ -143,6 +144,9 @@ static const Row folders_rows[] = {
 
 #define DIRECT_BODY(folder) \
   "{\"name\":\"d.png\",\"folder_id\":" folder ",\"content_type\":\"image/png\",\"size\":100}"
+#define RESUMABLE_BODY(folder)                                                                \
+  "{\"name\":\"r.png\",\"folder_id\":" folder ",\"content_type\":\"image/png\",\"size\":100," \
+  "\"resumable\":true}"
 
 static const Row photos_rows[] = {
   { "photos", "POST", "/v1/photos?name=raw.png", NONE, BODY_PNG, NULL,
@@ -159,6 +163,21 @@ static const Row photos_rows[] = {
     { 401, 201, 404, 404, 401, 401 } },
   { "photos", "POST", "/v1/photos/uploads", PUB_FOLDER, 0, DIRECT_BODY ("\"{folder}\""),
     { 401, 201, 403, 403, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads (resumable)", NONE, 0, RESUMABLE_BODY ("null"),
+    { 401, 201, 201, 201, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads (resumable)", PRIV_FOLDER, 0,
+    RESUMABLE_BODY ("\"{folder}\""), { 401, 201, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads (resumable)", PUB_FOLDER, 0,
+    RESUMABLE_BODY ("\"{folder}\""), { 401, 201, 403, 403, 401, 401 } },
+  /* Another user's upload is a 404, never a 403: it says nothing. */
+  { "photos", "GET", "/v1/photos/uploads/{upload}", RESUMABLE, 0, NULL,
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads/{upload}/parts?from=1&to=1", RESUMABLE, 0, NULL,
+    { 401, 200, 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/photos/uploads/{upload}/complete", RESUMABLE, FRESH,
+    "{\"parts\":[{\"number\":1,\"etag\":\"{etag}\"}]}", { 401, G (201), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/uploads/{upload}", RESUMABLE, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
   { "photos", "POST", "/v1/photos/{photo}/complete", PRIV_PENDING, FRESH, NULL,
     { 401, 200, 404, 404, 401, 401 } },
   { "photos", "POST", "/v1/photos/{photo}/complete", PUB_PENDING, FRESH, NULL,
@@ -220,6 +239,8 @@ typedef struct
   char *folder;
   char *photo;
   char *refresh;
+  char *upload;
+  char *etag; /* escaped for a JSON string */
 } Resource;
 
 static void
@@ -228,6 +249,8 @@ resource_clear (Resource *res)
   g_clear_pointer (&res->folder, g_free);
   g_clear_pointer (&res->photo, g_free);
   g_clear_pointer (&res->refresh, g_free);
+  g_clear_pointer (&res->upload, g_free);
+  g_clear_pointer (&res->etag, g_free);
 }
 
 /* Resources of rows without FRESH, made once by the standing owner. */
@@ -249,6 +272,7 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
     case PRIV_FOLDER:
     case PRIV_PHOTO:
     case PRIV_PENDING:
+    case RESUMABLE:
       res->folder = stack_folder_new (stack, by->token, "private", "[\"e2e\"]");
       break;
     case PUB_FOLDER:
@@ -264,6 +288,12 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
     res->photo = stack_photo_new (stack, by->token, res->folder);
   if (kind == PRIV_PENDING || kind == PUB_PENDING)
     res->photo = stack_direct_upload_new (stack, by->token, res->folder);
+  if (kind == RESUMABLE)
+    {
+      g_autofree char *etag = NULL;
+      res->upload = stack_resumable_upload_new (stack, by->token, res->folder, &etag);
+      res->etag = g_strescape (etag, NULL);
+    }
 }
 
 /* ---- one cell ---------------------------------------------------------------------------- */
@@ -297,9 +327,11 @@ expand (const char *template, Cell *cell)
 {
   static guint counter;
   g_autofree char *unique = g_strdup_printf ("%x%u", g_random_int_range (0, 0xffff), ++counter);
-  const char *names[] = { "{user}", "{folder}", "{photo}", "{u}", "{name}", "{refresh}" };
+  const char *names[] = { "{user}", "{folder}", "{photo}", "{u}", "{name}", "{refresh}",
+                          "{upload}", "{etag}" };
   const char *values[] = { cell->owner->id, cell->res.folder, cell->res.photo, unique,
-                           cell->owner->name, cell->res.refresh };
+                           cell->owner->name, cell->res.refresh, cell->res.upload,
+                           cell->res.etag };
   GString *out = g_string_new (template);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -386,6 +418,12 @@ fingerprint (Cell *cell)
     {
       path = g_strdup_printf ("/v1/users/%s", cell->owner->id);
       r = ct_http (stack->users.url, "GET", path, NULL, NULL);
+      return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
+    }
+  if (cell->res.upload != NULL)
+    {
+      path = g_strdup_printf ("/v1/photos/uploads/%s", cell->res.upload);
+      r = ct_http (stack->photos.url, "GET", path, cell->owner->token, NULL);
       return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
     }
   if (cell->res.photo != NULL)

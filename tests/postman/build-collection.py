@@ -720,7 +720,88 @@ pm.test('deleted (204), or already lost (404)', () => pm.expect(pm.response.code
         req("Bob's direct upload into Ana's public folder: 403", "POST", f"{up}/uploads",
             "C.forbidden();", token="b",
             body='{"name": "x", "folder_id": "{{f_pub}}", "content_type": "image/jpeg", "size": 10}'),
+        *resumable_upload(up),
     ])
+
+
+def resumable_upload(up):
+    """POST /v1/photos/uploads with resumable → PUT the part → status → complete,
+    its refusals, and an abort."""
+    ru = f"{up}/uploads/{{{{r_upload}}}}"
+    return [
+        req("Resumable upload: start it", "POST", f"{up}/uploads", r"""
+const body = C.json(201);
+pm.test('an upload id, one part of at most 8 MiB, its URL', () => {
+  pm.expect(body.upload_id).to.match(C.idPattern('up'));
+  pm.expect(body.size).to.equal(Number(C.get('market_size')));
+  pm.expect(body.part_size).to.equal(8388608);
+  pm.expect(body.part_count).to.equal(1);
+  pm.expect(body.parts).to.have.length(1);
+  pm.expect(body.parts[0].number).to.equal(1);
+  pm.expect(body.parts[0].url).to.match(/^https?:\/\//);
+  pm.expect(Date.parse(body.expires_at)).to.be.above(Date.now());
+});
+C.set('r_upload', body.upload_id);
+C.set('r_url', body.parts[0].url);
+""", token="a", body='{"name": "Mercado reanudable", "content_type": "image/jpeg", "size": {{market_size}}, "resumable": true}'),
+        req("Resumable upload: nothing received yet", "GET", ru, r"""
+const body = C.json(200);
+pm.test('no parts yet', () => pm.expect(body.parts_received).to.deep.equal([]));
+""", token="a"),
+        req("Resumable upload: PUT part 1", "PUT", "{{r_url}}", r"""
+C.status(200);
+const etag = C.header('ETag');
+pm.test('a quoted ETag', () => pm.expect(etag).to.match(/^".+"$/));
+C.set('r_etag', etag);
+C.set('r_etag_json', JSON.stringify(etag));
+""", file="market.jpg", ctype="application/octet-stream"),
+        req("Resumable upload: the status lists part 1", "GET", ru, r"""
+const body = C.json(200);
+pm.test('part 1, whole, with its ETag', () => {
+  pm.expect(body.parts_received).to.have.length(1);
+  pm.expect(body.parts_received[0].number).to.equal(1);
+  pm.expect(body.parts_received[0].size).to.equal(Number(C.get('market_size')));
+  pm.expect(body.parts_received[0].etag).to.equal(C.get('r_etag'));
+});
+""", token="a"),
+        req("Resumable upload: fresh part URLs", "POST", f"{ru}/parts?from=1&to=1", r"""
+const body = C.json(200);
+pm.test('part 1 again', () => pm.expect(body.parts.map((p) => p.number)).to.deep.equal([1]));
+""", token="a"),
+        req("Resumable upload: parts from 2 to 1: 400", "POST", f"{ru}/parts?from=2&to=1",
+            "C.problem(400, 'bad-request');", token="a"),
+        req("Resumable upload: Bob asks about it: 404", "GET", ru, "C.notFound();", token="b"),
+        req("Resumable upload: Bob completes it: 404", "POST", f"{ru}/complete", "C.notFound();",
+            token="b", body='{"parts": [{"number": 1, "etag": {{r_etag_json}}}]}'),
+        req("Resumable upload: complete with a wrong ETag: 400", "POST", f"{ru}/complete", r"""
+const body = C.problem(400, 'bad-request');
+pm.test('names part 1', () => pm.expect(body.part).to.equal('1'));
+""", token="a", body='{"parts": [{"number": 1, "etag": "\\"nope\\""}]}'),
+        req("Resumable upload: complete", "POST", f"{ru}/complete", r"""
+const body = C.json(201);
+pm.test('a ready photo of the same bytes', () => {
+  pm.expect(body.id).to.match(C.idPattern('ph'));
+  pm.expect(body.state).to.equal('ready');
+  pm.expect(body.size).to.equal(Number(C.get('market_size')));
+  pm.expect([body.width, body.height]).to.deep.equal([64, 96]);
+  pm.expect(body.sha256).to.match(/^[0-9a-f]{64}$/);
+});
+C.set('p_resumed', body.id);
+""", token="a", body='{"parts": [{"number": 1, "etag": {{r_etag_json}}}]}'),
+        req("Resumable upload: gone once complete: 404", "GET", ru, "C.notFound();", token="a"),
+        req("Resumable upload: delete that photo again", "DELETE", f"{up}/{{{{p_resumed}}}}",
+            "C.noContent();", token="a"),
+        req("Resumable upload: start one to abort", "POST", f"{up}/uploads", r"""
+const body = C.json(201);
+C.set('r_upload', body.upload_id);
+""", token="a", body='{"name": "Abandonado", "content_type": "image/jpeg", "size": 5000, "resumable": true}'),
+        req("Resumable upload: abort it", "DELETE", ru, "C.noContent();", token="a"),
+        req("Resumable upload: gone once aborted: 404", "GET", ru, "C.notFound();", token="a"),
+        req("Resumable upload of 0 bytes: 422", "POST", f"{up}/uploads", "C.validation('size');",
+            token="a", body='{"name": "x", "content_type": "image/jpeg", "size": 0, "resumable": true}'),
+        req("Resumable not a boolean: 422", "POST", f"{up}/uploads", "C.validation('resumable');",
+            token="a", body='{"name": "x", "content_type": "image/jpeg", "size": 10, "resumable": "yes"}'),
+    ]
 
 
 def photos_read():

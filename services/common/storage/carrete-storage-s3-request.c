@@ -248,6 +248,8 @@ signed_headers (S3Storage *s3, const char *path, const S3Request *request, GErro
       type = g_strconcat ("Content-Type: ", request->content_type, NULL);
       headers = curl_slist_append (headers, type);
     }
+  else if (strcmp (request->method, "POST") == 0)
+    headers = curl_slist_append (headers, "Content-Type:"); /* not curl's form type */
   return headers;
 }
 
@@ -260,6 +262,12 @@ set_method (CURL *curl, const S3Request *request)
     {
       curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) request->upload_size);
+    }
+  else if (strcmp (request->method, "POST") == 0)
+    {
+      /* The body comes from on_read, as for PUT. */
+      curl_easy_setopt (curl, CURLOPT_POST, 1L);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) request->upload_size);
     }
   else if (strcmp (request->method, "GET") != 0)
     curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, request->method);
@@ -498,4 +506,13 @@ _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char 
     g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: %s: HTTP %ld %s %s", what,
                  response->status, code, fields.message != NULL ? fields.message : "");
   return FALSE;
+}
+
+gboolean
+_carrete_s3_removed (S3Storage *s3, const S3Response *response, const char *what, GError **error)
+{
+  if (status_is_success (response->status)
+      || (response->status == 404 && !_carrete_s3_bucket_missing (s3, response)))
+    return TRUE;
+  return _carrete_s3_status_error (s3, response, what, error);
 }

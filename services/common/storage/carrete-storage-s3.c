@@ -248,11 +248,8 @@ s3_delete (CarreteStorage *storage, const char *key, GError **error)
   if (!perform_bare (s3, "DELETE", key, &response, error))
     return FALSE;
   /* S3 answers 204 for a missing key too; 404 would be an older store's
-   * way, unless the bucket is what is missing. */
-  if (status_is_success (response.status)
-      || (response.status == 404 && !_carrete_s3_bucket_missing (s3, &response)))
-    return TRUE;
-  return _carrete_s3_status_error (s3, &response, key, error);
+   * way. */
+  return _carrete_s3_removed (s3, &response, key, error);
 }
 
 /* One ListObjectsV2 page; *token is replaced by the next page's token, or
@@ -369,6 +366,13 @@ static const CarreteStorageBackend s3_backend = {
   .delete = s3_delete,
   .list = s3_list,
   .presign = s3_presign,
+  .mp_create = _carrete_s3_mp_create,
+  .mp_upload_part = _carrete_s3_mp_upload_part,
+  .mp_presign_part = _carrete_s3_mp_presign_part,
+  .mp_list_parts = _carrete_s3_mp_list_parts,
+  .mp_complete = _carrete_s3_mp_complete,
+  .mp_abort = _carrete_s3_mp_abort,
+  .mp_list_uploads = _carrete_s3_mp_list_uploads,
 };
 
 static void
