@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PhotosJobs PhotosJobs;
+
 /* Everything a request handler of carrete-photos can reach. */
 typedef struct
 {
@@ -28,6 +30,7 @@ typedef struct
   PhotosDecoder *decoder;    /* the process's pool of decoder children (not owned) */
   FoldersClient *folders;
   CarreteAccounts *accounts; /* NULL without CARRETE_USERS_URL: no check */
+  PhotosJobs *jobs;          /* the process's job runner, on the worker that runs it; else NULL */
   char *spool_dir;           /* uploads in progress, thumbnails being made */
   guint64 max_upload_bytes;
   guint64 max_pixels;

@@ -1,7 +1,9 @@
 #define G_LOG_DOMAIN "carrete-photos-service"
 
 /* The ingest pipeline, a part of the photos service (streamed uploads, and
- * direct uploads from their pending row to ready); the rest is in service.c. */
+ * direct uploads from their pending row to ready); the rest is in service.c.
+ * It ends when the original is stored and the photo ready, with its
+ * thumbnails job queued in the same statement (jobs.c runs it). */
 
 #include "service.h"
 #include "service-private.h"
@@ -11,7 +13,7 @@
 
 #include "carrete-error.h"
 #include "carrete-sha256.h"
-#include "decoder.h"
+#include "jobs.h"
 
 #define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
 /* A pending direct upload outlives its PUT URL by this much, for a PUT
@@ -50,18 +52,13 @@ typedef struct
   gint64 folder_id;
   char *name;
   char *spool_path;
-  char *small_path;
-  char *large_path;
   guint64 size;
   char *sha256;
   PhotosType type;
-  PhotosImageInfo info;
   PhotosPhoto *photo;     /* the pending row, once there is one */
   PhotosPhoto *duplicate;
   GError *failure;        /* kept while the pending row is discarded */
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
-  guint parallel_left;    /* streamed: the original's PUT and the analysis */
-  GError *parallel_error;
   void (*then) (GTask *task); /* after the worker step under way */
 } Pipeline;
 
@@ -72,38 +69,16 @@ pipeline_free (gpointer data)
 
   g_clear_pointer (&p->caller, g_free);
   remove_file (&p->spool_path);
-  remove_file (&p->small_path);
-  remove_file (&p->large_path);
   g_free (p->name);
   g_free (p->sha256);
   photos_photo_free (p->photo);
   photos_photo_free (p->duplicate);
   g_clear_error (&p->failure);
-  g_clear_error (&p->parallel_error);
   g_free (p);
 }
 
 static void
 pipeline_fail (GTask *task, GError *error);
-
-static gboolean
-analyse_image (Pipeline *p, GError **error)
-{
-  p->small_path = g_strconcat (p->spool_path, ".small.jpg", NULL);
-  p->large_path = g_strconcat (p->spool_path, ".large.jpg", NULL);
-  /* One decode serves as the integrity check and the large thumbnail. */
-  return photos_decoder_process (p->app->decoder, p->spool_path, p->type, p->app->max_pixels,
-                                 &p->info, p->small_path, p->large_path, error);
-}
-
-static void
-analyse_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  gboolean ok = analyse_image (data, &error);
-
-  carrete_op_return_ok (task, ok, error);
-}
 
 /* Reads a file's SHA-256 and first bytes. */
 static gboolean
@@ -191,11 +166,10 @@ fetch_direct_upload (Pipeline *p, GError **error)
 }
 
 static void
-fetch_and_analyse_in_thread (GTask *task, gpointer source, gpointer data,
-                             GCancellable *cancellable)
+fetch_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  gboolean ok = fetch_direct_upload (data, &error) && analyse_image (data, &error);
+  gboolean ok = fetch_direct_upload (data, &error);
 
   carrete_op_return_ok (task, ok, error);
 }
@@ -213,33 +187,15 @@ put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellabl
   carrete_op_return_ok (task, ok, error);
 }
 
-static void
-store_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
-                            GCancellable *cancellable)
-{
-  Pipeline *p = data;
-  CarreteStorage *storage = p->app->storage;
-  g_autofree char *small = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_SMALL);
-  g_autofree char *large = photos_key_thumb (p->photo->object_prefix, PHOTOS_THUMB_LARGE);
-  GError *error = NULL;
-  gboolean ok
-      = carrete_storage_put_file (storage, small, p->small_path, "image/jpeg", NULL, &error)
-        && carrete_storage_put_file (storage, large, p->large_path, "image/jpeg", NULL, &error);
-
-  carrete_op_return_ok (task, ok, error);
-}
-
 /* Steps.  Each continues on the main loop.
  *
- *   streamed:  duplicate? → pending row → original PUT ∥ probe + thumbnails
- *              → thumbnails PUT → ready
- *   complete:  fetch + probe + thumbnails → duplicate? → thumbnails PUT → ready
+ *   streamed:  duplicate? → pending row → original PUT → ready + job
+ *   complete:  fetch (size, type, SHA-256) → duplicate? → ready + job
  *
- * A streamed upload's original goes to storage while its thumbnails are
- * made: the two longest steps of a big upload overlap. */
+ * Nothing decodes the image here: the thumbnails job does, after the
+ * answer (the photo's thumbnails are `pending` until then). */
 static void pipeline_check_duplicate (GTask *task);
 static void pipeline_insert (GTask *task);
-static void pipeline_store (GTask *task);
 static void pipeline_mark_ready (GTask *task);
 
 /* The end of a step on a worker: a failure ends the pipeline, success goes
@@ -284,7 +240,7 @@ on_duplicate_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     pipeline_fail (task, g_steal_pointer (&error));
   else if (p->direct)
-    pipeline_store (task);
+    pipeline_mark_ready (task);
   else
     pipeline_insert (task);
 }
@@ -296,36 +252,6 @@ pipeline_check_duplicate (GTask *task)
 
   photos_store_find_duplicate (p->app->store, p->owner_id, p->folder_id, p->sha256,
                                g_task_get_cancellable (task), on_duplicate_checked, task);
-}
-
-static void
-on_parallel_step_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  Pipeline *p = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (p->parallel_error == NULL)
-        p->parallel_error = error;
-      else
-        g_error_free (error);
-    }
-  if (--p->parallel_left > 0)
-    return;
-  if (p->parallel_error != NULL)
-    pipeline_fail (task, g_steal_pointer (&p->parallel_error));
-  else
-    pipeline_store (task);
-}
-
-static void
-run_parallel_step (GTask *task, GTaskThreadFunc func)
-{
-  Pipeline *p = g_task_get_task_data (task);
-
-  run_step_on_worker (p->app, task, p, func, on_parallel_step_done);
 }
 
 static void
@@ -344,9 +270,7 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
       pipeline_fail (task, error);
       return;
     }
-  p->parallel_left = 2;
-  run_parallel_step (task, put_original_in_thread);
-  run_parallel_step (task, analyse_in_thread);
+  run_worker_step (task, put_original_in_thread, pipeline_mark_ready);
 }
 
 static void
@@ -358,12 +282,6 @@ pipeline_insert (GTask *task)
   photos_store_insert_pending (
       p->app->store, p->owner_id, p->folder_id, p->name, prefix, photos_type_mime (p->type),
       (gint64) p->size, PENDING_STREAMED_SECONDS, g_task_get_cancellable (task), on_inserted, task);
-}
-
-static void
-pipeline_store (GTask *task)
-{
-  run_worker_step (task, store_thumbnails_in_thread, pipeline_mark_ready);
 }
 
 static void
@@ -387,6 +305,7 @@ on_marked_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       pipeline_fail (task, error);
       return;
     }
+  photos_jobs_wake ();
   g_task_return_pointer (task, ready, (GDestroyNotify) photos_photo_free);
   g_object_unref (task);
 }
@@ -397,8 +316,8 @@ pipeline_mark_ready (GTask *task)
   Pipeline *p = g_task_get_task_data (task);
 
   photos_store_mark_ready (p->app->store, p->photo->id, photos_type_mime (p->type),
-                           (gint64) p->size, p->sha256, p->info.width, p->info.height,
-                           p->info.taken_at, g_task_get_cancellable (task), on_marked_ready, task);
+                           (gint64) p->size, p->sha256, g_task_get_cancellable (task),
+                           on_marked_ready, task);
 }
 
 /* ---- failure: discard what exists, then answer ---------------------------------- */
@@ -553,9 +472,9 @@ has_passed (const char *rfc3339, guint grace)
 }
 
 static void
-fetch_and_analyse (GTask *task)
+fetch_upload (GTask *task)
 {
-  run_worker_step (task, fetch_and_analyse_in_thread, pipeline_check_duplicate);
+  run_worker_step (task, fetch_in_thread, pipeline_check_duplicate);
 }
 
 static void
@@ -567,7 +486,7 @@ on_complete_folder_checked (GObject *source, GAsyncResult *result, gpointer user
   if (!photos_service_check_folder_finish (result, &error))
     pipeline_fail (task, error);
   else
-    fetch_and_analyse (task);
+    fetch_upload (task);
 }
 
 static void
@@ -612,7 +531,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
                                          task);
       return;
     }
-  fetch_and_analyse (task);
+  fetch_upload (task);
 }
 
 void

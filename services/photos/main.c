@@ -14,7 +14,9 @@
 #include "carrete-service.h"
 #include "carrete-service-keys.h"
 #include "carrete-source.h"
+#include "carrete-cpus.h"
 #include "decoder.h"
+#include "jobs.h"
 #include "routes.h"
 #include "service.h"
 
@@ -31,7 +33,10 @@ static const char usage[] =
   "The Carrete photos service: uploads, thumbnails and presigned URLs.\n"
   "\n"
   "Commands:\n"
-  "  serve     answer HTTP requests (needs a migrated database)\n"
+  "  serve     answer HTTP requests (needs a migrated database), and run\n"
+  "            background jobs unless CARRETE_JOBS_IN_SERVE=false\n"
+  "  work      run background jobs (thumbnails); HTTP only for /healthz,\n"
+  "            /readyz and /metrics\n"
   "  migrate   apply the database migrations, create the S3 bucket, and exit\n"
   "  decode    (internal) decode one image in the child process serve starts\n"
   "\n"
@@ -51,7 +56,9 @@ static const char *const serve_settings[] = {
   "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
   "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL",
-  "CARRETE_DECODER_MEMORY_MB", "CARRETE_DECODER_CPU_SECONDS", "CARRETE_DECODER_TIMEOUT", NULL,
+  "CARRETE_DECODER_MEMORY_MB", "CARRETE_DECODER_CPU_SECONDS", "CARRETE_DECODER_TIMEOUT",
+  "CARRETE_JOBS_IN_SERVE", "CARRETE_JOB_CONCURRENCY", "CARRETE_JOB_POLL", "CARRETE_JOB_LEASE",
+  "CARRETE_JOB_MAX_ATTEMPTS", "CARRETE_JOB_BACKOFF", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
@@ -112,6 +119,9 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
 
 /* One pool of decoder children for every worker of the process. */
 static PhotosDecoder *decoder;
+/* Whether this process runs background jobs, and how. */
+static gboolean run_jobs;
+static PhotosJobsOptions job_options;
 
 static gboolean
 build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
@@ -150,6 +160,7 @@ app_free (gpointer data)
 {
   PhotosApp *app = data;
 
+  g_clear_pointer (&app->jobs, photos_jobs_free);
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&app->workers, carrete_workers_free);
   g_clear_pointer (&app->folders, folders_client_free);
@@ -179,6 +190,15 @@ app_new (const CarreteConfig *config, GError **error)
 static gboolean
 process_init (const CarreteConfig *config, GError **error)
 {
+  run_jobs = g_str_equal (config->command, "work") || config->jobs_in_serve;
+  job_options = (PhotosJobsOptions) {
+    .concurrency = config->job_concurrency != 0 ? (guint) config->job_concurrency
+                                                : carrete_cpus_available (),
+    .poll_seconds = (guint) config->job_poll,
+    .lease_seconds = (guint) config->job_lease,
+    .max_attempts = (guint) config->job_max_attempts,
+    .backoff_seconds = (guint) config->job_backoff,
+  };
   decoder = photos_decoder_new (config->decoder_memory_mb * 1024 * 1024,
                                 (guint) config->decoder_cpu_seconds,
                                 (guint) config->decoder_timeout, error);
@@ -257,6 +277,24 @@ static const CarreteServiceCommand commands[] = {
 /* Defined below: app_start names the database pool after it. */
 static const CarreteServiceSpec spec;
 
+/* SIGTERM: no new job is claimed, and the drain waits for those under way. */
+static void
+stop_jobs (gpointer data)
+{
+  PhotosApp *app = data;
+
+  if (app->jobs != NULL)
+    photos_jobs_stop (app->jobs);
+}
+
+static gboolean
+jobs_busy (gpointer data)
+{
+  PhotosApp *app = data;
+
+  return app->jobs != NULL && photos_jobs_busy (app->jobs);
+}
+
 static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
@@ -266,6 +304,8 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
   app->store = photos_store_new (app->db);
   options->jwt = app->jwt;
   options->ids = app->ids;
+  options->stopping = stop_jobs;
+  options->busy = jobs_busy;
 }
 
 static gboolean
@@ -285,6 +325,8 @@ app_running (gpointer data, GArray *source_ids)
 
   g_array_append_val (source_ids, sweep_id);
   photos_service_sweep (data);
+  if (run_jobs)
+    ((PhotosApp *) data)->jobs = photos_jobs_new (data, &job_options);
 }
 
 static char *
@@ -292,6 +334,8 @@ describe (const CarreteConfig *config)
 {
   return g_strdup_printf (" (storage: %s)", config->storage);
 }
+
+static const CarreteServiceServeLike work = { "work", photos_work_routes };
 
 static const CarreteServiceSpec spec = {
   .cli = {
@@ -308,6 +352,7 @@ static const CarreteServiceSpec spec = {
   .openapi = TRUE,
   .drain_seconds = DRAIN_SECONDS,
   .commands = commands,
+  .serve_like = &work,
   .process_init = process_init,
   .process_shutdown = process_shutdown,
   .app_new = app_new,

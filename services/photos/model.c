@@ -19,6 +19,8 @@ photos_photo_free (PhotosPhoto *photo)
   g_free (photo->state);
   g_free (photo->expires_at);
   g_free (photo->sort_time);
+  g_free (photo->thumbnails);
+  g_free (photo->thumbnails_error);
   g_free (photo);
 }
 
@@ -57,6 +59,8 @@ photos_photo_from_row (PGresult *result, int row)
   photo->state = text_or_null (result, row, 13);
   photo->expires_at = text_or_null (result, row, 14);
   photo->sort_time = text_or_null (result, row, 15);
+  photo->thumbnails = text_or_null (result, row, 16);
+  photo->thumbnails_error = text_or_null (result, row, 17);
   return photo;
 }
 
@@ -106,7 +110,8 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
   g_autofree char *folder = photo->folder_id != 0
                               ? carrete_ids_encode (ids, CARRETE_ID_FOLDER, photo->folder_id)
                               : NULL;
-  gboolean ready = g_strcmp0 (photo->state, "ready") == 0;
+  /* The image's size is known once its thumbnails job has read it. */
+  gboolean measured = photo->width > 0 && photo->height > 0;
 
   carrete_json_writer_begin_object (writer);
   member_string (writer, "id", id);
@@ -115,16 +120,15 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
   member_string (writer, "name", photo->name);
   member_string (writer, "content_type", photo->content_type);
   member_int_or_null (writer, "size", photo->size, TRUE);
-  member_int_or_null (writer, "width", photo->width, ready);
-  member_int_or_null (writer, "height", photo->height, ready);
+  member_int_or_null (writer, "width", photo->width, measured);
+  member_int_or_null (writer, "height", photo->height, measured);
   member_string (writer, "sha256", photo->sha256);
   member_string (writer, "taken_at", photo->taken_at);
   member_string (writer, "uploaded_at", photo->uploaded_at);
   member_string (writer, "updated_at", photo->updated_at);
   member_string (writer, "state", photo->state);
-  /* Thumbnails are made before a photo becomes ready (a photo whose image
-   * cannot be decoded is refused), so they are ready exactly when it is. */
-  member_string (writer, "thumbnails", ready ? "ready" : "pending");
+  member_string (writer, "thumbnails", photo->thumbnails != NULL ? photo->thumbnails : "pending");
+  member_string (writer, "thumbnails_error", photo->thumbnails_error);
   if (urls != NULL)
     {
       member_string (writer, "url", urls->url);

@@ -19,7 +19,7 @@ typedef struct
   char *content_type;
   gint64 size;
   char *sha256;         /* hex, or NULL while pending */
-  gint width;           /* 0 while pending */
+  gint width;           /* 0 until the thumbnails job has read the image */
   gint height;
   char *taken_at;       /* RFC 3339, or NULL */
   char *uploaded_at;    /* RFC 3339 */
@@ -27,6 +27,8 @@ typedef struct
   char *state;          /* "pending", "ready", "deleting" */
   char *expires_at;     /* RFC 3339, or NULL */
   char *sort_time;      /* shot_at / uploaded_at as exact text, for cursors */
+  char *thumbnails;     /* "pending", "ready", "failed" */
+  char *thumbnails_error; /* why they failed, or NULL */
 } PhotosPhoto;
 
 void photos_photo_free (PhotosPhoto *photo);

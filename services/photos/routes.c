@@ -32,23 +32,31 @@ decode_folder (CarreteRequest *req, const char *text, gint64 *folder_id)
   return FALSE;
 }
 
-/* Presigned addresses for a photo (all three, or only the thumbnail). */
+/* Presigned addresses for a photo (all three, or only the thumbnail); the
+ * thumbnails' only once they are ready. */
 static void
 presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls *urls)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *small = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_SMALL);
+  gboolean thumbnails = g_strcmp0 (photo->thumbnails, "ready") == 0;
 
   if (!g_str_equal (photo->state, "ready"))
     return;
-  urls->thumbnail_url = photos_url_cache_get (app->urls, small, "image/jpeg", now);
+  if (thumbnails)
+    {
+      g_autofree char *small = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_SMALL);
+      urls->thumbnail_url = photos_url_cache_get (app->urls, small, "image/jpeg", now);
+    }
   if (all)
     {
       g_autofree char *original = photos_key_original (photo->object_prefix);
-      g_autofree char *large = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_LARGE);
 
       urls->url = photos_url_cache_get (app->urls, original, photo->content_type, now);
-      urls->preview_url = photos_url_cache_get (app->urls, large, "image/jpeg", now);
+      if (thumbnails)
+        {
+          g_autofree char *large = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_LARGE);
+          urls->preview_url = photos_url_cache_get (app->urls, large, "image/jpeg", now);
+        }
     }
 }
 
@@ -486,6 +494,18 @@ static const CarreteRoute routes[] = {
     &photos_storage_put_stream },
   { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
 };
+
+/* `carrete-photos work`: its probes, nothing of the API. */
+static const CarreteRoute work_routes[] = {
+  { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
+};
+
+const CarreteRoute *
+photos_work_routes (guint *n_routes)
+{
+  *n_routes = G_N_ELEMENTS (work_routes);
+  return work_routes;
+}
 
 const CarreteRoute *
 photos_routes (guint *n_routes)

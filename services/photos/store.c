@@ -11,7 +11,8 @@
 #define PHOTO_COLUMNS_WITH(sort_key)                                                          \
   "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"  \
   " width, height, " RFC3339 ("taken_at") ", " RFC3339 ("uploaded_at") ", "                   \
-  RFC3339 ("updated_at") ", state, " RFC3339 ("expires_at") ", " sort_key
+  RFC3339 ("updated_at") ", state, " RFC3339 ("expires_at") ", " sort_key                   \
+  ", thumbnails, thumbnails_error"
 #define PHOTO_COLUMNS PHOTO_COLUMNS_WITH (EXACT ("shot_at"))
 
 /* Which sort key a list statement orders by, and how its cursor value is
@@ -46,14 +47,18 @@ static const CarreteStatement insert_pending = {
   7,
 };
 
+/* Ready, with its thumbnails job queued in the same statement: the photo
+ * never exists without the job that makes its thumbnails. */
 static const CarreteStatement mark_ready = {
   "photos_mark_ready",
-  "UPDATE photos SET state = 'ready', expires_at = NULL, content_type = $2, size = $3,"
-  "   sha256 = decode($4, 'hex'), width = $5, height = $6,"
-  "   taken_at = CASE WHEN $7::bigint IS NULL THEN NULL ELSE to_timestamp($7::bigint) END,"
-  "   uploaded_at = now(), updated_at = now()"
-  " WHERE id = $1 AND state = 'pending' RETURNING " PHOTO_COLUMNS,
-  7,
+  "WITH ready AS ("
+  "  UPDATE photos SET state = 'ready', expires_at = NULL, content_type = $2, size = $3,"
+  "    sha256 = decode($4, 'hex'), thumbnails = 'pending', thumbnails_error = NULL,"
+  "    uploaded_at = now(), updated_at = now()"
+  "  WHERE id = $1 AND state = 'pending' RETURNING *),"
+  " job AS (INSERT INTO jobs (kind, photo_id) SELECT 'thumbnails', id FROM ready)"
+  " SELECT " PHOTO_COLUMNS " FROM ready",
+  4,
 };
 
 static const CarreteStatement find_photo = {
@@ -203,17 +208,12 @@ photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_
 
 void
 photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
-                         const char *sha256_hex, guint width, guint height, gint64 taken_at,
-                         GCancellable *cancellable, GAsyncReadyCallback callback,
-                         gpointer user_data)
+                         const char *sha256_hex, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (id_text, id);
   INT_TEXT (size_text, size);
-  INT_TEXT (width_text, width);
-  INT_TEXT (height_text, height);
-  g_autofree char *taken = taken_at >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, taken_at) : NULL;
-  const char *params[] = { id_text, content_type, size_text, sha256_hex, width_text, height_text,
-                           taken };
+  const char *params[] = { id_text, content_type, size_text, sha256_hex };
 
   carrete_db_query_async (store->db, &mark_ready, params, cancellable, callback, user_data);
 }

@@ -45,12 +45,12 @@ void photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 fo
                                   const char *content_type, gint64 size, guint expires_in,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
-/* pending → ready with what the bytes told; no row if it is not pending
- * any more.  `taken_at` is unix seconds or -1. */
+/* pending → ready with what the bytes told, and a thumbnails job queued
+ * (the photo's thumbnails are `pending` until it has run); no row if it
+ * is not pending any more. */
 void photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
-                              const char *sha256_hex, guint width, guint height, gint64 taken_at,
-                              GCancellable *cancellable, GAsyncReadyCallback callback,
-                              gpointer user_data);
+                              const char *sha256_hex, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
 /* A ready photo of `owner_id` in `folder_id` (0: none) with these bytes. */

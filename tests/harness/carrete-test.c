@@ -422,6 +422,13 @@ ct_service_start (const char *binary, const char *const *env)
 CtService *
 ct_service_start_at (const char *binary, const char *const *env, guint16 port)
 {
+  return ct_service_start_command (binary, "serve", env, port);
+}
+
+CtService *
+ct_service_start_command (const char *binary, const char *command, const char *const *env,
+                          guint16 port)
+{
   CtService *service = g_new0 (CtService, 1);
   g_autoptr (GSubprocessLauncher) launcher = service_launcher (env, &service->setup,
                                                                G_SUBPROCESS_FLAGS_NONE);
@@ -443,7 +450,7 @@ ct_service_start_at (const char *binary, const char *const *env, guint16 port)
   close (fd);
   g_subprocess_launcher_set_stdout_file_path (launcher, service->log_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, service->log_path);
-  service->process = g_subprocess_launcher_spawn (launcher, &error, binary, "serve", NULL);
+  service->process = g_subprocess_launcher_spawn (launcher, &error, binary, command, NULL);
   g_assert_no_error (error);
 
   for (int i = 0; i < 1000; i++)
@@ -520,6 +527,16 @@ ct_service_stop (CtService *service)
     }
   g_clear_object (&service->process);
   assert_no_sanitizer_report (service);
+}
+
+void
+ct_service_kill (CtService *service)
+{
+  if (service->process == NULL)
+    return;
+  g_subprocess_force_exit (service->process);
+  g_subprocess_wait (service->process, NULL, NULL);
+  g_clear_object (&service->process);
 }
 
 void

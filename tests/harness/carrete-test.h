@@ -85,10 +85,17 @@ CtService *ct_service_start (const char *binary, const char *const *env);
 /* The same on a chosen port (from ct_free_port), for services that must
  * know each other's address before either starts. */
 CtService *ct_service_start_at (const char *binary, const char *const *env, guint16 port);
+/* The same with another command than `serve` (one that also answers
+ * /healthz, such as `carrete-photos work`). */
+CtService *ct_service_start_command (const char *binary, const char *command,
+                                     const char *const *env, guint16 port);
 const char *ct_service_url (CtService *service);
 GPid ct_service_pid (CtService *service);
 /* SIGTERM, then asserts a clean exit (status 0: no crash, no leak report). */
 void ct_service_stop (CtService *service);
+/* SIGKILL, as a crash or an OOM kill would: no drain, no exit checks
+ * (ct_service_free then only cleans up). */
+void ct_service_kill (CtService *service);
 void ct_service_free (CtService *service);
 /* The service's captured stdout+stderr. */
 char *ct_service_output (CtService *service);

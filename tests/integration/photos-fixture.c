@@ -2,6 +2,7 @@
 
 #include "photos-fixture.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <vips/vips.h>
 
@@ -75,6 +76,10 @@ photos_settings (PhotosStack *stack, const char *database_url)
   add_setting (env, "CARRETE_FOLDERS_URL", closed);
   add_setting (env, "CARRETE_MAX_UPLOAD_BYTES", limit);
   g_strv_builder_add (env, "CARRETE_WORKER_THREADS=2");
+  /* Every instance runs jobs, but only looks for them when it has queued
+   * one itself (and at start): a test knows which instance made a photo's
+   * thumbnails, the one it uploaded to.  Tests of the queue set their own. */
+  g_strv_builder_add (env, "CARRETE_JOB_POLL=3600");
   if (stack->backend == PHOTOS_BACKEND_FS)
     {
       g_strv_builder_add (env, "CARRETE_STORAGE=fs");
@@ -92,8 +97,9 @@ photos_settings (PhotosStack *stack, const char *database_url)
   return g_strv_builder_end (env);
 }
 
-CtService *
-photos_stack_start_instance (PhotosStack *stack, const char *const *extra, char **spool_dir)
+static CtService *
+start_instance (PhotosStack *stack, const char *command, const char *const *extra,
+                char **spool_dir)
 {
   static guint serial;
   g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
@@ -115,7 +121,20 @@ photos_stack_start_instance (PhotosStack *stack, const char *const *extra, char 
     *spool_dir = spool;
   else
     g_free (spool);
-  return ct_service_start (stack->photos_binary, (const char *const *) settings);
+  return ct_service_start_command (stack->photos_binary, command, (const char *const *) settings,
+                                   0);
+}
+
+CtService *
+photos_stack_start_instance (PhotosStack *stack, const char *const *extra, char **spool_dir)
+{
+  return start_instance (stack, "serve", extra, spool_dir);
+}
+
+CtService *
+photos_stack_start_worker (PhotosStack *stack, const char *const *extra, char **spool_dir)
+{
+  return start_instance (stack, "work", extra, spool_dir);
 }
 
 static CarreteStorage *
@@ -466,11 +485,33 @@ photos_upload (PhotosStack *stack, const char *token, const char *name, GBytes *
   g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
   g_autofree char *query = g_strconcat ("?name=", escaped, NULL);
   g_autoptr (CtResponse) r = photos_post_raw (stack, token, query, "image/jpeg", image);
+  g_autoptr (CtResponse) done = NULL;
 
   if (r->status != 201)
     g_error ("upload of %s: %u %.*s", name, r->status, (int) g_bytes_get_size (r->body),
              (const char *) g_bytes_get_data (r->body, NULL));
+  g_assert_cmpstr (ct_response_string (r, "thumbnails"), ==, "pending");
+  done = photos_await_thumbnails (stack->photos_url, token, ct_response_string (r, "id"));
+  g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   return g_strdup (ct_response_string (r, "id"));
+}
+
+CtResponse *
+photos_await_thumbnails (const char *base_url, const char *token, const char *id)
+{
+  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
+
+  for (guint i = 0; i < 600; i++)
+    {
+      CtResponse *r = ct_http (base_url, "GET", path, token, NULL);
+
+      g_assert_cmpuint (r->status, ==, 200);
+      if (g_strcmp0 (ct_response_string (r, "thumbnails"), "pending") != 0)
+        return r;
+      ct_response_free (r);
+      g_usleep (100 * 1000);
+    }
+  g_error ("the thumbnails of photo %s are still pending after a minute", id);
 }
 
 CtResponse *
@@ -591,7 +632,8 @@ rows_by_prefix (PhotosStack *stack)
 {
   g_autofree char *text = ct_postgres_query (
       stack->pg, "carrete_photos",
-      "SELECT coalesce(string_agg(object_prefix || ' ' || state, E'\\n'), '') FROM photos");
+      "SELECT coalesce(string_agg(object_prefix || ' ' || state || ' ' || thumbnails, E'\\n'),"
+      " '') FROM photos");
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
 
@@ -663,9 +705,10 @@ inconsistencies (PhotosStack *stack, const char *more_spool)
     {
       const char *suffixes[] = { "/original", "/256.jpg", "/1280.jpg" };
 
-      if (!g_str_equal (state, "ready"))
+      if (!g_str_has_prefix (state, "ready "))
         continue;
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      /* Its thumbnails once they are ready; the original always. */
+      for (guint i = 0; i < (g_str_equal (state, "ready ready") ? G_N_ELEMENTS (suffixes) : 1); i++)
         {
           g_autofree char *key = g_strconcat (prefix, suffixes[i], NULL);
           if (!g_hash_table_contains (objects, key))
@@ -732,6 +775,42 @@ photos_row_state (PhotosStack *stack, const char *photo_id)
   text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   return ct_postgres_query_param (stack->pg, "carrete_photos",
                                   "SELECT state FROM photos WHERE id = $1::bigint", text);
+}
+
+/* The pids of `service`'s decoder children. */
+GArray *
+photos_decoder_children (CtService *service)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *cmd_path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize cmd_len = 0;
+      const char *after_name;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL)
+          || !g_file_get_contents (cmd_path, &cmdline, &cmd_len, NULL))
+        continue;
+      /* "pid (comm) state ppid …": comm may hold spaces, so after the last ')'. */
+      after_name = strrchr (stat, ')');
+      if (after_name == NULL || sscanf (after_name, ") %*c %d", &ppid) != 1
+          || ppid != ct_service_pid (service))
+        continue;
+      /* argv[1] is the command. */
+      if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
+        {
+          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
+          g_array_append_val (pids, pid);
+        }
+    }
+  return pids;
 }
 
 int

@@ -55,6 +55,10 @@ const char *photos_backend_name (PhotosBackend backend);
 CtService *photos_stack_start_instance (PhotosStack *stack, const char *const *extra,
                                         char **spool_dir);
 
+/* The same running `carrete-photos work` (background jobs only). */
+CtService *photos_stack_start_worker (PhotosStack *stack, const char *const *extra,
+                                      char **spool_dir);
+
 /* One stack per backend for a whole test program, started on first use. */
 PhotosStack *photos_shared_stack (PhotosBackend backend);
 void photos_shared_stacks_free (void);
@@ -110,8 +114,12 @@ CtResponse *photos_post_raw (PhotosStack *stack, const char *token, const char *
 CtResponse *photos_post_form (PhotosStack *stack, const char *token, const char *query,
                               const char *name, const char *filename, const char *content_type,
                               GBytes *body);
-/* A raw upload that must succeed (201): returns the photo's id. */
+/* A raw upload that must succeed (201, thumbnails pending) and whose
+ * thumbnails must then become ready: returns the photo's id. */
 char *photos_upload (PhotosStack *stack, const char *token, const char *name, GBytes *image);
+/* GET /v1/photos/{id} at `base_url` until its thumbnails are no longer
+ * pending (a minute at most); returns that last answer (200). */
+CtResponse *photos_await_thumbnails (const char *base_url, const char *token, const char *id);
 
 /* GET of an absolute URL (a presigned one), with extra "Name: value"
  * headers. */
@@ -144,7 +152,8 @@ void photos_post_parallel (PhotosStack *stack, const char *token, const char *qu
 /* ---- consistency --------------------------------------------------------------------- */
 
 /* Every stored object belongs to a row (its key starts with the row's
- * object_prefix), every `ready` row has its three objects, no spool file is
+ * object_prefix), every `ready` row has its original and, once its
+ * thumbnails are ready, both of them, no spool file is
  * left (in the main instance's spool directory and in `more_spool`, may be
  * NULL), and fs leaves no temporary file.  Waits up to a few seconds for
  * work in flight to settle before failing. */
@@ -154,6 +163,9 @@ guint photos_count_rows (PhotosStack *stack);
 guint photos_count_objects (PhotosStack *stack);
 /* The `state` column of a photo by its opaque id, or NULL without a row. */
 char *photos_row_state (PhotosStack *stack, const char *photo_id);
+
+/* The pids of `service`'s decoder children (`carrete-photos decode`). */
+GArray *photos_decoder_children (CtService *service);
 
 /* A folder id of this installation (for requests that name a folder). */
 char *photos_folder_id (PhotosStack *stack, gint64 value);

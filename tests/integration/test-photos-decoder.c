@@ -1,6 +1,8 @@
-/* Images are decoded in a child process: a decoder that crashes, spins or
- * hangs fails that one upload with a clear reason, and the service (a real
- * carrete-photos on real PostgreSQL and storage) answers throughout.  The
+/* Images are decoded in a child process, by the thumbnails job that an
+ * upload queues: a decoder that crashes, spins or hangs fails that one
+ * photo's thumbnails with a clear reason (the photo stays, its original
+ * readable), and the service (a real carrete-photos on real PostgreSQL and
+ * storage) answers throughout.  The
  * faults are real ones in the child (abort(), a busy loop, a blocked
  * wait), switched on by CARRETE_DECODER_FAULT, which only test builds
  * honour. */
@@ -8,7 +10,6 @@
 #include "photos-fixture.h"
 
 #include <signal.h>
-#include <stdio.h>
 
 static CtResponse *
 upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
@@ -19,20 +20,34 @@ upload_to (const char *url, PhotosUser *user, const char *name, GBytes *image)
   return ct_http_raw (url, "POST", path, (const char *const[]){ auth, NULL }, "image/jpeg", image);
 }
 
-/* A 415 whose detail carries `reason`, and nothing stored. */
+/* An upload (201) whose thumbnails failed, with a reason that carries
+ * `reason`: the photo and its original are kept, and nothing more
+ * (no thumbnail); once deleted, nothing is left. */
 static void
-assert_refused (PhotosStack *s, CtResponse *r, const char *reason, guint rows, guint objects)
+assert_refused (PhotosStack *s, const char *url, PhotosUser *user, CtResponse *r,
+                const char *reason, guint rows, guint objects)
 {
+  g_autoptr (CtResponse) done = NULL;
+  g_autoptr (CtResponse) deleted = NULL;
+  g_autofree char *path = NULL;
   const char *detail;
 
   g_test_message ("status %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
                   (const char *) g_bytes_get_data (r->body, NULL));
-  ct_assert_problem (r, 415, NULL);
-  detail = ct_response_string (r, "detail");
+  g_assert_cmpuint (r->status, ==, 201);
+  done = photos_await_thumbnails (url, user->token, ct_response_string (r, "id"));
+  g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "failed");
+  g_assert_null (ct_response_string (done, "thumbnail_url"));
+  detail = ct_response_string (done, "thumbnails_error");
   g_assert_nonnull (detail);
-  g_test_message ("detail: %s", detail);
+  g_test_message ("thumbnails_error: %s", detail);
   g_assert_nonnull (strstr (detail, "could not be decoded"));
   g_assert_nonnull (strstr (detail, reason));
+  g_assert_cmpuint (photos_count_rows (s), ==, rows + 1);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 1);
+  path = g_strconcat ("/v1/photos/", ct_response_string (r, "id"), NULL);
+  deleted = ct_http (url, "DELETE", path, user->token, NULL);
+  g_assert_cmpuint (deleted->status, ==, 204);
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
 }
@@ -66,7 +81,8 @@ test_crash (PhotosStack *s)
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr (CtResponse) r = upload_to (ct_service_url (faulty), ana, "crash.jpg", jpeg);
-      assert_refused (s, r, "the decoder crashed (signal 6, SIGABRT)", rows, objects);
+      assert_refused (s, ct_service_url (faulty), ana, r, "the decoder crashed (signal 6, SIGABRT)",
+                      rows, objects);
     }
   assert_service_goes_on (s, ct_service_url (faulty), ana, 302);
   photos_assert_consistent (s, spool);
@@ -87,27 +103,11 @@ test_cpu_limit (PhotosStack *s)
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
   g_autoptr (CtResponse) r = upload_to (ct_service_url (faulty), ana, "spin.jpg", jpeg);
 
-  assert_refused (s, r, "the decoder used more than 1 s of CPU time", rows, objects);
+  assert_refused (s, ct_service_url (faulty), ana, r, "the decoder used more than 1 s of CPU time",
+                  rows, objects);
   assert_service_goes_on (s, ct_service_url (faulty), ana, 312);
   photos_assert_consistent (s, spool);
   ct_service_free (faulty);
-}
-
-typedef struct
-{
-  const char *url;
-  PhotosUser *user;
-  GBytes *image;
-  CtResponse *answer;
-} Upload;
-
-static gpointer
-upload_in_thread (gpointer data)
-{
-  Upload *upload = data;
-
-  upload->answer = upload_to (upload->url, upload->user, "hang.jpg", upload->image);
-  return NULL;
 }
 
 /* A decoder that blocks forever is killed at the wall-time limit; while it
@@ -120,64 +120,28 @@ test_hang (PhotosStack *s)
   CtService *faulty = photos_stack_start_instance (
       s, (const char *const[]){ "CARRETE_DECODER_FAULT=hang", "CARRETE_DECODER_TIMEOUT=3", NULL },
       &spool);
+  const char *url = ct_service_url (faulty);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 321, NULL, 0);
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
-  Upload upload = { ct_service_url (faulty), ana, jpeg, NULL };
   gint64 started = g_get_monotonic_time ();
-  GThread *thread = g_thread_new ("upload", upload_in_thread, &upload);
+  g_autoptr (CtResponse) upload = upload_to (url, ana, "hang.jpg", jpeg);
+  g_autofree char *path = g_strconcat ("/v1/photos/", ct_response_string (upload, "id"), NULL);
 
-  /* Past the upload's start, well inside the decoder's 3 s. */
+  /* Past the job's start, well inside the decoder's 3 s. */
   g_usleep (G_USEC_PER_SEC);
   {
     gint64 asked = g_get_monotonic_time ();
-    g_autoptr (CtResponse) list = ct_http (upload.url, "GET", "/v1/photos", ana->token, NULL);
+    g_autoptr (CtResponse) list = ct_http (url, "GET", "/v1/photos", ana->token, NULL);
+    g_autoptr (CtResponse) photo = ct_http (url, "GET", path, ana->token, NULL);
     g_assert_cmpuint (list->status, ==, 200);
     g_assert_cmpint (g_get_monotonic_time () - asked, <, G_USEC_PER_SEC);
-    g_assert_null (upload.answer);
+    g_assert_cmpstr (ct_response_string (photo, "thumbnails"), ==, "pending");
   }
-  g_thread_join (thread);
+  assert_refused (s, url, ana, upload, "the decoder did not finish within 3 s", rows, objects);
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 3 * G_USEC_PER_SEC);
-  assert_refused (s, upload.answer, "the decoder did not finish within 3 s", rows, objects);
-  ct_response_free (upload.answer);
-  assert_service_goes_on (s, upload.url, ana, 322);
+  assert_service_goes_on (s, url, ana, 322);
   photos_assert_consistent (s, spool);
   ct_service_free (faulty);
-}
-
-/* The pids of `service`'s decoder children. */
-static GArray *
-decoder_children (CtService *service)
-{
-  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *cmd_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      g_autofree char *stat = NULL;
-      g_autofree char *cmdline = NULL;
-      gsize cmd_len = 0;
-      const char *after_name;
-      int ppid = 0;
-
-      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL)
-          || !g_file_get_contents (cmd_path, &cmdline, &cmd_len, NULL))
-        continue;
-      /* "pid (comm) state ppid …": comm may hold spaces, so after the last ')'. */
-      after_name = strrchr (stat, ')');
-      if (after_name == NULL || sscanf (after_name, ") %*c %d", &ppid) != 1
-          || ppid != ct_service_pid (service))
-        continue;
-      /* argv[1] is the command. */
-      if (strlen (cmdline) + 1 < cmd_len && g_str_equal (cmdline + strlen (cmdline) + 1, "decode"))
-        {
-          GPid pid = (GPid) g_ascii_strtoll (name, NULL, 10);
-          g_array_append_val (pids, pid);
-        }
-    }
-  return pids;
 }
 
 /* A decoder child reads hostile files: it must not hold the service's
@@ -211,18 +175,26 @@ test_pool (PhotosStack *s)
     {
       g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 330 + i, NULL, 0);
       g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "pool.jpg", jpeg);
+      g_autoptr (CtResponse) done = NULL;
       g_assert_cmpuint (r->status, ==, 201);
+      done = photos_await_thumbnails (ct_service_url (instance), ana->token,
+                                      ct_response_string (r, "id"));
+      g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
     }
-  first = decoder_children (instance);
+  first = photos_decoder_children (instance);
   g_assert_cmpuint (first->len, ==, 1);
   assert_no_settings (g_array_index (first, GPid, 0));
   g_assert_cmpint (kill (g_array_index (first, GPid, 0), SIGKILL), ==, 0);
   {
     g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 339, NULL, 0);
     g_autoptr (CtResponse) r = upload_to (ct_service_url (instance), ana, "again.jpg", jpeg);
+    g_autoptr (CtResponse) done = NULL;
     g_assert_cmpuint (r->status, ==, 201);
+    done = photos_await_thumbnails (ct_service_url (instance), ana->token,
+                                    ct_response_string (r, "id"));
+    g_assert_cmpstr (ct_response_string (done, "thumbnails"), ==, "ready");
   }
-  after_kill = decoder_children (instance);
+  after_kill = photos_decoder_children (instance);
   g_assert_cmpuint (after_kill->len, ==, 1);
   g_assert_cmpint (g_array_index (after_kill, GPid, 0), !=, g_array_index (first, GPid, 0));
   photos_assert_consistent (s, spool);

@@ -49,11 +49,33 @@ assert_ready_photo (JsonObject *photo, PhotosUser *owner, const char *name, GByt
   g_assert_cmpint (json_object_get_int_member (photo, "height"), ==, height);
   g_assert_cmpstr (member_string (photo, "state"), ==, "ready");
   g_assert_cmpstr (member_string (photo, "thumbnails"), ==, "ready");
+  g_assert_true (json_object_get_null_member (photo, "thumbnails_error"));
   assert_rfc3339 (member_string (photo, "uploaded_at"));
   assert_rfc3339 (member_string (photo, "updated_at"));
   g_assert_nonnull (member_string (photo, "url"));
   g_assert_nonnull (member_string (photo, "thumbnail_url"));
   g_assert_nonnull (member_string (photo, "preview_url"));
+}
+
+/* A photo just uploaded (201, or 200 for a completed direct upload): its thumbnails are pending, and so is what
+ * only decoding tells (size, taken_at, the thumbnails' URLs); the
+ * original is there already.  Returns the photo as GET shows it once its
+ * thumbnails job has run. */
+static CtResponse *
+settle (PhotosStack *s, PhotosUser *owner, CtResponse *created)
+{
+  JsonObject *photo = ct_response_object (created);
+
+  g_assert_cmpstr (member_string (photo, "state"), ==, "ready");
+  g_assert_cmpstr (member_string (photo, "thumbnails"), ==, "pending");
+  g_assert_true (json_object_get_null_member (photo, "width"));
+  g_assert_true (json_object_get_null_member (photo, "height"));
+  g_assert_true (json_object_get_null_member (photo, "taken_at"));
+  g_assert_true (json_object_get_null_member (photo, "thumbnail_url"));
+  g_assert_true (json_object_get_null_member (photo, "preview_url"));
+  g_assert_true (json_object_get_null_member (photo, "thumbnails_error"));
+  g_assert_nonnull (member_string (photo, "url"));
+  return photos_await_thumbnails (s->photos_url, owner->token, member_string (photo, "id"));
 }
 
 /* Downloads a thumbnail URL: a whole JPEG; gives its size. */
@@ -139,11 +161,13 @@ test_raw_upload (PhotosStack *s)
   g_autoptr (GBytes) jpeg = photos_make_jpeg (1600, 1200, 1, "2021:03:04 05:06:07", 0);
   g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "?name=Beach%20day.jpg",
                                               "image/jpeg", jpeg);
+  g_autoptr (CtResponse) ready = NULL;
   JsonObject *photo;
 
   g_assert_cmpuint (r->status, ==, 201);
   g_assert_cmpstr (ct_response_header (r, "Cache-Control"), ==, "private, no-store");
-  photo = ct_response_object (r);
+  ready = settle (s, ana, r);
+  photo = ct_response_object (ready);
   assert_ready_photo (photo, ana, "Beach day.jpg", jpeg, "image/jpeg", 1600, 1200);
   /* EXIF DateTimeOriginal becomes taken_at. */
   g_assert_cmpstr (member_string (photo, "taken_at"), ==, "2021-03-04T05:06:07.000Z");
@@ -161,12 +185,18 @@ test_type_from_bytes (PhotosStack *s)
   g_autoptr (CtResponse) as_octets = photos_post_raw (s, ana->token, "?name=b",
                                                       "application/octet-stream", jpeg);
 
+  g_autoptr (CtResponse) png_ready = NULL;
+  g_autoptr (CtResponse) jpeg_ready = NULL;
+
   /* The declared type is only a hint: the bytes decide. */
   g_assert_cmpuint (as_jpeg->status, ==, 201);
   g_assert_cmpstr (ct_response_string (as_jpeg, "content_type"), ==, "image/png");
-  g_assert_true (json_object_get_null_member (ct_response_object (as_jpeg), "taken_at"));
-  assert_downloads (ct_response_object (as_jpeg), png, 256, 171, 300, 200);
+  png_ready = settle (s, ana, as_jpeg);
+  g_assert_true (json_object_get_null_member (ct_response_object (png_ready), "taken_at"));
+  assert_downloads (ct_response_object (png_ready), png, 256, 171, 300, 200);
   g_assert_cmpuint (as_octets->status, ==, 201);
+  jpeg_ready = settle (s, ana, as_octets);
+  g_assert_cmpstr (ct_response_string (jpeg_ready, "thumbnails"), ==, "ready");
   g_assert_cmpstr (ct_response_string (as_octets, "content_type"), ==, "image/jpeg");
   photos_assert_consistent (s, NULL);
 }
@@ -191,10 +221,13 @@ test_other_types (PhotosStack *s)
       g_autoptr (GBytes) image = photos_make_image (640, 320, 5 + i, types[i].suffix);
       g_autofree char *query = g_strdup_printf ("?name=image%s", types[i].suffix);
       g_autofree char *name = g_strdup_printf ("image%s", types[i].suffix);
-      g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, query, types[i].type, image);
+      g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, query, types[i].type,
+                                                        image);
+      g_autoptr (CtResponse) r = NULL;
 
       g_test_message ("%s", types[i].type);
-      g_assert_cmpuint (r->status, ==, 201);
+      g_assert_cmpuint (created->status, ==, 201);
+      r = settle (s, ana, created);
       assert_ready_photo (ct_response_object (r), ana, name, image, types[i].type, 640, 320);
       assert_downloads (ct_response_object (r), image, 256, 128, 640, 320);
     }
@@ -222,17 +255,22 @@ test_multipart_upload (PhotosStack *s)
   g_autoptr (CtResponse) nameless = photos_post_form (s, ana->token, "", NULL, NULL, "image/jpeg",
                                                       e);
   g_autoptr (CtResponse) no_file = NULL;
+  g_autoptr (CtResponse) field_ready = NULL;
+  g_autoptr (CtResponse) file_ready = NULL;
   Snapshot before;
 
   g_assert_cmpuint (field->status, ==, 201);
-  assert_ready_photo (ct_response_object (field), ana, "From field.jpg", a, "image/jpeg", 400, 300);
-  assert_downloads (ct_response_object (field), a, 256, 192, 400, 300);
+  field_ready = settle (s, ana, field);
+  assert_ready_photo (ct_response_object (field_ready), ana, "From field.jpg", a, "image/jpeg",
+                      400, 300);
+  assert_downloads (ct_response_object (field_ready), a, 256, 192, 400, 300);
   g_assert_cmpuint (query->status, ==, 201);
   g_assert_cmpstr (ct_response_string (query, "name"), ==, "From query.jpg");
   /* Only the last segment of a client's path is a name. */
   g_assert_cmpuint (file->status, ==, 201);
-  assert_ready_photo (ct_response_object (file), ana, "holiday.png", c, "image/png", 500, 250);
-  assert_downloads (ct_response_object (file), c, 256, 128, 500, 250);
+  file_ready = settle (s, ana, file);
+  assert_ready_photo (ct_response_object (file_ready), ana, "holiday.png", c, "image/png", 500, 250);
+  assert_downloads (ct_response_object (file_ready), c, 256, 128, 500, 250);
   g_assert_cmpuint (traversal->status, ==, 201);
   g_assert_cmpstr (ct_response_string (traversal, "name"), ==, "passwd.jpg");
   g_assert_cmpuint (nameless->status, ==, 201);
@@ -257,12 +295,17 @@ test_orientation_and_grey (PhotosStack *s)
   /* Stored landscape, shown portrait: orientation 6 turns it 90°. */
   g_autoptr (GBytes) turned = photos_make_jpeg (300, 200, 20, NULL, 6);
   g_autoptr (GBytes) grey = photos_make_gray_jpeg (640, 480, 21);
-  g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "?name=turned.jpg", "image/jpeg",
-                                              turned);
-  g_autoptr (CtResponse) g = photos_post_raw (s, ana->token, "?name=grey.jpg", "image/jpeg", grey);
+  g_autoptr (CtResponse) turned_created = photos_post_raw (s, ana->token, "?name=turned.jpg",
+                                                           "image/jpeg", turned);
+  g_autoptr (CtResponse) grey_created = photos_post_raw (s, ana->token, "?name=grey.jpg",
+                                                         "image/jpeg", grey);
+  g_autoptr (CtResponse) r = NULL;
+  g_autoptr (CtResponse) g = NULL;
   guint w = 0, h = 0;
 
-  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpuint (turned_created->status, ==, 201);
+  r = settle (s, ana, turned_created);
+  g_assert_cmpuint (r->status, ==, 200);
   g_assert_cmpint (json_object_get_int_member (ct_response_object (r), "width"), ==, 200);
   g_assert_cmpint (json_object_get_int_member (ct_response_object (r), "height"), ==, 300);
   fetch_thumbnail (ct_response_string (r, "thumbnail_url"), &w, &h);
@@ -273,7 +316,8 @@ test_orientation_and_grey (PhotosStack *s)
   g_assert_cmpuint (w, ==, 200);
   g_assert_cmpuint (h, ==, 300);
 
-  g_assert_cmpuint (g->status, ==, 201);
+  g_assert_cmpuint (grey_created->status, ==, 201);
+  g = settle (s, ana, grey_created);
   assert_ready_photo (ct_response_object (g), ana, "grey.jpg", grey, "image/jpeg", 640, 480);
   assert_downloads (ct_response_object (g), grey, 256, 192, 640, 480);
   photos_assert_consistent (s, NULL);
@@ -324,6 +368,40 @@ jpeg_claiming (guint width, guint height)
   g_error ("no SOF marker");
 }
 
+/* A body that is an image by its first bytes but cannot be decoded is
+ * accepted (201: only the thumbnails job decodes), and its thumbnails
+ * fail with `reason`; the original stays readable, and deleting the photo
+ * leaves nothing behind. */
+static void
+assert_thumbnails_fail (PhotosStack *s, PhotosUser *owner, GBytes *body, const char *reason)
+{
+  Snapshot before = snapshot (s);
+  g_autoptr (CtResponse) created = photos_post_raw (s, owner->token, "?name=x.jpg", "image/jpeg",
+                                                    body);
+  g_autoptr (CtResponse) failed = NULL;
+  JsonObject *photo;
+  g_autofree char *path = NULL;
+  g_autoptr (CtResponse) original = NULL;
+  g_autoptr (CtResponse) deleted = NULL;
+
+  g_assert_cmpuint (created->status, ==, 201);
+  failed = settle (s, owner, created);
+  photo = ct_response_object (failed);
+  path = g_strconcat ("/v1/photos/", member_string (photo, "id"), NULL);
+  original = photos_fetch (member_string (photo, "url"), NULL);
+  g_test_message ("thumbnails_error: %s", member_string (photo, "thumbnails_error"));
+  g_assert_cmpstr (member_string (photo, "thumbnails"), ==, "failed");
+  g_assert_nonnull (strstr (member_string (photo, "thumbnails_error"), reason));
+  g_assert_true (json_object_get_null_member (photo, "width"));
+  g_assert_true (json_object_get_null_member (photo, "thumbnail_url"));
+  g_assert_true (json_object_get_null_member (photo, "preview_url"));
+  g_assert_cmpuint (original->status, ==, 200);
+  g_assert_true (g_bytes_equal (original->body, body));
+  deleted = ct_http (s->photos_url, "DELETE", path, owner->token, NULL);
+  g_assert_cmpuint (deleted->status, ==, 204);
+  assert_unchanged (s, before);
+}
+
 static void
 test_bad_bodies (PhotosStack *s)
 {
@@ -346,10 +424,12 @@ test_bad_bodies (PhotosStack *s)
   assert_refused (s, ana, "?name=x.jpg", "image/jpeg", elf_bytes, 415, NULL);
   assert_refused (s, ana, "?name=x.jpg", "image/jpeg", exe_bytes, 415, NULL);
   assert_refused (s, ana, "?name=x.jpg", "image/jpeg", empty, 400, NULL);
-  assert_refused (s, ana, "?name=x.jpg", "image/jpeg", truncated, 415, NULL);
+  /* Image bytes that do not decode: accepted, and their thumbnails fail. */
+  assert_thumbnails_fail (s, ana, truncated, "the image/jpeg image is truncated or corrupt");
   assert_refused (s, ana, "?name=x.jpg", "text/plain", whole, 415, NULL);
-  /* A decompression bomb is refused from its header, before decoding. */
-  assert_refused (s, ana, "?name=x.jpg", "image/jpeg", bomb, 422, NULL);
+  /* A decompression bomb is refused from its header, before decoding (by
+   * the thumbnails job). */
+  assert_thumbnails_fail (s, ana, bomb, "20000 × 20000 pixels, more than the");
   {
     Snapshot before = snapshot (s);
     g_autoptr (CtResponse) r = photos_post_form (s, ana->token, "", "pdf.jpg", "pdf.jpg",
@@ -359,20 +439,29 @@ test_bad_bodies (PhotosStack *s)
   }
 
   /* The smallest image is fine, and its thumbnails are not upscaled. */
-  one = photos_post_raw (s, ana->token, "?name=dot.jpg", "image/jpeg", tiny);
-  g_assert_cmpuint (one->status, ==, 201);
+  {
+    g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, "?name=dot.jpg",
+                                                      "image/jpeg", tiny);
+    one = settle (s, ana, created);
+  }
   assert_ready_photo (ct_response_object (one), ana, "dot.jpg", tiny, "image/jpeg", 1, 1);
   assert_downloads (ct_response_object (one), tiny, 1, 1, 1, 1);
   /* Sides shorter than libjpeg's shrink-on-load factors. */
   {
     g_autoptr (GBytes) thin = photos_make_jpeg (9, 3, 43, NULL, 0);
     g_autoptr (GBytes) panorama = photos_make_jpeg (20000, 3, 44, NULL, 0);
-    g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "?name=thin.jpg", "image/jpeg", thin);
-    g_autoptr (CtResponse) p = photos_post_raw (s, ana->token, "?name=pan.jpg", "image/jpeg",
-                                                panorama);
-    g_assert_cmpuint (r->status, ==, 201);
+    g_autoptr (CtResponse) thin_created = photos_post_raw (s, ana->token, "?name=thin.jpg",
+                                                           "image/jpeg", thin);
+    g_autoptr (CtResponse) pan_created = photos_post_raw (s, ana->token, "?name=pan.jpg",
+                                                          "image/jpeg", panorama);
+    g_autoptr (CtResponse) r = NULL;
+    g_autoptr (CtResponse) p = NULL;
+
+    g_assert_cmpuint (thin_created->status, ==, 201);
+    r = settle (s, ana, thin_created);
     assert_downloads (ct_response_object (r), thin, 9, 3, 9, 3);
-    g_assert_cmpuint (p->status, ==, 201);
+    g_assert_cmpuint (pan_created->status, ==, 201);
+    p = settle (s, ana, pan_created);
     assert_downloads (ct_response_object (p), panorama, 256, 1, 1280, 1);
   }
   health = ct_http (s->photos_url, "GET", "/healthz", NULL, NULL);
@@ -502,7 +591,7 @@ test_hang_up_cancels_insert (PhotosStack *s)
   g_assert_cmpuint (count_logged (s, "POST", "/v1/photos", 499), ==, cancelled + 1);
 }
 
-/* The same once the objects are in storage: the statement that makes the
+/* The same once the original is in storage: the statement that makes the
  * photo ready waits (for an advisory lock a trigger takes), the client
  * hangs up, and the upload is undone, objects and row, while the lock is
  * still held (the clean-up itself is never cancelled). */
@@ -529,7 +618,8 @@ test_hang_up_after_storing (PhotosStack *s)
 
     g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
                                                     ready, 1, 5000));
-    g_assert_cmpuint (photos_count_objects (s), ==, before.objects + 3);
+    /* The original (the thumbnails come later, from the job). */
+    g_assert_cmpuint (photos_count_objects (s), ==, before.objects + 1);
     g_io_stream_close (G_IO_STREAM (hung), NULL, NULL);
   }
   g_assert_true (
@@ -673,6 +763,7 @@ test_direct_upload (PhotosStack *s)
   g_auto (Direct) d = { 0 };
   g_autoptr (CtResponse) pending = NULL;
   g_autoptr (CtResponse) done = NULL;
+  g_autoptr (CtResponse) ready = NULL;
   g_autoptr (CtResponse) twice = NULL;
   g_autoptr (CtResponse) got = NULL;
   g_autofree char *state = NULL;
@@ -689,10 +780,12 @@ test_direct_upload (PhotosStack *s)
   g_assert_cmpuint (put_to (d.url, d.type, jpeg), ==, 200);
   done = complete (s->photos_url, ana, d.id);
   g_assert_cmpuint (done->status, ==, 200);
-  assert_ready_photo (ct_response_object (done), ana, "direct.jpg", jpeg, "image/jpeg", 2000, 1000);
   g_assert_cmpstr (ct_response_string (done, "id"), ==, d.id);
-  g_assert_cmpstr (ct_response_string (done, "taken_at"), ==, "2019-12-31T23:59:58.000Z");
-  assert_downloads (ct_response_object (done), jpeg, 256, 128, 1280, 640);
+  ready = settle (s, ana, done);
+  assert_ready_photo (ct_response_object (ready), ana, "direct.jpg", jpeg, "image/jpeg", 2000,
+                      1000);
+  g_assert_cmpstr (ct_response_string (ready, "taken_at"), ==, "2019-12-31T23:59:58.000Z");
+  assert_downloads (ct_response_object (ready), jpeg, 256, 128, 1280, 640);
   photos_assert_consistent (s, NULL);
 
   twice = complete (s->photos_url, ana, d.id);
@@ -826,7 +919,9 @@ test_tampered_urls (PhotosStack *s)
 {
   g_autoptr (PhotosUser) ana = photos_user_new (s, "tamper");
   g_autoptr (GBytes) jpeg = photos_make_jpeg (640, 480, 100, NULL, 0);
-  g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "?name=t.jpg", "image/jpeg", jpeg);
+  g_autoptr (CtResponse) created = photos_post_raw (s, ana->token, "?name=t.jpg", "image/jpeg",
+                                                    jpeg);
+  g_autoptr (CtResponse) r = settle (s, ana, created);
   gboolean fs = s->backend == PHOTOS_BACKEND_FS;
   const char *expires = fs ? "expires" : "X-Amz-Expires";
   const char *signature = fs ? "signature" : "X-Amz-Signature";
@@ -838,7 +933,7 @@ test_tampered_urls (PhotosStack *s)
   g_auto (Direct) d = { 0 };
   Snapshot before;
 
-  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpuint (created->status, ==, 201);
   url = ct_response_string (r, "thumbnail_url");
   {
     g_autoptr (CtResponse) ok = photos_fetch (url, NULL);

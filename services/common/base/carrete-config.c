@@ -73,6 +73,13 @@ static const Setting settings[] = {
     1024 * 1024 },
   { "CARRETE_DECODER_CPU_SECONDS", SETTING_UINT, FIELD (decoder_cpu_seconds), "60", 1, 3600 },
   { "CARRETE_DECODER_TIMEOUT", SETTING_UINT, FIELD (decoder_timeout), "120", 1, 3600 },
+  { "CARRETE_JOBS_IN_SERVE", SETTING_BOOL, FIELD (jobs_in_serve), "true", 0, 0 },
+  /* Unset: the CPUs this process may use (carrete_cpus_available). */
+  { "CARRETE_JOB_CONCURRENCY", SETTING_UINT, FIELD (job_concurrency), NULL, 1, 256 },
+  { "CARRETE_JOB_POLL", SETTING_UINT, FIELD (job_poll), "1", 1, 3600 },
+  { "CARRETE_JOB_LEASE", SETTING_UINT, FIELD (job_lease), "300", 1, 24 * 3600 },
+  { "CARRETE_JOB_MAX_ATTEMPTS", SETTING_UINT, FIELD (job_max_attempts), "5", 1, 100 },
+  { "CARRETE_JOB_BACKOFF", SETTING_UINT, FIELD (job_backoff), "5", 1, 3600 },
 };
 
 static const Setting *

@@ -45,6 +45,15 @@ typedef struct
   guint64 decoder_memory_mb;   /* photos: the decoder child's address space */
   guint64 decoder_cpu_seconds; /* photos: the decoder child's CPU time */
   guint64 decoder_timeout;     /* photos: the decoder child's wall time, seconds */
+  gboolean jobs_in_serve;      /* photos: `serve` runs background jobs too */
+  guint64 job_concurrency;     /* photos: jobs at once per process; 0: unset, the CPUs */
+  guint64 job_poll;            /* photos: seconds between looks for due jobs */
+  guint64 job_lease;           /* photos: seconds a claimed job is a worker's */
+  guint64 job_max_attempts;    /* photos: tries of a job that keeps failing for a while */
+  guint64 job_backoff;         /* photos: seconds before the first retry (then doubled) */
+  /* Not a setting: the command being run ("serve", or a spec's other
+   * serving command such as photos' "work"). */
+  const char *command;
 } CarreteConfig;
 
 void carrete_config_clear (CarreteConfig *config);

@@ -661,11 +661,15 @@ drain_tick (gpointer user_data)
 {
   CarreteServer *server = user_data;
 
-  if ((server->in_flight > 0 || !server->listeners_closed)
+  gboolean busy = server->options.busy != NULL && server->options.busy (server->options.app);
+
+  if ((server->in_flight > 0 || busy || !server->listeners_closed)
       && g_get_monotonic_time () < server->drain_deadline)
     return G_SOURCE_CONTINUE;
   if (server->in_flight > 0)
     g_warning ("shutting down with %u requests still in flight", server->in_flight);
+  if (busy)
+    g_warning ("shutting down with background work still in flight");
   g_main_loop_quit (server->loop);
   return G_SOURCE_REMOVE;
 }
@@ -703,6 +707,8 @@ begin_drain (gpointer user_data)
   g_message ("stopping: no new connections, finishing %u requests in flight",
              server->in_flight);
   server->drain_deadline = g_get_monotonic_time () + server->drain_budget_us;
+  if (server->options.stopping != NULL)
+    server->options.stopping (server->options.app);
   /* Connections the kernel already accepted into the backlog would be reset
    * by closing the listeners now; a short grace at low priority lets the
    * main loop accept and serve them first. */

@@ -82,6 +82,12 @@ typedef struct
   /* Shared by the process's workers, so that /metrics counts them all;
    * NULL: the server keeps its own. */
   CarreteMetrics *metrics;
+  /* Optional, for work besides requests (photos' background jobs), called
+   * with `app` on the server's context: `stopping` once when a stop
+   * begins (take on nothing new), and `busy` while draining, which waits
+   * (within the same budget) until it answers FALSE. */
+  void (*stopping) (gpointer app);
+  gboolean (*busy) (gpointer app);
 } CarreteServerOptions;
 
 typedef struct _CarreteServer CarreteServer;

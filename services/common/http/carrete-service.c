@@ -42,6 +42,7 @@ typedef struct
 struct _Group
 {
   const CarreteServiceSpec *spec;
+  const CarreteRoute *(*routes) (guint *n_routes); /* the command's */
   CarreteConfig share; /* the settings with each worker's share of pools and threads */
   CarreteMetrics *metrics;
   GMutex lock;
@@ -129,7 +130,7 @@ serve_worker (Worker *worker, gpointer app)
   g_autofree char *openapi = NULL;
   GError *error = NULL;
 
-  options.routes = spec->routes (&options.n_routes);
+  options.routes = group->routes (&options.n_routes);
   if (spec->openapi)
     options.openapi_resource = openapi = g_strconcat (spec->cli.resource_prefix, "/openapi.json",
                                                       NULL);
@@ -279,12 +280,13 @@ run_group (Group *group, GPtrArray *sockets, const CarreteConfig *config)
 }
 
 static int
-serve (const CarreteServiceSpec *spec)
+serve (const CarreteServiceSpec *spec, const char *command,
+       const CarreteRoute *(*routes) (guint *n_routes))
 {
-  CarreteConfig config = { 0 };
+  CarreteConfig config = { .command = command };
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) sockets = NULL;
-  Group group = { .spec = spec };
+  Group group = { .spec = spec, .routes = routes };
   gboolean process_started = FALSE;
   int status;
 
@@ -336,7 +338,9 @@ carrete_service_main (const CarreteServiceSpec *spec, int argc, char **argv)
   if ((status = carrete_cli_main_prologue (&spec->cli, argc, argv)) >= 0)
     return status;
   if (g_str_equal (argv[1], "serve") && argc == 2)
-    return serve (spec);
+    return serve (spec, "serve", spec->routes);
+  if (spec->serve_like != NULL && g_str_equal (argv[1], spec->serve_like->name) && argc == 2)
+    return serve (spec, spec->serve_like->name, spec->serve_like->routes);
   if (g_str_equal (argv[1], "migrate") && argc == 2)
     return spec->database != NULL ? spec->database->migrate (&spec->cli) : 0;
   for (const CarreteServiceCommand *c = spec->commands; c != NULL && c->name != NULL; c++)

@@ -28,6 +28,16 @@ typedef struct
   int (*run) (const CarreteCli *cli, char **args);
 } CarreteServiceCommand;
 
+/* A second command that runs like `serve`, with the same settings and
+ * steps but its own route table (photos' `work`: background jobs, and
+ * only its probes over HTTP).  The app learns which command runs from
+ * CarreteConfig.command. */
+typedef struct
+{
+  const char *name;
+  const CarreteRoute *(*routes) (guint *n_routes);
+} CarreteServiceServeLike;
+
 /* A whole service, declared: its command line, its settings, and the four
  * steps of `serve` that differ from one service to the next. */
 typedef struct
@@ -37,6 +47,7 @@ typedef struct
   const char *const *required;  /* what `serve` cannot do without */
   const CarreteServiceDatabase *database; /* NULL: none, and `migrate` has nothing to do */
   const CarreteServiceCommand *commands;  /* more commands, ended by a NULL name; may be NULL */
+  const CarreteServiceServeLike *serve_like; /* may be NULL */
   const CarreteRoute *(*routes) (guint *n_routes); /* the route table */
   gboolean openapi;             /* resource_prefix has openapi.json for /openapi.json and /docs */
   guint drain_seconds;          /* SIGTERM: how long requests in flight may take */

@@ -1,0 +1,166 @@
+#define G_LOG_DOMAIN "carrete-photos-store"
+
+#include "job-store.h"
+
+static const CarreteStatement claim = {
+  "jobs_claim",
+  "WITH claimed AS ("
+  "  UPDATE jobs SET state = 'running', attempts = attempts + 1,"
+  "    locked_until = now() + make_interval(secs => $1), updated_at = now()"
+  "  WHERE id = (SELECT id FROM jobs"
+  "    WHERE (state = 'queued' AND run_after <= now())"
+  "       OR (state = 'running' AND locked_until < now())"
+  "    ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+  "  RETURNING id, kind, photo_id, attempts)"
+  " SELECT c.id, c.kind, c.photo_id, c.attempts, p.object_prefix, p.content_type, p.size, p.state"
+  " FROM claimed c LEFT JOIN photos p ON p.id = c.photo_id",
+  1,
+};
+
+/* The photo is updated only while it is ready: one being deleted keeps
+ * its state, and the job then removes what it stored. */
+static const CarreteStatement finish_thumbnails = {
+  "jobs_finish_thumbnails",
+  "WITH photo AS ("
+  "  UPDATE photos SET width = $3, height = $4,"
+  "    taken_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE to_timestamp($5::bigint) END,"
+  "    thumbnails = 'ready', thumbnails_error = NULL, updated_at = now()"
+  "  WHERE id = $2 AND state = 'ready' RETURNING id),"
+  " job AS (UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL,"
+  "    updated_at = now() WHERE id = $1)"
+  " SELECT id FROM photo",
+  5,
+};
+
+static const CarreteStatement fail = {
+  "jobs_fail",
+  "WITH photo AS ("
+  "  UPDATE photos SET thumbnails = 'failed', thumbnails_error = $3, updated_at = now()"
+  "  WHERE id = $2 AND state = 'ready')"
+  " UPDATE jobs SET state = 'failed', locked_until = NULL, last_error = $3, updated_at = now()"
+  " WHERE id = $1",
+  3,
+};
+
+static const CarreteStatement retry = {
+  "jobs_retry",
+  "WITH job AS ("
+  "  UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END,"
+  "    run_after = now() + make_interval(secs => least($4 * power(2, attempts - 1), 3600)),"
+  "    locked_until = NULL, last_error = $2, updated_at = now()"
+  "  WHERE id = $1 RETURNING photo_id, state),"
+  " photo AS ("
+  "  UPDATE photos SET thumbnails = 'failed', thumbnails_error = $2, updated_at = now()"
+  "  FROM job WHERE photos.id = job.photo_id AND job.state = 'failed' AND photos.state = 'ready')"
+  " SELECT 1 FROM job WHERE state = 'queued'",
+  4,
+};
+
+static const CarreteStatement drop = {
+  "jobs_drop",
+  "DELETE FROM jobs WHERE id = $1",
+  1,
+};
+
+void
+photos_job_free (PhotosJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->kind);
+  g_free (job->object_prefix);
+  g_free (job->content_type);
+  g_free (job->photo_state);
+  g_free (job);
+}
+
+static char *
+text_or_null (PGresult *result, int column)
+{
+  return PQgetisnull (result, 0, column) ? NULL : g_strdup (PQgetvalue (result, 0, column));
+}
+
+static gint64
+int_of (PGresult *result, int column)
+{
+  return PQgetisnull (result, 0, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, column),
+                                                                  NULL, 10);
+}
+
+void
+photos_job_store_claim (CarreteDb *db, guint lease_seconds, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *lease = g_strdup_printf ("%u", lease_seconds);
+  const char *params[] = { lease };
+
+  carrete_db_query_async (db, &claim, params, cancellable, callback, user_data);
+}
+
+PhotosJob *
+photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (db, result, error);
+  PhotosJob *job;
+
+  if (res == NULL || PQntuples (res) == 0)
+    return NULL;
+  job = g_new0 (PhotosJob, 1);
+  job->id = int_of (res, 0);
+  job->kind = text_or_null (res, 1);
+  job->photo_id = int_of (res, 2);
+  job->attempts = (guint) int_of (res, 3);
+  job->object_prefix = text_or_null (res, 4);
+  job->content_type = text_or_null (res, 5);
+  job->size = int_of (res, 6);
+  job->photo_state = text_or_null (res, 7);
+  return job;
+}
+
+#define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
+
+void
+photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
+                                    guint height, gint64 taken_at, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  INT_TEXT (id, job->id);
+  INT_TEXT (photo, job->photo_id);
+  INT_TEXT (width_text, width);
+  INT_TEXT (height_text, height);
+  g_autofree char *taken = taken_at >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, taken_at) : NULL;
+  const char *params[] = { id, photo, width_text, height_text, taken };
+
+  carrete_db_query_async (db, &finish_thumbnails, params, NULL, callback, user_data);
+}
+
+void
+photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (id, job->id);
+  INT_TEXT (photo, job->photo_id);
+  const char *params[] = { id, photo, reason };
+
+  carrete_db_query_async (db, &fail, params, NULL, callback, user_data);
+}
+
+void
+photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason,
+                        guint max_attempts, guint backoff_seconds, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  INT_TEXT (id, job->id);
+  INT_TEXT (max, max_attempts);
+  INT_TEXT (backoff, backoff_seconds);
+  const char *params[] = { id, reason, max, backoff };
+
+  carrete_db_query_async (db, &retry, params, NULL, callback, user_data);
+}
+
+void
+photos_job_store_drop (CarreteDb *db, const PhotosJob *job, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  carrete_db_query_id_async (db, &drop, job->id, NULL, callback, user_data);
+}

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "carrete-db.h"
+
+G_BEGIN_DECLS
+
+/* SQL for the jobs table, and nothing else (see store.h for the photos
+ * table).  Times, leases and back-off are decided by the database's clock
+ * (now()), never by a worker's. */
+
+/* A claimed job, with what it needs of its photo. */
+typedef struct
+{
+  gint64 id;
+  char *kind;           /* "thumbnails" */
+  gint64 photo_id;
+  guint attempts;       /* this claim included */
+  char *object_prefix;  /* the photo's; NULL when the photo is gone */
+  char *content_type;
+  gint64 size;
+  char *photo_state;    /* "ready", "deleting", or NULL when gone */
+} PhotosJob;
+
+void photos_job_free (PhotosJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosJob, photos_job_free)
+
+/* Takes one due job (queued and past run_after, or running past its
+ * lease) for `lease_seconds`: state running, attempts + 1, in one
+ * statement with FOR UPDATE SKIP LOCKED, so that workers never take the
+ * same job.  The finisher gives NULL and no error when none is due. */
+void photos_job_store_claim (CarreteDb *db, guint lease_seconds, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+PhotosJob *photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **error);
+
+/* A thumbnails job done: the photo gets its size, taken_at (unix seconds,
+ * or -1) and thumbnails `ready`, and the job is done, in one statement.
+ * carrete_db_count_finish gives 1, or 0 when the photo was deleted (or is
+ * being deleted) meanwhile. */
+void photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
+                                         guint height, gint64 taken_at, GAsyncReadyCallback callback,
+                                         gpointer user_data);
+/* A job that can never succeed: it and its photo's thumbnails are
+ * `failed` with `reason`. */
+void photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,
+                            GAsyncReadyCallback callback, gpointer user_data);
+/* A job that failed for now: queued again after backoff_seconds × 2^(attempts − 1)
+ * (at most an hour), or failed, photo included, once it has had
+ * `max_attempts`.  carrete_db_count_finish: 1 when it will run again. */
+void photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason,
+                             guint max_attempts, guint backoff_seconds,
+                             GAsyncReadyCallback callback, gpointer user_data);
+/* A job whose photo is gone or going: removed. */
+void photos_job_store_drop (CarreteDb *db, const PhotosJob *job, GAsyncReadyCallback callback,
+                            gpointer user_data);
+
+G_END_DECLS

@@ -1,0 +1,200 @@
+#define G_LOG_DOMAIN "carrete-photos-jobs"
+
+/* The thumbnails job: what an upload used to do before answering. */
+
+#include "jobs.h"
+#include "service-private.h"
+
+#include <glib/gstdio.h>
+
+#include "carrete-error.h"
+#include "decoder.h"
+#include "imaging.h"
+
+typedef struct
+{
+  PhotosApp *app;
+  PhotosJob *job;    /* borrowed from the runner */
+  char *spool_path;
+  char *small_path;
+  char *large_path;
+  PhotosImageInfo info;
+  gboolean permanent; /* the failure is the image's, not the moment's */
+} ThumbnailsJob;
+
+static void
+remove_file (char **path)
+{
+  if (*path != NULL)
+    g_unlink (*path);
+  g_clear_pointer (path, g_free);
+}
+
+static void
+thumbnails_job_free (gpointer data)
+{
+  ThumbnailsJob *t = data;
+
+  remove_file (&t->spool_path);
+  remove_file (&t->small_path);
+  remove_file (&t->large_path);
+  g_free (t);
+}
+
+static gboolean
+fetch_original (ThumbnailsJob *t, GError **error)
+{
+  g_autofree char *key = photos_key_original (t->job->object_prefix);
+  g_autoptr (GError) local = NULL;
+  int fd;
+
+  t->spool_path = g_build_filename (t->app->spool_dir, "job-XXXXXX", NULL);
+  if ((fd = g_mkstemp (t->spool_path)) < 0)
+    {
+      g_clear_pointer (&t->spool_path, g_free);
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "No spool space.");
+      return FALSE;
+    }
+  close (fd);
+  if (carrete_storage_get_to_file (t->app->storage, key, t->spool_path, (guint64) t->job->size,
+                                   NULL, &local))
+    return TRUE;
+  /* A ready photo always has its original: if it is gone, no retry brings
+   * it back. */
+  t->permanent = g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_propagate_prefixed_error (error, g_steal_pointer (&local), "Cannot read the original: ");
+  return FALSE;
+}
+
+/* The decoder's verdict (the image, or a child that crashed, hung or went
+ * over its limits) is final; only a decoder that could not be started is
+ * worth another try. */
+static gboolean
+decode (ThumbnailsJob *t, GError **error)
+{
+  PhotosType type = photos_type_from_mime (t->job->content_type);
+  GError *local = NULL;
+
+  t->small_path = g_strconcat (t->spool_path, ".small.jpg", NULL);
+  t->large_path = g_strconcat (t->spool_path, ".large.jpg", NULL);
+  if (photos_decoder_process (t->app->decoder, t->spool_path, type, t->app->max_pixels, &t->info,
+                              t->small_path, t->large_path, &local))
+    return TRUE;
+  t->permanent = !g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+static gboolean
+store_thumbnails (ThumbnailsJob *t, GError **error)
+{
+  CarreteStorage *storage = t->app->storage;
+  g_autofree char *small = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_SMALL);
+  g_autofree char *large = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_LARGE);
+
+  return carrete_storage_put_file (storage, small, t->small_path, "image/jpeg", NULL, error)
+         && carrete_storage_put_file (storage, large, t->large_path, "image/jpeg", NULL, error);
+}
+
+static void
+make_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ThumbnailsJob *t = data;
+  GError *error = NULL;
+  gboolean ok = fetch_original (t, &error) && decode (t, &error) && store_thumbnails (t, &error);
+
+  carrete_op_return_ok (task, ok, error);
+}
+
+/* The photo went while its thumbnails were made: whatever of them this
+ * job stored would belong to no row. */
+static void
+remove_thumbnails_in_thread (GTask *task, gpointer source, gpointer data,
+                             GCancellable *cancellable)
+{
+  ThumbnailsJob *t = data;
+  g_autofree char *small = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_SMALL);
+  g_autofree char *large = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_LARGE);
+  GError *error = NULL;
+  gboolean ok = carrete_storage_delete (t->app->storage, small, &error)
+                && carrete_storage_delete (t->app->storage, large, &error);
+
+  carrete_op_return_ok (task, ok, error);
+}
+
+static void
+on_thumbnails_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* The sweeper removes a deleted photo's objects again if this failed. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_message ("thumbnails of a deleted photo left to the sweeper: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ThumbnailsJob *t = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 updated = carrete_db_count_finish (t->app->db, result, &error);
+
+  if (updated < 0)
+    g_task_return_error (task, error);
+  else if (updated == 0)
+    {
+      run_step_on_worker (t->app, task, t, remove_thumbnails_in_thread, on_thumbnails_removed);
+      return;
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_made (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ThumbnailsJob *t = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  photos_job_store_finish_thumbnails (t->app->db, t->job, t->info.width, t->info.height,
+                                      t->info.taken_at, on_finished, task);
+}
+
+void
+photos_thumbnails_job_async (PhotosApp *app, PhotosJob *job, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  ThumbnailsJob *t = g_new0 (ThumbnailsJob, 1);
+  GTask *task = carrete_op_new (t, thumbnails_job_free, photos_thumbnails_job_async, NULL,
+                                callback, user_data);
+
+  t->app = app;
+  t->job = job;
+  if (g_strcmp0 (job->photo_state, "ready") != 0)
+    {
+      /* Its photo is being deleted: nothing to make. */
+      photos_job_store_drop (app->db, job, carrete_db_answer_done, task);
+      return;
+    }
+  run_step_on_worker (app, task, t, make_thumbnails_in_thread, on_made);
+}
+
+gboolean
+photos_thumbnails_job_finish (GAsyncResult *result, gboolean *permanent, GError **error)
+{
+  ThumbnailsJob *t = g_task_get_task_data (G_TASK (result));
+
+  *permanent = t->permanent;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
