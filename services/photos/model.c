@@ -2,6 +2,8 @@
 
 #include "model.h"
 
+#include <sodium.h>
+
 #include <stdlib.h>
 
 void
@@ -62,6 +64,17 @@ photos_photo_from_row (PGresult *result, int row)
   photo->thumbnails = text_or_null (result, row, 16);
   photo->thumbnails_error = text_or_null (result, row, 17);
   return photo;
+}
+
+char *
+photos_new_object_prefix (void)
+{
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  return g_strconcat ("p/", hex, NULL);
 }
 
 char *

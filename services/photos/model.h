@@ -34,6 +34,10 @@ typedef struct
 void photos_photo_free (PhotosPhoto *photo);
 PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
 
+/* A new random prefix for a photo's objects (object keys reveal nothing
+ * about ids or owners). */
+char *photos_new_object_prefix (void);
+
 /* The storage keys of a photo's objects. */
 char *photos_key_original (const char *prefix);
 char *photos_key_thumb (const char *prefix, guint size);
