@@ -96,6 +96,21 @@ assert_stored (Instance *instance, const char *token, const char *id, GBytes *se
   g_assert_true (g_bytes_equal (original->body, sent));
 }
 
+/* Unfinished multipart uploads in the bucket (MinIO lists them all for an
+ * empty prefix); 0 on fs, whose streamed writes are no multipart uploads. */
+static guint
+count_multipart_uploads (PhotosStack *s)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) uploads = NULL;
+
+  if (s->backend == PHOTOS_BACKEND_FS)
+    return 0;
+  uploads = carrete_storage_multipart_list_uploads (s->storage, "", &error);
+  g_assert_no_error (error);
+  return uploads->len;
+}
+
 static guint
 count_files (const char *dir, const char *prefix, goffset *largest)
 {
@@ -191,12 +206,19 @@ test_parts_before_the_end (PhotosStack *s)
       g_assert_cmpuint (count_files (s->storage_dir, ".tmp-", &largest), ==, 1);
       g_assert_cmpint (largest, >=, 8 * MIB);
     }
+  else
+    {
+      /* The parts so far are in an unfinished multipart upload. */
+      g_assert_cmpuint (count_multipart_uploads (s), ==, 1);
+    }
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_usleep (1000 * 1000);
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   if (s->backend == PHOTOS_BACKEND_FS)
     g_assert_cmpuint (count_files (s->storage_dir, ".tmp-", NULL), ==, 0);
+  /* The hang-up aborted it. */
+  g_assert_cmpuint (count_multipart_uploads (s), ==, 0);
   photos_assert_consistent (s, instance->spool);
 }
 
@@ -241,6 +263,7 @@ test_too_large_midway (PhotosStack *s)
                                          "image/jpeg", body),
                     ==, 413);
   g_usleep (500 * 1000);
+  g_assert_cmpuint (count_multipart_uploads (s), ==, 0);
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   photos_assert_consistent (s, instance->spool);
