@@ -14,6 +14,7 @@
 #include "carrete-error.h"
 #include "carrete-sha256.h"
 #include "jobs.h"
+#include "upload.h"
 
 #define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
 /* A pending direct upload outlives its PUT URL by this much, for a PUT
@@ -30,7 +31,10 @@ typedef struct
   CarreteCaller *caller;          /* complete: asks carrete-folders as the caller */
   gint64 folder_id;
   char *name;
-  char *spool_path;
+  char *spool_path;       /* complete: the fetched original */
+  PhotosUpload *upload;   /* streamed: the request's (it outlives the pipeline) */
+  char *object_prefix;    /* streamed: where the upload put the original */
+  gboolean stored;        /* streamed: the original is in place, no row knows it yet */
   guint64 size;
   char *sha256;
   PhotosType type;
@@ -49,6 +53,7 @@ pipeline_free (gpointer data)
 
   g_clear_pointer (&p->caller, g_free);
   photos_remove_spool_file (&p->spool_path);
+  g_free (p->object_prefix);
   g_free (p->name);
   g_free (p->sha256);
   photos_photo_free (p->photo);
@@ -154,22 +159,10 @@ fetch_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   carrete_op_return_ok (task, ok, error);
 }
 
-static void
-put_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  Pipeline *p = data;
-  g_autofree char *original = photos_key_original (p->photo->object_prefix);
-  GError *error = NULL;
-  gboolean ok
-      = carrete_storage_put_file_hashed (p->app->storage, original, p->spool_path,
-                                         photos_type_mime (p->type), p->sha256, NULL, &error);
-
-  carrete_op_return_ok (task, ok, error);
-}
-
 /* Steps.  Each continues on the main loop.
  *
- *   streamed:  duplicate? → pending row → original PUT → ready + job
+ *   streamed:  original in place (its last part) → duplicate? → pending row
+ *              → ready + job
  *   complete:  fetch (size, type, SHA-256) → duplicate? → ready + job
  *
  * Nothing decodes the image here: the thumbnails job does, after the
@@ -244,24 +237,25 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
   p->photo = photos_store_photo_finish (p->app->store, result, &error);
   if (p->photo == NULL)
     {
-      /* Nothing is in storage yet.  (Cancelled just as it committed, the
-       * row is pending without objects: the sweeper takes it at its
+      /* The original goes (p->stored).  (Cancelled just as it committed,
+       * the row is pending: the sweeper takes it and its objects at its
        * deadline.) */
       pipeline_fail (task, error);
       return;
     }
-  run_worker_step (task, put_original_in_thread, pipeline_mark_ready);
+  p->stored = FALSE; /* the row knows it now */
+  pipeline_mark_ready (task);
 }
 
 static void
 pipeline_insert (GTask *task)
 {
   Pipeline *p = g_task_get_task_data (task);
-  g_autofree char *prefix = photos_new_object_prefix ();
 
-  photos_store_insert_pending (
-      p->app->store, p->owner_id, p->folder_id, p->name, prefix, photos_type_mime (p->type),
-      (gint64) p->size, PENDING_STREAMED_SECONDS, g_task_get_cancellable (task), on_inserted, task);
+  photos_store_insert_pending (p->app->store, p->owner_id, p->folder_id, p->name,
+                               p->object_prefix, photos_type_mime (p->type), (gint64) p->size,
+                               PENDING_STREAMED_SECONDS, g_task_get_cancellable (task),
+                               on_inserted, task);
 }
 
 static void
@@ -342,6 +336,32 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   remove_photos_async (p->app, photos, on_discarded, task);
 }
 
+/* A streamed original that no row knows yet. */
+static void
+delete_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Pipeline *p = data;
+  g_autofree char *key = photos_key_original (p->object_prefix);
+  GError *error = NULL;
+  gboolean ok = carrete_storage_delete (p->app->storage, key, &error);
+
+  carrete_op_return_ok (task, ok, error);
+}
+
+static void
+on_original_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("the original %s/original of a failed upload is left in storage: %s",
+               p->object_prefix, error->message);
+  p->stored = FALSE;
+  finish_failure (task);
+}
+
 /* A direct upload that fails verification keeps its pending row (the
  * client may PUT again until the URL expires) unless it is a duplicate;
  * a streamed one never leaves anything behind.  (Not every conflict is a
@@ -357,6 +377,11 @@ pipeline_fail (GTask *task, GError *error)
 
   g_clear_error (&p->failure);
   p->failure = error;
+  if (p->photo == NULL && p->stored)
+    {
+      run_step_on_worker (p->app, task, p, delete_original_in_thread, on_original_deleted);
+      return;
+    }
   if (p->photo == NULL || keep
       || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_GONE))
     {
@@ -376,6 +401,22 @@ pipeline_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+on_original_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!photos_upload_store_finish (result, &error))
+    {
+      pipeline_fail (task, error);
+      return;
+    }
+  p->stored = TRUE;
+  pipeline_check_duplicate (task);
+}
+
 void
 photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data)
@@ -388,11 +429,12 @@ photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellabl
   p->owner_id = upload->owner_id;
   p->folder_id = upload->folder_id;
   p->name = g_strdup (upload->name);
-  p->spool_path = g_steal_pointer (&upload->spool_path);
-  p->size = upload->size;
-  p->sha256 = g_strdup (upload->sha256);
-  p->type = upload->type;
-  pipeline_check_duplicate (task);
+  p->upload = upload->upload;
+  p->object_prefix = g_strdup (photos_upload_get_object_prefix (upload->upload));
+  p->size = photos_upload_get_size (upload->upload);
+  p->sha256 = g_strdup (photos_upload_get_sha256 (upload->upload));
+  p->type = photos_upload_get_type (upload->upload);
+  photos_upload_store_async (p->upload, cancellable, on_original_stored, task);
 }
 
 PhotosPhoto *

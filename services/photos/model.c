@@ -66,6 +66,17 @@ photos_photo_from_row (PGresult *result, int row)
 }
 
 char *
+photos_new_object_prefix (void)
+{
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  return g_strconcat ("p/", hex, NULL);
+}
+
+char *
 photos_key_original (const char *prefix)
 {
   return g_strconcat (prefix, "/original", NULL);
@@ -137,15 +148,4 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
       member_string (writer, "preview_url", urls->preview_url);
     }
   carrete_json_writer_end_object (writer);
-}
-
-char *
-photos_new_object_prefix (void)
-{
-  guint8 bytes[16];
-  char hex[sizeof bytes * 2 + 1];
-
-  randombytes_buf (bytes, sizeof bytes);
-  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
-  return g_strconcat ("p/", hex, NULL);
 }

@@ -47,6 +47,10 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
                                        form ? PHOTOS_UPLOAD_FORM : PHOTOS_UPLOAD_RAW, type);
 
   photos_upload_refuse_early (upload);
+  {
+    g_autofree char *prefix = photos_new_object_prefix ();
+    photos_upload_stream_to (upload, app->storage, app->workers, prefix);
+  }
   return upload;
 }
 
@@ -117,8 +121,6 @@ typedef struct
 static void
 upload_op_free (UploadOp *op)
 {
-  g_free (op->photo.spool_path);
-  g_free ((char *) op->photo.sha256);
   g_free (op->name);
   g_free (op);
 }
@@ -156,7 +158,6 @@ on_upload_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
   if (!photos_service_check_folder_finish (result, &error))
     {
       carrete_request_respond_error (op->req, error);
-      g_unlink (op->photo.spool_path);
       upload_op_free (op);
       return;
     }
@@ -208,8 +209,7 @@ handle_upload (CarreteRequest *req)
 
   if (upload == NULL || !declared_type_is_acceptable (req))
     return;
-  op->photo.type = photos_upload_get_type (upload);
-  if (op->photo.type == PHOTOS_TYPE_UNKNOWN)
+  if (photos_upload_get_type (upload) == PHOTOS_TYPE_UNKNOWN)
     {
       carrete_request_respond_status (req, 415, PHOTOS_NOT_AN_IMAGE);
       return;
@@ -227,9 +227,7 @@ handle_upload (CarreteRequest *req)
     return;
   op->req = req;
   op->photo.owner_id = caller->id;
-  op->photo.size = photos_upload_get_size (upload);
-  op->photo.sha256 = g_strdup (photos_upload_get_sha256 (upload));
-  op->photo.spool_path = photos_upload_steal_path (upload);
+  op->photo.upload = upload;
   /* Checked before the body already, unless a form field named another. */
   if (photos_upload_get_admitted_folder (upload, &admitted_folder)
       && admitted_folder == op->photo.folder_id)

@@ -6,6 +6,7 @@
 #include "carrete-caller.h"
 #include "model.h"
 #include "sniff.h"
+#include "upload.h"
 
 G_BEGIN_DECLS
 
@@ -37,19 +38,17 @@ void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *cal
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
 
-/* A new photo from a spool file the caller no longer owns (it is removed
- * whatever happens): duplicate check, row, original stored, ready with its
- * thumbnails job queued (thumbnails `pending`; jobs.h).  On a duplicate:
- * CONFLICT, and `*duplicate` is the existing photo. */
+/* A new photo from a streamed upload whose whole body is in (its bytes
+ * are in storage but for the last part): the original put in place,
+ * duplicate check, row, ready, thumbnails job.  Whatever fails, nothing is
+ * left behind.  On a duplicate: CONFLICT, and `*duplicate` is the existing
+ * photo. */
 typedef struct
 {
   gint64 owner_id;
   gint64 folder_id;
   const char *name;
-  char *spool_path;      /* taken */
-  guint64 size;
-  const char *sha256;
-  PhotosType type;
+  PhotosUpload *upload; /* the request's; it must outlive the operation */
 } PhotosNewPhoto;
 
 void photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellable *cancellable,

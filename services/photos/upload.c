@@ -13,7 +13,9 @@
 
 #include "carrete-error.h"
 #include "carrete-sha256.h"
+#include "model.h"
 #include "multipart.h"
+#include "upload-sink.h"
 
 struct _PhotosUpload
 {
@@ -35,6 +37,8 @@ struct _PhotosUpload
   gboolean refuse_early; /* a problem is answered at once, not after the body */
   gboolean admitted;     /* the caller and a folder were checked before the body */
   gint64 admitted_folder_id;
+  PhotosSink *sink;      /* streamed to storage instead of a spool file */
+  char *object_prefix;   /* where the sink writes the original */
 };
 
 #define WRITE_BLOCK (256 * 1024)
@@ -60,6 +64,8 @@ fail (PhotosUpload *upload, GError *error)
   else
     g_error_free (error);
   discard_spool_file (upload);
+  /* What was sent is removed; later bytes are dropped. */
+  g_clear_pointer (&upload->sink, photos_sink_free);
   if (upload->refuse_early && upload->msg != NULL)
     carrete_server_refuse_body (upload->msg, upload->error);
 }
@@ -101,6 +107,16 @@ flush_pending (PhotosUpload *upload, GError **error)
   return ok;
 }
 
+/* The stored original's type is what its first bytes say. */
+static void
+set_sink_content_type (PhotosUpload *upload)
+{
+  PhotosType type = photos_sniff (upload->head, upload->head_len);
+
+  if (type != PHOTOS_TYPE_UNKNOWN)
+    photos_sink_set_content_type (upload->sink, photos_type_mime (type));
+}
+
 /* Bytes of the image itself, from a raw body or the `file` part. */
 static gboolean
 take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
@@ -115,7 +131,7 @@ take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **err
                    upload->max_bytes);
       return FALSE;
     }
-  if (upload->fd < 0 && !open_spool_file (upload, error))
+  if (upload->sink == NULL && upload->fd < 0 && !open_spool_file (upload, error))
     return FALSE;
   memcpy (upload->head + upload->head_len, data, MIN (head_room, len));
   upload->head_len += MIN (head_room, len);
@@ -129,6 +145,17 @@ take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **err
     }
   carrete_sha256_update (upload->hash, data, len);
   upload->size += len;
+  if (upload->sink != NULL)
+    {
+      if (head_room > 0 && upload->head_len == sizeof upload->head)
+        set_sink_content_type (upload);
+      if (photos_sink_write (upload->sink, data, len))
+        return TRUE;
+      /* The sink's own error is already the upload's. */
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                           "The storage could not take the upload.");
+      return FALSE;
+    }
   g_byte_array_append (upload->pending, data, len);
   if (upload->pending->len < WRITE_BLOCK)
     return TRUE;
@@ -232,6 +259,8 @@ photos_upload_free (PhotosUpload *upload)
       g_object_remove_weak_pointer (G_OBJECT (upload->msg), (gpointer *) &upload->msg);
     }
   discard_spool_file (upload);
+  g_clear_pointer (&upload->sink, photos_sink_free);
+  g_free (upload->object_prefix);
   g_clear_pointer (&upload->form, photos_multipart_free);
   g_clear_pointer (&upload->hash, carrete_sha256_free);
   g_clear_pointer (&upload->pending, g_byte_array_unref);
@@ -260,6 +289,12 @@ photos_upload_finish (PhotosUpload *upload, GError **error)
                            "The upload is empty: send the image as the request body.");
       return FALSE;
     }
+  carrete_sha256_finish_hex (upload->hash, upload->sha256);
+  if (upload->sink != NULL)
+    {
+      set_sink_content_type (upload);
+      return TRUE;
+    }
   if (!flush_pending (upload, error))
     {
       discard_spool_file (upload);
@@ -270,7 +305,6 @@ photos_upload_finish (PhotosUpload *upload, GError **error)
       close (upload->fd);
       upload->fd = -1;
     }
-  carrete_sha256_finish_hex (upload->hash, upload->sha256);
   return TRUE;
 }
 
@@ -353,4 +387,75 @@ void
 photos_upload_refuse_early (PhotosUpload *upload)
 {
   upload->refuse_early = TRUE;
+}
+
+/* ---- streaming to storage ------------------------------------------------------- */
+
+static void
+on_sink_pause (gpointer owner)
+{
+  PhotosUpload *upload = owner;
+
+  if (upload->msg != NULL && !upload->finished)
+    soup_server_message_pause (upload->msg);
+}
+
+/* Not once the handler has the request (it pauses the message itself
+ * until it answers), nor after an early refusal took the connection. */
+static void
+on_sink_resume (gpointer owner)
+{
+  PhotosUpload *upload = owner;
+
+  if (upload->msg != NULL && !upload->finished
+      && !(upload->refuse_early && upload->error != NULL))
+    soup_server_message_unpause (upload->msg);
+}
+
+static void
+on_sink_failed (gpointer owner, const GError *error)
+{
+  PhotosUpload *upload = owner;
+  GError *copy = g_error_copy (error);
+
+  /* fail() lets go of the sink that is calling us: it holds a reference
+   * of its own while it runs. */
+  fail (upload, copy);
+}
+
+static const PhotosSinkFlow sink_flow = { on_sink_pause, on_sink_resume, on_sink_failed };
+
+void
+photos_upload_stream_to (PhotosUpload *upload, CarreteStorage *storage, CarreteWorkers *workers,
+                         const char *object_prefix)
+{
+  g_autofree char *key = photos_key_original (object_prefix);
+
+  g_return_if_fail (upload->size == 0 && upload->sink == NULL);
+
+  upload->object_prefix = g_strdup (object_prefix);
+  upload->sink = photos_sink_new (storage, workers, key,
+                                  photos_sink_part_size (storage, upload->max_bytes), &sink_flow,
+                                  upload);
+}
+
+const char *
+photos_upload_get_object_prefix (PhotosUpload *upload)
+{
+  return upload->object_prefix;
+}
+
+void
+photos_upload_store_async (PhotosUpload *upload, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (upload->finished && upload->error == NULL && upload->sink != NULL);
+
+  photos_sink_commit_async (upload->sink, upload->sha256, cancellable, callback, user_data);
+}
+
+gboolean
+photos_upload_store_finish (GAsyncResult *result, GError **error)
+{
+  return photos_sink_commit_finish (result, error);
 }

@@ -3,6 +3,8 @@
 #include <libsoup/soup.h>
 
 #include "carrete-request.h"
+#include "carrete-storage.h"
+#include "carrete-workers.h"
 #include "sniff.h"
 
 G_BEGIN_DECLS
@@ -80,6 +82,18 @@ void photos_upload_refuse_early (PhotosUpload *upload);
  * the body was read; FALSE when nothing was. */
 void photos_upload_set_admitted_folder (PhotosUpload *upload, gint64 folder_id);
 gboolean photos_upload_get_admitted_folder (PhotosUpload *upload, gint64 *folder_id);
+
+/* Streams the file's bytes to storage, as `<object_prefix>/original`,
+ * instead of a spool file: call before any byte.  The body is paused while
+ * storage is behind.  After photos_upload_finish, photos_upload_store_async
+ * puts the object in place; until it succeeds, freeing the upload removes
+ * what was sent, and after it the object is the caller's. */
+void photos_upload_stream_to (PhotosUpload *upload, CarreteStorage *storage,
+                              CarreteWorkers *workers, const char *object_prefix);
+const char *photos_upload_get_object_prefix (PhotosUpload *upload);
+void photos_upload_store_async (PhotosUpload *upload, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean photos_upload_store_finish (GAsyncResult *result, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUpload, photos_upload_free)
 

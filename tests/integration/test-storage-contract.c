@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "carrete-storage.h"
 #include "carrete-test-minio.h"
 #include "carrete-test.h"
@@ -1233,6 +1234,122 @@ test_multipart_presigned_part (Fixture *f, gconstpointer data)
 
 /* ---- registration ------------------------------------------------------------------------- */
 
+/* ---- streaming writes ------------------------------------------------------- */
+
+static void
+sha256_of (const guint8 *data, gsize len, char hex[CARRETE_SHA256_HEX_LEN + 1])
+{
+  g_autoptr (CarreteSha256) sha = carrete_sha256_new ();
+
+  carrete_sha256_update (sha, data, len);
+  carrete_sha256_finish_hex (sha, hex);
+}
+
+static void
+assert_store_empty (Fixture *f, const char *key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) keys = carrete_storage_list (f->storage, "", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+  g_assert_cmpuint (count_uploads (f, key), ==, 0);
+  if (f->kind == CARRETE_STORAGE_FS)
+    assert_no_stray_files (f->dir);
+}
+
+/* Writes `len` bytes of `data` in parts of PART_BYTES, then commits. */
+static void
+write_streamed (Fixture *f, const char *key, const guint8 *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteObjectWriter) writer
+      = carrete_object_writer_new (f->storage, key, "image/png", &error);
+  char hex[CARRETE_SHA256_HEX_LEN + 1];
+  gsize done = 0;
+
+  g_assert_no_error (error);
+  sha256_of (data, len, hex);
+  for (; len - done > PART_BYTES; done += PART_BYTES)
+    {
+      g_assert_true (
+          carrete_object_writer_append (writer, data + done, PART_BYTES, NULL, &error));
+      g_assert_no_error (error);
+      /* Nothing is visible before the commit. */
+      g_assert_false (carrete_storage_stat (f->storage, key, &(CarreteObjectInfo){ 0 }, NULL));
+    }
+  g_assert_true (
+      carrete_object_writer_commit (writer, data + done, len - done, hex, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_writer_roundtrip (Fixture *f, gconstpointer data)
+{
+  static const gsize sizes[] = { 1, 1000, PART_BYTES, 2 * PART_BYTES + 777 };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("w/%u/original", i);
+      g_autofree guint8 *bytes = pattern_bytes (sizes[i], i + 3);
+      CarreteObjectInfo info = { 0 };
+
+      write_streamed (f, key, bytes, sizes[i]);
+      assert_object_bytes (f, key, bytes, sizes[i]);
+      g_assert_true (carrete_storage_stat (f->storage, key, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (info.size, ==, sizes[i]);
+      g_assert_cmpstr (info.content_type, ==, "image/png");
+      carrete_object_info_clear (&info);
+      g_assert_cmpuint (count_uploads (f, key), ==, 0);
+    }
+  /* A second write replaces the object whole. */
+  {
+    g_autofree guint8 *other = pattern_bytes (2000, 9);
+
+    write_streamed (f, "w/0/original", other, 2000);
+    assert_object_bytes (f, "w/0/original", other, 2000);
+  }
+  if (f->kind == CARRETE_STORAGE_FS)
+    assert_no_stray_files (f->dir);
+}
+
+/* A writer dropped before its commit (a failed or cancelled upload) leaves
+ * nothing: no object, no unfinished upload, no temporary file. */
+static void
+test_writer_abandoned (Fixture *f, gconstpointer data)
+{
+  const char *key = "w/abandoned/original";
+  g_autofree guint8 *bytes = pattern_bytes (PART_BYTES, 5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  CarreteObjectWriter *writer = carrete_object_writer_new (f->storage, key, NULL, &error);
+  char hex[CARRETE_SHA256_HEX_LEN + 1];
+
+  g_assert_no_error (error);
+  g_assert_true (carrete_object_writer_append (writer, bytes, PART_BYTES, NULL, &error));
+  g_assert_no_error (error);
+  carrete_object_writer_free (writer);
+  assert_store_empty (f, key);
+
+  /* Cancelled at its commit. */
+  sha256_of (bytes, PART_BYTES, hex);
+  writer = carrete_object_writer_new (f->storage, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (carrete_object_writer_append (writer, bytes, PART_BYTES, NULL, &error));
+  g_cancellable_cancel (cancelled);
+  g_assert_false (carrete_object_writer_commit (writer, bytes, 100, hex, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  carrete_object_writer_free (writer);
+  assert_store_empty (f, key);
+
+  /* Not a valid key: nothing starts. */
+  g_clear_error (&error);
+  g_assert_null (carrete_object_writer_new (f->storage, "../escape", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+}
+
 typedef void (*ContractTest) (Fixture *f, gconstpointer data);
 
 static void
@@ -1283,6 +1400,10 @@ main (int argc, char **argv)
   add_test ("s3", &s3_kind, "multipart-unknown", test_multipart_unknown);
   add_test ("fs", &fs_kind, "multipart-presigned-part", test_multipart_presigned_part);
   add_test ("s3", &s3_kind, "multipart-presigned-part", test_multipart_presigned_part);
+  add_test ("fs", &fs_kind, "writer-roundtrip", test_writer_roundtrip);
+  add_test ("s3", &s3_kind, "writer-roundtrip", test_writer_roundtrip);
+  add_test ("fs", &fs_kind, "writer-abandoned", test_writer_abandoned);
+  add_test ("s3", &s3_kind, "writer-abandoned", test_writer_abandoned);
   add_test ("fs", &fs_kind, "failed-put-leaves-nothing", test_failed_put_leaves_nothing);
   add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);
   add_test ("s3", &s3_kind, "unavailable", test_unavailable);

@@ -39,6 +39,17 @@ typedef struct
   gboolean (*mp_abort) (CarreteStorage *storage, const char *key, const char *upload_id,
                         GError **error);
   GPtrArray *(*mp_list_uploads) (CarreteStorage *storage, const char *prefix, GError **error);
+  /* Streaming writes (carrete-storage-writer.c): the backend's state of
+   * one object being written.  `writer_close` frees it, and removes what
+   * was written unless the commit succeeded. */
+  gpointer (*writer_open) (CarreteStorage *storage, const char *key, const char *content_type,
+                           GError **error);
+  gboolean (*writer_append) (CarreteStorage *storage, gpointer handle, const void *data,
+                             gsize len, GCancellable *cancellable, GError **error);
+  gboolean (*writer_commit) (CarreteStorage *storage, gpointer handle, const void *data,
+                             gsize len, const char *sha256_hex, GCancellable *cancellable,
+                             GError **error);
+  void (*writer_close) (CarreteStorage *storage, gpointer handle, gboolean committed);
 } CarreteStorageBackend;
 
 /* Each backend's struct starts with this. */

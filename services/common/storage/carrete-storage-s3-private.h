@@ -141,4 +141,15 @@ gboolean _carrete_s3_mp_abort (CarreteStorage *storage, const char *key, const c
 GPtrArray *_carrete_s3_mp_list_uploads (CarreteStorage *storage, const char *prefix,
                                         GError **error);
 
+/* carrete-storage-s3-writer.c: the streaming writes of the backend. */
+
+gpointer _carrete_s3_writer_open (CarreteStorage *storage, const char *key,
+                                  const char *content_type, GError **error);
+gboolean _carrete_s3_writer_append (CarreteStorage *storage, gpointer handle, const void *data,
+                                    gsize len, GCancellable *cancellable, GError **error);
+gboolean _carrete_s3_writer_commit (CarreteStorage *storage, gpointer handle, const void *data,
+                                    gsize len, const char *sha256_hex, GCancellable *cancellable,
+                                    GError **error);
+void _carrete_s3_writer_close (CarreteStorage *storage, gpointer handle, gboolean committed);
+
 G_END_DECLS

@@ -419,3 +419,61 @@ carrete_storage_multipart_list_uploads (CarreteStorage *storage, const char *pre
     }
   return storage->backend->mp_list_uploads (storage, prefix != NULL ? prefix : "", error);
 }
+
+/* ---- Writing an object as its bytes arrive ---------------------------------- */
+
+struct _CarreteObjectWriter
+{
+  CarreteStorage *storage;
+  gpointer handle; /* the backend's */
+  gboolean committed;
+};
+
+CarreteObjectWriter *
+carrete_object_writer_new (CarreteStorage *storage, const char *key, const char *content_type,
+                           GError **error)
+{
+  CarreteObjectWriter *writer;
+  gpointer handle;
+
+  if (!check_key (key, error) || !check_content_type (content_type, FALSE, error))
+    return NULL;
+  handle = storage->backend->writer_open (storage, key, content_type, error);
+  if (handle == NULL)
+    return NULL;
+  writer = g_new0 (CarreteObjectWriter, 1);
+  writer->storage = storage;
+  writer->handle = handle;
+  return writer;
+}
+
+gboolean
+carrete_object_writer_append (CarreteObjectWriter *writer, const void *data, gsize len,
+                              GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (!writer->committed, FALSE);
+
+  return writer->storage->backend->writer_append (writer->storage, writer->handle, data, len,
+                                                 cancellable, error);
+}
+
+gboolean
+carrete_object_writer_commit (CarreteObjectWriter *writer, const void *data, gsize len,
+                              const char *sha256_hex, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (!writer->committed, FALSE);
+  g_return_val_if_fail (sha256_hex != NULL && strlen (sha256_hex) == 64, FALSE);
+
+  writer->committed = writer->storage->backend->writer_commit (
+    writer->storage, writer->handle, data, len, sha256_hex, cancellable, error);
+  return writer->committed;
+}
+
+void
+carrete_object_writer_free (CarreteObjectWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  writer->storage->backend->writer_close (writer->storage, writer->handle, writer->committed);
+  g_free (writer);
+}

@@ -192,6 +192,32 @@ gboolean carrete_storage_multipart_abort (CarreteStorage *storage, const char *k
 GPtrArray *carrete_storage_multipart_list_uploads (CarreteStorage *storage, const char *prefix,
                                                    GError **error);
 
+/* ---- Writing an object as its bytes arrive -----------------------------------
+ * For a body that arrives in pieces and is never held whole: s3 sends it as
+ * a multipart upload, one part per append (each at least
+ * CARRETE_STORAGE_MIN_PART_SIZE, except the bytes given to commit), or as
+ * one PUT when commit comes before any append; fs writes a temporary file
+ * beside the object and renames it into place at commit.  Nothing is
+ * visible under `key` before commit.  Calls block and come from one thread
+ * at a time (not necessarily the same one).  Freeing a writer that was not
+ * committed removes what it wrote (aborts the multipart upload, unlinks the
+ * temporary file). */
+typedef struct _CarreteObjectWriter CarreteObjectWriter;
+
+#define CARRETE_STORAGE_MIN_PART_SIZE (5u * 1024 * 1024)
+
+CarreteObjectWriter *carrete_object_writer_new (CarreteStorage *storage, const char *key,
+                                                const char *content_type, GError **error);
+gboolean carrete_object_writer_append (CarreteObjectWriter *writer, const void *data, gsize len,
+                                       GCancellable *cancellable, GError **error);
+/* The last bytes (`len` may be 0), then the object is in place.
+ * `sha256_hex` is the SHA-256 of every byte written, which the caller
+ * computed on the way. */
+gboolean carrete_object_writer_commit (CarreteObjectWriter *writer, const void *data, gsize len,
+                                       const char *sha256_hex, GCancellable *cancellable,
+                                       GError **error);
+void carrete_object_writer_free (CarreteObjectWriter *writer);
+
 /* ---- fs backend: verifying its own URLs ---------------------------------
  * The photos service serves `/v1/storage/{key...}` for the fs backend.  It
  * asks here whether the query string of a request is a valid, unexpired
@@ -227,5 +253,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteStorage, carrete_storage_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CarreteObjectInfo, carrete_object_info_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteUploadPart, carrete_upload_part_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteUploadInfo, carrete_upload_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteObjectWriter, carrete_object_writer_free)
 
 G_END_DECLS
