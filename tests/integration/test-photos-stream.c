@@ -48,6 +48,9 @@ instance_free (Instance *instance)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Instance, instance_free)
 
+/* (Spool files named "upload-…" are where a body went before it was
+ * streamed; thumbnails jobs have spool files of their own.) */
+
 /* `len` bytes that sniff as a JPEG: its markers, then noise (no
  * compression could make them small, and no decoder will read them: the
  * thumbnails job fails, which is not what these tests look at). */
@@ -179,7 +182,7 @@ test_big_bodies (PhotosStack *s)
   g_assert_cmpuint (
       json_array_get_length (json_object_get_array_member (ct_response_object (list), "items")), ==,
       4);
-  g_assert_cmpuint (count_files (instance->spool, NULL, NULL), ==, 0);
+  g_assert_cmpuint (count_files (instance->spool, "upload-", NULL), ==, 0);
   photos_assert_consistent (s, instance->spool);
 }
 
@@ -199,7 +202,7 @@ test_parts_before_the_end (PhotosStack *s)
   goffset largest = 0;
 
   g_usleep (1500 * 1000);
-  g_assert_cmpuint (count_files (instance->spool, NULL, NULL), ==, 0);
+  g_assert_cmpuint (count_files (instance->spool, "upload-", NULL), ==, 0);
   if (s->backend == PHOTOS_BACKEND_FS)
     {
       /* The bytes so far are in a temporary file beside the object. */
