@@ -19,7 +19,7 @@ carrete_upload_resumable_threshold (void)
   return CARRETE_UPLOAD_RESUMABLE_DEFAULT_BYTES;
 }
 
-/* ---- part planning ---------------------------------------------------------------------- */
+/* ---- part planning ----------------------------------------------------------------------- */
 
 guint
 carrete_upload_plan_part_count (guint64 size, guint64 part_size)
@@ -47,7 +47,7 @@ carrete_upload_plan_part (guint64 size, guint64 part_size, guint number, guint64
   return TRUE;
 }
 
-/* ---- the record ------------------------------------------------------------------------- */
+/* ---- the record -------------------------------------------------------------------------- */
 
 CarreteUploadRecord *
 carrete_upload_record_new (void)
@@ -194,7 +194,7 @@ carrete_upload_record_matches_file (const CarreteUploadRecord *record, guint64 s
   return record->size == size && record->mtime_us == mtime_us;
 }
 
-/* ---- on disk ---------------------------------------------------------------------------- */
+/* ---- on disk ----------------------------------------------------------------------------- */
 
 char *
 carrete_upload_record_dir (void)
@@ -313,8 +313,7 @@ carrete_upload_record_remove (const char *dir, const char *upload_id, GCancellab
   return FALSE;
 }
 
-/* ---- the same in a worker thread
- * ----------------------------------------------------------------- */
+/* ---- the same in a worker thread --------------------------------------------------------- */
 
 typedef struct
 {

@@ -123,7 +123,7 @@ record_io_async (Run *run, gboolean save, GAsyncReadyCallback callback, gpointer
     carrete_upload_record_remove_async (run->dir, run->record->upload_id, callback, user_data);
 }
 
-/* ---- finishing ------------------------------------------------------------------------------- */
+/* ---- finishing --------------------------------------------------------------------------- */
 
 /* Whether a later run may finish what this one could not. */
 static gboolean
@@ -206,7 +206,7 @@ run_fail (GTask *task, GError *error)
   pump (task);
 }
 
-/* ---- complete -------------------------------------------------------------------------------- */
+/* ---- complete ---------------------------------------------------------------------------- */
 
 static void
 on_completed (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -257,7 +257,7 @@ complete (GTask *task)
                               task);
 }
 
-/* ---- part URLs ------------------------------------------------------------------------------- */
+/* ---- part URLs --------------------------------------------------------------------------- */
 
 /* {parts: [{number, url}]} into the parts, each URL valid until `expires_us`. */
 static gboolean
@@ -338,7 +338,7 @@ url_usable (const Part *part)
              || g_get_real_time () < part->url_expires_us - URL_MARGIN_US);
 }
 
-/* ---- parts ----------------------------------------------------------------------------------- */
+/* ---- parts ------------------------------------------------------------------------------- */
 
 static void
 part_call_free (PartCall *call)
@@ -520,7 +520,7 @@ pump (GTask *task)
     complete (task);
 }
 
-/* ---- starting -------------------------------------------------------------------------------- */
+/* ---- starting ---------------------------------------------------------------------------- */
 
 static void
 plan_parts (Run *run)
