@@ -305,7 +305,7 @@ test_models (void)
   g_assert_finalize_object (g_steal_pointer (&photo));
 }
 
-/* ---- thumbnail cache (files only) -------------------------------------------------------- */
+/* ---- thumbnail cache (files only) ---------------------------------------------------------- */
 
 static GBytes *
 cache_lookup (CarreteThumbnailCache *cache, const char *key)
@@ -415,7 +415,7 @@ test_sniff (void)
   g_assert_cmpstr (_carrete_sniff_image_type (NULL, 0), ==, NULL);
 }
 
-/* ---- paging state machine (CarretePhotoList against a scripted server) ------------------- */
+/* ---- paging state machine (CarretePhotoList against a scripted server) --------------------
  * Not Carrete: a SoupServer on loopback that answers GET /v1/photos with
  * fixed pages, so that timing (a slow answer to an old query) and failures
  * are exact.  The real services are in test-client-api.c. */
@@ -593,7 +593,7 @@ test_paging_state (void)
   pager_stop (&pager);
 }
 
-/* ---- resumable uploads: part planning, the record on disk, part streams ------------------ */
+/* ---- resumable uploads: part planning, the record on disk, part streams ---------------------- */
 
 #define MIB (G_GUINT64_CONSTANT (1024) * 1024)
 
