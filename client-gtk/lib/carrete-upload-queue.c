@@ -40,7 +40,7 @@ static guint signals[N_SIGNALS];
 
 static void pump (CarreteUploadQueue *self);
 
-/* ---- GListModel -------------------------------------------------------------------------- */
+/* ---- GListModel ----------------------------------------------------------------------------- */
 
 static GType
 list_get_item_type (GListModel *model)
@@ -72,7 +72,7 @@ carrete_upload_queue_list_model_init (GListModelInterface *iface)
   iface->get_item = list_get_item;
 }
 
-/* ---- GObject ----------------------------------------------------------------------------- */
+/* ---- GObject -------------------------------------------------------------------------------- */
 
 static void load_records (CarreteUploadQueue *self);
 
@@ -284,7 +284,7 @@ carrete_upload_queue_get_n_pending (CarreteUploadQueue *self)
   return n;
 }
 
-/* ---- running ----------------------------------------------------------------------------- */
+/* ---- running -------------------------------------------------------------------------------- */
 
 static void
 notify_counts (CarreteUploadQueue *self)
@@ -455,7 +455,7 @@ carrete_upload_queue_clear_finished (CarreteUploadQueue *self)
   notify_counts (self);
 }
 
-/* ---- resumable uploads of earlier runs --------------------------------------------------- */
+/* ---- resumable uploads of earlier runs ------------------------------------------------------ */
 
 typedef struct
 {
