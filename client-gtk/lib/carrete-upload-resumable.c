@@ -606,10 +606,11 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
   guint status = error != NULL ? carrete_client_error_get_status (error) : 0;
 
   if (error != NULL && error->domain == CARRETE_CLIENT_ERROR
-      && (status == 404 || status == 405 || status == 501))
+      && (status == 404 || status == 405 || status == 501
+          || g_strcmp0 (carrete_client_error_get_field (error), "resumable") == 0))
     {
-      /* No resumable uploads here (an older server): the caller goes the
-       * direct way. */
+      /* No resumable uploads here (an older server, which may also refuse
+       * "resumable" as an unknown field): the caller goes the direct way. */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s", error->message);
       g_error_free (error);
       g_object_unref (task);
