@@ -23,40 +23,31 @@
 /* upload.js sends larger files part by part (pages-upload-resumable.c). */
 #define DEFAULT_RESUMABLE_BYTES (16 * 1024 * 1024)
 
-static const char usage[]
-    = "Usage: carrete-web [--help] [--version] COMMAND\n"
-      "\n"
-      "The Carrete web frontend: server-rendered pages over the three services.\n"
-      "\n"
-      "Commands:\n"
-      "  serve      answer HTTP requests\n"
-      "  migrate    nothing to migrate (exits 0; the deploy jobs call it)\n"
-      "\n"
-      "Configuration comes from the environment or a .env file in the working\n"
-      "directory: CARRETE_LISTEN (default 127.0.0.1:8080), CARRETE_USERS_URL,\n"
-      "CARRETE_PHOTOS_URL, CARRETE_FOLDERS_URL, CARRETE_ID_KEY_FILE (the CSRF key\n"
-      "is derived from it), CARRETE_COOKIE_SECURE (default true; false drops the\n"
-      "Secure cookie flag for plain-http local runs), CARRETE_MAX_UPLOAD_BYTES\n"
-      "(per file, default 50 MiB), CARRETE_SPOOL_DIR (uploads on their way,\n"
-      "default the temp dir), CARRETE_IMAGES_ORIGIN (space-separated origins\n"
-      "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's),\n"
-      "CARRETE_WEB_RESUMABLE_BYTES (files over this size are sent by the upload\n"
-      "page's script as resumable uploads, part by part; default 16 MiB).\n";
+static const char usage[] =
+  "Usage: carrete-web [--help] [--version] COMMAND\n"
+  "\n"
+  "The Carrete web frontend: server-rendered pages over the three services.\n"
+  "\n"
+  "Commands:\n"
+  "  serve      answer HTTP requests\n"
+  "  migrate    nothing to migrate (exits 0; the deploy jobs call it)\n"
+  "\n"
+  "Configuration comes from the environment or a .env file in the working\n"
+  "directory: CARRETE_LISTEN (default 127.0.0.1:8080), CARRETE_USERS_URL,\n"
+  "CARRETE_PHOTOS_URL, CARRETE_FOLDERS_URL, CARRETE_ID_KEY_FILE (the CSRF key\n"
+  "is derived from it), CARRETE_COOKIE_SECURE (default true; false drops the\n"
+  "Secure cookie flag for plain-http local runs), CARRETE_MAX_UPLOAD_BYTES\n"
+  "(per file, default 50 MiB), CARRETE_SPOOL_DIR (uploads on their way,\n"
+  "default the temp dir), CARRETE_IMAGES_ORIGIN (space-separated origins\n"
+  "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's),\n"
+  "CARRETE_WEB_RESUMABLE_BYTES (files over this size are sent by the upload\n"
+  "page's script as resumable uploads, part by part; default 16 MiB).\n";
 
 static const char *const serve_settings[] = {
-  "CARRETE_LISTEN",
-  "CARRETE_USERS_URL",
-  "CARRETE_PHOTOS_URL",
-  "CARRETE_FOLDERS_URL",
-  "CARRETE_ID_KEY_FILE",
-  "CARRETE_COOKIE_SECURE",
-  "CARRETE_MAX_UPLOAD_BYTES",
-  "CARRETE_SPOOL_DIR",
-  "CARRETE_READ_TIMEOUT",
-  "CARRETE_TRUST_FORWARDED_FOR",
-  "CARRETE_WORKERS",
-  "CARRETE_WEB_RESUMABLE_BYTES",
-  NULL,
+  "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
+  "CARRETE_ID_KEY_FILE", "CARRETE_COOKIE_SECURE", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_SPOOL_DIR",
+  "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
+  "CARRETE_WEB_RESUMABLE_BYTES", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", "CARRETE_ID_KEY_FILE", NULL,
