@@ -129,3 +129,24 @@ ctu_write_file (const char *dir, const char *name, GBytes *bytes)
   g_assert_no_error (error);
   return path;
 }
+
+GFile *
+ctu_unique_file (const char *dir, const char *name, GBytes *bytes)
+{
+  g_autofree char *unique = g_strdup_printf ("%08x-%s", g_random_int (), name);
+  g_autofree char *path = ctu_write_file (dir, unique, bytes);
+
+  return g_file_new_for_path (path);
+}
+
+void
+ctu_wait_upload (CarreteUpload *upload)
+{
+  for (guint i = 0; i < 600 && !carrete_upload_is_finished (upload); i++)
+    {
+      gboolean never = FALSE;
+
+      ctu_wait_for (&never, 1);
+    }
+  g_assert_true (carrete_upload_is_finished (upload));
+}

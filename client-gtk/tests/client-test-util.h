@@ -23,4 +23,10 @@ GBytes *ctu_png_of_size (gsize size);
 /* Writes `bytes` to a new file under `dir`; returns its path. */
 char *ctu_write_file (const char *dir, const char *name, GBytes *bytes);
 
+/* The same under a unique name (a random prefix to `name`), as a GFile. */
+GFile *ctu_unique_file (const char *dir, const char *name, GBytes *bytes);
+/* Spins the main context until `upload` ends (at most 10 minutes); asserts
+ * that it did. */
+void ctu_wait_upload (CarreteUpload *upload);
+
 G_END_DECLS

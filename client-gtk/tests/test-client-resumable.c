@@ -63,36 +63,6 @@ start_app (Fixture *fixture)
   fixture->queue = carrete_upload_queue_new (fixture->client);
 }
 
-static GFile *
-file_of (GBytes *bytes, const char *name)
-{
-  g_autofree char *unique = g_strdup_printf ("%08x-%s", g_random_int (), name);
-  g_autofree char *path = ctu_write_file (tmpdir, unique, bytes);
-
-  return g_file_new_for_path (path);
-}
-
-static void
-wait_finished (CarreteUpload *upload)
-{
-  for (guint i = 0; i < 600 && !carrete_upload_is_finished (upload); i++)
-    {
-      gboolean never = FALSE;
-
-      ctu_wait_for (&never, 1);
-    }
-  g_assert_true (carrete_upload_is_finished (upload));
-}
-
-static guint
-count_photos (const char *user_id)
-{
-  g_autofree char *row = stack_row_id (stack, user_id);
-  g_autofree char *count = stack_sql (stack, "photos", "SELECT count(*) FROM photos WHERE owner_id = $1", row);
-
-  return (guint) g_ascii_strtoull (count, NULL, 10);
-}
-
 /* The records on disk of the fixture's user on this stack. */
 static GPtrArray *
 records_of (Fixture *fixture)
@@ -116,8 +86,9 @@ parts_received (CtResponse *status)
   JsonObject *object = ct_response_object (status);
   JsonNode *parts = object != NULL ? json_object_get_member (object, "parts_received") : NULL;
 
-  return parts != NULL && JSON_NODE_HOLDS_ARRAY (parts) ? json_array_get_length (json_node_get_array (parts))
-                                                         : 0;
+  return parts != NULL && JSON_NODE_HOLDS_ARRAY (parts)
+             ? json_array_get_length (json_node_get_array (parts))
+             : 0;
 }
 
 static void
@@ -177,7 +148,7 @@ static void
 test_upload (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "big.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "big.png", png);
   g_autofree char *folder_id = stack_folder_new (stack, fixture->user->token, "private", NULL);
   Progress progress = { 0 };
   CarreteUpload *upload;
@@ -185,13 +156,13 @@ test_upload (Fixture *fixture, gconstpointer data)
   start_app (fixture);
   upload = carrete_upload_queue_add_file (fixture->queue, file, folder_id);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (on_bytes_sent), &progress);
-  wait_finished (upload);
+  ctu_wait_upload (upload);
   assert_lands (upload, png);
   g_assert_cmpstr (carrete_photo_get_folder_id (carrete_upload_get_photo (upload)), ==, folder_id);
   g_assert_false (carrete_upload_get_resumed (upload));
   g_assert_false (progress.decreased);
   g_assert_cmpuint (progress.notifications, >, 3);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 1);
   assert_no_records (fixture);
 }
 
@@ -220,7 +191,7 @@ static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "cancel.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "cancel.png", png);
   CancelAt at = { 0 };
   CarreteUpload *upload;
 
@@ -228,19 +199,19 @@ test_cancel (Fixture *fixture, gconstpointer data)
   at.queue = fixture->queue;
   upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (cancel_after_a_part), &at);
-  wait_finished (upload);
+  ctu_wait_upload (upload);
   g_assert_true (at.cancelled);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_CANCELLED);
   g_assert_null (carrete_upload_get_error (upload));
   /* Aborted on the server, forgotten on disk, no photo. */
   assert_upload_gone (fixture, at.upload_id);
   assert_no_records (fixture);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 0);
 
   /* It can go again, a new upload from the first byte. */
   g_signal_handlers_disconnect_by_func (upload, cancel_after_a_part, &at);
   carrete_upload_queue_retry (fixture->queue, upload);
-  wait_finished (upload);
+  ctu_wait_upload (upload);
   assert_lands (upload, png);
   assert_no_records (fixture);
   g_free (at.upload_id);
@@ -264,8 +235,9 @@ child_main (char **argv)
   while (!carrete_upload_is_finished (upload))
     g_main_context_iteration (NULL, TRUE);
   /* Finished before it was killed: the test failed to interrupt it. */
-  g_printerr ("child: the upload finished (%s)\n",
-              carrete_upload_get_error (upload) != NULL ? carrete_upload_get_error (upload)->message : "done");
+  g_printerr ("child: the upload finished (%s)\n", carrete_upload_get_error (upload) != NULL
+                                                       ? carrete_upload_get_error (upload)->message
+                                                       : "done");
   return 3;
 }
 
@@ -275,8 +247,15 @@ static char *
 upload_and_kill (Fixture *fixture, GFile *file, guint k)
 {
   g_autofree char *path = g_file_get_path (file);
-  const char *argv[] = { self_path, "--child", stack->users.url, stack->photos.url,
-                         stack->folders.url, fixture->user->name, STACK_PASSWORD, path, NULL };
+  const char *argv[] = { self_path,
+                         "--child",
+                         stack->users.url,
+                         stack->photos.url,
+                         stack->folders.url,
+                         fixture->user->name,
+                         STACK_PASSWORD,
+                         path,
+                         NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) app = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
   g_autofree char *upload_id = NULL;
@@ -317,7 +296,7 @@ upload_and_kill (Fixture *fixture, GFile *file, guint k)
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
 }
 
 /* The one upload the new start of the app put into its queue, as soon as it
@@ -327,7 +306,8 @@ wait_resumed (Fixture *fixture)
 {
   g_autoptr (CarreteUpload) upload = NULL;
   gboolean added = FALSE;
-  gulong handler = g_signal_connect (fixture->queue, "items-changed", G_CALLBACK (on_items_changed), &added);
+  gulong handler
+      = g_signal_connect (fixture->queue, "items-changed", G_CALLBACK (on_items_changed), &added);
 
   ctu_wait_for (&added, 60);
   g_signal_handler_disconnect (fixture->queue, handler);
@@ -345,14 +325,15 @@ on_first_progress (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
   if (*first == 0)
     *first = carrete_upload_get_bytes_sent (upload);
   /* A part sent again would count twice and pass the total. */
-  g_assert_cmpuint (carrete_upload_get_bytes_sent (upload), <=, carrete_upload_get_bytes_total (upload));
+  g_assert_cmpuint (carrete_upload_get_bytes_sent (upload), <=,
+                    carrete_upload_get_bytes_total (upload));
 }
 
 static void
 test_killed_and_resumed (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "killed.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "killed.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autofree char *basename = g_file_get_basename (file);
   guint64 first = 0;
@@ -363,87 +344,78 @@ test_killed_and_resumed (Fixture *fixture, gconstpointer data)
   upload = wait_resumed (fixture);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (on_first_progress), &first);
   g_assert_cmpstr (carrete_upload_get_name (upload), ==, basename);
-  wait_finished (upload);
+  ctu_wait_upload (upload);
   assert_lands (upload, png);
   /* The parts the store had were counted at once (a PUT counts in chunks
    * of some KiB), and never sent again. */
   g_assert_cmpuint (first, >=, PART_BYTES);
   g_assert_cmpuint (first % (4 * MIB), ==, 0);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 1);
   assert_upload_gone (fixture, upload_id);
   assert_no_records (fixture);
+}
+
+/* The next start of the app drops the killed upload: it ends FAILED with
+ * `code`, nothing is left on the server (DELETE sent when it still had the
+ * upload) nor on disk, and no photo was made.  The message must say
+ * `why`. */
+static void
+assert_dropped (Fixture *fixture, const char *upload_id, CarreteClientError code, const char *why)
+{
+  CarreteUpload *upload;
+
+  start_app (fixture);
+  upload = wait_resumed (fixture);
+  ctu_wait_upload (upload);
+  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
+  g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, (int) code);
+  g_test_message ("%s", carrete_upload_get_error (upload)->message);
+  g_assert_nonnull (strstr (carrete_upload_get_error (upload)->message, why));
+  assert_upload_gone (fixture, upload_id);
+  assert_no_records (fixture);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 0);
 }
 
 static void
 test_changed_file_dropped (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "changed.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "changed.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autoptr (GBytes) other = ctu_png_of_size (FILE_BYTES);
   g_autofree char *path = g_file_get_path (file);
-  CarreteUpload *upload;
 
   /* Other bytes of the same length: the modification time tells. */
   g_usleep (10 * 1000);
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (other, NULL),
                                       (gssize) g_bytes_get_size (other), NULL));
-  start_app (fixture);
-  upload = wait_resumed (fixture);
-  wait_finished (upload);
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR,
-                  CARRETE_CLIENT_ERROR_LOCAL_FILE);
-  g_assert_nonnull (strstr (carrete_upload_get_error (upload)->message, "changed"));
-  g_test_message ("%s", carrete_upload_get_error (upload)->message);
-  /* Dropped: DELETE sent, record removed, no photo. */
-  assert_upload_gone (fixture, upload_id);
-  assert_no_records (fixture);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  assert_dropped (fixture, upload_id, CARRETE_CLIENT_ERROR_LOCAL_FILE, "changed since");
 }
 
 static void
 test_missing_file_dropped (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "missing.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "missing.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
-  CarreteUpload *upload;
 
   g_assert_true (g_file_delete (file, NULL, NULL));
-  start_app (fixture);
-  upload = wait_resumed (fixture);
-  wait_finished (upload);
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR,
-                  CARRETE_CLIENT_ERROR_LOCAL_FILE);
-  g_test_message ("%s", carrete_upload_get_error (upload)->message);
-  assert_upload_gone (fixture, upload_id);
-  assert_no_records (fixture);
+  assert_dropped (fixture, upload_id, CARRETE_CLIENT_ERROR_LOCAL_FILE, "can no longer be read");
 }
 
 static void
 test_expired_upload_dropped (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "expired.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "expired.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autofree char *path = g_strdup_printf ("/v1/photos/uploads/%s", upload_id);
   g_autoptr (CtResponse) aborted = NULL;
-  CarreteUpload *upload;
 
   /* Gone from the server while the app was away (as the sweeper does). */
   aborted = ct_http (stack->photos.url, "DELETE", path, fixture->user->token, NULL);
   g_assert_cmpuint (aborted->status, ==, 204);
-  start_app (fixture);
-  upload = wait_resumed (fixture);
-  wait_finished (upload);
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR,
-                  CARRETE_CLIENT_ERROR_NOT_FOUND);
-  g_test_message ("%s", carrete_upload_get_error (upload)->message);
-  assert_no_records (fixture);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  assert_dropped (fixture, upload_id, CARRETE_CLIENT_ERROR_NOT_FOUND, "expired");
 }
 
 /* Another account on the same machine does not see the record. */
@@ -451,10 +423,11 @@ static void
 test_other_account_ignores (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
-  g_autoptr (GFile) file = file_of (png, "mine.png");
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "mine.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autoptr (StackUser) other = stack_user_new (stack, "oth");
-  g_autoptr (CarreteClient) client = ctu_client_new (stack->users.url, stack->photos.url, stack->folders.url);
+  g_autoptr (CarreteClient) client
+      = ctu_client_new (stack->users.url, stack->photos.url, stack->folders.url);
   g_autoptr (CarreteUploadQueue) queue = NULL;
   gboolean never = FALSE;
 
@@ -469,11 +442,11 @@ test_other_account_ignores (Fixture *fixture, gconstpointer data)
   {
     CarreteUpload *upload = wait_resumed (fixture);
 
-    wait_finished (upload);
+    ctu_wait_upload (upload);
     assert_lands (upload, png);
   }
   assert_no_records (fixture);
-  (void) upload_id;
+  (void)upload_id;
 }
 
 /* ---- on fs storage ------------------------------------------------------------------------ */
