@@ -18,8 +18,6 @@ CarreteClient *ctu_client_new (const char *users_url, const char *photos_url,
 /* Logs `client` in; asserts success. */
 void ctu_login (CarreteClient *client, const char *username, const char *password);
 
-/* A PNG of about `size` bytes (a large tEXt chunk), unique bytes. */
-GBytes *ctu_png_of_size (gsize size);
 /* Writes `bytes` to a new file under `dir`; returns its path. */
 char *ctu_write_file (const char *dir, const char *name, GBytes *bytes);
 

@@ -147,7 +147,7 @@ on_bytes_sent (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
 static void
 test_upload (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "big.png", png);
   g_autofree char *folder_id = stack_folder_new (stack, fixture->user->token, "private", NULL);
   Progress progress = { 0 };
@@ -190,7 +190,7 @@ cancel_after_a_part (CarreteUpload *upload, GParamSpec *pspec, gpointer user_dat
 static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "cancel.png", png);
   CancelAt at = { 0 };
   CarreteUpload *upload;
@@ -332,7 +332,7 @@ on_first_progress (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
 static void
 test_killed_and_resumed (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "killed.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autofree char *basename = g_file_get_basename (file);
@@ -379,10 +379,10 @@ assert_dropped (Fixture *fixture, const char *upload_id, CarreteClientError code
 static void
 test_changed_file_dropped (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "changed.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
-  g_autoptr (GBytes) other = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) other = ct_png_of_size (FILE_BYTES);
   g_autofree char *path = g_file_get_path (file);
 
   /* Other bytes of the same length: the modification time tells. */
@@ -395,7 +395,7 @@ test_changed_file_dropped (Fixture *fixture, gconstpointer data)
 static void
 test_missing_file_dropped (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "missing.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
 
@@ -406,7 +406,7 @@ test_missing_file_dropped (Fixture *fixture, gconstpointer data)
 static void
 test_expired_upload_dropped (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "expired.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autofree char *path = g_strdup_printf ("/v1/photos/uploads/%s", upload_id);
@@ -422,7 +422,7 @@ test_expired_upload_dropped (Fixture *fixture, gconstpointer data)
 static void
 test_other_account_ignores (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (FILE_BYTES);
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "mine.png", png);
   g_autofree char *upload_id = upload_and_kill (fixture, file, 1);
   g_autoptr (StackUser) other = stack_user_new (stack, "oth");

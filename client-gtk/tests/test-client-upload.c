@@ -86,7 +86,7 @@ on_bytes_sent (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
 static void
 check_exact_upload (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (2 * 1024 * 1024);
+  g_autoptr (GBytes) png = ct_png_of_size (2 * 1024 * 1024);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "big.png", png);
   Progress progress = { 0 };
   CarreteUpload *upload;
@@ -145,7 +145,7 @@ test_parallel (Fixture *fixture, gconstpointer data)
   g_signal_connect (fixture->queue, "upload-finished", G_CALLBACK (on_finished), &finished);
   for (gsize i = 0; i < G_N_ELEMENTS (uploads); i++)
     {
-      g_autoptr (GBytes) png = ctu_png_of_size (200 * 1024);
+      g_autoptr (GBytes) png = ct_png_of_size (200 * 1024);
       g_autoptr (GFile) file = ctu_unique_file (tmpdir, "p.png", png);
 
       uploads[i] = carrete_upload_queue_add_file (fixture->queue, file, folder_id);
@@ -187,7 +187,7 @@ cancel_when_started (CarreteUpload *upload, GParamSpec *pspec, gpointer user_dat
 static void
 check_cancel (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (LIMIT - 4096);
+  g_autoptr (GBytes) png = ct_png_of_size (LIMIT - 4096);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "cancel.png", png);
   CancelAt at = { fixture->queue, FALSE };
   CarreteUpload *upload;
@@ -233,7 +233,7 @@ test_cancel_queued (Fixture *fixture, gconstpointer data)
   carrete_upload_queue_set_max_parallel (fixture->queue, 1);
   for (gsize i = 0; i < G_N_ELEMENTS (uploads); i++)
     {
-      g_autoptr (GBytes) unique = ctu_png_of_size (1024);
+      g_autoptr (GBytes) unique = ct_png_of_size (1024);
       g_autoptr (GFile) file = ctu_unique_file (tmpdir, "q.png", unique);
 
       uploads[i] = carrete_upload_queue_add_file (fixture->queue, file, NULL);
@@ -250,7 +250,7 @@ test_cancel_queued (Fixture *fixture, gconstpointer data)
 static void
 test_retry_after_failure (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (64 * 1024);
+  g_autoptr (GBytes) png = ct_png_of_size (64 * 1024);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "retry.png", png);
   CarreteUpload *upload;
 
@@ -273,7 +273,7 @@ test_retry_after_failure (Fixture *fixture, gconstpointer data)
 static void
 check_duplicate (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (10 * 1024);
+  g_autoptr (GBytes) png = ct_png_of_size (10 * 1024);
   g_autoptr (GFile) first_file = ctu_unique_file (tmpdir, "a.png", png);
   g_autoptr (GFile) second_file = ctu_unique_file (tmpdir, "b.png", png);
   CarreteUpload *first;
@@ -351,7 +351,7 @@ test_bad_files (Fixture *fixture, gconstpointer data)
 static void
 check_too_large (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (LIMIT + 512 * 1024);
+  g_autoptr (GBytes) png = ct_png_of_size (LIMIT + 512 * 1024);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "huge.png", png);
 
   carrete_upload_queue_set_use_direct (fixture->queue, direct);
@@ -380,7 +380,7 @@ test_session_expired_keeps_queue (Fixture *fixture, gconstpointer data)
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}",
                                            carrete_client_get_refresh_token (fixture->client));
   g_autoptr (CtResponse) logout = ct_http (stack->users.url, "POST", "/v1/auth/logout", NULL, body);
-  g_autoptr (GBytes) png = ctu_png_of_size (32 * 1024);
+  g_autoptr (GBytes) png = ct_png_of_size (32 * 1024);
   g_autoptr (GFile) file = ctu_unique_file (tmpdir, "later.png", png);
   guint expired_seen = 0;
   CarreteUpload *upload;

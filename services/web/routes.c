@@ -23,7 +23,7 @@ static const CarreteRoute routes[] = {
   { "GET", "/upload/resumable/{id}", pages_resumable_status, CARRETE_AUTH_NONE },
   { "DELETE", "/upload/resumable/{id}", pages_resumable_abort, CARRETE_AUTH_NONE },
   { "POST", "/upload/resumable/{id}/complete", pages_resumable_complete, CARRETE_AUTH_NONE },
-  { "PUT", "/upload/resumable/{id}/parts/{number}", pages_resumable_part, CARRETE_AUTH_NONE, &web_upload_stream },
+  { "PUT", "/upload/resumable/{id}/parts/{number}", pages_resumable_part, CARRETE_AUTH_NONE, &web_upload_part_stream },
   { "GET", "/folders/new", pages_folder_new_get, CARRETE_AUTH_NONE },
   { "POST", "/folders/new", pages_folder_new_post, CARRETE_AUTH_NONE },
   { "GET", "/folders/{id}", pages_folder_get, CARRETE_AUTH_NONE },
