@@ -32,6 +32,7 @@ typedef struct
   guint64 max_upload_bytes;
   guint64 max_pixels;
   guint url_ttl;             /* presigned URLs */
+  guint upload_ttl;          /* resumable uploads: aborted when not complete by then */
   guint schema_version;
 } PhotosApp;
 

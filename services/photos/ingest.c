@@ -20,17 +20,6 @@
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static char *
-new_object_prefix (void)
-{
-  guint8 bytes[16];
-  char hex[sizeof bytes * 2 + 1];
-
-  randombytes_buf (bytes, sizeof bytes);
-  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
-  return g_strconcat ("p/", hex, NULL);
-}
-
 static void
 remove_file (char **path)
 {
@@ -60,6 +49,7 @@ typedef struct
   PhotosPhoto *duplicate;
   GError *failure;        /* kept while the pending row is discarded */
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
+  gboolean assembled;     /* a resumable upload's: its upload is gone, so any failure discards */
   guint parallel_left;    /* streamed: the original's PUT and the analysis */
   GError *parallel_error;
   void (*then) (GTask *task); /* after the worker step under way */
@@ -353,7 +343,7 @@ static void
 pipeline_insert (GTask *task)
 {
   Pipeline *p = g_task_get_task_data (task);
-  g_autofree char *prefix = new_object_prefix ();
+  g_autofree char *prefix = photos_new_object_prefix ();
 
   photos_store_insert_pending (
       p->app->store, p->owner_id, p->folder_id, p->name, prefix, photos_type_mime (p->type),
@@ -454,7 +444,7 @@ static void
 pipeline_fail (GTask *task, GError *error)
 {
   Pipeline *p = g_task_get_task_data (task);
-  gboolean keep = p->direct && p->duplicate == NULL;
+  gboolean keep = p->direct && p->duplicate == NULL && !p->assembled;
 
   g_clear_error (&p->failure);
   p->failure = error;
@@ -526,7 +516,7 @@ photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 fol
 {
   GTask *task = carrete_op_new (app, NULL, photos_service_create_pending_async, cancellable,
                                 callback, user_data);
-  g_autofree char *prefix = new_object_prefix ();
+  g_autofree char *prefix = photos_new_object_prefix ();
 
   /* Cancelled just as it committed, the row is pending and nobody has its
    * URL: the sweeper takes it at its deadline. */
@@ -570,6 +560,8 @@ on_complete_folder_checked (GObject *source, GAsyncResult *result, gpointer user
     fetch_and_analyse (task);
 }
 
+static void complete_pending (GTask *task);
+
 static void
 on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -597,10 +589,20 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       pipeline_fail (task, error);
       return;
     }
-  p->folder_id = p->photo->folder_id;
   /* The row outlives its URL by a grace period, for a PUT that finished
    * just in time. */
   p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS (p->app));
+  complete_pending (task);
+}
+
+/* From the pending row on, the direct upload's complete and the resumable
+ * one's are the same. */
+static void
+complete_pending (GTask *task)
+{
+  Pipeline *p = g_task_get_task_data (task);
+
+  p->folder_id = p->photo->folder_id;
   /* The folder may have gone (an empty-looking folder is deletable while
    * an upload into it is pending): ask again, as every put into a folder
    * does, so that no photo becomes ready in a folder that is not there. */
@@ -633,6 +635,33 @@ photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint
 
 PhotosPhoto *
 photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate, GError **error)
+{
+  return pipeline_finish (result, duplicate, error);
+}
+
+/* ---- resumable uploads: the assembled object (resumable.c) ------------------------- */
+
+void
+photos_service_complete_assembled_async (PhotosApp *app, const CarreteCaller *caller,
+                                         PhotosPhoto *pending, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  Pipeline *p = g_new0 (Pipeline, 1);
+  GTask *task = carrete_op_new (p, pipeline_free, photos_service_complete_assembled_async,
+                                cancellable, callback, user_data);
+
+  p->app = app;
+  p->direct = TRUE;
+  p->assembled = TRUE;
+  p->owner_id = caller->id;
+  p->caller = carrete_caller_dup (caller);
+  p->photo = pending;
+  complete_pending (task);
+}
+
+PhotosPhoto *
+photos_service_complete_assembled_finish (GAsyncResult *result, PhotosPhoto **duplicate,
+                                          GError **error)
 {
   return pipeline_finish (result, duplicate, error);
 }

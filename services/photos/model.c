@@ -2,6 +2,7 @@
 
 #include "model.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 
 void
@@ -22,14 +23,14 @@ photos_photo_free (PhotosPhoto *photo)
   g_free (photo);
 }
 
-static char *
-text_or_null (PGresult *result, int row, int column)
+char *
+photos_row_text (PGresult *result, int row, int column)
 {
   return PQgetisnull (result, row, column) ? NULL : g_strdup (PQgetvalue (result, row, column));
 }
 
-static gint64
-int_or_zero (PGresult *result, int row, int column)
+gint64
+photos_row_int (PGresult *result, int row, int column)
 {
   return PQgetisnull (result, row, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, row, column),
                                                                     NULL, 10);
@@ -41,22 +42,22 @@ photos_photo_from_row (PGresult *result, int row)
 {
   PhotosPhoto *photo = g_new0 (PhotosPhoto, 1);
 
-  photo->id = int_or_zero (result, row, 0);
-  photo->owner_id = int_or_zero (result, row, 1);
-  photo->folder_id = int_or_zero (result, row, 2);
-  photo->name = text_or_null (result, row, 3);
-  photo->object_prefix = text_or_null (result, row, 4);
-  photo->content_type = text_or_null (result, row, 5);
-  photo->size = int_or_zero (result, row, 6);
-  photo->sha256 = text_or_null (result, row, 7);
-  photo->width = (gint) int_or_zero (result, row, 8);
-  photo->height = (gint) int_or_zero (result, row, 9);
-  photo->taken_at = text_or_null (result, row, 10);
-  photo->uploaded_at = text_or_null (result, row, 11);
-  photo->updated_at = text_or_null (result, row, 12);
-  photo->state = text_or_null (result, row, 13);
-  photo->expires_at = text_or_null (result, row, 14);
-  photo->sort_time = text_or_null (result, row, 15);
+  photo->id = photos_row_int (result, row, 0);
+  photo->owner_id = photos_row_int (result, row, 1);
+  photo->folder_id = photos_row_int (result, row, 2);
+  photo->name = photos_row_text (result, row, 3);
+  photo->object_prefix = photos_row_text (result, row, 4);
+  photo->content_type = photos_row_text (result, row, 5);
+  photo->size = photos_row_int (result, row, 6);
+  photo->sha256 = photos_row_text (result, row, 7);
+  photo->width = (gint) photos_row_int (result, row, 8);
+  photo->height = (gint) photos_row_int (result, row, 9);
+  photo->taken_at = photos_row_text (result, row, 10);
+  photo->uploaded_at = photos_row_text (result, row, 11);
+  photo->updated_at = photos_row_text (result, row, 12);
+  photo->state = photos_row_text (result, row, 13);
+  photo->expires_at = photos_row_text (result, row, 14);
+  photo->sort_time = photos_row_text (result, row, 15);
   return photo;
 }
 
@@ -132,4 +133,15 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
       member_string (writer, "preview_url", urls->preview_url);
     }
   carrete_json_writer_end_object (writer);
+}
+
+char *
+photos_new_object_prefix (void)
+{
+  guint8 bytes[16];
+  char hex[sizeof bytes * 2 + 1];
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
+  return g_strconcat ("p/", hex, NULL);
 }

@@ -30,7 +30,13 @@ typedef struct
 } PhotosPhoto;
 
 void photos_photo_free (PhotosPhoto *photo);
+/* A column of a result row: text (NULL for SQL NULL), or an integer (0). */
+char *photos_row_text (PGresult *result, int row, int column);
+gint64 photos_row_int (PGresult *result, int row, int column);
 PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
+
+/* A new random prefix for a photo's objects: keys reveal nothing. */
+char *photos_new_object_prefix (void);
 
 /* The storage keys of a photo's objects. */
 char *photos_key_original (const char *prefix);

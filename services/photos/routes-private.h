@@ -5,6 +5,7 @@
 #include "app.h"
 #include "carrete-server.h"
 #include "model.h"
+#include "sniff.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,11 @@ void respond_json_text (CarreteRequest *req, guint status, GString *text);
 G_GNUC_INTERNAL
 void respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo);
 
+/* Answers a failed upload; a 409 for a duplicate names the existing photo
+ * (`existing_id`). */
+G_GNUC_INTERNAL
+void respond_failure (CarreteRequest *req, const GError *error, const PhotosPhoto *duplicate);
+
 /* routes-upload.c: POST /v1/photos (a streamed body, read by
  * `upload_stream`), POST /v1/photos/uploads, POST /v1/photos/{id}/complete. */
 G_GNUC_INTERNAL
@@ -38,5 +44,19 @@ G_GNUC_INTERNAL
 void handle_create_upload (CarreteRequest *req);
 G_GNUC_INTERNAL
 void handle_complete (CarreteRequest *req);
+
+/* routes-resumable.c: POST /v1/photos/uploads with `resumable` (after the
+ * checks of the direct upload), then /v1/photos/uploads/{upload_id}… */
+G_GNUC_INTERNAL
+void start_resumable_upload (CarreteRequest *req, const char *name, gint64 folder_id,
+                             PhotosType type, guint64 size);
+G_GNUC_INTERNAL
+void handle_resumable_status (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_resumable_parts (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_resumable_complete (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_resumable_abort (CarreteRequest *req);
 
 G_END_DECLS

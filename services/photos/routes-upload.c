@@ -15,7 +15,7 @@
 #include <glib/gstdio.h>
 
 /* A 409 for a duplicate names the photo that already has those bytes. */
-static void
+void
 respond_failure (CarreteRequest *req, const GError *error, const PhotosPhoto *duplicate)
 {
   CarreteProblem *problem;
@@ -252,6 +252,7 @@ static const CarreteFieldSpec direct_fields[] = {
   { "folder_id", CARRETE_FIELD_NULLABLE_STRING, FALSE, 0, 64 },
   { "content_type", CARRETE_FIELD_STRING, TRUE, 1, 64 },
   { "size", CARRETE_FIELD_INT, TRUE, 0, 0 },
+  { "resumable", CARRETE_FIELD_BOOL, FALSE, 0, 0 },
 };
 
 typedef struct
@@ -261,6 +262,7 @@ typedef struct
   gint64 folder_id;
   PhotosType type;
   guint64 size;
+  gboolean resumable; /* routes-resumable.c takes over once the folder is checked */
 } DirectOp;
 
 static void
@@ -333,6 +335,11 @@ on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
       carrete_request_respond_error (op->req, error);
       return;
     }
+  if (op->resumable)
+    {
+      start_resumable_upload (op->req, op->name, op->folder_id, op->type, op->size);
+      return;
+    }
   {
     DirectOp *owned = g_steal_pointer (&op);
     photos_service_create_pending_async (
@@ -376,6 +383,7 @@ read_direct_body (CarreteRequest *req, DirectOp *op)
       return FALSE;
     }
   op->size = (guint64) size;
+  op->resumable = json_object_get_boolean_member_with_default (body, "resumable", FALSE);
   return decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
                         &op->folder_id);
 }

@@ -5,6 +5,7 @@
 
 #include "carrete-error.h"
 #include "imaging.h"
+#include "resumable.h"
 
 #define DELETE_BATCH 100
 #define SWEEP_BATCH 100
@@ -596,6 +597,7 @@ on_sweep_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 photos_service_sweep (PhotosApp *app)
 {
+  photos_resumable_sweep (app);
   if (sweeping)
     return;
   sweeping = TRUE;

@@ -72,6 +72,16 @@ void photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller,
 PhotosPhoto *photos_service_complete_finish (GAsyncResult *result, PhotosPhoto **duplicate,
                                              GError **error);
 
+/* Resumable uploads: `pending` (taken) is the pending row a completed
+ * multipart upload became, its original already assembled in storage.  The
+ * same checks as photos_service_complete follow; on any failure the row and
+ * its objects are discarded (the upload is gone, nothing is retried). */
+void photos_service_complete_assembled_async (PhotosApp *app, const CarreteCaller *caller,
+                                              PhotosPhoto *pending, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_service_complete_assembled_finish (GAsyncResult *result,
+                                                       PhotosPhoto **duplicate, GError **error);
+
 /* A ready photo the caller may read (owner, or in a public folder). */
 void photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                GCancellable *cancellable, GAsyncReadyCallback callback,

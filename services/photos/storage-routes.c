@@ -193,6 +193,32 @@ content_type_is_signed (const char *given, GHashTable *query)
   return signed_type == NULL || g_strcmp0 (given, signed_type) == 0;
 }
 
+/* A part of a resumable upload (its URL carries upload_id): only a body
+ * that declares the signed length (or none, chunked) gets a spool file,
+ * and it may not grow past that length. */
+static gpointer
+part_put_begin (PhotosApp *app, SoupServerMessage *msg, const char *key, GHashTable *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset declared = soup_message_headers_get_content_length (headers);
+  gboolean sized = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
+  const char *upload_id = NULL;
+  guint number = 0;
+  guint64 length = 0;
+
+  if (!carrete_storage_fs_verify_part (app->storage, key, query, now_seconds (), &upload_id,
+                                       &number, &length, NULL)
+      || (sized && (guint64) declared != length))
+    return NULL;
+  return photos_upload_new_for_message (msg, app->spool_dir, length, PHOTOS_UPLOAD_RAW, NULL);
+}
+
+static gboolean
+is_part_url (GHashTable *query)
+{
+  return query != NULL && g_hash_table_contains (query, "upload_id");
+}
+
 /* Only a correctly signed PUT gets a spool file; anything else is read
  * and dropped, and the handler explains. */
 static gpointer
@@ -202,8 +228,11 @@ storage_put_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *key = key_of_message (msg);
 
-  if (carrete_storage_get_kind (app->storage) != CARRETE_STORAGE_FS || key == NULL
-      || !carrete_storage_fs_verify (app->storage, "PUT", key, query, now_seconds (), NULL)
+  if (carrete_storage_get_kind (app->storage) != CARRETE_STORAGE_FS || key == NULL)
+    return NULL;
+  if (is_part_url (query))
+    return part_put_begin (app, msg, key, query);
+  if (!carrete_storage_fs_verify (app->storage, "PUT", key, query, now_seconds (), NULL)
       || !content_type_is_signed (soup_message_headers_get_one (headers, "Content-Type"), query))
     return NULL;
   return photos_upload_new_for_message (msg, app->spool_dir, app->max_upload_bytes,
@@ -266,6 +295,124 @@ on_put_stored (GObject *source, GAsyncResult *result, gpointer user_data)
   carrete_request_respond_empty (req, 200);
 }
 
+/* ---- PUT of a part of a resumable upload --------------------------------------------- */
+
+typedef struct
+{
+  PhotosApp *app;
+  char *key;
+  char *upload_id;
+  guint number;
+  char *path;
+  char *etag;
+} StoredPart;
+
+static void
+stored_part_free (gpointer data)
+{
+  StoredPart *part = data;
+
+  if (part->path != NULL)
+    g_unlink (part->path);
+  g_free (part->path);
+  g_free (part->key);
+  g_free (part->upload_id);
+  g_free (part->etag);
+  g_free (part);
+}
+
+static void
+put_part_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  StoredPart *part = data;
+  GError *error = NULL;
+
+  part->etag = carrete_storage_fs_put_part (part->app->storage, part->key, part->upload_id,
+                                            part->number, part->path, NULL, &error);
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&error);
+      error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND,
+                                   "This upload is gone (completed or aborted).");
+    }
+  carrete_op_return_ok (task, part->etag != NULL, error);
+}
+
+static void
+on_part_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  StoredPart *part = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  carrete_request_set_header (req, "ETag", part->etag);
+  carrete_request_respond_empty (req, 200);
+}
+
+/* A body of another length than the URL binds: 413 for more, 400 for
+ * less. */
+static void
+respond_wrong_length (CarreteRequest *req, guint64 given, guint64 length)
+{
+  g_autofree char *detail = g_strdup_printf ("This part must be exactly %" G_GUINT64_FORMAT
+                                             " bytes, not %" G_GUINT64_FORMAT ".",
+                                             length, given);
+
+  carrete_request_respond_status (req, given > length ? 413 : 400, detail);
+}
+
+static void
+handle_part_put (CarreteRequest *req)
+{
+  PhotosApp *app = app_of (req);
+  const char *key = carrete_request_get_param (req, "key");
+  SoupMessageHeaders *headers
+      = soup_server_message_get_request_headers (carrete_request_get_message (req));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  const char *upload_id = NULL;
+  guint number = 0;
+  guint64 length = 0;
+  PhotosUpload *upload;
+  StoredPart *part;
+
+  if (!carrete_storage_fs_verify_part (app->storage, key, carrete_request_get_query_table (req),
+                                       now_seconds (), &upload_id, &number, &length, &error))
+    {
+      carrete_request_respond_status (req, 403, error->message);
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && (guint64) soup_message_headers_get_content_length (headers) != length)
+    {
+      respond_wrong_length (req, (guint64) soup_message_headers_get_content_length (headers),
+                            length);
+      return;
+    }
+  upload = photos_upload_finish_request (req);
+  if (upload == NULL)
+    return;
+  if (photos_upload_get_size (upload) != length)
+    {
+      respond_wrong_length (req, photos_upload_get_size (upload), length);
+      return;
+    }
+  part = g_new0 (StoredPart, 1);
+  part->app = app;
+  part->key = g_strdup (key);
+  part->upload_id = g_strdup (upload_id);
+  part->number = number;
+  part->path = photos_upload_steal_path (upload);
+  /* No cancellable: the worker writes the part to the end either way. */
+  task = carrete_op_new (part, stored_part_free, handle_part_put, NULL, on_part_stored, req);
+  carrete_workers_run_task (app->workers, task, put_part_in_thread);
+}
+
 void
 photos_handle_storage_put (CarreteRequest *req)
 {
@@ -275,7 +422,14 @@ photos_handle_storage_put (CarreteRequest *req)
   g_autoptr (GTask) task = NULL;
   StoredPut *put;
 
-  if (!serving_files (req) || !url_is_valid (req, "PUT"))
+  if (!serving_files (req))
+    return;
+  if (is_part_url (carrete_request_get_query_table (req)))
+    {
+      handle_part_put (req);
+      return;
+    }
+  if (!url_is_valid (req, "PUT"))
     return;
   if (!content_type_is_signed (given_type, carrete_request_get_query_table (req)))
     {

@@ -46,6 +46,17 @@ static const CarreteStatement insert_pending = {
   7,
 };
 
+static const CarreteStatement insert_from_upload = {
+  "photos_insert_from_upload",
+  "WITH upload AS (DELETE FROM uploads WHERE id = $1 AND state = 'completing'"
+  "   RETURNING owner_id, folder_id, name, object_prefix, content_type, size)"
+  " INSERT INTO photos (owner_id, folder_id, name, object_prefix, content_type, size, expires_at)"
+  " SELECT owner_id, folder_id, name, object_prefix, content_type, size,"
+  "   now() + make_interval(secs => $2) FROM upload"
+  " RETURNING " PHOTO_COLUMNS,
+  2,
+};
+
 static const CarreteStatement mark_ready = {
   "photos_mark_ready",
   "UPDATE photos SET state = 'ready', expires_at = NULL, content_type = $2, size = $3,"
@@ -202,6 +213,18 @@ photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_
 }
 
 void
+photos_store_insert_from_upload (PhotosStore *store, gint64 upload_id, guint expires_in,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  INT_TEXT (id_text, upload_id);
+  INT_TEXT (expires, expires_in);
+  const char *params[] = { id_text, expires };
+
+  carrete_db_query_async (store->db, &insert_from_upload, params, cancellable, callback, user_data);
+}
+
+void
 photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
                          const char *sha256_hex, guint width, guint height, gint64 taken_at,
                          GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -279,9 +302,8 @@ photos_store_begin_sweep (PhotosStore *store, guint limit, GCancellable *cancell
   carrete_db_query_async (store->db, &begin_sweep, params, cancellable, callback, user_data);
 }
 
-/* A PostgreSQL array literal of ids: "{1,2,3}". */
-static char *
-id_array_literal (GArray *ids)
+char *
+photos_store_id_array (GArray *ids)
 {
   GString *text = g_string_new ("{");
 
@@ -296,7 +318,7 @@ void
 photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autofree char *array = id_array_literal (ids);
+  g_autofree char *array = photos_store_id_array (ids);
   const char *params[] = { array };
 
   carrete_db_query_async (store->db, &delete_rows, params, cancellable, callback, user_data);
@@ -329,7 +351,8 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
   INT_TEXT (owner, query->owner_id);
   INT_TEXT (folder, query->folder_id);
   INT_TEXT (limit_text, query->limit);
-  g_autofree char *folders = query->folder_ids != NULL ? id_array_literal (query->folder_ids) : NULL;
+  g_autofree char *folders
+      = query->folder_ids != NULL ? photos_store_id_array (query->folder_ids) : NULL;
   g_autofree char *like = query->name_like != NULL ? substring_pattern (query->name_like) : NULL;
   g_autofree char *after_id = after ? g_strdup_printf ("%" G_GINT64_FORMAT, query->after_id) : NULL;
   const char *params[] = { owner, folder, folders, like, query->from, query->to, limit_text,

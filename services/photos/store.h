@@ -45,6 +45,13 @@ void photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 fo
                                   const char *content_type, gint64 size, guint expires_in,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);
+/* A resumable upload (`uploads` row `upload_id`, being completed) becomes a
+ * pending photo expiring in `expires_in` seconds, in one statement: the
+ * upload row goes, the photo row comes.  NOT_FOUND when the upload is not
+ * being completed any more. */
+void photos_store_insert_from_upload (PhotosStore *store, gint64 upload_id, guint expires_in,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
 /* pending → ready with what the bytes told; no row if it is not pending
  * any more.  `taken_at` is unix seconds or -1. */
 void photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type, gint64 size,
@@ -77,6 +84,9 @@ void photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *ca
                                GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
+
+/* A PostgreSQL array literal of ids (gint64): "{1,2,3}". */
+char *photos_store_id_array (GArray *ids);
 
 /* Finishers.  photos_store_photo_finish fails with NOT_FOUND on no row. */
 PhotosPhoto *photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error);

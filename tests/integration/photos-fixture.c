@@ -366,6 +366,42 @@ photos_make_jpeg (guint width, guint height, guint seed, const char *taken, int 
   return save_buffer (image, ".jpg[Q=85]");
 }
 
+/* A small JPEG padded with COM segments (which decoders skip) up to
+ * exactly `size` bytes: big enough for multipart parts, cheap to decode. */
+GBytes *
+photos_make_big_jpeg (gsize size, guint seed)
+{
+  g_autoptr (GBytes) small = photos_make_jpeg (64, 48, seed, NULL, 0);
+  gsize small_len = 0;
+  const guint8 *data = g_bytes_get_data (small, &small_len);
+  GByteArray *out = g_byte_array_sized_new ((guint) size);
+  gsize left;
+
+  g_assert_cmpuint (size, >=, small_len + 8);
+  g_byte_array_append (out, data, 2); /* SOI */
+  left = size - small_len;
+  while (left > 0)
+    {
+      /* A segment is 4 to 65537 bytes; never leave fewer than 4. */
+      gsize segment = MIN (left, 65537);
+      guint8 buffer[65537];
+
+      if (left - segment > 0 && left - segment < 4)
+        segment -= 4;
+      buffer[0] = 0xff;
+      buffer[1] = 0xfe;
+      buffer[2] = (guint8) ((segment - 2) >> 8);
+      buffer[3] = (guint8) ((segment - 2) & 0xff);
+      for (gsize i = 4; i < segment; i++)
+        buffer[i] = (guint8) ('a' + (out->len * 7 + seed * 13 + i / 97) % 26);
+      g_byte_array_append (out, buffer, (guint) segment);
+      left -= segment;
+    }
+  g_byte_array_append (out, data + 2, (guint) (small_len - 2));
+  g_assert_cmpuint (out->len, ==, size);
+  return g_byte_array_free_to_bytes (out);
+}
+
 GBytes *
 photos_make_gray_jpeg (guint width, guint height, guint seed)
 {
@@ -713,6 +749,25 @@ photos_count_rows (PhotosStack *stack)
   g_autofree char *count = ct_postgres_query (stack->pg, "carrete_photos",
                                               "SELECT count(*) FROM photos");
   return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
+guint
+photos_count_uploads (PhotosStack *stack)
+{
+  g_autofree char *count
+      = ct_postgres_query (stack->pg, "carrete_photos", "SELECT count(*) FROM uploads");
+  return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
+guint
+photos_count_multipart (PhotosStack *stack)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) uploads
+      = carrete_storage_multipart_list_uploads (stack->storage, "", &error);
+
+  g_assert_no_error (error);
+  return uploads->len;
 }
 
 guint

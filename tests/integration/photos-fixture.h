@@ -90,6 +90,9 @@ void photos_images_shutdown (void);
  * for none). */
 GBytes *photos_make_jpeg (guint width, guint height, guint seed, const char *taken,
                           int orientation);
+/* A valid JPEG of exactly `size` bytes (a small image padded with comment
+ * segments), different for each seed. */
+GBytes *photos_make_big_jpeg (gsize size, guint seed);
 GBytes *photos_make_gray_jpeg (guint width, guint height, guint seed);
 GBytes *photos_make_png (guint width, guint height, guint seed, gboolean alpha);
 /* Any format libvips can write, by file suffix (".webp", ".gif", ".heic"). */
@@ -152,6 +155,10 @@ void photos_assert_consistent (PhotosStack *stack, const char *more_spool);
 /* Rows of the photos table (any state) and stored objects. */
 guint photos_count_rows (PhotosStack *stack);
 guint photos_count_objects (PhotosStack *stack);
+/* Rows of the uploads table (resumable uploads, any state), and multipart
+ * uploads the store holds. */
+guint photos_count_uploads (PhotosStack *stack);
+guint photos_count_multipart (PhotosStack *stack);
 /* The `state` column of a photo by its opaque id, or NULL without a row. */
 char *photos_row_state (PhotosStack *stack, const char *photo_id);
 

@@ -894,6 +894,343 @@ test_fs_key_collision (Fixture *f, gconstpointer data)
   assert_no_stray_files (f->dir);
 }
 
+/* ---- multipart uploads ------------------------------------------------------------------- */
+
+/* S3 wants every part but the last to be at least 5 MiB. */
+#define PART_BYTES (5 * 1024 * 1024)
+
+static guint8 *
+pattern_bytes (gsize len, guint seed)
+{
+  guint8 *bytes = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    bytes[i] = (guint8) ((i * 31 + seed * 7 + i / 4093) & 0xff);
+  return bytes;
+}
+
+static char *
+create_upload (Fixture *f, const char *key, const char *type)
+{
+  g_autoptr (GError) error = NULL;
+  char *id = carrete_storage_multipart_create (f->storage, key, type, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  return id;
+}
+
+static char *
+send_part (Fixture *f, const char *key, const char *id, guint number, const guint8 *data, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+  char *etag = carrete_storage_multipart_upload_part (f->storage, key, id, number, data, len, NULL,
+                                                      &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (etag);
+  g_assert_true (etag[0] == '"' && g_str_has_suffix (etag, "\""));
+  return etag;
+}
+
+static guint
+count_uploads (Fixture *f, const char *prefix)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) uploads
+      = carrete_storage_multipart_list_uploads (f->storage, prefix, &error);
+
+  g_assert_no_error (error);
+  return uploads->len;
+}
+
+static void
+assert_object_bytes (Fixture *f, const char *key, const guint8 *data, gsize len)
+{
+  g_autofree char *dest = work_file (f, "assembled");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize got = 0;
+
+  g_assert_true (carrete_storage_get_to_file (f->storage, key, dest, len, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dest, &contents, &got, NULL));
+  g_assert_cmpmem (contents, got, data, len);
+  g_unlink (dest);
+}
+
+static void
+test_multipart_roundtrip (Fixture *f, gconstpointer data)
+{
+  const char *key = "mp/a/original.jpg";
+  gsize tail = 1000;
+  g_autofree guint8 *whole = pattern_bytes (PART_BYTES + tail, 1);
+  g_autofree guint8 *wrong = pattern_bytes (tail, 2);
+  g_autofree char *id = create_upload (f, key, "image/jpeg");
+  g_autofree char *etag1 = NULL;
+  g_autofree char *etag2 = NULL;
+  g_autofree char *first2 = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autoptr (GPtrArray) uploads = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GError) error = NULL;
+  CarreteUploadPart list[2];
+  CarreteObjectInfo info = { 0 };
+
+  /* Nothing shows under the key, and the upload is listed (by its whole
+   * key: MinIO lists only the uploads of the exact key given). */
+  uploads = carrete_storage_multipart_list_uploads (f->storage, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (uploads->len, ==, 1);
+  g_assert_cmpstr (((CarreteUploadInfo *) uploads->pdata[0])->key, ==, key);
+  g_assert_cmpstr (((CarreteUploadInfo *) uploads->pdata[0])->upload_id, ==, id);
+  g_assert_cmpint (((CarreteUploadInfo *) uploads->pdata[0])->initiated, >, now_seconds () - 600);
+  g_assert_cmpuint (count_uploads (f, "mp/a/other.jpg"), ==, 0);
+
+  /* Out of order, and part 2 sent twice: the last one wins. */
+  first2 = send_part (f, key, id, 2, wrong, tail);
+  etag1 = send_part (f, key, id, 1, whole, PART_BYTES);
+  etag2 = send_part (f, key, id, 2, whole + PART_BYTES, tail);
+  g_assert_cmpstr (first2, !=, etag2);
+  keys = carrete_storage_list (f->storage, "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+
+  parts = carrete_storage_multipart_list_parts (f->storage, key, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parts->len, ==, 2);
+  g_assert_cmpuint (((CarreteUploadPart *) parts->pdata[0])->number, ==, 1);
+  g_assert_cmpuint (((CarreteUploadPart *) parts->pdata[0])->size, ==, PART_BYTES);
+  g_assert_cmpstr (((CarreteUploadPart *) parts->pdata[0])->etag, ==, etag1);
+  g_assert_cmpuint (((CarreteUploadPart *) parts->pdata[1])->number, ==, 2);
+  g_assert_cmpuint (((CarreteUploadPart *) parts->pdata[1])->size, ==, tail);
+  g_assert_cmpstr (((CarreteUploadPart *) parts->pdata[1])->etag, ==, etag2);
+
+  list[0] = (CarreteUploadPart){ 1, 0, etag1 };
+  list[1] = (CarreteUploadPart){ 2, 0, etag2 };
+  g_assert_true (carrete_storage_multipart_complete (f->storage, key, id, list, 2, NULL, &error));
+  g_assert_no_error (error);
+  assert_object_bytes (f, key, whole, PART_BYTES + tail);
+  g_assert_true (carrete_storage_stat (f->storage, key, &info, &error));
+  g_assert_cmpuint (info.size, ==, PART_BYTES + tail);
+  g_assert_cmpstr (info.content_type, ==, "image/jpeg");
+  carrete_object_info_clear (&info);
+  g_assert_cmpuint (count_uploads (f, key), ==, 0);
+
+  /* The upload is gone: a late part, a listing, a second complete. */
+  g_assert_null (
+      carrete_storage_multipart_upload_part (f->storage, key, id, 2, wrong, tail, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_list_parts (f->storage, key, id, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_multipart_complete (f->storage, key, id, list, 2, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* Aborting what is gone is success. */
+  g_assert_true (carrete_storage_multipart_abort (f->storage, key, id, &error));
+  g_assert_no_error (error);
+  assert_object_bytes (f, key, whole, PART_BYTES + tail);
+  if (f->kind == CARRETE_STORAGE_FS)
+    assert_no_stray_files (f->dir);
+}
+
+static void
+test_multipart_complete_refused (Fixture *f, gconstpointer data)
+{
+  const char *key = "mp/refused";
+  g_autofree guint8 *bytes = pattern_bytes (PART_BYTES, 3);
+  g_autofree char *id = create_upload (f, key, NULL);
+  g_autofree char *etag1 = send_part (f, key, id, 1, bytes, PART_BYTES);
+  g_autofree char *etag2 = send_part (f, key, id, 2, bytes, 10);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  CarreteUploadPart missing[] = { { 1, 0, etag1 }, { 3, 0, etag2 } };
+  CarreteUploadPart wrong_etag[] = { { 1, 0, etag2 }, { 2, 0, etag2 } };
+  CarreteUploadPart unordered[] = { { 2, 0, etag2 }, { 1, 0, etag1 } };
+  CarreteUploadPart right[] = { { 1, 0, etag1 }, { 2, 0, etag2 } };
+  CarreteObjectInfo info = { 0 };
+
+  g_assert_false (
+      carrete_storage_multipart_complete (f->storage, key, id, missing, 2, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (
+      carrete_storage_multipart_complete (f->storage, key, id, wrong_etag, 2, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (
+      carrete_storage_multipart_complete (f->storage, key, id, unordered, 2, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_stat (f->storage, key, &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Still open: the parts are there and the right list completes it. */
+  parts = carrete_storage_multipart_list_parts (f->storage, key, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parts->len, ==, 2);
+  g_assert_true (carrete_storage_multipart_complete (f->storage, key, id, right, 2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (carrete_storage_stat (f->storage, key, &info, &error));
+  g_assert_cmpuint (info.size, ==, PART_BYTES + 10);
+  carrete_object_info_clear (&info);
+}
+
+static void
+test_multipart_abort (Fixture *f, gconstpointer data)
+{
+  const char *key = "mp/abandoned";
+  g_autofree char *id = create_upload (f, key, "image/png");
+  g_autofree char *etag = send_part (f, key, id, 1, (const guint8 *)"half", 4);
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+
+  g_assert_cmpuint (count_uploads (f, key), ==, 1);
+  g_assert_true (carrete_storage_multipart_abort (f->storage, key, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_uploads (f, key), ==, 0);
+  g_assert_null (carrete_storage_multipart_list_parts (f->storage, key, id, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_upload_part (f->storage, key, id, 1,
+                                                        (const guint8 *)"late", 4, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (carrete_storage_multipart_abort (f->storage, key, id, &error));
+  g_assert_no_error (error);
+  g_assert_false (carrete_storage_stat (f->storage, key, &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  if (f->kind == CARRETE_STORAGE_FS)
+    assert_no_stray_files (f->dir);
+}
+
+static void
+test_multipart_unknown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = create_upload (f, "mp/known", NULL);
+  g_autoptr (GError) error = NULL;
+  const char *unknown = "0123456789abcdef0123456789abcdef";
+
+  /* Never created, or created for another key. */
+  g_assert_null (carrete_storage_multipart_list_parts (f->storage, "mp/known", unknown, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_upload_part (f->storage, "mp/other", id, 1,
+                                                        (const guint8 *)"x", 1, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* Not an id, not a part number, not a key. */
+  g_assert_null (carrete_storage_multipart_list_parts (f->storage, "mp/known", "a b", &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_upload_part (f->storage, "mp/known", id, 0,
+                                                        (const guint8 *)"x", 1, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_upload_part (f->storage, "mp/known", id, 10001,
+                                                        (const guint8 *)"x", 1, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_create (f->storage, "../escape", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (carrete_storage_multipart_abort (f->storage, "mp/known", id, &error));
+  g_assert_no_error (error);
+}
+
+/* A presigned part binds its length: S3 refuses another (the signed
+ * Content-Length), fs gives the length back for the service to enforce. */
+static guint
+put_part_url (Fixture *f, const char *url, const guint8 *data, gsize len, gint64 now, char **etag)
+{
+  if (f->kind == CARRETE_STORAGE_S3)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (data, len);
+      const char *path = strchr (url + strlen ("http://"), '/');
+      g_autofree char *origin = g_strndup (url, (gsize) (path - url));
+      g_autoptr (CtResponse) response = ct_http_raw (origin, "PUT", path, NULL, NULL, bytes);
+
+      if (etag != NULL)
+        *etag = g_strdup (ct_response_header (response, "ETag"));
+      return response->status;
+    }
+  else
+    {
+      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+      g_autoptr (GHashTable) query = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *source = work_file (f, "part");
+      const char *key = g_uri_get_path (uri) + strlen ("/v1/storage/");
+      const char *id = NULL;
+      guint number = 0;
+      guint64 length = 0;
+
+      query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+      if (!carrete_storage_fs_verify_part (f->storage, key, query, now, &id, &number, &length,
+                                           &error))
+        {
+          g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN);
+          return 403;
+        }
+      if (length != len)
+        return 400;
+      g_assert_true (g_file_set_contents (source, (const char *) data, (gssize) len, NULL));
+      if (etag != NULL)
+        *etag = carrete_storage_fs_put_part (f->storage, key, id, number, source, NULL, &error);
+      g_assert_no_error (error);
+      return 200;
+    }
+}
+
+static void
+test_multipart_presigned_part (Fixture *f, gconstpointer data)
+{
+  const char *key = "mp/presigned";
+  g_autofree guint8 *bytes = pattern_bytes (4097, 4);
+  g_autofree char *id = create_upload (f, key, "image/webp");
+  g_autoptr (GError) error = NULL;
+  gint64 now = now_seconds ();
+  g_autofree char *url
+      = carrete_storage_multipart_presign_part (f->storage, key, id, 1, 4096, now, 60, &error);
+  g_autofree char *etag = NULL;
+  g_autofree char *other_part = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  CarreteUploadPart list[1];
+
+  g_assert_no_error (error);
+  /* Another length: refused, and nothing is stored. */
+  g_assert_cmpuint (put_part_url (f, url, bytes, 4095, now, NULL), !=, 200);
+  g_assert_cmpuint (put_part_url (f, url, bytes, 4097, now, NULL), !=, 200);
+  parts = carrete_storage_multipart_list_parts (f->storage, key, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parts->len, ==, 0);
+  g_clear_pointer (&parts, g_ptr_array_unref);
+  /* Tampered: another part number, another length, expired. */
+  other_part = f->kind == CARRETE_STORAGE_S3 ? replace_once (url, "partNumber=1", "partNumber=2")
+                                             : replace_once (url, "part=1", "part=2");
+  g_assert_cmpuint (put_part_url (f, other_part, bytes, 4096, now, NULL), ==, 403);
+  old = carrete_storage_multipart_presign_part (f->storage, key, id, 1, 4096, now - 120, 60,
+                                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (put_part_url (f, old, bytes, 4096, now, NULL), ==, 403);
+
+  g_assert_cmpuint (put_part_url (f, url, bytes, 4096, now, &etag), ==, 200);
+  g_assert_nonnull (etag);
+  parts = carrete_storage_multipart_list_parts (f->storage, key, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parts->len, ==, 1);
+  g_assert_cmpuint (((CarreteUploadPart *) parts->pdata[0])->size, ==, 4096);
+  g_assert_cmpstr (((CarreteUploadPart *) parts->pdata[0])->etag, ==, etag);
+  list[0] = (CarreteUploadPart){ 1, 0, etag };
+  g_assert_true (carrete_storage_multipart_complete (f->storage, key, id, list, 1, NULL, &error));
+  g_assert_no_error (error);
+  assert_object_bytes (f, key, bytes, 4096);
+}
+
 /* ---- registration ------------------------------------------------------------------------- */
 
 typedef void (*ContractTest) (Fixture *f, gconstpointer data);
@@ -936,6 +1273,16 @@ main (int argc, char **argv)
       add_test ("fs", &fs_kind, contract[i].name, contract[i].test);
       add_test ("s3", &s3_kind, contract[i].name, contract[i].test);
     }
+  add_test ("fs", &fs_kind, "multipart-roundtrip", test_multipart_roundtrip);
+  add_test ("s3", &s3_kind, "multipart-roundtrip", test_multipart_roundtrip);
+  add_test ("fs", &fs_kind, "multipart-complete-refused", test_multipart_complete_refused);
+  add_test ("s3", &s3_kind, "multipart-complete-refused", test_multipart_complete_refused);
+  add_test ("fs", &fs_kind, "multipart-abort", test_multipart_abort);
+  add_test ("s3", &s3_kind, "multipart-abort", test_multipart_abort);
+  add_test ("fs", &fs_kind, "multipart-unknown", test_multipart_unknown);
+  add_test ("s3", &s3_kind, "multipart-unknown", test_multipart_unknown);
+  add_test ("fs", &fs_kind, "multipart-presigned-part", test_multipart_presigned_part);
+  add_test ("s3", &s3_kind, "multipart-presigned-part", test_multipart_presigned_part);
   add_test ("fs", &fs_kind, "failed-put-leaves-nothing", test_failed_put_leaves_nothing);
   add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);
   add_test ("s3", &s3_kind, "unavailable", test_unavailable);

@@ -204,6 +204,7 @@ test_defaults (Fixture *f, gconstpointer data)
                          "CARRETE_S3_REGION",       "CARRETE_S3_BUCKET",
                          "CARRETE_JWT_ISSUER",      "CARRETE_JWT_AUDIENCE",
                          "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL",
+                         "CARRETE_UPLOAD_TTL",
                          "CARRETE_COOKIE_SECURE",   "CARRETE_DB_POOL_SIZE",
                          "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_HASH_THREADS",
                          NULL };
@@ -220,6 +221,7 @@ test_defaults (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->config.max_upload_bytes, ==, 52428800);
   g_assert_cmpuint (f->config.max_upload_bytes, ==, 50 * 1024 * 1024);
   g_assert_cmpuint (f->config.url_ttl, ==, 900);
+  g_assert_cmpuint (f->config.upload_ttl, ==, 86400);
   g_assert_true (f->config.cookie_secure);
   g_assert_nonnull (f->config.s3_region);
   g_assert_nonnull (f->config.s3_bucket);

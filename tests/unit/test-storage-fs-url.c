@@ -271,6 +271,87 @@ test_bad_options (void)
   g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG);
 }
 
+/* ---- part URLs of multipart uploads -------------------------------------------------------- */
+
+#define UPLOAD_ID "0123456789abcdef0123456789abcdef"
+
+static char *
+sign_part (Fixture *f, const char *key, guint number, guint64 length, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+  char *url = carrete_storage_multipart_presign_part (f->storage, key, UPLOAD_ID, number, length,
+                                                      now, 900, &error);
+
+  g_assert_no_error (error);
+  return url;
+}
+
+static gboolean
+verify_part (Fixture *f, const char *key, const char *url, gint64 now, guint *number,
+             guint64 *length, const char *expected_message)
+{
+  g_autoptr (GHashTable) query = query_of (url);
+  g_autoptr (GError) error = NULL;
+  const char *id = NULL;
+  gboolean ok
+      = carrete_storage_fs_verify_part (f->storage, key, query, now, &id, number, length, &error);
+
+  if (ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (id, ==, UPLOAD_ID);
+    }
+  else
+    {
+      g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN);
+      g_assert_nonnull (strstr (error->message, expected_message));
+    }
+  return ok;
+}
+
+/* Pinned like the object URLs (HMAC computed with Python's hmac), and
+ * bound to upload, part, length, key and expiry. */
+static void
+test_part_url (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = sign_part (f, "photos/a.jpg", 3, 8388608, NOW);
+  g_autofree char *old = sign_part (f, "photos/a.jpg", 3, 8388608, NOW - 1000);
+  g_autofree char *object_put = sign_put (f, "photos/a.jpg", "image/jpeg");
+  g_autoptr (GHashTable) part_query = query_of (url);
+  const char *swaps[][2] = {
+    { "part=3", "part=4" },
+    { "length=8388608", "length=8388609" },
+    { "upload_id=0", "upload_id=1" },
+    { "expires=1700000900", "expires=1700000901" },
+  };
+  guint number = 0;
+  guint64 length = 0;
+
+  g_assert_cmpstr (url, ==,
+                   "https://photos.example.org/v1/storage/photos/a.jpg?upload_id=" UPLOAD_ID
+                   "&part=3&length=8388608&expires=1700000900"
+                   "&signature=e1cd10cf09c05f9fe3d044629a484769f23f208fc55f7da78bb90c049b83b6c5");
+  g_assert_true (verify_part (f, "photos/a.jpg", url, NOW, &number, &length, NULL));
+  g_assert_cmpuint (number, ==, 3);
+  g_assert_cmpuint (length, ==, 8388608);
+  g_assert_false (verify_part (f, "photos/b.jpg", url, NOW, &number, &length, "bad signature"));
+  g_assert_false (verify_part (f, "photos/a.jpg", old, NOW, &number, &length, "expired"));
+  for (guint i = 0; i < G_N_ELEMENTS (swaps); i++)
+    {
+      const char *at = strstr (url, swaps[i][0]);
+      g_autofree char *tampered = NULL;
+
+      g_assert_nonnull (at);
+      tampered = g_strdup_printf ("%.*s%s%s", (int) (at - url), url, swaps[i][1],
+                                  at + strlen (swaps[i][0]));
+      g_assert_false (
+          verify_part (f, "photos/a.jpg", tampered, NOW, &number, &length, "bad signature"));
+    }
+  /* An object's PUT URL is not a part URL, nor the other way round. */
+  g_assert_false (verify_part (f, "photos/a.jpg", object_put, NOW, &number, &length, "malformed"));
+  g_assert_false (verify (f, "PUT", "photos/a.jpg", part_query, NOW, "bad signature"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,6 +365,7 @@ main (int argc, char **argv)
   ADD ("/carrete/storage/fs-url/added-type", test_verify_added_type);
   ADD ("/carrete/storage/fs-url/missing", test_verify_missing);
   ADD ("/carrete/storage/fs-url/other-key", test_verify_other_key);
+  ADD ("/carrete/storage/fs-url/part", test_part_url);
 #undef ADD
   g_test_add_func ("/carrete/storage/fs-url/bad-options", test_bad_options);
   return g_test_run ();

@@ -88,6 +88,35 @@ test_presigned_put_binds_type (void)
                    "3f8d1f08b98de5a07cd36872e7880309128b619584712e7af52e42f41047bd81");
 }
 
+/* A part URL signs partNumber, uploadId and the Content-Length header:
+ * S3 refuses a body of another length (checked against MinIO in
+ * test-storage-contract).  Pinned with Python's hmac/hashlib. */
+static void
+test_presigned_part_binds_length (void)
+{
+  g_autoptr (CarreteStorage) storage = example_storage ("https://s3.amazonaws.com");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = carrete_storage_multipart_presign_part (
+      storage, "photos/a.jpg", "abc.def-1~x", 3, 8388608, EXAMPLE_TIME, 900, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==,
+                   "https://s3.amazonaws.com/examplebucket/photos/a.jpg"
+                   "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" CREDENTIAL
+                   "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=900"
+                   "&X-Amz-SignedHeaders=content-length%3Bhost&partNumber=3&uploadId=abc.def-1~x"
+                   "&X-Amz-Signature="
+                   "e84f8980619c5df21539a0bde6b0fef807bfc8306fcbb401f47a9514c0492c55");
+  /* Part numbers are 1 to 10000; an upload id is printable. */
+  g_assert_null (carrete_storage_multipart_presign_part (storage, "photos/a.jpg", "abc", 0, 1,
+                                                         EXAMPLE_TIME, 900, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_presign_part (storage, "photos/a.jpg", "a b", 1, 1,
+                                                         EXAMPLE_TIME, 900, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+}
+
 static void
 test_public_endpoint_defaults_to_endpoint (void)
 {
@@ -169,6 +198,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/storage/s3-url/public-endpoint-default",
                    test_public_endpoint_defaults_to_endpoint);
   g_test_add_func ("/carrete/storage/s3-url/expiry-limits", test_expiry_limits);
+  g_test_add_func ("/carrete/storage/s3-url/presigned-part-binds-length",
+                   test_presigned_part_binds_length);
   g_test_add_func ("/carrete/storage/s3-url/bad-options", test_bad_options);
   return g_test_run ();
 }

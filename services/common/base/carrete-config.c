@@ -56,6 +56,7 @@ static const Setting settings[] = {
   { "CARRETE_MAX_UPLOAD_BYTES", SETTING_UINT, FIELD (max_upload_bytes), "52428800", 1,
     G_GUINT64_CONSTANT (1) << 40 },
   { "CARRETE_URL_TTL", SETTING_UINT, FIELD (url_ttl), "900", 1, 7 * 24 * 3600 },
+  { "CARRETE_UPLOAD_TTL", SETTING_UINT, FIELD (upload_ttl), "86400", 1, 30 * 24 * 3600 },
   { "CARRETE_COOKIE_SECURE", SETTING_BOOL, FIELD (cookie_secure), "true", 0, 0 },
   { "CARRETE_DB_POOL_SIZE", SETTING_UINT, FIELD (db_pool_size), "4", 1, 64 },
   { "CARRETE_STATEMENT_TIMEOUT_MS", SETTING_UINT, FIELD (statement_timeout_ms), "5000", 10,

@@ -32,6 +32,7 @@ typedef struct
   char *public_url;
   guint64 max_upload_bytes;
   guint64 url_ttl;
+  guint64 upload_ttl; /* resumable uploads: seconds before an unfinished one is aborted */
   gboolean cookie_secure;
   guint64 db_pool_size;
   guint64 statement_timeout_ms;

@@ -182,6 +182,7 @@ carrete_request_decode_id (CarreteRequest *req, const char *name, CarreteIdType 
     [CARRETE_ID_USER] = "No such user.",
     [CARRETE_ID_PHOTO] = "No such photo.",
     [CARRETE_ID_FOLDER] = "No such folder.",
+    [CARRETE_ID_UPLOAD] = "No such upload.",
   };
 
   g_return_val_if_fail (req->ids != NULL && type < CARRETE_ID_N_TYPES, FALSE);

@@ -26,7 +26,7 @@
 
 #include "carrete-error.h"
 #include "carrete-sha256.h"
-#include "carrete-storage-private.h"
+#include "carrete-storage-fs-private.h"
 #include "carrete-fd.h"
 
 #define META_DIR ".meta"
@@ -35,32 +35,16 @@
 #define COPY_CHUNK (64 * 1024)
 #define MAX_PUT_ATTEMPTS 3
 
-typedef struct
-{
-  CarreteStorage parent;
-  char *dir;
-  char *meta_dir;
-  char *public_url;
-  guint8 url_key[crypto_auth_hmacsha256_KEYBYTES];
-} FsStorage;
-
-static FsStorage *
-fs_of (CarreteStorage *storage)
-{
-  g_assert (storage->kind == CARRETE_STORAGE_FS);
-  return (FsStorage *) storage;
-}
-
-static gboolean
-set_io_error (GError **error, int errsv, const char *what, const char *path)
+gboolean
+_carrete_fs_set_io_error (GError **error, int errsv, const char *what, const char *path)
 {
   g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: cannot %s %s: %s", what,
                path, g_strerror (errsv));
   return FALSE;
 }
 
-static char *
-object_path (FsStorage *fs, const char *key)
+char *
+_carrete_fs_object_path (FsStorage *fs, const char *key)
 {
   return g_build_filename (fs->dir, key, NULL);
 }
@@ -73,17 +57,11 @@ meta_path (FsStorage *fs, const char *key)
 
 /* ---- Writing ---------------------------------------------------------------- */
 
-typedef struct
-{
-  guint64 size;
-  char sha256[crypto_hash_sha256_BYTES * 2 + 1];
-} CopyResult;
-
 /* Copies `in` to `out`, hashing as it goes.  More than `max_bytes` →
  * CARRETE_ERROR_TOO_LARGE. */
-static gboolean
-copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResult *result,
-         GError **error)
+gboolean
+_carrete_fs_copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable,
+                     CopyResult *result, GError **error)
 {
   g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
   g_autoptr (CarreteSha256) state = carrete_sha256_new ();
@@ -96,7 +74,7 @@ copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResu
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return set_io_error (error, errno, "read", "the source");
+        return _carrete_fs_set_io_error (error, errno, "read", "the source");
       if (n == 0)
         break;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -110,7 +88,7 @@ copy_fd (int in, int out, guint64 max_bytes, GCancellable *cancellable, CopyResu
         }
       carrete_sha256_update (state, buffer, (gsize) n);
       if (carrete_fd_write_all (out, buffer, (gsize) n) != 0)
-        return set_io_error (error, errno, "write", "the destination");
+        return _carrete_fs_set_io_error (error, errno, "write", "the destination");
     }
   carrete_sha256_finish_hex (state, result->sha256);
   return TRUE;
@@ -137,8 +115,8 @@ open_temp_beside (const char *target, char **temp_path, int *errsv)
   return fd;
 }
 
-static int
-open_temp_retrying (const char *target, char **temp_path, GError **error)
+int
+_carrete_fs_open_temp_retrying (const char *target, char **temp_path, GError **error)
 {
   int errsv = 0;
 
@@ -155,12 +133,12 @@ open_temp_retrying (const char *target, char **temp_path, GError **error)
     g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
                  "storage: an object is in the way of %s", target);
   else
-    set_io_error (error, errsv, "create a file beside", target);
+    _carrete_fs_set_io_error (error, errsv, "create a file beside", target);
   return -1;
 }
 
-static gboolean
-rename_into_place (const char *temp, const char *target, GError **error)
+gboolean
+_carrete_fs_rename_into_place (const char *temp, const char *target, GError **error)
 {
   if (g_rename (temp, target) == 0)
     return TRUE;
@@ -170,34 +148,34 @@ rename_into_place (const char *temp, const char *target, GError **error)
                    "storage: %s is a prefix of other objects", target);
       return FALSE;
     }
-  return set_io_error (error, errno, "rename onto", target);
+  return _carrete_fs_set_io_error (error, errno, "rename onto", target);
 }
 
 /* Writes `contents` to `target` atomically. */
-static gboolean
-write_small_file (const char *target, const char *contents, GError **error)
+gboolean
+_carrete_fs_write_small_file (const char *target, const char *contents, GError **error)
 {
   g_autofree char *temp = NULL;
-  int fd = open_temp_retrying (target, &temp, error);
+  int fd = _carrete_fs_open_temp_retrying (target, &temp, error);
   gboolean ok;
 
   if (fd < 0)
     return FALSE;
   ok = carrete_fd_write_all (fd, contents, strlen (contents)) == 0;
   if (!ok)
-    set_io_error (error, errno, "write", temp);
+    _carrete_fs_set_io_error (error, errno, "write", temp);
   if (close (fd) != 0 && ok)
-    ok = set_io_error (error, errno, "close", temp);
+    ok = _carrete_fs_set_io_error (error, errno, "close", temp);
   if (ok)
-    ok = rename_into_place (temp, target, error);
+    ok = _carrete_fs_rename_into_place (temp, target, error);
   if (!ok)
     g_unlink (temp);
   return ok;
 }
 
-static gboolean
-write_meta (FsStorage *fs, const char *key, ino_t inode, const CopyResult *copy,
-            const char *content_type, GError **error)
+gboolean
+_carrete_fs_write_meta (FsStorage *fs, const char *key, ino_t inode, const CopyResult *copy,
+                        const char *content_type, GError **error)
 {
   g_autofree char *path = meta_path (fs, key);
   g_autofree char *contents =
@@ -205,7 +183,7 @@ write_meta (FsStorage *fs, const char *key, ino_t inode, const CopyResult *copy,
                      (guint64) inode, copy->size, copy->sha256,
                      content_type != NULL ? content_type : "");
 
-  return write_small_file (path, contents, error);
+  return _carrete_fs_write_small_file (path, contents, error);
 }
 
 /* Copies the source into a flushed temporary file beside the object. */
@@ -218,23 +196,23 @@ stage_object (const char *source, const char *target, GCancellable *cancellable,
   gboolean ok;
 
   if (in < 0)
-    return set_io_error (error, errno, "open", source);
-  out = open_temp_retrying (target, temp, error);
+    return _carrete_fs_set_io_error (error, errno, "open", source);
+  out = _carrete_fs_open_temp_retrying (target, temp, error);
   if (out < 0)
     {
       close (in);
       return FALSE;
     }
-  ok = copy_fd (in, out, G_MAXUINT64, cancellable, copy, error);
+  ok = _carrete_fs_copy_fd (in, out, G_MAXUINT64, cancellable, copy, error);
   /* Flushed before the rename, so that after a crash the name never points
    * at a file whose blocks were not written. */
   if (ok && fdatasync (out) != 0)
-    ok = set_io_error (error, errno, "flush", *temp);
+    ok = _carrete_fs_set_io_error (error, errno, "flush", *temp);
   if (ok && fstat (out, staged) != 0)
-    ok = set_io_error (error, errno, "stat", *temp);
+    ok = _carrete_fs_set_io_error (error, errno, "stat", *temp);
   close (in);
   if (close (out) != 0 && ok)
-    ok = set_io_error (error, errno, "close", *temp);
+    ok = _carrete_fs_set_io_error (error, errno, "close", *temp);
   return ok;
 }
 
@@ -243,7 +221,7 @@ fs_put_file (CarreteStorage *storage, const char *key, const char *path, const c
              const char *sha256_hex, GCancellable *cancellable, GError **error)
 {
   FsStorage *fs = fs_of (storage);
-  g_autofree char *target = object_path (fs, key);
+  g_autofree char *target = _carrete_fs_object_path (fs, key);
   g_autofree char *temp = NULL;
   struct stat staged;
   CopyResult copy;
@@ -252,8 +230,8 @@ fs_put_file (CarreteStorage *storage, const char *key, const char *path, const c
    * it): a put that fails before the last step leaves the old object and
    * its sidecar as they were. */
   if (!stage_object (path, target, cancellable, &temp, &staged, &copy, error)
-      || !write_meta (fs, key, staged.st_ino, &copy, content_type, error)
-      || !rename_into_place (temp, target, error))
+      || !_carrete_fs_write_meta (fs, key, staged.st_ino, &copy, content_type, error)
+      || !_carrete_fs_rename_into_place (temp, target, error))
     {
       if (temp != NULL)
         g_unlink (temp);
@@ -276,7 +254,7 @@ not_found (GError **error, const char *key)
 static int
 open_object (FsStorage *fs, const char *key, struct stat *st, GError **error)
 {
-  g_autofree char *path = object_path (fs, key);
+  g_autofree char *path = _carrete_fs_object_path (fs, key);
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
 
   if (fd < 0)
@@ -284,7 +262,7 @@ open_object (FsStorage *fs, const char *key, struct stat *st, GError **error)
       if (errno == ENOENT || errno == ENOTDIR)
         not_found (error, key);
       else
-        set_io_error (error, errno, "open", path);
+        _carrete_fs_set_io_error (error, errno, "open", path);
       return -1;
     }
   if (fstat (fd, st) != 0 || !S_ISREG (st->st_mode))
@@ -323,12 +301,12 @@ fs_get_to_file (CarreteStorage *storage, const char *key, const char *path, guin
   if (out < 0)
     {
       close (in);
-      return set_io_error (error, errno, "create", path);
+      return _carrete_fs_set_io_error (error, errno, "create", path);
     }
-  ok = copy_fd (in, out, max_bytes, cancellable, &copy, error);
+  ok = _carrete_fs_copy_fd (in, out, max_bytes, cancellable, &copy, error);
   close (in);
   if (close (out) != 0 && ok)
-    ok = set_io_error (error, errno, "close", path);
+    ok = _carrete_fs_set_io_error (error, errno, "close", path);
   if (!ok)
     carrete_storage_remove_partial (path);
   return ok;
@@ -377,8 +355,8 @@ fs_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GErr
 
 /* Removes the now empty directories between `path` and `root`; stops at the
  * first that is not empty (or that a concurrent put just filled). */
-static void
-prune_empty_parents (const char *root, const char *path)
+void
+_carrete_fs_prune_empty_parents (const char *root, const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
 
@@ -400,20 +378,20 @@ unlink_if_present (const char *path, GError **error)
   /* EISDIR: the key names a directory of other objects, so no object. */
   if (g_unlink (path) == 0 || errno == ENOENT || errno == ENOTDIR || errno == EISDIR)
     return TRUE;
-  return set_io_error (error, errno, "remove", path);
+  return _carrete_fs_set_io_error (error, errno, "remove", path);
 }
 
 static gboolean
 fs_delete (CarreteStorage *storage, const char *key, GError **error)
 {
   FsStorage *fs = fs_of (storage);
-  g_autofree char *object = object_path (fs, key);
+  g_autofree char *object = _carrete_fs_object_path (fs, key);
   g_autofree char *meta = meta_path (fs, key);
 
   if (!unlink_if_present (object, error) || !unlink_if_present (meta, error))
     return FALSE;
-  prune_empty_parents (fs->dir, object);
-  prune_empty_parents (fs->meta_dir, meta);
+  _carrete_fs_prune_empty_parents (fs->dir, object);
+  _carrete_fs_prune_empty_parents (fs->meta_dir, meta);
   return TRUE;
 }
 
@@ -520,15 +498,15 @@ fs_presign (CarreteStorage *storage, const char *method, const char *key, gint64
                           expires, type_param != NULL ? type_param : "", hex);
 }
 
-static gboolean
-forbidden (GError **error, const char *why)
+gboolean
+_carrete_fs_forbidden (GError **error, const char *why)
 {
   g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN, "storage URL refused: %s", why);
   return FALSE;
 }
 
-static gboolean
-parse_expires (const char *text, gint64 *expires)
+gboolean
+_carrete_fs_parse_expires (const char *text, gint64 *expires)
 {
   gsize len = text != NULL ? strlen (text) : 0;
 
@@ -570,25 +548,26 @@ carrete_storage_fs_verify (CarreteStorage *storage, const char *method, const ch
   gint64 expires = 0;
 
   if (expires_text == NULL || signature == NULL)
-    return forbidden (error, "no signature");
+    return _carrete_fs_forbidden (error, "no signature");
   if (g_strcmp0 (signed_method, "GET") != 0 && g_strcmp0 (signed_method, "PUT") != 0)
-    return forbidden (error, "method not allowed");
-  if (!carrete_storage_key_is_valid (key) || !parse_expires (expires_text, &expires)
+    return _carrete_fs_forbidden (error, "method not allowed");
+  if (!carrete_storage_key_is_valid (key) || !_carrete_fs_parse_expires (expires_text, &expires)
       || (content_type != NULL && !carrete_storage_content_type_is_valid (content_type))
       || strlen (signature) != sizeof given * 2
       || sodium_hex2bin (given, sizeof given, signature, strlen (signature), NULL, &given_len, NULL)
-           != 0
+             != 0
       || given_len != sizeof given)
-    return forbidden (error, "malformed URL");
+    return _carrete_fs_forbidden (error, "malformed URL");
   if (!mac_matches (fs, signed_method, key, expires_text, content_type, given))
     {
       if (mac_matches (fs, other_method, key, expires_text, content_type, given))
-        return forbidden (error, g_strcmp0 (other_method, "GET") == 0 ? "the URL is for GET"
-                                                                      : "the URL is for PUT");
-      return forbidden (error, "bad signature");
+        return _carrete_fs_forbidden (error, g_strcmp0 (other_method, "GET") == 0
+                                                 ? "the URL is for GET"
+                                                 : "the URL is for PUT");
+      return _carrete_fs_forbidden (error, "bad signature");
     }
   if (now > expires)
-    return forbidden (error, "expired");
+    return _carrete_fs_forbidden (error, "expired");
   return TRUE;
 }
 
@@ -596,7 +575,7 @@ char *
 carrete_storage_fs_path (CarreteStorage *storage, const char *key)
 {
   g_return_val_if_fail (carrete_storage_key_is_valid (key), NULL);
-  return object_path (fs_of (storage), key);
+  return _carrete_fs_object_path (fs_of (storage), key);
 }
 
 /* ---- Life cycle ------------------------------------------------------------------ */
@@ -607,9 +586,9 @@ fs_ensure_ready (CarreteStorage *storage, GError **error)
   FsStorage *fs = fs_of (storage);
 
   if (g_mkdir_with_parents (fs->meta_dir, 0750) != 0)
-    return set_io_error (error, errno, "create", fs->meta_dir);
+    return _carrete_fs_set_io_error (error, errno, "create", fs->meta_dir);
   if (g_access (fs->dir, W_OK | X_OK) != 0)
-    return set_io_error (error, errno, "write to", fs->dir);
+    return _carrete_fs_set_io_error (error, errno, "write to", fs->dir);
   return TRUE;
 }
 
@@ -634,6 +613,13 @@ static const CarreteStorageBackend fs_backend = {
   .delete = fs_delete,
   .list = fs_list,
   .presign = fs_presign,
+  .mp_create = _carrete_fs_mp_create,
+  .mp_upload_part = _carrete_fs_mp_upload_part,
+  .mp_presign_part = _carrete_fs_mp_presign_part,
+  .mp_list_parts = _carrete_fs_mp_list_parts,
+  .mp_complete = _carrete_fs_mp_complete,
+  .mp_abort = _carrete_fs_mp_abort,
+  .mp_list_uploads = _carrete_fs_mp_list_uploads,
 };
 
 static gboolean

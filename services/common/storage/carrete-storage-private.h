@@ -21,6 +21,24 @@ typedef struct
   GPtrArray *(*list) (CarreteStorage *storage, const char *prefix, GError **error);
   char *(*presign) (CarreteStorage *storage, const char *method, const char *key, gint64 now,
                     guint ttl_seconds, const char *content_type, GError **error);
+  /* Multipart: see carrete-storage.h.  `length` of presign_part is the
+   * exact body length to bind. */
+  char *(*mp_create) (CarreteStorage *storage, const char *key, const char *content_type,
+                      GError **error);
+  char *(*mp_upload_part) (CarreteStorage *storage, const char *key, const char *upload_id,
+                           guint number, const void *data, gsize len, GCancellable *cancellable,
+                           GError **error);
+  char *(*mp_presign_part) (CarreteStorage *storage, const char *key, const char *upload_id,
+                            guint number, guint64 length, gint64 now, guint ttl_seconds,
+                            GError **error);
+  GPtrArray *(*mp_list_parts) (CarreteStorage *storage, const char *key, const char *upload_id,
+                               GError **error);
+  gboolean (*mp_complete) (CarreteStorage *storage, const char *key, const char *upload_id,
+                           const CarreteUploadPart *parts, guint n_parts, GCancellable *cancellable,
+                           GError **error);
+  gboolean (*mp_abort) (CarreteStorage *storage, const char *key, const char *upload_id,
+                        GError **error);
+  GPtrArray *(*mp_list_uploads) (CarreteStorage *storage, const char *prefix, GError **error);
 } CarreteStorageBackend;
 
 /* Each backend's struct starts with this. */
@@ -41,6 +59,9 @@ gboolean carrete_storage_prefix_is_valid (const char *prefix);
 /* A Content-Type value safe to sign and to send as a header: printable
  * ASCII, 1 to 255 bytes. */
 gboolean carrete_storage_content_type_is_valid (const char *content_type);
+
+/* Sorts CarreteUploadPart * by number. */
+gint carrete_storage_compare_parts (gconstpointer a, gconstpointer b);
 
 /* Removes a partly written download; keeps the first error. */
 void carrete_storage_remove_partial (const char *path);

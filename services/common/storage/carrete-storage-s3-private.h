@@ -117,4 +117,24 @@ gboolean _carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response);
 gboolean _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
                                    GError **error);
 
+/* carrete-storage-s3-multipart.c: the multipart entries of the backend. */
+
+char *_carrete_s3_mp_create (CarreteStorage *storage, const char *key, const char *content_type,
+                             GError **error);
+char *_carrete_s3_mp_upload_part (CarreteStorage *storage, const char *key, const char *upload_id,
+                                  guint number, const void *data, gsize len,
+                                  GCancellable *cancellable, GError **error);
+char *_carrete_s3_mp_presign_part (CarreteStorage *storage, const char *key, const char *upload_id,
+                                   guint number, guint64 length, gint64 now, guint ttl_seconds,
+                                   GError **error);
+GPtrArray *_carrete_s3_mp_list_parts (CarreteStorage *storage, const char *key,
+                                      const char *upload_id, GError **error);
+gboolean _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
+                                  const CarreteUploadPart *parts, guint n_parts,
+                                  GCancellable *cancellable, GError **error);
+gboolean _carrete_s3_mp_abort (CarreteStorage *storage, const char *key, const char *upload_id,
+                               GError **error);
+GPtrArray *_carrete_s3_mp_list_uploads (CarreteStorage *storage, const char *prefix,
+                                        GError **error);
+
 G_END_DECLS

@@ -248,6 +248,8 @@ signed_headers (S3Storage *s3, const char *path, const S3Request *request, GErro
       type = g_strconcat ("Content-Type: ", request->content_type, NULL);
       headers = curl_slist_append (headers, type);
     }
+  else if (strcmp (request->method, "POST") == 0)
+    headers = curl_slist_append (headers, "Content-Type:"); /* not curl's form type */
   return headers;
 }
 
@@ -260,6 +262,12 @@ set_method (CURL *curl, const S3Request *request)
     {
       curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) request->upload_size);
+    }
+  else if (strcmp (request->method, "POST") == 0)
+    {
+      /* The body comes from on_read, as for PUT. */
+      curl_easy_setopt (curl, CURLOPT_POST, 1L);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) request->upload_size);
     }
   else if (strcmp (request->method, "GET") != 0)
     curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, request->method);

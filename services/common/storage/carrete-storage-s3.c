@@ -369,6 +369,13 @@ static const CarreteStorageBackend s3_backend = {
   .delete = s3_delete,
   .list = s3_list,
   .presign = s3_presign,
+  .mp_create = _carrete_s3_mp_create,
+  .mp_upload_part = _carrete_s3_mp_upload_part,
+  .mp_presign_part = _carrete_s3_mp_presign_part,
+  .mp_list_parts = _carrete_s3_mp_list_parts,
+  .mp_complete = _carrete_s3_mp_complete,
+  .mp_abort = _carrete_s3_mp_abort,
+  .mp_list_uploads = _carrete_s3_mp_list_uploads,
 };
 
 static void

@@ -261,3 +261,161 @@ carrete_storage_presign_put (CarreteStorage *storage, const char *key, gint64 no
     return NULL;
   return storage->backend->presign (storage, "PUT", key, now, ttl_seconds, content_type, error);
 }
+
+/* ---- Multipart uploads --------------------------------------------------------- */
+
+#define MAX_UPLOAD_ID_BYTES 1024
+
+void
+carrete_upload_part_free (CarreteUploadPart *part)
+{
+  if (part == NULL)
+    return;
+  g_free (part->etag);
+  g_free (part);
+}
+
+void
+carrete_upload_info_free (CarreteUploadInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->key);
+  g_free (info->upload_id);
+  g_free (info);
+}
+
+gint
+carrete_storage_compare_parts (gconstpointer a, gconstpointer b)
+{
+  const CarreteUploadPart *x = *(const CarreteUploadPart *const *)a;
+  const CarreteUploadPart *y = *(const CarreteUploadPart *const *)b;
+
+  return x->number < y->number ? -1 : x->number > y->number;
+}
+
+/* Upload ids are the store's own; they go into URLs and query strings, so
+ * only printable ASCII without spaces is accepted. */
+static gboolean
+check_upload (const char *key, const char *upload_id, GError **error)
+{
+  gsize len = 0;
+
+  if (!check_key (key, error))
+    return FALSE;
+  for (const char *p = upload_id; p != NULL && *p != '\0'; p++, len++)
+    if ((guchar) *p <= 0x20 || (guchar) *p > 0x7e || len >= MAX_UPLOAD_ID_BYTES)
+      {
+        len = 0;
+        break;
+      }
+  if (len > 0)
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "invalid upload id");
+  return FALSE;
+}
+
+static gboolean
+check_part_number (guint number, GError **error)
+{
+  if (number >= 1 && number <= CARRETE_STORAGE_MAX_PARTS)
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "part number %u is not 1 to %u", number,
+               CARRETE_STORAGE_MAX_PARTS);
+  return FALSE;
+}
+
+char *
+carrete_storage_multipart_create (CarreteStorage *storage, const char *key,
+                                  const char *content_type, GError **error)
+{
+  if (!check_key (key, error) || !check_content_type (content_type, FALSE, error))
+    return NULL;
+  return storage->backend->mp_create (storage, key, content_type, error);
+}
+
+char *
+carrete_storage_multipart_upload_part (CarreteStorage *storage, const char *key,
+                                       const char *upload_id, guint number, const void *data,
+                                       gsize len, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (!check_upload (key, upload_id, error) || !check_part_number (number, error))
+    return NULL;
+  return storage->backend->mp_upload_part (storage, key, upload_id, number, data, len, cancellable,
+                                           error);
+}
+
+char *
+carrete_storage_multipart_presign_part (CarreteStorage *storage, const char *key,
+                                        const char *upload_id, guint number, guint64 length,
+                                        gint64 now, guint ttl_seconds, GError **error)
+{
+  if (!check_upload (key, upload_id, error) || !check_part_number (number, error)
+      || !check_ttl (ttl_seconds, error))
+    return NULL;
+  return storage->backend->mp_presign_part (storage, key, upload_id, number, length, now,
+                                            ttl_seconds, error);
+}
+
+GPtrArray *
+carrete_storage_multipart_list_parts (CarreteStorage *storage, const char *key,
+                                      const char *upload_id, GError **error)
+{
+  GPtrArray *parts;
+
+  if (!check_upload (key, upload_id, error))
+    return NULL;
+  parts = storage->backend->mp_list_parts (storage, key, upload_id, error);
+  if (parts != NULL)
+    g_ptr_array_sort (parts, carrete_storage_compare_parts);
+  return parts;
+}
+
+gboolean
+carrete_storage_multipart_complete (CarreteStorage *storage, const char *key, const char *upload_id,
+                                    const CarreteUploadPart *parts, guint n_parts,
+                                    GCancellable *cancellable, GError **error)
+{
+  if (!check_upload (key, upload_id, error))
+    return FALSE;
+  if (n_parts == 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "no parts to assemble");
+      return FALSE;
+    }
+  for (guint i = 0; i < n_parts; i++)
+    {
+      if (!check_part_number (parts[i].number, error))
+        return FALSE;
+      if (parts[i].etag == NULL || (i > 0 && parts[i].number <= parts[i - 1].number))
+        {
+          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID,
+                       "parts must be in ascending order, each with its etag");
+          return FALSE;
+        }
+    }
+  return storage->backend->mp_complete (storage, key, upload_id, parts, n_parts, cancellable,
+                                        error);
+}
+
+gboolean
+carrete_storage_multipart_abort (CarreteStorage *storage, const char *key, const char *upload_id,
+                                 GError **error)
+{
+  if (!check_upload (key, upload_id, error))
+    return FALSE;
+  return storage->backend->mp_abort (storage, key, upload_id, error);
+}
+
+GPtrArray *
+carrete_storage_multipart_list_uploads (CarreteStorage *storage, const char *prefix, GError **error)
+{
+  if (!carrete_storage_prefix_is_valid (prefix))
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "invalid key prefix");
+      return NULL;
+    }
+  return storage->backend->mp_list_uploads (storage, prefix != NULL ? prefix : "", error);
+}

@@ -117,6 +117,81 @@ char *carrete_storage_presign_get (CarreteStorage *storage, const char *key, gin
 char *carrete_storage_presign_put (CarreteStorage *storage, const char *key, gint64 now,
                                    guint ttl_seconds, const char *content_type, GError **error);
 
+/* ---- Multipart uploads ----------------------------------------------------
+ * An object assembled from numbered parts (1 to 10000), sent in any order
+ * and replaced when sent again; nothing is visible under `key` until
+ * complete.  S3: CreateMultipartUpload and friends (every part but the last
+ * must be at least 5 MiB there).  fs: a hidden directory
+ * `dir/.uploads/<upload id>/` (dot-names are the backend's own) holding
+ * one file per part; complete concatenates them into a temporary file
+ * beside the object and renames it into place.
+ *
+ * Upload ids are the store's (opaque printable ASCII; fs: 32 hex digits).
+ * A missing upload (unknown, completed, aborted, or not for `key`) is
+ * CARRETE_ERROR_NOT_FOUND; a bad part number or upload id
+ * CARRETE_ERROR_INVALID. */
+#define CARRETE_STORAGE_MAX_PARTS 10000
+
+typedef struct
+{
+  guint number;
+  guint64 size;
+  char *etag; /* quoted */
+} CarreteUploadPart;
+
+typedef struct
+{
+  char *key;
+  char *upload_id;
+  gint64 initiated; /* unix seconds */
+} CarreteUploadInfo;
+
+void carrete_upload_part_free (CarreteUploadPart *part);
+void carrete_upload_info_free (CarreteUploadInfo *info);
+
+/* Starts an upload to `key`; the object will have `content_type` (may be
+ * NULL).  Returns the upload id. */
+char *carrete_storage_multipart_create (CarreteStorage *storage, const char *key,
+                                        const char *content_type, GError **error);
+
+/* Sends part `number` from memory; returns its etag (quoted). */
+char *carrete_storage_multipart_upload_part (CarreteStorage *storage, const char *key,
+                                             const char *upload_id, guint number, const void *data,
+                                             gsize len, GCancellable *cancellable, GError **error);
+
+/* A URL a client PUTs part `number` to, valid `ttl_seconds` from `now`,
+ * bound to exactly `length` bytes: s3 signs the Content-Length header into
+ * the presigned UploadPart (S3 refuses a body of another length); fs signs
+ * it into the URL and carrete_storage_fs_verify_part gives it back for the
+ * service to check. */
+char *carrete_storage_multipart_presign_part (CarreteStorage *storage, const char *key,
+                                              const char *upload_id, guint number, guint64 length,
+                                              gint64 now, guint ttl_seconds, GError **error);
+
+/* The parts received so far (CarreteUploadPart *), sorted by number. */
+GPtrArray *carrete_storage_multipart_list_parts (CarreteStorage *storage, const char *key,
+                                                 const char *upload_id, GError **error);
+
+/* Assembles `parts` (numbers ascending, each with the etag the store holds;
+ * sizes are ignored) into the object `key` and ends the upload.  A part
+ * that is missing or has another etag: CARRETE_ERROR_INVALID, and the
+ * upload stays open. */
+gboolean carrete_storage_multipart_complete (CarreteStorage *storage, const char *key,
+                                             const char *upload_id, const CarreteUploadPart *parts,
+                                             guint n_parts, GCancellable *cancellable,
+                                             GError **error);
+
+/* Ends the upload and drops its parts; a missing upload is success. */
+gboolean carrete_storage_multipart_abort (CarreteStorage *storage, const char *key,
+                                          const char *upload_id, GError **error);
+
+/* Unfinished uploads (CarreteUploadInfo *) to keys under `prefix` (NULL or
+ * "" for all), for tests and clean-up.  MinIO lists only the uploads of
+ * the key equal to `prefix`: pass a whole key for the same answer from
+ * every store. */
+GPtrArray *carrete_storage_multipart_list_uploads (CarreteStorage *storage, const char *prefix,
+                                                   GError **error);
+
 /* ---- fs backend: verifying its own URLs ---------------------------------
  * The photos service serves `/v1/storage/{key...}` for the fs backend.  It
  * asks here whether the query string of a request is a valid, unexpired
@@ -131,10 +206,26 @@ char *carrete_storage_presign_put (CarreteStorage *storage, const char *key, gin
  * exactly query["content_type"]: this function sees only the URL. */
 gboolean carrete_storage_fs_verify (CarreteStorage *storage, const char *method, const char *key,
                                     GHashTable *query, gint64 now, GError **error);
+/* The same for a part URL (carrete_storage_multipart_presign_part): the
+ * query also carries upload_id, part and length, all signed.  Gives back
+ * the upload id (owned by `query`), part number and the bound length,
+ * which the service must enforce (400 for a body of another length). */
+gboolean carrete_storage_fs_verify_part (CarreteStorage *storage, const char *key,
+                                         GHashTable *query, gint64 now, const char **upload_id,
+                                         guint *number, guint64 *length, GError **error);
+/* Writes part `number` of an fs upload from the file at `path` (copied to a
+ * temporary file in the upload's directory, then renamed over the part):
+ * returns its etag, the quoted SHA-256 hex of the bytes.  NOT_FOUND when
+ * the upload is gone (completed or aborted) or is not for `key`. */
+char *carrete_storage_fs_put_part (CarreteStorage *storage, const char *key, const char *upload_id,
+                                   guint number, const char *path, GCancellable *cancellable,
+                                   GError **error);
 /* The path of `key` on disk (the object may not exist). */
 char *carrete_storage_fs_path (CarreteStorage *storage, const char *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteStorage, carrete_storage_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CarreteObjectInfo, carrete_object_info_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteUploadPart, carrete_upload_part_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteUploadInfo, carrete_upload_info_free)
 
 G_END_DECLS

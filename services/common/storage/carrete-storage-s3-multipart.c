@@ -1,0 +1,475 @@
+#define G_LOG_DOMAIN "carrete-storage-s3"
+
+/* The s3 backend's multipart uploads: CreateMultipartUpload, UploadPart
+ * (from memory, or presigned for a client with its Content-Length signed),
+ * ListParts, CompleteMultipartUpload, AbortMultipartUpload and
+ * ListMultipartUploads, made of the requests of
+ * carrete-storage-s3-request.c. */
+
+#include <sodium.h>
+#include <string.h>
+
+#include "carrete-error.h"
+#include "carrete-storage-s3-private.h"
+
+#define SHA256_HEX (crypto_hash_sha256_BYTES * 2 + 1)
+
+static const S3Request request_defaults = { .upload_fd = -1, .download_fd = -1 };
+
+/* ---- Listings: records of child elements --------------------------------------- */
+
+/* Reads S3's listing documents as records: each `record` element (Part,
+ * Upload) becomes a table of its children's texts; the root's other
+ * children (IsTruncated, markers, UploadId) go to `top`. */
+typedef struct
+{
+  const char *record;
+  GString *text;
+  GHashTable *current;
+  GPtrArray *records; /* GHashTable * */
+  GHashTable *top;
+} Records;
+
+static GHashTable *
+text_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+records_clear (Records *r)
+{
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+  g_clear_pointer (&r->current, g_hash_table_unref);
+  g_clear_pointer (&r->records, g_ptr_array_unref);
+  g_clear_pointer (&r->top, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Records, records_clear)
+
+static void
+records_start (GMarkupParseContext *context, const char *name, const char **attribute_names,
+               const char **attribute_values, gpointer user_data, GError **error)
+{
+  Records *r = user_data;
+
+  if (strcmp (name, r->record) == 0 && r->current == NULL)
+    r->current = text_table_new ();
+  g_string_truncate (r->text, 0);
+}
+
+static void
+records_text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data,
+              GError **error)
+{
+  Records *r = user_data;
+
+  g_string_append_len (r->text, text, (gssize) len);
+}
+
+static void
+records_end (GMarkupParseContext *context, const char *name, gpointer user_data, GError **error)
+{
+  Records *r = user_data;
+  const GSList *stack = g_markup_parse_context_get_element_stack (context);
+  guint depth = g_slist_length ((GSList *) stack);
+
+  if (strcmp (name, r->record) == 0 && r->current != NULL)
+    g_ptr_array_add (r->records, g_steal_pointer (&r->current));
+  else if (r->current != NULL)
+    g_hash_table_replace (r->current, g_strdup (name), g_strdup (r->text->str));
+  else if (depth == 2)
+    g_hash_table_replace (r->top, g_strdup (name), g_strdup (r->text->str));
+  g_string_truncate (r->text, 0);
+}
+
+static gboolean
+records_parse (const GString *body, const char *record, Records *r, GError **error)
+{
+  static const GMarkupParser parser = { records_start, records_end, records_text, NULL, NULL };
+  GMarkupParseContext *context;
+  gboolean ok;
+
+  r->record = record;
+  r->text = g_string_new (NULL);
+  r->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  r->top = text_table_new ();
+  context = g_markup_parse_context_new (&parser, 0, r, NULL);
+  ok = g_markup_parse_context_parse (context, body->str, (gssize) body->len, NULL)
+       && g_markup_parse_context_end_parse (context, NULL);
+  g_markup_parse_context_free (context);
+  if (!ok)
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: unreadable answer");
+  return ok;
+}
+
+/* ---- Requests ----------------------------------------------------------------------- */
+
+static gboolean
+run (S3Storage *s3, S3Request *request, S3Response *response, const char *what, GError **error)
+{
+  if (!_carrete_s3_perform (s3, request, response, error))
+    return FALSE;
+  if (status_is_success (response->status))
+    return TRUE;
+  return _carrete_s3_status_error (s3, response, what, error);
+}
+
+char *
+_carrete_s3_mp_create (CarreteStorage *storage, const char *key, const char *content_type,
+                       GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  const CarreteSigv4Pair query[] = { { "uploads", "" } };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+  g_auto (Records) r = { 0 };
+  const char *id;
+
+  request.method = "POST";
+  request.key = key;
+  request.query = query;
+  request.n_query = G_N_ELEMENTS (query);
+  request.content_type = content_type;
+  request.upload_data = "";
+  if (!run (s3, &request, &response, key, error) || !records_parse (response.body, "-", &r, error))
+    return NULL;
+  id = g_hash_table_lookup (r.top, "UploadId");
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: no UploadId in the answer");
+      return NULL;
+    }
+  return g_strdup (id);
+}
+
+char *
+_carrete_s3_mp_upload_part (CarreteStorage *storage, const char *key, const char *upload_id,
+                            guint number, const void *data, gsize len, GCancellable *cancellable,
+                            GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  g_autofree char *number_text = g_strdup_printf ("%u", number);
+  const CarreteSigv4Pair query[] = { { "partNumber", number_text }, { "uploadId", upload_id } };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char hash[SHA256_HEX];
+
+  crypto_hash_sha256 (digest, data, len);
+  sodium_bin2hex (hash, sizeof hash, digest, sizeof digest);
+  request.method = "PUT";
+  request.key = key;
+  request.query = query;
+  request.n_query = G_N_ELEMENTS (query);
+  request.upload_data = data != NULL ? data : "";
+  request.upload_size = len;
+  request.payload_hash = hash;
+  request.long_transfer = TRUE;
+  request.cancellable = cancellable;
+  if (!run (s3, &request, &response, key, error))
+    return NULL;
+  if (response.etag == NULL)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: no ETag for part %u", number);
+      return NULL;
+    }
+  return g_steal_pointer (&response.etag);
+}
+
+char *
+_carrete_s3_mp_presign_part (CarreteStorage *storage, const char *key, const char *upload_id,
+                             guint number, guint64 length, gint64 now, guint ttl_seconds,
+                             GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  const CarreteSigv4Credentials credentials = credentials_of (s3);
+  g_autofree char *number_text = g_strdup_printf ("%u", number);
+  g_autofree char *length_text = g_strdup_printf ("%" G_GUINT64_FORMAT, length);
+  const CarreteSigv4Pair query[] = { { "partNumber", number_text }, { "uploadId", upload_id } };
+  /* Signed, so S3 refuses a body of any other length. */
+  const CarreteSigv4Pair headers[] = { { "Content-Length", length_text } };
+  g_autofree char *path = request_path (s3, key);
+
+  return carrete_sigv4_presign_with_query (&credentials, "PUT", s3->public_origin, path, query,
+                                           G_N_ELEMENTS (query), ttl_seconds, now, headers,
+                                           G_N_ELEMENTS (headers), error);
+}
+
+/* A number S3 wrote; FALSE for anything else. */
+static gboolean
+parse_number (const char *text, guint64 max, guint64 *value)
+{
+  guint64 v = 0;
+
+  return text != NULL && g_ascii_string_to_unsigned (text, 10, 0, max, &v, NULL)
+         && (*value = v, TRUE);
+}
+
+static gboolean
+add_part (GPtrArray *parts, GHashTable *record, GError **error)
+{
+  const char *etag = g_hash_table_lookup (record, "ETag");
+  guint64 number = 0, size = 0;
+  CarreteUploadPart *part;
+
+  if (!parse_number (g_hash_table_lookup (record, "PartNumber"), CARRETE_STORAGE_MAX_PARTS, &number)
+      || !parse_number (g_hash_table_lookup (record, "Size"), G_MAXUINT64, &size) || etag == NULL)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: unreadable part listing");
+      return FALSE;
+    }
+  part = g_new0 (CarreteUploadPart, 1);
+  part->number = (guint) number;
+  part->size = size;
+  part->etag = etag[0] == '"' ? g_strdup (etag) : g_strdup_printf ("\"%s\"", etag);
+  g_ptr_array_add (parts, part);
+  return TRUE;
+}
+
+/* The value of a truncated listing's next marker; NULL when it is the last
+ * page (or says truncated without a marker, which would loop). */
+static char *
+next_marker (Records *r, const char *name, GError **error)
+{
+  const char *marker = g_hash_table_lookup (r->top, name);
+
+  if (g_strcmp0 (g_hash_table_lookup (r->top, "IsTruncated"), "true") != 0)
+    return NULL;
+  if (marker == NULL || *marker == '\0')
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: truncated listing without %s",
+                 name);
+  return marker != NULL && *marker != '\0' ? g_strdup (marker) : NULL;
+}
+
+static gboolean
+list_parts_page (S3Storage *s3, const char *key, const char *upload_id, char **marker,
+                 GPtrArray *parts, GError **error)
+{
+  const CarreteSigv4Pair query[] = {
+    { "uploadId", upload_id },
+    { "part-number-marker", *marker },
+  };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+  g_auto (Records) r = { 0 };
+  GError *local = NULL;
+
+  request.method = "GET";
+  request.key = key;
+  request.query = query;
+  request.n_query = *marker != NULL ? 2 : 1;
+  if (!run (s3, &request, &response, key, error)
+      || !records_parse (response.body, "Part", &r, error))
+    return FALSE;
+  for (guint i = 0; i < r.records->len; i++)
+    if (!add_part (parts, r.records->pdata[i], error))
+      return FALSE;
+  g_clear_pointer (marker, g_free);
+  *marker = next_marker (&r, "NextPartNumberMarker", &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+_carrete_s3_mp_list_parts (CarreteStorage *storage, const char *key, const char *upload_id,
+                           GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  g_autoptr (GPtrArray) parts
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) carrete_upload_part_free);
+  g_autofree char *marker = NULL;
+
+  do
+    {
+      if (!list_parts_page (s3, key, upload_id, &marker, parts, error))
+        return NULL;
+    }
+  while (marker != NULL);
+  return g_steal_pointer (&parts);
+}
+
+static char *
+complete_body (const CarreteUploadPart *parts, guint n_parts)
+{
+  GString *body = g_string_new ("<CompleteMultipartUpload>");
+
+  for (guint i = 0; i < n_parts; i++)
+    {
+      g_autofree char *etag = g_markup_escape_text (parts[i].etag, -1);
+
+      g_string_append_printf (body, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
+                              parts[i].number, etag);
+    }
+  g_string_append (body, "</CompleteMultipartUpload>");
+  return g_string_free (body, FALSE);
+}
+
+/* Parts that do not fit are the client's mistake, not an outage. */
+static gboolean
+is_part_error (const char *code)
+{
+  return g_strcmp0 (code, "InvalidPart") == 0 || g_strcmp0 (code, "InvalidPartOrder") == 0
+         || g_strcmp0 (code, "EntityTooSmall") == 0;
+}
+
+/* CompleteMultipartUpload may answer 200 and report its failure in the
+ * body, so the body is read whatever the status. */
+static gboolean
+complete_answer (S3Storage *s3, const char *key, const S3Response *response, GError **error)
+{
+  g_auto (XmlFields) fields = { 0 };
+
+  if (response->body->len > 0)
+    _carrete_s3_xml_parse (response->body, &fields);
+  if (status_is_success (response->status) && fields.code == NULL)
+    return TRUE;
+  if (is_part_error (fields.code))
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "S3: %s: %s", fields.code,
+                   fields.message != NULL ? fields.message : "the parts do not fit");
+      return FALSE;
+    }
+  if (status_is_success (response->status))
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "S3: completing %s: %s", key,
+                   fields.code);
+      return FALSE;
+    }
+  return _carrete_s3_status_error (s3, response, key, error);
+}
+
+gboolean
+_carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
+                         const CarreteUploadPart *parts, guint n_parts, GCancellable *cancellable,
+                         GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  const CarreteSigv4Pair query[] = { { "uploadId", upload_id } };
+  g_autofree char *body = complete_body (parts, n_parts);
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char hash[SHA256_HEX];
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+
+  crypto_hash_sha256 (digest, (const guint8 *) body, strlen (body));
+  sodium_bin2hex (hash, sizeof hash, digest, sizeof digest);
+  request.method = "POST";
+  request.key = key;
+  request.query = query;
+  request.n_query = G_N_ELEMENTS (query);
+  request.content_type = "application/xml";
+  request.upload_data = body;
+  request.upload_size = strlen (body);
+  request.payload_hash = hash;
+  /* Assembling a big object takes S3 a while: no total limit. */
+  request.long_transfer = TRUE;
+  request.cancellable = cancellable;
+  if (!_carrete_s3_perform (s3, &request, &response, error))
+    return FALSE;
+  return complete_answer (s3, key, &response, error);
+}
+
+gboolean
+_carrete_s3_mp_abort (CarreteStorage *storage, const char *key, const char *upload_id,
+                      GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  const CarreteSigv4Pair query[] = { { "uploadId", upload_id } };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+
+  request.method = "DELETE";
+  request.key = key;
+  request.query = query;
+  request.n_query = G_N_ELEMENTS (query);
+  if (!_carrete_s3_perform (s3, &request, &response, error))
+    return FALSE;
+  /* NoSuchUpload: already completed or aborted (aborts are retried). */
+  if (status_is_success (response.status)
+      || (response.status == 404 && !_carrete_s3_bucket_missing (s3, &response)))
+    return TRUE;
+  return _carrete_s3_status_error (s3, &response, key, error);
+}
+
+static gboolean
+add_upload (GPtrArray *uploads, GHashTable *record)
+{
+  const char *key = g_hash_table_lookup (record, "Key");
+  const char *id = g_hash_table_lookup (record, "UploadId");
+  const char *initiated = g_hash_table_lookup (record, "Initiated");
+  g_autoptr (GDateTime) when
+      = initiated != NULL ? g_date_time_new_from_iso8601 (initiated, NULL) : NULL;
+  CarreteUploadInfo *info;
+
+  if (key == NULL || id == NULL || !carrete_storage_key_is_valid (key))
+    return FALSE;
+  info = g_new0 (CarreteUploadInfo, 1);
+  info->key = g_strdup (key);
+  info->upload_id = g_strdup (id);
+  info->initiated = when != NULL ? g_date_time_to_unix (when) : 0;
+  g_ptr_array_add (uploads, info);
+  return TRUE;
+}
+
+static gboolean
+list_uploads_page (S3Storage *s3, const char *prefix, char **key_marker, char **id_marker,
+                   GPtrArray *uploads, GError **error)
+{
+  const CarreteSigv4Pair query[] = {
+    { "uploads", "" },
+    { "prefix", prefix },
+    { "key-marker", *key_marker },
+    { "upload-id-marker", *id_marker },
+  };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+  g_auto (Records) r = { 0 };
+  GError *local = NULL;
+
+  request.method = "GET";
+  request.query = query;
+  request.n_query = *key_marker != NULL ? 4 : 2;
+  if (!run (s3, &request, &response, "listing uploads", error)
+      || !records_parse (response.body, "Upload", &r, error))
+    return FALSE;
+  for (guint i = 0; i < r.records->len; i++)
+    add_upload (uploads, r.records->pdata[i]);
+  g_clear_pointer (key_marker, g_free);
+  g_clear_pointer (id_marker, g_free);
+  *key_marker = next_marker (&r, "NextKeyMarker", &local);
+  if (*key_marker != NULL)
+    {
+      const char *id = g_hash_table_lookup (r.top, "NextUploadIdMarker");
+      *id_marker = g_strdup (id != NULL ? id : "");
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+_carrete_s3_mp_list_uploads (CarreteStorage *storage, const char *prefix, GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  g_autoptr (GPtrArray) uploads
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) carrete_upload_info_free);
+  g_autofree char *key_marker = NULL;
+  g_autofree char *id_marker = NULL;
+
+  do
+    {
+      if (!list_uploads_page (s3, prefix, &key_marker, &id_marker, uploads, error))
+        return NULL;
+    }
+  while (key_marker != NULL);
+  return g_steal_pointer (&uploads);
+}
