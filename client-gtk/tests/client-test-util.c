@@ -57,9 +57,13 @@ ctu_login (CarreteClient *client, const char *username, const char *password)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
+  gboolean ok;
+
   carrete_client_login_async (client, username, password, NULL, ctu_on_result, &result);
-  g_assert_true (carrete_client_login_finish (client, ctu_await (&result), &error));
+  ok = carrete_client_login_finish (client, ctu_await (&result), &error);
+  /* The error first: it says why. */
   g_assert_no_error (error);
+  g_assert_true (ok);
   g_assert_true (carrete_client_get_signed_in (client));
 }
 
