@@ -922,12 +922,16 @@ async function journey(browser) {
 
   await step('with JavaScript: a reload mid-way, then the same file chosen again, resumes and sends only the missing parts', async () => {
     const big = makeBigPng(`resumed-${RUN}.png`, 20 * 1024 * 1024);
+    // A file on disk, as a person picks it: the same modification time both
+    // times (a buffer would get a new lastModified on each choice).
+    const onDisk = path.join(STACK, big.name);
+    fs.writeFileSync(onDisk, big.buffer);
     const ctx = await resumableContext();
     const page = await ctx.newPage();
     const questions = [];
     page.on('dialog', (d) => { questions.push(d.message()); d.accept(); });
     await visit(page, '/upload');
-    await page.setInputFiles('#upload-form input[type="file"]', [big]);
+    await page.setInputFiles('#upload-form input[type="file"]', [onDisk]);
     const firstPart = page.waitForResponse((r) => isPart(r) && r.status() === 200);
     await page.locator('#upload-form button[type="submit"]').first().click();
     await firstPart;
@@ -938,7 +942,7 @@ async function journey(browser) {
     const parts = [];
     page.on('response', (r) => { if (isPart(r)) parts.push(r.status()); });
     const status = page.waitForResponse((r) => r.request().method() === 'GET' && /^\/upload\/resumable\/[^/]+$/.test(new URL(r.url()).pathname));
-    await page.setInputFiles('#upload-form input[type="file"]', [big]);
+    await page.setInputFiles('#upload-form input[type="file"]', [onDisk]);
     await page.locator('#upload-form button[type="submit"]').first().click();
     assert.equal((await status).status(), 200, 'the server still has the upload');
     await assertLanded(page, big);
@@ -946,6 +950,7 @@ async function journey(browser) {
     assert.ok(questions[0].includes(big.name), `the question names the file: ${questions[0]}`);
     assert.ok(parts.length >= 1 && parts.length < 3, `only the missing parts went again: ${parts}`);
     await ctx.close();
+    fs.unlinkSync(onDisk);
   });
 
   await step('Alice and Bob sign out', async () => {
