@@ -22,7 +22,8 @@
 #define PARTS_IN_FLIGHT 2
 #define URL_BATCH 100
 #define PART_ATTEMPTS 3
-/* A URL that expires sooner than this is renewed before it is used. */
+/* A URL that expires sooner than this is renewed before it is used (see
+ * url_usable). */
 #define URL_MARGIN_US (30 * G_USEC_PER_SEC)
 /* As the direct upload's body (carrete-upload-job.c): fewer hops to the
  * worker thread for the file's reads. */
@@ -34,6 +35,7 @@ typedef struct
   guint64 offset;
   guint64 length;
   char *url;
+  gint64 url_fetched_us;
   gint64 url_expires_us; /* 0: not said (a 403 will say it) */
   char *etag;            /* once the store holds the part */
   guint64 sent;          /* by the current try, taken back when it fails */
@@ -286,6 +288,7 @@ read_urls (Run *run, JsonObject *object, gint64 expires_us, GError **error)
       part = run_part (run, (guint) number - 1);
       g_free (part->url);
       part->url = g_strdup (url);
+      part->url_fetched_us = g_get_real_time ();
       part->url_expires_us = expires_us;
     }
   return TRUE;
@@ -330,12 +333,19 @@ fetch_urls (GTask *task, guint from)
                               task);
 }
 
+/* A URL about to expire is renewed first; the margin is at most half the
+ * URL's life, so that a server with short-lived URLs is not asked forever. */
 static gboolean
 url_usable (const Part *part)
 {
-  return part->url != NULL
-         && (part->url_expires_us == 0
-             || g_get_real_time () < part->url_expires_us - URL_MARGIN_US);
+  gint64 margin;
+
+  if (part->url == NULL)
+    return FALSE;
+  if (part->url_expires_us == 0)
+    return TRUE;
+  margin = MIN (URL_MARGIN_US, (part->url_expires_us - part->url_fetched_us) / 2);
+  return g_get_real_time () < part->url_expires_us - margin;
 }
 
 /* ---- parts ------------------------------------------------------------------------------- */
@@ -370,7 +380,8 @@ on_part_wrote (SoupMessage *msg, guint chunk_size, gpointer user_data)
   _carrete_upload_add_sent (run_upload (call->task), chunk_size);
 }
 
-/* A try may go again: a refused (expired) URL, a server error. */
+/* A try may go again: a refused (expired) URL, a server error (and a
+ * connection cut short, see on_part_put). */
 static gboolean
 part_may_retry (Part *part, guint status)
 {
@@ -394,7 +405,17 @@ on_part_put (GObject *source, GAsyncResult *result, gpointer user_data)
             : NULL;
 
   part_settle (task, part, bytes != NULL && SOUP_STATUS_IS_SUCCESSFUL (status) && etag != NULL);
-  if (bytes == NULL)
+  if (bytes == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && part->attempts < PART_ATTEMPTS)
+    {
+      /* A store that refuses a URL may close the connection before it has
+       * read the body (MinIO does, for an expired one): the client sees the
+       * connection reset, not the 403.  Once more with a fresh URL. */
+      g_debug ("part %u: %s, trying again with a fresh URL", part->number, error->message);
+      g_clear_pointer (&part->url, g_free);
+      pump (task);
+    }
+  else if (bytes == NULL)
     run_fail (task, _carrete_client_error_from_transport (error));
   else if (SOUP_STATUS_IS_SUCCESSFUL (status) && etag != NULL)
     {

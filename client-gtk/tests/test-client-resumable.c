@@ -12,7 +12,8 @@
  * - a file changed while the app was away, or an upload the server dropped
  *   (expired), is dropped with a message saying so, and nothing is left
  *   (no record, no upload on the server);
- * - cancel aborts the upload on the server (DELETE) and removes the record. */
+ * - cancel aborts the upload on the server (DELETE) and removes the record;
+ * - part URLs that expire before they are used are renewed. */
 
 #include <signal.h>
 #include <string.h>
@@ -217,6 +218,53 @@ test_cancel (Fixture *fixture, gconstpointer data)
   g_free (at.upload_id);
 }
 
+/* Photos restarted with `name`=`value` in its environment (NULL: unset). */
+static void
+restart_photos_with (const char *name, const char *value)
+{
+  char **env = g_strdupv (stack->photos.env);
+
+  env = value != NULL ? g_environ_setenv (env, name, value, TRUE) : g_environ_unsetenv (env, name);
+  stack_stop (&stack->photos);
+  g_strfreev (stack->photos.env);
+  stack->photos.env = env;
+  stack_restart (&stack->photos);
+}
+
+static void
+stall_once (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
+{
+  gboolean *stalled = user_data;
+
+  if (*stalled || carrete_upload_get_bytes_sent (upload) == 0)
+    return;
+  /* The app hangs for a while: the part URLs not yet used expire. */
+  *stalled = TRUE;
+  g_usleep (2500 * 1000);
+}
+
+/* Part URLs that live one second: the URLs of the first batch expire while
+ * the app is busy; the store refuses them (403), the app asks /parts for
+ * fresh ones and the upload lands all the same. */
+static void
+test_expired_part_urls (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) png = ct_png_of_size (FILE_BYTES);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "short.png", png);
+  gboolean stalled = FALSE;
+  CarreteUpload *upload;
+
+  restart_photos_with ("CARRETE_URL_TTL", "1");
+  start_app (fixture);
+  upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
+  g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (stall_once), &stalled);
+  ctu_wait_upload (upload);
+  restart_photos_with ("CARRETE_URL_TTL", NULL);
+  g_assert_true (stalled);
+  assert_lands (upload, png);
+  assert_no_records (fixture);
+}
+
 /* ---- across runs of the app --------------------------------------------------------------- */
 
 /* The "app" of the kill tests: signs in, uploads `path`, and runs until it
@@ -268,7 +316,7 @@ upload_and_kill (Fixture *fixture, GFile *file, guint k)
       g_autoptr (GPtrArray) records = records_of (fixture);
 
       if (records->len > 0)
-        upload_id = g_strdup (((CarreteUploadRecord *) records->pdata[0])->upload_id);
+        upload_id = g_strdup (((CarreteUploadRecord *)records->pdata[0])->upload_id);
       else
         g_usleep (50 * 1000);
     }
@@ -454,15 +502,10 @@ static void
 restart_photos_on_fs (void)
 {
   g_autofree char *dir = g_build_filename (tmpdir, "storage", NULL);
-  char **env = g_strdupv (stack->photos.env);
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  env = g_environ_setenv (env, "CARRETE_STORAGE", "fs", TRUE);
-  env = g_environ_setenv (env, "CARRETE_STORAGE_DIR", dir, TRUE);
-  stack_stop (&stack->photos);
-  g_strfreev (stack->photos.env);
-  stack->photos.env = env;
-  stack_restart (&stack->photos);
+  stack->photos.env = g_environ_setenv (stack->photos.env, "CARRETE_STORAGE_DIR", dir, TRUE);
+  restart_photos_with ("CARRETE_STORAGE", "fs");
 }
 
 static void
@@ -505,6 +548,7 @@ main (int argc, char **argv)
   ADD ("/carrete/client/resumable/missing-file-dropped", test_missing_file_dropped);
   ADD ("/carrete/client/resumable/expired-upload-dropped", test_expired_upload_dropped);
   ADD ("/carrete/client/resumable/other-account-ignores", test_other_account_ignores);
+  ADD ("/carrete/client/resumable/expired-part-urls", test_expired_part_urls);
   /* Last: it moves photos to fs storage for good. */
   ADD ("/carrete/client/resumable/fs", test_fs);
 #undef ADD
