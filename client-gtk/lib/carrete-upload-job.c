@@ -9,6 +9,10 @@
  *             (streamed from disk, progress from wrote-body-data) →
  *             POST /v1/photos/{id}/complete
  *   streamed: POST /v1/photos?name=…&folder_id=… with the file as body
+ * Files over carrete_upload_resumable_threshold() go the resumable way
+ * instead (carrete-upload-resumable.c), as does an upload that has a record
+ * of a resumable upload begun earlier (it skips the sniffing: the server
+ * has the type already).
  * The direct way falls back to the streamed one when the server does not
  * offer it (404/405/501), or when the file is no image the client can name
  * (the server's verdict is then the answer).  A failure after the pending
@@ -20,6 +24,7 @@ typedef struct
   gboolean use_direct;
   GFileInputStream *stream;
   guint64 size;
+  gint64 mtime_us;
   const char *content_type; /* static, or NULL when unknown */
   guint8 head[16];
   char *pending_id;
@@ -403,6 +408,41 @@ create_upload (GTask *task)
                               job_cancellable (task), on_upload_created, task);
 }
 
+/* ---- resumable --------------------------------------------------------------------------- */
+
+static void
+on_resumable_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  g_autoptr (CarretePhoto) photo
+      = _carrete_upload_resumable_finish (CARRETE_UPLOAD (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_debug ("no resumable uploads here (%s): the direct way", error->message);
+      g_error_free (error);
+      create_upload (task);
+      return;
+    }
+  if (photo == NULL)
+    {
+      job_fail (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&photo), g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+send_resumable (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  _carrete_upload_resumable_async (job_upload (task), job->client, job->size, job->mtime_us,
+                                   job->content_type, on_resumable_done, task);
+}
+
 /* ---- local checks ------------------------------------------------------------------------- */
 
 static void
@@ -422,7 +462,10 @@ on_head_read (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   job->content_type = _carrete_sniff_image_type (job->head, n);
-  if (job->use_direct && job->content_type != NULL)
+  if (job->use_direct && job->content_type != NULL
+      && job->size > carrete_upload_resumable_threshold ())
+    send_resumable (task);
+  else if (job->use_direct && job->content_type != NULL)
     create_upload (task);
   else
     send_streamed (task);
@@ -448,6 +491,16 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
                                  G_PRIORITY_DEFAULT, job_cancellable (task), on_head_read, task);
 }
 
+static gint64
+modified_us (GFileInfo *info)
+{
+  g_autoptr (GDateTime) modified = g_file_info_get_modification_date_time (info);
+
+  return modified != NULL ? g_date_time_to_unix (modified) * G_USEC_PER_SEC
+                                + g_date_time_get_microsecond (modified)
+                          : 0;
+}
+
 static void
 on_info (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -456,6 +509,14 @@ on_info (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
 
+  if (info == NULL && _carrete_upload_get_record (job_upload (task)) != NULL
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* A resumed upload's file is gone: the resumable run drops the upload
+       * (size 0 matches no record). */
+      send_resumable (task);
+      return;
+    }
   if (info == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -477,7 +538,13 @@ on_info (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   job->size = (guint64) g_file_info_get_size (info);
+  job->mtime_us = modified_us (info);
   _carrete_upload_set_total (job_upload (task), job->size);
+  if (_carrete_upload_get_record (job_upload (task)) != NULL)
+    {
+      send_resumable (task);
+      return;
+    }
   g_file_read_async (G_FILE (source), G_PRIORITY_DEFAULT, job_cancellable (task), on_opened, task);
 }
 
@@ -496,7 +563,9 @@ _carrete_upload_run_async (CarreteUpload *upload, CarreteClient *client, gboolea
   job->use_direct = use_direct;
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_file_query_info_async (carrete_upload_get_file (upload),
-                           G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                           G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE
+                                                          "," G_FILE_ATTRIBUTE_TIME_MODIFIED
+                                                          "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
                            G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
                            _carrete_upload_get_cancellable (upload), on_info, task);
 }

@@ -3,6 +3,7 @@
 #include "carrete-upload-queue.h"
 #include "carrete-client.h"
 #include "carrete-upload-private.h"
+#include "carrete-user.h"
 
 struct _CarreteUploadQueue
 {
@@ -12,6 +13,8 @@ struct _CarreteUploadQueue
   guint max_parallel;
   gboolean use_direct;
   guint n_active;
+  char *records_loaded; /* "server\naccount" whose records were read */
+  GCancellable *cancellable;
 };
 
 static void carrete_upload_queue_list_model_init (GListModelInterface *iface);
@@ -71,9 +74,12 @@ carrete_upload_queue_list_model_init (GListModelInterface *iface)
 
 /* ---- GObject -------------------------------------------------------------------------------- */
 
+static void load_records (CarreteUploadQueue *self);
+
 static void
 on_signed_in_changed (CarreteClient *client, GParamSpec *pspec, gpointer user_data)
 {
+  load_records (CARRETE_UPLOAD_QUEUE (user_data));
   pump (CARRETE_UPLOAD_QUEUE (user_data));
 }
 
@@ -85,6 +91,9 @@ carrete_upload_queue_constructed (GObject *object)
   G_OBJECT_CLASS (carrete_upload_queue_parent_class)->constructed (object);
   g_signal_connect_object (self->client, "notify::signed-in", G_CALLBACK (on_signed_in_changed),
                            self, 0);
+  g_signal_connect_object (self->client, "notify::user", G_CALLBACK (on_signed_in_changed), self,
+                           0);
+  load_records (self);
 }
 
 static void
@@ -92,9 +101,16 @@ carrete_upload_queue_dispose (GObject *object)
 {
   CarreteUploadQueue *self = CARRETE_UPLOAD_QUEUE (object);
 
-  /* Runs hold a reference on the queue; nothing runs once it is disposed. */
+  /* Runs hold a reference on the queue; nothing runs once it is disposed.
+   * Resumable uploads are left for the next run. */
+  g_cancellable_cancel (self->cancellable);
   for (guint i = 0; i < self->uploads->len; i++)
-    g_cancellable_cancel (_carrete_upload_get_cancellable (g_ptr_array_index (self->uploads, i)));
+    {
+      CarreteUpload *upload = g_ptr_array_index (self->uploads, i);
+
+      _carrete_upload_set_keep_on_cancel (upload, TRUE);
+      g_cancellable_cancel (_carrete_upload_get_cancellable (upload));
+    }
   G_OBJECT_CLASS (carrete_upload_queue_parent_class)->dispose (object);
 }
 
@@ -105,6 +121,8 @@ carrete_upload_queue_finalize (GObject *object)
 
   g_clear_object (&self->client);
   g_clear_pointer (&self->uploads, g_ptr_array_unref);
+  g_free (self->records_loaded);
+  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (carrete_upload_queue_parent_class)->finalize (object);
 }
 
@@ -194,6 +212,7 @@ carrete_upload_queue_init (CarreteUploadQueue *self)
   self->uploads = g_ptr_array_new_with_free_func (g_object_unref);
   self->max_parallel = 3;
   self->use_direct = TRUE;
+  self->cancellable = g_cancellable_new ();
 }
 
 CarreteUploadQueue *
@@ -389,6 +408,22 @@ carrete_upload_queue_cancel_all (CarreteUploadQueue *self)
 }
 
 void
+carrete_upload_queue_suspend_all (CarreteUploadQueue *self)
+{
+  g_return_if_fail (CARRETE_IS_UPLOAD_QUEUE (self));
+  for (guint i = 0; i < self->uploads->len; i++)
+    {
+      CarreteUpload *upload = g_ptr_array_index (self->uploads, i);
+
+      if (carrete_upload_get_state (upload) == CARRETE_UPLOAD_QUEUED
+          || carrete_upload_is_finished (upload))
+        continue;
+      _carrete_upload_set_keep_on_cancel (upload, TRUE);
+      g_cancellable_cancel (_carrete_upload_get_cancellable (upload));
+    }
+}
+
+void
 carrete_upload_queue_retry (CarreteUploadQueue *self, CarreteUpload *upload)
 {
   CarreteUploadState state;
@@ -418,4 +453,114 @@ carrete_upload_queue_clear_finished (CarreteUploadQueue *self)
         }
     }
   notify_counts (self);
+}
+
+/* ---- resumable uploads of earlier runs ------------------------------------------------------ */
+
+typedef struct
+{
+  char *dir;
+  char *server;
+  char *account;
+} RecordScan;
+
+static void
+record_scan_free (RecordScan *scan)
+{
+  g_free (scan->dir);
+  g_free (scan->server);
+  g_free (scan->account);
+  g_free (scan);
+}
+
+static void
+record_scan_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RecordScan *scan = data;
+
+  g_task_return_pointer (task, carrete_upload_records_load (scan->dir, scan->server, scan->account),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static gboolean
+has_upload_id (CarreteUploadQueue *self, const char *upload_id)
+{
+  for (guint i = 0; i < self->uploads->len; i++)
+    {
+      const CarreteUploadRecord *record
+          = _carrete_upload_get_record (g_ptr_array_index (self->uploads, i));
+
+      if (record != NULL && g_strcmp0 (record->upload_id, upload_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+on_records_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr (CarreteUploadQueue) self = g_weak_ref_get (ref);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) records = g_task_propagate_pointer (G_TASK (result), &error);
+  guint added = 0;
+
+  weak_ref_free (ref);
+  if (records == NULL || self == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return; /* the queue is gone */
+  for (guint i = 0; i < records->len; i++)
+    {
+      const CarreteUploadRecord *record = g_ptr_array_index (records, i);
+
+      if (has_upload_id (self, record->upload_id))
+        continue;
+      g_debug ("resuming upload %s of %s", record->upload_id, record->path);
+      g_ptr_array_add (self->uploads, _carrete_upload_new_resumed (record));
+      added++;
+    }
+  if (added == 0)
+    return;
+  g_list_model_items_changed (G_LIST_MODEL (self), self->uploads->len - added, 0, added);
+  notify_counts (self);
+  pump (self);
+}
+
+/* Once signed in, the unfinished resumable uploads this account left on
+ * this server (records on disk) join the queue, once per account. */
+static void
+load_records (CarreteUploadQueue *self)
+{
+  CarreteUser *user = carrete_client_get_user (self->client);
+  const char *server = carrete_client_get_service_url (self->client, CARRETE_SERVICE_PHOTOS);
+  g_autofree char *key = NULL;
+  g_autoptr (GTask) task = NULL;
+  GWeakRef *ref;
+  RecordScan *scan;
+
+  if (!carrete_client_get_signed_in (self->client) || user == NULL
+      || carrete_user_get_id (user) == NULL)
+    return;
+  key = g_strconcat (server, "\n", carrete_user_get_id (user), NULL);
+  if (g_strcmp0 (key, self->records_loaded) == 0)
+    return;
+  g_free (self->records_loaded);
+  self->records_loaded = g_steal_pointer (&key);
+  scan = g_new0 (RecordScan, 1);
+  scan->dir = carrete_upload_record_dir ();
+  scan->server = g_strdup (server);
+  scan->account = g_strdup (carrete_user_get_id (user));
+  /* Not holding the queue: it may go meanwhile. */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, on_records_loaded, ref);
+  g_task_set_source_tag (task, load_records);
+  g_task_set_task_data (task, scan, (GDestroyNotify) record_scan_free);
+  g_task_run_in_thread (task, record_scan_thread);
 }

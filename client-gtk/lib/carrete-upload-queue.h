@@ -21,6 +21,12 @@ G_DECLARE_FINAL_TYPE (CarreteUploadQueue, carrete_upload_queue, CARRETE, UPLOAD_
  * Properties: client, max-parallel, n-active (uploading now), n-pending
  * (queued or uploading), use-direct (default TRUE; FALSE forces the streamed
  * route).
+ * Large files go the resumable way (carrete-upload-record.h): once the
+ * client is signed in, the unfinished resumable uploads an earlier run left
+ * for this server and account join the queue and resume; one that cannot
+ * (its file changed or is gone, or the server dropped it) ends FAILED with
+ * a message saying so (carrete_upload_get_resumed() tells them apart).
+ *
  * Signals: "photo-uploaded" (CarreteUpload *upload, CarretePhoto *photo)
  * when one is DONE; "upload-finished" (CarreteUpload *upload) when one ends
  * in any way. */
@@ -44,7 +50,12 @@ CarreteUpload *carrete_upload_queue_add_file (CarreteUploadQueue *self, GFile *f
  * the server).  Finished uploads are left alone. */
 void carrete_upload_queue_cancel (CarreteUploadQueue *self, CarreteUpload *upload);
 void carrete_upload_queue_cancel_all (CarreteUploadQueue *self);
-/* Queues a FAILED or CANCELLED upload again, from the first byte. */
+/* The app is closing: stops the running uploads, leaving the resumable ones
+ * (files over carrete_upload_resumable_threshold()) on the server and on
+ * disk for the next run to finish.  Disposing of the queue does the same. */
+void carrete_upload_queue_suspend_all (CarreteUploadQueue *self);
+/* Queues a FAILED or CANCELLED upload again, from the first byte (a
+ * resumable one from the parts the server has). */
 void carrete_upload_queue_retry (CarreteUploadQueue *self, CarreteUpload *upload);
 /* Removes DONE and CANCELLED uploads from the list. */
 void carrete_upload_queue_clear_finished (CarreteUploadQueue *self);

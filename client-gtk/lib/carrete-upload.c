@@ -4,6 +4,7 @@
 #include "carrete-client-error.h"
 #include "carrete-photo.h"
 #include "carrete-upload-private.h"
+#include "carrete-upload-record.h"
 
 struct _CarreteUpload
 {
@@ -17,6 +18,9 @@ struct _CarreteUpload
   GError *error;
   CarretePhoto *photo;
   GCancellable *cancellable;
+  CarreteUploadRecord *record; /* a resumable upload the server has begun */
+  gboolean resumed;            /* from a record of an earlier run */
+  gboolean keep_on_cancel;
 };
 
 G_DEFINE_FINAL_TYPE (CarreteUpload, carrete_upload, G_TYPE_OBJECT)
@@ -56,6 +60,7 @@ carrete_upload_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_object (&self->photo);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->record, carrete_upload_record_free);
   G_OBJECT_CLASS (carrete_upload_parent_class)->finalize (object);
 }
 
@@ -142,6 +147,17 @@ carrete_upload_new (GFile *file, const char *folder_id)
   return self;
 }
 
+CarreteUpload *
+_carrete_upload_new_resumed (const CarreteUploadRecord *record)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (record->path);
+  CarreteUpload *self = carrete_upload_new (file, record->folder_id);
+
+  self->record = carrete_upload_record_copy (record);
+  self->resumed = TRUE;
+  return self;
+}
+
 GFile *
 carrete_upload_get_file (CarreteUpload *self)
 {
@@ -217,6 +233,13 @@ carrete_upload_get_existing_id (CarreteUpload *self)
 }
 
 gboolean
+carrete_upload_get_resumed (CarreteUpload *self)
+{
+  g_return_val_if_fail (CARRETE_IS_UPLOAD (self), FALSE);
+  return self->resumed;
+}
+
+gboolean
 carrete_upload_is_finished (CarreteUpload *self)
 {
   g_return_val_if_fail (CARRETE_IS_UPLOAD (self), FALSE);
@@ -270,6 +293,15 @@ _carrete_upload_add_sent (CarreteUpload *self, guint64 bytes)
 }
 
 void
+_carrete_upload_take_back (CarreteUpload *self, guint64 bytes)
+{
+  if (bytes == 0)
+    return;
+  self->bytes_sent -= MIN (bytes, self->bytes_sent);
+  notify_progress (self);
+}
+
+void
 _carrete_upload_fail (CarreteUpload *self, GError *error)
 {
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -298,12 +330,41 @@ _carrete_upload_get_cancellable (CarreteUpload *self)
   return self->cancellable;
 }
 
+const CarreteUploadRecord *
+_carrete_upload_get_record (CarreteUpload *self)
+{
+  return self->record;
+}
+
+void
+_carrete_upload_set_record (CarreteUpload *self, const CarreteUploadRecord *record)
+{
+  if (record == self->record)
+    return;
+  g_clear_pointer (&self->record, carrete_upload_record_free);
+  if (record != NULL)
+    self->record = carrete_upload_record_copy (record);
+}
+
+gboolean
+_carrete_upload_get_keep_on_cancel (CarreteUpload *self)
+{
+  return self->keep_on_cancel;
+}
+
+void
+_carrete_upload_set_keep_on_cancel (CarreteUpload *self, gboolean keep)
+{
+  self->keep_on_cancel = keep;
+}
+
 /* A retry starts from nothing: a fresh cancellable, no error, no bytes. */
 void
 _carrete_upload_new_run (CarreteUpload *self)
 {
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->keep_on_cancel = FALSE;
   if (self->error != NULL)
     {
       g_clear_error (&self->error);

@@ -40,6 +40,9 @@ double carrete_upload_get_fraction (CarreteUpload *self);
 const GError *carrete_upload_get_error (CarreteUpload *self);
 CarretePhoto *carrete_upload_get_photo (CarreteUpload *self);
 const char *carrete_upload_get_existing_id (CarreteUpload *self);
+/* TRUE for an upload begun by an earlier run of the app and resumed from
+ * its record (carrete-upload-record.h). */
+gboolean carrete_upload_get_resumed (CarreteUpload *self);
 /* TRUE when the upload ended (DONE, FAILED or CANCELLED). */
 gboolean carrete_upload_is_finished (CarreteUpload *self);
 

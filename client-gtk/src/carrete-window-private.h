@@ -116,6 +116,9 @@ void _carrete_window_unbind_upload_row (GtkSignalListItemFactory *factory, GtkLi
                                         gpointer user_data);
 void _carrete_window_on_photo_uploaded (CarreteWindow *self, CarreteUpload *upload,
                                         CarretePhoto *photo);
+/* A resumed upload (begun by an earlier run) that could not finish says
+ * why in a toast. */
+void _carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upload);
 gboolean _carrete_window_on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
                                   CarreteWindow *self);
 void _carrete_window_upload_action (GtkWidget *widget, const char *name, GVariant *param);

@@ -70,6 +70,21 @@ _carrete_window_on_photo_uploaded (CarreteWindow *self, CarreteUpload *upload, C
     }
 }
 
+void
+_carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upload)
+{
+  const GError *error = carrete_upload_get_error (upload);
+  g_autofree char *text = NULL;
+
+  if (!carrete_upload_get_resumed (upload)
+      || carrete_upload_get_state (upload) != CARRETE_UPLOAD_FAILED || error == NULL)
+    return;
+  /* TRANSLATORS: a toast when an upload begun before the app was closed
+   * cannot go on; %s says why (the server's or the client's message) */
+  text = g_strdup_printf (_ ("An unfinished upload was not resumed: %s"), error->message);
+  _carrete_window_toast (self, text);
+}
+
 static void
 collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {

@@ -253,8 +253,10 @@ on_session_expired (CarreteWindow *self)
   _carrete_window_set_page (self, "sign-in");
 }
 
+/* `closing`: the app is closing, not the session ending; resumable uploads
+ * are left for the next run instead of being cancelled. */
 static void
-end_session (CarreteWindow *self)
+end_session (CarreteWindow *self, gboolean closing)
 {
   if (self->session_cancellable != NULL)
     g_cancellable_cancel (self->session_cancellable);
@@ -270,7 +272,10 @@ end_session (CarreteWindow *self)
   if (self->uploads != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->uploads, self);
-      carrete_upload_queue_cancel_all (self->uploads);
+      if (closing)
+        carrete_upload_queue_suspend_all (self->uploads);
+      else
+        carrete_upload_queue_cancel_all (self->uploads);
     }
   if (self->photos != NULL)
     g_signal_handlers_disconnect_by_data (self->photos, self);
@@ -305,7 +310,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
       return;
     }
 
-  end_session (self);
+  end_session (self, FALSE);
   self->client = g_object_ref (client);
   self->session_cancellable = g_cancellable_new ();
   self->thumbnails = carrete_thumbnail_loader_new (client, NULL, THUMBNAIL_MEMORY_BYTES);
@@ -321,6 +326,8 @@ start_session (CarreteWindow *self, CarreteClient *client)
   g_signal_connect_swapped (self->photos, "notify::loading", G_CALLBACK (on_photos_loading), self);
   g_signal_connect_swapped (self->photos, "items-changed", G_CALLBACK (_carrete_window_update_gallery_page), self);
   g_signal_connect_swapped (self->uploads, "photo-uploaded", G_CALLBACK (_carrete_window_on_photo_uploaded), self);
+  g_signal_connect_swapped (self->uploads, "upload-finished",
+                            G_CALLBACK (_carrete_window_on_upload_finished), self);
   g_signal_connect_swapped (self->uploads, "items-changed", G_CALLBACK (_carrete_window_update_uploads_label), self);
   g_signal_connect_swapped (self->uploads, "notify::n-pending", G_CALLBACK (_carrete_window_update_uploads_label), self);
 
@@ -446,7 +453,7 @@ carrete_window_sign_out (CarreteWindow *self)
   carrete_keyring_clear_async (NULL, cleared_cb, NULL);
   if (self->thumbnails != NULL)
     carrete_thumbnail_loader_clear (self->thumbnails);
-  end_session (self);
+  end_session (self, FALSE);
   carrete_sign_in_page_set_resume_client (self->sign_in_page, NULL);
   g_ptr_array_set_size (self->tags, 0);
   _carrete_window_rebuild_chips (self);
@@ -553,7 +560,7 @@ carrete_window_dispose (GObject *object)
   if (self->grid_view != NULL)
     {
       carrete_window_commit_deletes (self);
-      end_session (self);
+      end_session (self, TRUE);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_WINDOW);
   G_OBJECT_CLASS (carrete_window_parent_class)->dispose (object);

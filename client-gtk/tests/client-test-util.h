@@ -18,9 +18,13 @@ CarreteClient *ctu_client_new (const char *users_url, const char *photos_url,
 /* Logs `client` in; asserts success. */
 void ctu_login (CarreteClient *client, const char *username, const char *password);
 
-/* A PNG of about `size` bytes (a large tEXt chunk), unique bytes. */
-GBytes *ctu_png_of_size (gsize size);
 /* Writes `bytes` to a new file under `dir`; returns its path. */
 char *ctu_write_file (const char *dir, const char *name, GBytes *bytes);
+
+/* The same under a unique name (a random prefix to `name`), as a GFile. */
+GFile *ctu_unique_file (const char *dir, const char *name, GBytes *bytes);
+/* Spins the main context until `upload` ends (at most 10 minutes); asserts
+ * that it did. */
+void ctu_wait_upload (CarreteUpload *upload);
 
 G_END_DECLS

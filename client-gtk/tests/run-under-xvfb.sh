@@ -2,8 +2,8 @@
 # Runs one UI test program (and its arguments) the way a desktop session
 # would: on an Xvfb display (1280x800), inside a private D-Bus session whose
 # gnome-keyring is unlocked with an empty password, so that libsecret works.
-# HOME, XDG data and cache dirs are temporary: the test never touches the
-# real keyring or thumbnail cache.  Renderer and accessibility are pinned
+# HOME, XDG data, cache and state dirs are temporary: the test never touches
+# the real keyring, thumbnail cache or records of unfinished uploads.  Renderer and accessibility are pinned
 # (cairo, no AT bridge) so that the run does not depend on the GPU.
 set -euo pipefail
 
@@ -16,8 +16,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/carrete-ui-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CACHE_HOME="$scratch/cache"
-export XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+export XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run" XDG_STATE_HOME="$scratch/state"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$XDG_STATE_HOME"
 chmod 700 "$XDG_RUNTIME_DIR"
 
 # --unlock reads the password from stdin and creates the login keyring.  Not

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "carrete-slice-stream.h"
 #include "carrete-test.h"
+#include "carrete-upload-record.h"
 #include "client-test-util.h"
 
 static GError *
@@ -591,6 +593,275 @@ test_paging_state (void)
   pager_stop (&pager);
 }
 
+/* ---- resumable uploads: part planning, the record on disk, part streams ---------------------- */
+
+#define MIB (G_GUINT64_CONSTANT (1024) * 1024)
+
+static void
+test_resumable_plan (void)
+{
+  guint64 offset = 0, length = 0;
+
+  g_assert_cmpuint (carrete_upload_plan_part_count (0, 8 * MIB), ==, 0);
+  g_assert_cmpuint (carrete_upload_plan_part_count (10, 0), ==, 0);
+  g_assert_cmpuint (carrete_upload_plan_part_count (1, 8 * MIB), ==, 1);
+  g_assert_cmpuint (carrete_upload_plan_part_count (8 * MIB, 8 * MIB), ==, 1);
+  g_assert_cmpuint (carrete_upload_plan_part_count (8 * MIB + 1, 8 * MIB), ==, 2);
+  g_assert_cmpuint (carrete_upload_plan_part_count (100 * MIB, 8 * MIB), ==, 13);
+
+  /* Every part is part_size bytes but the last, the rest. */
+  g_assert_true (carrete_upload_plan_part (100 * MIB, 8 * MIB, 1, &offset, &length));
+  g_assert_cmpuint (offset, ==, 0);
+  g_assert_cmpuint (length, ==, 8 * MIB);
+  g_assert_true (carrete_upload_plan_part (100 * MIB, 8 * MIB, 12, &offset, &length));
+  g_assert_cmpuint (offset, ==, 88 * MIB);
+  g_assert_cmpuint (length, ==, 8 * MIB);
+  g_assert_true (carrete_upload_plan_part (100 * MIB, 8 * MIB, 13, &offset, &length));
+  g_assert_cmpuint (offset, ==, 96 * MIB);
+  g_assert_cmpuint (length, ==, 4 * MIB);
+  g_assert_true (carrete_upload_plan_part (16 * MIB, 8 * MIB, 2, &offset, &length));
+  g_assert_cmpuint (length, ==, 8 * MIB);
+  g_assert_false (carrete_upload_plan_part (100 * MIB, 8 * MIB, 0, &offset, &length));
+  g_assert_false (carrete_upload_plan_part (100 * MIB, 8 * MIB, 14, &offset, &length));
+  /* The parts cover the file exactly once. */
+  {
+    guint64 covered = 0;
+    guint count = carrete_upload_plan_part_count (77 * MIB + 123, 8 * MIB);
+
+    for (guint n = 1; n <= count; n++)
+      {
+        g_assert_true (carrete_upload_plan_part (77 * MIB + 123, 8 * MIB, n, &offset, &length));
+        g_assert_cmpuint (offset, ==, covered);
+        covered += length;
+      }
+    g_assert_cmpuint (covered, ==, 77 * MIB + 123);
+  }
+}
+
+static void
+test_resumable_threshold (void)
+{
+  g_unsetenv ("CARRETE_DESKTOP_RESUMABLE_BYTES");
+  g_assert_cmpuint (carrete_upload_resumable_threshold (), ==, 16 * MIB);
+  g_setenv ("CARRETE_DESKTOP_RESUMABLE_BYTES", "1048576", TRUE);
+  g_assert_cmpuint (carrete_upload_resumable_threshold (), ==, MIB);
+  g_setenv ("CARRETE_DESKTOP_RESUMABLE_BYTES", "lots", TRUE);
+  g_assert_cmpuint (carrete_upload_resumable_threshold (), ==, 16 * MIB);
+  g_setenv ("CARRETE_DESKTOP_RESUMABLE_BYTES", "0", TRUE);
+  g_assert_cmpuint (carrete_upload_resumable_threshold (), ==, 16 * MIB);
+  g_unsetenv ("CARRETE_DESKTOP_RESUMABLE_BYTES");
+}
+
+static CarreteUploadRecord *
+sample_record (const char *upload_id, const char *account)
+{
+  CarreteUploadRecord *record = carrete_upload_record_new ();
+
+  record->server = g_strdup ("https://photos.example.org");
+  record->account = g_strdup (account);
+  record->path = g_strdup ("/home/ana/Pictures/big.jpg");
+  record->folder_id = g_strdup ("fo_abc");
+  record->size = 100 * MIB;
+  record->mtime_us = G_GINT64_CONSTANT (1790000000123456);
+  record->upload_id = g_strdup (upload_id);
+  record->part_size = 8 * MIB;
+  record->part_count = 13;
+  record->expires_at = g_strdup ("2026-12-07T10:00:00Z");
+  return record;
+}
+
+static void
+assert_not_record (const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteUploadRecord) record = carrete_upload_record_from_json (json, -1, &error);
+
+  g_assert_null (record);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+static void
+test_resumable_record_json (void)
+{
+  g_autoptr (CarreteUploadRecord) record = sample_record ("up_1", "us_ana");
+  g_autoptr (CarreteUploadRecord) read = NULL;
+  g_autoptr (CarreteUploadRecord) copy = carrete_upload_record_copy (record);
+  g_autoptr (GError) error = NULL;
+  gsize length = 0;
+  g_autofree char *json = carrete_upload_record_to_json (record, &length);
+
+  g_assert_cmpuint (strlen (json), ==, length);
+  read = carrete_upload_record_from_json (json, (gssize) length, &error);
+  g_assert_no_error (error);
+  for (CarreteUploadRecord *r = read; r != NULL; r = (r == read ? copy : NULL))
+    {
+      g_assert_cmpstr (r->server, ==, "https://photos.example.org");
+      g_assert_cmpstr (r->account, ==, "us_ana");
+      g_assert_cmpstr (r->path, ==, "/home/ana/Pictures/big.jpg");
+      g_assert_cmpstr (r->folder_id, ==, "fo_abc");
+      g_assert_cmpuint (r->size, ==, 100 * MIB);
+      g_assert_cmpint (r->mtime_us, ==, G_GINT64_CONSTANT (1790000000123456));
+      g_assert_cmpstr (r->upload_id, ==, "up_1");
+      g_assert_cmpuint (r->part_size, ==, 8 * MIB);
+      g_assert_cmpuint (r->part_count, ==, 13);
+      g_assert_cmpstr (r->expires_at, ==, "2026-12-07T10:00:00Z");
+    }
+  /* No folder is null, and reads back as NULL. */
+  g_clear_pointer (&record->folder_id, g_free);
+  g_free (json);
+  json = carrete_upload_record_to_json (record, NULL);
+  g_clear_pointer (&read, carrete_upload_record_free);
+  read = carrete_upload_record_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (read->folder_id);
+
+  /* A changed file is told apart by size and modification time. */
+  g_assert_true (
+      carrete_upload_record_matches_file (read, 100 * MIB, G_GINT64_CONSTANT (1790000000123456)));
+  g_assert_false (carrete_upload_record_matches_file (read, 100 * MIB + 1,
+                                                      G_GINT64_CONSTANT (1790000000123456)));
+  g_assert_false (
+      carrete_upload_record_matches_file (read, 100 * MIB, G_GINT64_CONSTANT (1790000000123457)));
+
+  assert_not_record ("");
+  assert_not_record ("[]");
+  assert_not_record ("{\"version\":1}");
+  /* part_count must be what size and part_size give. */
+  {
+    g_autoptr (CarreteUploadRecord) bad = sample_record ("up_1", "us_ana");
+    g_autofree char *text = NULL;
+
+    bad->part_count = 12;
+    text = carrete_upload_record_to_json (bad, NULL);
+    assert_not_record (text);
+    bad->part_count = 13;
+    g_free (bad->path);
+    bad->path = g_strdup ("relative/big.jpg");
+    g_free (text);
+    text = carrete_upload_record_to_json (bad, NULL);
+    assert_not_record (text);
+  }
+}
+
+static void
+test_resumable_record_files (void)
+{
+  g_autofree char *dir = ct_make_tmpdir ("carrete-records-XXXXXX");
+  g_autofree char *sub = g_build_filename (dir, "carrete", "uploads", NULL);
+  g_autoptr (CarreteUploadRecord) mine = sample_record ("up_mine", "us_ana");
+  g_autoptr (CarreteUploadRecord) other = sample_record ("up_other", "us_bob");
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *junk = g_build_filename (sub, "up_junk.json", NULL);
+  g_autoptr (GFile) file = NULL;
+
+  /* The id becomes a file name only when it is a safe one. */
+  g_assert_null (carrete_upload_record_file (sub, "../escape"));
+  g_assert_null (carrete_upload_record_file (sub, ""));
+  g_assert_null (carrete_upload_record_file (sub, NULL));
+  g_assert_false (carrete_upload_record_id_is_safe ("up_a/b"));
+  g_assert_true (carrete_upload_record_id_is_safe ("up_AZaz09-_"));
+
+  /* Saving makes the directory. */
+  g_assert_true (carrete_upload_record_save (mine, sub, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (carrete_upload_record_save (other, sub, NULL, &error));
+  file = carrete_upload_record_file (sub, "up_mine");
+  g_assert_true (g_file_query_exists (file, NULL));
+  /* A file that is no record is skipped (with a message). */
+  g_assert_true (g_file_set_contents (junk, "{not json", -1, NULL));
+  records = carrete_upload_records_load (sub, "https://photos.example.org", "us_ana");
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpstr (((CarreteUploadRecord *) records->pdata[0])->upload_id, ==, "up_mine");
+  g_clear_pointer (&records, g_ptr_array_unref);
+  /* Another server: none. */
+  records = carrete_upload_records_load (sub, "https://elsewhere.example.org", "us_ana");
+  g_assert_cmpuint (records->len, ==, 0);
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* Removing twice is fine; a missing directory has no records. */
+  g_assert_true (carrete_upload_record_remove (sub, "up_mine", NULL, &error));
+  g_assert_true (carrete_upload_record_remove (sub, "up_mine", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (file, NULL));
+  records = carrete_upload_records_load (dir, "https://photos.example.org", "us_ana");
+  g_assert_cmpuint (records->len, ==, 0);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  {
+    g_autofree char *nowhere = g_build_filename (dir, "nowhere", NULL);
+
+    records = carrete_upload_records_load (nowhere, "https://photos.example.org", "us_ana");
+    g_assert_cmpuint (records->len, ==, 0);
+  }
+  ct_remove_tree (dir);
+}
+
+static void
+test_resumable_record_default_dir (void)
+{
+  g_autofree char *dir = carrete_upload_record_dir ();
+  g_autofree char *expected
+      = g_build_filename (g_get_user_state_dir (), "carrete", "uploads", NULL);
+
+  g_assert_cmpstr (dir, ==, expected);
+}
+
+static void
+read_slice (GInputStream *base, guint64 length, gboolean async, GByteArray *out)
+{
+  g_autoptr (GInputStream) slice = carrete_slice_stream_new (base, length);
+  guint8 buffer[7];
+
+  /* The base is read again by the next slice. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (slice), FALSE);
+  for (;;)
+    {
+      gssize n;
+
+      if (async)
+        {
+          GAsyncResult *result = NULL;
+
+          g_input_stream_read_async (slice, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL,
+                                     ctu_on_result, &result);
+          n = g_input_stream_read_finish (slice, ctu_await (&result), NULL);
+          g_object_unref (result);
+        }
+      else
+        n = g_input_stream_read (slice, buffer, sizeof buffer, NULL, NULL);
+      g_assert_cmpint (n, >=, 0);
+      if (n == 0)
+        break;
+      g_byte_array_append (out, buffer, (guint) n);
+    }
+}
+
+static void
+test_slice_stream (void)
+{
+  static const char text[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+  for (int async = 0; async <= 1; async++)
+    {
+      g_autoptr (GInputStream) base = g_memory_input_stream_new_from_data (text, 36, NULL);
+      g_autoptr (GByteArray) first = g_byte_array_new ();
+      g_autoptr (GByteArray) second = g_byte_array_new ();
+      g_autoptr (GByteArray) past = g_byte_array_new ();
+
+      g_assert_true (g_seekable_seek (G_SEEKABLE (base), 4, G_SEEK_SET, NULL, NULL));
+      /* The slice ends after its length, not where the base does... */
+      read_slice (base, 20, async, first);
+      g_assert_cmpmem (first->data, first->len, "456789abcdefghijklmn", 20);
+      /* ...nor later than the base. */
+      g_assert_true (g_seekable_seek (G_SEEKABLE (base), 30, G_SEEK_SET, NULL, NULL));
+      read_slice (base, 100, async, past);
+      g_assert_cmpmem (past->data, past->len, "uvwxyz", 6);
+      g_assert_true (g_seekable_seek (G_SEEKABLE (base), 0, G_SEEK_SET, NULL, NULL));
+      read_slice (base, 0, async, second);
+      g_assert_cmpuint (second->len, ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +886,14 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/unit/sniff", test_sniff);
 
   g_test_add_func ("/carrete/client/unit/photo-list/paging-state", test_paging_state);
+
+  g_test_add_func ("/carrete/client/unit/resumable/plan", test_resumable_plan);
+  g_test_add_func ("/carrete/client/unit/resumable/threshold", test_resumable_threshold);
+  g_test_add_func ("/carrete/client/unit/resumable/record-json", test_resumable_record_json);
+  g_test_add_func ("/carrete/client/unit/resumable/record-files", test_resumable_record_files);
+  g_test_add_func ("/carrete/client/unit/resumable/record-default-dir",
+                   test_resumable_record_default_dir);
+  g_test_add_func ("/carrete/client/unit/resumable/slice-stream", test_slice_stream);
 
   return g_test_run ();
 }

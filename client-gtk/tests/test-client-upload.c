@@ -51,15 +51,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   stack_user_free (fixture->user);
 }
 
-static GFile *
-file_of (GBytes *bytes, const char *name)
-{
-  g_autofree char *unique = g_strdup_printf ("%08x-%s", g_random_int (), name);
-  g_autofree char *path = ctu_write_file (tmpdir, unique, bytes);
-
-  return g_file_new_for_path (path);
-}
-
 static void
 count_signal (gpointer instance, gpointer user_data)
 {
@@ -70,29 +61,6 @@ static void
 on_finished (CarreteUploadQueue *queue, CarreteUpload *upload, gpointer user_data)
 {
   (*(guint *) user_data)++;
-}
-
-/* Runs the main loop until `upload` ends. */
-static void
-wait_finished (CarreteUploadQueue *queue, CarreteUpload *upload)
-{
-  for (guint i = 0; i < 600 && !carrete_upload_is_finished (upload); i++)
-    {
-      gboolean never = FALSE;
-
-      ctu_wait_for (&never, 1);
-      (void) queue;
-    }
-  g_assert_true (carrete_upload_is_finished (upload));
-}
-
-static guint
-count_photos (const char *user_id)
-{
-  g_autofree char *row = stack_row_id (stack, user_id);
-  g_autofree char *count = stack_sql (stack, "photos", "SELECT count(*) FROM photos WHERE owner_id = $1", row);
-
-  return (guint) g_ascii_strtoull (count, NULL, 10);
 }
 
 typedef struct
@@ -118,8 +86,8 @@ on_bytes_sent (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
 static void
 check_exact_upload (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (2 * 1024 * 1024);
-  g_autoptr (GFile) file = file_of (png, "big.png");
+  g_autoptr (GBytes) png = ct_png_of_size (2 * 1024 * 1024);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "big.png", png);
   Progress progress = { 0 };
   CarreteUpload *upload;
   CarretePhoto *photo;
@@ -128,7 +96,7 @@ check_exact_upload (Fixture *fixture, gboolean direct)
   upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (on_bytes_sent), &progress);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, 1);
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   if (carrete_upload_get_error (upload) != NULL)
     g_error ("upload failed: %s", carrete_upload_get_error (upload)->message);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
@@ -177,21 +145,21 @@ test_parallel (Fixture *fixture, gconstpointer data)
   g_signal_connect (fixture->queue, "upload-finished", G_CALLBACK (on_finished), &finished);
   for (gsize i = 0; i < G_N_ELEMENTS (uploads); i++)
     {
-      g_autoptr (GBytes) png = ctu_png_of_size (200 * 1024);
-      g_autoptr (GFile) file = file_of (png, "p.png");
+      g_autoptr (GBytes) png = ct_png_of_size (200 * 1024);
+      g_autoptr (GFile) file = ctu_unique_file (tmpdir, "p.png", png);
 
       uploads[i] = carrete_upload_queue_add_file (fixture->queue, file, folder_id);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (uploads); i++)
     {
-      wait_finished (fixture->queue, uploads[i]);
+      ctu_wait_upload (uploads[i]);
       g_assert_cmpint (carrete_upload_get_state (uploads[i]), ==, CARRETE_UPLOAD_DONE);
       g_assert_cmpstr (carrete_photo_get_folder_id (carrete_upload_get_photo (uploads[i])), ==, folder_id);
     }
   g_assert_cmpuint (max_active, ==, 3);
   g_assert_cmpuint (finished, ==, G_N_ELEMENTS (uploads));
   g_assert_cmpuint (fixture->uploaded, ==, G_N_ELEMENTS (uploads));
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, G_N_ELEMENTS (uploads));
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, G_N_ELEMENTS (uploads));
 
   carrete_upload_queue_clear_finished (fixture->queue);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, 0);
@@ -219,30 +187,30 @@ cancel_when_started (CarreteUpload *upload, GParamSpec *pspec, gpointer user_dat
 static void
 check_cancel (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (LIMIT - 4096);
-  g_autoptr (GFile) file = file_of (png, "cancel.png");
+  g_autoptr (GBytes) png = ct_png_of_size (LIMIT - 4096);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "cancel.png", png);
   CancelAt at = { fixture->queue, FALSE };
   CarreteUpload *upload;
 
   carrete_upload_queue_set_use_direct (fixture->queue, direct);
   upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (cancel_when_started), &at);
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_true (at.cancelled);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_CANCELLED);
   g_assert_null (carrete_upload_get_error (upload));
   g_assert_null (carrete_upload_get_photo (upload));
   g_assert_cmpuint (fixture->uploaded, ==, 0);
   /* Nothing half-made: no row (pending or ready) for this user. */
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 0);
 
   /* A cancelled upload can go again, from the first byte. */
   carrete_upload_queue_retry (fixture->queue, upload);
   g_signal_handlers_disconnect_by_func (upload, cancel_when_started, &at);
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
   g_assert_cmpuint (carrete_upload_get_bytes_sent (upload), ==, g_bytes_get_size (png));
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 1);
 }
 
 static void
@@ -265,8 +233,8 @@ test_cancel_queued (Fixture *fixture, gconstpointer data)
   carrete_upload_queue_set_max_parallel (fixture->queue, 1);
   for (gsize i = 0; i < G_N_ELEMENTS (uploads); i++)
     {
-      g_autoptr (GBytes) unique = ctu_png_of_size (1024);
-      g_autoptr (GFile) file = file_of (unique, "q.png");
+      g_autoptr (GBytes) unique = ct_png_of_size (1024);
+      g_autoptr (GFile) file = ctu_unique_file (tmpdir, "q.png", unique);
 
       uploads[i] = carrete_upload_queue_add_file (fixture->queue, file, NULL);
     }
@@ -274,21 +242,21 @@ test_cancel_queued (Fixture *fixture, gconstpointer data)
   carrete_upload_queue_cancel (fixture->queue, uploads[4]);
   g_assert_cmpint (carrete_upload_get_state (uploads[4]), ==, CARRETE_UPLOAD_CANCELLED);
   for (gsize i = 0; i < 4; i++)
-    wait_finished (fixture->queue, uploads[i]);
+    ctu_wait_upload (uploads[i]);
   g_assert_cmpuint (fixture->uploaded, ==, 4);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 4);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 4);
 }
 
 static void
 test_retry_after_failure (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (64 * 1024);
-  g_autoptr (GFile) file = file_of (png, "retry.png");
+  g_autoptr (GBytes) png = ct_png_of_size (64 * 1024);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "retry.png", png);
   CarreteUpload *upload;
 
   stack_stop (&stack->photos);
   upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
   g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR,
                   CARRETE_CLIENT_ERROR_UNREACHABLE);
@@ -297,7 +265,7 @@ test_retry_after_failure (Fixture *fixture, gconstpointer data)
   stack_restart (&stack->photos);
   carrete_upload_queue_retry (fixture->queue, upload);
   g_assert_null (carrete_upload_get_error (upload));
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
   g_assert_cmpuint (fixture->uploaded, ==, 1);
 }
@@ -305,25 +273,25 @@ test_retry_after_failure (Fixture *fixture, gconstpointer data)
 static void
 check_duplicate (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (10 * 1024);
-  g_autoptr (GFile) first_file = file_of (png, "a.png");
-  g_autoptr (GFile) second_file = file_of (png, "b.png");
+  g_autoptr (GBytes) png = ct_png_of_size (10 * 1024);
+  g_autoptr (GFile) first_file = ctu_unique_file (tmpdir, "a.png", png);
+  g_autoptr (GFile) second_file = ctu_unique_file (tmpdir, "b.png", png);
   CarreteUpload *first;
   CarreteUpload *second;
   const GError *error;
 
   carrete_upload_queue_set_use_direct (fixture->queue, direct);
   first = carrete_upload_queue_add_file (fixture->queue, first_file, NULL);
-  wait_finished (fixture->queue, first);
+  ctu_wait_upload (first);
   g_assert_cmpint (carrete_upload_get_state (first), ==, CARRETE_UPLOAD_DONE);
   second = carrete_upload_queue_add_file (fixture->queue, second_file, NULL);
-  wait_finished (fixture->queue, second);
+  ctu_wait_upload (second);
   error = carrete_upload_get_error (second);
   g_assert_cmpint (carrete_upload_get_state (second), ==, CARRETE_UPLOAD_FAILED);
   g_assert_error ((GError *) error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT);
   g_assert_cmpstr (carrete_upload_get_existing_id (second), ==,
                    carrete_photo_get_id (carrete_upload_get_photo (first)));
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 1);
 }
 
 static void
@@ -343,7 +311,7 @@ assert_fails (Fixture *fixture, GFile *file, CarreteClientError code)
 {
   CarreteUpload *upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
 
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
   g_assert_error ((GError *) carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, (int) code);
   g_test_message ("%s: %s", carrete_upload_get_name (upload), carrete_upload_get_error (upload)->message);
@@ -355,9 +323,9 @@ test_bad_files (Fixture *fixture, gconstpointer data)
   g_autoptr (GBytes) text = g_bytes_new_static ("just some text, no image\n", 25);
   g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr (GBytes) fake = g_bytes_new_static ("\x89PNG\r\n\x1a\nthis is no PNG at all", 30);
-  g_autoptr (GFile) text_file = file_of (text, "notes.txt");
-  g_autoptr (GFile) empty_file = file_of (empty, "empty.png");
-  g_autoptr (GFile) fake_file = file_of (fake, "fake.png");
+  g_autoptr (GFile) text_file = ctu_unique_file (tmpdir, "notes.txt", text);
+  g_autoptr (GFile) empty_file = ctu_unique_file (tmpdir, "empty.png", empty);
+  g_autoptr (GFile) fake_file = ctu_unique_file (tmpdir, "fake.png", fake);
   g_autofree char *missing_path = g_build_filename (tmpdir, "no-such-file.png", NULL);
   g_autoptr (GFile) missing = g_file_new_for_path (missing_path);
   g_autoptr (GFile) directory = g_file_new_for_path (tmpdir);
@@ -367,7 +335,7 @@ test_bad_files (Fixture *fixture, gconstpointer data)
   assert_fails (fixture, missing, CARRETE_CLIENT_ERROR_LOCAL_FILE);
   assert_fails (fixture, directory, CARRETE_CLIENT_ERROR_LOCAL_FILE);
   carrete_upload_queue_set_use_direct (fixture->queue, TRUE);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 0);
   g_assert_cmpuint (fixture->uploaded, ==, 0);
   /* Looks like a PNG to the client and to the server's look at its first
    * bytes, so it is accepted; the thumbnails job then finds it is not one,
@@ -387,19 +355,19 @@ test_bad_files (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (ct_response_string (done, "thumbnails_error"));
     g_test_message ("fake png: %s", ct_response_string (done, "thumbnails_error"));
   }
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 1);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 1);
   g_assert_cmpuint (fixture->uploaded, ==, 1);
 }
 
 static void
 check_too_large (Fixture *fixture, gboolean direct)
 {
-  g_autoptr (GBytes) png = ctu_png_of_size (LIMIT + 512 * 1024);
-  g_autoptr (GFile) file = file_of (png, "huge.png");
+  g_autoptr (GBytes) png = ct_png_of_size (LIMIT + 512 * 1024);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "huge.png", png);
 
   carrete_upload_queue_set_use_direct (fixture->queue, direct);
   assert_fails (fixture, file, CARRETE_CLIENT_ERROR_TOO_LARGE);
-  g_assert_cmpuint (count_photos (fixture->user->id), ==, 0);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 0);
 }
 
 static void
@@ -423,8 +391,8 @@ test_session_expired_keeps_queue (Fixture *fixture, gconstpointer data)
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}",
                                            carrete_client_get_refresh_token (fixture->client));
   g_autoptr (CtResponse) logout = ct_http (stack->users.url, "POST", "/v1/auth/logout", NULL, body);
-  g_autoptr (GBytes) png = ctu_png_of_size (32 * 1024);
-  g_autoptr (GFile) file = file_of (png, "later.png");
+  g_autoptr (GBytes) png = ct_png_of_size (32 * 1024);
+  g_autoptr (GFile) file = ctu_unique_file (tmpdir, "later.png", png);
   guint expired_seen = 0;
   CarreteUpload *upload;
 
@@ -442,7 +410,7 @@ test_session_expired_keeps_queue (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->queue)), ==, 1);
 
   ctu_login (fixture->client, fixture->user->name, STACK_PASSWORD);
-  wait_finished (fixture->queue, upload);
+  ctu_wait_upload (upload);
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
 }
 

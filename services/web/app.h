@@ -24,6 +24,7 @@ typedef struct
   gboolean cookie_secure;
   guint64 max_upload_bytes;  /* one file */
   guint64 max_request_bytes; /* one upload request, all files */
+  guint64 resumable_bytes;   /* upload.js: larger files go part by part */
   char *spool_dir;           /* upload bodies on their way to photos */
   CarreteRefreshGate *refreshes; /* one refresh per token (web-refresh.h) */
   char **response_headers;   /* name, value, …: on every answer (CSP…) */

@@ -20,6 +20,8 @@
 /* One no-JavaScript upload may carry several files of the per-file limit. */
 #define FILES_PER_REQUEST 4
 #define FORM_OVERHEAD_BYTES (1024 * 1024)
+/* upload.js sends larger files part by part (pages-upload-resumable.c). */
+#define DEFAULT_RESUMABLE_BYTES (16 * 1024 * 1024)
 
 static const char usage[] =
   "Usage: carrete-web [--help] [--version] COMMAND\n"
@@ -37,7 +39,9 @@ static const char usage[] =
   "Secure cookie flag for plain-http local runs), CARRETE_MAX_UPLOAD_BYTES\n"
   "(per file, default 50 MiB), CARRETE_SPOOL_DIR (uploads on their way,\n"
   "default the temp dir), CARRETE_IMAGES_ORIGIN (space-separated origins\n"
-  "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's).\n";
+  "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's),\n"
+  "CARRETE_WEB_RESUMABLE_BYTES (files over this size are sent by the upload\n"
+  "page's script as resumable uploads, part by part; default 16 MiB).\n";
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
@@ -66,6 +70,7 @@ static gboolean
 build_app (WebApp *app, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
+  const char *resumable;
 
   if (!carrete_id_key_load (config->id_key_file, &id_key, error))
     {
@@ -83,6 +88,16 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->cookie_secure = config->cookie_secure;
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
+  app->resumable_bytes = DEFAULT_RESUMABLE_BYTES;
+  resumable = g_getenv ("CARRETE_WEB_RESUMABLE_BYTES");
+  if (resumable != NULL
+      && !g_ascii_string_to_unsigned (resumable, 10, 1, G_MAXINT64, &app->resumable_bytes, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "CARRETE_WEB_RESUMABLE_BYTES: “%s” is not a positive number of bytes",
+                   resumable);
+      return FALSE;
+    }
   app->refreshes = shared_refreshes;
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
   app->users = carrete_service_client_new (app->users_url, SERVICE_TIMEOUT_SECONDS);

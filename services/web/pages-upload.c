@@ -37,12 +37,16 @@ render_upload_form (WebCtx *ctx, GString *html, GPtrArray *folders, const char *
 
   /* data-*: the words upload.js shows, translated here. */
   web_append (html, "<form id=\"upload-form\" method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" class=\"card\""
-              " data-done=\"%s\" data-failed=\"%s\">"
+              " data-done=\"%s\" data-failed=\"%s\" data-resume-ask=\"%s\" data-resumed=\"%s\" data-retrying=\"%s\""
+              " data-resumable-bytes=\"%" G_GUINT64_FORMAT "\">"
               "<div id=\"drop-zone\" class=\"drop-zone\"><label for=\"file\">%s</label>"
               "<input id=\"file\" name=\"file\" type=\"file\" multiple accept=\"image/*\" required>"
               "<p class=\"hint\">%s %s</p></div>"
               "<label for=\"upload-folder\">%s</label><select id=\"upload-folder\" name=\"folder_id\">",
               T (ctx, "Uploaded: open it"), T (ctx, "The upload failed: check your connection and try again."),
+              T (ctx, "An upload of {name} was interrupted. Resume it? (Cancel starts it again from the beginning.)"),
+              T (ctx, "Resuming: the parts already sent are not sent again."),
+              T (ctx, "The connection failed; trying again."), ctx->app->resumable_bytes,
               T (ctx, "Choose photos, or drop them here"),
               T (ctx, "JPEG, PNG, WebP, GIF or HEIC; each file up to"), limit, T (ctx, "Folder"));
   web_widgets_folder_options (ctx, html, folders, folder_id, TRUE);

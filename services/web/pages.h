@@ -26,6 +26,12 @@ void pages_photo_delete_post (CarreteRequest *req);
 
 void pages_upload_get (CarreteRequest *req);
 void pages_upload_post (CarreteRequest *req);
+/* upload.js's resumable uploads (pages-upload-resumable.c). */
+void pages_resumable_create (CarreteRequest *req);
+void pages_resumable_status (CarreteRequest *req);
+void pages_resumable_part (CarreteRequest *req);
+void pages_resumable_complete (CarreteRequest *req);
+void pages_resumable_abort (CarreteRequest *req);
 
 void pages_static (CarreteRequest *req);
 void pages_not_found (CarreteRequest *req);

@@ -58,10 +58,10 @@ has_credentials (SoupMessageHeaders *headers)
                  || strstr (cookies, WEB_COOKIE_REFRESH "=") != NULL));
 }
 
+/* `limit`: what a signed-in caller may send. */
 static gpointer
-spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
+spool_begin_limited (WebApp *app, SoupServerMessage *msg, guint64 limit)
 {
-  WebApp *app = app_data;
   WebUploadSpool *spool = g_new0 (WebUploadSpool, 1);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *template = g_build_filename (app->spool_dir, "carrete-web-upload-XXXXXX", NULL);
@@ -70,7 +70,7 @@ spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   /* Only a signed-in caller (session cookie or bearer token) may make us
    * store a large body; an anonymous one gets room for a login's JSON, so
    * that strangers cannot fill the spool folder with slow uploads. */
-  spool->limit = has_credentials (headers) ? app->max_request_bytes : ANONYMOUS_BODY_BYTES;
+  spool->limit = has_credentials (headers) ? limit : ANONYMOUS_BODY_BYTES;
   spool->fd = -1;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && (guint64) soup_message_headers_get_content_length (headers) > spool->limit)
@@ -82,6 +82,25 @@ spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
   g_object_add_weak_pointer (G_OBJECT (msg), (gpointer *) &spool->msg);
   spool->handler = g_signal_connect (msg, "got-chunk", G_CALLBACK (on_chunk), spool);
   return spool;
+}
+
+static gpointer
+spool_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
+{
+  WebApp *app = app_data;
+
+  return spool_begin_limited (app, msg, app->max_request_bytes);
+}
+
+/* A part of a resumable upload is the photos service's part size, 8 MiB
+ * for any file up to 80 GB: more than one request of a small per-file
+ * limit may carry. */
+static gpointer
+part_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
+{
+  WebApp *app = app_data;
+
+  return spool_begin_limited (app, msg, MAX (app->max_request_bytes, WEB_UPLOAD_PART_BYTES));
 }
 
 static void
@@ -103,6 +122,11 @@ spool_free (gpointer data)
 
 const CarreteBodyStream web_upload_stream = {
   .begin = spool_begin,
+  .free = spool_free,
+};
+
+const CarreteBodyStream web_upload_part_stream = {
+  .begin = part_begin,
   .free = spool_free,
 };
 

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 typedef struct _WebUploadSpool WebUploadSpool;
 
 extern const CarreteBodyStream web_upload_stream;
+/* The same for one part of a resumable upload (pages-upload-resumable.c),
+ * which may be larger than one request of the form: up to
+ * WEB_UPLOAD_PART_BYTES (or the request limit, when larger). */
+#define WEB_UPLOAD_PART_BYTES (8 * 1024 * 1024)
+extern const CarreteBodyStream web_upload_part_stream;
 
 gboolean web_upload_spool_too_large (WebUploadSpool *spool);
 /* Whether any body byte arrived. */

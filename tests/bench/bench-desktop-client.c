@@ -145,7 +145,7 @@ bench_uploads (CarreteClient *client)
 
   for (guint i = 0; i < UPLOADS; i++)
     {
-      g_autoptr (GBytes) png = ctu_png_of_size (16 * 1024 + g_random_int_range (0, 48 * 1024));
+      g_autoptr (GBytes) png = ct_png_of_size (16 * 1024 + g_random_int_range (0, 48 * 1024));
       g_autofree char *name = g_strdup_printf ("u%03u.png", i);
       g_autofree char *path = ctu_write_file (dir, name, png);
 

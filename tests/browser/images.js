@@ -71,4 +71,38 @@ async function makeSmallImages(browser, count) {
   return images;
 }
 
-module.exports = { makeImages, makeSmallImages, WIDTH, HEIGHT };
+function crc32(bytes) {
+  let crc = ~0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
+
+function chunk(type, data) {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([head, body, crc]);
+}
+
+// A valid 1x1 PNG of about `size` bytes (a large tEXt chunk of filler and a
+// random tag, so that no two are duplicates): for the resumable uploads,
+// whose files must span several 8 MiB parts.
+function makeBigPng(name, size) {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const ihdr = chunk('IHDR', Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]));
+  const idat = chunk('IDAT', Buffer.from([0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]));
+  const iend = chunk('IEND', Buffer.alloc(0));
+  const tag = crypto.randomBytes(8).toString('hex');
+  const fixed = signature.length + ihdr.length + idat.length + iend.length + 12;
+  const text = Buffer.alloc(Math.max(0, size - fixed), 'x');
+  Buffer.from(`Comment\0${tag}`, 'latin1').copy(text);
+  const buffer = Buffer.concat([signature, ihdr, chunk('tEXt', text), idat, iend]);
+  return { name, mimeType: 'image/png', buffer };
+}
+
+module.exports = { makeImages, makeSmallImages, makeBigPng, WIDTH, HEIGHT };

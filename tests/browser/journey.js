@@ -7,20 +7,23 @@
 //   CARRETE_WEB_URL, CARRETE_PHOTOS_URL   where carrete-web and carrete-photos listen
 //   CARRETE_STACK                         the stack's temp dir (run/photos.pid, run/photos.start)
 //   CARRETE_WEB_MAX_UPLOAD_BYTES          carrete-web's upload limit
+//   CARRETE_WEB_RESUMABLE_BYTES           upload.js sends larger files part by part
 //   CARRETE_SCREENSHOT_DIR                where the screenshots go
 //   PLAYWRIGHT_CORE, CHROMIUM             the module and the browser
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const { step, diag, plan } = require('./tap');
 const { assertPage, assertInert } = require('./pages');
-const { makeImages, makeSmallImages } = require('./images');
+const { makeImages, makeSmallImages, makeBigPng } = require('./images');
 
 const BASE = process.env.CARRETE_WEB_URL;
 const STACK = process.env.CARRETE_STACK;
 const MAX_UPLOAD = Number(process.env.CARRETE_WEB_MAX_UPLOAD_BYTES);
+const RESUMABLE = Number(process.env.CARRETE_WEB_RESUMABLE_BYTES);
 const SHOTS = process.env.CARRETE_SCREENSHOT_DIR;
 const RUN = Date.now().toString(36);
 
@@ -860,6 +863,94 @@ async function journey(browser) {
     await visit(pageB, state.albumPhoto, 404);
     await visit(pageB, '/');
     assert.equal(await pageB.locator(`a[href="/folders/${state.albumId}"]`).count(), 0);
+  });
+
+  // ---- resumable uploads (files over CARRETE_WEB_RESUMABLE_BYTES) -----------
+
+  const isPart = (r) => r.request().method() === 'PUT' && /^\/upload\/resumable\/[^/]+\/parts\/\d+$/.test(new URL(r.url()).pathname);
+  const sha256 = (buffer) => crypto.createHash('sha256').update(buffer).digest('hex');
+
+  // A context of its own: the resume question is a confirm() to accept,
+  // where the journey's pages must open no dialog at all.
+  async function resumableContext() {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState: await ctxA.storageState() });
+    ctx.setDefaultTimeout(120000);
+    ctx.setDefaultNavigationTimeout(30000);
+    return ctx;
+  }
+
+  // The photo the upload-ok item links to has exactly `file`'s bytes.
+  async function assertLanded(page, file) {
+    const item = page.locator('#upload-queue li.upload-ok');
+    await item.waitFor();
+    assert.match(await item.innerText(), new RegExp(file.name.replace('.', '\\.')));
+    const href = await item.locator('a').getAttribute('href');
+    assert.match(href, /^\/photos\//);
+    await visit(page, href);
+    const original = await page.locator('figcaption a').getAttribute('href');
+    const answer = await page.request.get(new URL(original, BASE).toString());
+    assert.equal(answer.status(), 200);
+    const bytes = await answer.body();
+    assert.equal(bytes.length, file.buffer.length, 'the stored size');
+    assert.equal(sha256(bytes), sha256(file.buffer), 'the stored bytes');
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('carrete-upload:')));
+    assert.deepEqual(kept, [], 'the finished upload is forgotten');
+  }
+
+  await step(`with JavaScript: a file over ${RESUMABLE} bytes goes part by part (resumable) and lands with its exact bytes`, async () => {
+    const big = makeBigPng(`big-${RUN}.png`, 20 * 1024 * 1024);
+    const ctx = await resumableContext();
+    const page = await ctx.newPage();
+    const seen = [];
+    page.on('dialog', (d) => { seen.push(d.message()); d.dismiss(); });
+    const parts = [];
+    let posts = 0;
+    page.on('response', (r) => {
+      if (isPart(r)) parts.push(r.status());
+      if (r.request().method() === 'POST' && new URL(r.url()).pathname === '/upload') posts += 1;
+    });
+    await visit(page, '/upload');
+    assert.equal(Number(await page.getAttribute('#upload-form', 'data-resumable-bytes')), RESUMABLE);
+    await page.setInputFiles('#upload-form input[type="file"]', [big]);
+    await page.locator('#upload-form button[type="submit"]').first().click();
+    await assertLanded(page, big);
+    assert.deepEqual(parts, [200, 200, 200], 'three parts of 8 + 8 + 4 MiB, each once');
+    assert.equal(posts, 0, 'not through POST /upload');
+    assert.deepEqual(seen, [], 'no question for a new upload');
+    await ctx.close();
+  });
+
+  await step('with JavaScript: a reload mid-way, then the same file chosen again, resumes and sends only the missing parts', async () => {
+    const big = makeBigPng(`resumed-${RUN}.png`, 20 * 1024 * 1024);
+    // A file on disk, as a person picks it: the same modification time both
+    // times (a buffer would get a new lastModified on each choice).
+    const onDisk = path.join(STACK, big.name);
+    fs.writeFileSync(onDisk, big.buffer);
+    const ctx = await resumableContext();
+    const page = await ctx.newPage();
+    const questions = [];
+    page.on('dialog', (d) => { questions.push(d.message()); d.accept(); });
+    await visit(page, '/upload');
+    await page.setInputFiles('#upload-form input[type="file"]', [onDisk]);
+    const firstPart = page.waitForResponse((r) => isPart(r) && r.status() === 200);
+    await page.locator('#upload-form button[type="submit"]').first().click();
+    await firstPart;
+    await page.reload();
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('carrete-upload:')));
+    assert.equal(kept.length, 1, 'the unfinished upload is remembered across the reload');
+
+    const parts = [];
+    page.on('response', (r) => { if (isPart(r)) parts.push(r.status()); });
+    const status = page.waitForResponse((r) => r.request().method() === 'GET' && /^\/upload\/resumable\/[^/]+$/.test(new URL(r.url()).pathname));
+    await page.setInputFiles('#upload-form input[type="file"]', [onDisk]);
+    await page.locator('#upload-form button[type="submit"]').first().click();
+    assert.equal((await status).status(), 200, 'the server still has the upload');
+    await assertLanded(page, big);
+    assert.equal(questions.length, 1, `one question: ${questions}`);
+    assert.ok(questions[0].includes(big.name), `the question names the file: ${questions[0]}`);
+    assert.ok(parts.length >= 1 && parts.length < 3, `only the missing parts went again: ${parts}`);
+    await ctx.close();
+    fs.unlinkSync(onDisk);
   });
 
   await step('Alice and Bob sign out', async () => {

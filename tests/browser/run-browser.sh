@@ -35,6 +35,9 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 SCREENSHOT_DIR=${CARRETE_SCREENSHOT_DIR:-$BUILD_DIR/meson-logs/screenshots}
 # Small, so that the over-the-limit upload stays quick.
 WEB_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024))
+# upload.js sends files over this part by part (resumable); above the
+# over-the-limit file, so that its 413 still comes from POST /upload.
+WEB_RESUMABLE_BYTES=$((4 * 1024 * 1024))
 UPDATE_SCREENSHOTS=0
 STORAGE=${CARRETE_BROWSER_STORAGE:-fs}
 for arg in "$@"; do
@@ -83,7 +86,8 @@ esac
 stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT" "${STACK_S3_ENV[@]}"
 mkdir -p "$STACK/web-spool"
 stack_start_service web "$WEB_PORT" "$WEB_BIN" CARRETE_COOKIE_SECURE=false \
-  CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES" CARRETE_SPOOL_DIR="$STACK/web-spool" "${WEB_S3_ENV[@]}"
+  CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES" CARRETE_SPOOL_DIR="$STACK/web-spool" \
+  CARRETE_WEB_RESUMABLE_BYTES="$WEB_RESUMABLE_BYTES" "${WEB_S3_ENV[@]}"
 WEB_URL=http://127.0.0.1:$WEB_PORT
 
 if [ -n "${CARRETE_BROWSER_HOLD:-}" ]; then
@@ -97,7 +101,7 @@ say "running the browser journey against $WEB_URL (screenshots into $SCREENSHOT_
 mkdir -p "$SCREENSHOT_DIR"
 journey_status=0
 CARRETE_WEB_URL=$WEB_URL CARRETE_STACK=$STACK CARRETE_SCREENSHOT_DIR=$SCREENSHOT_DIR \
-  CARRETE_WEB_MAX_UPLOAD_BYTES=$WEB_MAX_UPLOAD_BYTES \
+  CARRETE_WEB_MAX_UPLOAD_BYTES=$WEB_MAX_UPLOAD_BYTES CARRETE_WEB_RESUMABLE_BYTES=$WEB_RESUMABLE_BYTES \
   PLAYWRIGHT_CORE=$PLAYWRIGHT_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
   node "$HERE/journey.js" > "$STACK/journey.tap" || journey_status=$?
 STACK_RAN=1

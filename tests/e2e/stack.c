@@ -469,6 +469,16 @@ stack_row_id (Stack *stack, const char *opaque_id)
   g_error ("not an id of this installation: %s", opaque_id);
 }
 
+guint
+stack_count_photos (Stack *stack, const char *user_id)
+{
+  g_autofree char *row = stack_row_id (stack, user_id);
+  g_autofree char *count
+      = stack_sql (stack, "photos", "SELECT count(*) FROM photos WHERE owner_id = $1", row);
+
+  return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
 GPtrArray *
 stack_objects (Stack *stack, const char *prefix)
 {

@@ -979,3 +979,57 @@ ct_unique_png (const char *label)
   g_byte_array_append (out, tiny_png + iend, 12);
   return g_byte_array_free_to_bytes (out);
 }
+
+static guint32
+crc32_update (guint32 crc, const guint8 *data, gsize length)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+  return ~crc;
+}
+
+static void
+append_be32 (GByteArray *out, guint32 value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+/* A valid 1x1 grey PNG with a tEXt chunk of filler (and a random tag so
+ * that no two calls give the same bytes). */
+GBytes *
+ct_png_of_size (gsize size)
+{
+  static const guint8 head[] = {
+    0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 'I',  'H',  'D',  'R',  0,
+    0,    0,   1,   0,   0,    0,    1,    8,    0, 0, 0, 0,  0x3a, 0x7e, 0x9b, 0x55,
+  };
+  static const guint8 idat[] = {
+    0,    0,    0,    10,   'I',  'D',  'A',  'T',  0x78, 0x9c, 0x63,
+    0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71,
+  };
+  static const guint8 iend[] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr (GByteArray) chunk = g_byte_array_new ();
+  gsize fixed = sizeof head + sizeof idat + sizeof iend + 12 + 8;
+  gsize filler = size > fixed + 16 ? size - fixed - 16 : 0;
+  g_autofree char *tag = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
+
+  g_byte_array_append (chunk, (const guint8 *)"tEXtComment", 12); /* with the NUL */
+  g_byte_array_append (chunk, (const guint8 *) tag, 16);
+  g_byte_array_set_size (chunk, chunk->len + filler);
+  memset (chunk->data + chunk->len - filler, 'x', filler);
+  g_byte_array_append (out, head, sizeof head);
+  append_be32 (out, chunk->len - 4);
+  g_byte_array_append (out, chunk->data, chunk->len);
+  append_be32 (out, crc32_update (0, chunk->data, chunk->len));
+  g_byte_array_append (out, idat, sizeof idat);
+  g_byte_array_append (out, iend, sizeof iend);
+  return g_byte_array_free_to_bytes (out);
+}

@@ -219,6 +219,9 @@ void ct_operations_free (CtOperations *operations);
  * `label`, a counter and a random number, because carrete-photos refuses
  * the same bytes twice in one folder. */
 GBytes *ct_unique_png (const char *label);
+/* A valid 1x1 PNG of about `size` bytes (a large tEXt chunk of filler and
+ * a random tag: unique bytes), for uploads that must be large. */
+GBytes *ct_png_of_size (gsize size);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtResponse, ct_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtKeys, ct_keys_free)

@@ -1,6 +1,8 @@
 /* carrete-web's upload page against the real stack: several files at once
  * without JavaScript, one file per request with JSON (the script's way),
- * non-images, duplicates, files and bodies over the limits. */
+ * non-images, duplicates, files and bodies over the limits; the resumable
+ * upload of upload.js (/upload/resumable…): its refusals, and a file in
+ * three parts that lands with its exact bytes. */
 #define G_LOG_DOMAIN "test-web-upload"
 
 #include <string.h>
@@ -322,6 +324,161 @@ print_web_log (void)
   g_printerr ("carrete-web said:\n%s\n", log);
 }
 
+/* ---- resumable (upload.js's way for large files) --------------------------------------- */
+
+static WbPage *
+resumable_call (Fixture *f, const char *method, const char *path, const char *json,
+                const char *csrf)
+{
+  g_autofree char *token = csrf != NULL ? g_strconcat ("X-CSRF-Token: ", csrf, NULL) : NULL;
+  const char *headers[] = { "Accept: application/json", token, NULL };
+  g_autoptr (GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
+
+  return wb_request (f->browser, method, path, json != NULL ? "application/json" : NULL, body,
+                     headers);
+}
+
+static JsonObject *
+page_object (WbPage *page, JsonParser *parser)
+{
+  g_assert_true (json_parser_load_from_data (parser, page->body, -1, NULL));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* A JSON answer {"message": …} with `status`: a sentence for the page.
+ * Takes `page`. */
+static void
+assert_message (WbPage *page_taken, guint status)
+{
+  g_autoptr (WbPage) page = page_taken;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  if (page->status != status)
+    g_error ("expected %u, got %u: %s", status, page->status, page->body);
+  object = page_object (page, parser);
+  g_assert_true (json_object_has_member (object, "message"));
+  g_assert_cmpuint (strlen (json_object_get_string_member (object, "message")), >, 10);
+  wb_assert_security_headers (page);
+}
+
+static void
+test_resumable_refusals (Fixture *f, gconstpointer data)
+{
+  const char *create = "{\"name\":\"big.png\",\"content_type\":\"image/png\",\"size\":20000000}";
+  g_autoptr (GBytes) part = g_bytes_new_static ("xxxx", 4);
+  const char *headers[] = { NULL, NULL };
+  g_autofree char *token = g_strconcat ("X-CSRF-Token: ", f->csrf, NULL);
+  g_autoptr (WbPage) upload = wb_get (f->browser, "/upload");
+
+  /* The form says from which size the script goes this way. */
+  g_assert_nonnull (strstr (upload->body, "data-resumable-bytes=\"16777216\""));
+  /* A change without the page's CSRF token, or with another one. */
+  assert_message (resumable_call (f, "POST", "/upload/resumable", create, NULL), 403);
+  assert_message (resumable_call (f, "POST", "/upload/resumable", create, "forged"), 403);
+  assert_message (resumable_call (f, "DELETE", "/upload/resumable/up_abc", NULL, NULL), 403);
+  /* A body that is no JSON object. */
+  assert_message (resumable_call (f, "POST", "/upload/resumable", "[1,2]", f->csrf), 400);
+  assert_message (resumable_call (f, "POST", "/upload/resumable", "{", f->csrf), 400);
+  /* An id or a part number that cannot be one. */
+  assert_message (resumable_call (f, "GET", "/upload/resumable/%3Cscript%3E", NULL, NULL), 404);
+  headers[0] = token;
+  {
+    assert_message (
+        wb_request (f->browser, "PUT", "/upload/resumable/up_abc/parts/0", NULL, part, headers),
+        404);
+    assert_message (
+        wb_request (f->browser, "PUT", "/upload/resumable/up_abc/parts/one", NULL, part, headers),
+        404);
+    assert_message (
+        wb_request (f->browser, "PUT", "/upload/resumable/up_abc/parts/10001", NULL, part, headers),
+        404);
+  }
+  /* Signed out: 401, for the script to send the visitor to /login. */
+  g_hash_table_remove (f->browser->cookies, "carrete_access");
+  g_hash_table_remove (f->browser->cookies, "carrete_refresh");
+  assert_message (resumable_call (f, "POST", "/upload/resumable", create, f->csrf), 401);
+  assert_message (resumable_call (f, "GET", "/upload/resumable/up_abc", NULL, NULL), 401);
+  g_assert_cmpuint (count_photos (f->user), ==, 0);
+}
+
+static void
+test_resumable_upload (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) png = ct_png_of_size (20 * 1024 * 1024);
+  g_autofree char *create = g_strdup_printf (
+      "{\"name\":\"big.png\",\"folder_id\":null,\"content_type\":\"image/png\",\"size\":%zu}",
+      g_bytes_get_size (png));
+  g_autoptr (WbPage) created = resumable_call (f, "POST", "/upload/resumable", create, f->csrf);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GString) complete = g_string_new ("{\"parts\":[");
+  g_autofree char *token = g_strconcat ("X-CSRF-Token: ", f->csrf, NULL);
+  const char *headers[] = { token, NULL };
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  JsonObject *object;
+  const char *id;
+  gint64 part_size, part_count;
+
+  if (created->status != 201)
+    g_error ("create: %u %s", created->status, created->body);
+  object = page_object (created, parser);
+  id = json_object_get_string_member (object, "upload_id");
+  part_size = json_object_get_int_member (object, "part_size");
+  part_count = json_object_get_int_member (object, "part_count");
+  g_assert_cmpint (part_count, ==, 3);
+  for (gint64 n = 1; n <= part_count; n++)
+    {
+      gsize offset = (gsize) ((n - 1) * part_size);
+      gsize length = MIN ((gsize) part_size, g_bytes_get_size (png) - offset);
+      g_autoptr (GBytes) part = g_bytes_new_from_bytes (png, offset, length);
+      g_autofree char *path
+          = g_strdup_printf ("/upload/resumable/%s/parts/%" G_GINT64_FORMAT, id, n);
+      g_autoptr (WbPage) sent = wb_request (f->browser, "PUT", path, NULL, part, headers);
+      g_autoptr (JsonParser) answer = json_parser_new ();
+      JsonObject *result;
+
+      if (sent->status != 200)
+        g_error ("part %" G_GINT64_FORMAT ": %u %s", n, sent->status, sent->body);
+      result = page_object (sent, answer);
+      g_assert_cmpint (json_object_get_int_member (result, "number"), ==, n);
+      g_string_append_printf (complete,
+                              "%s{\"number\":%" G_GINT64_FORMAT ",\"etag\":", n > 1 ? "," : "", n);
+      {
+        g_autoptr (JsonNode) etag = json_node_init_string (
+            json_node_alloc (), json_object_get_string_member (result, "etag"));
+        g_autofree char *quoted = json_to_string (etag, FALSE);
+
+        g_string_append_printf (complete, "%s}", quoted);
+      }
+    }
+  g_string_append (complete, "]}");
+  {
+    g_autofree char *status_path = g_strdup_printf ("/upload/resumable/%s", id);
+    g_autoptr (WbPage) status = resumable_call (f, "GET", status_path, NULL, NULL);
+    g_autofree char *complete_path = g_strdup_printf ("/upload/resumable/%s/complete", id);
+    g_autoptr (WbPage) done = NULL;
+    g_autoptr (JsonParser) photo_parser = json_parser_new ();
+    g_autoptr (CtResponse) photo = NULL;
+    g_autofree char *photo_path = NULL;
+
+    g_assert_cmpuint (status->status, ==, 200);
+    g_assert_nonnull (strstr (status->body, "parts_received"));
+    done = resumable_call (f, "POST", complete_path, complete->str, f->csrf);
+    if (done->status != 201)
+      g_error ("complete: %u %s", done->status, done->body);
+    object = page_object (done, photo_parser);
+    g_assert_cmpint (json_object_get_int_member (object, "size"), ==,
+                     (gint64) g_bytes_get_size (png));
+    photo_path = g_strdup_printf ("/v1/photos/%s", json_object_get_string_member (object, "id"));
+    photo = ct_http (stack->photos.url, "GET", photo_path, f->user->token, NULL);
+    g_assert_cmpstr (ct_response_string (photo, "sha256"), ==, sha256);
+    /* Gone once completed. */
+    assert_message (resumable_call (f, "GET", status_path, NULL, NULL), 404);
+  }
+  g_assert_cmpuint (count_photos (f->user), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,6 +501,8 @@ main (int argc, char **argv)
   ADD ("/carrete/web/upload/no-file-chosen", test_no_file_chosen);
   ADD ("/carrete/web/upload/not-multipart", test_not_multipart);
   ADD ("/carrete/web/upload/signed-out", test_signed_out);
+  ADD ("/carrete/web/upload/resumable-refusals", test_resumable_refusals);
+  ADD ("/carrete/web/upload/resumable-in-three-parts", test_resumable_upload);
 #undef ADD
 
   status = g_test_run ();
