@@ -345,7 +345,7 @@ test_bad_files (Fixture *fixture, gconstpointer data)
     CarretePhoto *photo;
     g_autoptr (CtResponse) done = NULL;
 
-    wait_finished (fixture->queue, upload);
+    ctu_wait_upload (upload);
     g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
     photo = carrete_upload_get_photo (upload);
     g_assert_cmpstr (carrete_photo_get_thumbnails (photo), ==, "pending");
