@@ -21,7 +21,6 @@
 #define FILES_PER_REQUEST 4
 #define FORM_OVERHEAD_BYTES (1024 * 1024)
 /* upload.js sends larger files part by part (pages-upload-resumable.c). */
-#define DEFAULT_RESUMABLE_BYTES (16 * 1024 * 1024)
 
 static const char usage[] =
   "Usage: carrete-web [--help] [--version] COMMAND\n"
@@ -46,6 +45,7 @@ static const char usage[] =
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
   "CARRETE_ID_KEY_FILE", "CARRETE_COOKIE_SECURE", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_SPOOL_DIR",
+  "CARRETE_WEB_RESUMABLE_BYTES",
   "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS", NULL,
 };
 static const char *const serve_required[] = {
@@ -70,7 +70,6 @@ static gboolean
 build_app (WebApp *app, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
-  const char *resumable;
 
   if (!carrete_id_key_load (config->id_key_file, &id_key, error))
     {
@@ -88,16 +87,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->cookie_secure = config->cookie_secure;
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
-  app->resumable_bytes = DEFAULT_RESUMABLE_BYTES;
-  resumable = g_getenv ("CARRETE_WEB_RESUMABLE_BYTES");
-  if (resumable != NULL
-      && !g_ascii_string_to_unsigned (resumable, 10, 1, G_MAXINT64, &app->resumable_bytes, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "CARRETE_WEB_RESUMABLE_BYTES: “%s” is not a positive number of bytes",
-                   resumable);
-      return FALSE;
-    }
+  app->resumable_bytes = config->web_resumable_bytes;
   app->refreshes = shared_refreshes;
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
   app->users = carrete_service_client_new (app->users_url, SERVICE_TIMEOUT_SECONDS);

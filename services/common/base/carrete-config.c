@@ -57,6 +57,8 @@ static const Setting settings[] = {
     G_GUINT64_CONSTANT (1) << 40 },
   { "CARRETE_URL_TTL", SETTING_UINT, FIELD (url_ttl), "900", 1, 7 * 24 * 3600 },
   { "CARRETE_UPLOAD_TTL", SETTING_UINT, FIELD (upload_ttl), "86400", 1, 30 * 24 * 3600 },
+  { "CARRETE_WEB_RESUMABLE_BYTES", SETTING_UINT, FIELD (web_resumable_bytes), "16777216", 1,
+    G_MAXINT64 },
   { "CARRETE_COOKIE_SECURE", SETTING_BOOL, FIELD (cookie_secure), "true", 0, 0 },
   { "CARRETE_DB_POOL_SIZE", SETTING_UINT, FIELD (db_pool_size), "4", 1, 64 },
   { "CARRETE_STATEMENT_TIMEOUT_MS", SETTING_UINT, FIELD (statement_timeout_ms), "5000", 10,
