@@ -1350,6 +1350,50 @@ test_writer_abandoned (Fixture *f, gconstpointer data)
   g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
 }
 
+/* A digest reads the object through: its SHA-256, size and first bytes. */
+static void
+test_digest (Fixture *f, gconstpointer data)
+{
+  g_autofree guint8 *bytes = pattern_bytes (PART_BYTES + 333, 11);
+  g_autoptr (GError) error = NULL;
+  char expected[CARRETE_SHA256_HEX_LEN + 1];
+  char got[CARRETE_SHA256_HEX_LEN + 1];
+  guint8 head[16] = { 0 };
+  guint8 small_head[16] = { 0 };
+  guint64 size = 0;
+
+  write_streamed (f, "d/big", bytes, PART_BYTES + 333);
+  sha256_of (bytes, PART_BYTES + 333, expected);
+  g_assert_true (carrete_storage_digest (f->storage, "d/big", PART_BYTES + 333, head, sizeof head,
+                                         got, &size, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (size, ==, PART_BYTES + 333);
+  g_assert_cmpmem (head, sizeof head, bytes, sizeof head);
+
+  /* Smaller than the head asked for. */
+  write_streamed (f, "d/small", bytes, 5);
+  sha256_of (bytes, 5, expected);
+  g_assert_true (carrete_storage_digest (f->storage, "d/small", 100, small_head, sizeof small_head,
+                                         got, &size, NULL, &error));
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (size, ==, 5);
+  g_assert_cmpmem (small_head, 5, bytes, 5);
+
+  /* Over the limit, missing, not a key. */
+  g_assert_false (carrete_storage_digest (f->storage, "d/big", PART_BYTES, NULL, 0, got, &size,
+                                          NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_digest (f->storage, "d/none", 100, NULL, 0, got, &size, NULL,
+                                          &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_digest (f->storage, "../d", 100, NULL, 0, got, &size, NULL,
+                                          &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+}
+
 typedef void (*ContractTest) (Fixture *f, gconstpointer data);
 
 static void
@@ -1403,6 +1447,8 @@ main (int argc, char **argv)
   add_test ("fs", &fs_kind, "writer-roundtrip", test_writer_roundtrip);
   add_test ("s3", &s3_kind, "writer-roundtrip", test_writer_roundtrip);
   add_test ("fs", &fs_kind, "writer-abandoned", test_writer_abandoned);
+  add_test ("fs", &fs_kind, "digest", test_digest);
+  add_test ("s3", &s3_kind, "digest", test_digest);
   add_test ("s3", &s3_kind, "writer-abandoned", test_writer_abandoned);
   add_test ("fs", &fs_kind, "failed-put-leaves-nothing", test_failed_put_leaves_nothing);
   add_test ("fs", &fs_kind, "key-collision", test_fs_key_collision);

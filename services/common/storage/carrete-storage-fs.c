@@ -312,6 +312,41 @@ fs_get_to_file (CarreteStorage *storage, const char *key, const char *path, guin
   return ok;
 }
 
+static gboolean
+fs_digest (CarreteStorage *storage, const char *key, guint64 max_bytes, CarreteDigest *digest,
+           GCancellable *cancellable, GError **error)
+{
+  g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
+  struct stat st;
+  int in = open_object (fs_of (storage), key, &st, error);
+  gboolean ok = in >= 0;
+
+  while (ok)
+    {
+      gssize n = read (in, buffer, COPY_CHUNK);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        ok = _carrete_fs_set_io_error (error, errno, "read", key);
+      else if (n == 0)
+        break;
+      else if (digest->size + (guint64) n > max_bytes)
+        {
+          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE,
+                       "object larger than %" G_GUINT64_FORMAT " bytes", max_bytes);
+          ok = FALSE;
+        }
+      else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        carrete_digest_update (digest, buffer, (gsize) n);
+      else
+        ok = FALSE;
+    }
+  if (in >= 0)
+    close (in);
+  return ok;
+}
+
 /* Fills the type and etag from the sidecar when it describes this very
  * file (same inode and size). */
 static gboolean
@@ -610,6 +645,7 @@ static const CarreteStorageBackend fs_backend = {
   .put_file = fs_put_file,
   .get_to_file = fs_get_to_file,
   .stat = fs_stat,
+  .digest = fs_digest,
   .delete = fs_delete,
   .list = fs_list,
   .presign = fs_presign,

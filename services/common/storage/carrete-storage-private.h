@@ -4,6 +4,18 @@
 
 G_BEGIN_DECLS
 
+/* What carrete_storage_digest gathers while an object goes by. */
+typedef struct _CarreteDigest
+{
+  struct _CarreteSha256 *sha;
+  guint8 *head;
+  gsize head_size;
+  guint64 size;
+} CarreteDigest;
+
+/* Feeds `len` more bytes of the object. */
+void carrete_digest_update (CarreteDigest *digest, const void *data, gsize len);
+
 /* What each backend implements.  The dispatcher (carrete-storage.c) has
  * already validated keys and arguments when these run. */
 typedef struct
@@ -17,6 +29,9 @@ typedef struct
                            guint64 max_bytes, GCancellable *cancellable, GError **error);
   gboolean (*stat) (CarreteStorage *storage, const char *key, CarreteObjectInfo *info,
                     GError **error);
+  /* `digest` fills a CarreteDigest (carrete-storage-private.h). */
+  gboolean (*digest) (CarreteStorage *storage, const char *key, guint64 max_bytes,
+                      struct _CarreteDigest *digest, GCancellable *cancellable, GError **error);
   gboolean (*delete) (CarreteStorage *storage, const char *key, GError **error);
   GPtrArray *(*list) (CarreteStorage *storage, const char *prefix, GError **error);
   char *(*presign) (CarreteStorage *storage, const char *method, const char *key, gint64 now,

@@ -54,8 +54,10 @@ typedef struct
   const char *upload_data;
   guint64 upload_size;
   const char *payload_hash; /* NULL: empty body */
-  /* A 2xx body goes to download_fd when >= 0, at most max_bytes of it. */
+  /* A 2xx body goes to download_fd when >= 0, and through `digest` when
+   * not NULL, at most max_bytes of it. */
   int download_fd;
+  CarreteDigest *digest;
   guint64 max_bytes;
   gboolean long_transfer; /* an object's bytes: a stall limit, no total limit */
   GCancellable *cancellable;

@@ -95,15 +95,19 @@ on_body (char *data, size_t size, size_t count, void *user_data)
   long status = 0;
 
   curl_easy_getinfo (t->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status_is_success (status) && t->request->download_fd >= 0)
+  if (status_is_success (status) && (t->request->download_fd >= 0 || t->request->digest != NULL))
     {
       if (!download_fits (t, len))
         {
           t->response->too_large = TRUE;
           return 0;
         }
-      if ((t->response->file_errno = carrete_fd_write_all (t->request->download_fd, data, len)) != 0)
+      if (t->request->download_fd >= 0
+          && (t->response->file_errno = carrete_fd_write_all (t->request->download_fd, data, len))
+                 != 0)
         return 0;
+      if (t->request->digest != NULL)
+        carrete_digest_update (t->request->digest, data, len);
       t->response->received += len;
       return len;
     }

@@ -224,6 +224,22 @@ s3_get_to_file (CarreteStorage *storage, const char *key, const char *path, guin
 }
 
 static gboolean
+s3_digest (CarreteStorage *storage, const char *key, guint64 max_bytes, CarreteDigest *digest,
+           GCancellable *cancellable, GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  S3Request request = transfer_request ("GET", key, cancellable);
+  g_auto (S3Response) response = { 0 };
+
+  request.digest = digest;
+  request.max_bytes = max_bytes;
+  if (!_carrete_s3_perform (s3, &request, &response, error))
+    return FALSE;
+  return status_is_success (response.status)
+         || _carrete_s3_status_error (s3, &response, key, error);
+}
+
+static gboolean
 s3_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GError **error)
 {
   S3Storage *s3 = s3_of (storage);
@@ -363,6 +379,7 @@ static const CarreteStorageBackend s3_backend = {
   .put_file = s3_put_file,
   .get_to_file = s3_get_to_file,
   .stat = s3_stat,
+  .digest = s3_digest,
   .delete = s3_delete,
   .list = s3_list,
   .presign = s3_presign,

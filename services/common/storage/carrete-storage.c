@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "carrete-storage-private.h"
 
 #define MAX_KEY_BYTES 512
@@ -200,6 +201,31 @@ carrete_storage_get_to_file (CarreteStorage *storage, const char *key, const cha
   if (!check_key (key, error))
     return FALSE;
   return storage->backend->get_to_file (storage, key, path, max_bytes, cancellable, error);
+}
+
+void
+carrete_digest_update (CarreteDigest *digest, const void *data, gsize len)
+{
+  if (digest->head != NULL && digest->size < digest->head_size)
+    memcpy (digest->head + digest->size, data, MIN (len, digest->head_size - digest->size));
+  carrete_sha256_update (digest->sha, data, len);
+  digest->size += len;
+}
+
+gboolean
+carrete_storage_digest (CarreteStorage *storage, const char *key, guint64 max_bytes, guint8 *head,
+                        gsize head_size, char sha256_hex[65], guint64 *size,
+                        GCancellable *cancellable, GError **error)
+{
+  g_autoptr (CarreteSha256) sha = carrete_sha256_new ();
+  CarreteDigest digest = { sha, head, head_size, 0 };
+
+  if (!check_key (key, error)
+      || !storage->backend->digest (storage, key, max_bytes, &digest, cancellable, error))
+    return FALSE;
+  carrete_sha256_finish_hex (sha, sha256_hex);
+  *size = digest.size;
+  return TRUE;
 }
 
 gboolean

@@ -94,6 +94,14 @@ gboolean carrete_storage_put_file_hashed (CarreteStorage *storage, const char *k
 gboolean carrete_storage_get_to_file (CarreteStorage *storage, const char *key, const char *path,
                                       guint64 max_bytes, GCancellable *cancellable, GError **error);
 
+/* Reads `key` through once without keeping it: its SHA-256 (lower-case
+ * hex), its size, and its first `head_size` bytes (fewer for a smaller
+ * object; `head` may be NULL).  More than `max_bytes` →
+ * CARRETE_ERROR_TOO_LARGE. */
+gboolean carrete_storage_digest (CarreteStorage *storage, const char *key, guint64 max_bytes,
+                                 guint8 *head, gsize head_size, char sha256_hex[65],
+                                 guint64 *size, GCancellable *cancellable, GError **error);
+
 /* Size, type and etag of `key`, or CARRETE_ERROR_NOT_FOUND. */
 gboolean carrete_storage_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info,
                                GError **error);
