@@ -31,7 +31,6 @@ typedef struct
   CarreteCaller *caller;          /* complete: asks carrete-folders as the caller */
   gint64 folder_id;
   char *name;
-  char *spool_path;       /* complete: the fetched original */
   PhotosUpload *upload;   /* streamed: the request's (it outlives the pipeline) */
   char *object_prefix;    /* streamed: where the upload put the original */
   gboolean stored;        /* streamed: the original is in place, no row knows it yet */
@@ -52,7 +51,6 @@ pipeline_free (gpointer data)
   Pipeline *p = data;
 
   g_clear_pointer (&p->caller, g_free);
-  photos_remove_spool_file (&p->spool_path);
   g_free (p->object_prefix);
   g_free (p->name);
   g_free (p->sha256);
@@ -65,33 +63,6 @@ pipeline_free (gpointer data)
 static void
 pipeline_fail (GTask *task, GError *error);
 
-/* Reads a file's SHA-256 and first bytes. */
-static gboolean
-hash_file (const char *path, char sha256[CARRETE_SHA256_HEX_LEN + 1], guint8 *head,
-           gsize head_size, GError **error)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
-  g_autoptr (CarreteSha256) hash = carrete_sha256_new ();
-  g_autofree guint8 *buffer = g_malloc (256 * 1024);
-  gsize total = 0;
-  gssize n;
-
-  if (in == NULL)
-    return FALSE;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 256 * 1024, NULL, error)) > 0)
-    {
-      if (total < head_size)
-        memcpy (head + total, buffer, MIN (head_size - total, (gsize) n));
-      total += (gsize) n;
-      carrete_sha256_update (hash, buffer, (gsize) n);
-    }
-  if (n < 0)
-    return FALSE;
-  carrete_sha256_finish_hex (hash, sha256);
-  return TRUE;
-}
-
 /* complete: the PUT object must be there, of the declared size and type. */
 static gboolean
 fetch_direct_upload (Pipeline *p, GError **error)
@@ -101,6 +72,7 @@ fetch_direct_upload (Pipeline *p, GError **error)
   g_auto (CarreteObjectInfo) info = { 0 };
   guint8 head[PHOTOS_SNIFF_BYTES] = { 0 };
   char sha256[CARRETE_SHA256_HEX_LEN + 1];
+  guint64 read_size = 0;
   g_autoptr (GError) local = NULL;
   PhotosType sniffed;
 
@@ -123,19 +95,10 @@ fetch_direct_upload (Pipeline *p, GError **error)
                    " announced.", info.size, p->photo->size);
       return FALSE;
     }
-  p->spool_path = g_build_filename (p->app->spool_dir, "direct-XXXXXX", NULL);
-  {
-    int fd = g_mkstemp (p->spool_path);
-    if (fd < 0)
-      {
-        g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "No spool space.");
-        return FALSE;
-      }
-    close (fd);
-  }
-  if (!carrete_storage_get_to_file (storage, key, p->spool_path, (guint64) p->photo->size, NULL,
-                                    error)
-      || !hash_file (p->spool_path, sha256, head, sizeof head, error))
+  /* Read through once, kept nowhere: the thumbnails job fetches it again
+   * when it needs the pixels. */
+  if (!carrete_storage_digest (storage, key, (guint64) p->photo->size, head, sizeof head, sha256,
+                               &read_size, NULL, error))
     return FALSE;
   sniffed = photos_sniff (head, MIN (sizeof head, info.size));
   if (sniffed == PHOTOS_TYPE_UNKNOWN || sniffed != photos_type_from_mime (p->photo->content_type))
@@ -145,7 +108,7 @@ fetch_direct_upload (Pipeline *p, GError **error)
       return FALSE;
     }
   p->type = sniffed;
-  p->size = info.size;
+  p->size = read_size;
   p->sha256 = g_strdup (sha256);
   return TRUE;
 }
@@ -482,17 +445,6 @@ photos_service_create_pending_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Whether `rfc3339` minus `grace` seconds is in the past. */
-static gboolean
-has_passed (const char *rfc3339, guint grace)
-{
-  g_autoptr (GDateTime) when = rfc3339 != NULL ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GDateTime) deadline = when != NULL ? g_date_time_add_seconds (when, -(gdouble) grace) : NULL;
-
-  return deadline != NULL && g_date_time_compare (deadline, now) <= 0;
-}
-
 static void
 fetch_upload (GTask *task)
 {
@@ -526,12 +478,12 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_pointer (&p->photo, photos_photo_free);
       error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
     }
-  else if (p->photo != NULL && g_str_equal (p->photo->state, "ready"))
+  else if (p->photo != NULL && p->photo->state == PHOTOS_STATE_READY)
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
                                  "This upload is already complete.");
-  else if (p->photo != NULL && g_str_equal (p->photo->state, "deleting"))
+  else if (p->photo != NULL && p->photo->state == PHOTOS_STATE_DELETING)
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
-  else if (p->photo != NULL && has_passed (p->photo->expires_at, 0))
+  else if (p->photo != NULL && p->photo->expired)
     error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
                                  "This upload expired; start a new one.");
   if (error != NULL)
@@ -542,7 +494,7 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   /* The row outlives its URL by a grace period, for a PUT that finished
    * just in time. */
-  p->url_expired = has_passed (p->photo->expires_at, DIRECT_GRACE_SECONDS (p->app));
+  p->url_expired = p->photo->url_expired;
   complete_pending (task);
 }
 
@@ -581,7 +533,8 @@ photos_service_complete_async (PhotosApp *app, const CarreteCaller *caller, gint
   p->direct = TRUE;
   p->owner_id = caller->id;
   p->caller = carrete_caller_dup (caller);
-  photos_store_find (app->store, photo_id, cancellable, on_complete_found, task);
+  photos_store_find_pending_upload (app->store, photo_id, DIRECT_GRACE_SECONDS (app), cancellable,
+                                    on_complete_found, task);
 }
 
 PhotosPhoto *

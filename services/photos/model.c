@@ -17,10 +17,8 @@ photos_photo_free (PhotosPhoto *photo)
   g_free (photo->taken_at);
   g_free (photo->uploaded_at);
   g_free (photo->updated_at);
-  g_free (photo->state);
   g_free (photo->expires_at);
   g_free (photo->sort_time);
-  g_free (photo->thumbnails);
   g_free (photo->thumbnails_error);
   g_free (photo);
 }
@@ -39,6 +37,47 @@ photos_row_int (PGresult *result, int row, int column)
 }
 
 /* Column order: see PHOTO_COLUMNS in store.c. */
+static const char *const state_names[] = { "pending", "ready", "deleting" };
+static const char *const thumbnails_names[] = { "pending", "ready", "failed" };
+
+const char *
+photos_state_name (PhotosState state)
+{
+  return state_names[state];
+}
+
+const char *
+photos_thumbnails_name (PhotosThumbnails thumbnails)
+{
+  return thumbnails_names[thumbnails];
+}
+
+/* The index of a column's text among `names`; the table's CHECK
+ * constraints allow nothing else. */
+static guint
+name_index (PGresult *result, int row, int column, const char *const *names, guint n_names)
+{
+  const char *text = PQgetvalue (result, row, column);
+
+  for (guint i = 0; i < n_names; i++)
+    if (g_str_equal (text, names[i]))
+      return i;
+  g_error ("photos: unknown value “%s” in column %d", text, column);
+}
+
+static PhotosState
+state_from_row (PGresult *result, int row, int column)
+{
+  return (PhotosState) name_index (result, row, column, state_names, G_N_ELEMENTS (state_names));
+}
+
+static PhotosThumbnails
+thumbnails_from_row (PGresult *result, int row, int column)
+{
+  return (PhotosThumbnails) name_index (result, row, column, thumbnails_names,
+                                        G_N_ELEMENTS (thumbnails_names));
+}
+
 PhotosPhoto *
 photos_photo_from_row (PGresult *result, int row)
 {
@@ -57,11 +96,14 @@ photos_photo_from_row (PGresult *result, int row)
   photo->taken_at = photos_row_text (result, row, 10);
   photo->uploaded_at = photos_row_text (result, row, 11);
   photo->updated_at = photos_row_text (result, row, 12);
-  photo->state = photos_row_text (result, row, 13);
+  photo->state = state_from_row (result, row, 13);
   photo->expires_at = photos_row_text (result, row, 14);
   photo->sort_time = photos_row_text (result, row, 15);
-  photo->thumbnails = photos_row_text (result, row, 16);
+  photo->thumbnails = thumbnails_from_row (result, row, 16);
   photo->thumbnails_error = photos_row_text (result, row, 17);
+  photo->expired = g_str_equal (PQgetvalue (result, row, 18), "t");
+  if (PQnfields (result) > 19)
+    photo->url_expired = g_str_equal (PQgetvalue (result, row, 19), "t");
   return photo;
 }
 
@@ -138,8 +180,8 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
   member_string (writer, "taken_at", photo->taken_at);
   member_string (writer, "uploaded_at", photo->uploaded_at);
   member_string (writer, "updated_at", photo->updated_at);
-  member_string (writer, "state", photo->state);
-  member_string (writer, "thumbnails", photo->thumbnails != NULL ? photo->thumbnails : "pending");
+  member_string (writer, "state", photos_state_name (photo->state));
+  member_string (writer, "thumbnails", photos_thumbnails_name (photo->thumbnails));
   member_string (writer, "thumbnails_error", photo->thumbnails_error);
   if (urls != NULL)
     {

@@ -8,6 +8,26 @@
 
 G_BEGIN_DECLS
 
+/* Where a photo is in its life (the `state` column). */
+typedef enum
+{
+  PHOTOS_STATE_PENDING,  /* bytes not yet stored or verified */
+  PHOTOS_STATE_READY,    /* every object exists; the only state clients see */
+  PHOTOS_STATE_DELETING, /* objects being removed */
+} PhotosState;
+
+/* Its thumbnails (the `thumbnails` column). */
+typedef enum
+{
+  PHOTOS_THUMBNAILS_PENDING, /* its job has not run yet */
+  PHOTOS_THUMBNAILS_READY,
+  PHOTOS_THUMBNAILS_FAILED,  /* thumbnails_error says why */
+} PhotosThumbnails;
+
+/* The names the database and the JSON use. */
+const char *photos_state_name (PhotosState state);
+const char *photos_thumbnails_name (PhotosThumbnails thumbnails);
+
 /* A photos row, as the store reads it. */
 typedef struct
 {
@@ -24,10 +44,12 @@ typedef struct
   char *taken_at;       /* RFC 3339, or NULL */
   char *uploaded_at;    /* RFC 3339 */
   char *updated_at;
-  char *state;          /* "pending", "ready", "deleting" */
+  PhotosState state;
   char *expires_at;     /* RFC 3339, or NULL */
+  gboolean expired;     /* expires_at has passed, by the database's clock */
+  gboolean url_expired; /* photos_store_find_pending_upload only */
   char *sort_time;      /* shot_at / uploaded_at as exact text, for cursors */
-  char *thumbnails;     /* "pending", "ready", "failed" */
+  PhotosThumbnails thumbnails;
   char *thumbnails_error; /* why they failed, or NULL */
 } PhotosPhoto;
 

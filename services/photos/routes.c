@@ -38,9 +38,9 @@ static void
 presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls *urls)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gboolean thumbnails = g_strcmp0 (photo->thumbnails, "ready") == 0;
+  gboolean thumbnails = photo->thumbnails == PHOTOS_THUMBNAILS_READY;
 
-  if (!g_str_equal (photo->state, "ready"))
+  if (photo->state != PHOTOS_STATE_READY)
     return;
   if (thumbnails)
     {

@@ -271,8 +271,8 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
   op->access->is_owner = op->caller->id != 0 && photo->owner_id == op->caller->id;
   /* Only the owner sees a pending direct upload (to follow or cancel it);
    * nobody sees one being deleted. */
-  if (g_str_equal (photo->state, "deleting")
-      || (!g_str_equal (photo->state, "ready") && !op->access->is_owner)
+  if (photo->state == PHOTOS_STATE_DELETING
+      || (photo->state != PHOTOS_STATE_READY && !op->access->is_owner)
       || (!op->access->is_owner && photo->folder_id == 0))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
   else if (op->access->is_owner)
@@ -482,7 +482,7 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The owner's own photo, ready or half-deleted (a retry finishes the
    * job): no need to ask anyone. */
   if (photo != NULL && photo->owner_id == op->caller->id
-      && !g_str_equal (photo->state, "pending"))
+      && photo->state != PHOTOS_STATE_PENDING)
     photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
   else if (photo == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {

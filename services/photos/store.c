@@ -12,7 +12,7 @@
   "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"  \
   " width, height, " RFC3339 ("taken_at") ", " RFC3339 ("uploaded_at") ", "                   \
   RFC3339 ("updated_at") ", state, " RFC3339 ("expires_at") ", " sort_key                   \
-  ", thumbnails, thumbnails_error"
+  ", thumbnails, thumbnails_error, coalesce(expires_at <= now(), false)"
 #define PHOTO_COLUMNS PHOTO_COLUMNS_WITH (EXACT ("shot_at"))
 
 /* Which sort key a list statement orders by, and how its cursor value is
@@ -76,6 +76,15 @@ static const CarreteStatement find_photo = {
   "photos_find",
   "SELECT " PHOTO_COLUMNS " FROM photos WHERE id = $1",
   1,
+};
+
+/* The database's clock decides whether a pending upload's URL has run out:
+ * its row outlives the URL by $2 seconds of grace. */
+static const CarreteStatement find_pending_upload = {
+  "photos_find_pending_upload",
+  "SELECT " PHOTO_COLUMNS ", coalesce(expires_at - make_interval(secs => $2) <= now(), false)"
+  " FROM photos WHERE id = $1",
+  2,
 };
 
 static const CarreteStatement find_duplicate = {
@@ -239,6 +248,19 @@ photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type
   const char *params[] = { id_text, content_type, size_text, sha256_hex };
 
   carrete_db_query_async (store->db, &mark_ready, params, cancellable, callback, user_data);
+}
+
+void
+photos_store_find_pending_upload (PhotosStore *store, gint64 id, guint grace,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *grace_text = g_strdup_printf ("%u", grace);
+  const char *params[] = { id_text, grace_text };
+
+  carrete_db_query_async (store->db, &find_pending_upload, params, cancellable, callback,
+                          user_data);
 }
 
 void

@@ -60,6 +60,12 @@ void photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content
                               GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
+/* photos_store_find for the complete of a direct upload: the photo's
+ * `url_expired` says whether its PUT URL has run out (its row outlives the
+ * URL by `grace` seconds). */
+void photos_store_find_pending_upload (PhotosStore *store, gint64 id, guint grace,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
 /* A ready photo of `owner_id` in `folder_id` (0: none) with these bytes. */
 void photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_id,
                                   const char *sha256_hex, GCancellable *cancellable,
