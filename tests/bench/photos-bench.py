@@ -283,7 +283,11 @@ def resumable_upload(args):
         raise SystemExit(f"complete answered {status}: {photo}")
     result["resumable"] = {"seconds": t2 - t0, "urls_s": t1 - t0, "parts_s": t2 - t1,
                            "complete_s": t3 - t2, "photo_id": photo["id"]}
-    result["ratio"] = result["resumable"]["seconds"] / result["direct"]["seconds"]
+    # Throughput ratios (direct time / resumable time: 1.0 is as fast, the
+    # issue asks >= 0.90).  End to end counts complete, which reads the
+    # whole object back to hash it; the transfer ratio leaves it out.
+    result["ratio"] = result["direct"]["seconds"] / (t3 - t0)
+    result["transfer_ratio"] = result["direct"]["seconds"] / result["resumable"]["seconds"]
     return result
 
 
@@ -545,12 +549,17 @@ def report(path):
 
     res = r.get("resumable")
     if res:
+        total = res["resumable"]["seconds"] + res["resumable"]["complete_s"]
         row(f"resumable upload, {res['bytes'] / 1e9:.1f} GB, {res['parallel']} parts at a time",
-            f"{res['bytes'] / res['resumable']['seconds'] / 1e6:.1f} MB/s", "(vs direct multipart)",
-            ratio=res["ratio"],
-            note=f"create+parts {res['resumable']['seconds']:.2f} s, direct multipart "
-                 f"{res['direct']['seconds']:.2f} s; complete (whole ingest) "
-                 f"{res['resumable']['complete_s']:.2f} s")
+            f"{res['bytes'] / total / 1e6:.1f} MB/s", ">= 0.90 x direct multipart",
+            ratio=res["ratio"] / 0.90, ok=res["ratio"] >= 0.90,
+            note=f"end to end {total:.2f} s (create+parts {res['resumable']['seconds']:.2f} s, "
+                 f"complete {res['resumable']['complete_s']:.2f} s: read back and hashed); "
+                 f"direct multipart {res['direct']['seconds']:.2f} s")
+        row("  resumable / direct multipart throughput, end to end", f"{res['ratio']:.2f}",
+            ">= 0.90", res["ratio"] / 0.90, res["ratio"] >= 0.90)
+        row("  resumable / direct multipart throughput, parts only", f"{res['transfer_ratio']:.2f}",
+            "(info)")
     big = r.get("big")
     if big:
         d, s = big["direct_median"], big["service_median"]
