@@ -783,11 +783,16 @@ pm.test('a ready photo of the same bytes', () => {
   pm.expect(body.id).to.match(C.idPattern('ph'));
   pm.expect(body.state).to.equal('ready');
   pm.expect(body.size).to.equal(Number(C.get('market_size')));
-  pm.expect([body.width, body.height]).to.deep.equal([64, 96]);
+  pm.expect(body.thumbnails).to.equal('pending');
   pm.expect(body.sha256).to.match(/^[0-9a-f]{64}$/);
 });
 C.set('p_resumed', body.id);
 """, token="a", body='{"parts": [{"number": 1, "etag": {{r_etag_json}}}]}'),
+        await_thumbnails("Resumable upload", "p_resumed", r"""
+pm.test('its dimensions, read by the thumbnails job', () => {
+  pm.expect([body.width, body.height]).to.deep.equal([64, 96]);
+});
+"""),
         req("Resumable upload: gone once complete: 404", "GET", ru, "C.notFound();", token="a"),
         req("Resumable upload: delete that photo again", "DELETE", f"{up}/{{{{p_resumed}}}}",
             "C.noContent();", token="a"),
