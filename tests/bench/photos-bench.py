@@ -572,21 +572,12 @@ def report(path):
                 note=f"{ds['seconds']:.2f} s; MinIO verifies the SHA-256, as for the service's PUT")
         row(f"POST /v1/photos, 200 MB {os.environ.get('BENCH_BIG_FORMAT', 'png').upper()} (median)", f"{s['mb_per_s']:.1f} MB/s", "",
             note=f"{s['seconds']:.2f} s; runs " + ", ".join(f"{x['seconds']:.2f}" for x in big["service"]))
-        row("  upload / direct PUT throughput", f"{ratio:.2f}", ">= 0.70", ratio / 0.70,
-            ratio >= 0.70, cpu_note("big"))
-        for n, x in enumerate(big["service"], 1):
-            def span(a, b):
-                return f"{b - a:.1f}" if a is not None and b is not None else "?"
-            row(f"  run {n} stages (s, 100 ms resolution)",
-                f"recv {span(0, x['t_spooled'])} | probe+large {span(x['t_spooled'], x['t_large_thumb'])}"
-                f" | small {span(x['t_large_thumb'], x['t_small_thumb'])}"
-                f" | PUTs+db {span(x['t_small_thumb'], x['seconds'])}", "", note="")
-        if big.get("vips_avg_s") is not None:
-            row("  one full PNG decode (vips avg, CLI)", f"{big['vips_avg_s']:.2f} s", "(info)",
-                note="the service decodes it twice: probe (vips_avg) and the large thumbnail")
+        row("  upload / direct PUT throughput", f"{ratio:.2f}", ">= 0.85", ratio / 0.85,
+            ratio >= 0.85, cpu_note("big"))
         if big.get("sha256_s") is not None:
             row("  one SHA-256 pass over the file", f"{big['sha256_s']:.2f} s", "(info)",
-                note="sha256sum; s3 put_file hashes the spool file again before its PUT")
+                note="sha256sum; a streamed upload hashes the body once on the main loop (the photo's "
+                     "SHA-256) and each part again on a worker to sign it, which MinIO verifies")
         g = max(x["growth_kb"] for x in big["service"]) / 1024
         first = big["service"][0]
         row("  service RSS growth during upload", f"{g:.1f} MiB", "< 16 MiB", g / 16, g < 16,
