@@ -210,8 +210,17 @@ test_worker_killed (PhotosStack *s)
   CtService *fresh;
 
   await_job_state (s, id, "running", 10);
-  /* The decoder hangs; the worker dies with it. */
-  decoders = photos_decoder_children (slow);
+  /* The job is claimed before it fetches the original and starts its
+   * decoder: wait for the child.  The decoder hangs; the worker dies with
+   * it. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&decoders, g_array_unref);
+      decoders = photos_decoder_children (slow);
+      if (decoders->len > 0)
+        break;
+      g_usleep (100 * 1000);
+    }
   g_assert_cmpuint (decoders->len, ==, 1);
   ct_service_kill (slow);
   kill_decoders (decoders);
