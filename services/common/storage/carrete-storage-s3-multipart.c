@@ -16,94 +16,6 @@
 
 static const S3Request request_defaults = { .upload_fd = -1, .download_fd = -1 };
 
-/* ---- Listings: records of child elements --------------------------------------- */
-
-/* Reads S3's listing documents as records: each `record` element (Part,
- * Upload) becomes a table of its children's texts; the root's other
- * children (IsTruncated, markers, UploadId) go to `top`. */
-typedef struct
-{
-  const char *record;
-  GString *text;
-  GHashTable *current;
-  GPtrArray *records; /* GHashTable * */
-  GHashTable *top;
-} Records;
-
-static GHashTable *
-text_table_new (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
-static void
-records_clear (Records *r)
-{
-  if (r->text != NULL)
-    g_string_free (r->text, TRUE);
-  g_clear_pointer (&r->current, g_hash_table_unref);
-  g_clear_pointer (&r->records, g_ptr_array_unref);
-  g_clear_pointer (&r->top, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Records, records_clear)
-
-static void
-records_start (GMarkupParseContext *context, const char *name, const char **attribute_names,
-               const char **attribute_values, gpointer user_data, GError **error)
-{
-  Records *r = user_data;
-
-  if (strcmp (name, r->record) == 0 && r->current == NULL)
-    r->current = text_table_new ();
-  g_string_truncate (r->text, 0);
-}
-
-static void
-records_text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data,
-              GError **error)
-{
-  Records *r = user_data;
-
-  g_string_append_len (r->text, text, (gssize) len);
-}
-
-static void
-records_end (GMarkupParseContext *context, const char *name, gpointer user_data, GError **error)
-{
-  Records *r = user_data;
-  const GSList *stack = g_markup_parse_context_get_element_stack (context);
-  guint depth = g_slist_length ((GSList *) stack);
-
-  if (strcmp (name, r->record) == 0 && r->current != NULL)
-    g_ptr_array_add (r->records, g_steal_pointer (&r->current));
-  else if (r->current != NULL)
-    g_hash_table_replace (r->current, g_strdup (name), g_strdup (r->text->str));
-  else if (depth == 2)
-    g_hash_table_replace (r->top, g_strdup (name), g_strdup (r->text->str));
-  g_string_truncate (r->text, 0);
-}
-
-static gboolean
-records_parse (const GString *body, const char *record, Records *r, GError **error)
-{
-  static const GMarkupParser parser = { records_start, records_end, records_text, NULL, NULL };
-  GMarkupParseContext *context;
-  gboolean ok;
-
-  r->record = record;
-  r->text = g_string_new (NULL);
-  r->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-  r->top = text_table_new ();
-  context = g_markup_parse_context_new (&parser, 0, r, NULL);
-  ok = g_markup_parse_context_parse (context, body->str, (gssize) body->len, NULL)
-       && g_markup_parse_context_end_parse (context, NULL);
-  g_markup_parse_context_free (context);
-  if (!ok)
-    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: unreadable answer");
-  return ok;
-}
-
 /* ---- Requests ----------------------------------------------------------------------- */
 
 static gboolean
@@ -124,7 +36,7 @@ _carrete_s3_mp_create (CarreteStorage *storage, const char *key, const char *con
   const CarreteSigv4Pair query[] = { { "uploads", "" } };
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  g_auto (Records) r = { 0 };
+  g_auto (S3Records) r = { 0 };
   const char *id;
 
   request.method = "POST";
@@ -133,7 +45,8 @@ _carrete_s3_mp_create (CarreteStorage *storage, const char *key, const char *con
   request.n_query = G_N_ELEMENTS (query);
   request.content_type = content_type;
   request.upload_data = "";
-  if (!run (s3, &request, &response, key, error) || !records_parse (response.body, "-", &r, error))
+  if (!run (s3, &request, &response, key, error)
+      || !_carrete_s3_records_parse (response.body, "-", &r, error))
     return NULL;
   id = g_hash_table_lookup (r.top, "UploadId");
   if (id == NULL || *id == '\0')
@@ -231,7 +144,7 @@ add_part (GPtrArray *parts, GHashTable *record, GError **error)
 /* The value of a truncated listing's next marker; NULL when it is the last
  * page (or says truncated without a marker, which would loop). */
 static char *
-next_marker (Records *r, const char *name, GError **error)
+next_marker (S3Records *r, const char *name, GError **error)
 {
   const char *marker = g_hash_table_lookup (r->top, name);
 
@@ -253,7 +166,7 @@ list_parts_page (S3Storage *s3, const char *key, const char *upload_id, char **m
   };
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  g_auto (Records) r = { 0 };
+  g_auto (S3Records) r = { 0 };
   GError *local = NULL;
 
   request.method = "GET";
@@ -261,7 +174,7 @@ list_parts_page (S3Storage *s3, const char *key, const char *upload_id, char **m
   request.query = query;
   request.n_query = *marker != NULL ? 2 : 1;
   if (!run (s3, &request, &response, key, error)
-      || !records_parse (response.body, "Part", &r, error))
+      || !_carrete_s3_records_parse (response.body, "Part", &r, error))
     return FALSE;
   for (guint i = 0; i < r.records->len; i++)
     if (!add_part (parts, r.records->pdata[i], error))
@@ -323,22 +236,23 @@ is_part_error (const char *code)
 static gboolean
 complete_answer (S3Storage *s3, const char *key, const S3Response *response, GError **error)
 {
-  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Records) fields = { 0 };
 
   if (response->body->len > 0)
-    _carrete_s3_xml_parse (response->body, &fields);
-  if (status_is_success (response->status) && fields.code == NULL)
+    _carrete_s3_records_parse (response->body, NULL, &fields, NULL);
+  if (status_is_success (response->status) && s3_error_code (&fields) == NULL)
     return TRUE;
-  if (is_part_error (fields.code))
+  if (is_part_error (s3_error_code (&fields)))
     {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "S3: %s: %s", fields.code,
-                   fields.message != NULL ? fields.message : "the parts do not fit");
+      g_set_error (
+          error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "S3: %s: %s", s3_error_code (&fields),
+          s3_error_message (&fields) != NULL ? s3_error_message (&fields) : "the parts do not fit");
       return FALSE;
     }
   if (status_is_success (response->status))
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "S3: completing %s: %s", key,
-                   fields.code);
+                   s3_error_code (&fields));
       return FALSE;
     }
   return _carrete_s3_status_error (s3, response, key, error);
@@ -426,14 +340,14 @@ list_uploads_page (S3Storage *s3, const char *prefix, char **key_marker, char **
   };
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  g_auto (Records) r = { 0 };
+  g_auto (S3Records) r = { 0 };
   GError *local = NULL;
 
   request.method = "GET";
   request.query = query;
   request.n_query = *key_marker != NULL ? 4 : 2;
   if (!run (s3, &request, &response, "listing uploads", error)
-      || !records_parse (response.body, "Upload", &r, error))
+      || !_carrete_s3_records_parse (response.body, "Upload", &r, error))
     return FALSE;
   for (guint i = 0; i < r.records->len; i++)
     add_upload (uploads, r.records->pdata[i]);

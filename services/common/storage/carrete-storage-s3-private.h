@@ -77,17 +77,30 @@ typedef struct
   int file_errno;
 } S3Response;
 
-/* Collects the few elements we read from error documents and listings.
- * GMarkup undoes the entity escaping (&amp;, &#38;, …) of the text. */
+/* Reads S3's listing documents as records: each `record` element (Part,
+ * Upload) becomes a table of its children's texts; the root's other
+ * children (IsTruncated, markers, UploadId) go to `top`. */
 typedef struct
 {
+  const char *record;
   GString *text;
-  GPtrArray *keys; /* Contents/Key */
-  char *code;
-  char *message;
-  char *is_truncated;
-  char *next_token;
-} XmlFields;
+  GHashTable *current;
+  GPtrArray *records; /* GHashTable * */
+  GHashTable *top;
+} S3Records;
+
+/* The Code and Message of an error document (its root's children). */
+static inline const char *
+s3_error_code (const S3Records *r)
+{
+  return r->top != NULL ? g_hash_table_lookup (r->top, "Code") : NULL;
+}
+
+static inline const char *
+s3_error_message (const S3Records *r)
+{
+  return r->top != NULL ? g_hash_table_lookup (r->top, "Message") : NULL;
+}
 
 static inline gboolean
 status_is_success (long status)
@@ -107,12 +120,16 @@ request_path (S3Storage *s3, const char *key)
 void _carrete_s3_response_clear (S3Response *response);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (S3Response, _carrete_s3_response_clear)
 
-void _carrete_s3_xml_fields_clear (XmlFields *fields);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XmlFields, _carrete_s3_xml_fields_clear)
+void _carrete_s3_records_clear (S3Records *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (S3Records, _carrete_s3_records_clear)
 
 gboolean _carrete_s3_perform (S3Storage *s3, const S3Request *request, S3Response *response,
                               GError **error);
-gboolean _carrete_s3_xml_parse (const GString *body, XmlFields *fields);
+/* Parses S3's XML (GMarkup undoes the entity escaping): `record` (NULL:
+ * none) elements become tables in r->records, the root's other children
+ * go to r->top.  FALSE, with an error when asked, for unreadable XML. */
+gboolean _carrete_s3_records_parse (const GString *body, const char *record, S3Records *r,
+                                    GError **error);
 /* Always FALSE. */
 /* Whether a 404 answer is about the bucket rather than a key. */
 gboolean _carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response);

@@ -381,72 +381,75 @@ _carrete_s3_perform (S3Storage *s3, const S3Request *request, S3Response *respon
 
 /* ---- S3's XML ---------------------------------------------------------------------- */
 
+static GHashTable *
+text_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
 void
-_carrete_s3_xml_fields_clear (XmlFields *fields)
+_carrete_s3_records_clear (S3Records *r)
 {
-  if (fields->text != NULL)
-    g_string_free (fields->text, TRUE);
-  g_clear_pointer (&fields->keys, g_ptr_array_unref);
-  g_clear_pointer (&fields->code, g_free);
-  g_clear_pointer (&fields->message, g_free);
-  g_clear_pointer (&fields->is_truncated, g_free);
-  g_clear_pointer (&fields->next_token, g_free);
+  if (r->text != NULL)
+    g_string_free (r->text, TRUE);
+  g_clear_pointer (&r->current, g_hash_table_unref);
+  g_clear_pointer (&r->records, g_ptr_array_unref);
+  g_clear_pointer (&r->top, g_hash_table_unref);
 }
 
 static void
-xml_start (GMarkupParseContext *context, const char *name, const char **attribute_names,
-           const char **attribute_values, gpointer user_data, GError **error)
+records_start (GMarkupParseContext *context, const char *name, const char **attribute_names,
+               const char **attribute_values, gpointer user_data, GError **error)
 {
-  XmlFields *fields = user_data;
+  S3Records *r = user_data;
 
-  g_string_truncate (fields->text, 0);
+  if (g_strcmp0 (name, r->record) == 0 && r->current == NULL)
+    r->current = text_table_new ();
+  g_string_truncate (r->text, 0);
 }
 
 static void
-xml_text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data,
-          GError **error)
+records_text (GMarkupParseContext *context, const char *text, gsize len, gpointer user_data,
+              GError **error)
 {
-  XmlFields *fields = user_data;
+  S3Records *r = user_data;
 
-  g_string_append_len (fields->text, text, (gssize) len);
+  g_string_append_len (r->text, text, (gssize)len);
 }
 
 static void
-xml_end (GMarkupParseContext *context, const char *name, gpointer user_data, GError **error)
+records_end (GMarkupParseContext *context, const char *name, gpointer user_data, GError **error)
 {
-  XmlFields *fields = user_data;
+  S3Records *r = user_data;
   const GSList *stack = g_markup_parse_context_get_element_stack (context);
-  const char *parent = stack != NULL && stack->next != NULL ? stack->next->data : "";
-  char **slot = NULL;
+  guint depth = g_slist_length ((GSList *)stack);
 
-  if (strcmp (name, "Key") == 0 && strcmp (parent, "Contents") == 0)
-    g_ptr_array_add (fields->keys, g_strdup (fields->text->str));
-  else if (strcmp (name, "Code") == 0 && strcmp (parent, "Error") == 0)
-    slot = &fields->code;
-  else if (strcmp (name, "Message") == 0 && strcmp (parent, "Error") == 0)
-    slot = &fields->message;
-  else if (strcmp (name, "IsTruncated") == 0)
-    slot = &fields->is_truncated;
-  else if (strcmp (name, "NextContinuationToken") == 0)
-    slot = &fields->next_token;
-  if (slot != NULL)
-    replace_string (slot, g_strdup (fields->text->str));
-  g_string_truncate (fields->text, 0);
+  if (g_strcmp0 (name, r->record) == 0 && r->current != NULL)
+    g_ptr_array_add (r->records, g_steal_pointer (&r->current));
+  else if (r->current != NULL)
+    g_hash_table_replace (r->current, g_strdup (name), g_strdup (r->text->str));
+  else if (depth == 2)
+    g_hash_table_replace (r->top, g_strdup (name), g_strdup (r->text->str));
+  g_string_truncate (r->text, 0);
 }
 
 gboolean
-_carrete_s3_xml_parse (const GString *body, XmlFields *fields)
+_carrete_s3_records_parse (const GString *body, const char *record, S3Records *r, GError **error)
 {
-  static const GMarkupParser parser = { xml_start, xml_end, xml_text, NULL, NULL };
-  GMarkupParseContext *context =
-    g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, fields, NULL);
+  static const GMarkupParser parser = { records_start, records_end, records_text, NULL, NULL };
+  GMarkupParseContext *context;
   gboolean ok;
 
-  fields->text = g_string_new (NULL);
-  fields->keys = g_ptr_array_new_with_free_func (g_free);
+  r->record = record;
+  r->text = g_string_new (NULL);
+  r->records = g_ptr_array_new_with_free_func ((GDestroyNotify)g_hash_table_unref);
+  r->top = text_table_new ();
+  context = g_markup_parse_context_new (&parser, 0, r, NULL);
   ok = g_markup_parse_context_parse (context, body->str, (gssize) body->len, NULL)
        && g_markup_parse_context_end_parse (context, NULL);
   g_markup_parse_context_free (context);
+  if (!ok)
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: unreadable answer");
   return ok;
 }
 
@@ -464,15 +467,15 @@ is_credentials_error (const char *code)
 gboolean
 _carrete_s3_bucket_missing (S3Storage *s3, const S3Response *response)
 {
-  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Records) fields = { 0 };
   g_auto (S3Response) bucket = { 0 };
   S3Request head = { .method = "HEAD", .upload_fd = -1, .download_fd = -1 };
 
   if (response->status != 404)
     return FALSE;
-  if (response->body->len > 0 && _carrete_s3_xml_parse (response->body, &fields)
-      && fields.code != NULL)
-    return g_str_equal (fields.code, "NoSuchBucket");
+  if (response->body->len > 0 && _carrete_s3_records_parse (response->body, NULL, &fields, NULL)
+      && s3_error_code (&fields) != NULL)
+    return g_str_equal (s3_error_code (&fields), "NoSuchBucket");
   /* A HEAD's 404 has no body to tell a missing key from a missing bucket:
    * ask about the bucket (only on this error path). */
   return _carrete_s3_perform (s3, &head, &bucket, NULL) && bucket.status == 404;
@@ -485,12 +488,12 @@ gboolean
 _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char *what,
                           GError **error)
 {
-  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Records) fields = { 0 };
   const char *code;
 
   if (response->body->len > 0)
-    _carrete_s3_xml_parse (response->body, &fields);
-  code = fields.code != NULL ? fields.code : "";
+    _carrete_s3_records_parse (response->body, NULL, &fields, NULL);
+  code = s3_error_code (&fields) != NULL ? s3_error_code (&fields) : "";
   if (_carrete_s3_bucket_missing (s3, response))
     g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
                  "S3: %s: the bucket \"%s\" does not exist (carrete-photos migrate creates it)",
@@ -508,7 +511,8 @@ _carrete_s3_status_error (S3Storage *s3, const S3Response *response, const char 
                  s3->origin, *code != '\0' ? code : "access denied", response->status);
   else
     g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: %s: HTTP %ld %s %s", what,
-                 response->status, code, fields.message != NULL ? fields.message : "");
+                 response->status, code,
+                 s3_error_message (&fields) != NULL ? s3_error_message (&fields) : "");
   return FALSE;
 }
 

@@ -68,7 +68,7 @@ bucket_create (S3Storage *s3, GError **error)
   guint8 digest[crypto_hash_sha256_BYTES];
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Records) fields = { 0 };
 
   /* us-east-1 is the default location, and AWS refuses it spelled out. */
   body = strcmp (s3->region, "us-east-1") == 0
@@ -87,8 +87,8 @@ bucket_create (S3Storage *s3, GError **error)
   if (status_is_success (response.status))
     return TRUE;
   /* Created by another replica in the meantime. */
-  if (response.status == 409 && _carrete_s3_xml_parse (response.body, &fields)
-      && g_strcmp0 (fields.code, "BucketAlreadyOwnedByYou") == 0)
+  if (response.status == 409 && _carrete_s3_records_parse (response.body, NULL, &fields, NULL)
+      && g_strcmp0 (s3_error_code (&fields), "BucketAlreadyOwnedByYou") == 0)
     return TRUE;
   return _carrete_s3_status_error (s3, &response, "creating the bucket", error);
 }
@@ -280,7 +280,8 @@ list_page (S3Storage *s3, const char *prefix, char **token, GPtrArray *keys, GEr
   };
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  g_auto (XmlFields) fields = { 0 };
+  g_auto (S3Records) fields = { 0 };
+  const char *next;
 
   request.method = "GET";
   request.query = query;
@@ -289,24 +290,26 @@ list_page (S3Storage *s3, const char *prefix, char **token, GPtrArray *keys, GEr
     return FALSE;
   if (!status_is_success (response.status))
     return _carrete_s3_status_error (s3, &response, "listing", error);
-  if (!_carrete_s3_xml_parse (response.body, &fields))
+  if (!_carrete_s3_records_parse (response.body, "Contents", &fields, error))
+    return FALSE;
+  for (guint i = 0; i < fields.records->len; i++)
     {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "S3: unreadable listing");
-      return FALSE;
+      const char *key = g_hash_table_lookup (fields.records->pdata[i], "Key");
+
+      if (key != NULL && carrete_storage_key_is_valid (key))
+        g_ptr_array_add (keys, g_strdup (key));
     }
-  for (guint i = 0; i < fields.keys->len; i++)
-    if (carrete_storage_key_is_valid (fields.keys->pdata[i]))
-      g_ptr_array_add (keys, g_strdup (fields.keys->pdata[i]));
   g_clear_pointer (token, g_free);
-  if (g_strcmp0 (fields.is_truncated, "true") != 0)
+  if (g_strcmp0 (g_hash_table_lookup (fields.top, "IsTruncated"), "true") != 0)
     return TRUE;
-  if (fields.next_token == NULL || *fields.next_token == '\0')
+  next = g_hash_table_lookup (fields.top, "NextContinuationToken");
+  if (next == NULL || *next == '\0')
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED,
                    "S3: truncated listing without a continuation token");
       return FALSE;
     }
-  *token = g_steal_pointer (&fields.next_token);
+  *token = g_strdup (next);
   return TRUE;
 }
 
