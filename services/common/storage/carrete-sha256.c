@@ -27,21 +27,39 @@ carrete_sha256_update (CarreteSha256 *sha, const void *data, gsize len)
     g_error ("OpenSSL SHA-256 update failed");
 }
 
-void
-carrete_sha256_finish_hex (CarreteSha256 *sha, char hex[CARRETE_SHA256_HEX_LEN + 1])
+static void
+digest_to_hex (const unsigned char *digest, unsigned int len, char hex[CARRETE_SHA256_HEX_LEN + 1])
 {
   static const char digits[] = "0123456789abcdef";
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
 
-  if (EVP_DigestFinal_ex (sha->ctx, digest, &len) != 1 || len != 32)
-    g_error ("OpenSSL SHA-256 final failed");
   for (unsigned int i = 0; i < len; i++)
     {
       hex[2 * i] = digits[digest[i] >> 4];
       hex[2 * i + 1] = digits[digest[i] & 0xf];
     }
   hex[CARRETE_SHA256_HEX_LEN] = '\0';
+}
+
+void
+carrete_sha256_finish_hex (CarreteSha256 *sha, char hex[CARRETE_SHA256_HEX_LEN + 1])
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+
+  if (EVP_DigestFinal_ex (sha->ctx, digest, &len) != 1 || len != 32)
+    g_error ("OpenSSL SHA-256 final failed");
+  digest_to_hex (digest, len, hex);
+}
+
+void
+carrete_sha256_hex (const void *data, gsize len, char hex[CARRETE_SHA256_HEX_LEN + 1])
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+
+  if (EVP_Digest (data, len, digest, &digest_len, EVP_sha256 (), NULL) != 1 || digest_len != 32)
+    g_error ("OpenSSL SHA-256 failed"); /* out of memory */
+  digest_to_hex (digest, digest_len, hex);
 }
 
 void

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define SCOPE_TERMINATOR "aws4_request"
-#define HEX_SHA256_LEN (crypto_hash_sha256_BYTES * 2)
+#define HEX_SHA256_LEN CARRETE_SHA256_HEX_LEN
 /* 9999-12-31T23:59:59Z: X-Amz-Date has room for four year digits only. */
 #define MAX_UNIX_TIME G_GINT64_CONSTANT (253402300799)
 
@@ -96,15 +97,6 @@ carrete_sigv4_uri_encode (const char *text, gboolean keep_slash)
       g_string_append_c (out, hex[c & 0xf]);
     }
   return g_string_free (out, FALSE);
-}
-
-static void
-sha256_hex (const void *data, gsize len, char out[HEX_SHA256_LEN + 1])
-{
-  guint8 digest[crypto_hash_sha256_BYTES];
-
-  crypto_hash_sha256 (digest, data, len);
-  sodium_bin2hex (out, HEX_SHA256_LEN + 1, digest, sizeof digest);
 }
 
 static void
@@ -362,7 +354,7 @@ string_to_sign_text (const Canonical *c, const char *canonical_request)
 {
   char hash[HEX_SHA256_LEN + 1];
 
-  sha256_hex (canonical_request, strlen (canonical_request), hash);
+  carrete_sha256_hex (canonical_request, strlen (canonical_request), hash);
   return g_strdup_printf (ALGORITHM "\n%s\n%s\n%s", c->amz_date, c->scope, hash);
 }
 

@@ -6,13 +6,13 @@
  * ListMultipartUploads, made of the requests of
  * carrete-storage-s3-request.c. */
 
-#include <sodium.h>
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-sha256.h"
 #include "carrete-storage-s3-private.h"
 
-#define SHA256_HEX (crypto_hash_sha256_BYTES * 2 + 1)
+#define SHA256_HEX (CARRETE_SHA256_HEX_LEN + 1)
 
 static const S3Request request_defaults = { .upload_fd = -1, .download_fd = -1 };
 
@@ -67,11 +67,9 @@ _carrete_s3_mp_upload_part (CarreteStorage *storage, const char *key, const char
   const CarreteSigv4Pair query[] = { { "partNumber", number_text }, { "uploadId", upload_id } };
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
-  guint8 digest[crypto_hash_sha256_BYTES];
   char hash[SHA256_HEX];
 
-  crypto_hash_sha256 (digest, data, len);
-  sodium_bin2hex (hash, sizeof hash, digest, sizeof digest);
+  carrete_sha256_hex (data, len, hash);
   request.method = "PUT";
   request.key = key;
   request.query = query;
@@ -266,13 +264,11 @@ _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *u
   S3Storage *s3 = s3_of (storage);
   const CarreteSigv4Pair query[] = { { "uploadId", upload_id } };
   g_autofree char *body = complete_body (parts, n_parts);
-  guint8 digest[crypto_hash_sha256_BYTES];
   char hash[SHA256_HEX];
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  crypto_hash_sha256 (digest, (const guint8 *) body, strlen (body));
-  sodium_bin2hex (hash, sizeof hash, digest, sizeof digest);
+  carrete_sha256_hex (body, strlen (body), hash);
   request.method = "POST";
   request.key = key;
   request.query = query;

@@ -64,8 +64,7 @@ static gboolean
 bucket_create (S3Storage *s3, GError **error)
 {
   g_autofree char *body = NULL;
-  char hash[crypto_hash_sha256_BYTES * 2 + 1];
-  guint8 digest[crypto_hash_sha256_BYTES];
+  char hash[CARRETE_SHA256_HEX_LEN + 1];
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
   g_auto (S3Records) fields = { 0 };
@@ -76,8 +75,7 @@ bucket_create (S3Storage *s3, GError **error)
            : g_strdup_printf ("<CreateBucketConfiguration><LocationConstraint>%s"
                               "</LocationConstraint></CreateBucketConfiguration>",
                               s3->region);
-  crypto_hash_sha256 (digest, (const guint8 *) body, strlen (body));
-  sodium_bin2hex (hash, sizeof hash, digest, sizeof digest);
+  carrete_sha256_hex (body, strlen (body), hash);
   request.method = "PUT";
   request.upload_data = body;
   request.upload_size = strlen (body);
@@ -111,8 +109,7 @@ s3_ensure_ready (CarreteStorage *storage, GError **error)
 /* The SHA-256 of the whole file, read in chunks; the file is left at its
  * start for the upload. */
 static gboolean
-hash_file (int fd, GCancellable *cancellable, char hex[crypto_hash_sha256_BYTES * 2 + 1],
-           GError **error)
+hash_file (int fd, GCancellable *cancellable, char hex[CARRETE_SHA256_HEX_LEN + 1], GError **error)
 {
   g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
   g_autoptr (CarreteSha256) state = carrete_sha256_new ();
@@ -146,7 +143,7 @@ static gboolean
 upload_fd (S3Storage *s3, const char *key, int fd, guint64 size, const char *content_type,
            const char *known_sha256, GCancellable *cancellable, GError **error)
 {
-  char hash[crypto_hash_sha256_BYTES * 2 + 1];
+  char hash[CARRETE_SHA256_HEX_LEN + 1];
   S3Request request = transfer_request ("PUT", key, cancellable);
   g_auto (S3Response) response = { 0 };
 
