@@ -8,6 +8,11 @@
 /* fs appends to one file: small parts are as fast and cost less memory. */
 #define FS_PART_SIZE (1024 * 1024)
 #define MIB (1024 * 1024)
+/* Two part buffers, both of which may be on their way: a store takes a
+ * part in about twice the time the next one takes to arrive over a local
+ * network, so a second part in flight nearly doubles the rate, and the
+ * memory stays at two parts. */
+#define PART_BUFFERS 2
 
 struct _PhotosSink
 {
@@ -19,14 +24,17 @@ struct _PhotosSink
   gsize part_size;
   PhotosSinkFlow flow;
   gpointer owner;              /* NULL once the owner let go */
-  CarreteObjectWriter *writer; /* made and used by one worker step at a time */
+  GMutex writer_lock;          /* the first parts sent race to make it */
+  CarreteObjectWriter *writer; /* then appended to by parts at once */
   gboolean committed;
-  /* Invariant: `filling` is full, or `overflow` holds bytes, only while a
-   * part is `sending`. */
+  /* Invariant: `filling` is NULL or full, or `overflow` holds bytes, only
+   * while every other buffer is on its way. */
   GByteArray *filling;
-  GByteArray *sending; /* the part on a worker, or NULL */
-  GByteArray *spare;
-  GByteArray *overflow; /* bytes that came while both parts were busy */
+  GPtrArray *free_buffers;
+  guint buffers;        /* made so far, at most PART_BUFFERS */
+  guint in_flight;      /* parts on workers */
+  guint parts_numbered; /* parts handed out, numbered from 1 */
+  GByteArray *overflow; /* bytes that came while every buffer was busy */
   gboolean paused;
   GError *error;
   GTask *commit;        /* waiting for the part in flight */
@@ -98,8 +106,9 @@ sink_unref (PhotosSink *sink)
   g_free (sink->key);
   g_free (sink->content_type);
   g_clear_pointer (&sink->filling, g_byte_array_unref);
-  g_clear_pointer (&sink->spare, g_byte_array_unref);
+  g_clear_pointer (&sink->free_buffers, g_ptr_array_unref);
   g_clear_pointer (&sink->overflow, g_byte_array_unref);
+  g_mutex_clear (&sink->writer_lock);
   g_clear_error (&sink->error);
   g_free (sink->sha256);
   g_free (sink);
@@ -146,7 +155,8 @@ sink_fail (PhotosSink *sink, GError *error)
     }
   sink->error = error;
   /* The bytes are of no use any more. */
-  g_byte_array_set_size (sink->filling, 0);
+  if (sink->filling != NULL)
+    g_byte_array_set_size (sink->filling, 0);
   g_byte_array_set_size (sink->overflow, 0);
   if (sink->owner != NULL)
     sink->flow.failed (sink->owner, sink->error);
@@ -158,19 +168,42 @@ sink_fail (PhotosSink *sink, GError *error)
 static gboolean
 ensure_writer (PhotosSink *sink, GError **error)
 {
+  gboolean ok;
+
+  g_mutex_lock (&sink->writer_lock);
   if (sink->writer == NULL)
     sink->writer = carrete_object_writer_new (sink->storage, sink->key, sink->content_type, error);
-  return sink->writer != NULL;
+  ok = sink->writer != NULL;
+  g_mutex_unlock (&sink->writer_lock);
+  return ok;
+}
+
+/* One numbered part on its way. */
+typedef struct
+{
+  PhotosSink *sink;
+  GByteArray *bytes;
+  guint number;
+} Part;
+
+static void
+part_free (gpointer data)
+{
+  Part *part = data;
+
+  g_clear_pointer (&part->bytes, g_byte_array_unref);
+  g_free (part);
 }
 
 static void
 send_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  PhotosSink *sink = data;
+  Part *part = data;
+  PhotosSink *sink = part->sink;
   GError *error = NULL;
   gboolean ok = ensure_writer (sink, &error)
-                && carrete_object_writer_append (sink->writer, sink->sending->data,
-                                                 sink->sending->len, NULL, &error);
+                && carrete_object_writer_append (sink->writer, part->number, part->bytes->data,
+                                                 part->bytes->len, NULL, &error);
 
   carrete_op_return_ok (task, ok, error);
 }
@@ -178,26 +211,53 @@ send_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
 static void on_part_sent (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
-run_on_worker (PhotosSink *sink, GTaskThreadFunc func, GAsyncReadyCallback done)
+run_on_worker (PhotosSink *sink, gpointer data, GDestroyNotify free_data, GTaskThreadFunc func,
+               GAsyncReadyCallback done)
 {
   g_autoptr (GTask) step = g_task_new (NULL, NULL, done, sink_ref (sink));
 
   g_task_set_source_tag (step, run_on_worker);
-  g_task_set_task_data (step, sink, NULL);
+  g_task_set_task_data (step, data, free_data);
   carrete_workers_run_task (sink->workers, step, func);
 }
 
-/* Starts sending the full part unless one is on its way: FALSE then. */
+/* A free buffer, a new one while fewer than PART_BUFFERS exist, or NULL. */
+static GByteArray *
+take_buffer (PhotosSink *sink)
+{
+  if (sink->free_buffers->len > 0)
+    return g_ptr_array_steal_index_fast (sink->free_buffers, sink->free_buffers->len - 1);
+  if (sink->buffers == PART_BUFFERS)
+    return NULL;
+  sink->buffers++;
+  return g_byte_array_sized_new (sink->part_size);
+}
+
+/* Sends the full part unless every buffer is on its way (FALSE then).
+ * `filling` is NULL afterwards when no buffer is left to fill. */
 static gboolean
 send_full_part (PhotosSink *sink)
 {
-  if (sink->sending != NULL)
+  Part *part;
+
+  if (sink->in_flight == PART_BUFFERS)
     return FALSE;
-  sink->sending = g_steal_pointer (&sink->filling);
-  sink->filling = sink->spare != NULL ? g_steal_pointer (&sink->spare)
-                                      : g_byte_array_sized_new (sink->part_size);
-  run_on_worker (sink, send_in_thread, on_part_sent);
+  part = g_new0 (Part, 1);
+  part->sink = sink;
+  part->bytes = g_steal_pointer (&sink->filling);
+  part->number = ++sink->parts_numbered;
+  sink->in_flight++;
+  sink->filling = take_buffer (sink);
+  run_on_worker (sink, part, part_free, send_in_thread, on_part_sent);
   return TRUE;
+}
+
+/* Keeps what cannot be taken now, and stops the body. */
+static void
+hold_back (PhotosSink *sink, const guint8 *data, gsize len)
+{
+  g_byte_array_append (sink->overflow, data, len);
+  pause_body (sink);
 }
 
 static void
@@ -205,20 +265,26 @@ take_bytes (PhotosSink *sink, const guint8 *data, gsize len)
 {
   while (len > 0)
     {
-      gsize room = sink->part_size - sink->filling->len;
-      gsize n = MIN (room, len);
+      gsize n;
 
+      if (sink->filling == NULL)
+        {
+          hold_back (sink, data, len);
+          return;
+        }
+      n = MIN (sink->part_size - sink->filling->len, len);
       g_byte_array_append (sink->filling, data, n);
       data += n;
       len -= n;
       if (sink->filling->len == sink->part_size && !send_full_part (sink))
         {
-          /* Both parts are busy: keep what is left, and stop the body. */
-          g_byte_array_append (sink->overflow, data, len);
-          pause_body (sink);
+          hold_back (sink, data, len);
           return;
         }
     }
+  /* Every buffer is on its way: no room for the next bytes. */
+  if (sink->filling == NULL)
+    pause_body (sink);
 }
 
 gboolean
@@ -249,11 +315,14 @@ static void
 on_part_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PhotosSink *sink = user_data;
+  Part *part = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
 
-  g_byte_array_set_size (sink->sending, 0);
-  g_clear_pointer (&sink->spare, g_byte_array_unref);
-  sink->spare = g_steal_pointer (&sink->sending);
+  sink->in_flight--;
+  g_byte_array_set_size (part->bytes, 0);
+  g_ptr_array_add (sink->free_buffers, g_steal_pointer (&part->bytes));
+  if (sink->filling == NULL)
+    sink->filling = take_buffer (sink);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     sink_fail (sink, error);
   else
@@ -261,16 +330,17 @@ on_part_sent (GObject *source, GAsyncResult *result, gpointer user_data)
       if (sink->filling->len == sink->part_size)
         send_full_part (sink);
       drain_overflow (sink);
-      if (sink->overflow->len == 0)
+      if (sink->overflow->len == 0 && sink->filling != NULL)
         resume_body (sink);
     }
-  if (sink->commit != NULL && sink->sending == NULL)
+  if (sink->commit != NULL && sink->in_flight == 0)
     commit_now (sink);
   sink_unref (sink);
 }
 
 /* ---- commit ------------------------------------------------------------------------- */
 
+/* No part is on its way: nothing else touches the writer. */
 static void
 commit_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -311,7 +381,7 @@ commit_now (PhotosSink *sink)
     }
   /* No part is on its way, so every byte is in `filling`. */
   g_assert (sink->overflow->len == 0 && sink->filling->len < sink->part_size);
-  run_on_worker (sink, commit_in_thread, on_committed);
+  run_on_worker (sink, sink, NULL, commit_in_thread, on_committed);
 }
 
 void
@@ -326,7 +396,7 @@ photos_sink_commit_async (PhotosSink *sink, const char *sha256_hex, GCancellable
   g_free (sink->sha256);
   sink->sha256 = g_strdup (sha256_hex);
   sink->commit = task;
-  if (sink->sending == NULL)
+  if (sink->in_flight == 0)
     commit_now (sink);
 }
 
@@ -371,7 +441,9 @@ photos_sink_new (CarreteStorage *storage, CarreteWorkers *workers, const char *k
   sink->part_size = part_size;
   sink->flow = *flow;
   sink->owner = owner;
-  sink->filling = g_byte_array_sized_new (part_size);
+  g_mutex_init (&sink->writer_lock);
+  sink->free_buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)g_byte_array_unref);
+  sink->filling = take_buffer (sink);
   sink->overflow = g_byte_array_new ();
   return sink;
 }

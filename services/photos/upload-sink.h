@@ -7,9 +7,10 @@ G_BEGIN_DECLS
 
 /* Where the bytes of a streamed upload go as they arrive: straight to
  * storage, a part at a time (carrete-storage.h's CarreteObjectWriter),
- * so memory stays flat whatever the size.  One part is sent on a worker
- * while the next one fills; when both are busy the sink asks its owner to
- * pause the body and to resume it once a part is sent.  Bytes are given on
+ * so memory stays flat whatever the size.  Two part buffers: each is sent
+ * on a worker once full, both may be on their way at once, and while
+ * neither is free the sink asks its owner to pause the body and to resume
+ * it once a part is sent.  Bytes are given on
  * the owner's main context; every callback comes back there.
  *
  * Nothing is visible in storage before photos_sink_commit_async succeeds;

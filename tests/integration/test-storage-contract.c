@@ -1272,8 +1272,8 @@ write_streamed (Fixture *f, const char *key, const guint8 *data, gsize len)
   sha256_of (data, len, hex);
   for (; len - done > PART_BYTES; done += PART_BYTES)
     {
-      g_assert_true (
-          carrete_object_writer_append (writer, data + done, PART_BYTES, NULL, &error));
+      g_assert_true (carrete_object_writer_append (writer, done / PART_BYTES + 1, data + done,
+                                                   PART_BYTES, NULL, &error));
       g_assert_no_error (error);
       /* Nothing is visible before the commit. */
       g_assert_false (carrete_storage_stat (f->storage, key, &(CarreteObjectInfo){ 0 }, NULL));
@@ -1315,6 +1315,63 @@ test_writer_roundtrip (Fixture *f, gconstpointer data)
     assert_no_stray_files (f->dir);
 }
 
+typedef struct
+{
+  CarreteObjectWriter *writer;
+  const guint8 *data;
+  guint number;
+} ParallelPart;
+
+static gpointer
+append_in_thread (gpointer data)
+{
+  ParallelPart *part = data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = carrete_object_writer_append (part->writer, part->number,
+                                              part->data + (part->number - 1) * PART_BYTES,
+                                              PART_BYTES, NULL, &error);
+
+  g_assert_no_error (error);
+  return GINT_TO_POINTER (ok);
+}
+
+/* Parts appended at once from several threads, and out of order, make the
+ * object in the order of their numbers (as an upload with two parts in
+ * flight does). */
+static void
+test_writer_parallel (Fixture *f, gconstpointer data)
+{
+  const char *key = "w/parallel/original";
+  const gsize len = 3 * PART_BYTES + 4321;
+  g_autofree guint8 *bytes = pattern_bytes (len, 11);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteObjectWriter) writer
+      = carrete_object_writer_new (f->storage, key, "image/png", &error);
+  ParallelPart parts[3];
+  GThread *threads[3];
+  char hex[CARRETE_SHA256_HEX_LEN + 1];
+
+  g_assert_no_error (error);
+  /* Last part first, then the two others together. */
+  for (guint i = 0; i < 3; i++)
+    parts[i] = (ParallelPart){ writer, bytes, 3 - i };
+  threads[0] = g_thread_new ("part-3", append_in_thread, &parts[0]);
+  g_assert_true (g_thread_join (threads[0]));
+  threads[1] = g_thread_new ("part-2", append_in_thread, &parts[1]);
+  threads[2] = g_thread_new ("part-1", append_in_thread, &parts[2]);
+  g_assert_true (g_thread_join (threads[1]));
+  g_assert_true (g_thread_join (threads[2]));
+  g_assert_false (carrete_storage_stat (f->storage, key, &(CarreteObjectInfo){ 0 }, NULL));
+  sha256_of (bytes, len, hex);
+  g_assert_true (carrete_object_writer_commit (writer, bytes + 3 * PART_BYTES, len - 3 * PART_BYTES,
+                                               hex, NULL, &error));
+  g_assert_no_error (error);
+  assert_object_bytes (f, key, bytes, len);
+  g_assert_cmpuint (count_uploads (f, key), ==, 0);
+  if (f->kind == CARRETE_STORAGE_FS)
+    assert_no_stray_files (f->dir);
+}
+
 /* A writer dropped before its commit (a failed or cancelled upload) leaves
  * nothing: no object, no unfinished upload, no temporary file. */
 static void
@@ -1328,7 +1385,7 @@ test_writer_abandoned (Fixture *f, gconstpointer data)
   char hex[CARRETE_SHA256_HEX_LEN + 1];
 
   g_assert_no_error (error);
-  g_assert_true (carrete_object_writer_append (writer, bytes, PART_BYTES, NULL, &error));
+  g_assert_true (carrete_object_writer_append (writer, 1, bytes, PART_BYTES, NULL, &error));
   g_assert_no_error (error);
   carrete_object_writer_free (writer);
   assert_store_empty (f, key);
@@ -1337,7 +1394,7 @@ test_writer_abandoned (Fixture *f, gconstpointer data)
   sha256_of (bytes, PART_BYTES, hex);
   writer = carrete_object_writer_new (f->storage, key, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (carrete_object_writer_append (writer, bytes, PART_BYTES, NULL, &error));
+  g_assert_true (carrete_object_writer_append (writer, 1, bytes, PART_BYTES, NULL, &error));
   g_cancellable_cancel (cancelled);
   g_assert_false (carrete_object_writer_commit (writer, bytes, 100, hex, cancelled, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1446,6 +1503,8 @@ main (int argc, char **argv)
   add_test ("s3", &s3_kind, "multipart-presigned-part", test_multipart_presigned_part);
   add_test ("fs", &fs_kind, "writer-roundtrip", test_writer_roundtrip);
   add_test ("s3", &s3_kind, "writer-roundtrip", test_writer_roundtrip);
+  add_test ("fs", &fs_kind, "writer-parallel", test_writer_parallel);
+  add_test ("s3", &s3_kind, "writer-parallel", test_writer_parallel);
   add_test ("fs", &fs_kind, "writer-abandoned", test_writer_abandoned);
   add_test ("fs", &fs_kind, "digest", test_digest);
   add_test ("s3", &s3_kind, "digest", test_digest);

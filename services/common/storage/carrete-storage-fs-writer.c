@@ -22,7 +22,9 @@ typedef struct
   char *target;
   char *temp; /* until renamed */
   int fd;
-  guint64 size;
+  GMutex lock;     /* parts may be written at once */
+  guint parts;     /* appended so far */
+  gsize part_size; /* the length of every appended part */
 } FsWriter;
 
 gpointer
@@ -31,6 +33,7 @@ _carrete_fs_writer_open (CarreteStorage *storage, const char *key, const char *c
 {
   FsWriter *writer = g_new0 (FsWriter, 1);
 
+  g_mutex_init (&writer->lock);
   writer->key = g_strdup (key);
   writer->content_type = g_strdup (content_type);
   writer->target = _carrete_fs_object_path (fs_of (storage), key);
@@ -43,19 +46,32 @@ _carrete_fs_writer_open (CarreteStorage *storage, const char *key, const char *c
   return writer;
 }
 
-gboolean
-_carrete_fs_writer_append (CarreteStorage *storage, gpointer handle, const void *data, gsize len,
-                           GCancellable *cancellable, GError **error)
+static gboolean
+write_at (FsWriter *writer, guint64 offset, const void *data, gsize len, GCancellable *cancellable,
+          GError **error)
 {
-  FsWriter *writer = handle;
   int errsv;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  errsv = carrete_fd_write_all (writer->fd, data, len);
+  errsv = carrete_fd_pwrite_all (writer->fd, data, len, offset);
   if (errsv != 0)
     return _carrete_fs_set_io_error (error, errsv, "write", writer->temp);
-  writer->size += len;
+  return TRUE;
+}
+
+gboolean
+_carrete_fs_writer_append (CarreteStorage *storage, gpointer handle, guint number, const void *data,
+                           gsize len, GCancellable *cancellable, GError **error)
+{
+  FsWriter *writer = handle;
+
+  if (!write_at (writer, (guint64)(number - 1) * len, data, len, cancellable, error))
+    return FALSE;
+  g_mutex_lock (&writer->lock);
+  writer->parts++;
+  writer->part_size = len;
+  g_mutex_unlock (&writer->lock);
   return TRUE;
 }
 
@@ -64,16 +80,18 @@ _carrete_fs_writer_commit (CarreteStorage *storage, gpointer handle, const void 
                            const char *sha256_hex, GCancellable *cancellable, GError **error)
 {
   FsWriter *writer = handle;
+  /* Every append returned: no lock needed. */
+  guint64 offset = (guint64)writer->parts * writer->part_size;
   CopyResult copy;
   struct stat st;
 
-  if (!_carrete_fs_writer_append (storage, writer, data, len, cancellable, error))
+  if (!write_at (writer, offset, data, len, cancellable, error))
     return FALSE;
   /* Flushed before the rename: after a crash the name never points at a
    * file whose blocks were not written. */
   if (fdatasync (writer->fd) != 0 || fstat (writer->fd, &st) != 0)
     return _carrete_fs_set_io_error (error, errno, "flush", writer->temp);
-  copy.size = writer->size;
+  copy.size = offset + len;
   g_strlcpy (copy.sha256, sha256_hex, sizeof copy.sha256);
   if (!_carrete_fs_write_meta (fs_of (storage), writer->key, st.st_ino, &copy,
                                writer->content_type, error)
@@ -99,5 +117,6 @@ _carrete_fs_writer_close (CarreteStorage *storage, gpointer handle, gboolean com
   g_free (writer->content_type);
   g_free (writer->target);
   g_free (writer->temp);
+  g_mutex_clear (&writer->lock);
   g_free (writer);
 }

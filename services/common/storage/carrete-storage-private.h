@@ -59,8 +59,9 @@ typedef struct
    * was written unless the commit succeeded. */
   gpointer (*writer_open) (CarreteStorage *storage, const char *key, const char *content_type,
                            GError **error);
-  gboolean (*writer_append) (CarreteStorage *storage, gpointer handle, const void *data,
-                             gsize len, GCancellable *cancellable, GError **error);
+  gboolean (*writer_append) (CarreteStorage *storage, gpointer handle, guint number,
+                             const void *data, gsize len, GCancellable *cancellable,
+                             GError **error);
   gboolean (*writer_commit) (CarreteStorage *storage, gpointer handle, const void *data,
                              gsize len, const char *sha256_hex, GCancellable *cancellable,
                              GError **error);

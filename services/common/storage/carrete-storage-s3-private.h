@@ -164,8 +164,9 @@ GPtrArray *_carrete_s3_mp_list_uploads (CarreteStorage *storage, const char *pre
 
 gpointer _carrete_s3_writer_open (CarreteStorage *storage, const char *key,
                                   const char *content_type, GError **error);
-gboolean _carrete_s3_writer_append (CarreteStorage *storage, gpointer handle, const void *data,
-                                    gsize len, GCancellable *cancellable, GError **error);
+gboolean _carrete_s3_writer_append (CarreteStorage *storage, gpointer handle, guint number,
+                                    const void *data, gsize len, GCancellable *cancellable,
+                                    GError **error);
 gboolean _carrete_s3_writer_commit (CarreteStorage *storage, gpointer handle, const void *data,
                                     gsize len, const char *sha256_hex, GCancellable *cancellable,
                                     GError **error);

@@ -474,13 +474,14 @@ carrete_object_writer_new (CarreteStorage *storage, const char *key, const char 
 }
 
 gboolean
-carrete_object_writer_append (CarreteObjectWriter *writer, const void *data, gsize len,
-                              GCancellable *cancellable, GError **error)
+carrete_object_writer_append (CarreteObjectWriter *writer, guint number, const void *data,
+                              gsize len, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (!writer->committed, FALSE);
+  g_return_val_if_fail (number >= 1 && number <= CARRETE_STORAGE_MAX_PARTS && len > 0, FALSE);
 
-  return writer->storage->backend->writer_append (writer->storage, writer->handle, data, len,
-                                                 cancellable, error);
+  return writer->storage->backend->writer_append (writer->storage, writer->handle, number, data,
+                                                  len, cancellable, error);
 }
 
 gboolean

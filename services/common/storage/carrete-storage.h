@@ -206,19 +206,24 @@ GPtrArray *carrete_storage_multipart_list_uploads (CarreteStorage *storage, cons
  * CARRETE_STORAGE_MIN_PART_SIZE, except the bytes given to commit), or as
  * one PUT when commit comes before any append; fs writes a temporary file
  * beside the object and renames it into place at commit.  Nothing is
- * visible under `key` before commit.  Calls block and come from one thread
- * at a time (not necessarily the same one).  Freeing a writer that was not
- * committed removes what it wrote (aborts the multipart upload, unlinks the
- * temporary file). */
+ * visible under `key` before commit.  Calls block.  Appends of different
+ * parts may run at once on different threads (a store takes parts in
+ * parallel faster than one after another); new, commit and free come
+ * alone.  Freeing a writer that was not committed removes what it wrote
+ * (aborts the multipart upload, unlinks the temporary file). */
 typedef struct _CarreteObjectWriter CarreteObjectWriter;
 
 #define CARRETE_STORAGE_MIN_PART_SIZE (5u * 1024 * 1024)
 
 CarreteObjectWriter *carrete_object_writer_new (CarreteStorage *storage, const char *key,
                                                 const char *content_type, GError **error);
-gboolean carrete_object_writer_append (CarreteObjectWriter *writer, const void *data, gsize len,
-                                       GCancellable *cancellable, GError **error);
-/* The last bytes (`len` may be 0), then the object is in place.
+/* Part `number` (from 1, in the order of the bytes).  Every appended part
+ * has the same length, so part n starts at byte (n - 1) * len whatever
+ * order the parts arrive in. */
+gboolean carrete_object_writer_append (CarreteObjectWriter *writer, guint number, const void *data,
+                                       gsize len, GCancellable *cancellable, GError **error);
+/* After every append returned: the bytes after the last part (`len` may
+ * be 0), then the object is in place.
  * `sha256_hex` is the SHA-256 of every byte written, which the caller
  * computed on the way. */
 gboolean carrete_object_writer_commit (CarreteObjectWriter *writer, const void *data, gsize len,
