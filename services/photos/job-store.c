@@ -60,6 +60,14 @@ static const CarreteStatement retry = {
   4,
 };
 
+static const CarreteStatement renew = {
+  "jobs_renew",
+  "UPDATE jobs SET locked_until = now() + make_interval(secs => $3),"
+  "  run_after = now() + make_interval(secs => $3), updated_at = now()"
+  " WHERE id = $1 AND state = 'running' AND attempts = $2",
+  3,
+};
+
 static const CarreteStatement drop = {
   "jobs_drop",
   "DELETE FROM jobs WHERE id = $1",
@@ -110,6 +118,18 @@ photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **err
 
 #define INT_TEXT(name, value)                                                                      \
   g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
+
+void
+photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_seconds,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (id, job->id);
+  INT_TEXT (attempts, job->attempts);
+  INT_TEXT (lease, lease_seconds);
+  const char *params[] = { id, attempts, lease };
+
+  carrete_db_query_async (db, &renew, params, NULL, callback, user_data);
+}
 
 void
 photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width, guint height,

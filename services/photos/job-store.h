@@ -32,6 +32,11 @@ void photos_job_store_claim (CarreteDb *db, guint lease_seconds, GCancellable *c
                              GAsyncReadyCallback callback, gpointer user_data);
 PhotosJob *photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **error);
 
+/* The lease of a job still running extended to `lease_seconds` from now,
+ * while it is still this claim's (running, same attempts).
+ * carrete_db_count_finish: 0 when another runner has taken it since. */
+void photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_seconds,
+                             GAsyncReadyCallback callback, gpointer user_data);
 /* A thumbnails job done: the photo gets its size, taken_at (unix seconds,
  * or -1) and thumbnails `ready`, and the job is done, in one statement.
  * carrete_db_count_finish gives 1, or 0 when the photo was deleted (or is

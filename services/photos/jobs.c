@@ -33,13 +33,52 @@ typedef struct
 {
   PhotosJobs *jobs;
   PhotosJob *job;
+  guint renew_id;
 } Run;
+
+/* ---- the lease, renewed while the job runs ----------------------------------- */
+
+static void
+on_renewed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree gint64 *job_id = user_data;
+  g_autoptr (GError) error = NULL;
+  gint64 renewed = carrete_db_count_finish (CARRETE_DB (source), result, &error);
+
+  /* The run goes on either way: its outcome is recorded as usual, and a
+   * second runner's would be the same. */
+  if (renewed < 0)
+    g_message ("job %" G_GINT64_FORMAT ": lease not renewed: %s", *job_id, error->message);
+  else if (renewed == 0)
+    g_message ("job %" G_GINT64_FORMAT ": lease lost, another runner has it", *job_id);
+}
+
+static gboolean
+on_renew (gpointer user_data)
+{
+  Run *run = user_data;
+
+  photos_job_store_renew (run->jobs->app->db, run->job, run->jobs->options.lease_seconds,
+                          on_renewed, g_memdup2 (&run->job->id, sizeof run->job->id));
+  return G_SOURCE_CONTINUE;
+}
+
+/* A third of the lease: two renewals may fail (a database restart) before
+ * another runner may take the job. */
+static void
+keep_lease (Run *run)
+{
+  guint every = MAX (run->jobs->options.lease_seconds / 3, 1);
+
+  run->renew_id = carrete_timeout_add_seconds (every, on_renew, run);
+}
 
 static void
 run_end (Run *run)
 {
   PhotosJobs *jobs = run->jobs;
 
+  g_clear_handle_id (&run->renew_id, carrete_source_remove);
   photos_job_free (run->job);
   g_free (run);
   jobs->running--;
@@ -82,6 +121,7 @@ on_job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean permanent = FALSE;
 
+  g_clear_handle_id (&run->renew_id, carrete_source_remove);
   if (photos_thumbnails_job_finish (result, &permanent, &error))
     {
       g_debug ("job %" G_GINT64_FORMAT " done", run->job->id);
@@ -109,6 +149,7 @@ start_job (PhotosJobs *jobs, PhotosJob *job)
       record_failure (run, error, TRUE);
       return;
     }
+  keep_lease (run);
   photos_thumbnails_job_async (jobs->app, jobs->pool, job, on_job_done, run);
 }
 

@@ -239,6 +239,48 @@ test_worker_killed (PhotosStack *s)
   ct_service_free (api);
 }
 
+/* A job that runs longer than its lease keeps it: its runner renews the
+ * lease (every third of it), so a second worker polling the queue never
+ * takes the job while the first still works on it.  Two workers, a lease
+ * of 3 s, a decoder that hangs for 8 s: without renewals the second
+ * worker would claim the job after 3 s (attempts 2, a second decoder). */
+static void
+test_lease_renewed (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "joblease");
+  CtService *api = start_api (s);
+  const char *url = ct_service_url (api);
+  g_autofree char *spool_a = NULL;
+  g_autofree char *spool_b = NULL;
+  CtService *a = start_hanging_worker (s, 8, &spool_a);
+  CtService *b = start_hanging_worker (s, 8, &spool_b);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 503, NULL, 0);
+  g_autofree char *id = upload_pending (url, ana, "long.jpg", jpeg);
+  g_autofree char *error = NULL;
+
+  await_job_state (s, id, "running", 10);
+  /* Two leases and more. */
+  g_usleep (7 * G_USEC_PER_SEC);
+  g_assert_cmpuint (job_attempts (s, id), ==, 1);
+  {
+    g_autoptr (GArray) in_a = photos_decoder_children (a);
+    g_autoptr (GArray) in_b = photos_decoder_children (b);
+
+    g_assert_cmpuint (in_a->len + in_b->len, ==, 1);
+  }
+  assert_answers (url, ana);
+  /* The hang ends the job as the decoder's verdict, on its first claim. */
+  await_job_state (s, id, "failed", 20);
+  g_assert_cmpuint (job_attempts (s, id), ==, 1);
+  error = job_column (s, id, "last_error");
+  g_assert_cmpstr (error, ==, "The image could not be decoded: the decoder did not finish within 8 s.");
+  photos_assert_consistent (s, spool_a);
+  photos_assert_consistent (s, spool_b);
+  ct_service_free (b);
+  ct_service_free (a);
+  ct_service_free (api);
+}
+
 /* A crashing or hanging decoder fails the job at once (no retry), with
  * its reason on the photo; the service answers throughout. */
 static void
@@ -465,6 +507,7 @@ add_tests (void)
   photos_add_test ("jobs/work-command", test_work_command, TRUE, FALSE);
   photos_add_test ("jobs/worker-killed", test_worker_killed, TRUE, TRUE);
   photos_add_test ("jobs/decoder-verdict", test_decoder_verdict, TRUE, FALSE);
+  photos_add_test ("jobs/lease-renewed", test_lease_renewed, TRUE, FALSE);
   photos_add_test ("jobs/transient-retry", test_transient_retry, TRUE, TRUE);
   photos_add_test ("jobs/delete-with-job", test_delete_with_job, TRUE, TRUE);
   photos_add_test ("jobs/delete-before-store", test_delete_before_store, TRUE, TRUE);
