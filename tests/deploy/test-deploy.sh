@@ -112,6 +112,8 @@ sys.exit("no keys Secret")'
 }
 check "generated JWT public key equals openssl's, ID key is 64 hex" generated_keys_match
 
+check "the chart README's values table is what scripts/gen-chart-values.py makes from values.yaml" \
+  python3 "$ROOT/scripts/gen-chart-values.py" --check
 check "k8s/ is what scripts/gen-k8s.sh makes from the chart" \
   bash -c "'$ROOT/scripts/gen-k8s.sh' '$WORK/k8s' && diff -ru -x README.md -x secrets '$ROOT/k8s' '$WORK/k8s'"
 check "kubeconform: k8s/ manifests" bash -c "ls '$ROOT'/k8s/*.yaml | grep -v kustomization.yaml |
