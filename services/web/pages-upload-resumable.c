@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "carrete-error.h"
 #include "carrete-json-writer.h"
 
 #include "web-api.h"
@@ -331,7 +332,17 @@ pages_resumable_part (CarreteRequest *req)
     }
   if ((bytes = web_upload_spool_map (spool, &error)) == NULL)
     {
-      respond_message (ctx, 400, T (ctx, "The upload arrived empty or damaged. Please try again."));
+      /* The spool's disk, not the part, failed: worth a retry. */
+      if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE))
+        {
+          g_warning ("upload spool: %s", error->message);
+          respond_message (
+              ctx, 503,
+              T (ctx, "Uploads are unavailable right now. Please try again in a moment."));
+        }
+      else
+        respond_message (ctx, 400,
+                         T (ctx, "The upload arrived empty or damaged. Please try again."));
       return;
     }
   job = g_new0 (PartJob, 1);
