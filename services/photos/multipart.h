@@ -45,8 +45,8 @@ void photos_multipart_free (PhotosMultipart *parser);
 /* Called as each text field ends, before the parser reads on, with its
  * name and value; `before_file` says that no `file` part has begun yet
  * (what a form sends first may decide whether the rest is worth reading). */
-typedef void (*PhotosMultipartFieldFunc) (const char *name, const char *value,
-                                          gboolean before_file, gpointer user_data);
+typedef void (*PhotosMultipartFieldFunc) (const char *name, const char *value, gboolean before_file,
+                                          gpointer user_data);
 void photos_multipart_set_field_func (PhotosMultipart *parser, PhotosMultipartFieldFunc on_field,
                                       gpointer user_data);
 

@@ -694,8 +694,9 @@ read_answer_head (GDataInputStream *in, CtResponse *response)
         break;
     }
   g_test_message ("before the body: %.*s", (int) strcspn (head->str, "\r"),
-                  head->len > 0 ? head->str
-                  : error != NULL ? error->message : "the end of the stream");
+                  head->len > 0   ? head->str
+                  : error != NULL ? error->message
+                                  : "the end of the stream");
   response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   return head->len > 0
          && soup_headers_parse_response (head->str, (int) head->len, response->headers, NULL,
@@ -714,7 +715,8 @@ ct_answer_before_body (const char *base_url, const char *path, const char *beare
                                            "Content-Length: %zu\r\n\r\n",
                                            path, host, auth, content_type, declared);
   gsize zero_len = MIN (declared, 1024);
-  g_autoptr (GBytes) zeros = first == NULL ? g_bytes_new_take (g_malloc0 (zero_len), zero_len) : NULL;
+  g_autoptr (GBytes) zeros
+      = first == NULL ? g_bytes_new_take (g_malloc0 (zero_len), zero_len) : NULL;
   GBytes *sent = first != NULL ? first : zeros;
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_autoptr (GDataInputStream) in
@@ -944,11 +946,12 @@ append_form_fields (SoupMultipart *form, const char *const *fields)
 }
 
 GBytes *
-ct_form_body (const char *const *before, const char *filename, const char *file_type,
-              GBytes *file, const char *const *after, char **content_type)
+ct_form_body (const char *const *before, const char *filename, const char *file_type, GBytes *file,
+              const char *const *after, char **content_type)
 {
   SoupMultipart *form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
-  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autoptr (SoupMessageHeaders) headers
+      = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
   GBytes *body = NULL;
 
   append_form_fields (form, before);

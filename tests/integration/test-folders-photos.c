@@ -223,8 +223,8 @@ form_before_body (const char *token, const char *folder_id, GBytes *file)
   g_autoptr (GBytes) form = ct_form_body (before, "big.png", "image/png", file, NULL, &type);
   g_autoptr (GBytes) first = g_bytes_new_from_bytes (form, 0, FORM_SENT_BYTES);
 
-  return ct_answer_before_body (fx->photos_url, "/v1/photos", token, type,
-                                g_bytes_get_size (form), first);
+  return ct_answer_before_body (fx->photos_url, "/v1/photos", token, type, g_bytes_get_size (form),
+                                first);
 }
 
 /* An 8 MiB form upload whose folder_id field, before the file, names a
@@ -256,8 +256,8 @@ test_form_folder_refused_before_file (void)
     {
       g_autofree char *query = g_strdup_printf ("/v1/photos?folder_id=%s", cases[i].folder);
       g_autoptr (CtResponse) by_field = form_before_body (bob, cases[i].folder, file);
-      g_autoptr (CtResponse) by_query = ct_answer_before_body (fx->photos_url, query, bob,
-                                                               "image/png", FORM_FILE_BYTES, NULL);
+      g_autoptr (CtResponse) by_query
+          = ct_answer_before_body (fx->photos_url, query, bob, "image/png", FORM_FILE_BYTES, NULL);
 
       g_test_message ("folder %s: expecting %u", cases[i].folder, cases[i].status);
       ct_assert_problem (by_field, cases[i].status, NULL);
@@ -284,7 +284,8 @@ test_form_folder_allowed (void)
   g_autoptr (GBytes) form = ct_form_body (before, "big.png", "image/png", file, NULL, &type);
   g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", ana);
   const char *headers[] = { auth, NULL };
-  g_autoptr (CtResponse) r = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
+  g_autoptr (CtResponse) r
+      = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
   g_autofree char *path = NULL;
 
   g_assert_cmpuint (r->status, ==, 201);
@@ -320,7 +321,8 @@ test_form_folder_after_file (void)
   const char *headers[] = { auth, NULL };
   guint rows = photo_rows ();
   guint originals = stored_originals ();
-  g_autoptr (CtResponse) r = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
+  g_autoptr (CtResponse) r
+      = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
 
   ct_assert_problem (r, 404, NULL);
   g_assert_cmpuint (photo_rows (), ==, rows);

@@ -140,7 +140,8 @@ test_form_folder_first (PhotosStack *s)
       g_autofree char *type = NULL;
       g_autoptr (GBytes) form = ct_form_body (before, "first.jpg", "image/jpeg", file, NULL, &type);
       g_autoptr (GBytes) first = g_bytes_new_from_bytes (form, 0, 64 * 1024);
-      g_autofree char *query = g_strconcat ("/v1/photos?name=a.jpg&folder_id=", cases[i].folder, NULL);
+      g_autofree char *query
+          = g_strconcat ("/v1/photos?name=a.jpg&folder_id=", cases[i].folder, NULL);
       g_autoptr (CtResponse) by_field = ct_answer_before_body (
           s->photos_url, "/v1/photos", ana->token, type, g_bytes_get_size (form), first);
       g_autoptr (CtResponse) by_query
