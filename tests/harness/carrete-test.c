@@ -996,6 +996,16 @@ ct_assert_problem (CtResponse *response, guint status, const char *field)
     g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
 }
 
+void
+ct_assert_same_problem (CtResponse *response, CtResponse *other, guint status)
+{
+  ct_assert_problem (response, status, NULL);
+  ct_assert_problem (other, status, NULL);
+  g_assert_cmpstr (ct_response_string (response, "type"), ==, ct_response_string (other, "type"));
+  g_assert_cmpstr (ct_response_string (response, "detail"), ==,
+                   ct_response_string (other, "detail"));
+}
+
 CtOperations *
 ct_operations_check (const char *base_url, const char *api_path)
 {

@@ -208,6 +208,9 @@ GBytes *ct_form_body (const char *const *before, const char *filename, const cha
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);
+/* Asserts that both are RFC 9457 answers with `status`, of the same type
+ * and detail: two ways of asking that must be refused alike. */
+void ct_assert_same_problem (CtResponse *response, CtResponse *other, guint status);
 
 /* The answers of the operations routes every service has, asked in this
  * order: /healthz, /readyz, /openapi.json, /docs, /metrics. */

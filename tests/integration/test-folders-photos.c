@@ -260,12 +260,7 @@ test_form_folder_refused_before_file (void)
           = ct_answer_before_body (fx->photos_url, query, bob, "image/png", FORM_FILE_BYTES, NULL);
 
       g_test_message ("folder %s: expecting %u", cases[i].folder, cases[i].status);
-      ct_assert_problem (by_field, cases[i].status, NULL);
-      ct_assert_problem (by_query, cases[i].status, NULL);
-      g_assert_cmpstr (ct_response_string (by_field, "type"), ==,
-                       ct_response_string (by_query, "type"));
-      g_assert_cmpstr (ct_response_string (by_field, "detail"), ==,
-                       ct_response_string (by_query, "detail"));
+      ct_assert_same_problem (by_field, by_query, cases[i].status);
     }
   g_assert_cmpuint (photo_rows (), ==, rows);
   g_assert_cmpuint (stored_originals (), ==, originals);
