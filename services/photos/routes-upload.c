@@ -105,19 +105,26 @@ static void
 check_folder_field (PhotosUploadHold *hold, const char *value, gpointer user_data)
 {
   FolderField *field = user_data;
-  FolderFieldCheck *check = g_new0 (FolderFieldCheck, 1);
+  FolderFieldCheck *check;
+  gint64 folder_id = 0;
 
-  check->hold = hold;
-  if (*value != '\0'
-      && !carrete_ids_decode (field->app->ids, CARRETE_ID_FOLDER, value, &check->folder_id))
+  /* No folder: the account was checked before the body already. */
+  if (*value == '\0')
+    {
+      photos_upload_hold_end (hold, NULL);
+      return;
+    }
+  if (!carrete_ids_decode (field->app->ids, CARRETE_ID_FOLDER, value, &folder_id))
     {
       g_autoptr (GError) error
           = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
 
       photos_upload_hold_end (hold, error);
-      g_free (check);
       return;
     }
+  check = g_new0 (FolderFieldCheck, 1);
+  check->hold = hold;
+  check->folder_id = folder_id;
   photos_service_check_folder_async (field->app, field->caller, check->folder_id, NULL,
                                      on_folder_field_checked, check);
 }
