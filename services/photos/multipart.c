@@ -44,6 +44,8 @@ struct _PhotosMultipart
 
   PhotosMultipartFileFunc on_file;
   gpointer user_data;
+  PhotosMultipartFieldFunc on_field; /* optional */
+  gpointer field_data;
 
   GString *headers;   /* the current part's header block */
   guint parts;
@@ -298,6 +300,15 @@ photos_multipart_free (PhotosMultipart *self)
   g_free (self);
 }
 
+void
+photos_multipart_set_field_func (PhotosMultipart *self, PhotosMultipartFieldFunc on_field,
+                                 gpointer user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->on_field = on_field;
+  self->field_data = user_data;
+}
+
 /* --- Part headers ----------------------------------------------------------- */
 
 typedef struct
@@ -494,8 +505,12 @@ end_part (PhotosMultipart *self, GError **error)
     {
       if (!g_utf8_validate_len (self->field_value->str, self->field_value->len, NULL))
         return fail (self, error, "the field \"%s\" is not UTF-8 text", self->field_name);
-      g_hash_table_insert (self->fields, g_steal_pointer (&self->field_name),
-                           g_string_free (g_steal_pointer (&self->field_value), FALSE));
+      char *name = g_steal_pointer (&self->field_name);
+      char *value = g_string_free (g_steal_pointer (&self->field_value), FALSE);
+
+      g_hash_table_insert (self->fields, name, value);
+      if (self->on_field != NULL)
+        self->on_field (name, value, !self->has_file, self->field_data);
     }
   return TRUE;
 }

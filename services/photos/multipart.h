@@ -9,7 +9,8 @@ G_BEGIN_DECLS
  * more than one boundary's worth of the body plus the headers of the
  * current part.  The part named `file` is streamed out through `on_file`;
  * small text parts (at most PHOTOS_MULTIPART_FIELD_MAX bytes) are collected
- * and readable by name once the body is complete.
+ * and readable by name as soon as each one ends (see
+ * photos_multipart_set_field_func).
  *
  * Every split of the same body into chunks gives the same result (the same
  * file bytes, fields and error message); only the sizes of the pieces
@@ -41,6 +42,14 @@ PhotosMultipart *photos_multipart_new (const char *content_type, PhotosMultipart
                                        gpointer user_data, GError **error);
 void photos_multipart_free (PhotosMultipart *parser);
 
+/* Called as each text field ends, before the parser reads on, with its
+ * name and value; `before_file` says that no `file` part has begun yet
+ * (what a form sends first may decide whether the rest is worth reading). */
+typedef void (*PhotosMultipartFieldFunc) (const char *name, const char *value, gboolean before_file,
+                                          gpointer user_data);
+void photos_multipart_set_field_func (PhotosMultipart *parser, PhotosMultipartFieldFunc on_field,
+                                      gpointer user_data);
+
 /* FALSE with CARRETE_ERROR_BAD_REQUEST on malformed input (bad part
  * headers, a second `file` part, too many parts, an oversized field or
  * header block, data after the closing boundary that is not whitespace),
@@ -52,7 +61,7 @@ gboolean photos_multipart_feed (PhotosMultipart *parser, const guint8 *data, gsi
  * closing boundary never came, or there was no `file` part. */
 gboolean photos_multipart_finish (PhotosMultipart *parser, GError **error);
 
-/* After finish: a text field's value (NULL if absent), and the file part's
+/* A text field's value once its part ended (NULL if absent), and the file part's
  * filename parameter and Content-Type (either may be NULL). */
 const char *photos_multipart_get_field (PhotosMultipart *parser, const char *name);
 const char *photos_multipart_get_filename (PhotosMultipart *parser);

@@ -56,12 +56,93 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
 
 /* Before the body: the caller's account and, when the query names one,
  * the folder (theirs?).  A folder named only in a multipart field is
- * checked once the body is in. */
+ * checked when that field ends, if it comes before the file part (see
+ * hold_at_folder_field); after the file, once the body is in. */
 typedef struct
 {
   PhotosUpload *upload; /* the request's: outlives the check */
   gint64 folder_id;
 } Admission;
+
+/* What the check of a folder field needs, kept by the upload. */
+typedef struct
+{
+  PhotosApp *app;
+  CarreteCaller *caller; /* a copy: the check may outlive the request */
+} FolderField;
+
+static void
+folder_field_free (gpointer data)
+{
+  FolderField *field = data;
+
+  g_free (field->caller);
+  g_free (field);
+}
+
+typedef struct
+{
+  PhotosUploadHold *hold;
+  gint64 folder_id;
+} FolderFieldCheck;
+
+static void
+on_folder_field_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree FolderFieldCheck *check = user_data;
+  g_autoptr (GError) error = NULL;
+  PhotosUpload *upload = photos_upload_hold_get_upload (check->hold);
+
+  /* Allowed: handle_upload need not ask again once the body is in. */
+  if (photos_service_check_folder_finish (result, &error) && upload != NULL)
+    photos_upload_set_admitted_folder (upload, check->folder_id);
+  photos_upload_hold_end (check->hold, error);
+}
+
+/* The form's folder_id, before its file: the same check (and answers) as
+ * for ?folder_id=, while the body waits. */
+static void
+check_folder_field (PhotosUploadHold *hold, const char *value, gpointer user_data)
+{
+  FolderField *field = user_data;
+  FolderFieldCheck *check;
+  gint64 folder_id = 0;
+
+  /* No folder: the account was checked before the body already. */
+  if (*value == '\0')
+    {
+      photos_upload_hold_end (hold, NULL);
+      return;
+    }
+  if (!carrete_ids_decode (field->app->ids, CARRETE_ID_FOLDER, value, &folder_id))
+    {
+      g_autoptr (GError) error
+          = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+
+      photos_upload_hold_end (hold, error);
+      return;
+    }
+  check = g_new0 (FolderFieldCheck, 1);
+  check->hold = hold;
+  check->folder_id = folder_id;
+  photos_service_check_folder_async (field->app, field->caller, check->folder_id, NULL,
+                                     on_folder_field_checked, check);
+}
+
+/* The query's folder_id, even empty, wins over the form's (handle_upload):
+ * only without one is the field worth holding the body for. */
+static void
+hold_at_folder_field (PhotosUpload *upload, CarreteRequest *req, GHashTable *query)
+{
+  FolderField *field;
+
+  if (query != NULL && g_hash_table_contains (query, "folder_id"))
+    return;
+  field = g_new0 (FolderField, 1);
+  field->app = app_of (req);
+  field->caller = carrete_caller_dup (carrete_request_get_caller (req));
+  photos_upload_hold_at_field (upload, "folder_id", check_folder_field, field, folder_field_free);
+}
 
 static void
 on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -90,6 +171,7 @@ upload_admit_async (gpointer stream, CarreteRequest *req, GHashTable *query,
   const char *folder = query != NULL ? g_hash_table_lookup (query, "folder_id") : NULL;
 
   admission->upload = stream;
+  hold_at_folder_field (stream, req, query);
   if (folder != NULL && *folder != '\0'
       && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &admission->folder_id))
     {
@@ -228,7 +310,8 @@ handle_upload (CarreteRequest *req)
   op->req = req;
   op->photo.owner_id = caller->id;
   op->photo.upload = upload;
-  /* Checked before the body already, unless a form field named another. */
+  /* Checked before the body already (or when a folder_id field before
+   * the file part ended), unless a field after the file named another. */
   if (photos_upload_get_admitted_folder (upload, &admitted_folder)
       && admitted_folder == op->photo.folder_id)
     {

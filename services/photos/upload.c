@@ -4,6 +4,7 @@
 
 #include "carrete-server.h"
 #include "carrete-fd.h"
+#include "carrete-source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,20 @@ struct _PhotosUpload
   gint64 admitted_folder_id;
   PhotosSink *sink;      /* streamed to storage instead of a spool file */
   char *object_prefix;   /* where the sink writes the original */
+  gboolean sink_paused;  /* the sink asked for a pause and has not resumed */
+  /* Holding the body at a field (photos_upload_hold_at_field). */
+  char *hold_field;
+  PhotosUploadHoldFunc hold_func;
+  gpointer hold_data;
+  GDestroyNotify hold_notify;
+  PhotosUploadHold *hold; /* under way: the body is paused */
+  GByteArray *held;       /* file bytes that came meanwhile */
+};
+
+struct _PhotosUploadHold
+{
+  PhotosUpload *upload; /* NULL once the upload is freed */
+  char *value;
 };
 
 #define WRITE_BLOCK (256 * 1024)
@@ -119,7 +134,7 @@ set_sink_content_type (PhotosUpload *upload)
 
 /* Bytes of the image itself, from a raw body or the `file` part. */
 static gboolean
-take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
+store_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
 {
   PhotosUpload *upload = user_data;
   gsize head_room = sizeof upload->head - upload->head_len;
@@ -160,6 +175,21 @@ take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **err
   if (upload->pending->len < WRITE_BLOCK)
     return TRUE;
   return flush_pending (upload, error);
+}
+
+static gboolean
+take_file_bytes (const guint8 *data, gsize len, gpointer user_data, GError **error)
+{
+  PhotosUpload *upload = user_data;
+
+  /* Nothing is stored before the hold's check allows it; the body is
+   * paused, so this is the rest of one chunk at most. */
+  if (upload->hold != NULL)
+    {
+      g_byte_array_append (upload->held, data, len);
+      return TRUE;
+    }
+  return store_file_bytes (data, len, upload, error);
 }
 
 void
@@ -258,6 +288,13 @@ photos_upload_free (PhotosUpload *upload)
       g_clear_signal_handler (&upload->chunk_id, upload->msg);
       g_object_remove_weak_pointer (G_OBJECT (upload->msg), (gpointer *) &upload->msg);
     }
+  /* A check under way ends on a hold that knows the upload is gone. */
+  if (upload->hold != NULL)
+    upload->hold->upload = NULL;
+  g_clear_pointer (&upload->held, g_byte_array_unref);
+  if (upload->hold_notify != NULL)
+    upload->hold_notify (upload->hold_data);
+  g_free (upload->hold_field);
   discard_spool_file (upload);
   g_clear_pointer (&upload->sink, photos_sink_free);
   g_free (upload->object_prefix);
@@ -389,6 +426,103 @@ photos_upload_refuse_early (PhotosUpload *upload)
   upload->refuse_early = TRUE;
 }
 
+/* ---- pausing the body -------------------------------------------------------------- */
+
+/* The body is read on when neither the sink nor a hold wants it paused.
+ * Not once the handler has the request (it pauses the message itself
+ * until it answers), nor after an early refusal took the connection. */
+static void
+read_on (PhotosUpload *upload)
+{
+  if (upload->msg != NULL && !upload->finished && !upload->sink_paused && upload->hold == NULL
+      && !(upload->refuse_early && upload->error != NULL))
+    soup_server_message_unpause (upload->msg);
+}
+
+static void
+hold_free (PhotosUploadHold *hold)
+{
+  g_free (hold->value);
+  g_free (hold);
+}
+
+/* From the main loop: the check may answer at once without running inside
+ * the chunk handler that is feeding the parser. */
+static gboolean
+start_hold (gpointer data)
+{
+  PhotosUploadHold *hold = data;
+  PhotosUpload *upload = hold->upload;
+
+  if (upload == NULL)
+    hold_free (hold);
+  else if (upload->error != NULL)
+    photos_upload_hold_end (hold, NULL); /* refused already: nothing to check */
+  else
+    upload->hold_func (hold, hold->value, upload->hold_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_form_field (const char *name, const char *value, gboolean before_file, gpointer user_data)
+{
+  PhotosUpload *upload = user_data;
+  PhotosUploadHold *hold;
+
+  if (!before_file || upload->msg == NULL || upload->hold != NULL
+      || strcmp (name, upload->hold_field) != 0)
+    return;
+  hold = g_new0 (PhotosUploadHold, 1);
+  hold->upload = upload;
+  hold->value = g_strdup (value);
+  upload->hold = hold;
+  upload->held = g_byte_array_new ();
+  soup_server_message_pause (upload->msg);
+  carrete_idle_add_on (g_main_context_get_thread_default (), start_hold, hold, NULL,
+                       "photos upload hold");
+}
+
+void
+photos_upload_hold_at_field (PhotosUpload *upload, const char *field, PhotosUploadHoldFunc func,
+                             gpointer user_data, GDestroyNotify notify)
+{
+  g_return_if_fail (upload->hold_func == NULL && upload->size == 0);
+
+  upload->hold_field = g_strdup (field);
+  upload->hold_func = func;
+  upload->hold_data = user_data;
+  upload->hold_notify = notify;
+  if (upload->form != NULL)
+    photos_multipart_set_field_func (upload->form, on_form_field, upload);
+}
+
+PhotosUpload *
+photos_upload_hold_get_upload (PhotosUploadHold *hold)
+{
+  return hold->upload;
+}
+
+void
+photos_upload_hold_end (PhotosUploadHold *hold, const GError *refusal)
+{
+  PhotosUpload *upload = hold->upload;
+  g_autoptr (GByteArray) held = NULL;
+  GError *error = NULL;
+
+  hold_free (hold);
+  if (upload == NULL)
+    return;
+  upload->hold = NULL;
+  held = g_steal_pointer (&upload->held);
+  if (refusal != NULL)
+    fail (upload, g_error_copy (refusal));
+  else if (upload->error == NULL && held->len > 0
+           && !store_file_bytes (held->data, held->len, upload, &error))
+    fail (upload, error);
+  /* An upload not refused early reads the rest to answer at its end. */
+  read_on (upload);
+}
+
 /* ---- streaming to storage ------------------------------------------------------- */
 
 static void
@@ -396,20 +530,18 @@ on_sink_pause (gpointer owner)
 {
   PhotosUpload *upload = owner;
 
+  upload->sink_paused = TRUE;
   if (upload->msg != NULL && !upload->finished)
     soup_server_message_pause (upload->msg);
 }
 
-/* Not once the handler has the request (it pauses the message itself
- * until it answers), nor after an early refusal took the connection. */
 static void
 on_sink_resume (gpointer owner)
 {
   PhotosUpload *upload = owner;
 
-  if (upload->msg != NULL && !upload->finished
-      && !(upload->refuse_early && upload->error != NULL))
-    soup_server_message_unpause (upload->msg);
+  upload->sink_paused = FALSE;
+  read_on (upload);
 }
 
 static void

@@ -83,6 +83,29 @@ void photos_upload_refuse_early (PhotosUpload *upload);
 void photos_upload_set_admitted_folder (PhotosUpload *upload, gint64 folder_id);
 gboolean photos_upload_get_admitted_folder (PhotosUpload *upload, gint64 *folder_id);
 
+/* A form's text field that decides, before the file, whether the rest of
+ * the body is worth reading (the folder it goes to).  When `field` ends
+ * before the file part begins, the body stops being read and `func` is
+ * called (soon, from the main loop, never inside the chunk handler) with
+ * the field's value; file bytes that came in the same chunk wait in
+ * memory.  The check answers with photos_upload_hold_end.  A `field` after
+ * the file part, or in a raw body, is not held.  `user_data` belongs to the
+ * upload and is released with `notify` when the upload is freed: read it
+ * during `func` only.  Call before any byte of the body. */
+typedef struct _PhotosUploadHold PhotosUploadHold;
+typedef void (*PhotosUploadHoldFunc) (PhotosUploadHold *hold, const char *value,
+                                      gpointer user_data);
+void photos_upload_hold_at_field (PhotosUpload *upload, const char *field,
+                                  PhotosUploadHoldFunc func, gpointer user_data,
+                                  GDestroyNotify notify);
+/* The held upload, or NULL once its request is gone (the hold outlives it
+ * only to be ended). */
+PhotosUpload *photos_upload_hold_get_upload (PhotosUploadHold *hold);
+/* Ends and frees `hold`.  With NULL the body is read on; with `refusal` the
+ * request is refused at once (carrete_server_refuse_body): nothing more is
+ * read and nothing of the file is stored. */
+void photos_upload_hold_end (PhotosUploadHold *hold, const GError *refusal);
+
 /* Streams the file's bytes to storage, as `<object_prefix>/original`,
  * instead of a spool file: call before any byte.  The body is paused while
  * storage is behind.  After photos_upload_finish, photos_upload_store_async

@@ -1,5 +1,6 @@
 #include "carrete-test-util.h"
 
+#include <glib/gstdio.h>
 #include <zlib.h>
 
 char *
@@ -32,4 +33,30 @@ ct_png_append_chunk (GByteArray *png, const char *type, const guint8 *data, guin
   if (len > 0)
     g_byte_array_append (png, data, len);
   append_be32 (png, (guint32) crc);
+}
+
+guint
+ct_count_files (const char *dir, const char *prefix, goffset *largest)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          n += ct_count_files (path, prefix, largest);
+          continue;
+        }
+      if (prefix != NULL && !g_str_has_prefix (name, prefix))
+        continue;
+      n++;
+      if (largest != NULL && g_stat (path, &st) == 0 && st.st_size > *largest)
+        *largest = st.st_size;
+    }
+  return n;
 }

@@ -16,4 +16,9 @@ char *ct_repeat (const char *unit, guint times);
  * of type and data. */
 void ct_png_append_chunk (GByteArray *png, const char *type, const guint8 *data, guint32 len);
 
+/* Regular files under `dir`, at any depth, whose names start with `prefix`
+ * (NULL: all); the size of the largest goes to *largest (may be NULL) when
+ * larger than what it holds. */
+guint ct_count_files (const char *dir, const char *prefix, goffset *largest);
+
 G_END_DECLS

@@ -598,6 +598,25 @@ session (void)
   return shared;
 }
 
+/* Fills response->json when the body is JSON. */
+static void
+parse_json_body (CtResponse *response)
+{
+  const char *type = soup_message_headers_get_content_type (response->headers, NULL);
+
+  if (type != NULL && strstr (type, "json") != NULL)
+    {
+      /* The body is not NUL-terminated: parse it with its length. */
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      gsize len = 0;
+      const char *data = g_bytes_get_data (response->body, &len);
+
+      if (len > 0 && json_parser_load_from_data (parser, data, (gssize) len, NULL)
+          && json_parser_get_root (parser) != NULL)
+        response->json = json_node_copy (json_parser_get_root (parser));
+    }
+}
+
 CtResponse *
 ct_http_raw (const char *base_url, const char *method, const char *path,
              const char *const *headers, const char *content_type, GBytes *body)
@@ -606,7 +625,6 @@ ct_http_raw (const char *base_url, const char *method, const char *path,
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autoptr (GError) error = NULL;
   CtResponse *response = g_new0 (CtResponse, 1);
-  const char *type;
 
   g_assert_nonnull (msg);
   for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
@@ -625,18 +643,7 @@ ct_http_raw (const char *base_url, const char *method, const char *path,
     }
   response->status = soup_message_get_status (msg);
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  type = soup_message_headers_get_content_type (response->headers, NULL);
-  if (type != NULL && strstr (type, "json") != NULL)
-    {
-      /* The body is not NUL-terminated: parse it with its length. */
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      gsize len = 0;
-      const char *data = g_bytes_get_data (response->body, &len);
-
-      if (len > 0 && json_parser_load_from_data (parser, data, (gssize) len, NULL)
-          && json_parser_get_root (parser) != NULL)
-        response->json = json_node_copy (json_parser_get_root (parser));
-    }
+  parse_json_body (response);
   return response;
 }
 
@@ -668,9 +675,37 @@ ct_connect (const char *base_url, char **host_header)
   return connection;
 }
 
-guint
-ct_status_before_body (const char *base_url, const char *path, const char *bearer,
-                       const char *content_type, gsize declared)
+/* The status line and headers of an answer read from `in` (CRLF lines up
+ * to the empty one) into `response`; FALSE when none came. */
+static gboolean
+read_answer_head (GDataInputStream *in, CtResponse *response)
+{
+  g_autoptr (GString) head = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      if (line == NULL)
+        break;
+      g_string_append_printf (head, "%s\n", line); /* the line keeps its CR */
+      if (line[0] == '\r' || line[0] == '\0')
+        break;
+    }
+  g_test_message ("before the body: %.*s", (int) strcspn (head->str, "\r"),
+                  head->len > 0   ? head->str
+                  : error != NULL ? error->message
+                                  : "the end of the stream");
+  response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  return head->len > 0
+         && soup_headers_parse_response (head->str, (int) head->len, response->headers, NULL,
+                                         &response->status, NULL);
+}
+
+CtResponse *
+ct_answer_before_body (const char *base_url, const char *path, const char *bearer,
+                       const char *content_type, gsize declared, GBytes *first)
 {
   g_autofree char *host = NULL;
   g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
@@ -679,21 +714,48 @@ ct_status_before_body (const char *base_url, const char *path, const char *beare
   g_autofree char *head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: %s\r\n"
                                            "Content-Length: %zu\r\n\r\n",
                                            path, host, auth, content_type, declared);
-  g_autofree guint8 *first = g_malloc0 (1024);
+  gsize zero_len = MIN (declared, 1024);
+  g_autoptr (GBytes) zeros
+      = first == NULL ? g_bytes_new_take (g_malloc0 (zero_len), zero_len) : NULL;
+  GBytes *sent = first != NULL ? first : zeros;
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_autoptr (GDataInputStream) in
       = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
   g_autoptr (GError) error = NULL;
-  g_autofree char *line = NULL;
+  CtResponse *response = g_new0 (CtResponse, 1);
+  goffset length;
+  guint8 *body;
+  gsize got = 0;
 
+  g_assert_cmpuint (g_bytes_get_size (sent), <=, declared);
   g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
-  g_assert_true (g_output_stream_write_all (out, first, MIN (declared, 1024), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, g_bytes_get_data (sent, NULL),
+                                            g_bytes_get_size (sent), NULL, NULL, &error));
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 3);
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_test_message ("before the body: %s", line != NULL ? line : error->message);
-  if (line == NULL || !g_str_has_prefix (line, "HTTP/1.1 "))
-    return 0;
-  return (guint) g_ascii_strtoull (line + 9, NULL, 10);
+  if (!read_answer_head (in, response))
+    {
+      response->status = 0;
+      response->body = g_bytes_new (NULL, 0);
+      return response;
+    }
+  length = soup_message_headers_get_content_length (response->headers);
+  body = g_malloc (length);
+  g_input_stream_read_all (G_INPUT_STREAM (in), body, length, &got, NULL, NULL);
+  response->body = g_bytes_new_take (body, got);
+  parse_json_body (response);
+  return response;
+}
+
+guint
+ct_status_before_body (const char *base_url, const char *path, const char *bearer,
+                       const char *content_type, gsize declared)
+{
+  CtResponse *response
+      = ct_answer_before_body (base_url, path, bearer, content_type, declared, NULL);
+  guint status = response->status;
+
+  ct_response_free (response);
+  return status;
 }
 
 GSocketConnection *
@@ -876,6 +938,31 @@ ct_response_string (CtResponse *response, const char *member)
   return json_object_get_string_member (object, member);
 }
 
+static void
+append_form_fields (SoupMultipart *form, const char *const *fields)
+{
+  for (guint i = 0; fields != NULL && fields[i] != NULL && fields[i + 1] != NULL; i += 2)
+    soup_multipart_append_form_string (form, fields[i], fields[i + 1]);
+}
+
+GBytes *
+ct_form_body (const char *const *before, const char *filename, const char *file_type, GBytes *file,
+              const char *const *after, char **content_type)
+{
+  SoupMultipart *form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr (SoupMessageHeaders) headers
+      = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  GBytes *body = NULL;
+
+  append_form_fields (form, before);
+  soup_multipart_append_form_file (form, "file", filename, file_type, file);
+  append_form_fields (form, after);
+  soup_multipart_to_message (form, headers, &body);
+  *content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  soup_multipart_free (form);
+  return body;
+}
+
 void
 ct_assert_problem (CtResponse *response, guint status, const char *field)
 {
@@ -907,6 +994,16 @@ ct_assert_problem (CtResponse *response, guint status, const char *field)
              (const char *) g_bytes_get_data (response->body, NULL));
   if (status == 401)
     g_assert_true (g_str_has_prefix (ct_response_header (response, "WWW-Authenticate"), "Bearer"));
+}
+
+void
+ct_assert_same_problem (CtResponse *response, CtResponse *other, guint status)
+{
+  ct_assert_problem (response, status, NULL);
+  ct_assert_problem (other, status, NULL);
+  g_assert_cmpstr (ct_response_string (response, "type"), ==, ct_response_string (other, "type"));
+  g_assert_cmpstr (ct_response_string (response, "detail"), ==,
+                   ct_response_string (other, "detail"));
 }
 
 CtOperations *

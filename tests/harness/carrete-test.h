@@ -188,15 +188,29 @@ guint ct_parallel_status (CtParallel *parallel, guint i);
 void ct_parallel_free (CtParallel *parallel);
 
 /* Sends the headers of a POST declaring `declared` bytes of `content_type`
- * and only its first KiB, then waits up to 3 s for the answer, sending
- * nothing more.  Returns the answer's status, or 0 when none came: a
- * request refused before its body gets its answer without the rest. */
+ * and only `first` of its body (NULL: its first KiB, zeros), then waits
+ * up to 3 s for the answer, sending nothing more.  Returns the answer
+ * (status 0 when none came): a request refused before its body gets its
+ * answer without the rest. */
+CtResponse *ct_answer_before_body (const char *base_url, const char *path, const char *bearer,
+                                   const char *content_type, gsize declared, GBytes *first);
+/* The same with `first` NULL, and only the answer's status. */
 guint ct_status_before_body (const char *base_url, const char *path, const char *bearer,
                              const char *content_type, gsize declared);
+
+/* A multipart/form-data body: the text fields `before` (name, value, …,
+ * NULL; may be NULL), the part named `file` (`filename`, `file_type` and
+ * the bytes of `file`), then the fields `after`, in that order.
+ * *content_type gets the Content-Type to send it with. */
+GBytes *ct_form_body (const char *const *before, const char *filename, const char *file_type,
+                      GBytes *file, const char *const *after, char **content_type);
 
 /* Asserts an RFC 9457 answer with `status`; when `field` is not NULL, one
  * of errors[].field equals it. */
 void ct_assert_problem (CtResponse *response, guint status, const char *field);
+/* Asserts that both are RFC 9457 answers with `status`, of the same type
+ * and detail: two ways of asking that must be refused alike. */
+void ct_assert_same_problem (CtResponse *response, CtResponse *other, guint status);
 
 /* The answers of the operations routes every service has, asked in this
  * order: /healthz, /readyz, /openapi.json, /docs, /metrics. */

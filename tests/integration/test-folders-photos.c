@@ -192,6 +192,143 @@ test_upload_refused_before_body (void)
   }
 }
 
+/* ---- a folder named in a form field ---------------------------------------------- */
+
+#define FORM_FILE_BYTES (8 * 1024 * 1024)
+#define FORM_SENT_BYTES (64 * 1024)
+
+/* What a refused upload must not leave: a photos row, a stored original. */
+static guint
+photo_rows (void)
+{
+  g_autofree char *count
+      = ct_postgres_query (fx->users->pg, "carrete_photos", "SELECT count(*) FROM photos");
+
+  return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
+static guint
+stored_originals (void)
+{
+  return ct_count_files (fx->storage_dir, "original", NULL);
+}
+
+/* A form upload of `file` into `folder_id`, named by a field before the
+ * file part, of which only the first 64 KiB are sent. */
+static CtResponse *
+form_before_body (const char *token, const char *folder_id, GBytes *file)
+{
+  const char *before[] = { "folder_id", folder_id, NULL };
+  g_autofree char *type = NULL;
+  g_autoptr (GBytes) form = ct_form_body (before, "big.png", "image/png", file, NULL, &type);
+  g_autoptr (GBytes) first = g_bytes_new_from_bytes (form, 0, FORM_SENT_BYTES);
+
+  return ct_answer_before_body (fx->photos_url, "/v1/photos", token, type, g_bytes_get_size (form),
+                                first);
+}
+
+/* An 8 MiB form upload whose folder_id field, before the file, names a
+ * folder the caller may not upload into (someone else's private or public
+ * one, one deleted, an id that is no folder id) is refused after its first
+ * 64 KiB with the answer ?folder_id= gets, and nothing is stored. */
+static void
+test_form_folder_refused_before_file (void)
+{
+  g_autofree char *ana = folders_new_user (fx, "fieldana", NULL);
+  g_autofree char *bob = folders_new_user (fx, "fieldbob", NULL);
+  g_autofree char *hidden = folders_create (fx, ana, "{\"name\":\"Ana's field private\"}");
+  g_autofree char *shown
+      = folders_create (fx, ana, "{\"name\":\"Ana's field public\",\"visibility\":\"public\"}");
+  g_autofree char *gone = folders_create (fx, bob, "{\"name\":\"Bob's gone\"}");
+  g_autofree char *gone_path = g_strdup_printf ("/v1/folders/%s", gone);
+  g_autoptr (CtResponse) deleted = ct_http (fx->url, "DELETE", gone_path, bob, NULL);
+  g_autoptr (GBytes) file = ct_png_of_size (FORM_FILE_BYTES);
+  const struct
+  {
+    const char *folder;
+    guint status;
+  } cases[] = { { hidden, 404 }, { shown, 403 }, { gone, 404 }, { "fo_nonsense", 404 } };
+  guint rows = photo_rows ();
+  guint originals = stored_originals ();
+
+  g_assert_cmpuint (deleted->status, ==, 204);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *query = g_strdup_printf ("/v1/photos?folder_id=%s", cases[i].folder);
+      g_autoptr (CtResponse) by_field = form_before_body (bob, cases[i].folder, file);
+      g_autoptr (CtResponse) by_query
+          = ct_answer_before_body (fx->photos_url, query, bob, "image/png", FORM_FILE_BYTES, NULL);
+
+      g_test_message ("folder %s: expecting %u", cases[i].folder, cases[i].status);
+      ct_assert_same_problem (by_field, by_query, cases[i].status);
+    }
+  g_assert_cmpuint (photo_rows (), ==, rows);
+  g_assert_cmpuint (stored_originals (), ==, originals);
+}
+
+/* The same field naming the caller's own folder: the body is read on and
+ * the photo is in that folder, whole. */
+static void
+test_form_folder_allowed (void)
+{
+  g_autofree char *ana = folders_new_user (fx, "fieldowner", NULL);
+  g_autofree char *folder = folders_create (fx, ana, "{\"name\":\"Ana's field own\"}");
+  g_autoptr (GBytes) file = ct_png_of_size (3 * 1024 * 1024);
+  const char *before[] = { "folder_id", folder, "name", "mine.png", NULL };
+  g_autofree char *type = NULL;
+  g_autoptr (GBytes) form = ct_form_body (before, "big.png", "image/png", file, NULL, &type);
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", ana);
+  const char *headers[] = { auth, NULL };
+  g_autoptr (CtResponse) r
+      = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
+  g_autofree char *path = NULL;
+
+  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpstr (ct_response_string (r, "folder_id"), ==, folder);
+  g_assert_cmpstr (ct_response_string (r, "name"), ==, "mine.png");
+  g_assert_cmpint (json_object_get_int_member (ct_response_object (r), "size"), ==,
+                   (gint64) g_bytes_get_size (file));
+  path = g_strdup_printf ("/v1/photos?folder_id=%s", folder);
+  {
+    g_autoptr (CtResponse) list = ct_http (fx->photos_url, "GET", path, ana, NULL);
+    JsonArray *items = json_object_get_array_member (ct_response_object (list), "items");
+
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "id"),
+                     ==, ct_response_string (r, "id"));
+  }
+}
+
+/* A folder_id field after the file part is checked once the body is in:
+ * someone else's private folder is refused then, and the original that
+ * was streamed to storage is removed. */
+static void
+test_form_folder_after_file (void)
+{
+  g_autofree char *ana = folders_new_user (fx, "afterana", NULL);
+  g_autofree char *bob = folders_new_user (fx, "afterbob", NULL);
+  g_autofree char *hidden = folders_create (fx, ana, "{\"name\":\"Ana's late private\"}");
+  g_autoptr (GBytes) file = ct_png_of_size (3 * 1024 * 1024);
+  const char *after[] = { "folder_id", hidden, NULL };
+  g_autofree char *type = NULL;
+  g_autoptr (GBytes) form = ct_form_body (NULL, "late.png", "image/png", file, after, &type);
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", bob);
+  const char *headers[] = { auth, NULL };
+  guint rows = photo_rows ();
+  guint originals = stored_originals ();
+  g_autoptr (CtResponse) r
+      = ct_http_raw (fx->photos_url, "POST", "/v1/photos", headers, type, form);
+
+  ct_assert_problem (r, 404, NULL);
+  g_assert_cmpuint (photo_rows (), ==, rows);
+  g_assert_cmpuint (stored_originals (), ==, originals);
+  /* What was sent is removed on a worker, perhaps after the answer (and
+   * thumbnails of earlier uploads pass through temporary files too). */
+  for (guint i = 0; i < 200 && ct_count_files (fx->storage_dir, ".tmp-", NULL) > 0; i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (ct_count_files (fx->storage_dir, ".tmp-", NULL), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,6 +339,10 @@ main (int argc, char **argv)
     { "/carrete/folders/photos/someone-elses", test_someone_elses },
     { "/carrete/folders/photos/photos-goes-away", test_photos_goes_away },
     { "/carrete/folders/photos/upload-refused-before-body", test_upload_refused_before_body },
+    { "/carrete/folders/photos/form-folder-refused-before-file",
+      test_form_folder_refused_before_file },
+    { "/carrete/folders/photos/form-folder-allowed", test_form_folder_allowed },
+    { "/carrete/folders/photos/form-folder-after-file", test_form_folder_after_file },
   };
 
   return CT_TEST_MAIN (argc, argv, folders_fixture_start_with_photos, folders_fixture_free, &fx,

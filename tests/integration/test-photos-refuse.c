@@ -114,6 +114,47 @@ test_folders_down (PhotosStack *s)
   g_assert_cmpuint (status_before_body (s, ana->token, query), ==, 503);
 }
 
+/* A form whose folder_id field comes before the file part: the folder is
+ * checked when the field ends, and refused with the answer ?folder_id=
+ * gets, after the first 64 KiB of the body, nothing stored (no row, no
+ * object, no multipart upload).  Here an id that is no folder id (404)
+ * and one that carrete-folders, down in this stack, cannot check (503). */
+static void
+test_form_folder_first (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "fieldfirst");
+  g_autoptr (GBytes) file = photos_make_big_jpeg (PHOTOS_MAX_UPLOAD - 4096, 503);
+  g_autofree char *unchecked = photos_folder_id (s, 7);
+  const struct
+  {
+    const char *folder;
+    guint status;
+  } cases[] = { { "fo_nonsense", 404 }, { unchecked, 503 } };
+  guint rows = photos_count_rows (s);
+  guint objects = photos_count_objects (s);
+  guint multipart = photos_count_multipart (s);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *before[] = { "name", "first.jpg", "folder_id", cases[i].folder, NULL };
+      g_autofree char *type = NULL;
+      g_autoptr (GBytes) form = ct_form_body (before, "first.jpg", "image/jpeg", file, NULL, &type);
+      g_autoptr (GBytes) first = g_bytes_new_from_bytes (form, 0, 64 * 1024);
+      g_autofree char *query
+          = g_strconcat ("/v1/photos?name=a.jpg&folder_id=", cases[i].folder, NULL);
+      g_autoptr (CtResponse) by_field = ct_answer_before_body (
+          s->photos_url, "/v1/photos", ana->token, type, g_bytes_get_size (form), first);
+      g_autoptr (CtResponse) by_query
+          = ct_answer_before_body (s->photos_url, query, ana->token, "image/jpeg", DECLARED, NULL);
+
+      ct_assert_same_problem (by_field, by_query, cases[i].status);
+    }
+  photos_assert_consistent (s, NULL);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  g_assert_cmpuint (photos_count_multipart (s), ==, multipart);
+}
+
 /* A token whose account no longer exists, on an instance that asks
  * carrete-users (CARRETE_USERS_URL): 401 at once. */
 static void
@@ -154,6 +195,7 @@ add_tests (void)
   photos_add_test ("refuse/chunked-over-limit", test_chunked_over_limit, TRUE, FALSE);
   photos_add_test ("refuse/unknown-folder", test_unknown_folder, TRUE, FALSE);
   photos_add_test ("refuse/folders-down", test_folders_down, TRUE, FALSE);
+  photos_add_test ("refuse/form-folder-first", test_form_folder_first, TRUE, TRUE);
   photos_add_test ("refuse/account-gone", test_account_gone, TRUE, FALSE);
   photos_add_test ("refuse/admitted-upload-works", test_admitted_upload_works, TRUE, TRUE);
 }

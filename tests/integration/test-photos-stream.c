@@ -114,32 +114,6 @@ count_multipart_uploads (PhotosStack *s)
   return uploads->len;
 }
 
-static guint
-count_files (const char *dir, const char *prefix, goffset *largest)
-{
-  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      GStatBuf st;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          n += count_files (path, prefix, largest);
-          continue;
-        }
-      if (prefix != NULL && !g_str_has_prefix (name, prefix))
-        continue;
-      n++;
-      if (largest != NULL && g_stat (path, &st) == 0 && st.st_size > *largest)
-        *largest = st.st_size;
-    }
-  return n;
-}
-
 /* Raw, chunked and multipart bodies of several parts arrive whole. */
 static void
 test_big_bodies (PhotosStack *s)
@@ -182,7 +156,7 @@ test_big_bodies (PhotosStack *s)
   g_assert_cmpuint (
       json_array_get_length (json_object_get_array_member (ct_response_object (list), "items")), ==,
       4);
-  g_assert_cmpuint (count_files (instance->spool, "upload-", NULL), ==, 0);
+  g_assert_cmpuint (ct_count_files (instance->spool, "upload-", NULL), ==, 0);
   photos_assert_consistent (s, instance->spool);
 }
 
@@ -202,11 +176,11 @@ test_parts_before_the_end (PhotosStack *s)
   goffset largest = 0;
 
   g_usleep (1500 * 1000);
-  g_assert_cmpuint (count_files (instance->spool, "upload-", NULL), ==, 0);
+  g_assert_cmpuint (ct_count_files (instance->spool, "upload-", NULL), ==, 0);
   if (s->backend == PHOTOS_BACKEND_FS)
     {
       /* The bytes so far are in a temporary file beside the object. */
-      g_assert_cmpuint (count_files (s->storage_dir, ".tmp-", &largest), ==, 1);
+      g_assert_cmpuint (ct_count_files (s->storage_dir, ".tmp-", &largest), ==, 1);
       g_assert_cmpint (largest, >=, 8 * MIB);
     }
   else
@@ -219,7 +193,7 @@ test_parts_before_the_end (PhotosStack *s)
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   if (s->backend == PHOTOS_BACKEND_FS)
-    g_assert_cmpuint (count_files (s->storage_dir, ".tmp-", NULL), ==, 0);
+    g_assert_cmpuint (ct_count_files (s->storage_dir, ".tmp-", NULL), ==, 0);
   /* The hang-up aborted it. */
   g_assert_cmpuint (count_multipart_uploads (s), ==, 0);
   photos_assert_consistent (s, instance->spool);

@@ -1130,6 +1130,58 @@ test_folders_unreachable (PhotosStack *s)
   assert_unchanged (s, before);
 }
 
+/* ---- a folder named in a form field ---------------------------------------------------- */
+
+/* POST /v1/photos of a form with the file and, after it, a folder_id field. */
+static CtResponse *
+post_form_folder_after (PhotosStack *s, PhotosUser *user, GBytes *file, const char *folder)
+{
+  const char *after[] = { "folder_id", folder, NULL };
+  g_autofree char *type = NULL;
+  g_autoptr (GBytes) form = ct_form_body (NULL, "after.jpg", "image/jpeg", file, after, &type);
+
+  return photos_post_raw (s, user->token, "", type, form);
+}
+
+/* A folder_id field after the file part is read only once the body is in:
+ * the file is in storage by then, and a refusal removes it (no row, no
+ * object, no multipart upload left).  An id that is no folder id: 404;
+ * one that carrete-folders (down in this stack) cannot check: 503.  An
+ * empty field before the file names no folder. */
+static void
+test_form_folder_after_file (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "fieldafter");
+  g_autoptr (GBytes) big = photos_make_big_jpeg (PHOTOS_MAX_UPLOAD / 2 + 4321, 131);
+  g_autofree char *folder = photos_folder_id (s, 4343);
+  Snapshot before = snapshot (s);
+  guint multipart = photos_count_multipart (s);
+
+  {
+    g_autoptr (CtResponse) r = post_form_folder_after (s, ana, big, "fo_nonsense");
+    ct_assert_problem (r, 404, NULL);
+    g_assert_cmpstr (ct_response_string (r, "detail"), ==, "No such folder.");
+  }
+  {
+    g_autoptr (CtResponse) r = post_form_folder_after (s, ana, big, folder);
+    ct_assert_problem (r, 503, NULL);
+  }
+  assert_unchanged (s, before);
+  g_assert_cmpuint (photos_count_multipart (s), ==, multipart);
+  {
+    const char *before_file[] = { "folder_id", "", NULL };
+    g_autofree char *type = NULL;
+    g_autoptr (GBytes) small = photos_make_jpeg (64, 48, 132, NULL, 0);
+    g_autoptr (GBytes) form
+        = ct_form_body (before_file, "loose.jpg", "image/jpeg", small, NULL, &type);
+    g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "", type, form);
+
+    g_assert_cmpuint (r->status, ==, 201);
+    g_assert_true (json_object_get_null_member (ct_response_object (r), "folder_id"));
+    g_assert_cmpstr (ct_response_string (r, "name"), ==, "loose.jpg");
+  }
+}
+
 /* ---- MinIO down ------------------------------------------------------------------------ */
 
 static guint
@@ -1244,6 +1296,7 @@ add_tests (void)
   photos_add_test ("urls/expired", test_expired_urls, TRUE, TRUE);
   photos_add_test ("urls/sweeper", test_sweeper, TRUE, TRUE);
   photos_add_test ("folders/unreachable", test_folders_unreachable, TRUE, TRUE);
+  photos_add_test ("folders/form-field-after-file", test_form_folder_after_file, TRUE, TRUE);
   photos_add_test ("storage/minio-down", test_minio_down, FALSE, TRUE);
 }
 

@@ -26,6 +26,7 @@ typedef struct
   char *filename;
   char *file_type;
   char *fields; /* "name=value\n" for each known field present */
+  char *announced; /* "name=value before|after <file bytes so far>\n" as fields ended */
 } Outcome;
 
 static void
@@ -36,6 +37,7 @@ outcome_free (Outcome *outcome)
   g_free (outcome->filename);
   g_free (outcome->file_type);
   g_free (outcome->fields);
+  g_free (outcome->announced);
   g_free (outcome);
 }
 
@@ -46,7 +48,17 @@ typedef struct
   GByteArray *file;
   gsize fail_after; /* the sink refuses more than this many bytes (0: never) */
   guint calls;
+  GString *announced;
 } Sink;
+
+static void
+field_ended (const char *name, const char *value, gboolean before_file, gpointer user_data)
+{
+  Sink *sink = user_data;
+
+  g_string_append_printf (sink->announced, "%s=%s %s %u\n", name, value,
+                          before_file ? "before" : "after", sink->file->len);
+}
 
 static gboolean
 sink_write (const guint8 *data, gsize len, gpointer user_data, GError **error)
@@ -99,7 +111,7 @@ parse_split (const char *content_type, const char *body, gsize len, guint split,
              gsize fail_after)
 {
   Outcome *outcome = g_new0 (Outcome, 1);
-  Sink sink = { g_byte_array_new (), fail_after, 0 };
+  Sink sink = { g_byte_array_new (), fail_after, 0, g_string_new (NULL) };
   g_autoptr (GRand) rand = g_rand_new_with_seed (split);
   g_autoptr (PhotosMultipart) parser = NULL;
   g_autoptr (GError) error = NULL;
@@ -108,6 +120,8 @@ parse_split (const char *content_type, const char *body, gsize len, guint split,
   outcome->file = sink.file;
   parser = photos_multipart_new (content_type, sink_write, &sink, &error);
   outcome->ok = parser != NULL;
+  if (parser != NULL)
+    photos_multipart_set_field_func (parser, field_ended, &sink);
   while (outcome->ok && at < len)
     {
       gsize piece = next_piece (len - at, split, rand);
@@ -117,6 +131,7 @@ parse_split (const char *content_type, const char *body, gsize len, guint split,
     }
   if (outcome->ok)
     outcome->ok = photos_multipart_finish (parser, &error);
+  outcome->announced = g_string_free (sink.announced, FALSE);
   if (outcome->ok)
     record_fields (outcome, parser);
   else
@@ -143,6 +158,8 @@ assert_same_outcome (const Outcome *a, const Outcome *b)
   g_assert_cmpstr (a->filename, ==, b->filename);
   g_assert_cmpstr (a->file_type, ==, b->file_type);
   g_assert_cmpstr (a->fields, ==, b->fields);
+  if (a->ok)
+    g_assert_cmpstr (a->announced, ==, b->announced);
 }
 
 /* Parses `body` whole, byte by byte and in 20 random splits, asserts every
@@ -207,6 +224,27 @@ test_fields_and_file (void)
   g_assert_cmpstr (outcome->fields, ==, "name=Holidays 2019\nfolder_id=fo_abc\n");
   g_assert_cmpstr (outcome->filename, ==, "a.jpg");
   g_assert_cmpstr (outcome->file_type, ==, "image/jpeg");
+  /* Each field is announced as it ends, before any file byte. */
+  g_assert_cmpstr (outcome->announced, ==,
+                   "name=Holidays 2019 before 0\nfolder_id=fo_abc before 0\n");
+}
+
+/* A field after the file part is announced as such, once the file ended. */
+static void
+test_field_after_file (void)
+{
+  g_autoptr (Outcome) outcome = parse (CT,
+      B CRLF
+      FILE_HEADERS
+      "\xff\xd8 bytes" CRLF
+      B CRLF
+      "Content-Disposition: form-data; name=\"folder_id\"" CRLF CRLF
+      "fo_late" CRLF
+      B "--" CRLF);
+
+  assert_file (outcome, "\xff\xd8 bytes");
+  g_assert_cmpstr (outcome->fields, ==, "folder_id=fo_late\n");
+  g_assert_cmpstr (outcome->announced, ==, "folder_id=fo_late after 8\n");
 }
 
 /* What curl -F sends: no preamble, the body starts with the delimiter. */
@@ -672,6 +710,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/carrete/photos/multipart/fields-and-file", test_fields_and_file);
+  g_test_add_func ("/carrete/photos/multipart/field-after-file", test_field_after_file);
   g_test_add_func ("/carrete/photos/multipart/file-only", test_file_only);
   g_test_add_func ("/carrete/photos/multipart/empty-file", test_empty_file_and_no_headers_type);
   g_test_add_func ("/carrete/photos/multipart/partial-boundary-in-data",
