@@ -602,8 +602,9 @@ def report(path):
             ratio >= 0.85, cpu_note("big"))
         if big.get("sha256_s") is not None:
             row("  one SHA-256 pass over the file", f"{big['sha256_s']:.2f} s", "(info)",
-                note="sha256sum; a streamed upload hashes the body once on the main loop (the photo's "
-                     "SHA-256) and each part again on a worker to sign it, which MinIO verifies")
+                note="openssl dgst, the library and SHA extensions the service uses; a streamed upload "
+                     "hashes the body once on the main loop (the photo's SHA-256) and each part again "
+                     "on a worker to sign it, which MinIO verifies")
         g = max(x["growth_kb"] for x in big["service"]) / 1024
         first = big["service"][0]
         row("  service RSS growth during upload", f"{g:.1f} MiB", "< 16 MiB", g / 16, g < 16,
