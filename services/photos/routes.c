@@ -278,7 +278,7 @@ parse_dates (CarreteRequest *req, ListOp *op)
   if (!from_ok || !photos_parse_timestamp (to, &query->to))
     {
       carrete_request_respond_field (req, 422, from_ok ? "to" : "from",
-                     "must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z");
+                                     "must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z");
       return FALSE;
     }
   if (query->from != CARRETE_TIME_NONE && query->to != CARRETE_TIME_NONE && query->from > query->to)
@@ -360,8 +360,8 @@ parse_cursor (CarreteRequest *req, ListOp *op)
   op->position = carrete_cursor_decode (app_of (req)->cursors, cursor, 3, &error);
   if (op->position == NULL || !g_str_equal (op->position[0], op->filters)
       || !parse_cursor_key (op->position[1], &op->request.query)
-      || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64,
-                                    &op->request.query.after_id, NULL))
+      || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64, &op->request.query.after_id,
+                                    NULL))
     {
       carrete_request_respond_field (req, 422, "cursor", "is not a cursor of this listing");
       return FALSE;

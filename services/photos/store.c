@@ -6,10 +6,10 @@
 
 #define MICROS(col) PHOTOS_SQL_MICROS (col)
 
-#define PHOTO_COLUMNS_WITH(sort_time)                                                         \
-  "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"  \
-  " width, height, " MICROS ("taken_at") ", " MICROS ("uploaded_at") ", "                     \
-  MICROS ("updated_at") ", state, " MICROS ("expires_at") ", " MICROS (sort_time)            \
+#define PHOTO_COLUMNS_WITH(sort_time)                                                              \
+  "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"       \
+  " width, height, " MICROS ("taken_at") ", " MICROS ("uploaded_at") ", "                          \
+  MICROS ("updated_at") ", state, " MICROS ("expires_at") ", " MICROS (sort_time)                  \
   ", thumbnails, thumbnails_error, coalesce(expires_at <= now(), false)"
 #define PHOTO_COLUMNS PHOTO_COLUMNS_WITH ("shot_at")
 
@@ -380,10 +380,11 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
   g_autofree char *to = carrete_time_to_string (query->to, CARRETE_TIME_MICROSECONDS);
   g_autofree char *after_time
       = after && query->sort != PHOTOS_SORT_NAME
-          ? carrete_time_to_string (query->after_time, CARRETE_TIME_MICROSECONDS)
-          : NULL;
+            ? carrete_time_to_string (query->after_time, CARRETE_TIME_MICROSECONDS)
+            : NULL;
   const char *after_key = query->sort == PHOTOS_SORT_NAME ? query->after_name : after_time;
-  const char *params[] = { owner, folder, folders, like, from, to, limit_text, after_key, after_id };
+  const char *params[]
+      = { owner, folder, folders, like, from, to, limit_text, after_key, after_id };
 
   carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }

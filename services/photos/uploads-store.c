@@ -143,8 +143,8 @@ photos_uploads_claim_complete (CarreteDb *db, gint64 id, gint64 owner_id, guint 
 }
 
 void
-photos_uploads_release (CarreteDb *db, gint64 id, gint64 expires_at,
-                        GAsyncReadyCallback callback, gpointer user_data)
+photos_uploads_release (CarreteDb *db, gint64 id, gint64 expires_at, GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   INT_TEXT (id_text, id);
   g_autofree char *expires = carrete_time_to_string (expires_at, CARRETE_TIME_MICROSECONDS);

@@ -493,7 +493,8 @@ time_as_to_char (PhotosStack *s, const char *id, const char *column)
 {
   g_autofree char *sql = g_strdup_printf (
       "SELECT coalesce(to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
-      " 'null') FROM photos WHERE id = $1", column);
+      " 'null') FROM photos WHERE id = $1",
+      column);
 
   return photos_query_photo (s, id, sql);
 }
@@ -511,8 +512,8 @@ assert_times_as_before (PhotosStack *s, PhotosUser *user, const char *id)
       g_autofree char *expected = time_as_to_char (s, id, columns[i]);
       JsonObject *photo = ct_response_object (r);
       const char *text = json_object_get_null_member (photo, columns[i])
-                           ? "null"
-                           : json_object_get_string_member (photo, columns[i]);
+                             ? "null"
+                             : json_object_get_string_member (photo, columns[i]);
 
       g_assert_cmpstr (text, ==, expected);
     }
@@ -521,8 +522,7 @@ assert_times_as_before (PhotosStack *s, PhotosUser *user, const char *id)
 /* The first page's cursor of a listing, decoded with the installation's
  * key: its fields (the filters' digest, the sort key, the id). */
 static char **
-first_cursor_fields (PhotosStack *s, PhotosUser *user, const char *query,
-                     CarreteCursorKey **key)
+first_cursor_fields (PhotosStack *s, PhotosUser *user, const char *query, CarreteCursorKey **key)
 {
   g_autofree char *path = g_strconcat ("/v1/photos", query, NULL);
   g_autoptr (CtResponse) r = request (s, "GET", path, user, NULL);
@@ -580,8 +580,9 @@ test_list_exact_times (PhotosStack *s)
   /* The first page of the ascending listing ends with "two": its cursor
    * holds its uploaded_at to the microsecond. */
   fields = first_cursor_fields (s, ana, "?sort=uploaded_at&order=asc&limit=1", &key);
-  exact = photos_query_photo (s, two, "SELECT ((extract(epoch from uploaded_at) * 1000000)::int8)"
-                                      "::text FROM photos WHERE id = $1");
+  exact = photos_query_photo (s, two,
+                              "SELECT ((extract(epoch from uploaded_at) * 1000000)::int8)"
+                              "::text FROM photos WHERE id = $1");
   g_assert_cmpstr (fields[1], ==, "1714564800123456");
   g_assert_cmpstr (fields[1], ==, exact);
 

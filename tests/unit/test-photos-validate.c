@@ -99,8 +99,8 @@ assert_timestamp (const char *given, const char *expected)
 {
   gint64 time = 0;
   g_autofree char *parsed = photos_parse_timestamp (given, &time)
-                              ? carrete_time_to_string (time, CARRETE_TIME_MICROSECONDS)
-                              : NULL;
+                                ? carrete_time_to_string (time, CARRETE_TIME_MICROSECONDS)
+                                : NULL;
 
   g_assert_cmpstr (parsed, ==, expected);
 }

@@ -139,7 +139,8 @@ test_none (void)
   carrete_json_writer_time (&writer, G_GINT64_CONSTANT (1714564800123456),
                             CARRETE_TIME_MILLISECONDS);
   carrete_json_writer_end_object (&writer);
-  g_assert_cmpstr (out->str, ==, "{\"taken_at\":null,\"uploaded_at\":\"2024-05-01T12:00:00.123Z\"}");
+  g_assert_cmpstr (out->str, ==,
+                   "{\"taken_at\":null,\"uploaded_at\":\"2024-05-01T12:00:00.123Z\"}");
 }
 
 int

@@ -34,8 +34,7 @@ civil_from_days (gint64 days, gint64 *year, guint *month, guint *day)
 }
 
 const char *
-carrete_time_format (gint64 time, CarreteTimePrecision precision,
-                     char out[CARRETE_TIME_TEXT_SIZE])
+carrete_time_format (gint64 time, CarreteTimePrecision precision, char out[CARRETE_TIME_TEXT_SIZE])
 {
   gint64 seconds, micros, days, of_day, year;
   guint month, day;
