@@ -14,11 +14,6 @@ photos_photo_free (PhotosPhoto *photo)
   g_free (photo->object_prefix);
   g_free (photo->content_type);
   g_free (photo->sha256);
-  g_free (photo->taken_at);
-  g_free (photo->uploaded_at);
-  g_free (photo->updated_at);
-  g_free (photo->expires_at);
-  g_free (photo->sort_time);
   g_free (photo->thumbnails_error);
   g_free (photo);
 }
@@ -34,6 +29,13 @@ photos_row_int (PGresult *result, int row, int column)
 {
   return PQgetisnull (result, row, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, row, column),
                                                                     NULL, 10);
+}
+
+gint64
+photos_row_time (PGresult *result, int row, int column)
+{
+  return PQgetisnull (result, row, column) ? CARRETE_TIME_NONE
+                                           : photos_row_int (result, row, column);
 }
 
 /* Column order: see PHOTO_COLUMNS in store.c. */
@@ -93,12 +95,12 @@ photos_photo_from_row (PGresult *result, int row)
   photo->sha256 = photos_row_text (result, row, 7);
   photo->width = (gint) photos_row_int (result, row, 8);
   photo->height = (gint) photos_row_int (result, row, 9);
-  photo->taken_at = photos_row_text (result, row, 10);
-  photo->uploaded_at = photos_row_text (result, row, 11);
-  photo->updated_at = photos_row_text (result, row, 12);
+  photo->taken_at = photos_row_time (result, row, 10);
+  photo->uploaded_at = photos_row_time (result, row, 11);
+  photo->updated_at = photos_row_time (result, row, 12);
   photo->state = state_from_row (result, row, 13);
-  photo->expires_at = photos_row_text (result, row, 14);
-  photo->sort_time = photos_row_text (result, row, 15);
+  photo->expires_at = photos_row_time (result, row, 14);
+  photo->sort_time = photos_row_time (result, row, 15);
   photo->thumbnails = thumbnails_from_row (result, row, 16);
   photo->thumbnails_error = photos_row_text (result, row, 17);
   photo->expired = g_str_equal (PQgetvalue (result, row, 18), "t");
@@ -146,6 +148,13 @@ member_string (CarreteJsonWriter *writer, const char *name, const char *value)
 }
 
 static void
+member_time (CarreteJsonWriter *writer, const char *name, gint64 value)
+{
+  carrete_json_writer_member (writer, name);
+  carrete_json_writer_time (writer, value, CARRETE_TIME_MILLISECONDS);
+}
+
+static void
 member_int_or_null (CarreteJsonWriter *writer, const char *name, gint64 value, gboolean known)
 {
   carrete_json_writer_member (writer, name);
@@ -177,9 +186,9 @@ photos_photo_write_json (CarreteJsonWriter *writer, const PhotosPhoto *photo,
   member_int_or_null (writer, "width", photo->width, measured);
   member_int_or_null (writer, "height", photo->height, measured);
   member_string (writer, "sha256", photo->sha256);
-  member_string (writer, "taken_at", photo->taken_at);
-  member_string (writer, "uploaded_at", photo->uploaded_at);
-  member_string (writer, "updated_at", photo->updated_at);
+  member_time (writer, "taken_at", photo->taken_at);
+  member_time (writer, "uploaded_at", photo->uploaded_at);
+  member_time (writer, "updated_at", photo->updated_at);
   member_string (writer, "state", photos_state_name (photo->state));
   member_string (writer, "thumbnails", photos_thumbnails_name (photo->thumbnails));
   member_string (writer, "thumbnails_error", photo->thumbnails_error);

@@ -5,6 +5,7 @@
 
 #include "carrete-ids.h"
 #include "carrete-json-writer.h"
+#include "carrete-time.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,11 @@ typedef enum
 const char *photos_state_name (PhotosState state);
 const char *photos_thumbnails_name (PhotosThumbnails thumbnails);
 
-/* A photos row, as the store reads it. */
+/* A photos row, as the store reads it.  Its times are gint64 microseconds
+ * since the Unix epoch, UTC, read from PostgreSQL as exact integers (see
+ * carrete-time.h); a time that may be NULL in the table is
+ * CARRETE_TIME_NONE then.  The JSON writes them as RFC 3339 with
+ * milliseconds, as the API always has. */
 typedef struct
 {
   gint64 id;
@@ -41,23 +46,28 @@ typedef struct
   char *sha256;         /* hex, or NULL while pending */
   gint width;           /* 0 until the thumbnails job has read the image */
   gint height;
-  char *taken_at;       /* RFC 3339, or NULL */
-  char *uploaded_at;    /* RFC 3339 */
-  char *updated_at;
+  gint64 taken_at;      /* or CARRETE_TIME_NONE */
+  gint64 uploaded_at;
+  gint64 updated_at;
   PhotosState state;
-  char *expires_at;     /* RFC 3339, or NULL */
+  gint64 expires_at;    /* or CARRETE_TIME_NONE */
   gboolean expired;     /* expires_at has passed, by the database's clock */
   gboolean url_expired; /* photos_store_find_pending_upload only */
-  char *sort_time;      /* shot_at / uploaded_at as exact text, for cursors */
+  gint64 sort_time;     /* the time a list sorts by (shot_at, or uploaded_at), for cursors */
   PhotosThumbnails thumbnails;
   char *thumbnails_error; /* why they failed, or NULL */
 } PhotosPhoto;
 
 void photos_photo_free (PhotosPhoto *photo);
-/* A column of a result row: text (NULL for SQL NULL), or an integer (0
- * for NULL). */
+/* A column of a result row: text (NULL for SQL NULL), an integer (0 for
+ * NULL), or a time sent as PHOTOS_SQL_MICROS (CARRETE_TIME_NONE for NULL). */
 char *photos_row_text (PGresult *result, int row, int column);
 gint64 photos_row_int (PGresult *result, int row, int column);
+gint64 photos_row_time (PGresult *result, int row, int column);
+
+/* A timestamptz column as integer microseconds since the epoch: exact, as
+ * extract() answers numeric since PostgreSQL 14. */
+#define PHOTOS_SQL_MICROS(col) "(extract(epoch from " col ") * 1000000)::int8"
 PhotosPhoto *photos_photo_from_row (PGresult *result, int row);
 
 /* A new random prefix for a photo's objects: keys reveal nothing. */

@@ -428,8 +428,7 @@ on_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* Released with the deadline it had before the claim. */
-  g_free (claimed->expires_at);
-  claimed->expires_at = g_strdup (op->row->expires_at);
+  claimed->expires_at = op->row->expires_at;
   photos_upload_row_free (op->row);
   op->row = claimed;
   run_step_on_worker (op->app, task, op, assemble_in_thread, on_assembled);

@@ -20,6 +20,14 @@ member_string (CarreteJsonWriter *writer, const char *name, const char *value)
   carrete_json_writer_string (writer, value);
 }
 
+/* Expiries are told in whole seconds. */
+static void
+member_expiry (CarreteJsonWriter *writer, gint64 time)
+{
+  carrete_json_writer_member (writer, "expires_at");
+  carrete_json_writer_time (writer, time, CARRETE_TIME_SECONDS);
+}
+
 static void
 member_int (CarreteJsonWriter *writer, const char *name, gint64 value)
 {
@@ -72,14 +80,6 @@ write_part_urls (CarreteRequest *req, CarreteJsonWriter *writer, const PhotosUpl
   return TRUE;
 }
 
-static char *
-rfc3339 (gint64 unix_seconds)
-{
-  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (unix_seconds);
-
-  return g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 /* ---- POST /v1/photos/uploads {resumable: true} -------------------------------------------- */
 
 static void
@@ -107,7 +107,7 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
       g_string_free (text, TRUE);
       return;
     }
-  member_string (&writer, "expires_at", upload->expires_at);
+  member_expiry (&writer, upload->expires_at);
   carrete_json_writer_end_object (&writer);
   respond_json_text (req, 201, text);
 }
@@ -142,7 +142,7 @@ on_status (GObject *source, GAsyncResult *result, gpointer user_data)
   carrete_json_writer_init (&writer, text);
   carrete_json_writer_begin_object (&writer);
   write_upload_members (&writer, app_of (req), upload);
-  member_string (&writer, "expires_at", upload->expires_at);
+  member_expiry (&writer, upload->expires_at);
   carrete_json_writer_member (&writer, "parts_received");
   carrete_json_writer_begin_array (&writer);
   for (guint i = 0; i < parts->len; i++)
@@ -205,7 +205,7 @@ on_parts_upload_found (GObject *source, GAsyncResult *result, gpointer user_data
   g_autoptr (GError) error = NULL;
   g_autoptr (PhotosUploadRow) upload = photos_resumable_find_finish (result, &error);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *expires = rfc3339 (now + app_of (req)->url_ttl);
+  gint64 expires = (now + app_of (req)->url_ttl) * G_USEC_PER_SEC;
   GString *text;
   CarreteJsonWriter writer;
 
@@ -229,7 +229,7 @@ on_parts_upload_found (GObject *source, GAsyncResult *result, gpointer user_data
       g_string_free (text, TRUE);
       return;
     }
-  member_string (&writer, "expires_at", expires);
+  member_expiry (&writer, expires);
   carrete_json_writer_end_object (&writer);
   respond_json_text (req, 200, text);
 }

@@ -362,12 +362,10 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
   PhotosApp *app = app_of (op->req);
   g_autoptr (GError) error = NULL;
   g_autoptr (PhotosPhoto) photo = photos_service_create_pending_finish (result, &error);
-  g_autoptr (GDateTime) expires = NULL;
   CarreteJsonWriter writer;
   GString *text;
   g_autofree char *key = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *expires_text = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (photo == NULL)
@@ -383,8 +381,6 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
       carrete_request_respond_error (op->req, error);
       return;
     }
-  expires = g_date_time_new_from_unix_utc (now + app->url_ttl);
-  expires_text = g_date_time_format (expires, "%Y-%m-%dT%H:%M:%SZ");
   text = g_string_sized_new (1024);
   carrete_json_writer_init (&writer, text);
   carrete_json_writer_begin_object (&writer);
@@ -400,7 +396,7 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
   carrete_json_writer_string (&writer, photo->content_type);
   carrete_json_writer_end_object (&writer);
   carrete_json_writer_member (&writer, "expires_at");
-  carrete_json_writer_string (&writer, expires_text);
+  carrete_json_writer_time (&writer, (now + app->url_ttl) * G_USEC_PER_SEC, CARRETE_TIME_SECONDS);
   carrete_json_writer_end_object (&writer);
   respond_json_text (op->req, 201, text);
 }

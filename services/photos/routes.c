@@ -225,8 +225,6 @@ typedef struct
 {
   CarreteRequest *req;
   PhotosListRequest request;
-  char *from;
-  char *to;
   char *filters;     /* digest of what selects rows: a cursor is bound to it */
   char **position;   /* decoded cursor fields */
 } ListOp;
@@ -235,8 +233,6 @@ static void
 list_op_free (ListOp *op)
 {
   g_clear_pointer (&op->request.query.folder_ids, g_array_unref);
-  g_free (op->from);
-  g_free (op->to);
   g_free (op->filters);
   g_strfreev (op->position);
   g_free (op);
@@ -276,22 +272,20 @@ parse_dates (CarreteRequest *req, ListOp *op)
 {
   const char *from = carrete_request_get_query (req, "from");
   const char *to = carrete_request_get_query (req, "to");
+  PhotosQuery *query = &op->request.query;
+  gboolean from_ok = photos_parse_timestamp (from, &query->from);
 
-  op->from = photos_parse_timestamp (from);
-  op->to = photos_parse_timestamp (to);
-  if ((from != NULL && op->from == NULL) || (to != NULL && op->to == NULL))
+  if (!from_ok || !photos_parse_timestamp (to, &query->to))
     {
-      carrete_request_respond_field (req, 422, op->from == NULL && from != NULL ? "from" : "to",
-                     "must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z");
+      carrete_request_respond_field (req, 422, from_ok ? "to" : "from",
+                                     "must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z");
       return FALSE;
     }
-  if (op->from != NULL && op->to != NULL && strcmp (op->from, op->to) > 0)
+  if (query->from != CARRETE_TIME_NONE && query->to != CARRETE_TIME_NONE && query->from > query->to)
     {
       carrete_request_respond_field (req, 422, "from", "must not be after to");
       return FALSE;
     }
-  op->request.query.from = op->from;
-  op->request.query.to = op->to;
   return TRUE;
 }
 
@@ -339,6 +333,21 @@ filters_of (CarreteRequest *req)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
 }
 
+/* A cursor's key: the last row's name when sorted by name, else its
+ * sort_time in microseconds.  Cursors written before times were integers
+ * held the time as text: like any cursor that is not one of this listing,
+ * they are refused. */
+static gboolean
+parse_cursor_key (const char *key, PhotosQuery *query)
+{
+  if (query->sort == PHOTOS_SORT_NAME)
+    {
+      query->after_name = key;
+      return TRUE;
+    }
+  return g_ascii_string_to_signed (key, 10, G_MININT64 + 1, G_MAXINT64, &query->after_time, NULL);
+}
+
 static gboolean
 parse_cursor (CarreteRequest *req, ListOp *op)
 {
@@ -350,13 +359,13 @@ parse_cursor (CarreteRequest *req, ListOp *op)
     return TRUE;
   op->position = carrete_cursor_decode (app_of (req)->cursors, cursor, 3, &error);
   if (op->position == NULL || !g_str_equal (op->position[0], op->filters)
-      || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64,
-                                    &op->request.query.after_id, NULL))
+      || !parse_cursor_key (op->position[1], &op->request.query)
+      || !g_ascii_string_to_signed (op->position[2], 10, 1, G_MAXINT64, &op->request.query.after_id,
+                                    NULL))
     {
       carrete_request_respond_field (req, 422, "cursor", "is not a cursor of this listing");
       return FALSE;
     }
-  op->request.query.after_key = op->position[1];
   return TRUE;
 }
 
@@ -364,7 +373,9 @@ static char *
 next_cursor (CarreteRequest *req, ListOp *op, const PhotosPhoto *last)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-  const char *fields[] = { op->filters, last->sort_time, id, NULL };
+  g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT, last->sort_time);
+  const char *key = op->request.query.sort == PHOTOS_SORT_NAME ? last->name : time;
+  const char *fields[] = { op->filters, key, id, NULL };
 
   return carrete_cursor_encode (app_of (req)->cursors, fields);
 }

@@ -4,28 +4,27 @@
 
 #include "carrete-error.h"
 
-#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-/* Exact to the microsecond, for keyset positions. */
-#define EXACT(col) "(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00')"
+#define MICROS(col) PHOTOS_SQL_MICROS (col)
 
-#define PHOTO_COLUMNS_WITH(sort_key)                                                          \
-  "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"  \
-  " width, height, " RFC3339 ("taken_at") ", " RFC3339 ("uploaded_at") ", "                   \
-  RFC3339 ("updated_at") ", state, " RFC3339 ("expires_at") ", " sort_key                   \
+#define PHOTO_COLUMNS_WITH(sort_time)                                                              \
+  "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"       \
+  " width, height, " MICROS ("taken_at") ", " MICROS ("uploaded_at") ", "                          \
+  MICROS ("updated_at") ", state, " MICROS ("expires_at") ", " MICROS (sort_time)                  \
   ", thumbnails, thumbnails_error, coalesce(expires_at <= now(), false)"
-#define PHOTO_COLUMNS PHOTO_COLUMNS_WITH (EXACT ("shot_at"))
+#define PHOTO_COLUMNS PHOTO_COLUMNS_WITH ("shot_at")
 
-/* Which sort key a list statement orders by, and how its cursor value is
- * written and read back. */
+/* Which sort key a list statement orders by, which time its rows carry as
+ * sort_time, and how the cursor's key is read back: a time travels as
+ * RFC 3339 with microseconds (exact), a name as itself. */
 static const struct
 {
   const char *column;
-  const char *key_text; /* the column as cursor text */
-  const char *key_param; /* the cursor text as a value of the column's type */
+  const char *time;      /* the column read as sort_time */
+  const char *key_param; /* the cursor's key as a value of the column's type */
 } sort_keys[] = {
-  [PHOTOS_SORT_TAKEN_AT] = { "shot_at", EXACT ("shot_at"), "$8::timestamptz" },
-  [PHOTOS_SORT_UPLOADED_AT] = { "uploaded_at", EXACT ("uploaded_at"), "$8::timestamptz" },
-  [PHOTOS_SORT_NAME] = { "name", "name", "$8::text" },
+  [PHOTOS_SORT_TAKEN_AT] = { "shot_at", "shot_at", "$8::timestamptz" },
+  [PHOTOS_SORT_UPLOADED_AT] = { "uploaded_at", "uploaded_at", "$8::timestamptz" },
+  [PHOTOS_SORT_NAME] = { "name", "shot_at", "$8::text" },
 };
 
 #define N_SORTS G_N_ELEMENTS (sort_keys)
@@ -156,7 +155,7 @@ list_sql (PhotosSort sort, gboolean descending, gboolean after, gboolean by_fold
     " AND ($5::timestamptz IS NULL OR shot_at >= $5)"
     " AND ($6::timestamptz IS NULL OR shot_at <= $6)"
     "%s ORDER BY %s %s, id %s LIMIT $7",
-    sort_keys[sort].key_text,
+    sort_keys[sort].time,
     by_folder ? "folder_id = $2 AND owner_id = $1" : "owner_id = $1", keyset, column, dir, dir);
 }
 
@@ -367,7 +366,7 @@ void
 photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
-  gboolean after = query->after_key != NULL;
+  gboolean after = query->after_id != 0;
   const CarreteStatement *stmt
     = &store->list[query->sort][query->descending ? 1 : 0][after ? 1 : 0][query->folder_id != 0];
   INT_TEXT (owner, query->owner_id);
@@ -377,8 +376,15 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
       = query->folder_ids != NULL ? photos_store_id_array (query->folder_ids) : NULL;
   g_autofree char *like = query->name_like != NULL ? substring_pattern (query->name_like) : NULL;
   g_autofree char *after_id = after ? g_strdup_printf ("%" G_GINT64_FORMAT, query->after_id) : NULL;
-  const char *params[] = { owner, folder, folders, like, query->from, query->to, limit_text,
-                           query->after_key, after_id };
+  g_autofree char *from = carrete_time_to_string (query->from, CARRETE_TIME_MICROSECONDS);
+  g_autofree char *to = carrete_time_to_string (query->to, CARRETE_TIME_MICROSECONDS);
+  g_autofree char *after_time
+      = after && query->sort != PHOTOS_SORT_NAME
+            ? carrete_time_to_string (query->after_time, CARRETE_TIME_MICROSECONDS)
+            : NULL;
+  const char *after_key = query->sort == PHOTOS_SORT_NAME ? query->after_name : after_time;
+  const char *params[]
+      = { owner, folder, folders, like, from, to, limit_text, after_key, after_id };
 
   carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
 }

@@ -28,12 +28,15 @@ typedef struct
   gint64 folder_id;        /* 0: any */
   GArray *folder_ids;      /* gint64, or NULL: no folder restriction (from tags) */
   const char *name_like;   /* substring, matched case-insensitively; NULL: any */
-  const char *from;        /* RFC 3339 or NULL */
-  const char *to;
+  gint64 from;             /* shot_at bounds (µs, see carrete-time.h), or CARRETE_TIME_NONE */
+  gint64 to;
   PhotosSort sort;
   gboolean descending;
-  const char *after_key;   /* keyset position, or NULL for the first page */
+  /* Keyset position: the last row's id (0 for the first page), and its
+   * sort_time, or its name when sorted by name. */
   gint64 after_id;
+  gint64 after_time;
+  const char *after_name;
   guint limit;             /* rows to fetch */
 } PhotosQuery;
 

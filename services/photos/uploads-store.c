@@ -4,11 +4,9 @@
 
 #include "carrete-error.h"
 
-/* Seconds, as RFC 3339 in UTC (the expiry clients are told). */
 #define UPLOAD_COLUMNS                                                                             \
   "id, owner_id, folder_id, name, object_prefix, content_type, size, part_size, part_count,"       \
-  " storage_upload_id, state,"                                                                     \
-  " to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+  " storage_upload_id, state, " PHOTOS_SQL_MICROS ("expires_at")
 
 static const CarreteStatement insert_upload = {
   "uploads_insert",
@@ -79,7 +77,6 @@ photos_upload_row_free (PhotosUploadRow *row)
   g_free (row->content_type);
   g_free (row->storage_upload_id);
   g_free (row->state);
-  g_free (row->expires_at);
   g_free (row);
 }
 
@@ -100,7 +97,7 @@ upload_from_row (PGresult *result, int row)
   upload->part_count = (guint) photos_row_int (result, row, 8);
   upload->storage_upload_id = photos_row_text (result, row, 9);
   upload->state = photos_row_text (result, row, 10);
-  upload->expires_at = photos_row_text (result, row, 11);
+  upload->expires_at = photos_row_time (result, row, 11);
   return upload;
 }
 
@@ -146,11 +143,12 @@ photos_uploads_claim_complete (CarreteDb *db, gint64 id, gint64 owner_id, guint 
 }
 
 void
-photos_uploads_release (CarreteDb *db, gint64 id, const char *expires_at,
-                        GAsyncReadyCallback callback, gpointer user_data)
+photos_uploads_release (CarreteDb *db, gint64 id, gint64 expires_at, GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   INT_TEXT (id_text, id);
-  const char *params[] = { id_text, expires_at };
+  g_autofree char *expires = carrete_time_to_string (expires_at, CARRETE_TIME_MICROSECONDS);
+  const char *params[] = { id_text, expires };
 
   carrete_db_query_async (db, &release, params, NULL, callback, user_data);
 }

@@ -21,7 +21,7 @@ typedef struct
   guint part_count;
   char *storage_upload_id;
   char *state;      /* "open", "completing", "aborting" */
-  char *expires_at; /* RFC 3339 */
+  gint64 expires_at; /* µs since the epoch (carrete-time.h); clients are told it in seconds */
 } PhotosUploadRow;
 
 void photos_upload_row_free (PhotosUploadRow *row);
@@ -52,7 +52,7 @@ void photos_uploads_find_open (CarreteDb *db, gint64 id, gint64 owner_id, GCance
 void photos_uploads_claim_complete (CarreteDb *db, gint64 id, gint64 owner_id, guint expires_in,
                                     GCancellable *cancellable, GAsyncReadyCallback callback,
                                     gpointer user_data);
-void photos_uploads_release (CarreteDb *db, gint64 id, const char *expires_at,
+void photos_uploads_release (CarreteDb *db, gint64 id, gint64 expires_at,
                              GAsyncReadyCallback callback, gpointer user_data);
 /* (completing → a pending photo: photos_store_insert_from_upload.) */
 /* open → aborting (DELETE), or expired ones of any state → aborting with

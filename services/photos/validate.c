@@ -75,27 +75,27 @@ photos_parse_limit (const char *text, guint default_limit, guint max, guint *lim
   return TRUE;
 }
 
-char *
-photos_parse_timestamp (const char *text)
+gboolean
+photos_parse_timestamp (const char *text, gint64 *time)
 {
   g_autoptr (GDateTime) when = NULL;
-  g_autoptr (GDateTime) utc = NULL;
   g_autofree char *upper = NULL;
   gsize len;
 
+  *time = CARRETE_TIME_NONE;
   if (text == NULL)
-    return NULL;
+    return TRUE;
   len = strlen (text);
   /* g_date_time_new_from_iso8601 also takes forms RFC 3339 does not
    * (week dates, no seconds, no offset with a default zone): insist on
    * YYYY-MM-DDTHH:MM:SS, then an optional fraction and an offset. */
   if (len < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't')
       || text[13] != ':' || text[16] != ':')
-    return NULL;
+    return FALSE;
   upper = g_ascii_strup (text, -1); /* RFC 3339 allows "t" and "z" */
   when = g_date_time_new_from_iso8601 (upper, NULL);
   if (when == NULL)
-    return NULL;
-  utc = g_date_time_to_utc (when);
-  return g_date_time_format (utc, "%Y-%m-%d %H:%M:%S.%f+00");
+    return FALSE;
+  *time = g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when);
+  return TRUE;
 }

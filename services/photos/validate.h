@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include "carrete-time.h"
+
 G_BEGIN_DECLS
 
 #define PHOTOS_NAME_MAX 255
@@ -19,8 +21,9 @@ char *photos_name_from_filename (const char *filename);
 /* `limit`: absent → default; 1..max; otherwise FALSE. */
 gboolean photos_parse_limit (const char *text, guint default_limit, guint max, guint *limit);
 
-/* An RFC 3339 date-time with an explicit offset (Z or ±hh:mm).  Returns
- * the instant in the canonical text PostgreSQL reads, or NULL. */
-char *photos_parse_timestamp (const char *text);
+/* An RFC 3339 date-time with an explicit offset (Z or ±hh:mm), as a time
+ * (carrete-time.h).  NULL text is no time: TRUE with CARRETE_TIME_NONE;
+ * anything else that is not such a date-time is FALSE. */
+gboolean photos_parse_timestamp (const char *text, gint64 *time);
 
 G_END_DECLS

@@ -274,6 +274,19 @@ photos_add_test (const char *name, PhotosTest test, gboolean fs, gboolean s3)
     }
 }
 
+/* ---- the database ------------------------------------------------------------ */
+
+char *
+photos_query_photo (PhotosStack *stack, const char *photo_id, const char *sql)
+{
+  g_autofree char *id_text = NULL;
+  gint64 id = 0;
+
+  g_assert_true (carrete_ids_decode (stack->ids, CARRETE_ID_PHOTO, photo_id, &id));
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  return ct_postgres_query_param (stack->pg, "carrete_photos", sql, id_text);
+}
+
 /* ---- users ------------------------------------------------------------------- */
 
 #define PASSWORD "correct horse battery"

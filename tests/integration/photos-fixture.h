@@ -72,6 +72,13 @@ void photos_add_test (const char *name, PhotosTest test, gboolean fs, gboolean s
  * shared stacks and helpers taken down.  Returns the exit status. */
 int photos_test_main (int argc, char **argv, void (*add_tests) (void));
 
+/* ---- the database ------------------------------------------------------------ */
+
+/* Runs `sql` in the photos database with $1 (bigint) the internal id of
+ * the photo `photo_id` (opaque); returns the first column of the first
+ * row as text, or NULL. */
+char *photos_query_photo (PhotosStack *stack, const char *photo_id, const char *sql);
+
 /* ---- users ------------------------------------------------------------------ */
 
 typedef CtUser PhotosUser;

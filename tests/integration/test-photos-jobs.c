@@ -46,12 +46,8 @@ job_column (PhotosStack *s, const char *photo_id, const char *column)
 {
   g_autofree char *sql
       = g_strdup_printf ("SELECT %s::text FROM jobs WHERE photo_id = $1::bigint", column);
-  g_autofree char *id_text = NULL;
-  gint64 id = 0;
 
-  g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, photo_id, &id));
-  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  return ct_postgres_query_param (s->pg, "carrete_photos", sql, id_text);
+  return photos_query_photo (s, photo_id, sql);
 }
 
 static guint

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "carrete-cursor.h"
 #include "photos-fixture.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -473,6 +474,131 @@ test_list_cursors (PhotosStack *s)
   }
 }
 
+/* ---- exact times ------------------------------------------------------------------ */
+
+static void
+set_time (PhotosStack *s, const char *id, const char *column, const char *value)
+{
+  g_autofree char *sql
+      = g_strdup_printf ("UPDATE photos SET %s = '%s' WHERE id = $1 RETURNING id", column, value);
+  g_autofree char *updated = photos_query_photo (s, id, sql);
+
+  g_assert_nonnull (updated);
+}
+
+/* A time as PostgreSQL's to_char wrote it into the JSON before times were
+ * integers ("null" for none): the API's text must not change. */
+static char *
+time_as_to_char (PhotosStack *s, const char *id, const char *column)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT coalesce(to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+      " 'null') FROM photos WHERE id = $1",
+      column);
+
+  return photos_query_photo (s, id, sql);
+}
+
+static void
+assert_times_as_before (PhotosStack *s, PhotosUser *user, const char *id)
+{
+  g_autofree char *path = photo_path (id);
+  g_autoptr (CtResponse) r = request (s, "GET", path, user, NULL);
+  const char *columns[] = { "taken_at", "uploaded_at", "updated_at" };
+
+  g_assert_cmpuint (r->status, ==, 200);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autofree char *expected = time_as_to_char (s, id, columns[i]);
+      JsonObject *photo = ct_response_object (r);
+      const char *text = json_object_get_null_member (photo, columns[i])
+                             ? "null"
+                             : json_object_get_string_member (photo, columns[i]);
+
+      g_assert_cmpstr (text, ==, expected);
+    }
+}
+
+/* The first page's cursor of a listing, decoded with the installation's
+ * key: its fields (the filters' digest, the sort key, the id). */
+static char **
+first_cursor_fields (PhotosStack *s, PhotosUser *user, const char *query, CarreteCursorKey **key)
+{
+  g_autofree char *path = g_strconcat ("/v1/photos", query, NULL);
+  g_autoptr (CtResponse) r = request (s, "GET", path, user, NULL);
+  g_autoptr (GError) error = NULL;
+  CarreteIdKey id_key;
+  char **fields;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_true (carrete_id_key_load (s->keys->id_key, &id_key, &error));
+  *key = carrete_cursor_key_new (&id_key);
+  fields = carrete_cursor_decode (*key, ct_response_string (r, "next_cursor"), 3, &error);
+  g_assert_no_error (error);
+  return fields;
+}
+
+/* Times are exact to the microsecond: photos within one millisecond page
+ * in their true order across page boundaries, before 1970 too; a cursor
+ * holds the boundary photo's time exactly; the JSON writes every time as
+ * it always has; a cursor from before times were integers is refused. */
+static void
+test_list_exact_times (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "exact");
+  g_autofree char *one = upload_numbered (s, ana, "one.jpg", 50, NULL);
+  g_autofree char *two = upload_numbered (s, ana, "two.jpg", 51, NULL);
+  g_autofree char *three = upload_numbered (s, ana, "three.jpg", 52, NULL);
+  g_autoptr (CarreteCursorKey) key = NULL;
+  g_auto (GStrv) fields = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *exact = NULL;
+
+  /* All three in one millisecond, in another order than their ids. */
+  set_time (s, one, "uploaded_at", "2024-05-01 12:00:00.123999+00");
+  set_time (s, two, "uploaded_at", "2024-05-01 12:00:00.123456+00");
+  set_time (s, three, "uploaded_at", "2024-05-01 12:00:00.123500+00");
+  set_time (s, one, "taken_at", "1969-12-31 23:59:59.999500+00");
+  set_time (s, three, "taken_at", "1969-12-31 23:59:59.999999+00");
+
+  names = list_names (s, ana, "&sort=uploaded_at&order=asc", 1, NULL);
+  g_assert_cmpstr (names, ==, "two.jpg,three.jpg,one.jpg");
+  g_clear_pointer (&names, g_free);
+  names = list_names (s, ana, "&sort=uploaded_at&order=desc", 1, NULL);
+  g_assert_cmpstr (names, ==, "one.jpg,three.jpg,two.jpg");
+  g_clear_pointer (&names, g_free);
+  names = list_names (s, ana, "&sort=taken_at&order=asc", 1, NULL);
+  g_assert_cmpstr (names, ==, "one.jpg,three.jpg,two.jpg");
+  g_clear_pointer (&names, g_free);
+  names = list_names (s, ana, "&sort=taken_at&order=desc", 2, NULL);
+  g_assert_cmpstr (names, ==, "two.jpg,three.jpg,one.jpg");
+
+  assert_times_as_before (s, ana, one);
+  assert_times_as_before (s, ana, two);
+  assert_times_as_before (s, ana, three);
+
+  /* The first page of the ascending listing ends with "two": its cursor
+   * holds its uploaded_at to the microsecond. */
+  fields = first_cursor_fields (s, ana, "?sort=uploaded_at&order=asc&limit=1", &key);
+  exact = photos_query_photo (s, two,
+                              "SELECT ((extract(epoch from uploaded_at) * 1000000)::int8)"
+                              "::text FROM photos WHERE id = $1");
+  g_assert_cmpstr (fields[1], ==, "1714564800123456");
+  g_assert_cmpstr (fields[1], ==, exact);
+
+  /* The same position as such a cursor used to write it: refused as any
+   * cursor that is not one of this listing. */
+  {
+    const char *old[] = { fields[0], "2024-05-01 12:00:00.123456+00", fields[2], NULL };
+    g_autofree char *cursor = carrete_cursor_encode (key, old);
+    g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+    g_autofree char *query
+        = g_strdup_printf ("?sort=uploaded_at&order=asc&limit=1&cursor=%s", escaped);
+
+    assert_list_refused (s, ana, query, "cursor");
+  }
+}
+
 /* ---- rename and delete -------------------------------------------------------------- */
 
 static void
@@ -771,6 +897,7 @@ add_tests (void)
   photos_add_test ("list/sorts-and-dates", test_list_sorts, TRUE, TRUE);
   photos_add_test ("list/search", test_list_search, TRUE, TRUE);
   photos_add_test ("list/cursors-and-limits", test_list_cursors, TRUE, TRUE);
+  photos_add_test ("list/exact-times", test_list_exact_times, TRUE, FALSE);
   photos_add_test ("list/hang-up-cancels-statement", test_list_hang_up, TRUE, FALSE);
   photos_add_test ("change/rename", test_rename, TRUE, TRUE);
   photos_add_test ("change/delete", test_delete, TRUE, TRUE);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "carrete-time.h"
 #include "validate.h"
 
 static void
@@ -92,20 +93,28 @@ test_limits (void)
   g_assert_false (photos_parse_limit ("5 ", 50, 200, &limit));
 }
 
+/* A parsed time is checked as the exact text it goes to SQL as. */
 static void
 assert_timestamp (const char *given, const char *expected)
 {
-  g_autofree char *parsed = photos_parse_timestamp (given);
+  gint64 time = 0;
+  g_autofree char *parsed = photos_parse_timestamp (given, &time)
+                                ? carrete_time_to_string (time, CARRETE_TIME_MICROSECONDS)
+                                : NULL;
+
   g_assert_cmpstr (parsed, ==, expected);
 }
 
 static void
 test_timestamps (void)
 {
-  assert_timestamp ("2024-05-01T00:00:00Z", "2024-05-01 00:00:00.000000+00");
-  assert_timestamp ("2024-05-01T02:30:00+02:00", "2024-05-01 00:30:00.000000+00");
-  assert_timestamp ("2024-05-01T00:00:00.123456Z", "2024-05-01 00:00:00.123456+00");
-  assert_timestamp ("2024-05-01t00:00:00z", "2024-05-01 00:00:00.000000+00");
+  gint64 time = 0;
+
+  assert_timestamp ("2024-05-01T00:00:00Z", "2024-05-01T00:00:00.000000Z");
+  assert_timestamp ("2024-05-01T02:30:00+02:00", "2024-05-01T00:30:00.000000Z");
+  assert_timestamp ("2024-05-01T00:00:00.123456Z", "2024-05-01T00:00:00.123456Z");
+  assert_timestamp ("2024-05-01t00:00:00z", "2024-05-01T00:00:00.000000Z");
+  assert_timestamp ("1950-06-01T12:00:00.5-01:00", "1950-06-01T13:00:00.500000Z");
   assert_timestamp ("2024-05-01", NULL);             /* a date alone */
   assert_timestamp ("2024-05-01T00:00:00", NULL);    /* no offset */
   assert_timestamp ("2024-05-01T00:00Z", NULL);      /* no seconds */
@@ -114,7 +123,12 @@ test_timestamps (void)
   assert_timestamp ("2024-02-30T00:00:00Z", NULL);
   assert_timestamp ("yesterday", NULL);
   assert_timestamp ("", NULL);
-  assert_timestamp (NULL, NULL);
+  g_assert_false (photos_parse_timestamp ("", &time));
+  /* No text is no bound. */
+  g_assert_true (photos_parse_timestamp (NULL, &time));
+  g_assert_cmpint (time, ==, CARRETE_TIME_NONE);
+  g_assert_true (photos_parse_timestamp ("2024-05-01T12:00:00.123456Z", &time));
+  g_assert_cmpint (time, ==, G_GINT64_CONSTANT (1714564800123456));
 }
 
 int

@@ -163,6 +163,14 @@ carrete_json_writer_null (CarreteJsonWriter *writer)
 }
 
 void
+carrete_json_writer_time (CarreteJsonWriter *writer, gint64 time, CarreteTimePrecision precision)
+{
+  char text[CARRETE_TIME_TEXT_SIZE];
+
+  carrete_json_writer_string (writer, carrete_time_format (time, precision, text));
+}
+
+void
 carrete_json_writer_begin_page (CarreteJsonWriter *writer)
 {
   carrete_json_writer_begin_object (writer);

@@ -2,6 +2,8 @@
 
 #include <glib.h>
 
+#include "carrete-time.h"
+
 G_BEGIN_DECLS
 
 /* Writes JSON text straight into a GString: every JSON answer of every
@@ -33,6 +35,10 @@ void carrete_json_writer_string (CarreteJsonWriter *writer, const char *value);
 void carrete_json_writer_int (CarreteJsonWriter *writer, gint64 value);
 void carrete_json_writer_bool (CarreteJsonWriter *writer, gboolean value);
 void carrete_json_writer_null (CarreteJsonWriter *writer);
+/* A time as an RFC 3339 string (carrete-time.h); CARRETE_TIME_NONE writes
+ * null. */
+void carrete_json_writer_time (CarreteJsonWriter *writer, gint64 time,
+                               CarreteTimePrecision precision);
 
 /* A page of a list, the shape every list route answers:
  * {"items": [...], "next_cursor": "..." or null}.  The items are written
