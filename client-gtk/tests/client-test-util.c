@@ -123,15 +123,22 @@ ctu_parts_received (CtResponse *status)
              : 0;
 }
 
+GPtrArray *
+ctu_records (const char *photos_url, const char *account)
+{
+  g_autofree char *dir = carrete_upload_record_dir ();
+
+  return carrete_upload_records_load (dir, photos_url, account);
+}
+
 char *
 ctu_wait_record (const char *photos_url, const char *account)
 {
-  g_autofree char *dir = carrete_upload_record_dir ();
   char *upload_id = NULL;
 
   for (guint i = 0; i < 1200 && upload_id == NULL; i++)
     {
-      g_autoptr (GPtrArray) records = carrete_upload_records_load (dir, photos_url, account);
+      g_autoptr (GPtrArray) records = ctu_records (photos_url, account);
 
       if (records->len > 0)
         upload_id = g_strdup (((CarreteUploadRecord *) records->pdata[0])->upload_id);

@@ -34,6 +34,9 @@ void ctu_wait_upload (CarreteUpload *upload);
 CtResponse *ctu_upload_status (const char *photos_url, const char *token, const char *upload_id);
 /* How many parts an answer of ctu_upload_status lists in parts_received. */
 guint ctu_parts_received (CtResponse *status);
+/* The records on disk (under $XDG_STATE_HOME) of the unfinished resumable
+ * uploads of `account` (us_…) to the photos service at `photos_url`. */
+GPtrArray *ctu_records (const char *photos_url, const char *account);
 /* Waits (a minute at most) for a record on disk (under $XDG_STATE_HOME) of
  * an upload of `account` (us_…) to the photos service at `photos_url`, as
  * the app writes it before its first part; returns its upload id. */

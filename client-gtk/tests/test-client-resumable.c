@@ -68,9 +68,7 @@ start_app (Fixture *fixture)
 static GPtrArray *
 records_of (Fixture *fixture)
 {
-  g_autofree char *dir = carrete_upload_record_dir ();
-
-  return carrete_upload_records_load (dir, stack->photos.url, fixture->user->id);
+  return ctu_records (stack->photos.url, fixture->user->id);
 }
 
 static void

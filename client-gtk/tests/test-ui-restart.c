@@ -396,9 +396,7 @@ wait_photo (Fixture *fixture)
 static GPtrArray *
 records_of (Fixture *fixture)
 {
-  g_autofree char *dir = carrete_upload_record_dir ();
-
-  return carrete_upload_records_load (dir, stack->photos.url, fixture->user->id);
+  return ctu_records (stack->photos.url, fixture->user->id);
 }
 
 static gboolean
