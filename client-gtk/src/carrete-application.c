@@ -44,6 +44,22 @@ carrete_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* `carrete-desktop PHOTO…`, or "Open With" in a file manager: the files are
+ * uploaded as a drop on the window would be (once the session is restored,
+ * when it is not yet). */
+static void
+carrete_application_open (GApplication *application, GFile **files, int n_files, const char *hint)
+{
+  g_autoptr(GPtrArray) array = g_ptr_array_sized_new ((guint) n_files);
+  GtkWindow *window;
+
+  g_application_activate (application);
+  window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  for (int i = 0; i < n_files; i++)
+    g_ptr_array_add (array, files[i]);
+  carrete_window_upload_files (CARRETE_WINDOW (window), array);
+}
+
 static void
 carrete_application_startup (GApplication *application)
 {
@@ -85,6 +101,7 @@ carrete_application_class_init (CarreteApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = carrete_application_activate;
+  app_class->open = carrete_application_open;
   app_class->startup = carrete_application_startup;
 }
 
@@ -112,7 +129,7 @@ carrete_application_new (void)
 {
   return g_object_new (CARRETE_TYPE_APPLICATION,
                        "application-id", CARRETE_APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/org/carrete/Desktop",
                        NULL);
 }

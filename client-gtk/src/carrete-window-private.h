@@ -56,6 +56,7 @@ struct _CarreteWindow
   char *folder_id;          /* the folder shown, NULL for all photos */
   char *sort;               /* "uploaded_at:desc" … */
   GPtrArray *pending_deletes;
+  GPtrArray *waiting_files; /* GFile, to upload once a session starts */
   char *last_message;
   guint retry_source;
   gboolean offline;
@@ -119,6 +120,8 @@ void _carrete_window_on_photo_uploaded (CarreteWindow *self, CarreteUpload *uplo
 /* A resumed upload (begun by an earlier run) that could not finish says
  * why in a toast. */
 void _carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upload);
+/* Uploads the files that waited for a session (carrete_window_upload_files). */
+void _carrete_window_upload_waiting_files (CarreteWindow *self);
 gboolean _carrete_window_on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
                                   CarreteWindow *self);
 void _carrete_window_upload_action (GtkWidget *widget, const char *name, GVariant *param);

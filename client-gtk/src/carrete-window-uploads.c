@@ -67,6 +67,8 @@ _carrete_window_on_photo_uploaded (CarreteWindow *self, CarreteUpload *upload, C
     {
       carrete_photo_list_prepend (self->photos, photo);
       _carrete_window_update_gallery_page (self);
+      g_debug ("photo %s shown in the gallery (%u photos)", carrete_photo_get_id (photo),
+               g_list_model_get_n_items (G_LIST_MODEL (self->photos)));
     }
 }
 
@@ -137,9 +139,27 @@ carrete_window_upload_files (CarreteWindow *self, GPtrArray *files)
   g_return_if_fail (CARRETE_IS_WINDOW (self));
   g_return_if_fail (files != NULL);
 
-  if (self->uploads == NULL || files->len == 0)
+  if (files->len == 0)
     return;
+  if (self->uploads == NULL)
+    {
+      for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add (self->waiting_files, g_object_ref (files->pdata[i]));
+      return;
+    }
   carrete_collect_files_async (files, self->session_cancellable, collected_cb, g_object_ref (self));
+}
+
+void
+_carrete_window_upload_waiting_files (CarreteWindow *self)
+{
+  g_autoptr(GPtrArray) files = NULL;
+
+  if (self->waiting_files->len == 0)
+    return;
+  files = g_steal_pointer (&self->waiting_files);
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
+  carrete_window_upload_files (self, files);
 }
 
 gboolean

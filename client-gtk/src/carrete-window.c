@@ -363,6 +363,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
   _carrete_window_reload_folders (self);
   _carrete_window_set_page (self, "gallery");
   gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
+  _carrete_window_upload_waiting_files (self);
 }
 
 static void
@@ -574,6 +575,7 @@ carrete_window_finalize (GObject *object)
   g_clear_object (&self->folders);
   g_clear_pointer (&self->tags, g_ptr_array_unref);
   g_clear_pointer (&self->pending_deletes, g_ptr_array_unref);
+  g_clear_pointer (&self->waiting_files, g_ptr_array_unref);
   g_free (self->folder_id);
   g_free (self->sort);
   g_free (self->last_message);
@@ -657,6 +659,7 @@ carrete_window_init (CarreteWindow *self)
   g_signal_connect_swapped (self->folders, "error", G_CALLBACK (_carrete_window_on_folders_error), self);
   self->tags = g_ptr_array_new_with_free_func (g_free);
   self->pending_deletes = g_ptr_array_new ();
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
   self->sort = g_strdup ("uploaded_at:desc");
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->name_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->content_box));

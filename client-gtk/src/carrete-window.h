@@ -21,7 +21,9 @@ void carrete_window_restore_session (CarreteWindow *self);
 
 /* What a drop on the window and the Upload dialog both call: folders are
  * walked, files that cannot be photos are reported, the rest are queued
- * into the current folder (when it is one of the user's). */
+ * into the current folder (when it is one of the user's).  Before there is
+ * a session (files given on the command line while it is being restored)
+ * they wait for it. */
 void carrete_window_upload_files (CarreteWindow *self, GPtrArray *files);
 
 /* ---- for the tests, the bench and the screenshots ------------------------- */

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "carrete-client-test"
 
 #include "client-test-util.h"
+#include "carrete-upload-record.h"
 
 void
 ctu_on_result (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -99,4 +100,68 @@ ctu_wait_upload (CarreteUpload *upload)
       ctu_wait_for (&never, 1);
     }
   g_assert_true (carrete_upload_is_finished (upload));
+}
+
+/* ---- resumable uploads -------------------------------------------------------------------- */
+
+CtResponse *
+ctu_upload_status (const char *photos_url, const char *token, const char *upload_id)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/photos/uploads/%s", upload_id);
+
+  return ct_http (photos_url, "GET", path, token, NULL);
+}
+
+guint
+ctu_parts_received (CtResponse *status)
+{
+  JsonObject *object = ct_response_object (status);
+  JsonNode *parts = object != NULL ? json_object_get_member (object, "parts_received") : NULL;
+
+  return parts != NULL && JSON_NODE_HOLDS_ARRAY (parts)
+             ? json_array_get_length (json_node_get_array (parts))
+             : 0;
+}
+
+GPtrArray *
+ctu_records (const char *photos_url, const char *account)
+{
+  g_autofree char *dir = carrete_upload_record_dir ();
+
+  return carrete_upload_records_load (dir, photos_url, account);
+}
+
+char *
+ctu_wait_record (const char *photos_url, const char *account)
+{
+  char *upload_id = NULL;
+
+  for (guint i = 0; i < 1200 && upload_id == NULL; i++)
+    {
+      g_autoptr (GPtrArray) records = ctu_records (photos_url, account);
+
+      if (records->len > 0)
+        upload_id = g_strdup (((CarreteUploadRecord *) records->pdata[0])->upload_id);
+      else
+        g_usleep (50 * 1000);
+    }
+  g_assert_nonnull (upload_id);
+  return upload_id;
+}
+
+guint
+ctu_wait_parts (const char *photos_url, const char *token, const char *upload_id, guint k)
+{
+  guint received = 0;
+
+  for (guint i = 0; i < 2400 && received < k; i++)
+    {
+      g_autoptr (CtResponse) status = ctu_upload_status (photos_url, token, upload_id);
+
+      g_assert_cmpuint (status->status, ==, 200);
+      received = ctu_parts_received (status);
+      if (received < k)
+        g_usleep (25 * 1000);
+    }
+  return received;
 }

@@ -2,6 +2,7 @@
 
 #include "carrete-client-lib.h"
 #include "carrete-client-private.h"
+#include "carrete-test.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,22 @@ GFile *ctu_unique_file (const char *dir, const char *name, GBytes *bytes);
 /* Spins the main context until `upload` ends (at most 10 minutes); asserts
  * that it did. */
 void ctu_wait_upload (CarreteUpload *upload);
+
+/* ---- resumable uploads, as the server and the disk see them ---------------- */
+
+/* GET /v1/photos/uploads/{upload_id} of the photos service at `photos_url`. */
+CtResponse *ctu_upload_status (const char *photos_url, const char *token, const char *upload_id);
+/* How many parts an answer of ctu_upload_status lists in parts_received. */
+guint ctu_parts_received (CtResponse *status);
+/* The records on disk (under $XDG_STATE_HOME) of the unfinished resumable
+ * uploads of `account` (us_…) to the photos service at `photos_url`. */
+GPtrArray *ctu_records (const char *photos_url, const char *account);
+/* Waits (a minute at most) for a record on disk (under $XDG_STATE_HOME) of
+ * an upload of `account` (us_…) to the photos service at `photos_url`, as
+ * the app writes it before its first part; returns its upload id. */
+char *ctu_wait_record (const char *photos_url, const char *account);
+/* Polls the upload's status (asserting 200) until the store holds at least
+ * `k` parts, a minute at most; returns how many it held last. */
+guint ctu_wait_parts (const char *photos_url, const char *token, const char *upload_id, guint k);
 
 G_END_DECLS

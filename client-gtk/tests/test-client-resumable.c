@@ -68,34 +68,14 @@ start_app (Fixture *fixture)
 static GPtrArray *
 records_of (Fixture *fixture)
 {
-  g_autofree char *dir = carrete_upload_record_dir ();
-
-  return carrete_upload_records_load (dir, stack->photos.url, fixture->user->id);
-}
-
-static CtResponse *
-upload_status (Fixture *fixture, const char *upload_id)
-{
-  g_autofree char *path = g_strdup_printf ("/v1/photos/uploads/%s", upload_id);
-
-  return ct_http (stack->photos.url, "GET", path, fixture->user->token, NULL);
-}
-
-static guint
-parts_received (CtResponse *status)
-{
-  JsonObject *object = ct_response_object (status);
-  JsonNode *parts = object != NULL ? json_object_get_member (object, "parts_received") : NULL;
-
-  return parts != NULL && JSON_NODE_HOLDS_ARRAY (parts)
-             ? json_array_get_length (json_node_get_array (parts))
-             : 0;
+  return ctu_records (stack->photos.url, fixture->user->id);
 }
 
 static void
 assert_upload_gone (Fixture *fixture, const char *upload_id)
 {
-  g_autoptr (CtResponse) status = upload_status (fixture, upload_id);
+  g_autoptr (CtResponse) status
+      = ctu_upload_status (stack->photos.url, fixture->user->token, upload_id);
 
   g_assert_cmpuint (status->status, ==, 404);
 }
@@ -218,19 +198,6 @@ test_cancel (Fixture *fixture, gconstpointer data)
   g_free (at.upload_id);
 }
 
-/* Photos restarted with `name`=`value` in its environment (NULL: unset). */
-static void
-restart_photos_with (const char *name, const char *value)
-{
-  char **env = g_strdupv (stack->photos.env);
-
-  env = value != NULL ? g_environ_setenv (env, name, value, TRUE) : g_environ_unsetenv (env, name);
-  stack_stop (&stack->photos);
-  g_strfreev (stack->photos.env);
-  stack->photos.env = env;
-  stack_restart (&stack->photos);
-}
-
 static void
 stall_once (CarreteUpload *upload, GParamSpec *pspec, gpointer user_data)
 {
@@ -254,12 +221,12 @@ test_expired_part_urls (Fixture *fixture, gconstpointer data)
   gboolean stalled = FALSE;
   CarreteUpload *upload;
 
-  restart_photos_with ("CARRETE_URL_TTL", "1");
+  stack_restart_with (&stack->photos, "CARRETE_URL_TTL", "1");
   start_app (fixture);
   upload = carrete_upload_queue_add_file (fixture->queue, file, NULL);
   g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (stall_once), &stalled);
   ctu_wait_upload (upload);
-  restart_photos_with ("CARRETE_URL_TTL", NULL);
+  stack_restart_with (&stack->photos, "CARRETE_URL_TTL", NULL);
   g_assert_true (stalled);
   assert_lands (upload, png);
   assert_no_records (fixture);
@@ -307,29 +274,12 @@ upload_and_kill (Fixture *fixture, GFile *file, guint k)
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) app = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
   g_autofree char *upload_id = NULL;
-  guint received = 0;
+  guint received;
 
   g_assert_no_error (error);
   /* The record is written before the first part. */
-  for (guint i = 0; i < 1200 && upload_id == NULL; i++)
-    {
-      g_autoptr (GPtrArray) records = records_of (fixture);
-
-      if (records->len > 0)
-        upload_id = g_strdup (((CarreteUploadRecord *)records->pdata[0])->upload_id);
-      else
-        g_usleep (50 * 1000);
-    }
-  g_assert_nonnull (upload_id);
-  for (guint i = 0; i < 2400 && received < k; i++)
-    {
-      g_autoptr (CtResponse) status = upload_status (fixture, upload_id);
-
-      g_assert_cmpuint (status->status, ==, 200);
-      received = parts_received (status);
-      if (received < k)
-        g_usleep (25 * 1000);
-    }
+  upload_id = ctu_wait_record (stack->photos.url, fixture->user->id);
+  received = ctu_wait_parts (stack->photos.url, fixture->user->token, upload_id, k);
   g_subprocess_force_exit (app);
   g_assert_true (g_subprocess_wait (app, NULL, &error));
   g_assert_no_error (error);
@@ -343,7 +293,7 @@ upload_and_kill (Fixture *fixture, GFile *file, guint k)
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer user_data)
 {
-  *(gboolean *)user_data = TRUE;
+  *(gboolean *) user_data = TRUE;
 }
 
 /* The one upload the new start of the app put into its queue, as soon as it
@@ -505,7 +455,7 @@ restart_photos_on_fs (void)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   stack->photos.env = g_environ_setenv (stack->photos.env, "CARRETE_STORAGE_DIR", dir, TRUE);
-  restart_photos_with ("CARRETE_STORAGE", "fs");
+  stack_restart_with (&stack->photos, "CARRETE_STORAGE", "fs");
 }
 
 static void

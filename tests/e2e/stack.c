@@ -175,6 +175,15 @@ stack_restart (StackService *service)
                                           service->port);
 }
 
+void
+stack_restart_with (StackService *service, const char *name, const char *value)
+{
+  service->env = value != NULL ? g_environ_setenv (service->env, name, value, TRUE)
+                               : g_environ_unsetenv (service->env, name);
+  stack_stop (service);
+  stack_restart (service);
+}
+
 static void
 service_clear (StackService *service)
 {
@@ -459,7 +468,10 @@ stack_row_id (Stack *stack, const char *opaque_id)
   {
     const char *prefix;
     CarreteIdType type;
-  } types[] = { { "us_", CARRETE_ID_USER }, { "ph_", CARRETE_ID_PHOTO }, { "fo_", CARRETE_ID_FOLDER } };
+  } types[] = { { "us_", CARRETE_ID_USER },
+                { "ph_", CARRETE_ID_PHOTO },
+                { "fo_", CARRETE_ID_FOLDER },
+                { "up_", CARRETE_ID_UPLOAD } };
   gint64 value = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)

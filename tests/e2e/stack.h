@@ -46,6 +46,9 @@ void stack_free (Stack *stack);
 /* SIGTERM (asserting a clean exit), and back at the same port. */
 void stack_stop (StackService *service);
 void stack_restart (StackService *service);
+/* Stops `service`, sets `name`=`value` in its environment (NULL: unsets
+ * it) and starts it again. */
+void stack_restart_with (StackService *service, const char *name, const char *value);
 
 /* ---- users -------------------------------------------------------------- */
 
