@@ -1,37 +1,112 @@
-#define G_LOG_DOMAIN "carrete-test-minio"
+#define G_LOG_DOMAIN "carrete-test-s3-server"
 
-#include "carrete-test-minio.h"
+#include "carrete-test-s3-server.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
 #include "carrete-test.h"
 
-struct _CtMinio
+struct _CtS3Server
 {
+  CtS3Kind kind;
   char *dir;
   char *binary;
   char *endpoint;
   char *address;
-  char *console_address;
+  char *console_address; /* MinIO's, which it needs even with the browser off */
   char *access_key;
   char *secret_key;
   GSubprocess *process;
 };
 
-static char *
-minio_binary (void)
+/* What differs between the kinds: the binary, how it is started, and how
+ * to tell that it serves S3 requests. */
+typedef struct
 {
-  const char *given = g_getenv ("CARRETE_MINIO_BIN");
+  const char *name; /* also the binary's name in .cache/bin */
+  const char *binary_variable;
+  void (*configure) (CtS3Server *server, GSubprocessLauncher *launcher, GPtrArray *argv);
+  gboolean (*ready) (CtS3Server *server);
+} ServerType;
+
+/* S3 requests are served: an unsigned one is refused (403), not turned
+ * away (503) or unanswered (0). */
+static gboolean
+s3_answers (CtS3Server *server)
+{
+  g_autoptr (CtResponse) s3 = ct_http (server->endpoint, "GET", "/", NULL, NULL);
+
+  return s3->status != 503 && s3->status != 0;
+}
+
+static void
+minio_configure (CtS3Server *server, GSubprocessLauncher *launcher, GPtrArray *argv)
+{
+  g_subprocess_launcher_setenv (launcher, "MINIO_ROOT_USER", server->access_key, TRUE);
+  g_subprocess_launcher_setenv (launcher, "MINIO_ROOT_PASSWORD", server->secret_key, TRUE);
+  g_subprocess_launcher_setenv (launcher, "MINIO_BROWSER", "off", TRUE);
+  g_subprocess_launcher_setenv (launcher, "MINIO_UPDATE", "off", TRUE);
+  g_ptr_array_add (argv, g_strdup ("server"));
+  g_ptr_array_add (argv, g_strdup ("--quiet"));
+  g_ptr_array_add (argv, g_strdup ("--address"));
+  g_ptr_array_add (argv, g_strdup (server->address));
+  g_ptr_array_add (argv, g_strdup ("--console-address"));
+  g_ptr_array_add (argv, g_strdup (server->console_address));
+}
+
+/* "ready", not "live": a live MinIO may still answer 503 to requests while
+ * its object layer starts.  Even "ready" comes a moment before S3 requests
+ * are served on a loaded machine, so S3 must answer too. */
+static gboolean
+minio_ready (CtS3Server *server)
+{
+  g_autoptr (CtResponse) ready
+      = ct_http (server->endpoint, "GET", "/minio/health/ready", NULL, NULL);
+
+  return ready->status == 200 && s3_answers (server);
+}
+
+/* The posix backend: buckets are directories of the data directory,
+ * metadata in extended attributes.  The root credentials go in the
+ * environment, not on the command line where ps shows them. */
+static void
+versitygw_configure (CtS3Server *server, GSubprocessLauncher *launcher, GPtrArray *argv)
+{
+  g_subprocess_launcher_setenv (launcher, "ROOT_ACCESS_KEY", server->access_key, TRUE);
+  g_subprocess_launcher_setenv (launcher, "ROOT_SECRET_KEY", server->secret_key, TRUE);
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup (server->address));
+  g_ptr_array_add (argv, g_strdup ("--quiet"));
+  g_ptr_array_add (argv, g_strdup ("posix"));
+}
+
+static const ServerType server_types[] = {
+  [CT_S3_MINIO] = { "minio", "CARRETE_MINIO_BIN", minio_configure, minio_ready },
+  [CT_S3_VERSITYGW] = { "versitygw", "CARRETE_VERSITYGW_BIN", versitygw_configure, s3_answers },
+};
+
+static const ServerType *
+type_of (CtS3Server *server)
+{
+  return &server_types[server->kind];
+}
+
+static char *
+server_binary (const ServerType *type)
+{
+  const char *given = g_getenv (type->binary_variable);
   const char *source = g_getenv ("CARRETE_SOURCE_DIR");
   g_autofree char *cached = NULL;
 
   if (given != NULL)
     return g_strdup (given);
   g_assert_nonnull (source);
-  cached = g_build_filename (source, ".cache", "bin", "minio", NULL);
+  cached = g_build_filename (source, ".cache", "bin", type->name, NULL);
   if (!g_file_test (cached, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("MinIO is not built: run scripts/minio.sh (expected %s)", cached);
+    g_error ("%s is not built: run scripts/test.sh, which builds it (expected %s or %s)",
+             type->name, cached, type->binary_variable);
   return g_steal_pointer (&cached);
 }
 
@@ -52,112 +127,120 @@ die_with_parent (gpointer user_data)
 }
 
 static void
-minio_launch (CtMinio *minio)
+server_launch (CtS3Server *server)
 {
+  const ServerType *type = type_of (server);
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_autofree char *log = g_build_filename (minio->dir, "minio.log", NULL);
-  g_autofree char *data = g_build_filename (minio->dir, "data", NULL);
+  g_autofree char *log_name = g_strconcat (type->name, ".log", NULL);
+  g_autofree char *log = g_build_filename (server->dir, log_name, NULL);
 
-  g_subprocess_launcher_setenv (launcher, "MINIO_ROOT_USER", minio->access_key, TRUE);
-  g_subprocess_launcher_setenv (launcher, "MINIO_ROOT_PASSWORD", minio->secret_key, TRUE);
-  g_subprocess_launcher_setenv (launcher, "MINIO_BROWSER", "off", TRUE);
-  g_subprocess_launcher_setenv (launcher, "MINIO_UPDATE", "off", TRUE);
-  g_subprocess_launcher_setenv (launcher, "HOME", minio->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", server->dir, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  minio->process = g_subprocess_launcher_spawn (launcher, &error, minio->binary, "server",
-                                                "--quiet", "--address", minio->address,
-                                                "--console-address", minio->console_address,
-                                                data, NULL);
+  g_ptr_array_add (argv, g_strdup (server->binary));
+  type->configure (server, launcher, argv);
+  g_ptr_array_add (argv, g_build_filename (server->dir, "data", NULL));
+  g_ptr_array_add (argv, NULL);
+  server->process
+      = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   for (int i = 0; i < 1500; i++)
     {
-      /* "ready", not "live": a live MinIO may still answer 503 to requests
-       * while its object layer starts.  Even "ready" comes a moment before
-       * S3 requests are served on a loaded machine, so also wait until an
-       * unsigned request is refused (403) rather than turned away (503). */
-      g_autoptr (CtResponse) ready = ct_http (minio->endpoint, "GET", "/minio/health/ready",
-                                              NULL, NULL);
-      g_autoptr (CtResponse) s3 = ready->status == 200
-                                    ? ct_http (minio->endpoint, "GET", "/", NULL, NULL)
-                                    : NULL;
-
-      if (s3 != NULL && s3->status != 503 && s3->status != 0)
+      if (type->ready (server))
         return;
       g_usleep (20 * 1000);
     }
-  g_error ("MinIO did not start; see %s", log);
+  g_error ("%s did not start; see %s", type->name, log);
 }
 
-CtMinio *
-ct_minio_start (void)
+CtS3Server *
+ct_s3_server_start (CtS3Kind kind)
 {
-  CtMinio *minio = g_new0 (CtMinio, 1);
-  guint16 port = ct_free_port ();
+  CtS3Server *server = g_new0 (CtS3Server, 1);
   g_autofree char *user_suffix = random_hex (4);
+  g_autofree char *template = NULL;
+  g_autofree char *data = NULL;
 
-  minio->dir = ct_make_tmpdir ("carrete-minio-XXXXXX");
-  minio->binary = minio_binary ();
-  minio->address = g_strdup_printf ("127.0.0.1:%u", port);
-  minio->console_address = g_strdup_printf ("127.0.0.1:%u", ct_free_port ());
-  minio->endpoint = g_strdup_printf ("http://%s", minio->address);
-  minio->access_key = g_strdup_printf ("carrete%s", user_suffix);
-  minio->secret_key = random_hex (20);
-  minio_launch (minio);
-  return minio;
+  g_assert_cmpuint (kind, <, G_N_ELEMENTS (server_types));
+  server->kind = kind;
+  template = g_strdup_printf ("carrete-%s-XXXXXX", type_of (server)->name);
+  server->dir = ct_make_tmpdir (template);
+  data = g_build_filename (server->dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (data, 0700), ==, 0);
+  server->binary = server_binary (type_of (server));
+  server->address = g_strdup_printf ("127.0.0.1:%u", ct_free_port ());
+  server->console_address = g_strdup_printf ("127.0.0.1:%u", ct_free_port ());
+  server->endpoint = g_strdup_printf ("http://%s", server->address);
+  server->access_key = g_strdup_printf ("carrete%s", user_suffix);
+  server->secret_key = random_hex (20);
+  server_launch (server);
+  return server;
+}
+
+CtS3Kind
+ct_s3_server_kind (CtS3Server *server)
+{
+  return server->kind;
 }
 
 const char *
-ct_minio_endpoint (CtMinio *minio)
+ct_s3_server_name (CtS3Server *server)
 {
-  return minio->endpoint;
+  return type_of (server)->name;
 }
 
 const char *
-ct_minio_access_key (CtMinio *minio)
+ct_s3_server_endpoint (CtS3Server *server)
 {
-  return minio->access_key;
+  return server->endpoint;
 }
 
 const char *
-ct_minio_secret_key (CtMinio *minio)
+ct_s3_server_access_key (CtS3Server *server)
 {
-  return minio->secret_key;
+  return server->access_key;
+}
+
+const char *
+ct_s3_server_secret_key (CtS3Server *server)
+{
+  return server->secret_key;
 }
 
 void
-ct_minio_stop (CtMinio *minio)
+ct_s3_server_stop (CtS3Server *server)
 {
-  if (minio->process == NULL)
+  if (server->process == NULL)
     return;
-  g_subprocess_send_signal (minio->process, SIGTERM);
-  g_subprocess_wait (minio->process, NULL, NULL);
-  g_clear_object (&minio->process);
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
 }
 
 void
-ct_minio_restart (CtMinio *minio)
+ct_s3_server_restart (CtS3Server *server)
 {
-  g_assert_null (minio->process);
-  minio_launch (minio);
+  g_assert_null (server->process);
+  server_launch (server);
 }
 
 void
-ct_minio_free (CtMinio *minio)
+ct_s3_server_free (CtS3Server *server)
 {
-  if (minio == NULL)
+  if (server == NULL)
     return;
-  ct_minio_stop (minio);
-  ct_remove_tree (minio->dir);
-  g_free (minio->dir);
-  g_free (minio->binary);
-  g_free (minio->endpoint);
-  g_free (minio->address);
-  g_free (minio->console_address);
-  g_free (minio->access_key);
-  g_free (minio->secret_key);
-  g_free (minio);
+  ct_s3_server_stop (server);
+  ct_remove_tree (server->dir);
+  g_free (server->dir);
+  g_free (server->binary);
+  g_free (server->endpoint);
+  g_free (server->address);
+  g_free (server->console_address);
+  g_free (server->access_key);
+  g_free (server->secret_key);
+  g_free (server);
 }

@@ -4,17 +4,31 @@
 
 G_BEGIN_DECLS
 
-/* A real MinIO server (built by scripts/minio.sh with a pinned
- * `go install`) on a free loopback port with its data in a temporary
- * directory and fresh random credentials. */
-typedef struct _CtMinio CtMinio;
+/* A real S3 server on a free loopback port with its data in a temporary
+ * directory and fresh random root credentials.  Each kind is a pinned
+ * `go install` build in .cache/bin (scripts/lib.sh), found through its
+ * CARRETE_*_BIN variable or under CARRETE_SOURCE_DIR:
+ *
+ *   minio      MinIO (CARRETE_MINIO_BIN), what the services are tested on
+ *   versitygw  versitygw's posix backend (CARRETE_VERSITYGW_BIN), a second
+ *              S3 implementation for the storage contract suite */
+typedef enum
+{
+  CT_S3_MINIO,
+  CT_S3_VERSITYGW,
+} CtS3Kind;
 
-CtMinio *ct_minio_start (void);
-const char *ct_minio_endpoint (CtMinio *minio); /* http://127.0.0.1:PORT */
-const char *ct_minio_access_key (CtMinio *minio);
-const char *ct_minio_secret_key (CtMinio *minio);
-void ct_minio_stop (CtMinio *minio);
-void ct_minio_restart (CtMinio *minio);
-void ct_minio_free (CtMinio *minio);
+typedef struct _CtS3Server CtS3Server;
+
+CtS3Server *ct_s3_server_start (CtS3Kind kind);
+CtS3Kind ct_s3_server_kind (CtS3Server *server);
+const char *ct_s3_server_name (CtS3Server *server);     /* "minio", "versitygw" */
+const char *ct_s3_server_endpoint (CtS3Server *server); /* http://127.0.0.1:PORT */
+const char *ct_s3_server_access_key (CtS3Server *server);
+const char *ct_s3_server_secret_key (CtS3Server *server);
+/* Stopped and started again on the same port and data. */
+void ct_s3_server_stop (CtS3Server *server);
+void ct_s3_server_restart (CtS3Server *server);
+void ct_s3_server_free (CtS3Server *server);
 
 G_END_DECLS

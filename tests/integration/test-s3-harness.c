@@ -1,15 +1,15 @@
-#define G_LOG_DOMAIN "carrete-test-minio-harness"
+#define G_LOG_DOMAIN "carrete-test-s3-harness"
 
-#include "carrete-test-minio.h"
+#include "carrete-test-s3-server.h"
 #include "carrete-test.h"
 
-/* The harness piece the storage work builds on: a real MinIO that checks
+/* The harness piece the storage work builds on: real S3 servers that check
  * SigV4 signatures.  Signed requests are made with curl's --aws-sigv4. */
 static int
-curl_status (CtMinio *minio, const char *method, const char *path, const char *secret)
+curl_status (CtS3Server *server, const char *method, const char *path, const char *secret)
 {
-  g_autofree char *user = g_strdup_printf ("%s:%s", ct_minio_access_key (minio), secret);
-  g_autofree char *url = g_strconcat (ct_minio_endpoint (minio), path, NULL);
+  g_autofree char *user = g_strdup_printf ("%s:%s", ct_s3_server_access_key (server), secret);
+  g_autofree char *url = g_strconcat (ct_s3_server_endpoint (server), path, NULL);
   const char *argv[] = { "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method,
                          "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", user,
                          "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", url, NULL };
@@ -18,24 +18,28 @@ curl_status (CtMinio *minio, const char *method, const char *path, const char *s
 }
 
 static void
-test_minio_checks_signatures (void)
+test_checks_signatures (gconstpointer data)
 {
-  CtMinio *minio = ct_minio_start ();
+  CtS3Server *server = ct_s3_server_start (GPOINTER_TO_INT (data));
+  const char *secret = ct_s3_server_secret_key (server);
 
-  g_assert_cmpint (curl_status (minio, "PUT", "/carrete-test", ct_minio_secret_key (minio)), ==, 200);
-  g_assert_cmpint (curl_status (minio, "GET", "/carrete-test", ct_minio_secret_key (minio)), ==, 200);
-  g_assert_cmpint (curl_status (minio, "GET", "/carrete-test", "wrong-secret-key-0000"), ==, 403);
-  ct_minio_stop (minio);
-  ct_minio_restart (minio);
+  g_assert_cmpint (curl_status (server, "PUT", "/carrete-test", secret), ==, 200);
+  g_assert_cmpint (curl_status (server, "GET", "/carrete-test", secret), ==, 200);
+  g_assert_cmpint (curl_status (server, "GET", "/carrete-test", "wrong-secret-key-0000"), ==, 403);
+  ct_s3_server_stop (server);
+  ct_s3_server_restart (server);
   /* Data survives a restart: the bucket is still there. */
-  g_assert_cmpint (curl_status (minio, "GET", "/carrete-test", ct_minio_secret_key (minio)), ==, 200);
-  ct_minio_free (minio);
+  g_assert_cmpint (curl_status (server, "GET", "/carrete-test", secret), ==, 200);
+  ct_s3_server_free (server);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/carrete/harness/minio/checks-signatures", test_minio_checks_signatures);
+  g_test_add_data_func ("/carrete/harness/minio/checks-signatures", GINT_TO_POINTER (CT_S3_MINIO),
+                        test_checks_signatures);
+  g_test_add_data_func ("/carrete/harness/versitygw/checks-signatures",
+                        GINT_TO_POINTER (CT_S3_VERSITYGW), test_checks_signatures);
   return g_test_run ();
 }
