@@ -685,7 +685,7 @@ get_range (const char *url, const char *range)
   g_autofree char *origin = g_strndup (url, (gsize) (path - url));
   g_autofree char *header = g_strconcat ("Range: ", range, NULL);
 
-  return ct_http_raw (origin, "GET", path, (const char *const[]) { header, NULL }, NULL, NULL);
+  return ct_http_raw (origin, "GET", path, (const char *const[]){ header, NULL }, NULL, NULL);
 }
 
 static void
@@ -699,19 +699,17 @@ test_presigned_range (Fixture *f, gconstpointer data)
   g_autoptr (CtResponse) beyond = NULL;
 
   put_text (f, "ranged/object", text, "text/plain");
-  url = carrete_storage_presign_get (f->storage, "ranged/object", now_seconds (), 60, NULL,
-                                     &error);
+  url = carrete_storage_presign_get (f->storage, "ranged/object", now_seconds (), 60, NULL, &error);
   g_assert_no_error (error);
   part = get_range (url, "bytes=10-19");
   g_assert_cmpuint (part->status, ==, 206);
   g_assert_cmpstr (ct_response_header (part, "Content-Range"), ==, "bytes 10-19/36");
-  g_assert_cmpmem (g_bytes_get_data (part->body, NULL), g_bytes_get_size (part->body),
-                   "abcdefghij", 10);
+  g_assert_cmpmem (g_bytes_get_data (part->body, NULL), g_bytes_get_size (part->body), "abcdefghij",
+                   10);
   tail = get_range (url, "bytes=-5");
   g_assert_cmpuint (tail->status, ==, 206);
   g_assert_cmpstr (ct_response_header (tail, "Content-Range"), ==, "bytes 31-35/36");
-  g_assert_cmpmem (g_bytes_get_data (tail->body, NULL), g_bytes_get_size (tail->body), "vwxyz",
-                   5);
+  g_assert_cmpmem (g_bytes_get_data (tail->body, NULL), g_bytes_get_size (tail->body), "vwxyz", 5);
   beyond = get_range (url, "bytes=100-");
   g_assert_cmpuint (beyond->status, ==, 416);
 }
