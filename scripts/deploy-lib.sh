@@ -18,20 +18,6 @@ PODMAN_COMPOSE_PACKAGE=podman-compose==1.6.0    # PyPI
 BASE_IMAGE=localhost/debian:bookworm-slim
 IMAGE_TAG=${CARRETE_IMAGE_TAG:-dev}
 
-# Builds a pinned Go tool with `go install` into .cache/bin (once per version).
-ensure_go_tool() {
-  local name=$1 module=$2 version=$3 bin="$CARRETE_ROOT/.cache/bin" go
-  if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
-    return 0
-  fi
-  go=$(find_go) || { ensure_packages golang-go; go=$(find_go) || die "no Go toolchain"; }
-  say "building $name $version with go install (first run only)"
-  mkdir -p "$bin"
-  GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||
-    die "go install of $module@$version failed"
-  echo "$version" > "$bin/$name.version"
-}
-
 ensure_helm() {
   ensure_go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
 }

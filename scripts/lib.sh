@@ -3,6 +3,7 @@
 
 CARRETE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio, pinned
+VERSITYGW_VERSION=v1.8.0 # github.com/versity/versitygw, pinned (the storage contract suite's second S3 server)
 PG_BINDIR=/usr/lib/postgresql/15/bin
 
 # Debian packages by purpose.  Keep in step with the README.
@@ -71,18 +72,29 @@ find_go() {
   return 1
 }
 
-# Builds the pinned MinIO with `go install` into .cache/bin (once).
-ensure_minio() {
-  local bin="$CARRETE_ROOT/.cache/bin" go
-  if [ -x "$bin/minio" ] && [ "$(cat "$bin/minio.version" 2>/dev/null)" = "$MINIO_VERSION" ]; then
+# Builds a pinned Go tool with `go install` into .cache/bin (once per
+# version).  An optional fourth argument says how long the first build takes.
+ensure_go_tool() {
+  local name=$1 module=$2 version=$3 about=${4:-first run only} bin="$CARRETE_ROOT/.cache/bin" go
+  if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
     return 0
   fi
   go=$(find_go) || { ensure_packages golang-go; go=$(find_go) || die "no Go toolchain"; }
-  say "building MinIO $MINIO_VERSION with go install (first run only, about 2-5 minutes)"
+  say "building $name $version with go install ($about)"
   mkdir -p "$bin"
-  GOBIN="$bin" GOFLAGS=-trimpath "$go" install "github.com/minio/minio@$MINIO_VERSION" ||
-    die "go install of MinIO failed (MinIO needs Go >= 1.24; found $("$go" version))"
-  echo "$MINIO_VERSION" > "$bin/minio.version"
+  GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||
+    die "go install of $module@$version failed (with $("$go" version): is it at least the go line of its go.mod?)"
+  echo "$version" > "$bin/$name.version"
+}
+
+ensure_minio() {
+  ensure_go_tool minio github.com/minio/minio "$MINIO_VERSION" "first run only, about 2-5 minutes"
+}
+
+# The storage contract suite's second S3 server (tests/harness).
+ensure_versitygw() {
+  ensure_go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" \
+    "first run only, about 3 minutes"
 }
 
 # Keys live in an ignored folder and are made on first use, never committed.

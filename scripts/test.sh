@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with AddressSanitizer and
-# UndefinedBehaviorSanitizer in build-asan/, builds the pinned MinIO, and runs
-# every test suite against real PostgreSQL and MinIO servers that the tests
+# UndefinedBehaviorSanitizer in build-asan/, builds the pinned MinIO and
+# versitygw, and runs every test suite against real PostgreSQL and MinIO
+# servers (and versitygw, for the storage contract suite) that the tests
 # start themselves.  Ends with "N passed, N failed".
 #
 #   scripts/test.sh                 all suites, then the fuzz targets (tests/fuzz)
@@ -16,6 +17,7 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES
   "${DEPLOY_PACKAGES[@]}"
 build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ensure_minio
+ensure_versitygw
 # The deploy suite's tools: pinned helm and kubeconform (go install), offline
 # Kubernetes schemas and podman-compose (PyPI).
 ensure_helm
@@ -28,6 +30,7 @@ ensure_podman_compose
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export CARRETE_MINIO_BIN="$CARRETE_ROOT/.cache/bin/minio"
+export CARRETE_VERSITYGW_BIN="$CARRETE_ROOT/.cache/bin/versitygw"
 
 say "running the tests"
 status=0

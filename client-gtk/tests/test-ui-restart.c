@@ -541,7 +541,7 @@ main (int argc, char **argv)
   app_binary = ct_build_path ("client-gtk/src/carrete-desktop");
   stack = stack_start ();
   /* The part URLs name the relay, which counts what the app sends. */
-  relay = ct_relay_start (ct_minio_endpoint (stack->minio));
+  relay = ct_relay_start (ct_s3_server_endpoint (stack->minio));
   /* A slow uplink: the last part takes half a second, time enough to
    * close the app while the store holds the first two. */
   ct_relay_set_rate (relay, UPLINK_BYTES_PER_SECOND);

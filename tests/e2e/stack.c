@@ -77,9 +77,9 @@ configure_photos (Stack *stack)
   add_setting (env, "CARRETE_USERS_URL", stack->users.url);
   add_setting (env, "CARRETE_PUBLIC_URL", stack->photos.url);
   add_setting (env, "CARRETE_STORAGE", "s3");
-  add_setting (env, "CARRETE_S3_ENDPOINT", ct_minio_endpoint (stack->minio));
-  add_setting (env, "CARRETE_S3_ACCESS_KEY", ct_minio_access_key (stack->minio));
-  add_setting (env, "CARRETE_S3_SECRET_KEY", ct_minio_secret_key (stack->minio));
+  add_setting (env, "CARRETE_S3_ENDPOINT", ct_s3_server_endpoint (stack->minio));
+  add_setting (env, "CARRETE_S3_ACCESS_KEY", ct_s3_server_access_key (stack->minio));
+  add_setting (env, "CARRETE_S3_SECRET_KEY", ct_s3_server_secret_key (stack->minio));
   add_setting (env, "CARRETE_S3_BUCKET", stack->bucket);
   add_setting (env, "CARRETE_SPOOL_DIR", stack->spool_dir);
   stack->photos.env = g_strv_builder_end (env);
@@ -103,11 +103,11 @@ open_test_storage (Stack *stack)
 
   stack->storage = carrete_storage_new (&(CarreteStorageOptions) {
       .kind = CARRETE_STORAGE_S3,
-      .endpoint = ct_minio_endpoint (stack->minio),
+      .endpoint = ct_s3_server_endpoint (stack->minio),
       .region = "us-east-1",
       .bucket = stack->bucket,
-      .access_key = ct_minio_access_key (stack->minio),
-      .secret_key = ct_minio_secret_key (stack->minio),
+      .access_key = ct_s3_server_access_key (stack->minio),
+      .secret_key = ct_s3_server_secret_key (stack->minio),
   }, &error);
   g_assert_no_error (error);
   g_assert_true (carrete_storage_ensure_ready (stack->storage, &error));
@@ -140,7 +140,7 @@ stack_start (void)
   Stack *stack = g_new0 (Stack, 1);
 
   stack->pg = ct_postgres_start ();
-  stack->minio = ct_minio_start ();
+  stack->minio = ct_s3_server_start (CT_S3_MINIO);
   stack->keys = ct_keys_new ();
   stack->spool_dir = ct_make_tmpdir ("carrete-e2e-spool-XXXXXX");
   stack->bucket = g_strdup (BUCKET);
@@ -203,7 +203,7 @@ stack_free (Stack *stack)
   carrete_storage_free (stack->storage);
   carrete_jwt_free (stack->signer);
   carrete_ids_free (stack->ids);
-  ct_minio_free (stack->minio);
+  ct_s3_server_free (stack->minio);
   ct_postgres_free (stack->pg);
   ct_remove_tree (stack->spool_dir);
   ct_keys_free (stack->keys);

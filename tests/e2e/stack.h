@@ -3,7 +3,7 @@
 #include "carrete-ids.h"
 #include "carrete-jwt.h"
 #include "carrete-storage.h"
-#include "carrete-test-minio.h"
+#include "carrete-test-s3-server.h"
 #include "carrete-test.h"
 
 G_BEGIN_DECLS
@@ -27,7 +27,7 @@ typedef struct
 typedef struct
 {
   CtPostgres *pg;
-  CtMinio *minio;
+  CtS3Server *minio;
   CtKeys *keys;
   char *spool_dir;
   char *bucket;

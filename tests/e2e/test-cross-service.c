@@ -325,7 +325,7 @@ test_public_folder_read (void)
     g_autofree char *listed = photos_listing (NULL, list_path + strlen ("/v1/photos?"));
 
     assert_status (anon, 200);
-    g_assert_true (g_str_has_prefix (ct_response_string (anon, "url"), ct_minio_endpoint (stack->minio)));
+    g_assert_true (g_str_has_prefix (ct_response_string (anon, "url"), ct_s3_server_endpoint (stack->minio)));
     original = download (ct_response_string (anon, "url"));
     g_assert_true (g_bytes_equal (original, png));
     thumbnail = download (ct_response_string (anon, "thumbnail_url"));

@@ -88,9 +88,9 @@ photos_settings (PhotosStack *stack, const char *database_url)
   else
     {
       g_strv_builder_add (env, "CARRETE_STORAGE=s3");
-      add_setting (env, "CARRETE_S3_ENDPOINT", ct_minio_endpoint (stack->minio));
-      add_setting (env, "CARRETE_S3_ACCESS_KEY", ct_minio_access_key (stack->minio));
-      add_setting (env, "CARRETE_S3_SECRET_KEY", ct_minio_secret_key (stack->minio));
+      add_setting (env, "CARRETE_S3_ENDPOINT", ct_s3_server_endpoint (stack->minio));
+      add_setting (env, "CARRETE_S3_ACCESS_KEY", ct_s3_server_access_key (stack->minio));
+      add_setting (env, "CARRETE_S3_SECRET_KEY", ct_s3_server_secret_key (stack->minio));
       add_setting (env, "CARRETE_S3_BUCKET", stack->bucket);
       g_strv_builder_add (env, "CARRETE_S3_REGION=us-east-1");
     }
@@ -145,11 +145,11 @@ open_storage (PhotosStack *stack)
       .dir = stack->storage_dir,
       .public_url = "http://127.0.0.1:1",
       .url_key = url_key,
-      .endpoint = stack->minio != NULL ? ct_minio_endpoint (stack->minio) : NULL,
+      .endpoint = stack->minio != NULL ? ct_s3_server_endpoint (stack->minio) : NULL,
       .region = "us-east-1",
       .bucket = stack->bucket,
-      .access_key = stack->minio != NULL ? ct_minio_access_key (stack->minio) : NULL,
-      .secret_key = stack->minio != NULL ? ct_minio_secret_key (stack->minio) : NULL,
+      .access_key = stack->minio != NULL ? ct_s3_server_access_key (stack->minio) : NULL,
+      .secret_key = stack->minio != NULL ? ct_s3_server_secret_key (stack->minio) : NULL,
       .timeout_seconds = 10,
   }, &error);
 
@@ -173,7 +173,7 @@ photos_stack_start (PhotosBackend backend)
     stack->storage_dir = g_build_filename (stack->work, "objects", NULL);
   else
     {
-      stack->minio = ct_minio_start ();
+      stack->minio = ct_s3_server_start (CT_S3_MINIO);
       stack->bucket = g_strdup ("carrete-photos-test");
     }
   stack->users = start_users (stack);
@@ -207,7 +207,7 @@ photos_stack_free (PhotosStack *stack)
   g_clear_pointer (&stack->storage, carrete_storage_free);
   g_clear_pointer (&stack->ids, carrete_ids_free);
   g_clear_pointer (&stack->jwt, carrete_jwt_free);
-  g_clear_pointer (&stack->minio, ct_minio_free);
+  g_clear_pointer (&stack->minio, ct_s3_server_free);
   ct_postgres_free (stack->pg);
   ct_keys_free (stack->keys);
   ct_remove_tree (stack->work);

@@ -3,7 +3,7 @@
 #include "carrete-ids.h"
 #include "carrete-jwt.h"
 #include "carrete-storage.h"
-#include "carrete-test-minio.h"
+#include "carrete-test-s3-server.h"
 #include "carrete-test.h"
 
 G_BEGIN_DECLS
@@ -29,7 +29,7 @@ typedef struct
   PhotosBackend backend;
   CtPostgres *pg;
   CtKeys *keys;
-  CtMinio *minio;        /* s3 only */
+  CtS3Server *minio;     /* s3 only */
   char *work;            /* temporary directory for storage and spool */
   char *storage_dir;     /* fs only */
   char *spool_dir;       /* the main photos instance's CARRETE_SPOOL_DIR */

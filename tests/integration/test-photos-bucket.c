@@ -34,11 +34,11 @@ open_bucket (PhotosStack *s, const char *bucket)
   CarreteStorage *storage = carrete_storage_new (
       &(CarreteStorageOptions){
           .kind = CARRETE_STORAGE_S3,
-          .endpoint = ct_minio_endpoint (s->minio),
+          .endpoint = ct_s3_server_endpoint (s->minio),
           .region = "us-east-1",
           .bucket = bucket,
-          .access_key = ct_minio_access_key (s->minio),
-          .secret_key = ct_minio_secret_key (s->minio),
+          .access_key = ct_s3_server_access_key (s->minio),
+          .secret_key = ct_s3_server_secret_key (s->minio),
           .timeout_seconds = 10,
       },
       &error);

@@ -1220,7 +1220,7 @@ test_minio_down (PhotosStack *s)
   objects = photos_count_objects (s);
   g_assert_cmpuint (readyz (s), ==, 200);
 
-  ct_minio_stop (s->minio);
+  ct_s3_server_stop (s->minio);
   g_assert_cmpuint (readyz (s), ==, 503);
   {
     g_autoptr (CtResponse) r = photos_post_raw (s, ana->token, "?name=fresh.jpg", "image/jpeg",
@@ -1244,7 +1244,7 @@ test_minio_down (PhotosStack *s)
                                   " AND name = 'fresh.jpg'");
   g_assert_cmpstr (ready_rows, ==, "0");
 
-  ct_minio_restart (s->minio);
+  ct_s3_server_restart (s->minio);
   for (guint i = 0; i < 100 && readyz (s) != 200; i++)
     g_usleep (100 * 1000);
   g_assert_cmpuint (readyz (s), ==, 200);

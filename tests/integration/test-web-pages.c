@@ -25,7 +25,7 @@ start_web (const char *cookie_secure, const char *max_upload)
   g_autofree char *folders = g_strconcat ("CARRETE_FOLDERS_URL=", stack->folders.url, NULL);
   g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", stack->keys->id_key, NULL);
   g_autofree char *secure = g_strconcat ("CARRETE_COOKIE_SECURE=", cookie_secure, NULL);
-  g_autofree char *images = g_strconcat ("CARRETE_IMAGES_ORIGIN=", ct_minio_endpoint (stack->minio), NULL);
+  g_autofree char *images = g_strconcat ("CARRETE_IMAGES_ORIGIN=", ct_s3_server_endpoint (stack->minio), NULL);
   g_autofree char *limit = g_strconcat ("CARRETE_MAX_UPLOAD_BYTES=", max_upload, NULL);
   g_autofree char *binary = ct_build_path ("services/web/carrete-web");
   const char *env[] = { users, photos, folders, id_key, secure, images, limit, NULL };
@@ -158,8 +158,8 @@ test_csp_allows_thumbnail_origin (void)
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_nonnull (strstr (page->body, "class=\"photo-card\""));
   /* Thumbnails are presigned MinIO URLs: MinIO's origin must be allowed. */
-  g_assert_nonnull (strstr (page->body, ct_minio_endpoint (stack->minio)));
-  g_assert_nonnull (strstr (csp, ct_minio_endpoint (stack->minio)));
+  g_assert_nonnull (strstr (page->body, ct_s3_server_endpoint (stack->minio)));
+  g_assert_nonnull (strstr (csp, ct_s3_server_endpoint (stack->minio)));
 }
 
 /* A photo whose thumbnails are still being made shows a placeholder that

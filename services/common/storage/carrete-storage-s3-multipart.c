@@ -256,6 +256,30 @@ complete_answer (S3Storage *s3, const char *key, const S3Response *response, GEr
   return _carrete_s3_status_error (s3, response, key, error);
 }
 
+/* Server differences: versitygw (posix backend, v1.8.0) makes
+ * CompleteMultipartUpload idempotent: once an upload is completed, another
+ * complete of it answers 200 as long as an object is at the key, where
+ * MinIO answers NoSuchUpload.  The contract is NOT_FOUND for a completed
+ * upload (a complete is claimed once, by the photos service's row), so the
+ * upload must still be open: a one-part listing of it says so, on every
+ * server (one small GET more per complete).  The README's
+ * "Storage servers tested" lists this. */
+static gboolean
+upload_is_open (S3Storage *s3, const char *key, const char *upload_id, GCancellable *cancellable,
+                GError **error)
+{
+  const CarreteSigv4Pair query[] = { { "max-parts", "1" }, { "uploadId", upload_id } };
+  S3Request request = request_defaults;
+  g_auto (S3Response) response = { 0 };
+
+  request.method = "GET";
+  request.key = key;
+  request.query = query;
+  request.n_query = G_N_ELEMENTS (query);
+  request.cancellable = cancellable;
+  return run (s3, &request, &response, key, error);
+}
+
 gboolean
 _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
                          const CarreteUploadPart *parts, guint n_parts, GCancellable *cancellable,
@@ -268,6 +292,8 @@ _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *u
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
+  if (!upload_is_open (s3, key, upload_id, cancellable, error))
+    return FALSE;
   carrete_sha256_hex (body, strlen (body), hash);
   request.method = "POST";
   request.key = key;

@@ -6,9 +6,10 @@ G_BEGIN_DECLS
 
 /* Where photo bytes live: one interface, two backends.
  *
- *   s3  MinIO or any S3: path-style requests signed with SigV4 (libcurl,
- *       connections kept alive), presigned GET/PUT URLs signed for the
- *       public endpoint.
+ *   s3  MinIO or any S3 (the contract suite runs on MinIO and versitygw):
+ *       path-style requests (no virtual-hosted addressing) signed with
+ *       SigV4 (libcurl, connections kept alive), presigned GET/PUT URLs
+ *       signed for the public endpoint.
  *   fs  a directory; "presigned" URLs point at the photos service itself
  *       (`<public_url>/v1/storage/<key>?expires=…[&content_type=…]&signature=…`),
  *       signed with an HMAC key derived from the ID key, and served by the
