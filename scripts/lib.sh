@@ -64,12 +64,56 @@ build_tree() {
   rm -f "$log"
 }
 
+# The Go toolchain when none new enough is installed: Go's own release, as
+# the module proxy serves it (the module golang.org/toolchain, what `go`
+# itself fetches to switch versions), checked against this SHA-256.
+GO_TOOLCHAIN=1.26.8
+GO_TOOLCHAIN_SHA256_amd64=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
+GO_TOOLCHAIN_SHA256_arm64=02b36b6787b3ac767668f630e2998df45a3b1f9ffee08d1bf3ef6487cd658d99
+GO_MIN_MINOR=25 # versitygw's go.mod asks for 1.25 (MinIO's for 1.24)
+
+go_new_enough() {
+  local minor
+  minor=$("$1" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+  [ -n "$minor" ] && [ "$minor" -ge "$GO_MIN_MINOR" ]
+}
+
 find_go() {
   local go
-  for go in "$(command -v go 2>/dev/null)" /usr/local/go/bin/go /usr/lib/go/bin/go; do
-    [ -n "$go" ] && [ -x "$go" ] && { echo "$go"; return 0; }
+  for go in "$(command -v go 2>/dev/null)" /usr/local/go/bin/go /usr/lib/go/bin/go \
+            "$CARRETE_ROOT/.cache/go/bin/go"; do
+    [ -n "$go" ] && [ -x "$go" ] && go_new_enough "$go" && { echo "$go"; return 0; }
   done
   return 1
+}
+
+# Fetches the pinned toolchain into .cache/go (Debian 12's golang-go, 1.19,
+# is too old for MinIO and versitygw).
+fetch_go() {
+  local arch proxy zip want got dir="$CARRETE_ROOT/.cache/go" module
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    aarch64) arch=arm64 ;;
+    *) die "no Go toolchain of 1.$GO_MIN_MINOR or newer, and none to fetch for $(uname -m)" ;;
+  esac
+  module="v0.0.1-go$GO_TOOLCHAIN.linux-$arch"
+  proxy=${GOPROXY:-https://proxy.golang.org}
+  proxy=${proxy%%,*}
+  zip=$(mktemp --suffix=.zip)
+  say "fetching Go $GO_TOOLCHAIN (linux-$arch) from the module proxy (first run only)"
+  curl -fsS --retry 3 -o "$zip" "$proxy/golang.org/toolchain/@v/$module.zip" ||
+    { rm -f "$zip"; die "cannot fetch Go $GO_TOOLCHAIN from $proxy"; }
+  want=GO_TOOLCHAIN_SHA256_$arch
+  got=$(sha256sum "$zip" | cut -d' ' -f1)
+  [ "$got" = "${!want}" ] || { rm -f "$zip"; die "Go $GO_TOOLCHAIN: SHA-256 $got, expected ${!want}"; }
+  rm -rf "$dir" "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  (cd "$dir.tmp" && unzip -q "$zip") || { rm -f "$zip"; die "cannot unpack Go $GO_TOOLCHAIN"; }
+  rm -f "$zip"
+  mv "$dir.tmp/golang.org/toolchain@$module" "$dir"
+  rm -rf "$dir.tmp"
+  # Module zips keep no file modes.
+  chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*
 }
 
 # Builds a pinned Go tool with `go install` into .cache/bin (once per
@@ -79,7 +123,8 @@ ensure_go_tool() {
   if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
     return 0
   fi
-  go=$(find_go) || { ensure_packages golang-go; go=$(find_go) || die "no Go toolchain"; }
+  go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
+    die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
   say "building $name $version with go install ($about)"
   mkdir -p "$bin"
   GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||
