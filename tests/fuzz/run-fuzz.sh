@@ -25,6 +25,7 @@ SECONDS_EACH="${FUZZ_SECONDS:-20}"
 # the list cannot go stale.
 declare -A SOURCES=(
   [fuzz-json-body]="http/carrete-json-body.c json/carrete-json-strict.c json/carrete-json-writer.c
+    json/carrete-time.c
     http/carrete-problem.c base/carrete-error.c"
   [fuzz-ids]="ids/carrete-ids.c base/carrete-keys.c base/carrete-error.c"
   [fuzz-cursor]="ids/carrete-cursor.c base/carrete-base64url.c base/carrete-keys.c
