@@ -262,7 +262,8 @@ complete_answer (S3Storage *s3, const char *key, const S3Response *response, GEr
  * MinIO answers NoSuchUpload.  The contract is NOT_FOUND for a completed
  * upload (a complete is claimed once, by the photos service's row), so the
  * upload must still be open: a one-part listing of it says so, on every
- * server (one small GET more per complete).  The README's
+ * server (one small GET more per complete; the object writer, whose upload
+ * nobody else can complete, skips it).  The README's
  * "Storage servers tested" lists this. */
 static gboolean
 upload_is_open (S3Storage *s3, const char *key, const char *upload_id, GCancellable *cancellable,
@@ -281,7 +282,7 @@ upload_is_open (S3Storage *s3, const char *key, const char *upload_id, GCancella
 }
 
 gboolean
-_carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
+_carrete_s3_mp_assemble (CarreteStorage *storage, const char *key, const char *upload_id,
                          const CarreteUploadPart *parts, guint n_parts, GCancellable *cancellable,
                          GError **error)
 {
@@ -292,8 +293,6 @@ _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *u
   S3Request request = request_defaults;
   g_auto (S3Response) response = { 0 };
 
-  if (!upload_is_open (s3, key, upload_id, cancellable, error))
-    return FALSE;
   carrete_sha256_hex (body, strlen (body), hash);
   request.method = "POST";
   request.key = key;
@@ -309,6 +308,15 @@ _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *u
   if (!_carrete_s3_perform (s3, &request, &response, error))
     return FALSE;
   return complete_answer (s3, key, &response, error);
+}
+
+gboolean
+_carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
+                         const CarreteUploadPart *parts, guint n_parts, GCancellable *cancellable,
+                         GError **error)
+{
+  return upload_is_open (s3_of (storage), key, upload_id, cancellable, error)
+         && _carrete_s3_mp_assemble (storage, key, upload_id, parts, n_parts, cancellable, error);
 }
 
 gboolean

@@ -155,6 +155,11 @@ GPtrArray *_carrete_s3_mp_list_parts (CarreteStorage *storage, const char *key,
 gboolean _carrete_s3_mp_complete (CarreteStorage *storage, const char *key, const char *upload_id,
                                   const CarreteUploadPart *parts, guint n_parts,
                                   GCancellable *cancellable, GError **error);
+/* The same without asking first whether the upload is open: for the
+ * object writer, whose upload nobody else can complete. */
+gboolean _carrete_s3_mp_assemble (CarreteStorage *storage, const char *key, const char *upload_id,
+                                  const CarreteUploadPart *parts, guint n_parts,
+                                  GCancellable *cancellable, GError **error);
 gboolean _carrete_s3_mp_abort (CarreteStorage *storage, const char *key, const char *upload_id,
                                GError **error);
 GPtrArray *_carrete_s3_mp_list_uploads (CarreteStorage *storage, const char *prefix,

@@ -126,7 +126,7 @@ _carrete_s3_writer_commit (CarreteStorage *storage, gpointer handle, const void 
   g_return_val_if_fail (writer->sent == writer->parts->len, FALSE); /* no gaps */
   if (len > 0 && !send_part (storage, writer, writer->sent + 1, data, len, cancellable, error))
     return FALSE;
-  return _carrete_s3_mp_complete (storage, writer->key, writer->upload_id,
+  return _carrete_s3_mp_assemble (storage, writer->key, writer->upload_id,
                                   (const CarreteUploadPart *) (gpointer) writer->parts->data,
                                   writer->parts->len, cancellable, error);
 }
