@@ -65,15 +65,36 @@ static const char *const serve_required[] = {
   "CARRETE_FOLDERS_URL", NULL,
 };
 
-/* A setting that only one storage backend needs. */
+/* A setting that only one storage backend needs: a line for each one
+ * missing, so that all of them are reported at once. */
 static gboolean
-require (const char *value, const char *name, const char *backend, GError **error)
+require (const char *value, const char *name, const char *backend, GError **errors)
 {
   if (value != NULL && *value != '\0')
     return TRUE;
-  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s is required with CARRETE_STORAGE=%s",
-               name, backend);
+  carrete_error_add_config_line (errors, "%s is required with CARRETE_STORAGE=%s", name, backend);
   return FALSE;
+}
+
+/* The s3 backend's options, from settings that live as long as `config`. */
+static gboolean
+s3_options (const CarreteConfig *config, CarreteStorageOptions *options, GError **error)
+{
+  /* `&`, not `&&`: each missing one gets its line. */
+  if (!(require (config->s3_endpoint, "CARRETE_S3_ENDPOINT", "s3", error)
+        & require (config->s3_access_key, "CARRETE_S3_ACCESS_KEY", "s3", error)
+        & require (config->s3_secret_key, "CARRETE_S3_SECRET_KEY", "s3", error)))
+    return FALSE;
+  *options = (CarreteStorageOptions) {
+    .kind = CARRETE_STORAGE_S3,
+    .endpoint = config->s3_endpoint,
+    .public_endpoint = config->s3_public_endpoint,
+    .region = config->s3_region,
+    .bucket = config->s3_bucket,
+    .access_key = config->s3_access_key,
+    .secret_key = config->s3_secret_key,
+  };
+  return TRUE;
 }
 
 static CarreteStorage *
@@ -82,6 +103,7 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
   g_autofree char *public_url = NULL;
   guint8 url_key[32];
   CarreteStorage *storage;
+  CarreteStorageOptions s3;
 
   if (g_str_equal (config->storage, "fs"))
     {
@@ -102,19 +124,7 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
       sodium_memzero (url_key, sizeof url_key);
       return storage;
     }
-  if (!require (config->s3_endpoint, "CARRETE_S3_ENDPOINT", "s3", error)
-      || !require (config->s3_access_key, "CARRETE_S3_ACCESS_KEY", "s3", error)
-      || !require (config->s3_secret_key, "CARRETE_S3_SECRET_KEY", "s3", error))
-    return NULL;
-  return carrete_storage_new (&(CarreteStorageOptions) {
-      .kind = CARRETE_STORAGE_S3,
-      .endpoint = config->s3_endpoint,
-      .public_endpoint = config->s3_public_endpoint,
-      .region = config->s3_region,
-      .bucket = config->s3_bucket,
-      .access_key = config->s3_access_key,
-      .secret_key = config->s3_secret_key,
-  }, error);
+  return s3_options (config, &s3, error) ? carrete_storage_new (&s3, error) : NULL;
 }
 
 /* One pool of decoder children for every worker of the process. */
@@ -225,21 +235,13 @@ static gboolean
 create_bucket (const CarreteConfig *config, GError **error)
 {
   g_autoptr (CarreteStorage) storage = NULL;
+  CarreteStorageOptions s3;
 
   if (!g_str_equal (config->storage, "s3"))
     return TRUE;
-  if (!require (config->s3_endpoint, "CARRETE_S3_ENDPOINT", "s3", error)
-      || !require (config->s3_access_key, "CARRETE_S3_ACCESS_KEY", "s3", error)
-      || !require (config->s3_secret_key, "CARRETE_S3_SECRET_KEY", "s3", error))
+  if (!s3_options (config, &s3, error))
     return FALSE;
-  storage = carrete_storage_new (&(CarreteStorageOptions) {
-      .kind = CARRETE_STORAGE_S3,
-      .endpoint = config->s3_endpoint,
-      .region = config->s3_region,
-      .bucket = config->s3_bucket,
-      .access_key = config->s3_access_key,
-      .secret_key = config->s3_secret_key,
-  }, error);
+  storage = carrete_storage_new (&s3, error);
   return storage != NULL && carrete_storage_ensure_ready (storage, error);
 }
 

@@ -99,6 +99,19 @@ test_migrate_bad_settings (PhotosStack *s)
       g_assert_cmpint (status, ==, cases[i].status);
       g_assert_nonnull (strstr (output, cases[i].says));
     }
+  /* Two bad settings at once: both reported, a line each, before the
+   * database is touched. */
+  {
+    g_autofree char *output = NULL;
+    int status = run_migrate (
+        s, (const char *const[]){ "CARRETE_S3_ENDPOINT=ftp://minio", "CARRETE_S3_SECRET_KEY=", NULL },
+        &output);
+
+    g_test_message ("two bad settings → %d: %s", status, output);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (output, "carrete-photos: CARRETE_S3_ENDPOINT: "));
+    g_assert_nonnull (strstr (output, "\ncarrete-photos: CARRETE_S3_SECRET_KEY: "));
+  }
 }
 
 /* Rows a client can see: not being deleted. */

@@ -464,6 +464,29 @@ test_dotenv_missing_file (Fixture *f, gconstpointer data)
   g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG);
 }
 
+/* Three bad settings: all three are reported, a line each, in the order
+ * the service lists them. */
+static void
+test_every_error_at_once (Fixture *f, gconstpointer data)
+{
+  const char *used[] = { "CARRETE_DATABASE_URL", "CARRETE_URL_TTL", "CARRETE_S3_ENDPOINT",
+                         "CARRETE_JWT_ISSUER", NULL };
+  const char *required[] = { "CARRETE_DATABASE_URL", NULL };
+  const char *env[] = { "CARRETE_URL_TTL=abc", "CARRETE_S3_ENDPOINT=ftp://minio",
+                        "CARRETE_JWT_ISSUER=fine", NULL };
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_false (load (f, used, required, env, NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "CARRETE_DATABASE_URL is required"));
+  g_assert_true (g_str_has_prefix (lines[1], "CARRETE_URL_TTL: "));
+  g_assert_true (g_str_has_prefix (lines[2], "CARRETE_S3_ENDPOINT: "));
+  g_assert_null (strstr (error->message, "CARRETE_JWT_ISSUER"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -490,6 +513,7 @@ main (int argc, char **argv)
   ADD ("/carrete/config/dotenv/malformed", test_dotenv_malformed);
   ADD ("/carrete/config/dotenv/environment-wins", test_dotenv_environment_wins);
   ADD ("/carrete/config/dotenv/missing-file", test_dotenv_missing_file);
+  ADD ("/carrete/config/every-error-at-once", test_every_error_at_once);
 #undef ADD
 
   return g_test_run ();

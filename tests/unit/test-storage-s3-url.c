@@ -184,6 +184,79 @@ test_bad_options (void)
   assert_config_error (&options, "CARRETE_S3_SECRET_KEY");
   options = good, options.region = "us/east";
   assert_config_error (&options, "CARRETE_S3_REGION");
+  /* Pasted with a line break or a space: refused at start, not left to
+   * fail later as a signature mismatch. */
+  options = good, options.access_key = "AKIA EXAMPLE";
+  assert_config_error (&options, "CARRETE_S3_ACCESS_KEY");
+  options = good, options.secret_key = "secret\n";
+  assert_config_error (&options, "CARRETE_S3_SECRET_KEY");
+  options = good, options.region = "us east 1";
+  assert_config_error (&options, "CARRETE_S3_REGION");
+  options = good, options.region = "";
+  assert_config_error (&options, "CARRETE_S3_REGION");
+}
+
+/* Every bad setting in one go, a line each; the secret itself is never
+ * quoted. */
+static void
+test_bad_options_all_reported (void)
+{
+  const CarreteStorageOptions options = {
+    .kind = CARRETE_STORAGE_S3,
+    .endpoint = "https://s3.example.org/my-bucket",
+    .public_endpoint = "s3.example.org",
+    .region = "eu west",
+    .bucket = "My_Bucket",
+    .access_key = "",
+    .secret_key = "very secret\n",
+  };
+  const char *settings[] = { "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
+                             "CARRETE_S3_REGION", "CARRETE_S3_ENDPOINT",
+                             "CARRETE_S3_PUBLIC_ENDPOINT" };
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_null (carrete_storage_new (&options, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (settings));
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *prefix = g_strconcat (settings[i], ": ", NULL);
+      if (!g_str_has_prefix (lines[i], prefix))
+        g_error ("line %u should be about %s: %s", i, settings[i], lines[i]);
+    }
+  g_assert_null (strstr (error->message, "very secret"));
+}
+
+/* What the README shows for AWS S3, Cloudflare R2, Backblaze B2 and Garage
+ * is accepted as written. */
+static void
+test_provider_examples (void)
+{
+  const CarreteStorageOptions examples[] = {
+    { .kind = CARRETE_STORAGE_S3, .endpoint = "https://s3.eu-west-1.amazonaws.com",
+      .region = "eu-west-1", .bucket = "carrete-photos", .access_key = "AKIAIOSFODNN7EXAMPLE",
+      .secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+    { .kind = CARRETE_STORAGE_S3, .endpoint = "https://0123456789abcdef.r2.cloudflarestorage.com",
+      .region = "auto", .bucket = "carrete-photos", .access_key = "key", .secret_key = "secret" },
+    { .kind = CARRETE_STORAGE_S3, .endpoint = "https://s3.us-west-004.backblazeb2.com",
+      .region = "us-west-004", .bucket = "carrete-photos", .access_key = "004abc",
+      .secret_key = "K004secret" },
+    { .kind = CARRETE_STORAGE_S3, .endpoint = "http://garage:3900",
+      .public_endpoint = "https://s3.photos.example.org", .region = "garage",
+      .bucket = "carrete-photos", .access_key = "GK0123456789abcdef01234567",
+      .secret_key = "secret" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CarreteStorage) storage = carrete_storage_new (&examples[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (storage);
+    }
 }
 
 int
@@ -201,5 +274,8 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/storage/s3-url/presigned-part-binds-length",
                    test_presigned_part_binds_length);
   g_test_add_func ("/carrete/storage/s3-url/bad-options", test_bad_options);
+  g_test_add_func ("/carrete/storage/s3-url/bad-options-all-reported",
+                   test_bad_options_all_reported);
+  g_test_add_func ("/carrete/storage/s3-url/provider-examples", test_provider_examples);
   return g_test_run ();
 }

@@ -10,7 +10,11 @@
 int
 carrete_cli_fail (const CarreteCli *cli, const char *message)
 {
-  fprintf (stderr, "carrete-%s: %s\n", cli->name, message);
+  g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
+
+  /* A message of several problems: each line says which program. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    fprintf (stderr, "carrete-%s: %s\n", cli->name, lines[i]);
   return 1;
 }
 

@@ -322,6 +322,8 @@ carrete_config_load (CarreteConfig *config, const CarreteConfigSpec *spec,
 
   g_auto (GStrv) process_env = NULL;
   g_auto (GStrv) dotenv = NULL;
+  g_autoptr (GError) errors = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (env == NULL)
     env = (const char *const *) (process_env = g_get_environ ());
@@ -345,8 +347,17 @@ carrete_config_load (CarreteConfig *config, const CarreteConfigSpec *spec,
       if (value == NULL && setting->type == SETTING_LISTEN)
         value = spec->default_listen;
       if (!load_one (config, spec, setting, value,
-                     required != NULL && g_strv_contains (required, used[i]), error))
-        return FALSE;
+                     required != NULL && g_strv_contains (required, used[i]), &local_error))
+        {
+          /* Go on: every bad setting is reported at once, a line each. */
+          carrete_error_add_config_line (&errors, "%s", local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+  if (errors != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&errors));
+      return FALSE;
     }
   return TRUE;
 }

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 /* Every setting of every service, loaded from the environment (and an
  * optional `.env` file in the working directory; the environment wins).
  * Each service names the settings it uses and those it requires; a missing
- * or malformed one fails start-up with a single line naming it. */
+ * or malformed one fails start-up with a line naming it (every bad one at
+ * once, a line each). */
 typedef struct
 {
   char *listen_host;

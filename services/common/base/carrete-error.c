@@ -36,3 +36,27 @@ carrete_error_http_status (const GError *error)
     return 500;
   return status_by_code[error->code];
 }
+
+void
+carrete_error_add_config_line (GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *line = NULL;
+
+  if (error == NULL)
+    return;
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (*error == NULL)
+    {
+      g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, line);
+      return;
+    }
+  g_return_if_fail (g_error_matches (*error, CARRETE_ERROR, CARRETE_ERROR_CONFIG));
+  {
+    char *joined = g_strconcat ((*error)->message, "\n", line, NULL);
+    g_free ((*error)->message);
+    (*error)->message = joined;
+  }
+}

@@ -30,4 +30,9 @@ typedef enum
 GQuark carrete_error_quark (void);
 guint carrete_error_http_status (const GError *error);
 
+/* Adds one line to a start-up (CARRETE_ERROR_CONFIG) error, creating it if
+ * *error is still unset: a check of many settings reports every bad one at
+ * once, a line each, instead of one per attempt to start. */
+void carrete_error_add_config_line (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 G_END_DECLS

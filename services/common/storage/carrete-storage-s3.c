@@ -426,41 +426,93 @@ bucket_is_valid (const char *bucket)
   return TRUE;
 }
 
+/* A key or a region never holds a space or a line break: one there was
+ * copied by accident (a Secret written with `echo`, say) and would only
+ * surface later as a "signature does not match". */
 static gboolean
-config_error (GError **error, const char *setting, const char *why)
+has_space (const char *text)
 {
-  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "%s: %s", setting, why);
+  for (const char *c = text; *c != '\0'; c++)
+    if (g_ascii_isspace (*c) || g_ascii_iscntrl (*c))
+      return TRUE;
   return FALSE;
 }
 
 static gboolean
+is_missing (const char *text)
+{
+  return text == NULL || *text == '\0';
+}
+
+static void
+check_endpoint (const char *setting, const char *endpoint, GError **errors)
+{
+  g_autofree char *origin = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr (GError) why = NULL;
+
+  if (carrete_sigv4_endpoint_host (endpoint, &origin, &host, &why))
+    return;
+  /* An operator reads the setting's name, not the signer's. */
+  carrete_error_add_config_line (errors, "%s: %s (got \"%s\"; e.g. https://s3.eu-west-1.amazonaws.com, the bucket in CARRETE_S3_BUCKET)",
+                                 setting,
+                                 g_str_has_prefix (why->message, "SigV4: ") ? why->message + 7
+                                                                            : why->message,
+                                 endpoint != NULL ? endpoint : "");
+}
+
+/* Every bad setting at once, a line each, none of them quoting a secret. */
+static gboolean
 options_valid (const CarreteStorageOptions *options, GError **error)
 {
+  g_autoptr (GError) errors = NULL;
+
   if (!bucket_is_valid (options->bucket))
-    return config_error (error, "CARRETE_S3_BUCKET",
-                         "3-63 lower-case letters, digits, '.' or '-'");
-  if (options->access_key == NULL || *options->access_key == '\0'
-      || strchr (options->access_key, '/') != NULL)
-    return config_error (error, "CARRETE_S3_ACCESS_KEY", "missing or invalid");
-  if (options->secret_key == NULL || *options->secret_key == '\0')
-    return config_error (error, "CARRETE_S3_SECRET_KEY", "missing");
-  if (options->region != NULL && (*options->region == '\0' || strchr (options->region, '/')))
-    return config_error (error, "CARRETE_S3_REGION", "invalid");
+    carrete_error_add_config_line (&errors,
+                                   "CARRETE_S3_BUCKET: \"%s\" is not a bucket name (3-63 lower-case "
+                                   "letters, digits, '.' or '-', starting and ending with a letter or "
+                                   "digit)",
+                                   options->bucket != NULL ? options->bucket : "");
+  if (is_missing (options->access_key))
+    carrete_error_add_config_line (&errors, "CARRETE_S3_ACCESS_KEY: missing");
+  else if (strchr (options->access_key, '/') != NULL || has_space (options->access_key))
+    carrete_error_add_config_line (&errors, "CARRETE_S3_ACCESS_KEY: an access key ID has no '/', "
+                                            "space or line break");
+  if (is_missing (options->secret_key))
+    carrete_error_add_config_line (&errors, "CARRETE_S3_SECRET_KEY: missing");
+  else if (has_space (options->secret_key))
+    carrete_error_add_config_line (&errors, "CARRETE_S3_SECRET_KEY: has a space or a line break "
+                                            "(copied with a trailing newline?)");
+  if (options->region != NULL
+      && (*options->region == '\0' || strlen (options->region) > 64
+          || strchr (options->region, '/') != NULL || has_space (options->region)))
+    carrete_error_add_config_line (&errors,
+                                   "CARRETE_S3_REGION: \"%s\" is not a region name (e.g. us-east-1; "
+                                   "\"auto\" for Cloudflare R2, \"garage\" for Garage)",
+                                   options->region);
+  check_endpoint ("CARRETE_S3_ENDPOINT", options->endpoint, &errors);
+  if (options->public_endpoint != NULL)
+    check_endpoint ("CARRETE_S3_PUBLIC_ENDPOINT", options->public_endpoint, &errors);
+  if (errors != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&errors));
+      return FALSE;
+    }
   return TRUE;
 }
 
-static gboolean
-parse_endpoints (const CarreteStorageOptions *options, S3Storage *s3, GError **error)
+/* Both endpoints were checked by options_valid. */
+static void
+parse_endpoints (const CarreteStorageOptions *options, S3Storage *s3)
 {
   g_autofree char *public_host = NULL;
   const char *public_endpoint =
     options->public_endpoint != NULL ? options->public_endpoint : options->endpoint;
+  gboolean parsed = carrete_sigv4_endpoint_host (options->endpoint, &s3->origin, &s3->host, NULL)
+                    && carrete_sigv4_endpoint_host (public_endpoint, &s3->public_origin,
+                                                    &public_host, NULL);
 
-  if (!carrete_sigv4_endpoint_host (options->endpoint, &s3->origin, &s3->host, NULL))
-    return config_error (error, "CARRETE_S3_ENDPOINT", "must be http(s)://host[:port]");
-  if (!carrete_sigv4_endpoint_host (public_endpoint, &s3->public_origin, &public_host, NULL))
-    return config_error (error, "CARRETE_S3_PUBLIC_ENDPOINT", "must be http(s)://host[:port]");
-  return TRUE;
+  g_assert (parsed);
 }
 
 CarreteStorage *
@@ -475,11 +527,7 @@ carrete_storage_s3_new (const CarreteStorageOptions *options, GError **error)
   s3->parent.backend = &s3_backend;
   g_mutex_init (&s3->lock);
   s3->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_easy_cleanup);
-  if (!parse_endpoints (options, s3, error))
-    {
-      s3_free (&s3->parent);
-      return NULL;
-    }
+  parse_endpoints (options, s3);
   s3->bucket = g_strdup (options->bucket);
   s3->region = g_strdup (options->region != NULL ? options->region : "us-east-1");
   s3->access_key = g_strdup (options->access_key);
