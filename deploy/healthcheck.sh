@@ -18,5 +18,14 @@ IFS= read -r -t 5 status <&3 || exit 1
 if [[ $status == HTTP/1.?\ 200* ]]; then
   exit 0
 fi
-echo "carrete-healthcheck: $host:$port$path answered: ${status%$'\r'}" >&2
+# The problem's detail says why (e.g. /readyz: "The storage is not ready:
+# S3 … refused our credentials"); an exec probe's output is what
+# `kubectl describe pod` shows.
+body=
+IFS= read -r -t 5 -d '' -N 4096 body <&3
+detail=
+if [[ $body =~ \"detail\":\"(([^\"\\]|\\.)*)\" ]]; then
+  detail=": ${BASH_REMATCH[1]}"
+fi
+echo "carrete-healthcheck: $host:$port$path answered: ${status%$'\r'}$detail" >&2
 exit 1

@@ -464,9 +464,14 @@ on_storage_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      /* The reason goes to the log, for whoever runs the service. */
+      /* The reason goes to the log and to the probe, for whoever runs the
+       * service (`kubectl describe pod` shows what an exec probe printed).
+       * /readyz is not routed by the Ingress, and storage errors name the
+       * endpoint and S3's error code, never a key. */
+      g_autofree char *detail = g_strdup_printf ("The storage is not ready: %s", error->message);
+
       g_warning ("not ready: storage: %s", error->message);
-      carrete_request_respond_status (req, 503, "The storage cannot be reached.");
+      carrete_request_respond_status (req, 503, detail);
       return;
     }
   carrete_readiness_respond_ready (req);

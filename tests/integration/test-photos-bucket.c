@@ -175,12 +175,34 @@ test_missing_bucket_is_503 (PhotosStack *s)
   photos_assert_consistent (s, spool);
 }
 
+/* A wrong secret shows where an operator looks: /readyz answers 503 with
+ * the reason (the chart's exec probe puts it in `kubectl describe`), the
+ * log says it too, and the secret itself appears in neither. */
+static void
+test_wrong_secret_not_ready (PhotosStack *s)
+{
+  g_autofree char *spool = NULL;
+  CtService *wrong = photos_stack_start_instance (
+      s, (const char *const[]){ "CARRETE_S3_SECRET_KEY=not-the-secret-on-purpose", NULL }, &spool);
+  g_autoptr (CtResponse) r = ct_http (ct_service_url (wrong), "GET", "/readyz", NULL, NULL);
+  const char *detail;
+
+  ct_assert_problem (r, 503, NULL);
+  detail = ct_response_string (r, "detail");
+  g_test_message ("readyz: %s", detail);
+  g_assert_nonnull (strstr (detail, "refused our credentials"));
+  g_assert_nonnull (strstr (detail, "CARRETE_S3_SECRET_KEY"));
+  g_assert_null (strstr (detail, "not-the-secret-on-purpose"));
+  ct_service_free (wrong);
+}
+
 static void
 add_tests (void)
 {
   photos_add_test ("bucket/migrate-creates", test_migrate_creates, FALSE, TRUE);
   photos_add_test ("bucket/migrate-bad-settings", test_migrate_bad_settings, FALSE, TRUE);
   photos_add_test ("bucket/missing-is-503", test_missing_bucket_is_503, FALSE, TRUE);
+  photos_add_test ("bucket/wrong-secret-not-ready", test_wrong_secret_not_ready, FALSE, TRUE);
 }
 
 int
