@@ -53,12 +53,32 @@ expect() {
   fi
 }
 
+# expect_every SERVICE: `serve` with no settings at all must exit 2 with one
+# stderr line per required setting, each naming it, in the service's order.
+expect_every() {
+  local svc=$1 out status want got
+  n=$((n + 1))
+  out=$(cd "$WORK" && env -i PATH=/usr/bin:/bin ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
+        timeout 20 "${BIN[$svc]}" serve 2>&1 >/dev/null)
+  status=$?
+  # shellcheck disable=SC2086
+  want=$(printf '%s\n' ${REQUIRED[$svc]} | sed 's/=.*//')
+  got=$(printf '%s\n' "$out" | sed -n "s/^carrete-$svc: \(CARRETE_[A-Z0-9_]*\) is required but not set$/\1/p")
+  if [ "$status" = 2 ] && [ "$got" = "$want" ] &&
+     [ "$(printf '%s\n' "$out" | grep -c .)" = "$(printf '%s\n' "$want" | grep -c .)" ]; then
+    echo "ok $n - carrete-$svc: no settings at all → exit 2, a line naming each required setting"
+  else
+    echo "not ok $n - carrete-$svc: no settings at all → exit 2, a line naming each required setting (got exit $status)"
+    printf '%s\n' "$out" | head -n 20 | sed 's/^/# /'
+  fi
+}
+
 # shellcheck disable=SC2086 # the settings lists are meant to be split
 for svc in users photos folders web; do
   all="${REQUIRED[$svc]} ${EXTRA[$svc]}"
-  # Nothing at all: the first required setting is missing.
-  first=${REQUIRED[$svc]%%=*}
-  expect "$svc" "$first" "no settings at all"
+  # Nothing at all: every required setting is reported at once.
+  expect_every "$svc"
   # Every required setting but one.
   for pair in ${REQUIRED[$svc]}; do
     var=${pair%%=*}
