@@ -20,6 +20,8 @@
 /* A pending direct upload outlives its PUT URL by this much, for a PUT
  * that finished just in time: the URL's own lifetime, at most 5 minutes. */
 #define DIRECT_GRACE_SECONDS(app) MIN ((app)->url_ttl, 300u)
+/* A complete's claim of its pending row, if it dies without releasing it. */
+#define COMPLETE_CLAIM_SECONDS 300
 
 /* ---- the ingest pipeline (streamed upload, and complete of a direct one) ------- */
 
@@ -42,6 +44,7 @@ typedef struct
   GError *failure;        /* kept while the pending row is discarded */
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
   gboolean assembled;     /* a resumable upload's: its upload is gone, so any failure discards */
+  gboolean claimed;       /* complete: this complete holds the pending row */
   void (*then) (GTask *task); /* after the worker step under way */
 } Pipeline;
 
@@ -63,6 +66,37 @@ pipeline_free (gpointer data)
 static void
 pipeline_fail (GTask *task, GError *error);
 
+/* complete of a direct upload: the client PUT to the staging key, which
+ * its URL can write again until it expires.  The bytes are copied to the
+ * original's key, which no URL can write, and the copy is what is checked;
+ * so a PUT replayed after complete never changes a checked photo.  No
+ * staging object: an earlier complete copied it already (and then failed
+ * to make the photo ready), or nothing arrived. */
+static gboolean
+take_staged_upload (Pipeline *p, const char *original, gboolean *copied, GError **error)
+{
+  g_autofree char *staging = photos_key_staging (p->photo->object_prefix);
+  g_autoptr (GError) local = NULL;
+
+  *copied = carrete_storage_copy (p->app->storage, staging, original, NULL, &local);
+  if (*copied || g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+/* The staging object's bytes are the original's now: a replay (or this)
+ * left over is the staging sweep's. */
+static void
+drop_staged_upload (Pipeline *p)
+{
+  g_autofree char *staging = photos_key_staging (p->photo->object_prefix);
+  g_autoptr (GError) error = NULL;
+
+  if (!carrete_storage_delete (p->app->storage, staging, &error))
+    g_message ("staging object %s left to the sweeper: %s", staging, error->message);
+}
+
 /* complete: the PUT object must be there, of the declared size and type. */
 static gboolean
 fetch_direct_upload (Pipeline *p, GError **error)
@@ -74,8 +108,11 @@ fetch_direct_upload (Pipeline *p, GError **error)
   char sha256[CARRETE_SHA256_HEX_LEN + 1];
   guint64 read_size = 0;
   g_autoptr (GError) local = NULL;
+  gboolean copied = FALSE;
   PhotosType sniffed;
 
+  if (!p->assembled && !take_staged_upload (p, key, &copied, error))
+    return FALSE;
   if (!carrete_storage_stat (storage, key, &info, &local))
     {
       if (g_error_matches (local, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND) && p->url_expired)
@@ -110,6 +147,8 @@ fetch_direct_upload (Pipeline *p, GError **error)
   p->type = sniffed;
   p->size = read_size;
   p->sha256 = g_strdup (sha256);
+  if (copied)
+    drop_staged_upload (p);
   return TRUE;
 }
 
@@ -325,6 +364,19 @@ on_original_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
   finish_failure (task);
 }
 
+static void
+on_complete_released (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  /* Unreleased, the claim runs out by itself. */
+  if (photos_store_changed_finish (p->app->store, result, &error) < 0)
+    g_message ("a complete's claim is left to run out: %s", error->message);
+  finish_failure (task);
+}
+
 /* A direct upload that fails verification keeps its pending row (the
  * client may PUT again until the URL expires) unless it is a duplicate;
  * a streamed one never leaves anything behind.  (Not every conflict is a
@@ -343,6 +395,12 @@ pipeline_fail (GTask *task, GError *error)
   if (p->photo == NULL && p->stored)
     {
       run_step_on_worker (p->app, task, p, delete_original_in_thread, on_original_deleted);
+      return;
+    }
+  if (p->photo != NULL && keep && p->claimed)
+    {
+      /* The client may PUT again and complete at once. */
+      photos_store_release_complete (p->app->store, p->photo->id, on_complete_released, task);
       return;
     }
   if (p->photo == NULL || keep
@@ -466,6 +524,27 @@ on_complete_folder_checked (GObject *source, GAsyncResult *result, gpointer user
 static void complete_pending (GTask *task);
 
 static void
+on_complete_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 claimed = photos_store_changed_finish (p->app->store, result, &error);
+
+  if (claimed == 0)
+    error = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                                 "Another complete of this upload is under way.");
+  if (error != NULL)
+    {
+      g_clear_pointer (&p->photo, photos_photo_free); /* nothing to discard */
+      pipeline_fail (task, error);
+      return;
+    }
+  p->claimed = TRUE;
+  complete_pending (task);
+}
+
+static void
 on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -495,7 +574,8 @@ on_complete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The row outlives its URL by a grace period, for a PUT that finished
    * just in time. */
   p->url_expired = p->photo->url_expired;
-  complete_pending (task);
+  photos_store_claim_complete (p->app->store, p->photo->id, COMPLETE_CLAIM_SECONDS,
+                               g_task_get_cancellable (task), on_complete_claimed, task);
 }
 
 /* From the pending row on, the direct upload's complete and the resumable

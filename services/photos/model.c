@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
 photos_photo_free (PhotosPhoto *photo)
@@ -124,6 +125,24 @@ char *
 photos_key_original (const char *prefix)
 {
   return g_strconcat (prefix, "/original", NULL);
+}
+
+/* "p/<hex>" → "u/<hex>": outside every photo's prefix, so that the bytes
+ * a client PUTs never land on a key a checked photo reads, and the
+ * sweeper lists only these. */
+char *
+photos_key_staging (const char *prefix)
+{
+  g_return_val_if_fail (g_str_has_prefix (prefix, "p/"), NULL);
+  return g_strconcat (PHOTOS_STAGING_PREFIX, prefix + 2, NULL);
+}
+
+char *
+photos_prefix_of_staging (const char *key)
+{
+  if (!g_str_has_prefix (key, PHOTOS_STAGING_PREFIX) || strchr (key + 2, '/') != NULL)
+    return NULL;
+  return g_strconcat ("p/", key + 2, NULL);
 }
 
 char *

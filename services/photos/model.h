@@ -77,6 +77,15 @@ char *photos_new_object_prefix (void);
 char *photos_key_original (const char *prefix);
 char *photos_key_thumb (const char *prefix, guint size);
 
+/* Where a direct upload's client PUTs the bytes (its upload_url): a key of
+ * its own per photo, "u/<hex>" for the prefix "p/<hex>".  complete copies
+ * it to the original and checks the copy; the staging sweep removes those
+ * whose photo is not pending (a PUT replayed after complete or delete). */
+#define PHOTOS_STAGING_PREFIX "u/"
+char *photos_key_staging (const char *prefix);
+/* The photo prefix a staging key is for, or NULL for another key. */
+char *photos_prefix_of_staging (const char *key);
+
 /* Presigned addresses handed out with a photo; any may be NULL. */
 typedef struct
 {

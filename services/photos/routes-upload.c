@@ -373,7 +373,8 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
       carrete_request_respond_error (op->req, error);
       return;
     }
-  key = photos_key_original (photo->object_prefix);
+  /* Never the original's key: complete copies the bytes there. */
+  key = photos_key_staging (photo->object_prefix);
   url = carrete_storage_presign_put (app->storage, key, now, app->url_ttl, photo->content_type,
                                      &error);
   if (url == NULL)

@@ -8,6 +8,7 @@
 #include "carrete-error.h"
 #include "imaging.h"
 #include "resumable.h"
+#include "staging.h"
 
 #define DELETE_BATCH 100
 #define SWEEP_BATCH 100
@@ -48,16 +49,19 @@ photos_remove_spool_file (char **path)
   g_clear_pointer (path, g_free);
 }
 
-/* Deletes the three objects of a photo; missing ones are fine. */
+/* Deletes the objects of a photo (and a direct upload's staging object);
+ * missing ones are fine. */
 static gboolean
 delete_objects (CarreteStorage *storage, const PhotosPhoto *photo, GError **error)
 {
   g_autofree char *original = photos_key_original (photo->object_prefix);
   g_autofree char *small = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_SMALL);
   g_autofree char *large = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_LARGE);
+  g_autofree char *staging = photos_key_staging (photo->object_prefix);
 
   return carrete_storage_delete (storage, small, error)
          && carrete_storage_delete (storage, large, error)
+         && carrete_storage_delete (storage, staging, error)
          && carrete_storage_delete (storage, original, error);
 }
 
@@ -615,6 +619,7 @@ void
 photos_service_sweep (PhotosApp *app)
 {
   photos_resumable_sweep (app);
+  photos_staging_sweep (app);
   if (sweeping)
     return;
   sweeping = TRUE;

@@ -71,6 +71,28 @@ static const CarreteStatement mark_ready = {
   4,
 };
 
+/* A direct upload's complete claims the pending row (004_completing.sql):
+ * one complete at a time copies and checks its bytes. */
+static const CarreteStatement claim_complete = {
+  "photos_claim_complete",
+  "UPDATE photos SET completing_until = now() + make_interval(secs => $2)"
+  " WHERE id = $1 AND state = 'pending' AND coalesce(completing_until <= now(), true)",
+  2,
+};
+
+static const CarreteStatement release_complete = {
+  "photos_release_complete",
+  "UPDATE photos SET completing_until = NULL WHERE id = $1 AND state = 'pending'",
+  1,
+};
+
+/* Which of these staging prefixes still belong to a pending photo. */
+static const CarreteStatement pending_prefixes = {
+  "photos_pending_prefixes",
+  "SELECT object_prefix FROM photos WHERE state = 'pending' AND object_prefix = ANY ($1::text[])",
+  1,
+};
+
 static const CarreteStatement find_photo = {
   "photos_find",
   "SELECT " PHOTO_COLUMNS " FROM photos WHERE id = $1",
@@ -247,6 +269,50 @@ photos_store_mark_ready (PhotosStore *store, gint64 id, const char *content_type
   const char *params[] = { id_text, content_type, size_text, sha256_hex };
 
   carrete_db_query_async (store->db, &mark_ready, params, cancellable, callback, user_data);
+}
+
+void
+photos_store_claim_complete (PhotosStore *store, gint64 id, guint seconds,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  INT_TEXT (seconds_text, seconds);
+  const char *params[] = { id_text, seconds_text };
+
+  carrete_db_query_async (store->db, &claim_complete, params, cancellable, callback, user_data);
+}
+
+void
+photos_store_release_complete (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  INT_TEXT (id_text, id);
+  const char *params[] = { id_text };
+
+  carrete_db_query_async (store->db, &release_complete, params, NULL, callback, user_data);
+}
+
+void
+photos_store_pending_prefixes (PhotosStore *store, const char *prefixes_array,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  const char *params[] = { prefixes_array };
+
+  carrete_db_query_async (store->db, &pending_prefixes, params, cancellable, callback, user_data);
+}
+
+gint64
+photos_store_changed_finish (PhotosStore *store, GAsyncResult *result, GError **error)
+{
+  return carrete_db_count_finish (store->db, result, error);
+}
+
+PGresult *
+photos_store_result_finish (PhotosStore *store, GAsyncResult *result, GError **error)
+{
+  return carrete_db_query_finish (store->db, result, error);
 }
 
 void

@@ -69,6 +69,19 @@ void photos_store_find (PhotosStore *store, gint64 id, GCancellable *cancellable
 void photos_store_find_pending_upload (PhotosStore *store, gint64 id, guint grace,
                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                        gpointer user_data);
+/* Claims the pending photo `id` for one complete for `seconds` (then
+ * another may claim it); photos_store_changed_finish says 1, or 0 while
+ * another complete holds it.  Release lets the next complete in at once. */
+void photos_store_claim_complete (PhotosStore *store, gint64 id, guint seconds,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+void photos_store_release_complete (PhotosStore *store, gint64 id, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+/* Of `prefixes_array` (a text[] literal), those of pending photos, one a
+ * row (photos_store_result_finish). */
+void photos_store_pending_prefixes (PhotosStore *store, const char *prefixes_array,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
 /* A ready photo of `owner_id` in `folder_id` (0: none) with these bytes. */
 void photos_store_find_duplicate (PhotosStore *store, gint64 owner_id, gint64 folder_id,
                                   const char *sha256_hex, GCancellable *cancellable,
@@ -98,6 +111,8 @@ void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellab
 char *photos_store_id_array (GArray *ids);
 
 /* Finishers.  photos_store_photo_finish fails with NOT_FOUND on no row. */
+gint64 photos_store_changed_finish (PhotosStore *store, GAsyncResult *result, GError **error);
+PGresult *photos_store_result_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 PhotosPhoto *photos_store_photo_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 GPtrArray *photos_store_photos_finish (PhotosStore *store, GAsyncResult *result, GError **error);
 

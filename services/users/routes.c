@@ -249,10 +249,17 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CarreteRequest *req = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (UsersUser) user = users_service_update_finish (result, &error);
+  guint retry_after = 0;
+  g_autoptr (UsersUser) user = users_service_update_finish (result, &retry_after, &error);
 
   if (user != NULL)
     respond_user (req, 200, user, TRUE);
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
+      carrete_request_set_header (req, "Retry-After", seconds);
+      carrete_request_respond_error (req, error);
+    }
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
     carrete_request_respond_error_on_field (req, error, "current_password");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
@@ -308,6 +315,7 @@ handle_patch_me (CarreteRequest *req)
                               carrete_json_body_get_string (body, "email"),
                               carrete_json_body_get_string (body, "password"),
                               carrete_json_body_get_string (body, "current_password"),
+                              carrete_request_get_client_address (req),
                               carrete_request_get_cancellable (req), updated_me, req);
 }
 

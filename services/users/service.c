@@ -156,6 +156,9 @@ typedef struct
   char *current_password; /* wiped when freed */
   char *new_hash;
   UsersUser *user;
+  char *account_key; /* the throttle's counters, as login's (service-session.c) */
+  char *address_key;
+  guint retry_after;
 } UpdateOp;
 
 static void
@@ -168,6 +171,8 @@ update_op_free (gpointer data)
   carrete_secret_free (op->current_password);
   g_free (op->new_hash);
   users_user_free (op->user);
+  g_free (op->account_key);
+  g_free (op->address_key);
   g_free (op);
 }
 
@@ -212,15 +217,25 @@ update_current_verified (GObject *source, GAsyncResult *result, gpointer user_da
   UpdateOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean matched = users_password_verify_finish (result, NULL, &error);
+  UsersStore *store = op->svc->store;
 
   if (error != NULL)
-    g_task_return_error (task, error);
+    {
+      /* Never judged: not a failure to count against the account. */
+      users_store_login_refund (store, op->account_key, NULL, users_service_log_if_failed, op->svc);
+      users_store_login_refund (store, op->address_key, NULL, users_service_log_if_failed, op->svc);
+      g_task_return_error (task, error);
+    }
   else if (!matched)
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
                              "The current password is wrong.");
   else
-    users_password_hash_async (op->svc->workers, op->password, &op->svc->hash_params,
-                               update_new_hash_ready, g_steal_pointer (&task));
+    {
+      users_store_login_forget (store, op->account_key, NULL, users_service_log_if_failed, op->svc);
+      users_store_login_refund (store, op->address_key, NULL, users_service_log_if_failed, op->svc);
+      users_password_hash_async (op->svc->workers, op->password, &op->svc->hash_params,
+                                 update_new_hash_ready, g_steal_pointer (&task));
+    }
 }
 
 static void
@@ -233,6 +248,10 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   op->user = users_store_user_finish (op->svc->store, result, &error);
   if (op->user == NULL)
     {
+      users_store_login_refund (op->svc->store, op->account_key, NULL, users_service_log_if_failed,
+                                op->svc);
+      users_store_login_refund (op->svc->store, op->address_key, NULL, users_service_log_if_failed,
+                                op->svc);
       g_task_return_error (task, error);
       return;
     }
@@ -241,10 +260,43 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
                                g_steal_pointer (&task));
 }
 
+/* A current password is guessed no more freely than a login: each check
+ * is counted first, against the account (whatever the address: the caller
+ * holds a token, not the password) and against the address, with login's
+ * window and limits; over them, 429 with Retry-After. */
+static void
+update_counted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  UpdateOp *op = g_task_get_task_data (task);
+  UsersService *svc = op->svc;
+  GError *error = NULL;
+  UsersLoginAttempts attempts;
+
+  if (!users_store_login_attempt_finish (svc->store, result, &attempts, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (attempts.for_login > svc->login_max_failures
+      || attempts.for_address > svc->address_max_failures)
+    {
+      op->retry_after = attempts.for_login > svc->login_max_failures ? attempts.login_retry_after
+                                                                     : attempts.address_retry_after;
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
+                               "Too many wrong passwords; try again in %u seconds.",
+                               op->retry_after);
+      return;
+    }
+  users_store_find_by_id (svc->store, op->id, op->cancellable, update_user_loaded,
+                          g_steal_pointer (&task));
+}
+
 void
 users_service_update_async (UsersService *svc, gint64 id, const char *email, const char *password,
-                            const char *current_password, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data)
+                            const char *current_password, const char *client_address,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
 {
   UpdateOp *op = g_new0 (UpdateOp, 1);
   GTask *task = carrete_op_new (op, update_op_free, users_service_update_async, cancellable,
@@ -257,14 +309,24 @@ users_service_update_async (UsersService *svc, gint64 id, const char *email, con
   op->password = g_strdup (password);
   op->current_password = g_strdup (current_password);
   if (password != NULL)
-    users_store_find_by_id (svc->store, id, cancellable, update_user_loaded, task);
+    {
+      op->account_key = g_strdup_printf ("password|%" G_GINT64_FORMAT, id);
+      op->address_key = g_strdup_printf ("address|%s", client_address);
+      users_store_login_attempt (svc->store, op->account_key, op->address_key, svc->login_window,
+                                 svc->login_max_failures, svc->address_max_failures, cancellable,
+                                 update_counted, task);
+    }
   else
     users_store_update_account (svc->store, id, email, NULL, cancellable, update_stored, task);
 }
 
 UsersUser *
-users_service_update_finish (GAsyncResult *result, GError **error)
+users_service_update_finish (GAsyncResult *result, guint *retry_after, GError **error)
 {
+  UpdateOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (retry_after != NULL)
+    *retry_after = op->retry_after;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

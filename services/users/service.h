@@ -67,12 +67,13 @@ void users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancel
 UsersUser *users_service_get_finish (GAsyncResult *result, GError **error);
 
 /* `email`/`password` NULL leave them unchanged; a new password needs the
- * current one. */
+ * current one, whose checks are throttled as logins are (per account and
+ * per `client_address`): CARRETE_ERROR_RATE_LIMITED with *retry_after. */
 void users_service_update_async (UsersService *svc, gint64 id, const char *email,
                                  const char *password, const char *current_password,
-                                 GCancellable *cancellable, GAsyncReadyCallback callback,
-                                 gpointer user_data);
-UsersUser *users_service_update_finish (GAsyncResult *result, GError **error);
+                                 const char *client_address, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+UsersUser *users_service_update_finish (GAsyncResult *result, guint *retry_after, GError **error);
 
 /* Deletes the account, after the user's photos and folders (see
  * cascade.h); `request_id` is forwarded to the other services.  Not

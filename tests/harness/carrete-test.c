@@ -746,6 +746,43 @@ ct_answer_before_body (const char *base_url, const char *path, const char *beare
   return response;
 }
 
+CtResponse *
+ct_raw_exchange (const char *base_url, const char *request, gsize len, gboolean *closed)
+{
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketConnection) connection = ct_connect (base_url, &host);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GDataInputStream) in
+      = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_autoptr (GError) error = NULL;
+  CtResponse *response = g_new0 (CtResponse, 1);
+  goffset length = 0;
+  guint8 *body;
+  gsize got = 0;
+  guint8 more;
+  gssize after;
+
+  g_assert_true (g_output_stream_write_all (out, request, len, NULL, NULL, &error));
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 3);
+  if (!read_answer_head (in, response))
+    {
+      response->status = 0;
+      response->body = g_bytes_new (NULL, 0);
+      *closed = TRUE;
+      return response;
+    }
+  if (soup_message_headers_get_encoding (response->headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    length = soup_message_headers_get_content_length (response->headers);
+  body = g_malloc (length + 1);
+  g_input_stream_read_all (G_INPUT_STREAM (in), body, length, &got, NULL, NULL);
+  response->body = g_bytes_new_take (body, got);
+  parse_json_body (response);
+  /* Closed: the end of the stream (or a reset), not a timeout. */
+  after = g_input_stream_read (G_INPUT_STREAM (in), &more, 1, NULL, &error);
+  *closed = after == 0 || (after < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  return response;
+}
+
 guint
 ct_status_before_body (const char *base_url, const char *path, const char *bearer,
                        const char *content_type, gsize declared)

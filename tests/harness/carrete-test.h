@@ -194,6 +194,12 @@ void ct_parallel_free (CtParallel *parallel);
  * answer without the rest. */
 CtResponse *ct_answer_before_body (const char *base_url, const char *path, const char *bearer,
                                    const char *content_type, gsize declared, GBytes *first);
+/* Sends `request` (raw bytes: request line, headers, body, anything after
+ * it) over a new connection and reads the first answer's head and body
+ * (status 0 when none came within 3 s); *closed says whether the server
+ * then closed the connection (within 3 s) instead of reading on. */
+CtResponse *ct_raw_exchange (const char *base_url, const char *request, gsize len,
+                             gboolean *closed);
 /* The same with `first` NULL, and only the answer's status. */
 guint ct_status_before_body (const char *base_url, const char *path, const char *bearer,
                              const char *content_type, gsize declared);

@@ -692,6 +692,22 @@ prefix_of (const char *key)
   return slash != NULL ? g_strndup (key, (gsize) (slash - key)) : g_strdup (key);
 }
 
+/* A direct upload's staging object "u/<hex>" belongs to the photo
+ * "p/<hex>" while that one is pending (or being deleted): once it is ready
+ * or gone, a staging object is a leftover (a replayed PUT) that the
+ * staging sweep must remove. */
+static void
+check_staging_key (GHashTable *rows, const char *key, GString *problems)
+{
+  g_autofree char *owner = g_strconcat ("p/", key + 2, NULL);
+  const char *state = g_hash_table_lookup (rows, owner);
+
+  if (state == NULL)
+    g_string_append_printf (problems, "staging object %s has no row\n", key);
+  else if (!g_str_has_prefix (state, "pending ") && !g_str_has_prefix (state, "deleting "))
+    g_string_append_printf (problems, "staging object %s outlives its upload (%s)\n", key, state);
+}
+
 static void
 find_stray_files (const char *dir, gboolean temporary_only, GString *problems)
 {
@@ -726,7 +742,9 @@ inconsistencies (PhotosStack *stack, const char *more_spool)
       g_autofree char *owner = prefix_of (key);
 
       g_hash_table_add (objects, (gpointer) key);
-      if (!g_hash_table_contains (rows, owner))
+      if (g_str_has_prefix (key, "u/"))
+        check_staging_key (rows, key, problems);
+      else if (!g_hash_table_contains (rows, owner))
         g_string_append_printf (problems, "object %s has no row\n", key);
     }
   g_hash_table_iter_init (&iter, rows);

@@ -314,6 +314,16 @@ test_resume (PhotosStack *s)
   assert_gone (b.url, ana, u.id);
   late = part_bytes (file, 1);
   g_assert_cmpuint (put (u.urls->pdata[0], late, NULL), ==, 404);
+  /* ...and changes nothing: no multipart upload, the photo's bytes. */
+  g_assert_cmpuint (photos_count_multipart (s), ==, 0);
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/photos/%s", ct_response_string (done, "id"));
+    g_autoptr (CtResponse) got = ct_http (b.url, "GET", path, ana->token, NULL);
+    g_assert_cmpuint (got->status, ==, 200);
+    got->status = 201; /* assert_photo_of checks a complete's answer */
+    assert_photo_of (got, file, "big.jpg");
+  }
+  photos_assert_consistent (s, b.spool);
 }
 
 /* A part of another length is refused by the store itself (MinIO checks
@@ -617,6 +627,9 @@ test_delete (PhotosStack *s)
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   again = part_bytes (file, 2);
   g_assert_cmpuint (put (u.urls->pdata[1], again, NULL), ==, 404);
+  /* The replayed part left nothing: no upload, no object. */
+  g_assert_cmpuint (photos_count_multipart (s), ==, 0);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
 }
 
 /* Cut at 50% and abandoned: after CARRETE_UPLOAD_TTL and a sweep, no

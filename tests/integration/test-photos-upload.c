@@ -911,6 +911,114 @@ test_direct_duplicate (PhotosStack *s)
   assert_unchanged (s, before);
 }
 
+/* The photo has exactly `bytes`: its sha256 and what its URL serves. */
+static void
+assert_photo_bytes (PhotosStack *s, PhotosUser *user, const char *id, GBytes *bytes)
+{
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autoptr (CtResponse) got = get_photo (s, user, id);
+  g_autoptr (CtResponse) original = NULL;
+
+  g_assert_cmpuint (got->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (got, "state"), ==, "ready");
+  g_assert_cmpstr (ct_response_string (got, "sha256"), ==, sha256);
+  original = photos_fetch (ct_response_string (got, "url"), NULL);
+  g_assert_cmpuint (original->status, ==, 200);
+  g_assert_true (g_bytes_equal (original->body, bytes));
+}
+
+/* A service sweeps when it starts: the staging sweep removes what a
+ * replayed PUT left, and nothing is then without its row. */
+static void
+sweep_and_check (PhotosStack *s)
+{
+  g_autofree char *spool = NULL;
+  CtService *sweeper = photos_stack_start_instance (s, NULL, &spool);
+
+  photos_assert_consistent (s, spool);
+  ct_service_free (sweeper);
+}
+
+/* The upload URL still works after complete (S3 cannot revoke it), but it
+ * writes a staging key: the checked photo keeps its bytes and SHA-256, a
+ * second complete is refused, and the sweep removes the replayed object. */
+static void
+test_direct_replay_after_complete (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "replay");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 120, NULL, 0);
+  g_autoptr (GBytes) other = photos_make_jpeg (320, 240, 121, NULL, 0);
+  g_auto (Direct) d = { 0 };
+  g_autoptr (CtResponse) done = NULL;
+  g_autoptr (CtResponse) ready = NULL;
+  g_autoptr (CtResponse) again = NULL;
+  guint replayed;
+
+  start_direct (s->photos_url, ana, "replay.jpg", "image/jpeg", g_bytes_get_size (jpeg), &d);
+  g_assert_true (strstr (d.url, "/original") == NULL);
+  g_assert_cmpuint (put_to (d.url, d.type, jpeg), ==, 200);
+  done = complete (s->photos_url, ana, d.id);
+  g_assert_cmpuint (done->status, ==, 200);
+  ready = settle (s, ana, done);
+  assert_photo_bytes (s, ana, d.id, jpeg);
+  photos_assert_consistent (s, NULL);
+
+  /* The same URL, other bytes (and the same bytes of another size). */
+  replayed = put_to (d.url, d.type, other);
+  g_test_message ("PUT after complete: %u", replayed);
+  g_assert_true (replayed == 200 || replayed == 403 || replayed == 404);
+  assert_photo_bytes (s, ana, d.id, jpeg);
+  again = complete (s->photos_url, ana, d.id);
+  ct_assert_problem (again, 409, NULL);
+  assert_photo_bytes (s, ana, d.id, jpeg);
+  sweep_and_check (s);
+  assert_photo_bytes (s, ana, d.id, jpeg);
+}
+
+/* A PUT after the pending upload was deleted leaves no object behind
+ * (after a sweep); one after its URL expired is refused (urls/expired). */
+static void
+test_direct_replay_after_delete (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "replaydel");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 122, NULL, 0);
+  g_auto (Direct) d = { 0 };
+  g_auto (Direct) done_then_deleted = { 0 };
+  guint objects = photos_count_objects (s);
+
+  start_direct (s->photos_url, ana, "gone.jpg", "image/jpeg", g_bytes_get_size (jpeg), &d);
+  g_assert_cmpuint (put_to (d.url, d.type, jpeg), ==, 200);
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/photos/%s", d.id);
+    g_autoptr (CtResponse) r = ct_http (s->photos_url, "DELETE", path, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 204);
+  }
+  g_assert_null (photos_row_state (s, d.id));
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  /* The URL has not expired. */
+  put_to (d.url, d.type, jpeg);
+  {
+    g_autoptr (CtResponse) r = complete (s->photos_url, ana, d.id);
+    ct_assert_problem (r, 404, NULL);
+  }
+
+  /* Completed, then deleted, then replayed. */
+  start_direct (s->photos_url, ana, "gone2.jpg", "image/jpeg", g_bytes_get_size (jpeg),
+                &done_then_deleted);
+  g_assert_cmpuint (put_to (done_then_deleted.url, done_then_deleted.type, jpeg), ==, 200);
+  {
+    g_autoptr (CtResponse) r = complete (s->photos_url, ana, done_then_deleted.id);
+    g_autofree char *path = g_strdup_printf ("/v1/photos/%s", done_then_deleted.id);
+    g_autoptr (CtResponse) deleted = NULL;
+    g_assert_cmpuint (r->status, ==, 200);
+    deleted = ct_http (s->photos_url, "DELETE", path, ana->token, NULL);
+    g_assert_cmpuint (deleted->status, ==, 204);
+  }
+  put_to (done_then_deleted.url, done_then_deleted.type, jpeg);
+  sweep_and_check (s);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+}
+
 /* ---- presigned URLs ---------------------------------------------------------------- */
 
 static void
@@ -966,7 +1074,8 @@ test_tampered_urls (PhotosStack *s)
   {
     GString *path = g_string_new (d.url);
     g_autofree char *other_key = NULL;
-    g_string_replace (path, "/original", "/256.jpg", 1);
+    /* The staging key u/<hex> turned into the photo's own p/<hex>. */
+    g_assert_cmpuint (g_string_replace (path, "/u/", "/p/", 1), ==, 1);
     other_key = g_string_free (path, FALSE);
     g_assert_cmpuint (put_to (other_key, d.type, jpeg), ==, 403);
   }
@@ -1292,6 +1401,8 @@ add_tests (void)
   photos_add_test ("direct/refusals", test_direct_refusals, TRUE, TRUE);
   photos_add_test ("direct/bad-requests", test_direct_bad_requests, TRUE, TRUE);
   photos_add_test ("direct/duplicate", test_direct_duplicate, TRUE, TRUE);
+  photos_add_test ("direct/replay-after-complete", test_direct_replay_after_complete, TRUE, TRUE);
+  photos_add_test ("direct/replay-after-delete", test_direct_replay_after_delete, TRUE, TRUE);
   photos_add_test ("urls/tampered", test_tampered_urls, TRUE, TRUE);
   photos_add_test ("urls/expired", test_expired_urls, TRUE, TRUE);
   photos_add_test ("urls/sweeper", test_sweeper, TRUE, TRUE);

@@ -72,6 +72,55 @@ test_patch_me (void)
   g_assert_nonnull (relogin);
 }
 
+/* The current password of a password change is guessed no more freely
+ * than a login: 10 wrong ones (USERS_LOGIN_MAX_FAILURES) (403 each), then 429
+ * with Retry-After, even for the right one; bad lengths are 422. */
+static void
+test_patch_password_throttled (void)
+{
+  g_autofree char *name = users_unique_name ("guess");
+  g_autofree char *id = users_register (fx, name);
+  g_autofree char *token = users_login (fx, name, USERS_PASSWORD, NULL);
+  g_autofree char *right = g_strdup_printf (
+      "{\"password\":\"brand new secret\",\"current_password\":\"%s\"}", USERS_PASSWORD);
+  g_autofree char *huge = g_strnfill (10000, 'x');
+  g_autofree char *too_long
+      = g_strdup_printf ("{\"password\":\"brand new secret\",\"current_password\":\"%s\"}", huge);
+  g_autofree char *new_too_long
+      = g_strdup_printf ("{\"password\":\"%s\",\"current_password\":\"x\"}", huge);
+  const char *wrong = "{\"password\":\"brand new secret\",\"current_password\":\"wrong!\"}";
+  g_autoptr (CtResponse) limited = NULL;
+  g_autoptr (CtResponse) still = NULL;
+  g_autoptr (CtResponse) me = NULL;
+
+  {
+    g_autoptr (CtResponse) empty
+        = ct_http (fx->url, "PATCH", "/v1/users/me", token,
+                   "{\"password\":\"brand new secret\",\"current_password\":\"\"}");
+    g_autoptr (CtResponse) long_current
+        = ct_http (fx->url, "PATCH", "/v1/users/me", token, too_long);
+    g_autoptr (CtResponse) long_new
+        = ct_http (fx->url, "PATCH", "/v1/users/me", token, new_too_long);
+    ct_assert_problem (empty, 422, "current_password");
+    ct_assert_problem (long_current, 422, "current_password");
+    ct_assert_problem (long_new, 422, "password");
+  }
+  for (guint i = 0; i < 10; i++) /* USERS_LOGIN_MAX_FAILURES */
+    {
+      g_autoptr (CtResponse) r = ct_http (fx->url, "PATCH", "/v1/users/me", token, wrong);
+      ct_assert_problem (r, 403, "current_password");
+    }
+  limited = ct_http (fx->url, "PATCH", "/v1/users/me", token, wrong);
+  ct_assert_problem (limited, 429, NULL);
+  g_assert_nonnull (ct_response_header (limited, "Retry-After"));
+  still = ct_http (fx->url, "PATCH", "/v1/users/me", token, right);
+  ct_assert_problem (still, 429, NULL);
+  /* Nothing changed: the old password still logs in. */
+  me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_free (users_login (fx, name, USERS_PASSWORD, NULL));
+}
+
 static void
 test_delete_me (void)
 {
@@ -645,6 +694,7 @@ main (int argc, char **argv)
 {
   static const CtTest tests[] = {
     { "/carrete/users/me/patch", test_patch_me },
+    { "/carrete/users/me/patch-password-throttled", test_patch_password_throttled },
     { "/carrete/users/me/delete", test_delete_me },
     { "/carrete/users/profile/ids", test_public_profile_and_ids },
     { "/carrete/users/admin", test_admin_routes },

@@ -9,6 +9,7 @@
 #include "carrete-docs.h"
 #include "carrete-error.h"
 #include "carrete-connection-guard.h"
+#include "carrete-framing.h"
 #include "carrete-request-id.h"
 #include "carrete-request-private.h"
 #include "carrete-server-private.h"
@@ -486,6 +487,7 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   goffset declared = soup_message_headers_get_content_length (headers);
   Pending *pending;
   BodyState *state;
+  g_autoptr (GError) framing = NULL;
 
   server->in_flight++;
   g_object_set_data (G_OBJECT (msg), SERVER_KEY, server);
@@ -495,6 +497,12 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   /* The one route match and token check of this request. */
   pending = pending_new (server, msg, path);
   g_object_set_data (G_OBJECT (msg), PENDING_KEY, pending);
+  /* Before any route sees it: a length read two ways is smuggling. */
+  if (!carrete_framing_check (msg, &framing))
+    {
+      _carrete_server_refuse_early (server, msg, framing);
+      return;
+    }
   if (pending->route != NULL && pending->route->stream != NULL)
     {
       begin_stream (server, pending, msg, query);

@@ -386,6 +386,22 @@ fs_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GErr
   return TRUE;
 }
 
+/* A put of the source's file: staged beside the target from an open
+ * descriptor, so a put that renames a new source in meanwhile does not
+ * tear the copy. */
+static gboolean
+fs_copy (CarreteStorage *storage, const char *from, const char *to, GCancellable *cancellable,
+         GError **error)
+{
+  FsStorage *fs = fs_of (storage);
+  g_auto (CarreteObjectInfo) info = { 0 };
+  g_autofree char *source = _carrete_fs_object_path (fs, from);
+
+  if (!fs_stat (storage, from, &info, error))
+    return FALSE;
+  return fs_put_file (storage, to, source, info.content_type, NULL, cancellable, error);
+}
+
 /* ---- Deleting ---------------------------------------------------------------- */
 
 /* Removes the now empty directories between `path` and `root`; stops at the
@@ -646,6 +662,7 @@ static const CarreteStorageBackend fs_backend = {
   .get_to_file = fs_get_to_file,
   .stat = fs_stat,
   .digest = fs_digest,
+  .copy = fs_copy,
   .delete = fs_delete,
   .list = fs_list,
   .presign = fs_presign,

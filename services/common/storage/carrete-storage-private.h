@@ -32,6 +32,8 @@ typedef struct
   /* `digest` fills a CarreteDigest (carrete-storage-private.h). */
   gboolean (*digest) (CarreteStorage *storage, const char *key, guint64 max_bytes,
                       struct _CarreteDigest *digest, GCancellable *cancellable, GError **error);
+  gboolean (*copy) (CarreteStorage *storage, const char *from, const char *to,
+                    GCancellable *cancellable, GError **error);
   gboolean (*delete) (CarreteStorage *storage, const char *key, GError **error);
   GPtrArray *(*list) (CarreteStorage *storage, const char *prefix, GError **error);
   char *(*presign) (CarreteStorage *storage, const char *method, const char *key, gint64 now,

@@ -49,6 +49,7 @@ typedef struct
   const CarreteSigv4Pair *query;
   gsize n_query;
   const char *content_type;
+  const char *copy_source; /* CopyObject: "/bucket/key" (signed x-amz-copy-source) */
   /* PUT body: a file (upload_fd >= 0) or a small buffer. */
   int upload_fd;
   const char *upload_data;

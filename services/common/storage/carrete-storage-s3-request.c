@@ -217,15 +217,15 @@ static struct curl_slist *
 signed_headers (S3Storage *s3, const char *path, const S3Request *request, GError **error)
 {
   const CarreteSigv4Credentials credentials = credentials_of (s3);
-  const CarreteSigv4Pair type_header[] = { { "Content-Type", request->content_type } };
-  const CarreteSigv4Request to_sign = {
+  CarreteSigv4Pair extra[2];
+  gsize n_extra = 0;
+  CarreteSigv4Request to_sign = {
     .method = request->method,
     .host = s3->host,
     .path = path,
     .query = request->query,
     .n_query = request->n_query,
-    .headers = type_header,
-    .n_headers = request->content_type != NULL ? 1 : 0,
+    .headers = extra,
     .payload_hash = request->payload_hash,
   };
   g_auto (CarreteSigv4Result) result = { 0 };
@@ -234,7 +234,13 @@ signed_headers (S3Storage *s3, const char *path, const S3Request *request, GErro
   g_autofree char *date = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *type = NULL;
+  g_autofree char *copy = NULL;
 
+  if (request->content_type != NULL)
+    extra[n_extra++] = (CarreteSigv4Pair){ "Content-Type", request->content_type };
+  if (request->copy_source != NULL)
+    extra[n_extra++] = (CarreteSigv4Pair){ "x-amz-copy-source", request->copy_source };
+  to_sign.n_headers = n_extra;
   if (!carrete_sigv4_sign (&credentials, &to_sign, g_get_real_time () / G_USEC_PER_SEC, &result,
                            error))
     return NULL;
@@ -254,6 +260,11 @@ signed_headers (S3Storage *s3, const char *path, const S3Request *request, GErro
     }
   else if (strcmp (request->method, "POST") == 0)
     headers = curl_slist_append (headers, "Content-Type:"); /* not curl's form type */
+  if (request->copy_source != NULL)
+    {
+      copy = g_strconcat ("x-amz-copy-source: ", request->copy_source, NULL);
+      headers = curl_slist_append (headers, copy);
+    }
   return headers;
 }
 

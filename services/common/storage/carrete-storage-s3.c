@@ -252,6 +252,33 @@ s3_stat (CarreteStorage *storage, const char *key, CarreteObjectInfo *info, GErr
   return TRUE;
 }
 
+/* CopyObject.  S3 may fail a copy after its 200 has started: the body is
+ * then an error document. */
+static gboolean
+s3_copy (CarreteStorage *storage, const char *from, const char *to, GCancellable *cancellable,
+         GError **error)
+{
+  S3Storage *s3 = s3_of (storage);
+  S3Request request = transfer_request ("PUT", to, cancellable);
+  g_auto (S3Response) response = { 0 };
+  g_auto (S3Records) fields = { 0 };
+  g_autofree char *source = request_path (s3, from);
+
+  request.copy_source = source;
+  if (!_carrete_s3_perform (s3, &request, &response, error))
+    return FALSE;
+  if (!status_is_success (response.status))
+    return _carrete_s3_status_error (s3, &response, from, error);
+  if (_carrete_s3_records_parse (response.body, NULL, &fields, NULL)
+      && s3_error_code (&fields) != NULL)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "S3: copy of %s failed: %s",
+                   from, s3_error_code (&fields));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 s3_delete (CarreteStorage *storage, const char *key, GError **error)
 {
@@ -380,6 +407,7 @@ static const CarreteStorageBackend s3_backend = {
   .get_to_file = s3_get_to_file,
   .stat = s3_stat,
   .digest = s3_digest,
+  .copy = s3_copy,
   .delete = s3_delete,
   .list = s3_list,
   .presign = s3_presign,

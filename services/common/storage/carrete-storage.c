@@ -249,6 +249,15 @@ carrete_object_info_clear (CarreteObjectInfo *info)
 }
 
 gboolean
+carrete_storage_copy (CarreteStorage *storage, const char *from, const char *to,
+                      GCancellable *cancellable, GError **error)
+{
+  if (!check_key (from, error) || !check_key (to, error))
+    return FALSE;
+  return storage->backend->copy (storage, from, to, cancellable, error);
+}
+
+gboolean
 carrete_storage_delete (CarreteStorage *storage, const char *key, GError **error)
 {
   if (!check_key (key, error))

@@ -108,6 +108,14 @@ gboolean carrete_storage_stat (CarreteStorage *storage, const char *key, Carrete
                                GError **error);
 void carrete_object_info_clear (CarreteObjectInfo *info);
 
+/* Copies the object `from` to `to` inside the store (S3 CopyObject; fs a
+ * staged copy renamed into place), its content type with it.  What `to`
+ * holds afterwards is what `from` held at one moment: a put that replaces
+ * `from` meanwhile never tears it.  A missing `from` is
+ * CARRETE_ERROR_NOT_FOUND. */
+gboolean carrete_storage_copy (CarreteStorage *storage, const char *from, const char *to,
+                               GCancellable *cancellable, GError **error);
+
 /* Removes `key`; a missing object is success (deletes are retried). */
 gboolean carrete_storage_delete (CarreteStorage *storage, const char *key, GError **error);
 
