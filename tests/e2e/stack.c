@@ -184,6 +184,28 @@ stack_restart_with (StackService *service, const char *name, const char *value)
   stack_restart (service);
 }
 
+CtService *
+stack_start_web (Stack *stack, const char *const *extra)
+{
+  g_autofree char *binary = ct_build_path ("services/web/carrete-web");
+  g_auto (GStrv) env = g_new0 (char *, 1);
+
+  env = g_environ_setenv (env, "CARRETE_USERS_URL", stack->users.url, TRUE);
+  env = g_environ_setenv (env, "CARRETE_PHOTOS_URL", stack->photos.url, TRUE);
+  env = g_environ_setenv (env, "CARRETE_FOLDERS_URL", stack->folders.url, TRUE);
+  env = g_environ_setenv (env, "CARRETE_ID_KEY_FILE", stack->keys->id_key, TRUE);
+  env = g_environ_setenv (env, "CARRETE_COOKIE_SECURE", "false", TRUE);
+  env = g_environ_setenv (env, "CARRETE_IMAGES_ORIGIN", ct_s3_server_endpoint (stack->minio), TRUE);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    {
+      g_auto (GStrv) pair = g_strsplit (extra[i], "=", 2);
+
+      g_assert_nonnull (pair[1]);
+      env = g_environ_setenv (env, pair[0], pair[1], TRUE);
+    }
+  return ct_service_start (binary, (const char *const *) env);
+}
+
 static void
 service_clear (StackService *service)
 {

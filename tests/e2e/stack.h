@@ -50,6 +50,10 @@ void stack_restart (StackService *service);
  * it) and starts it again. */
 void stack_restart_with (StackService *service, const char *name, const char *value);
 
+/* carrete-web against this stack (cookies not Secure, images from MinIO);
+ * `extra` (KEY=VALUE, NULL-terminated, or NULL) adds or overrides settings. */
+CtService *stack_start_web (Stack *stack, const char *const *extra);
+
 /* ---- users -------------------------------------------------------------- */
 
 #define STACK_PASSWORD "correct horse battery"

@@ -16,19 +16,6 @@
 static Stack *stack;
 static CtService *web;
 
-static CtService *
-start_web (void)
-{
-  g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", stack->users.url, NULL);
-  g_autofree char *photos = g_strconcat ("CARRETE_PHOTOS_URL=", stack->photos.url, NULL);
-  g_autofree char *folders = g_strconcat ("CARRETE_FOLDERS_URL=", stack->folders.url, NULL);
-  g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", stack->keys->id_key, NULL);
-  g_autofree char *binary = ct_build_path ("services/web/carrete-web");
-  const char *env[] = { users, photos, folders, id_key, "CARRETE_COOKIE_SECURE=false", NULL };
-
-  return ct_service_start (binary, env);
-}
-
 /* Each service, and a route of it that takes a body. */
 typedef struct
 {
@@ -162,7 +149,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   stack = stack_start ();
-  web = start_web ();
+  web = stack_start_web (stack, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
       g_autofree char *refused = g_strdup_printf ("/carrete/framing/%s/refused", targets[i].name);

@@ -17,22 +17,6 @@ static const char *web_url;
 
 /* ---- helpers --------------------------------------------------------------------- */
 
-static CtService *
-start_web (const char *cookie_secure, const char *max_upload)
-{
-  g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", stack->users.url, NULL);
-  g_autofree char *photos = g_strconcat ("CARRETE_PHOTOS_URL=", stack->photos.url, NULL);
-  g_autofree char *folders = g_strconcat ("CARRETE_FOLDERS_URL=", stack->folders.url, NULL);
-  g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", stack->keys->id_key, NULL);
-  g_autofree char *secure = g_strconcat ("CARRETE_COOKIE_SECURE=", cookie_secure, NULL);
-  g_autofree char *images = g_strconcat ("CARRETE_IMAGES_ORIGIN=", ct_s3_server_endpoint (stack->minio), NULL);
-  g_autofree char *limit = g_strconcat ("CARRETE_MAX_UPLOAD_BYTES=", max_upload, NULL);
-  g_autofree char *binary = ct_build_path ("services/web/carrete-web");
-  const char *env[] = { users, photos, folders, id_key, secure, images, limit, NULL };
-
-  return ct_service_start (binary, env);
-}
-
 static WbBrowser *
 browser_new (void)
 {
@@ -235,7 +219,8 @@ static void
 test_secure_cookies_by_default (void)
 {
   g_autoptr (StackUser) user = stack_user_new (stack, "websecure");
-  CtService *secure_web = start_web ("true", "52428800");
+  CtService *secure_web = stack_start_web (
+      stack, (const char *const[]){ "CARRETE_COOKIE_SECURE=true", NULL });
   g_autoptr (WbBrowser) browser = wb_browser_new (ct_service_url (secure_web));
   g_autoptr (WbPage) login = wb_get (browser, "/login");
   g_autofree char *csrf = wb_csrf (login);
@@ -1057,7 +1042,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   stack = stack_start ();
-  web = start_web ("false", "52428800");
+  web = stack_start_web (stack, NULL);
   web_url = ct_service_url (web);
 
   g_test_add_func ("/carrete/web/headers/every-page", test_security_headers_everywhere);

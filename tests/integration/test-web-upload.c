@@ -18,20 +18,6 @@
 static Stack *stack;
 static CtService *web;
 
-static CtService *
-start_web (void)
-{
-  g_autofree char *users = g_strconcat ("CARRETE_USERS_URL=", stack->users.url, NULL);
-  g_autofree char *photos = g_strconcat ("CARRETE_PHOTOS_URL=", stack->photos.url, NULL);
-  g_autofree char *folders = g_strconcat ("CARRETE_FOLDERS_URL=", stack->folders.url, NULL);
-  g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", stack->keys->id_key, NULL);
-  g_autofree char *limit = g_strdup_printf ("CARRETE_MAX_UPLOAD_BYTES=%d", FILE_LIMIT);
-  g_autofree char *binary = ct_build_path ("services/web/carrete-web");
-  const char *env[] = { users, photos, folders, id_key, "CARRETE_COOKIE_SECURE=false", limit, NULL };
-
-  return ct_service_start (binary, env);
-}
-
 typedef struct
 {
   StackUser *user;
@@ -488,7 +474,10 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   stack = stack_start ();
-  web = start_web ();
+  {
+    g_autofree char *limit = g_strdup_printf ("CARRETE_MAX_UPLOAD_BYTES=%d", FILE_LIMIT);
+    web = stack_start_web (stack, (const char *const[]){ limit, NULL });
+  }
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/carrete/web/upload/several-files-without-js", test_several_files_without_js);
