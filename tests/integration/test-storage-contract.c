@@ -366,6 +366,50 @@ test_delete_twice (Fixture *f, gconstpointer data)
     }
 }
 
+/* Server-side copy (direct uploads move their staging object to the
+ * photo's key with it): bytes and type arrive, the source stays, a later
+ * change of the source leaves the copy alone, and a missing source or a
+ * bad key is refused. */
+static void
+test_copy (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  CarreteObjectInfo info = { 0 };
+  g_autofree char *copied = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *replaced = NULL;
+
+  put_text (f, "u/staging", "staged bytes", "image/jpeg");
+  put_text (f, "p/final/original", "older bytes, longer", "image/png");
+  g_assert_true (carrete_storage_copy (f->storage, "u/staging", "p/final/original", NULL, &error));
+  g_assert_no_error (error);
+  copied = get_text (f, "p/final/original");
+  g_assert_cmpstr (copied, ==, "staged bytes");
+  g_assert_true (carrete_storage_stat (f->storage, "p/final/original", &info, &error));
+  g_assert_cmpuint (info.size, ==, strlen ("staged bytes"));
+  g_assert_cmpstr (info.content_type, ==, "image/jpeg");
+  carrete_object_info_clear (&info);
+  source = get_text (f, "u/staging");
+  g_assert_cmpstr (source, ==, "staged bytes");
+
+  /* The copy is its own object. */
+  put_text (f, "u/staging", "replayed", "image/jpeg");
+  replaced = get_text (f, "p/final/original");
+  g_assert_cmpstr (replaced, ==, "staged bytes");
+
+  g_assert_false (carrete_storage_copy (f->storage, "u/never", "p/other", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_stat (f->storage, "p/other", &info, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_copy (f->storage, "../u/staging", "p/x", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (carrete_storage_copy (f->storage, "u/staging", "p/../../x", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID);
+}
+
 static void
 test_missing (Fixture *f, gconstpointer data)
 {
@@ -1538,6 +1582,7 @@ main (int argc, char **argv)
     { "big-object-streams", test_big_object_streams, ON_ALL },
     { "get-too-large", test_get_too_large, ON_ALL },
     { "delete-twice", test_delete_twice, ON_ALL },
+    { "copy", test_copy, ON_ALL },
     { "missing", test_missing, ON_ALL },
     { "invalid-keys", test_invalid_keys, ON_ALL },
     { "list-many", test_list_many, ON_ALL },
