@@ -426,8 +426,25 @@ test_config_errors (void)
   g_assert_nonnull (strstr (out2, "CARRETE_LISTEN"));
   g_assert_cmpint (ct_command (fx->binary, serve, (const char *const *) bad_key, &out3), ==, 2);
   g_assert_nonnull (strstr (out3, "CARRETE_ID_KEY_FILE"));
-  /* One clear line. */
-  g_assert_null (strchr (g_strstrip (out1), '\n'));
+  /* One clear line per problem: a single bad setting is one line; with
+   * several, each line is its own setting, named first. */
+  g_assert_null (strchr (g_strstrip (out2), '\n'));
+  {
+    g_auto (GStrv) lines = g_strsplit (g_strstrip (out1), "\n", -1);
+    g_autoptr (GHashTable) named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+    g_assert_cmpuint (g_strv_length (lines), >=, 2);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        const char *setting = lines[i] + strlen ("carrete-users: ");
+        gsize len = strspn (setting, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+
+        g_assert_true (g_str_has_prefix (lines[i], "carrete-users: CARRETE_"));
+        g_assert_true (g_hash_table_add (named, g_strndup (setting, len)));
+      }
+    g_assert_true (g_hash_table_contains (named, "CARRETE_DATABASE_URL"));
+    g_assert_true (g_hash_table_contains (named, "CARRETE_JWT_PUBLIC_KEY_FILE"));
+  }
 }
 
 /* SIGTERM while logins (each ~100 ms of hashing) are in flight: they all

@@ -1,4 +1,5 @@
 #define G_LOG_DOMAIN "carrete-test-cursor"
+#define _GNU_SOURCE /* memmem */
 
 #include <sodium.h>
 #include <string.h>
@@ -77,6 +78,35 @@ test_roundtrip (Fixture *f, gconstpointer data)
       g_assert_no_error (error);
       g_assert_nonnull (out);
       g_assert_true (g_strv_equal ((const char *const *) out, in));
+    }
+}
+
+/* What a client holds reveals nothing: no field's text, in the cursor or
+ * in its decoded bytes. */
+static void
+test_sealed (Fixture *f, gconstpointer data)
+{
+  const char *const fields[] = { "2024-05-01 10:00:00.123456+00", "1234567", NULL };
+  g_autofree char *cursor = carrete_cursor_encode (f->key, fields);
+  g_autofree char *standard = g_strdup (cursor);
+  g_autofree guint8 *raw = NULL;
+  gsize raw_len = 0;
+
+  g_strdelimit (standard, "-", '+');
+  g_strdelimit (standard, "_", '/');
+  while (strlen (standard) % 4 != 0)
+    {
+      char *padded = g_strconcat (standard, "=", NULL);
+      g_free (standard);
+      standard = padded;
+    }
+  raw = g_base64_decode (standard, &raw_len);
+  g_assert_cmpuint (raw_len, >, strlen (fields[0]) + strlen (fields[1]));
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      g_assert_null (memmem (raw, raw_len, fields[i], strlen (fields[i])));
+      g_assert_null (memmem (raw, raw_len, "1234", 4));
+      g_assert_null (memmem (raw, raw_len, "2024", 4));
     }
 }
 
@@ -164,7 +194,7 @@ test_garbage (Fixture *f, gconstpointer data)
     "",
     "A",
     "AAAA",                   /* decodes, but too short for a MAC */
-    "AAAAAAAAAAAAAAAAAAAAAAAA", /* 18 zero bytes: a MAC that does not match */
+    "AAAAAAAAAAAAAAAAAAAAAAAA", /* 18 zero bytes: shorter than a sealed box */
     "!!!!",
     "====",
     "abc def",
@@ -190,6 +220,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/carrete/cursor/roundtrip", test_roundtrip);
   ADD ("/carrete/cursor/deterministic", test_deterministic);
+  ADD ("/carrete/cursor/sealed", test_sealed);
   ADD ("/carrete/cursor/reject/tampered", test_tampered);
   ADD ("/carrete/cursor/reject/other-key", test_other_key);
   ADD ("/carrete/cursor/reject/field-count", test_field_count);

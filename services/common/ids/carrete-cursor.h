@@ -7,8 +7,9 @@
 G_BEGIN_DECLS
 
 /* Opaque keyset cursors: the fields of the last row of a page, joined and
- * authenticated with an HMAC so that a forged or edited cursor is refused
- * (400) instead of silently paging from an arbitrary position. */
+ * sealed (libsodium secretbox, a key derived from the ID key): a client can
+ * neither read them (row ids, times) nor forge or edit one, which is
+ * refused (400) instead of silently paging from an arbitrary position. */
 typedef struct _CarreteCursorKey CarreteCursorKey;
 
 CarreteCursorKey *carrete_cursor_key_new (const CarreteIdKey *key);
