@@ -272,9 +272,11 @@ web_proxy_handle (CarreteRequest *req)
                                 carrete_request_get_request_id (req));
   soup_message_headers_replace (soup_message_get_request_headers (proxy->upstream), "X-Forwarded-For",
                                 carrete_request_get_client_address (req));
+  /* The whole Content-Type as the client sent it: the media type alone
+   * would drop its parameters, a multipart body's boundary among them. */
   if (body != NULL)
     soup_message_set_request_body_from_bytes (
-        proxy->upstream, soup_message_headers_get_content_type (request_headers, NULL), body);
+        proxy->upstream, soup_message_headers_get_one (request_headers, "Content-Type"), body);
   proxy->req = req;
   soup_session_send_async (app->session, proxy->upstream, G_PRIORITY_DEFAULT, proxy->cancellable,
                            on_upstream_headers, proxy);

@@ -967,6 +967,20 @@ test_api_pass_through (void)
   g_assert_cmpuint (folder->status, ==, 201);
   g_assert_cmpuint (photo->status, ==, 201);
   g_assert_cmpstr (ct_response_string (photo, "name"), ==, "through.png");
+  /* A multipart/form-data upload keeps its boundary on the way through. */
+  {
+    g_autoptr (GBytes) form_png = ct_unique_png ("proxy-form");
+    g_autofree char *type = NULL;
+    g_autoptr (GBytes) form = ct_form_body (NULL, "form.png", "image/png", form_png, NULL, &type);
+    g_autoptr (CtResponse) formed = ct_http_raw (web_url, "POST", "/v1/photos",
+                                                 (const char *const[]) { auth, NULL }, type, form);
+
+    g_assert_nonnull (strstr (type, "boundary="));
+    g_assert_cmpuint (formed->status, ==, 201);
+    g_assert_cmpstr (ct_response_string (formed, "name"), ==, "form.png");
+    g_assert_cmpint (json_object_get_int_member (ct_response_object (formed), "size"), ==,
+                     (gint64) g_bytes_get_size (form_png));
+  }
   g_assert_cmpuint (list->status, ==, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ct_response_object (list), "items")), ==, 1);
   g_assert_cmpuint (jwks->status, ==, 200);
