@@ -12,10 +12,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   CarreteStorage parent;
+  /* Virtual-hosted, all three have the bucket in front of the host. */
   char *origin;        /* scheme://host[:port] the service talks to */
   char *host;          /* its Host header */
   char *public_origin; /* what clients reach, for presigning */
   char *bucket;
+  gboolean virtual_hosted;
   char *region;
   char *access_key;
   char *secret_key;
@@ -108,9 +110,13 @@ status_is_success (long status)
   return status >= 200 && status < 300;
 }
 
+/* The path of `key` (NULL: the bucket itself): the bucket is its first
+ * segment in path-style, and in the host (origin) when virtual-hosted. */
 static inline char *
 request_path (S3Storage *s3, const char *key)
 {
+  if (s3->virtual_hosted)
+    return g_strconcat ("/", key, NULL);
   return key != NULL ? g_strdup_printf ("/%s/%s", s3->bucket, key)
                      : g_strdup_printf ("/%s", s3->bucket);
 }

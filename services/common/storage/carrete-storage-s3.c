@@ -1,8 +1,9 @@
 #define G_LOG_DOMAIN "carrete-storage-s3"
 
-/* The s3 backend: path-style requests (`endpoint/bucket/key`) made with
- * libcurl and signed by carrete-sigv4 (carrete-storage-s3-request.c); this
- * file makes the operations out of them.
+/* The s3 backend: path-style (`endpoint/bucket/key`) or virtual-hosted
+ * (`bucket.endpoint/key`) requests made with libcurl and signed by
+ * carrete-sigv4 (carrete-storage-s3-request.c); this file makes the
+ * operations out of them.
  *
  * - PUT bodies are signed with their real SHA-256, computed in a first pass
  *   over the local file (cheap next to the network).  S3 then checks the
@@ -449,6 +450,35 @@ options_valid (const CarreteStorageOptions *options, GError **error)
   return TRUE;
 }
 
+/* Virtual-hosted addressing puts the bucket in front of the host name:
+ * `origin` and `host` become those of bucket.host.  An IP address has no
+ * subdomains, so it is refused. */
+static gboolean
+add_bucket_to_host (const char *bucket, char **origin, char **host, const char *setting,
+                    GError **error)
+{
+  gsize scheme_len = (gsize) (strstr (*origin, "://") + 3 - *origin);
+  g_autofree char *name = g_strdup (*host);
+  char *colon = strrchr (name, ':');
+  char *bucket_origin;
+  char *bucket_host;
+
+  if (name[0] != '[' && colon != NULL)
+    *colon = '\0';
+  if (name[0] == '[' || g_hostname_is_ip_address (name))
+    return config_error (error, setting,
+                         "an IP address, but CARRETE_S3_ADDRESSING=virtual needs a host name "
+                         "(the bucket goes in front of it)");
+  bucket_origin
+      = g_strdup_printf ("%.*s%s.%s", (int) scheme_len, *origin, bucket, *origin + scheme_len);
+  g_free (*origin);
+  *origin = bucket_origin;
+  bucket_host = g_strdup_printf ("%s.%s", bucket, *host);
+  g_free (*host);
+  *host = bucket_host;
+  return TRUE;
+}
+
 static gboolean
 parse_endpoints (const CarreteStorageOptions *options, S3Storage *s3, GError **error)
 {
@@ -460,7 +490,13 @@ parse_endpoints (const CarreteStorageOptions *options, S3Storage *s3, GError **e
     return config_error (error, "CARRETE_S3_ENDPOINT", "must be http(s)://host[:port]");
   if (!carrete_sigv4_endpoint_host (public_endpoint, &s3->public_origin, &public_host, NULL))
     return config_error (error, "CARRETE_S3_PUBLIC_ENDPOINT", "must be http(s)://host[:port]");
-  return TRUE;
+  if (!options->virtual_hosted)
+    return TRUE;
+  return add_bucket_to_host (options->bucket, &s3->origin, &s3->host, "CARRETE_S3_ENDPOINT", error)
+         && add_bucket_to_host (options->bucket, &s3->public_origin, &public_host,
+                                options->public_endpoint != NULL ? "CARRETE_S3_PUBLIC_ENDPOINT"
+                                                                 : "CARRETE_S3_ENDPOINT",
+                                error);
 }
 
 CarreteStorage *
@@ -481,6 +517,7 @@ carrete_storage_s3_new (const CarreteStorageOptions *options, GError **error)
       return NULL;
     }
   s3->bucket = g_strdup (options->bucket);
+  s3->virtual_hosted = options->virtual_hosted;
   s3->region = g_strdup (options->region != NULL ? options->region : "us-east-1");
   s3->access_key = g_strdup (options->access_key);
   s3->secret_key = g_strdup (options->secret_key);
