@@ -111,14 +111,12 @@ versitygw_configure (CtS3Server *server, GSubprocessLauncher *launcher, GPtrArra
   g_ptr_array_add (argv, data_dir (server));
 }
 
-/* Garage's configuration, written at the first start and kept for the
- * restarts (the RPC secret and port must stay those of its metadata).
- * One node, so replication_factor 1; sqlite needs no memory map of its
- * own; root_domain turns on virtual-hosted requests beside path-style. */
-static char *
-garage_config (CtS3Server *server)
+/* Garage's configuration: one node, so replication_factor 1; sqlite needs
+ * no memory map of its own; root_domain turns on virtual-hosted requests
+ * beside path-style. */
+static void
+garage_write_config (CtS3Server *server, const char *path)
 {
-  g_autofree char *path = g_build_filename (server->dir, "garage.toml", NULL);
   g_autofree char *meta = g_build_filename (server->dir, "meta", NULL);
   g_autofree char *data = data_dir (server);
   g_autofree char *rpc_secret = random_hex (32);
@@ -127,8 +125,6 @@ garage_config (CtS3Server *server)
   g_autoptr (GError) error = NULL;
   guint16 rpc_port = ct_free_port ();
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&path);
   text = g_strdup_printf ("metadata_dir = \"%s\"\n"
                           "data_dir = \"%s\"\n"
                           "db_engine = \"sqlite\"\n"
@@ -145,10 +141,21 @@ garage_config (CtS3Server *server)
                           "admin_token = \"%s\"\n",
                           meta, data, rpc_port, rpc_port, rpc_secret, server->address,
                           VIRTUAL_DOMAIN, server->side_address, admin_token);
-  /* Garage refuses a configuration with secrets that others can read. */
+  /* Secrets inside: for its owner only. */
   g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
   g_assert_no_error (error);
-  return g_steal_pointer (&path);
+}
+
+/* Written at the first start and kept for the restarts: the RPC secret
+ * and port must stay those of the node's metadata. */
+static char *
+garage_config (CtS3Server *server)
+{
+  char *path = g_build_filename (server->dir, "garage.toml", NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    garage_write_config (server, path);
+  return path;
 }
 
 /* --single-node lays out the cluster (this node, dc1, its disk's size) on
@@ -337,12 +344,21 @@ ct_s3_server_secret_key (CtS3Server *server)
   return server->secret_key;
 }
 
+/* SIGTERM, then SIGKILL after two seconds: Garage's graceful stop waits
+ * up to 10 s for the clients' idle keep-alive connections (the storage's
+ * own pool, the tests' HTTP session) to close.  Its metadata (sqlite) and
+ * blocks (written aside, then renamed) survive a kill, and the restart
+ * checks that. */
 void
 ct_s3_server_stop (CtS3Server *server)
 {
   if (server->process == NULL)
     return;
   g_subprocess_send_signal (server->process, SIGTERM);
+  /* The identifier goes once the process has exited. */
+  for (int i = 0; i < 200 && g_subprocess_get_identifier (server->process) != NULL; i++)
+    g_usleep (10 * 1000);
+  g_subprocess_force_exit (server->process);
   g_subprocess_wait (server->process, NULL, NULL);
   g_clear_object (&server->process);
 }

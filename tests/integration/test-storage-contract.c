@@ -514,6 +514,19 @@ test_list_bad_prefix (Fixture *f, gconstpointer data)
 
 /* ---- presigned URLs --------------------------------------------------------------------- */
 
+/* The status an expired presigned URL gets: 403 (AccessDenied, "Request
+ * has expired") from MinIO, versitygw, AWS and the fs URLs; 400
+ * (InvalidRequest, "Date is too old") from Garage 2.x.  The URL goes to
+ * the client, never through the s3 backend, so the backend cannot even
+ * this out: the README's differences say what it means for clients. */
+static guint
+expired_status (Fixture *f)
+{
+  gboolean garage = f->kind == CARRETE_STORAGE_S3 && ct_s3_server_kind (f->server) == CT_S3_GARAGE;
+
+  return garage ? 400 : 403;
+}
+
 /* Uses `url` the way a client does: over HTTP for s3; for fs, the check the
  * photos service makes (signature, then the Content-Type a PUT must send). */
 static guint
@@ -699,13 +712,20 @@ static void
 test_presigned_expired (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) got = NULL;
   gint64 now = now_seconds ();
   g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
 
   put_text (f, "old/news", "old", "text/plain");
   url = carrete_storage_presign_get (f->storage, "old/news", now - 120, 60, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now, NULL), ==, 403);
+  g_assert_cmpuint (use_url (f, "GET", url, NULL, NULL, now, &got), ==, expired_status (f));
+  if (expired_status (f) == 400)
+    {
+      body = g_strndup (g_bytes_get_data (got, NULL), g_bytes_get_size (got));
+      g_assert_nonnull (strstr (body, "Date is too old"));
+    }
 }
 
 /* A client reading part of an object through its presigned GET URL (a
@@ -1292,7 +1312,7 @@ test_multipart_presigned_part (Fixture *f, gconstpointer data)
   old = carrete_storage_multipart_presign_part (f->storage, key, id, 1, 4096, now - 120, 60,
                                                 &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (put_part_url (f, old, bytes, 4096, now, NULL), ==, 403);
+  g_assert_cmpuint (put_part_url (f, old, bytes, 4096, now, NULL), ==, expired_status (f));
 
   g_assert_cmpuint (put_part_url (f, url, bytes, 4096, now, &etag), ==, 200);
   g_assert_nonnull (etag);
