@@ -4,6 +4,7 @@
 CARRETE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c # github.com/minio/minio, pinned
 VERSITYGW_VERSION=v1.8.0 # github.com/versity/versitygw, pinned (the storage contract suite's second S3 server)
+GARAGE_VERSION=2.5.0 # crates.io garage, pinned (the contract suite's third S3 server; the chart's maintained store)
 PG_BINDIR=/usr/lib/postgresql/15/bin
 
 # Debian packages by purpose.  Keep in step with the README.
@@ -116,20 +117,67 @@ fetch_go() {
   chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*
 }
 
+# Pinned tools are built once into .cache/bin, each binary with a
+# <name>.version stamp beside it: a rerun of the same version does nothing.
+pinned_tool_current() {
+  local bin="$CARRETE_ROOT/.cache/bin"
+  [ -x "$bin/$1" ] && [ "$(cat "$bin/$1.version" 2>/dev/null)" = "$2" ]
+}
+
+pinned_tool_stamp() {
+  echo "$2" > "$CARRETE_ROOT/.cache/bin/$1.version"
+}
+
 # Builds a pinned Go tool with `go install` into .cache/bin (once per
 # version).  An optional fourth argument says how long the first build takes.
 ensure_go_tool() {
   local name=$1 module=$2 version=$3 about=${4:-first run only} bin="$CARRETE_ROOT/.cache/bin" go
-  if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
-    return 0
-  fi
+  pinned_tool_current "$name" "$version" && return 0
   go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
     die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
   say "building $name $version with go install ($about)"
   mkdir -p "$bin"
   GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||
     die "go install of $module@$version failed (with $("$go" version): is it at least the go line of its go.mod?)"
-  echo "$version" > "$bin/$name.version"
+  pinned_tool_stamp "$name" "$version"
+}
+
+# Rust tools come from crates.io with the machine's own toolchain (rustup's
+# stable; nothing is fetched for it: Debian 12's rustc 1.63 is too old).
+RUST_MIN_MINOR=89 # garage 2.5.0's locked dependencies ask for 1.89 (crc-fast)
+
+cargo_new_enough() {
+  local minor
+  minor=$("$1" --version 2>/dev/null | sed -n 's/^cargo 1\.\([0-9]*\).*/\1/p')
+  [ -n "$minor" ] && [ "$minor" -ge "$RUST_MIN_MINOR" ]
+}
+
+find_cargo() {
+  local cargo
+  for cargo in "$(command -v cargo 2>/dev/null)" "${CARGO_HOME:-$HOME/.cargo}/bin/cargo"; do
+    [ -n "$cargo" ] && [ -x "$cargo" ] && cargo_new_enough "$cargo" && { echo "$cargo"; return 0; }
+  done
+  return 1
+}
+
+# Builds a pinned crate's binary with `cargo install --locked` into
+# .cache/bin (once per version).  Its build directory stays in
+# .cache/cargo-target, so a rebuild (another version) is incremental.
+ensure_cargo_tool() {
+  local name=$1 crate=$2 version=$3 about=${4:-first run only} bin="$CARRETE_ROOT/.cache/bin"
+  local cargo root
+  pinned_tool_current "$name" "$version" && return 0
+  cargo=$(find_cargo) ||
+    die "building $name $version needs cargo and rustc 1.$RUST_MIN_MINOR or newer (rustup's stable toolchain) in PATH or ~/.cargo/bin"
+  say "building $name $version with cargo install ($about)"
+  mkdir -p "$bin"
+  root=$(mktemp -d "$CARRETE_ROOT/.cache/cargo-root.XXXXXX")
+  CARGO_TARGET_DIR="$CARRETE_ROOT/.cache/cargo-target" \
+    "$cargo" install "$crate" --version "$version" --locked --root "$root" >&2 ||
+    { rm -rf "$root"; die "cargo install of $crate $version failed (with $("$cargo" --version))"; }
+  mv "$root/bin/$name" "$bin/$name"
+  rm -rf "$root"
+  pinned_tool_stamp "$name" "$version"
 }
 
 ensure_minio() {
@@ -140,6 +188,12 @@ ensure_minio() {
 ensure_versitygw() {
   ensure_go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" \
     "first run only, about 3 minutes"
+}
+
+# The contract suite's third S3 server and the chart's maintained object
+# store (its image copies .cache/bin/garage).
+ensure_garage() {
+  ensure_cargo_tool garage garage "$GARAGE_VERSION" "first run only, about 25 minutes on 2 cores"
 }
 
 # Keys live in an ignored folder and are made on first use, never committed.

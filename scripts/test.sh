@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build-asan/, builds the pinned MinIO and
-# versitygw, and runs every test suite against real PostgreSQL and MinIO
-# servers (and versitygw, for the storage contract suite) that the tests
+# versitygw (and Garage), and runs every test suite against real PostgreSQL and MinIO
+# servers (and versitygw and Garage, for the storage contract suite) that the tests
 # start themselves.  Ends with "N passed, N failed".
 #
 #   scripts/test.sh                 all suites, then the fuzz targets (tests/fuzz)
@@ -18,6 +18,9 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES
 build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ensure_minio
 ensure_versitygw
+# Garage needs a Rust toolchain the machine may lack: without one its line
+# says what is missing and the contract suite skips its Garage cases.
+( ensure_garage ) || say "the storage contract suite's Garage cases will be skipped"
 # The deploy suite's tools: pinned helm and kubeconform (go install), offline
 # Kubernetes schemas and podman-compose (PyPI).
 ensure_helm
@@ -31,6 +34,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:fast_
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export CARRETE_MINIO_BIN="$CARRETE_ROOT/.cache/bin/minio"
 export CARRETE_VERSITYGW_BIN="$CARRETE_ROOT/.cache/bin/versitygw"
+if pinned_tool_current garage "$GARAGE_VERSION"; then
+  export CARRETE_GARAGE_BIN="$CARRETE_ROOT/.cache/bin/garage"
+fi
 
 say "running the tests"
 status=0

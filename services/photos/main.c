@@ -46,6 +46,7 @@ static const char usage[] =
   "CARRETE_PUBLIC_URL, CARRETE_STORAGE (fs or s3), CARRETE_STORAGE_DIR,\n"
   "CARRETE_S3_ENDPOINT, CARRETE_S3_PUBLIC_ENDPOINT, CARRETE_S3_REGION,\n"
   "CARRETE_S3_BUCKET, CARRETE_S3_ACCESS_KEY, CARRETE_S3_SECRET_KEY,\n"
+  "CARRETE_S3_ADDRESSING (path or virtual),\n"
   "CARRETE_MAX_UPLOAD_BYTES, CARRETE_URL_TTL; see the README for the rest.\n";
 
 static const char *const serve_settings[] = {
@@ -53,7 +54,7 @@ static const char *const serve_settings[] = {
   "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_FOLDERS_URL", "CARRETE_PUBLIC_URL",
   "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT", "CARRETE_S3_PUBLIC_ENDPOINT",
   "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
-  "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_UPLOAD_TTL", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_S3_ADDRESSING", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_UPLOAD_TTL", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
   "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL",
   "CARRETE_DECODER_MEMORY_MB", "CARRETE_DECODER_CPU_SECONDS", "CARRETE_DECODER_TIMEOUT",
@@ -93,6 +94,7 @@ s3_options (const CarreteConfig *config, CarreteStorageOptions *options, GError 
     .bucket = config->s3_bucket,
     .access_key = config->s3_access_key,
     .secret_key = config->s3_secret_key,
+    .virtual_hosted = g_str_equal (config->s3_addressing, "virtual"),
   };
   return TRUE;
 }
@@ -227,7 +229,8 @@ process_shutdown (void)
  * creates.  It needs the storage settings, and no key files. */
 static const char *const migrate_settings[] = {
   "CARRETE_DATABASE_URL", "CARRETE_STORAGE", "CARRETE_S3_ENDPOINT", "CARRETE_S3_REGION",
-  "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY", NULL,
+  "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY", "CARRETE_S3_ADDRESSING",
+  NULL,
 };
 static const char *const migrate_required[] = { "CARRETE_DATABASE_URL", NULL };
 

@@ -290,6 +290,27 @@ test_storage (Fixture *f, gconstpointer data)
 }
 
 static void
+test_s3_addressing (Fixture *f, gconstpointer data)
+{
+  const char *used[] = { "CARRETE_S3_ADDRESSING", NULL };
+  const char *env[] = { "CARRETE_S3_ADDRESSING=vhost", NULL };
+  const char *none[] = { NULL };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (load (f, used, NULL, none, NULL, &error));
+  g_assert_cmpstr (f->config.s3_addressing, ==, "path");
+  g_assert_false (load (f, used, NULL, env, NULL, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "CARRETE_S3_ADDRESSING: expected \"path\" or \"virtual\", got \"vhost\"");
+  assert_setting_refused (f, "CARRETE_S3_ADDRESSING", "");
+  assert_setting_refused (f, "CARRETE_S3_ADDRESSING", "Virtual");
+  assert_setting_accepted (f, "CARRETE_S3_ADDRESSING", "virtual");
+  g_assert_cmpstr (f->config.s3_addressing, ==, "virtual");
+  assert_setting_accepted (f, "CARRETE_S3_ADDRESSING", "path");
+  g_assert_cmpstr (f->config.s3_addressing, ==, "path");
+}
+
+static void
 test_http_url (Fixture *f, gconstpointer data)
 {
   const char *bad[] = { "ftp://x", "x", "", "http://", "http:///path", "users:8081",
@@ -504,6 +525,7 @@ main (int argc, char **argv)
   ADD ("/carrete/config/uint", test_uint);
   ADD ("/carrete/config/bool", test_bool);
   ADD ("/carrete/config/storage", test_storage);
+  ADD ("/carrete/config/s3-addressing", test_s3_addressing);
   ADD ("/carrete/config/http-url", test_http_url);
   ADD ("/carrete/config/file", test_file);
   ADD ("/carrete/config/database-url", test_database_url);

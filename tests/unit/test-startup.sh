@@ -102,6 +102,14 @@ done
     CARRETE_DB_POOL_SIZE=-3
   expect photos CARRETE_STORAGE "CARRETE_STORAGE=ftp" ${REQUIRED[photos]} ${EXTRA[photos]} \
     CARRETE_STORAGE=ftp
+  S3="CARRETE_STORAGE=s3 CARRETE_S3_ACCESS_KEY=key CARRETE_S3_SECRET_KEY=secret CARRETE_PUBLIC_URL=$URL"
+  expect photos CARRETE_S3_ADDRESSING "CARRETE_S3_ADDRESSING=vhost" ${REQUIRED[photos]} $S3 \
+    CARRETE_S3_ENDPOINT=http://minio:9000 CARRETE_S3_ADDRESSING=vhost
+  expect photos CARRETE_S3_ENDPOINT "virtual-hosted addressing of an IP address" \
+    ${REQUIRED[photos]} $S3 CARRETE_S3_ENDPOINT=http://127.0.0.1:9000 CARRETE_S3_ADDRESSING=virtual
+  expect photos CARRETE_S3_PUBLIC_ENDPOINT "virtual-hosted addressing of a public IP address" \
+    ${REQUIRED[photos]} $S3 CARRETE_S3_ENDPOINT=http://minio:9000 \
+    CARRETE_S3_PUBLIC_ENDPOINT=https://192.0.2.1 CARRETE_S3_ADDRESSING=virtual
   expect photos CARRETE_MAX_UPLOAD_BYTES "CARRETE_MAX_UPLOAD_BYTES=abc" ${REQUIRED[photos]} \
     ${EXTRA[photos]} CARRETE_MAX_UPLOAD_BYTES=abc
   expect folders CARRETE_PHOTOS_URL "CARRETE_PHOTOS_URL=ftp://x" ${REQUIRED[folders]} \

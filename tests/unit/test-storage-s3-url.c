@@ -5,10 +5,10 @@
 #include "carrete-error.h"
 #include "carrete-storage.h"
 
-/* Presigned S3 URLs through the storage layer's own code path: path-style,
- * signed for the public endpoint.  AWS's published presign example is
- * virtual-hosted (examplebucket.s3.amazonaws.com/test.txt), which a
- * path-style store cannot produce; the same request path-style was signed
+/* Presigned S3 URLs through the storage layer's own code path, signed for
+ * the public endpoint.  AWS's published presign example is virtual-hosted
+ * (examplebucket.s3.amazonaws.com/test.txt): the virtual-hosted case must
+ * give its very URL; the same request path-style was signed
  * by an independent implementation (Python hmac/hashlib, which first
  * reproduced AWS's aeeed9bb… value) and pinned here.  The raw signer has its
  * own tests against AWS's vectors (test-sigv4). */
@@ -17,7 +17,7 @@
 #define CREDENTIAL "AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
 
 static CarreteStorage *
-example_storage (const char *public_endpoint)
+example_storage_addressed (const char *public_endpoint, gboolean virtual_hosted)
 {
   const CarreteStorageOptions options = {
     .kind = CARRETE_STORAGE_S3,
@@ -27,12 +27,19 @@ example_storage (const char *public_endpoint)
     .bucket = "examplebucket",
     .access_key = "AKIAIOSFODNN7EXAMPLE",
     .secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    .virtual_hosted = virtual_hosted,
   };
   g_autoptr (GError) error = NULL;
   CarreteStorage *storage = carrete_storage_new (&options, &error);
 
   g_assert_no_error (error);
   return storage;
+}
+
+static CarreteStorage *
+example_storage (const char *public_endpoint)
+{
+  return example_storage_addressed (public_endpoint, FALSE);
 }
 
 static void
@@ -194,6 +201,15 @@ test_bad_options (void)
   assert_config_error (&options, "CARRETE_S3_REGION");
   options = good, options.region = "";
   assert_config_error (&options, "CARRETE_S3_REGION");
+  /* Virtual-hosted: the bucket goes in front of a host name, which an IP
+   * address cannot take. */
+  options = good, options.virtual_hosted = TRUE;
+  assert_config_error (&options, "CARRETE_S3_ENDPOINT");
+  options = good, options.virtual_hosted = TRUE, options.endpoint = "http://[::1]:9000";
+  assert_config_error (&options, "CARRETE_S3_ENDPOINT");
+  options = good, options.virtual_hosted = TRUE, options.endpoint = "http://minio:9000",
+  options.public_endpoint = "https://192.0.2.1";
+  assert_config_error (&options, "CARRETE_S3_PUBLIC_ENDPOINT");
 }
 
 /* Every bad setting in one go, a line each; the secret itself is never
@@ -259,6 +275,25 @@ test_provider_examples (void)
     }
 }
 
+/* Virtual-hosted, the storage layer makes AWS's published presign example
+ * itself: bucket in the host, signed for the public endpoint. */
+static void
+test_presigned_get_virtual (void)
+{
+  g_autoptr (CarreteStorage) storage = example_storage_addressed ("https://s3.amazonaws.com", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = carrete_storage_presign_get (storage, "test.txt", EXAMPLE_TIME, 86400, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==,
+                   "https://examplebucket.s3.amazonaws.com/test.txt"
+                   "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" CREDENTIAL
+                   "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+                   "&X-Amz-Signature="
+                   "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,5 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/storage/s3-url/bad-options-all-reported",
                    test_bad_options_all_reported);
   g_test_add_func ("/carrete/storage/s3-url/provider-examples", test_provider_examples);
+  g_test_add_func ("/carrete/storage/s3-url/presigned-get-virtual-hosted",
+                   test_presigned_get_virtual);
   return g_test_run ();
 }

@@ -17,7 +17,7 @@ typedef enum
   SETTING_FILE,
   SETTING_UINT,
   SETTING_BOOL,
-  SETTING_STORAGE_KIND,
+  SETTING_CHOICE,
 } SettingType;
 
 typedef struct
@@ -28,7 +28,11 @@ typedef struct
   const char *default_value;
   guint64 min; /* SETTING_UINT only */
   guint64 max;
+  const char *const *choices; /* SETTING_CHOICE only: the values allowed */
 } Setting;
+
+static const char *const storage_kinds[] = { "s3", "fs", NULL };
+static const char *const s3_addressings[] = { "path", "virtual", NULL };
 
 #define FIELD(f) G_STRUCT_OFFSET (CarreteConfig, f)
 
@@ -39,7 +43,7 @@ static const Setting settings[] = {
   { "CARRETE_JWT_PUBLIC_KEY_FILE", SETTING_FILE, FIELD (jwt_public_key_file), NULL, 0, 0 },
   { "CARRETE_JWT_PRIVATE_KEY_FILE", SETTING_FILE, FIELD (jwt_private_key_file), NULL, 0, 0 },
   { "CARRETE_ID_KEY_FILE", SETTING_FILE, FIELD (id_key_file), NULL, 0, 0 },
-  { "CARRETE_STORAGE", SETTING_STORAGE_KIND, FIELD (storage), "fs", 0, 0 },
+  { "CARRETE_STORAGE", SETTING_CHOICE, FIELD (storage), "fs", 0, 0, storage_kinds },
   { "CARRETE_STORAGE_DIR", SETTING_STRING, FIELD (storage_dir), NULL, 0, 0 },
   { "CARRETE_S3_ENDPOINT", SETTING_HTTP_URL, FIELD (s3_endpoint), NULL, 0, 0 },
   { "CARRETE_S3_REGION", SETTING_STRING, FIELD (s3_region), "us-east-1", 0, 0 },
@@ -47,6 +51,8 @@ static const Setting settings[] = {
   { "CARRETE_S3_ACCESS_KEY", SETTING_STRING, FIELD (s3_access_key), NULL, 0, 0 },
   { "CARRETE_S3_SECRET_KEY", SETTING_STRING, FIELD (s3_secret_key), NULL, 0, 0 },
   { "CARRETE_S3_PUBLIC_ENDPOINT", SETTING_HTTP_URL, FIELD (s3_public_endpoint), NULL, 0, 0 },
+  { "CARRETE_S3_ADDRESSING", SETTING_CHOICE, FIELD (s3_addressing), "path", 0, 0,
+    s3_addressings },
   { "CARRETE_USERS_URL", SETTING_HTTP_URL, FIELD (users_url), NULL, 0, 0 },
   { "CARRETE_PHOTOS_URL", SETTING_HTTP_URL, FIELD (photos_url), NULL, 0, 0 },
   { "CARRETE_FOLDERS_URL", SETTING_HTTP_URL, FIELD (folders_url), NULL, 0, 0 },
@@ -196,6 +202,29 @@ parse_bool (const char *value, gboolean *target, GError **error)
   return TRUE;
 }
 
+/* One of the setting's choices; the error lists them all, quoted:
+ * expected "s3" or "fs", got "x". */
+static gboolean
+parse_choice (const Setting *setting, const char *value, char **field, GError **error)
+{
+  g_autoptr (GString) expected = g_string_new (NULL);
+
+  if (g_strv_contains (setting->choices, value))
+    {
+      *field = g_strdup (value);
+      return TRUE;
+    }
+  for (guint i = 0; setting->choices[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (expected, setting->choices[i + 1] == NULL ? " or " : ", ");
+      g_string_append_printf (expected, "\"%s\"", setting->choices[i]);
+    }
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG, "expected %s, got \"%s\"",
+               expected->str, value);
+  return FALSE;
+}
+
 static gboolean
 parse_setting (CarreteConfig *config, const CarreteConfigSpec *spec, const Setting *setting,
                const char *value, GError **error)
@@ -224,15 +253,8 @@ parse_setting (CarreteConfig *config, const CarreteConfigSpec *spec, const Setti
       return parse_uint (setting, value, field, error);
     case SETTING_BOOL:
       return parse_bool (value, field, error);
-    case SETTING_STORAGE_KIND:
-      if (!g_str_equal (value, "fs") && !g_str_equal (value, "s3"))
-        {
-          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_CONFIG,
-                       "expected \"s3\" or \"fs\", got \"%s\"", value);
-          return FALSE;
-        }
-      *(char **) field = g_strdup (value);
-      return TRUE;
+    case SETTING_CHOICE:
+      return parse_choice (setting, value, field, error);
     }
   g_assert_not_reached ();
 }

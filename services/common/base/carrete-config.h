@@ -25,6 +25,7 @@ typedef struct
   char *s3_access_key;
   char *s3_secret_key;
   char *s3_public_endpoint;
+  char *s3_addressing; /* "path" or "virtual" */
   char *users_url;
   char *photos_url;
   char *folders_url;

@@ -4,6 +4,8 @@
  * builds, signs and runs one request and maps S3's answers to GErrors;
  * carrete-storage-s3.c makes the storage operations out of them. */
 
+#include <string.h>
+
 #include "carrete-sigv4.h"
 #include "carrete-storage-private.h"
 
@@ -12,10 +14,12 @@ G_BEGIN_DECLS
 typedef struct
 {
   CarreteStorage parent;
+  /* Virtual-hosted, all three have the bucket in front of the host. */
   char *origin;        /* scheme://host[:port] the service talks to */
   char *host;          /* its Host header */
   char *public_origin; /* what clients reach, for presigning */
   char *bucket;
+  gboolean virtual_hosted;
   char *region;
   char *access_key;
   char *secret_key;
@@ -92,15 +96,32 @@ typedef struct
 
 /* The Code and Message of an error document (its root's children). */
 static inline const char *
-s3_error_code (const S3Records *r)
-{
-  return r->top != NULL ? g_hash_table_lookup (r->top, "Code") : NULL;
-}
-
-static inline const char *
 s3_error_message (const S3Records *r)
 {
   return r->top != NULL ? g_hash_table_lookup (r->top, "Message") : NULL;
+}
+
+/* The one place where servers' error codes differ.  Garage (2.x) answers
+ * a wrong signature and an unknown access key with the generic
+ * AccessDenied, telling them apart only in its Message ("Forbidden:
+ * Invalid signature", "Forbidden: No such key: <id>"), where AWS, MinIO
+ * and versitygw say SignatureDoesNotMatch and InvalidAccessKeyId: Garage's
+ * are read as those codes, so that a wrong secret is the configuration
+ * error naming the settings on every server. */
+static inline const char *
+s3_error_code (const S3Records *r)
+{
+  const char *code = r->top != NULL ? g_hash_table_lookup (r->top, "Code") : NULL;
+  const char *message = s3_error_message (r);
+
+  if (g_strcmp0 (code, "AccessDenied") == 0 && message != NULL)
+    {
+      if (strstr (message, "Invalid signature") != NULL)
+        return "SignatureDoesNotMatch";
+      if (strstr (message, "No such key: ") != NULL)
+        return "InvalidAccessKeyId";
+    }
+  return code;
 }
 
 static inline gboolean
@@ -109,9 +130,13 @@ status_is_success (long status)
   return status >= 200 && status < 300;
 }
 
+/* The path of `key` (NULL: the bucket itself): the bucket is its first
+ * segment in path-style, and in the host (origin) when virtual-hosted. */
 static inline char *
 request_path (S3Storage *s3, const char *key)
 {
+  if (s3->virtual_hosted)
+    return g_strconcat ("/", key, NULL);
   return key != NULL ? g_strdup_printf ("/%s/%s", s3->bucket, key)
                      : g_strdup_printf ("/%s", s3->bucket);
 }

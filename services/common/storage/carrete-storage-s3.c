@@ -1,8 +1,9 @@
 #define G_LOG_DOMAIN "carrete-storage-s3"
 
-/* The s3 backend: path-style requests (`endpoint/bucket/key`) made with
- * libcurl and signed by carrete-sigv4 (carrete-storage-s3-request.c); this
- * file makes the operations out of them.
+/* The s3 backend: path-style (`endpoint/bucket/key`) or virtual-hosted
+ * (`bucket.endpoint/key`) requests made with libcurl and signed by
+ * carrete-sigv4 (carrete-storage-s3-request.c); this file makes the
+ * operations out of them.
  *
  * - PUT bodies are signed with their real SHA-256, computed in a first pass
  *   over the local file (cheap next to the network).  S3 then checks the
@@ -472,15 +473,37 @@ is_missing (const char *text)
   return text == NULL || *text == '\0';
 }
 
+/* An IP address has no subdomains for a virtual-hosted bucket. */
+static gboolean
+host_is_ip (const char *host)
+{
+  g_autofree char *name = g_strdup (host);
+  char *colon = strrchr (name, ':');
+
+  if (name[0] == '[')
+    return TRUE;
+  if (colon != NULL)
+    *colon = '\0';
+  return g_hostname_is_ip_address (name);
+}
+
 static void
-check_endpoint (const char *setting, const char *endpoint, GError **errors)
+check_endpoint (const char *setting, const char *endpoint, gboolean virtual_hosted,
+                GError **errors)
 {
   g_autofree char *origin = NULL;
   g_autofree char *host = NULL;
   g_autoptr (GError) why = NULL;
 
   if (carrete_sigv4_endpoint_host (endpoint, &origin, &host, &why))
-    return;
+    {
+      if (virtual_hosted && host_is_ip (host))
+        carrete_error_add_config_line (errors,
+                                       "%s: an IP address, but CARRETE_S3_ADDRESSING=virtual needs "
+                                       "a host name (the bucket goes in front of it)",
+                                       setting);
+      return;
+    }
   /* An operator reads the setting's name, not the signer's. */
   carrete_error_add_config_line (errors, "%s: %s (got \"%s\"; e.g. https://s3.eu-west-1.amazonaws.com, the bucket in CARRETE_S3_BUCKET)",
                                  setting,
@@ -518,15 +541,33 @@ options_valid (const CarreteStorageOptions *options, GError **error)
                                    "CARRETE_S3_REGION: \"%s\" is not a region name (e.g. us-east-1; "
                                    "\"auto\" for Cloudflare R2, \"garage\" for Garage)",
                                    options->region);
-  check_endpoint ("CARRETE_S3_ENDPOINT", options->endpoint, &errors);
+  check_endpoint ("CARRETE_S3_ENDPOINT", options->endpoint, options->virtual_hosted, &errors);
   if (options->public_endpoint != NULL)
-    check_endpoint ("CARRETE_S3_PUBLIC_ENDPOINT", options->public_endpoint, &errors);
+    check_endpoint ("CARRETE_S3_PUBLIC_ENDPOINT", options->public_endpoint,
+                    options->virtual_hosted, &errors);
   if (errors != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&errors));
       return FALSE;
     }
   return TRUE;
+}
+
+/* Virtual-hosted addressing puts the bucket in front of the host name:
+ * `origin` and `host` become those of bucket.host (options_valid refused
+ * an IP address, which has no subdomains). */
+static void
+add_bucket_to_host (const char *bucket, char **origin, char **host)
+{
+  gsize scheme_len = (gsize) (strstr (*origin, "://") + 3 - *origin);
+  char *bucket_origin
+      = g_strdup_printf ("%.*s%s.%s", (int) scheme_len, *origin, bucket, *origin + scheme_len);
+  char *bucket_host = g_strdup_printf ("%s.%s", bucket, *host);
+
+  g_free (*origin);
+  *origin = bucket_origin;
+  g_free (*host);
+  *host = bucket_host;
 }
 
 /* Both endpoints were checked by options_valid. */
@@ -541,6 +582,10 @@ parse_endpoints (const CarreteStorageOptions *options, S3Storage *s3)
                                                     &public_host, NULL);
 
   g_assert (parsed);
+  if (!options->virtual_hosted)
+    return;
+  add_bucket_to_host (options->bucket, &s3->origin, &s3->host);
+  add_bucket_to_host (options->bucket, &s3->public_origin, &public_host);
 }
 
 CarreteStorage *
@@ -557,6 +602,7 @@ carrete_storage_s3_new (const CarreteStorageOptions *options, GError **error)
   s3->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_easy_cleanup);
   parse_endpoints (options, s3);
   s3->bucket = g_strdup (options->bucket);
+  s3->virtual_hosted = options->virtual_hosted;
   s3->region = g_strdup (options->region != NULL ? options->region : "us-east-1");
   s3->access_key = g_strdup (options->access_key);
   s3->secret_key = g_strdup (options->secret_key);

@@ -6,10 +6,11 @@ G_BEGIN_DECLS
 
 /* Where photo bytes live: one interface, two backends.
  *
- *   s3  MinIO or any S3 (the contract suite runs on MinIO and versitygw):
- *       path-style requests (no virtual-hosted addressing) signed with
- *       SigV4 (libcurl, connections kept alive), presigned GET/PUT URLs
- *       signed for the public endpoint.
+ *   s3  MinIO or any S3 (the contract suite runs on MinIO, versitygw and
+ *       Garage): path-style (`endpoint/bucket/key`) or virtual-hosted
+ *       (`bucket.endpoint/key`) requests signed with SigV4 (libcurl,
+ *       connections kept alive), presigned GET/PUT URLs signed for the
+ *       public endpoint.
  *   fs  a directory; "presigned" URLs point at the photos service itself
  *       (`<public_url>/v1/storage/<key>?expires=…[&content_type=…]&signature=…`),
  *       signed with an HMAC key derived from the ID key, and served by the
@@ -52,6 +53,10 @@ typedef struct
   const char *bucket;
   const char *access_key;
   const char *secret_key;
+  /* The bucket in the host name (`bucket.endpoint/key`, for the endpoint
+   * and the public endpoint alike) instead of the path; the endpoints
+   * must then name hosts, not IP addresses. */
+  gboolean virtual_hosted;
   /* Per request, 0 = 30.  Object transfers (put, get) have no total limit
    * but fail when stalled (under 1 KiB/s) this long. */
   guint timeout_seconds;
