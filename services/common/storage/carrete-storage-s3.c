@@ -263,7 +263,9 @@ s3_copy (CarreteStorage *storage, const char *from, const char *to, GCancellable
   S3Request request = transfer_request ("PUT", to, cancellable);
   g_auto (S3Response) response = { 0 };
   g_auto (S3Records) fields = { 0 };
-  g_autofree char *source = request_path (s3, from);
+  /* The source names its bucket whatever the addressing: the header is
+   * bucket/key for virtual-hosted requests too. */
+  g_autofree char *source = g_strdup_printf ("/%s/%s", s3->bucket, from);
 
   request.copy_source = source;
   if (!_carrete_s3_perform (s3, &request, &response, error))
