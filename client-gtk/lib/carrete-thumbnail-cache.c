@@ -440,11 +440,15 @@ fetch_free (Fetch *fetch)
 static void on_fetch_downloaded (GObject *source, GAsyncResult *result, gpointer user_data);
 
 /* Presigned URLs expire (CARRETE_URL_TTL): a grid scrolled to after that
- * gets 403s.  The photo, asked for again, carries fresh URLs. */
+ * gets 403s, or 400s from Garage ("Date is too old").  A URL the service
+ * just signed has nothing else a 400 could be about, so it too earns one
+ * fresh URL: the photo, asked for again, carries them. */
 static gboolean
 url_expired (const GError *error)
 {
-  return g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN);
+  return g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_FORBIDDEN)
+         || (error != NULL && error->domain == CARRETE_CLIENT_ERROR
+             && carrete_client_error_get_status (error) == 400);
 }
 
 static void

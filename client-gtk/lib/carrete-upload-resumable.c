@@ -380,12 +380,13 @@ on_part_wrote (SoupMessage *msg, guint chunk_size, gpointer user_data)
   _carrete_upload_add_sent (run_upload (call->task), chunk_size);
 }
 
-/* A try may go again: a refused (expired) URL, a server error (and a
- * connection cut short, see on_part_put). */
+/* A try may go again: a refused (expired) URL — 403, or 400 from Garage,
+ * which says "Date is too old" — a server error (and a connection cut
+ * short, see on_part_put). */
 static gboolean
 part_may_retry (Part *part, guint status)
 {
-  return part->attempts < PART_ATTEMPTS && (status == 403 || status >= 500);
+  return part->attempts < PART_ATTEMPTS && (status == 400 || status == 403 || status >= 500);
 }
 
 static void

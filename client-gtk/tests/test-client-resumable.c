@@ -232,6 +232,30 @@ test_expired_part_urls (Fixture *fixture, gconstpointer data)
   assert_no_records (fixture);
 }
 
+/* The same on Garage, whose answer to an expired URL differs (400 "Date is
+ * too old" where the others say 403; for a part PUT it closes the
+ * connection before the body, as MinIO does, which is what the app sees
+ * here): the upload lands all the same. */
+static void
+test_expired_part_urls_garage (void)
+{
+  g_autofree char *why = ct_s3_server_unavailable (CT_S3_GARAGE);
+  Stack *on_minio = stack;
+  Fixture fixture = { 0 };
+
+  if (why != NULL)
+    {
+      g_test_skip (why);
+      return;
+    }
+  stack = stack_start_on (CT_S3_GARAGE);
+  fixture_set_up (&fixture, NULL);
+  test_expired_part_urls (&fixture, NULL);
+  fixture_tear_down (&fixture, NULL);
+  stack_free (stack);
+  stack = on_minio;
+}
+
 /* ---- across runs of the app --------------------------------------------------------------- */
 
 /* The "app" of the kill tests: signs in, uploads `path`, and runs until it
@@ -499,6 +523,8 @@ main (int argc, char **argv)
   ADD ("/carrete/client/resumable/expired-upload-dropped", test_expired_upload_dropped);
   ADD ("/carrete/client/resumable/other-account-ignores", test_other_account_ignores);
   ADD ("/carrete/client/resumable/expired-part-urls", test_expired_part_urls);
+  g_test_add_func ("/carrete/client/resumable/expired-part-urls-garage",
+                   test_expired_part_urls_garage);
   /* Last: it moves photos to fs storage for good. */
   ADD ("/carrete/client/resumable/fs", test_fs);
 #undef ADD

@@ -137,10 +137,16 @@ load_keys (Stack *stack)
 Stack *
 stack_start (void)
 {
+  return stack_start_on (CT_S3_MINIO);
+}
+
+Stack *
+stack_start_on (CtS3Kind store)
+{
   Stack *stack = g_new0 (Stack, 1);
 
   stack->pg = ct_postgres_start ();
-  stack->minio = ct_s3_server_start (CT_S3_MINIO);
+  stack->minio = ct_s3_server_start (store);
   stack->keys = ct_keys_new ();
   stack->spool_dir = ct_make_tmpdir ("carrete-e2e-spool-XXXXXX");
   stack->bucket = g_strdup (BUCKET);

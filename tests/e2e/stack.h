@@ -41,6 +41,8 @@ typedef struct
 } Stack;
 
 Stack *stack_start (void);
+/* The same with photos in another S3 server (`minio` is then that one). */
+Stack *stack_start_on (CtS3Kind store);
 void stack_free (Stack *stack);
 
 /* SIGTERM (asserting a clean exit), and back at the same port. */
