@@ -142,6 +142,27 @@ ensure_versitygw() {
     "first run only, about 3 minutes"
 }
 
+# Garage (crates.io), the second bundled object store: `cargo install
+# --locked` into .cache/bin (once per version; a cold build takes a long
+# while on two cores).  Kept minimal here until the storage helper's
+# version lands (same name, path and .version stamp).
+GARAGE_VERSION=${GARAGE_VERSION:-2.5.0}
+ensure_garage() {
+  local bin="$CARRETE_ROOT/.cache/bin" root
+  if [ -x "$bin/garage" ] && [ "$(cat "$bin/garage.version" 2>/dev/null)" = "$GARAGE_VERSION" ]; then
+    return 0
+  fi
+  command -v cargo >/dev/null || die "garage $GARAGE_VERSION needs cargo (a Rust toolchain) to build"
+  say "building garage $GARAGE_VERSION with cargo install (first run only, long)"
+  root=$(mktemp -d)
+  cargo install garage --version "$GARAGE_VERSION" --locked --root "$root" >&2 ||
+    die "cargo install garage $GARAGE_VERSION failed"
+  mkdir -p "$bin"
+  mv "$root/bin/garage" "$bin/garage"
+  rm -rf "$root"
+  echo "$GARAGE_VERSION" > "$bin/garage.version"
+}
+
 # Keys live in an ignored folder and are made on first use, never committed.
 ensure_keys() {
   local dir=$1
