@@ -78,11 +78,13 @@ check "kubeconform: every service on, HPA, TLS" template_conforms "${PUBLIC[@]}"
   --set services.users.autoscaling.enabled=true --set services.photos.worker.autoscaling.enabled=true \
   --set ingress.tls.enabled=true \
   --set ingress.className=nginx
+EXTERNAL_S3=(--set objectStore.kind=external --set storage.s3.endpoint=https://s3.example.org
+             --set storage.s3.accessKey=a --set storage.s3.secretKey=b)
 check "kubeconform: external PostgreSQL and S3" template_conforms "${PUBLIC[@]}" "${ALL_ON[@]}" \
   --set postgresql.enabled=false --set database.host=db.example.org \
-  --set database.adminPassword=x --set minio.enabled=false \
-  --set storage.s3.endpoint=https://s3.example.org --set storage.s3.accessKey=a \
-  --set storage.s3.secretKey=b
+  --set database.adminPassword=x "${EXTERNAL_S3[@]}"
+check "kubeconform: the bundled Garage (objectStore.kind garage)" template_conforms "${PUBLIC[@]}" \
+  "${ALL_ON[@]}" --set objectStore.kind=garage
 check "kubeconform: fs storage, existing Secrets, no NetworkPolicies" template_conforms \
   "${PUBLIC[@]}" "${ALL_ON[@]}" --set storage.type=fs --set keys.existingSecret=k \
   --set database.existingSecret=d --set networkPolicy.enabled=false
@@ -95,6 +97,29 @@ check_fails "values.schema.json rejects a string where a number goes" "replicas"
   template "${PUBLIC[@]}" --set-string services.users.replicas=two
 check_fails "values.schema.json rejects an unknown top-level key" "bogusKey" \
   template "${PUBLIC[@]}" --set bogusKey=1
+check_fails "values.schema.json rejects an unknown objectStore.kind" \
+  "value must be one of 'minio', 'garage', 'external'" template "${PUBLIC[@]}" --set objectStore.kind=ceph
+check_fails "an unknown objectStore.kind fails even without the schema" \
+  "objectStore.kind must be minio, garage or external" \
+  template "${PUBLIC[@]}" --set objectStore.kind=ceph --skip-schema-validation
+check_fails "minio.enabled (replaced by objectStore.kind) fails saying what to set" \
+  "set objectStore.kind to minio, garage or external" template "${PUBLIC[@]}" --set minio.enabled=false
+check_fails "external S3 without storage.s3.endpoint fails naming it" "storage.s3.endpoint is required" \
+  template "${PUBLIC[@]}" --set objectStore.kind=external --set storage.s3.accessKey=a \
+  --set storage.s3.secretKey=b
+check_fails "external S3 without credentials fails naming them" "storage.s3.accessKey is required" \
+  template "${PUBLIC[@]}" --set objectStore.kind=external --set storage.s3.endpoint=https://s3.example.org
+check_fails "values.schema.json rejects an S3 endpoint without http(s)://" "/storage/s3/endpoint" \
+  template "${PUBLIC[@]}" "${EXTERNAL_S3[@]}" --set storage.s3.endpoint=s3.example.org
+check_fails "values.schema.json rejects a region that cannot be one (it goes into Garage's config)" \
+  "/storage/s3/region" template "${PUBLIC[@]}" --set objectStore.kind=garage --set 'storage.s3.region=a"b'
+for kind in minio garage external; do
+  args=("${PUBLIC[@]}" "${ALL_ON[@]}" --set objectStore.kind=$kind)
+  [ $kind = external ] && args+=("${EXTERNAL_S3[@]}")
+  check "objectStore.kind $kind: its store, Secrets, setup Job, Ingress route and NetworkPolicies" \
+    bash -c "'$HELM' template $RELEASE '$CHART' ${args[*]} |
+      python3 '$ROOT/tests/deploy/check-object-store.py' $kind $RELEASE"
+done
 
 # The chart derives the JWT public key from genPrivateKey's output itself.
 generated_keys_match() {
@@ -142,11 +167,30 @@ check "Dockerfile.{users,photos,folders,web} differ only in name, port and libra
 # photos-worker.
 check "docker-compose.yml matches the chart (images, env, ports)" \
   python3 "$ROOT/tests/deploy/check-compose.py" "$ROOT/docker-compose.yml" "$WORK/rendered-all.yaml" \
-  --render "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set services.photos.enabled=true --set services.folders.enabled=true --set services.web.enabled=true --set services.photos.worker.enabled=false"
+  --render "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set services.photos.enabled=true --set services.folders.enabled=true --set services.web.enabled=true --set services.photos.worker.enabled=false" \
+  --render-garage "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set objectStore.kind=garage"
+# Each store's compose.env (scripts/k8s-secrets.sh) selects its profile:
+# the store's services, and photos pointed at it.
+compose_config() { # STORE
+  CARRETE_OBJECT_STORE=$1 "$ROOT/scripts/k8s-secrets.sh" "$WORK/compose-$1" >/dev/null &&
+    (cd "$ROOT" && .cache/venv/bin/podman-compose --env-file "$WORK/compose-$1/compose.env" \
+       -f docker-compose.yml config) > "$WORK/compose-$1.yaml" &&
+    python3 - "$1" "$WORK/compose-$1.yaml" <<'PY'
+import sys, yaml
+store, path = sys.argv[1], sys.argv[2]
+services = yaml.safe_load(open(path))["services"]
+endpoint = services["photos"]["environment"]["CARRETE_S3_ENDPOINT"]
+want = {"minio": {"minio"}, "garage": {"garage", "garage-setup"}}[store]
+stores = {s for s in ("minio", "garage", "garage-setup") if s in services}
+print(f"stores {sorted(stores)}, photos -> {endpoint}")
+sys.exit(0 if stores == want and store in endpoint else 1)
+PY
+}
 if [ -x "$ROOT/.cache/venv/bin/podman-compose" ]; then
-  check "podman-compose accepts docker-compose.yml (with scripts/k8s-secrets.sh's compose.env)" \
-    bash -c "'$ROOT/scripts/k8s-secrets.sh' '$WORK/compose' && cd '$ROOT' &&
-      .cache/venv/bin/podman-compose --env-file '$WORK/compose/compose.env' -f docker-compose.yml config"
+  for store in minio garage; do
+    check "podman-compose accepts docker-compose.yml with the $store profile (scripts/k8s-secrets.sh's compose.env)" \
+      compose_config "$store"
+  done
 else
   skip "podman-compose accepts docker-compose.yml" "podman-compose is not installed"
 fi
