@@ -38,7 +38,7 @@ call() {
   local args=(-sS --max-time 10 -X "$1" -H "Authorization: Bearer $GARAGE_ADMIN_TOKEN"
               -w '\n%{http_code}' "$api/v2/$2")
   [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-  out=$(curl "${args[@]}" 2>&1) || { CODE=000; BODY=$out; return 0; }
+  out=$(curl "${args[@]}" 2>&1) || true
   CODE=${out##*$'\n'}
   BODY=${out%$'\n'*}
 }
