@@ -5,15 +5,16 @@
   other one; external: neither, and photos may reach ports 443/80/9000;
 * garage: Carrete's key in Garage's format (GK + 24 hex, 64-hex secret),
   the RPC secret and admin token generated; a setup Job that is no Helm
-  hook (helm install --wait would wait behind it) and is named after the
-  release revision (its pod template cannot change);
+  hook (helm install --wait would wait behind it), whose name is a hash of
+  the revision and its settings (its pod template cannot change): given
+  OTHER-JOB-NAME (rendered with other settings), the name must differ;
 * the Ingress routes /<bucket> to a bundled store only;
 * NetworkPolicies: the store's S3 port only from the ingress controller,
   photos and photos-worker; Garage's admin API only from the setup Job and
   its RPC only from Garage pods; the setup Job may reach only DNS and the
   admin API; photos and photos-worker reach the store's S3 port.
 
-    helm template ... | check-object-store.py KIND FULLNAME
+    helm template ... | check-object-store.py KIND FULLNAME [OTHER-JOB-NAME]
 """
 import base64
 import re
@@ -50,8 +51,11 @@ def main():
         garage = secret(f"{full}-garage")
         need(re.fullmatch(r"[0-9a-f]{64}", garage["rpc-secret"]), "rpc-secret: 64 hex digits")
         need(len(garage["admin-token"]) >= 32, "admin-token")
-        need(len(jobs) == 1 and jobs[0]["metadata"]["name"] == f"{full}-garage-setup-1",
-             f"one setup Job named {full}-garage-setup-1: {[j['metadata']['name'] for j in jobs]}")
+        names = [j["metadata"]["name"] for j in jobs]
+        need(len(jobs) == 1 and re.fullmatch(re.escape(full) + r"-garage-setup-[0-9a-f]{8}", names[0])
+             and len(names[0]) <= 63, f"one setup Job named {full}-garage-setup-<hash>: {names}")
+        if len(sys.argv) > 3:  # the name rendered with another bucket: it must differ
+            need(names and names[0] != sys.argv[3], f"the Job keeps its name {sys.argv[3]} for another bucket")
         for job in jobs:
             notes = job["metadata"].get("annotations") or {}
             need(not any(k.startswith("helm.sh/hook") for k in notes), "the setup Job is a hook")

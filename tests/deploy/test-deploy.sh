@@ -120,12 +120,14 @@ check_fails "values.schema.json rejects an S3 endpoint without http(s)://" "/sto
   template "${PUBLIC[@]}" "${EXTERNAL_S3[@]}" --set storage.s3.endpoint=s3.example.org
 check_fails "values.schema.json rejects a region that cannot be one (it goes into Garage's config)" \
   "/storage/s3/region" template "${PUBLIC[@]}" --set objectStore.kind=garage --set 'storage.s3.region=a"b'
+other_job=$(template "${PUBLIC[@]}" --set objectStore.kind=garage --set storage.s3.bucket=other-bucket |
+  grep -o "name: $RELEASE-garage-setup-[0-9a-f]\{8\}$" | head -n1 | cut -d' ' -f2)
 for kind in minio garage external; do
   args=("${PUBLIC[@]}" "${ALL_ON[@]}" --set objectStore.kind=$kind)
   [ $kind = external ] && args+=("${EXTERNAL_S3[@]}")
   check "objectStore.kind $kind: its store, Secrets, setup Job, Ingress route and NetworkPolicies" \
     bash -c "'$HELM' template $RELEASE '$CHART' ${args[*]} |
-      python3 '$ROOT/tests/deploy/check-object-store.py' $kind $RELEASE"
+      python3 '$ROOT/tests/deploy/check-object-store.py' $kind $RELEASE $other_job"
 done
 
 # The chart derives the JWT public key from genPrivateKey's output itself.
@@ -370,9 +372,11 @@ job_succeeds() { # JOB CONTAINER: the Job's pod runs, and CONTAINER exits 0
 check "PostgreSQL pod starts" play postgresql
 if has_service photos; then
   check "$STORE pod starts" play "$STORE"
-  # The chart's setup Job (no hook; named after the revision) lays Garage out.
+  # The chart's setup Job (no hook; its name a hash of revision and settings) lays Garage out.
   if [ "$STORE" = garage ]; then
-    check "Garage setup Job (layout, key, bucket) succeeds" job_succeeds garage-setup-1 setup
+    setup_job=$(grep -o "name: $RELEASE-garage-setup-[0-9a-f]\{8\}$" "$WORK/podman.yaml" | head -n1 |
+      cut -d' ' -f2)
+    check "Garage setup Job (layout, key, bucket) succeeds" job_succeeds "${setup_job#"$RELEASE-"}" setup
   fi
 fi
 for svc in "${SERVICES[@]}"; do

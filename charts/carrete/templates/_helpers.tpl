@@ -151,6 +151,16 @@ refuses another kind; this also stops a render that skipped the schema.
 {{- ternary 3900 9000 (eq (include "carrete.objectStore" .) "garage") -}}
 {{- end -}}
 
+{{/*
+The Garage setup Job's name: <fullname>-garage-setup-<8 hex>, a hash of the
+release revision and of everything its pod runs with (62 characters at
+most, within a label's 63).
+*/}}
+{{- define "carrete.garageSetupJob" -}}
+{{- $inputs := list .Release.Revision (include "carrete.image" (dict "ctx" . "name" .Values.garage.image)) .Values.garage .Values.storage.s3.bucket .Values.storage.s3.region (include "carrete.s3Secret" .) .Values.image.pullPolicy -}}
+{{- printf "%s-garage-setup-%s" (include "carrete.fullname" .) (toJson $inputs | sha256sum | trunc 8) -}}
+{{- end -}}
+
 {{- define "carrete.s3Endpoint" -}}
 {{- $kind := include "carrete.objectStore" . -}}
 {{- if include "carrete.bundledStore" . -}}
