@@ -80,6 +80,14 @@ else
   say "layout: version $version gives node ${node:0:16}… zone $zone, $capacity bytes"
 fi
 
+# A new layout takes a moment to reach the tables: /health answers 200 once
+# reads and writes work.
+deadline=$(( $(date +%s) + wait_seconds ))
+until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$api/health")" = 200 ]; do
+  [ "$(date +%s)" -ge "$deadline" ] && die "Garage is not healthy ${wait_seconds} s after its layout: $(curl -s --max-time 5 "$api/health")"
+  sleep 1
+done
+
 # ---- 2. key ------------------------------------------------------------------
 call GET "GetKeyInfo?id=$access&showSecretKey=true"
 if [ "$CODE" = 200 ]; then
