@@ -287,7 +287,7 @@ play() {
 teardown() {
   local f
   for f in "${played[@]}"; do podman kube down "$f" >/dev/null 2>&1; done
-  podman rm -f "$RELEASE-garage-solo" >/dev/null 2>&1
+  podman rm -f -v "$RELEASE-garage-solo" >/dev/null 2>&1
   podman network rm -f "$NETWORK" >/dev/null 2>&1
   rm -rf "$WORK"
 }
@@ -321,8 +321,8 @@ if [[ " ${stores[*]} " == *" garage "* ]]; then
     curl -s --max-time 10 --aws-sigv4 aws:amz:us-east-1:s3 --user "$user" \
       -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"
   }
-  check "Garage container starts (non-root, read-only root, config in /tmp)" \
-    podman run -d --name "$solo" --network "$NETWORK" --read-only --tmpfs /tmp \
+  check "Garage container starts (non-root, read-only root, config in /tmp, data in a volume)" \
+    podman run -d --name "$solo" --network "$NETWORK" --read-only --tmpfs /tmp --volume /data \
       -e GARAGE_RPC_SECRET="$(openssl rand -hex 32)" -e GARAGE_ADMIN_TOKEN="$g_token" \
       -p "127.0.0.1:${PORT[garage-solo]}:3900" "localhost/carrete-garage:$IMAGE_TAG"
   check "Garage answers no S3 before its setup (503, or 403 for the unknown key)" \
@@ -341,7 +341,7 @@ if [[ " ${stores[*]} " == *" garage "* ]]; then
     bash -c "$(declare -f s3_curl); [ \$(s3_curl '$g_key:x$g_secret' -o /dev/null -w '%{http_code}' '$g_url/hello.txt') = 403 ]"
   check "Garage's healthcheck passes once laid out" podman healthcheck run "$solo"
   note "carrete-garage image: $(image_size_mb "localhost/carrete-garage:$IMAGE_TAG") MB"
-  podman rm -f "$solo" >/dev/null 2>&1
+  podman rm -f -v "$solo" >/dev/null 2>&1
 fi
 
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1"; }
