@@ -5,6 +5,8 @@
 #   localhost/carrete-<svc>:TAG        Dockerfile.<svc>, for each service whose sources exist
 #   localhost/carrete-postgresql:TAG   Debian's postgresql-15 (deploy/postgres)
 #   localhost/carrete-minio:TAG        the pinned MinIO from .cache/bin/minio (deploy/minio)
+#   localhost/carrete-garage:TAG       the pinned Garage from .cache/bin/garage (deploy/garage;
+#                                      only when asked for: its first build is long)
 #
 #   scripts/build-images.sh                 everything (TAG: $CARRETE_IMAGE_TAG or "dev")
 #   scripts/build-images.sh users postgres  only those
@@ -67,6 +69,13 @@ for target in "${targets[@]}"; do
       strip -o "$ctx/minio" "$CARRETE_ROOT/.cache/bin/minio"
       build minio "$ctx/Dockerfile" "$ctx"
       rm -rf "$ctx" ;;
-    *) die "unknown image: $target (users, photos, folders, web, postgresql, minio)" ;;
+    garage)
+      ensure_garage
+      ctx=$(mktemp -d)
+      cp "$CARRETE_ROOT"/deploy/garage/* "$ctx/"
+      strip -o "$ctx/garage" "$CARRETE_ROOT/.cache/bin/garage"
+      build garage "$ctx/Dockerfile" "$ctx"
+      rm -rf "$ctx" ;;
+    *) die "unknown image: $target (users, photos, folders, web, postgresql, minio, garage)" ;;
   esac
 done

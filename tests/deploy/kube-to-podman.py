@@ -15,8 +15,8 @@ possible:
   not write the /data PostgreSQL had taken);
 * every Job becomes a Pod that runs its template once (restartPolicy Never);
 * the helm test Pod is kept as it is;
-* containers named in --publish get a hostPort on 127.0.0.1, so that the
-  suite talks to them over the loopback only;
+* containers named in --publish get a hostPort on 127.0.0.1 for their first
+  port, so that the suite talks to them over the loopback only;
 * Secrets are resolved here: a secretKeyRef becomes its value, and a
   Secret volume a read-only hostPath folder holding the Secret's files (mode
   0444, as fsGroup would allow in Kubernetes).  podman 4.3's own handling
@@ -90,12 +90,14 @@ def own_empty_dirs(p):
 
 
 def publish(p, ports):
+    """Publishes the container's first port (its API: Garage's S3 port, not
+    its RPC and admin ports)."""
     for container in p["spec"]["containers"]:
         key = container["name"]
-        if key in ports:
-            for port in container.get("ports", []):
-                port["hostPort"] = int(ports[key])
-                port["hostIP"] = "127.0.0.1"
+        if key in ports and container.get("ports"):
+            port = container["ports"][0]
+            port["hostPort"] = int(ports[key])
+            port["hostIP"] = "127.0.0.1"
 
 
 def main():

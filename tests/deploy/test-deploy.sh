@@ -8,6 +8,11 @@
 # schemas) before meson runs it.  Services are detected from
 # services/<name>/meson.build: photos, folders and web steps switch on by
 # themselves when their sources land.
+#
+# The pods run with the bundled MinIO, or with Garage when
+# CARRETE_DEPLOY_STORE=garage.  Either way, when .cache/bin/garage is built
+# (ensure_garage), the Garage image is built and checked on its own: its
+# setup (twice), then a put and a get signed with the key it imported.
 set -uo pipefail
 ROOT=${CARRETE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$ROOT/scripts/lib.sh"
@@ -22,6 +27,8 @@ RUN_ID=$$
 RELEASE="carrete-t$RUN_ID"
 NETWORK="carrete-deploy-$RUN_ID"
 mapfile -t SERVICES < <(carrete_services)
+STORE=${CARRETE_DEPLOY_STORE:-minio}
+case $STORE in minio|garage) ;; *) echo "CARRETE_DEPLOY_STORE must be minio or garage" >&2; exit 2 ;; esac
 START=$(date +%s)
 
 n=0
@@ -78,11 +85,13 @@ check "kubeconform: every service on, HPA, TLS" template_conforms "${PUBLIC[@]}"
   --set services.users.autoscaling.enabled=true --set services.photos.worker.autoscaling.enabled=true \
   --set ingress.tls.enabled=true \
   --set ingress.className=nginx
+EXTERNAL_S3=(--set objectStore.kind=external --set storage.s3.endpoint=https://s3.example.org
+             --set storage.s3.accessKey=a --set storage.s3.secretKey=b)
 check "kubeconform: external PostgreSQL and S3" template_conforms "${PUBLIC[@]}" "${ALL_ON[@]}" \
   --set postgresql.enabled=false --set database.host=db.example.org \
-  --set database.adminPassword=x --set minio.enabled=false \
-  --set storage.s3.endpoint=https://s3.example.org --set storage.s3.accessKey=a \
-  --set storage.s3.secretKey=b
+  --set database.adminPassword=x "${EXTERNAL_S3[@]}"
+check "kubeconform: the bundled Garage (objectStore.kind garage)" template_conforms "${PUBLIC[@]}" \
+  "${ALL_ON[@]}" --set objectStore.kind=garage
 check "kubeconform: fs storage, existing Secrets, no NetworkPolicies" template_conforms \
   "${PUBLIC[@]}" "${ALL_ON[@]}" --set storage.type=fs --set keys.existingSecret=k \
   --set database.existingSecret=d --set networkPolicy.enabled=false
@@ -95,6 +104,31 @@ check_fails "values.schema.json rejects a string where a number goes" "replicas"
   template "${PUBLIC[@]}" --set-string services.users.replicas=two
 check_fails "values.schema.json rejects an unknown top-level key" "bogusKey" \
   template "${PUBLIC[@]}" --set bogusKey=1
+check_fails "values.schema.json rejects an unknown objectStore.kind" \
+  "value must be one of 'minio', 'garage', 'external'" template "${PUBLIC[@]}" --set objectStore.kind=ceph
+check_fails "an unknown objectStore.kind fails even without the schema" \
+  "objectStore.kind must be minio, garage or external" \
+  template "${PUBLIC[@]}" --set objectStore.kind=ceph --skip-schema-validation
+check_fails "minio.enabled (replaced by objectStore.kind) fails saying what to set" \
+  "set objectStore.kind to minio, garage or external" template "${PUBLIC[@]}" --set minio.enabled=false
+check_fails "external S3 without storage.s3.endpoint fails naming it" "storage.s3.endpoint is required" \
+  template "${PUBLIC[@]}" --set objectStore.kind=external --set storage.s3.accessKey=a \
+  --set storage.s3.secretKey=b
+check_fails "external S3 without credentials fails naming them" "storage.s3.accessKey is required" \
+  template "${PUBLIC[@]}" --set objectStore.kind=external --set storage.s3.endpoint=https://s3.example.org
+check_fails "values.schema.json rejects an S3 endpoint without http(s)://" "/storage/s3/endpoint" \
+  template "${PUBLIC[@]}" "${EXTERNAL_S3[@]}" --set storage.s3.endpoint=s3.example.org
+check_fails "values.schema.json rejects a region that cannot be one (it goes into Garage's config)" \
+  "/storage/s3/region" template "${PUBLIC[@]}" --set objectStore.kind=garage --set 'storage.s3.region=a"b'
+other_job=$(template "${PUBLIC[@]}" --set objectStore.kind=garage --set storage.s3.bucket=other-bucket |
+  grep -o "name: $RELEASE-garage-setup-[0-9a-f]\{8\}$" | head -n1 | cut -d' ' -f2)
+for kind in minio garage external; do
+  args=("${PUBLIC[@]}" "${ALL_ON[@]}" --set objectStore.kind=$kind)
+  [ $kind = external ] && args+=("${EXTERNAL_S3[@]}")
+  check "objectStore.kind $kind: its store, Secrets, setup Job, Ingress route and NetworkPolicies" \
+    bash -c "'$HELM' template $RELEASE '$CHART' ${args[*]} |
+      python3 '$ROOT/tests/deploy/check-object-store.py' $kind $RELEASE $other_job"
+done
 
 # The chart derives the JWT public key from genPrivateKey's output itself.
 generated_keys_match() {
@@ -142,11 +176,30 @@ check "Dockerfile.{users,photos,folders,web} differ only in name, port and libra
 # photos-worker.
 check "docker-compose.yml matches the chart (images, env, ports)" \
   python3 "$ROOT/tests/deploy/check-compose.py" "$ROOT/docker-compose.yml" "$WORK/rendered-all.yaml" \
-  --render "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set services.photos.enabled=true --set services.folders.enabled=true --set services.web.enabled=true --set services.photos.worker.enabled=false"
+  --render "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set services.photos.enabled=true --set services.folders.enabled=true --set services.web.enabled=true --set services.photos.worker.enabled=false" \
+  --render-garage "$HELM template carrete $CHART --set publicUrl=http://localhost:8080 --set objectStore.kind=garage"
+# Each store's compose.env (scripts/k8s-secrets.sh) selects its profile:
+# the store's services, and photos pointed at it.
+compose_config() { # STORE
+  CARRETE_OBJECT_STORE=$1 "$ROOT/scripts/k8s-secrets.sh" "$WORK/compose-$1" >/dev/null &&
+    (cd "$ROOT" && .cache/venv/bin/podman-compose --env-file "$WORK/compose-$1/compose.env" \
+       -f docker-compose.yml config) > "$WORK/compose-$1.yaml" &&
+    python3 - "$1" "$WORK/compose-$1.yaml" <<'PY'
+import sys, yaml
+store, path = sys.argv[1], sys.argv[2]
+services = yaml.safe_load(open(path))["services"]
+endpoint = services["photos"]["environment"]["CARRETE_S3_ENDPOINT"]
+want = {"minio": {"minio"}, "garage": {"garage", "garage-setup"}}[store]
+stores = {s for s in ("minio", "garage", "garage-setup") if s in services}
+print(f"stores {sorted(stores)}, photos -> {endpoint}")
+sys.exit(0 if stores == want and store in endpoint else 1)
+PY
+}
 if [ -x "$ROOT/.cache/venv/bin/podman-compose" ]; then
-  check "podman-compose accepts docker-compose.yml (with scripts/k8s-secrets.sh's compose.env)" \
-    bash -c "'$ROOT/scripts/k8s-secrets.sh' '$WORK/compose' && cd '$ROOT' &&
-      .cache/venv/bin/podman-compose --env-file '$WORK/compose/compose.env' -f docker-compose.yml config"
+  for store in minio garage; do
+    check "podman-compose accepts docker-compose.yml with the $store profile (scripts/k8s-secrets.sh's compose.env)" \
+      compose_config "$store"
+  done
 else
   skip "podman-compose accepts docker-compose.yml" "podman-compose is not installed"
 fi
@@ -163,15 +216,20 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 declare -A PORT
-for c in users photos folders web minio; do PORT[$c]=$(free_port); done
+for c in users photos folders web "$STORE" garage-solo; do PORT[$c]=$(free_port); done
 
+stores=("$STORE")
+if [ "$STORE" = minio ]; then
+  if [ -x "$ROOT/.cache/bin/garage" ]; then stores+=(garage)
+  else skip "image carrete-garage builds" "no .cache/bin/garage (ensure_garage in scripts/lib.sh builds it)"; fi
+fi
 unbuilt=()
-for target in "${SERVICES[@]}" postgresql minio; do
+for target in "${SERVICES[@]}" postgresql "${stores[@]}"; do
   if "$ROOT/scripts/build-images.sh" "$target" >"$LOG" 2>&1; then
     size=$(image_size_mb "localhost/carrete-$target:$IMAGE_TAG")
     ok "image carrete-$target builds ($size MB)"
     case $target in
-      postgresql|minio) ;;
+      postgresql|minio|garage) ;;
       *) if awk -v s="$size" 'BEGIN { exit !(s < 120) }'; then
            ok "image carrete-$target is under 120 MB ($size MB)"
          else
@@ -207,15 +265,16 @@ if has_service photos; then
 fi
 
 # Render for podman: this run's release name, local images, no volumes to
-# claim, presigned URLs signed for the MinIO port published on loopback.
+# claim, presigned URLs signed for the store's port published on loopback.
 set_args=(--set publicUrl=http://127.0.0.1:${PORT[web]} --set image.tag=$IMAGE_TAG
-          --set postgresql.persistence.enabled=false --set minio.persistence.enabled=false
-          --set storage.s3.publicEndpoint=http://127.0.0.1:${PORT[minio]}
+          --set postgresql.persistence.enabled=false --set objectStore.kind=$STORE
+          --set "$STORE.persistence.enabled=false"
+          --set storage.s3.publicEndpoint=http://127.0.0.1:${PORT[$STORE]}
           --set services.web.cookieSecure=false)
 for svc in "${SERVICES[@]}"; do set_args+=(--set "services.$svc.enabled=true"); done
 template "${set_args[@]}" > "$WORK/podman.yaml" 2>"$LOG" || { not_ok "render for podman"; show_log; }
 publish=()
-for c in users photos folders web minio; do publish+=(--publish "$c=${PORT[$c]}"); done
+for c in users photos folders web "$STORE"; do publish+=(--publish "$c=${PORT[$c]}"); done
 python3 "$ROOT/tests/deploy/kube-to-podman.py" "$WORK/podman.yaml" "$WORK/pods" "${publish[@]}" \
   >"$LOG" 2>&1 || { not_ok "convert for podman"; show_log; }
 
@@ -228,6 +287,7 @@ play() {
 teardown() {
   local f
   for f in "${played[@]}"; do podman kube down "$f" >/dev/null 2>&1; done
+  podman rm -f -v "$RELEASE-garage-solo" >/dev/null 2>&1
   podman network rm -f "$NETWORK" >/dev/null 2>&1
   rm -rf "$WORK"
 }
@@ -240,6 +300,48 @@ if ! check "podman runs a container on a bridge network (netavark, iptables)" \
   note "not run: the pods, the migrations, the end-to-end steps and helm test (see the line above)"
   echo "1..$n"
   exit 1
+fi
+
+# ---- the Garage image on its own -------------------------------------------
+# A fresh node answers nothing until carrete-garage-setup has laid it out
+# and imported the key; then S3 works with that key, a second setup
+# changes nothing, and a wrong secret is refused.
+if [[ " ${stores[*]} " == *" garage "* ]]; then
+  solo="$RELEASE-garage-solo"
+  g_token=$(openssl rand -hex 32) g_key=GK$(openssl rand -hex 12) g_secret=$(openssl rand -hex 32)
+  g_url="http://127.0.0.1:${PORT[garage-solo]}/carrete-photos"
+  garage_setup() {
+    podman run --rm --network "$NETWORK" --read-only --entrypoint carrete-garage-setup \
+      -e GARAGE_ADMIN_URL="http://$solo:3903" -e GARAGE_ADMIN_TOKEN="$g_token" \
+      -e CARRETE_S3_ACCESS_KEY="$g_key" -e CARRETE_S3_SECRET_KEY="$g_secret" \
+      -e CARRETE_S3_BUCKET=carrete-photos "localhost/carrete-garage:$IMAGE_TAG"
+  }
+  s3_curl() { # KEY:SECRET CURL-ARGS...
+    local user=$1; shift
+    curl -s --max-time 10 --aws-sigv4 aws:amz:us-east-1:s3 --user "$user" \
+      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"
+  }
+  check "Garage container starts (non-root, read-only root, config in /tmp, data in a volume)" \
+    podman run -d --name "$solo" --network "$NETWORK" --read-only --tmpfs /tmp --volume /data \
+      -e GARAGE_RPC_SECRET="$(openssl rand -hex 32)" -e GARAGE_ADMIN_TOKEN="$g_token" \
+      -p "127.0.0.1:${PORT[garage-solo]}:3900" "localhost/carrete-garage:$IMAGE_TAG"
+  check "Garage refuses the key before its setup (403 AccessDenied, no such key)" \
+    bash -c "sleep 2; $(declare -f s3_curl); out=\$(s3_curl '$g_key:$g_secret' -w ' %{http_code}' '$g_url/');
+      echo \"\$out\"; [[ \$out == *AccessDenied*' 403' ]]"
+  check "carrete-garage-setup lays Garage out, imports the key, makes the bucket" garage_setup
+  check "carrete-garage-setup again changes nothing" \
+    bash -c "$(declare -f garage_setup); $(declare -p solo g_token g_key g_secret NETWORK IMAGE_TAG);
+      garage_setup | tee /dev/stderr | grep -q 'layout: version 1 already' && garage_setup | grep -q 'key: GK.* is there'"
+  echo "hello from Garage $RUN_ID" > "$WORK/garage.txt"
+  check "PUT an object signed with the imported key (curl --aws-sigv4)" \
+    s3_curl "$g_key:$g_secret" -f -T "$WORK/garage.txt" "$g_url/hello.txt"
+  check "GET it back: the same bytes" \
+    bash -c "$(declare -f s3_curl); s3_curl '$g_key:$g_secret' -f '$g_url/hello.txt' | cmp - '$WORK/garage.txt'"
+  check "a wrong secret is refused (403)" \
+    bash -c "$(declare -f s3_curl); [ \$(s3_curl '$g_key:x$g_secret' -o /dev/null -w '%{http_code}' '$g_url/hello.txt') = 403 ]"
+  check "Garage's healthcheck passes once laid out" podman healthcheck run "$solo"
+  note "carrete-garage image: $(image_size_mb "localhost/carrete-garage:$IMAGE_TAG") MB"
+  podman rm -f -v "$solo" >/dev/null 2>&1
 fi
 
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1"; }
@@ -263,16 +365,23 @@ else
   podman logs "$RELEASE-users-users" >"$LOG" 2>&1; show_log
 fi
 
-check "PostgreSQL pod starts" play postgresql
-if has_service photos; then check "MinIO pod starts" play minio; fi
-job_succeeds() { # the migration Job's pod: db-setup, then migrate, exit 0
-  play "migrate-$1" || return 1
-  [ "$(podman wait "$RELEASE-migrate-$1-migrate")" = 0 ] || {
-    podman logs "$RELEASE-migrate-$1-migrate"; return 1; }
+job_succeeds() { # JOB CONTAINER: the Job's pod runs, and CONTAINER exits 0
+  play "$1" || return 1
+  [ "$(podman wait "$RELEASE-$1-$2")" = 0 ] || { podman logs "$RELEASE-$1-$2"; return 1; }
 }
+check "PostgreSQL pod starts" play postgresql
+if has_service photos; then
+  check "$STORE pod starts" play "$STORE"
+  # The chart's setup Job (no hook; its name a hash of revision and settings) lays Garage out.
+  if [ "$STORE" = garage ]; then
+    setup_job=$(grep -o "name: $RELEASE-garage-setup-[0-9a-f]\{8\}$" "$WORK/podman.yaml" | head -n1 |
+      cut -d' ' -f2)
+    check "Garage setup Job (layout, key, bucket) succeeds" job_succeeds "${setup_job#"$RELEASE-"}" setup
+  fi
+fi
 for svc in "${SERVICES[@]}"; do
   [ "$svc" = web ] && continue
-  check "migration Job for $svc (db-setup + migrate) succeeds" job_succeeds "$svc"
+  check "migration Job for $svc (db-setup + migrate) succeeds" job_succeeds "migrate-$svc" migrate
 done
 check "users /readyz recovers to 200 once the database is there" wait_status "$USERS/readyz" 200 30
 for svc in photos folders web; do

@@ -123,16 +123,55 @@ The values of one component (see carrete.components), as JSON.
 {{- if .Values.postgresql.enabled -}}disable{{- else -}}{{ .Values.database.sslMode }}{{- end -}}
 {{- end -}}
 
+{{/*
+The object store behind CARRETE_STORAGE=s3: "minio" or "garage" (bundled),
+"external", or "" with storage.type fs.  values.schema.json already
+refuses another kind; this also stops a render that skipped the schema.
+*/}}
+{{- define "carrete.objectStore" -}}
+{{- if hasKey .Values.minio "enabled" -}}
+{{- fail "minio.enabled is gone: set objectStore.kind to minio, garage or external instead (minio.enabled=false meant external; see the chart README, Upgrades)" -}}
+{{- end -}}
+{{- if eq .Values.storage.type "s3" -}}
+{{- $kind := .Values.objectStore.kind | default "" -}}
+{{- if not (has $kind (list "minio" "garage" "external")) -}}
+{{- fail (printf "objectStore.kind must be minio, garage or external, got %q" $kind) -}}
+{{- end -}}
+{{- $kind -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when the object store is bundled (a pod of this release). */}}
+{{- define "carrete.bundledStore" -}}
+{{- if has (include "carrete.objectStore" .) (list "minio" "garage") -}}true{{- end -}}
+{{- end -}}
+
+{{/* The bundled store's S3 port: MinIO's 9000, Garage's 3900. */}}
+{{- define "carrete.storePort" -}}
+{{- ternary 3900 9000 (eq (include "carrete.objectStore" .) "garage") -}}
+{{- end -}}
+
+{{/*
+The Garage setup Job's name: <fullname>-garage-setup-<8 hex>, a hash of the
+release revision and of everything its pod runs with (62 characters at
+most, within a label's 63).
+*/}}
+{{- define "carrete.garageSetupJob" -}}
+{{- $inputs := list .Release.Revision (include "carrete.image" (dict "ctx" . "name" .Values.garage.image)) .Values.garage .Values.storage.s3.bucket .Values.storage.s3.region (include "carrete.s3Secret" .) .Values.image.pullPolicy -}}
+{{- printf "%s-garage-setup-%s" (include "carrete.fullname" .) (toJson $inputs | sha256sum | trunc 8) -}}
+{{- end -}}
+
 {{- define "carrete.s3Endpoint" -}}
-{{- if .Values.minio.enabled -}}
-{{- printf "http://%s-minio:9000" (include "carrete.fullname" .) -}}
+{{- $kind := include "carrete.objectStore" . -}}
+{{- if include "carrete.bundledStore" . -}}
+{{- printf "http://%s-%s:%s" (include "carrete.fullname" .) $kind (include "carrete.storePort" .) -}}
 {{- else -}}
-{{- required "storage.s3.endpoint is required when storage.type is s3 and minio.enabled is false" .Values.storage.s3.endpoint -}}
+{{- required "storage.s3.endpoint is required when objectStore.kind is external (e.g. https://s3.example.org)" .Values.storage.s3.endpoint -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "carrete.s3PublicEndpoint" -}}
-{{- .Values.storage.s3.publicEndpoint | default (ternary (include "carrete.publicUrl" .) (include "carrete.s3Endpoint" .) .Values.minio.enabled) -}}
+{{- .Values.storage.s3.publicEndpoint | default (ternary (include "carrete.publicUrl" .) (include "carrete.s3Endpoint" .) (eq (include "carrete.bundledStore" .) "true")) -}}
 {{- end -}}
 
 {{- define "carrete.serviceUrl" -}}
