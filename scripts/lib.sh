@@ -116,6 +116,14 @@ fetch_go() {
   chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*
 }
 
+# Prints a Go toolchain new enough, fetching the pinned one when there is none.
+ensure_go() {
+  local go
+  go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
+    die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
+  echo "$go"
+}
+
 # Builds a pinned Go tool with `go install` into .cache/bin (once per
 # version).  An optional fourth argument says how long the first build takes.
 ensure_go_tool() {
@@ -123,8 +131,7 @@ ensure_go_tool() {
   if [ -x "$bin/$name" ] && [ "$(cat "$bin/$name.version" 2>/dev/null)" = "$version" ]; then
     return 0
   fi
-  go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
-    die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
+  go=$(ensure_go)
   say "building $name $version with go install ($about)"
   mkdir -p "$bin"
   GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||
