@@ -72,6 +72,15 @@ check_fails "values.schema.json rejects a string where a number goes" "replicas"
 check_fails "values.schema.json rejects an unknown top-level key" "bogusKey" \
   template "${PUBLIC[@]}" --set bogusKey=1
 
+# No policy-enforcing CNI can be had on the test machines (see the README,
+# "Kubernetes suite"): the rendered NetworkPolicies are evaluated here, pod
+# pair by pod pair, against the conversations the system has.
+netpol_rules() { template "${PUBLIC[@]}" "$@" > "$WORK/netpol.yaml" &&
+  python3 "$ROOT/tests/deploy/check-netpol.py" "$WORK/netpol.yaml" "$RELEASE"; }
+check "NetworkPolicies allow exactly the intended pairs (no other pod reaches PostgreSQL or MinIO)" \
+  netpol_rules
+check "NetworkPolicies: the same with photos-worker off" netpol_rules --set services.photos.worker.enabled=false
+
 # The chart derives the JWT public key from genPrivateKey's output itself.
 generated_keys_match() {
   template "${PUBLIC[@]}" -s templates/secrets.yaml | python3 -c '
