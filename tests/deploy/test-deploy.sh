@@ -264,15 +264,6 @@ done
 # has no Service and no published port: the decode checks below show it works.
 if has_service photos; then check "photos-worker pod starts" play photos-worker; fi
 
-# A service whose database goes away answers /readyz 503, then recovers.
-if podman pod stop -t 10 "$RELEASE-postgresql" >"$LOG" 2>&1; then
-  check "/readyz answers 503 while the database is missing" wait_status "$USERS/readyz" 503 20
-  podman pod start "$RELEASE-postgresql" >"$LOG" 2>&1 || show_log
-  check "users /readyz recovers to 200 once the database is there" wait_status "$USERS/readyz" 200 30
-else
-  not_ok "stop the PostgreSQL pod"; show_log
-fi
-
 # Ready within a second of the container's start.
 ready_time() {
   podman stop -t 10 "$RELEASE-users-users" >/dev/null 2>&1 || return 1
@@ -395,6 +386,18 @@ sigterm_drains() {
   [ "$code" = 0 ]
 }
 check "SIGTERM during 6 logins: all answered 200, exit status 0" sigterm_drains
+
+# A service whose database goes away answers /readyz 503, then recovers.
+# Last: only users is checked afterwards (an upload to photos right after
+# such a restart was seen to hang on podman 4.3, on a pooled connection to
+# the stopped pod's old address).
+if podman pod stop -t 10 "$RELEASE-postgresql" >"$LOG" 2>&1; then
+  check "/readyz answers 503 while the database is missing" wait_status "$USERS/readyz" 503 20
+  podman pod start "$RELEASE-postgresql" >"$LOG" 2>&1 || show_log
+  check "users /readyz recovers to 200 once the database is there" wait_status "$USERS/readyz" 200 30
+else
+  not_ok "stop the PostgreSQL pod"; show_log
+fi
 
 teardown_ok() {
   local f
