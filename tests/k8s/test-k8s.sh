@@ -94,17 +94,16 @@ python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(
 PIC_SHA=$(sha256sum < "$WORK/pic.png" | cut -d' ' -f1)
 PASSWORD="correct horse battery"
 
-# Sets the service URLs of namespace NS (release/fullname "carrete").
+# Sets the service URLs of namespace $1 (release/fullname "carrete").
 services_of() {
-  NS=$1
-  USERS=$(svc_url "$NS" carrete-users 8081)
-  PHOTOS=$(svc_url "$NS" carrete-photos 8082)
-  FOLDERS=$(svc_url "$NS" carrete-folders 8083)
-  WEB=$(svc_url "$NS" carrete-web 8080)
+  USERS=$(svc_url "$1" carrete-users 8081)
+  PHOTOS=$(svc_url "$1" carrete-photos 8082)
+  FOLDERS=$(svc_url "$1" carrete-folders 8083)
+  WEB=$(svc_url "$1" carrete-web 8080)
   # Presigned URLs are signed for the in-cluster name (storage.s3.publicEndpoint);
   # the host reaches it at the Service's ClusterIP.
-  S3_HOST=carrete-minio.$NS.svc.cluster.local
-  S3_IP=$(kubectl -n "$NS" get svc carrete-minio -o jsonpath='{.spec.clusterIP}')
+  S3_HOST=carrete-minio.$1.svc.cluster.local
+  S3_IP=$(kubectl -n "$1" get svc carrete-minio -o jsonpath='{.spec.clusterIP}')
 }
 login() {
   TOKEN=
