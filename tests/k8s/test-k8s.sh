@@ -325,6 +325,12 @@ leftovers() {
   done
 }
 check "helm uninstall leaves only the kept Secrets (keys, db, s3)" leftovers
+# A new install under the same name adopts them, and `lookup` keeps them.
+reinstall() {
+  "$HELM" install carrete "$CHART" "${HELM_ARGS[@]}" --wait --timeout 6m >/dev/null &&
+    secrets | diff "$WORK/secrets.before" -
+}
+check_timed "helm install again under the same name: the kept Secrets are adopted, byte-identical" reinstall
 
 # ---- down ------------------------------------------------------------------------
 down_clean() {
