@@ -128,13 +128,20 @@ pinned_tool_stamp() {
   echo "$2" > "$CARRETE_ROOT/.cache/bin/$1.version"
 }
 
+# Prints a Go toolchain new enough, fetching the pinned one when there is none.
+ensure_go() {
+  local go
+  go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
+    die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
+  echo "$go"
+}
+
 # Builds a pinned Go tool with `go install` into .cache/bin (once per
 # version).  An optional fourth argument says how long the first build takes.
 ensure_go_tool() {
   local name=$1 module=$2 version=$3 about=${4:-first run only} bin="$CARRETE_ROOT/.cache/bin" go
   pinned_tool_current "$name" "$version" && return 0
-  go=$(find_go) || { ensure_packages curl unzip ca-certificates; fetch_go; go=$(find_go) ||
-    die "no Go toolchain of 1.$GO_MIN_MINOR or newer"; }
+  go=$(ensure_go)
   say "building $name $version with go install ($about)"
   mkdir -p "$bin"
   GOBIN="$bin" GOFLAGS=-trimpath "$go" install "$module@$version" >&2 ||

@@ -5,16 +5,39 @@
 # servers (and versitygw and Garage, for the storage contract suite) that the tests
 # start themselves.  Ends with "N passed, N failed".
 #
-#   scripts/test.sh                 all suites, then the fuzz targets (tests/fuzz)
+#   scripts/test.sh                 all suites, the fuzz targets (tests/fuzz), then the
+#                                   Kubernetes suite (tests/k8s)
 #   scripts/test.sh --suite unit    one suite (meson test arguments pass through;
-#                                   the fuzz run happens only with no arguments)
+#                                   the fuzz and Kubernetes runs happen only with no arguments)
+#   scripts/test.sh --k8s           only the Kubernetes suite (builds what it needs)
 #   CARRETE_FUZZ_SECONDS=60 scripts/test.sh   fuzz each target longer (default 10 s)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/deploy-lib.sh"
 
+K8S_SUITE="$CARRETE_ROOT/tests/k8s/test-k8s.sh"
+K8S_CLUSTER="$CARRETE_ROOT/tests/k8s/cluster.sh"
+if [ "${1:-}" = --k8s ]; then
+  ensure_packages "${DEPLOY_PACKAGES[@]}"
+  ensure_helm
+  exec "$K8S_SUITE"
+fi
+
 ensure_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" \
   "${DEPLOY_PACKAGES[@]}"
+# The Kubernetes binaries take 15-25 minutes to build the first time: start
+# now, at the lowest priority, so that it overlaps the C build and the meson
+# suites.  Go is made sure of first (ensure_minio would fetch it too).
+mkdir -p "$CARRETE_ROOT/build-asan/meson-logs"
+k8s_build_log="$CARRETE_ROOT/build-asan/meson-logs/k8s-build.log"
+k8s_build_pid=
+if [ $# -eq 0 ] && "$K8S_CLUSTER" check >/dev/null 2>&1; then
+  ensure_go >/dev/null
+  "$K8S_CLUSTER" deps
+  nice -n 19 "$K8S_CLUSTER" build > "$k8s_build_log" 2>&1 &
+  k8s_build_pid=$!
+  trap '[ -n "$k8s_build_pid" ] && kill "$k8s_build_pid" 2>/dev/null' EXIT
+fi
 build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ensure_minio
 ensure_versitygw
@@ -43,22 +66,40 @@ status=0
 meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 2 "$@" || status=$?
 
 fuzz_log="$CARRETE_ROOT/build-asan/meson-logs/fuzz.tap"
+k8s_log="$CARRETE_ROOT/build-asan/meson-logs/k8s.tap"
 : > "$fuzz_log"
+: > "$k8s_log"
 if [ $# -eq 0 ]; then
   say "fuzzing the input parsers (${CARRETE_FUZZ_SECONDS:-10} s each)"
   FUZZ_SECONDS=${CARRETE_FUZZ_SECONDS:-10} "$CARRETE_ROOT/tests/fuzz/run-fuzz.sh" \
     > "$fuzz_log" || status=1
   cat "$fuzz_log"
+
+  if [ -n "$k8s_build_pid" ]; then
+    say "waiting for the Kubernetes build (log: build-asan/meson-logs/k8s-build.log)"
+    wait "$k8s_build_pid" || { tail -n 20 "$k8s_build_log"; say "the Kubernetes build failed"; }
+    k8s_build_pid=
+  fi
+  say "running the Kubernetes suite (tests/k8s)"
+  k8s_status=0
+  "$K8S_SUITE" > "$k8s_log" || k8s_status=$?
+  if [ "$k8s_status" -ne 0 ]; then
+    status=1
+    grep -qE '^(not )?ok [0-9]' "$k8s_log" ||
+      echo "not ok 1 - the Kubernetes suite died (exit status $k8s_status) before reporting" >> "$k8s_log"
+  fi
+  cat "$k8s_log"
 fi
 
 # Count TAP results of every test program; a program that died before
-# reporting counts as one failure.
-python3 - "$CARRETE_ROOT/build-asan/meson-logs/testlog.json" "$fuzz_log" <<'PY'
+# reporting counts as one failure.  A skipped suite ("1..0 # SKIP") counts nothing.
+python3 - "$CARRETE_ROOT/build-asan/meson-logs/testlog.json" "$fuzz_log" "$k8s_log" <<'PY'
 import json, re, sys
 passed = failed = 0
-fuzz = open(sys.argv[2]).read()
-passed += len(re.findall(r"^ok \d+", fuzz, re.M))
-failed += len(re.findall(r"^not ok \d+", fuzz, re.M))
+for tap in sys.argv[2:]:
+    text = open(tap).read()
+    passed += len(re.findall(r"^ok \d+", text, re.M))
+    failed += len(re.findall(r"^not ok \d+", text, re.M))
 for line in open(sys.argv[1]):
     entry = json.loads(line)
     out = entry.get("stdout") or ""

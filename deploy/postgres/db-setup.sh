@@ -16,12 +16,17 @@ fi
 role=$1 db=$2
 password=${CARRETE_DB_PASSWORD:?carrete-db-setup: CARRETE_DB_PASSWORD must be set}
 
-for _ in $(seq 60); do
-  pg_isready -q -d postgres && break
+end=$((SECONDS + ${CARRETE_DB_WAIT_SECONDS:-120}))
+until pg_isready -q -d postgres; do
+  if [ "$SECONDS" -ge "$end" ]; then
+    echo "carrete-db-setup: the server at ${PGHOST:-local}:${PGPORT:-5432} does not answer" >&2
+    exit 1
+  fi
   sleep 2
 done
 
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -v role="$role" -v db="$db" -v password="$password" <<'SQL'
+SELECT pg_advisory_lock(7134029118) \gset
 SELECT format('CREATE ROLE %I LOGIN', :'role')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
 SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'role', :'password') \gexec

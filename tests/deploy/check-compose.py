@@ -2,7 +2,8 @@
 """Checks that docker-compose.yml runs the same system as the chart: for
 every Carrete service, the same image, port and set of CARRETE_* variables
 (the chart's ConfigMap plus the Deployment's own env); PostgreSQL and a
-db-setup step per database service are there too.  Both object stores are
+db-setup step per database service are there too, and each service migrates
+before serving, as the chart's init containers do.  Both object stores are
 compose profiles, as objectStore.kind is in the chart: `minio`, and `garage`
 with its garage-setup one-shot, each with the same environment names as
 the chart's StatefulSet and setup Job (--render-garage: the chart rendered
@@ -92,6 +93,14 @@ def main():
             problems.append(f"{name}: port {port} not published")
         if name != "web" and f"migrate-{name}" not in compose:
             problems.append(f"{name}: no migrate-{name} step")
+        # The chart's pod runs db-setup then migrate before serving; compose
+        # runs the same steps (migrate-<svc>, then `migrate &&` in the service).
+        program = "photos" if name == "photos-worker" else name
+        inits = [c["name"] for c in dep["spec"]["template"]["spec"].get("initContainers", [])]
+        if name != "web" and inits != ["db-setup", "migrate"]:
+            problems.append(f"{name}: the chart's init containers are {inits}, not db-setup, migrate")
+        if name != "web" and f"carrete-{program} migrate" not in " ".join(svc.get("command", [])):
+            problems.append(f"{name}: compose does not run carrete-{program} migrate before serving")
     if "postgresql" not in compose:
         problems.append("postgresql: missing from the compose file")
     problems += check_stores(compose, args.render_garage)

@@ -15,6 +15,11 @@ possible:
   not write the /data PostgreSQL had taken);
 * every Job becomes a Pod that runs its template once (restartPolicy Never);
 * the helm test Pod is kept as it is;
+* init containers are marked "always" (io.podman.annotations.init.container.type):
+  podman 4.3 removes "once" init containers (its default) after they run,
+  and that removal races their exit ("cannot remove container ... as it is
+  running"); "always" keeps them and runs them at every pod start, as the
+  kubelet does for a new pod;
 * containers named in --publish get a hostPort on 127.0.0.1 for their first
   port, so that the suite talks to them over the loopback only;
 * Secrets are resolved here: a secretKeyRef becomes its value, and a
@@ -68,6 +73,8 @@ def pod(name, template, labels=None, restart=None):
     spec.pop("serviceAccountName", None)
     resolve_secrets(spec)
     meta = {"name": name, "labels": labels or template.get("metadata", {}).get("labels", {})}
+    if spec.get("initContainers"):
+        meta["annotations"] = {"io.podman.annotations.init.container.type": "always"}
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
 
 

@@ -200,11 +200,14 @@ against `openssl ec -pubout`.
 -----END PUBLIC KEY-----
 {{ end -}}
 
-{{/* Annotations that make a Secret exist before the migration hooks. */}}
-{{- define "carrete.secretHook" -}}
-helm.sh/hook: pre-install,pre-upgrade
-helm.sh/hook-weight: "-10"
-helm.sh/hook-delete-policy: before-hook-creation
+{{/*
+The generated Secrets outlive `helm uninstall`: the data of a kept PVC
+(PostgreSQL's roles, MinIO's root user, the ids derived from id.key) is
+useless without them, and a reinstall under the same release name adopts
+them and `lookup` reads them back.
+*/}}
+{{- define "carrete.secretKeep" -}}
+helm.sh/resource-policy: keep
 {{- end -}}
 
 {{/* Pod-level settings shared by every workload: (dict "ctx" $ "component" "users"). */}}

@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# The Kubernetes suite (TAP): a real single-node cluster (tests/k8s/cluster.sh)
+# runs the real Carrete images (scripts/build-images.sh), installed with the
+# chart and with k8s/:
+#
+#   helm install --wait (bundled PostgreSQL and MinIO), an end-to-end flow
+#   through the Services' ClusterIPs (register, log in, folder, upload, the
+#   presigned GET, web pages), helm test, helm upgrade (Secrets byte-identical,
+#   the photo still there), rolling restarts under a light load (nothing but
+#   200s and 503 + Retry-After), deleted pods that come back with nothing lost,
+#   kubectl apply -k k8s/ into a second namespace with the same flow, and
+#   helm uninstall leaving only the documented Secrets.  Then `down`, and
+#   nothing of the cluster is left on the machine.
+#
+# A machine that cannot run it (not root, no cgroups, no bridge or iptables,
+# no Go) gets one "1..0 # SKIP why" line.  The first run builds Kubernetes
+# (15-25 min on 2 cores); scripts/test.sh starts that build early.
+set -uo pipefail
+ROOT=${CARRETE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+source "$ROOT/scripts/lib.sh"
+source "$ROOT/scripts/deploy-lib.sh"
+source "$ROOT/tests/harness/tap.sh"
+
+CLUSTER="$ROOT/tests/k8s/cluster.sh"
+HELM="$ROOT/.cache/bin/helm"
+CHART="$ROOT/charts/carrete"
+export CARRETE_IMAGE_TAG=${CARRETE_K8S_IMAGE_TAG:-k8s-test}
+WORK=$(mktemp -d)
+LOG="$WORK/log"
+START=$SECONDS
+IMAGES=(users photos folders web postgresql minio)
+
+if ! why=$("$CLUSTER" check 2>&1); then
+  echo "1..0 # SKIP the Kubernetes suite cannot run here: $why"
+  rm -rf "$WORK"
+  exit 0
+fi
+setup_podman
+if ! "$CLUSTER" deps >"$LOG" 2>&1 || ! podman info >/dev/null 2>&1; then
+  echo "1..0 # SKIP the Kubernetes suite cannot run here: podman or the cluster's packages are missing"
+  rm -rf "$WORK"
+  exit 0
+fi
+
+LOAD_PID=
+finish() {
+  [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null
+  "$CLUSTER" down >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap finish EXIT
+# Every step below needs the one before: stop at the first that fails.
+step() { check "$@" || { note "stopped: the steps below need this one"; echo "1..$n"; exit 1; }; }
+# check_timed DESCRIPTION COMMAND...: a check whose time goes on a comment line.
+check_timed() {
+  local desc=$1 t0=$SECONDS
+  shift
+  check "$desc" "$@" || return 1
+  note "  took $((SECONDS - t0)) s"
+}
+
+ensure_helm
+step "the Kubernetes binaries are built (.cache/k8s/bin)" "$CLUSTER" build
+"$CLUSTER" down >/dev/null 2>&1 # what a killed earlier run left
+t0=$SECONDS
+step "the cluster comes up (etcd, control plane, containerd, kubelet, kube-proxy, CoreDNS)" "$CLUSTER" up
+note "  took $((SECONDS - t0)) s"
+eval "$("$CLUSTER" env)"
+
+images() {
+  local tags=() i
+  "$ROOT/scripts/build-images.sh" "${IMAGES[@]}" || return 1
+  for i in "${IMAGES[@]}"; do tags+=("localhost/carrete-$i:$CARRETE_IMAGE_TAG"); done
+  rm -f "$WORK/images.tar"
+  podman save -q -m --format docker-archive -o "$WORK/images.tar" "${tags[@]}" &&
+    "$CLUSTER" image-import "$WORK/images.tar" && rm -f "$WORK/images.tar"
+}
+step "the real images are built and imported into containerd (tag $CARRETE_IMAGE_TAG)" images
+
+# ---- the flow, through the Services' ClusterIPs (kube-proxy) ------------------
+svc_url() { # NS SVC PORT
+  echo "http://$(kubectl -n "$1" get svc "$2" -o jsonpath='{.spec.clusterIP}'):$3"
+}
+api() { # METHOD URL [BODY] -> CODE, BODY
+  local out
+  out=$(curl -s --max-time 20 -w '\n%{http_code}' -X "$1" "$2" \
+        ${TOKEN:+-H "Authorization: Bearer $TOKEN"} ${3:+-H 'Content-Type: application/json' -d "$3"})
+  CODE=${out##*$'\n'}
+  BODY=${out%$'\n'*}
+}
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$BODY"; }
+python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(
+"iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="))' > "$WORK/pic.png"
+PIC_SHA=$(sha256sum < "$WORK/pic.png" | cut -d' ' -f1)
+PASSWORD="correct horse battery"
+
+# Sets the service URLs of namespace $1 (release/fullname "carrete").
+services_of() {
+  USERS=$(svc_url "$1" carrete-users 8081)
+  PHOTOS=$(svc_url "$1" carrete-photos 8082)
+  FOLDERS=$(svc_url "$1" carrete-folders 8083)
+  WEB=$(svc_url "$1" carrete-web 8080)
+  # Presigned URLs are signed for the in-cluster name (storage.s3.publicEndpoint);
+  # the host reaches it at the Service's ClusterIP.
+  S3_HOST=carrete-minio.$1.svc.cluster.local
+  S3_IP=$(kubectl -n "$1" get svc carrete-minio -o jsonpath='{.spec.clusterIP}')
+}
+login() {
+  TOKEN=
+  api POST "$USERS/v1/auth/login" "{\"username\":\"$USER_NAME\",\"password\":\"$PASSWORD\"}"
+  TOKEN=$(json '["access_token"]' 2>/dev/null)
+  [ "$CODE" = 200 ] && [ -n "$TOKEN" ]
+}
+# The photo's presigned GET URL, fetched from the host: its sha256.
+photo_sha() {
+  local url
+  api GET "$PHOTOS/v1/photos/$PHOTO"
+  [ "$CODE" = 200 ] || { echo "GET /v1/photos/$PHOTO: $CODE $BODY"; return 1; }
+  url=$(json '["url"]')
+  echo "presigned URL: ${url%%\?*}"
+  curl -sf --max-time 20 --resolve "$S3_HOST:9000:$S3_IP" "$url" | sha256sum | cut -d' ' -f1
+}
+photo_intact() { [ "$(photo_sha | tail -n 1)" = "$PIC_SHA" ]; }
+# The web pages: / and the photo's page, signed in through the login form.
+web_pages() {
+  local jar=$WORK/cookies csrf code
+  rm -f "$jar"
+  code=$(curl -s -o "$WORK/page" -w '%{http_code}' --max-time 20 -c "$jar" "$WEB/login")
+  [ "$code" = 200 ] || { echo "GET /login: $code"; return 1; }
+  csrf=$(sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' "$WORK/page" | head -n 1)
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -b "$jar" -c "$jar" "$WEB/login" \
+         --data-urlencode "username=$USER_NAME" --data-urlencode "password=$PASSWORD" \
+         --data-urlencode "csrf_token=$csrf")
+  case $code in 200|302|303) ;; *) echo "POST /login: $code"; return 1 ;; esac
+  code=$(curl -s -o "$WORK/page" -w '%{http_code}' --max-time 20 -b "$jar" "$WEB/")
+  [ "$code" = 200 ] || { echo "GET /: $code"; return 1; }
+  code=$(curl -s -o "$WORK/page" -w '%{http_code}' --max-time 20 -b "$jar" "$WEB/photos/$PHOTO")
+  [ "$code" = 200 ] || { echo "GET /photos/$PHOTO: $code"; return 1; }
+  grep -q "pic.png" "$WORK/page" || { echo "the photo page does not name pic.png"; return 1; }
+}
+
+# register, log in, folder, upload, presigned GET, web pages in namespace NS.
+flow() {
+  local ns=$1 what=$2
+  services_of "$ns"
+  USER_NAME="ana$RANDOM"
+  TOKEN=
+  api POST "$USERS/v1/auth/register" \
+    "{\"username\":\"$USER_NAME\",\"email\":\"$USER_NAME@example.org\",\"password\":\"$PASSWORD\"}"
+  check "$what: register answers 201" test "$CODE" = 201
+  check "$what: login answers 200 with a token" login
+  api POST "$FOLDERS/v1/folders" '{"name":"Holidays","visibility":"private"}'
+  check "$what: create a folder: 201" test "$CODE" = 201
+  FOLDER=$(json '["id"]' 2>/dev/null)
+  local out
+  out=$(curl -s --max-time 30 -w '\n%{http_code}' -X POST "$PHOTOS/v1/photos?name=pic.png&folder_id=$FOLDER" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: image/png' --data-binary @"$WORK/pic.png")
+  CODE=${out##*$'\n'} BODY=${out%$'\n'*}
+  check "$what: upload a photo into it: 201" test "$CODE" = 201
+  PHOTO=$(json '["id"]' 2>/dev/null)
+  check "$what: the presigned GET (S3 Service from the host) returns the bytes" photo_intact
+  check "$what: web pages / and /photos/ID answer 200 after the login form" web_pages
+}
+
+# Still there: the user logs in, the folder and the photo (same bytes).
+still_there() {
+  login || { echo "login: $CODE"; return 1; }
+  api GET "$FOLDERS/v1/folders/$FOLDER"
+  [ "$CODE" = 200 ] || { echo "GET folder: $CODE"; return 1; }
+  photo_intact
+}
+
+wait_ready() { # NS: every Deployment and StatefulSet rolled out
+  local ns=$1 r
+  for r in $(kubectl -n "$ns" get deploy,statefulset -o name); do
+    kubectl -n "$ns" rollout status "$r" --timeout=240s || return 1
+  done
+}
+
+# ---- helm install --wait --------------------------------------------------------
+NS=chart
+HELM_ARGS=(--namespace "$NS" --set publicUrl=http://carrete.test --set image.tag="$CARRETE_IMAGE_TAG"
+  --set postgresql.persistence.enabled=false --set minio.persistence.enabled=false
+  --set storage.s3.publicEndpoint=http://carrete-minio.$NS.svc.cluster.local:9000
+  --set services.web.cookieSecure=false)
+install() {
+  "$HELM" install carrete "$CHART" --create-namespace "${HELM_ARGS[@]}" --wait --timeout 6m
+}
+if ! check_timed "helm install --wait with the bundled PostgreSQL and MinIO converges" install; then
+  kubectl -n "$NS" get pods -o wide > "$LOG" 2>&1
+  kubectl -n "$NS" describe pods >> "$LOG" 2>&1
+  show_log
+  echo "1..$n"
+  exit 1
+fi
+flow "$NS" "chart"
+# (No --logs: a passing test pod is deleted at once, hook-delete-policy.)
+check "helm test passes" "$HELM" test carrete -n "$NS" --timeout 3m
+
+# ---- helm upgrade that changes a value -------------------------------------------
+secrets() { kubectl -n "$NS" get secret carrete-keys carrete-db carrete-s3 -o json |
+  python3 -c 'import json,sys; [print(i["metadata"]["name"], json.dumps(i["data"], sort_keys=True)) for i in json.load(sys.stdin)["items"]]'; }
+secrets > "$WORK/secrets.before"
+check_timed "helm upgrade --reuse-values --set database.poolSize=3 --wait" \
+  "$HELM" upgrade carrete "$CHART" -n "$NS" --reuse-values --set database.poolSize=3 --wait --timeout 6m
+check "the upgrade changed the value (CARRETE_DB_POOL_SIZE=3 in the ConfigMap)" \
+  test "$(kubectl -n "$NS" get configmap carrete-config -o jsonpath='{.data.CARRETE_DB_POOL_SIZE}')" = 3
+secrets_kept() { [ "$(wc -l < "$WORK/secrets.before")" = 3 ] && secrets | diff "$WORK/secrets.before" -; }
+check "keys, database passwords and S3 credentials are byte-identical after the upgrade" secrets_kept
+check "after the upgrade: the user logs in, the folder and the photo (same sha256) are there" still_there
+
+# ---- rolling restarts under a light load ----------------------------------------
+# A few API reads per second through the Services (bounded: 90 s, 800
+# requests).  Allowed: 200, and 503 with Retry-After.
+load() {
+  local out=$1 end=$((SECONDS + 90)) count=0 target url code ra
+  while [ ! -f "$WORK/load.stop" ] && [ $SECONDS -lt $end ] && [ $count -lt 800 ]; do
+    for target in "users $USERS/v1/users/me" "folders $FOLDERS/v1/folders/$FOLDER" \
+                  "photos $PHOTOS/v1/photos/$PHOTO" "web $WEB/login"; do
+      url=${target#* }
+      code=$(curl -s -o /dev/null -D "$WORK/load.headers" -w '%{http_code}' --max-time 10 \
+             -H "Authorization: Bearer $TOKEN" "$url")
+      ra=
+      grep -qi '^retry-after: *[1-9]' "$WORK/load.headers" 2>/dev/null && ra=" retry-after"
+      echo "${target%% *} $code$ra" >> "$out"
+      count=$((count + 1))
+    done
+    sleep 0.2
+  done
+}
+restart_all() {
+  local d
+  for d in $(kubectl -n "$NS" get deploy -o name); do kubectl -n "$NS" rollout restart "$d" || return 1; done
+  for d in $(kubectl -n "$NS" get deploy -o name); do kubectl -n "$NS" rollout status "$d" --timeout=240s || return 1; done
+}
+: > "$WORK/load.out"
+rm -f "$WORK/load.stop"
+load "$WORK/load.out" &
+LOAD_PID=$!
+sleep 2
+check_timed "kubectl rollout restart of every Deployment completes under load" restart_all
+sleep 2
+touch "$WORK/load.stop"
+wait "$LOAD_PID"
+LOAD_PID=
+load_clean() {
+  awk '{print $2, $3}' "$WORK/load.out" | sort | uniq -c | tr -s ' \n' ' ;' > "$WORK/load.summary"
+  echo "answers: $(cat "$WORK/load.summary")"
+  awk '$2 != 200 && !($2 == 503 && $3 == "retry-after")' "$WORK/load.out" | sort | uniq -c
+  [ "$(wc -l < "$WORK/load.out")" -gt 20 ] &&
+    ! awk '$2 != 200 && !($2 == 503 && $3 == "retry-after") {bad = 1} END {exit !bad}' "$WORK/load.out"
+}
+check "no failed request during the restarts (only 200, or 503 with Retry-After)" load_clean
+note "answers during the restarts (count, status): $(cat "$WORK/load.summary")"
+
+# ---- kubectl delete pod of each service ----------------------------------------
+delete_pods() {
+  local c
+  for c in users photos folders web photos-worker; do
+    kubectl -n "$NS" delete pod -l "app.kubernetes.io/component=$c" --wait=false || return 1
+  done
+  sleep 2
+  wait_ready "$NS"
+}
+check_timed "every pod of every service deleted: all come back Ready" delete_pods
+check "after the deletions: the user logs in, the folder and the photo are there" still_there
+
+# ---- kubectl apply -k k8s/ into a second namespace -------------------------------
+KNS=carrete-k
+kustomize_apply() {
+  local k=$WORK/kustomize
+  mkdir -p "$k"
+  cp -r "$ROOT/k8s" "$k/base"
+  rm -rf "$k/base/secrets"
+  "$ROOT/scripts/k8s-secrets.sh" "$k/base/secrets" >/dev/null || return 1
+  # What an operator changes (k8s/README.md): the namespace, the images'
+  # tag, and the addresses (here: plain http, the S3 Service's own name).
+  cat > "$k/kustomization.yaml" <<EOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: $KNS
+resources: [base]
+images:
+$(for i in "${IMAGES[@]}"; do echo "  - {name: localhost/carrete-$i, newTag: $CARRETE_IMAGE_TAG}"; done)
+patches:
+  - target: {kind: ConfigMap, name: carrete-config}
+    patch: |
+      - {op: replace, path: /data/CARRETE_PUBLIC_URL, value: "http://carrete.test"}
+      - {op: replace, path: /data/CARRETE_S3_PUBLIC_ENDPOINT, value: "http://carrete-minio.$KNS.svc.cluster.local:9000"}
+      - {op: replace, path: /data/CARRETE_IMAGES_ORIGIN, value: "http://carrete.test http://carrete-minio.$KNS.svc.cluster.local:9000"}
+      - {op: replace, path: /data/CARRETE_COOKIE_SECURE, value: "false"}
+  - target: {kind: StatefulSet}
+    patch: |
+      - {op: remove, path: /spec/volumeClaimTemplates}
+      - {op: add, path: /spec/template/spec/volumes/-, value: {name: data, emptyDir: {}}}
+EOF
+  # The namespace first: a server-side apply of the rest needs it.
+  kubectl kustomize "$k" > "$WORK/kustomized.yaml" || return 1
+  python3 -c '
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "Namespace":
+        print(yaml.safe_dump(d))' "$WORK/kustomized.yaml" | kubectl apply -f - || return 1
+  kubectl apply -k "$k" >/dev/null && wait_ready "$KNS"
+}
+if check_timed "kubectl apply -k k8s/ (secrets from scripts/k8s-secrets.sh) into namespace $KNS: all Ready" \
+     kustomize_apply; then
+  flow "$KNS" "k8s/"
+else
+  kubectl -n "$KNS" get pods > "$LOG" 2>&1; show_log
+fi
+
+# ---- helm uninstall --------------------------------------------------------------
+check "helm uninstall" "$HELM" uninstall carrete -n "$NS" --wait --timeout 3m
+# Left on purpose (charts/carrete/README.md): the three generated Secrets,
+# kept for the data of kept PVCs; kube-root-ca.crt is the namespace's own.
+leftovers() {
+  local want got end=$((SECONDS + 120))
+  want=$'configmap/kube-root-ca.crt\nsecret/carrete-db\nsecret/carrete-keys\nsecret/carrete-s3'
+  while :; do
+    got=$(kubectl -n "$NS" get all,secret,configmap,pvc,job,networkpolicy,pdb,ingress -o name | sort)
+    [ "$got" = "$want" ] && { echo "$got"; return 0; }
+    [ $SECONDS -lt $end ] || { echo "left: $got"; return 1; }
+    sleep 2
+  done
+}
+check "helm uninstall leaves only the kept Secrets (keys, db, s3)" leftovers
+# A new install under the same name adopts them, and `lookup` keeps them.
+reinstall() {
+  "$HELM" install carrete "$CHART" "${HELM_ARGS[@]}" --wait --timeout 6m >/dev/null &&
+    secrets | diff "$WORK/secrets.before" -
+}
+check_timed "helm install again under the same name: the kept Secrets are adopted, byte-identical" reinstall
+
+# ---- down ------------------------------------------------------------------------
+down_clean() {
+  "$CLUSTER" down || return 1
+  local left
+  left=$("$CLUSTER" leftovers)
+  [ -z "$left" ] || { echo "$left"; return 1; }
+}
+check_timed "cluster down: no process, interface, iptables rule, port or directory left" down_clean
+note "k8s suite took $((SECONDS - START)) s"
+echo "1..$n"
+[ "$failed" -eq 0 ]
