@@ -29,6 +29,9 @@ WORK=$(mktemp -d)
 LOG="$WORK/log"
 START=$SECONDS
 IMAGES=(users photos folders web postgresql minio)
+# Garage (the recommended bundled store) when its pinned build is there
+# (scripts/test.sh makes it with cargo; without Rust its install is skipped).
+if pinned_tool_current garage "$GARAGE_VERSION"; then IMAGES+=(garage); fi
 
 if ! why=$("$CLUSTER" check 2>&1); then
   echo "1..0 # SKIP the Kubernetes suite cannot run here: $why"
@@ -94,16 +97,19 @@ python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(
 PIC_SHA=$(sha256sum < "$WORK/pic.png" | cut -d' ' -f1)
 PASSWORD="correct horse battery"
 
-# Sets the service URLs of namespace $1 (release/fullname "carrete").
+# Sets the service URLs of namespace $1 (release/fullname "carrete"); $2 is
+# the bundled object store (minio, the default, or garage).
 services_of() {
+  local store=${2:-minio}
   USERS=$(svc_url "$1" carrete-users 8081)
   PHOTOS=$(svc_url "$1" carrete-photos 8082)
   FOLDERS=$(svc_url "$1" carrete-folders 8083)
   WEB=$(svc_url "$1" carrete-web 8080)
   # Presigned URLs are signed for the in-cluster name (storage.s3.publicEndpoint);
   # the host reaches it at the Service's ClusterIP.
-  S3_HOST=carrete-minio.$1.svc.cluster.local
-  S3_IP=$(kubectl -n "$1" get svc carrete-minio -o jsonpath='{.spec.clusterIP}')
+  S3_HOST=carrete-$store.$1.svc.cluster.local
+  S3_PORT=$([ "$store" = garage ] && echo 3900 || echo 9000)
+  S3_IP=$(kubectl -n "$1" get svc "carrete-$store" -o jsonpath='{.spec.clusterIP}')
 }
 login() {
   TOKEN=
@@ -118,7 +124,7 @@ photo_sha() {
   [ "$CODE" = 200 ] || { echo "GET /v1/photos/$PHOTO: $CODE $BODY"; return 1; }
   url=$(json '["url"]')
   echo "presigned URL: ${url%%\?*}"
-  curl -sf --max-time 20 --resolve "$S3_HOST:9000:$S3_IP" "$url" | sha256sum | cut -d' ' -f1
+  curl -sf --max-time 20 --resolve "$S3_HOST:$S3_PORT:$S3_IP" "$url" | sha256sum | cut -d' ' -f1
 }
 photo_intact() { [ "$(photo_sha | tail -n 1)" = "$PIC_SHA" ]; }
 # The web pages: / and the photo's page, signed in through the login form.
@@ -142,7 +148,7 @@ web_pages() {
 # register, log in, folder, upload, presigned GET, web pages in namespace NS.
 flow() {
   local ns=$1 what=$2
-  services_of "$ns"
+  services_of "$ns" "${3:-minio}"
   USER_NAME="ana$RANDOM"
   TOKEN=
   api POST "$USERS/v1/auth/register" \
@@ -331,6 +337,67 @@ reinstall() {
     secrets | diff "$WORK/secrets.before" -
 }
 check_timed "helm install again under the same name: the kept Secrets are adopted, byte-identical" reinstall
+
+# ---- the other bundled store: Garage ----------------------------------------------
+GNS=garage
+garage_install() {
+  "$HELM" install carrete "$CHART" --namespace "$GNS" --create-namespace \
+    --set publicUrl=http://carrete.test --set image.tag="$CARRETE_IMAGE_TAG" \
+    --set postgresql.persistence.enabled=false --set garage.persistence.enabled=false \
+    --set objectStore.kind=garage --set services.web.cookieSecure=false \
+    --set storage.s3.publicEndpoint=http://carrete-garage.$GNS.svc.cluster.local:3900 \
+    --wait --timeout 6m
+}
+if [[ " ${IMAGES[*]} " == *" garage "* ]]; then
+  if check_timed "helm install --wait with the bundled PostgreSQL and Garage (its setup Job) converges" \
+       garage_install; then
+    flow "$GNS" "garage" garage
+    check "garage: helm uninstall" "$HELM" uninstall carrete -n "$GNS" --wait --timeout 3m
+  else
+    kubectl -n "$GNS" get pods -o wide > "$LOG" 2>&1; kubectl -n "$GNS" describe pods >> "$LOG" 2>&1
+    show_log
+  fi
+else
+  skip "helm install with the bundled Garage" "no Garage $GARAGE_VERSION build (it needs Rust 1.89+)"
+fi
+
+# ---- bad input: an external S3 that refuses the secret ------------------------------
+# The photos pods never become ready, and say why where an operator looks:
+# the migrate step's log, and `kubectl describe pod` (its termination
+# message). The store is the first installation's MinIO, with a wrong secret.
+BAD=badsecret
+bad_secret_install() {
+  local key
+  key=$(kubectl -n "$NS" get secret carrete-s3 -o jsonpath='{.data.access-key}' | base64 -d)
+  "$HELM" install carrete "$CHART" --namespace "$BAD" --create-namespace \
+    --set publicUrl=http://carrete.test --set image.tag="$CARRETE_IMAGE_TAG" \
+    --set postgresql.persistence.enabled=false --set services.web.enabled=false \
+    --set objectStore.kind=external \
+    --set storage.s3.endpoint="http://carrete-minio.$NS.svc.cluster.local:9000" \
+    --set storage.s3.accessKey="$key" --set storage.s3.secretKey=not-the-secret \
+    --set migrations.waitSeconds=10 --timeout 3m
+}
+refused_where_seen() {
+  local end=$((SECONDS + 180)) pod
+  while [ $SECONDS -lt $end ]; do
+    pod=$(kubectl -n "$BAD" get pods -l app.kubernetes.io/component=photos -o name | head -n 1)
+    if [ -n "$pod" ] && kubectl -n "$BAD" describe "$pod" | grep -q "refused our credentials"; then
+      kubectl -n "$BAD" logs "$pod" -c migrate | grep -q "refused our credentials" ||
+        { echo "the reason is not in the migrate step's log"; return 1; }
+      [ -z "$(kubectl -n "$BAD" get deploy carrete-photos -o jsonpath='{.status.readyReplicas}')" ] ||
+        { echo "photos is ready"; return 1; }
+      kubectl -n "$BAD" describe "$pod" | grep -m1 "refused our credentials"
+      return 0
+    fi
+    sleep 3
+  done
+  kubectl -n "$BAD" describe pods -l app.kubernetes.io/component=photos | tail -n 40
+  return 1
+}
+if check "external S3 with a wrong secret: helm install (without --wait) is accepted" bad_secret_install; then
+  check_timed "external S3 with a wrong secret: photos not ready, the reason in its log and in kubectl describe" \
+    refused_where_seen
+fi
 
 # ---- down ------------------------------------------------------------------------
 down_clean() {

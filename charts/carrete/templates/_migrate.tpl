@@ -19,6 +19,7 @@ again with back-off.  Call with (dict "ctx" $ "program" "photos").
 - name: db-setup
   image: {{ include "carrete.image" (dict "ctx" $ "name" $.Values.postgresql.image) }}
   imagePullPolicy: {{ $.Values.image.pullPolicy }}
+  terminationMessagePolicy: FallbackToLogsOnError
   command: [carrete-db-setup, carrete_{{ $program }}, carrete_{{ $program }}]
   env:
     - { name: PGHOST, value: {{ include "carrete.databaseHost" $ | quote }} }
@@ -44,6 +45,9 @@ again with back-off.  Call with (dict "ctx" $ "program" "photos").
 - name: migrate
   image: {{ include "carrete.image" (dict "ctx" $ "name" (printf "carrete-%s" $program)) }}
   imagePullPolicy: {{ $.Values.image.pullPolicy }}
+  # When it fails, `kubectl describe pod` shows its last lines (the reason:
+  # a database or an S3 store that refuses), not only an exit code.
+  terminationMessagePolicy: FallbackToLogsOnError
   # The service's own `migrate`, retried while what it needs does not answer.
   command:
     - sh
