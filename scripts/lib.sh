@@ -179,7 +179,9 @@ ensure_cargo_tool() {
   say "building $name $version with cargo install ($about)"
   mkdir -p "$bin"
   root=$(mktemp -d "$CARRETE_ROOT/.cache/cargo-root.XXXXXX")
-  CARGO_TARGET_DIR="$CARRETE_ROOT/.cache/cargo-target" \
+  # The build directory lives outside the clone, like Go's build cache: a
+  # fresh clone on the same machine then relinks instead of recompiling.
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/carrete/cargo-target}" \
     "$cargo" install "$crate" --version "$version" --locked --root "$root" >&2 ||
     { rm -rf "$root"; die "cargo install of $crate $version failed (with $("$cargo" --version))"; }
   mv "$root/bin/$name" "$bin/$name"
