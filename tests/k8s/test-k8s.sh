@@ -410,9 +410,11 @@ refused_where_seen() {
   local end=$((SECONDS + 180)) pod
   while [ $SECONDS -lt $end ]; do
     pod=$(kubectl -n "$BAD" get pods -l app.kubernetes.io/component=photos -o name | head -n 1)
-    if [ -n "$pod" ] && kubectl -n "$BAD" describe "$pod" | grep -q "refused our credentials"; then
-      kubectl -n "$BAD" logs "$pod" -c migrate | grep -q "refused our credentials" ||
-        { echo "the reason is not in the migrate step's log"; return 1; }
+    # The log of the step under way, or of the one before when the kubelet
+    # has just started it again (then its new log may not say it yet).
+    if [ -n "$pod" ] && kubectl -n "$BAD" describe "$pod" | grep -q "refused our credentials" &&
+       { kubectl -n "$BAD" logs "$pod" -c migrate; kubectl -n "$BAD" logs "$pod" -c migrate --previous; } \
+         2>/dev/null | grep -q "refused our credentials"; then
       [ -z "$(kubectl -n "$BAD" get deploy carrete-photos -o jsonpath='{.status.readyReplicas}')" ] ||
         { echo "photos is ready"; return 1; }
       kubectl -n "$BAD" describe "$pod" | grep -m1 "refused our credentials"
@@ -421,6 +423,7 @@ refused_where_seen() {
     sleep 3
   done
   kubectl -n "$BAD" describe pods -l app.kubernetes.io/component=photos | tail -n 40
+  echo "the reason is not in both the migrate step's log and kubectl describe"
   return 1
 }
 if check "external S3 with a wrong secret: helm install (without --wait) is accepted" bad_secret_install; then
