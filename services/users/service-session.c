@@ -232,11 +232,8 @@ login_counted (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  if (attempts.for_login > svc->login_max_failures
-      || attempts.for_address > svc->address_max_failures)
+  if (users_service_attempts_over_limit (svc, &attempts, &op->retry_after))
     {
-      op->retry_after = attempts.for_login > svc->login_max_failures ? attempts.login_retry_after
-                                                                      : attempts.address_retry_after;
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
                                "Too many failed logins; try again in %u seconds.",
                                op->retry_after);

@@ -260,6 +260,19 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
                                g_steal_pointer (&task));
 }
 
+gboolean
+users_service_attempts_over_limit (const UsersService *svc, const UsersLoginAttempts *attempts,
+                                   guint *retry_after)
+{
+  if (attempts->for_login > svc->login_max_failures)
+    *retry_after = attempts->login_retry_after;
+  else if (attempts->for_address > svc->address_max_failures)
+    *retry_after = attempts->address_retry_after;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* A current password is guessed no more freely than a login: each check
  * is counted first, against the account (whatever the address: the caller
  * holds a token, not the password) and against the address, with login's
@@ -278,11 +291,8 @@ update_counted (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  if (attempts.for_login > svc->login_max_failures
-      || attempts.for_address > svc->address_max_failures)
+  if (users_service_attempts_over_limit (svc, &attempts, &op->retry_after))
     {
-      op->retry_after = attempts.for_login > svc->login_max_failures ? attempts.login_retry_after
-                                                                     : attempts.address_retry_after;
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
                                "Too many wrong passwords; try again in %u seconds.",
                                op->retry_after);

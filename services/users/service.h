@@ -39,6 +39,13 @@ typedef struct
 #define USERS_ADDRESS_MAX_FAILURES 100
 #define USERS_LOGIN_WINDOW (15 * 60)
 
+/* Whether counted password attempts (a login's, or a password change's)
+ * are over login's limits, per account and per address; if so,
+ * *retry_after holds the seconds to wait. */
+gboolean users_service_attempts_over_limit (const UsersService *svc,
+                                            const UsersLoginAttempts *attempts,
+                                            guint *retry_after);
+
 void users_service_register_async (UsersService *svc, const char *username, const char *email,
                                    const char *password, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
