@@ -32,6 +32,7 @@ case $STORE in minio|garage) ;; *) echo "CARRETE_DEPLOY_STORE must be minio or g
 START=$(date +%s)
 
 source "$ROOT/tests/harness/tap.sh"
+source "$ROOT/tests/harness/http.sh"
 # No pipe here: with pipefail, `printf | grep -q` fails at random when grep
 # exits before printf has written everything (SIGPIPE).
 has_service() {
@@ -408,14 +409,6 @@ else
 fi
 
 # ---- end to end through the pods ------------------------------------------
-api() { # METHOD URL [BODY] -> sets CODE and BODY
-  local out
-  out=$(curl -s --max-time 20 -w '\n%{http_code}' -X "$1" "$2" \
-        ${TOKEN:+-H "Authorization: Bearer $TOKEN"} ${3:+-H 'Content-Type: application/json' -d "$3"})
-  CODE=${out##*$'\n'}
-  BODY=${out%$'\n'*}
-}
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$BODY"; }
 TOKEN=
 user="ana$RUN_ID"
 api POST "$USERS/v1/auth/register" "{\"username\":\"$user\",\"email\":\"$user@example.org\",\"password\":\"correct horse battery\"}"

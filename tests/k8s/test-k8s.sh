@@ -20,6 +20,7 @@ ROOT=${CARRETE_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$ROOT/scripts/lib.sh"
 source "$ROOT/scripts/deploy-lib.sh"
 source "$ROOT/tests/harness/tap.sh"
+source "$ROOT/tests/harness/http.sh"
 
 CLUSTER="$ROOT/tests/k8s/cluster.sh"
 HELM="$ROOT/.cache/bin/helm"
@@ -84,14 +85,6 @@ step "the real images are built and imported into containerd (tag $CARRETE_IMAGE
 svc_url() { # NS SVC PORT
   echo "http://$(kubectl -n "$1" get svc "$2" -o jsonpath='{.spec.clusterIP}'):$3"
 }
-api() { # METHOD URL [BODY] -> CODE, BODY
-  local out
-  out=$(curl -s --max-time 20 -w '\n%{http_code}' -X "$1" "$2" \
-        ${TOKEN:+-H "Authorization: Bearer $TOKEN"} ${3:+-H 'Content-Type: application/json' -d "$3"})
-  CODE=${out##*$'\n'}
-  BODY=${out%$'\n'*}
-}
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$BODY"; }
 python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode(
 "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="))' > "$WORK/pic.png"
 PIC_SHA=$(sha256sum < "$WORK/pic.png" | cut -d' ' -f1)
