@@ -405,12 +405,16 @@ refused_where_seen() {
     pod=$(kubectl -n "$BAD" get pods -l app.kubernetes.io/component=photos -o name | head -n 1)
     # The log of the step under way, or of the one before when the kubelet
     # has just started it again (then its new log may not say it yet).
-    if [ -n "$pod" ] && kubectl -n "$BAD" describe "$pod" | grep -q "refused our credentials" &&
-       { kubectl -n "$BAD" logs "$pod" -c migrate; kubectl -n "$BAD" logs "$pod" -c migrate --previous; } \
-         2>/dev/null | grep -q "refused our credentials"; then
+    # Read into variables: with pipefail, `… | grep -q` fails when grep
+    # stops reading early, or when the first of two commands fails.
+    local said logs
+    said=$([ -n "$pod" ] && kubectl -n "$BAD" describe "$pod" 2>/dev/null)
+    logs=$([ -n "$pod" ] && { kubectl -n "$BAD" logs "$pod" -c migrate 2>/dev/null
+                              kubectl -n "$BAD" logs "$pod" -c migrate --previous 2>/dev/null; })
+    if [[ $said == *"refused our credentials"* && $logs == *"refused our credentials"* ]]; then
       [ -z "$(kubectl -n "$BAD" get deploy carrete-photos -o jsonpath='{.status.readyReplicas}')" ] ||
         { echo "photos is ready"; return 1; }
-      kubectl -n "$BAD" describe "$pod" | grep -m1 "refused our credentials"
+      grep -m1 "refused our credentials" <<<"$said"
       return 0
     fi
     sleep 3
