@@ -355,7 +355,20 @@ rotate_jwt() {
     kubectl -n "$GNS" create secret generic carrete-keys-rotated --from-file=jwt-private.pem="$WORK/jwt2.pem" \
       --from-file=jwt-public.pem="$WORK/jwt2.pub" --from-file=id.key="$WORK/id.key" &&
     "$HELM" upgrade carrete "$CHART" -n "$GNS" --reuse-values --set keys.existingSecret=carrete-keys-rotated \
-      --wait --timeout 5m
+      --wait --timeout 5m &&
+    old_pods_gone
+}
+# --wait sees the new pods ready; the old ones may still serve through their
+# preStop wait, with the old key. The rotation is done once they are gone.
+old_pods_gone() {
+  local end=$((SECONDS + 120)) leaving
+  while :; do
+    leaving=$(kubectl -n "$GNS" get pods \
+      -o jsonpath='{range .items[?(@.metadata.deletionTimestamp)]}{.metadata.name}{"\n"}{end}')
+    [ -z "$leaving" ] && return 0
+    [ $SECONDS -lt $end ] || { echo "still leaving: $leaving"; return 1; }
+    sleep 2
+  done
 }
 old_token_refused() {
   TOKEN=$OLD_TOKEN
