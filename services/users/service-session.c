@@ -225,18 +225,10 @@ login_counted (GObject *source, GAsyncResult *result, gpointer user_data)
   LoginOp *op = g_task_get_task_data (task);
   UsersService *svc = op->svc;
   GError *error = NULL;
-  UsersLoginAttempts attempts;
 
-  if (!users_store_login_attempt_finish (svc->store, result, &attempts, &error))
+  if (!users_service_attempt_counted (svc, result, "failed logins", &op->retry_after, &error))
     {
       g_task_return_error (task, error);
-      return;
-    }
-  if (users_service_attempts_over_limit (svc, &attempts, &op->retry_after))
-    {
-      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
-                               "Too many failed logins; try again in %u seconds.",
-                               op->retry_after);
       return;
     }
   users_store_find_by_login (svc->store, op->login, op->cancellable, login_found,

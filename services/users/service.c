@@ -261,16 +261,22 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 gboolean
-users_service_attempts_over_limit (const UsersService *svc, const UsersLoginAttempts *attempts,
-                                   guint *retry_after)
+users_service_attempt_counted (UsersService *svc, GAsyncResult *result, const char *what,
+                               guint *retry_after, GError **error)
 {
-  if (attempts->for_login > svc->login_max_failures)
-    *retry_after = attempts->login_retry_after;
-  else if (attempts->for_address > svc->address_max_failures)
-    *retry_after = attempts->address_retry_after;
-  else
+  UsersLoginAttempts attempts;
+
+  if (!users_store_login_attempt_finish (svc->store, result, &attempts, error))
     return FALSE;
-  return TRUE;
+  if (attempts.for_login > svc->login_max_failures)
+    *retry_after = attempts.login_retry_after;
+  else if (attempts.for_address > svc->address_max_failures)
+    *retry_after = attempts.address_retry_after;
+  else
+    return TRUE;
+  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
+               "Too many %s; try again in %u seconds.", what, *retry_after);
+  return FALSE;
 }
 
 /* A current password is guessed no more freely than a login: each check
@@ -284,18 +290,10 @@ update_counted (GObject *source, GAsyncResult *result, gpointer user_data)
   UpdateOp *op = g_task_get_task_data (task);
   UsersService *svc = op->svc;
   GError *error = NULL;
-  UsersLoginAttempts attempts;
 
-  if (!users_store_login_attempt_finish (svc->store, result, &attempts, &error))
+  if (!users_service_attempt_counted (svc, result, "wrong passwords", &op->retry_after, &error))
     {
       g_task_return_error (task, error);
-      return;
-    }
-  if (users_service_attempts_over_limit (svc, &attempts, &op->retry_after))
-    {
-      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
-                               "Too many wrong passwords; try again in %u seconds.",
-                               op->retry_after);
       return;
     }
   users_store_find_by_id (svc->store, op->id, op->cancellable, update_user_loaded,

@@ -39,12 +39,12 @@ typedef struct
 #define USERS_ADDRESS_MAX_FAILURES 100
 #define USERS_LOGIN_WINDOW (15 * 60)
 
-/* Whether counted password attempts (a login's, or a password change's)
- * are over login's limits, per account and per address; if so,
- * *retry_after holds the seconds to wait. */
-gboolean users_service_attempts_over_limit (const UsersService *svc,
-                                            const UsersLoginAttempts *attempts,
-                                            guint *retry_after);
+/* Finishes counting a password attempt (a login's, or a password
+ * change's) and judges it against login's limits, per account and per
+ * address.  FALSE when it may not go on: the store's error, or
+ * CARRETE_ERROR_RATE_LIMITED ("Too many <what>; …") with *retry_after. */
+gboolean users_service_attempt_counted (UsersService *svc, GAsyncResult *result, const char *what,
+                                        guint *retry_after, GError **error);
 
 void users_service_register_async (UsersService *svc, const char *username, const char *email,
                                    const char *password, GCancellable *cancellable,
