@@ -138,14 +138,31 @@ web_pages() {
   grep -q "pic.png" "$WORK/page" || { echo "the photo page does not name pic.png"; return 1; }
 }
 
+# `helm --wait` sees the pods Ready; the Services answer once the endpoint
+# controller and kube-proxy have caught up, a moment later (a new namespace
+# right after an install: connection refused for a second or two).
+services_answer() {
+  local end=$((SECONDS + 60)) url code
+  for url in "$USERS" "$PHOTOS" "$FOLDERS" "$WEB"; do
+    while :; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/readyz")
+      [ "$code" = 200 ] && break
+      [ $SECONDS -lt $end ] || { echo "$url/readyz: $code"; return 1; }
+      sleep 1
+    done
+  done
+}
+
 # register, log in, folder, upload, presigned GET, web pages in namespace NS.
 flow() {
   local ns=$1 what=$2
   services_of "$ns" "${3:-minio}"
+  check "$what: every Service answers /readyz (endpoints and kube-proxy caught up)" services_answer
   USER_NAME="ana$RANDOM"
   TOKEN=
   api POST "$USERS/v1/auth/register" \
     "{\"username\":\"$USER_NAME\",\"email\":\"$USER_NAME@example.org\",\"password\":\"$PASSWORD\"}"
+  [ "$CODE" = 201 ] || echo "# register: $CODE ${BODY//$'\n'/ }"
   check "$what: register answers 201" test "$CODE" = 201
   check "$what: login answers 200 with a token" login
   api POST "$FOLDERS/v1/folders" '{"name":"Holidays","visibility":"private"}'
@@ -371,6 +388,7 @@ old_pods_gone() {
   done
 }
 old_token_refused() {
+  [ -n "$OLD_TOKEN" ] || { echo "no token from before the rotation"; return 1; }
   TOKEN=$OLD_TOKEN
   api GET "$USERS/v1/users/me"
   echo "GET /v1/users/me with the old token: $CODE"
