@@ -26,7 +26,8 @@ backup_object_path (const char *dir, const char *key)
 
 /* The SHA-256 and size of the file at `path`. */
 gboolean
-backup_hash_path (const char *path, char hex[CARRETE_SHA256_HEX_LEN + 1], guint64 *size, GError **error)
+backup_hash_path (const char *path, char hex[CARRETE_SHA256_HEX_LEN + 1], guint64 *size,
+                  GError **error)
 {
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   gboolean ok;

@@ -15,8 +15,8 @@
 #define THUMB_TYPE "image/jpeg"
 /* ---- Backup ----------------------------------------------------------------- */
 
-#define ROWS_SQL                                                                        \
-  "SELECT id, object_prefix, size, encode(sha256, 'hex'), content_type, thumbnails"      \
+#define ROWS_SQL                                                                                   \
+  "SELECT id, object_prefix, size, encode(sha256, 'hex'), content_type, thumbnails"                \
   " FROM photos WHERE state = 'ready' ORDER BY id"
 
 static gboolean
@@ -58,8 +58,7 @@ read_rows (PGconn *conn, const char *snapshot, GError **error)
         return NULL;
     }
   res = PQexec (conn, ROWS_SQL);
-  if (!result_ok (res, "reading the photos", error)
-      || !exec_ok (conn, "COMMIT", "commit", error))
+  if (!result_ok (res, "reading the photos", error) || !exec_ok (conn, "COMMIT", "commit", error))
     return NULL;
   return g_steal_pointer (&res);
 }
@@ -70,8 +69,8 @@ static gboolean
 deleted_since (PGconn *live, const char *id, gboolean *deleted, GError **error)
 {
   const char *params[] = { id };
-  g_autoptr (PGresult) res = PQexecParams (live, "SELECT state FROM photos WHERE id = $1", 1,
-                                           NULL, params, NULL, NULL, 0);
+  g_autoptr (PGresult) res = PQexecParams (live, "SELECT state FROM photos WHERE id = $1", 1, NULL,
+                                           params, NULL, NULL, 0);
 
   if (!result_ok (res, "checking a photo", error))
     return FALSE;
@@ -229,7 +228,7 @@ write_objects_json (Backup *b, guint n_photos, GError **error)
   carrete_json_writer_end_array (&w);
   carrete_json_writer_end_object (&w);
   g_string_append_c (out, '\n');
-  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+  return g_file_set_contents (path, out->str, (gssize)out->len, error);
 }
 
 gboolean
@@ -254,5 +253,5 @@ photos_backup_objects (CarreteStorage *storage, const char *conninfo, const char
       return FALSE;
   g_message ("copied %u objects of %d photos (%u deleted during the backup)", objects->len,
              PQntuples (rows), deleted->len);
-  return write_objects_json (&b, (guint) PQntuples (rows), error);
+  return write_objects_json (&b, (guint)PQntuples (rows), error);
 }

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  * Writes DIR/objects/ and DIR/objects.json ({"photos": N,
  * "deleted_during_backup": [ids], "items": [{key, sha256, size,
  * content_type}]}), which backup.sh puts into manifest.json. */
-gboolean photos_backup_objects (CarreteStorage *storage, const char *conninfo,
-                                const char *snapshot, const char *dir, GError **error);
+gboolean photos_backup_objects (CarreteStorage *storage, const char *conninfo, const char *snapshot,
+                                const char *dir, GError **error);
 
 /* Checks DIR/manifest.json (format, the three dumps and every object: each
  * file there, with its SHA-256 and size) and appends to `summary` the lines

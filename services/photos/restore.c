@@ -13,8 +13,7 @@
 
 static const char *const databases[] = { "users", "folders", "photos", NULL };
 
-static gboolean
-refuse (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static gboolean refuse (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
 refuse (GError **error, const char *format, ...)
@@ -51,16 +50,16 @@ member (JsonObject *object, const char *name, GType type)
     return NULL;
   if (type == JSON_TYPE_OBJECT || type == JSON_TYPE_ARRAY)
     return JSON_NODE_TYPE (node) == (type == JSON_TYPE_OBJECT ? JSON_NODE_OBJECT : JSON_NODE_ARRAY)
-             ? node
-             : NULL;
+               ? node
+               : NULL;
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type ? node : NULL;
 }
 
 /* The file `name` in `dir` must exist and hash to `sha256` (and be `size`
  * bytes long, unless size is negative). */
 static gboolean
-check_file (const char *dir, const char *name, const char *path, const char *sha256,
-            gint64 size, GError **error)
+check_file (const char *dir, const char *name, const char *path, const char *sha256, gint64 size,
+            GError **error)
 {
   char hex[CARRETE_SHA256_HEX_LEN + 1];
   guint64 actual;
@@ -139,8 +138,7 @@ verify_objects (const char *dir, JsonObject *root, GString *summary, GError **er
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (backup_object_free);
 
   if (items == NULL || deleted == NULL)
-    return refuse (error, "manifest.json: \"objects\" needs items and deleted_during_backup"),
-           NULL;
+    return refuse (error, "manifest.json: \"objects\" needs items and deleted_during_backup"), NULL;
   g_string_append (summary, "deleted");
   for (guint i = 0; i < json_array_get_length (json_node_get_array (deleted)); i++)
     {
@@ -153,7 +151,8 @@ verify_objects (const char *dir, JsonObject *root, GString *summary, GError **er
   g_string_append_c (summary, '\n');
   for (guint i = 0; i < json_array_get_length (json_node_get_array (items)); i++)
     {
-      BackupObject *object = object_from_json (json_array_get_element (json_node_get_array (items), i));
+      BackupObject *object
+          = object_from_json (json_array_get_element (json_node_get_array (items), i));
       g_autofree char *path = NULL;
       g_autofree char *name = NULL;
 
@@ -249,8 +248,8 @@ photos_restore_objects (CarreteStorage *storage, const char *dir, GError **error
       BackupObject *o = g_ptr_array_index (objects, put);
       g_autofree char *path = backup_object_path (dir, o->key);
 
-      if (!carrete_storage_put_file_hashed (storage, o->key, path, o->content_type, o->sha256,
-                                            NULL, error))
+      if (!carrete_storage_put_file_hashed (storage, o->key, path, o->content_type, o->sha256, NULL,
+                                            error))
         break;
     }
   if (put == objects->len)

@@ -23,7 +23,15 @@ BUILD_DIR=${CARRETE_BUILD_DIR:-$CARRETE_ROOT/${BUILD:-build-asan}}
 MINIO_BIN=${CARRETE_MINIO_BIN:-$CARRETE_ROOT/.cache/bin/minio}
 source "$HERE/../harness/stack.sh"
 stack_script_begin backup "the stacks, the backup and the restore ran"
-trap 'status=$?; rm -rf "${OUT:-}"; (exit $status); stack_script_finish' EXIT
+# The backups go with the stack, whatever the exit.
+backup_finish() {
+  local status=$?
+  rm -rf "${OUT:-}"
+  set +e
+  (exit "$status")
+  stack_script_finish
+}
+trap backup_finish EXIT
 API=$HERE/backup-api.py
 STACK_S3_ENV=()
 OUT=$(mktemp -d -t carrete-backup-out-XXXXXX) # the backups, and the programs they run

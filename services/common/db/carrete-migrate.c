@@ -8,7 +8,6 @@
 
 #include "carrete-error.h"
 
-
 #define MIGRATION_LOCK_KEY "7134029117"
 
 const CarreteStatement carrete_migrate_version_statement = {
