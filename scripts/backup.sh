@@ -4,6 +4,11 @@
 # ready photo of the photos dump (read through carrete-photos' own storage
 # client, enumerated from the dump's rows), and manifest.json (format, time,
 # version, schema versions, row counts, the SHA-256 of every file).
+# The objects are copied last, once users and folders are dumped, with the
+# photos dump's snapshot still open: a photo whose account or folder was
+# deleted before the users or folders dump has lost its objects by then (a
+# deletion removes the photos first), so it is recorded as deleted during
+# the backup, and restore.sh never puts objects whose row it drops.
 # Settings: see scripts/backup-lib.sh and the README ("Backup and restore").
 # DEST_DIR must not exist, or be empty; the backup is written into a
 # temporary folder beside it and renamed into place only when complete.
@@ -19,9 +24,9 @@ fi
 PARENT=$(dirname "$DEST")
 [ -d "$PARENT" ] || die "$PARENT does not exist"
 TMP=$(mktemp -d "$PARENT/.carrete-backup.XXXXXX" 2>/dev/null) || die "cannot write in $PARENT"
-SNAP_PID=
+BACKUP_WORK=$TMP/work
 cleanup() {
-  [ -n "$SNAP_PID" ] && kill "$SNAP_PID" 2>/dev/null
+  backup_session_kill_all
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -29,58 +34,50 @@ trap 'exit 130' INT TERM
 trap '' PIPE # a psql that died is noticed by its answer, not by SIGPIPE
 PHOTOS_BIN=$(backup_bin photos)
 backup_storage_env
+mkdir "$BACKUP_WORK"
 
-# dump NAME: pg_dump of carrete-NAME's database in a snapshot that stays
-# open meanwhile, so that the schema version, the row count and (photos) the
-# objects are read from exactly the dumped rows.  Sets DUMP_INFO to the
-# manifest entry.
+# dump NAME: pg_dump of carrete-NAME's database in a snapshot that its
+# session holds open until closed, so that the schema version, the row
+# count and (photos) the objects are read from exactly the dumped rows.
+# Sets SNAPSHOT and DUMP_INFO (the manifest entry).
 dump() {
-  local name=$1 url snapshot info sha count_sql
+  local name=$1 url sha count_sql info
   url=$(backup_database_url "$name")
-  # psql holds the snapshot's transaction open until told to COMMIT.
-  rm -f "$TMP/snap.in" "$TMP/snap.out"
-  mkfifo "$TMP/snap.in" "$TMP/snap.out"
-  backup_psql "$url" -c "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" \
-    -c "SELECT pg_export_snapshot()" -f - <"$TMP/snap.in" >"$TMP/snap.out" 2>&1 &
-  SNAP_PID=$!
-  exec {snap_in}>"$TMP/snap.in" {snap_out}<"$TMP/snap.out"
-  read -r -t 30 snapshot <&"$snap_out" || snapshot="no answer in 30 s"
-  [[ $snapshot =~ ^[0-9A-F]+-[0-9A-F]+-[0-9]+$ ]] ||
-    die "cannot read the $name database: $snapshot"
-  say "dumping the $name database"
-  pg_dump -Fc --snapshot="$snapshot" -d "$url" -f "$TMP/$name.dump" ||
-    die "pg_dump of the $name database failed"
   case $name in
     photos) count_sql="SELECT count(*) FROM photos WHERE state = 'ready'" ;;
     *) count_sql="SELECT count(*) FROM $name" ;;
   esac
-  info=$(backup_psql "$url" 2>&1 <<SQL
-BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
-SET TRANSACTION SNAPSHOT '$snapshot';
-SELECT coalesce(max(version), 0) || ' ' || ($count_sql) FROM schema_migrations;
-COMMIT;
-SQL
-  ) || die "cannot read the $name database: $info"
-  if [ "$name" = photos ]; then
-    say "copying the photos' objects"
-    CARRETE_BACKUP_SNAPSHOT=$snapshot CARRETE_DATABASE_URL=$url "$PHOTOS_BIN" backup-objects "$TMP" ||
-      die "copying the objects failed"
-  fi
-  echo "COMMIT;" >&"$snap_in" || true
-  exec {snap_in}>&- {snap_out}<&-
-  wait "$SNAP_PID" || true
-  SNAP_PID=
-  rm -f "$TMP/snap.in" "$TMP/snap.out"
+  backup_session_open "$name" "$url"
+  backup_session_send "$name" "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" \
+    "SELECT pg_export_snapshot();" \
+    "SELECT coalesce(max(version), 0) || ' ' || ($count_sql) FROM schema_migrations;"
+  backup_session_answer "$name" 30 && [[ $ANSWER =~ ^[0-9A-F]+-[0-9A-F]+-[0-9]+$ ]] ||
+    die "cannot read the $name database: $ANSWER"
+  SNAPSHOT=$ANSWER
+  backup_session_answer "$name" 30 || die "cannot read the $name database: $ANSWER"
+  info=$ANSWER
+  say "dumping the $name database"
+  pg_dump -Fc --snapshot="$SNAPSHOT" -d "$url" -f "$TMP/$name.dump" ||
+    die "pg_dump of the $name database failed"
   sha=$(sha256sum "$TMP/$name.dump" | cut -d' ' -f1)
   DUMP_INFO=$(printf '"%s": {"file": "%s.dump", "sha256": "%s", "schema_version": %s, "rows": %s}' \
     "$name" "$name" "$sha" "${info% *}" "${info#* }")
 }
 
 entries=()
-for name in "${BACKUP_DATABASES[@]}"; do
+dump photos # its session stays open: the objects are read in its snapshot
+photos_snapshot=$SNAPSHOT
+entries+=("$DUMP_INFO")
+for name in folders users; do
   dump "$name"
   entries+=("$DUMP_INFO")
+  backup_session_close "$name" "COMMIT;" || true # read only: nothing to lose
 done
+say "copying the photos' objects"
+CARRETE_BACKUP_SNAPSHOT=$photos_snapshot CARRETE_DATABASE_URL=$(backup_database_url photos) \
+  "$PHOTOS_BIN" backup-objects "$TMP" || die "copying the objects failed"
+backup_session_close photos "COMMIT;" || true
+rm -rf "$BACKUP_WORK"
 
 version=$("$PHOTOS_BIN" --version | awk '{ print $2 }')
 {

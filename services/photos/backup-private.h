@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 /* One object as the manifest lists it. */
 typedef struct
 {
+  gint64 photo_id; /* the photo the object belongs to */
   char *key;
   char *sha256;
   guint64 size;

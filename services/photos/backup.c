@@ -89,7 +89,8 @@ typedef struct
 
 /* Copies one object into DIR/objects/KEY and hashes the copy. */
 static gboolean
-fetch (Backup *b, const char *key, const char *content_type, BackupObject **out, GError **error)
+fetch (Backup *b, gint64 photo_id, const char *key, const char *content_type, BackupObject **out,
+       GError **error)
 {
   g_autofree char *path = backup_object_path (b->dir, key);
   g_autofree char *parent = g_path_get_dirname (path);
@@ -106,7 +107,9 @@ fetch (Backup *b, const char *key, const char *content_type, BackupObject **out,
       || !backup_hash_path (path, hex, &size, error))
     return FALSE;
   *out = g_new0 (BackupObject, 1);
-  **out = (BackupObject) { g_strdup (key), g_strdup (hex), size, g_strdup (content_type) };
+  **out = (BackupObject) {
+    photo_id, g_strdup (key), g_strdup (hex), size, g_strdup (content_type),
+  };
   return TRUE;
 }
 
@@ -159,7 +162,8 @@ backup_row (Backup *b, PGresult *rows, int row, GError **error)
       const char *type = i == 0 ? PQgetvalue (rows, row, 4) : THUMB_TYPE;
       BackupObject *object = NULL;
 
-      if (fetch (b, g_ptr_array_index (keys, i), type, &object, &local))
+      if (fetch (b, g_ascii_strtoll (id, NULL, 10), g_ptr_array_index (keys, i), type, &object,
+                 &local))
         g_ptr_array_add (copied, object);
     }
   if (local == NULL)
@@ -215,6 +219,8 @@ write_objects_json (Backup *b, guint n_photos, GError **error)
       BackupObject *o = g_ptr_array_index (b->objects, i);
 
       carrete_json_writer_begin_object (&w);
+      carrete_json_writer_member (&w, "photo_id");
+      carrete_json_writer_int (&w, o->photo_id);
       carrete_json_writer_member (&w, "key");
       carrete_json_writer_string (&w, o->key);
       carrete_json_writer_member (&w, "sha256");

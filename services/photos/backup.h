@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * "deleted_during_backup", and restore.sh deletes its row.
  *
  * Writes DIR/objects/ and DIR/objects.json ({"photos": N,
- * "deleted_during_backup": [ids], "items": [{key, sha256, size,
+ * "deleted_during_backup": [ids], "items": [{photo_id, key, sha256, size,
  * content_type}]}), which backup.sh puts into manifest.json. */
 gboolean photos_backup_objects (CarreteStorage *storage, const char *conninfo, const char *snapshot,
                                 const char *dir, GError **error);
@@ -29,7 +29,13 @@ gboolean photos_backup_objects (CarreteStorage *storage, const char *conninfo, c
 gboolean photos_backup_verify (const char *dir, GString *summary, GError **error);
 
 /* Verifies DIR as above, refuses a store that holds any object, then puts
- * every object; on a failure, removes those it put. */
-gboolean photos_restore_objects (CarreteStorage *storage, const char *dir, GError **error);
+ * every object but those of the photos in `dropped` (ids of the rows the
+ * restore leaves out: NULL for none); on a failure, removes those it put. */
+gboolean photos_restore_objects (CarreteStorage *storage, const char *dir, GHashTable *dropped,
+                                 GError **error);
+
+/* The photo ids in the file at `path`, separated by white space, as a set
+ * of gint64 (g_int64_hash). */
+GHashTable *photos_restore_read_ids (const char *path, GError **error);
 
 G_END_DECLS

@@ -45,8 +45,9 @@ static const char usage[] =
   "            an exported snapshot) and list them in DIR/objects.json\n"
   "  backup-verify DIR    check a backup's manifest.json and every file's\n"
   "            SHA-256; print the schema versions and deleted photo ids\n"
-  "  restore-objects DIR  put a verified backup's objects into the (empty)\n"
-  "            configured storage\n"
+  "  restore-objects DIR [DROPPED]  put a verified backup's objects into the\n"
+  "            (empty) configured storage, but those of the photo ids listed\n"
+  "            in the file DROPPED (rows scripts/restore.sh leaves out)\n"
   "  decode    (internal) decode one image in the child process serve starts\n"
   "\n"
   "Configuration comes from the environment or a .env file in the working\n"
@@ -355,10 +356,13 @@ run_restore_objects (const CarreteCli *cli, char **args)
   CarreteConfig config = { 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (CarreteStorage) storage = NULL;
+  g_autoptr (GHashTable) dropped = NULL;
   int status = 0;
 
+  if (args[1] != NULL && (dropped = photos_restore_read_ids (args[1], &error)) == NULL)
+    return carrete_cli_fail_error (cli, error);
   storage = open_command_storage (cli, &config, restore_settings, no_settings, &error);
-  if (storage == NULL || !photos_restore_objects (storage, args[0], &error))
+  if (storage == NULL || !photos_restore_objects (storage, args[0], dropped, &error))
     status = carrete_cli_fail_error (cli, error);
   carrete_config_clear (&config);
   return status;
@@ -369,6 +373,7 @@ static const CarreteServiceCommand commands[] = {
   { "backup-objects", 1, run_backup_objects },
   { "backup-verify", 1, run_backup_verify },
   { "restore-objects", 1, run_restore_objects },
+  { "restore-objects", 2, run_restore_objects },
   { NULL, 0, NULL },
 };
 

@@ -109,17 +109,20 @@ static BackupObject *
 object_from_json (JsonNode *node)
 {
   JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *photo_id = member (o, "photo_id", G_TYPE_INT64);
   JsonNode *key = member (o, "key", G_TYPE_STRING);
   JsonNode *sha = member (o, "sha256", G_TYPE_STRING);
   JsonNode *size = member (o, "size", G_TYPE_INT64);
   JsonNode *type = member (o, "content_type", G_TYPE_STRING);
   BackupObject *object;
 
-  if (key == NULL || sha == NULL || size == NULL || type == NULL
+  if (photo_id == NULL || key == NULL || sha == NULL || size == NULL || type == NULL
+      || json_node_get_int (photo_id) <= 0
       || !carrete_storage_key_is_valid (json_node_get_string (key))
       || !is_sha256_hex (json_node_get_string (sha)) || json_node_get_int (size) < 0)
     return NULL;
   object = g_new0 (BackupObject, 1);
+  object->photo_id = json_node_get_int (photo_id);
   object->key = g_strdup (json_node_get_string (key));
   object->sha256 = g_strdup (json_node_get_string (sha));
   object->size = (guint64) json_node_get_int (size);
@@ -234,31 +237,71 @@ check_store_empty (CarreteStorage *storage, GError **error)
   return FALSE;
 }
 
+GHashTable *
+photos_restore_read_ids (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  words = g_strsplit_set (g_strstrip (text), " \t\n", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint64 id = 0;
+
+      if (*words[i] == '\0')
+        continue;
+      if (!g_ascii_string_to_unsigned (words[i], 10, 1, G_MAXINT64, &id, NULL))
+        {
+          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "%s: \"%s\" is not a photo id",
+                       path, words[i]);
+          return NULL;
+        }
+      g_hash_table_add (ids, g_memdup2 (&(gint64) { (gint64) id }, sizeof (gint64)));
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* Puts the objects in `objects` not in `dropped`; FALSE (the objects it put
+ * taken back) on the first failure. */
+static gboolean
+put_all (CarreteStorage *storage, const char *dir, GPtrArray *objects, GHashTable *dropped,
+         GError **error)
+{
+  g_autoptr (GPtrArray) put = g_ptr_array_new ();
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      BackupObject *o = g_ptr_array_index (objects, i);
+      g_autofree char *path = backup_object_path (dir, o->key);
+
+      if (dropped != NULL && g_hash_table_contains (dropped, &o->photo_id))
+        continue;
+      g_ptr_array_add (put, o->key);
+      if (!carrete_storage_put_file_hashed (storage, o->key, path, o->content_type, o->sha256, NULL,
+                                            error))
+        {
+          /* Nothing half-written: take back what went in (this one too,
+           * which may have landed before the failure was seen). */
+          for (guint j = 0; j < put->len; j++)
+            carrete_storage_delete (storage, g_ptr_array_index (put, j), NULL);
+          return FALSE;
+        }
+    }
+  g_message ("restored %u objects (%u left out with their photos' rows)", put->len,
+             objects->len - put->len);
+  return TRUE;
+}
+
 gboolean
-photos_restore_objects (CarreteStorage *storage, const char *dir, GError **error)
+photos_restore_objects (CarreteStorage *storage, const char *dir, GHashTable *dropped,
+                        GError **error)
 {
   g_autoptr (GString) summary = g_string_new (NULL);
   g_autoptr (GPtrArray) objects = verify (dir, summary, error);
-  guint put = 0;
 
-  if (objects == NULL || !check_store_empty (storage, error))
-    return FALSE;
-  for (; put < objects->len; put++)
-    {
-      BackupObject *o = g_ptr_array_index (objects, put);
-      g_autofree char *path = backup_object_path (dir, o->key);
-
-      if (!carrete_storage_put_file_hashed (storage, o->key, path, o->content_type, o->sha256, NULL,
-                                            error))
-        break;
-    }
-  if (put == objects->len)
-    {
-      g_message ("restored %u objects", put);
-      return TRUE;
-    }
-  /* Nothing half-written: take back what went in. */
-  for (guint i = 0; i <= put && i < objects->len; i++)
-    carrete_storage_delete (storage, ((BackupObject *) g_ptr_array_index (objects, i))->key, NULL);
-  return FALSE;
+  return objects != NULL && check_store_empty (storage, error)
+         && put_all (storage, dir, objects, dropped, error);
 }

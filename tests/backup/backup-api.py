@@ -6,13 +6,19 @@ and CARRETE_PHOTOS_URL.
 
   backup-api.py populate STATE            users, folders, photos (both upload paths)
   backup-api.py load STATE STOP LOG       uploads, renames, deletes until STOP exists
-  backup-api.py collect STATE OUT         every user, folder and photo (SHA-256 of
+  backup-api.py doom STATE DOOMED         deletes the account of the last user and the
+                                          first public folder of the one before (with
+                                          its photos), noting them in DOOMED
+  backup-api.py collect STATE OUT [DOOMED]
+                                          every user, folder and photo (SHA-256 of
                                           each original fetched through its URL),
-                                          logging in with the old passwords
-  backup-api.py compare BEFORE AFTER LOG START
+                                          logging in with the old passwords (the
+                                          doomed account's must fail)
+  backup-api.py compare BEFORE AFTER LOG START [DOOMED]
                                           what was acknowledged before the backup
                                           (at START, seconds since the epoch) is
-                                          all there, byte for byte
+                                          all there, byte for byte, and nothing of
+                                          the doomed account and folder
 """
 import hashlib
 import json
@@ -143,6 +149,22 @@ def load(state_path, stop_path, log_path):
             time.sleep(0.05)
 
 
+def doom(state_path, doomed_path):
+    """Run by test-backup.sh's pg_dump wrapper just before the folders dump
+    (the users' snapshot is not taken yet): one account and one folder with
+    photos go during the backup."""
+    users = json.load(open(state_path))["users"]
+    gone, keeper = users[-1], users[-2]
+    ok(*call("DELETE", USERS + "/v1/users/me", token=login(gone)), "delete the account", 204)
+    token = login(keeper)
+    folder = next(f for f in pages(FOLDERS + "/v1/folders?limit=100", token)
+                  if f["visibility"] == "public")
+    ok(*call("DELETE", FOLDERS + f"/v1/folders/{folder['id']}?recursive=true", token=token),
+       "delete the folder", 204)
+    with open(doomed_path, "w") as f:
+        json.dump({"user": gone["username"], "folder": [keeper["username"], folder["name"]]}, f)
+
+
 def pages(url, token):
     items, cursor = [], None
     while True:
@@ -153,9 +175,21 @@ def pages(url, token):
             return items
 
 
-def collect(state_path, out_path):
+def doomed_of(path):
+    return json.load(open(path)) if path else {"user": None, "folder": [None, None]}
+
+
+def collect(state_path, out_path, doomed_path=None):
     state, out = json.load(open(state_path)), {}
+    doomed = doomed_of(doomed_path)
     for user in state["users"]:
+        if user["username"] == doomed["user"]:
+            # Deleted before the users' snapshot: the account is not restored.
+            status, payload = call("POST", USERS + "/v1/auth/login",
+                                   {"username": user["username"], "password": user["password"]})
+            if status != 401:
+                raise SystemExit(f"the deleted account {user['username']} logs in: {status}")
+            continue
         token = login(user)  # the old password must work
         me = ok(*call("GET", USERS + "/v1/users/me", token=token), "me", 200)
         folders = pages(FOLDERS + "/v1/folders?limit=100", token)
@@ -182,8 +216,19 @@ def load_user(before):
     return sorted(before)[0]
 
 
-def compare(before_path, after_path, log_path, start):
+def compare(before_path, after_path, log_path, start, doomed_path=None):
     before, after = json.load(open(before_path)), json.load(open(after_path))
+    doomed = doomed_of(doomed_path)
+    # Nothing of the deleted account or folder comes back, for anyone.
+    everywhere = {p["sha256"] for user in after.values() for p in user["photos"]}
+    for name, old in before.items():
+        for photo in old["photos"]:
+            if name == doomed["user"] or [name, photo["folder"]] == doomed["folder"]:
+                if photo["sha256"] in everywhere:
+                    raise SystemExit(f"{name}'s photo {photo['name']}, deleted during the backup, is back")
+                photo["doomed"] = True
+    if doomed["user"] is not None:
+        before.pop(doomed["user"])
     load_ops = [json.loads(line) for line in open(log_path)]
     deleted = {op["sha256"] for op in load_ops if op["op"] == "delete"}
     # Uploads of the load acknowledged before the backup started, and never
@@ -200,11 +245,15 @@ def compare(before_path, after_path, log_path, start):
             continue
         if (new["username"], new["email"]) != (old["username"], old["email"]):
             problems.append(f"user {name}: {new['username']} {new['email']}")
-        if new["folders"] != old["folders"]:
+        # The deleted folder was in the folders dump: it may come back, empty.
+        folders = [f for f in new["folders"] if [name, f[0]] != doomed["folder"]]
+        if folders != [f for f in old["folders"] if [name, f[0]] != doomed["folder"]]:
             problems.append(f"{name}'s folders: {new['folders']} != {old['folders']}")
         restored = {p["sha256"]: p for p in new["photos"]}
         for photo in old["photos"]:
             checked += 1
+            if photo.get("doomed"):
+                continue
             if restored.pop(photo["sha256"], None) != photo:
                 problems.append(f"{name}'s photo {photo['name']} is missing or differs")
         # What is left came from the load: its bytes are one it uploaded,
@@ -225,7 +274,8 @@ def compare(before_path, after_path, log_path, start):
 
 
 if __name__ == "__main__":
-    commands = {"populate": populate, "load": load, "collect": collect, "compare": compare}
+    commands = {"populate": populate, "load": load, "doom": doom, "collect": collect,
+                "compare": compare}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         raise SystemExit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])

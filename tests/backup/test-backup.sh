@@ -105,12 +105,24 @@ else
 fi
 check "the failed backups left nothing" test "$(ls -A "$OUT" | tr '\n' ' ')" = "bin full "
 
-# The backup, under a light write load.
+# The backup, under a light write load; and, once the photos are dumped and
+# the folders' snapshot taken (the users' not yet, the objects not yet
+# copied), an account and a folder with photos are deleted, by a pg_dump
+# that does so before it dumps the folders.
+mkdir "$OUT/doom"
+cat >"$OUT/doom/pg_dump" <<SH
+#!/usr/bin/env bash
+case "\$*" in *folders.dump*) python3 "$API" doom "$STACK/state.json" "$STACK/doomed.json" || exit 1 ;; esac
+exec $(command -v pg_dump) "\$@"
+SH
+chmod +x "$OUT/doom/pg_dump"
 python3 "$API" load "$STACK/state.json" "$STACK/stop" "$STACK/load.log" &
 LOAD=$!
 sleep 2
 START=$(date +%s.%N)
-check "backup.sh under load" "$CARRETE_ROOT/scripts/backup.sh" "$OUT/backup"
+check "backup.sh under load, an account and a folder deleted during it" \
+  env PATH="$OUT/doom:$PATH" "$CARRETE_ROOT/scripts/backup.sh" "$OUT/backup"
+check "the account and the folder were deleted during the backup" test -s "$STACK/doomed.json"
 sleep 1
 touch "$STACK/stop"
 check "the load ran without a failure" wait "$LOAD"
@@ -126,18 +138,18 @@ OLD_STACK=$STACK
 STACK=$(mktemp -d -t carrete-backup-XXXXXX)
 STACK_RAN=0
 rm -rf "$OLD_STACK/pg" "$OLD_STACK/minio" "$OLD_STACK/storage"
-cp "$OLD_STACK/state.json" "$OLD_STACK/before.json" "$OLD_STACK/load.log" "$STACK/"
+cp "$OLD_STACK/state.json" "$OLD_STACK/before.json" "$OLD_STACK/load.log" "$OLD_STACK/doomed.json" "$STACK/"
 rm -rf "$OLD_STACK"
 read -r -a ports <<<"$(stack_free_ports 5)"
 stack_start_db "${ports[0]}"
 for name in users folders photos; do
   export "CARRETE_${name^^}_DATABASE_URL=$(pg_service_database "$STACK/pg" "${ports[0]}" "carrete_$name")"
 done
+# Its databases are created, never migrated, and its bucket not made:
+# restore.sh runs each service's migrate.
 if [ "$KIND" = s3 ]; then
   stack_start_minio "${ports[4]}" "$MINIO_BIN"
   export "${STACK_S3_ENV[@]}"
-  # The bucket, as `carrete-photos migrate` would make it.
-  CARRETE_DATABASE_URL=$CARRETE_PHOTOS_DATABASE_URL "$BUILD_DIR/services/photos/carrete-photos" migrate >/dev/null 2>&1
 else
   export CARRETE_STORAGE_DIR=$STACK/storage
 fi
@@ -159,15 +171,40 @@ bad && rm "$OUT/bad/manifest.json"
 refused "restore: no manifest" "no readable manifest.json" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 bad && sed -i 's/"schema_version": 4/"schema_version": 99/' "$OUT/bad/manifest.json"
 refused "restore: another schema version" "at schema version 99" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
-refused "restore: storage down" "restore-objects\|not restored" \
+refused "restore: storage down" "restore-objects\|not restored\|carrete-photos migrate failed" \
   env CARRETE_STORAGE_DIR=/proc/carrete-storage CARRETE_S3_SECRET_KEY=wrong "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 rm -rf "$OUT/bad"
 
 check "restore.sh into the empty stack (nothing was left by the refusals)" \
   "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
+check "the restored folders database plans with force_custom_plan (set by its migration)" \
+  test "$(psql -X -At -d "$CARRETE_FOLDERS_DATABASE_URL" -c 'SHOW plan_cache_mode')" = force_custom_plan
+
+# store_keys: every object key in the second stack's store, sorted.
+store_keys() {
+  if [ "$KIND" = s3 ]; then # MinIO keeps each object as a folder holding xl.meta
+    (cd "$STACK/minio/carrete" && find . -name xl.meta -printf '%h\n' | sed 's|^\./||')
+  else # the fs store: one file per object; .meta and temporary files start with '.'
+    (cd "$STACK/storage" && find . -mindepth 1 -name '.*' -prune -o -type f -printf '%P\n')
+  fi | sort
+}
+# row_objects: per ready photo row, its object prefix and how many objects
+# it has (the original, and its two thumbnails once made), sorted.
+row_objects() {
+  psql -X -At -F ' ' -d "$CARRETE_PHOTOS_DATABASE_URL" -c \
+    "SELECT object_prefix, CASE thumbnails WHEN 'ready' THEN 3 ELSE 1 END FROM photos WHERE state = 'ready'" |
+    sort
+}
+# The store holds exactly the objects of the restored rows: no stray of
+# the deleted account, folder or photos, nothing missing.
+check "the store holds exactly the restored rows' objects" \
+  diff <(row_objects) <(store_keys | sed 's|/[^/]*$||' | uniq -c | awk '{ print $2, $1 }')
+check "every restored row's original is in the store" \
+  test -z "$(comm -23 <(row_objects | awk '{ print $1 "/original" }') <(store_keys))"
 stack_start_services "${ports[1]}" "${ports[2]}" "${ports[3]}" "${STACK_S3_ENV[@]}"
-check "every user logs in with the old password" python3 "$API" collect "$STACK/state.json" "$STACK/after.json"
-check "users, folders and photos (bytes, folder, tags) are all there" \
-  python3 "$API" compare "$STACK/before.json" "$STACK/after.json" "$STACK/load.log" "$START"
+check "every user logs in with the old password, the deleted account with none" \
+  python3 "$API" collect "$STACK/state.json" "$STACK/after.json" "$STACK/doomed.json"
+check "users, folders and photos (bytes, folder, tags) are all there; none of the deleted account or folder" \
+  python3 "$API" compare "$STACK/before.json" "$STACK/after.json" "$STACK/load.log" "$START" "$STACK/doomed.json"
 refused "restore again into the restored stack" "database is not empty" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 STACK_RAN=1
