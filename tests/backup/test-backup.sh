@@ -6,12 +6,16 @@
 # A stack (PostgreSQL, the three services, fs storage or MinIO) is filled
 # with users, public and private folders with tags, and photos sent both
 # ways; a light write load (uploads, renames, deletes) runs while the backup
-# is taken.  The backup's bad inputs are tried; then the stack is stopped,
-# and a second, empty stack (its own PostgreSQL, storage and keys) is
-# started, the restore's bad inputs are tried on it, the backup is restored
-# into it, and everything each user sees is compared: users, folders,
+# is taken, and an account and a folder with photos are deleted once the
+# photos are dumped.  The backup's bad inputs are tried; then the stack is
+# stopped, and a second, empty stack (its own PostgreSQL, storage and keys;
+# databases created, never migrated) is started, the restore's bad inputs
+# are tried on it, the backup is restored into it (with s3, by
+# carrete-photos alone, as in its image), the store is compared with the
+# restored rows, and everything each user sees is compared: users, folders,
 # photos (name, folder, tags, the SHA-256 of the original fetched through
-# its URL), logging in with the old passwords.
+# its URL), logging in with the old passwords; nothing of the deleted
+# account and folder is back.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -171,12 +175,32 @@ bad && rm "$OUT/bad/manifest.json"
 refused "restore: no manifest" "no readable manifest.json" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 bad && sed -i 's/"schema_version": 4/"schema_version": 99/' "$OUT/bad/manifest.json"
 refused "restore: another schema version" "at schema version 99" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
-refused "restore: storage down" "restore-objects\|not restored\|carrete-photos migrate failed" \
-  env CARRETE_STORAGE_DIR=/proc/carrete-storage CARRETE_S3_SECRET_KEY=wrong "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 rm -rf "$OUT/bad"
 
+# With s3, the restore runs as in the carrete-photos image (the chart's
+# manual restore): carrete-photos alone, the users and folders databases
+# migrated beforehand by their own services (the chart's pods do).  Refused
+# while they are not (the refusals before this one stop before migrating).
+RESTORE_BIN_DIR=$CARRETE_BIN_DIR
+if [ "$KIND" = s3 ]; then
+  RESTORE_BIN_DIR=$OUT/photos-only
+  mkdir "$RESTORE_BIN_DIR" && ln -s "$BUILD_DIR/services/photos/carrete-photos" "$RESTORE_BIN_DIR/"
+  refused "restore with carrete-photos alone: the other databases must be migrated first" \
+    "no carrete-users here to migrate" env CARRETE_BIN_DIR="$RESTORE_BIN_DIR" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
+fi
+# The store refused after the migrations: the databases are rolled back,
+# left migrated and empty (which the restore below accepts).
+refused "restore: storage down" "restore-objects\|not restored\|carrete-photos migrate failed" \
+  env CARRETE_STORAGE_DIR=/proc/carrete-storage CARRETE_S3_SECRET_KEY=wrong "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
+if [ "$KIND" = s3 ]; then
+  for name in users folders; do
+    var=CARRETE_${name^^}_DATABASE_URL
+    CARRETE_DATABASE_URL=${!var} "$BUILD_DIR/services/$name/carrete-$name" migrate >/dev/null 2>&1 ||
+      die "carrete-$name migrate failed"
+  done
+fi
 check "restore.sh into the empty stack (nothing was left by the refusals)" \
-  "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
+  env CARRETE_BIN_DIR="$RESTORE_BIN_DIR" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 check "the restored folders database plans with force_custom_plan (set by its migration)" \
   test "$(psql -X -At -d "$CARRETE_FOLDERS_DATABASE_URL" -c 'SHOW plan_cache_mode')" = force_custom_plan
 
