@@ -24,17 +24,19 @@ fi
 PARENT=$(dirname "$DEST")
 [ -d "$PARENT" ] || die "$PARENT does not exist"
 TMP=$(mktemp -d "$PARENT/.carrete-backup.XXXXXX" 2>/dev/null) || die "cannot write in $PARENT"
-BACKUP_WORK=$TMP/work
+BACKUP_WORK=
 cleanup() {
   backup_session_kill_all
-  rm -rf "$TMP"
+  rm -rf "$TMP" "$BACKUP_WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 trap '' PIPE # a psql that died is noticed by its answer, not by SIGPIPE
+# The sessions' pipes: in TMPDIR, not beside the backup (a volume that may
+# not take named pipes).
+BACKUP_WORK=$(mktemp -d -t carrete-backup-work-XXXXXX) || die "cannot write in ${TMPDIR:-/tmp}"
 PHOTOS_BIN=$(backup_bin photos)
 backup_storage_env
-mkdir "$BACKUP_WORK"
 
 # dump NAME: pg_dump of carrete-NAME's database in a snapshot that its
 # session holds open until closed, so that the schema version, the row

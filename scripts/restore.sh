@@ -5,7 +5,7 @@
 #
 # Refuses (exit 1, nothing changed) a missing or corrupt manifest, a file
 # whose SHA-256 differs, a backup of another schema version, a database that
-# holds rows, a store that holds objects.  Then:
+# holds rows.  Then:
 #  1. each service's own `carrete-NAME migrate` runs on its target database
 #     (so that a new, empty database works, and database-level settings the
 #     migrations make, which pg_dump does not carry, are there); where
@@ -15,11 +15,13 @@
 #     transaction left open: folders whose owner is not in the users dump,
 #     and photos whose owner or folder is missing, that were deleted during
 #     the backup, or that were not ready, are dropped there;
-#  3. the objects of the photos kept (and only those) go into the store;
+#  3. the objects of the photos kept (and only those) go into the store,
+#     which must hold none (else it is refused, as below);
 #  4. the three transactions commit, so that every row, once visible, finds
 #     its objects, and no object is left without its row.
 # A failure before step 4 rolls back every database and takes back the
-# objects put; the target databases stay migrated, and empty.
+# objects put; the target databases stay migrated, and empty.  Only a failed
+# COMMIT leaves part of the restore in place (and says so).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/backup-lib.sh"
