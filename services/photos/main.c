@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "backup.h"
 #include "carrete-cli-db.h"
 #include "carrete-config.h"
 #include "carrete-db.h"
@@ -38,6 +39,15 @@ static const char usage[] =
   "  work      run background jobs (thumbnails); HTTP only for /healthz,\n"
   "            /readyz and /metrics\n"
   "  migrate   apply the database migrations, create the S3 bucket, and exit\n"
+  "  schema-version  print the schema version this build migrates to\n"
+  "  backup-objects DIR   copy every ready photo's objects into DIR/objects\n"
+  "            (scripts/backup.sh; CARRETE_BACKUP_SNAPSHOT reads the rows of\n"
+  "            an exported snapshot) and list them in DIR/objects.json\n"
+  "  backup-verify DIR    check a backup's manifest.json and every file's\n"
+  "            SHA-256; print the schema versions and deleted photo ids\n"
+  "  restore-objects DIR [DROPPED]  put a verified backup's objects into the\n"
+  "            (empty) configured storage, but those of the photo ids listed\n"
+  "            in the file DROPPED (rows scripts/restore.sh leaves out)\n"
   "  decode    (internal) decode one image in the child process serve starts\n"
   "\n"
   "Configuration comes from the environment or a .env file in the working\n"
@@ -99,12 +109,11 @@ s3_options (const CarreteConfig *config, CarreteStorageOptions *options, GError 
   return TRUE;
 }
 
+/* `url_key` signs fs URLs (32 bytes). */
 static CarreteStorage *
-open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **error)
+open_storage (const CarreteConfig *config, const guint8 *url_key, GError **error)
 {
   g_autofree char *public_url = NULL;
-  guint8 url_key[32];
-  CarreteStorage *storage;
   CarreteStorageOptions s3;
 
   if (g_str_equal (config->storage, "fs"))
@@ -115,16 +124,12 @@ open_storage (const CarreteConfig *config, const CarreteIdKey *id_key, GError **
       public_url = g_strdup (config->public_url != NULL
                                ? config->public_url
                                : "http://127.0.0.1:8082");
-      /* Its own context, so no other use of the ID key shares this key. */
-      carrete_id_key_derive (id_key, "carrete3", 1, url_key, sizeof url_key);
-      storage = carrete_storage_new (&(CarreteStorageOptions) {
+      return carrete_storage_new (&(CarreteStorageOptions) {
           .kind = CARRETE_STORAGE_FS,
           .dir = config->storage_dir,
           .public_url = public_url,
           .url_key = url_key,
       }, error);
-      sodium_memzero (url_key, sizeof url_key);
-      return storage;
     }
   return s3_options (config, &s3, error) ? carrete_storage_new (&s3, error) : NULL;
 }
@@ -139,11 +144,15 @@ static gboolean
 build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
 {
   CarreteIdKey id_key;
+  guint8 url_key[32];
 
   app->jwt = carrete_service_load_keys (config, &id_key, error);
   if (app->jwt == NULL)
     return FALSE;
-  app->storage = open_storage (config, &id_key, error);
+  /* Its own context, so no other use of the ID key shares this key. */
+  carrete_id_key_derive (&id_key, "carrete3", 1, url_key, sizeof url_key);
+  app->storage = open_storage (config, url_key, error);
+  sodium_memzero (url_key, sizeof url_key);
   app->ids = carrete_ids_new (&id_key);
   app->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);
@@ -267,6 +276,7 @@ migrate (const CarreteCli *cli)
 static const CarreteServiceDatabase database = {
   .check_schema = carrete_cli_check_schema,
   .migrate = migrate,
+  .schema_version = carrete_cli_schema_version,
 };
 
 static int
@@ -275,8 +285,95 @@ run_decoder (const CarreteCli *cli, char **args)
   return photos_decoder_child_main (args);
 }
 
+/* What the backup commands read: the database (backup-objects only) and
+ * the storage. */
+static const char *const backup_settings[] = {
+  "CARRETE_DATABASE_URL", "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT",
+  "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
+  "CARRETE_S3_ADDRESSING", NULL,
+};
+static const char *const backup_required[] = { "CARRETE_DATABASE_URL", NULL };
+static const char *const no_settings[] = { NULL };
+static const char *const restore_settings[] = {
+  "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT", "CARRETE_S3_REGION",
+  "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY", "CARRETE_S3_ADDRESSING",
+  NULL,
+};
+
+/* The storage of a backup command: fs URLs are never signed there, so
+ * their key is a throw-away one and no key file is needed. */
+static CarreteStorage *
+open_command_storage (const CarreteCli *cli, CarreteConfig *config, const char *const *settings,
+                      const char *const *required, GError **error)
+{
+  guint8 url_key[32];
+  CarreteStorage *storage;
+
+  if (!carrete_cli_load_config (cli, config, settings, required, error))
+    return NULL;
+  randombytes_buf (url_key, sizeof url_key);
+  storage = open_storage (config, url_key, error);
+  sodium_memzero (url_key, sizeof url_key);
+  return storage;
+}
+
+static int
+run_backup_objects (const CarreteCli *cli, char **args)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) storage = NULL;
+  /* The snapshot pg_dump read photos in (scripts/backup.sh exports it);
+   * not a service setting, so it is read here. */
+  const char *snapshot = g_getenv ("CARRETE_BACKUP_SNAPSHOT");
+  int status = 0;
+
+  storage = open_command_storage (cli, &config, backup_settings, backup_required, &error);
+  if (storage == NULL
+      || !photos_backup_objects (storage, config.database_url,
+                                 snapshot != NULL && *snapshot != '\0' ? snapshot : NULL, args[0],
+                                 &error))
+    status = carrete_cli_fail_error (cli, error);
+  carrete_config_clear (&config);
+  return status;
+}
+
+static int
+run_backup_verify (const CarreteCli *cli, char **args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) summary = g_string_new (NULL);
+
+  if (!photos_backup_verify (args[0], summary, &error))
+    return carrete_cli_fail_error (cli, error);
+  fputs (summary->str, stdout);
+  return 0;
+}
+
+static int
+run_restore_objects (const CarreteCli *cli, char **args)
+{
+  CarreteConfig config = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) storage = NULL;
+  g_autoptr (GHashTable) dropped = NULL;
+  int status = 0;
+
+  if (args[1] != NULL && (dropped = photos_restore_read_ids (args[1], &error)) == NULL)
+    return carrete_cli_fail_error (cli, error);
+  storage = open_command_storage (cli, &config, restore_settings, no_settings, &error);
+  if (storage == NULL || !photos_restore_objects (storage, args[0], dropped, &error))
+    status = carrete_cli_fail_error (cli, error);
+  carrete_config_clear (&config);
+  return status;
+}
+
 static const CarreteServiceCommand commands[] = {
   { PHOTOS_DECODER_COMMAND, PHOTOS_DECODER_N_ARGS, run_decoder },
+  { "backup-objects", 1, run_backup_objects },
+  { "backup-verify", 1, run_backup_verify },
+  { "restore-objects", 1, run_restore_objects },
+  { "restore-objects", 2, run_restore_objects },
   { NULL, 0, NULL },
 };
 

@@ -29,6 +29,7 @@ static const char usage[] =
   "  serve                     answer HTTP requests (needs a migrated database)\n"
   "  migrate                   apply the database migrations and exit\n"
   "  set-role USERNAME ROLE    make USERNAME an \"admin\" or a plain \"user\"\n"
+  "  schema-version            print the schema version this build migrates to\n"
   "\n"
   "Configuration comes from the environment or a .env file in the working\n"
   "directory: CARRETE_LISTEN (default 127.0.0.1:8081), CARRETE_DATABASE_URL,\n"

@@ -6,8 +6,7 @@
 
 #include "carrete-db.h"
 #include "carrete-error.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+#include "carrete-migrate.h"
 
 gboolean
 users_set_role (const char *conninfo, const char *username, const char *role, GError **error)
@@ -21,13 +20,9 @@ users_set_role (const char *conninfo, const char *username, const char *role, GE
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_INVALID, "role must be admin or user");
       return FALSE;
     }
-  conn = PQconnectdb (conninfo);
-  if (PQstatus (conn) != CONNECTION_OK)
-    {
-      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE, "cannot connect: %s",
-                   PQerrorMessage (conn));
-      return FALSE;
-    }
+  conn = carrete_migrate_connect (conninfo, "carrete-users-roles", error);
+  if (conn == NULL)
+    return FALSE;
   res = PQexecParams (conn,
                       "UPDATE users SET role = $2, updated_at = now() WHERE lower(username) = lower($1)",
                       2, NULL, params, NULL, NULL, 0);

@@ -69,6 +69,13 @@ check "kubeconform: external PostgreSQL and S3" template_conforms "${PUBLIC[@]}"
   --set database.adminPassword=x "${EXTERNAL_S3[@]}"
 check "kubeconform: the bundled Garage (objectStore.kind garage)" template_conforms "${PUBLIC[@]}" \
   "${ALL_ON[@]}" --set objectStore.kind=garage
+backup_conforms() {
+  template_conforms "${PUBLIC[@]}" --set backup.enabled=true &&
+    template_conforms "${PUBLIC[@]}" --set backup.enabled=true --set storage.type=fs \
+      --set backup.persistence.existingClaim=backups
+}
+check "kubeconform: the backup CronJob (backup.enabled): its own PVC with s3, a claim given with fs" \
+  backup_conforms
 check "kubeconform: fs storage, existing Secrets, no NetworkPolicies" template_conforms \
   "${PUBLIC[@]}" "${ALL_ON[@]}" --set storage.type=fs --set keys.existingSecret=k \
   --set database.existingSecret=d --set networkPolicy.enabled=false
@@ -141,10 +148,11 @@ check "kubeconform: k8s/ manifests" bash -c "ls '$ROOT'/k8s/*.yaml | grep -v kus
 
 # The four Dockerfiles share their build stage (one cached layer) and shape.
 # Dockerfile.photos also has its own libvips stage ("AS vips", up to the
-# runtime stage), copies its output, and installs the libraries libvips needs.
+# runtime stage), copies its output, and installs the libraries libvips needs;
+# and postgresql-client and scripts/backup.sh (the chart's backup CronJob).
 dockerfile_shape() { # FILE SVC PORT
   sed "/^FROM .* AS vips\$/,/^# ---- runtime/d; s/$2/SVC/g; s/$3/PORT/g" "$1" | grep -v '^#' |
-    grep -v 'description=' | grep -v '^COPY --from=vips ' |
+    grep -v 'description=' | grep -vE '^COPY (--from=vips |scripts/)' |
     grep -vE '^      (libcurl4 ca-certificates|libwebp7) '
 }
 dockerfiles_in_step() {

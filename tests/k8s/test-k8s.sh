@@ -213,6 +213,78 @@ flow "$NS" "chart"
 # (No --logs: a passing test pod is deleted at once, hook-delete-policy.)
 check "helm test passes" "$HELM" test carrete -n "$NS" --timeout 3m
 
+# ---- the backup CronJob, run once, then disabled again ----------------------------
+# This cluster has no volume provisioner: the backups go to a hostPath
+# PersistentVolume (the node is this machine), its claim given to the chart
+# as backup.persistence.existingClaim.  Owned by the pod's uid, 10001
+# (fsGroup does not apply to hostPath).
+BACKUPS=$WORK/backups
+backup_volume() {
+  install -d -m 700 -o 10001 -g 10001 "$BACKUPS" && kubectl apply -f - <<YAML
+apiVersion: v1
+kind: PersistentVolume
+metadata: { name: carrete-test-backups }
+spec:
+  capacity: { storage: 1Gi }
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  claimRef: { namespace: $NS, name: carrete-test-backups }
+  hostPath: { path: $BACKUPS, type: Directory }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: carrete-test-backups, namespace: $NS }
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: ""
+  volumeName: carrete-test-backups
+  resources: { requests: { storage: 1Gi } }
+YAML
+}
+backup_once() {
+  "$HELM" upgrade carrete "$CHART" -n "$NS" --reuse-values --set backup.enabled=true \
+    --set backup.persistence.existingClaim=carrete-test-backups --wait --timeout 3m &&
+    kubectl -n "$NS" create job --from=cronjob/carrete-backup backup-now &&
+    kubectl -n "$NS" wait --for=condition=complete job/backup-now --timeout=180s || {
+      kubectl -n "$NS" describe job/backup-now
+      kubectl -n "$NS" logs job/backup-now
+      return 1
+    }
+}
+# The manifest the job wrote, read on the node: three databases, and the
+# flow's user and photo in them.
+backup_on_volume() {
+  local manifest
+  kubectl -n "$NS" logs job/backup-now | tail -n 4
+  manifest=$(ls "$BACKUPS"/carrete-*/manifest.json 2>/dev/null | head -n 1)
+  [ -n "$manifest" ] || { echo "no manifest.json in $BACKUPS"; ls -la "$BACKUPS"; return 1; }
+  python3 - "$manifest" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+rows = {name: db["rows"] for name, db in m["databases"].items()}
+print(sys.argv[1], rows, len(m["objects"]["items"]), "objects")
+assert m["format"] == 1 and sorted(rows) == ["folders", "photos", "users"], m
+assert rows["users"] >= 1 and rows["folders"] >= 1 and rows["photos"] >= 1, rows
+assert any(item["key"].endswith("/original") for item in m["objects"]["items"]), m["objects"]
+PY
+}
+# Off again, and its Job, claim and volume gone: the rest of the suite (and
+# what helm uninstall leaves) is as without it.
+backup_off() {
+  kubectl -n "$NS" delete job backup-now --wait --timeout=60s &&
+    "$HELM" upgrade carrete "$CHART" -n "$NS" --reuse-values --set backup.enabled=false \
+      --set backup.persistence.existingClaim= --wait --timeout 3m &&
+    kubectl -n "$NS" delete pvc carrete-test-backups --wait --timeout=60s &&
+    kubectl delete pv carrete-test-backups --wait --timeout=60s
+}
+check "backup: a hostPath PersistentVolume and claim for it (no provisioner here)" backup_volume
+check_timed "backup: helm upgrade --reuse-values --set backup.enabled=true; a Job made from the CronJob completes" \
+  backup_once
+check "backup: its manifest.json is on the volume (3 databases, the flow's user, folder and photo)" \
+  backup_on_volume
+check "backup: disabled again (helm upgrade); its Job, claim and volume deleted" backup_off
+
 # ---- helm upgrade that changes a value -------------------------------------------
 secrets() { kubectl -n "$NS" get secret carrete-keys carrete-db carrete-s3 -o json |
   python3 -c 'import json,sys; [print(i["metadata"]["name"], json.dumps(i["data"], sort_keys=True)) for i in json.load(sys.stdin)["items"]]'; }

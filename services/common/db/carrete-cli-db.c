@@ -44,6 +44,15 @@ carrete_cli_migrate (const CarreteCli *cli)
   return status;
 }
 
+int
+carrete_cli_schema_version (const CarreteCli *cli)
+{
+  g_autofree char *dir = sql_dir (cli);
+
+  g_print ("%u\n", carrete_migrate_latest_version (dir));
+  return 0;
+}
+
 CarreteDb *
 carrete_cli_open_db (const CarreteCli *cli, const CarreteConfig *config, guint *schema_version)
 {
@@ -58,4 +67,5 @@ carrete_cli_open_db (const CarreteCli *cli, const CarreteConfig *config, guint *
 const CarreteServiceDatabase carrete_service_postgres = {
   .check_schema = carrete_cli_check_schema,
   .migrate = carrete_cli_migrate,
+  .schema_version = carrete_cli_schema_version,
 };

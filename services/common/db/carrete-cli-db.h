@@ -17,6 +17,9 @@ int carrete_cli_check_schema (const CarreteCli *cli, const CarreteConfig *config
 /* The `migrate` command: applies the migrations; returns the exit status. */
 int carrete_cli_migrate (const CarreteCli *cli);
 
+/* The `schema-version` command: prints the newest migration's version. */
+int carrete_cli_schema_version (const CarreteCli *cli);
+
 /* The service's database pool (named carrete-NAME in pg_stat_activity),
  * with the schema version this build expects in `schema_version`. */
 CarreteDb *carrete_cli_open_db (const CarreteCli *cli, const CarreteConfig *config,

@@ -8,8 +8,6 @@
 
 #include "carrete-error.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
-
 #define MIGRATION_LOCK_KEY "7134029117"
 
 const CarreteStatement carrete_migrate_version_statement = {
@@ -57,11 +55,11 @@ carrete_migrate_latest_version (const char *resource_dir)
   return n > 0 ? version_of (files[n - 1]) : 0;
 }
 
-static PGconn *
-connect_blocking (const char *conninfo, GError **error)
+PGconn *
+carrete_migrate_connect (const char *conninfo, const char *app_name, GError **error)
 {
   const char *keywords[] = { "dbname", "connect_timeout", "application_name", NULL };
-  const char *values[] = { conninfo, "5", "carrete-migrate", NULL };
+  const char *values[] = { conninfo, "5", app_name, NULL };
   PGconn *conn = PQconnectdbParams (keywords, values, 1);
 
   if (PQstatus (conn) != CONNECTION_OK)
@@ -156,7 +154,7 @@ apply_one (PGconn *conn, const char *resource_dir, const char *name, GError **er
 gboolean
 carrete_migrate_run (const char *conninfo, const char *resource_dir, GError **error)
 {
-  g_autoptr (PGconn) conn = connect_blocking (conninfo, error);
+  g_autoptr (PGconn) conn = carrete_migrate_connect (conninfo, "carrete-migrate", error);
   g_auto (GStrv) files = NULL;
   gint64 version;
   gboolean ok = TRUE;
@@ -186,7 +184,7 @@ carrete_migrate_run (const char *conninfo, const char *resource_dir, GError **er
 gboolean
 carrete_migrate_check (const char *conninfo, const char *resource_dir, GError **error)
 {
-  g_autoptr (PGconn) conn = connect_blocking (conninfo, error);
+  g_autoptr (PGconn) conn = carrete_migrate_connect (conninfo, "carrete-migrate", error);
   guint latest = carrete_migrate_latest_version (resource_dir);
   gint64 version;
 

@@ -13,6 +13,11 @@ G_BEGIN_DECLS
  * recording its version; an advisory lock keeps concurrent runs apart. */
 gboolean carrete_migrate_run (const char *conninfo, const char *resource_dir, GError **error);
 
+/* A blocking connection for a command-line step (migrate, backups), or
+ * CARRETE_ERROR_UNAVAILABLE saying why there is none. */
+PGconn *carrete_migrate_connect (const char *conninfo, const char *app_name, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+
 /* The newest version among the embedded files. */
 guint carrete_migrate_latest_version (const char *resource_dir);
 

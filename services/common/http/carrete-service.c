@@ -343,6 +343,8 @@ carrete_service_main (const CarreteServiceSpec *spec, int argc, char **argv)
     return serve (spec, spec->serve_like->name, spec->serve_like->routes);
   if (g_str_equal (argv[1], "migrate") && argc == 2)
     return spec->database != NULL ? spec->database->migrate (&spec->cli) : 0;
+  if (g_str_equal (argv[1], "schema-version") && argc == 2 && spec->database != NULL)
+    return spec->database->schema_version (&spec->cli);
   for (const CarreteServiceCommand *c = spec->commands; c != NULL && c->name != NULL; c++)
     if (g_str_equal (argv[1], c->name) && argc == 2 + c->n_args)
       return c->run (&spec->cli, argv + 2);

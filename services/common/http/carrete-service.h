@@ -17,6 +17,9 @@ typedef struct
 {
   int (*check_schema) (const CarreteCli *cli, const CarreteConfig *config);
   int (*migrate) (const CarreteCli *cli);
+  /* `schema-version`: prints the schema version this build migrates to
+   * (scripts/restore.sh compares a backup's with it). */
+  int (*schema_version) (const CarreteCli *cli);
 } CarreteServiceDatabase;
 
 /* A command beyond serve and migrate: `name` followed by exactly `n_args`

@@ -2,7 +2,13 @@
 
 #include "carrete-sha256.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
+#include <unistd.h>
+
+#include "carrete-error.h"
+
+#define HASH_CHUNK (64 * 1024)
 
 struct _CarreteSha256
 {
@@ -69,4 +75,33 @@ carrete_sha256_free (CarreteSha256 *sha)
     return;
   EVP_MD_CTX_free (sha->ctx);
   g_free (sha);
+}
+
+gboolean
+carrete_sha256_fd (int fd, GCancellable *cancellable, char hex[CARRETE_SHA256_HEX_LEN + 1],
+                   guint64 *size, GError **error)
+{
+  g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
+  g_autoptr (CarreteSha256) state = carrete_sha256_new ();
+  guint64 total = 0;
+  gssize n;
+
+  while ((n = read (fd, buffer, HASH_CHUNK)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "read: %s", g_strerror (errno));
+          return FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      carrete_sha256_update (state, buffer, (gsize) n);
+      total += (guint64) n;
+    }
+  carrete_sha256_finish_hex (state, hex);
+  if (size != NULL)
+    *size = total;
+  return TRUE;
 }

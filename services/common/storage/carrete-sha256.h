@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -19,6 +19,12 @@ void carrete_sha256_free (CarreteSha256 *sha);
 /* One buffer at once: S3 payload hashes, where a 5 MiB part took 25 ms
  * with portable code. */
 void carrete_sha256_hex (const void *data, gsize len, char hex[CARRETE_SHA256_HEX_LEN + 1]);
+
+/* The SHA-256 and size of what `fd` holds from its current offset to its
+ * end, read in chunks (the offset is left at the end).  A read error is
+ * CARRETE_ERROR_FAILED; `size` may be NULL. */
+gboolean carrete_sha256_fd (int fd, GCancellable *cancellable, char hex[CARRETE_SHA256_HEX_LEN + 1],
+                            guint64 *size, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteSha256, carrete_sha256_free)
 

@@ -28,7 +28,6 @@
 #include "carrete-storage-s3-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
-#define HASH_CHUNK (64 * 1024)
 
 /* ---- Operations ---------------------------------------------------------------- */
 
@@ -112,25 +111,11 @@ s3_ensure_ready (CarreteStorage *storage, GError **error)
 static gboolean
 hash_file (int fd, GCancellable *cancellable, char hex[CARRETE_SHA256_HEX_LEN + 1], GError **error)
 {
-  g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
-  g_autoptr (CarreteSha256) state = carrete_sha256_new ();
-  gssize n;
-
-  while ((n = read (fd, buffer, HASH_CHUNK)) != 0)
+  if (!carrete_sha256_fd (fd, cancellable, hex, NULL, error))
     {
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: read: %s",
-                       g_strerror (errno));
-          return FALSE;
-        }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      carrete_sha256_update (state, buffer, (gsize) n);
+      g_prefix_error (error, "storage: ");
+      return FALSE;
     }
-  carrete_sha256_finish_hex (state, hex);
   if (lseek (fd, 0, SEEK_SET) != 0)
     {
       g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: seek: %s",
