@@ -119,9 +119,13 @@ SELECT coalesce(array_agg(id), '{}') FROM public.folders;"
 folders=$ANSWER
 # Photos deleted during the backup have no objects; pending uploads and
 # unfinished deletions have none either, and resumable uploads lived in the
-# old store: none of them comes back.  The ids dropped go to restore-objects,
-# which leaves their objects out.
+# old store: none of them comes back.  The ids dropped go to
+# restore-objects, which leaves their objects out.  A job that a worker of
+# the old installation held is queued again, due at once: no worker holds
+# it here, and its lease would hold the thumbnails back until it ran out.
 restore photos "DELETE FROM public.uploads;
+UPDATE public.jobs SET state = 'queued', locked_until = NULL, run_after = now()
+  WHERE state = 'running';
 WITH dropped AS (
   DELETE FROM public.photos WHERE id = ANY ('{$deleted}'::bigint[]) OR state <> 'ready'
     OR owner_id <> ALL ('$users'::bigint[])

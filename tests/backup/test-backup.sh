@@ -203,6 +203,9 @@ check "restore.sh into the empty stack (nothing was left by the refusals)" \
   env CARRETE_BIN_DIR="$RESTORE_BIN_DIR" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 check "the restored folders database plans with force_custom_plan (set by its migration)" \
   test "$(psql -X -At -d "$CARRETE_FOLDERS_DATABASE_URL" -c 'SHOW plan_cache_mode')" = force_custom_plan
+check "no restored job is held by a worker of the old stack (running ones queued again, due now)" \
+  test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" \
+    -c "SELECT count(*) FROM jobs WHERE state = 'running' OR (state = 'queued' AND run_after > now())")" = 0
 
 # store_keys: every object key in the second stack's store, sorted.
 store_keys() {
