@@ -199,10 +199,10 @@ HELM_ARGS=(--namespace "$NS" --set publicUrl=http://carrete.test --set image.tag
   --set postgresql.persistence.enabled=false --set minio.persistence.enabled=false
   --set storage.s3.publicEndpoint=http://carrete-minio.$NS.svc.cluster.local:9000
   --set services.web.cookieSecure=false)
-install() {
+chart_install() { # not `install`: that would shadow coreutils install(1)
   "$HELM" install carrete "$CHART" --create-namespace "${HELM_ARGS[@]}" --wait --timeout 6m
 }
-if ! check_timed "helm install --wait with the bundled PostgreSQL and MinIO converges" install; then
+if ! check_timed "helm install --wait with the bundled PostgreSQL and MinIO converges" chart_install; then
   kubectl -n "$NS" get pods -o wide > "$LOG" 2>&1
   kubectl -n "$NS" describe pods >> "$LOG" 2>&1
   show_log
