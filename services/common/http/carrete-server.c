@@ -176,15 +176,54 @@ static const CarreteRoute builtin_routes[] = {
 
 /* ---- request set-up ------------------------------------------------------ */
 
+/* carrete_route_match without keeping the values: the number of path
+ * parameters, or -1 when `pattern` does not match `path`. */
+static int
+route_param_count (const char *pattern, const char *path)
+{
+  char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
+  char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
+  int n = carrete_route_match (pattern, path, names, values);
+
+  for (int k = 0; k < n; k++)
+    {
+      g_free (names[k]);
+      g_free (values[k]);
+    }
+  return n;
+}
+
+/* How many path parameters the best-fitting route at `path` has, or -1 when
+ * no route matches.  A literal segment beats a template as in OpenAPI:
+ * /v1/photos/uploads belongs to its own routes, never to /v1/photos/{id}. */
+static int
+fewest_path_params (CarreteServer *server, const char *path)
+{
+  const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
+  guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+  int fewest = -1;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < sizes[t]; i++)
+      {
+        int n = route_param_count (tables[t][i].pattern, path);
+
+        if (n >= 0 && (fewest < 0 || n < fewest))
+          fewest = n;
+      }
+  return fewest;
+}
+
 static const CarreteRoute *
 find_route (CarreteServer *server, CarreteRequest *req, const char *method, const char *path,
             gboolean *path_known)
 {
   const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
   guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+  int fewest = fewest_path_params (server, path);
 
-  *path_known = FALSE;
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+  *path_known = fewest >= 0;
+  for (guint t = 0; t < G_N_ELEMENTS (tables) && fewest >= 0; t++)
     for (guint i = 0; i < sizes[t]; i++)
       {
         const CarreteRoute *route = &tables[t][i];
@@ -194,9 +233,9 @@ find_route (CarreteServer *server, CarreteRequest *req, const char *method, cons
 
         if (n < 0)
           continue;
-        *path_known = TRUE;
-        if (!g_str_equal (route->method, method)
-            && !(g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET")))
+        if (n != fewest
+            || (!g_str_equal (route->method, method)
+                && !(g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET"))))
           {
             for (int k = 0; k < n; k++)
               {
@@ -212,7 +251,8 @@ find_route (CarreteServer *server, CarreteRequest *req, const char *method, cons
   return NULL;
 }
 
-/* The Allow header of a 405: every method some route offers at `path`. */
+/* The Allow header of a 405: every method the best-fitting routes at `path`
+ * offer (see fewest_path_params). */
 static char *
 allowed_methods (CarreteServer *server, const char *path)
 {
@@ -220,20 +260,14 @@ allowed_methods (CarreteServer *server, const char *path)
   guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
   g_autoptr (GStrvBuilder) methods = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
+  int fewest = fewest_path_params (server, path);
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     for (guint i = 0; i < sizes[t]; i++)
       {
-        char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
-        char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
-        int n = carrete_route_match (tables[t][i].pattern, path, names, values);
+        int n = route_param_count (tables[t][i].pattern, path);
 
-        for (int k = 0; k < n; k++)
-          {
-            g_free (names[k]);
-            g_free (values[k]);
-          }
-        if (n >= 0)
+        if (n >= 0 && n == fewest)
           g_strv_builder_add (methods, tables[t][i].method);
       }
   list = g_strv_builder_end (methods);
