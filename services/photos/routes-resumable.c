@@ -287,7 +287,7 @@ read_listed_part (JsonNode *node, guint index, GArray *listed, char **problem)
   gint64 value;
 
   if (object == NULL || json_object_get_size (object) != 2 || number == NULL || etag == NULL
-      || json_node_get_value_type (number) != G_TYPE_INT64
+      || !carrete_json_node_is_integer (number)
       || json_node_get_value_type (etag) != G_TYPE_STRING || *json_node_get_string (etag) == '\0'
       || strlen (json_node_get_string (etag)) > 200)
     {
