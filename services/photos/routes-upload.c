@@ -462,8 +462,7 @@ read_direct_body (CarreteRequest *req, DirectOp *op)
     }
   op->size = (guint64) size;
   op->resumable = json_object_get_boolean_member_with_default (body, "resumable", FALSE);
-  return decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
-                        &op->folder_id);
+  return decode_folder_member (req, body, &op->folder_id);
 }
 
 void
