@@ -624,6 +624,8 @@ test_rename (PhotosStack *s)
     { "{\"name\":5}", 422, "name" },
     { "{\"name\":null}", 422, "name" },
     { "{\"owner_id\":\"us_x\"}", 422, "owner_id" },
+    /* "" names no folder (null is "none"). */
+    { "{\"folder_id\":\"\"}", 404, NULL },
     { "{\"name\":", 400, NULL },
     { "\"name\"", 400, NULL },
   };
@@ -928,6 +930,18 @@ test_service_endpoints (PhotosStack *s)
                                   (gssize) g_bytes_get_size (metrics), "/v1/photos"));
   /* Storage URLs need a signature (fs), or are not served at all (s3). */
   ct_assert_problem (storage, s->backend == PHOTOS_BACKEND_FS ? 403 : 404, NULL);
+  /* A literal segment beats a template, as in OpenAPI: /v1/photos/uploads
+   * is not the photo "uploads", and a method it lacks is a 405 with Allow. */
+  {
+    g_autoptr (PhotosUser) ana = photos_user_new (s, "routes");
+    g_autoptr (CtResponse) patch = request (s, "PATCH", "/v1/photos/uploads", ana, "{}");
+    g_autoptr (CtResponse) get = request (s, "GET", "/v1/photos/uploads", ana, NULL);
+
+    ct_assert_problem (patch, 405, NULL);
+    g_assert_cmpstr (soup_message_headers_get_one (patch->headers, "Allow"), ==, "POST");
+    ct_assert_problem (get, 405, NULL);
+    g_assert_cmpstr (soup_message_headers_get_one (get->headers, "Allow"), ==, "POST");
+  }
 }
 
 static void
