@@ -288,6 +288,7 @@ handle_upload (CarreteRequest *req)
   const char *message = NULL;
   const char *folder;
   gint64 admitted_folder = 0;
+  gint64 ignored_folder;
 
   if (upload == NULL || !declared_type_is_acceptable (req))
     return;
@@ -306,6 +307,12 @@ handle_upload (CarreteRequest *req)
   if (folder == NULL)
     folder = photos_upload_get_field (upload, "folder_id");
   if (!decode_folder (req, folder, &op->photo.folder_id))
+    return;
+  /* The query's folder_id wins, but a form field that is no folder id at
+   * all is still refused, as it would be alone: what the request says is
+   * well-formed or not whichever part wins. */
+  if (folder != photos_upload_get_field (upload, "folder_id")
+      && !decode_folder (req, photos_upload_get_field (upload, "folder_id"), &ignored_folder))
     return;
   op->req = req;
   op->photo.owner_id = caller->id;

@@ -297,6 +297,27 @@ test_form_folder_allowed (void)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "id"),
                      ==, ct_response_string (r, "id"));
   }
+  /* The query's folder_id wins over the field, but a field that is no
+   * folder id at all is refused all the same ("" is none: fine). */
+  {
+    g_autoptr (GBytes) small = ct_png_of_size (1024);
+    const char *malformed[] = { "folder_id", "fo_\xc2\x84", NULL };
+    const char *empty[] = { "folder_id", "", NULL };
+    g_autofree char *bad_type = NULL;
+    g_autofree char *empty_type = NULL;
+    g_autoptr (GBytes) bad_form
+        = ct_form_body (malformed, "q.png", "image/png", small, NULL, &bad_type);
+    g_autoptr (GBytes) empty_form
+        = ct_form_body (empty, "e.png", "image/png", small, NULL, &empty_type);
+    g_autoptr (CtResponse) refused
+        = ct_http_raw (fx->photos_url, "POST", path, headers, bad_type, bad_form);
+    g_autoptr (CtResponse) taken
+        = ct_http_raw (fx->photos_url, "POST", path, headers, empty_type, empty_form);
+
+    ct_assert_problem (refused, 404, NULL);
+    g_assert_cmpuint (taken->status, ==, 201);
+    g_assert_cmpstr (ct_response_string (taken, "folder_id"), ==, folder);
+  }
 }
 
 /* A folder_id field after the file part is checked once the body is in:
