@@ -268,10 +268,20 @@ static char *
 upload_name (CarreteRequest *req, PhotosUpload *upload, const char **message)
 {
   const char *given = carrete_request_get_query (req, "name");
+  const char *field = photos_upload_get_field (upload, "name");
   g_autofree char *from_file = NULL;
 
+  /* The query's name wins, but the form's must still be a valid name (as
+   * for folder_id in handle_upload). */
+  if (given != NULL && field != NULL)
+    {
+      g_autofree char *checked = photos_validate_name (field, message);
+
+      if (checked == NULL)
+        return NULL;
+    }
   if (given == NULL)
-    given = photos_upload_get_field (upload, "name");
+    given = field;
   if (given != NULL)
     return photos_validate_name (given, message);
   from_file = photos_name_from_filename (photos_upload_get_filename (upload));

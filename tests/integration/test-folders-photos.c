@@ -314,6 +314,16 @@ test_form_folder_allowed (void)
     g_autoptr (CtResponse) taken
         = ct_http_raw (fx->photos_url, "POST", path, headers, empty_type, empty_form);
 
+    const char *bad_name[] = { "name", "a\xc2\x9b", NULL };
+    g_autofree char *name_type = NULL;
+    g_autoptr (GBytes) name_form
+        = ct_form_body (bad_name, "n.png", "image/png", small, NULL, &name_type);
+    g_autofree char *named = g_strconcat (path, "&name=fine.png", NULL);
+    g_autoptr (CtResponse) bad_named
+        = ct_http_raw (fx->photos_url, "POST", named, headers, name_type, name_form);
+
+    /* The same for the form's name when the query names one. */
+    ct_assert_problem (bad_named, 422, "name");
     ct_assert_problem (refused, 404, NULL);
     g_assert_cmpuint (taken->status, ==, 201);
     g_assert_cmpstr (ct_response_string (taken, "folder_id"), ==, folder);
