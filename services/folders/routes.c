@@ -338,6 +338,14 @@ read_filters (CarreteRequest *req, FoldersSearch *search, CarreteProblem *proble
     carrete_problem_add_field_error (problem, "match", "must be all or any");
 }
 
+static char *
+format_utc (GDateTime *time)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (time);
+
+  return g_date_time_format_iso8601 (utc);
+}
+
 static void
 read_dates (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
 {
@@ -349,10 +357,11 @@ read_dates (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
 
   if (from != NULL && to != NULL && g_date_time_compare (from, to) > 0)
     carrete_problem_add_field_error (problem, "from", "must not be after to");
+  /* In UTC: RFC 3339 allows offsets up to ±23:59, PostgreSQL only ±15:59. */
   if (from != NULL)
-    search->from = g_date_time_format_iso8601 (from);
+    search->from = format_utc (from);
   if (to != NULL)
-    search->to = g_date_time_format_iso8601 (to);
+    search->to = format_utc (to);
 }
 
 static void

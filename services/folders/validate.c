@@ -56,7 +56,9 @@ normalise_tag (const char *raw, const char **reason)
       return NULL;
     }
   lower = g_utf8_strdown (composed, -1);
-  chars = g_utf8_strlen (lower, -1);
+  /* Counted as given (trimmed), as the OpenAPI document says: lower-casing
+   * may lengthen a tag (U+0130 becomes two characters). */
+  chars = g_utf8_strlen (trimmed, -1);
   if (chars < 1 || chars > FOLDERS_TAG_MAX)
     *reason = "must be 1 to 32 characters long";
   else if (strchr (lower, ',') != NULL)

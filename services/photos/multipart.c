@@ -9,6 +9,9 @@
 /* RFC 2046 §5.1.1: a boundary is 1–70 characters. */
 #define BOUNDARY_MAX 70
 #define FILE_PART_NAME "file"
+/* In characters, as the OpenAPI document's propertyNames says: well inside
+ * PHOTOS_MULTIPART_HEADERS_MAX even at four bytes a character. */
+#define PART_NAME_MAX 256
 
 /* Where the parser is in the body.  The delimiter is CRLF "--" boundary; the
  * bytes after it say whether another part follows (transport padding then
@@ -352,6 +355,8 @@ parse_disposition (PhotosMultipart *self, const char *value, PartHeaders *part, 
     return fail (self, error, "a part has no name");
   if (!g_utf8_validate (name, -1, NULL))
     return fail (self, error, "a part's name is not UTF-8");
+  if (g_utf8_strlen (name, -1) > PART_NAME_MAX)
+    return fail (self, error, "a part's name is longer than %d characters", PART_NAME_MAX);
   filename = g_hash_table_lookup (params, "filename");
   if (filename != NULL && !g_utf8_validate (filename, -1, NULL))
     return fail (self, error, "a part's filename is not UTF-8");

@@ -19,6 +19,7 @@ app_of (CarreteRequest *req)
  * is not a folder id at all → 404 (answered here), and FALSE. */
 G_GNUC_INTERNAL
 gboolean decode_folder (CarreteRequest *req, const char *text, gint64 *folder_id);
+gboolean decode_folder_member (CarreteRequest *req, JsonObject *body, gint64 *folder_id);
 
 /* Takes `text`, JSON written with a CarreteJsonWriter, and answers it
  * uncacheable (it carries presigned URLs). */

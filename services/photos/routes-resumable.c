@@ -287,9 +287,9 @@ read_listed_part (JsonNode *node, guint index, GArray *listed, char **problem)
   gint64 value;
 
   if (object == NULL || json_object_get_size (object) != 2 || number == NULL || etag == NULL
-      || json_node_get_value_type (number) != G_TYPE_INT64
+      || !carrete_json_node_is_integer (number) || !JSON_NODE_HOLDS_VALUE (etag)
       || json_node_get_value_type (etag) != G_TYPE_STRING || *json_node_get_string (etag) == '\0'
-      || strlen (json_node_get_string (etag)) > 200)
+      || g_utf8_strlen (json_node_get_string (etag), -1) > 200)
     {
       *problem
           = g_strdup_printf ("parts[%u] must be {\"number\": <integer>, \"etag\": \"…\"}", index);

@@ -268,10 +268,20 @@ static char *
 upload_name (CarreteRequest *req, PhotosUpload *upload, const char **message)
 {
   const char *given = carrete_request_get_query (req, "name");
+  const char *field = photos_upload_get_field (upload, "name");
   g_autofree char *from_file = NULL;
 
+  /* The query's name wins, but the form's must still be a valid name (as
+   * for folder_id in handle_upload). */
+  if (given != NULL && field != NULL)
+    {
+      g_autofree char *checked = photos_validate_name (field, message);
+
+      if (checked == NULL)
+        return NULL;
+    }
   if (given == NULL)
-    given = photos_upload_get_field (upload, "name");
+    given = field;
   if (given != NULL)
     return photos_validate_name (given, message);
   from_file = photos_name_from_filename (photos_upload_get_filename (upload));
@@ -288,6 +298,7 @@ handle_upload (CarreteRequest *req)
   const char *message = NULL;
   const char *folder;
   gint64 admitted_folder = 0;
+  gint64 ignored_folder;
 
   if (upload == NULL || !declared_type_is_acceptable (req))
     return;
@@ -306,6 +317,12 @@ handle_upload (CarreteRequest *req)
   if (folder == NULL)
     folder = photos_upload_get_field (upload, "folder_id");
   if (!decode_folder (req, folder, &op->photo.folder_id))
+    return;
+  /* The query's folder_id wins, but a form field that is no folder id at
+   * all is still refused, as it would be alone: what the request says is
+   * well-formed or not whichever part wins. */
+  if (folder != photos_upload_get_field (upload, "folder_id")
+      && !decode_folder (req, photos_upload_get_field (upload, "folder_id"), &ignored_folder))
     return;
   op->req = req;
   op->photo.owner_id = caller->id;
@@ -462,8 +479,7 @@ read_direct_body (CarreteRequest *req, DirectOp *op)
     }
   op->size = (guint64) size;
   op->resumable = json_object_get_boolean_member_with_default (body, "resumable", FALSE);
-  return decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
-                        &op->folder_id);
+  return decode_folder_member (req, body, &op->folder_id);
 }
 
 void

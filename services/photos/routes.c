@@ -18,8 +18,9 @@
 #define DEFAULT_PAGE 50
 #define MAX_PAGE 200
 
-/* A folder id given by the client: "" or absent → 0 (no folder); one that
- * is not a folder id at all → 404, like a folder the caller cannot see. */
+/* A folder id given by the client: absent → 0 (no folder), and so is ""
+ * in a query or form (an empty form field); one that is not a folder id
+ * at all → 404, like a folder the caller cannot see. */
 gboolean
 decode_folder (CarreteRequest *req, const char *text, gint64 *folder_id)
 {
@@ -30,6 +31,22 @@ decode_folder (CarreteRequest *req, const char *text, gint64 *folder_id)
     return TRUE;
   carrete_request_respond_status (req, 404, "No such folder.");
   return FALSE;
+}
+
+/* A JSON body's folder_id: null or absent → 0 (no folder); a string must
+ * be a folder id ("" is not one → 404, as the documents say). */
+gboolean
+decode_folder_member (CarreteRequest *req, JsonObject *body, gint64 *folder_id)
+{
+  const char *text = json_object_get_string_member_with_default (body, "folder_id", NULL);
+
+  if (text != NULL && *text == '\0')
+    {
+      *folder_id = 0;
+      carrete_request_respond_status (req, 404, "No such folder.");
+      return FALSE;
+    }
+  return decode_folder (req, text, folder_id);
 }
 
 /* Presigned addresses for a photo (all three, or only the thumbnail); the
@@ -157,9 +174,7 @@ handle_patch (CarreteRequest *req)
         }
     }
   set_folder = json_object_has_member (body, "folder_id");
-  if (set_folder
-      && !decode_folder (req, json_object_get_string_member_with_default (body, "folder_id", NULL),
-                         &folder_id))
+  if (set_folder && !decode_folder_member (req, body, &folder_id))
     return;
   photos_service_update_async (app_of (req), caller, id, name, set_folder, folder_id,
                                carrete_request_get_cancellable (req), on_patched, req);
@@ -306,7 +321,7 @@ parse_text_filters (CarreteRequest *req, ListOp *op)
       carrete_request_respond_field (req, 422, "match", "must be all or any");
       return FALSE;
     }
-  if (tags != NULL && (*tags == '\0' || strlen (tags) > 1024))
+  if (tags != NULL && (*tags == '\0' || g_utf8_strlen (tags, -1) > 1024))
     {
       carrete_request_respond_field (req, 422, "tags", "must be a comma-separated list of tags");
       return FALSE;

@@ -297,6 +297,37 @@ test_form_folder_allowed (void)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "id"),
                      ==, ct_response_string (r, "id"));
   }
+  /* The query's folder_id wins over the field, but a field that is no
+   * folder id at all is refused all the same ("" is none: fine). */
+  {
+    g_autoptr (GBytes) small = ct_png_of_size (1024);
+    const char *malformed[] = { "folder_id", "fo_\xc2\x84", NULL };
+    const char *empty[] = { "folder_id", "", NULL };
+    g_autofree char *bad_type = NULL;
+    g_autofree char *empty_type = NULL;
+    g_autoptr (GBytes) bad_form
+        = ct_form_body (malformed, "q.png", "image/png", small, NULL, &bad_type);
+    g_autoptr (GBytes) empty_form
+        = ct_form_body (empty, "e.png", "image/png", small, NULL, &empty_type);
+    g_autoptr (CtResponse) refused
+        = ct_http_raw (fx->photos_url, "POST", path, headers, bad_type, bad_form);
+    g_autoptr (CtResponse) taken
+        = ct_http_raw (fx->photos_url, "POST", path, headers, empty_type, empty_form);
+
+    const char *bad_name[] = { "name", "a\xc2\x9b", NULL };
+    g_autofree char *name_type = NULL;
+    g_autoptr (GBytes) name_form
+        = ct_form_body (bad_name, "n.png", "image/png", small, NULL, &name_type);
+    g_autofree char *named = g_strconcat (path, "&name=fine.png", NULL);
+    g_autoptr (CtResponse) bad_named
+        = ct_http_raw (fx->photos_url, "POST", named, headers, name_type, name_form);
+
+    /* The same for the form's name when the query names one. */
+    ct_assert_problem (bad_named, 422, "name");
+    ct_assert_problem (refused, 404, NULL);
+    g_assert_cmpuint (taken->status, ==, 201);
+    g_assert_cmpstr (ct_response_string (taken, "folder_id"), ==, folder);
+  }
 }
 
 /* A folder_id field after the file part is checked once the body is in:

@@ -117,6 +117,11 @@ test_filters (void)
   assert_search (ana, offset, "Work|holiday_snaps|Holidays 50%");
   assert_search (ana, "?from=2000-01-01T00:00:00%2B02:00&to=2999-01-01T00:00:00.5-01:00",
                  "Work|holiday_snaps|Holidays 50%");
+  /* RFC 3339 allows offsets to ±23:59; PostgreSQL takes only ±15:59, so
+   * they reach it in UTC. */
+  assert_search (ana, "?from=2000-01-01T00:00:00%2B23:59&to=2999-01-01T00:00:00-20:54",
+                 "Work|holiday_snaps|Holidays 50%");
+  assert_search (ana, "?to=2000-01-01T00:00:00-20:54", "");
   assert_refused (ana, reversed, 422, "from");
   {
     const char *bad[] = { "?from=yesterday", "?from=2024-01-01", "?to=2024-13-01T00:00:00Z",

@@ -624,6 +624,8 @@ test_rename (PhotosStack *s)
     { "{\"name\":5}", 422, "name" },
     { "{\"name\":null}", 422, "name" },
     { "{\"owner_id\":\"us_x\"}", 422, "owner_id" },
+    /* "" names no folder (null is "none"). */
+    { "{\"folder_id\":\"\"}", 404, NULL },
     { "{\"name\":", 400, NULL },
     { "\"name\"", 400, NULL },
   };
@@ -710,6 +712,48 @@ test_delete (PhotosStack *s)
     g_assert_cmpstr (names, ==, "kept.jpg");
   }
   photos_assert_consistent (s, NULL);
+}
+
+/* A DELETE answered 204 leaves its keep-alive connection open: the
+ * request pipelined behind it is read and answered on the same
+ * connection.  (libsoup 3.2 closed it after every 204, without
+ * Connection: close, so a client reusing it met a dead connection.) */
+static void
+assert_delete_keeps_connection (PhotosStack *s, PhotosUser *user, const char *path)
+{
+  g_autofree char *raw = g_strdup_printf ("DELETE %s HTTP/1.1\r\nHost: localhost\r\n"
+                                          "Authorization: Bearer %s\r\n\r\n"
+                                          "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                                          path, user->token);
+  gboolean closed = TRUE;
+  g_autoptr (CtResponse) r = ct_raw_exchange (s->photos_url, raw, strlen (raw), &closed);
+
+  g_assert_cmpuint (r->status, ==, 204);
+  g_assert_null (soup_message_headers_get_one (r->headers, "Connection"));
+  g_assert_null (soup_message_headers_get_one (r->headers, "Content-Length"));
+  g_assert_false (closed);
+}
+
+static void
+test_delete_keeps_connection (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "keepalive");
+  g_autofree char *id = upload_numbered (s, ana, "doomed.jpg", 52, NULL);
+  g_autofree char *path = photo_path (id);
+  g_autofree char *all = g_strdup_printf ("/v1/photos?owner_id=%s", ana->id);
+
+  assert_delete_keeps_connection (s, ana, path);
+  {
+    g_autoptr (CtResponse) get = request (s, "GET", path, ana, NULL);
+    ct_assert_problem (get, 404, NULL);
+  }
+  g_free (id);
+  id = upload_numbered (s, ana, "doomed.jpg", 53, NULL);
+  assert_delete_keeps_connection (s, ana, all);
+  {
+    g_autofree char *names = list_names (s, ana, "", 50, NULL);
+    g_assert_cmpstr (names, ==, "");
+  }
 }
 
 static void
@@ -886,6 +930,18 @@ test_service_endpoints (PhotosStack *s)
                                   (gssize) g_bytes_get_size (metrics), "/v1/photos"));
   /* Storage URLs need a signature (fs), or are not served at all (s3). */
   ct_assert_problem (storage, s->backend == PHOTOS_BACKEND_FS ? 403 : 404, NULL);
+  /* A literal segment beats a template, as in OpenAPI: /v1/photos/uploads
+   * is not the photo "uploads", and a method it lacks is a 405 with Allow. */
+  {
+    g_autoptr (PhotosUser) ana = photos_user_new (s, "routes");
+    g_autoptr (CtResponse) patch = request (s, "PATCH", "/v1/photos/uploads", ana, "{}");
+    g_autoptr (CtResponse) get = request (s, "GET", "/v1/photos/uploads", ana, NULL);
+
+    ct_assert_problem (patch, 405, NULL);
+    g_assert_cmpstr (soup_message_headers_get_one (patch->headers, "Allow"), ==, "POST");
+    ct_assert_problem (get, 405, NULL);
+    g_assert_cmpstr (soup_message_headers_get_one (get->headers, "Allow"), ==, "POST");
+  }
 }
 
 static void
@@ -901,6 +957,7 @@ add_tests (void)
   photos_add_test ("list/hang-up-cancels-statement", test_list_hang_up, TRUE, FALSE);
   photos_add_test ("change/rename", test_rename, TRUE, TRUE);
   photos_add_test ("change/delete", test_delete, TRUE, TRUE);
+  photos_add_test ("change/delete-keeps-connection", test_delete_keeps_connection, TRUE, TRUE);
   photos_add_test ("change/delete-all", test_delete_all, TRUE, TRUE);
   photos_add_test ("auth/tokens", test_auth, TRUE, TRUE);
   photos_add_test ("service/endpoints", test_service_endpoints, TRUE, TRUE);

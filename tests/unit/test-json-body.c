@@ -125,6 +125,9 @@ test_valid_minimal (void)
   /* A literal backslash-u-0000 (escaped backslash) is not a NUL. */
   g_autoptr (JsonObject) not_nul = expect_ok ("{\"name\":\"a\\\\u0000\"}");
   g_autoptr (JsonObject) empty_tags = expect_ok ("{\"name\":\"x\",\"tags\":[]}");
+  /* JSON has one number type: 42.0 and 4.2e1 are the integer 42. */
+  g_autoptr (JsonObject) integral = expect_ok ("{\"name\":\"x\",\"count\":42.0}");
+  g_autoptr (JsonObject) exponent = expect_ok ("{\"name\":\"x\",\"count\":4.2e1}");
 
   g_assert_cmpuint (json_object_get_size (only_required), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (spaced, "note"), ==, "abc");
@@ -133,6 +136,8 @@ test_valid_minimal (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (empty_tags, "tags")), ==,
                     0);
   g_assert_nonnull (unicode);
+  g_assert_cmpint (json_object_get_int_member (integral, "count"), ==, 42);
+  g_assert_cmpint (json_object_get_int_member (exponent, "count"), ==, 42);
 }
 
 static void
@@ -252,6 +257,7 @@ test_wrong_type (void)
   expect_422 ("{\"name\":[\"x\"]}", "name");
   expect_422 ("{\"name\":\"x\",\"count\":\"5\"}", "count");
   expect_422 ("{\"name\":\"x\",\"count\":1.5}", "count");
+  expect_422 ("{\"name\":\"x\",\"count\":1e300}", "count");
   expect_422 ("{\"name\":\"x\",\"count\":true}", "count");
   expect_422 ("{\"name\":\"x\",\"public\":\"yes\"}", "public");
   expect_422 ("{\"name\":\"x\",\"public\":1}", "public");

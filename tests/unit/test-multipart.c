@@ -485,6 +485,28 @@ test_bad_part_headers (void)
 
       assert_bad_request (outcome, cases[i].message);
     }
+  /* A part name has at most 256 characters (not bytes). */
+  {
+    g_autoptr (GString) longest = g_string_new (NULL);
+    g_autofree char *body = NULL;
+    g_autofree char *too_long = NULL;
+
+    for (guint i = 0; i < 256; i++)
+      g_string_append (longest, "\xc3\xb1");
+    body = g_strconcat (B CRLF "Content-Disposition: form-data; name=\"", longest->str,
+                        "\"" CRLF CRLF "x" CRLF B CRLF
+                        "Content-Disposition: form-data; name=file" CRLF CRLF "f" CRLF B "--",
+                        NULL);
+    too_long = g_strconcat (B CRLF "Content-Disposition: form-data; name=\"", longest->str,
+                            "n\"" CRLF CRLF "f" CRLF B "--", NULL);
+    {
+      g_autoptr (Outcome) fits = parse (CT, body);
+      g_autoptr (Outcome) refused = parse (CT, too_long);
+
+      assert_file (fits, "f");
+      assert_bad_request (refused, "longer than 256 characters");
+    }
+  }
 }
 
 static void

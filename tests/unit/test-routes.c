@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "carrete-test-routes"
 
 #include "carrete-server.h"
+#include "carrete-server-private.h"
 
 #define ROOM 8
 
@@ -214,6 +215,30 @@ test_rest_param (void)
   assert_no_match ("/a/{key*}/b", "/a/x/y/b");
 }
 
+/* The most specific pattern wins (as in OpenAPI): a literal segment beats
+ * a template at the same place, a template beats a rest parameter, however
+ * many parameters each has. */
+static void
+assert_more_specific (const char *pattern, const char *other)
+{
+  g_autofree char *rank = _carrete_route_rank (pattern);
+  g_autofree char *other_rank = _carrete_route_rank (other);
+
+  g_assert_cmpstr (rank, <, other_rank);
+}
+
+static void
+test_specificity (void)
+{
+  assert_more_specific ("/v1/photos/uploads", "/v1/photos/{id}");
+  assert_more_specific ("/v1/photos/uploads/{upload_id}", "/v1/photos/{id}/complete");
+  assert_more_specific ("/upload/resumable/{id}/parts/{number}", "/{path*}");
+  assert_more_specific ("/v1/{a}/{b}/{c}", "/v1/{rest*}");
+  assert_more_specific ("/v1/storage/{key*}", "/{path*}");
+  g_assert_true (_carrete_route_matches ("/{path*}", "/upload/resumable/up_a/parts/0"));
+  g_assert_false (_carrete_route_matches ("/v1/photos/{id}", "/v1/photos/a/b"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,6 +252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/routes/too-many-params", test_too_many_params);
   g_test_add_func ("/carrete/routes/braces-literal", test_braces_literal);
   g_test_add_func ("/carrete/routes/rest-param", test_rest_param);
+  g_test_add_func ("/carrete/routes/specificity", test_specificity);
 
   return g_test_run ();
 }

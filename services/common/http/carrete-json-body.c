@@ -37,6 +37,25 @@ is_string_node (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
+/* JSON has one number type: 42.0 is the integer 42 (JSON Schema says so
+ * too), as long as a double holds it exactly.  json_node_get_int then
+ * reads either form. */
+gboolean
+carrete_json_node_is_integer (JsonNode *node)
+{
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return FALSE;
+  value = json_node_get_double (node);
+  return value >= -9007199254740992.0 && value <= 9007199254740992.0
+         && value == (double) (gint64) value;
+}
+
 static void
 check_string_array (const CarreteFieldSpec *spec, JsonNode *node, CarreteProblem *problem)
 {
@@ -75,7 +94,7 @@ check_member (const CarreteFieldSpec *spec, JsonNode *node, CarreteProblem *prob
                       "characters");
       return;
     case CARRETE_FIELD_INT:
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+      if (!carrete_json_node_is_integer (node))
         carrete_problem_add_field_error (problem, spec->name, "must be an integer");
       return;
     case CARRETE_FIELD_BOOL:

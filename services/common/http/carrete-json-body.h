@@ -36,5 +36,6 @@ JsonObject *carrete_json_body_parse (GBytes *body, const CarreteFieldSpec *specs
 
 /* A string member of a parsed body, or NULL when it is absent. */
 const char *carrete_json_body_get_string (JsonObject *body, const char *name);
+gboolean carrete_json_node_is_integer (JsonNode *node);
 
 G_END_DECLS

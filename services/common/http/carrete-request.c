@@ -253,6 +253,18 @@ finish (CarreteRequest *req, guint status)
     }
 }
 
+/* libsoup 3.2 removes Content-Length from a 204 as it writes the head,
+ * which forgets the response's framing: it then takes the answer for one
+ * ended by closing the connection and closes it (without saying
+ * Connection: close), so the client's next request on it fails.  Once
+ * the head is out, the answer is said again to have no body. */
+static void
+keep_alive_after_no_content (SoupServerMessage *msg, gpointer user_data)
+{
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_NONE);
+}
+
 static void
 set_body (CarreteRequest *req, guint status, const char *content_type, GBytes *body)
 {
@@ -267,6 +279,8 @@ set_body (CarreteRequest *req, guint status, const char *content_type, GBytes *b
     soup_message_headers_replace (headers, "Cache-Control", "no-store");
   if (content_type != NULL)
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data, len);
+  if (status == 204)
+    g_signal_connect (msg, "wrote-headers", G_CALLBACK (keep_alive_after_no_content), NULL);
   soup_server_message_set_status (msg, status, NULL);
   finish (req, status);
 }

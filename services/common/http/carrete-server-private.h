@@ -56,4 +56,11 @@ void _carrete_server_refuse_early (CarreteServer *server, SoupServerMessage *msg
 void _carrete_server_admit_stream (CarreteServer *server, const Pending *pending,
                                    SoupServerMessage *msg, GHashTable *query, gpointer stream);
 
+/* carrete-route.c: whether `pattern` matches `path` (carrete_route_match
+ * without keeping the values), and how specific a pattern is, as a string
+ * that sorts the more specific first: per segment 'a' for a literal, 'b'
+ * for a template, 'c' for a rest parameter ({name*}). */
+gboolean _carrete_route_matches (const char *pattern, const char *path);
+char *_carrete_route_rank (const char *pattern);
+
 G_END_DECLS

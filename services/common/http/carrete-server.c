@@ -36,81 +36,6 @@ body_state_free (gpointer data)
   g_free (state);
 }
 
-/* ---- route matching ----------------------------------------------------- */
-
-static const char *
-segment_end (const char *s)
-{
-  const char *slash = strchr (s, '/');
-  return slash != NULL ? slash : s + strlen (s);
-}
-
-static gboolean
-is_param_segment (const char *segment, gsize len)
-{
-  return len > 2 && segment[0] == '{' && segment[len - 1] == '}';
-}
-
-static gboolean
-is_rest_segment (const char *segment, gsize len)
-{
-  return len > 3 && segment[len - 2] == '*';
-}
-
-/* Walks pattern and path one segment at a time; only a matched parameter
- * allocates. */
-int
-carrete_route_match (const char *pattern, const char *path, char **names, char **values)
-{
-  const char *p = pattern;
-  const char *q = path;
-  int n = 0;
-
-  for (;;)
-    {
-      const char *p_end = segment_end (p);
-      const char *q_end = segment_end (q);
-      gsize p_len = (gsize) (p_end - p);
-      gsize q_len = (gsize) (q_end - q);
-
-      if (is_param_segment (p, p_len))
-        {
-          g_autofree char *raw = NULL;
-          gboolean rest = is_rest_segment (p, p_len) && *p_end == '\0';
-
-          if (q_len == 0 || n >= CARRETE_MAX_PATH_PARAMS)
-            goto mismatch;
-          if (rest)
-            q_end = q + strlen (q), q_len = (gsize) (q_end - q);
-          raw = g_strndup (q, q_len);
-          names[n] = g_strndup (p + 1, p_len - (rest ? 3 : 2));
-          values[n] = g_uri_unescape_string (raw, "/");
-          n++;
-          if (values[n - 1] == NULL)
-            goto mismatch;
-        }
-      else if (p_len != q_len || memcmp (p, q, p_len) != 0)
-        goto mismatch;
-
-      if (*p_end == '\0' || *q_end == '\0')
-        {
-          if (*p_end != *q_end)
-            goto mismatch; /* one has more segments */
-          return n;
-        }
-      p = p_end + 1;
-      q = q_end + 1;
-    }
-
-mismatch:
-  for (int i = 0; i < n; i++)
-    {
-      g_clear_pointer (&names[i], g_free);
-      g_clear_pointer (&values[i], g_free);
-    }
-  return -1;
-}
-
 /* ---- built-in routes ---------------------------------------------------- */
 
 static void
@@ -176,15 +101,54 @@ static const CarreteRoute builtin_routes[] = {
 
 /* ---- request set-up ------------------------------------------------------ */
 
+/* The rank (see _carrete_route_rank) of the most specific route pattern that
+ * matches `path`, or NULL when none does.  As in OpenAPI, a literal segment
+ * beats a template at the same place, and a template beats a rest
+ * parameter: /v1/photos/uploads belongs to its own routes, never to
+ * /v1/photos/{id}; /upload/resumable/{id}/parts/{number} beats /{path*}. */
+static char *
+best_rank (CarreteServer *server, const char *path)
+{
+  const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
+  guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+  char *best = NULL;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < sizes[t]; i++)
+      {
+        g_autofree char *rank = NULL;
+
+        if (!_carrete_route_matches (tables[t][i].pattern, path))
+          continue;
+        rank = _carrete_route_rank (tables[t][i].pattern);
+        if (best == NULL || strcmp (rank, best) < 0)
+          {
+            g_free (best);
+            best = g_steal_pointer (&rank);
+          }
+      }
+  return best;
+}
+
+/* Whether `route` is one of the most specific at its path (`best`). */
+static gboolean
+route_is_best (const CarreteRoute *route, const char *best)
+{
+  g_autofree char *rank = _carrete_route_rank (route->pattern);
+
+  return g_str_equal (rank, best);
+}
+
 static const CarreteRoute *
 find_route (CarreteServer *server, CarreteRequest *req, const char *method, const char *path,
             gboolean *path_known)
 {
   const CarreteRoute *tables[] = { builtin_routes, server->options.routes };
   guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
+  g_autofree char *best = best_rank (server, path);
 
-  *path_known = FALSE;
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+  *path_known = best != NULL;
+  for (guint t = 0; t < G_N_ELEMENTS (tables) && best != NULL; t++)
     for (guint i = 0; i < sizes[t]; i++)
       {
         const CarreteRoute *route = &tables[t][i];
@@ -194,9 +158,9 @@ find_route (CarreteServer *server, CarreteRequest *req, const char *method, cons
 
         if (n < 0)
           continue;
-        *path_known = TRUE;
-        if (!g_str_equal (route->method, method)
-            && !(g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET")))
+        if (!route_is_best (route, best)
+            || (!g_str_equal (route->method, method)
+                && !(g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET"))))
           {
             for (int k = 0; k < n; k++)
               {
@@ -212,7 +176,8 @@ find_route (CarreteServer *server, CarreteRequest *req, const char *method, cons
   return NULL;
 }
 
-/* The Allow header of a 405: every method some route offers at `path`. */
+/* The Allow header of a 405: every method the best-fitting routes at `path`
+ * offer (see best_rank). */
 static char *
 allowed_methods (CarreteServer *server, const char *path)
 {
@@ -220,20 +185,13 @@ allowed_methods (CarreteServer *server, const char *path)
   guint sizes[] = { G_N_ELEMENTS (builtin_routes), server->options.n_routes };
   g_autoptr (GStrvBuilder) methods = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
+  g_autofree char *best = best_rank (server, path);
 
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+  for (guint t = 0; t < G_N_ELEMENTS (tables) && best != NULL; t++)
     for (guint i = 0; i < sizes[t]; i++)
       {
-        char *names[CARRETE_MAX_PATH_PARAMS] = { 0 };
-        char *values[CARRETE_MAX_PATH_PARAMS] = { 0 };
-        int n = carrete_route_match (tables[t][i].pattern, path, names, values);
-
-        for (int k = 0; k < n; k++)
-          {
-            g_free (names[k]);
-            g_free (values[k]);
-          }
-        if (n >= 0)
+        if (_carrete_route_matches (tables[t][i].pattern, path)
+            && route_is_best (&tables[t][i], best))
           g_strv_builder_add (methods, tables[t][i].method);
       }
   list = g_strv_builder_end (methods);
