@@ -152,7 +152,7 @@ check "kubeconform: k8s/ manifests" bash -c "ls '$ROOT'/k8s/*.yaml | grep -v kus
 # and postgresql-client and scripts/backup.sh (the chart's backup CronJob).
 dockerfile_shape() { # FILE SVC PORT
   sed "/^FROM .* AS vips\$/,/^# ---- runtime/d; s/$2/SVC/g; s/$3/PORT/g" "$1" | grep -v '^#' |
-    grep -v 'description=' | grep -vE '^COPY (--from=vips |scripts/)' |
+    grep -v 'description=' | grep -vE '^COPY (--from=(vips|pgclient) |scripts/)' | grep -v 'pg_dump' |
     grep -vE '^      (libcurl4 ca-certificates|libwebp7) '
 }
 dockerfiles_in_step() {
