@@ -125,6 +125,12 @@ def _use_owned_ids(case, account):
         case.path_parameters["upload_id"] = account.ids["upload"]
         case.body["parts"] = list(account.ids["parts"])
         return
+    # Bulk deletion takes exactly one of folder_id and owner_id: a positive
+    # case with neither (the stateful phase makes them too, where
+    # filter_case does not apply) deletes the account's own photos.
+    if _is(case, "DELETE", "/v1/photos") and not (
+            case.query and ("folder_id" in case.query or "owner_id" in case.query)):
+        case.query = dict(case.query or {}, owner_id=account.ids["user"])
     if str(case.meta.phase.name) == "stateful":
         return  # the links already give ids the run made
     # Part numbers go up to the upload's part count: the hook's upload has
