@@ -14,5 +14,9 @@ typedef struct _CarreteFolderDialog CarreteFolderDialog;
 typedef struct _CarreteUploadRow CarreteUploadRow;
 typedef struct _CarreteTextureCache CarreteTextureCache;
 typedef struct _CarreteThumbnailLoader CarreteThumbnailLoader;
+typedef struct _CarreteSession CarreteSession;
+typedef struct _CarreteSidebar CarreteSidebar;
+typedef struct _CarreteFilterBar CarreteFilterBar;
+typedef struct _CarreteUploadsPanel CarreteUploadsPanel;
 
 G_END_DECLS

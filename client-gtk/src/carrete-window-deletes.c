@@ -43,16 +43,17 @@ static void
 on_delete_toast_dismissed (AdwToast *t, PendingDelete *pending)
 {
   CarreteWindow *self = pending->window;
+  CarreteClient *client = self ? carrete_session_get_client (self->session) : NULL;
 
   if (self != NULL)
     g_ptr_array_remove (self->pending_deletes, pending);
-  if (pending->undone || self == NULL || self->client == NULL)
+  if (pending->undone || client == NULL)
     {
       pending_delete_free (pending);
       return;
     }
-  carrete_client_delete_photo_async (self->client, carrete_photo_get_id (pending->photo),
-                                     NULL, deleted_cb, pending);
+  carrete_client_delete_photo_async (client, carrete_photo_get_id (pending->photo), NULL,
+                                     deleted_cb, pending);
 }
 
 static void
@@ -117,17 +118,4 @@ carrete_window_undo_deletes (CarreteWindow *self)
   for (guint i = 0; i < self->pending_deletes->len; i++)
     on_delete_toast_undo (NULL, self->pending_deletes->pdata[i]);
   carrete_window_commit_deletes (self);
-}
-
-void
-_carrete_window_delete_selected_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  CarreteWindow *self = CARRETE_WINDOW (widget);
-  CarretePhoto *photo;
-
-  if (self->selection == NULL || g_strcmp0 (carrete_window_get_page (self), "gallery") != 0)
-    return;
-  photo = gtk_single_selection_get_selected_item (self->selection);
-  if (photo != NULL)
-    carrete_window_delete_photo (self, photo);
 }

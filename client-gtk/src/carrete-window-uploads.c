@@ -3,61 +3,21 @@
 #include <glib/gi18n.h>
 
 #include "carrete-file-collector.h"
-#include "carrete-upload-row.h"
 #include "carrete-window-private.h"
 
-/* ---- uploads ------------------------------------------------------------- */
-
-void
-_carrete_window_update_uploads_label (CarreteWindow *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->uploads));
-  guint pending = carrete_upload_queue_get_n_pending (self->uploads);
-  g_autofree char *text = NULL;
-
-  gtk_revealer_set_reveal_child (self->uploads_revealer, n > 0);
-  if (pending > 0)
-    text = g_strdup_printf (ngettext ("Uploading: %u file left", "Uploading: %u files left", pending),
-                            pending);
-  else
-    text = g_strdup (_("Uploads"));
-  gtk_label_set_text (self->uploads_label, text);
-}
-
-void
-_carrete_window_setup_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
-{
-  CarreteWindow *self = user_data;
-
-  gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_child (item, carrete_upload_row_new (self->uploads));
-}
-
-void
-_carrete_window_bind_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
-{
-  carrete_upload_row_set_upload (CARRETE_UPLOAD_ROW (gtk_list_item_get_child (item)),
-                                 gtk_list_item_get_item (item));
-}
-
-void
-_carrete_window_unbind_upload_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
-{
-  carrete_upload_row_set_upload (CARRETE_UPLOAD_ROW (gtk_list_item_get_child (item)), NULL);
-}
+/* ---- files to upload: dropped, chosen or given on the command line; the
+ * uploads panel shows the queue ----------------------------------------------- */
 
 static gboolean
 photo_matches_view (CarreteWindow *self, CarretePhoto *photo)
 {
+  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
+
   /* Only an unfiltered view can take a new photo without asking the server
    * whether it matches. */
-  if (self->tags->len > 0
-      || *gtk_editable_get_text (GTK_EDITABLE (self->name_entry)) != '\0'
-      || *gtk_editable_get_text (GTK_EDITABLE (self->from_entry)) != '\0'
-      || *gtk_editable_get_text (GTK_EDITABLE (self->to_entry)) != '\0')
+  if (!carrete_filter_bar_is_empty (self->filter_bar))
     return FALSE;
-  return self->folder_id == NULL
-         || g_strcmp0 (self->folder_id, carrete_photo_get_folder_id (photo)) == 0;
+  return folder_id == NULL || g_strcmp0 (folder_id, carrete_photo_get_folder_id (photo)) == 0;
 }
 
 void
@@ -83,7 +43,7 @@ _carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upload)
     return;
   /* TRANSLATORS: a toast when an upload begun before the app was closed
    * cannot go on; %s says why (the server's or the client's message) */
-  text = g_strdup_printf (_ ("An unfinished upload was not resumed: %s"), error->message);
+  text = g_strdup_printf (_("An unfinished upload was not resumed: %s"), error->message);
   _carrete_window_toast (self, text);
 }
 
@@ -93,8 +53,8 @@ collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(CarreteWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CarreteCollectedFiles) collected = NULL;
-  gboolean mine = FALSE;
-  const char *folder_id = NULL;
+  CarreteFolder *folder;
+  const char *folder_id;
 
   collected = carrete_collect_files_finish (result, &error);
   if (collected == NULL)
@@ -106,8 +66,9 @@ collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->uploads == NULL)
     return;
 
-  if (self->folder_id != NULL && _carrete_window_find_folder (self, self->folder_id, &mine) != NULL && mine)
-    folder_id = self->folder_id;
+  /* Into the folder shown, unless it is someone else's. */
+  folder = _carrete_window_find_own_folder (self);
+  folder_id = folder ? carrete_folder_get_id (folder) : NULL;
   for (guint i = 0; i < collected->accepted->len; i++)
     carrete_upload_queue_add_file (self->uploads, collected->accepted->pdata[i], folder_id);
 
@@ -130,7 +91,6 @@ collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (collected->accepted->len == 0)
     _carrete_window_toast (self, _("There were no photos to upload"));
-  _carrete_window_update_uploads_label (self);
 }
 
 void
@@ -178,49 +138,4 @@ _carrete_window_on_drop (GtkDropTarget *target, const GValue *value, double x, d
   g_slist_free (files);
   carrete_window_upload_files (self, array);
   return TRUE;
-}
-
-static void
-on_chooser_response (GtkNativeDialog *chooser, int response, CarreteWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
-      guint n = g_list_model_get_n_items (files);
-
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (array, g_list_model_get_item (files, i));
-      carrete_window_upload_files (self, array);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-void
-_carrete_window_upload_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  CarreteWindow *self = CARRETE_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->uploads == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (_("Upload Photos"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Upload"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Images"));
-  gtk_file_filter_add_mime_type (filter, "image/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-void
-_carrete_window_clear_uploads_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  CarreteWindow *self = CARRETE_WINDOW (widget);
-
-  if (self->uploads != NULL)
-    carrete_upload_queue_clear_finished (self->uploads);
 }

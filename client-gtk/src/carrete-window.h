@@ -26,47 +26,4 @@ void carrete_window_restore_session (CarreteWindow *self);
  * they wait for it. */
 void carrete_window_upload_files (CarreteWindow *self, GPtrArray *files);
 
-/* ---- for the tests, the bench and the screenshots ------------------------- */
-
-/* "sign-in", "gallery", "viewer" or "loading". */
-const char *carrete_window_get_page (CarreteWindow *self);
-CarreteSignInPage *carrete_window_get_sign_in_page (CarreteWindow *self);
-CarreteViewer *carrete_window_get_viewer (CarreteWindow *self);
-CarreteClient *carrete_window_get_client (CarreteWindow *self);
-/* The grid's model (CarretePhotoList), NULL when signed out. */
-GListModel *carrete_window_get_photos (CarreteWindow *self);
-/* The user's folders (CarreteFolder). */
-GListModel *carrete_window_get_folders (CarreteWindow *self);
-CarreteUploadQueue *carrete_window_get_upload_queue (CarreteWindow *self);
-CarreteThumbnailLoader *carrete_window_get_thumbnail_loader (CarreteWindow *self);
-GtkGridView *carrete_window_get_grid_view (CarreteWindow *self);
-/* The last message shown in a toast or the offline bar, or NULL. */
-const char *carrete_window_get_last_message (CarreteWindow *self);
-/* TRUE while the "cannot reach the server" bar is shown. */
-gboolean carrete_window_get_offline (CarreteWindow *self);
-
-/* The filter bar, as typed: NULL leaves a field. */
-void carrete_window_set_filter (CarreteWindow *self, const char *name, const char *from,
-                                const char *to);
-/* Adds a tag chip, as typing a tag and pressing Enter does. */
-void carrete_window_add_tag_filter (CarreteWindow *self, const char *tag);
-void carrete_window_clear_filters (CarreteWindow *self);
-/* Shows the folder with this id (NULL: all photos), as clicking it does. */
-gboolean carrete_window_select_folder (CarreteWindow *self, const char *folder_id);
-/* The New Folder dialog (shown). */
-CarreteFolderDialog *carrete_window_new_folder (CarreteWindow *self);
-/* Edit Folder and Delete Folder on the folder shown (NULL unless it is one
- * of the user's): the dialog, shown; deleting asks first. */
-CarreteFolderDialog *carrete_window_edit_folder (CarreteWindow *self);
-AdwMessageDialog *carrete_window_delete_folder (CarreteWindow *self);
-/* Opens the viewer on the grid's photo at `position`. */
-void carrete_window_open_photo (CarreteWindow *self, guint position);
-/* Deletes with an undo toast, as the Delete key does. */
-void carrete_window_delete_photo (CarreteWindow *self, CarretePhoto *photo);
-/* Dismisses the undo toasts, which carries out the deletions. */
-void carrete_window_commit_deletes (CarreteWindow *self);
-/* Undoes the deletions still waiting. */
-void carrete_window_undo_deletes (CarreteWindow *self);
-void carrete_window_sign_out (CarreteWindow *self);
-
 G_END_DECLS

@@ -15,7 +15,7 @@
 #include "carrete-sign-in-page.h"
 #include "carrete-thumbnail-loader.h"
 #include "carrete-viewer.h"
-#include "carrete-window.h"
+#include "carrete-window-test-hooks.h"
 #include "desktop-test-loop.h"
 #include "stack.h"
 

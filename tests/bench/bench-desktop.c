@@ -23,7 +23,7 @@
 #include "carrete-photo-tile.h"
 #include "carrete-sign-in-page.h"
 #include "carrete-thumbnail-loader.h"
-#include "carrete-window.h"
+#include "carrete-window-test-hooks.h"
 #include "desktop-test-images.h"
 #include "desktop-test-loop.h"
 #include "stack.h"

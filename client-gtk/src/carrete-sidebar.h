@@ -1,0 +1,32 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "carrete-client-types.h"
+#include "carrete-folder-store.h"
+#include "carrete-types.h"
+
+G_BEGIN_DECLS
+
+/* The gallery's left pane: a header bar (New Folder) over the folders of a
+ * CarreteFolderStore — All Photos, the user's own, others' public ones —
+ * rebuilt whenever the store changes.  It remembers which folder is shown,
+ * so that a rebuilt list selects it again.  Signals: ::folder-selected
+ * (CarreteFolder, NULL for All Photos) when a row is picked, by a person or
+ * by carrete_sidebar_select_folder(); not when the list is rebuilt.
+ * Property "show-end-title-buttons": the header bar's (the window's close
+ * button goes here while the leaflet is folded). */
+#define CARRETE_TYPE_SIDEBAR (carrete_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (CarreteSidebar, carrete_sidebar, CARRETE, SIDEBAR, GtkWidget)
+
+void carrete_sidebar_set_store (CarreteSidebar *self, CarreteFolderStore *store);
+/* The folder shown, NULL for All Photos. */
+const char *carrete_sidebar_get_folder_id (CarreteSidebar *self);
+/* Remembers the folder shown without emitting ::folder-selected; its row is
+ * selected when the list is next rebuilt (it may not be in it yet). */
+void carrete_sidebar_set_folder_id (CarreteSidebar *self, const char *folder_id);
+/* Picks the row of `folder_id` (NULL: All Photos) as a click does; FALSE
+ * when there is no such row. */
+gboolean carrete_sidebar_select_folder (CarreteSidebar *self, const char *folder_id);
+
+G_END_DECLS
