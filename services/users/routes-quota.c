@@ -58,9 +58,11 @@ respond_user_with_usage (CarreteRequest *req, UsersUser *user)
   UsersCascade *cascade = app_of (req)->service.cascade;
   UsageOp *op = usage_op_new (req, user);
 
+  /* A users service run alone: no one to ask. */
   if (cascade == NULL)
     {
-      on_usage_read (NULL, NULL, op);
+      respond_user (req, 200, user, TRUE);
+      usage_op_free (op);
       return;
     }
   users_usage_read_async (cascade, user, carrete_request_get_request_id (req),

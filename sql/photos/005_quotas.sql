@@ -22,14 +22,16 @@ CREATE TABLE usage (
   bytes    bigint NOT NULL DEFAULT 0
 );
 
+-- Each function keeps the search path it was made with: a restore runs
+-- with an empty one (pg_dump's), and its deletions fire the triggers.
 CREATE FUNCTION usage_add(owner bigint, delta bigint) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET search_path FROM CURRENT AS $$
   INSERT INTO usage (owner_id, bytes) VALUES (owner, delta)
   ON CONFLICT (owner_id) DO UPDATE SET bytes = usage.bytes + EXCLUDED.bytes
 $$;
 
 CREATE FUNCTION photos_usage_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM usage_add(OLD.owner_id, -(OLD.size + OLD.thumbnails_size));
@@ -45,7 +47,7 @@ CREATE TRIGGER photos_usage AFTER INSERT OR DELETE OR UPDATE OF owner_id, size, 
   ON photos FOR EACH ROW EXECUTE FUNCTION photos_usage_trigger();
 
 CREATE FUNCTION uploads_usage_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM usage_add(OLD.owner_id, -OLD.size);
@@ -65,7 +67,7 @@ CREATE TRIGGER uploads_usage AFTER INSERT OR DELETE OR UPDATE OF owner_id, size
 -- the calling statement's transaction ends, so that a concurrent admission
 -- waits and then reads the usage this one leaves.
 CREATE FUNCTION usage_admits(owner bigint, wanted bigint, default_quota bigint) RETURNS boolean
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
   used  bigint;
   quota bigint;
