@@ -740,17 +740,33 @@ restart_photos_with (const char *setting)
   stack_restart (&ui.stack->photos);
 }
 
+/* Drops `files` (one file) on the window and waits until its upload has
+ * failed as too large; returns it. */
+static CarreteUpload *
+upload_refused_as_too_large (GPtrArray *files)
+{
+  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  CarreteUpload *upload;
+
+  carrete_window_upload_files (ui.window, files);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
+  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
+  WAIT_UNTIL (carrete_upload_is_finished (upload));
+  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
+  g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
+  return upload;
+}
+
 static void
 test_upload_too_large (void)
 {
-  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
   g_autoptr(GBytes) png = ct_unique_png ("big");
   g_autoptr(GByteArray) big = g_byte_array_new ();
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(CarreteUpload) upload = NULL;
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
   g_autofree char *status = NULL;
 
   restart_photos_with ("CARRETE_MAX_UPLOAD_BYTES=65536");
@@ -760,12 +776,7 @@ test_upload_too_large (void)
   path = write_file ("huge.png", bytes);
   files = files_of ((const char *[]) { path, NULL });
 
-  carrete_window_upload_files (ui.window, files);
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
-  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
-  WAIT_UNTIL (carrete_upload_is_finished (upload));
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
+  upload = upload_refused_as_too_large (files);
   g_assert_cmpuint (n_photos (), ==, 3);
 }
 
@@ -792,7 +803,6 @@ usage_says (const char *text)
 static void
 test_quota (void)
 {
-  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
   g_autoptr(StackUser) admin = stack_admin_new (ui.stack, "deskadmin");
   gint64 usage = usage_now ();
   g_autofree char *used = g_format_size ((guint64) usage);
@@ -806,18 +816,12 @@ test_quota (void)
   g_autofree char *file = write_file ("no-room.png", png);
   g_autoptr(GPtrArray) files = files_of ((const char *[]) { file, NULL });
   g_autoptr(CarreteUpload) upload = NULL;
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
 
   WAIT_UNTIL (usage_says (unlimited));
   set = ct_http (ui.stack->users.url, "PATCH", path, admin->token, body);
   g_assert_cmpuint (set->status, ==, 200);
 
-  carrete_window_upload_files (ui.window, files);
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
-  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
-  WAIT_UNTIL (carrete_upload_is_finished (upload));
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
+  upload = upload_refused_as_too_large (files);
   g_assert_nonnull (strstr (carrete_upload_get_error (upload)->message, "quota"));
   WAIT_UNTIL (usage_says (limited));
   g_assert_cmpint (usage_now (), ==, usage);

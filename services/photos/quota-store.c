@@ -39,15 +39,23 @@ typedef struct
   GDestroyNotify row_free;
 } Admission;
 
+/* `stmt` with two integer parameters: the owner and a number of bytes. */
+static void
+query_owner_bytes (CarreteDb *db, const CarreteStatement *stmt, gint64 owner_id, gint64 bytes,
+                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (owner, owner_id);
+  INT_TEXT (bytes_text, bytes);
+  const char *params[] = { owner, bytes_text };
+
+  carrete_db_query_async (db, stmt, params, cancellable, callback, user_data);
+}
+
 void
 photos_quota_store_get (CarreteDb *db, gint64 owner_id, gint64 default_quota,
                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (fallback, default_quota);
-  const char *params[] = { owner, fallback };
-
-  carrete_db_query_async (db, &usage_of, params, cancellable, callback, user_data);
+  query_owner_bytes (db, &usage_of, owner_id, default_quota, cancellable, callback, user_data);
 }
 
 gboolean
@@ -124,11 +132,7 @@ void
 photos_quota_store_set (CarreteDb *db, gint64 owner_id, gint64 quota_bytes,
                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (quota, quota_bytes);
-  const char *params[] = { owner, quota };
-
-  carrete_db_query_async (db, &set_quota, params, cancellable, callback, user_data);
+  query_owner_bytes (db, &set_quota, owner_id, quota_bytes, cancellable, callback, user_data);
 }
 
 void

@@ -7,10 +7,9 @@
 #include "routes-private.h"
 
 #include "carrete-json-body.h"
+#include "carrete-quota-error.h"
 #include "quota-store.h"
 
-/* Beyond any disk, and well inside JSON's exact integers. */
-#define MAX_QUOTA_BYTES (G_GINT64_CONSTANT (1) << 60)
 
 static void
 respond_usage (CarreteRequest *req, gint64 quota_bytes, gint64 usage_bytes)
@@ -100,10 +99,9 @@ handle_set_quota (CarreteRequest *req)
   if (body == NULL)
     return;
   quota_bytes = json_object_get_int_member (body, "quota_bytes");
-  if (quota_bytes < 0 || quota_bytes > MAX_QUOTA_BYTES)
+  if (!CARRETE_QUOTA_IN_RANGE (quota_bytes))
     {
-      carrete_request_respond_field (req, 422, "quota_bytes",
-                                     "must be between 0 (no limit) and 1152921504606846976 bytes");
+      carrete_request_respond_field (req, 422, "quota_bytes", CARRETE_QUOTA_RANGE_RULE);
       return;
     }
   op = g_new0 (QuotaOp, 1);

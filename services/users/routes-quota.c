@@ -8,10 +8,9 @@
 
 #include "carrete-error.h"
 #include "carrete-json-body.h"
+#include "carrete-quota-error.h"
 #include "usage.h"
 
-/* Beyond any disk, and well inside JSON's exact integers (as carrete-photos). */
-#define MAX_QUOTA_BYTES (G_GINT64_CONSTANT (1) << 60)
 
 typedef struct
 {
@@ -126,10 +125,9 @@ admin_patch_user (CarreteRequest *req)
   if (body == NULL)
     return;
   quota_bytes = json_object_get_int_member (body, "quota_bytes");
-  if (quota_bytes < 0 || quota_bytes > MAX_QUOTA_BYTES)
+  if (!CARRETE_QUOTA_IN_RANGE (quota_bytes))
     {
-      carrete_request_respond_field (req, 422, "quota_bytes",
-                                     "must be between 0 (no limit) and 1152921504606846976 bytes");
+      carrete_request_respond_field (req, 422, "quota_bytes", CARRETE_QUOTA_RANGE_RULE);
       return;
     }
   if (app_of (req)->service.cascade == NULL)

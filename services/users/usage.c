@@ -3,6 +3,7 @@
 #include "usage.h"
 
 #include "carrete-error.h"
+#include "carrete-json-body.h"
 #include "carrete-op.h"
 
 typedef struct
@@ -25,8 +26,7 @@ read_member (JsonObject *object, const char *name, gint64 *value)
 {
   JsonNode *node = json_object_get_member (object, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (node == NULL || !carrete_json_node_is_integer (node))
     return FALSE;
   *value = json_node_get_int (node);
   return TRUE;
