@@ -72,8 +72,13 @@ DECLARE
   used  bigint;
   quota bigint;
 BEGIN
+  quota := coalesce((SELECT quota_bytes FROM quotas WHERE owner_id = owner), default_quota);
+  IF quota = 0 THEN
+    RETURN true; -- no limit: nothing to lock
+  END IF;
   INSERT INTO usage (owner_id) VALUES (owner) ON CONFLICT (owner_id) DO NOTHING;
   SELECT bytes INTO used FROM usage WHERE owner_id = owner FOR UPDATE;
+  -- Read again under the lock: an administrator may have changed it meanwhile.
   quota := coalesce((SELECT quota_bytes FROM quotas WHERE owner_id = owner), default_quota);
   RETURN quota = 0 OR used + wanted <= quota;
 END
