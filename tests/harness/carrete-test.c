@@ -118,6 +118,7 @@ struct _CtPostgres
   guint16 port;
   ChildSetup setup;
   GSubprocess *postmaster;
+  gboolean vanished; /* iptables rules drop its packets */
 };
 
 static char *
@@ -209,6 +210,52 @@ ct_postgres_stop (CtPostgres *pg)
   g_clear_object (&pg->postmaster);
 }
 
+/* `action` is -I (insert) or -D (delete) for both directions' rules. */
+static gboolean
+vanish_rules (CtPostgres *pg, const char *action)
+{
+  g_autofree char *port = g_strdup_printf ("%u", pg->port);
+  g_autofree char *tag = g_strdup_printf ("carrete-test-vanish-%u", pg->port);
+  const char *directions[] = { "--dport", "--sport" };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (directions); i++)
+    {
+      const char *argv[] = { "iptables", "-w", action, "INPUT", "-i", "lo", "-p", "tcp",
+                             directions[i], port, "-m", "comment", "--comment", tag,
+                             "-j", "DROP", NULL };
+      int status = -1;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                         NULL, NULL, NULL, NULL, &status, NULL)
+          || !g_spawn_check_wait_status (status, NULL))
+        ok = FALSE;
+    }
+  return ok;
+}
+
+gboolean
+ct_postgres_vanish (CtPostgres *pg)
+{
+  if (geteuid () != 0 || !vanish_rules (pg, "-I"))
+    {
+      vanish_rules (pg, "-D"); /* whichever half went in */
+      return FALSE;
+    }
+  pg->vanished = TRUE;
+  return TRUE;
+}
+
+void
+ct_postgres_reappear (CtPostgres *pg)
+{
+  if (!pg->vanished)
+    return;
+  g_assert_true (vanish_rules (pg, "-D"));
+  pg->vanished = FALSE;
+}
+
 void
 ct_postgres_restart (CtPostgres *pg)
 {
@@ -221,6 +268,7 @@ ct_postgres_free (CtPostgres *pg)
 {
   if (pg == NULL)
     return;
+  ct_postgres_reappear (pg);
   ct_postgres_stop (pg);
   ct_remove_tree (pg->dir);
   g_free (pg->dir);

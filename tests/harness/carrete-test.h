@@ -28,6 +28,14 @@ CtPostgres *ct_postgres_start (void);
 void ct_postgres_stop (CtPostgres *pg);      /* fast shutdown, keeps the data */
 void ct_postgres_restart (CtPostgres *pg);   /* after ct_postgres_stop */
 void ct_postgres_free (CtPostgres *pg);      /* stops and removes everything */
+/* The server's host vanishing without a word (a pod's address gone, a
+ * cable cut): every packet to or from its port on loopback is dropped
+ * (iptables, tagged with the port), so connections neither answer nor
+ * close.  FALSE when this machine cannot (not root, no working iptables):
+ * the caller skips.  ct_postgres_reappear() (and ct_postgres_free()) take
+ * the rules away again. */
+gboolean ct_postgres_vanish (CtPostgres *pg);
+void ct_postgres_reappear (CtPostgres *pg);
 /* Creates a database owned by a new role and returns its URL. */
 char *ct_postgres_create_database (CtPostgres *pg, const char *name);
 /* Runs one SQL statement as superuser in `database`; returns the first

@@ -360,6 +360,46 @@ test_database_outage (void)
   }
 }
 
+/* The database host vanishes without a word (packets dropped, nothing
+ * closed): a request that needs it answers 503 once the server has been
+ * silent for the statement timeout and a margin (5 + 3 s here), instead of
+ * hanging for TCP's 15 minutes; the dead connections are dropped, and once
+ * the host is back the next request works. */
+static void
+test_database_vanishes (void)
+{
+  g_autofree char *token = users_new_user (fx, "vanish", NULL, NULL, NULL);
+  gint64 start;
+
+  {
+    /* A pooled connection, warm. */
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    g_assert_cmpuint (me->status, ==, 200);
+  }
+  if (!ct_postgres_vanish (fx->pg))
+    {
+      g_test_skip ("cannot drop packets here (needs root and iptables)");
+      return;
+    }
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    gint64 seconds = (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+
+    ct_postgres_reappear (fx->pg);
+    ct_assert_problem (me, 503, NULL);
+    g_assert_nonnull (ct_response_header (me, "Retry-After"));
+    g_assert_cmpint (seconds, >=, 7);
+    g_assert_cmpint (seconds, <, 20);
+  }
+  {
+    g_autoptr (CtResponse) me = ct_http (fx->url, "GET", "/v1/users/me", token, NULL);
+    g_autoptr (CtResponse) ready = ct_http (fx->url, "GET", "/readyz", NULL, NULL);
+    g_assert_cmpuint (me->status, ==, 200);
+    g_assert_cmpuint (ready->status, ==, 200);
+  }
+}
+
 /* A client that hangs up while its statement runs cancels the statement:
  * it stops at once (not at the 5 s statement timeout, which would log 503),
  * and the connection goes back to the pool in working order. */
@@ -719,6 +759,7 @@ main (int argc, char **argv)
     { "/carrete/users/jwks", test_jwks_matches_tokens },
     { "/carrete/users/operations", test_operations_routes },
     { "/carrete/users/database-outage", test_database_outage },
+    { "/carrete/users/database-vanishes", test_database_vanishes },
     { "/carrete/users/hang-up-cancels-statement", test_hang_up_cancels_statement },
     { "/carrete/users/refuses-unmigrated", test_refuses_unmigrated_database },
     { "/carrete/users/config-errors", test_config_errors },

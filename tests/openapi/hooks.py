@@ -118,6 +118,14 @@ def _owned_path_ids(method, path, ids):
 
 
 def _use_owned_ids(case, account):
+    # Bulk deletion takes exactly one of folder_id and owner_id: a positive
+    # case with neither (the stateful phase makes them too, where neither
+    # filter_case nor map_case applies, and its cases may carry no
+    # generation metadata) deletes the account's own photos.
+    negative = case.meta is not None and case.meta.generation.mode != GenerationMode.POSITIVE
+    if not negative and _is(case, "DELETE", "/v1/photos") and not (
+            case.query and ("folder_id" in case.query or "owner_id" in case.query)):
+        case.query = dict(case.query or {}, owner_id=account.ids["user"])
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
     # Completing needs the parts the store holds, with their ETags: state
@@ -127,12 +135,6 @@ def _use_owned_ids(case, account):
         case.path_parameters["upload_id"] = account.ids["upload"]
         case.body["parts"] = list(account.ids["parts"])
         return
-    # Bulk deletion takes exactly one of folder_id and owner_id: a positive
-    # case with neither (the stateful phase makes them too, where
-    # filter_case does not apply) deletes the account's own photos.
-    if _is(case, "DELETE", "/v1/photos") and not (
-            case.query and ("folder_id" in case.query or "owner_id" in case.query)):
-        case.query = dict(case.query or {}, owner_id=account.ids["user"])
     if str(case.meta.phase.name) == "stateful":
         return  # the links already give ids the run made
     # Part numbers go up to the upload's part count: the hook's upload has
@@ -300,6 +302,32 @@ def before_add_examples(ctx, examples):
     # same rules apply to them.
     for case in examples:
         map_case(ctx, case)
+
+
+def _token_subject(case):
+    """The account a bearer token speaks for (its `sub`: the opaque user id)."""
+    import base64
+
+    auth = (case.headers or {}).get("Authorization", "")
+    try:
+        payload = auth.split(" ", 1)[1].split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    except (IndexError, ValueError, KeyError):
+        return None
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    # Bulk deletion takes exactly one of folder_id and owner_id, in every
+    # phase: the stateful phase's cases reach no other hook of this file
+    # before they are sent (a positive case with neither deletes the
+    # account's own photos).
+    negative = case.meta is not None and case.meta.generation.mode != GenerationMode.POSITIVE
+    if not negative and _is(case, "DELETE", "/v1/photos") and not (
+            case.query and ("folder_id" in case.query or "owner_id" in case.query)):
+        subject = _token_subject(case)
+        if subject is not None:
+            case.query = dict(case.query or {}, owner_id=subject)
 
 
 @schemathesis.hook

@@ -8,6 +8,13 @@
 #include "carrete-source.h"
 
 #define CONNECT_TIMEOUT_SECONDS 5
+/* A statement in flight may go this long past the statement timeout without
+ * a byte from the server: a server that is there answers by then (with
+ * 57014 at the latest), so the silence means the host or the network went
+ * away without a word (a pod's address gone, a cable cut), and the
+ * connection is dropped instead of waiting out TCP's retransmissions
+ * (about 15 minutes). */
+#define SILENCE_MARGIN_MS 3000
 /* After a failed connection attempt, wait this long before the next one,
  * so that a refusing server is not hammered (and nothing recurses). */
 #define CONNECT_BACKOFF_MS 500
@@ -60,6 +67,7 @@ struct _Conn
   ConnState state;
   ConnSource *watch;
   guint connect_timeout_id;
+  guint silence_id;     /* the statement in flight's deadline for the server's next byte */
   GHashTable *prepared; /* statement names prepared on this connection */
   Query *query;         /* in flight, or NULL */
   PGresult *result;     /* first result of the statement in flight */
@@ -76,6 +84,7 @@ struct _CarreteDb
   GPtrArray *conns; /* Conn */
   GQueue pending;   /* Query */
   GMainContext *context;     /* the thread's that made the pool: it runs the pool */
+  guint silence_limit_ms;    /* statement timeout + SILENCE_MARGIN_MS */
   gint64 connect_not_before; /* monotonic µs; backoff after a failure */
   guint backoff_id;
 };
@@ -235,6 +244,7 @@ conn_free (Conn *conn)
     conn->cancelling->conn = NULL;
   conn_unwatch (conn);
   g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
+  g_clear_handle_id (&conn->silence_id, carrete_source_remove);
   g_clear_pointer (&conn->result, PQclear);
   g_clear_pointer (&conn->pg, PQfinish);
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
@@ -352,6 +362,28 @@ conn_continue_connecting (Conn *conn)
 
 /* ---- running a statement ------------------------------------------------ */
 
+static gboolean
+conn_silence_expired (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  conn->silence_id = 0;
+  g_warning ("the database said nothing for %u ms during a statement: its connection is dropped",
+             conn->db->silence_limit_ms);
+  conn_drop (conn, unavailable_error ());
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the wait for the server's next byte while a statement is in
+ * flight; stops it when none is. */
+static void
+conn_watch_silence (Conn *conn)
+{
+  g_clear_handle_id (&conn->silence_id, carrete_source_remove);
+  if (conn->query != NULL)
+    conn->silence_id = carrete_timeout_add (conn->db->silence_limit_ms, conn_silence_expired, conn);
+}
+
 static void
 conn_flush (Conn *conn)
 {
@@ -393,6 +425,7 @@ static void
 conn_start_query (Conn *conn, Query *query)
 {
   conn->query = query;
+  conn_watch_silence (conn);
   conn_send (conn);
 }
 
@@ -418,6 +451,7 @@ conn_step_done (Conn *conn)
     }
 
   query = g_steal_pointer (&conn->query);
+  g_clear_handle_id (&conn->silence_id, carrete_source_remove);
   conn->state = CONN_IDLE;
   conn_watch (conn, G_IO_IN);
   if (PQstatus (conn->pg) == CONNECTION_BAD)
@@ -448,6 +482,7 @@ conn_read_results (Conn *conn)
       conn_drop (conn, unavailable_error ());
       return;
     }
+  conn_watch_silence (conn);
   while (!PQisBusy (conn->pg))
     {
       PGresult *res = PQgetResult (conn->pg);
@@ -756,6 +791,7 @@ carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_m
   /* Every session gets a statement timeout and UTC, whatever the server's
    * defaults, so times render the same everywhere. */
   db->options = g_strdup_printf ("-c statement_timeout=%u -c TimeZone=UTC", statement_timeout_ms);
+  db->silence_limit_ms = statement_timeout_ms + SILENCE_MARGIN_MS;
   db->application_name = g_strdup (application_name);
   db->pool_size = MAX (pool_size, 1);
   return db;
