@@ -13,6 +13,9 @@ struct _CarreteSidebar
   GtkBox *box; /* bound so that dispose_template unparents it */
   AdwHeaderBar *header_bar;
   GtkListBox *folder_list;
+  GtkWidget *usage_box;
+  GtkLabel *usage_label;
+  GtkProgressBar *usage_bar;
 
   CarreteFolderStore *store;
   char *folder_id;  /* the folder shown, NULL for All Photos */
@@ -276,6 +279,9 @@ carrete_sidebar_class_init (CarreteSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, box);
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, folder_list);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_box);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_label);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
 }
 
@@ -283,4 +289,39 @@ static void
 carrete_sidebar_init (CarreteSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+carrete_sidebar_set_usage (CarreteSidebar *self, gint64 quota_bytes, gint64 usage_bytes)
+{
+  g_autofree char *used = NULL;
+  g_autofree char *limit = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CARRETE_IS_SIDEBAR (self));
+  gtk_widget_set_visible (self->usage_box, quota_bytes >= 0 && usage_bytes >= 0);
+  if (quota_bytes < 0 || usage_bytes < 0)
+    return;
+  used = g_format_size ((guint64) usage_bytes);
+  gtk_widget_set_visible (GTK_WIDGET (self->usage_bar), quota_bytes > 0);
+  if (quota_bytes == 0)
+    {
+      /* TRANSLATORS: storage an account uses, without a quota; %s is a size such as "3.1 MB" */
+      text = g_strdup_printf (_("%s used"), used);
+      gtk_label_set_text (self->usage_label, text);
+      return;
+    }
+  limit = g_format_size ((guint64) quota_bytes);
+  /* TRANSLATORS: storage an account uses of its quota: "3.1 MB of 10 GB used" */
+  text = g_strdup_printf (_("%s of %s used"), used, limit);
+  gtk_label_set_text (self->usage_label, text);
+  gtk_progress_bar_set_fraction (self->usage_bar,
+                                 (double) MIN (usage_bytes, quota_bytes) / (double) quota_bytes);
+}
+
+const char *
+carrete_sidebar_get_usage_text (CarreteSidebar *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SIDEBAR (self), NULL);
+  return gtk_widget_get_visible (self->usage_box) ? gtk_label_get_text (self->usage_label) : NULL;
 }

@@ -29,4 +29,11 @@ void carrete_sidebar_set_folder_id (CarreteSidebar *self, const char *folder_id)
  * when there is no such row. */
 gboolean carrete_sidebar_select_folder (CarreteSidebar *self, const char *folder_id);
 
+/* The account's storage at the pane's foot: "X of Y used" with a bar
+ * when it has a quota (0: none, then "X used"); hidden when either is -1
+ * (unknown). */
+void carrete_sidebar_set_usage (CarreteSidebar *self, gint64 quota_bytes, gint64 usage_bytes);
+/* What the foot says, NULL while hidden (for tests). */
+const char *carrete_sidebar_get_usage_text (CarreteSidebar *self);
+
 G_END_DECLS

@@ -36,6 +36,8 @@ deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         carrete_photo_list_prepend (pending->window->photos, pending->photo);
       _carrete_window_toast_error (pending->window, error);
     }
+  else if (pending->window != NULL)
+    _carrete_window_reload_usage (pending->window);
   pending_delete_free (pending);
 }
 

@@ -91,6 +91,10 @@ void _carrete_window_on_folders_error (CarreteWindow *self, const GError *error)
 void _carrete_window_on_folder_selected (CarreteWindow *self, CarreteFolder *folder);
 void _carrete_window_on_back_clicked (CarreteWindow *self);
 
+/* ---- carrete-window-usage.c: the account's storage, at the sidebar's foot ------ */
+
+void _carrete_window_reload_usage (CarreteWindow *self);
+
 /* ---- carrete-window-uploads.c: files to upload --------------------------------- */
 
 void _carrete_window_on_photo_uploaded (CarreteWindow *self, CarreteUpload *upload,

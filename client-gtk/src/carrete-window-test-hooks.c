@@ -84,6 +84,13 @@ carrete_window_get_offline (CarreteWindow *self)
   return self->offline;
 }
 
+const char *
+carrete_window_get_usage_text (CarreteWindow *self)
+{
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  return carrete_sidebar_get_usage_text (self->sidebar);
+}
+
 /* Picks the folder's row: the sidebar then does what a click does. */
 gboolean
 carrete_window_select_folder (CarreteWindow *self, const char *folder_id)

@@ -29,6 +29,8 @@ GtkGridView *carrete_window_get_grid_view (CarreteWindow *self);
 const char *carrete_window_get_last_message (CarreteWindow *self);
 /* TRUE while the "cannot reach the server" bar is shown. */
 gboolean carrete_window_get_offline (CarreteWindow *self);
+/* What the sidebar's foot says of the account's storage, NULL while hidden. */
+const char *carrete_window_get_usage_text (CarreteWindow *self);
 
 /* The filter bar, as typed: NULL leaves a field. */
 void carrete_window_set_filter (CarreteWindow *self, const char *name, const char *from,

@@ -38,6 +38,7 @@ _carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upload)
   const GError *error = carrete_upload_get_error (upload);
   g_autofree char *text = NULL;
 
+  _carrete_window_reload_usage (self);
   if (!carrete_upload_get_resumed (upload)
       || carrete_upload_get_state (upload) != CARRETE_UPLOAD_FAILED || error == NULL)
     return;

@@ -321,6 +321,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
       _carrete_window_set_page (self, "gallery");
       carrete_photo_list_reload (self->photos);
       _carrete_window_reload_folders (self);
+      _carrete_window_reload_usage (self);
       return;
     }
 
@@ -332,6 +333,7 @@ start_session (CarreteWindow *self, CarreteClient *client)
   carrete_session_begin (self->session, client);
   _carrete_window_show_folder (self, NULL);
   _carrete_window_reload_folders (self);
+  _carrete_window_reload_usage (self);
   _carrete_window_set_page (self, "gallery");
   gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
   _carrete_window_upload_waiting_files (self);

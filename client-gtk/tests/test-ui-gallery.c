@@ -740,17 +740,33 @@ restart_photos_with (const char *setting)
   stack_restart (&ui.stack->photos);
 }
 
+/* Drops `files` (one file) on the window and waits until its upload has
+ * failed as too large; returns it. */
+static CarreteUpload *
+upload_refused_as_too_large (GPtrArray *files)
+{
+  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  CarreteUpload *upload;
+
+  carrete_window_upload_files (ui.window, files);
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
+  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
+  WAIT_UNTIL (carrete_upload_is_finished (upload));
+  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
+  g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
+  return upload;
+}
+
 static void
 test_upload_too_large (void)
 {
-  CarreteUploadQueue *queue = carrete_window_get_upload_queue (ui.window);
   g_autoptr(GBytes) png = ct_unique_png ("big");
   g_autoptr(GByteArray) big = g_byte_array_new ();
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(CarreteUpload) upload = NULL;
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (queue));
   g_autofree char *status = NULL;
 
   restart_photos_with ("CARRETE_MAX_UPLOAD_BYTES=65536");
@@ -760,13 +776,60 @@ test_upload_too_large (void)
   path = write_file ("huge.png", bytes);
   files = files_of ((const char *[]) { path, NULL });
 
-  carrete_window_upload_files (ui.window, files);
-  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (queue)) == before + 1);
-  upload = g_list_model_get_item (G_LIST_MODEL (queue), before);
-  WAIT_UNTIL (carrete_upload_is_finished (upload));
-  g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_FAILED);
-  g_assert_error (carrete_upload_get_error (upload), CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_TOO_LARGE);
+  upload = upload_refused_as_too_large (files);
   g_assert_cmpuint (n_photos (), ==, 3);
+}
+
+/* ---- the account's storage -------------------------------------------------------------- */
+
+static gint64
+usage_now (void)
+{
+  g_autoptr(CtResponse) me = ct_http (ui.stack->users.url, "GET", "/v1/users/me", ui.user->token, NULL);
+
+  g_assert_cmpuint (me->status, ==, 200);
+  return json_object_get_int_member (ct_response_object (me), "usage_bytes");
+}
+
+static gboolean
+usage_says (const char *text)
+{
+  return g_strcmp0 (carrete_window_get_usage_text (ui.window), text) == 0;
+}
+
+/* The sidebar's foot says how much the account stores; once an
+ * administrator gives it a quota, a file that does not fit fails with the
+ * server's reason, and the foot shows the quota. */
+static void
+test_quota (void)
+{
+  g_autoptr(StackUser) admin = stack_admin_new (ui.stack, "deskadmin");
+  gint64 usage = usage_now ();
+  g_autofree char *used = g_format_size ((guint64) usage);
+  g_autofree char *quota = g_format_size ((guint64) usage + 10);
+  g_autofree char *unlimited = g_strdup_printf ("%s used", used);
+  g_autofree char *limited = g_strdup_printf ("%s of %s used", used, quota);
+  g_autofree char *path = g_strdup_printf ("/v1/users/%s", ui.user->id);
+  g_autofree char *body = g_strdup_printf ("{\"quota_bytes\": %" G_GINT64_FORMAT "}", usage + 10);
+  g_autoptr(CtResponse) set = NULL;
+  g_autoptr(GBytes) png = ct_unique_png ("no-room");
+  g_autofree char *file = write_file ("no-room.png", png);
+  g_autoptr(GPtrArray) files = files_of ((const char *[]) { file, NULL });
+  g_autoptr(CarreteUpload) upload = NULL;
+
+  WAIT_UNTIL (usage_says (unlimited));
+  set = ct_http (ui.stack->users.url, "PATCH", path, admin->token, body);
+  g_assert_cmpuint (set->status, ==, 200);
+
+  upload = upload_refused_as_too_large (files);
+  g_assert_nonnull (strstr (carrete_upload_get_error (upload)->message, "quota"));
+  WAIT_UNTIL (usage_says (limited));
+  g_assert_cmpint (usage_now (), ==, usage);
+
+  /* No limit again, for the tests that follow. */
+  g_clear_pointer (&set, ct_response_free);
+  set = ct_http (ui.stack->users.url, "PATCH", path, admin->token, "{\"quota_bytes\": 0}");
+  g_assert_cmpuint (set->status, ==, 200);
 }
 
 /* ---- an expired session keeps the pending uploads ---------------------------------------- */
@@ -898,6 +961,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/folder-edit-delete", test_folder_edit_delete);
   g_test_add_func ("/carrete/desktop/ui/server-stops", test_server_stops);
   g_test_add_func ("/carrete/desktop/ui/upload-too-large", test_upload_too_large);
+  g_test_add_func ("/carrete/desktop/ui/quota", test_quota);
   g_test_add_func ("/carrete/desktop/ui/session-expired", test_session_expired);
   g_test_add_func ("/carrete/desktop/ui/sign-out", test_sign_out);
   g_test_add_func ("/carrete/desktop/ui/register", test_register);

@@ -36,6 +36,7 @@ typedef struct
   guint64 max_pixels;
   guint url_ttl;             /* presigned URLs */
   guint upload_ttl;          /* resumable uploads: aborted when not complete by then */
+  gint64 default_quota_bytes; /* an account's quota unless an administrator set one; 0 = none */
   guint schema_version;
 } PhotosApp;
 

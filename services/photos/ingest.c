@@ -236,10 +236,10 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
   Pipeline *p = g_task_get_task_data (task);
   GError *error = NULL;
 
-  p->photo = photos_store_photo_finish (p->app->store, result, &error);
+  p->photo = photos_store_insert_pending_finish (result, &error);
   if (p->photo == NULL)
     {
-      /* The original goes (p->stored).  (Cancelled just as it committed,
+      /* Over quota, or failed: the original goes (p->stored).  (Cancelled just as it committed,
        * the row is pending: the sweeper takes it and its objects at its
        * deadline.) */
       pipeline_fail (task, error);
@@ -256,8 +256,8 @@ pipeline_insert (GTask *task)
 
   photos_store_insert_pending (p->app->store, p->owner_id, p->folder_id, p->name,
                                p->object_prefix, photos_type_mime (p->type), (gint64) p->size,
-                               PENDING_STREAMED_SECONDS, g_task_get_cancellable (task),
-                               on_inserted, task);
+                               PENDING_STREAMED_SECONDS, p->app->default_quota_bytes,
+                               g_task_get_cancellable (task), on_inserted, task);
 }
 
 static void
@@ -470,9 +470,8 @@ static void
 on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  PhotosApp *app = g_task_get_task_data (task);
   GError *error = NULL;
-  PhotosPhoto *photo = photos_store_photo_finish (app->store, result, &error);
+  PhotosPhoto *photo = photos_store_insert_pending_finish (result, &error);
 
   if (photo == NULL)
     g_task_return_error (task, error);
@@ -494,7 +493,8 @@ photos_service_create_pending_async (PhotosApp *app, gint64 owner_id, gint64 fol
    * URL: the sweeper takes it at its deadline. */
   photos_store_insert_pending (
       app->store, owner_id, folder_id, name, prefix, photos_type_mime (type), (gint64) size,
-      app->url_ttl + DIRECT_GRACE_SECONDS (app), cancellable, on_pending_created, task);
+      app->url_ttl + DIRECT_GRACE_SECONDS (app), app->default_quota_bytes, cancellable,
+      on_pending_created, task);
 }
 
 PhotosPhoto *

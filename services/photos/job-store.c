@@ -28,12 +28,12 @@ static const CarreteStatement finish_thumbnails = {
   "WITH photo AS ("
   "  UPDATE photos SET width = $3, height = $4,"
   "    taken_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE to_timestamp($5::bigint) END,"
-  "    thumbnails = 'ready', thumbnails_error = NULL, updated_at = now()"
+  "    thumbnails = 'ready', thumbnails_error = NULL, thumbnails_size = $6, updated_at = now()"
   "  WHERE id = $2 AND state = 'ready' RETURNING id),"
   " job AS (UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL,"
   "    updated_at = now() WHERE id = $1)"
   " SELECT id FROM photo",
-  5,
+  6,
 };
 
 static const CarreteStatement fail = {
@@ -116,9 +116,6 @@ photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, GError **err
   return job;
 }
 
-#define INT_TEXT(name, value)                                                                      \
-  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
-
 void
 photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_seconds,
                         GAsyncReadyCallback callback, gpointer user_data)
@@ -133,15 +130,16 @@ photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_seconds
 
 void
 photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width, guint height,
-                                    gint64 taken_at, GAsyncReadyCallback callback,
-                                    gpointer user_data)
+                                    gint64 taken_at, gint64 thumbnails_size,
+                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   INT_TEXT (id, job->id);
   INT_TEXT (photo, job->photo_id);
   INT_TEXT (width_text, width);
   INT_TEXT (height_text, height);
+  INT_TEXT (thumbnails_text, thumbnails_size);
   g_autofree char *taken = taken_at >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, taken_at) : NULL;
-  const char *params[] = { id, photo, width_text, height_text, taken };
+  const char *params[] = { id, photo, width_text, height_text, taken, thumbnails_text };
 
   carrete_db_query_async (db, &finish_thumbnails, params, NULL, callback, user_data);
 }

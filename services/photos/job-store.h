@@ -38,11 +38,12 @@ PhotosJob *photos_job_store_claim_finish (CarreteDb *db, GAsyncResult *result, G
 void photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_seconds,
                              GAsyncReadyCallback callback, gpointer user_data);
 /* A thumbnails job done: the photo gets its size, taken_at (unix seconds,
- * or -1) and thumbnails `ready`, and the job is done, in one statement.
+ * or -1), its thumbnails' bytes and thumbnails `ready`, and the job is
+ * done, in one statement.
  * carrete_db_count_finish gives 1, or 0 when the photo was deleted (or is
  * being deleted) meanwhile. */
 void photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
-                                         guint height, gint64 taken_at,
+                                         guint height, gint64 taken_at, gint64 thumbnails_size,
                                          GAsyncReadyCallback callback, gpointer user_data);
 /* A job that can never succeed: it and its photo's thumbnails are
  * `failed` with `reason`. */

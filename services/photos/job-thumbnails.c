@@ -5,6 +5,8 @@
 #include "jobs.h"
 #include "service-private.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "carrete-error.h"
@@ -20,6 +22,7 @@ typedef struct
   char *small_path;
   char *large_path;
   PhotosImageInfo info;
+  gint64 thumbnails_size; /* both files' bytes: they count in the owner's quota */
   gboolean permanent; /* the failure is the image's, not the moment's */
 } ThumbnailsJob;
 
@@ -85,6 +88,15 @@ store_thumbnails (ThumbnailsJob *t, GError **error)
   g_autofree char *small = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_SMALL);
   g_autofree char *large = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_LARGE);
 
+  GStatBuf small_stat, large_stat;
+
+  if (g_stat (t->small_path, &small_stat) != 0 || g_stat (t->large_path, &large_stat) != 0)
+    {
+      g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "cannot stat the thumbnails: %s",
+                   g_strerror (errno));
+      return FALSE;
+    }
+  t->thumbnails_size = (gint64) small_stat.st_size + (gint64) large_stat.st_size;
   return carrete_storage_put_file (storage, small, t->small_path, "image/jpeg", NULL, error)
          && carrete_storage_put_file (storage, large, t->large_path, "image/jpeg", NULL, error);
 }
@@ -165,7 +177,7 @@ on_made (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   photos_job_store_finish_thumbnails (t->app->db, t->job, t->info.width, t->info.height,
-                                      t->info.taken_at, on_finished, task);
+                                      t->info.taken_at, t->thumbnails_size, on_finished, task);
 }
 
 void

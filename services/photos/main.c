@@ -64,7 +64,7 @@ static const char *const serve_settings[] = {
   "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_FOLDERS_URL", "CARRETE_PUBLIC_URL",
   "CARRETE_STORAGE", "CARRETE_STORAGE_DIR", "CARRETE_S3_ENDPOINT", "CARRETE_S3_PUBLIC_ENDPOINT",
   "CARRETE_S3_REGION", "CARRETE_S3_BUCKET", "CARRETE_S3_ACCESS_KEY", "CARRETE_S3_SECRET_KEY",
-  "CARRETE_S3_ADDRESSING", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_UPLOAD_TTL", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_S3_ADDRESSING", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_URL_TTL", "CARRETE_UPLOAD_TTL", "CARRETE_DEFAULT_QUOTA_BYTES", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
   "CARRETE_WORKER_THREADS", "CARRETE_SPOOL_DIR", "CARRETE_MAX_PIXELS", "CARRETE_USERS_URL",
   "CARRETE_DECODER_MEMORY_MB", "CARRETE_DECODER_CPU_SECONDS", "CARRETE_DECODER_TIMEOUT",
@@ -173,6 +173,7 @@ build_app (PhotosApp *app, const CarreteConfig *config, GError **error)
   app->max_pixels = config->max_pixels;
   app->url_ttl = (guint) config->url_ttl;
   app->upload_ttl = (guint) config->upload_ttl;
+  app->default_quota_bytes = (gint64) config->default_quota_bytes;
   app->urls = photos_url_cache_new (app->storage, app->url_ttl, URL_CACHE_ENTRIES);
   return TRUE;
 }

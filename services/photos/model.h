@@ -65,6 +65,10 @@ char *photos_row_text (PGresult *result, int row, int column);
 gint64 photos_row_int (PGresult *result, int row, int column);
 gint64 photos_row_time (PGresult *result, int row, int column);
 
+/* A statement parameter: `name`, a freed-at-scope-end decimal string of `value`. */
+#define INT_TEXT(name, value)                                                                      \
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
+
 /* A timestamptz column as integer microseconds since the epoch: exact, as
  * extract() answers numeric since PostgreSQL 14. */
 #define PHOTOS_SQL_MICROS(col) "(extract(epoch from " col ") * 1000000)::int8"

@@ -142,7 +142,7 @@ on_row_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->row = photos_uploads_row_finish (op->app->db, result, &error);
+  op->row = photos_uploads_insert_finish (result, &error);
   if (op->row != NULL)
     {
       return_row (task);
@@ -170,7 +170,8 @@ on_multipart_created (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Not cancellable: a row that commits as the client hangs up is the
    * sweeper's at its deadline, but a multipart upload without a row is
    * nobody's. */
-  photos_uploads_insert (op->app->db, &op->fresh, NULL, on_row_inserted, task);
+  photos_uploads_insert (op->app->db, &op->fresh, op->app->default_quota_bytes, NULL,
+                         on_row_inserted, task);
 }
 
 void

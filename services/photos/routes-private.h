@@ -60,4 +60,10 @@ void handle_resumable_complete (CarreteRequest *req);
 G_GNUC_INTERNAL
 void handle_resumable_abort (CarreteRequest *req);
 
+/* routes-quota.c: GET /v1/photos/usage, PUT /v1/photos/quotas/{user_id}. */
+G_GNUC_INTERNAL
+void handle_usage (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_set_quota (CarreteRequest *req);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "carrete-error.h"
 #include "carrete-op.h"
 #include "carrete-json-body.h"
+#include "quota-store.h"
 #include "service.h"
 #include "upload.h"
 #include "validate.h"
@@ -61,6 +62,8 @@ upload_begin (gpointer app_data, SoupServerMessage *msg, GHashTable *query)
 typedef struct
 {
   PhotosUpload *upload; /* the request's: outlives the check */
+  PhotosApp *app;
+  gint64 owner_id;
   gint64 folder_id;
 } Admission;
 
@@ -145,6 +148,18 @@ hold_at_folder_field (PhotosUpload *upload, CarreteRequest *req, GHashTable *que
 }
 
 static void
+on_room_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  gboolean fits = photos_quota_store_check_finish (result, &error);
+
+  carrete_op_return_ok (task, fits, error);
+}
+
+/* The folder is allowed; then the quota, with the fewest bytes the body's
+ * length allows (the exact size is checked again once it is known). */
+static void
 on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -157,7 +172,10 @@ on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   photos_upload_set_admitted_folder (admission->upload, admission->folder_id);
-  g_task_return_boolean (task, TRUE);
+  photos_quota_store_check (admission->app->db, admission->owner_id,
+                            (gint64) photos_upload_get_least_size (admission->upload),
+                            admission->app->default_quota_bytes, NULL, on_room_checked,
+                            g_steal_pointer (&task));
 }
 
 static void
@@ -171,6 +189,8 @@ upload_admit_async (gpointer stream, CarreteRequest *req, GHashTable *query,
   const char *folder = query != NULL ? g_hash_table_lookup (query, "folder_id") : NULL;
 
   admission->upload = stream;
+  admission->app = app;
+  admission->owner_id = carrete_request_get_caller (req)->id;
   hold_at_folder_field (stream, req, query);
   if (folder != NULL && *folder != '\0'
       && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &admission->folder_id))
@@ -420,6 +440,18 @@ on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_resumable_room_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DirectOp) op = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!photos_quota_store_check_finish (result, &error))
+    carrete_request_respond_error (op->req, error);
+  else
+    start_resumable_upload (op->req, op->name, op->folder_id, op->type, op->size);
+}
+
+static void
 on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (DirectOp) op = user_data;
@@ -432,7 +464,14 @@ on_direct_folder_checked (GObject *source, GAsyncResult *result, gpointer user_d
     }
   if (op->resumable)
     {
-      start_resumable_upload (op->req, op->name, op->folder_id, op->type, op->size);
+      DirectOp *owned = g_steal_pointer (&op);
+      PhotosApp *app = app_of (owned->req);
+
+      /* Before the store's multipart upload is made (the row checks again). */
+      photos_quota_store_check (app->db, carrete_request_get_caller (owned->req)->id,
+                                (gint64) owned->size, app->default_quota_bytes,
+                                carrete_request_get_cancellable (owned->req),
+                                on_resumable_room_checked, owned);
       return;
     }
   {

@@ -2,6 +2,7 @@
 
 #include "routes.h"
 #include "routes-private.h"
+#include "quota-store.h"
 
 #include "app.h"
 #include "carrete-error.h"
@@ -193,6 +194,32 @@ handle_delete (CarreteRequest *req)
   photos_service_delete_async (app_of (req), caller, id, carrete_request_answer_no_content, req);
 }
 
+static void
+on_account_forgotten (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (carrete_db_count_finish (app_of (req)->db, result, &error) < 0)
+    carrete_request_respond_error (req, error);
+  else
+    carrete_request_respond_empty (req, 204);
+}
+
+/* Every photo of the account is gone: its quota goes too. */
+static void
+on_account_emptied (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    carrete_request_respond_error (req, error);
+  else
+    photos_quota_store_forget (app_of (req)->db, carrete_request_get_caller (req)->id,
+                               on_account_forgotten, req);
+}
+
 /* Bulk deletion is only ever of the caller's own photos: every photo in a
  * folder belongs to the folder's owner, so ?folder_id= deletes the
  * caller's photos there (none if it is not their folder); ?owner_id= must
@@ -224,7 +251,9 @@ handle_delete_all (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  photos_service_delete_all_async (app, caller->id, folder_id, carrete_request_answer_no_content,
+  photos_service_delete_all_async (app, caller->id, folder_id,
+                                   owner != NULL ? on_account_emptied
+                                                 : carrete_request_answer_no_content,
                                    req);
 }
 
@@ -516,6 +545,8 @@ static const CarreteRoute routes[] = {
   { "GET", "/v1/photos", handle_list, CARRETE_AUTH_OPTIONAL },
   { "DELETE", "/v1/photos", handle_delete_all, CARRETE_AUTH_REQUIRED },
   { "POST", "/v1/photos/uploads", handle_create_upload, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/photos/usage", handle_usage, CARRETE_AUTH_REQUIRED },
+  { "PUT", "/v1/photos/quotas/{user_id}", handle_set_quota, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/photos/uploads/{upload_id}", handle_resumable_status, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/photos/uploads/{upload_id}", handle_resumable_abort, CARRETE_AUTH_REQUIRED },
   { "POST", "/v1/photos/uploads/{upload_id}/parts", handle_resumable_parts, CARRETE_AUTH_REQUIRED },

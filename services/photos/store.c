@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include "carrete-error.h"
+#include "quota-store.h"
 
 #define MICROS(col) PHOTOS_SQL_MICROS (col)
 
@@ -38,12 +39,16 @@ struct _PhotosStore
   CarreteStatement list[N_SORTS][2][2][2];
 };
 
+/* A new photo's row is its room in the account's quota (005_quotas.sql):
+ * no row when $6 more bytes do not fit ($8 is the default quota). */
 static const CarreteStatement insert_pending = {
   "photos_insert_pending",
   "INSERT INTO photos (owner_id, folder_id, name, object_prefix, content_type, size, expires_at)"
-  " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))"
+  " SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::bigint,"
+  "   now() + make_interval(secs => $7::integer)"
+  " WHERE usage_admits($1::bigint, $6::bigint, $8::bigint)"
   " RETURNING " PHOTO_COLUMNS,
-  7,
+  8,
 };
 
 static const CarreteStatement insert_from_upload = {
@@ -224,7 +229,6 @@ photos_store_free (PhotosStore *store)
   g_free (store);
 }
 
-#define INT_TEXT(name, value) g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
 
 static char *
 folder_param (gint64 folder_id)
@@ -235,16 +239,28 @@ folder_param (gint64 folder_id)
 void
 photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_id,
                              const char *name, const char *object_prefix, const char *content_type,
-                             gint64 size, guint expires_in, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
+                             gint64 size, guint expires_in, gint64 default_quota,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   INT_TEXT (owner, owner_id);
   INT_TEXT (size_text, size);
   INT_TEXT (expires, expires_in);
+  INT_TEXT (quota, default_quota);
   g_autofree char *folder = folder_param (folder_id);
-  const char *params[] = { owner, folder, name, object_prefix, content_type, size_text, expires };
+  const char *params[]
+      = { owner, folder, name, object_prefix, content_type, size_text, expires, quota };
 
-  carrete_db_query_async (store->db, &insert_pending, params, cancellable, callback, user_data);
+  photos_quota_store_insert (store->db, &insert_pending, params,
+                             (CarreteDbRowFunc) photos_photo_from_row,
+                             (GDestroyNotify) photos_photo_free, owner_id, size, default_quota,
+                             cancellable, callback, user_data);
+}
+
+PhotosPhoto *
+photos_store_insert_pending_finish (GAsyncResult *result, GError **error)
+{
+  return photos_quota_store_insert_finish (result, error);
 }
 
 void

@@ -43,11 +43,15 @@ typedef struct
 PhotosStore *photos_store_new (CarreteDb *db);
 void photos_store_free (PhotosStore *store);
 
+/* A pending photo of `size` bytes, admitted against the owner's quota
+ * (its own, else `default_quota`; 0 = none): the finisher fails with a
+ * CARRETE_QUOTA_ERROR when it does not fit. */
 void photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 folder_id,
                                   const char *name, const char *object_prefix,
                                   const char *content_type, gint64 size, guint expires_in,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+                                  gint64 default_quota, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+PhotosPhoto *photos_store_insert_pending_finish (GAsyncResult *result, GError **error);
 /* A resumable upload (`uploads` row `upload_id`, being completed) becomes a
  * pending photo expiring in `expires_in` seconds, in one statement: the
  * upload row goes, the photo row comes.  NOT_FOUND when the upload is not

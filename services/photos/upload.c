@@ -18,10 +18,15 @@
 #include "multipart.h"
 #include "upload-sink.h"
 
+/* What a multipart body may carry beyond its file (boundaries, headers and
+ * the other fields). */
+#define FORM_OVERHEAD (64 * 1024)
+
 struct _PhotosUpload
 {
   char *spool_dir;
   guint64 max_bytes;
+  guint64 least_file_bytes; /* what the body's length says the file has at least */
   PhotosMultipart *form;    /* NULL for a raw body */
   char *path;               /* the spool file, once created */
   int fd;
@@ -232,8 +237,13 @@ photos_upload_new (const char *spool_dir, guint64 max_bytes, PhotosUploadKind ki
         fail (upload, error);
     }
   /* A multipart body carries a little more than the file: allow for it. */
+  upload->least_file_bytes = 1;
+  if (content_length > 0)
+    upload->least_file_bytes = kind == PHOTOS_UPLOAD_FORM
+                                   ? MAX ((guint64) content_length, FORM_OVERHEAD + 1) - FORM_OVERHEAD
+                                   : (guint64) content_length;
   if (content_length >= 0
-      && (guint64) content_length > max_bytes + (kind == PHOTOS_UPLOAD_FORM ? 64 * 1024 : 0))
+      && (guint64) content_length > max_bytes + (kind == PHOTOS_UPLOAD_FORM ? FORM_OVERHEAD : 0))
     fail (upload, g_error_new (CARRETE_ERROR, CARRETE_ERROR_TOO_LARGE,
                                "The file is larger than the limit of %" G_GUINT64_FORMAT " bytes.",
                                max_bytes));
@@ -374,6 +384,12 @@ char *
 photos_upload_steal_path (PhotosUpload *upload)
 {
   return g_steal_pointer (&upload->path);
+}
+
+guint64
+photos_upload_get_least_size (PhotosUpload *upload)
+{
+  return upload->least_file_bytes;
 }
 
 guint64

@@ -64,6 +64,10 @@ const char *photos_upload_get_path (PhotosUpload *upload);
 /* The spool file now belongs to the caller, who must unlink it. */
 char *photos_upload_steal_path (PhotosUpload *upload);
 guint64 photos_upload_get_size (PhotosUpload *upload);
+/* Before the body: the fewest bytes its file can have, from its length
+ * (1 when the length is not announced); what the quota is checked with
+ * before any byte is read. */
+guint64 photos_upload_get_least_size (PhotosUpload *upload);
 const char *photos_upload_get_sha256 (PhotosUpload *upload); /* hex, after finish */
 PhotosType photos_upload_get_type (PhotosUpload *upload);    /* from the bytes */
 /* Multipart only: a text field, and the file part's file name (or NULL). */

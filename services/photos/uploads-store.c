@@ -3,18 +3,23 @@
 #include "uploads-store.h"
 
 #include "carrete-error.h"
+#include "quota-store.h"
 
 #define UPLOAD_COLUMNS                                                                             \
   "id, owner_id, folder_id, name, object_prefix, content_type, size, part_size, part_count,"       \
   " storage_upload_id, state, " PHOTOS_SQL_MICROS ("expires_at")
 
+/* Its announced size is its room in the account's quota (005_quotas.sql):
+ * no row when it does not fit ($11 is the default quota). */
 static const CarreteStatement insert_upload = {
   "uploads_insert",
   "INSERT INTO uploads (owner_id, folder_id, name, object_prefix, content_type, size, part_size,"
   "   part_count, storage_upload_id, expires_at)"
-  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))"
+  " SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::bigint, $7::bigint,"
+  "   $8::integer, $9::text, now() + make_interval(secs => $10::integer)"
+  " WHERE usage_admits($1::bigint, $6::bigint, $11::bigint)"
   " RETURNING " UPLOAD_COLUMNS,
-  10,
+  11,
 };
 
 /* Expiry is decided here, by the database's clock, as the sweeper's is. */
@@ -64,9 +69,6 @@ static const CarreteStatement delete_rows = {
   1,
 };
 
-#define INT_TEXT(name, value)                                                                      \
-  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
-
 void
 photos_upload_row_free (PhotosUploadRow *row)
 {
@@ -102,8 +104,9 @@ upload_from_row (PGresult *result, int row)
 }
 
 void
-photos_uploads_insert (CarreteDb *db, const PhotosNewUploadRow *row, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
+photos_uploads_insert (CarreteDb *db, const PhotosNewUploadRow *row, gint64 default_quota,
+                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
 {
   INT_TEXT (owner, row->owner_id);
   INT_TEXT (size, row->size);
@@ -112,10 +115,20 @@ photos_uploads_insert (CarreteDb *db, const PhotosNewUploadRow *row, GCancellabl
   INT_TEXT (expires, row->expires_in);
   g_autofree char *folder
       = row->folder_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, row->folder_id) : NULL;
+  INT_TEXT (quota, default_quota);
   const char *params[] = { owner, folder,    row->name,  row->object_prefix,     row->content_type,
-                           size,  part_size, part_count, row->storage_upload_id, expires };
+                           size,  part_size, part_count, row->storage_upload_id, expires,
+                           quota };
 
-  carrete_db_query_async (db, &insert_upload, params, cancellable, callback, user_data);
+  photos_quota_store_insert (db, &insert_upload, params, upload_from_row,
+                             (GDestroyNotify) photos_upload_row_free, row->owner_id, row->size,
+                             default_quota, cancellable, callback, user_data);
+}
+
+PhotosUploadRow *
+photos_uploads_insert_finish (GAsyncResult *result, GError **error)
+{
+  return photos_quota_store_insert_finish (result, error);
 }
 
 void

@@ -41,8 +41,12 @@ typedef struct
   guint expires_in; /* seconds */
 } PhotosNewUploadRow;
 
-void photos_uploads_insert (CarreteDb *db, const PhotosNewUploadRow *row, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data);
+/* Admitted against the owner's quota (its own, else `default_quota`): the
+ * finisher fails with a CARRETE_QUOTA_ERROR when it does not fit. */
+void photos_uploads_insert (CarreteDb *db, const PhotosNewUploadRow *row, gint64 default_quota,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+PhotosUploadRow *photos_uploads_insert_finish (GAsyncResult *result, GError **error);
 /* An open, unexpired upload of `owner_id`. */
 void photos_uploads_find_open (CarreteDb *db, gint64 id, gint64 owner_id, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);

@@ -9,10 +9,13 @@
 #define CASCADE_TOKEN_TTL 60
 /* Deleting thousands of photos takes a while: allow for it. */
 #define CASCADE_TIMEOUT_SECONDS 120
+/* A quota read or set answers at once, or the page asking waits for nothing. */
+#define QUICK_TIMEOUT_SECONDS 5
 
 struct _UsersCascade
 {
   CarreteServiceClient *photos;
+  CarreteServiceClient *photos_quick; /* quota reads and settings */
   CarreteServiceClient *folders;
   CarreteJwt *jwt;       /* borrowed: signs the per-user tokens */
   const CarreteIds *ids;
@@ -28,6 +31,7 @@ users_cascade_new (const char *photos_url, const char *folders_url, CarreteJwt *
     return NULL;
   cascade = g_new0 (UsersCascade, 1);
   cascade->photos = carrete_service_client_new (photos_url, CASCADE_TIMEOUT_SECONDS);
+  cascade->photos_quick = carrete_service_client_new (photos_url, QUICK_TIMEOUT_SECONDS);
   cascade->folders = carrete_service_client_new (folders_url, CASCADE_TIMEOUT_SECONDS);
   cascade->jwt = jwt;
   cascade->ids = ids;
@@ -40,6 +44,7 @@ users_cascade_free (UsersCascade *cascade)
   if (cascade == NULL)
     return;
   carrete_service_client_free (cascade->photos);
+  carrete_service_client_free (cascade->photos_quick);
   carrete_service_client_free (cascade->folders);
   g_free (cascade);
 }
@@ -108,6 +113,27 @@ send_delete (GTask *task, CarreteServiceClient *service, const char *path)
                                      on_deleted, task);
 }
 
+CarreteServiceClient *
+users_cascade_get_photos (UsersCascade *cascade)
+{
+  return cascade->photos_quick;
+}
+
+char *
+users_cascade_encode_user (UsersCascade *cascade, gint64 user_id)
+{
+  return carrete_ids_encode (cascade->ids, CARRETE_ID_USER, user_id);
+}
+
+char *
+users_cascade_mint_token (UsersCascade *cascade, gint64 user_id, const char *role, GError **error)
+{
+  g_autofree char *user = carrete_ids_encode (cascade->ids, CARRETE_ID_USER, user_id);
+
+  return carrete_jwt_sign (cascade->jwt, user, role, g_get_real_time () / G_USEC_PER_SEC,
+                           CASCADE_TOKEN_TTL, error);
+}
+
 void
 users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *request_id,
                             GAsyncReadyCallback callback, gpointer user_data)
@@ -120,8 +146,7 @@ users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *r
   d->cascade = cascade;
   d->user = carrete_ids_encode (cascade->ids, CARRETE_ID_USER, user_id);
   d->request_id = g_strdup (request_id);
-  d->token = carrete_jwt_sign (cascade->jwt, d->user, "user", g_get_real_time () / G_USEC_PER_SEC,
-                               CASCADE_TOKEN_TTL, &error);
+  d->token = users_cascade_mint_token (cascade, user_id, "user", &error);
   if (d->token == NULL)
     {
       g_task_return_error (task, error);

@@ -4,6 +4,7 @@
 
 #include "carrete-ids.h"
 #include "carrete-jwt.h"
+#include "carrete-service-client.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,13 @@ UsersCascade *users_cascade_new (const char *photos_url, const char *folders_url
                                  CarreteJwt *jwt, const CarreteIds *ids);
 void users_cascade_free (UsersCascade *cascade);
 
+/* carrete-photos, with a short timeout, for the quota calls (usage.c). */
+CarreteServiceClient *users_cascade_get_photos (UsersCascade *cascade);
+/* The opaque id of `user_id`, as the other services name users. */
+char *users_cascade_encode_user (UsersCascade *cascade, gint64 user_id);
+/* A 60-second token that speaks for `user_id` with `role` to the others. */
+char *users_cascade_mint_token (UsersCascade *cascade, gint64 user_id, const char *role,
+                                GError **error);
 void users_cascade_delete_async (UsersCascade *cascade, gint64 user_id, const char *request_id,
                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean users_cascade_delete_finish (GAsyncResult *result, GError **error);

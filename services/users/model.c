@@ -47,6 +47,11 @@ users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const C
       write_string (writer, "role", user->role);
       write_string (writer, "created_at", user->created_at);
       write_string (writer, "updated_at", user->updated_at);
+      if (user->has_usage)
+        {
+          write_int (writer, "quota_bytes", user->quota_bytes);
+          write_int (writer, "usage_bytes", user->usage_bytes);
+        }
     }
   carrete_json_writer_end_object (writer);
 }

@@ -18,12 +18,17 @@ typedef struct
   char *role;
   char *created_at; /* RFC 3339, UTC */
   char *updated_at;
+  /* Read from carrete-photos, which keeps them, when the answer shows them. */
+  gboolean has_usage;
+  gint64 quota_bytes; /* 0: no limit */
+  gint64 usage_bytes;
 } UsersUser;
 
 void users_user_free (UsersUser *user);
 
-/* The user as the API shows it: `full` adds email, role and times (the
- * public profile has only id and username). */
+/* The user as the API shows it: `full` adds email, role and times, and
+ * quota_bytes and usage_bytes when `has_usage` (the public profile has only
+ * id and username). */
 void users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const CarreteIds *ids,
                             gboolean full);
 /* A page: {"items": [...], "next_cursor": ... or null}. */

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "carrete-users-routes"
 
 #include "routes.h"
+#include "routes-private.h"
 
 #include "app.h"
 #include "carrete-error.h"
@@ -10,13 +11,7 @@
 #define DEFAULT_PAGE 50
 #define MAX_PAGE 200
 
-static UsersApp *
-app_of (CarreteRequest *req)
-{
-  return carrete_request_get_app (req);
-}
-
-static void
+void
 respond_user (CarreteRequest *req, guint status, const UsersUser *user, gboolean full)
 {
   GString *text = g_string_sized_new (256);
@@ -31,8 +26,6 @@ respond_user (CarreteRequest *req, guint status, const UsersUser *user, gboolean
  * the role is read from the database, not trusted from the token, so a
  * demoted or deleted administrator loses access at once rather than when
  * the token expires. */
-typedef void (*AdminAction) (CarreteRequest *req);
-
 typedef struct
 {
   CarreteRequest *req;
@@ -58,7 +51,7 @@ admin_checked (GObject *source, GAsyncResult *result, gpointer user_data)
     then (req);
 }
 
-static void
+void
 require_admin (CarreteRequest *req, AdminAction then)
 {
   const CarreteCaller *caller = carrete_request_get_caller (req);
@@ -234,7 +227,7 @@ got_me (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (user == NULL)
     carrete_request_respond_error (req, error);
   else
-    respond_user (req, 200, user, TRUE);
+    respond_user_with_usage (req, g_steal_pointer (&user));
 }
 
 static void
@@ -451,6 +444,7 @@ static const CarreteRoute routes[] = {
   { "DELETE", "/v1/users/me", handle_delete_me, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/users", handle_list_users, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/users/{id}", handle_get_user, CARRETE_AUTH_OPTIONAL },
+  { "PATCH", "/v1/users/{id}", handle_admin_patch_user, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/users/{id}", handle_admin_delete_user, CARRETE_AUTH_REQUIRED },
   { "GET", "/.well-known/jwks.json", handle_jwks, CARRETE_AUTH_NONE },
   { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },

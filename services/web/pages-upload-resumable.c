@@ -61,7 +61,11 @@ respond_node (WebCtx *ctx, guint status, JsonNode *node)
 static void
 respond_result (WebCtx *ctx, WebApiResult *result)
 {
-  if (result->status == 401)
+  g_autofree char *over_quota = web_api_quota_message (ctx, result);
+
+  if (over_quota != NULL)
+    respond_message (ctx, 413, over_quota);
+  else if (result->status == 401)
     respond_message (ctx, 401, T (ctx, "Your session has ended. Sign in again."));
   else if (result->error == NULL && result->json != NULL)
     respond_node (ctx, result->status, result->json);

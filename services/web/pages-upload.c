@@ -20,6 +20,8 @@ typedef struct
   char *folder_id;
   char *error;
   guint status;
+  CarreteFolderPage *folders; /* NULL when folders could not be listed */
+  gboolean folders_unavailable;
 } UploadForm;
 
 static void
@@ -27,7 +29,35 @@ upload_form_free (UploadForm *form)
 {
   g_free (form->folder_id);
   g_free (form->error);
+  g_clear_pointer (&form->folders, carrete_folder_page_free);
   g_free (form);
+}
+
+/* How full the account is, above the form: a bar when it has a quota. */
+static void
+render_usage (WebCtx *ctx, GString *html, CarreteUser *me)
+{
+  gint64 quota = me != NULL ? carrete_user_get_quota_bytes (me) : -1;
+  gint64 usage = me != NULL ? carrete_user_get_usage_bytes (me) : -1;
+  g_autofree char *used = NULL;
+  g_autofree char *limit = NULL;
+
+  if (quota < 0 || usage < 0)
+    return;
+  used = g_format_size ((guint64) usage);
+  if (quota == 0)
+    {
+      web_append (html, "<p id=\"usage\" class=\"usage\">%s %s</p>\n", T (ctx, "Storage used:"), used);
+      return;
+    }
+  limit = g_format_size ((guint64) quota);
+  web_append (html, "<p id=\"usage\" class=\"usage%s\"><label for=\"usage-bar\">%s %s / %s</label>"
+              "<progress id=\"usage-bar\" max=\"%" G_GINT64_FORMAT "\" value=\"%" G_GINT64_FORMAT "\">"
+              "</progress></p>\n",
+              usage >= quota ? " usage-full" : "", T (ctx, "Storage used:"), used, limit, quota,
+              MIN (usage, quota));
+  if (usage >= quota)
+    web_widgets_alert (html, T (ctx, "Your storage is full: delete photos, or ask an administrator for more room."));
 }
 
 static void
@@ -57,12 +87,14 @@ render_upload_form (WebCtx *ctx, GString *html, GPtrArray *folders, const char *
               T (ctx, "Upload"));
 }
 
+/* The account (for its quota and usage), then the page; without it the
+ * page comes all the same. */
 static void
-on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+on_upload_me (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   UploadForm *form = user_data;
   g_autoptr (GString) html = g_string_new (NULL);
-  g_autoptr (CarreteFolderPage) folders = web_api_folder_page (result);
+  g_autoptr (CarreteUser) me = web_api_model (result, (CarreteFromJson) carrete_user_new_from_json);
 
   if (web_api_session_lost (ctx, result))
     {
@@ -73,11 +105,29 @@ on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   web_append (html, "<h1>%s</h1>\n", T (ctx, "Upload photos"));
   if (form->error != NULL)
     web_widgets_alert (html, form->error);
-  if (web_api_unavailable (result))
+  render_usage (ctx, html, me);
+  if (form->folders_unavailable)
     web_widgets_alert (html, T (ctx, "Folders are unavailable right now; you can still upload without a folder."));
-  render_upload_form (ctx, html, folders != NULL ? folders->items : NULL, form->folder_id);
+  render_upload_form (ctx, html, form->folders != NULL ? form->folders->items : NULL,
+                      form->folder_id);
   web_ctx_respond_html (ctx, form->status, T (ctx, "Upload photos"), html->str);
   upload_form_free (form);
+}
+
+static void
+on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  UploadForm *form = user_data;
+
+  if (web_api_session_lost (ctx, result))
+    {
+      web_ctx_redirect_to_login (ctx);
+      upload_form_free (form);
+      return;
+    }
+  form->folders = web_api_folder_page (result);
+  form->folders_unavailable = web_api_unavailable (result);
+  web_api_call (ctx, WEB_USERS, "GET", "/v1/users/me", NULL, on_upload_me, form);
 }
 
 static void
@@ -313,7 +363,12 @@ on_file_sent (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       return;
     }
   else
-    file_fail (file, result->status == 0 ? 503 : result->status, refusal_message (ctx, result));
+    {
+      g_autofree char *over_quota = web_api_quota_message (ctx, result);
+
+      file_fail (file, result->status == 0 ? 503 : result->status,
+                 over_quota != NULL ? over_quota : refusal_message (ctx, result));
+    }
   job->next++;
   job_next (job);
 }

@@ -89,6 +89,27 @@ web_api_problem (WebApiResult *result, const char *fallback)
   return text != NULL ? text : fallback;
 }
 
+char *
+web_api_quota_message (WebCtx *ctx, WebApiResult *result)
+{
+  JsonObject *problem = result->status == 413 ? web_api_object (result) : NULL;
+  gint64 quota = problem != NULL ? carrete_json_get_int (problem, "quota_bytes", -1) : -1;
+  gint64 usage = problem != NULL ? carrete_json_get_int (problem, "usage_bytes", -1) : -1;
+  g_autofree char *quota_text = NULL;
+  g_autofree char *usage_text = NULL;
+  GString *text;
+
+  if (quota < 0 || usage < 0)
+    return NULL;
+  quota_text = g_format_size ((guint64) quota);
+  usage_text = g_format_size ((guint64) usage);
+  text = g_string_new (
+      T (ctx, "There is no room left for this file: {usage} of your {quota} are used."));
+  g_string_replace (text, "{usage}", usage_text, 0);
+  g_string_replace (text, "{quota}", quota_text, 0);
+  return g_string_free (text, FALSE);
+}
+
 gboolean
 web_api_unavailable (WebApiResult *result)
 {

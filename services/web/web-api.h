@@ -60,6 +60,9 @@ const char *web_api_problem (WebApiResult *result, const char *fallback);
  * refresh failed, or there never was one): the page should send the
  * visitor to /login. */
 gboolean web_api_session_lost (WebCtx *ctx, WebApiResult *result);
+/* For a 413 of an upload over the account's storage quota: what to show,
+ * with the numbers, translated; NULL for any other answer. */
+char *web_api_quota_message (WebCtx *ctx, WebApiResult *result);
 /* Whether the service was unreachable or said 5xx. */
 gboolean web_api_unavailable (WebApiResult *result);
 

@@ -6,7 +6,7 @@
 
 /* Bumped with the assets so that browsers never mix old CSS with new
  * markup (assets are cached for a day). */
-#define ASSET_VERSION "1"
+#define ASSET_VERSION "2"
 
 void
 web_layout_csrf_field (WebCtx *ctx, GString *out)

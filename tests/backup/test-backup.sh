@@ -173,7 +173,8 @@ bad && echo '{"format": 1,' > "$OUT/bad/manifest.json"
 refused "restore: a corrupt manifest" "not valid JSON" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 bad && rm "$OUT/bad/manifest.json"
 refused "restore: no manifest" "no readable manifest.json" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
-bad && sed -i 's/"schema_version": 4/"schema_version": 99/' "$OUT/bad/manifest.json"
+bad && sed -i -E 's/("photos": \{[^}]*"schema_version": )[0-9]+/\199/' "$OUT/bad/manifest.json"
+grep -q '"schema_version": 99' "$OUT/bad/manifest.json" || die "the test could not change the photos schema version"
 refused "restore: another schema version" "at schema version 99" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 rm -rf "$OUT/bad"
 
@@ -206,6 +207,13 @@ check "the restored folders database plans with force_custom_plan (set by its mi
 check "no restored job is held by a worker of the old stack (running ones queued again, due now)" \
   test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" \
     -c "SELECT count(*) FROM jobs WHERE state = 'running' OR (state = 'queued' AND run_after > now())")" = 0
+# Quotas: what each restored account uses is what its restored rows add up
+# to (the rows dropped by the restore gave their room back).
+check "every restored account's usage is what its restored photos add up to" \
+  test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" -c "SELECT count(*) FROM (
+      SELECT owner_id, sum(size + thumbnails_size) AS bytes FROM photos GROUP BY owner_id) AS rows
+      FULL JOIN usage USING (owner_id)
+      WHERE coalesce(rows.bytes, 0) <> coalesce(usage.bytes, 0)")" = 0
 
 # store_keys: every object key in the second stack's store, sorted.
 store_keys() {

@@ -16,7 +16,9 @@
  *
  * A cell that changes state runs against resources made for it alone, and
  * afterwards the resource is looked at again: G(…) means it must be gone,
- * K(…) (and every refusal) that it must be exactly as before.
+ * K(…) (and every refusal) that it must be exactly as before, C(…) that it
+ * must have changed.  An account's look includes its storage quota and
+ * usage, which carrete-photos keeps.
  *
  * Every cell runs; the whole table (expected/got) is printed as TAP
  * comments, and each part fails listing every cell that differs. */
@@ -71,10 +73,12 @@ enum
 };
 
 #define STATUS_MASK 0xfff
-#define GONE 0x1000 /* the resource is gone afterwards */
-#define KEPT 0x2000 /* the resource is unchanged afterwards (implied for refusals) */
+#define GONE 0x1000    /* the resource is gone afterwards */
+#define KEPT 0x2000    /* the resource is unchanged afterwards (implied for refusals) */
+#define CHANGED 0x4000 /* the resource is different afterwards */
 #define G(s) ((s) | GONE)
 #define K(s) ((s) | KEPT)
+#define C(s) ((s) | CHANGED)
 
 typedef struct
 {
@@ -106,6 +110,8 @@ static const Row users_rows[] = {
     { 401, G (204), G (204), G (204), 401, 401 } },
   { "users", "GET", "/v1/users/{user}", USER, 0, NULL, { 200, 200, 200, 200, 401, 401 } },
   { "users", "GET", "/v1/users", NONE, 0, NULL, { 401, 403, 403, 200, 401, 401 } },
+  { "users", "PATCH", "/v1/users/{user}", USER, FRESH_OWNER, "{\"quota_bytes\":1000000}",
+    { 401, 403, 403, C (200), 401, 401 } },
   { "users", "DELETE", "/v1/users/{user}", USER, FRESH_OWNER, NULL,
     { 401, 403, 403, G (204), 401, 401 } },
   { "users", "GET", "/.well-known/jwks.json", NONE, 0, NULL, ALL (200) },
@@ -215,6 +221,10 @@ static const Row photos_rows[] = {
   { "photos", "DELETE", "/v1/photos?owner_id={user}", LOOSE_PHOTO, FRESH_OWNER, NULL,
     { 401, G (204), 403, 403, 401, 401 } },
   { "photos", "DELETE", "/v1/photos", LOOSE_PHOTO, FRESH, NULL, { 401, 422, 422, 422, 401, 401 } },
+  /* Quotas: everyone reads their own; only the admin role sets one. */
+  { "photos", "GET", "/v1/photos/usage", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "photos", "PUT", "/v1/photos/quotas/{user}", USER, FRESH_OWNER, "{\"quota_bytes\":1000000}",
+    { 401, 403, 403, C (200), 401, 401 } },
   /* With s3 storage the photos service serves no bytes itself. */
   { "photos", "GET", "/v1/storage/p/0/original", NONE, 0, NULL, ALL (404) },
   { "photos", "PUT", "/v1/storage/p/0/original", NONE, BODY_PNG, NULL, ALL (404) },
@@ -416,9 +426,18 @@ fingerprint (Cell *cell)
 
   if (cell->row->kind == SELF || cell->row->kind == USER)
     {
+      g_autoptr (CtResponse) usage = NULL;
+      g_autofree char *profile = NULL;
+      g_autofree char *numbers = NULL;
+
       path = g_strdup_printf ("/v1/users/%s", cell->owner->id);
       r = ct_http (stack->users.url, "GET", path, NULL, NULL);
-      return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
+      if (r->status != 200)
+        return g_strdup_printf ("%u", r->status);
+      usage = ct_http (stack->photos.url, "GET", "/v1/photos/usage", cell->owner->token, NULL);
+      profile = stack_body_text (r);
+      numbers = stack_body_text (usage);
+      return g_strdup_printf ("%s %u %s", profile, usage->status, numbers);
     }
   if (cell->res.upload != NULL)
     {
@@ -544,8 +563,11 @@ run_cell (const Row *row, Caller caller, char **defect)
         problem = "the resource is still there";
       else if (((want & KEPT) || refused) && g_strcmp0 (after, cell.before) != 0)
         problem = "the resource changed";
+      else if ((want & CHANGED) && g_strcmp0 (after, cell.before) == 0)
+        problem = "the resource did not change";
     }
-  text = g_strdup_printf ("%u%s/%u%s", status, (want & GONE) ? "g" : (want & KEPT) ? "k" : "",
+  text = g_strdup_printf ("%u%s/%u%s", status,
+                          (want & GONE) ? "g" : (want & KEPT) ? "k" : (want & CHANGED) ? "c" : "",
                           r->status, r->status != status || problem != NULL ? "*" : "");
   if (r->status != status || problem != NULL)
     {

@@ -324,6 +324,61 @@ resumable_call (Fixture *f, const char *method, const char *path, const char *js
                      headers);
 }
 
+/* An account with a quota sees how full it is above the form; a file that
+ * does not fit is refused with the numbers, by both ways of uploading. */
+static void
+test_quota (Fixture *f, gconstpointer data)
+{
+  g_autoptr (StackUser) admin = stack_admin_new (stack, "webquota");
+  g_autofree char *path = g_strdup_printf ("/v1/users/%s", f->user->id);
+  g_autoptr (CtResponse) set = ct_http (stack->users.url, "PATCH", path, admin->token,
+                                        "{\"quota_bytes\": 100}");
+  const char *json_accept[] = { "Accept: application/json", NULL };
+  WbMultipart *form = form_with_token (f, NULL);
+  g_autoptr (GBytes) png = ct_unique_png ("quota");
+  g_autoptr (WbPage) upload = NULL;
+  g_autoptr (WbPage) refused = NULL;
+  g_autoptr (WbPage) resumable = NULL;
+
+  g_assert_cmpuint (set->status, ==, 200);
+  upload = wb_get (f->browser, "/upload");
+  g_assert_cmpuint (upload->status, ==, 200);
+  wb_assert_page_contract (upload);
+  assert_contains (upload, "<p id=\"usage\" class=\"usage\"><label for=\"usage-bar\">Storage used: 0 bytes / 100 bytes</label>");
+  assert_contains (upload, "<progress id=\"usage-bar\" max=\"100\" value=\"0\">");
+
+  wb_multipart_add_file (form, "file", "big.png", "image/png", png);
+  refused = wb_post_multipart (f->browser, "/upload", form, json_accept);
+  g_assert_cmpuint (refused->status, ==, 413);
+  assert_contains (refused, "There is no room left for this file: 0 bytes of your 100 bytes are used.");
+  g_assert_cmpuint (count_photos (f->user), ==, 0);
+  {
+    g_autofree char *create = g_strdup_printf (
+        "{\"name\":\"big.png\",\"content_type\":\"image/png\",\"size\":%" G_GSIZE_FORMAT "}",
+        g_bytes_get_size (png));
+
+    resumable = resumable_call (f, "POST", "/upload/resumable", create, f->csrf);
+  }
+  g_assert_cmpuint (resumable->status, ==, 413);
+  assert_contains (resumable, "There is no room left for this file: 0 bytes of your 100 bytes are used.");
+
+  /* Full: the page says so. */
+  {
+    g_autoptr (CtResponse) full = ct_http (stack->users.url, "PATCH", path, admin->token,
+                                           "{\"quota_bytes\": 1}");
+    g_autoptr (CtResponse) pending = NULL;
+    g_autoptr (WbPage) page = NULL;
+
+    g_assert_cmpuint (full->status, ==, 200);
+    pending = ct_http (stack->photos.url, "POST", "/v1/photos/uploads", f->user->token,
+                       "{\"name\":\"a.png\",\"content_type\":\"image/png\",\"size\":1}");
+    g_assert_cmpuint (pending->status, ==, 201);
+    page = wb_get (f->browser, "/upload");
+    assert_contains (page, "class=\"usage usage-full\"");
+    assert_contains (page, "Your storage is full");
+  }
+}
+
 static JsonObject *
 page_object (WbPage *page, JsonParser *parser)
 {
@@ -484,6 +539,7 @@ main (int argc, char **argv)
   ADD ("/carrete/web/upload/duplicate-and-markup-names", test_duplicate_and_markup_names);
   ADD ("/carrete/web/upload/json-one-file", test_json_one_file);
   ADD ("/carrete/web/upload/file-over-limit", test_file_over_limit);
+  ADD ("/carrete/web/upload/quota", test_quota);
   ADD ("/carrete/web/upload/too-many-files", test_too_many_files);
   ADD ("/carrete/web/upload/anonymous-body-not-spooled", test_anonymous_body_not_spooled);
   ADD ("/carrete/web/upload/body-over-limit", test_body_over_limit);

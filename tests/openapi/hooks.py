@@ -112,6 +112,8 @@ def _owned_path_ids(method, path, ids):
         return {"upload_id": ids["upload"]}
     if path == "/v1/users/{id}":
         return {"id": ids["victim"] if method == "DELETE" else ids["user"]}
+    if path == "/v1/photos/quotas/{user_id}":
+        return {"user_id": ids["user"]}
     return {}
 
 
@@ -160,7 +162,8 @@ def _set_bearer(case, account):
     _use_owned_ids(case, account)
 
 
-ADMIN_ONLY = [("GET", "/v1/users"), ("DELETE", "/v1/users/{id}")]
+ADMIN_ONLY = [("GET", "/v1/users"), ("PATCH", "/v1/users/{id}"), ("DELETE", "/v1/users/{id}"),
+              ("PUT", "/v1/photos/quotas/{user_id}")]
 
 
 def _admin_only(ctx):

@@ -63,6 +63,8 @@ static const Setting settings[] = {
     G_GUINT64_CONSTANT (1) << 40 },
   { "CARRETE_URL_TTL", SETTING_UINT, FIELD (url_ttl), "900", 1, 7 * 24 * 3600 },
   { "CARRETE_UPLOAD_TTL", SETTING_UINT, FIELD (upload_ttl), "86400", 1, 30 * 24 * 3600 },
+  { "CARRETE_DEFAULT_QUOTA_BYTES", SETTING_UINT, FIELD (default_quota_bytes), "0", 0,
+    G_GUINT64_CONSTANT (1) << 60 },
   { "CARRETE_WEB_RESUMABLE_BYTES", SETTING_UINT, FIELD (web_resumable_bytes), "16777216", 1,
     G_MAXINT64 },
   { "CARRETE_COOKIE_SECURE", SETTING_BOOL, FIELD (cookie_secure), "true", 0, 0 },

@@ -2,6 +2,8 @@
 
 #include "carrete-error.h"
 
+#include "carrete-quota-error.h"
+
 #include <gio/gio.h>
 
 G_DEFINE_QUARK (carrete-error-quark, carrete_error)
@@ -30,6 +32,8 @@ carrete_error_http_status (const GError *error)
    * answer, but the log and /metrics say what happened (nginx's 499). */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return 499;
+  if (error != NULL && error->domain == CARRETE_QUOTA_ERROR)
+    return 413;
   if (error == NULL || error->domain != CARRETE_ERROR)
     return 500;
   if ((guint) error->code >= G_N_ELEMENTS (status_by_code))

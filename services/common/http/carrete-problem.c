@@ -4,6 +4,7 @@
 
 #include "carrete-error.h"
 #include "carrete-json-writer.h"
+#include "carrete-quota-error.h"
 
 typedef struct
 {
@@ -16,9 +17,15 @@ struct _CarreteProblem
   guint status;
   char *detail;
   GArray *errors; /* FieldError */
-  char *extra_name;  /* one extension member (RFC 9457 §3.2), e.g. existing_id */
-  char *extra_value;
+  GArray *members; /* Member: extension members (RFC 9457 §3.2), e.g. existing_id */
 };
+
+typedef struct
+{
+  char *name;
+  char *text;     /* a string member's value */
+  gint64 number;  /* an integer member's, when text is NULL */
+} Member;
 
 typedef struct
 {
@@ -77,6 +84,14 @@ carrete_problem_title_for_status (guint status)
 }
 
 static void
+member_clear (gpointer data)
+{
+  Member *member = data;
+  g_free (member->name);
+  g_free (member->text);
+}
+
+static void
 field_error_clear (gpointer data)
 {
   FieldError *fe = data;
@@ -93,6 +108,8 @@ carrete_problem_new (guint status, const char *detail)
   problem->detail = g_strdup (detail);
   problem->errors = g_array_new (FALSE, FALSE, sizeof (FieldError));
   g_array_set_clear_func (problem->errors, field_error_clear);
+  problem->members = g_array_new (FALSE, FALSE, sizeof (Member));
+  g_array_set_clear_func (problem->members, member_clear);
   return problem;
 }
 
@@ -100,11 +117,20 @@ CarreteProblem *
 carrete_problem_new_from_error (const GError *error)
 {
   guint status = carrete_error_http_status (error);
+  CarreteProblem *problem;
+  gint64 quota_bytes, usage_bytes;
 
   /* Internal failures keep their details in the log, not in the answer. */
   if (status >= 500 && status != 503)
     return carrete_problem_new (status, "The server failed to handle this request.");
-  return carrete_problem_new (status, error->message);
+  problem = carrete_problem_new (status, error->message);
+  /* A client shows how much room is left without parsing the detail. */
+  if (carrete_quota_error_get (error, &quota_bytes, &usage_bytes))
+    {
+      carrete_problem_set_int_member (problem, "quota_bytes", quota_bytes);
+      carrete_problem_set_int_member (problem, "usage_bytes", usage_bytes);
+    }
+  return problem;
 }
 
 void
@@ -113,8 +139,7 @@ carrete_problem_free (CarreteProblem *problem)
   if (problem == NULL)
     return;
   g_free (problem->detail);
-  g_free (problem->extra_name);
-  g_free (problem->extra_value);
+  g_array_unref (problem->members);
   g_array_unref (problem->errors);
   g_free (problem);
 }
@@ -126,13 +151,37 @@ carrete_problem_add_field_error (CarreteProblem *problem, const char *field, con
   g_array_append_val (problem->errors, fe);
 }
 
+/* A member set twice keeps its last value. */
+static Member *
+member_slot (CarreteProblem *problem, const char *name)
+{
+  Member fresh = { g_strdup (name), NULL, 0 };
+
+  for (guint i = 0; i < problem->members->len; i++)
+    {
+      Member *member = &g_array_index (problem->members, Member, i);
+
+      if (g_str_equal (member->name, name))
+        {
+          g_clear_pointer (&member->text, g_free);
+          g_free (fresh.name);
+          return member;
+        }
+    }
+  g_array_append_val (problem->members, fresh);
+  return &g_array_index (problem->members, Member, problem->members->len - 1);
+}
+
 void
 carrete_problem_set_member (CarreteProblem *problem, const char *name, const char *value)
 {
-  g_free (problem->extra_name);
-  g_free (problem->extra_value);
-  problem->extra_name = g_strdup (name);
-  problem->extra_value = g_strdup (value);
+  member_slot (problem, name)->text = g_strdup (value);
+}
+
+void
+carrete_problem_set_int_member (CarreteProblem *problem, const char *name, gint64 value)
+{
+  member_slot (problem, name)->number = value;
 }
 
 guint
@@ -186,8 +235,18 @@ carrete_problem_to_json (const CarreteProblem *problem, const char *request_id)
       carrete_json_writer_end_object (&writer);
     }
   carrete_json_writer_end_array (&writer);
-  if (problem->extra_name != NULL)
-    write_member (&writer, problem->extra_name, problem->extra_value);
+  for (guint i = 0; i < problem->members->len; i++)
+    {
+      const Member *member = &g_array_index (problem->members, Member, i);
+
+      if (member->text != NULL)
+        write_member (&writer, member->name, member->text);
+      else
+        {
+          carrete_json_writer_member (&writer, member->name);
+          carrete_json_writer_int (&writer, member->number);
+        }
+    }
   if (request_id != NULL)
     write_member (&writer, "request_id", request_id);
   carrete_json_writer_end_object (&writer);

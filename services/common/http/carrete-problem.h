@@ -17,6 +17,8 @@ void carrete_problem_add_field_error (CarreteProblem *problem, const char *field
                                       const char *message);
 /* An extension member with a string value, e.g. the id of a duplicate. */
 void carrete_problem_set_member (CarreteProblem *problem, const char *name, const char *value);
+/* An extension member with an integer value, e.g. quota_bytes. */
+void carrete_problem_set_int_member (CarreteProblem *problem, const char *name, gint64 value);
 guint carrete_problem_get_status (const CarreteProblem *problem);
 guint carrete_problem_get_n_errors (const CarreteProblem *problem);
 
