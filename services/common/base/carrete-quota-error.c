@@ -11,14 +11,17 @@ typedef struct
 static void
 carrete_quota_error_private_init (CarreteQuotaErrorPrivate *priv)
 {
-  priv->quota_bytes = 0;
-  priv->usage_bytes = 0;
+  if (priv != NULL)
+    *priv = (CarreteQuotaErrorPrivate) { 0, 0 };
 }
 
+/* GLib hands these over from its own lookups, which an optimising build
+ * sees may be NULL: every use checks. */
 static void
 carrete_quota_error_private_copy (const CarreteQuotaErrorPrivate *src, CarreteQuotaErrorPrivate *dest)
 {
-  *dest = *src;
+  if (src != NULL && dest != NULL)
+    *dest = *src;
 }
 
 static void
@@ -39,8 +42,8 @@ carrete_quota_error_new (gint64 quota_bytes, gint64 usage_bytes, gint64 wanted_b
                                wanted_bytes, usage_bytes, quota_bytes);
   CarreteQuotaErrorPrivate *priv = carrete_quota_error_get_private (error);
 
-  priv->quota_bytes = quota_bytes;
-  priv->usage_bytes = usage_bytes;
+  if (priv != NULL)
+    *priv = (CarreteQuotaErrorPrivate) { quota_bytes, usage_bytes };
   return error;
 }
 
@@ -52,6 +55,8 @@ carrete_quota_error_get (const GError *error, gint64 *quota_bytes, gint64 *usage
   if (error == NULL || error->domain != CARRETE_QUOTA_ERROR)
     return FALSE;
   priv = carrete_quota_error_get_private (error);
+  if (priv == NULL)
+    return FALSE;
   *quota_bytes = priv->quota_bytes;
   *usage_bytes = priv->usage_bytes;
   return TRUE;
