@@ -271,24 +271,25 @@ class Actor(threading.Thread):
         if got != sorted(self.folders):
             self.wrong("list_folders", f"folders {got}, expected {sorted(self.folders)}")
 
+    def patch(self, op, key, known, field, value):
+        """PATCH one field; until answered, the old value and the new one
+        are both right."""
+        mine = known["names" if field == "name" else "folders"]
+        mine.add(value)
+        _, payload = self.send(op, f"PATCH /v1/photos/{{id}} ({field})", "PATCH",
+                               api.PHOTOS + f"/v1/photos/{key}", body={field: value})
+        mine.intersection_update({value})
+        self.check_photo(op, json.loads(payload))
+
     def rename(self):
         key, known = self.some_photo()
         self.seed += 1
-        name = f"renamed {self.seed}"
-        known["names"].add(name)  # until answered, either name is right
-        _, payload = self.send("rename", "PATCH /v1/photos/{id} (name)", "PATCH",
-                               api.PHOTOS + f"/v1/photos/{key}", body={"name": name})
-        known["names"] = {name}
-        self.check_photo("rename", json.loads(payload))
+        self.patch("rename", key, known, "name", f"renamed {self.seed}")
 
     def move(self):
         key, known = self.some_photo()
         folder = self.rng.choice([f for f in self.folders + [None] if f not in known["folders"]] or [None])
-        known["folders"].add(folder)
-        _, payload = self.send("move", "PATCH /v1/photos/{id} (folder)", "PATCH",
-                               api.PHOTOS + f"/v1/photos/{key}", body={"folder_id": folder})
-        known["folders"] = {folder}
-        self.check_photo("move", json.loads(payload))
+        self.patch("move", key, known, "folder_id", folder)
 
     def delete(self):
         key, known = self.some_photo()
