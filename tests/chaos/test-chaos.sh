@@ -160,7 +160,7 @@ fault() {
   awk -v o="$ok" -v r="$recovery" 'BEGIN { exit !(o && r + 0 <= 5) }' || ok=0
   echo "$kind $recovery $ok $(since "$start")" >>"$STACK/faults"
   tap_result "$([ "$ok" = 1 ] && echo ok || echo "not ok")" \
-    "$PHASE: $kind: every service ready ${recovery} s after (≤ 5; $times), new pids: ${changed[*]:-none} (expected: $killed)"
+    "$PHASE: $kind: every service ready ${recovery} s after (≤ 5; $times; machine load $(cut -d' ' -f1 /proc/loadavg)), new pids: ${changed[*]:-none} (expected: $killed)"
   sleep "$GAP"
 }
 
@@ -277,7 +277,7 @@ for line in open(faults):
 rows = [json.loads(l) for l in open(answers)]
 c = json.load(open(check))
 by = collections.Counter("error" if "error" in r else ("503" if r["status"] == 503 else str(r["status"])[0] + "xx") for r in rows)
-print(f"chaos table, phase {phase}:")
+print(f"chaos table, phase {phase} (load average of the machine at its end: {open('/proc/loadavg').read().split()[0]}):")
 print(f"  faults injected: {sum(map(len, kinds.values()))} ("
       + ", ".join(f"{k} ×{len(v)}" for k, v in kinds.items()) + ")")
 print(f"  requests sent: {len(rows)} (" + ", ".join(f"{k}: {v}" for k, v in sorted(by.items())) + ")")
@@ -289,6 +289,18 @@ print("  recovery (max s to every service ready, per fault kind): "
       + ", ".join(f"{k} {max(v):.2f}" for k, v in kinds.items()))
 PY
 )")
+}
+
+# orphan_rows DIFF: what the database knows of each prefix of a row/object
+# mismatch (any state, and resumable uploads), to tell which path left it.
+orphan_rows() {
+  local prefix
+  for prefix in $(awk '/^[<>]/ { print $2 }' <<<"$1" | head -n 10); do
+    echo "$prefix: photos rows: $(photos_sql "SELECT coalesce(string_agg(state || '/' || thumbnails
+      || ' uploaded ' || uploaded_at, ', '), 'none') FROM photos WHERE object_prefix = '$prefix'");" \
+      "uploads rows: $(photos_sql "SELECT count(*) FROM uploads WHERE object_prefix = '$prefix'");" \
+      "objects: $(grep "^$prefix/" "$STACK/store-keys" | tr '\n' ' ')"
+  done
 }
 
 check_phase() {
@@ -308,7 +320,10 @@ check_phase() {
   diffs=$(diff <(stack_row_objects "$CARRETE_PHOTOS_DATABASE_URL") \
     <(grep -v '^u/' "$STACK/store-keys" | sed 's|/[^/]*$||' | uniq -c | awk '{ print $2, $1 }') || true)
   [ -z "$leftovers" ] || printf '%s\n' "$leftovers" | head -n 20
-  [ -z "$diffs" ] || printf '%s\n' "$diffs" | head -n 20
+  if [ -n "$diffs" ]; then
+    printf '%s\n' "$diffs" | head -n 20
+    orphan_rows "$diffs"
+  fi
   orphans=$(( $(printf '%s' "$leftovers" | grep -c . || true) + $(printf '%s' "$diffs" | grep -c '^[<>]' || true) ))
   tap_check "$PHASE: after the sweep no row lacks its objects and no object its row" test -z "$diffs"
   tap_check "$PHASE: after the sweep no staging object, multipart upload, temporary file or unfinished row" \
