@@ -27,6 +27,8 @@ command -v npm >/dev/null 2>&1 || TEST_PACKAGES+=(npm)
 # and validate the .desktop file and the AppStream metainfo.
 BUILD_PACKAGES+=(gettext)
 TEST_PACKAGES+=(xvfb xauth dbus-x11 desktop-file-utils appstream)
+# The chaos suite (tests/chaos) steps the services' clock with libfaketime.
+TEST_PACKAGES+=(faketime)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -323,14 +323,28 @@ make_large (const char *path, PhotosType type, VipsImage *header, GError **error
   return large;
 }
 
+/* Encoded in memory, then written: a spool that cannot take the file (a
+ * full disk) is no verdict on the image, so it is CARRETE_ERROR_UNAVAILABLE
+ * and the job is tried again later, while an encoder failure is final. */
 static gboolean
 save_jpeg (VipsImage *image, const char *path, GError **error)
 {
-  if (vips_jpegsave (image, path, "Q", THUMB_QUALITY, "strip", TRUE, "optimize_coding", TRUE,
-                     NULL)
+  g_autoptr (GError) local = NULL;
+  void *jpeg = NULL;
+  size_t len = 0;
+  gboolean written;
+
+  if (vips_jpegsave_buffer (image, &jpeg, &len, "Q", THUMB_QUALITY, "strip", TRUE,
+                            "optimize_coding", TRUE, NULL)
       != 0)
-    return fail_vips (error, CARRETE_ERROR_FAILED, "cannot write a thumbnail");
-  return TRUE;
+    return fail_vips (error, CARRETE_ERROR_FAILED, "cannot encode a thumbnail");
+  written
+      = g_file_set_contents_full (path, jpeg, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &local);
+  g_free (jpeg);
+  if (!written)
+    g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                 "cannot write a thumbnail to the spool: %s", local->message);
+  return written;
 }
 
 static gboolean

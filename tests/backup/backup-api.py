@@ -36,7 +36,9 @@ FOLDERS = os.environ.get("CARRETE_FOLDERS_URL", "")
 PHOTOS = os.environ.get("CARRETE_PHOTOS_URL", "")
 
 
-def call(method, url, body=None, token=None, headers=None, raw=None):
+def request(method, url, body=None, token=None, headers=None, raw=None, timeout=30):
+    """One HTTP request: (status, headers, payload).  Connection errors and
+    timeouts raise (OSError, urllib.error.URLError)."""
     data, hdrs = None, dict(headers or {})
     if body is not None:
         data = json.dumps(body).encode()
@@ -47,11 +49,16 @@ def call(method, url, body=None, token=None, headers=None, raw=None):
         hdrs["Authorization"] = "Bearer " + token
     req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             payload = resp.read()
-            return resp.status, payload
+            return resp.status, resp.headers, payload
     except urllib.error.HTTPError as err:
-        return err.code, err.read()
+        return err.code, err.headers, err.read()
+
+
+def call(method, url, body=None, token=None, headers=None, raw=None):
+    status, _, payload = request(method, url, body, token, headers, raw)
+    return status, payload
 
 
 def ok(status, payload, what, *expected):
@@ -61,10 +68,12 @@ def ok(status, payload, what, *expected):
 
 
 def png(seed):
-    """A small PNG whose pixels depend on `seed`: distinct bytes per photo."""
+    """A small PNG whose pixels depend on `seed`: distinct bytes per photo
+    (the seed's eight bytes are the first pixels' own)."""
     w = h = 16
     rows = b"".join(b"\0" + bytes(((x * 7 + y * 13 + seed * 31 + c * 17) % 256)
                                   for x in range(w) for c in range(3)) for y in range(h))
+    rows = rows[:1] + seed.to_bytes(8, "big") + rows[9:]
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -45,12 +45,6 @@ for name in users folders photos; do
   ln -s "$BUILD_DIR/services/$name/carrete-$name" "$CARRETE_BIN_DIR/"
 done
 
-# check DESCRIPTION COMMAND...: one TAP line.
-check() {
-  local desc=$1
-  shift
-  if "$@"; then tap_result ok "$desc"; else tap_result "not ok" "$desc"; fi
-}
 # refused DESCRIPTION PATTERN COMMAND...: fails with PATTERN on stderr.
 refused() {
   local desc=$1 pattern=$2 err
@@ -91,7 +85,7 @@ say "the first stack ($KIND)"
 start_stack
 python3 "$API" populate "$STACK/state.json"
 python3 "$API" collect "$STACK/state.json" "$STACK/before.json"
-check "the stack is filled: 3 users, 6 folders, 15 photos" \
+tap_check "the stack is filled: 3 users, 6 folders, 15 photos" \
   test "$(grep -c '"sha256"' "$STACK/before.json")" -eq 15
 
 # The backup's bad inputs, none of which may leave anything behind.
@@ -107,7 +101,7 @@ else
   refused "backup: storage unreachable" "copying the objects failed" \
     env CARRETE_STORAGE_DIR=/proc/carrete-storage "$CARRETE_ROOT/scripts/backup.sh" "$OUT/b2"
 fi
-check "the failed backups left nothing" test "$(ls -A "$OUT" | tr '\n' ' ')" = "bin full "
+tap_check "the failed backups left nothing" test "$(ls -A "$OUT" | tr '\n' ' ')" = "bin full "
 
 # The backup, under a light write load; and, once the photos are dumped and
 # the folders' snapshot taken (the users' not yet, the objects not yet
@@ -124,13 +118,13 @@ python3 "$API" load "$STACK/state.json" "$STACK/stop" "$STACK/load.log" &
 LOAD=$!
 sleep 2
 START=$(date +%s.%N)
-check "backup.sh under load, an account and a folder deleted during it" \
+tap_check "backup.sh under load, an account and a folder deleted during it" \
   env PATH="$OUT/doom:$PATH" "$CARRETE_ROOT/scripts/backup.sh" "$OUT/backup"
-check "the account and the folder were deleted during the backup" test -s "$STACK/doomed.json"
+tap_check "the account and the folder were deleted during the backup" test -s "$STACK/doomed.json"
 sleep 1
 touch "$STACK/stop"
-check "the load ran without a failure" wait "$LOAD"
-check "the manifest says 3 databases and the objects" \
+tap_check "the load ran without a failure" wait "$LOAD"
+tap_check "the manifest says 3 databases and the objects" \
   python3 -c 'import json,sys; m = json.load(open(sys.argv[1])); assert m["format"] == 1 and len(m["databases"]) == 3 and m["objects"]["items"], m' \
   "$OUT/backup/manifest.json"
 refused "restore into a non-empty stack" "database is not empty" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
@@ -200,11 +194,11 @@ if [ "$KIND" = s3 ]; then
       die "carrete-$name migrate failed"
   done
 fi
-check "restore.sh into the empty stack (nothing was left by the refusals)" \
+tap_check "restore.sh into the empty stack (nothing was left by the refusals)" \
   env CARRETE_BIN_DIR="$RESTORE_BIN_DIR" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
-check "the restored folders database plans with force_custom_plan (set by its migration)" \
+tap_check "the restored folders database plans with force_custom_plan (set by its migration)" \
   test "$(psql -X -At -d "$CARRETE_FOLDERS_DATABASE_URL" -c 'SHOW plan_cache_mode')" = force_custom_plan
-check "no restored job is held by a worker of the old stack (running ones queued again, due now)" \
+tap_check "no restored job is held by a worker of the old stack (running ones queued again, due now)" \
   test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" \
     -c "SELECT count(*) FROM jobs WHERE state = 'running' OR (state = 'queued' AND run_after > now())")" = 0
 # Quotas: what each restored account uses is what its restored rows add up
@@ -215,31 +209,20 @@ check "every restored account's usage is what its restored photos add up to" \
       FULL JOIN usage USING (owner_id)
       WHERE coalesce(rows.bytes, 0) <> coalesce(usage.bytes, 0)")" = 0
 
-# store_keys: every object key in the second stack's store, sorted.
 store_keys() {
-  if [ "$KIND" = s3 ]; then # MinIO keeps each object as a folder holding xl.meta
-    (cd "$STACK/minio/carrete" && find . -name xl.meta -printf '%h\n' | sed 's|^\./||')
-  else # the fs store: one file per object; .meta and temporary files start with '.'
-    (cd "$STACK/storage" && find . -mindepth 1 -name '.*' -prune -o -type f -printf '%P\n')
-  fi | sort
+  if [ "$KIND" = s3 ]; then stack_store_keys s3 "$STACK/minio/carrete"; else stack_store_keys fs "$STACK/storage"; fi
 }
-# row_objects: per ready photo row, its object prefix and how many objects
-# it has (the original, and its two thumbnails once made), sorted.
-row_objects() {
-  psql -X -At -F ' ' -d "$CARRETE_PHOTOS_DATABASE_URL" -c \
-    "SELECT object_prefix, CASE thumbnails WHEN 'ready' THEN 3 ELSE 1 END FROM photos WHERE state = 'ready'" |
-    sort
-}
+row_objects() { stack_row_objects "$CARRETE_PHOTOS_DATABASE_URL"; }
 # The store holds exactly the objects of the restored rows: no stray of
 # the deleted account, folder or photos, nothing missing.
-check "the store holds exactly the restored rows' objects" \
+tap_check "the store holds exactly the restored rows' objects" \
   diff <(row_objects) <(store_keys | sed 's|/[^/]*$||' | uniq -c | awk '{ print $2, $1 }')
-check "every restored row's original is in the store" \
+tap_check "every restored row's original is in the store" \
   test -z "$(comm -23 <(row_objects | awk '{ print $1 "/original" }') <(store_keys))"
 stack_start_services "${ports[1]}" "${ports[2]}" "${ports[3]}" "${STACK_S3_ENV[@]}"
-check "every user logs in with the old password, the deleted account with none" \
+tap_check "every user logs in with the old password, the deleted account with none" \
   python3 "$API" collect "$STACK/state.json" "$STACK/after.json" "$STACK/doomed.json"
-check "users, folders and photos (bytes, folder, tags) are all there; none of the deleted account or folder" \
+tap_check "users, folders and photos (bytes, folder, tags) are all there; none of the deleted account or folder" \
   python3 "$API" compare "$STACK/before.json" "$STACK/after.json" "$STACK/load.log" "$START" "$STACK/doomed.json"
 refused "restore again into the restored stack" "database is not empty" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 STACK_RAN=1

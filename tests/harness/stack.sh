@@ -15,9 +15,18 @@ STACK_SERVICES=() # started services, in start order
 PG_UP=0
 
 tap_result() { RESULTS+=("$1 - $2"); }
+# tap_check DESCRIPTION COMMAND...: one result, ok when the command succeeds.
+tap_check() {
+  local desc=$1
+  shift
+  if "$@"; then tap_result ok "$desc"; else tap_result "not ok" "$desc"; fi
+}
+TAP_NOTES=() # lines printed as TAP comments after the plan
+tap_note() { TAP_NOTES+=("$1"); }
 tap_print() {
   [ ${#RESULTS[@]} -gt 0 ] || return 0
   printf '%s\n' "${RESULTS[@]}" | awk '{ sub(/^(ok|not ok)/, "& " NR); print } END { print "1.." NR }' >&3
+  [ ${#TAP_NOTES[@]} -eq 0 ] || printf '# %s\n' "${TAP_NOTES[@]}" >&3
 }
 tap_failed() {
   local line
@@ -101,7 +110,7 @@ stack_spawn() {
       printf -v q ' %q' "$arg"
       printf '%s' "$q"
     done
-    echo " >>log/$name.log 2>&1 & pid=\$!; echo \$pid > run/$name.pid; wait \$pid; echo \$? > run/$name.status ) </dev/null >/dev/null 2>\&1 &"
+    echo " >>log/$name.log 2>&1 & pid=\$!; echo \$pid > run/$name.pid; wait \$pid; echo \$? > run/$name.status ) </dev/null >/dev/null 2>&1 &"
     echo "while [ ! -s run/$name.pid ]; do sleep 0.02; done"
   } > "$STACK/run/$name.start"
   chmod +x "$STACK/run/$name.start"
@@ -160,9 +169,44 @@ stack_start_services() {
   stack_start_service users "$users_port" "$BUILD_DIR/services/users/carrete-users" \
     CARRETE_JWT_PRIVATE_KEY_FILE="$STACK/keys/jwt-private.pem"
   stack_start_service folders "$folders_port" "$BUILD_DIR/services/folders/carrete-folders"
+  STACK_PHOTOS_ENV=(CARRETE_STORAGE=fs "CARRETE_STORAGE_DIR=$STACK/storage"
+                    "CARRETE_SPOOL_DIR=$STACK/spool" "CARRETE_PUBLIC_URL=$CARRETE_PHOTOS_URL" "$@")
   stack_start_service photos "$photos_port" "$BUILD_DIR/services/photos/carrete-photos" \
-    CARRETE_STORAGE=fs CARRETE_STORAGE_DIR="$STACK/storage" \
-    CARRETE_SPOOL_DIR="$STACK/spool" CARRETE_PUBLIC_URL="$CARRETE_PHOTOS_URL" "$@"
+    "${STACK_PHOTOS_ENV[@]}"
+}
+
+# stack_start_photos_worker PORT: `carrete-photos work` with the photos
+# service's settings (after stack_start_services) and a CARRETE_LISTEN of
+# its own (/readyz there), as service "worker": a test can kill it and
+# start it again like the others.
+stack_start_photos_worker() {
+  local port=$1 db
+  db=$(pg_service_database "$STACK/pg" "$STACK_PG_PORT" carrete_photos)
+  stack_spawn worker env "${STACK_PHOTOS_ENV[@]}" "CARRETE_DATABASE_URL=$db" \
+    "CARRETE_LISTEN=127.0.0.1:$port" "$BUILD_DIR/services/photos/carrete-photos" work
+  wait_for_http "http://127.0.0.1:$port/readyz" 1200 ||
+    { cat "$STACK/log/worker.log"; die "carrete-photos work did not become ready"; }
+}
+
+# stack_store_keys s3|fs DIR: every object key in the store, sorted; DIR is
+# MinIO's bucket folder (each object a folder holding xl.meta) or the fs
+# storage directory (one file per object; .meta, .uploads and temporary
+# files start with '.').
+stack_store_keys() {
+  if [ "$1" = s3 ]; then
+    (cd "$2" && find . -name xl.meta -printf '%h\n' | sed 's|^\./||')
+  else
+    (cd "$2" && find . -mindepth 1 -name '.*' -prune -o -type f -printf '%P\n')
+  fi | sort
+}
+
+# stack_row_objects DATABASE_URL: per ready photo row, its object prefix and
+# how many objects it has (the original, and its two thumbnails once made),
+# sorted.
+stack_row_objects() {
+  psql -X -At -F ' ' -d "$1" -c \
+    "SELECT object_prefix, CASE thumbnails WHEN 'ready' THEN 3 ELSE 1 END FROM photos WHERE state = 'ready'" |
+    sort
 }
 
 # stack_stop_service NAME: SIGTERM, up to 30 s to exit, then SIGKILL; the exit
@@ -171,6 +215,7 @@ stack_start_services() {
 stack_stop_service() {
   local name=$1 pid status tries=300 label=carrete-$1
   [ "$1" = minio ] && label=minio
+  [ "$1" = worker ] && label="carrete-photos work"
   pid=$(cat "$STACK/run/$name.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && [ ! -e "$STACK/run/$name.status" ]; then
     kill -TERM "$pid" 2>/dev/null || true

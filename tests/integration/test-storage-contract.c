@@ -1017,6 +1017,73 @@ test_failed_put_leaves_nothing (Fixture *f, gconstpointer data)
   assert_no_stray_files (f->dir);
 }
 
+/* A full disk: every write answers CARRETE_ERROR_UNAVAILABLE (a 503 to come
+ * back later, never a 500), and leaves nothing: no temporary file, no
+ * multipart upload without its info.  Needs a small filesystem of its own
+ * (a tmpfs, so root); skipped, saying why, where one cannot be mounted. */
+static void
+test_fs_full_disk (Fixture *f, gconstpointer data)
+{
+  g_autofree char *disk = work_file (f, "disk");
+  g_autofree char *filler = NULL;
+  g_autofree char *source = write_source (f, "source", "bytes that do not fit");
+  g_autofree char *id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteStorage) full = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr (GPtrArray) uploads = NULL;
+  CarreteStorageOptions options = options_of (f);
+  static const char block[4096];
+  int status = -1, fd;
+
+  g_assert_cmpint (g_mkdir (disk, 0700), ==, 0);
+  command = g_strdup_printf ("mount -t tmpfs -o size=256k tmpfs '%s'", disk);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, NULL) || status != 0)
+    {
+      g_test_skip ("no tmpfs could be mounted (needs root)");
+      return;
+    }
+  options.dir = disk;
+  full = carrete_storage_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (carrete_storage_ensure_ready (full, &error));
+  g_assert_no_error (error);
+  /* Filled up to the last block. */
+  filler = g_build_filename (disk, ".filler", NULL);
+  fd = g_open (filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
+
+  g_assert_false (
+      carrete_storage_put_file (full, "p/full/original", source, "image/png", NULL, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_null (carrete_storage_multipart_create (full, "p/full/original", "image/png", &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  uploads = carrete_storage_multipart_list_uploads (full, "p/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (uploads->len, ==, 0);
+  assert_no_stray_files (disk);
+
+  /* Room again: the same writes succeed. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_true (
+      carrete_storage_put_file (full, "p/full/original", source, "image/png", NULL, &error));
+  g_assert_no_error (error);
+  id = carrete_storage_multipart_create (full, "p/full/other", "image/png", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_clear_pointer (&full, carrete_storage_free);
+  g_clear_pointer (&command, g_free);
+  command = g_strdup_printf ("umount '%s'", disk);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+}
+
 static void
 test_fs_key_collision (Fixture *f, gconstpointer data)
 {
@@ -1665,6 +1732,7 @@ main (int argc, char **argv)
     { "digest", test_digest, ON_ALL | ON_VIRTUAL },
     { "failed-put-leaves-nothing", test_failed_put_leaves_nothing, ON_FS },
     { "key-collision", test_fs_key_collision, ON_FS },
+    { "full-disk", test_fs_full_disk, ON_FS },
     { "unavailable", test_unavailable, ON_S3 },
     { "bad-credentials", test_bad_credentials, ON_S3 | ON_VIRTUAL },
     { "missing-bucket", test_missing_bucket, ON_S3 | ON_VIRTUAL },

@@ -525,6 +525,25 @@ test_sliver (void)
   assert_image_size (large, PHOTOS_THUMB_LARGE, 1);
 }
 
+/* A spool that cannot take the thumbnails (a full disk: /dev/full answers
+ * every write with ENOSPC) is no verdict on the image: UNAVAILABLE, which
+ * the thumbnails job tries again, never the final FAILED. */
+static void
+test_spool_full (void)
+{
+  g_autoptr (VipsImage) image = make_photo (64, 48);
+  g_autofree char *jpeg = save_jpeg_file (image, "spool-full.jpg");
+  g_autofree char *small = tmp_path ("spool-full-small.jpg");
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (photos_imaging_thumbnails (jpeg, PHOTOS_TYPE_JPEG, small, "/dev/full", &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "No space left on device"));
+  g_clear_error (&error);
+  g_assert_false (photos_imaging_thumbnails (jpeg, PHOTOS_TYPE_JPEG, "/dev/full", small, &error));
+  g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
+}
+
 /* --- Refusals --------------------------------------------------------------- */
 
 static void
@@ -843,6 +862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/photos/imaging/thumbnails/alpha-on-white", test_alpha_on_white);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/deep-and-grey", test_deep_and_grey);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/one-pixel", test_one_pixel);
+  g_test_add_func ("/carrete/photos/imaging/thumbnails/spool-full", test_spool_full);
   g_test_add_func ("/carrete/photos/imaging/thumbnails/sliver", test_sliver);
   g_test_add_func ("/carrete/photos/imaging/refuse/truncated", test_truncated);
   g_test_add_func ("/carrete/photos/imaging/refuse/pdf-as-jpeg", test_pdf_as_jpeg);

@@ -125,6 +125,21 @@ open_upload (FsStorage *fs, const char *key, const char *upload_id, UploadInfo *
 
 /* ---- Create ---------------------------------------------------------------------- */
 
+static void
+remove_upload_dir (const char *dir)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  if (g_rmdir (dir) != 0 && errno != ENOENT)
+    g_warning ("could not remove the upload %s: %s", dir, g_strerror (errno));
+}
+
 char *
 _carrete_fs_mp_create (CarreteStorage *storage, const char *key, const char *content_type,
                        GError **error)
@@ -144,7 +159,10 @@ _carrete_fs_mp_create (CarreteStorage *storage, const char *key, const char *con
                               g_get_real_time () / G_USEC_PER_SEC,
                               content_type != NULL ? content_type : "");
   if (!_carrete_fs_write_small_file (info, contents, error))
-    return NULL;
+    {
+      remove_upload_dir (dir); /* made for the info file: no row will ever name it */
+      return NULL;
+    }
   return g_strdup (id);
 }
 
@@ -493,21 +511,6 @@ concatenate (const char *dir, const CarreteUploadPart *parts, guint n_parts, int
     }
   carrete_sha256_finish_hex (hash, copy->sha256);
   return TRUE;
-}
-
-static void
-remove_upload_dir (const char *dir)
-{
-  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  if (g_rmdir (dir) != 0 && errno != ENOENT)
-    g_warning ("could not remove the upload %s: %s", dir, g_strerror (errno));
 }
 
 gboolean

@@ -38,8 +38,11 @@
 gboolean
 _carrete_fs_set_io_error (GError **error, int errsv, const char *what, const char *path)
 {
-  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_FAILED, "storage: cannot %s %s: %s", what,
-               path, g_strerror (errsv));
+  /* A full disk (or quota) passes: a 503 to come back later, not a bug. */
+  gboolean full = errsv == ENOSPC || errsv == EDQUOT;
+
+  g_set_error (error, CARRETE_ERROR, full ? CARRETE_ERROR_UNAVAILABLE : CARRETE_ERROR_FAILED,
+               "storage: cannot %s %s: %s", what, path, g_strerror (errsv));
   return FALSE;
 }
 
