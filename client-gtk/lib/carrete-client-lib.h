@@ -11,6 +11,7 @@
 #include "carrete-photo-list.h"
 #include "carrete-photo-query.h"
 #include "carrete-photo.h"
+#include "carrete-sniff.h"
 #include "carrete-thumbnail-cache.h"
 #include "carrete-upload-queue.h"
 #include "carrete-upload.h"

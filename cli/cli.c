@@ -1,0 +1,210 @@
+#define G_LOG_DOMAIN "carrete-cli"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli-session.h"
+#include "cli.h"
+
+void
+cli_init (CarreteCommand *cli, const char *command)
+{
+  memset (cli, 0, sizeof *cli);
+  cli->command = command;
+  cli->cancellable = g_cancellable_new ();
+}
+
+void
+cli_clear (CarreteCommand *cli)
+{
+  if (cli->sigint_id != 0)
+    g_source_remove (cli->sigint_id);
+  if (cli->sigterm_id != 0)
+    g_source_remove (cli->sigterm_id);
+  if (cli->client != NULL)
+    g_signal_handlers_disconnect_by_data (cli->client, cli);
+  g_clear_object (&cli->client);
+  g_clear_object (&cli->cancellable);
+  g_clear_pointer (&cli->server, g_free);
+}
+
+GOptionGroup *
+cli_global_group (CarreteCommand *cli)
+{
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &cli->server,
+      "The Carrete server (default: the one of the last login)", "URL" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print JSON, for scripts", NULL },
+    { NULL },
+  };
+  GOptionGroup *group = g_option_group_new ("global", "Options of every command:",
+                                            "Show the options of every command", NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+gboolean
+cli_parse (CarreteCommand *cli, const char *parameter_string, const char *summary,
+           const GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autofree char *prog = g_strdup_printf ("carrete %s", cli->command);
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr (GError) error = NULL;
+  GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, NULL, NULL);
+
+  g_set_prgname (prog);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context,
+                                    "Exit status: 0 ok, 1 some items failed, 2 usage, "
+                                    "3 not logged in or session expired, 4 server unreachable.");
+  if (entries != NULL)
+    g_option_group_add_entries (main_group, entries);
+  g_option_context_set_main_group (context, main_group);
+  g_option_context_add_group (context, cli_global_group (cli));
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      cli_error (cli, CLI_EXIT_USAGE, "%s (see carrete %s --help)", error->message, cli->command);
+      return FALSE;
+    }
+  if (cli->server == NULL)
+    cli->server = g_strdup (cli->server_before);
+  return TRUE;
+}
+
+int
+cli_error (CarreteCommand *cli, int code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "carrete %s: %s\n", cli->command, message);
+  return code;
+}
+
+int
+cli_exit_code_for_error (const GError *error)
+{
+  if (error->domain != CARRETE_CLIENT_ERROR)
+    return CLI_EXIT_FAILED;
+  switch (error->code)
+    {
+    case CARRETE_CLIENT_ERROR_INVALID_CREDENTIALS:
+    case CARRETE_CLIENT_ERROR_UNAUTHORIZED:
+      return CLI_EXIT_AUTH;
+    case CARRETE_CLIENT_ERROR_UNREACHABLE:
+    case CARRETE_CLIENT_ERROR_NOT_CARRETE:
+      return CLI_EXIT_UNREACHABLE;
+    default:
+      return CLI_EXIT_FAILED;
+    }
+}
+
+int
+cli_fail (CarreteCommand *cli, const GError *error, const char *what)
+{
+  int code = cli_exit_code_for_error (error);
+
+  if (code == CLI_EXIT_AUTH && error->code == CARRETE_CLIENT_ERROR_UNAUTHORIZED)
+    return cli_error (cli, code, "%s: the session has expired: run carrete login", what);
+  if (code == CLI_EXIT_UNREACHABLE)
+    return cli_error (cli, code, "%s: the server cannot be reached: %s", what, error->message);
+  return cli_error (cli, code, "%s: %s", what, error->message);
+}
+
+void
+cli_on_result (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  CarreteCommand *cli = data;
+
+  if (!cli->interrupted)
+    fprintf (stderr, "\ncarrete %s: interrupted; stopping\n", cli->command);
+  cli->interrupted = TRUE;
+  g_cancellable_cancel (cli->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+cli_catch_signals (CarreteCommand *cli)
+{
+  cli->sigint_id = g_unix_signal_add (SIGINT, on_signal, cli);
+  cli->sigterm_id = g_unix_signal_add (SIGTERM, on_signal, cli);
+}
+
+void
+cli_print_json (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+char *
+cli_format_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) utc = NULL;
+
+  if (time == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (time);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* ---- the session of a command ------------------------------------------------------------ */
+
+static void
+on_tokens_changed (CarreteClient *client, gpointer data)
+{
+  CarreteCommand *cli = data;
+  CliStore *store = g_object_get_data (G_OBJECT (client), "cli-store");
+  g_autoptr (GError) error = NULL;
+  CliStore used;
+
+  /* A rotated refresh token must be kept at once: the old one is spent,
+   * and using it again would revoke the session. */
+  if (carrete_client_get_refresh_token (client) == NULL)
+    return;
+  if (!cli_session_save (client, *store == CLI_STORE_KEYRING, &used, NULL, &error))
+    cli_error (cli, 0, "warning: the new session could not be kept: %s", error->message);
+}
+
+int
+cli_connect (CarreteCommand *cli)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CliSession) session = cli_session_load (&error);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  if (error != NULL)
+    return cli_error (cli, CLI_EXIT_AUTH, "cannot read the session: %s", error->message);
+  if (session == NULL)
+    return cli_error (cli, CLI_EXIT_AUTH, "not logged in: run carrete login --server URL");
+  if (cli->server != NULL && g_strcmp0 (cli->server, session->entry->server_url) != 0)
+    return cli_error (cli, CLI_EXIT_AUTH, "not logged in to %s (the session is for %s): run "
+                      "carrete login --server %s", cli->server, session->entry->server_url,
+                      cli->server);
+  cli->client = cli_session_new_client (session);
+  g_object_set_data_full (G_OBJECT (cli->client), "cli-store",
+                          g_memdup2 (&session->store, sizeof session->store), g_free);
+  g_signal_connect (cli->client, "tokens-changed", G_CALLBACK (on_tokens_changed), cli);
+  carrete_client_restore_async (cli->client, session->entry->refresh_token, cli->cancellable,
+                                cli_on_result, &result);
+  CLI_AWAIT (result);
+  if (!carrete_client_restore_finish (cli->client, result, &error))
+    return cli_fail (cli, error, "signing in");
+  return CLI_EXIT_OK;
+}

@@ -1,0 +1,157 @@
+#define G_LOG_DOMAIN "carrete-cli"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "import-walk.h"
+
+typedef struct
+{
+  ImportWalk *walk;
+  GHashTable *seen; /* "dev:ino" of directories and files reached */
+} Walker;
+
+static void
+import_file_free (ImportFile *file)
+{
+  g_free (file->path);
+  g_free (file);
+}
+
+void
+import_walk_free (ImportWalk *walk)
+{
+  if (walk == NULL)
+    return;
+  g_ptr_array_unref (walk->files);
+  g_ptr_array_unref (walk->problems);
+  g_free (walk);
+}
+
+/* TRUE the first time this device and inode are met. */
+static gboolean
+first_visit (Walker *walker, const struct stat *st)
+{
+  char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino);
+
+  return g_hash_table_add (walker->seen, key);
+}
+
+static void
+problem (Walker *walker, const char *path, int error_number)
+{
+  g_ptr_array_add (walker->walk->problems,
+                   g_strdup_printf ("%s: %s", path, g_strerror (error_number)));
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The names in `dir` but . and .., sorted; NULL (errno set) when unreadable. */
+static GPtrArray *
+read_names (const char *dir)
+{
+  DIR *stream = opendir (dir);
+  GPtrArray *names;
+  struct dirent *entry;
+
+  if (stream == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  errno = 0;
+  while ((entry = readdir (stream)) != NULL)
+    if (strcmp (entry->d_name, ".") != 0 && strcmp (entry->d_name, "..") != 0)
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+  closedir (stream);
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+static void walk_dir (Walker *walker, const char *dir);
+
+static void
+visit (Walker *walker, const char *path)
+{
+  struct stat st;
+  ImportFile *file;
+
+  if (stat (path, &st) != 0)
+    {
+      struct stat link;
+      if (errno == ENOENT && lstat (path, &link) == 0 && S_ISLNK (link.st_mode))
+        walker->walk->links_broken++;
+      else if (errno == ELOOP)
+        walker->walk->loops++;
+      else if (errno != ENOENT) /* a file that vanished meanwhile is no problem */
+        problem (walker, path, errno);
+      return;
+    }
+  if (!first_visit (walker, &st))
+    {
+      if (S_ISDIR (st.st_mode))
+        walker->walk->loops++;
+      return;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      walk_dir (walker, path);
+      return;
+    }
+  if (!S_ISREG (st.st_mode))
+    return;
+  file = g_new0 (ImportFile, 1);
+  file->path = g_strdup (path);
+  file->size = (guint64) st.st_size;
+  file->mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  g_ptr_array_add (walker->walk->files, file);
+}
+
+static void
+walk_dir (Walker *walker, const char *dir)
+{
+  g_autoptr (GPtrArray) names = read_names (dir);
+
+  if (names == NULL)
+    {
+      problem (walker, dir, errno);
+      return;
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      visit (walker, path);
+    }
+}
+
+ImportWalk *
+import_walk (const char *root, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (ImportWalk) walk = g_new0 (ImportWalk, 1);
+  Walker walker = { walk, seen };
+  struct stat st;
+
+  if (stat (root, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", root,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "%s is not a directory", root);
+      return NULL;
+    }
+  walk->files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
+  walk->problems = g_ptr_array_new_with_free_func (g_free);
+  first_visit (&walker, &st);
+  walk_dir (&walker, root);
+  return g_steal_pointer (&walk);
+}
