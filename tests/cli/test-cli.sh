@@ -80,3 +80,78 @@ expect "login with a password on stdin: 0, in the file" 0 "kept in $XDG_CONFIG_H
 check "the session file is 0600" test "$(stat -c %a "$XDG_CONFIG_HOME/carrete/cli-session.ini")" = 600
 expect "folders --json: an empty array" 0 "" "$CARRETE" folders --json
 check "  … parsed" test "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$OUT")" = 0
+
+say "bad inputs"
+TREE=$STACK/tree
+mkdir -p "$TREE"
+touch "$STACK/a-file"
+expect "import without DIR: 2" 2 "missing DIR" "$CARRETE" import
+check "  … in one line" one_line
+expect "import of a missing DIR: 2" 2 "no such directory" "$CARRETE" import "$STACK/nothing-here"
+check "  … in one line" one_line
+expect "import of a file: 2" 2 "is not a directory" "$CARRETE" import "$STACK/a-file"
+check "  … in one line" one_line
+for jobs in 0 1000 text; do
+  expect "import --jobs $jobs: 2" 2 "jobs" "$CARRETE" import --jobs "$jobs" "$TREE"
+  check "  … in one line" one_line
+done
+expect "import --tags without --folder: 2" 2 "needs --folder" "$CARRETE" import --tags a "$TREE"
+expect "ls of an unknown folder: 2" 2 "no folder named" "$CARRETE" ls "No such folder"
+check "  … in one line" one_line
+expect "export of an unknown folder: 2" 2 "no folder named" "$CARRETE" export "No such folder" "$STACK/out"
+check "  … in one line" one_line
+check "  … and made no directory" test ! -e "$STACK/out"
+expect "export into a file: 2" 2 "is not a directory" "$CARRETE" export Anything "$STACK/a-file"
+expect "share: not supported yet, 2" 2 "not supported by this server yet" "$CARRETE" share Anything
+
+# photo_requests: the photos service's requests to its upload routes so far.
+photo_requests() {
+  curl -s "$CARRETE_PHOTOS_URL/metrics" |
+    awk '/^carrete_http_requests_total/ && /method="(POST|PUT)"/ { n += $NF } END { print n + 0 }'
+}
+# server_photos FOLDER: "ready distinct-sha256 all" photos of FOLDER.
+server_photos() {
+  "$CARRETE" ls "$1" --json | python3 -c '
+import json, sys
+photos = json.load(sys.stdin)
+ready = [p for p in photos if p["state"] == "ready"]
+print(len(ready), len({p["sha256"] for p in ready}), len(photos))'
+}
+
+say "import of $IMAGES images and what is not to be sent"
+python3 "$HERE/make-tree.py" images "$TREE" 0 "$IMAGES"
+python3 "$HERE/make-tree.py" extras "$TREE" 0
+EXPECTED=$((IMAGES + 2)) # the NFC and NFD files are images too; the copy is not sent again
+WANT_STATUS=0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "secret" >"$TREE/misc/unreadable.png" && chmod 000 "$TREE/misc/unreadable.png"
+  WANT_STATUS=1
+fi
+start=$(date +%s%N)
+expect "import of the tree (--folder made, --tags, --jobs 4)" "$WANT_STATUS" "uploaded" \
+  "$CARRETE" import "$TREE" --folder Trip --tags sea,2024 --jobs 4
+first_ns=$(($(date +%s%N) - start))
+echo "$OUT" | tail -n 5
+check "  … says $EXPECTED uploaded" grep -q "^$EXPECTED uploaded, 1 already there, 3 not images" <<<"$OUT"
+if [ "$WANT_STATUS" = 1 ]; then
+  check "  … and lists the unreadable file" grep -q "failed.*unreadable.png.*Permission denied" <<<"$OUT"
+fi
+check "the server has exactly $EXPECTED ready photos, all distinct" \
+  test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
+expect "folders --json shows Trip with its tags" 0 "" "$CARRETE" folders --json
+check "  … parsed" python3 -c '
+import json, sys
+folders = json.loads(sys.argv[1])
+assert [f["name"] for f in folders] == ["Trip"], folders
+assert sorted(folders[0]["tags"]) == ["2024", "sea"], folders' "$OUT"
+expect "ls Trip (a table)" 0 "img-00000.png" "$CARRETE" ls Trip
+
+before=$(photo_requests)
+start=$(date +%s%N)
+expect "a second import" "$WANT_STATUS" "^0 uploaded, $((EXPECTED + 1)) already there" \
+  "$CARRETE" import "$TREE" --folder Trip --jobs 4
+second_ns=$(($(date +%s%N) - start))
+check "  … sent no upload request ($(photo_requests) - $before)" test "$(photo_requests)" = "$before"
+check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((first_ns / 1000000)) ms)" \
+  test $((second_ns * 10)) -lt "$first_ns"
+check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
