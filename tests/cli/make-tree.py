@@ -5,7 +5,9 @@ Pillow: zlib and struct), plus what an import must leave alone.
   make-tree.py images DIR FIRST COUNT   COUNT PNGs, numbered from FIRST, in
                                         subfolders of 50
   make-tree.py extras DIR SEED          non-images, a copy of a PNG, NFC and
-                                        NFD names, a symlink loop
+                                        NFD names, a symlink loop, a broken link
+  make-tree.py big DIR COUNT MB         COUNT PNGs of about MB megabytes each
+                                        (random pixels, stored), in DIR/a-big
 """
 import os
 import struct
@@ -14,11 +16,14 @@ import unicodedata
 import zlib
 
 
-def png(seed, width=8, height=8):
+def png(seed, width=8, height=8, rows=None):
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
+    if rows is not None:
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(rows, 0)) + chunk(b"IEND", b""))
     rows = b""
     for y in range(height):
         row = bytes((seed * 7 + x * 13 + y * 29 + i * 101 + (seed >> 8) * 17) & 0xFF
@@ -55,10 +60,23 @@ def extras(root, seed):
             f.write(png(10_000_000 + seed * 10 + offset))
     # A link back up the tree.
     os.symlink("../..", os.path.join(root, "misc", "deeper", "loop"))
+    # A link to nothing (a file that vanished).
+    os.symlink("gone.png", os.path.join(root, "misc", "vanished.png"))
+
+
+def big(root, count, mb):
+    side = int((mb * 1_000_000 / 3) ** 0.5)
+    os.makedirs(os.path.join(root, "a-big"), exist_ok=True)
+    for n in range(count):
+        rows = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
+        with open(os.path.join(root, "a-big", "big-%d.png" % n), "wb") as f:
+            f.write(png(0, side, side, rows))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "images":
         images(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "big":
+        big(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:
         extras(sys.argv[2], int(sys.argv[3]))

@@ -155,3 +155,56 @@ check "  … sent no upload request ($(photo_requests) - $before)" test "$(photo
 check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((first_ns / 1000000)) ms)" \
   test $((second_ns * 10)) -lt "$first_ns"
 check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
+
+say "Ctrl-C and kill -9 half-way, then a resume"
+HALF=$STACK/half
+RECORDS=$XDG_STATE_HOME/carrete/uploads
+python3 "$HERE/make-tree.py" images "$HALF" 100000 200
+python3 "$HERE/make-tree.py" big "$HALF" 2 12
+HALF_EXPECTED=202
+# Files over 1 MiB go the resumable way (the library's threshold, lowered).
+export CARRETE_DESKTOP_RESUMABLE_BYTES=1048576
+# start_import LOG: an import of $HALF in the background; PID is its pid.
+start_import() {
+  "$CARRETE" import "$HALF" --folder Half --jobs 3 >"$1" 2>&1 &
+  PID=$!
+}
+records() { find "$RECORDS" -name '*.json' 2>/dev/null | wc -l; }
+# wait_for CONDITION...: until it holds or the import ended (60 s at most).
+wait_for() {
+  local tries=1200
+  until "$@" || ! kill -0 "$PID" 2>/dev/null || [ "$tries" -eq 0 ]; do
+    sleep 0.05
+    tries=$((tries - 1))
+  done
+}
+resumable_running() { [ "$(records)" -gt 0 ]; }
+uploaded_at_least() { [ "$(grep -c '^uploaded ' "$1" || true)" -ge "$2" ]; }
+
+start_import "$STACK/run1.log"
+wait_for resumable_running
+left_records_before=$(records)
+kill -INT "$PID" 2>/dev/null || true
+status=0
+wait "$PID" || status=$?
+check "Ctrl-C: exit 1 ($status), saying so" test "$status" = 1 -a "$(grep -c 'interrupted' "$STACK/run1.log")" -ge 1
+check "  … its resumable uploads left for the next run ($left_records_before running, $(records) left)" \
+  test "$(records)" -ge "$left_records_before"
+echo "run 1: $(grep -c '^uploaded ' "$STACK/run1.log" || true) uploaded, $(records) resumable left"
+
+start_import "$STACK/run2.log"
+wait_for uploaded_at_least "$STACK/run2.log" 20
+kill -KILL "$PID" 2>/dev/null || true
+wait "$PID" || true
+echo "run 2 (killed): $(grep -c '^uploaded ' "$STACK/run2.log" || true) uploaded, $(records) resumable left"
+
+expect "the resume finishes: 0" 0 "0 failed" "$CARRETE" import "$HALF" --folder Half --jobs 3
+echo "$OUT" | tail -n 3
+check "  … finishing what the earlier runs left" grep -q "^resumed \|^uploaded .*big" <<<"$OUT"
+check "  … no resumable upload left" test "$(records)" = 0
+read -r ready distinct total <<<"$(server_photos Half)"
+check "  … the server has exactly $HALF_EXPECTED ready photos, no duplicate ($ready ready, $distinct distinct, $total in all)" \
+  test "$ready $distinct" = "$HALF_EXPECTED $HALF_EXPECTED"
+expect "and one more run sends nothing" 0 "^0 uploaded, $HALF_EXPECTED already there" \
+  "$CARRETE" import "$HALF" --folder Half --jobs 3
+unset CARRETE_DESKTOP_RESUMABLE_BYTES
