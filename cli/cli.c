@@ -82,6 +82,8 @@ cli_error (CarreteCommand *cli, int code, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* In order with what stdout said before, when both go to one file. */
+  fflush (stdout);
   fprintf (stderr, "carrete %s: %s\n", cli->command, message);
   return code;
 }
@@ -127,6 +129,7 @@ on_signal (gpointer data)
 {
   CarreteCommand *cli = data;
 
+  fflush (stdout);
   if (!cli->interrupted)
     fprintf (stderr, "\ncarrete %s: interrupted; stopping\n", cli->command);
   cli->interrupted = TRUE;

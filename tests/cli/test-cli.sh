@@ -156,6 +156,7 @@ check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((firs
   test $((second_ns * 10)) -lt "$first_ns"
 check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
 
+[ -n "${CARRETE_CLI_SKIP_RESUME:-}" ] || {
 say "Ctrl-C and kill -9 half-way, then a resume"
 HALF=$STACK/half
 RECORDS=$XDG_STATE_HOME/carrete/uploads
@@ -208,3 +209,38 @@ check "  … the server has exactly $HALF_EXPECTED ready photos, no duplicate ($
 expect "and one more run sends nothing" 0 "^0 uploaded, $HALF_EXPECTED already there" \
   "$CARRETE" import "$HALF" --folder Half --jobs 3
 unset CARRETE_DESKTOP_RESUMABLE_BYTES
+}
+
+say "export"
+EXPORT=$STACK/export
+expect "export Trip: 0" 0 "^$EXPECTED written, 0 already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
+check "  … $EXPECTED files" test "$(find "$EXPORT" -type f | wc -l)" = "$EXPECTED"
+# The bytes: every image of the tree once (the copy is the same bytes).
+find "$TREE" -path '*/misc/*' -prune -o -name 'img-*.png' -print0 | xargs -0 sha256sum | cut -c1-64 >"$STACK/want.sha"
+sha256sum "$TREE"/misc/caf*.png | cut -c1-64 >>"$STACK/want.sha"
+find "$EXPORT" -type f -print0 | xargs -0 sha256sum | cut -c1-64 >"$STACK/got.sha"
+check "  … byte-identical to the originals (sha256sum)" diff <(sort "$STACK/want.sha") <(sort "$STACK/got.sha")
+check "  … under their names" test "$(find "$TREE" -path '*/misc/*' -prune -o -name 'img-*.png' -printf '%f\n' | sort | md5sum)" = \
+  "$(find "$EXPORT" -name 'img-*.png' -printf '%f\n' | sort | md5sum)"
+check "  … the NFC and NFD names both kept (a clash gets \" (2)\")" \
+  test "$(find "$EXPORT" -name 'caf*' | wc -l)" = 2
+"$CARRETE" ls Trip --json >"$STACK/trip.json"
+check "  … each file's mtime is the photo's date" python3 -c '
+import datetime, json, os, sys
+photos, root = json.load(open(sys.argv[1])), sys.argv[2]
+for p in photos:
+    if not p["name"].startswith("img-"):
+        continue
+    when = p["taken_at"] or p["uploaded_at"]
+    want = datetime.datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+    got = os.stat(os.path.join(root, p["name"])).st_mtime
+    assert abs(got - want) < 1, (p["name"], got, want)' "$STACK/trip.json" "$EXPORT"
+expect "export again into the same directory keeps what is there" 0 \
+  "^0 written, $EXPECTED already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
+expect "export --json" 0 "" "$CARRETE" export Trip "$EXPORT" --json
+check "  … parsed" python3 -c 'import json, sys; assert json.loads(sys.argv[1])["kept"] == int(sys.argv[2])' "$OUT" "$EXPECTED"
+
+say "logout"
+expect "logout: 0" 0 "Logged out" "$CARRETE" logout
+check "  … the session file is gone" test ! -e "$XDG_CONFIG_HOME/carrete/cli-session.ini"
+expect "  … and folders says not logged in: 3" 3 "not logged in" "$CARRETE" folders
