@@ -211,6 +211,12 @@ expect "and one more run sends nothing" 0 "^0 uploaded, $HALF_EXPECTED already t
 unset CARRETE_DESKTOP_RESUMABLE_BYTES
 }
 
+say "a terminal gets a progress line"
+python3 "$HERE/make-tree.py" images "$STACK/tty" 500000 5
+expect "import on a terminal (script(1))" 0 "MB/s" \
+  script -qec "$(printf '%q ' "$CARRETE" import "$STACK/tty" --folder Tty)" /dev/null
+check "  … redrawn in place, no line per file" test "$(grep -c '^uploaded ' <<<"$OUT")" = 0
+
 say "export"
 EXPORT=$STACK/export
 expect "export Trip: 0" 0 "^$EXPECTED written, 0 already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
@@ -239,6 +245,27 @@ expect "export again into the same directory keeps what is there" 0 \
   "^0 written, $EXPECTED already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
 expect "export --json" 0 "" "$CARRETE" export Trip "$EXPORT" --json
 check "  … parsed" python3 -c 'import json, sys; assert json.loads(sys.argv[1])["kept"] == int(sys.argv[2])' "$OUT" "$EXPECTED"
+
+say "the keyring, where there is one"
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  # A private D-Bus session and gnome-keyring with a HOME of their own.
+  keyring_run() {
+    env -u DBUS_SESSION_BUS_ADDRESS "$CARRETE_ROOT/client-gtk/tests/keyring-session.sh" bash -c '
+      set -e
+      "$1" login "${@:3}" --username alice --password-stdin <<<"$2"
+      grep -c refresh-token "$XDG_CONFIG_HOME/carrete/cli-session.ini" || true
+      "$1" folders --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)), \"folders\")"
+      "$1" logout
+      "$1" folders || echo "then exit $?"' sh "$CARRETE" "$PASSWORD" "${SERVER[@]}"
+  }
+  expect "login keeps the session in the keyring" 0 "kept in the keyring" keyring_run
+  echo "$OUT" >&2
+  keyring_worked() { grep -qx "[0-9]* folders" <<<"$OUT" && grep -q "then exit 3" <<<"$OUT"; }
+  check "  … not in the file" grep -qx 0 <<<"$OUT"
+  check "  … and it works (folders), then logout forgets it (3)" keyring_worked
+else
+  tap_result ok "the keyring # SKIP no dbus-run-session or gnome-keyring-daemon"
+fi
 
 say "logout"
 expect "logout: 0" 0 "Logged out" "$CARRETE" logout
