@@ -156,6 +156,42 @@ cli_print_json (JsonNode *node)
   printf ("%s\n", text);
 }
 
+JsonBuilder *
+cli_summary_begin (CarreteCommand *cli)
+{
+  JsonBuilder *builder;
+
+  if (!cli->json)
+    return NULL;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  return builder;
+}
+
+void
+cli_summary_end (CarreteCommand *cli, JsonBuilder *builder, GPtrArray *failed)
+{
+  g_autoptr (JsonNode) root = NULL;
+
+  if (builder == NULL)
+    {
+      for (guint i = 0; i < failed->len; i++)
+        fprintf (stderr, "failed: %s\n", (const char *) g_ptr_array_index (failed, i));
+      return;
+    }
+  json_builder_set_member_name (builder, "interrupted");
+  json_builder_add_boolean_value (builder, cli->interrupted);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < failed->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (failed, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  cli_print_json (root);
+  g_object_unref (builder);
+}
+
 char *
 cli_format_time (GDateTime *time)
 {

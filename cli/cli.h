@@ -67,6 +67,13 @@ void cli_catch_signals (CarreteCommand *cli);
 
 /* Prints `node` as pretty JSON on stdout. */
 void cli_print_json (JsonNode *node);
+/* The end of a command's summary: --json prints {…members added to
+ * `builder`, "interrupted", "failed": [...]} on stdout, else the failures
+ * go to stderr one per line.  `builder` is inside the object (NULL without
+ * --json). */
+JsonBuilder *cli_summary_begin (CarreteCommand *cli);
+void cli_summary_end (CarreteCommand *cli, JsonBuilder *builder, GPtrArray *failed);
+
 /* "2024-05-01T10:00:00Z" or NULL. */
 char *cli_format_time (GDateTime *time);
 

@@ -165,34 +165,17 @@ export_photo (CarreteCommand *cli, CarretePhoto *photo, const char *dir, GHashTa
 static int
 summarize (CarreteCommand *cli, ExportCounts *counts)
 {
-  if (cli->json)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
+  JsonBuilder *b = cli_summary_begin (cli);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "written");
-      json_builder_add_int_value (b, counts->written);
-      json_builder_set_member_name (b, "kept");
-      json_builder_add_int_value (b, counts->kept);
-      json_builder_set_member_name (b, "interrupted");
-      json_builder_add_boolean_value (b, cli->interrupted);
-      json_builder_set_member_name (b, "failed");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < counts->failed->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (counts->failed, i));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      cli_print_json (root);
+  if (b != NULL)
+    {
+      carrete_json_add_int (b, "written", counts->written);
+      carrete_json_add_int (b, "kept", counts->kept);
     }
   else
-    {
-      printf ("%u written, %u already there, %u failed%s\n", counts->written, counts->kept,
+    printf ("%u written, %u already there, %u failed%s\n", counts->written, counts->kept,
               counts->failed->len, cli->interrupted ? " (interrupted)" : "");
-      for (guint i = 0; i < counts->failed->len; i++)
-        fprintf (stderr, "failed: %s\n", (const char *) g_ptr_array_index (counts->failed, i));
-    }
+  cli_summary_end (cli, b, counts->failed);
   return counts->failed->len == 0 && !cli->interrupted ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 

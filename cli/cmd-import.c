@@ -219,38 +219,19 @@ static int
 summarize (ImportRun *run, guint unchanged)
 {
   gboolean ok = run->failed->len == 0 && !run->cli->interrupted && run->cancelled == 0;
+  JsonBuilder *b = cli_summary_begin (run->cli);
 
-  if (run->cli->json)
+  if (b != NULL)
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "uploaded");
-      json_builder_add_int_value (b, run->uploaded);
-      json_builder_set_member_name (b, "already_there");
-      json_builder_add_int_value (b, run->already + unchanged);
-      json_builder_set_member_name (b, "not_images");
-      json_builder_add_int_value (b, run->not_images);
-      json_builder_set_member_name (b, "interrupted");
-      json_builder_add_boolean_value (b, run->cli->interrupted);
-      json_builder_set_member_name (b, "failed");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < run->failed->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (run->failed, i));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      cli_print_json (root);
+      carrete_json_add_int (b, "uploaded", run->uploaded);
+      carrete_json_add_int (b, "already_there", run->already + unchanged);
+      carrete_json_add_int (b, "not_images", run->not_images);
     }
   else
-    {
-      printf ("%u uploaded, %u already there, %u not images, %u failed%s\n", run->uploaded,
+    printf ("%u uploaded, %u already there, %u not images, %u failed%s\n", run->uploaded,
               run->already + unchanged, run->not_images, run->failed->len,
               run->cli->interrupted ? " (interrupted: run again to finish)" : "");
-      for (guint i = 0; i < run->failed->len; i++)
-        fprintf (stderr, "failed: %s\n", (const char *) g_ptr_array_index (run->failed, i));
-    }
+  cli_summary_end (run->cli, b, run->failed);
   return ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 

@@ -8,38 +8,20 @@
 #include "cli-listing.h"
 
 static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_time (JsonBuilder *builder, const char *name, GDateTime *time)
-{
-  g_autofree char *text = cli_format_time (time);
-
-  add_string (builder, name, text);
-}
-
-static void
 folder_to_json (JsonBuilder *builder, CarreteFolder *folder)
 {
   const char *const *tags = carrete_folder_get_tags (folder);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", carrete_folder_get_id (folder));
-  add_string (builder, "name", carrete_folder_get_name (folder));
-  add_string (builder, "visibility", carrete_folder_get_visibility (folder));
+  carrete_json_add_string (builder, "id", carrete_folder_get_id (folder));
+  carrete_json_add_string (builder, "name", carrete_folder_get_name (folder));
+  carrete_json_add_string (builder, "visibility", carrete_folder_get_visibility (folder));
   json_builder_set_member_name (builder, "tags");
   json_builder_begin_array (builder);
   for (gsize i = 0; tags[i] != NULL; i++)
     json_builder_add_string_value (builder, tags[i]);
   json_builder_end_array (builder);
-  add_time (builder, "created_at", carrete_folder_get_created_at (folder));
+  carrete_json_add_time (builder, "created_at", carrete_folder_get_created_at (folder));
   json_builder_end_object (builder);
 }
 
@@ -47,16 +29,15 @@ static void
 photo_to_json (JsonBuilder *builder, CarretePhoto *photo)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "id", carrete_photo_get_id (photo));
-  add_string (builder, "name", carrete_photo_get_name (photo));
-  add_string (builder, "folder_id", carrete_photo_get_folder_id (photo));
-  add_string (builder, "content_type", carrete_photo_get_content_type (photo));
-  json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, carrete_photo_get_size (photo));
-  add_string (builder, "sha256", carrete_photo_get_sha256 (photo));
-  add_string (builder, "state", carrete_photo_get_state (photo));
-  add_time (builder, "taken_at", carrete_photo_get_taken_at (photo));
-  add_time (builder, "uploaded_at", carrete_photo_get_uploaded_at (photo));
+  carrete_json_add_string (builder, "id", carrete_photo_get_id (photo));
+  carrete_json_add_string (builder, "name", carrete_photo_get_name (photo));
+  carrete_json_add_string (builder, "folder_id", carrete_photo_get_folder_id (photo));
+  carrete_json_add_string (builder, "content_type", carrete_photo_get_content_type (photo));
+  carrete_json_add_int (builder, "size", carrete_photo_get_size (photo));
+  carrete_json_add_string (builder, "sha256", carrete_photo_get_sha256 (photo));
+  carrete_json_add_string (builder, "state", carrete_photo_get_state (photo));
+  carrete_json_add_time (builder, "taken_at", carrete_photo_get_taken_at (photo));
+  carrete_json_add_time (builder, "uploaded_at", carrete_photo_get_uploaded_at (photo));
   json_builder_end_object (builder);
 }
 

@@ -84,14 +84,10 @@ print_login (CarreteCommand *cli, CliStore store, const char *keyring_error)
     }
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "server");
-  json_builder_add_string_value (builder, cli->server);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "store");
-  json_builder_add_string_value (builder, store == CLI_STORE_KEYRING ? "keyring" : "file");
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, path);
+  carrete_json_add_string (builder, "server", cli->server);
+  carrete_json_add_string (builder, "username", username);
+  carrete_json_add_string (builder, "store", store == CLI_STORE_KEYRING ? "keyring" : "file");
+  carrete_json_add_string (builder, "path", path);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   cli_print_json (root);

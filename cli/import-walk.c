@@ -124,7 +124,15 @@ walk_dir (Walker *walker, const char *dir)
     }
   for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = NULL;
+
+      /* Hidden files and folders (.DS_Store, .thumbnails, a NAS's
+       * .@__thumb) are not photos anyone meant to import, as in the
+       * desktop's dropped folders. */
+      if (name[0] == '.')
+        continue;
+      path = g_build_filename (dir, name, NULL);
       visit (walker, path);
     }
 }

@@ -2,7 +2,8 @@
 
 /* The import's walk: every regular file under a directory, symbolic links
  * followed, each directory and each file once (by device and inode, so a
- * link back up the tree ends there instead of looping), in name order.
+ * link back up the tree ends there instead of looping), in name order;
+ * hidden names (".…") are skipped.
  * Blocking; the command runs it before any upload starts. */
 
 #include <glib.h>

@@ -4,6 +4,10 @@
 #
 #   tests/cli/test-cli.sh            (Meson: suite "cli")
 #
+# CARRETE_CLI_IMAGES (default 300) sizes the imported tree;
+# CARRETE_CLI_SKIP_RESUME=1 leaves out the interruption part (quicker runs
+# while working on the rest); CARRETE_CLI_KEEP keeps the temp dir.
+#
 # login (good, bad password → 3, unreachable → 4), folders and ls (--json
 # parsed), the bad inputs (→ 2 with one line each), an import of a generated
 # tree (a few hundred distinct PNGs, non-images, a copy, an unreadable file,
@@ -155,6 +159,12 @@ check "  … sent no upload request ($(photo_requests) - $before)" test "$(photo
 check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((first_ns / 1000000)) ms)" \
   test $((second_ns * 10)) -lt "$first_ns"
 check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
+expect "import --json" "$WANT_STATUS" "" "$CARRETE" import "$TREE" --folder Trip --json
+check "  … parsed: nothing sent, $((EXPECTED + 1)) already there" python3 -c '
+import json, sys
+summary = json.loads(sys.argv[1])
+assert summary["uploaded"] == 0 and summary["already_there"] == int(sys.argv[2]), summary
+assert summary["not_images"] == 3 and summary["interrupted"] is False, summary' "$OUT" "$((EXPECTED + 1))"
 
 [ -n "${CARRETE_CLI_SKIP_RESUME:-}" ] || {
 say "Ctrl-C and kill -9 half-way, then a resume"
