@@ -137,8 +137,8 @@ write_file (const CarreteKeyringEntry *entry, CliStore store, GError **error)
   data = g_key_file_to_data (file, &length, NULL);
   /* Written whole and renamed into place, 0600 from the start: the token
    * is never readable by others, nor left half-written by a kill. */
-  return g_file_set_contents_full (path, data, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                   error);
 }
 
 gboolean

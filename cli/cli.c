@@ -38,8 +38,8 @@ cli_global_group (CarreteCommand *cli)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print JSON, for scripts", NULL },
     { NULL },
   };
-  GOptionGroup *group = g_option_group_new ("global", "Options of every command:",
-                                            "Show the options of every command", NULL, NULL);
+  GOptionGroup *group = g_option_group_new (
+      "global", "Options of every command:", "Show the options of every command", NULL, NULL);
 
   g_option_group_add_entries (group, entries);
   return group;
@@ -233,9 +233,10 @@ cli_connect (CarreteCommand *cli)
   if (session == NULL)
     return cli_error (cli, CLI_EXIT_AUTH, "not logged in: run carrete login --server URL");
   if (cli->server != NULL && g_strcmp0 (cli->server, session->entry->server_url) != 0)
-    return cli_error (cli, CLI_EXIT_AUTH, "not logged in to %s (the session is for %s): run "
-                      "carrete login --server %s", cli->server, session->entry->server_url,
-                      cli->server);
+    return cli_error (cli, CLI_EXIT_AUTH,
+                      "not logged in to %s (the session is for %s): run "
+                      "carrete login --server %s",
+                      cli->server, session->entry->server_url, cli->server);
   cli->client = cli_session_new_client (session);
   g_object_set_data_full (G_OBJECT (cli->client), "cli-store",
                           g_memdup2 (&session->store, sizeof session->store), g_free);

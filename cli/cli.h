@@ -24,10 +24,10 @@ typedef enum
 
 typedef struct
 {
-  const char *command; /* "import", for messages */
-  char *server;        /* --server, NULL: the last login's */
+  const char *command;       /* "import", for messages */
+  char *server;              /* --server, NULL: the last login's */
   const char *server_before; /* --server given before the command */
-  gboolean json;       /* --json */
+  gboolean json;             /* --json */
   CarreteClient *client;
   GCancellable *cancellable; /* cancelled by SIGINT */
   gboolean interrupted;
@@ -56,11 +56,13 @@ int cli_exit_code_for_error (const GError *error);
 
 /* Stores the result of an _async call in `*(GAsyncResult **) slot`. */
 void cli_on_result (GObject *source, GAsyncResult *result, gpointer slot);
-#define CLI_AWAIT(result) \
-  G_STMT_START { \
-    while ((result) == NULL) \
-      g_main_context_iteration (NULL, TRUE); \
-  } G_STMT_END
+#define CLI_AWAIT(result)                                                                          \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    while ((result) == NULL)                                                                       \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+  }                                                                                                \
+  G_STMT_END
 
 /* Ctrl-C / SIGTERM cancel cli->cancellable and set cli->interrupted. */
 void cli_catch_signals (CarreteCommand *cli);

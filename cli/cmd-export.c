@@ -50,19 +50,18 @@ same_bytes (const char *path, GBytes *bytes)
 /* "a.png", then "a (2).png", "a (3).png"…: the first free name, or the one
  * already holding these bytes (*exists TRUE). */
 static char *
-target_path (const char *dir, const char *name, GBytes *bytes, GHashTable *taken,
-             gboolean *exists)
+target_path (const char *dir, const char *name, GBytes *bytes, GHashTable *taken, gboolean *exists)
 {
   const char *dot = strrchr (name, '.');
-  g_autofree char *stem = dot != NULL && dot != name ? g_strndup (name, dot - name)
-                                                     : g_strdup (name);
+  g_autofree char *stem
+      = dot != NULL && dot != name ? g_strndup (name, dot - name) : g_strdup (name);
   const char *ext = dot != NULL && dot != name ? dot : "";
 
   *exists = FALSE;
   for (guint n = 1;; n++)
     {
-      g_autofree char *candidate = n == 1 ? g_strdup (name)
-                                          : g_strdup_printf ("%s (%u)%s", stem, n, ext);
+      g_autofree char *candidate
+          = n == 1 ? g_strdup (name) : g_strdup_printf ("%s (%u)%s", stem, n, ext);
       g_autofree char *path = g_build_filename (dir, candidate, NULL);
 
       if (g_hash_table_contains (taken, candidate))
@@ -174,7 +173,7 @@ summarize (CarreteCommand *cli, ExportCounts *counts)
     }
   else
     printf ("%u written, %u already there, %u failed%s\n", counts->written, counts->kept,
-              counts->failed->len, cli->interrupted ? " (interrupted)" : "");
+            counts->failed->len, cli->interrupted ? " (interrupted)" : "");
   cli_summary_end (cli, b, counts->failed);
   return counts->failed->len == 0 && !cli->interrupted ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
@@ -190,8 +189,10 @@ cli_cmd_export (CarreteCommand *cli, int argc, char **argv)
   ExportCounts counts = { 0, 0, failed };
   int status;
 
-  if (!cli_parse (cli, "FOLDER DIR", "Download the originals of FOLDER (a name or an id) into "
-                  "DIR (made when missing), with their names and dates.", NULL, &argc, &argv))
+  if (!cli_parse (cli, "FOLDER DIR",
+                  "Download the originals of FOLDER (a name or an id) into "
+                  "DIR (made when missing), with their names and dates.",
+                  NULL, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc < 3)
     return cli_error (cli, CLI_EXIT_USAGE, "missing %s (see carrete export --help)",

@@ -57,8 +57,8 @@ import_item_free (ImportItem *item)
 static void
 scan_item (ImportRun *run, ImportItem *item)
 {
-  const ImportCacheEntry *cached = import_cache_lookup (run->cache, item->file->path,
-                                                        item->file->size, item->file->mtime_ns);
+  const ImportCacheEntry *cached
+      = import_cache_lookup (run->cache, item->file->path, item->file->size, item->file->mtime_ns);
   g_autoptr (GError) error = NULL;
   gboolean is_image = FALSE;
 
@@ -202,7 +202,7 @@ ensure_folder (CarreteCommand *cli, const char *name, char **tags, CarreteFolder
       *folder = g_object_ref (found);
       return CLI_EXIT_OK;
     }
-  carrete_client_create_folder_async (cli->client, name, NULL, (const char *const *) tags,
+  carrete_client_create_folder_async (cli->client, name, NULL, (const char *const *)tags,
                                       cli->cancellable, cli_on_result, &result);
   CLI_AWAIT (result);
   *folder = carrete_client_create_folder_finish (cli->client, result, &error);
@@ -229,8 +229,8 @@ summarize (ImportRun *run, guint unchanged)
     }
   else
     printf ("%u uploaded, %u already there, %u not images, %u failed%s\n", run->uploaded,
-              run->already + unchanged, run->not_images, run->failed->len,
-              run->cli->interrupted ? " (interrupted: run again to finish)" : "");
+            run->already + unchanged, run->not_images, run->failed->len,
+            run->cli->interrupted ? " (interrupted: run again to finish)" : "");
   cli_summary_end (run->cli, b, run->failed);
   return ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
@@ -246,8 +246,7 @@ check_arguments (CarreteCommand *cli, int argc, char **argv, int jobs, const cha
   if (argc > 2)
     return cli_error (cli, CLI_EXIT_USAGE, "unexpected argument “%s”", argv[2]);
   if (jobs < 1 || jobs > MAX_JOBS)
-    return cli_error (cli, CLI_EXIT_USAGE, "--jobs must be a whole number from 1 to %d",
-                      MAX_JOBS);
+    return cli_error (cli, CLI_EXIT_USAGE, "--jobs must be a whole number from 1 to %d", MAX_JOBS);
   if (tags != NULL && folder == NULL)
     return cli_error (cli, CLI_EXIT_USAGE, "--tags needs --folder (tags belong to folders)");
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
@@ -262,10 +261,9 @@ destination_key (CarreteCommand *cli, const char *folder_id)
 {
   CarreteUser *user = carrete_client_get_user (cli->client);
 
-  return g_strdup_printf ("%s\n%s\n%s",
-                          carrete_client_get_service_url (cli->client, CARRETE_SERVICE_PHOTOS),
-                          user != NULL ? carrete_user_get_id (user) : "",
-                          folder_id != NULL ? folder_id : "");
+  return g_strdup_printf (
+      "%s\n%s\n%s", carrete_client_get_service_url (cli->client, CARRETE_SERVICE_PHOTOS),
+      user != NULL ? carrete_user_get_id (user) : "", folder_id != NULL ? folder_id : "");
 }
 
 static int
@@ -321,9 +319,11 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   ImportRun run = { cli };
   guint unchanged = 0;
 
-  if (!cli_parse (cli, "DIR", "Upload the images of the tree DIR, each once: what the server "
+  if (!cli_parse (cli, "DIR",
+                  "Upload the images of the tree DIR, each once: what the server "
                   "has is skipped, and a second run reads and sends nothing.\nCtrl-C stops; run "
-                  "it again to finish.", entries, &argc, &argv))
+                  "it again to finish.",
+                  entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if ((status = check_arguments (cli, argc, argv, jobs, folder_name, tags_text)) != CLI_EXIT_OK)
     return status;

@@ -79,8 +79,8 @@ print_photos (GPtrArray *photos)
     {
       CarretePhoto *photo = g_ptr_array_index (photos, i);
       GDateTime *taken = carrete_photo_get_taken_at (photo);
-      g_autofree char *when = cli_format_time (taken != NULL ? taken
-                                               : carrete_photo_get_uploaded_at (photo));
+      g_autofree char *when
+          = cli_format_time (taken != NULL ? taken : carrete_photo_get_uploaded_at (photo));
 
       printf ("%-26s  %10" G_GINT64_FORMAT "  %-20s  %s\n", carrete_photo_get_id (photo),
               carrete_photo_get_size (photo), when != NULL ? when : "-",
@@ -119,8 +119,10 @@ cli_cmd_ls (CarreteCommand *cli, int argc, char **argv)
   g_autoptr (CarreteFolder) folder = NULL;
   int status;
 
-  if (!cli_parse (cli, "[FOLDER]", "List the photos of FOLDER (a name or an id), or all of "
-                  "yours (every page).", NULL, &argc, &argv))
+  if (!cli_parse (cli, "[FOLDER]",
+                  "List the photos of FOLDER (a name or an id), or all of "
+                  "yours (every page).",
+                  NULL, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc > 2)
     return cli_error (cli, CLI_EXIT_USAGE, "unexpected argument “%s”", argv[2]);
@@ -128,8 +130,8 @@ cli_cmd_ls (CarreteCommand *cli, int argc, char **argv)
     return status;
   if (argc == 2 && (status = cli_resolve_folder (cli, argv[1], &folder)) != CLI_EXIT_OK)
     return status;
-  photos = cli_list_all_photos (cli, folder != NULL ? carrete_folder_get_id (folder) : NULL,
-                                &error);
+  photos
+      = cli_list_all_photos (cli, folder != NULL ? carrete_folder_get_id (folder) : NULL, &error);
   if (photos == NULL)
     return cli_fail (cli, error, "listing the photos");
   if (cli->json)

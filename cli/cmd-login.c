@@ -131,8 +131,10 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
   CliStore store;
   gboolean ok;
 
-  if (!cli_parse (cli, NULL, "Sign in to a Carrete server and keep the session in the keyring "
-                  "(or, without one, in a 0600 file).", entries, &argc, &argv))
+  if (!cli_parse (cli, NULL,
+                  "Sign in to a Carrete server and keep the session in the keyring "
+                  "(or, without one, in a 0600 file).",
+                  entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc > 1)
     return cli_error (cli, CLI_EXIT_USAGE, "unexpected argument “%s”", argv[1]);
@@ -153,7 +155,8 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
   else
     password = prompt ("Password: ", FALSE);
   if (password == NULL)
-    return cli_error (cli, CLI_EXIT_USAGE, "no password: type it on a terminal or pass "
+    return cli_error (cli, CLI_EXIT_USAGE,
+                      "no password: type it on a terminal or pass "
                       "--password-stdin");
 
   cli->client = carrete_client_new (cli->server);
@@ -180,8 +183,10 @@ cli_cmd_logout (CarreteCommand *cli, int argc, char **argv)
   g_autoptr (CliSession) session = NULL;
   int status;
 
-  if (!cli_parse (cli, NULL, "Sign out: the server forgets the session, and so does this "
-                  "computer.", NULL, &argc, &argv))
+  if (!cli_parse (cli, NULL,
+                  "Sign out: the server forgets the session, and so does this "
+                  "computer.",
+                  NULL, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc > 1)
     return cli_error (cli, CLI_EXIT_USAGE, "unexpected argument “%s”", argv[1]);
@@ -206,7 +211,8 @@ cli_cmd_logout (CarreteCommand *cli, int argc, char **argv)
   if (!cli_session_clear (&error))
     return cli_error (cli, CLI_EXIT_FAILED, "cannot forget the session: %s", error->message);
   if (status == CLI_EXIT_UNREACHABLE)
-    return cli_error (cli, status, "the session is forgotten here, but the server could not "
+    return cli_error (cli, status,
+                      "the session is forgotten here, but the server could not "
                       "be told (unreachable)");
   if (!cli->json)
     printf ("Logged out.\n");

@@ -60,8 +60,8 @@ import_cache_format_line (const char *path, const ImportCacheEntry *entry)
   g_autofree char *escaped = g_strescape (path, NULL);
 
   return g_strdup_printf ("%c\t%" G_GUINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%s\t%s\n",
-                          entry->uploaded ? 'U' : 'H', entry->size, entry->mtime_ns,
-                          entry->sha256, escaped);
+                          entry->uploaded ? 'U' : 'H', entry->size, entry->mtime_ns, entry->sha256,
+                          escaped);
 }
 
 static void

@@ -33,10 +33,10 @@ typedef struct
   CarreteCommand *cli;
   const char *folder_id; /* NULL: no folder */
   ImportCache *cache;
-  GPtrArray *items;   /* ImportItem */
-  GPtrArray *failed;  /* "path: why" */
-  guint uploaded;     /* sent now */
-  guint already;      /* on the server before (cache, listing or 409) */
+  GPtrArray *items;  /* ImportItem */
+  GPtrArray *failed; /* "path: why" */
+  guint uploaded;    /* sent now */
+  guint already;     /* on the server before (cache, listing or 409) */
   guint not_images;
   guint cancelled;
   guint64 bytes_sent; /* of finished uploads */

@@ -127,9 +127,11 @@ on_progress (gpointer data)
   double seconds = (double) (g_get_monotonic_time () - up->started_us) / G_USEC_PER_SEC;
   double mb = (double) (up->run->bytes_sent + bytes_in_flight (up)) / 1e6;
 
-  fprintf (stderr, "\r\033[K%u/%u files, %u uploaded, %u already there, %u failed, %.1f MB "
-           "(%.1f MB/s)", up->finished, up->queued, up->run->uploaded, up->run->already,
-           up->run->failed->len, mb, seconds > 0 ? mb / seconds : 0.0);
+  fprintf (stderr,
+           "\r\033[K%u/%u files, %u uploaded, %u already there, %u failed, %.1f MB "
+           "(%.1f MB/s)",
+           up->finished, up->queued, up->run->uploaded, up->run->already, up->run->failed->len, mb,
+           seconds > 0 ? mb / seconds : 0.0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -146,9 +148,9 @@ resuming_paths (Uploader *up)
 
   if (user == NULL)
     return paths;
-  records = carrete_upload_records_load (dir, carrete_client_get_service_url (client,
-                                                                             CARRETE_SERVICE_PHOTOS),
-                                         carrete_user_get_id (user));
+  records = carrete_upload_records_load (
+      dir, carrete_client_get_service_url (client, CARRETE_SERVICE_PHOTOS),
+      carrete_user_get_id (user));
   for (guint i = 0; records != NULL && i < records->len; i++)
     {
       const CarreteUploadRecord *record = g_ptr_array_index (records, i);
