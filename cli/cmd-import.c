@@ -202,7 +202,7 @@ ensure_folder (CarreteCommand *cli, const char *name, char **tags, CarreteFolder
       *folder = g_object_ref (found);
       return CLI_EXIT_OK;
     }
-  carrete_client_create_folder_async (cli->client, name, NULL, (const char *const *)tags,
+  carrete_client_create_folder_async (cli->client, name, NULL, (const char *const *) tags,
                                       cli->cancellable, cli_on_result, &result);
   CLI_AWAIT (result);
   *folder = carrete_client_create_folder_finish (cli->client, result, &error);

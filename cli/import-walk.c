@@ -50,7 +50,7 @@ problem (Walker *walker, const char *path, int error_number)
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *)a, *(char *const *)b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 /* The names in `dir` but . and .., sorted; NULL (errno set) when unreadable. */
