@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "carrete-source.h"
 #include "cli-session.h"
 #include "cli.h"
 
@@ -18,10 +19,8 @@ cli_init (CarreteCommand *cli, const char *command)
 void
 cli_clear (CarreteCommand *cli)
 {
-  if (cli->sigint_id != 0)
-    g_source_remove (cli->sigint_id);
-  if (cli->sigterm_id != 0)
-    g_source_remove (cli->sigterm_id);
+  g_clear_handle_id (&cli->sigint_id, carrete_source_remove);
+  g_clear_handle_id (&cli->sigterm_id, carrete_source_remove);
   if (cli->client != NULL)
     g_signal_handlers_disconnect_by_data (cli->client, cli);
   g_clear_object (&cli->client);
