@@ -299,6 +299,15 @@ expect "a refused session: 3, saying log in again" 3 "run carrete login" "$CARRE
 check "  … in one line" one_line
 mv "$STACK/session.saved" "$SESSION"
 
+say "a service that cannot be reached"
+kill -TERM "$(cat "$STACK/run/folders.pid")"
+for _ in $(seq 300); do [ -s "$STACK/run/folders.status" ] && break; sleep 0.1; done
+expect "folders while carrete-folders is down: 4" 4 "cannot be reached" "$CARRETE" folders
+check "  … in one line" one_line
+"$STACK/run/folders.start"
+wait_for_http "$CARRETE_FOLDERS_URL/readyz" 1200 || die "carrete-folders did not come back"
+expect "  … and back: 0" 0 "Trip" "$CARRETE" folders
+
 say "logout"
 expect "logout: 0" 0 "Logged out" "$CARRETE" logout
 check "  … the session file is gone" test ! -e "$XDG_CONFIG_HOME/carrete/cli-session.ini"
