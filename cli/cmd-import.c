@@ -1,6 +1,6 @@
 /* carrete import DIR [--folder NAME] [--tags a,b] [--jobs N]: the images of
  * a tree, each once.  Planned before anything is sent: the walk
- * (import-walk.c), the cache (import-cache.c: a second run reads no file),
+ * (the library's carrete-tree-walk.c), the cache (import-cache.c: a second run reads no file),
  * the bytes (import-scan.c: images only, SHA-256) and the folder's photos
  * on the server (what it has is not sent); then import-upload.c. */
 
@@ -267,12 +267,15 @@ destination_key (CarreteCommand *cli, const char *folder_id)
 }
 
 static int
-plan (ImportRun *run, ImportWalk *walk, guint *unchanged)
+plan (ImportRun *run, CarreteTreeWalk *walk, guint *unchanged)
 {
   for (guint i = 0; i < walk->problems->len; i++)
     {
-      g_ptr_array_add (run->failed, g_strdup (g_ptr_array_index (walk->problems, i)));
-      import_run_report (run, "failed", g_ptr_array_index (walk->problems, i), NULL);
+      const CarreteTreeProblem *problem = g_ptr_array_index (walk->problems, i);
+
+      g_ptr_array_add (run->failed, g_strdup_printf ("%s: %s", problem->path,
+                                                     g_strerror (problem->error_number)));
+      import_run_report (run, "failed", problem->path, g_strerror (problem->error_number));
     }
   for (guint i = 0; i < walk->files->len && !run->cli->interrupted; i++)
     {
@@ -311,7 +314,7 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   g_auto (GStrv) tags = NULL;
   g_autoptr (CarreteFolder) folder = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ImportWalk) walk = NULL;
+  g_autoptr (CarreteTreeWalk) walk = NULL;
   g_autoptr (ImportCache) cache = NULL;
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) import_item_free);
   g_autoptr (GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
@@ -343,7 +346,7 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   if ((cache = import_cache_open (NULL, key, &error)) == NULL)
     return cli_error (cli, CLI_EXIT_FAILED, "the cache: %s", error->message);
   run.cache = cache;
-  if ((walk = import_walk (root, &error)) == NULL)
+  if ((walk = carrete_tree_walk (root, NULL, &error)) == NULL)
     return cli_error (cli, CLI_EXIT_USAGE, "%s", error->message);
   if ((status = plan (&run, walk, &unchanged)) != CLI_EXIT_OK)
     return status;

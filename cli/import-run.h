@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "import-cache.h"
-#include "import-walk.h"
+#include "carrete-tree-walk.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +23,7 @@ typedef enum
 
 typedef struct
 {
-  ImportFile *file; /* the walk's */
+  CarreteTreeFile *file; /* the walk's */
   ImportItemState state;
   char sha256[65];
 } ImportItem;

@@ -13,6 +13,7 @@
 #include "carrete-photo.h"
 #include "carrete-sniff.h"
 #include "carrete-thumbnail-cache.h"
+#include "carrete-tree-walk.h"
 #include "carrete-upload-queue.h"
 #include "carrete-upload.h"
 #include "carrete-user.h"

@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "carrete-cli"
+#define G_LOG_DOMAIN "carrete-tree-walk"
 
 #include <dirent.h>
 #include <errno.h>
@@ -6,28 +6,37 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "import-walk.h"
+#include "carrete-tree-walk.h"
 
 typedef struct
 {
-  ImportWalk *walk;
+  CarreteTreeWalk *walk;
   GHashTable *seen; /* "dev:ino" of directories and files reached */
+  GCancellable *cancellable;
 } Walker;
 
 static void
-import_file_free (ImportFile *file)
+tree_file_free (CarreteTreeFile *file)
 {
   g_free (file->path);
   g_free (file);
 }
 
+static void
+tree_problem_free (CarreteTreeProblem *problem)
+{
+  g_free (problem->path);
+  g_free (problem);
+}
+
 void
-import_walk_free (ImportWalk *walk)
+carrete_tree_walk_free (CarreteTreeWalk *walk)
 {
   if (walk == NULL)
     return;
-  g_ptr_array_unref (walk->files);
-  g_ptr_array_unref (walk->problems);
+  g_clear_pointer (&walk->files, g_ptr_array_unref);
+  g_clear_pointer (&walk->problems, g_ptr_array_unref);
+  g_clear_pointer (&walk->broken, g_ptr_array_unref);
   g_free (walk);
 }
 
@@ -41,10 +50,14 @@ first_visit (Walker *walker, const struct stat *st)
 }
 
 static void
-problem (Walker *walker, const char *path, int error_number)
+problem (Walker *walker, const char *path, int error_number, gboolean is_dir)
 {
-  g_ptr_array_add (walker->walk->problems,
-                   g_strdup_printf ("%s: %s", path, g_strerror (error_number)));
+  CarreteTreeProblem *problem = g_new0 (CarreteTreeProblem, 1);
+
+  problem->path = g_strdup (path);
+  problem->error_number = error_number;
+  problem->is_dir = is_dir;
+  g_ptr_array_add (walker->walk->problems, problem);
 }
 
 static int
@@ -79,17 +92,17 @@ static void
 visit (Walker *walker, const char *path)
 {
   struct stat st;
-  ImportFile *file;
+  CarreteTreeFile *file;
 
   if (stat (path, &st) != 0)
     {
       struct stat link;
       if (errno == ENOENT && lstat (path, &link) == 0 && S_ISLNK (link.st_mode))
-        walker->walk->links_broken++;
+        g_ptr_array_add (walker->walk->broken, g_strdup (path));
       else if (errno == ELOOP)
         walker->walk->loops++;
       else if (errno != ENOENT) /* a file that vanished meanwhile is no problem */
-        problem (walker, path, errno);
+        problem (walker, path, errno, FALSE);
       return;
     }
   if (!first_visit (walker, &st))
@@ -105,7 +118,7 @@ visit (Walker *walker, const char *path)
     }
   if (!S_ISREG (st.st_mode))
     return;
-  file = g_new0 (ImportFile, 1);
+  file = g_new0 (CarreteTreeFile, 1);
   file->path = g_strdup (path);
   file->size = (guint64) st.st_size;
   file->mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
@@ -117,9 +130,11 @@ walk_dir (Walker *walker, const char *dir)
 {
   g_autoptr (GPtrArray) names = read_names (dir);
 
+  if (g_cancellable_is_cancelled (walker->cancellable))
+    return;
   if (names == NULL)
     {
-      problem (walker, dir, errno);
+      problem (walker, dir, errno, TRUE);
       return;
     }
   for (guint i = 0; i < names->len; i++)
@@ -137,12 +152,12 @@ walk_dir (Walker *walker, const char *dir)
     }
 }
 
-ImportWalk *
-import_walk (const char *root, GError **error)
+CarreteTreeWalk *
+carrete_tree_walk (const char *root, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (ImportWalk) walk = g_new0 (ImportWalk, 1);
-  Walker walker = { walk, seen };
+  g_autoptr (CarreteTreeWalk) walk = g_new0 (CarreteTreeWalk, 1);
+  Walker walker = { walk, seen, cancellable };
   struct stat st;
 
   if (stat (root, &st) != 0)
@@ -157,9 +172,12 @@ import_walk (const char *root, GError **error)
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "%s is not a directory", root);
       return NULL;
     }
-  walk->files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
-  walk->problems = g_ptr_array_new_with_free_func (g_free);
+  walk->files = g_ptr_array_new_with_free_func ((GDestroyNotify) tree_file_free);
+  walk->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) tree_problem_free);
+  walk->broken = g_ptr_array_new_with_free_func (g_free);
   first_visit (&walker, &st);
   walk_dir (&walker, root);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   return g_steal_pointer (&walk);
 }
