@@ -1,8 +1,9 @@
 /* carrete import DIR [--folder NAME] [--tags a,b] [--jobs N]: the images of
- * a tree, each once.  Planned before anything is sent: the walk
- * (the library's carrete-tree-walk.c), the cache (import-cache.c: a second run reads no file),
- * the bytes (import-scan.c: images only, SHA-256) and the folder's photos
- * on the server (what it has is not sent); then import-upload.c. */
+ * a tree, each once.  Planned before anything is sent: the walk (the
+ * library's carrete-tree-walk.c), the cache (import-cache.c: a second run
+ * reads no file), the bytes (import-scan.c: images only, SHA-256) and the
+ * folder's photos on the server (what it has is not sent); then
+ * import-upload.c. */
 
 #define G_LOG_DOMAIN "carrete-cli"
 
