@@ -40,6 +40,11 @@ gboolean cli_session_save (CarreteClient *client, gboolean try_keyring, CliStore
 /* Forgets the session wherever it is. */
 gboolean cli_session_clear (GError **error);
 
+/* Makes cli->client from `session` and signs in with its token (which
+ * rotates it; every new token is kept at once).  FALSE and the error,
+ * which is not printed (cli_connect prints it). */
+gboolean cli_restore (CarreteCommand *cli, const CliSession *session, GError **error);
+
 /* The client of `session` (addresses set, not signed in yet). */
 CarreteClient *cli_session_new_client (const CliSession *session);
 

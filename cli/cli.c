@@ -208,7 +208,6 @@ static void
 on_tokens_changed (CarreteClient *client, gpointer data)
 {
   CarreteCommand *cli = data;
-  CliStore *store = g_object_get_data (G_OBJECT (client), "cli-store");
   g_autoptr (GError) error = NULL;
   CliStore used;
 
@@ -216,8 +215,22 @@ on_tokens_changed (CarreteClient *client, gpointer data)
    * and using it again would revoke the session. */
   if (carrete_client_get_refresh_token (client) == NULL)
     return;
-  if (!cli_session_save (client, *store == CLI_STORE_KEYRING, &used, NULL, &error))
+  if (!cli_session_save (client, cli->session_in_keyring, &used, NULL, &error))
     cli_error (cli, 0, "warning: the new session could not be kept: %s", error->message);
+}
+
+gboolean
+cli_restore (CarreteCommand *cli, const CliSession *session, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  cli->client = cli_session_new_client (session);
+  cli->session_in_keyring = session->store == CLI_STORE_KEYRING;
+  g_signal_connect (cli->client, "tokens-changed", G_CALLBACK (on_tokens_changed), cli);
+  carrete_client_restore_async (cli->client, session->entry->refresh_token, cli->cancellable,
+                                cli_on_result, &result);
+  CLI_AWAIT (result);
+  return carrete_client_restore_finish (cli->client, result, error);
 }
 
 int
@@ -225,7 +238,6 @@ cli_connect (CarreteCommand *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CliSession) session = cli_session_load (&error);
-  g_autoptr (GAsyncResult) result = NULL;
 
   if (error != NULL)
     return cli_error (cli, CLI_EXIT_AUTH, "cannot read the session: %s", error->message);
@@ -236,14 +248,7 @@ cli_connect (CarreteCommand *cli)
                       "not logged in to %s (the session is for %s): run "
                       "carrete login --server %s",
                       cli->server, session->entry->server_url, cli->server);
-  cli->client = cli_session_new_client (session);
-  g_object_set_data_full (G_OBJECT (cli->client), "cli-store",
-                          g_memdup2 (&session->store, sizeof session->store), g_free);
-  g_signal_connect (cli->client, "tokens-changed", G_CALLBACK (on_tokens_changed), cli);
-  carrete_client_restore_async (cli->client, session->entry->refresh_token, cli->cancellable,
-                                cli_on_result, &result);
-  CLI_AWAIT (result);
-  if (!carrete_client_restore_finish (cli->client, result, &error))
+  if (!cli_restore (cli, session, &error))
     return cli_fail (cli, error, "signing in");
   return CLI_EXIT_OK;
 }

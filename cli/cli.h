@@ -31,6 +31,7 @@ typedef struct
   CarreteClient *client;
   GCancellable *cancellable; /* cancelled by SIGINT */
   gboolean interrupted;
+  gboolean session_in_keyring; /* where a rotated token goes */
   guint sigint_id;
   guint sigterm_id;
 } CarreteCommand;

@@ -181,7 +181,7 @@ cli_cmd_logout (CarreteCommand *cli, int argc, char **argv)
   g_autoptr (GError) server_error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (CliSession) session = NULL;
-  int status;
+  int status = CLI_EXIT_OK;
 
   if (!cli_parse (cli, NULL,
                   "Sign out: the server forgets the session, and so does this "
@@ -198,10 +198,12 @@ cli_cmd_logout (CarreteCommand *cli, int argc, char **argv)
       return CLI_EXIT_OK;
     }
   g_clear_error (&error);
-  /* Tell the server first (restore, then log the new token out); the
-   * session is forgotten here whatever it answers. */
-  status = cli_connect (cli);
-  if (status == CLI_EXIT_OK)
+  /* Tell the server first (sign in, then log the new token out); the
+   * session is forgotten here whatever it answers.  A token it refuses
+   * is dead already. */
+  if (session == NULL || !cli_restore (cli, session, &server_error))
+    status = server_error != NULL ? cli_exit_code_for_error (server_error) : CLI_EXIT_OK;
+  else
     {
       carrete_client_logout_async (cli->client, NULL, cli_on_result, &result);
       CLI_AWAIT (result);

@@ -297,6 +297,9 @@ cp -p "$SESSION" "$STACK/session.saved"
 sed -i 's/^refresh-token=.*/refresh-token=rt_not-a-token-the-server-knows/' "$SESSION"
 expect "a refused session: 3, saying log in again" 3 "run carrete login" "$CARRETE" folders
 check "  … in one line" one_line
+expect "logout of a refused session: 0, forgotten, no sign-in error" 0 "Logged out" "$CARRETE" logout
+check "  … in one line" one_line
+check "  … the file is gone" test ! -e "$SESSION"
 mv "$STACK/session.saved" "$SESSION"
 
 say "a service that cannot be reached"
