@@ -5,6 +5,7 @@
 
 #include "carrete-api-private.h"
 #include "carrete-client.h"
+#include "carrete-sniff.h"
 
 G_BEGIN_DECLS
 
@@ -70,9 +71,5 @@ void _carrete_client_refresh_async (CarreteClient *self, const char *stale_token
                                     gpointer user_data);
 gboolean _carrete_client_refresh_finish (CarreteClient *self, GAsyncResult *result,
                                          GError **error);
-
-/* The image type of a file's first bytes (at least 12 for all types), or
- * NULL when it is none the server accepts. */
-const char *_carrete_sniff_image_type (const guint8 *data, gsize length);
 
 G_END_DECLS

@@ -13,7 +13,11 @@
  * be filled before the keyring is asked for the secret. */
 
 #define ATTR_APPLICATION "application"
-#define APPLICATION "carrete-desktop"
+
+/* Which program's session: carrete-desktop's by default; the command-line
+ * client keeps its own (carrete_keyring_set_application) so that signing
+ * in or out in one does not end the other's session. */
+static char *application_name;
 
 static const SecretSchema *
 session_schema (void)
@@ -40,8 +44,16 @@ match_all (void)
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, ATTR_APPLICATION, g_strdup (APPLICATION));
+  g_hash_table_insert (attributes, ATTR_APPLICATION,
+                       g_strdup (application_name != NULL ? application_name : "carrete-desktop"));
   return attributes;
+}
+
+void
+carrete_keyring_set_application (const char *application)
+{
+  g_free (application_name);
+  application_name = g_strdup (application);
 }
 
 CarreteKeyringEntry *

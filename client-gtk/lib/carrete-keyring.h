@@ -20,6 +20,12 @@ typedef struct
   char *refresh_token;
 } CarreteKeyringEntry;
 
+/* The program whose session is stored, looked up and cleared (the
+ * "application" attribute): "carrete-desktop" unless set, e.g. "carrete-cli".
+ * Process-wide; set it once before the first call.  NULL restores the
+ * default. */
+void carrete_keyring_set_application (const char *application);
+
 CarreteKeyringEntry *carrete_keyring_entry_new (void);
 void carrete_keyring_entry_free (CarreteKeyringEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteKeyringEntry, carrete_keyring_entry_free)

@@ -2,13 +2,13 @@
 
 #include <string.h>
 
-#include "carrete-client-private.h"
+#include "carrete-sniff.h"
 
 /* The server checks the bytes itself; the client only needs a content type
  * to ask for a direct upload, and sends what it cannot name through the
  * streamed route, where the server's verdict (415) is the answer. */
 const char *
-_carrete_sniff_image_type (const guint8 *data, gsize length)
+carrete_sniff_image_type (const guint8 *data, gsize length)
 {
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
   static const guint8 jpeg[] = { 0xff, 0xd8, 0xff };

@@ -461,7 +461,7 @@ on_head_read (GObject *source, GAsyncResult *result, gpointer user_data)
         job_fail (task, local_error (task, error->message));
       return;
     }
-  job->content_type = _carrete_sniff_image_type (job->head, n);
+  job->content_type = carrete_sniff_image_type (job->head, n);
   if (job->use_direct && job->content_type != NULL
       && job->size > carrete_upload_resumable_threshold ())
     send_resumable (task);

@@ -83,23 +83,6 @@ carrete_upload_record_free (CarreteUploadRecord *record)
   g_free (record);
 }
 
-static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder, const char *name, gint64 value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 char *
 carrete_upload_record_to_json (const CarreteUploadRecord *record, gsize *length)
 {
@@ -108,17 +91,17 @@ carrete_upload_record_to_json (const CarreteUploadRecord *record, gsize *length)
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_int (builder, "version", 1);
-  add_string (builder, "server", record->server);
-  add_string (builder, "account", record->account);
-  add_string (builder, "path", record->path);
-  add_string (builder, "folder_id", record->folder_id);
-  add_int (builder, "size", (gint64) record->size);
-  add_int (builder, "mtime_us", record->mtime_us);
-  add_string (builder, "upload_id", record->upload_id);
-  add_int (builder, "part_size", (gint64) record->part_size);
-  add_int (builder, "part_count", record->part_count);
-  add_string (builder, "expires_at", record->expires_at);
+  carrete_json_add_int (builder, "version", 1);
+  carrete_json_add_string (builder, "server", record->server);
+  carrete_json_add_string (builder, "account", record->account);
+  carrete_json_add_string (builder, "path", record->path);
+  carrete_json_add_string (builder, "folder_id", record->folder_id);
+  carrete_json_add_int (builder, "size", (gint64) record->size);
+  carrete_json_add_int (builder, "mtime_us", record->mtime_us);
+  carrete_json_add_string (builder, "upload_id", record->upload_id);
+  carrete_json_add_int (builder, "part_size", (gint64) record->part_size);
+  carrete_json_add_int (builder, "part_count", record->part_count);
+  carrete_json_add_string (builder, "expires_at", record->expires_at);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

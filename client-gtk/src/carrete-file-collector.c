@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "carrete-file-collector.h"
+#include "carrete-tree-walk.h"
 
 #define QUERY_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_TYPE "," \
   G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE "," \
@@ -10,9 +11,6 @@
   G_FILE_ATTRIBUTE_STANDARD_NAME "," \
   G_FILE_ATTRIBUTE_STANDARD_IS_HIDDEN "," \
   G_FILE_ATTRIBUTE_ACCESS_CAN_READ
-
-/* Deeply nested or cyclic trees (bind mounts) stop here. */
-#define MAX_DEPTH 32
 
 static void
 rejected_free (gpointer data)
@@ -44,84 +42,18 @@ reject (CarreteCollectedFiles *collected, GFile *file, const char *reason)
   g_ptr_array_add (collected->rejected, rejected);
 }
 
-static gboolean collect_one (CarreteCollectedFiles *collected, GFile *file, guint depth,
-                             GCancellable *cancellable, GError **error);
-
+/* One file found in a dropped folder, or dropped by itself (`in_folder`
+ * FALSE). */
 static gboolean
-collect_directory (CarreteCollectedFiles *collected, GFile *dir, guint depth,
-                   GCancellable *cancellable, GError **error)
+collect_file (CarreteCollectedFiles *collected, GFile *file, gboolean in_folder,
+              GFileInfo *info)
 {
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
-  if (children == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      reject (collected, dir, _("The folder cannot be read"));
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      GFile *child = NULL;
-
-      if (!g_file_enumerator_iterate (children, NULL, &child, cancellable, &local_error))
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          reject (collected, dir, _("The folder cannot be read"));
-          return TRUE;
-        }
-      if (child == NULL)
-        return TRUE;
-      if (!collect_one (collected, child, depth + 1, cancellable, error))
-        return FALSE;
-    }
-}
-
-static gboolean
-collect_one (CarreteCollectedFiles *collected, GFile *file, guint depth,
-             GCancellable *cancellable, GError **error)
-{
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *content_type;
 
-  info = g_file_query_info (file, QUERY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
-                            cancellable, &local_error);
-  if (info == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      reject (collected, file, _("The file cannot be read"));
-      return TRUE;
-    }
-
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      if (depth >= MAX_DEPTH)
-        {
-          reject (collected, file, _("The folder is nested too deeply"));
-          return TRUE;
-        }
-      return collect_directory (collected, file, depth, cancellable, error);
-    }
-
   /* Hidden files inside a dropped folder (.DS_Store, thumbnails) are not
-   * photos anyone meant to upload; a hidden file dropped by itself is. */
-  if (depth > 0 && g_file_info_get_is_hidden (info))
+   * photos anyone meant to upload; a hidden file dropped by itself is.  The
+   * walk skips names starting with a dot; GIO also hides others. */
+  if (in_folder && g_file_info_get_is_hidden (info))
     return TRUE;
 
   /* A symbolic link whose target is gone is still "a file" to GIO. */
@@ -142,6 +74,99 @@ collect_one (CarreteCollectedFiles *collected, GFile *file, guint depth,
   return TRUE;
 }
 
+static gboolean
+query_and_collect (CarreteCollectedFiles *collected, GFile *file, gboolean in_folder,
+                   GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  info = g_file_query_info (file, QUERY_ATTRIBUTES, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &local_error);
+  if (info == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      reject (collected, file, _("The file cannot be read"));
+      return TRUE;
+    }
+  if (in_folder || g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
+    return collect_file (collected, file, in_folder, info);
+  return FALSE; /* a folder: the caller walks it */
+}
+
+/* A dropped folder: the client library's walk (each folder and file once,
+ * links followed without looping, hidden names skipped), then each file as
+ * above. */
+static gboolean
+collect_directory (CarreteCollectedFiles *collected, GFile *dir, GCancellable *cancellable,
+                   GError **error)
+{
+  g_autofree char *path = g_file_get_path (dir);
+  g_autoptr(CarreteTreeWalk) walk = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  walk = path != NULL ? carrete_tree_walk (path, cancellable, &local_error) : NULL;
+  if (walk == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      reject (collected, dir, _("The folder cannot be read"));
+      return TRUE;
+    }
+  for (guint i = 0; i < walk->problems->len; i++)
+    {
+      const CarreteTreeProblem *problem = g_ptr_array_index (walk->problems, i);
+      g_autoptr(GFile) file = g_file_new_for_path (problem->path);
+
+      reject (collected, file, problem->is_dir ? _("The folder cannot be read")
+                                               : _("The file cannot be read"));
+    }
+  for (guint i = 0; i < walk->broken->len; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (g_ptr_array_index (walk->broken, i));
+
+      reject (collected, file, _("The file cannot be read"));
+    }
+  for (guint i = 0; i < walk->files->len; i++)
+    {
+      const CarreteTreeFile *found = g_ptr_array_index (walk->files, i);
+      g_autoptr(GFile) file = g_file_new_for_path (found->path);
+      g_autoptr(GError) file_error = NULL;
+
+      if (!query_and_collect (collected, file, TRUE, cancellable, &file_error)
+          && file_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&file_error));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* One dropped item: a file, or a folder to walk. */
+static gboolean
+collect_one (CarreteCollectedFiles *collected, GFile *file, GCancellable *cancellable,
+             GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (query_and_collect (collected, file, FALSE, cancellable, &local_error))
+    return TRUE;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return collect_directory (collected, file, cancellable, error);
+}
+
 CarreteCollectedFiles *
 carrete_collect_files (GPtrArray *files, GCancellable *cancellable, GError **error)
 {
@@ -150,7 +175,7 @@ carrete_collect_files (GPtrArray *files, GCancellable *cancellable, GError **err
   collected->accepted = g_ptr_array_new_with_free_func (g_object_unref);
   collected->rejected = g_ptr_array_new_with_free_func (rejected_free);
   for (guint i = 0; i < files->len; i++)
-    if (!collect_one (collected, g_ptr_array_index (files, i), 0, cancellable, error))
+    if (!collect_one (collected, g_ptr_array_index (files, i), cancellable, error))
       return NULL;
   return g_steal_pointer (&collected);
 }

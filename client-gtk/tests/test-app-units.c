@@ -166,6 +166,11 @@ test_collect (void)
   write_in (sub, ".DS_Store", "junk", 4);
   write_in (deeper, "c.png", png_header, sizeof png_header);
   g_assert_cmpint (symlink ("/nonexistent/carrete", dangling), ==, 0);
+  {
+    /* A link back up the tree: walked once, no loop, nothing twice. */
+    g_autofree char *back = g_build_filename (deeper, "back", NULL);
+    g_assert_cmpint (symlink ("..", back), ==, 0);
+  }
 
   g_ptr_array_add (files, g_file_new_build_filename (dir, "a.png", NULL));
   g_ptr_array_add (files, g_file_new_build_filename (dir, "notes.txt", NULL));

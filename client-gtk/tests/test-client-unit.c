@@ -405,14 +405,14 @@ test_sniff (void)
   static const guint8 webp[] = { 'R', 'I', 'F', 'F', 1, 2, 3, 4, 'W', 'E', 'B', 'P' };
   static const guint8 heic[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c' };
 
-  g_assert_cmpstr (_carrete_sniff_image_type (png, sizeof png), ==, "image/png");
-  g_assert_cmpstr (_carrete_sniff_image_type (png, 4), ==, NULL);
-  g_assert_cmpstr (_carrete_sniff_image_type (jpeg, sizeof jpeg), ==, "image/jpeg");
-  g_assert_cmpstr (_carrete_sniff_image_type ((const guint8 *) "GIF89a", 6), ==, "image/gif");
-  g_assert_cmpstr (_carrete_sniff_image_type (webp, sizeof webp), ==, "image/webp");
-  g_assert_cmpstr (_carrete_sniff_image_type (heic, sizeof heic), ==, "image/heic");
-  g_assert_cmpstr (_carrete_sniff_image_type ((const guint8 *) "hello world!", 12), ==, NULL);
-  g_assert_cmpstr (_carrete_sniff_image_type (NULL, 0), ==, NULL);
+  g_assert_cmpstr (carrete_sniff_image_type (png, sizeof png), ==, "image/png");
+  g_assert_cmpstr (carrete_sniff_image_type (png, 4), ==, NULL);
+  g_assert_cmpstr (carrete_sniff_image_type (jpeg, sizeof jpeg), ==, "image/jpeg");
+  g_assert_cmpstr (carrete_sniff_image_type ((const guint8 *) "GIF89a", 6), ==, "image/gif");
+  g_assert_cmpstr (carrete_sniff_image_type (webp, sizeof webp), ==, "image/webp");
+  g_assert_cmpstr (carrete_sniff_image_type (heic, sizeof heic), ==, "image/heic");
+  g_assert_cmpstr (carrete_sniff_image_type ((const guint8 *) "hello world!", 12), ==, NULL);
+  g_assert_cmpstr (carrete_sniff_image_type (NULL, 0), ==, NULL);
 }
 
 /* ---- paging state machine (CarretePhotoList against a scripted server) --------------------

@@ -27,6 +27,32 @@ carrete_json_get_int (JsonObject *object, const char *member, gint64 fallback)
   return json_node_get_int (node);
 }
 
+void
+carrete_json_add_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+carrete_json_add_int (JsonBuilder *builder, const char *name, gint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+carrete_json_add_time (JsonBuilder *builder, const char *name, GDateTime *value)
+{
+  g_autoptr (GDateTime) utc = value != NULL ? g_date_time_to_utc (value) : NULL;
+  g_autofree char *text = utc != NULL ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+
+  carrete_json_add_string (builder, name, text);
+}
+
 GDateTime *
 carrete_json_get_time (JsonObject *object, const char *member)
 {

@@ -13,6 +13,13 @@ gint64 carrete_json_get_int (JsonObject *object, const char *member, gint64 fall
 /* An RFC 3339 string member as a time, or NULL. */
 GDateTime *carrete_json_get_time (JsonObject *object, const char *member);
 
+/* Writers for a JsonBuilder inside an object: a member `name` holding
+ * `value`, null when `value` is NULL (the string one); a time is written in
+ * RFC 3339 UTC to the second ("2024-05-01T10:00:00Z"). */
+void carrete_json_add_string (JsonBuilder *builder, const char *name, const char *value);
+void carrete_json_add_int (JsonBuilder *builder, const char *name, gint64 value);
+void carrete_json_add_time (JsonBuilder *builder, const char *name, GDateTime *value);
+
 /* Reads one object of the services' JSON into its model
  * (carrete_photo_new_from_json, carrete_photo_page_new_from_json…). */
 typedef gpointer (*CarreteFromJson) (JsonObject *object, GError **error);
