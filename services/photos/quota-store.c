@@ -37,6 +37,7 @@ typedef struct
   gint64 default_quota;
   CarreteDbRowFunc from_row;
   GDestroyNotify row_free;
+  gboolean refused; /* the reserving statement said no: only the numbers are wanted */
 } Admission;
 
 /* `stmt` with two integer parameters: the owner and a number of bytes. */
@@ -89,7 +90,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!photos_quota_store_get_finish (a->db, result, &quota_bytes, &usage_bytes, &error))
     g_task_return_error (task, error);
-  else if (!fits (quota_bytes, usage_bytes, a->wanted))
+  else if (a->refused || !fits (quota_bytes, usage_bytes, a->wanted))
     g_task_return_error (task, carrete_quota_error_new (quota_bytes, usage_bytes, a->wanted));
   else
     g_task_return_boolean (task, TRUE);
@@ -144,22 +145,6 @@ photos_quota_store_forget (CarreteDb *db, gint64 owner_id, GAsyncReadyCallback c
 
 /* ---- an admitted insert ---------------------------------------------------------- */
 
-/* The numbers of the refusal, read after it: the usage may have moved since,
- * but it is what the account has now. */
-static void
-on_refusal_explained (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Admission *a = g_task_get_task_data (task);
-  GError *error = NULL;
-  gint64 quota_bytes = 0, usage_bytes = 0;
-
-  if (!photos_quota_store_get_finish (a->db, result, &quota_bytes, &usage_bytes, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_error (task, carrete_quota_error_new (quota_bytes, usage_bytes, a->wanted));
-}
-
 static void
 on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -174,11 +159,13 @@ on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_pointer (task, a->from_row (res, 0), a->row_free);
   else
     {
+      /* The numbers of the refusal, read after it: the usage may have
+       * moved since, but it is what the account has now. */
       GTask *explaining = g_steal_pointer (&task);
 
+      a->refused = TRUE;
       photos_quota_store_get (a->db, a->owner_id, a->default_quota,
-                              g_task_get_cancellable (explaining), on_refusal_explained,
-                              explaining);
+                              g_task_get_cancellable (explaining), on_checked, explaining);
     }
 }
 

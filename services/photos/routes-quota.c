@@ -6,8 +6,7 @@
 
 #include "routes-private.h"
 
-#include "carrete-json-body.h"
-#include "carrete-quota-error.h"
+#include "carrete-quota-body.h"
 #include "quota-store.h"
 
 
@@ -74,14 +73,9 @@ on_quota_set (GObject *source, GAsyncResult *result, gpointer user_data)
     read_usage (op->req, op->owner_id);
 }
 
-static const CarreteFieldSpec quota_fields[] = {
-  { "quota_bytes", CARRETE_FIELD_INT, TRUE, 0, 0 },
-};
-
 void
 handle_set_quota (CarreteRequest *req)
 {
-  g_autoptr (JsonObject) body = NULL;
   const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 owner_id, quota_bytes;
   QuotaOp *op;
@@ -95,15 +89,8 @@ handle_set_quota (CarreteRequest *req)
     }
   if (!carrete_request_decode_id (req, "user_id", CARRETE_ID_USER, &owner_id))
     return;
-  body = carrete_request_parse_body (req, quota_fields, G_N_ELEMENTS (quota_fields));
-  if (body == NULL)
+  if (!carrete_request_read_quota (req, &quota_bytes))
     return;
-  quota_bytes = json_object_get_int_member (body, "quota_bytes");
-  if (!CARRETE_QUOTA_IN_RANGE (quota_bytes))
-    {
-      carrete_request_respond_field (req, 422, "quota_bytes", CARRETE_QUOTA_RANGE_RULE);
-      return;
-    }
   op = g_new0 (QuotaOp, 1);
   op->req = req;
   op->owner_id = owner_id;

@@ -7,8 +7,7 @@
 #include "routes-private.h"
 
 #include "carrete-error.h"
-#include "carrete-json-body.h"
-#include "carrete-quota-error.h"
+#include "carrete-quota-body.h"
 #include "usage.h"
 
 
@@ -108,28 +107,16 @@ on_target_found (GObject *source, GAsyncResult *result, gpointer user_data)
   }
 }
 
-static const CarreteFieldSpec patch_fields[] = {
-  { "quota_bytes", CARRETE_FIELD_INT, TRUE, 0, 0 },
-};
-
 static void
 admin_patch_user (CarreteRequest *req)
 {
-  g_autoptr (JsonObject) body = NULL;
   UsageOp *op;
   gint64 id, quota_bytes;
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_USER, &id))
     return;
-  body = carrete_request_parse_body (req, patch_fields, G_N_ELEMENTS (patch_fields));
-  if (body == NULL)
+  if (!carrete_request_read_quota (req, &quota_bytes))
     return;
-  quota_bytes = json_object_get_int_member (body, "quota_bytes");
-  if (!CARRETE_QUOTA_IN_RANGE (quota_bytes))
-    {
-      carrete_request_respond_field (req, 422, "quota_bytes", CARRETE_QUOTA_RANGE_RULE);
-      return;
-    }
   if (app_of (req)->service.cascade == NULL)
     {
       carrete_request_respond_status (req, 503,
