@@ -203,7 +203,7 @@ tap_check "no restored job is held by a worker of the old stack (running ones qu
     -c "SELECT count(*) FROM jobs WHERE state = 'running' OR (state = 'queued' AND run_after > now())")" = 0
 # Quotas: what each restored account uses is what its restored rows add up
 # to (the rows dropped by the restore gave their room back).
-check "every restored account's usage is what its restored photos add up to" \
+tap_check "every restored account's usage is what its restored photos add up to" \
   test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" -c "SELECT count(*) FROM (
       SELECT owner_id, sum(size + thumbnails_size) AS bytes FROM photos GROUP BY owner_id) AS rows
       FULL JOIN usage USING (owner_id)
