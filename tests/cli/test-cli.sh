@@ -42,12 +42,6 @@ expect() {
     tap_result ok "$desc"
   fi
 }
-# check DESCRIPTION COMMAND...: one TAP line, passing when COMMAND does.
-check() {
-  local desc=$1
-  shift
-  if "$@"; then tap_result ok "$desc"; else tap_result "not ok" "$desc"; fi
-}
 # one_line: what the last command said is one line.
 one_line() { [ "$(wc -l <<<"$OUT")" -eq 1 ]; }
 
@@ -72,7 +66,7 @@ expect "carrete --help lists the commands" 0 "import" "$CARRETE" --help
 expect "carrete import --help shows its options" 0 "--jobs" "$CARRETE" import --help
 expect "no command: usage, 2" 2 "Usage" "$CARRETE"
 expect "an unknown command: 2, one line" 2 "unknown command" "$CARRETE" frobnicate
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 expect "an unknown option: 2" 2 "Unknown option" "$CARRETE" folders --frob
 expect "not logged in: 3" 3 "not logged in" "$CARRETE" folders
 expect "login with a bad password: 3" 3 "" \
@@ -81,30 +75,30 @@ expect "login to an unreachable server: 4" 4 "cannot be reached" \
   "$CARRETE" login --server http://127.0.0.1:1 --username alice --password-stdin <<<"$PASSWORD"
 expect "login with a password on stdin: 0, in the file" 0 "kept in $XDG_CONFIG_HOME/carrete/cli-session.ini" \
   "$CARRETE" login "${SERVER[@]}" --username alice --password-stdin <<<"$PASSWORD"
-check "the session file is 0600" test "$(stat -c %a "$XDG_CONFIG_HOME/carrete/cli-session.ini")" = 600
+tap_check "the session file is 0600" test "$(stat -c %a "$XDG_CONFIG_HOME/carrete/cli-session.ini")" = 600
 expect "folders --json: an empty array" 0 "" "$CARRETE" folders --json
-check "  … parsed" test "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$OUT")" = 0
+tap_check "  … parsed" test "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$OUT")" = 0
 
 say "bad inputs"
 TREE=$STACK/tree
 mkdir -p "$TREE"
 touch "$STACK/a-file"
 expect "import without DIR: 2" 2 "missing DIR" "$CARRETE" import
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 expect "import of a missing DIR: 2" 2 "no such directory" "$CARRETE" import "$STACK/nothing-here"
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 expect "import of a file: 2" 2 "is not a directory" "$CARRETE" import "$STACK/a-file"
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 for jobs in 0 1000 text; do
   expect "import --jobs $jobs: 2" 2 "jobs" "$CARRETE" import --jobs "$jobs" "$TREE"
-  check "  … in one line" one_line
+  tap_check "  … in one line" one_line
 done
 expect "import --tags without --folder: 2" 2 "needs --folder" "$CARRETE" import --tags a "$TREE"
 expect "ls of an unknown folder: 2" 2 "no folder named" "$CARRETE" ls "No such folder"
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 expect "export of an unknown folder: 2" 2 "no folder named" "$CARRETE" export "No such folder" "$STACK/out"
-check "  … in one line" one_line
-check "  … and made no directory" test ! -e "$STACK/out"
+tap_check "  … in one line" one_line
+tap_check "  … and made no directory" test ! -e "$STACK/out"
 expect "export into a file: 2" 2 "is not a directory" "$CARRETE" export Anything "$STACK/a-file"
 expect "share: not supported yet, 2" 2 "not supported by this server yet" "$CARRETE" share Anything
 
@@ -145,14 +139,14 @@ expect "import of the tree (--folder made, --tags, --jobs 4)" "$WANT_STATUS" "up
   "${DROP[@]}" "$CARRETE" import "$TREE" --folder Trip --tags sea,2024 --jobs 4
 first_ns=$(($(date +%s%N) - start))
 echo "$OUT" | tail -n 5
-check "  … says $EXPECTED uploaded" grep -q "^$EXPECTED uploaded, 1 already there, 3 not images" <<<"$OUT"
+tap_check "  … says $EXPECTED uploaded" grep -q "^$EXPECTED uploaded, 1 already there, 3 not images" <<<"$OUT"
 if [ "$WANT_STATUS" = 1 ]; then
-  check "  … and lists the unreadable file" grep -q "failed.*unreadable.png.*Permission denied" <<<"$OUT"
+  tap_check "  … and lists the unreadable file" grep -q "failed.*unreadable.png.*Permission denied" <<<"$OUT"
 fi
-check "the server has exactly $EXPECTED ready photos, all distinct" \
+tap_check "the server has exactly $EXPECTED ready photos, all distinct" \
   test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
 expect "folders --json shows Trip with its tags" 0 "" "$CARRETE" folders --json
-check "  … parsed" python3 -c '
+tap_check "  … parsed" python3 -c '
 import json, sys
 folders = json.loads(sys.argv[1])
 assert [f["name"] for f in folders] == ["Trip"], folders
@@ -164,12 +158,12 @@ start=$(date +%s%N)
 expect "a second import" "$WANT_STATUS" "^0 uploaded, $((EXPECTED + 1)) already there" \
   "${DROP[@]}" "$CARRETE" import "$TREE" --folder Trip --jobs 4
 second_ns=$(($(date +%s%N) - start))
-check "  … sent no upload request ($(photo_requests) - $before)" test "$(photo_requests)" = "$before"
-check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((first_ns / 1000000)) ms)" \
+tap_check "  … sent no upload request ($(photo_requests) - $before)" test "$(photo_requests)" = "$before"
+tap_check "  … took under 10% of the first ($((second_ns / 1000000)) ms vs $((first_ns / 1000000)) ms)" \
   test $((second_ns * 10)) -lt "$first_ns"
-check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
+tap_check "  … and the server still has $EXPECTED" test "$(server_photos Trip)" = "$EXPECTED $EXPECTED $EXPECTED"
 expect "import --json" "$WANT_STATUS" "" "${DROP[@]}" "$CARRETE" import "$TREE" --folder Trip --json
-check "  … parsed: nothing sent, $((EXPECTED + 1)) already there" python3 -c '
+tap_check "  … parsed: nothing sent, $((EXPECTED + 1)) already there" python3 -c '
 import json, sys
 summary = json.loads(sys.argv[1])
 assert summary["uploaded"] == 0 and summary["already_there"] == int(sys.argv[2]), summary
@@ -208,8 +202,8 @@ left_records_before=$(records)
 kill -INT "$PID" 2>/dev/null || true
 status=0
 wait "$PID" || status=$?
-check "Ctrl-C: exit 1 ($status), saying so" test "$status" = 1 -a "$(grep -c 'interrupted' "$STACK/run1.log")" -ge 1
-check "  … its resumable uploads left for the next run ($left_records_before running, $(records) left)" \
+tap_check "Ctrl-C: exit 1 ($status), saying so" test "$status" = 1 -a "$(grep -c 'interrupted' "$STACK/run1.log")" -ge 1
+tap_check "  … its resumable uploads left for the next run ($left_records_before running, $(records) left)" \
   test "$(records)" -ge "$left_records_before"
 echo "run 1: $(grep -c '^uploaded ' "$STACK/run1.log" || true) uploaded, $(records) resumable left"
 
@@ -221,10 +215,10 @@ echo "run 2 (killed): $(grep -c '^uploaded ' "$STACK/run2.log" || true) uploaded
 
 expect "the resume finishes: 0" 0 "0 failed" "$CARRETE" import "$HALF" --folder Half --jobs 3
 echo "$OUT" | tail -n 3
-check "  … finishing what the earlier runs left" grep -q "^resumed \|^uploaded .*big" <<<"$OUT"
-check "  … no resumable upload left" test "$(records)" = 0
+tap_check "  … finishing what the earlier runs left" grep -q "^resumed \|^uploaded .*big" <<<"$OUT"
+tap_check "  … no resumable upload left" test "$(records)" = 0
 read -r ready distinct total <<<"$(server_photos Half)"
-check "  … the server has exactly $HALF_EXPECTED ready photos, no duplicate ($ready ready, $distinct distinct, $total in all)" \
+tap_check "  … the server has exactly $HALF_EXPECTED ready photos, no duplicate ($ready ready, $distinct distinct, $total in all)" \
   test "$ready $distinct" = "$HALF_EXPECTED $HALF_EXPECTED"
 expect "and one more run sends nothing" 0 "^0 uploaded, $HALF_EXPECTED already there" \
   "$CARRETE" import "$HALF" --folder Half --jobs 3
@@ -236,7 +230,7 @@ if command -v script >/dev/null; then
   python3 "$HERE/make-tree.py" images "$STACK/tty" 500000 5
   expect "import on a terminal (script(1))" 0 "MB/s" \
     script -qec "$(printf '%q ' "$CARRETE" import "$STACK/tty" --folder Tty)" /dev/null
-  check "  … redrawn in place, no line per file" test "$(grep -c '^uploaded ' <<<"$OUT")" = 0
+  tap_check "  … redrawn in place, no line per file" test "$(grep -c '^uploaded ' <<<"$OUT")" = 0
 else
   tap_result ok "the progress line # SKIP no script(1)"
 fi
@@ -244,18 +238,18 @@ fi
 say "export"
 EXPORT=$STACK/export
 expect "export Trip: 0" 0 "^$EXPECTED written, 0 already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
-check "  … $EXPECTED files" test "$(find "$EXPORT" -type f | wc -l)" = "$EXPECTED"
+tap_check "  … $EXPECTED files" test "$(find "$EXPORT" -type f | wc -l)" = "$EXPECTED"
 # The bytes: every image of the tree once (the copy is the same bytes).
 find "$TREE" -path '*/misc/*' -prune -o -name 'img-*.png' -print0 | xargs -0 sha256sum | cut -c1-64 >"$STACK/want.sha"
 sha256sum "$TREE"/misc/caf*.png | cut -c1-64 >>"$STACK/want.sha"
 find "$EXPORT" -type f -print0 | xargs -0 sha256sum | cut -c1-64 >"$STACK/got.sha"
-check "  … byte-identical to the originals (sha256sum)" diff <(sort "$STACK/want.sha") <(sort "$STACK/got.sha")
-check "  … under their names" test "$(find "$TREE" -path '*/misc/*' -prune -o -name 'img-*.png' -printf '%f\n' | sort | md5sum)" = \
+tap_check "  … byte-identical to the originals (sha256sum)" diff <(sort "$STACK/want.sha") <(sort "$STACK/got.sha")
+tap_check "  … under their names" test "$(find "$TREE" -path '*/misc/*' -prune -o -name 'img-*.png' -printf '%f\n' | sort | md5sum)" = \
   "$(find "$EXPORT" -name 'img-*.png' -printf '%f\n' | sort | md5sum)"
-check "  … the NFC and NFD names both kept (a clash gets \" (2)\")" \
+tap_check "  … the NFC and NFD names both kept (a clash gets \" (2)\")" \
   test "$(find "$EXPORT" -name 'caf*' | wc -l)" = 2
 "$CARRETE" ls Trip --json >"$STACK/trip.json"
-check "  … each file's mtime is the photo's date" python3 -c '
+tap_check "  … each file's mtime is the photo's date" python3 -c '
 import datetime, json, os, sys
 photos, root = json.load(open(sys.argv[1])), sys.argv[2]
 for p in photos:
@@ -268,7 +262,7 @@ for p in photos:
 expect "export again into the same directory keeps what is there" 0 \
   "^0 written, $EXPECTED already there, 0 failed" "$CARRETE" export Trip "$EXPORT"
 expect "export --json" 0 "" "$CARRETE" export Trip "$EXPORT" --json
-check "  … parsed" python3 -c 'import json, sys; assert json.loads(sys.argv[1])["kept"] == int(sys.argv[2])' "$OUT" "$EXPECTED"
+tap_check "  … parsed" python3 -c 'import json, sys; assert json.loads(sys.argv[1])["kept"] == int(sys.argv[2])' "$OUT" "$EXPECTED"
 
 say "the keyring, where there is one"
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
@@ -285,8 +279,8 @@ if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/d
   expect "login keeps the session in the keyring" 0 "kept in the keyring" keyring_run
   echo "$OUT" >&2
   keyring_worked() { grep -qx "[0-9]* folders" <<<"$OUT" && grep -q "then exit 3" <<<"$OUT"; }
-  check "  … not in the file" grep -qx 0 <<<"$OUT"
-  check "  … and it works (folders), then logout forgets it (3)" keyring_worked
+  tap_check "  … not in the file" grep -qx 0 <<<"$OUT"
+  tap_check "  … and it works (folders), then logout forgets it (3)" keyring_worked
 else
   tap_result ok "the keyring # SKIP no dbus-run-session or gnome-keyring-daemon"
 fi
@@ -296,22 +290,22 @@ SESSION=$XDG_CONFIG_HOME/carrete/cli-session.ini
 cp -p "$SESSION" "$STACK/session.saved"
 sed -i 's/^refresh-token=.*/refresh-token=rt_not-a-token-the-server-knows/' "$SESSION"
 expect "a refused session: 3, saying log in again" 3 "run carrete login" "$CARRETE" folders
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 expect "logout of a refused session: 0, forgotten, no sign-in error" 0 "Logged out" "$CARRETE" logout
-check "  … in one line" one_line
-check "  … the file is gone" test ! -e "$SESSION"
+tap_check "  … in one line" one_line
+tap_check "  … the file is gone" test ! -e "$SESSION"
 mv "$STACK/session.saved" "$SESSION"
 
 say "a service that cannot be reached"
 kill -TERM "$(cat "$STACK/run/folders.pid")"
 for _ in $(seq 300); do [ -s "$STACK/run/folders.status" ] && break; sleep 0.1; done
 expect "folders while carrete-folders is down: 4" 4 "cannot be reached" "$CARRETE" folders
-check "  … in one line" one_line
+tap_check "  … in one line" one_line
 "$STACK/run/folders.start"
 wait_for_http "$CARRETE_FOLDERS_URL/readyz" 1200 || die "carrete-folders did not come back"
 expect "  … and back: 0" 0 "Trip" "$CARRETE" folders
 
 say "logout"
 expect "logout: 0" 0 "Logged out" "$CARRETE" logout
-check "  … the session file is gone" test ! -e "$XDG_CONFIG_HOME/carrete/cli-session.ini"
+tap_check "  … the session file is gone" test ! -e "$XDG_CONFIG_HOME/carrete/cli-session.ini"
 expect "  … and folders says not logged in: 3" 3 "not logged in" "$CARRETE" folders
