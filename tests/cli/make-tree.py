@@ -6,7 +6,7 @@ Pillow: zlib and struct), plus what an import must leave alone.
                                         subfolders of 50
   make-tree.py extras DIR SEED          non-images, a copy of a PNG, NFC and
                                         NFD names, a symlink loop, a broken link
-  make-tree.py big DIR COUNT MB         COUNT PNGs of about MB megabytes each
+  make-tree.py big DIR COUNT MB         COUNT PNGs of about MB megabytes each (MB may be 0.5)
                                         (random pixels, stored), in DIR/a-big
 """
 import os
@@ -77,6 +77,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "images":
         images(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif sys.argv[1] == "big":
-        big(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        big(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     else:
         extras(sys.argv[2], int(sys.argv[3]))
