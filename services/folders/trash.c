@@ -130,24 +130,27 @@ found_or_restored (GObject *source, GAsyncResult *result, gpointer user_data)
   respond_folder_or_error (user_data, result);
 }
 
-void
-folders_handle_trash_get (CarreteRequest *req)
+static void
+one_trashed (CarreteRequest *req, void (*query) (FoldersStore *, gint64, gint64, GCancellable *,
+                                                 GAsyncReadyCallback, gpointer))
 {
   gint64 id;
 
   if (decode_trashed_id (req, &id))
-    folders_store_find_trashed (service_of (req)->store, id, caller_of (req),
-                                carrete_request_get_cancellable (req), found_or_restored, req);
+    query (service_of (req)->store, id, caller_of (req), carrete_request_get_cancellable (req),
+           found_or_restored, req);
+}
+
+void
+folders_handle_trash_get (CarreteRequest *req)
+{
+  one_trashed (req, folders_store_find_trashed);
 }
 
 void
 folders_handle_trash_restore (CarreteRequest *req)
 {
-  gint64 id;
-
-  if (decode_trashed_id (req, &id))
-    folders_store_restore (service_of (req)->store, id, caller_of (req),
-                           carrete_request_get_cancellable (req), found_or_restored, req);
+  one_trashed (req, folders_store_restore);
 }
 
 /* ---- delete for good -------------------------------------------------------------------- */

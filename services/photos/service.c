@@ -602,36 +602,37 @@ claim_next_batch (GTask *task)
                                      DELETE_BATCH, NULL, on_batch_claimed, task);
 }
 
-void
-photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
-                                 GAsyncReadyCallback callback, gpointer user_data)
+/* Not cancellable: the folder and account deletions this serves go on
+ * when their own client hangs up, and so does every batch of theirs; a
+ * trash being emptied is emptied. */
+static void
+start_bulk_delete (PhotosApp *app, gint64 owner_id, gint64 folder_id, gboolean trashed_only,
+                   gpointer source_tag, GAsyncReadyCallback callback, gpointer user_data)
 {
   BulkDelete *bulk = g_new0 (BulkDelete, 1);
-  /* Not cancellable: the folder and account deletions this serves go on
-   * when their own client hangs up, and so does every batch of theirs. */
-  GTask *task
-      = carrete_op_new (bulk, g_free, photos_service_delete_all_async, NULL, callback, user_data);
+  GTask *task = carrete_op_new (bulk, g_free, source_tag, NULL, callback, user_data);
 
   bulk->app = app;
   bulk->owner_id = owner_id;
   bulk->folder_id = folder_id;
+  bulk->trashed_only = trashed_only;
   claim_next_batch (task);
+}
+
+void
+photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_bulk_delete (app, owner_id, folder_id, FALSE, photos_service_delete_all_async, callback,
+                     user_data);
 }
 
 void
 photos_service_delete_trashed_async (PhotosApp *app, gint64 owner_id, gint64 trashed_with,
                                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  BulkDelete *bulk = g_new0 (BulkDelete, 1);
-  /* Not cancellable, as above: a trash being emptied is emptied. */
-  GTask *task = carrete_op_new (bulk, g_free, photos_service_delete_trashed_async, NULL, callback,
-                                user_data);
-
-  bulk->app = app;
-  bulk->owner_id = owner_id;
-  bulk->folder_id = trashed_with;
-  bulk->trashed_only = TRUE;
-  claim_next_batch (task);
+  start_bulk_delete (app, owner_id, trashed_with, TRUE, photos_service_delete_trashed_async,
+                     callback, user_data);
 }
 
 /* ---- the sweeper ----------------------------------------------------------------------------- */

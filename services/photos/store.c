@@ -561,16 +561,25 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
 
 /* ---- the trash -------------------------------------------------------------- */
 
+/* The trash's statements take two ids ($1, $2) and maybe a number ($3). */
+static void
+query_two_ids (PhotosStore *store, const CarreteStatement *stmt, gint64 first, gint64 second,
+               gint64 third, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+  INT_TEXT (first_text, first);
+  INT_TEXT (second_text, second);
+  INT_TEXT (third_text, third);
+  const char *params[] = { first_text, second_text, third_text };
+
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
+}
+
 void
 photos_store_trash (PhotosStore *store, gint64 id, gint64 owner_id, guint days,
                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (days_text, days);
-  const char *params[] = { id_text, owner, days_text };
-
-  carrete_db_query_async (store->db, &trash_photo, params, cancellable, callback, user_data);
+  query_two_ids (store, &trash_photo, id, owner_id, days, cancellable, callback, user_data);
 }
 
 void
@@ -578,13 +587,8 @@ photos_store_trash_folder (PhotosStore *store, gint64 owner_id, gint64 folder_id
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (folder, folder_id);
-  INT_TEXT (days_text, days);
-  const char *params[] = { owner, folder, days_text };
-
-  carrete_db_query_async (store->db, &trash_folder_photos, params, cancellable, callback,
-                          user_data);
+  query_two_ids (store, &trash_folder_photos, owner_id, folder_id, days, cancellable, callback,
+                 user_data);
 }
 
 void
@@ -612,12 +616,7 @@ void
 photos_store_restore (PhotosStore *store, gint64 id, gint64 owner_id, gint64 folder_id,
                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (folder, folder_id);
-  const char *params[] = { id_text, owner, folder };
-
-  carrete_db_query_async (store->db, &restore_photo, params, cancellable, callback, user_data);
+  query_two_ids (store, &restore_photo, id, owner_id, folder_id, cancellable, callback, user_data);
 }
 
 void
@@ -625,12 +624,8 @@ photos_store_restore_folder (PhotosStore *store, gint64 owner_id, gint64 folder_
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (folder, folder_id);
-  const char *params[] = { owner, folder };
-
-  carrete_db_query_async (store->db, &restore_folder_photos, params, cancellable, callback,
-                          user_data);
+  query_two_ids (store, &restore_folder_photos, owner_id, folder_id, 0, cancellable, callback,
+                 user_data);
 }
 
 void
@@ -638,12 +633,7 @@ photos_store_begin_delete_trashed (PhotosStore *store, gint64 id, gint64 owner_i
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  INT_TEXT (id_text, id);
-  INT_TEXT (owner, owner_id);
-  const char *params[] = { id_text, owner };
-
-  carrete_db_query_async (store->db, &begin_delete_trashed, params, cancellable, callback,
-                          user_data);
+  query_two_ids (store, &begin_delete_trashed, id, owner_id, 0, cancellable, callback, user_data);
 }
 
 void
@@ -651,13 +641,8 @@ photos_store_begin_delete_trash_batch (PhotosStore *store, gint64 owner_id, gint
                                        guint limit, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  INT_TEXT (owner, owner_id);
-  INT_TEXT (with, trashed_with);
-  INT_TEXT (limit_text, limit);
-  const char *params[] = { owner, with, limit_text };
-
-  carrete_db_query_async (store->db, &begin_delete_trash_batch, params, cancellable, callback,
-                          user_data);
+  query_two_ids (store, &begin_delete_trash_batch, owner_id, trashed_with, limit, cancellable,
+                 callback, user_data);
 }
 
 /* ---- finishers ------------------------------------------------------------ */

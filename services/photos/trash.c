@@ -84,8 +84,8 @@ typedef struct
   gint64 time; /* trashed_at, µs */
   int rank;
   gint64 id;
-  PhotosPhoto *photo;  /* not owned */
-  JsonObject *folder;  /* not owned */
+  PhotosPhoto *photo; /* not owned */
+  JsonObject *folder; /* not owned */
 } TrashItem;
 
 typedef struct
@@ -172,8 +172,8 @@ collect_items (TrashPage *page, GArray *items)
                                   json_object_get_string_member_with_default (folder, "id", ""),
                                   &item.id))
         return FALSE;
-      item.time = parse_time (json_object_get_string_member_with_default (folder, "trashed_at",
-                                                                          NULL));
+      item.time
+          = parse_time (json_object_get_string_member_with_default (folder, "trashed_at", NULL));
       if (item.time == CARRETE_TIME_NONE)
         return FALSE;
       g_array_append_val (items, item);
@@ -221,8 +221,7 @@ write_folder_item (CarreteJsonWriter *writer, JsonObject *folder)
   carrete_json_writer_begin_object (writer);
   member_string (writer, "id", json_object_get_string_member_with_default (folder, "id", NULL));
   member_string (writer, "kind", "folder");
-  member_string (writer, "name",
-                 json_object_get_string_member_with_default (folder, "name", NULL));
+  member_string (writer, "name", json_object_get_string_member_with_default (folder, "name", NULL));
   member_string (writer, "trashed_at",
                  json_object_get_string_member_with_default (folder, "trashed_at", NULL));
   member_string (writer, "purge_at",
@@ -396,7 +395,10 @@ photos_handle_trash_list (CarreteRequest *req)
     before_id = carrete_ids_encode (app->ids, CARRETE_ID_FOLDER, page->before_id);
   {
     const CarreteQueryParam query[] = {
-      { "limit", limit }, { "before", before }, { "before_id", before_id }, { NULL, NULL },
+      { "limit", limit },
+      { "before", before },
+      { "before_id", before_id },
+      { NULL, NULL },
     };
 
     page->waiting = 2;
@@ -408,15 +410,15 @@ photos_handle_trash_list (CarreteRequest *req)
   }
 }
 
-/* ---- restore and delete for good ------------------------------------------------------------ */
+/* ---- restore and delete for good --------------------------------------------------------- */
 
 typedef struct
 {
   CarreteRequest *req;
   gint64 id;
-  PhotosPhoto *photo;  /* the trashed photo */
-  gint64 folder_id;    /* where it goes back to (0: no folder) */
-  JsonNode *folder;    /* a restored folder, as carrete-folders answered it */
+  PhotosPhoto *photo; /* the trashed photo */
+  gint64 folder_id;   /* where it goes back to (0: no folder) */
+  JsonNode *folder;   /* a restored folder, as carrete-folders answered it */
 } TrashOp;
 
 static void
@@ -462,7 +464,8 @@ on_twin_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   TrashOp *op = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (PhotosPhoto) twin = photos_store_photo_finish (app_of (op->req)->store, result, &error);
+  g_autoptr (PhotosPhoto) twin
+      = photos_store_photo_finish (app_of (op->req)->store, result, &error);
   g_autoptr (GError) conflict = g_error_new_literal (
       CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
       "The same image is already there (existing_id); the photo stays in the trash.");
@@ -503,9 +506,8 @@ on_photo_restored (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 restore_photo (TrashOp *op)
 {
-  photos_store_restore (app_of (op->req)->store, op->photo->id, op->photo->owner_id,
-                        op->folder_id, carrete_request_get_cancellable (op->req),
-                        on_photo_restored, op);
+  photos_store_restore (app_of (op->req)->store, op->photo->id, op->photo->owner_id, op->folder_id,
+                        carrete_request_get_cancellable (op->req), on_photo_restored, op);
 }
 
 /* Its folder is not there for the caller: in their trash (restore that
@@ -519,9 +521,9 @@ on_folder_looked_up_in_trash (GObject *source, GAsyncResult *result, gpointer us
 
   if (folders_client_trash_finish (app_of (op->req)->folders, result, &folder, &error))
     {
-      g_autoptr (GError) conflict = g_error_new_literal (
-          CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
-          "The photo's folder is in the trash: restore the folder first.");
+      g_autoptr (GError) conflict
+          = g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_CONFLICT,
+                                 "The photo's folder is in the trash: restore the folder first.");
 
       finish_op (op, conflict);
     }
@@ -616,8 +618,8 @@ on_folder_restored (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (op->folder == NULL)
     finish_op (op, NULL);
   else
-    photos_store_restore_folder (app->store, carrete_request_get_caller (op->req)->id, op->id,
-                                 NULL, on_folder_photos_restored, op);
+    photos_store_restore_folder (app->store, carrete_request_get_caller (op->req)->id, op->id, NULL,
+                                 on_folder_photos_restored, op);
 }
 
 static TrashOp *
@@ -710,7 +712,7 @@ photos_handle_trash_delete (CarreteRequest *req)
     call_folder_trash (op, "DELETE", "", on_folder_deleted);
 }
 
-/* ---- DELETE /v1/trash ------------------------------------------------------------------------- */
+/* ---- DELETE /v1/trash -------------------------------------------------------------------- */
 
 typedef struct
 {
@@ -771,9 +773,8 @@ emptiness_known (EmptyOp *op)
     carrete_request_respond_status (op->req, 409, "The trash is already empty.");
   else
     {
-      photos_service_delete_trashed_async (app_of (op->req),
-                                           carrete_request_get_caller (op->req)->id, 0,
-                                           on_photos_emptied, op);
+      photos_service_delete_trashed_async (
+          app_of (op->req), carrete_request_get_caller (op->req)->id, 0, on_photos_emptied, op);
       return;
     }
   empty_op_free (op);

@@ -714,7 +714,8 @@ test_photos_down (void)
   }
   stack_restart (&stack->photos);
   {
-    g_autoptr (CtResponse) gone = folders_call ("DELETE", path, ana->token, NULL);
+    g_autofree char *for_good = g_strdup_printf ("%s?permanent=true", path);
+    g_autoptr (CtResponse) gone = folders_call ("DELETE", for_good, ana->token, NULL);
     assert_status (gone, 204);
     g_assert_cmpuint (folder_rows_of (ana->id), ==, 1);
   }

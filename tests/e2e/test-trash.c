@@ -105,9 +105,9 @@ trash_items (const char *token, guint limit)
 
   do
     {
-      g_autofree char *path
-          = cursor != NULL ? g_strdup_printf ("/v1/trash?limit=%u&cursor=%s", limit, cursor)
-                           : g_strdup_printf ("/v1/trash?limit=%u", limit);
+      g_autofree char *path = cursor != NULL
+                                  ? g_strdup_printf ("/v1/trash?limit=%u&cursor=%s", limit, cursor)
+                                  : g_strdup_printf ("/v1/trash?limit=%u", limit);
       g_autoptr (CtResponse) r = photos_call ("GET", path, token);
       JsonObject *page;
       JsonArray *items;
@@ -120,8 +120,8 @@ trash_items (const char *token, guint limit)
         json_array_add_element (all, json_node_copy (json_array_get_element (items, i)));
       g_clear_pointer (&cursor, g_free);
       if (!json_object_get_null_member (page, "next_cursor"))
-        cursor = g_uri_escape_string (json_object_get_string_member (page, "next_cursor"), NULL,
-                                      TRUE);
+        cursor
+            = g_uri_escape_string (json_object_get_string_member (page, "next_cursor"), NULL, TRUE);
     }
   while (cursor != NULL);
   return all;
@@ -169,20 +169,33 @@ listed (const char *token, const char *query, const char *id)
   return find_item (items, id) != NULL;
 }
 
-/* How many objects the photo's prefix holds in MinIO. */
+/* "p/…/", under which the photo's objects are stored (its row must exist). */
+static char *
+prefix_of (const char *photo_id)
+{
+  g_autofree char *row = stack_row_id (stack, photo_id);
+  char *prefix = stack_sql (stack, "photos",
+                            "SELECT object_prefix || '/' FROM photos WHERE id = $1::bigint", row);
+
+  g_assert_nonnull (prefix);
+  return prefix;
+}
+
+/* How many objects in MinIO start with `prefix`. */
+static guint
+objects_under (const char *prefix)
+{
+  g_autoptr (GPtrArray) keys = stack_objects (stack, prefix);
+
+  return keys->len;
+}
+
 static guint
 objects_of (const char *photo_id)
 {
-  g_autofree char *row = stack_row_id (stack, photo_id);
-  g_autofree char *prefix
-      = stack_sql (stack, "photos", "SELECT object_prefix FROM photos WHERE id = $1::bigint", row);
-  g_autofree char *slash = NULL;
-  g_autoptr (GPtrArray) keys = NULL;
+  g_autofree char *prefix = prefix_of (photo_id);
 
-  g_assert_nonnull (prefix);
-  slash = g_strconcat (prefix, "/", NULL);
-  keys = stack_objects (stack, slash);
-  return keys->len;
+  return objects_under (prefix);
 }
 
 static char *
@@ -208,9 +221,9 @@ static CtResponse *
 upload_bytes (const char *token, const char *folder_id, GBytes *bytes)
 {
   g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", token);
-  g_autofree char *path = g_strdup_printf ("/v1/photos?name=twin.png%s%s",
-                                           folder_id != NULL ? "&folder_id=" : "",
-                                           folder_id != NULL ? folder_id : "");
+  g_autofree char *path
+      = g_strdup_printf ("/v1/photos?name=twin.png%s%s", folder_id != NULL ? "&folder_id=" : "",
+                         folder_id != NULL ? folder_id : "");
   const char *headers[] = { auth, NULL };
 
   return ct_http_raw (stack->photos.url, "POST", path, headers, "image/png", bytes);
@@ -254,8 +267,8 @@ test_photo_round_trip (void)
     g_assert_cmpstr (json_object_get_string_member (item, "folder_id"), ==, folder);
     g_assert_cmpstr (json_object_get_string_member (item, "name"), !=, "");
     g_assert_cmpint (json_object_get_int_member (item, "size"), >, 0);
-    trashed = g_date_time_new_from_iso8601 (json_object_get_string_member (item, "trashed_at"),
-                                            NULL);
+    trashed
+        = g_date_time_new_from_iso8601 (json_object_get_string_member (item, "trashed_at"), NULL);
     purge = g_date_time_new_from_iso8601 (json_object_get_string_member (item, "purge_at"), NULL);
     g_assert_nonnull (trashed);
     g_assert_nonnull (purge);
@@ -322,11 +335,8 @@ test_permanent (void)
   g_autoptr (StackUser) ana = stack_user_new (stack, "trash-perm");
   g_autofree char *photo = stack_photo_new (stack, ana->token, NULL);
   g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
-  g_autofree char *prefix = NULL;
-  g_autofree char *row = stack_row_id (stack, photo);
+  g_autofree char *prefix = prefix_of (photo);
 
-  prefix = stack_sql (stack, "photos", "SELECT object_prefix FROM photos WHERE id = $1::bigint",
-                      row);
   {
     g_autofree char *maybe = g_strdup_printf ("/v1/photos/%s?permanent=maybe", photo);
     g_autofree char *folder_maybe = g_strdup_printf ("/v1/folders/%s?permanent=maybe", folder);
@@ -343,12 +353,10 @@ test_permanent (void)
     g_autofree char *folder_path = g_strdup_printf ("/v1/folders/%s?permanent=true", folder);
     g_autoptr (CtResponse) r = photos_call ("DELETE", path, ana->token);
     g_autoptr (CtResponse) f = folders_call ("DELETE", folder_path, ana->token, NULL);
-    g_autofree char *slash = g_strconcat (prefix, "/", NULL);
-    g_autoptr (GPtrArray) keys = stack_objects (stack, slash);
 
     assert_status (r, 204);
     assert_status (f, 204);
-    g_assert_cmpuint (keys->len, ==, 0);
+    g_assert_cmpuint (objects_under (prefix), ==, 0);
     g_assert_cmpuint (stack_count_photos (stack, ana->id), ==, 0);
   }
   g_assert_cmpuint (trash_size (ana->token), ==, 0);
@@ -398,8 +406,8 @@ test_folder_round_trip (void)
     g_assert_cmpuint (json_array_get_length (trash), ==, 4);
     /* Newest first: the folder (with its photos, photos first at one
      * instant), then the photo trashed on its own. */
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (trash, 3),
-                                                    "id"), ==, alone);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (trash, 3), "id"),
+                     ==, alone);
   }
   {
     g_autoptr (CtResponse) r = restore (ana->token, folder);
@@ -448,12 +456,8 @@ test_folder_in_trash_or_gone (void)
   g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
   g_autofree char *alone = stack_photo_new (stack, ana->token, folder);
   g_autofree char *with = stack_photo_new (stack, ana->token, folder);
-  g_autofree char *with_prefix = NULL;
-  g_autofree char *with_row = stack_row_id (stack, with);
+  g_autofree char *with_prefix = prefix_of (with);
 
-  with_prefix = stack_sql (stack, "photos",
-                           "SELECT object_prefix || '/' FROM photos WHERE id = $1::bigint",
-                           with_row);
   {
     g_autoptr (CtResponse) a = trash_photo (ana->token, alone);
     g_autoptr (CtResponse) f = trash_folder (ana->token, folder, TRUE);
@@ -469,11 +473,10 @@ test_folder_in_trash_or_gone (void)
   {
     g_autoptr (CtResponse) r = delete_for_good (ana->token, folder);
     g_autoptr (CtResponse) again = delete_for_good (ana->token, folder);
-    g_autoptr (GPtrArray) keys = stack_objects (stack, with_prefix);
 
     assert_status (r, 204);
     ct_assert_problem (again, 404, NULL);
-    g_assert_cmpuint (keys->len, ==, 0);
+    g_assert_cmpuint (objects_under (with_prefix), ==, 0);
     g_assert_false (in_trash (ana->token, with));
   }
   {
@@ -493,9 +496,7 @@ test_empty (void)
   g_autoptr (StackUser) ana = stack_user_new (stack, "trash-empty");
   g_autofree char *photo = stack_photo_new (stack, ana->token, NULL);
   g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
-  g_autofree char *row = stack_row_id (stack, photo);
-  g_autofree char *prefix = stack_sql (
-      stack, "photos", "SELECT object_prefix || '/' FROM photos WHERE id = $1::bigint", row);
+  g_autofree char *prefix = prefix_of (photo);
 
   {
     g_autoptr (CtResponse) nothing = photos_call ("DELETE", "/v1/trash", ana->token);
@@ -511,12 +512,11 @@ test_empty (void)
   {
     g_autoptr (CtResponse) r = photos_call ("DELETE", "/v1/trash", ana->token);
     g_autoptr (CtResponse) again = photos_call ("DELETE", "/v1/trash", ana->token);
-    g_autoptr (GPtrArray) keys = stack_objects (stack, prefix);
 
     assert_status (r, 204);
     /* An empty trash: a clear 409, and nothing changes. */
     ct_assert_problem (again, 409, NULL);
-    g_assert_cmpuint (keys->len, ==, 0);
+    g_assert_cmpuint (objects_under (prefix), ==, 0);
   }
   g_assert_cmpuint (trash_size (ana->token), ==, 0);
   g_assert_cmpuint (stack_count_photos (stack, ana->id), ==, 0);
@@ -584,8 +584,8 @@ test_paging (void)
       gboolean folder = i % 3 == 1;
       char *id = folder ? stack_folder_new (stack, ana->token, "private", NULL)
                         : stack_photo_new (stack, ana->token, NULL);
-      g_autoptr (CtResponse) r = folder ? trash_folder (ana->token, id, FALSE)
-                                        : trash_photo (ana->token, id);
+      g_autoptr (CtResponse) r
+          = folder ? trash_folder (ana->token, id, FALSE) : trash_photo (ana->token, id);
 
       assert_status (r, 204);
       g_ptr_array_add (ids, id);
@@ -654,8 +654,7 @@ test_purge (void)
   g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
   g_autofree char *photo_row = stack_row_id (stack, photo);
   g_autofree char *folder_row = stack_row_id (stack, folder);
-  g_autofree char *prefix = stack_sql (
-      stack, "photos", "SELECT object_prefix || '/' FROM photos WHERE id = $1::bigint", photo_row);
+  g_autofree char *prefix = prefix_of (photo);
   gint64 before = usage_of (ana);
 
   {
@@ -680,14 +679,11 @@ test_purge (void)
   stack_restart (&stack->photos);
   stack_stop (&stack->folders);
   stack_restart (&stack->folders);
-  g_assert_true (wait_for_sql ("photos", "SELECT count(*) FROM photos WHERE id = $1::bigint",
-                               photo_row, "0"));
+  g_assert_true (
+      wait_for_sql ("photos", "SELECT count(*) FROM photos WHERE id = $1::bigint", photo_row, "0"));
   g_assert_true (wait_for_sql ("folders", "SELECT count(*) FROM folders WHERE id = $1::bigint",
                                folder_row, "0"));
-  {
-    g_autoptr (GPtrArray) keys = stack_objects (stack, prefix);
-    g_assert_cmpuint (keys->len, ==, 0);
-  }
+  g_assert_cmpuint (objects_under (prefix), ==, 0);
   g_assert_cmpint (usage_of (ana), <, before);
   g_assert_cmpint (usage_of (ana), >, 0);
   g_assert_true (in_trash (ana->token, kept));
@@ -724,8 +720,7 @@ test_account_deletion (void)
   for (guint i = 0; i < prefixes->len; i++)
     {
       g_autofree char *slash = g_strconcat (g_ptr_array_index (prefixes, i), "/", NULL);
-      g_autoptr (GPtrArray) keys = stack_objects (stack, slash);
-      g_assert_cmpuint (keys->len, ==, 0);
+      g_assert_cmpuint (objects_under (slash), ==, 0);
     }
 }
 
