@@ -269,6 +269,71 @@ carrete_client_delete_photo_finish (CarreteClient *self, GAsyncResult *result, G
                                                       carrete_client_delete_photo_async, error);
 }
 
+/* ---- the trash ---------------------------------------------------------------------------- */
+
+void
+carrete_client_list_trash_async (CarreteClient *self, const char *cursor, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+  g_autofree char *path
+      = escaped != NULL ? g_strconcat ("/v1/trash?cursor=", escaped, NULL) : g_strdup ("/v1/trash");
+
+  g_return_if_fail (CARRETE_IS_CLIENT (self));
+  _carrete_client_call_convert_async (
+      self, "GET", path, NULL, (CarreteFromJson) carrete_trash_page_new_from_json,
+      (GDestroyNotify) carrete_trash_page_free, carrete_client_list_trash_async, cancellable,
+      callback, user_data);
+}
+
+CarreteTrashPage *
+carrete_client_list_trash_finish (CarreteClient *self, GAsyncResult *result, GError **error)
+{
+  return _carrete_client_call_convert_finish (self, result, carrete_client_list_trash_async, error);
+}
+
+void
+carrete_client_restore_from_trash_async (CarreteClient *self, const char *id,
+                                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CARRETE_IS_CLIENT (self));
+  g_return_if_fail (id != NULL);
+  path = item_path ("trash", id, "/restore");
+  _carrete_client_call_convert_async (self, "POST", path, NULL, NULL, NULL,
+                                      carrete_client_restore_from_trash_async, cancellable,
+                                      callback, user_data);
+}
+
+gboolean
+carrete_client_restore_from_trash_finish (CarreteClient *self, GAsyncResult *result, GError **error)
+{
+  return _carrete_client_call_convert_finish_boolean (
+      self, result, carrete_client_restore_from_trash_async, error);
+}
+
+void
+carrete_client_delete_from_trash_async (CarreteClient *self, const char *id,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_autofree char *path = id != NULL ? item_path ("trash", id, NULL) : g_strdup ("/v1/trash");
+
+  g_return_if_fail (CARRETE_IS_CLIENT (self));
+  _carrete_client_call_convert_async (self, "DELETE", path, NULL, NULL, NULL,
+                                      carrete_client_delete_from_trash_async, cancellable, callback,
+                                      user_data);
+}
+
+gboolean
+carrete_client_delete_from_trash_finish (CarreteClient *self, GAsyncResult *result, GError **error)
+{
+  return _carrete_client_call_convert_finish_boolean (
+      self, result, carrete_client_delete_from_trash_async, error);
+}
+
 /* ---- bytes -------------------------------------------------------------------------------- */
 
 static void

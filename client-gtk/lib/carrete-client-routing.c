@@ -14,6 +14,7 @@ static const struct
   { "/.well-known", CARRETE_SERVICE_USERS },
   { "/v1/photos", CARRETE_SERVICE_PHOTOS },
   { "/v1/storage", CARRETE_SERVICE_PHOTOS },
+  { "/v1/trash", CARRETE_SERVICE_PHOTOS },
   { "/v1/folders", CARRETE_SERVICE_FOLDERS },
 };
 

@@ -149,6 +149,33 @@ void carrete_client_delete_photo_async (CarreteClient *self, const char *photo_i
 gboolean carrete_client_delete_photo_finish (CarreteClient *self, GAsyncResult *result,
                                              GError **error);
 
+/* ---- the trash ----------------------------------------------------------- */
+
+/* DELETE of a photo or folder moves it to the trash; these read and change
+ * the caller's trash.  `cursor` NULL: the first page. */
+void carrete_client_list_trash_async (CarreteClient *self, const char *cursor,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+CarreteTrashPage *carrete_client_list_trash_finish (CarreteClient *self, GAsyncResult *result,
+                                                    GError **error);
+
+/* POST /v1/trash/{id}/restore: CONFLICT when it cannot go back (its twin,
+ * its folder in the trash, a taken name), NOT_FOUND when it is not in the
+ * trash. */
+void carrete_client_restore_from_trash_async (CarreteClient *self, const char *id,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean carrete_client_restore_from_trash_finish (CarreteClient *self, GAsyncResult *result,
+                                                   GError **error);
+
+/* DELETE /v1/trash/{id} (`id` not NULL) or DELETE /v1/trash (NULL: all of
+ * it; CONFLICT when it is already empty). */
+void carrete_client_delete_from_trash_async (CarreteClient *self, const char *id,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean carrete_client_delete_from_trash_finish (CarreteClient *self, GAsyncResult *result,
+                                                  GError **error);
+
 /* ---- bytes --------------------------------------------------------------- */
 
 /* GET of a thumbnail / preview / original URL (presigned: no Authorization

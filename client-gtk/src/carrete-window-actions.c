@@ -93,6 +93,12 @@ reload_action (GtkWidget *widget, const char *name, GVariant *param)
   _carrete_window_reload_folders (self);
 }
 
+static void
+show_trash_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  carrete_window_show_trash (CARRETE_WINDOW (widget));
+}
+
 /* ---- folders --------------------------------------------------------------------------- */
 
 static void
@@ -139,5 +145,6 @@ _carrete_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.delete-folder", NULL, delete_folder_action);
   gtk_widget_class_install_action (widget_class, "win.sort", "s", sort_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.show-trash", NULL, show_trash_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
 }

@@ -2,9 +2,10 @@
 
 #include <glib/gi18n.h>
 
+#include "carrete-trash-window.h"
 #include "carrete-window-private.h"
 
-/* ---- delete with undo ------------------------------------------------------ */
+/* ---- delete with undo (into the trash) ---------------------------------------- */
 
 typedef struct
 {
@@ -81,7 +82,7 @@ carrete_window_delete_photo (CarreteWindow *self, CarretePhoto *photo)
   g_set_weak_pointer (&pending->window, self);
   pending->photo = g_object_ref (photo);
   /* TRANSLATORS: a toast after deleting a photo; %s is its name */
-  title = g_strdup_printf (_("“%s” deleted"), carrete_photo_get_name (photo));
+  title = g_strdup_printf (_("“%s” moved to the trash"), carrete_photo_get_name (photo));
   pending->toast = adw_toast_new (title);
   adw_toast_set_button_label (pending->toast, _("_Undo"));
   adw_toast_set_timeout (pending->toast, 5);
@@ -120,4 +121,35 @@ carrete_window_undo_deletes (CarreteWindow *self)
   for (guint i = 0; i < self->pending_deletes->len; i++)
     on_delete_toast_undo (NULL, self->pending_deletes->pdata[i]);
   carrete_window_commit_deletes (self);
+}
+
+/* ---- the trash -------------------------------------------------------------- */
+
+/* Something came back from the trash, or went for good: the gallery, the
+ * folders and the account's usage change. */
+static void
+on_trash_changed (CarreteTrashWindow *trash, CarreteWindow *self)
+{
+  if (self->photos != NULL)
+    carrete_photo_list_reload (self->photos);
+  _carrete_window_reload_folders (self);
+  _carrete_window_reload_usage (self);
+}
+
+CarreteTrashWindow *
+carrete_window_show_trash (CarreteWindow *self)
+{
+  CarreteClient *client;
+  CarreteTrashWindow *trash;
+
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  client = carrete_session_get_client (self->session);
+  if (client == NULL)
+    return NULL;
+  /* What waits for its undo toast goes to the trash first, so that it is there. */
+  carrete_window_commit_deletes (self);
+  trash = carrete_trash_window_new (GTK_WINDOW (self), client);
+  g_signal_connect_object (trash, "changed", G_CALLBACK (on_trash_changed), self, 0);
+  gtk_window_present (GTK_WINDOW (trash));
+  return trash;
 }

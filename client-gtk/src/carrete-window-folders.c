@@ -128,7 +128,7 @@ folder_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         _carrete_window_toast_error (self, error);
       return;
     }
-  _carrete_window_toast (self, _("Folder deleted"));
+  _carrete_window_toast (self, _("Folder moved to the trash"));
   _carrete_window_show_folder (self, NULL);
   _carrete_window_reload_folders (self);
 }
@@ -156,10 +156,10 @@ carrete_window_delete_folder (CarreteWindow *self)
   folder = _carrete_window_find_own_folder (self);
   if (folder == NULL)
     return NULL;
-  heading = g_strdup_printf (_("Delete “%s”?"), carrete_folder_get_name (folder));
+  heading = g_strdup_printf (_("Move “%s” to the Trash?"), carrete_folder_get_name (folder));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                                       _("The folder and every photo in it will be deleted. This cannot be undone.")));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+                                                       _("The folder and every photo in it go to the trash, where they can be restored until they are deleted for good.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Move to Trash"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "folder-id",

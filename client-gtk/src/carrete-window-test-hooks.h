@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "carrete-client-types.h"
+#include "carrete-trash-window.h"
 #include "carrete-types.h"
 #include "carrete-window.h"
 
@@ -54,6 +55,10 @@ void carrete_window_delete_photo (CarreteWindow *self, CarretePhoto *photo);
 void carrete_window_commit_deletes (CarreteWindow *self);
 /* Undoes the deletions still waiting. */
 void carrete_window_undo_deletes (CarreteWindow *self);
+/* The Trash window (shown), as its sidebar button opens it; NULL while
+ * signed out.  Deletions waiting for their undo toast are carried out
+ * first. */
+CarreteTrashWindow *carrete_window_show_trash (CarreteWindow *self);
 void carrete_window_sign_out (CarreteWindow *self);
 
 G_END_DECLS

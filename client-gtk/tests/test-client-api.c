@@ -597,6 +597,75 @@ test_photo_get_patch_bytes_delete (void)
   g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
+/* ---- the trash ---------------------------------------------------------------------------- */
+
+static CarreteTrashPage *
+list_trash (CarreteClient *client)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  CarreteTrashPage *page;
+
+  carrete_client_list_trash_async (client, NULL, NULL, ctu_on_result, &result);
+  page = carrete_client_list_trash_finish (client, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  return page;
+}
+
+/* A deleted photo is in the trash (kind, name, dates), comes back with
+ * restore (twice: NOT_FOUND), goes for good with delete; emptying an empty
+ * trash is a CONFLICT. */
+static void
+test_trash (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "trash");
+  g_autoptr (CarreteClient) client = new_client ();
+  g_autofree char *photo_id = stack_photo_new (stack, user->token, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  ctu_login (client, user->name, STACK_PASSWORD);
+  carrete_client_delete_photo_async (client, photo_id, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_client_delete_photo_finish (client, ctu_await (&result), &error));
+  g_clear_object (&result);
+  {
+    g_autoptr (CarreteTrashPage) page = list_trash (client);
+    CarreteTrashItem *item;
+
+    g_assert_cmpuint (page->items->len, ==, 1);
+    item = g_ptr_array_index (page->items, 0);
+    g_assert_cmpstr (carrete_trash_item_get_id (item), ==, photo_id);
+    g_assert_false (carrete_trash_item_is_folder (item));
+    g_assert_nonnull (carrete_trash_item_get_trashed_at (item));
+    g_assert_nonnull (carrete_trash_item_get_purge_at (item));
+    g_assert_nonnull (carrete_trash_item_get_thumbnail_url (item));
+  }
+  carrete_client_restore_from_trash_async (client, photo_id, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_client_restore_from_trash_finish (client, ctu_await (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  carrete_client_restore_from_trash_async (client, photo_id, NULL, ctu_on_result, &result);
+  g_assert_false (carrete_client_restore_from_trash_finish (client, ctu_await (&result), &error));
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  carrete_client_delete_photo_async (client, photo_id, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_client_delete_photo_finish (client, ctu_await (&result), &error));
+  g_clear_object (&result);
+  carrete_client_delete_from_trash_async (client, photo_id, NULL, ctu_on_result, &result);
+  g_assert_true (carrete_client_delete_from_trash_finish (client, ctu_await (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  {
+    g_autoptr (CarreteTrashPage) page = list_trash (client);
+    g_assert_cmpuint (page->items->len, ==, 0);
+  }
+  carrete_client_delete_from_trash_async (client, NULL, NULL, ctu_on_result, &result);
+  g_assert_false (carrete_client_delete_from_trash_finish (client, ctu_await (&result), &error));
+  g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT);
+}
+
 /* ---- CarretePhotoList --------------------------------------------------------------------- */
 
 static void
@@ -857,6 +926,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/folders/delete-non-empty", test_folder_delete_non_empty);
   g_test_add_func ("/carrete/client/photos/pages", test_photos_pages);
   g_test_add_func ("/carrete/client/photos/get-patch-bytes-delete", test_photo_get_patch_bytes_delete);
+  g_test_add_func ("/carrete/client/trash", test_trash);
 
   g_test_add_func ("/carrete/client/photo-list/pages", test_photo_list_pages);
   g_test_add_func ("/carrete/client/photo-list/stale-query", test_photo_list_stale_query);

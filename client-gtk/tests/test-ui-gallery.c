@@ -580,15 +580,89 @@ test_delete_undo (void)
   g_assert_cmpstr (count, ==, "3");
   g_clear_pointer (&count, g_free);
 
-  /* Without undo, the photo goes for good once the toast goes. */
+  /* Without undo, the photo goes to the trash once the toast goes. */
   carrete_window_delete_photo (ui.window, photo);
   g_assert_cmpuint (n_photos (), ==, 2);
   carrete_window_commit_deletes (ui.window);
-  WAIT_UNTIL ((g_free (count), count = stack_sql (ui.stack, "photos", "SELECT count(*) FROM photos", NULL),
+  WAIT_UNTIL ((g_free (count),
+               count = stack_sql (ui.stack, "photos",
+                                  "SELECT count(*) FROM photos WHERE state = 'ready'", NULL),
                g_strcmp0 (count, "2") == 0));
   carrete_photo_list_reload (CARRETE_PHOTO_LIST (carrete_window_get_photos (ui.window)));
   filter_and_wait ();
   g_assert_cmpuint (n_photos (), ==, 2);
+}
+
+/* ---- the trash ------------------------------------------------------------------------------ */
+
+static gboolean
+trash_holds (CarreteTrashWindow *trash, const char *id)
+{
+  GListModel *items = carrete_trash_window_get_items (trash);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(CarreteTrashItem) item = g_list_model_get_item (items, i);
+
+      if (g_str_equal (carrete_trash_item_get_id (item), id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The photo deleted above is in the Trash window; Restore brings it back
+ * into the gallery; deleted again and deleted for good, it is gone; an
+ * empty trash says so when emptied. */
+static void
+test_trash (void)
+{
+  g_autoptr(CarretePhoto) photo = g_list_model_get_item (carrete_window_get_photos (ui.window), 0);
+  g_autofree char *id = g_strdup (carrete_photo_get_id (photo));
+  CarreteTrashWindow *trash = carrete_window_show_trash (ui.window);
+  g_autofree char *count = NULL;
+
+  g_assert_nonnull (trash);
+  g_object_add_weak_pointer (G_OBJECT (trash), (gpointer *) &trash);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash));
+  g_assert_cmpuint (g_list_model_get_n_items (carrete_trash_window_get_items (trash)), ==, 1);
+
+  /* Restore: back in the gallery (the window reloads it). */
+  {
+    g_autoptr(CarreteTrashItem) item
+        = g_list_model_get_item (carrete_trash_window_get_items (trash), 0);
+    g_autofree char *trashed_id = g_strdup (carrete_trash_item_get_id (item));
+
+    carrete_trash_window_restore (trash, trashed_id);
+    WAIT_UNTIL (!carrete_trash_window_get_loading (trash)
+                && g_list_model_get_n_items (carrete_trash_window_get_items (trash)) == 0);
+    filter_and_wait ();
+    g_assert_cmpuint (n_photos (), ==, 3);
+  }
+
+  /* Into the trash again, then deleted for good: the row goes. */
+  carrete_window_delete_photo (ui.window, photo);
+  carrete_window_commit_deletes (ui.window);
+  WAIT_UNTIL ((g_free (count),
+               count = stack_sql (ui.stack, "photos",
+                                  "SELECT count(*) FROM photos WHERE state = 'trashed'", NULL),
+               g_strcmp0 (count, "1") == 0));
+  carrete_trash_window_reload (trash);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && trash_holds (trash, id));
+  carrete_trash_window_delete (trash, id);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !trash_holds (trash, id));
+  WAIT_UNTIL ((g_free (count),
+               count = stack_sql (ui.stack, "photos", "SELECT count(*) FROM photos", NULL),
+               g_strcmp0 (count, "2") == 0));
+
+  /* Emptying an empty trash: the server's 409, said in the window. */
+  carrete_trash_window_empty (trash);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash));
+  g_assert_nonnull (carrete_trash_window_get_last_message (trash));
+  g_assert_cmpstr (carrete_trash_window_get_last_message (trash), !=, "Trash emptied");
+  filter_and_wait ();
+  g_assert_cmpuint (n_photos (), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (trash));
+  WAIT_UNTIL (trash == NULL);
 }
 
 /* ---- sort, move, cancel and retry --------------------------------------------------------- */
@@ -696,7 +770,9 @@ test_folder_edit_delete (void)
   g_object_add_weak_pointer (G_OBJECT (confirm), (gpointer *) &confirm);
   adw_message_dialog_response (confirm, "delete");
   WAIT_UNTIL (g_list_model_get_n_items (folders) == n_folders);
-  count = stack_sql (ui.stack, "folders", "SELECT count(*) FROM folders WHERE name = $1", "Scratch pad");
+  count = stack_sql (ui.stack, "folders",
+                     "SELECT count(*) FROM folders WHERE name = $1 AND trashed_at IS NULL",
+                     "Scratch pad");
   g_assert_cmpstr (count, ==, "0");
   g_assert_false (carrete_window_select_folder (ui.window, id));
   if (confirm != NULL)
@@ -956,6 +1032,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/filter", test_filter);
   g_test_add_func ("/carrete/desktop/ui/viewer", test_viewer);
   g_test_add_func ("/carrete/desktop/ui/delete-undo", test_delete_undo);
+  g_test_add_func ("/carrete/desktop/ui/trash", test_trash);
   g_test_add_func ("/carrete/desktop/ui/sort-and-move", test_sort_and_move);
   g_test_add_func ("/carrete/desktop/ui/upload-cancel-retry", test_upload_cancel_retry);
   g_test_add_func ("/carrete/desktop/ui/folder-edit-delete", test_folder_edit_delete);

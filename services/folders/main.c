@@ -11,11 +11,15 @@
 #include "carrete-server.h"
 #include "carrete-service.h"
 #include "carrete-service-keys.h"
+#include "carrete-source.h"
 #include "routes.h"
+#include "trash.h"
 
 #define DRAIN_SECONDS 25
 /* A photos call slower than this answers 503; it stays under the drain. */
 #define PHOTOS_TIMEOUT_SECONDS 20
+/* How often the trash's expired folders are purged. */
+#define PURGE_INTERVAL_SECONDS 60
 
 static const char usage[] =
   "Usage: carrete-folders [--help] [--version] COMMAND\n"
@@ -34,7 +38,7 @@ static const char usage[] =
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
-  "CARRETE_PHOTOS_URL", "CARRETE_USERS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE",
+  "CARRETE_PHOTOS_URL", "CARRETE_USERS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_TRASH_DAYS", "CARRETE_DB_POOL_SIZE",
   "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS", NULL,
 };
 static const char *const serve_required[] = {
@@ -56,6 +60,7 @@ build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *confi
   sodium_memzero (&id_key, sizeof id_key);
   svc->photos = folders_photos_new (config->photos_url, PHOTOS_TIMEOUT_SECONDS);
   svc->accounts = carrete_accounts_new (config->users_url);
+  svc->trash_days = (guint) config->trash_days;
   return TRUE;
 }
 
@@ -100,6 +105,26 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
   options->ids = app->service.ids;
 }
 
+static gboolean
+run_purge (gpointer user_data)
+{
+  FoldersApp *app = user_data;
+
+  folders_trash_purge (&app->service);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Folders past their time in the trash go; their photos, trashed with them
+ * and due at the same time, go with carrete-photos' sweeper. */
+static void
+app_running (gpointer data, GArray *source_ids)
+{
+  guint purge_id = carrete_timeout_add_seconds (PURGE_INTERVAL_SECONDS, run_purge, data);
+
+  g_array_append_val (source_ids, purge_id);
+  run_purge (data);
+}
+
 static const CarreteServiceSpec spec = {
   .cli = {
     .name = "folders",
@@ -116,6 +141,7 @@ static const CarreteServiceSpec spec = {
   .drain_seconds = DRAIN_SECONDS,
   .app_new = app_new,
   .app_start = app_start,
+  .app_running = app_running,
   .app_free = app_free,
 };
 

@@ -13,6 +13,8 @@ folders_folder_free (FoldersFolder *folder)
   g_free (folder->created_at);
   g_free (folder->updated_at);
   g_free (folder->sort_key);
+  g_free (folder->trashed_at);
+  g_free (folder->purge_at);
   g_free (folder);
 }
 
@@ -48,6 +50,11 @@ folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folde
   carrete_json_writer_end_array (writer);
   write_string (writer, "created_at", folder->created_at);
   write_string (writer, "updated_at", folder->updated_at);
+  if (folder->trashed_at != NULL)
+    {
+      write_string (writer, "trashed_at", folder->trashed_at);
+      write_string (writer, "purge_at", folder->purge_at);
+    }
   carrete_json_writer_end_object (writer);
 }
 

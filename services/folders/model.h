@@ -18,6 +18,8 @@ typedef struct
   char *created_at; /* RFC 3339, UTC, milliseconds */
   char *updated_at;
   char *sort_key;   /* created_at to the microsecond, for keyset cursors */
+  char *trashed_at; /* RFC 3339, milliseconds (exact); NULL unless in the trash */
+  char *purge_at;
 } FoldersFolder;
 
 void folders_folder_free (FoldersFolder *folder);

@@ -90,13 +90,15 @@ any_sent (GObject *source, GAsyncResult *result, gpointer user_data)
  * by `done`. */
 static void
 start_folder_call (FoldersPhotos *photos, const char *method, const char *folder_id,
-                   const char *limit, const FoldersForward *forward, gpointer tag,
-                   GAsyncReadyCallback done, GAsyncReadyCallback callback, gpointer user_data)
+                   const char *limit, const char *trash, const FoldersForward *forward,
+                   gpointer tag, GAsyncReadyCallback done, GAsyncReadyCallback callback,
+                   gpointer user_data)
 {
   GTask *task = carrete_op_new (NULL, NULL, tag, NULL, callback, user_data);
   const CarreteQueryParam query[] = {
     { "folder_id", folder_id },
     { "limit", limit },
+    { "trash", trash },
     { NULL, NULL },
   };
   CarreteForward headers = { .bearer = forward->bearer, .request_id = forward->request_id };
@@ -110,8 +112,8 @@ folders_photos_any_async (FoldersPhotos *photos, const char *folder_id,
                           const FoldersForward *forward, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  start_folder_call (photos, "GET", folder_id, "1", forward, folders_photos_any_async, any_sent,
-                     callback, user_data);
+  start_folder_call (photos, "GET", folder_id, "1", NULL, forward, folders_photos_any_async,
+                     any_sent, callback, user_data);
 }
 
 gboolean
@@ -140,11 +142,11 @@ delete_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 folders_photos_delete_all_async (FoldersPhotos *photos, const char *folder_id,
-                                 const FoldersForward *forward, GAsyncReadyCallback callback,
-                                 gpointer user_data)
+                                 gboolean to_trash, const FoldersForward *forward,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  start_folder_call (photos, "DELETE", folder_id, NULL, forward, folders_photos_delete_all_async,
-                     delete_sent, callback, user_data);
+  start_folder_call (photos, "DELETE", folder_id, NULL, to_trash ? "true" : NULL, forward,
+                     folders_photos_delete_all_async, delete_sent, callback, user_data);
 }
 
 gboolean

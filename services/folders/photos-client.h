@@ -28,9 +28,10 @@ void folders_photos_any_async (FoldersPhotos *photos, const char *folder_id,
 gboolean folders_photos_any_finish (GAsyncResult *result, gboolean *any, GError **error);
 
 /* DELETE /v1/photos?folder_id=…: removes every photo of the caller in the
- * folder (idempotent). */
+ * folder (idempotent); with `to_trash` (&trash=true), moves the ready ones
+ * to the trash instead, marked as trashed with the folder. */
 void folders_photos_delete_all_async (FoldersPhotos *photos, const char *folder_id,
-                                      const FoldersForward *forward,
+                                      gboolean to_trash, const FoldersForward *forward,
                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean folders_photos_delete_all_finish (GAsyncResult *result, GError **error);
 

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "carrete-error.h"
 #include "carrete-readiness.h"
+#include "trash.h"
 #include "validate.h"
 
 #define DEFAULT_PAGE 50
@@ -189,33 +190,19 @@ handle_patch (CarreteRequest *req)
                                 carrete_request_get_cancellable (req), updated, req);
 }
 
-/* ?recursive=true|false (default false). */
-static gboolean
-recursive_flag (CarreteRequest *req, gboolean *recursive)
-{
-  const char *text = carrete_request_get_query (req, "recursive");
-  CarreteProblem *problem;
-
-  *recursive = g_strcmp0 (text, "true") == 0;
-  if (text == NULL || g_str_equal (text, "true") || g_str_equal (text, "false"))
-    return TRUE;
-  problem = carrete_problem_new (422, "recursive must be true or false.");
-  carrete_problem_add_field_error (problem, "recursive", "must be true or false");
-  carrete_request_respond_problem (req, problem);
-  return FALSE;
-}
-
 static void
 handle_delete (CarreteRequest *req)
 {
   gboolean recursive;
+  gboolean permanent;
   gint64 id;
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id)
-      || !recursive_flag (req, &recursive))
+      || !carrete_request_query_flag (req, "recursive", &recursive)
+      || !carrete_request_query_flag (req, "permanent", &permanent))
     return;
   folders_service_delete_async (service_of (req), carrete_request_get_caller (req), id, recursive,
-                                carrete_request_answer_no_content, req);
+                                permanent, carrete_request_answer_no_content, req);
 }
 
 /* ---- every folder of an owner (account deletion) ---------------------------------- */
@@ -400,6 +387,11 @@ static const CarreteRoute routes[] = {
   { "POST", "/v1/folders", handle_create, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/folders", handle_search, CARRETE_AUTH_OPTIONAL },
   { "DELETE", "/v1/folders", handle_delete_owner, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/folders/trash", folders_handle_trash_list, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/folders/trash", folders_handle_trash_empty, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/folders/trash/{id}", folders_handle_trash_get, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/folders/trash/{id}", folders_handle_trash_delete, CARRETE_AUTH_REQUIRED },
+  { "POST", "/v1/folders/trash/{id}/restore", folders_handle_trash_restore, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/folders/{id}", handle_get, CARRETE_AUTH_OPTIONAL },
   { "PATCH", "/v1/folders/{id}", handle_patch, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/folders/{id}", handle_delete, CARRETE_AUTH_REQUIRED },

@@ -237,6 +237,7 @@ typedef struct
   gint64 caller_id;
   gint64 id;
   gboolean recursive;
+  gboolean permanent;
   char *bearer;
   char *request_id;
   char *folder_id; /* opaque, for the photos service */
@@ -261,7 +262,12 @@ delete_row (GTask *task)
 {
   DeleteOp *op = g_task_get_task_data (task);
 
-  folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, carrete_db_answer_done, task);
+  if (op->permanent)
+    folders_store_delete (op->svc->store, op->id, op->caller_id, NULL, carrete_db_answer_done,
+                          task);
+  else
+    folders_store_trash (op->svc->store, op->id, op->caller_id, op->svc->trash_days,
+                         carrete_db_answer_done, task);
 }
 
 static void
@@ -313,7 +319,7 @@ delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Photos first, the row last: if anything fails on the way the folder is
    * still there, and the same request finishes the job when retried. */
   if (op->recursive)
-    folders_photos_delete_all_async (op->svc->photos, op->folder_id, &forward,
+    folders_photos_delete_all_async (op->svc->photos, op->folder_id, !op->permanent, &forward,
                                      delete_photos_done, g_steal_pointer (&task));
   else
     folders_photos_any_async (op->svc->photos, op->folder_id, &forward, emptiness_checked,
@@ -322,8 +328,8 @@ delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, gint64 id,
-                              gboolean recursive, GAsyncReadyCallback callback,
-                              gpointer user_data)
+                              gboolean recursive, gboolean permanent,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   DeleteOp *op = g_new0 (DeleteOp, 1);
   /* Not cancellable: a deletion that has begun (the photos first, the row
@@ -335,6 +341,7 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
   op->caller_id = caller->id;
   op->id = id;
   op->recursive = recursive;
+  op->permanent = permanent;
   op->bearer = g_strdup (caller->token);
   op->request_id = g_strdup (caller->request_id);
   folders_store_find (svc->store, id, NULL, delete_found, task);

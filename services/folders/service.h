@@ -27,6 +27,7 @@ typedef struct
   CarreteAccounts *accounts; /* NULL: no CARRETE_USERS_URL, no check */
   CarreteIds *ids;
   CarreteCursorKey *cursors;
+  guint trash_days; /* a trashed folder is purged this many days later */
 } FoldersService;
 
 /* The owner's account is confirmed with carrete-users first (a token may
@@ -55,12 +56,14 @@ FoldersFolder *folders_service_update_finish (GAsyncResult *result, GError **err
 /* As update for who may; CONFLICT when the folder holds photos and
  * `recursive` is FALSE; UNAVAILABLE when the photos service cannot answer
  * (nothing is changed then).  With `recursive`, the photos go first and the
- * row last, so a retry after a failure half-way finishes the job.
+ * row last, so a retry after a failure half-way finishes the job.  Unless
+ * `permanent`, both go to the trash (the photos marked as trashed with the
+ * folder) instead of away.
  * The task returns a boolean: carrete_request_answer_no_content answers
  * it. */
 void folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, gint64 id,
-                                   gboolean recursive, GAsyncReadyCallback callback,
-                                   gpointer user_data);
+                                   gboolean recursive, gboolean permanent,
+                                   GAsyncReadyCallback callback, gpointer user_data);
 
 /* Every folder of `owner_id` (account deletion); idempotent.
  * The task returns a boolean: carrete_request_answer_no_content answers

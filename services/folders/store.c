@@ -9,12 +9,16 @@ struct _FoldersStore
   CarreteDb *db;
 };
 
-/* The last column is the exact creation time, the keyset cursor's key. */
+/* Then the exact creation time, the keyset cursor's key, and the trash
+ * times (NULL for a live folder).  Only live folders are seen, changed or
+ * deleted by the statements below but the trash's (002_trash.sql). */
 #define FOLDER_COLUMNS                                                                        \
   "id, owner_id, name, visibility, array_to_json(tags)::text,"                                \
   " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
   " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
-  " created_at::text AS sort_key"
+  " created_at::text AS sort_key,"                                                            \
+  " to_char(trashed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
+  " to_char(purge_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 static const CarreteStatement insert_folder = {
   "folders_insert",
@@ -25,7 +29,7 @@ static const CarreteStatement insert_folder = {
 
 static const CarreteStatement find_folder = {
   "folders_find",
-  "SELECT " FOLDER_COLUMNS " FROM folders WHERE id = $1",
+  "SELECT " FOLDER_COLUMNS " FROM folders WHERE id = $1 AND trashed_at IS NULL",
   1,
 };
 
@@ -33,13 +37,13 @@ static const CarreteStatement update_folder = {
   "folders_update",
   "UPDATE folders SET name = coalesce($3, name), visibility = coalesce($4, visibility),"
   " tags = coalesce($5::text[], tags), updated_at = now()"
-  " WHERE id = $1 AND owner_id = $2 RETURNING " FOLDER_COLUMNS,
+  " WHERE id = $1 AND owner_id = $2 AND trashed_at IS NULL RETURNING " FOLDER_COLUMNS,
   5,
 };
 
 static const CarreteStatement delete_folder = {
   "folders_delete",
-  "DELETE FROM folders WHERE id = $1 AND owner_id = $2",
+  "DELETE FROM folders WHERE id = $1 AND owner_id = $2 AND trashed_at IS NULL",
   2,
 };
 
@@ -57,6 +61,7 @@ static const CarreteStatement delete_owner = {
   "SELECT " FOLDER_COLUMNS " FROM folders"                                                    \
   " WHERE (($1::bigint IS NOT NULL AND owner_id = $1)"                                        \
   "        OR ($2::boolean AND visibility = 'public'))"                                       \
+  "   AND trashed_at IS NULL"                                                                 \
   "   AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')"                                  \
   "   AND ($4::text[] IS NULL OR tags @> $4)"                                                 \
   "   AND ($5::text[] IS NULL OR tags && $5)"                                                 \
@@ -64,6 +69,58 @@ static const CarreteStatement delete_owner = {
   "   AND ($7::timestamptz IS NULL OR created_at <= $7)"                                      \
   "   AND ($8::timestamptz IS NULL OR (created_at, id) < ($8, $9::bigint))"                   \
   " ORDER BY created_at DESC, id DESC LIMIT $10"
+
+/* ---- the trash ---- */
+
+/* To the millisecond, as the API writes it: carrete-photos merges these
+ * with its trashed photos on an exact keyset. */
+#define TRASH_NOW "date_trunc('milliseconds', now())"
+
+static const CarreteStatement trash_folder = {
+  "folders_trash",
+  "UPDATE folders SET trashed_at = " TRASH_NOW ","
+  " purge_at = " TRASH_NOW " + make_interval(days => $3::integer)"
+  " WHERE id = $1 AND owner_id = $2 AND trashed_at IS NULL",
+  3,
+};
+
+/* Newest first, after the keyset position ($2, $3). */
+static const CarreteStatement list_trash = {
+  "folders_list_trash",
+  "SELECT " FOLDER_COLUMNS " FROM folders WHERE owner_id = $1 AND trashed_at IS NOT NULL"
+  " AND ($2::timestamptz IS NULL OR (trashed_at, id) < ($2, $3::bigint))"
+  " ORDER BY trashed_at DESC, id DESC LIMIT $4",
+  4,
+};
+
+static const CarreteStatement find_trashed = {
+  "folders_find_trashed",
+  "SELECT " FOLDER_COLUMNS " FROM folders WHERE id = $1 AND owner_id = $2"
+  " AND trashed_at IS NOT NULL",
+  2,
+};
+
+/* A live folder of the same name meets the unique index: 409. */
+static const CarreteStatement restore_folder = {
+  "folders_restore",
+  "UPDATE folders SET trashed_at = NULL, purge_at = NULL, updated_at = now()"
+  " WHERE id = $1 AND owner_id = $2 AND trashed_at IS NOT NULL RETURNING " FOLDER_COLUMNS,
+  2,
+};
+
+/* One ($1) or all (NULL) of an owner's trashed folders. */
+static const CarreteStatement delete_trashed = {
+  "folders_delete_trashed",
+  "DELETE FROM folders WHERE ($1::bigint IS NULL OR id = $1) AND owner_id = $2"
+  " AND trashed_at IS NOT NULL",
+  2,
+};
+
+static const CarreteStatement purge_folders = {
+  "folders_purge",
+  "DELETE FROM folders WHERE trashed_at IS NOT NULL AND purge_at <= now()",
+  0,
+};
 
 static const CarreteStatement search_folders = { "folders_search", SEARCH_SQL, 10 };
 
@@ -207,6 +264,75 @@ folders_store_search (FoldersStore *store, const FoldersSearch *search, const ch
   carrete_db_query_async (store->db, &search_folders, params, cancellable, callback, user_data);
 }
 
+/* ---- the trash ------------------------------------------------------------ */
+
+void
+folders_store_trash (FoldersStore *store, gint64 id, gint64 owner_id, guint days,
+                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = int_text (id);
+  g_autofree char *owner_text = int_text (owner_id);
+  g_autofree char *days_text = int_text (days);
+  const char *params[] = { id_text, owner_text, days_text };
+  carrete_db_query_async (store->db, &trash_folder, params, NULL, callback, user_data);
+}
+
+void
+folders_store_list_trash (FoldersStore *store, gint64 owner_id, const char *before,
+                          gint64 before_id, guint limit, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *owner_text = int_text (owner_id);
+  g_autofree char *id_text = int_text (before_id);
+  g_autofree char *limit_text = int_text (limit);
+  const char *params[] = { owner_text, before, id_text, limit_text };
+  carrete_db_query_async (store->db, &list_trash, params, cancellable, callback, user_data);
+}
+
+static void
+query_id_owner (FoldersStore *store, const CarreteStatement *stmt, gint64 id, gint64 owner_id,
+                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = id != 0 ? int_text (id) : NULL;
+  g_autofree char *owner_text = int_text (owner_id);
+  const char *params[] = { id_text, owner_text };
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
+}
+
+void
+folders_store_find_trashed (FoldersStore *store, gint64 id, gint64 owner_id,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  query_id_owner (store, &find_trashed, id, owner_id, cancellable, callback, user_data);
+}
+
+void
+folders_store_restore (FoldersStore *store, gint64 id, gint64 owner_id, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  query_id_owner (store, &restore_folder, id, owner_id, cancellable, callback, user_data);
+}
+
+void
+folders_store_delete_trashed (FoldersStore *store, gint64 id, gint64 owner_id,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  query_id_owner (store, &delete_trashed, id, owner_id, NULL, callback, user_data);
+}
+
+void
+folders_store_purge (FoldersStore *store, GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_db_query_async (store->db, &purge_folders, NULL, NULL, callback, user_data);
+}
+
+gint64
+folders_store_changed_finish (FoldersStore *store, GAsyncResult *result, GError **error)
+{
+  return carrete_db_count_finish (store->db, result, error);
+}
+
 /* ---- results ------------------------------------------------------------ */
 
 static char **
@@ -238,6 +364,8 @@ folder_from_row (PGresult *res, int row)
   folder->created_at = g_strdup (PQgetvalue (res, row, 5));
   folder->updated_at = g_strdup (PQgetvalue (res, row, 6));
   folder->sort_key = g_strdup (PQgetvalue (res, row, 7));
+  folder->trashed_at = PQgetisnull (res, row, 8) ? NULL : g_strdup (PQgetvalue (res, row, 8));
+  folder->purge_at = PQgetisnull (res, row, 9) ? NULL : g_strdup (PQgetvalue (res, row, 9));
   return folder;
 }
 

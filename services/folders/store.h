@@ -38,6 +38,29 @@ void folders_store_search (FoldersStore *store, const FoldersSearch *search, con
                            gint64 after_id, guint limit, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data);
 
+/* The trash (002_trash.sql).  trash: a live folder of the owner's, purged
+ * `days` later (count: 0 when it is not one); list_trash: `limit` of the
+ * owner's trashed folders, newest first, after (`before`, RFC 3339 with
+ * µs, NULL for the first page; `before_id`); find_trashed and restore
+ * (CONFLICT: a live folder has its name) take one of them, delete_trashed
+ * removes one (`id`) or all (0); purge removes every folder past its
+ * purge_at (counts). */
+void folders_store_trash (FoldersStore *store, gint64 id, gint64 owner_id, guint days,
+                          GAsyncReadyCallback callback, gpointer user_data);
+void folders_store_list_trash (FoldersStore *store, gint64 owner_id, const char *before,
+                               gint64 before_id, guint limit, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+void folders_store_find_trashed (FoldersStore *store, gint64 id, gint64 owner_id,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+void folders_store_restore (FoldersStore *store, gint64 id, gint64 owner_id,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+void folders_store_delete_trashed (FoldersStore *store, gint64 id, gint64 owner_id,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+void folders_store_purge (FoldersStore *store, GAsyncReadyCallback callback, gpointer user_data);
+gint64 folders_store_changed_finish (FoldersStore *store, GAsyncResult *result, GError **error);
+
 /* Finishers.  folders_store_folder_finish fails with NOT_FOUND on no row. */
 FoldersFolder *folders_store_folder_finish (FoldersStore *store, GAsyncResult *result,
                                             GError **error);

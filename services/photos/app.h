@@ -37,6 +37,7 @@ typedef struct
   guint url_ttl;             /* presigned URLs */
   guint upload_ttl;          /* resumable uploads: aborted when not complete by then */
   gint64 default_quota_bytes; /* an account's quota unless an administrator set one; 0 = none */
+  guint trash_days;          /* a trashed photo is purged this many days later */
   guint schema_version;
 } PhotosApp;
 

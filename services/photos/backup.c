@@ -15,9 +15,10 @@
 #define THUMB_TYPE "image/jpeg"
 /* ---- Backup ----------------------------------------------------------------- */
 
+/* Photos in the trash too: they may be restored until their purge. */
 #define ROWS_SQL                                                                                   \
   "SELECT id, object_prefix, size, encode(sha256, 'hex'), content_type, thumbnails"                \
-  " FROM photos WHERE state = 'ready' ORDER BY id"
+  " FROM photos WHERE state IN ('ready', 'trashed') ORDER BY id"
 
 static gboolean
 result_ok (PGresult *res, const char *what, GError **error)
@@ -74,7 +75,9 @@ deleted_since (PGconn *live, const char *id, gboolean *deleted, GError **error)
 
   if (!result_ok (res, "checking a photo", error))
     return FALSE;
-  *deleted = PQntuples (res) == 0 || !g_str_equal (PQgetvalue (res, 0, 0), "ready");
+  *deleted = PQntuples (res) == 0
+             || (!g_str_equal (PQgetvalue (res, 0, 0), "ready")
+                 && !g_str_equal (PQgetvalue (res, 0, 0), "trashed"));
   return TRUE;
 }
 

@@ -243,3 +243,49 @@ folders_client_ids_by_tags_finish (FoldersClient *client, GAsyncResult *result, 
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- the folder trash ------------------------------------------------------------- */
+
+static void
+on_trash_answered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  JsonNode *root = NULL;
+  GError *error = NULL;
+
+  if (carrete_service_client_call_finish (result, NULL, &root, &error))
+    g_task_return_pointer (task, root, root != NULL ? (GDestroyNotify) json_node_unref : NULL);
+  else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND)
+           || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
+    g_task_return_error (task, error);
+  else
+    return_folders_error (task, error);
+}
+
+void
+folders_client_trash_async (FoldersClient *client, const char *method, const char *path,
+                            const CarreteQueryParam *query, const char *bearer,
+                            const char *request_id, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = carrete_op_new (client, NULL, folders_client_trash_async, NULL, callback,
+                                user_data);
+  g_autofree char *full = g_strconcat ("/v1/folders/trash", path, NULL);
+  CarreteForward forward = { .bearer = bearer, .request_id = request_id };
+
+  carrete_service_client_call_async (client->folders, method, full, query, NULL, &forward, NULL,
+                                     on_trash_answered, task);
+}
+
+gboolean
+folders_client_trash_finish (FoldersClient *client, GAsyncResult *result, JsonNode **json,
+                             GError **error)
+{
+  GError *local_error = NULL;
+
+  *json = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
+}

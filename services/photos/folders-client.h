@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "carrete-ids.h"
+#include "carrete-service-client.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,17 @@ void folders_client_ids_by_tags_async (FoldersClient *client, const char *tags, 
                                        GAsyncReadyCallback callback, gpointer user_data);
 GArray *folders_client_ids_by_tags_finish (FoldersClient *client, GAsyncResult *result,
                                            GError **error);
+
+/* A call on the caller's folder trash (`path` under /v1/folders/trash,
+ * "" for itself; `query` may be NULL): its answer's JSON, NULL for an
+ * empty one.  Errors as above, but for a 409 and a 404, which keep the
+ * folders service's detail. */
+void folders_client_trash_async (FoldersClient *client, const char *method, const char *path,
+                                 const CarreteQueryParam *query, const char *bearer,
+                                 const char *request_id, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean folders_client_trash_finish (FoldersClient *client, GAsyncResult *result,
+                                      JsonNode **json, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersClient, folders_client_free)
 

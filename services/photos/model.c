@@ -40,7 +40,7 @@ photos_row_time (PGresult *result, int row, int column)
 }
 
 /* Column order: see PHOTO_COLUMNS in store.c. */
-static const char *const state_names[] = { "pending", "ready", "deleting" };
+static const char *const state_names[] = { "pending", "ready", "deleting", "trashed" };
 static const char *const thumbnails_names[] = { "pending", "ready", "failed" };
 
 const char *
@@ -105,8 +105,9 @@ photos_photo_from_row (PGresult *result, int row)
   photo->thumbnails = thumbnails_from_row (result, row, 16);
   photo->thumbnails_error = photos_row_text (result, row, 17);
   photo->expired = g_str_equal (PQgetvalue (result, row, 18), "t");
-  if (PQnfields (result) > 19)
-    photo->url_expired = g_str_equal (PQgetvalue (result, row, 19), "t");
+  photo->trashed_at = photos_row_time (result, row, 19);
+  if (PQnfields (result) > 20)
+    photo->url_expired = g_str_equal (PQgetvalue (result, row, 20), "t");
   return photo;
 }
 

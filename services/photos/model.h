@@ -15,6 +15,7 @@ typedef enum
   PHOTOS_STATE_PENDING,  /* bytes not yet stored or verified */
   PHOTOS_STATE_READY,    /* every object exists; the only state clients see */
   PHOTOS_STATE_DELETING, /* objects being removed */
+  PHOTOS_STATE_TRASHED,  /* in its owner's trash until expires_at (006_trash.sql) */
 } PhotosState;
 
 /* Its thumbnails (the `thumbnails` column). */
@@ -56,6 +57,7 @@ typedef struct
   gint64 sort_time;     /* the time a list sorts by (shot_at, or uploaded_at), for cursors */
   PhotosThumbnails thumbnails;
   char *thumbnails_error; /* why they failed, or NULL */
+  gint64 trashed_at;    /* or CARRETE_TIME_NONE; to the millisecond */
 } PhotosPhoto;
 
 void photos_photo_free (PhotosPhoto *photo);

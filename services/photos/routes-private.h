@@ -26,6 +26,11 @@ gboolean decode_folder_member (CarreteRequest *req, JsonObject *body, gint64 *fo
 G_GNUC_INTERNAL
 void respond_json_text (CarreteRequest *req, guint status, GString *text);
 
+/* Presigned addresses for a ready (or trashed) photo: all three, or only
+ * the thumbnail; the thumbnails' only once they are ready. */
+G_GNUC_INTERNAL
+void presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls *urls);
+
 /* Answers `photo`, with its presigned URLs. */
 G_GNUC_INTERNAL
 void respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo);

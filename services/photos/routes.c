@@ -12,6 +12,7 @@
 #include "imaging.h"
 #include "service.h"
 #include "storage-routes.h"
+#include "trash.h"
 #include "validate.h"
 
 #include <string.h>
@@ -52,13 +53,13 @@ decode_folder_member (CarreteRequest *req, JsonObject *body, gint64 *folder_id)
 
 /* Presigned addresses for a photo (all three, or only the thumbnail); the
  * thumbnails' only once they are ready. */
-static void
+void
 presign_urls (PhotosApp *app, const PhotosPhoto *photo, gboolean all, PhotosUrls *urls)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean thumbnails = photo->thumbnails == PHOTOS_THUMBNAILS_READY;
 
-  if (photo->state != PHOTOS_STATE_READY)
+  if (photo->state != PHOTOS_STATE_READY && photo->state != PHOTOS_STATE_TRASHED)
     return;
   if (thumbnails)
     {
@@ -187,11 +188,14 @@ static void
 handle_delete (CarreteRequest *req)
 {
   const CarreteCaller *caller = carrete_request_get_caller (req);
+  gboolean permanent;
   gint64 id;
 
-  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id)
+      || !carrete_request_query_flag (req, "permanent", &permanent))
     return;
-  photos_service_delete_async (app_of (req), caller, id, carrete_request_answer_no_content, req);
+  photos_service_delete_async (app_of (req), caller, id, permanent,
+                               carrete_request_answer_no_content, req);
 }
 
 static void
@@ -223,7 +227,9 @@ on_account_emptied (GObject *source, GAsyncResult *result, gpointer user_data)
 /* Bulk deletion is only ever of the caller's own photos: every photo in a
  * folder belongs to the folder's owner, so ?folder_id= deletes the
  * caller's photos there (none if it is not their folder); ?owner_id= must
- * name the caller (used for account deletion). */
+ * name the caller (used for account deletion).  With ?trash=true (folder
+ * only: a folder's recursive move to the trash) they go to the trash
+ * instead, marked as trashed with the folder. */
 static void
 handle_delete_all (CarreteRequest *req)
 {
@@ -233,10 +239,14 @@ handle_delete_all (CarreteRequest *req)
   const CarreteCaller *caller = carrete_request_get_caller (req);
   gint64 folder_id = 0;
   gint64 owner_id = 0;
+  gboolean trash;
 
-  if ((folder == NULL) == (owner == NULL))
+  if (!carrete_request_query_flag (req, "trash", &trash))
+    return;
+  if ((folder == NULL) == (owner == NULL) || (trash && owner != NULL))
     {
-      carrete_request_respond_status (req, 422, "Give exactly one of folder_id or owner_id.");
+      carrete_request_respond_status (req, 422, trash ? "trash=true goes with folder_id only."
+                                                       : "Give exactly one of folder_id or owner_id.");
       return;
     }
   if (folder != NULL && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &folder_id))
@@ -251,7 +261,11 @@ handle_delete_all (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  photos_service_delete_all_async (app, caller->id, folder_id,
+  if (trash)
+    photos_trash_folder_async (app, caller->id, folder_id, carrete_request_answer_no_content,
+                               req);
+  else
+    photos_service_delete_all_async (app, caller->id, folder_id,
                                    owner != NULL ? on_account_emptied
                                                  : carrete_request_answer_no_content,
                                    req);
@@ -556,6 +570,10 @@ static const CarreteRoute routes[] = {
   { "PATCH", "/v1/photos/{id}", handle_patch, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/photos/{id}", handle_delete, CARRETE_AUTH_REQUIRED },
   { "POST", "/v1/photos/{id}/complete", handle_complete, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/trash", photos_handle_trash_list, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/trash", photos_handle_trash_empty, CARRETE_AUTH_REQUIRED },
+  { "POST", "/v1/trash/{id}/restore", photos_handle_trash_restore, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/trash/{id}", photos_handle_trash_delete, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/storage/{key*}", photos_handle_storage_get, CARRETE_AUTH_NONE },
   { "PUT", "/v1/storage/{key*}", photos_handle_storage_put, CARRETE_AUTH_NONE,
     &photos_storage_put_stream },

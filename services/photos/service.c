@@ -154,6 +154,8 @@ typedef struct
   char *name;
   gboolean set_folder;
   gint64 new_folder_id;
+  /* for delete */
+  gboolean permanent;
 } AccessOp;
 
 static void
@@ -274,8 +276,9 @@ on_photo_found (GObject *source, GAsyncResult *result, gpointer user_data)
   op->access->photo = photo;
   op->access->is_owner = op->caller->id != 0 && photo->owner_id == op->caller->id;
   /* Only the owner sees a pending direct upload (to follow or cancel it);
-   * nobody sees one being deleted. */
-  if (photo->state == PHOTOS_STATE_DELETING
+   * nobody sees one being deleted, or one in the trash (GET /v1/trash
+   * lists those). */
+  if (photo->state == PHOTOS_STATE_DELETING || photo->state == PHOTOS_STATE_TRASHED
       || (photo->state != PHOTOS_STATE_READY && !op->access->is_owner)
       || (!op->access->is_owner && photo->folder_id == 0))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
@@ -458,10 +461,35 @@ on_delete_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_trashed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AccessOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (PhotosPhoto) photo = photos_store_photo_finish (op->app->store, result, &error);
+
+  carrete_op_return_ok (task, photo != NULL, error);
+}
+
+/* A ready photo goes to the trash unless ?permanent=true; a pending one (a
+ * direct upload being cancelled) has nothing worth keeping, and one being
+ * deleted is finished. */
+static void
+begin_removal (GTask *task, const PhotosPhoto *photo)
+{
+  AccessOp *op = g_task_get_task_data (task);
+
+  if (photo->state == PHOTOS_STATE_READY && !op->permanent)
+    photos_store_trash (op->app->store, photo->id, photo->owner_id, op->app->trash_days, NULL,
+                        on_trashed, task);
+  else
+    photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
+}
+
+static void
 on_delete_access (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  AccessOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (PhotosPhoto) photo = take_owned_photo (result, &error);
 
@@ -471,7 +499,7 @@ on_delete_access (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
+  begin_removal (task, photo);
 }
 
 static void
@@ -484,10 +512,11 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
   const CarreteCaller *caller = op->caller;
 
   /* The owner's own photo, ready or half-deleted (a retry finishes the
-   * job): no need to ask anyone. */
+   * job): no need to ask anyone.  One in the trash is not here any more
+   * (DELETE /v1/trash/{id} removes it). */
   if (photo != NULL && photo->owner_id == op->caller->id
-      && photo->state != PHOTOS_STATE_PENDING)
-    photos_store_begin_delete (op->app->store, photo->id, NULL, on_delete_claimed, task);
+      && (photo->state == PHOTOS_STATE_READY || photo->state == PHOTOS_STATE_DELETING))
+    begin_removal (task, photo);
   else if (photo == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -500,7 +529,7 @@ on_delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
 
 void
 photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                             GAsyncReadyCallback callback, gpointer user_data)
+                             gboolean permanent, GAsyncReadyCallback callback, gpointer user_data)
 {
   AccessOp *op = access_op_new (app, caller);
   /* Not cancellable (no statement of it is): a deletion that has begun is
@@ -509,6 +538,7 @@ photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64
       = carrete_op_new (op, access_op_free, photos_service_delete_async, NULL, callback, user_data);
 
   op->folder_id = photo_id; /* the photo to delete */
+  op->permanent = permanent;
   photos_store_find (app->store, photo_id, NULL, on_delete_found, task);
 }
 
@@ -519,6 +549,7 @@ typedef struct
   PhotosApp *app;
   gint64 owner_id;
   gint64 folder_id;
+  gboolean trashed_only; /* the owner's trash (trashed with folder_id, or all for 0) */
 } BulkDelete;
 
 static void claim_next_batch (GTask *task);
@@ -563,24 +594,45 @@ claim_next_batch (GTask *task)
 {
   BulkDelete *bulk = g_task_get_task_data (task);
 
-  photos_store_begin_delete_batch (bulk->app->store, bulk->owner_id, bulk->folder_id, DELETE_BATCH,
-                                   NULL, on_batch_claimed, task);
+  if (bulk->trashed_only)
+    photos_store_begin_delete_trash_batch (bulk->app->store, bulk->owner_id, bulk->folder_id,
+                                           DELETE_BATCH, NULL, on_batch_claimed, task);
+  else
+    photos_store_begin_delete_batch (bulk->app->store, bulk->owner_id, bulk->folder_id,
+                                     DELETE_BATCH, NULL, on_batch_claimed, task);
+}
+
+/* Not cancellable: the folder and account deletions this serves go on
+ * when their own client hangs up, and so does every batch of theirs; a
+ * trash being emptied is emptied. */
+static void
+start_bulk_delete (PhotosApp *app, gint64 owner_id, gint64 folder_id, gboolean trashed_only,
+                   gpointer source_tag, GAsyncReadyCallback callback, gpointer user_data)
+{
+  BulkDelete *bulk = g_new0 (BulkDelete, 1);
+  GTask *task = carrete_op_new (bulk, g_free, source_tag, NULL, callback, user_data);
+
+  bulk->app = app;
+  bulk->owner_id = owner_id;
+  bulk->folder_id = folder_id;
+  bulk->trashed_only = trashed_only;
+  claim_next_batch (task);
 }
 
 void
 photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  BulkDelete *bulk = g_new0 (BulkDelete, 1);
-  /* Not cancellable: the folder and account deletions this serves go on
-   * when their own client hangs up, and so does every batch of theirs. */
-  GTask *task
-      = carrete_op_new (bulk, g_free, photos_service_delete_all_async, NULL, callback, user_data);
+  start_bulk_delete (app, owner_id, folder_id, FALSE, photos_service_delete_all_async, callback,
+                     user_data);
+}
 
-  bulk->app = app;
-  bulk->owner_id = owner_id;
-  bulk->folder_id = folder_id;
-  claim_next_batch (task);
+void
+photos_service_delete_trashed_async (PhotosApp *app, gint64 owner_id, gint64 trashed_with,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  start_bulk_delete (app, owner_id, trashed_with, TRUE, photos_service_delete_trashed_async,
+                     callback, user_data);
 }
 
 /* ---- the sweeper ----------------------------------------------------------------------------- */

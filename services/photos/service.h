@@ -97,17 +97,26 @@ void photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, g
                                   gpointer user_data);
 PhotosPhoto *photos_service_update_finish (GAsyncResult *result, GError **error);
 
-/* Removes a photo's row and every object.
+/* Moves a ready photo to its owner's trash, or with `permanent` removes
+ * its row and every object (a pending or half-deleted one is always
+ * removed).  A photo in the trash is NOT_FOUND here.
  * The task returns a boolean: carrete_request_answer_no_content answers
  * it. */
 void photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
-                                  GAsyncReadyCallback callback, gpointer user_data);
+                                  gboolean permanent, GAsyncReadyCallback callback,
+                                  gpointer user_data);
 
 /* Removes every photo of `owner_id` (in `folder_id` when not 0).
  * The task returns a boolean: carrete_request_answer_no_content answers
  * it. */
 void photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                       GAsyncReadyCallback callback, gpointer user_data);
+
+/* Removes, row and objects, the photos in `owner_id`'s trash: those
+ * trashed with folder `trashed_with`, or all of them for 0.  The task
+ * returns a boolean. */
+void photos_service_delete_trashed_async (PhotosApp *app, gint64 owner_id, gint64 trashed_with,
+                                          GAsyncReadyCallback callback, gpointer user_data);
 
 /* One page of GET /v1/photos.  The query's owner is filled in here: the
  * caller, or the owner of the (readable) folder being listed. */

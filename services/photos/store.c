@@ -11,7 +11,8 @@
   "id, owner_id, folder_id, name, object_prefix, content_type, size, encode(sha256, 'hex'),"       \
   " width, height, " MICROS ("taken_at") ", " MICROS ("uploaded_at") ", "                          \
   MICROS ("updated_at") ", state, " MICROS ("expires_at") ", " MICROS (sort_time)                  \
-  ", thumbnails, thumbnails_error, coalesce(expires_at <= now(), false)"
+  ", thumbnails, thumbnails_error, coalesce(expires_at <= now(), false), "                      \
+  MICROS ("trashed_at")
 #define PHOTO_COLUMNS PHOTO_COLUMNS_WITH ("shot_at")
 
 /* Which sort key a list statement orders by, which time its rows carry as
@@ -158,6 +159,93 @@ static const CarreteStatement delete_rows = {
   "photos_delete_rows",
   "DELETE FROM photos WHERE id = ANY ($1::bigint[]) AND state = 'deleting'",
   1,
+};
+
+/* ---- the trash (006_trash.sql) ------------------------------------------------ */
+
+/* Trash times are kept to the millisecond, as the API writes them, so that
+ * a trash page's keyset (shared with carrete-folders') is exact. */
+#define TRASH_NOW "date_trunc('milliseconds', now())"
+#define TRASH_SET                                                                                  \
+  " SET state = 'trashed', trashed_at = " TRASH_NOW ","                                            \
+  "   expires_at = " TRASH_NOW " + make_interval(days => $3::integer)"
+
+static const CarreteStatement trash_photo = {
+  "photos_trash",
+  "UPDATE photos" TRASH_SET ", trashed_with = NULL"
+  " WHERE id = $1 AND owner_id = $2 AND state = 'ready' RETURNING " PHOTO_COLUMNS,
+  3,
+};
+
+static const CarreteStatement trash_folder_photos = {
+  "photos_trash_folder",
+  "UPDATE photos" TRASH_SET ", trashed_with = $2"
+  " WHERE owner_id = $1 AND folder_id = $2 AND state = 'ready'",
+  3,
+};
+
+/* Newest first; the keyset is (trashed_at, id) < ($2, $3). */
+static const CarreteStatement list_trash = {
+  "photos_list_trash",
+  "SELECT " PHOTO_COLUMNS " FROM photos WHERE owner_id = $1 AND state = 'trashed'"
+  " AND ($2::timestamptz IS NULL OR (trashed_at, id) < ($2, $3::bigint))"
+  " ORDER BY trashed_at DESC, id DESC LIMIT $4",
+  4,
+};
+
+static const CarreteStatement any_trashed = {
+  "photos_any_trashed",
+  "SELECT 1 FROM photos WHERE owner_id = $1 AND state = 'trashed' LIMIT 1",
+  1,
+};
+
+/* Back to `ready` in `$3` (0: no folder).  A twin made meanwhile meets the
+ * one-copy index (409).  A thumbnails job that ran while it was in the
+ * trash dropped it: one is queued again if none is waiting. */
+#define RESTORED_JOB                                                                               \
+  " job AS (INSERT INTO jobs (kind, photo_id) SELECT 'thumbnails', r.id FROM r"                   \
+  "   WHERE r.thumbnails = 'pending' AND NOT EXISTS (SELECT 1 FROM jobs j"                         \
+  "     WHERE j.photo_id = r.id AND j.state IN ('queued', 'running')))"
+#define RESTORE_SET                                                                                \
+  " SET state = 'ready', trashed_at = NULL, trashed_with = NULL, expires_at = NULL"
+
+static const CarreteStatement restore_photo = {
+  "photos_restore",
+  "WITH r AS (UPDATE photos" RESTORE_SET ", folder_id = nullif($3::bigint, 0), updated_at = now()"
+  "   WHERE id = $1 AND owner_id = $2 AND state = 'trashed' RETURNING *),"
+  RESTORED_JOB " SELECT " PHOTO_COLUMNS " FROM r",
+  3,
+};
+
+/* The photos a folder's recursive delete trashed, back with their folder;
+ * one whose twin was put in that folder meanwhile stays in the trash. */
+static const CarreteStatement restore_folder_photos = {
+  "photos_restore_folder",
+  "WITH r AS (UPDATE photos p" RESTORE_SET
+  "   WHERE owner_id = $1 AND trashed_with = $2 AND state = 'trashed'"
+  "   AND NOT EXISTS (SELECT 1 FROM photos t WHERE t.owner_id = p.owner_id"
+  "     AND t.folder_id = p.folder_id AND t.sha256 = p.sha256 AND t.state = 'ready')"
+  "   RETURNING id, thumbnails),"
+  RESTORED_JOB " SELECT count(*) FROM r",
+  2,
+};
+
+static const CarreteStatement begin_delete_trashed = {
+  "photos_begin_delete_trashed",
+  "UPDATE photos" CLAIM " WHERE id = $1 AND owner_id = $2 AND state = 'trashed'"
+  " RETURNING " PHOTO_COLUMNS,
+  2,
+};
+
+/* A batch of an owner's trash: all of it ($2 = 0), or what a folder's
+ * recursive delete put there. */
+static const CarreteStatement begin_delete_trash_batch = {
+  "photos_begin_delete_trash_batch",
+  "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE owner_id = $1"
+  "   AND state = 'trashed' AND ($2::bigint = 0 OR trashed_with = $2)"
+  "   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+  " RETURNING " PHOTO_COLUMNS,
+  3,
 };
 
 /* ---- list statements ------------------------------------------------------ */
@@ -469,6 +557,92 @@ photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *c
       = { owner, folder, folders, like, from, to, limit_text, after_key, after_id };
 
   carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
+}
+
+/* ---- the trash -------------------------------------------------------------- */
+
+/* The trash's statements take two ids ($1, $2) and maybe a number ($3). */
+static void
+query_two_ids (PhotosStore *store, const CarreteStatement *stmt, gint64 first, gint64 second,
+               gint64 third, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+  INT_TEXT (first_text, first);
+  INT_TEXT (second_text, second);
+  INT_TEXT (third_text, third);
+  const char *params[] = { first_text, second_text, third_text };
+
+  carrete_db_query_async (store->db, stmt, params, cancellable, callback, user_data);
+}
+
+void
+photos_store_trash (PhotosStore *store, gint64 id, gint64 owner_id, guint days,
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  query_two_ids (store, &trash_photo, id, owner_id, days, cancellable, callback, user_data);
+}
+
+void
+photos_store_trash_folder (PhotosStore *store, gint64 owner_id, gint64 folder_id, guint days,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  query_two_ids (store, &trash_folder_photos, owner_id, folder_id, days, cancellable, callback,
+                 user_data);
+}
+
+void
+photos_store_list_trash (PhotosStore *store, gint64 owner_id, gint64 before_time,
+                         gint64 before_id, guint limit, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (owner, owner_id);
+  INT_TEXT (id_text, before_id);
+  INT_TEXT (limit_text, limit);
+  g_autofree char *time_text = carrete_time_to_string (before_time, CARRETE_TIME_MICROSECONDS);
+  const char *params[] = { owner, time_text, id_text, limit_text };
+
+  carrete_db_query_async (store->db, &list_trash, params, cancellable, callback, user_data);
+}
+
+void
+photos_store_any_trashed (PhotosStore *store, gint64 owner_id, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_db_query_id_async (store->db, &any_trashed, owner_id, cancellable, callback, user_data);
+}
+
+void
+photos_store_restore (PhotosStore *store, gint64 id, gint64 owner_id, gint64 folder_id,
+                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  query_two_ids (store, &restore_photo, id, owner_id, folder_id, cancellable, callback, user_data);
+}
+
+void
+photos_store_restore_folder (PhotosStore *store, gint64 owner_id, gint64 folder_id,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  query_two_ids (store, &restore_folder_photos, owner_id, folder_id, 0, cancellable, callback,
+                 user_data);
+}
+
+void
+photos_store_begin_delete_trashed (PhotosStore *store, gint64 id, gint64 owner_id,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  query_two_ids (store, &begin_delete_trashed, id, owner_id, 0, cancellable, callback, user_data);
+}
+
+void
+photos_store_begin_delete_trash_batch (PhotosStore *store, gint64 owner_id, gint64 trashed_with,
+                                       guint limit, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  query_two_ids (store, &begin_delete_trash_batch, owner_id, trashed_with, limit, cancellable,
+                 callback, user_data);
 }
 
 /* ---- finishers ------------------------------------------------------------ */

@@ -111,6 +111,44 @@ void photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *ca
 void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
 
+/* The trash (006_trash.sql).  trash: a ready photo of `owner_id` becomes
+ * trashed, to be purged by the sweeper in `days` (no row if it is not
+ * ready or not theirs); trash_folder: every ready photo of theirs in the
+ * folder, marked as trashed with it (photos_store_changed_finish). */
+void photos_store_trash (PhotosStore *store, gint64 id, gint64 owner_id, guint days,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data);
+void photos_store_trash_folder (PhotosStore *store, gint64 owner_id, gint64 folder_id, guint days,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+/* `limit` trashed photos, newest first, after the keyset position
+ * (`before_time`, µs, CARRETE_TIME_NONE for the first page; `before_id`). */
+void photos_store_list_trash (PhotosStore *store, gint64 owner_id, gint64 before_time,
+                              gint64 before_id, guint limit, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+/* One row when the owner's trash holds a photo (photos_store_result_finish). */
+void photos_store_any_trashed (PhotosStore *store, gint64 owner_id, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+/* Back to ready in `folder_id` (0: none); NOT_FOUND when it is not in the
+ * owner's trash, CONFLICT when its twin is there now. */
+void photos_store_restore (PhotosStore *store, gint64 id, gint64 owner_id, gint64 folder_id,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+/* The photos trashed with folder `folder_id`; photos_store_result_finish:
+ * one row, their count. */
+void photos_store_restore_folder (PhotosStore *store, gint64 owner_id, gint64 folder_id,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+/* As begin_delete, for trashed photos only: one, or a batch of the
+ * owner's trash (those trashed with folder `trashed_with`, or all for 0). */
+void photos_store_begin_delete_trashed (PhotosStore *store, gint64 id, gint64 owner_id,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void photos_store_begin_delete_trash_batch (PhotosStore *store, gint64 owner_id,
+                                            gint64 trashed_with, guint limit,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+
 /* A PostgreSQL array literal of ids (gint64): "{1,2,3}". */
 char *photos_store_id_array (GArray *ids);
 

@@ -194,7 +194,7 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarreteFolder *f
   web_append (html, "<input id=\"recursive\" name=\"recursive\" type=\"checkbox\" value=\"true\">"
               "<label for=\"recursive\" class=\"inline\">%s</label> "
               "<button type=\"submit\" class=\"btn btn-danger\">%s</button></form></section>\n",
-              T (ctx, "Also delete the photos in it"), T (ctx, "Delete folder"));
+              T (ctx, "Also move the photos in it to the trash"), T (ctx, "Move to trash"));
 }
 
 static void

@@ -95,7 +95,7 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarretePhoto *ph
               T (ctx, "Move"), id, folder_id != NULL ? folder_id : "");
   web_layout_csrf_field (ctx, html);
   web_append (html, "<button type=\"submit\" class=\"btn btn-danger\">%s</button></form></section>\n",
-              T (ctx, "Delete photo"));
+              T (ctx, "Move to trash"));
 }
 
 static void

@@ -24,6 +24,12 @@ void pages_photo_rename_post (CarreteRequest *req);
 void pages_photo_move_post (CarreteRequest *req);
 void pages_photo_delete_post (CarreteRequest *req);
 
+/* The trash (pages-trash.c). */
+void pages_trash_get (CarreteRequest *req);
+void pages_trash_restore_post (CarreteRequest *req);
+void pages_trash_delete_post (CarreteRequest *req);
+void pages_trash_empty_post (CarreteRequest *req);
+
 void pages_upload_get (CarreteRequest *req);
 void pages_upload_post (CarreteRequest *req);
 /* upload.js's resumable uploads (pages-upload-resumable.c). */

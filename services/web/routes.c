@@ -33,6 +33,10 @@ static const CarreteRoute routes[] = {
   { "POST", "/photos/{id}/rename", pages_photo_rename_post, CARRETE_AUTH_NONE },
   { "POST", "/photos/{id}/move", pages_photo_move_post, CARRETE_AUTH_NONE },
   { "POST", "/photos/{id}/delete", pages_photo_delete_post, CARRETE_AUTH_NONE },
+  { "GET", "/trash", pages_trash_get, CARRETE_AUTH_NONE },
+  { "POST", "/trash/empty", pages_trash_empty_post, CARRETE_AUTH_NONE },
+  { "POST", "/trash/{id}/restore", pages_trash_restore_post, CARRETE_AUTH_NONE },
+  { "POST", "/trash/{id}/delete", pages_trash_delete_post, CARRETE_AUTH_NONE },
   { "GET", "/static/{file*}", pages_static, CARRETE_AUTH_NONE },
   { "GET", "/readyz", pages_readyz, CARRETE_AUTH_NONE },
   /* One API address for the local run (see web-proxy.h). */

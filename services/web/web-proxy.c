@@ -15,7 +15,7 @@ static const struct
   int service; /* 0 users, 1 photos, 2 folders */
 } targets[] = {
   { "/v1/auth/", 0 }, { "/v1/users", 0 }, { "/.well-known/", 0 },
-  { "/v1/photos", 1 }, { "/v1/storage/", 1 },
+  { "/v1/photos", 1 }, { "/v1/storage/", 1 }, { "/v1/trash", 1 },
   { "/v1/folders", 2 },
 };
 

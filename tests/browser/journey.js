@@ -553,7 +553,7 @@ async function journey(browser) {
     state.harbourId = idFrom(BASE + await pageA.locator('#photo-grid a').first().getAttribute('href'), 'photos');
   });
 
-  await step('deleting a photo removes it (its page is then 404)', async () => {
+  await step('deleting a photo moves it to the trash (its page is then 404)', async () => {
     await visit(pageA, '/?q=forest');
     await Promise.all([pageA.waitForNavigation(), pageA.locator('#photo-grid li.photo-card a').first().click()]);
     state.forestId = idFrom(pageA.url(), 'photos');
@@ -562,6 +562,30 @@ async function journey(browser) {
     assert.ok(['/', `/folders/${state.privateId}`].includes(new URL(pageA.url()).pathname), pageA.url());
     const gone = await visit(pageA, `/photos/${state.forestId}`, 404);
     await assertPage(pageA, gone, dialogs);
+    await visit(pageA, '/');
+    assert.equal(await cards(pageA), 2);
+  });
+
+  await step('the trash lists the deleted photo; restoring it brings it back', async () => {
+    let response = await visit(pageA, '/trash');
+    await assertPage(pageA, response, dialogs);
+    const item = pageA.locator(`#trash-${state.forestId}`);
+    assert.equal(await item.count(), 1, 'the forest is in the trash');
+    assert.equal(await item.getAttribute('data-kind'), 'photo');
+    assert.equal(await item.locator('img').count(), 1, 'with its thumbnail');
+    response = await submit(pageA, `#trash-${state.forestId} form.trash-restore`);
+    assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
+    assert.equal(idFrom(pageA.url(), 'photos'), state.forestId);
+    await assertPage(pageA, response, dialogs);
+    await visit(pageA, '/');
+    assert.equal(await cards(pageA), 3, 'the gallery shows it again');
+    // Into the trash again, for the steps that follow.
+    await visit(pageA, `/photos/${state.forestId}`);
+    response = await submit(pageA, '#photo-delete');
+    assert.equal(response.status(), 200);
+    await visit(pageA, '/trash');
+    assert.equal(await pageA.locator(`#trash-${state.forestId}`).count(), 1);
     await visit(pageA, '/');
     assert.equal(await cards(pageA), 2);
   });

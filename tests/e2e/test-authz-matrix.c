@@ -15,7 +15,8 @@
  *     probes, documents) ignore whatever Authorization comes with them.
  *
  * A cell that changes state runs against resources made for it alone, and
- * afterwards the resource is looked at again: G(…) means it must be gone,
+ * afterwards the resource is looked at again (a trashed one: whether it is
+ * in the owner's trash, or else as a live one): G(…) means it must be gone,
  * K(…) (and every refusal) that it must be exactly as before, C(…) that it
  * must have changed.  An account's look includes its storage quota and
  * usage, which carrete-photos keeps.
@@ -56,12 +57,14 @@ typedef enum
   PRIV_PENDING, /* a direct upload PUT but not completed, private folder */
   PUB_PENDING,  /* … public folder */
   RESUMABLE,    /* a resumable upload ({upload}, one part sent: {etag}), private folder */
+  TRASHED_PHOTO,  /* a photo in no folder ({photo}), moved to the owner's trash */
+  TRASHED_FOLDER, /* an empty private folder ({folder}), moved to the owner's trash */
   N_KINDS
 } Kind;
 
 static const char *const kind_names[N_KINDS] = {
   "-", "self", "user", "session", "priv-folder", "pub-folder", "loose-photo", "priv-photo",
-  "pub-photo", "priv-pending", "pub-pending", "resumable",
+  "pub-photo", "priv-pending", "pub-pending", "resumable", "trash-photo", "trash-folder",
 };
 
 enum
@@ -146,6 +149,22 @@ static const Row folders_rows[] = {
     { 401, G (204), 403, 403, 401, 401 } },
   { "folders", "DELETE", "/v1/folders", PRIV_FOLDER, FRESH, NULL,
     { 401, 422, 422, 422, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}?permanent=true", PRIV_FOLDER, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}?permanent=true", PUB_FOLDER, FRESH, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/{folder}?permanent=maybe", PRIV_FOLDER, FRESH, NULL,
+    { 401, 422, 422, 422, 401, 401 } },
+  /* The folder trash, for carrete-photos' /v1/trash: one's own only. */
+  { "folders", "GET", "/v1/folders/trash", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "folders", "GET", "/v1/folders/trash/{folder}", TRASHED_FOLDER, 0, NULL,
+    { 401, 200, 404, 404, 401, 401 } },
+  { "folders", "POST", "/v1/folders/trash/{folder}/restore", TRASHED_FOLDER, FRESH, NULL,
+    { 401, C (200), 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/trash/{folder}", TRASHED_FOLDER, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "folders", "DELETE", "/v1/folders/trash", TRASHED_FOLDER, FRESH_OWNER, NULL,
+    { 401, G (204), K (204), K (204), 401, 401 } },
 };
 
 #define DIRECT_BODY(folder) \
@@ -221,6 +240,27 @@ static const Row photos_rows[] = {
   { "photos", "DELETE", "/v1/photos?owner_id={user}", LOOSE_PHOTO, FRESH_OWNER, NULL,
     { 401, G (204), 403, 403, 401, 401 } },
   { "photos", "DELETE", "/v1/photos", LOOSE_PHOTO, FRESH, NULL, { 401, 422, 422, 422, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos?folder_id={folder}&trash=true", PRIV_PHOTO, FRESH, NULL,
+    { 401, G (204), K (204), K (204), 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}?permanent=true", LOOSE_PHOTO, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}?permanent=true", PUB_PHOTO, FRESH, NULL,
+    { 401, G (204), 403, 403, 401, 401 } },
+  { "photos", "DELETE", "/v1/photos/{photo}?permanent=maybe", LOOSE_PHOTO, FRESH, NULL,
+    { 401, 422, 422, 422, 401, 401 } },
+  /* The trash: the owner's alone; anyone else's ids are 404. */
+  { "photos", "GET", "/v1/trash", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
+  { "photos", "POST", "/v1/trash/{photo}/restore", TRASHED_PHOTO, FRESH, NULL,
+    { 401, C (200), 404, 404, 401, 401 } },
+  { "photos", "POST", "/v1/trash/{folder}/restore", TRASHED_FOLDER, FRESH, NULL,
+    { 401, C (200), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/trash/{photo}", TRASHED_PHOTO, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  { "photos", "DELETE", "/v1/trash/{folder}", TRASHED_FOLDER, FRESH, NULL,
+    { 401, G (204), 404, 404, 401, 401 } },
+  /* Another's own trash is empty: emptying it is a 409 and changes nothing. */
+  { "photos", "DELETE", "/v1/trash", TRASHED_PHOTO, FRESH_OWNER, NULL,
+    { 401, G (204), 409, 409, 401, 401 } },
   /* Quotas: everyone reads their own; only the admin role sets one. */
   { "photos", "GET", "/v1/photos/usage", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401 } },
   { "photos", "PUT", "/v1/photos/quotas/{user}", USER, FRESH_OWNER, "{\"quota_bytes\":1000000}",
@@ -283,6 +323,7 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
     case PRIV_PHOTO:
     case PRIV_PENDING:
     case RESUMABLE:
+    case TRASHED_FOLDER:
       res->folder = stack_folder_new (stack, by->token, "private", "[\"e2e\"]");
       break;
     case PUB_FOLDER:
@@ -291,11 +332,22 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
       res->folder = stack_folder_new (stack, by->token, "public", "[\"e2e\"]");
       break;
     case LOOSE_PHOTO:
+    case TRASHED_PHOTO:
     case N_KINDS:
       break;
     }
-  if (kind == LOOSE_PHOTO || kind == PRIV_PHOTO || kind == PUB_PHOTO)
+  if (kind == LOOSE_PHOTO || kind == PRIV_PHOTO || kind == PUB_PHOTO || kind == TRASHED_PHOTO)
     res->photo = stack_photo_new (stack, by->token, res->folder);
+  if (kind == TRASHED_PHOTO || kind == TRASHED_FOLDER)
+    {
+      g_autofree char *path = kind == TRASHED_PHOTO
+                                  ? g_strdup_printf ("/v1/photos/%s", res->photo)
+                                  : g_strdup_printf ("/v1/folders/%s", res->folder);
+      g_autoptr (CtResponse) r
+          = ct_http (kind == TRASHED_PHOTO ? stack->photos.url : stack->folders.url, "DELETE",
+                     path, by->token, NULL);
+      g_assert_cmpuint (r->status, ==, 204);
+    }
   if (kind == PRIV_PENDING || kind == PUB_PENDING)
     res->photo = stack_direct_upload_new (stack, by->token, res->folder);
   if (kind == RESUMABLE)
@@ -438,6 +490,18 @@ fingerprint (Cell *cell)
       profile = stack_body_text (r);
       numbers = stack_body_text (usage);
       return g_strdup_printf ("%s %u %s", profile, usage->status, numbers);
+    }
+  if (cell->row->kind == TRASHED_PHOTO || cell->row->kind == TRASHED_FOLDER)
+    {
+      const char *id = cell->row->kind == TRASHED_PHOTO ? cell->res.photo : cell->res.folder;
+      g_autofree char *quoted = g_strdup_printf ("\"%s\"", id);
+      g_autofree char *body = NULL;
+
+      r = ct_http (stack->photos.url, "GET", "/v1/trash?limit=200", cell->owner->token, NULL);
+      body = stack_body_text (r);
+      if (r->status == 200 && strstr (body, quoted) != NULL)
+        return g_strdup ("in the trash");
+      g_clear_pointer (&r, ct_response_free);
     }
   if (cell->res.upload != NULL)
     {

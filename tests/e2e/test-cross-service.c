@@ -415,7 +415,8 @@ test_folder_delete (void)
   g_autofree char *kept = stack_photo_new (stack, ana->token, NULL);
   g_autoptr (GPtrArray) prefixes = stack_photo_prefixes (stack, ana->id);
   g_autofree char *path = g_strdup_printf ("/v1/folders/%s", folder);
-  g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", folder);
+  g_autofree char *recursive
+      = g_strdup_printf ("/v1/folders/%s?recursive=true&permanent=true", folder);
 
   g_assert_cmpuint (prefixes->len, ==, 3);
   g_assert_cmpuint (objects_under (prefixes), ==, 9); /* original and two thumbnails each */
@@ -681,7 +682,8 @@ test_photos_down (void)
   g_autoptr (StackUser) ana = stack_user_new (stack, "pdana");
   g_autofree char *folder = stack_folder_new (stack, ana->token, "private", "[\"alive\"]");
   g_autofree char *path = g_strdup_printf ("/v1/folders/%s", folder);
-  g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", folder);
+  g_autofree char *recursive
+      = g_strdup_printf ("/v1/folders/%s?recursive=true&permanent=true", folder);
   g_autofree char *made = NULL;
 
   stack_stop (&stack->photos);
@@ -712,7 +714,8 @@ test_photos_down (void)
   }
   stack_restart (&stack->photos);
   {
-    g_autoptr (CtResponse) gone = folders_call ("DELETE", path, ana->token, NULL);
+    g_autofree char *for_good = g_strdup_printf ("%s?permanent=true", path);
+    g_autoptr (CtResponse) gone = folders_call ("DELETE", for_good, ana->token, NULL);
     assert_status (gone, 204);
     g_assert_cmpuint (folder_rows_of (ana->id), ==, 1);
   }

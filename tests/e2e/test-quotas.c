@@ -386,8 +386,8 @@ test_at_once (void)
   g_assert_cmpint (rows_usage (dan), ==, 30000);
 }
 
-/* Deleting a photo gives its room back; deleting the account forgets its
- * quota and usage rows. */
+/* Deleting a photo for good gives its room back (in the trash it still
+ * counts); deleting the account forgets its quota and usage rows. */
 static void
 test_room_back (void)
 {
@@ -405,6 +405,13 @@ test_room_back (void)
   }
   {
     g_autoptr (CtResponse) r = ct_http (stack->photos.url, "DELETE", path, eva->token, NULL);
+    assert_status (r, 204);
+  }
+  /* In the trash it still takes its room, until it is deleted for good. */
+  g_assert_cmpint (usage_of (eva), ==, used);
+  {
+    g_autofree char *in_trash = g_strdup_printf ("/v1/trash/%s", photo);
+    g_autoptr (CtResponse) r = ct_http (stack->photos.url, "DELETE", in_trash, eva->token, NULL);
     assert_status (r, 204);
   }
   g_assert_cmpint (usage_of (eva), ==, 0);

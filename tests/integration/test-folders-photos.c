@@ -48,8 +48,9 @@ test_delete_empty (void)
   g_autofree char *ana = folders_new_user (fx, "emptyana", NULL);
   g_autofree char *id = folders_create (fx, ana, "{\"name\":\"Empty\"}");
   g_autofree char *path = g_strdup_printf ("/v1/folders/%s", id);
-  g_autoptr (CtResponse) gone = ct_http (fx->url, "DELETE", path, ana, NULL);
-  g_autoptr (CtResponse) again = ct_http (fx->url, "DELETE", path, ana, NULL);
+  g_autofree char *for_good = g_strdup_printf ("/v1/folders/%s?permanent=true", id);
+  g_autoptr (CtResponse) gone = ct_http (fx->url, "DELETE", for_good, ana, NULL);
+  g_autoptr (CtResponse) again = ct_http (fx->url, "DELETE", for_good, ana, NULL);
   g_autoptr (CtResponse) get = ct_http (fx->url, "GET", path, ana, NULL);
   g_autofree char *count = exists ("Empty");
 
@@ -67,7 +68,8 @@ test_non_empty_and_recursive (void)
   g_autofree char *photo = upload (ana, id, "one.png");
   g_autofree char *photo2 = upload (ana, id, "two.png");
   g_autofree char *path = g_strdup_printf ("/v1/folders/%s", id);
-  g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", id);
+  g_autofree char *recursive
+      = g_strdup_printf ("/v1/folders/%s?recursive=true&permanent=true", id);
 
   {
     g_autoptr (CtResponse) refused = ct_http (fx->url, "DELETE", path, ana, NULL);
@@ -95,7 +97,8 @@ test_retry_completes (void)
   g_autofree char *id = folders_create (fx, ana, "{\"name\":\"Half done\"}");
   g_autofree char *photo = upload (ana, id, "one.png");
   g_autofree char *photos_path = g_strdup_printf ("/v1/photos?folder_id=%s", id);
-  g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", id);
+  g_autofree char *recursive
+      = g_strdup_printf ("/v1/folders/%s?recursive=true&permanent=true", id);
   g_autoptr (CtResponse) half = ct_http (fx->photos_url, "DELETE", photos_path, ana, NULL);
   g_autofree char *still = exists ("Half done");
   g_autoptr (CtResponse) retried = ct_http (fx->url, "DELETE", recursive, ana, NULL);
@@ -140,7 +143,8 @@ test_photos_goes_away (void)
   g_autofree char *ana = folders_new_user (fx, "awayana", NULL);
   g_autofree char *id = folders_create (fx, ana, "{\"name\":\"Outage\"}");
   g_autofree char *photo = upload (ana, id, "one.png");
-  g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", id);
+  g_autofree char *recursive
+      = g_strdup_printf ("/v1/folders/%s?recursive=true&permanent=true", id);
   g_autofree char *port = g_strdup (strrchr (fx->photos_url, ':') + 1);
 
   ct_service_free (fx->photos);

@@ -133,7 +133,7 @@ test_missing_bucket_is_503 (PhotosStack *s)
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 401, NULL, 0);
   g_autoptr (GBytes) kept_jpeg = photos_make_jpeg (320, 240, 402, NULL, 0);
   g_autofree char *kept = photos_upload (s, ana->token, "kept.jpg", kept_jpeg);
-  g_autofree char *kept_path = g_strconcat ("/v1/photos/", kept, NULL);
+  g_autofree char *kept_path = g_strconcat ("/v1/photos/", kept, "?permanent=true", NULL);
   g_autofree char *spool = NULL;
   CtService *gone = photos_stack_start_instance (
       s, (const char *const[]){ "CARRETE_S3_BUCKET=carrete-deleted-bucket", NULL }, &spool);

@@ -45,7 +45,7 @@ assert_refused (PhotosStack *s, const char *url, PhotosUser *user, CtResponse *r
   g_assert_nonnull (strstr (detail, reason));
   g_assert_cmpuint (photos_count_rows (s), ==, rows + 1);
   g_assert_cmpuint (photos_count_objects (s), ==, objects + 1);
-  path = g_strconcat ("/v1/photos/", ct_response_string (r, "id"), NULL);
+  path = g_strconcat ("/v1/photos/", ct_response_string (r, "id"), "?permanent=true", NULL);
   deleted = ct_http (url, "DELETE", path, user->token, NULL);
   g_assert_cmpuint (deleted->status, ==, 204);
   g_assert_cmpuint (photos_count_rows (s), ==, rows);

@@ -381,7 +381,7 @@ test_transient_retry (PhotosStack *s)
 static void
 delete_photo (const char *url, PhotosUser *user, const char *id)
 {
-  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
+  g_autofree char *path = g_strconcat ("/v1/photos/", id, "?permanent=true", NULL);
   g_autoptr (CtResponse) r = ct_http (url, "DELETE", path, user->token, NULL);
 
   g_assert_cmpuint (r->status, ==, 204);

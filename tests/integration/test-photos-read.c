@@ -690,7 +690,8 @@ test_delete (PhotosStack *s)
   guint rows = photos_count_rows (s);
 
   {
-    g_autoptr (CtResponse) r = request (s, "DELETE", path, ana, NULL);
+    g_autofree char *for_good = g_strconcat (path, "?permanent=true", NULL);
+    g_autoptr (CtResponse) r = request (s, "DELETE", for_good, ana, NULL);
     g_assert_cmpuint (r->status, ==, 204);
     g_assert_cmpuint (g_bytes_get_size (r->body), ==, 0);
   }

@@ -380,6 +380,7 @@ assert_thumbnails_fail (PhotosStack *s, PhotosUser *owner, GBytes *body, const c
   g_autoptr (CtResponse) failed = NULL;
   JsonObject *photo;
   g_autofree char *path = NULL;
+  g_autofree char *for_good = NULL;
   g_autoptr (CtResponse) original = NULL;
   g_autoptr (CtResponse) deleted = NULL;
 
@@ -396,7 +397,8 @@ assert_thumbnails_fail (PhotosStack *s, PhotosUser *owner, GBytes *body, const c
   g_assert_true (json_object_get_null_member (photo, "preview_url"));
   g_assert_cmpuint (original->status, ==, 200);
   g_assert_true (g_bytes_equal (original->body, body));
-  deleted = ct_http (s->photos_url, "DELETE", path, owner->token, NULL);
+  for_good = g_strconcat (path, "?permanent=true", NULL);
+  deleted = ct_http (s->photos_url, "DELETE", for_good, owner->token, NULL);
   g_assert_cmpuint (deleted->status, ==, 204);
   assert_unchanged (s, before);
 }
@@ -1008,7 +1010,7 @@ test_direct_replay_after_delete (PhotosStack *s)
   g_assert_cmpuint (put_to (done_then_deleted.url, done_then_deleted.type, jpeg), ==, 200);
   {
     g_autoptr (CtResponse) r = complete (s->photos_url, ana, done_then_deleted.id);
-    g_autofree char *path = g_strdup_printf ("/v1/photos/%s", done_then_deleted.id);
+    g_autofree char *path = g_strdup_printf ("/v1/photos/%s?permanent=true", done_then_deleted.id);
     g_autoptr (CtResponse) deleted = NULL;
     g_assert_cmpuint (r->status, ==, 200);
     deleted = ct_http (s->photos_url, "DELETE", path, ana->token, NULL);
@@ -1317,7 +1319,7 @@ test_minio_down (PhotosStack *s)
   g_autoptr (GBytes) fresh = photos_make_jpeg (320, 240, 131, NULL, 0);
   g_autoptr (GBytes) direct_bytes = photos_make_jpeg (320, 240, 132, NULL, 0);
   g_autofree char *id = photos_upload (s, ana->token, "kept.jpg", kept);
-  g_autofree char *path = g_strconcat ("/v1/photos/", id, NULL);
+  g_autofree char *path = g_strconcat ("/v1/photos/", id, "?permanent=true", NULL);
   g_autofree char *ready_rows = NULL;
   g_auto (Direct) d = { 0 };
   guint objects;

@@ -571,8 +571,10 @@ test_csrf_every_post (void)
   g_autofree char *rename = g_strconcat ("/photos/", photo, "/rename", NULL);
   g_autofree char *move = g_strconcat ("/photos/", photo, "/move", NULL);
   g_autofree char *delete = g_strconcat ("/photos/", photo, "/delete", NULL);
+  g_autofree char *restore = g_strconcat ("/trash/", photo, "/restore", NULL);
+  g_autofree char *for_good = g_strconcat ("/trash/", photo, "/delete", NULL);
   const char *routes[] = { "/login", "/register", "/logout", "/folders/new", folder_edit,
-                           folder_delete, rename, move, delete };
+                           folder_delete, rename, move, delete, restore, for_good, "/trash/empty" };
   const char *tokens[] = { NULL, "", "forged-token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
   guint folders_before = count_folders (user);
   g_autofree char *name = NULL;
@@ -877,6 +879,71 @@ test_photo_rename_move_delete (void)
   g_assert_null (photo_name (user, photo));
 }
 
+/* The trash page: the deleted photo with its Restore and Delete for good
+ * forms; restoring goes back to the photo, deleting for good and emptying
+ * come back to the page; emptying an empty trash says so (409). */
+static void
+test_trash_page (void)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, "webtrash");
+  g_autoptr (WbBrowser) browser = signed_in_browser (user);
+  g_autofree char *photo = photo_with_name (user, "binned.png", NULL);
+  g_autofree char *other = photo_with_name (user, "gone.png", NULL);
+  g_autofree char *path = g_strconcat ("/photos/", photo, NULL);
+  g_autofree char *item = g_strconcat ("id=\"trash-", photo, "\"", NULL);
+  g_autofree char *restore = g_strconcat ("/trash/", photo, "/restore", NULL);
+  g_autofree char *for_good = g_strconcat ("/trash/", other, "/delete", NULL);
+  g_autoptr (WbPage) empty = wb_get (browser, "/trash");
+  g_autofree char *csrf = wb_csrf (empty);
+  g_autoptr (WbPage) list = NULL;
+  g_autoptr (WbPage) restored = NULL;
+  g_autoptr (WbPage) deleted = NULL;
+  g_autoptr (WbPage) emptied = NULL;
+  g_autoptr (WbPage) again = NULL;
+  g_autoptr (WbPage) anonymous = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_cmpuint (empty->status, ==, 200);
+  g_assert_nonnull (strstr (empty->body, "id=\"trash-empty-state\""));
+  g_assert_nonnull (strstr (empty->body, "id=\"nav-trash\""));
+  wb_assert_page_contract (empty);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *delete = g_strconcat ("/photos/", i == 0 ? photo : other, "/delete", NULL);
+      g_autoptr (WbPage) page = wb_post (browser, delete,
+                                         (const char *const[]) { "csrf_token", csrf, NULL });
+      g_assert_cmpuint (page->status, ==, 303);
+    }
+  list = wb_get (browser, "/trash");
+  g_assert_cmpuint (list->status, ==, 200);
+  g_assert_nonnull (strstr (list->body, item));
+  g_assert_nonnull (strstr (list->body, "binned.png"));
+  g_assert_nonnull (strstr (list->body, "id=\"trash-empty\""));
+  g_assert_nonnull (strstr (list->body, "class=\"trash-restore\""));
+  wb_assert_page_contract (list);
+  restored = wb_post (browser, restore, (const char *const[]) { "csrf_token", csrf, NULL });
+  g_assert_cmpuint (restored->status, ==, 303);
+  g_assert_cmpstr (wb_header (restored, "Location"), ==, path);
+  name = photo_name (user, photo);
+  g_assert_cmpstr (name, ==, "binned.png");
+  deleted = wb_post (browser, for_good, (const char *const[]) { "csrf_token", csrf, NULL });
+  g_assert_cmpuint (deleted->status, ==, 303);
+  g_assert_cmpstr (wb_header (deleted, "Location"), ==, "/trash");
+  emptied = wb_post (browser, "/trash/empty", (const char *const[]) { "csrf_token", csrf, NULL });
+  g_assert_cmpuint (emptied->status, ==, 409);
+  g_assert_nonnull (strstr (emptied->body, "role=\"alert\""));
+  again = wb_post (browser, restore, (const char *const[]) { "csrf_token", csrf, NULL });
+  g_assert_cmpuint (again->status, ==, 404);
+  g_clear_pointer (&name, g_free);
+  name = photo_name (user, photo);
+  g_assert_cmpstr (name, ==, "binned.png");
+  {
+    g_autoptr (WbBrowser) stranger = wb_browser_new (web_url);
+    anonymous = wb_get (stranger, "/trash");
+    g_assert_cmpuint (anonymous->status, ==, 303);
+  }
+}
+
 /* ---- gallery ----------------------------------------------------------------------------------- */
 
 static void
@@ -1016,6 +1083,23 @@ test_api_pass_through (void)
   delete_path = g_strconcat ("/v1/photos/", ct_response_string (photo, "id"), NULL);
   deleted = ct_http (web_url, "DELETE", delete_path, token, NULL);
   g_assert_cmpuint (deleted->status, ==, 204);
+  /* /v1/trash is carrete-photos' too: the deleted photo is there, and comes
+   * back through the same pass-through. */
+  {
+    g_autofree char *restore_path
+        = g_strconcat ("/v1/trash/", ct_response_string (photo, "id"), "/restore", NULL);
+    g_autoptr (CtResponse) trash = ct_http (web_url, "GET", "/v1/trash", token, NULL);
+    g_autoptr (CtResponse) restored = NULL;
+    JsonArray *items;
+
+    g_assert_cmpuint (trash->status, ==, 200);
+    items = json_object_get_array_member (ct_response_object (trash), "items");
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "id"),
+                     ==, ct_response_string (photo, "id"));
+    restored = ct_http (web_url, "POST", restore_path, token, NULL);
+    g_assert_cmpuint (restored->status, ==, 200);
+  }
 }
 
 /* ---- language ------------------------------------------------------------------------------------ */
@@ -1082,6 +1166,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/web/visibility/two-users", test_two_users_isolated);
   g_test_add_func ("/carrete/web/folders/lifecycle", test_folder_lifecycle);
   g_test_add_func ("/carrete/web/photos/rename-move-delete", test_photo_rename_move_delete);
+  g_test_add_func ("/carrete/web/trash/page", test_trash_page);
   g_test_add_func ("/carrete/web/gallery/filters-and-pages", test_gallery_filters_and_pages);
   g_test_add_func ("/carrete/web/i18n/spanish", test_spanish);
   g_test_add_func ("/carrete/web/api/pass-through", test_api_pass_through);

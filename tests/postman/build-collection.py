@@ -1008,18 +1008,53 @@ pm.test('no folder', () => pm.expect(body.folder_id).to.equal(null));
 
 def deleting():
     ph = f"{P}/v1/photos"
-    return folder("08 Deleting photos and folders", "Photo delete, folder delete, recursive delete.", [
+    tr = f"{P}/v1/trash"
+    return folder("08 Deleting photos and folders, the trash",
+                  "Photo delete (to the trash), restore, delete for good, folder delete, recursive "
+                  "delete, emptying the trash.", [
         req("Read the forest (a fresh URL)", "GET", f"{ph}/{{{{p_forest}}}}", r"""
 const body = C.json(200);
 C.set('forest_url', body.url);
 C.set('forest_thumb', body.thumbnail_url);
 """, token="a"),
-        req("Delete the forest", "DELETE", f"{ph}/{{{{p_forest}}}}", "C.noContent();", token="a"),
+        req("permanent=maybe: 422", "DELETE", f"{ph}/{{{{p_forest}}}}?permanent=maybe",
+            "C.validation('permanent');", token="a"),
+        req("Delete the forest: to the trash", "DELETE", f"{ph}/{{{{p_forest}}}}", "C.noContent();",
+            token="a"),
         req("The forest is gone: 404", "GET", f"{ph}/{{{{p_forest}}}}", "C.notFound();", token="a"),
-        req("Its URL no longer serves the original: 404", "GET", "{{forest_url}}", "C.notFound();"),
-        req("Its thumbnail is gone too: 404", "GET", "{{forest_thumb}}", "C.notFound();"),
+        req("In the trash its original is still stored", "GET", "{{forest_url}}", "C.status(200);"),
         req("Delete the forest again: 404", "DELETE", f"{ph}/{{{{p_forest}}}}", "C.notFound();",
             token="a"),
+        req("Ana's trash holds the forest", "GET", tr, r"""
+const body = C.page();
+const item = (body.items || []).find((i) => i.id === C.get('p_forest')) || {};
+pm.test('a photo item with its folder, size, thumbnail and dates', () => {
+  pm.expect(item.kind).to.equal('photo');
+  pm.expect(item).to.have.property('folder_id');
+  pm.expect(item.size).to.be.above(0);
+  pm.expect(item).to.have.property('thumbnail_url');
+  pm.expect(item.trashed_at).to.match(C.time);
+  pm.expect(item.purge_at).to.match(C.time);
+});
+""", token="a"),
+        req("Bob cannot restore Ana's forest: 404", "POST", f"{tr}/{{{{p_forest}}}}/restore",
+            "C.notFound();", token="b"),
+        req("Bob cannot delete it for good: 404", "DELETE", f"{tr}/{{{{p_forest}}}}",
+            "C.notFound();", token="b"),
+        req("Ana restores the forest", "POST", f"{tr}/{{{{p_forest}}}}/restore", r"""
+const body = C.json(200);
+pm.test('the forest, back', () => pm.expect(body.id).to.equal(C.get('p_forest')));
+""", token="a"),
+        req("Restoring it twice: 404", "POST", f"{tr}/{{{{p_forest}}}}/restore", "C.notFound();",
+            token="a"),
+        req("A malformed trash id: 404", "POST", f"{tr}/xx_nope/restore", "C.notFound();",
+            token="a"),
+        req("Delete the forest again", "DELETE", f"{ph}/{{{{p_forest}}}}", "C.noContent();",
+            token="a"),
+        req("Delete the forest for good", "DELETE", f"{tr}/{{{{p_forest}}}}", "C.noContent();",
+            token="a"),
+        req("Its URL no longer serves the original: 404", "GET", "{{forest_url}}", "C.notFound();"),
+        req("Its thumbnail is gone too: 404", "GET", "{{forest_thumb}}", "C.notFound();"),
         req("Delete the archive while it holds a photo: 409", "DELETE",
             f"{F}/v1/folders/{{{{f_archive}}}}", "C.problem(409, 'conflict');", token="a"),
         req("recursive=maybe: 422", "DELETE", f"{F}/v1/folders/{{{{f_archive}}}}?recursive=maybe",
@@ -1028,14 +1063,30 @@ C.set('forest_thumb', body.thumbnail_url);
 const body = C.json(200);
 C.set('sunset_url', body.url);
 """, token="a"),
-        req("Delete the archive recursively", "DELETE",
+        req("Delete the archive recursively: to the trash", "DELETE",
             f"{F}/v1/folders/{{{{f_archive}}}}?recursive=true", "C.noContent();", token="a"),
         req("The archive is gone: 404", "GET", f"{F}/v1/folders/{{{{f_archive}}}}", "C.notFound();",
             token="a"),
         req("Its photo is gone: 404", "GET", f"{ph}/{{{{p_sunset}}}}", "C.notFound();", token="a"),
+        req("Both are in the trash", "GET", tr, r"""
+const body = C.page();
+pm.test('the archive (a folder) and its photo', () => {
+  const ids = C.ids(body);
+  pm.expect(ids).to.include(C.get('f_archive'));
+  pm.expect(ids).to.include(C.get('p_sunset'));
+  pm.expect(body.items.find((i) => i.id === C.get('f_archive')).kind).to.equal('folder');
+});
+""", token="a"),
+        req("Delete the archive for good, its photo with it", "DELETE", f"{tr}/{{{{f_archive}}}}",
+            "C.noContent();", token="a"),
         req("Its photo's URL is dead: 404", "GET", "{{sunset_url}}", "C.notFound();"),
         req("Delete the empty folder without recursive", "DELETE", f"{F}/v1/folders/{{{{f_limit}}}}",
             "C.noContent();", token="a"),
+        req("Empty the trash", "DELETE", tr, "C.noContent();", token="a"),
+        req("Emptying an empty trash: 409", "DELETE", tr, "C.problem(409, 'conflict');", token="a"),
+        req("The trash is empty", "GET", tr, r"""
+C.sameIds('nothing', C.page(), []);
+""", token="a"),
         req("Ana has two photos left", "GET", ph, r"""
 C.sameIds('the harbour and the market', C.page(), ['p_harbour', 'p_market']);
 """, token="a"),
@@ -1103,7 +1154,7 @@ def collection():
             "description": (
                 "Flows across the three Carrete services (users, folders, photos): two users, "
                 "their folders and photos, what each may see and change, uploads (streamed and "
-                "direct), search, moving, deleting and account deletion. Run it in order.\n\n"
+                "direct), search, moving, deleting, the trash and account deletion. Run it in order.\n\n"
                 "Needs the environment local.postman_environment.json (users_url, folders_url, "
                 "photos_url) and the repository root as working directory (file bodies come from "
                 "tests/postman/fixtures/). Generated by tests/postman/build-collection.py."),

@@ -264,6 +264,23 @@ test_uint (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->config.url_ttl, ==, 3600);
 }
 
+/* Days in the trash: a whole number of at least one (default 30). */
+static void
+test_trash_days (Fixture *f, gconstpointer data)
+{
+  const char *bad[] = { "0", "-1", "soon", "", "1.5", "36501" };
+  const char *used[] = { "CARRETE_TRASH_DAYS", NULL };
+  const char *none[] = { NULL };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_setting_refused (f, "CARRETE_TRASH_DAYS", bad[i]);
+  g_assert_true (load (f, used, NULL, none, NULL, &error));
+  g_assert_cmpuint (f->config.trash_days, ==, 30);
+  assert_setting_accepted (f, "CARRETE_TRASH_DAYS", "1");
+  g_assert_cmpuint (f->config.trash_days, ==, 1);
+}
+
 static void
 test_bool (Fixture *f, gconstpointer data)
 {
@@ -523,6 +540,7 @@ main (int argc, char **argv)
   ADD ("/carrete/config/defaults", test_defaults);
   ADD ("/carrete/config/overrides", test_overrides);
   ADD ("/carrete/config/uint", test_uint);
+  ADD ("/carrete/config/trash-days", test_trash_days);
   ADD ("/carrete/config/bool", test_bool);
   ADD ("/carrete/config/storage", test_storage);
   ADD ("/carrete/config/s3-addressing", test_s3_addressing);

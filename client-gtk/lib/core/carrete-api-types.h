@@ -17,5 +17,6 @@ typedef struct _CarreteFolderQuery CarreteFolderQuery;
 typedef struct _CarreteListPage CarreteListPage;
 typedef struct _CarreteListPage CarretePhotoPage;
 typedef struct _CarreteListPage CarreteFolderPage;
+typedef struct _CarreteListPage CarreteTrashPage;
 
 G_END_DECLS

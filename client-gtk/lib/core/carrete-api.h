@@ -10,4 +10,5 @@
 #include "carrete-photo-query.h"
 #include "carrete-photo.h"
 #include "carrete-refresh-gate.h"
+#include "carrete-trash-item.h"
 #include "carrete-user.h"

@@ -5,6 +5,7 @@
 #include "carrete-api-private.h"
 #include "carrete-folder.h"
 #include "carrete-photo.h"
+#include "carrete-trash-item.h"
 
 CarreteListPage *
 carrete_list_page_new_from_json (JsonObject *object, CarreteFromJson item_from_json, GError **error)
@@ -64,5 +65,12 @@ CarreteFolderPage *
 carrete_folder_page_new_from_json (JsonObject *object, GError **error)
 {
   return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_folder_new_from_json,
+                                          error);
+}
+
+CarreteTrashPage *
+carrete_trash_page_new_from_json (JsonObject *object, GError **error)
+{
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_trash_item_new_from_json,
                                           error);
 }

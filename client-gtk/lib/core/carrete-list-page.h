@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* One page of a list the services answer, {items: [...], next_cursor}:
  * GET /v1/photos (CarretePhotoPage, items are CarretePhoto) and
- * GET /v1/folders (CarreteFolderPage, items are CarreteFolder). */
+ * GET /v1/folders (CarreteFolderPage, items are CarreteFolder) and
+ * GET /v1/trash (CarreteTrashPage, items are CarreteTrashItem). */
 struct _CarreteListPage
 {
   GPtrArray *items;  /* the models, owned */
@@ -33,5 +34,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarretePhotoPage, carrete_list_page_free)
 CarreteFolderPage *carrete_folder_page_new_from_json (JsonObject *object, GError **error);
 #define carrete_folder_page_free carrete_list_page_free
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_list_page_free)
+
+/* One page of GET /v1/trash, of CarreteTrashItem. */
+CarreteTrashPage *carrete_trash_page_new_from_json (JsonObject *object, GError **error);
+#define carrete_trash_page_free carrete_list_page_free
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteTrashPage, carrete_list_page_free)
 
 G_END_DECLS

@@ -65,6 +65,7 @@ static const Setting settings[] = {
   { "CARRETE_UPLOAD_TTL", SETTING_UINT, FIELD (upload_ttl), "86400", 1, 30 * 24 * 3600 },
   { "CARRETE_DEFAULT_QUOTA_BYTES", SETTING_UINT, FIELD (default_quota_bytes), "0", 0,
     G_GUINT64_CONSTANT (1) << 60 },
+  { "CARRETE_TRASH_DAYS", SETTING_UINT, FIELD (trash_days), "30", 1, 36500 },
   { "CARRETE_WEB_RESUMABLE_BYTES", SETTING_UINT, FIELD (web_resumable_bytes), "16777216", 1,
     G_MAXINT64 },
   { "CARRETE_COOKIE_SECURE", SETTING_BOOL, FIELD (cookie_secure), "true", 0, 0 },

@@ -36,6 +36,7 @@ typedef struct
   guint64 url_ttl;
   guint64 upload_ttl; /* resumable uploads: seconds before an unfinished one is aborted */
   guint64 default_quota_bytes; /* photos: an account's storage quota unless set; 0 = none */
+  guint64 trash_days;          /* photos, folders: days an item stays in the trash */
   guint64 web_resumable_bytes; /* web: files over this go as resumable uploads */
   gboolean cookie_secure;
   guint64 db_pool_size;

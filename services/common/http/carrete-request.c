@@ -76,6 +76,23 @@ carrete_request_get_query (CarreteRequest *req, const char *name)
   return req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
 }
 
+gboolean
+carrete_request_query_flag (CarreteRequest *req, const char *name, gboolean *value)
+{
+  const char *text = carrete_request_get_query (req, name);
+  g_autofree char *detail = NULL;
+  CarreteProblem *problem;
+
+  *value = g_strcmp0 (text, "true") == 0;
+  if (text == NULL || g_str_equal (text, "true") || g_str_equal (text, "false"))
+    return TRUE;
+  detail = g_strdup_printf ("%s must be true or false.", name);
+  problem = carrete_problem_new (422, detail);
+  carrete_problem_add_field_error (problem, name, "must be true or false");
+  carrete_request_respond_problem (req, problem);
+  return FALSE;
+}
+
 const char *
 carrete_request_get_header (CarreteRequest *req, const char *name)
 {

@@ -21,6 +21,9 @@ typedef struct _CarreteRequest CarreteRequest;
 const char *carrete_request_get_method (CarreteRequest *req);
 const char *carrete_request_get_param (CarreteRequest *req, const char *name);
 const char *carrete_request_get_query (CarreteRequest *req, const char *name);
+/* A true/false query flag (absent: FALSE).  Anything else answers 422
+ * naming it and returns FALSE. */
+gboolean carrete_request_query_flag (CarreteRequest *req, const char *name, gboolean *value);
 const char *carrete_request_get_header (CarreteRequest *req, const char *name);
 const char *carrete_request_get_request_id (CarreteRequest *req);
 const char *carrete_request_get_client_address (CarreteRequest *req);
