@@ -13,6 +13,7 @@ folders_folder_free (FoldersFolder *folder)
   g_free (folder->created_at);
   g_free (folder->updated_at);
   g_free (folder->sort_key);
+  g_free (folder->role);
   g_free (folder);
 }
 
@@ -20,6 +21,12 @@ gboolean
 folders_folder_is_public (const FoldersFolder *folder)
 {
   return g_strcmp0 (folder->visibility, "public") == 0;
+}
+
+gboolean
+folders_folder_is_visible (const FoldersFolder *folder)
+{
+  return folder->role != NULL || folders_folder_is_public (folder);
 }
 
 static void
@@ -48,6 +55,9 @@ folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folde
   carrete_json_writer_end_array (writer);
   write_string (writer, "created_at", folder->created_at);
   write_string (writer, "updated_at", folder->updated_at);
+  /* Absent for a stranger (a public folder, or an anonymous caller). */
+  if (folder->role != NULL)
+    write_string (writer, "role", folder->role);
   carrete_json_writer_end_object (writer);
 }
 
@@ -58,6 +68,43 @@ folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
   carrete_json_writer_begin_page (writer);
   for (guint i = 0; i < folders->len; i++)
     folders_folder_write_json (writer, g_ptr_array_index (folders, i), ids);
+  carrete_json_writer_end_page (writer, next_cursor);
+}
+
+void
+folders_member_free (FoldersMember *member)
+{
+  if (member == NULL)
+    return;
+  g_free (member->username);
+  g_free (member->role);
+  g_free (member->added_at);
+  g_free (member->sort_key);
+  g_free (member);
+}
+
+void
+folders_member_write_json (CarreteJsonWriter *writer, const FoldersMember *member,
+                           const CarreteIds *ids)
+{
+  g_autofree char *user = carrete_ids_encode (ids, CARRETE_ID_USER, member->user_id);
+
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "user_id", user);
+  if (member->username != NULL)
+    write_string (writer, "username", member->username);
+  write_string (writer, "role", member->role);
+  write_string (writer, "added_at", member->added_at);
+  carrete_json_writer_end_object (writer);
+}
+
+void
+folders_member_page_write_json (CarreteJsonWriter *writer, GPtrArray *members,
+                                const char *next_cursor, const CarreteIds *ids)
+{
+  carrete_json_writer_begin_page (writer);
+  for (guint i = 0; i < members->len; i++)
+    folders_member_write_json (writer, g_ptr_array_index (members, i), ids);
   carrete_json_writer_end_page (writer, next_cursor);
 }
 
