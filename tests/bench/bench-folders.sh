@@ -20,33 +20,9 @@ N_OWNERS=${BENCH_OWNERS:-1000}
 DUR=${BENCH_DURATION:-10}            # seconds per throughput phase
 LAT_DUR=${BENCH_LATENCY_DURATION:-5} # seconds of the one-connection latency phase
 QUERY='/v1/folders?tags=a,b'
-PASSWORD='bench-password-0123456789'
 
-# ---- tools ------------------------------------------------------------------
-bench_tools
-
-bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
-
-# ---- scratch dir and cleanup --------------------------------------------------
-bench_scratch
-
-# ---- PostgreSQL -----------------------------------------------------------------
-bench_postgres carrete_users carrete_folders
-
-# ---- services ------------------------------------------------------------------------
-bench_keys
-USERS_PORT=$(free_port)
-FOLDERS_PORT=$(free_port)
-USERS=http://127.0.0.1:$USERS_PORT
-BASE=http://127.0.0.1:$FOLDERS_PORT
-
-start users "$USERS_BIN" "$USERS_PORT" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
-start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
-FOLDERS_PID=${PIDS[-1]}
-
-# The first registered user has row id 1: the bulk rows of owner 1 are theirs.
-TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
-[ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+# ---- PostgreSQL, carrete-users, carrete-folders, the bench user (row 1) ----------
+bench_folders_stack
 
 # ---- bulk load ---------------------------------------------------------------------
 # Owners get contiguous blocks of 100 rows.  Tags: one of a c e g i, one of

@@ -255,3 +255,26 @@ for line in sys.stdin:
         d.append(e["duration_ms"])
 print(f"{statistics.median(d):.3f}" if d else "nan")' "$3"
 }
+
+# bench_folders_stack: the setting of the folders benchmarks (bench-folders.sh,
+# bench-members.sh): the tools, a scratch dir, PostgreSQL with both
+# databases, carrete-users and carrete-folders on free ports, and the bench
+# user registered first (row 1: the bulk rows of owner 1 are theirs).  Sets
+# USERS, BASE (carrete-folders), FOLDERS_PID and TOKEN.
+bench_folders_stack() {
+  local users_port folders_port
+  bench_tools
+  bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
+  bench_scratch
+  bench_postgres carrete_users carrete_folders
+  bench_keys
+  users_port=$(free_port)
+  folders_port=$(free_port)
+  USERS=http://127.0.0.1:$users_port
+  BASE=http://127.0.0.1:$folders_port
+  start users "$USERS_BIN" "$users_port" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
+  start folders "$FOLDERS_BIN" "$folders_port" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
+  FOLDERS_PID=${PIDS[-1]}
+  TOKEN=$(bench_token "$USERS" bench 'bench-password-0123456789') || die "register or login failed"
+  [ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+}

@@ -27,25 +27,9 @@ MINE_SHARED=${BENCH_MINE_SHARED:-1000} # of them, the bench user's
 LAT_DUR=${BENCH_LATENCY_DURATION:-5}   # seconds of each one-connection phase
 SHARED='/v1/folders?scope=shared'
 MINE='/v1/folders?scope=mine'
-PASSWORD='bench-password-0123456789'
 
-bench_tools
-bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
-bench_scratch
-bench_postgres carrete_users carrete_folders
-
-bench_keys
-USERS_PORT=$(free_port)
-FOLDERS_PORT=$(free_port)
-USERS=http://127.0.0.1:$USERS_PORT
-BASE=http://127.0.0.1:$FOLDERS_PORT
-
-start users "$USERS_BIN" "$USERS_PORT" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
-start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
-FOLDERS_PID=${PIDS[-1]}
-
-TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
-[ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+# ---- PostgreSQL, carrete-users, carrete-folders, the bench user (row 1) ----------
+bench_folders_stack
 
 # ---- bulk load ---------------------------------------------------------------------
 # Folders as in bench-folders.sh (owners in contiguous blocks of 100 rows).

@@ -29,12 +29,27 @@ photos (const char *method, const char *path, const char *token, const char *bod
   return ct_http (stack->photos.url, method, path, token, body);
 }
 
+/* `method` on `base` + `prefix` + `id` + `suffix` (NULL: none). */
+static CtResponse *
+on (const char *base, const char *method, const char *prefix, const char *id, const char *suffix,
+    const char *token, const char *body)
+{
+  g_autofree char *path = g_strconcat (prefix, id, suffix, NULL);
+
+  return ct_http (base, method, path, token, body);
+}
+
+#define ON_FOLDER(method, folder, suffix, token, body)                                        \
+  on (stack->folders.url, method, "/v1/folders/", folder, suffix, token, body)
+#define ON_PHOTO(method, photo, token, body)                                                   \
+  on (stack->photos.url, method, "/v1/photos/", photo, NULL, token, body)
+
 static CtResponse *
 put_member (const char *token, const char *folder, const char *user, const char *body)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/folders/%s/members/%s", folder, user);
+  g_autofree char *suffix = g_strconcat ("/members/", user, NULL);
 
-  return folders ("PUT", path, token, body);
+  return ON_FOLDER ("PUT", folder, suffix, token, body);
 }
 
 static CtResponse *
@@ -56,18 +71,15 @@ add_member (StackUser *owner, const char *folder, StackUser *member, const char 
 static CtResponse *
 remove_member (const char *token, const char *folder, const char *user)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/folders/%s/members/%s", folder, user);
+  g_autofree char *suffix = g_strconcat ("/members/", user, NULL);
 
-  return folders ("DELETE", path, token, NULL);
+  return ON_FOLDER ("DELETE", folder, suffix, token, NULL);
 }
 
-static CtResponse *
-list_members (const char *token, const char *folder)
-{
-  g_autofree char *path = g_strdup_printf ("/v1/folders/%s/members", folder);
-
-  return folders ("GET", path, token, NULL);
-}
+#define list_members(token, folder) ON_FOLDER ("GET", folder, "/members", token, NULL)
+#define get_folder(token, folder) ON_FOLDER ("GET", folder, NULL, token, NULL)
+#define get_photo(token, photo) ON_PHOTO ("GET", photo, token, NULL)
+#define delete_photo(token, photo) ON_PHOTO ("DELETE", photo, token, NULL)
 
 /* The membership rows behind the service's back: the role, or NULL. */
 static char *
@@ -92,46 +104,20 @@ member_count (const char *folder)
 }
 
 static CtResponse *
-get_folder (const char *token, const char *folder)
-{
-  g_autofree char *path = g_strdup_printf ("/v1/folders/%s", folder);
-
-  return folders ("GET", path, token, NULL);
-}
-
-static CtResponse *
-get_photo (const char *token, const char *photo)
-{
-  g_autofree char *path = g_strdup_printf ("/v1/photos/%s", photo);
-
-  return photos ("GET", path, token, NULL);
-}
-
-static CtResponse *
 rename_photo (const char *token, const char *photo, const char *name)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/photos/%s", photo);
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
 
-  return photos ("PATCH", path, token, body);
+  return ON_PHOTO ("PATCH", photo, token, body);
 }
 
 static CtResponse *
 move_photo (const char *token, const char *photo, const char *folder)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/photos/%s", photo);
   g_autofree char *body = folder != NULL ? g_strdup_printf ("{\"folder_id\": \"%s\"}", folder)
                                          : g_strdup ("{\"folder_id\": null}");
 
-  return photos ("PATCH", path, token, body);
-}
-
-static CtResponse *
-delete_photo (const char *token, const char *photo)
-{
-  g_autofree char *path = g_strdup_printf ("/v1/photos/%s", photo);
-
-  return photos ("DELETE", path, token, NULL);
+  return ON_PHOTO ("PATCH", photo, token, body);
 }
 
 /* The ids of a page's items. */
