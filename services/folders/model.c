@@ -15,6 +15,7 @@ folders_folder_free (FoldersFolder *folder)
   g_free (folder->sort_key);
   g_free (folder->trashed_at);
   g_free (folder->purge_at);
+  g_free (folder->role);
   g_free (folder);
 }
 
@@ -22,6 +23,12 @@ gboolean
 folders_folder_is_public (const FoldersFolder *folder)
 {
   return g_strcmp0 (folder->visibility, "public") == 0;
+}
+
+gboolean
+folders_folder_is_visible (const FoldersFolder *folder)
+{
+  return folder->role != NULL || folders_folder_is_public (folder);
 }
 
 static void
@@ -55,6 +62,9 @@ folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folde
       write_string (writer, "trashed_at", folder->trashed_at);
       write_string (writer, "purge_at", folder->purge_at);
     }
+  /* Absent for a stranger (a public folder, or an anonymous caller). */
+  if (folder->role != NULL)
+    write_string (writer, "role", folder->role);
   carrete_json_writer_end_object (writer);
 }
 
@@ -65,6 +75,43 @@ folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
   carrete_json_writer_begin_page (writer);
   for (guint i = 0; i < folders->len; i++)
     folders_folder_write_json (writer, g_ptr_array_index (folders, i), ids);
+  carrete_json_writer_end_page (writer, next_cursor);
+}
+
+void
+folders_member_free (FoldersMember *member)
+{
+  if (member == NULL)
+    return;
+  g_free (member->username);
+  g_free (member->role);
+  g_free (member->added_at);
+  g_free (member->sort_key);
+  g_free (member);
+}
+
+void
+folders_member_write_json (CarreteJsonWriter *writer, const FoldersMember *member,
+                           const CarreteIds *ids)
+{
+  g_autofree char *user = carrete_ids_encode (ids, CARRETE_ID_USER, member->user_id);
+
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "user_id", user);
+  if (member->username != NULL)
+    write_string (writer, "username", member->username);
+  write_string (writer, "role", member->role);
+  write_string (writer, "added_at", member->added_at);
+  carrete_json_writer_end_object (writer);
+}
+
+void
+folders_member_page_write_json (CarreteJsonWriter *writer, GPtrArray *members,
+                                const char *next_cursor, const CarreteIds *ids)
+{
+  carrete_json_writer_begin_page (writer);
+  for (guint i = 0; i < members->len; i++)
+    folders_member_write_json (writer, g_ptr_array_index (members, i), ids);
   carrete_json_writer_end_page (writer, next_cursor);
 }
 

@@ -20,15 +20,35 @@ typedef struct
   char *sort_key;   /* created_at to the microsecond, for keyset cursors */
   char *trashed_at; /* RFC 3339, milliseconds (exact); NULL unless in the trash */
   char *purge_at;
+  char *role;       /* the caller's: "owner", "contributor", "viewer" or NULL */
 } FoldersFolder;
 
 void folders_folder_free (FoldersFolder *folder);
 gboolean folders_folder_is_public (const FoldersFolder *folder);
+/* Whether the caller may see it: theirs, shared with them, or public. */
+gboolean folders_folder_is_visible (const FoldersFolder *folder);
 
 void folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folder,
                                 const CarreteIds *ids);
 /* A page: {"items": [...], "next_cursor": ... or null}. */
 void folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
+                                     const char *next_cursor, const CarreteIds *ids);
+
+/* A member of a folder: an account the owner shares it with. */
+typedef struct
+{
+  gint64 user_id;
+  char *username;   /* as when added; NULL when carrete-users was not asked */
+  char *role;       /* "viewer" or "contributor" */
+  char *added_at;   /* RFC 3339, UTC, milliseconds */
+  char *sort_key;   /* added_at to the microsecond, for keyset cursors */
+  gboolean created; /* a PUT added them (rather than changed their role) */
+} FoldersMember;
+
+void folders_member_free (FoldersMember *member);
+void folders_member_write_json (CarreteJsonWriter *writer, const FoldersMember *member,
+                                const CarreteIds *ids);
+void folders_member_page_write_json (CarreteJsonWriter *writer, GPtrArray *members,
                                      const char *next_cursor, const CarreteIds *ids);
 
 /* What a PATCH changes; NULL members stay as they are. */
@@ -52,7 +72,9 @@ typedef struct
 {
   gint64 owner_id;        /* the caller's own folders, or 0 for none */
   gboolean public_ones;   /* everyone's public folders too */
-  char *scope;            /* as resolved: "mine", "public" or "all" */
+  gboolean shared_ones;   /* the folders shared with the caller too */
+  gint64 caller_id;       /* 0 for an anonymous caller */
+  char *scope;            /* as resolved: "mine", "public", "shared" or "all" */
   char *q;                /* name substring, or NULL */
   char **tags;            /* normalised, or NULL */
   FoldersMatch match;
@@ -65,6 +87,7 @@ typedef struct
 void folders_search_clear (FoldersSearch *search);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersFolder, folders_folder_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersMember, folders_member_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersChanges, folders_changes_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersSearch, folders_search_clear)
 

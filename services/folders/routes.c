@@ -5,6 +5,7 @@
 #include "app.h"
 #include "carrete-error.h"
 #include "carrete-readiness.h"
+#include "routes-members.h"
 #include "trash.h"
 #include "validate.h"
 
@@ -270,8 +271,9 @@ read_limit (CarreteRequest *req, FoldersSearch *search, CarreteProblem *problem)
 }
 
 /* Absent scope: the caller's own folders, or the public ones for an
- * anonymous caller.  An anonymous caller asking for "mine" gets 401 (there
- * is no "mine" without a token); "all" means everything they may see. */
+ * anonymous caller.  An anonymous caller asking for "mine" or "shared"
+ * gets 401 (neither exists without a token); "all" means everything they
+ * may see: their own, those shared with them and the public ones. */
 static gboolean
 read_scope (CarreteRequest *req, gint64 caller, FoldersSearch *search, CarreteProblem *problem)
 {
@@ -279,24 +281,29 @@ read_scope (CarreteRequest *req, gint64 caller, FoldersSearch *search, CarretePr
 
   if (scope == NULL)
     scope = caller != 0 ? "mine" : "public";
-  if (caller == 0 && g_str_equal (scope, "mine"))
+  if (caller == 0 && (g_str_equal (scope, "mine") || g_str_equal (scope, "shared")))
     {
-      carrete_request_respond_status (req, 401, "scope=mine needs a bearer token.");
+      g_autofree char *detail = g_strdup_printf ("scope=%s needs a bearer token.", scope);
+      carrete_request_respond_status (req, 401, detail);
       return FALSE;
     }
+  search->caller_id = caller;
   if (caller == 0 && g_str_equal (scope, "all"))
     scope = "public";
   if (g_str_equal (scope, "mine"))
     search->owner_id = caller;
   else if (g_str_equal (scope, "public"))
     search->public_ones = TRUE;
+  else if (g_str_equal (scope, "shared"))
+    search->shared_ones = TRUE;
   else if (g_str_equal (scope, "all"))
     {
       search->owner_id = caller;
       search->public_ones = TRUE;
+      search->shared_ones = caller != 0;
     }
   else
-    carrete_problem_add_field_error (problem, "scope", "must be mine, public or all");
+    carrete_problem_add_field_error (problem, "scope", "must be mine, public, shared or all");
   search->scope = g_strdup (scope);
   return TRUE;
 }
@@ -395,6 +402,11 @@ static const CarreteRoute routes[] = {
   { "GET", "/v1/folders/{id}", handle_get, CARRETE_AUTH_OPTIONAL },
   { "PATCH", "/v1/folders/{id}", handle_patch, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/folders/{id}", handle_delete, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/folders/{id}/members", folders_handle_members_list, CARRETE_AUTH_REQUIRED },
+  { "PUT", "/v1/folders/{id}/members/{user_id}", folders_handle_members_put,
+    CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/folders/{id}/members/{user_id}", folders_handle_members_delete,
+    CARRETE_AUTH_REQUIRED },
   { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
 };
 

@@ -5,6 +5,7 @@
  * the task data. */
 
 #include "service.h"
+#include "service-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +16,26 @@
 
 #define CURSOR_KIND "folders"
 
-static void
-return_not_found (GTask *task)
+void
+folders_return_not_found (GTask *task)
 {
   g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
 }
 
-/* Private folders of others do not exist for the caller; public ones do,
- * so changing them is refused outright.  Returns TRUE when the caller owns
- * `folder`, otherwise answers the task. */
-static gboolean
-check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id)
+/* Private folders of others do not exist for the caller; public ones and
+ * those shared with them do, so changing them is refused outright.
+ * Returns TRUE when the caller owns `folder`, otherwise answers the task.
+ * `folder` must have been read for `caller_id` (its role). */
+gboolean
+folders_check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id)
 {
   if (folder->owner_id == caller_id)
     return TRUE;
-  if (folders_folder_is_public (folder))
+  if (folders_folder_is_visible (folder))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
                              "Only the owner may change or delete this folder.");
   else
-    return_not_found (task);
+    folders_return_not_found (task);
   return FALSE;
 }
 
@@ -158,10 +160,10 @@ got (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (folder == NULL)
     g_task_return_error (task, error);
-  else if (folder->owner_id != op->caller_id && !folders_folder_is_public (folder))
+  else if (!folders_folder_is_visible (folder))
     {
       folders_folder_free (folder);
-      return_not_found (task);
+      folders_return_not_found (task);
     }
   else
     g_task_return_pointer (task, folder, (GDestroyNotify) folders_folder_free);
@@ -178,7 +180,7 @@ folders_service_get_async (FoldersService *svc, gint64 caller_id, gint64 id,
 
   op->svc = svc;
   op->caller_id = caller_id;
-  folders_store_find (svc->store, id, cancellable, got, task);
+  folders_store_find (svc->store, id, caller_id, cancellable, got, task);
 }
 
 FoldersFolder *
@@ -202,7 +204,7 @@ update_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  if (!check_owner (task, folder, op->caller_id))
+  if (!folders_check_owner (task, folder, op->caller_id))
     return;
   /* The statement checks the owner again: no window for a race. */
   folders_store_update (op->svc->store, op->id, op->caller_id, &op->changes, op->cancellable,
@@ -220,7 +222,7 @@ folders_service_update_async (FoldersService *svc, gint64 caller_id, gint64 id,
                                 callback, user_data);
 
   op->id = id;
-  folders_store_find (svc->store, id, cancellable, update_found, task);
+  folders_store_find (svc->store, id, caller_id, cancellable, update_found, task);
 }
 
 FoldersFolder *
@@ -313,7 +315,7 @@ delete_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  if (!check_owner (task, folder, op->caller_id))
+  if (!folders_check_owner (task, folder, op->caller_id))
     return;
   op->folder_id = carrete_ids_encode (op->svc->ids, CARRETE_ID_FOLDER, op->id);
   /* Photos first, the row last: if anything fails on the way the folder is
@@ -344,7 +346,7 @@ folders_service_delete_async (FoldersService *svc, const CarreteCaller *caller, 
   op->permanent = permanent;
   op->bearer = g_strdup (caller->token);
   op->request_id = g_strdup (caller->request_id);
-  folders_store_find (svc->store, id, NULL, delete_found, task);
+  folders_store_find (svc->store, id, caller->id, NULL, delete_found, task);
 }
 
 void
@@ -409,6 +411,12 @@ search_digest (const FoldersSearch *search)
     }
   add_part (checksum, owner);
   add_part (checksum, search->public_ones ? "public" : "own");
+  if (search->shared_ones)
+    {
+      g_autofree char *caller
+          = g_strdup_printf ("shared with %" G_GINT64_FORMAT, search->caller_id);
+      add_part (checksum, caller);
+    }
   add_part (checksum, search->q);
   add_part (checksum, tags);
   add_part (checksum, search->match == FOLDERS_MATCH_ALL ? "all" : "any");

@@ -9,16 +9,24 @@ struct _FoldersStore
   CarreteDb *db;
 };
 
-/* Then the exact creation time, the keyset cursor's key, and the trash
- * times (NULL for a live folder).  Only live folders are seen, changed or
- * deleted by the statements below but the trash's (002_trash.sql). */
-#define FOLDER_COLUMNS                                                                        \
+/* Column 7 is the exact creation time, the keyset cursor's key; 8 and 9
+ * the trash times (NULL for a live folder); the last is the caller's role
+ * (the parameter `caller`): owner, contributor, viewer or NULL.  Only live
+ * folders are seen, changed or deleted by the statements below but the
+ * trash's (002_trash.sql). */
+#define FOLDER_BASE_COLUMNS                                                                   \
   "id, owner_id, name, visibility, array_to_json(tags)::text,"                                \
   " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
   " to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
   " created_at::text AS sort_key,"                                                            \
   " to_char(trashed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"             \
   " to_char(purge_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define FOLDER_COLUMNS_FOR(caller)                                                            \
+  FOLDER_BASE_COLUMNS ","                                                                     \
+  " CASE WHEN owner_id = " caller " THEN 'owner' ELSE (SELECT m.role FROM folder_members m"    \
+  "   WHERE m.folder_id = folders.id AND m.user_id = " caller ") END"
+/* Rows written by their owner. */
+#define FOLDER_COLUMNS FOLDER_COLUMNS_FOR ("owner_id")
 
 static const CarreteStatement insert_folder = {
   "folders_insert",
@@ -29,8 +37,8 @@ static const CarreteStatement insert_folder = {
 
 static const CarreteStatement find_folder = {
   "folders_find",
-  "SELECT " FOLDER_COLUMNS " FROM folders WHERE id = $1 AND trashed_at IS NULL",
-  1,
+  "SELECT " FOLDER_COLUMNS_FOR ("$2::bigint") " FROM folders WHERE id = $1 AND trashed_at IS NULL",
+  2,
 };
 
 static const CarreteStatement update_folder = {
@@ -47,20 +55,26 @@ static const CarreteStatement delete_folder = {
   2,
 };
 
+/* An account goes: its folders (their members with them, by the foreign
+ * key) and its memberships of other people's folders. */
 static const CarreteStatement delete_owner = {
   "folders_delete_owner",
-  "DELETE FROM folders WHERE owner_id = $1",
+  "WITH memberships AS (DELETE FROM folder_members WHERE user_id = $1)"
+  " DELETE FROM folders WHERE owner_id = $1",
   1,
 };
 
 /* Every filter is optional: an absent one is NULL and, as the database
  * plans each execution for its values (see sql/folders/001_folders.sql),
  * folds away, leaving the predicates an index can serve.  $1 restricts to
- * one owner's folders, $2 adds everyone's public ones. */
+ * one owner's folders, $2 adds everyone's public ones, $12 the folders
+ * shared with the caller ($11, whose role each row carries). */
 #define SEARCH_SQL                                                                            \
-  "SELECT " FOLDER_COLUMNS " FROM folders"                                                    \
+  "SELECT " FOLDER_COLUMNS_FOR ("$11::bigint") " FROM folders"                                 \
   " WHERE (($1::bigint IS NOT NULL AND owner_id = $1)"                                        \
-  "        OR ($2::boolean AND visibility = 'public'))"                                       \
+  "        OR ($2::boolean AND visibility = 'public')"                                        \
+  "        OR ($12::boolean AND id IN (SELECT folder_id FROM folder_members"                   \
+  "                                     WHERE user_id = $11::bigint)))"                       \
   "   AND trashed_at IS NULL"                                                                 \
   "   AND ($3::text IS NULL OR name ILIKE '%' || $3 || '%')"                                  \
   "   AND ($4::text[] IS NULL OR tags @> $4)"                                                 \
@@ -122,7 +136,26 @@ static const CarreteStatement purge_folders = {
   0,
 };
 
-static const CarreteStatement search_folders = { "folders_search", SEARCH_SQL, 10 };
+static const CarreteStatement search_folders = { "folders_search", SEARCH_SQL, 12 };
+
+/* scope=shared alone: the caller's memberships in the folders' order
+ * (sql/folders/003_members.sql), each joined to its folder, with the same
+ * filters; the index yields the page without sorting every shared folder. */
+static const CarreteStatement search_shared = {
+  "folders_search_shared",
+  "SELECT " FOLDER_BASE_COLUMNS ", shared.role FROM folder_members shared"
+  " JOIN folders ON folders.id = shared.folder_id"
+  " WHERE shared.user_id = $1 AND folders.trashed_at IS NULL"
+  "   AND ($2::text IS NULL OR name ILIKE '%' || $2 || '%')"
+  "   AND ($3::text[] IS NULL OR tags @> $3)"
+  "   AND ($4::text[] IS NULL OR tags && $4)"
+  "   AND ($5::timestamptz IS NULL OR created_at >= $5)"
+  "   AND ($6::timestamptz IS NULL OR created_at <= $6)"
+  "   AND ($7::timestamptz IS NULL"
+  "        OR (shared.folder_created_at, shared.folder_id) < ($7, $8::bigint))"
+  " ORDER BY shared.folder_created_at DESC, shared.folder_id DESC LIMIT $9",
+  9,
+};
 
 const char *
 folders_store_search_sql (void)
@@ -145,6 +178,12 @@ folders_store_free (FoldersStore *store)
     return;
   g_object_unref (store->db);
   g_free (store);
+}
+
+CarreteDb *
+folders_store_get_db (FoldersStore *store)
+{
+  return store->db;
 }
 
 /* A PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
@@ -210,10 +249,13 @@ folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
 }
 
 void
-folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
+folders_store_find (FoldersStore *store, gint64 id, gint64 caller_id, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data)
 {
-  carrete_db_query_id_async (store->db, &find_folder, id, cancellable, callback, user_data);
+  g_autofree char *id_text = int_text (id);
+  g_autofree char *caller_text = caller_id > 0 ? int_text (caller_id) : NULL;
+  const char *params[] = { id_text, caller_text };
+  carrete_db_query_async (store->db, &find_folder, params, cancellable, callback, user_data);
 }
 
 void
@@ -251,17 +293,27 @@ folders_store_search (FoldersStore *store, const FoldersSearch *search, const ch
                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autofree char *owner_text = search->owner_id > 0 ? int_text (search->owner_id) : NULL;
+  g_autofree char *caller_text = search->caller_id > 0 ? int_text (search->caller_id) : NULL;
   g_autofree char *pattern = like_escape (search->q);
   g_autofree char *tags_text = array_literal ((const char *const *) search->tags);
   g_autofree char *after_id_text = after_key != NULL ? int_text (after_id) : NULL;
   g_autofree char *limit_text = g_strdup_printf ("%u", limit);
   gboolean all = search->match == FOLDERS_MATCH_ALL;
+  const char *shared_params[] = {
+    caller_text, pattern, all ? tags_text : NULL, all ? NULL : tags_text,
+    search->from, search->to, after_key, after_id_text, limit_text,
+  };
   const char *params[] = {
     owner_text, search->public_ones ? "true" : "false", pattern,
     all ? tags_text : NULL, all ? NULL : tags_text,
     search->from, search->to, after_key, after_id_text, limit_text,
+    caller_text, search->shared_ones ? "true" : "false",
   };
-  carrete_db_query_async (store->db, &search_folders, params, cancellable, callback, user_data);
+  if (search->shared_ones && search->owner_id == 0 && !search->public_ones)
+    carrete_db_query_async (store->db, &search_shared, shared_params, cancellable, callback,
+                            user_data);
+  else
+    carrete_db_query_async (store->db, &search_folders, params, cancellable, callback, user_data);
 }
 
 /* ---- the trash ------------------------------------------------------------ */
@@ -366,6 +418,8 @@ folder_from_row (PGresult *res, int row)
   folder->sort_key = g_strdup (PQgetvalue (res, row, 7));
   folder->trashed_at = PQgetisnull (res, row, 8) ? NULL : g_strdup (PQgetvalue (res, row, 8));
   folder->purge_at = PQgetisnull (res, row, 9) ? NULL : g_strdup (PQgetvalue (res, row, 9));
+  if (!PQgetisnull (res, row, 10))
+    folder->role = g_strdup (PQgetvalue (res, row, 10));
   return folder;
 }
 

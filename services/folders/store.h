@@ -16,13 +16,17 @@ typedef struct _FoldersStore FoldersStore;
 
 FoldersStore *folders_store_new (CarreteDb *db);
 void folders_store_free (FoldersStore *store);
+/* The pool its statements go through (members-store.c sends its own). */
+CarreteDb *folders_store_get_db (FoldersStore *store);
 
 void folders_store_insert (FoldersStore *store, gint64 owner_id, const char *name,
                            const char *visibility, const char *const *tags,
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data);
-void folders_store_find (FoldersStore *store, gint64 id, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data);
+/* The folder with `caller_id`'s role in it (0: anonymous, no role). */
+void folders_store_find (FoldersStore *store, gint64 id, gint64 caller_id,
+                         GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data);
 /* Changes the folder only if `owner_id` owns it; no row otherwise. */
 void folders_store_update (FoldersStore *store, gint64 id, gint64 owner_id,
                            const FoldersChanges *changes, GCancellable *cancellable,

@@ -76,6 +76,18 @@ finish_object (GTask *task, GAsyncResult *result, JsonNode **root)
   return json_node_get_object (*root);
 }
 
+static FoldersRole
+role_from_text (const char *role)
+{
+  if (g_str_equal (role, "owner"))
+    return FOLDERS_ROLE_OWNER;
+  if (g_str_equal (role, "contributor"))
+    return FOLDERS_ROLE_CONTRIBUTOR;
+  if (g_str_equal (role, "viewer"))
+    return FOLDERS_ROLE_VIEWER;
+  return FOLDERS_ROLE_NONE;
+}
+
 static gboolean
 folder_from_json (FoldersClient *client, JsonObject *object, FoldersFolder *folder)
 {
@@ -84,6 +96,7 @@ folder_from_json (FoldersClient *client, JsonObject *object, FoldersFolder *fold
   const char *visibility = json_object_get_string_member_with_default (object, "visibility", "");
 
   folder->is_public = g_str_equal (visibility, "public");
+  folder->role = role_from_text (json_object_get_string_member_with_default (object, "role", ""));
   return id != NULL && owner != NULL
          && carrete_ids_decode (client->ids, CARRETE_ID_FOLDER, id, &folder->id)
          && carrete_ids_decode (client->ids, CARRETE_ID_USER, owner, &folder->owner_id);

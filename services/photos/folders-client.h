@@ -14,11 +14,22 @@ G_BEGIN_DECLS
  * not see the folder) gives CARRETE_ERROR_NOT_FOUND. */
 typedef struct _FoldersClient FoldersClient;
 
+/* The caller's part in a folder, as carrete-folders answers it (its
+ * `role`): none for a stranger (who sees it only when it is public). */
+typedef enum
+{
+  FOLDERS_ROLE_NONE,
+  FOLDERS_ROLE_VIEWER,
+  FOLDERS_ROLE_CONTRIBUTOR,
+  FOLDERS_ROLE_OWNER,
+} FoldersRole;
+
 typedef struct
 {
   gint64 id;
   gint64 owner_id;
   gboolean is_public;
+  FoldersRole role;
 } FoldersFolder;
 
 FoldersClient *folders_client_new (const char *base_url, const CarreteIds *ids,

@@ -113,8 +113,9 @@ on_listed_folder (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  /* carrete-folders only shows the caller a folder they may read. */
-  op->request->query.owner_id = folder.owner_id;
+  /* carrete-folders only shows the caller a folder they may read, and
+   * whoever reads it reads all of it (its members' photos too). */
+  op->request->query.owner_id = 0;
   resolve_tags_then_list (task);
 }
 

@@ -224,12 +224,44 @@ on_account_emptied (GObject *source, GAsyncResult *result, gpointer user_data)
                                on_account_forgotten, req);
 }
 
-/* Bulk deletion is only ever of the caller's own photos: every photo in a
- * folder belongs to the folder's owner, so ?folder_id= deletes the
- * caller's photos there (none if it is not their folder); ?owner_id= must
- * name the caller (used for account deletion).  With ?trash=true (folder
- * only: a folder's recursive move to the trash) they go to the trash
- * instead, marked as trashed with the folder. */
+/* ?folder_id= of a folder the caller owns (asked of carrete-folders, as
+ * every time): every photo in it, its members' too, as deleting the folder
+ * with its photos needs; of any other folder, only the caller's own photos
+ * there.  With ?trash=true (a folder's recursive move to the trash) they go
+ * to the trash instead, each into its owner's, marked as trashed with the
+ * folder. */
+static void
+on_bulk_folder_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  PhotosApp *app = app_of (req);
+  FoldersFolder folder = { 0 };
+  g_autoptr (GError) error = NULL;
+  gint64 owner_id = carrete_request_get_caller (req)->id;
+  gint64 folder_id = 0;
+  gboolean trash = FALSE;
+
+  /* Decoded once already: the same answer again. */
+  carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, carrete_request_get_query (req, "folder_id"),
+                      &folder_id);
+  if (folders_client_get_finish (app->folders, result, &folder, &error))
+    owner_id = folder.role == FOLDERS_ROLE_OWNER ? 0 : owner_id;
+  else if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  /* Checked once already (handle_delete_all): the same answer again. */
+  carrete_request_query_flag (req, "trash", &trash);
+  if (trash)
+    photos_trash_folder_async (app, owner_id, folder_id, carrete_request_answer_no_content, req);
+  else
+    photos_service_delete_all_async (app, owner_id, folder_id, carrete_request_answer_no_content,
+                                     req);
+}
+
+/* Bulk deletion: ?folder_id= as above; ?owner_id= must name the caller
+ * (used for account deletion). */
 static void
 handle_delete_all (CarreteRequest *req)
 {
@@ -261,14 +293,11 @@ handle_delete_all (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  if (trash)
-    photos_trash_folder_async (app, caller->id, folder_id, carrete_request_answer_no_content,
-                               req);
+  if (folder != NULL)
+    folders_client_get_async (app->folders, folder_id, caller->token, caller->request_id,
+                              on_bulk_folder_read, req);
   else
-    photos_service_delete_all_async (app, caller->id, folder_id,
-                                   owner != NULL ? on_account_emptied
-                                                 : carrete_request_answer_no_content,
-                                   req);
+    photos_service_delete_all_async (app, caller->id, 0, on_account_emptied, req);
 }
 
 /* ---- GET /v1/photos ---------------------------------------------------------------------------- */

@@ -189,9 +189,10 @@ on_folder_owner_checked (GObject *source, GAsyncResult *result, gpointer user_da
 
   if (!folders_client_get_finish (op->app->folders, result, &folder, &error))
     g_task_return_error (task, error);
-  else if (folder.owner_id != op->caller->id)
+  else if (folder.role != FOLDERS_ROLE_OWNER && folder.role != FOLDERS_ROLE_CONTRIBUTOR)
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
-                             "Photos can only be put into your own folders.");
+                             "Photos can only be put into your own folders, or into folders"
+                             " shared with you as a contributor.");
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -241,8 +242,10 @@ photos_service_check_folder_finish (GAsyncResult *result, GError **error)
 
 /* ---- reading one photo -------------------------------------------------------------- */
 
-/* Who may read a photo: its owner, and anyone when it is in a public
- * folder (asked of carrete-folders with the caller's own token). */
+/* Who may read a photo: its owner, the folder's owner and members, and
+ * anyone when it is in a public folder (asked of carrete-folders with the
+ * caller's own token, every time: a removed member loses access at
+ * once). */
 static void
 on_photo_folder_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -253,10 +256,14 @@ on_photo_folder_read (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!folders_client_get_finish (op->app->folders, result, &folder, &error))
     g_task_return_error (task, error);
-  else if (!folder.is_public || folder.owner_id != op->access->photo->owner_id)
+  else if (!folder.is_public && folder.role == FOLDERS_ROLE_NONE)
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such photo.");
   else
-    g_task_return_pointer (task, g_steal_pointer (&op->access), (GDestroyNotify) photos_access_free);
+    {
+      op->access->is_folder_owner = folder.role == FOLDERS_ROLE_OWNER;
+      g_task_return_pointer (task, g_steal_pointer (&op->access),
+                             (GDestroyNotify) photos_access_free);
+    }
 }
 
 static void
@@ -317,21 +324,24 @@ photos_service_get_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The photo, if the caller owns it; FORBIDDEN when they can only read it. */
-static PhotosPhoto *
-take_owned_photo (GAsyncResult *result, GError **error)
+/* The access, if the caller owns the photo or its folder; FORBIDDEN when
+ * they can only read it (a viewer, or a contributor and another member's
+ * photo). */
+static PhotosAccess *
+take_manageable_photo (GAsyncResult *result, GError **error)
 {
   g_autoptr (PhotosAccess) access = g_task_propagate_pointer (G_TASK (result), error);
 
   if (access == NULL)
     return NULL;
-  if (!access->is_owner)
+  if (!access->is_owner && !access->is_folder_owner)
     {
       g_set_error_literal (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
-                           "Only the owner may change or delete this photo.");
+                           "Only the owner of the photo or of its folder may change or delete"
+                           " this photo.");
       return NULL;
     }
-  return g_steal_pointer (&access->photo);
+  return g_steal_pointer (&access);
 }
 
 /* ---- rename and move ------------------------------------------------------------------ */
@@ -386,19 +396,28 @@ on_update_access (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   AccessOp *op = g_task_get_task_data (task);
   GError *error = NULL;
-  PhotosPhoto *photo = take_owned_photo (result, &error);
+  PhotosAccess *access = take_manageable_photo (result, &error);
   const CarreteCaller *caller = op->caller;
+  gboolean moves;
 
-  if (photo == NULL)
+  if (access == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  op->access = g_new0 (PhotosAccess, 1);
-  op->access->photo = photo;
-  op->access->is_owner = TRUE;
-  if (op->set_folder && op->new_folder_id != 0 && op->new_folder_id != photo->folder_id)
+  op->access = access;
+  moves = op->set_folder && op->new_folder_id != access->photo->folder_id;
+  /* A folder's owner renames a member's photo but does not take it out:
+   * where it goes is its owner's choice. */
+  if (moves && !access->is_owner)
+    {
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN,
+                               "Only the owner of the photo may move it to another folder.");
+      g_object_unref (task);
+      return;
+    }
+  if (moves && op->new_folder_id != 0)
     photos_service_check_folder_async (op->app, caller, op->new_folder_id,
                                        g_task_get_cancellable (task), on_target_folder_checked,
                                        task);
@@ -491,15 +510,15 @@ on_delete_access (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
-  g_autoptr (PhotosPhoto) photo = take_owned_photo (result, &error);
+  g_autoptr (PhotosAccess) access = take_manageable_photo (result, &error);
 
-  if (photo == NULL)
+  if (access == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  begin_removal (task, photo);
+  begin_removal (task, access->photo);
 }
 
 static void
@@ -609,9 +628,13 @@ static void
 start_bulk_delete (PhotosApp *app, gint64 owner_id, gint64 folder_id, gboolean trashed_only,
                    gpointer source_tag, GAsyncReadyCallback callback, gpointer user_data)
 {
-  BulkDelete *bulk = g_new0 (BulkDelete, 1);
-  GTask *task = carrete_op_new (bulk, g_free, source_tag, NULL, callback, user_data);
+  BulkDelete *bulk;
+  GTask *task;
 
+  /* Never every photo of every account. */
+  g_return_if_fail (owner_id != 0 || folder_id != 0);
+  bulk = g_new0 (BulkDelete, 1);
+  task = carrete_op_new (bulk, g_free, source_tag, NULL, callback, user_data);
   bulk->app = app;
   bulk->owner_id = owner_id;
   bulk->folder_id = folder_id;

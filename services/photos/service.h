@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   PhotosPhoto *photo;
-  gboolean is_owner;
+  gboolean is_owner;        /* the caller owns the photo */
+  gboolean is_folder_owner; /* the caller owns its folder: may rename and delete it too */
 } PhotosAccess;
 
 void photos_access_free (PhotosAccess *access);
@@ -31,8 +32,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosAccess, photos_access_free)
 
 /* Before anything is written for the caller: their account still exists
  * (UNAUTHORIZED otherwise, see carrete-accounts.h), and they own
- * `folder_id` (0: no folder): NOT_FOUND when they cannot see it, FORBIDDEN
- * when it is someone else's public folder. */
+ * `folder_id` (0: no folder) or contribute to it: NOT_FOUND when they
+ * cannot see it, FORBIDDEN when they only read it (a public folder of
+ * someone else, or one shared with them as a viewer). */
 void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *caller,
                                         gint64 folder_id, GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
@@ -89,8 +91,9 @@ void photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint
                                gpointer user_data);
 PhotosAccess *photos_service_get_finish (GAsyncResult *result, GError **error);
 
-/* Rename and/or move (owner only; FORBIDDEN for a readable photo of
- * someone else). */
+/* Rename and/or move: the photo's owner does both, the owner of its folder
+ * renames it; FORBIDDEN for anyone else who may read it, and for a move by
+ * anyone but the photo's owner. */
 void photos_service_update_async (PhotosApp *app, const CarreteCaller *caller, gint64 photo_id,
                                   const char *name, gboolean set_folder, gint64 folder_id,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -106,7 +109,9 @@ void photos_service_delete_async (PhotosApp *app, const CarreteCaller *caller, g
                                   gboolean permanent, GAsyncReadyCallback callback,
                                   gpointer user_data);
 
-/* Removes every photo of `owner_id` (in `folder_id` when not 0).
+/* Removes every photo of `owner_id` (in `folder_id` when not 0); with
+ * `owner_id` 0, every photo in `folder_id`, whoever owns it (the folder's
+ * owner deleting it with its members' photos).
  * The task returns a boolean: carrete_request_answer_no_content answers
  * it. */
 void photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,

@@ -141,7 +141,7 @@ static const CarreteStatement begin_delete = {
 
 static const CarreteStatement begin_delete_batch = {
   "photos_begin_delete_batch",
-  "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE owner_id = $1"
+  "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE ($1::bigint = 0 OR owner_id = $1)"
   "   AND ($2::bigint = 0 OR folder_id = $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
   " RETURNING " PHOTO_COLUMNS,
   3,
@@ -177,10 +177,12 @@ static const CarreteStatement trash_photo = {
   3,
 };
 
+/* $1 = 0: every photo in the folder (its owner trashes it: members'
+ * photos go to their own owners' trash). */
 static const CarreteStatement trash_folder_photos = {
   "photos_trash_folder",
   "UPDATE photos" TRASH_SET ", trashed_with = $2"
-  " WHERE owner_id = $1 AND folder_id = $2 AND state = 'ready'",
+  " WHERE ($1::bigint = 0 OR owner_id = $1) AND folder_id = $2 AND state = 'ready'",
   3,
 };
 
@@ -271,7 +273,8 @@ list_sql (PhotosSort sort, gboolean descending, gboolean after, gboolean by_fold
     " AND ($6::timestamptz IS NULL OR shot_at <= $6)"
     "%s ORDER BY %s %s, id %s LIMIT $7",
     sort_keys[sort].time,
-    by_folder ? "folder_id = $2 AND owner_id = $1" : "owner_id = $1", keyset, column, dir, dir);
+    by_folder ? "folder_id = $2 AND ($1::bigint = 0 OR owner_id = $1)" : "owner_id = $1", keyset,
+    column, dir, dir);
 }
 
 static void

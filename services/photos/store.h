@@ -24,7 +24,7 @@ typedef enum
 /* A page request of GET /v1/photos, already validated. */
 typedef struct
 {
-  gint64 owner_id;
+  gint64 owner_id;         /* 0: anyone's (listing one folder) */
   gint64 folder_id;        /* 0: any */
   GArray *folder_ids;      /* gint64, or NULL: no folder restriction (from tags) */
   const char *name_like;   /* substring, matched case-insensitively; NULL: any */

@@ -58,11 +58,11 @@ users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const C
 
 void
 users_user_page_write_json (CarreteJsonWriter *writer, GPtrArray *users, const char *next_cursor,
-                            const CarreteIds *ids)
+                            const CarreteIds *ids, gboolean full)
 {
   carrete_json_writer_begin_page (writer);
   for (guint i = 0; i < users->len; i++)
-    users_user_write_json (writer, g_ptr_array_index (users, i), ids, TRUE);
+    users_user_write_json (writer, g_ptr_array_index (users, i), ids, full);
   carrete_json_writer_end_page (writer, next_cursor);
 }
 

@@ -31,9 +31,9 @@ void users_user_free (UsersUser *user);
  * id and username). */
 void users_user_write_json (CarreteJsonWriter *writer, const UsersUser *user, const CarreteIds *ids,
                             gboolean full);
-/* A page: {"items": [...], "next_cursor": ... or null}. */
+/* A page: {"items": [...], "next_cursor": ... or null}; `full` as above. */
 void users_user_page_write_json (CarreteJsonWriter *writer, GPtrArray *users,
-                                 const char *next_cursor, const CarreteIds *ids);
+                                 const char *next_cursor, const CarreteIds *ids, gboolean full);
 
 /* A freshly issued access/refresh pair. */
 typedef struct

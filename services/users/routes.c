@@ -8,9 +8,6 @@
 #include "carrete-readiness.h"
 #include "validate.h"
 
-#define DEFAULT_PAGE 50
-#define MAX_PAGE 200
-
 void
 respond_user (CarreteRequest *req, guint status, const UsersUser *user, gboolean full)
 {
@@ -379,26 +376,8 @@ listed (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   text = g_string_sized_new (256 * (users->len + 1));
   carrete_json_writer_init (&writer, text);
-  users_user_page_write_json (&writer, users, next_cursor, app_of (req)->service.ids);
+  users_user_page_write_json (&writer, users, next_cursor, app_of (req)->service.ids, TRUE);
   carrete_request_respond_json_text (req, 200, text);
-}
-
-static gboolean
-page_limit (CarreteRequest *req, guint *limit)
-{
-  const char *text = carrete_request_get_query (req, "limit");
-  guint64 value = DEFAULT_PAGE;
-  CarreteProblem *problem;
-
-  if (text == NULL || g_ascii_string_to_unsigned (text, 10, 1, MAX_PAGE, &value, NULL))
-    {
-      *limit = (guint) value;
-      return TRUE;
-    }
-  problem = carrete_problem_new (422, "limit must be a whole number from 1 to 200.");
-  carrete_problem_add_field_error (problem, "limit", "must be a whole number from 1 to 200");
-  carrete_request_respond_problem (req, problem);
-  return FALSE;
 }
 
 static void
@@ -406,15 +385,66 @@ list_users (CarreteRequest *req)
 {
   guint limit;
 
-  if (page_limit (req, &limit))
+  if (carrete_request_read_limit (req, &limit))
     users_service_list_async (&app_of (req)->service, carrete_request_get_query (req, "cursor"),
                               limit, carrete_request_get_cancellable (req), listed, req);
+}
+
+/* GET /v1/users?username=: any signed-in user finds one account by its
+ * exact username (to share a folder with it), as a page of zero or one
+ * public profile.  No pattern, no paging: it cannot list accounts. */
+static void
+found_username (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (UsersUser) user = users_service_get_finish (result, &error);
+  g_autoptr (GPtrArray) users = g_ptr_array_new ();
+  GString *text = g_string_sized_new (256);
+  CarreteJsonWriter writer;
+
+  if (user == NULL && !g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND))
+    {
+      g_string_free (text, TRUE);
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  if (user != NULL)
+    g_ptr_array_add (users, user);
+  carrete_json_writer_init (&writer, text);
+  users_user_page_write_json (&writer, users, NULL, app_of (req)->service.ids, FALSE);
+  carrete_request_respond_json_text (req, 200, text);
+}
+
+/* `limit` is checked as on the listing (a page of at most one needs no
+ * more) and `cursor` ignored: there is never a next page. */
+static void
+find_username (CarreteRequest *req, const char *username)
+{
+  g_autoptr (CarreteProblem) problem = NULL;
+  guint limit;
+
+  if (!carrete_request_read_limit (req, &limit))
+    return;
+  problem = carrete_problem_new (422, "The username is not valid.");
+  if (!users_validate_username (username, problem))
+    {
+      carrete_request_respond_problem (req, g_steal_pointer (&problem));
+      return;
+    }
+  users_service_find_username_async (&app_of (req)->service, username,
+                                     carrete_request_get_cancellable (req), found_username, req);
 }
 
 static void
 handle_list_users (CarreteRequest *req)
 {
-  require_admin (req, list_users);
+  const char *username = carrete_request_get_query (req, "username");
+
+  if (username != NULL)
+    find_username (req, username);
+  else
+    require_admin (req, list_users);
 }
 
 /* ---- keys and readiness ---------------------------------------------------- */

@@ -138,6 +138,17 @@ users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancellable
   users_store_find_by_id (svc->store, id, cancellable, return_user, task);
 }
 
+void
+users_service_find_username_async (UsersService *svc, const char *username,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task = carrete_op_new (svc, NULL, users_service_find_username_async, cancellable, callback,
+                                user_data);
+
+  users_store_find_by_username (svc->store, username, cancellable, return_user, task);
+}
+
 UsersUser *
 users_service_get_finish (GAsyncResult *result, GError **error)
 {

@@ -72,6 +72,11 @@ void users_service_logout_async (UsersService *svc, const char *refresh_token,
 void users_service_get_async (UsersService *svc, gint64 id, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data);
 UsersUser *users_service_get_finish (GAsyncResult *result, GError **error);
+/* The account of exactly that username (case-insensitive), NOT_FOUND for
+ * none; finish with users_service_get_finish. */
+void users_service_find_username_async (UsersService *svc, const char *username,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
 
 /* `email`/`password` NULL leave them unchanged; a new password needs the
  * current one, whose checks are throttled as logins are (per account and

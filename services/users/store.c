@@ -29,6 +29,14 @@ static const CarreteStatement find_by_login = {
   1,
 };
 
+/* Exact, case-insensitive (the unique index's expression): no pattern, no
+ * email, so it names one account or none and lists nothing. */
+static const CarreteStatement find_by_username = {
+  "users_find_by_username",
+  "SELECT " USER_COLUMNS " FROM users WHERE lower(username) = lower($1)",
+  1,
+};
+
 static const CarreteStatement find_by_id = {
   "users_find_by_id",
   "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
@@ -176,6 +184,14 @@ users_store_find_by_login (UsersStore *store, const char *login, GCancellable *c
 {
   const char *params[] = { login };
   carrete_db_query_async (store->db, &find_by_login, params, cancellable, callback, user_data);
+}
+
+void
+users_store_find_by_username (UsersStore *store, const char *username, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *params[] = { username };
+  carrete_db_query_async (store->db, &find_by_username, params, cancellable, callback, user_data);
 }
 
 void

@@ -18,6 +18,9 @@ void users_store_insert_user (UsersStore *store, const char *username, const cha
                               GAsyncReadyCallback callback, gpointer user_data);
 void users_store_find_by_login (UsersStore *store, const char *login, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
+void users_store_find_by_username (UsersStore *store, const char *username,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
 void users_store_find_by_id (UsersStore *store, gint64 id, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 /* NULL leaves a column unchanged; a new hash also revokes every refresh

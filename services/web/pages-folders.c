@@ -152,6 +152,7 @@ typedef struct
 {
   char *id;
   CarreteFolder *folder;
+  WebApiResult photos;
 } FolderView;
 
 static void
@@ -159,6 +160,7 @@ folder_view_free (FolderView *view)
 {
   g_free (view->id);
   g_clear_object (&view->folder);
+  web_api_result_clear (&view->photos);
   g_free (view);
 }
 
@@ -197,8 +199,20 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarreteFolder *f
               T (ctx, "Also move the photos in it to the trash"), T (ctx, "Move to trash"));
 }
 
+/* A contributor (not the owner) uploads into the folder too. */
 static void
-render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
+render_contributor_tools (WebCtx *ctx, GString *html, const char *upload)
+{
+  web_append (html, "<section id=\"contributor-tools\" class=\"card\"><p class=\"hint\">%s</p>"
+              "<p><a class=\"btn btn-primary\" href=\"%s\">%s</a></p></section>\n",
+              T (ctx, "This folder is shared with you: you can add photos to it."), upload,
+              T (ctx, "Upload to this folder"));
+}
+
+/* `members`: the owner's view of who the folder is shared with, or NULL
+ * for anyone else. */
+static void
+render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos, WebApiResult *members)
 {
   g_autoptr (GString) html = g_string_new (NULL);
   CarreteFolder *folder = view->folder;
@@ -206,6 +220,7 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
   const char *visibility
       = g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0 ? "public" : "private";
   gboolean owner = web_ctx_is_user (ctx, carrete_folder_get_owner_id (folder));
+  const char *role = carrete_folder_get_role (folder);
   g_autofree char *upload = g_strconcat ("/upload?folder_id=", view->id, NULL);
   g_autoptr (CarretePhotoPage) page = web_api_photo_page (photos);
   const char *next = page != NULL ? page->next_cursor : NULL;
@@ -233,18 +248,43 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos)
     }
   if (owner)
     render_owner_forms (ctx, html, view->id, folder);
+  else if (g_strcmp0 (role, "contributor") == 0)
+    render_contributor_tools (ctx, html, upload);
+  if (owner && members != NULL)
+    pages_members_render_share (ctx, html, view->id, members);
   web_ctx_respond_html (ctx, status, name, html->str);
 }
 
 static void
-on_folder_photos (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+on_folder_members (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   FolderView *view = user_data;
 
   if (web_api_session_lost (ctx, result))
     web_ctx_redirect_to_login (ctx);
   else
-    render_folder (ctx, view, result);
+    render_folder (ctx, view, &view->photos, result);
+  folder_view_free (view);
+}
+
+/* The owner's page also lists the members (the Share section). */
+static void
+on_folder_photos (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  FolderView *view = user_data;
+  g_autofree char *path = NULL;
+
+  if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else if (g_strcmp0 (carrete_folder_get_role (view->folder), "owner") == 0)
+    {
+      web_api_result_move (&view->photos, result);
+      path = g_strdup_printf ("/v1/folders/%s/members?limit=200", view->id);
+      web_api_call (ctx, WEB_FOLDERS, "GET", path, NULL, on_folder_members, view);
+      return;
+    }
+  else
+    render_folder (ctx, view, result, NULL);
   folder_view_free (view);
 }
 

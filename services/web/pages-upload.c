@@ -114,6 +114,23 @@ on_upload_me (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   upload_form_free (form);
 }
 
+/* Folders shared with the visitor as a contributor take uploads too. */
+static void
+on_upload_shared (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  UploadForm *form = user_data;
+  g_autoptr (CarreteFolderPage) shared = web_api_folder_page (result);
+
+  for (guint i = 0; shared != NULL && form->folders != NULL && i < shared->items->len; i++)
+    {
+      CarreteFolder *folder = g_ptr_array_index (shared->items, i);
+
+      if (g_strcmp0 (carrete_folder_get_role (folder), "contributor") == 0)
+        g_ptr_array_add (form->folders->items, g_object_ref (folder));
+    }
+  web_api_call (ctx, WEB_USERS, "GET", "/v1/users/me", NULL, on_upload_me, form);
+}
+
 static void
 on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
@@ -127,7 +144,8 @@ on_upload_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
     }
   form->folders = web_api_folder_page (result);
   form->folders_unavailable = web_api_unavailable (result);
-  web_api_call (ctx, WEB_USERS, "GET", "/v1/users/me", NULL, on_upload_me, form);
+  web_api_call (ctx, WEB_FOLDERS, "GET", "/v1/folders?scope=shared&limit=200", NULL,
+                on_upload_shared, form);
 }
 
 static void

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "carrete-request.h"
+#include "web-api.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,15 @@ void pages_folder_new_post (CarreteRequest *req);
 void pages_folder_get (CarreteRequest *req);
 void pages_folder_edit_post (CarreteRequest *req);
 void pages_folder_delete_post (CarreteRequest *req);
+
+/* Members (pages-members.c): the owner's Share section of a folder page,
+ * its forms, and "Shared with me". */
+void pages_members_render_share (WebCtx *ctx, GString *html, const char *folder_id,
+                                 WebApiResult *members);
+void pages_folder_member_add_post (CarreteRequest *req);
+void pages_folder_member_role_post (CarreteRequest *req);
+void pages_folder_member_remove_post (CarreteRequest *req);
+void pages_shared_get (CarreteRequest *req);
 
 void pages_photo_get (CarreteRequest *req);
 void pages_photo_rename_post (CarreteRequest *req);

@@ -23,10 +23,12 @@ render_header (WebCtx *ctx, GString *out)
   if (ctx->username != NULL && web_ctx_has_session (ctx))
     {
       web_append (out, "<a href=\"/upload\">%s</a><a href=\"/folders/new\">%s</a>"
+                  "<a id=\"nav-shared\" href=\"/shared\">%s</a>"
                   "<a id=\"nav-trash\" href=\"/trash\">%s</a>"
                   "<span class=\"spacer\"></span><span id=\"current-user\">%s</span>"
                   "<form id=\"logout-form\" method=\"post\" action=\"/logout\">",
-                  T (ctx, "Upload"), T (ctx, "New folder"), T (ctx, "Trash"), ctx->username);
+                  T (ctx, "Upload"), T (ctx, "New folder"), T (ctx, "Shared with me"),
+                  T (ctx, "Trash"), ctx->username);
       web_layout_csrf_field (ctx, out);
       web_append (out, "<button type=\"submit\" class=\"btn btn-link\">%s</button></form>",
                   T (ctx, "Sign out"));

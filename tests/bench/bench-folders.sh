@@ -20,33 +20,9 @@ N_OWNERS=${BENCH_OWNERS:-1000}
 DUR=${BENCH_DURATION:-10}            # seconds per throughput phase
 LAT_DUR=${BENCH_LATENCY_DURATION:-5} # seconds of the one-connection latency phase
 QUERY='/v1/folders?tags=a,b'
-PASSWORD='bench-password-0123456789'
 
-# ---- tools ------------------------------------------------------------------
-bench_tools
-
-bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
-
-# ---- scratch dir and cleanup --------------------------------------------------
-bench_scratch
-
-# ---- PostgreSQL -----------------------------------------------------------------
-bench_postgres carrete_users carrete_folders
-
-# ---- services ------------------------------------------------------------------------
-bench_keys
-USERS_PORT=$(free_port)
-FOLDERS_PORT=$(free_port)
-USERS=http://127.0.0.1:$USERS_PORT
-BASE=http://127.0.0.1:$FOLDERS_PORT
-
-start users "$USERS_BIN" "$USERS_PORT" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
-start folders "$FOLDERS_BIN" "$FOLDERS_PORT" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
-FOLDERS_PID=${PIDS[-1]}
-
-# The first registered user has row id 1: the bulk rows of owner 1 are theirs.
-TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed"
-[ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+# ---- PostgreSQL, carrete-users, carrete-folders, the bench user (row 1) ----------
+bench_folders_stack
 
 # ---- bulk load ---------------------------------------------------------------------
 # Owners get contiguous blocks of 100 rows.  Tags: one of a c e g i, one of
@@ -54,16 +30,7 @@ TOKEN=$(bench_token "$USERS" bench "$PASSWORD") || die "register or login failed
 # (4 of each owner's 100).
 log "loading $N_FOLDERS folders of $N_OWNERS owners, 5 tags each"
 LOAD_START=$(date +%s.%N)
-psql_q -d carrete_folders <<SQL
-INSERT INTO folders (owner_id, name, visibility, tags, created_at)
-SELECT 1 + (g / ($N_FOLDERS / $N_OWNERS)) % $N_OWNERS, 'folder ' || g,
-       CASE WHEN g % 4 = 0 THEN 'public' ELSE 'private' END,
-       ARRAY[(ARRAY['a','c','e','g','i'])[1 + g % 5], (ARRAY['b','d','f','h','j'])[1 + g / 5 % 5],
-             'k' || (g * 13 % 17), 'm' || (g * 7 % 23), 'n' || (g % 31)],
-       now() - make_interval(secs => g)
-FROM generate_series(0, $N_FOLDERS - 1) AS g;
-VACUUM ANALYZE folders;
-SQL
+{ bench_folders_sql "$N_FOLDERS" "$N_OWNERS"; echo 'VACUUM ANALYZE folders;'; } | psql_q -d carrete_folders
 LOAD_S=$(python3 -c "import time; print(f'{time.time() - $LOAD_START:.1f}')")
 ROWS=$(psql_q -d carrete_folders -c 'SELECT count(*) FROM folders')
 MATCHES=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$QUERY" | jq '.items | length')
@@ -85,17 +52,7 @@ log "wrk GET $QUERY: -t1 -c1 -d${LAT_DUR}s (latency)"
 LOG_FROM=$(wc -l <"$TMP/folders.out")
 run_wrk latency 1 1 "$LAT_DUR"
 # Server-side durations of those requests, from the service's request log.
-SERVER_P50=$(tail -n +"$((LOG_FROM + 1))" "$TMP/folders.out" | python3 -c '
-import json, statistics, sys
-d = []
-for line in sys.stdin:
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if e.get("route") == "/v1/folders" and e.get("status") == 200:
-        d.append(e["duration_ms"])
-print(f"{statistics.median(d):.3f}" if d else "nan")')
+SERVER_P50=$(bench_server_p50 "$TMP/folders.out" "$LOG_FROM" /v1/folders)
 
 # ---- 2. throughput at 16 connections, then pgbench on the bare SELECT -----------------------
 log "wrk GET $QUERY: -t2 -c16 -d${DUR}s (throughput)"
@@ -106,7 +63,7 @@ run_wrk throughput 2 16 "$DUR"
 # and ":SS" in the to_char formats as variables, so those colons are \x3a in
 # an E'' literal: the same string, the same query.
 cat >"$TMP/select.sql" <<'SQL'
-SELECT id, owner_id, name, visibility, array_to_json(tags)::text, to_char(created_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), to_char(updated_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), created_at::text AS sort_key FROM folders WHERE owner_id = 1 AND tags @> '{a,b}' ORDER BY created_at DESC, id DESC LIMIT 51;
+SELECT id, owner_id, name, visibility, array_to_json(tags)::text, to_char(created_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), to_char(updated_at AT TIME ZONE 'UTC', E'YYYY-MM-DD"T"HH24\x3aMI\x3aSS.MS"Z"'), created_at::text AS sort_key, CASE WHEN owner_id = 1 THEN 'owner' ELSE (SELECT m.role FROM folder_members m WHERE m.folder_id = folders.id AND m.user_id = 1) END FROM folders WHERE owner_id = 1 AND tags @> '{a,b}' ORDER BY created_at DESC, id DESC LIMIT 51;
 SQL
 log "pgbench: 16 clients, 2 threads, ${DUR} s, -M prepared, the bare SELECT"
 timeout $((DUR + 20)) "$PGBENCH" -n -h 127.0.0.1 -p "$PGPORT" -U postgres -M prepared \

@@ -222,3 +222,59 @@ EOF
 # bench_cpu PID...: CPU seconds (user + system) used so far by these
 # processes and all their descendants, with the children they have reaped.
 bench_cpu() { "$PY" "$BENCH_HERE/proc-cpu.py" tree "$@"; }
+
+# bench_folders_sql N_FOLDERS N_OWNERS: the INSERT of the folders benchmarks'
+# rows (bench-folders.sh, bench-members.sh): owners in contiguous blocks,
+# every 4th folder public, 5 tags each (one of a c e g i, one of b d f h j,
+# three from larger sets: "a and b" is on 1 row in 25), one second apart.
+bench_folders_sql() {
+  cat <<SQL
+INSERT INTO folders (owner_id, name, visibility, tags, created_at)
+SELECT 1 + (g / ($1 / $2)) % $2, 'folder ' || g,
+       CASE WHEN g % 4 = 0 THEN 'public' ELSE 'private' END,
+       ARRAY[(ARRAY['a','c','e','g','i'])[1 + g % 5], (ARRAY['b','d','f','h','j'])[1 + g / 5 % 5],
+             'k' || (g * 13 % 17), 'm' || (g * 7 % 23), 'n' || (g % 31)],
+       now() - make_interval(secs => g)
+FROM generate_series(0, $1 - 1) AS g;
+SQL
+}
+
+# bench_server_p50 LOG FROM ROUTE: the median duration_ms of the 200
+# answers on ROUTE in the JSON request log LOG after its line FROM ("nan"
+# when there are none): the server-side latency, without the client's.
+bench_server_p50() {
+  tail -n +"$(($2 + 1))" "$1" | python3 -c '
+import json, statistics, sys
+d = []
+for line in sys.stdin:
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("route") == sys.argv[1] and e.get("status") == 200:
+        d.append(e["duration_ms"])
+print(f"{statistics.median(d):.3f}" if d else "nan")' "$3"
+}
+
+# bench_folders_stack: the setting of the folders benchmarks (bench-folders.sh,
+# bench-members.sh): the tools, a scratch dir, PostgreSQL with both
+# databases, carrete-users and carrete-folders on free ports, and the bench
+# user registered first (row 1: the bulk rows of owner 1 are theirs).  Sets
+# USERS, BASE (carrete-folders), FOLDERS_PID and TOKEN.
+bench_folders_stack() {
+  local users_port folders_port
+  bench_tools
+  bench_binaries "$USERS_BIN" "$FOLDERS_BIN"
+  bench_scratch
+  bench_postgres carrete_users carrete_folders
+  bench_keys
+  users_port=$(free_port)
+  folders_port=$(free_port)
+  USERS=http://127.0.0.1:$users_port
+  BASE=http://127.0.0.1:$folders_port
+  start users "$USERS_BIN" "$users_port" carrete_users CARRETE_JWT_PRIVATE_KEY_FILE="$TMP/keys/jwt.pem"
+  start folders "$FOLDERS_BIN" "$folders_port" carrete_folders CARRETE_PHOTOS_URL=http://127.0.0.1:9
+  FOLDERS_PID=${PIDS[-1]}
+  TOKEN=$(bench_token "$USERS" bench 'bench-password-0123456789') || die "register or login failed"
+  [ "$(psql_q -d carrete_users -c 'SELECT id FROM users')" = 1 ] || die "the bench user is not row 1"
+}

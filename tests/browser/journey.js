@@ -986,6 +986,68 @@ async function journey(browser) {
     fs.unlinkSync(onDisk);
   });
 
+  // ---- sharing a folder with a member -----------------------------------------
+
+  await step('Alice shares her private folder with Bob as a contributor (Share section)', async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    assert.equal(await pageA.locator('#share #members li.member').count(), 0);
+    await pageA.fill('#member-add [name="username"]', bob.username);
+    await pageA.selectOption('#member-add [name="role"]', 'contributor');
+    const response = await submit(pageA, '#member-add');
+    assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
+    await assertPage(pageA, response, dialogs);
+    const member = pageA.locator('#share #members li.member');
+    assert.equal(await member.count(), 1);
+    assert.equal((await member.locator('.member-name').innerText()).trim(), bob.username);
+    assert.equal(await member.locator('select[name="role"]').inputValue(), 'contributor');
+    state.bobId = await member.getAttribute('data-user');
+  });
+
+  await step('sharing with an unknown username says so (4xx) and adds nobody', async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    await pageA.fill('#member-add [name="username"]', `nobody_${RUN}`);
+    const response = await submit(pageA, '#member-add');
+    assert.ok(response.status() >= 400 && response.status() < 500, `status ${response.status()}`);
+    assert.match(await pageA.locator('[role="alert"]').innerText(), /username|usuario/);
+    await visit(pageA, `/folders/${state.privateId}`);
+    assert.equal(await pageA.locator('#share #members li.member').count(), 1);
+  });
+
+  await step('Bob sees the folder under Shared with me and uploads into it (no JavaScript)', async () => {
+    const response = await visit(pageB, '/shared');
+    await assertPage(pageB, response, dialogs);
+    const link = pageB.locator(`#shared-folders a[href="/folders/${state.privateId}"]`);
+    assert.equal(await link.count(), 1);
+    await link.click();
+    await pageB.waitForURL(`**/folders/${state.privateId}`);
+    assert.equal(await pageB.locator('#contributor-tools').count(), 1);
+    assert.equal(await pageB.locator('#folder-edit, #folder-delete, #share').count(), 0, 'owner forms shown to Bob');
+    const before = await cards(pageB);
+    const ctx = await newContext(browser, { javaScriptEnabled: false, storageState: await ctxB.storageState() });
+    const page = await ctx.newPage();
+    await visit(page, `/upload?folder_id=${state.privateId}`);
+    assert.equal(await page.locator('#upload-form [name="folder_id"]').inputValue(), state.privateId);
+    await page.setInputFiles('#upload-form input[type="file"]', [images.harbour]);
+    const uploaded = await submit(page, '#upload-form');
+    assert.equal(uploaded.status(), 200);
+    assert.equal(await page.locator('#upload-results li.upload-ok').count(), 1);
+    await ctx.close();
+    await visit(pageB, `/folders/${state.privateId}`);
+    assert.equal(await cards(pageB), before + 1, "Bob's photo is in Alice's folder");
+  });
+
+  await step('Alice removes Bob; his next load of the folder is the not-found page', async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    const response = await submit(pageA, `#share li.member[data-user="${state.bobId}"] form.member-remove`);
+    assert.equal(response.status(), 200);
+    assert.equal(await pageA.locator('#share #members li.member').count(), 0);
+    const gone = await visit(pageB, `/folders/${state.privateId}`, 404);
+    await assertPage(pageB, gone, dialogs);
+    await visit(pageB, '/shared');
+    assert.equal(await pageB.locator(`#shared-folders a[href="/folders/${state.privateId}"]`).count(), 0);
+  });
+
   await step('Alice and Bob sign out', async () => {
     for (const page of [pageA, pageB]) {
       await visit(page, '/');

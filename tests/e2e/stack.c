@@ -258,6 +258,16 @@ stack_body_text (CtResponse *response)
   return g_strndup (data != NULL ? data : "", len);
 }
 
+void
+stack_assert_status (CtResponse *response, guint status)
+{
+  if (response->status != status)
+    {
+      g_autofree char *body = stack_body_text (response);
+      g_error ("expected %u, got %u: %s", status, response->status, body);
+    }
+}
+
 char *
 stack_login (Stack *stack, const char *name, char **refresh_token)
 {

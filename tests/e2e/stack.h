@@ -119,5 +119,7 @@ GPtrArray *stack_photo_prefixes (Stack *stack, const char *user_id);
 
 /* The body of a response as a NUL-terminated string, for messages. */
 char *stack_body_text (CtResponse *response);
+/* Fails the test, showing the body, unless `response` has `status`. */
+void stack_assert_status (CtResponse *response, guint status);
 
 G_END_DECLS

@@ -37,16 +37,6 @@ photo_status (const char *token, const char *photo_id)
 }
 
 static void
-assert_status (CtResponse *r, guint status)
-{
-  if (r->status != status)
-    {
-      g_autofree char *body = stack_body_text (r);
-      g_error ("expected %u, got %u: %s", status, r->status, body);
-    }
-}
-
-static void
 assert_unavailable (CtResponse *r)
 {
   ct_assert_problem (r, 503, NULL);
@@ -163,7 +153,7 @@ photos_listing (const char *token, const char *query)
   g_autofree char *path = g_strdup_printf ("/v1/photos?%s", query);
   g_autoptr (CtResponse) r = photos_call ("GET", path, token, NULL);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   return listed_ids (r);
 }
 
@@ -190,7 +180,7 @@ folder_of_photo (const char *token, const char *photo_id)
   g_autofree char *path = g_strdup_printf ("/v1/photos/%s", photo_id);
   g_autoptr (CtResponse) r = photos_call ("GET", path, token, NULL);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   return g_strdup (json_object_get_string_member (ct_response_object (r), "folder_id"));
 }
 
@@ -239,9 +229,9 @@ test_into_others_folders (void)
     g_autoptr (CtResponse) moved = move_photo (bea->token, loose, own);
     g_autoptr (CtResponse) away = move_photo (bea->token, loose, shown);
     g_autofree char *now = folder_of_photo (bea->token, loose);
-    assert_status (up, 201);
+    stack_assert_status (up, 201);
     g_assert_cmpstr (ct_response_string (up, "folder_id"), ==, own);
-    assert_status (moved, 200);
+    stack_assert_status (moved, 200);
     g_assert_cmpstr (ct_response_string (moved, "folder_id"), ==, own);
     ct_assert_problem (away, 403, NULL);
     g_assert_cmpstr (now, ==, own);
@@ -250,7 +240,7 @@ test_into_others_folders (void)
   {
     g_autofree char *mine = stack_photo_new (stack, ana->token, NULL);
     g_autoptr (CtResponse) moved = move_photo (ana->token, mine, shown);
-    assert_status (moved, 200);
+    stack_assert_status (moved, 200);
     g_assert_cmpstr (ct_response_string (moved, "folder_id"), ==, shown);
   }
 }
@@ -271,7 +261,7 @@ test_complete_into_deleted_folder (void)
   g_autofree char *ready = NULL;
   g_autofree char *folder_row = stack_row_id (stack, folder);
 
-  assert_status (removed, 204);
+  stack_assert_status (removed, 204);
   ct_assert_problem (done, 404, NULL);
   /* Still pending (its owner sees it), never ready in a folder that is gone. */
   g_assert_cmpuint (photo_status (ana->token, pending), ==, 200);
@@ -288,7 +278,7 @@ download (const char *url)
 {
   g_autoptr (CtResponse) r = ct_http_raw (url, "GET", "", NULL, NULL, NULL);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   return g_bytes_ref (r->body);
 }
 
@@ -309,7 +299,7 @@ test_public_folder_read (void)
   g_autofree char *list_path = g_strdup_printf ("/v1/photos?folder_id=%s", folder);
   g_autofree char *folder_path = g_strdup_printf ("/v1/folders/%s", folder);
 
-  assert_status (up, 201);
+  stack_assert_status (up, 201);
   photo = g_strdup (ct_response_string (up, "id"));
   photo_path = g_strdup_printf ("/v1/photos/%s", photo);
   {
@@ -324,7 +314,7 @@ test_public_folder_read (void)
     g_autoptr (GBytes) thumbnail = NULL;
     g_autofree char *listed = photos_listing (NULL, list_path + strlen ("/v1/photos?"));
 
-    assert_status (anon, 200);
+    stack_assert_status (anon, 200);
     g_assert_true (g_str_has_prefix (ct_response_string (anon, "url"), ct_s3_server_endpoint (stack->minio)));
     original = download (ct_response_string (anon, "url"));
     g_assert_true (g_bytes_equal (original, png));
@@ -343,7 +333,7 @@ test_public_folder_read (void)
     g_autoptr (CtResponse) bea_list = photos_call ("GET", list_path, bea->token, NULL);
     g_autofree char *own_list = photos_listing (ana->token, list_path + strlen ("/v1/photos?"));
 
-    assert_status (patched, 200);
+    stack_assert_status (patched, 200);
     ct_assert_problem (anon, 404, NULL);
     ct_assert_problem (anon_list, 404, NULL);
     ct_assert_problem (bea_list, 404, NULL);
@@ -432,7 +422,7 @@ test_folder_delete (void)
     g_autoptr (CtResponse) get = folders_call ("GET", path, ana->token, NULL);
     g_autoptr (GPtrArray) left = stack_photo_prefixes (stack, ana->id);
 
-    assert_status (gone, 204);
+    stack_assert_status (gone, 204);
     ct_assert_problem (get, 404, NULL);
     g_assert_cmpuint (folder_rows_of (ana->id), ==, 0);
     g_assert_cmpuint (photo_status (ana->token, one), ==, 404);
@@ -542,7 +532,7 @@ assert_delete_me_completes (Account *account)
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me",
                                       account->user->token, NULL);
 
-  assert_status (r, 204);
+  stack_assert_status (r, 204);
   assert_account_gone (account);
 }
 
@@ -578,7 +568,7 @@ test_admin_deletes (void)
   g_autofree char *path = g_strdup_printf ("/v1/users/%s", account->user->id);
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", path, admin->token, NULL);
 
-  assert_status (r, 204);
+  stack_assert_status (r, 204);
   assert_account_gone (account);
   /* The administrator's own account is untouched. */
   g_assert_cmpuint (user_rows (admin->id), ==, 1);
@@ -669,7 +659,7 @@ test_folders_down (void)
     g_autoptr (CtResponse) completed = photos_call ("POST", complete, ana->token, NULL);
     g_autofree char *tagged = photos_listing (ana->token, "tags=down");
     g_autofree char *all = sorted_ids (inside, again, pending, NULL);
-    assert_status (completed, 200);
+    stack_assert_status (completed, 200);
     g_assert_cmpstr (ct_response_string (completed, "folder_id"), ==, folder);
     g_assert_cmpstr (tagged, ==, all);
     g_assert_cmpuint (photo_status (bea->token, inside), ==, 200);
@@ -695,11 +685,11 @@ test_photos_down (void)
     g_autoptr (CtResponse) patched = folders_call ("PATCH", path, ana->token, "{\"tags\":[\"alive\",\"well\"]}");
     JsonArray *items;
 
-    assert_status (get, 200);
-    assert_status (search, 200);
+    stack_assert_status (get, 200);
+    stack_assert_status (search, 200);
     items = json_object_get_array_member (ct_response_object (search), "items");
     g_assert_cmpuint (json_array_get_length (items), ==, 1);
-    assert_status (patched, 200);
+    stack_assert_status (patched, 200);
   }
   /* … but deleting one needs to know it is empty. */
   {
@@ -709,14 +699,14 @@ test_photos_down (void)
 
     assert_unavailable (plain);
     assert_unavailable (deep);
-    assert_status (get, 200);
+    stack_assert_status (get, 200);
     g_assert_cmpuint (folder_rows_of (ana->id), ==, 2);
   }
   stack_restart (&stack->photos);
   {
     g_autofree char *for_good = g_strdup_printf ("%s?permanent=true", path);
     g_autoptr (CtResponse) gone = folders_call ("DELETE", for_good, ana->token, NULL);
-    assert_status (gone, 204);
+    stack_assert_status (gone, 204);
     g_assert_cmpuint (folder_rows_of (ana->id), ==, 1);
   }
 }
@@ -763,20 +753,20 @@ test_request_id_travels (void)
   {
     g_autoptr (CtResponse) r = traced (stack->photos.url, "GET", list_path, ana->token,
                                        "e2e-trace-list");
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_cmpstr (ct_response_header (r, "X-Request-Id"), ==, "e2e-trace-list");
     g_assert_true (logged (&stack->folders, "e2e-trace-list", "GET", "/v1/folders/{id}"));
   }
   {
     g_autoptr (CtResponse) r = traced (stack->folders.url, "DELETE", delete_path, ana->token,
                                        "e2e-trace-rmdir");
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     g_assert_true (logged (&stack->photos, "e2e-trace-rmdir", "DELETE", "/v1/photos"));
   }
   {
     g_autoptr (CtResponse) r = traced (stack->users.url, "DELETE", "/v1/users/me", ana->token,
                                        "e2e-trace-bye");
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     g_assert_true (logged (&stack->photos, "e2e-trace-bye", "DELETE", "/v1/photos"));
     g_assert_true (logged (&stack->folders, "e2e-trace-bye", "DELETE", "/v1/folders"));
   }

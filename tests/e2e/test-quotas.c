@@ -17,16 +17,6 @@ static Stack *stack;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void
-assert_status (CtResponse *r, guint status)
-{
-  if (r->status != status)
-    {
-      g_autofree char *body = stack_body_text (r);
-      g_error ("expected %u, got %u: %s", status, r->status, body);
-    }
-}
-
 static gint64
 member_int (CtResponse *r, const char *name)
 {
@@ -42,7 +32,7 @@ me_usage (StackUser *user, gint64 *quota_bytes, gint64 *usage_bytes)
 {
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "GET", "/v1/users/me", user->token, NULL);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   *quota_bytes = member_int (r, "quota_bytes");
   *usage_bytes = member_int (r, "usage_bytes");
 }
@@ -83,7 +73,7 @@ give_quota (StackUser *admin, StackUser *user, gint64 quota_bytes)
   g_autofree char *body = g_strdup_printf ("{\"quota_bytes\": %" G_GINT64_FORMAT "}", quota_bytes);
   g_autoptr (CtResponse) r = set_quota (admin->token, user->id, body);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   g_assert_cmpint (member_int (r, "quota_bytes"), ==, quota_bytes);
 }
 
@@ -188,19 +178,19 @@ test_usage_counts (void)
   {
     g_autoptr (CtResponse) r
         = ct_http (stack->photos.url, "GET", "/v1/photos/usage", ana->token, NULL);
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_cmpint (member_int (r, "usage_bytes"), ==, usage_bytes);
     g_assert_cmpint (member_int (r, "quota_bytes"), ==, 0);
   }
   {
     g_autoptr (CtResponse) r = create_upload (ana, 1000000, TRUE);
     g_autofree char *path = NULL;
-    assert_status (r, 201);
+    stack_assert_status (r, 201);
     g_assert_cmpint (usage_of (ana), ==, usage_bytes + 1000000);
     path = g_strdup_printf ("/v1/photos/uploads/%s", ct_response_string (r, "upload_id"));
     {
       g_autoptr (CtResponse) aborted = ct_http (stack->photos.url, "DELETE", path, ana->token, NULL);
-      assert_status (aborted, 204);
+      stack_assert_status (aborted, 204);
     }
     g_assert_cmpint (usage_of (ana), ==, usage_bytes);
   }
@@ -225,7 +215,7 @@ test_admin_sets_quota (void)
   g_assert_cmpint (quota_bytes, ==, 5000000);
   {
     g_autoptr (CtResponse) r = set_quota (admin->token, bea->id, "{\"quota_bytes\": 0}");
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_cmpint (member_int (r, "quota_bytes"), ==, 0);
     g_assert_cmpint (member_int (r, "usage_bytes"), ==, 0);
     g_assert_cmpstr (ct_response_string (r, "id"), ==, bea->id);
@@ -283,7 +273,7 @@ test_admin_sets_quota (void)
     g_autoptr (CtResponse) gone = ct_http (stack->users.url, "DELETE", "/v1/users/me",
                                            other->token, NULL);
     g_autoptr (CtResponse) r = NULL;
-    assert_status (gone, 204);
+    stack_assert_status (gone, 204);
     r = set_quota (admin->token, other->id, "{\"quota_bytes\": 1}");
     ct_assert_problem (r, 404, NULL);
   }
@@ -342,7 +332,7 @@ test_one_byte_over (void)
   give_quota (admin, cai, quota + 1);
   {
     g_autoptr (CtResponse) r = create_upload (cai, size, FALSE);
-    assert_status (r, 201);
+    stack_assert_status (r, 201);
   }
   g_assert_cmpint (usage_of (cai), ==, quota + 1);
   {
@@ -405,14 +395,14 @@ test_room_back (void)
   }
   {
     g_autoptr (CtResponse) r = ct_http (stack->photos.url, "DELETE", path, eva->token, NULL);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   /* In the trash it still takes its room, until it is deleted for good. */
   g_assert_cmpint (usage_of (eva), ==, used);
   {
     g_autofree char *in_trash = g_strdup_printf ("/v1/trash/%s", photo);
     g_autoptr (CtResponse) r = ct_http (stack->photos.url, "DELETE", in_trash, eva->token, NULL);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   g_assert_cmpint (usage_of (eva), ==, 0);
   g_free (stack_photo_new (stack, eva->token, NULL));
@@ -420,7 +410,7 @@ test_room_back (void)
     g_autoptr (CtResponse) r = ct_http (stack->users.url, "DELETE", "/v1/users/me", eva->token, NULL);
     g_autofree char *quotas = NULL;
     g_autofree char *usage = NULL;
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     quotas = stack_sql (stack, "photos", "SELECT count(*) FROM quotas WHERE owner_id = $1::bigint",
                         row);
     usage = stack_sql (stack, "photos", "SELECT count(*) FROM usage WHERE owner_id = $1::bigint",

@@ -16,16 +16,6 @@ static Stack *stack;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void
-assert_status (CtResponse *r, guint status)
-{
-  if (r->status != status)
-    {
-      g_autofree char *body = stack_body_text (r);
-      g_error ("expected %u, got %u: %s", status, r->status, body);
-    }
-}
-
 static CtResponse *
 photos_call (const char *method, const char *path, const char *token)
 {
@@ -112,7 +102,7 @@ trash_items (const char *token, guint limit)
       JsonObject *page;
       JsonArray *items;
 
-      assert_status (r, 200);
+      stack_assert_status (r, 200);
       page = ct_response_object (r);
       items = json_object_get_array_member (page, "items");
       g_assert_cmpuint (json_array_get_length (items), <=, limit);
@@ -164,7 +154,7 @@ listed (const char *token, const char *query, const char *id)
   g_autoptr (CtResponse) r = photos_call ("GET", query, token);
   JsonArray *items;
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   items = json_object_get_array_member (ct_response_object (r), "items");
   return find_item (items, id) != NULL;
 }
@@ -212,7 +202,7 @@ folder_name_new (const char *token, const char *name)
   g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\"}", name);
   g_autoptr (CtResponse) r = folders_call ("POST", "/v1/folders", token, body);
 
-  assert_status (r, 201);
+  stack_assert_status (r, 201);
   return g_strdup (ct_response_string (r, "id"));
 }
 
@@ -246,7 +236,7 @@ test_photo_round_trip (void)
   g_assert_cmpuint (objects, ==, 3);
   {
     g_autoptr (CtResponse) r = trash_photo (ana->token, photo);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   g_assert_cmpuint (photo_status (ana->token, photo), ==, 404);
   g_assert_false (listed (ana->token, "/v1/photos", photo));
@@ -282,7 +272,7 @@ test_photo_round_trip (void)
     g_autoptr (CtResponse) r = restore (ana->token, photo);
     g_autoptr (CtResponse) again = restore (ana->token, photo);
 
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_cmpstr (ct_response_string (r, "id"), ==, photo);
     g_assert_cmpstr (ct_response_string (r, "folder_id"), ==, folder);
     ct_assert_problem (again, 404, NULL);
@@ -306,14 +296,14 @@ test_twin (void)
   const char *original = NULL;
   const char *twin = NULL;
 
-  assert_status (first, 201);
+  stack_assert_status (first, 201);
   original = ct_response_string (first, "id");
   {
     g_autoptr (CtResponse) r = trash_photo (ana->token, original);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   second = upload_bytes (ana->token, folder, bytes);
-  assert_status (second, 201);
+  stack_assert_status (second, 201);
   twin = ct_response_string (second, "id");
   {
     g_autoptr (CtResponse) r = restore (ana->token, original);
@@ -354,8 +344,8 @@ test_permanent (void)
     g_autoptr (CtResponse) r = photos_call ("DELETE", path, ana->token);
     g_autoptr (CtResponse) f = folders_call ("DELETE", folder_path, ana->token, NULL);
 
-    assert_status (r, 204);
-    assert_status (f, 204);
+    stack_assert_status (r, 204);
+    stack_assert_status (f, 204);
     g_assert_cmpuint (objects_under (prefix), ==, 0);
     g_assert_cmpuint (stack_count_photos (stack, ana->id), ==, 0);
   }
@@ -378,7 +368,7 @@ test_folder_round_trip (void)
 
   {
     g_autoptr (CtResponse) r = trash_photo (ana->token, alone);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   {
     g_autoptr (CtResponse) r = trash_folder (ana->token, folder, FALSE);
@@ -387,7 +377,7 @@ test_folder_round_trip (void)
   }
   {
     g_autoptr (CtResponse) r = trash_folder (ana->token, folder, TRUE);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   g_assert_cmpuint (folder_status (ana->token, folder), ==, 404);
   g_assert_cmpuint (photo_status (ana->token, one), ==, 404);
@@ -412,7 +402,7 @@ test_folder_round_trip (void)
   {
     g_autoptr (CtResponse) r = restore (ana->token, folder);
 
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_cmpstr (ct_response_string (r, "id"), ==, folder);
   }
   g_assert_cmpuint (folder_status (ana->token, folder), ==, 200);
@@ -434,7 +424,7 @@ test_folder_name_taken (void)
 
   {
     g_autoptr (CtResponse) r = trash_folder (ana->token, old, FALSE);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   new_one = folder_name_new (ana->token, "holidays");
   {
@@ -461,8 +451,8 @@ test_folder_in_trash_or_gone (void)
   {
     g_autoptr (CtResponse) a = trash_photo (ana->token, alone);
     g_autoptr (CtResponse) f = trash_folder (ana->token, folder, TRUE);
-    assert_status (a, 204);
-    assert_status (f, 204);
+    stack_assert_status (a, 204);
+    stack_assert_status (f, 204);
   }
   {
     g_autoptr (CtResponse) r = restore (ana->token, alone);
@@ -474,7 +464,7 @@ test_folder_in_trash_or_gone (void)
     g_autoptr (CtResponse) r = delete_for_good (ana->token, folder);
     g_autoptr (CtResponse) again = delete_for_good (ana->token, folder);
 
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     ct_assert_problem (again, 404, NULL);
     g_assert_cmpuint (objects_under (with_prefix), ==, 0);
     g_assert_false (in_trash (ana->token, with));
@@ -482,7 +472,7 @@ test_folder_in_trash_or_gone (void)
   {
     g_autoptr (CtResponse) r = restore (ana->token, alone);
 
-    assert_status (r, 200);
+    stack_assert_status (r, 200);
     g_assert_true (json_object_get_null_member (ct_response_object (r), "folder_id"));
   }
   g_assert_cmpuint (photo_status (ana->token, alone), ==, 200);
@@ -505,15 +495,15 @@ test_empty (void)
   {
     g_autoptr (CtResponse) a = trash_photo (ana->token, photo);
     g_autoptr (CtResponse) b = trash_folder (ana->token, folder, FALSE);
-    assert_status (a, 204);
-    assert_status (b, 204);
+    stack_assert_status (a, 204);
+    stack_assert_status (b, 204);
   }
   g_assert_cmpuint (trash_size (ana->token), ==, 2);
   {
     g_autoptr (CtResponse) r = photos_call ("DELETE", "/v1/trash", ana->token);
     g_autoptr (CtResponse) again = photos_call ("DELETE", "/v1/trash", ana->token);
 
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     /* An empty trash: a clear 409, and nothing changes. */
     ct_assert_problem (again, 409, NULL);
     g_assert_cmpuint (objects_under (prefix), ==, 0);
@@ -541,8 +531,8 @@ test_not_yours (void)
   {
     g_autoptr (CtResponse) a = trash_photo (ana->token, photo);
     g_autoptr (CtResponse) b = trash_folder (ana->token, folder, FALSE);
-    assert_status (a, 204);
-    assert_status (b, 204);
+    stack_assert_status (a, 204);
+    stack_assert_status (b, 204);
   }
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
@@ -587,7 +577,7 @@ test_paging (void)
       g_autoptr (CtResponse) r
           = folder ? trash_folder (ana->token, id, FALSE) : trash_photo (ana->token, id);
 
-      assert_status (r, 204);
+      stack_assert_status (r, 204);
       g_ptr_array_add (ids, id);
     }
   items = trash_items (ana->token, 2);
@@ -638,7 +628,7 @@ usage_of (StackUser *user)
 {
   g_autoptr (CtResponse) r = ct_http (stack->users.url, "GET", "/v1/users/me", user->token, NULL);
 
-  assert_status (r, 200);
+  stack_assert_status (r, 200);
   return json_object_get_int_member (ct_response_object (r), "usage_bytes");
 }
 
@@ -661,9 +651,9 @@ test_purge (void)
     g_autoptr (CtResponse) a = trash_photo (ana->token, photo);
     g_autoptr (CtResponse) b = trash_photo (ana->token, kept);
     g_autoptr (CtResponse) c = trash_folder (ana->token, folder, FALSE);
-    assert_status (a, 204);
-    assert_status (b, 204);
-    assert_status (c, 204);
+    stack_assert_status (a, 204);
+    stack_assert_status (b, 204);
+    stack_assert_status (c, 204);
   }
   /* The trash still counts. */
   g_assert_cmpint (usage_of (ana), ==, before);
@@ -704,8 +694,8 @@ test_account_deletion (void)
   {
     g_autoptr (CtResponse) a = trash_photo (ana->token, loose);
     g_autoptr (CtResponse) b = trash_folder (ana->token, folder, TRUE);
-    assert_status (a, 204);
-    assert_status (b, 204);
+    stack_assert_status (a, 204);
+    stack_assert_status (b, 204);
   }
   {
     g_autoptr (CtResponse) r
@@ -713,7 +703,7 @@ test_account_deletion (void)
     g_autofree char *folders = stack_sql (
         stack, "folders", "SELECT count(*) FROM folders WHERE owner_id = $1::bigint", owner_row);
 
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
     g_assert_cmpuint (stack_count_photos (stack, ana->id), ==, 0);
     g_assert_cmpstr (folders, ==, "0");
   }
@@ -741,7 +731,7 @@ test_folder_not_theirs (void)
 
   {
     g_autoptr (CtResponse) r = trash_photo (ana->token, photo);
-    assert_status (r, 204);
+    stack_assert_status (r, 204);
   }
   g_free (stack_sql (stack, "photos", sql, photo_row));
   {

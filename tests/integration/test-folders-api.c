@@ -52,7 +52,9 @@ test_create_ok (void)
   g_assert_true (g_str_has_suffix (ct_response_string (created, "created_at"), "Z"));
   g_assert_cmpstr (ct_response_string (created, "created_at"), ==,
                    ct_response_string (created, "updated_at"));
-  g_assert_cmpuint (json_object_get_size (folder), ==, 7);
+  /* The caller's role (DESIGN.md, "Sharing"): the creator owns it. */
+  g_assert_cmpstr (ct_response_string (created, "role"), ==, "owner");
+  g_assert_cmpuint (json_object_get_size (folder), ==, 8);
 
   /* Defaults: private, no tags. */
   g_assert_cmpuint (plain->status, ==, 201);

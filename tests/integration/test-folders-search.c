@@ -248,7 +248,8 @@ explain (const char *owner_id)
   PGconn *conn = PQconnectdb (fx->database_url);
   g_autofree char *prepare = g_strdup_printf ("PREPARE search AS %s", folders_store_search_sql ());
   g_autofree char *args = g_strdup_printf (
-      "(%s, false, NULL, '{red,blue}', NULL, NULL, NULL, NULL, NULL, 51)", owner_id);
+      "(%s, false, NULL, '{red,blue}', NULL, NULL, NULL, NULL, NULL, 51, %s, false)", owner_id,
+      owner_id);
   g_autofree char *run = g_strconcat ("EXECUTE search ", args, NULL);
   g_autofree char *explain_run = g_strconcat ("EXPLAIN EXECUTE search ", args, NULL);
   GString *plan = g_string_new (NULL);

@@ -88,8 +88,11 @@ def _resources(token):
     part = urllib.request.Request(resumable["parts"][0]["url"], data=PNG, method="PUT")
     with urllib.request.urlopen(part, timeout=60) as answer:
         etag = answer.headers["ETag"]
+    # Another account, to share the folder with (the member routes).
+    member, _, _ = _new_account()
     return {"folder": folder["id"], "photo": photo["id"], "pending": pending["photo"]["id"],
-            "upload": resumable["upload_id"], "parts": [{"number": 1, "etag": etag}]}
+            "upload": resumable["upload_id"], "parts": [{"number": 1, "etag": etag}],
+            "member": member}
 
 
 class _Account:
@@ -102,8 +105,10 @@ class _Account:
 
 # Which owned id a POSITIVE case's path parameter gets, by (method, path).
 def _owned_path_ids(method, path, ids):
-    if path == "/v1/folders/{id}":
+    if path == "/v1/folders/{id}" or path == "/v1/folders/{id}/members":
         return {"id": ids["folder"]}
+    if path == "/v1/folders/{id}/members/{user_id}":
+        return {"id": ids["folder"], "user_id": ids["member"]}
     if path == "/v1/photos/{id}/complete":
         return {"id": ids["pending"]}
     if path == "/v1/photos/{id}":

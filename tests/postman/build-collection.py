@@ -966,9 +966,82 @@ C.sameIds('two public folders', C.page(), ['f_pub', 'f_bob']);
     ])
 
 
+def sharing():
+    fm = f"{F}/v1/folders/{{{{f_shared}}}}/members"
+    return folder("07 Sharing a folder with Bob (members)",
+                  "The owner alone manages members; a contributor uploads; removal takes effect at once.", [
+        req("Ana creates a private folder to share", "POST", f"{F}/v1/folders", r"""
+const body = C.json(201);
+pm.test('Ana owns it', () => pm.expect(body.role).to.equal('owner'));
+C.set('f_shared', body.id);
+""", token="a", body='{"name": "Shared {{run}}", "visibility": "private", "tags": ["shared"]}'),
+        req("Ana finds Bob by his exact username", "GET", f"{U}/v1/users?username={{{{b_name}}}}", r"""
+const body = C.page();
+pm.test('one public profile', () => {
+  pm.expect(body.items).to.have.length(1);
+  pm.expect(body.items[0]).to.deep.equal({ id: C.get('b_id'), username: C.get('b_name') });
+});
+""", token="a"),
+        req("A prefix of a username finds nobody", "GET", f"{U}/v1/users?username=bob_", r"""
+const body = C.page();
+pm.test('no listing', () => pm.expect(body.items).to.have.length(0));
+""", token="a"),
+        req("Ana adds Bob as contributor: 201", "PUT", f"{fm}/{{{{b_id}}}}", r"""
+const body = C.json(201);
+pm.test('Bob, contributor', () => {
+  pm.expect(body.user_id).to.equal(C.get('b_id'));
+  pm.expect(body.username).to.equal(C.get('b_name'));
+  pm.expect(body.role).to.equal('contributor');
+  pm.expect(body.added_at).to.match(C.time);
+});
+""", token="a", body='{"role": "contributor"}'),
+        req("The same again: 200, unchanged", "PUT", f"{fm}/{{{{b_id}}}}", r"""
+const body = C.json(200);
+pm.test('still a contributor', () => pm.expect(body.role).to.equal('contributor'));
+""", token="a", body='{"role": "contributor"}'),
+        req("Role owner: 422", "PUT", f"{fm}/{{{{b_id}}}}", "C.validation('role');", token="a",
+            body='{"role": "owner"}'),
+        req("Sharing with herself: 422", "PUT", f"{fm}/{{{{a_id}}}}", "C.validation('user_id');",
+            token="a", body='{"role": "viewer"}'),
+        req("Sharing with an unknown id: 404", "PUT", f"{fm}/us_zzzzzzzzzzz", "C.notFound();",
+            token="a", body='{"role": "viewer"}'),
+        req("Ana lists the members", "GET", fm, r"""
+const body = C.page();
+pm.test('Bob alone', () => pm.expect(body.items.map((m) => m.user_id)).to.deep.equal([C.get('b_id')]));
+""", token="a"),
+        req("Bob may not list them: 403", "GET", fm, "C.forbidden();", token="b"),
+        req("Bob sees it under scope=shared", "GET", f"{F}/v1/folders?scope=shared&q={{{{run}}}}", r"""
+const body = C.page();
+C.sameIds('the shared folder', body, ['f_shared']);
+pm.test('as contributor', () => pm.expect(body.items[0].role).to.equal('contributor'));
+""", token="b"),
+        req("Bob uploads into it: 201, his photo", "POST",
+            f"{P}/v1/photos?name=Faro&folder_id={{{{f_shared}}}}", r"""
+const body = C.json(201);
+pm.test('Bob\'s photo in Ana\'s folder', () => {
+  pm.expect(body.owner_id).to.equal(C.get('b_id'));
+  pm.expect(body.folder_id).to.equal(C.get('f_shared'));
+});
+C.set('p_shared', body.id);
+""", token="b", file="harbour.png", ctype="image/png"),
+        req("Ana lists the folder: Bob's photo is in it", "GET",
+            f"{P}/v1/photos?folder_id={{{{f_shared}}}}", r"""
+C.sameIds('Bob\'s photo', C.page(), ['p_shared']);
+""", token="a"),
+        req("Ana removes Bob: 204", "DELETE", f"{fm}/{{{{b_id}}}}", "C.noContent();", token="a"),
+        req("Bob's next request: 404", "GET", f"{F}/v1/folders/{{{{f_shared}}}}", "C.notFound();",
+            token="b"),
+        req("Bob may no longer upload into it: 404", "POST",
+            f"{P}/v1/photos?name=Again&folder_id={{{{f_shared}}}}", "C.notFound();", token="b",
+            file="harbour.png", ctype="image/png"),
+        req("Ana deletes the folder with Bob's photo", "DELETE",
+            f"{F}/v1/folders/{{{{f_shared}}}}?recursive=true", "C.noContent();", token="a"),
+    ])
+
+
 def moving():
     ph = f"{P}/v1/photos"
-    return folder("07 Moving and renaming photos", "PATCH of name and folder_id.", [
+    return folder("08 Moving and renaming photos", "PATCH of name and folder_id.", [
         req("Move the sunset into the private archive", "PATCH", f"{ph}/{{{{p_sunset}}}}", r"""
 const body = C.json(200);
 pm.test('in the archive now', () => {
@@ -1009,7 +1082,7 @@ pm.test('no folder', () => pm.expect(body.folder_id).to.equal(null));
 def deleting():
     ph = f"{P}/v1/photos"
     tr = f"{P}/v1/trash"
-    return folder("08 Deleting photos and folders, the trash",
+    return folder("09 Deleting photos and folders, the trash",
                   "Photo delete (to the trash), restore, delete for good, folder delete, recursive "
                   "delete, emptying the trash.", [
         req("Read the forest (a fresh URL)", "GET", f"{ph}/{{{{p_forest}}}}", r"""
@@ -1097,7 +1170,7 @@ C.sameIds('public and private', C.page(), ['f_pub', 'f_priv']);
 
 
 def account_deletion():
-    return folder("09 Logout and account deletion",
+    return folder("10 Logout and account deletion",
                   "Ana leaves: her folders and photos go with her; Bob's stay.", [
         req("Ana logs out", "POST", f"{U}/v1/auth/logout", "C.noContent();",
             body='{"refresh_token": "{{a_refresh}}"}'),
@@ -1153,7 +1226,7 @@ def collection():
             "name": "Carrete",
             "description": (
                 "Flows across the three Carrete services (users, folders, photos): two users, "
-                "their folders and photos, what each may see and change, uploads (streamed and "
+                "their folders and photos, what each may see and change, sharing a folder, uploads (streamed and "
                 "direct), search, moving, deleting, the trash and account deletion. Run it in order.\n\n"
                 "Needs the environment local.postman_environment.json (users_url, folders_url, "
                 "photos_url) and the repository root as working directory (file bodies come from "
@@ -1163,7 +1236,7 @@ def collection():
         "event": [script("prerequest", HELPERS + TAG_REQUEST), script("test", HELPERS + EVERY_RESPONSE)],
         "variable": fixture_sizes(),
         "item": [health(), accounts(), folders(), folder_search(), photos_upload(), photos_read(),
-                 cross_user(), moving(), deleting(), account_deletion()],
+                 cross_user(), sharing(), moving(), deleting(), account_deletion()],
     }
 
 

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 /* The filters of GET /v1/folders.  NULL / 0 fields are not sent. */
 struct _CarreteFolderQuery
 {
-  char *scope;  /* "mine" (server default), "public" or "all" */
+  char *scope;  /* "mine" (server default), "public", "shared" or "all" */
   char *q;
   char **tags;  /* NULL-terminated; sent as tags=a,b */
   char *match;  /* "all" or "any" */

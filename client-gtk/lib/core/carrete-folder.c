@@ -10,6 +10,7 @@ struct _CarreteFolder
   char *owner_id;
   char *name;
   char *visibility;
+  char *role;
   char **tags;
   GDateTime *created_at;
   GDateTime *updated_at;
@@ -24,6 +25,7 @@ enum
   PROP_OWNER_ID,
   PROP_NAME,
   PROP_VISIBILITY,
+  PROP_ROLE,
   PROP_TAGS,
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
@@ -40,6 +42,7 @@ carrete_folder_finalize (GObject *object)
   g_free (self->owner_id);
   g_free (self->name);
   g_free (self->visibility);
+  g_free (self->role);
   g_strfreev (self->tags);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -57,6 +60,7 @@ carrete_folder_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_OWNER_ID: g_value_set_string (value, self->owner_id); break;
     case PROP_NAME: g_value_set_string (value, self->name); break;
     case PROP_VISIBILITY: g_value_set_string (value, self->visibility); break;
+    case PROP_ROLE: g_value_set_string (value, self->role); break;
     case PROP_TAGS: g_value_set_boxed (value, self->tags); break;
     case PROP_CREATED_AT: g_value_set_boxed (value, self->created_at); break;
     case PROP_UPDATED_AT: g_value_set_boxed (value, self->updated_at); break;
@@ -76,6 +80,7 @@ carrete_folder_class_init (CarreteFolderClass *klass)
   properties[PROP_OWNER_ID] = g_param_spec_string ("owner-id", NULL, NULL, NULL, flags);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_VISIBILITY] = g_param_spec_string ("visibility", NULL, NULL, NULL, flags);
+  properties[PROP_ROLE] = g_param_spec_string ("role", NULL, NULL, NULL, flags);
   properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_CREATED_AT] = g_param_spec_boxed ("created-at", NULL, NULL, G_TYPE_DATE_TIME,
                                                     flags);
@@ -123,6 +128,7 @@ carrete_folder_new_from_json (JsonObject *object, GError **error)
   self->owner_id = g_strdup (carrete_json_get_string (object, "owner_id"));
   self->name = g_strdup (carrete_json_get_string (object, "name"));
   self->visibility = g_strdup (carrete_json_get_string (object, "visibility"));
+  self->role = g_strdup (carrete_json_get_string (object, "role"));
   self->tags = read_tags (object);
   self->created_at = carrete_json_get_time (object, "created_at");
   self->updated_at = carrete_json_get_time (object, "updated_at");
@@ -155,6 +161,13 @@ carrete_folder_get_visibility (CarreteFolder *self)
 {
   g_return_val_if_fail (CARRETE_IS_FOLDER (self), NULL);
   return self->visibility;
+}
+
+const char *
+carrete_folder_get_role (CarreteFolder *self)
+{
+  g_return_val_if_fail (CARRETE_IS_FOLDER (self), NULL);
+  return self->role;
 }
 
 const char *const *

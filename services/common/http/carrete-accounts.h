@@ -24,6 +24,14 @@ void carrete_accounts_check_async (CarreteAccounts *accounts, const char *user,
                                    gpointer user_data);
 gboolean carrete_accounts_check_finish (GAsyncResult *result, GError **error);
 
+/* The same question about another account (one a folder is shared with):
+ * its username in *username (NULL when there is no checker), and
+ * CARRETE_ERROR_NOT_FOUND when the account does not exist. */
+void carrete_accounts_profile_async (CarreteAccounts *accounts, const char *user,
+                                     const char *request_id, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean carrete_accounts_profile_finish (GAsyncResult *result, char **username, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteAccounts, carrete_accounts_free)
 
 G_END_DECLS

@@ -384,6 +384,21 @@ carrete_request_respond_field (CarreteRequest *req, guint status, const char *fi
   carrete_request_respond_problem (req, problem);
 }
 
+gboolean
+carrete_request_read_limit (CarreteRequest *req, guint *limit)
+{
+  const char *text = carrete_request_get_query (req, "limit");
+  guint64 value = 50;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 200, &value, NULL))
+    {
+      carrete_request_respond_field (req, 422, "limit", "must be a whole number from 1 to 200");
+      return FALSE;
+    }
+  *limit = (guint) value;
+  return TRUE;
+}
+
 void
 carrete_request_respond_error_on_field (CarreteRequest *req, const GError *error, const char *field)
 {

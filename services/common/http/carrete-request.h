@@ -71,6 +71,9 @@ void carrete_request_respond_status (CarreteRequest *req, guint status, const ch
 /* A problem naming one field at fault: `message` says what is wrong with it. */
 void carrete_request_respond_field (CarreteRequest *req, guint status, const char *field,
                                     const char *message);
+/* A list's `?limit=` (DESIGN.md: default 50, 1 to 200) in *limit; FALSE
+ * once a bad one is answered (422 naming `limit`). */
+gboolean carrete_request_read_limit (CarreteRequest *req, guint *limit);
 /* `error` answered with `field` named as the one at fault (its message is
  * the field's); with `field` NULL, as carrete_request_respond_error. */
 void carrete_request_respond_error_on_field (CarreteRequest *req, const GError *error,
