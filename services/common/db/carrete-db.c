@@ -7,6 +7,13 @@
 #include "carrete-error.h"
 #include "carrete-source.h"
 
+/* A connection attempt is dropped after this long without progress (each
+ * step of the handshake starts the wait again): a server that says
+ * nothing is given up on, but a handshake that is only slow is not cut
+ * short.  Under load, and under a sanitizer's slow allocator, the client's
+ * own SCRAM key derivation can take seconds of CPU; a deadline for the
+ * whole handshake then failed every attempt after a database restart, and
+ * the service never reconnected while the load lasted. */
 #define CONNECT_TIMEOUT_SECONDS 5
 /* A statement in flight may go this long past the statement timeout without
  * a byte from the server: a server that is there answers by then (with
@@ -16,8 +23,10 @@
  * (about 15 minutes). */
 #define SILENCE_MARGIN_MS 3000
 /* After a failed connection attempt, wait this long before the next one,
- * so that a refusing server is not hammered (and nothing recurses). */
-#define CONNECT_BACKOFF_MS 500
+ * so that a refusing server is not hammered (and nothing recurses).  Short:
+ * a server that is down refuses at once (a cheap attempt), and a longer
+ * step would overshoot the moment it is back by up to that much. */
+#define CONNECT_BACKOFF_MS 200
 /* Queries waiting for a connection, at most; beyond it: 503. */
 #define MAX_PENDING 1024
 
@@ -87,6 +96,7 @@ struct _CarreteDb
   guint silence_limit_ms;    /* statement timeout + SILENCE_MARGIN_MS */
   gint64 connect_not_before; /* monotonic µs; backoff after a failure */
   guint backoff_id;
+  guint failed_attempts; /* connection attempts failed in a row */
 };
 
 G_DEFINE_FINAL_TYPE (CarreteDb, carrete_db, G_TYPE_OBJECT)
@@ -280,7 +290,10 @@ conn_drop (Conn *conn, GError *error)
       query = NULL;
     }
   if (was_connecting)
-    db->connect_not_before = g_get_monotonic_time () + CONNECT_BACKOFF_MS * 1000;
+    {
+      db->connect_not_before = g_get_monotonic_time () + CONNECT_BACKOFF_MS * 1000;
+      db->failed_attempts++;
+    }
   if (was_connecting && !pool_has_live_connection (db))
     while (!g_queue_is_empty (&db->pending))
       query_fail (g_queue_pop_head (&db->pending), g_error_copy (error));
@@ -290,15 +303,37 @@ conn_drop (Conn *conn, GError *error)
   pool_schedule (db);
 }
 
+/* The pool keeps trying while the server is away: the first failure of a
+ * run is a warning, the rest are debug messages, and the run's end says
+ * how long it was. */
+static void
+conn_warn_attempt (Conn *conn, const char *what, const char *reason)
+{
+  if (conn->db->failed_attempts == 0)
+    g_warning ("%s%s%s", what, reason != NULL ? ": " : "", reason != NULL ? reason : "");
+  else
+    g_debug ("%s%s%s", what, reason != NULL ? ": " : "", reason != NULL ? reason : "");
+}
+
 static gboolean
 conn_connect_timed_out (gpointer user_data)
 {
   Conn *conn = user_data;
 
   conn->connect_timeout_id = 0;
-  g_warning ("connecting to the database timed out");
+  conn_warn_attempt (conn, "connecting to the database timed out", NULL);
   conn_drop (conn, unavailable_error ());
   return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the wait for the attempt's next step. */
+static void
+conn_watch_connecting (Conn *conn, GIOCondition condition)
+{
+  g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
+  conn->connect_timeout_id
+      = carrete_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, conn_connect_timed_out, conn);
+  conn_watch (conn, condition);
 }
 
 static Conn *
@@ -319,14 +354,12 @@ conn_start (CarreteDb *db)
   g_ptr_array_add (db->conns, conn);
   if (conn->pg == NULL || PQstatus (conn->pg) == CONNECTION_BAD || PQsocket (conn->pg) < 0)
     {
-      g_warning ("cannot connect to the database: %s",
-                 conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
+      conn_warn_attempt (conn, "cannot connect to the database",
+                         conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
       conn_drop (conn, unavailable_error ());
       return NULL;
     }
-  conn->connect_timeout_id = carrete_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS,
-                                                    conn_connect_timed_out, conn);
-  conn_watch (conn, G_IO_OUT);
+  conn_watch_connecting (conn, G_IO_OUT);
   return conn;
 }
 
@@ -336,13 +369,17 @@ conn_continue_connecting (Conn *conn)
   switch (PQconnectPoll (conn->pg))
     {
     case PGRES_POLLING_READING:
-      conn_watch (conn, G_IO_IN);
+      conn_watch_connecting (conn, G_IO_IN);
       return;
     case PGRES_POLLING_WRITING:
-      conn_watch (conn, G_IO_OUT);
+      conn_watch_connecting (conn, G_IO_OUT);
       return;
     case PGRES_POLLING_OK:
       g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
+      if (conn->db->failed_attempts > 0)
+        g_message ("connected to the database again after %u failed attempts",
+                   conn->db->failed_attempts);
+      conn->db->failed_attempts = 0;
       PQsetnonblocking (conn->pg, 1);
       /* The socket may have changed during the handshake. */
       conn_unwatch (conn);
@@ -353,7 +390,7 @@ conn_continue_connecting (Conn *conn)
     default:
       {
         g_autofree char *reason = g_strstrip (g_strdup (PQerrorMessage (conn->pg)));
-        g_warning ("cannot connect to the database: %s", reason);
+        conn_warn_attempt (conn, "cannot connect to the database", reason);
         conn_drop (conn, unavailable_error ());
         return;
       }
@@ -575,9 +612,28 @@ backoff_over (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* How many connection attempts may be under way at once: one per waiting
+ * query, and one even without a query while the pool has no connection
+ * (it keeps one open, so that a new service answers /readyz without
+ * opening one first, and one cut off by a database restart reconnects as
+ * soon as the server is back, not at the next request).  Without a live
+ * connection, one at a time: after a restart every process reconnects at
+ * once, and under a slow allocator (ASan) each handshake costs a lot of
+ * CPU (SCRAM's key derivation), so several at once would all finish late;
+ * one finishes early, serves, and the others follow. */
+static guint
+pool_attempts_wanted (CarreteDb *db)
+{
+  guint waiting = g_queue_get_length (&db->pending);
+
+  if (!pool_has_live_connection (db))
+    return 1;
+  return waiting;
+}
+
 /* Hands waiting queries to idle connections, opening connections (up to
- * the pool size) while queries wait and none is on its way, except during
- * the back-off that follows a failed attempt. */
+ * the pool size) as pool_attempts_wanted says, except during the back-off
+ * that follows a failed attempt. */
 static void
 pool_schedule (CarreteDb *db)
 {
@@ -587,8 +643,7 @@ pool_schedule (CarreteDb *db)
   while (!g_queue_is_empty (&db->pending) && (conn = pool_find_idle (db)) != NULL)
     conn_start_query (conn, g_queue_pop_head (&db->pending));
 
-  if (g_queue_is_empty (&db->pending) || db->conns->len >= db->pool_size
-      || pool_count_connecting (db) >= g_queue_get_length (&db->pending))
+  if (db->conns->len >= db->pool_size || pool_count_connecting (db) >= pool_attempts_wanted (db))
     return;
   now = g_get_monotonic_time ();
   if (now < db->connect_not_before)
@@ -794,5 +849,8 @@ carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_m
   db->silence_limit_ms = statement_timeout_ms + SILENCE_MARGIN_MS;
   db->application_name = g_strdup (application_name);
   db->pool_size = MAX (pool_size, 1);
+  /* The first connection starts now (see pool_attempts_wanted); its
+   * handshake goes on once the thread's loop runs. */
+  pool_schedule (db);
   return db;
 }
