@@ -2,6 +2,8 @@
 
 #include "carrete-service.h"
 
+#include <signal.h>
+
 #include <glib-unix.h>
 
 #include "carrete-cpus.h"
@@ -183,7 +185,7 @@ share_of (guint64 total, guint n)
 static guint
 worker_count (const CarreteServiceSpec *spec, const CarreteConfig *config)
 {
-  return config->workers != 0 ? (guint) config->workers : carrete_cpus_available ();
+  return config->workers != 0 ? (guint)config->workers : carrete_cpus_available ();
 }
 
 typedef struct
@@ -225,6 +227,12 @@ wait_for_stop_signal (Group *group)
   join_workers (group);
   g_source_remove (term_id);
   g_source_remove (int_id);
+  /* GLib restores the default action with the last source gone: a second
+   * SIGTERM (a supervisor that asks twice) would kill the process between
+   * its drain and its exit, and with it the exit status 0.  It is on its
+   * way out already. */
+  signal (SIGTERM, SIG_IGN);
+  signal (SIGINT, SIG_IGN);
 }
 
 static void
