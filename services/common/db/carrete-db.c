@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "carrete-db-private.h"
 #include "carrete-error.h"
 #include "carrete-source.h"
 
@@ -140,66 +141,6 @@ cancelled_error (void)
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The operation was cancelled.");
 }
 
-static GError *
-unavailable_error (void)
-{
-  return g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
-                              "The database is unavailable; try again shortly.");
-}
-
-static int
-error_code_for_sqlstate (const char *state)
-{
-  if (state == NULL)
-    return CARRETE_ERROR_UNAVAILABLE;
-  if (g_str_equal (state, "23505"))
-    return CARRETE_ERROR_CONFLICT;
-  if (g_str_equal (state, "57014"))
-    return CARRETE_ERROR_TIMEOUT;
-  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P")
-      || g_str_has_prefix (state, "53") || g_str_equal (state, "42P01"))
-    return CARRETE_ERROR_UNAVAILABLE; /* 42P01: schema missing, i.e. not migrated */
-  if (g_str_has_prefix (state, "22"))
-    return CARRETE_ERROR_INVALID;
-  return CARRETE_ERROR_FAILED;
-}
-
-/* CONFLICT errors carry the constraint name as their message so that the
- * service can say which field collided. */
-static GError *
-error_from_result (const PGresult *res)
-{
-  const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-  const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
-  int code = error_code_for_sqlstate (state);
-  g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
-
-  switch (code)
-    {
-    case CARRETE_ERROR_CONFLICT:
-      return g_error_new (CARRETE_ERROR, code, "%s", constraint != NULL ? constraint : "");
-    case CARRETE_ERROR_INVALID:
-      return g_error_new (CARRETE_ERROR, code, "%s", message);
-    case CARRETE_ERROR_TIMEOUT:
-      g_warning ("statement timed out: %s", message);
-      return g_error_new_literal (CARRETE_ERROR, code, "The database took too long to answer.");
-    case CARRETE_ERROR_UNAVAILABLE:
-      g_warning ("database unavailable (%s): %s", state != NULL ? state : "-", message);
-      return unavailable_error ();
-    default:
-      g_warning ("query failed (%s): %s", state, message);
-      return g_error_new (CARRETE_ERROR, code, "database: %s", message);
-    }
-}
-
-const char *
-carrete_db_error_get_constraint (const GError *error)
-{
-  if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT) || *error->message == '\0')
-    return NULL;
-  return error->message;
-}
-
 /* ---- the socket watch -------------------------------------------------- */
 
 static gboolean
@@ -322,7 +263,7 @@ conn_connect_timed_out (gpointer user_data)
 
   conn->connect_timeout_id = 0;
   conn_warn_attempt (conn, "connecting to the database timed out", NULL);
-  conn_drop (conn, unavailable_error ());
+  conn_drop (conn, carrete_db_unavailable_error ());
   return G_SOURCE_REMOVE;
 }
 
@@ -356,7 +297,7 @@ conn_start (CarreteDb *db)
     {
       conn_warn_attempt (conn, "cannot connect to the database",
                          conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
       return NULL;
     }
   conn_watch_connecting (conn, G_IO_OUT);
@@ -391,7 +332,7 @@ conn_continue_connecting (Conn *conn)
       {
         g_autofree char *reason = g_strstrip (g_strdup (PQerrorMessage (conn->pg)));
         conn_warn_attempt (conn, "cannot connect to the database", reason);
-        conn_drop (conn, unavailable_error ());
+        conn_drop (conn, carrete_db_unavailable_error ());
         return;
       }
     }
@@ -407,7 +348,7 @@ conn_silence_expired (gpointer user_data)
   conn->silence_id = 0;
   g_warning ("the database said nothing for %u ms during a statement: its connection is dropped",
              conn->db->silence_limit_ms);
-  conn_drop (conn, unavailable_error ());
+  conn_drop (conn, carrete_db_unavailable_error ());
   return G_SOURCE_REMOVE;
 }
 
@@ -427,7 +368,7 @@ conn_flush (Conn *conn)
   int flushed = PQflush (conn->pg);
 
   if (flushed < 0)
-    conn_drop (conn, unavailable_error ());
+    conn_drop (conn, carrete_db_unavailable_error ());
   else
     conn_watch (conn, flushed > 0 ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
@@ -452,7 +393,7 @@ conn_send (Conn *conn)
     }
   if (!sent)
     {
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
       return;
     }
   conn_flush (conn);
@@ -492,7 +433,7 @@ conn_step_done (Conn *conn)
   conn->state = CONN_IDLE;
   conn_watch (conn, G_IO_IN);
   if (PQstatus (conn->pg) == CONNECTION_BAD)
-    conn_drop (conn, unavailable_error ()); /* conn is gone from here on */
+    conn_drop (conn, carrete_db_unavailable_error ()); /* conn is gone from here on */
 
   g_object_ref (db);
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
@@ -501,12 +442,12 @@ conn_step_done (Conn *conn)
       query_free (query);
     }
   else if (result == NULL)
-    query_fail (query, unavailable_error ());
+    query_fail (query, carrete_db_unavailable_error ());
   else
     query_fail (query, query_is_cancelled (query)
                            /* 57014 after our cancel request: no time-out to report */
                            ? cancelled_error ()
-                           : error_from_result (result));
+                           : carrete_db_error_from_result (result));
   pool_schedule (db);
   g_object_unref (db);
 }
@@ -516,7 +457,7 @@ conn_read_results (Conn *conn)
 {
   if (!PQconsumeInput (conn->pg))
     {
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
       return;
     }
   conn_watch_silence (conn);
@@ -544,7 +485,7 @@ conn_check_idle (Conn *conn)
   if (!PQconsumeInput (conn->pg) || PQstatus (conn->pg) == CONNECTION_BAD)
     {
       g_message ("a database connection was closed by the server");
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
     }
 }
 
@@ -565,7 +506,7 @@ conn_advance (Conn *conn)
         int flushed = PQflush (conn->pg);
         if (flushed < 0)
           {
-            conn_drop (conn, unavailable_error ());
+            conn_drop (conn, carrete_db_unavailable_error ());
             return;
           }
         /* Stop watching for writability once everything is out, or the
