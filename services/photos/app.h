@@ -39,6 +39,7 @@ typedef struct
   gint64 default_quota_bytes; /* an account's quota unless an administrator set one; 0 = none */
   guint trash_days;          /* a trashed photo is purged this many days later */
   guint schema_version;
+  gboolean stopping; /* SIGTERM: no new sweep starts */
 } PhotosApp;
 
 #define PHOTOS_RESOURCE_PREFIX "/dev/carrete/photos"
