@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "carrete-error.h"
+#include "carrete-jws.h"
 #include "carrete-keys.h"
 #include "carrete-op.h"
 #include "carrete-service-client.h"
@@ -109,20 +110,9 @@ return_call_failed (GTask *task, GError *error, const char *why)
 /* ---- discovery ------------------------------------------------------------- */
 
 static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static const char *
 url_member (JsonObject *object, const char *name)
 {
-  const char *url = string_member (object, name);
+  const char *url = carrete_jws_string_claim (object, name);
 
   if (url == NULL || !(g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "http://")))
     return NULL;
@@ -150,8 +140,8 @@ take_discovery (UsersOidcProvider *provider, JsonNode *root)
   g_autoptr (JsonArray) default_algs = NULL;
   GStrv algorithms;
 
-  if (doc == NULL || string_member (doc, "issuer") == NULL
-      || !same_issuer (provider->configured_issuer, string_member (doc, "issuer")))
+  if (doc == NULL || carrete_jws_string_claim (doc, "issuer") == NULL
+      || !same_issuer (provider->configured_issuer, carrete_jws_string_claim (doc, "issuer")))
     return unavailable ("its discovery document names another issuer");
   if (url_member (doc, "authorization_endpoint") == NULL
       || url_member (doc, "token_endpoint") == NULL || url_member (doc, "jwks_uri") == NULL)
@@ -171,7 +161,7 @@ take_discovery (UsersOidcProvider *provider, JsonNode *root)
     }
   forget_discovery (provider);
   provider->algorithms = algorithms;
-  provider->issuer = g_strdup (string_member (doc, "issuer"));
+  provider->issuer = g_strdup (carrete_jws_string_claim (doc, "issuer"));
   provider->authorization_endpoint = g_strdup (url_member (doc, "authorization_endpoint"));
   provider->token_endpoint = g_strdup (url_member (doc, "token_endpoint"));
   provider->jwks_uri = g_strdup (url_member (doc, "jwks_uri"));
@@ -352,8 +342,8 @@ oauth_error (JsonNode *root)
 {
   JsonObject *object
       = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *code = object != NULL ? string_member (object, "error") : NULL;
-  const char *description = object != NULL ? string_member (object, "error_description") : NULL;
+  const char *code = object != NULL ? carrete_jws_string_claim (object, "error") : NULL;
+  const char *description = object != NULL ? carrete_jws_string_claim (object, "error_description") : NULL;
 
   if (code == NULL)
     return g_strdup ("no reason given");
@@ -385,7 +375,7 @@ redeemed (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   id_token = SOUP_STATUS_IS_SUCCESSFUL (status) && root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-                 ? string_member (json_node_get_object (root), "id_token")
+                 ? carrete_jws_string_claim (json_node_get_object (root), "id_token")
                  : NULL;
   if (id_token == NULL)
     {

@@ -8,6 +8,7 @@
 #include "carrete-base64url.h"
 
 #define PKCE_LEN 43
+#define PKCE_VERIFIER_MAX 128 /* RFC 7636 §4.1 */
 #define USERNAME_MIN 3
 #define USERNAME_MAX 32
 
@@ -69,6 +70,19 @@ users_oidc_pkce_well_formed (const char *text)
     return FALSE;
   for (const char *c = text; *c != '\0'; c++)
     if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+users_oidc_pkce_verifier_well_formed (const char *text)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len < PKCE_LEN || len > PKCE_VERIFIER_MAX)
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("-._~", *c) == NULL)
       return FALSE;
   return TRUE;
 }

@@ -18,6 +18,8 @@ gboolean users_oidc_redirect_allowed (const char *redirect_uri, const char *publ
 
 /* A PKCE verifier or challenge of ours: 43 base64url characters. */
 gboolean users_oidc_pkce_well_formed (const char *text);
+/* A client's PKCE verifier: 43 to 128 of [A-Za-z0-9-._~] (RFC 7636 §4.1). */
+gboolean users_oidc_pkce_verifier_well_formed (const char *text);
 /* The S256 challenge of a verifier: base64url(SHA-256(verifier)). */
 char *users_oidc_pkce_challenge (const char *verifier);
 

@@ -372,7 +372,7 @@ pick_verifier (GTask *task, UsersOidcLogin *login)
       if (op->code_verifier == NULL || g_str_equal (op->code_verifier, login->code_verifier))
         return login->code_verifier;
     }
-  else if (users_oidc_pkce_well_formed (op->code_verifier))
+  else if (users_oidc_pkce_verifier_well_formed (op->code_verifier))
     {
       challenge = users_oidc_pkce_challenge (op->code_verifier);
       if (g_str_equal (challenge, login->code_challenge))

@@ -26,6 +26,16 @@ query_value (const char *url, const char *name)
   return params != NULL ? g_strdup (g_hash_table_lookup (params, name)) : NULL;
 }
 
+/* The provider cannot be reached: the password form still works. */
+static void
+render_unavailable (WebCtx *ctx)
+{
+  pages_render_login (ctx, 503,
+                      T (ctx, "Signing in with the identity provider is unavailable right now. "
+                              "Sign in with your password, or try again in a moment."),
+                      NULL, NULL);
+}
+
 static void
 on_started (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
@@ -38,10 +48,7 @@ on_started (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       web_ctx_redirect (ctx, url);
     }
   else if (web_api_unavailable (result))
-    pages_render_login (ctx, 503,
-                        T (ctx, "Signing in with the identity provider is unavailable right now. "
-                                "Sign in with your password, or try again in a moment."),
-                        NULL, NULL);
+    render_unavailable (ctx);
   else
     pages_render_login (ctx, result->status >= 400 ? result->status : 502,
                         web_api_problem (result, T (ctx, "Signing in failed.")), NULL, NULL);
@@ -86,10 +93,7 @@ on_called_back (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                                 "it there, then try again."),
                         NULL, NULL);
   else if (web_api_unavailable (result))
-    pages_render_login (ctx, 503,
-                        T (ctx, "Signing in with the identity provider is unavailable right now. "
-                                "Sign in with your password, or try again in a moment."),
-                        NULL, NULL);
+    render_unavailable (ctx);
   else
     pages_render_login (ctx, 400, T (ctx, "That sign-in did not work or has expired. Start again."),
                         NULL, NULL);

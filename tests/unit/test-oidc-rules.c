@@ -56,6 +56,17 @@ test_pkce (void)
   g_assert_false (users_oidc_pkce_well_formed ("short"));
   g_assert_false (users_oidc_pkce_well_formed (NULL));
   g_assert_false (users_oidc_pkce_well_formed ("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM"));
+  /* Verifiers may be longer, and use '.' and '~'. */
+  {
+    g_autofree char *longest = g_strnfill (128, '~');
+    g_autofree char *too_long = g_strnfill (129, 'a');
+    g_assert_true (users_oidc_pkce_verifier_well_formed ("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+    g_assert_true (users_oidc_pkce_verifier_well_formed (longest));
+    g_assert_false (users_oidc_pkce_verifier_well_formed (too_long));
+    g_assert_false (users_oidc_pkce_verifier_well_formed ("short"));
+    g_assert_false (users_oidc_pkce_verifier_well_formed ("dBjftJeZ4CVP+mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+    g_assert_false (users_oidc_pkce_verifier_well_formed (NULL));
+  }
 }
 
 static void
