@@ -216,6 +216,7 @@ ensure_garage() {
 KEYCLOAK_VERSION=26.5.6
 KEYCLOAK_SHA256=fa3dd5df90b9ac006712c2f0991be4e8a6cb30ac538e0439ce2f45fc40f4c692
 KEYCLOAK_BUILD_OPTIONS=(--db=dev-file --cache=local)
+KEYCLOAK_LAYOUT=2 # 2: with carrete-empty-db/ (a database with its schema made)
 
 # Prints a JAVA_HOME of Java 21 or newer.
 find_keycloak_java() {
@@ -230,7 +231,7 @@ find_keycloak_java() {
 ensure_keycloak() {
   local dir="$CARRETE_ROOT/.cache/keycloak" java tarball got url stamp
   url="https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
-  stamp="$KEYCLOAK_VERSION ${KEYCLOAK_BUILD_OPTIONS[*]}"
+  stamp="$KEYCLOAK_VERSION ${KEYCLOAK_BUILD_OPTIONS[*]} layout $KEYCLOAK_LAYOUT"
   [ -x "$dir/bin/kc.sh" ] && [ "$(cat "$dir/carrete.version" 2>/dev/null)" = "$stamp" ] && return 0
   java=$(find_keycloak_java) ||
     die "Keycloak $KEYCLOAK_VERSION needs Java 21 or newer: no such JDK in JAVA_HOME or /usr/lib/jvm (Debian 12 ships 17; install e.g. Temurin 21+)"
@@ -251,8 +252,38 @@ ensure_keycloak() {
   say "building Keycloak $KEYCLOAK_VERSION for optimized starts (first run only, about a minute)"
   JAVA_HOME="$java" "$dir.tmp/bin/kc.sh" build "${KEYCLOAK_BUILD_OPTIONS[@]}" >&2 ||
     { rm -rf "$dir.tmp"; die "kc.sh build failed"; }
+  keycloak_empty_database "$dir.tmp" "$java" ||
+    { rm -rf "$dir.tmp"; die "Keycloak $KEYCLOAK_VERSION did not start (log above)"; }
   echo "$stamp" > "$dir.tmp/carrete.version"
   mv "$dir.tmp" "$dir"
+}
+
+# Starts the built Keycloak once so that it creates its schema and master
+# realm (half of a start), stops it, and keeps that H2 database as
+# carrete-empty-db/: the test harness copies it into each run's data/h2.
+keycloak_empty_database() {
+  local home=$1 java=$2 port=18080 tries=600 pid status=1
+  while ! port_is_free "$port" || ! port_is_free $((port + 1)); do port=$((port + 2)); done
+  say "creating Keycloak's empty database once (first run only, about a minute)"
+  JAVA_HOME="$java" "$home/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 \
+    --http-port="$port" --http-management-port=$((port + 1)) --hostname-strict=false \
+    > "$home/empty-db.log" 2>&1 &
+  pid=$!
+  while [ "$tries" -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/realms/master/.well-known/openid-configuration" \
+      2>/dev/null; then
+      status=0
+      break
+    fi
+    sleep 0.5
+    tries=$((tries - 1))
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ "$status" -eq 0 ] || { tail -n 20 "$home/empty-db.log" >&2; return 1; }
+  rm -f "$home/empty-db.log"
+  mv "$home/data/h2" "$home/carrete-empty-db"
+  rm -f "$home/carrete-empty-db/"*.trace.db # H2's own log of the stop
 }
 
 # Keys live in an ignored folder and are made on first use, never committed.

@@ -182,6 +182,32 @@ realm_json (CtKeycloak *kc, const char *secret, const CtKeycloakUser *users, gui
 
 /* ---- starting and stopping ---------------------------------------------------------- */
 
+/* The empty database ensure_keycloak made (schema and master realm: half
+ * of a first start), copied into data/h2 when there is one. */
+static void
+copy_empty_database (const char *home, const char *data)
+{
+  g_autofree char *from = g_build_filename (home, "carrete-empty-db", NULL);
+  g_autofree char *to = g_build_filename (data, "h2", NULL);
+  g_autoptr (GDir) dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  g_assert_no_errno (g_mkdir_with_parents (to, 0700));
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (from, name, NULL);
+      g_autofree char *dst = g_build_filename (to, name, NULL);
+      g_autoptr (GFile) src_file = g_file_new_for_path (src);
+      g_autoptr (GFile) dst_file = g_file_new_for_path (dst);
+      g_autoptr (GError) error = NULL;
+
+      g_file_copy (src_file, dst_file, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
 /* A home of its own in the temporary directory: kc.sh copied (it finds its
  * home from its own path), the built distribution linked, and data/ (the
  * H2 database and the realm to import) fresh. */
@@ -211,6 +237,10 @@ make_home (CtKeycloak *kc, const char *realm)
     }
   g_assert_true (
       g_file_set_contents_full (realm_path, realm, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  {
+    g_autofree char *data = g_build_filename (kc->dir, "kc", "data", NULL);
+    copy_empty_database (home, data);
+  }
 }
 
 static void
