@@ -227,9 +227,10 @@ on_account_emptied (GObject *source, GAsyncResult *result, gpointer user_data)
 /* Bulk deletion is only ever of the caller's own photos: every photo in a
  * folder belongs to the folder's owner, so ?folder_id= deletes the
  * caller's photos there (none if it is not their folder); ?owner_id= must
- * name the caller (used for account deletion).  With ?trash=true (folder
- * only: a folder's recursive move to the trash) they go to the trash
- * instead, marked as trashed with the folder. */
+ * name the caller (used for account deletion).  With ?trash=true and
+ * folder_id (a folder's recursive move to the trash) they go to the trash
+ * instead, marked as trashed with the folder; with owner_id it changes
+ * nothing. */
 static void
 handle_delete_all (CarreteRequest *req)
 {
@@ -243,10 +244,9 @@ handle_delete_all (CarreteRequest *req)
 
   if (!carrete_request_query_flag (req, "trash", &trash))
     return;
-  if ((folder == NULL) == (owner == NULL) || (trash && owner != NULL))
+  if ((folder == NULL) == (owner == NULL))
     {
-      carrete_request_respond_status (req, 422, trash ? "trash=true goes with folder_id only."
-                                                       : "Give exactly one of folder_id or owner_id.");
+      carrete_request_respond_status (req, 422, "Give exactly one of folder_id or owner_id.");
       return;
     }
   if (folder != NULL && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &folder_id))
@@ -261,7 +261,9 @@ handle_delete_all (CarreteRequest *req)
       carrete_request_respond_status (req, 403, "Only your own photos can be deleted.");
       return;
     }
-  if (trash)
+  /* An account's photos go at once, trash and all: trash=true is for a
+   * folder's. */
+  if (trash && folder != NULL)
     photos_trash_folder_async (app, caller->id, folder_id, carrete_request_answer_no_content,
                                req);
   else
