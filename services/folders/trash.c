@@ -108,16 +108,21 @@ folders_handle_trash_list (CarreteRequest *req)
 
   if (limit_text != NULL && !g_ascii_string_to_unsigned (limit_text, 10, 1, MAX_PAGE, &limit, NULL))
     carrete_problem_add_field_error (problem, "limit", "must be a whole number from 1 to 201");
-  if (before_id_text != NULL
-      && (before == NULL
-          || !carrete_ids_decode (service_of (req)->ids, CARRETE_ID_FOLDER, before_id_text,
-                                  &before_id)))
-    carrete_problem_add_field_error (problem, "before_id", "must be a folder id, with before");
   if (carrete_problem_get_n_errors (problem) > 0)
     {
       carrete_request_respond_problem (req, g_steal_pointer (&problem));
       return;
     }
+  /* An id that is no folder id names no folder (404, as everywhere);
+   * before_id only counts with before. */
+  if (before_id_text != NULL
+      && !carrete_ids_decode (service_of (req)->ids, CARRETE_ID_FOLDER, before_id_text, &before_id))
+    {
+      carrete_request_respond_status (req, 404, "No such folder.");
+      return;
+    }
+  if (before == NULL)
+    before_id = G_MAXINT64;
   folders_store_list_trash (service_of (req)->store, caller_of (req), before, before_id,
                             (guint) limit, carrete_request_get_cancellable (req), listed, req);
 }

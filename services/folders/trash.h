@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  *
  * A page holds the folders strictly after (before, before_id) in the order
  * (trashed_at, id) descending; without before_id, every folder trashed at
- * `before` or earlier. */
+ * `before` or earlier (before_id counts only with before). */
 void folders_handle_trash_list (CarreteRequest *req);
 void folders_handle_trash_get (CarreteRequest *req);
 void folders_handle_trash_restore (CarreteRequest *req);

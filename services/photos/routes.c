@@ -261,7 +261,7 @@ on_bulk_folder_read (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Bulk deletion: ?folder_id= as above; ?owner_id= must name the caller
- * (used for account deletion). */
+ * (used for account deletion: its photos go at once, trash=true or not). */
 static void
 handle_delete_all (CarreteRequest *req)
 {
@@ -275,10 +275,9 @@ handle_delete_all (CarreteRequest *req)
 
   if (!carrete_request_query_flag (req, "trash", &trash))
     return;
-  if ((folder == NULL) == (owner == NULL) || (trash && owner != NULL))
+  if ((folder == NULL) == (owner == NULL))
     {
-      carrete_request_respond_status (req, 422, trash ? "trash=true goes with folder_id only."
-                                                       : "Give exactly one of folder_id or owner_id.");
+      carrete_request_respond_status (req, 422, "Give exactly one of folder_id or owner_id.");
       return;
     }
   if (folder != NULL && !carrete_ids_decode (app->ids, CARRETE_ID_FOLDER, folder, &folder_id))

@@ -529,6 +529,17 @@ stack_count_photos (Stack *stack, const char *user_id)
   return (guint) g_ascii_strtoull (count, NULL, 10);
 }
 
+/* The same, without those in the trash. */
+guint
+stack_count_live_photos (Stack *stack, const char *user_id)
+{
+  g_autofree char *row = stack_row_id (stack, user_id);
+  g_autofree char *count = stack_sql (
+      stack, "photos", "SELECT count(*) FROM photos WHERE owner_id = $1 AND state <> 'trashed'", row);
+
+  return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
 GPtrArray *
 stack_objects (Stack *stack, const char *prefix)
 {

@@ -112,6 +112,7 @@ char *stack_sql (Stack *stack, const char *service, const char *sql, const char 
 char *stack_row_id (Stack *stack, const char *opaque_id);
 /* How many photo rows (any state) `user_id` (opaque) owns. */
 guint stack_count_photos (Stack *stack, const char *user_id);
+guint stack_count_live_photos (Stack *stack, const char *user_id);
 /* The object keys in MinIO that start with `prefix` ("" for all). */
 GPtrArray *stack_objects (Stack *stack, const char *prefix);
 /* The object prefixes (p/…) of every photo row of `user_id` (opaque). */
