@@ -46,7 +46,7 @@ dump() {
   local name=$1 url sha count_sql info
   url=$(backup_database_url "$name")
   case $name in
-    photos) count_sql="SELECT count(*) FROM photos WHERE state = 'ready'" ;;
+    photos) count_sql="SELECT count(*) FROM photos WHERE state IN ('ready', 'trashed')" ;;
     *) count_sql="SELECT count(*) FROM $name" ;;
   esac
   backup_session_open "$name" "$url"

@@ -127,7 +127,7 @@ restore photos "DELETE FROM public.uploads;
 UPDATE public.jobs SET state = 'queued', locked_until = NULL, run_after = now()
   WHERE state = 'running';
 WITH dropped AS (
-  DELETE FROM public.photos WHERE id = ANY ('{$deleted}'::bigint[]) OR state <> 'ready'
+  DELETE FROM public.photos WHERE id = ANY ('{$deleted}'::bigint[]) OR state NOT IN ('ready', 'trashed')
     OR owner_id <> ALL ('$users'::bigint[])
     OR (folder_id IS NOT NULL AND folder_id <> ALL ('$folders'::bigint[]))
   RETURNING id)

@@ -168,8 +168,10 @@ def doom(state_path, doomed_path):
     token = login(keeper)
     folder = next(f for f in pages(FOLDERS + "/v1/folders?limit=100", token)
                   if f["visibility"] == "public")
-    ok(*call("DELETE", FOLDERS + f"/v1/folders/{folder['id']}?recursive=true", token=token),
-       "delete the folder", 204)
+    # For good: what this checks is a deletion racing the dumps (a trashed
+    # folder and its photos are kept, and come back in the trash).
+    ok(*call("DELETE", FOLDERS + f"/v1/folders/{folder['id']}?recursive=true&permanent=true",
+             token=token), "delete the folder", 204)
     with open(doomed_path, "w") as f:
         json.dump({"user": gone["username"], "folder": [keeper["username"], folder["name"]]}, f)
 

@@ -200,12 +200,13 @@ stack_store_keys() {
   fi | sort
 }
 
-# stack_row_objects DATABASE_URL: per ready photo row, its object prefix and
+# stack_row_objects DATABASE_URL: per ready or trashed photo row (a trashed
+# one keeps its objects until it is purged), its object prefix and
 # how many objects it has (the original, and its two thumbnails once made),
 # sorted.
 stack_row_objects() {
   psql -X -At -F ' ' -d "$1" -c \
-    "SELECT object_prefix, CASE thumbnails WHEN 'ready' THEN 3 ELSE 1 END FROM photos WHERE state = 'ready'" |
+    "SELECT object_prefix, CASE thumbnails WHEN 'ready' THEN 3 ELSE 1 END FROM photos WHERE state IN ('ready', 'trashed')" |
     sort
 }
 
