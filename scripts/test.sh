@@ -6,7 +6,8 @@
 # start themselves.  Ends with "N passed, N failed".
 #
 #   scripts/test.sh                 all suites (those of meson suite `garage` in a second
-#                                   pass, once Garage is built), the fuzz targets
+#                                   pass, once Garage is built, and the chaos suite alone
+#                                   in a third: it times recoveries), the fuzz targets
 #                                   (tests/fuzz), then the Kubernetes suite (tests/k8s)
 #   scripts/test.sh --suite unit    one suite (meson test arguments pass through;
 #                                   the fuzz and Kubernetes runs happen only with no arguments)
@@ -80,13 +81,13 @@ use_garage_if_built() {
 say "running the tests"
 status=0
 logs="$CARRETE_ROOT/build-asan/meson-logs"
-rm -f "$logs/testlog-garage.json"
+rm -f "$logs/testlog-garage.json" "$logs/testlog-chaos.json"
 if [ $# -ne 0 ]; then
   use_garage_if_built
   meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 2 "$@" || status=$?
 else
   meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 2 \
-    --no-suite garage || status=$?
+    --no-suite garage --no-suite chaos || status=$?
   if [ -n "$garage_build_pid" ]; then
     say "waiting for the Garage build (log: build-asan/meson-logs/garage-build.log)"
     wait "$garage_build_pid" ||
@@ -97,6 +98,12 @@ else
   say "running the suites that use Garage (meson suite garage)"
   meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 2 \
     --suite garage --logbase testlog-garage || status=$?
+  # The chaos suite checks that every service is ready within 5 s of each
+  # fault: it runs alone, not beside the other suites' stacks (the
+  # Kubernetes build may still run then, at the lowest priority).
+  say "running the chaos suite alone (meson suite chaos)"
+  meson test -C "$CARRETE_ROOT/build-asan" --print-errorlogs --num-processes 1 \
+    --suite chaos --logbase testlog-chaos || status=$?
 fi
 
 fuzz_log="$CARRETE_ROOT/build-asan/meson-logs/fuzz.tap"
@@ -127,7 +134,8 @@ fi
 
 # Count TAP results of every test program; a program that died before
 # reporting counts as one failure.  A skipped suite ("1..0 # SKIP") counts nothing.
-python3 - "$fuzz_log" "$k8s_log" "$logs/testlog.json" "$logs/testlog-garage.json" <<'PY'
+python3 - "$fuzz_log" "$k8s_log" "$logs/testlog.json" "$logs/testlog-garage.json" \
+  "$logs/testlog-chaos.json" <<'PY'
 import json, os, re, sys
 passed = failed = 0
 for tap in sys.argv[1:3]:

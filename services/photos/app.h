@@ -38,6 +38,7 @@ typedef struct
   guint upload_ttl;          /* resumable uploads: aborted when not complete by then */
   gint64 default_quota_bytes; /* an account's quota unless an administrator set one; 0 = none */
   guint schema_version;
+  gboolean stopping; /* SIGTERM: no new sweep starts */
 } PhotosApp;
 
 #define PHOTOS_RESOURCE_PREFIX "/dev/carrete/photos"

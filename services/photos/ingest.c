@@ -12,11 +12,15 @@
 #include <sodium.h>
 
 #include "carrete-error.h"
+#include "carrete-quota-error.h"
 #include "carrete-sha256.h"
 #include "jobs.h"
 #include "upload.h"
 
-#define PENDING_STREAMED_SECONDS 3600 /* a streamed upload's row, until ready */
+/* A streamed upload's row, from its admission until ready: as long as the
+ * longest body should take to arrive (a crashed one's objects wait that
+ * long for the sweeper). */
+#define PENDING_STREAMED_SECONDS (6 * 3600)
 /* A pending direct upload outlives its PUT URL by this much, for a PUT
  * that finished just in time: the URL's own lifetime, at most 5 minutes. */
 #define DIRECT_GRACE_SECONDS(app) MIN ((app)->url_ttl, 300u)
@@ -35,11 +39,11 @@ typedef struct
   char *name;
   PhotosUpload *upload;   /* streamed: the request's (it outlives the pipeline) */
   char *object_prefix;    /* streamed: where the upload put the original */
-  gboolean stored;        /* streamed: the original is in place, no row knows it yet */
+  gboolean stored;        /* streamed: the original is in place */
   guint64 size;
   char *sha256;
   PhotosType type;
-  PhotosPhoto *photo;     /* the pending row, once there is one */
+  PhotosPhoto *photo; /* the pending row (streamed: reserved at admission) */
   PhotosPhoto *duplicate;
   GError *failure;        /* kept while the pending row is discarded */
   gboolean url_expired;   /* complete: the PUT URL can no longer be used */
@@ -163,14 +167,15 @@ fetch_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
 
 /* Steps.  Each continues on the main loop.
  *
- *   streamed:  original in place (its last part) → duplicate? → pending row
- *              → ready + job
+ *   streamed:  (pending row reserved at admission, before any byte)
+ *              original in place (its last part) → duplicate? → the row's
+ *              name, folder, exact size → ready + job
  *   complete:  fetch (size, type, SHA-256) → duplicate? → ready + job
  *
  * Nothing decodes the image here: the thumbnails job does, after the
  * answer (the photo's thumbnails are `pending` until then). */
 static void pipeline_check_duplicate (GTask *task);
-static void pipeline_insert (GTask *task);
+static void pipeline_settle (GTask *task);
 static void pipeline_mark_ready (GTask *task);
 
 /* The end of a step on a worker: a failure ends the pipeline, success goes
@@ -217,7 +222,7 @@ on_duplicate_checked (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (p->direct)
     pipeline_mark_ready (task);
   else
-    pipeline_insert (task);
+    pipeline_settle (task);
 }
 
 static void
@@ -229,35 +234,68 @@ pipeline_check_duplicate (GTask *task)
                                g_task_get_cancellable (task), on_duplicate_checked, task);
 }
 
+/* The settle found no row to admit: over quota, or the row is no longer
+ * pending (the sweeper or a folder's deletion took it). */
 static void
-on_inserted (GObject *source, GAsyncResult *result, gpointer user_data)
+on_settle_refusal_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Pipeline *p = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhotosPhoto) row = photos_store_photo_finish (p->app->store, result, &error);
+  GError *refusal = g_steal_pointer (&p->failure);
+
+  if (row != NULL && row->state == PHOTOS_STATE_PENDING)
+    {
+      gint64 quota_bytes = 0, usage_bytes = 0;
+
+      /* The numbers as the account will be once this upload's reservation
+       * is gone: what it uses without it, and the whole file. */
+      if (carrete_quota_error_get (refusal, &quota_bytes, &usage_bytes))
+        {
+          g_error_free (refusal);
+          refusal = carrete_quota_error_new (quota_bytes, usage_bytes - row->size, (gint64)p->size);
+        }
+      pipeline_fail (task, refusal);
+      return;
+    }
+  g_error_free (refusal);
+  pipeline_fail (task, g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_GONE,
+                                            "The upload expired before it was complete."));
+}
+
+static void
+on_settled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   Pipeline *p = g_task_get_task_data (task);
   GError *error = NULL;
+  PhotosPhoto *settled = photos_store_insert_pending_finish (result, &error);
 
-  p->photo = photos_store_insert_pending_finish (result, &error);
-  if (p->photo == NULL)
+  if (settled == NULL && g_error_matches (error, CARRETE_QUOTA_ERROR, CARRETE_QUOTA_ERROR_EXCEEDED))
     {
-      /* Over quota, or failed: the original goes (p->stored).  (Cancelled just as it committed,
-       * the row is pending: the sweeper takes it and its objects at its
-       * deadline.) */
+      p->failure = error;
+      photos_store_find (p->app->store, p->photo->id, NULL, on_settle_refusal_checked, task);
+      return;
+    }
+  if (settled == NULL)
+    {
       pipeline_fail (task, error);
       return;
     }
-  p->stored = FALSE; /* the row knows it now */
+  photos_photo_free (p->photo);
+  p->photo = settled;
   pipeline_mark_ready (task);
 }
 
 static void
-pipeline_insert (GTask *task)
+pipeline_settle (GTask *task)
 {
   Pipeline *p = g_task_get_task_data (task);
 
-  photos_store_insert_pending (p->app->store, p->owner_id, p->folder_id, p->name,
-                               p->object_prefix, photos_type_mime (p->type), (gint64) p->size,
-                               PENDING_STREAMED_SECONDS, p->app->default_quota_bytes,
-                               g_task_get_cancellable (task), on_inserted, task);
+  photos_store_settle_pending (
+      p->app->store, p->photo, p->folder_id, p->name, photos_type_mime (p->type), (gint64)p->size,
+      p->app->default_quota_bytes, g_task_get_cancellable (task), on_settled, task);
 }
 
 static void
@@ -307,18 +345,27 @@ finish_failure (GTask *task)
   g_object_unref (task);
 }
 
+/* Whatever could not be removed now is a `deleting` row the sweeper
+ * finishes; the client's answer is about its own request. */
+static void
+note_discarded (GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!remove_photos_finish (result, &error))
+    g_message ("clean-up after a failed upload is left to the sweeper: %s", error->message);
+}
+
 static void
 on_discarded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  g_autoptr (GError) error = NULL;
-
-  /* Whatever could not be removed now is a `deleting` row the sweeper
-   * finishes; the client's answer is about its own request. */
-  if (!remove_photos_finish (result, &error))
-    g_message ("clean-up after a failed upload is left to the sweeper: %s", error->message);
-  finish_failure (task);
+  note_discarded (result);
+  finish_failure (user_data);
 }
+
+static void delete_original_in_thread (GTask *task, gpointer source, gpointer data,
+                                       GCancellable *cancellable);
+static void on_original_deleted (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
 on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -329,6 +376,12 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (PhotosPhoto) claimed = photos_store_photo_finish (p->app->store, result, &error);
   g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) photos_photo_free);
 
+  if (claimed == NULL && p->stored && !p->direct)
+    {
+      /* The row is gone: the original just stored is this upload's alone. */
+      run_step_on_worker (p->app, task, p, delete_original_in_thread, on_original_deleted);
+      return;
+    }
   if (claimed == NULL)
     {
       finish_failure (task); /* the pending row's deadline lets the sweeper have it */
@@ -338,7 +391,8 @@ on_discard_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   remove_photos_async (p->app, photos, on_discarded, task);
 }
 
-/* A streamed original that no row knows yet. */
+/* A streamed original whose row is gone (the sweeper took it, perhaps
+ * before the original was in place). */
 static void
 delete_original_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -389,10 +443,11 @@ pipeline_fail (GTask *task, GError *error)
 {
   Pipeline *p = g_task_get_task_data (task);
   gboolean keep = p->direct && p->duplicate == NULL && !p->assembled;
+  gboolean row_lost = !p->direct && g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_GONE);
 
   g_clear_error (&p->failure);
   p->failure = error;
-  if (p->photo == NULL && p->stored)
+  if (p->stored && (p->photo == NULL || row_lost))
     {
       run_step_on_worker (p->app, task, p, delete_original_in_thread, on_original_deleted);
       return;
@@ -455,7 +510,75 @@ photos_service_ingest_async (PhotosApp *app, PhotosNewPhoto *upload, GCancellabl
   p->size = photos_upload_get_size (upload->upload);
   p->sha256 = g_strdup (photos_upload_get_sha256 (upload->upload));
   p->type = photos_upload_get_type (upload->upload);
+  p->photo = photos_upload_take_row (upload->upload);
+  if (p->photo == NULL)
+    {
+      /* Never admitted: nothing of it may be stored (the upload removes
+       * what its sink sent). */
+      pipeline_fail (task, g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                                                "The upload was not admitted."));
+      return;
+    }
   photos_upload_store_async (p->upload, cancellable, on_original_stored, task);
+}
+
+/* ---- a streamed upload's reserved row --------------------------------------------- */
+
+static void on_pending_created (GObject *source, GAsyncResult *result, gpointer user_data);
+
+void
+photos_service_reserve_streamed_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                       const char *object_prefix, guint64 least_size,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  GTask *task = carrete_op_new (app, NULL, photos_service_reserve_streamed_async, cancellable,
+                                callback, user_data);
+
+  /* The name and type are placeholders until the body says (the settle);
+   * no client sees a pending row. */
+  photos_store_insert_pending (app->store, owner_id, folder_id, "upload", object_prefix,
+                               "application/octet-stream", (gint64)least_size,
+                               PENDING_STREAMED_SECONDS, app->default_quota_bytes, cancellable,
+                               on_pending_created, task);
+}
+
+PhotosPhoto *
+photos_service_reserve_streamed_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_abandoned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  note_discarded (result);
+}
+
+static void
+on_abandon_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhotosApp *app = user_data;
+  g_autoptr (GError) error = NULL;
+  PhotosPhoto *claimed = photos_store_photo_finish (app->store, result, &error);
+  g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify)photos_photo_free);
+
+  /* Unclaimed, the row's deadline lets the sweeper have it. */
+  if (claimed == NULL)
+    {
+      g_message ("a failed upload's row is left to the sweeper: %s", error->message);
+      return;
+    }
+  g_ptr_array_add (photos, claimed);
+  remove_photos_async (app, photos, on_abandoned, NULL);
+}
+
+void
+photos_service_abandon_streamed (PhotosPhoto *row, gpointer app)
+{
+  g_autoptr (PhotosPhoto) owned = row;
+
+  photos_store_begin_delete (((PhotosApp *)app)->store, owned->id, NULL, on_abandon_claimed, app);
 }
 
 PhotosPhoto *

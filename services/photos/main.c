@@ -381,22 +381,25 @@ static const CarreteServiceCommand commands[] = {
 /* Defined below: app_start names the database pool after it. */
 static const CarreteServiceSpec spec;
 
-/* SIGTERM: no new job is claimed, and the drain waits for those under way. */
+/* SIGTERM: no new job is claimed and no new sweep starts, and the drain
+ * waits for those under way (a sweep cut short leaves its rows claimed as
+ * `deleting` for minutes). */
 static void
-stop_jobs (gpointer data)
+stop_background (gpointer data)
 {
   PhotosApp *app = data;
 
+  app->stopping = TRUE;
   if (app->jobs != NULL)
     photos_jobs_stop (app->jobs);
 }
 
 static gboolean
-jobs_busy (gpointer data)
+background_busy (gpointer data)
 {
   PhotosApp *app = data;
 
-  return app->jobs != NULL && photos_jobs_busy (app->jobs);
+  return (app->jobs != NULL && photos_jobs_busy (app->jobs)) || photos_service_sweep_busy ();
 }
 
 static void
@@ -408,8 +411,8 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
   app->store = photos_store_new (app->db);
   options->jwt = app->jwt;
   options->ids = app->ids;
-  options->stopping = stop_jobs;
-  options->busy = jobs_busy;
+  options->stopping = stop_background;
+  options->busy = background_busy;
 }
 
 static gboolean

@@ -578,7 +578,7 @@ photos_resumable_abort_async (PhotosApp *app, gint64 owner_id, gint64 upload_id,
   photos_uploads_begin_abort (app->db, upload_id, owner_id, on_abort_claimed, task);
 }
 
-static gboolean sweeping;
+static gint sweeping; /* atomic: the drain reads it from any worker */
 
 static void
 on_swept (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -587,7 +587,7 @@ on_swept (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_message ("upload sweep unfinished, will retry: %s", error->message);
-  sweeping = FALSE;
+  g_atomic_int_set (&sweeping, 0);
 }
 
 static void
@@ -608,15 +608,20 @@ on_sweep_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   abort_rows (task);
 }
 
+gboolean
+photos_resumable_sweep_busy (void)
+{
+  return g_atomic_int_get (&sweeping) != 0;
+}
+
 void
 photos_resumable_sweep (PhotosApp *app)
 {
   Op *op;
   GTask *task;
 
-  if (sweeping)
+  if (!g_atomic_int_compare_and_exchange (&sweeping, 0, 1))
     return;
-  sweeping = TRUE;
   op = op_new (app, 0, 0);
   task = carrete_op_new (op, op_free, photos_resumable_sweep, NULL, on_swept, NULL);
   photos_uploads_begin_sweep (app->db, SWEEP_BATCH, on_sweep_claimed, task);

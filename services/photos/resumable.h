@@ -63,5 +63,6 @@ void photos_resumable_abort_async (PhotosApp *app, gint64 owner_id, gint64 uploa
 /* Aborts uploads past their deadline (storage first, then the rows); run
  * by photos_service_sweep. */
 void photos_resumable_sweep (PhotosApp *app);
+gboolean photos_resumable_sweep_busy (void);
 
 G_END_DECLS

@@ -63,9 +63,19 @@ typedef struct
 {
   PhotosUpload *upload; /* the request's: outlives the check */
   PhotosApp *app;
+  GCancellable *cancellable; /* the request's: a hang-up ends the admission */
   gint64 owner_id;
   gint64 folder_id;
 } Admission;
+
+static void
+admission_free (gpointer data)
+{
+  Admission *admission = data;
+
+  g_clear_object (&admission->cancellable);
+  g_free (admission);
+}
 
 /* What the check of a folder field needs, kept by the upload. */
 typedef struct
@@ -148,17 +158,25 @@ hold_at_folder_field (PhotosUpload *upload, CarreteRequest *req, GHashTable *que
 }
 
 static void
-on_room_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+on_row_reserved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
+  Admission *admission = g_task_get_task_data (task);
   GError *error = NULL;
-  gboolean fits = photos_quota_store_check_finish (result, &error);
+  PhotosPhoto *row = photos_service_reserve_streamed_finish (result, &error);
 
-  carrete_op_return_ok (task, fits, error);
+  if (row == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  photos_upload_set_row (admission->upload, row, photos_service_abandon_streamed, admission->app);
+  g_task_return_boolean (task, TRUE);
 }
 
-/* The folder is allowed; then the quota, with the fewest bytes the body's
- * length allows (the exact size is checked again once it is known). */
+/* The folder is allowed; then the upload's pending row, before any byte
+ * is stored, with room in the quota for the fewest bytes the body's
+ * length allows (the exact size is admitted once it is known). */
 static void
 on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -172,10 +190,11 @@ on_upload_admitted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   photos_upload_set_admitted_folder (admission->upload, admission->folder_id);
-  photos_quota_store_check (admission->app->db, admission->owner_id,
-                            (gint64) photos_upload_get_least_size (admission->upload),
-                            admission->app->default_quota_bytes, NULL, on_room_checked,
-                            g_steal_pointer (&task));
+  photos_service_reserve_streamed_async (admission->app, admission->owner_id, admission->folder_id,
+                                         photos_upload_get_object_prefix (admission->upload),
+                                         photos_upload_get_least_size (admission->upload),
+                                         admission->cancellable, on_row_reserved,
+                                         g_steal_pointer (&task));
 }
 
 static void
@@ -185,11 +204,12 @@ upload_admit_async (gpointer stream, CarreteRequest *req, GHashTable *query,
   PhotosApp *app = app_of (req);
   Admission *admission = g_new0 (Admission, 1);
   g_autoptr (GTask) task
-      = carrete_op_new (admission, g_free, upload_admit_async, NULL, callback, user_data);
+      = carrete_op_new (admission, admission_free, upload_admit_async, NULL, callback, user_data);
   const char *folder = query != NULL ? g_hash_table_lookup (query, "folder_id") : NULL;
 
   admission->upload = stream;
   admission->app = app;
+  admission->cancellable = g_object_ref (carrete_request_get_cancellable (req));
   admission->owner_id = carrete_request_get_caller (req)->id;
   hold_at_folder_field (stream, req, query);
   if (folder != NULL && *folder != '\0'

@@ -585,7 +585,7 @@ photos_service_delete_all_async (PhotosApp *app, gint64 owner_id, gint64 folder_
 
 /* ---- the sweeper ----------------------------------------------------------------------------- */
 
-static gboolean sweeping;
+static gint sweeping; /* atomic: the drain reads it from any worker */
 
 static void
 on_swept (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -594,7 +594,7 @@ on_swept (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!remove_photos_finish (result, &error))
     g_message ("sweep unfinished, will retry: %s", error->message);
-  sweeping = FALSE;
+  g_atomic_int_set (&sweeping, 0);
 }
 
 static void
@@ -607,7 +607,7 @@ on_sweep_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (photos == NULL)
     {
       g_debug ("sweep skipped: %s", error->message);
-      sweeping = FALSE;
+      g_atomic_int_set (&sweeping, 0);
       return;
     }
   if (photos->len > 0)
@@ -615,13 +615,21 @@ on_sweep_claimed (GObject *source, GAsyncResult *result, gpointer user_data)
   remove_photos_async (app, photos, on_swept, NULL);
 }
 
+gboolean
+photos_service_sweep_busy (void)
+{
+  return g_atomic_int_get (&sweeping) != 0 || photos_resumable_sweep_busy ()
+         || photos_staging_sweep_busy ();
+}
+
 void
 photos_service_sweep (PhotosApp *app)
 {
+  if (app->stopping)
+    return;
   photos_resumable_sweep (app);
   photos_staging_sweep (app);
-  if (sweeping)
+  if (!g_atomic_int_compare_and_exchange (&sweeping, 0, 1))
     return;
-  sweeping = TRUE;
   photos_store_begin_sweep (app->store, SWEEP_BATCH, NULL, on_sweep_claimed, app);
 }

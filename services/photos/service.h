@@ -38,10 +38,26 @@ void photos_service_check_folder_async (PhotosApp *app, const CarreteCaller *cal
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_service_check_folder_finish (GAsyncResult *result, GError **error);
 
+/* A streamed upload's admission, before any byte of its body is stored:
+ * its `pending` row, naming `object_prefix` (where the upload will put the
+ * original), with room for `least_size` bytes in the quota (a
+ * CARRETE_QUOTA_ERROR when they do not fit).  A crash from then on leaves
+ * a row whose deadline lets the sweeper remove it and its objects. */
+void photos_service_reserve_streamed_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
+                                            const char *object_prefix, guint64 least_size,
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PhotosPhoto *photos_service_reserve_streamed_finish (GAsyncResult *result, GError **error);
+/* A PhotosUploadAbandonFunc (`app` as its data): the reserved row of an
+ * upload that ended before its ingest goes, with whatever its keys hold. */
+void photos_service_abandon_streamed (PhotosPhoto *row, gpointer app);
+
 /* A new photo from a streamed upload whose whole body is in (its bytes
- * are in storage but for the last part): the original put in place,
- * duplicate check, row, ready, thumbnails job.  Whatever fails, nothing is
- * left behind.  On a duplicate: CONFLICT, and `*duplicate` is the existing
+ * are in storage but for the last part), with its reserved row
+ * (photos_upload_set_row): the original put in place, duplicate check,
+ * the row's name, folder and exact size (the quota admits the
+ * difference), ready, thumbnails job.  Whatever fails, nothing is left
+ * behind.  On a duplicate: CONFLICT, and `*duplicate` is the existing
  * photo. */
 typedef struct
 {
@@ -126,5 +142,8 @@ GPtrArray *photos_service_list_finish (GAsyncResult *result, GError **error);
 /* Finishes abandoned uploads and deletions (expired pending rows, stale
  * `deleting` ones); run periodically. */
 void photos_service_sweep (PhotosApp *app);
+/* Whether a sweep (of any kind) is under way in this process: the drain
+ * after SIGTERM waits for it, or its rows would stay claimed for minutes. */
+gboolean photos_service_sweep_busy (void);
 
 G_END_DECLS

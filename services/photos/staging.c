@@ -151,6 +151,12 @@ on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   photos_store_pending_prefixes (sweep->app->store, prefixes, NULL, on_pending_known, sweep);
 }
 
+gboolean
+photos_staging_sweep_busy (void)
+{
+  return g_atomic_int_get (&sweeping) != 0;
+}
+
 void
 photos_staging_sweep (PhotosApp *app)
 {

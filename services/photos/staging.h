@@ -10,5 +10,6 @@ G_BEGIN_DECLS
  * cleaned here, within a sweep interval of its URL's expiry at most.  One
  * sweep at a time per process; the next sweep retries what failed. */
 void photos_staging_sweep (PhotosApp *app);
+gboolean photos_staging_sweep_busy (void);
 
 G_END_DECLS

@@ -51,6 +51,19 @@ static const CarreteStatement insert_pending = {
   8,
 };
 
+/* A streamed upload's row, reserved at admission with the fewest bytes its
+ * body's length allowed, takes what the body turned out to be: its name,
+ * folder, type and exact size, the difference admitted by the quota (no
+ * row when it does not fit, or when the row is no longer pending). */
+static const CarreteStatement settle_pending = {
+  "photos_settle_pending",
+  "UPDATE photos SET name = $2, folder_id = $3::bigint, content_type = $4, size = $5::bigint,"
+  "   updated_at = now()"
+  " WHERE id = $1 AND state = 'pending' AND usage_admits(owner_id, $5::bigint - size, $6::bigint)"
+  " RETURNING " PHOTO_COLUMNS,
+  6,
+};
+
 static const CarreteStatement insert_from_upload = {
   "photos_insert_from_upload",
   "WITH upload AS (DELETE FROM uploads WHERE id = $1 AND state = 'completing'"
@@ -261,6 +274,24 @@ PhotosPhoto *
 photos_store_insert_pending_finish (GAsyncResult *result, GError **error)
 {
   return photos_quota_store_insert_finish (result, error);
+}
+
+void
+photos_store_settle_pending (PhotosStore *store, const PhotosPhoto *row, gint64 folder_id,
+                             const char *name, const char *content_type, gint64 size,
+                             gint64 default_quota, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  INT_TEXT (id_text, row->id);
+  INT_TEXT (size_text, size);
+  INT_TEXT (quota, default_quota);
+  g_autofree char *folder = folder_param (folder_id);
+  const char *params[] = { id_text, name, folder, content_type, size_text, quota };
+
+  photos_quota_store_insert (store->db, &settle_pending, params,
+                             (CarreteDbRowFunc) photos_photo_from_row,
+                             (GDestroyNotify) photos_photo_free, row->owner_id, size - row->size,
+                             default_quota, cancellable, callback, user_data);
 }
 
 void

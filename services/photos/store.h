@@ -52,6 +52,15 @@ void photos_store_insert_pending (PhotosStore *store, gint64 owner_id, gint64 fo
                                   gint64 default_quota, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data);
 PhotosPhoto *photos_store_insert_pending_finish (GAsyncResult *result, GError **error);
+/* A streamed upload's pending `row` (reserved with its least size) takes
+ * its name, folder, type and exact size, the difference admitted by the
+ * quota.  The finisher is photos_store_insert_pending_finish: a
+ * CARRETE_QUOTA_ERROR when there is no row, which is also what a row that
+ * is no longer pending gives (the caller tells them apart). */
+void photos_store_settle_pending (PhotosStore *store, const PhotosPhoto *row, gint64 folder_id,
+                                  const char *name, const char *content_type, gint64 size,
+                                  gint64 default_quota, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 /* A resumable upload (`uploads` row `upload_id`, being completed) becomes a
  * pending photo expiring in `expires_in` seconds, in one statement: the
  * upload row goes, the photo row comes.  NOT_FOUND when the upload is not

@@ -46,6 +46,9 @@ struct _PhotosUpload
   PhotosSink *sink;      /* streamed to storage instead of a spool file */
   char *object_prefix;   /* where the sink writes the original */
   gboolean sink_paused;  /* the sink asked for a pause and has not resumed */
+  PhotosPhoto *row;      /* the pending row reserved at admission, until taken */
+  PhotosUploadAbandonFunc abandon;
+  gpointer abandon_data;
   /* Holding the body at a field (photos_upload_hold_at_field). */
   char *hold_field;
   PhotosUploadHoldFunc hold_func;
@@ -307,6 +310,10 @@ photos_upload_free (PhotosUpload *upload)
   g_free (upload->hold_field);
   discard_spool_file (upload);
   g_clear_pointer (&upload->sink, photos_sink_free);
+  /* After the sink let go: what it sent is being aborted, and the row's
+   * removal deletes whatever may be at its keys. */
+  if (upload->row != NULL)
+    upload->abandon (g_steal_pointer (&upload->row), upload->abandon_data);
   g_free (upload->object_prefix);
   g_clear_pointer (&upload->form, photos_multipart_free);
   g_clear_pointer (&upload->hash, carrete_sha256_free);
@@ -606,4 +613,21 @@ gboolean
 photos_upload_store_finish (GAsyncResult *result, GError **error)
 {
   return photos_sink_commit_finish (result, error);
+}
+
+void
+photos_upload_set_row (PhotosUpload *upload, PhotosPhoto *row, PhotosUploadAbandonFunc abandon,
+                       gpointer user_data)
+{
+  g_return_if_fail (upload->row == NULL && row != NULL && abandon != NULL);
+
+  upload->row = row;
+  upload->abandon = abandon;
+  upload->abandon_data = user_data;
+}
+
+PhotosPhoto *
+photos_upload_take_row (PhotosUpload *upload)
+{
+  return g_steal_pointer (&upload->row);
 }

@@ -5,6 +5,7 @@
 #include "carrete-request.h"
 #include "carrete-storage.h"
 #include "carrete-workers.h"
+#include "model.h"
 #include "sniff.h"
 
 G_BEGIN_DECLS
@@ -121,6 +122,17 @@ const char *photos_upload_get_object_prefix (PhotosUpload *upload);
 void photos_upload_store_async (PhotosUpload *upload, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean photos_upload_store_finish (GAsyncResult *result, GError **error);
+
+/* The `pending` row reserved at admission, before any byte is stored: it
+ * names the object prefix, so a crash at any point leaves a row that the
+ * sweeper of expired pending rows removes with its objects.  The upload
+ * owns `row` until photos_upload_take_row; freed with the row still its
+ * own (the request failed or was cut before the ingest took it), it hands
+ * the row to `abandon`, which must remove it and what it names. */
+typedef void (*PhotosUploadAbandonFunc) (PhotosPhoto *row, gpointer user_data);
+void photos_upload_set_row (PhotosUpload *upload, PhotosPhoto *row, PhotosUploadAbandonFunc abandon,
+                            gpointer user_data);
+PhotosPhoto *photos_upload_take_row (PhotosUpload *upload);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhotosUpload, photos_upload_free)
 

@@ -120,7 +120,18 @@ class Actor(threading.Thread):
                                     "user": self.user, **fields})
 
     # ---- set-up, retried until it works: faults begin after it ------------------------
+    # Each step is retried (a service just started may answer 503 while a
+    # worker's first database connection opens); its answers are recorded
+    # and checked like any other.
     def setup(self):
+        def retried(step):
+            for _ in range(49):
+                try:
+                    return step()
+                except Outcome:
+                    time.sleep(0.2)
+            return step()
+
         for _ in range(50):
             try:
                 self.send("setup", "POST /v1/auth/register", "POST",
@@ -128,11 +139,12 @@ class Actor(threading.Thread):
                 break
             except Outcome:
                 time.sleep(0.2)
-        self.login()
+        retried(self.login)
         for visibility in ("public", "private"):
-            _, payload = self.send("setup", "POST /v1/folders", "POST", api.FOLDERS + "/v1/folders",
-                                   body={"name": f"{visibility} {self.index}",
-                                         "visibility": visibility, "tags": ["chaos"]})
+            _, payload = retried(lambda: self.send(
+                "setup", "POST /v1/folders", "POST", api.FOLDERS + "/v1/folders",
+                body={"name": f"{visibility} {self.index}", "visibility": visibility,
+                      "tags": ["chaos"]}))
             self.folders.append(json.loads(payload)["id"])
 
     # ---- the operations -----------------------------------------------------------------

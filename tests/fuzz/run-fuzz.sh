@@ -32,7 +32,8 @@ declare -A SOURCES=(
   [fuzz-ids]="ids/carrete-ids.c base/carrete-keys.c $ERRORS"
   [fuzz-cursor]="ids/carrete-cursor.c base/carrete-base64url.c base/carrete-keys.c $ERRORS"
   [fuzz-jwt]="*/*.c"
-  [fuzz-dotenv]="base/carrete-config.c db/carrete-db.c base/carrete-source.c $ERRORS"
+  [fuzz-dotenv]="base/carrete-config.c db/carrete-db.c db/carrete-db-error.c base/carrete-source.c
+    $ERRORS"
   [fuzz-multipart]="../photos/multipart.c $ERRORS"
 )
 ALL_TARGETS=(fuzz-json-body fuzz-ids fuzz-cursor fuzz-jwt fuzz-dotenv fuzz-multipart)

@@ -806,6 +806,19 @@ photos_count_rows (PhotosStack *stack)
 }
 
 guint
+photos_await_rows (PhotosStack *stack, guint expected)
+{
+  guint rows = photos_count_rows (stack);
+
+  for (guint i = 0; i < 100 && rows != expected; i++)
+    {
+      g_usleep (50 * 1000);
+      rows = photos_count_rows (stack);
+    }
+  return rows;
+}
+
+guint
 photos_count_uploads (PhotosStack *stack)
 {
   g_autofree char *count

@@ -167,6 +167,10 @@ void photos_post_parallel (PhotosStack *stack, const char *token, const char *qu
 void photos_assert_consistent (PhotosStack *stack, const char *more_spool);
 /* Rows of the photos table (any state) and stored objects. */
 guint photos_count_rows (PhotosStack *stack);
+/* photos_count_rows once it is `expected`, or after a few seconds: a
+ * streamed upload's row is reserved before its body, and one refused or
+ * cut short goes a moment after its answer. */
+guint photos_await_rows (PhotosStack *stack, guint expected);
 guint photos_count_objects (PhotosStack *stack);
 /* Rows of the uploads table (resumable uploads, any state), and multipart
  * uploads the store holds. */

@@ -27,7 +27,7 @@ test_too_large (PhotosStack *s)
   g_assert_cmpuint (ct_status_before_body (s->photos_url, "/v1/photos?name=big.jpg", ana->token,
                                            "image/jpeg", 50 * 1024 * 1024),
                     ==, 413);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
 }
 
 /* Bytes that no image starts with: 415 after the first of them (the
@@ -39,7 +39,7 @@ test_not_an_image (PhotosStack *s)
   guint rows = photos_count_rows (s);
 
   g_assert_cmpuint (status_before_body (s, ana->token, "?name=zeros.jpg"), ==, 415);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
   photos_assert_consistent (s, NULL);
 }
 
@@ -150,7 +150,7 @@ test_form_folder_first (PhotosStack *s)
       ct_assert_same_problem (by_field, by_query, cases[i].status);
     }
   photos_assert_consistent (s, NULL);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   g_assert_cmpuint (photos_count_multipart (s), ==, multipart);
 }

@@ -4,7 +4,7 @@
  * of a big body are in storage (fs: a temporary file beside the object)
  * while the rest is still on its way, no spool file is made, the stored
  * object has exactly the bytes sent, and whatever ends the upload early (a
- * hang-up, a duplicate) leaves nothing behind.  Each test runs on fs and on
+ * hang-up, a duplicate, a crash) leaves nothing behind.  Each test runs on fs and on
  * a real MinIO, against an instance whose upload limit allows bodies of
  * several parts. */
 
@@ -114,6 +114,23 @@ count_multipart_uploads (PhotosStack *s)
   return uploads->len;
 }
 
+/* Every account's usage is exactly what its rows hold (005_quotas.sql): a
+ * streamed upload reserves its row with the fewest bytes its body's length
+ * allows, and the row takes its exact size at the end. */
+static void
+assert_usage_exact (PhotosStack *s)
+{
+  g_autofree char *wrong = ct_postgres_query (
+      s->pg, "carrete_photos",
+      "SELECT count(*) FROM usage u FULL JOIN"
+      " (SELECT owner_id, sum(bytes) AS bytes FROM"
+      "   (SELECT owner_id, size + thumbnails_size AS bytes FROM photos"
+      "    UNION ALL SELECT owner_id, size FROM uploads) AS r GROUP BY owner_id) AS t"
+      " USING (owner_id) WHERE coalesce(u.bytes, 0) <> coalesce(t.bytes, 0)");
+
+  g_assert_cmpstr (wrong, ==, "0");
+}
+
 /* Raw, chunked and multipart bodies of several parts arrive whole. */
 static void
 test_big_bodies (PhotosStack *s)
@@ -158,6 +175,7 @@ test_big_bodies (PhotosStack *s)
       4);
   g_assert_cmpuint (ct_count_files (instance->spool, "upload-", NULL), ==, 0);
   photos_assert_consistent (s, instance->spool);
+  assert_usage_exact (s);
 }
 
 /* Half of a 24 MiB body is in storage before the rest is sent, and no
@@ -190,7 +208,7 @@ test_parts_before_the_end (PhotosStack *s)
     }
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_usleep (1000 * 1000);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   if (s->backend == PHOTOS_BACKEND_FS)
     g_assert_cmpuint (ct_count_files (s->storage_dir, ".tmp-", NULL), ==, 0);
@@ -241,9 +259,97 @@ test_too_large_midway (PhotosStack *s)
                     ==, 413);
   g_usleep (500 * 1000);
   g_assert_cmpuint (count_multipart_uploads (s), ==, 0);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   photos_assert_consistent (s, instance->spool);
+  assert_usage_exact (s);
+}
+
+static char *
+newest_pending_prefix (PhotosStack *s)
+{
+  return ct_postgres_query (s->pg, "carrete_photos",
+                            "SELECT object_prefix FROM photos WHERE state = 'pending'"
+                            " ORDER BY id DESC LIMIT 1");
+}
+
+/* A streamed upload's row is written at its admission, before any byte is
+ * stored.  SIGKILLed once the original is in storage but before its row is
+ * ready (the statement that gives the row its exact size waits for a
+ * lock), the service leaves a pending row that names the object; past the
+ * row's deadline the sweeper of pending rows removes both.  No object is
+ * ever left without a row, and the usage stays exact. */
+static void
+test_killed_before_ready (PhotosStack *s)
+{
+  g_autofree char *limit = g_strdup_printf ("CARRETE_MAX_UPLOAD_BYTES=%u", BIG_LIMIT);
+  g_autofree char *spool = NULL;
+  g_autofree char *sweeper_spool = NULL;
+  CtService *photos = photos_stack_start_instance (s, (const char *const[]){ limit, NULL }, &spool);
+  CtService *sweeper;
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "killed");
+  g_autoptr (GBytes) body = jpeg_like (12 * MIB, 8);
+  guint rows = photos_count_rows (s);
+  guint objects = photos_count_objects (s);
+  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
+  g_autoptr (GSocketConnection) connection
+      = photos_send_only (ct_service_url (photos), "/v1/photos?name=killed.jpg", ana->token,
+                          "image/jpeg", 12 * MIB, body, 6 * MIB);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *sql = NULL;
+  g_auto (CarreteObjectInfo) info = { 0 };
+
+  /* Half the body is on its way to storage: the row is there already. */
+  for (guint i = 0; i < 100 && photos_count_rows (s) == rows; i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows + 1);
+  prefix = newest_pending_prefix (s);
+  g_assert_nonnull (prefix);
+  key = g_strconcat (prefix, "/original", NULL);
+  assert_usage_exact (s);
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE photos IN SHARE MODE");
+  g_assert_true (g_output_stream_write_all (
+      out, (const guint8 *) g_bytes_get_data (body, NULL) + 6 * MIB, 6 * MIB, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
+                                                  "UPDATE photos SET name", 1, 20000));
+  /* The original is in place; only the pending row names it. */
+  g_assert_true (carrete_storage_stat (s->storage, key, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.size, ==, 12 * MIB);
+  ct_service_kill (photos);
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  {
+    g_autofree char *state = ct_postgres_query_param (
+        s->pg, "carrete_photos", "SELECT state FROM photos WHERE object_prefix = $1", prefix);
+    g_assert_cmpstr (state, ==, "pending");
+  }
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 1);
+
+  /* Past its deadline, a service's sweeper (it sweeps when it starts)
+   * removes the row and the object it names. */
+  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
+                         " WHERE object_prefix = '%s'",
+                         prefix);
+  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  sweeper = photos_stack_start_instance (s, NULL, &sweeper_spool);
+  g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  g_assert_cmpuint (count_multipart_uploads (s), ==, 0);
+  assert_usage_exact (s);
+  photos_assert_consistent (s, sweeper_spool);
+  ct_service_stop (sweeper);
+  ct_service_free (sweeper);
+  ct_service_free (photos);
+  ct_remove_tree (spool);
+  ct_remove_tree (sweeper_spool);
 }
 
 static void
@@ -253,6 +359,7 @@ add_tests (void)
   photos_add_test ("stream/parts-before-the-end", test_parts_before_the_end, TRUE, TRUE);
   photos_add_test ("stream/big-duplicate", test_big_duplicate, TRUE, TRUE);
   photos_add_test ("stream/too-large-midway", test_too_large_midway, TRUE, TRUE);
+  photos_add_test ("stream/killed-before-ready", test_killed_before_ready, TRUE, TRUE);
 }
 
 int

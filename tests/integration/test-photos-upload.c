@@ -7,6 +7,7 @@
  * After each failure, storage and database must agree: no object without a
  * row, no ready row without its objects, no spool file left. */
 
+#include <signal.h>
 #include <string.h>
 
 #include "photos-fixture.h"
@@ -134,7 +135,7 @@ static void
 assert_unchanged (PhotosStack *s, Snapshot before)
 {
   photos_assert_consistent (s, NULL);
-  g_assert_cmpuint (photos_count_rows (s), ==, before.rows);
+  g_assert_cmpuint (photos_await_rows (s, before.rows), ==, before.rows);
   g_assert_cmpuint (photos_count_objects (s), ==, before.objects);
 }
 
@@ -556,9 +557,11 @@ count_logged (PhotosStack *s, const char *method, const char *route, guint statu
   return n;
 }
 
-/* The whole body is in, the row insert waits for a lock, and the client
- * hangs up: the insert is cancelled while the lock is still held, and
- * nothing is left behind, no row and no object. */
+/* The row insert (the upload's admission, before its body is read) waits
+ * for a lock, and the client hangs up before sending its body: the insert
+ * is cancelled while the lock is still held, and nothing is left behind,
+ * no row and no object.  (A hang-up is seen once nothing unread is left
+ * on the connection: a body sent whole and never read would hide it.) */
 static void
 test_hang_up_cancels_insert (PhotosStack *s)
 {
@@ -575,7 +578,7 @@ test_hang_up_cancels_insert (PhotosStack *s)
   ct_postgres_exec (locker, "LOCK TABLE photos IN SHARE MODE");
   {
     g_autoptr (GSocketConnection) hung = photos_send_only (
-        s->photos_url, "/v1/photos?name=late.jpg", ana->token, "image/jpeg", len, jpeg, len);
+        s->photos_url, "/v1/photos?name=late.jpg", ana->token, "image/jpeg", len, jpeg, 0);
 
     g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
                                                     "INSERT INTO photos", 1, 5000));
@@ -1135,6 +1138,26 @@ test_expired_urls (PhotosStack *s)
   ct_service_free (brief);
 }
 
+/* A direct upload whose file was PUT, its pending row then moved past its
+ * deadline; returns how many objects the store holds with it. */
+static guint
+start_expired_upload (PhotosStack *s, PhotosUser *ana, const char *name, GBytes *jpeg, Direct *d)
+{
+  g_autofree char *sql = NULL;
+  gint64 id = 0;
+  guint objects;
+
+  start_direct (s->photos_url, ana, name, "image/jpeg", g_bytes_get_size (jpeg), d);
+  g_assert_cmpuint (put_to (d->url, d->type, jpeg), ==, 200);
+  objects = photos_count_objects (s);
+  g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, d->id, &id));
+  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
+                         " WHERE id = %" G_GINT64_FORMAT,
+                         id);
+  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  return objects;
+}
+
 /* Pending uploads past their deadline are cleaned: row and object. */
 static void
 test_sweeper (PhotosStack *s)
@@ -1142,20 +1165,11 @@ test_sweeper (PhotosStack *s)
   g_autoptr (PhotosUser) ana = photos_user_new (s, "sweep");
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 115, NULL, 0);
   g_auto (Direct) d = { 0 };
-  g_autofree char *sql = NULL;
   g_autofree char *spool = NULL;
   g_autofree char *state = NULL;
-  gint64 id = 0;
-  guint objects;
+  guint objects = start_expired_upload (s, ana, "forgotten.jpg", jpeg, &d);
   CtService *sweeper;
 
-  start_direct (s->photos_url, ana, "forgotten.jpg", "image/jpeg", g_bytes_get_size (jpeg), &d);
-  g_assert_cmpuint (put_to (d.url, d.type, jpeg), ==, 200);
-  objects = photos_count_objects (s);
-  g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, d.id, &id));
-  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
-                         " WHERE id = %" G_GINT64_FORMAT, id);
-  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
   /* A service sweeps when it starts (then every minute). */
   sweeper = photos_stack_start_instance (s, NULL, &spool);
   for (guint i = 0; i < 100; i++)
@@ -1172,6 +1186,41 @@ test_sweeper (PhotosStack *s)
     g_autoptr (CtResponse) r = complete (s->photos_url, ana, d.id);
     ct_assert_problem (r, 404, NULL);
   }
+  photos_assert_consistent (s, spool);
+  ct_service_free (sweeper);
+}
+
+/* SIGTERM while a sweep is under way: the drain waits for it (here its
+ * claim waits for a lock that is let go only after the signal), so the
+ * expired upload's row and object are gone when the process exits, not
+ * left claimed for the next sweep minutes later. */
+static void
+test_sweep_drained (PhotosStack *s)
+{
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "sweepterm");
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 116, NULL, 0);
+  g_auto (Direct) d = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *state = NULL;
+  guint objects = start_expired_upload (s, ana, "interrupted.jpg", jpeg, &d);
+  PGconn *locker = ct_postgres_connect (s->pg, "carrete_photos");
+  CtService *sweeper;
+
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE photos IN SHARE MODE");
+  /* A service sweeps when it starts: its claim waits. */
+  sweeper = photos_stack_start_instance (s, NULL, &spool);
+  g_assert_true (ct_postgres_lock_waiters_become (s->pg, "carrete_photos", "carrete-photos",
+                                                  "SET state = 'deleting'", 1, 20000));
+  g_assert_cmpint (kill (ct_service_pid (sweeper), SIGTERM), ==, 0);
+  g_usleep (500 * 1000);
+  ct_postgres_exec (locker, "ROLLBACK");
+  PQfinish (locker);
+  /* Exits 0 once the sweep is done (a second SIGTERM changes nothing). */
+  ct_service_stop (sweeper);
+  state = photos_row_state (s, d.id);
+  g_assert_null (state);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects - 1);
   photos_assert_consistent (s, spool);
   ct_service_free (sweeper);
 }
@@ -1406,6 +1455,7 @@ add_tests (void)
   photos_add_test ("urls/tampered", test_tampered_urls, TRUE, TRUE);
   photos_add_test ("urls/expired", test_expired_urls, TRUE, TRUE);
   photos_add_test ("urls/sweeper", test_sweeper, TRUE, TRUE);
+  photos_add_test ("urls/sweep-drained", test_sweep_drained, TRUE, TRUE);
   photos_add_test ("folders/unreachable", test_folders_unreachable, TRUE, TRUE);
   photos_add_test ("folders/form-field-after-file", test_form_folder_after_file, TRUE, TRUE);
   photos_add_test ("storage/minio-down", test_minio_down, FALSE, TRUE);

@@ -4,9 +4,17 @@
 
 #include <string.h>
 
+#include "carrete-db-private.h"
 #include "carrete-error.h"
 #include "carrete-source.h"
 
+/* A connection attempt is dropped after this long without progress (each
+ * step of the handshake starts the wait again): a server that says
+ * nothing is given up on, but a handshake that is only slow is not cut
+ * short.  Under load, and under a sanitizer's slow allocator, the client's
+ * own SCRAM key derivation can take seconds of CPU; a deadline for the
+ * whole handshake then failed every attempt after a database restart, and
+ * the service never reconnected while the load lasted. */
 #define CONNECT_TIMEOUT_SECONDS 5
 /* A statement in flight may go this long past the statement timeout without
  * a byte from the server: a server that is there answers by then (with
@@ -16,8 +24,10 @@
  * (about 15 minutes). */
 #define SILENCE_MARGIN_MS 3000
 /* After a failed connection attempt, wait this long before the next one,
- * so that a refusing server is not hammered (and nothing recurses). */
-#define CONNECT_BACKOFF_MS 500
+ * so that a refusing server is not hammered (and nothing recurses).  Short:
+ * a server that is down refuses at once (a cheap attempt), and a longer
+ * step would overshoot the moment it is back by up to that much. */
+#define CONNECT_BACKOFF_MS 200
 /* Queries waiting for a connection, at most; beyond it: 503. */
 #define MAX_PENDING 1024
 
@@ -87,6 +97,7 @@ struct _CarreteDb
   guint silence_limit_ms;    /* statement timeout + SILENCE_MARGIN_MS */
   gint64 connect_not_before; /* monotonic µs; backoff after a failure */
   guint backoff_id;
+  guint failed_attempts; /* connection attempts failed in a row */
 };
 
 G_DEFINE_FINAL_TYPE (CarreteDb, carrete_db, G_TYPE_OBJECT)
@@ -128,66 +139,6 @@ static GError *
 cancelled_error (void)
 {
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The operation was cancelled.");
-}
-
-static GError *
-unavailable_error (void)
-{
-  return g_error_new_literal (CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
-                              "The database is unavailable; try again shortly.");
-}
-
-static int
-error_code_for_sqlstate (const char *state)
-{
-  if (state == NULL)
-    return CARRETE_ERROR_UNAVAILABLE;
-  if (g_str_equal (state, "23505"))
-    return CARRETE_ERROR_CONFLICT;
-  if (g_str_equal (state, "57014"))
-    return CARRETE_ERROR_TIMEOUT;
-  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P")
-      || g_str_has_prefix (state, "53") || g_str_equal (state, "42P01"))
-    return CARRETE_ERROR_UNAVAILABLE; /* 42P01: schema missing, i.e. not migrated */
-  if (g_str_has_prefix (state, "22"))
-    return CARRETE_ERROR_INVALID;
-  return CARRETE_ERROR_FAILED;
-}
-
-/* CONFLICT errors carry the constraint name as their message so that the
- * service can say which field collided. */
-static GError *
-error_from_result (const PGresult *res)
-{
-  const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
-  const char *constraint = PQresultErrorField (res, PG_DIAG_CONSTRAINT_NAME);
-  int code = error_code_for_sqlstate (state);
-  g_autofree char *message = g_strstrip (g_strdup (PQresultErrorMessage (res)));
-
-  switch (code)
-    {
-    case CARRETE_ERROR_CONFLICT:
-      return g_error_new (CARRETE_ERROR, code, "%s", constraint != NULL ? constraint : "");
-    case CARRETE_ERROR_INVALID:
-      return g_error_new (CARRETE_ERROR, code, "%s", message);
-    case CARRETE_ERROR_TIMEOUT:
-      g_warning ("statement timed out: %s", message);
-      return g_error_new_literal (CARRETE_ERROR, code, "The database took too long to answer.");
-    case CARRETE_ERROR_UNAVAILABLE:
-      g_warning ("database unavailable (%s): %s", state != NULL ? state : "-", message);
-      return unavailable_error ();
-    default:
-      g_warning ("query failed (%s): %s", state, message);
-      return g_error_new (CARRETE_ERROR, code, "database: %s", message);
-    }
-}
-
-const char *
-carrete_db_error_get_constraint (const GError *error)
-{
-  if (!g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT) || *error->message == '\0')
-    return NULL;
-  return error->message;
 }
 
 /* ---- the socket watch -------------------------------------------------- */
@@ -280,7 +231,10 @@ conn_drop (Conn *conn, GError *error)
       query = NULL;
     }
   if (was_connecting)
-    db->connect_not_before = g_get_monotonic_time () + CONNECT_BACKOFF_MS * 1000;
+    {
+      db->connect_not_before = g_get_monotonic_time () + CONNECT_BACKOFF_MS * 1000;
+      db->failed_attempts++;
+    }
   if (was_connecting && !pool_has_live_connection (db))
     while (!g_queue_is_empty (&db->pending))
       query_fail (g_queue_pop_head (&db->pending), g_error_copy (error));
@@ -290,15 +244,37 @@ conn_drop (Conn *conn, GError *error)
   pool_schedule (db);
 }
 
+/* The pool keeps trying while the server is away: the first failure of a
+ * run is a warning, the rest are debug messages, and the run's end says
+ * how long it was. */
+static void
+conn_warn_attempt (Conn *conn, const char *what, const char *reason)
+{
+  if (conn->db->failed_attempts == 0)
+    g_warning ("%s%s%s", what, reason != NULL ? ": " : "", reason != NULL ? reason : "");
+  else
+    g_debug ("%s%s%s", what, reason != NULL ? ": " : "", reason != NULL ? reason : "");
+}
+
 static gboolean
 conn_connect_timed_out (gpointer user_data)
 {
   Conn *conn = user_data;
 
   conn->connect_timeout_id = 0;
-  g_warning ("connecting to the database timed out");
-  conn_drop (conn, unavailable_error ());
+  conn_warn_attempt (conn, "connecting to the database timed out", NULL);
+  conn_drop (conn, carrete_db_unavailable_error ());
   return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the wait for the attempt's next step. */
+static void
+conn_watch_connecting (Conn *conn, GIOCondition condition)
+{
+  g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
+  conn->connect_timeout_id
+      = carrete_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, conn_connect_timed_out, conn);
+  conn_watch (conn, condition);
 }
 
 static Conn *
@@ -319,14 +295,12 @@ conn_start (CarreteDb *db)
   g_ptr_array_add (db->conns, conn);
   if (conn->pg == NULL || PQstatus (conn->pg) == CONNECTION_BAD || PQsocket (conn->pg) < 0)
     {
-      g_warning ("cannot connect to the database: %s",
-                 conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
-      conn_drop (conn, unavailable_error ());
+      conn_warn_attempt (conn, "cannot connect to the database",
+                         conn->pg != NULL ? PQerrorMessage (conn->pg) : "out of memory");
+      conn_drop (conn, carrete_db_unavailable_error ());
       return NULL;
     }
-  conn->connect_timeout_id = carrete_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS,
-                                                    conn_connect_timed_out, conn);
-  conn_watch (conn, G_IO_OUT);
+  conn_watch_connecting (conn, G_IO_OUT);
   return conn;
 }
 
@@ -336,13 +310,17 @@ conn_continue_connecting (Conn *conn)
   switch (PQconnectPoll (conn->pg))
     {
     case PGRES_POLLING_READING:
-      conn_watch (conn, G_IO_IN);
+      conn_watch_connecting (conn, G_IO_IN);
       return;
     case PGRES_POLLING_WRITING:
-      conn_watch (conn, G_IO_OUT);
+      conn_watch_connecting (conn, G_IO_OUT);
       return;
     case PGRES_POLLING_OK:
       g_clear_handle_id (&conn->connect_timeout_id, carrete_source_remove);
+      if (conn->db->failed_attempts > 0)
+        g_message ("connected to the database again after %u failed attempts",
+                   conn->db->failed_attempts);
+      conn->db->failed_attempts = 0;
       PQsetnonblocking (conn->pg, 1);
       /* The socket may have changed during the handshake. */
       conn_unwatch (conn);
@@ -353,8 +331,8 @@ conn_continue_connecting (Conn *conn)
     default:
       {
         g_autofree char *reason = g_strstrip (g_strdup (PQerrorMessage (conn->pg)));
-        g_warning ("cannot connect to the database: %s", reason);
-        conn_drop (conn, unavailable_error ());
+        conn_warn_attempt (conn, "cannot connect to the database", reason);
+        conn_drop (conn, carrete_db_unavailable_error ());
         return;
       }
     }
@@ -370,7 +348,7 @@ conn_silence_expired (gpointer user_data)
   conn->silence_id = 0;
   g_warning ("the database said nothing for %u ms during a statement: its connection is dropped",
              conn->db->silence_limit_ms);
-  conn_drop (conn, unavailable_error ());
+  conn_drop (conn, carrete_db_unavailable_error ());
   return G_SOURCE_REMOVE;
 }
 
@@ -390,7 +368,7 @@ conn_flush (Conn *conn)
   int flushed = PQflush (conn->pg);
 
   if (flushed < 0)
-    conn_drop (conn, unavailable_error ());
+    conn_drop (conn, carrete_db_unavailable_error ());
   else
     conn_watch (conn, flushed > 0 ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
@@ -415,7 +393,7 @@ conn_send (Conn *conn)
     }
   if (!sent)
     {
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
       return;
     }
   conn_flush (conn);
@@ -455,7 +433,7 @@ conn_step_done (Conn *conn)
   conn->state = CONN_IDLE;
   conn_watch (conn, G_IO_IN);
   if (PQstatus (conn->pg) == CONNECTION_BAD)
-    conn_drop (conn, unavailable_error ()); /* conn is gone from here on */
+    conn_drop (conn, carrete_db_unavailable_error ()); /* conn is gone from here on */
 
   g_object_ref (db);
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
@@ -464,12 +442,12 @@ conn_step_done (Conn *conn)
       query_free (query);
     }
   else if (result == NULL)
-    query_fail (query, unavailable_error ());
+    query_fail (query, carrete_db_unavailable_error ());
   else
     query_fail (query, query_is_cancelled (query)
                            /* 57014 after our cancel request: no time-out to report */
                            ? cancelled_error ()
-                           : error_from_result (result));
+                           : carrete_db_error_from_result (result));
   pool_schedule (db);
   g_object_unref (db);
 }
@@ -479,7 +457,7 @@ conn_read_results (Conn *conn)
 {
   if (!PQconsumeInput (conn->pg))
     {
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
       return;
     }
   conn_watch_silence (conn);
@@ -507,7 +485,7 @@ conn_check_idle (Conn *conn)
   if (!PQconsumeInput (conn->pg) || PQstatus (conn->pg) == CONNECTION_BAD)
     {
       g_message ("a database connection was closed by the server");
-      conn_drop (conn, unavailable_error ());
+      conn_drop (conn, carrete_db_unavailable_error ());
     }
 }
 
@@ -528,7 +506,7 @@ conn_advance (Conn *conn)
         int flushed = PQflush (conn->pg);
         if (flushed < 0)
           {
-            conn_drop (conn, unavailable_error ());
+            conn_drop (conn, carrete_db_unavailable_error ());
             return;
           }
         /* Stop watching for writability once everything is out, or the
@@ -575,9 +553,28 @@ backoff_over (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* How many connection attempts may be under way at once: one per waiting
+ * query, and one even without a query while the pool has no connection
+ * (it keeps one open, so that a new service answers /readyz without
+ * opening one first, and one cut off by a database restart reconnects as
+ * soon as the server is back, not at the next request).  Without a live
+ * connection, one at a time: after a restart every process reconnects at
+ * once, and under a slow allocator (ASan) each handshake costs a lot of
+ * CPU (SCRAM's key derivation), so several at once would all finish late;
+ * one finishes early, serves, and the others follow. */
+static guint
+pool_attempts_wanted (CarreteDb *db)
+{
+  guint waiting = g_queue_get_length (&db->pending);
+
+  if (!pool_has_live_connection (db))
+    return 1;
+  return waiting;
+}
+
 /* Hands waiting queries to idle connections, opening connections (up to
- * the pool size) while queries wait and none is on its way, except during
- * the back-off that follows a failed attempt. */
+ * the pool size) as pool_attempts_wanted says, except during the back-off
+ * that follows a failed attempt. */
 static void
 pool_schedule (CarreteDb *db)
 {
@@ -587,8 +584,7 @@ pool_schedule (CarreteDb *db)
   while (!g_queue_is_empty (&db->pending) && (conn = pool_find_idle (db)) != NULL)
     conn_start_query (conn, g_queue_pop_head (&db->pending));
 
-  if (g_queue_is_empty (&db->pending) || db->conns->len >= db->pool_size
-      || pool_count_connecting (db) >= g_queue_get_length (&db->pending))
+  if (db->conns->len >= db->pool_size || pool_count_connecting (db) >= pool_attempts_wanted (db))
     return;
   now = g_get_monotonic_time ();
   if (now < db->connect_not_before)
@@ -794,5 +790,8 @@ carrete_db_new (const char *conninfo, guint pool_size, guint statement_timeout_m
   db->silence_limit_ms = statement_timeout_ms + SILENCE_MARGIN_MS;
   db->application_name = g_strdup (application_name);
   db->pool_size = MAX (pool_size, 1);
+  /* The first connection starts now (see pool_attempts_wanted); its
+   * handshake goes on once the thread's loop runs. */
+  pool_schedule (db);
   return db;
 }
