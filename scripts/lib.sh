@@ -207,6 +207,85 @@ ensure_garage() {
   ensure_cargo_tool garage garage "$GARAGE_VERSION" "first run only, about 25 minutes on 2 cores"
 }
 
+# The OIDC tests' identity provider: Keycloak's Quarkus distribution from
+# Maven Central, checked against this SHA-256, unpacked into .cache/keycloak
+# and built once for `start --optimized` (dev-file storage, a local cache
+# instead of a cluster's): a start then skips Quarkus's build step.  CARRETE_KEYCLOAK_TARBALL names a
+# local copy of the same file (checked the same way).  Keycloak needs Java
+# 21 or newer (Debian 12 has 17): a JDK under /usr/lib/jvm is looked for.
+KEYCLOAK_VERSION=26.5.6
+KEYCLOAK_SHA256=fa3dd5df90b9ac006712c2f0991be4e8a6cb30ac538e0439ce2f45fc40f4c692
+KEYCLOAK_BUILD_OPTIONS=(--db=dev-file --cache=local)
+KEYCLOAK_LAYOUT=2 # 2: with carrete-empty-db/ (a database with its schema made)
+
+# Prints a JAVA_HOME of Java 21 or newer.
+find_keycloak_java() {
+  local jdk
+  for jdk in "${JAVA_HOME:-}" /usr/lib/jvm/*-2[1-9]*-* /usr/lib/jvm/*-[3-9][0-9]*-*; do
+    [ -n "$jdk" ] && [ -x "$jdk/bin/java" ] || continue
+    "$jdk/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])' && { echo "$jdk"; return 0; }
+  done
+  return 1
+}
+
+ensure_keycloak() {
+  local dir="$CARRETE_ROOT/.cache/keycloak" java tarball got url stamp
+  url="https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+  stamp="$KEYCLOAK_VERSION ${KEYCLOAK_BUILD_OPTIONS[*]} layout $KEYCLOAK_LAYOUT"
+  [ -x "$dir/bin/kc.sh" ] && [ "$(cat "$dir/carrete.version" 2>/dev/null)" = "$stamp" ] && return 0
+  java=$(find_keycloak_java) ||
+    die "Keycloak $KEYCLOAK_VERSION needs Java 21 or newer: no such JDK in JAVA_HOME or /usr/lib/jvm (Debian 12 ships 17; install e.g. Temurin 21+)"
+  tarball=$(mktemp --suffix=.tar.gz)
+  if [ -n "${CARRETE_KEYCLOAK_TARBALL:-}" ]; then
+    cp "$CARRETE_KEYCLOAK_TARBALL" "$tarball"
+  else
+    say "fetching Keycloak $KEYCLOAK_VERSION from Maven Central (first run only, 164 MB)"
+    curl -fsS --retry 3 -o "$tarball" "$url" || { rm -f "$tarball"; die "cannot fetch $url"; }
+  fi
+  got=$(sha256sum "$tarball" | cut -d' ' -f1)
+  [ "$got" = "$KEYCLOAK_SHA256" ] ||
+    { rm -f "$tarball"; die "Keycloak $KEYCLOAK_VERSION: SHA-256 $got, expected $KEYCLOAK_SHA256"; }
+  rm -rf "$dir" "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  tar -xzf "$tarball" -C "$dir.tmp" --strip-components=1 || { rm -f "$tarball"; die "cannot unpack Keycloak"; }
+  rm -f "$tarball"
+  say "building Keycloak $KEYCLOAK_VERSION for optimized starts (first run only, about a minute)"
+  JAVA_HOME="$java" "$dir.tmp/bin/kc.sh" build "${KEYCLOAK_BUILD_OPTIONS[@]}" >&2 ||
+    { rm -rf "$dir.tmp"; die "kc.sh build failed"; }
+  keycloak_empty_database "$dir.tmp" "$java" ||
+    { rm -rf "$dir.tmp"; die "Keycloak $KEYCLOAK_VERSION did not start (log above)"; }
+  echo "$stamp" > "$dir.tmp/carrete.version"
+  mv "$dir.tmp" "$dir"
+}
+
+# Starts the built Keycloak once so that it creates its schema and master
+# realm (half of a start), stops it, and keeps that H2 database as
+# carrete-empty-db/: the test harness copies it into each run's data/h2.
+keycloak_empty_database() {
+  local home=$1 java=$2 port=18080 tries=600 pid status=1
+  while ! port_is_free "$port" || ! port_is_free $((port + 1)); do port=$((port + 2)); done
+  say "creating Keycloak's empty database once (first run only, about a minute)"
+  JAVA_HOME="$java" "$home/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 \
+    --http-port="$port" --http-management-port=$((port + 1)) --hostname-strict=false \
+    > "$home/empty-db.log" 2>&1 &
+  pid=$!
+  while [ "$tries" -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/realms/master/.well-known/openid-configuration" \
+      2>/dev/null; then
+      status=0
+      break
+    fi
+    sleep 0.5
+    tries=$((tries - 1))
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ "$status" -eq 0 ] || { tail -n 20 "$home/empty-db.log" >&2; return 1; }
+  rm -f "$home/empty-db.log"
+  mv "$home/data/h2" "$home/carrete-empty-db"
+  rm -f "$home/carrete-empty-db/"*.trace.db # H2's own log of the stop
+}
+
 # Keys live in an ignored folder and are made on first use, never committed.
 ensure_keys() {
   local dir=$1

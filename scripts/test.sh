@@ -56,6 +56,9 @@ trap 'for pid in $k8s_build_pid $garage_build_pid; do kill "$pid" 2>/dev/null; d
 build_tree build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ensure_minio
 ensure_versitygw
+# The OpenID Connect tests' provider (Keycloak needs Java 21+; without it
+# test-users-oidc skips, and this says why).
+( ensure_keycloak ) || say "test-users-oidc will skip: Keycloak cannot be set up here"
 if [ $# -ne 0 ]; then
   ( ensure_garage ) || say "the storage contract suite's Garage cases will be skipped"
 fi

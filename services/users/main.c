@@ -7,6 +7,8 @@
 #include "app.h"
 #include "carrete-cli-db.h"
 #include "carrete-config.h"
+#include "carrete-error.h"
+#include "carrete-keys.h"
 #include "carrete-db.h"
 #include "carrete-migrate.h"
 #include "carrete-server.h"
@@ -36,14 +38,18 @@ static const char usage[] =
   "CARRETE_JWT_PUBLIC_KEY_FILE, CARRETE_JWT_PRIVATE_KEY_FILE, CARRETE_ID_KEY_FILE,\n"
   "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\"),\n"
   "CARRETE_PHOTOS_URL and CARRETE_FOLDERS_URL (account deletion removes the\n"
-  "user's photos and folders there).\n";
+  "user's photos and folders there), CARRETE_PUBLIC_URL (carrete-web's address),\n"
+  "CARRETE_OIDC_ISSUER, CARRETE_OIDC_CLIENT_ID, CARRETE_OIDC_CLIENT_SECRET_FILE,\n"
+  "CARRETE_OIDC_SCOPES (OpenID Connect sign-in) and CARRETE_PASSWORD_LOGIN.\n";
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE",
   "CARRETE_JWT_PRIVATE_KEY_FILE", "CARRETE_ID_KEY_FILE", "CARRETE_JWT_ISSUER",
   "CARRETE_JWT_AUDIENCE", "CARRETE_DB_POOL_SIZE", "CARRETE_STATEMENT_TIMEOUT_MS",
   "CARRETE_HASH_THREADS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS",
-  "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", NULL,
+  "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL", "CARRETE_PUBLIC_URL", "CARRETE_OIDC_ISSUER",
+  "CARRETE_OIDC_CLIENT_ID", "CARRETE_OIDC_CLIENT_SECRET_FILE", "CARRETE_OIDC_SCOPES",
+  "CARRETE_PASSWORD_LOGIN", NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_JWT_PRIVATE_KEY_FILE",
@@ -62,6 +68,28 @@ run_cleanup (gpointer user_data)
 {
   users_service_cleanup (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* The provider of CARRETE_OIDC_ISSUER, with the secret read from its file
+ * (one line; surrounding white space is not part of it). */
+static gboolean
+build_oidc (UsersService *svc, const CarreteConfig *config, GError **error)
+{
+  g_autofree char *secret = NULL;
+  gsize len = 0;
+
+  if (config->oidc_issuer == NULL)
+    return TRUE;
+  if (!carrete_key_file_read (config->oidc_client_secret_file, &secret, &len, error))
+    {
+      g_prefix_error (error, "CARRETE_OIDC_CLIENT_SECRET_FILE: ");
+      return FALSE;
+    }
+  g_strstrip (secret);
+  svc->oidc = users_oidc_provider_new (config->oidc_issuer, config->oidc_client_id, secret,
+                                       config->oidc_scopes);
+  sodium_memzero (secret, len);
+  return TRUE;
 }
 
 static gboolean
@@ -89,7 +117,9 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
   svc->login_max_failures = USERS_LOGIN_MAX_FAILURES;
   svc->address_max_failures = USERS_ADDRESS_MAX_FAILURES;
   svc->login_window = USERS_LOGIN_WINDOW;
-  return TRUE;
+  svc->password_login = config->password_login;
+  svc->public_url = g_strdup (config->public_url);
+  return build_oidc (svc, config, error);
 }
 
 static void
@@ -101,6 +131,8 @@ app_free (gpointer data)
   /* Workers first: queued jobs finish and release their tasks. */
   g_clear_pointer (&svc->workers, carrete_workers_free);
   g_clear_pointer (&svc->cascade, users_cascade_free);
+  g_clear_pointer (&svc->oidc, users_oidc_provider_free);
+  g_clear_pointer (&svc->public_url, g_free);
   g_clear_pointer (&svc->store, users_store_free);
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
@@ -113,6 +145,25 @@ app_free (gpointer data)
 static gboolean
 process_init (const CarreteConfig *config, GError **error)
 {
+  g_auto (GStrv) scopes = NULL;
+
+  if (config->oidc_issuer != NULL)
+    {
+      if (config->oidc_client_id == NULL || *config->oidc_client_id == '\0')
+        carrete_error_add_config_line (error,
+                                       "CARRETE_OIDC_CLIENT_ID: required with CARRETE_OIDC_ISSUER");
+      if (config->oidc_client_secret_file == NULL)
+        carrete_error_add_config_line (
+            error, "CARRETE_OIDC_CLIENT_SECRET_FILE: required with CARRETE_OIDC_ISSUER");
+      scopes = g_strsplit (config->oidc_scopes, " ", -1);
+      if (!g_strv_contains ((const char *const *)scopes, "openid"))
+        carrete_error_add_config_line (error, "CARRETE_OIDC_SCOPES: must include \"openid\"");
+    }
+  if (!config->password_login && config->oidc_issuer == NULL)
+    carrete_error_add_config_line (error, "CARRETE_PASSWORD_LOGIN: false leaves no way to sign in "
+                                          "without CARRETE_OIDC_ISSUER");
+  if (error != NULL && *error != NULL)
+    return FALSE;
   if (config->photos_url == NULL || config->folders_url == NULL)
     g_warning ("CARRETE_PHOTOS_URL or CARRETE_FOLDERS_URL is not set: deleting an account will "
                "not delete its photos and folders");

@@ -31,4 +31,19 @@ void respond_user_with_usage (CarreteRequest *req, UsersUser *user);
 G_GNUC_INTERNAL
 void handle_admin_patch_user (CarreteRequest *req);
 
+/* routes.c: the answer of a login (or of any sign-in). */
+G_GNUC_INTERNAL
+void respond_session (CarreteRequest *req, UsersSession *session);
+
+/* routes-oidc.c */
+G_GNUC_INTERNAL
+void handle_oidc_start (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_oidc_callback (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_oidc_link (CarreteRequest *req);
+/* FALSE, having answered 403, when CARRETE_PASSWORD_LOGIN is false. */
+G_GNUC_INTERNAL
+gboolean password_login_allowed (CarreteRequest *req);
+
 G_END_DECLS

@@ -103,7 +103,7 @@ handle_register (CarreteRequest *req)
   g_autoptr (JsonObject) body = carrete_request_parse_body (req, specs, G_N_ELEMENTS (specs));
   g_autoptr (CarreteProblem) problem = NULL;
 
-  if (body == NULL)
+  if (body == NULL || !password_login_allowed (req))
     return;
   problem = carrete_problem_new (422, "Some fields are invalid.");
   users_validate_username (carrete_json_body_get_string (body, "username"), problem);
@@ -122,7 +122,7 @@ handle_register (CarreteRequest *req)
 
 /* ---- sessions -------------------------------------------------------------- */
 
-static void
+void
 respond_session (CarreteRequest *req, UsersSession *session)
 {
   GString *text = g_string_sized_new (1024);
@@ -163,7 +163,7 @@ handle_login (CarreteRequest *req)
   };
   g_autoptr (JsonObject) body = carrete_request_parse_body (req, specs, G_N_ELEMENTS (specs));
 
-  if (body == NULL)
+  if (body == NULL || !password_login_allowed (req))
     return;
   users_service_login_async (
       &app_of (req)->service, carrete_json_body_get_string (body, "username"),
@@ -439,9 +439,12 @@ static const CarreteRoute routes[] = {
   { "POST", "/v1/auth/login", handle_login, CARRETE_AUTH_NONE },
   { "POST", "/v1/auth/refresh", handle_refresh, CARRETE_AUTH_NONE },
   { "POST", "/v1/auth/logout", handle_logout, CARRETE_AUTH_NONE },
+  { "GET", "/v1/auth/oidc/start", handle_oidc_start, CARRETE_AUTH_NONE },
+  { "POST", "/v1/auth/oidc/callback", handle_oidc_callback, CARRETE_AUTH_NONE },
   { "GET", "/v1/users/me", handle_get_me, CARRETE_AUTH_REQUIRED },
   { "PATCH", "/v1/users/me", handle_patch_me, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/users/me", handle_delete_me, CARRETE_AUTH_REQUIRED },
+  { "POST", "/v1/users/me/oidc", handle_oidc_link, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/users", handle_list_users, CARRETE_AUTH_REQUIRED },
   { "GET", "/v1/users/{id}", handle_get_user, CARRETE_AUTH_OPTIONAL },
   { "PATCH", "/v1/users/{id}", handle_admin_patch_user, CARRETE_AUTH_REQUIRED },

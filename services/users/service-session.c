@@ -266,6 +266,58 @@ users_service_login_finish (GAsyncResult *result, guint *retry_after, GError **e
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- a session for a user signed in otherwise (OpenID Connect) ---------- */
+
+typedef struct
+{
+  UsersService *svc;
+  Grant grant;
+} OpenOp;
+
+static void
+open_op_free (gpointer data)
+{
+  OpenOp *op = data;
+
+  grant_clear (&op->grant);
+  g_free (op);
+}
+
+static void
+open_refresh_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OpenOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (users_store_count_finish (op->svc->store, result, &error) < 0)
+    g_task_return_error (task, error);
+  else
+    return_session (task, op->svc, &op->grant);
+}
+
+void
+users_service_open_session_async (UsersService *svc, UsersUser *user, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  OpenOp *op = g_new0 (OpenOp, 1);
+  GTask *task = carrete_op_new (op, open_op_free, users_service_open_session_async, cancellable,
+                                callback, user_data);
+  g_autofree char *digest = NULL;
+
+  op->svc = svc;
+  op->grant.user = user;
+  digest = grant_new_token (&op->grant);
+  users_store_insert_refresh (svc->store, digest, user->id, svc->refresh_ttl, cancellable,
+                              open_refresh_stored, task);
+}
+
+UsersSession *
+users_service_open_session_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- refresh ------------------------------------------------------------ */
 
 typedef struct

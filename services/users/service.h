@@ -8,6 +8,7 @@
 #include "carrete-jwt.h"
 #include "carrete-workers.h"
 #include "model.h"
+#include "oidc-provider.h"
 #include "password.h"
 #include "store.h"
 
@@ -25,6 +26,9 @@ typedef struct
   CarreteCursorKey *cursors;
   CarreteJwt *jwt;
   UsersCascade *cascade;    /* NULL: no other services to clean up */
+  UsersOidcProvider *oidc;  /* NULL: OpenID Connect sign-in is off */
+  char *public_url;         /* CARRETE_PUBLIC_URL: the web's callback is allowed; may be NULL */
+  gboolean password_login;  /* CARRETE_PASSWORD_LOGIN */
   UsersHashParams hash_params;
   guint access_ttl;         /* seconds */
   guint refresh_ttl;        /* seconds */
@@ -59,6 +63,13 @@ void users_service_login_async (UsersService *svc, const char *login, const char
 /* On CARRETE_ERROR_RATE_LIMITED, *retry_after holds seconds to wait. */
 UsersSession *users_service_login_finish (GAsyncResult *result, guint *retry_after,
                                           GError **error);
+
+/* A new access/refresh pair for `user` (taken), who has proved who they
+ * are some other way (OpenID Connect). */
+void users_service_open_session_async (UsersService *svc, UsersUser *user,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+UsersSession *users_service_open_session_finish (GAsyncResult *result, GError **error);
 
 void users_service_refresh_async (UsersService *svc, const char *refresh_token,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,

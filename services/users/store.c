@@ -139,9 +139,57 @@ static const CarreteStatement login_refund = {
 /* Revoked tokens stay until they expire: re-use detection needs them. */
 static const CarreteStatement cleanup = {
   "users_cleanup",
-  "WITH t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day')"
+  "WITH t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'),"
+  " o AS (DELETE FROM oidc_logins WHERE expires_at < now() - interval '1 hour')"
   " DELETE FROM login_failures WHERE window_start < now() - interval '1 day'",
   0,
+};
+
+/* ---- OpenID Connect ------------------------------------------------------ */
+
+static const CarreteStatement oidc_login_insert = {
+  "users_oidc_login_insert",
+  "INSERT INTO oidc_logins (state_hash, nonce, code_verifier, code_challenge, redirect_uri,"
+  " expires_at) VALUES (decode($1, 'hex'), $2, $3, $4, $5, now() + make_interval(secs => $6))",
+  6,
+};
+
+/* Taken whether or not it has expired: a state is good for one try. */
+static const CarreteStatement oidc_login_take = {
+  "users_oidc_login_take",
+  "DELETE FROM oidc_logins WHERE state_hash = decode($1, 'hex')"
+  " RETURNING nonce, code_verifier, code_challenge, redirect_uri, expires_at <= now()",
+  1,
+};
+
+static const CarreteStatement oidc_find_user = {
+  "users_oidc_find_user",
+  "SELECT " USER_COLUMNS " FROM users"
+  " WHERE id = (SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2)",
+  2,
+};
+
+/* The first free name among $1, $1-2, … $1-999; "!" is no argon2 hash, so
+ * no password ever matches it. */
+static const CarreteStatement oidc_create_user = {
+  "users_oidc_create_user",
+  "WITH name AS (SELECT CASE WHEN n = 1 THEN $1 ELSE left($1, 32 - length(n::text) - 1) || '-' || n"
+  "   END AS username FROM generate_series(1, 999) n"
+  "   WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(CASE WHEN n = 1 THEN $1"
+  "     ELSE left($1, 32 - length(n::text) - 1) || '-' || n END))"
+  "   ORDER BY n LIMIT 1),"
+  " created AS (INSERT INTO users (username, email, password_hash)"
+  "   SELECT username, $2, '!' FROM name RETURNING *),"
+  " linked AS (INSERT INTO oidc_identities (issuer, subject, user_id)"
+  "   SELECT $3, $4, id FROM created)"
+  " SELECT " USER_COLUMNS " FROM created",
+  4,
+};
+
+static const CarreteStatement oidc_link = {
+  "users_oidc_link",
+  "INSERT INTO oidc_identities (issuer, subject, user_id) VALUES ($2, $3, $1)",
+  3,
 };
 
 UsersStore *
@@ -288,6 +336,54 @@ users_store_cleanup (UsersStore *store, GCancellable *cancellable, GAsyncReadyCa
   carrete_db_query_async (store->db, &cleanup, NULL, cancellable, callback, user_data);
 }
 
+void
+users_store_oidc_login_insert (UsersStore *store, const char *state_hash, const char *nonce,
+                               const char *code_verifier, const char *code_challenge,
+                               const char *redirect_uri, guint ttl_seconds,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autofree char *ttl_text = g_strdup_printf ("%u", ttl_seconds);
+  const char *params[]
+      = { state_hash, nonce, code_verifier, code_challenge, redirect_uri, ttl_text };
+  carrete_db_query_async (store->db, &oidc_login_insert, params, cancellable, callback, user_data);
+}
+
+void
+users_store_oidc_login_take (UsersStore *store, const char *state_hash, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *params[] = { state_hash };
+  carrete_db_query_async (store->db, &oidc_login_take, params, cancellable, callback, user_data);
+}
+
+void
+users_store_oidc_find_user (UsersStore *store, const char *issuer, const char *subject,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  const char *params[] = { issuer, subject };
+  carrete_db_query_async (store->db, &oidc_find_user, params, cancellable, callback, user_data);
+}
+
+void
+users_store_oidc_create_user (UsersStore *store, const char *username, const char *email,
+                              const char *issuer, const char *subject, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  const char *params[] = { username, email, issuer, subject };
+  carrete_db_query_async (store->db, &oidc_create_user, params, cancellable, callback, user_data);
+}
+
+void
+users_store_oidc_link (UsersStore *store, gint64 user_id, const char *issuer, const char *subject,
+                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+  const char *params[] = { id_text, issuer, subject };
+  carrete_db_query_async (store->db, &oidc_link, params, cancellable, callback, user_data);
+}
+
 /* ---- results ------------------------------------------------------------ */
 
 static UsersUser *
@@ -338,4 +434,38 @@ users_store_login_attempt_finish (UsersStore *store, GAsyncResult *result,
   attempts->for_address = (guint) strtoul (PQgetvalue (res, 0, 2), NULL, 10);
   attempts->address_retry_after = (guint) strtoul (PQgetvalue (res, 0, 3), NULL, 10);
   return TRUE;
+}
+
+static gpointer
+oidc_login_from_row (PGresult *res, int row)
+{
+  UsersOidcLogin *login = g_new0 (UsersOidcLogin, 1);
+
+  login->nonce = g_strdup (PQgetvalue (res, row, 0));
+  if (!PQgetisnull (res, row, 1))
+    login->code_verifier = g_strdup (PQgetvalue (res, row, 1));
+  if (!PQgetisnull (res, row, 2))
+    login->code_challenge = g_strdup (PQgetvalue (res, row, 2));
+  login->redirect_uri = g_strdup (PQgetvalue (res, row, 3));
+  login->expired = g_str_equal (PQgetvalue (res, row, 4), "t");
+  return login;
+}
+
+UsersOidcLogin *
+users_store_oidc_login_finish (UsersStore *store, GAsyncResult *result, GError **error)
+{
+  return carrete_db_row_finish (store->db, result, oidc_login_from_row,
+                                "This sign-in is unknown or was already used.", error);
+}
+
+void
+users_oidc_login_free (UsersOidcLogin *login)
+{
+  if (login == NULL)
+    return;
+  g_free (login->nonce);
+  g_free (login->code_verifier);
+  g_free (login->code_challenge);
+  g_free (login->redirect_uri);
+  g_free (login);
 }

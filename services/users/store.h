@@ -74,6 +74,57 @@ void users_store_login_refund (UsersStore *store, const char *key, GCancellable 
 void users_store_cleanup (UsersStore *store, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data);
 
+/* ---- OpenID Connect ---- */
+
+/* Pending sign-ins and linked identities (sql/users/002_oidc.sql). */
+
+/* A pending sign-in, as the callback takes it back. */
+typedef struct
+{
+  char *nonce;
+  char *code_verifier;  /* ours, or NULL when the client made the pair */
+  char *code_challenge; /* the client's, or NULL */
+  char *redirect_uri;
+  gboolean expired;
+} UsersOidcLogin;
+
+void users_oidc_login_free (UsersOidcLogin *login);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UsersOidcLogin, users_oidc_login_free)
+
+/* `state_hash` is hex.  Exactly one of `code_verifier` and `code_challenge`
+ * is set. */
+void users_store_oidc_login_insert (UsersStore *store, const char *state_hash, const char *nonce,
+                                    const char *code_verifier, const char *code_challenge,
+                                    const char *redirect_uri, guint ttl_seconds,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+/* Deletes the pending sign-in and returns it (once: a second take finds
+ * nothing).  NOT_FOUND when there is none. */
+void users_store_oidc_login_take (UsersStore *store, const char *state_hash,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+UsersOidcLogin *users_store_oidc_login_finish (UsersStore *store, GAsyncResult *result,
+                                               GError **error);
+
+/* The user linked to (issuer, subject): users_store_user_finish, NOT_FOUND
+ * when none is. */
+void users_store_oidc_find_user (UsersStore *store, const char *issuer, const char *subject,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+/* A new account without a password, linked to (issuer, subject), in one
+ * statement: the first free name of `username`, `username`-2, … (cut to
+ * fit 32 characters).  CONFLICT when the email (or the identity) is taken
+ * meanwhile.  users_store_user_finish. */
+void users_store_oidc_create_user (UsersStore *store, const char *username, const char *email,
+                                   const char *issuer, const char *subject,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+/* Links (issuer, subject) to `user_id`; CONFLICT when it is linked
+ * already.  users_store_count_finish. */
+void users_store_oidc_link (UsersStore *store, gint64 user_id, const char *issuer,
+                            const char *subject, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+
 /* Finishers.  users_store_user_finish fails with NOT_FOUND on no row. */
 UsersUser *users_store_user_finish (UsersStore *store, GAsyncResult *result, GError **error);
 GPtrArray *users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error);

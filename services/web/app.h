@@ -22,6 +22,9 @@ typedef struct
   WebCsrf csrf;
   WebI18n *i18n;
   gboolean cookie_secure;
+  char *oidc_provider;       /* the issuer's host, for "Sign in with …"; NULL: OIDC off */
+  char *oidc_redirect_uri;   /* CARRETE_PUBLIC_URL + /login/oidc/callback */
+  gboolean password_login;   /* CARRETE_PASSWORD_LOGIN: the password form is shown */
   guint64 max_upload_bytes;  /* one file */
   guint64 max_request_bytes; /* one upload request, all files */
   guint64 resumable_bytes;   /* upload.js: larger files go part by part */

@@ -40,12 +40,15 @@ static const char usage[] =
   "default the temp dir), CARRETE_IMAGES_ORIGIN (space-separated origins\n"
   "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's),\n"
   "CARRETE_WEB_RESUMABLE_BYTES (files over this size are sent by the upload\n"
-  "page's script as resumable uploads, part by part; default 16 MiB).\n";
+  "page's script as resumable uploads, part by part; default 16 MiB),\n"
+  "CARRETE_OIDC_ISSUER (a \"Sign in with …\" button; needs CARRETE_PUBLIC_URL,\n"
+  "carrete-web's own address) and CARRETE_PASSWORD_LOGIN (false: no password form).\n";
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
   "CARRETE_ID_KEY_FILE", "CARRETE_COOKIE_SECURE", "CARRETE_MAX_UPLOAD_BYTES", "CARRETE_SPOOL_DIR",
-  "CARRETE_WEB_RESUMABLE_BYTES",
+  "CARRETE_WEB_RESUMABLE_BYTES", "CARRETE_OIDC_ISSUER", "CARRETE_PUBLIC_URL",
+  "CARRETE_PASSWORD_LOGIN",
   "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS", NULL,
 };
 static const char *const serve_required[] = {
@@ -85,12 +88,22 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->photos_url = without_trailing_slash (config->photos_url);
   app->folders_url = without_trailing_slash (config->folders_url);
   app->cookie_secure = config->cookie_secure;
+  app->password_login = config->password_login;
+  if (config->oidc_issuer != NULL)
+    {
+      g_autoptr (GUri) issuer = g_uri_parse (config->oidc_issuer, G_URI_FLAGS_NONE, NULL);
+      app->oidc_provider = g_strdup (g_uri_get_host (issuer));
+      app->oidc_redirect_uri = g_strconcat (config->public_url, "/login/oidc/callback", NULL);
+    }
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
   app->resumable_bytes = config->web_resumable_bytes;
   app->refreshes = shared_refreshes;
   app->spool_dir = g_strdup (config->spool_dir != NULL ? config->spool_dir : g_get_tmp_dir ());
   app->users = carrete_service_client_new (app->users_url, SERVICE_TIMEOUT_SECONDS);
+  /* GET /v1/auth/oidc/start answers 302 to the provider: the page sends
+   * the browser there. */
+  carrete_service_client_set_follow_redirects (app->users, FALSE);
   app->photos = carrete_service_client_new (app->photos_url, SERVICE_TIMEOUT_SECONDS);
   app->folders = carrete_service_client_new (app->folders_url, SERVICE_TIMEOUT_SECONDS);
   /* No proxy lookup: it would load GSettings (dconf) and cost GIO work on
@@ -108,6 +121,12 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
 static gboolean
 process_init (const CarreteConfig *config, GError **error)
 {
+  if (config->oidc_issuer != NULL && config->public_url == NULL)
+    {
+      carrete_error_add_config_line (error, "CARRETE_PUBLIC_URL: required with CARRETE_OIDC_ISSUER "
+                                            "(the provider sends the browser back to it)");
+      return FALSE;
+    }
   shared_refreshes = carrete_refresh_gate_new (WEB_REFRESH_KEEP_SECONDS);
   return TRUE;
 }
@@ -129,6 +148,8 @@ app_free (gpointer data)
   g_clear_object (&app->session);
   g_clear_pointer (&app->i18n, web_i18n_free);
   g_free (app->users_url);
+  g_free (app->oidc_provider);
+  g_free (app->oidc_redirect_uri);
   g_free (app->photos_url);
   g_free (app->folders_url);
   g_free (app->spool_dir);

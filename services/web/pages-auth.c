@@ -36,12 +36,33 @@ close_card (WebCtx *ctx, GString *html, guint status, const char *title, const c
   web_ctx_respond_html (ctx, status, title, html->str);
 }
 
+/* "Sign in with …", when carrete-web knows an identity provider. */
 static void
-render_login (WebCtx *ctx, guint status, const char *error, const char *username,
-              const char *next)
+append_oidc_button (WebCtx *ctx, GString *html)
+{
+  g_autofree char *label = NULL;
+
+  if (ctx->app->oidc_provider == NULL)
+    return;
+  label = web_ctx_t_replace (ctx, "Sign in with {provider}", "{provider}", ctx->app->oidc_provider);
+  web_append (html, "<p><a id=\"oidc-sign-in\" class=\"btn\" href=\"/login/oidc\">%s</a></p>\n",
+              label);
+}
+
+void
+pages_render_login (WebCtx *ctx, guint status, const char *error, const char *username,
+                    const char *next)
 {
   g_autoptr (GString) html = open_card (T (ctx, "Sign in"), error);
 
+  append_oidc_button (ctx, html);
+  if (!ctx->app->password_login)
+    {
+      /* Passwords are refused: the provider is the only way in. */
+      web_append (html, "</section>\n");
+      web_ctx_respond_html (ctx, status, T (ctx, "Sign in"), html->str);
+      return;
+    }
   web_append (html, "<form id=\"login-form\" method=\"post\" action=\"/login\">"
               "<label for=\"username\">%s</label>"
               "<input id=\"username\" name=\"username\" autocomplete=\"username\" required value=\"%s\">"
@@ -87,7 +108,7 @@ pages_login_get (CarreteRequest *req)
 {
   g_autoptr (WebCtx) ctx = web_ctx_new (req);
 
-  render_login (ctx, 200, NULL, NULL, safe_next (carrete_request_get_query (req, "next")));
+  pages_render_login (ctx, 200, NULL, NULL, safe_next (carrete_request_get_query (req, "next")));
 }
 
 void
@@ -152,17 +173,21 @@ on_logged_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       web_ctx_redirect (ctx, safe_next (sign_in->next));
     }
   else if (result->status == 401)
-    render_login (ctx, 401, T (ctx, "That username and password do not match. Check them and try again."),
-                  sign_in->username, sign_in->next);
+    pages_render_login (
+        ctx, 401, T (ctx, "That username and password do not match. Check them and try again."),
+        sign_in->username, sign_in->next);
   else if (result->status == 429)
-    render_login (ctx, 429, T (ctx, "Too many failed attempts. Wait a minute, then try again."),
-                  sign_in->username, sign_in->next);
+    pages_render_login (ctx, 429,
+                        T (ctx, "Too many failed attempts. Wait a minute, then try again."),
+                        sign_in->username, sign_in->next);
   else if (web_api_unavailable (result))
-    render_login (ctx, 503, T (ctx, "Signing in is unavailable right now. Please try again in a moment."),
-                  sign_in->username, sign_in->next);
+    pages_render_login (
+        ctx, 503, T (ctx, "Signing in is unavailable right now. Please try again in a moment."),
+        sign_in->username, sign_in->next);
   else
-    render_login (ctx, result->status, web_api_problem (result, T (ctx, "Signing in failed.")),
-                  sign_in->username, sign_in->next);
+    pages_render_login (ctx, result->status,
+                        web_api_problem (result, T (ctx, "Signing in failed.")), sign_in->username,
+                        sign_in->next);
   sign_in_free (sign_in);
 }
 
@@ -220,8 +245,8 @@ pages_login_post (CarreteRequest *req)
     return;
   if (*sign_in->username == '\0' || *sign_in->password == '\0')
     {
-      render_login (ctx, 422, T (ctx, "Enter your username and your password."), sign_in->username,
-                    sign_in->next);
+      pages_render_login (ctx, 422, T (ctx, "Enter your username and your password."),
+                          sign_in->username, sign_in->next);
       sign_in_free (sign_in);
       return;
     }

@@ -1,11 +1,18 @@
 #pragma once
 
 #include "carrete-request.h"
+#include "web-ctx.h"
 
 G_BEGIN_DECLS
 
 /* The page handlers, one file per area (pages-*.c). */
 void pages_login_get (CarreteRequest *req);
+/* The sign-in page with `error` (may be NULL) above the form (pages-auth.c). */
+void pages_render_login (WebCtx *ctx, guint status, const char *error, const char *username,
+                         const char *next);
+/* GET /login/oidc and GET /login/oidc/callback (pages-oidc.c). */
+void pages_oidc_start (CarreteRequest *req);
+void pages_oidc_callback (CarreteRequest *req);
 void pages_login_post (CarreteRequest *req);
 void pages_register_get (CarreteRequest *req);
 void pages_register_post (CarreteRequest *req);

@@ -14,6 +14,8 @@ static const CarreteRoute routes[] = {
   { "GET", "/", pages_gallery, CARRETE_AUTH_NONE },
   { "GET", "/login", pages_login_get, CARRETE_AUTH_NONE },
   { "POST", "/login", pages_login_post, CARRETE_AUTH_NONE },
+  { "GET", "/login/oidc", pages_oidc_start, CARRETE_AUTH_NONE },
+  { "GET", "/login/oidc/callback", pages_oidc_callback, CARRETE_AUTH_NONE },
   { "GET", "/register", pages_register_get, CARRETE_AUTH_NONE },
   { "POST", "/register", pages_register_post, CARRETE_AUTH_NONE },
   { "POST", "/logout", pages_logout_post, CARRETE_AUTH_NONE },

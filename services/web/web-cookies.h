@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 #define WEB_COOKIE_USER "carrete_user"
 #define WEB_COOKIE_CSRF "carrete_csrf"
 #define WEB_COOKIE_LANG "carrete_lang"
+/* The `state` of an OpenID Connect sign-in under way: the callback must
+ * come back to the browser that started it. */
+#define WEB_COOKIE_OIDC_STATE "carrete_oidc_state"
 
 /* The Cookie request header as name → value (the first of a repeated name
  * wins; pairs without '=' are skipped).  Never NULL. */

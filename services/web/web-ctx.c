@@ -15,8 +15,8 @@
 #define LANG_COOKIE_SECONDS (365 * 24 * 3600)
 #define DEFAULT_REFRESH_SECONDS (30 * 24 * 3600)
 
-static void
-queue_cookie (WebCtx *ctx, const char *name, const char *value, gint64 max_age)
+void
+web_ctx_set_cookie (WebCtx *ctx, const char *name, const char *value, gint64 max_age)
 {
   char *header = web_cookie_format (name, value, max_age, ctx->app->cookie_secure);
 
@@ -73,7 +73,7 @@ pick_language (WebCtx *ctx)
   ctx->lang = web_i18n_pick (query_lang, g_hash_table_lookup (ctx->cookies, WEB_COOKIE_LANG),
                              carrete_request_get_header (ctx->req, "Accept-Language"));
   if (web_i18n_supported (query_lang) != NULL)
-    queue_cookie (ctx, WEB_COOKIE_LANG, ctx->lang, LANG_COOKIE_SECONDS);
+    web_ctx_set_cookie (ctx, WEB_COOKIE_LANG, ctx->lang, LANG_COOKIE_SECONDS);
 }
 
 WebCtx *
@@ -95,7 +95,7 @@ web_ctx_new (CarreteRequest *req)
     {
       g_free (ctx->csrf_seed);
       ctx->csrf_seed = web_csrf_new_seed ();
-      queue_cookie (ctx, WEB_COOKIE_CSRF, ctx->csrf_seed, CSRF_COOKIE_SECONDS);
+      web_ctx_set_cookie (ctx, WEB_COOKIE_CSRF, ctx->csrf_seed, CSRF_COOKIE_SECONDS);
     }
   ctx->csrf_token = web_csrf_token (&ctx->app->csrf, ctx->csrf_seed);
   pick_language (ctx);
@@ -216,13 +216,13 @@ web_ctx_set_session (WebCtx *ctx, JsonObject *pair, const char *username)
   ctx->refresh = g_strdup (refresh);
   /* The access cookie outlives the token a little: an expired one is
    * refreshed on the next page instead of looking signed out. */
-  queue_cookie (ctx, WEB_COOKIE_ACCESS, access, refresh_age);
-  queue_cookie (ctx, WEB_COOKIE_REFRESH, refresh, refresh_age);
+  web_ctx_set_cookie (ctx, WEB_COOKIE_ACCESS, access, refresh_age);
+  web_ctx_set_cookie (ctx, WEB_COOKIE_REFRESH, refresh, refresh_age);
   if (username != NULL)
     {
       g_free (ctx->username);
       ctx->username = g_strdup (username);
-      queue_cookie (ctx, WEB_COOKIE_USER, username, refresh_age);
+      web_ctx_set_cookie (ctx, WEB_COOKIE_USER, username, refresh_age);
     }
 }
 
@@ -232,9 +232,9 @@ web_ctx_clear_session (WebCtx *ctx)
   web_ctx_set_access (ctx, NULL);
   wipe (&ctx->refresh);
   g_clear_pointer (&ctx->username, g_free);
-  queue_cookie (ctx, WEB_COOKIE_ACCESS, "", 0);
-  queue_cookie (ctx, WEB_COOKIE_REFRESH, "", 0);
-  queue_cookie (ctx, WEB_COOKIE_USER, "", 0);
+  web_ctx_set_cookie (ctx, WEB_COOKIE_ACCESS, "", 0);
+  web_ctx_set_cookie (ctx, WEB_COOKIE_REFRESH, "", 0);
+  web_ctx_set_cookie (ctx, WEB_COOKIE_USER, "", 0);
 }
 
 gboolean

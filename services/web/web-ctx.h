@@ -55,6 +55,8 @@ char *web_ctx_here (WebCtx *ctx);
 void web_ctx_set_session (WebCtx *ctx, JsonObject *pair, const char *username);
 void web_ctx_clear_session (WebCtx *ctx);
 void web_ctx_set_access (WebCtx *ctx, const char *token);
+/* Queues a cookie (web_cookie_format) for the answer. */
+void web_ctx_set_cookie (WebCtx *ctx, const char *name, const char *value, gint64 max_age);
 
 /* The posted form, checked for its CSRF token: NULL after answering 400
  * (unreadable) or 403 (missing or wrong token). */

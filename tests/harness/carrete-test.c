@@ -34,6 +34,16 @@ child_setup (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, setup->death_signal);
 }
 
+GSubprocessLauncher *
+ct_launcher_new (GSubprocessFlags flags)
+{
+  static ChildSetup terminate = { .death_signal = SIGTERM };
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, &terminate, NULL);
+  return launcher;
+}
+
 guint16
 ct_free_port (void)
 {
@@ -665,14 +675,14 @@ parse_json_body (CtResponse *response)
     }
 }
 
+static CtResponse *http_send (SoupMessage *msg);
+
 CtResponse *
 ct_http_raw (const char *base_url, const char *method, const char *path,
              const char *const *headers, const char *content_type, GBytes *body)
 {
   g_autofree char *url = g_strconcat (base_url, path, NULL);
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  CtResponse *response = g_new0 (CtResponse, 1);
 
   g_assert_nonnull (msg);
   for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
@@ -682,6 +692,26 @@ ct_http_raw (const char *base_url, const char *method, const char *path,
     }
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
+  return http_send (msg);
+}
+
+CtResponse *
+ct_http_unfollowed (const char *base_url, const char *path)
+{
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  return http_send (msg);
+}
+
+static CtResponse *
+http_send (SoupMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  CtResponse *response = g_new0 (CtResponse, 1);
+
   response->body = soup_session_send_and_read (session (), msg, NULL, &error);
   if (response->body == NULL)
     {

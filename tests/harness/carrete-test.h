@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  * nothing running. */
 
 guint16 ct_free_port (void);
+/* A launcher whose children get SIGTERM when the test process dies. */
+GSubprocessLauncher *ct_launcher_new (GSubprocessFlags flags);
 /* A fresh temporary directory, removed by ct_remove_tree. */
 char *ct_make_tmpdir (const char *template_name);
 void ct_remove_tree (const char *path);
@@ -164,6 +166,8 @@ CtResponse *ct_http (const char *base_url, const char *method, const char *path,
 /* Full control: extra headers as "Name: value" strings, raw body bytes. */
 CtResponse *ct_http_raw (const char *base_url, const char *method, const char *path,
                          const char *const *headers, const char *content_type, GBytes *body);
+/* A GET whose redirect is the answer (not followed). */
+CtResponse *ct_http_unfollowed (const char *base_url, const char *path);
 void ct_response_free (CtResponse *response);
 /* GET /v1/photos/{id} of carrete-photos at `base_url` until the photo's
  * thumbnails are no longer pending (its thumbnails job has run; a minute

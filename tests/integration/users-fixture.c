@@ -8,6 +8,12 @@
 UsersFixture *
 users_fixture_start (void)
 {
+  return users_fixture_start_with (NULL);
+}
+
+UsersFixture *
+users_fixture_start_with (const char *const *extra_env)
+{
   UsersFixture *fixture = g_new0 (UsersFixture, 1);
   g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
   g_autofree char *db = NULL, *pub = NULL, *priv = NULL, *id = NULL, *output = NULL;
@@ -23,6 +29,8 @@ users_fixture_start (void)
   priv = g_strconcat ("CARRETE_JWT_PRIVATE_KEY_FILE=", fixture->keys->jwt_private, NULL);
   id = g_strconcat ("CARRETE_ID_KEY_FILE=", fixture->keys->id_key, NULL);
   g_strv_builder_add_many (env, db, pub, priv, id, NULL);
+  if (extra_env != NULL)
+    g_strv_builder_addv (env, (const char **) extra_env);
   fixture->env = g_strv_builder_end (env);
 
   g_assert_cmpint (ct_command (fixture->binary, (const char *const[]) { "migrate", NULL },

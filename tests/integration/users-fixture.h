@@ -18,6 +18,8 @@ typedef struct
 } UsersFixture;
 
 UsersFixture *users_fixture_start (void);
+/* The same with more settings (KEY=VALUE, NULL-terminated) for the service. */
+UsersFixture *users_fixture_start_with (const char *const *extra_env);
 void users_fixture_free (UsersFixture *fixture);
 
 /* A unique name for this test run, e.g. "ana_3f2a". */

@@ -109,6 +109,11 @@ The values of one component (see carrete.components), as JSON.
 {{- .Values.storage.s3.existingSecret | default (printf "%s-s3" (include "carrete.fullname" .)) -}}
 {{- end -}}
 
+{{- /* The Secret with the OpenID Connect client secret (key client-secret). */}}
+{{- define "carrete.oidcSecret" -}}
+{{- .Values.oidc.existingSecret | default (printf "%s-oidc" (include "carrete.fullname" .)) -}}
+{{- end -}}
+
 {{- define "carrete.databaseHost" -}}
 {{- if .Values.postgresql.enabled -}}
 {{- printf "%s-postgresql" (include "carrete.fullname" .) -}}

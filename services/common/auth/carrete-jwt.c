@@ -12,7 +12,7 @@
 #include "carrete-error.h"
 #include "carrete-es256.h"
 #include "carrete-json-writer.h"
-#include "carrete-json-strict.h"
+#include "carrete-jws.h"
 #include "carrete-jwk.h"
 #include "carrete-keys.h"
 
@@ -143,80 +143,6 @@ unauthorized (GError **error, const char *reason)
   return FALSE;
 }
 
-/* Strict base64url without padding, as JWS requires. */
-static GBytes *
-decode_part (const char *part, gsize len, gsize max)
-{
-  if (len == 0 || len > max * 4 / 3 + 4)
-    return NULL;
-  return carrete_base64url_decode (part, len);
-}
-
-static JsonObject *
-decode_json_part (const char *part, gsize len)
-{
-  g_autoptr (GBytes) bytes = decode_part (part, len, MAX_TOKEN_LEN);
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  const char *reason = NULL;
-  JsonNode *root;
-
-  /* The header is read before the signature can be checked, so this is
-   * attacker-chosen text: it passes the strict gate first. */
-  if (bytes == NULL
-      || !carrete_json_strict_check (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                     &reason)
-      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                      (gssize) g_bytes_get_size (bytes), NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
-}
-
-static const char *
-string_claim (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-int_claim (JsonObject *object, const char *name, gint64 *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-/* `aud` may be a string or an array of strings (RFC 7519 §4.1.3). */
-static gboolean
-audience_matches (JsonObject *claims, const char *audience)
-{
-  JsonNode *node = json_object_get_member (claims, "aud");
-  JsonArray *array;
-
-  if (string_claim (claims, "aud") != NULL)
-    return g_str_equal (string_claim (claims, "aud"), audience);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING
-          && g_str_equal (json_node_get_string (item), audience))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The header must name exactly our algorithm and key.  Pinning the
  * algorithm here rules out "none" and HS256-with-the-public-key. */
 static gboolean
@@ -226,8 +152,8 @@ check_header (CarreteJwt *jwt, JsonObject *header, GError **error)
 
   if (header == NULL)
     return unauthorized (error, "token header is not a JSON object");
-  kid = string_claim (header, "kid");
-  if (g_strcmp0 (string_claim (header, "alg"), "ES256") != 0)
+  kid = carrete_jws_string_claim (header, "kid");
+  if (g_strcmp0 (carrete_jws_string_claim (header, "alg"), "ES256") != 0)
     return unauthorized (error, "token algorithm is not ES256");
   if (kid == NULL || !g_str_equal (kid, jwt->jwk.thumbprint))
     return unauthorized (error, "token was signed by an unknown key");
@@ -243,17 +169,19 @@ check_claims (CarreteJwt *jwt, JsonObject *claims, gint64 now, GError **error)
 
   if (claims == NULL)
     return unauthorized (error, "token payload is not a JSON object");
-  if (!int_claim (claims, "exp", &exp))
+  if (!carrete_jws_int_claim (claims, "exp", &exp))
     return unauthorized (error, "token has no expiry");
   if (exp <= now)
     return unauthorized (error, "token has expired");
-  if (json_object_has_member (claims, "nbf") && (!int_claim (claims, "nbf", &nbf) || nbf > now))
+  if (json_object_has_member (claims, "nbf")
+      && (!carrete_jws_int_claim (claims, "nbf", &nbf) || nbf > now))
     return unauthorized (error, "token is not valid yet");
-  if (g_strcmp0 (string_claim (claims, "iss"), jwt->issuer) != 0)
+  if (g_strcmp0 (carrete_jws_string_claim (claims, "iss"), jwt->issuer) != 0)
     return unauthorized (error, "token was issued by someone else");
-  if (!audience_matches (claims, jwt->audience))
+  if (!carrete_jws_audience_matches (claims, jwt->audience))
     return unauthorized (error, "token is meant for another audience");
-  if (string_claim (claims, "sub") == NULL || string_claim (claims, "role") == NULL)
+  if (carrete_jws_string_claim (claims, "sub") == NULL
+      || carrete_jws_string_claim (claims, "role") == NULL)
     return unauthorized (error, "token lacks subject or role");
   return TRUE;
 }
@@ -315,10 +243,10 @@ verify_uncached (CarreteJwt *jwt, const char *token, gint64 now, GError **error)
       unauthorized (error, "token is not three base64url parts");
       return NULL;
     }
-  header = decode_json_part (parts[0], strlen (parts[0]));
+  header = carrete_jws_decode_json_part (parts[0], strlen (parts[0]), MAX_TOKEN_LEN);
   if (!check_header (jwt, header, error))
     return NULL;
-  signature = decode_part (parts[2], strlen (parts[2]), CARRETE_ES256_SIGNATURE_BYTES);
+  signature = carrete_jws_decode_part (parts[2], strlen (parts[2]), CARRETE_ES256_SIGNATURE_BYTES);
   signed_len = strlen (parts[0]) + 1 + strlen (parts[1]);
   if (signature == NULL || g_bytes_get_size (signature) != CARRETE_ES256_SIGNATURE_BYTES
       || !carrete_es256_verify (jwt->jwk.public_key, token, signed_len,
@@ -327,15 +255,15 @@ verify_uncached (CarreteJwt *jwt, const char *token, gint64 now, GError **error)
       unauthorized (error, "token signature is invalid");
       return NULL;
     }
-  claims = decode_json_part (parts[1], strlen (parts[1]));
+  claims = carrete_jws_decode_json_part (parts[1], strlen (parts[1]), MAX_TOKEN_LEN);
   if (!check_claims (jwt, claims, now, error))
     return NULL;
 
   result = g_new0 (CarreteClaims, 1);
-  result->sub = g_strdup (string_claim (claims, "sub"));
-  result->role = g_strdup (string_claim (claims, "role"));
-  result->jti = g_strdup (string_claim (claims, "jti"));
-  int_claim (claims, "exp", &result->exp);
+  result->sub = g_strdup (carrete_jws_string_claim (claims, "sub"));
+  result->role = g_strdup (carrete_jws_string_claim (claims, "role"));
+  result->jti = g_strdup (carrete_jws_string_claim (claims, "jti"));
+  carrete_jws_int_claim (claims, "exp", &result->exp);
   return result;
 }
 

@@ -38,6 +38,11 @@ typedef struct
   guint64 default_quota_bytes; /* photos: an account's storage quota unless set; 0 = none */
   guint64 web_resumable_bytes; /* web: files over this go as resumable uploads */
   gboolean cookie_secure;
+  char *oidc_issuer; /* users, web: OpenID Connect sign-in when set */
+  char *oidc_client_id;
+  char *oidc_client_secret_file;
+  char *oidc_scopes;
+  gboolean password_login; /* users, web: sign-in and registration with a password */
   guint64 db_pool_size;
   guint64 statement_timeout_ms;
   guint64 hash_threads;

@@ -21,6 +21,7 @@ struct _CarreteServiceClient
   SoupSession *session;
   char *base_url;
   guint timeout_seconds;
+  gboolean unfollowed; /* redirects are answers, not followed */
 };
 
 CarreteServiceClient *
@@ -41,6 +42,12 @@ carrete_service_client_new (const char *base_url, guint timeout_seconds)
     client->base_url[--len] = '\0';
   client->timeout_seconds = timeout_seconds;
   return client;
+}
+
+void
+carrete_service_client_set_follow_redirects (CarreteServiceClient *client, gboolean follow)
+{
+  client->unfollowed = !follow;
 }
 
 void
@@ -325,6 +332,8 @@ carrete_service_client_send_async (CarreteServiceClient *client, const char *met
       return;
     }
   set_forward_headers (call->msg, forward);
+  if (client->unfollowed)
+    soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (call->msg, content_type, body);
   watch_call (call, cancellable);

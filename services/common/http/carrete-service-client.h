@@ -35,6 +35,10 @@ typedef struct
  * on may take as long as its bytes keep flowing). */
 CarreteServiceClient *carrete_service_client_new (const char *base_url, guint timeout_seconds);
 void carrete_service_client_free (CarreteServiceClient *client);
+/* TRUE by default.  FALSE: a 3xx is the answer (its Location for the
+ * caller to read), as when carrete-web asks carrete-users where to send
+ * the browser for an OpenID Connect sign-in. */
+void carrete_service_client_set_follow_redirects (CarreteServiceClient *client, gboolean follow);
 
 /* `method` on `path` ("/v1/…", already escaped; may carry a query) with
  * `query` appended (may be NULL) and `body` (may be NULL, not taken) sent
