@@ -270,8 +270,9 @@ redeem_op_free (gpointer data)
 static void fetch_keys (GTask *task);
 
 static void
-verify_token (GTask *task)
+verify_token (GTask *owned_task)
 {
+  g_autoptr (GTask) task = owned_task; /* the caller's reference, given up */
   RedeemOp *op = g_task_get_task_data (task);
   UsersOidcProvider *provider = op->provider;
   CarreteIdTokenCheck check = {
@@ -293,7 +294,7 @@ verify_token (GTask *task)
       /* The provider may have rotated its keys. */
       g_error_free (error);
       op->refetched = TRUE;
-      fetch_keys (g_object_ref (task));
+      fetch_keys (g_steal_pointer (&task));
     }
   else
     {
