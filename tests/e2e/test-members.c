@@ -679,7 +679,9 @@ test_removed (void)
     g_assert_true (page_has (l, bea_photo));
   }
   /* The folder is not empty while it holds it; deleted with its photos,
-   * it takes the member's photo too (nothing left pointing at it). */
+   * it takes the member's photo too: no ready photo is left pointing at it
+   * (to the trash by default, each into its owner's; an unfinished upload
+   * into it expires as any does). */
   {
     g_autofree char *path = g_strdup_printf ("/v1/folders/%s", folder);
     g_autofree char *recursive = g_strdup_printf ("/v1/folders/%s?recursive=true", folder);
@@ -700,9 +702,26 @@ test_removed (void)
     stack_assert_status (deleted, 204);
     gone = get_photo (bea->token, bea_photo);
     ct_assert_problem (gone, 404, NULL);
-    left = stack_sql (stack, "photos", "SELECT count(*) FROM photos WHERE folder_id = $1::bigint",
+    left = stack_sql (stack, "photos",
+                      "SELECT count(*) FROM photos WHERE folder_id = $1::bigint"
+                      " AND state = 'ready'",
                       row);
     g_assert_cmpstr (left, ==, "0");
+    /* In the trash, each in its owner's: Ana's own, and Bea's, taken with
+     * the folder. */
+    g_free (left);
+    left = stack_sql (stack, "photos",
+                      "SELECT string_agg(owner_id::text, ',' ORDER BY owner_id)"
+                      " FROM photos WHERE folder_id = $1::bigint AND state = 'trashed'",
+                      row);
+    {
+      g_autofree char *ana_row = stack_row_id (stack, ana->id);
+      g_autofree char *bea_row = stack_row_id (stack, bea->id);
+      g_autofree char *want = g_ascii_strtoll (ana_row, NULL, 10) < g_ascii_strtoll (bea_row, NULL, 10)
+                                  ? g_strdup_printf ("%s,%s", ana_row, bea_row)
+                                  : g_strdup_printf ("%s,%s", bea_row, ana_row);
+      g_assert_cmpstr (left, ==, want);
+    }
   }
 }
 
