@@ -26,4 +26,8 @@ void photos_handle_trash_empty (CarreteRequest *req);
 void photos_trash_folder_async (PhotosApp *app, gint64 owner_id, gint64 folder_id,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
+/* The "items" of a trash page carrete-folders sent, or NULL (shared by
+ * the listing and by emptying, which asks whether any folder is left). */
+JsonArray *photos_trash_page_items (JsonNode *page);
+
 G_END_DECLS
