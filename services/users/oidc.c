@@ -369,13 +369,14 @@ pick_verifier (GTask *task, UsersOidcLogin *login)
 
   if (login->code_verifier != NULL)
     {
-      if (op->code_verifier == NULL || g_str_equal (op->code_verifier, login->code_verifier))
+      if (op->code_verifier == NULL
+          || carrete_secret_equal (op->code_verifier, login->code_verifier))
         return login->code_verifier;
     }
   else if (users_oidc_pkce_verifier_well_formed (op->code_verifier))
     {
       challenge = users_oidc_pkce_challenge (op->code_verifier);
-      if (g_str_equal (challenge, login->code_challenge))
+      if (carrete_secret_equal (challenge, login->code_challenge))
         return op->code_verifier;
     }
   fail_on (task, "code_verifier", CARRETE_ERROR_BAD_REQUEST,

@@ -8,6 +8,7 @@
 
 #include "pages.h"
 
+#include "carrete-keys.h"
 #include "web-api.h"
 #include "web-cookies.h"
 #include "web-html.h"
@@ -131,7 +132,7 @@ pages_oidc_callback (CarreteRequest *req)
     }
   /* Used or not, the state is spent. */
   web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_STATE, "", 0);
-  if (code == NULL || state == NULL || expected == NULL || !g_str_equal (state, expected))
+  if (code == NULL || !carrete_secret_equal (state, expected))
     {
       pages_render_login (
           ctx, 400, T (ctx, "That sign-in did not work or has expired. Start again."), NULL, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "carrete-base64url.h"
+#include "carrete-keys.h"
 
 #define SEED_BYTES 24
 
@@ -37,11 +38,9 @@ gboolean
 web_csrf_check (const WebCsrf *csrf, const char *seed, const char *token)
 {
   g_autofree char *expected = NULL;
-  gsize len;
 
   if (seed == NULL || *seed == '\0' || token == NULL || *token == '\0')
     return FALSE;
   expected = web_csrf_token (csrf, seed);
-  len = strlen (expected);
-  return strlen (token) == len && sodium_memcmp (expected, token, len) == 0;
+  return carrete_secret_equal (expected, token);
 }

@@ -66,3 +66,14 @@ carrete_secret_free (char *secret)
   sodium_memzero (secret, strlen (secret));
   g_free (secret);
 }
+
+gboolean
+carrete_secret_equal (const char *a, const char *b)
+{
+  gsize len;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  len = strlen (a);
+  return strlen (b) == len && sodium_memcmp (a, b, len) == 0;
+}

@@ -33,4 +33,9 @@ void carrete_id_key_derive (const CarreteIdKey *key, const char context[8], guin
  * fine. */
 void carrete_secret_free (char *secret);
 
+/* Whether two secret strings (a token, a PKCE verifier) are equal, in a
+ * time that depends on their lengths only, never on where they first
+ * differ.  NULL equals nothing. */
+gboolean carrete_secret_equal (const char *a, const char *b);
+
 G_END_DECLS
