@@ -108,7 +108,8 @@ on_call_read (GObject *source, GAsyncResult *result, gpointer user_data)
                                      g_steal_pointer (&task));
       return;
     }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status)
+      && !((call->flags & CARRETE_RESPONSE_REDIRECT) && SOUP_STATUS_IS_REDIRECTION (status)))
     {
       g_task_return_error (task, _carrete_client_error_from_message (call->msg, bytes, call->flags));
       return;
@@ -148,6 +149,8 @@ call_send (GTask *task)
     }
   g_clear_object (&call->msg);
   call->msg = soup_message_new_from_uri (call->method, uri);
+  if (call->flags & CARRETE_RESPONSE_REDIRECT)
+    soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (call->msg);
   soup_message_headers_replace (headers, "Accept", "application/json, application/problem+json");
   if (call->auth)

@@ -5,6 +5,7 @@
 #include "carrete-api.h"
 #include "carrete-client-types.h"
 #include "carrete-client.h"
+#include "carrete-client-oidc.h"
 #include "carrete-folder-query.h"
 #include "carrete-folder.h"
 #include "carrete-keyring.h"

@@ -57,6 +57,10 @@ gboolean _carrete_client_call_convert_finish_boolean (CarreteClient *self, GAsyn
 GError *_carrete_client_error_from_message (SoupMessage *msg, GBytes *bytes,
                                             CarreteResponseFlags flags);
 
+/* Signs in with an answer shaped as login's ({access_token, refresh_token,
+ * user?}): the OpenID Connect sign-in (carrete-client-oidc.c) ends so. */
+gboolean _carrete_client_apply_session (CarreteClient *self, JsonNode *node, GError **error);
+
 /* Tests: replace the access token (e.g. with an expired one). */
 void _carrete_client_set_access_token (CarreteClient *self, const char *access_token);
 

@@ -246,8 +246,8 @@ sign_out_locally (CarreteClient *self)
 }
 
 /* {access_token, refresh_token, user?} of login and refresh. */
-static gboolean
-apply_session (CarreteClient *self, JsonNode *node, GError **error)
+gboolean
+_carrete_client_apply_session (CarreteClient *self, JsonNode *node, GError **error)
 {
   JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   const char *access = object != NULL ? carrete_json_get_string (object, "access_token") : NULL;
@@ -306,7 +306,7 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
 
-  if (node != NULL && apply_session (self, node, &error))
+  if (node != NULL && _carrete_client_apply_session (self, node, &error))
     {
       carrete_refresh_gate_answer (self->refresh_gate, key, node, NULL);
       return;
@@ -507,7 +507,7 @@ on_login_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) node = _carrete_client_call_finish (self, result, &error);
 
   if (error == NULL)
-    apply_session (self, node, &error);
+    _carrete_client_apply_session (self, node, &error);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -651,7 +651,7 @@ on_restore_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
   GCancellable *cancellable;
 
   if (error == NULL)
-    apply_session (self, node, &error);
+    _carrete_client_apply_session (self, node, &error);
   if (error != NULL)
     {
       /* Not "session-expired": nobody was signed in yet. */

@@ -5,6 +5,7 @@
 
 #include "carrete-client.h"
 #include "carrete-client-error.h"
+#include "carrete-client-oidc.h"
 #include "carrete-sign-in-page.h"
 
 struct _CarreteSignInPage
@@ -22,9 +23,12 @@ struct _CarreteSignInPage
   GtkLabel *error_label;
   GtkButton *submit_button;
   GtkButton *mode_button;
+  GtkButton *provider_button;
+  GtkLabel *hint_label;
   GtkSpinner *spinner;
 
   GCancellable *cancellable;
+  GCancellable *provider_wait; /* set while the browser has the sign-in */
   CarreteClient *pending; /* the client being signed in */
   CarreteClient *resume;  /* signs in again with this one (session ended) */
   gboolean registering;
@@ -89,6 +93,8 @@ set_busy (CarreteSignInPage *self, gboolean busy)
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->submit_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mode_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->provider_button),
+                            !busy || self->provider_wait != NULL);
 }
 
 void
@@ -230,6 +236,86 @@ carrete_sign_in_page_submit (CarreteSignInPage *self)
                                 self->cancellable, login_cb, g_object_ref (self));
 }
 
+/* ---- single sign-on, in the system browser (RFC 8252) -------------------------------------- */
+
+static void
+open_in_browser (const char *uri, gpointer user_data)
+{
+  CarreteSignInPage *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+show_waiting (CarreteSignInPage *self, gboolean waiting)
+{
+  gtk_label_set_text (self->hint_label,
+                      waiting ? _ ("Continue in your web browser. Carrete signs you in when "
+                                   "your provider sends you back.")
+                              : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), waiting);
+  gtk_button_set_label (self->provider_button,
+                        waiting ? _ ("Cancel") : _ ("Sign In with Single Sign-On"));
+}
+
+static void
+provider_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CarreteSignInPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean cancelled;
+
+  carrete_client_sign_in_with_provider_finish (CARRETE_CLIENT (source), result, &error);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&self->provider_wait);
+  if (self->hint_label == NULL) /* disposed while the browser had it */
+    return;
+  show_waiting (self, FALSE);
+  if (cancelled)
+    {
+      g_clear_object (&self->pending);
+      set_busy (self, FALSE);
+      return;
+    }
+  if (g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&error);
+      error = g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND,
+                                   _ ("This server does not offer single sign-on."));
+    }
+  else if (g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT))
+    {
+      g_clear_error (&error);
+      error = g_error_new_literal (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_CONFLICT,
+                                   _ ("An account already has this email address. Sign in with "
+                                      "its password instead."));
+    }
+  finish_attempt (self, error);
+}
+
+static void
+on_provider_clicked (CarreteSignInPage *self)
+{
+  if (self->provider_wait != NULL)
+    {
+      g_cancellable_cancel (self->provider_wait);
+      return;
+    }
+  if (self->busy)
+    return;
+  g_clear_object (&self->pending);
+  self->pending = self->resume != NULL ? g_object_ref (self->resume) : build_client (self);
+  if (self->pending == NULL)
+    return;
+  carrete_sign_in_page_show_error (self, NULL);
+  self->provider_wait = g_cancellable_new ();
+  set_busy (self, TRUE);
+  show_waiting (self, TRUE);
+  carrete_client_sign_in_with_provider_async (
+      self->pending, open_in_browser, self, self->provider_wait, provider_cb, g_object_ref (self));
+}
+
 static void
 on_submit_clicked (CarreteSignInPage *self)
 {
@@ -327,6 +413,8 @@ carrete_sign_in_page_reset (CarreteSignInPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  if (self->provider_wait != NULL)
+    g_cancellable_cancel (self->provider_wait);
   g_clear_object (&self->pending);
   set_busy (self, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
@@ -338,6 +426,8 @@ carrete_sign_in_page_dispose (GObject *object)
   CarreteSignInPage *self = CARRETE_SIGN_IN_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->provider_wait != NULL)
+    g_cancellable_cancel (self->provider_wait);
   gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_SIGN_IN_PAGE);
   /* The template's top-level box is not bound, so it is not unparented
    * by dispose_template (GTK 4.8). */
@@ -355,6 +445,7 @@ carrete_sign_in_page_finalize (GObject *object)
   CarreteSignInPage *self = CARRETE_SIGN_IN_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->provider_wait);
   g_clear_object (&self->pending);
   g_clear_object (&self->resume);
   G_OBJECT_CLASS (carrete_sign_in_page_parent_class)->finalize (object);
@@ -387,10 +478,13 @@ carrete_sign_in_page_class_init (CarreteSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, submit_button);
   gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, mode_button);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, provider_button);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, hint_label);
   gtk_widget_class_bind_template_child (widget_class, CarreteSignInPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_submit_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_provider_clicked);
 }
 
 static void

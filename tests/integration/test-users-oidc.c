@@ -142,46 +142,13 @@ query_param (const char *url, const char *name)
   return g_strdup (g_hash_table_lookup (params, name));
 }
 
-/* The `action` of Keycloak's login form (id="kc-form-login"), its
- * entities decoded. */
-static char *
-form_action (const char *html)
-{
-  const char *form = strstr (html, "id=\"kc-form-login\"");
-  const char *action = form != NULL ? strstr (form, "action=\"") : NULL;
-  const char *end = action != NULL ? strchr (action + 8, '"') : NULL;
-  GString *decoded;
-
-  g_assert_nonnull (end);
-  decoded = g_string_new_len (action + 8, end - action - 8);
-  g_string_replace (decoded, "&amp;", "&", 0);
-  return g_string_free (decoded, FALSE);
-}
-
-/* Signs `username` in through Keycloak's own login page, as a browser
- * would (its cookies kept: Keycloak ties the form to them); *code and
- * *state come back on its redirect to our callback. */
+/* Signs `username` in through Keycloak's own login page: where it sends
+ * the browser back to (our callback, with code and state). */
 static char *
 sign_in_at_provider_to (const char *authorize_url, const char *username)
 {
-  WbBrowser *browser = wb_browser_new ("");
-  g_autoptr (WbPage) page = wb_get (browser, authorize_url);
-  g_autofree char *action = NULL;
-  g_autoptr (WbPage) posted = NULL;
-  char *back;
-
-  g_assert_cmpuint (page->status, ==, 200);
-  action = form_action (page->body);
-  posted = wb_post (browser, action,
-                    (const char *const[]){ "username", username, "password",
-                                           ct_keycloak_password (fx->keycloak, username),
-                                           "credentialId", "", NULL });
-  if (posted->status != 302)
-    g_test_message ("Keycloak answered the login form with %u:\n%s", posted->status, posted->body);
-  g_assert_cmpuint (posted->status, ==, 302);
-  back = g_strdup (wb_header (posted, "Location"));
-  wb_browser_free (browser);
-  return back;
+  return wb_sign_in_at_keycloak (authorize_url, username,
+                                 ct_keycloak_password (fx->keycloak, username));
 }
 
 static void

@@ -332,3 +332,43 @@ wb_post_multipart (WbBrowser *browser, const char *path, WbMultipart *form,
   g_free (form);
   return page;
 }
+
+/* ---- an identity provider's login page ---------------------------------------------------- */
+
+/* The `action` of Keycloak's login form (id="kc-form-login"), its
+ * entities decoded. */
+static char *
+keycloak_form_action (const char *html)
+{
+  const char *form = strstr (html, "id=\"kc-form-login\"");
+  const char *action = form != NULL ? strstr (form, "action=\"") : NULL;
+  const char *end = action != NULL ? strchr (action + 8, '"') : NULL;
+  GString *decoded;
+
+  g_assert_nonnull (end);
+  decoded = g_string_new_len (action + 8, end - action - 8);
+  g_string_replace (decoded, "&amp;", "&", 0);
+  return g_string_free (decoded, FALSE);
+}
+
+char *
+wb_sign_in_at_keycloak (const char *authorize_url, const char *username, const char *password)
+{
+  WbBrowser *browser = wb_browser_new ("");
+  g_autoptr (WbPage) page = wb_get (browser, authorize_url);
+  g_autofree char *action = NULL;
+  g_autoptr (WbPage) posted = NULL;
+  char *back;
+
+  g_assert_cmpuint (page->status, ==, 200);
+  action = keycloak_form_action (page->body);
+  posted = wb_post (browser, action,
+                    (const char *const[]){ "username", username, "password", password,
+                                           "credentialId", "", NULL });
+  if (posted->status != 302)
+    g_test_message ("Keycloak answered the login form with %u:\n%s", posted->status, posted->body);
+  g_assert_cmpuint (posted->status, ==, 302);
+  back = g_strdup (wb_header (posted, "Location"));
+  wb_browser_free (browser);
+  return back;
+}

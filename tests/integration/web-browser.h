@@ -51,6 +51,13 @@ void wb_assert_security_headers (WbPage *page);
  * visible input/select with a label, no inline script/style/handlers. */
 void wb_assert_page_contract (WbPage *page);
 
+/* Signs `username` in on Keycloak's own login page at `authorize_url`, as
+ * a browser would (with its own cookies: Keycloak ties the form to them),
+ * and answers where Keycloak sends the browser back: the client's redirect
+ * URI with code and state. */
+char *wb_sign_in_at_keycloak (const char *authorize_url, const char *username,
+                              const char *password);
+
 /* A multipart/form-data body: parts are (name, filename or NULL, bytes). */
 typedef struct _WbMultipart WbMultipart;
 WbMultipart *wb_multipart_new (void);

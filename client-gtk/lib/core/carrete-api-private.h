@@ -16,8 +16,9 @@ void _carrete_client_error_set_problem_text (GError *error, const char *text);
 
 typedef enum
 {
-  CARRETE_RESPONSE_API = 1 << 0,   /* a JSON API call: a foreign answer is NOT_CARRETE */
-  CARRETE_RESPONSE_LOGIN = 1 << 1, /* 401 means wrong credentials */
+  CARRETE_RESPONSE_API = 1 << 0,      /* a JSON API call: a foreign answer is NOT_CARRETE */
+  CARRETE_RESPONSE_LOGIN = 1 << 1,    /* 401 means wrong credentials */
+  CARRETE_RESPONSE_REDIRECT = 1 << 2, /* a 3xx is the answer (its JSON body), not followed */
 } CarreteResponseFlags;
 
 /* Maps an answer that is not a 2xx into an error.  `content_type` and
