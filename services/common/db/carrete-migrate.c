@@ -58,8 +58,11 @@ carrete_migrate_latest_version (const char *resource_dir)
 PGconn *
 carrete_migrate_connect (const char *conninfo, const char *app_name, GError **error)
 {
+  /* A blocking connect, at start-up or in a one-off command, where waiting
+   * costs nothing but giving up fails the whole run: 5 s was too short for
+   * the handshake (a fork and SCRAM) on a loaded host. */
   const char *keywords[] = { "dbname", "connect_timeout", "application_name", NULL };
-  const char *values[] = { conninfo, "5", app_name, NULL };
+  const char *values[] = { conninfo, "30", app_name, NULL };
   PGconn *conn = PQconnectdbParams (keywords, values, 1);
 
   if (PQstatus (conn) != CONNECTION_OK)
