@@ -94,6 +94,34 @@ print_login (CarreteCommand *cli, CliStore store, const char *keyring_error)
   return CLI_EXIT_OK;
 }
 
+/* Where the user signs in at the provider: the default browser when there
+ * is one; the address on standard error in any case (a server over SSH has
+ * no browser, and scripts keep standard output for --json). */
+static void
+open_sign_in_page (const char *uri, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fprintf (stderr, "To sign in, open this address in a web browser:\n%s\n", uri);
+  fflush (stderr);
+  if (g_getenv ("CARRETE_NO_BROWSER") == NULL
+      && !g_app_info_launch_default_for_uri (uri, NULL, &error))
+    g_debug ("no browser opened: %s", error->message);
+}
+
+/* --sso: the sign-in through the server's provider (RFC 8252's loopback
+ * redirect, as carrete-desktop does it). */
+static gboolean
+login_with_provider (CarreteCommand *cli, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  carrete_client_sign_in_with_provider_async (cli->client, open_sign_in_page, NULL,
+                                              cli->cancellable, cli_on_result, &result);
+  CLI_AWAIT (result);
+  return carrete_client_sign_in_with_provider_finish (cli->client, result, error);
+}
+
 /* The server of the last login when --server is not given. */
 static char *
 last_server (CliSession **session_out)
@@ -105,13 +133,29 @@ last_server (CliSession **session_out)
   return server;
 }
 
+static int
+save_and_print (CarreteCommand *cli)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *keyring_error = NULL;
+  CliStore store;
+
+  if (!cli_session_save (cli->client, TRUE, &store, &keyring_error, &error))
+    return cli_error (cli, CLI_EXIT_FAILED, "logged in, but the session could not be kept: %s",
+                      error->message);
+  return print_login (cli, store, keyring_error);
+}
+
 int
 cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
 {
   g_autofree char *username = NULL;
   g_autofree char *users_url = NULL, *photos_url = NULL, *folders_url = NULL;
   gboolean password_stdin = FALSE;
+  gboolean sso = FALSE;
   const GOptionEntry entries[] = {
+    { "sso", 0, 0, G_OPTION_ARG_NONE, &sso,
+      "Sign in through the server's identity provider, in a web browser", NULL },
     { "username", 'u', 0, G_OPTION_ARG_STRING, &username, "Username or email", "USER" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       "Read the password from the first line of standard input", NULL },
@@ -126,9 +170,7 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
   g_autoptr (CliSession) previous = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *keyring_error = NULL;
   char *password = NULL;
-  CliStore store;
   gboolean ok;
 
   if (!cli_parse (cli, NULL,
@@ -144,6 +186,16 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
     return cli_error (cli, CLI_EXIT_USAGE, "no server: pass --server URL");
   if (!g_str_has_prefix (cli->server, "http://") && !g_str_has_prefix (cli->server, "https://"))
     return cli_error (cli, CLI_EXIT_USAGE, "--server must be an http:// or https:// URL");
+  if (sso && (username != NULL || password_stdin))
+    return cli_error (cli, CLI_EXIT_USAGE, "--sso takes no --username or --password-stdin");
+  if (sso)
+    {
+      cli->client = carrete_client_new (cli->server);
+      carrete_client_set_service_urls (cli->client, users_url, photos_url, folders_url);
+      if (!login_with_provider (cli, &error))
+        return cli_fail (cli, error, "signing in through the provider");
+      return save_and_print (cli);
+    }
   if (username == NULL && previous != NULL)
     username = g_strdup (previous->entry->username);
   if (username == NULL && !password_stdin)
@@ -168,10 +220,7 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
   forget_secret (password);
   if (!ok)
     return cli_fail (cli, error, "logging in");
-  if (!cli_session_save (cli->client, TRUE, &store, &keyring_error, &error))
-    return cli_error (cli, CLI_EXIT_FAILED, "logged in, but the session could not be kept: %s",
-                      error->message);
-  return print_login (cli, store, keyring_error);
+  return save_and_print (cli);
 }
 
 int

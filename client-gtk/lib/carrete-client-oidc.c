@@ -98,7 +98,7 @@ new_verifier (GError **error)
 {
   guint8 bytes[VERIFIER_BYTES];
 
-  if (getrandom (bytes, sizeof bytes, 0) != (gssize) sizeof bytes)
+  if (getrandom (bytes, sizeof bytes, 0) != (gssize)sizeof bytes)
     {
       g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (errno),
                            "No random bytes for the sign-in.");
@@ -114,7 +114,7 @@ challenge_of (const char *verifier)
   guint8 digest[32];
   gsize length = sizeof digest;
 
-  g_checksum_update (sha256, (const guchar *) verifier, -1);
+  g_checksum_update (sha256, (const guchar *)verifier, -1);
   g_checksum_get_digest (sha256, digest, &length);
   return base64url (digest, length);
 }
@@ -127,9 +127,8 @@ static const char page_signed_in[]
 static const char page_refused[]
     = "<!doctype html><meta charset=utf-8><title>Carrete</title>"
       "<p>The sign-in was not completed. Go back to Carrete to try again.";
-static const char page_unknown[]
-    = "<!doctype html><meta charset=utf-8><title>Carrete</title>"
-      "<p>Carrete is not waiting for this sign-in.";
+static const char page_unknown[] = "<!doctype html><meta charset=utf-8><title>Carrete</title>"
+                                   "<p>Carrete is not waiting for this sign-in.";
 
 static void
 respond_page (SoupServerMessage *msg, guint status, const char *page)
@@ -152,9 +151,9 @@ on_page_sent (SoupServerMessage *msg, gpointer user_data)
   if (sign_in->done)
     return;
   if (sign_in->code == NULL)
-    finish (task, g_error_new (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID,
-                               "The sign-in was refused at the provider: %s.",
-                               sign_in->provider_error));
+    finish (task,
+            g_error_new (CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_INVALID,
+                         "The sign-in was refused at the provider: %s.", sign_in->provider_error));
   else
     redeem (task);
 }
@@ -182,7 +181,7 @@ on_callback (SoupServer *server, SoupServerMessage *msg, const char *path, GHash
     sign_in->provider_error = g_strdup (error);
   respond_page (msg, SOUP_STATUS_OK, code != NULL ? page_signed_in : page_refused);
   g_signal_connect_data (msg, "finished", G_CALLBACK (on_page_sent), g_object_ref (task),
-                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+                         (GClosureNotify)(void (*) (void))g_object_unref, 0);
 }
 
 /* 127.0.0.1 on a port the kernel picks.  The socket is ours, not
@@ -191,8 +190,8 @@ on_callback (SoupServer *server, SoupServerMessage *msg, const char *path, GHash
 static gboolean
 listen_on_loopback (SignIn *sign_in, GError **error)
 {
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                             G_SOCKET_PROTOCOL_TCP, error);
+  g_autoptr (GSocket) socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr (GSocketAddress) bound = NULL;
@@ -262,7 +261,8 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
   SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (JsonNode) node = _carrete_client_call_finish (CARRETE_CLIENT (source), result, &error);
-  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonObject *object
+      = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   const char *url = object != NULL ? carrete_json_get_string (object, "authorization_url") : NULL;
 
   if (error != NULL)
@@ -279,8 +279,9 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   soup_server_add_handler (sign_in->listener, "/callback", on_callback, task, NULL);
   if (g_task_get_cancellable (task) != NULL)
-    sign_in->cancelled_source = attach (task, g_cancellable_source_new (g_task_get_cancellable (task)),
-                                        (GSourceFunc) (void (*) (void)) on_cancelled);
+    sign_in->cancelled_source
+        = attach (task, g_cancellable_source_new (g_task_get_cancellable (task)),
+                  (GSourceFunc)(void (*) (void))on_cancelled);
   sign_in->deadline = attach (task, g_timeout_source_new_seconds (SIGN_IN_SECONDS), on_deadline);
   sign_in->open_uri (url, sign_in->open_uri_data);
 }
@@ -338,7 +339,7 @@ carrete_client_sign_in_with_provider_async (CarreteClient *self, CarreteOpenUri 
   g_return_if_fail (open_uri != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, carrete_client_sign_in_with_provider_async);
-  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify)sign_in_free);
   sign_in->open_uri = open_uri;
   sign_in->open_uri_data = open_uri_data;
   if (!listen_on_loopback (sign_in, &error) || (sign_in->verifier = new_verifier (&error)) == NULL)

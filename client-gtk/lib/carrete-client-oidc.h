@@ -21,10 +21,8 @@ typedef void (*CarreteOpenUri) (const char *uri, gpointer user_data);
  * or 10 minutes passed, the life of a sign-in on the server), and
  * G_IO_ERROR_CANCELLED. */
 void carrete_client_sign_in_with_provider_async (CarreteClient *self, CarreteOpenUri open_uri,
-                                                 gpointer open_uri_data,
-                                                 GCancellable *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer user_data);
+                                                 gpointer open_uri_data, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean carrete_client_sign_in_with_provider_finish (CarreteClient *self, GAsyncResult *result,
                                                       GError **error);
 

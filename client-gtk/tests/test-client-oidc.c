@@ -7,6 +7,7 @@
  * redirect to the app's listener, from a thread, as a browser would beside
  * the app. */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "carrete-test-keycloak.h"
@@ -32,10 +33,10 @@ static const CtKeycloakUser keycloak_users[] = {
 
 typedef enum
 {
-  BROWSER_SIGN_IN,     /* sign in at Keycloak, follow its redirect */
-  BROWSER_REFUSE,      /* the provider sends the user back with error=access_denied */
-  BROWSER_FOREIGN,     /* a callback with another state first, then sign in */
-  BROWSER_NOTHING,     /* the user never finishes */
+  BROWSER_SIGN_IN, /* sign in at Keycloak, follow its redirect */
+  BROWSER_REFUSE,  /* the provider sends the user back with error=access_denied */
+  BROWSER_FOREIGN, /* a callback with another state first, then sign in */
+  BROWSER_NOTHING, /* the user never finishes */
 } BrowserPlan;
 
 typedef struct
@@ -163,7 +164,7 @@ skipped (void)
 static void
 count_signal (gpointer instance, gpointer user_data)
 {
-  (*(guint *) user_data)++;
+  (*(guint *)user_data)++;
 }
 
 /* ---- tests ------------------------------------------------------------------------------- */
@@ -328,6 +329,63 @@ test_not_configured (void)
   users_fixture_free (plain);
 }
 
+/* `carrete login --sso`: the same sign-in from the command line.  No
+ * keyring answers here, so the session lands in the 0600 file. */
+static void
+test_cli_login_sso (void)
+{
+  g_autofree char *home = ct_make_tmpdir ("carrete-cli-sso-XXXXXX");
+  g_autofree char *cli = g_build_filename (g_getenv ("CARRETE_BUILD_DIR"), "cli", "carrete", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *no_bus = g_strdup_printf ("unix:path=%s/no-bus", home);
+  g_autofree char *session_file = g_build_filename (config, "carrete", "cli-session.ini", NULL);
+  g_autoptr (GSubprocessLauncher) launcher
+      = ct_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GDataInputStream) errors = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (Browser) browser = { BROWSER_SIGN_IN, "ivy" };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *printed;
+  GStatBuf st;
+
+  if (skipped ())
+    return;
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_subprocess_launcher_setenv (launcher, "CARRETE_NO_BROWSER", "1", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli, "--server", stack.users->url,
+                                         "login", "--sso", "--json", NULL);
+  g_assert_no_error (error);
+
+  /* It says where to sign in, on stderr. */
+  errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  while (browser.authorize_url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (errors, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, ct_keycloak_issuer (stack.keycloak)))
+        browser.authorize_url = g_steal_pointer (&line);
+    }
+  browse (&browser);
+  g_assert_cmpuint (browser.status, ==, 200);
+
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  printed = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (printed, "username"), ==, "ivy");
+  g_assert_cmpstr (json_object_get_string_member (printed, "store"), ==, "file");
+  g_assert_cmpint (g_stat (session_file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  ct_remove_tree (home);
+}
+
 static char **
 oidc_env (void)
 {
@@ -335,8 +393,8 @@ oidc_env (void)
 
   env[0] = g_strconcat ("CARRETE_OIDC_ISSUER=", ct_keycloak_issuer (stack.keycloak), NULL);
   env[1] = g_strconcat ("CARRETE_OIDC_CLIENT_ID=", ct_keycloak_client_id (stack.keycloak), NULL);
-  env[2] = g_strconcat ("CARRETE_OIDC_CLIENT_SECRET_FILE=", ct_keycloak_secret_file (stack.keycloak),
-                        NULL);
+  env[2] = g_strconcat (
+      "CARRETE_OIDC_CLIENT_SECRET_FILE=", ct_keycloak_secret_file (stack.keycloak), NULL);
   return env;
 }
 
@@ -356,7 +414,7 @@ main (int argc, char **argv)
 
       stack.keycloak = ct_keycloak_start (keycloak_users, G_N_ELEMENTS (keycloak_users));
       env = oidc_env ();
-      stack.users = users_fixture_start_with ((const char *const *) env);
+      stack.users = users_fixture_start_with ((const char *const *)env);
     }
   g_test_add_func ("/client-oidc/first-sign-in-then-again", test_first_sign_in_then_again);
   g_test_add_func ("/client-oidc/refused-at-provider", test_refused_at_provider);
@@ -364,6 +422,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client-oidc/cancelled", test_cancelled);
   g_test_add_func ("/client-oidc/email-taken", test_email_taken);
   g_test_add_func ("/client-oidc/not-configured", test_not_configured);
+  g_test_add_func ("/client-oidc/cli-login-sso", test_cli_login_sso);
   status = g_test_run ();
   if (stack.users != NULL)
     users_fixture_free (stack.users);
