@@ -133,6 +133,12 @@ carrete_file_cache_lookup (CarreteFileCache *cache, const char *path, guint64 si
   return entry;
 }
 
+const CarreteFileCacheEntry *
+carrete_file_cache_get (CarreteFileCache *cache, const char *path)
+{
+  return g_hash_table_lookup (cache->entries, path);
+}
+
 gboolean
 carrete_file_cache_put (CarreteFileCache *cache, const char *path, guint64 size, gint64 mtime_ns,
                         const char *sha256, gboolean uploaded, GError **error)

@@ -41,6 +41,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFileCache, carrete_file_cache_free)
 /* The entry of `path` when its size and mtime are still those; else NULL. */
 const CarreteFileCacheEntry *carrete_file_cache_lookup (CarreteFileCache *cache, const char *path,
                                                         guint64 size, gint64 mtime_ns);
+/* The entry of `path` whatever its size and mtime (a deleted file's), or
+ * NULL. */
+const CarreteFileCacheEntry *carrete_file_cache_get (CarreteFileCache *cache, const char *path);
 /* Records (and appends at once) what is known of `path`. */
 gboolean carrete_file_cache_put (CarreteFileCache *cache, const char *path, guint64 size,
                                  gint64 mtime_ns, const char *sha256, gboolean uploaded,

@@ -171,6 +171,26 @@ file_seen (CarreteWatch *watch, const char *path)
     settle_add (watch, path, size, mtime_ns);
 }
 
+/* A file deleted (or moved out) while the app runs: on the server too
+ * only when the user turned that on for this folder.  The cache then says
+ * "not sent", so a file put back is sent again. */
+static void
+file_gone (CarreteWatch *watch, const char *path)
+{
+  const CarreteFileCacheEntry *entry = carrete_file_cache_get (watch->cache, path);
+  g_autoptr (GError) error = NULL;
+  CarreteFileCacheEntry gone;
+
+  if (!carrete_watched_folder_get_delete_on_server (watch->folder) || entry == NULL
+      || !entry->uploaded)
+    return;
+  gone = *entry;
+  if (!carrete_file_cache_put (watch->cache, path, gone.size, gone.mtime_ns, gone.sha256, FALSE,
+                               &error))
+    g_warning ("%s", error->message);
+  _carrete_watcher_deleted (watch->watcher, watch->folder, path, gone.sha256);
+}
+
 static void monitor_dir (CarreteWatch *watch, const char *dir);
 
 static void
@@ -204,6 +224,7 @@ on_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent 
     case G_FILE_MONITOR_EVENT_DELETED:
     case G_FILE_MONITOR_EVENT_MOVED_OUT:
       g_hash_table_remove (watch->settling, path);
+      file_gone (watch, path);
       break;
     default:
       break;

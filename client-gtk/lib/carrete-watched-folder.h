@@ -11,9 +11,9 @@ G_DECLARE_FINAL_TYPE (CarreteWatchedFolder, carrete_watched_folder, CARRETE, WAT
 /* One watched folder of carrete-desktop: a local directory whose images
  * go to a Carrete folder.  Properties: path (absolute, construct-only),
  * folder-id (the target; NULL: no folder), folder-name (shown; may be
- * NULL), delete-on-server (the user's wish that a file deleted locally be
- * deleted on the server too; FALSE by default.  Kept with the list; the
- * watcher does not act on it yet: a local delete never touches the
+ * NULL), delete-on-server (a file sent from here and then deleted here
+ * while the app runs is deleted on the server too, into its trash; FALSE
+ * unless the user turns it on: then a local delete never touches the
  * server). */
 CarreteWatchedFolder *carrete_watched_folder_new (const char *path, const char *folder_id,
                                                   const char *folder_name);

@@ -13,6 +13,10 @@ void _carrete_watcher_found (CarreteWatcher *self, CarreteWatchedFolder *folder,
                              guint64 size, gint64 mtime_ns, const char *sha256);
 /* Read, and not an image. */
 void _carrete_watcher_skipped (CarreteWatcher *self, const char *path);
+/* A file sent earlier was deleted locally, and the folder says to delete
+ * it on the server too. */
+void _carrete_watcher_deleted (CarreteWatcher *self, CarreteWatchedFolder *folder, const char *path,
+                               const char *sha256);
 /* Gives waiting files to the upload queue, as many as may go now. */
 void _carrete_watcher_pump (CarreteWatcher *self);
 

@@ -6,6 +6,7 @@
 #include "carrete-client.h"
 #include "carrete-source.h"
 #include "carrete-user.h"
+#include "carrete-watch-delete.h"
 #include "carrete-watch.h"
 #include "carrete-watcher.h"
 
@@ -35,6 +36,7 @@ struct _CarreteWatcher
   GQueue waiting;        /* Candidate (borrowed from known) */
   GHashTable *in_flight; /* CarreteUpload → Candidate (borrowed) */
   GHashTable *skipped;   /* paths read and found not to be images */
+  GCancellable *cancellable; /* the deletions on the server */
   gboolean paused;
   gboolean offline;
   guint n_sent;
@@ -260,6 +262,27 @@ on_upload_finished (CarreteUploadQueue *queue, CarreteUpload *upload, gpointer u
   g_hash_table_remove (self->known, candidate->path);
   notify_pending (self);
   _carrete_watcher_pump (self);
+}
+
+static void
+on_deleted_remote (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = user_data;
+  gboolean deleted = carrete_watch_delete_remote_finish (result, &error);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("%s deleted here, not on the server: %s", path, error->message);
+  else if (error == NULL)
+    g_debug ("%s deleted here; %s", path, deleted ? "deleted on the server" : "not on the server");
+}
+
+void
+_carrete_watcher_deleted (CarreteWatcher *self, CarreteWatchedFolder *folder, const char *path,
+                          const char *sha256)
+{
+  carrete_watch_delete_remote_async (self->client, carrete_watched_folder_get_folder_id (folder),
+                                     sha256, self->cancellable, on_deleted_remote, g_strdup (path));
 }
 
 /* ---- signed in or out ------------------------------------------------------------------- */
@@ -505,6 +528,7 @@ carrete_watcher_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  g_cancellable_cancel (self->cancellable);
   stop_all (self);
   g_hash_table_remove_all (self->in_flight);
   g_hash_table_remove_all (self->known);
@@ -522,6 +546,7 @@ carrete_watcher_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->skipped, g_hash_table_unref);
   g_clear_object (&self->folders);
+  g_clear_object (&self->cancellable);
   g_free (self->dir);
   G_OBJECT_CLASS (carrete_watcher_parent_class)->finalize (object);
 }
@@ -556,6 +581,7 @@ carrete_watcher_init (CarreteWatcher *self)
   self->in_flight = g_hash_table_new (NULL, NULL);
   self->skipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->waiting);
+  self->cancellable = g_cancellable_new ();
 }
 
 CarreteWatcher *

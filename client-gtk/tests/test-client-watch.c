@@ -6,7 +6,8 @@
  * finds them, a changed file is sent again, nothing twice), while
  * carrete-photos is down (offline, then each arrives once), a file still
  * being written (sent once, complete), a local delete (nothing happens on
- * the server), pause and resume.  "Exactly once" is checked on the server:
+ * the server unless the folder's switch is on: then into the trash), pause
+ * and resume.  "Exactly once" is checked on the server:
  * the user's photo rows and their SHA-256 against the files'. */
 
 #include <string.h>
@@ -271,6 +272,30 @@ test_local_delete (Fixture *fixture, gconstpointer data)
   assert_exactly_once (fixture);
 }
 
+/* With the folder's switch on, a local delete trashes the photo on the
+ * server; the other file's photo stays. */
+static void
+test_local_delete_switch_on (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (CarreteWatchedFolder) folder
+      = g_list_model_get_item (carrete_watcher_get_folders (fixture->watcher), 0);
+  g_autofree char *a = add_image (fixture, "a.png", 0);
+  g_autofree char *b = add_image (fixture, "b.png", 0);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  carrete_watched_folder_set_delete_on_server (folder, TRUE);
+  wait_sent (fixture, 2);
+  g_assert_cmpint (g_unlink (a), ==, 0);
+  while (stack_count_live_photos (stack, fixture->user->id) != 1)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      spin (100);
+    }
+  g_ptr_array_remove_index (fixture->hashes, 0);
+  assert_exactly_once (fixture);
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, 2); /* one in the trash */
+}
+
 static void
 test_pause (Fixture *fixture, gconstpointer data)
 {
@@ -339,6 +364,7 @@ main (int argc, char **argv)
   ADD ("/carrete/client/watch/added-while-photos-down", test_photos_down);
   ADD ("/carrete/client/watch/still-being-written", test_still_written);
   ADD ("/carrete/client/watch/local-delete-kept", test_local_delete);
+  ADD ("/carrete/client/watch/local-delete-switch-on", test_local_delete_switch_on);
   ADD ("/carrete/client/watch/pause", test_pause);
   ADD ("/carrete/client/watch/list-kept", test_list_kept);
 #undef ADD
