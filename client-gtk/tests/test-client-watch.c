@@ -109,11 +109,11 @@ static void
 assert_exactly_once (Fixture *fixture)
 {
   g_autofree char *owner = stack_row_id (stack, fixture->user->id);
-  g_autofree char *joined
-      = stack_sql (stack, "photos",
-                   "SELECT coalesce(string_agg(encode(sha256, 'hex'), ',' ORDER BY 1), '') "
-                   "FROM photos WHERE owner_id = $1 AND state <> 'trashed'",
-                   owner);
+  g_autofree char *joined = stack_sql (stack, "photos",
+                                       "SELECT coalesce(string_agg(encode(sha256, 'hex'), ',' "
+                                       "ORDER BY encode(sha256, 'hex') COLLATE \"C\"), '') "
+                                       "FROM photos WHERE owner_id = $1 AND state <> 'trashed'",
+                                       owner);
   g_auto (GStrv) on_server = joined[0] != '\0' ? g_strsplit (joined, ",", -1) : g_new0 (char *, 1);
   g_autofree char *expected = NULL;
   g_autofree char *got = NULL;
