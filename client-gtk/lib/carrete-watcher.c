@@ -29,7 +29,8 @@ struct _CarreteWatcher
   GObject parent_instance;
   CarreteUploadQueue *queue;
   CarreteClient *client;
-  char *dir; /* state_dir/watched */
+  char *dir;       /* state_dir/watched */
+  char *list_file; /* the folders of this server and account */
   GListStore *folders;
   GPtrArray *watches;    /* Watch, while signed in */
   GHashTable *known;     /* path → Candidate */
@@ -332,9 +333,30 @@ on_signed_in (CarreteClient *client, GParamSpec *pspec, gpointer user_data)
 /* ---- the list of folders ---------------------------------------------------------------- */
 
 static char *
+watched_dir (const char *state_dir)
+{
+  return state_dir != NULL ? g_build_filename (state_dir, "watched", NULL)
+                           : g_build_filename (g_get_user_state_dir (), "carrete", "watched", NULL);
+}
+
+/* One list per server and account: a folder's target is that account's. */
+char *
+carrete_watcher_list_file (const char *state_dir, CarreteClient *client)
+{
+  CarreteUser *user = carrete_client_get_user (client);
+  g_autofree char *dir = watched_dir (state_dir);
+  g_autofree char *key = g_strdup_printf ("%s\n%s", carrete_client_get_server_url (client),
+                                          user != NULL ? carrete_user_get_id (user) : "");
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = g_strdup_printf ("folders-%.32s.json", digest);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
 list_file (CarreteWatcher *self)
 {
-  return g_build_filename (self->dir, "folders.json", NULL);
+  return g_strdup (self->list_file);
 }
 
 gboolean
@@ -548,6 +570,7 @@ carrete_watcher_finalize (GObject *object)
   g_clear_object (&self->folders);
   g_clear_object (&self->cancellable);
   g_free (self->dir);
+  g_free (self->list_file);
   G_OBJECT_CLASS (carrete_watcher_parent_class)->finalize (object);
 }
 
@@ -594,9 +617,8 @@ carrete_watcher_new (CarreteUploadQueue *queue, const char *state_dir)
 
   self->queue = g_object_ref (queue);
   self->client = g_object_ref (carrete_upload_queue_get_client (queue));
-  self->dir = state_dir != NULL
-                  ? g_build_filename (state_dir, "watched", NULL)
-                  : g_build_filename (g_get_user_state_dir (), "carrete", "watched", NULL);
+  self->dir = watched_dir (state_dir);
+  self->list_file = carrete_watcher_list_file (state_dir, self->client);
   file = list_file (self);
   folders = carrete_watched_folders_load (file, &error);
   if (folders == NULL)

@@ -28,13 +28,18 @@ G_DECLARE_FINAL_TYPE (CarreteWatcher, carrete_watcher, CARRETE, WATCHER, GObject
  * MAX_IN_FLIGHT uploads are in the queue at a time, so that "paused" holds
  * the rest (the ones in the queue finish).
  *
- * The list of folders is kept in `state_dir`/watched/folders.json.
+ * The list of folders is kept per server and account (the client's when
+ * the watcher is made; carrete_watcher_list_file()).
  *
  * Properties: paused (rw), offline, n-folders, n-pending (found, not yet
  * sent), n-sent (sent or found on the server since the last time
  * n-pending was 0: the "k" of "uploading k of n"), n-skipped (not images). */
 /* `state_dir` NULL: $XDG_STATE_HOME/carrete. */
 CarreteWatcher *carrete_watcher_new (CarreteUploadQueue *queue, const char *state_dir);
+
+/* `state_dir`/watched/folders-<SHA-256 of server and account>.json: the
+ * list of the account `client` is signed in as (also for the tests). */
+char *carrete_watcher_list_file (const char *state_dir, CarreteClient *client);
 
 /* A GListModel of CarreteWatchedFolder. */
 GListModel *carrete_watcher_get_folders (CarreteWatcher *self);

@@ -336,6 +336,19 @@ test_list_kept (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (carrete_watched_folder_get_path (again), ==, fixture->dir);
   g_assert_cmpstr (carrete_watched_folder_get_folder_id (again), ==, fixture->folder_id);
   g_assert_true (carrete_watched_folder_get_delete_on_server (again));
+  {
+    /* Another account on the same machine has a list of its own. */
+    g_autoptr (StackUser) other = stack_user_new (stack, "watch2");
+    g_autoptr (CarreteClient) client
+        = ctu_client_new (stack->users.url, stack->photos.url, stack->folders.url);
+    g_autoptr (CarreteUploadQueue) queue = NULL;
+    g_autoptr (CarreteWatcher) watcher = NULL;
+
+    ctu_login (client, other->name, STACK_PASSWORD);
+    queue = carrete_upload_queue_new (client);
+    watcher = carrete_watcher_new (queue, fixture->state);
+    g_assert_cmpuint (g_list_model_get_n_items (carrete_watcher_get_folders (watcher)), ==, 0);
+  }
   g_assert_true (carrete_watcher_remove (fixture->watcher, again, &error));
   g_assert_no_error (error);
   watcher_close (fixture);

@@ -589,14 +589,19 @@ static void
 test_watched_folder (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *camera = g_build_filename (tmpdir, fixture->user->name, "camera", NULL);
-  g_autofree char *list
-      = g_build_filename (g_getenv ("XDG_STATE_HOME"), "carrete", "watched", "folders.json", NULL);
+  g_autoptr (CarreteClient) client
+      = ctu_client_new (stack->users.url, stack->photos.url, stack->folders.url);
+  g_autofree char *list = NULL;
   g_autofree char *folder_id = stack_folder_new (stack, fixture->user->token, "private", NULL);
   g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   App *app;
 
+  /* Where the app, signed in as this user, reads its list. */
+  ctu_login (client, fixture->user->name, STACK_PASSWORD);
+  list = carrete_watcher_list_file (NULL, client);
+  g_assert_true (g_str_has_prefix (list, g_getenv ("XDG_STATE_HOME")));
   g_assert_cmpint (g_mkdir_with_parents (camera, 0700), ==, 0);
   g_ptr_array_add (folders, carrete_watched_folder_new (camera, folder_id, "camera"));
   g_assert_true (carrete_watched_folders_save (folders, list, &error));
@@ -621,7 +626,7 @@ test_watched_folder (Fixture *fixture, gconstpointer data)
   wait_exactly (fixture, hashes, app);
   app_quit (app);
   app_free (app);
-  g_assert_cmpint (g_unlink (list), ==, 0); /* the other cases watch nothing */
+  g_assert_cmpint (g_unlink (list), ==, 0);
 }
 
 static void
