@@ -525,48 +525,16 @@ add_watched_image (const char *dir, const char *name, GPtrArray *hashes)
   g_ptr_array_add (hashes, g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png));
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The SHA-256 of the user's photos (not trashed), sorted, comma-joined. */
-static char *
-server_hashes (Fixture *fixture)
-{
-  g_autofree char *owner = stack_row_id (stack, fixture->user->id);
-
-  return stack_sql (stack, "photos",
-                    "SELECT coalesce(string_agg(encode(sha256, 'hex'), ',' ORDER BY encode(sha256, "
-                    "'hex') COLLATE \"C\"), '') "
-                    "FROM photos WHERE owner_id = $1 AND state = 'ready'",
-                    owner);
-}
-
-static char *
-joined_hashes (GPtrArray *hashes)
-{
-  g_autoptr (GPtrArray) sorted = g_ptr_array_new (); /* borrows the strings */
-
-  for (guint i = 0; i < hashes->len; i++)
-    g_ptr_array_add (sorted, g_ptr_array_index (hashes, i));
-
-  g_ptr_array_sort (sorted, compare_strings);
-  g_ptr_array_add (sorted, NULL);
-  return g_strjoinv (",", (char **)sorted->pdata);
-}
-
 /* Waits until the server holds exactly the images written (each once). */
 static void
 wait_exactly (Fixture *fixture, GPtrArray *hashes, App *app)
 {
-  g_autofree char *expected = joined_hashes (hashes);
+  g_autofree char *expected = ctu_join_sorted (hashes);
   gint64 deadline = g_get_monotonic_time () + 2 * WAIT_SECONDS * G_USEC_PER_SEC;
 
   for (;;)
     {
-      g_autofree char *got = server_hashes (fixture);
+      g_autofree char *got = stack_photo_hashes (stack, fixture->user->id);
 
       if (g_strcmp0 (got, expected) == 0)
         break;
