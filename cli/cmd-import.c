@@ -1,7 +1,7 @@
 /* carrete import DIR [--folder NAME] [--tags a,b] [--jobs N]: the images of
  * a tree, each once.  Planned before anything is sent: the walk (the
- * library's carrete-tree-walk.c), the cache (import-cache.c: a second run
- * reads no file), the bytes (import-scan.c: images only, SHA-256) and the
+ * library's carrete-tree-walk.c), the cache (carrete-file-cache.c: a second run
+ * reads no file), the bytes (carrete-file-scan.c: images only, SHA-256) and the
  * folder's photos on the server (what it has is not sent); then
  * import-upload.c. */
 
@@ -14,7 +14,7 @@
 #include "cli-commands.h"
 #include "cli-listing.h"
 #include "import-run.h"
-#include "import-scan.h"
+#include "carrete-file-scan.h"
 
 #define MAX_JOBS 32
 
@@ -43,7 +43,7 @@ import_run_mark_uploaded (ImportRun *run, const char *path, guint64 size, gint64
 {
   g_autoptr (GError) error = NULL;
 
-  if (!import_cache_put (run->cache, path, size, mtime_ns, sha256, TRUE, &error))
+  if (!carrete_file_cache_put (run->cache, path, size, mtime_ns, sha256, TRUE, &error))
     cli_error (run->cli, 0, "warning: %s", error->message);
 }
 
@@ -58,8 +58,8 @@ import_item_free (ImportItem *item)
 static void
 scan_item (ImportRun *run, ImportItem *item)
 {
-  const ImportCacheEntry *cached
-      = import_cache_lookup (run->cache, item->file->path, item->file->size, item->file->mtime_ns);
+  const CarreteFileCacheEntry *cached = carrete_file_cache_lookup (
+      run->cache, item->file->path, item->file->size, item->file->mtime_ns);
   g_autoptr (GError) error = NULL;
   gboolean is_image = FALSE;
 
@@ -69,7 +69,7 @@ scan_item (ImportRun *run, ImportItem *item)
       item->state = cached->uploaded ? ITEM_UNCHANGED : ITEM_UPLOAD;
       return;
     }
-  if (!import_scan_file (item->file->path, &is_image, item->sha256, &error))
+  if (!carrete_file_scan (item->file->path, &is_image, item->sha256, &error))
     {
       item->state = ITEM_FAILED;
       g_ptr_array_add (run->failed, g_strdup (error->message));
@@ -82,8 +82,8 @@ scan_item (ImportRun *run, ImportItem *item)
       return;
     }
   item->state = ITEM_UPLOAD;
-  if (!import_cache_put (run->cache, item->file->path, item->file->size, item->file->mtime_ns,
-                         item->sha256, FALSE, &error))
+  if (!carrete_file_cache_put (run->cache, item->file->path, item->file->size, item->file->mtime_ns,
+                               item->sha256, FALSE, &error))
     cli_error (run->cli, 0, "warning: %s", error->message);
 }
 
@@ -164,8 +164,8 @@ settle_copies (ImportRun *run)
   for (guint i = 0; i < run->items->len; i++)
     {
       ImportItem *item = g_ptr_array_index (run->items, i);
-      const ImportCacheEntry *entry = import_cache_lookup (run->cache, item->file->path,
-                                                           item->file->size, item->file->mtime_ns);
+      const CarreteFileCacheEntry *entry = carrete_file_cache_lookup (
+          run->cache, item->file->path, item->file->size, item->file->mtime_ns);
       if (entry != NULL && entry->uploaded)
         g_hash_table_add (sent, item->sha256);
     }
@@ -316,7 +316,7 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   g_autoptr (CarreteFolder) folder = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CarreteTreeWalk) walk = NULL;
-  g_autoptr (ImportCache) cache = NULL;
+  g_autoptr (CarreteFileCache) cache = NULL;
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) import_item_free);
   g_autoptr (GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *root = NULL, *key = NULL;
@@ -344,7 +344,7 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   run.failed = failed;
   run.tty = !cli->json && isatty (STDERR_FILENO);
   key = destination_key (cli, run.folder_id);
-  if ((cache = import_cache_open (NULL, key, &error)) == NULL)
+  if ((cache = carrete_file_cache_open (NULL, key, &error)) == NULL)
     return cli_error (cli, CLI_EXIT_FAILED, "the cache: %s", error->message);
   run.cache = cache;
   if ((walk = carrete_tree_walk (root, NULL, &error)) == NULL)
@@ -354,7 +354,7 @@ cli_cmd_import (CarreteCommand *cli, int argc, char **argv)
   if (!cli->interrupted && count_state (&run, ITEM_UPLOAD) > 0)
     import_run_upload (&run, (guint) jobs);
   settle_copies (&run);
-  if (!import_cache_close (cache, &error))
+  if (!carrete_file_cache_close (cache, &error))
     cli_error (cli, 0, "warning: the cache: %s", error->message);
   return summarize (&run, unchanged);
 }

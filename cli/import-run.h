@@ -5,7 +5,7 @@
  * import-upload.c drives the upload queue through it. */
 
 #include "cli.h"
-#include "import-cache.h"
+#include "carrete-file-cache.h"
 #include "carrete-tree-walk.h"
 
 G_BEGIN_DECLS
@@ -32,7 +32,7 @@ typedef struct
 {
   CarreteCommand *cli;
   const char *folder_id; /* NULL: no folder */
-  ImportCache *cache;
+  CarreteFileCache *cache;
   GPtrArray *items;  /* ImportItem */
   GPtrArray *failed; /* "path: why" */
   guint uploaded;    /* sent now */

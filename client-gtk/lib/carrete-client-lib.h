@@ -18,3 +18,5 @@
 #include "carrete-upload-queue.h"
 #include "carrete-upload.h"
 #include "carrete-user.h"
+#include "carrete-watched-folder.h"
+#include "carrete-watcher.h"

@@ -9,6 +9,7 @@
 struct _CarreteApplication
 {
   AdwApplication parent_instance;
+  gboolean background; /* --background: the first activation shows no window */
 };
 
 G_DEFINE_FINAL_TYPE (CarreteApplication, carrete_application, ADW_TYPE_APPLICATION)
@@ -34,14 +35,31 @@ carrete_desktop_init (void)
 static void
 carrete_application_activate (GApplication *application)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  CarreteApplication *self = CARRETE_APPLICATION (application);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
+  GtkWindow *window = windows != NULL ? windows->data : NULL;
 
   if (window == NULL)
     {
       window = GTK_WINDOW (carrete_window_new (GTK_APPLICATION (application)));
       carrete_window_restore_session (CARRETE_WINDOW (window));
     }
+  /* Started at login: the window exists (it holds the session, and with it
+   * the watched folders) but is not shown until the app is started again. */
+  if (self->background)
+    {
+      self->background = FALSE;
+      return;
+    }
   gtk_window_present (window);
+}
+
+static int
+carrete_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "background"))
+    CARRETE_APPLICATION (application)->background = TRUE;
+  return -1;
 }
 
 /* `carrete-desktop PHOTO…`, or "Open With" in a file manager: the files are
@@ -103,6 +121,7 @@ carrete_application_class_init (CarreteApplicationClass *klass)
   app_class->activate = carrete_application_activate;
   app_class->open = carrete_application_open;
   app_class->startup = carrete_application_startup;
+  app_class->handle_local_options = carrete_application_handle_local_options;
 }
 
 static void
@@ -115,6 +134,13 @@ carrete_application_init (CarreteApplication *self)
   static const char *const new_folder[] = { "<Control><Shift>n", NULL };
   static const char *const reload[] = { "<Control>r", "F5", NULL };
 
+  static const GOptionEntry entries[] = {
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_ ("Start without a window, uploading from watched folders"), NULL },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.upload", upload);

@@ -16,6 +16,9 @@ struct _CarreteSidebar
   GtkWidget *usage_box;
   GtkLabel *usage_label;
   GtkProgressBar *usage_bar;
+  GtkWidget *watch_box;
+  GtkLabel *watch_label;
+  GtkToggleButton *watch_pause;
 
   CarreteFolderStore *store;
   char *folder_id;  /* the folder shown, NULL for All Photos */
@@ -282,6 +285,9 @@ carrete_sidebar_class_init (CarreteSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_box);
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_label);
   gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, usage_bar);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, watch_box);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, watch_label);
+  gtk_widget_class_bind_template_child (widget_class, CarreteSidebar, watch_pause);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
 }
 
@@ -324,4 +330,21 @@ carrete_sidebar_get_usage_text (CarreteSidebar *self)
 {
   g_return_val_if_fail (CARRETE_IS_SIDEBAR (self), NULL);
   return gtk_widget_get_visible (self->usage_box) ? gtk_label_get_text (self->usage_label) : NULL;
+}
+
+void
+carrete_sidebar_set_watch_status (CarreteSidebar *self, const char *text, gboolean paused)
+{
+  g_return_if_fail (CARRETE_IS_SIDEBAR (self));
+  gtk_widget_set_visible (self->watch_box, text != NULL);
+  gtk_label_set_text (self->watch_label, text != NULL ? text : "");
+  /* Not the action: a toggle set from here emits no "clicked". */
+  gtk_toggle_button_set_active (self->watch_pause, paused);
+}
+
+const char *
+carrete_sidebar_get_watch_status (CarreteSidebar *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SIDEBAR (self), NULL);
+  return gtk_widget_get_visible (self->watch_box) ? gtk_label_get_text (self->watch_label) : NULL;
 }

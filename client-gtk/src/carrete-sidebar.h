@@ -36,4 +36,11 @@ void carrete_sidebar_set_usage (CarreteSidebar *self, gint64 quota_bytes, gint64
 /* What the foot says, NULL while hidden (for tests). */
 const char *carrete_sidebar_get_usage_text (CarreteSidebar *self);
 
+/* The watched folders' line above it ("Watching 2 folders", "Uploading 3
+ * of 7", "Paused", "Offline"), with the pause toggle (win.pause-watching)
+ * (shown pressed while `paused`) and the Watched Folders button
+ * (win.watched-folders); NULL hides it. */
+void carrete_sidebar_set_watch_status (CarreteSidebar *self, const char *text, gboolean paused);
+const char *carrete_sidebar_get_watch_status (CarreteSidebar *self);
+
 G_END_DECLS

@@ -134,6 +134,18 @@ sign_out_action (GtkWidget *widget, const char *name, GVariant *param)
   carrete_window_sign_out (CARRETE_WINDOW (widget));
 }
 
+static void
+pause_watching_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  _carrete_window_toggle_watching (CARRETE_WINDOW (widget));
+}
+
+static void
+watched_folders_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  carrete_window_show_watched_folders (CARRETE_WINDOW (widget));
+}
+
 void
 _carrete_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -147,4 +159,7 @@ _carrete_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.show-trash", NULL, show_trash_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.pause-watching", NULL, pause_watching_action);
+  gtk_widget_class_install_action (widget_class, "win.watched-folders", NULL,
+                                   watched_folders_action);
 }

@@ -48,6 +48,7 @@ struct _CarreteWindow
   CarretePhotoList *photos;
   GtkSingleSelection *selection;
   CarreteUploadQueue *uploads;
+  CarreteWatcher *watcher; /* the watched folders, on `uploads` */
   CarreteThumbnailLoader *thumbnails;
   GCancellable *session_cancellable;
 
@@ -106,5 +107,14 @@ void _carrete_window_on_upload_finished (CarreteWindow *self, CarreteUpload *upl
 void _carrete_window_upload_waiting_files (CarreteWindow *self);
 gboolean _carrete_window_on_drop (GtkDropTarget *target, const GValue *value, double x, double y,
                                   CarreteWindow *self);
+
+/* ---- carrete-window-watched.c: the watched folders ----------------------------- */
+
+/* The session's watcher, on its upload queue (made by make_gallery). */
+void _carrete_window_start_watching (CarreteWindow *self);
+/* Before the queue goes: the watcher's state files are closed. */
+void _carrete_window_stop_watching (CarreteWindow *self);
+/* The sidebar's pause toggle (win.pause-watching). */
+void _carrete_window_toggle_watching (CarreteWindow *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "carrete-client-types.h"
 #include "carrete-trash-window.h"
+#include "carrete-watched-dialog.h"
 #include "carrete-types.h"
 #include "carrete-window.h"
 
@@ -60,5 +61,12 @@ void carrete_window_undo_deletes (CarreteWindow *self);
  * first. */
 CarreteTrashWindow *carrete_window_show_trash (CarreteWindow *self);
 void carrete_window_sign_out (CarreteWindow *self);
+/* The session's watched folders, NULL while signed out. */
+CarreteWatcher *carrete_window_get_watcher (CarreteWindow *self);
+/* What the sidebar says of them, NULL while hidden (no watched folder). */
+const char *carrete_window_get_watch_status (CarreteWindow *self);
+/* The Watched Folders dialog (shown), as the sidebar's button opens it;
+ * NULL while signed out. */
+CarreteWatchedDialog *carrete_window_show_watched_folders (CarreteWindow *self);
 
 G_END_DECLS

@@ -263,6 +263,7 @@ end_session (CarreteWindow *self, gboolean closing)
       else
         carrete_upload_queue_cancel_all (self->uploads);
     }
+  _carrete_window_stop_watching (self);
   if (self->photos != NULL)
     g_signal_handlers_disconnect_by_data (self->photos, self);
   g_clear_object (&self->uploads);
@@ -303,6 +304,7 @@ make_gallery (CarreteWindow *self, CarreteClient *client)
   gtk_grid_view_set_factory (self->grid_view, factory);
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
   carrete_uploads_panel_set_queue (self->uploads_panel, self->uploads);
+  _carrete_window_start_watching (self);
   carrete_viewer_set_client (self->viewer, client);
   carrete_viewer_set_selection (self->viewer, self->selection);
   carrete_viewer_set_folders (self->viewer, carrete_folder_store_get_mine (self->folders));

@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "carrete-client-test"
 
+#include <string.h>
+
 #include "client-test-util.h"
 #include "carrete-upload-record.h"
 
@@ -66,6 +68,24 @@ ctu_login (CarreteClient *client, const char *username, const char *password)
   g_assert_no_error (error);
   g_assert_true (ok);
   g_assert_true (carrete_client_get_signed_in (client));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+char *
+ctu_join_sorted (GPtrArray *strings)
+{
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new (); /* borrows the strings */
+
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (strings, i));
+  g_ptr_array_sort (sorted, compare_strings);
+  g_ptr_array_add (sorted, NULL);
+  return g_strjoinv (",", (char **)sorted->pdata);
 }
 
 char *

@@ -22,6 +22,11 @@ void ctu_login (CarreteClient *client, const char *username, const char *passwor
 /* Writes `bytes` to a new file under `dir`; returns its path. */
 char *ctu_write_file (const char *dir, const char *name, GBytes *bytes);
 
+/* `strings` sorted (byte order) and comma-joined, "" for none; the array
+ * is left as it was.  Beside stack_photo_hashes(), to compare files'
+ * SHA-256 with the server's. */
+char *ctu_join_sorted (GPtrArray *strings);
+
 /* The same under a unique name (a random prefix to `name`), as a GFile. */
 GFile *ctu_unique_file (const char *dir, const char *name, GBytes *bytes);
 /* Spins the main context until `upload` ends (at most 10 minutes); asserts

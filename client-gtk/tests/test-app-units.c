@@ -1,11 +1,16 @@
-/* Pure logic of the app: the in-memory thumbnail LRU, tag splitting, and
- * sorting dropped files into uploads and refusals (on a temp directory). */
+/* Pure logic of the app: the in-memory thumbnail LRU, tag splitting,
+ * sorting dropped files into uploads and refusals (on a temp directory),
+ * the watched folders' line in the sidebar and the autostart entry. */
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "carrete-dates.h"
 #include "carrete-file-collector.h"
 #include "carrete-tags.h"
 #include "carrete-texture-cache.h"
+#include "carrete-background.h"
+#include "carrete-watch-status.h"
 
 static const guint8 png_header[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
                                      0, 0, 0, 13, 'I', 'H', 'D', 'R' };
@@ -212,11 +217,61 @@ test_collect_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static void
+check_status (guint folders, guint pending, guint sent, gboolean paused, gboolean offline,
+              const char *expected)
+{
+  g_autofree char *text = carrete_watch_status_text (folders, pending, sent, paused, offline);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_watch_status (void)
+{
+  check_status (0, 0, 0, FALSE, FALSE, NULL); /* nothing watched: no line */
+  check_status (0, 0, 0, TRUE, TRUE, NULL);
+  check_status (1, 0, 0, FALSE, FALSE, "Watching 1 folder");
+  check_status (2, 0, 7, FALSE, FALSE, "Watching 2 folders");
+  check_status (2, 5, 0, FALSE, FALSE, "Uploading 1 of 5");
+  check_status (2, 3, 2, FALSE, FALSE, "Uploading 3 of 5");
+  check_status (2, 3, 2, FALSE, TRUE, "Offline (3 waiting)");
+  check_status (2, 3, 2, TRUE, TRUE, "Paused (3 waiting)"); /* paused says more than offline */
+  check_status (2, 0, 0, TRUE, FALSE, "Paused");
+}
+
+/* Outside a sandbox, start at login is an XDG autostart entry that runs
+ * the app with --background; off removes it (twice is no error). */
+static void
+test_autostart_entry (void)
+{
+  g_autofree char *file = carrete_background_autostart_file ();
+  g_autofree char *data = NULL;
+
+  g_assert_true (g_str_has_prefix (file, g_get_user_config_dir ()));
+  g_assert_false (carrete_background_get_autostart ());
+  carrete_background_set_autostart (NULL, TRUE);
+  g_assert_true (carrete_background_get_autostart ());
+  g_assert_true (g_file_get_contents (file, &data, NULL, NULL));
+  g_assert_nonnull (strstr (data, "\nExec=carrete-desktop --background\n"));
+  g_assert_nonnull (strstr (data, "[Desktop Entry]\n"));
+  carrete_background_set_autostart (NULL, FALSE);
+  g_assert_false (carrete_background_get_autostart ());
+  carrete_background_set_autostart (NULL, FALSE);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *config = g_dir_make_tmp ("carrete-app-units-XXXXXX", NULL);
+  int status;
+
   /* The filter's days are local days: pin the zone. */
   g_setenv ("TZ", "UTC", TRUE);
+  /* The autostart entry goes to a config dir of the test's own; English. */
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/carrete/desktop/parse-day", test_parse_day);
   g_test_add_func ("/carrete/desktop/texture-cache/bound", test_lru_bound);
@@ -224,5 +279,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/split-tags", test_split_tags);
   g_test_add_func ("/carrete/desktop/collect/sorts", test_collect);
   g_test_add_func ("/carrete/desktop/collect/cancelled", test_collect_cancelled);
-  return g_test_run ();
+  g_test_add_func ("/carrete/desktop/watch-status", test_watch_status);
+  g_test_add_func ("/carrete/desktop/autostart-entry", test_autostart_entry);
+  status = g_test_run ();
+  {
+    g_autofree char *autostart = g_build_filename (config, "autostart", NULL);
+
+    g_rmdir (autostart);
+    g_rmdir (config);
+  }
+  return status;
 }

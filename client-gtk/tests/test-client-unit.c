@@ -862,6 +862,56 @@ test_slice_stream (void)
     }
 }
 
+/* The watched folders' list on disk: kept as saved; a missing file is an
+ * empty list; an entry without an absolute path is dropped; a file that is
+ * not a JSON array is an error, not an empty list silently saved over. */
+static void
+test_watched_folders_file (void)
+{
+  g_autofree char *dir = ct_make_tmpdir ("carrete-watched-XXXXXX");
+  g_autofree char *file = g_build_filename (dir, "sub", "folders.json", NULL);
+  g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) back = NULL;
+  g_autoptr (GError) error = NULL;
+  CarreteWatchedFolder *first;
+
+  back = carrete_watched_folders_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 0);
+  g_clear_pointer (&back, g_ptr_array_unref);
+
+  g_ptr_array_add (folders, carrete_watched_folder_new ("/home/ana/Camera", "fo_1", "Viaje"));
+  g_ptr_array_add (folders, carrete_watched_folder_new ("/home/ana/Scans", NULL, NULL));
+  carrete_watched_folder_set_delete_on_server (g_ptr_array_index (folders, 0), TRUE);
+  g_assert_true (carrete_watched_folders_save (folders, file, &error));
+  g_assert_no_error (error);
+  back = carrete_watched_folders_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 2);
+  first = g_ptr_array_index (back, 0);
+  g_assert_cmpstr (carrete_watched_folder_get_path (first), ==, "/home/ana/Camera");
+  g_assert_cmpstr (carrete_watched_folder_get_folder_id (first), ==, "fo_1");
+  g_assert_cmpstr (carrete_watched_folder_get_folder_name (first), ==, "Viaje");
+  g_assert_true (carrete_watched_folder_get_delete_on_server (first));
+  g_assert_null (carrete_watched_folder_get_folder_id (g_ptr_array_index (back, 1)));
+  g_assert_false (carrete_watched_folder_get_delete_on_server (g_ptr_array_index (back, 1)));
+  g_clear_pointer (&back, g_ptr_array_unref);
+
+  g_assert_true (g_file_set_contents (
+      file, "[{\"path\": \"relative\"}, {\"folder_id\": \"fo_2\"}, 7, {\"path\": \"/ok\"}]", -1,
+      NULL));
+  back = carrete_watched_folders_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  g_assert_cmpstr (carrete_watched_folder_get_path (g_ptr_array_index (back, 0)), ==, "/ok");
+  g_clear_pointer (&back, g_ptr_array_unref);
+
+  g_assert_true (g_file_set_contents (file, "{\"path\": \"/ok\"}", -1, NULL));
+  g_assert_null (carrete_watched_folders_load (file, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  ct_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -884,6 +934,7 @@ main (int argc, char **argv)
   g_test_add_func ("/carrete/client/unit/thumbnail-cache/store-lookup-trim", test_thumbnail_cache);
   g_test_add_func ("/carrete/client/unit/thumbnail-cache/default-dir", test_thumbnail_default_dir);
   g_test_add_func ("/carrete/client/unit/sniff", test_sniff);
+  g_test_add_func ("/carrete/client/unit/watched-folders-file", test_watched_folders_file);
 
   g_test_add_func ("/carrete/client/unit/photo-list/paging-state", test_paging_state);
 

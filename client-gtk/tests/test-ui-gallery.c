@@ -952,6 +952,77 @@ test_session_expired (void)
   g_assert_cmpint (carrete_upload_get_state (upload), ==, CARRETE_UPLOAD_DONE);
 }
 
+/* ---- watched folders --------------------------------------------------------------------------
+ */
+
+static gboolean
+watch_status_is (const char *text)
+{
+  return g_strcmp0 (carrete_window_get_watch_status (ui.window), text) == 0;
+}
+
+static gboolean
+ready_photos_named (const char *name, const char *count)
+{
+  g_autofree char *n = stack_sql (
+      ui.stack, "photos", "SELECT count(*) FROM photos WHERE state = 'ready' AND name = $1", name);
+
+  return g_strcmp0 (n, count) == 0;
+}
+
+/* The Watched Folders dialog adds a folder whose new images go to
+ * Holidays; the sidebar says so; pausing holds the next image until
+ * resumed; a folder inside it is refused; removing it hides the line. */
+static void
+test_watched_folder (void)
+{
+  g_autofree char *camera = g_build_filename (ui.dir, "camera", NULL);
+  g_autofree char *inside = g_build_filename (camera, "inside", NULL);
+  g_autofree char *one = g_build_filename (camera, "watched-one.png", NULL);
+  g_autofree char *two = g_build_filename (camera, "watched-two.png", NULL);
+  g_autoptr (GBytes) png_one = ct_unique_png ("watched-one");
+  g_autoptr (GBytes) png_two = ct_unique_png ("watched-two");
+  CarreteWatcher *watcher = carrete_window_get_watcher (ui.window);
+  g_autoptr (CarreteWatchedFolder) folder = NULL;
+  CarreteWatchedDialog *dialog;
+
+  g_assert_nonnull (watcher);
+  g_assert_null (carrete_window_get_watch_status (ui.window)); /* none yet: no line */
+  g_assert_cmpint (g_mkdir_with_parents (inside, 0700), ==, 0);
+  dialog = carrete_window_show_watched_folders (ui.window);
+  carrete_watched_dialog_set_target (dialog, ui.folder_id);
+  g_assert_true (carrete_watched_dialog_add (dialog, camera));
+  g_assert_null (carrete_watched_dialog_get_error (dialog));
+  g_assert_false (carrete_watched_dialog_add (dialog, inside));
+  g_assert_nonnull (carrete_watched_dialog_get_error (dialog));
+  WAIT_UNTIL (watch_status_is ("Watching 1 folder"));
+  folder = g_list_model_get_item (carrete_watcher_get_folders (watcher), 0);
+  g_assert_cmpstr (carrete_watched_folder_get_folder_id (folder), ==, ui.folder_id);
+  g_assert_false (carrete_watched_folder_get_delete_on_server (folder));
+
+  g_assert_true (g_file_set_contents (one, g_bytes_get_data (png_one, NULL),
+                                      (gssize) g_bytes_get_size (png_one), NULL));
+  WAIT_UNTIL (ready_photos_named ("watched-one.png", "1"));
+  WAIT_UNTIL (watch_status_is ("Watching 1 folder"));
+
+  /* The sidebar's pause toggle holds the next one. */
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.pause-watching", NULL);
+  g_assert_true (watch_status_is ("Paused"));
+  g_assert_true (g_file_set_contents (two, g_bytes_get_data (png_two, NULL),
+                                      (gssize) g_bytes_get_size (png_two), NULL));
+  WAIT_UNTIL (watch_status_is ("Paused (1 waiting)"));
+  desktop_test_spin (2000);
+  g_assert_true (ready_photos_named ("watched-two.png", "0"));
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.pause-watching", NULL);
+  WAIT_UNTIL (ready_photos_named ("watched-two.png", "1"));
+  WAIT_UNTIL (watch_status_is ("Watching 1 folder"));
+  g_assert_true (ready_photos_named ("watched-one.png", "1"));
+
+  g_assert_true (carrete_watcher_remove (watcher, folder, NULL));
+  g_assert_null (carrete_window_get_watch_status (ui.window));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* ---- create an account ---------------------------------------------------------------------- */
 
 static void
@@ -1040,6 +1111,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui/upload-too-large", test_upload_too_large);
   g_test_add_func ("/carrete/desktop/ui/quota", test_quota);
   g_test_add_func ("/carrete/desktop/ui/session-expired", test_session_expired);
+  g_test_add_func ("/carrete/desktop/ui/watched-folder", test_watched_folder);
   g_test_add_func ("/carrete/desktop/ui/sign-out", test_sign_out);
   g_test_add_func ("/carrete/desktop/ui/register", test_register);
   status = g_test_run ();

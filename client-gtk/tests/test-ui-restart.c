@@ -21,12 +21,17 @@
  *   SHA-256, shown in the app's gallery, with no record left on disk.
  * What the app does is read from the server, the disk and its debug log
  * (G_MESSAGES_DEBUG: the queue says which upload it resumes, the window
- * which photo it adds to the gallery). */
+ * which photo it adds to the gallery).
+ * And the watched folders on the same real app: images added before it
+ * starts, while it runs, while it is closed (started again with
+ * --background) and while carrete-photos is down each arrive once. */
 
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <signal.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "carrete-test-relay.h"
 #include "carrete-upload-record.h"
@@ -509,6 +514,89 @@ assert_resumes (Fixture *fixture, CloseApp close_app)
   app_free (app);
 }
 
+/* ---- watched folders on the real app ------------------------------------------------------- */
+
+static void
+add_watched_image (const char *dir, const char *name, GPtrArray *hashes)
+{
+  g_autoptr (GBytes) png = ct_unique_png (name);
+  g_autofree char *path = ctu_write_file (dir, name, png);
+
+  g_ptr_array_add (hashes, g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png));
+}
+
+/* Waits until the server holds exactly the images written (each once). */
+static void
+wait_exactly (Fixture *fixture, GPtrArray *hashes, App *app)
+{
+  g_autofree char *expected = ctu_join_sorted (hashes);
+  gint64 deadline = g_get_monotonic_time () + 2 * WAIT_SECONDS * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *got = stack_photo_hashes (stack, fixture->user->id);
+
+      if (g_strcmp0 (got, expected) == 0)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = app_log (app);
+
+          g_error ("the server has %s, not %s; the app said:\n%s", got, expected, log);
+        }
+      g_usleep (200 * 1000);
+    }
+  g_assert_cmpuint (stack_count_photos (stack, fixture->user->id), ==, hashes->len);
+}
+
+/* The real app with a watched folder (as its dialog saves it): an image
+ * there before it starts, one added while it runs, one while it is closed
+ * (then started with --background, no window), one while carrete-photos
+ * is down; each arrives exactly once, and every close is clean. */
+static void
+test_watched_folder (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *camera = g_build_filename (tmpdir, fixture->user->name, "camera", NULL);
+  g_autoptr (CarreteClient) client
+      = ctu_client_new (stack->users.url, stack->photos.url, stack->folders.url);
+  g_autofree char *list = NULL;
+  g_autofree char *folder_id = stack_folder_new (stack, fixture->user->token, "private", NULL);
+  g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  App *app;
+
+  /* Where the app, signed in as this user, reads its list. */
+  ctu_login (client, fixture->user->name, STACK_PASSWORD);
+  list = carrete_watcher_list_file (NULL, client);
+  g_assert_true (g_str_has_prefix (list, g_getenv ("XDG_STATE_HOME")));
+  g_assert_cmpint (g_mkdir_with_parents (camera, 0700), ==, 0);
+  g_ptr_array_add (folders, carrete_watched_folder_new (camera, folder_id, "camera"));
+  g_assert_true (carrete_watched_folders_save (folders, list, &error));
+  g_assert_no_error (error);
+  add_watched_image (camera, "before.png", hashes);
+
+  app = app_start (fixture, NULL);
+  wait_exactly (fixture, hashes, app);
+  add_watched_image (camera, "running.png", hashes);
+  wait_exactly (fixture, hashes, app);
+  app_quit (app);
+  app_free (app);
+
+  add_watched_image (camera, "closed.png", hashes);
+  app = app_start (fixture, "--background");
+  wait_exactly (fixture, hashes, app);
+
+  stack_stop (&stack->photos);
+  add_watched_image (camera, "photos-down.png", hashes);
+  g_usleep (3 * G_USEC_PER_SEC); /* the app finds it and fails to send it */
+  stack_restart (&stack->photos);
+  wait_exactly (fixture, hashes, app);
+  app_quit (app);
+  app_free (app);
+  g_assert_cmpint (g_unlink (list), ==, 0);
+}
+
 static void
 test_killed (Fixture *fixture, gconstpointer data)
 {
@@ -551,6 +639,7 @@ main (int argc, char **argv)
   ADD ("/carrete/desktop/restart/killed", test_killed);
   ADD ("/carrete/desktop/restart/quit", test_quit);
   ADD ("/carrete/desktop/restart/window-closed", test_window_closed);
+  ADD ("/carrete/desktop/restart/watched-folder", test_watched_folder);
 #undef ADD
 
   status = g_test_run ();

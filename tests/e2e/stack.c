@@ -540,6 +540,18 @@ stack_count_live_photos (Stack *stack, const char *user_id)
   return (guint) g_ascii_strtoull (count, NULL, 10);
 }
 
+char *
+stack_photo_hashes (Stack *stack, const char *user_id)
+{
+  g_autofree char *row = stack_row_id (stack, user_id);
+
+  return stack_sql (stack, "photos",
+                    "SELECT coalesce(string_agg(encode(sha256, 'hex'), ',' "
+                    "ORDER BY encode(sha256, 'hex') COLLATE \"C\"), '') "
+                    "FROM photos WHERE owner_id = $1 AND state <> 'trashed'",
+                    row);
+}
+
 GPtrArray *
 stack_objects (Stack *stack, const char *prefix)
 {

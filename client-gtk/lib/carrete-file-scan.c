@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "carrete-cli"
+#define G_LOG_DOMAIN "carrete-file-scan"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "carrete-sniff.h"
-#include "import-scan.h"
+#include "carrete-file-scan.h"
 
 #define CHUNK (256 * 1024)
 
@@ -19,7 +19,7 @@ fail (GError **error, const char *path, int error_number)
 }
 
 gboolean
-import_scan_file (const char *path, gboolean *is_image, char sha256[65], GError **error)
+carrete_file_scan (const char *path, gboolean *is_image, char sha256[65], GError **error)
 {
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (CHUNK);

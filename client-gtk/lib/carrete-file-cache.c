@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "carrete-cli"
+#define G_LOG_DOMAIN "carrete-file-cache"
 
 #include <errno.h>
 #include <stdio.h>
@@ -6,16 +6,16 @@
 
 #include <glib/gstdio.h>
 
-#include "import-cache.h"
+#include "carrete-file-cache.h"
 
 /* A line: "U|H <TAB> size <TAB> mtime_ns <TAB> sha256 <TAB> path" with the
  * path escaped by g_strescape (tabs, newlines and bytes over 0x7f as
  * escapes), so that any file name fits on one line. */
 
-struct _ImportCache
+struct _CarreteFileCache
 {
   char *path;
-  GHashTable *entries; /* path → ImportCacheEntry */
+  GHashTable *entries; /* path → CarreteFileCacheEntry */
   FILE *log;           /* appended to */
 };
 
@@ -31,7 +31,7 @@ is_sha256 (const char *text)
 }
 
 gboolean
-import_cache_parse_line (const char *line, char **path, ImportCacheEntry *entry)
+carrete_file_cache_parse_line (const char *line, char **path, CarreteFileCacheEntry *entry)
 {
   g_auto (GStrv) fields = g_strsplit (line, "\t", 5);
   char *end = NULL;
@@ -55,7 +55,7 @@ import_cache_parse_line (const char *line, char **path, ImportCacheEntry *entry)
 }
 
 char *
-import_cache_format_line (const char *path, const ImportCacheEntry *entry)
+carrete_file_cache_format_line (const char *path, const CarreteFileCacheEntry *entry)
 {
   g_autofree char *escaped = g_strescape (path, NULL);
 
@@ -65,7 +65,7 @@ import_cache_format_line (const char *path, const ImportCacheEntry *entry)
 }
 
 static void
-load (ImportCache *cache)
+load (CarreteFileCache *cache)
 {
   g_autofree char *data = NULL;
   g_auto (GStrv) lines = NULL;
@@ -76,9 +76,9 @@ load (ImportCache *cache)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       char *path = NULL;
-      ImportCacheEntry entry;
+      CarreteFileCacheEntry entry;
 
-      if (import_cache_parse_line (lines[i], &path, &entry))
+      if (carrete_file_cache_parse_line (lines[i], &path, &entry))
         g_hash_table_replace (cache->entries, path, g_memdup2 (&entry, sizeof entry));
     }
 }
@@ -97,10 +97,10 @@ open_log (const char *path, GError **error)
   return log;
 }
 
-ImportCache *
-import_cache_open (const char *dir, const char *destination, GError **error)
+CarreteFileCache *
+carrete_file_cache_open (const char *dir, const char *destination, GError **error)
 {
-  g_autoptr (ImportCache) cache = g_new0 (ImportCache, 1);
+  g_autoptr (CarreteFileCache) cache = g_new0 (CarreteFileCache, 1);
   g_autofree char *base = NULL;
   g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, destination, -1);
   g_autofree char *name = g_strdup_printf ("%.32s.tsv", digest);
@@ -123,27 +123,33 @@ import_cache_open (const char *dir, const char *destination, GError **error)
   return g_steal_pointer (&cache);
 }
 
-const ImportCacheEntry *
-import_cache_lookup (ImportCache *cache, const char *path, guint64 size, gint64 mtime_ns)
+const CarreteFileCacheEntry *
+carrete_file_cache_lookup (CarreteFileCache *cache, const char *path, guint64 size, gint64 mtime_ns)
 {
-  const ImportCacheEntry *entry = g_hash_table_lookup (cache->entries, path);
+  const CarreteFileCacheEntry *entry = g_hash_table_lookup (cache->entries, path);
 
   if (entry == NULL || entry->size != size || entry->mtime_ns != mtime_ns)
     return NULL;
   return entry;
 }
 
-gboolean
-import_cache_put (ImportCache *cache, const char *path, guint64 size, gint64 mtime_ns,
-                  const char *sha256, gboolean uploaded, GError **error)
+const CarreteFileCacheEntry *
+carrete_file_cache_get (CarreteFileCache *cache, const char *path)
 {
-  ImportCacheEntry entry = { size, mtime_ns, { 0 }, uploaded };
+  return g_hash_table_lookup (cache->entries, path);
+}
+
+gboolean
+carrete_file_cache_put (CarreteFileCache *cache, const char *path, guint64 size, gint64 mtime_ns,
+                        const char *sha256, gboolean uploaded, GError **error)
+{
+  CarreteFileCacheEntry entry = { size, mtime_ns, { 0 }, uploaded };
   g_autofree char *line = NULL;
 
   g_return_val_if_fail (is_sha256 (sha256), FALSE);
   memcpy (entry.sha256, sha256, 65);
   g_hash_table_replace (cache->entries, g_strdup (path), g_memdup2 (&entry, sizeof entry));
-  line = import_cache_format_line (path, &entry);
+  line = carrete_file_cache_format_line (path, &entry);
   /* Flushed line by line: what a killed run knew is not lost. */
   if (fputs (line, cache->log) < 0 || fflush (cache->log) != 0)
     {
@@ -156,7 +162,7 @@ import_cache_put (ImportCache *cache, const char *path, guint64 size, gint64 mti
 }
 
 gboolean
-import_cache_close (ImportCache *cache, GError **error)
+carrete_file_cache_close (CarreteFileCache *cache, GError **error)
 {
   g_autoptr (GString) data = g_string_new (NULL);
   GHashTableIter iter;
@@ -166,7 +172,7 @@ import_cache_close (ImportCache *cache, GError **error)
   g_hash_table_iter_init (&iter, cache->entries);
   while (g_hash_table_iter_next (&iter, &path, &entry))
     {
-      g_autofree char *line = import_cache_format_line (path, entry);
+      g_autofree char *line = carrete_file_cache_format_line (path, entry);
       g_string_append (data, line);
     }
   return g_file_set_contents_full (cache->path, data->str, (gssize) data->len,
@@ -174,7 +180,7 @@ import_cache_close (ImportCache *cache, GError **error)
 }
 
 void
-import_cache_free (ImportCache *cache)
+carrete_file_cache_free (CarreteFileCache *cache)
 {
   if (cache == NULL)
     return;
