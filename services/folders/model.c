@@ -65,6 +65,12 @@ folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folde
   /* Absent for a stranger (a public folder, or an anonymous caller). */
   if (folder->role != NULL)
     write_string (writer, "role", folder->role);
+  /* A link holder's: carrete-photos leaves out originals' URLs when false. */
+  if (g_strcmp0 (folder->role, "link") == 0)
+    {
+      carrete_json_writer_member (writer, "allow_download");
+      carrete_json_writer_bool (writer, folder->allow_download);
+    }
   carrete_json_writer_end_object (writer);
 }
 
@@ -132,4 +138,81 @@ folders_search_clear (FoldersSearch *search)
   g_clear_pointer (&search->from, g_free);
   g_clear_pointer (&search->to, g_free);
   g_clear_pointer (&search->cursor, g_free);
+}
+
+void
+folders_share_free (FoldersShare *share)
+{
+  if (share == NULL)
+    return;
+  g_free (share->label);
+  g_free (share->expires_at);
+  g_free (share->created_at);
+  g_free (share->sort_key);
+  g_free (share->last_used_at);
+  g_free (share->password_hash);
+  g_free (share->token);
+  g_free (share);
+}
+
+/* folder_id or photo_id, whichever the link covers. */
+static void
+write_target (CarreteJsonWriter *writer, const FoldersShare *share, const CarreteIds *ids)
+{
+  g_autofree char *target = share->folder_id != 0
+                                ? carrete_ids_encode (ids, CARRETE_ID_FOLDER, share->folder_id)
+                                : carrete_ids_encode (ids, CARRETE_ID_PHOTO, share->photo_id);
+
+  write_string (writer, share->folder_id != 0 ? "folder_id" : "photo_id", target);
+}
+
+void
+folders_share_write_json (CarreteJsonWriter *writer, const FoldersShare *share,
+                          const CarreteIds *ids)
+{
+  g_autofree char *id = carrete_ids_encode (ids, CARRETE_ID_SHARE, share->id);
+
+  carrete_json_writer_begin_object (writer);
+  write_string (writer, "id", id);
+  write_target (writer, share, ids);
+  if (share->token != NULL)
+    {
+      g_autofree char *url = g_strconcat ("/s/", share->token, NULL);
+      write_string (writer, "token", share->token);
+      write_string (writer, "url", url);
+    }
+  carrete_json_writer_member (writer, "allow_download");
+  carrete_json_writer_bool (writer, share->allow_download);
+  write_string (writer, "label", share->label);
+  write_string (writer, "expires_at", share->expires_at);
+  carrete_json_writer_member (writer, "has_password");
+  carrete_json_writer_bool (writer, share->password_hash != NULL);
+  write_string (writer, "created_at", share->created_at);
+  carrete_json_writer_member (writer, "use_count");
+  carrete_json_writer_int (writer, share->use_count);
+  write_string (writer, "last_used_at", share->last_used_at);
+  carrete_json_writer_end_object (writer);
+}
+
+void
+folders_share_page_write_json (CarreteJsonWriter *writer, GPtrArray *shares,
+                               const char *next_cursor, const CarreteIds *ids)
+{
+  carrete_json_writer_begin_page (writer);
+  for (guint i = 0; i < shares->len; i++)
+    folders_share_write_json (writer, g_ptr_array_index (shares, i), ids);
+  carrete_json_writer_end_page (writer, next_cursor);
+}
+
+void
+folders_share_write_access_json (CarreteJsonWriter *writer, const FoldersShare *share,
+                                 const CarreteIds *ids)
+{
+  carrete_json_writer_begin_object (writer);
+  write_target (writer, share, ids);
+  carrete_json_writer_member (writer, "allow_download");
+  carrete_json_writer_bool (writer, share->allow_download);
+  write_string (writer, "label", share->label);
+  write_string (writer, "expires_at", share->expires_at);
+  carrete_json_writer_end_object (writer);
 }

@@ -143,10 +143,8 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 
   /* Bookkeeping is not cancelled: the success is counted whatever happens
    * to the answer. */
-  carrete_throttle_forget (users_store_get_db (svc->store), op->login_key, NULL,
-                           users_service_log_if_failed, svc);
-  carrete_throttle_refund (users_store_get_db (svc->store), op->address_key, NULL,
-                           users_service_log_if_failed, svc);
+  carrete_throttle_succeeded (users_store_get_db (svc->store), op->login_key, op->address_key,
+                              users_service_log_if_failed, svc);
   /* Parameters changed since this hash was made: upgrade it in the
    * background, as the password is at hand only now. */
   if (needs_rehash)
@@ -168,10 +166,8 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 static void
 login_fail_unjudged (GTask *task, LoginOp *op, GError *error)
 {
-  carrete_throttle_refund (users_store_get_db (op->svc->store), op->login_key, NULL,
-                           users_service_log_if_failed, op->svc);
-  carrete_throttle_refund (users_store_get_db (op->svc->store), op->address_key, NULL,
-                           users_service_log_if_failed, op->svc);
+  carrete_throttle_unjudged (users_store_get_db (op->svc->store), op->login_key, op->address_key,
+                             users_service_log_if_failed, op->svc);
   g_task_return_error (task, error);
 }
 

@@ -233,10 +233,8 @@ update_current_verified (GObject *source, GAsyncResult *result, gpointer user_da
   if (error != NULL)
     {
       /* Never judged: not a failure to count against the account. */
-      carrete_throttle_refund (users_store_get_db (store), op->account_key, NULL,
-                               users_service_log_if_failed, op->svc);
-      carrete_throttle_refund (users_store_get_db (store), op->address_key, NULL,
-                               users_service_log_if_failed, op->svc);
+      carrete_throttle_unjudged (users_store_get_db (store), op->account_key, op->address_key,
+                                 users_service_log_if_failed, op->svc);
       g_task_return_error (task, error);
     }
   else if (!matched)
@@ -244,10 +242,8 @@ update_current_verified (GObject *source, GAsyncResult *result, gpointer user_da
                              "The current password is wrong.");
   else
     {
-      carrete_throttle_forget (users_store_get_db (store), op->account_key, NULL,
-                               users_service_log_if_failed, op->svc);
-      carrete_throttle_refund (users_store_get_db (store), op->address_key, NULL,
-                               users_service_log_if_failed, op->svc);
+      carrete_throttle_succeeded (users_store_get_db (store), op->account_key, op->address_key,
+                                  users_service_log_if_failed, op->svc);
       carrete_password_hash_async (op->svc->workers, op->password, &op->svc->hash_params,
                                    update_new_hash_ready, g_steal_pointer (&task));
     }
@@ -263,10 +259,8 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   op->user = users_store_user_finish (op->svc->store, result, &error);
   if (op->user == NULL)
     {
-      carrete_throttle_refund (users_store_get_db (op->svc->store), op->account_key, NULL,
-                               users_service_log_if_failed, op->svc);
-      carrete_throttle_refund (users_store_get_db (op->svc->store), op->address_key, NULL,
-                               users_service_log_if_failed, op->svc);
+      carrete_throttle_unjudged (users_store_get_db (op->svc->store), op->account_key,
+                                 op->address_key, users_service_log_if_failed, op->svc);
       g_task_return_error (task, error);
       return;
     }

@@ -112,6 +112,22 @@ carrete_throttle_refund (CarreteDb *db, const char *key, GCancellable *cancellab
 }
 
 void
+carrete_throttle_succeeded (CarreteDb *db, const char *key, const char *address_key,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_throttle_forget (db, key, NULL, callback, user_data);
+  carrete_throttle_refund (db, address_key, NULL, callback, user_data);
+}
+
+void
+carrete_throttle_unjudged (CarreteDb *db, const char *key, const char *address_key,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  carrete_throttle_refund (db, key, NULL, callback, user_data);
+  carrete_throttle_refund (db, address_key, NULL, callback, user_data);
+}
+
+void
 carrete_throttle_cleanup (CarreteDb *db, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {

@@ -43,6 +43,17 @@ void carrete_throttle_forget (CarreteDb *db, const char *key, GCancellable *canc
  * was never judged). */
 void carrete_throttle_refund (CarreteDb *db, const char *key, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data);
+/* The bookkeeping after a check, each step's failure passed to `callback`
+ * (a statement run for its effect; `user_data` its data): a correct
+ * password forgets the key's failures and gives the address its attempt
+ * back; an attempt counted but never judged (the database or the hashing
+ * pool failed, the client hung up) gives both back, so that an outage
+ * locks nobody out.  Not cancellable: they run whatever becomes of the
+ * request. */
+void carrete_throttle_succeeded (CarreteDb *db, const char *key, const char *address_key,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+void carrete_throttle_unjudged (CarreteDb *db, const char *key, const char *address_key,
+                                GAsyncReadyCallback callback, gpointer user_data);
 /* Drops the counters of windows that ended more than a day ago. */
 void carrete_throttle_cleanup (CarreteDb *db, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
