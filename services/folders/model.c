@@ -38,6 +38,19 @@ write_string (CarreteJsonWriter *writer, const char *name, const char *value)
   carrete_json_writer_string (writer, value);
 }
 
+/* {"items": [...], "next_cursor": ...}, each item written by `write`. */
+typedef void (*ItemWriter) (CarreteJsonWriter *writer, gconstpointer item, const CarreteIds *ids);
+
+static void
+write_page (CarreteJsonWriter *writer, GPtrArray *items, const char *next_cursor,
+            const CarreteIds *ids, ItemWriter write)
+{
+  carrete_json_writer_begin_page (writer);
+  for (guint i = 0; i < items->len; i++)
+    write (writer, g_ptr_array_index (items, i), ids);
+  carrete_json_writer_end_page (writer, next_cursor);
+}
+
 void
 folders_folder_write_json (CarreteJsonWriter *writer, const FoldersFolder *folder,
                            const CarreteIds *ids)
@@ -78,10 +91,7 @@ void
 folders_folder_page_write_json (CarreteJsonWriter *writer, GPtrArray *folders,
                                 const char *next_cursor, const CarreteIds *ids)
 {
-  carrete_json_writer_begin_page (writer);
-  for (guint i = 0; i < folders->len; i++)
-    folders_folder_write_json (writer, g_ptr_array_index (folders, i), ids);
-  carrete_json_writer_end_page (writer, next_cursor);
+  write_page (writer, folders, next_cursor, ids, (ItemWriter) folders_folder_write_json);
 }
 
 void
@@ -115,10 +125,7 @@ void
 folders_member_page_write_json (CarreteJsonWriter *writer, GPtrArray *members,
                                 const char *next_cursor, const CarreteIds *ids)
 {
-  carrete_json_writer_begin_page (writer);
-  for (guint i = 0; i < members->len; i++)
-    folders_member_write_json (writer, g_ptr_array_index (members, i), ids);
-  carrete_json_writer_end_page (writer, next_cursor);
+  write_page (writer, members, next_cursor, ids, (ItemWriter) folders_member_write_json);
 }
 
 void
@@ -198,10 +205,7 @@ void
 folders_share_page_write_json (CarreteJsonWriter *writer, GPtrArray *shares,
                                const char *next_cursor, const CarreteIds *ids)
 {
-  carrete_json_writer_begin_page (writer);
-  for (guint i = 0; i < shares->len; i++)
-    folders_share_write_json (writer, g_ptr_array_index (shares, i), ids);
-  carrete_json_writer_end_page (writer, next_cursor);
+  write_page (writer, shares, next_cursor, ids, (ItemWriter) folders_share_write_json);
 }
 
 void
