@@ -16,6 +16,7 @@ static const struct
   { "/v1/storage", CARRETE_SERVICE_PHOTOS },
   { "/v1/trash", CARRETE_SERVICE_PHOTOS },
   { "/v1/folders", CARRETE_SERVICE_FOLDERS },
+  { "/v1/shares", CARRETE_SERVICE_FOLDERS },
 };
 
 gboolean

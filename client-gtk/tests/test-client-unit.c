@@ -170,6 +170,8 @@ test_routing (void)
     { "/v1/photos/uploads", TRUE, CARRETE_SERVICE_PHOTOS },
     { "/v1/storage/p/abc", TRUE, CARRETE_SERVICE_PHOTOS },
     { "/v1/folders/fo_1?recursive=true", TRUE, CARRETE_SERVICE_FOLDERS },
+    { "/v1/shares?folder_id=fo_1", TRUE, CARRETE_SERVICE_FOLDERS },
+    { "/v1/shares/current", TRUE, CARRETE_SERVICE_FOLDERS },
     { "/v1/photosx", FALSE, 0 },
     { "/v1/authority", FALSE, 0 },
     { "/", FALSE, 0 },

@@ -13,6 +13,7 @@
 #include "carrete-service-keys.h"
 #include "carrete-source.h"
 #include "routes.h"
+#include "shares.h"
 #include "trash.h"
 
 #define DRAIN_SECONDS 25
@@ -20,6 +21,8 @@
 #define PHOTOS_TIMEOUT_SECONDS 20
 /* How often the trash's expired folders are purged. */
 #define PURGE_INTERVAL_SECONDS 60
+/* Link passwords waiting for a hashing thread past this are refused (503). */
+#define HASH_QUEUE_LIMIT 64
 
 static const char usage[] =
   "Usage: carrete-folders [--help] [--version] COMMAND\n"
@@ -37,9 +40,22 @@ static const char usage[] =
   "CARRETE_JWT_ISSUER, CARRETE_JWT_AUDIENCE (both default \"carrete\").\n";
 
 static const char *const serve_settings[] = {
-  "CARRETE_LISTEN", "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
-  "CARRETE_PHOTOS_URL", "CARRETE_USERS_URL", "CARRETE_JWT_ISSUER", "CARRETE_JWT_AUDIENCE", "CARRETE_TRASH_DAYS", "CARRETE_DB_POOL_SIZE",
-  "CARRETE_STATEMENT_TIMEOUT_MS", "CARRETE_READ_TIMEOUT", "CARRETE_TRUST_FORWARDED_FOR", "CARRETE_WORKERS", NULL,
+  "CARRETE_LISTEN",
+  "CARRETE_DATABASE_URL",
+  "CARRETE_JWT_PUBLIC_KEY_FILE",
+  "CARRETE_ID_KEY_FILE",
+  "CARRETE_PHOTOS_URL",
+  "CARRETE_USERS_URL",
+  "CARRETE_JWT_ISSUER",
+  "CARRETE_JWT_AUDIENCE",
+  "CARRETE_TRASH_DAYS",
+  "CARRETE_HASH_THREADS",
+  "CARRETE_DB_POOL_SIZE",
+  "CARRETE_STATEMENT_TIMEOUT_MS",
+  "CARRETE_READ_TIMEOUT",
+  "CARRETE_TRUST_FORWARDED_FOR",
+  "CARRETE_WORKERS",
+  NULL,
 };
 static const char *const serve_required[] = {
   "CARRETE_DATABASE_URL", "CARRETE_JWT_PUBLIC_KEY_FILE", "CARRETE_ID_KEY_FILE",
@@ -61,6 +77,9 @@ build_service (FoldersService *svc, CarreteJwt **jwt, const CarreteConfig *confi
   svc->photos = folders_photos_new (config->photos_url, PHOTOS_TIMEOUT_SECONDS);
   svc->accounts = carrete_accounts_new (config->users_url);
   svc->trash_days = (guint) config->trash_days;
+  svc->workers = carrete_workers_new ((guint) config->hash_threads, HASH_QUEUE_LIMIT);
+  svc->hash_params = carrete_password_default_params ();
+  svc->throttle = CARRETE_PASSWORD_THROTTLE;
   return TRUE;
 }
 
@@ -70,6 +89,7 @@ app_free (gpointer data)
   FoldersApp *app = data;
   FoldersService *svc = &app->service;
 
+  g_clear_pointer (&svc->workers, carrete_workers_free);
   g_clear_pointer (&svc->photos, folders_photos_free);
   g_clear_pointer (&svc->accounts, carrete_accounts_free);
   g_clear_pointer (&svc->store, folders_store_free);
@@ -111,6 +131,7 @@ run_purge (gpointer user_data)
   FoldersApp *app = user_data;
 
   folders_trash_purge (&app->service);
+  folders_shares_cleanup (&app->service);
   return G_SOURCE_CONTINUE;
 }
 

@@ -19,7 +19,6 @@ typedef struct
   CarreteCaller *caller;
   gint64 folder_id;
   gint64 user_id;
-  void (*then) (GTask *task); /* what the owner asked for */
   char *role;
   char *username;
   /* list */
@@ -55,33 +54,12 @@ member_op_new (FoldersService *svc, const CarreteCaller *caller, gint64 folder_i
   return carrete_op_new (op, member_op_free, source_tag, cancellable, callback, user_data);
 }
 
-/* Reads the folder for the caller, then runs `then` if they own it. */
 static void
-owner_checked (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  MemberOp *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr (FoldersFolder) folder = folders_store_folder_finish (op->svc->store, result, &error);
-
-  if (folder == NULL)
-    g_task_return_error (task, error);
-  else if (folders_check_owner (task, folder, op->caller->id))
-    {
-      op->then (task);
-      return;
-    }
-  g_object_unref (task);
-}
-
-static void
-check_owner_then (GTask *task, void (*then) (GTask *))
+check_owner_then (GTask *task, FoldersThen then)
 {
   MemberOp *op = g_task_get_task_data (task);
 
-  op->then = then;
-  folders_store_find (op->svc->store, op->folder_id, op->caller->id, op->cancellable, owner_checked,
-                      task);
+  folders_check_owner_then (op->svc, task, op->folder_id, op->caller->id, then);
 }
 
 /* The statement's single row, the member; `missing` is what no row

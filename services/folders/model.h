@@ -20,7 +20,8 @@ typedef struct
   char *sort_key;   /* created_at to the microsecond, for keyset cursors */
   char *trashed_at; /* RFC 3339, milliseconds (exact); NULL unless in the trash */
   char *purge_at;
-  char *role;       /* the caller's: "owner", "contributor", "viewer" or NULL */
+  char *role;              /* the caller's: "owner", "contributor", "viewer", "link" or NULL */
+  gboolean allow_download; /* for "link": whether the link shows originals */
 } FoldersFolder;
 
 void folders_folder_free (FoldersFolder *folder);
@@ -50,6 +51,36 @@ void folders_member_write_json (CarreteJsonWriter *writer, const FoldersMember *
                                 const CarreteIds *ids);
 void folders_member_page_write_json (CarreteJsonWriter *writer, GPtrArray *members,
                                      const char *next_cursor, const CarreteIds *ids);
+
+/* A share link (sql/folders/004_shares.sql): a folder or one photo for
+ * whoever holds its token. */
+typedef struct
+{
+  gint64 id;
+  gint64 owner_id;
+  gint64 folder_id; /* 0 for a photo's link */
+  gint64 photo_id;  /* 0 for a folder's link */
+  gboolean allow_download;
+  char *label;      /* NULL when none */
+  char *expires_at; /* RFC 3339, UTC, milliseconds; NULL: never */
+  char *created_at;
+  char *sort_key; /* created_at to the microsecond, for keyset cursors */
+  gint64 use_count;
+  char *last_used_at;  /* NULL until first used */
+  char *password_hash; /* argon2id; NULL when the link has no password */
+  char *token;         /* in full only in the answer that created it */
+} FoldersShare;
+
+void folders_share_free (FoldersShare *share);
+/* The owner's view (the token and `url` only when known, i.e. at
+ * creation). */
+void folders_share_write_json (CarreteJsonWriter *writer, const FoldersShare *share,
+                               const CarreteIds *ids);
+void folders_share_page_write_json (CarreteJsonWriter *writer, GPtrArray *shares,
+                                    const char *next_cursor, const CarreteIds *ids);
+/* The link holder's view (GET /v1/shares/current): what it covers. */
+void folders_share_write_access_json (CarreteJsonWriter *writer, const FoldersShare *share,
+                                      const CarreteIds *ids);
 
 /* What a PATCH changes; NULL members stay as they are. */
 typedef struct
@@ -88,6 +119,7 @@ void folders_search_clear (FoldersSearch *search);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersFolder, folders_folder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersMember, folders_member_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoldersShare, folders_share_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersChanges, folders_changes_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FoldersSearch, folders_search_clear)
 

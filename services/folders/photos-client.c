@@ -154,3 +154,46 @@ folders_photos_delete_all_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+owner_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) root = NULL;
+  GError *error = NULL;
+  const char *owner = NULL;
+
+  if (!carrete_service_client_call_finish (result, NULL, &root, &error))
+    {
+      /* A 404 (or 403) is the caller's: the photo is none of theirs. */
+      g_task_return_error (task, error);
+      return;
+    }
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    owner = json_object_get_string_member_with_default (json_node_get_object (root), "owner_id",
+                                                        NULL);
+  if (owner == NULL)
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                             "The photos service gave an answer that is not a photo.");
+  else
+    g_task_return_pointer (task, g_strdup (owner), g_free);
+}
+
+void
+folders_photos_owner_async (FoldersPhotos *photos, const char *photo_id,
+                            const FoldersForward *forward, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  GTask *task = carrete_op_new (NULL, NULL, folders_photos_owner_async, NULL, callback, user_data);
+  g_autofree char *path = g_strconcat ("/v1/photos/", photo_id, NULL);
+  CarreteForward headers = { .bearer = forward->bearer, .request_id = forward->request_id };
+
+  carrete_service_client_call_async (photos->photos, "GET", path, NULL, NULL, &headers, NULL,
+                                     owner_sent, task);
+}
+
+char *
+folders_photos_owner_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

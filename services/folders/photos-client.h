@@ -35,4 +35,11 @@ void folders_photos_delete_all_async (FoldersPhotos *photos, const char *folder_
                                       GAsyncReadyCallback callback, gpointer user_data);
 gboolean folders_photos_delete_all_finish (GAsyncResult *result, GError **error);
 
+/* GET /v1/photos/{id} as the caller: the photo's owner (opaque id), or
+ * NOT_FOUND when the caller may not see it. */
+void folders_photos_owner_async (FoldersPhotos *photos, const char *photo_id,
+                                 const FoldersForward *forward, GAsyncReadyCallback callback,
+                                 gpointer user_data);
+char *folders_photos_owner_finish (GAsyncResult *result, GError **error);
+
 G_END_DECLS

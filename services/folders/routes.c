@@ -6,6 +6,7 @@
 #include "carrete-error.h"
 #include "carrete-readiness.h"
 #include "routes-members.h"
+#include "routes-shares.h"
 #include "trash.h"
 #include "validate.h"
 
@@ -27,8 +28,8 @@ service_of (CarreteRequest *req)
   return &app_of (req)->service;
 }
 
-static void
-respond_folder (CarreteRequest *req, guint status, FoldersFolder *folder)
+void
+folders_respond_folder (CarreteRequest *req, guint status, const FoldersFolder *folder)
 {
   GString *text = g_string_sized_new (256);
   CarreteJsonWriter writer;
@@ -43,7 +44,7 @@ static void
 respond_written (CarreteRequest *req, guint status, FoldersFolder *folder, const GError *error)
 {
   if (folder != NULL)
-    respond_folder (req, status, folder);
+    folders_respond_folder (req, status, folder);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))
     carrete_request_respond_error_on_field (req, error, "name");
   else
@@ -141,7 +142,7 @@ got (GObject *source, GAsyncResult *result, gpointer user_data)
   if (folder == NULL)
     carrete_request_respond_error (req, error);
   else
-    respond_folder (req, 200, folder);
+    folders_respond_folder (req, 200, folder);
 }
 
 static void
@@ -149,7 +150,11 @@ handle_get (CarreteRequest *req)
 {
   gint64 id;
 
-  if (carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id))
+  if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id))
+    return;
+  if (carrete_request_get_header (req, FOLDERS_SHARE_HEADER) != NULL)
+    folders_handle_folder_by_link (req, id);
+  else
     folders_service_get_async (service_of (req), carrete_request_get_caller (req)->id, id,
                                carrete_request_get_cancellable (req), got, req);
 }
@@ -407,6 +412,11 @@ static const CarreteRoute routes[] = {
     CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/folders/{id}/members/{user_id}", folders_handle_members_delete,
     CARRETE_AUTH_REQUIRED },
+  { "POST", "/v1/shares", folders_handle_shares_create, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/shares", folders_handle_shares_list, CARRETE_AUTH_REQUIRED },
+  { "GET", "/v1/shares/current", folders_handle_shares_current, CARRETE_AUTH_OPTIONAL },
+  { "PATCH", "/v1/shares/{id}", folders_handle_shares_patch, CARRETE_AUTH_REQUIRED },
+  { "DELETE", "/v1/shares/{id}", folders_handle_shares_delete, CARRETE_AUTH_REQUIRED },
   { "GET", "/readyz", handle_readyz, CARRETE_AUTH_NONE },
 };
 

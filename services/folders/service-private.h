@@ -13,4 +13,12 @@ void folders_return_not_found (GTask *task);
  * when not. */
 gboolean folders_check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id);
 
+/* What an operation does next with its task (which it takes). */
+typedef void (*FoldersThen) (GTask *task);
+/* Reads `folder_id` for `caller_id` and, when they own it, runs `then`
+ * (which takes `task`); otherwise answers `task` (as folders_check_owner,
+ * or the store's error) and drops it. */
+void folders_check_owner_then (FoldersService *svc, GTask *task, gint64 folder_id, gint64 caller_id,
+                               FoldersThen then);
+
 G_END_DECLS

@@ -39,6 +39,47 @@ folders_check_owner (GTask *task, const FoldersFolder *folder, gint64 caller_id)
   return FALSE;
 }
 
+typedef struct
+{
+  GTask *task;
+  FoldersStore *store;
+  gint64 caller_id;
+  FoldersThen then;
+} OwnedCheck;
+
+static void
+owned_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OwnedCheck *check = user_data;
+  GError *error = NULL;
+  g_autoptr (FoldersFolder) folder = folders_store_folder_finish (check->store, result, &error);
+
+  if (folder == NULL)
+    {
+      g_task_return_error (check->task, error);
+      g_object_unref (check->task);
+    }
+  else if (folders_check_owner (check->task, folder, check->caller_id))
+    check->then (check->task);
+  else
+    g_object_unref (check->task);
+  g_free (check);
+}
+
+void
+folders_check_owner_then (FoldersService *svc, GTask *task, gint64 folder_id, gint64 caller_id,
+                          FoldersThen then)
+{
+  OwnedCheck *check = g_new0 (OwnedCheck, 1);
+
+  check->task = task;
+  check->store = svc->store;
+  check->caller_id = caller_id;
+  check->then = then;
+  folders_store_find (svc->store, folder_id, caller_id, g_task_get_cancellable (task),
+                      owned_checked, check);
+}
+
 /* The last step of a create or an update: the row written, or the error
  * with a friendlier word for a taken name. */
 static void

@@ -6,6 +6,9 @@
 #include "carrete-caller.h"
 
 #include "carrete-cursor.h"
+#include "carrete-password.h"
+#include "carrete-throttle.h"
+#include "carrete-workers.h"
 #include "carrete-ids.h"
 #include "model.h"
 #include "photos-client.h"
@@ -28,6 +31,9 @@ typedef struct
   CarreteIds *ids;
   CarreteCursorKey *cursors;
   guint trash_days; /* a trashed folder is purged this many days later */
+  CarreteWorkers *workers; /* link passwords are hashed here */
+  CarreteHashParams hash_params;
+  CarreteThrottle throttle; /* wrong link passwords, as logins */
 } FoldersService;
 
 /* The owner's account is confirmed with carrete-users first (a token may

@@ -59,7 +59,8 @@ static const CarreteStatement delete_folder = {
  * key) and its memberships of other people's folders. */
 static const CarreteStatement delete_owner = {
   "folders_delete_owner",
-  "WITH memberships AS (DELETE FROM folder_members WHERE user_id = $1)"
+  "WITH memberships AS (DELETE FROM folder_members WHERE user_id = $1),"
+  " links AS (DELETE FROM shares WHERE owner_id = $1)"
   " DELETE FROM folders WHERE owner_id = $1",
   1,
 };

@@ -13,23 +13,71 @@ has_control_character (const char *text)
   return FALSE;
 }
 
-char *
-folders_validate_name (const char *name, CarreteProblem *problem)
+/* A folder's name or a link's label (`field`): trimmed, 1–128 characters,
+ * no control characters. */
+static char *
+validate_text (const char *field, const char *text, CarreteProblem *problem)
 {
-  g_autofree char *trimmed = g_strstrip (g_strdup (name));
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
   glong chars = g_utf8_strlen (trimmed, -1);
 
   if (chars < 1 || chars > FOLDERS_NAME_MAX)
     {
-      carrete_problem_add_field_error (problem, "name", "must be 1 to 128 characters long");
+      carrete_problem_add_field_error (problem, field, "must be 1 to 128 characters long");
       return NULL;
     }
   if (has_control_character (trimmed))
     {
-      carrete_problem_add_field_error (problem, "name", "must not contain control characters");
+      carrete_problem_add_field_error (problem, field, "must not contain control characters");
       return NULL;
     }
   return g_steal_pointer (&trimmed);
+}
+
+char *
+folders_validate_name (const char *name, CarreteProblem *problem)
+{
+  return validate_text ("name", name, problem);
+}
+
+char *
+folders_validate_label (const char *label, CarreteProblem *problem)
+{
+  return validate_text ("label", label, problem);
+}
+
+gboolean
+folders_validate_link_password (const char *password, CarreteProblem *problem)
+{
+  glong chars = g_utf8_strlen (password, -1);
+
+  if (chars >= 1 && chars <= FOLDERS_LINK_PASSWORD_MAX)
+    return TRUE;
+  carrete_problem_add_field_error (problem, "password", "must be 1 to 1024 characters long");
+  return FALSE;
+}
+
+char *
+folders_validate_expiry (const char *text, GDateTime *now, CarreteProblem *problem)
+{
+  g_autoptr (GDateTime) time = folders_parse_time ("expires_at", text, problem);
+  g_autoptr (GDateTime) latest = g_date_time_add_years (now, FOLDERS_LINK_MAX_YEARS);
+  g_autoptr (GDateTime) utc = NULL;
+
+  if (time == NULL)
+    return NULL;
+  if (g_date_time_compare (time, now) <= 0)
+    {
+      carrete_problem_add_field_error (problem, "expires_at", "must be in the future");
+      return NULL;
+    }
+  if (g_date_time_compare (time, latest) > 0)
+    {
+      carrete_problem_add_field_error (problem, "expires_at", "must be at most 10 years from now");
+      return NULL;
+    }
+  utc = g_date_time_to_utc (time);
+  return g_date_time_format_iso8601 (utc);
 }
 
 gboolean

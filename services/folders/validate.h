@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 /* The name with surrounding white space trimmed: 1–128 characters, no
  * control characters. */
 char *folders_validate_name (const char *name, CarreteProblem *problem);
+/* A share link's label: as a name (trimmed, 1–128 characters, no control
+ * characters). */
+char *folders_validate_label (const char *label, CarreteProblem *problem);
+/* A share link's password: 1 to 1024 characters. */
+#define FOLDERS_LINK_PASSWORD_MAX 1024
+gboolean folders_validate_link_password (const char *password, CarreteProblem *problem);
+/* A share link's expiry: an RFC 3339 date-time after `now` and at most 10
+ * years after it; returned in UTC. */
+#define FOLDERS_LINK_MAX_YEARS 10
+char *folders_validate_expiry (const char *text, GDateTime *now, CarreteProblem *problem);
 gboolean folders_validate_visibility (const char *visibility, CarreteProblem *problem);
 
 /* Normalises tags: trimmed, NFC, lower-cased, 1–32 characters, no commas

@@ -60,7 +60,7 @@ static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
 static void
 noop_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  users_password_verify_finish (result, NULL, NULL);
+  carrete_password_verify_finish (result, NULL, NULL);
 }
 
 static gboolean
@@ -111,12 +111,10 @@ build_service (UsersService *svc, const CarreteConfig *config, GError **error)
   svc->cursors = carrete_cursor_key_new (&id_key);
   sodium_memzero (&id_key, sizeof id_key);
   svc->workers = carrete_workers_new ((guint) config->hash_threads, HASH_QUEUE_LIMIT);
-  svc->hash_params = users_password_default_params ();
+  svc->hash_params = carrete_password_default_params ();
   svc->access_ttl = USERS_ACCESS_TTL;
   svc->refresh_ttl = USERS_REFRESH_TTL;
-  svc->login_max_failures = USERS_LOGIN_MAX_FAILURES;
-  svc->address_max_failures = USERS_ADDRESS_MAX_FAILURES;
-  svc->login_window = USERS_LOGIN_WINDOW;
+  svc->throttle = CARRETE_PASSWORD_THROTTLE;
   svc->password_login = config->password_login;
   svc->public_url = g_strdup (config->public_url);
   return build_oidc (svc, config, error);
@@ -156,7 +154,7 @@ process_init (const CarreteConfig *config, GError **error)
         carrete_error_add_config_line (
             error, "CARRETE_OIDC_CLIENT_SECRET_FILE: required with CARRETE_OIDC_ISSUER");
       scopes = g_strsplit (config->oidc_scopes, " ", -1);
-      if (!g_strv_contains ((const char *const *)scopes, "openid"))
+      if (!g_strv_contains ((const char *const *) scopes, "openid"))
         carrete_error_add_config_line (error, "CARRETE_OIDC_SCOPES: must include \"openid\"");
     }
   if (!config->password_login && config->oidc_issuer == NULL)
@@ -202,8 +200,8 @@ app_running (gpointer data, GArray *source_ids)
   guint cleanup_id;
 
   /* Make the dummy hash now so the first unknown-user login is not slower. */
-  users_password_verify_async (app->service.workers, NULL, "warm-up", &app->service.hash_params,
-                               noop_ready, NULL);
+  carrete_password_verify_async (app->service.workers, NULL, "warm-up", &app->service.hash_params,
+                                 noop_ready, NULL);
   cleanup_id = carrete_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app->service);
   g_array_append_val (source_ids, cleanup_id);
 }

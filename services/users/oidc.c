@@ -10,7 +10,7 @@
 #include "carrete-keys.h"
 #include "carrete-op.h"
 #include "oidc-rules.h"
-#include "tokens.h"
+#include "carrete-token.h"
 
 #define PENDING_TTL_SECONDS 600
 
@@ -56,9 +56,9 @@ start_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
   StartOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   /* Each is 32 random bytes in base64url, as refresh tokens are. */
-  g_autofree char *state = users_refresh_token_new ();
-  g_autofree char *state_hash = users_refresh_token_digest (state);
-  g_autofree char *nonce = users_refresh_token_new ();
+  g_autofree char *state = carrete_token_new ();
+  g_autofree char *state_hash = carrete_token_digest (state);
+  g_autofree char *nonce = carrete_token_new ();
   g_autofree char *verifier = NULL;
   g_autofree char *challenge = NULL;
 
@@ -69,7 +69,7 @@ start_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (op->client_challenge == NULL)
     {
-      verifier = users_refresh_token_new ();
+      verifier = carrete_token_new ();
       challenge = users_oidc_pkce_challenge (verifier);
     }
   op->url = users_oidc_provider_authorize_url (op->svc->oidc, op->redirect_uri, state, nonce,
@@ -246,7 +246,7 @@ link_password_checked (GObject *source, GAsyncResult *result, gpointer user_data
   g_autoptr (GTask) task = user_data;
   CallbackOp *op = g_task_get_task_data (task);
   GError *error = NULL;
-  gboolean matched = users_password_verify_finish (result, NULL, &error);
+  gboolean matched = carrete_password_verify_finish (result, NULL, &error);
 
   if (error != NULL)
     {
@@ -277,9 +277,9 @@ link_account_found (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  users_password_verify_async (op->svc->workers, op->link_user->password_hash, op->password,
-                               &op->svc->hash_params, link_password_checked,
-                               g_steal_pointer (&task));
+  carrete_password_verify_async (op->svc->workers, op->link_user->password_hash, op->password,
+                                 &op->svc->hash_params, link_password_checked,
+                                 g_steal_pointer (&task));
 }
 
 /* The identity is linked to `user` (taken, may be NULL) or to nobody. */
@@ -435,13 +435,13 @@ users_oidc_callback_async (UsersService *svc, const char *code, const char *stat
   op->code_verifier = g_strdup (code_verifier);
   op->link_user_id = link_user_id;
   op->password = g_strdup (password);
-  if (!users_refresh_token_is_well_formed (state))
+  if (!carrete_token_is_well_formed (state))
     {
       fail_on (task, "state", CARRETE_ERROR_BAD_REQUEST,
                "This sign-in is unknown or was already used; start again.");
       return;
     }
-  state_hash = users_refresh_token_digest (state);
+  state_hash = carrete_token_digest (state);
   /* Taken before anything else, so that a state is good for one try
    * whatever happens next. */
   users_store_oidc_login_take (svc->store, state_hash, NULL, pending_taken,

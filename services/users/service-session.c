@@ -8,7 +8,7 @@
 
 #include "carrete-error.h"
 #include "carrete-keys.h"
-#include "tokens.h"
+#include "carrete-token.h"
 
 /* ---- issuing a pair ----------------------------------------------------- */
 
@@ -44,8 +44,8 @@ typedef struct
 static char *
 grant_new_token (Grant *grant)
 {
-  grant->refresh_token = users_refresh_token_new ();
-  return users_refresh_token_digest (grant->refresh_token);
+  grant->refresh_token = carrete_token_new ();
+  return carrete_token_digest (grant->refresh_token);
 }
 
 static void
@@ -126,7 +126,7 @@ login_rehashed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autofree Rehash *rehash = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *hash = users_password_hash_finish (result, &error);
+  g_autofree char *hash = carrete_password_hash_finish (result, &error);
 
   if (hash == NULL)
     g_warning ("could not rehash a password: %s", error->message);
@@ -143,8 +143,8 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 
   /* Bookkeeping is not cancelled: the success is counted whatever happens
    * to the answer. */
-  users_store_login_forget (svc->store, op->login_key, NULL, users_service_log_if_failed, svc);
-  users_store_login_refund (svc->store, op->address_key, NULL, users_service_log_if_failed, svc);
+  carrete_throttle_succeeded (users_store_get_db (svc->store), op->login_key, op->address_key,
+                              users_service_log_if_failed, svc);
   /* Parameters changed since this hash was made: upgrade it in the
    * background, as the password is at hand only now. */
   if (needs_rehash)
@@ -152,8 +152,8 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
       Rehash *rehash = g_new0 (Rehash, 1);
       rehash->svc = svc;
       rehash->user_id = op->grant.user->id;
-      users_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
-                                 rehash);
+      carrete_password_hash_async (svc->workers, op->password, &svc->hash_params, login_rehashed,
+                                   rehash);
     }
   digest = grant_new_token (&op->grant);
   users_store_insert_refresh (svc->store, digest, op->grant.user->id, svc->refresh_ttl,
@@ -166,10 +166,8 @@ login_succeeded (GTask *task, LoginOp *op, gboolean needs_rehash)
 static void
 login_fail_unjudged (GTask *task, LoginOp *op, GError *error)
 {
-  users_store_login_refund (op->svc->store, op->login_key, NULL, users_service_log_if_failed,
-                            op->svc);
-  users_store_login_refund (op->svc->store, op->address_key, NULL, users_service_log_if_failed,
-                            op->svc);
+  carrete_throttle_unjudged (users_store_get_db (op->svc->store), op->login_key, op->address_key,
+                             users_service_log_if_failed, op->svc);
   g_task_return_error (task, error);
 }
 
@@ -180,7 +178,7 @@ login_verified (GObject *source, GAsyncResult *result, gpointer user_data)
   LoginOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean needs_rehash = FALSE;
-  gboolean matched = users_password_verify_finish (result, &needs_rehash, &error);
+  gboolean matched = carrete_password_verify_finish (result, &needs_rehash, &error);
 
   if (error != NULL)
     {
@@ -213,7 +211,7 @@ login_found (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_error (&error);
   /* An unknown user still costs one hash verification (against a dummy),
    * so timing does not tell which logins exist. */
-  users_password_verify_async (
+  carrete_password_verify_async (
       op->svc->workers, op->grant.user != NULL ? op->grant.user->password_hash : NULL, op->password,
       &op->svc->hash_params, login_verified, g_steal_pointer (&task));
 }
@@ -251,9 +249,8 @@ users_service_login_async (UsersService *svc, const char *login, const char *pas
   op->password = g_strdup (password);
   op->login_key = g_strdup_printf ("login|%s|%s", folded, client_address);
   op->address_key = g_strdup_printf ("address|%s", client_address);
-  users_store_login_attempt (svc->store, op->login_key, op->address_key, svc->login_window,
-                             svc->login_max_failures, svc->address_max_failures, cancellable,
-                             login_counted, task);
+  carrete_throttle_count (users_store_get_db (svc->store), &svc->throttle, op->login_key,
+                          op->address_key, cancellable, login_counted, task);
 }
 
 UsersSession *
@@ -387,13 +384,13 @@ users_service_refresh_async (UsersService *svc, const char *refresh_token,
   g_autofree char *digest = NULL;
 
   op->svc = svc;
-  if (!users_refresh_token_is_well_formed (refresh_token))
+  if (!carrete_token_is_well_formed (refresh_token))
     {
       g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED,
                                "The refresh token is no longer valid; sign in again.");
       return;
     }
-  op->old_digest = users_refresh_token_digest (refresh_token);
+  op->old_digest = carrete_token_digest (refresh_token);
   digest = grant_new_token (&op->grant);
   /* Cancelled, the rotation does not happen and the client keeps its
    * session: better than rotating to a token nobody received. */
@@ -421,12 +418,12 @@ users_service_logout_async (UsersService *svc, const char *refresh_token,
 
   /* Logging out with an unknown token is not an error: the session is gone
    * either way, and the answer reveals nothing. */
-  if (!users_refresh_token_is_well_formed (refresh_token))
+  if (!carrete_token_is_well_formed (refresh_token))
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
-  digest = users_refresh_token_digest (refresh_token);
+  digest = carrete_token_digest (refresh_token);
   users_store_revoke_family (svc->store, digest, NULL, carrete_db_answer_done,
                              g_steal_pointer (&task));
 }

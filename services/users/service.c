@@ -74,7 +74,7 @@ register_hashed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   RegisterOp *op = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autofree char *hash = users_password_hash_finish (result, &error);
+  g_autofree char *hash = carrete_password_hash_finish (result, &error);
 
   if (hash == NULL)
     {
@@ -98,7 +98,7 @@ users_service_register_async (UsersService *svc, const char *username, const cha
   op->cancellable = cancellable;
   op->username = g_strdup (username);
   op->email = g_strdup (email);
-  users_password_hash_async (svc->workers, password, &svc->hash_params, register_hashed, task);
+  carrete_password_hash_async (svc->workers, password, &svc->hash_params, register_hashed, task);
 }
 
 UsersUser *
@@ -211,7 +211,7 @@ update_new_hash_ready (GObject *source, GAsyncResult *result, gpointer user_data
   UpdateOp *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->new_hash = users_password_hash_finish (result, &error);
+  op->new_hash = carrete_password_hash_finish (result, &error);
   if (op->new_hash == NULL)
     {
       g_task_return_error (task, error);
@@ -227,14 +227,14 @@ update_current_verified (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GTask) task = user_data;
   UpdateOp *op = g_task_get_task_data (task);
   GError *error = NULL;
-  gboolean matched = users_password_verify_finish (result, NULL, &error);
+  gboolean matched = carrete_password_verify_finish (result, NULL, &error);
   UsersStore *store = op->svc->store;
 
   if (error != NULL)
     {
       /* Never judged: not a failure to count against the account. */
-      users_store_login_refund (store, op->account_key, NULL, users_service_log_if_failed, op->svc);
-      users_store_login_refund (store, op->address_key, NULL, users_service_log_if_failed, op->svc);
+      carrete_throttle_unjudged (users_store_get_db (store), op->account_key, op->address_key,
+                                 users_service_log_if_failed, op->svc);
       g_task_return_error (task, error);
     }
   else if (!matched)
@@ -242,10 +242,10 @@ update_current_verified (GObject *source, GAsyncResult *result, gpointer user_da
                              "The current password is wrong.");
   else
     {
-      users_store_login_forget (store, op->account_key, NULL, users_service_log_if_failed, op->svc);
-      users_store_login_refund (store, op->address_key, NULL, users_service_log_if_failed, op->svc);
-      users_password_hash_async (op->svc->workers, op->password, &op->svc->hash_params,
-                                 update_new_hash_ready, g_steal_pointer (&task));
+      carrete_throttle_succeeded (users_store_get_db (store), op->account_key, op->address_key,
+                                  users_service_log_if_failed, op->svc);
+      carrete_password_hash_async (op->svc->workers, op->password, &op->svc->hash_params,
+                                   update_new_hash_ready, g_steal_pointer (&task));
     }
 }
 
@@ -259,35 +259,22 @@ update_user_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   op->user = users_store_user_finish (op->svc->store, result, &error);
   if (op->user == NULL)
     {
-      users_store_login_refund (op->svc->store, op->account_key, NULL, users_service_log_if_failed,
-                                op->svc);
-      users_store_login_refund (op->svc->store, op->address_key, NULL, users_service_log_if_failed,
-                                op->svc);
+      carrete_throttle_unjudged (users_store_get_db (op->svc->store), op->account_key,
+                                 op->address_key, users_service_log_if_failed, op->svc);
       g_task_return_error (task, error);
       return;
     }
-  users_password_verify_async (op->svc->workers, op->user->password_hash, op->current_password,
-                               &op->svc->hash_params, update_current_verified,
-                               g_steal_pointer (&task));
+  carrete_password_verify_async (op->svc->workers, op->user->password_hash, op->current_password,
+                                 &op->svc->hash_params, update_current_verified,
+                                 g_steal_pointer (&task));
 }
 
 gboolean
 users_service_attempt_counted (UsersService *svc, GAsyncResult *result, const char *what,
                                guint *retry_after, GError **error)
 {
-  UsersLoginAttempts attempts;
-
-  if (!users_store_login_attempt_finish (svc->store, result, &attempts, error))
-    return FALSE;
-  if (attempts.for_login > svc->login_max_failures)
-    *retry_after = attempts.login_retry_after;
-  else if (attempts.for_address > svc->address_max_failures)
-    *retry_after = attempts.address_retry_after;
-  else
-    return TRUE;
-  g_set_error (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED,
-               "Too many %s; try again in %u seconds.", what, *retry_after);
-  return FALSE;
+  return carrete_throttle_count_finish (users_store_get_db (svc->store), &svc->throttle, result,
+                                        what, retry_after, error);
 }
 
 /* A current password is guessed no more freely than a login: each check
@@ -331,9 +318,8 @@ users_service_update_async (UsersService *svc, gint64 id, const char *email, con
     {
       op->account_key = g_strdup_printf ("password|%" G_GINT64_FORMAT, id);
       op->address_key = g_strdup_printf ("address|%s", client_address);
-      users_store_login_attempt (svc->store, op->account_key, op->address_key, svc->login_window,
-                                 svc->login_max_failures, svc->address_max_failures, cancellable,
-                                 update_counted, task);
+      carrete_throttle_count (users_store_get_db (svc->store), &svc->throttle, op->account_key,
+                              op->address_key, cancellable, update_counted, task);
     }
   else
     users_store_update_account (svc->store, id, email, NULL, cancellable, update_stored, task);
@@ -507,4 +493,6 @@ void
 users_service_cleanup (UsersService *svc)
 {
   users_store_cleanup (svc->store, NULL, users_service_log_if_failed, svc);
+  carrete_throttle_cleanup (users_store_get_db (svc->store), NULL, users_service_log_if_failed,
+                            svc);
 }

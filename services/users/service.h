@@ -6,10 +6,11 @@
 #include "carrete-cursor.h"
 #include "carrete-ids.h"
 #include "carrete-jwt.h"
+#include "carrete-throttle.h"
 #include "carrete-workers.h"
 #include "model.h"
 #include "oidc-provider.h"
-#include "password.h"
+#include "carrete-password.h"
 #include "store.h"
 
 G_BEGIN_DECLS
@@ -29,19 +30,14 @@ typedef struct
   UsersOidcProvider *oidc;  /* NULL: OpenID Connect sign-in is off */
   char *public_url;         /* CARRETE_PUBLIC_URL: the web's callback is allowed; may be NULL */
   gboolean password_login;  /* CARRETE_PASSWORD_LOGIN */
-  UsersHashParams hash_params;
+  CarreteHashParams hash_params;
   guint access_ttl;         /* seconds */
   guint refresh_ttl;        /* seconds */
-  guint login_max_failures;   /* per window, per login name and client address */
-  guint address_max_failures; /* per window, per client address */
-  guint login_window;         /* seconds */
+  CarreteThrottle throttle; /* logins' and password checks' */
 } UsersService;
 
 #define USERS_ACCESS_TTL (15 * 60)
 #define USERS_REFRESH_TTL (30 * 24 * 3600)
-#define USERS_LOGIN_MAX_FAILURES 10
-#define USERS_ADDRESS_MAX_FAILURES 100
-#define USERS_LOGIN_WINDOW (15 * 60)
 
 /* Finishes counting a password attempt (a login's, or a password
  * change's) and judges it against login's limits, per account and per

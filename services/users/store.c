@@ -96,60 +96,11 @@ static const CarreteStatement revoke_family = {
   1,
 };
 
-/* Counts a login attempt before the password is checked, in one
- * statement, so parallel guesses cannot all slip under the limit.  The
- * name's counter ($1) stops at its limit + 1 (a blocked name stays blocked
- * without pushing its window out); the address's counter ($2) moves only for
- * attempts that will be judged, so retries against a blocked name do not
- * use up everyone else's budget at that address.  Rows are locked name
- * first, address second; no other statement holds both. */
-static const CarreteStatement login_attempt = {
-  "users_login_attempt",
-  "WITH name AS ("
-  " INSERT INTO login_failures AS f (key, failures, window_start) VALUES ($1, 1, now())"
-  " ON CONFLICT (key) DO UPDATE SET"
-  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
-  "                   THEN least(f.failures + 1, $4::int + 1) ELSE 1 END,"
-  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
-  "                   THEN f.window_start ELSE now() END"
-  " RETURNING failures,"
-  "   greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int"
-  "     AS retry_after),"
-  " address AS ("
-  " INSERT INTO login_failures AS f (key, failures, window_start)"
-  "   SELECT $2, 1, now() FROM name WHERE name.failures <= $4::int"
-  " ON CONFLICT (key) DO UPDATE SET"
-  "   failures = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
-  "                   THEN least(f.failures + 1, $5::int + 1) ELSE 1 END,"
-  "   window_start = CASE WHEN f.window_start > now() - make_interval(secs => $3)"
-  "                   THEN f.window_start ELSE now() END"
-  " RETURNING failures,"
-  "   greatest(1, ceil(extract(epoch FROM window_start + make_interval(secs => $3) - now())))::int"
-  "     AS retry_after)"
-  " SELECT name.failures, name.retry_after, coalesce(address.failures, 0),"
-  "        coalesce(address.retry_after, 0) FROM name LEFT JOIN address ON true",
-  5,
-};
-
-/* One key at a time, so no two row locks are ever held together. */
-static const CarreteStatement login_forget = {
-  "users_login_forget",
-  "DELETE FROM login_failures WHERE key = $1",
-  1,
-};
-
-static const CarreteStatement login_refund = {
-  "users_login_refund",
-  "UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1",
-  1,
-};
-
 /* Revoked tokens stay until they expire: re-use detection needs them. */
 static const CarreteStatement cleanup = {
   "users_cleanup",
   "WITH t AS (DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'),"
-  " o AS (DELETE FROM oidc_logins WHERE expires_at < now() - interval '1 hour')"
-  " DELETE FROM login_failures WHERE window_start < now() - interval '1 day'",
+  " DELETE FROM oidc_logins WHERE expires_at < now() - interval '1 hour'",
   0,
 };
 
@@ -206,6 +157,12 @@ users_store_new (CarreteDb *db)
   UsersStore *store = g_new0 (UsersStore, 1);
   store->db = g_object_ref (db);
   return store;
+}
+
+CarreteDb *
+users_store_get_db (UsersStore *store)
+{
+  return store->db;
 }
 
 void
@@ -316,36 +273,6 @@ users_store_revoke_family (UsersStore *store, const char *token_hash, GCancellab
 }
 
 void
-users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
-                           guint window_seconds, guint login_limit, guint address_limit,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data)
-{
-  g_autofree char *window_text = g_strdup_printf ("%u", window_seconds);
-  g_autofree char *login_limit_text = g_strdup_printf ("%u", login_limit);
-  g_autofree char *address_limit_text = g_strdup_printf ("%u", address_limit);
-  const char *params[] = { login_key, address_key, window_text, login_limit_text,
-                           address_limit_text };
-  carrete_db_query_async (store->db, &login_attempt, params, cancellable, callback, user_data);
-}
-
-void
-users_store_login_forget (UsersStore *store, const char *key, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  const char *params[] = { key };
-  carrete_db_query_async (store->db, &login_forget, params, cancellable, callback, user_data);
-}
-
-void
-users_store_login_refund (UsersStore *store, const char *key, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  const char *params[] = { key };
-  carrete_db_query_async (store->db, &login_refund, params, cancellable, callback, user_data);
-}
-
-void
 users_store_cleanup (UsersStore *store, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
@@ -435,21 +362,6 @@ gint64
 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error)
 {
   return carrete_db_count_finish (store->db, result, error);
-}
-
-gboolean
-users_store_login_attempt_finish (UsersStore *store, GAsyncResult *result,
-                                  UsersLoginAttempts *attempts, GError **error)
-{
-  g_autoptr (PGresult) res = carrete_db_query_finish (store->db, result, error);
-
-  if (res == NULL)
-    return FALSE;
-  attempts->for_login = (guint) strtoul (PQgetvalue (res, 0, 0), NULL, 10);
-  attempts->login_retry_after = (guint) strtoul (PQgetvalue (res, 0, 1), NULL, 10);
-  attempts->for_address = (guint) strtoul (PQgetvalue (res, 0, 2), NULL, 10);
-  attempts->address_retry_after = (guint) strtoul (PQgetvalue (res, 0, 3), NULL, 10);
-  return TRUE;
 }
 
 static gpointer

@@ -12,6 +12,8 @@ typedef struct _UsersStore UsersStore;
 
 UsersStore *users_store_new (CarreteDb *db);
 void users_store_free (UsersStore *store);
+/* For the statements kept elsewhere (carrete-throttle). */
+CarreteDb *users_store_get_db (UsersStore *store);
 
 void users_store_insert_user (UsersStore *store, const char *username, const char *email,
                               const char *password_hash, GCancellable *cancellable,
@@ -50,30 +52,8 @@ void users_store_revoke_family (UsersStore *store, const char *token_hash,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data);
 
-/* Login throttling: attempts counted per (login name, address) and per
- * address, in one window. */
-typedef struct
-{
-  guint for_login;
-  guint login_retry_after;
-  guint for_address;
-  guint address_retry_after;
-} UsersLoginAttempts;
-
-/* Counts one attempt; counters stop at their limit + 1, and the address
- * is counted only when the name is not already over its limit (then its
- * count reads 0). */
-void users_store_login_attempt (UsersStore *store, const char *login_key, const char *address_key,
-                                guint window_seconds, guint login_limit, guint address_limit,
-                                GCancellable *cancellable, GAsyncReadyCallback callback,
-                                gpointer user_data);
-/* Forgets a key's attempts (after a success). */
-void users_store_login_forget (UsersStore *store, const char *key, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data);
-/* Gives one attempt back (a success at that address, or a 503). */
-void users_store_login_refund (UsersStore *store, const char *key, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data);
-
+/* Expired refresh tokens and sign-ins (the throttle's counters are
+ * carrete_throttle_cleanup's). */
 void users_store_cleanup (UsersStore *store, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data);
 
@@ -133,7 +113,5 @@ UsersUser *users_store_user_finish (UsersStore *store, GAsyncResult *result, GEr
 GPtrArray *users_store_users_finish (UsersStore *store, GAsyncResult *result, GError **error);
 /* Rows returned or affected, or -1 with `error` set. */
 gint64 users_store_count_finish (UsersStore *store, GAsyncResult *result, GError **error);
-gboolean users_store_login_attempt_finish (UsersStore *store, GAsyncResult *result,
-                                           UsersLoginAttempts *attempts, GError **error);
 
 G_END_DECLS

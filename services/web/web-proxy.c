@@ -16,7 +16,7 @@ static const struct
 } targets[] = {
   { "/v1/auth/", 0 }, { "/v1/users", 0 }, { "/.well-known/", 0 },
   { "/v1/photos", 1 }, { "/v1/storage/", 1 }, { "/v1/trash", 1 },
-  { "/v1/folders", 2 },
+  { "/v1/folders", 2 }, { "/v1/shares", 2 },
 };
 
 /* Hop-by-hop headers (RFC 9110 §7.6.1) and what must not cross: the

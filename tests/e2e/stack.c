@@ -509,7 +509,8 @@ stack_row_id (Stack *stack, const char *opaque_id)
   } types[] = { { "us_", CARRETE_ID_USER },
                 { "ph_", CARRETE_ID_PHOTO },
                 { "fo_", CARRETE_ID_FOLDER },
-                { "up_", CARRETE_ID_UPLOAD } };
+                { "up_", CARRETE_ID_UPLOAD },
+                { "sh_", CARRETE_ID_SHARE } };
   gint64 value = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)

@@ -17,6 +17,9 @@
  *     known to them); a contributor also uploads into it and changes the
  *     photos they added; a removed member is a stranger again (404) on
  *     their very next request;
+ *   - share links are the owner's alone: a member who may see the folder
+ *     or photo is refused (403), anyone else finds nothing (404), and
+ *     another account's link id is 404 to all but its owner;
  *   - routes that read no token (register, login, refresh, logout, JWKS,
  *     probes, documents) ignore whatever Authorization comes with them.
  *
@@ -70,13 +73,14 @@ typedef enum
   TRASHED_PHOTO,  /* a photo in no folder ({photo}), moved to the owner's trash */
   TRASHED_FOLDER, /* an empty private folder ({folder}), moved to the owner's trash */
   MEMBER_PHOTO,   /* a photo ({photo}) the contributor added to a private folder ({folder}) */
+  LINK,           /* a share link ({share}) to a private folder ({folder}) */
   N_KINDS
 } Kind;
 
 static const char *const kind_names[N_KINDS] = {
   "-", "self", "user", "session", "priv-folder", "pub-folder", "loose-photo", "priv-photo",
   "pub-photo", "priv-pending", "pub-pending", "resumable", "trash-photo", "trash-folder",
-  "member-photo",
+  "member-photo", "link",
 };
 
 enum
@@ -199,6 +203,27 @@ static const Row folders_rows[] = {
     { 401, C (204), 404, 404, 401, 401, 403, 403, 404 } },
   { "folders", "DELETE", "/v1/folders/{folder}/members/{viewer}", PUB_FOLDER, FRESH, NULL,
     { 401, C (204), 403, 403, 401, 401, 403, 403, 403 } },
+  /* Share links: the owner alone manages them. */
+  { "folders", "POST", "/v1/shares", PRIV_FOLDER, FRESH,
+    "{\"folder_id\":\"{folder}\",\"allow_download\":true}",
+    { 401, C (201), 404, 404, 401, 401, 403, 403, 404 } },
+  { "folders", "POST", "/v1/shares", PUB_FOLDER, FRESH,
+    "{\"folder_id\":\"{folder}\",\"allow_download\":true}",
+    { 401, C (201), 403, 403, 401, 401, 403, 403, 403 } },
+  { "folders", "POST", "/v1/shares", PRIV_PHOTO, FRESH,
+    "{\"photo_id\":\"{photo}\",\"allow_download\":false}",
+    { 401, C (201), 404, 404, 401, 401, 403, 403, 404 } },
+  { "folders", "GET", "/v1/shares?folder_id={folder}", LINK, 0, NULL,
+    { 401, 200, 404, 404, 401, 401, 403, 403, 404 } },
+  { "folders", "GET", "/v1/shares?folder_id={folder}", PUB_FOLDER, 0, NULL,
+    { 401, 200, 403, 403, 401, 401, 403, 403, 403 } },
+  { "folders", "PATCH", "/v1/shares/{share}", LINK, FRESH, "{\"label\":\"patched\"}",
+    { 401, C (200), 404, 404, 401, 401, 404, 404, 404 } },
+  { "folders", "DELETE", "/v1/shares/{share}", LINK, FRESH, NULL,
+    { 401, C (204), 404, 404, 401, 401, 404, 404, 404 } },
+  /* Without X-Carrete-Share there is no link to resolve, whoever asks. */
+  { "folders", "GET", "/v1/shares/current", NONE, 0, NULL,
+    { 400, 400, 400, 400, 401, 401, 400, 400, 400 } },
 };
 
 #define DIRECT_BODY(folder) \
@@ -337,6 +362,7 @@ typedef struct
   char *refresh;
   char *upload;
   char *etag; /* escaped for a JSON string */
+  char *share;
 } Resource;
 
 static void
@@ -347,6 +373,7 @@ resource_clear (Resource *res)
   g_clear_pointer (&res->refresh, g_free);
   g_clear_pointer (&res->upload, g_free);
   g_clear_pointer (&res->etag, g_free);
+  g_clear_pointer (&res->share, g_free);
 }
 
 /* Resources of rows without FRESH, made once by the standing owner. */
@@ -396,6 +423,7 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
     case RESUMABLE:
     case TRASHED_FOLDER:
     case MEMBER_PHOTO:
+    case LINK:
       res->folder = stack_folder_new (stack, by->token, "private", "[\"e2e\"]");
       break;
     case PUB_FOLDER:
@@ -423,6 +451,16 @@ setup_resource (Kind kind, StackUser *by, Resource *res)
           = ct_http (kind == TRASHED_PHOTO ? stack->photos.url : stack->folders.url, "DELETE",
                      path, by->token, NULL);
       g_assert_cmpuint (r->status, ==, 204);
+    }
+  if (kind == LINK)
+    {
+      g_autofree char *body
+          = g_strdup_printf ("{\"folder_id\":\"%s\",\"allow_download\":true}", res->folder);
+      g_autoptr (CtResponse) r = ct_http (stack->folders.url, "POST", "/v1/shares", by->token,
+                                          body);
+
+      g_assert_cmpuint (r->status, ==, 201);
+      res->share = g_strdup (ct_response_string (r, "id"));
     }
   if (kind == PRIV_PENDING || kind == PUB_PENDING)
     res->photo = stack_direct_upload_new (stack, by->token, res->folder);
@@ -466,10 +504,10 @@ expand (const char *template, Cell *cell)
   static guint counter;
   g_autofree char *unique = g_strdup_printf ("%x%u", g_random_int_range (0, 0xffff), ++counter);
   const char *names[] = { "{user}", "{folder}", "{photo}", "{u}", "{name}", "{refresh}",
-                          "{upload}", "{etag}", "{viewer}", "{target}" };
+                          "{upload}", "{etag}", "{viewer}", "{target}", "{share}" };
   const char *values[] = { cell->owner->id, cell->res.folder, cell->res.photo, unique,
                            cell->owner->name, cell->res.refresh, cell->res.upload,
-                           cell->res.etag, viewer->id, target->id };
+                           cell->res.etag, viewer->id, target->id, cell->res.share };
   GString *out = g_string_new (template);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -608,6 +646,17 @@ fingerprint (Cell *cell)
       path = g_strdup_printf ("/v1/photos/uploads/%s", cell->res.upload);
       r = ct_http (stack->photos.url, "GET", path, cell->owner->token, NULL);
       return r->status == 200 ? stack_body_text (r) : g_strdup_printf ("%u", r->status);
+    }
+  if (g_str_has_prefix (cell->row->path, "/v1/shares") && cell->res.folder != NULL)
+    {
+      /* The owner's list of the links of the folder (or the photo). */
+      g_autofree char *list = NULL;
+
+      path = cell->res.photo != NULL ? g_strdup_printf ("/v1/shares?photo_id=%s", cell->res.photo)
+                                     : g_strdup_printf ("/v1/shares?folder_id=%s", cell->res.folder);
+      r = ct_http (stack->folders.url, "GET", path, cell->owner->token, NULL);
+      list = stack_body_text (r);
+      return g_strdup_printf ("%u %s", r->status, list);
     }
   if (strstr (cell->row->path, "/members") != NULL)
     {

@@ -73,7 +73,7 @@ test_patch_me (void)
 }
 
 /* The current password of a password change is guessed no more freely
- * than a login: 10 wrong ones (USERS_LOGIN_MAX_FAILURES) (403 each), then 429
+ * than a login: 10 wrong ones (CARRETE_PASSWORD_THROTTLE) (403 each), then 429
  * with Retry-After, even for the right one; bad lengths are 422. */
 static void
 test_patch_password_throttled (void)
@@ -105,7 +105,7 @@ test_patch_password_throttled (void)
     ct_assert_problem (long_current, 422, "current_password");
     ct_assert_problem (long_new, 422, "password");
   }
-  for (guint i = 0; i < 10; i++) /* USERS_LOGIN_MAX_FAILURES */
+  for (guint i = 0; i < 10; i++) /* CARRETE_PASSWORD_THROTTLE */
     {
       g_autoptr (CtResponse) r = ct_http (fx->url, "PATCH", "/v1/users/me", token, wrong);
       ct_assert_problem (r, 403, "current_password");

@@ -1057,6 +1057,23 @@ test_api_pass_through (void)
   ct_assert_problem (nothing, 404, NULL);
   g_assert_cmpuint (anonymous->status, ==, 401);
   g_assert_nonnull (ct_response_header (anonymous, "WWW-Authenticate"));
+  /* /v1/shares is carrete-folders': a link made through carrete-web, and
+   * its holder's X-Carrete-Share passed on. */
+  {
+    g_autofree char *link_body = g_strdup_printf (
+        "{\"folder_id\":\"%s\",\"allow_download\":true}", ct_response_string (folder, "id"));
+    g_autoptr (CtResponse) link = ct_http (web_url, "POST", "/v1/shares", token, link_body);
+    g_autofree char *holder = NULL;
+    g_autoptr (CtResponse) current = NULL;
+
+    g_assert_cmpuint (link->status, ==, 201);
+    holder = g_strconcat ("X-Carrete-Share: ", ct_response_string (link, "token"), NULL);
+    current = ct_http_raw (web_url, "GET", "/v1/shares/current",
+                           (const char *const[]){ holder, NULL }, NULL, NULL);
+    g_assert_cmpuint (current->status, ==, 200);
+    g_assert_cmpstr (ct_response_string (current, "folder_id"), ==,
+                     ct_response_string (folder, "id"));
+  }
   /* A longer answer (about 30 KB) arrives in several chunks and is passed
    * on whole. */
   {

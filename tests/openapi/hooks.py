@@ -90,7 +90,8 @@ def _resources(token):
         etag = answer.headers["ETag"]
     # Another account, to share the folder with (the member routes).
     member, _, _ = _new_account()
-    return {"folder": folder["id"], "photo": photo["id"], "pending": pending["photo"]["id"],
+    share = _call("POST", FOLDERS_URL + "/v1/shares", {"folder_id": folder["id"], "allow_download": True}, token)
+    return {"folder": folder["id"], "photo": photo["id"], "pending": pending["photo"]["id"], "share": share["id"],
             "upload": resumable["upload_id"], "parts": [{"number": 1, "etag": etag}],
             "member": member}
 
@@ -119,7 +120,29 @@ def _owned_path_ids(method, path, ids):
         return {"id": ids["victim"] if method == "DELETE" else ids["user"]}
     if path == "/v1/photos/quotas/{user_id}":
         return {"user_id": ids["user"]}
+    if path == "/v1/shares/{id}":
+        return {"id": ids["share"]}
     return {}
+
+
+def _share_targets(case, account):
+    """Share links (the stateful phase's too): exactly one of folder_id and
+    photo_id, the account's own folder; a new link on a new folder each
+    time (at most 100 live links per folder, a count no schema states); an
+    expiry in the future, at most 10 years ahead (a bound relative to now)."""
+    from datetime import datetime, timedelta, timezone
+
+    if _is(case, "GET", "/v1/shares"):
+        case.query = dict(case.query or {}, folder_id=account.ids["folder"])
+        case.query.pop("photo_id", None)
+    if (_is(case, "POST", "/v1/shares") or _is(case, "PATCH", "/v1/shares/{id}")) and isinstance(case.body, dict):
+        if _is(case, "POST", "/v1/shares"):
+            case.body.pop("photo_id", None)
+            fresh = _call("POST", FOLDERS_URL + "/v1/folders", {"name": "sh " + secrets.token_hex(4)}, account.token)
+            case.body["folder_id"] = fresh["id"]
+        if case.body.get("expires_at") is not None:
+            later = datetime.now(timezone.utc) + timedelta(days=7)
+            case.body["expires_at"] = later.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _use_owned_ids(case, account):
@@ -131,6 +154,8 @@ def _use_owned_ids(case, account):
     if not negative and _is(case, "DELETE", "/v1/photos") and not (
             case.query and ("folder_id" in case.query or "owner_id" in case.query)):
         case.query = dict(case.query or {}, owner_id=account.ids["user"])
+    if not negative:
+        _share_targets(case, account)
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
     # Completing needs the parts the store holds, with their ETags: state

@@ -1039,6 +1039,64 @@ C.sameIds('Bob\'s photo', C.page(), ['p_shared']);
     ])
 
 
+def share_links():
+    sh = f"{F}/v1/shares"
+    link = {"X-Carrete-Share": "{{sh_token}}"}
+    return folder("07b Share links",
+                  "A folder shown to whoever holds its link: token shown once, password, revoke.", [
+        req("Ana creates a private folder to share by link", "POST", f"{F}/v1/folders", r"""
+C.set('f_linked', C.json(201).id);
+""", token="a", body='{"name": "Linked {{run}}", "visibility": "private"}'),
+        req("Ana creates a link with a password: 201, the token once", "POST", sh, r"""
+const body = C.json(201);
+pm.test('a link to the folder', () => {
+  pm.expect(body.id).to.match(/^sh_[0-9A-Za-z]{11}$/);
+  pm.expect(body.folder_id).to.equal(C.get('f_linked'));
+  pm.expect(body.token).to.match(/^[A-Za-z0-9_-]{43}$/);
+  pm.expect(body.url).to.equal('/s/' + body.token);
+  pm.expect(body.has_password).to.equal(true);
+  pm.expect(body.allow_download).to.equal(false);
+});
+C.set('sh_id', body.id);
+C.set('sh_token', body.token);
+""", token="a", body='{"folder_id": "{{f_linked}}", "allow_download": false, "label": "Family", "password": "open sesame"}'),
+        req("An expiry in the past: 422", "POST", sh, "C.validation('expires_at');", token="a",
+            body='{"folder_id": "{{f_linked}}", "allow_download": true, "expires_at": "2001-01-01T00:00:00Z"}'),
+        req("An empty password: 422", "POST", sh, "C.validation('password');", token="a",
+            body='{"folder_id": "{{f_linked}}", "allow_download": true, "password": ""}'),
+        req("Bob may not link Ana's private folder: 404", "POST", sh, "C.notFound();", token="b",
+            body='{"folder_id": "{{f_linked}}", "allow_download": true}'),
+        req("The holder without the password: 401", "GET", f"{sh}/current",
+            "C.problem(401, 'unauthorized');", headers=link),
+        req("The holder with the password: what the link covers", "GET", f"{sh}/current", r"""
+const body = C.json(200);
+pm.test('the folder, no download', () => {
+  pm.expect(body.folder_id).to.equal(C.get('f_linked'));
+  pm.expect(body.allow_download).to.equal(false);
+});
+""", headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("The holder reads the folder: role link", "GET", f"{F}/v1/folders/{{{{f_linked}}}}", r"""
+const body = C.json(200);
+pm.test('as a link holder', () => pm.expect(body.role).to.equal('link'));
+""", headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("Ana lists the links: one use so far and more", "GET", f"{sh}?folder_id={{{{f_linked}}}}", r"""
+const body = C.page();
+pm.test('one link, used, no token', () => {
+  pm.expect(body.items).to.have.length(1);
+  pm.expect(body.items[0].use_count).to.be.at.least(1);
+  pm.expect(body.items[0]).to.not.have.property('token');
+});
+""", token="a"),
+        req("Ana removes the password", "PATCH", f"{sh}/{{{{sh_id}}}}", r"""
+pm.test('no password', () => pm.expect(C.json(200).has_password).to.equal(false));
+""", token="a", body='{"password": null}'),
+        req("Ana revokes the link: 204", "DELETE", f"{sh}/{{{{sh_id}}}}", "C.noContent();", token="a"),
+        req("The holder's next request: 404", "GET", f"{sh}/current", "C.notFound();", headers=link),
+        req("Ana deletes the folder", "DELETE", f"{F}/v1/folders/{{{{f_linked}}}}?permanent=true",
+            "C.noContent();", token="a"),
+    ])
+
+
 def moving():
     ph = f"{P}/v1/photos"
     return folder("08 Moving and renaming photos", "PATCH of name and folder_id.", [
@@ -1236,7 +1294,7 @@ def collection():
         "event": [script("prerequest", HELPERS + TAG_REQUEST), script("test", HELPERS + EVERY_RESPONSE)],
         "variable": fixture_sizes(),
         "item": [health(), accounts(), folders(), folder_search(), photos_upload(), photos_read(),
-                 cross_user(), sharing(), moving(), deleting(), account_deletion()],
+                 cross_user(), sharing(), share_links(), moving(), deleting(), account_deletion()],
     }
 
 

@@ -86,7 +86,7 @@ test_roundtrip (Fixture *f, gconstpointer data)
 static void
 test_format (Fixture *f, gconstpointer data)
 {
-  static const char *const prefixes[CARRETE_ID_N_TYPES] = { "us_", "ph_", "fo_", "up_" };
+  static const char *const prefixes[CARRETE_ID_N_TYPES] = { "us_", "ph_", "fo_", "up_", "sh_" };
 
   for (CarreteIdType type = 0; type < CARRETE_ID_N_TYPES; type++)
     for (gint64 value = 1; value <= 300; value++)

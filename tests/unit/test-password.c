@@ -4,17 +4,17 @@
 #include <string.h>
 
 #include "carrete-error.h"
-#include "password.h"
+#include "carrete-password.h"
 
 /* Cheap parameters wherever the outcome does not depend on the cost. */
-static const UsersHashParams small_params = { crypto_pwhash_OPSLIMIT_MIN,
-                                              crypto_pwhash_MEMLIMIT_MIN };
+static const CarreteHashParams small_params
+    = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN };
 
 static char *
 hash_small (const char *password)
 {
   g_autoptr (GError) error = NULL;
-  char *hash = users_password_hash (password, &small_params, &error);
+  char *hash = carrete_password_hash (password, &small_params, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (hash);
@@ -32,12 +32,12 @@ test_hash_verify (void)
   /* Salted: the same password never gives the same string. */
   g_assert_cmpstr (hash, !=, again);
 
-  g_assert_true (users_password_verify (hash, "correct horse battery staple", &small_params));
-  g_assert_true (users_password_verify (again, "correct horse battery staple", &small_params));
-  g_assert_false (users_password_verify (hash, "correct horse battery stapl", &small_params));
-  g_assert_false (users_password_verify (hash, "correct horse battery staple ", &small_params));
-  g_assert_false (users_password_verify (hash, "Correct horse battery staple", &small_params));
-  g_assert_false (users_password_verify (hash, "", &small_params));
+  g_assert_true (carrete_password_verify (hash, "correct horse battery staple", &small_params));
+  g_assert_true (carrete_password_verify (again, "correct horse battery staple", &small_params));
+  g_assert_false (carrete_password_verify (hash, "correct horse battery stapl", &small_params));
+  g_assert_false (carrete_password_verify (hash, "correct horse battery staple ", &small_params));
+  g_assert_false (carrete_password_verify (hash, "Correct horse battery staple", &small_params));
+  g_assert_false (carrete_password_verify (hash, "", &small_params));
 }
 
 static void
@@ -45,48 +45,51 @@ test_unicode (void)
 {
   g_autofree char *hash = hash_small ("contraseña-ñandú-📷");
 
-  g_assert_true (users_password_verify (hash, "contraseña-ñandú-📷", &small_params));
+  g_assert_true (carrete_password_verify (hash, "contraseña-ñandú-📷", &small_params));
   /* The same text in decomposed form is other bytes: no silent folding. */
-  g_assert_false (users_password_verify (hash, "contrasen\xcc\x83" "a-ñandú-📷", &small_params));
+  g_assert_false (carrete_password_verify (hash,
+                                           "contrasen\xcc\x83"
+                                           "a-ñandú-📷",
+                                           &small_params));
 }
 
 static void
 test_default_params (void)
 {
-  UsersHashParams defaults = users_password_default_params ();
+  CarreteHashParams defaults = carrete_password_default_params ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *hash = users_password_hash ("s3cure-passw0rd", &defaults, &error);
+  g_autofree char *hash = carrete_password_hash ("s3cure-passw0rd", &defaults, &error);
   g_autofree char *weak = hash_small ("s3cure-passw0rd");
 
   g_assert_no_error (error);
   g_assert_cmpuint (defaults.opslimit, ==, crypto_pwhash_OPSLIMIT_INTERACTIVE);
   g_assert_cmpuint (defaults.memlimit, ==, crypto_pwhash_MEMLIMIT_INTERACTIVE);
   g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
-  g_assert_true (users_password_verify (hash, "s3cure-passw0rd", &defaults));
-  g_assert_false (users_password_verify (hash, "s3cure-passw0rd!", &defaults));
+  g_assert_true (carrete_password_verify (hash, "s3cure-passw0rd", &defaults));
+  g_assert_false (carrete_password_verify (hash, "s3cure-passw0rd!", &defaults));
 
-  g_assert_false (users_password_needs_rehash (hash, &defaults));
-  g_assert_true (users_password_needs_rehash (weak, &defaults));
-  g_assert_false (users_password_needs_rehash (weak, &small_params));
-  g_assert_true (users_password_needs_rehash (hash, &small_params));
+  g_assert_false (carrete_password_needs_rehash (hash, &defaults));
+  g_assert_true (carrete_password_needs_rehash (weak, &defaults));
+  g_assert_false (carrete_password_needs_rehash (weak, &small_params));
+  g_assert_true (carrete_password_needs_rehash (hash, &small_params));
   /* A hash from some other scheme must be replaced. */
-  g_assert_true (users_password_needs_rehash ("$2y$10$abcdefghijklmnopqrstuv", &defaults));
+  g_assert_true (carrete_password_needs_rehash ("$2y$10$abcdefghijklmnopqrstuv", &defaults));
 }
 
 static void
 test_verify_null_hash (void)
 {
   /* An unknown user: fails, whatever the password. */
-  g_assert_false (users_password_verify (NULL, "anything at all", &small_params));
-  g_assert_false (users_password_verify (NULL, "", &small_params));
+  g_assert_false (carrete_password_verify (NULL, "anything at all", &small_params));
+  g_assert_false (carrete_password_verify (NULL, "", &small_params));
 }
 
 static void
 test_verify_garbage_hash (void)
 {
-  g_assert_false (users_password_verify ("", "password", &small_params));
-  g_assert_false (users_password_verify ("$argon2id$", "password", &small_params));
-  g_assert_false (users_password_verify ("plaintext", "plaintext", &small_params));
+  g_assert_false (carrete_password_verify ("", "password", &small_params));
+  g_assert_false (carrete_password_verify ("$argon2id$", "password", &small_params));
+  g_assert_false (carrete_password_verify ("plaintext", "plaintext", &small_params));
 }
 
 /* ---- async through the worker pool ---------------------------------------- */
@@ -142,14 +145,14 @@ wait_result (Fixture *f)
 
 static gboolean
 verify_async (Fixture *f, CarreteWorkers *workers, const char *hash, const char *password,
-              const UsersHashParams *params, gboolean *needs_rehash)
+              const CarreteHashParams *params, gboolean *needs_rehash)
 {
   g_autoptr (GError) error = NULL;
   gboolean matched;
 
   g_clear_object (&f->result);
-  users_password_verify_async (workers, hash, password, params, on_done, f);
-  matched = users_password_verify_finish (wait_result (f), needs_rehash, &error);
+  carrete_password_verify_async (workers, hash, password, params, on_done, f);
+  matched = carrete_password_verify_finish (wait_result (f), needs_rehash, &error);
   g_assert_no_error (error);
   return matched;
 }
@@ -158,19 +161,19 @@ static void
 test_async (Fixture *f, gconstpointer data)
 {
   g_autoptr (CarreteWorkers) workers = carrete_workers_new (1, 4);
-  UsersHashParams defaults = users_password_default_params ();
+  CarreteHashParams defaults = carrete_password_default_params ();
   g_autoptr (GError) error = NULL;
   g_autofree char *hash = NULL;
   gboolean needs_rehash = TRUE;
 
-  users_password_hash_async (workers, "hunter2hunter2", &small_params, on_done, f);
+  carrete_password_hash_async (workers, "hunter2hunter2", &small_params, on_done, f);
   /* Not called synchronously. */
   g_assert_cmpuint (f->calls, ==, 0);
-  hash = users_password_hash_finish (wait_result (f), &error);
+  hash = carrete_password_hash_finish (wait_result (f), &error);
   g_assert_no_error (error);
   g_assert_nonnull (hash);
   g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
-  g_assert_true (users_password_verify (hash, "hunter2hunter2", &small_params));
+  g_assert_true (carrete_password_verify (hash, "hunter2hunter2", &small_params));
 
   g_assert_true (verify_async (f, workers, hash, "hunter2hunter2", &small_params, &needs_rehash));
   g_assert_false (needs_rehash);
@@ -201,8 +204,8 @@ test_async_many (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
 
       g_clear_object (&f->result);
-      users_password_hash_async (workers, password, &small_params, on_done, f);
-      g_ptr_array_add (hashes, users_password_hash_finish (wait_result (f), &error));
+      carrete_password_hash_async (workers, password, &small_params, on_done, f);
+      g_ptr_array_add (hashes, carrete_password_hash_finish (wait_result (f), &error));
       g_assert_no_error (error);
     }
   for (guint i = 0; i < hashes->len; i++)
@@ -225,8 +228,8 @@ test_queue_full (Fixture *f, gconstpointer data)
     g_autoptr (GError) error = NULL;
     g_autofree char *none = NULL;
 
-    users_password_hash_async (workers, "hunter2hunter2", &small_params, on_done, f);
-    none = users_password_hash_finish (wait_result (f), &error);
+    carrete_password_hash_async (workers, "hunter2hunter2", &small_params, on_done, f);
+    none = carrete_password_hash_finish (wait_result (f), &error);
     g_assert_null (none);
     g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
     g_assert_cmpuint (carrete_error_http_status (error), ==, 503);
@@ -236,8 +239,8 @@ test_queue_full (Fixture *f, gconstpointer data)
     gboolean needs_rehash = TRUE;
 
     g_clear_object (&f->result);
-    users_password_verify_async (workers, hash, "hunter2hunter2", &small_params, on_done, f);
-    g_assert_false (users_password_verify_finish (wait_result (f), &needs_rehash, &error));
+    carrete_password_verify_async (workers, hash, "hunter2hunter2", &small_params, on_done, f);
+    g_assert_false (carrete_password_verify_finish (wait_result (f), &needs_rehash, &error));
     g_assert_error (error, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE);
   }
   g_assert_cmpuint (carrete_workers_get_queued (workers), ==, 0);

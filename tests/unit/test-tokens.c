@@ -3,7 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "tokens.h"
+#include "carrete-token.h"
 
 static const char base64url_alphabet[] =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -15,12 +15,12 @@ test_new (void)
 
   for (guint i = 0; i < 200; i++)
     {
-      char *token = users_refresh_token_new ();
+      char *token = carrete_token_new ();
       gsize len = 0;
       guint8 raw[64];
 
       g_assert_nonnull (token);
-      g_assert_cmpuint (strlen (token), ==, USERS_REFRESH_TOKEN_LEN);
+      g_assert_cmpuint (strlen (token), ==, CARRETE_TOKEN_LEN);
       g_assert_cmpuint (strlen (token), ==, 43);
       for (const char *c = token; *c != '\0'; c++)
         g_assert_nonnull (strchr (base64url_alphabet, *c));
@@ -29,7 +29,7 @@ test_new (void)
                                           sodium_base64_VARIANT_URLSAFE_NO_PADDING),
                        ==, 0);
       g_assert_cmpuint (len, ==, 32);
-      g_assert_true (users_refresh_token_is_well_formed (token));
+      g_assert_true (carrete_token_is_well_formed (token));
       g_assert_false (g_hash_table_contains (seen, token));
       g_hash_table_add (seen, token);
     }
@@ -38,7 +38,7 @@ test_new (void)
 static void
 test_well_formed (void)
 {
-  g_autofree char *token = users_refresh_token_new ();
+  g_autofree char *token = carrete_token_new ();
   g_autofree char *shorter = g_strndup (token, 42);
   g_autofree char *longer = g_strconcat (token, "A", NULL);
   g_autofree char *padded = g_strconcat (token, "=", NULL);
@@ -55,29 +55,29 @@ test_well_formed (void)
   dot[0] = '.';
   high[10] = '\xc3';
 
-  g_assert_true (users_refresh_token_is_well_formed (token));
-  g_assert_true (users_refresh_token_is_well_formed (all_dash));
-  g_assert_false (users_refresh_token_is_well_formed (shorter));
-  g_assert_false (users_refresh_token_is_well_formed (longer));
-  g_assert_false (users_refresh_token_is_well_formed (padded));
-  g_assert_false (users_refresh_token_is_well_formed (plus));
-  g_assert_false (users_refresh_token_is_well_formed (slash));
-  g_assert_false (users_refresh_token_is_well_formed (space));
-  g_assert_false (users_refresh_token_is_well_formed (dot));
-  g_assert_false (users_refresh_token_is_well_formed (high));
-  g_assert_false (users_refresh_token_is_well_formed (""));
-  g_assert_false (users_refresh_token_is_well_formed (NULL));
+  g_assert_true (carrete_token_is_well_formed (token));
+  g_assert_true (carrete_token_is_well_formed (all_dash));
+  g_assert_false (carrete_token_is_well_formed (shorter));
+  g_assert_false (carrete_token_is_well_formed (longer));
+  g_assert_false (carrete_token_is_well_formed (padded));
+  g_assert_false (carrete_token_is_well_formed (plus));
+  g_assert_false (carrete_token_is_well_formed (slash));
+  g_assert_false (carrete_token_is_well_formed (space));
+  g_assert_false (carrete_token_is_well_formed (dot));
+  g_assert_false (carrete_token_is_well_formed (high));
+  g_assert_false (carrete_token_is_well_formed (""));
+  g_assert_false (carrete_token_is_well_formed (NULL));
 }
 
 static void
 test_digest (void)
 {
-  g_autofree char *token = users_refresh_token_new ();
-  g_autofree char *other = users_refresh_token_new ();
-  g_autofree char *d1 = users_refresh_token_digest (token);
-  g_autofree char *d2 = users_refresh_token_digest (token);
-  g_autofree char *d3 = users_refresh_token_digest (other);
-  g_autofree char *known = users_refresh_token_digest ("abc");
+  g_autofree char *token = carrete_token_new ();
+  g_autofree char *other = carrete_token_new ();
+  g_autofree char *d1 = carrete_token_digest (token);
+  g_autofree char *d2 = carrete_token_digest (token);
+  g_autofree char *d3 = carrete_token_digest (other);
+  g_autofree char *known = carrete_token_digest ("abc");
 
   g_assert_cmpuint (strlen (d1), ==, 64);
   for (const char *c = d1; *c != '\0'; c++)

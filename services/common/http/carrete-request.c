@@ -200,6 +200,7 @@ carrete_request_decode_id (CarreteRequest *req, const char *name, CarreteIdType 
     [CARRETE_ID_PHOTO] = "No such photo.",
     [CARRETE_ID_FOLDER] = "No such folder.",
     [CARRETE_ID_UPLOAD] = "No such upload.",
+    [CARRETE_ID_SHARE] = "No such link.",
   };
 
   g_return_val_if_fail (req->ids != NULL && type < CARRETE_ID_N_TYPES, FALSE);

@@ -8,7 +8,7 @@
 #define FEISTEL_ROUNDS 8
 
 static const char base62_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-static const char *const type_prefixes[CARRETE_ID_N_TYPES] = { "us_", "ph_", "fo_", "up_" };
+static const char *const type_prefixes[CARRETE_ID_N_TYPES] = { "us_", "ph_", "fo_", "up_", "sh_" };
 
 struct _CarreteIds
 {

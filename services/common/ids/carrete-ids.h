@@ -6,17 +6,19 @@
 
 G_BEGIN_DECLS
 
-/* Opaque typed IDs: `us_`, `ph_`, `fo_`, `up_` (resumable uploads)
- * followed by 11 base62 characters.  The characters encode a keyed 64-bit
- * permutation (an 8-round Feistel network over SipHash) of the row's bigint
- * id, with one key per type, so consecutive rows give unrelated strings and
- * an id of one type never decodes as another. */
+/* Opaque typed IDs: `us_`, `ph_`, `fo_`, `up_` (resumable uploads) and
+ * `sh_` (share links), followed by 11 base62 characters.  The characters
+ * encode a keyed 64-bit permutation (an 8-round Feistel network over
+ * SipHash) of the row's bigint id, with one key per type, so consecutive
+ * rows give unrelated strings and an id of one type never decodes as
+ * another. */
 typedef enum
 {
   CARRETE_ID_USER,
   CARRETE_ID_PHOTO,
   CARRETE_ID_FOLDER,
-  CARRETE_ID_UPLOAD, /* last: each type's key is derived from its index */
+  CARRETE_ID_UPLOAD,
+  CARRETE_ID_SHARE, /* last: each type's key is derived from its index */
   CARRETE_ID_N_TYPES,
 } CarreteIdType;
 

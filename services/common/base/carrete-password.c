@@ -1,6 +1,6 @@
-#define G_LOG_DOMAIN "carrete-users-password"
+#define G_LOG_DOMAIN "carrete-password"
 
-#include "password.h"
+#include "carrete-password.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -9,14 +9,15 @@
 #include "carrete-keys.h"
 #include "carrete-op.h"
 
-UsersHashParams
-users_password_default_params (void)
+CarreteHashParams
+carrete_password_default_params (void)
 {
-  return (UsersHashParams) { crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE };
+  return (CarreteHashParams){ crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE };
 }
 
 char *
-users_password_hash (const char *password, const UsersHashParams *params, GError **error)
+carrete_password_hash (const char *password, const CarreteHashParams *params, GError **error)
 {
   char out[crypto_pwhash_STRBYTES];
 
@@ -31,7 +32,7 @@ users_password_hash (const char *password, const UsersHashParams *params, GError
 
 /* A hash of a random password with the current parameters, made once. */
 static const char *
-dummy_hash (const UsersHashParams *params)
+dummy_hash (const CarreteHashParams *params)
 {
   static char *hash = NULL;
 
@@ -43,27 +44,27 @@ dummy_hash (const UsersHashParams *params)
 
       randombytes_buf (secret, sizeof secret);
       sodium_bin2hex (text, sizeof text, secret, sizeof secret);
-      made = users_password_hash (text, params, NULL);
+      made = carrete_password_hash (text, params, NULL);
       g_once_init_leave (&hash, made != NULL ? made : g_strdup ("$argon2id$invalid"));
     }
   return hash;
 }
 
 gboolean
-users_password_verify (const char *hash, const char *password, const UsersHashParams *params)
+carrete_password_verify (const char *hash, const char *password, const CarreteHashParams *params)
 {
   if (hash == NULL)
     {
       /* The outcome is irrelevant: only the time spent matters. */
-      int ignored G_GNUC_UNUSED = crypto_pwhash_str_verify (dummy_hash (params), password,
-                                                            strlen (password));
+      int ignored G_GNUC_UNUSED
+          = crypto_pwhash_str_verify (dummy_hash (params), password, strlen (password));
       return FALSE;
     }
   return crypto_pwhash_str_verify (hash, password, strlen (password)) == 0;
 }
 
 gboolean
-users_password_needs_rehash (const char *hash, const UsersHashParams *params)
+carrete_password_needs_rehash (const char *hash, const CarreteHashParams *params)
 {
   return crypto_pwhash_str_needs_rehash (hash, params->opslimit, params->memlimit) != 0;
 }
@@ -72,7 +73,7 @@ typedef struct
 {
   char *password;
   char *hash;
-  UsersHashParams params;
+  CarreteHashParams params;
 } HashJob;
 
 static void
@@ -86,7 +87,7 @@ hash_job_free (gpointer data)
 }
 
 static GTask *
-hash_job_task (const char *hash, const char *password, const UsersHashParams *params,
+hash_job_task (const char *hash, const char *password, const CarreteHashParams *params,
                GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
 {
   HashJob *job = g_new0 (HashJob, 1);
@@ -103,7 +104,7 @@ run_hash (GTask *task, gpointer source, gpointer data, GCancellable *cancellable
 {
   HashJob *job = data;
   GError *error = NULL;
-  char *hash = users_password_hash (job->password, &job->params, &error);
+  char *hash = carrete_password_hash (job->password, &job->params, &error);
 
   if (hash == NULL)
     g_task_return_error (task, error);
@@ -112,18 +113,18 @@ run_hash (GTask *task, gpointer source, gpointer data, GCancellable *cancellable
 }
 
 void
-users_password_hash_async (CarreteWorkers *workers, const char *password,
-                           const UsersHashParams *params, GAsyncReadyCallback callback,
-                           gpointer user_data)
+carrete_password_hash_async (CarreteWorkers *workers, const char *password,
+                             const CarreteHashParams *params, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   g_autoptr (GTask) task
-      = hash_job_task (NULL, password, params, callback, user_data, users_password_hash_async);
+      = hash_job_task (NULL, password, params, callback, user_data, carrete_password_hash_async);
 
   carrete_workers_run_task (workers, task, run_hash);
 }
 
 char *
-users_password_hash_finish (GAsyncResult *result, GError **error)
+carrete_password_hash_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -141,28 +142,28 @@ run_verify (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   HashJob *job = data;
   gssize outcome = 0;
 
-  if (users_password_verify (job->hash, job->password, &job->params))
+  if (carrete_password_verify (job->hash, job->password, &job->params))
     {
       outcome |= VERIFY_MATCHED;
-      if (users_password_needs_rehash (job->hash, &job->params))
+      if (carrete_password_needs_rehash (job->hash, &job->params))
         outcome |= VERIFY_NEEDS_REHASH;
     }
   g_task_return_int (task, outcome);
 }
 
 void
-users_password_verify_async (CarreteWorkers *workers, const char *hash, const char *password,
-                             const UsersHashParams *params, GAsyncReadyCallback callback,
-                             gpointer user_data)
+carrete_password_verify_async (CarreteWorkers *workers, const char *hash, const char *password,
+                               const CarreteHashParams *params, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
   g_autoptr (GTask) task
-      = hash_job_task (hash, password, params, callback, user_data, users_password_verify_async);
+      = hash_job_task (hash, password, params, callback, user_data, carrete_password_verify_async);
 
   carrete_workers_run_task (workers, task, run_verify);
 }
 
 gboolean
-users_password_verify_finish (GAsyncResult *result, gboolean *needs_rehash, GError **error)
+carrete_password_verify_finish (GAsyncResult *result, gboolean *needs_rehash, GError **error)
 {
   gssize outcome = g_task_propagate_int (G_TASK (result), error);
 

@@ -1,6 +1,6 @@
-#define G_LOG_DOMAIN "carrete-users-tokens"
+#define G_LOG_DOMAIN "carrete-token"
 
-#include "tokens.h"
+#include "carrete-token.h"
 
 #include "carrete-base64url.h"
 
@@ -8,7 +8,7 @@
 #include <string.h>
 
 char *
-users_refresh_token_new (void)
+carrete_token_new (void)
 {
   guint8 bytes[32];
 
@@ -17,9 +17,9 @@ users_refresh_token_new (void)
 }
 
 gboolean
-users_refresh_token_is_well_formed (const char *token)
+carrete_token_is_well_formed (const char *token)
 {
-  if (token == NULL || strlen (token) != USERS_REFRESH_TOKEN_LEN)
+  if (token == NULL || strlen (token) != CARRETE_TOKEN_LEN)
     return FALSE;
   for (const char *c = token; *c != '\0'; c++)
     if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
@@ -28,7 +28,7 @@ users_refresh_token_is_well_formed (const char *token)
 }
 
 char *
-users_refresh_token_digest (const char *token)
+carrete_token_digest (const char *token)
 {
   guint8 digest[crypto_hash_sha256_BYTES];
   char hex[sizeof digest * 2 + 1];
