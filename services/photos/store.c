@@ -152,10 +152,14 @@ static const CarreteStatement begin_delete = {
   1,
 };
 
+/* Rows another deletion has claimed are its own to finish (or a running
+ * thumbnails job's, which keeps them: see delete_rows), never taken twice:
+ * the batches end. */
 static const CarreteStatement begin_delete_batch = {
   "photos_begin_delete_batch",
   "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE ($1::bigint = 0 OR owner_id = $1)"
-  "   AND ($2::bigint = 0 OR folder_id = $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+  "   AND ($2::bigint = 0 OR folder_id = $2) AND state <> 'deleting'"
+  "   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
   " RETURNING " PHOTO_COLUMNS,
   3,
 };
@@ -168,9 +172,15 @@ static const CarreteStatement begin_sweep = {
   1,
 };
 
+/* A row whose thumbnails job is running stays: the job may still store
+ * thumbnails after this deletion removed the objects, and only the row
+ * tells anyone they exist.  The job, once it has seen the row `deleting`,
+ * removes every object of it and then the row (job-thumbnails.c); if it
+ * dies first, the next claim of the job does, or the sweeper. */
 static const CarreteStatement delete_rows = {
   "photos_delete_rows",
-  "DELETE FROM photos WHERE id = ANY ($1::bigint[]) AND state = 'deleting'",
+  "DELETE FROM photos p WHERE id = ANY ($1::bigint[]) AND state = 'deleting'"
+  " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.state = 'running')",
   1,
 };
 
