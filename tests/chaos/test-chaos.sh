@@ -9,7 +9,8 @@
 # CARRETE_JOBS_IN_SERVE=false) and one `carrete-photos work`.  chaos-load.py
 # runs a mixed load at a fixed rate (uploads of distinct images over the
 # streamed, form, direct-PUT and resumable paths; lists, gets with the
-# original's bytes, renames, moves, deletes, logins, refreshes), recording
+# original's bytes, renames, moves, deletes to the trash or for good, restores, empty-trashes,
+# logins, refreshes), recording
 # every answer and every acknowledged write.  Meanwhile, each twice: SIGKILL
 # of each service and of the worker, then a restart; a PostgreSQL restart; a
 # PostgreSQL stop for CHAOS_OUTAGE s; MinIO stopped for CHAOS_OUTAGE s; MinIO
@@ -23,10 +24,14 @@
 # Afterwards, per phase: no answer but a success, a 503 with Retry-After, or
 # a timeout / connection error; no success with wrong data; every
 # acknowledged upload readable with its SHA-256 and its thumbnails made (or
-# its job still due); every acknowledged delete gone, its objects too; then
+# its job still due); every acknowledged delete for good gone, its objects
+# too; every photo acknowledged in the trash absent from gets, listed in
+# GET /v1/trash with its original kept (a sample restored: its exact
+# SHA-256; then trashed again); then
 # the deadlines of unfinished uploads are moved into the past (SQL), the
 # photos service restarted (its sweepers run at start) and, once they are
-# done: no row without its objects, no object without its row, no staging
+# done: no row (trashed ones included) without its objects, no object
+# without its row, no staging
 # object, no multipart upload, no unfinished row.  A table per phase ends
 # the output, as TAP comments.
 #
@@ -234,21 +239,23 @@ store_leftovers() {
     find "$STORE_DIR/.uploads" -mindepth 1 -maxdepth 1 -printf 'multipart upload %P\n' 2>/dev/null
     find "$STORE_DIR" "$DISK/spool" -name '.tmp-*' -printf 'temporary file %P\n'
   fi
-  photos_sql "SELECT 'unfinished row ' || state || ' ' || object_prefix FROM photos WHERE state <> 'ready'
+  photos_sql "SELECT 'unfinished row ' || state || ' ' || object_prefix FROM photos
+              WHERE state NOT IN ('ready', 'trashed')
               UNION ALL SELECT 'upload row ' || state || ' ' || object_prefix FROM uploads"
 }
 
 # sweep: the photos service stopped (a sweep it had begun keeps its rows
 # claimed for 5 minutes), every unfinished upload's and deletion's deadline
-# moved into the past, the service started again (its sweepers run at
-# start), until nothing is left for them (30 s at most).
+# moved into the past (not a trashed photo's: its deadline is its purge),
+# the service started again (its sweepers run at start), until nothing is
+# left for them (30 s at most).
 sweep() {
   local tries=300 status
   kill -TERM "$(pid_of photos)"
   while [ ! -s "$STACK/run/photos.status" ] && [ "$tries" -gt 0 ]; do sleep 0.1; tries=$((tries - 1)); done
   status=$(cat "$STACK/run/photos.status" 2>/dev/null || echo none)
   tap_check "$PHASE: carrete-photos exits 0 on SIGTERM after the faults (status $status)" test "$status" = 0
-  photos_sql "UPDATE photos SET expires_at = now() - interval '1 second' WHERE state <> 'ready';
+  photos_sql "UPDATE photos SET expires_at = now() - interval '1 second' WHERE state NOT IN ('ready', 'trashed');
               UPDATE uploads SET expires_at = now() - interval '1 second'" >/dev/null
   "$STACK/run/photos.start"
   wait_for_http "${READY_URL[photos]}" 600 || true
@@ -297,7 +304,8 @@ print(f"  faults injected: {sum(map(len, kinds.values()))} ("
       + ", ".join(f"{k} ×{len(v)}" for k, v in kinds.items()) + ")")
 print(f"  requests sent: {len(rows)} (" + ", ".join(f"{k}: {v}" for k, v in sorted(by.items())) + ")")
 print(f"  acknowledged writes checked: {c['uploads_checked']} uploads (of {c['uploads_acknowledged']}; "
-      f"thumbnails ready {c['thumbnails_ready']}, pending {c['thumbnails_pending']}), {c['deletes_checked']} deletes")
+      f"thumbnails ready {c['thumbnails_ready']}, pending {c['thumbnails_pending']}), {c['deletes_checked']} deletes "
+      f"for good, {c['trashed_checked']} in the trash ({c['trashed_restored']} restored, bytes compared, trashed again)")
 print(f"  losses: {c['losses'] + c['deletes_not_gone']}")
 print(f"  orphans: {orphans}")
 print("  recovery (max s to every service ready, per fault kind): "
@@ -329,8 +337,12 @@ check_phase() {
       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.state IN ('queued', 'running'))")" = 0
   sweep
   stack_store_keys "$PHASE" "$STORE_DIR" >"$STACK/store-keys"
-  tap_check "$PHASE: every acknowledged upload readable with its SHA-256 and thumbnails; every acknowledged delete gone, objects too" \
+  tap_check "$PHASE: every acknowledged upload readable with its SHA-256 and thumbnails; every acknowledged delete for good gone, objects too; every acknowledged trashing in the trash, original kept (a sample restored: exact SHA-256)" \
     python3 "$LOAD" check "$STACK" "$STACK/store-keys"
+  # The sample restored queued thumbnails jobs; trashed again, their jobs
+  # end (or made the thumbnails first): the store once they are done.
+  jobs_settle
+  stack_store_keys "$PHASE" "$STORE_DIR" >"$STACK/store-keys"
   leftovers=$(store_leftovers)
   diffs=$(diff <(stack_row_objects "$CARRETE_PHOTOS_DATABASE_URL") \
     <(grep -v '^u/' "$STACK/store-keys" | sed 's|/[^/]*$||' | uniq -c | awk '{ print $2, $1 }') || true)
@@ -344,7 +356,8 @@ check_phase() {
   tap_check "$PHASE: after the sweep no staging object, multipart upload, temporary file or unfinished row" \
     test -z "$leftovers"
   [ -s "$STACK/check.json" ] || echo '{"uploads_checked": 0, "uploads_acknowledged": 0, "thumbnails_ready": 0,
-    "thumbnails_pending": 0, "deletes_checked": 0, "losses": -1, "deletes_not_gone": 0}' >"$STACK/check.json"
+    "thumbnails_pending": 0, "deletes_checked": 0, "losses": -1, "deletes_not_gone": 0,
+    "trashed_checked": 0, "trashed_restored": 0}' >"$STACK/check.json"
   table "$orphans"
 }
 
