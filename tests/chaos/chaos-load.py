@@ -366,7 +366,7 @@ class Actor(threading.Thread):
 
     OPS = [("upload_stream", 3), ("upload_form", 2), ("upload_direct", 2), ("upload_resumable", 2),
            ("list", 3), ("list_folders", 1), ("get", 4), ("rename", 2), ("move", 2), ("delete", 2),
-           ("restore", 1), ("empty_trash", 0.25), ("login", 1), ("refresh", 1)]
+           ("restore", 0.5), ("empty_trash", 0.25), ("login", 1), ("refresh", 1)]
 
     def run(self):
         try:

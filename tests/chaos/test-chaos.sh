@@ -303,6 +303,10 @@ print(f"chaos table, phase {phase} (load average of the machine at its end: {ope
 print(f"  faults injected: {sum(map(len, kinds.values()))} ("
       + ", ".join(f"{k} ×{len(v)}" for k, v in kinds.items()) + ")")
 print(f"  requests sent: {len(rows)} (" + ", ".join(f"{k}: {v}" for k, v in sorted(by.items())) + ")")
+trash_ops = collections.Counter(r["route"] for r in rows if "error" not in r and 200 <= r["status"] < 300)
+print(f"  trash operations answered 2xx: {trash_ops['DELETE /v1/photos/{id} (trash)']} deletes to the trash, "
+      f"{trash_ops['DELETE /v1/photos/{id}?permanent=true']} for good, "
+      f"{trash_ops['POST /v1/trash/{id}/restore']} restores, {trash_ops['DELETE /v1/trash']} trashes emptied")
 print(f"  acknowledged writes checked: {c['uploads_checked']} uploads (of {c['uploads_acknowledged']}; "
       f"thumbnails ready {c['thumbnails_ready']}, pending {c['thumbnails_pending']}), {c['deletes_checked']} deletes "
       f"for good, {c['trashed_checked']} in the trash ({c['trashed_restored']} restored, bytes compared, trashed again)")
