@@ -77,17 +77,22 @@ static const CarreteStatement renew = {
 
 /* The job of a photo that is no longer ready, once it has removed what it
  * may have stored ($3: every object of a photo being deleted, whose row
- * then goes, the job with it).  A photo restored from the trash meanwhile
- * gets the job queued again; otherwise the job is removed. */
+ * then goes, the job with it).  A trashed photo's job is parked (queued
+ * until `infinity`: a restore wakes it, see store.c), a photo restored
+ * meanwhile gets it queued again, and only a photo gone or going takes it
+ * away.  The photo's row is locked first: its state is the latest, never
+ * a restore's that committed while this statement ran, so a restore never
+ * finds the job still there and then sees it vanish. */
 static const CarreteStatement abandon = {
   "jobs_abandon",
-  "WITH gone AS (DELETE FROM photos WHERE id = $2 AND state = 'deleting' AND $3::boolean"
+  "WITH p AS (SELECT state FROM photos WHERE id = $2 FOR UPDATE),"
+  " gone AS (DELETE FROM photos WHERE id = $2 AND state = 'deleting' AND $3::boolean"
   "   RETURNING id),"
-  " requeued AS (UPDATE jobs SET state = 'queued', run_after = now(), locked_until = NULL,"
-  "   updated_at = now() WHERE id = $1"
-  "   AND EXISTS (SELECT 1 FROM photos p WHERE p.id = $2 AND p.state = 'ready') RETURNING id)"
+  " kept AS (UPDATE jobs SET state = 'queued', attempts = 0, locked_until = NULL,"
+  "   run_after = CASE p.state WHEN 'ready' THEN now() ELSE 'infinity' END, updated_at = now()"
+  "   FROM p WHERE jobs.id = $1 AND p.state IN ('ready', 'trashed') RETURNING jobs.id)"
   " DELETE FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM gone)"
-  " AND NOT EXISTS (SELECT 1 FROM requeued)",
+  " AND NOT EXISTS (SELECT 1 FROM kept)",
   3,
 };
 

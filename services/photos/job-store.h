@@ -61,8 +61,9 @@ void photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *re
                              GAsyncReadyCallback callback, gpointer user_data);
 /* A job whose photo is no longer ready, once the job has removed what it
  * may have stored (`removed_all`: every object of a photo being deleted,
- * whose row then goes too): removed, or queued again when the photo was
- * restored meanwhile.  carrete_db_count_finish. */
+ * whose row then goes too): parked while the photo is in the trash (queued
+ * until `infinity`; a restore wakes it), queued again when the photo was
+ * restored meanwhile, removed otherwise.  carrete_db_count_finish. */
 void photos_job_store_abandon (CarreteDb *db, const PhotosJob *job, gboolean removed_all,
                                GAsyncReadyCallback callback, gpointer user_data);
 

@@ -226,8 +226,15 @@ static const CarreteStatement any_trashed = {
 
 /* Back to `ready` in `$3` (0: no folder).  A twin made meanwhile meets the
  * one-copy index (409).  A thumbnails job that ran while it was in the
- * trash dropped it: one is queued again if none is waiting. */
+ * trash parked itself (queued until `infinity`, job-store.c): woken.  The
+ * wake matches the job in any due state and decides on its latest version
+ * (a job that parked itself while this statement waited for the photo's
+ * row was still `running` in its snapshot); a running job keeps its lease.
+ * One is queued if none is there (a photo trashed before this rule). */
 #define RESTORED_JOB                                                                               \
+  " woken AS (UPDATE jobs SET run_after = CASE WHEN jobs.run_after = 'infinity' THEN now()"       \
+  "     ELSE jobs.run_after END FROM r"                                                            \
+  "   WHERE jobs.photo_id = r.id AND jobs.state IN ('queued', 'running')),"                       \
   " job AS (INSERT INTO jobs (kind, photo_id) SELECT 'thumbnails', r.id FROM r"                   \
   "   WHERE r.thumbnails = 'pending' AND NOT EXISTS (SELECT 1 FROM jobs j"                         \
   "     WHERE j.photo_id = r.id AND j.state IN ('queued', 'running')))"

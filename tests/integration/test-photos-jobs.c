@@ -582,6 +582,60 @@ test_delete_worker_killed_after_store (PhotosStack *s)
   ct_service_free (api);
 }
 
+/* A photo trashed while its (slow) decoder runs: the job stores the
+ * thumbnails, finds the photo trashed, removes them (the trashed row says
+ * pending: its original alone) and parks itself, queued until `infinity`;
+ * a restore wakes it and the thumbnails are made. */
+static void
+test_trash_restore_with_job (PhotosStack *s)
+{
+  g_autofree char *spool = NULL;
+  CtService *worker = start_slow_worker (s, NULL, &spool);
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "jobtrash");
+  CtService *api = start_api (s);
+  const char *url = ct_service_url (api);
+  guint objects = photos_count_objects (s);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 570, NULL, 0);
+  g_autofree char *id = upload_pending (url, ana, "trashed.jpg", jpeg);
+  g_autofree char *trash_path = g_strconcat ("/v1/photos/", id, NULL);
+  g_autofree char *restore_path = g_strconcat ("/v1/trash/", id, "/restore", NULL);
+  g_autoptr (GArray) decoders = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *parked = NULL;
+  g_autoptr (CtResponse) done = NULL;
+
+  await_job_state (s, id, "running", 10);
+  decoders = await_decoders (worker);
+  {
+    g_autoptr (CtResponse) r = ct_http (url, "DELETE", trash_path, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 204);
+  }
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "trashed");
+  /* The decode ends 3 s after it began; the job parks itself. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_clear_pointer (&parked, g_free);
+      parked = job_column (s, id, "(run_after = 'infinity' AND state = 'queued')");
+      if (g_strcmp0 (parked, "true") == 0)
+        break;
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpstr (parked, ==, "true");
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 1);
+  photos_assert_consistent (s, spool);
+  {
+    g_autoptr (CtResponse) r = ct_http (url, "POST", restore_path, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  done = ct_await_thumbnails (url, ana->token, id);
+  assert_ready (done, 320, 240, NULL);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 3);
+  photos_assert_consistent (s, spool);
+  ct_service_free (worker);
+  ct_service_free (api);
+}
+
 /* SIGTERM: the worker claims nothing more, records the outcome of the job
  * under way, and exits 0 (ct_service_free checks). */
 static void
@@ -627,6 +681,7 @@ add_tests (void)
   photos_add_test ("jobs/delete-before-store", test_delete_before_store, TRUE, TRUE);
   photos_add_test ("jobs/delete-worker-killed-after-store", test_delete_worker_killed_after_store,
                    TRUE, TRUE);
+  photos_add_test ("jobs/trash-restore-with-job", test_trash_restore_with_job, TRUE, FALSE);
   photos_add_test ("jobs/sigterm", test_sigterm, TRUE, FALSE);
 }
 
