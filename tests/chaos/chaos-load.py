@@ -282,6 +282,8 @@ class Actor(threading.Thread):
         url = api.PHOTOS + "/v1/photos?limit=50" + (f"&folder_id={folder}" if folder else "")
         _, payload = self.send("list", "GET /v1/photos", "GET", url)
         for item in json.loads(payload).get("items", []):
+            if item.get("id") in self.trashed:
+                self.wrong("list", f"{item['id']}, acknowledged in the trash, is listed")
             self.check_photo("list", item)
 
     def list_folders(self):
@@ -429,7 +431,7 @@ def check(folder, keys_path):
         fate[a["id"]] = FATES[a["kind"]]
         if a["kind"] in ("upload", "trash"):
             latest[a["id"]] = a
-    problems, tokens, trash_listings = [], {}, {}
+    problems, tokens, trash_listings, listings = [], {}, {}, {}
     result = {"uploads_acknowledged": 0, "uploads_checked": 0, "deletes_checked": 0,
               "thumbnails_ready": 0, "thumbnails_pending": 0, "losses": 0, "deletes_not_gone": 0,
               "trashed_checked": 0, "trashed_restored": 0}
@@ -442,6 +444,23 @@ def check(folder, keys_path):
                 raise SystemExit(f"{user['username']} cannot log in after the load: {status}")
             tokens[user["username"]] = json.loads(payload)["access_token"]
         return tokens[user["username"]]
+
+    def listed(user):
+        """The ids in the user's GET /v1/photos, every page."""
+        if user["username"] not in listings:
+            ids, cursor = set(), None
+            while True:
+                url = api.PHOTOS + "/v1/photos?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                status, payload = api.call("GET", url, token=token_of(user))
+                if status != 200:
+                    raise SystemExit(f"GET /v1/photos of {user['username']}: {status}")
+                page = json.loads(payload)
+                ids.update(item["id"] for item in page["items"])
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            listings[user["username"]] = ids
+        return listings[user["username"]]
 
     def trash_of(user):
         """The ids in the user's GET /v1/trash, every page."""
@@ -508,6 +527,8 @@ def check(folder, keys_path):
                 problems.append(f"acknowledged delete {a['id']}: objects under {a['prefix']} remain")
         elif a["kind"] == "trash" and fate[a["id"]] == "trashed" and latest[a["id"]] is a:
             result["trashed_checked"] += 1
+            if a["id"] in listed(a["user"]):
+                lost(f"trashed {a['id']}: listed by GET /v1/photos")
             check_trashed(a, token_of(a["user"]), trash_of(a["user"]), keys, result, lost,
                           original_sha)
     result["problems"] = problems

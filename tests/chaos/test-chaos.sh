@@ -263,10 +263,12 @@ sweep() {
   while [ -n "$(store_leftovers)" ] && [ "$tries" -gt 0 ]; do sleep 0.1; tries=$((tries - 1)); done
 }
 
-# jobs_settle: waits (60 s at most) until no thumbnails job is due.
+# jobs_settle: waits (60 s at most) until no thumbnails job is due (a
+# trashed photo's job is parked, queued until 'infinity', until a restore).
 jobs_settle() {
   local tries=600
-  while [ "$(photos_sql "SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')")" != 0 ] &&
+  while [ "$(photos_sql "SELECT count(*) FROM jobs WHERE state = 'running'
+             OR (state = 'queued' AND run_after <> 'infinity')")" != 0 ] &&
     [ "$tries" -gt 0 ]; do
     sleep 0.1
     tries=$((tries - 1))
@@ -338,7 +340,8 @@ check_phase() {
   jobs_settle
   tap_check "$PHASE: every photo whose thumbnails are pending has its job due" \
     test "$(photos_sql "SELECT count(*) FROM photos p WHERE state = 'ready' AND thumbnails = 'pending'
-      AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.state IN ('queued', 'running'))")" = 0
+      AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.state IN ('queued', 'running')
+        AND j.run_after <> 'infinity')")" = 0
   sweep
   stack_store_keys "$PHASE" "$STORE_DIR" >"$STACK/store-keys"
   tap_check "$PHASE: every acknowledged upload readable with its SHA-256 and thumbnails; every acknowledged delete for good gone, objects too; every acknowledged trashing in the trash, original kept (a sample restored: exact SHA-256)" \
