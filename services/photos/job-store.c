@@ -21,8 +21,10 @@ static const CarreteStatement claim = {
   1,
 };
 
-/* The photo is updated only while it is ready: one being deleted keeps
- * its state, and the job then removes what it stored. */
+/* The photo is updated, and the job done, only while the photo is ready:
+ * otherwise the job stays running (so that a deletion keeps the row, see
+ * store.c) until it has removed what it stored.  Answers the photo's state:
+ * `ready` when updated, else the state it is in, or `gone`. */
 static const CarreteStatement finish_thumbnails = {
   "jobs_finish_thumbnails",
   "WITH photo AS ("
@@ -31,18 +33,21 @@ static const CarreteStatement finish_thumbnails = {
   "    thumbnails = 'ready', thumbnails_error = NULL, thumbnails_size = $6, updated_at = now()"
   "  WHERE id = $2 AND state = 'ready' RETURNING id),"
   " job AS (UPDATE jobs SET state = 'done', locked_until = NULL, last_error = NULL,"
-  "    updated_at = now() WHERE id = $1)"
-  " SELECT id FROM photo",
+  "    updated_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM photo))"
+  " SELECT coalesce((SELECT 'ready' FROM photo), (SELECT state FROM photos WHERE id = $2), 'gone')",
   6,
 };
 
+/* A job's outcome is recorded only while its photo is ready (fail, retry):
+ * one whose photo went meanwhile stays running until its lease ends, and
+ * the next claim removes what it may have stored (job-thumbnails.c). */
 static const CarreteStatement fail = {
   "jobs_fail",
   "WITH photo AS ("
   "  UPDATE photos SET thumbnails = 'failed', thumbnails_error = $3, updated_at = now()"
-  "  WHERE id = $2 AND state = 'ready')"
+  "  WHERE id = $2 AND state = 'ready' RETURNING id)"
   " UPDATE jobs SET state = 'failed', locked_until = NULL, last_error = $3, updated_at = now()"
-  " WHERE id = $1",
+  " WHERE id = $1 AND EXISTS (SELECT 1 FROM photo)",
   3,
 };
 
@@ -52,7 +57,9 @@ static const CarreteStatement retry = {
   "  UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END,"
   "    run_after = now() + make_interval(secs => least($4 * power(2, attempts - 1), 3600)),"
   "    locked_until = NULL, last_error = $2, updated_at = now()"
-  "  WHERE id = $1 RETURNING photo_id, state),"
+  "  WHERE id = $1 AND EXISTS (SELECT 1 FROM photos p"
+  "    WHERE p.id = jobs.photo_id AND p.state = 'ready')"
+  "  RETURNING photo_id, state),"
   " photo AS ("
   "  UPDATE photos SET thumbnails = 'failed', thumbnails_error = $2, updated_at = now()"
   "  FROM job WHERE photos.id = job.photo_id AND job.state = 'failed' AND photos.state = 'ready')"
@@ -68,10 +75,25 @@ static const CarreteStatement renew = {
   3,
 };
 
-static const CarreteStatement drop = {
-  "jobs_drop",
-  "DELETE FROM jobs WHERE id = $1",
-  1,
+/* The job of a photo that is no longer ready, once it has removed what it
+ * may have stored ($3: every object of a photo being deleted, whose row
+ * then goes, the job with it).  A trashed photo's job is parked (queued
+ * until `infinity`: a restore wakes it, see store.c), a photo restored
+ * meanwhile gets it queued again, and only a photo gone or going takes it
+ * away.  The photo's row is locked first: its state is the latest, never
+ * a restore's that committed while this statement ran, so a restore never
+ * finds the job still there and then sees it vanish. */
+static const CarreteStatement abandon = {
+  "jobs_abandon",
+  "WITH p AS (SELECT state FROM photos WHERE id = $2 FOR UPDATE),"
+  " gone AS (DELETE FROM photos WHERE id = $2 AND state = 'deleting' AND $3::boolean"
+  "   RETURNING id),"
+  " kept AS (UPDATE jobs SET state = 'queued', attempts = 0, locked_until = NULL,"
+  "   run_after = CASE p.state WHEN 'ready' THEN now() ELSE 'infinity' END, updated_at = now()"
+  "   FROM p WHERE jobs.id = $1 AND p.state IN ('ready', 'trashed') RETURNING jobs.id)"
+  " DELETE FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM gone)"
+  " AND NOT EXISTS (SELECT 1 FROM kept)",
+  3,
 };
 
 void
@@ -144,6 +166,14 @@ photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint w
   carrete_db_query_async (db, &finish_thumbnails, params, NULL, callback, user_data);
 }
 
+char *
+photos_job_store_finish_thumbnails_finish (CarreteDb *db, GAsyncResult *result, GError **error)
+{
+  g_autoptr (PGresult) res = carrete_db_query_finish (db, result, error);
+
+  return res == NULL ? NULL : photos_row_text (res, 0, 0);
+}
+
 void
 photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,
                        GAsyncReadyCallback callback, gpointer user_data)
@@ -168,8 +198,12 @@ photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason,
 }
 
 void
-photos_job_store_drop (CarreteDb *db, const PhotosJob *job, GAsyncReadyCallback callback,
-                       gpointer user_data)
+photos_job_store_abandon (CarreteDb *db, const PhotosJob *job, gboolean removed_all,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  carrete_db_query_id_async (db, &drop, job->id, NULL, callback, user_data);
+  INT_TEXT (id, job->id);
+  INT_TEXT (photo, job->photo_id);
+  const char *params[] = { id, photo, removed_all ? "true" : "false" };
+
+  carrete_db_query_async (db, &abandon, params, NULL, callback, user_data);
 }

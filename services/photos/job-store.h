@@ -18,7 +18,7 @@ typedef struct
   char *object_prefix; /* the photo's; NULL when the photo is gone */
   char *content_type;
   gint64 size;
-  char *photo_state; /* "ready", "deleting", or NULL when gone */
+  char *photo_state; /* "ready", "trashed", "deleting", or NULL when gone */
 } PhotosJob;
 
 void photos_job_free (PhotosJob *job);
@@ -39,14 +39,18 @@ void photos_job_store_renew (CarreteDb *db, const PhotosJob *job, guint lease_se
                              GAsyncReadyCallback callback, gpointer user_data);
 /* A thumbnails job done: the photo gets its size, taken_at (unix seconds,
  * or -1), its thumbnails' bytes and thumbnails `ready`, and the job is
- * done, in one statement.
- * carrete_db_count_finish gives 1, or 0 when the photo was deleted (or is
- * being deleted) meanwhile. */
+ * done, in one statement, while the photo is ready.  The finisher gives
+ * "ready" then; otherwise the photo's state ("trashed", "deleting") or
+ * "gone", and the job is left running for photos_job_store_abandon. */
 void photos_job_store_finish_thumbnails (CarreteDb *db, const PhotosJob *job, guint width,
                                          guint height, gint64 taken_at, gint64 thumbnails_size,
                                          GAsyncReadyCallback callback, gpointer user_data);
+char *photos_job_store_finish_thumbnails_finish (CarreteDb *db, GAsyncResult *result,
+                                                 GError **error);
 /* A job that can never succeed: it and its photo's thumbnails are
- * `failed` with `reason`. */
+ * `failed` with `reason`.  This and retry change nothing when the photo is
+ * no longer ready: the job stays running until its lease ends, and its
+ * next claim removes what it stored. */
 void photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *reason,
                             GAsyncReadyCallback callback, gpointer user_data);
 /* A job that failed for now: queued again after backoff_seconds × 2^(attempts − 1)
@@ -55,8 +59,12 @@ void photos_job_store_fail (CarreteDb *db, const PhotosJob *job, const char *rea
 void photos_job_store_retry (CarreteDb *db, const PhotosJob *job, const char *reason,
                              guint max_attempts, guint backoff_seconds,
                              GAsyncReadyCallback callback, gpointer user_data);
-/* A job whose photo is gone or going: removed. */
-void photos_job_store_drop (CarreteDb *db, const PhotosJob *job, GAsyncReadyCallback callback,
-                            gpointer user_data);
+/* A job whose photo is no longer ready, once the job has removed what it
+ * may have stored (`removed_all`: every object of a photo being deleted,
+ * whose row then goes too): parked while the photo is in the trash (queued
+ * until `infinity`; a restore wakes it), queued again when the photo was
+ * restored meanwhile, removed otherwise.  carrete_db_count_finish. */
+void photos_job_store_abandon (CarreteDb *db, const PhotosJob *job, gboolean removed_all,
+                               GAsyncReadyCallback callback, gpointer user_data);
 
 G_END_DECLS

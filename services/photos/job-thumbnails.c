@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "carrete-error.h"
@@ -23,7 +24,8 @@ typedef struct
   char *large_path;
   PhotosImageInfo info;
   gint64 thumbnails_size; /* both files' bytes: they count in the owner's quota */
-  gboolean permanent; /* the failure is the image's, not the moment's */
+  gboolean permanent;     /* the failure is the image's, not the moment's */
+  gboolean remove_all;    /* its photo is being deleted, not trashed */
 } ThumbnailsJob;
 
 static void
@@ -101,6 +103,18 @@ store_thumbnails (ThumbnailsJob *t, GError **error)
          && carrete_storage_put_file (storage, large, t->large_path, "image/jpeg", NULL, error);
 }
 
+#ifdef CARRETE_TEST_HOOKS
+/* Test builds only: CARRETE_JOB_FAULT=kill-after-store, a SIGKILL of the
+ * worker the moment its thumbnails are stored, before anything is recorded
+ * (the worst moment: a deletion may have removed the photo's objects). */
+static void
+inject_fault (void)
+{
+  if (g_strcmp0 (g_getenv ("CARRETE_JOB_FAULT"), "kill-after-store") == 0)
+    kill (getpid (), SIGKILL);
+}
+#endif
+
 static void
 make_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -108,39 +122,70 @@ make_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancell
   GError *error = NULL;
   gboolean ok = fetch_original (t, &error) && decode (t, &error) && store_thumbnails (t, &error);
 
+#ifdef CARRETE_TEST_HOOKS
+  if (ok)
+    inject_fault ();
+#endif
+
   carrete_op_return_ok (task, ok, error);
 }
 
-/* The photo went while its thumbnails were made: whatever of them this
- * job stored would belong to no row. */
+/* ---- a photo no longer ready ---------------------------------------------------- */
+
+/* Its photo was trashed, is being deleted or is gone, before this job began
+ * or while it ran: what this job (or an earlier attempt of it, whose worker
+ * died) may have stored belongs to no ready row.  A photo being deleted
+ * loses every object, and then its row, which its deletion left to this
+ * job (store.c, delete_rows); a trashed one only its thumbnails, as its row
+ * says (thumbnails pending; a restore queues the job again). */
 static void
-remove_thumbnails_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+remove_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ThumbnailsJob *t = data;
-  g_autofree char *small = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_SMALL);
-  g_autofree char *large = photos_key_thumb (t->job->object_prefix, PHOTOS_THUMB_LARGE);
   GError *error = NULL;
-  gboolean ok = carrete_storage_delete (t->app->storage, small, &error)
-                && carrete_storage_delete (t->app->storage, large, &error);
+  gboolean ok
+      = photos_delete_objects (t->app->storage, t->job->object_prefix, !t->remove_all, &error);
 
   carrete_op_return_ok (task, ok, error);
 }
 
 static void
-on_thumbnails_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+on_objects_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  GTask *task = user_data;
   ThumbnailsJob *t = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  /* The sweeper removes a deleted photo's objects again if this failed. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_message ("job %" G_GINT64_FORMAT ": thumbnails of a deleted photo left to the sweeper: %s",
-               t->job->id, error->message);
+    {
+      /* The job stays running: when its lease ends, it is claimed again
+       * and this is tried again; its photo's row stays meanwhile. */
+      g_message ("job %" G_GINT64_FORMAT ": the objects of its %s photo are left to its next "
+                 "claim: %s",
+                 t->job->id, t->job->photo_state, error->message);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  photos_job_store_abandon (t->app->db, t->job, t->remove_all, carrete_db_answer_done, task);
+}
+
+static void
+abandon (GTask *task, const char *photo_state)
+{
+  ThumbnailsJob *t = g_task_get_task_data (task);
+
+  if (photo_state != t->job->photo_state)
+    {
+      g_free (t->job->photo_state);
+      t->job->photo_state = g_strdup (photo_state);
+    }
+  t->remove_all = photo_state == NULL || g_str_equal (photo_state, "deleting")
+                  || g_str_equal (photo_state, "gone");
+  if (t->job->object_prefix == NULL) /* the photo is gone, and its objects */
+    photos_job_store_abandon (t->app->db, t->job, TRUE, carrete_db_answer_done, task);
   else
-    g_message ("job %" G_GINT64_FORMAT ": its photo was deleted meanwhile; thumbnails removed",
-               t->job->id);
-  g_task_return_boolean (task, TRUE);
+    run_step_on (t->pool, task, t, remove_objects_in_thread, on_objects_removed);
 }
 
 static void
@@ -149,13 +194,15 @@ on_finished (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   ThumbnailsJob *t = g_task_get_task_data (task);
   GError *error = NULL;
-  gint64 updated = carrete_db_count_finish (t->app->db, result, &error);
+  g_autofree char *state = photos_job_store_finish_thumbnails_finish (t->app->db, result, &error);
 
-  if (updated < 0)
+  if (state == NULL)
     g_task_return_error (task, error);
-  else if (updated == 0)
+  else if (!g_str_equal (state, "ready"))
     {
-      run_step_on (t->pool, task, t, remove_thumbnails_in_thread, on_thumbnails_removed);
+      g_message ("job %" G_GINT64_FORMAT ": its photo was %s meanwhile; thumbnails removed",
+                 t->job->id, g_str_equal (state, "trashed") ? "trashed" : "deleted");
+      abandon (task, state);
       return;
     }
   else
@@ -193,8 +240,8 @@ photos_thumbnails_job_async (PhotosApp *app, CarreteWorkers *pool, PhotosJob *jo
   t->job = job;
   if (g_strcmp0 (job->photo_state, "ready") != 0)
     {
-      /* Its photo is being deleted: nothing to make. */
-      photos_job_store_drop (app->db, job, carrete_db_answer_done, task);
+      /* Nothing to make: only what an earlier attempt stored to remove. */
+      abandon (task, job->photo_state);
       return;
     }
   run_step_on (pool, task, t, make_thumbnails_in_thread, on_made);

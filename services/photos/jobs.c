@@ -140,8 +140,9 @@ start_job (PhotosJobs *jobs, PhotosJob *job)
   run->job = job;
   jobs->running++;
   /* Claimed once more after its lease ran out, every time: the runner that
-   * had it died with it (or took longer than its lease), and so would this one. */
-  if (job->attempts > jobs->options.max_attempts)
+   * had it died with it (or took longer than its lease), and so would this one.
+   * A job whose photo is no longer ready still cleans up (job-thumbnails.c). */
+  if (job->attempts > jobs->options.max_attempts && g_strcmp0 (job->photo_state, "ready") == 0)
     {
       g_autoptr (GError) error = g_error_new (
           CARRETE_ERROR, CARRETE_ERROR_FAILED,

@@ -21,6 +21,12 @@ G_GNUC_INTERNAL
 void run_step_on (CarreteWorkers *workers, GTask *outer, gpointer state, GTaskThreadFunc func,
                   GAsyncReadyCallback done);
 
+/* Deletes the objects under a photo's `prefix`: its thumbnails and,
+ * unless `thumbnails_only`, its staging object and its original.  Missing
+ * ones are fine. */
+gboolean photos_delete_objects (CarreteStorage *storage, const char *prefix,
+                                gboolean thumbnails_only, GError **error);
+
 /* Removes the spool file at *path, if any, and frees and clears *path. */
 G_GNUC_INTERNAL
 void photos_remove_spool_file (char **path);

@@ -49,20 +49,20 @@ photos_remove_spool_file (char **path)
   g_clear_pointer (path, g_free);
 }
 
-/* Deletes the objects of a photo (and a direct upload's staging object);
- * missing ones are fine. */
-static gboolean
-delete_objects (CarreteStorage *storage, const PhotosPhoto *photo, GError **error)
+gboolean
+photos_delete_objects (CarreteStorage *storage, const char *prefix, gboolean thumbnails_only,
+                       GError **error)
 {
-  g_autofree char *original = photos_key_original (photo->object_prefix);
-  g_autofree char *small = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_SMALL);
-  g_autofree char *large = photos_key_thumb (photo->object_prefix, PHOTOS_THUMB_LARGE);
-  g_autofree char *staging = photos_key_staging (photo->object_prefix);
+  g_autofree char *original = photos_key_original (prefix);
+  g_autofree char *small = photos_key_thumb (prefix, PHOTOS_THUMB_SMALL);
+  g_autofree char *large = photos_key_thumb (prefix, PHOTOS_THUMB_LARGE);
+  g_autofree char *staging = photos_key_staging (prefix);
 
   return carrete_storage_delete (storage, small, error)
          && carrete_storage_delete (storage, large, error)
-         && carrete_storage_delete (storage, staging, error)
-         && carrete_storage_delete (storage, original, error);
+         && (thumbnails_only
+             || (carrete_storage_delete (storage, staging, error)
+                 && carrete_storage_delete (storage, original, error)));
 }
 
 /* ---- removal of a set of photos (delete, bulk delete, sweep, discard) ----------- */
@@ -92,7 +92,11 @@ delete_objects_in_thread (GTask *task, gpointer source, gpointer data, GCancella
   gboolean ok = TRUE;
 
   for (guint i = 0; ok && i < removal->photos->len; i++)
-    ok = delete_objects (removal->app->storage, g_ptr_array_index (removal->photos, i), &error);
+    {
+      const PhotosPhoto *photo = g_ptr_array_index (removal->photos, i);
+
+      ok = photos_delete_objects (removal->app->storage, photo->object_prefix, FALSE, &error);
+    }
   carrete_op_return_ok (task, ok, error);
 }
 

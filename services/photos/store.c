@@ -152,10 +152,14 @@ static const CarreteStatement begin_delete = {
   1,
 };
 
+/* Rows another deletion has claimed are its own to finish (or a running
+ * thumbnails job's, which keeps them: see delete_rows), never taken twice:
+ * the batches end. */
 static const CarreteStatement begin_delete_batch = {
   "photos_begin_delete_batch",
   "UPDATE photos" CLAIM " WHERE id IN (SELECT id FROM photos WHERE ($1::bigint = 0 OR owner_id = $1)"
-  "   AND ($2::bigint = 0 OR folder_id = $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+  "   AND ($2::bigint = 0 OR folder_id = $2) AND state <> 'deleting'"
+  "   ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
   " RETURNING " PHOTO_COLUMNS,
   3,
 };
@@ -168,9 +172,15 @@ static const CarreteStatement begin_sweep = {
   1,
 };
 
+/* A row whose thumbnails job is running stays: the job may still store
+ * thumbnails after this deletion removed the objects, and only the row
+ * tells anyone they exist.  The job, once it has seen the row `deleting`,
+ * removes every object of it and then the row (job-thumbnails.c); if it
+ * dies first, the next claim of the job does, or the sweeper. */
 static const CarreteStatement delete_rows = {
   "photos_delete_rows",
-  "DELETE FROM photos WHERE id = ANY ($1::bigint[]) AND state = 'deleting'",
+  "DELETE FROM photos p WHERE id = ANY ($1::bigint[]) AND state = 'deleting'"
+  " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.state = 'running')",
   1,
 };
 
@@ -216,8 +226,15 @@ static const CarreteStatement any_trashed = {
 
 /* Back to `ready` in `$3` (0: no folder).  A twin made meanwhile meets the
  * one-copy index (409).  A thumbnails job that ran while it was in the
- * trash dropped it: one is queued again if none is waiting. */
+ * trash parked itself (queued until `infinity`, job-store.c): woken.  The
+ * wake matches the job in any due state and decides on its latest version
+ * (a job that parked itself while this statement waited for the photo's
+ * row was still `running` in its snapshot); a running job keeps its lease.
+ * One is queued if none is there (a photo trashed before this rule). */
 #define RESTORED_JOB                                                                               \
+  " woken AS (UPDATE jobs SET run_after = CASE WHEN jobs.run_after = 'infinity' THEN now()"       \
+  "     ELSE jobs.run_after END FROM r"                                                            \
+  "   WHERE jobs.photo_id = r.id AND jobs.state IN ('queued', 'running')),"                       \
   " job AS (INSERT INTO jobs (kind, photo_id) SELECT 'thumbnails', r.id FROM r"                   \
   "   WHERE r.thumbnails = 'pending' AND NOT EXISTS (SELECT 1 FROM jobs j"                         \
   "     WHERE j.photo_id = r.id AND j.state IN ('queued', 'running')))"

@@ -105,8 +105,9 @@ void photos_store_update (PhotosStore *store, gint64 id, const char *name, gbool
                           gint64 folder_id, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data);
 /* Marks photos `deleting` (so no client sees them again) and returns them:
- * one photo, a batch of an owner's (optionally in one folder), or a batch
- * of expired unfinished ones for the sweeper. */
+ * one photo, a batch of an owner's (optionally in one folder; rows another
+ * deletion claimed are skipped), or a batch of expired unfinished ones for
+ * the sweeper. */
 void photos_store_begin_delete (PhotosStore *store, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint64 folder_id,
@@ -114,7 +115,8 @@ void photos_store_begin_delete_batch (PhotosStore *store, gint64 owner_id, gint6
                                       GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_begin_sweep (PhotosStore *store, guint limit, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
-/* Removes rows once their objects are gone. */
+/* Removes rows once their objects are gone, except those whose thumbnails
+ * job is running: that job finishes their deletion (store.c). */
 void photos_store_delete_rows (PhotosStore *store, GArray *ids, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
 void photos_store_list (PhotosStore *store, const PhotosQuery *query, GCancellable *cancellable,

@@ -57,12 +57,6 @@ static const char *const serve_required[] = {
 };
 static const char *const db_only[] = { "CARRETE_DATABASE_URL", NULL };
 
-static void
-noop_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  carrete_password_verify_finish (result, NULL, NULL);
-}
-
 static gboolean
 run_cleanup (gpointer user_data)
 {
@@ -199,9 +193,6 @@ app_running (gpointer data, GArray *source_ids)
   UsersApp *app = data;
   guint cleanup_id;
 
-  /* Make the dummy hash now so the first unknown-user login is not slower. */
-  carrete_password_verify_async (app->service.workers, NULL, "warm-up", &app->service.hash_params,
-                                 noop_ready, NULL);
   cleanup_id = carrete_timeout_add_seconds (CLEANUP_INTERVAL_SECONDS, run_cleanup, &app->service);
   g_array_append_val (source_ids, cleanup_id);
 }

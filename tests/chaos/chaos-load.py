@@ -8,15 +8,19 @@ client and the images are tests/backup/backup-api.py's.
                                    distinct images over every upload path (streamed,
                                    multipart form, direct PUT, resumable), lists,
                                    gets (and the original's bytes), renames, moves,
-                                   deletes, logins and refreshes.  Every answer goes
+                                   deletes (to the trash, or for good), restores,
+                                   empty-trashes, logins and refreshes.  Every answer goes
                                    to DIR/answers.jsonl, every acknowledged write to
                                    DIR/acks.jsonl, each answer that was a success
                                    with wrong data to DIR/wrong.jsonl
   chaos-load.py check DIR KEYS     after the load: every acknowledged upload still
                                    readable with its SHA-256 and its thumbnails there
-                                   (or pending); every acknowledged delete gone, from
-                                   the API and from the store (KEYS: its key listing);
-                                   prints DIR/check.json
+                                   (or pending); every acknowledged delete for good gone,
+                                   from the API and from the store (KEYS: its key
+                                   listing); every photo acknowledged in the trash absent
+                                   from gets, in GET /v1/trash with its original in the
+                                   store, and (a sample, restored and trashed again) its
+                                   exact SHA-256; prints DIR/check.json
 
 Settings (environment): CHAOS_ACTORS (3), CHAOS_RATE (operations per second
 in all, 6), CHAOS_MAX_REQUESTS (bound, 6000), CHAOS_TIMEOUT (seconds per request, 10).
@@ -88,6 +92,10 @@ class Actor(threading.Thread):
         self.access = self.refresh_token = None
         self.folders = []
         self.photos = {}  # id -> {"sha", "names": set, "folders": set, "prefix"}
+        self.trashed = {}  # id -> the same, for photos acknowledged in the trash
+        # After an empty-trash that got no answer, the server may still be
+        # emptying: no photo goes to the trash any more (it could be taken).
+        self.trash_unsure = False
         self.rng = random.Random(index)
         self.failed = None
 
@@ -274,6 +282,8 @@ class Actor(threading.Thread):
         url = api.PHOTOS + "/v1/photos?limit=50" + (f"&folder_id={folder}" if folder else "")
         _, payload = self.send("list", "GET /v1/photos", "GET", url)
         for item in json.loads(payload).get("items", []):
+            if item.get("id") in self.trashed:
+                self.wrong("list", f"{item['id']}, acknowledged in the trash, is listed")
             self.check_photo("list", item)
 
     def list_folders(self):
@@ -304,18 +314,61 @@ class Actor(threading.Thread):
         self.patch("move", key, known, "folder_id", folder)
 
     def delete(self):
+        """To the trash, or (half the time) for good."""
         key, known = self.some_photo()
         del self.photos[key]  # gone or not, it is no one's to look at any more
+        permanent = self.trash_unsure or self.rng.random() < 0.5
+        route = "DELETE /v1/photos/{id}" + ("?permanent=true" if permanent else " (trash)")
         try:
-            self.send("delete", "DELETE /v1/photos/{id}", "DELETE", api.PHOTOS + f"/v1/photos/{key}")
+            self.send("delete", route, "DELETE",
+                      api.PHOTOS + f"/v1/photos/{key}" + ("?permanent=true" if permanent else ""))
         except Outcome:
             self.ack("maybe-deleted", id=key, prefix=known["prefix"], sha256=known["sha"])
             raise
-        self.ack("delete", id=key, prefix=known["prefix"])
+        if permanent:
+            self.ack("delete", id=key, prefix=known["prefix"])
+        else:
+            self.trashed[key] = known
+            self.ack("trash", id=key, prefix=known["prefix"], sha256=known["sha"])
+
+    def restore(self):
+        if not self.trashed:
+            raise Outcome("nothing in the trash")
+        key = self.rng.choice(sorted(self.trashed))
+        known = self.trashed.pop(key)  # until answered, in the trash or back
+        try:
+            _, payload = self.send("restore", "POST /v1/trash/{id}/restore", "POST",
+                                   api.PHOTOS + f"/v1/trash/{key}/restore")
+        except Outcome:
+            self.ack("maybe-restored", id=key, prefix=known["prefix"], sha256=known["sha"])
+            raise
+        self.photos[key] = known
+        photo = json.loads(payload)
+        if photo.get("id") != key:
+            self.wrong("restore", f"restored {key}, answered {photo.get('id')}")
+        self.check_photo("restore", photo)
+        self.ack("restore", id=key)
+
+    def empty_trash(self):
+        """DELETE /v1/trash, when this actor knows photos are in it (409
+        when empty: never, then, since a photo whose trashing or restoring
+        went unanswered is not counted in it)."""
+        if not self.trashed:
+            raise Outcome("nothing in the trash")
+        emptied, self.trashed = self.trashed, {}
+        try:
+            self.send("empty_trash", "DELETE /v1/trash", "DELETE", api.PHOTOS + "/v1/trash")
+        except Outcome:
+            self.trash_unsure = True
+            for key, known in emptied.items():
+                self.ack("maybe-deleted", id=key, prefix=known["prefix"], sha256=known["sha"])
+            raise
+        for key, known in emptied.items():
+            self.ack("delete", id=key, prefix=known["prefix"])
 
     OPS = [("upload_stream", 3), ("upload_form", 2), ("upload_direct", 2), ("upload_resumable", 2),
            ("list", 3), ("list_folders", 1), ("get", 4), ("rename", 2), ("move", 2), ("delete", 2),
-           ("login", 1), ("refresh", 1)]
+           ("restore", 0.5), ("empty_trash", 0.25), ("login", 1), ("refresh", 1)]
 
     def run(self):
         try:
@@ -359,15 +412,29 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+# What the acknowledgements say became of each photo, in their order:
+# live (uploaded, or restored), deleted (for good, or with the trash
+# emptied), trashed, or unknown (a delete, restore or empty-trash that got
+# no answer: either outcome is right).
+FATES = {"upload": "live", "restore": "live", "delete": "deleted", "trash": "trashed",
+         "maybe-deleted": "unknown", "maybe-restored": "unknown"}
+TRASH_SAMPLE = int(os.environ.get("CHAOS_TRASH_SAMPLE", "10"))
+
+
 def check(folder, keys_path):
     """The read-back, with no fault running: strict, no retries."""
     acks = read_jsonl(os.path.join(folder, "acks.jsonl"))
     keys = set(open(keys_path).read().split())
     prefixes = {k.rsplit("/", 1)[0] for k in keys}
-    deleted = {a["id"] for a in acks if a["kind"] in ("delete", "maybe-deleted")}
-    problems, tokens = [], {}
+    fate, latest = {}, {}
+    for a in acks:
+        fate[a["id"]] = FATES[a["kind"]]
+        if a["kind"] in ("upload", "trash"):
+            latest[a["id"]] = a
+    problems, tokens, trash_listings, listings = [], {}, {}, {}
     result = {"uploads_acknowledged": 0, "uploads_checked": 0, "deletes_checked": 0,
-              "thumbnails_ready": 0, "thumbnails_pending": 0, "losses": 0, "deletes_not_gone": 0}
+              "thumbnails_ready": 0, "thumbnails_pending": 0, "losses": 0, "deletes_not_gone": 0,
+              "trashed_checked": 0, "trashed_restored": 0}
 
     def token_of(user):
         if user["username"] not in tokens:
@@ -378,14 +445,52 @@ def check(folder, keys_path):
             tokens[user["username"]] = json.loads(payload)["access_token"]
         return tokens[user["username"]]
 
+    def listed(user):
+        """The ids in the user's GET /v1/photos, every page."""
+        if user["username"] not in listings:
+            ids, cursor = set(), None
+            while True:
+                url = api.PHOTOS + "/v1/photos?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                status, payload = api.call("GET", url, token=token_of(user))
+                if status != 200:
+                    raise SystemExit(f"GET /v1/photos of {user['username']}: {status}")
+                page = json.loads(payload)
+                ids.update(item["id"] for item in page["items"])
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            listings[user["username"]] = ids
+        return listings[user["username"]]
+
+    def trash_of(user):
+        """The ids in the user's GET /v1/trash, every page."""
+        if user["username"] not in trash_listings:
+            ids, cursor = set(), None
+            while True:
+                url = api.PHOTOS + "/v1/trash?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                status, payload = api.call("GET", url, token=token_of(user))
+                if status != 200:
+                    raise SystemExit(f"GET /v1/trash of {user['username']}: {status}")
+                page = json.loads(payload)
+                ids.update(item["id"] for item in page["items"])
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            trash_listings[user["username"]] = ids
+        return trash_listings[user["username"]]
+
     def lost(what):
         result["losses"] += 1
         problems.append(what)
 
+    def original_sha(photo):
+        status, data = api.call("GET", photo["url"])
+        return status, hashlib.sha256(data).hexdigest()
+
     for a in acks:
         if a["kind"] == "upload":
             result["uploads_acknowledged"] += 1
-            if a["id"] in deleted:
+            if fate[a["id"]] != "live":
                 continue
             result["uploads_checked"] += 1
             status, payload = api.call("GET", api.PHOTOS + f"/v1/photos/{a['id']}",
@@ -394,10 +499,10 @@ def check(folder, keys_path):
                 lost(f"acknowledged upload {a['id']} ({a['op']}): GET answers {status}")
                 continue
             photo = json.loads(payload)
-            status, data = api.call("GET", photo["url"])
-            if status != 200 or hashlib.sha256(data).hexdigest() != a["sha256"]:
+            status, sha = original_sha(photo)
+            if status != 200 or sha != a["sha256"]:
                 lost(f"acknowledged upload {a['id']} ({a['op']}): original {status}, SHA-256 "
-                     f"{hashlib.sha256(data).hexdigest()} != {a['sha256']}")
+                     f"{sha} != {a['sha256']}")
                 continue
             if photo.get("thumbnails") == "pending":
                 result["thumbnails_pending"] += 1  # test-chaos.sh checks that its job is there
@@ -420,12 +525,46 @@ def check(folder, keys_path):
             if a["prefix"] in prefixes:
                 result["deletes_not_gone"] += 1
                 problems.append(f"acknowledged delete {a['id']}: objects under {a['prefix']} remain")
+        elif a["kind"] == "trash" and fate[a["id"]] == "trashed" and latest[a["id"]] is a:
+            result["trashed_checked"] += 1
+            if a["id"] in listed(a["user"]):
+                lost(f"trashed {a['id']}: listed by GET /v1/photos")
+            check_trashed(a, token_of(a["user"]), trash_of(a["user"]), keys, result, lost,
+                          original_sha)
     result["problems"] = problems
     with open(os.path.join(folder, "check.json"), "w") as f:
         json.dump(result, f, indent=1)
     print(json.dumps(result, indent=1))
     if problems:
         raise SystemExit(1)
+
+
+def check_trashed(a, token, trash, keys, result, lost, original_sha):
+    """A photo acknowledged in the trash (and neither restored nor deleted
+    since): not served, listed in the trash, its original in the store;
+    the first TRASH_SAMPLE of them restored, their bytes compared, and
+    trashed again (so that the orphan check that follows sees the same)."""
+    photo_url = api.PHOTOS + f"/v1/photos/{a['id']}"
+    status, _ = api.call("GET", photo_url, token=token)
+    if status != 404:
+        lost(f"trashed {a['id']}: GET answers {status}, not 404")
+    if a["id"] not in trash:
+        lost(f"trashed {a['id']}: not in GET /v1/trash")
+    if f"{a['prefix']}/original" not in keys:
+        lost(f"trashed {a['id']}: its original {a['prefix']}/original is not in the store")
+    if result["trashed_restored"] >= TRASH_SAMPLE:
+        return
+    result["trashed_restored"] += 1
+    status, payload = api.call("POST", api.PHOTOS + f"/v1/trash/{a['id']}/restore", token=token)
+    if status != 200:
+        lost(f"trashed {a['id']}: restore answers {status}")
+        return
+    status, sha = original_sha(json.loads(payload))
+    if status != 200 or sha != a["sha256"]:
+        lost(f"trashed {a['id']}: restored, its original {status}, SHA-256 {sha} != {a['sha256']}")
+    status, _ = api.call("DELETE", photo_url, token=token)
+    if status != 204:
+        lost(f"trashed {a['id']}: restored, then DELETE (to the trash again) answers {status}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
  * killed mid-job and another finishes the job once the lease ends; a
  * decoder's verdict fails the job at once; a failure of the moment is
  * retried with back-off, up to the most attempts; a photo deleted with
- * its job queued or running leaves nothing behind. */
+ * its job queued or running leaves nothing behind, even when the worker
+ * dies right after storing thumbnails the deletion had already removed. */
 
 #include <signal.h>
 #include <string.h>
@@ -30,6 +31,16 @@ start_hanging_worker (PhotosStack *s, guint timeout, char **spool)
       (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=hang", limit,
                              "CARRETE_JOB_CONCURRENCY=1", NULL },
       spool);
+}
+
+/* A `work` process whose decoder takes 3 s per image: time to delete the
+ * photo between the job's fetch of the original and its store of the
+ * thumbnails.  `job_fault`: a CARRETE_JOB_FAULT=… setting, or NULL. */
+static CtService *
+start_slow_worker (PhotosStack *s, const char *job_fault, char **spool)
+{
+  return photos_stack_start_worker (
+      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=slow", job_fault, NULL }, spool);
 }
 
 static CtService *
@@ -72,6 +83,56 @@ await_job_state (PhotosStack *s, const char *photo_id, const char *state, guint 
       g_usleep (50 * 1000);
     }
   g_error ("the job of photo %s is not %s after %u s", photo_id, state, seconds);
+}
+
+/* Waits up to `seconds` for the photo's row to be gone (a deletion that
+ * a running job finishes: see store.c, delete_rows). */
+static void
+await_row_gone (PhotosStack *s, const char *photo_id, guint seconds)
+{
+  for (guint i = 0; i < seconds * 20; i++)
+    {
+      g_autofree char *state = photos_row_state (s, photo_id);
+
+      if (state == NULL)
+        return;
+      g_usleep (50 * 1000);
+    }
+  g_error ("the row of photo %s is still there after %u s", photo_id, seconds);
+}
+
+/* A deletion a running job finished (within `seconds`): no row, no job,
+ * and as many rows and objects as before the photo. */
+static void
+assert_deletion_finished (PhotosStack *s, const char *photo_id, guint seconds, guint rows,
+                          guint objects)
+{
+  g_autofree char *job = NULL;
+
+  await_row_gone (s, photo_id, seconds);
+  job = job_column (s, photo_id, "state");
+  g_assert_null (job);
+  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects);
+}
+
+/* The decoder children of `worker`, once its job has fetched the original
+ * and started decoding (10 s at most). */
+static GArray *
+await_decoders (CtService *worker)
+{
+  GArray *decoders = NULL;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_clear_pointer (&decoders, g_array_unref);
+      decoders = photos_decoder_children (worker);
+      if (decoders->len > 0)
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_cmpuint (decoders->len, ==, 1);
+  return decoders;
 }
 
 /* POST /v1/photos at `url`: 201, thumbnails pending; the photo's id. */
@@ -209,15 +270,7 @@ test_worker_killed (PhotosStack *s)
   /* The job is claimed before it fetches the original and starts its
    * decoder: wait for the child.  The decoder hangs; the worker dies with
    * it. */
-  for (guint i = 0; i < 100; i++)
-    {
-      g_clear_pointer (&decoders, g_array_unref);
-      decoders = photos_decoder_children (slow);
-      if (decoders->len > 0)
-        break;
-      g_usleep (100 * 1000);
-    }
-  g_assert_cmpuint (decoders->len, ==, 1);
+  decoders = await_decoders (slow);
   ct_service_kill (slow);
   kill_decoders (decoders);
   during = get_photo (url, ana, id);
@@ -413,25 +466,29 @@ test_delete_with_job (PhotosStack *s)
   g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
 
-  /* Running (its decoder hangs until the 3 s limit): the job ends without
-   * a word when it finds its photo gone. */
+  /* Running (its decoder hangs until the 3 s limit): the deletion removes
+   * the objects but keeps the row, `deleting`, while the job may still
+   * store thumbnails.  The job's failure is not recorded for a photo no
+   * longer ready; once its lease ends, its next claim removes the photo's
+   * objects, then the row and the job. */
   worker = start_hanging_worker (s, 3, &spool);
   running = upload_pending (url, ana, "running.jpg", running_jpeg);
   await_job_state (s, running, "running", 10);
   delete_photo (url, ana, running);
   g_clear_pointer (&state, g_free);
-  state = job_column (s, running, "state");
-  g_assert_null (state);
-  g_usleep (4 * G_USEC_PER_SEC); /* past the decoder's limit: the job has ended */
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
+  state = photos_row_state (s, running);
+  g_assert_cmpstr (state, ==, "deleting");
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  /* The decoder's limit (3 s), the lease (3 s), a poll (1 s). */
+  assert_deletion_finished (s, running, 20, rows, objects);
   photos_assert_consistent (s, spool);
   ct_service_free (worker);
   ct_service_free (api);
 }
 
 /* A photo deleted while its (slow) decoder runs: the job stores the
- * thumbnails afterwards, finds the photo gone, and removes them. */
+ * thumbnails afterwards, finds the photo being deleted, and removes them,
+ * then the row its deletion kept for it. */
 static void
 test_delete_before_store (PhotosStack *s)
 {
@@ -440,15 +497,13 @@ test_delete_before_store (PhotosStack *s)
   const char *url = ct_service_url (api);
   guint rows = photos_count_rows (s), objects = photos_count_objects (s);
   g_autofree char *spool = NULL;
-  CtService *worker = photos_stack_start_worker (
-      s, (const char *const[]){ FAST, "CARRETE_DECODER_FAULT=slow", NULL }, &spool);
+  CtService *worker = start_slow_worker (s, NULL, &spool);
   g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 550, NULL, 0);
   g_autofree char *id = upload_pending (url, ana, "gone.jpg", jpeg);
   gboolean removed = FALSE;
 
   await_job_state (s, id, "running", 10);
   delete_photo (url, ana, id);
-  g_assert_cmpuint (photos_count_rows (s), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
   /* The decode ends 3 s after it began; then the PUTs, and their removal. */
   for (guint i = 0; i < 200 && !removed; i++)
@@ -458,7 +513,124 @@ test_delete_before_store (PhotosStack *s)
       g_usleep (50 * 1000);
     }
   g_assert_true (removed);
+  assert_deletion_finished (s, id, 10, rows, objects);
+  photos_assert_consistent (s, spool);
+  ct_service_free (worker);
+  ct_service_free (api);
+}
+
+/* The race the chaos suite found: a job stores its thumbnails after a
+ * deletion removed the photo's objects, and its worker is SIGKILLed
+ * before it can remove them (CARRETE_JOB_FAULT=kill-after-store kills it
+ * the moment both are stored).  The deletion kept the row (`deleting`)
+ * because the job was running, so the thumbnails are not orphans: a bulk
+ * deletion meanwhile skips the claimed row (and ends), and once the lease
+ * is over a new worker's claim of the job removes every object of the
+ * photo, then its row and the job. */
+static void
+test_delete_worker_killed_after_store (PhotosStack *s)
+{
+  g_autofree char *dying_spool = NULL;
+  g_autofree char *fresh_spool = NULL;
+  CtService *dying = start_slow_worker (s, "CARRETE_JOB_FAULT=kill-after-store", &dying_spool);
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "jobrace");
+  CtService *api = start_api (s);
+  const char *url = ct_service_url (api);
+  guint rows = photos_count_rows (s), objects = photos_count_objects (s);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 560, NULL, 0);
+  g_autofree char *id = upload_pending (url, ana, "race.jpg", jpeg);
+  g_autofree char *bulk = g_strconcat ("/v1/photos?owner_id=", ana->id, NULL);
+  g_autoptr (GArray) decoders = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *job = NULL;
+  CtService *fresh;
+
+  /* The original fetched, the decode under way (3 s): delete it. */
+  await_job_state (s, id, "running", 10);
+  decoders = await_decoders (dying);
+  delete_photo (url, ana, id);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "deleting");
+  {
+    g_autoptr (CtResponse) r = ct_http (url, "DELETE", bulk, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 204);
+  }
+  g_clear_pointer (&state, g_free);
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "deleting");
+
+  /* The decode ends; the worker stores both thumbnails and dies. */
+  for (guint i = 0; i < 200 && photos_count_objects (s) != objects + 2; i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 2);
+  ct_service_kill (dying);
+  g_clear_pointer (&state, g_free);
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "deleting");
+  job = job_column (s, id, "state");
+  g_assert_cmpstr (job, ==, "running");
+
+  /* The lease (3 s) ends; a new worker's claim finishes the deletion. */
+  fresh = photos_stack_start_worker (s, (const char *const[]){ FAST, NULL }, &fresh_spool);
+  assert_deletion_finished (s, id, 20, rows, objects);
+  /* What the killed worker was writing is its spool's (a pod's emptyDir). */
+  ct_remove_tree (dying_spool);
+  photos_assert_consistent (s, fresh_spool);
+  ct_service_free (fresh);
+  ct_service_free (dying);
+  ct_service_free (api);
+}
+
+/* A photo trashed while its (slow) decoder runs: the job stores the
+ * thumbnails, finds the photo trashed, removes them (the trashed row says
+ * pending: its original alone) and parks itself, queued until `infinity`;
+ * a restore wakes it and the thumbnails are made. */
+static void
+test_trash_restore_with_job (PhotosStack *s)
+{
+  g_autofree char *spool = NULL;
+  CtService *worker = start_slow_worker (s, NULL, &spool);
+  g_autoptr (PhotosUser) ana = photos_user_new (s, "jobtrash");
+  CtService *api = start_api (s);
+  const char *url = ct_service_url (api);
+  guint objects = photos_count_objects (s);
+  g_autoptr (GBytes) jpeg = photos_make_jpeg (320, 240, 570, NULL, 0);
+  g_autofree char *id = upload_pending (url, ana, "trashed.jpg", jpeg);
+  g_autofree char *trash_path = g_strconcat ("/v1/photos/", id, NULL);
+  g_autofree char *restore_path = g_strconcat ("/v1/trash/", id, "/restore", NULL);
+  g_autoptr (GArray) decoders = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *parked = NULL;
+  g_autoptr (CtResponse) done = NULL;
+
+  await_job_state (s, id, "running", 10);
+  decoders = await_decoders (worker);
+  {
+    g_autoptr (CtResponse) r = ct_http (url, "DELETE", trash_path, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 204);
+  }
+  state = photos_row_state (s, id);
+  g_assert_cmpstr (state, ==, "trashed");
+  /* The decode ends 3 s after it began; the job parks itself. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_clear_pointer (&parked, g_free);
+      parked = job_column (s, id, "(run_after = 'infinity' AND state = 'queued')");
+      if (g_strcmp0 (parked, "true") == 0)
+        break;
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpstr (parked, ==, "true");
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 1);
+  photos_assert_consistent (s, spool);
+  {
+    g_autoptr (CtResponse) r = ct_http (url, "POST", restore_path, ana->token, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  done = ct_await_thumbnails (url, ana->token, id);
+  assert_ready (done, 320, 240, NULL);
+  g_assert_cmpuint (photos_count_objects (s), ==, objects + 3);
   photos_assert_consistent (s, spool);
   ct_service_free (worker);
   ct_service_free (api);
@@ -507,6 +679,9 @@ add_tests (void)
   photos_add_test ("jobs/transient-retry", test_transient_retry, TRUE, TRUE);
   photos_add_test ("jobs/delete-with-job", test_delete_with_job, TRUE, TRUE);
   photos_add_test ("jobs/delete-before-store", test_delete_before_store, TRUE, TRUE);
+  photos_add_test ("jobs/delete-worker-killed-after-store", test_delete_worker_killed_after_store,
+                   TRUE, TRUE);
+  photos_add_test ("jobs/trash-restore-with-job", test_trash_restore_with_job, TRUE, FALSE);
   photos_add_test ("jobs/sigterm", test_sigterm, TRUE, FALSE);
 }
 
