@@ -299,7 +299,6 @@ test_killed_before_ready (PhotosStack *s)
   g_autoptr (GError) error = NULL;
   g_autofree char *prefix = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *sql = NULL;
   g_auto (CarreteObjectInfo) info = { 0 };
 
   /* Half the body is on its way to storage: the row is there already. */
@@ -335,10 +334,10 @@ test_killed_before_ready (PhotosStack *s)
 
   /* Past its deadline, a service's sweeper (it sweeps when it starts)
    * removes the row and the object it names. */
-  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
-                         " WHERE object_prefix = '%s'",
-                         prefix);
-  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  g_free (ct_postgres_query_param (
+      s->pg, "carrete_photos",
+      "UPDATE photos SET expires_at = now() - interval '1 second' WHERE object_prefix = $1",
+      prefix));
   sweeper = photos_stack_start_instance (s, NULL, &sweeper_spool);
   g_assert_cmpuint (photos_await_rows (s, rows), ==, rows);
   g_assert_cmpuint (photos_count_objects (s), ==, objects);

@@ -1087,6 +1087,17 @@ test_tampered_urls (PhotosStack *s)
   assert_unchanged (s, before);
 }
 
+/* Moves the pending row `id` past its deadline. */
+static void
+expire_pending_row (PhotosStack *s, gint64 id)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  g_free (ct_postgres_query_param (
+      s->pg, "carrete_photos",
+      "UPDATE photos SET expires_at = now() - interval '1 second' WHERE id = $1", text));
+}
+
 /* CARRETE_URL_TTL=1: URLs die after a second. */
 static void
 test_expired_urls (PhotosStack *s)
@@ -1105,7 +1116,6 @@ test_expired_urls (PhotosStack *s)
   g_auto (Direct) d = { 0 };
   g_auto (Direct) kept = { 0 };
   g_autofree char *get_url = NULL;
-  g_autofree char *sql = NULL;
   gint64 kept_id = 0;
 
   {
@@ -1130,9 +1140,7 @@ test_expired_urls (PhotosStack *s)
 
   /* A pending row past its own deadline cannot be completed either. */
   g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, kept.id, &kept_id));
-  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
-                         " WHERE id = %" G_GINT64_FORMAT, kept_id);
-  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  expire_pending_row (s, kept_id);
   old_row = complete (url, ana, kept.id);
   ct_assert_problem (old_row, 410, NULL);
 
@@ -1145,7 +1153,6 @@ test_expired_urls (PhotosStack *s)
 static guint
 start_expired_upload (PhotosStack *s, PhotosUser *ana, const char *name, GBytes *jpeg, Direct *d)
 {
-  g_autofree char *sql = NULL;
   gint64 id = 0;
   guint objects;
 
@@ -1153,10 +1160,7 @@ start_expired_upload (PhotosStack *s, PhotosUser *ana, const char *name, GBytes 
   g_assert_cmpuint (put_to (d->url, d->type, jpeg), ==, 200);
   objects = photos_count_objects (s);
   g_assert_true (carrete_ids_decode (s->ids, CARRETE_ID_PHOTO, d->id, &id));
-  sql = g_strdup_printf ("UPDATE photos SET expires_at = now() - interval '1 second'"
-                         " WHERE id = %" G_GINT64_FORMAT,
-                         id);
-  g_free (ct_postgres_query (s->pg, "carrete_photos", sql));
+  expire_pending_row (s, id);
   return objects;
 }
 
