@@ -158,8 +158,11 @@ bad && rm "$OUT/bad/photos.dump"
 refused "restore: a missing dump" "photos.dump is missing" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 bad && truncate -s -100 "$OUT/bad/users.dump"
 refused "restore: a truncated dump" "users.dump has changed" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
+# The byte is flipped, not set: a constant may be what is there already
+# (byte 20 of a JFIF JPEG is 0xff, the next marker's).
 bad && first=$(find "$OUT/bad/objects" -type f | head -n 1) &&
-  printf '\xff' | dd of="$first" bs=1 seek=20 conv=notrunc status=none
+  byte=$(od -An -tu1 -j20 -N1 "$first" | tr -d ' ') &&
+  printf "\\$(printf '%03o' $((255 - byte)))" | dd of="$first" bs=1 seek=20 conv=notrunc status=none
 refused "restore: a changed object byte" "has changed since the backup" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
 bad && rm "$first"
 refused "restore: a missing object" "is missing" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/bad"
@@ -198,9 +201,13 @@ tap_check "restore.sh into the empty stack (nothing was left by the refusals)" \
   env CARRETE_BIN_DIR="$RESTORE_BIN_DIR" "$CARRETE_ROOT/scripts/restore.sh" "$OUT/backup"
 tap_check "the restored folders database plans with force_custom_plan (set by its migration)" \
   test "$(psql -X -At -d "$CARRETE_FOLDERS_DATABASE_URL" -c 'SHOW plan_cache_mode')" = force_custom_plan
+# A job parked by its photo's trip to the trash (queued until infinity, a
+# restore from the trash wakes it) stays parked.
 tap_check "no restored job is held by a worker of the old stack (running ones queued again, due now)" \
   test "$(psql -X -At -d "$CARRETE_PHOTOS_DATABASE_URL" \
-    -c "SELECT count(*) FROM jobs WHERE state = 'running' OR (state = 'queued' AND run_after > now())")" = 0
+    -c "SELECT count(*) FROM jobs j WHERE j.state = 'running' OR (j.state = 'queued'
+          AND j.run_after > now() AND NOT (j.run_after = 'infinity' AND EXISTS (
+            SELECT 1 FROM photos p WHERE p.id = j.photo_id AND p.state = 'trashed')))")" = 0
 # Quotas: what each restored account uses is what its restored rows add up
 # to (the rows dropped by the restore gave their room back).
 tap_check "every restored account's usage is what its restored photos add up to" \
