@@ -130,5 +130,13 @@ cat <<BANNER
   Press Ctrl-C to stop.
 
 BANNER
-wait -n "${pids[@]}"
-die "a service stopped unexpectedly; see $LOCAL/log/"
+status=0
+wait -n "${pids[@]}" || status=$?
+# Ctrl-C reaches the services too (they share the terminal's process
+# group) and they stop on it, cleanly (0) or by the signal (130), sometimes
+# before this shell runs its trap: that is the user stopping, not a failure.
+if [ "$status" -eq 0 ] || [ "$status" -eq 130 ]; then
+  cleanup
+  exit 0
+fi
+die "a service stopped unexpectedly (exit status $status); see $LOCAL/log/"
