@@ -445,39 +445,28 @@ def check(folder, keys_path):
             tokens[user["username"]] = json.loads(payload)["access_token"]
         return tokens[user["username"]]
 
-    def listed(user):
-        """The ids in the user's GET /v1/photos, every page."""
-        if user["username"] not in listings:
+    def every_id(user, path, cache):
+        """The ids in every page of the user's GET `path`, read once."""
+        if user["username"] not in cache:
             ids, cursor = set(), None
             while True:
-                url = api.PHOTOS + "/v1/photos?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                url = api.PHOTOS + path + "?limit=100" + (f"&cursor={cursor}" if cursor else "")
                 status, payload = api.call("GET", url, token=token_of(user))
                 if status != 200:
-                    raise SystemExit(f"GET /v1/photos of {user['username']}: {status}")
+                    raise SystemExit(f"GET {path} of {user['username']}: {status}")
                 page = json.loads(payload)
                 ids.update(item["id"] for item in page["items"])
                 cursor = page.get("next_cursor")
                 if not cursor:
                     break
-            listings[user["username"]] = ids
-        return listings[user["username"]]
+            cache[user["username"]] = ids
+        return cache[user["username"]]
+
+    def listed(user):
+        return every_id(user, "/v1/photos", listings)
 
     def trash_of(user):
-        """The ids in the user's GET /v1/trash, every page."""
-        if user["username"] not in trash_listings:
-            ids, cursor = set(), None
-            while True:
-                url = api.PHOTOS + "/v1/trash?limit=100" + (f"&cursor={cursor}" if cursor else "")
-                status, payload = api.call("GET", url, token=token_of(user))
-                if status != 200:
-                    raise SystemExit(f"GET /v1/trash of {user['username']}: {status}")
-                page = json.loads(payload)
-                ids.update(item["id"] for item in page["items"])
-                cursor = page.get("next_cursor")
-                if not cursor:
-                    break
-            trash_listings[user["username"]] = ids
-        return trash_listings[user["username"]]
+        return every_id(user, "/v1/trash", trash_listings)
 
     def lost(what):
         result["losses"] += 1
