@@ -56,13 +56,14 @@ return_folders_error (GTask *task, GError *error)
   g_error_free (error);
 }
 
-/* The answer's object, or NULL with `task` answered. */
+/* The answer's object, or NULL with `task` answered.  `result` NULL: the
+ * call was finished already, its JSON in *root. */
 static JsonObject *
 finish_object (GTask *task, GAsyncResult *result, JsonNode **root)
 {
   GError *error = NULL;
 
-  if (!carrete_service_client_call_finish (result, NULL, root, &error))
+  if (result != NULL && !carrete_service_client_call_finish (result, NULL, root, &error))
     {
       return_folders_error (task, error);
       return NULL;
@@ -85,6 +86,8 @@ role_from_text (const char *role)
     return FOLDERS_ROLE_CONTRIBUTOR;
   if (g_str_equal (role, "viewer"))
     return FOLDERS_ROLE_VIEWER;
+  if (g_str_equal (role, "link"))
+    return FOLDERS_ROLE_LINK;
   return FOLDERS_ROLE_NONE;
 }
 
@@ -97,25 +100,71 @@ folder_from_json (FoldersClient *client, JsonObject *object, FoldersFolder *fold
 
   folder->is_public = g_str_equal (visibility, "public");
   folder->role = role_from_text (json_object_get_string_member_with_default (object, "role", ""));
+  /* Only a link's answer carries it: everyone else may download. */
+  folder->allow_download
+      = json_object_get_boolean_member_with_default (object, "allow_download", TRUE);
   return id != NULL && owner != NULL
          && carrete_ids_decode (client->ids, CARRETE_ID_FOLDER, id, &folder->id)
          && carrete_ids_decode (client->ids, CARRETE_ID_USER, owner, &folder->owner_id);
 }
 
-/* ---- one folder -------------------------------------------------------------- */
+/* ---- one folder, and what a link covers ---------------------------------------------- */
+
+/* A call's state: whether it carried a link's headers, and a refusal's
+ * Retry-After. */
+typedef struct
+{
+  FoldersClient *client;
+  gboolean link;
+  guint retry_after;
+} FolderCall;
+
+static GTask *
+folder_call_new (FoldersClient *client, const CarreteForward *forward, gpointer source_tag,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  FolderCall *call = g_new0 (FolderCall, 1);
+
+  call->client = client;
+  call->link = forward != NULL && forward->share != NULL;
+  return carrete_op_new (call, g_free, source_tag, NULL, callback, user_data);
+}
+
+/* The answer's object, or NULL with `task` answered.  A link holder hears
+ * the folders service's own refusal: the link is unknown (404), wants its
+ * password (401) or was guessed at too often (429, with the seconds to
+ * wait); anyone else as return_folders_error says. */
+static JsonObject *
+finish_folder_call (GTask *task, GAsyncResult *result, JsonNode **root)
+{
+  FolderCall *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (carrete_service_client_call_finish (result, NULL, root, &error))
+    return finish_object (task, NULL, root);
+  call->retry_after = carrete_service_client_retry_after (result);
+  if (call->link
+      && (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND)
+          || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_UNAUTHORIZED)
+          || g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED)))
+    g_task_return_error (task, error);
+  else
+    return_folders_error (task, error);
+  return NULL;
+}
 
 static void
 on_folder_received (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  FoldersClient *client = g_task_get_task_data (task);
+  FolderCall *call = g_task_get_task_data (task);
   g_autoptr (JsonNode) root = NULL;
-  JsonObject *object = finish_object (task, result, &root);
+  JsonObject *object = finish_folder_call (task, result, &root);
   g_autofree FoldersFolder *folder = g_new0 (FoldersFolder, 1);
 
   if (object == NULL)
     return;
-  if (!folder_from_json (client, object, folder))
+  if (!folder_from_json (call->client, object, folder))
     g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
                              "The folders service sent a folder without ids.");
   else
@@ -123,27 +172,99 @@ on_folder_received (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
+folders_client_get_as_async (FoldersClient *client, gint64 folder_id,
+                             const CarreteForward *forward, GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task = folder_call_new (client, forward, folders_client_get_async, callback, user_data);
+  g_autofree char *id = carrete_ids_encode (client->ids, CARRETE_ID_FOLDER, folder_id);
+  g_autofree char *path = g_strconcat ("/v1/folders/", id, NULL);
+
+  carrete_service_client_call_async (client->folders, "GET", path, NULL, NULL, forward, NULL,
+                                     on_folder_received, task);
+}
+
+void
 folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *bearer,
                           const char *request_id, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = carrete_op_new (client, NULL, folders_client_get_async, NULL, callback, user_data);
-  g_autofree char *id = carrete_ids_encode (client->ids, CARRETE_ID_FOLDER, folder_id);
-  g_autofree char *path = g_strconcat ("/v1/folders/", id, NULL);
   CarreteForward forward = { .bearer = bearer, .request_id = request_id };
 
-  carrete_service_client_call_async (client->folders, "GET", path, NULL, NULL, &forward, NULL,
-                                     on_folder_received, task);
+  folders_client_get_as_async (client, folder_id, &forward, callback, user_data);
 }
 
 gboolean
 folders_client_get_finish (FoldersClient *client, GAsyncResult *result, FoldersFolder *folder,
                            GError **error)
 {
+  FolderCall *call = g_task_get_task_data (G_TASK (result));
   g_autofree FoldersFolder *found = g_task_propagate_pointer (G_TASK (result), error);
 
   if (found == NULL)
-    return FALSE;
+    {
+      folder->retry_after = call->retry_after;
+      return FALSE;
+    }
   *folder = *found;
+  return TRUE;
+}
+
+/* An id member of a link's answer: absent or null is 0. */
+static gboolean
+decode_member (FoldersClient *client, JsonObject *object, const char *name, CarreteIdType kind,
+               gint64 *id)
+{
+  const char *text = json_object_get_string_member_with_default (object, name, NULL);
+
+  *id = 0;
+  return text == NULL || carrete_ids_decode (client->ids, kind, text, id);
+}
+
+static void
+on_link_received (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  FolderCall *call = g_task_get_task_data (task);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object = finish_folder_call (task, result, &root);
+  g_autofree FoldersLink *link = g_new0 (FoldersLink, 1);
+
+  if (object == NULL)
+    return;
+  link->allow_download = json_object_get_boolean_member_with_default (object, "allow_download",
+                                                                       FALSE);
+  if (!decode_member (call->client, object, "folder_id", CARRETE_ID_FOLDER, &link->folder_id)
+      || !decode_member (call->client, object, "photo_id", CARRETE_ID_PHOTO, &link->photo_id)
+      || (link->folder_id == 0) == (link->photo_id == 0))
+    g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_UNAVAILABLE,
+                             "The folders service sent a link that covers nothing.");
+  else
+    g_task_return_pointer (task, g_steal_pointer (&link), g_free);
+}
+
+void
+folders_client_link_async (FoldersClient *client, const CarreteForward *forward,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = folder_call_new (client, forward, folders_client_link_async, callback, user_data);
+
+  carrete_service_client_call_async (client->folders, "GET", "/v1/shares/current", NULL, NULL,
+                                     forward, NULL, on_link_received, task);
+}
+
+gboolean
+folders_client_link_finish (FoldersClient *client, GAsyncResult *result, FoldersLink *link,
+                            GError **error)
+{
+  FolderCall *call = g_task_get_task_data (G_TASK (result));
+  g_autofree FoldersLink *found = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (found == NULL)
+    {
+      link->retry_after = call->retry_after;
+      return FALSE;
+    }
+  *link = *found;
   return TRUE;
 }
 

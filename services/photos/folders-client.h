@@ -15,13 +15,16 @@ G_BEGIN_DECLS
 typedef struct _FoldersClient FoldersClient;
 
 /* The caller's part in a folder, as carrete-folders answers it (its
- * `role`): none for a stranger (who sees it only when it is public). */
+ * `role`): none for a stranger (who sees it only when it is public), link
+ * for a share link's holder (who only reads, and sees the originals only
+ * when the link has `allow_download`). */
 typedef enum
 {
   FOLDERS_ROLE_NONE,
   FOLDERS_ROLE_VIEWER,
   FOLDERS_ROLE_CONTRIBUTOR,
   FOLDERS_ROLE_OWNER,
+  FOLDERS_ROLE_LINK,
 } FoldersRole;
 
 typedef struct
@@ -30,7 +33,19 @@ typedef struct
   gint64 owner_id;
   gboolean is_public;
   FoldersRole role;
+  gboolean allow_download; /* TRUE but for a link that withholds the originals */
+  guint retry_after;       /* after a refusal: a 429's Retry-After, else 0 */
 } FoldersFolder;
+
+/* What a share link covers (GET /v1/shares/current): a folder or a photo
+ * (the other id 0). */
+typedef struct
+{
+  gint64 folder_id;
+  gint64 photo_id;
+  gboolean allow_download;
+  guint retry_after; /* after a refusal: a 429's Retry-After, else 0 */
+} FoldersLink;
 
 FoldersClient *folders_client_new (const char *base_url, const CarreteIds *ids,
                                    guint timeout_seconds);
@@ -40,8 +55,24 @@ void folders_client_free (FoldersClient *client);
 void folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *bearer,
                                const char *request_id, GAsyncReadyCallback callback,
                                gpointer user_data);
+/* `folder->retry_after` is set on failure too. */
 gboolean folders_client_get_finish (FoldersClient *client, GAsyncResult *result,
                                     FoldersFolder *folder, GError **error);
+/* The same, forwarding `forward` as it is: a link holder's request sends
+ * the link's headers and no bearer. */
+void folders_client_get_as_async (FoldersClient *client, gint64 folder_id,
+                                  const CarreteForward *forward, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+
+/* What the link in `forward` (its share and share_password) covers.  A
+ * wrong, expired or revoked link (or one to a folder in the trash) is
+ * NOT_FOUND, a missing or wrong password UNAUTHORIZED and too many wrong
+ * ones RATE_LIMITED, each with the folders service's detail;
+ * `link->retry_after` is set on failure too. */
+void folders_client_link_async (FoldersClient *client, const CarreteForward *forward,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean folders_client_link_finish (FoldersClient *client, GAsyncResult *result,
+                                     FoldersLink *link, GError **error);
 
 /* The ids of the caller's folders carrying the tags (comma-separated,
  * `match` "all" or "any"), every page of them, at most `max` ids. */

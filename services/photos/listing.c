@@ -109,6 +109,7 @@ on_listed_folder (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!folders_client_get_finish (op->app->folders, result, &folder, &error))
     {
+      op->request->retry_after = folder.retry_after;
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -131,7 +132,21 @@ photos_service_list_async (PhotosApp *app, const CarreteCaller *caller, PhotosLi
   op->app = app;
   op->caller = carrete_caller_dup (caller);
   op->request = request;
-  if (request->query.folder_id != 0)
+  if (request->link != NULL)
+    {
+      /* The link's holder, for this request: no account of theirs counts. */
+      op->caller->id = 0;
+      op->caller->token = NULL;
+    }
+  if (request->link != NULL && request->query.folder_id == 0)
+    {
+      g_task_return_new_error (task, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND, "No such folder.");
+      g_object_unref (task);
+    }
+  else if (request->link != NULL)
+    folders_client_get_as_async (app->folders, request->query.folder_id, request->link,
+                                 on_listed_folder, task);
+  else if (request->query.folder_id != 0)
     folders_client_get_async (app->folders, request->query.folder_id, op->caller->token,
                               op->caller->request_id, on_listed_folder, task);
   else if (caller->id == 0)

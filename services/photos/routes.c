@@ -88,8 +88,10 @@ respond_json_text (CarreteRequest *req, guint status, GString *text)
   carrete_request_respond_json_text (req, status, text);
 }
 
-void
-respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo)
+/* A link without allow_download withholds the original: `url` is null. */
+static void
+respond_photo_as (CarreteRequest *req, guint status, const PhotosPhoto *photo,
+                  gboolean original_withheld)
 {
   PhotosApp *app = app_of (req);
   PhotosUrls urls = { 0 };
@@ -97,10 +99,61 @@ respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo)
   CarreteJsonWriter writer;
 
   presign_urls (app, photo, TRUE, &urls);
+  if (original_withheld)
+    g_clear_pointer (&urls.url, g_free);
   carrete_json_writer_init (&writer, text);
   photos_photo_write_json (&writer, photo, &urls, app->ids);
   photos_urls_clear (&urls);
   respond_json_text (req, status, text);
+}
+
+void
+respond_photo (CarreteRequest *req, guint status, const PhotosPhoto *photo)
+{
+  respond_photo_as (req, status, photo, FALSE);
+}
+
+/* ---- share links ---------------------------------------------------------------------------- */
+
+/* The request's share link headers, to forward to carrete-folders; FALSE
+ * when it sends none.  Whoever sends one is its holder for this request,
+ * signed in or not, so the bearer is not forwarded with it. */
+static gboolean
+link_of (CarreteRequest *req, CarreteForward *link)
+{
+  *link = (CarreteForward) {
+    .request_id = carrete_request_get_request_id (req),
+    .forwarded_for = carrete_request_get_client_address (req),
+    .share = carrete_request_get_header (req, CARRETE_SHARE_HEADER),
+    .share_password = carrete_request_get_header (req, CARRETE_SHARE_PASSWORD_HEADER),
+  };
+  return link->share != NULL;
+}
+
+/* A refusal, with the Retry-After carrete-folders gave a throttled link. */
+static void
+respond_link_error (CarreteRequest *req, const GError *error, guint retry_after)
+{
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
+      carrete_request_set_header (req, "Retry-After", seconds);
+    }
+  carrete_request_respond_error (req, error);
+}
+
+static void
+on_got_photo_by_link (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  guint retry_after = 0;
+  g_autoptr (PhotosAccess) access = photos_service_get_by_link_finish (result, &retry_after, &error);
+
+  if (access == NULL)
+    respond_link_error (req, error, retry_after);
+  else
+    respond_photo_as (req, 200, access->photo, access->original_withheld);
 }
 
 /* ---- GET /v1/photos/{id} ------------------------------------------------------------------- */
@@ -122,11 +175,17 @@ static void
 handle_get (CarreteRequest *req)
 {
   const CarreteCaller *caller = carrete_request_get_caller (req);
+  CarreteForward link;
   gint64 id;
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_PHOTO, &id))
     return;
-  photos_service_get_async (app_of (req), caller, id, carrete_request_get_cancellable (req),
+  if (link_of (req, &link))
+    photos_service_get_by_link_async (app_of (req), id, &link,
+                                      carrete_request_get_cancellable (req), on_got_photo_by_link,
+                                      req);
+  else
+    photos_service_get_async (app_of (req), caller, id, carrete_request_get_cancellable (req),
                             on_got_photo, req);
 }
 
@@ -313,6 +372,7 @@ typedef struct
   PhotosListRequest request;
   char *filters;     /* digest of what selects rows: a cursor is bound to it */
   char **position;   /* decoded cursor fields */
+  CarreteForward link; /* a share link's headers, when the request sends them */
 } ListOp;
 
 static void
@@ -500,7 +560,7 @@ on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) photos = photos_service_list_finish (result, &error);
 
   if (photos == NULL)
-    carrete_request_respond_error (op->req, error);
+    respond_link_error (op->req, error, op->request.retry_after);
   else
     respond_page (op->req, op, photos);
 }
@@ -519,6 +579,8 @@ handle_list (CarreteRequest *req)
     }
   op->req = req;
   op->request.query.limit = limit + 1;
+  if (link_of (req, &op->link))
+    op->request.link = &op->link;
   if (!decode_folder (req, carrete_request_get_query (req, "folder_id"), &op->request.query.folder_id)
       || !parse_sort (req, &op->request.query) || !parse_dates (req, op)
       || !parse_text_filters (req, op) || !parse_cursor (req, op))

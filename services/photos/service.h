@@ -25,6 +25,7 @@ typedef struct
   PhotosPhoto *photo;
   gboolean is_owner;        /* the caller owns the photo */
   gboolean is_folder_owner; /* the caller owns its folder: may rename and delete it too */
+  gboolean original_withheld; /* read through a link without allow_download: no `url` */
 } PhotosAccess;
 
 void photos_access_free (PhotosAccess *access);
@@ -107,6 +108,18 @@ void photos_service_get_async (PhotosApp *app, const CarreteCaller *caller, gint
                                gpointer user_data);
 PhotosAccess *photos_service_get_finish (GAsyncResult *result, GError **error);
 
+/* A photo read through a share link (`link`'s share and share_password,
+ * forwarded to carrete-folders, which decides): the linked photo itself or
+ * one in the linked folder, ready and out of the trash; NOT_FOUND for any
+ * other.  The link's refusals as folders_client_link_async says, with a
+ * 429's Retry-After in *retry_after.  `link` is copied, its strings must
+ * live until the callback. */
+void photos_service_get_by_link_async (PhotosApp *app, gint64 photo_id, const CarreteForward *link,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+PhotosAccess *photos_service_get_by_link_finish (GAsyncResult *result, guint *retry_after,
+                                                 GError **error);
+
 /* Rename and/or move: the photo's owner does both, the owner of its folder
  * renames it; FORBIDDEN for anyone else who may read it, and for a move by
  * anyone but the photo's owner. */
@@ -140,12 +153,18 @@ void photos_service_delete_trashed_async (PhotosApp *app, gint64 owner_id, gint6
                                           GAsyncReadyCallback callback, gpointer user_data);
 
 /* One page of GET /v1/photos.  The query's owner is filled in here: the
- * caller, or the owner of the (readable) folder being listed. */
+ * caller, or the owner of the (readable) folder being listed.  With `link`
+ * (a share link's headers, forwarded to carrete-folders instead of the
+ * caller's bearer) the caller is the link's holder, account or not: only
+ * the folder the link covers is listed, and a refusal's Retry-After comes
+ * back in `retry_after`. */
 typedef struct
 {
   PhotosQuery query;
   const char *tags;  /* comma-separated, or NULL */
   const char *match;
+  const CarreteForward *link;
+  guint retry_after;
 } PhotosListRequest;
 
 void photos_service_list_async (PhotosApp *app, const CarreteCaller *caller,

@@ -273,6 +273,11 @@ set_forward_headers (SoupMessage *msg, const CarreteForward *forward)
     soup_message_headers_replace (headers, "X-Request-Id", forward->request_id);
   if (forward->forwarded_for != NULL)
     soup_message_headers_replace (headers, "X-Forwarded-For", forward->forwarded_for);
+  if (forward->share != NULL)
+    soup_message_headers_replace (headers, CARRETE_SHARE_HEADER, forward->share);
+  if (forward->share_password != NULL)
+    soup_message_headers_replace (headers, CARRETE_SHARE_PASSWORD_HEADER,
+                                  forward->share_password);
 }
 
 static void
@@ -438,4 +443,20 @@ carrete_service_client_answer_finish (GAsyncResult *result, guint *status, JsonN
   if (json != NULL)
     *json = g_steal_pointer (&root);
   return TRUE;
+}
+
+guint
+carrete_service_client_retry_after (GAsyncResult *result)
+{
+  Call *call = g_task_get_task_data (G_TASK (result));
+  const char *value;
+  guint64 seconds = 0;
+
+  if (call == NULL || call->msg == NULL || call->status == 0)
+    return 0;
+  value = soup_message_headers_get_one (soup_message_get_response_headers (call->msg),
+                                        "Retry-After");
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &seconds, NULL))
+    return 0;
+  return (guint) seconds;
 }

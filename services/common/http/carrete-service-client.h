@@ -17,12 +17,19 @@ G_BEGIN_DECLS
  * its calls complete on that thread's thread-default main context. */
 typedef struct _CarreteServiceClient CarreteServiceClient;
 
+/* A share link's headers (DESIGN.md, "Sharing"): its token, and its
+ * password when it has one.  Never logged. */
+#define CARRETE_SHARE_HEADER "X-Carrete-Share"
+#define CARRETE_SHARE_PASSWORD_HEADER "X-Carrete-Share-Password"
+
 /* What a call forwards of the request it serves; every member may be NULL. */
 typedef struct
 {
   const char *bearer;        /* sent as "Authorization: Bearer …" */
   const char *request_id;    /* X-Request-Id */
   const char *forwarded_for; /* X-Forwarded-For: the visitor's address */
+  const char *share;          /* X-Carrete-Share: a share link's token */
+  const char *share_password; /* X-Carrete-Share-Password */
 } CarreteForward;
 
 /* The most a call reads of an answer; a longer one fails as UNAVAILABLE. */
@@ -71,6 +78,10 @@ gboolean carrete_service_client_call_finish (GAsyncResult *result, guint *status
  * only when no answer (or one too large) came. */
 gboolean carrete_service_client_answer_finish (GAsyncResult *result, guint *status, JsonNode **json,
                                                GError **error);
+
+/* The seconds of an answer's Retry-After (a 429 or 503 passed on), 0 when
+ * it has none or no answer came.  Call it before the result is freed. */
+guint carrete_service_client_retry_after (GAsyncResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteServiceClient, carrete_service_client_free)
 
