@@ -273,6 +273,10 @@ set_forward_headers (SoupMessage *msg, const CarreteForward *forward)
     soup_message_headers_replace (headers, "X-Request-Id", forward->request_id);
   if (forward->forwarded_for != NULL)
     soup_message_headers_replace (headers, "X-Forwarded-For", forward->forwarded_for);
+  if (forward->share != NULL)
+    soup_message_headers_replace (headers, "X-Carrete-Share", forward->share);
+  if (forward->share_password != NULL)
+    soup_message_headers_replace (headers, "X-Carrete-Share-Password", forward->share_password);
 }
 
 static void

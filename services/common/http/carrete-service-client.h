@@ -23,6 +23,8 @@ typedef struct
   const char *bearer;        /* sent as "Authorization: Bearer …" */
   const char *request_id;    /* X-Request-Id */
   const char *forwarded_for; /* X-Forwarded-For: the visitor's address */
+  const char *share;          /* X-Carrete-Share: a share link's token */
+  const char *share_password; /* X-Carrete-Share-Password */
 } CarreteForward;
 
 /* The most a call reads of an answer; a longer one fails as UNAVAILABLE. */
