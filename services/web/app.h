@@ -6,6 +6,7 @@
 #include "carrete-service-client.h"
 #include "web-csrf.h"
 #include "web-i18n.h"
+#include "web-link-seal.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,8 @@ typedef struct
   char *photos_url;
   char *folders_url;
   WebCsrf csrf;
+  WebLinkSeal link_seal; /* share links' passwords in cookies */
+  char *public_url;      /* CARRETE_PUBLIC_URL, or NULL: a new link's address */
   WebI18n *i18n;
   gboolean cookie_secure;
   char *oidc_provider;       /* the issuer's host, for "Sign in with …"; NULL: OIDC off */

@@ -41,8 +41,10 @@ static const char usage[] =
   "images may load from besides CARRETE_PHOTOS_URL's, e.g. MinIO's),\n"
   "CARRETE_WEB_RESUMABLE_BYTES (files over this size are sent by the upload\n"
   "page's script as resumable uploads, part by part; default 16 MiB),\n"
-  "CARRETE_OIDC_ISSUER (a \"Sign in with …\" button; needs CARRETE_PUBLIC_URL,\n"
-  "carrete-web's own address) and CARRETE_PASSWORD_LOGIN (false: no password form).\n";
+  "CARRETE_PUBLIC_URL (carrete-web's own address: a new share link's full address;\n"
+  "without it, the address the browser used), CARRETE_OIDC_ISSUER (a \"Sign in\n"
+  "with …\" button; needs CARRETE_PUBLIC_URL) and CARRETE_PASSWORD_LOGIN (false:\n"
+  "no password form).\n";
 
 static const char *const serve_settings[] = {
   "CARRETE_LISTEN", "CARRETE_USERS_URL", "CARRETE_PHOTOS_URL", "CARRETE_FOLDERS_URL",
@@ -80,6 +82,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
       return FALSE;
     }
   web_csrf_init (&app->csrf, &id_key);
+  web_link_seal_init (&app->link_seal, &id_key);
   sodium_memzero (&id_key, sizeof id_key);
   app->i18n = web_i18n_new ();
   if (!web_i18n_load_builtin (app->i18n, error))
@@ -89,6 +92,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
   app->folders_url = without_trailing_slash (config->folders_url);
   app->cookie_secure = config->cookie_secure;
   app->password_login = config->password_login;
+  app->public_url = config->public_url != NULL ? without_trailing_slash (config->public_url) : NULL;
   if (config->oidc_issuer != NULL)
     {
       g_autoptr (GUri) issuer = g_uri_parse (config->oidc_issuer, G_URI_FLAGS_NONE, NULL);
@@ -150,11 +154,13 @@ app_free (gpointer data)
   g_free (app->users_url);
   g_free (app->oidc_provider);
   g_free (app->oidc_redirect_uri);
+  g_free (app->public_url);
   g_free (app->photos_url);
   g_free (app->folders_url);
   g_free (app->spool_dir);
   g_strfreev (app->response_headers);
   sodium_memzero (&app->csrf, sizeof app->csrf);
+  sodium_memzero (&app->link_seal, sizeof app->link_seal);
   g_free (app);
 }
 

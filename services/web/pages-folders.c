@@ -153,6 +153,7 @@ typedef struct
   char *id;
   CarreteFolder *folder;
   WebApiResult photos;
+  WebApiResult members;
 } FolderView;
 
 static void
@@ -161,6 +162,7 @@ folder_view_free (FolderView *view)
   g_free (view->id);
   g_clear_object (&view->folder);
   web_api_result_clear (&view->photos);
+  web_api_result_clear (&view->members);
   g_free (view);
 }
 
@@ -209,10 +211,11 @@ render_contributor_tools (WebCtx *ctx, GString *html, const char *upload)
               T (ctx, "Upload to this folder"));
 }
 
-/* `members`: the owner's view of who the folder is shared with, or NULL
- * for anyone else. */
+/* `members` and `links`: the owner's view of who and what the folder is
+ * shared with, or NULL for anyone else. */
 static void
-render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos, WebApiResult *members)
+render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos, WebApiResult *members,
+               WebApiResult *links)
 {
   g_autoptr (GString) html = g_string_new (NULL);
   CarreteFolder *folder = view->folder;
@@ -238,7 +241,7 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos, WebApiResult
       web_widgets_alert (html, T (ctx, "Photos are unavailable right now. Please try again in a moment."));
     }
   else
-    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, upload);
+    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, "/photos/", upload);
   if (next != NULL)
     {
       g_autofree char *cursor = web_query_escape (next);
@@ -252,7 +255,21 @@ render_folder (WebCtx *ctx, FolderView *view, WebApiResult *photos, WebApiResult
     render_contributor_tools (ctx, html, upload);
   if (owner && members != NULL)
     pages_members_render_share (ctx, html, view->id, members);
+  if (owner && links != NULL)
+    pages_share_links_render (ctx, html, "folder", view->id, links);
   web_ctx_respond_html (ctx, status, name, html->str);
+}
+
+static void
+on_folder_links (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  FolderView *view = user_data;
+
+  if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else
+    render_folder (ctx, view, &view->photos, &view->members, result);
+  folder_view_free (view);
 }
 
 static void
@@ -261,13 +278,17 @@ on_folder_members (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   FolderView *view = user_data;
 
   if (web_api_session_lost (ctx, result))
-    web_ctx_redirect_to_login (ctx);
-  else
-    render_folder (ctx, view, &view->photos, result);
-  folder_view_free (view);
+    {
+      web_ctx_redirect_to_login (ctx);
+      folder_view_free (view);
+      return;
+    }
+  web_api_result_move (&view->members, result);
+  pages_share_links_ask (ctx, "folder", view->id, on_folder_links, view);
 }
 
-/* The owner's page also lists the members (the Share section). */
+/* The owner's page also lists the members (the Share section) and the
+ * share links. */
 static void
 on_folder_photos (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
@@ -284,7 +305,7 @@ on_folder_photos (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       return;
     }
   else
-    render_folder (ctx, view, result, NULL);
+    render_folder (ctx, view, result, NULL, NULL);
   folder_view_free (view);
 }
 

@@ -176,7 +176,7 @@ render_gallery (Gallery *gallery)
     web_widgets_alert (
         html, web_api_problem (&gallery->photos, T (ctx, "These filters could not be applied.")));
   else
-    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, "/upload");
+    web_widgets_photo_grid (ctx, html, page != NULL ? page->items : NULL, "/photos/", "/upload");
   if (next != NULL)
     {
       g_autofree char *filters = filters_query (ctx);

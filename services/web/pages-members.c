@@ -122,15 +122,44 @@ refusal_status (WebApiResult *result)
 }
 
 static void
-respond_refused (WebCtx *ctx, guint status, const char *folder_id, const char *message)
+respond_refused (WebCtx *ctx, guint status, const char *back, const char *message)
 {
   g_autoptr (GString) html = g_string_new (NULL);
-  g_autofree char *back = g_strconcat ("/folders/", folder_id, "#share", NULL);
 
   web_append (html, "<h1>%s</h1>", T (ctx, "Sharing was not changed"));
   web_widgets_alert (html, message);
-  web_append (html, "<p><a href=\"%s\">%s</a></p>", back, T (ctx, "Back to the folder"));
+  web_append (html, "<p><a href=\"%s\">%s</a></p>", back, T (ctx, "Back"));
   web_ctx_respond_html (ctx, status, T (ctx, "Sharing was not changed"), html->str);
+}
+
+static void
+respond_refused_in_folder (WebCtx *ctx, guint status, const char *folder_id, const char *message)
+{
+  g_autofree char *back = g_strconcat ("/folders/", folder_id, "#share", NULL);
+
+  respond_refused (ctx, status, back, message);
+}
+
+void
+pages_share_answer_change (WebCtx *ctx, WebApiResult *result, const char *back)
+{
+  JsonObject *problem = web_api_object (result);
+  const char *detail
+      = problem != NULL ? json_object_get_string_member_with_default (problem, "detail", "") : "";
+
+  if (result->status >= 200 && result->status < 300)
+    web_ctx_redirect (ctx, back);
+  else if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else if (result->status == 404
+           && (g_strcmp0 (detail, "No such folder.") == 0 || g_strcmp0 (detail, "No such photo.") == 0))
+    web_ctx_respond_not_found (ctx);
+  else if (web_api_unavailable (result))
+    respond_refused (ctx, 503, back,
+                     T (ctx, "Sharing is unavailable right now. Please try again in a moment."));
+  else
+    respond_refused (ctx, refusal_status (result), back,
+                     web_api_problem (result, T (ctx, "Check the fields and try again.")));
 }
 
 static void
@@ -139,21 +168,7 @@ on_member_changed (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   MemberChange *change = user_data;
   g_autofree char *back = g_strconcat ("/folders/", change->folder_id, "#share", NULL);
 
-  if (result->status >= 200 && result->status < 300)
-    web_ctx_redirect (ctx, back);
-  else if (web_api_session_lost (ctx, result))
-    web_ctx_redirect_to_login (ctx);
-  else if (result->status == 404 && result->json != NULL
-           && g_strcmp0 (json_object_get_string_member_with_default (web_api_object (result), "detail", ""),
-                         "No such folder.")
-                  == 0)
-    web_ctx_respond_not_found (ctx);
-  else if (web_api_unavailable (result))
-    respond_refused (ctx, 503, change->folder_id,
-                     T (ctx, "Folders are unavailable right now. Please try again in a moment."));
-  else
-    respond_refused (ctx, refusal_status (result), change->folder_id,
-                     web_api_problem (result, T (ctx, "Check the fields and try again.")));
+  pages_share_answer_change (ctx, result, back);
   member_change_free (change);
 }
 
@@ -199,9 +214,9 @@ on_username_found (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   if (web_api_session_lost (ctx, result))
     web_ctx_redirect_to_login (ctx);
   else if (items != NULL || result->status == 422)
-    respond_refused (ctx, 422, change->folder_id, T (ctx, "There is no account with that username."));
+    respond_refused_in_folder (ctx, 422, change->folder_id, T (ctx, "There is no account with that username."));
   else
-    respond_refused (ctx, 503, change->folder_id,
+    respond_refused_in_folder (ctx, 503, change->folder_id,
                      T (ctx, "Accounts are unavailable right now. Please try again in a moment."));
   member_change_free (change);
 }

@@ -14,6 +14,7 @@ typedef struct
 {
   char *id;
   CarretePhoto *photo;
+  WebApiResult folders; /* the owner's, for the Move form */
 } PhotoView;
 
 static void
@@ -21,6 +22,7 @@ photo_view_free (PhotoView *view)
 {
   g_free (view->id);
   g_clear_object (&view->photo);
+  web_api_result_clear (&view->folders);
   g_free (view);
 }
 
@@ -98,20 +100,18 @@ render_owner_forms (WebCtx *ctx, GString *html, const char *id, CarretePhoto *ph
               T (ctx, "Move to trash"));
 }
 
-static void
-render_photo (WebCtx *ctx, PhotoView *view, GPtrArray *folders, const char *folder_name)
+void
+pages_photos_append_figure (WebCtx *ctx, GString *html, CarretePhoto *photo)
 {
-  g_autoptr (GString) html = g_string_new (NULL);
-  CarretePhoto *photo = view->photo;
   const char *name = carrete_photo_get_name (photo);
   const char *preview = carrete_photo_get_preview_url (photo);
   const char *full = carrete_photo_get_url (photo);
   const char *state = carrete_photo_get_thumbnails (photo);
-  gboolean owner = web_ctx_is_user (ctx, carrete_photo_get_owner_id (photo));
 
   /* The preview once the service has made it (thumbs.js takes it from the
    * page then); the original is only linked: it may be huge, or a type
-   * browsers do not show. */
+   * browsers do not show.  A share link without downloads has no original
+   * `url` at all. */
   web_append (html, "<h1>%s</h1>\n<figure id=\"photo-figure\" class=\"photo\" data-thumbnails=\"%s\">",
               name, state);
   if (preview != NULL)
@@ -123,24 +123,51 @@ render_photo (WebCtx *ctx, PhotoView *view, GPtrArray *folders, const char *fold
     web_append (html, "<p id=\"photo-full\" class=\"muted thumb-pending\">%s</p>",
                 T (ctx, "This photo is still being processed."));
   if (full != NULL)
-    web_append (html, "<figcaption><a href=\"%s\">%s</a></figcaption>", full, T (ctx, "Open the original"));
+    web_append (html, "<figcaption><a id=\"photo-original\" href=\"%s\">%s</a></figcaption>", full,
+                T (ctx, "Open the original"));
   g_string_append (html, "</figure>\n");
+}
+
+/* `folders` and `links` for the owner, else NULL. */
+static void
+render_photo (WebCtx *ctx, PhotoView *view, GPtrArray *folders, const char *folder_name,
+              WebApiResult *links)
+{
+  g_autoptr (GString) html = g_string_new (NULL);
+  CarretePhoto *photo = view->photo;
+  gboolean owner = web_ctx_is_user (ctx, carrete_photo_get_owner_id (photo));
+
+  pages_photos_append_figure (ctx, html, photo);
   render_meta (ctx, html, photo, folder_name);
   if (owner)
     render_owner_forms (ctx, html, view->id, photo, folders);
-  web_ctx_respond_html (ctx, 200, name, html->str);
+  if (owner && links != NULL)
+    pages_share_links_render (ctx, html, "photo", view->id, links);
+  web_ctx_respond_html (ctx, 200, carrete_photo_get_name (photo), html->str);
+}
+
+static void
+on_owner_links (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  PhotoView *view = user_data;
+  g_autoptr (CarreteFolderPage) page = web_api_folder_page (&view->folders);
+  GPtrArray *folders = page != NULL ? page->items : NULL;
+  const char *folder_id = carrete_photo_get_folder_id (view->photo);
+
+  if (web_api_session_lost (ctx, result))
+    web_ctx_redirect_to_login (ctx);
+  else
+    render_photo (ctx, view, folders, web_widgets_folder_name (folders, folder_id), result);
+  photo_view_free (view);
 }
 
 static void
 on_owner_folders (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   PhotoView *view = user_data;
-  g_autoptr (CarreteFolderPage) page = web_api_folder_page (result);
-  GPtrArray *folders = page != NULL ? page->items : NULL;
-  const char *folder_id = carrete_photo_get_folder_id (view->photo);
 
-  render_photo (ctx, view, folders, web_widgets_folder_name (folders, folder_id));
-  photo_view_free (view);
+  web_api_result_move (&view->folders, result);
+  pages_share_links_ask (ctx, "photo", view->id, on_owner_links, view);
 }
 
 static void
@@ -149,7 +176,7 @@ on_photo_folder (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   PhotoView *view = user_data;
   g_autoptr (CarreteFolder) folder = web_api_folder (result);
 
-  render_photo (ctx, view, NULL, folder != NULL ? carrete_folder_get_name (folder) : NULL);
+  render_photo (ctx, view, NULL, folder != NULL ? carrete_folder_get_name (folder) : NULL, NULL);
   photo_view_free (view);
 }
 
@@ -181,7 +208,7 @@ on_photo (WebCtx *ctx, WebApiResult *result, gpointer user_data)
         }
       else
         {
-          render_photo (ctx, view, NULL, NULL);
+          render_photo (ctx, view, NULL, NULL, NULL);
           photo_view_free (view);
         }
       return;

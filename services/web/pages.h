@@ -31,12 +31,31 @@ void pages_folder_delete_post (CarreteRequest *req);
  * its forms, and "Shared with me". */
 void pages_members_render_share (WebCtx *ctx, GString *html, const char *folder_id,
                                  WebApiResult *members);
+/* A change to a folder's sharing answered: 303 to `back`, or the
+ * refusal as a page with a way back. */
+void pages_share_answer_change (WebCtx *ctx, WebApiResult *result, const char *back);
+/* Share links, the owner's side (pages-share-links.c): the section of a
+ * folder's or photo's page (`kind` "folder" or "photo"), the call that
+ * lists its links, and the forms. */
+void pages_share_links_render (WebCtx *ctx, GString *html, const char *kind, const char *id,
+                               WebApiResult *links);
+void pages_share_links_ask (WebCtx *ctx, const char *kind, const char *id, WebApiFunc callback,
+                            gpointer user_data);
+void pages_share_link_create_post (CarreteRequest *req);
+void pages_share_link_revoke_post (CarreteRequest *req);
+/* A share link's own pages, for its holders (pages-link.c). */
+void pages_link_get (CarreteRequest *req);
+void pages_link_password_post (CarreteRequest *req);
+void pages_link_photo_get (CarreteRequest *req);
 void pages_folder_member_add_post (CarreteRequest *req);
 void pages_folder_member_role_post (CarreteRequest *req);
 void pages_folder_member_remove_post (CarreteRequest *req);
 void pages_shared_get (CarreteRequest *req);
 
 void pages_photo_get (CarreteRequest *req);
+/* A photo's name, preview and link to the original (when the answer has
+ * one), for the photo's page and a share link's. */
+void pages_photos_append_figure (WebCtx *ctx, GString *html, CarretePhoto *photo);
 void pages_photo_rename_post (CarreteRequest *req);
 void pages_photo_move_post (CarreteRequest *req);
 void pages_photo_delete_post (CarreteRequest *req);

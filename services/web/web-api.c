@@ -223,7 +223,7 @@ needs_refresh_first (Call *call)
 {
   WebCtx *ctx = call->ctx;
 
-  if (ctx->refresh == NULL || call->service == WEB_USERS)
+  if (ctx->refresh == NULL || call->service == WEB_USERS || ctx->link_token != NULL)
     return FALSE;
   if (waiting_calls (ctx) != NULL)
     return TRUE;
@@ -266,16 +266,22 @@ on_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 call_send (Call *call)
 {
+  WebCtx *ctx = call->ctx;
+  /* A link's holder is not the visitor's account: the link's pages show
+   * what the link covers, whoever is signed in. */
+  gboolean as_link = ctx->link_token != NULL;
   CarreteForward forward = {
-    .bearer = call->ctx->access,
+    .bearer = as_link ? NULL : ctx->access,
     .request_id = carrete_request_get_request_id (call->ctx->req),
     /* The visitor's address, not ours: carrete-users throttles failed
      * logins per address, and every visitor would otherwise share
      * carrete-web's. */
     .forwarded_for = carrete_request_get_client_address (call->ctx->req),
+    .share = ctx->link_token,
+    .share_password = ctx->link_password,
   };
 
-  call->sent_with_token = call->ctx->access != NULL;
+  call->sent_with_token = forward.bearer != NULL;
   carrete_service_client_send_async (service_client (call->ctx, call->service), call->method,
                                      call->path, NULL, call->content_type, call->body, &forward,
                                      NULL, on_sent, call);

@@ -48,12 +48,19 @@ web_cookie_value_is_valid (const char *value)
 char *
 web_cookie_format (const char *name, const char *value, gint64 max_age, gboolean secure)
 {
+  return web_cookie_format_at (name, value, "/", max_age, secure);
+}
+
+char *
+web_cookie_format_at (const char *name, const char *value, const char *path, gint64 max_age,
+                      gboolean secure)
+{
   GString *out;
 
-  if (!web_cookie_value_is_valid (value))
+  if (!web_cookie_value_is_valid (value) || !web_cookie_value_is_valid (path))
     return NULL;
   out = g_string_new (NULL);
-  g_string_append_printf (out, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
+  g_string_append_printf (out, "%s=%s; Path=%s; HttpOnly; SameSite=Lax", name, value, path);
   if (max_age >= 0)
     g_string_append_printf (out, "; Max-Age=%" G_GINT64_FORMAT, max_age);
   if (secure)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "carrete-base64url.h"
+#include "carrete-keys.h"
 #include "carrete-json.h"
 #include "web-cookies.h"
 #include "web-form.h"
@@ -18,7 +19,14 @@
 void
 web_ctx_set_cookie (WebCtx *ctx, const char *name, const char *value, gint64 max_age)
 {
-  char *header = web_cookie_format (name, value, max_age, ctx->app->cookie_secure);
+  web_ctx_set_cookie_at (ctx, name, value, "/", max_age);
+}
+
+void
+web_ctx_set_cookie_at (WebCtx *ctx, const char *name, const char *value, const char *path,
+                       gint64 max_age)
+{
+  char *header = web_cookie_format_at (name, value, path, max_age, ctx->app->cookie_secure);
 
   if (header != NULL)
     g_ptr_array_add (ctx->set_cookies, header);
@@ -136,6 +144,8 @@ web_ctx_unref (WebCtx *ctx)
   g_free (ctx->user_id);
   g_free (ctx->csrf_seed);
   g_free (ctx->csrf_token);
+  g_free (ctx->link_token);
+  carrete_secret_free (ctx->link_password);
   g_free (ctx);
 }
 

@@ -29,6 +29,11 @@ typedef struct
   gboolean refresh_tried;
   GPtrArray *refresh_waiting; /* calls waiting for the one refresh (web-api.c) */
   gboolean answered;
+  /* A share link's pages (pages-link.c): every API call of this request
+   * goes as the link's holder, with these and without the visitor's
+   * session. */
+  char *link_token;
+  char *link_password;
 } WebCtx;
 
 WebCtx *web_ctx_new (CarreteRequest *req);
@@ -57,6 +62,9 @@ void web_ctx_clear_session (WebCtx *ctx);
 void web_ctx_set_access (WebCtx *ctx, const char *token);
 /* Queues a cookie (web_cookie_format) for the answer. */
 void web_ctx_set_cookie (WebCtx *ctx, const char *name, const char *value, gint64 max_age);
+/* The same, sent back only under `path`. */
+void web_ctx_set_cookie_at (WebCtx *ctx, const char *name, const char *value, const char *path,
+                            gint64 max_age);
 
 /* The posted form, checked for its CSRF token: NULL after answering 400
  * (unreadable) or 403 (missing or wrong token). */

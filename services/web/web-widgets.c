@@ -5,10 +5,17 @@
 #include "web-html.h"
 
 void
-web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char *upload_href)
+web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char *tile_base,
+                        const char *upload_href)
 {
   guint n = photos != NULL ? photos->len : 0;
 
+  if (n == 0 && upload_href == NULL)
+    {
+      web_append (out, "<div id=\"empty-state\" class=\"empty\"><p>%s</p></div>\n",
+                  T (ctx, "There are no photos here."));
+      return;
+    }
   if (n == 0)
     {
       web_append (out, "<div id=\"empty-state\" class=\"empty\"><p>%s</p>"
@@ -28,8 +35,8 @@ web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char
 
       /* thumbs.js finds the pending tiles by id and state, and takes the
        * ready tile from the page once the service has made it. */
-      web_append (out, "<li class=\"photo-card\"><a id=\"tile-%s\" href=\"/photos/%s\""
-                  " data-thumbnails=\"%s\">", id, id, state);
+      web_append (out, "<li class=\"photo-card\"><a id=\"tile-%s\" href=\"%s%s\""
+                  " data-thumbnails=\"%s\">", id, tile_base, id, state);
       if (thumb != NULL)
         web_append (out,
                     "<img src=\"%s\" alt=\"%s\" loading=\"lazy\" width=\"256\" height=\"256\">",

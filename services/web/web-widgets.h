@@ -6,9 +6,11 @@ G_BEGIN_DECLS
 
 /* Pieces of markup more than one page shows. */
 
-/* <ul id="photo-grid"> of `photos` (CarretePhoto, may be NULL), or the
- * #empty-state. */
-void web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char *upload_href);
+/* <ul id="photo-grid"> of `photos` (CarretePhoto, may be NULL), each
+ * tile linking to `tile_base` + its id ("/photos/"), or the #empty-state
+ * (with an upload button to `upload_href` unless NULL). */
+void web_widgets_photo_grid (WebCtx *ctx, GString *out, GPtrArray *photos, const char *tile_base,
+                             const char *upload_href);
 /* <option>s for a folder <select> of `folders` (CarreteFolder, may be
  * NULL): "" (no folder) first when asked. */
 void web_widgets_folder_options (WebCtx *ctx, GString *out, GPtrArray *folders,

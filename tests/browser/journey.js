@@ -632,6 +632,9 @@ async function journey(browser) {
 
   const ctxB = await newContext(browser);
   const pageB = await ctxB.newPage();
+  // An anonymous holder of a share link (the sharing steps).
+  let ctxV;
+  let pageV;
   await step("Bob registers and sees Alice's public folder only", async () => {
     const response = await register(pageB, bob.username, bob.password);
     assert.equal(response.status(), 200);
@@ -1004,6 +1007,51 @@ async function journey(browser) {
     state.bobId = await member.getAttribute('data-user');
   });
 
+  // ---- sharing a folder by link ----------------------------------------------
+
+  await step('Alice makes a share link with a password for the same folder (its address shown once)', async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    assert.equal(await pageA.locator('#links #link-list li.share-link').count(), 0);
+    await pageA.fill('#link-create [name="label"]', 'Family');
+    await pageA.fill('#link-create [name="password"]', 'family secret');
+    const response = await submit(pageA, '#link-create');
+    assert.equal(response.status(), 201);
+    await assertPage(pageA, response, dialogs);
+    const address = await pageA.locator('#link-url').inputValue();
+    state.linkPath = new URL(address).pathname;
+    assert.match(state.linkPath, /^\/s\/[A-Za-z0-9_-]{43}$/);
+    await visit(pageA, `/folders/${state.privateId}`);
+    const link = pageA.locator('#links #link-list li.share-link');
+    assert.equal(await link.count(), 1);
+    assert.equal((await link.locator('.link-label').innerText()).trim(), 'Family');
+    assert.match(await link.locator('.link-password').innerText(), /Password protected/);
+    assert.equal((await pageA.content()).includes(state.linkPath), false, 'the token is shown only once');
+  });
+
+  await step('an anonymous visitor opens the link: a password form, a wrong password (401), then the photos', async () => {
+    ctxV = await newContext(browser);
+    pageV = await ctxV.newPage();
+    let response = await visit(pageV, state.linkPath, 401);
+    await assertPage(pageV, response, dialogs);
+    await pageV.fill('#link-password [name="password"]', 'family secrets');
+    response = await submit(pageV, '#link-password');
+    assert.equal(response.status(), 401);
+    assert.match(await pageV.locator('[role="alert"]').innerText(), /Wrong password/);
+    await pageV.fill('#link-password [name="password"]', 'family secret');
+    response = await submit(pageV, '#link-password');
+    assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
+    await assertPage(pageV, response, dialogs);
+    state.linkCards = await cards(pageV);
+    assert.ok(state.linkCards >= 1, 'the folder has photos');
+    await pageV.waitForFunction(() => [...document.querySelectorAll('#photo-grid img')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 20000 });
+    await Promise.all([pageV.waitForNavigation(), pageV.locator('#photo-grid li.photo-card a').first().click()]);
+    assert.ok(new URL(pageV.url()).pathname.startsWith(`${state.linkPath}/photos/`), pageV.url());
+    await pageV.waitForFunction(() => document.getElementById('photo-full').naturalWidth > 0, null, { timeout: 20000 });
+    assert.equal(await pageV.locator('#photo-original').count(), 1, 'downloads are allowed by default');
+    assert.equal(await pageV.locator('#logout-form, #link-create, #share').count(), 0);
+  });
+
   await step('sharing with an unknown username says so (4xx) and adds nobody', async () => {
     await visit(pageA, `/folders/${state.privateId}`);
     await pageA.fill('#member-add [name="username"]', `nobody_${RUN}`);
@@ -1035,6 +1083,42 @@ async function journey(browser) {
     await ctx.close();
     await visit(pageB, `/folders/${state.privateId}`);
     assert.equal(await cards(pageB), before + 1, "Bob's photo is in Alice's folder");
+  });
+
+  await step("the visitor's next load of the link shows Bob's photo too", async () => {
+    await visit(pageV, state.linkPath);
+    assert.equal(await cards(pageV), state.linkCards + 1);
+  });
+
+  await step('Alice trashes a photo of the shared folder and restores it; the visitor sees it go and come back', async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    await Promise.all([pageA.waitForNavigation(), pageA.locator('#photo-grid li.photo-card a').first().click()]);
+    const photoId = idFrom(pageA.url(), 'photos');
+    let response = await submit(pageA, '#photo-delete');
+    assert.equal(response.status(), 200);
+    await visit(pageV, state.linkPath);
+    assert.equal(await cards(pageV), state.linkCards);
+    await visit(pageV, `${state.linkPath}/photos/${photoId}`, 404);
+    await visit(pageA, '/trash');
+    response = await submit(pageA, `#trash-${photoId} form.trash-restore`);
+    assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
+    await visit(pageV, state.linkPath);
+    assert.equal(await cards(pageV), state.linkCards + 1);
+    await visit(pageV, `${state.linkPath}/photos/${photoId}`);
+  });
+
+  await step("Alice revokes the link; the visitor's next load says the link is gone (404)", async () => {
+    await visit(pageA, `/folders/${state.privateId}`);
+    const response = await submit(pageA, '#links li.share-link form.link-revoke');
+    assert.equal(response.status(), 200);
+    assert.equal(await redirectStatus(response), 303);
+    assert.equal(await pageA.locator('#links #link-list li.share-link').count(), 0);
+    const gone = await visit(pageV, state.linkPath, 404);
+    await assertPage(pageV, gone, dialogs);
+    assert.match(await pageV.locator('[role="alert"]').innerText(), /does not exist, has expired or was revoked/);
+    assert.equal(await cards(pageV), 0);
+    await ctxV.close();
   });
 
   await step('Alice removes Bob; his next load of the folder is the not-found page', async () => {
