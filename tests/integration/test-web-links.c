@@ -350,7 +350,8 @@ test_folder_link_anonymous (void)
     assert_contains (page, tile);
     assert_contains (page, "<img src=");
     /* No upload button, no owner's forms. */
-    assert_lacks (page, "/upload");
+    assert_lacks (page, "/upload?folder_id=");
+    assert_lacks (page, "id=\"folder-edit\"");
     assert_lacks (page, "id=\"links\"");
   }
   {
