@@ -3,7 +3,7 @@
  * and a photo's page (create, list, revoke, refusals), and the link's own
  * pages for anyone holding it (/s/{token}: a folder's photos, one photo,
  * the password form, and a link that is gone). */
-#define G_LOG_DOMAIN "test-web-links"
+#define G_LOG_DOMAIN "test-web-share-links"
 
 #include <string.h>
 
