@@ -1091,9 +1091,11 @@ async function journey(browser) {
   });
 
   await step('Alice trashes a photo of the shared folder and restores it; the visitor sees it go and come back', async () => {
+    // Alice's own photo (the sunrise, moved here earlier): Bob's would go
+    // to his trash, not hers.
+    const photoId = state.sunriseId;
     await visit(pageA, `/folders/${state.privateId}`);
-    await Promise.all([pageA.waitForNavigation(), pageA.locator('#photo-grid li.photo-card a').first().click()]);
-    const photoId = idFrom(pageA.url(), 'photos');
+    await Promise.all([pageA.waitForNavigation(), pageA.locator(`#photo-grid a[href="/photos/${photoId}"]`).click()]);
     let response = await submit(pageA, '#photo-delete');
     assert.equal(response.status(), 200);
     await visit(pageV, state.linkPath);
