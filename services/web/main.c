@@ -175,7 +175,8 @@ static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
   WebApp *app = data;
-  g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
+  g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"),
+                                          config->oidc_issuer);
 
   app->response_headers = web_headers_all (csp);
   options->response_headers = (const char *const *) app->response_headers;

@@ -765,6 +765,7 @@ test_web_sign_out (void)
     g_autoptr (CtResponse) refreshed = NULL;
     g_autoptr (CtResponse) provider = NULL;
     g_autofree char *csrf = NULL;
+    g_autofree char *form_action = NULL;
     const char *to;
 
     g_assert_cmpuint (done->status, ==, 303);
@@ -772,6 +773,12 @@ test_web_sign_out (void)
     refresh = g_strdup (g_hash_table_lookup (s->browser->cookies, "carrete_refresh"));
     login = wb_get (s->browser, "/login");
     csrf = wb_csrf (login);
+    /* Browsers hold the redirect after the sign-out form to form-action. */
+    form_action = g_strdup_printf ("form-action 'self' %.*s;",
+                                   (int) (strstr (ct_keycloak_issuer (fx->keycloak), "/realms/")
+                                          - ct_keycloak_issuer (fx->keycloak)),
+                                   ct_keycloak_issuer (fx->keycloak));
+    g_assert_nonnull (strstr (wb_header (login, "Content-Security-Policy"), form_action));
     out = wb_post (s->browser, "/logout", (const char *const[]){ "csrf_token", csrf, NULL });
     g_assert_cmpuint (out->status, ==, 303);
     to = wb_header (out, "Location");
