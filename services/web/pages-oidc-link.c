@@ -136,18 +136,9 @@ on_linked (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 static void
 link_now (WebCtx *ctx, Link *link)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (JsonNode) body = web_api_strings ("code", link->code, "state", link->state,
+                                               "password", link->password, NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, link->code);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, link->state);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, link->password);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/users/me/oidc", body, on_linked, link);
 }
 
@@ -182,16 +173,9 @@ on_signed_in (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 static void
 sign_in_then_link (WebCtx *ctx, Link *link)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (JsonNode) body
+      = web_api_strings ("username", link->username, "password", link->password, NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, link->username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, link->password);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/login", body, on_signed_in, link);
 }
 

@@ -103,20 +103,6 @@ on_called_back (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                         NULL, NULL);
 }
 
-static JsonNode *
-callback_body (const char *code, const char *state)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 /* GET /login/oidc/callback?code=&state= (or ?error= when the provider
  * did not sign the visitor in) */
 void
@@ -150,6 +136,6 @@ pages_oidc_callback (CarreteRequest *req)
       pages_oidc_link_render (ctx, 200, NULL, code, state, NULL);
       return;
     }
-  body = callback_body (code, state);
+  body = web_api_strings ("code", code, "state", state, NULL);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/oidc/callback", body, on_called_back, NULL);
 }
