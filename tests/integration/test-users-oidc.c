@@ -882,6 +882,16 @@ test_web_link_signed_in (void)
     g_assert_cmpuint (account->status, ==, 200);
     g_assert_cmpuint (wb_count (account, "href=\"/login/oidc?link=1\""), ==, 1);
     wb_assert_page_contract (account);
+    {
+      /* In Spanish. */
+      g_autoptr (WbPage) es = wb_get (s->browser, "/account?lang=es");
+      g_assert_cmpuint (wb_count (es, "Vincular 127.0.0.1"), ==, 1);
+      g_assert_cmpuint (wb_count (es, ">Cuenta<"), >=, 1);
+    }
+    {
+      g_autoptr (WbPage) en = wb_get (s->browser, "/account?lang=en");
+      g_assert_cmpuint (en->status, ==, 200);
+    }
   }
   {
     /* A wrong password spends the sign-in: start again. */
