@@ -74,6 +74,7 @@ users_session_free (UsersSession *session)
   g_free (session->access_token);
   carrete_secret_free (session->refresh_token);
   users_user_free (session->user);
+  g_free (session->id_token);
   g_free (session);
 }
 
@@ -89,5 +90,7 @@ users_session_write_json (CarreteJsonWriter *writer, const UsersSession *session
   write_int (writer, "refresh_expires_in", session->refresh_expires_in);
   carrete_json_writer_member (writer, "user");
   users_user_write_json (writer, session->user, ids, TRUE);
+  if (session->id_token != NULL)
+    write_string (writer, "id_token", session->id_token);
   carrete_json_writer_end_object (writer);
 }

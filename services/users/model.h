@@ -43,6 +43,7 @@ typedef struct
   char *refresh_token;
   guint refresh_expires_in;
   UsersUser *user;
+  char *id_token; /* the provider's, on an OpenID Connect sign-in; else NULL */
 } UsersSession;
 
 void users_session_free (UsersSession *session);

@@ -31,6 +31,7 @@ struct _UsersOidcProvider
   char *authorization_endpoint;
   char *token_endpoint;
   char *jwks_uri;
+  char *end_session_endpoint; /* NULL: no RP-initiated sign-out */
   GStrv algorithms;
   gint64 discovered_at; /* monotonic; 0: never */
   JsonObject *jwks;
@@ -58,6 +59,7 @@ forget_discovery (UsersOidcProvider *provider)
   g_clear_pointer (&provider->authorization_endpoint, g_free);
   g_clear_pointer (&provider->token_endpoint, g_free);
   g_clear_pointer (&provider->jwks_uri, g_free);
+  g_clear_pointer (&provider->end_session_endpoint, g_free);
   g_clear_pointer (&provider->algorithms, g_strfreev);
 }
 
@@ -165,6 +167,7 @@ take_discovery (UsersOidcProvider *provider, JsonNode *root)
   provider->authorization_endpoint = g_strdup (url_member (doc, "authorization_endpoint"));
   provider->token_endpoint = g_strdup (url_member (doc, "token_endpoint"));
   provider->jwks_uri = g_strdup (url_member (doc, "jwks_uri"));
+  provider->end_session_endpoint = g_strdup (url_member (doc, "end_session_endpoint"));
   provider->discovered_at = g_get_monotonic_time ();
   return NULL;
 }
@@ -240,6 +243,24 @@ users_oidc_provider_authorize_url (UsersOidcProvider *provider, const char *redi
   return carrete_service_path_with_query (provider->authorization_endpoint, query);
 }
 
+char *
+users_oidc_provider_end_session_url (UsersOidcProvider *provider, const char *id_token_hint,
+                                     const char *post_logout_redirect_uri)
+{
+  /* client_id too: the provider needs it to check the redirect when the
+   * hint is missing (OpenID Connect RP-Initiated Logout 1.0, section 2). */
+  const CarreteQueryParam query[] = {
+    { "client_id", provider->client_id },
+    { "post_logout_redirect_uri", post_logout_redirect_uri },
+    { "id_token_hint", id_token_hint },
+    { NULL, NULL },
+  };
+
+  if (provider->end_session_endpoint == NULL)
+    return NULL;
+  return carrete_service_path_with_query (provider->end_session_endpoint, query);
+}
+
 /* ---- redeeming a code ------------------------------------------------------------ */
 
 typedef struct
@@ -287,7 +308,10 @@ verify_token (GTask *owned_task)
   CarreteIdClaims *claims = carrete_id_token_verify (op->id_token, provider->jwks, &check, &error);
 
   if (claims != NULL)
-    g_task_return_pointer (task, claims, (GDestroyNotify) carrete_id_claims_free);
+    {
+      claims->id_token = g_steal_pointer (&op->id_token);
+      g_task_return_pointer (task, claims, (GDestroyNotify) carrete_id_claims_free);
+    }
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_NOT_FOUND) && !op->refetched
            && g_get_monotonic_time () - provider->jwks_fetched_at >= JWKS_REFETCH_USEC)
     {

@@ -31,6 +31,11 @@ gboolean users_oidc_provider_discover_finish (GAsyncResult *result, GError **err
 char *users_oidc_provider_authorize_url (UsersOidcProvider *provider, const char *redirect_uri,
                                          const char *state, const char *nonce,
                                          const char *code_challenge);
+/* After a discovery: where to send the browser to sign out at the
+ * provider too (`id_token_hint` may be NULL), or NULL when its discovery
+ * document has no end_session_endpoint. */
+char *users_oidc_provider_end_session_url (UsersOidcProvider *provider, const char *id_token_hint,
+                                           const char *post_logout_redirect_uri);
 /* The issuer as the provider names itself (the `iss` of its tokens). */
 const char *users_oidc_provider_issuer (UsersOidcProvider *provider);
 

@@ -64,6 +64,26 @@ users_oidc_redirect_allowed (const char *redirect_uri, const char *public_url, c
 }
 
 gboolean
+users_oidc_logout_redirect_allowed (const char *redirect_uri, const char *public_url,
+                                    const char **reason)
+{
+  g_autofree char *login = NULL;
+
+  *reason = NULL;
+  if (redirect_uri == NULL || *redirect_uri == '\0')
+    *reason = "is required";
+  else if (public_url == NULL)
+    *reason = "has nowhere to go: carrete-users has no CARRETE_PUBLIC_URL";
+  else
+    {
+      login = g_strconcat (public_url, "/login", NULL);
+      if (!g_str_equal (redirect_uri, login))
+        *reason = "must be carrete-web's sign-in page (CARRETE_PUBLIC_URL/login)";
+    }
+  return *reason == NULL;
+}
+
+gboolean
 users_oidc_pkce_well_formed (const char *text)
 {
   if (text == NULL || strlen (text) != PKCE_LEN)

@@ -16,6 +16,12 @@ G_BEGIN_DECLS
 gboolean users_oidc_redirect_allowed (const char *redirect_uri, const char *public_url,
                                       const char **reason);
 
+/* Where the provider may send the browser after signing it out:
+ * carrete-web's sign-in page, `public_url` + "/login" exactly.  FALSE
+ * with *reason for anything else (always without CARRETE_PUBLIC_URL). */
+gboolean users_oidc_logout_redirect_allowed (const char *redirect_uri, const char *public_url,
+                                             const char **reason);
+
 /* A PKCE verifier or challenge of ours: 43 base64url characters. */
 gboolean users_oidc_pkce_well_formed (const char *text);
 /* A client's PKCE verifier: 43 to 128 of [A-Za-z0-9-._~] (RFC 7636 §4.1). */

@@ -142,13 +142,18 @@ static void
 session_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
+  CallbackOp *op = g_task_get_task_data (task);
   GError *error = NULL;
   UsersSession *session = users_service_open_session_finish (result, &error);
 
   if (session == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, session, (GDestroyNotify) users_session_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The client hands it back at sign-out (id_token_hint). */
+  session->id_token = g_steal_pointer (&op->claims->id_token);
+  g_task_return_pointer (task, session, (GDestroyNotify) users_session_free);
 }
 
 /* Ends the callback with a session for `user` (taken), or `error` (taken). */

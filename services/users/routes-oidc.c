@@ -8,7 +8,10 @@
 
 #include "carrete-error.h"
 #include "oidc-rules.h"
+#include "oidc-provider.h"
 #include "oidc.h"
+
+#define ID_TOKEN_HINT_MAX 8192
 
 static gboolean
 oidc_configured (CarreteRequest *req)
@@ -20,29 +23,34 @@ oidc_configured (CarreteRequest *req)
   return FALSE;
 }
 
+/* 302 to `url`, which the body names too as {`member`: url}. */
+static void
+respond_redirect (CarreteRequest *req, const char *member, const char *url)
+{
+  GString *text = g_string_sized_new (strlen (url) + 32);
+  CarreteJsonWriter writer;
+
+  carrete_json_writer_init (&writer, text);
+  carrete_json_writer_begin_object (&writer);
+  carrete_json_writer_member (&writer, member);
+  carrete_json_writer_string (&writer, url);
+  carrete_json_writer_end_object (&writer);
+  carrete_request_set_header (req, "Location", url);
+  carrete_request_set_header (req, "Cache-Control", "no-store");
+  carrete_request_respond_json_text (req, 302, text);
+}
+
 static void
 started (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CarreteRequest *req = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *url = users_oidc_start_finish (result, &error);
-  GString *text;
-  CarreteJsonWriter writer;
 
   if (url == NULL)
-    {
-      carrete_request_respond_error (req, error);
-      return;
-    }
-  text = g_string_sized_new (strlen (url) + 32);
-  carrete_json_writer_init (&writer, text);
-  carrete_json_writer_begin_object (&writer);
-  carrete_json_writer_member (&writer, "authorization_url");
-  carrete_json_writer_string (&writer, url);
-  carrete_json_writer_end_object (&writer);
-  carrete_request_set_header (req, "Location", url);
-  carrete_request_set_header (req, "Cache-Control", "no-store");
-  carrete_request_respond_json_text (req, 302, text);
+    carrete_request_respond_error (req, error);
+  else
+    respond_redirect (req, "authorization_url", url);
 }
 
 /* GET /v1/auth/oidc/start?redirect_uri=[&code_challenge=] */
@@ -132,6 +140,59 @@ handle_oidc_link (CarreteRequest *req)
                              carrete_request_get_caller (req)->id,
                              carrete_json_body_get_string (body, "password"),
                              carrete_request_get_cancellable (req), called_back, req);
+}
+
+static void
+logout_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CarreteRequest *req = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  if (!users_oidc_provider_discover_finish (result, &error))
+    {
+      carrete_request_respond_error (req, error);
+      return;
+    }
+  url = users_oidc_provider_end_session_url (app_of (req)->service.oidc,
+                                             carrete_request_get_query (req, "id_token_hint"),
+                                             carrete_request_get_query (req, "post_logout_redirect_uri"));
+  if (url == NULL)
+    carrete_request_respond_status (req, 404,
+                                    "The identity provider offers no sign-out (its discovery "
+                                    "document has no end_session_endpoint).");
+  else
+    respond_redirect (req, "logout_url", url);
+}
+
+/* GET /v1/auth/oidc/logout?post_logout_redirect_uri=[&id_token_hint=]:
+ * where to send a browser whose Carrete session has ended, to end its
+ * session at the provider too.  Carrete's own sign-out comes first
+ * (POST /v1/auth/logout), so that a provider that is down signs nobody
+ * in. */
+void
+handle_oidc_logout (CarreteRequest *req)
+{
+  const char *redirect_uri = carrete_request_get_query (req, "post_logout_redirect_uri");
+  const char *hint = carrete_request_get_query (req, "id_token_hint");
+  const char *reason = NULL;
+
+  if (!oidc_configured (req))
+    return;
+  if (!users_oidc_logout_redirect_allowed (redirect_uri, app_of (req)->service.public_url,
+                                           &reason))
+    {
+      carrete_request_respond_field (req, 422, "post_logout_redirect_uri", reason);
+      return;
+    }
+  if (hint != NULL && (*hint == '\0' || strlen (hint) > ID_TOKEN_HINT_MAX))
+    {
+      carrete_request_respond_field (req, 422, "id_token_hint",
+                                     "must be the ID token of the sign-in (1 to 8192 characters)");
+      return;
+    }
+  users_oidc_provider_discover_async (app_of (req)->service.oidc,
+                                      carrete_request_get_cancellable (req), logout_discovered, req);
 }
 
 /* Password sign-in and registration answer 403 when it is off. */

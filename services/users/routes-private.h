@@ -42,6 +42,8 @@ G_GNUC_INTERNAL
 void handle_oidc_callback (CarreteRequest *req);
 G_GNUC_INTERNAL
 void handle_oidc_link (CarreteRequest *req);
+G_GNUC_INTERNAL
+void handle_oidc_logout (CarreteRequest *req);
 /* FALSE, having answered 403, when CARRETE_PASSWORD_LOGIN is false. */
 G_GNUC_INTERNAL
 gboolean password_login_allowed (CarreteRequest *req);

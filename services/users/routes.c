@@ -471,6 +471,7 @@ static const CarreteRoute routes[] = {
   { "POST", "/v1/auth/logout", handle_logout, CARRETE_AUTH_NONE },
   { "GET", "/v1/auth/oidc/start", handle_oidc_start, CARRETE_AUTH_NONE },
   { "POST", "/v1/auth/oidc/callback", handle_oidc_callback, CARRETE_AUTH_NONE },
+  { "GET", "/v1/auth/oidc/logout", handle_oidc_logout, CARRETE_AUTH_NONE },
   { "GET", "/v1/users/me", handle_get_me, CARRETE_AUTH_REQUIRED },
   { "PATCH", "/v1/users/me", handle_patch_me, CARRETE_AUTH_REQUIRED },
   { "DELETE", "/v1/users/me", handle_delete_me, CARRETE_AUTH_REQUIRED },

@@ -27,6 +27,7 @@ typedef struct
   gboolean cookie_secure;
   char *oidc_provider;       /* the issuer's host, for "Sign in with …"; NULL: OIDC off */
   char *oidc_redirect_uri;   /* CARRETE_PUBLIC_URL + /login/oidc/callback */
+  char *oidc_logout_redirect_uri; /* CARRETE_PUBLIC_URL + /login: back from the provider's sign-out */
   gboolean password_login;   /* CARRETE_PASSWORD_LOGIN: the password form is shown */
   guint64 max_upload_bytes;  /* one file */
   guint64 max_request_bytes; /* one upload request, all files */

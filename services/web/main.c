@@ -98,6 +98,7 @@ build_app (WebApp *app, const CarreteConfig *config, GError **error)
       g_autoptr (GUri) issuer = g_uri_parse (config->oidc_issuer, G_URI_FLAGS_NONE, NULL);
       app->oidc_provider = g_strdup (g_uri_get_host (issuer));
       app->oidc_redirect_uri = g_strconcat (config->public_url, "/login/oidc/callback", NULL);
+      app->oidc_logout_redirect_uri = g_strconcat (config->public_url, "/login", NULL);
     }
   app->max_upload_bytes = config->max_upload_bytes;
   app->max_request_bytes = config->max_upload_bytes * FILES_PER_REQUEST + FORM_OVERHEAD_BYTES;
@@ -155,6 +156,7 @@ app_free (gpointer data)
   g_free (app->oidc_provider);
   g_free (app->oidc_redirect_uri);
   g_free (app->public_url);
+  g_free (app->oidc_logout_redirect_uri);
   g_free (app->photos_url);
   g_free (app->folders_url);
   g_free (app->spool_dir);
@@ -179,7 +181,8 @@ static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
   WebApp *app = data;
-  g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"));
+  g_autofree char *csp = web_headers_csp (app->photos_url, g_getenv ("CARRETE_IMAGES_ORIGIN"),
+                                          config->oidc_issuer);
 
   app->response_headers = web_headers_all (csp);
   options->response_headers = (const char *const *) app->response_headers;

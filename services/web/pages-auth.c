@@ -3,6 +3,7 @@
 #include "pages.h"
 
 #include "web-api.h"
+#include "web-cookies.h"
 #include "web-form.h"
 #include "web-html.h"
 #include "web-layout.h"
@@ -271,12 +272,50 @@ pages_register_post (CarreteRequest *req)
 /* ---- sign out --------------------------------------------------------------- */
 
 static void
+on_provider_logout (WebCtx *ctx, WebApiResult *result, gpointer user_data)
+{
+  const char *url = carrete_json_get_string (web_api_object (result), "logout_url");
+
+  if (result->status == 302 && url != NULL)
+    web_ctx_redirect (ctx, url);
+  else
+    {
+      g_message ("the provider's sign-out answered %u; signed out of Carrete only",
+                 result->status);
+      web_ctx_redirect (ctx, "/login");
+    }
+}
+
+/* Carrete's session is over (its tokens revoked, its cookies cleared): a
+ * session that came from the identity provider ends there too, which
+ * then sends the browser back to /login. */
+static void
+finish_sign_out (WebCtx *ctx)
+{
+  const char *id_token = g_hash_table_lookup (ctx->cookies, WEB_COOKIE_OIDC_ID_TOKEN);
+  g_autofree char *redirect = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *path = NULL;
+
+  web_ctx_clear_session (ctx);
+  if (ctx->app->oidc_provider == NULL || id_token == NULL || *id_token == '\0')
+    {
+      web_ctx_redirect (ctx, "/login");
+      return;
+    }
+  redirect = web_query_escape (ctx->app->oidc_logout_redirect_uri);
+  hint = web_query_escape (id_token);
+  path = g_strconcat ("/v1/auth/oidc/logout?post_logout_redirect_uri=", redirect,
+                      "&id_token_hint=", hint, NULL);
+  web_api_call (ctx, WEB_USERS, "GET", path, NULL, on_provider_logout, NULL);
+}
+
+static void
 on_logged_out (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
   if (result->status != 204)
     g_message ("logout answered %u; the cookies are cleared anyway", result->status);
-  web_ctx_clear_session (ctx);
-  web_ctx_redirect (ctx, "/login");
+  finish_sign_out (ctx);
 }
 
 void
@@ -291,8 +330,7 @@ pages_logout_post (CarreteRequest *req)
     return;
   if (ctx->refresh == NULL)
     {
-      web_ctx_clear_session (ctx);
-      web_ctx_redirect (ctx, "/login");
+      finish_sign_out (ctx);
       return;
     }
   builder = json_builder_new ();

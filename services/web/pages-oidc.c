@@ -4,7 +4,9 @@
  * the browser; the provider sends it back to /login/oidc/callback, whose
  * code and state carrete-users turns into a session.  The state also rides
  * in a cookie, so that a callback only completes in the browser that
- * started it (no signing someone in as the attacker with a link). */
+ * started it (no signing someone in as the attacker with a link).  With
+ * ?link=1 the callback links the provider to a password account instead
+ * (pages-oidc-link.c). */
 
 #include "pages.h"
 
@@ -43,9 +45,12 @@ on_started (WebCtx *ctx, WebApiResult *result, gpointer user_data)
   const char *url = carrete_json_get_string (web_api_object (result), "authorization_url");
   g_autofree char *state = url != NULL ? query_value (url, "state") : NULL;
 
+  gboolean link = GPOINTER_TO_INT (user_data);
+
   if (result->status == 302 && state != NULL && web_cookie_value_is_valid (state))
     {
       web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_STATE, state, STATE_COOKIE_SECONDS);
+      web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_LINK, link ? "1" : "", link ? STATE_COOKIE_SECONDS : 0);
       web_ctx_redirect (ctx, url);
     }
   else if (web_api_unavailable (result))
@@ -55,7 +60,7 @@ on_started (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                         web_api_problem (result, T (ctx, "Signing in failed.")), NULL, NULL);
 }
 
-/* GET /login/oidc */
+/* GET /login/oidc[?link=1] */
 void
 pages_oidc_start (CarreteRequest *req)
 {
@@ -70,7 +75,8 @@ pages_oidc_start (CarreteRequest *req)
     }
   redirect = web_query_escape (ctx->app->oidc_redirect_uri);
   path = g_strconcat ("/v1/auth/oidc/start?redirect_uri=", redirect, NULL);
-  web_api_call (ctx, WEB_USERS, "GET", path, NULL, on_started, NULL);
+  web_api_call (ctx, WEB_USERS, "GET", path, NULL, on_started,
+                GINT_TO_POINTER (g_strcmp0 (carrete_request_get_query (req, "link"), "1") == 0));
 }
 
 static void
@@ -84,10 +90,7 @@ on_called_back (WebCtx *ctx, WebApiResult *result, gpointer user_data)
       web_ctx_redirect (ctx, "/");
     }
   else if (result->status == 409)
-    pages_render_login (ctx, 409,
-                        T (ctx, "An account with your email address already exists. Sign in "
-                                "with its password."),
-                        NULL, NULL);
+    pages_oidc_link_offer (ctx);
   else if (result->status == 403)
     pages_render_login (ctx, 403,
                         T (ctx, "The identity provider has not verified your email address. Verify "
@@ -100,20 +103,6 @@ on_called_back (WebCtx *ctx, WebApiResult *result, gpointer user_data)
                         NULL, NULL);
 }
 
-static JsonNode *
-callback_body (const char *code, const char *state)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 /* GET /login/oidc/callback?code=&state= (or ?error= when the provider
  * did not sign the visitor in) */
 void
@@ -123,6 +112,7 @@ pages_oidc_callback (CarreteRequest *req)
   const char *code = carrete_request_get_query (req, "code");
   const char *state = carrete_request_get_query (req, "state");
   const char *expected = g_hash_table_lookup (ctx->cookies, WEB_COOKIE_OIDC_STATE);
+  gboolean link = g_strcmp0 (g_hash_table_lookup (ctx->cookies, WEB_COOKIE_OIDC_LINK), "1") == 0;
   g_autoptr (JsonNode) body = NULL;
 
   if (ctx->app->oidc_provider == NULL)
@@ -132,12 +122,20 @@ pages_oidc_callback (CarreteRequest *req)
     }
   /* Used or not, the state is spent. */
   web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_STATE, "", 0);
+  if (link)
+    web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_LINK, "", 0);
   if (code == NULL || !carrete_secret_equal (state, expected))
     {
       pages_render_login (
           ctx, 400, T (ctx, "That sign-in did not work or has expired. Start again."), NULL, NULL);
       return;
     }
-  body = callback_body (code, state);
+  if (link)
+    {
+      /* The code is redeemed with the password (POST /login/oidc/link). */
+      pages_oidc_link_render (ctx, 200, NULL, code, state, NULL);
+      return;
+    }
+  body = web_api_strings ("code", code, "state", state, NULL);
   web_api_call (ctx, WEB_USERS, "POST", "/v1/auth/oidc/callback", body, on_called_back, NULL);
 }

@@ -14,6 +14,16 @@ void pages_render_login (WebCtx *ctx, guint status, const char *error, const cha
 /* GET /login/oidc and GET /login/oidc/callback (pages-oidc.c). */
 void pages_oidc_start (CarreteRequest *req);
 void pages_oidc_callback (CarreteRequest *req);
+/* Linking the provider to a password account (pages-oidc-link.c): the
+ * form that asks for the password, with the provider's `code` and
+ * `state` (and `username` when nobody is signed in), its POST, the offer
+ * to link after a sign-in met an email that an account has, and the
+ * account page that starts it. */
+void pages_oidc_link_render (WebCtx *ctx, guint status, const char *error, const char *code,
+                             const char *state, const char *username);
+void pages_oidc_link_post (CarreteRequest *req);
+void pages_oidc_link_offer (WebCtx *ctx);
+void pages_account_get (CarreteRequest *req);
 void pages_login_post (CarreteRequest *req);
 void pages_register_get (CarreteRequest *req);
 void pages_register_post (CarreteRequest *req);

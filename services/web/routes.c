@@ -16,6 +16,8 @@ static const CarreteRoute routes[] = {
   { "POST", "/login", pages_login_post, CARRETE_AUTH_NONE },
   { "GET", "/login/oidc", pages_oidc_start, CARRETE_AUTH_NONE },
   { "GET", "/login/oidc/callback", pages_oidc_callback, CARRETE_AUTH_NONE },
+  { "POST", "/login/oidc/link", pages_oidc_link_post, CARRETE_AUTH_NONE },
+  { "GET", "/account", pages_account_get, CARRETE_AUTH_NONE },
   { "GET", "/register", pages_register_get, CARRETE_AUTH_NONE },
   { "POST", "/register", pages_register_post, CARRETE_AUTH_NONE },
   { "POST", "/logout", pages_logout_post, CARRETE_AUTH_NONE },

@@ -329,3 +329,21 @@ web_api_result_move (WebApiResult *to, WebApiResult *from)
   *to = *from;
   *from = (WebApiResult) { 0 };
 }
+
+JsonNode *
+web_api_strings (const char *name, ...)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, name);
+  for (const char *member = name; member != NULL; member = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, va_arg (args, const char *));
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

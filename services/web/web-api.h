@@ -66,4 +66,7 @@ char *web_api_quota_message (WebCtx *ctx, WebApiResult *result);
 /* Whether the service was unreachable or said 5xx. */
 gboolean web_api_unavailable (WebApiResult *result);
 
+/* A request body of string members: name, value, …, NULL. */
+JsonNode *web_api_strings (const char *name, ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

@@ -15,6 +15,12 @@ G_BEGIN_DECLS
  * own path. */
 #define WEB_COOKIE_LINK "carrete_link"
 #define WEB_COOKIE_OIDC_STATE "carrete_oidc_state"
+/* Set beside the state when the sign-in links the provider to an account
+ * (pages-oidc-link.c) instead of signing in. */
+#define WEB_COOKIE_OIDC_LINK "carrete_oidc_link"
+/* The provider's ID token of a session that came from it: the
+ * id_token_hint of the sign-out at the provider. */
+#define WEB_COOKIE_OIDC_ID_TOKEN "carrete_oidc_id"
 
 /* The Cookie request header as name → value (the first of a repeated name
  * wins; pairs without '=' are skipped).  Never NULL. */

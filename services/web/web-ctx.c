@@ -228,6 +228,10 @@ web_ctx_set_session (WebCtx *ctx, JsonObject *pair, const char *username)
    * refreshed on the next page instead of looking signed out. */
   web_ctx_set_cookie (ctx, WEB_COOKIE_ACCESS, access, refresh_age);
   web_ctx_set_cookie (ctx, WEB_COOKIE_REFRESH, refresh, refresh_age);
+  /* Only a sign-in through the provider has one; a refresh keeps it. */
+  if (carrete_json_get_string (pair, "id_token") != NULL)
+    web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_ID_TOKEN, carrete_json_get_string (pair, "id_token"),
+                        refresh_age);
   if (username != NULL)
     {
       g_free (ctx->username);
@@ -245,6 +249,8 @@ web_ctx_clear_session (WebCtx *ctx)
   web_ctx_set_cookie (ctx, WEB_COOKIE_ACCESS, "", 0);
   web_ctx_set_cookie (ctx, WEB_COOKIE_REFRESH, "", 0);
   web_ctx_set_cookie (ctx, WEB_COOKIE_USER, "", 0);
+  if (g_hash_table_contains (ctx->cookies, WEB_COOKIE_OIDC_ID_TOKEN))
+    web_ctx_set_cookie (ctx, WEB_COOKIE_OIDC_ID_TOKEN, "", 0);
 }
 
 gboolean

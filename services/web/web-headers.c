@@ -19,8 +19,9 @@ web_headers_origin (const char *url)
 }
 
 char *
-web_headers_csp (const char *photos_url, const char *images_origins)
+web_headers_csp (const char *photos_url, const char *images_origins, const char *provider_url)
 {
+  g_autofree char *provider = web_headers_origin (provider_url);
   GString *img = g_string_new ("'self'");
   g_autofree char *photos = web_headers_origin (photos_url);
   g_auto (GStrv) extra = g_strsplit_set (images_origins != NULL ? images_origins : "", " ,", -1);
@@ -40,9 +41,9 @@ web_headers_csp (const char *photos_url, const char *images_origins)
     }
   img_src = g_string_free (img, FALSE);
   return g_strdup_printf ("default-src 'self'; img-src %s; script-src 'self'; style-src 'self'; "
-                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                          "object-src 'none'; base-uri 'none'; form-action 'self'%s%s; "
                           "frame-ancestors 'none'",
-                          img_src);
+                          img_src, provider != NULL ? " " : "", provider != NULL ? provider : "");
 }
 
 char **

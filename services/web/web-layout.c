@@ -24,11 +24,15 @@ render_header (WebCtx *ctx, GString *out)
     {
       web_append (out, "<a href=\"/upload\">%s</a><a href=\"/folders/new\">%s</a>"
                   "<a id=\"nav-shared\" href=\"/shared\">%s</a>"
-                  "<a id=\"nav-trash\" href=\"/trash\">%s</a>"
-                  "<span class=\"spacer\"></span><span id=\"current-user\">%s</span>"
-                  "<form id=\"logout-form\" method=\"post\" action=\"/logout\">",
+                  "<a id=\"nav-trash\" href=\"/trash\">%s</a>",
                   T (ctx, "Upload"), T (ctx, "New folder"), T (ctx, "Shared with me"),
-                  T (ctx, "Trash"), ctx->username);
+                  T (ctx, "Trash"));
+      /* The account page only links the identity provider so far. */
+      if (ctx->app->oidc_provider != NULL)
+        web_append (out, "<a id=\"nav-account\" href=\"/account\">%s</a>", T (ctx, "Account"));
+      web_append (out, "<span class=\"spacer\"></span><span id=\"current-user\">%s</span>"
+                  "<form id=\"logout-form\" method=\"post\" action=\"/logout\">",
+                  ctx->username);
       web_layout_csrf_field (ctx, out);
       web_append (out, "<button type=\"submit\" class=\"btn btn-link\">%s</button></form>",
                   T (ctx, "Sign out"));

@@ -6,6 +6,9 @@
 #
 #   tests/browser/run-browser.sh                       (Meson runs it: suite "browser")
 #   tests/browser/run-browser.sh --update-screenshots  also copy the screenshots to docs/screenshots/
+#   tests/browser/run-browser.sh --oidc   the "Sign in with …" journey (oidc.js) instead,
+#                            against a real Keycloak (stack.sh stack_start_keycloak);
+#                            a TAP skip when Keycloak cannot run here
 #   BUILD=build tests/browser/run-browser.sh           binaries of another build dir
 #   WEB_BIN=/path/to/carrete-web tests/browser/run-browser.sh   another carrete-web
 #   CARRETE_SCREENSHOT_DIR=dir                         where the screenshots go
@@ -39,10 +42,13 @@ WEB_MAX_UPLOAD_BYTES=$((2 * 1024 * 1024))
 # over-the-limit file, so that its 413 still comes from POST /upload.
 WEB_RESUMABLE_BYTES=$((4 * 1024 * 1024))
 UPDATE_SCREENSHOTS=0
+OIDC=0
+JOURNEY=journey.js
 STORAGE=${CARRETE_BROWSER_STORAGE:-fs}
 for arg in "$@"; do
   case $arg in
     --update-screenshots) UPDATE_SCREENSHOTS=1 ;;
+    --oidc) OIDC=1; JOURNEY=oidc.js ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $arg (see the top of $0)" ;;
   esac
@@ -70,7 +76,24 @@ fi
 
 [ -x "$WEB_BIN" ] || die "no $WEB_BIN (build carrete-web first, or set WEB_BIN)"
 read -r PG_PORT USERS_PORT FOLDERS_PORT PHOTOS_PORT WEB_PORT MINIO_PORT < <(stack_free_ports 6)
+WEB_URL=http://127.0.0.1:$WEB_PORT
 stack_start_db "$PG_PORT"
+WEB_OIDC_ENV=()
+if [ "$OIDC" -eq 1 ]; then
+  # oidc_ana signs in first (her account is made then), oidc_bo links his
+  # provider account to a password account.
+  if ! stack_start_keycloak oidc_ana:ana@oidc.example.org oidc_bo:bo@oidc.example.org; then
+    echo "1..0 # SKIP Keycloak is not available: $STACK_OIDC_UNAVAILABLE" >&3
+    STACK_RAN=1
+    exit 0
+  fi
+  STACK_USERS_ENV=("CARRETE_OIDC_ISSUER=$STACK_OIDC_ISSUER" "CARRETE_OIDC_CLIENT_ID=$STACK_OIDC_CLIENT_ID"
+                   "CARRETE_OIDC_CLIENT_SECRET_FILE=$STACK_OIDC_SECRET_FILE" "CARRETE_PUBLIC_URL=$WEB_URL")
+  WEB_OIDC_ENV=("CARRETE_OIDC_ISSUER=$STACK_OIDC_ISSUER" "CARRETE_PUBLIC_URL=$WEB_URL")
+  export CARRETE_OIDC_ISSUER_URL=$STACK_OIDC_ISSUER
+  export CARRETE_OIDC_PASSWORD_ANA=${STACK_OIDC_PASSWORDS[oidc_ana]}
+  export CARRETE_OIDC_PASSWORD_BO=${STACK_OIDC_PASSWORDS[oidc_bo]}
+fi
 STACK_S3_ENV=()
 WEB_S3_ENV=()
 case $STORAGE in
@@ -87,8 +110,7 @@ stack_start_services "$USERS_PORT" "$FOLDERS_PORT" "$PHOTOS_PORT" "${STACK_S3_EN
 mkdir -p "$STACK/web-spool"
 stack_start_service web "$WEB_PORT" "$WEB_BIN" CARRETE_COOKIE_SECURE=false \
   CARRETE_MAX_UPLOAD_BYTES="$WEB_MAX_UPLOAD_BYTES" CARRETE_SPOOL_DIR="$STACK/web-spool" \
-  CARRETE_WEB_RESUMABLE_BYTES="$WEB_RESUMABLE_BYTES" "${WEB_S3_ENV[@]}"
-WEB_URL=http://127.0.0.1:$WEB_PORT
+  CARRETE_WEB_RESUMABLE_BYTES="$WEB_RESUMABLE_BYTES" "${WEB_S3_ENV[@]}" "${WEB_OIDC_ENV[@]}"
 
 if [ -n "${CARRETE_BROWSER_HOLD:-}" ]; then
   say "holding the stack: web $WEB_URL users $CARRETE_USERS_URL folders $CARRETE_FOLDERS_URL photos $CARRETE_PHOTOS_URL (Ctrl-C stops)"
@@ -97,13 +119,13 @@ fi
 
 # ---- the journey ----------------------------------------------------------
 
-say "running the browser journey against $WEB_URL (screenshots into $SCREENSHOT_DIR)"
+say "running the browser journey $JOURNEY against $WEB_URL (screenshots into $SCREENSHOT_DIR)"
 mkdir -p "$SCREENSHOT_DIR"
 journey_status=0
 CARRETE_WEB_URL=$WEB_URL CARRETE_STACK=$STACK CARRETE_SCREENSHOT_DIR=$SCREENSHOT_DIR \
   CARRETE_WEB_MAX_UPLOAD_BYTES=$WEB_MAX_UPLOAD_BYTES CARRETE_WEB_RESUMABLE_BYTES=$WEB_RESUMABLE_BYTES \
   PLAYWRIGHT_CORE=$PLAYWRIGHT_DIR/node_modules/playwright-core CHROMIUM=$CHROMIUM \
-  node "$HERE/journey.js" > "$STACK/journey.tap" || journey_status=$?
+  node "$HERE/$JOURNEY" > "$STACK/journey.tap" || journey_status=$?
 STACK_RAN=1
 cat "$STACK/journey.tap" >&2
 # The journey's own plan line is dropped: the results are renumbered with
@@ -114,7 +136,7 @@ while IFS= read -r line; do
   esac
 done < "$STACK/journey.tap"
 grep -q '^not ok' "$STACK/journey.tap" || [ "$journey_status" -eq 0 ] ||
-  tap_result "not ok" "journey.js exited with status $journey_status"
+  tap_result "not ok" "$JOURNEY exited with status $journey_status"
 
 # Every upload went through the spool folders; none may be left there.
 left=$(find "$STACK/web-spool" "$STACK/spool" -type f | wc -l)

@@ -143,6 +143,9 @@ add_client (JsonBuilder *b, const char *secret)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "pkce.code.challenge.method");
   json_builder_add_string_value (b, "S256");
+  /* carrete-web's sign-out sends the browser back to its /login. */
+  json_builder_set_member_name (b, "post.logout.redirect.uris");
+  json_builder_add_string_value (b, "http://127.0.0.1*");
   json_builder_end_object (b);
   json_builder_end_object (b);
 }

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
  * ensure_keycloak builds it into .cache/keycloak, or CARRETE_KEYCLOAK_HOME)
  * on a free loopback port, its data in a temporary directory, with the
  * realm "carrete" imported at start: a confidential client whose secret is
- * generated (PKCE S256 required, redirects to http://127.0.0.1:* allowed)
+ * generated (PKCE S256 required, redirects and post-logout redirects to
+ * http://127.0.0.1:* allowed)
  * and the given users with generated passwords. */
 typedef struct
 {

@@ -12,6 +12,7 @@
 
 RESULTS=() # "ok - …" / "not ok - …", numbered when printed
 STACK_SERVICES=() # started services, in start order
+STACK_USERS_ENV=() # more VAR=VALUE for carrete-users (stack_start_services)
 PG_UP=0
 
 tap_result() { RESULTS+=("$1 - $2"); }
@@ -167,12 +168,46 @@ stack_start_services() {
   export CARRETE_ID_KEY_FILE=$STACK/keys/id.key
   say "starting carrete-users, carrete-folders, carrete-photos from $BUILD_DIR"
   stack_start_service users "$users_port" "$BUILD_DIR/services/users/carrete-users" \
-    CARRETE_JWT_PRIVATE_KEY_FILE="$STACK/keys/jwt-private.pem"
+    CARRETE_JWT_PRIVATE_KEY_FILE="$STACK/keys/jwt-private.pem" "${STACK_USERS_ENV[@]}"
   stack_start_service folders "$folders_port" "$BUILD_DIR/services/folders/carrete-folders"
   STACK_PHOTOS_ENV=(CARRETE_STORAGE=fs "CARRETE_STORAGE_DIR=$STACK/storage"
                     "CARRETE_SPOOL_DIR=$STACK/spool" "CARRETE_PUBLIC_URL=$CARRETE_PHOTOS_URL" "$@")
   stack_start_service photos "$photos_port" "$BUILD_DIR/services/photos/carrete-photos" \
     "${STACK_PHOTOS_ENV[@]}"
+}
+
+# stack_start_keycloak USERNAME:EMAIL[:unverified]...: a real Keycloak for
+# this run, with those users (tests/harness/carrete-test-keycloak-run, as
+# service "keycloak": stopping it removes its data).  Sets
+# STACK_OIDC_ISSUER, STACK_OIDC_CLIENT_ID, STACK_OIDC_SECRET_FILE and
+# STACK_OIDC_PASSWORDS[USERNAME].  Returns 1, with STACK_OIDC_UNAVAILABLE
+# saying why, when Keycloak cannot run here (not built, or no Java 21+).
+declare -A STACK_OIDC_PASSWORDS=()
+stack_start_keycloak() {
+  local bin=$BUILD_DIR/tests/harness/carrete-test-keycloak-run tries=3300 key a b
+  local log=$STACK/log/keycloak.log
+  [ -x "$bin" ] || die "no $bin (build first, or set BUILD)"
+  export CARRETE_SOURCE_DIR=${CARRETE_SOURCE_DIR:-$CARRETE_ROOT}
+  if ! STACK_OIDC_UNAVAILABLE=$("$bin" --check); then
+    STACK_OIDC_UNAVAILABLE=${STACK_OIDC_UNAVAILABLE#unavailable }
+    return 1
+  fi
+  say "starting Keycloak (up to five minutes on a loaded machine)"
+  stack_spawn keycloak "$bin" "$@"
+  while [ "$tries" -gt 0 ] && ! grep -q '^ready$' "$log" 2>/dev/null; do
+    [ -e "$STACK/run/keycloak.status" ] && break
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  grep -q '^ready$' "$log" 2>/dev/null || { cat "$log"; die "Keycloak did not start"; }
+  while read -r key a b; do
+    case $key in
+      issuer) STACK_OIDC_ISSUER=$a ;;
+      client_id) STACK_OIDC_CLIENT_ID=$a ;;
+      secret_file) STACK_OIDC_SECRET_FILE=$a ;;
+      password) STACK_OIDC_PASSWORDS[$a]=$b ;;
+    esac
+  done < "$log"
 }
 
 # stack_start_photos_worker PORT: `carrete-photos work` with the photos
@@ -217,6 +252,7 @@ stack_stop_service() {
   local name=$1 pid status tries=300 label=carrete-$1
   [ "$1" = minio ] && label=minio
   [ "$1" = worker ] && label="carrete-photos work"
+  [ "$1" = keycloak ] && label="Keycloak (carrete-test-keycloak-run)"
   pid=$(cat "$STACK/run/$name.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && [ ! -e "$STACK/run/$name.status" ]; then
     kill -TERM "$pid" 2>/dev/null || true

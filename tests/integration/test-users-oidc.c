@@ -27,6 +27,9 @@ static const CtKeycloakUser keycloak_users[] = {
   { "fei", "fei@oidc.example.org", TRUE },  /* the desktop app's own PKCE pair */
   { "gus", "gus@oidc.example.org", TRUE },  /* password sign-in off */
   { "hal", "hal@oidc.example.org", TRUE },  /* through carrete-web's pages */
+  { "ida", "ida@oidc.example.org", TRUE },  /* signs out of carrete-web */
+  { "jo", "jo@oidc.example.org", TRUE },    /* linked on carrete-web's account page */
+  { "lu", "lu@oidc.example.org", TRUE },    /* her email has a password account (web) */
 };
 
 static void
@@ -573,13 +576,23 @@ test_not_configured (void)
 
 /* carrete-web's "Sign in with …": its button, /login/oidc, the provider's
  * page, /login/oidc/callback, then a signed-in gallery. */
-static void
-test_web_sign_in (void)
+/* carrete-users with CARRETE_PUBLIC_URL (it then allows carrete-web's
+ * callback and sign-in page) and carrete-web in front of it, with a
+ * browser. */
+typedef struct
 {
+  CtService *users;
+  CtService *web;
+  char *web_url;
+  WbBrowser *browser;
+} WebStack;
+
+static WebStack *
+web_stack_start (void)
+{
+  WebStack *s = g_new0 (WebStack, 1);
   guint16 web_port = ct_free_port ();
-  g_autofree char *web_url = g_strdup_printf ("http://127.0.0.1:%u", web_port);
-  g_autofree char *public_url = g_strconcat ("CARRETE_PUBLIC_URL=", web_url, NULL);
-  g_autofree char *users_public = NULL;
+  g_autofree char *public_url = NULL;
   g_autofree char *issuer
       = g_strconcat ("CARRETE_OIDC_ISSUER=", ct_keycloak_issuer (fx->keycloak), NULL);
   g_autofree char *web_binary = ct_build_path ("services/web/carrete-web");
@@ -587,72 +600,385 @@ test_web_sign_in (void)
   g_autofree char *id_key = g_strconcat ("CARRETE_ID_KEY_FILE=", fx->users->keys->id_key, NULL);
   g_autoptr (GStrvBuilder) all = g_strv_builder_new ();
   g_auto (GStrv) users_env = NULL;
-  CtService *users;
-  CtService *web;
-  WbBrowser *browser;
 
-  if (skipped ())
-    return;
-  /* carrete-users allows carrete-web's callback once it knows its address. */
+  s->web_url = g_strdup_printf ("http://127.0.0.1:%u", web_port);
+  public_url = g_strconcat ("CARRETE_PUBLIC_URL=", s->web_url, NULL);
   g_strv_builder_addv (all, (const char **) fx->users->env);
   g_strv_builder_add (all, public_url);
   users_env = g_strv_builder_end (all);
-  users = ct_service_start (fx->users->binary, (const char *const *)users_env);
-  users_url = g_strconcat ("CARRETE_USERS_URL=", ct_service_url (users), NULL);
-  web = ct_service_start_at (
+  s->users = ct_service_start (fx->users->binary, (const char *const *)users_env);
+  users_url = g_strconcat ("CARRETE_USERS_URL=", ct_service_url (s->users), NULL);
+  s->web = ct_service_start_at (
       web_binary,
       (const char *const[]){ users_url, "CARRETE_PHOTOS_URL=http://127.0.0.1:9",
                              "CARRETE_FOLDERS_URL=http://127.0.0.1:9", id_key,
                              "CARRETE_COOKIE_SECURE=false", issuer, public_url, NULL },
       web_port);
-  browser = wb_browser_new (web_url);
+  s->browser = wb_browser_new (s->web_url);
+  return s;
+}
+
+static void
+web_stack_free (WebStack *s)
+{
+  wb_browser_free (s->browser);
+  ct_service_stop (s->web);
+  ct_service_free (s->web);
+  ct_service_stop (s->users);
+  ct_service_free (s->users);
+  g_free (s->web_url);
+  g_free (s);
+}
+
+/* The path (and query) of a URL on carrete-web. */
+static const char *
+web_path (WebStack *s, const char *url)
+{
+  g_assert_true (g_str_has_prefix (url, s->web_url));
+  return url + strlen (s->web_url);
+}
+
+/* Whose session the browser's access cookie is. */
+static void
+assert_signed_in_as (WebStack *s, WbBrowser *browser, const char *username)
+{
+  g_autoptr (CtResponse) who
+      = ct_http (ct_service_url (s->users), "GET", "/v1/users/me",
+                 g_hash_table_lookup (browser->cookies, "carrete_access"), NULL);
+
+  g_assert_cmpuint (who->status, ==, 200);
+  g_assert_cmpstr (ct_response_string (who, "username"), ==, username);
+}
+
+/* "Sign in with …" as `username` through carrete-web, up to the provider
+ * sending the browser back: the callback's path on carrete-web. */
+static char *
+web_to_provider_and_back (WebStack *s, WbBrowser *browser, const char *start,
+                          const char *username)
+{
+  g_autoptr (WbPage) started = wb_get (browser, start);
+  const char *provider;
+  g_autofree char *back = NULL;
+
+  g_assert_cmpuint (started->status, ==, 303);
+  provider = wb_header (started, "Location");
+  g_assert_true (g_str_has_prefix (provider, ct_keycloak_issuer (fx->keycloak)));
+  g_assert_nonnull (wb_set_cookie (started, "carrete_oidc_state"));
+  back = sign_in_at_provider_to (provider, username);
+  return g_strdup (web_path (s, back));
+}
+
+static void
+test_web_sign_in (void)
+{
+  WebStack *s;
+
+  if (skipped ())
+    return;
+  s = web_stack_start ();
   {
-    g_autoptr (WbPage) login = wb_get (browser, "/login");
-    g_autoptr (WbPage) start = wb_get (browser, "/login/oidc");
+    g_autoptr (WbPage) login = wb_get (s->browser, "/login");
     g_autofree char *back = NULL;
     g_autoptr (WbPage) wrong = NULL;
     g_autoptr (WbPage) done = NULL;
-    g_autoptr (CtResponse) who = NULL;
-    const char *provider;
 
     g_assert_cmpuint (login->status, ==, 200);
     g_assert_cmpuint (wb_count (login, "id=\"oidc-sign-in\""), ==, 1);
     g_assert_cmpuint (wb_count (login, "Sign in with 127.0.0.1"), ==, 1);
-    g_assert_cmpuint (start->status, ==, 303);
-    provider = wb_header (start, "Location");
-    g_assert_true (g_str_has_prefix (provider, ct_keycloak_issuer (fx->keycloak)));
-    g_assert_nonnull (wb_set_cookie (start, "carrete_oidc_state"));
-    back = sign_in_at_provider_to (provider, "hal");
-    g_assert_true (g_str_has_prefix (back, web_url));
+    back = web_to_provider_and_back (s, s->browser, "/login/oidc", "hal");
     {
       /* Another browser (no state cookie) cannot finish it. */
-      WbBrowser *other = wb_browser_new (web_url);
-      wrong = wb_get (other, back + strlen (web_url));
+      WbBrowser *other = wb_browser_new (s->web_url);
+      wrong = wb_get (other, back);
       g_assert_cmpuint (wrong->status, ==, 400);
       wb_browser_free (other);
     }
-    done = wb_get (browser, back + strlen (web_url));
+    done = wb_get (s->browser, back);
     g_assert_cmpuint (done->status, ==, 303);
     g_assert_cmpstr (wb_header (done, "Location"), ==, "/");
     g_assert_nonnull (wb_set_cookie (done, "carrete_access"));
     /* The session cookie is hal's access token (the gallery itself would
      * need carrete-photos and carrete-folders). */
-    who = ct_http (ct_service_url (users), "GET", "/v1/users/me",
-                   g_hash_table_lookup (browser->cookies, "carrete_access"), NULL);
-    g_assert_cmpuint (who->status, ==, 200);
-    g_assert_cmpstr (ct_response_string (who, "username"), ==, "hal");
+    assert_signed_in_as (s, s->browser, "hal");
   }
   {
     /* In Spanish. */
-    g_autoptr (WbPage) login = wb_request (browser, "GET", "/login?lang=es", NULL, NULL,
+    g_autoptr (WbPage) login = wb_request (s->browser, "GET", "/login?lang=es", NULL, NULL,
                                            (const char *const[]){ "Accept-Language: es", NULL });
     g_assert_cmpuint (wb_count (login, "Iniciar sesión con 127.0.0.1"), ==, 1);
   }
-  wb_browser_free (browser);
-  ct_service_stop (web);
-  ct_service_free (web);
-  ct_service_stop (users);
-  ct_service_free (users);
+  web_stack_free (s);
+}
+
+/* GET /v1/auth/oidc/logout checks where the provider may send the browser. */
+static void
+test_logout_url_checked (void)
+{
+  WebStack *s;
+
+  if (skipped ())
+    return;
+  s = web_stack_start ();
+  {
+    g_autoptr (CtResponse) none = ct_http_unfollowed (ct_service_url (s->users), "/v1/auth/oidc/logout");
+    g_autofree char *elsewhere = g_strdup_printf (
+        "/v1/auth/oidc/logout?post_logout_redirect_uri=%s", "http%3A%2F%2Fevil.example%2Flogin");
+    g_autoptr (CtResponse) evil = ct_http_unfollowed (ct_service_url (s->users), elsewhere);
+    g_autofree char *escaped = g_uri_escape_string (s->web_url, NULL, FALSE);
+    g_autofree char *good_path
+        = g_strdup_printf ("/v1/auth/oidc/logout?post_logout_redirect_uri=%s%%2Flogin", escaped);
+    g_autoptr (CtResponse) good = ct_http_unfollowed (ct_service_url (s->users), good_path);
+    g_autofree char *long_hint = g_strnfill (9000, 'a');
+    g_autofree char *long_path = g_strdup_printf ("%s&id_token_hint=%s", good_path, long_hint);
+    g_autoptr (CtResponse) too_long = ct_http_unfollowed (ct_service_url (s->users), long_path);
+
+    ct_assert_problem (none, 422, "post_logout_redirect_uri");
+    ct_assert_problem (evil, 422, "post_logout_redirect_uri");
+    ct_assert_problem (too_long, 422, "id_token_hint");
+    g_assert_cmpuint (good->status, ==, 302);
+    g_assert_true (g_str_has_prefix (ct_response_header (good, "Location"),
+                                     ct_keycloak_issuer (fx->keycloak)));
+    g_assert_cmpstr (ct_response_string (good, "logout_url"), ==,
+                     ct_response_header (good, "Location"));
+    g_assert_nonnull (strstr (ct_response_header (good, "Location"), "client_id="));
+  }
+  web_stack_free (s);
+}
+
+/* Signing out of carrete-web revokes Carrete's session first, then sends
+ * the browser to the provider's sign-out, which sends it back to /login. */
+static void
+test_web_sign_out (void)
+{
+  WebStack *s;
+
+  if (skipped ())
+    return;
+  s = web_stack_start ();
+  {
+    g_autofree char *back = web_to_provider_and_back (s, s->browser, "/login/oidc", "ida");
+    g_autoptr (WbPage) done = wb_get (s->browser, back);
+    g_autofree char *refresh = NULL;
+    g_autoptr (WbPage) login = NULL;
+    g_autoptr (WbPage) out = NULL;
+    g_autofree char *refresh_body = NULL;
+    g_autoptr (CtResponse) refreshed = NULL;
+    g_autoptr (CtResponse) provider = NULL;
+    g_autofree char *csrf = NULL;
+    g_autofree char *form_action = NULL;
+    const char *to;
+
+    g_assert_cmpuint (done->status, ==, 303);
+    g_assert_nonnull (wb_set_cookie (done, "carrete_oidc_id"));
+    refresh = g_strdup (g_hash_table_lookup (s->browser->cookies, "carrete_refresh"));
+    login = wb_get (s->browser, "/login");
+    csrf = wb_csrf (login);
+    /* Browsers hold the redirect after the sign-out form to form-action. */
+    form_action = g_strdup_printf ("form-action 'self' %.*s;",
+                                   (int) (strstr (ct_keycloak_issuer (fx->keycloak), "/realms/")
+                                          - ct_keycloak_issuer (fx->keycloak)),
+                                   ct_keycloak_issuer (fx->keycloak));
+    g_assert_nonnull (strstr (wb_header (login, "Content-Security-Policy"), form_action));
+    out = wb_post (s->browser, "/logout", (const char *const[]){ "csrf_token", csrf, NULL });
+    g_assert_cmpuint (out->status, ==, 303);
+    to = wb_header (out, "Location");
+    g_assert_true (g_str_has_prefix (to, ct_keycloak_issuer (fx->keycloak)));
+    g_assert_nonnull (strstr (to, "id_token_hint="));
+    g_assert_nonnull (strstr (to, "post_logout_redirect_uri="));
+    g_assert_nonnull (wb_set_cookie (out, "carrete_oidc_id"));
+    /* Carrete's own session ended first. */
+    refresh_body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
+    refreshed = ct_http (ct_service_url (s->users), "POST", "/v1/auth/refresh", NULL, refresh_body);
+    g_assert_cmpuint (refreshed->status, ==, 401);
+    /* The provider takes the hint and sends the browser back to /login. */
+    provider = ct_http_unfollowed (to, "");
+    g_assert_cmpuint (provider->status, ==, 302);
+    g_assert_true (g_str_has_prefix (ct_response_header (provider, "Location"), s->web_url));
+  }
+  {
+    /* A password session signs out of Carrete only. */
+    g_autoptr (WbPage) login = wb_get (s->browser, "/login");
+    g_autofree char *csrf = wb_csrf (login);
+    g_autoptr (WbPage) out
+        = wb_post (s->browser, "/logout", (const char *const[]){ "csrf_token", csrf, NULL });
+    g_assert_cmpuint (out->status, ==, 303);
+    g_assert_cmpstr (wb_header (out, "Location"), ==, "/login");
+  }
+  web_stack_free (s);
+}
+
+/* The password form the provider's answer leads to: its hidden code and state. */
+static WbPage *
+web_link_form (WebStack *s, WbBrowser *browser, const char *username)
+{
+  g_autofree char *back = web_to_provider_and_back (s, browser, "/login/oidc?link=1", username);
+  WbPage *form = wb_get (browser, back);
+
+  g_assert_cmpuint (form->status, ==, 200);
+  g_assert_cmpuint (wb_count (form, "id=\"oidc-link-form\""), ==, 1);
+  g_assert_cmpuint (wb_count (form, "name=\"code\""), ==, 1);
+  wb_assert_page_contract (form);
+  return form;
+}
+
+static char *
+hidden (WbPage *page, const char *name)
+{
+  g_autofree char *needle = g_strdup_printf ("name=\"%s\" value=\"", name);
+  const char *at = strstr (page->body, needle);
+  const char *end;
+
+  g_assert_nonnull (at);
+  at += strlen (needle);
+  end = strchr (at, '"');
+  return g_strndup (at, end - at);
+}
+
+static WbPage *
+post_link (WbBrowser *browser, WbPage *form, const char *username, const char *password)
+{
+  g_autofree char *code = hidden (form, "code");
+  g_autofree char *state = hidden (form, "state");
+  g_autofree char *csrf = wb_csrf (form);
+
+  return wb_post (browser, "/login/oidc/link",
+                  (const char *const[]){ "code", code, "state", state, "csrf_token", csrf,
+                                         "username", username != NULL ? username : "",
+                                         "password", password, NULL });
+}
+
+static void
+register_password_account (WebStack *s, const char *username, const char *email)
+{
+  g_autofree char *body = g_strdup_printf (
+      "{\"username\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}", username, email, USERS_PASSWORD);
+  g_autoptr (CtResponse) registered
+      = ct_http (ct_service_url (s->users), "POST", "/v1/auth/register", NULL, body);
+  g_assert_cmpuint (registered->status, ==, 201);
+}
+
+/* A signed-in password account links the provider from its account page,
+ * then signs in through it. */
+static void
+test_web_link_signed_in (void)
+{
+  WebStack *s;
+
+  if (skipped ())
+    return;
+  s = web_stack_start ();
+  register_password_account (s, "jo_pw", "jo.password@example.org");
+  {
+    g_autoptr (WbPage) login = wb_get (s->browser, "/login");
+    g_autofree char *csrf = wb_csrf (login);
+    g_autoptr (WbPage) in = wb_post (
+        s->browser, "/login",
+        (const char *const[]){ "username", "jo_pw", "password", USERS_PASSWORD, "csrf_token", csrf,
+                               "next", "/account", NULL });
+    g_autoptr (WbPage) account = NULL;
+
+    g_assert_cmpuint (in->status, ==, 303);
+    account = wb_get (s->browser, "/account");
+    g_assert_cmpuint (account->status, ==, 200);
+    g_assert_cmpuint (wb_count (account, "href=\"/login/oidc?link=1\""), ==, 1);
+    wb_assert_page_contract (account);
+    {
+      /* In Spanish. */
+      g_autoptr (WbPage) es = wb_get (s->browser, "/account?lang=es");
+      g_assert_cmpuint (wb_count (es, "Vincular 127.0.0.1"), ==, 1);
+      g_assert_cmpuint (wb_count (es, ">Cuenta<"), >=, 1);
+    }
+    {
+      g_autoptr (WbPage) en = wb_get (s->browser, "/account?lang=en");
+      g_assert_cmpuint (en->status, ==, 200);
+    }
+  }
+  {
+    /* A wrong password spends the sign-in: start again. */
+    g_autoptr (WbPage) form = web_link_form (s, s->browser, "jo");
+    g_autoptr (WbPage) wrong = post_link (s->browser, form, NULL, "not the password");
+    g_autoptr (WbPage) forged = NULL;
+    g_autoptr (WbPage) empty = NULL;
+
+    g_assert_cmpuint (wrong->status, ==, 403);
+    g_assert_cmpuint (wb_count (wrong, "That password is wrong"), ==, 1);
+    g_assert_cmpuint (wb_count (wrong, "id=\"oidc-link-again\""), ==, 1);
+    /* Without its CSRF token the form is refused. */
+    forged = wb_post (s->browser, "/login/oidc/link",
+                      (const char *const[]){ "code", "x", "state", "y", "password", "z", NULL });
+    g_assert_cmpuint (forged->status, ==, 403);
+    empty = post_link (s->browser, form, NULL, "");
+    g_assert_cmpuint (empty->status, ==, 422);
+  }
+  {
+    g_autoptr (WbPage) form = web_link_form (s, s->browser, "jo");
+    g_autoptr (WbPage) linked = post_link (s->browser, form, NULL, USERS_PASSWORD);
+    g_autoptr (WbPage) account = NULL;
+    WbBrowser *other = wb_browser_new (s->web_url);
+    g_autofree char *back = NULL;
+    g_autoptr (WbPage) done = NULL;
+
+    g_assert_cmpuint (linked->status, ==, 303);
+    g_assert_cmpstr (wb_header (linked, "Location"), ==, "/account?linked=1");
+    account = wb_get (s->browser, "/account?linked=1");
+    g_assert_cmpuint (wb_count (account, "Linked: you can now sign in with 127.0.0.1."), ==, 1);
+    /* Now "Sign in with …" reaches the password account. */
+    back = web_to_provider_and_back (s, other, "/login/oidc", "jo");
+    done = wb_get (other, back);
+    g_assert_cmpuint (done->status, ==, 303);
+    assert_signed_in_as (s, other, "jo_pw");
+    wb_browser_free (other);
+  }
+  {
+    /* Another account cannot take the identity over. */
+    WbBrowser *other = wb_browser_new (s->web_url);
+    g_autoptr (WbPage) form = NULL;
+    g_autoptr (WbPage) taken = NULL;
+
+    register_password_account (s, "kay_pw", "kay.password@example.org");
+    form = web_link_form (s, other, "jo");
+    taken = post_link (other, form, "kay_pw", USERS_PASSWORD);
+    g_assert_cmpuint (taken->status, ==, 409);
+    g_assert_cmpuint (wb_count (taken, "linked to another Carrete account already"), ==, 1);
+    wb_browser_free (other);
+  }
+  web_stack_free (s);
+}
+
+/* A provider sign-in meets an email that a password account owns: the
+ * page offers to sign in with the password and link, in one form. */
+static void
+test_web_email_taken_offers_link (void)
+{
+  WebStack *s;
+
+  if (skipped ())
+    return;
+  s = web_stack_start ();
+  register_password_account (s, "lu_pw", "lu@oidc.example.org");
+  {
+    g_autofree char *back = web_to_provider_and_back (s, s->browser, "/login/oidc", "lu");
+    g_autoptr (WbPage) offer = wb_get (s->browser, back);
+    g_autoptr (WbPage) form = NULL;
+    g_autoptr (WbPage) wrong = NULL;
+    g_autoptr (WbPage) linked = NULL;
+
+    g_assert_cmpuint (offer->status, ==, 409);
+    g_assert_cmpuint (wb_count (offer, "id=\"oidc-link-offer\""), ==, 1);
+    g_assert_cmpuint (wb_count (offer, "href=\"/login/oidc?link=1\""), ==, 1);
+    wb_assert_page_contract (offer);
+    form = web_link_form (s, s->browser, "lu");
+    g_assert_cmpuint (wb_count (form, "id=\"username\""), ==, 1);
+    /* A mistyped password leaves the code unused: the form comes back. */
+    wrong = post_link (s->browser, form, "lu_pw", "not the password");
+    g_assert_cmpuint (wrong->status, ==, 401);
+    g_assert_cmpuint (wb_count (wrong, "id=\"oidc-link-form\""), ==, 1);
+    linked = post_link (s->browser, wrong, "lu_pw", USERS_PASSWORD);
+    g_assert_cmpuint (linked->status, ==, 303);
+    g_assert_cmpstr (wb_header (linked, "Location"), ==, "/account?linked=1");
+    assert_signed_in_as (s, s->browser, "lu_pw");
+  }
+  web_stack_free (s);
 }
 
 static const CtTest tests[] = {
@@ -668,6 +994,10 @@ static const CtTest tests[] = {
   { "/users/oidc/password-login-off", test_password_login_off },
   { "/users/oidc/not-configured", test_not_configured },
   { "/users/oidc/web-sign-in", test_web_sign_in },
+  { "/users/oidc/logout-url-checked", test_logout_url_checked },
+  { "/users/oidc/web-sign-out", test_web_sign_out },
+  { "/users/oidc/web-link-signed-in", test_web_link_signed_in },
+  { "/users/oidc/web-email-taken-offers-link", test_web_email_taken_offers_link },
 };
 
 int

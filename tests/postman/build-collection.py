@@ -329,6 +329,9 @@ pm.test('only id and username', () => pm.expect(body).to.deep.equal({ id: C.get(
         req("A folder id where a user id goes: 404", "GET", f"{U}/v1/users/fo_4fR9kQ2bZxT",
             "C.notFound();", token="b"),
         req("The user list is for admins: 403", "GET", f"{U}/v1/users", "C.forbidden();", token="a"),
+        req("Sign-out at an identity provider that is not configured: 404", "GET",
+            f"{U}/v1/auth/oidc/logout?post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%2Flogin",
+            "C.notFound();"),
         req("JWKS publishes the signing key", "GET", f"{U}/.well-known/jwks.json", r"""
 const body = C.json(200);
 pm.test('an EC P-256 ES256 key with the kid of our tokens', () => {

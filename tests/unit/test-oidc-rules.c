@@ -44,6 +44,37 @@ test_redirects (void)
                                                NULL, &reason));
 }
 
+/* Back from the provider's sign-out: carrete-web's sign-in page only. */
+static void
+test_logout_redirects (void)
+{
+  static const char *const refused[] = {
+    "",
+    "https://photos.example.org/login/",
+    "https://photos.example.org/login?next=/",
+    "https://photos.example.org/",
+    "https://evil.example/login",
+    "http://127.0.0.1:8080/login",
+    "https://photos.example.org.evil.example/login",
+  };
+  const char *reason = NULL;
+
+  g_assert_true (users_oidc_logout_redirect_allowed ("https://photos.example.org/login",
+                                                     "https://photos.example.org", &reason));
+  g_assert_null (reason);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (users_oidc_logout_redirect_allowed (refused[i], "https://photos.example.org",
+                                                          &reason));
+      g_assert_nonnull (reason);
+    }
+  g_assert_false (users_oidc_logout_redirect_allowed (NULL, "https://photos.example.org", &reason));
+  /* Without CARRETE_PUBLIC_URL there is nowhere to go back to. */
+  g_assert_false (
+      users_oidc_logout_redirect_allowed ("https://photos.example.org/login", NULL, &reason));
+  g_assert_nonnull (strstr (reason, "CARRETE_PUBLIC_URL"));
+}
+
 static void
 test_pkce (void)
 {
@@ -99,6 +130,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_assert_cmpint (sodium_init (), >=, 0);
   g_test_add_func ("/oidc-rules/redirects", test_redirects);
+  g_test_add_func ("/oidc-rules/logout-redirects", test_logout_redirects);
   g_test_add_func ("/oidc-rules/pkce", test_pkce);
   g_test_add_func ("/oidc-rules/usernames", test_usernames);
   return g_test_run ();

@@ -72,7 +72,7 @@ test_origin (void)
 static void
 test_csp (void)
 {
-  g_autofree char *csp = web_headers_csp ("http://127.0.0.1:8082/", "http://127.0.0.1:9000 https://cdn.example.org,javascript:alert(1) http://127.0.0.1:8082");
+  g_autofree char *csp = web_headers_csp ("http://127.0.0.1:8082/", "http://127.0.0.1:9000 https://cdn.example.org,javascript:alert(1) http://127.0.0.1:8082", NULL);
 
   g_assert_true (g_str_has_prefix (csp, "default-src 'self'; "));
   g_assert_nonnull (strstr (csp, "img-src 'self' http://127.0.0.1:8082 http://127.0.0.1:9000 https://cdn.example.org;"));
@@ -84,8 +84,13 @@ test_csp (void)
   g_assert_null (strstr (csp, "javascript"));
 
   /* An origin whose text starts another's (port 80 vs 8080) is still added. */
-  g_autofree char *ports = web_headers_csp ("http://h:8080", "http://h:80");
+  g_autofree char *ports = web_headers_csp ("http://h:8080", "http://h:80", NULL);
   g_assert_nonnull (strstr (ports, "img-src 'self' http://h:8080 http://h:80;"));
+
+  /* Sign-out redirects a form to the identity provider. */
+  g_autofree char *sso = web_headers_csp ("http://h:8080", NULL,
+                                          "https://id.example.org/realms/carrete");
+  g_assert_nonnull (strstr (sso, "form-action 'self' https://id.example.org;"));
 }
 
 static void

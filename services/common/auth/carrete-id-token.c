@@ -302,5 +302,6 @@ carrete_id_claims_free (CarreteIdClaims *claims)
   g_free (claims->subject);
   g_free (claims->email);
   g_free (claims->preferred_username);
+  g_free (claims->id_token);
   g_free (claims);
 }

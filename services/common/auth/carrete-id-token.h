@@ -26,6 +26,8 @@ typedef struct
   char *email;              /* `email`, NULL when absent */
   gboolean email_verified;  /* `email_verified` is true */
   char *preferred_username; /* NULL when absent */
+  char *id_token;           /* the token itself when the caller keeps it (an
+                               id_token_hint at sign-out), else NULL */
 } CarreteIdClaims;
 
 /* The algorithms we accept of those the provider lists (a JSON array of
