@@ -65,6 +65,52 @@ cli_list_all_photos (CarreteCommand *cli, const char *folder_id, GError **error)
   return g_steal_pointer (&all);
 }
 
+GPtrArray *
+cli_list_all_shares (CarreteCommand *cli, const char *folder_id, GError **error)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *cursor = NULL;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (CarreteSharePage) page = NULL;
+
+      carrete_client_list_shares_async (cli->client, folder_id, NULL, cursor, cli->cancellable,
+                                        cli_on_result, &result);
+      CLI_AWAIT (result);
+      page = carrete_client_list_shares_finish (cli->client, result, error);
+      if (page == NULL)
+        return NULL;
+      more = append_page (all, page, &cursor);
+    }
+  return g_steal_pointer (&all);
+}
+
+GPtrArray *
+cli_list_all_members (CarreteCommand *cli, const char *folder_id, GError **error)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *cursor = NULL;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (CarreteMemberPage) page = NULL;
+
+      carrete_client_list_members_async (cli->client, folder_id, cursor, cli->cancellable,
+                                         cli_on_result, &result);
+      CLI_AWAIT (result);
+      page = carrete_client_list_members_finish (cli->client, result, error);
+      if (page == NULL)
+        return NULL;
+      more = append_page (all, page, &cursor);
+    }
+  return g_steal_pointer (&all);
+}
+
 CarreteFolder *
 cli_find_folder (GPtrArray *folders, const char *name_or_id)
 {

@@ -100,7 +100,8 @@ expect "export of an unknown folder: 2" 2 "no folder named" "$CARRETE" export "N
 tap_check "  … in one line" one_line
 tap_check "  … and made no directory" test ! -e "$STACK/out"
 expect "export into a file: 2" 2 "is not a directory" "$CARRETE" export Anything "$STACK/a-file"
-expect "share: not supported yet, 2" 2 "not supported by this server yet" "$CARRETE" share Anything
+expect "share of an unknown folder: 2" 2 "no folder named" "$CARRETE" share "No such folder"
+tap_check "  … in one line" one_line
 
 # photo_requests: the photos service's requests to its upload routes so far.
 photo_requests() {
