@@ -114,12 +114,9 @@ cli_fail (CarreteCommand *cli, const GError *error, const char *what)
     return cli_error (cli, code, "%s: the session has expired: run carrete login", what);
   if (code == CLI_EXIT_UNREACHABLE)
     return cli_error (cli, code, "%s: the server cannot be reached: %s", what, error->message);
-  /* The problem's text names the refused fields ("expires_at: must be in
-   * the future") where its detail alone may not. */
-  return cli_error (cli, code, "%s: %s", what,
-                    carrete_client_error_get_problem_text (error) != NULL
-                        ? carrete_client_error_get_problem_text (error)
-                        : error->message);
+  /* The full text names the refused fields ("expires_at: must be in the
+   * future") where the detail alone may not. */
+  return cli_error (cli, code, "%s: %s", what, carrete_client_error_get_full_text (error));
 }
 
 void

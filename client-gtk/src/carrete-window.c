@@ -501,7 +501,7 @@ carrete_window_init (CarreteWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (_carrete_window_on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self->content_box), GTK_EVENT_CONTROLLER (drop));
 
-  _carrete_window_enable_folder_actions (self, FALSE);
+  _carrete_window_enable_folder_actions (self, FALSE, TRUE);
   _carrete_window_set_page (self, "sign-in");
 }
 

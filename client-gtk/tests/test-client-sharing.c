@@ -177,6 +177,9 @@ test_links_refused (void)
 
   g_assert_null (create_share (client, folder_id, NULL, past, NULL, &error));
   assert_invalid (error, "expires_at");
+  /* The detail is general; the full text names what is wrong. */
+  g_assert_nonnull (strstr (carrete_client_error_get_full_text (error),
+                            "expires_at: must be in the future"));
   g_clear_error (&error);
 
   g_assert_null (create_share (client, folder_id, NULL, NULL, long_password, &error));
@@ -298,6 +301,8 @@ test_members_refused (void)
 
   g_assert_null (put_member (client, folder_id, owner->id, "viewer", &error));
   assert_invalid (error, "user_id");
+  /* Its field's message repeats the detail: said once. */
+  g_assert_cmpstr (carrete_client_error_get_full_text (error), ==, error->message);
   g_clear_error (&error);
 
   added = put_member (client, folder_id, friend->id, "contributor", &error);

@@ -1,0 +1,416 @@
+#define G_LOG_DOMAIN "carrete-share-links"
+
+#include <glib/gi18n.h>
+
+#include "carrete-client-lib.h"
+#include "carrete-share-links.h"
+#include "carrete-share-section.h"
+#include "carrete-sign-in-page.h"
+
+struct _CarreteShareLinks
+{
+  GtkBox parent_instance;
+
+  AdwEntryRow *label_row;
+  AdwComboRow *expiry_row;
+  AdwPasswordEntryRow *password_row;
+  GtkSwitch *download_switch;
+  GtkButton *create_button;
+  AdwActionRow *url_row;
+  GtkLabel *error_label;
+  GtkListBox *list;
+
+  GListStore *shares; /* CarreteShare */
+  CarreteClient *client;
+  char *folder_id;
+  char *new_url;
+  GCancellable *cancellable;
+  guint busy;
+};
+
+G_DEFINE_FINAL_TYPE (CarreteShareLinks, carrete_share_links, GTK_TYPE_BOX)
+
+/* The expiry choices, in days (0: never), in the order of the combo row. */
+static const guint expiry_days[] = { 0, 1, 7, 30, 365 };
+
+static void reload (CarreteShareLinks *self);
+
+/* ---- calls ---------------------------------------------------------------------------- */
+
+/* Ends a call: `error` (NULL: none) is shown; FALSE when it was cancelled
+ * (the widget is going away: touch nothing). */
+static gboolean
+call_done (CarreteShareLinks *self, const GError *error)
+{
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return FALSE;
+  self->busy--;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), TRUE);
+  if (error != NULL)
+    {
+      g_autofree char *text = carrete_describe_error (error, NULL);
+
+      carrete_share_section_show_error (self->error_label, text);
+    }
+  return TRUE;
+}
+
+/* A call a person started: the last error goes. */
+static void
+call_started (CarreteShareLinks *self)
+{
+  self->busy++;
+  carrete_share_section_show_error (self->error_label, NULL);
+}
+
+/* ---- the list ------------------------------------------------------------------------- */
+
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* "Used 3 times · last used 2026-12-07 10:00 · expires … · password · no downloads". */
+static char *
+row_text (CarreteShare *share)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  guint n = (guint) CLAMP (carrete_share_get_use_count (share), 0, G_MAXUINT);
+
+  g_ptr_array_add (parts, g_strdup_printf (ngettext ("Used %u time", "Used %u times", n), n));
+  if (carrete_share_get_last_used_at (share) != NULL)
+    {
+      g_autofree char *when = format_time (carrete_share_get_last_used_at (share));
+      /* TRANSLATORS: %s is a date and time */
+      g_ptr_array_add (parts, g_strdup_printf (_("last used %s"), when));
+    }
+  if (carrete_share_get_expires_at (share) != NULL)
+    {
+      g_autofree char *when = format_time (carrete_share_get_expires_at (share));
+      /* TRANSLATORS: %s is a date and time */
+      g_ptr_array_add (parts, g_strdup_printf (_("expires %s"), when));
+    }
+  else
+    g_ptr_array_add (parts, g_strdup (_("never expires")));
+  if (carrete_share_get_has_password (share))
+    g_ptr_array_add (parts, g_strdup (_("password")));
+  if (!carrete_share_get_allow_download (share))
+    g_ptr_array_add (parts, g_strdup (_("no downloads")));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static void
+on_revoke_clicked (GtkButton *button, CarreteShareLinks *self)
+{
+  carrete_share_links_revoke (self, g_object_get_data (G_OBJECT (button), "share-id"));
+}
+
+static GtkWidget *
+share_row_new (CarreteShareLinks *self, CarreteShare *share)
+{
+  const char *label = carrete_share_get_label (share);
+  g_autofree char *text = row_text (share);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Revoke"));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 label != NULL ? label : _("Link without a label"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "destructive-action");
+  g_object_set_data_full (G_OBJECT (button), "share-id", g_strdup (carrete_share_get_id (share)),
+                          g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_revoke_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data_full (G_OBJECT (row), "share-id", g_strdup (carrete_share_get_id (share)),
+                          g_free);
+  return row;
+}
+
+static void
+listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CarreteShareLinks) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteSharePage) page
+      = carrete_client_list_shares_finish (CARRETE_CLIENT (source), result, &error);
+
+  if (!call_done (self, error) || page == NULL)
+    return;
+  g_list_store_splice (self->shares, 0, g_list_model_get_n_items (G_LIST_MODEL (self->shares)),
+                       page->items->pdata, page->items->len);
+  carrete_share_section_fill_list (self->list, G_LIST_MODEL (self->shares),
+                                   (CarreteShareRowFunc) share_row_new, self,
+                                   _("No links yet"));
+}
+
+/* Keeps the error shown: a reload follows a change that may have failed. */
+static void
+reload (CarreteShareLinks *self)
+{
+  self->busy++;
+  /* One page: the server keeps at most 100 live links per folder. */
+  carrete_client_list_shares_async (self->client, self->folder_id, NULL, NULL, self->cancellable,
+                                    listed_cb, g_object_ref (self));
+}
+
+/* ---- create, copy, revoke -------------------------------------------------------------- */
+
+static void
+created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CarreteShareLinks) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteShare) share
+      = carrete_client_create_share_finish (CARRETE_CLIENT (source), result, &error);
+
+  if (!call_done (self, error) || share == NULL)
+    return;
+  g_free (self->new_url);
+  self->new_url = carrete_client_share_page_url (self->client, share);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), self->new_url);
+  gtk_widget_set_visible (GTK_WIDGET (self->url_row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  reload (self);
+}
+
+void
+carrete_share_links_submit (CarreteShareLinks *self)
+{
+  g_autofree char *label = NULL;
+  const char *password;
+  guint days;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) expires_at = NULL;
+
+  g_return_if_fail (CARRETE_IS_SHARE_LINKS (self));
+  label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->label_row))));
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  days = expiry_days[MIN (adw_combo_row_get_selected (self->expiry_row),
+                          G_N_ELEMENTS (expiry_days) - 1)];
+  if (days > 0)
+    expires_at = g_date_time_add_days (now, (int) days);
+  /* The address of the last link goes: it was shown once. */
+  g_clear_pointer (&self->new_url, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->url_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
+  call_started (self);
+  carrete_client_create_share_async (self->client, self->folder_id, NULL,
+                                     *label != '\0' ? label : NULL, expires_at,
+                                     *password != '\0' ? password : NULL,
+                                     gtk_switch_get_active (self->download_switch),
+                                     self->cancellable, created_cb, g_object_ref (self));
+}
+
+void
+carrete_share_links_copy (CarreteShareLinks *self)
+{
+  g_return_if_fail (CARRETE_IS_SHARE_LINKS (self));
+  if (self->new_url != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->new_url);
+}
+
+static void
+revoked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (CarreteShareLinks) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = carrete_client_revoke_share_finish (CARRETE_CLIENT (source), result, &error);
+
+  if (!call_done (self, error))
+    return;
+  if (ok || g_error_matches (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND))
+    reload (self);
+}
+
+void
+carrete_share_links_revoke (CarreteShareLinks *self, const char *share_id)
+{
+  g_return_if_fail (CARRETE_IS_SHARE_LINKS (self));
+  g_return_if_fail (share_id != NULL);
+  call_started (self);
+  carrete_client_revoke_share_async (self->client, share_id, self->cancellable, revoked_cb,
+                                     g_object_ref (self));
+}
+
+/* ---- the tests' side -------------------------------------------------------------------- */
+
+void
+carrete_share_links_fill (CarreteShareLinks *self, const char *label, guint expires_days,
+                          const char *password, gboolean allow_download)
+{
+  g_return_if_fail (CARRETE_IS_SHARE_LINKS (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), label != NULL ? label : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password != NULL ? password : "");
+  gtk_switch_set_active (self->download_switch, allow_download);
+  for (guint i = 0; i < G_N_ELEMENTS (expiry_days); i++)
+    if (expiry_days[i] == expires_days)
+      adw_combo_row_set_selected (self->expiry_row, i);
+}
+
+gboolean
+carrete_share_links_get_busy (CarreteShareLinks *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SHARE_LINKS (self), FALSE);
+  return self->busy > 0;
+}
+
+GListModel *
+carrete_share_links_get_shares (CarreteShareLinks *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SHARE_LINKS (self), NULL);
+  return G_LIST_MODEL (self->shares);
+}
+
+const char *
+carrete_share_links_get_new_url (CarreteShareLinks *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SHARE_LINKS (self), NULL);
+  return self->new_url;
+}
+
+const char *
+carrete_share_links_get_row_text (CarreteShareLinks *self, const char *share_id)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (CARRETE_IS_SHARE_LINKS (self), NULL);
+  row = carrete_share_section_find_row (self->list, "share-id", share_id);
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+const char *
+carrete_share_links_get_error (CarreteShareLinks *self)
+{
+  g_return_val_if_fail (CARRETE_IS_SHARE_LINKS (self), NULL);
+  return carrete_share_section_get_error (self->error_label);
+}
+
+/* ---- building ------------------------------------------------------------------------- */
+
+static GtkWidget *
+build_form (CarreteShareLinks *self)
+{
+  GtkWidget *form = carrete_share_section_boxed_list ();
+  GtkWidget *download_row = adw_action_row_new ();
+  GtkStringList *choices = gtk_string_list_new (NULL);
+
+  self->label_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->label_row), _("Label"));
+  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->label_row));
+
+  gtk_string_list_append (choices, _("Never"));
+  gtk_string_list_append (choices, _("In 1 day"));
+  gtk_string_list_append (choices, _("In 7 days"));
+  gtk_string_list_append (choices, _("In 30 days"));
+  gtk_string_list_append (choices, _("In 1 year"));
+  self->expiry_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->expiry_row), _("Expires"));
+  adw_combo_row_set_model (self->expiry_row, G_LIST_MODEL (choices));
+  g_object_unref (choices);
+  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->expiry_row));
+
+  self->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
+                                 _("Password (optional)"));
+  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->password_row));
+
+  self->download_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_switch_set_active (self->download_switch, TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->download_switch), GTK_ALIGN_CENTER);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (download_row), _("Allow Downloads"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (download_row), GTK_WIDGET (self->download_switch));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (download_row),
+                                         GTK_WIDGET (self->download_switch));
+  gtk_list_box_append (GTK_LIST_BOX (form), download_row);
+  return form;
+}
+
+static GtkWidget *
+build_url_row (CarreteShareLinks *self)
+{
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+  self->url_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->url_row), FALSE);
+  adw_action_row_set_subtitle (self->url_row,
+                               _("Copy the address now: it is shown only this once."));
+  gtk_widget_set_tooltip_text (copy, _("Copy"));
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (copy, "clicked", G_CALLBACK (carrete_share_links_copy), self);
+  adw_action_row_add_suffix (self->url_row, copy);
+  gtk_widget_set_visible (GTK_WIDGET (self->url_row), FALSE);
+  return GTK_WIDGET (self->url_row);
+}
+
+static void
+carrete_share_links_init (CarreteShareLinks *self)
+{
+  GtkWidget *url_list;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 12);
+  self->shares = g_list_store_new (CARRETE_TYPE_SHARE);
+  self->cancellable = g_cancellable_new ();
+  gtk_box_append (GTK_BOX (self), carrete_share_section_heading (_("Links")));
+  gtk_box_append (GTK_BOX (self), build_form (self));
+  self->create_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Create Link")));
+  gtk_widget_set_halign (GTK_WIDGET (self->create_button), GTK_ALIGN_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->create_button), "suggested-action");
+  g_signal_connect_swapped (self->create_button, "clicked",
+                            G_CALLBACK (carrete_share_links_submit), self);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->create_button));
+  url_list = carrete_share_section_boxed_list ();
+  gtk_list_box_append (GTK_LIST_BOX (url_list), build_url_row (self));
+  gtk_box_append (GTK_BOX (self), url_list);
+  self->error_label = GTK_LABEL (carrete_share_section_error_label ());
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_label));
+  self->list = GTK_LIST_BOX (carrete_share_section_boxed_list ());
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
+}
+
+static void
+carrete_share_links_dispose (GObject *object)
+{
+  CarreteShareLinks *self = CARRETE_SHARE_LINKS (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->shares);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (carrete_share_links_parent_class)->dispose (object);
+}
+
+static void
+carrete_share_links_finalize (GObject *object)
+{
+  CarreteShareLinks *self = CARRETE_SHARE_LINKS (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->folder_id);
+  g_free (self->new_url);
+  G_OBJECT_CLASS (carrete_share_links_parent_class)->finalize (object);
+}
+
+static void
+carrete_share_links_class_init (CarreteShareLinksClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = carrete_share_links_dispose;
+  G_OBJECT_CLASS (klass)->finalize = carrete_share_links_finalize;
+}
+
+GtkWidget *
+carrete_share_links_new (CarreteClient *client, const char *folder_id)
+{
+  CarreteShareLinks *self = g_object_new (CARRETE_TYPE_SHARE_LINKS, NULL);
+
+  self->client = g_object_ref (client);
+  self->folder_id = g_strdup (folder_id);
+  reload (self);
+  return GTK_WIDGET (self);
+}
