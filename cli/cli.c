@@ -277,3 +277,17 @@ cli_forget_secret (char *secret)
     memset (secret, 0, strlen (secret));
   g_free (secret);
 }
+
+void
+cli_print_json_array (GPtrArray *items, CliItemToJson to_json)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    to_json (builder, g_ptr_array_index (items, i));
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  cli_print_json (root);
+}

@@ -72,6 +72,10 @@ void cli_catch_signals (CarreteCommand *cli);
 
 /* Prints `node` as pretty JSON on stdout. */
 void cli_print_json (JsonNode *node);
+/* Adds one item as a JSON object to `builder`. */
+typedef void (*CliItemToJson) (JsonBuilder *builder, gpointer item);
+/* Prints `items` as a JSON array on stdout, each through `to_json`. */
+void cli_print_json_array (GPtrArray *items, CliItemToJson to_json);
 /* The end of a command's summary: --json prints {…members added to
  * `builder`, "interrupted", "failed": [...]} on stdout, else the failures
  * go to stderr one per line.  `builder` is inside the object (NULL without

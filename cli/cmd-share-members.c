@@ -110,15 +110,7 @@ cli_share_list_members (CarreteCommand *cli, CarreteFolder *folder)
     return cli_fail (cli, error, "listing the members");
   if (cli->json)
     {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < members->len; i++)
-        member_to_json (builder, g_ptr_array_index (members, i));
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      cli_print_json (root);
+      cli_print_json_array (members, (CliItemToJson) member_to_json);
       return CLI_EXIT_OK;
     }
   printf ("%-26s  %-12s  %-20s  %s\n", "USER ID", "ROLE", "ADDED", "USERNAME");

@@ -99,18 +99,12 @@ read_password (CarreteCommand *cli, const ShareOptions *options, char **password
 
 /* ---- links -------------------------------------------------------------------------------- */
 
+/* The members every link has; the new one's token and url are added by
+ * create_link. */
 static void
-share_to_json (CarreteCommand *cli, JsonBuilder *builder, CarreteShare *share)
+add_share_members (JsonBuilder *builder, CarreteShare *share)
 {
-  g_autofree char *url = carrete_client_share_page_url (cli->client, share);
-
-  json_builder_begin_object (builder);
   carrete_json_add_string (builder, "id", carrete_share_get_id (share));
-  if (carrete_share_get_token (share) != NULL)
-    {
-      carrete_json_add_string (builder, "token", carrete_share_get_token (share));
-      carrete_json_add_string (builder, "url", url);
-    }
   carrete_json_add_string (builder, "folder_id", carrete_share_get_folder_id (share));
   carrete_json_add_string (builder, "label", carrete_share_get_label (share));
   carrete_json_add_time (builder, "expires_at", carrete_share_get_expires_at (share));
@@ -121,6 +115,13 @@ share_to_json (CarreteCommand *cli, JsonBuilder *builder, CarreteShare *share)
   carrete_json_add_int (builder, "use_count", carrete_share_get_use_count (share));
   carrete_json_add_time (builder, "last_used_at", carrete_share_get_last_used_at (share));
   carrete_json_add_time (builder, "created_at", carrete_share_get_created_at (share));
+}
+
+static void
+share_to_json (JsonBuilder *builder, CarreteShare *share)
+{
+  json_builder_begin_object (builder);
+  add_share_members (builder, share);
   json_builder_end_object (builder);
 }
 
@@ -131,6 +132,7 @@ create_link (CarreteCommand *cli, CarreteFolder *folder, const ShareOptions *opt
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (CarreteShare) share = NULL;
+  g_autofree char *url = NULL;
   char *password = NULL;
   int status;
 
@@ -145,19 +147,22 @@ create_link (CarreteCommand *cli, CarreteFolder *folder, const ShareOptions *opt
   share = carrete_client_create_share_finish (cli->client, result, &error);
   if (share == NULL)
     return cli_fail (cli, error, "creating the link");
+  url = carrete_client_share_page_url (cli->client, share);
   if (cli->json)
     {
       g_autoptr (JsonBuilder) builder = json_builder_new ();
       g_autoptr (JsonNode) root = NULL;
 
-      share_to_json (cli, builder, share);
+      json_builder_begin_object (builder);
+      add_share_members (builder, share);
+      carrete_json_add_string (builder, "token", carrete_share_get_token (share));
+      carrete_json_add_string (builder, "url", url);
+      json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       cli_print_json (root);
     }
   else
     {
-      g_autofree char *url = carrete_client_share_page_url (cli->client, share);
-
       printf ("%s\n", url);
       fprintf (stderr, "Link %s created; its address is shown only this once.\n",
                carrete_share_get_id (share));
@@ -175,15 +180,7 @@ list_links (CarreteCommand *cli, CarreteFolder *folder)
     return cli_fail (cli, error, "listing the links");
   if (cli->json)
     {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < shares->len; i++)
-        share_to_json (cli, builder, g_ptr_array_index (shares, i));
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      cli_print_json (root);
+      cli_print_json_array (shares, (CliItemToJson) share_to_json);
       return CLI_EXIT_OK;
     }
   printf ("%-16s  %-20s  %-8s  %-8s  %6s  %-20s  %s\n", "ID", "EXPIRES", "PASSWORD", "DOWNLOAD",

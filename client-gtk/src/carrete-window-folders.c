@@ -8,16 +8,22 @@
 
 /* ---- the folder shown --------------------------------------------------------------- */
 
+/* The folder shown (NULL: all photos), and whether it is the user's. */
+static CarreteFolder *
+shown_folder (CarreteWindow *self, gboolean *mine)
+{
+  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
+
+  *mine = FALSE;
+  return folder_id != NULL ? carrete_folder_store_find (self->folders, folder_id, mine) : NULL;
+}
+
 CarreteFolder *
 _carrete_window_find_own_folder (CarreteWindow *self)
 {
-  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
-  gboolean mine = FALSE;
-  CarreteFolder *folder;
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
 
-  if (folder_id == NULL)
-    return NULL;
-  folder = carrete_folder_store_find (self->folders, folder_id, &mine);
   return mine ? folder : NULL;
 }
 
@@ -32,13 +38,9 @@ is_contributor (CarreteFolder *folder)
 CarreteFolder *
 _carrete_window_find_upload_folder (CarreteWindow *self)
 {
-  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
-  gboolean mine = FALSE;
-  CarreteFolder *folder;
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
 
-  if (folder_id == NULL)
-    return NULL;
-  folder = carrete_folder_store_find (self->folders, folder_id, &mine);
   return mine || is_contributor (folder) ? folder : NULL;
 }
 

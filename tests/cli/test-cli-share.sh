@@ -15,46 +15,16 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/../../scripts/lib.sh"
-source "$HERE/../../scripts/postgres.sh"
-BUILD_DIR=${CARRETE_BUILD_DIR:-$CARRETE_ROOT/${BUILD:-build-asan}}
-CARRETE=$BUILD_DIR/cli/carrete
-source "$HERE/../harness/stack.sh"
-source "$HERE/../harness/http.sh"
+source "$HERE/cli-test-lib.sh"
 stack_script_begin cli_share "the stack and carrete share ran"
 [ -x "$CARRETE" ] || die "no $CARRETE (build first)"
 
-# expect DESCRIPTION STATUS PATTERN COMMAND...: as in test-cli.sh.
-expect() {
-  local desc=$1 want=$2 pattern=$3 status=0
-  shift 3
-  OUT=$("$@" 2>&1) || status=$?
-  if [ "$status" -ne "$want" ]; then
-    tap_result "not ok" "$desc (exit $status, not $want): $(tail -n 3 <<<"$OUT")"
-  elif [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$OUT"; then
-    tap_result "not ok" "$desc (no \"$pattern\" in: $(tail -n 3 <<<"$OUT"))"
-  else
-    tap_result ok "$desc"
-  fi
-}
-one_line() { [ "$(wc -l <<<"$OUT")" -eq 1 ]; }
 # py EXPR: EXPR over the last output parsed as JSON (`o`), true or fails.
 py() { python3 -c "import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if ($1) else 1)" "$OUT"; }
 
-read -r -a PORTS <<<"$(stack_free_ports 4)"
-stack_start_db "${PORTS[0]}"
-stack_start_services "${PORTS[1]}" "${PORTS[2]}" "${PORTS[3]}"
-
-export HOME=$STACK/home XDG_CONFIG_HOME=$STACK/home/config XDG_CACHE_HOME=$STACK/home/cache \
-  XDG_STATE_HOME=$STACK/home/state DBUS_SESSION_BUS_ADDRESS=unix:path=$STACK/no-bus
-unset DISPLAY WAYLAND_DISPLAY
-mkdir -p "$HOME"
-PASSWORD=$(openssl rand -hex 12)
-for name in alice bruno; do
-  api POST "$CARRETE_USERS_URL/v1/auth/register" \
-    "{\"username\":\"$name\",\"email\":\"$name@example.org\",\"password\":\"$PASSWORD\"}"
-  [ "$CODE" = 201 ] || die "register $name: $CODE $BODY"
-done
+cli_start_stack
+cli_register alice
+cli_register bruno
 api POST "$CARRETE_USERS_URL/v1/auth/login" "{\"username\":\"alice\",\"password\":\"$PASSWORD\"}"
 TOKEN=$(json '["access_token"]')
 api POST "$CARRETE_FOLDERS_URL/v1/folders" '{"name":"Trip","visibility":"private","tags":[]}'
