@@ -65,64 +65,26 @@ cli_list_all_photos (CarreteCommand *cli, const char *folder_id, GError **error)
   return g_steal_pointer (&all);
 }
 
-/* Starts the call for the page at `cursor` (NULL: the first) of the list
- * of `id`, its result into `slot`. */
-typedef void (*PageStart) (CarreteCommand *cli, const char *id, const char *cursor,
-                           GAsyncResult **slot);
-typedef CarreteListPage *(*PageFinish) (CarreteClient *client, GAsyncResult *result,
-                                        GError **error);
-
-static GPtrArray *
-list_all_pages (CarreteCommand *cli, const char *id, PageStart start, PageFinish finish,
-                GError **error)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *cursor = NULL;
-  gboolean more = TRUE;
-
-  while (more)
-    {
-      g_autoptr (GAsyncResult) result = NULL;
-      g_autoptr (CarreteListPage) page = NULL;
-
-      start (cli, id, cursor, &result);
-      CLI_AWAIT (result);
-      page = finish (cli->client, result, error);
-      if (page == NULL)
-        return NULL;
-      more = append_page (all, page, &cursor);
-    }
-  return g_steal_pointer (&all);
-}
-
-static void
-start_shares_page (CarreteCommand *cli, const char *folder_id, const char *cursor,
-                   GAsyncResult **slot)
-{
-  carrete_client_list_shares_async (cli->client, folder_id, NULL, cursor, cli->cancellable,
-                                    cli_on_result, slot);
-}
-
-static void
-start_members_page (CarreteCommand *cli, const char *folder_id, const char *cursor,
-                    GAsyncResult **slot)
-{
-  carrete_client_list_members_async (cli->client, folder_id, cursor, cli->cancellable,
-                                     cli_on_result, slot);
-}
-
 GPtrArray *
 cli_list_all_shares (CarreteCommand *cli, const char *folder_id, GError **error)
 {
-  return list_all_pages (cli, folder_id, start_shares_page, carrete_client_list_shares_finish,
-                         error);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  carrete_client_list_all_shares_async (cli->client, folder_id, NULL, cli->cancellable,
+                                        cli_on_result, &result);
+  CLI_AWAIT (result);
+  return carrete_client_list_all_shares_finish (cli->client, result, error);
 }
 
 GPtrArray *
 cli_list_all_members (CarreteCommand *cli, const char *folder_id, GError **error)
 {
-  return list_all_pages (cli, folder_id, start_members_page, carrete_client_list_members_finish,
-                         error);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  carrete_client_list_all_members_async (cli->client, folder_id, cli->cancellable, cli_on_result,
+                                         &result);
+  CLI_AWAIT (result);
+  return carrete_client_list_all_members_finish (cli->client, result, error);
 }
 
 CarreteFolder *

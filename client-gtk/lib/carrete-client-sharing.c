@@ -10,6 +10,92 @@
 #define SHARE_FROM_JSON ((CarreteFromJson) carrete_share_new_from_json)
 #define MEMBER_FROM_JSON ((CarreteFromJson) carrete_member_new_from_json)
 
+/* ---- every page of a list ------------------------------------------------------------------ */
+
+/* A list read to its end: the pages of `path` (which may have a query),
+ * following next_cursor, their items gathered. */
+typedef struct
+{
+  char *path;
+  CarreteFromJson page_from_json;
+  GPtrArray *items;
+  char *cursor;
+} AllPages;
+
+static void
+all_pages_free (AllPages *all)
+{
+  g_free (all->path);
+  g_ptr_array_unref (all->items);
+  g_free (all->cursor);
+  g_free (all);
+}
+
+static void all_pages_next (GTask *task);
+
+static void
+on_all_pages_page (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AllPages *all = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CarreteListPage) page
+      = _carrete_client_call_convert_finish (CARRETE_CLIENT (source), result, all_pages_next, &error);
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < page->items->len; i++)
+    g_ptr_array_add (all->items, g_object_ref (g_ptr_array_index (page->items, i)));
+  g_free (all->cursor);
+  all->cursor = g_strdup (page->next_cursor);
+  if (all->cursor != NULL)
+    {
+      all_pages_next (g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_pointer (task, g_ptr_array_ref (all->items), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+all_pages_next (GTask *task)
+{
+  AllPages *all = g_task_get_task_data (task);
+  g_autoptr (GString) path = g_string_new (all->path);
+
+  _carrete_query_append (path, "cursor", all->cursor);
+  _carrete_client_call_convert_async (g_task_get_source_object (task), "GET", path->str, NULL,
+                                      all->page_from_json, (GDestroyNotify) carrete_list_page_free,
+                                      all_pages_next, g_task_get_cancellable (task),
+                                      on_all_pages_page, task);
+}
+
+static void
+all_pages_start (CarreteClient *self, const char *path, CarreteFromJson page_from_json,
+                 gpointer tag, GCancellable *cancellable, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  AllPages *all = g_new0 (AllPages, 1);
+
+  g_task_set_source_tag (task, tag);
+  all->path = g_strdup (path);
+  all->page_from_json = page_from_json;
+  all->items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, all, (GDestroyNotify) all_pages_free);
+  all_pages_next (task);
+}
+
+static GPtrArray *
+all_pages_finish (CarreteClient *self, GAsyncResult *result, gpointer tag, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- links -------------------------------------------------------------------------------- */
 
 /* The members of a link's body that creation and PATCH share; NULL and
@@ -101,6 +187,27 @@ carrete_client_list_shares_finish (CarreteClient *self, GAsyncResult *result, GE
 }
 
 void
+carrete_client_list_all_shares_async (CarreteClient *self, const char *folder_id,
+                                      const char *photo_id, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GString) path = g_string_new ("/v1/shares");
+
+  g_return_if_fail (CARRETE_IS_CLIENT (self));
+  g_return_if_fail ((folder_id == NULL) != (photo_id == NULL));
+  _carrete_query_append (path, "folder_id", folder_id);
+  _carrete_query_append (path, "photo_id", photo_id);
+  all_pages_start (self, path->str, (CarreteFromJson) carrete_share_page_new_from_json,
+                   carrete_client_list_all_shares_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+carrete_client_list_all_shares_finish (CarreteClient *self, GAsyncResult *result, GError **error)
+{
+  return all_pages_finish (self, result, carrete_client_list_all_shares_async, error);
+}
+
+void
 carrete_client_update_share_async (CarreteClient *self, const char *share_id, const char *label,
                                    GDateTime *expires_at, const char *password,
                                    int allow_download, GCancellable *cancellable,
@@ -188,6 +295,27 @@ carrete_client_list_members_finish (CarreteClient *self, GAsyncResult *result, G
 {
   return _carrete_client_call_convert_finish (self, result, carrete_client_list_members_async,
                                               error);
+}
+
+void
+carrete_client_list_all_members_async (CarreteClient *self, const char *folder_id,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CARRETE_IS_CLIENT (self));
+  g_return_if_fail (folder_id != NULL);
+  path = members_path (folder_id, NULL);
+  all_pages_start (self, path, (CarreteFromJson) carrete_member_page_new_from_json,
+                   carrete_client_list_all_members_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+carrete_client_list_all_members_finish (CarreteClient *self, GAsyncResult *result,
+                                        GError **error)
+{
+  return all_pages_finish (self, result, carrete_client_list_all_members_async, error);
 }
 
 void

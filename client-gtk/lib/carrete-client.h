@@ -212,6 +212,13 @@ void carrete_client_list_shares_async (CarreteClient *self, const char *folder_i
 CarreteSharePage *carrete_client_list_shares_finish (CarreteClient *self, GAsyncResult *result,
                                                      GError **error);
 
+/* Every page of that list: a GPtrArray of CarreteShare. */
+void carrete_client_list_all_shares_async (CarreteClient *self, const char *folder_id,
+                                           const char *photo_id, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *carrete_client_list_all_shares_finish (CarreteClient *self, GAsyncResult *result,
+                                                  GError **error);
+
 /* PATCH /v1/shares/{id}: NULL strings and times, and `allow_download` < 0,
  * are left unchanged. */
 void carrete_client_update_share_async (CarreteClient *self, const char *share_id,
@@ -235,6 +242,13 @@ void carrete_client_list_members_async (CarreteClient *self, const char *folder_
                                         GAsyncReadyCallback callback, gpointer user_data);
 CarreteMemberPage *carrete_client_list_members_finish (CarreteClient *self, GAsyncResult *result,
                                                        GError **error);
+
+/* Every page of that list: a GPtrArray of CarreteMember. */
+void carrete_client_list_all_members_async (CarreteClient *self, const char *folder_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *carrete_client_list_all_members_finish (CarreteClient *self, GAsyncResult *result,
+                                                   GError **error);
 
 /* PUT /v1/folders/{id}/members/{user_id} {role}: adds the member or
  * changes its role ("viewer" or "contributor").  An unknown account →

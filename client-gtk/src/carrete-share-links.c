@@ -137,13 +137,13 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CarreteShareLinks) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CarreteSharePage) page
-      = carrete_client_list_shares_finish (CARRETE_CLIENT (source), result, &error);
+  g_autoptr (GPtrArray) shares
+      = carrete_client_list_all_shares_finish (CARRETE_CLIENT (source), result, &error);
 
-  if (!call_done (self, error) || page == NULL)
+  if (!call_done (self, error) || shares == NULL)
     return;
   g_list_store_splice (self->shares, 0, g_list_model_get_n_items (G_LIST_MODEL (self->shares)),
-                       page->items->pdata, page->items->len);
+                       shares->pdata, shares->len);
   carrete_share_section_fill_list (self->list, G_LIST_MODEL (self->shares),
                                    (CarreteShareRowFunc) share_row_new, self,
                                    _("No links yet"));
@@ -154,9 +154,8 @@ static void
 reload (CarreteShareLinks *self)
 {
   self->busy++;
-  /* One page: the server keeps at most 100 live links per folder. */
-  carrete_client_list_shares_async (self->client, self->folder_id, NULL, NULL, self->cancellable,
-                                    listed_cb, g_object_ref (self));
+  carrete_client_list_all_shares_async (self->client, self->folder_id, NULL, self->cancellable,
+                                        listed_cb, g_object_ref (self));
 }
 
 /* ---- create, copy, revoke -------------------------------------------------------------- */

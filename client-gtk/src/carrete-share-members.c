@@ -112,13 +112,13 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (CarreteShareMembers) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CarreteMemberPage) page
-      = carrete_client_list_members_finish (CARRETE_CLIENT (source), result, &error);
+  g_autoptr (GPtrArray) members
+      = carrete_client_list_all_members_finish (CARRETE_CLIENT (source), result, &error);
 
-  if (!call_done (self, error) || page == NULL)
+  if (!call_done (self, error) || members == NULL)
     return;
   g_list_store_splice (self->members, 0, g_list_model_get_n_items (G_LIST_MODEL (self->members)),
-                       page->items->pdata, page->items->len);
+                       members->pdata, members->len);
   carrete_share_section_fill_list (self->list, G_LIST_MODEL (self->members),
                                    (CarreteShareRowFunc) member_row_new, self,
                                    _("Not shared with anyone yet"));
@@ -129,8 +129,8 @@ static void
 reload (CarreteShareMembers *self)
 {
   self->busy++;
-  carrete_client_list_members_async (self->client, self->folder_id, NULL, self->cancellable,
-                                     listed_cb, g_object_ref (self));
+  carrete_client_list_all_members_async (self->client, self->folder_id, self->cancellable,
+                                         listed_cb, g_object_ref (self));
 }
 
 /* Any change ends with the list as the server has it. */

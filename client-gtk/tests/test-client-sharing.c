@@ -159,6 +159,39 @@ test_links (void)
   g_assert_error (error, CARRETE_CLIENT_ERROR, CARRETE_CLIENT_ERROR_NOT_FOUND);
 }
 
+/* More links than a page holds (50 by default): the all-pages reader
+ * follows next_cursor to the end, each link once. */
+static void
+test_links_all_pages (void)
+{
+  g_autoptr (StackUser) owner = NULL;
+  g_autoptr (CarreteClient) client = signed_in_client ("linkpages", &owner);
+  g_autofree char *folder_id = stack_folder_new (stack, owner->token, "private", NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+
+  for (guint i = 0; i < 55; i++)
+    {
+      g_autoptr (CarreteShare) share = create_share (client, folder_id, NULL, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr (CarreteSharePage) first = list_shares (client, folder_id);
+
+    g_assert_cmpuint (first->items->len, ==, 50);
+    g_assert_nonnull (first->next_cursor);
+  }
+  carrete_client_list_all_shares_async (client, folder_id, NULL, NULL, ctu_on_result, &result);
+  all = carrete_client_list_all_shares_finish (client, ctu_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 55);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (g_hash_table_add (seen, g_strdup (carrete_share_get_id (all->pdata[i]))));
+}
+
 /* An expiry in the past, a password of 10,000 characters, an empty PATCH,
  * another account's folder: refused, with the server's reason. */
 static void
@@ -240,9 +273,15 @@ test_members (void)
   g_assert_cmpstr (carrete_member_get_role (changed), ==, "viewer");
   {
     g_autoptr (CarreteMemberPage) page = list_members (client, folder_id);
+    g_autoptr (GPtrArray) all = NULL;
 
     g_assert_cmpuint (page->items->len, ==, 1);
     g_assert_cmpstr (carrete_member_get_role (g_ptr_array_index (page->items, 0)), ==, "viewer");
+    carrete_client_list_all_members_async (client, folder_id, NULL, ctu_on_result, &result);
+    all = carrete_client_list_all_members_finish (client, ctu_await (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 1);
+    g_clear_object (&result);
   }
   {
     g_autoptr (CarreteFolderQuery) query = carrete_folder_query_new ();
@@ -320,6 +359,7 @@ main (int argc, char **argv)
   stack = stack_start ();
 
   g_test_add_func ("/carrete/client/sharing/links", test_links);
+  g_test_add_func ("/carrete/client/sharing/links-all-pages", test_links_all_pages);
   g_test_add_func ("/carrete/client/sharing/links-refused", test_links_refused);
   g_test_add_func ("/carrete/client/sharing/members", test_members);
   g_test_add_func ("/carrete/client/sharing/members-refused", test_members_refused);
