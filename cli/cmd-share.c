@@ -11,10 +11,12 @@
 #include "cli-listing.h"
 #include "cmd-share.h"
 
+#define NOT_GIVEN G_MININT
+
 typedef struct
 {
   char *label;
-  int expires_in; /* days; 0: not given */
+  int expires_in; /* days; NOT_GIVEN: not given (0 or less is the server's to refuse) */
   char *expires;
   char *password_file;
   gboolean password_stdin;
@@ -59,9 +61,9 @@ parse_date (const char *text)
 static int
 read_expiry (CarreteCommand *cli, const ShareOptions *options, GDateTime **expires_at)
 {
-  if (options->expires_in != 0 && options->expires != NULL)
+  if (options->expires_in != NOT_GIVEN && options->expires != NULL)
     return cli_error (cli, CLI_EXIT_USAGE, "give --expires-in or --expires, not both");
-  if (options->expires_in != 0)
+  if (options->expires_in != NOT_GIVEN)
     {
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
@@ -226,7 +228,7 @@ check_options (CarreteCommand *cli, const ShareOptions *o, int argc, char **argv
 {
   int actions = (o->list ? 1 : 0) + (o->revoke != NULL) + (o->with != NULL)
                 + (o->remove != NULL) + (o->members ? 1 : 0);
-  gboolean link_settings = o->label != NULL || o->expires_in != 0 || o->expires != NULL
+  gboolean link_settings = o->label != NULL || o->expires_in != NOT_GIVEN || o->expires != NULL
                            || o->password_file != NULL || o->password_stdin || o->no_download;
 
   if (actions > 1)
@@ -276,7 +278,7 @@ run_action (CarreteCommand *cli, const ShareOptions *options, const char *folder
 int
 cli_cmd_share (CarreteCommand *cli, int argc, char **argv)
 {
-  g_auto (ShareOptions) o = { 0 };
+  g_auto (ShareOptions) o = { .expires_in = NOT_GIVEN };
   const GOptionEntry entries[] = {
     { "label", 0, 0, G_OPTION_ARG_STRING, &o.label, "A new link's label", "LABEL" },
     { "expires-in", 0, 0, G_OPTION_ARG_INT, &o.expires_in, "A new link expires in DAYS days",

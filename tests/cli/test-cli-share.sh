@@ -55,6 +55,8 @@ say "links"
 expect "an expiry in the past: the server's 422, 1" 1 "expires_at: must be in the future" \
   "$CARRETE" share Trip --expires 2020-01-01
 tap_check "  … in one line" one_line
+expect "--expires-in 0: the server's 422, 1" 1 "expires_at: must be in the future" \
+  "$CARRETE" share Trip --expires-in 0
 echo "open sesame" >"$STACK/pw"
 expect "share Trip (label, 7 days, password file, no downloads): the URL" 0 "/s/" \
   "$CARRETE" share Trip --label Family --expires-in 7 --password-file "$STACK/pw" --no-download
