@@ -59,12 +59,12 @@ folder_subtitle (CarreteFolder *folder, gboolean mine)
   return _("Shared with everyone");
 }
 
-void
-_carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder)
+/* The title, subtitle and actions of `folder` (NULL: all photos). */
+static void
+describe_folder (CarreteWindow *self, CarreteFolder *folder)
 {
   gboolean mine = FALSE;
 
-  carrete_sidebar_set_folder_id (self->sidebar, folder ? carrete_folder_get_id (folder) : NULL);
   adw_window_title_set_title (self->window_title,
                               folder ? carrete_folder_get_name (folder) : _("All Photos"));
   if (folder != NULL)
@@ -73,7 +73,26 @@ _carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder)
                                  folder != NULL ? folder_subtitle (folder, mine) : NULL);
   _carrete_window_enable_folder_actions (self, mine,
                                          folder == NULL || mine || is_contributor (folder));
+}
+
+void
+_carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder)
+{
+  carrete_sidebar_set_folder_id (self->sidebar, folder ? carrete_folder_get_id (folder) : NULL);
+  describe_folder (self, folder);
   _carrete_window_apply_query (self);
+}
+
+void
+_carrete_window_on_folders_changed (CarreteWindow *self)
+{
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
+
+  /* A reload may bring a new name or role (a viewer made contributor);
+   * a folder no longer listed keeps what it showed until another is picked. */
+  if (folder != NULL)
+    describe_folder (self, folder);
 }
 
 void

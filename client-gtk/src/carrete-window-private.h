@@ -97,6 +97,9 @@ CarreteFolder *_carrete_window_find_upload_folder (CarreteWindow *self);
 void _carrete_window_reload_folders (CarreteWindow *self);
 void _carrete_window_on_folders_error (CarreteWindow *self, const GError *error);
 void _carrete_window_on_folder_selected (CarreteWindow *self, CarreteFolder *folder);
+/* The folder store changed: the folder shown is described anew (title,
+ * subtitle, actions), its photos are not reloaded. */
+void _carrete_window_on_folders_changed (CarreteWindow *self);
 void _carrete_window_on_back_clicked (CarreteWindow *self);
 
 /* ---- carrete-window-usage.c: the account's storage, at the sidebar's foot ------ */

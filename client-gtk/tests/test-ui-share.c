@@ -4,7 +4,8 @@
  * revokes it; adds a member as contributor, changes them to viewer, is told
  * why an unknown username and themselves are refused; the member signs in
  * and finds the folder under "Shared with Me", read-only, with its photo;
- * the owner removes them.  The tests run in order and share one window. */
+ * made a contributor, their dropped file goes into it; the owner removes
+ * them.  The tests run in order and share one window. */
 #include <stdio.h>
 #include <string.h>
 #include <gtk/gtk.h>
@@ -251,6 +252,60 @@ test_member_sees_folder (void)
   WAIT_UNTIL (!carrete_photo_list_get_loading (photos)
               && g_list_model_get_n_items (G_LIST_MODEL (photos)) == 1);
   g_assert_null (carrete_photo_list_get_error (photos));
+}
+
+static gboolean
+uploads_finished (CarreteUploadQueue *queue)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (queue));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CarreteUpload) upload = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (!carrete_upload_is_finished (upload))
+        return FALSE;
+    }
+  return n > 0;
+}
+
+/* Made a contributor (the owner, through the API), the member's next
+ * reload lets them add photos, and a dropped file goes into the folder. */
+static void
+test_contributor_uploads (void)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/folders/%s/members/%s", ui.folder_id, ui.member->id);
+  g_autofree char *list_path = g_strdup_printf ("/v1/photos?folder_id=%s", ui.folder_id);
+  g_autofree char *dir = ct_make_tmpdir ("carrete-ui-share-XXXXXX");
+  g_autofree char *file = g_build_filename (dir, "from-the-member.png", NULL);
+  g_autoptr (GBytes) png = ct_unique_png ("member");
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  CtResponse *response;
+  gboolean mine = TRUE, can_add = FALSE;
+
+  response = ct_http (ui.stack->folders.url, "PUT", path, ui.owner->token,
+                      "{\"role\":\"contributor\"}");
+  g_assert_cmpuint (response->status, ==, 200);
+  ct_response_free (response);
+  /* The folder shown is described anew when the folders are reloaded. */
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.reload", NULL);
+  WAIT_UNTIL (g_strcmp0 (carrete_window_get_subtitle (ui.window),
+                         "Shared with you: you can add photos") == 0);
+  carrete_window_get_folder_access (ui.window, &mine, &can_add);
+  g_assert_false (mine);
+  g_assert_true (can_add);
+
+  g_assert_true (g_file_set_contents (file, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                      NULL));
+  g_ptr_array_add (files, g_file_new_for_path (file));
+  carrete_window_upload_files (ui.window, files);
+  WAIT_UNTIL (uploads_finished (carrete_window_get_upload_queue (ui.window)));
+  response = ct_http (ui.stack->photos.url, "GET", list_path, ui.owner->token, NULL);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (response->json), "items")), ==, 2);
+  ct_response_free (response);
+  ct_remove_tree (dir);
   sign_out ();
 }
 
@@ -303,6 +358,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui-share/links", test_links);
   g_test_add_func ("/carrete/desktop/ui-share/members", test_members);
   g_test_add_func ("/carrete/desktop/ui-share/member-sees-folder", test_member_sees_folder);
+  g_test_add_func ("/carrete/desktop/ui-share/contributor-uploads", test_contributor_uploads);
   g_test_add_func ("/carrete/desktop/ui-share/remove-member", test_remove_member);
   status = g_test_run ();
 
