@@ -9,6 +9,7 @@ struct _CarreteShareDialog
 {
   AdwWindow parent_instance;
 
+  AdwWindowTitle *window_title;
   CarreteShareLinks *links;
   CarreteShareMembers *members;
 };
@@ -16,41 +17,31 @@ struct _CarreteShareDialog
 G_DEFINE_FINAL_TYPE (CarreteShareDialog, carrete_share_dialog, ADW_TYPE_WINDOW)
 
 static void
+carrete_share_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), CARRETE_TYPE_SHARE_DIALOG);
+  G_OBJECT_CLASS (carrete_share_dialog_parent_class)->dispose (object);
+}
+
+static void
 carrete_share_dialog_class_init (CarreteShareDialogClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = carrete_share_dialog_dispose;
+  g_type_ensure (CARRETE_TYPE_SHARE_LINKS);
+  g_type_ensure (CARRETE_TYPE_SHARE_MEMBERS);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/carrete/Desktop/carrete-share-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareDialog, links);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareDialog, members);
 }
 
 static void
 carrete_share_dialog_init (CarreteShareDialog *self)
 {
-  gtk_window_set_default_size (GTK_WINDOW (self), 520, 720);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
-}
-
-/* The header bar over the scrolled sections. */
-static void
-build (CarreteShareDialog *self, const char *title)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *sections = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  g_object_set (sections, "margin-top", 18, "margin-bottom", 18, "margin-start", 12,
-                "margin-end", 12, NULL);
-  gtk_box_append (GTK_BOX (sections), GTK_WIDGET (self->links));
-  gtk_box_append (GTK_BOX (sections), GTK_WIDGET (self->members));
-  adw_clamp_set_child (ADW_CLAMP (clamp), sections);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 CarreteShareDialog *
@@ -65,10 +56,9 @@ carrete_share_dialog_new (GtkWindow *parent, CarreteClient *client, CarreteFolde
   /* TRANSLATORS: the Share dialog's title; %s is the folder's name */
   title = g_strdup_printf (_("Share “%s”"), carrete_folder_get_name (folder));
   gtk_window_set_title (GTK_WINDOW (self), title);
-  self->links = CARRETE_SHARE_LINKS (carrete_share_links_new (client, carrete_folder_get_id (folder)));
-  self->members
-      = CARRETE_SHARE_MEMBERS (carrete_share_members_new (client, carrete_folder_get_id (folder)));
-  build (self, title);
+  adw_window_title_set_title (self->window_title, title);
+  carrete_share_links_set_folder (self->links, client, carrete_folder_get_id (folder));
+  carrete_share_members_set_folder (self->members, client, carrete_folder_get_id (folder));
   return self;
 }
 

@@ -16,6 +16,7 @@ struct _CarreteShareLinks
   AdwPasswordEntryRow *password_row;
   GtkSwitch *download_switch;
   GtkButton *create_button;
+  GtkWidget *url_list; /* holds url_row; hidden until a link is made */
   AdwActionRow *url_row;
   GtkLabel *error_label;
   GtkListBox *list;
@@ -30,7 +31,8 @@ struct _CarreteShareLinks
 
 G_DEFINE_FINAL_TYPE (CarreteShareLinks, carrete_share_links, GTK_TYPE_BOX)
 
-/* The expiry choices, in days (0: never), in the order of the combo row. */
+/* The expiry choices, in days (0: never), in the order of the combo row
+ * (carrete-share-links.ui). */
 static const guint expiry_days[] = { 0, 1, 7, 30, 365 };
 
 static void reload (CarreteShareLinks *self);
@@ -173,7 +175,7 @@ created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_free (self->new_url);
   self->new_url = carrete_client_share_page_url (self->client, share);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), self->new_url);
-  gtk_widget_set_visible (GTK_WIDGET (self->url_row), TRUE);
+  gtk_widget_set_visible (self->url_list, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->label_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   reload (self);
@@ -197,7 +199,7 @@ carrete_share_links_submit (CarreteShareLinks *self)
     expires_at = g_date_time_add_days (now, (int) days);
   /* The address of the last link goes: it was shown once. */
   g_clear_pointer (&self->new_url, g_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->url_row), FALSE);
+  gtk_widget_set_visible (self->url_list, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
   call_started (self);
   carrete_client_create_share_async (self->client, self->folder_id, NULL,
@@ -291,87 +293,14 @@ carrete_share_links_get_error (CarreteShareLinks *self)
   return carrete_share_section_get_error (self->error_label);
 }
 
-/* ---- building ------------------------------------------------------------------------- */
-
-static GtkWidget *
-build_form (CarreteShareLinks *self)
-{
-  GtkWidget *form = carrete_share_section_boxed_list ();
-  GtkWidget *download_row = adw_action_row_new ();
-  GtkStringList *choices = gtk_string_list_new (NULL);
-
-  self->label_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->label_row), _("Label"));
-  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->label_row));
-
-  gtk_string_list_append (choices, _("Never"));
-  gtk_string_list_append (choices, _("In 1 day"));
-  gtk_string_list_append (choices, _("In 7 days"));
-  gtk_string_list_append (choices, _("In 30 days"));
-  gtk_string_list_append (choices, _("In 1 year"));
-  self->expiry_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->expiry_row), _("Expires"));
-  adw_combo_row_set_model (self->expiry_row, G_LIST_MODEL (choices));
-  g_object_unref (choices);
-  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->expiry_row));
-
-  self->password_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
-                                 _("Password (optional)"));
-  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->password_row));
-
-  self->download_switch = GTK_SWITCH (gtk_switch_new ());
-  gtk_switch_set_active (self->download_switch, TRUE);
-  gtk_widget_set_valign (GTK_WIDGET (self->download_switch), GTK_ALIGN_CENTER);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (download_row), _("Allow Downloads"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (download_row), GTK_WIDGET (self->download_switch));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (download_row),
-                                         GTK_WIDGET (self->download_switch));
-  gtk_list_box_append (GTK_LIST_BOX (form), download_row);
-  return form;
-}
-
-static GtkWidget *
-build_url_row (CarreteShareLinks *self)
-{
-  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-
-  self->url_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->url_row), FALSE);
-  adw_action_row_set_subtitle (self->url_row,
-                               _("Copy the address now: it is shown only this once."));
-  gtk_widget_set_tooltip_text (copy, _("Copy"));
-  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (copy, "clicked", G_CALLBACK (carrete_share_links_copy), self);
-  adw_action_row_add_suffix (self->url_row, copy);
-  gtk_widget_set_visible (GTK_WIDGET (self->url_row), FALSE);
-  return GTK_WIDGET (self->url_row);
-}
+/* ---- lifecycle ------------------------------------------------------------------------ */
 
 static void
 carrete_share_links_init (CarreteShareLinks *self)
 {
-  GtkWidget *url_list;
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 12);
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->shares = g_list_store_new (CARRETE_TYPE_SHARE);
   self->cancellable = g_cancellable_new ();
-  gtk_box_append (GTK_BOX (self), carrete_share_section_heading (_("Links")));
-  gtk_box_append (GTK_BOX (self), build_form (self));
-  self->create_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Create Link")));
-  gtk_widget_set_halign (GTK_WIDGET (self->create_button), GTK_ALIGN_END);
-  gtk_widget_add_css_class (GTK_WIDGET (self->create_button), "suggested-action");
-  g_signal_connect_swapped (self->create_button, "clicked",
-                            G_CALLBACK (carrete_share_links_submit), self);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->create_button));
-  url_list = carrete_share_section_boxed_list ();
-  gtk_list_box_append (GTK_LIST_BOX (url_list), build_url_row (self));
-  gtk_box_append (GTK_BOX (self), url_list);
-  self->error_label = GTK_LABEL (carrete_share_section_error_label ());
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_label));
-  self->list = GTK_LIST_BOX (carrete_share_section_boxed_list ());
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
 }
 
 static void
@@ -382,6 +311,7 @@ carrete_share_links_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->shares);
   g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_SHARE_LINKS);
   G_OBJECT_CLASS (carrete_share_links_parent_class)->dispose (object);
 }
 
@@ -399,17 +329,33 @@ carrete_share_links_finalize (GObject *object)
 static void
 carrete_share_links_class_init (CarreteShareLinksClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = carrete_share_links_dispose;
   G_OBJECT_CLASS (klass)->finalize = carrete_share_links_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/carrete/Desktop/carrete-share-links.ui");
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, label_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, expiry_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, password_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, download_switch);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, create_button);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, url_list);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, url_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareLinks, list);
+  gtk_widget_class_bind_template_callback (widget_class, carrete_share_links_submit);
+  gtk_widget_class_bind_template_callback (widget_class, carrete_share_links_copy);
 }
 
-GtkWidget *
-carrete_share_links_new (CarreteClient *client, const char *folder_id)
+void
+carrete_share_links_set_folder (CarreteShareLinks *self, CarreteClient *client,
+                                const char *folder_id)
 {
-  CarreteShareLinks *self = g_object_new (CARRETE_TYPE_SHARE_LINKS, NULL);
-
-  self->client = g_object_ref (client);
+  g_return_if_fail (CARRETE_IS_SHARE_LINKS (self));
+  g_return_if_fail (CARRETE_IS_CLIENT (client) && folder_id != NULL);
+  g_set_object (&self->client, client);
+  g_free (self->folder_id);
   self->folder_id = g_strdup (folder_id);
   reload (self);
-  return GTK_WIDGET (self);
 }

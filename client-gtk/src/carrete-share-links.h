@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 #define CARRETE_TYPE_SHARE_LINKS (carrete_share_links_get_type ())
 G_DECLARE_FINAL_TYPE (CarreteShareLinks, carrete_share_links, CARRETE, SHARE_LINKS, GtkBox)
 
-/* Loads the folder's links at once. */
-GtkWidget *carrete_share_links_new (CarreteClient *client, const char *folder_id);
+/* The folder whose links it shows (the dialog's template makes it); loads
+ * them at once. */
+void carrete_share_links_set_folder (CarreteShareLinks *self, CarreteClient *client,
+                                     const char *folder_id);
 
 /* What the tests read and drive, in the same calls the widgets make. */
 /* The new link's fields, as typed; `expires_days` is one of the choices

@@ -259,44 +259,17 @@ carrete_share_members_get_error (CarreteShareMembers *self)
   return carrete_share_section_get_error (self->error_label);
 }
 
-/* ---- building ------------------------------------------------------------------------- */
-
-static GtkWidget *
-build_form (CarreteShareMembers *self)
-{
-  GtkWidget *form = carrete_share_section_boxed_list ();
-  g_autoptr (GListModel) names = role_names ();
-
-  self->username_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->username_row), _("Username"));
-  g_signal_connect_swapped (self->username_row, "entry-activated",
-                            G_CALLBACK (carrete_share_members_submit), self);
-  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->username_row));
-  self->role_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->role_row), _("Role"));
-  adw_combo_row_set_model (self->role_row, names);
-  gtk_list_box_append (GTK_LIST_BOX (form), GTK_WIDGET (self->role_row));
-  return form;
-}
+/* ---- lifecycle ------------------------------------------------------------------------ */
 
 static void
 carrete_share_members_init (CarreteShareMembers *self)
 {
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 12);
+  g_autoptr (GListModel) names = role_names ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  adw_combo_row_set_model (self->role_row, names);
   self->members = g_list_store_new (CARRETE_TYPE_MEMBER);
   self->cancellable = g_cancellable_new ();
-  gtk_box_append (GTK_BOX (self), carrete_share_section_heading (_("Members")));
-  gtk_box_append (GTK_BOX (self), build_form (self));
-  self->add_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Add Member")));
-  gtk_widget_set_halign (GTK_WIDGET (self->add_button), GTK_ALIGN_END);
-  g_signal_connect_swapped (self->add_button, "clicked",
-                            G_CALLBACK (carrete_share_members_submit), self);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->add_button));
-  self->error_label = GTK_LABEL (carrete_share_section_error_label ());
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_label));
-  self->list = GTK_LIST_BOX (carrete_share_section_boxed_list ());
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
 }
 
 static void
@@ -307,6 +280,7 @@ carrete_share_members_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->members);
   g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARRETE_TYPE_SHARE_MEMBERS);
   G_OBJECT_CLASS (carrete_share_members_parent_class)->dispose (object);
 }
 
@@ -323,17 +297,28 @@ carrete_share_members_finalize (GObject *object)
 static void
 carrete_share_members_class_init (CarreteShareMembersClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = carrete_share_members_dispose;
   G_OBJECT_CLASS (klass)->finalize = carrete_share_members_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/carrete/Desktop/carrete-share-members.ui");
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareMembers, username_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareMembers, role_row);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareMembers, add_button);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareMembers, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CarreteShareMembers, list);
+  gtk_widget_class_bind_template_callback (widget_class, carrete_share_members_submit);
 }
 
-GtkWidget *
-carrete_share_members_new (CarreteClient *client, const char *folder_id)
+void
+carrete_share_members_set_folder (CarreteShareMembers *self, CarreteClient *client,
+                                  const char *folder_id)
 {
-  CarreteShareMembers *self = g_object_new (CARRETE_TYPE_SHARE_MEMBERS, NULL);
-
-  self->client = g_object_ref (client);
+  g_return_if_fail (CARRETE_IS_SHARE_MEMBERS (self));
+  g_return_if_fail (CARRETE_IS_CLIENT (client) && folder_id != NULL);
+  g_set_object (&self->client, client);
+  g_free (self->folder_id);
   self->folder_id = g_strdup (folder_id);
   reload (self);
-  return GTK_WIDGET (self);
 }

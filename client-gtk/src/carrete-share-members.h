@@ -14,8 +14,10 @@ G_BEGIN_DECLS
 #define CARRETE_TYPE_SHARE_MEMBERS (carrete_share_members_get_type ())
 G_DECLARE_FINAL_TYPE (CarreteShareMembers, carrete_share_members, CARRETE, SHARE_MEMBERS, GtkBox)
 
-/* Loads the folder's members at once. */
-GtkWidget *carrete_share_members_new (CarreteClient *client, const char *folder_id);
+/* The folder whose members it shows (the dialog's template makes it);
+ * loads them at once. */
+void carrete_share_members_set_folder (CarreteShareMembers *self, CarreteClient *client,
+                                       const char *folder_id);
 
 /* What the tests read and drive, in the same calls the widgets make. */
 /* The new member's fields, as typed; `role` "viewer" or "contributor". */

@@ -2,38 +2,6 @@
 
 #include "carrete-share-section.h"
 
-GtkWidget *
-carrete_share_section_heading (const char *title)
-{
-  GtkWidget *label = gtk_label_new (title);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  return label;
-}
-
-GtkWidget *
-carrete_share_section_boxed_list (void)
-{
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  return list;
-}
-
-GtkWidget *
-carrete_share_section_error_label (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "error");
-  gtk_widget_set_visible (label, FALSE);
-  return label;
-}
-
 void
 carrete_share_section_show_error (GtkLabel *label, const char *text)
 {

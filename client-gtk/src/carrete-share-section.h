@@ -4,15 +4,9 @@
 
 G_BEGIN_DECLS
 
-/* The pieces the Share dialog's two sections (carrete-share-links.c,
- * carrete-share-members.c) are built of, so that they look alike. */
+/* What the Share dialog's two sections (carrete-share-links.c,
+ * carrete-share-members.c) do alike: their error line and their list. */
 
-/* A section's title. */
-GtkWidget *carrete_share_section_heading (const char *title);
-/* A GtkListBox styled as a boxed list, selecting nothing. */
-GtkWidget *carrete_share_section_boxed_list (void);
-/* The section's error line (hidden until an error is shown). */
-GtkWidget *carrete_share_section_error_label (void);
 /* Shows `text` in the error line, NULL hides it. */
 void carrete_share_section_show_error (GtkLabel *label, const char *text);
 /* The error shown, or NULL. */
