@@ -65,6 +65,28 @@ cli_list_all_photos (CarreteCommand *cli, const char *folder_id, GError **error)
   return g_steal_pointer (&all);
 }
 
+GPtrArray *
+cli_list_all_shares (CarreteCommand *cli, const char *folder_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  carrete_client_list_all_shares_async (cli->client, folder_id, NULL, cli->cancellable,
+                                        cli_on_result, &result);
+  CLI_AWAIT (result);
+  return carrete_client_list_all_shares_finish (cli->client, result, error);
+}
+
+GPtrArray *
+cli_list_all_members (CarreteCommand *cli, const char *folder_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  carrete_client_list_all_members_async (cli->client, folder_id, cli->cancellable, cli_on_result,
+                                         &result);
+  CLI_AWAIT (result);
+  return carrete_client_list_all_members_finish (cli->client, result, error);
+}
+
 CarreteFolder *
 cli_find_folder (GPtrArray *folders, const char *name_or_id)
 {

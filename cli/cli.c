@@ -114,7 +114,9 @@ cli_fail (CarreteCommand *cli, const GError *error, const char *what)
     return cli_error (cli, code, "%s: the session has expired: run carrete login", what);
   if (code == CLI_EXIT_UNREACHABLE)
     return cli_error (cli, code, "%s: the server cannot be reached: %s", what, error->message);
-  return cli_error (cli, code, "%s: %s", what, error->message);
+  /* The full text names the refused fields ("expires_at: must be in the
+   * future") where the detail alone may not. */
+  return cli_error (cli, code, "%s: %s", what, carrete_client_error_get_full_text (error));
 }
 
 void
@@ -251,4 +253,41 @@ cli_connect (CarreteCommand *cli)
   if (!cli_restore (cli, session, &error))
     return cli_fail (cli, error, "signing in");
   return CLI_EXIT_OK;
+}
+
+char *
+cli_read_line (FILE *in)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = fgetc (in)) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+  if (c == EOF && line->len == 0)
+    return NULL;
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+void
+cli_forget_secret (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+void
+cli_print_json_array (GPtrArray *items, CliItemToJson to_json)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    to_json (builder, g_ptr_array_index (items, i));
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  cli_print_json (root);
 }

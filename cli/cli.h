@@ -6,6 +6,8 @@
  * (CLI_AWAIT), so that the library's sources (HTTP, refresh, uploads) keep
  * running while a command waits. */
 
+#include <stdio.h>
+
 #include <gio/gio.h>
 
 #include "carrete-client-lib.h"
@@ -70,6 +72,10 @@ void cli_catch_signals (CarreteCommand *cli);
 
 /* Prints `node` as pretty JSON on stdout. */
 void cli_print_json (JsonNode *node);
+/* Adds one item as a JSON object to `builder`. */
+typedef void (*CliItemToJson) (JsonBuilder *builder, gpointer item);
+/* Prints `items` as a JSON array on stdout, each through `to_json`. */
+void cli_print_json_array (GPtrArray *items, CliItemToJson to_json);
 /* The end of a command's summary: --json prints {…members added to
  * `builder`, "interrupted", "failed": [...]} on stdout, else the failures
  * go to stderr one per line.  `builder` is inside the object (NULL without
@@ -79,6 +85,11 @@ void cli_summary_end (CarreteCommand *cli, JsonBuilder *builder, GPtrArray *fail
 
 /* "2024-05-01T10:00:00Z" or NULL. */
 char *cli_format_time (GDateTime *time);
+
+/* One line of `in` without its newline (nor a '\r' before it), NULL at EOF. */
+char *cli_read_line (FILE *in);
+/* Overwrites a secret (a password read) before freeing it; NULL is fine. */
+void cli_forget_secret (char *secret);
 
 /* Signs in from the stored session (cli-session.h) and keeps the rotated
  * token; prints the error and returns its exit code, or CLI_EXIT_OK. */

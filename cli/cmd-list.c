@@ -41,22 +41,6 @@ photo_to_json (JsonBuilder *builder, CarretePhoto *photo)
   json_builder_end_object (builder);
 }
 
-typedef void (*ItemToJson) (JsonBuilder *builder, gpointer item);
-
-static void
-print_json_array (GPtrArray *items, ItemToJson to_json)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    to_json (builder, g_ptr_array_index (items, i));
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  cli_print_json (root);
-}
-
 static void
 print_folders (GPtrArray *folders)
 {
@@ -105,7 +89,7 @@ cli_cmd_folders (CarreteCommand *cli, int argc, char **argv)
   if (folders == NULL)
     return cli_fail (cli, error, "listing the folders");
   if (cli->json)
-    print_json_array (folders, (ItemToJson) folder_to_json);
+    cli_print_json_array (folders, (CliItemToJson) folder_to_json);
   else
     print_folders (folders);
   return CLI_EXIT_OK;
@@ -135,7 +119,7 @@ cli_cmd_ls (CarreteCommand *cli, int argc, char **argv)
   if (photos == NULL)
     return cli_fail (cli, error, "listing the photos");
   if (cli->json)
-    print_json_array (photos, (ItemToJson) photo_to_json);
+    cli_print_json_array (photos, (CliItemToJson) photo_to_json);
   else
     print_photos (photos);
   return CLI_EXIT_OK;

@@ -10,22 +10,6 @@
 #include "cli-commands.h"
 #include "cli-session.h"
 
-/* One line of `in` without its newline, NULL at EOF. */
-static char *
-read_line (FILE *in)
-{
-  g_autoptr (GString) line = g_string_new (NULL);
-  int c;
-
-  while ((c = fgetc (in)) != EOF && c != '\n')
-    g_string_append_c (line, (char) c);
-  if (c == EOF && line->len == 0)
-    return NULL;
-  if (line->len > 0 && line->str[line->len - 1] == '\r')
-    g_string_truncate (line, line->len - 1);
-  return g_string_free (g_steal_pointer (&line), FALSE);
-}
-
 /* Asks on the terminal; `echo` FALSE hides what is typed. */
 static char *
 prompt (const char *question, gboolean echo)
@@ -45,7 +29,7 @@ prompt (const char *question, gboolean echo)
       quiet.c_lflag &= ~(tcflag_t) ECHO;
       hidden = tcsetattr (fileno (tty), TCSAFLUSH, &quiet) == 0;
     }
-  answer = read_line (tty);
+  answer = cli_read_line (tty);
   if (hidden)
     {
       tcsetattr (fileno (tty), TCSAFLUSH, &saved);
@@ -53,14 +37,6 @@ prompt (const char *question, gboolean echo)
     }
   fclose (tty);
   return answer;
-}
-
-static void
-forget_secret (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
 }
 
 static int
@@ -203,7 +179,7 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
   if (username == NULL || *username == '\0')
     return cli_error (cli, CLI_EXIT_USAGE, "no username: pass --username USER");
   if (password_stdin)
-    password = read_line (stdin);
+    password = cli_read_line (stdin);
   else
     password = prompt ("Password: ", FALSE);
   if (password == NULL)
@@ -217,7 +193,7 @@ cli_cmd_login (CarreteCommand *cli, int argc, char **argv)
                               &result);
   CLI_AWAIT (result);
   ok = carrete_client_login_finish (cli->client, result, &error);
-  forget_secret (password);
+  cli_forget_secret (password);
   if (!ok)
     return cli_fail (cli, error, "logging in");
   return save_and_print (cli);
@@ -268,12 +244,4 @@ cli_cmd_logout (CarreteCommand *cli, int argc, char **argv)
   if (!cli->json)
     printf ("Logged out.\n");
   return CLI_EXIT_OK;
-}
-
-int
-cli_cmd_share (CarreteCommand *cli, int argc, char **argv)
-{
-  if (!cli_parse (cli, "FOLDER", "Share a folder by link.", NULL, &argc, &argv))
-    return CLI_EXIT_USAGE;
-  return cli_error (cli, CLI_EXIT_USAGE, "share links are not supported by this server yet");
 }

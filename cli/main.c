@@ -21,7 +21,7 @@ static const struct
   { "ls", cli_cmd_ls, "List the photos of a folder, or all of yours" },
   { "import", cli_cmd_import, "Upload the images of a directory tree" },
   { "export", cli_cmd_export, "Download the originals of a folder" },
-  { "share", cli_cmd_share, "Share a folder by link (not supported by servers yet)" },
+  { "share", cli_cmd_share, "Share a folder by link or with other accounts" },
 };
 
 static void

@@ -9,14 +9,7 @@
 #define FOLDER_FROM_JSON ((CarreteFromJson) carrete_folder_new_from_json)
 #define PHOTO_FROM_JSON ((CarreteFromJson) carrete_photo_new_from_json)
 
-/* "/v1/<collection>/<escaped id><suffix>". */
-static char *
-item_path (const char *collection, const char *id, const char *suffix)
-{
-  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
-
-  return g_strdup_printf ("/v1/%s/%s%s", collection, escaped, suffix != NULL ? suffix : "");
-}
+#define item_path _carrete_client_item_path
 
 /* ---- folders ------------------------------------------------------------------------------ */
 

@@ -17,6 +17,8 @@ gboolean _carrete_client_route_path (const char *path, CarreteService *service);
 /* `base` (with or without a trailing slash, maybe with a path prefix) joined
  * with `path_and_query` (starting with '/'). */
 char *_carrete_client_join_url (const char *base, const char *path_and_query);
+/* "/v1/<collection>/<escaped id><suffix>" (`suffix` may be NULL). */
+char *_carrete_client_item_path (const char *collection, const char *id, const char *suffix);
 /* The absolute URL of `path_and_query` on the service that serves it. */
 char *_carrete_client_build_url (CarreteClient *self, const char *path_and_query);
 

@@ -46,3 +46,11 @@ _carrete_client_join_url (const char *base, const char *path_and_query)
     n--;
   return g_strdup_printf ("%.*s%s", (int) n, base, path_and_query);
 }
+
+char *
+_carrete_client_item_path (const char *collection, const char *id, const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+
+  return g_strdup_printf ("/v1/%s/%s%s", collection, escaped, suffix != NULL ? suffix : "");
+}

@@ -7,7 +7,9 @@
 #include "carrete-folder-query.h"
 #include "carrete-folder.h"
 #include "carrete-photo-query.h"
+#include "carrete-member.h"
 #include "carrete-photo.h"
+#include "carrete-share.h"
 #include "carrete-user.h"
 
 G_BEGIN_DECLS
@@ -82,7 +84,8 @@ CarreteUser *carrete_client_me_finish (CarreteClient *self, GAsyncResult *result
 
 /* ---- folders ------------------------------------------------------------- */
 
-/* `query` may be NULL (my folders, first page). */
+/* `query` may be NULL (my folders, first page); its scope "shared" lists
+ * the folders others shared with the caller. */
 void carrete_client_list_folders_async (CarreteClient *self, const CarreteFolderQuery *query,
                                         GCancellable *cancellable, GAsyncReadyCallback callback,
                                         gpointer user_data);
@@ -175,6 +178,103 @@ void carrete_client_delete_from_trash_async (CarreteClient *self, const char *id
                                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean carrete_client_delete_from_trash_finish (CarreteClient *self, GAsyncResult *result,
                                                   GError **error);
+
+/* ---- sharing (carrete-client-sharing.c) ---------------------------------- */
+
+/* The owner alone manages a folder's links and members; anyone else gets
+ * FORBIDDEN or NOT_FOUND.  A value the server refuses (an expiry in the
+ * past, a password too long, a role it does not know, sharing with
+ * yourself) → INVALID with the server's detail as message and the field in
+ * carrete_client_error_get_field(). */
+
+/* POST /v1/shares: a link to `folder_id` or `photo_id` (one of them).
+ * `label`, `expires_at` (NULL: never) and `password` may be NULL.  The
+ * answer carries the token and url, shown only this once. */
+void carrete_client_create_share_async (CarreteClient *self, const char *folder_id,
+                                        const char *photo_id, const char *label,
+                                        GDateTime *expires_at, const char *password,
+                                        gboolean allow_download, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+CarreteShare *carrete_client_create_share_finish (CarreteClient *self, GAsyncResult *result,
+                                                  GError **error);
+
+/* The link's web page as an absolute URL (the server address joined with
+ * its `url`, carrete-web being behind the same address); NULL when the
+ * share carries no url (any but the answer to its creation). */
+char *carrete_client_share_page_url (CarreteClient *self, CarreteShare *share);
+
+/* GET /v1/shares?folder_id=|photo_id= (one of them); `cursor` NULL: the
+ * first page. */
+void carrete_client_list_shares_async (CarreteClient *self, const char *folder_id,
+                                       const char *photo_id, const char *cursor,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+CarreteSharePage *carrete_client_list_shares_finish (CarreteClient *self, GAsyncResult *result,
+                                                     GError **error);
+
+/* Every page of that list: a GPtrArray of CarreteShare. */
+void carrete_client_list_all_shares_async (CarreteClient *self, const char *folder_id,
+                                           const char *photo_id, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *carrete_client_list_all_shares_finish (CarreteClient *self, GAsyncResult *result,
+                                                  GError **error);
+
+/* PATCH /v1/shares/{id}: NULL strings and times, and `allow_download` < 0,
+ * are left unchanged. */
+void carrete_client_update_share_async (CarreteClient *self, const char *share_id,
+                                        const char *label, GDateTime *expires_at,
+                                        const char *password, int allow_download,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+CarreteShare *carrete_client_update_share_finish (CarreteClient *self, GAsyncResult *result,
+                                                  GError **error);
+
+/* DELETE /v1/shares/{id}: the link stops working at once. */
+void carrete_client_revoke_share_async (CarreteClient *self, const char *share_id,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean carrete_client_revoke_share_finish (CarreteClient *self, GAsyncResult *result,
+                                             GError **error);
+
+/* GET /v1/folders/{id}/members; `cursor` NULL: the first page. */
+void carrete_client_list_members_async (CarreteClient *self, const char *folder_id,
+                                        const char *cursor, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+CarreteMemberPage *carrete_client_list_members_finish (CarreteClient *self, GAsyncResult *result,
+                                                       GError **error);
+
+/* Every page of that list: a GPtrArray of CarreteMember. */
+void carrete_client_list_all_members_async (CarreteClient *self, const char *folder_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *carrete_client_list_all_members_finish (CarreteClient *self, GAsyncResult *result,
+                                                   GError **error);
+
+/* PUT /v1/folders/{id}/members/{user_id} {role}: adds the member or
+ * changes its role ("viewer" or "contributor").  An unknown account →
+ * NOT_FOUND. */
+void carrete_client_put_member_async (CarreteClient *self, const char *folder_id,
+                                      const char *user_id, const char *role,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+CarreteMember *carrete_client_put_member_finish (CarreteClient *self, GAsyncResult *result,
+                                                 GError **error);
+
+/* DELETE /v1/folders/{id}/members/{user_id}. */
+void carrete_client_remove_member_async (CarreteClient *self, const char *folder_id,
+                                         const char *user_id, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean carrete_client_remove_member_finish (CarreteClient *self, GAsyncResult *result,
+                                              GError **error);
+
+/* GET /v1/users?username=: the account with exactly that username
+ * (case-insensitive), as a public profile (id, username).  None →
+ * NOT_FOUND; a username that could not exist → INVALID. */
+void carrete_client_find_user_async (CarreteClient *self, const char *username,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+CarreteUser *carrete_client_find_user_finish (CarreteClient *self, GAsyncResult *result,
+                                              GError **error);
 
 /* ---- bytes --------------------------------------------------------------- */
 

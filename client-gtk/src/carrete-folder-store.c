@@ -13,6 +13,7 @@ struct _CarreteFolderStore
 
   GListStore *mine;
   GListStore *others; /* other people's public folders */
+  GListStore *shared; /* folders others shared with the user (members) */
 };
 
 G_DEFINE_FINAL_TYPE (CarreteFolderStore, carrete_folder_store, G_TYPE_OBJECT)
@@ -70,8 +71,10 @@ page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       CarreteFolder *folder = page->items->pdata[i];
 
-      /* The user's public folders are already among their own. */
-      if (load->target == load->self->others && is_own (load, folder))
+      /* The user's public folders are already among their own, and a
+       * public folder shared with them is under "Shared with Me". */
+      if (load->target == load->self->others
+          && (is_own (load, folder) || carrete_folder_get_role (folder) != NULL))
         continue;
       g_ptr_array_add (load->items, g_object_ref (folder));
     }
@@ -114,12 +117,13 @@ carrete_folder_store_reload (CarreteFolderStore *self, CarreteClient *client,
 
   load (self, client, self->mine, "mine", cancellable);
   load (self, client, self->others, "public", cancellable);
+  load (self, client, self->shared, "shared", cancellable);
 }
 
 CarreteFolder *
 carrete_folder_store_find (CarreteFolderStore *self, const char *folder_id, gboolean *is_mine)
 {
-  GListStore *stores[] = { self->mine, self->others };
+  GListStore *stores[] = { self->mine, self->others, self->shared };
 
   g_return_val_if_fail (CARRETE_IS_FOLDER_STORE (self), NULL);
   if (folder_id == NULL)
@@ -167,6 +171,7 @@ carrete_folder_store_clear (CarreteFolderStore *self)
 
   g_list_store_remove_all (self->mine);
   g_list_store_remove_all (self->others);
+  g_list_store_remove_all (self->shared);
 }
 
 GListModel *
@@ -183,6 +188,13 @@ carrete_folder_store_get_public (CarreteFolderStore *self)
   return G_LIST_MODEL (self->others);
 }
 
+GListModel *
+carrete_folder_store_get_shared (CarreteFolderStore *self)
+{
+  g_return_val_if_fail (CARRETE_IS_FOLDER_STORE (self), NULL);
+  return G_LIST_MODEL (self->shared);
+}
+
 static void
 carrete_folder_store_finalize (GObject *object)
 {
@@ -190,6 +202,7 @@ carrete_folder_store_finalize (GObject *object)
 
   g_clear_object (&self->mine);
   g_clear_object (&self->others);
+  g_clear_object (&self->shared);
   G_OBJECT_CLASS (carrete_folder_store_parent_class)->finalize (object);
 }
 
@@ -209,6 +222,7 @@ carrete_folder_store_init (CarreteFolderStore *self)
 {
   self->mine = g_list_store_new (CARRETE_TYPE_FOLDER);
   self->others = g_list_store_new (CARRETE_TYPE_FOLDER);
+  self->shared = g_list_store_new (CARRETE_TYPE_FOLDER);
 }
 
 CarreteFolderStore *

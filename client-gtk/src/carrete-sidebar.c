@@ -84,21 +84,21 @@ heading_row_new (const char *title)
 }
 
 /* Appends a row for each folder of `folders`; `*select` becomes the row of
- * the folder shown, if it is among them.  `public_icon`: every folder gets
- * the public icon (others' folders), not just the public ones. */
+ * the folder shown, if it is among them.  `icon`: every folder's icon
+ * (others' folders); NULL: the public icon for public ones only. */
 static void
-append_folders (CarreteSidebar *self, GListModel *folders, gboolean public_icon, GtkWidget **select)
+append_folders (CarreteSidebar *self, GListModel *folders, const char *icon, GtkWidget **select)
 {
   guint n = g_list_model_get_n_items (folders);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CarreteFolder) folder = g_list_model_get_item (folders, i);
-      gboolean is_public
-          = public_icon || g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0;
-      GtkWidget *row
-          = folder_row_new (carrete_folder_get_name (folder),
-                            is_public ? "folder-publicshare-symbolic" : "folder-symbolic", folder);
+      gboolean is_public = g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0;
+      GtkWidget *row = folder_row_new (
+          carrete_folder_get_name (folder),
+          icon != NULL ? icon : is_public ? "folder-publicshare-symbolic" : "folder-symbolic",
+          folder);
 
       gtk_list_box_append (self->folder_list, row);
       if (g_strcmp0 (carrete_folder_get_id (folder), self->folder_id) == 0)
@@ -112,6 +112,7 @@ rebuild (CarreteSidebar *self)
   GtkWidget *child;
   GtkWidget *select;
   GListModel *others = carrete_folder_store_get_public (self->store);
+  GListModel *shared = carrete_folder_store_get_shared (self->store);
 
   self->filling = TRUE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->folder_list))) != NULL)
@@ -120,10 +121,13 @@ rebuild (CarreteSidebar *self)
   select = folder_row_new (_("All Photos"), "view-grid-symbolic", NULL);
   gtk_list_box_append (self->folder_list, select);
   gtk_list_box_append (self->folder_list, heading_row_new (_("My Folders")));
-  append_folders (self, carrete_folder_store_get_mine (self->store), FALSE, &select);
+  append_folders (self, carrete_folder_store_get_mine (self->store), NULL, &select);
+  if (g_list_model_get_n_items (shared) > 0)
+    gtk_list_box_append (self->folder_list, heading_row_new (_("Shared with Me")));
+  append_folders (self, shared, "folder-remote-symbolic", &select);
   if (g_list_model_get_n_items (others) > 0)
     gtk_list_box_append (self->folder_list, heading_row_new (_("Public Folders")));
-  append_folders (self, others, TRUE, &select);
+  append_folders (self, others, "folder-publicshare-symbolic", &select);
 
   gtk_list_box_select_row (self->folder_list, GTK_LIST_BOX_ROW (select));
   self->filling = FALSE;

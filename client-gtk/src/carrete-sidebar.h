@@ -9,7 +9,8 @@
 G_BEGIN_DECLS
 
 /* The gallery's left pane: a header bar (New Folder) over the folders of a
- * CarreteFolderStore — All Photos, the user's own, others' public ones —
+ * CarreteFolderStore — All Photos, the user's own, those shared with the
+ * user ("Shared with Me"), others' public ones —
  * rebuilt whenever the store changes.  It remembers which folder is shown,
  * so that a rebuilt list selects it again.  Signals: ::folder-selected
  * (CarreteFolder, NULL for All Photos) when a row is picked, by a person or

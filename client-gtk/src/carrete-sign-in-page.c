@@ -69,6 +69,9 @@ carrete_describe_error (const GError *error, const char *server)
       }
     case CARRETE_CLIENT_ERROR_UNAVAILABLE:
       return g_strdup (_("The server is temporarily unavailable. Try again in a moment."));
+    case CARRETE_CLIENT_ERROR_INVALID:
+      /* The detail may be general ("Some fields are invalid."). */
+      return g_strdup (carrete_client_error_get_full_text (error));
     default:
       return g_strdup (error->message);
     }

@@ -119,11 +119,23 @@ delete_folder_action (GtkWidget *widget, const char *name, GVariant *param)
   carrete_window_delete_folder (CARRETE_WINDOW (widget));
 }
 
-void
-_carrete_window_enable_folder_actions (CarreteWindow *self, gboolean mine)
+static void
+share_folder_action (GtkWidget *widget, const char *name, GVariant *param)
 {
+  carrete_window_share_folder (CARRETE_WINDOW (widget));
+}
+
+void
+_carrete_window_enable_folder_actions (CarreteWindow *self, gboolean mine, gboolean can_add)
+{
+  self->folder_mine = mine;
+  self->folder_can_add = can_add;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-folder", mine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-folder", mine);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.share-folder", mine);
+  /* A viewer's folder (or someone's public one) is read-only. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.upload", can_add);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-photo", can_add);
 }
 
 /* ---- session ------------------------------------------------------------------------------ */
@@ -155,6 +167,7 @@ _carrete_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-folder", NULL, new_folder_action);
   gtk_widget_class_install_action (widget_class, "win.edit-folder", NULL, edit_folder_action);
   gtk_widget_class_install_action (widget_class, "win.delete-folder", NULL, delete_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.share-folder", NULL, share_folder_action);
   gtk_widget_class_install_action (widget_class, "win.sort", "s", sort_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.show-trash", NULL, show_trash_action);

@@ -3,40 +3,96 @@
 #include <glib/gi18n.h>
 
 #include "carrete-folder-dialog.h"
+#include "carrete-share-dialog.h"
 #include "carrete-window-private.h"
 
 /* ---- the folder shown --------------------------------------------------------------- */
 
+/* The folder shown (NULL: all photos), and whether it is the user's. */
+static CarreteFolder *
+shown_folder (CarreteWindow *self, gboolean *mine)
+{
+  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
+
+  *mine = FALSE;
+  return folder_id != NULL ? carrete_folder_store_find (self->folders, folder_id, mine) : NULL;
+}
+
 CarreteFolder *
 _carrete_window_find_own_folder (CarreteWindow *self)
 {
-  const char *folder_id = carrete_sidebar_get_folder_id (self->sidebar);
-  gboolean mine = FALSE;
-  CarreteFolder *folder;
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
 
-  if (folder_id == NULL)
-    return NULL;
-  folder = carrete_folder_store_find (self->folders, folder_id, &mine);
   return mine ? folder : NULL;
 }
 
-void
-_carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder)
+/* A folder shared with the user as contributor takes their photos too; as
+ * viewer (or someone's public folder) it is read-only. */
+static gboolean
+is_contributor (CarreteFolder *folder)
+{
+  return folder != NULL && g_strcmp0 (carrete_folder_get_role (folder), "contributor") == 0;
+}
+
+CarreteFolder *
+_carrete_window_find_upload_folder (CarreteWindow *self)
+{
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
+
+  return mine || is_contributor (folder) ? folder : NULL;
+}
+
+static const char *
+folder_subtitle (CarreteFolder *folder, gboolean mine)
+{
+  const char *role = carrete_folder_get_role (folder);
+
+  if (mine)
+    return g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0 ? _("Public")
+                                                                             : _("Private");
+  if (g_strcmp0 (role, "contributor") == 0)
+    return _("Shared with you: you can add photos");
+  if (g_strcmp0 (role, "viewer") == 0)
+    return _("Shared with you: view only");
+  return _("Shared with everyone");
+}
+
+/* The title, subtitle and actions of `folder` (NULL: all photos). */
+static void
+describe_folder (CarreteWindow *self, CarreteFolder *folder)
 {
   gboolean mine = FALSE;
 
-  carrete_sidebar_set_folder_id (self->sidebar, folder ? carrete_folder_get_id (folder) : NULL);
   adw_window_title_set_title (self->window_title,
                               folder ? carrete_folder_get_name (folder) : _("All Photos"));
   if (folder != NULL)
     carrete_folder_store_find (self->folders, carrete_folder_get_id (folder), &mine);
   adw_window_title_set_subtitle (self->window_title,
-                                 folder == NULL ? NULL
-                                 : mine ? (g_strcmp0 (carrete_folder_get_visibility (folder), "public") == 0
-                                           ? _("Public") : _("Private"))
-                                 : _("Shared with everyone"));
-  _carrete_window_enable_folder_actions (self, mine);
+                                 folder != NULL ? folder_subtitle (folder, mine) : NULL);
+  _carrete_window_enable_folder_actions (self, mine,
+                                         folder == NULL || mine || is_contributor (folder));
+}
+
+void
+_carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder)
+{
+  carrete_sidebar_set_folder_id (self->sidebar, folder ? carrete_folder_get_id (folder) : NULL);
+  describe_folder (self, folder);
   _carrete_window_apply_query (self);
+}
+
+void
+_carrete_window_on_folders_changed (CarreteWindow *self)
+{
+  gboolean mine;
+  CarreteFolder *folder = shown_folder (self, &mine);
+
+  /* A reload may bring a new name or role (a viewer made contributor);
+   * a folder no longer listed keeps what it showed until another is picked. */
+  if (folder != NULL)
+    describe_folder (self, folder);
 }
 
 void
@@ -165,6 +221,24 @@ carrete_window_delete_folder (CarreteWindow *self)
   g_object_set_data_full (G_OBJECT (dialog), "folder-id",
                           g_strdup (carrete_folder_get_id (folder)), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_folder_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+/* ---- share --------------------------------------------------------------------------- */
+
+CarreteShareDialog *
+carrete_window_share_folder (CarreteWindow *self)
+{
+  CarreteFolder *folder;
+  CarreteShareDialog *dialog;
+
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  folder = _carrete_window_find_own_folder (self);
+  if (folder == NULL || carrete_session_get_client (self->session) == NULL)
+    return NULL;
+  dialog = carrete_share_dialog_new (GTK_WINDOW (self), carrete_session_get_client (self->session),
+                                     folder);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }

@@ -59,6 +59,8 @@ struct _CarreteWindow
   char *last_message;
   guint retry_source;
   gboolean offline;
+  gboolean folder_mine;    /* the folder shown: the actions enabled */
+  gboolean folder_can_add;
 };
 
 /* ---- carrete-window.c --------------------------------------------------- */
@@ -78,8 +80,10 @@ void _carrete_window_apply_query (CarreteWindow *self);
 /* ---- carrete-window-actions.c: the win.* actions ----------------------------- */
 
 void _carrete_window_class_add_actions (GtkWidgetClass *widget_class);
-/* Edit Folder and Delete Folder apply to the user's own folders only. */
-void _carrete_window_enable_folder_actions (CarreteWindow *self, gboolean mine);
+/* Edit Folder, Delete Folder and Share apply to the user's own folders
+ * only; Upload and Delete Photo to those the user may add photos to
+ * (`can_add`: all photos, their own, a contributor's). */
+void _carrete_window_enable_folder_actions (CarreteWindow *self, gboolean mine, gboolean can_add);
 
 /* ---- carrete-window-folders.c: the folder shown, folder dialogs -------------- */
 
@@ -87,9 +91,15 @@ void _carrete_window_enable_folder_actions (CarreteWindow *self, gboolean mine);
 void _carrete_window_show_folder (CarreteWindow *self, CarreteFolder *folder);
 /* The folder shown when it is one of the user's, else NULL. */
 CarreteFolder *_carrete_window_find_own_folder (CarreteWindow *self);
+/* The folder shown when the user may add photos to it (their own, or one
+ * shared with them as contributor), else NULL. */
+CarreteFolder *_carrete_window_find_upload_folder (CarreteWindow *self);
 void _carrete_window_reload_folders (CarreteWindow *self);
 void _carrete_window_on_folders_error (CarreteWindow *self, const GError *error);
 void _carrete_window_on_folder_selected (CarreteWindow *self, CarreteFolder *folder);
+/* The folder store changed: the folder shown is described anew (title,
+ * subtitle, actions), its photos are not reloaded. */
+void _carrete_window_on_folders_changed (CarreteWindow *self);
 void _carrete_window_on_back_clicked (CarreteWindow *self);
 
 /* ---- carrete-window-usage.c: the account's storage, at the sidebar's foot ------ */

@@ -49,6 +49,28 @@ carrete_window_get_folders (CarreteWindow *self)
   return carrete_folder_store_get_mine (self->folders);
 }
 
+GListModel *
+carrete_window_get_shared_folders (CarreteWindow *self)
+{
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  return carrete_folder_store_get_shared (self->folders);
+}
+
+const char *
+carrete_window_get_subtitle (CarreteWindow *self)
+{
+  g_return_val_if_fail (CARRETE_IS_WINDOW (self), NULL);
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+void
+carrete_window_get_folder_access (CarreteWindow *self, gboolean *mine, gboolean *can_add)
+{
+  g_return_if_fail (CARRETE_IS_WINDOW (self));
+  *mine = self->folder_mine;
+  *can_add = self->folder_can_add;
+}
+
 CarreteUploadQueue *
 carrete_window_get_upload_queue (CarreteWindow *self)
 {

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "carrete-client-types.h"
+#include "carrete-share-dialog.h"
 #include "carrete-trash-window.h"
 #include "carrete-watched-dialog.h"
 #include "carrete-types.h"
@@ -48,6 +49,17 @@ CarreteFolderDialog *carrete_window_new_folder (CarreteWindow *self);
  * of the user's): the dialog, shown; deleting asks first. */
 CarreteFolderDialog *carrete_window_edit_folder (CarreteWindow *self);
 AdwMessageDialog *carrete_window_delete_folder (CarreteWindow *self);
+/* The Share dialog (shown) of the folder shown, as Share Folder… opens it;
+ * NULL unless it is one of the user's. */
+CarreteShareDialog *carrete_window_share_folder (CarreteWindow *self);
+/* The folders others shared with the user (CarreteFolder), as the
+ * sidebar's "Shared with Me" lists them. */
+GListModel *carrete_window_get_shared_folders (CarreteWindow *self);
+/* The subtitle under the window's title (what the folder shown is). */
+const char *carrete_window_get_subtitle (CarreteWindow *self);
+/* What the folder shown allows, as the actions are enabled: `mine` (Edit,
+ * Delete, Share Folder) and `can_add` (Upload, Delete Photo). */
+void carrete_window_get_folder_access (CarreteWindow *self, gboolean *mine, gboolean *can_add);
 /* Opens the viewer on the grid's photo at `position`. */
 void carrete_window_open_photo (CarreteWindow *self, guint position);
 /* Deletes with an undo toast, as the Delete key does. */

@@ -67,8 +67,9 @@ collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->uploads == NULL)
     return;
 
-  /* Into the folder shown, unless it is someone else's. */
-  folder = _carrete_window_find_own_folder (self);
+  /* Into the folder shown, unless it is someone else's (but for a
+   * folder shared with the user as contributor). */
+  folder = _carrete_window_find_upload_folder (self);
   folder_id = folder ? carrete_folder_get_id (folder) : NULL;
   for (guint i = 0; i < collected->accepted->len; i++)
     carrete_upload_queue_add_file (self->uploads, collected->accepted->pdata[i], folder_id);

@@ -491,6 +491,7 @@ carrete_window_init (CarreteWindow *self)
   g_signal_connect_swapped (self->session, "expired", G_CALLBACK (on_session_expired), self);
   self->folders = carrete_folder_store_new ();
   g_signal_connect_swapped (self->folders, "error", G_CALLBACK (_carrete_window_on_folders_error), self);
+  g_signal_connect_swapped (self->folders, "changed", G_CALLBACK (_carrete_window_on_folders_changed), self);
   carrete_sidebar_set_store (self->sidebar, self->folders);
   self->pending_deletes = g_ptr_array_new ();
   self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
@@ -501,7 +502,7 @@ carrete_window_init (CarreteWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (_carrete_window_on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self->content_box), GTK_EVENT_CONTROLLER (drop));
 
-  _carrete_window_enable_folder_actions (self, FALSE);
+  _carrete_window_enable_folder_actions (self, FALSE, TRUE);
   _carrete_window_set_page (self, "sign-in");
 }
 

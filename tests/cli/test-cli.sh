@@ -18,46 +18,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/../../scripts/lib.sh"
-source "$HERE/../../scripts/postgres.sh"
-BUILD_DIR=${CARRETE_BUILD_DIR:-$CARRETE_ROOT/${BUILD:-build-asan}}
-CARRETE=$BUILD_DIR/cli/carrete
 IMAGES=${CARRETE_CLI_IMAGES:-300}
-source "$HERE/../harness/stack.sh"
-source "$HERE/../harness/http.sh"
+source "$HERE/cli-test-lib.sh"
 stack_script_begin cli "the stack and the command line ran"
 [ -x "$CARRETE" ] || die "no $CARRETE (build first)"
 
-# expect DESCRIPTION STATUS PATTERN COMMAND...: the command exits STATUS and
-# says PATTERN (stdout or stderr; "" for anything).  OUT holds what it said.
-expect() {
-  local desc=$1 want=$2 pattern=$3 status=0
-  shift 3
-  OUT=$("$@" 2>&1) || status=$?
-  if [ "$status" -ne "$want" ]; then
-    tap_result "not ok" "$desc (exit $status, not $want): $(tail -n 3 <<<"$OUT")"
-  elif [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$OUT"; then
-    tap_result "not ok" "$desc (no \"$pattern\" in: $(tail -n 3 <<<"$OUT"))"
-  else
-    tap_result ok "$desc"
-  fi
-}
-# one_line: what the last command said is one line.
-one_line() { [ "$(wc -l <<<"$OUT")" -eq 1 ]; }
-
-read -r -a PORTS <<<"$(stack_free_ports 4)"
-stack_start_db "${PORTS[0]}"
-stack_start_services "${PORTS[1]}" "${PORTS[2]}" "${PORTS[3]}"
-
-# A home of its own; no D-Bus session, so the session goes to the file.
-export HOME=$STACK/home XDG_CONFIG_HOME=$STACK/home/config XDG_CACHE_HOME=$STACK/home/cache \
-  XDG_STATE_HOME=$STACK/home/state DBUS_SESSION_BUS_ADDRESS=unix:path=$STACK/no-bus
-unset DISPLAY WAYLAND_DISPLAY
-mkdir -p "$HOME"
-PASSWORD=$(openssl rand -hex 12)
-api POST "$CARRETE_USERS_URL/v1/auth/register" \
-  "{\"username\":\"alice\",\"email\":\"alice@example.org\",\"password\":\"$PASSWORD\"}"
-[ "$CODE" = 201 ] || die "register: $CODE $BODY"
+cli_start_stack
+cli_register alice
 SERVER=(--server "$CARRETE_USERS_URL" --photos-url "$CARRETE_PHOTOS_URL" --folders-url "$CARRETE_FOLDERS_URL")
 STACK_RAN=1
 
@@ -100,7 +67,8 @@ expect "export of an unknown folder: 2" 2 "no folder named" "$CARRETE" export "N
 tap_check "  … in one line" one_line
 tap_check "  … and made no directory" test ! -e "$STACK/out"
 expect "export into a file: 2" 2 "is not a directory" "$CARRETE" export Anything "$STACK/a-file"
-expect "share: not supported yet, 2" 2 "not supported by this server yet" "$CARRETE" share Anything
+expect "share of an unknown folder: 2" 2 "no folder named" "$CARRETE" share "No such folder"
+tap_check "  … in one line" one_line
 
 # photo_requests: the photos service's requests to its upload routes so far.
 photo_requests() {

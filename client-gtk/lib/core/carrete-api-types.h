@@ -12,11 +12,15 @@ typedef struct _CarreteFolder CarreteFolder;
 typedef struct _CarretePhoto CarretePhoto;
 typedef struct _CarretePhotoQuery CarretePhotoQuery;
 typedef struct _CarreteFolderQuery CarreteFolderQuery;
+typedef struct _CarreteShare CarreteShare;
+typedef struct _CarreteMember CarreteMember;
 /* A page of photos and a page of folders are both a CarreteListPage
  * (carrete-list-page.h). */
 typedef struct _CarreteListPage CarreteListPage;
 typedef struct _CarreteListPage CarretePhotoPage;
 typedef struct _CarreteListPage CarreteFolderPage;
 typedef struct _CarreteListPage CarreteTrashPage;
+typedef struct _CarreteListPage CarreteSharePage;
+typedef struct _CarreteListPage CarreteMemberPage;
 
 G_END_DECLS

@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "carrete-client-error"
 
+#include <string.h>
+
 #include "carrete-client-error.h"
 #include "carrete-api-private.h"
 
@@ -77,6 +79,19 @@ carrete_client_error_get_problem_text (const GError *error)
   CarreteClientErrorPrivate *priv = private_of (error);
 
   return priv != NULL ? priv->problem_text : NULL;
+}
+
+const char *
+carrete_client_error_get_full_text (const GError *error)
+{
+  const char *text = carrete_client_error_get_problem_text (error);
+  const char *rest;
+
+  if (text == NULL || !g_str_has_prefix (text, error->message))
+    return error->message;
+  /* "You own this folder… user_id: You own this folder…" says it twice. */
+  rest = text + strlen (error->message);
+  return strstr (rest, error->message) != NULL ? error->message : text;
 }
 
 gboolean

@@ -46,6 +46,10 @@ guint carrete_client_error_get_status (const GError *error);
  * of its `errors`, for a page that shows them all at once (carrete-web);
  * NULL when the answer carried no problem. */
 const char *carrete_client_error_get_problem_text (const GError *error);
+/* What to tell a person: the problem's text when its fields' messages add
+ * to the detail (a general "Some fields are invalid." then "password: must
+ * be 1 to 1024 characters long"), else the message alone. */
+const char *carrete_client_error_get_full_text (const GError *error);
 /* Whether the server could not be reached or failed (UNREACHABLE,
  * UNAVAILABLE, SERVER), or the call was cancelled: trying again later may
  * work, so such an answer is not remembered. */

@@ -27,6 +27,17 @@ carrete_json_get_int (JsonObject *object, const char *member, gint64 fallback)
   return json_node_get_int (node);
 }
 
+gboolean
+carrete_json_get_bool (JsonObject *object, const char *member, gboolean fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}
+
 void
 carrete_json_add_string (JsonBuilder *builder, const char *name, const char *value)
 {

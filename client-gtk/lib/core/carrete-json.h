@@ -10,6 +10,7 @@ G_BEGIN_DECLS
  * loads.  `object` may be NULL (absent too). */
 const char *carrete_json_get_string (JsonObject *object, const char *member);
 gint64 carrete_json_get_int (JsonObject *object, const char *member, gint64 fallback);
+gboolean carrete_json_get_bool (JsonObject *object, const char *member, gboolean fallback);
 /* An RFC 3339 string member as a time, or NULL. */
 GDateTime *carrete_json_get_time (JsonObject *object, const char *member);
 

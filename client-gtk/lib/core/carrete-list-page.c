@@ -4,7 +4,9 @@
 
 #include "carrete-api-private.h"
 #include "carrete-folder.h"
+#include "carrete-member.h"
 #include "carrete-photo.h"
+#include "carrete-share.h"
 #include "carrete-trash-item.h"
 
 CarreteListPage *
@@ -72,5 +74,19 @@ CarreteTrashPage *
 carrete_trash_page_new_from_json (JsonObject *object, GError **error)
 {
   return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_trash_item_new_from_json,
+                                          error);
+}
+
+CarreteSharePage *
+carrete_share_page_new_from_json (JsonObject *object, GError **error)
+{
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_share_new_from_json,
+                                          error);
+}
+
+CarreteMemberPage *
+carrete_member_page_new_from_json (JsonObject *object, GError **error)
+{
+  return carrete_list_page_new_from_json (object, (CarreteFromJson) carrete_member_new_from_json,
                                           error);
 }

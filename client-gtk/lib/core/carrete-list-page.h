@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 /* One page of a list the services answer, {items: [...], next_cursor}:
  * GET /v1/photos (CarretePhotoPage, items are CarretePhoto) and
  * GET /v1/folders (CarreteFolderPage, items are CarreteFolder) and
- * GET /v1/trash (CarreteTrashPage, items are CarreteTrashItem). */
+ * GET /v1/trash (CarreteTrashPage, items are CarreteTrashItem),
+ * GET /v1/shares (CarreteSharePage, of CarreteShare) and
+ * GET /v1/folders/{id}/members (CarreteMemberPage, of CarreteMember). */
 struct _CarreteListPage
 {
   GPtrArray *items;  /* the models, owned */
@@ -39,5 +41,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteFolderPage, carrete_list_page_free)
 CarreteTrashPage *carrete_trash_page_new_from_json (JsonObject *object, GError **error);
 #define carrete_trash_page_free carrete_list_page_free
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteTrashPage, carrete_list_page_free)
+
+/* One page of GET /v1/shares, of CarreteShare. */
+CarreteSharePage *carrete_share_page_new_from_json (JsonObject *object, GError **error);
+#define carrete_share_page_free carrete_list_page_free
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteSharePage, carrete_list_page_free)
+
+/* One page of GET /v1/folders/{id}/members, of CarreteMember. */
+CarreteMemberPage *carrete_member_page_new_from_json (JsonObject *object, GError **error);
+#define carrete_member_page_free carrete_list_page_free
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarreteMemberPage, carrete_list_page_free)
 
 G_END_DECLS
