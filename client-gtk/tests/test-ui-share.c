@@ -14,6 +14,7 @@
 #include "carrete-client-lib.h"
 #include "carrete-share-dialog.h"
 #include "carrete-sign-in-page.h"
+#include "carrete-trash-window.h"
 #include "carrete-window-test-hooks.h"
 #include "desktop-test-loop.h"
 #include "stack.h"
@@ -335,6 +336,113 @@ test_remove_member (void)
   sign_out ();
 }
 
+/* ---- the trash, seen through a link ------------------------------------------------- */
+
+/* How many photos a link's holder lists in the folder, or -1 when the
+ * link is refused (its status in *status). */
+static int
+photos_through_link (const char *token, guint *status)
+{
+  g_autofree char *header = g_strconcat ("X-Carrete-Share: ", token, NULL);
+  g_autofree char *path = g_strdup_printf ("/v1/photos?folder_id=%s", ui.folder_id);
+  const char *headers[] = { header, NULL };
+  CtResponse *r = ct_http_raw (ui.stack->photos.url, "GET", path, headers, NULL, NULL);
+  int n = -1;
+
+  *status = r->status;
+  if (r->status == 200)
+    n = (int) json_array_get_length (
+        json_object_get_array_member (json_node_get_object (r->json), "items"));
+  ct_response_free (r);
+  return n;
+}
+
+static CarretePhoto *
+shown_photo (const char *id)
+{
+  GListModel *photos = carrete_window_get_photos (ui.window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (photos); i++)
+    {
+      g_autoptr (CarretePhoto) photo = g_list_model_get_item (photos, i);
+
+      if (g_strcmp0 (carrete_photo_get_id (photo), id) == 0)
+        return g_steal_pointer (&photo);
+    }
+  return NULL;
+}
+
+static gboolean
+trash_holds (CarreteTrashWindow *trash, const char *id)
+{
+  GListModel *items = carrete_trash_window_get_items (trash);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (CarreteTrashItem) item = g_list_model_get_item (items, i);
+
+      if (g_str_equal (carrete_trash_item_get_id (item), id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The issue's journey, on the owner's side: a link (no password) to the
+ * shared folder; the owner moves a photo to the trash and the link's
+ * holder no longer lists it; restored from the Trash window, it is back;
+ * once the link is revoked, the holder's next request is refused. */
+static void
+test_trash_seen_through_link (void)
+{
+  CarreteShareDialog *dialog;
+  CarreteShareLinks *links;
+  CarreteTrashWindow *trash;
+  g_autoptr (CarreteShare) share = NULL;
+  g_autoptr (CarretePhoto) photo = NULL;
+  g_autofree char *token = NULL;
+  guint status = 0;
+  int before;
+
+  sign_in_as (ui.owner);
+  dialog = open_share_dialog ();
+  links = carrete_share_dialog_get_links (dialog);
+  carrete_share_links_fill (links, "Trash journey", 0, "", TRUE);
+  carrete_share_links_submit (links);
+  WAIT_UNTIL (!carrete_share_links_get_busy (links));
+  g_assert_null (carrete_share_links_get_error (links));
+  token = g_strdup (strstr (carrete_share_links_get_new_url (links), "/s/") + 3);
+  share = g_list_model_get_item (carrete_share_links_get_shares (links), 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  before = photos_through_link (token, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (before, >=, 1);
+
+  /* The owner's own photo, from the folder shown. */
+  WAIT_UNTIL ((g_clear_object (&photo), photo = shown_photo (ui.photo_id)) != NULL);
+  carrete_window_delete_photo (ui.window, photo);
+  carrete_window_commit_deletes (ui.window);
+  WAIT_UNTIL (photos_through_link (token, &status) == before - 1);
+
+  trash = carrete_window_show_trash (ui.window);
+  g_object_add_weak_pointer (G_OBJECT (trash), (gpointer *) &trash);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && trash_holds (trash, ui.photo_id));
+  carrete_trash_window_restore (trash, ui.photo_id);
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !trash_holds (trash, ui.photo_id));
+  g_assert_cmpint (photos_through_link (token, &status), ==, before);
+  gtk_window_destroy (GTK_WINDOW (trash));
+  WAIT_UNTIL (trash == NULL);
+
+  dialog = open_share_dialog ();
+  links = carrete_share_dialog_get_links (dialog);
+  carrete_share_links_revoke (links, carrete_share_get_id (share));
+  WAIT_UNTIL (!carrete_share_links_get_busy (links));
+  g_assert_null (carrete_share_links_get_error (links));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (photos_through_link (token, &status), ==, -1);
+  g_assert_cmpuint (status, ==, 404);
+  sign_out ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -360,6 +468,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/carrete/desktop/ui-share/member-sees-folder", test_member_sees_folder);
   g_test_add_func ("/carrete/desktop/ui-share/contributor-uploads", test_contributor_uploads);
   g_test_add_func ("/carrete/desktop/ui-share/remove-member", test_remove_member);
+  g_test_add_func ("/carrete/desktop/ui-share/trash-seen-through-link", test_trash_seen_through_link);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (ui.window));
