@@ -357,8 +357,9 @@ photos_through_link (const char *token, guint *status)
   return n;
 }
 
-static CarretePhoto *
-shown_photo (const char *id)
+/* Whether the window shows the photo `id` (then in *out). */
+static gboolean
+find_shown_photo (const char *id, CarretePhoto **out)
 {
   GListModel *photos = carrete_window_get_photos (ui.window);
 
@@ -367,9 +368,12 @@ shown_photo (const char *id)
       g_autoptr (CarretePhoto) photo = g_list_model_get_item (photos, i);
 
       if (g_strcmp0 (carrete_photo_get_id (photo), id) == 0)
-        return g_steal_pointer (&photo);
+        {
+          g_set_object (out, photo);
+          return TRUE;
+        }
     }
-  return NULL;
+  return FALSE;
 }
 
 static gboolean
@@ -418,7 +422,7 @@ test_trash_seen_through_link (void)
   g_assert_cmpint (before, >=, 1);
 
   /* The owner's own photo, from the folder shown. */
-  WAIT_UNTIL ((g_clear_object (&photo), photo = shown_photo (ui.photo_id)) != NULL);
+  WAIT_UNTIL (find_shown_photo (ui.photo_id, &photo));
   carrete_window_delete_photo (ui.window, photo);
   carrete_window_commit_deletes (ui.window);
   WAIT_UNTIL (photos_through_link (token, &status) == before - 1);
