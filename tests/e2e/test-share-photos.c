@@ -119,16 +119,6 @@ owner_page_ids (const char *token, const char *folder)
   return page_ids (r);
 }
 
-/* A token with one character changed (same length and alphabet). */
-static char *
-changed_token (const char *token)
-{
-  char *other = g_strdup (token);
-
-  other[10] = other[10] == 'A' ? 'B' : 'A';
-  return other;
-}
-
 static void
 expire_link (const char *id)
 {
@@ -385,7 +375,7 @@ test_dead_links (void)
   g_autofree char *revoked_id = NULL;
   g_autofree char *expired = folder_link_new (ana->token, folder, TRUE, NULL, &expired_id);
   g_autofree char *revoked = folder_link_new (ana->token, folder, TRUE, NULL, &revoked_id);
-  g_autofree char *changed = changed_token (expired);
+  g_autofree char *changed = stack_changed_token (expired);
   g_autoptr (CtResponse) never = list_by_link (folder, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                                                NULL);
   const char *dead[] = { expired, revoked, changed, "not a token" };
