@@ -284,7 +284,7 @@ resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 folders_handle_shares_current (CarreteRequest *req)
 {
-  const char *token = carrete_request_get_header (req, FOLDERS_SHARE_HEADER);
+  const char *token = carrete_request_get_header (req, CARRETE_SHARE_HEADER);
 
   if (token == NULL)
     {
@@ -292,7 +292,7 @@ folders_handle_shares_current (CarreteRequest *req)
       return;
     }
   folders_shares_resolve_async (service_of (req), token,
-                                carrete_request_get_header (req, FOLDERS_SHARE_PASSWORD_HEADER),
+                                carrete_request_get_header (req, CARRETE_SHARE_PASSWORD_HEADER),
                                 carrete_request_get_client_address (req),
                                 carrete_request_get_cancellable (req), resolved, req);
 }
@@ -318,8 +318,8 @@ void
 folders_handle_folder_by_link (CarreteRequest *req, gint64 folder_id)
 {
   folders_shares_get_folder_async (service_of (req),
-                                   carrete_request_get_header (req, FOLDERS_SHARE_HEADER),
-                                   carrete_request_get_header (req, FOLDERS_SHARE_PASSWORD_HEADER),
+                                   carrete_request_get_header (req, CARRETE_SHARE_HEADER),
+                                   carrete_request_get_header (req, CARRETE_SHARE_PASSWORD_HEADER),
                                    carrete_request_get_client_address (req), folder_id,
                                    carrete_request_get_cancellable (req), folder_by_link, req);
 }
