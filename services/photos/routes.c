@@ -574,6 +574,13 @@ handle_list (CarreteRequest *req)
       || !parse_sort (req, &op->request.query) || !parse_dates (req, op)
       || !parse_text_filters (req, op) || !parse_cursor (req, op))
     return;
+  /* Tags select among the caller's own folders: a link has none (without
+   * a folder_id, the listing's 404 says more). */
+  if (op->request.link != NULL && op->request.tags != NULL && op->request.query.folder_id != 0)
+    {
+      carrete_request_respond_field (req, 422, "tags", "cannot be used with a share link");
+      return;
+    }
   {
     ListOp *owned = g_steal_pointer (&op);
     photos_service_list_async (app_of (req), caller, &owned->request,

@@ -206,6 +206,12 @@ test_list_and_get (void)
     g_autoptr (CtResponse) r = list_by_link ("fo_garbage", token, NULL);
     ct_assert_problem (r, 404, NULL);
   }
+  /* Tags pick among one's own folders: not with a link. */
+  {
+    g_autofree char *path = g_strconcat ("/v1/photos?tags=e2e&folder_id=", folder, NULL);
+    g_autoptr (CtResponse) r = as_holder ("GET", path, token, NULL, NULL);
+    ct_assert_problem (r, 422, "tags");
+  }
   /* One photo of it: with every URL (downloads allowed); others 404. */
   {
     g_autoptr (CtResponse) r = photo_by_link (p2, token, NULL);
