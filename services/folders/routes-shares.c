@@ -260,18 +260,6 @@ folders_handle_shares_delete (CarreteRequest *req)
 
 /* ---- GET /v1/shares/current (the link holder) --------------------------------------- */
 
-/* A link refused: 404, 401, or 429 with Retry-After. */
-static void
-respond_link_error (CarreteRequest *req, const GError *error, guint retry_after)
-{
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
-      carrete_request_set_header (req, "Retry-After", seconds);
-    }
-  carrete_request_respond_error (req, error);
-}
-
 static void
 resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -284,7 +272,7 @@ resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (share == NULL)
     {
-      respond_link_error (req, error, retry_after);
+      carrete_request_respond_throttled_error (req, error, retry_after);
       return;
     }
   text = g_string_sized_new (256);
@@ -296,7 +284,7 @@ resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 folders_handle_shares_current (CarreteRequest *req)
 {
-  const char *token = carrete_request_get_header (req, FOLDERS_SHARE_HEADER);
+  const char *token = carrete_request_get_header (req, CARRETE_SHARE_HEADER);
 
   if (token == NULL)
     {
@@ -304,7 +292,7 @@ folders_handle_shares_current (CarreteRequest *req)
       return;
     }
   folders_shares_resolve_async (service_of (req), token,
-                                carrete_request_get_header (req, FOLDERS_SHARE_PASSWORD_HEADER),
+                                carrete_request_get_header (req, CARRETE_SHARE_PASSWORD_HEADER),
                                 carrete_request_get_client_address (req),
                                 carrete_request_get_cancellable (req), resolved, req);
 }
@@ -321,7 +309,7 @@ folder_by_link (GObject *source, GAsyncResult *result, gpointer user_data)
       = folders_shares_get_folder_finish (result, &retry_after, &error);
 
   if (folder == NULL)
-    respond_link_error (req, error, retry_after);
+    carrete_request_respond_throttled_error (req, error, retry_after);
   else
     folders_respond_folder (req, 200, folder);
 }
@@ -330,8 +318,8 @@ void
 folders_handle_folder_by_link (CarreteRequest *req, gint64 folder_id)
 {
   folders_shares_get_folder_async (service_of (req),
-                                   carrete_request_get_header (req, FOLDERS_SHARE_HEADER),
-                                   carrete_request_get_header (req, FOLDERS_SHARE_PASSWORD_HEADER),
+                                   carrete_request_get_header (req, CARRETE_SHARE_HEADER),
+                                   carrete_request_get_header (req, CARRETE_SHARE_PASSWORD_HEADER),
                                    carrete_request_get_client_address (req), folder_id,
                                    carrete_request_get_cancellable (req), folder_by_link, req);
 }

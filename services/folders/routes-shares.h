@@ -1,6 +1,9 @@
 #pragma once
 
 #include "carrete-server.h"
+/* CARRETE_SHARE_HEADER and CARRETE_SHARE_PASSWORD_HEADER, the headers a
+ * link holder sends. */
+#include "carrete-service-client.h"
 
 G_BEGIN_DECLS
 
@@ -15,9 +18,5 @@ void folders_handle_shares_current (CarreteRequest *req);
 /* GET /v1/folders/{id} with X-Carrete-Share: the folder the link covers
  * (role "link", with allow_download), or the link's refusal. */
 void folders_handle_folder_by_link (CarreteRequest *req, gint64 folder_id);
-
-/* The headers a link holder sends. */
-#define FOLDERS_SHARE_HEADER "X-Carrete-Share"
-#define FOLDERS_SHARE_PASSWORD_HEADER "X-Carrete-Share-Password"
 
 G_END_DECLS

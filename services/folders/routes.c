@@ -152,7 +152,7 @@ handle_get (CarreteRequest *req)
 
   if (!carrete_request_decode_id (req, "id", CARRETE_ID_FOLDER, &id))
     return;
-  if (carrete_request_get_header (req, FOLDERS_SHARE_HEADER) != NULL)
+  if (carrete_request_get_header (req, CARRETE_SHARE_HEADER) != NULL)
     folders_handle_folder_by_link (req, id);
   else
     folders_service_get_async (service_of (req), carrete_request_get_caller (req)->id, id,

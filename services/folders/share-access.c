@@ -25,6 +25,7 @@ typedef struct
   char *link_key; /* the throttle's counters */
   char *address_key;
   guint retry_after;
+  gboolean use_noted_by_caller; /* the caller counts the use once it has answered */
 } ResolveOp;
 
 static void
@@ -58,9 +59,18 @@ log_if_failed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+note_use (FoldersService *svc, gint64 share_id)
+{
+  CarreteDb *db = folders_store_get_db (svc->store);
+
+  folders_shares_store_used (db, share_id, log_if_failed, db);
+}
+
+static void
 return_link (GTask *task, ResolveOp *op)
 {
-  folders_shares_store_used (db_of (op), op->share->id, log_if_failed, db_of (op));
+  if (!op->use_noted_by_caller)
+    note_use (op->svc, op->share->id);
   g_task_return_pointer (task, g_steal_pointer (&op->share), (GDestroyNotify)folders_share_free);
 }
 
@@ -137,16 +147,20 @@ found (GObject *source, GAsyncResult *result, gpointer user_data)
                           op->cancellable, counted, g_steal_pointer (&task));
 }
 
-void
-folders_shares_resolve_async (FoldersService *svc, const char *token, const char *password,
-                              const char *client_address, GCancellable *cancellable,
-                              GAsyncReadyCallback callback, gpointer user_data)
+/* `use_noted_by_caller`: the use is counted by the caller, after the read
+ * that follows, so that its UPDATE does not sit in front of that read on
+ * the database connection (a link holder's listing). */
+static void
+resolve_async (FoldersService *svc, const char *token, const char *password,
+               const char *client_address, gboolean use_noted_by_caller,
+               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   ResolveOp *op = g_new0 (ResolveOp, 1);
   GTask *task = carrete_op_new (op, resolve_op_free, folders_shares_resolve_async, cancellable,
                                 callback, user_data);
   g_autofree char *digest = NULL;
 
+  op->use_noted_by_caller = use_noted_by_caller;
   op->svc = svc;
   op->cancellable = cancellable;
   op->password = g_strdup (password);
@@ -159,6 +173,14 @@ folders_shares_resolve_async (FoldersService *svc, const char *token, const char
     }
   digest = carrete_token_digest (token);
   folders_shares_store_find (db_of (op), digest, cancellable, found, task);
+}
+
+void
+folders_shares_resolve_async (FoldersService *svc, const char *token, const char *password,
+                              const char *client_address, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  resolve_async (svc, token, password, client_address, FALSE, cancellable, callback, user_data);
 }
 
 FoldersShare *
@@ -186,6 +208,7 @@ typedef struct
   FoldersService *svc;
   GCancellable *cancellable;
   gint64 folder_id;
+  gint64 share_id;
   gboolean allow_download;
   guint retry_after;
 } LinkFolderOp;
@@ -203,6 +226,7 @@ link_folder_read (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
+  note_use (op->svc, op->share_id);
   g_free (folder->role);
   folder->role = g_strdup ("link");
   folder->allow_download = op->allow_download;
@@ -224,6 +248,7 @@ link_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       op->allow_download = share->allow_download;
+      op->share_id = share->id;
       /* Read as its owner sees it: the link stands for them. */
       folders_store_find (op->svc->store, op->folder_id, share->owner_id, op->cancellable,
                           link_folder_read, g_steal_pointer (&task));
@@ -243,8 +268,7 @@ folders_shares_get_folder_async (FoldersService *svc, const char *token, const c
   op->svc = svc;
   op->cancellable = cancellable;
   op->folder_id = folder_id;
-  folders_shares_resolve_async (svc, token, password, client_address, cancellable, link_resolved,
-                                task);
+  resolve_async (svc, token, password, client_address, TRUE, cancellable, link_resolved, task);
 }
 
 FoldersFolder *

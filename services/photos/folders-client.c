@@ -6,6 +6,8 @@
 #include "carrete-op.h"
 #include "carrete-service-client.h"
 
+#include <string.h>
+
 /* The most folder ids one page of a tag search asks for. */
 #define TAG_PAGE_LIMIT "200"
 
@@ -193,20 +195,29 @@ folders_client_get_async (FoldersClient *client, gint64 folder_id, const char *b
   folders_client_get_as_async (client, folder_id, &forward, callback, user_data);
 }
 
+/* A call's answer (a struct of `size` bytes) copied into `out`, or on
+ * failure the refusal's Retry-After in *retry_after. */
+static gboolean
+propagate_answer (GAsyncResult *result, gpointer out, gsize size, guint *retry_after,
+                  GError **error)
+{
+  FolderCall *call = g_task_get_task_data (G_TASK (result));
+  g_autofree gpointer found = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (found == NULL)
+    {
+      *retry_after = call->retry_after;
+      return FALSE;
+    }
+  memcpy (out, found, size);
+  return TRUE;
+}
+
 gboolean
 folders_client_get_finish (FoldersClient *client, GAsyncResult *result, FoldersFolder *folder,
                            GError **error)
 {
-  FolderCall *call = g_task_get_task_data (G_TASK (result));
-  g_autofree FoldersFolder *found = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (found == NULL)
-    {
-      folder->retry_after = call->retry_after;
-      return FALSE;
-    }
-  *folder = *found;
-  return TRUE;
+  return propagate_answer (result, folder, sizeof *folder, &folder->retry_after, error);
 }
 
 /* An id member of a link's answer: absent or null is 0. */
@@ -256,16 +267,7 @@ gboolean
 folders_client_link_finish (FoldersClient *client, GAsyncResult *result, FoldersLink *link,
                             GError **error)
 {
-  FolderCall *call = g_task_get_task_data (G_TASK (result));
-  g_autofree FoldersLink *found = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (found == NULL)
-    {
-      link->retry_after = call->retry_after;
-      return FALSE;
-    }
-  *link = *found;
-  return TRUE;
+  return propagate_answer (result, link, sizeof *link, &link->retry_after, error);
 }
 
 /* ---- folder ids by tags ---------------------------------------------------------- */

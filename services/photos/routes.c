@@ -130,18 +130,6 @@ link_of (CarreteRequest *req, CarreteForward *link)
   return link->share != NULL;
 }
 
-/* A refusal, with the Retry-After carrete-folders gave a throttled link. */
-static void
-respond_link_error (CarreteRequest *req, const GError *error, guint retry_after)
-{
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
-      carrete_request_set_header (req, "Retry-After", seconds);
-    }
-  carrete_request_respond_error (req, error);
-}
-
 static void
 on_got_photo_by_link (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -151,7 +139,7 @@ on_got_photo_by_link (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (PhotosAccess) access = photos_service_get_by_link_finish (result, &retry_after, &error);
 
   if (access == NULL)
-    respond_link_error (req, error, retry_after);
+    carrete_request_respond_throttled_error (req, error, retry_after);
   else
     respond_photo_as (req, 200, access->photo, access->original_withheld);
 }
@@ -560,7 +548,8 @@ on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) photos = photos_service_list_finish (result, &error);
 
   if (photos == NULL)
-    respond_link_error (op->req, error, op->request.retry_after);
+    /* With the Retry-After carrete-folders gave a throttled link. */
+    carrete_request_respond_throttled_error (op->req, error, op->request.retry_after);
   else
     respond_page (op->req, op, photos);
 }
@@ -585,6 +574,13 @@ handle_list (CarreteRequest *req)
       || !parse_sort (req, &op->request.query) || !parse_dates (req, op)
       || !parse_text_filters (req, op) || !parse_cursor (req, op))
     return;
+  /* Tags select among the caller's own folders: a link has none (without
+   * a folder_id, the listing's 404 says more). */
+  if (op->request.link != NULL && op->request.tags != NULL && op->request.query.folder_id != 0)
+    {
+      carrete_request_respond_field (req, 422, "tags", "cannot be used with a share link");
+      return;
+    }
   {
     ListOp *owned = g_steal_pointer (&op);
     photos_service_list_async (app_of (req), caller, &owned->request,

@@ -143,12 +143,7 @@ logged_in (GObject *source, GAsyncResult *result, gpointer user_data)
       respond_session (req, session);
       return;
     }
-  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
-      carrete_request_set_header (req, "Retry-After", seconds);
-    }
-  carrete_request_respond_error (req, error);
+  carrete_request_respond_throttled_error (req, error, retry_after);
 }
 
 static void
@@ -245,11 +240,7 @@ updated_me (GObject *source, GAsyncResult *result, gpointer user_data)
   if (user != NULL)
     respond_user (req, 200, user, TRUE);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
-      carrete_request_set_header (req, "Retry-After", seconds);
-      carrete_request_respond_error (req, error);
-    }
+    carrete_request_respond_throttled_error (req, error, retry_after);
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_FORBIDDEN))
     carrete_request_respond_error_on_field (req, error, "current_password");
   else if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_CONFLICT))

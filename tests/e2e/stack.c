@@ -580,3 +580,12 @@ stack_photo_prefixes (Stack *stack, const char *user_id)
       g_ptr_array_add (prefixes, g_strdup (parts[i]));
   return prefixes;
 }
+
+char *
+stack_changed_token (const char *token)
+{
+  char *other = g_strdup (token);
+
+  other[10] = other[10] == 'A' ? 'B' : 'A';
+  return other;
+}

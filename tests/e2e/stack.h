@@ -121,6 +121,10 @@ GPtrArray *stack_objects (Stack *stack, const char *prefix);
 /* The object prefixes (p/…) of every photo row of `user_id` (opaque). */
 GPtrArray *stack_photo_prefixes (Stack *stack, const char *user_id);
 
+/* A token with one character changed (same length and alphabet): a share
+ * link's that is no link. */
+char *stack_changed_token (const char *token);
+
 /* The body of a response as a NUL-terminated string, for messages. */
 char *stack_body_text (CtResponse *response);
 /* Fails the test, showing the body, unless `response` has `status`. */

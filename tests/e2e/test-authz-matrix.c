@@ -21,7 +21,16 @@
  *     or photo is refused (403), anyone else finds nothing (404), and
  *     another account's link id is 404 to all but its owner;
  *   - routes that read no token (register, login, refresh, logout, JWKS,
- *     probes, documents) ignore whatever Authorization comes with them.
+ *     probes, documents) ignore whatever Authorization comes with them;
+ *   - a link holder (six callers, without an account: an open link, one
+ *     with a password sent right, missing or wrong, an expired one and a
+ *     revoked one) holds a link to the row's resource (its folder, else
+ *     its photo; else, and for what is in the trash, a standing folder of
+ *     the owner) and sends X-Carrete-Share.  Only the reading routes a link
+ *     covers read it: there the link answers (200; 401 for the password;
+ *     404 dead), a listing without folder_id is 404; every other route
+ *     treats the holder as anyone without a bearer, so a row that leaves
+ *     the link columns out expects the anonymous caller's answer there.
  *
  * A cell that changes state runs against resources made for it alone, and
  * afterwards the resource is looked at again (a trashed one: whether it is
@@ -48,12 +57,21 @@ typedef enum
   VIEWER,      /* a member of the owner's folders as viewer */
   CONTRIBUTOR, /* … as contributor */
   REMOVED,     /* added as contributor, then removed */
+  LINK_OPEN,   /* a share link's holder, no account: a link without a password */
+  LINK_PW,     /* … a link with a password, sent */
+  LINK_PW_MISSING, /* … not sent */
+  LINK_PW_WRONG,   /* … a wrong one sent */
+  LINK_EXPIRED,    /* … an open link past its expiry */
+  LINK_REVOKED,    /* … an open link its owner deleted */
   N_CALLERS
 } Caller;
 
 static const char *const caller_names[N_CALLERS] = {
-  "anon", "owner", "other", "admin", "expired", "forged", "viewer", "contrib", "removed",
+  "anon",    "owner",   "other",   "admin",    "expired",  "forged",   "viewer",  "contrib",
+  "removed", "link",    "link-pw", "link-nopw", "link-badpw", "link-old", "link-gone",
 };
+
+#define FIRST_LINK LINK_OPEN
 
 /* What a row acts on, made by the owner (see setup_resource). */
 typedef enum
@@ -111,6 +129,10 @@ typedef struct
 } Row;
 
 #define ALL(s) { s, s, s, s, s, s, s, s, s }
+/* The link columns of a route that reads the link, when it covers the
+ * resource: `s` with the link (and its password), then the refusals. */
+#define READS(s) s, s, 401, 401, 404, 404
+#define LINK_404 404, 404, 404, 404, 404, 404
 #define PASSWORD_JSON "\"password\":\"" STACK_PASSWORD "\""
 
 static const Row users_rows[] = {
@@ -146,9 +168,9 @@ static const Row folders_rows[] = {
   { "folders", "GET", "/v1/folders?scope=public", NONE, 0, NULL,
     { 200, 200, 200, 200, 401, 401, 200, 200, 200 } },
   { "folders", "GET", "/v1/folders/{folder}", PRIV_FOLDER, 0, NULL,
-    { 404, 200, 404, 404, 401, 401, 200, 200, 404 } },
+    { 404, 200, 404, 404, 401, 401, 200, 200, 404, READS (200) } },
   { "folders", "GET", "/v1/folders/{folder}", PUB_FOLDER, 0, NULL,
-    { 200, 200, 200, 200, 401, 401, 200, 200, 200 } },
+    { 200, 200, 200, 200, 401, 401, 200, 200, 200, READS (200) } },
   { "folders", "PATCH", "/v1/folders/{folder}", PRIV_FOLDER, FRESH, "{\"tags\":[\"patched\"]}",
     { 401, 200, 404, 404, 401, 401, 403, 403, 404 } },
   { "folders", "PATCH", "/v1/folders/{folder}", PUB_FOLDER, FRESH, "{\"tags\":[\"patched\"]}",
@@ -221,9 +243,10 @@ static const Row folders_rows[] = {
     { 401, C (200), 404, 404, 401, 401, 404, 404, 404 } },
   { "folders", "DELETE", "/v1/shares/{share}", LINK, FRESH, NULL,
     { 401, C (204), 404, 404, 401, 401, 404, 404, 404 } },
-  /* Without X-Carrete-Share there is no link to resolve, whoever asks. */
+  /* Without X-Carrete-Share there is no link to resolve, whoever asks;
+   * a link holder learns what theirs covers. */
   { "folders", "GET", "/v1/shares/current", NONE, 0, NULL,
-    { 400, 400, 400, 400, 401, 401, 400, 400, 400 } },
+    { 400, 400, 400, 400, 401, 401, 400, 400, 400, READS (200) } },
 };
 
 #define DIRECT_BODY(folder) \
@@ -266,9 +289,12 @@ static const Row photos_rows[] = {
     { 401, 200, 404, 404, 401, 401, 404, 404, 404 } },
   { "photos", "POST", "/v1/photos/{photo}/complete", PUB_PENDING, FRESH, NULL,
     { 401, 200, 404, 404, 401, 401, 404, 404, 404 } },
-  { "photos", "GET", "/v1/photos/{photo}", LOOSE_PHOTO, 0, NULL, { 404, 200, 404, 404, 401, 401, 404, 404, 404 } },
-  { "photos", "GET", "/v1/photos/{photo}", PRIV_PHOTO, 0, NULL, { 404, 200, 404, 404, 401, 401, 200, 200, 404 } },
-  { "photos", "GET", "/v1/photos/{photo}", PUB_PHOTO, 0, NULL, { 200, 200, 200, 200, 401, 401, 200, 200, 200 } },
+  { "photos", "GET", "/v1/photos/{photo}", LOOSE_PHOTO, 0, NULL,
+    { 404, 200, 404, 404, 401, 401, 404, 404, 404, READS (200) } },
+  { "photos", "GET", "/v1/photos/{photo}", PRIV_PHOTO, 0, NULL,
+    { 404, 200, 404, 404, 401, 401, 200, 200, 404, READS (200) } },
+  { "photos", "GET", "/v1/photos/{photo}", PUB_PHOTO, 0, NULL,
+    { 200, 200, 200, 200, 401, 401, 200, 200, 200, READS (200) } },
   { "photos", "PATCH", "/v1/photos/{photo}", LOOSE_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
     { 401, 200, 404, 404, 401, 401, 404, 404, 404 } },
   { "photos", "PATCH", "/v1/photos/{photo}", PRIV_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
@@ -286,20 +312,22 @@ static const Row photos_rows[] = {
   /* A contributor's photo in the owner's folder: the contributor and the
    * folder's owner change it, members read it. */
   { "photos", "GET", "/v1/photos/{photo}", MEMBER_PHOTO, 0, NULL,
-    { 404, 200, 404, 404, 401, 401, 200, 200, 404 } },
+    { 404, 200, 404, 404, 401, 401, 200, 200, 404, READS (200) } },
   { "photos", "PATCH", "/v1/photos/{photo}", MEMBER_PHOTO, FRESH, "{\"name\":\"renamed.png\"}",
     { 401, C (200), 404, 404, 401, 401, 403, C (200), 404 } },
   { "photos", "PATCH", "/v1/photos/{photo}", MEMBER_PHOTO, FRESH, "{\"folder_id\":null}",
     { 401, 403, 404, 404, 401, 401, 403, C (200), 404 } },
   { "photos", "DELETE", "/v1/photos/{photo}", MEMBER_PHOTO, FRESH, NULL,
     { 401, G (204), 404, 404, 401, 401, 403, G (204), 404 } },
-  { "photos", "GET", "/v1/photos", NONE, 0, NULL, { 401, 200, 200, 200, 401, 401, 200, 200, 200 } },
+  /* A link holder lists only the linked folder: no folder_id is 404. */
+  { "photos", "GET", "/v1/photos", NONE, 0, NULL,
+    { 401, 200, 200, 200, 401, 401, 200, 200, 200, LINK_404 } },
   { "photos", "GET", "/v1/photos?folder_id={folder}", PRIV_PHOTO, 0, NULL,
-    { 404, 200, 404, 404, 401, 401, 200, 200, 404 } },
+    { 404, 200, 404, 404, 401, 401, 200, 200, 404, READS (200) } },
   { "photos", "GET", "/v1/photos?folder_id={folder}", PUB_PHOTO, 0, NULL,
-    { 200, 200, 200, 200, 401, 401, 200, 200, 200 } },
+    { 200, 200, 200, 200, 401, 401, 200, 200, 200, READS (200) } },
   { "photos", "GET", "/v1/photos?tags=e2e&match=any", NONE, 0, NULL,
-    { 401, 200, 200, 200, 401, 401, 200, 200, 200 } },
+    { 401, 200, 200, 200, 401, 401, 200, 200, 200, LINK_404 } },
   /* Bulk deletion only ever removes the caller's own photos: asked by
    * someone else it succeeds and removes nothing. */
   { "photos", "DELETE", "/v1/photos?folder_id={folder}", PRIV_PHOTO, FRESH, NULL,
@@ -379,6 +407,11 @@ resource_clear (Resource *res)
 /* Resources of rows without FRESH, made once by the standing owner. */
 static Resource shared[N_KINDS];
 static gboolean shared_made[N_KINDS];
+/* What a link holder holds when the row's resource has nothing a link can
+ * cover (made once); and the links made so far, "target|caller" → token,
+ * so that a shared resource's holders keep one link each. */
+static char *link_folder;
+static GHashTable *links;
 
 static void
 member_put (const char *folder, StackUser *by, StackUser *member, const char *role)
@@ -482,6 +515,8 @@ typedef struct
   StackUser *fresh_owner; /* owned by the cell */
   Resource res;
   char *token;            /* the caller's */
+  char *share;            /* a link holder's token */
+  const char *share_password;
   char *path;
   char *before;           /* the resource's fingerprint */
 } Cell;
@@ -494,6 +529,7 @@ cell_clear (Cell *cell)
     memset (&cell->res, 0, sizeof cell->res); /* shared: not ours */
   resource_clear (&cell->res);
   g_free (cell->token);
+  g_free (cell->share);
   g_free (cell->path);
   g_free (cell->before);
 }
@@ -573,6 +609,13 @@ caller_token (Cell *cell)
     case REMOVED:
       return g_strdup (cell->row->kind == SELF ? cell->owner->token
                                                : standing (cell->caller)->token);
+    case LINK_OPEN:
+    case LINK_PW:
+    case LINK_PW_MISSING:
+    case LINK_PW_WRONG:
+    case LINK_EXPIRED:
+    case LINK_REVOKED:
+      return NULL;
     case EXPIRED:
       return stack_expired_token (stack, cell->owner->id, "user");
     case FORGED:
@@ -582,6 +625,80 @@ caller_token (Cell *cell)
       break;
     }
   g_assert_not_reached ();
+}
+
+#define LINK_PASSWORD "matrix link password"
+
+/* A new link of `by` to `covered` ("fo_…" or "ph_…") for `caller`: with a
+ * password (LINK_PW), expired or revoked as the caller's name says. */
+static char *
+make_link (StackUser *by, const char *covered, Caller caller)
+{
+  gboolean password = caller == LINK_PW || caller == LINK_PW_MISSING || caller == LINK_PW_WRONG;
+  g_autofree char *body = g_strdup_printf (
+      "{\"%s\":\"%s\",\"allow_download\":true%s}",
+      g_str_has_prefix (covered, "fo_") ? "folder_id" : "photo_id", covered,
+      password ? ",\"password\":\"" LINK_PASSWORD "\"" : "");
+  g_autoptr (CtResponse) made = ct_http (stack->folders.url, "POST", "/v1/shares", by->token, body);
+  g_autofree char *row = NULL;
+
+  stack_assert_status (made, 201);
+  row = stack_row_id (stack, ct_response_string (made, "id"));
+  if (caller == LINK_EXPIRED)
+    g_free (stack_sql (stack, "folders",
+                       "UPDATE shares SET expires_at = now() - interval '1 second'"
+                       " WHERE id = $1::bigint RETURNING id",
+                       row));
+  if (caller == LINK_REVOKED)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/shares/%s", ct_response_string (made, "id"));
+      g_autoptr (CtResponse) r = ct_http (stack->folders.url, "DELETE", path, by->token, NULL);
+      stack_assert_status (r, 204);
+    }
+  return g_strdup (ct_response_string (made, "token"));
+}
+
+/* A link holder's link: to the resource's folder, else its photo (while
+ * not in the trash: a link cannot be made to what is there), else to the
+ * standing link folder. */
+static void
+prepare_link (Cell *cell)
+{
+  Kind kind = cell->row->kind;
+  StackUser *by = cell->owner;
+  const char *covered = NULL;
+  g_autofree char *key = NULL;
+  Caller kind_of_link = cell->caller == LINK_PW_MISSING || cell->caller == LINK_PW_WRONG
+                            ? LINK_PW
+                            : cell->caller;
+  char *token;
+
+  if (cell->res.folder != NULL && kind != TRASHED_FOLDER)
+    covered = cell->res.folder;
+  else if (cell->res.photo != NULL && kind != TRASHED_PHOTO)
+    covered = cell->res.photo;
+  if (covered == NULL)
+    {
+      if (link_folder == NULL)
+        link_folder = stack_folder_new (stack, owner->token, "private", NULL);
+      covered = link_folder;
+      by = owner;
+    }
+  if (links == NULL)
+    links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* The three password callers hold one link (one Argon2 hash to make,
+   * not three): only what they send differs. */
+  key = g_strdup_printf ("%s|%u", covered, kind_of_link);
+  token = g_hash_table_lookup (links, key);
+  if (token == NULL)
+    {
+      token = make_link (by, covered, kind_of_link);
+      g_hash_table_insert (links, g_steal_pointer (&key), token);
+    }
+  cell->share = g_strdup (token);
+  cell->share_password = cell->caller == LINK_PW         ? LINK_PASSWORD
+                         : cell->caller == LINK_PW_WRONG ? "not the password"
+                                                         : NULL;
 }
 
 static void
@@ -600,6 +717,8 @@ cell_prepare (Cell *cell)
       cell->res = shared[row->kind];
     }
   cell->token = caller_token (cell);
+  if (cell->caller >= FIRST_LINK)
+    prepare_link (cell);
   cell->path = expand (row->path, cell);
   if (strstr (cell->path, " (") != NULL)
     *strstr (cell->path, " (") = '\0';
@@ -727,11 +846,26 @@ cell_send (Cell *cell)
   g_autofree char *auth = cell->token != NULL
                             ? g_strdup_printf ("Authorization: Bearer %s", cell->token)
                             : NULL;
-  const char *headers[] = { auth, NULL };
+  g_autofree char *share = cell->share != NULL
+                             ? g_strdup_printf ("X-Carrete-Share: %s", cell->share)
+                             : NULL;
+  g_autofree char *password
+      = cell->share_password != NULL
+            ? g_strdup_printf ("X-Carrete-Share-Password: %s", cell->share_password)
+            : NULL;
+  const char *headers[4] = { NULL };
+  guint n = 0;
   g_autoptr (GBytes) body = NULL;
   g_autofree char *json = NULL;
   const char *type = "application/json";
 
+  /* Those that are set, in a NULL-terminated list. */
+  if (auth != NULL)
+    headers[n++] = auth;
+  if (share != NULL)
+    headers[n++] = share;
+  if (password != NULL)
+    headers[n++] = password;
   if (row->flags & BODY_PNG)
     {
       body = ct_unique_png ("e2e");
@@ -771,7 +905,9 @@ static char *
 run_cell (const Row *row, Caller caller, char **defect)
 {
   Cell cell = { .row = row, .caller = caller };
-  int want = row->expect[caller];
+  /* A link column left out is the anonymous caller's answer (see above). */
+  int want = row->expect[caller] != 0 || caller < FIRST_LINK ? row->expect[caller]
+                                                              : row->expect[ANON];
   guint status = want & STATUS_MASK;
   gboolean refused = status >= 300;
   g_autoptr (CtResponse) r = NULL;
@@ -910,6 +1046,8 @@ main (int argc, char **argv)
   status = g_test_run ();
   for (guint k = 0; k < N_KINDS; k++)
     resource_clear (&shared[k]);
+  g_clear_pointer (&links, g_hash_table_unref);
+  g_free (link_folder);
   stack_user_free (owner);
   stack_user_free (other);
   stack_user_free (admin);

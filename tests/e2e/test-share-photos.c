@@ -119,16 +119,6 @@ owner_page_ids (const char *token, const char *folder)
   return page_ids (r);
 }
 
-/* A token with one character changed (same length and alphabet). */
-static char *
-changed_token (const char *token)
-{
-  char *other = g_strdup (token);
-
-  other[10] = other[10] == 'A' ? 'B' : 'A';
-  return other;
-}
-
 static void
 expire_link (const char *id)
 {
@@ -215,6 +205,12 @@ test_list_and_get (void)
   {
     g_autoptr (CtResponse) r = list_by_link ("fo_garbage", token, NULL);
     ct_assert_problem (r, 404, NULL);
+  }
+  /* Tags pick among one's own folders: not with a link. */
+  {
+    g_autofree char *path = g_strconcat ("/v1/photos?tags=e2e&folder_id=", folder, NULL);
+    g_autoptr (CtResponse) r = as_holder ("GET", path, token, NULL, NULL);
+    ct_assert_problem (r, 422, "tags");
   }
   /* One photo of it: with every URL (downloads allowed); others 404. */
   {
@@ -385,7 +381,7 @@ test_dead_links (void)
   g_autofree char *revoked_id = NULL;
   g_autofree char *expired = folder_link_new (ana->token, folder, TRUE, NULL, &expired_id);
   g_autofree char *revoked = folder_link_new (ana->token, folder, TRUE, NULL, &revoked_id);
-  g_autofree char *changed = changed_token (expired);
+  g_autofree char *changed = stack_changed_token (expired);
   g_autoptr (CtResponse) never = list_by_link (folder, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                                                NULL);
   const char *dead[] = { expired, revoked, changed, "not a token" };

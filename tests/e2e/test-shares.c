@@ -96,16 +96,6 @@ all_links (void)
   return (guint)g_ascii_strtoull (count, NULL, 10);
 }
 
-/* A token with one character changed (same length and alphabet). */
-static char *
-changed_token (const char *token)
-{
-  char *other = g_strdup (token);
-
-  other[10] = other[10] == 'A' ? 'B' : 'A';
-  return other;
-}
-
 /* ---- creating, using, listing -------------------------------------------------------- */
 
 static void
@@ -421,7 +411,7 @@ test_not_found_alike (void)
     id = g_strdup (ct_response_string (r, "id"));
   }
   {
-    g_autofree char *changed = changed_token (token);
+    g_autofree char *changed = stack_changed_token (token);
     g_autoptr (CtResponse) r = current (changed, NULL);
     ct_assert_same_problem (r, wrong, 404);
   }
@@ -702,7 +692,7 @@ test_folder_by_link (void)
     ct_assert_problem (r, 401, NULL);
   }
   {
-    g_autofree char *changed = changed_token (token);
+    g_autofree char *changed = stack_changed_token (token);
     g_autoptr (CtResponse) r = folder_by_link (folder, changed, "pw for bea");
     ct_assert_problem (r, 404, NULL);
   }

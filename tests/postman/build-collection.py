@@ -1082,6 +1082,27 @@ pm.test('the folder, no download', () => {
 const body = C.json(200);
 pm.test('as a link holder', () => pm.expect(body.role).to.equal('link'));
 """, headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("Ana adds a photo to the linked folder", "POST",
+            f"{P}/v1/photos?name=Linked&folder_id={{{{f_linked}}}}", r"""
+C.set('p_linked', C.json(201).id);
+""", token="a", file="harbour.png", ctype="image/png"),
+        req("The holder lists the folder's photos through the link", "GET",
+            f"{P}/v1/photos?folder_id={{{{f_linked}}}}", r"""
+C.sameIds('the linked photo', C.page(), ['p_linked']);
+""", headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("The holder opens the photo: no original url (no download)", "GET",
+            f"{P}/v1/photos/{{{{p_linked}}}}", r"""
+const body = C.json(200);
+pm.test('url withheld', () => pm.expect(body.url).to.equal(null));
+""", headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("The holder without the password, on photos: 401", "GET",
+            f"{P}/v1/photos?folder_id={{{{f_linked}}}}", "C.problem(401, 'unauthorized');",
+            headers=link),
+        req("The holder lists without folder_id: 404", "GET", f"{P}/v1/photos", "C.notFound();",
+            headers={**link, "X-Carrete-Share-Password": "open sesame"}),
+        req("A link never writes: 401", "DELETE", f"{P}/v1/photos/{{{{p_linked}}}}",
+            "C.unauthorized();",
+            headers={**link, "X-Carrete-Share-Password": "open sesame"}),
         req("Ana lists the links: one use so far and more", "GET", f"{sh}?folder_id={{{{f_linked}}}}", r"""
 const body = C.page();
 pm.test('one link, used, no token', () => {
@@ -1095,6 +1116,10 @@ pm.test('no password', () => pm.expect(C.json(200).has_password).to.equal(false)
 """, token="a", body='{"password": null}'),
         req("Ana revokes the link: 204", "DELETE", f"{sh}/{{{{sh_id}}}}", "C.noContent();", token="a"),
         req("The holder's next request: 404", "GET", f"{sh}/current", "C.notFound();", headers=link),
+        req("Nor through photos: 404", "GET", f"{P}/v1/photos/{{{{p_linked}}}}", "C.notFound();",
+            headers=link),
+        req("Ana deletes the linked photo", "DELETE", f"{P}/v1/photos/{{{{p_linked}}}}?permanent=true",
+            "C.noContent();", token="a"),
         req("Ana deletes the folder", "DELETE", f"{F}/v1/folders/{{{{f_linked}}}}?permanent=true",
             "C.noContent();", token="a"),
     ])

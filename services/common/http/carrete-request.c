@@ -355,6 +355,18 @@ carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem)
 }
 
 void
+carrete_request_respond_throttled_error (CarreteRequest *req, const GError *error,
+                                         guint retry_after)
+{
+  if (g_error_matches (error, CARRETE_ERROR, CARRETE_ERROR_RATE_LIMITED))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
+      carrete_request_set_header (req, "Retry-After", seconds);
+    }
+  carrete_request_respond_error (req, error);
+}
+
+void
 carrete_request_respond_error (CarreteRequest *req, const GError *error)
 {
   guint status = carrete_error_http_status (error);

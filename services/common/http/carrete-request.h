@@ -66,6 +66,11 @@ void carrete_request_respond_bytes (CarreteRequest *req, guint status, const cha
 /* Takes ownership of `problem`. */
 void carrete_request_respond_problem (CarreteRequest *req, CarreteProblem *problem);
 void carrete_request_respond_error (CarreteRequest *req, const GError *error);
+/* The same, and a RATE_LIMITED error (a throttled password: a login, a
+ * share link's) says when to try again: Retry-After `retry_after` seconds,
+ * at least 1. */
+void carrete_request_respond_throttled_error (CarreteRequest *req, const GError *error,
+                                              guint retry_after);
 /* Shorthand for a problem without field errors. */
 void carrete_request_respond_status (CarreteRequest *req, guint status, const char *detail);
 /* A problem naming one field at fault: `message` says what is wrong with it. */
