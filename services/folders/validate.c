@@ -51,10 +51,19 @@ folders_validate_link_password (const char *password, CarreteProblem *problem)
 {
   glong chars = g_utf8_strlen (password, -1);
 
-  if (chars >= 1 && chars <= FOLDERS_LINK_PASSWORD_MAX)
-    return TRUE;
-  carrete_problem_add_field_error (problem, "password", "must be 1 to 1024 characters long");
-  return FALSE;
+  if (chars < 1 || chars > FOLDERS_LINK_PASSWORD_MAX)
+    {
+      carrete_problem_add_field_error (problem, "password", "must be 1 to 1024 characters long");
+      return FALSE;
+    }
+  /* A link holder sends it in a header (X-Carrete-Share-Password), which
+   * cannot carry a line break: such a password could never be used. */
+  if (strpbrk (password, "\r\n") != NULL)
+    {
+      carrete_problem_add_field_error (problem, "password", "must not contain a line break");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

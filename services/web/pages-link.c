@@ -40,15 +40,6 @@ token_is_plausible (const char *token)
   return TRUE;
 }
 
-static gboolean
-has_control_character (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      return TRUE;
-  return FALSE;
-}
-
 static char *
 link_path (const char *token)
 {
@@ -327,9 +318,9 @@ pages_link_password_post (CarreteRequest *req)
       render_password_form (ctx, 422, T (ctx, "Enter the password."));
       return;
     }
-  /* Too long for carrete-folders, or a character a header cannot carry
-   * (X-Carrete-Share-Password): no link has that password. */
-  if (strlen (password) > MAX_PASSWORD_LENGTH * 4 || has_control_character (password))
+  /* Too long for carrete-folders, or a line break, which the header
+   * (X-Carrete-Share-Password) cannot carry: no link has that password. */
+  if (strlen (password) > MAX_PASSWORD_LENGTH * 4 || strpbrk (password, "\r\n") != NULL)
     {
       render_password_form (ctx, 401, T (ctx, "Wrong password. Try again."));
       return;

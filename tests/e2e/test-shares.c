@@ -478,6 +478,11 @@ test_bad_inputs (void)
     { g_strdup_printf ("{\"folder_id\": \"%s\", \"allow_download\": true, \"password\": \"%s\"}",
                        folder, long_password),
       "password" },
+    /* No header can carry it to the link (X-Carrete-Share-Password). */
+    { g_strdup_printf ("{\"folder_id\": \"%s\", \"allow_download\": true,"
+                       " \"password\": \"two\\nlines\"}",
+                       folder),
+      "password" },
     { g_strdup_printf ("{\"folder_id\": \"%s\", \"allow_download\": true, \"label\": \"%s\"}",
                        folder, long_label),
       "label" },
