@@ -271,6 +271,22 @@ carrete_trash_window_get_items (CarreteTrashWindow *self)
   return G_LIST_MODEL (self->items);
 }
 
+gboolean
+carrete_trash_window_holds (CarreteTrashWindow *self, const char *id)
+{
+  GListModel *items = G_LIST_MODEL (self->items);
+
+  g_return_val_if_fail (CARRETE_IS_TRASH_WINDOW (self), FALSE);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (CarreteTrashItem) item = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (carrete_trash_item_get_id (item), id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 const char *
 carrete_trash_window_get_last_message (CarreteTrashWindow *self)
 {

@@ -22,6 +22,8 @@ void carrete_trash_window_reload (CarreteTrashWindow *self);
 gboolean carrete_trash_window_get_loading (CarreteTrashWindow *self);
 /* The items shown (CarreteTrashItem). */
 GListModel *carrete_trash_window_get_items (CarreteTrashWindow *self);
+/* Whether an item shown has the id `id`. */
+gboolean carrete_trash_window_holds (CarreteTrashWindow *self, const char *id);
 void carrete_trash_window_restore (CarreteTrashWindow *self, const char *id);
 void carrete_trash_window_delete (CarreteTrashWindow *self, const char *id);
 /* Empty Trash once the person said yes. */

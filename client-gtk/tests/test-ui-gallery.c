@@ -595,21 +595,6 @@ test_delete_undo (void)
 
 /* ---- the trash ------------------------------------------------------------------------------ */
 
-static gboolean
-trash_holds (CarreteTrashWindow *trash, const char *id)
-{
-  GListModel *items = carrete_trash_window_get_items (trash);
-
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr(CarreteTrashItem) item = g_list_model_get_item (items, i);
-
-      if (g_str_equal (carrete_trash_item_get_id (item), id))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The photo deleted above is in the Trash window; Restore brings it back
  * into the gallery; deleted again and deleted for good, it is gone; an
  * empty trash says so when emptied. */
@@ -647,9 +632,9 @@ test_trash (void)
                                   "SELECT count(*) FROM photos WHERE state = 'trashed'", NULL),
                g_strcmp0 (count, "1") == 0));
   carrete_trash_window_reload (trash);
-  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && trash_holds (trash, id));
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && carrete_trash_window_holds (trash, id));
   carrete_trash_window_delete (trash, id);
-  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !trash_holds (trash, id));
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !carrete_trash_window_holds (trash, id));
   WAIT_UNTIL ((g_free (count),
                count = stack_sql (ui.stack, "photos", "SELECT count(*) FROM photos", NULL),
                g_strcmp0 (count, "2") == 0));

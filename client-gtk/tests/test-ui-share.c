@@ -376,21 +376,6 @@ find_shown_photo (const char *id, CarretePhoto **out)
   return FALSE;
 }
 
-static gboolean
-trash_holds (CarreteTrashWindow *trash, const char *id)
-{
-  GListModel *items = carrete_trash_window_get_items (trash);
-
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr (CarreteTrashItem) item = g_list_model_get_item (items, i);
-
-      if (g_str_equal (carrete_trash_item_get_id (item), id))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The issue's journey, on the owner's side: a link (no password) to the
  * shared folder; the owner moves a photo to the trash and the link's
  * holder no longer lists it; restored from the Trash window, it is back;
@@ -429,9 +414,9 @@ test_trash_seen_through_link (void)
 
   trash = carrete_window_show_trash (ui.window);
   g_object_add_weak_pointer (G_OBJECT (trash), (gpointer *) &trash);
-  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && trash_holds (trash, ui.photo_id));
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && carrete_trash_window_holds (trash, ui.photo_id));
   carrete_trash_window_restore (trash, ui.photo_id);
-  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !trash_holds (trash, ui.photo_id));
+  WAIT_UNTIL (!carrete_trash_window_get_loading (trash) && !carrete_trash_window_holds (trash, ui.photo_id));
   g_assert_cmpint (photos_through_link (token, &status), ==, before);
   gtk_window_destroy (GTK_WINDOW (trash));
   WAIT_UNTIL (trash == NULL);

@@ -182,52 +182,33 @@ render_created (WebCtx *ctx, const char *kind, const char *id, JsonObject *link)
   web_ctx_respond_html (ctx, 201, T (ctx, "Link created"), html->str);
 }
 
-typedef struct
-{
-  char *kind;
-  char *id;
-} LinkChange;
-
-static LinkChange *
+/* What a change's answer needs: the page's kind and id, as a GStrv. */
+static char **
 link_change_new (const char *kind, const char *id)
 {
-  LinkChange *change = g_new0 (LinkChange, 1);
-
-  change->kind = g_strdup (kind);
-  change->id = g_strdup (id);
-  return change;
-}
-
-static void
-link_change_free (LinkChange *change)
-{
-  g_free (change->kind);
-  g_free (change->id);
-  g_free (change);
+  return g_strdupv ((char *[]) { (char *) kind, (char *) id, NULL });
 }
 
 static void
 on_link_created (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
-  LinkChange *change = user_data;
+  g_auto (GStrv) change = user_data;
   JsonObject *link = result->status == 201 ? web_api_object (result) : NULL;
-  g_autofree char *back = owner_page (change->kind, change->id);
+  g_autofree char *back = owner_page (change[0], change[1]);
 
   if (link != NULL)
-    render_created (ctx, change->kind, change->id, link);
+    render_created (ctx, change[0], change[1], link);
   else
     pages_share_answer_change (ctx, result, back);
-  link_change_free (change);
 }
 
 static void
 on_link_revoked (WebCtx *ctx, WebApiResult *result, gpointer user_data)
 {
-  LinkChange *change = user_data;
-  g_autofree char *back = owner_page (change->kind, change->id);
+  g_auto (GStrv) change = user_data;
+  g_autofree char *back = owner_page (change[0], change[1]);
 
   pages_share_answer_change (ctx, result, back);
-  link_change_free (change);
 }
 
 /* The form as POST /v1/shares' body: empty fields are left out, the

@@ -541,6 +541,16 @@ stack_count_live_photos (Stack *stack, const char *user_id)
   return (guint) g_ascii_strtoull (count, NULL, 10);
 }
 
+guint
+stack_count_links (Stack *stack, const char *folder_id)
+{
+  g_autofree char *row = stack_row_id (stack, folder_id);
+  g_autofree char *count = stack_sql (
+      stack, "folders", "SELECT count(*) FROM shares WHERE folder_id = $1::bigint", row);
+
+  return (guint) g_ascii_strtoull (count, NULL, 10);
+}
+
 char *
 stack_photo_hashes (Stack *stack, const char *user_id)
 {

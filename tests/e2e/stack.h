@@ -113,6 +113,8 @@ char *stack_row_id (Stack *stack, const char *opaque_id);
 /* How many photo rows (any state) `user_id` (opaque) owns. */
 guint stack_count_photos (Stack *stack, const char *user_id);
 guint stack_count_live_photos (Stack *stack, const char *user_id);
+/* The share links of the folder `folder_id` (expired ones included). */
+guint stack_count_links (Stack *stack, const char *folder_id);
 /* The SHA-256 (hex) of those live photos, sorted and comma-joined ("" for
  * none): a photo uploaded twice shows twice. */
 char *stack_photo_hashes (Stack *stack, const char *user_id);

@@ -79,16 +79,6 @@ list_links (const char *token, const char *query)
 }
 
 static guint
-link_count (const char *folder)
-{
-  g_autofree char *row = stack_row_id (stack, folder);
-  g_autofree char *count = stack_sql (
-      stack, "folders", "SELECT count(*) FROM shares WHERE folder_id = $1::bigint", row);
-
-  return (guint)g_ascii_strtoull (count, NULL, 10);
-}
-
-static guint
 all_links (void)
 {
   g_autofree char *count = stack_sql (stack, "folders", "SELECT count(*) FROM shares", NULL);
@@ -379,7 +369,7 @@ test_revoke (void)
     g_autoptr (CtResponse) r = on_share ("DELETE", id, ana->token, NULL);
     stack_assert_status (r, 204);
   }
-  g_assert_cmpuint (link_count (folder), ==, 0);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 0);
   wrong = current ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
   {
     g_autoptr (CtResponse) r = current (token, NULL);
@@ -541,7 +531,7 @@ test_thousand_links (void)
       else
         ct_assert_problem (r, 409, NULL);
     }
-  g_assert_cmpuint (link_count (folder), ==, 100);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 100);
   {
     g_autofree char *row = stack_row_id (stack, folder);
     g_autofree char *done = stack_sql (

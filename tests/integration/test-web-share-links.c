@@ -156,16 +156,6 @@ photo_ready (StackUser *user, const char *folder)
   return g_steal_pointer (&id);
 }
 
-static guint
-count_links (const char *folder)
-{
-  g_autofree char *row = stack_row_id (stack, folder);
-  g_autofree char *count = stack_sql (
-      stack, "folders", "SELECT count(*) FROM shares WHERE folder_id = $1::bigint", row);
-
-  return (guint) g_ascii_strtoull (count, NULL, 10);
-}
-
 /* ---- the owner's section ------------------------------------------------------------- */
 
 /* A link made from the folder's page: its address is shown once, the
@@ -205,7 +195,7 @@ test_owner_creates_lists_revokes (void)
     g_assert_true (g_str_has_prefix (address, web_url));
     token = link_path_of (address) + 3;
   }
-  g_assert_cmpuint (count_links (folder), ==, 1);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 1);
   {
     g_autoptr (WbPage) page = wb_get (browser, page_path);
     const char *item = strstr (page->body, "class=\"share-link\" data-link=\"sh_");
@@ -236,7 +226,7 @@ test_owner_creates_lists_revokes (void)
     page = wb_get (browser, page_path);
     assert_contains (page, "No links yet.");
   }
-  g_assert_cmpuint (count_links (folder), ==, 0);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 0);
   /* Revoking it again: carrete-folders' refusal, shown with a way back. */
   {
     g_autofree char *csrf = csrf_from (browser, page_path);
@@ -284,7 +274,7 @@ test_owner_refusals (void)
       assert_contains (page, "role=\"alert\"");
       assert_contains (page, "Sharing was not changed");
     }
-  g_assert_cmpuint (count_links (folder), ==, 0);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 0);
   /* Without the CSRF token: 403, nothing made. */
   {
     g_autofree char *action = g_strconcat (page_path, "/links", NULL);
@@ -306,8 +296,8 @@ test_owner_refusals (void)
     g_assert_cmpuint (page->status, ==, 403);
     assert_contains (page, "role=\"alert\"");
   }
-  g_assert_cmpuint (count_links (folder), ==, 0);
-  g_assert_cmpuint (count_links (public_folder), ==, 0);
+  g_assert_cmpuint (stack_count_links (stack, folder), ==, 0);
+  g_assert_cmpuint (stack_count_links (stack, public_folder), ==, 0);
   /* A stranger's folder page has no links section. */
   {
     g_autofree char *public_page = folder_page (public_folder);
