@@ -49,6 +49,8 @@ struct _CarreteWindow
   GtkSingleSelection *selection;
   CarreteUploadQueue *uploads;
   CarreteWatcher *watcher; /* the watched folders, on `uploads` */
+  gboolean close_request_connected;
+  gboolean told_still_watching; /* the notification on hiding, once */
   CarreteThumbnailLoader *thumbnails;
   GCancellable *session_cancellable;
 

@@ -2,7 +2,9 @@
 
 /* The watched folders of the session (CarreteWatcher on the session's
  * upload queue): the line at the sidebar's foot, its pause toggle and the
- * Watched Folders dialog. */
+ * Watched Folders dialog.  While folders are watched, closing the window
+ * hides it and the app keeps watching in the background, as GNOME's
+ * background apps do (starting the app again shows it; Quit ends it). */
 
 #include <glib/gi18n.h>
 
@@ -10,10 +12,37 @@
 #include "carrete-watched-dialog.h"
 #include "carrete-window-private.h"
 
+static gboolean
+is_watching (CarreteWindow *self)
+{
+  return self->watcher != NULL
+         && g_list_model_get_n_items (carrete_watcher_get_folders (self->watcher)) > 0;
+}
+
+/* Hidden, not closed: said once per run, where the app can say it. */
+static gboolean
+on_close_request (CarreteWindow *self, gpointer user_data)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GNotification) notification = NULL;
+
+  if (!is_watching (self) || app == NULL || self->told_still_watching)
+    return FALSE;
+  self->told_still_watching = TRUE;
+  notification = g_notification_new (_("Carrete keeps watching your folders"));
+  g_notification_set_body (notification,
+                           _("New photos in your watched folders are still uploaded. Open "
+                             "Carrete again to see them, or quit it to stop."));
+  g_application_send_notification (app, "still-watching", notification);
+  return FALSE;
+}
+
 static void
 update_status (CarreteWindow *self)
 {
   g_autofree char *text = NULL;
+
+  gtk_window_set_hide_on_close (GTK_WINDOW (self), is_watching (self));
 
   if (self->watcher != NULL)
     {
@@ -35,6 +64,11 @@ _carrete_window_start_watching (CarreteWindow *self)
                           "notify::paused", "notify::offline" };
 
   self->watcher = carrete_watcher_new (self->uploads, NULL);
+  if (!self->close_request_connected)
+    {
+      g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+      self->close_request_connected = TRUE;
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (props); i++)
     g_signal_connect_swapped (self->watcher, props[i], G_CALLBACK (update_status), self);
   update_status (self);

@@ -956,8 +956,10 @@ ready_photos_named (const char *name, const char *count)
 }
 
 /* The Watched Folders dialog adds a folder whose new images go to
- * Holidays; the sidebar says so; pausing holds the next image until
- * resumed; a folder inside it is refused; removing it hides the line. */
+ * Holidays; the sidebar says so; closing the window then only hides it and
+ * the next image still arrives; pausing holds the next image until
+ * resumed; a folder inside it is refused; removing it hides the line and
+ * closing closes again. */
 static void
 test_watched_folder (void)
 {
@@ -967,6 +969,8 @@ test_watched_folder (void)
   g_autofree char *two = g_build_filename (camera, "watched-two.png", NULL);
   g_autoptr (GBytes) png_one = ct_unique_png ("watched-one");
   g_autoptr (GBytes) png_two = ct_unique_png ("watched-two");
+  g_autofree char *three = g_build_filename (camera, "watched-three.png", NULL);
+  g_autoptr (GBytes) png_three = ct_unique_png ("watched-three");
   CarreteWatcher *watcher = carrete_window_get_watcher (ui.window);
   g_autoptr (CarreteWatchedFolder) folder = NULL;
   CarreteWatchedDialog *dialog;
@@ -990,6 +994,17 @@ test_watched_folder (void)
   WAIT_UNTIL (ready_photos_named ("watched-one.png", "1"));
   WAIT_UNTIL (watch_status_is ("Watching 1 folder"));
 
+  /* Closing the window while a folder is watched only hides it: the app
+   * keeps watching in the background. */
+  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (ui.window)));
+  gtk_window_close (GTK_WINDOW (ui.window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+  g_assert_true (g_file_set_contents (three, g_bytes_get_data (png_three, NULL),
+                                      (gssize) g_bytes_get_size (png_three), NULL));
+  WAIT_UNTIL (ready_photos_named ("watched-three.png", "1"));
+  gtk_window_present (GTK_WINDOW (ui.window));
+  WAIT_UNTIL (watch_status_is ("Watching 1 folder"));
+
   /* The sidebar's pause toggle holds the next one. */
   gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.pause-watching", NULL);
   g_assert_true (watch_status_is ("Paused"));
@@ -1005,6 +1020,8 @@ test_watched_folder (void)
 
   g_assert_true (carrete_watcher_remove (watcher, folder, NULL));
   g_assert_null (carrete_window_get_watch_status (ui.window));
+  /* Nothing watched: closing closes again. */
+  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (ui.window)));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
