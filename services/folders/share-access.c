@@ -61,9 +61,7 @@ log_if_failed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 note_use (FoldersService *svc, gint64 share_id)
 {
-  CarreteDb *db = folders_store_get_db (svc->store);
-
-  folders_shares_store_used (db, share_id, log_if_failed, db);
+  folders_share_uses_note (svc->uses, share_id);
 }
 
 static void

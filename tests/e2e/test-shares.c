@@ -86,6 +86,27 @@ all_links (void)
   return (guint)g_ascii_strtoull (count, NULL, 10);
 }
 
+/* The use count stored for link `id`.  Uses are written in batches within
+ * about a second (services/folders/share-uses.c): waits up to 5 seconds
+ * for it to reach `expected`, then returns it as it is. */
+static gint64
+stored_uses (const char *id, gint64 expected)
+{
+  g_autofree char *row = stack_row_id (stack, id);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *count
+          = stack_sql (stack, "folders", "SELECT use_count FROM shares WHERE id = $1::bigint", row);
+      gint64 n = g_ascii_strtoll (count, NULL, 10);
+
+      if (n >= expected || g_get_monotonic_time () > deadline)
+        return n;
+      g_usleep (50 * 1000);
+    }
+}
+
 /* ---- creating, using, listing -------------------------------------------------------- */
 
 static void
@@ -140,6 +161,7 @@ test_create_and_use (void)
       g_assert_false (json_object_has_member (ct_response_object (r), "id"));
     }
   /* The owner's list: use count and last use, never the token. */
+  g_assert_cmpint (stored_uses (id, 2), ==, 2);
   {
     g_autofree char *query = g_strconcat ("folder_id=", folder, NULL);
     g_autoptr (CtResponse) r = list_links (ana->token, query);
@@ -164,6 +186,41 @@ test_create_and_use (void)
     g_assert_null (strstr (photos_log, token));
     g_assert_null (strstr (users_log, token));
   }
+}
+
+/* Uses are counted in memory and written in batches: a clean stop
+ * (SIGTERM) writes those still pending before carrete-folders exits. */
+static void
+test_uses_survive_stop (void)
+{
+  g_autoptr (StackUser) ana = stack_user_new (stack, "sh-stop-ana");
+  g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *row = NULL;
+
+  {
+    g_autoptr (CtResponse) r = folder_link (ana->token, folder, NULL);
+    stack_assert_status (r, 201);
+    id = g_strdup (ct_response_string (r, "id"));
+    token = g_strdup (ct_response_string (r, "token"));
+  }
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (CtResponse) r = folder_by_link (folder, token, NULL);
+      stack_assert_status (r, 200);
+    }
+  /* Written by the stop itself: checked while the service is down. */
+  stack_stop (&stack->folders);
+  row = stack_row_id (stack, id);
+  {
+    g_autofree char *stored = stack_sql (
+        stack, "folders",
+        "SELECT use_count || ' ' || (last_used_at IS NOT NULL) FROM shares WHERE id = $1::bigint",
+        row);
+    g_assert_cmpstr (stored, ==, "3 true");
+  }
+  stack_restart (&stack->folders);
 }
 
 /* Only the owner manages links: a stranger gets 404 for a private folder
@@ -712,6 +769,7 @@ main (int argc, char **argv)
 {
   static const CtTest tests[] = {
     { "/carrete/e2e/shares/create-and-use", test_create_and_use },
+    { "/carrete/e2e/shares/uses-survive-stop", test_uses_survive_stop },
     { "/carrete/e2e/shares/owner-only", test_owner_only },
     { "/carrete/e2e/shares/photo-link", test_photo_link },
     { "/carrete/e2e/shares/patch", test_patch },
