@@ -145,9 +145,9 @@ found (GObject *source, GAsyncResult *result, gpointer user_data)
                           op->cancellable, counted, g_steal_pointer (&task));
 }
 
-/* `use_noted_by_caller`: the use is counted by the caller, after the read
- * that follows, so that its UPDATE does not sit in front of that read on
- * the database connection (a link holder's listing). */
+/* `use_noted_by_caller`: the use is counted by the caller, once the read
+ * that follows has succeeded (a link holder's listing).  Counting is in
+ * memory (share-uses.c), written in batches off the request's path. */
 static void
 resolve_async (FoldersService *svc, const char *token, const char *password,
                const char *client_address, gboolean use_noted_by_caller,
