@@ -223,6 +223,56 @@ test_uses_survive_stop (void)
   stack_restart (&stack->folders);
 }
 
+/* A write of the uses that fails (here: cancelled while it waits on a
+ * lock) keeps its counts for the next one: none is lost, none is counted
+ * twice. */
+static void
+test_uses_kept_after_failed_write (void)
+{
+  g_autoptr (StackUser) ana = stack_user_new (stack, "sh-fail-ana");
+  g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *id = NULL;
+  PGconn *locker = ct_postgres_connect (stack->pg, "carrete_folders");
+
+  {
+    g_autoptr (CtResponse) r = folder_link (ana->token, folder, NULL);
+    stack_assert_status (r, 201);
+    id = g_strdup (ct_response_string (r, "id"));
+    token = g_strdup (ct_response_string (r, "token"));
+  }
+  /* Reads go on; the UPDATE waits. */
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE shares IN EXCLUSIVE MODE");
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (CtResponse) r = current (token, NULL);
+      stack_assert_status (r, 200);
+    }
+  g_assert_true (ct_postgres_lock_waiters_become (stack->pg, "carrete_folders", "carrete-folders",
+                                                  "unnest", 1, 10000));
+  g_free (ct_postgres_query (stack->pg, "carrete_folders",
+                             "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+                             " WHERE application_name = 'carrete-folders'"
+                             " AND wait_event_type = 'Lock' AND query LIKE '%unnest%'"));
+  g_assert_true (ct_postgres_lock_waiters_become (stack->pg, "carrete_folders", "carrete-folders",
+                                                  "unnest", 0, 10000));
+  {
+    g_autoptr (CtResponse) r = current (token, NULL);
+    stack_assert_status (r, 200);
+  }
+  ct_postgres_exec (locker, "COMMIT");
+  PQfinish (locker);
+  {
+    g_autofree char *log = ct_service_output (stack->folders.service);
+    g_assert_nonnull (strstr (log, "writing share link uses failed (kept for the next try)"));
+  }
+  g_assert_cmpint (stored_uses (id, 3), ==, 3);
+  /* And no later write adds more. */
+  g_usleep (1500 * 1000);
+  g_assert_cmpint (stored_uses (id, 3), ==, 3);
+}
+
 /* Only the owner manages links: a stranger gets 404 for a private folder
  * and 403 for a public one (its existence is public), and 404 for the
  * owner's link ids; anonymous callers 401. */
@@ -770,6 +820,7 @@ main (int argc, char **argv)
   static const CtTest tests[] = {
     { "/carrete/e2e/shares/create-and-use", test_create_and_use },
     { "/carrete/e2e/shares/uses-survive-stop", test_uses_survive_stop },
+    { "/carrete/e2e/shares/uses-kept-after-failed-write", test_uses_kept_after_failed_write },
     { "/carrete/e2e/shares/owner-only", test_owner_only },
     { "/carrete/e2e/shares/photo-link", test_photo_link },
     { "/carrete/e2e/shares/patch", test_patch },
