@@ -188,23 +188,32 @@ test_create_and_use (void)
   }
 }
 
+/* A link without a password to a new private folder of a new user
+ * `username`: its id and token. */
+static void
+new_link (const char *username, char **folder, char **id, char **token)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, username);
+  g_autoptr (CtResponse) r = NULL;
+
+  *folder = stack_folder_new (stack, user->token, "private", NULL);
+  r = folder_link (user->token, *folder, NULL);
+  stack_assert_status (r, 201);
+  *id = g_strdup (ct_response_string (r, "id"));
+  *token = g_strdup (ct_response_string (r, "token"));
+}
+
 /* Uses are counted in memory and written in batches: a clean stop
  * (SIGTERM) writes those still pending before carrete-folders exits. */
 static void
 test_uses_survive_stop (void)
 {
-  g_autoptr (StackUser) ana = stack_user_new (stack, "sh-stop-ana");
-  g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
+  g_autofree char *folder = NULL;
   g_autofree char *token = NULL;
   g_autofree char *id = NULL;
   g_autofree char *row = NULL;
 
-  {
-    g_autoptr (CtResponse) r = folder_link (ana->token, folder, NULL);
-    stack_assert_status (r, 201);
-    id = g_strdup (ct_response_string (r, "id"));
-    token = g_strdup (ct_response_string (r, "token"));
-  }
+  new_link ("sh-stop-ana", &folder, &id, &token);
   for (int i = 0; i < 3; i++)
     {
       g_autoptr (CtResponse) r = folder_by_link (folder, token, NULL);
@@ -229,18 +238,12 @@ test_uses_survive_stop (void)
 static void
 test_uses_kept_after_failed_write (void)
 {
-  g_autoptr (StackUser) ana = stack_user_new (stack, "sh-fail-ana");
-  g_autofree char *folder = stack_folder_new (stack, ana->token, "private", NULL);
+  g_autofree char *folder = NULL;
   g_autofree char *token = NULL;
   g_autofree char *id = NULL;
   PGconn *locker = ct_postgres_connect (stack->pg, "carrete_folders");
 
-  {
-    g_autoptr (CtResponse) r = folder_link (ana->token, folder, NULL);
-    stack_assert_status (r, 201);
-    id = g_strdup (ct_response_string (r, "id"));
-    token = g_strdup (ct_response_string (r, "token"));
-  }
+  new_link ("sh-fail-ana", &folder, &id, &token);
   /* Reads go on; the UPDATE waits. */
   ct_postgres_exec (locker, "BEGIN");
   ct_postgres_exec (locker, "LOCK TABLE shares IN EXCLUSIVE MODE");
