@@ -67,6 +67,25 @@ has_folder (GListModel *folders, const char *folder_id)
   return FALSE;
 }
 
+/* Waits (up to 5 seconds) until link `id`'s stored use count is `expected`:
+ * carrete-folders writes uses in batches, within about a second. */
+static void
+wait_for_uses (const char *id, const char *expected)
+{
+  g_autofree char *row = stack_row_id (ui.stack, id);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *count = stack_sql (ui.stack, "folders",
+                                          "SELECT use_count FROM shares WHERE id = $1::bigint", row);
+
+      if (g_str_equal (count, expected) || g_get_monotonic_time () > deadline)
+        return;
+      g_usleep (50 * 1000);
+    }
+}
+
 /* The owner's window shows the folder, and its Share dialog opens. */
 static CarreteShareDialog *
 open_share_dialog (void)
@@ -161,6 +180,7 @@ test_links (void)
     g_assert_cmpuint (visit->status, ==, 200);
     ct_response_free (visit);
   }
+  wait_for_uses (carrete_share_get_id (share), "1");
   gtk_window_destroy (GTK_WINDOW (dialog));
   dialog = open_share_dialog ();
   links = carrete_share_dialog_get_links (dialog);

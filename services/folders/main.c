@@ -92,6 +92,7 @@ app_free (gpointer data)
   g_clear_pointer (&svc->workers, carrete_workers_free);
   g_clear_pointer (&svc->photos, folders_photos_free);
   g_clear_pointer (&svc->accounts, carrete_accounts_free);
+  g_clear_pointer (&svc->uses, folders_share_uses_free);
   g_clear_pointer (&svc->store, folders_store_free);
   g_clear_pointer (&svc->ids, carrete_ids_free);
   g_clear_pointer (&svc->cursors, carrete_cursor_key_free);
@@ -114,6 +115,20 @@ app_new (const CarreteConfig *config, GError **error)
 /* Defined below: app_start names the database pool after it. */
 static const CarreteServiceSpec spec;
 
+/* SIGTERM: the link uses counted in memory are written before the worker
+ * ends, and the drain waits for them. */
+static void
+stop_uses (gpointer data)
+{
+  folders_share_uses_stop (((FoldersApp *)data)->service.uses);
+}
+
+static gboolean
+uses_busy (gpointer data)
+{
+  return folders_share_uses_busy (((FoldersApp *)data)->service.uses);
+}
+
 static void
 app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *options)
 {
@@ -121,8 +136,11 @@ app_start (gpointer data, const CarreteConfig *config, CarreteServerOptions *opt
 
   app->db = carrete_cli_open_db (&spec.cli, config, &app->schema_version);
   app->service.store = folders_store_new (app->db);
+  app->service.uses = folders_share_uses_new (app->db);
   options->jwt = app->jwt;
   options->ids = app->service.ids;
+  options->stopping = stop_uses;
+  options->busy = uses_busy;
 }
 
 static gboolean

@@ -12,6 +12,7 @@
 #include "carrete-ids.h"
 #include "model.h"
 #include "photos-client.h"
+#include "share-uses.h"
 #include "store.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ typedef struct
   CarreteWorkers *workers; /* link passwords are hashed here */
   CarreteHashParams hash_params;
   CarreteThrottle throttle; /* wrong link passwords, as logins */
+  FoldersShareUses *uses;   /* link uses waiting to be written */
 } FoldersService;
 
 /* The owner's account is confirmed with carrete-users first (a token may

@@ -61,9 +61,7 @@ log_if_failed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 note_use (FoldersService *svc, gint64 share_id)
 {
-  CarreteDb *db = folders_store_get_db (svc->store);
-
-  folders_shares_store_used (db, share_id, log_if_failed, db);
+  folders_share_uses_note (svc->uses, share_id);
 }
 
 static void
@@ -147,9 +145,9 @@ found (GObject *source, GAsyncResult *result, gpointer user_data)
                           op->cancellable, counted, g_steal_pointer (&task));
 }
 
-/* `use_noted_by_caller`: the use is counted by the caller, after the read
- * that follows, so that its UPDATE does not sit in front of that read on
- * the database connection (a link holder's listing). */
+/* `use_noted_by_caller`: the use is counted by the caller, once the read
+ * that follows has succeeded (a link holder's listing).  Counting is in
+ * memory (share-uses.c), written in batches off the request's path. */
 static void
 resolve_async (FoldersService *svc, const char *token, const char *password,
                const char *client_address, gboolean use_noted_by_caller,

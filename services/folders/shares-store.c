@@ -58,10 +58,13 @@ static const CarreteStatement find_share = {
   1,
 };
 
-static const CarreteStatement share_used = {
+/* Times are microseconds since the epoch: exact, unlike a double. */
+static const CarreteStatement shares_used = {
   "folders_shares_used",
-  "UPDATE shares SET use_count = use_count + 1, last_used_at = now() WHERE id = $1",
-  1,
+  "UPDATE shares s SET use_count = s.use_count + u.n,"
+  " last_used_at = GREATEST(s.last_used_at, timestamptz 'epoch' + u.t * interval '1 microsecond')"
+  " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS u(id, n, t) WHERE s.id = u.id",
+  3,
 };
 
 #define INT_TEXT(name, value)                                                                      \
@@ -158,10 +161,13 @@ folders_shares_store_find (CarreteDb *db, const char *token_digest, GCancellable
 }
 
 void
-folders_shares_store_used (CarreteDb *db, gint64 id, GAsyncReadyCallback callback,
-                           gpointer user_data)
+folders_shares_store_add_uses (CarreteDb *db, const char *ids, const char *counts,
+                               const char *times, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
-  carrete_db_query_id_async (db, &share_used, id, NULL, callback, user_data);
+  const char *params[] = { ids, counts, times };
+
+  carrete_db_query_async (db, &shares_used, params, NULL, callback, user_data);
 }
 
 static char *

@@ -46,9 +46,13 @@ void folders_shares_store_list (CarreteDb *db, gint64 owner_id, gint64 folder_id
  * link a folder that is not in the trash. */
 void folders_shares_store_find (CarreteDb *db, const char *token_digest, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
-/* One more use, now. */
-void folders_shares_store_used (CarreteDb *db, gint64 id, GAsyncReadyCallback callback,
-                                gpointer user_data);
+/* Adds uses to links, in one statement (share-uses.c): `ids`, `counts`
+ * and `times` are PostgreSQL array literals of the same length, the links,
+ * their number of new uses, and the latest as microseconds since the
+ * epoch (last_used_at never goes back).  Not cancellable. */
+void folders_shares_store_add_uses (CarreteDb *db, const char *ids, const char *counts,
+                                    const char *times, GAsyncReadyCallback callback,
+                                    gpointer user_data);
 
 FoldersShare *folders_shares_store_share_finish (CarreteDb *db, GAsyncResult *result,
                                                  GError **error);

@@ -86,6 +86,27 @@ all_links (void)
   return (guint)g_ascii_strtoull (count, NULL, 10);
 }
 
+/* The use count stored for link `id`.  Uses are written in batches within
+ * about a second (services/folders/share-uses.c): waits up to 5 seconds
+ * for it to reach `expected`, then returns it as it is. */
+static gint64
+stored_uses (const char *id, gint64 expected)
+{
+  g_autofree char *row = stack_row_id (stack, id);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *count
+          = stack_sql (stack, "folders", "SELECT use_count FROM shares WHERE id = $1::bigint", row);
+      gint64 n = g_ascii_strtoll (count, NULL, 10);
+
+      if (n >= expected || g_get_monotonic_time () > deadline)
+        return n;
+      g_usleep (50 * 1000);
+    }
+}
+
 /* ---- creating, using, listing -------------------------------------------------------- */
 
 static void
@@ -140,6 +161,7 @@ test_create_and_use (void)
       g_assert_false (json_object_has_member (ct_response_object (r), "id"));
     }
   /* The owner's list: use count and last use, never the token. */
+  g_assert_cmpint (stored_uses (id, 2), ==, 2);
   {
     g_autofree char *query = g_strconcat ("folder_id=", folder, NULL);
     g_autoptr (CtResponse) r = list_links (ana->token, query);
@@ -164,6 +186,94 @@ test_create_and_use (void)
     g_assert_null (strstr (photos_log, token));
     g_assert_null (strstr (users_log, token));
   }
+}
+
+/* A link without a password to a new private folder of a new user
+ * `username`: its id and token. */
+static void
+new_link (const char *username, char **folder, char **id, char **token)
+{
+  g_autoptr (StackUser) user = stack_user_new (stack, username);
+  g_autoptr (CtResponse) r = NULL;
+
+  *folder = stack_folder_new (stack, user->token, "private", NULL);
+  r = folder_link (user->token, *folder, NULL);
+  stack_assert_status (r, 201);
+  *id = g_strdup (ct_response_string (r, "id"));
+  *token = g_strdup (ct_response_string (r, "token"));
+}
+
+/* Uses are counted in memory and written in batches: a clean stop
+ * (SIGTERM) writes those still pending before carrete-folders exits. */
+static void
+test_uses_survive_stop (void)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *row = NULL;
+
+  new_link ("sh-stop-ana", &folder, &id, &token);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (CtResponse) r = folder_by_link (folder, token, NULL);
+      stack_assert_status (r, 200);
+    }
+  /* Written by the stop itself: checked while the service is down. */
+  stack_stop (&stack->folders);
+  row = stack_row_id (stack, id);
+  {
+    g_autofree char *stored = stack_sql (
+        stack, "folders",
+        "SELECT use_count || ' ' || (last_used_at IS NOT NULL) FROM shares WHERE id = $1::bigint",
+        row);
+    g_assert_cmpstr (stored, ==, "3 true");
+  }
+  stack_restart (&stack->folders);
+}
+
+/* A write of the uses that fails (here: cancelled while it waits on a
+ * lock) keeps its counts for the next one: none is lost, none is counted
+ * twice. */
+static void
+test_uses_kept_after_failed_write (void)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id = NULL;
+  PGconn *locker = ct_postgres_connect (stack->pg, "carrete_folders");
+
+  new_link ("sh-fail-ana", &folder, &id, &token);
+  /* Reads go on; the UPDATE waits. */
+  ct_postgres_exec (locker, "BEGIN");
+  ct_postgres_exec (locker, "LOCK TABLE shares IN EXCLUSIVE MODE");
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (CtResponse) r = current (token, NULL);
+      stack_assert_status (r, 200);
+    }
+  g_assert_true (ct_postgres_lock_waiters_become (stack->pg, "carrete_folders", "carrete-folders",
+                                                  "unnest", 1, 10000));
+  g_free (ct_postgres_query (stack->pg, "carrete_folders",
+                             "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+                             " WHERE application_name = 'carrete-folders'"
+                             " AND wait_event_type = 'Lock' AND query LIKE '%unnest%'"));
+  g_assert_true (ct_postgres_lock_waiters_become (stack->pg, "carrete_folders", "carrete-folders",
+                                                  "unnest", 0, 10000));
+  {
+    g_autoptr (CtResponse) r = current (token, NULL);
+    stack_assert_status (r, 200);
+  }
+  ct_postgres_exec (locker, "COMMIT");
+  PQfinish (locker);
+  {
+    g_autofree char *log = ct_service_output (stack->folders.service);
+    g_assert_nonnull (strstr (log, "writing share link uses failed (kept for the next try)"));
+  }
+  g_assert_cmpint (stored_uses (id, 3), ==, 3);
+  /* And no later write adds more. */
+  g_usleep (1500 * 1000);
+  g_assert_cmpint (stored_uses (id, 3), ==, 3);
 }
 
 /* Only the owner manages links: a stranger gets 404 for a private folder
@@ -712,6 +822,8 @@ main (int argc, char **argv)
 {
   static const CtTest tests[] = {
     { "/carrete/e2e/shares/create-and-use", test_create_and_use },
+    { "/carrete/e2e/shares/uses-survive-stop", test_uses_survive_stop },
+    { "/carrete/e2e/shares/uses-kept-after-failed-write", test_uses_kept_after_failed_write },
     { "/carrete/e2e/shares/owner-only", test_owner_only },
     { "/carrete/e2e/shares/photo-link", test_photo_link },
     { "/carrete/e2e/shares/patch", test_patch },

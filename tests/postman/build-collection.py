@@ -561,32 +561,40 @@ pm.test('its thumbnails are still to be made', () => {
 """
 
 
+def again_while(cond, counter, tries, then):
+    """JS for a test script: while `cond` holds (at most `tries` times, counted
+    in the variable `counter`), the request is sent again after 100 ms;
+    then `then` runs."""
+    return f"""const tries = Number(C.get('{counter}') || 0);
+if ({cond} && tries < {tries}) {{
+  C.set('{counter}', tries + 1);
+  setTimeout(() => {{}}, 100);
+  if (pm.execution && pm.execution.setNextRequest) {{
+    pm.execution.setNextRequest(pm.info.requestName);
+  }} else {{
+    postman.setNextRequest(pm.info.requestName);
+  }}
+}} else {{
+  C.set('{counter}', 0);
+{then.lstrip(chr(10))}
+}}
+"""
+
+
 def await_thumbnails(name, var, test):
     """GET of the photo in {{var}}, sent again (every 100 ms, 20 s at most)
     while its thumbnails are pending; then `test` runs on `body`, the ready
     photo."""
-    return req(f"{name}: its thumbnails become ready", "GET", f"{P}/v1/photos/{{{{{var}}}}}", r"""
-const body = C.json(200);
-const tries = Number(C.get('thumbnail_tries') || 0);
-if (body.thumbnails === 'pending' && tries < 200) {
-  C.set('thumbnail_tries', tries + 1);
-  setTimeout(() => {}, 100);
-  if (pm.execution && pm.execution.setNextRequest) {
-    pm.execution.setNextRequest(pm.info.requestName);
-  } else {
-    postman.setNextRequest(pm.info.requestName);
-  }
-} else {
-  C.set('thumbnail_tries', 0);
+    return req(f"{name}: its thumbnails become ready", "GET", f"{P}/v1/photos/{{{{{var}}}}}",
+               "\nconst body = C.json(200);\n" + again_while("body.thumbnails === 'pending'",
+                                                             "thumbnail_tries", 200, r"""
   pm.test('thumbnails ready, with their URLs', () => {
     pm.expect(body.thumbnails).to.equal('ready');
     pm.expect(body.thumbnails_error).to.equal(null);
     pm.expect(body.thumbnail_url).to.be.a('string');
     pm.expect(body.preview_url).to.be.a('string');
   });
-""" + test + """
-}
-""", token="a")
+""" + test), token="a")
 
 
 def photos_upload():
@@ -1103,14 +1111,16 @@ pm.test('url withheld', () => pm.expect(body.url).to.equal(null));
         req("A link never writes: 401", "DELETE", f"{P}/v1/photos/{{{{p_linked}}}}",
             "C.unauthorized();",
             headers={**link, "X-Carrete-Share-Password": "open sesame"}),
-        req("Ana lists the links: one use so far and more", "GET", f"{sh}?folder_id={{{{f_linked}}}}", r"""
-const body = C.page();
-pm.test('one link, used, no token', () => {
-  pm.expect(body.items).to.have.length(1);
-  pm.expect(body.items[0].use_count).to.be.at.least(1);
-  pm.expect(body.items[0]).to.not.have.property('token');
-});
-""", token="a"),
+        req("Ana lists the links: one use so far and more", "GET", f"{sh}?folder_id={{{{f_linked}}}}",
+            # Uses are written in batches, within about a second: asked
+            # again (every 100 ms, 5 s at most) while none shows yet.
+            "\nconst body = C.page();\n" + again_while(
+                "body.items.length === 1 && body.items[0].use_count === 0", "use_tries", 50, r"""
+  pm.test('one link, used, no token', () => {
+    pm.expect(body.items).to.have.length(1);
+    pm.expect(body.items[0].use_count).to.be.at.least(1);
+    pm.expect(body.items[0]).to.not.have.property('token');
+  });"""), token="a"),
         req("Ana removes the password", "PATCH", f"{sh}/{{{{sh_id}}}}", r"""
 pm.test('no password', () => pm.expect(C.json(200).has_password).to.equal(false));
 """, token="a", body='{"password": null}'),
