@@ -119,7 +119,12 @@ photo_sha() {
   echo "presigned URL: ${url%%\?*}"
   curl -sf --max-time 20 --resolve "$S3_HOST:$S3_PORT:$S3_IP" "$url" | sha256sum | cut -d' ' -f1
 }
-photo_intact() { [ "$(photo_sha | tail -n 1)" = "$PIC_SHA" ]; }
+# Says what it got when the bytes are not the uploaded ones.
+photo_intact() {
+  local out
+  out=$(photo_sha)
+  [ "$(tail -n 1 <<<"$out")" = "$PIC_SHA" ] || { echo "$out"; echo "expected sha256 $PIC_SHA"; return 1; }
+}
 # The web pages: / and the photo's page, signed in through the login form.
 web_pages() {
   local jar=$WORK/cookies csrf code
@@ -348,7 +353,10 @@ delete_pods() {
     kubectl -n "$NS" delete pod -l "app.kubernetes.io/component=$c" --wait=false || return 1
   done
   sleep 2
-  wait_ready "$NS"
+  wait_ready "$NS" || return 1
+  # Every pod is new: as after the install, the Services answer once the
+  # endpoints and kube-proxy have caught up.
+  services_answer
 }
 check_timed "every pod of every service deleted: all come back Ready" delete_pods
 check "after the deletions: the user logs in, the folder and the photo are there" still_there
