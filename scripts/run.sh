@@ -104,7 +104,10 @@ start_service photos "$PHOTOS_PORT"
 start_web() {
   port_is_free "$WEB_PORT" || die "port $WEB_PORT is taken (set CARRETE_WEB_PORT)"
   mkdir -p "$LOCAL/spool" "$LOCAL/log"
+  # Its own address (a new share link's full address): photos' is
+  # another here, where no gateway puts them behind one origin.
   (export CARRETE_LISTEN=127.0.0.1:$WEB_PORT CARRETE_COOKIE_SECURE=false \
+     CARRETE_PUBLIC_URL=http://127.0.0.1:$WEB_PORT \
      CARRETE_PHOTOS_URL=http://127.0.0.1:$PHOTOS_PORT \
      CARRETE_ID_KEY_FILE=$LOCAL/keys/id.key CARRETE_SPOOL_DIR=$LOCAL/spool
    [ "$STORAGE" = s3 ] && export CARRETE_IMAGES_ORIGIN=http://127.0.0.1:$MINIO_PORT

@@ -65,7 +65,9 @@ render_link_facts (WebCtx *ctx, GString *html, JsonObject *link)
               json_object_get_boolean_member_with_default (link, "allow_download", FALSE)
                   ? T (ctx, "Originals can be downloaded")
                   : T (ctx, "Previews only"));
-  used = web_ctx_t_replace (ctx, "Used {count} times", "{count}", uses);
+  used = json_object_get_int_member_with_default (link, "use_count", 0) == 1
+             ? g_strdup (T (ctx, "Used once"))
+             : web_ctx_t_replace (ctx, "Used {count} times", "{count}", uses);
   web_append (html, "<li class=\"link-uses\" data-uses=\"%s\">%s", uses, used);
   if (last_used != NULL)
     {

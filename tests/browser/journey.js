@@ -1018,6 +1018,8 @@ async function journey(browser) {
     assert.equal(response.status(), 201);
     await assertPage(pageA, response, dialogs);
     const address = await pageA.locator('#link-url').inputValue();
+    // The address the visitor will be given: this carrete-web's own.
+    assert.equal(new URL(address).origin, new URL(BASE).origin);
     state.linkPath = new URL(address).pathname;
     assert.match(state.linkPath, /^\/s\/[A-Za-z0-9_-]{43}$/);
     await visit(pageA, `/folders/${state.privateId}`);
